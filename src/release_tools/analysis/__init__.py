@@ -1,0 +1,1 @@
+"""Change analysis: collect the range, gather evidence, decide the bump."""

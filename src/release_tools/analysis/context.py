@@ -1,0 +1,36 @@
+"""What every analyzer receives: the resolved range and the collected changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from release_tools.analysis.models import FileChange
+from release_tools.config import Settings
+from release_tools.git import Commit, Git
+
+__all__ = ["AnalysisContext"]
+
+
+@dataclass(slots=True)
+class AnalysisContext:
+    """The range ``merge-base(base, head)..head`` of one repository, collected once.
+
+    ``changes`` lists every changed file, excluded ones included (with ``excluded=True``): the
+    kinds of files changed are evidence even when their content is not analyzed.
+    """
+
+    git: Git
+    root: Path
+    settings: Settings
+    base_ref: str
+    head_ref: str
+    base_sha: str
+    head_sha: str
+    commits: list[Commit] = field(default_factory=list)
+    changes: list[FileChange] = field(default_factory=list)
+    #: Sub-paths of the analyzed project in a monorepo; empty means the whole repository.
+    project_paths: tuple[str, ...] = ()
+    project_name: str | None = None
+    #: True when base was not given and no release tag exists (base is the root commit).
+    first_release: bool = False

@@ -1,0 +1,188 @@
+"""The data the analysis passes around: file changes, evidence, the decision.
+
+File changes are slotted dataclasses (there can be hundreds of thousands of hunks; pydantic
+would cost time for nothing). Evidence and the decision are pydantic models because they are
+printed as JSON and cross the wire to model providers.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Bump",
+    "ChangeKind",
+    "Chunk",
+    "Decision",
+    "Evidence",
+    "FileChange",
+    "Hunk",
+    "Strength",
+]
+
+
+class Bump(enum.IntEnum):
+    """A semantic-version bump, ordered so that ``max()`` picks the strongest."""
+
+    NONE = 0
+    PATCH = 1
+    MINOR = 2
+    MAJOR = 3
+
+    @property
+    def label(self) -> str:
+        """The name used in output: ``unknown`` for NONE (nothing to release)."""
+        return "unknown" if self is Bump.NONE else self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Bump:
+        text = text.strip().lower()
+        if text in ("unknown", "none", ""):
+            return cls.NONE
+        return cls[text.upper()]
+
+
+class ChangeKind(enum.StrEnum):
+    ADDED = "added"
+    DELETED = "deleted"
+    MODIFIED = "modified"
+    RENAMED = "renamed"
+    COPIED = "copied"
+    MODE_CHANGED = "mode_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """One ``@@`` hunk. ``lines`` keep their ``+``/``-``/`` `` prefix, without newline."""
+
+    old_start: int
+    old_count: int
+    new_start: int
+    new_count: int
+    header: str
+    lines: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        """Characters this hunk takes in a unified diff (header and newlines included)."""
+        return len(self.header) + 1 + sum(len(line) + 1 for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file of the diff."""
+
+    path: str
+    kind: ChangeKind
+    old_path: str | None = None
+    binary: bool = False
+    old_mode: str | None = None
+    new_mode: str | None = None
+    hunks: tuple[Hunk, ...] = ()
+    additions: int = 0
+    deletions: int = 0
+    #: True when the hunks were dropped to bound memory (a huge generated file, say).
+    truncated: bool = False
+    #: Whether the include/exclude rules keep this file for content analysis.
+    excluded: bool = False
+
+    @property
+    def header(self) -> str:
+        """A compact ``diff --git`` style header used when the change is rendered."""
+        if self.kind is ChangeKind.RENAMED and self.old_path:
+            return f"--- a/{self.old_path}\n+++ b/{self.path} (renamed)"
+        old = "/dev/null" if self.kind is ChangeKind.ADDED else f"a/{self.old_path or self.path}"
+        new = "/dev/null" if self.kind is ChangeKind.DELETED else f"b/{self.path}"
+        return f"--- {old}\n+++ {new}"
+
+    @property
+    def size(self) -> int:
+        return len(self.header) + 1 + sum(h.size for h in self.hunks)
+
+
+@dataclass(slots=True)
+class Chunk:
+    """A bounded slice of the diff, split at file and hunk boundaries, sent as one request."""
+
+    index: int
+    text: str
+    paths: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.text)
+
+
+class Strength(enum.StrEnum):
+    """How much a piece of evidence can be trusted."""
+
+    PROOF = "proof"  # e.g. a public function was removed: the bump is at least this
+    STRONG = "strong"  # e.g. a conventional commit said so
+    WEAK = "weak"  # e.g. only the kinds of files changed
+
+
+EvidenceSource = Literal[
+    "conventional-commit",
+    "release-as",
+    "python-api",
+    "javascript-api",
+    "rust-api",
+    "go-api",
+    "cli",
+    "schema",
+    "file-kind",
+    "model",
+]
+
+
+class Evidence(BaseModel):
+    """One signal, with where it was seen and a one-line explanation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: EvidenceSource
+    bump: Literal["major", "minor", "patch", "none"]
+    strength: Strength
+    message: str
+    path: str | None = None
+    line: int | None = None
+    commit: str | None = None
+
+    @property
+    def level(self) -> Bump:
+        return Bump.NONE if self.bump == "none" else Bump[self.bump.upper()]
+
+    @property
+    def location(self) -> str:
+        if self.path:
+            return f"{self.path}:{self.line}" if self.line else self.path
+        if self.commit:
+            return self.commit[:10]
+        return ""
+
+
+class Decision(BaseModel):
+    """The outcome of ``analyze``; its JSON form is the command's JSON output."""
+
+    version_type: Literal["major", "minor", "patch", "unknown"]
+    needs_review: bool
+    reasoning: str
+    current_version: str | None = None
+    next_version: str | None = None
+    base: str | None = None
+    head: str | None = None
+    base_sha: str | None = None
+    head_sha: str | None = None
+    project: str | None = None
+    provider: str = "local"
+    evidence: list[Evidence] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    stats: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def bump(self) -> Bump:
+        return Bump.parse(self.version_type)

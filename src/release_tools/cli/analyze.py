@@ -1,0 +1,83 @@
+"""``release-tools analyze``: decide the bump the changes since the last release deserve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from release_tools.cli import common_options, configure_logging, guard
+
+__all__ = ["analyze_command"]
+
+
+@click.command("analyze")
+@click.option("--base", default=None, help="Base ref (default: the latest release tag, else root).")
+@click.option("--head", default=None, help="Head ref (default: HEAD).")
+@click.option("--project", default=None, help="Analyze only this project of a monorepo.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json"]),
+    default=None,
+    help="Output format (default: text).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--provider",
+    type=click.Choice(["local", "realtime"]),
+    default=None,
+    help="local: offline static analysis (default); realtime: a language model.",
+)
+@click.option("--chunk-size", type=int, default=None, help="Max characters per diff chunk.")
+@click.option("--max-chunks", type=int, default=None, help="Max number of chunks.")
+@click.option(
+    "--major-on-zero/--no-major-on-zero",
+    default=None,
+    help="On 0.x, let a breaking change bump the major (default: minor).",
+)
+@click.option("--realtime-url", default=None, help="Realtime WebSocket endpoint.")
+@click.option("--model", default=None, help="Realtime model name.")
+@click.option("--connect-timeout", type=float, default=None, help="Seconds to connect.")
+@click.option("--session-timeout", type=float, default=None, help="Seconds to set up the session.")
+@click.option("--response-timeout", type=float, default=None, help="Seconds for one response.")
+@click.option("--max-retries", type=int, default=None, help="Retries per request after failures.")
+@click.option("--concurrency", type=int, default=None, help="Model sessions used in parallel.")
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    default=False,
+    help="Do not read or write the chunk-result cache.",
+)
+@click.option(
+    "--no-fallback",
+    "no_fallback",
+    is_flag=True,
+    default=False,
+    help="Fail instead of falling back to the local decision when the model fails.",
+)
+@common_options
+@guard
+def analyze_command(**options: Any) -> None:
+    """Decide major / minor / patch for the changes since the last release."""
+    from release_tools.analysis.report import emit_report
+    from release_tools.analysis.service import run_analysis
+    from release_tools.config import load_settings
+
+    flags = dict(options)
+    flags["format"] = flags.pop("format_")
+    if flags.pop("no_cache"):
+        flags["cache"] = False
+    if flags.pop("no_fallback"):
+        flags["fallback"] = False
+    settings = load_settings(flags)
+    configure_logging(settings.log_level, settings.log_format)
+    decision = run_analysis(settings)
+    emit_report(decision, settings)

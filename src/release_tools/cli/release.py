@@ -1,0 +1,9 @@
+"""Commands that act on versions: ``projects``, ``create-version-plan``, ``plan-check``, ``release``."""
+
+from __future__ import annotations
+
+import click
+
+__all__ = ["COMMANDS"]
+
+COMMANDS: list[click.Command] = []

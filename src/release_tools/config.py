@@ -1,0 +1,239 @@
+"""Typed settings, layered: defaults < config file < ``RELEASE_TOOLS_*`` environment < flags.
+
+The config file is ``release-tools.toml`` at the repository root if present, else the
+``[tool.release-tools]`` table of ``pyproject.toml``. Keys may be written with dashes or
+underscores. Every value is validated by one pydantic model, and any problem becomes a one-line
+:class:`~release_tools.errors.ConfigError` that names the source and the key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from release_tools.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "DEFAULT_MODEL",
+    "DEFAULT_REALTIME_URL",
+    "DEFAULT_TAG_PATTERN",
+    "Settings",
+    "load_settings",
+]
+
+DEFAULT_REALTIME_URL = "wss://api.openai.com/v1/realtime"
+DEFAULT_MODEL = "gpt-realtime"
+
+# A release tag: v1.2.3, 1.2.3, name@1.2.3, name-v1.2.3 (prereleases and build metadata too).
+DEFAULT_TAG_PATTERN = (
+    r"^(?:(?P<name>.+?)(?:@|-v|-|/v|/))?v?"
+    r"(?P<version>(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)"
+    r"(?:-[0-9A-Za-z.-]+|(?:a|b|rc)\d+)?(?:\+[0-9A-Za-z.-]+)?)$"
+)
+
+# Paths whose content is not sent to a model nor scanned for API changes. They still count as
+# "kinds of files changed" (a docs-only change is a patch). Same spirit as the original tool:
+# markdown, YAML, tests, CI, docs, lock files, images, build output.
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    "*.md",
+    "*.mdx",
+    "*.rst",
+    "*.txt",
+    "*.yml",
+    "*.yaml",
+    ".github/",
+    ".gitlab-ci.yml",
+    ".circleci/",
+    "docs/",
+    "doc/",
+    "test/",
+    "tests/",
+    "__tests__/",
+    "*.test.*",
+    "*.spec.*",
+    "test_*.py",
+    "*_test.py",
+    "*_test.go",
+    "conftest.py",
+    "*.lock",
+    "package-lock.json",
+    "pnpm-lock.yaml",
+    "yarn.lock",
+    "poetry.lock",
+    "uv.lock",
+    "Cargo.lock",
+    "go.sum",
+    "*.png",
+    "*.jpg",
+    "*.jpeg",
+    "*.gif",
+    "*.svg",
+    "*.ico",
+    "*.webp",
+    "dist/",
+    "build/",
+    "CHANGELOG*",
+    ".nx/version-plans/",
+    ".changeset/",
+)
+
+_ENV_PREFIX = "RELEASE_TOOLS_"
+
+
+class Settings(BaseModel):
+    """Every setting of every command, with its default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # --- analyze: range, output, engine ------------------------------------------------
+    repo: Path = Path(".")
+    base: str | None = None
+    head: str = "HEAD"
+    project: str | None = None
+    format: Literal["text", "json"] = "text"
+    output: Path | None = None
+    log_level: Literal["debug", "info", "warning", "error"] = "warning"
+    log_format: Literal["text", "json"] = "text"
+    provider: Literal["local", "realtime"] = "local"
+    chunk_size: int = Field(default=8000, ge=200, le=10_000_000)
+    max_chunks: int = Field(default=10, ge=1, le=10_000)
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    extra_exclude: tuple[str, ...] = ()
+    tag_pattern: str = DEFAULT_TAG_PATTERN
+    major_on_zero: bool = False
+
+    # --- analyze --provider realtime ---------------------------------------------------
+    realtime_url: str = DEFAULT_REALTIME_URL
+    model: str = DEFAULT_MODEL
+    connect_timeout: float = Field(default=15.0, gt=0)
+    session_timeout: float = Field(default=15.0, gt=0)
+    response_timeout: float = Field(default=120.0, gt=0)
+    idle_timeout: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=20)
+    concurrency: int = Field(default=4, ge=1, le=64)
+    cache: bool = True
+    cache_dir: Path | None = None
+    fallback: bool = True
+
+    # --- versioning, plans, release ----------------------------------------------------
+    plan_format: Literal["nx", "changesets"] = "nx"
+    tag_format: str | None = None
+    changelog: str = "CHANGELOG.md"
+    changelog_commits: bool = False
+    version_variables: tuple[str, ...] = ()
+    publish_command: str | None = None
+    remote: str = "origin"
+
+    @field_validator("tag_pattern")
+    @classmethod
+    def _check_pattern(cls, value: str) -> str:
+        import re
+
+        try:
+            compiled = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
+        if "version" not in compiled.groupindex:
+            raise ValueError("needs a named group (?P<version>...)")
+        return value
+
+    @property
+    def excludes(self) -> tuple[str, ...]:
+        """The effective exclude rules: ``exclude`` plus ``extra_exclude``."""
+        return (*self.exclude, *self.extra_exclude)
+
+
+_LIST_FIELDS = {
+    name for name, field in Settings.model_fields.items() if "tuple" in str(field.annotation)
+}
+
+
+def _normalise(raw: Mapping[str, Any], source: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = key.replace("-", "_")
+        if name not in Settings.model_fields:
+            raise ConfigError(f"{source}: unknown setting {key!r}")
+        out[name] = value
+    return out
+
+
+def read_config_file(root: Path) -> tuple[dict[str, Any], str | None]:
+    """The raw settings table of the repository's config file and its name (or ``{}``)."""
+    dedicated = root / "release-tools.toml"
+    pyproject = root / "pyproject.toml"
+    for path, table_path in ((dedicated, ()), (pyproject, ("tool", "release-tools"))):
+        if not path.is_file():
+            continue
+        try:
+            data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path.name}: broken TOML: {exc}") from exc
+        except OSError as exc:
+            raise ConfigError(f"{path.name}: cannot be read: {exc.strerror}") from exc
+        for key in table_path:
+            data = data.get(key, {}) if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path.name}: [tool.release-tools] must be a table")
+        if data or path is dedicated:
+            return _normalise(data, path.name), path.name
+    return {}, None
+
+
+def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in environ.items():
+        if not key.startswith(_ENV_PREFIX):
+            continue
+        name = key[len(_ENV_PREFIX) :].lower()
+        if name not in Settings.model_fields or name == "repo":
+            continue
+        if name in _LIST_FIELDS:
+            out[name] = tuple(part.strip() for part in value.split(",") if part.strip())
+        else:
+            out[name] = value
+    return out
+
+
+def _first_error(exc: ValidationError, sources: Mapping[str, str]) -> str:
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or "settings"
+    top = str(err["loc"][0]) if err["loc"] else ""
+    origin = sources.get(top, "settings")
+    return f"{origin}: invalid value for {field!r}: {err['msg']}"
+
+
+def load_settings(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    repo: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build :class:`Settings` from the four layers. ``flags`` holds only the flags given."""
+    flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    root = Path(repo or flags.get("repo") or ".")
+    file_values, file_name = read_config_file(root)
+    env_values = _from_env(os.environ if environ is None else environ)
+    merged: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    layers = (
+        (file_values, file_name or "config"),
+        (env_values, "environment"),
+        (flags, "flag"),
+    )
+    for values, origin in layers:
+        for key, value in values.items():
+            merged[key] = value
+            sources[key] = f"{_ENV_PREFIX}{key.upper()}" if origin == "environment" else origin
+    merged["repo"] = root
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(_first_error(exc, sources)) from exc

@@ -1,0 +1,291 @@
+"""The only module that runs git.
+
+Every call goes through :class:`Git`, which runs ``git`` with a fixed, locale-neutral
+environment, never reads or writes the user's global configuration on our behalf (identity for
+commits is passed per command with ``-c``), and turns failures into :mod:`release_tools.errors`.
+Large outputs (diffs) are streamed line by line instead of being read whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from release_tools.errors import (
+    GitError,
+    NotAGitRepositoryError,
+    ShallowCloneError,
+    UnknownRefError,
+)
+
+__all__ = ["Commit", "Git"]
+
+log = logging.getLogger(__name__)
+
+# Separators that cannot appear in commit messages typed by humans.
+_FIELD = "\x1f"
+_RECORD = "\x1e"
+
+# Identity used for commits only when the repository has none configured, passed with -c so
+# that nobody's configuration is changed (the original tool rewrote the global config).
+_FALLBACK_IDENTITY = ("release-tools", "release-tools@users.noreply.github.com")
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit of the analyzed range."""
+
+    sha: str
+    subject: str
+    body: str
+    author: str = ""
+
+    @property
+    def message(self) -> str:
+        return f"{self.subject}\n\n{self.body}".rstrip() if self.body else self.subject
+
+
+class Git:
+    """Runs git in one repository."""
+
+    def __init__(self, cwd: str | os.PathLike[str] = ".") -> None:
+        self.cwd = Path(cwd)
+        self._env = {
+            **os.environ,
+            "LC_ALL": "C",
+            "GIT_TERMINAL_PROMPT": "0",
+            "GIT_PAGER": "cat",
+            "GIT_OPTIONAL_LOCKS": "0",
+        }
+        self._toplevel: Path | None = None
+
+    # --- running -------------------------------------------------------------------------
+
+    def _argv(self, args: Sequence[str]) -> list[str]:
+        # core.quotepath=off keeps non-ASCII paths readable; no textconv or external diff
+        # drivers, so output is the same on every machine.
+        return ["git", "-c", "core.quotepath=off", *args]
+
+    def run_bytes(self, *args: str, check: bool = True, input: bytes | None = None) -> bytes:
+        """Run git and return its raw stdout; raise :class:`GitError` on failure."""
+        argv = self._argv(args)
+        log.debug("git %s", " ".join(args[:6]), extra={"cwd": str(self.cwd)})
+        try:
+            proc = subprocess.run(
+                argv,
+                cwd=self.cwd,
+                env=self._env,
+                input=input,
+                capture_output=True,
+                check=False,
+            )
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed or not on PATH") from exc
+        except NotADirectoryError as exc:
+            raise NotAGitRepositoryError(f"not a directory: {self.cwd}") from exc
+        if check and proc.returncode != 0:
+            raise self._error(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
+        return proc.stdout
+
+    def run(self, *args: str, check: bool = True) -> str:
+        """Run git and return stdout decoded as UTF-8 (invalid bytes replaced), stripped."""
+        return self.run_bytes(*args, check=check).decode("utf-8", "replace").strip()
+
+    def ok(self, *args: str) -> bool:
+        """Whether a git command succeeds (exit 0)."""
+        try:
+            self.run_bytes(*args)
+        except GitError:
+            return False
+        return True
+
+    @contextlib.contextmanager
+    def stream(self, *args: str) -> Iterator[Iterator[bytes]]:
+        """Yield an iterator over stdout lines (bytes, newline kept) of a long git command.
+
+        The output is never held whole in memory; if the consumer stops early the process is
+        killed. A non-zero exit after a full read raises :class:`GitError`.
+        """
+        argv = self._argv(args)
+        log.debug("git (stream) %s", " ".join(args[:6]))
+        try:
+            proc = subprocess.Popen(
+                argv,
+                cwd=self.cwd,
+                env=self._env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                bufsize=1 << 16,
+            )
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed or not on PATH") from exc
+        assert proc.stdout is not None and proc.stderr is not None
+        finished = False
+        try:
+            yield iter(proc.stdout.readline, b"")
+            finished = True
+        finally:
+            if not finished:
+                proc.kill()
+            proc.stdout.close()
+            stderr = proc.stderr.read().decode("utf-8", "replace")
+            proc.stderr.close()
+            code = proc.wait()
+        if finished and code != 0:
+            raise self._error(args, code, stderr)
+
+    def _error(self, args: Sequence[str], code: int, stderr: str) -> GitError:
+        text = stderr.strip()
+        first = text.splitlines()[-1] if text else f"exit status {code}"
+        lowered = text.lower()
+        if "not a git repository" in lowered:
+            return NotAGitRepositoryError(f"not a git repository: {self.cwd}")
+        if "unknown revision" in lowered or "bad revision" in lowered or "bad object" in lowered:
+            return UnknownRefError(first.removeprefix("fatal: "))
+        return GitError(f"git {args[0]} failed: {first.removeprefix('fatal: ')}")
+
+    # --- repository facts ----------------------------------------------------------------
+
+    def toplevel(self) -> Path:
+        """The repository's root directory."""
+        if self._toplevel is None:
+            if not self.cwd.is_dir():
+                raise NotAGitRepositoryError(f"not a directory: {self.cwd}")
+            self._toplevel = Path(self.run("rev-parse", "--show-toplevel"))
+        return self._toplevel
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository") == "true"
+
+    def resolve(self, ref: str) -> str:
+        """The full SHA of the commit ``ref`` names, or :class:`UnknownRefError`."""
+        if not ref or ref.startswith("-"):
+            raise UnknownRefError(f"invalid ref {ref!r}")
+        try:
+            return self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        except GitError as exc:
+            hint = ""
+            if self.is_shallow():
+                hint = " (this is a shallow clone: fetch more history, e.g. fetch-depth: 0)"
+            raise UnknownRefError(f"unknown ref {ref!r}{hint}") from exc
+
+    def has_commits(self) -> bool:
+        return self.ok("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+
+    def merge_base(self, base: str, head: str) -> str:
+        """The best common ancestor of two commits."""
+        try:
+            return self.run("merge-base", base, head)
+        except GitError as exc:
+            if self.is_shallow():
+                raise ShallowCloneError(
+                    f"no common history between {base[:12]} and {head[:12]} in this shallow "
+                    "clone: fetch the full history (actions/checkout with fetch-depth: 0)"
+                ) from exc
+            raise GitError(f"{base[:12]} and {head[:12]} have no common ancestor") from exc
+
+    def root_commit(self, head: str) -> str:
+        """The first root commit reachable from ``head`` (the oldest)."""
+        roots = self.run("rev-list", "--max-parents=0", head).split()
+        if not roots:
+            raise GitError(f"no root commit reachable from {head[:12]}")
+        return roots[-1]
+
+    def tags_merged(self, head: str) -> list[str]:
+        """Tags reachable from ``head``, newest commit first."""
+        out = self.run(
+            "tag", "--merged", head, "--sort=-creatordate", "--format=%(refname:strip=2)"
+        )
+        return [line for line in out.splitlines() if line]
+
+    def tag_commit(self, tag: str) -> str:
+        return self.run("rev-list", "-n", "1", tag)
+
+    def commits(self, base: str | None, head: str, paths: Sequence[str] = ()) -> list[Commit]:
+        """Commits in ``base..head`` (all of ``head``'s history when ``base`` is None)."""
+        rng = f"{base}..{head}" if base else head
+        fmt = f"%H{_FIELD}%an{_FIELD}%s{_FIELD}%b{_RECORD}"
+        args = ["log", "--no-color", f"--format={fmt}", rng]
+        if paths:
+            args += ["--", *paths]
+        out = self.run_bytes(*args).decode("utf-8", "replace")
+        result: list[Commit] = []
+        for record in out.split(_RECORD):
+            record = record.strip("\n")
+            if not record:
+                continue
+            sha, author, subject, body = (record.split(_FIELD) + ["", "", ""])[:4]
+            result.append(Commit(sha=sha, subject=subject, body=body.strip(), author=author))
+        return result
+
+    def show_file(self, ref: str, path: str) -> bytes | None:
+        """A file's content at ``ref``, or None if it does not exist there."""
+        try:
+            return self.run_bytes("show", f"{ref}:{path}")
+        except GitError:
+            return None
+
+    def ls_files(self, ref: str, paths: Sequence[str] = ()) -> list[str]:
+        """Paths of the files in ``ref``'s tree (optionally under ``paths``)."""
+        out = self.run_bytes("ls-tree", "-r", "-z", "--name-only", ref, "--", *paths)
+        return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+
+    def archive_to(self, ref: str, dest: Path, paths: Sequence[str] = ()) -> None:
+        """Write ``ref``'s tree (or some paths of it) into ``dest`` without touching the index."""
+        import io
+        import tarfile
+
+        data = self.run_bytes("archive", "--format=tar", ref, "--", *paths)
+        dest.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(dest, filter="data")
+
+    def changed_paths(self, base: str, head: str) -> list[str]:
+        """Paths touched between two commits (renames as their new path)."""
+        out = self.run_bytes("diff", "--name-only", "-z", "--no-renames", base, head)
+        return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+
+    def status_porcelain(self) -> str:
+        return self.run("status", "--porcelain")
+
+    def current_branch(self) -> str | None:
+        name = self.run("rev-parse", "--abbrev-ref", "HEAD")
+        return None if name == "HEAD" else name
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _identity_args(self) -> list[str]:
+        args: list[str] = []
+        if not self.run("config", "user.name", check=False):
+            args += ["-c", f"user.name={_FALLBACK_IDENTITY[0]}"]
+        if not self.run("config", "user.email", check=False):
+            args += ["-c", f"user.email={_FALLBACK_IDENTITY[1]}"]
+        return args
+
+    def add(self, paths: Sequence[str]) -> None:
+        if paths:
+            self.run("add", "-A", "--", *paths)
+
+    def commit(self, message: str, paths: Sequence[str] = ()) -> str:
+        """Commit staged changes (or ``paths``) with ``message``; return the new SHA."""
+        args = [*self._identity_args(), "commit", "--no-verify", "-q", "-m", message]
+        if paths:
+            args += ["--", *paths]
+        self.run(*args)
+        return self.run("rev-parse", "HEAD")
+
+    def tag(self, name: str, message: str | None = None, ref: str = "HEAD") -> None:
+        if self.ok("rev-parse", "--verify", "--quiet", f"refs/tags/{name}"):
+            raise GitError(f"tag {name!r} already exists")
+        if message is None:
+            self.run("tag", name, ref)
+        else:
+            self.run(*self._identity_args(), "tag", "-a", name, "-m", message, ref)
+
+    def push(self, remote: str, refs: Sequence[str]) -> None:
+        self.run("push", "--atomic", remote, *refs)
