@@ -219,7 +219,7 @@ class Git:
             record = record.strip("\n")
             if not record:
                 continue
-            sha, author, subject, body = (record.split(_FIELD) + ["", "", ""])[:4]
+            sha, author, subject, body = [*record.split(_FIELD), "", "", ""][:4]
             result.append(Commit(sha=sha, subject=subject, body=body.strip(), author=author))
         return result
 

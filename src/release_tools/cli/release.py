@@ -1,4 +1,4 @@
-"""Commands that act on versions: ``projects``, ``create-version-plan``, ``plan-check``, ``release``."""
+"""Version commands: ``projects``, ``create-version-plan``, ``plan-check``, ``release``."""
 
 from __future__ import annotations
 
