@@ -125,18 +125,25 @@ class Git:
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH") from exc
         assert proc.stdout is not None and proc.stderr is not None
-        finished = False
+        stdout = proc.stdout
+        exhausted = False
+
+        def lines() -> Iterator[bytes]:
+            nonlocal exhausted
+            yield from iter(stdout.readline, b"")
+            exhausted = True
+
         try:
-            yield iter(proc.stdout.readline, b"")
-            finished = True
+            yield lines()
         finally:
-            if not finished:
+            if not exhausted:
+                # The consumer stopped early (or failed): the rest is not wanted.
                 proc.kill()
-            proc.stdout.close()
+            stdout.close()
             stderr = proc.stderr.read().decode("utf-8", "replace")
             proc.stderr.close()
             code = proc.wait()
-        if finished and code != 0:
+        if exhausted and code != 0:
             raise self._error(args, code, stderr)
 
     def _error(self, args: Sequence[str], code: int, stderr: str) -> GitError:

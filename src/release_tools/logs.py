@@ -69,11 +69,17 @@ def redact(text: str) -> str:
     return text
 
 
-def _redact_value(value: Any) -> Any:
+# Context fields (or header names) whose value is a credential whatever it looks like.
+_SECRET_KEY = re.compile(r"(?i)(api[-_]?key|authorization|token|secret|password|passwd)")
+
+
+def _redact_value(value: Any, key: str = "") -> Any:
+    if key and _SECRET_KEY.search(key) and isinstance(value, str | bytes) and value:
+        return REDACTED
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {k: _redact_value(v) for k, v in value.items()}
+        return {k: _redact_value(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_redact_value(v) for v in value]
     return value
@@ -91,7 +97,7 @@ class RedactionFilter(logging.Filter):
         record.args = None
         for key, value in list(vars(record).items()):
             if key not in _STANDARD_ATTRS:
-                setattr(record, key, _redact_value(value))
+                setattr(record, key, _redact_value(value, key))
         if record.exc_info:
             text = logging.Formatter().formatException(record.exc_info)
             record.exc_text = redact(text)

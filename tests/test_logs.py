@@ -1,0 +1,83 @@
+"""Logging: human and JSON lines, and secrets redacted everywhere at every level."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from release_tools.errors import UsageError
+from release_tools.logs import REDACTED, redact, register_secret, setup_logging
+
+KEY = "sk-proj-canary0123456789abcdefABCDEF"
+
+
+@pytest.fixture
+def stream() -> Iterator[io.StringIO]:
+    buf = io.StringIO()
+    handler = setup_logging("debug", "text", stream=buf, secrets=[KEY])
+    yield buf
+    logging.getLogger("release_tools").removeHandler(handler)
+
+
+def test_registered_secret_never_printed(stream: io.StringIO) -> None:
+    log = logging.getLogger("release_tools.test")
+    log.debug("connecting with %s", KEY, extra={"headers": {"Authorization": f"Bearer {KEY}"}})
+    try:
+        raise RuntimeError(f"failed with key {KEY}")
+    except RuntimeError:
+        log.exception("boom")
+    out = stream.getvalue()
+    assert KEY not in out
+    assert REDACTED in out
+    assert "Traceback" in out  # the traceback is kept, only the secret goes
+
+
+def test_json_lines_with_context(tmp_path: object) -> None:
+    buf = io.StringIO()
+    handler = setup_logging("info", "json", stream=buf)
+    try:
+        logging.getLogger("release_tools.x").info(
+            "state change", extra={"session_id": "sess_1", "api_key": "abcdefgh12345"}
+        )
+    finally:
+        logging.getLogger("release_tools").removeHandler(handler)
+    record = json.loads(buf.getvalue().strip())
+    assert record["message"] == "state change"
+    assert record["session_id"] == "sess_1"
+    assert record["level"] == "info"
+    assert "abcdefgh12345" not in buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Authorization: Bearer abcdefghijklmnop",
+        "api-key: 0123456789abcdef",
+        "token sk-abcdefghijklmnopqrstuvwx",
+        '{"api_key": "zzzzzzzzzzzzzz"}',
+        "ghp_abcdefghijklmnopqrstuvwxyz0123",
+    ],
+)
+def test_known_shapes_redacted_without_registration(text: str) -> None:
+    out = redact(text)
+    assert REDACTED in out
+    secret = text.split()[-1].strip('"}')
+    assert secret not in out
+
+
+def test_plain_text_untouched() -> None:
+    assert redact("feat: add api to parse keys") == "feat: add api to parse keys"
+
+
+def test_register_secret_ignores_tiny_values() -> None:
+    register_secret("ab")
+    assert redact("abc ab") == "abc ab"
+
+
+def test_unknown_level_is_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown log level"):
+        setup_logging("chatty")
