@@ -1,0 +1,72 @@
+"""The CLI adapter: error mapping to exit codes, one-line messages, no leaked secrets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from release_tools.cli import cli, guard
+from release_tools.errors import GitError, UsageError
+
+
+def _command(exc: BaseException) -> click.Command:
+    @click.command()
+    @guard
+    def failing() -> None:
+        raise exc
+
+    return failing
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (GitError("git diff failed: bad object"), 1),
+        (UsageError("unknown project 'x' (known: a, b)"), 2),
+        (RuntimeError("surprise\nsecond line"), 1),
+    ],
+)
+def test_errors_are_one_line_with_exit_code(exc: BaseException, code: int) -> None:
+    result = CliRunner().invoke(_command(exc), [])
+    assert result.exit_code == code
+    assert "Traceback" not in result.output
+    assert result.output.startswith("error: ")
+    assert "second line" not in result.output
+
+
+def test_secret_in_error_is_redacted() -> None:
+    result = CliRunner().invoke(_command(GitError("failed with sk-abcdefghijklmnopqrstuvwxyz")), [])
+    assert "sk-abcdefghijklmnopqrstuvwxyz" not in result.output
+    assert "[REDACTED]" in result.output
+
+
+def test_traceback_only_with_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RELEASE_TOOLS_LOG_LEVEL", "debug")
+    result = CliRunner().invoke(_command(GitError("boom")), [])
+    assert result.exit_code == 1
+    assert "Traceback" in result.output
+
+
+def test_help_and_version() -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--help"]).exit_code == 0
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert "release-tools" in result.output
+
+
+def test_unknown_option_is_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["analyze", "--no-such-flag"])
+    assert result.exit_code == 2
+
+
+def test_python_dash_m() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "release_tools", "--version"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0
+    assert "release-tools" in proc.stdout
