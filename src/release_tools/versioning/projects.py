@@ -1,0 +1,544 @@
+"""Find the releasable projects of a repository from their manifests.
+
+A repository is either one root project (``pyproject.toml`` with ``[project]`` or
+``[tool.poetry]``, ``package.json``, ``Cargo.toml`` with ``[package]``) or a workspace: Nx
+(``project.json`` files), npm/yarn/pnpm workspaces, a Cargo ``[workspace]``, a uv workspace or
+several Python packages in subdirectories. The project's name is its manifest's name, because
+that is what tags, plans and registries use.
+
+Discovery only reads files; it never runs git, so it also works on an exported tree.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import logging
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from release_tools.errors import UsageError, VersionError
+
+__all__ = [
+    "Ecosystem",
+    "Project",
+    "discover_projects",
+    "find_project",
+    "owning_project",
+    "read_pnpm_workspace",
+    "read_python_version",
+]
+
+log = logging.getLogger(__name__)
+
+Ecosystem = Literal["python", "node", "rust", "nx"]
+
+# Directories that never hold a project of their own: dependencies, build output, caches.
+_SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".nx",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "__pycache__",
+        "node_modules",
+        "dist",
+        "build",
+        "target",
+        "site-packages",
+    }
+)
+# How deep a Python monorepo scan looks for pyproject.toml files (packages/<name>/ is depth 2).
+_PYTHON_SCAN_DEPTH = 3
+_VERSION_ASSIGN = re.compile(
+    r"""^\s*(?:__version__|VERSION|version)\s*(?::\s*str\s*)?=\s*(['"])(?P<v>[^'"]+)\1""",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """One releasable project.
+
+    ``path`` is the project's directory relative to the repository root (``"."`` for the root),
+    ``manifest`` the relative path of the file that holds its name and version (for Nx projects,
+    the ``package.json``/``pyproject.toml``/``Cargo.toml`` next to ``project.json`` when there is
+    one). ``version`` is None when the manifest has no static version that could be read.
+    """
+
+    name: str
+    path: str
+    manifest: str
+    version: str | None
+    ecosystem: Ecosystem
+
+    @property
+    def manifest_kind(self) -> Literal["pyproject", "package.json", "cargo", "project.json"]:
+        """Which writer handles :attr:`manifest`."""
+        base = PurePosixPath(self.manifest).name
+        if base == "pyproject.toml":
+            return "pyproject"
+        if base == "Cargo.toml":
+            return "cargo"
+        if base == "project.json":
+            return "project.json"
+        return "package.json"
+
+    @property
+    def is_python(self) -> bool:
+        """Whether versions are spelled the PEP 440 way."""
+        return self.manifest_kind == "pyproject"
+
+    def contains(self, path: str) -> bool:
+        """Whether the repository-relative ``path`` lies inside this project's directory."""
+        if self.path in (".", ""):
+            return True
+        return path == self.path or path.startswith(self.path.rstrip("/") + "/")
+
+
+# --- reading manifests -------------------------------------------------------------------------
+
+
+def _rel(root: Path, path: Path) -> str:
+    rel = path.relative_to(root).as_posix()
+    return rel or "."
+
+
+def _load_toml(path: Path, root: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise VersionError(f"{_rel(root, path)}: broken TOML: {exc}") from exc
+    except OSError as exc:
+        raise VersionError(f"{_rel(root, path)}: cannot be read: {exc.strerror}") from exc
+
+
+def _load_json(path: Path, root: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise VersionError(f"{_rel(root, path)}: broken JSON: {exc}") from exc
+    except OSError as exc:
+        raise VersionError(f"{_rel(root, path)}: cannot be read: {exc.strerror}") from exc
+    if not isinstance(data, dict):
+        raise VersionError(f"{_rel(root, path)}: expected a JSON object")
+    return data
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _version_in_file(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = _VERSION_ASSIGN.search(text)
+    return match["v"] if match else None
+
+
+def _module_file(project_dir: Path, dotted: str) -> Path | None:
+    """The file that defines module ``dotted`` in a flat or src layout, if present."""
+    parts = dotted.split(".")
+    for base in (project_dir / "src", project_dir):
+        package = base.joinpath(*parts) / "__init__.py"
+        if package.is_file():
+            return package
+        module = base.joinpath(*parts[:-1], parts[-1] + ".py")
+        if module.is_file():
+            return module
+    return None
+
+
+def _import_name(dist_name: str) -> str:
+    return re.sub(r"[-_.]+", "_", dist_name).lower()
+
+
+def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """The nested table ``data[k1][k2]...``, or ``{}`` when any level is missing or not a table."""
+    current: Any = data
+    for key in keys:
+        current = current.get(key) if isinstance(current, dict) else None
+    return current if isinstance(current, dict) else {}
+
+
+def python_version_file(project_dir: Path, data: dict[str, Any]) -> Path | None:
+    """The file holding a dynamic Python version (hatch/pdm path, setuptools attr, package)."""
+    for tool in ("hatch", "pdm"):
+        path = _table(data, "tool", tool, "version").get("path")
+        if isinstance(path, str) and (project_dir / path).is_file():
+            return project_dir / path
+    attr = _table(data, "tool", "setuptools", "dynamic", "version").get("attr")
+    if isinstance(attr, str):
+        module = attr.rpartition(".")[0]
+        if module:
+            found = _module_file(project_dir, module)
+            if found is not None:
+                return found
+    name = _str_or_none(_table(data, "project").get("name"))
+    if name:
+        found = _module_file(project_dir, _import_name(name))
+        if found is not None and _version_in_file(found):
+            return found
+    return None
+
+
+def read_python_version(project_dir: Path, data: dict[str, Any]) -> str | None:
+    """The version of a pyproject: static (PEP 621 / Poetry) or a cheap dynamic lookup."""
+    project = data.get("project")
+    if isinstance(project, dict):
+        static = _str_or_none(project.get("version"))
+        if static:
+            return static
+        if "version" not in project.get("dynamic", []):
+            return None
+        found = python_version_file(project_dir, data)
+        return _version_in_file(found) if found else None
+    poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
+    if isinstance(poetry, dict):
+        return _str_or_none(poetry.get("version"))
+    return None
+
+
+def _python_project(root: Path, directory: Path) -> Project | None:
+    manifest = directory / "pyproject.toml"
+    data = _load_toml(manifest, root)
+    name: str | None = None
+    if isinstance(data.get("project"), dict):
+        name = _str_or_none(data["project"].get("name"))
+    if name is None:
+        tool = data.get("tool")
+        poetry = tool.get("poetry") if isinstance(tool, dict) else None
+        if isinstance(poetry, dict):
+            name = _str_or_none(poetry.get("name"))
+    if name is None:
+        return None
+    return Project(
+        name=name,
+        path=_rel(root, directory),
+        manifest=_rel(root, manifest),
+        version=read_python_version(directory, data),
+        ecosystem="python",
+    )
+
+
+def _node_project(root: Path, directory: Path) -> Project | None:
+    manifest = directory / "package.json"
+    data = _load_json(manifest, root)
+    name = _str_or_none(data.get("name"))
+    if name is None:
+        return None
+    return Project(
+        name=name,
+        path=_rel(root, directory),
+        manifest=_rel(root, manifest),
+        version=_str_or_none(data.get("version")),
+        ecosystem="node",
+    )
+
+
+def _cargo_project(
+    root: Path, directory: Path, workspace_version: str | None = None
+) -> Project | None:
+    manifest = directory / "Cargo.toml"
+    data = _load_toml(manifest, root)
+    package = data.get("package")
+    if not isinstance(package, dict):
+        return None
+    name = _str_or_none(package.get("name"))
+    if name is None:
+        return None
+    version = package.get("version")
+    if isinstance(version, dict) and version.get("workspace") is True:
+        version = workspace_version
+    return Project(
+        name=name,
+        path=_rel(root, directory),
+        manifest=_rel(root, manifest),
+        version=_str_or_none(version),
+        ecosystem="rust",
+    )
+
+
+# --- workspaces ----------------------------------------------------------------------------------
+
+
+def _walk(root: Path, max_depth: int | None = None) -> Iterator[tuple[Path, list[str]]]:
+    """Directories under ``root`` (pruned of dependency and build folders) and their files."""
+    root_depth = len(root.parts)
+    for current, dirs, files in os.walk(root):
+        here = Path(current)
+        depth = len(here.parts) - root_depth
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in _SKIP_DIRS
+            and not (d.startswith(".") and d != ".")
+            and (max_depth is None or depth < max_depth)
+        )
+        yield here, files
+
+
+def _expand_globs(root: Path, patterns: Iterable[str], marker: str) -> list[Path]:
+    """Directories matching workspace globs (``!`` negations allowed) that contain ``marker``."""
+    positive: list[str] = []
+    negative: list[str] = []
+    for raw in patterns:
+        pattern = raw.strip().rstrip("/").removeprefix("./")
+        if not pattern:
+            continue
+        if pattern.startswith("!"):
+            negative.append(pattern[1:].removeprefix("./"))
+        else:
+            positive.append(pattern)
+    found: dict[str, Path] = {}
+    for pattern in positive:
+        if not any(ch in pattern for ch in "*?["):
+            candidates: Iterable[Path] = [root / pattern]
+        else:
+            candidates = root.glob(pattern)
+        for candidate in candidates:
+            rel = _rel(root, candidate)
+            if any(part in _SKIP_DIRS for part in PurePosixPath(rel).parts):
+                continue
+            if candidate.is_dir() and (candidate / marker).is_file():
+                found.setdefault(rel, candidate)
+    return [
+        path
+        for rel, path in sorted(found.items())
+        # "dir/**" also excludes "dir" itself, as in pnpm's and Cargo's matching.
+        if not any(
+            fnmatch.fnmatchcase(rel, neg) or fnmatch.fnmatchcase(rel + "/", neg) for neg in negative
+        )
+    ]
+
+
+def read_pnpm_workspace(path: Path) -> list[str]:
+    """The ``packages:`` globs of a ``pnpm-workspace.yaml``.
+
+    Only the list form pnpm documents is understood (``packages:`` then ``- 'glob'`` lines);
+    other keys (``catalog:``...) are skipped. Anything else in the list is a VersionError, so a
+    typo never silently drops packages.
+    """
+    globs: list[str] = []
+    in_packages = False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        stripped = line.split(" #", 1)[0].rstrip()
+        if not stripped.strip() or stripped.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            key, _, rest = stripped.partition(":")
+            in_packages = key.strip() == "packages"
+            rest = rest.strip()
+            if in_packages and rest:
+                # The flow form: packages: ['a/*', 'b']
+                if not (rest.startswith("[") and rest.endswith("]")):
+                    raise VersionError(f"{path.name}:{number}: expected a list of globs")
+                globs += [g.strip().strip("'\"") for g in rest[1:-1].split(",") if g.strip()]
+                in_packages = False
+            continue
+        if not in_packages:
+            continue
+        item = stripped.strip()
+        if not item.startswith("- "):
+            raise VersionError(f"{path.name}:{number}: expected '- <glob>' under packages")
+        globs.append(item[2:].strip().strip("'\""))
+    return globs
+
+
+def _node_workspace(root: Path) -> list[Project] | None:
+    patterns: list[str] | None = None
+    pnpm = root / "pnpm-workspace.yaml"
+    if pnpm.is_file():
+        patterns = read_pnpm_workspace(pnpm)
+    package_json = root / "package.json"
+    if patterns is None and package_json.is_file():
+        workspaces = _load_json(package_json, root).get("workspaces")
+        if isinstance(workspaces, dict):
+            workspaces = workspaces.get("packages")
+        if isinstance(workspaces, list):
+            patterns = [str(p) for p in workspaces]
+    if patterns is None:
+        return None
+    projects = []
+    for directory in _expand_globs(root, patterns, "package.json"):
+        project = _node_project(root, directory)
+        if project is not None:
+            projects.append(project)
+    return projects
+
+
+def _cargo_workspace(root: Path) -> list[Project] | None:
+    manifest = root / "Cargo.toml"
+    if not manifest.is_file():
+        return None
+    data = _load_toml(manifest, root)
+    workspace = data.get("workspace")
+    if not isinstance(workspace, dict):
+        return None
+    ws_package = workspace.get("package", {})
+    ws_version = _str_or_none(ws_package.get("version")) if isinstance(ws_package, dict) else None
+    members = [str(m) for m in workspace.get("members", [])]
+    members += [f"!{e}" for e in workspace.get("exclude", [])]
+    projects = []
+    for directory in _expand_globs(root, members, "Cargo.toml"):
+        if directory == root:
+            continue
+        project = _cargo_project(root, directory, ws_version)
+        if project is not None:
+            projects.append(project)
+    root_project = _cargo_project(root, root, ws_version)
+    if root_project is not None:
+        projects.insert(0, root_project)
+    return projects
+
+
+def _python_workspace(root: Path) -> list[Project] | None:
+    pyproject = root / "pyproject.toml"
+    root_data = _load_toml(pyproject, root) if pyproject.is_file() else {}
+    tool = root_data.get("tool", {})
+    uv = tool.get("uv", {}) if isinstance(tool, dict) else {}
+    uv_ws = uv.get("workspace") if isinstance(uv, dict) else None
+    root_project = _python_project(root, root) if pyproject.is_file() else None
+    directories: list[Path]
+    if isinstance(uv_ws, dict):
+        members = [str(m) for m in uv_ws.get("members", [])]
+        members += [f"!{e}" for e in uv_ws.get("exclude", [])]
+        directories = [d for d in _expand_globs(root, members, "pyproject.toml") if d != root]
+    elif root_project is None:
+        # No root project: a plain monorepo of packages, e.g. packages/<name>/pyproject.toml.
+        directories = [
+            here
+            for here, files in _walk(root, _PYTHON_SCAN_DEPTH)
+            if here != root and "pyproject.toml" in files
+        ]
+    else:
+        return None
+    projects: list[Project] = [] if root_project is None else [root_project]
+    for directory in directories:
+        try:
+            project = _python_project(root, directory)
+        except VersionError as exc:
+            if isinstance(uv_ws, dict):
+                raise
+            log.warning("skipped %s: %s", _rel(root, directory), exc)
+            continue
+        if project is not None:
+            projects.append(project)
+    return projects or None
+
+
+def _nx_workspace(root: Path) -> list[Project] | None:
+    if not (root / "nx.json").is_file():
+        return None
+    projects = []
+    for here, files in _walk(root):
+        if "project.json" not in files:
+            continue
+        data = _load_json(here / "project.json", root)
+        # Nx infers the name from the directory when project.json has none.
+        name = _str_or_none(data.get("name")) or here.name
+        inner: Project | None = None
+        for filename, reader in (
+            ("package.json", _node_project),
+            ("pyproject.toml", _python_project),
+            ("Cargo.toml", _cargo_project),
+        ):
+            if (here / filename).is_file():
+                inner = reader(root, here)
+                if inner is not None:
+                    break
+        projects.append(
+            Project(
+                name=name,
+                path=_rel(root, here),
+                manifest=inner.manifest if inner else _rel(root, here / "project.json"),
+                version=inner.version if inner else _str_or_none(data.get("version")),
+                ecosystem="nx",
+            )
+        )
+    return projects or None
+
+
+def _single_root(root: Path) -> list[Project]:
+    readers = (
+        ("pyproject.toml", _python_project),
+        ("Cargo.toml", _cargo_project),
+        ("package.json", _node_project),
+    )
+    for filename, reader in readers:
+        if (root / filename).is_file():
+            project = reader(root, root)
+            if project is not None:
+                return [project]
+    return []
+
+
+def _dedupe(projects: Sequence[Project]) -> list[Project]:
+    seen: dict[str, Project] = {}
+    for project in projects:
+        if project.name in seen:
+            log.warning(
+                "project name %r is used by both %s and %s; keeping the first",
+                project.name,
+                seen[project.name].path,
+                project.path,
+            )
+            continue
+        seen[project.name] = project
+    return list(seen.values())
+
+
+def discover_projects(root: Path) -> list[Project]:
+    """The projects of the repository at ``root``, root project first, then by path.
+
+    An Nx workspace wins over everything else (its ``project.json`` files name the projects);
+    otherwise npm/pnpm, Cargo and Python workspace members are collected together; otherwise the
+    root manifest is the single project. An empty list means no manifest was recognised.
+    """
+    root = Path(root)
+    nx = _nx_workspace(root)
+    if nx is not None:
+        return _dedupe(sorted(nx, key=lambda p: (p.path != ".", p.path)))
+    found: list[Project] = []
+    for collect in (_node_workspace, _cargo_workspace, _python_workspace):
+        members = collect(root)
+        if members:
+            found.extend(members)
+    if not found:
+        return _single_root(root)
+    return _dedupe(sorted(found, key=lambda p: (p.path != ".", p.path)))
+
+
+def find_project(projects: Sequence[Project], name: str) -> Project:
+    """The project called ``name``; a UsageError listing the known names otherwise."""
+    for project in projects:
+        if project.name == name:
+            return project
+    known = ", ".join(sorted(p.name for p in projects)) or "none found"
+    raise UsageError(f"unknown project {name!r} (known projects: {known})")
+
+
+def owning_project(projects: Sequence[Project], path: str) -> Project | None:
+    """The project whose directory is the deepest one containing ``path`` (None if none does)."""
+
+    def depth(project: Project) -> int:
+        return 0 if project.path in (".", "") else len(PurePosixPath(project.path).parts)
+
+    best: Project | None = None
+    for project in projects:
+        if project.contains(path) and (best is None or depth(project) > depth(best)):
+            best = project
+    return best
