@@ -18,9 +18,32 @@ from packaging.version import Version as Pep440Version
 from release_tools.analysis.models import Bump
 from release_tools.errors import VersionError
 
-__all__ = ["Scheme", "Version", "bump_version"]
+__all__ = [
+    "PRERELEASE_TYPES",
+    "RELEASE_TYPES",
+    "ReleaseType",
+    "Scheme",
+    "Version",
+    "bump_version",
+    "increment",
+    "release_type_rank",
+]
 
 Scheme = Literal["semver", "pep440"]
+
+#: What a version plan may ask for (the types of npm's ``semver.inc`` that Nx plans accept).
+ReleaseType = Literal["major", "minor", "patch", "premajor", "preminor", "prepatch", "prerelease"]
+#: Lowest to highest: when several plans name one project, the highest type wins, as in Nx.
+RELEASE_TYPES: tuple[ReleaseType, ...] = (
+    "prerelease",
+    "prepatch",
+    "patch",
+    "preminor",
+    "minor",
+    "premajor",
+    "major",
+)
+PRERELEASE_TYPES: frozenset[str] = frozenset({"premajor", "preminor", "prepatch", "prerelease"})
 
 _SEMVER = re.compile(
     r"^v?(?P<major>0|[1-9]\d*)\.(?P<minor>0|[1-9]\d*)\.(?P<patch>0|[1-9]\d*)"
@@ -141,3 +164,65 @@ def bump_version(current: Version, bump: Bump, *, major_on_zero: bool = False) -
     if bump is Bump.MINOR:
         return Version(current.major, current.minor + 1, 0)
     return Version(current.major, current.minor, current.patch + 1)
+
+
+# Prerelease labels that mean the same in both spellings (PEP 440 knows only a, b and rc).
+_PRE_ALIASES = {"a": "alpha", "alpha": "alpha", "b": "beta", "beta": "beta", "c": "rc", "rc": "rc"}
+
+
+def release_type_rank(release_type: str) -> int:
+    """Position of ``release_type`` in :data:`RELEASE_TYPES` (higher wins)."""
+    try:
+        return RELEASE_TYPES.index(release_type)
+    except ValueError as exc:
+        raise VersionError(f"unknown release type {release_type!r}") from exc
+
+
+def _same_label(left: str | int, right: str) -> bool:
+    if isinstance(left, int):
+        return False
+    return _PRE_ALIASES.get(left.lower(), left) == _PRE_ALIASES.get(right.lower(), right)
+
+
+def increment(
+    current: Version,
+    release_type: ReleaseType,
+    *,
+    identifier: str = "rc",
+    first: int = 0,
+) -> Version:
+    """The version after ``current`` for an explicit release type, as npm's ``semver.inc``.
+
+    ``major``/``minor``/``patch`` are taken literally (a plan that says major means 1.0.0 on
+    0.x) and finalise a prerelease that does not need to move further. ``pre*`` types start a
+    prerelease ``<core>-<identifier>.<first>`` (``first`` is 1 for Python projects, whose
+    ``1.0.0rc1`` convention counts from one). ``prerelease`` counts up an existing prerelease
+    with the same identifier, switches identifier otherwise, and acts as ``prepatch`` on a final
+    version.
+    """
+    if release_type in ("major", "minor", "patch"):
+        return bump_version(current, Bump[release_type.upper()], major_on_zero=True)
+    if not identifier or not re.fullmatch(r"[0-9A-Za-z-]+", identifier):
+        raise VersionError(f"invalid prerelease identifier {identifier!r}")
+    start: tuple[str | int, ...] = (identifier, first)
+    if release_type == "premajor":
+        return Version(current.major + 1, 0, 0, start)
+    if release_type == "preminor":
+        return Version(current.major, current.minor + 1, 0, start)
+    if release_type == "prepatch" or not current.pre:
+        return Version(current.major, current.minor, current.patch + 1, start)
+    if release_type != "prerelease":
+        raise VersionError(f"unknown release type {release_type!r}")
+    pre = current.pre
+    if _same_label(pre[0], identifier):
+        if isinstance(pre[-1], int) and len(pre) > 1:
+            nxt = Version(current.major, current.minor, current.patch, (*pre[:-1], pre[-1] + 1))
+        else:
+            nxt = Version(current.major, current.minor, current.patch, (*pre, first))
+    else:
+        nxt = Version(current.major, current.minor, current.patch, start)
+    if not current < nxt:
+        raise VersionError(
+            f"prerelease {identifier!r} after {current} would not be a higher version"
+        )
+    return nxt
