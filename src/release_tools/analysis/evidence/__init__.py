@@ -1,1 +1,98 @@
-"""Package."""
+"""Static evidence for the bump: commit messages, public API changes, surfaces, file kinds.
+
+:func:`gather_evidence` runs every gatherer on one :class:`AnalysisContext`. Each gatherer is a
+plain function ``gather(ctx) -> list[Evidence]`` in its own module. A gatherer that fails on
+unexpected input is logged and skipped, so one odd file cannot stop the whole analysis; the
+others still speak. Each source is capped at :data:`MAX_PER_SOURCE` items (the strongest kept)
+plus one summary item, so that output stays readable on huge changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence import commits, file_kinds
+from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.models import Evidence, Strength
+from release_tools.errors import ReleaseToolsError
+
+__all__ = ["GATHERERS", "MAX_PER_SOURCE", "cap_evidence", "gather_evidence"]
+
+log = logging.getLogger(__name__)
+
+Gatherer = Callable[[AnalysisContext], list[Evidence]]
+
+#: Every gatherer, in the order their evidence is listed.
+GATHERERS: tuple[tuple[str, Gatherer], ...] = (
+    ("commits", commits.gather),
+    ("file-kinds", file_kinds.gather),
+)
+
+#: The most items kept per evidence source before a summary item stands in for the rest.
+MAX_PER_SOURCE = 50
+
+_STRENGTH_ORDER = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
+
+
+def cap_evidence(items: Sequence[Evidence], limit: int = MAX_PER_SOURCE) -> list[Evidence]:
+    """Keep at most ``limit`` items per source (strongest first) plus one summary per source.
+
+    The summary carries the highest bump and strength among the dropped items, so capping never
+    changes the decision; the order of the kept items is preserved.
+    """
+    by_source: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        by_source.setdefault(item.source, []).append(index)
+    keep: set[int] = set()
+    summaries: dict[str, Evidence] = {}
+    for source, indexes in by_source.items():
+        if len(indexes) <= limit:
+            keep.update(indexes)
+            continue
+        ranked = sorted(
+            indexes, key=lambda i: (-items[i].level, _STRENGTH_ORDER[items[i].strength], i)
+        )
+        keep.update(ranked[:limit])
+        dropped = [items[i] for i in ranked[limit:]]
+        levels = Counter(d.level.label for d in dropped)
+        detail = ", ".join(f"{n} {name}" for name, n in sorted(levels.items()))
+        top = max(dropped, key=lambda d: (d.level, -_STRENGTH_ORDER[d.strength]))
+        summaries[source] = evidence(
+            top.source,
+            top.level,
+            top.strength,
+            f"... and {len(dropped)} more {source} items ({detail})",
+        )
+    out: list[Evidence] = []
+    emitted: set[str] = set()
+    for index, item in enumerate(items):
+        if index in keep:
+            out.append(item)
+        last = by_source[item.source][-1] == index
+        if last and item.source in summaries and item.source not in emitted:
+            out.append(summaries[item.source])
+            emitted.add(item.source)
+    return out
+
+
+def gather_evidence(ctx: AnalysisContext) -> list[Evidence]:
+    """Run every gatherer on ``ctx`` and return their evidence, capped per source."""
+    items: list[Evidence] = []
+    for name, gather in GATHERERS:
+        try:
+            found = gather(ctx)
+        except ReleaseToolsError as exc:
+            log.warning("evidence gatherer %s failed: %s", name, exc)
+            continue
+        except Exception:
+            # A heuristic tripping on unusual input must not cost the user the whole analysis.
+            log.warning(
+                "evidence gatherer %s crashed; its evidence is skipped", name, exc_info=True
+            )
+            continue
+        log.debug("evidence gatherer %s: %d items", name, len(found))
+        items.extend(found)
+    return cap_evidence(items)

@@ -1,0 +1,166 @@
+"""Combine evidence into one bump decision with a needs-review flag and a short reasoning; pure.
+
+The rules, in order:
+
+1. The bump is the highest level among *proof* and *strong* evidence (a removed public function,
+   a conventional commit). *Weak* evidence (the kinds of files changed, heuristics) only fills in
+   when nothing stronger said anything.
+2. Nothing to release (``Bump.NONE``, printed ``unknown``) when the range has no changes, or
+   when the only evidence says ``none`` (tests- or CI-only changes).
+3. ``needs_review`` is raised when the evidence conflicts or is thin:
+
+   * static analysis proves a bigger change than the commits declared (``fix:`` commits but a
+     public function disappeared): the proof wins, a human should look;
+   * only weak evidence was found (e.g. "source files changed" and nothing else);
+   * several ``Release-As`` footers ask for different versions.
+
+   Commits that declare a breaking change without any API proof do *not* raise it: behavioural
+   breaks are invisible to static analysis, and the author's declaration is the better signal
+   (the same trust python-semantic-release and commitizen give to ``!`` and footers).
+4. A ``Release-As: x.y.z`` footer is an explicit override of the next version; it is reported in
+   :attr:`Verdict.release_as` and the computed bump stays as evidence for the reasoning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from release_tools.analysis.models import Bump, Evidence, Strength
+
+__all__ = ["RELEASE_AS_MARKER", "Verdict", "decide"]
+
+#: Release-As evidence messages start with this marker followed by the requested version.
+RELEASE_AS_MARKER = "Release-As:"
+_RELEASE_AS = re.compile(re.escape(RELEASE_AS_MARKER) + r"\s*(\S+)")
+
+# Sources whose evidence comes from reading the code, as opposed to what people wrote.
+_STATIC_SOURCES = frozenset({"python-api", "javascript-api", "rust-api", "go-api", "cli", "schema"})
+_DECLARED_SOURCES = frozenset({"conventional-commit"})
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of :func:`decide`."""
+
+    bump: Bump
+    needs_review: bool
+    reasoning: str
+    release_as: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def _max_level(items: Sequence[Evidence]) -> Bump:
+    return max((e.level for e in items), default=Bump.NONE)
+
+
+def _cite(item: Evidence) -> str:
+    where = item.location
+    return f"{item.message} ({where})" if where else item.message
+
+
+def _strongest(items: Sequence[Evidence], level: Bump) -> Evidence | None:
+    """The most trustworthy item at ``level``: proof before strong before weak, first seen."""
+    order = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
+    candidates = [e for e in items if e.level is level]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda e: order[e.strength])
+
+
+def _release_as(evidence: Sequence[Evidence]) -> tuple[str | None, list[str]]:
+    versions: list[str] = []
+    for item in evidence:
+        if item.source != "release-as":
+            continue
+        match = _RELEASE_AS.search(item.message)
+        if match and match.group(1) not in versions:
+            versions.append(match.group(1))
+    if not versions:
+        return None, []
+    warnings: list[str] = []
+    if len(versions) > 1:
+        # Commits arrive newest first (git log order): the latest request wins.
+        warnings.append(
+            f"several Release-As versions requested ({', '.join(versions)}); using {versions[0]}"
+        )
+    return versions[0], warnings
+
+
+def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
+    """Decide the bump the ``evidence`` supports; ``has_changes`` says whether the range is empty.
+
+    Pure: the same evidence always gives the same verdict. See the module docstring for the rules.
+    """
+    release_as, warnings = _release_as(evidence)
+    scored = [e for e in evidence if e.source != "release-as"]
+
+    if not has_changes and not scored:
+        reason = "no changes in the range: nothing to release"
+        if release_as:
+            return Verdict(Bump.NONE, True, reason, release_as, tuple(warnings))
+        return Verdict(Bump.NONE, False, reason, None, tuple(warnings))
+
+    firm = [e for e in scored if e.strength in (Strength.PROOF, Strength.STRONG)]
+    weak = [e for e in scored if e.strength is Strength.WEAK]
+    firm_level = _max_level(firm)
+    if firm_level > Bump.NONE:
+        bump, basis = firm_level, firm
+    else:
+        bump, basis = _max_level(weak), weak
+
+    needs_review = False
+    notes: list[str] = []
+
+    static_level = _max_level([e for e in scored if e.source in _STATIC_SOURCES])
+    static_proof = _max_level(
+        [e for e in scored if e.source in _STATIC_SOURCES and e.strength is Strength.PROOF]
+    )
+    declared = [e for e in scored if e.source in _DECLARED_SOURCES]
+    declared_level = _max_level(declared)
+
+    if declared and static_level > declared_level and static_level >= Bump.MINOR:
+        # The commits undersell the change: e.g. "fix:" while a public function was removed.
+        needs_review = True
+        notes.append(
+            f"commits declare at most {declared_level.label} but the code shows "
+            f"{static_level.label}"
+        )
+    if declared_level is Bump.MAJOR and static_proof < Bump.MAJOR and static_level > Bump.NONE:
+        notes.append("the breaking change is declared by commits; no removed public API was found")
+    if firm_level is Bump.NONE and weak:
+        needs_review = True
+        notes.append("only weak evidence (kinds of files changed)")
+    if not scored and has_changes:
+        needs_review = True
+        notes.append("no evidence could be gathered for the changed files")
+        bump = Bump.PATCH
+    if len(warnings) > 0:
+        needs_review = True
+
+    reasoning = _reasoning(bump, basis, release_as, notes)
+    return Verdict(bump, needs_review, reasoning, release_as, tuple(warnings))
+
+
+def _reasoning(
+    bump: Bump, basis: Sequence[Evidence], release_as: str | None, notes: Sequence[str]
+) -> str:
+    parts: list[str] = []
+    top = _strongest(basis, bump)
+    if bump is Bump.NONE:
+        head = "nothing to release"
+        if top is not None:
+            head += f": {_cite(top)}"
+    elif top is not None:
+        head = f"{bump.label}: {_cite(top)}"
+        same = sum(1 for e in basis if e.level is bump) - 1
+        if same > 0:
+            head += f"; and {same} more {bump.label}-level signal{'s' if same > 1 else ''}"
+    else:
+        head = f"{bump.label}: changes without a stronger signal"
+    parts.append(head)
+    if release_as:
+        parts.append(f"Release-As footer requests {release_as}")
+    parts.extend(notes)
+    return ". ".join(parts) + "."

@@ -1,0 +1,251 @@
+"""Evidence from the commit messages of the range, read as Conventional Commits 1.0.
+
+What counts, per commit:
+
+* the header ``type(scope)!: subject``; ``feat`` is a minor, ``fix``/``perf``/``revert``/
+  ``deps``/``security`` a patch, the other known types (``docs``, ``chore``, ``test`` ...) release
+  nothing; ``!`` makes any type breaking;
+* ``BREAKING CHANGE:`` / ``BREAKING-CHANGE:`` footers (breaking whatever the type);
+* squash-merge bodies that list several headers, bare or as ``*``/``-`` bullets (GitHub's
+  default squash message), each counted like a commit of its own;
+* reverts: git's ``Revert "feat: x"`` with ``This reverts commit <sha>.``, or ``revert: ...``
+  with a ``Refs: <sha>`` footer. Reverting a commit of the same range cancels both; reverting
+  something already released is a patch;
+* ``Release-As: x.y.z`` footers (release-please's override) become ``release-as`` evidence.
+
+Messages that do not follow the convention give no evidence here: guessing from free text would
+be weaker than the file and API evidence gathered elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.decision import RELEASE_AS_MARKER
+from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.git import Commit
+
+__all__ = ["TYPE_BUMPS", "ParsedCommit", "commit_evidence", "gather", "parse_commit"]
+
+#: The bump each known commit type asks for (before ``!`` / footers).
+TYPE_BUMPS: dict[str, Bump] = {
+    "feat": Bump.MINOR,
+    "feature": Bump.MINOR,
+    "fix": Bump.PATCH,
+    "bugfix": Bump.PATCH,
+    "hotfix": Bump.PATCH,
+    "perf": Bump.PATCH,
+    "revert": Bump.PATCH,
+    "deps": Bump.PATCH,
+    "security": Bump.PATCH,
+    "refactor": Bump.NONE,
+    "docs": Bump.NONE,
+    "doc": Bump.NONE,
+    "style": Bump.NONE,
+    "test": Bump.NONE,
+    "tests": Bump.NONE,
+    "chore": Bump.NONE,
+    "ci": Bump.NONE,
+    "build": Bump.NONE,
+    "release": Bump.NONE,
+}
+
+_HEADER = re.compile(
+    r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:[ \t]+(?P<subject>\S.*)$"
+)
+_BULLET = re.compile(r"^[ \t]*(?:[*\-+]|\d+[.)])[ \t]+")
+_BREAKING = re.compile(r"^BREAKING[ -]CHANGES?[ \t]*:[ \t]*(?P<text>.*)$")
+_RELEASE_AS = re.compile(r"^Release-As[ \t]*:[ \t]*(?P<version>\S+)[ \t]*$", re.IGNORECASE)
+_VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+.a-zA-Z0-9]*)$")
+_REVERT_SUBJECT = re.compile(r'^Revert "(?P<header>.+)"$')
+_REVERTS_SHA = re.compile(r"This reverts commit (?P<sha>[0-9a-f]{7,40})")
+_REFS_SHA = re.compile(r"^Refs?:[ \t]*(?P<sha>[0-9a-f]{7,40})\b", re.MULTILINE)
+_MERGE = re.compile(r"^Merge (?:pull request|branch|remote-tracking branch|tag) ")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One conventional header found in a message (the subject or a squashed body line)."""
+
+    type: str
+    scope: str | None
+    breaking: bool
+    subject: str
+
+    @property
+    def bump(self) -> Bump:
+        return Bump.MAJOR if self.breaking else TYPE_BUMPS[self.type]
+
+    @property
+    def header(self) -> str:
+        scope = f"({self.scope})" if self.scope else ""
+        bang = "!" if self.breaking else ""
+        return f"{self.type}{scope}{bang}: {self.subject}"
+
+
+@dataclass(slots=True)
+class ParsedCommit:
+    """What one commit message says, in Conventional Commits terms."""
+
+    sha: str
+    entries: list[Entry] = field(default_factory=list)
+    breaking_notes: list[str] = field(default_factory=list)
+    release_as: str | None = None
+    #: SHA (possibly abbreviated) or header of the commit this one reverts.
+    reverts_sha: str | None = None
+    reverts_header: str | None = None
+
+    @property
+    def is_conventional(self) -> bool:
+        return bool(self.entries) or bool(self.breaking_notes)
+
+    @property
+    def is_revert(self) -> bool:
+        return self.reverts_sha is not None or self.reverts_header is not None
+
+
+def _entry(line: str) -> Entry | None:
+    match = _HEADER.match(line.strip())
+    if not match:
+        return None
+    kind = match["type"].lower()
+    if kind not in TYPE_BUMPS:
+        return None
+    scope = match["scope"].strip() if match["scope"] else None
+    return Entry(kind, scope or None, bool(match["bang"]), match["subject"].strip())
+
+
+def parse_commit(commit: Commit) -> ParsedCommit:
+    """Read one commit message (pure)."""
+    parsed = ParsedCommit(sha=commit.sha)
+    subject = commit.subject.strip()
+    revert = _REVERT_SUBJECT.match(subject)
+    if revert:
+        parsed.reverts_header = revert["header"]
+    elif not _MERGE.match(subject):
+        head = _entry(subject)
+        if head is not None:
+            parsed.entries.append(head)
+            if head.type == "revert":
+                parsed.reverts_header = head.subject
+    sha = _REVERTS_SHA.search(commit.body) or _REFS_SHA.search(commit.body)
+    if sha and (revert or parsed.reverts_header):
+        parsed.reverts_sha = sha["sha"]
+
+    for raw in commit.body.splitlines():
+        line = _BULLET.sub("", raw).strip()
+        if not line:
+            continue
+        breaking = _BREAKING.match(line)
+        if breaking:
+            parsed.breaking_notes.append(breaking["text"].strip() or "breaking change")
+            continue
+        release_as = _RELEASE_AS.match(line)
+        if release_as and _VERSION.match(release_as["version"]):
+            parsed.release_as = release_as["version"].removeprefix("v")
+            continue
+        if revert is None:
+            # Squash merges list the squashed commits' headers in the body.
+            body_entry = _entry(line)
+            if body_entry is not None:
+                parsed.entries.append(body_entry)
+    return parsed
+
+
+def _active(parsed: Sequence[ParsedCommit]) -> list[ParsedCommit]:
+    """Drop commits reverted within the range, together with their reverts.
+
+    ``parsed`` is in git-log order (newest first); reverts are replayed oldest first so that a
+    revert of a revert brings the original back.
+    """
+    chronological = list(reversed(parsed))
+    active = {p.sha: True for p in chronological}
+    reverted_by: dict[str, str] = {}
+
+    def find(p: ParsedCommit, upto: int) -> ParsedCommit | None:
+        earlier = chronological[:upto]
+        if p.reverts_sha:
+            for other in reversed(earlier):
+                if other.sha.startswith(p.reverts_sha):
+                    return other
+        if p.reverts_header:
+            for other in reversed(earlier):
+                if other.entries and other.entries[0].header == p.reverts_header:
+                    return other
+        return None
+
+    for index, p in enumerate(chronological):
+        if not p.is_revert:
+            continue
+        target = find(p, index)
+        if target is None:
+            continue
+        active[p.sha] = False
+        active[target.sha] = False
+        reverted_by[target.sha] = p.sha
+        # Reverting a revert restores what the first revert had cancelled.
+        for original, by in list(reverted_by.items()):
+            if by == target.sha:
+                active[original] = True
+    return [p for p in parsed if active[p.sha]]
+
+
+def commit_evidence(commits: Sequence[Commit]) -> list[Evidence]:
+    """Evidence from a list of commits in git-log order (newest first); pure."""
+    parsed = _active([parse_commit(c) for c in commits])
+    out: list[Evidence] = []
+    for p in parsed:
+        if p.release_as:
+            out.append(
+                evidence(
+                    "release-as",
+                    Bump.NONE,
+                    Strength.STRONG,
+                    f"{RELEASE_AS_MARKER} {p.release_as} footer (explicit override)",
+                    commit=p.sha,
+                )
+            )
+        if p.breaking_notes:
+            out.append(
+                evidence(
+                    "conventional-commit",
+                    Bump.MAJOR,
+                    Strength.STRONG,
+                    f"BREAKING CHANGE footer: {p.breaking_notes[0]}",
+                    commit=p.sha,
+                )
+            )
+        elif p.is_revert and not p.entries:
+            # git's default revert message of something already released: a patch.
+            out.append(
+                evidence(
+                    "conventional-commit",
+                    Bump.PATCH,
+                    Strength.STRONG,
+                    f'reverts "{p.reverts_header}" from an earlier release',
+                    commit=p.sha,
+                )
+            )
+        for entry in p.entries:
+            if p.breaking_notes and not entry.breaking:
+                continue  # the footer item above already speaks for this commit
+            what = "breaking change declared" if entry.breaking else f"{entry.type} commit"
+            out.append(
+                evidence(
+                    "conventional-commit",
+                    entry.bump,
+                    Strength.STRONG,
+                    f"{what}: {entry.header}",
+                    commit=p.sha,
+                )
+            )
+    return out
+
+
+def gather(ctx: AnalysisContext) -> list[Evidence]:
+    """Conventional-commit and Release-As evidence for the range's commits."""
+    return commit_evidence(ctx.commits)

@@ -1,0 +1,102 @@
+"""Weak evidence from the kinds of files changed: docs, tests, CI, build files, source.
+
+Excluded files count here too (their content is not analyzed, but that a docs file changed is
+itself a signal). The conclusions are deliberately modest:
+
+* any shipped source changed, and nothing stronger is known: a patch;
+* only documentation (or examples): a patch, as the issue asks (docs ship with the package);
+* only build files (manifests, lock files, packaging config): a patch (a dependency change
+  reaches users);
+* only tests, CI or development tooling: nothing to release.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.models import Bump, Evidence, FileChange, Strength
+
+__all__ = ["KINDS", "classify", "file_kind_evidence", "gather"]
+
+#: Every kind :func:`classify` returns.
+KINDS = ("source", "docs", "tests", "ci", "build", "dev")
+
+_DOC_DIRS = frozenset({"docs", "doc", "documentation", "examples", "example", "man", "site"})
+_TEST_DIRS = frozenset(
+    {"test", "tests", "testing", "__tests__", "__mocks__", "spec", "specs", "testdata", "e2e"}
+)
+_CI_DIRS = frozenset({".github", ".circleci", ".gitlab", ".ci", ".buildkite", ".azure-pipelines"})
+_DEV_DIRS = frozenset({"benchmarks", "benchmark", "bench", "scripts", "tools", ".devcontainer"})
+_DOC_FILE = re.compile(
+    r"(\.(md|mdx|rst|adoc|txt)$|^(readme|license|licence|copying|authors|contributors|notice|"
+    r"changelog|changes|history|news|code_of_conduct|security|contributing)([._-].*)?$)",
+    re.IGNORECASE,
+)
+_TEST_FILE = re.compile(
+    r"(^test_.*\.py$|_test\.py$|^conftest\.py$|_test\.go$|\.(test|spec)\.[cm]?[jt]sx?$|"
+    r"^pytest\.ini$|^jest\.config\.|^vitest\.config\.|^karma\.conf\.)"
+)
+_CI_FILE = re.compile(
+    r"^(\.gitlab-ci\.yml|\.travis\.yml|azure-pipelines\.ya?ml|jenkinsfile|appveyor\.ya?ml|"
+    r"\.pre-commit-config\.yaml|tox\.ini|noxfile\.py|codecov\.ya?ml|\.codecov\.ya?ml|"
+    r"\.readthedocs\.ya?ml|renovate\.json|\.mergify\.yml|dependabot\.yml)$",
+    re.IGNORECASE,
+)
+_BUILD_FILE = re.compile(
+    r"^(pyproject\.toml|setup\.py|setup\.cfg|manifest\.in|pkg-info|requirements.*\.(txt|in)|"
+    r"package\.json|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|pnpm-workspace\.yaml|"
+    r"cargo\.toml|cargo\.lock|go\.mod|go\.sum|makefile|dockerfile|.*\.lock|"
+    r"tsconfig.*\.json|\.npmignore|\.gitignore|\.gitattributes|\.editorconfig|"
+    r"\.eslintrc.*|eslint\.config\..*|\.prettierrc.*|\.prettierignore|ruff\.toml|mypy\.ini|"
+    r"\.flake8|\.coveragerc|rollup\.config\..*|webpack\.config\..*|vite\.config\..*|"
+    r"babel\.config\..*|\.babelrc|rust-toolchain(\.toml)?|build\.rs|justfile|hatch\.toml)$",
+    re.IGNORECASE,
+)
+
+
+def classify(path: str) -> str:
+    """The kind of one path: source, docs, tests, ci, build or dev."""
+    parts = path.split("/")
+    dirs, name = [p.lower() for p in parts[:-1]], parts[-1]
+    if any(d in _CI_DIRS for d in dirs) or _CI_FILE.match(name):
+        return "ci"
+    if any(d in _TEST_DIRS for d in dirs) or _TEST_FILE.search(name):
+        return "tests"
+    if any(d in _DEV_DIRS for d in dirs):
+        return "dev"
+    if any(d in _DOC_DIRS for d in dirs) or _DOC_FILE.search(name):
+        return "docs"
+    if _BUILD_FILE.match(name):
+        return "build"
+    return "source"
+
+
+def file_kind_evidence(changes: Sequence[FileChange]) -> list[Evidence]:
+    """One weak item summarising which kinds of files the changes touch; pure."""
+    if not changes:
+        return []
+    counts: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for change in changes:
+        kind = classify(change.path)
+        counts[kind] += 1
+        first.setdefault(kind, change.path)
+    summary = ", ".join(f"{counts[k]} {k}" for k in KINDS if counts[k])
+    if counts["source"]:
+        bump, text, where = Bump.PATCH, f"source files changed ({summary})", first["source"]
+    elif counts["docs"]:
+        bump, text, where = Bump.PATCH, f"only documentation and support files ({summary})", None
+    elif counts["build"]:
+        bump, text, where = Bump.PATCH, f"only build and packaging files ({summary})", None
+    else:
+        bump, text, where = Bump.NONE, f"only tests, CI or tooling changed ({summary})", None
+    return [evidence("file-kind", bump, Strength.WEAK, text, path=where)]
+
+
+def gather(ctx: AnalysisContext) -> list[Evidence]:
+    """File-kind evidence for the range."""
+    return file_kind_evidence(ctx.changes)

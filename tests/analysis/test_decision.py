@@ -1,0 +1,168 @@
+"""The decision rules: proof and strong evidence set the bump, weak evidence fills in."""
+
+from __future__ import annotations
+
+from release_tools.analysis.decision import Verdict, decide
+from release_tools.analysis.models import Bump, Evidence, Strength
+
+
+def ev(
+    source: str,
+    bump: str,
+    strength: Strength,
+    message: str = "signal",
+    **where: object,
+) -> Evidence:
+    return Evidence(source=source, bump=bump, strength=strength, message=message, **where)  # type: ignore[arg-type]
+
+
+def test_no_changes_means_nothing_to_release() -> None:
+    verdict = decide([], has_changes=False)
+    assert verdict == Verdict(Bump.NONE, False, verdict.reasoning)
+    assert "nothing to release" in verdict.reasoning
+
+
+def test_proof_beats_weaker_commit_claims_and_asks_for_review() -> None:
+    verdict = decide(
+        [
+            ev(
+                "conventional-commit",
+                "patch",
+                Strength.STRONG,
+                "fix commit: fix: typo",
+                commit="a" * 40,
+            ),
+            ev(
+                "python-api",
+                "major",
+                Strength.PROOF,
+                "removed public function pkg.f",
+                path="pkg/__init__.py",
+                line=3,
+            ),
+            ev("file-kind", "patch", Strength.WEAK, "source files changed"),
+        ],
+        has_changes=True,
+    )
+    assert verdict.bump is Bump.MAJOR
+    assert verdict.needs_review is True
+    assert "removed public function pkg.f (pkg/__init__.py:3)" in verdict.reasoning
+    assert "commits declare at most patch" in verdict.reasoning
+
+
+def test_declared_breaking_change_without_api_proof_is_trusted() -> None:
+    verdict = decide(
+        [
+            ev(
+                "conventional-commit",
+                "major",
+                Strength.STRONG,
+                "breaking change declared: feat!: x",
+            ),
+            ev("python-api", "minor", Strength.STRONG, "new public function pkg.g"),
+        ],
+        has_changes=True,
+    )
+    assert verdict.bump is Bump.MAJOR
+    assert verdict.needs_review is False
+    assert "declared by commits" in verdict.reasoning
+
+
+def test_weak_evidence_fills_in_and_needs_review() -> None:
+    verdict = decide(
+        [ev("file-kind", "patch", Strength.WEAK, "source files changed")], has_changes=True
+    )
+    assert verdict.bump is Bump.PATCH
+    assert verdict.needs_review is True
+    assert verdict.reasoning.startswith("patch: source files changed")
+
+
+def test_weak_evidence_does_not_override_strong() -> None:
+    verdict = decide(
+        [
+            ev("conventional-commit", "minor", Strength.STRONG, "feat commit: feat: a"),
+            ev("file-kind", "patch", Strength.WEAK),
+        ],
+        has_changes=True,
+    )
+    assert verdict.bump is Bump.MINOR
+    assert verdict.needs_review is False
+
+
+def test_tests_only_change_releases_nothing() -> None:
+    verdict = decide(
+        [ev("file-kind", "none", Strength.WEAK, "only tests, CI or tooling changed (2 tests)")],
+        has_changes=True,
+    )
+    assert verdict.bump is Bump.NONE
+    assert verdict.reasoning.startswith("nothing to release")
+
+
+def test_changes_without_any_evidence_default_to_reviewed_patch() -> None:
+    verdict = decide([], has_changes=True)
+    assert verdict.bump is Bump.PATCH
+    assert verdict.needs_review is True
+
+
+def test_chore_commits_with_new_api_ask_for_review() -> None:
+    verdict = decide(
+        [
+            ev("conventional-commit", "none", Strength.STRONG, "chore commit: chore: x"),
+            ev(
+                "javascript-api",
+                "minor",
+                Strength.STRONG,
+                "new export foo",
+                path="index.js",
+                line=2,
+            ),
+        ],
+        has_changes=True,
+    )
+    assert verdict.bump is Bump.MINOR
+    assert verdict.needs_review is True
+
+
+def test_release_as_is_reported_and_conflicts_warn() -> None:
+    one = decide(
+        [
+            ev(
+                "release-as",
+                "none",
+                Strength.STRONG,
+                "Release-As: 3.0.0 footer (explicit override)",
+            ),
+            ev("conventional-commit", "patch", Strength.STRONG),
+        ],
+        has_changes=True,
+    )
+    assert one.release_as == "3.0.0"
+    assert one.bump is Bump.PATCH
+    assert one.warnings == ()
+    two = decide(
+        [
+            ev("release-as", "none", Strength.STRONG, "Release-As: 3.0.0 footer"),
+            ev("release-as", "none", Strength.STRONG, "Release-As: 2.5.0 footer"),
+        ],
+        has_changes=True,
+    )
+    assert two.release_as == "3.0.0"
+    assert two.needs_review is True
+    assert "2.5.0" in two.warnings[0]
+
+
+def test_reasoning_counts_other_signals_at_the_same_level() -> None:
+    verdict = decide(
+        [
+            ev("python-api", "major", Strength.PROOF, "removed a", path="p.py", line=1),
+            ev("python-api", "major", Strength.PROOF, "removed b", path="p.py", line=2),
+            ev("python-api", "major", Strength.PROOF, "removed c", path="p.py", line=3),
+        ],
+        has_changes=True,
+    )
+    assert "removed a (p.py:1); and 2 more major-level signals" in verdict.reasoning
+
+
+def test_decide_is_pure() -> None:
+    items = [ev("go-api", "minor", Strength.STRONG, "new exported func F", path="a.go", line=4)]
+    assert decide(items, has_changes=True) == decide(items, has_changes=True)
