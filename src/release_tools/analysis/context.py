@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from release_tools.analysis.models import FileChange
 from release_tools.config import Settings
@@ -34,3 +35,9 @@ class AnalysisContext:
     project_name: str | None = None
     #: True when base was not given and no release tag exists (base is the root commit).
     first_release: bool = False
+    #: The version released at base (its release tag, else the manifest), None before any.
+    current_version: str | None = None
+    #: How versions are written for this project: "semver", or "pep440" for Python projects.
+    version_scheme: Literal["semver", "pep440"] = "semver"
+    #: What the diff started from: ``base_sha``, or the empty tree for a first release.
+    diff_base: str | None = None
