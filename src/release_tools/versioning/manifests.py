@@ -1,0 +1,418 @@
+"""Write a new version into manifests and version files, keeping everything else byte for byte.
+
+Each ``set_*`` function is a pure text transform: TOML goes through tomlkit (comments, order and
+quoting survive), ``package.json`` is edited in place by a small scanner (indentation, key order
+and the trailing newline survive, unlike a parse/dump round trip), and version variables are
+replaced by a regular expression. :func:`version_edits` decides which files a project's release
+touches and returns their new text; the caller writes them (atomically, see ``release``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+import tomlkit
+import tomlkit.exceptions
+from tomlkit.items import String, StringType
+
+from release_tools.errors import ConfigError, VersionError
+from release_tools.versioning.projects import Project, python_version_file
+
+__all__ = [
+    "VersionVariable",
+    "parse_version_variable",
+    "read_manifest_version",
+    "set_cargo_dependency_version",
+    "set_cargo_lock_version",
+    "set_cargo_package_version",
+    "set_package_json_version",
+    "set_pyproject_version",
+    "set_version_variable",
+    "version_edits",
+]
+
+log = logging.getLogger(__name__)
+
+#: Reads a repository-relative file as text, or returns None when it does not exist.
+Reader = Callable[[str], str | None]
+
+_DEPENDENCY_TABLES = ("dependencies", "dev-dependencies", "build-dependencies")
+
+
+# --- TOML --------------------------------------------------------------------------------------
+
+
+def _parse_toml(text: str, source: str) -> tomlkit.TOMLDocument:
+    try:
+        return tomlkit.parse(text)
+    except tomlkit.exceptions.TOMLKitError as exc:
+        raise VersionError(f"{source}: broken TOML: {exc}") from exc
+
+
+def _set_string(table: Any, key: str, value: str) -> None:
+    """Set ``table[key]`` keeping a literal ('...') string literal if it was one."""
+    old = table.get(key)
+    literal = isinstance(old, String) and old.type is StringType.SLL
+    table[key] = tomlkit.string(value, literal=literal)
+
+
+def _table(container: Any, *keys: str) -> Any:
+    current = container
+    for key in keys:
+        if not isinstance(current, dict) or key not in current:
+            return None
+        current = current[key]
+    return current
+
+
+def set_pyproject_version(text: str, version: str, *, source: str = "pyproject.toml") -> str:
+    """Set the static version of a PEP 621 or Poetry ``pyproject.toml``.
+
+    Both tables are updated when both carry a version (Poetry 2 projects may). A project whose
+    version is dynamic is returned unchanged: its version lives in a file (``__version__``).
+    """
+    doc = _parse_toml(text, source)
+    changed = False
+    project = _table(doc, "project")
+    if isinstance(project, dict) and isinstance(project.get("version"), str):
+        _set_string(project, "version", version)
+        changed = True
+    poetry = _table(doc, "tool", "poetry")
+    if isinstance(poetry, dict) and isinstance(poetry.get("version"), str):
+        _set_string(poetry, "version", version)
+        changed = True
+    if changed:
+        return tomlkit.dumps(doc)
+    dynamic = project.get("dynamic", []) if isinstance(project, dict) else []
+    if "version" in dynamic:
+        return text
+    raise VersionError(f"{source}: no [project] or [tool.poetry] version to update")
+
+
+def set_cargo_package_version(text: str, version: str, *, source: str = "Cargo.toml") -> str:
+    """Set ``[package] version`` (or ``[workspace.package] version`` when inherited/absent)."""
+    doc = _parse_toml(text, source)
+    package = _table(doc, "package")
+    if isinstance(package, dict) and isinstance(package.get("version"), str):
+        _set_string(package, "version", version)
+        return tomlkit.dumps(doc)
+    ws_package = _table(doc, "workspace", "package")
+    if isinstance(ws_package, dict) and isinstance(ws_package.get("version"), str):
+        _set_string(ws_package, "version", version)
+        return tomlkit.dumps(doc)
+    raise VersionError(f"{source}: no [package] or [workspace.package] version to update")
+
+
+def _requirement(old: str, version: str) -> str:
+    # Keep the operator the author chose (^, ~, =, >=); only the version moves.
+    match = re.match(r"^\s*([\^~=<>]*)\s*", old)
+    prefix = match.group(1) if match else ""
+    return f"{prefix}{version}"
+
+
+def set_cargo_dependency_version(text: str, crate: str, version: str, *, source: str) -> str:
+    """Point workspace-internal ``path`` dependencies on ``crate`` at its new ``version``.
+
+    Only dependencies that give both ``path`` and ``version`` are touched (a path-only
+    dependency has no version to keep in step); ``[workspace.dependencies]`` and
+    ``[target.*.dependencies]`` tables count too. Unchanged text is returned as is.
+    """
+    doc = _parse_toml(text, source)
+    tables: list[Any] = [_table(doc, name) for name in _DEPENDENCY_TABLES]
+    tables.append(_table(doc, "workspace", "dependencies"))
+    targets = _table(doc, "target")
+    if isinstance(targets, dict):
+        for target in targets.values():
+            tables += [_table(target, name) for name in _DEPENDENCY_TABLES]
+    changed = False
+    for deps in tables:
+        if not isinstance(deps, dict):
+            continue
+        for key, spec in deps.items():
+            if not isinstance(spec, dict) or "path" not in spec:
+                continue
+            if spec.get("package", key) != crate or not isinstance(spec.get("version"), str):
+                continue
+            new = _requirement(str(spec["version"]), version)
+            if new != spec["version"]:
+                _set_string(spec, "version", new)
+                changed = True
+    return tomlkit.dumps(doc) if changed else text
+
+
+def set_cargo_lock_version(text: str, crate: str, version: str, *, source: str) -> str:
+    """Update a workspace member's entry (one without ``source``) in ``Cargo.lock``."""
+    doc = _parse_toml(text, source)
+    changed = False
+    packages = doc.get("package", [])
+    for entry in packages if isinstance(packages, list) else []:
+        if (
+            isinstance(entry, dict)
+            and entry.get("name") == crate
+            and "source" not in entry
+            and entry.get("version") != version
+        ):
+            _set_string(entry, "version", version)
+            changed = True
+    return tomlkit.dumps(doc) if changed else text
+
+
+# --- package.json ------------------------------------------------------------------------------
+
+
+def _top_level_values(text: str) -> dict[str, tuple[int, int]]:
+    """Spans ``(start, end)`` of each top-level key's value in a JSON object's text."""
+    spans: dict[str, tuple[int, int]] = {}
+    depth = 0
+    i = 0
+    n = len(text)
+    pending_key: str | None = None
+    value_start: int | None = None
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            token_end = j + 1
+            if depth == 1:
+                k = token_end
+                while k < n and text[k] in " \t\r\n":
+                    k += 1
+                if pending_key is None and k < n and text[k] == ":":
+                    pending_key = json.loads(text[i:token_end])
+                    value_start = None
+                elif pending_key is not None and value_start is None:
+                    spans[pending_key] = (i, token_end)
+                    pending_key = None
+            i = token_end
+            continue
+        if ch in "{[":
+            if depth == 1 and pending_key is not None and value_start is None:
+                value_start = i
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+            if depth == 1 and pending_key is not None and value_start is not None:
+                spans[pending_key] = (value_start, i + 1)
+                pending_key = None
+        elif depth == 1 and pending_key is not None and ch not in " \t\r\n:,":
+            if value_start is None:
+                value_start = i
+            end = i
+            while end < n and text[end] not in ",}\r\n \t":
+                end += 1
+            spans[pending_key] = (value_start, end)
+            pending_key = None
+            i = end
+            continue
+        i += 1
+    return spans
+
+
+def set_package_json_version(text: str, version: str, *, source: str = "package.json") -> str:
+    """Set the top-level ``version`` of a ``package.json``, changing no other byte.
+
+    A missing version is inserted after ``name`` with the file's own indentation.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise VersionError(f"{source}: broken JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise VersionError(f"{source}: expected a JSON object")
+    spans = _top_level_values(text)
+    encoded = json.dumps(version)
+    if "version" in spans:
+        start, end = spans["version"]
+        return text[:start] + encoded + text[end:]
+    anchor = spans.get("name")
+    if anchor is None:
+        raise VersionError(f"{source}: has neither a version nor a name to place one after")
+    opening = text.index("{")
+    between = text[opening + 1 : len(text) - len(text[opening + 1 :].lstrip(" \t\r\n"))]
+    separator = between if "\n" in between else " "
+    insert = f",{separator}{json.dumps('version')}: {encoded}"
+    return text[: anchor[1]] + insert + text[anchor[1] :]
+
+
+# --- version variables -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VersionVariable:
+    """One ``version_variables`` entry: ``path:variable`` with an optional ``:nf``/``:tf``."""
+
+    path: str
+    variable: str
+    #: ``nf`` writes the bare version, ``tf`` the tag (as python-semantic-release allows).
+    format: Literal["nf", "tf"] = "nf"
+
+
+def parse_version_variable(entry: str) -> VersionVariable:
+    """Parse a ``path:variable[:nf|tf]`` setting entry; a ConfigError names a bad one."""
+    parts = entry.split(":")
+    fmt: Literal["nf", "tf"] = "nf"
+    if len(parts) == 3 and parts[2] in ("nf", "tf"):
+        fmt = "nf" if parts[2] == "nf" else "tf"
+        parts = parts[:2]
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        raise ConfigError(f"version_variables: expected 'path:variable[:nf|tf]', got {entry!r}")
+    path = PurePosixPath(parts[0].strip())
+    if path.is_absolute() or ".." in path.parts:
+        raise ConfigError(f"version_variables: path must stay inside the repository: {entry!r}")
+    return VersionVariable(path.as_posix(), parts[1].strip(), fmt)
+
+
+def _variable_pattern(variable: str, fmt: str) -> re.Pattern[str]:
+    name = re.escape(variable)
+    value = r"[0-9][0-9A-Za-z.+-]*" if fmt == "nf" else r"[^'\"\s,;]+"
+    # name = "x", name: str = "x" (Python), name := x, name: "x" (YAML/JSON), "name": "x"
+    return re.compile(
+        rf"(?P<head>(?<![\w.-])(?P<q1>['\"]?){name}(?P=q1)"
+        rf"\s*(?:(?::\s*[\w.\[\]|, ]+?\s*)?=|:=|:)\s*(?P<q2>['\"]?))"
+        rf"(?P<value>{value})(?P=q2)"
+    )
+
+
+def set_version_variable(text: str, variable: str, value: str, *, fmt: str, source: str) -> str:
+    """Replace every assignment of ``variable`` in ``text`` with ``value``."""
+    pattern = _variable_pattern(variable, fmt)
+    new, count = pattern.subn(
+        lambda m: f"{m['head']}{value}{m['q2']}",
+        text,
+    )
+    if count == 0:
+        raise VersionError(f"{source}: no assignment of {variable!r} with a version found")
+    return new
+
+
+# --- which files a release touches -------------------------------------------------------------
+
+
+def read_manifest_version(project: Project, read: Reader) -> str | None:
+    """The version currently in ``project``'s manifest (re-read, not the discovery cache)."""
+    text = read(project.manifest)
+    if text is None:
+        return None
+    kind = project.manifest_kind
+    if kind == "package.json" or kind == "project.json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise VersionError(f"{project.manifest}: broken JSON: {exc}") from exc
+        value = data.get("version") if isinstance(data, dict) else None
+        return value if isinstance(value, str) else None
+    return project.version
+
+
+def _python_edits(root: Path, project: Project, version: str, read: Reader) -> dict[str, str]:
+    edits: dict[str, str] = {}
+    text = read(project.manifest)
+    if text is None:
+        raise VersionError(f"{project.manifest}: missing")
+    new = set_pyproject_version(text, version, source=project.manifest)
+    if new != text:
+        edits[project.manifest] = new
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise VersionError(f"{project.manifest}: broken TOML: {exc}") from exc
+    project_dir = root / project.path
+    version_file = python_version_file(project_dir, data)
+    if version_file is not None:
+        rel = version_file.relative_to(root).as_posix()
+        current = read(rel)
+        if current is not None and re.search(r"(?m)^\s*__version__\b", current):
+            edits[rel] = set_version_variable(current, "__version__", version, fmt="nf", source=rel)
+    return edits
+
+
+def _cargo_edits(
+    project: Project, version: str, read: Reader, projects: Sequence[Project]
+) -> dict[str, str]:
+    edits: dict[str, str] = {}
+    text = read(project.manifest)
+    if text is None:
+        raise VersionError(f"{project.manifest}: missing")
+    inherited = isinstance(_table(_parse_toml(text, project.manifest), "package", "version"), dict)
+    if inherited:
+        # version.workspace = true: the number lives in the workspace root, shared by every
+        # member that inherits it.
+        log.warning("%s inherits the workspace version; updating Cargo.toml", project.name)
+        root_text = read("Cargo.toml")
+        if root_text is None:
+            raise VersionError(f"{project.manifest}: inherits a version but no root Cargo.toml")
+        doc = _parse_toml(root_text, "Cargo.toml")
+        ws_package = _table(doc, "workspace", "package")
+        if not isinstance(ws_package, dict) or "version" not in ws_package:
+            raise VersionError("Cargo.toml: no [workspace.package] version to update")
+        _set_string(ws_package, "version", version)
+        edits["Cargo.toml"] = tomlkit.dumps(doc)
+    else:
+        edits[project.manifest] = set_cargo_package_version(text, version, source=project.manifest)
+    others = {p.manifest for p in projects if p.manifest_kind == "cargo"} | {"Cargo.toml"}
+    for manifest in sorted(others):
+        current = edits.get(manifest) or read(manifest)
+        if current is None:
+            continue
+        new = set_cargo_dependency_version(current, project.name, version, source=manifest)
+        if new != current:
+            edits[manifest] = new
+    lock = read("Cargo.lock")
+    if lock is not None:
+        new_lock = set_cargo_lock_version(lock, project.name, version, source="Cargo.lock")
+        if new_lock != lock:
+            edits["Cargo.lock"] = new_lock
+    return edits
+
+
+def version_edits(
+    root: Path,
+    project: Project,
+    version: str,
+    *,
+    read: Reader,
+    projects: Sequence[Project] = (),
+    version_variables: Iterable[str] = (),
+    tag: str | None = None,
+) -> dict[str, str]:
+    """New text of every file that must change to give ``project`` the ``version``.
+
+    ``read`` supplies current contents (so that several projects' edits can stack on one
+    file); the result maps repository-relative paths to new text and omits unchanged files.
+    Extra ``version_variables`` apply when their path lies inside the project's directory.
+    """
+    kind = project.manifest_kind
+    edits: dict[str, str]
+    if kind == "pyproject":
+        edits = _python_edits(root, project, version, read)
+    elif kind == "cargo":
+        edits = _cargo_edits(project, version, read, projects)
+    elif kind == "package.json":
+        text = read(project.manifest)
+        if text is None:
+            raise VersionError(f"{project.manifest}: missing")
+        edits = {project.manifest: set_package_json_version(text, version, source=project.manifest)}
+    else:
+        # An Nx project without a package manifest keeps its version in tags only.
+        edits = {}
+    for entry in version_variables:
+        spec = parse_version_variable(entry)
+        if not project.contains(spec.path):
+            continue
+        current = edits.get(spec.path) or read(spec.path)
+        if current is None:
+            raise VersionError(f"version_variables: {spec.path} does not exist")
+        value = tag if spec.format == "tf" and tag else version
+        edits[spec.path] = set_version_variable(
+            current, spec.variable, value, fmt=spec.format, source=spec.path
+        )
+    return {path: text for path, text in edits.items() if read(path) != text}
