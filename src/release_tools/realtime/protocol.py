@@ -1,0 +1,683 @@
+"""Sans-I/O realtime session: frames in, frames and results out.
+
+:class:`RealtimeProtocol` never touches a socket. The I/O layer (``session.py``) feeds it every
+received frame with :meth:`RealtimeProtocol.feed`, sends the frames it returns, and hands it
+*waiters* (anything with ``done``/``set_result``/``set_exception``, e.g. an ``asyncio.Future``)
+that it resolves when the session is ready or a response ends.
+
+Pipeline per frame: raw frame -> JSON -> typed event (``events.decode_event``) -> dispatch on the
+event's type through a dict -> state updates (session id, rate limits) -> aggregation.
+
+Aggregation keeps, per response and per output item, a list of text / argument pieces joined once
+at the end (never quadratic string building). A response completes on ``response.done`` (or the
+seed's ``response.final``); whichever arrives first wins and is delivered exactly once, later
+events of that response are ignored. Full texts from ``response.output_text.done`` and
+``response.function_call_arguments.done`` replace the joined deltas; when those ``.done`` events
+are missing, the joined deltas and then the ``output`` of ``response.done`` are used.
+
+Responses are correlated by a metadata tag (:data:`REQUEST_TAG`) echoed in ``response.created``,
+else first-in-first-out; errors by the client ``event_id`` the server echoes in ``error``.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from release_tools.errors import (
+    IncompleteResponseError,
+    RateLimitError,
+    RealtimeError,
+    RealtimeProtocolError,
+    RealtimeStateError,
+    ServerError,
+)
+from release_tools.realtime.config import ResponseRequest, SessionConfig
+from release_tools.realtime.events import (
+    BackoffEvent,
+    ConversationItemCreateEvent,
+    ErrorDetail,
+    ErrorEvent,
+    FunctionCallArgumentsDelta,
+    FunctionCallArgumentsDoneEvent,
+    OutputItemEvent,
+    OutputTextDoneEvent,
+    RateLimitsUpdatedEvent,
+    ResponseCancelEvent,
+    ResponseCreatedEvent,
+    ResponseCreateEvent,
+    ResponseDoneEvent,
+    ResponseInfo,
+    SeedFinalEvent,
+    SeedRateLimitEvent,
+    SeedResponseErrorEvent,
+    ServerEvent,
+    SessionCreatedEvent,
+    SessionUpdatedEvent,
+    SessionUpdateEvent,
+    TextDelta,
+    UnknownEvent,
+    decode_event,
+    encode_event,
+)
+from release_tools.realtime.ratelimit import RateLimitState, parse_retry_after_message
+
+__all__ = [
+    "REQUEST_TAG",
+    "FunctionCall",
+    "RealtimeProtocol",
+    "ResponseResult",
+    "SessionState",
+    "Usage",
+    "Waiter",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Metadata key carrying our request id, so ``response.created`` can be matched to its request.
+REQUEST_TAG = "rt_request_id"
+
+#: Error codes after which the session itself is unusable (protocol notes, sections 0 and 4).
+FATAL_CODES = frozenset({"session_expired", "beta_api_shape_disabled", "invalid_intent"})
+
+# GA events that need no action here; skipped without a log line (they are frequent).
+_QUIET = frozenset(
+    {
+        "conversation.item.added",
+        "conversation.item.created",
+        "conversation.item.done",
+        "response.content_part.added",
+        "response.content_part.done",
+    }
+)
+
+_FINISHED_MEMORY = 256
+
+T = TypeVar("T")
+T_contra = TypeVar("T_contra", contravariant=True)
+
+
+class Waiter(Protocol[T_contra]):
+    """Where a result goes; ``asyncio.Future`` and ``concurrent.futures.Future`` both fit."""
+
+    def done(self) -> bool: ...
+
+    def set_result(self, result: T_contra, /) -> None: ...
+
+    def set_exception(self, exception: BaseException, /) -> None: ...
+
+
+class SessionState(enum.Enum):
+    """Life cycle of a session (the original tool's four WebSocket states)."""
+
+    CONNECTING = "connecting"
+    OPEN = "open"
+    CLOSING = "closing"
+    CLOSED = "closed"
+
+
+# CLOSED -> CONNECTING is a reconnect after a drop (the back-arrow of the seed's diagram).
+_TRANSITIONS: dict[SessionState, frozenset[SessionState]] = {
+    SessionState.CONNECTING: frozenset(
+        {SessionState.OPEN, SessionState.CLOSING, SessionState.CLOSED}
+    ),
+    SessionState.OPEN: frozenset({SessionState.CLOSING, SessionState.CLOSED}),
+    SessionState.CLOSING: frozenset({SessionState.CLOSED}),
+    SessionState.CLOSED: frozenset({SessionState.CONNECTING}),
+}
+
+
+@dataclass(frozen=True)
+class FunctionCall:
+    """A function call the model asked for; ``arguments`` is the raw JSON string."""
+
+    call_id: str
+    name: str
+    arguments: str
+    item_id: str | None = None
+
+    def parsed_arguments(self) -> Any:
+        """``arguments`` decoded; the model may produce invalid JSON (protocol error)."""
+        try:
+            return json.loads(self.arguments or "{}")
+        except ValueError as exc:
+            raise RealtimeProtocolError(
+                f"function call {self.name!r} has arguments that are not JSON"
+            ) from exc
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token usage of one response."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class ResponseResult:
+    """The outcome of one response: ``completed``, ``cancelled`` or ``incomplete``.
+
+    Failed responses are raised as :class:`ServerError` / :class:`RateLimitError` instead, so
+    that the retry policy can act on them.
+    """
+
+    response_id: str | None
+    status: str
+    status_reason: str | None = None
+    text: str = ""
+    function_calls: list[FunctionCall] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+class _Item:
+    """Buffers of one output item: text pieces or function-call argument pieces."""
+
+    __slots__ = ("call_id", "final", "finals", "index", "is_call", "item_id", "name", "parts")
+
+    def __init__(self, item_id: str | None, index: int, is_call: bool) -> None:
+        self.item_id = item_id
+        self.index = index
+        self.is_call = is_call
+        self.parts: list[str] = []
+        self.finals: dict[int, str] = {}  # content_index -> full text from .done
+        self.final: str | None = None  # full arguments from .done
+        self.call_id: str | None = None
+        self.name: str | None = None
+
+    def text(self) -> str:
+        if self.finals:
+            return "".join(self.finals[index] for index in sorted(self.finals))
+        return "".join(self.parts)
+
+    def arguments(self) -> str:
+        return self.final if self.final is not None else "".join(self.parts)
+
+
+class _Pending:
+    """One request waiting for its response."""
+
+    __slots__ = ("event_ids", "items", "request_id", "response_id", "waiter")
+
+    def __init__(self, request_id: str, waiter: Waiter[ResponseResult]) -> None:
+        self.request_id = request_id
+        self.waiter = waiter
+        self.response_id: str | None = None
+        self.items: dict[str | None, _Item] = {}
+        self.event_ids: list[str] = []
+
+    def item(self, item_id: str | None, index: int, is_call: bool) -> _Item:
+        found = self.items.get(item_id)
+        if found is None:
+            found = self.items[item_id] = _Item(item_id, index, is_call)
+        return found
+
+
+def _server_error(detail: ErrorDetail | None, fallback: str) -> ServerError:
+    """Map an error object to ServerError, or RateLimitError with its parsed wait."""
+    if detail is None:
+        return ServerError(fallback)
+    message = detail.message or fallback
+    if detail.code == "rate_limit_exceeded" or detail.type in ("tokens", "requests"):
+        return RateLimitError(
+            message,
+            retry_after=parse_retry_after_message(message),
+            type=detail.type,
+            code=detail.code or "rate_limit_exceeded",
+        )
+    return ServerError(
+        message, type=detail.type, code=detail.code, param=detail.param, event_id=detail.event_id
+    )
+
+
+class RealtimeProtocol:
+    """The state of one realtime connection: session handshake, pending responses, rate limits.
+
+    ``rate_limits`` is shared between sessions when given. ``id_prefix`` starts every request
+    and client event id, to tell sessions apart in logs and in ``error.event_id``.
+    """
+
+    def __init__(
+        self,
+        session_config: SessionConfig,
+        rate_limits: RateLimitState | None = None,
+        *,
+        id_prefix: str = "rt",
+    ) -> None:
+        self.session_config = session_config
+        self.rate_limits = rate_limits if rate_limits is not None else RateLimitState()
+        self.state = SessionState.CONNECTING
+        self.session_id: str | None = None
+        self.session_info: dict[str, Any] = {}
+        self._id_prefix = id_prefix
+        self._counter = itertools.count(1)
+        self._phase = "created"  # created -> updated -> ready
+        self._session_waiter: Waiter[str] | None = None
+        self._pending: dict[str, _Pending] = {}
+        self._by_response: dict[str | None, _Pending] = {}
+        self._by_event_id: dict[str, _Pending] = {}
+        self._finished: OrderedDict[str, None] = OrderedDict()
+        self._unknown_seen: set[str] = set()
+        self._dispatch: dict[type[Any], Callable[[Any], None]] = {
+            TextDelta: self._on_text_delta,
+            FunctionCallArgumentsDelta: self._on_args_delta,
+            SessionCreatedEvent: self._on_session_created,
+            SessionUpdatedEvent: self._on_session_updated,
+            ResponseCreatedEvent: self._on_response_created,
+            ResponseDoneEvent: self._on_response_done,
+            OutputItemEvent: self._on_output_item,
+            OutputTextDoneEvent: self._on_text_done,
+            FunctionCallArgumentsDoneEvent: self._on_args_done,
+            ErrorEvent: self._on_error,
+            RateLimitsUpdatedEvent: self._on_rate_limits,
+            SeedRateLimitEvent: self._on_seed_rate_limit,
+            BackoffEvent: self._on_backoff,
+            SeedFinalEvent: self._on_seed_final,
+            SeedResponseErrorEvent: self._on_seed_error,
+            UnknownEvent: self._on_unknown,
+        }
+
+    # --- state machine -----------------------------------------------------------------------
+
+    def log_extra(self, request_id: str | None = None) -> dict[str, Any]:
+        """Context fields for log records about this session."""
+        return {
+            "session_id": self.session_id,
+            "state": self.state.value,
+            "request_id": request_id,
+        }
+
+    def transition(self, new: SessionState) -> None:
+        """Move to ``new``; raise :class:`RealtimeStateError` if the move is not allowed."""
+        old = self.state
+        if new is old:
+            return
+        if new not in _TRANSITIONS[old]:
+            raise RealtimeStateError(f"invalid session transition {old.value} -> {new.value}")
+        self.state = new
+        logger.debug("session state %s -> %s", old.value, new.value, extra=self.log_extra())
+
+    def begin_connect(self, waiter: Waiter[str]) -> None:
+        """Start (or restart after a drop) a connection; ``waiter`` gets the session id."""
+        self.transition(SessionState.CONNECTING)
+        self._phase = "created"
+        self.session_id = None
+        self._session_waiter = waiter
+
+    def session_update_frame(self, waiter: Waiter[str]) -> str:
+        """After ``session.created``: the ``session.update`` frame; ``waiter`` gets the id."""
+        if self._phase != "updated":
+            raise RealtimeStateError("session.update before session.created")
+        self._session_waiter = waiter
+        event = SessionUpdateEvent(
+            event_id=self._next_id("session"), session=self.session_config.to_wire()
+        )
+        return encode_event(event)
+
+    def mark_open(self) -> None:
+        """The session is configured; responses may be requested."""
+        self._phase = "ready"
+        self.transition(SessionState.OPEN)
+
+    # --- requests ----------------------------------------------------------------------------
+
+    def start_response(
+        self, request: ResponseRequest, waiter: Waiter[ResponseResult]
+    ) -> tuple[str, list[str]]:
+        """Register ``request``; return its request id and the frames to send, in order."""
+        if self.state is not SessionState.OPEN:
+            raise RealtimeStateError(f"cannot request a response while {self.state.value}")
+        if len(request.metadata) > 15:
+            raise ValueError("at most 15 metadata pairs (one is used for the request tag)")
+        request_id = self._next_id("req")
+        pending = _Pending(request_id, waiter)
+        body: dict[str, Any] = {
+            "output_modalities": list(self.session_config.output_modalities),
+            "metadata": {**request.metadata, REQUEST_TAG: request_id},
+        }
+        if request.instructions is not None:
+            body["instructions"] = request.instructions
+        if request.tools is not None:
+            body["tools"] = [tool.to_wire() for tool in request.tools]
+        if request.tool_choice is not None:
+            body["tool_choice"] = request.tool_choice
+        if request.max_output_tokens is not None:
+            body["max_output_tokens"] = request.max_output_tokens
+        frames: list[str] = []
+        if request.out_of_band:
+            # Out of band: private input, nothing written to the default conversation.
+            body["conversation"] = "none"
+            body["input"] = request.items()
+        else:
+            for item in request.items():
+                event_id = self._next_id("item")
+                pending.event_ids.append(event_id)
+                frames.append(
+                    encode_event(ConversationItemCreateEvent(event_id=event_id, item=item))
+                )
+        event_id = self._next_id("create")
+        pending.event_ids.append(event_id)
+        frames.append(encode_event(ResponseCreateEvent(event_id=event_id, response=body)))
+        self._pending[request_id] = pending
+        for known in pending.event_ids:
+            self._by_event_id[known] = pending
+        return request_id, frames
+
+    def abandon(self, request_id: str) -> list[str]:
+        """Forget a request (timed out, cancelled); return a ``response.cancel`` frame if live."""
+        pending = self._pending.get(request_id)
+        if pending is None:
+            return []
+        self._forget(pending)
+        if pending.response_id is None:
+            return []
+        cancel = ResponseCancelEvent(
+            event_id=self._next_id("cancel"), response_id=pending.response_id
+        )
+        return [encode_event(cancel)]
+
+    @property
+    def pending_count(self) -> int:
+        """How many requests await their response."""
+        return len(self._pending)
+
+    def connection_lost(self, exc: RealtimeError) -> None:
+        """The socket is gone: fail every waiter with ``exc`` and move to CLOSED."""
+        self._fail_all(exc)
+        if self.state is not SessionState.CLOSED:
+            self.transition(SessionState.CLOSED)
+
+    def closing(self) -> None:
+        """The client is closing: fail the waiters with a state error, move to CLOSING."""
+        self._fail_all(IncompleteResponseError("session closed before the response completed"))
+        if self.state in (SessionState.CONNECTING, SessionState.OPEN):
+            self.transition(SessionState.CLOSING)
+
+    # --- receiving ---------------------------------------------------------------------------
+
+    def feed(self, frame: str | bytes) -> None:
+        """Process one received frame. A frame that breaks the protocol fails every waiter."""
+        try:
+            event = decode_event(frame)
+        except RealtimeProtocolError as exc:
+            logger.warning("%s", exc, extra=self.log_extra())
+            self._fail_all(exc)
+            return
+        self._dispatch[type(event)](event)
+
+    def handle(self, event: ServerEvent) -> None:
+        """Process one already decoded event."""
+        self._dispatch[type(event)](event)
+
+    def _route(self, response_id: str | None) -> _Pending | None:
+        pending = self._by_response.get(response_id)
+        if pending is not None:
+            return pending
+        if response_id is not None and response_id in self._finished:
+            return None
+        # No response.created seen for this id (or the seed's id-less events): the oldest
+        # request still waiting for a response id adopts it.
+        for candidate in self._pending.values():
+            if candidate.response_id is None:
+                self._bind(candidate, response_id)
+                return candidate
+        if response_id is None and len(self._pending) == 1:
+            return next(iter(self._pending.values()))
+        return None
+
+    def _bind(self, pending: _Pending, response_id: str | None) -> None:
+        pending.response_id = response_id
+        self._by_response[response_id] = pending
+
+    def _on_text_delta(self, event: TextDelta) -> None:
+        pending = self._by_response.get(event.response_id) or self._route(event.response_id)
+        if pending is None:
+            return
+        item = pending.items.get(event.item_id)
+        if item is None:
+            item = pending.item(event.item_id, event.output_index, False)
+        item.parts.append(event.delta)
+
+    def _on_args_delta(self, event: FunctionCallArgumentsDelta) -> None:
+        pending = self._by_response.get(event.response_id) or self._route(event.response_id)
+        if pending is None:
+            return
+        item = pending.items.get(event.item_id)
+        if item is None:
+            item = pending.item(event.item_id, event.output_index, True)
+            item.call_id = event.call_id
+        item.parts.append(event.delta)
+
+    def _on_session_created(self, event: SessionCreatedEvent) -> None:
+        self.session_id = event.session.id
+        self.session_info = event.session.model_dump(exclude_none=True)
+        if self._phase == "created":
+            self._phase = "updated"
+            logger.debug("session created", extra=self.log_extra())
+            self._resolve_session(event.session.id or "")
+
+    def _on_session_updated(self, event: SessionUpdatedEvent) -> None:
+        self.session_info = event.session.model_dump(exclude_none=True)
+        if event.session.id:
+            self.session_id = event.session.id
+        if self._phase == "updated":
+            logger.debug("session updated", extra=self.log_extra())
+            self._resolve_session(self.session_id or "")
+
+    def _resolve_session(self, session_id: str) -> None:
+        waiter, self._session_waiter = self._session_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(session_id)
+
+    def _on_response_created(self, event: ResponseCreatedEvent) -> None:
+        response_id = event.response.id
+        tag = (event.response.metadata or {}).get(REQUEST_TAG)
+        pending = self._pending.get(tag) if isinstance(tag, str) else None
+        if pending is None:
+            pending = self._route(response_id)
+        elif pending.response_id is None:
+            self._bind(pending, response_id)
+        if pending is not None:
+            logger.debug(
+                "response %s created", response_id, extra=self.log_extra(pending.request_id)
+            )
+
+    def _on_output_item(self, event: OutputItemEvent) -> None:
+        pending = self._route(event.response_id)
+        if pending is None:
+            return
+        raw = event.item
+        item_id = raw.get("id")
+        is_call = raw.get("type") == "function_call"
+        item = pending.item(
+            item_id if isinstance(item_id, str) else None, event.output_index, is_call
+        )
+        _merge_item(item, raw)
+
+    def _on_text_done(self, event: OutputTextDoneEvent) -> None:
+        pending = self._route(event.response_id)
+        if pending is not None:
+            item = pending.item(event.item_id, event.output_index, False)
+            item.finals[event.content_index] = event.text
+
+    def _on_args_done(self, event: FunctionCallArgumentsDoneEvent) -> None:
+        pending = self._route(event.response_id)
+        if pending is not None:
+            item = pending.item(event.item_id, event.output_index, True)
+            item.final = event.arguments
+            item.call_id = event.call_id or item.call_id
+            item.name = event.name or item.name
+
+    def _on_response_done(self, event: ResponseDoneEvent) -> None:
+        pending = self._route(event.response.id)
+        if pending is None:
+            return
+        info = event.response
+        if info.status == "failed":
+            details = info.status_details
+            error = _server_error(
+                details.error if details else None, "the response failed without details"
+            )
+            if isinstance(error, RateLimitError):
+                wait = error.retry_after
+                if wait is None:
+                    wait = self.rate_limits.seconds_until_reset()
+                    error.retry_after = wait
+                if wait is not None:
+                    self.rate_limits.note_retry_after(wait)
+            self._finish(pending, error)
+            return
+        for index, raw in enumerate(info.output or ()):
+            item_id = raw.get("id")
+            key = item_id if isinstance(item_id, str) else None
+            if raw.get("type") in ("message", "function_call"):
+                item = pending.item(key, index, raw.get("type") == "function_call")
+                _merge_item(item, raw)
+        self._finish(pending, _build_result(pending, info))
+
+    def _on_seed_final(self, event: SeedFinalEvent) -> None:
+        pending = self._route(event.response_id)
+        if pending is None:
+            return
+        text = event.text
+        if text is None and event.response is not None:
+            value = event.response.get("text")
+            text = value if isinstance(value, str) else None
+        if text:
+            item = pending.item("__final__", 1 << 30, False)
+            for other in pending.items.values():
+                if not other.is_call and other is not item:
+                    other.parts.clear()
+                    other.finals.clear()
+            item.finals[0] = text
+        self._finish(pending, _build_result(pending, ResponseInfo(status="completed")))
+
+    def _on_seed_error(self, event: SeedResponseErrorEvent) -> None:
+        pending = self._route(event.response_id)
+        if pending is not None:
+            self._finish(pending, _server_error(event.error, event.message or "response error"))
+
+    def _on_error(self, event: ErrorEvent) -> None:
+        detail = event.error
+        error = _server_error(detail, "server error")
+        extra = self.log_extra()
+        extra.update(error_type=detail.type, error_code=detail.code, event_id=detail.event_id)
+        pending = self._by_event_id.get(detail.event_id) if detail.event_id else None
+        if pending is not None:
+            logger.info("server error for request: %s", error, extra=extra)
+            self._finish(pending, error)
+        elif self._phase != "ready" or detail.code in FATAL_CODES:
+            logger.error("server error: %s", error, extra=extra)
+            self._fail_all(error)
+        elif detail.code == "response_cancel_not_active":
+            logger.debug("server error: %s", error, extra=extra)
+        else:
+            logger.warning("server error: %s", error, extra=extra)
+
+    def _on_rate_limits(self, event: RateLimitsUpdatedEvent) -> None:
+        self.rate_limits.update_from_entries(event.rate_limits)
+
+    def _on_seed_rate_limit(self, event: SeedRateLimitEvent) -> None:
+        self.rate_limits.update_from_seed(
+            event.remaining_requests, event.reset_at, event.retry_after
+        )
+
+    def _on_backoff(self, event: BackoffEvent) -> None:
+        self.rate_limits.note_backoff(event.wait_ms)
+
+    def _on_unknown(self, event: UnknownEvent) -> None:
+        if event.type in _QUIET or event.type in self._unknown_seen:
+            return
+        # Log each unknown type once per connection; GA keeps adding events.
+        self._unknown_seen.add(event.type)
+        logger.debug("skipping unknown event type %r", event.type, extra=self.log_extra())
+
+    # --- completion --------------------------------------------------------------------------
+
+    def _finish(self, pending: _Pending, outcome: ResponseResult | BaseException) -> None:
+        self._forget(pending)
+        if pending.waiter.done():
+            return
+        if isinstance(outcome, BaseException):
+            pending.waiter.set_exception(outcome)
+        else:
+            pending.waiter.set_result(outcome)
+
+    def _forget(self, pending: _Pending) -> None:
+        self._pending.pop(pending.request_id, None)
+        for event_id in pending.event_ids:
+            self._by_event_id.pop(event_id, None)
+        if pending.response_id is not None:
+            self._by_response.pop(pending.response_id, None)
+            self._finished[pending.response_id] = None
+            if len(self._finished) > _FINISHED_MEMORY:
+                self._finished.popitem(last=False)
+        elif self._by_response.get(None) is pending:
+            del self._by_response[None]
+
+    def _fail_all(self, exc: BaseException) -> None:
+        waiter, self._session_waiter = self._session_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(exc)
+        for pending in list(self._pending.values()):
+            self._finish(pending, exc)
+
+    def _next_id(self, kind: str) -> str:
+        return f"{self._id_prefix}-{kind}-{next(self._counter)}"
+
+
+def _merge_item(item: _Item, raw: dict[str, Any]) -> None:
+    """Fill gaps in ``item`` from a full item object (``output_item.*``, ``response.done``)."""
+    if item.is_call:
+        call_id, name, arguments = raw.get("call_id"), raw.get("name"), raw.get("arguments")
+        if isinstance(call_id, str) and not item.call_id:
+            item.call_id = call_id
+        if isinstance(name, str) and not item.name:
+            item.name = name
+        if isinstance(arguments, str) and arguments and item.final is None and not item.parts:
+            item.final = arguments
+        return
+    if item.finals or item.parts:
+        return
+    for index, part in enumerate(raw.get("content") or ()):
+        if isinstance(part, dict) and part.get("type") in ("output_text", "text"):
+            text = part.get("text")
+            if isinstance(text, str):
+                item.finals[index] = text
+
+
+def _build_result(pending: _Pending, info: ResponseInfo) -> ResponseResult:
+    items = sorted(pending.items.values(), key=lambda item: item.index)
+    text = "".join(item.text() for item in items if not item.is_call)
+    calls = [
+        FunctionCall(
+            call_id=item.call_id or "",
+            name=item.name or "",
+            arguments=item.arguments(),
+            item_id=item.item_id,
+        )
+        for item in items
+        if item.is_call
+    ]
+    usage = info.usage
+    details = info.status_details
+    metadata = {k: v for k, v in (info.metadata or {}).items() if k != REQUEST_TAG}
+    return ResponseResult(
+        response_id=info.id or pending.response_id,
+        status=info.status or "completed",
+        status_reason=details.reason if details else None,
+        text=text,
+        function_calls=calls,
+        usage=Usage(usage.input_tokens, usage.output_tokens, usage.total_tokens)
+        if usage
+        else Usage(),
+        metadata=metadata,
+    )
