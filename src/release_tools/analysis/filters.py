@@ -1,0 +1,77 @@
+"""Include/exclude path rules with gitignore semantics.
+
+A file is *excluded* when it matches the exclude rules, or when include rules exist and it
+matches none of them. Excluded files are not dropped from the change list: they keep their path,
+kind and line counts (a docs-only change is still a patch), only their content is not analyzed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+import pathspec
+
+from release_tools.analysis.models import FileChange
+from release_tools.config import Settings
+from release_tools.errors import ConfigError
+
+__all__ = ["PathFilter", "apply_filter"]
+
+
+def _compile(patterns: Sequence[str], what: str) -> pathspec.GitIgnoreSpec | None:
+    lines = [p for p in patterns if p.strip()]
+    if not lines:
+        return None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"invalid {what} pattern: {exc}") from exc
+
+
+class PathFilter:
+    """Decides, per repository-relative path, whether its content is analyzed.
+
+    ``include`` and ``exclude`` are gitignore-style lines (``docs/``, ``*.md``, ``!keep.md``).
+    Results are memoised because the same path is asked about by several stages.
+    """
+
+    def __init__(self, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> None:
+        self.include = tuple(include)
+        self.exclude = tuple(exclude)
+        self._include = _compile(self.include, "include")
+        self._exclude = _compile(self.exclude, "exclude")
+        self._cache: dict[str, bool] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PathFilter:
+        """The filter configured by ``settings.include`` and ``settings.excludes``."""
+        return cls(settings.include, settings.excludes)
+
+    def is_excluded(self, path: str) -> bool:
+        """True when ``path``'s content must not be analyzed."""
+        cached = self._cache.get(path)
+        if cached is not None:
+            return cached
+        outside = self._include is not None and not self._include.match_file(path)
+        excluded = outside or (self._exclude is not None and self._exclude.match_file(path))
+        self._cache[path] = excluded
+        return excluded
+
+    def is_change_excluded(self, path: str, old_path: str | None = None) -> bool:
+        """A rename is excluded only when both of its names are (moving docs into src counts)."""
+        if old_path is None or old_path == path:
+            return self.is_excluded(path)
+        return self.is_excluded(path) and self.is_excluded(old_path)
+
+
+def apply_filter(changes: Iterable[FileChange], path_filter: PathFilter) -> list[FileChange]:
+    """Mark excluded changes (``excluded=True``, hunks dropped); every change is kept."""
+    out: list[FileChange] = []
+    for change in changes:
+        excluded = path_filter.is_change_excluded(change.path, change.old_path)
+        # Never un-exclude: a change excluded upstream has already lost its hunks.
+        if excluded and not change.excluded:
+            change = replace(change, excluded=True, hunks=())
+        out.append(change)
+    return out

@@ -1,0 +1,146 @@
+"""The embedded local analyzer: static evidence and rules, offline, no API key.
+
+It gathers the evidence (:func:`~release_tools.analysis.evidence.gather_evidence`), lets
+:func:`~release_tools.analysis.decision.decide` weigh it, and computes the versions.
+
+Versions: the current one comes from the context (release tag, else manifest). The next one is
+:func:`~release_tools.versioning.semver.bump_version` of it, with ``major_on_zero``; a
+``Release-As`` footer overrides it. Before any release (no tag, no manifest version) the first
+version is 0.1.0, and 1.0.0 only for a breaking change with ``major_on_zero``: the same start
+python-semantic-release makes from an implicit 0.0.0, without ever publishing a 0.0.x.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.decision import decide
+from release_tools.analysis.evidence import gather_evidence
+from release_tools.analysis.models import Bump, ChangeKind, Decision
+from release_tools.config import Settings
+from release_tools.errors import VersionError
+from release_tools.versioning.semver import Scheme, Version, bump_version
+
+__all__ = ["FIRST_VERSION", "LocalAnalyzer", "change_stats", "next_version"]
+
+log = logging.getLogger(__name__)
+
+_VERSION_TYPES: dict[Bump, Literal["major", "minor", "patch", "unknown"]] = {
+    Bump.MAJOR: "major",
+    Bump.MINOR: "minor",
+    Bump.PATCH: "patch",
+    Bump.NONE: "unknown",
+}
+
+#: The first release when nothing was released before (see the module docstring).
+FIRST_VERSION = Version(0, 1, 0)
+
+
+def _level_between(old: Version, new: Version) -> Bump:
+    if new.major != old.major:
+        return Bump.MAJOR
+    if new.minor != old.minor:
+        return Bump.MINOR
+    return Bump.PATCH if new != old else Bump.NONE
+
+
+def next_version(
+    current: str | None,
+    bump: Bump,
+    *,
+    major_on_zero: bool = False,
+    release_as: str | None = None,
+    scheme: Scheme = "semver",
+) -> tuple[str | None, str | None, Bump, list[str]]:
+    """``(current, next, bump, warnings)`` with both versions spelled in ``scheme``.
+
+    ``bump`` is returned unchanged unless a ``Release-As`` override implies another level.
+    """
+    warnings: list[str] = []
+    parsed: Version | None = None
+    if current is not None:
+        try:
+            parsed = Version.parse(current)
+        except VersionError:
+            warnings.append(f"current version {current!r} is not a semantic version")
+    current_text = parsed.render(scheme) if parsed is not None else current
+    if release_as is not None:
+        try:
+            target = Version.parse(release_as)
+        except VersionError:
+            warnings.append(f"ignored Release-As {release_as!r}: not a version")
+        else:
+            if bump is Bump.NONE:
+                bump = _level_between(parsed, target) if parsed else Bump.MINOR
+            return current_text, target.render(scheme), bump, warnings
+    if bump is Bump.NONE:
+        return current_text, None, bump, warnings
+    if parsed is None:
+        if current is not None:
+            return current_text, None, bump, warnings
+        first = bump_version(Version(0, 0, 0), bump, major_on_zero=major_on_zero)
+        return None, max(first, FIRST_VERSION).render(scheme), bump, warnings
+    bumped = bump_version(parsed, bump, major_on_zero=major_on_zero)
+    return current_text, bumped.render(scheme), bump, warnings
+
+
+def change_stats(ctx: AnalysisContext) -> dict[str, int]:
+    """Counts shown in the report: files by kind, lines, commits."""
+    changes = ctx.changes
+    return {
+        "commits": len(ctx.commits),
+        "files": len(changes),
+        "files_analyzed": sum(1 for c in changes if not c.excluded),
+        "files_excluded": sum(1 for c in changes if c.excluded),
+        "files_added": sum(1 for c in changes if c.kind is ChangeKind.ADDED),
+        "files_deleted": sum(1 for c in changes if c.kind is ChangeKind.DELETED),
+        "files_renamed": sum(1 for c in changes if c.kind is ChangeKind.RENAMED),
+        "files_binary": sum(1 for c in changes if c.binary),
+        "files_truncated": sum(1 for c in changes if c.truncated),
+        "additions": sum(c.additions for c in changes),
+        "deletions": sum(c.deletions for c in changes),
+    }
+
+
+class LocalAnalyzer:
+    """Static analysis on this machine: the default provider."""
+
+    name = "local"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def analyze(self, ctx: AnalysisContext) -> Decision:
+        """Gather evidence, decide the bump and compute the versions for ``ctx``."""
+        evidence = gather_evidence(ctx)
+        has_changes = bool(ctx.changes) or bool(ctx.commits)
+        verdict = decide(evidence, has_changes=has_changes)
+        current, following, bump, version_warnings = next_version(
+            ctx.current_version,
+            verdict.bump,
+            major_on_zero=ctx.settings.major_on_zero,
+            release_as=verdict.release_as,
+            scheme=ctx.version_scheme,
+        )
+        log.info(
+            "local decision",
+            extra={"bump": bump.label, "evidence": len(evidence), "next": following},
+        )
+        return Decision(
+            version_type=_VERSION_TYPES[bump],
+            needs_review=verdict.needs_review,
+            reasoning=verdict.reasoning,
+            current_version=current,
+            next_version=following,
+            base=ctx.base_ref,
+            head=ctx.head_ref,
+            base_sha=ctx.base_sha,
+            head_sha=ctx.head_sha,
+            project=ctx.project_name,
+            provider=self.name,
+            evidence=list(evidence),
+            warnings=[*verdict.warnings, *version_warnings],
+            stats=change_stats(ctx),
+        )

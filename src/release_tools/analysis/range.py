@@ -1,0 +1,166 @@
+"""Resolve the analyzed range: ``merge-base(base, head)..head``.
+
+``head`` defaults to ``HEAD``. ``base`` defaults to the latest release tag reachable from head
+(a tag matching ``settings.tag_pattern``; with a project, its own ``name@1.2.3`` tags first),
+else the root commit: the first release, whose changes are diffed from the empty tree so that
+even a one-commit repository has something to release. Refs may be tags, branches or SHAs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from release_tools.analysis.diff import empty_tree
+from release_tools.errors import ShallowCloneError, UnknownRefError, VersionError
+from release_tools.git import Git
+from release_tools.versioning.semver import Version
+
+__all__ = [
+    "ReleaseTag",
+    "ResolvedRange",
+    "find_release_tags",
+    "latest_release_tag",
+    "resolve_range",
+]
+
+log = logging.getLogger(__name__)
+
+_SHALLOW_HINT = "fetch the full history (git fetch --unshallow, or actions/checkout fetch-depth: 0)"
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseTag:
+    """A tag that names a release: its ``version`` group and optional ``name`` group."""
+
+    tag: str
+    version: Version
+    project: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedRange:
+    """The two ends of the analysis, as given and as commits."""
+
+    #: The base as the user named it, the release tag's name, or the root commit's SHA.
+    base_ref: str
+    head_ref: str
+    #: ``merge-base(base, head)``: the commit whose tree is the "before" side.
+    base_sha: str
+    head_sha: str
+    #: The release tag the base came from (for the current version), if any.
+    tag: ReleaseTag | None = None
+    #: No base given and no release tag: everything up to head is new.
+    first_release: bool = False
+    #: What the diff starts from: ``base_sha``, or the empty tree for a first release.
+    diff_base: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        """True when head adds nothing to base (nothing to release)."""
+        return not self.first_release and self.base_sha == self.head_sha
+
+
+def find_release_tags(git: Git, head: str, pattern: str) -> list[ReleaseTag]:
+    """Tags reachable from ``head`` that match ``pattern``, newest tag first."""
+    compiled = re.compile(pattern)
+    found: list[ReleaseTag] = []
+    for tag in git.tags_merged(head):
+        match = compiled.match(tag)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        try:
+            version = Version.parse(groups["version"])
+        except VersionError:
+            continue
+        found.append(ReleaseTag(tag=tag, version=version, project=groups.get("name") or None))
+    return found
+
+
+def latest_release_tag(
+    tags: list[ReleaseTag], *, project: str | None = None, root_name: str | None = None
+) -> ReleaseTag | None:
+    """The release tag the range starts from, or None when there has been no release.
+
+    With a ``project``: its own tags (``name@1.2.3``), else unnamed tags (``v1.2.3`` releases
+    the whole repository). Without one: unnamed tags, else tags named after the root project,
+    else any release tag. Among candidates the highest version wins (a later backport tag of an
+    older line must not become the base), the newest tag breaking ties.
+    """
+    if project is not None:
+        groups = [[t for t in tags if t.project == project], [t for t in tags if not t.project]]
+    else:
+        groups = [
+            [t for t in tags if not t.project],
+            [t for t in tags if root_name and t.project == root_name],
+            list(tags),
+        ]
+    for candidates in groups:
+        if candidates:
+            # max() keeps the first of equal versions, and ``tags`` lists the newest first.
+            return max(candidates, key=lambda t: t.version)
+    return None
+
+
+def _resolve(git: Git, ref: str, what: str) -> str:
+    try:
+        return git.resolve(ref)
+    except UnknownRefError as exc:
+        if git.is_shallow():
+            raise ShallowCloneError(
+                f"{what} ref {ref!r} is not in this shallow clone: {_SHALLOW_HINT}"
+            ) from exc
+        if ref == "HEAD" and not git.has_commits():
+            raise UnknownRefError("the repository has no commits yet") from exc
+        raise UnknownRefError(f"unknown {what} ref {ref!r}") from exc
+
+
+def resolve_range(
+    git: Git,
+    *,
+    base: str | None,
+    head: str = "HEAD",
+    tag_pattern: str,
+    project: str | None = None,
+    root_name: str | None = None,
+) -> ResolvedRange:
+    """Resolve ``base``/``head`` into :class:`ResolvedRange` (see the module docstring)."""
+    git.toplevel()  # raises NotAGitRepositoryError with a clear message first
+    head_sha = _resolve(git, head, "head")
+    tags = find_release_tags(git, head_sha, tag_pattern)
+    latest = latest_release_tag(tags, project=project, root_name=root_name)
+    if base is None:
+        if latest is None:
+            if git.is_shallow():
+                # The root of a shallow clone is only where the fetch stopped, not a first commit.
+                raise ShallowCloneError(f"no release tag in this shallow clone: {_SHALLOW_HINT}")
+            root = git.root_commit(head_sha)
+            log.info("no release tag: analyzing everything up to head", extra={"root": root})
+            return ResolvedRange(
+                base_ref=root,
+                head_ref=head,
+                base_sha=root,
+                head_sha=head_sha,
+                first_release=True,
+                diff_base=empty_tree(git),
+            )
+        base = latest.tag
+        base_commit = _resolve(git, f"refs/tags/{latest.tag}", "base")
+        tag: ReleaseTag | None = latest
+    else:
+        base_commit = _resolve(git, base, "base")
+        # An explicit release tag gives the current version; any other base (a branch, as in
+        # pull-request mode) leaves it to the latest release reachable from head.
+        tag = next((t for t in tags if t.tag == base), None) or latest
+    merge_base = git.merge_base(base_commit, head_sha)
+    log.info("range resolved", extra={"base": base, "merge_base": merge_base, "head": head_sha})
+    return ResolvedRange(
+        base_ref=base,
+        head_ref=head,
+        base_sha=merge_base,
+        head_sha=head_sha,
+        tag=tag,
+        diff_base=merge_base,
+    )

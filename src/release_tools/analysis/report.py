@@ -1,0 +1,163 @@
+"""Render the decision: a readable text summary or JSON; files written atomically; CI outputs.
+
+With ``GITHUB_OUTPUT`` set, ``version_type``, ``needs_review``, ``next_version``,
+``current_version`` and ``reasoning`` are appended to that file. Values that may hold several
+lines use GitHub's ``name<<DELIMITER`` form with a random delimiter that is checked not to occur
+in the value, so a newline in the reasoning cannot end the value early or inject another output
+(the original tool wrote raw ``name=value`` lines).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+from release_tools.analysis.models import Decision
+from release_tools.config import Settings
+from release_tools.errors import ReleaseToolsError, UsageError
+
+__all__ = [
+    "emit_report",
+    "github_output_lines",
+    "render_json",
+    "render_text",
+    "write_atomic",
+    "write_github_output",
+]
+
+
+def render_json(decision: Decision) -> str:
+    """The decision as indented JSON (the command's ``--format json`` output)."""
+    return decision.model_dump_json(indent=2) + "\n"
+
+
+def _short(sha: str | None) -> str:
+    return sha[:10] if sha else "?"
+
+
+def render_text(decision: Decision) -> str:
+    """A short human summary: the bump, the versions, the reasoning, the evidence with places."""
+    review = " (needs review)" if decision.needs_review else ""
+    lines = [f"version type: {decision.version_type}{review}"]
+    if decision.next_version:
+        lines.append(
+            f"version:      {decision.current_version or '(none)'} -> {decision.next_version}"
+        )
+    elif decision.current_version:
+        lines.append(f"version:      {decision.current_version} (unchanged)")
+    lines.append(
+        f"range:        {decision.base or '?'}..{decision.head or '?'}"
+        f" ({_short(decision.base_sha)}..{_short(decision.head_sha)})"
+    )
+    if decision.project:
+        lines.append(f"project:      {decision.project}")
+    stats = decision.stats
+    if stats:
+        lines.append(
+            f"changes:      {stats.get('files', 0)} files"
+            f" ({stats.get('files_excluded', 0)} excluded),"
+            f" +{stats.get('additions', 0)} -{stats.get('deletions', 0)},"
+            f" {stats.get('commits', 0)} commits"
+        )
+    lines.append(f"provider:     {decision.provider}")
+    lines.append("")
+    lines.append("reasoning:")
+    lines.extend(f"  {line}" for line in decision.reasoning.splitlines() or [""])
+    if decision.evidence:
+        lines.append("")
+        lines.append(f"evidence ({len(decision.evidence)}):")
+        for item in decision.evidence:
+            where = f" {item.location}" if item.location else ""
+            lines.append(
+                f"  [{item.bump}/{item.strength.value}] {item.source}{where}: {item.message}"
+            )
+    if decision.warnings:
+        lines.append("")
+        lines.append("warnings:")
+        lines.extend(f"  - {warning}" for warning in decision.warnings)
+    return "\n".join(lines) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: never a partial file."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"cannot write {target}: directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise ReleaseToolsError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+def _delimiter(value: str) -> str:
+    while True:
+        candidate = f"ghadelimiter_{secrets.token_hex(16)}"
+        if candidate not in value:
+            return candidate
+
+
+def github_output_lines(values: Mapping[str, str]) -> str:
+    """``values`` in the GITHUB_OUTPUT file syntax, multi-line values in heredoc form."""
+    out: list[str] = []
+    for name, value in values.items():
+        if "\n" in value or "\r" in value:
+            delimiter = _delimiter(value)
+            out.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+        else:
+            out.append(f"{name}={value}\n")
+    return "".join(out)
+
+
+def write_github_output(decision: Decision, path: Path) -> None:
+    """Append the decision's outputs to the ``GITHUB_OUTPUT`` file at ``path``."""
+    values = {
+        "version_type": decision.version_type,
+        "needs_review": "true" if decision.needs_review else "false",
+        "next_version": decision.next_version or "",
+        "current_version": decision.current_version or "",
+        "reasoning": decision.reasoning,
+    }
+    try:
+        with open(path, "a", encoding="utf-8", newline="") as handle:
+            handle.write(github_output_lines(values))
+    except OSError as exc:
+        raise ReleaseToolsError(f"cannot append to GITHUB_OUTPUT {path}: {exc.strerror}") from exc
+
+
+def emit_report(
+    decision: Decision,
+    settings: Settings,
+    *,
+    stream: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """Write the report where ``settings`` says (``--output`` file, else ``stream``); return it.
+
+    Also appends the CI outputs when ``GITHUB_OUTPUT`` is set in ``environ``.
+    """
+    text = render_json(decision) if settings.format == "json" else render_text(decision)
+    if settings.output is not None:
+        write_atomic(Path(settings.output), text)
+    else:
+        out = stream if stream is not None else sys.stdout
+        out.write(text)
+        out.flush()
+    env = os.environ if environ is None else environ
+    github_output = env.get("GITHUB_OUTPUT")
+    if github_output:
+        write_github_output(decision, Path(github_output))
+    return text

@@ -1,0 +1,180 @@
+"""The ``analyze`` command as a plain function: settings in, :class:`Decision` out.
+
+Steps: open the repository, find the project (``--project``), resolve the range, stream and
+parse the diff with the path filter applied on the fly, list the commits, read the current
+version, build the :class:`AnalysisContext` and hand it to the provider.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.diff import DiffLimits, DiffStats, collect_changes
+from release_tools.analysis.filters import PathFilter
+from release_tools.analysis.models import Decision
+from release_tools.analysis.providers import get_provider
+from release_tools.analysis.range import ResolvedRange, resolve_range
+from release_tools.config import Settings
+from release_tools.errors import NotAGitRepositoryError, ReleaseToolsError
+from release_tools.git import Git
+from release_tools.versioning.projects import Project, discover_projects, find_project
+
+__all__ = ["Collection", "collect", "run_analysis"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Collection:
+    """A collected range: the context every analyzer receives, plus what collection noticed."""
+
+    context: AnalysisContext
+    range: ResolvedRange
+    diff_stats: DiffStats
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _projects(root: Path, required: bool) -> list[Project]:
+    try:
+        return discover_projects(root)
+    except ReleaseToolsError:
+        if required:
+            raise
+        # Discovery only refines the version; a broken manifest elsewhere must not stop analyze.
+        log.warning("project discovery failed; versions are read from tags only", exc_info=True)
+        return []
+
+
+def _scheme(project: Project | None) -> Literal["semver", "pep440"]:
+    return "pep440" if project is not None and project.ecosystem == "python" else "semver"
+
+
+def collect(settings: Settings, *, limits: DiffLimits | None = None) -> Collection:
+    """Resolve and collect the range ``settings`` describes (no evidence, no decision)."""
+    started = time.perf_counter()
+    if not Path(settings.repo).is_dir():
+        raise NotAGitRepositoryError(f"not a directory: {settings.repo}")
+    git = Git(settings.repo)
+    root = git.toplevel()
+    projects = _projects(root, required=settings.project is not None)
+    project: Project | None = None
+    if settings.project is not None:
+        project = find_project(projects, settings.project)
+    root_project = next((p for p in projects if p.path in (".", "")), None)
+    scoped = project if project is not None else root_project
+    paths: tuple[str, ...] = ()
+    if project is not None and project.path not in (".", ""):
+        paths = (project.path,)
+
+    rng = resolve_range(
+        git,
+        base=settings.base,
+        head=settings.head,
+        tag_pattern=settings.tag_pattern,
+        project=settings.project,
+        root_name=root_project.name if root_project else None,
+    )
+    resolved = time.perf_counter()
+
+    path_filter = PathFilter.from_settings(settings)
+    stats = DiffStats()
+    changes = []
+    if not rng.is_empty:
+        changes = collect_changes(
+            git,
+            rng.diff_base,
+            rng.head_sha,
+            paths=paths,
+            is_excluded=path_filter.is_change_excluded,
+            limits=limits,
+            stats=stats,
+        )
+    diffed = time.perf_counter()
+    commits = (
+        []
+        if rng.is_empty
+        else git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths)
+    )
+
+    warnings: list[str] = []
+    current: str | None = None
+    if rng.tag is not None:
+        current = str(rng.tag.version)
+    elif scoped is not None and scoped.version:
+        current = scoped.version
+        log.info("no release tag: current version from the manifest", extra={"version": current})
+    if rng.is_empty:
+        warnings.append(f"empty range: {rng.head_ref} adds no commits to {rng.base_ref}")
+    if rng.first_release:
+        warnings.append("no release tag found: analyzing the whole history as a first release")
+    if stats.truncated_files:
+        first = stats.truncated_files[0]
+        more = len(stats.truncated_files) - 1
+        suffix = f" and {more} more" if more else ""
+        warnings.append(f"diff too large, hunks dropped to bound memory: {first}{suffix}")
+    if stats.non_utf8_files:
+        first = stats.non_utf8_files[0]
+        more = len(stats.non_utf8_files) - 1
+        suffix = f" and {more} more" if more else ""
+        warnings.append(f"non-UTF-8 content decoded with replacement: {first}{suffix}")
+
+    ctx = AnalysisContext(
+        git=git,
+        root=root,
+        settings=settings,
+        base_ref=rng.base_ref,
+        head_ref=rng.head_ref,
+        base_sha=rng.base_sha,
+        head_sha=rng.head_sha,
+        commits=commits,
+        changes=changes,
+        project_paths=paths,
+        project_name=project.name if project is not None else None,
+        first_release=rng.first_release,
+        current_version=current,
+        version_scheme=_scheme(scoped),
+        diff_base=rng.diff_base,
+    )
+    done = time.perf_counter()
+    timings = {
+        "resolve": resolved - started,
+        "diff": diffed - resolved,
+        "commits": done - diffed,
+    }
+    log.info(
+        "range collected",
+        extra={"files": len(changes), "commits": len(commits), "diff_bytes": stats.bytes},
+    )
+    return Collection(ctx, rng, stats, warnings, timings)
+
+
+def run_analysis(settings: Settings) -> Decision:
+    """Decide the bump for the range ``settings`` describes; see :mod:`release_tools.analysis`."""
+    provider = get_provider(settings)  # an unavailable provider is a usage error: fail first
+    collection = collect(settings)
+    started = time.perf_counter()
+    decision = provider.analyze(collection.context)
+    elapsed = time.perf_counter() - started
+    log.info(
+        "analysis done",
+        extra={
+            "provider": provider.name,
+            "bump": decision.version_type,
+            "seconds": round(elapsed, 3),
+            **{f"{k}_seconds": round(v, 3) for k, v in collection.timings.items()},
+        },
+    )
+    stats = {
+        **decision.stats,
+        "diff_bytes": collection.diff_stats.bytes,
+        "diff_lines": collection.diff_stats.lines,
+    }
+    return decision.model_copy(
+        update={"warnings": [*collection.warnings, *decision.warnings], "stats": stats}
+    )
