@@ -1,1 +1,37 @@
-"""Package."""
+"""Version-plan files (Nx ``.nx/version-plans`` and changesets ``.changeset``)."""
+
+from __future__ import annotations
+
+from release_tools.plans.store import (
+    CHANGESETS_DIR,
+    NX_PLANS_DIR,
+    PLAN_DIRS,
+    PlanEntry,
+    PlanFormat,
+    VersionPlan,
+    default_message,
+    highest_type,
+    is_plan_path,
+    load_plan,
+    read_plans,
+    render_plan,
+    validate_plans,
+    write_plan,
+)
+
+__all__ = [
+    "CHANGESETS_DIR",
+    "NX_PLANS_DIR",
+    "PLAN_DIRS",
+    "PlanEntry",
+    "PlanFormat",
+    "VersionPlan",
+    "default_message",
+    "highest_type",
+    "is_plan_path",
+    "load_plan",
+    "read_plans",
+    "render_plan",
+    "validate_plans",
+    "write_plan",
+]

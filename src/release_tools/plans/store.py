@@ -1,0 +1,229 @@
+"""Version-plan files of both formats: read, validate, render and write.
+
+* Nx: ``.nx/version-plans/version-plan-<epoch ms>.md``, front matter ``name: type`` where the
+  type is any of npm's release types (``major`` ... ``prerelease``).
+* changesets: ``.changeset/<id>.md``, front matter ``"name": type`` with ``major``, ``minor``
+  or ``patch``; ``README.md`` and ``config.json`` in that folder are not plans.
+
+Both may say ``none`` for a project that should not move; such entries are read and ignored.
+The body is the change description that ends up in the changelog.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal, cast
+
+from release_tools.errors import PlanError, UsageError
+from release_tools.plans.frontmatter import format_key, parse_front_matter
+from release_tools.versioning.projects import Project
+from release_tools.versioning.semver import RELEASE_TYPES, ReleaseType, release_type_rank
+
+__all__ = [
+    "CHANGESETS_DIR",
+    "NX_PLANS_DIR",
+    "PLAN_DIRS",
+    "PlanEntry",
+    "PlanFormat",
+    "VersionPlan",
+    "default_message",
+    "highest_type",
+    "is_plan_path",
+    "load_plan",
+    "read_plans",
+    "render_plan",
+    "validate_plans",
+    "write_plan",
+]
+
+log = logging.getLogger(__name__)
+
+PlanFormat = Literal["nx", "changesets"]
+NX_PLANS_DIR = ".nx/version-plans"
+CHANGESETS_DIR = ".changeset"
+PLAN_DIRS: tuple[str, ...] = (NX_PLANS_DIR, CHANGESETS_DIR)
+_CHANGESETS_TYPES = frozenset({"major", "minor", "patch"})
+# Words for changeset ids, which the changesets CLI also makes of three random words.
+_WORDS = (
+    ("brave", "calm", "eager", "fuzzy", "gentle", "happy", "lucky", "quiet", "shy", "witty"),
+    ("ants", "bees", "cats", "dogs", "eels", "foxes", "owls", "pumas", "seals", "yaks"),
+    ("dance", "hide", "jump", "laugh", "march", "nap", "relax", "sing", "swim", "wave"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    """One ``name: type`` line of a plan."""
+
+    name: str
+    type: ReleaseType
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class VersionPlan:
+    """One pending plan file; ``path`` is relative to the repository root."""
+
+    path: str
+    format: PlanFormat
+    entries: tuple[PlanEntry, ...]
+    body: str
+
+    def type_for(self, name: str) -> ReleaseType | None:
+        """The release type this plan asks for ``name``, if it names it."""
+        for entry in self.entries:
+            if entry.name == name:
+                return entry.type
+        return None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(entry.name for entry in self.entries)
+
+
+def is_plan_path(path: str) -> bool:
+    """Whether a repository-relative path is a plan file of either format."""
+    pure = PurePosixPath(path)
+    parent = pure.parent.as_posix()
+    if pure.suffix != ".md":
+        return False
+    if parent == NX_PLANS_DIR:
+        return True
+    return parent == CHANGESETS_DIR and pure.name.lower() != "readme.md"
+
+
+def _format_of(path: str) -> PlanFormat:
+    return "nx" if PurePosixPath(path).parent.as_posix() == NX_PLANS_DIR else "changesets"
+
+
+def load_plan(path: str, text: str) -> VersionPlan:
+    """Parse one plan file's text; ``path`` (repository-relative) decides the format."""
+    fmt = _format_of(path)
+    front = parse_front_matter(text, source=path)
+    entries: list[PlanEntry] = []
+    for name, value, line in front.pairs:
+        kind = value.lower()
+        if kind == "none":
+            continue
+        allowed: Iterable[str] = _CHANGESETS_TYPES if fmt == "changesets" else RELEASE_TYPES
+        if kind not in allowed:
+            raise PlanError(
+                f"{path}:{line}: {value!r} is not a release type for {name!r} "
+                f"(expected one of {', '.join(sorted(allowed))})"
+            )
+        entries.append(PlanEntry(name, cast(ReleaseType, kind), line))
+    if not front.pairs:
+        raise PlanError(f"{path}: the plan names no project")
+    return VersionPlan(path, fmt, tuple(entries), front.body)
+
+
+def read_plans(root: Path) -> list[VersionPlan]:
+    """Every pending plan of both formats in the working tree at ``root``, ordered by path."""
+    plans: list[VersionPlan] = []
+    for directory in PLAN_DIRS:
+        folder = root / directory
+        if not folder.is_dir():
+            continue
+        for file in sorted(folder.iterdir()):
+            rel = f"{directory}/{file.name}"
+            if not file.is_file() or not is_plan_path(rel):
+                continue
+            try:
+                text = file.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                raise PlanError(f"{rel}: not UTF-8 text") from exc
+            except OSError as exc:
+                raise PlanError(f"{rel}: cannot be read: {exc.strerror}") from exc
+            plans.append(load_plan(rel, text))
+    return plans
+
+
+def validate_plans(plans: Sequence[VersionPlan], projects: Sequence[Project]) -> None:
+    """Raise PlanError (file:line) for a plan naming a project the repository does not have."""
+    known = {project.name for project in projects}
+    for plan in plans:
+        for entry in plan.entries:
+            if entry.name not in known:
+                names = ", ".join(sorted(known)) or "none found"
+                raise PlanError(
+                    f"{plan.path}:{entry.line}: unknown project {entry.name!r} "
+                    f"(known projects: {names})"
+                )
+
+
+def highest_type(types: Iterable[ReleaseType]) -> ReleaseType | None:
+    """The strongest of several release types (``major`` > ``premajor`` > ``minor`` ...)."""
+    best: ReleaseType | None = None
+    for kind in types:
+        if best is None or release_type_rank(kind) > release_type_rank(best):
+            best = kind
+    return best
+
+
+def default_message(release_type: str, name: str) -> str:
+    """A Conventional Commits line for a plan written without ``--message``."""
+    if release_type in ("major", "premajor"):
+        return f"feat!: breaking changes in {name}"
+    if release_type in ("minor", "preminor"):
+        return f"feat: new features in {name}"
+    return f"fix: fixes in {name}"
+
+
+def render_plan(bumps: Mapping[str, ReleaseType], body: str, fmt: PlanFormat) -> str:
+    """The text of a plan file. The body must not be empty: it is the changelog entry."""
+    if not bumps:
+        raise UsageError("a version plan needs at least one project")
+    if not body.strip():
+        raise UsageError("a version plan needs a non-empty message")
+    lines = ["---"]
+    for name, kind in bumps.items():
+        if fmt == "changesets" and kind not in _CHANGESETS_TYPES:
+            raise UsageError(f"changesets plans support major, minor and patch, not {kind!r}")
+        if kind not in RELEASE_TYPES:
+            raise UsageError(f"invalid version type {kind!r}")
+        lines.append(f"{format_key(name, always_quote=fmt == 'changesets')}: {kind}")
+    lines += ["---", "", body.strip(), ""]
+    return "\n".join(lines)
+
+
+def _new_path(root: Path, fmt: PlanFormat, now_ms: int | None) -> str:
+    if fmt == "nx":
+        stamp = int(time.time() * 1000) if now_ms is None else now_ms
+        while (root / NX_PLANS_DIR / f"version-plan-{stamp}.md").exists():
+            stamp += 1  # two plans in one millisecond must not overwrite each other
+        return f"{NX_PLANS_DIR}/version-plan-{stamp}.md"
+    rng = secrets.SystemRandom()
+    while True:
+        name = "-".join(rng.choice(words) for words in _WORDS)
+        if not (root / CHANGESETS_DIR / f"{name}.md").exists():
+            return f"{CHANGESETS_DIR}/{name}.md"
+
+
+def write_plan(
+    root: Path,
+    bumps: Mapping[str, ReleaseType],
+    body: str,
+    fmt: PlanFormat,
+    *,
+    now_ms: int | None = None,
+) -> str:
+    """Write a new plan file and return its repository-relative path.
+
+    The text is rendered (and so validated) before anything touches the disk, and the file is
+    written to a temporary name and renamed, so a failure never leaves a half-written plan.
+    """
+    text = render_plan(bumps, body, fmt)
+    rel = _new_path(root, fmt, now_ms)
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, target)
+    log.info("wrote version plan %s", rel, extra={"plan": rel})
+    return rel
