@@ -1,0 +1,116 @@
+"""Run ``release-tools analyze`` on one pair repository and read its decision.
+
+Each run is a separate process through the real command line (``python -m release_tools
+analyze --base v<old> --format json``), so the benchmark measures what a user gets, including
+start-up time, and a crash on one pair cannot take the others down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.accuracy.repos import git_env
+
+__all__ = ["AnalyzeResult", "analyze_command", "analyze_env", "parse_decision", "run_analyze"]
+
+_VERSION_TYPES = ("major", "minor", "patch", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzeResult:
+    """What analyze said about one pair; ``predicted`` is ``error`` when it failed."""
+
+    predicted: str
+    needs_review: bool | None
+    reasoning: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+
+def analyze_command(repo: Path, base: str) -> list[str]:
+    """The command line that analyzes ``base..HEAD`` of ``repo`` with JSON output."""
+    return [
+        sys.executable,
+        "-m",
+        "release_tools",
+        "analyze",
+        "--repo",
+        str(repo),
+        "--base",
+        base,
+        "--format",
+        "json",
+    ]
+
+
+def analyze_env() -> dict[str, str]:
+    """The benchmark's git environment, without anything that would steer analyze.
+
+    Settings from the developer's environment (``RELEASE_TOOLS_*``) would change the result;
+    ``GITHUB_OUTPUT`` would make every run append to a CI file; an API key is never needed.
+    """
+    env = git_env()
+    for key in list(env):
+        if key.startswith("RELEASE_TOOLS_") or key in ("GITHUB_OUTPUT", "OPENAI_API_KEY"):
+            del env[key]
+    return env
+
+
+def parse_decision(stdout: str) -> AnalyzeResult:
+    """Read analyze's JSON decision; anything unreadable becomes an ``error`` result."""
+    try:
+        data = json.loads(stdout)
+    except json.JSONDecodeError as exc:
+        return AnalyzeResult("error", None, "", error=f"output is not JSON: {exc.msg}")
+    if not isinstance(data, dict):
+        return AnalyzeResult("error", None, "", error="output is not a JSON object")
+    version_type = data.get("version_type")
+    if version_type not in _VERSION_TYPES:
+        return AnalyzeResult("error", None, "", error=f"bad version_type {version_type!r}")
+    needs_review = data.get("needs_review")
+    evidence = data.get("evidence")
+    return AnalyzeResult(
+        predicted=str(version_type),
+        needs_review=needs_review if isinstance(needs_review, bool) else None,
+        reasoning=str(data.get("reasoning", "")),
+        evidence=[e for e in evidence if isinstance(e, dict)] if isinstance(evidence, list) else [],
+    )
+
+
+def run_analyze(repo: Path, base: str, *, timeout: float = 600.0) -> AnalyzeResult:
+    """Analyze one pair repository in a child process and time it (wall clock)."""
+    command = analyze_command(repo, base)
+    env = analyze_env()
+    # The child must import the release_tools of this checkout, also when it is not installed.
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, env=env, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return AnalyzeResult(
+            "error", None, "", seconds=time.perf_counter() - started, error="timed out"
+        )
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        message = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[0]
+        return AnalyzeResult("error", None, "", seconds=seconds, error=message)
+    result = parse_decision(proc.stdout)
+    return AnalyzeResult(
+        predicted=result.predicted,
+        needs_review=result.needs_review,
+        reasoning=result.reasoning,
+        evidence=result.evidence,
+        seconds=seconds,
+        error=result.error,
+    )
