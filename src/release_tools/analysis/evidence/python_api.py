@@ -1,0 +1,459 @@
+"""Public API changes of Python packages between base and head, found with griffe.
+
+Only the modules whose files changed are read, each from git at base and at head, and parsed
+statically with :func:`griffe.visit` (no import, no code run, no whole-package load), so the
+cost follows the size of the change rather than the size of the project.
+
+What is public, as Python users experience it:
+
+* a module is public when no part of its dotted name starts with an underscore; tests, docs,
+  examples and tooling are never shipped API;
+* in a module, ``__all__`` decides when present; otherwise names without a leading underscore
+  that the module defines; names it merely imports are not its API, except in a package's
+  ``__init__`` where ``from .core import Thing`` *is* the package's API (``pkg.Thing``);
+* objects of private modules count when the top-level package re-exports them (``httpx`` style
+  ``_client.py`` + ``__init__``).
+
+Breaking (major, proof): a public module, object or re-export removed; parameters removed,
+renamed, made required, moved or changed kind; new required parameters (griffe's
+:func:`~griffe.find_breaking_changes`, grouped per function). Griffe's value-based checks
+(attribute value, parameter default, return annotation) are not breaking for users and are ignored.
+Additions (minor, strong): new public modules, objects, class members and optional parameters.
+A file that does not parse gives weak evidence instead of a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import griffe
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._common import (
+    changed_files,
+    evidence,
+    new_path,
+    old_path,
+    read_text,
+)
+from release_tools.analysis.models import Bump, Evidence, Strength
+
+__all__ = ["MAX_MODULES", "ModuleSource", "compare_modules", "gather", "module_name"]
+
+log = logging.getLogger(__name__)
+
+#: Modules compared at most per range; beyond, a weak note says the comparison was partial.
+MAX_MODULES = 800
+
+# File stems that are scripts or project tooling, never importable library API.
+_NOT_LIBRARY = frozenset(
+    {"setup", "conftest", "noxfile", "fabfile", "manage", "tasks", "conf", "dodo", "__main__"}
+)
+
+_BREAKING_KINDS = {
+    griffe.BreakageKind.PARAMETER_REMOVED: "parameter {old} removed",
+    griffe.BreakageKind.PARAMETER_ADDED_REQUIRED: "required parameter {new} added",
+    griffe.BreakageKind.PARAMETER_CHANGED_REQUIRED: "parameter {old} became required",
+    griffe.BreakageKind.PARAMETER_MOVED: "parameter {old} moved",
+    griffe.BreakageKind.PARAMETER_CHANGED_KIND: "parameter {old} changed kind",
+}
+
+
+def _init_files(files: Iterable[str]) -> set[str]:
+    """Directories that hold an ``__init__.py`` / ``__init__.pyi`` (regular packages)."""
+    out: set[str] = set()
+    for path in files:
+        name = path.rsplit("/", 1)[-1]
+        if name in ("__init__.py", "__init__.pyi"):
+            out.add(path.rsplit("/", 1)[0] if "/" in path else "")
+    return out
+
+
+def module_name(path: str, packages: set[str]) -> tuple[str, str] | None:
+    """``(dotted name, top-level package dir)`` of a Python file, or None if not library code.
+
+    ``packages`` holds the directories that contain an ``__init__.py``. The package chain is
+    followed upward from the file's directory; a file outside any package is a top-level module.
+    """
+    pure = PurePosixPath(path)
+    if pure.suffix not in (".py", ".pyi"):
+        return None
+    stem = pure.stem
+    dirs = list(pure.parts[:-1])
+    top = len(dirs)
+    while top > 0 and "/".join(dirs[:top]) in packages:
+        top -= 1
+    components = dirs[top:]
+    if not components:
+        if stem in _NOT_LIBRARY or stem == "__init__" or not stem.isidentifier():
+            return None
+        return stem, "/".join(dirs)
+    if not all(part.isidentifier() for part in components):
+        return None
+    if stem != "__init__":
+        if not stem.isidentifier() or stem == "__main__":
+            return None
+        components = [*components, stem]
+    return ".".join(components), "/".join(dirs[: top + 1])
+
+
+def _is_public_module(dotted: str) -> bool:
+    return not any(part.startswith("_") for part in dotted.split("."))
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSource:
+    """One side of one module: where it lives and its code."""
+
+    path: str
+    code: str
+
+
+@dataclass(slots=True)
+class _Findings:
+    items: list[Evidence] = field(default_factory=list)
+
+    def add(
+        self, bump: Bump, strength: Strength, message: str, path: str, line: int | None
+    ) -> None:
+        self.items.append(evidence("python-api", bump, strength, message, path=path, line=line))
+
+
+def _visit(dotted: str, source: ModuleSource) -> griffe.Module:
+    return griffe.visit(dotted, PurePosixPath(source.path), source.code)  # type: ignore[arg-type]
+
+
+def _lineno(obj: griffe.Object | griffe.Alias) -> int | None:
+    if isinstance(obj, griffe.Alias):
+        return obj.alias_lineno
+    return obj.lineno
+
+
+def _in_package(alias: griffe.Alias, top: str) -> bool:
+    target = alias.target_path
+    return target == top or target.startswith(top + ".")
+
+
+def _public_names(
+    module: griffe.Module, *, is_init: bool
+) -> dict[str, griffe.Object | griffe.Alias]:
+    """The module's public top-level members, by the rules in the module docstring."""
+    top = module.path.split(".")[0]
+    exports = module.exports
+    out: dict[str, griffe.Object | griffe.Alias] = {}
+    for name, member in module.members.items():
+        if exports:
+            if name in exports:
+                out[name] = member
+            continue
+        if name.startswith("_"):
+            continue
+        if isinstance(member, griffe.Alias):
+            # Re-exports define a package's API; other imports are implementation details.
+            if is_init and _in_package(member, top):
+                out[name] = member
+            continue
+        out[name] = member
+    return out
+
+
+def _kind(obj: griffe.Object | griffe.Alias) -> str:
+    if isinstance(obj, griffe.Alias):
+        return "name"
+    return obj.kind.value
+
+
+def _function_params(obj: griffe.Object | griffe.Alias) -> dict[str, griffe.Parameter]:
+    if isinstance(obj, griffe.Function):
+        return {p.name: p for p in obj.parameters}
+    return {}
+
+
+def _added_members(
+    old: dict[str, griffe.Object | griffe.Alias],
+    new: dict[str, griffe.Object | griffe.Alias],
+    prefix: str,
+    path: str,
+    found: _Findings,
+) -> None:
+    """New public objects, new optional parameters, new public class members: minor."""
+    for name, member in new.items():
+        before = old.get(name)
+        qualified = f"{prefix}.{name}"
+        if before is None:
+            found.add(
+                Bump.MINOR,
+                Strength.STRONG,
+                f"new public {_kind(member)} {qualified}",
+                path,
+                _lineno(member),
+            )
+            continue
+        if isinstance(member, griffe.Function) and isinstance(before, griffe.Function):
+            old_params = _function_params(before)
+            added = [
+                p.name
+                for p in member.parameters
+                if p.name not in old_params and not p.required and not p.name.startswith("_")
+            ]
+            if added:
+                found.add(
+                    Bump.MINOR,
+                    Strength.STRONG,
+                    f"new optional parameter{'s' if len(added) > 1 else ''} "
+                    f"{', '.join(added)} of {qualified}",
+                    path,
+                    member.lineno,
+                )
+        elif isinstance(member, griffe.Class) and isinstance(before, griffe.Class):
+            _added_members(_class_public(before), _class_public(member), qualified, path, found)
+
+
+def _class_public(cls: griffe.Class) -> dict[str, griffe.Object | griffe.Alias]:
+    # __init__ is compared for its parameters; other dunders are protocol plumbing.
+    return {
+        name: member
+        for name, member in cls.members.items()
+        if not name.startswith("_") or name == "__init__"
+    }
+
+
+def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.Breakage, str]]:
+    """Griffe's breakages with the top-level member name each concerns."""
+    depth = len(old.path.split("."))
+    try:
+        found = list(griffe.find_breaking_changes(old, new))
+    except Exception:  # griffe gives up on some odd constructs; keep the rest of the analysis
+        log.debug("griffe could not compare %s", old.path, exc_info=True)
+        return
+    for breakage in found:
+        obj_path = breakage.obj.path
+        parts = obj_path.split(".")
+        if len(parts) <= depth:
+            continue
+        yield breakage, parts[depth]
+
+
+def compare_modules(
+    dotted: str,
+    old: ModuleSource | None,
+    new: ModuleSource | None,
+    *,
+    exposed: frozenset[str] = frozenset(),
+) -> list[Evidence]:
+    """Evidence for one module between base (``old``) and head (``new``).
+
+    ``exposed`` names the objects of a private module that its top-level package re-exports.
+    """
+    found = _Findings()
+    public_module = _is_public_module(dotted)
+    if old is None and new is None:
+        return []
+    if old is not None and new is None:
+        if public_module:
+            found.add(Bump.MAJOR, Strength.PROOF, f"removed public module {dotted}", old.path, None)
+        return found.items
+    assert new is not None
+    try:
+        new_mod = _visit(dotted, new)
+        old_mod = _visit(dotted, old) if old is not None else None
+    except (SyntaxError, ValueError) as exc:
+        # Broken code cannot be compared; say so modestly instead of failing the analysis.
+        line = getattr(exc, "lineno", None)
+        found.add(
+            Bump.PATCH,
+            Strength.WEAK,
+            f"{dotted} does not parse; its API was not compared",
+            new.path,
+            line if isinstance(line, int) else None,
+        )
+        return found.items
+    is_init = PurePosixPath(new.path).stem == "__init__"
+    new_public = _public_names(new_mod, is_init=is_init)
+    if old_mod is None:
+        if public_module and any(not isinstance(m, griffe.Alias) for m in new_public.values()):
+            found.add(Bump.MINOR, Strength.STRONG, f"new public module {dotted}", new.path, None)
+        return found.items
+    assert old is not None
+    old_is_init = PurePosixPath(old.path).stem == "__init__"
+    old_public = _public_names(old_mod, is_init=old_is_init)
+
+    def visible(name: str) -> bool:
+        return public_module or name in exposed
+
+    # Removed public names, re-exports included (griffe skips imported names).
+    for name, member in old_public.items():
+        if name in new_mod.members or not visible(name):
+            continue
+        found.add(
+            Bump.MAJOR,
+            Strength.PROOF,
+            f"removed public {_kind(member)} {dotted}.{name}",
+            old.path,
+            _lineno(member),
+        )
+    # Names that stayed but stopped being public (dropped from __all__) break `from m import *`
+    # and the documented API.
+    for name in old_public.keys() - new_public.keys():
+        if name in new_mod.members and visible(name) and new_mod.exports:
+            found.add(
+                Bump.MAJOR,
+                Strength.STRONG,
+                f"{dotted}.{name} is no longer exported (__all__)",
+                new.path,
+                _lineno(new_mod.members[name]),
+            )
+
+    grouped: dict[str, list[str]] = {}
+    where: dict[str, tuple[str, int | None]] = {}
+    for breakage, top_name in _breakages(old_mod, new_mod):
+        if not visible(top_name) or top_name not in old_public:
+            continue
+        kind = breakage.kind
+        obj = breakage.obj
+        if kind is griffe.BreakageKind.OBJECT_REMOVED:
+            if obj.path.count(".") == dotted.count(".") + 1:
+                continue  # top-level removals are reported above
+            found.add(
+                Bump.MAJOR,
+                Strength.PROOF,
+                f"removed public {_kind(obj)} {obj.path}",
+                old.path,
+                _lineno(obj),
+            )
+        elif kind is griffe.BreakageKind.OBJECT_CHANGED_KIND:
+            was = str(getattr(breakage.old_value, "value", breakage.old_value))
+            now = str(getattr(breakage.new_value, "value", breakage.new_value))
+            if {was, now} <= {"function", "class"}:
+                continue  # still callable the same way
+            found.add(
+                Bump.MAJOR,
+                Strength.STRONG,
+                f"{obj.path} changed from a {was} to a {now}",
+                new.path,
+                _lineno(obj),
+            )
+        elif kind is griffe.BreakageKind.CLASS_REMOVED_BASE:
+            found.add(
+                Bump.MAJOR,
+                Strength.STRONG,
+                f"{obj.path} lost a base class",
+                new.path,
+                _lineno(obj),
+            )
+        elif kind in _BREAKING_KINDS:
+            old_name = getattr(breakage.old_value, "name", "")
+            new_name = getattr(breakage.new_value, "name", "")
+            text = _BREAKING_KINDS[kind].format(old=old_name, new=new_name)
+            grouped.setdefault(obj.path, [])
+            if text not in grouped[obj.path]:
+                grouped[obj.path].append(text)
+            where.setdefault(obj.path, (new.path, _lineno(obj)))
+    for obj_path, texts in grouped.items():
+        file, line = where[obj_path]
+        found.add(
+            Bump.MAJOR,
+            Strength.PROOF,
+            f"incompatible signature of {obj_path}: {'; '.join(texts)}",
+            file,
+            line,
+        )
+
+    if public_module:
+        _added_members(old_public, new_public, dotted, new.path, found)
+    elif exposed:
+        _added_members(
+            {k: v for k, v in old_public.items() if k in exposed},
+            {k: v for k, v in new_public.items() if k in exposed and k in old_public},
+            dotted,
+            new.path,
+            found,
+        )
+    return found.items
+
+
+def _exports(ctx: AnalysisContext, ref: str, top_dir: str, top_name: str) -> set[str]:
+    """Names the top-level package's ``__init__`` makes public at ``ref`` (empty if none)."""
+    for suffix in ("__init__.py", "__init__.pyi"):
+        path = f"{top_dir}/{suffix}" if top_dir else suffix
+        code = read_text(ctx, ref, path)
+        if code is None:
+            continue
+        try:
+            module = _visit(top_name, ModuleSource(path, code))
+        except (SyntaxError, ValueError):
+            return set()
+        names: set[str] = set()
+        for name, member in _public_names(module, is_init=True).items():
+            names.add(name)
+            if isinstance(member, griffe.Alias):
+                # `from ._client import Client as Client` exposes _client.Client.
+                names.add(member.target_path.rsplit(".", 1)[-1])
+        return names
+    return set()
+
+
+def gather(ctx: AnalysisContext) -> list[Evidence]:
+    """Python API evidence for the packages whose files changed in the range."""
+    changes = changed_files(ctx, (".py", ".pyi"))
+    if not changes:
+        return []
+    packages = _init_files(ctx.git.ls_files(ctx.base_sha)) | _init_files(
+        ctx.git.ls_files(ctx.head_sha)
+    )
+    old_side: dict[str, str] = {}
+    new_side: dict[str, str] = {}
+    tops: dict[str, str] = {}
+    for change in changes:
+        for side, path in ((old_side, old_path(change)), (new_side, new_path(change))):
+            if path is None:
+                continue
+            named = module_name(path, packages)
+            if named is None:
+                continue
+            dotted, top_dir = named
+            # A stub and its module share a name; the stub states the API when both exist.
+            if dotted not in side or path.endswith(".pyi"):
+                side[dotted] = path
+            tops.setdefault(dotted.split(".")[0], top_dir)
+
+    names = sorted(old_side.keys() | new_side.keys(), key=lambda d: (d.count("."), d))
+    items: list[Evidence] = []
+    if len(names) > MAX_MODULES:
+        items.append(
+            evidence(
+                "python-api",
+                Bump.PATCH,
+                Strength.WEAK,
+                f"{len(names)} Python modules changed; API compared for the first {MAX_MODULES}",
+            )
+        )
+        names = names[:MAX_MODULES]
+    exposed_cache: dict[str, frozenset[str]] = {}
+    for dotted in names:
+        top = dotted.split(".")[0]
+        exposed: frozenset[str] = frozenset()
+        if not _is_public_module(dotted):
+            if top not in exposed_cache:
+                top_dir = tops[top]
+                exposed_cache[top] = frozenset(
+                    _exports(ctx, ctx.base_sha, top_dir, top)
+                    | _exports(ctx, ctx.head_sha, top_dir, top)
+                )
+            exposed = exposed_cache[top]
+        old = _source(ctx, ctx.base_sha, old_side.get(dotted))
+        new = _source(ctx, ctx.head_sha, new_side.get(dotted))
+        if old is None and new is None:
+            continue
+        if old is not None and new is not None and old.code == new.code:
+            continue
+        items.extend(compare_modules(dotted, old, new, exposed=exposed))
+    return items
+
+
+def _source(ctx: AnalysisContext, ref: str, path: str | None) -> ModuleSource | None:
+    code = read_text(ctx, ref, path)
+    return None if code is None or path is None else ModuleSource(path, code)

@@ -1,0 +1,64 @@
+"""gather_evidence: every gatherer runs, failures are contained, output is capped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from release_tools.analysis import evidence as evidence_pkg
+from release_tools.analysis.evidence import cap_evidence, gather_evidence
+from release_tools.analysis.models import Evidence, Strength
+
+
+def _item(i: int, bump: str = "minor", source: str = "python-api") -> Evidence:
+    return Evidence(source=source, bump=bump, strength=Strength.STRONG, message=f"item {i}")  # type: ignore[arg-type]
+
+
+def test_gathers_commits_api_and_file_kinds(repo: Any, context: Any) -> None:
+    repo.write("pkg/__init__.py", "def f(a):\n    return a\n")
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "def f(a):\n    return a\n\n\ndef g():\n    pass\n")
+    repo.commit("fix: something")
+    items = gather_evidence(context(repo.path, base))
+    assert [(e.source, e.bump) for e in items] == [
+        ("conventional-commit", "patch"),
+        ("python-api", "minor"),
+        ("file-kind", "patch"),
+    ]
+
+
+def test_a_crashing_gatherer_is_skipped(
+    repo: Any, context: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    repo.write("a.txt", "x\n")
+    base = repo.commit("initial")
+    repo.write("a.txt", "y\n")
+    repo.commit("feat: new")
+
+    def boom(ctx: object) -> list[Evidence]:
+        raise RuntimeError("bug")
+
+    gatherers = (("boom", boom), *evidence_pkg.GATHERERS)
+    monkeypatch.setattr(evidence_pkg, "GATHERERS", gatherers)
+    items = gather_evidence(context(repo.path, base))
+    assert [e.source for e in items] == ["conventional-commit", "file-kind"]
+    assert "evidence gatherer boom crashed" in caplog.text
+
+
+def test_cap_keeps_strongest_and_summarises_the_rest() -> None:
+    items = [_item(i) for i in range(5)] + [_item(99, "major")] + [_item(7, "patch", "go-api")]
+    capped = cap_evidence(items, limit=3)
+    assert [e.message for e in capped] == [
+        "item 0",
+        "item 1",
+        "item 99",
+        "... and 3 more python-api items (3 minor)",
+        "item 7",
+    ]
+    assert capped[3].bump == "minor"
+
+
+def test_cap_leaves_small_lists_alone() -> None:
+    items = [_item(i) for i in range(3)]
+    assert cap_evidence(items, limit=3) == items
