@@ -9,8 +9,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import GitRepo
-
+from conftest import GitRepo
 from release_tools.analysis.diff import (
     DiffLimits,
     DiffStats,
