@@ -278,6 +278,19 @@ class Git:
         if paths:
             self.run("add", "-A", "--", *paths)
 
+    def unstage(self, paths: Sequence[str]) -> None:
+        """Put the index entries of ``paths`` back to HEAD's (undo :meth:`add`)."""
+        if paths:
+            self.run("reset", "-q", "HEAD", "--", *paths)
+
+    def tag_exists(self, name: str) -> bool:
+        """Whether ``refs/tags/<name>`` exists."""
+        return self.ok("rev-parse", "--verify", "--quiet", f"refs/tags/{name}")
+
+    def has_remote(self, name: str) -> bool:
+        """Whether a remote called ``name`` is configured."""
+        return self.ok("remote", "get-url", name)
+
     def commit(self, message: str, paths: Sequence[str] = ()) -> str:
         """Commit staged changes (or ``paths``) with ``message``; return the new SHA."""
         args = [*self._identity_args(), "commit", "--no-verify", "-q", "-m", message]
