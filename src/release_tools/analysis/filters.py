@@ -7,6 +7,7 @@ kind and line counts (a docs-only change is still a patch), only their content i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -25,7 +26,8 @@ def _compile(patterns: Sequence[str], what: str) -> pathspec.GitIgnoreSpec | Non
         return None
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, re.error) as exc:
+        # pathspec compiles each line to a regular expression; a bad range like [z-a] fails there.
         raise ConfigError(f"invalid {what} pattern: {exc}") from exc
 
 

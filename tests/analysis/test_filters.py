@@ -1,0 +1,89 @@
+"""Include/exclude rules: gitignore semantics, defaults, renames, marking without dropping."""
+
+from __future__ import annotations
+
+import pytest
+
+from release_tools.analysis.filters import PathFilter, apply_filter
+from release_tools.analysis.models import ChangeKind, FileChange, Hunk
+from release_tools.config import Settings
+from release_tools.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("path", "excluded"),
+    [
+        ("README.md", True),
+        ("docs/index.py", True),
+        ("src/pkg/docs/helper.py", True),  # gitignore: a bare dir name matches at any depth
+        ("tests/test_a.py", True),
+        ("src/pkg/test_thing.py", True),
+        ("src/pkg/thing_test.go", True),
+        ("web/app.spec.ts", True),
+        (".github/workflows/ci.yml", True),
+        ("poetry.lock", True),
+        ("assets/logo.png", True),
+        ("dist/pkg.js", True),
+        ("CHANGELOG.md", True),
+        (".nx/version-plans/plan.md", True),
+        ("src/pkg/__init__.py", False),
+        ("src/pkg/api.ts", False),
+        ("pyproject.toml", False),
+        ("Cargo.toml", False),
+    ],
+)
+def test_default_excludes(path: str, excluded: bool) -> None:
+    assert PathFilter.from_settings(Settings()).is_excluded(path) is excluded
+
+
+def test_include_restricts_and_negation_reincludes() -> None:
+    rules = PathFilter(include=["src/", "lib/*.py"], exclude=["*.md", "!src/KEEP.md"])
+    assert not rules.is_excluded("src/a.py")
+    assert not rules.is_excluded("lib/b.py")
+    assert rules.is_excluded("lib/sub/c.py")  # a slash anchors the glob to the root
+    assert rules.is_excluded("scripts/x.py")
+    assert rules.is_excluded("src/notes.md")
+    assert not rules.is_excluded("src/KEEP.md")
+
+
+def test_extra_exclude_adds_to_defaults() -> None:
+    settings = Settings(extra_exclude=("generated/",))
+    rules = PathFilter.from_settings(settings)
+    assert rules.is_excluded("generated/api.py")
+    assert rules.is_excluded("README.md")
+    assert not PathFilter.from_settings(Settings(exclude=())).is_excluded("README.md")
+
+
+def test_rename_counts_as_excluded_only_when_both_names_are() -> None:
+    rules = PathFilter(exclude=["docs/"])
+    assert rules.is_change_excluded("docs/b.py", "docs/a.py")
+    assert not rules.is_change_excluded("src/a.py", "docs/a.py")
+    assert not rules.is_change_excluded("docs/a.py", "src/a.py")
+
+
+def test_apply_filter_marks_and_keeps_every_change() -> None:
+    hunk = Hunk(1, 1, 1, 1, "@@ -1 +1 @@", ("-a", "+b"))
+    changes = [
+        FileChange("README.md", ChangeKind.MODIFIED, hunks=(hunk,), additions=1, deletions=1),
+        FileChange("src/a.py", ChangeKind.MODIFIED, hunks=(hunk,), additions=1, deletions=1),
+    ]
+
+    out = apply_filter(changes, PathFilter.from_settings(Settings()))
+
+    assert [c.path for c in out] == ["README.md", "src/a.py"]
+    readme, source = out
+    assert readme.excluded and readme.hunks == () and readme.additions == 1
+    assert not source.excluded and source.hunks == (hunk,)
+
+
+def test_results_are_memoised_per_path() -> None:
+    rules = PathFilter(exclude=["*.md"])
+    assert rules.is_excluded("a.md")
+    rules._exclude = None  # a second answer must come from the cache, not the rules
+    assert rules.is_excluded("a.md")
+    assert not rules.is_excluded("b.md")
+
+
+def test_invalid_pattern_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="invalid exclude pattern"):
+        PathFilter(exclude=["a/**b/[z-a]"])
