@@ -1,0 +1,148 @@
+"""JavaScript/TypeScript export evidence from real repositories."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from release_tools.analysis.evidence.javascript import gather, parse_exports, required_params
+from release_tools.analysis.models import Evidence, Strength
+
+INDEX = """import { helper } from './lib/helper.js';
+// export function commented() {}
+export function parse(text, options = {}) {
+  return helper(text);
+}
+export const VERSION_KEY = 'x';
+export class Parser {}
+export { format, format as fmt } from './lib/format.js';
+export * from './lib/extra.js';
+"""
+
+EXTRA = "export function extra(a) { return a; }\n"
+INTERNAL = "export function helper(t) { return t; }\nexport function gone() {}\n"
+
+
+def _repo(repo: Any, manifest: dict[str, Any] | None = None) -> str:
+    pkg = {"name": "demo", "main": "index.js", "bin": {"demo": "cli.js"}}
+    repo.write("package.json", json.dumps(manifest or pkg))
+    repo.write("index.js", INDEX)
+    repo.write("cli.js", "#!/usr/bin/env node\n")
+    repo.write("lib/format.js", "export function format(x) { return x; }\n")
+    repo.write("lib/extra.js", EXTRA)
+    repo.write("lib/helper.js", INTERNAL)
+    repo.write("test/index.test.js", "export function t() {}\n")
+    return repo.commit("initial")
+
+
+def _run(repo: Any, context: Any, base: str) -> list[Evidence]:
+    repo.commit("change")
+    return gather(context(repo.path, base))
+
+
+def _messages(items: list[Evidence]) -> list[tuple[str, str]]:
+    return sorted((e.bump, e.message) for e in items)
+
+
+def test_parse_exports_covers_the_forms() -> None:
+    code = (
+        "export default function main(a) {}\n"
+        "export interface Opts { a: string }\n"
+        "export type Mode = 'a' | 'b';\n"
+        "export const run = async (a: string, b?: number) => {};\n"
+        "export * as ns from './ns';\n"
+        "const s = 'export function fake() {}';\n"
+        "module.exports = { one, two: 2, three() { return { a: 1 }; } };\n"
+        "exports.four = 4;\n"
+    )
+    exports = parse_exports(code)
+    assert sorted(exports) == sorted(
+        ["Opts", "Mode", "default", "four", "ns", "one", "run", "three", "two"]
+    )
+    assert exports["run"].required == 1
+    assert exports["default"].required == 1
+    assert exports["one"].line == 7
+
+
+def test_required_params() -> None:
+    assert required_params("a, b = 1, c?: number, ...rest") == 1
+    assert required_params("a: Map<string, number>, cb: (x: number) => void") == 2
+    assert required_params("{ a, b } = {}") == 0
+
+
+def test_removed_export_of_entry_is_major_proof(repo: Any, context: Any) -> None:
+    base = _repo(repo)
+    repo.write("index.js", INDEX.replace("export class Parser {}\n", ""))
+    items = _run(repo, context, base)
+    assert _messages(items) == [("major", "removed export Parser (class) from index.js")]
+    assert (items[0].strength, items[0].path, items[0].line) == (Strength.PROOF, "index.js", 7)
+
+
+def test_reexported_module_is_public_internal_module_is_not(repo: Any, context: Any) -> None:
+    base = _repo(repo)
+    repo.write("lib/extra.js", "export function other() {}\n")
+    repo.write("lib/helper.js", "export function helper(t) { return t; }\n")
+    items = _run(repo, context, base)
+    assert _messages(items) == [
+        ("major", "removed export extra (function) from lib/extra.js"),
+        ("minor", "new export other (function) in lib/extra.js"),
+    ]
+
+
+def test_new_required_parameter_is_major_new_export_minor(repo: Any, context: Any) -> None:
+    base = _repo(repo)
+    code = INDEX.replace("parse(text, options = {})", "parse(text, mode, options = {})")
+    repo.write("index.js", code + "export function added() {}\n")
+    items = _run(repo, context, base)
+    assert _messages(items) == [
+        ("major", "function parse now needs 2 arguments instead of 1"),
+        ("minor", "new export added (function) in index.js"),
+    ]
+
+
+def test_package_json_exports_and_bin(repo: Any, context: Any) -> None:
+    manifest = {
+        "name": "demo",
+        "exports": {".": "./index.js", "./format": "./lib/format.js"},
+        "bin": {"demo": "cli.js"},
+    }
+    base = _repo(repo, manifest)
+    manifest = {
+        "name": "demo",
+        "exports": {".": "./index.js"},
+        "bin": {"demo": "cli.js", "demo2": "cli.js"},
+    }
+    repo.write("package.json", json.dumps(manifest))
+    items = _run(repo, context, base)
+    assert _messages(items) == [
+        ("major", "removed package export './format' from package.json exports"),
+        ("minor", "new command 'demo2' in package.json bin"),
+    ]
+
+
+def test_typescript_declarations_in_excluded_dist_still_count(repo: Any, context: Any) -> None:
+    manifest = {"name": "demo", "main": "dist/index.js", "types": "dist/index.d.ts"}
+    repo.write("package.json", json.dumps(manifest))
+    repo.write("dist/index.js", "export function a(x) {}\n")
+    repo.write(
+        "dist/index.d.ts",
+        "export declare function a(x: string): void;\nexport declare const b: number;\n",
+    )
+    base = repo.commit("initial")
+    repo.write("dist/index.d.ts", "export declare function a(x: string, y: string): void;\n")
+    items = _run(repo, context, base)
+    assert _messages(items) == [
+        ("major", "function a now needs 2 arguments instead of 1"),
+        ("major", "removed export b (const) from dist/index.d.ts"),
+    ]
+
+
+def test_tests_are_ignored_and_no_manifest_lowers_trust(repo: Any, context: Any) -> None:
+    repo.write("src/mod.ts", "export function a() {}\nexport function b() {}\n")
+    repo.write("src/mod.test.ts", "export function t() {}\n")
+    base = repo.commit("initial")
+    repo.write("src/mod.ts", "export function a() {}\n")
+    repo.write("src/mod.test.ts", "")
+    items = _run(repo, context, base)
+    assert _messages(items) == [("major", "removed export b (function) from src/mod.ts")]
+    assert items[0].strength is Strength.STRONG
