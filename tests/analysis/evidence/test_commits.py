@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from repo_context import build_context
+
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.commits import commit_evidence, gather, parse_commit
 from release_tools.analysis.models import Bump, Strength
@@ -19,9 +21,9 @@ def _history(repo: Any, *messages: str) -> str:
     return base
 
 
-def test_types_scopes_and_bang(repo: Any, context) -> None:
+def test_types_scopes_and_bang(repo: Any) -> None:
     base = _history(repo, "fix(parser): handle tabs", "feat(api): add thing", "refactor!: drop py2")
-    items = gather(context(repo.path, base))
+    items = gather(build_context(repo.path, base))
     by_bump = {e.message: e.bump for e in items}
     assert by_bump == {
         "breaking change declared: refactor!: drop py2": "major",
@@ -32,13 +34,13 @@ def test_types_scopes_and_bang(repo: Any, context) -> None:
     assert decide(items, has_changes=True).bump is Bump.MAJOR
 
 
-def test_breaking_change_footers_both_spellings(repo: Any, context) -> None:
+def test_breaking_change_footers_both_spellings(repo: Any) -> None:
     base = _history(
         repo,
         "feat: new parser\n\nBREAKING CHANGE: the old parser is gone",
         "fix: thing\n\nBREAKING-CHANGE: config key renamed",
     )
-    items = gather(context(repo.path, base))
+    items = gather(build_context(repo.path, base))
     majors = sorted(e.message for e in items if e.bump == "major")
     assert majors == [
         "BREAKING CHANGE footer: config key renamed",
@@ -46,13 +48,13 @@ def test_breaking_change_footers_both_spellings(repo: Any, context) -> None:
     ]
 
 
-def test_squash_merge_body_with_bullets(repo: Any, context) -> None:
+def test_squash_merge_body_with_bullets(repo: Any) -> None:
     base = _history(
         repo,
         "Big PR (#12)\n\n* feat(cli): add --dry-run\n\n* fix: crash on empty input\n"
         "- docs: explain\nNote: not a type",
     )
-    items = gather(context(repo.path, base))
+    items = gather(build_context(repo.path, base))
     assert [(e.bump, e.message) for e in items] == [
         ("minor", "feat commit: feat(cli): add --dry-run"),
         ("patch", "fix commit: fix: crash on empty input"),
@@ -60,50 +62,50 @@ def test_squash_merge_body_with_bullets(repo: Any, context) -> None:
     ]
 
 
-def test_revert_within_range_cancels_both(repo: Any, context) -> None:
+def test_revert_within_range_cancels_both(repo: Any) -> None:
     base = _history(repo, "fix: small")
     repo.write("src/feature.py", "y = 1\n")
     feat = repo.commit("feat: risky feature")
     repo.git("revert", "--no-edit", feat)
-    items = gather(context(repo.path, base))
+    items = gather(build_context(repo.path, base))
     assert [e.message for e in items] == ["fix commit: fix: small"]
 
 
-def test_revert_of_revert_restores_the_original(repo: Any, context) -> None:
+def test_revert_of_revert_restores_the_original(repo: Any) -> None:
     base = _history(repo)
     repo.write("src/feature.py", "y = 1\n")
     feat = repo.commit("feat: feature")
     repo.git("revert", "--no-edit", feat)
     repo.git("revert", "--no-edit", "HEAD")
-    items = gather(context(repo.path, base))
+    items = gather(build_context(repo.path, base))
     assert [e.message for e in items] == ["feat commit: feat: feature"]
 
 
-def test_revert_of_released_commit_is_a_patch(repo: Any, context) -> None:
+def test_revert_of_released_commit_is_a_patch(repo: Any) -> None:
     repo.write("src/feature.py", "y = 1\n")
     repo.commit("feat: feature")
     repo.tag("v1.1.0")
     repo.git("revert", "--no-edit", "HEAD")
-    items = gather(context(repo.path, "v1.1.0"))
+    items = gather(build_context(repo.path, "v1.1.0"))
     assert [(e.bump, e.message) for e in items] == [
         ("patch", 'reverts "feat: feature" from an earlier release')
     ]
 
 
-def test_release_as_footer(repo: Any, context) -> None:
+def test_release_as_footer(repo: Any) -> None:
     base = _history(repo, "chore: prepare\n\nRelease-As: v2.0.0")
-    items = gather(context(repo.path, base))
+    items = gather(build_context(repo.path, base))
     release = [e for e in items if e.source == "release-as"]
     assert len(release) == 1
     verdict = decide(items, has_changes=True)
     assert verdict.release_as == "2.0.0"
 
 
-def test_non_conventional_and_merge_messages_give_no_evidence(repo: Any, context) -> None:
+def test_non_conventional_and_merge_messages_give_no_evidence(repo: Any) -> None:
     base = _history(
         repo, "Update stuff", "WIP: trying", "Merge branch 'dev'", "fixed: past tense is no type"
     )
-    assert gather(context(repo.path, base)) == []
+    assert gather(build_context(repo.path, base)) == []
 
 
 def test_invalid_release_as_value_is_ignored() -> None:

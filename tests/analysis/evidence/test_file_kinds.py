@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from repo_context import build_context
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.file_kinds import classify, gather
@@ -40,12 +41,12 @@ def _base(repo: Any) -> str:
     return repo.commit("initial")
 
 
-def test_docs_only_is_a_weak_patch(repo: Any, context) -> None:
+def test_docs_only_is_a_weak_patch(repo: Any) -> None:
     base = _base(repo)
     repo.write("README.md", "hello\n")
     repo.write("docs/guide.rst", "guide\n")
     repo.commit("change")
-    items = gather(context(repo.path, base))
+    items = gather(build_context(repo.path, base))
     assert len(items) == 1
     assert (items[0].bump, items[0].strength) == ("patch", Strength.WEAK)
     assert "only documentation" in items[0].message
@@ -53,35 +54,35 @@ def test_docs_only_is_a_weak_patch(repo: Any, context) -> None:
     assert (verdict.bump, verdict.needs_review) == (Bump.PATCH, True)
 
 
-def test_tests_and_ci_only_release_nothing(repo: Any, context) -> None:
+def test_tests_and_ci_only_release_nothing(repo: Any) -> None:
     base = _base(repo)
     repo.write("tests/test_x.py", "def test(): assert True\n")
     repo.write(".github/workflows/ci.yml", "on: push\n")
     repo.commit("change")
-    items = gather(context(repo.path, base))
+    items = gather(build_context(repo.path, base))
     assert items[0].bump == "none"
     assert "1 tests, 1 ci" in items[0].message
     assert decide(items, has_changes=True).bump is Bump.NONE
 
 
-def test_source_change_cites_the_first_source_file(repo: Any, context) -> None:
+def test_source_change_cites_the_first_source_file(repo: Any) -> None:
     base = _base(repo)
     repo.write("src/pkg/__init__.py", "x = 2\n")
     repo.write("README.md", "changed\n")
     repo.commit("change")
-    items = gather(context(repo.path, base))
+    items = gather(build_context(repo.path, base))
     assert (items[0].bump, items[0].path) == ("patch", "src/pkg/__init__.py")
 
 
-def test_build_only_is_a_patch(repo: Any, context) -> None:
+def test_build_only_is_a_patch(repo: Any) -> None:
     base = _base(repo)
     repo.write("pyproject.toml", "[project]\nname = 'x'\n")
     repo.commit("change")
-    items = gather(context(repo.path, base))
+    items = gather(build_context(repo.path, base))
     assert items[0].bump == "patch"
     assert "build" in items[0].message
 
 
-def test_empty_range_has_no_file_evidence(repo: Any, context) -> None:
+def test_empty_range_has_no_file_evidence(repo: Any) -> None:
     base = _base(repo)
-    assert gather(context(repo.path, base)) == []
+    assert gather(build_context(repo.path, base)) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from repo_context import build_context
 
 from release_tools.analysis import evidence as evidence_pkg
 from release_tools.analysis.evidence import cap_evidence, gather_evidence
@@ -15,12 +16,12 @@ def _item(i: int, bump: str = "minor", source: str = "python-api") -> Evidence:
     return Evidence(source=source, bump=bump, strength=Strength.STRONG, message=f"item {i}")  # type: ignore[arg-type]
 
 
-def test_gathers_commits_api_and_file_kinds(repo: Any, context: Any) -> None:
+def test_gathers_commits_api_and_file_kinds(repo: Any) -> None:
     repo.write("pkg/__init__.py", "def f(a):\n    return a\n")
     base = repo.commit("initial")
     repo.write("pkg/__init__.py", "def f(a):\n    return a\n\n\ndef g():\n    pass\n")
     repo.commit("fix: something")
-    items = gather_evidence(context(repo.path, base))
+    items = gather_evidence(build_context(repo.path, base))
     assert [(e.source, e.bump) for e in items] == [
         ("conventional-commit", "patch"),
         ("python-api", "minor"),
@@ -29,7 +30,7 @@ def test_gathers_commits_api_and_file_kinds(repo: Any, context: Any) -> None:
 
 
 def test_a_crashing_gatherer_is_skipped(
-    repo: Any, context: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    repo: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     repo.write("a.txt", "x\n")
     base = repo.commit("initial")
@@ -41,7 +42,7 @@ def test_a_crashing_gatherer_is_skipped(
 
     gatherers = (("boom", boom), *evidence_pkg.GATHERERS)
     monkeypatch.setattr(evidence_pkg, "GATHERERS", gatherers)
-    items = gather_evidence(context(repo.path, base))
+    items = gather_evidence(build_context(repo.path, base))
     assert [e.source for e in items] == ["conventional-commit", "file-kind"]
     assert "evidence gatherer boom crashed" in caplog.text
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from repo_context import build_context
+
 from release_tools.analysis.evidence.javascript import gather, parse_exports, required_params
 from release_tools.analysis.models import Evidence, Strength
 
@@ -35,9 +37,9 @@ def _repo(repo: Any, manifest: dict[str, Any] | None = None) -> str:
     return repo.commit("initial")
 
 
-def _run(repo: Any, context: Any, base: str) -> list[Evidence]:
+def _run(repo: Any, base: str) -> list[Evidence]:
     repo.commit("change")
-    return gather(context(repo.path, base))
+    return gather(build_context(repo.path, base))
 
 
 def _messages(items: list[Evidence]) -> list[tuple[str, str]]:
@@ -70,37 +72,37 @@ def test_required_params() -> None:
     assert required_params("{ a, b } = {}") == 0
 
 
-def test_removed_export_of_entry_is_major_proof(repo: Any, context: Any) -> None:
+def test_removed_export_of_entry_is_major_proof(repo: Any) -> None:
     base = _repo(repo)
     repo.write("index.js", INDEX.replace("export class Parser {}\n", ""))
-    items = _run(repo, context, base)
+    items = _run(repo, base)
     assert _messages(items) == [("major", "removed export Parser (class) from index.js")]
     assert (items[0].strength, items[0].path, items[0].line) == (Strength.PROOF, "index.js", 7)
 
 
-def test_reexported_module_is_public_internal_module_is_not(repo: Any, context: Any) -> None:
+def test_reexported_module_is_public_internal_module_is_not(repo: Any) -> None:
     base = _repo(repo)
     repo.write("lib/extra.js", "export function other() {}\n")
     repo.write("lib/helper.js", "export function helper(t) { return t; }\n")
-    items = _run(repo, context, base)
+    items = _run(repo, base)
     assert _messages(items) == [
         ("major", "removed export extra (function) from lib/extra.js"),
         ("minor", "new export other (function) in lib/extra.js"),
     ]
 
 
-def test_new_required_parameter_is_major_new_export_minor(repo: Any, context: Any) -> None:
+def test_new_required_parameter_is_major_new_export_minor(repo: Any) -> None:
     base = _repo(repo)
     code = INDEX.replace("parse(text, options = {})", "parse(text, mode, options = {})")
     repo.write("index.js", code + "export function added() {}\n")
-    items = _run(repo, context, base)
+    items = _run(repo, base)
     assert _messages(items) == [
         ("major", "function parse now needs 2 arguments instead of 1"),
         ("minor", "new export added (function) in index.js"),
     ]
 
 
-def test_package_json_exports_and_bin(repo: Any, context: Any) -> None:
+def test_package_json_exports_and_bin(repo: Any) -> None:
     manifest = {
         "name": "demo",
         "exports": {".": "./index.js", "./format": "./lib/format.js"},
@@ -113,14 +115,14 @@ def test_package_json_exports_and_bin(repo: Any, context: Any) -> None:
         "bin": {"demo": "cli.js", "demo2": "cli.js"},
     }
     repo.write("package.json", json.dumps(manifest))
-    items = _run(repo, context, base)
+    items = _run(repo, base)
     assert _messages(items) == [
         ("major", "removed package export './format' from package.json exports"),
         ("minor", "new command 'demo2' in package.json bin"),
     ]
 
 
-def test_typescript_declarations_in_excluded_dist_still_count(repo: Any, context: Any) -> None:
+def test_typescript_declarations_in_excluded_dist_still_count(repo: Any) -> None:
     manifest = {"name": "demo", "main": "dist/index.js", "types": "dist/index.d.ts"}
     repo.write("package.json", json.dumps(manifest))
     repo.write("dist/index.js", "export function a(x) {}\n")
@@ -130,19 +132,19 @@ def test_typescript_declarations_in_excluded_dist_still_count(repo: Any, context
     )
     base = repo.commit("initial")
     repo.write("dist/index.d.ts", "export declare function a(x: string, y: string): void;\n")
-    items = _run(repo, context, base)
+    items = _run(repo, base)
     assert _messages(items) == [
         ("major", "function a now needs 2 arguments instead of 1"),
         ("major", "removed export b (const) from dist/index.d.ts"),
     ]
 
 
-def test_tests_are_ignored_and_no_manifest_lowers_trust(repo: Any, context: Any) -> None:
+def test_tests_are_ignored_and_no_manifest_lowers_trust(repo: Any) -> None:
     repo.write("src/mod.ts", "export function a() {}\nexport function b() {}\n")
     repo.write("src/mod.test.ts", "export function t() {}\n")
     base = repo.commit("initial")
     repo.write("src/mod.ts", "export function a() {}\n")
     repo.write("src/mod.test.ts", "")
-    items = _run(repo, context, base)
+    items = _run(repo, base)
     assert _messages(items) == [("major", "removed export b (function) from src/mod.ts")]
     assert items[0].strength is Strength.STRONG

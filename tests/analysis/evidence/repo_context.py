@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pathspec
-import pytest
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.models import ChangeKind, FileChange
@@ -66,9 +65,3 @@ def build_context(path: Path, base: str, head: str = "HEAD", **settings: object)
         commits=git.commits(base_sha, head_sha),
         changes=changes,
     )
-
-
-@pytest.fixture
-def context() -> ContextFactory:
-    """``context(repo.path, base, head="HEAD")`` -> AnalysisContext of that range."""
-    return build_context
