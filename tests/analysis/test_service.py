@@ -1,0 +1,207 @@
+"""run_analysis end to end on real repositories, and the version rules of the local provider."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import GitRepo
+from release_tools.analysis.models import Bump
+from release_tools.analysis.providers import Analyzer, get_provider
+from release_tools.analysis.providers.local import LocalAnalyzer, next_version
+from release_tools.analysis.service import collect, run_analysis
+from release_tools.config import Settings
+from release_tools.errors import NotAGitRepositoryError, UsageError
+
+
+def _settings(repo: GitRepo, **kw: object) -> Settings:
+    return Settings(repo=repo.path, **kw)  # type: ignore[arg-type]
+
+
+def _released(repo: GitRepo, tag: str = "v1.2.3") -> None:
+    repo.write("src/app/core.py", "def run():\n    return 1\n")
+    repo.write("README.md", "# app\n")
+    repo.commit("feat: first")
+    repo.tag(tag)
+
+
+def test_feature_after_a_release_is_minor(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("src/app/core.py", "def run():\n    return 2\n")
+    repo.commit("feat: run returns two")
+
+    decision = run_analysis(_settings(repo))
+
+    assert decision.version_type == "minor"
+    assert (decision.current_version, decision.next_version) == ("1.2.3", "1.3.0")
+    assert decision.base == "v1.2.3" and decision.head == "HEAD"
+    assert decision.head_sha == repo.head()
+    assert decision.provider == "local"
+    assert any(e.source == "conventional-commit" and e.bump == "minor" for e in decision.evidence)
+    assert decision.stats["files"] == 1 and decision.stats["commits"] == 1
+    assert decision.stats["diff_bytes"] > 0
+
+
+def test_docs_only_change_is_excluded_content_but_still_counts(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("README.md", "# app\n\nMore words.\n")
+    repo.commit("update the readme")
+
+    collection = collect(_settings(repo))
+    decision = run_analysis(_settings(repo))
+
+    [change] = collection.context.changes
+    assert change.path == "README.md" and change.excluded and change.hunks == ()
+    assert decision.stats["files_excluded"] == 1
+    assert decision.version_type == "patch"
+
+
+def test_empty_range_is_nothing_to_release(repo: GitRepo) -> None:
+    _released(repo)
+
+    decision = run_analysis(_settings(repo))
+
+    assert decision.version_type == "unknown"
+    assert decision.next_version is None and decision.current_version == "1.2.3"
+    assert any("empty range" in w for w in decision.warnings)
+
+
+def test_first_release_without_tag_or_manifest_is_0_1_0(repo: GitRepo) -> None:
+    repo.write("lib.go", "package lib\n")
+    repo.commit("fix: initial")
+
+    decision = run_analysis(_settings(repo))
+
+    assert decision.current_version is None
+    assert decision.next_version == "0.1.0"
+    assert any("first release" in w for w in decision.warnings)
+
+
+def test_manifest_version_without_tag_and_pep440_spelling(repo: GitRepo) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "demo"\nversion = "2.0.0rc1"\n')
+    repo.write("src/demo/__init__.py", "X = 1\n")
+    repo.commit("chore: start")
+    repo.write("src/demo/__init__.py", "X = 2\n")
+    repo.commit("fix: correct X")
+
+    decision = run_analysis(_settings(repo))
+
+    assert decision.current_version == "2.0.0rc1"
+    assert decision.next_version == "2.0.0"
+
+
+def test_major_on_zero_policy(repo: GitRepo) -> None:
+    _released(repo, "v0.3.0")
+    repo.write("src/app/core.py", "def run(x):\n    return x\n")
+    repo.commit("feat!: run takes an argument")
+
+    default = run_analysis(_settings(repo))
+    strict = run_analysis(_settings(repo, major_on_zero=True))
+
+    assert default.version_type == "major" and default.next_version == "0.4.0"
+    assert strict.next_version == "1.0.0"
+
+
+def test_release_as_footer_overrides_the_next_version(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("src/app/core.py", "def run():\n    return 3\n")
+    repo.commit("fix: tweak\n\nRelease-As: 3.0.0")
+
+    decision = run_analysis(_settings(repo))
+
+    assert decision.next_version == "3.0.0"
+
+
+def _monorepo(make_repo: Callable[[str], GitRepo]) -> GitRepo:
+    repo = make_repo("mono")
+    repo.write(
+        "package.json", json.dumps({"name": "root", "private": True, "workspaces": ["packages/*"]})
+    )
+    for name in ("alpha", "beta"):
+        repo.write(f"packages/{name}/package.json", json.dumps({"name": name, "version": "1.0.0"}))
+        repo.write(f"packages/{name}/index.js", "export const x = 1;\n")
+    repo.commit("chore: init")
+    repo.tag("alpha@1.0.0")
+    repo.tag("beta@1.0.0")
+    repo.write("packages/beta/index.js", "export const x = 2;\n")
+    repo.commit("fix(beta): change x")
+    return repo
+
+
+def test_project_scopes_diff_commits_and_tags(make_repo: Callable[[str], GitRepo]) -> None:
+    repo = _monorepo(make_repo)
+
+    beta = run_analysis(_settings(repo, project="beta"))
+    alpha = run_analysis(_settings(repo, project="alpha"))
+
+    assert beta.project == "beta" and beta.base == "beta@1.0.0"
+    assert beta.version_type == "patch" and beta.next_version == "1.0.1"
+    assert beta.stats["files"] == 1 and beta.stats["commits"] == 1
+    assert alpha.version_type == "unknown"
+    assert alpha.stats["files"] == 0 and alpha.stats["commits"] == 0
+
+
+def test_unknown_project_lists_the_known_ones(make_repo: Callable[[str], GitRepo]) -> None:
+    repo = _monorepo(make_repo)
+    with pytest.raises(UsageError, match=r"unknown project 'gamma'.*alpha, beta"):
+        run_analysis(_settings(repo, project="gamma"))
+
+
+def test_not_a_git_repository(tmp_path: Path) -> None:
+    with pytest.raises(NotAGitRepositoryError):
+        run_analysis(Settings(repo=tmp_path))
+    with pytest.raises(NotAGitRepositoryError):
+        run_analysis(Settings(repo=tmp_path / "missing"))
+
+
+def test_realtime_provider_is_reported_unavailable(repo: GitRepo) -> None:
+    _released(repo)
+    with pytest.raises(UsageError, match="'realtime' is not available"):
+        run_analysis(_settings(repo, provider="realtime"))
+
+
+def test_local_provider_satisfies_the_protocol() -> None:
+    provider = get_provider(Settings())
+    assert isinstance(provider, LocalAnalyzer) and isinstance(provider, Analyzer)
+    assert provider.name == "local"
+
+
+@pytest.mark.parametrize(
+    ("current", "bump", "kw", "expected"),
+    [
+        ("1.2.3", Bump.PATCH, {}, ("1.2.3", "1.2.4")),
+        ("1.2.3", Bump.MINOR, {}, ("1.2.3", "1.3.0")),
+        ("1.2.3", Bump.MAJOR, {}, ("1.2.3", "2.0.0")),
+        ("1.2.3", Bump.NONE, {}, ("1.2.3", None)),
+        ("0.4.1", Bump.MAJOR, {}, ("0.4.1", "0.5.0")),
+        ("0.4.1", Bump.MAJOR, {"major_on_zero": True}, ("0.4.1", "1.0.0")),
+        (None, Bump.PATCH, {}, (None, "0.1.0")),
+        (None, Bump.MINOR, {}, (None, "0.1.0")),
+        (None, Bump.MAJOR, {}, (None, "0.1.0")),
+        (None, Bump.MAJOR, {"major_on_zero": True}, (None, "1.0.0")),
+        (None, Bump.NONE, {}, (None, None)),
+        ("1.2.3", Bump.PATCH, {"release_as": "4.0.0"}, ("1.2.3", "4.0.0")),
+        ("v1.0.0-rc.2", Bump.MINOR, {"scheme": "pep440"}, ("1.0.0rc2", "1.0.0")),
+        ("1.0.0", Bump.MINOR, {"scheme": "pep440"}, ("1.0.0", "1.1.0")),
+    ],
+)
+def test_next_version_rules(
+    current: str | None, bump: Bump, kw: dict[str, object], expected: tuple[str | None, str | None]
+) -> None:
+    got_current, got_next, _bump, warnings = next_version(current, bump, **kw)  # type: ignore[arg-type]
+    assert (got_current, got_next) == expected
+    assert warnings == []
+
+
+def test_release_as_without_a_bump_sets_the_level() -> None:
+    _cur, nxt, bump, _w = next_version("1.2.3", Bump.NONE, release_as="1.3.0")
+    assert (nxt, bump) == ("1.3.0", Bump.MINOR)
+
+
+def test_unparsable_versions_are_warnings_not_errors() -> None:
+    cur, nxt, _bump, warnings = next_version("banana", Bump.PATCH, release_as="x.y")
+    assert (cur, nxt) == ("banana", None)
+    assert len(warnings) == 2
