@@ -1,1 +1,48 @@
-"""Package."""
+"""An asyncio client for realtime model APIs (OpenAI Realtime GA and compatible servers).
+
+Text in, text and function calls out, over one WebSocket per session::
+
+    from release_tools.realtime import ClientConfig, RealtimeSession, ResponseRequest, SessionConfig
+
+    config = ClientConfig(url="wss://api.openai.com/v1/realtime", model="gpt-realtime", api_key=key)
+    async with RealtimeSession(config, SessionConfig(instructions="...")) as session:
+        result = await session.respond(ResponseRequest(input_text="..."))
+
+Layers: ``events`` (typed events, JSON codec) and ``protocol`` (state machine, aggregation),
+``ratelimit`` and ``retry`` are sans-I/O; ``transport`` is the only module that knows
+``websockets``; ``session`` and ``pool`` put them together. Errors are the ``Realtime*`` part of
+:mod:`release_tools.errors`.
+"""
+
+from __future__ import annotations
+
+from release_tools.realtime.config import (
+    ClientConfig,
+    FunctionTool,
+    ResponseRequest,
+    SessionConfig,
+    Timeouts,
+)
+from release_tools.realtime.pool import SessionPool
+from release_tools.realtime.protocol import FunctionCall, ResponseResult, SessionState, Usage
+from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock
+from release_tools.realtime.retry import RetryPolicy
+from release_tools.realtime.session import RealtimeSession
+
+__all__ = [
+    "ClientConfig",
+    "Clock",
+    "FunctionCall",
+    "FunctionTool",
+    "RateLimitState",
+    "RealtimeSession",
+    "ResponseRequest",
+    "ResponseResult",
+    "RetryPolicy",
+    "SessionConfig",
+    "SessionPool",
+    "SessionState",
+    "SystemClock",
+    "Timeouts",
+    "Usage",
+]

@@ -20,17 +20,21 @@ forever. Times are read from an injectable monotonic clock (and a wall clock for
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 
 from release_tools.realtime.events import RateLimitEntry
 
 __all__ = [
+    "Clock",
     "RateLimitState",
+    "SystemClock",
     "parse_retry_after_headers",
     "parse_retry_after_message",
 ]
@@ -40,6 +44,38 @@ logger = logging.getLogger(__name__)
 _TRY_AGAIN = re.compile(r"(?i)try again in\s+((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)")
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 _UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+class Clock(Protocol):
+    """Time as the realtime client sees it; inject a fake one so tests never really sleep."""
+
+    def monotonic(self) -> float:
+        """Monotonic seconds (deadlines, waits)."""
+        ...
+
+    def time(self) -> float:
+        """Unix seconds (absolute reset times sent by servers)."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` (rate-limit waits and retry backoff)."""
+        ...
+
+
+class SystemClock:
+    """The real clock: ``time.monotonic``, ``time.time`` and ``asyncio.sleep``."""
+
+    def monotonic(self) -> float:
+        """Monotonic seconds."""
+        return time.monotonic()
+
+    def time(self) -> float:
+        """Unix seconds."""
+        return time.time()
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep on the event loop."""
+        await asyncio.sleep(seconds)
 
 
 def parse_retry_after_message(message: str) -> float | None:
