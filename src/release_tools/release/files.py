@@ -1,0 +1,163 @@
+"""Staged file changes applied all-or-nothing.
+
+A release touches several files (manifests, version files, changelogs, plans). They are staged
+in memory first, so that later steps read what earlier steps wrote and a dry run can list them
+all. :meth:`FileTransaction.apply` snapshots the exact bytes (and mode) of every path before the
+first write; if any write fails, every path is put back as it was, including removing files that
+did not exist. :meth:`FileTransaction.rollback` does the same later, when a step after the
+writes (``git commit``) fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from release_tools.errors import ReleaseError
+
+__all__ = ["FileChange", "FileTransaction", "write_file"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One staged change: new bytes for ``path``, or ``None`` to delete it."""
+
+    path: str
+    content: bytes | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    content: bytes | None
+    mode: int | None
+
+
+def write_file(path: Path, content: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` with ``content`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class FileTransaction:
+    """Stage text changes and deletions under ``root``; apply them atomically."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._staged: dict[str, FileChange] = {}
+        self._snapshots: dict[str, _Snapshot] = {}
+        self._applied = False
+
+    # --- staging ---------------------------------------------------------------------------
+
+    def read(self, rel: str) -> str | None:
+        """The text of ``rel`` as staged so far, else on disk; None if it does not exist."""
+        staged = self._staged.get(rel)
+        if staged is not None:
+            return None if staged.content is None else staged.content.decode("utf-8")
+        path = self.root / rel
+        if not path.is_file():
+            return None
+        try:
+            return path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ReleaseError(f"{rel}: not UTF-8 text") from exc
+        except OSError as exc:
+            raise ReleaseError(f"{rel}: cannot be read: {exc.strerror}") from exc
+
+    def write(self, rel: str, text: str, reason: str) -> None:
+        """Stage new text for ``rel`` (last write wins; the first reason is kept)."""
+        previous = self._staged.get(rel)
+        why = previous.reason if previous is not None else reason
+        self._staged[rel] = FileChange(rel, text.encode("utf-8"), why)
+
+    def delete(self, rel: str, reason: str) -> None:
+        """Stage the removal of ``rel``."""
+        self._staged[rel] = FileChange(rel, None, reason)
+
+    @property
+    def changes(self) -> list[FileChange]:
+        """The staged changes, in staging order."""
+        return list(self._staged.values())
+
+    @property
+    def paths(self) -> list[str]:
+        return list(self._staged)
+
+    # --- applying --------------------------------------------------------------------------
+
+    def _snapshot(self, rel: str) -> _Snapshot:
+        path = self.root / rel
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            return _Snapshot(None, None)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReleaseError(f"{rel}: not a regular file; refusing to replace it")
+        return _Snapshot(path.read_bytes(), stat.S_IMODE(info.st_mode))
+
+    def apply(self) -> None:
+        """Write every staged change, or none: on failure, restore all and raise ReleaseError."""
+        if self._applied:
+            raise ReleaseError("file changes were already applied")
+        # Snapshot everything before the first write, so a failure midway can be undone.
+        self._snapshots = {rel: self._snapshot(rel) for rel in self._staged}
+        done: list[str] = []
+        try:
+            for rel, change in self._staged.items():
+                path = self.root / rel
+                done.append(rel)
+                if change.content is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    write_file(path, change.content, self._snapshots[rel].mode)
+                log.debug("wrote %s", rel, extra={"path": rel, "reason": change.reason})
+        except (OSError, ReleaseError) as exc:
+            failures = self._restore(done)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            outcome = (
+                f"could not restore {', '.join(failures)}"
+                if failures
+                else "every file was restored"
+            )
+            raise ReleaseError(f"cannot write {done[-1]}: {reason}; {outcome}") from exc
+        self._applied = True
+
+    def rollback(self) -> list[str]:
+        """Undo an applied transaction; returns the paths that could not be restored."""
+        if not self._applied:
+            return []
+        self._applied = False
+        return self._restore(list(self._staged))
+
+    def _restore(self, paths: list[str]) -> list[str]:
+        failures: list[str] = []
+        for rel in reversed(paths):
+            snap = self._snapshots[rel]
+            path = self.root / rel
+            try:
+                if snap.content is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    write_file(path, snap.content, snap.mode)
+            except OSError:
+                log.error("could not restore %s", rel, exc_info=True)
+                failures.append(rel)
+        return failures

@@ -1,0 +1,138 @@
+"""From pending plans to one new version (and tag) per project.
+
+Each project named by a pending plan takes the highest release type its plans ask for
+(``major`` > ``premajor`` > ``minor`` > ``preminor`` > ``patch`` > ``prepatch`` >
+``prerelease``, as Nx does). The current version is read from the manifest, else from the
+project's latest release tag, else the project has never been released and starts at 0.0.0.
+Python projects spell the result the PEP 440 way (``1.3.0rc1``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from release_tools.analysis.range import find_release_tags, latest_release_tag
+from release_tools.errors import ConfigError, UsageError, VersionError
+from release_tools.git import Git
+from release_tools.plans import VersionPlan, highest_type
+from release_tools.versioning.manifests import Reader, read_manifest_version
+from release_tools.versioning.projects import Project
+from release_tools.versioning.semver import ReleaseType, Scheme, Version, increment
+
+__all__ = ["ProjectRelease", "compute_releases", "format_tag", "is_workspace"]
+
+log = logging.getLogger(__name__)
+
+# PEP 440 knows only these prerelease labels (a, b, rc); other identifiers cannot be spelled.
+_PEP440_IDENTIFIERS = frozenset({"a", "alpha", "b", "beta", "c", "rc", "pre", "preview"})
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRelease:
+    """What releasing one project means: old and new version, tag and consumed plans."""
+
+    project: Project
+    release_type: ReleaseType
+    previous: str | None
+    version: str
+    tag: str
+    plans: tuple[VersionPlan, ...]
+
+
+def is_workspace(projects: Sequence[Project]) -> bool:
+    """Whether tags carry the project name (more than one project, or a non-root one)."""
+    return len(projects) > 1 or any(p.path not in (".", "") for p in projects)
+
+
+def format_tag(tag_format: str | None, project: Project, version: str, *, workspace: bool) -> str:
+    """The release tag: ``tag_format`` with ``{name}``/``{version}``, else the default style."""
+    template = tag_format or ("{name}@{version}" if workspace else "v{version}")
+    if "{version}" not in template:
+        raise ConfigError(f"tag_format must contain '{{version}}': {template!r}")
+    try:
+        return template.format(name=project.name, version=version)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"tag_format: unknown placeholder in {template!r}: {exc}") from exc
+
+
+def _scheme(project: Project) -> Scheme:
+    return "pep440" if project.is_python else "semver"
+
+
+def _current(
+    project: Project,
+    read: Reader,
+    git: Git,
+    *,
+    tag_pattern: str,
+    workspace: bool,
+    root_name: str | None,
+) -> str | None:
+    manifest = read_manifest_version(project, read)
+    if manifest:
+        return manifest
+    tags = find_release_tags(git, "HEAD", tag_pattern) if git.has_commits() else []
+    latest = latest_release_tag(
+        tags, project=project.name if workspace else None, root_name=root_name
+    )
+    if latest is not None:
+        log.info("%s: version from tag %s", project.name, latest.tag)
+        return latest.version.render(_scheme(project))
+    return None
+
+
+def compute_releases(
+    projects: Sequence[Project],
+    plans: Sequence[VersionPlan],
+    *,
+    read: Reader,
+    git: Git,
+    tag_pattern: str,
+    tag_format: str | None,
+    only: str | None = None,
+    preid: str = "rc",
+) -> list[ProjectRelease]:
+    """One :class:`ProjectRelease` per project named by a plan (or only ``only``)."""
+    workspace = is_workspace(projects)
+    root_name = next((p.name for p in projects if p.path in (".", "")), None)
+    releases: list[ProjectRelease] = []
+    for project in projects:
+        if only is not None and project.name != only:
+            continue
+        consumed = tuple(plan for plan in plans if plan.type_for(project.name) is not None)
+        release_type = highest_type(
+            kind for plan in consumed if (kind := plan.type_for(project.name)) is not None
+        )
+        if release_type is None:
+            continue
+        scheme = _scheme(project)
+        pre = release_type.startswith("pre")
+        if pre and scheme == "pep440" and preid.lower() not in _PEP440_IDENTIFIERS:
+            raise UsageError(
+                f"{project.name} is a Python project: the prerelease identifier must be "
+                f"alpha, beta or rc, not {preid!r}"
+            )
+        previous = _current(
+            project, read, git, tag_pattern=tag_pattern, workspace=workspace, root_name=root_name
+        )
+        try:
+            current = Version.parse(previous) if previous else Version(0, 0, 0)
+        except VersionError as exc:
+            raise VersionError(f"{project.manifest}: {exc}") from exc
+        new = increment(
+            current, release_type, identifier=preid, first=1 if scheme == "pep440" else 0
+        )
+        version = new.render(scheme)
+        releases.append(
+            ProjectRelease(
+                project=project,
+                release_type=release_type,
+                previous=previous,
+                version=version,
+                tag=format_tag(tag_format, project, version, workspace=workspace),
+                plans=consumed,
+            )
+        )
+    return releases
