@@ -1,0 +1,83 @@
+"""Changelog sections: grouping, breaking flags, insertion above the latest release."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from release_tools.git import Commit
+from release_tools.release.changelog import (
+    ChangelogEntry,
+    entries_from_commits,
+    entry_from_text,
+    insert_section,
+    render_section,
+)
+
+DAY = date(2026, 3, 4)
+
+
+def test_entry_from_conventional_and_plain_text() -> None:
+    assert entry_from_text("feat(api): add x\n\nMore detail.\nSecond line.", "minor") == (
+        ChangelogEntry("Added", "**api:** add x\n\n  More detail.\n  Second line.", False)
+    )
+    assert entry_from_text("feat!: drop py3.10", "major") == (
+        ChangelogEntry("Changed", "drop py3.10", True)
+    )
+    assert entry_from_text("Reworked the cache.", "major") == (
+        ChangelogEntry("Changed", "Reworked the cache.", True)
+    )
+    assert entry_from_text("Add a flag.", "minor") == ChangelogEntry("Added", "Add a flag.")
+    assert entry_from_text("Fix it.", "patch") == ChangelogEntry("Fixed", "Fix it.")
+    assert entry_from_text("security: patch CVE", "patch") == (
+        ChangelogEntry("Security", "patch CVE")
+    )
+    assert entry_from_text("   \n", "patch") is None
+
+
+def test_entries_from_commits_skip_chores_and_keep_breaking() -> None:
+    commits = [
+        Commit("a" * 40, "feat: one", ""),
+        Commit("b" * 40, "chore: deps", ""),
+        Commit("c" * 40, "docs: readme", ""),
+        Commit("d" * 40, "refactor(core)!: rename", ""),
+        Commit("e" * 40, "ci: x", "BREAKING CHANGE: runners"),
+        Commit("f" * 40, "Merge branch 'x'", ""),
+    ]
+    assert entries_from_commits(commits) == [
+        ChangelogEntry("Added", "one", False, "aaaaaaa"),
+        ChangelogEntry("Changed", "**core:** rename", True, "ddddddd"),
+        ChangelogEntry("Changed", "x", True, "eeeeeee"),
+    ]
+
+
+def test_render_section_groups_in_keep_a_changelog_order_and_dedupes() -> None:
+    entries = [
+        ChangelogEntry("Fixed", "a fix"),
+        ChangelogEntry("Added", "a feature"),
+        ChangelogEntry("Changed", "an api", True),
+        ChangelogEntry("Added", "A feature", False, "1234567"),
+    ]
+    assert render_section("2.0.0", DAY, entries) == (
+        "## [2.0.0] - 2026-03-04\n\n"
+        "### Changed\n\n- **Breaking:** an api\n\n"
+        "### Added\n\n- a feature\n\n"
+        "### Fixed\n\n- a fix\n"
+    )
+    assert render_section("2.0.1", DAY, []) == "## [2.0.1] - 2026-03-04\n\n- No notable changes.\n"
+
+
+def test_insert_section_new_file_unreleased_and_crlf() -> None:
+    section = "## [1.1.0] - 2026-03-04\n\n- x\n"
+    created = insert_section(None, section)
+    assert created.startswith("# Changelog\n\n") and created.endswith("\n\n" + section)
+    existing = "# Changelog\n\n## [Unreleased]\n\n- wip\n\n## [1.0.0] - 2025-01-01\n\n- old\n"
+    assert insert_section(existing, section) == (
+        "# Changelog\n\n## [Unreleased]\n\n- wip\n\n"
+        "## [1.1.0] - 2026-03-04\n\n- x\n\n"
+        "## [1.0.0] - 2025-01-01\n\n- old\n"
+    )
+    no_release_yet = "# Changelog\n\nIntro.\n"
+    assert insert_section(no_release_yet, section) == "# Changelog\n\nIntro.\n\n" + section
+    crlf = existing.replace("\n", "\r\n")
+    out = insert_section(crlf, section)
+    assert "\n" not in out.replace("\r\n", "") and "## [1.1.0]" in out
