@@ -14,7 +14,7 @@ import os
 import secrets
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -110,11 +110,12 @@ def _delimiter(value: str) -> str:
             return candidate
 
 
-def github_output_lines(values: Mapping[str, str]) -> str:
-    """``values`` in the GITHUB_OUTPUT file syntax, multi-line values in heredoc form."""
+def github_output_lines(values: Mapping[str, str], heredoc: Collection[str] = ()) -> str:
+    """``values`` in the GITHUB_OUTPUT file syntax; multi-line values (and ``heredoc`` names,
+    whatever their value) in the ``name<<DELIMITER`` form."""
     out: list[str] = []
     for name, value in values.items():
-        if "\n" in value or "\r" in value:
+        if name in heredoc or "\n" in value or "\r" in value:
             delimiter = _delimiter(value)
             out.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
         else:
@@ -133,7 +134,8 @@ def write_github_output(decision: Decision, path: Path) -> None:
     }
     try:
         with open(path, "a", encoding="utf-8", newline="") as handle:
-            handle.write(github_output_lines(values))
+            # Free text always goes in heredoc form, so no value of it can break the file.
+            handle.write(github_output_lines(values, heredoc=("reasoning",)))
     except OSError as exc:
         raise ReleaseToolsError(f"cannot append to GITHUB_OUTPUT {path}: {exc.strerror}") from exc
 

@@ -1,0 +1,219 @@
+"""``release-tools analyze`` through the CLI: outputs, exit codes, one-line errors, bad inputs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from conftest import GitRepo
+from release_tools.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def _drop_cli_log_handlers() -> Iterator[None]:
+    """The command installs a handler on CliRunner's stderr; it must not outlive the test."""
+    yield
+    root = logging.getLogger("release_tools")
+    for handler in list(root.handlers):
+        if getattr(handler, "_release_tools", False):
+            root.removeHandler(handler)
+
+
+def _run(repo_path: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, ["analyze", "-C", str(repo_path), *args], env=env)
+
+
+def _one_line_error(result: Result, code: int, needle: str) -> None:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert needle in lines[0], lines[0]
+
+
+def _released(repo: GitRepo) -> None:
+    repo.write("src/app/core.py", "def run():\n    return 1\n")
+    repo.commit("feat: first")
+    repo.tag("v1.0.0")
+
+
+def test_text_report(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("src/app/core.py", "def run():\n    return 1\n\n\ndef stop():\n    return 0\n")
+    repo.commit("feat: add stop")
+
+    result = _run(repo.path)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("version type: minor")
+    assert "1.0.0 -> 1.1.0" in result.stdout
+    assert "v1.0.0..HEAD" in result.stdout
+
+
+def test_json_report_and_github_output(repo: GitRepo, tmp_path: Path) -> None:
+    _released(repo)
+    repo.write("src/app/core.py", "def run():\n    return 2\n")
+    repo.commit("fix: return two")
+    gh = tmp_path / "gh.txt"
+
+    result = _run(repo.path, "--format", "json", env={"GITHUB_OUTPUT": str(gh)})
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["version_type"] == "patch" and data["next_version"] == "1.0.1"
+    assert data["base"] == "v1.0.0" and data["head"] == "HEAD"
+    written = gh.read_text(encoding="utf-8")
+    assert "version_type=patch\n" in written and "next_version=1.0.1\n" in written
+    assert "reasoning<<ghadelimiter_" in written
+
+
+def test_output_file(repo: GitRepo, tmp_path: Path) -> None:
+    _released(repo)
+    repo.write("src/app/core.py", "def run():\n    return 2\n")
+    repo.commit("fix: return two")
+    target = tmp_path / "out.json"
+
+    result = _run(repo.path, "--format", "json", "--output", str(target))
+
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["version_type"] == "patch"
+
+
+def test_explicit_base_and_head(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("src/app/core.py", "def run():\n    return 2\n")
+    middle = repo.commit("fix: two")
+    repo.write("src/app/core.py", "def run(x):\n    return x\n")
+    repo.commit("feat!: run takes x")
+
+    result = _run(repo.path, "--base", "v1.0.0", "--head", middle, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["version_type"] == "patch"
+
+
+def test_not_a_git_repository(tmp_path: Path) -> None:
+    _one_line_error(_run(tmp_path), 1, "not a git repository")
+
+
+def test_unknown_ref(repo: GitRepo) -> None:
+    _released(repo)
+    _one_line_error(_run(repo.path, "--base", "no-such-tag"), 1, "unknown base ref 'no-such-tag'")
+
+
+def test_shallow_clone_lacking_base(make_repo: Callable[[str], GitRepo]) -> None:
+    origin = make_repo("origin")
+    for i in range(3):
+        origin.write("a.txt", f"{i}\n")
+        origin.commit(f"fix: {i}")
+    first = origin.git("rev-list", "--max-parents=0", "HEAD")
+    clone = origin.path.parent / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth=1", f"file://{origin.path}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+
+    _one_line_error(_run(clone, "--base", first), 1, "shallow clone")
+    _one_line_error(_run(clone), 1, "fetch-depth: 0")
+
+
+def test_empty_range_is_success(repo: GitRepo) -> None:
+    _released(repo)
+
+    result = _run(repo.path, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["version_type"] == "unknown" and data["next_version"] is None
+
+
+def test_binary_only_changes(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("assets/data.bin", b"\x00\x01\x02\xff" * 100)
+    repo.commit("add data")
+
+    result = _run(repo.path, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["stats"]["files_binary"] == 1
+    assert data["version_type"] in ("patch", "unknown")
+
+
+def test_non_utf8_content(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("src/app/legacy.py", "NAME = 'Jos\xe9'\n".encode("latin-1"))
+    repo.commit("fix: legacy name")
+
+    result = _run(repo.path, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert any("non-UTF-8" in w and "legacy.py" in w for w in data["warnings"])
+
+
+def test_huge_diff_is_bounded_and_succeeds(repo: GitRepo) -> None:
+    _released(repo)
+    # ~20 MB in one generated source file: its hunks are dropped past the per-file cap.
+    payload = b"".join(b"export const v%07d = %d;\n" % (i, i) for i in range(700_000))
+    repo.write("src/app/generated.js", payload)
+    repo.commit("feat: generated table")
+
+    result = _run(repo.path, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["stats"]["diff_bytes"] > 18_000_000
+    assert data["stats"]["additions"] == 700_000
+    assert data["stats"]["files_truncated"] == 1
+    assert any("diff too large" in w for w in data["warnings"])
+
+
+def test_broken_config_file(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("release-tools.toml", "chunk_size = [unclosed\n")
+    _one_line_error(_run(repo.path), 2, "release-tools.toml: broken TOML")
+
+
+def test_invalid_config_value(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("release-tools.toml", "max_chunks = 0\n")
+    _one_line_error(_run(repo.path), 2, "max_chunks")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--chunk-size", "10"], "chunk_size"),
+        (["--provider", "realtime"], "not available"),
+        (["--project", "nope"], "unknown project 'nope'"),
+    ],
+)
+def test_usage_errors_exit_2(repo: GitRepo, args: list[str], needle: str) -> None:
+    _released(repo)
+    _one_line_error(_run(repo.path, *args), 2, needle)
+
+
+def test_console_entry_point_in_a_subprocess(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("src/app/core.py", "def run():\n    return 3\n")
+    repo.commit("fix: three")
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "release_tools", "analyze", "--format", "json"],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+    )
+
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["next_version"] == "1.0.1"
