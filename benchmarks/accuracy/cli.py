@@ -31,7 +31,9 @@ from benchmarks.accuracy.metrics import (
     text_confusion,
 )
 from benchmarks.accuracy.repos import RepoError, build_pair_repo, is_complete, range_messages
-from benchmarks.accuracy.runner import AnalyzeResult, run_analyze
+from benchmarks.accuracy.runner import AnalyzeResult, ecosystem_env, run_analyze
+
+from release_tools.config import DEFAULT_EXCLUDES
 
 __all__ = ["PairOutcome", "main", "summarise"]
 
@@ -90,9 +92,10 @@ def build_repos(pairs: Sequence[Pair], cache: Path, *, rebuild: bool, jobs: int)
     return _parallel(build, pairs, jobs)
 
 
-def measure(pair: Pair, repo: Path, timeout: float) -> PairOutcome:
+def measure(pair: Pair, repo: Path, timeout: float, *, as_published: bool) -> PairOutcome:
     """Analyze one pair and compute the baselines on its commit messages."""
-    result = run_analyze(repo, pair.base_tag, timeout=timeout)
+    extra = {} if as_published else ecosystem_env(pair.ecosystem, DEFAULT_EXCLUDES)
+    result = run_analyze(repo, pair.base_tag, timeout=timeout, extra_env=extra)
     messages = range_messages(repo, pair.base_tag)
     baselines: dict[str, str] = {name: rule(messages) for name, rule in BASELINES.items()}
     return PairOutcome(pair=pair, analyze=result, baselines=baselines)
@@ -204,6 +207,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the pair repositories")
     parser.add_argument("--jobs", "-j", type=int, default=2, help="parallel workers (default 2)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per analyze run")
+    parser.add_argument(
+        "--default-excludes",
+        action="store_true",
+        help="analyze npm tarballs with the default excludes (dist/ skipped as build output)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="a row per pair")
     parser.add_argument("--markdown", action="store_true", help="confusion tables as Markdown")
     parser.add_argument("--results", type=Path, help="write per-pair results as JSON here")
@@ -241,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     _say(f"analyzing {len(pairs)} pairs with {args.jobs} workers ...")
     outcomes = _parallel(
-        lambda item: measure(item[0], item[1], args.timeout),
+        lambda item: measure(item[0], item[1], args.timeout, as_published=args.default_excludes),
         list(zip(pairs, repos, strict=True)),
         args.jobs,
     )

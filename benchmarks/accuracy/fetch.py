@@ -48,6 +48,9 @@ def find_archive(directory: Path) -> Path | None:
 
 def _download_command(ecosystem: Ecosystem, package: str, version: str, dest: Path) -> list[str]:
     if ecosystem == "pypi":
+        # --no-binary for this package only: the source distribution is what we want, while
+        # its build backend (which pip runs to read the metadata) may come as a wheel.
+        # ":all:" would also build every backend from source, several times slower.
         return [
             sys.executable,
             "-m",
@@ -56,7 +59,7 @@ def _download_command(ecosystem: Ecosystem, package: str, version: str, dest: Pa
             "--quiet",
             "--no-deps",
             "--no-binary",
-            ":all:",
+            package,
             f"{package}=={version}",
             "-d",
             str(dest),

@@ -12,13 +12,21 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchmarks.accuracy.repos import git_env
 
-__all__ = ["AnalyzeResult", "analyze_command", "analyze_env", "parse_decision", "run_analyze"]
+__all__ = [
+    "AnalyzeResult",
+    "analyze_command",
+    "analyze_env",
+    "ecosystem_env",
+    "parse_decision",
+    "run_analyze",
+]
 
 _VERSION_TYPES = ("major", "minor", "patch", "unknown")
 
@@ -64,6 +72,20 @@ def analyze_env() -> dict[str, str]:
     return env
 
 
+def ecosystem_env(ecosystem: str, default_excludes: Sequence[str]) -> dict[str, str]:
+    """Settings that make a published archive look like the repository it was built from.
+
+    An npm tarball ships the built code, usually under ``dist/``, and no ``src/``: in the
+    repository that ``dist/`` would be build output, which analyze excludes by default. For npm
+    pairs it is the only code there is, so it is analyzed like a source directory. PyPI source
+    distributions hold the sources themselves and keep the defaults.
+    """
+    if ecosystem != "npm":
+        return {}
+    kept = [rule for rule in default_excludes if rule not in ("dist/", "build/")]
+    return {"RELEASE_TOOLS_EXCLUDE": ",".join(kept)}
+
+
 def parse_decision(stdout: str) -> AnalyzeResult:
     """Read analyze's JSON decision; anything unreadable becomes an ``error`` result."""
     try:
@@ -85,10 +107,17 @@ def parse_decision(stdout: str) -> AnalyzeResult:
     )
 
 
-def run_analyze(repo: Path, base: str, *, timeout: float = 600.0) -> AnalyzeResult:
+def run_analyze(
+    repo: Path,
+    base: str,
+    *,
+    timeout: float = 600.0,
+    extra_env: Mapping[str, str] | None = None,
+) -> AnalyzeResult:
     """Analyze one pair repository in a child process and time it (wall clock)."""
     command = analyze_command(repo, base)
     env = analyze_env()
+    env.update(extra_env or {})
     # The child must import the release_tools of this checkout, also when it is not installed.
     src = str(Path(__file__).resolve().parents[2] / "src")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)

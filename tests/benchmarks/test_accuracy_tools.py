@@ -49,7 +49,12 @@ from benchmarks.accuracy.repos import (  # noqa: E402
     is_complete,
     range_messages,
 )
-from benchmarks.accuracy.runner import AnalyzeResult, analyze_env, parse_decision  # noqa: E402
+from benchmarks.accuracy.runner import (  # noqa: E402
+    AnalyzeResult,
+    analyze_env,
+    ecosystem_env,
+    parse_decision,
+)
 
 # --- labels and the dataset ------------------------------------------------------------------
 
@@ -418,3 +423,9 @@ def test_analyze_env_drops_settings_and_secrets(monkeypatch: pytest.MonkeyPatch)
     assert not any(k.startswith("RELEASE_TOOLS_") for k in env)
     assert "OPENAI_API_KEY" not in env and "GITHUB_OUTPUT" not in env
     assert env["GIT_CONFIG_NOSYSTEM"] == "1"
+
+
+def test_npm_pairs_analyze_dist_like_sources() -> None:
+    env = ecosystem_env("npm", ("*.md", "dist/", "build/", "tests/"))
+    assert env == {"RELEASE_TOOLS_EXCLUDE": "*.md,tests/"}
+    assert ecosystem_env("pypi", ("*.md", "dist/")) == {}
