@@ -541,3 +541,27 @@ async def test_subprotocol_realtime_is_selected() -> None:
             await _open(ws)
             assert ws.subprotocol == "realtime"
         assert KEY in (server.connections[0].header("sec-websocket-protocol") or "")
+
+
+async def test_overlapping_out_of_band_responses_are_counted() -> None:
+    slow = Reply(text="abc", chunk_size=1, delta_delay=0.02)
+    async with ScriptedRealtimeServer(default=slow) as server, _connect(server) as ws:
+        await _open(ws)
+        await _create(ws)
+        await _create(ws)
+        done = 0
+        while done < 2:
+            done += (await _recv(ws))["type"] == "response.done"
+    assert server.connections[0].max_active_responses == 2
+
+
+async def test_close_after_done_closes_an_idle_connection() -> None:
+    reply = Reply(text="bye", close_after_done=True, drop_code=1011, drop_reason="gone")
+    async with ScriptedRealtimeServer([reply]) as server, _connect(server) as ws:
+        await _open(ws)
+        await _create(ws)
+        events = await _until_done(ws)
+        with pytest.raises(ConnectionClosed) as info:
+            await _recv(ws)
+    assert events[-1]["response"]["status"] == "completed"
+    assert info.value.rcvd is not None and info.value.rcvd.code == 1011

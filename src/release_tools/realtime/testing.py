@@ -102,6 +102,8 @@ class Reply:
     * ``drop_after_deltas`` + ``drop_code``: lose the connection after that many deltas;
       ``1006`` aborts the TCP connection without a close frame, any other code sends a close
       frame with ``drop_reason``.
+    * ``close_after_done``: after ``response.done`` (and ``events_after``), lose the connection
+      the same way (``drop_code``, ``drop_reason``): the idle session dies between requests.
     * ``malformed_after_deltas``: send ``malformed_frame`` (not JSON) after that many deltas.
     * ``stall_after_deltas``: stop sending after that many deltas and wait until the client
       gives up (for response/idle timeouts).
@@ -128,6 +130,7 @@ class Reply:
     drop_after_deltas: int | None = None
     drop_code: int = 1006
     drop_reason: str = ""
+    close_after_done: bool = False
     malformed_after_deltas: int | None = None
     malformed_frame: str = "{this is not json"
     stall_after_deltas: int | None = None
@@ -257,6 +260,8 @@ class RecordedConnection:
     session_id: str | None = None
     frames: list[str | bytes] = field(default_factory=list)
     events: list[JSON] = field(default_factory=list)
+    #: The most responses this connection ever had running at once.
+    max_active_responses: int = 0
     closed: bool = False
     close_code: int | None = None
     close_reason: str = ""
@@ -563,6 +568,7 @@ class ScriptedRealtimeServer:
             record.events.append(event)
             await self._notify()
             await self._dispatch(conn, script, session, event, running)
+            record.max_active_responses = max(record.max_active_responses, len(running))
 
     def _initial_session(self, record: RecordedConnection) -> JSON:
         model = self.model
@@ -881,6 +887,8 @@ class ScriptedRealtimeServer:
         for extra in reply.events_after:
             out.add(self._stamp(extra))
         await out.flush()
+        if reply.close_after_done:
+            await _drop(conn, reply.drop_code, reply.drop_reason)
 
     def _response_object(
         self,
