@@ -14,7 +14,15 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence import commits, file_kinds, javascript, python_api
+from release_tools.analysis.evidence import (
+    commits,
+    file_kinds,
+    go,
+    javascript,
+    python_api,
+    rust,
+    surface,
+)
 from release_tools.analysis.evidence._common import evidence
 from release_tools.analysis.models import Evidence, Strength
 from release_tools.errors import ReleaseToolsError
@@ -30,6 +38,9 @@ GATHERERS: tuple[tuple[str, Gatherer], ...] = (
     ("commits", commits.gather),
     ("python-api", python_api.gather),
     ("javascript-api", javascript.gather),
+    ("rust-api", rust.gather),
+    ("go-api", go.gather),
+    ("surface", surface.gather),
     ("file-kinds", file_kinds.gather),
 )
 

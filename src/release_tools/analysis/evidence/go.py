@@ -1,0 +1,261 @@
+"""Go public surface: exported (capitalised) identifiers of importable packages.
+
+A package is a directory; identifiers move freely between its files, so each changed package is
+compared as a whole (all its non-test ``.go`` files at base and at head). Packages under
+``internal/``, ``testdata/``, ``vendor/`` and ``package main`` programs are not importable API.
+
+Removed exported functions, methods, types, variables and constants are breaking, and so is a
+changed function signature (parameter or result types; names do not matter to callers). New
+exported identifiers are features.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._common import changed_files, evidence, read_text
+from release_tools.analysis.models import Bump, Evidence, Strength
+
+__all__ = ["GoIdent", "gather", "parse_go", "signature_key"]
+
+_SKIP_DIRS = frozenset({"internal", "testdata", "vendor", "examples", "example", "cmd"})
+_COMMENT_OR_STRING = re.compile(
+    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|`[^`]*`|'(?:\\.|[^'\\\n])+'", re.DOTALL
+)
+_PACKAGE = re.compile(r"^package[ \t]+(\w+)", re.MULTILINE)
+_FUNC = re.compile(
+    r"^func[ \t]*(?:\((?P<recv>[^)]*)\)[ \t]*)?(?P<name>[A-Za-z_]\w*)[ \t]*(?:\[[^\]]*\])?[ \t]*\(",
+    re.MULTILINE,
+)
+_DECL = re.compile(r"^(?P<kw>type|var|const)[ \t]+(?P<rest>.*)$", re.MULTILINE)
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+@dataclass(frozen=True, slots=True)
+class GoIdent:
+    """One exported identifier: ``Name`` or ``Type.Method``, its kind, file, line, signature."""
+
+    name: str
+    kind: str
+    path: str
+    line: int
+    signature: str | None = None
+
+
+def _blank(code: str) -> str:
+    return _COMMENT_OR_STRING.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), code)
+
+
+def _balanced(text: str, start: int) -> tuple[str, int] | None:
+    """Text inside the bracket at ``start`` and the index after its match."""
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    opener = text[start]
+    closer = pairs[opener]
+    depth = 0
+    for index in range(start, len(text)):
+        if text[index] == opener:
+            depth += 1
+        elif text[index] == closer:
+            depth -= 1
+            if depth == 0:
+                return text[start + 1 : index], index + 1
+    return None
+
+
+def _split(text: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def signature_key(params: str) -> str:
+    """The types of a Go parameter list without names: ``a, b int`` -> ``int,int``."""
+    parts = _split(params)
+    named = any(len(p.split(" ", 1)) == 2 and _IDENT.fullmatch(p.split(" ", 1)[0]) for p in parts)
+    if not named:
+        return ",".join(parts)
+    types: list[str] = []
+    pending = 0
+    for part in parts:
+        pieces = part.split(" ", 1)
+        if len(pieces) == 1:
+            pending += 1  # a name sharing the next type
+            continue
+        types.extend([pieces[1]] * (pending + 1))
+        pending = 0
+    return ",".join(types)
+
+
+def _results(text: str, start: int) -> tuple[str, int]:
+    """The result list after a parameter list, normalised, and where the body begins."""
+    rest = text[start:]
+    stripped = rest.lstrip(" \t")
+    offset = start + len(rest) - len(stripped)
+    if stripped.startswith("("):
+        found = _balanced(text, offset)
+        if found:
+            return "(" + signature_key(found[0]) + ")", found[1]
+    match = re.match(r"[^{\n]*", stripped)
+    return " ".join((match.group(0) if match else "").split()), offset
+
+
+def parse_go(code: str, path: str) -> tuple[str | None, dict[str, GoIdent]]:
+    """The package name and the exported identifiers of one Go file; pure."""
+    blank = _blank(code)
+    package = _PACKAGE.search(blank)
+    out: dict[str, GoIdent] = {}
+
+    def line_of(offset: int) -> int:
+        return blank.count("\n", 0, offset) + 1
+
+    for match in _FUNC.finditer(blank):
+        name = match["name"]
+        if not name[0].isupper():
+            continue
+        recv_type = None
+        if match["recv"] is not None:
+            words = _IDENT.findall(match["recv"])
+            recv_type = words[-1] if words else None
+            if not recv_type or not recv_type[0].isupper():
+                continue
+        found = _balanced(blank, match.end() - 1)
+        if found is None:
+            continue
+        params, after = found
+        results, _ = _results(blank, after)
+        key = f"{recv_type}.{name}" if recv_type else name
+        signature = f"({signature_key(params)}) {results}".strip()
+        out[key] = GoIdent(
+            key, "method" if recv_type else "func", path, line_of(match.start()), signature
+        )
+
+    for match in _DECL.finditer(blank):
+        kind, rest = match["kw"], match["rest"].strip()
+        if rest.startswith("("):
+            found = _balanced(blank, match.start("rest") + match["rest"].index("("))
+            if found is None:
+                continue
+            body, _ = found
+            base = match.start("rest") + match["rest"].index("(") + 1
+            depth = 0
+            for line in body.split("\n"):
+                if depth == 0:
+                    name_match = _IDENT.match(line.strip())
+                    if name_match and name_match.group(0)[0].isupper():
+                        name = name_match.group(0)
+                        out.setdefault(name, GoIdent(name, kind, path, line_of(base)))
+                depth += line.count("{") + line.count("(") - line.count("}") - line.count(")")
+                base += len(line) + 1
+            continue
+        names = re.match(r"([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)", rest)
+        if not names:
+            continue
+        for name in (n.strip() for n in names.group(1).split(",")):
+            if name and name[0].isupper():
+                out.setdefault(name, GoIdent(name, kind, path, line_of(match.start())))
+    return (package.group(1) if package else None), out
+
+
+def _importable(directory: str) -> bool:
+    return not any(
+        part in _SKIP_DIRS or part.startswith((".", "_")) for part in directory.split("/")
+    )
+
+
+def _package_api(
+    ctx: AnalysisContext, ref: str, directory: str, files: list[str]
+) -> dict[str, GoIdent] | None:
+    api: dict[str, GoIdent] = {}
+    seen_package = False
+    for path in files:
+        if posixpath.dirname(path) != directory or not path.endswith(".go"):
+            continue
+        if path.endswith("_test.go"):
+            continue
+        code = read_text(ctx, ref, path)
+        if code is None:
+            continue
+        package, idents = parse_go(code, path)
+        if package == "main":
+            return None
+        seen_package = seen_package or package is not None
+        for key, ident in idents.items():
+            api.setdefault(key, ident)
+    return api if seen_package else {}
+
+
+def gather(ctx: AnalysisContext) -> list[Evidence]:
+    """Go exported-identifier evidence for the packages whose files changed."""
+    changes = changed_files(ctx, (".go",))
+    directories = sorted(
+        {
+            posixpath.dirname(p)
+            for c in changes
+            for p in {c.path, c.old_path or c.path}
+            if p.endswith(".go") and _importable(posixpath.dirname(p))
+        }
+    )
+    if not directories:
+        return []
+    base_files = ctx.git.ls_files(ctx.base_sha, directories)
+    head_files = ctx.git.ls_files(ctx.head_sha, directories)
+    items: list[Evidence] = []
+    for directory in directories:
+        before = _package_api(ctx, ctx.base_sha, directory, base_files)
+        after = _package_api(ctx, ctx.head_sha, directory, head_files)
+        if before is None or after is None:
+            continue
+        shown = directory or "."
+        for key in sorted(before.keys() - after.keys()):
+            ident = before[key]
+            items.append(
+                evidence(
+                    "go-api",
+                    Bump.MAJOR,
+                    Strength.PROOF,
+                    f"removed exported {ident.kind} {key} from package {shown}",
+                    path=ident.path,
+                    line=ident.line,
+                )
+            )
+        for key in sorted(after.keys() - before.keys()):
+            ident = after[key]
+            items.append(
+                evidence(
+                    "go-api",
+                    Bump.MINOR,
+                    Strength.STRONG,
+                    f"new exported {ident.kind} {key} in package {shown}",
+                    path=ident.path,
+                    line=ident.line,
+                )
+            )
+        for key in sorted(before.keys() & after.keys()):
+            old, new = before[key], after[key]
+            if (
+                old.signature is not None
+                and new.signature is not None
+                and old.signature != new.signature
+            ):
+                items.append(
+                    evidence(
+                        "go-api",
+                        Bump.MAJOR,
+                        Strength.PROOF,
+                        f"signature of {key} changed: func{old.signature} -> func{new.signature}",
+                        path=new.path,
+                        line=new.line,
+                    )
+                )
+    return items

@@ -1,0 +1,205 @@
+"""Cheap extra public surfaces: command-line options and JSON Schema files.
+
+CLI options: the ``--long`` option strings and sub-command names declared in the changed source
+files through argparse (``add_argument``, ``add_parser``), click (``@click.option``,
+``@group.command("name")``), typer (``typer.Option(..., "--x")``) or commander/yargs
+(``.option("--x")``, ``.command("name")``). They are compared over all changed files together,
+so an option that moved between files is not reported. Scripts that users run break when an
+option disappears (major); a new option is a feature (minor).
+
+JSON Schema files (a ``$schema`` key, or an object schema with ``properties``): removed
+properties, newly required properties, changed property types and closing
+``additionalProperties`` break documents or producers (major); new optional properties are
+features (minor).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._common import (
+    changed_files,
+    evidence,
+    new_path,
+    old_path,
+    read_text,
+)
+from release_tools.analysis.models import Bump, Evidence, Strength
+
+__all__ = ["cli_options", "gather", "schema_changes"]
+
+_CLI_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts")
+_CALL = re.compile(
+    r"(?:\.add_argument|click\.option|\.option|typer\.Option|\.requiredOption)\s*\(",
+)
+_COMMAND = re.compile(r"(?:\.add_parser|\.command)\s*\(\s*(['\"])(?P<name>[A-Za-z][\w:-]*)\1")
+# "--name", "--color <c>" (commander), "--shout/--no-shout" (click on/off flags).
+_LONG = re.compile(r"""(['"])(?P<opt>--[A-Za-z0-9][\w-]*)(?:/-[\w-]+)?(?:[ =<\[][^'"]*)?\1""")
+_MAX_SCHEMA_BYTES = 5_000_000
+
+
+def cli_options(code: str) -> dict[str, int]:
+    """CLI option strings and ``command:name`` sub-commands declared in ``code``, with lines."""
+    found: dict[str, int] = {}
+    for match in _CALL.finditer(code):
+        # The call's arguments, up to its closing parenthesis (bounded look-ahead).
+        depth, end = 0, match.end() - 1
+        for end in range(match.end() - 1, min(len(code), match.end() + 2000)):
+            if code[end] == "(":
+                depth += 1
+            elif code[end] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+        line = code.count("\n", 0, match.start()) + 1
+        for opt in _LONG.finditer(code, match.end(), end):
+            # commander writes "--no-color" and "--color <c>" in one string: keep the option.
+            found.setdefault(opt["opt"], line)
+    for match in _COMMAND.finditer(code):
+        found.setdefault(f"command:{match['name']}", code.count("\n", 0, match.start()) + 1)
+    return found
+
+
+def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
+    before: dict[str, tuple[str, int]] = {}
+    after: dict[str, tuple[str, int]] = {}
+    for change in changed_files(ctx, _CLI_SUFFIXES):
+        for side, ref, path in (
+            (before, ctx.base_sha, old_path(change)),
+            (after, ctx.head_sha, new_path(change)),
+        ):
+            code = read_text(ctx, ref, path)
+            if code is None or path is None:
+                continue
+            for option, line in cli_options(code).items():
+                side.setdefault(option, (path, line))
+    items: list[Evidence] = []
+    for option in sorted(before.keys() - after.keys()):
+        path, line = before[option]
+        what = f"sub-command {option[8:]!r}" if option.startswith("command:") else option
+        items.append(
+            evidence(
+                "cli",
+                Bump.MAJOR,
+                Strength.STRONG,
+                f"removed command-line {'' if option.startswith('command:') else 'option '}{what}",
+                path=path,
+                line=line,
+            )
+        )
+    for option in sorted(after.keys() - before.keys()):
+        path, line = after[option]
+        what = f"sub-command {option[8:]!r}" if option.startswith("command:") else option
+        items.append(
+            evidence(
+                "cli",
+                Bump.MINOR,
+                Strength.STRONG,
+                f"new command-line {'' if option.startswith('command:') else 'option '}{what}",
+                path=path,
+                line=line,
+            )
+        )
+    return items
+
+
+def _is_schema(doc: object) -> bool:
+    if not isinstance(doc, dict):
+        return False
+    return "$schema" in doc or (isinstance(doc.get("properties"), dict) and "type" in doc)
+
+
+def _objects(schema: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every object schema inside ``schema`` with a readable location."""
+    if not isinstance(schema, dict):
+        return
+    if isinstance(schema.get("properties"), dict):
+        yield where, schema
+        for name, sub in schema["properties"].items():
+            yield from _objects(sub, f"{where}.{name}")
+    if isinstance(schema.get("items"), dict):
+        yield from _objects(schema["items"], f"{where}[]")
+    for key in ("definitions", "$defs"):
+        if isinstance(schema.get(key), dict):
+            for name, sub in schema[key].items():
+                yield from _objects(sub, f"#{key}/{name}")
+
+
+def schema_changes(old: Any, new: Any) -> list[tuple[Bump, str]]:
+    """Breaking and additive changes between two JSON Schema documents; pure."""
+    before = dict(_objects(old, "$"))
+    after = dict(_objects(new, "$"))
+    out: list[tuple[Bump, str]] = []
+    for where, old_obj in before.items():
+        new_obj = after.get(where)
+        if new_obj is None:
+            continue
+        old_props: dict[str, Any] = old_obj["properties"]
+        new_props: dict[str, Any] = new_obj["properties"]
+        old_required = set(old_obj.get("required") or [])
+        new_required = set(new_obj.get("required") or [])
+        for name in sorted(old_props.keys() - new_props.keys()):
+            out.append((Bump.MAJOR, f"schema property {where}.{name} removed"))
+        for name in sorted((new_required - old_required) & new_props.keys()):
+            out.append((Bump.MAJOR, f"schema property {where}.{name} is now required"))
+        for name in sorted(old_props.keys() & new_props.keys()):
+            old_type = old_props[name].get("type") if isinstance(old_props[name], dict) else None
+            new_type = new_props[name].get("type") if isinstance(new_props[name], dict) else None
+            if old_type and new_type and old_type != new_type:
+                out.append(
+                    (Bump.MAJOR, f"schema property {where}.{name} changed type to {new_type}")
+                )
+        if old_obj.get("additionalProperties", True) is not False and (
+            new_obj.get("additionalProperties", True) is False
+        ):
+            out.append((Bump.MAJOR, f"schema object {where} no longer allows extra properties"))
+        for name in sorted(new_props.keys() - old_props.keys()):
+            bump = Bump.MAJOR if name in new_required else Bump.MINOR
+            kind = "required" if bump is Bump.MAJOR else "optional"
+            out.append((bump, f"new {kind} schema property {where}.{name}"))
+    return out
+
+
+def _load_json(text: str | None) -> Any:
+    if text is None or len(text) > _MAX_SCHEMA_BYTES:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _schema_evidence(ctx: AnalysisContext) -> list[Evidence]:
+    items: list[Evidence] = []
+    for change in changed_files(ctx, (".json",), include_excluded=True):
+        if change.path.endswith(("package.json", "package-lock.json", "tsconfig.json")):
+            continue
+        old = _load_json(read_text(ctx, ctx.base_sha, old_path(change)))
+        new = _load_json(read_text(ctx, ctx.head_sha, new_path(change)))
+        if not (_is_schema(old) or _is_schema(new)):
+            continue
+        if old is None and new is not None:
+            continue  # a new schema file is new surface, but its mere presence says little
+        if new is None:
+            items.append(
+                evidence(
+                    "schema",
+                    Bump.MAJOR,
+                    Strength.STRONG,
+                    f"schema file {old_path(change)} removed or unreadable",
+                    path=old_path(change),
+                )
+            )
+            continue
+        for bump, text in schema_changes(old, new):
+            items.append(evidence("schema", bump, Strength.STRONG, text, path=change.path))
+    return items
+
+
+def gather(ctx: AnalysisContext) -> list[Evidence]:
+    """CLI option and JSON Schema evidence for the range."""
+    return [*_cli_evidence(ctx), *_schema_evidence(ctx)]

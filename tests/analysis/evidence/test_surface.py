@@ -1,0 +1,116 @@
+"""CLI option and JSON Schema evidence from real repositories."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from repo_context import build_context
+
+from release_tools.analysis.evidence.surface import cli_options, gather, schema_changes
+from release_tools.analysis.models import Bump, Evidence
+
+ARGPARSE = """import argparse
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--verbose", "-v", action="store_true")
+    parser.add_argument(
+        "--output",
+        help="where to write --not-an-option",
+    )
+    sub = parser.add_subparsers()
+    sub.add_parser("serve")
+"""
+
+CLICK = """import click
+
+@click.command()
+@click.option("--name", "-n", default="x")
+@click.option("--dry-run/--no-dry-run")
+def cli(name, dry_run):
+    pass
+"""
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "size": {"type": "integer"},
+        "nested": {"type": "object", "properties": {"a": {"type": "string"}}},
+    },
+    "required": ["name"],
+}
+
+
+def _run(repo: Any, base: str) -> list[Evidence]:
+    repo.commit("change")
+    return gather(build_context(repo.path, base))
+
+
+def _messages(items: list[Evidence]) -> list[tuple[str, str]]:
+    return sorted((e.bump, e.message) for e in items)
+
+
+def test_cli_options_reads_argparse_and_click() -> None:
+    assert cli_options(ARGPARSE) == {"--verbose": 5, "--output": 6, "command:serve": 11}
+    assert cli_options(CLICK) == {"--name": 4, "--dry-run": 5}
+
+
+def test_removed_option_is_major_new_option_minor(repo: Any) -> None:
+    repo.write("src/tool/cli.py", ARGPARSE)
+    repo.write("src/tool/app.py", CLICK)
+    base = repo.commit("initial")
+    repo.write("src/tool/cli.py", ARGPARSE.replace('"--verbose", "-v"', '"--quiet", "-q"'))
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "removed command-line option --verbose"),
+        ("minor", "new command-line option --quiet"),
+    ]
+    assert (items[0].path, items[0].line) == ("src/tool/cli.py", 5)
+
+
+def test_option_moved_between_files_is_not_reported(repo: Any) -> None:
+    repo.write("src/tool/cli.py", ARGPARSE)
+    repo.write("src/tool/more.py", "x = 1\n")
+    base = repo.commit("initial")
+    repo.write("src/tool/cli.py", ARGPARSE.replace('sub.add_parser("serve")', ""))
+    repo.write("src/tool/more.py", 'def register(sub):\n    sub.add_parser("serve")\n')
+    assert _run(repo, base) == []
+
+
+def test_removed_subcommand(repo: Any) -> None:
+    repo.write("src/tool/cli.py", ARGPARSE)
+    base = repo.commit("initial")
+    repo.write("src/tool/cli.py", ARGPARSE.replace('sub.add_parser("serve")', ""))
+    assert _messages(_run(repo, base)) == [("major", "removed command-line sub-command 'serve'")]
+
+
+def test_schema_changes_pure() -> None:
+    new = json.loads(json.dumps(SCHEMA))
+    del new["properties"]["size"]
+    new["properties"]["nested"]["properties"]["b"] = {"type": "number"}
+    new["properties"]["extra"] = {"type": "string"}
+    new["required"] = ["name", "extra"]
+    new["properties"]["name"]["type"] = "number"
+    assert schema_changes(SCHEMA, new) == [
+        (Bump.MAJOR, "schema property $.size removed"),
+        (Bump.MAJOR, "schema property $.extra is now required"),
+        (Bump.MAJOR, "schema property $.name changed type to number"),
+        (Bump.MAJOR, "new required schema property $.extra"),
+        (Bump.MINOR, "new optional schema property $.nested.b"),
+    ]
+
+
+def test_schema_file_in_repo(repo: Any) -> None:
+    repo.write("schemas/config.schema.json", json.dumps(SCHEMA))
+    repo.write("data/not-a-schema.json", json.dumps({"properties": 1}))
+    base = repo.commit("initial")
+    new = json.loads(json.dumps(SCHEMA))
+    new["properties"]["color"] = {"type": "string"}
+    repo.write("schemas/config.schema.json", json.dumps(new))
+    repo.write("data/not-a-schema.json", json.dumps({"properties": 2}))
+    items = _run(repo, base)
+    assert _messages(items) == [("minor", "new optional schema property $.color")]
+    assert items[0].path == "schemas/config.schema.json"
