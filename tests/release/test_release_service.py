@@ -60,9 +60,8 @@ def test_dry_run_lists_every_action_and_changes_nothing(python_repo: Any, state:
         "delete .nx/version-plans/version-plan-1700000000000.md (consumed version plan)",
         "commit 'chore(release): demo 1.3.0'",
         "tag v1.3.0",
-        "no push (use --push)",
-        "no publish (no publish command configured)",
     ]
+    assert result.skipped == ["no push (use --push)", "no publish (no publish command configured)"]
     assert state(python_repo) == before
 
 

@@ -1,9 +1,197 @@
-"""Version commands: ``projects``, ``create-version-plan``, ``plan-check``, ``release``."""
+"""Version commands: ``projects``, ``create-version-plan``, ``plan-check``, ``release``.
+
+Thin adapters: parse flags, build settings, call the command function, print its result and
+append CI outputs when ``GITHUB_OUTPUT`` is set. All logic lives in ``release_tools.release``.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+from typing import Any
+
 import click
+
+from release_tools.cli import common_options, configure_logging, guard
+from release_tools.config import Settings, load_settings
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: list[click.Command] = []
+
+def _settings(options: dict[str, Any]) -> Settings:
+    settings = load_settings(options)
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+@click.command("projects")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json"]),
+    default=None,
+    help="Output format (default: text).",
+)
+@common_options
+@guard
+def projects_command(**options: Any) -> None:
+    """List the projects of the repository: name, version, path, manifest."""
+    from release_tools.git import Git
+    from release_tools.versioning.projects import discover_projects
+
+    options["format"] = options.pop("format_")
+    settings = _settings(options)
+    projects = discover_projects(Git(settings.repo).toplevel())
+    if settings.format == "json":
+        rows = [
+            {
+                "name": p.name,
+                "version": p.version,
+                "path": p.path,
+                "manifest": p.manifest,
+                "ecosystem": p.ecosystem,
+            }
+            for p in projects
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not projects:
+        click.echo("no projects found (no pyproject.toml, package.json, Cargo.toml or nx.json)")
+        return
+    table = [(p.name, p.version or "-", p.path, p.manifest, p.ecosystem) for p in projects]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    for row in table:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[4]]))
+
+
+@click.command("create-version-plan")
+@click.option("--project", required=True, help="The project the plan is for (see `projects`).")
+@click.option(
+    "--version-type",
+    required=True,
+    metavar="TYPE",
+    help="major, minor, patch, premajor, preminor, prepatch, prerelease, or auto (analyze).",
+)
+@click.option("--message", "-m", default=None, help="The plan's body (default: a summary line).")
+@click.option(
+    "--format",
+    "plan_format",
+    type=click.Choice(["nx", "changesets"]),
+    default=None,
+    help="Plan file format (default: nx, or the plan_format setting).",
+)
+@click.option(
+    "--only-touched",
+    is_flag=True,
+    default=False,
+    help="Write nothing when the project has no changes in the range.",
+)
+@click.option("--commit", is_flag=True, default=False, help="Commit the plan file.")
+@click.option("--push", is_flag=True, default=False, help="Commit and push the plan file.")
+@click.option("--base", default=None, help="Range base for --only-touched and auto.")
+@click.option("--head", default=None, help="Range head (default: HEAD).")
+@common_options
+@guard
+def create_version_plan_command(**options: Any) -> None:
+    """Write a version plan (Nx or changesets) saying how a project's version must move."""
+    from release_tools.release.outputs import append_github_output, plan_outputs
+    from release_tools.release.planning import PlanRequest, create_version_plan
+
+    request = PlanRequest(
+        project=options.pop("project"),
+        version_type=options.pop("version_type"),
+        message=options.pop("message"),
+        only_touched=options.pop("only_touched"),
+        commit=options.pop("commit"),
+        push=options.pop("push"),
+    )
+    settings = _settings(options)
+    result = create_version_plan(settings, request)
+    click.echo(result.message)
+    if result.decision is not None and result.decision.needs_review:
+        click.echo("note: analyze flagged this decision for human review")
+    if result.commit:
+        click.echo(f"committed {result.commit[:10]}" + (" and pushed" if result.pushed else ""))
+    if os.environ.get("GITHUB_OUTPUT"):
+        append_github_output(os.environ["GITHUB_OUTPUT"], plan_outputs(result))
+
+
+@click.command("plan-check")
+@click.option("--base", default=None, help="Base ref (default: the PR target, else last release).")
+@click.option("--head", default=None, help="Head ref (default: HEAD).")
+@common_options
+@guard
+def plan_check_command(**options: Any) -> None:
+    """Fail when projects touched in the range have no pending version plan (for PR CI)."""
+    from release_tools.errors import PlanError
+    from release_tools.release.planning import check_plans
+
+    settings = _settings(options)
+    result = check_plans(settings)
+    touched = ", ".join(result.touched) or "none"
+    base = result.base[:12] if len(result.base) == 40 else result.base
+    click.echo(f"range {base}..{result.head}: touched projects: {touched}")
+    if not result.ok:
+        names = ", ".join(result.missing)
+        raise PlanError(
+            f"touched without a version plan: {names} "
+            "(add one with `release-tools create-version-plan`)"
+        )
+    click.echo("ok: every touched project has a version plan")
+
+
+@click.command("release")
+@click.option("--project", default=None, help="Release only this project.")
+@click.option("--dry-run", is_flag=True, default=False, help="Print every action, change nothing.")
+@click.option("--skip-publish", is_flag=True, default=False, help="Do not run the publish command.")
+@click.option("--publish-command", default=None, help="Shell command run after tagging.")
+@click.option("--no-commit", is_flag=True, default=False, help="Write files only (no commit/tag).")
+@click.option("--no-tag", is_flag=True, default=False, help="Commit but do not tag (or publish).")
+@click.option("--push", is_flag=True, default=False, help="Push the commit and tags to the remote.")
+@click.option(
+    "--preid",
+    default="rc",
+    show_default=True,
+    help="Prerelease identifier for pre* plans (alpha, beta, rc for Python).",
+)
+@common_options
+@guard
+def release_command(**options: Any) -> None:
+    """Apply pending version plans: versions, changelog, commit, tag, push, publish."""
+    from release_tools.release.outputs import append_github_output, release_outputs
+    from release_tools.release.service import ReleaseOptions, run_release
+
+    release_options = ReleaseOptions(
+        dry_run=options.pop("dry_run"),
+        skip_publish=options.pop("skip_publish"),
+        commit=not options.pop("no_commit"),
+        tag=not options.pop("no_tag"),
+        push=options.pop("push"),
+        preid=options.pop("preid"),
+    )
+    settings = _settings(options)
+    result = run_release(settings, release_options)
+    if not result.releases:
+        click.echo(result.message)
+    else:
+        prefix = "would " if result.dry_run else ""
+        for action in result.actions:
+            click.echo(f"{prefix}{action}")
+        for note in result.skipped:
+            click.echo(note)
+        for outcome in result.published:
+            if outcome.output.strip():
+                click.echo(outcome.output.rstrip())
+        verb = "dry run, nothing changed:" if result.dry_run else "released"
+        click.echo(f"{verb} {result.message}")
+    if os.environ.get("GITHUB_OUTPUT"):
+        append_github_output(os.environ["GITHUB_OUTPUT"], release_outputs(result))
+
+
+COMMANDS: list[click.Command] = [
+    projects_command,
+    create_version_plan_command,
+    plan_check_command,
+    release_command,
+]

@@ -61,6 +61,8 @@ class ReleaseResult:
     message: str
     releases: list[ProjectRelease] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
+    #: Steps left out on purpose, and why ("no push (use --push)").
+    skipped: list[str] = field(default_factory=list)
     commit: str | None = None
     tags: list[str] = field(default_factory=list)
     pushed: bool = False
@@ -246,7 +248,8 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         releases=list(releases),
         actions=_describe(txn),
     )
-    result.actions += _plan_git_actions(settings, options, releases, message, branch)
+    git_actions, result.skipped = _plan_git_actions(settings, options, releases, message, branch)
+    result.actions += git_actions
     if options.dry_run:
         return result
 
@@ -275,30 +278,32 @@ def _plan_git_actions(
     releases: Sequence[ProjectRelease],
     message: str,
     branch: str | None,
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
+    """The git and publish steps to run, and the ones skipped with their reason."""
     actions: list[str] = []
+    skipped: list[str] = []
     publish = settings.publish_command
     if not options.commit:
-        return ["no commit (--no-commit): no tag, no push, no publish"]
+        return [], ["no commit (--no-commit): no tag, no push, no publish"]
     actions.append(f"commit {message!r}")
     if options.tag:
         actions += [f"tag {r.tag}" for r in releases]
     else:
-        actions.append("no tag (--no-tag)")
+        skipped.append("no tag (--no-tag)")
     if options.push:
         refs = [branch or "HEAD"] + ([r.tag for r in releases] if options.tag else [])
         actions.append(f"push {', '.join(refs)} to {settings.remote}")
     else:
-        actions.append("no push (use --push)")
+        skipped.append("no push (use --push)")
     if options.skip_publish:
-        actions.append("no publish (--skip-publish)")
+        skipped.append("no publish (--skip-publish)")
     elif not publish:
-        actions.append("no publish (no publish command configured)")
+        skipped.append("no publish (no publish command configured)")
     elif not options.tag:
-        actions.append("no publish (it runs only after the tag exists)")
+        skipped.append("no publish (it runs only after the tag exists)")
     else:
         actions += [f"publish {r.project.name} {r.version}: {publish}" for r in releases]
-    return actions
+    return actions, skipped
 
 
 def _finish(

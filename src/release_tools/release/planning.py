@@ -1,0 +1,277 @@
+"""``create-version-plan`` and ``plan-check`` as plain functions.
+
+``create_version_plan`` validates everything (project, type, format, push target) before it
+writes a single file, so a refused request leaves the tree untouched. ``auto`` asks ``analyze``
+for the project's decision and records its reasoning as the plan's body.
+
+``check_plans`` is the pull-request guard, in the spirit of ``nx release plan:check``: every
+project touched between base and head must be named by a pending plan at head.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from release_tools.analysis.models import Decision
+from release_tools.analysis.range import ResolvedRange, resolve_range
+from release_tools.config import Settings
+from release_tools.errors import GitError, ReleaseError, UsageError, VersionError
+from release_tools.git import Git
+from release_tools.plans import (
+    PLAN_DIRS,
+    VersionPlan,
+    default_message,
+    is_plan_path,
+    load_plan,
+    validate_plans,
+    write_plan,
+)
+from release_tools.release.versions import is_workspace
+from release_tools.versioning.projects import (
+    Project,
+    discover_projects,
+    find_project,
+    owning_project,
+)
+from release_tools.versioning.semver import PRERELEASE_TYPES, RELEASE_TYPES, ReleaseType, Version
+
+__all__ = [
+    "PlanCheckResult",
+    "PlanRequest",
+    "PlanResult",
+    "check_plans",
+    "create_version_plan",
+    "touched_projects",
+]
+
+log = logging.getLogger(__name__)
+
+VERSION_TYPES: tuple[str, ...] = ("major", "minor", "patch", *sorted(PRERELEASE_TYPES), "auto")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    """The ``create-version-plan`` flags."""
+
+    project: str
+    version_type: str
+    message: str | None = None
+    only_touched: bool = False
+    commit: bool = False
+    push: bool = False
+    #: The plan file's timestamp (epoch milliseconds); now when None.
+    now_ms: int | None = None
+
+
+@dataclass(slots=True)
+class PlanResult:
+    """What ``create-version-plan`` wrote (``path`` is None when it wrote nothing, and why)."""
+
+    project: str
+    message: str
+    path: str | None = None
+    version_type: str | None = None
+    body: str = ""
+    commit: str | None = None
+    pushed: bool = False
+    decision: Decision | None = None
+
+
+@dataclass(slots=True)
+class PlanCheckResult:
+    """Projects touched in the range, and which of them lack a pending plan."""
+
+    base: str
+    head: str
+    touched: list[str] = field(default_factory=list)
+    planned: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+
+def _ignored_for_check(path: str, changelog: str) -> bool:
+    # Plans and changelogs are release bookkeeping, not changes that need a plan.
+    return is_plan_path(path) or bool(changelog and PurePosixPath(path).name == changelog)
+
+
+def touched_projects(
+    git: Git, rng: ResolvedRange, projects: Sequence[Project], *, changelog: str = ""
+) -> list[Project]:
+    """Projects owning at least one path changed in ``rng`` (in discovery order)."""
+    if rng.is_empty:
+        return []
+    changed = git.changed_paths(rng.diff_base or rng.base_sha, rng.head_sha)
+    owners: set[str] = set()
+    for path in changed:
+        if _ignored_for_check(path, changelog):
+            continue
+        owner = owning_project(projects, path)
+        if owner is not None:
+            owners.add(owner.name)
+    return [p for p in projects if p.name in owners]
+
+
+def _range(
+    git: Git, settings: Settings, projects: Sequence[Project], project: str | None, base: str | None
+) -> ResolvedRange:
+    root = next((p.name for p in projects if p.path in (".", "")), None)
+    return resolve_range(
+        git,
+        base=base,
+        head=settings.head,
+        tag_pattern=settings.tag_pattern,
+        project=project if is_workspace(projects) else None,
+        root_name=root,
+    )
+
+
+def _auto_type(decision: Decision, settings: Settings) -> ReleaseType | None:
+    if decision.version_type == "unknown":
+        return None
+    kind: ReleaseType = decision.version_type
+    if kind == "major" and decision.current_version and not settings.major_on_zero:
+        try:
+            current = Version.parse(decision.current_version)
+        except VersionError:
+            return kind
+        if current.major == 0:
+            # analyze treats a breaking change on 0.x as minor unless major_on_zero; a plan
+            # says "major" literally (0.x -> 1.0.0), so record what analyze meant.
+            return "minor"
+    return kind
+
+
+def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
+    """Write one version plan for ``request.project`` (see the module docstring)."""
+    if request.version_type not in VERSION_TYPES:
+        raise UsageError(
+            f"invalid version type {request.version_type!r} "
+            f"(expected one of {', '.join(VERSION_TYPES)})"
+        )
+    fmt = settings.plan_format
+    if fmt == "changesets" and request.version_type in PRERELEASE_TYPES:
+        raise UsageError(
+            f"changesets plans support major, minor and patch, not {request.version_type!r}"
+        )
+    git = Git(settings.repo)
+    root = git.toplevel()
+    projects = discover_projects(root)
+    project = find_project(projects, request.project)
+    commit = request.commit or request.push
+    branch: str | None = None
+    if request.push:
+        branch = git.current_branch()
+        if branch is None:
+            raise UsageError("HEAD is detached: check out a branch to push the plan")
+        if not git.has_remote(settings.remote):
+            raise UsageError(f"no git remote named {settings.remote!r} to push to")
+
+    if request.only_touched:
+        rng = _range(git, settings, projects, project.name, settings.base)
+        touched = touched_projects(git, rng, projects, changelog=settings.changelog)
+        if project not in touched:
+            return PlanResult(
+                project=project.name,
+                message=f"{project.name} has no changes since {rng.base_ref}: no plan written",
+            )
+
+    decision: Decision | None = None
+    if request.version_type == "auto":
+        from release_tools.analysis.service import run_analysis
+
+        decision = run_analysis(settings.model_copy(update={"project": project.name}))
+        auto = _auto_type(decision, settings)
+        if auto is None:
+            return PlanResult(
+                project=project.name,
+                message=f"analyze found nothing to release for {project.name}: no plan written",
+                decision=decision,
+            )
+        release_type: ReleaseType = auto
+    else:
+        release_type = next(t for t in RELEASE_TYPES if t == request.version_type)
+
+    body = (request.message or "").strip()
+    if not body and decision is not None:
+        body = decision.reasoning.strip()
+    if not body:
+        body = default_message(release_type, project.name)
+    path = write_plan(root, {project.name: release_type}, body, fmt, now_ms=request.now_ms)
+    result = PlanResult(
+        project=project.name,
+        message=f"wrote {path}: {project.name} {release_type}",
+        path=path,
+        version_type=release_type,
+        body=body,
+        decision=decision,
+    )
+    if commit:
+        try:
+            git.add([path])
+            result.commit = git.commit(
+                f"chore: version plan for {project.name} ({release_type})", [path]
+            )
+        except GitError as exc:
+            # Leave the tree as it was: the plan is not half-committed.
+            (root / path).unlink(missing_ok=True)
+            try:
+                git.unstage([path])
+            except GitError:
+                log.warning("could not unstage %s", path)
+            raise ReleaseError(f"could not commit the plan, nothing written: {exc}") from exc
+    if request.push and branch is not None:
+        try:
+            git.push(settings.remote, [f"HEAD:refs/heads/{branch}"])
+        except GitError as exc:
+            raise ReleaseError(
+                f"plan committed as {result.commit} but the push failed: {exc}"
+            ) from exc
+        result.pushed = True
+    return result
+
+
+def _plans_at(git: Git, ref: str) -> list[VersionPlan]:
+    plans = []
+    for path in git.ls_files(ref, list(PLAN_DIRS)):
+        if not is_plan_path(path):
+            continue
+        data = git.show_file(ref, path)
+        if data is not None:
+            plans.append(load_plan(path, data.decode("utf-8", "replace")))
+    return plans
+
+
+def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None) -> PlanCheckResult:
+    """Which projects touched between base and head have no pending plan at head.
+
+    Without ``--base``, a pull request's target branch (``GITHUB_BASE_REF``, as
+    ``origin/<branch>``) is used when it resolves, else the latest release tag like ``analyze``.
+    """
+    env = os.environ if environ is None else environ
+    git = Git(settings.repo)
+    root = git.toplevel()
+    projects = discover_projects(root)
+    base = settings.base
+    if base is None and env.get("GITHUB_BASE_REF"):
+        candidate = f"{settings.remote}/{env['GITHUB_BASE_REF']}"
+        if git.ok("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"):
+            base = candidate
+    rng = _range(git, settings, projects, None, base)
+    touched = touched_projects(git, rng, projects, changelog=settings.changelog)
+    plans = _plans_at(git, rng.head_sha)
+    validate_plans(plans, projects)
+    planned = sorted({name for plan in plans for name in plan.names})
+    return PlanCheckResult(
+        base=rng.base_ref,
+        head=rng.head_ref,
+        touched=[p.name for p in touched],
+        planned=planned,
+        missing=[p.name for p in touched if p.name not in planned],
+    )
