@@ -88,12 +88,17 @@ class SessionPool:
         sessions = [self._new_session() for _ in range(self.size)]
         self._sessions = sessions
         try:
-            async with asyncio.TaskGroup() as group:
-                for session in sessions:
-                    group.create_task(session.connect())
+            # gather, not a TaskGroup: callers get the first error itself, not an ExceptionGroup.
+            results = await asyncio.gather(
+                *(session.connect() for session in sessions), return_exceptions=True
+            )
         except BaseException:
             await self._close_all()
             raise
+        errors = [result for result in results if isinstance(result, BaseException)]
+        if errors:
+            await self._close_all()
+            raise errors[0]
         for session in sessions:
             self._idle.put_nowait(session)
         self._open = True

@@ -128,6 +128,12 @@ class RealtimeSession:
         """Whether :meth:`close` was called."""
         return self._closed
 
+    async def wait_disconnected(self) -> None:
+        """Return once the current connection is gone (dropped, failed keepalive, closed)."""
+        reader = self._reader
+        if reader is not None:
+            await asyncio.shield(reader)
+
     def _extra(self, request_id: str | None = None) -> dict[str, Any]:
         extra = self._protocol.log_extra(request_id)
         extra["session"] = self.name
