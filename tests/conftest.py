@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from gitrepo import GitRepo
+
+__all__ = ["GitRepo"]
 
 
 @pytest.fixture(autouse=True)
@@ -31,44 +33,6 @@ def _isolated_git(
     for key in list(os.environ):
         if key.startswith("RELEASE_TOOLS_") or key in ("GITHUB_OUTPUT", "OPENAI_API_KEY"):
             monkeypatch.delenv(key, raising=False)
-
-
-@dataclass
-class GitRepo:
-    """A real repository on disk with small helpers for building histories."""
-
-    path: Path
-
-    def git(self, *args: str, check: bool = True) -> str:
-        proc = subprocess.run(
-            ["git", *args], cwd=self.path, capture_output=True, text=True, check=False
-        )
-        if check and proc.returncode != 0:
-            raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
-        return proc.stdout.strip()
-
-    def write(self, rel: str, content: str | bytes) -> Path:
-        target = self.path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-        return target
-
-    def remove(self, rel: str) -> None:
-        self.git("rm", "-q", "-r", rel)
-
-    def commit(self, message: str) -> str:
-        self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message)
-        return self.git("rev-parse", "HEAD")
-
-    def tag(self, name: str) -> None:
-        self.git("tag", name)
-
-    def head(self) -> str:
-        return self.git("rev-parse", "HEAD")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import GitRepo
+from gitrepo import GitRepo
 from release_tools.cli import cli
 
 

@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import GitRepo
+from gitrepo import GitRepo
 from release_tools.analysis.diff import (
     DiffLimits,
     DiffStats,

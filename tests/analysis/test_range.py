@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GitRepo
+from gitrepo import GitRepo
 from release_tools.analysis.range import (
     ReleaseTag,
     ResolvedRange,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GitRepo
+from gitrepo import GitRepo
 from release_tools.analysis.models import Bump
 from release_tools.analysis.providers import Analyzer, get_provider
 from release_tools.analysis.providers.local import LocalAnalyzer, next_version
