@@ -1,0 +1,195 @@
+"""``projects``, ``create-version-plan``, ``plan-check`` and ``release`` through the CLI."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from release_tools.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def _drop_cli_log_handlers() -> Iterator[None]:
+    """The commands install a handler on CliRunner's stderr; it must not outlive the test."""
+    yield
+    root = logging.getLogger("release_tools")
+    for handler in list(root.handlers):
+        if getattr(handler, "_release_tools", False):
+            root.removeHandler(handler)
+
+
+@pytest.fixture
+def project(make_repo: Callable[[str], Any]) -> Any:
+    repo = make_repo("cli")
+    repo.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1.2.3"\n')
+    repo.write("src/demo/__init__.py", '__version__ = "1.2.3"\n')
+    repo.commit("chore: initial")
+    repo.tag("v1.2.3")
+    repo.write("src/demo/more.py", "X = 1\n")
+    repo.commit("feat: more")
+    return repo
+
+
+@pytest.fixture
+def workspace(make_repo: Callable[[str], Any]) -> Any:
+    repo = make_repo("ws")
+    repo.write("package.json", json.dumps({"private": True, "workspaces": ["pkgs/*"]}))
+    repo.write("pkgs/a/package.json", json.dumps({"name": "@s/a", "version": "1.0.0"}))
+    repo.write("pkgs/b/package.json", json.dumps({"name": "b", "version": "2.0.0"}))
+    repo.commit("chore: initial")
+    return repo
+
+
+def run(repo: Any, *args: str, env: dict[str, str] | None = None) -> Result:
+    command, *rest = args
+    return CliRunner().invoke(cli, [command, "-C", str(repo.path), *rest], env=env)
+
+
+def files(repo: Any) -> dict[str, bytes]:
+    return {
+        p.relative_to(repo.path).as_posix(): p.read_bytes()
+        for p in repo.path.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(repo.path).parts
+    }
+
+
+def test_projects_text_and_json(workspace: Any) -> None:
+    text = run(workspace, "projects")
+    assert text.exit_code == 0, text.output
+    assert text.stdout.splitlines() == [
+        "@s/a  1.0.0  pkgs/a  pkgs/a/package.json  node",
+        "b     2.0.0  pkgs/b  pkgs/b/package.json  node",
+    ]
+    as_json = run(workspace, "projects", "--format", "json")
+    assert json.loads(as_json.stdout)[1] == {
+        "name": "b",
+        "version": "2.0.0",
+        "path": "pkgs/b",
+        "manifest": "pkgs/b/package.json",
+        "ecosystem": "node",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--project", "nope", "--version-type", "minor"], "unknown project 'nope'"),
+        (["--project", "b", "--version-type", "mega"], "invalid version type 'mega'"),
+    ],
+)
+def test_create_version_plan_refusals_exit_2(workspace: Any, args: list[str], needle: str) -> None:
+    before = files(workspace)
+    result = run(workspace, "create-version-plan", *args)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert needle in result.stderr and "Traceback" not in result.output
+    assert files(workspace) == before
+
+
+def test_plan_then_check_then_release_with_github_output(workspace: Any, tmp_path: Path) -> None:
+    workspace.write("pkgs/a/index.js", "x\n")
+    workspace.commit("feat: a")
+    base = workspace.git("rev-parse", "HEAD~1")
+    failing = run(workspace, "plan-check", "--base", base)
+    assert failing.exit_code == 1
+    assert "touched projects: @s/a" in failing.stdout
+    assert "error: touched without a version plan: @s/a" in failing.stderr
+
+    made = run(
+        workspace, "create-version-plan", "--project", "@s/a", "--version-type", "minor",
+        "--message", "feat: a", "--commit",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert made.stdout.startswith("wrote .nx/version-plans/version-plan-")
+    plan_file = made.stdout.split()[1].rstrip(":")
+    assert (workspace.path / plan_file).read_text().startswith('---\n"@s/a": minor\n---\n')
+    assert run(workspace, "plan-check", "--base", base).exit_code == 0
+
+    dry = run(workspace, "release", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "would write pkgs/a/package.json (@s/a 1.0.0 -> 1.1.0)" in dry.stdout
+    assert "would tag @s/a@1.1.0" in dry.stdout and "no push (use --push)" in dry.stdout
+
+    output = tmp_path / "gh_output"
+    done = run(workspace, "release", env={"GITHUB_OUTPUT": str(output)})
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines()[-1] == "released @s/a 1.0.0 -> 1.1.0"
+    lines = output.read_text().splitlines()
+    assert lines[:4] == [
+        "released=true",
+        "version=1.1.0",
+        "tag=@s/a@1.1.0",
+        "previous_version=1.0.0",
+    ]
+    assert json.loads(lines[4].removeprefix("releases="))[0]["tag"] == "@s/a@1.1.0"
+
+
+def test_nothing_to_release_exit_0_and_outputs_false(project: Any, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    before = files(project)
+    result = run(project, "release", env={"GITHUB_OUTPUT": str(output)})
+    assert result.exit_code == 0
+    assert result.stdout == "nothing to release: no pending version plans\n"
+    assert output.read_text().startswith("released=false\nversion=\ntag=\nprevious_version=\n")
+    assert files(project) == before
+
+
+def test_plan_body_with_newlines_is_heredoc_safe(project: Any, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    message = "fix: a\nversion_type=major\nmore"
+    result = run(
+        project, "create-version-plan", "--project", "demo", "--version-type", "patch",
+        "--message", message, env={"GITHUB_OUTPUT": str(output)},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = output.read_text()
+    assert "version_type=patch\n" in text
+    delimiter = text.split("body<<", 1)[1].split("\n", 1)[0]
+    assert f"body<<{delimiter}\n{message}\n{delimiter}\n" in text
+
+
+def test_release_flags_reach_the_release(project: Any, tmp_path: Path) -> None:
+    marker = tmp_path / "published"
+    run(project, "create-version-plan", "--project", "demo", "--version-type", "prerelease",
+        "--commit")  # fmt: skip
+    result = run(
+        project, "release", "--preid", "beta", "--publish-command", f'echo {{tag}} > "{marker}"'
+    )
+    assert result.exit_code == 0, result.output
+    assert marker.read_text().strip() == "v1.2.4b1"
+    assert "publish demo 1.2.4b1" in result.stdout
+
+
+def test_release_error_is_one_line_exit_1(project: Any) -> None:
+    project.write(".nx/version-plans/version-plan-1.md", "---\ndemo: minor\n")
+    result = run(project, "release")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: .nx/version-plans/version-plan-1.md: the front matter is not closed with '---'"
+    )
+
+
+def test_console_entry_point_end_to_end(project: Any) -> None:
+    def cli_run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "release_tools", *args, "-C", str(project.path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    made = cli_run("create-version-plan", "--project", "demo", "--version-type", "auto", "--commit")
+    assert made.returncode == 0, made.stderr
+    assert "demo minor" in made.stdout
+    released = cli_run("release")
+    assert released.returncode == 0, released.stderr
+    assert project.git("describe", "--tags") == "v1.3.0"
+    assert project.git("status", "--porcelain") == ""
