@@ -7,7 +7,12 @@ from typing import Any
 
 from repo_context import build_context
 
-from release_tools.analysis.evidence.javascript import gather, parse_exports, required_params
+from release_tools.analysis.evidence.javascript import (
+    gather,
+    node_minimum,
+    parse_exports,
+    required_params,
+)
 from release_tools.analysis.models import Evidence, Strength
 
 INDEX = """import { helper } from './lib/helper.js';
@@ -59,7 +64,7 @@ def test_parse_exports_covers_the_forms() -> None:
     )
     exports = parse_exports(code)
     assert sorted(exports) == sorted(
-        ["Opts", "Mode", "default", "four", "ns", "one", "run", "three", "two"]
+        ["Opts", "Opts.a", "Mode", "default", "four", "ns", "one", "run", "three", "two"]
     )
     assert exports["run"].required == 1
     assert exports["default"].required == 1
@@ -148,3 +153,80 @@ def test_tests_are_ignored_and_no_manifest_lowers_trust(repo: Any) -> None:
     items = _run(repo, base)
     assert _messages(items) == [("major", "removed export b (function) from src/mod.ts")]
     assert items[0].strength is Strength.STRONG
+
+
+def test_class_and_interface_members() -> None:
+    code = (
+        "export declare class Help {\n"
+        "  width?: number;\n"
+        "  private secret: string;\n"
+        "  wrap(str: string, width: number, indent?: number): string;\n"
+        "  wrap(str: string): string;\n"
+        "  _internal(): void;\n"
+        "}\n"
+        "class Cmd {\n"
+        "  opt(flags, desc) { if (flags) { return 1; } }\n"
+        "  #hidden() {}\n"
+        "}\n"
+        "module.exports = { Cmd };\n"
+    )
+    exports = parse_exports(code)
+    members = {k: (v.line, v.required) for k, v in exports.items() if v.kind == "member"}
+    assert members == {"Help.width": (2, None), "Help.wrap": (4, 1), "Cmd.opt": (9, 2)}
+    assert "default" not in exports
+
+
+def test_removed_method_of_exported_class_is_major(repo: Any) -> None:
+    repo.write(
+        "package.json", json.dumps({"name": "demo", "main": "index.js", "types": "index.d.ts"})
+    )
+    repo.write("index.js", "module.exports = {};\n")
+    repo.write(
+        "index.d.ts",
+        "export class Help {\n  wrap(s: string): string;\n  pad(s: string): string;\n}\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "index.d.ts",
+        "export class Help {\n  pad(s: string): string;\n  style(s: string): string;\n}\n",
+    )
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "removed export Help.wrap (member) from index.d.ts"),
+        ("minor", "new export Help.style (member) in index.d.ts"),
+    ]
+
+
+def test_node_minimum() -> None:
+    assert node_minimum("20 || >=22") == (20,)
+    assert node_minimum("^12.20.0 || ^14.13.1 || >=16.0.0") == (12, 20)
+    assert node_minimum(None) is None
+
+
+def test_esm_only_switch_and_raised_node_minimum_are_major(repo: Any) -> None:
+    repo.write(
+        "package.json", json.dumps({"name": "d", "main": "index.js", "engines": {"node": ">=14"}})
+    )
+    repo.write("index.js", "module.exports = function () {};\n")
+    base = repo.commit("initial")
+    manifest = {"name": "d", "type": "module", "exports": "./index.js", "engines": {"node": ">=18"}}
+    repo.write("package.json", json.dumps(manifest))
+    repo.write("index.js", "export default function () {}\n")
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "package became ESM-only (type: module, no require entry): require() breaks"),
+        ("major", "requires Node.js 18 or newer (was 14)"),
+    ]
+
+
+def test_engines_within_same_major_and_dual_packages_are_fine(repo: Any) -> None:
+    repo.write("package.json", json.dumps({"name": "d", "engines": {"node": ">=18.0"}}))
+    base = repo.commit("initial")
+    manifest = {
+        "name": "d",
+        "type": "module",
+        "exports": {".": {"import": "./i.js", "require": "./i.cjs"}},
+        "engines": {"node": ">=18.12"},
+    }
+    repo.write("package.json", json.dumps(manifest))
+    assert [e for e in _run(repo, base) if e.bump == "major"] == []

@@ -33,7 +33,14 @@ from release_tools.analysis.evidence._common import (
 )
 from release_tools.analysis.models import Bump, Evidence, Strength
 
-__all__ = ["Export", "entry_points", "gather", "parse_exports", "required_params"]
+__all__ = [
+    "Export",
+    "entry_points",
+    "gather",
+    "node_minimum",
+    "parse_exports",
+    "required_params",
+]
 
 _SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 _MAX_BYTES = 2_000_000
@@ -61,8 +68,16 @@ _FROM = re.compile(
     re.MULTILINE,
 )
 _MODULE_EXPORTS_OBJ = re.compile(r"module\.exports[ \t]*=[ \t]*\{")
-_MODULE_EXPORTS_ANY = re.compile(r"module\.exports[ \t]*=[ \t]*(?!\{)")
+_MODULE_EXPORTS_ANY = re.compile(r"module\.exports[ \t]*=(?![ \t]*\{)(?!=)")
 _EXPORTS_DOT = re.compile(r"(?:module\.)?exports\.(?P<name>[A-Za-z_$][\w$]*)[ \t]*=(?!=)")
+_EXPORT_ASSIGN = re.compile(r"^[ \t]*export[ \t]*=[ \t]*[\w$]", re.MULTILINE)
+_CLASS = re.compile(r"\b(?:class|interface)[ \t]+(?P<name>[A-Za-z_$][\w$]*)[^{;=]*\{", re.MULTILINE)
+_MEMBER = re.compile(
+    r"^\s*(?P<mods>(?:(?:public|protected|private|static|readonly|async|abstract|declare|"
+    r"override|get|set|accessor)\s+)*)\*?(?P<name>#?[A-Za-z_$][\w$]*)\s*[?!]?\s*"
+    r"(?P<tail>[(:<=]|$)"
+)
+_NOT_MEMBERS = frozenset({"constructor", "return", "if", "for", "while", "const", "let", "var"})
 _ARROW = re.compile(
     r"^[ \t]*export[ \t]+(?:const|let|var)[ \t]+(?P<name>[\w$]+)[ \t]*(?::[^=]+)?=[ \t]*"
     r"(?:async[ \t]+)?(?:function[ \t]*\*?[ \t]*[\w$]*[ \t]*)?\(",
@@ -155,8 +170,49 @@ def required_params(params: str) -> int:
     return count
 
 
+def _depth_zero(body: str) -> str:
+    """``body`` with everything nested in brackets blanked (the brackets themselves stay)."""
+    out = []
+    depth = 0
+    for char in body:
+        if char in "([{":
+            out.append(char if depth == 0 else " ")
+            depth += 1
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+            out.append(char if depth == 0 else " ")
+        else:
+            out.append(char if depth == 0 or char == "\n" else " ")
+    return "".join(out)
+
+
+def _members(blank: str, body_start: int, body: str) -> list[tuple[str, int, int | None]]:
+    """Public members of a class or interface body: ``(name, offset, required params)``."""
+    flat = _depth_zero(body)
+    found: list[tuple[str, int, int | None]] = []
+    offset = 0
+    for line in flat.split("\n"):
+        for statement in re.finditer(r"[^;]+", line):
+            match = _MEMBER.match(statement.group(0))
+            if match and "private" not in (match["mods"] or "").split():
+                name = match["name"]
+                if not name.startswith(("_", "#")) and name not in _NOT_MEMBERS:
+                    at = body_start + offset + statement.start() + match.start("name")
+                    required = None
+                    if match["tail"] == "(" or (match["tail"] == "<" and "(" in statement.group(0)):
+                        paren = blank.find("(", at)
+                        params = _balanced(blank, paren, "([{") if paren != -1 else None
+                        required = required_params(params) if params is not None else None
+                    found.append((name, at, required))
+        offset += len(line) + 1
+    return found
+
+
 def parse_exports(code: str) -> dict[str, Export]:
-    """The exported names of one JS/TS module; pure and tolerant of any input."""
+    """The exported names of one JS/TS module; pure and tolerant of any input.
+
+    Members of exported classes and interfaces are listed too, as ``Class.member``.
+    """
     blank = _blank(code)
     out: dict[str, Export] = {}
 
@@ -211,6 +267,24 @@ def parse_exports(code: str) -> dict[str, Export]:
         add("default", "default", match.start())
     for match in _EXPORTS_DOT.finditer(blank):
         add(match["name"], "name", match.start())
+    for match in _EXPORT_ASSIGN.finditer(blank):
+        add("default", "default", match.start())
+    for cls in _CLASS.finditer(blank):
+        owner = cls["name"]
+        if owner not in out:
+            continue
+        class_body = _balanced(blank, cls.end() - 1, "([{")
+        if class_body is None:
+            continue
+        for member, offset, required in _members(blank, cls.end(), class_body):
+            member_key = f"{owner}.{member}"
+            previous = out.get(member_key)
+            if previous is None:
+                add(member_key, "member", offset, required)
+            elif previous.required is not None and required is not None:
+                # Overloads: the least demanding one is what callers can rely on.
+                least = min(required, previous.required)
+                out[member_key] = Export(member_key, "member", previous.line, least)
     return out
 
 
@@ -318,6 +392,51 @@ def _public_files(ctx: AnalysisContext, ref: str, files: set[str]) -> dict[str, 
     return out
 
 
+def node_minimum(spec: object) -> tuple[int, ...] | None:
+    """The lowest Node.js version an ``engines.node`` range accepts (``"20 || >=22"`` -> 20)."""
+    if not isinstance(spec, str):
+        return None
+    lows = []
+    for alternative in spec.split("||"):
+        numbers = re.search(r"(\d+)(?:\.(\d+))?", alternative)
+        if numbers:
+            lows.append(tuple(int(n) for n in numbers.groups() if n is not None))
+    return min(lows) if lows else None
+
+
+def _runtime_evidence(
+    before: dict[str, object], after: dict[str, object], path: str
+) -> list[Evidence]:
+    """Breaking changes of how the package loads: ESM-only switch, raised Node.js minimum."""
+    items: list[Evidence] = []
+    offers_require = '"require"' in json.dumps(after.get("exports"))
+    if before.get("type") != "module" and after.get("type") == "module" and not offers_require:
+        items.append(
+            evidence(
+                "javascript-api",
+                Bump.MAJOR,
+                Strength.STRONG,
+                "package became ESM-only (type: module, no require entry): require() breaks",
+                path=path,
+            )
+        )
+    old_engines, new_engines = before.get("engines"), after.get("engines")
+    old_min = node_minimum(old_engines.get("node") if isinstance(old_engines, dict) else None)
+    new_min = node_minimum(new_engines.get("node") if isinstance(new_engines, dict) else None)
+    if new_min is not None and (old_min is None or new_min[:1] > old_min[:1]):
+        was = ".".join(map(str, old_min)) if old_min else "any"
+        items.append(
+            evidence(
+                "javascript-api",
+                Bump.MAJOR,
+                Strength.STRONG,
+                f"requires Node.js {'.'.join(map(str, new_min))} or newer (was {was})",
+                path=path,
+            )
+        )
+    return items
+
+
 def _manifest_evidence(ctx: AnalysisContext) -> list[Evidence]:
     items: list[Evidence] = []
     for change in ctx.changes:
@@ -330,6 +449,7 @@ def _manifest_evidence(ctx: AnalysisContext) -> list[Evidence]:
         after = _manifest(read_text(ctx, ctx.head_sha, new_path(change)))
         if before is None or after is None:
             continue
+        items.extend(_runtime_evidence(before, after, change.path))
         for key, what in (("exports", "package export"), ("bin", "command")):
             old_keys, new_keys = _entry_keys(before, key), _entry_keys(after, key)
             for name in sorted(old_keys.keys() - new_keys.keys()):
