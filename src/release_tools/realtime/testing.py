@@ -463,7 +463,12 @@ class ScriptedRealtimeServer:
 
     # --- handshake -------------------------------------------------------------------------
 
-    def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
+    async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
+        response = self._answer_handshake(conn, request)
+        await self._notify()
+        return response
+
+    def _answer_handshake(self, conn: ServerConnection, request: Request) -> Response | None:
         index = len(self.connections)
         script = (
             self._connection_scripts[index]
@@ -542,7 +547,7 @@ class ScriptedRealtimeServer:
             return
         if script.send_session_created:
             if script.session_created_delay:
-                await asyncio.sleep(script.session_created_delay)
+                await _pause(conn, script.session_created_delay)
             await self._send(conn, self._event("session.created", session=session))
         for event in script.events_after_open:
             await self._send(conn, self._stamp(event))
@@ -605,7 +610,7 @@ class ScriptedRealtimeServer:
             if not script.answer_session_update:
                 return
             if script.session_updated_delay:
-                await asyncio.sleep(script.session_updated_delay)
+                await _pause(conn, script.session_updated_delay)
             await self._send(conn, self._event("session.updated", session=dict(session)))
         elif kind == "conversation.item.create":
             item = dict(event.get("item") or {})
@@ -1017,6 +1022,13 @@ async def _faults_at_end(
         await _drop(conn, reply.drop_code, reply.drop_reason)
         return False
     return True
+
+
+async def _pause(conn: ServerConnection, seconds: float) -> None:
+    """Sleep ``seconds``, or less if the connection closes meanwhile (a client gave up)."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await conn.wait_closed()
 
 
 async def _drop(conn: ServerConnection, code: int, reason: str) -> None:
