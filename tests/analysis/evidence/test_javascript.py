@@ -230,3 +230,20 @@ def test_engines_within_same_major_and_dual_packages_are_fine(repo: Any) -> None
     }
     repo.write("package.json", json.dumps(manifest))
     assert [e for e in _run(repo, base) if e.bump == "major"] == []
+
+
+def test_declared_namespace_members_are_listed() -> None:
+    code = (
+        "export declare namespace Cache {\n"
+        "    type Reason = 'evict';\n"
+        "    interface Options {\n"
+        "        ttl?: number;\n"
+        "    }\n"
+        "}\n"
+    )
+    assert sorted(parse_exports(code)) == [
+        "Cache",
+        "Cache.Options",
+        "Cache.Options.ttl",
+        "Cache.Reason",
+    ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from release_tools.analysis.context import AnalysisContext
@@ -71,7 +71,16 @@ _MODULE_EXPORTS_OBJ = re.compile(r"module\.exports[ \t]*=[ \t]*\{")
 _MODULE_EXPORTS_ANY = re.compile(r"module\.exports[ \t]*=(?![ \t]*\{)(?!=)")
 _EXPORTS_DOT = re.compile(r"(?:module\.)?exports\.(?P<name>[A-Za-z_$][\w$]*)[ \t]*=(?!=)")
 _EXPORT_ASSIGN = re.compile(r"^[ \t]*export[ \t]*=[ \t]*[\w$]", re.MULTILINE)
-_CLASS = re.compile(r"\b(?:class|interface)[ \t]+(?P<name>[A-Za-z_$][\w$]*)[^{;=]*\{", re.MULTILINE)
+_CLASS = re.compile(
+    r"\b(?P<kind>class|interface|namespace|module)[ \t]+(?P<name>[A-Za-z_$][\w$]*)[^{;=()]*\{",
+    re.MULTILINE,
+)
+_NS_MEMBER = re.compile(
+    r"^[ \t]*(?:export[ \t]+)?(?:declare[ \t]+)?(?:abstract[ \t]+)?"
+    r"(?P<kind>type|interface|class|function|const|let|var|enum|namespace)[ \t]+"
+    r"(?P<name>[A-Za-z_$][\w$]*)",
+    re.MULTILINE,
+)
 _MEMBER = re.compile(
     r"^\s*(?P<mods>(?:(?:public|protected|private|static|readonly|async|abstract|declare|"
     r"override|get|set|accessor)\s+)*)\*?(?P<name>#?[A-Za-z_$][\w$]*)\s*[?!]?\s*"
@@ -208,6 +217,42 @@ def _members(blank: str, body_start: int, body: str) -> list[tuple[str, int, int
     return found
 
 
+def _container_members(
+    blank: str,
+    decl: re.Match[str],
+    owner: str,
+    out: dict[str, Export],
+    line_of: Callable[[int], int],
+    depth: int,
+) -> None:
+    """Add the members of the class, interface or namespace ``decl`` as ``owner.member``."""
+    body = _balanced(blank, decl.end() - 1, "([{")
+    if body is None or depth > 2:
+        return
+    start = decl.end()
+    if decl["kind"] in ("namespace", "module"):
+        # Everything declared in a `declare namespace` is part of it.
+        flat = _depth_zero(body)
+        for inner in _NS_MEMBER.finditer(flat):
+            key = f"{owner}.{inner['name']}"
+            out.setdefault(key, Export(key, inner["kind"], line_of(start + inner.start("name"))))
+        for nested in _CLASS.finditer(blank, start, start + len(body)):
+            if f"{owner}.{nested['name']}" in out and flat[nested.start() - start] != " ":
+                _container_members(
+                    blank, nested, f"{owner}.{nested['name']}", out, line_of, depth + 1
+                )
+        return
+    for member, offset, required in _members(blank, start, body):
+        key = f"{owner}.{member}"
+        previous = out.get(key)
+        if previous is None:
+            out[key] = Export(key, "member", line_of(offset), required)
+        elif previous.required is not None and required is not None:
+            # Overloads: the least demanding one is what callers can rely on.
+            least = min(required, previous.required)
+            out[key] = Export(key, "member", previous.line, least)
+
+
 def parse_exports(code: str) -> dict[str, Export]:
     """The exported names of one JS/TS module; pure and tolerant of any input.
 
@@ -270,21 +315,8 @@ def parse_exports(code: str) -> dict[str, Export]:
     for match in _EXPORT_ASSIGN.finditer(blank):
         add("default", "default", match.start())
     for cls in _CLASS.finditer(blank):
-        owner = cls["name"]
-        if owner not in out:
-            continue
-        class_body = _balanced(blank, cls.end() - 1, "([{")
-        if class_body is None:
-            continue
-        for member, offset, required in _members(blank, cls.end(), class_body):
-            member_key = f"{owner}.{member}"
-            previous = out.get(member_key)
-            if previous is None:
-                add(member_key, "member", offset, required)
-            elif previous.required is not None and required is not None:
-                # Overloads: the least demanding one is what callers can rely on.
-                least = min(required, previous.required)
-                out[member_key] = Export(member_key, "member", previous.line, least)
+        if cls["name"] in out:
+            _container_members(blank, cls, cls["name"], out, line_of, depth=0)
     return out
 
 
