@@ -8,6 +8,8 @@ the timeouts under test are real but tiny.
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 import time
 from typing import Any
 
@@ -487,3 +489,32 @@ async def test_cancelling_the_whole_block_while_connecting_leaves_nothing_open()
         await asyncio.sleep(0)
         leftover = {t for t in _other_tasks() - baseline if not t.done()}
         assert {t for t in leftover if "_handle" not in repr(t.get_coro())} == set()
+
+
+# --- hygiene ----------------------------------------------------------------------------------
+
+
+async def test_failed_handshake_leaves_no_unretrieved_future_exception() -> None:
+    # A future left holding an exception that nobody awaits is reported to the loop's exception
+    # handler when it is garbage collected; a failed handshake must not leave one behind.
+    # Log records would keep the failed attempt's exception (and through its traceback the
+    # future) alive past the collection, so logging is switched off for the run.
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    logging.disable(logging.CRITICAL)
+    try:
+        script = ConnectionScript(reject=Rejection(500))
+        async with (
+            ScriptedRealtimeServer(["ok"], connection_scripts=[script]) as server,
+            RealtimeSession(_config(server), SESSION, clock=FakeClock()) as session,
+        ):
+            assert (await session.respond(_ask("a"))).text == "ok"
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        logging.disable(logging.NOTSET)
+        loop.set_exception_handler(previous)
+    assert server.connection_count == 2
+    assert [c.get("message") for c in reported] == []
