@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -285,3 +286,19 @@ def test_changelog_commits_from_the_range(python_repo: Any) -> None:
     changelog = (python_repo.path / "CHANGELOG.md").read_text()
     newest = changelog.split("## [1.3.1]")[1].split("## [1.3.0]")[0]
     assert "- **core:** tolerate x (" in newest and "not in the changelog" not in newest
+
+
+def test_no_identity_uses_fallback_without_touching_global_config(
+    python_repo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("AUTHOR", "COMMITTER"):
+        monkeypatch.delenv(f"GIT_{key}_NAME")
+        monkeypatch.delenv(f"GIT_{key}_EMAIL")
+    config_path = Path(os.environ["GIT_CONFIG_GLOBAL"])
+    existed = config_path.read_bytes() if config_path.exists() else None
+    release(python_repo)
+    assert python_repo.git("log", "-1", "--format=%an <%ae>") == (
+        "release-tools <release-tools@users.noreply.github.com>"
+    )
+    assert (config_path.read_bytes() if config_path.exists() else None) == existed
+    assert python_repo.git("config", "--local", "--get", "user.name", check=False) == ""

@@ -213,3 +213,37 @@ def test_read_manifest_version_rereads_package_json(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text('{"name": "x", "version": "4.0.0"}')
     project = Project("x", ".", "package.json", "stale", "node")
     assert read_manifest_version(project, _reader(tmp_path)) == "4.0.0"
+
+
+def test_dynamic_version_file_with_plain_version_name(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "p"\ndynamic = ["version"]\n'
+        '[tool.setuptools.dynamic]\nversion = {attr = "p.VERSION"}\n'
+    )
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p/__init__.py").write_text('VERSION: str = "1.0.0"\nversion_info = (1, 0)\n')
+    [project] = discover_projects(tmp_path)
+    assert version_edits(tmp_path, project, "1.1.0", read=_reader(tmp_path)) == {
+        "p/__init__.py": 'VERSION: str = "1.1.0"\nversion_info = (1, 0)\n'
+    }
+
+
+def test_dynamic_version_from_vcs_warns_and_writes_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "scm"\ndynamic = ["version"]\n[tool.hatch.version]\nsource = "vcs"\n'
+    )
+    [project] = discover_projects(tmp_path)
+    assert version_edits(tmp_path, project, "2.0.0", read=_reader(tmp_path)) == {}
+    assert "only the tag will carry 2.0.0" in caplog.text
+
+
+def test_static_version_leaves_other_version_names_alone(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "s"\nversion = "1.0.0"\n')
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s/__init__.py").write_text('version = "1.0.0"  # the API version\n')
+    [project] = discover_projects(tmp_path)
+    assert sorted(version_edits(tmp_path, project, "1.0.1", read=_reader(tmp_path))) == [
+        "pyproject.toml"
+    ]

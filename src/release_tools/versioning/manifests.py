@@ -325,13 +325,26 @@ def _python_edits(root: Path, project: Project, version: str, read: Reader) -> d
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise VersionError(f"{project.manifest}: broken TOML: {exc}") from exc
+    dynamic = new == text
     project_dir = root / project.path
     version_file = python_version_file(project_dir, data)
     if version_file is not None:
         rel = version_file.relative_to(root).as_posix()
-        current = read(rel)
-        if current is not None and re.search(r"(?m)^\s*__version__\b", current):
-            edits[rel] = set_version_variable(current, "__version__", version, fmt="nf", source=rel)
+        current = read(rel) or ""
+        # A static version is mirrored only in __version__; a dynamic one is read by the build
+        # backend from whichever of these names the version file assigns.
+        names = ("__version__", "VERSION", "version") if dynamic else ("__version__",)
+        for name in names:
+            if re.search(rf"(?m)^\s*{re.escape(name)}\s*(?::[^=\n]*)?=", current):
+                edits[rel] = set_version_variable(current, name, version, fmt="nf", source=rel)
+                break
+    if dynamic and not edits:
+        log.warning(
+            "%s: dynamic version and no version file found; only the tag will carry %s "
+            "(list the file in version_variables if one holds it)",
+            project.manifest,
+            version,
+        )
     return edits
 
 
