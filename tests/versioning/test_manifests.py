@@ -15,7 +15,9 @@ from release_tools.versioning.manifests import (
     set_cargo_dependency_version,
     set_cargo_lock_version,
     set_cargo_package_version,
+    set_package_json_dependency,
     set_package_json_version,
+    set_package_lock_version,
     set_pyproject_version,
     set_version_variable,
     version_edits,
@@ -247,3 +249,57 @@ def test_static_version_leaves_other_version_names_alone(tmp_path: Path) -> None
     assert sorted(version_edits(tmp_path, project, "1.0.1", read=_reader(tmp_path))) == [
         "pyproject.toml"
     ]
+
+
+def test_package_json_dependents_keep_operators_and_protocols() -> None:
+    text = (
+        '{\n  "name": "app",\n  "dependencies": {"@s/a": "^1.0.0", "other": "^1.0.0"},\n'
+        '  "devDependencies": {\n    "@s/a": "workspace:~1.0.0"\n  },\n'
+        '  "peerDependencies": {"@s/a": "workspace:*"},\n'
+        '  "optionalDependencies": {"@s/a": ">=1 <2"}\n}\n'
+    )
+    out = set_package_json_dependency(text, "@s/a", "1.1.0", source="app/package.json")
+    assert out == text.replace('"@s/a": "^1.0.0"', '"@s/a": "^1.1.0"').replace(
+        "workspace:~1.0.0", "workspace:~1.1.0"
+    )
+    assert set_package_json_dependency(text, "nobody", "1.0.0", source="x") == text
+
+
+def test_package_lock_member_and_root() -> None:
+    lock = (
+        '{\n  "name": "root",\n  "version": "1.0.0",\n  "lockfileVersion": 3,\n'
+        '  "packages": {\n    "": {"name": "root", "version": "1.0.0"},\n'
+        '    "packages/a": {"name": "@s/a", "version": "1.0.0"},\n'
+        '    "node_modules/dep": {"version": "1.0.0"}\n  }\n}\n'
+    )
+    member = set_package_lock_version(lock, "packages/a", "1.1.0", is_root=False, source="l")
+    assert member == lock.replace('"@s/a", "version": "1.0.0"', '"@s/a", "version": "1.1.0"')
+    root = set_package_lock_version(lock, ".", "2.0.0", is_root=True, source="l")
+    assert json.loads(root)["version"] == "2.0.0"
+    assert json.loads(root)["packages"][""]["version"] == "2.0.0"
+    assert json.loads(root)["packages"]["node_modules/dep"]["version"] == "1.0.0"
+
+
+def test_version_edits_npm_workspace_updates_siblings_and_lock(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"private": true, "workspaces": ["pkgs/*"]}\n')
+    (tmp_path / "pkgs/a").mkdir(parents=True)
+    (tmp_path / "pkgs/b").mkdir(parents=True)
+    (tmp_path / "pkgs/a/package.json").write_text('{"name": "a", "version": "1.0.0"}\n')
+    (tmp_path / "pkgs/b/package.json").write_text(
+        '{"name": "b", "version": "3.0.0", "dependencies": {"a": "^1.0.0"}}\n'
+    )
+    (tmp_path / "package-lock.json").write_text(
+        '{"lockfileVersion": 3, "packages": {"pkgs/a": {"version": "1.0.0"}}}\n'
+    )
+    projects = discover_projects(tmp_path)
+    a = next(p for p in projects if p.name == "a")
+    edits = version_edits(tmp_path, a, "1.2.0", read=_reader(tmp_path), projects=projects)
+    assert edits == {
+        "pkgs/a/package.json": '{"name": "a", "version": "1.2.0"}\n',
+        "pkgs/b/package.json": (
+            '{"name": "b", "version": "3.0.0", "dependencies": {"a": "^1.2.0"}}\n'
+        ),
+        "package-lock.json": (
+            '{"lockfileVersion": 3, "packages": {"pkgs/a": {"version": "1.2.0"}}}\n'
+        ),
+    }

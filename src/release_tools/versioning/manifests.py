@@ -23,6 +23,7 @@ import tomlkit.exceptions
 from tomlkit.items import String, StringType
 
 from release_tools.errors import ConfigError, VersionError
+from release_tools.versioning.jsonedit import value_spans
 from release_tools.versioning.projects import Project, python_version_file
 
 __all__ = [
@@ -32,7 +33,9 @@ __all__ = [
     "set_cargo_dependency_version",
     "set_cargo_lock_version",
     "set_cargo_package_version",
+    "set_package_json_dependency",
     "set_package_json_version",
+    "set_package_lock_version",
     "set_pyproject_version",
     "set_version_variable",
     "version_edits",
@@ -44,6 +47,12 @@ log = logging.getLogger(__name__)
 Reader = Callable[[str], str | None]
 
 _DEPENDENCY_TABLES = ("dependencies", "dev-dependencies", "build-dependencies")
+_NODE_DEPENDENCY_TABLES = (
+    "dependencies",
+    "devDependencies",
+    "peerDependencies",
+    "optionalDependencies",
+)
 
 
 # --- TOML --------------------------------------------------------------------------------------
@@ -167,56 +176,6 @@ def set_cargo_lock_version(text: str, crate: str, version: str, *, source: str) 
 # --- package.json ------------------------------------------------------------------------------
 
 
-def _top_level_values(text: str) -> dict[str, tuple[int, int]]:
-    """Spans ``(start, end)`` of each top-level key's value in a JSON object's text."""
-    spans: dict[str, tuple[int, int]] = {}
-    depth = 0
-    i = 0
-    n = len(text)
-    pending_key: str | None = None
-    value_start: int | None = None
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            token_end = j + 1
-            if depth == 1:
-                k = token_end
-                while k < n and text[k] in " \t\r\n":
-                    k += 1
-                if pending_key is None and k < n and text[k] == ":":
-                    pending_key = json.loads(text[i:token_end])
-                    value_start = None
-                elif pending_key is not None and value_start is None:
-                    spans[pending_key] = (i, token_end)
-                    pending_key = None
-            i = token_end
-            continue
-        if ch in "{[":
-            if depth == 1 and pending_key is not None and value_start is None:
-                value_start = i
-            depth += 1
-        elif ch in "}]":
-            depth -= 1
-            if depth == 1 and pending_key is not None and value_start is not None:
-                spans[pending_key] = (value_start, i + 1)
-                pending_key = None
-        elif depth == 1 and pending_key is not None and ch not in " \t\r\n:,":
-            if value_start is None:
-                value_start = i
-            end = i
-            while end < n and text[end] not in ",}\r\n \t":
-                end += 1
-            spans[pending_key] = (value_start, end)
-            pending_key = None
-            i = end
-            continue
-        i += 1
-    return spans
-
-
 def set_package_json_version(text: str, version: str, *, source: str = "package.json") -> str:
     """Set the top-level ``version`` of a ``package.json``, changing no other byte.
 
@@ -228,12 +187,12 @@ def set_package_json_version(text: str, version: str, *, source: str = "package.
         raise VersionError(f"{source}: broken JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise VersionError(f"{source}: expected a JSON object")
-    spans = _top_level_values(text)
+    spans = value_spans(text)
     encoded = json.dumps(version)
-    if "version" in spans:
-        start, end = spans["version"]
+    if ("version",) in spans:
+        start, end = spans[("version",)]
         return text[:start] + encoded + text[end:]
-    anchor = spans.get("name")
+    anchor = spans.get(("name",))
     if anchor is None:
         raise VersionError(f"{source}: has neither a version nor a name to place one after")
     opening = text.index("{")
@@ -241,6 +200,90 @@ def set_package_json_version(text: str, version: str, *, source: str = "package.
     separator = between if "\n" in between else " "
     insert = f",{separator}{json.dumps('version')}: {encoded}"
     return text[: anchor[1]] + insert + text[anchor[1] :]
+
+
+def _node_range(spec: str, version: str) -> str:
+    """``spec`` pointing at ``version`` with its operator kept, or unchanged when it is not a
+    plain version range (``workspace:*``, ``file:``, ``*``, ``>=1 <2``, a git URL...)."""
+    protocol = "workspace:" if spec.startswith("workspace:") else ""
+    match = re.fullmatch(
+        r"(\^|~|>=|=)?v?\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?", spec[len(protocol) :]
+    )
+    if match is None:
+        return spec
+    return f"{protocol}{match.group(1) or ''}{version}"
+
+
+def set_package_json_dependency(text: str, package: str, version: str, *, source: str) -> str:
+    """Point a workspace sibling's dependency ranges on ``package`` at its new ``version``."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise VersionError(f"{source}: broken JSON: {exc}") from exc
+    spans = value_spans(text)
+    changes: list[tuple[int, int, str]] = []
+    for table in _NODE_DEPENDENCY_TABLES:
+        deps = data.get(table) if isinstance(data, dict) else None
+        spec = deps.get(package) if isinstance(deps, dict) else None
+        if not isinstance(spec, str) or (table, package) not in spans:
+            continue
+        new = _node_range(spec, version)
+        if new != spec:
+            start, end = spans[(table, package)]
+            changes.append((start, end, json.dumps(new)))
+    for start, end, encoded in sorted(changes, reverse=True):
+        text = text[:start] + encoded + text[end:]
+    return text
+
+
+def set_package_lock_version(
+    text: str, package_path: str, version: str, *, is_root: bool, source: str
+) -> str:
+    """Update a workspace package's entry (``packages["<path>"]``) in ``package-lock.json``."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise VersionError(f"{source}: broken JSON: {exc}") from exc
+    key = "" if package_path in (".", "") else package_path
+    paths: list[tuple[str, ...]] = [("packages", key, "version")]
+    if is_root:
+        paths.append(("version",))
+    spans = value_spans(text)
+    targets = sorted((spans[p] for p in paths if p in spans), reverse=True)
+    for start, end in targets:
+        text = text[:start] + json.dumps(version) + text[end:]
+    return text
+
+
+def _node_edits(
+    project: Project, version: str, read: Reader, projects: Sequence[Project]
+) -> dict[str, str]:
+    text = read(project.manifest)
+    if text is None:
+        raise VersionError(f"{project.manifest}: missing")
+    edits = {project.manifest: set_package_json_version(text, version, source=project.manifest)}
+    siblings = {p.manifest for p in projects if p.manifest_kind == "package.json"}
+    siblings.add("package.json")
+    siblings.discard(project.manifest)
+    for manifest in sorted(siblings):
+        current = read(manifest)
+        if current is None:
+            continue
+        new = set_package_json_dependency(current, project.name, version, source=manifest)
+        if new != current:
+            edits[manifest] = new
+    lock = read("package-lock.json")
+    if lock is not None:
+        new_lock = set_package_lock_version(
+            lock,
+            project.path,
+            version,
+            is_root=project.path in (".", ""),
+            source="package-lock.json",
+        )
+        if new_lock != lock:
+            edits["package-lock.json"] = new_lock
+    return edits
 
 
 # --- version variables -------------------------------------------------------------------------
@@ -410,10 +453,7 @@ def version_edits(
     elif kind == "cargo":
         edits = _cargo_edits(project, version, read, projects)
     elif kind == "package.json":
-        text = read(project.manifest)
-        if text is None:
-            raise VersionError(f"{project.manifest}: missing")
-        edits = {project.manifest: set_package_json_version(text, version, source=project.manifest)}
+        edits = _node_edits(project, version, read, projects)
     else:
         # An Nx project without a package manifest keeps its version in tags only.
         edits = {}

@@ -1,0 +1,96 @@
+"""Edit values inside JSON text without re-serialising it.
+
+``json.loads`` + ``json.dumps`` would reflow arrays, change indentation and escapes and drop
+the trailing newline; ``npm version`` users expect a one-line diff. :func:`value_spans` maps the
+key path of every value inside objects to its character span, so a caller can splice a new
+value in and leave every other byte alone. The text must be valid JSON (check with
+``json.loads`` first); arrays are spanned as a whole but not entered.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["JsonPath", "replace_value", "value_spans"]
+
+JsonPath = tuple[str, ...]
+_WS = " \t\r\n"
+
+
+def _skip_ws(text: str, i: int) -> int:
+    while i < len(text) and text[i] in _WS:
+        i += 1
+    return i
+
+
+def _string_end(text: str, i: int) -> int:
+    """Index just past the string literal starting at ``text[i] == '"'``."""
+    j = i + 1
+    while text[j] != '"':
+        j += 2 if text[j] == "\\" else 1
+    return j + 1
+
+
+def _scalar_end(text: str, i: int) -> int:
+    while i < len(text) and text[i] not in ",}]" + _WS:
+        i += 1
+    return i
+
+
+def _container_end(text: str, i: int) -> int:
+    """Index just past the array/object starting at ``i`` (strings may contain brackets)."""
+    depth = 0
+    while True:
+        ch = text[i]
+        if ch == '"':
+            i = _string_end(text, i)
+            continue
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+
+
+def _object(text: str, i: int, path: JsonPath, spans: dict[JsonPath, tuple[int, int]]) -> int:
+    """Record the spans of the object starting at ``text[i] == '{'``; return its end."""
+    i = _skip_ws(text, i + 1)
+    if text[i] == "}":
+        return i + 1
+    while True:
+        key_end = _string_end(text, i)
+        key = json.loads(text[i:key_end])
+        i = _skip_ws(text, key_end)
+        i = _skip_ws(text, i + 1)  # past ':'
+        start = i
+        if text[i] == "{":
+            end = _object(text, i, (*path, key), spans)
+        elif text[i] == "[":
+            end = _container_end(text, i)
+        elif text[i] == '"':
+            end = _string_end(text, i)
+        else:
+            end = _scalar_end(text, i)
+        spans[(*path, key)] = (start, end)
+        i = _skip_ws(text, end)
+        if text[i] == "}":
+            return i + 1
+        i = _skip_ws(text, i + 1)  # past ','
+
+
+def value_spans(text: str) -> dict[JsonPath, tuple[int, int]]:
+    """``{("a", "b"): (start, end)}`` for every value inside (nested) objects of ``text``."""
+    spans: dict[JsonPath, tuple[int, int]] = {}
+    i = _skip_ws(text, 0)
+    if i < len(text) and text[i] == "{":
+        _object(text, i, (), spans)
+    return spans
+
+
+def replace_value(text: str, path: JsonPath, value: Any) -> str:
+    """``text`` with the value at ``path`` replaced by ``value`` (JSON-encoded), or KeyError."""
+    start, end = value_spans(text)[path]
+    return text[:start] + json.dumps(value, ensure_ascii=False) + text[end:]

@@ -1,0 +1,43 @@
+"""JSON value spans: nested objects, tricky strings, arrays skipped as a whole."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from release_tools.versioning.jsonedit import replace_value, value_spans
+
+TEXT = """{
+  "name": "x",
+  "tricky": "a } ] \\" , { [ b",
+  "list": [1, {"version": "0"}, "]"],
+  "nested": { "deep" : {"version":"1.0.0"}, "n": -1.5e3, "t": true, "z": null },
+  "empty": {},
+  "version": "1.0.0"
+}
+"""
+
+
+def test_spans_cover_exact_values() -> None:
+    spans = value_spans(TEXT)
+    data = json.loads(TEXT)
+    for path, (start, end) in spans.items():
+        value: object = data
+        for key in path:
+            assert isinstance(value, dict)
+            value = value[key]
+        assert json.loads(TEXT[start:end]) == value, path
+    assert ("list", "version") not in spans  # arrays are not entered
+    assert set(spans) >= {("nested", "deep", "version"), ("nested", "z"), ("empty",)}
+
+
+def test_replace_value_changes_one_span() -> None:
+    out = replace_value(TEXT, ("nested", "deep", "version"), "2.0.0")
+    assert out == TEXT.replace('{"version":"1.0.0"}', '{"version":"2.0.0"}')
+    with pytest.raises(KeyError):
+        replace_value(TEXT, ("missing",), 1)
+
+
+def test_non_object_documents_have_no_spans() -> None:
+    assert value_spans("[1, 2]") == {} and value_spans("  {}  ") == {}
