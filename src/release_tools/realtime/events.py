@@ -246,9 +246,11 @@ class SeedResponseErrorEvent(_ServerModel):
 
 
 # --- hot events (hand-parsed) ----------------------------------------------------------------
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which triples the
+# construction cost on the hot path. Treat them as read-only all the same.
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class TextDelta:
     """A piece of output text (GA, beta, or the seed's ``response.partial``)."""
 
@@ -259,7 +261,7 @@ class TextDelta:
     delta: str
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class FunctionCallArgumentsDelta:
     """A JSON fragment of a function call's arguments."""
 
@@ -271,7 +273,7 @@ class FunctionCallArgumentsDelta:
     delta: str
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class UnknownEvent:
     """An event type this client does not act on; logged and skipped."""
 
