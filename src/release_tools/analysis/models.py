@@ -179,6 +179,12 @@ class Decision(BaseModel):
     head_sha: str | None = None
     project: str | None = None
     provider: str = "local"
+    #: The model consulted (``--provider realtime``), None for the local engine alone.
+    model: str | None = None
+    #: Model usage: input/output/total tokens and requests.
+    usage: dict[str, int] = Field(default_factory=dict)
+    #: Secrets removed from the diff before it was sent to a model.
+    redactions: int = 0
     evidence: list[Evidence] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     stats: dict[str, int] = Field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""Analyzers behind one protocol: ``local`` (static, offline) and, later, ``realtime`` (a model).
+"""Analyzers behind one protocol: ``local`` (static, offline) and ``realtime`` (a model).
 
 An analyzer receives the collected :class:`~release_tools.analysis.context.AnalysisContext` and
 returns the :class:`~release_tools.analysis.models.Decision`. :func:`get_provider` picks one by
@@ -35,7 +35,10 @@ def get_provider(settings: Settings) -> Analyzer:
         from release_tools.analysis.providers.local import LocalAnalyzer
 
         return LocalAnalyzer(settings)
-    # "realtime" (a language model over WebSocket) is wired in here when its provider lands.
+    if settings.provider == "realtime":
+        from release_tools.analysis.providers.realtime import RealtimeAnalyzer
+
+        return RealtimeAnalyzer(settings)
     raise UsageError(
         f"provider {settings.provider!r} is not available in this build; use --provider local"
     )

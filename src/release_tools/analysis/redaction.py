@@ -1,0 +1,307 @@
+"""Remove secrets from diff text before it leaves the machine; pure, no I/O.
+
+:func:`redact_secrets` takes the rendered diff of a chunk and returns ``(text, count)``: the text
+with every secret it recognised replaced by ``[REDACTED:<kind>]``, and how many it replaced. It
+works line by line and knows which file each line belongs to (from the ``---``/``+++`` headers),
+so it can treat ``.env`` files specially. What it recognises, in order:
+
+1. Private keys: PEM blocks (``-----BEGIN ... PRIVATE KEY-----`` up to the matching END, across
+   lines, or inline with ``\\n`` escapes) and the ``private_key`` of GCP service-account JSON.
+2. Known token shapes: AWS access key ids (``AKIA...``), Azure storage ``AccountKey=`` /
+   ``SharedAccessKey=`` / SAS ``sig=``, GitHub (``ghp_``, ``gho_``, ``ghu_``, ``ghs_``,
+   ``ghr_``, ``github_pat_``), Slack (``xox?-``, webhook URLs), OpenAI (``sk-...``), Stripe
+   (``sk_live_``/``rk_live_``, test keys too), JWTs, bearer tokens, passwords in URLs.
+3. Assignments whose name says secret (``password = "..."``, ``SECRET_KEY=...``,
+   ``api_key: ...``, ``"token": "..."``). Quoted values are always redacted; bare values only
+   when they do not look like a variable or type name (``password = user_password`` and
+   ``password: str`` are code, ``password: hunter2`` is not), except in ``NAME=value`` lines
+   with an upper-case name, which are configuration.
+4. Every value of a ``.env`` file (``.env``, ``.env.local``, ``prod.env``...).
+5. High-entropy strings: long hex (32+) or base64-like (20+, mixed case and digits) tokens whose
+   Shannon entropy per character is above a threshold that grows with the length.
+
+Redaction errs on the side of removing too much: a false positive costs the model a little
+context, a false negative leaks a credential.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+__all__ = ["RedactionResult", "redact_secrets", "shannon_entropy"]
+
+_MARK = "[REDACTED:{}]"
+
+
+def shannon_entropy(text: str) -> float:
+    """Shannon entropy of ``text`` in bits per character (0 for the empty string)."""
+    if not text:
+        return 0.0
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+
+
+@dataclass(slots=True)
+class RedactionResult:
+    """The redacted text, the number of secrets removed, and how many of each kind."""
+
+    text: str
+    count: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+
+
+# --- 1 and 2: known shapes --------------------------------------------------------------------
+
+# (kind, pattern, group to keep before the secret, group to keep after it); groups 0 = none.
+_TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
+    ("gcp-private-key", re.compile(r'("private_key"\s*:\s*")((?:[^"\\]|\\.)+)(")'), 1, 3),
+    (
+        "private-key",
+        re.compile(
+            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?"
+            r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+        ),
+        0,
+        0,
+    ),
+    ("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"), 0, 0),
+    (
+        "azure-key",
+        re.compile(
+            r"(?i)(\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=)"
+            r"([A-Za-z0-9+/%=]{16,})"
+        ),
+        1,
+        0,
+    ),
+    (
+        "github-token",
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})"),
+        0,
+        0,
+    ),
+    ("slack-token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), 0, 0),
+    (
+        "slack-webhook",
+        re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,}"),
+        0,
+        0,
+    ),
+    ("stripe-key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"), 0, 0),
+    ("openai-key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"), 0, 0),
+    (
+        "jwt",
+        re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"),
+        0,
+        0,
+    ),
+    ("bearer-token", re.compile(r"(?i)(\bbearer\s+)([A-Za-z0-9._~+/=-]{16,})"), 1, 0),
+    (
+        "url-password",
+        re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)([^/\s@]+)(@)"),
+        1,
+        3,
+    ),
+)
+
+_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+_PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+
+# --- 3: assignments ---------------------------------------------------------------------------
+
+_SECRET_NAME = (
+    r"[A-Za-z0-9_.-]*"
+    r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
+    r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string)"
+    r"[A-Za-z0-9_.-]*"
+)
+_ASSIGNMENT = re.compile(
+    r"(?i)(?P<head>(?P<key>" + _SECRET_NAME + r")[\"']?(?P<sep>\s*(?::=|=>|=|:)\s*))"
+    r"(?:(?P<quote>[\"'`])(?P<qval>(?:\\.|(?!(?P=quote)).)*)(?P=quote)"
+    r"|(?P<bare>[^\s\"'`,;)\]}]+))"
+)
+_PLACEHOLDERS = frozenset(
+    {"none", "null", "nil", "true", "false", "undefined", "optional", "required", "str", "string"}
+)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_]*(?:\[[^\]]*\])?")
+_TEMPLATE = re.compile(r"^(?:\$|\{\{|%\(|<[a-z_-]+>$|\[REDACTED)")
+
+# --- 4: .env files ----------------------------------------------------------------------------
+
+_ENV_FILE = re.compile(r"(?:^|/)(?:\.env(?:\.[^/]*)?|[^/]+\.env)$")
+_ENV_LINE = re.compile(r"^(?P<head>\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*)(?P<value>.+)$")
+
+# --- 5: entropy -------------------------------------------------------------------------------
+
+_CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/_=-])")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+def _looks_random(token: str) -> bool:
+    core = token.rstrip("=")
+    if _HEX.fullmatch(core):
+        # Hex secrets (API keys, HMACs): at least 128 bits, and both digits and letters.
+        return (
+            len(core) >= 32
+            and any(c.isdigit() for c in core)
+            and any(c.isalpha() for c in core)
+            and shannon_entropy(core) >= 3.0
+        )
+    if not (
+        any(c.isupper() for c in core)
+        and any(c.islower() for c in core)
+        and any(c.isdigit() for c in core)
+    ):
+        # Paths, snake_case and kebab-case names lack one of the three.
+        return False
+    # Random base64 switches between upper, lower, digit and symbol on about 65% of its
+    # characters; CamelCase names like "HttpClient2Factory" only at word boundaries (~30%).
+    classes = [_char_class(c) for c in core]
+    switches = sum(1 for a, b in itertools.pairwise(classes) if a != b)
+    if switches < 0.4 * (len(core) - 1):
+        return False
+    # A random string over ~64 symbols reaches about log2(n) - 0.6 bits at length n; words
+    # glued into identifiers stay well below. 0.8 * log2(n) separates the two from n = 20 up.
+    threshold = min(4.5, 0.8 * math.log2(len(core)))
+    return shannon_entropy(core) >= threshold
+
+
+def _char_class(char: str) -> int:
+    if char.isupper():
+        return 0
+    if char.islower():
+        return 1
+    return 2 if char.isdigit() else 3
+
+
+class _Redactor:
+    def __init__(self) -> None:
+        self.kinds: Counter[str] = Counter()
+
+    def mark(self, kind: str) -> str:
+        self.kinds[kind] += 1
+        return _MARK.format(kind)
+
+    def tokens(self, line: str) -> str:
+        for kind, pattern, keep_before, keep_after in _TOKENS:
+            if kind == "private-key" and "PRIVATE KEY" not in line:
+                continue
+            line = pattern.sub(self._replacer(kind, keep_before, keep_after), line)
+        return line
+
+    def _replacer(
+        self, kind: str, keep_before: int, keep_after: int
+    ) -> Callable[[re.Match[str]], str]:
+        def replace(match: re.Match[str]) -> str:
+            before = match.group(keep_before) if keep_before else ""
+            after = match.group(keep_after) if keep_after else ""
+            secret = match.group(0)[len(before) : len(match.group(0)) - len(after)]
+            if secret.startswith("[REDACTED"):
+                return match.group(0)  # already removed by an earlier, more specific rule
+            return before + self.mark(kind) + after
+
+        return replace
+
+    def assignments(self, line: str) -> str:
+        return _ASSIGNMENT.sub(self._assignment, line)
+
+    def _assignment(self, match: re.Match[str]) -> str:
+        head, key, sep = match.group("head"), match.group("key"), match.group("sep")
+        quote = match.group("quote")
+        if quote is not None:
+            value = match.group("qval")
+            if not value or _TEMPLATE.match(value):
+                return match.group(0)
+            return f"{head}{quote}{self.mark('assignment')}{quote}"
+        value = match.group("bare")
+        if value.lower() in _PLACEHOLDERS or _TEMPLATE.match(value) or value.startswith("="):
+            return match.group(0)
+        end = match.end()
+        followed_by_call = match.string[end : end + 1] == "("
+        # NAME=value with an upper-case name is configuration (shell, Dockerfile, CI env).
+        config_style = key.isupper() and sep.strip() == "=" and sep == "="
+        if not config_style and (_IDENTIFIER.fullmatch(value) or followed_by_call):
+            return match.group(0)
+        if not config_style and "." in value and _IDENTIFIER.fullmatch(value.replace(".", "_")):
+            return match.group(0)  # attribute access: settings.password, os.environ
+        return head + self.mark("assignment")
+
+    def entropy(self, line: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            token = match.group(0)
+            return self.mark("high-entropy") if _looks_random(token) else token
+
+        return _CANDIDATE.sub(replace, line)
+
+    def env_value(self, line: str) -> str:
+        prefix, content = (line[:1], line[1:]) if line[:1] in "+- " else ("", line)
+        match = _ENV_LINE.match(content)
+        if match is None or content.lstrip().startswith("#"):
+            return self.entropy(self.tokens(line))
+        value = match.group("value").strip()
+        if not value or value in ('""', "''") or value.startswith("[REDACTED"):
+            return line
+        return prefix + match.group("head") + self.mark("env-value")
+
+
+def _diff_path(header: str) -> str | None:
+    path = header[4:].split("\t", 1)[0].removesuffix(" (renamed)").strip()
+    if path == "/dev/null":
+        return None
+    return path[2:] if path[:2] in ("a/", "b/") else path
+
+
+def redact_secrets(text: str) -> tuple[str, int]:
+    """``text`` with secrets replaced by ``[REDACTED:<kind>]``, and how many were replaced."""
+    result = redact_details(text)
+    return result.text, result.count
+
+
+def redact_details(text: str) -> RedactionResult:
+    """Like :func:`redact_secrets`, with a count per kind of secret."""
+    redactor = _Redactor()
+    out: list[str] = []
+    path: str | None = None
+    old_path: str | None = None
+    previous = ""
+    in_pem = False
+    for line in text.split("\n"):
+        # A "+++" line is a file header only right after a "---" line; elsewhere it is an added
+        # line that starts with "++".
+        if line.startswith("--- ") and not in_pem:
+            old_path = _diff_path(line)
+        elif line.startswith("+++ ") and previous.startswith("--- "):
+            path = _diff_path(line) or old_path
+            out.append(line)
+            previous = line
+            continue
+        previous = line
+        if in_pem:
+            end = _PEM_END.search(line)
+            if end is not None:
+                in_pem = False
+                out.append(line[:1] + end.group(0) + line[end.end() :])
+            else:
+                out.append(line[:1] + "[...]" if line[:1] in "+- " else "[...]")
+            continue
+        begin = _PEM_BEGIN.search(line)
+        if begin is not None and not _PEM_END.search(line, begin.end()):
+            # A multi-line key: everything up to END is the secret (the END may be in a later
+            # chunk, or missing: then the rest of this chunk is dropped).
+            in_pem = True
+            out.append(line[: begin.start()] + redactor.mark("private-key"))
+            continue
+        if path is not None and _ENV_FILE.search(path):
+            out.append(redactor.env_value(line))
+            continue
+        line = redactor.tokens(line)
+        line = redactor.assignments(line)
+        line = redactor.entropy(line)
+        out.append(line)
+    kinds = redactor.kinds
+    return RedactionResult("\n".join(out), sum(kinds.values()), kinds)
