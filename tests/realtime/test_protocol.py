@@ -523,3 +523,22 @@ def test_large_stream_aggregation_is_linear() -> None:
         proto.feed(frame)
     done(proto, "r")
     assert len(waiter.result(0).text) == 200_000
+
+
+def test_session_expired_fails_everything_as_a_retryable_drop() -> None:
+    proto = open_protocol()
+    _, _, waiter = start(proto)
+    message = "Your session hit the maximum duration of 60 minutes."
+    send(
+        proto,
+        type="error",
+        error={"type": "invalid_request_error", "code": "session_expired", "message": message},
+    )
+    exc = waiter.exception(0)
+    assert isinstance(exc, ConnectionClosedError)
+    assert exc.retryable
+    assert "maximum duration" in str(exc)
+    assert proto.expired
+    proto.connection_lost(ConnectionClosedError("away", code=1001))
+    proto.begin_connect(Future())
+    assert not proto.expired

@@ -7,9 +7,13 @@ import contextlib
 import io
 import json
 import logging
+import shutil
+import ssl
+import subprocess
 from typing import Any
 
 import pytest
+from websockets.asyncio.server import ServerConnection, serve
 
 from release_tools.errors import (
     AuthenticationError,
@@ -17,6 +21,7 @@ from release_tools.errors import (
     HandshakeError,
     IncompleteResponseError,
     RateLimitError,
+    RealtimeConnectionError,
     RealtimeProtocolError,
     RealtimeStateError,
     RealtimeTimeoutError,
@@ -503,3 +508,68 @@ async def test_logs_carry_context_and_never_the_key(caplog: pytest.LogCaptureFix
     assert sent[0]["request_id"].startswith(session.name)
     retries = [line for line in lines if line["message"].startswith("attempt failed")]
     assert len(retries) == 2
+
+
+async def test_session_expiry_reconnects_and_reruns() -> None:
+    expired = {
+        "type": "error",
+        "error": {
+            "type": "invalid_request_error",
+            "code": "session_expired",
+            "message": "Your session hit the maximum duration of 60 minutes.",
+        },
+    }
+    replies = [Reply(text="never", events_before=(expired,), drop_after_deltas=0, drop_code=1001)]
+    async with ScriptedRealtimeServer([*replies, "fresh session"]) as server:
+        async with RealtimeSession(make_config(server), SESSION, clock=FakeClock()) as session:
+            result = await session.respond(ask())
+        assert result.text == "fresh session"
+        assert server.connection_count == 2
+        assert len(server.response_creates) == 2
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return str(cert), str(key)
+
+
+async def test_tls_is_verified(self_signed: tuple[str, str]) -> None:
+    cert, key = self_signed
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    async def handler(ws: ServerConnection) -> None:
+        await ws.wait_closed()
+
+    async with serve(handler, "127.0.0.1", 0, ssl=context) as server:
+        port = server.sockets[0].getsockname()[1] if server.sockets else 0
+        config = ClientConfig(url=f"wss://127.0.0.1:{port}/v1/realtime", model="m", api_key=KEY)
+        session = RealtimeSession(config, SESSION, clock=FakeClock())
+        with pytest.raises(RealtimeConnectionError, match="could not be verified") as info:
+            await session.connect()
+        assert not info.value.retryable
+        await session.close()

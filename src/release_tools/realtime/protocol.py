@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from release_tools.errors import (
+    ConnectionClosedError,
     IncompleteResponseError,
     RateLimitError,
     RealtimeError,
@@ -266,6 +267,8 @@ class RealtimeProtocol:
         self._by_event_id: dict[str, _Pending] = {}
         self._finished: OrderedDict[str, None] = OrderedDict()
         self._unknown_seen: set[str] = set()
+        #: The server declared this connection finished (``session_expired``); reconnect.
+        self.expired = False
         self._dispatch: dict[type[Any], Callable[[Any], None]] = {
             TextDelta: self._on_text_delta,
             FunctionCallArgumentsDelta: self._on_args_delta,
@@ -310,6 +313,7 @@ class RealtimeProtocol:
         self.transition(SessionState.CONNECTING)
         self._phase = "created"
         self.session_id = None
+        self.expired = False
         self._session_waiter = waiter
 
     def session_update_frame(self, waiter: Waiter[str]) -> str:
@@ -571,7 +575,13 @@ class RealtimeProtocol:
         extra = self.log_extra()
         extra.update(error_type=detail.type, error_code=detail.code, event_id=detail.event_id)
         pending = self._by_event_id.get(detail.event_id) if detail.event_id else None
-        if pending is not None:
+        if detail.code == "session_expired":
+            # Not a request failure: the session reached its maximum duration and the server
+            # closes with 1001 next. Fail everything as a (retryable) drop, to reconnect.
+            logger.warning("server ended the session: %s", error, extra=extra)
+            self.expired = True
+            self._fail_all(ConnectionClosedError(f"session expired: {error}", code=1001))
+        elif pending is not None:
             logger.info("server error for request: %s", error, extra=extra)
             self._finish(pending, error)
         elif self._phase != "ready" or detail.code in FATAL_CODES:

@@ -121,7 +121,12 @@ class RealtimeSession:
     def healthy(self) -> bool:
         """Open, with a live socket: a request would be sent without reconnecting."""
         transport = self._transport
-        return self.state is SessionState.OPEN and transport is not None and not transport.closed
+        return (
+            self.state is SessionState.OPEN
+            and transport is not None
+            and not transport.closed
+            and not self._protocol.expired
+        )
 
     @property
     def closed(self) -> bool:
