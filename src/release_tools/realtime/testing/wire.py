@@ -1,0 +1,92 @@
+"""Socket-level helpers of the scripted server: batched writes, drops, ignored close frames.
+
+These are the only places that reach below the public ``websockets`` connection API, each for a
+reason given where it happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from websockets.asyncio.server import ServerConnection
+from websockets.frames import Frame, Opcode
+from websockets.typing import Subprotocol
+
+__all__ = ["Outbox", "drop", "ignore_close_frames", "pause", "select_subprotocol"]
+
+logger = logging.getLogger(__name__)
+
+# Consecutive frames are written to the socket in batches of this many when no latency is
+# scripted between them; one write per frame would make the server, not the client under test,
+# the bottleneck of throughput benchmarks.
+_BATCH = 512
+
+
+class Outbox:
+    """Queues outgoing frames and writes them in batches (one socket write per batch)."""
+
+    def __init__(self, conn: ServerConnection) -> None:
+        self._conn = conn
+        self._pending: list[bytes] = []
+
+    def add(self, text: str) -> None:
+        # Nothing is written until flush(): callers flush before every await point.
+        self._pending.append(text.encode())
+
+    async def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        conn = self._conn
+        for start in range(0, len(pending), _BATCH):
+            # send_context() is the websockets-documented way to drive the sans-I/O protocol
+            # directly; it applies flow control on exit. Joining the batch's frames into one
+            # transport write saves a system call per frame.
+            async with conn.send_context():
+                for data in pending[start : start + _BATCH]:
+                    conn.protocol.send_text(data)
+                # send_text() never queues the empty "half-close" marker, so joining is safe.
+                conn.transport.write(b"".join(conn.protocol.data_to_send()))
+
+
+async def pause(conn: ServerConnection, seconds: float) -> None:
+    """Sleep ``seconds``, or less if the connection closes meanwhile (a client gave up)."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await conn.wait_closed()
+
+
+async def drop(conn: ServerConnection, code: int, reason: str) -> None:
+    """Lose the connection: abort TCP for 1006 (no close frame can carry it), else close."""
+    if code == 1006:
+        conn.transport.abort()
+    else:
+        await conn.close(code, reason)
+
+
+def ignore_close_frames(conn: ServerConnection) -> None:
+    """Make this connection swallow the client's close frame instead of answering it.
+
+    The live service sometimes drops TCP without answering a close frame (protocol notes,
+    section 6); clients must bound their close. websockets answers close frames inside its
+    sans-I/O ``recv_frame``, so the hook wraps that method on this one protocol object.
+    """
+    protocol = conn.protocol
+    original = protocol.recv_frame
+
+    def recv_frame(frame: Frame) -> None:
+        if frame.opcode is Opcode.CLOSE:
+            logger.debug("ignoring the client's close frame as scripted")
+            return
+        original(frame)
+
+    protocol.recv_frame = recv_frame  # type: ignore[method-assign]
+    conn._rt_ignore_close = True  # type: ignore[attr-defined]
+
+
+def select_subprotocol(
+    conn: ServerConnection, offered: Sequence[Subprotocol]
+) -> Subprotocol | None:
+    # Browser-style clients authenticate with subprotocols; the service selects "realtime".
+    return Subprotocol("realtime") if "realtime" in offered else None
