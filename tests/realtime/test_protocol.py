@@ -542,3 +542,13 @@ def test_session_expired_fails_everything_as_a_retryable_drop() -> None:
     proto.connection_lost(ConnectionClosedError("away", code=1001))
     proto.begin_connect(Future())
     assert not proto.expired
+
+
+def test_server_error_messages_are_redacted() -> None:
+    proto = open_protocol()
+    _, _, waiter = start(proto)
+    leaked = "Incorrect API key provided: sk-proj-abcdefghijklmnopqrstuvwxyz."
+    send(proto, type="response.error", error={"type": "invalid_request_error", "message": leaked})
+    exc = waiter.exception(0)
+    assert "abcdefghijklmnopqrstuvwxyz" not in str(exc)
+    assert "Incorrect API key provided" in str(exc)

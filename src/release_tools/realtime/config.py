@@ -19,12 +19,22 @@ __all__ = [
     "SessionConfig",
     "Timeouts",
     "ToolChoice",
+    "is_secret_header",
 ]
 
 #: ``"auto" | "none" | "required"`` or ``{"type": "function", "name": ...}``.
 ToolChoice = str | dict[str, str]
 
 _MIB = 1024 * 1024
+
+# Header names whose values are credentials (Azure's api-key, tokens, ...).
+_SECRET_HINTS = ("auth", "key", "token", "secret", "password", "cookie")
+
+
+def is_secret_header(name: str) -> bool:
+    """Whether a header's value must be treated as a credential."""
+    lowered = name.lower()
+    return any(hint in lowered for hint in _SECRET_HINTS)
 
 
 @dataclass(frozen=True)
@@ -53,9 +63,10 @@ class ClientConfig:
     """How to reach a realtime server.
 
     ``url`` is the endpoint without the query (``?model=`` is added). ``extra_headers`` go on
-    the upgrade request (for example Azure's ``api-key``; their values are registered as
-    secrets too). ``beta_header`` sends ``OpenAI-Beta: realtime=v1``, which the live service
-    now rejects; it exists only for old compatible servers.
+    the upgrade request (for example Azure's ``api-key``; values of headers named like
+    credentials are registered as secrets too). ``beta_header`` sends
+    ``OpenAI-Beta: realtime=v1``, which the live service now rejects; it exists only for old
+    compatible servers.
     """
 
     url: str
@@ -72,8 +83,9 @@ class ClientConfig:
     def __post_init__(self) -> None:
         # Register before anything can log: the redaction filter then hides the key everywhere.
         register_secret(self.api_key)
-        for value in self.extra_headers.values():
-            register_secret(value)
+        for name, value in self.extra_headers.items():
+            if is_secret_header(name):
+                register_secret(value)
         if self.max_message_size < 16 * _MIB:
             raise ValueError("max_message_size must be at least 16 MiB (session events are big)")
 

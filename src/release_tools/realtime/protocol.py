@@ -39,6 +39,7 @@ from release_tools.errors import (
     RealtimeStateError,
     ServerError,
 )
+from release_tools.logs import redact
 from release_tools.realtime.config import ResponseRequest, SessionConfig
 from release_tools.realtime.events import (
     BackoffEvent,
@@ -226,7 +227,8 @@ def _server_error(detail: ErrorDetail | None, fallback: str) -> ServerError:
     """Map an error object to ServerError, or RateLimitError with its parsed wait."""
     if detail is None:
         return ServerError(fallback)
-    message = detail.message or fallback
+    # Servers sometimes quote what they were sent; never let a credential into an error.
+    message = redact(detail.message) or fallback
     if detail.code == "rate_limit_exceeded" or detail.type in ("tokens", "requests"):
         return RateLimitError(
             message,

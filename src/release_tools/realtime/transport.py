@@ -47,7 +47,7 @@ from release_tools.errors import (
     RealtimeTimeoutError,
 )
 from release_tools.logs import RedactionFilter, redact
-from release_tools.realtime.config import ClientConfig
+from release_tools.realtime.config import ClientConfig, is_secret_header
 from release_tools.realtime.ratelimit import parse_retry_after_headers
 
 __all__ = [
@@ -105,7 +105,9 @@ def check_transport_security(config: ClientConfig) -> None:
         )
         error.retryable = False
         raise error
-    has_credentials = bool(config.api_key) or bool(config.extra_headers)
+    has_credentials = bool(config.api_key) or any(
+        is_secret_header(name) for name in config.extra_headers
+    )
     if parts.scheme == "ws" and has_credentials and not _is_loopback(parts.hostname):
         raise InsecureTransportError(
             f"refusing to send credentials over unencrypted ws:// to {parts.hostname}; use wss://"
