@@ -123,7 +123,7 @@ _SECRET_NAME = (
 _ASSIGNMENT = re.compile(
     r"(?i)(?P<head>(?P<key>" + _SECRET_NAME + r")[\"']?(?P<sep>\s*(?::=|=>|=|:)\s*))"
     r"(?:(?P<quote>[\"'`])(?P<qval>(?:\\.|(?!(?P=quote)).)*)(?P=quote)"
-    r"|(?P<bare>[^\s\"'`,;)\]}]+))"
+    r"|(?P<bare>[^\s\"'`,;()\[\]{}]+))"
 )
 _PLACEHOLDERS = frozenset(
     {"none", "null", "nil", "true", "false", "undefined", "optional", "required", "str", "string"}
@@ -222,7 +222,7 @@ class _Redactor:
         if value.lower() in _PLACEHOLDERS or _TEMPLATE.match(value) or value.startswith("="):
             return match.group(0)
         end = match.end()
-        followed_by_call = match.string[end : end + 1] == "("
+        followed_by_call = match.string[end : end + 1] in ("(", "[")
         # NAME=value with an upper-case name is configuration (shell, Dockerfile, CI env).
         config_style = key.isupper() and sep.strip() == "=" and sep == "="
         if not config_style and (_IDENTIFIER.fullmatch(value) or followed_by_call):
