@@ -19,6 +19,7 @@ from release_tools.realtime.testing import (
     ScriptedFunctionCall,
     ScriptedRealtimeServer,
 )
+from release_tools.realtime.testing.stream import Drop, EventFactory, Pause, Stall, response_steps
 
 JSON = dict[str, Any]
 KEY = "sk-test-canary-0123456789abcdef"
@@ -565,3 +566,59 @@ async def test_close_after_done_closes_an_idle_connection() -> None:
             await _recv(ws)
     assert events[-1]["response"]["status"] == "completed"
     assert info.value.rcvd is not None and info.value.rcvd.code == 1011
+
+
+# --- the response stream, without sockets ---------------------------------------------------
+
+
+def _steps(reply: Reply, **response: Any) -> list[Any]:
+    request = {"type": "response.create", "response": {"conversation": "none", **response}}
+    return response_steps(reply, request, "resp_1", EventFactory(), rate_limits=())
+
+
+def _kinds(steps: list[Any]) -> list[str]:
+    return [json.loads(s)["type"] if isinstance(s, str) else type(s).__name__ for s in steps]
+
+
+def test_stream_places_pauses_and_faults_between_deltas() -> None:
+    reply = Reply(
+        text="abcd", chunk_size=1, first_delta_delay=0.5, delta_delay=0.1, drop_after_deltas=3
+    )
+    kinds = _kinds(_steps(reply))
+    assert kinds == [
+        "response.created",
+        "response.output_item.added",
+        "response.content_part.added",
+        "Pause",
+        "response.output_text.delta",
+        "Pause",
+        "response.output_text.delta",
+        "Pause",
+        "response.output_text.delta",
+        "Drop",
+    ]
+    pauses = [s.seconds for s in _steps(reply) if isinstance(s, Pause)]
+    assert pauses == [0.5, 0.1, 0.1]
+
+
+def test_stream_faults_scripted_past_the_end_happen_before_response_done() -> None:
+    steps = _steps(Reply(text="ab", stall_after_deltas=5))
+    assert isinstance(steps[-1], Stall)
+    assert "response.done" not in _kinds(steps)
+    steps = _steps(Reply(text="ab", malformed_after_deltas=9, malformed_frame="junk"))
+    assert steps[-2] == "junk" and _kinds(steps[-1:]) == ["response.done"]
+
+
+def test_stream_close_after_done_ends_with_a_drop() -> None:
+    steps = _steps(Reply(text="ab", close_after_done=True, drop_code=1001, drop_reason="bye"))
+    assert _kinds(steps)[-2:] == ["response.done", "Drop"]
+    assert steps[-1] == Drop(1001, "bye")
+
+
+def test_stream_event_ids_are_unique_and_delta_frames_are_valid_json() -> None:
+    steps = _steps(Reply(text='q"uo\\te', chunk_size=2, function_calls=()))
+    events = [json.loads(s) for s in steps]
+    assert len({e["event_id"] for e in events}) == len(events)
+    deltas = [e for e in events if e["type"] == "response.output_text.delta"]
+    assert "".join(d["delta"] for d in deltas) == 'q"uo\\te'
+    assert {d["response_id"] for d in deltas} == {"resp_1"}
