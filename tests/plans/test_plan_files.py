@@ -8,6 +8,7 @@ import pytest
 
 from release_tools.errors import PlanError, UsageError
 from release_tools.plans import (
+    consume_plan,
     default_message,
     highest_type,
     is_plan_path,
@@ -133,3 +134,32 @@ def test_highest_type_and_default_messages() -> None:
     assert default_message("major", "web") == "feat!: breaking changes in web"
     assert default_message("minor", "web").startswith("feat: ")
     assert default_message("patch", "web").startswith("fix: ")
+
+
+def test_default_group_applies_to_every_project() -> None:
+    plan = load_plan(NX, "---\n__default__: minor\nb: major\n---\nfeat: x\n")
+    assert plan.type_for("a") == "minor" and plan.type_for("b") == "major"
+    projects = [
+        Project("a", "a", "a/package.json", "1.0.0", "node"),
+        Project("b", "b", "b/package.json", "1.0.0", "node"),
+    ]
+    validate_plans([plan], projects)  # __default__ is not an unknown project
+
+
+def test_consume_plan_drops_released_lines_byte_for_byte() -> None:
+    text = "---\n# keep me\na: minor\n'b': patch # why\n---\n\nfix: body\n"
+    plan = load_plan(NX, text)
+    assert consume_plan(plan, text, {"a"}, ["a", "b"]) == (
+        "---\n# keep me\n'b': patch # why\n---\n\nfix: body\n"
+    )
+    assert consume_plan(plan, text, {"a", "b"}, ["a", "b"]) is None
+    assert consume_plan(plan, text, set(), ["a", "b"]) == text
+
+
+def test_consume_plan_expands_default_for_pending_projects() -> None:
+    text = "---\n__default__: minor\nb: major\n---\n\nfeat: x\n"
+    plan = load_plan(NX, text)
+    assert consume_plan(plan, text, {"a"}, ["a", "b", "@s/c"]) == (
+        '---\nb: major\n"@s/c": minor\n---\n\nfeat: x\n'
+    )
+    assert consume_plan(plan, text, {"a", "b", "@s/c"}, ["a", "b", "@s/c"]) is None

@@ -302,3 +302,19 @@ def test_no_identity_uses_fallback_without_touching_global_config(
     )
     assert (config_path.read_bytes() if config_path.exists() else None) == existed
     assert python_repo.git("config", "--local", "--get", "user.name", check=False) == ""
+
+
+def test_nx_default_group_plan_and_partial_release(npm_workspace: Any) -> None:
+    root = npm_workspace.path
+    for plan in (".changeset/brave-cats-jump.md", ".nx/version-plans/version-plan-1.md"):
+        (root / plan).unlink()
+    npm_workspace.write(".nx/version-plans/version-plan-9.md", "---\n__default__: minor\n---\nx\n")
+    npm_workspace.commit("chore: group plan")
+    first = release(npm_workspace, flags={"project": "b"})
+    assert [(r.project.name, r.version) for r in first.releases] == [("b", "0.2.0")]
+    assert (root / ".nx/version-plans/version-plan-9.md").read_text() == (
+        '---\n"@acme/a": minor\n---\nx\n'
+    )
+    second = release(npm_workspace)
+    assert [(r.project.name, r.version) for r in second.releases] == [("@acme/a", "1.1.0")]
+    assert not (root / ".nx/version-plans/version-plan-9.md").exists()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from release_tools.plans.store import (
     CHANGESETS_DIR,
+    DEFAULT_GROUP,
     NX_PLANS_DIR,
     PLAN_DIRS,
     PlanEntry,
     PlanFormat,
     VersionPlan,
+    consume_plan,
     default_message,
     highest_type,
     is_plan_path,
@@ -21,11 +23,13 @@ from release_tools.plans.store import (
 
 __all__ = [
     "CHANGESETS_DIR",
+    "DEFAULT_GROUP",
     "NX_PLANS_DIR",
     "PLAN_DIRS",
     "PlanEntry",
     "PlanFormat",
     "VersionPlan",
+    "consume_plan",
     "default_message",
     "highest_type",
     "is_plan_path",

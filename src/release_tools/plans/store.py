@@ -15,7 +15,7 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal, cast
@@ -27,11 +27,13 @@ from release_tools.versioning.semver import RELEASE_TYPES, ReleaseType, release_
 
 __all__ = [
     "CHANGESETS_DIR",
+    "DEFAULT_GROUP",
     "NX_PLANS_DIR",
     "PLAN_DIRS",
     "PlanEntry",
     "PlanFormat",
     "VersionPlan",
+    "consume_plan",
     "default_message",
     "highest_type",
     "is_plan_path",
@@ -45,6 +47,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PlanFormat = Literal["nx", "changesets"]
+#: Nx's name for the release group of a workspace without groups: it means every project.
+DEFAULT_GROUP = "__default__"
 NX_PLANS_DIR = ".nx/version-plans"
 CHANGESETS_DIR = ".changeset"
 PLAN_DIRS: tuple[str, ...] = (NX_PLANS_DIR, CHANGESETS_DIR)
@@ -76,11 +80,10 @@ class VersionPlan:
     body: str
 
     def type_for(self, name: str) -> ReleaseType | None:
-        """The release type this plan asks for ``name``, if it names it."""
-        for entry in self.entries:
-            if entry.name == name:
-                return entry.type
-        return None
+        """The release type this plan asks for ``name`` (its own line or ``__default__``)."""
+        return highest_type(
+            entry.type for entry in self.entries if entry.name in (name, DEFAULT_GROUP)
+        )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -149,12 +152,35 @@ def validate_plans(plans: Sequence[VersionPlan], projects: Sequence[Project]) ->
     known = {project.name for project in projects}
     for plan in plans:
         for entry in plan.entries:
-            if entry.name not in known:
+            if entry.name not in known and entry.name != DEFAULT_GROUP:
                 names = ", ".join(sorted(known)) or "none found"
                 raise PlanError(
                     f"{plan.path}:{entry.line}: unknown project {entry.name!r} "
                     f"(known projects: {names})"
                 )
+
+
+def consume_plan(
+    plan: VersionPlan, text: str, released: Collection[str], projects: Sequence[str]
+) -> str | None:
+    """``text`` of ``plan`` once ``released`` projects have used it; None when fully consumed.
+
+    Without ``__default__``, only the released projects' lines are dropped and every other byte
+    is kept. A ``__default__`` line that still applies to unreleased ``projects`` is replaced by
+    one line per such project (the front matter is rewritten, the body kept), so that nobody is
+    bumped twice and nobody loses a bump.
+    """
+    pending = [name for name in projects if name not in released and plan.type_for(name)]
+    if not pending:
+        return None
+    lines = text.splitlines(keepends=True)
+    if not any(e.name == DEFAULT_GROUP for e in plan.entries):
+        drop = {e.line for e in plan.entries if e.name in released}
+        return "".join(line for n, line in enumerate(lines, start=1) if n not in drop)
+    closing = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    quote = plan.format == "changesets"
+    front = [f"{format_key(name, always_quote=quote)}: {plan.type_for(name)}\n" for name in pending]
+    return "".join([lines[0], *front, *lines[closing:]])
 
 
 def highest_type(types: Iterable[ReleaseType]) -> ReleaseType | None:

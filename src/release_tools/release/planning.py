@@ -267,7 +267,7 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
     touched = touched_projects(git, rng, projects, changelog=settings.changelog)
     plans = _plans_at(git, rng.head_sha)
     validate_plans(plans, projects)
-    planned = sorted({name for plan in plans for name in plan.names})
+    planned = sorted({p.name for p in projects if any(plan.type_for(p.name) for plan in plans)})
     return PlanCheckResult(
         base=rng.base_ref,
         head=rng.head_ref,

@@ -19,7 +19,7 @@ from release_tools.analysis.range import resolve_range
 from release_tools.config import Settings
 from release_tools.errors import GitError, ReleaseError
 from release_tools.git import Git
-from release_tools.plans import VersionPlan, read_plans, validate_plans
+from release_tools.plans import VersionPlan, consume_plan, read_plans, validate_plans
 from release_tools.release.changelog import (
     ChangelogEntry,
     entries_from_commits,
@@ -105,19 +105,22 @@ def _commit_entries(
     return entries_from_commits(commits)
 
 
-def _stage_plans(txn: FileTransaction, plans: Sequence[VersionPlan], released: set[str]) -> None:
-    """Delete plans fully consumed; drop only the released names' lines from the others."""
+def _stage_plans(
+    txn: FileTransaction,
+    plans: Sequence[VersionPlan],
+    released: set[str],
+    projects: Sequence[Project],
+) -> None:
+    """Delete plans fully consumed; keep what the others still promise unreleased projects."""
+    names = [p.name for p in projects]
     for plan in plans:
-        gone = [e for e in plan.entries if e.name in released]
-        if not gone:
+        if not any(plan.type_for(name) for name in released):
             continue
-        if len(gone) == len(plan.entries):
+        remaining = consume_plan(plan, txn.read(plan.path) or "", released, names)
+        if remaining is None:
             txn.delete(plan.path, "consumed version plan")
-            continue
-        text = txn.read(plan.path) or ""
-        drop = {e.line for e in gone}
-        kept = [line for n, line in enumerate(text.splitlines(keepends=True), 1) if n not in drop]
-        txn.write(plan.path, "".join(kept), "version plan partly consumed")
+        else:
+            txn.write(plan.path, remaining, "version plan partly consumed")
 
 
 def _stage(
@@ -161,7 +164,7 @@ def _stage(
             insert_section(txn.read(changelog), section),
             f"{project.name} {release.version} changelog",
         )
-    _stage_plans(txn, plans, {r.project.name for r in releases})
+    _stage_plans(txn, plans, {r.project.name for r in releases}, projects)
 
 
 def _describe(txn: FileTransaction) -> list[str]:
