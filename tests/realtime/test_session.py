@@ -40,6 +40,7 @@ from release_tools.realtime import (
     SessionState,
     Timeouts,
 )
+from release_tools.realtime.protocol import RealtimeProtocol
 from release_tools.realtime.testing import (
     ConnectionScript,
     Rejection,
@@ -573,3 +574,24 @@ async def test_tls_is_verified(self_signed: tuple[str, str]) -> None:
             await session.connect()
         assert not info.value.retryable
         await session.close()
+
+
+async def test_a_bug_in_event_handling_fails_the_request_instead_of_hanging(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    original = RealtimeProtocol._on_text_delta
+    calls = {"n": 0}
+
+    def broken_once(self: RealtimeProtocol, event: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("handler bug")
+        original(self, event)
+
+    monkeypatch.setattr(RealtimeProtocol, "_on_text_delta", broken_once)
+    async with ScriptedRealtimeServer(["one", "two"]) as server:
+        async with RealtimeSession(make_config(server), SESSION, clock=FakeClock()) as session:
+            result = await session.respond(ask())
+        assert result.text == "two"
+        assert server.connection_count == 2
+    assert any(r.getMessage() == "receive loop failed" for r in caplog.records)

@@ -222,6 +222,7 @@ class RealtimeSession:
             error = await transport.run(self._protocol.feed)
         except Exception as exc:  # a bug must not leave waiters hanging forever
             logger.exception("receive loop failed", extra=self._extra())
+            transport.abort()  # nobody reads this socket any more
             error = RealtimeConnectionError(f"receive loop failed: {exc}")
         if self._transport is transport and self.state is not SessionState.CLOSED:
             level = logging.DEBUG if self.state is SessionState.CLOSING else logging.WARNING
