@@ -11,18 +11,21 @@ Discovery only reads files; it never runs git, so it also works on an exported t
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import logging
-import os
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from release_tools.errors import UsageError, VersionError
+from release_tools.versioning.workspaces import (
+    expand_globs,
+    read_pnpm_workspace,
+    walk,
+)
 
 __all__ = [
     "Ecosystem",
@@ -38,27 +41,6 @@ log = logging.getLogger(__name__)
 
 Ecosystem = Literal["python", "node", "rust", "nx"]
 
-# Directories that never hold a project of their own: dependencies, build output, caches.
-_SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".nx",
-        ".venv",
-        "venv",
-        ".tox",
-        ".nox",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        "__pycache__",
-        "node_modules",
-        "dist",
-        "build",
-        "target",
-        "site-packages",
-    }
-)
 # How deep a Python monorepo scan looks for pyproject.toml files (packages/<name>/ is depth 2).
 _PYTHON_SCAN_DEPTH = 3
 _VERSION_ASSIGN = re.compile(
@@ -275,89 +257,6 @@ def _cargo_project(
 # --- workspaces ----------------------------------------------------------------------------------
 
 
-def _walk(root: Path, max_depth: int | None = None) -> Iterator[tuple[Path, list[str]]]:
-    """Directories under ``root`` (pruned of dependency and build folders) and their files."""
-    root_depth = len(root.parts)
-    for current, dirs, files in os.walk(root):
-        here = Path(current)
-        depth = len(here.parts) - root_depth
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in _SKIP_DIRS
-            and not (d.startswith(".") and d != ".")
-            and (max_depth is None or depth < max_depth)
-        )
-        yield here, files
-
-
-def _expand_globs(root: Path, patterns: Iterable[str], marker: str) -> list[Path]:
-    """Directories matching workspace globs (``!`` negations allowed) that contain ``marker``."""
-    positive: list[str] = []
-    negative: list[str] = []
-    for raw in patterns:
-        pattern = raw.strip().rstrip("/").removeprefix("./")
-        if not pattern:
-            continue
-        if pattern.startswith("!"):
-            negative.append(pattern[1:].removeprefix("./"))
-        else:
-            positive.append(pattern)
-    found: dict[str, Path] = {}
-    for pattern in positive:
-        if not any(ch in pattern for ch in "*?["):
-            candidates: Iterable[Path] = [root / pattern]
-        else:
-            candidates = root.glob(pattern)
-        for candidate in candidates:
-            rel = _rel(root, candidate)
-            if any(part in _SKIP_DIRS for part in PurePosixPath(rel).parts):
-                continue
-            if candidate.is_dir() and (candidate / marker).is_file():
-                found.setdefault(rel, candidate)
-    return [
-        path
-        for rel, path in sorted(found.items())
-        # "dir/**" also excludes "dir" itself, as in pnpm's and Cargo's matching.
-        if not any(
-            fnmatch.fnmatchcase(rel, neg) or fnmatch.fnmatchcase(rel + "/", neg) for neg in negative
-        )
-    ]
-
-
-def read_pnpm_workspace(path: Path) -> list[str]:
-    """The ``packages:`` globs of a ``pnpm-workspace.yaml``.
-
-    Only the list form pnpm documents is understood (``packages:`` then ``- 'glob'`` lines);
-    other keys (``catalog:``...) are skipped. Anything else in the list is a VersionError, so a
-    typo never silently drops packages.
-    """
-    globs: list[str] = []
-    in_packages = False
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        stripped = line.split(" #", 1)[0].rstrip()
-        if not stripped.strip() or stripped.lstrip().startswith("#"):
-            continue
-        if not line[0].isspace():
-            key, _, rest = stripped.partition(":")
-            in_packages = key.strip() == "packages"
-            rest = rest.strip()
-            if in_packages and rest:
-                # The flow form: packages: ['a/*', 'b']
-                if not (rest.startswith("[") and rest.endswith("]")):
-                    raise VersionError(f"{path.name}:{number}: expected a list of globs")
-                globs += [g.strip().strip("'\"") for g in rest[1:-1].split(",") if g.strip()]
-                in_packages = False
-            continue
-        if not in_packages:
-            continue
-        item = stripped.strip()
-        if not item.startswith("- "):
-            raise VersionError(f"{path.name}:{number}: expected '- <glob>' under packages")
-        globs.append(item[2:].strip().strip("'\""))
-    return globs
-
-
 def _node_workspace(root: Path) -> list[Project] | None:
     patterns: list[str] | None = None
     pnpm = root / "pnpm-workspace.yaml"
@@ -373,7 +272,7 @@ def _node_workspace(root: Path) -> list[Project] | None:
     if patterns is None:
         return None
     projects = []
-    for directory in _expand_globs(root, patterns, "package.json"):
+    for directory in expand_globs(root, patterns, "package.json"):
         project = _node_project(root, directory)
         if project is not None:
             projects.append(project)
@@ -393,7 +292,7 @@ def _cargo_workspace(root: Path) -> list[Project] | None:
     members = [str(m) for m in workspace.get("members", [])]
     members += [f"!{e}" for e in workspace.get("exclude", [])]
     projects = []
-    for directory in _expand_globs(root, members, "Cargo.toml"):
+    for directory in expand_globs(root, members, "Cargo.toml"):
         if directory == root:
             continue
         project = _cargo_project(root, directory, ws_version)
@@ -416,12 +315,12 @@ def _python_workspace(root: Path) -> list[Project] | None:
     if isinstance(uv_ws, dict):
         members = [str(m) for m in uv_ws.get("members", [])]
         members += [f"!{e}" for e in uv_ws.get("exclude", [])]
-        directories = [d for d in _expand_globs(root, members, "pyproject.toml") if d != root]
+        directories = [d for d in expand_globs(root, members, "pyproject.toml") if d != root]
     elif root_project is None:
         # No root project: a plain monorepo of packages, e.g. packages/<name>/pyproject.toml.
         directories = [
             here
-            for here, files in _walk(root, _PYTHON_SCAN_DEPTH)
+            for here, files in walk(root, _PYTHON_SCAN_DEPTH)
             if here != root and "pyproject.toml" in files
         ]
     else:
@@ -444,7 +343,7 @@ def _nx_workspace(root: Path) -> list[Project] | None:
     if not (root / "nx.json").is_file():
         return None
     projects = []
-    for here, files in _walk(root):
+    for here, files in walk(root):
         if "project.json" not in files:
             continue
         data = _load_json(here / "project.json", root)
