@@ -318,3 +318,17 @@ def test_nx_default_group_plan_and_partial_release(npm_workspace: Any) -> None:
     second = release(npm_workspace)
     assert [(r.project.name, r.version) for r in second.releases] == [("@acme/a", "1.1.0")]
     assert not (root / ".nx/version-plans/version-plan-9.md").exists()
+
+
+def test_changelog_can_be_disabled_and_version_variables_follow(python_monorepo: Any) -> None:
+    python_monorepo.write("packages/alpha/docs/conf.py", 'release = "1.0.0"\n')
+    python_monorepo.write("packages/beta/VERSION.txt", "version = 0.3.0\n")
+    python_monorepo.commit("docs: version files")
+    variables = ("packages/alpha/docs/conf.py:release", "packages/beta/VERSION.txt:version")
+    result = release(python_monorepo, flags={"changelog": "", "version_variables": variables})
+    root = python_monorepo.path
+    assert [r.project.name for r in result.releases] == ["alpha"]
+    assert (root / "packages/alpha/docs/conf.py").read_text() == 'release = "1.1.0rc1"\n'
+    # beta is not released: its version file is none of alpha's business.
+    assert (root / "packages/beta/VERSION.txt").read_text() == "version = 0.3.0\n"
+    assert not (root / "packages/alpha/CHANGELOG.md").exists()

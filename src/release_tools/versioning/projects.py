@@ -33,6 +33,7 @@ __all__ = [
     "discover_projects",
     "find_project",
     "owning_project",
+    "python_version_file",
     "read_pnpm_workspace",
     "read_python_version",
 ]
