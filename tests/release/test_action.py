@@ -15,8 +15,8 @@ import pytest
 
 from release_tools.analysis.models import Decision
 from release_tools.analysis.report import write_github_output
-from release_tools.release.outputs import plan_outputs, release_outputs
-from release_tools.release.planning import PlanResult
+from release_tools.release.outputs import plan_check_outputs, plan_outputs, release_outputs
+from release_tools.release.planning import PlanCheckResult, PlanResult
 from release_tools.release.service import ReleaseResult
 
 ACTION = Path(__file__).resolve().parents[2] / "action.yml"
@@ -76,6 +76,7 @@ def test_declared_outputs_are_written_by_the_tool(tmp_path: Path) -> None:
     written = (
         analyze_keys
         | set(plan_outputs(PlanResult(project="p", message="m")))
+        | set(plan_check_outputs(PlanCheckResult(base="b", head="h")))
         | set(release_outputs(ReleaseResult(released=False, dry_run=False, message="m")))
     )
     assert declared and declared <= written, declared - written
@@ -108,8 +109,9 @@ def test_analyze_and_plan_check_through_the_action(python_repo: Any, tmp_path: P
     proc, out = action(python_repo, tmp_path, command="analyze")
     assert proc.returncode == 0, proc.stderr
     assert "version_type=minor" in out
-    proc, _ = action(python_repo, tmp_path, command="plan-check", base="v1.2.3")
+    proc, out = action(python_repo, tmp_path, command="plan-check", base="v1.2.3")
     assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert out == 'touched=["demo"]\nmissing=[]\n'
 
 
 @pytest.mark.parametrize(

@@ -125,10 +125,13 @@ def create_version_plan_command(**options: Any) -> None:
 def plan_check_command(**options: Any) -> None:
     """Fail when projects touched in the range have no pending version plan (for PR CI)."""
     from release_tools.errors import PlanError
+    from release_tools.release.outputs import append_github_output, plan_check_outputs
     from release_tools.release.planning import check_plans
 
     settings = _settings(options)
     result = check_plans(settings)
+    if os.environ.get("GITHUB_OUTPUT"):
+        append_github_output(os.environ["GITHUB_OUTPUT"], plan_check_outputs(result))
     touched = ", ".join(result.touched) or "none"
     base = result.base[:12] if len(result.base) == 40 else result.base
     click.echo(f"range {base}..{result.head}: touched projects: {touched}")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from release_tools.analysis.report import github_output_lines
 from release_tools.errors import ReleaseToolsError
-from release_tools.release.planning import PlanResult
+from release_tools.release.planning import PlanCheckResult, PlanResult
 from release_tools.release.service import ReleaseResult
 
-__all__ = ["append_github_output", "plan_outputs", "release_outputs"]
+__all__ = ["append_github_output", "plan_check_outputs", "plan_outputs", "release_outputs"]
 
 
 def release_outputs(result: ReleaseResult) -> dict[str, str]:
@@ -49,6 +49,11 @@ def plan_outputs(result: PlanResult) -> dict[str, str]:
         "version_type": result.version_type or "",
         "body": result.body,
     }
+
+
+def plan_check_outputs(result: PlanCheckResult) -> dict[str, str]:
+    """``touched`` and ``missing`` project names of ``plan-check`` as JSON lists."""
+    return {"touched": json.dumps(result.touched), "missing": json.dumps(result.missing)}
 
 
 def append_github_output(path: str | Path, values: Mapping[str, str]) -> None:
