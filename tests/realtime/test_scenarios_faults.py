@@ -432,6 +432,22 @@ async def test_clean_close_sends_1000_and_the_session_refuses_further_use() -> N
     assert server.connections[0].close_code == 1000
 
 
+async def test_unanswered_keepalive_pings_kill_the_connection_and_the_next_request_reconnects() -> (
+    None
+):
+    hung = ConnectionScript(answer_pings=False)
+    async with ScriptedRealtimeServer(["after reconnect"], connection_scripts=[hung]) as server:
+        config = _config(server, ping_interval=0.05, ping_timeout=0.05)
+        async with RealtimeSession(config, SESSION, clock=FakeClock()) as session:
+            async with asyncio.timeout(5):
+                await server.wait_for(lambda: server.connections[0].closed)
+            result = await session.respond(_ask("a"))
+    assert result.text == "after reconnect"
+    assert server.connection_count == 2
+    assert server.connections[0].close_code == 1011  # keepalive ping timeout
+    assert _jobs(server) == ["a"]  # nothing was sent into the dead connection
+
+
 # --- cancellation ----------------------------------------------------------------------------
 
 

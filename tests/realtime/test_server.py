@@ -622,3 +622,21 @@ def test_stream_event_ids_are_unique_and_delta_frames_are_valid_json() -> None:
     deltas = [e for e in events if e["type"] == "response.output_text.delta"]
     assert "".join(d["delta"] for d in deltas) == 'q"uo\\te'
     assert {d["response_id"] for d in deltas} == {"resp_1"}
+
+
+async def test_pings_are_answered_unless_scripted_otherwise() -> None:
+    scripts = [ConnectionScript(), ConnectionScript(answer_pings=False)]
+    async with ScriptedRealtimeServer(connection_scripts=scripts) as server:
+        async with _connect(server) as ws:
+            await _open(ws)
+            async with asyncio.timeout(5):
+                await (await ws.ping())
+        async with _connect(server, close_timeout=0.1) as ws:
+            await _open(ws)
+            pong = await ws.ping()
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(0.2):
+                    await pong
+            # Everything else still works on the hung-looking connection.
+            await _create(ws)
+            assert (await _until_done(ws))[-1]["type"] == "response.done"

@@ -196,6 +196,7 @@ class ConnectionScript:
     * ``events_after_open``: raw events sent right after ``session.created``.
     * ``close_after_open``: ``(code, reason)`` to close with right after those events.
     * ``ignore_close``: never answer the client's close frame (the client must bound its close).
+    * ``answer_pings``: when false, the client's keepalive pings get no pong (a hung peer).
     """
 
     reject: Rejection | None = None
@@ -206,6 +207,7 @@ class ConnectionScript:
     events_after_open: tuple[JSON, ...] = ()
     close_after_open: tuple[int, str] | None = None
     ignore_close: bool = False
+    answer_pings: bool = True
 
 
 @dataclass

@@ -43,9 +43,9 @@ from release_tools.realtime.testing.stream import (
 from release_tools.realtime.testing.wire import (
     Outbox,
     drop,
-    ignore_close_frames,
     pause,
     select_subprotocol,
+    swallow_frames,
 )
 
 __all__ = ["ScriptedRealtimeServer"]
@@ -297,8 +297,7 @@ class ScriptedRealtimeServer:
     ) -> None:
         session = self._initial_session(record)
         record.session_id = session["id"]
-        if script.ignore_close:
-            ignore_close_frames(conn)
+        swallow_frames(conn, close=script.ignore_close, ping=not script.answer_pings)
         if self.reject_beta_header and record.header("openai-beta") is not None:
             # The live service accepts the upgrade, then rejects the beta shape (protocol notes,
             # section 0).

@@ -15,7 +15,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.frames import Frame, Opcode
 from websockets.typing import Subprotocol
 
-__all__ = ["Outbox", "drop", "ignore_close_frames", "pause", "select_subprotocol"]
+__all__ = ["Outbox", "drop", "pause", "select_subprotocol", "swallow_frames"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,24 +65,31 @@ async def drop(conn: ServerConnection, code: int, reason: str) -> None:
         await conn.close(code, reason)
 
 
-def ignore_close_frames(conn: ServerConnection) -> None:
-    """Make this connection swallow the client's close frame instead of answering it.
+def swallow_frames(conn: ServerConnection, *, close: bool = False, ping: bool = False) -> None:
+    """Make this connection silently drop the client's close and/or ping frames.
 
-    The live service sometimes drops TCP without answering a close frame (protocol notes,
-    section 6); clients must bound their close. websockets answers close frames inside its
-    sans-I/O ``recv_frame``, so the hook wraps that method on this one protocol object.
+    A swallowed close frame is never answered: the live service sometimes drops TCP without
+    answering one (protocol notes, section 6), so clients must bound their close. A swallowed
+    ping gets no pong: a hung peer, which the client's keepalive must detect. websockets
+    answers both inside its sans-I/O ``recv_frame``, so the hook wraps that method on this one
+    protocol object.
     """
+    swallowed = {op for op, on in ((Opcode.CLOSE, close), (Opcode.PING, ping)) if on}
+    if not swallowed:
+        return
     protocol = conn.protocol
     original = protocol.recv_frame
 
     def recv_frame(frame: Frame) -> None:
-        if frame.opcode is Opcode.CLOSE:
-            logger.debug("ignoring the client's close frame as scripted")
+        if frame.opcode in swallowed:
+            logger.debug("swallowing the client's %s frame as scripted", frame.opcode.name)
             return
         original(frame)
 
     protocol.recv_frame = recv_frame  # type: ignore[method-assign]
-    conn._rt_ignore_close = True  # type: ignore[attr-defined]
+    # A connection that never answers a close would hold the server's shutdown for its whole
+    # close timeout; stop() aborts these instead.
+    conn._rt_ignore_close = close  # type: ignore[attr-defined]
 
 
 def select_subprotocol(
