@@ -552,3 +552,17 @@ def test_server_error_messages_are_redacted() -> None:
     exc = waiter.exception(0)
     assert "abcdefghijklmnopqrstuvwxyz" not in str(exc)
     assert "Incorrect API key provided" in str(exc)
+
+
+def test_id_less_binding_is_released_with_the_request() -> None:
+    proto = open_protocol()
+    request_id, _, first = start(proto)
+    send(proto, type="response.partial", response={"text": "a"})  # binds under no id
+    created(proto, "r1", request_id)  # the real id arrives later
+    send(proto, type="response.output_text.delta", response_id="r1", item_id=None, delta="b")
+    done(proto, "r1")
+    assert first.result(0).text == "ab"
+    _, _, second = start(proto)
+    send(proto, type="response.partial", response={"text": "fresh"})
+    send(proto, type="response.final")
+    assert second.result(0).text == "fresh"

@@ -632,7 +632,8 @@ class RealtimeProtocol:
             self._finished[pending.response_id] = None
             if len(self._finished) > _FINISHED_MEMORY:
                 self._finished.popitem(last=False)
-        elif self._by_response.get(None) is pending:
+        # An id-less event (the seed's) may have bound it under None before its real id came.
+        if self._by_response.get(None) is pending:
             del self._by_response[None]
 
     def _fail_all(self, exc: BaseException) -> None:
