@@ -87,6 +87,7 @@ class VersionPlan:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The keys of the front matter as written (``__default__`` included)."""
         return tuple(entry.name for entry in self.entries)
 
 

@@ -99,6 +99,7 @@ class FileTransaction:
 
     @property
     def paths(self) -> list[str]:
+        """The staged paths, in staging order."""
         return list(self._staged)
 
     # --- applying --------------------------------------------------------------------------

@@ -93,6 +93,7 @@ class PlanCheckResult:
 
     @property
     def ok(self) -> bool:
+        """True when every touched project has a plan."""
         return not self.missing
 
 
