@@ -298,6 +298,48 @@ async def test_pool_replaces_a_session_that_died_while_idle() -> None:
     assert replacements == 1
 
 
+def _partial(text: str) -> dict[str, Any]:
+    return {"type": "response.partial", "response": {"text": text}}
+
+
+@pytest.mark.parametrize(
+    ("final", "expected"),
+    [
+        ({"type": "response.final"}, "minor bump"),
+        ({"type": "response.final", "response": {"text": "Minor bump."}}, "Minor bump."),
+    ],
+    ids=["final-without-text", "final-with-text"],
+)
+async def test_seed_event_names_from_a_compatible_server(
+    final: dict[str, Any], expected: str
+) -> None:
+    seed = Reply(only_events=(_partial("minor"), _partial(" "), _partial("bump"), final))
+    async with (
+        ScriptedRealtimeServer([seed, "GA again"]) as server,
+        RealtimeSession(_config(server), SESSION) as session,
+    ):
+        first = await session.respond(ResponseRequest(input_text="x"))
+        second = await session.respond(ResponseRequest(input_text="y"))
+    assert (first.status, first.text) == ("completed", expected)
+    assert second.text == "GA again"
+
+
+async def test_seed_response_error_fails_the_request() -> None:
+    error = {
+        "type": "response.error",
+        "error": {"type": "invalid_request_error", "code": "invalid_value", "message": "No."},
+    }
+    seed = Reply(only_events=(_partial("par"), error))
+    async with (
+        ScriptedRealtimeServer([seed]) as server,
+        RealtimeSession(_config(server), SESSION) as session,
+    ):
+        with pytest.raises(ServerError) as info:
+            await session.respond(ResponseRequest(input_text="x"))
+    assert info.value.code == "invalid_value"
+    assert len(server.response_creates) == 1
+
+
 # --- rate limits --------------------------------------------------------------------------
 
 

@@ -640,3 +640,12 @@ async def test_pings_are_answered_unless_scripted_otherwise() -> None:
             # Everything else still works on the hung-looking connection.
             await _create(ws)
             assert (await _until_done(ws))[-1]["type"] == "response.done"
+
+
+def test_stream_only_events_replace_the_ga_sequence() -> None:
+    raw = ({"type": "response.partial", "response_id": "$response", "delta": "x"},)
+    steps = _steps(Reply(text="ignored", only_events=raw, drop_after_deltas=0))
+    (event,) = [json.loads(s) for s in steps]
+    assert event["type"] == "response.partial"
+    assert event["response_id"] == "resp_1"
+    assert event["event_id"].startswith("event_")

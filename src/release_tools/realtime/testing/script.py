@@ -69,6 +69,11 @@ class Reply:
     * ``error``: answer with only an ``error`` event (the create is rejected, no
       ``response.created`` follows), e.g. ``conversation_already_has_active_response``.
     * ``silent``: ignore the ``response.create`` completely.
+    * ``only_events``: send exactly these raw events (each given an ``event_id``, and
+      ``"response_id": "$response"`` replaced by the new response's id) instead of the GA
+      sequence; for compatible servers speaking other names, such as the seed's
+      ``response.partial`` / ``response.final`` / ``response.error``. Pauses and faults apply
+      only to the GA sequence.
     * ``events_before`` / ``events_after``: raw server events sent before ``response.created``
       and after ``response.done`` (``rate_limit``, ``backoff``, ``error`` or anything else).
     * ``rate_limits``: the ``rate_limits.updated`` list for this response (``None`` sends the
@@ -97,6 +102,7 @@ class Reply:
     silent: bool = False
     events_before: tuple[JSON, ...] = ()
     events_after: tuple[JSON, ...] = ()
+    only_events: tuple[JSON, ...] | None = None
     rate_limits: tuple[JSON, ...] | None = None
     usage: JSON | None = None
 

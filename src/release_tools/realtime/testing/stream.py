@@ -141,6 +141,13 @@ def response_steps(
     emit: Callable[[JSON], None] = lambda event: steps.append(json.dumps(event))  # noqa: E731
     event = factory.event
     in_conversation = (request.get("response") or {}).get("conversation") != "none"
+    if reply.only_events is not None:
+        for raw in reply.only_events:
+            stamped = factory.stamp(raw)
+            if stamped.get("response_id") == "$response":
+                stamped["response_id"] = response_id
+            emit(stamped)
+        return steps
     for extra in reply.events_before:
         emit(factory.stamp(extra))
     emit(
