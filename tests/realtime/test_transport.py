@@ -6,9 +6,11 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
+from http import HTTPStatus
 
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.http11 import Request, Response
 
 from release_tools.errors import (
     AuthenticationError,
@@ -282,3 +284,23 @@ async def test_websockets_debug_logs_never_show_the_key(caplog: pytest.LogCaptur
     text = "\n".join(record.getMessage() for record in client)
     assert "Authorization" in text  # the header lines are logged ...
     assert KEY not in text  # ... without the key
+
+
+async def test_redirects_are_not_followed() -> None:
+    # The target would accept; following the redirect would carry the credentials there.
+    async with serve(lambda ws: ws.wait_closed(), "127.0.0.1", 0) as target:
+        port = target.sockets[0].getsockname()[1] if target.sockets else 0
+
+        def moved(connection: ServerConnection, request: Request) -> Response:
+            response = connection.respond(HTTPStatus.FOUND, "")
+            response.headers["Location"] = f"ws://127.0.0.1:{port}/elsewhere"
+            return response
+
+        async with serve(
+            lambda ws: ws.wait_closed(), "127.0.0.1", 0, process_request=moved
+        ) as first:
+            first_port = first.sockets[0].getsockname()[1] if first.sockets else 0
+            with pytest.raises(HandshakeError, match=r"redirect to .*elsewhere refused") as info:
+                await open_transport(config(f"ws://127.0.0.1:{first_port}/v1/realtime"))
+    assert info.value.status == 302
+    assert not info.value.retryable

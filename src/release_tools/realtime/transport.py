@@ -68,6 +68,17 @@ wire_logger = logging.getLogger("release_tools.realtime.wire")
 wire_logger.addFilter(RedactionFilter())
 
 
+class _NoRedirectConnect(connect):
+    """``websockets.connect`` that never follows redirects.
+
+    The library strips ``Authorization`` on cross-origin redirects but not other credential
+    headers (Azure's ``api-key``); an endpoint that redirects is refused instead.
+    """
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        return exc
+
+
 def build_url(config: ClientConfig) -> str:
     """The endpoint with ``model=`` added to its query (other query parameters are kept)."""
     parts = urlsplit(config.url)
@@ -157,6 +168,11 @@ def _handshake_error(exc: InvalidStatus) -> RealtimeError:
             code=code or "rate_limit_exceeded",
         )
         return error
+    if 300 <= status < 400:
+        location = response.headers.get("Location", "?")
+        message = (
+            f"redirect to {redact(location)} refused (credentials stay with the configured URL)"
+        )
     return HandshakeError(
         f"handshake rejected (HTTP {status}): {message}", status=status, headers=headers, body=body
     )
@@ -280,7 +296,7 @@ async def open_transport(config: ClientConfig) -> Transport:
     logger.debug("connecting", extra={"host": host, "model": config.model})
     try:
         async with asyncio.timeout(timeout):
-            connection = await connect(url, **options)
+            connection = await _NoRedirectConnect(url, **options)
     except TimeoutError as exc:
         raise RealtimeTimeoutError(
             f"could not connect to {host} within {timeout:g}s", phase="connect", timeout=timeout
