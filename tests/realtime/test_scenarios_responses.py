@@ -115,6 +115,46 @@ async def test_text_answer_and_what_went_over_the_wire() -> None:
     assert conn.closed and conn.close_code == 1000
 
 
+async def test_extra_headers_reach_the_server_and_stay_out_of_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    azure_key = "azure-key-7d1e5b9c3a2f4e6d8b0a"
+    async with ScriptedRealtimeServer(["ok"]) as server:
+        config = ClientConfig(
+            url=server.url, model="gpt-realtime", api_key=None, extra_headers={"api-key": azure_key}
+        )
+        async with RealtimeSession(config, SESSION) as session:
+            assert (await session.respond(ResponseRequest(input_text="x"))).text == "ok"
+    conn = server.connections[0]
+    assert conn.header("api-key") == azure_key
+    assert conn.header("authorization") is None
+    assert azure_key not in _raw_log(caplog.records)
+
+
+async def test_session_expiry_between_requests_is_survived_by_reconnecting() -> None:
+    expired = {
+        "type": "error",
+        "error": {
+            "type": "invalid_request_error",
+            "code": "session_expired",
+            "message": "Your session hit the maximum duration of 60 minutes.",
+        },
+    }
+    last = Reply(text="first", events_after=(expired,), close_after_done=True, drop_code=1001)
+    async with (
+        ScriptedRealtimeServer([last, "second"]) as server,
+        RealtimeSession(_config(server), SESSION, clock=FakeClock()) as session,
+    ):
+        first = await session.respond(ResponseRequest(input_text="x"))
+        async with asyncio.timeout(5):
+            await server.wait_for(lambda: server.connections[0].closed)
+        second = await session.respond(ResponseRequest(input_text="y"))
+    assert (first.text, second.text) == ("first", "second")
+    assert server.connection_count == 2
+    assert len(server.connections[1].events_of_type("session.update")) == 1
+
+
 async def test_function_call_answer() -> None:
     reply = Reply.function_call("report_bump", '{"bump": "minor"}', call_id="call_1", chunk_size=4)
     async with (
