@@ -566,3 +566,14 @@ def test_id_less_binding_is_released_with_the_request() -> None:
     send(proto, type="response.partial", response={"text": "fresh"})
     send(proto, type="response.final")
     assert second.result(0).text == "fresh"
+
+
+def test_session_without_id_is_a_state_error() -> None:
+    proto = RealtimeProtocol(SessionConfig())
+    waiter: Future[str] = Future()
+    proto.begin_connect(waiter)
+    send(proto, type="session.created", session={"model": "m"})
+    exc = waiter.exception(0)
+    assert isinstance(exc, RealtimeStateError)
+    assert "without an id" in str(exc)
+    assert proto.session_id is None

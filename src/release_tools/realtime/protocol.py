@@ -463,12 +463,18 @@ class RealtimeProtocol:
         item.parts.append(event.delta)
 
     def _on_session_created(self, event: SessionCreatedEvent) -> None:
+        if self._phase != "created":
+            logger.debug("ignoring a repeated session.created", extra=self.log_extra())
+            return
+        if not event.session.id:
+            # The seed's "missing session ID" state error: nothing could be correlated later.
+            self._fail_all(RealtimeStateError("server created a session without an id"))
+            return
         self.session_id = event.session.id
         self.session_info = event.session.model_dump(exclude_none=True)
-        if self._phase == "created":
-            self._phase = "updated"
-            logger.debug("session created", extra=self.log_extra())
-            self._resolve_session(event.session.id or "")
+        self._phase = "updated"
+        logger.debug("session created", extra=self.log_extra())
+        self._resolve_session(event.session.id)
 
     def _on_session_updated(self, event: SessionUpdatedEvent) -> None:
         self.session_info = event.session.model_dump(exclude_none=True)
