@@ -24,6 +24,8 @@ A file that does not parse gives weak evidence instead of a crash.
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -178,12 +180,25 @@ def _added_members(
     prefix: str,
     path: str,
     found: _Findings,
+    *,
+    declared: frozenset[str] = frozenset(),
+    in_class: bool = False,
 ) -> None:
-    """New public objects, new optional parameters, new public class members: minor."""
+    """New public objects, new optional parameters, new public class members: minor.
+
+    New variables count only when ``declared`` (listed in ``__all__``) or declared in a class
+    body (a TypedDict key, a dataclass field): modules grow flags and constants, and instances
+    grow internal state, in bug-fix releases all the time.
+    """
     for name, member in new.items():
         before = old.get(name)
         qualified = f"{prefix}.{name}"
         if before is None:
+            if name.startswith("__") and name.endswith("__"):
+                continue  # __version__, __init__ ...: not new API in themselves
+            undeclared = isinstance(member, griffe.Attribute) and name not in declared
+            if undeclared and not (in_class and "class-attribute" in member.labels):
+                continue
             found.add(
                 Bump.MINOR,
                 Strength.STRONG,
@@ -209,15 +224,17 @@ def _added_members(
                     member.lineno,
                 )
         elif isinstance(member, griffe.Class) and isinstance(before, griffe.Class):
-            _added_members(_class_public(before), _class_public(member), qualified, path, found)
+            _added_members(
+                _class_public(before), _class_public(member), qualified, path, found, in_class=True
+            )
 
 
 def _class_public(cls: griffe.Class) -> dict[str, griffe.Object | griffe.Alias]:
-    # __init__ is compared for its parameters; other dunders are protocol plumbing.
+    # __init__ and __call__ are compared for their parameters; other dunders are plumbing.
     return {
         name: member
         for name, member in cls.members.items()
-        if not name.startswith("_") or name == "__init__"
+        if not name.startswith("_") or name in ("__init__", "__call__")
     }
 
 
@@ -237,6 +254,105 @@ def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.
         yield breakage, parts[depth]
 
 
+def _positional_only(param: object) -> bool:
+    """Parameters callers cannot name: ``/``-marked, ``__x`` by the old convention, self/cls.
+
+    Renaming them, or marking them ``/``, breaks nobody.
+    """
+    if not isinstance(param, griffe.Parameter):
+        return False
+    name = param.name
+    return (
+        param.kind is griffe.ParameterKind.positional_only
+        or (name.startswith("__") and not name.endswith("__"))
+        or name in ("self", "cls")
+    )
+
+
+def _signature_texts(breakages: list[griffe.Breakage]) -> list[str]:
+    """One function's signature breakages as short texts, harmless ones dropped."""
+    renamed_positional = any(
+        b.kind is griffe.BreakageKind.PARAMETER_REMOVED and _positional_only(b.old_value)
+        for b in breakages
+    )
+    texts: list[str] = []
+    for breakage in breakages:
+        kind, old, new = breakage.kind, breakage.old_value, breakage.new_value
+        if kind in (
+            griffe.BreakageKind.PARAMETER_REMOVED,
+            griffe.BreakageKind.PARAMETER_CHANGED_KIND,
+            griffe.BreakageKind.PARAMETER_MOVED,
+        ) and _positional_only(old):
+            continue
+        if (
+            kind is griffe.BreakageKind.PARAMETER_MOVED
+            and isinstance(old, griffe.Parameter)
+            and old.default is not None
+        ):
+            # An optional parameter shifted by a new optional one before it: callers pass
+            # options by keyword in practice (griffe counts it; we do not).
+            continue
+        if (
+            kind is griffe.BreakageKind.PARAMETER_ADDED_REQUIRED
+            and renamed_positional
+            and isinstance(new, griffe.Parameter)
+            and new.kind is griffe.ParameterKind.positional_only
+        ):
+            continue
+        text = _BREAKING_KINDS[kind].format(
+            old=getattr(old, "name", ""), new=getattr(new, "name", "")
+        )
+        if text not in texts:
+            texts.append(text)
+    return texts
+
+
+def _incidental_names(code: str) -> frozenset[str]:
+    """Module-level names that are not API: loop and ``with`` targets, deleted names, and
+    whatever an ``if __name__ == "__main__":`` block defines."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return frozenset()
+    names: set[str] = set()
+
+    def bound(target: ast.AST) -> None:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+
+    for node in tree.body:
+        if isinstance(node, ast.For | ast.AsyncFor):
+            bound(node.target)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    bound(item.optional_vars)
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                bound(target)
+        elif isinstance(node, ast.If) and "__main__" in ast.dump(node.test):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                    names.add(inner.id)
+                elif isinstance(inner, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+                    names.add(inner.name)
+    return frozenset(names)
+
+
+def _still_served(name: str, module: griffe.Module, code: str) -> bool | None:
+    """Whether a module-level ``__getattr__`` still serves ``name`` (a deprecation shim).
+
+    True when it mentions the name, None when it exists but does not (it may still serve it),
+    False when the module has no ``__getattr__``.
+    """
+    if not isinstance(module.members.get("__getattr__"), griffe.Function):
+        return False
+    if f'"{name}"' in code or f"'{name}'" in code:
+        return True
+    return None
+
+
 def compare_modules(
     dotted: str,
     old: ModuleSource | None,
@@ -246,7 +362,8 @@ def compare_modules(
 ) -> list[Evidence]:
     """Evidence for one module between base (``old``) and head (``new``).
 
-    ``exposed`` names the objects of a private module that its top-level package re-exports.
+    ``exposed`` holds the dotted paths (``pkg._impl.Client``, or ``pkg._impl.*`` for a
+    wildcard import) that a public package re-exports from private modules.
     """
     found = _Findings()
     public_module = _is_public_module(dotted)
@@ -280,43 +397,49 @@ def compare_modules(
     assert old is not None
     old_is_init = PurePosixPath(old.path).stem == "__init__"
     old_public = _public_names(old_mod, is_init=old_is_init)
+    incidental = _incidental_names(old.code) | _incidental_names(new.code)
+    for name in incidental:
+        old_public.pop(name, None)
+        new_public.pop(name, None)
 
     def visible(name: str) -> bool:
-        return public_module or name in exposed
+        if public_module:
+            return True
+        for target in exposed:
+            module, _, last = target.rpartition(".")
+            # Re-exported from this module, or from a package above it that imports it.
+            if (last == name or last == "*") and (
+                dotted == module or dotted.startswith(module + ".")
+            ):
+                return True
+        return False
 
     # Removed public names, re-exports included (griffe skips imported names).
     for name, member in old_public.items():
         if name in new_mod.members or not visible(name):
             continue
+        served = _still_served(name, new_mod, new.code)
+        if served is True:
+            continue  # moved behind a deprecation shim: still importable
         found.add(
             Bump.MAJOR,
-            Strength.PROOF,
+            Strength.PROOF if served is False else Strength.STRONG,
             f"removed public {_kind(member)} {dotted}.{name}",
             old.path,
             _lineno(member),
         )
-    # Names that stayed but stopped being public (dropped from __all__) break `from m import *`
-    # and the documented API.
-    for name in old_public.keys() - new_public.keys():
-        if name in new_mod.members and visible(name) and new_mod.exports:
-            found.add(
-                Bump.MAJOR,
-                Strength.STRONG,
-                f"{dotted}.{name} is no longer exported (__all__)",
-                new.path,
-                _lineno(new_mod.members[name]),
-            )
 
-    grouped: dict[str, list[str]] = {}
-    where: dict[str, tuple[str, int | None]] = {}
+    grouped: dict[str, list[griffe.Breakage]] = {}
     for breakage, top_name in _breakages(old_mod, new_mod):
         if not visible(top_name) or top_name not in old_public:
             continue
-        kind = breakage.kind
         obj = breakage.obj
-        if kind is griffe.BreakageKind.OBJECT_REMOVED:
+        if breakage.kind is griffe.BreakageKind.OBJECT_REMOVED:
+            member_name = obj.path.rsplit(".", 1)[-1]
             if obj.path.count(".") == dotted.count(".") + 1:
                 continue  # top-level removals are reported above
+            if member_name.startswith("__") and member_name.endswith("__"):
+                continue  # protocol methods come and go with refactorings (__init__ -> __new__)
             found.add(
                 Bump.MAJOR,
                 Strength.PROOF,
@@ -324,76 +447,87 @@ def compare_modules(
                 old.path,
                 _lineno(obj),
             )
-        elif kind is griffe.BreakageKind.OBJECT_CHANGED_KIND:
-            was = str(getattr(breakage.old_value, "value", breakage.old_value))
-            now = str(getattr(breakage.new_value, "value", breakage.new_value))
-            if {was, now} <= {"function", "class"}:
-                continue  # still callable the same way
+        elif breakage.kind is griffe.BreakageKind.CLASS_REMOVED_BASE:
+            found.add(
+                Bump.MAJOR, Strength.STRONG, f"{obj.path} lost a base class", new.path, _lineno(obj)
+            )
+        elif breakage.kind in _BREAKING_KINDS:
+            grouped.setdefault(obj.path, []).append(breakage)
+        # Kind changes (property <-> attribute, NamedTuple() <-> class), new defaults, values
+        # and return annotations keep callers working: not breaking.
+    for obj_path, breakages in grouped.items():
+        texts = _signature_texts(breakages)
+        if texts:
             found.add(
                 Bump.MAJOR,
-                Strength.STRONG,
-                f"{obj.path} changed from a {was} to a {now}",
+                Strength.PROOF,
+                f"incompatible signature of {obj_path}: {'; '.join(texts)}",
                 new.path,
-                _lineno(obj),
+                _lineno(breakages[0].obj),
             )
-        elif kind is griffe.BreakageKind.CLASS_REMOVED_BASE:
-            found.add(
-                Bump.MAJOR,
-                Strength.STRONG,
-                f"{obj.path} lost a base class",
-                new.path,
-                _lineno(obj),
-            )
-        elif kind in _BREAKING_KINDS:
-            old_name = getattr(breakage.old_value, "name", "")
-            new_name = getattr(breakage.new_value, "name", "")
-            text = _BREAKING_KINDS[kind].format(old=old_name, new=new_name)
-            grouped.setdefault(obj.path, [])
-            if text not in grouped[obj.path]:
-                grouped[obj.path].append(text)
-            where.setdefault(obj.path, (new.path, _lineno(obj)))
-    for obj_path, texts in grouped.items():
-        file, line = where[obj_path]
-        found.add(
-            Bump.MAJOR,
-            Strength.PROOF,
-            f"incompatible signature of {obj_path}: {'; '.join(texts)}",
-            file,
-            line,
-        )
 
+    declared = frozenset(e for e in (new_mod.exports or ()) if isinstance(e, str))
     if public_module:
-        _added_members(old_public, new_public, dotted, new.path, found)
+        _added_members(old_public, new_public, dotted, new.path, found, declared=declared)
     elif exposed:
         _added_members(
-            {k: v for k, v in old_public.items() if k in exposed},
-            {k: v for k, v in new_public.items() if k in exposed and k in old_public},
+            {k: v for k, v in old_public.items() if visible(k)},
+            {k: v for k, v in new_public.items() if visible(k) and k in old_public},
             dotted,
             new.path,
             found,
+            declared=declared,
         )
     return found.items
 
 
-def _exports(ctx: AnalysisContext, ref: str, top_dir: str, top_name: str) -> set[str]:
-    """Names the top-level package's ``__init__`` makes public at ``ref`` (empty if none)."""
-    for suffix in ("__init__.py", "__init__.pyi"):
-        path = f"{top_dir}/{suffix}" if top_dir else suffix
-        code = read_text(ctx, ref, path)
-        if code is None:
+def _reexports(module: griffe.Module) -> set[str]:
+    """Dotted targets a package ``__init__`` re-exports: ``pkg._impl.Client``, ``pkg._impl.*``."""
+    out: set[str] = set()
+    exports = module.exports
+    for name, member in module.members.items():
+        if not isinstance(member, griffe.Alias):
             continue
-        try:
-            module = _visit(top_name, ModuleSource(path, code))
-        except (SyntaxError, ValueError):
-            return set()
-        names: set[str] = set()
-        for name, member in _public_names(module, is_init=True).items():
-            names.add(name)
-            if isinstance(member, griffe.Alias):
-                # `from ._client import Client as Client` exposes _client.Client.
-                names.add(member.target_path.rsplit(".", 1)[-1])
-        return names
-    return set()
+        if member.wildcard:
+            out.add(f"{member.wildcard}.*")
+        elif (name in exports) if exports else not name.startswith("_"):
+            out.add(member.target_path)
+    return out
+
+
+def _exposure_files(top_dir: str, top: str, packages: set[str]) -> list[str]:
+    """The ``__init__`` files that may re-export a private module of package ``top``.
+
+    Its own top-level ``__init__``; for a private top-level package (``_griffe``), also the
+    ``__init__`` of its public sibling packages (``griffe``).
+    """
+    inits = [f"{top_dir}/__init__.py" if top_dir else "__init__.py"]
+    if top.startswith("_"):
+        parent = top_dir.rsplit("/", 1)[0] if "/" in top_dir else ""
+        for directory in sorted(packages):
+            d_parent = directory.rsplit("/", 1)[0] if "/" in directory else ""
+            name = directory.rsplit("/", 1)[-1]
+            if d_parent == parent and directory != top_dir and not name.startswith("_"):
+                inits.append(f"{directory}/__init__.py")
+    return inits
+
+
+def _exposed(ctx: AnalysisContext, inits: list[str], packages: set[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for ref in (ctx.base_sha, ctx.head_sha):
+        for path in inits:
+            for candidate in (path, path + "i"):
+                code = read_text(ctx, ref, candidate)
+                if code is None:
+                    continue
+                named = module_name(candidate, packages)
+                if named is None:
+                    continue
+                try:
+                    out |= _reexports(_visit(named[0], ModuleSource(candidate, code)))
+                except (SyntaxError, ValueError):
+                    continue
+    return frozenset(out)
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
@@ -433,25 +567,35 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         )
         names = names[:MAX_MODULES]
     exposed_cache: dict[str, frozenset[str]] = {}
-    for dotted in names:
-        top = dotted.split(".")[0]
-        exposed: frozenset[str] = frozenset()
-        if not _is_public_module(dotted):
-            if top not in exposed_cache:
-                top_dir = tops[top]
-                exposed_cache[top] = frozenset(
-                    _exports(ctx, ctx.base_sha, top_dir, top)
-                    | _exports(ctx, ctx.head_sha, top_dir, top)
-                )
-            exposed = exposed_cache[top]
-        old = _source(ctx, ctx.base_sha, old_side.get(dotted))
-        new = _source(ctx, ctx.head_sha, new_side.get(dotted))
-        if old is None and new is None:
-            continue
-        if old is not None and new is not None and old.code == new.code:
-            continue
-        items.extend(compare_modules(dotted, old, new, exposed=exposed))
+    with _quiet_griffe():
+        for dotted in names:
+            top = dotted.split(".")[0]
+            exposed: frozenset[str] = frozenset()
+            if not _is_public_module(dotted):
+                if top not in exposed_cache:
+                    inits = _exposure_files(tops[top], top, packages)
+                    exposed_cache[top] = _exposed(ctx, inits, packages)
+                exposed = exposed_cache[top]
+            old = _source(ctx, ctx.base_sha, old_side.get(dotted))
+            new = _source(ctx, ctx.head_sha, new_side.get(dotted))
+            if old is None and new is None:
+                continue
+            if old is not None and new is not None and old.code == new.code:
+                continue
+            items.extend(compare_modules(dotted, old, new, exposed=exposed))
     return items
+
+
+@contextlib.contextmanager
+def _quiet_griffe() -> Iterator[None]:
+    """Keep griffe's own warnings (unresolvable annotations ...) out of the user's output."""
+    logger = logging.getLogger("griffe")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
 
 
 def _source(ctx: AnalysisContext, ref: str, path: str | None) -> ModuleSource | None:
