@@ -649,3 +649,20 @@ def test_stream_only_events_replace_the_ga_sequence() -> None:
     assert event["type"] == "response.partial"
     assert event["response_id"] == "resp_1"
     assert event["event_id"].startswith("event_")
+
+
+async def test_async_reply_may_wait_for_a_later_client_event() -> None:
+    server = ScriptedRealtimeServer()
+
+    async def after_item(event: JSON) -> str:
+        item = await server.wait_for_event("conversation.item.create")
+        return str(item["item"]["content"][0]["text"])
+
+    server.add_replies(after_item)
+    item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "late"}]}
+    async with server, _connect(server) as ws:
+        await _open(ws)
+        await _create(ws)
+        await ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
+        events = [e for e in await _until_done(ws) if e["type"] == "response.done"]
+    assert events[0]["response"]["output"][0]["content"][0]["text"] == "late"

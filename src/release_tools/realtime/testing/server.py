@@ -16,7 +16,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
@@ -115,7 +115,6 @@ class ScriptedRealtimeServer:
         self._server: Server | None = None
         self._factory = EventFactory()
         self._changed = asyncio.Condition()
-        self._handlers: set[asyncio.Task[Any]] = set()
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -266,9 +265,6 @@ class ScriptedRealtimeServer:
     async def _handle(self, conn: ServerConnection) -> None:
         record: RecordedConnection = conn._rt_record  # type: ignore[attr-defined]
         script: ConnectionScript = conn._rt_script  # type: ignore[attr-defined]
-        task = asyncio.current_task()
-        if task is not None:
-            self._handlers.add(task)
         running: dict[str, _ResponseTask] = {}
         try:
             await self._serve_connection(conn, record, script, running)
@@ -280,8 +276,6 @@ class ScriptedRealtimeServer:
                     rt.task.cancel()
             tasks = [rt.task for rt in running.values() if rt.task is not None]
             await asyncio.gather(*tasks, return_exceptions=True)
-            if task is not None:
-                self._handlers.discard(task)
             if conn.close_code is not None or conn.state.name == "CLOSED":
                 record.close_code = conn.close_code
                 record.close_reason = conn.close_reason or ""
@@ -418,23 +412,20 @@ class ScriptedRealtimeServer:
             )
             return
         self.response_creates.append(event)
-        reply = await self._resolve(self._replies.pop(0) if self._replies else self.default, event)
-        if reply.silent:
-            return
-        if reply.error is not None:
-            await self._send(
-                conn,
-                self._factory.event(
-                    "error", error={**reply.error, "event_id": event.get("event_id")}
-                ),
-            )
-            return
+        source = self._replies.pop(0) if self._replies else self.default
         rt = _ResponseTask(self._factory.new_id("resp"), in_conversation)
         running[rt.response_id] = rt
 
         async def run() -> None:
             try:
-                await self._play(conn, event, reply, rt)
+                # Resolved in the response's own task: an async reply callable may wait for
+                # something the client sends later without blocking this connection's reader.
+                reply = await self._resolve(source, event)
+                if reply.error is not None:
+                    error = {**reply.error, "event_id": event.get("event_id")}
+                    await self._send(conn, self._factory.event("error", error=error))
+                elif not reply.silent:
+                    await self._play(conn, event, reply, rt)
             except ConnectionClosed:
                 pass
             finally:
