@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from gitrepo import GitRepo
 
 PYPROJECT = """\
 # demo's build configuration
@@ -60,10 +63,8 @@ def state() -> Callable[[Any], tuple[dict[str, bytes], tuple[str, str, str, str]
     return lambda repo: (snapshot(repo.path), git_state(repo))
 
 
-@pytest.fixture
-def python_repo(make_repo: Callable[[str], Any]) -> Any:
+def _build_python_repo(repo: GitRepo) -> None:
     """A single PEP 621 project released as v1.2.3, then a feature and a minor plan."""
-    repo = make_repo("single")
     repo.write("pyproject.toml", PYPROJECT)
     repo.write("src/demo/__init__.py", '"""Demo."""\n\n__version__ = "1.2.3"\n')
     repo.write("CHANGELOG.md", CHANGELOG)
@@ -76,13 +77,10 @@ def python_repo(make_repo: Callable[[str], Any]) -> Any:
         "---\ndemo: minor\n---\n\nfeat: add extra()\n",
     )
     repo.commit("chore: version plan")
-    return repo
 
 
-@pytest.fixture
-def npm_workspace(make_repo: Callable[[str], Any]) -> Any:
+def _build_npm_workspace(repo: GitRepo) -> None:
     """An npm workspace of two packages with an Nx plan and a changeset pending."""
-    repo = make_repo("npm")
     repo.write(
         "package.json",
         json.dumps({"name": "root", "private": True, "workspaces": ["packages/*"]}, indent=2)
@@ -102,13 +100,10 @@ def npm_workspace(make_repo: Callable[[str], Any]) -> Any:
         '---\nb: patch\n"@acme/a": patch\n---\n\nfix: handle empty input\n',
     )
     repo.commit("chore: plans")
-    return repo
 
 
-@pytest.fixture
-def python_monorepo(make_repo: Callable[[str], Any]) -> Any:
+def _build_python_monorepo(repo: GitRepo) -> None:
     """Two Python packages (PEP 621 and Poetry) under packages/, no root project."""
-    repo = make_repo("pymono")
     repo.write("pyproject.toml", "[tool.ruff]\nline-length = 100\n")
     repo.write("packages/alpha/pyproject.toml", '[project]\nname = "alpha"\nversion = "1.0.0"\n')
     repo.write("packages/alpha/src/alpha/__init__.py", '__version__ = "1.0.0"\n')
@@ -118,13 +113,10 @@ def python_monorepo(make_repo: Callable[[str], Any]) -> Any:
         ".nx/version-plans/version-plan-5.md", "---\nalpha: preminor\n---\n\nfeat: streaming\n"
     )
     repo.commit("chore: plan")
-    return repo
 
 
-@pytest.fixture
-def cargo_workspace(make_repo: Callable[[str], Any]) -> Any:
+def _build_cargo_workspace(repo: GitRepo) -> None:
     """A Cargo workspace whose app depends on core by path and version, with a lock file."""
-    repo = make_repo("cargo")
     repo.write("Cargo.toml", '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n')
     repo.write(
         "crates/core/Cargo.toml", '[package]\nname = "core"\nversion = "0.5.0"\nedition = "2021"\n'
@@ -144,7 +136,59 @@ def cargo_workspace(make_repo: Callable[[str], Any]) -> Any:
     repo.commit("chore: initial")
     repo.write(".changeset/x-y-z.md", '---\n"core": minor\n---\n\nfeat: two()\n')
     repo.commit("chore: plan")
-    return repo
+
+
+_BUILDERS: dict[str, Callable[[GitRepo], None]] = {
+    "single": _build_python_repo,
+    "npm": _build_npm_workspace,
+    "pymono": _build_python_monorepo,
+    "cargo": _build_cargo_workspace,
+}
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Repositories built once per session (on first use) and copied for each test."""
+    return {"root": tmp_path_factory.mktemp("repo-templates")}
+
+
+def _copy_of(name: str, templates: dict[str, Path], tmp_path: Path) -> GitRepo:
+    # Building a history costs a dozen git processes; copying a finished one costs none.
+    # Git repositories are relocatable, and every copy is private to its test.
+    if name not in templates:
+        path = templates["root"] / name
+        path.mkdir()
+        template = GitRepo(path)
+        template.git("init", "-q", "-b", "main")
+        _BUILDERS[name](template)
+        templates[name] = path
+    target = tmp_path / name
+    shutil.copytree(templates[name], target, symlinks=True)
+    return GitRepo(target)
+
+
+@pytest.fixture
+def python_repo(_templates: dict[str, Path], tmp_path: Path) -> GitRepo:
+    """A single PEP 621 project released as v1.2.3, then a feature and a minor plan."""
+    return _copy_of("single", _templates, tmp_path)
+
+
+@pytest.fixture
+def npm_workspace(_templates: dict[str, Path], tmp_path: Path) -> GitRepo:
+    """An npm workspace of two packages with an Nx plan and a changeset pending."""
+    return _copy_of("npm", _templates, tmp_path)
+
+
+@pytest.fixture
+def python_monorepo(_templates: dict[str, Path], tmp_path: Path) -> GitRepo:
+    """Two Python packages (PEP 621 and Poetry) under packages/, no root project."""
+    return _copy_of("pymono", _templates, tmp_path)
+
+
+@pytest.fixture
+def cargo_workspace(_templates: dict[str, Path], tmp_path: Path) -> GitRepo:
+    """A Cargo workspace whose app depends on core by path and version, with a lock file."""
+    return _copy_of("cargo", _templates, tmp_path)
 
 
 @pytest.fixture
