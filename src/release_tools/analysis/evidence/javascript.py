@@ -72,7 +72,7 @@ _MODULE_EXPORTS_ANY = re.compile(r"module\.exports[ \t]*=(?![ \t]*\{)(?!=)")
 _EXPORTS_DOT = re.compile(r"(?:module\.)?exports\.(?P<name>[A-Za-z_$][\w$]*)[ \t]*=(?!=)")
 _EXPORT_ASSIGN = re.compile(r"^[ \t]*export[ \t]*=[ \t]*[\w$]", re.MULTILINE)
 _CLASS = re.compile(
-    r"\b(?P<kind>class|interface|namespace|module)[ \t]+(?P<name>[A-Za-z_$][\w$]*)[^{;=()]*\{",
+    r"\b(?P<kind>class|interface|namespace|module)[ \t]+(?P<name>[A-Za-z_$][\w$]*)",
     re.MULTILINE,
 )
 _NS_MEMBER = re.compile(
@@ -125,7 +125,7 @@ def _balanced(code: str, open_at: int, brackets: str = "([{<") -> str | None:
     openers = set(brackets)
     ends = {closers[b] for b in brackets}
     depth = 0
-    for index in range(open_at, min(len(code), open_at + 20_000)):
+    for index in range(open_at, len(code)):
         char = code[index]
         if char in openers:
             depth += 1
@@ -217,6 +217,31 @@ def _members(blank: str, body_start: int, body: str) -> list[tuple[str, int, int
     return found
 
 
+def _body_open(blank: str, position: int) -> int | None:
+    """Where the ``{`` of a declaration's body is, skipping generics and heritage clauses.
+
+    ``class C<K extends {}> extends Base<{ a: 1 }> {`` has braces before its body; only a brace
+    outside angle brackets and parentheses opens it. None when the declaration has no body.
+    """
+    angle = paren = 0
+    for index in range(position, min(len(blank), position + 4000)):
+        char = blank[index]
+        if char == "<":
+            angle += 1
+        elif char == ">" and blank[index - 1] != "=":
+            angle = max(0, angle - 1)
+        elif char == "(":
+            paren += 1
+        elif char == ")":
+            paren = max(0, paren - 1)
+        elif angle == 0 and paren == 0:
+            if char == "{":
+                return index
+            if char in ";=":
+                return None
+    return None
+
+
 def _container_members(
     blank: str,
     decl: re.Match[str],
@@ -226,10 +251,13 @@ def _container_members(
     depth: int,
 ) -> None:
     """Add the members of the class, interface or namespace ``decl`` as ``owner.member``."""
-    body = _balanced(blank, decl.end() - 1, "([{")
-    if body is None or depth > 2:
+    opening = _body_open(blank, decl.end())
+    if opening is None or depth > 2:
         return
-    start = decl.end()
+    body = _balanced(blank, opening, "([{")
+    if body is None:
+        return
+    start = opening + 1
     if decl["kind"] in ("namespace", "module"):
         # Everything declared in a `declare namespace` is part of it.
         flat = _depth_zero(body)
