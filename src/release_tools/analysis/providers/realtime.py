@@ -232,31 +232,58 @@ class RealtimeAnalyzer:
 
     def analyze(self, ctx: AnalysisContext) -> Decision:
         """Decide the bump for ``ctx``: model verdict, checked by the evidence (module docs)."""
-        evidence = gather_evidence(ctx)
-        verdict = decide(evidence, has_changes=bool(ctx.changes) or bool(ctx.commits))
         chunks, omitted = self.prepare(ctx)
         stats = change_stats(ctx)
         run = ModelRun(redactions=sum(c.redactions for c in chunks))
         cache = None
         if self.settings.cache:
             cache = ChunkCache(default_cache_dir(ctx.root, self.settings.cache_dir))
-        try:
-            _run_coroutine(lambda: self._model_path(chunks, omitted, evidence, stats, run, cache))
-            if run.analysis is None:  # pragma: no cover - _model_path raises instead
-                raise ProviderError("the model gave no final answer")
-        except (RealtimeError, ProviderError) as exc:
-            reason = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        evidence, error = _run_coroutine(lambda: self._run(ctx, chunks, omitted, stats, run, cache))
+        verdict = decide(evidence, has_changes=bool(ctx.changes) or bool(ctx.commits))
+        if error is None and run.analysis is None:  # pragma: no cover - _model_path raises
+            error = ProviderError("the model gave no final answer")
+        if error is not None:
+            reason = redact(str(error).splitlines()[0] if str(error) else type(error).__name__)
             if not self.settings.fallback:
-                raise ProviderError(f"realtime provider failed: {reason}") from exc
+                raise ProviderError(f"realtime provider failed: {reason}") from error
             log.warning("realtime provider failed, using the local decision: %s", reason)
             return self._fallback(ctx, evidence, verdict, run, stats, omitted, reason)
         return self._decision(ctx, evidence, verdict, run, stats, chunks, omitted)
+
+    async def _run(
+        self,
+        ctx: AnalysisContext,
+        chunks: Sequence[PreparedChunk],
+        omitted: Sequence[str],
+        stats: Mapping[str, int],
+        run: ModelRun,
+        cache: ChunkCache | None,
+    ) -> tuple[list[Evidence], RealtimeError | ProviderError | None]:
+        """The model path, with the local evidence gathered meanwhile in a worker thread.
+
+        Gathering evidence reads files from git (hundreds of milliseconds on a large change)
+        and is only needed for the final prompt, so it overlaps the chunk requests. It starts
+        once the pool is open, so its CPU work does not slow down the handshakes.
+        """
+        started: list[asyncio.Future[list[Evidence]]] = []
+
+        def start_evidence() -> asyncio.Future[list[Evidence]]:
+            if not started:
+                started.append(asyncio.ensure_future(asyncio.to_thread(gather_evidence, ctx)))
+            return started[0]
+
+        error: RealtimeError | ProviderError | None = None
+        try:
+            await self._model_path(chunks, omitted, start_evidence, stats, run, cache)
+        except (RealtimeError, ProviderError) as exc:
+            error = exc
+        return await start_evidence(), error
 
     async def _model_path(
         self,
         chunks: Sequence[PreparedChunk],
         omitted: Sequence[str],
-        evidence: Sequence[Evidence],
+        start_evidence: Callable[[], asyncio.Future[list[Evidence]]],
         stats: Mapping[str, int],
         run: ModelRun,
         cache: ChunkCache | None,
@@ -289,6 +316,7 @@ class RealtimeAnalyzer:
             async with SessionPool(
                 self.client_config(), session_config, size=size, clock=self._clock
             ) as pool:
+                evidence_task = start_evidence()
                 async with asyncio.TaskGroup() as group:
                     for chunk in todo:
                         group.create_task(self._summarise(pool, chunk, run, cache, progress))
@@ -296,6 +324,7 @@ class RealtimeAnalyzer:
                     first = run.failed[todo[0].index]
                     raise ProviderError(f"no chunk could be analysed ({first})")
                 summaries = [run.summaries[c.index] for c in chunks if c.index in run.summaries]
+                evidence = await evidence_task
                 prompt = final_prompt(
                     summaries,
                     evidence,
