@@ -577,3 +577,14 @@ def test_session_without_id_is_a_state_error() -> None:
     assert isinstance(exc, RealtimeStateError)
     assert "without an id" in str(exc)
     assert proto.session_id is None
+
+
+def test_broken_frame_leaves_a_cancel_for_the_running_response() -> None:
+    proto = open_protocol()
+    request_id, _, waiter = start(proto)
+    created(proto, "resp_9", request_id)
+    proto.feed("{garbage")
+    assert isinstance(waiter.exception(0), RealtimeProtocolError)
+    [frame] = [json.loads(f) for f in proto.abandon(request_id)]
+    assert (frame["type"], frame["response_id"]) == ("response.cancel", "resp_9")
+    assert proto.abandon(request_id) == []

@@ -219,6 +219,9 @@ async def test_malformed_frame_is_a_retryable_protocol_error() -> None:
             result = await session.respond(ask())
             assert result.text == "clean"
             policy = RetryPolicy(max_retries=0)
+        # The broken response was cancelled rather than left running.
+        cancel = server.connections[0].events_of_type("response.cancel")
+        assert cancel and cancel[0]["response_id"].startswith("resp_")
         server.add_replies(Reply(text="abcd", chunk_size=1, malformed_after_deltas=1))
         async with RealtimeSession(make_config(server, retry=policy), SESSION) as session:
             with pytest.raises(RealtimeProtocolError, match="not JSON"):

@@ -268,6 +268,9 @@ class RealtimeProtocol:
         self._by_response: dict[str | None, _Pending] = {}
         self._by_event_id: dict[str, _Pending] = {}
         self._finished: OrderedDict[str, None] = OrderedDict()
+        # Requests failed by a broken frame whose response still runs server-side: request id
+        # -> response id, so that abandon() can cancel it instead of letting it burn tokens.
+        self._orphans: dict[str, str] = {}
         self._unknown_seen: set[str] = set()
         #: The server declared this connection finished (``session_expired``); reconnect.
         self.expired = False
@@ -381,13 +384,13 @@ class RealtimeProtocol:
         """Forget a request (timed out, cancelled); return a ``response.cancel`` frame if live."""
         pending = self._pending.get(request_id)
         if pending is None:
+            response_id = self._orphans.pop(request_id, None)
+        else:
+            self._forget(pending)
+            response_id = pending.response_id
+        if response_id is None:
             return []
-        self._forget(pending)
-        if pending.response_id is None:
-            return []
-        cancel = ResponseCancelEvent(
-            event_id=self._next_id("cancel"), response_id=pending.response_id
-        )
+        cancel = ResponseCancelEvent(event_id=self._next_id("cancel"), response_id=response_id)
         return [encode_event(cancel)]
 
     @property
@@ -397,12 +400,14 @@ class RealtimeProtocol:
 
     def connection_lost(self, exc: RealtimeError) -> None:
         """The socket is gone: fail every waiter with ``exc`` and move to CLOSED."""
+        self._orphans.clear()
         self._fail_all(exc)
         if self.state is not SessionState.CLOSED:
             self.transition(SessionState.CLOSED)
 
     def closing(self) -> None:
         """The client is closing: fail the waiters with a state error, move to CLOSING."""
+        self._orphans.clear()
         self._fail_all(IncompleteResponseError("session closed before the response completed"))
         if self.state in (SessionState.CONNECTING, SessionState.OPEN):
             self.transition(SessionState.CLOSING)
@@ -415,6 +420,9 @@ class RealtimeProtocol:
             event = decode_event(frame)
         except RealtimeProtocolError as exc:
             logger.warning("%s", exc, extra=self.log_extra())
+            for pending in self._pending.values():
+                if pending.response_id is not None:
+                    self._orphans[pending.request_id] = pending.response_id
             self._fail_all(exc)
             return
         self._dispatch[type(event)](event)

@@ -11,7 +11,9 @@ Entering connects (retrying retryable failures), waits for ``session.created``, 
 awaits its response under the overall and idle timeouts. A retryable failure (a drop, a failed or
 rate-limited response, a timeout, protocol garbage) is retried with the policy's backoff: after a
 drop the session reconnects, restores its configuration with a new ``session.update``, and
-re-runs only the interrupted request. Results already returned are never re-run.
+re-runs only the interrupted request. Results already returned are never re-run. A new
+connection is a new, empty conversation: in-band history is not replayed (out-of-band requests,
+the default, carry their whole input and do not depend on it).
 
 Cancelling a caller aborts the socket (a half-read stream cannot be trusted) and re-raises;
 the next request reconnects. :meth:`RealtimeSession.close` closes with 1000, waits at most the
@@ -334,6 +336,12 @@ class RealtimeSession:
                     with contextlib.suppress(RealtimeError):
                         await transport.send(frame)
             logger.warning("%s", exc, extra=self._extra(request_id))
+            raise
+        except RealtimeError:
+            # E.g. a broken frame failed the request while its response still runs: cancel it.
+            for frame in self._protocol.abandon(request_id):
+                with contextlib.suppress(RealtimeError):
+                    await transport.send(frame)
             raise
         finally:
             self._protocol.abandon(request_id)
