@@ -123,6 +123,9 @@ async def test_text_response_end_to_end() -> None:
         assert create["input"][0]["content"][0]["text"] == "bump?"
         await asyncio.wait_for(server.wait_closed(), 2)
         assert server.connections[0].close_code == 1000
+        assert server.connections[0].close_reason == "client closing"
+        # No task of the session outlives it.
+        assert [t for t in asyncio.all_tasks() if t.get_name().startswith(session.name)] == []
 
 
 async def test_function_call_response() -> None:
