@@ -398,3 +398,41 @@ async def test_called_from_a_running_loop_uses_a_private_one(repo: GitRepo, tmp_
 
         decision = await asyncio.to_thread(in_loop)
     assert decision.provider == "realtime"
+
+
+def test_client_config_follows_the_settings() -> None:
+    settings = Settings(
+        provider="realtime",
+        realtime_url="wss://example.test/v1/realtime",
+        model="m1",
+        connect_timeout=1.5,
+        session_timeout=2.5,
+        response_timeout=3.5,
+        max_retries=7,
+    )
+    config = RealtimeAnalyzer(settings, environ={"OPENAI_API_KEY": KEY}).client_config()
+    assert (config.url, config.model, config.api_key) == (settings.realtime_url, "m1", KEY)
+    assert (config.timeouts.connect, config.timeouts.session, config.timeouts.response) == (
+        1.5,
+        2.5,
+        3.5,
+    )
+    assert config.retry.max_retries == 7
+
+
+async def test_only_excluded_changes_send_just_the_final_request(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.write("src/app/core.py", "def run():\n    return 1\n")
+    repo.commit("feat: first")
+    repo.tag("v1.0.0")
+    repo.write("docs/guide.md", "# Guide\n\nSECRET-DOC-CANARY\n")
+    repo.commit("docs: guide")
+    model = ScriptedModel(
+        final=lambda prompt: {"version_type": "patch", "needs_review": False, "reasoning": "docs"}
+    )
+    async with ScriptedRealtimeServer(default=model) as server:
+        decision = await _analyze(_settings(repo, server, tmp_path))
+    assert decision.stats["chunks"] == 0 and model.chunk_prompts == []
+    assert len(model.final_prompts) == 1 and "SECRET-DOC-CANARY" not in server.transcript()
+    assert decision.provider == "realtime" and decision.version_type == "patch"

@@ -247,7 +247,7 @@ class RealtimeAnalyzer:
             if not self.settings.fallback:
                 raise ProviderError(f"realtime provider failed: {reason}") from error
             log.warning("realtime provider failed, using the local decision: %s", reason)
-            return self._fallback(ctx, evidence, verdict, run, stats, omitted, reason)
+            return self._fallback(ctx, evidence, verdict, run, stats, chunks, omitted, reason)
         return self._decision(ctx, evidence, verdict, run, stats, chunks, omitted)
 
     async def _run(
@@ -484,6 +484,7 @@ class RealtimeAnalyzer:
         verdict: Verdict,
         run: ModelRun,
         stats: Mapping[str, int],
+        chunks: Sequence[PreparedChunk],
         omitted: Sequence[str],
         reason: str,
     ) -> Decision:
@@ -511,5 +512,5 @@ class RealtimeAnalyzer:
                 *verdict.warnings,
                 *version_warnings,
             ],
-            stats=self._stats(stats, run, len(run.summaries) + len(run.failed), omitted),
+            stats=self._stats(stats, run, len(chunks), omitted),
         )
