@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
-from release_tools.errors import AuthenticationError, RealtimeStateError
+from release_tools.errors import AuthenticationError, IncompleteResponseError, RealtimeStateError
 from release_tools.realtime import (
     ClientConfig,
     RealtimeSession,
@@ -177,3 +177,20 @@ async def test_keepalive_ping_timeout_marks_the_session_dead(
             release.set()
     closes = [r for r in caplog.records if getattr(r, "close_code", None) == 1011]
     assert closes, "the keepalive failure was not logged with its close code"
+
+
+async def test_closing_the_pool_wakes_queued_callers() -> None:
+    replies = [Reply(text="abc", chunk_size=1, stall_after_deltas=1)]
+    async with ScriptedRealtimeServer(replies) as server:
+        pool = SessionPool(make_config(server.url), SESSION, size=1)
+        await pool.open()
+        busy = asyncio.create_task(pool.respond(ResponseRequest(input_text="a")))
+        await asyncio.wait_for(server.wait_for_event("response.create"), 2)
+        queued = asyncio.create_task(pool.respond(ResponseRequest(input_text="b")))
+        await asyncio.sleep(0)
+        await pool.close()
+        with pytest.raises(IncompleteResponseError):
+            await asyncio.wait_for(busy, 2)
+        with pytest.raises(RealtimeStateError, match="closed"):
+            await asyncio.wait_for(queued, 2)
+        assert server.connection_count == 1

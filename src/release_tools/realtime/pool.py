@@ -110,6 +110,8 @@ class SessionPool:
             raise RealtimeStateError("pool is not open; use 'async with SessionPool(...)'")
         session = await self._idle.get()
         try:
+            if self._closed:
+                raise RealtimeStateError("pool is closed")
             if not session.healthy:
                 dead, session = session, self._new_session()
                 await self._replace(dead, session)
@@ -117,8 +119,9 @@ class SessionPool:
         finally:
             if self._closed:
                 await session.close()
-            else:
-                self._idle.put_nowait(session)
+            # Always hand the slot back: callers queued behind it must wake up, even if only
+            # to learn that the pool closed.
+            self._idle.put_nowait(session)
 
     async def _replace(self, dead: RealtimeSession, fresh: RealtimeSession) -> None:
         """Close ``dead`` and connect ``fresh`` in its slot.
