@@ -588,3 +588,18 @@ def test_broken_frame_leaves_a_cancel_for_the_running_response() -> None:
     [frame] = [json.loads(f) for f in proto.abandon(request_id)]
     assert (frame["type"], frame["response_id"]) == ("response.cancel", "resp_9")
     assert proto.abandon(request_id) == []
+
+
+def test_response_of_an_abandoned_request_is_not_adopted_by_another() -> None:
+    proto = open_protocol()
+    first_id, _, _ = start(proto)
+    assert proto.abandon(first_id) == []  # no response id yet: nothing to cancel
+    second_id, _, second = start(proto)
+    created(proto, "r_a", first_id)
+    send(proto, type="response.output_text.delta", response_id="r_a", item_id="i", delta="wrong")
+    done(proto, "r_a")
+    assert not second.done()
+    created(proto, "r_b", second_id)
+    send(proto, type="response.output_text.delta", response_id="r_b", item_id="i", delta="right")
+    done(proto, "r_b")
+    assert second.result(0).text == "right"

@@ -101,7 +101,6 @@ _QUIET = frozenset(
 
 _FINISHED_MEMORY = 256
 
-T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
 
 
@@ -501,6 +500,12 @@ class RealtimeProtocol:
         response_id = event.response.id
         tag = (event.response.metadata or {}).get(REQUEST_TAG)
         pending = self._pending.get(tag) if isinstance(tag, str) else None
+        if pending is None and isinstance(tag, str):
+            # Tagged, but its request is gone (abandoned before the id was known): ignore the
+            # whole response rather than let another request adopt it.
+            if response_id is not None:
+                self._remember_finished(response_id)
+            return
         if pending is None:
             pending = self._route(response_id)
         elif pending.response_id is None:
@@ -643,12 +648,15 @@ class RealtimeProtocol:
             self._by_event_id.pop(event_id, None)
         if pending.response_id is not None:
             self._by_response.pop(pending.response_id, None)
-            self._finished[pending.response_id] = None
-            if len(self._finished) > _FINISHED_MEMORY:
-                self._finished.popitem(last=False)
+            self._remember_finished(pending.response_id)
         # An id-less event (the seed's) may have bound it under None before its real id came.
         if self._by_response.get(None) is pending:
             del self._by_response[None]
+
+    def _remember_finished(self, response_id: str) -> None:
+        self._finished[response_id] = None
+        if len(self._finished) > _FINISHED_MEMORY:
+            self._finished.popitem(last=False)
 
     def _fail_all(self, exc: BaseException) -> None:
         waiter, self._session_waiter = self._session_waiter, None
