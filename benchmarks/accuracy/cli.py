@@ -9,47 +9,31 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import TypeVar
 
 from benchmarks.accuracy.baselines import BASELINES
 from benchmarks.accuracy.dataset import DEFAULT_MANIFEST, LABELS, Pair, load_pairs
 from benchmarks.accuracy.fetch import FetchError, tree_for
-from benchmarks.accuracy.metrics import (
-    Scores,
-    format_ratio,
-    markdown_confusion,
-    markdown_summary,
-    score,
-    text_confusion,
-)
+from benchmarks.accuracy.report import PairOutcome, changes_since, render_report
 from benchmarks.accuracy.repos import RepoError, build_pair_repo, is_complete, range_messages
-from benchmarks.accuracy.runner import AnalyzeResult, ecosystem_env, run_analyze
+from benchmarks.accuracy.runner import ecosystem_env, run_analyze
 
 from release_tools.config import DEFAULT_EXCLUDES
 
-__all__ = ["PairOutcome", "main", "summarise"]
+__all__ = ["main"]
 
 DEFAULT_CACHE = Path(__file__).resolve().parents[1] / ".cache"
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-@dataclass(frozen=True, slots=True)
-class PairOutcome:
-    """Everything measured on one pair."""
-
-    pair: Pair
-    analyze: AnalyzeResult
-    baselines: dict[str, str]
 
 
 def _parallel(func: Callable[[T], R], items: Iterable[T], jobs: int) -> list[R]:
@@ -101,29 +85,6 @@ def measure(pair: Pair, repo: Path, timeout: float, *, as_published: bool) -> Pa
     return PairOutcome(pair=pair, analyze=result, baselines=baselines)
 
 
-def summarise(outcomes: Sequence[PairOutcome]) -> list[Scores]:
-    """Scores of analyze and of each baseline, in that order."""
-    expected = [o.pair.label for o in outcomes]
-    rows = [score("release-tools analyze", expected, [o.analyze.predicted for o in outcomes])]
-    for name in BASELINES:
-        rows.append(score(name, expected, [o.baselines[name] for o in outcomes]))
-    return rows
-
-
-def _top_evidence(result: AnalyzeResult, limit: int = 3) -> list[str]:
-    rank = {"major": 3, "minor": 2, "patch": 1, "none": 0}
-    items = sorted(result.evidence, key=lambda e: -rank.get(str(e.get("bump")), 0))
-    lines = []
-    for item in items[:limit]:
-        where = item.get("path") or (str(item.get("commit") or "")[:10])
-        line = f":{item['line']}" if item.get("path") and item.get("line") else ""
-        lines.append(
-            f"{item.get('bump')}/{item.get('strength')} {item.get('source')} "
-            f"{where}{line}: {item.get('message')}"
-        )
-    return lines
-
-
 def _print_pairs(pairs: Sequence[Pair]) -> None:
     for pair in pairs:
         print(f"{pair.ecosystem:5} {pair.package:20} {pair.old:>9} -> {pair.new:<9} {pair.label}")
@@ -138,57 +99,19 @@ def _print_pairs(pairs: Sequence[Pair]) -> None:
     )
 
 
-def _report(outcomes: Sequence[PairOutcome], *, verbose: bool, markdown: bool, jobs: int) -> None:
-    rows = summarise(outcomes)
-    counts = Counter(o.pair.label for o in outcomes)
-    print(
-        f"Decision quality on {len(outcomes)} release pairs "
-        f"({', '.join(f'{counts[lab]} {lab}' for lab in LABELS)})\n"
+def _provenance() -> str:
+    """Header of a written report: when, and on which commit of release-tools."""
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
     )
-    print(markdown_summary(rows))
-    for row in rows:
-        print(f"\n{row.name}: confusion (rows expected, columns predicted)")
-        print(markdown_confusion(row.confusion) if markdown else text_confusion(row.confusion))
-    reviewed = [o for o in outcomes if o.analyze.needs_review]
-    right = sum(o.analyze.predicted == o.pair.label for o in reviewed)
-    calm = [o for o in outcomes if o.analyze.needs_review is False]
-    calm_right = sum(o.analyze.predicted == o.pair.label for o in calm)
-    print(
-        f"\nneeds_review: {len(reviewed)} of {len(outcomes)} pairs "
-        f"(right on {right} of those; right on {calm_right} of the {len(calm)} others)"
+    commit = proc.stdout.strip() or "unknown"
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return (
+        "# Decision-quality benchmark: latest figures\n\n"
+        f"Written by `python -m benchmarks.accuracy --report` on {stamp}, release-tools at "
+        f"commit {commit} (plus any uncommitted changes of the working tree).\n\n"
     )
-    errors = [o for o in outcomes if o.analyze.error]
-    if errors:
-        print(f"errors: {len(errors)}")
-        for outcome in errors:
-            print(f"  {outcome.pair}: {outcome.analyze.error}")
-    times = [o.analyze.seconds for o in outcomes]
-    print(
-        f"time per pair (wall, {jobs} in parallel): median {statistics.median(times):.2f} s, "
-        f"mean {statistics.fmean(times):.2f} s, max {max(times):.2f} s"
-    )
-    by_eco: dict[str, list[PairOutcome]] = {}
-    for outcome in outcomes:
-        by_eco.setdefault(outcome.pair.ecosystem, []).append(outcome)
-    for eco, group in sorted(by_eco.items()):
-        ok = sum(o.analyze.predicted == o.pair.label for o in group)
-        print(f"accuracy on {eco}: {format_ratio(ok / len(group))} ({ok}/{len(group)})")
-    misses = [o for o in outcomes if o.analyze.predicted != o.pair.label]
-    print(f"\nmisses: {len(misses)}")
-    shown = outcomes if verbose else misses
-    for outcome in shown:
-        result = outcome.analyze
-        mark = "ok  " if result.predicted == outcome.pair.label else "MISS"
-        review = " needs_review" if result.needs_review else ""
-        print(
-            f"{mark} {outcome.pair!s:45} expected {outcome.pair.label:5} "
-            f"got {result.predicted:7}{review} ({result.seconds:.1f} s)"
-        )
-        if verbose or result.predicted != outcome.pair.label:
-            if result.reasoning:
-                print(f"       reasoning: {result.reasoning.splitlines()[0][:300]}")
-            for line in _top_evidence(result):
-                print(f"       evidence: {line[:300]}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -215,6 +138,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", "-v", action="store_true", help="a row per pair")
     parser.add_argument("--markdown", action="store_true", help="confusion tables as Markdown")
     parser.add_argument("--results", type=Path, help="write per-pair results as JSON here")
+    parser.add_argument("--report", type=Path, help="also write the report as Markdown here")
+    parser.add_argument(
+        "--compare", type=Path, help="list pairs whose answer changed since this --results file"
+    )
     return parser
 
 
@@ -253,7 +180,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         list(zip(pairs, repos, strict=True)),
         args.jobs,
     )
-    _report(outcomes, verbose=args.verbose, markdown=args.markdown, jobs=args.jobs)
+    print(render_report(outcomes, verbose=args.verbose, markdown=args.markdown, jobs=args.jobs))
+    if args.compare:
+        previous = json.loads(args.compare.read_text(encoding="utf-8"))
+        changed = changes_since(outcomes, previous)
+        print(f"\nchanged since {args.compare}: {len(changed)}")
+        print("\n".join(changed))
+    if args.report:
+        text = render_report(outcomes, verbose=False, markdown=True, jobs=args.jobs)
+        args.report.write_text(_provenance() + text + "\n", encoding="utf-8")
+        _say(f"report written to {args.report}")
     if args.results:
         records = [
             {"pair": asdict(o.pair), "analyze": asdict(o.analyze), "baselines": o.baselines}

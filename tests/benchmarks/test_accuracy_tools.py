@@ -19,7 +19,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.accuracy.baselines import always_patch, conventional_commits  # noqa: E402
-from benchmarks.accuracy.cli import PairOutcome, summarise  # noqa: E402
 from benchmarks.accuracy.dataset import (  # noqa: E402
     DEFAULT_MANIFEST,
     LABELS,
@@ -42,6 +41,12 @@ from benchmarks.accuracy.metrics import (  # noqa: E402
     markdown_summary,
     score,
     text_confusion,
+)
+from benchmarks.accuracy.report import (  # noqa: E402
+    PairOutcome,
+    changes_since,
+    render_report,
+    summarise,
 )
 from benchmarks.accuracy.repos import (  # noqa: E402
     NEUTRAL_MESSAGE,
@@ -429,3 +434,60 @@ def test_npm_pairs_analyze_dist_like_sources() -> None:
     env = ecosystem_env("npm", ("*.md", "dist/", "build/", "tests/"))
     assert env == {"RELEASE_TOOLS_EXCLUDE": "*.md,tests/"}
     assert ecosystem_env("pypi", ("*.md", "dist/")) == {}
+
+
+def _outcome(label: str, predicted: str, *, review: bool = False) -> PairOutcome:
+    new = {"major": "2.0.0", "minor": "1.1.0", "patch": "1.0.1"}[label]
+    pair = Pair("pypi", f"pkg-{label}", "1.0.0", new, label)  # type: ignore[arg-type]
+    evidence = [
+        {"source": "file-kind", "bump": "patch", "strength": "weak", "message": "m", "path": "a"},
+        {
+            "source": "python-api",
+            "bump": "major",
+            "strength": "proof",
+            "message": "gone",
+            "path": "pkg/x.py",
+            "line": 3,
+        },
+    ]
+    result = AnalyzeResult(predicted, review, "because", evidence, seconds=1.5)
+    return PairOutcome(pair, result, {"always-patch": "patch", "conventional-commits": "patch"})
+
+
+def test_render_report_lists_figures_and_misses() -> None:
+    outcomes = [_outcome("major", "major"), _outcome("minor", "patch", review=True)]
+    text = render_report(outcomes, verbose=False, markdown=True, jobs=2)
+    assert "Decision quality on 2 release pairs (1 major, 1 minor, 0 patch; 2 pypi)" in text
+    assert "| release-tools analyze | 50% | 100% | 0% | - | 100% | - | 0% |" in text
+    assert "needs_review: 1 of 2 pairs (right on 0 of those; right on 1 of the 1 others)" in text
+    assert "misses: 1" in text
+    miss_lines = [line for line in text.splitlines() if line.startswith("MISS")]
+    assert len(miss_lines) == 1 and "pkg-minor" in miss_lines[0]
+    assert "expected minor got patch   needs_review" in miss_lines[0]
+    # The strongest evidence comes first, with its location.
+    assert "evidence: major/proof python-api pkg/x.py:3: gone" in text
+    assert not any(line.startswith("ok") for line in text.splitlines())
+    verbose = render_report(outcomes, verbose=True, markdown=False, jobs=2)
+    assert any(line.startswith("ok   pypi:pkg-major") for line in verbose.splitlines())
+
+
+def test_changes_since_a_previous_run() -> None:
+    outcomes = [_outcome("major", "major"), _outcome("minor", "patch"), _outcome("patch", "patch")]
+    previous = [
+        {
+            "pair": {"ecosystem": "pypi", "package": "pkg-major", "old": "1.0.0", "new": "2.0.0"},
+            "analyze": {"predicted": "patch"},
+        },
+        {
+            "pair": {"ecosystem": "pypi", "package": "pkg-minor", "old": "1.0.0", "new": "1.1.0"},
+            "analyze": {"predicted": "minor"},
+        },
+        {
+            "pair": {"ecosystem": "pypi", "package": "pkg-patch", "old": "1.0.0", "new": "1.0.1"},
+            "analyze": {"predicted": "patch"},
+        },
+    ]
+    lines = changes_since(outcomes, previous)
+    assert len(lines) == 2
+    assert lines[0].startswith("fixed") and "pkg-major" in lines[0]
+    assert lines[1].startswith("broken") and "was minor   now patch" in lines[1]

@@ -1,0 +1,155 @@
+"""Render the benchmark's figures: summary, confusion matrices, misses, run-to-run changes.
+
+Pure: outcomes in, text out. The same text is printed and, with ``--report``, written to a
+Markdown file, so the figures in the README can be pasted from it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.accuracy.baselines import BASELINES
+from benchmarks.accuracy.dataset import LABELS, Pair
+from benchmarks.accuracy.metrics import (
+    Scores,
+    format_ratio,
+    markdown_confusion,
+    markdown_summary,
+    score,
+    text_confusion,
+)
+from benchmarks.accuracy.runner import AnalyzeResult
+
+__all__ = ["PairOutcome", "changes_since", "render_report", "summarise", "top_evidence"]
+
+_RANK = {"major": 3, "minor": 2, "patch": 1, "none": 0}
+
+
+@dataclass(frozen=True, slots=True)
+class PairOutcome:
+    """Everything measured on one pair: analyze's answer and each baseline's."""
+
+    pair: Pair
+    analyze: AnalyzeResult
+    baselines: dict[str, str]
+
+    @property
+    def hit(self) -> bool:
+        return self.analyze.predicted == self.pair.label
+
+
+def summarise(outcomes: Sequence[PairOutcome]) -> list[Scores]:
+    """Scores of analyze and of each baseline, in that order."""
+    expected = [o.pair.label for o in outcomes]
+    rows = [score("release-tools analyze", expected, [o.analyze.predicted for o in outcomes])]
+    for name in BASELINES:
+        rows.append(score(name, expected, [o.baselines[name] for o in outcomes]))
+    return rows
+
+
+def top_evidence(result: AnalyzeResult, limit: int = 3) -> list[str]:
+    """The strongest evidence items of a decision, one line each, strongest first."""
+    items = sorted(result.evidence, key=lambda e: -_RANK.get(str(e.get("bump")), 0))
+    lines = []
+    for item in items[:limit]:
+        where = str(item.get("path") or "") or str(item.get("commit") or "")[:10]
+        if item.get("path") and item.get("line"):
+            where += f":{item['line']}"
+        lines.append(
+            f"{item.get('bump')}/{item.get('strength')} {item.get('source')} "
+            f"{where}: {item.get('message')}"
+        )
+    return lines
+
+
+def _pair_lines(outcome: PairOutcome, *, details: bool) -> list[str]:
+    result = outcome.analyze
+    mark = "ok  " if outcome.hit else "MISS"
+    review = " needs_review" if result.needs_review else ""
+    failure = f" [{result.error}]" if result.error else ""
+    lines = [
+        f"{mark} {outcome.pair!s:45} expected {outcome.pair.label:5} "
+        f"got {result.predicted:7}{review} ({result.seconds:.1f} s){failure}"
+    ]
+    if details:
+        if result.reasoning:
+            lines.append(f"       reasoning: {result.reasoning.splitlines()[0][:300]}")
+        lines += [f"       evidence: {line[:300]}" for line in top_evidence(result)]
+    return lines
+
+
+def render_report(
+    outcomes: Sequence[PairOutcome], *, verbose: bool, markdown: bool, jobs: int
+) -> str:
+    """The whole report; ``verbose`` lists every pair, otherwise only the misses."""
+    rows = summarise(outcomes)
+    counts = Counter(o.pair.label for o in outcomes)
+    ecosystems = Counter(o.pair.ecosystem for o in outcomes)
+    out = [
+        f"Decision quality on {len(outcomes)} release pairs "
+        f"({', '.join(f'{counts[lab]} {lab}' for lab in LABELS)}; "
+        f"{', '.join(f'{n} {eco}' for eco, n in sorted(ecosystems.items()))})",
+        "",
+        markdown_summary(rows),
+    ]
+    for row in rows:
+        out += ["", f"{row.name}: confusion (rows expected, columns predicted)", ""]
+        out.append(markdown_confusion(row.confusion) if markdown else text_confusion(row.confusion))
+    reviewed = [o for o in outcomes if o.analyze.needs_review]
+    calm = [o for o in outcomes if o.analyze.needs_review is False]
+    out += [
+        "",
+        f"needs_review: {len(reviewed)} of {len(outcomes)} pairs (right on "
+        f"{sum(o.hit for o in reviewed)} of those; right on {sum(o.hit for o in calm)} "
+        f"of the {len(calm)} others)",
+    ]
+    by_eco: dict[str, list[PairOutcome]] = {}
+    for outcome in outcomes:
+        by_eco.setdefault(outcome.pair.ecosystem, []).append(outcome)
+    for eco, group in sorted(by_eco.items()):
+        hits = sum(o.hit for o in group)
+        out.append(f"accuracy on {eco}: {format_ratio(hits / len(group))} ({hits}/{len(group)})")
+    times = [o.analyze.seconds for o in outcomes]
+    out.append(
+        f"time per pair (wall, {jobs} in parallel): median {statistics.median(times):.2f} s, "
+        f"mean {statistics.fmean(times):.2f} s, max {max(times):.2f} s"
+    )
+    errors = [o for o in outcomes if o.analyze.error]
+    if errors:
+        out.append(f"errors: {len(errors)}")
+    misses = [o for o in outcomes if not o.hit]
+    out += ["", f"misses: {len(misses)}"]
+    if markdown:
+        out.append("```text")
+    for outcome in outcomes if verbose else misses:
+        out += _pair_lines(outcome, details=verbose or not outcome.hit)
+    if markdown:
+        out.append("```")
+    return "\n".join(out)
+
+
+def changes_since(
+    outcomes: Sequence[PairOutcome], previous: Sequence[Mapping[str, Any]]
+) -> list[str]:
+    """Pairs whose prediction differs from a previous run's ``--results`` file."""
+    before: dict[tuple[str, str, str, str], str] = {}
+    for record in previous:
+        pair, analyze = record.get("pair", {}), record.get("analyze", {})
+        key = (pair.get("ecosystem"), pair.get("package"), pair.get("old"), pair.get("new"))
+        before[key] = str(analyze.get("predicted"))
+    lines = []
+    for outcome in outcomes:
+        p = outcome.pair
+        old = before.get((p.ecosystem, p.package, p.old, p.new))
+        if old is None or old == outcome.analyze.predicted:
+            continue
+        was_hit, now_hit = old == p.label, outcome.hit
+        trend = "fixed" if now_hit else "broken" if was_hit else "changed"
+        lines.append(
+            f"{trend:7} {p!s:45} expected {p.label:5} was {old:7} now {outcome.analyze.predicted}"
+        )
+    return lines
