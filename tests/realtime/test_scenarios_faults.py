@@ -33,6 +33,7 @@ from release_tools.realtime import (
     ResponseRequest,
     RetryPolicy,
     SessionConfig,
+    SessionPool,
     SessionState,
     Timeouts,
 )
@@ -448,6 +449,24 @@ async def test_unanswered_keepalive_pings_kill_the_connection_and_the_next_reque
     assert _jobs(server) == ["a"]  # nothing was sent into the dead connection
 
 
+async def test_pool_survives_drops_on_several_sessions_and_keeps_finished_results() -> None:
+    def script(event: dict[str, Any]) -> Reply:
+        job = event["response"]["metadata"]["job"]
+        first_try = [e["response"]["metadata"]["job"] for e in server.response_creates].count(
+            job
+        ) == 1
+        if job in ("j1", "j4") and first_try:
+            return Reply.dropped(after_deltas=2, text=f"{job} done", chunk_size=2, delta_delay=0.01)
+        return Reply(text=f"{job} done", chunk_size=2, delta_delay=0.01)
+
+    server = ScriptedRealtimeServer(default=script)
+    async with server, SessionPool(_config(server), SESSION, size=3, clock=FakeClock()) as pool:
+        jobs = [f"j{i}" for i in range(6)]
+        results = await asyncio.gather(*(pool.respond(_ask(j)) for j in jobs))
+    assert [r.text for r in results] == [f"{j} done" for j in jobs]
+    assert sorted(_jobs(server)) == sorted([*jobs, "j1", "j4"])
+
+
 # --- cancellation ----------------------------------------------------------------------------
 
 
@@ -534,3 +553,20 @@ async def test_failed_handshake_leaves_no_unretrieved_future_exception() -> None
         loop.set_exception_handler(previous)
     assert server.connection_count == 2
     assert [c.get("message") for c in reported] == []
+
+
+async def test_cancelled_pool_request_leaves_the_pool_usable() -> None:
+    stall = Reply(text="abc", chunk_size=1, stall_after_deltas=1)
+    async with ScriptedRealtimeServer([stall], default="fine") as server:
+        async with SessionPool(_config(server), SESSION, size=1) as pool:
+            task = asyncio.create_task(pool.respond(_ask("a")))
+            async with asyncio.timeout(5):
+                await server.wait_for_event("response.create")
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            results = [await pool.respond(_ask(j)) for j in ("b", "c")]
+        async with asyncio.timeout(5):
+            await server.wait_closed()
+    assert [r.text for r in results] == ["fine", "fine"]
+    assert server.connection_count == 2  # the cancelled stream's socket was not reused

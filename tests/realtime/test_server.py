@@ -666,3 +666,17 @@ async def test_async_reply_may_wait_for_a_later_client_event() -> None:
         await ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
         events = [e for e in await _until_done(ws) if e["type"] == "response.done"]
     assert events[0]["response"]["output"][0]["content"][0]["text"] == "late"
+
+
+@pytest.mark.parametrize(
+    ("compression", "expected"), [(None, ""), ("deflate", "permessage-deflate")]
+)
+async def test_compression_is_negotiated_only_when_enabled(
+    compression: str | None, expected: str
+) -> None:
+    server = ScriptedRealtimeServer(compression=compression)
+    async with server, connect(server.url) as ws:  # websockets offers deflate by default
+        await _open(ws)
+        assert ws.response is not None
+        offered = ws.response.headers.get("Sec-WebSocket-Extensions", "")
+        assert offered.split(";")[0] == expected
