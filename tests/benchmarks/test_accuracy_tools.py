@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.accuracy import fetch  # noqa: E402
 from benchmarks.accuracy.baselines import always_patch, conventional_commits  # noqa: E402
 from benchmarks.accuracy.dataset import (  # noqa: E402
     DEFAULT_MANIFEST,
@@ -328,12 +329,19 @@ def test_strip_packaging_artefacts(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.rglob("*")] == ["src", "demo.py"]
 
 
-def test_find_archive_and_cached_download(tmp_path: Path) -> None:
+def test_find_archive_and_cached_download(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_client(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a registry client was run")
+
+    # Already in the cache: no registry client may run (tests never touch the network).
+    monkeypatch.setattr(fetch.subprocess, "run", no_client)
     cached = tmp_path / "downloads" / "pypi" / "demo-1.0"
     cached.mkdir(parents=True)
     assert find_archive(cached) is None
+    with pytest.raises(AssertionError, match="registry client"):
+        download("pypi", "demo", "1.0", tmp_path)
+    assert list(cached.parent.iterdir()) == [cached]  # no partial download left behind
     (cached / "demo-1.0.tar.gz").write_bytes(b"")
-    # Already in the cache: no registry client is run (the package does not exist anywhere).
     assert download("pypi", "demo", "1.0", tmp_path) == cached / "demo-1.0.tar.gz"
     (cached / "demo-1.0.zip").write_bytes(b"")
     with pytest.raises(FetchError, match="several archives"):
@@ -491,3 +499,35 @@ def test_changes_since_a_previous_run() -> None:
     assert len(lines) == 2
     assert lines[0].startswith("fixed") and "pkg-major" in lines[0]
     assert lines[1].startswith("broken") and "was minor   now patch" in lines[1]
+
+
+def test_download_runs_the_registry_client_and_caches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+
+    def fake_run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        dest = Path(command[command.index("--pack-destination") + 1])
+        (dest / "left-pad-1.3.0.tgz").write_bytes(b"archive")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(fetch.subprocess, "run", fake_run)
+    archive = download("npm", "left-pad", "1.3.0", tmp_path)
+    assert archive == tmp_path / "downloads" / "npm" / "left-pad-1.3.0" / "left-pad-1.3.0.tgz"
+    assert calls[0][:3] == ["npm", "pack", "--silent"] and "left-pad@1.3.0" in calls[0]
+    assert download("npm", "left-pad", "1.3.0", tmp_path) == archive
+    assert len(calls) == 1  # the second call was served from the cache
+
+
+def test_download_failure_names_the_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        assert "--no-binary" in command and "demo==9.9.9" in command
+        return subprocess.CompletedProcess(command, 1, "", "lots\nERROR: No matching distribution")
+
+    monkeypatch.setattr(fetch.subprocess, "run", failing)
+    with pytest.raises(FetchError, match=r"pypi:demo==9\.9\.9: download failed: ERROR: No match"):
+        download("pypi", "demo", "9.9.9", tmp_path)
+    assert list((tmp_path / "downloads" / "pypi").iterdir()) == []
