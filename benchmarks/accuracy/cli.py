@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from benchmarks.accuracy.baselines import BASELINES
-from benchmarks.accuracy.dataset import DEFAULT_MANIFEST, LABELS, Pair, load_pairs
+from benchmarks.accuracy.dataset import DEFAULT_MANIFEST, HOLDOUT_MANIFEST, LABELS, Pair, load_pairs
 from benchmarks.accuracy.fetch import FetchError, tree_for
 from benchmarks.accuracy.report import PairOutcome, changes_since, render_report
 from benchmarks.accuracy.repos import RepoError, build_pair_repo, is_complete, range_messages
@@ -120,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Decision quality of release-tools analyze on real release pairs.",
     )
     parser.add_argument("--pairs", type=Path, default=DEFAULT_MANIFEST, help="pairs manifest")
+    parser.add_argument(
+        "--holdout", action="store_true", help="use the held-out pairs (holdout.toml)"
+    )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="download/repo cache")
     parser.add_argument("--only", action="append", default=[], help="only this package (repeat)")
     parser.add_argument("--ecosystem", choices=("pypi", "npm"), help="only this ecosystem")
@@ -148,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; returns the process exit code."""
     args = _parser().parse_args(argv)
-    pairs = load_pairs(args.pairs)
+    pairs = load_pairs(HOLDOUT_MANIFEST if args.holdout else args.pairs)
     if args.only:
         wanted = set(args.only)
         pairs = [p for p in pairs if p.package in wanted]

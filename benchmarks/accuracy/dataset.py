@@ -17,6 +17,7 @@ from typing import Literal
 
 __all__ = [
     "DEFAULT_MANIFEST",
+    "HOLDOUT_MANIFEST",
     "LABELS",
     "DatasetError",
     "Ecosystem",
@@ -34,6 +35,8 @@ Ecosystem = Literal["pypi", "npm"]
 LABELS: tuple[Label, ...] = ("major", "minor", "patch")
 
 DEFAULT_MANIFEST = Path(__file__).with_name("pairs.toml")
+#: Pairs of other packages, kept out of tuning (see the file's header).
+HOLDOUT_MANIFEST = Path(__file__).with_name("holdout.toml")
 
 # A final release: 1, 1.2 or 1.2.3. Pre-releases, post-releases, dev releases and build metadata
 # are refused: they are not steps of the release line a user upgrades along.

@@ -22,6 +22,7 @@ from benchmarks.accuracy import fetch  # noqa: E402
 from benchmarks.accuracy.baselines import always_patch, conventional_commits  # noqa: E402
 from benchmarks.accuracy.dataset import (  # noqa: E402
     DEFAULT_MANIFEST,
+    HOLDOUT_MANIFEST,
     LABELS,
     DatasetError,
     Pair,
@@ -116,6 +117,15 @@ def test_committed_manifest_is_valid_and_balanced() -> None:
     assert len({p.package for p in pairs if p.ecosystem == "pypi"}) >= 15
     assert {p.ecosystem for p in pairs} == {"pypi", "npm"}
     assert all(parse_release(p.old)[0] >= 1 for p in pairs)
+
+
+def test_holdout_manifest_is_valid_and_shares_no_package() -> None:
+    holdout = load_pairs(HOLDOUT_MANIFEST)
+    counts = {label: sum(p.label == label for p in holdout) for label in LABELS}
+    assert min(counts.values()) >= len(holdout) / 5, counts
+    # Held-out means other projects, not other releases of the same ones.
+    tuned = {(p.ecosystem, p.package) for p in load_pairs(DEFAULT_MANIFEST)}
+    assert not tuned & {(p.ecosystem, p.package) for p in holdout}
 
 
 def _manifest(tmp_path: Path, body: str) -> Path:
