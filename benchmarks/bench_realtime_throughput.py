@@ -29,6 +29,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import websockets
 from websockets.asyncio.client import connect
 
 from release_tools.realtime.testing import Reply, ScriptedRealtimeServer
@@ -193,7 +195,10 @@ async def run(events: int, repeat: int) -> None:
                 if got is not None:
                     sdk.append(got)
     print(f"realtime throughput: 1 response, {events:,} text deltas, {frames:,} server events")
-    print(f"  server in a child process; best of {repeat} interleaved runs each")
+    print(
+        f"  server in a child process; best of {repeat} interleaved runs each; "
+        f"Python {platform.python_version()}, websockets {websockets.__version__}"
+    )
     base = _line("bare websockets + json.loads", frames, bare, None)
     _line("RealtimeSession.respond", frames, client, base)
     if sdk:
