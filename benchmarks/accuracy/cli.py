@@ -139,6 +139,11 @@ def _parser() -> argparse.ArgumentParser:
         help="analyze npm tarballs with the default excludes (dist/ skipped as build output)",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="a row per pair")
+    parser.add_argument(
+        "--figures-only",
+        action="store_true",
+        help="no per-pair lines (default with --holdout: its misses must not guide tuning)",
+    )
     parser.add_argument("--markdown", action="store_true", help="confusion tables as Markdown")
     parser.add_argument("--results", type=Path, help="write per-pair results as JSON here")
     parser.add_argument("--report", type=Path, help="also write the report as Markdown here")
@@ -183,14 +188,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         list(zip(pairs, repos, strict=True)),
         args.jobs,
     )
-    print(render_report(outcomes, verbose=args.verbose, markdown=args.markdown, jobs=args.jobs))
+    hide = args.figures_only or (args.holdout and not args.verbose)
+    print(
+        render_report(
+            outcomes, verbose=args.verbose, markdown=args.markdown, jobs=args.jobs, pairs=not hide
+        )
+    )
     if args.compare:
         previous = json.loads(args.compare.read_text(encoding="utf-8"))
         changed = changes_since(outcomes, previous)
         print(f"\nchanged since {args.compare}: {len(changed)}")
         print("\n".join(changed))
     if args.report:
-        text = render_report(outcomes, verbose=False, markdown=True, jobs=args.jobs)
+        text = render_report(outcomes, verbose=False, markdown=True, jobs=args.jobs, pairs=not hide)
         args.report.write_text(_provenance() + text + "\n", encoding="utf-8")
         _say(f"report written to {args.report}")
     if args.results:

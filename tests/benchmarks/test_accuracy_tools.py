@@ -487,6 +487,8 @@ def test_render_report_lists_figures_and_misses() -> None:
     assert not any(line.startswith("ok") for line in text.splitlines())
     verbose = render_report(outcomes, verbose=True, markdown=False, jobs=2)
     assert any(line.startswith("ok   pypi:pkg-major") for line in verbose.splitlines())
+    hidden = render_report(outcomes, verbose=True, markdown=True, jobs=2, pairs=False)
+    assert "misses: 1" in hidden and "pkg-" not in hidden
 
 
 def test_changes_since_a_previous_run() -> None:
