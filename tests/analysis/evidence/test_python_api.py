@@ -226,3 +226,104 @@ def test_single_module_project_and_class_member_removal(repo: Any) -> None:
     items = _run(repo, base)
     assert _messages(items) == [("major", "removed public function tool.Thing.stop")]
     assert items[0].line == 5
+
+
+def test_deprecation_shim_keeps_a_name_importable(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "from pkg.core import Old, New\n")
+    repo.write("pkg/core.py", "class Old:\n    pass\n\n\nclass New:\n    pass\n")
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/__init__.py",
+        "from pkg.core import New\n\n\ndef __getattr__(name):\n"
+        "    if name == 'Old':\n        return New\n    raise AttributeError(name)\n",
+    )
+    repo.write("pkg/core.py", "class New:\n    pass\n")
+    items = _run(repo, base)
+    # pkg.Old is still served by __getattr__; pkg.core.Old really went away.
+    assert _messages(items) == [("major", "removed public class pkg.core.Old")]
+
+
+def test_positional_only_renames_and_incidental_names_are_not_breaking(repo: Any) -> None:
+    repo.write(
+        "pkg/__init__.py",
+        "def handler(self, __schema, mode=None):\n    pass\n\n\n"
+        "for key in ('a', 'b'):\n    pass\n\n\n"
+        "if __name__ == '__main__':\n    demo = 1\n",
+    )
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "def handler(self, schema, /, mode=None):\n    pass\n")
+    assert _run(repo, base) == []
+
+
+def test_inserted_optional_parameter_is_minor_not_a_move(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "def render(text, style=None, chain=True):\n    pass\n")
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/__init__.py", "def render(text, style=None, truncate=False, chain=True):\n    pass\n"
+    )
+    assert _messages(_run(repo, base)) == [
+        ("minor", "new optional parameter truncate of pkg.render")
+    ]
+
+
+def test_new_variables_count_only_when_declared(repo: Any) -> None:
+    repo.write(
+        "pkg/__init__.py",
+        "class Opts:\n    a: int = 1\n\n    def __init__(self):\n        self.x = 1\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/__init__.py",
+        "FLAG = True\n__version__ = '2'\n\n\nclass Opts:\n    a: int = 1\n    b: int = 2\n\n"
+        "    def __init__(self):\n        self.x = 1\n        self.y = 2\n",
+    )
+    # The class-body field is new API; the module flag and the instance attribute are not.
+    assert _messages(_run(repo, base)) == [("minor", "new public attribute pkg.Opts.b")]
+
+
+def test_private_package_reexported_by_a_sibling_package(repo: Any) -> None:
+    repo.write("src/_impl/__init__.py", "")
+    repo.write("src/_impl/models.py", "class Model:\n    def run(self, a):\n        pass\n")
+    repo.write("src/_impl/unexported.py", "def f(a):\n    pass\n")
+    repo.write("src/api/__init__.py", "from _impl.models import Model\n")
+    base = repo.commit("initial")
+    repo.write("src/_impl/models.py", "class Model:\n    def run(self):\n        pass\n")
+    repo.write("src/_impl/unexported.py", "def f():\n    pass\n")
+    assert _messages(_run(repo, base)) == [
+        ("major", "incompatible signature of _impl.models.Model.run: parameter a removed")
+    ]
+
+
+def test_body_only_edits_are_not_parsed(repo: Any) -> None:
+    from release_tools.analysis.evidence.python_api import _may_change_api
+    from release_tools.analysis.models import ChangeKind, FileChange, Hunk
+
+    body = Hunk(1, 1, 1, 1, "@@", ("     x = compute()", "-    return x", "+    return x + 1"))
+    signature = Hunk(1, 1, 1, 1, "@@", ("-def f(a):", "+def f(a, b):"))
+    multi_line = Hunk(1, 1, 1, 1, "@@", ("+    timeout: float = 5.0,",))
+    modified = ChangeKind.MODIFIED
+    assert not _may_change_api(FileChange("p.py", modified, hunks=(body,)))
+    assert _may_change_api(FileChange("p.py", modified, hunks=(signature,)))
+    assert _may_change_api(FileChange("p.py", modified, hunks=(multi_line,)))
+    assert _may_change_api(FileChange("p.py", ChangeKind.ADDED, hunks=(body,)))
+
+
+def test_size_budget_gives_a_weak_note(repo: Any, monkeypatch: Any) -> None:
+    from release_tools.analysis.evidence import python_api
+
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/a.py", "def a():\n    pass\n")
+    repo.write("pkg/b.py", "def b():\n    pass\n")
+    base = repo.commit("initial")
+    repo.write("pkg/a.py", "")
+    repo.write("pkg/b.py", "")
+    monkeypatch.setattr(python_api, "MAX_PARSE_BYTES", 10)
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "removed public function pkg.a.a"),
+        (
+            "patch",
+            "2 Python modules changed; the API of 1 was compared (the rest exceeds the "
+            "analysis budget)",
+        ),
+    ]

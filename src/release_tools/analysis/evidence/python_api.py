@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -39,16 +40,19 @@ from release_tools.analysis.evidence._common import (
     evidence,
     new_path,
     old_path,
-    read_text,
+    read_texts,
 )
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, ChangeKind, Evidence, FileChange, Strength
 
-__all__ = ["MAX_MODULES", "ModuleSource", "compare_modules", "gather", "module_name"]
+__all__ = ["MAX_PARSE_BYTES", "ModuleSource", "compare_modules", "gather", "module_name"]
 
 log = logging.getLogger(__name__)
 
-#: Modules compared at most per range; beyond, a weak note says the comparison was partial.
-MAX_MODULES = 800
+#: Characters of Python source (base and head together) parsed at most per range; beyond, a
+#: weak note says the comparison was partial. About a second of parsing on a laptop.
+MAX_PARSE_BYTES = 2_500_000
+_BATCH = 64
+_MAX_SIBLINGS = 4
 
 # File stems that are scripts or project tooling, never importable library API.
 _NOT_LIBRARY = frozenset(
@@ -124,8 +128,23 @@ class _Findings:
         self.items.append(evidence("python-api", bump, strength, message, path=path, line=line))
 
 
+class _Unreadable(Exception):
+    """griffe could not read a module (syntax error, or a construct it trips on)."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def _visit(dotted: str, source: ModuleSource) -> griffe.Module:
-    return griffe.visit(dotted, PurePosixPath(source.path), source.code)  # type: ignore[arg-type]
+    try:
+        return griffe.visit(dotted, PurePosixPath(source.path), source.code)  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        raise _Unreadable("does not parse", exc.lineno) from exc
+    except Exception as exc:
+        # griffe raises assorted errors on unusual but valid code; one module must not stop
+        # the analysis of the others.
+        raise _Unreadable(f"could not be analyzed ({type(exc).__name__})", None) from exc
 
 
 def _lineno(obj: griffe.Object | griffe.Alias) -> int | None:
@@ -312,7 +331,7 @@ def _incidental_names(code: str) -> frozenset[str]:
     whatever an ``if __name__ == "__main__":`` block defines."""
     try:
         tree = ast.parse(code)
-    except (SyntaxError, ValueError):
+    except _Unreadable:
         return frozenset()
     names: set[str] = set()
 
@@ -377,15 +396,14 @@ def compare_modules(
     try:
         new_mod = _visit(dotted, new)
         old_mod = _visit(dotted, old) if old is not None else None
-    except (SyntaxError, ValueError) as exc:
+    except _Unreadable as exc:
         # Broken code cannot be compared; say so modestly instead of failing the analysis.
-        line = getattr(exc, "lineno", None)
         found.add(
             Bump.PATCH,
             Strength.WEAK,
-            f"{dotted} does not parse; its API was not compared",
+            f"{dotted} {exc}; its API was not compared",
             new.path,
-            line if isinstance(line, int) else None,
+            exc.line,
         )
         return found.items
     is_init = PurePosixPath(new.path).stem == "__init__"
@@ -397,10 +415,11 @@ def compare_modules(
     assert old is not None
     old_is_init = PurePosixPath(old.path).stem == "__init__"
     old_public = _public_names(old_mod, is_init=old_is_init)
-    incidental = _incidental_names(old.code) | _incidental_names(new.code)
-    for name in incidental:
-        old_public.pop(name, None)
-        new_public.pop(name, None)
+    if old_public.keys() != new_public.keys():
+        # Only names that come or go can be incidental ones; parse again only then.
+        for name in _incidental_names(old.code) | _incidental_names(new.code):
+            old_public.pop(name, None)
+            new_public.pop(name, None)
 
     def visible(name: str) -> bool:
         if public_module:
@@ -502,37 +521,59 @@ def _exposure_files(top_dir: str, top: str, packages: set[str]) -> list[str]:
     ``__init__`` of its public sibling packages (``griffe``).
     """
     inits = [f"{top_dir}/__init__.py" if top_dir else "__init__.py"]
-    if top.startswith("_"):
+    if top.startswith("_") and top_dir in packages:
         parent = top_dir.rsplit("/", 1)[0] if "/" in top_dir else ""
         for directory in sorted(packages):
             d_parent = directory.rsplit("/", 1)[0] if "/" in directory else ""
             name = directory.rsplit("/", 1)[-1]
             if d_parent == parent and directory != top_dir and not name.startswith("_"):
                 inits.append(f"{directory}/__init__.py")
+        if len(inits) > _MAX_SIBLINGS + 1:
+            # A directory of many packages (a monorepo, a stdlib): no single public face.
+            return inits[:1]
     return inits
 
 
 def _exposed(ctx: AnalysisContext, inits: list[str], packages: set[str]) -> frozenset[str]:
     out: set[str] = set()
+    wanted = [candidate for path in inits for candidate in (path, path + "i")]
     for ref in (ctx.base_sha, ctx.head_sha):
-        for path in inits:
-            for candidate in (path, path + "i"):
-                code = read_text(ctx, ref, candidate)
-                if code is None:
-                    continue
-                named = module_name(candidate, packages)
-                if named is None:
-                    continue
-                try:
-                    out |= _reexports(_visit(named[0], ModuleSource(candidate, code)))
-                except (SyntaxError, ValueError):
-                    continue
+        for path, code in read_texts(ctx, ref, wanted).items():
+            named = module_name(path, packages)
+            if named is None:
+                continue
+            try:
+                out |= _reexports(_visit(named[0], ModuleSource(path, code)))
+            except _Unreadable:
+                continue
     return frozenset(out)
+
+
+# A changed line that may touch the API: a definition, an import, an assignment at module or
+# class level, __all__, a decorator, or a line of a multi-line signature (ends with a comma).
+_API_LINE = re.compile(
+    r"^[+-](?:\s*(?:async\s+def|def|class|from|import|@)\s"
+    r"|[A-Za-z_][\w, ]*(?::[^=]*)?=|\s{0,4}[A-Za-z_]\w*\s*:"
+    r"|.*__all__|\s+\*{0,2}[A-Za-z_]\w*\s*(?::[^=]+)?(?:=.+)?,\s*$|\s*\)\s*(?:->|:))"
+)
+
+
+def _may_change_api(change: FileChange) -> bool:
+    """False when the diff's hunks only touch lines that cannot change a module's API.
+
+    Most bug fixes edit function bodies; skipping those modules keeps big ranges fast. Without
+    hunks (added, deleted, truncated or unparsed files) the module is always compared.
+    """
+    if change.kind is not ChangeKind.MODIFIED or change.truncated or not change.hunks:
+        return True
+    return any(
+        _API_LINE.match(line) for hunk in change.hunks for line in hunk.lines if line[:1] in "+-"
+    )
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
     """Python API evidence for the packages whose files changed in the range."""
-    changes = changed_files(ctx, (".py", ".pyi"))
+    changes = [c for c in changed_files(ctx, (".py", ".pyi")) if _may_change_api(c)]
     if not changes:
         return []
     packages = _init_files(ctx.git.ls_files(ctx.base_sha)) | _init_files(
@@ -554,35 +595,68 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                 side[dotted] = path
             tops.setdefault(dotted.split(".")[0], top_dir)
 
-    names = sorted(old_side.keys() | new_side.keys(), key=lambda d: (d.count("."), d))
+    exposed_cache: dict[str, frozenset[str]] = {}
+
+    def exposure(dotted: str) -> frozenset[str] | None:
+        """Re-exports that make a private module matter; None when nothing re-exports it."""
+        if _is_public_module(dotted):
+            return frozenset()
+        top = dotted.split(".")[0]
+        if top not in exposed_cache:
+            inits = _exposure_files(tops[top], top, packages)
+            exposed_cache[top] = _exposed(ctx, inits, packages)
+        targets = exposed_cache[top]
+        for target in targets:
+            module = target.rpartition(".")[0]
+            if dotted == module or dotted.startswith(module + "."):
+                return targets
+        return None
+
+    # Public modules first (package roots, then shallow ones), then re-exported private ones;
+    # private modules nobody re-exports cannot change the API and are not read at all.
+    candidates = sorted(old_side.keys() | new_side.keys(), key=lambda d: (d.count("."), d))
+    names = [d for d in candidates if _is_public_module(d)]
+    names += [d for d in candidates if not _is_public_module(d) and exposure(d) is not None]
     items: list[Evidence] = []
-    if len(names) > MAX_MODULES:
+    budget = MAX_PARSE_BYTES
+    compared = 0
+    exhausted = False
+    with _quiet_griffe():
+        for start in range(0, len(names), _BATCH):
+            batch = names[start : start + _BATCH]
+            old_texts = read_texts(ctx, ctx.base_sha, [old_side[d] for d in batch if d in old_side])
+            new_texts = read_texts(ctx, ctx.head_sha, [new_side[d] for d in batch if d in new_side])
+            for dotted in batch:
+                old = _source(old_side.get(dotted), old_texts)
+                new = _source(new_side.get(dotted), new_texts)
+                if old is None and new is None:
+                    continue
+                if old is not None and new is not None and old.code == new.code:
+                    continue
+                size = len(old.code if old else "") + len(new.code if new else "")
+                if budget - size < 0 and compared:
+                    exhausted = True
+                    break
+                budget -= size
+                compared += 1
+                exposed = exposure(dotted) or frozenset()
+                items.extend(compare_modules(dotted, old, new, exposed=exposed))
+            else:
+                continue
+            break
+    if exhausted:
+        log.info(
+            "python API: compared %d of %d changed modules (size budget)", compared, len(names)
+        )
         items.append(
             evidence(
                 "python-api",
                 Bump.PATCH,
                 Strength.WEAK,
-                f"{len(names)} Python modules changed; API compared for the first {MAX_MODULES}",
+                f"{len(names)} Python modules changed; the API of {compared} was compared "
+                "(the rest exceeds the analysis budget)",
             )
         )
-        names = names[:MAX_MODULES]
-    exposed_cache: dict[str, frozenset[str]] = {}
-    with _quiet_griffe():
-        for dotted in names:
-            top = dotted.split(".")[0]
-            exposed: frozenset[str] = frozenset()
-            if not _is_public_module(dotted):
-                if top not in exposed_cache:
-                    inits = _exposure_files(tops[top], top, packages)
-                    exposed_cache[top] = _exposed(ctx, inits, packages)
-                exposed = exposed_cache[top]
-            old = _source(ctx, ctx.base_sha, old_side.get(dotted))
-            new = _source(ctx, ctx.head_sha, new_side.get(dotted))
-            if old is None and new is None:
-                continue
-            if old is not None and new is not None and old.code == new.code:
-                continue
-            items.extend(compare_modules(dotted, old, new, exposed=exposed))
     return items
 
 
@@ -598,6 +672,7 @@ def _quiet_griffe() -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def _source(ctx: AnalysisContext, ref: str, path: str | None) -> ModuleSource | None:
-    code = read_text(ctx, ref, path)
-    return None if code is None or path is None else ModuleSource(path, code)
+def _source(path: str | None, texts: dict[str, str]) -> ModuleSource | None:
+    if path is None or path not in texts:
+        return None
+    return ModuleSource(path, texts[path])

@@ -27,8 +27,9 @@ from release_tools.analysis.evidence._common import (
     new_path,
     old_path,
     read_text,
+    read_texts,
 )
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, ChangeKind, Evidence, FileChange, Strength
 
 __all__ = ["cli_options", "gather", "schema_changes"]
 
@@ -40,6 +41,7 @@ _COMMAND = re.compile(r"(?:\.add_parser|\.command)\s*\(\s*(['\"])(?P<name>[A-Za-
 # "--name", "--color <c>" (commander), "--shout/--no-shout" (click on/off flags).
 _LONG = re.compile(r"""(['"])(?P<opt>--[A-Za-z0-9][\w-]*)(?:/-[\w-]+)?(?:[ =<\[][^'"]*)?\1""")
 _MAX_SCHEMA_BYTES = 5_000_000
+_CLI_HINT = re.compile(r"add_argument|add_parser|\.option|\.command|typer\.Option|[\'\"]--")
 
 
 def cli_options(code: str) -> dict[str, int]:
@@ -64,16 +66,25 @@ def cli_options(code: str) -> dict[str, int]:
     return found
 
 
+def _touches_cli(change: FileChange) -> bool:
+    """Whether the diff may touch an option declaration (always true without hunks)."""
+    if change.kind is not ChangeKind.MODIFIED or change.truncated or not change.hunks:
+        return True
+    return any(
+        _CLI_HINT.search(line) for hunk in change.hunks for line in hunk.lines if line[:1] in "+-"
+    )
+
+
 def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
     before: dict[str, tuple[str, int]] = {}
     after: dict[str, tuple[str, int]] = {}
-    for change in changed_files(ctx, _CLI_SUFFIXES):
-        for side, ref, path in (
-            (before, ctx.base_sha, old_path(change)),
-            (after, ctx.head_sha, new_path(change)),
-        ):
-            code = read_text(ctx, ref, path)
-            if code is None or path is None:
+    changes = [c for c in changed_files(ctx, _CLI_SUFFIXES) if _touches_cli(c)]
+    for side, ref, paths in (
+        (before, ctx.base_sha, [p for c in changes if (p := old_path(c))]),
+        (after, ctx.head_sha, [p for c in changes if (p := new_path(c))]),
+    ):
+        for path, code in read_texts(ctx, ref, paths).items():
+            if not _CLI_HINT.search(code):
                 continue
             for option, line in cli_options(code).items():
                 side.setdefault(option, (path, line))
