@@ -146,6 +146,46 @@ class Git:
         if exhausted and code != 0:
             raise self._error(args, code, stderr)
 
+    @contextlib.contextmanager
+    def stream_blocks(self, *args: str, block_size: int = 1 << 20) -> Iterator[Iterator[bytes]]:
+        """Like :meth:`stream`, but yield blocks of whole lines of about ``block_size`` bytes.
+
+        Each block ends at a line end (the last line is completed with one ``readline``), so a
+        consumer can split lines in C (``io.BytesIO``) instead of taking a Python step per line:
+        that is what keeps a 200 MB diff close to the speed of git itself.
+        """
+        argv = self._argv(args)
+        log.debug("git (stream blocks) %s", " ".join(args[:6]))
+        try:
+            proc = subprocess.Popen(
+                argv, cwd=self.cwd, env=self._env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed or not on PATH") from exc
+        assert proc.stdout is not None and proc.stderr is not None
+        stdout = proc.stdout
+        exhausted = False
+
+        def blocks() -> Iterator[bytes]:
+            nonlocal exhausted
+            while block := stdout.read(block_size):
+                if not block.endswith(b"\n"):
+                    block += stdout.readline()
+                yield block
+            exhausted = True
+
+        try:
+            yield blocks()
+        finally:
+            if not exhausted:
+                proc.kill()
+            stdout.close()
+            stderr = proc.stderr.read().decode("utf-8", "replace")
+            proc.stderr.close()
+            code = proc.wait()
+        if exhausted and code != 0:
+            raise self._error(args, code, stderr)
+
     def _error(self, args: Sequence[str], code: int, stderr: str) -> GitError:
         text = stderr.strip()
         first = text.splitlines()[-1] if text else f"exit status {code}"

@@ -9,6 +9,8 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from gitrepo import GitRepo
 from release_tools.analysis.diff import (
     DiffLimits,
@@ -21,6 +23,7 @@ from release_tools.analysis.diff import (
     parse_diff,
 )
 from release_tools.analysis.models import ChangeKind, FileChange
+from release_tools.errors import UnknownRefError
 from release_tools.git import Git
 
 
@@ -344,3 +347,63 @@ def test_big_diff_streams_with_bounded_memory(
     assert report["files"] == [["generated.txt", line_count, True]]
     grown_mib = (report["after"] - report["before"]) / 1024
     assert grown_mib < 30, f"memory grew by {grown_mib:.1f} MiB while parsing a 24 MB diff"
+
+
+def test_batched_and_odd_hunk_lines_parse_alike() -> None:
+    # An empty line as context (some tools strip the space), a marker inside the hunk, and a
+    # hunk header that promises more lines than follow: each takes the line-by-line path.
+    text = (
+        b"diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n"
+        b"@@ -1,4 +1,4 @@\n keep\n\n-old\n\\ No newline at end of file\n+new\n+new2\n-gone\n"
+        b"diff --git a/b.txt b/b.txt\n--- a/b.txt\n+++ b/b.txt\n"
+        b"@@ -1,9 +1,9 @@\n-x\n+y\n"
+        b"diff --git a/c.txt b/c.txt\n--- a/c.txt\n+++ b/c.txt\n@@ -1 +1 @@\n-p\n+q\n"
+    )
+    stats = DiffStats()
+
+    a, b, c = parse_diff(text.splitlines(keepends=True), stats=stats)
+
+    assert a.hunks[0].lines == (" keep", "", "-old", "+new", "+new2", "-gone")
+    assert (a.additions, a.deletions) == (2, 2)
+    assert b.hunks[0].lines == ("-x", "+y")
+    assert c.hunks[0].lines == ("-p", "+q") and c.path == "c.txt"
+    assert stats.lines == len(text.splitlines()) and stats.bytes == len(text)
+
+
+def test_large_hunks_are_counted_in_batches_exactly() -> None:
+    body = [b"+%d\n" % i if i % 3 else b" %d\n" % i for i in range(20_000)]
+    added = sum(1 for line in body if line.startswith(b"+"))
+    context = len(body) - added
+    header = b"@@ -1,%d +1,%d @@\n" % (context, len(body))
+    text = [b"diff --git a/g.txt b/g.txt\n", b"--- a/g.txt\n", b"+++ b/g.txt\n", header, *body]
+
+    [change] = parse_diff(text)
+
+    assert change.additions == added and change.deletions == 0
+    assert len(change.hunks[0].lines) == len(body)
+    assert change.hunks[0].lines[:3] == (" 0", "+1", "+2")
+
+
+def test_stream_blocks_end_at_line_ends(repo: GitRepo) -> None:
+    repo.write("f.txt", "".join(f"line number {i}\n" for i in range(500)))
+    repo.commit("init")
+    git = Git(repo.path)
+
+    with git.stream_blocks("show", "HEAD:f.txt", block_size=100) as blocks:
+        parts = list(blocks)
+
+    assert len(parts) > 10
+    assert all(part.endswith(b"\n") for part in parts)
+    assert b"".join(parts) == (repo.path / "f.txt").read_bytes()
+
+
+def test_stream_blocks_failure_and_early_stop(repo: GitRepo) -> None:
+    repo.write("f.txt", "x\n" * 100_000)
+    repo.commit("init")
+    git = Git(repo.path)
+
+    with pytest.raises(UnknownRefError), git.stream_blocks("log", "no-such-ref") as blocks:
+        list(blocks)
+    with git.stream_blocks("show", "HEAD:f.txt", block_size=10) as blocks:
+        first = next(blocks)  # stopping early kills git quietly
+    assert first.startswith(b"x\n")

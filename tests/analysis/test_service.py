@@ -157,7 +157,7 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
         run_analysis(Settings(repo=tmp_path / "missing"))
 
 
-def test_realtime_provider_is_reported_unavailable(repo: GitRepo) -> None:
+def test_realtime_without_api_key_is_a_usage_error(repo: GitRepo) -> None:
     _released(repo)
     with pytest.raises(UsageError, match="'realtime' is not available"):
         run_analysis(_settings(repo, provider="realtime"))

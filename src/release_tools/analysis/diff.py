@@ -17,6 +17,8 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from io import BytesIO
+from itertools import chain, islice
 
 from release_tools.analysis.models import ChangeKind, FileChange, Hunk
 from release_tools.git import Commit, Git
@@ -32,6 +34,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# Hunk lines taken from the stream at once (bounded, so one batch is at most a few MB).
+_BATCH = 4096
 
 _HUNK_RE = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
@@ -209,6 +214,25 @@ class _FileBuilder:
         )
 
 
+def _prefix_counts(joined: bytes, lines: int) -> tuple[int, int, int] | None:
+    """``(added, removed, markers)`` among the newline-ended hunk lines joined in ``joined``.
+
+    Counting ``"\\n+"`` and friends runs in C, which is what keeps huge diffs cheap. Returns None
+    when some line does not start like a hunk line (or is empty), so the caller goes line by line.
+    """
+    if b"\n\n" in joined:
+        return None  # empty lines: overlapping matches would be miscounted
+    first = joined[:1]
+    added = joined.count(b"\n+") + (first == b"+")
+    removed = joined.count(b"\n-") + (first == b"-")
+    markers = joined.count(b"\n\\") + (first == b"\\")
+    context = joined.count(b"\n ") + (first == b" ")
+    # The last line's newline is followed by nothing, so it never starts a false match.
+    if added + removed + markers + context != lines:
+        return None
+    return added, removed, markers
+
+
 def parse_diff(
     lines: Iterable[bytes],
     *,
@@ -220,120 +244,122 @@ def parse_diff(
 
     ``is_excluded(path, old_path)`` marks files whose hunks are not kept. Files are yielded as
     soon as they end, so a caller that streams them on holds one file's lines at a time.
+
+    Hunk bodies are consumed in batches: a hunk with ``m`` old and ``n`` new lines left has at
+    least ``max(m, n)`` more lines, so that many can be taken at once without reading past it,
+    and counted with C-level byte searches instead of a Python step per line.
     """
     limits = limits or DiffLimits()
     stats = stats if stats is not None else DiffStats()
     max_file = limits.max_file_chars
     max_total = limits.max_total_chars
+    it: Iterator[bytes] = iter(lines)
     current: _FileBuilder | None = None
-    old_left = new_left = 0
-    keep = False
-    hunk_lines: list[str] = []
-    hunk_head: tuple[int, int, int, int, str] | None = None
-    hunk_chars = 0
+    pending: bytes | None = None
 
-    def close_hunk(f: _FileBuilder) -> None:
-        nonlocal hunk_lines, hunk_head, hunk_chars
-        if hunk_head is not None and keep:
-            os_, oc, ns, nc, header = hunk_head
-            f.hunks.append(Hunk(os_, oc, ns, nc, header, tuple(hunk_lines)))
-            f.kept += hunk_chars
-            stats.kept_chars += hunk_chars
-        hunk_lines = []
-        hunk_head = None
-        hunk_chars = 0
-
-    def finish(f: _FileBuilder) -> FileChange:
-        close_hunk(f)
-        stats.files += 1
-        if f.truncated:
-            stats.truncated_files.append(f.path)
-        if f.non_utf8:
-            stats.non_utf8_files.append(f.path)
-        return f.build()
-
-    for line in lines:
-        stats.lines += 1
-        stats.bytes += len(line)
-        if old_left > 0 or new_left > 0:
-            first = line[:1]
-            if first == b"+":
-                new_left -= 1
-                assert current is not None
-                current.additions += 1
-            elif first == b"-":
-                old_left -= 1
-                assert current is not None
-                current.deletions += 1
-            elif first == b" " or first == b"\n":
-                old_left -= 1
-                new_left -= 1
-            elif first == b"\\":
-                continue
-            else:
-                # A malformed hunk (counts disagree with lines): resynchronise on headers.
-                old_left = new_left = 0
-                first = b""
-            if first:
-                if keep:
-                    try:
-                        text = line.decode("utf-8")
-                    except UnicodeDecodeError:
-                        text = line.decode("utf-8", "replace")
-                        assert current is not None
-                        current.non_utf8 = True
-                    if text.endswith("\n"):
-                        text = text[:-1]
-                    hunk_chars += len(text) + 1
-                    hunk_lines.append(text)
-                    assert current is not None
-                    if current.kept + hunk_chars > max_file or (
-                        stats.kept_chars + hunk_chars > max_total
-                    ):
-                        # Over a cap: drop this hunk and keep only counting the rest.
-                        current.truncated = True
-                        keep = False
-                        hunk_lines = []
-                        hunk_chars = 0
-                        hunk_head = None
-                continue
+    while True:
+        if pending is not None:
+            line, pending = pending, None
+        else:
+            line = next(it, b"")
+            if not line:
+                break
+            stats.lines += 1
+            stats.bytes += len(line)
         if line.startswith(b"diff --git "):
             if current is not None:
-                yield finish(current)
+                yield _finish(current, stats)
             old, new = _split_git_header(line[11:])
             current = _FileBuilder(old, new)
-            keep = False
             continue
         if current is None:
             continue
         if line.startswith(b"@@ "):
-            close_hunk(current)
             match = _HUNK_RE.match(line)
             if match is None:
                 continue
             # An omitted count means 1 (``@@ -3 +3 @@``).
-            os_ = int(match[1])
-            oc = int(match[2]) if match[2] is not None else 1
-            ns = int(match[3])
-            nc = int(match[4]) if match[4] is not None else 1
-            old_left, new_left = oc, nc
+            old_count = int(match[2]) if match[2] is not None else 1
+            new_count = int(match[4]) if match[4] is not None else 1
             if current.excluded is None:
                 current.excluded = bool(
                     is_excluded is not None and is_excluded(current.path, current.old_path)
                 )
             keep = not current.excluded and not current.truncated
-            if keep:
-                header = line.rstrip(b"\r\n").decode("utf-8", "replace")
-                hunk_head = (os_, oc, ns, nc, header)
-                hunk_chars = len(header) + 1
-                if (
-                    current.kept + hunk_chars > max_file
-                    or stats.kept_chars + hunk_chars > max_total
-                ):
+            header = line.rstrip(b"\r\n").decode("utf-8", "replace") if keep else ""
+            body: list[str] = []
+            size = len(header) + 1
+            old_left, new_left = old_count, new_count
+            while old_left > 0 or new_left > 0:
+                batch = list(islice(it, min(max(old_left, new_left), _BATCH)))
+                if not batch:
+                    break
+                joined = b"".join(batch)
+                stats.lines += len(batch)
+                stats.bytes += len(joined)
+                counts = _prefix_counts(joined, len(batch))
+                if counts is None:
+                    # Odd lines (empty, or a malformed hunk): one line at a time, and whatever
+                    # does not belong to the hunk goes back to the header parser.
+                    rest: list[bytes] = []
+                    for index, raw in enumerate(batch):
+                        if old_left <= 0 and new_left <= 0:
+                            rest = batch[index:]
+                            break
+                        first = raw[:1]
+                        if first == b"+":
+                            new_left -= 1
+                            current.additions += 1
+                        elif first == b"-":
+                            old_left -= 1
+                            current.deletions += 1
+                        elif first in (b" ", b"\n"):
+                            old_left -= 1
+                            new_left -= 1
+                        elif first == b"\\":
+                            continue
+                        else:
+                            old_left = new_left = 0
+                            rest = batch[index:]
+                            break
+                        if keep:
+                            text = _decode(raw, current)
+                            if text.endswith("\n"):
+                                text = text[:-1]
+                            body.append(text)
+                            size += len(text) + 1
+                    if rest:
+                        stats.lines -= len(rest)
+                        stats.bytes -= sum(map(len, rest))
+                        it = chain(rest, it)
+                        # The first line that left the hunk is handled by the loop above.
+                else:
+                    added, removed, markers = counts
+                    context = len(batch) - added - removed - markers
+                    current.additions += added
+                    current.deletions += removed
+                    old_left -= removed + context
+                    new_left -= added + context
+                    if keep:
+                        text = _decode(joined, current)
+                        parts = text.split("\n")
+                        if parts and parts[-1] == "":
+                            parts.pop()
+                        if markers:
+                            parts = [p for p in parts if not p.startswith("\\")]
+                        body.extend(parts)
+                        size += sum(map(len, parts)) + len(parts)
+                if keep and (current.kept + size > max_file or stats.kept_chars + size > max_total):
+                    # Over a cap: drop this hunk and only count the rest of the file.
                     current.truncated = True
                     keep = False
-                    hunk_head = None
-                    hunk_chars = 0
+                    body = []
+            if keep:
+                current.hunks.append(
+                    Hunk(int(match[1]), old_count, int(match[3]), new_count, header, tuple(body))
+                )
+                current.kept += size
+                stats.kept_chars += size
             continue
         if line.startswith(b"--- "):
             current.old_path = _strip_prefix(line[4:], b"a/")
@@ -362,7 +388,26 @@ def parse_diff(
         elif line.startswith((b"Binary files ", b"GIT binary patch")):
             current.binary = True
     if current is not None:
-        yield finish(current)
+        yield _finish(current, stats)
+
+
+def _decode(raw: bytes, owner: _FileBuilder) -> str:
+    """Hunk bytes as str; bytes that are not UTF-8 become U+FFFD and flag the file."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", "replace")
+        owner.non_utf8 = True
+    return text
+
+
+def _finish(builder: _FileBuilder, stats: DiffStats) -> FileChange:
+    stats.files += 1
+    if builder.truncated:
+        stats.truncated_files.append(builder.path)
+    if builder.non_utf8:
+        stats.non_utf8_files.append(builder.path)
+    return builder.build()
 
 
 def diff_args(base: str, head: str, paths: Sequence[str] = ()) -> list[str]:
@@ -405,7 +450,9 @@ def collect_changes(
 ) -> list[FileChange]:
     """Every file changed from ``base`` (a commit or tree) to ``head``, parsed while streamed."""
     stats = stats if stats is not None else DiffStats()
-    with git.stream(*diff_args(base, head, paths)) as lines:
+    with git.stream_blocks(*diff_args(base, head, paths)) as blocks:
+        # Lines are cut out of each block by BytesIO iteration, in C: no Python step per line.
+        lines = chain.from_iterable(map(BytesIO, blocks))
         changes = list(parse_diff(lines, is_excluded=is_excluded, limits=limits, stats=stats))
     if stats.truncated_files:
         log.info(
