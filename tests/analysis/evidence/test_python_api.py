@@ -327,3 +327,12 @@ def test_size_budget_gives_a_weak_note(repo: Any, monkeypatch: Any) -> None:
             "analysis budget)",
         ),
     ]
+
+
+def test_src_layout_ignores_packages_beside_src(repo: Any) -> None:
+    repo.write("src/lib/__init__.py", "def api(a):\n    pass\n")
+    repo.write("testserver/__init__.py", "def run(config):\n    pass\n")
+    base = repo.commit("initial")
+    repo.write("src/lib/__init__.py", "def api(a):\n    pass\n\n\ndef more():\n    pass\n")
+    repo.write("testserver/__init__.py", "def run(host, port):\n    pass\n")
+    assert _messages(_run(repo, base)) == [("minor", "new public function lib.more")]

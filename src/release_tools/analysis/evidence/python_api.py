@@ -579,6 +579,9 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     packages = _init_files(ctx.git.ls_files(ctx.base_sha)) | _init_files(
         ctx.git.ls_files(ctx.head_sha)
     )
+    # In a src layout only what lives under src/ is shipped; packages beside it (test servers,
+    # docs helpers, build scripts) are not the project's API.
+    src_layout = any("src" in directory.split("/")[:-1] for directory in packages)
     old_side: dict[str, str] = {}
     new_side: dict[str, str] = {}
     tops: dict[str, str] = {}
@@ -590,6 +593,8 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             if named is None:
                 continue
             dotted, top_dir = named
+            if src_layout and "src" not in top_dir.split("/"):
+                continue
             # A stub and its module share a name; the stub states the API when both exist.
             if dotted not in side or path.endswith(".pyi"):
                 side[dotted] = path
