@@ -121,6 +121,7 @@ def test_chore_commits_with_new_api_ask_for_review() -> None:
     )
     assert verdict.bump is Bump.MINOR
     assert verdict.needs_review is True
+    assert "commits declare no release but the code shows minor" in verdict.reasoning
 
 
 def test_release_as_is_reported_and_conflicts_warn() -> None:

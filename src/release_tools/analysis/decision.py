@@ -123,10 +123,8 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     if declared and static_level > declared_level and static_level >= Bump.MINOR:
         # The commits undersell the change: e.g. "fix:" while a public function was removed.
         needs_review = True
-        notes.append(
-            f"commits declare at most {declared_level.label} but the code shows "
-            f"{static_level.label}"
-        )
+        said = "no release" if declared_level is Bump.NONE else f"at most {declared_level.label}"
+        notes.append(f"commits declare {said} but the code shows {static_level.label}")
     if declared_level is Bump.MAJOR and static_proof < Bump.MAJOR and static_level > Bump.NONE:
         notes.append("the breaking change is declared by commits; no removed public API was found")
     if firm_level is Bump.NONE and weak:

@@ -22,9 +22,10 @@ def test_gathers_commits_api_and_file_kinds(repo: Any) -> None:
     repo.write("pkg/__init__.py", "def f(a):\n    return a\n\n\ndef g():\n    pass\n")
     repo.commit("fix: something")
     items = gather_evidence(build_context(repo.path, base))
+    # Strongest first; equal levels keep the gatherers' order.
     assert [(e.source, e.bump) for e in items] == [
-        ("conventional-commit", "patch"),
         ("python-api", "minor"),
+        ("conventional-commit", "patch"),
         ("file-kind", "patch"),
     ]
 

@@ -108,4 +108,7 @@ def gather_evidence(ctx: AnalysisContext) -> list[Evidence]:
             continue
         log.debug("evidence gatherer %s: %d items", name, len(found))
         items.extend(found)
+    # Strongest first, so that reports open with what decided; the sort is stable, so each
+    # source keeps its own order (commits newest first, which Release-As relies on).
+    items.sort(key=lambda e: (-e.level, _STRENGTH_ORDER[e.strength]))
     return cap_evidence(items)

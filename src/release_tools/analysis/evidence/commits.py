@@ -51,7 +51,6 @@ TYPE_BUMPS: dict[str, Bump] = {
     "chore": Bump.NONE,
     "ci": Bump.NONE,
     "build": Bump.NONE,
-    "release": Bump.NONE,
 }
 
 _HEADER = re.compile(
