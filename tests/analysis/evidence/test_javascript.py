@@ -247,3 +247,16 @@ def test_declared_namespace_members_are_listed() -> None:
         "Cache.Options.ttl",
         "Cache.Reason",
     ]
+
+
+def test_monorepo_packages_use_their_own_manifest(repo: Any) -> None:
+    for name in ("a", "b"):
+        repo.write(f"packages/{name}/package.json", json.dumps({"name": name, "main": "main.js"}))
+        repo.write(f"packages/{name}/main.js", "export function api() {}\n")
+        repo.write(f"packages/{name}/internal.js", "export function helper() {}\n")
+    base = repo.commit("initial")
+    repo.write("packages/b/main.js", "export function api() {}\nexport function more() {}\n")
+    repo.write("packages/b/internal.js", "")
+    repo.write("packages/a/internal.js", "")
+    items = _run(repo, base)
+    assert _messages(items) == [("minor", "new export more (function) in packages/b/main.js")]

@@ -414,10 +414,32 @@ def _resolve(spec: str, importer: str, files: set[str]) -> str | None:
     return next((c for c in candidates if c in files), None)
 
 
-def _public_files(ctx: AnalysisContext, ref: str, files: set[str]) -> dict[str, set[str]]:
-    """Per package.json directory, the public module files at ``ref`` (entries + re-exports)."""
+def _nearest_manifests(paths: Iterable[str], files: set[str]) -> set[str]:
+    """The closest ``package.json`` above each path (the package the file belongs to)."""
+    found: set[str] = set()
+    for path in paths:
+        directory = posixpath.dirname(path)
+        while True:
+            candidate = posixpath.join(directory, "package.json") if directory else "package.json"
+            if candidate in files:
+                found.add(candidate)
+                break
+            if not directory:
+                break
+            directory = posixpath.dirname(directory)
+    return found
+
+
+def _public_files(
+    ctx: AnalysisContext, ref: str, files: set[str], manifests: set[str]
+) -> dict[str, set[str]]:
+    """Per package.json directory, the public module files at ``ref`` (entries + re-exports).
+
+    Only the ``manifests`` of packages that have changed files are read: a monorepo may hold
+    hundreds.
+    """
     out: dict[str, set[str]] = {}
-    for manifest_path in (f for f in files if f.rsplit("/", 1)[-1] == "package.json"):
+    for manifest_path in sorted(manifests):
         if "node_modules/" in manifest_path:
             continue
         manifest = _manifest(read_text(ctx, ref, manifest_path))
@@ -596,8 +618,10 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     has_manifest = any(f.endswith("package.json") for f in base_files | head_files)
     public: set[str] = set()
     if has_manifest:
+        touched = [p for c in changes for p in (old_path(c), new_path(c)) if p]
         for files, ref in ((base_files, ctx.base_sha), (head_files, ctx.head_sha)):
-            for paths in _public_files(ctx, ref, files).values():
+            manifests = _nearest_manifests(touched, files)
+            for paths in _public_files(ctx, ref, files, manifests).values():
                 public |= paths
     for change in changes:
         before_path, after_path = old_path(change), new_path(change)
