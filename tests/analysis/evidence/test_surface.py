@@ -7,7 +7,12 @@ from typing import Any
 
 from repo_context import build_context
 
-from release_tools.analysis.evidence.surface import cli_options, gather, schema_changes
+from release_tools.analysis.evidence.surface import (
+    cli_options,
+    gather,
+    new_deprecations,
+    schema_changes,
+)
 from release_tools.analysis.models import Bump, Evidence
 
 ARGPARSE = """import argparse
@@ -114,3 +119,33 @@ def test_schema_file_in_repo(repo: Any) -> None:
     items = _run(repo, base)
     assert _messages(items) == [("minor", "new optional schema property $.color")]
     assert items[0].path == "schemas/config.schema.json"
+
+
+def test_new_deprecation_is_minor(repo: Any) -> None:
+    code = "import warnings\n\n\ndef old():\n    return 1\n"
+    repo.write("src/lib/api.py", code)
+    repo.write("src/lib/web.js", "export function a() {}\n")
+    repo.write("tests/test_api.py", "")
+    base = repo.commit("initial")
+    repo.write(
+        "src/lib/api.py",
+        code.replace(
+            "    return 1\n",
+            '    warnings.warn("old() is deprecated", DeprecationWarning, stacklevel=2)\n'
+            "    return 1\n",
+        ),
+    )
+    repo.write("src/lib/web.js", "/** @deprecated use b */\nexport function a() {}\n")
+    repo.write("tests/test_api.py", "import pytest\npytest.deprecated_call  # DeprecationWarning\n")
+    items = [e for e in _run(repo, base) if "deprecation" in e.message]
+    assert sorted((e.source, e.bump, e.path, e.line) for e in items) == [
+        ("javascript-api", "minor", "src/lib/web.js", 1),
+        ("python-api", "minor", "src/lib/api.py", 5),
+    ]
+
+
+def test_reworded_deprecation_is_not_new() -> None:
+    old = 'warnings.warn("x is old", DeprecationWarning)\n'
+    new = 'warnings.warn("x is deprecated", DeprecationWarning)\n'
+    assert new_deprecations(old, new) == []
+    assert new_deprecations("", new) == [(1, new.strip())]

@@ -1,4 +1,4 @@
-"""Cheap extra public surfaces: command-line options and JSON Schema files.
+"""Cheap extra public surfaces: command-line options, JSON Schema files and deprecations.
 
 CLI options: the ``--long`` option strings and sub-command names declared in the changed source
 files through argparse (``add_argument``, ``add_parser``), click (``@click.option``,
@@ -11,6 +11,10 @@ JSON Schema files (a ``$schema`` key, or an object schema with ``properties``): 
 properties, newly required properties, changed property types and closing
 ``additionalProperties`` break documents or producers (major); new optional properties are
 features (minor).
+
+Deprecations: a new ``DeprecationWarning`` / ``PendingDeprecationWarning``, ``@deprecated``
+(PEP 702, JSDoc) or ``util.deprecate(`` in shipped code. Semantic Versioning asks for a minor
+release when public API is marked deprecated.
 """
 
 from __future__ import annotations
@@ -29,9 +33,16 @@ from release_tools.analysis.evidence._common import (
     read_text,
     read_texts,
 )
-from release_tools.analysis.models import Bump, ChangeKind, Evidence, FileChange, Strength
+from release_tools.analysis.models import (
+    Bump,
+    ChangeKind,
+    Evidence,
+    EvidenceSource,
+    FileChange,
+    Strength,
+)
 
-__all__ = ["cli_options", "gather", "schema_changes"]
+__all__ = ["cli_options", "gather", "new_deprecations", "schema_changes"]
 
 _CLI_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts")
 _CALL = re.compile(
@@ -41,6 +52,10 @@ _COMMAND = re.compile(r"(?:\.add_parser|\.command)\s*\(\s*(['\"])(?P<name>[A-Za-
 # "--name", "--color <c>" (commander), "--shout/--no-shout" (click on/off flags).
 _LONG = re.compile(r"""(['"])(?P<opt>--[A-Za-z0-9][\w-]*)(?:/-[\w-]+)?(?:[ =<\[][^'"]*)?\1""")
 _MAX_SCHEMA_BYTES = 5_000_000
+# Python warnings categories and decorators (PEP 702), JSDoc tags and Node's util.deprecate.
+_DEPRECATION = re.compile(
+    r"\b(?:Pending)?DeprecationWarning\b|@deprecated\b|\bdeprecated\(|util\.deprecate\("
+)
 _CLI_HINT = re.compile(r"add_argument|add_parser|\.option|\.command|typer\.Option|[\'\"]--")
 
 
@@ -202,6 +217,62 @@ def _schema_evidence(ctx: AnalysisContext) -> list[Evidence]:
     return items
 
 
+def new_deprecations(old: str, new: str) -> list[tuple[int, str]]:
+    """Lines of ``new`` that mark something deprecated and have no twin in ``old``; pure."""
+    if len(_DEPRECATION.findall(new)) <= len(_DEPRECATION.findall(old)):
+        return []
+    known = {line.strip() for line in old.splitlines() if _DEPRECATION.search(line)}
+    return [
+        (number, line.strip())
+        for number, line in enumerate(new.splitlines(), 1)
+        if _DEPRECATION.search(line) and line.strip() not in known
+    ]
+
+
+def _deprecation_evidence(ctx: AnalysisContext) -> list[Evidence]:
+    """Semver 2.0 item 7: marking public API deprecated calls for a minor release."""
+    changes = [
+        c
+        for c in changed_files(ctx, (*_CLI_SUFFIXES, ".tsx", ".d.ts"))
+        if c.kind is not ChangeKind.DELETED and _mentions_deprecation(c)
+    ]
+    before = read_texts(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c))])
+    after = read_texts(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c))])
+    items: list[Evidence] = []
+    for change in changes:
+        old = before.get(old_path(change) or "", "")
+        new = after.get(change.path)
+        if new is None:
+            continue
+        found = new_deprecations(old, new)
+        if not found:
+            continue
+        source: EvidenceSource = (
+            "python-api" if change.path.endswith((".py", ".pyi")) else "javascript-api"
+        )
+        line, text = found[0]
+        more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
+        items.append(
+            evidence(
+                source,
+                Bump.MINOR,
+                Strength.STRONG,
+                f"new deprecation in {change.path}: {text}{more}",
+                path=change.path,
+                line=line,
+            )
+        )
+    return items
+
+
+def _mentions_deprecation(change: FileChange) -> bool:
+    if change.truncated or not change.hunks:
+        return True
+    return any(
+        _DEPRECATION.search(line) for hunk in change.hunks for line in hunk.lines if line[:1] == "+"
+    )
+
+
 def gather(ctx: AnalysisContext) -> list[Evidence]:
-    """CLI option and JSON Schema evidence for the range."""
-    return [*_cli_evidence(ctx), *_schema_evidence(ctx)]
+    """CLI option, JSON Schema and deprecation evidence for the range."""
+    return [*_cli_evidence(ctx), *_schema_evidence(ctx), *_deprecation_evidence(ctx)]
