@@ -1,0 +1,270 @@
+"""Speed and memory of ``release-tools analyze`` on a large real range, against ``git diff``.
+
+The range is two real source trees committed one after the other: by default the standard
+libraries of two CPython releases found on this machine (pyenv installs, thousands of files and
+real changes between them); ``--old``/``--new`` pick other trees. The figure of merit is the
+ratio of analyze's wall time (a fresh ``python -m release_tools analyze`` process, start-up
+included) to the wall time of the same ``git diff`` alone, and the child's peak memory. The
+target is a ratio of at most 2.
+
+``--big-mb N`` adds a second scenario: a range whose diff is about N MB of added text in many
+files, to show that memory stays bounded (use 200 for the issue's figure).
+
+Run: ``.venv/bin/python benchmarks/bench_analyze_speed.py [--repeat 3] [--big-mb 200]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from release_tools.analysis.diff import diff_args
+
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "LC_ALL": "C",
+}
+SKIP_DIRS = {"__pycache__", "site-packages", "lib-dynload", ".git"}
+SKIP_SUFFIXES = (".a", ".so", ".pyc", ".o")
+
+
+def git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(
+        ["git", *args], cwd=repo, env=GIT_ENV, capture_output=True, text=True, check=True
+    )
+    return proc.stdout.strip()
+
+
+def _ignore(directory: str, names: list[str]) -> set[str]:
+    skipped = {n for n in names if n in SKIP_DIRS or n.endswith(SKIP_SUFFIXES)}
+    # config-3.x-<platform> holds the static libpython: build output, not source.
+    skipped |= {n for n in names if n.startswith("config-")}
+    return skipped
+
+
+def _replace_tree(repo: Path, source: Path) -> None:
+    for entry in repo.iterdir():
+        if entry.name == ".git":
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    shutil.copytree(source, repo, ignore=_ignore, symlinks=True, dirs_exist_ok=True)
+
+
+def build_pair_repo(old: Path, new: Path, dest: Path) -> Path:
+    """A repository with ``old`` tagged v1.0.0 and ``new`` committed on top."""
+    dest.mkdir(parents=True)
+    git(dest, "init", "-q", "-b", "main")
+    _replace_tree(dest, old)
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "import old tree")
+    git(dest, "tag", "v1.0.0")
+    _replace_tree(dest, new)
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "update sources")
+    return dest
+
+
+def build_big_repo(dest: Path, megabytes: int, ext: str = "c") -> Path:
+    """A range adding about ``megabytes`` MB of generated source in 0.5 MB files (``.ext``)."""
+    dest.mkdir(parents=True)
+    git(dest, "init", "-q", "-b", "main")
+    (dest / "seed.txt").write_text("seed\n")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "seed")
+    git(dest, "tag", "v1.0.0")
+    if ext == "js":
+        line = b"export const value_%08d = %08d; // generated table entry\n"
+    else:
+        line = b"const int value_%08d = %08d; /* generated table entry */\n"
+    # Half-megabyte files stay under the per-file cap, so the total cap is what bounds memory.
+    per_file = 500_000 // len(line % (0, 0))
+    counter = 0
+    for index in range(megabytes * 2):
+        target = dest / "gen" / f"table_{index:04d}.{ext}"
+        target.parent.mkdir(exist_ok=True)
+        rows = range(counter, counter + per_file)
+        target.write_bytes(b"".join(line % (i, i) for i in rows))
+        counter += per_file
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "feat: generated tables")
+    return dest
+
+
+def time_git_diff(repo: Path, base: str, head: str) -> tuple[float, int]:
+    """Wall seconds of the collector's ``git diff`` read through a pipe, and its output size."""
+    argv = ["git", "-c", "core.quotepath=off", *diff_args(base, head)]
+    started = time.perf_counter()
+    size = 0
+    with subprocess.Popen(argv, cwd=repo, env=GIT_ENV, stdout=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        while block := proc.stdout.read(1 << 16):
+            size += len(block)
+    return time.perf_counter() - started, size
+
+
+# Runs the real console entry point and records the Python process's own peak RSS on exit.
+_WRAPPER = """
+import os, resource
+from release_tools.cli import main
+try:
+    main()
+finally:
+    with open(os.environ["BENCH_RSS_FILE"], "w") as handle:
+        handle.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+"""
+
+
+def run_child(args: Sequence[str], cwd: Path) -> tuple[float, int, int]:
+    """Wall seconds, Python peak RSS and whole-tree peak RSS (KiB) of one ``release-tools`` run.
+
+    The tree figure comes from ``wait4`` and covers the git processes the command ran.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        rss_file = Path(tmp) / "rss"
+        out_path = Path(tmp) / "out"
+        env = {**os.environ, "BENCH_RSS_FILE": str(rss_file)}
+        with open(out_path, "wb") as out:
+            started = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, "-P", "-c", _WRAPPER, *args],
+                cwd=cwd,
+                env=env,
+                stdout=out,
+                stderr=out,
+            )
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            text = out_path.read_text(errors="replace")[-2000:]
+            raise SystemExit(f"release-tools failed ({proc.returncode}): {text}")
+        own = int(rss_file.read_text())
+    return elapsed, own, usage.ru_maxrss
+
+
+def measure(label: str, repo: Path, repeat: int, extra: Sequence[str] = ()) -> dict[str, float]:
+    base, head = git(repo, "rev-parse", "v1.0.0"), git(repo, "rev-parse", "HEAD")
+    files = len(git(repo, "diff", "--name-only", base, head).splitlines())
+    diffs = [time_git_diff(repo, base, head) for _ in range(repeat)]
+    diff_seconds = statistics.median(d[0] for d in diffs)
+    diff_bytes = diffs[0][1]
+
+    # -P and -C: the analyzed tree may be a standard library, which must not shadow ours.
+    analyze = ["analyze", "-C", str(repo), "--base", "v1.0.0", "--format", "json", *extra]
+    runs = [run_child(analyze, repo) for _ in range(repeat)]
+    analyze_seconds = statistics.median(r[0] for r in runs)
+    own_kib = max(r[1] for r in runs)
+    tree_kib = max(r[2] for r in runs)
+    startup = statistics.median(run_child(["--version"], repo)[0] for _ in range(repeat))
+
+    print(f"\n== {label}: {files} files changed, diff {diff_bytes / 1e6:.1f} MB")
+    print(f"git diff alone              {diff_seconds:8.3f} s   (median of {repeat})")
+    print(f"release-tools analyze       {analyze_seconds:8.3f} s   (fresh process each run)")
+    print(f"  of which interpreter+import {startup:6.3f} s")
+    print(f"ratio analyze / git diff    {analyze_seconds / diff_seconds:8.2f} x   (target <= 2)")
+    print(f"peak RSS, analyze process   {own_kib / 1024:8.1f} MiB")
+    print(f"peak RSS, incl. git children{tree_kib / 1024:8.1f} MiB")
+    return {
+        "files": files,
+        "diff_bytes": diff_bytes,
+        "git_diff_s": diff_seconds,
+        "analyze_s": analyze_seconds,
+        "ratio": analyze_seconds / diff_seconds,
+        "peak_mib": own_kib / 1024,
+        "tree_peak_mib": tree_kib / 1024,
+    }
+
+
+def stage_breakdown(repo: Path, git_diff_seconds: float) -> None:
+    """In-process timings of collection and of the local provider, to show where time goes."""
+    from release_tools.analysis.providers.local import LocalAnalyzer
+    from release_tools.analysis.service import collect
+    from release_tools.config import Settings
+
+    settings = Settings(repo=repo, base="v1.0.0")
+    timer: Callable[[], float] = time.perf_counter
+    started = timer()
+    collection = collect(settings)
+    collected = timer()
+    decision = LocalAnalyzer(settings).analyze(collection.context)
+    decided = timer()
+    stages = ", ".join(f"{k} {v:.3f}s" for k, v in collection.timings.items())
+    ratio = (collected - started) / git_diff_seconds
+    print(f"in-process collect          {collected - started:8.3f} s   ({stages})")
+    print(f"ratio collect / git diff    {ratio:8.2f} x   (range, streamed parse, filters, commits)")
+    print(f"in-process evidence+decide  {decided - collected:8.3f} s   -> {decision.version_type}")
+
+
+def default_trees() -> tuple[Path, Path] | None:
+    root = Path.home() / ".pyenv" / "versions"
+    pairs = [("3.12.1", "3.13.0"), ("3.11.7", "3.12.1"), ("3.10.13", "3.11.7")]
+    for old, new in pairs:
+        old_lib = root / old / "lib" / f"python{old.rsplit('.', 1)[0]}"
+        new_lib = root / new / "lib" / f"python{new.rsplit('.', 1)[0]}"
+        if old_lib.is_dir() and new_lib.is_dir():
+            return old_lib, new_lib
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--old", type=Path, help="the older source tree")
+    parser.add_argument("--new", type=Path, help="the newer source tree")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--big-mb", type=int, default=0, help="also run an N MB diff scenario")
+    parser.add_argument("--keep", action="store_true", help="keep the generated repositories")
+    parser.add_argument(
+        "--big-ext", default="c", choices=["c", "js"], help="language of the generated files"
+    )
+    parser.add_argument("--skip-pair", action="store_true", help="only the --big-mb scenario")
+    parser.add_argument(
+        "--reuse", type=Path, help="measure an existing pair repository (v1.0.0..HEAD)"
+    )
+    args = parser.parse_args()
+
+    if args.reuse:
+        figures = measure(args.reuse.name, args.reuse, args.repeat)
+        stage_breakdown(args.reuse, figures["git_diff_s"])
+        return
+    trees = (args.old, args.new) if args.old and args.new else default_trees()
+    if trees is None and not args.skip_pair:
+        raise SystemExit("no pair of source trees found: pass --old DIR --new DIR")
+    workdir = Path(tempfile.mkdtemp(prefix="bench-analyze-"))
+    try:
+        if trees is not None and not args.skip_pair:
+            started = time.perf_counter()
+            repo = build_pair_repo(trees[0], trees[1], workdir / "pair")
+            print(f"built {trees[0]} -> {trees[1]} in {time.perf_counter() - started:.1f}s")
+            figures = measure(f"{trees[0].name} -> {trees[1].name}", repo, args.repeat)
+            stage_breakdown(repo, figures["git_diff_s"])
+        if args.big_mb:
+            started = time.perf_counter()
+            big = build_big_repo(workdir / "big", args.big_mb, args.big_ext)
+            print(f"\nbuilt a {args.big_mb} MB range in {time.perf_counter() - started:.1f}s")
+            figures = measure(f"{args.big_mb} MB generated diff", big, max(1, args.repeat // 2))
+            stage_breakdown(big, figures["git_diff_s"])
+    finally:
+        if args.keep:
+            print(f"repositories kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
