@@ -336,3 +336,11 @@ def test_src_layout_ignores_packages_beside_src(repo: Any) -> None:
     repo.write("src/lib/__init__.py", "def api(a):\n    pass\n\n\ndef more():\n    pass\n")
     repo.write("testserver/__init__.py", "def run(host, port):\n    pass\n")
     assert _messages(_run(repo, base)) == [("minor", "new public function lib.more")]
+
+
+def test_move_to_src_layout_still_compares_the_old_module(repo: Any) -> None:
+    repo.write("semverlike.py", "def parse(text):\n    pass\n\n\ndef gone():\n    pass\n")
+    base = repo.commit("initial")
+    repo.remove("semverlike.py")
+    repo.write("src/semverlike/__init__.py", "def parse(text):\n    pass\n")
+    assert _messages(_run(repo, base)) == [("major", "removed public function semverlike.gone")]

@@ -576,17 +576,22 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     changes = [c for c in changed_files(ctx, (".py", ".pyi")) if _may_change_api(c)]
     if not changes:
         return []
-    packages = _init_files(ctx.git.ls_files(ctx.base_sha)) | _init_files(
-        ctx.git.ls_files(ctx.head_sha)
-    )
+    base_packages = _init_files(ctx.git.ls_files(ctx.base_sha))
+    head_packages = _init_files(ctx.git.ls_files(ctx.head_sha))
+    packages = base_packages | head_packages
     # In a src layout only what lives under src/ is shipped; packages beside it (test servers,
     # docs helpers, build scripts) are not the project's API.
-    src_layout = any("src" in directory.split("/")[:-1] for directory in packages)
+    # Each side on its own: a project may move to a src layout in the very range analyzed.
+    base_src = any("src" in d.split("/")[:-1] for d in base_packages)
+    head_src = any("src" in d.split("/")[:-1] for d in head_packages)
     old_side: dict[str, str] = {}
     new_side: dict[str, str] = {}
     tops: dict[str, str] = {}
     for change in changes:
-        for side, path in ((old_side, old_path(change)), (new_side, new_path(change))):
+        for side, path, src_layout in (
+            (old_side, old_path(change), base_src),
+            (new_side, new_path(change), head_src),
+        ):
             if path is None:
                 continue
             named = module_name(path, packages)
