@@ -167,3 +167,13 @@ def test_reasoning_counts_other_signals_at_the_same_level() -> None:
 def test_decide_is_pure() -> None:
     items = [ev("go-api", "minor", Strength.STRONG, "new exported func F", path="a.go", line=4)]
     assert decide(items, has_changes=True) == decide(items, has_changes=True)
+
+
+def test_lone_break_among_many_additions_stays_major_but_asks_for_review() -> None:
+    items = [ev("python-api", "major", Strength.PROOF, "removed pkg.x", path="p.py", line=1)]
+    items += [ev("python-api", "minor", Strength.STRONG, f"new pkg.f{i}") for i in range(5)]
+    verdict = decide(items, has_changes=True)
+    assert (verdict.bump, verdict.needs_review) == (Bump.MAJOR, True)
+    assert "1 breaking signal among 5 additions" in verdict.reasoning
+    many = decide(items[:1] * 3 + items[1:], has_changes=True)
+    assert many.needs_review is False

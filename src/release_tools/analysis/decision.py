@@ -12,7 +12,9 @@ The rules, in order:
    * static analysis proves a bigger change than the commits declared (``fix:`` commits but a
      public function disappeared): the proof wins, a human should look;
    * only weak evidence was found (e.g. "source files changed" and nothing else);
-   * several ``Release-As`` footers ask for different versions.
+   * several ``Release-As`` footers ask for different versions;
+   * the code shows one or two breaking changes among many additions (a feature release that
+     broke an obscure corner, or a break that is not one): the bump stays major.
 
    Commits that declare a breaking change without any API proof do *not* raise it: behavioural
    breaks are invisible to static analysis, and the author's declaration is the better signal
@@ -38,6 +40,9 @@ _RELEASE_AS = re.compile(re.escape(RELEASE_AS_MARKER) + r"\s*(\S+)")
 # Sources whose evidence comes from reading the code, as opposed to what people wrote.
 _STATIC_SOURCES = frozenset({"python-api", "javascript-api", "rust-api", "go-api", "cli", "schema"})
 _DECLARED_SOURCES = frozenset({"conventional-commit"})
+# A release whose static evidence is mostly additions with one or two breaks is flagged.
+_LONE_BREAKS = 2
+_ADDITIONS_PER_BREAK = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +130,20 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
         needs_review = True
         said = "no release" if declared_level is Bump.NONE else f"at most {declared_level.label}"
         notes.append(f"commits declare {said} but the code shows {static_level.label}")
+    static_majors = sum(1 for e in scored if e.source in _STATIC_SOURCES and e.level is Bump.MAJOR)
+    static_minors = sum(1 for e in scored if e.source in _STATIC_SOURCES and e.level is Bump.MINOR)
+    if (
+        bump is Bump.MAJOR
+        and declared_level < Bump.MAJOR
+        and 0 < static_majors <= _LONE_BREAKS
+        and static_minors >= _ADDITIONS_PER_BREAK * static_majors
+    ):
+        # Feature releases sometimes break an obscure corner; the proof stands, a human decides.
+        needs_review = True
+        notes.append(
+            f"{static_majors} breaking signal{'s' if static_majors > 1 else ''} among "
+            f"{static_minors} additions"
+        )
     if declared_level is Bump.MAJOR and static_proof < Bump.MAJOR and static_level > Bump.NONE:
         notes.append("the breaking change is declared by commits; no removed public API was found")
     if firm_level is Bump.NONE and weak:
