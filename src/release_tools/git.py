@@ -11,10 +11,16 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import queue
 import subprocess
+import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+if sys.platform != "win32":
+    import fcntl
 
 from release_tools.errors import (
     GitError,
@@ -147,12 +153,16 @@ class Git:
             raise self._error(args, code, stderr)
 
     @contextlib.contextmanager
-    def stream_blocks(self, *args: str, block_size: int = 1 << 20) -> Iterator[Iterator[bytes]]:
+    def stream_blocks(
+        self, *args: str, block_size: int = 1 << 20, read_ahead: int = 8
+    ) -> Iterator[Iterator[bytes]]:
         """Like :meth:`stream`, but yield blocks of whole lines of about ``block_size`` bytes.
 
         Each block ends at a line end (the last line is completed with one ``readline``), so a
-        consumer can split lines in C (``io.BytesIO``) instead of taking a Python step per line:
-        that is what keeps a 200 MB diff close to the speed of git itself.
+        consumer can split lines in C (``io.BytesIO``) instead of taking a Python step per line.
+        A reader thread keeps up to ``read_ahead`` blocks queued and the pipe is enlarged where
+        the OS allows: git keeps writing while the consumer parses, so a 200 MB diff costs about
+        what git alone costs. Memory stays bounded by ``read_ahead * block_size``.
         """
         argv = self._argv(args)
         log.debug("git (stream blocks) %s", " ".join(args[:6]))
@@ -164,13 +174,43 @@ class Git:
             raise GitError("git is not installed or not on PATH") from exc
         assert proc.stdout is not None and proc.stderr is not None
         stdout = proc.stdout
+        if sys.platform == "linux":
+            with contextlib.suppress(OSError):  # a lower system limit only costs speed
+                fcntl.fcntl(stdout.fileno(), fcntl.F_SETPIPE_SZ, block_size)
+        queued: queue.Queue[bytes | None] = queue.Queue(maxsize=max(1, read_ahead))
+        stop = threading.Event()
+
+        def reader() -> None:
+            try:
+                while not stop.is_set():
+                    block = stdout.read(block_size)
+                    if not block:
+                        break
+                    if not block.endswith(b"\n"):
+                        block += stdout.readline()
+                    while not stop.is_set():
+                        try:
+                            queued.put(block, timeout=0.05)
+                            break
+                        except queue.Full:
+                            continue
+            except (OSError, ValueError):  # the pipe was closed under us by an early stop
+                pass
+            finally:
+                while not stop.is_set():  # the end marker must not be lost on a full queue
+                    try:
+                        queued.put(None, timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+
+        thread = threading.Thread(target=reader, name="git-stream-reader", daemon=True)
+        thread.start()
         exhausted = False
 
         def blocks() -> Iterator[bytes]:
             nonlocal exhausted
-            while block := stdout.read(block_size):
-                if not block.endswith(b"\n"):
-                    block += stdout.readline()
+            while (block := queued.get()) is not None:
                 yield block
             exhausted = True
 
@@ -178,7 +218,13 @@ class Git:
             yield blocks()
         finally:
             if not exhausted:
+                # The consumer stopped early (or failed): stop git, then unblock the reader.
+                stop.set()
                 proc.kill()
+                while thread.is_alive():
+                    with contextlib.suppress(queue.Empty):
+                        queued.get(timeout=0.05)
+            thread.join()
             stdout.close()
             stderr = proc.stderr.read().decode("utf-8", "replace")
             proc.stderr.close()

@@ -63,7 +63,7 @@ class DiffLimits:
     """
 
     max_file_chars: int = 1_000_000
-    max_total_chars: int = 48_000_000
+    max_total_chars: int = 24_000_000
 
 
 @dataclass(slots=True)
