@@ -64,3 +64,25 @@ def test_cap_keeps_strongest_and_summarises_the_rest() -> None:
 def test_cap_leaves_small_lists_alone() -> None:
     items = [_item(i) for i in range(3)]
     assert cap_evidence(items, limit=3) == items
+
+
+def test_odd_files_never_crash_the_gatherers(repo: Any, caplog: pytest.LogCaptureFixture) -> None:
+    repo.write("pkg/__init__.py", "def f():\n    pass\n")
+    repo.write("pkg/blob.py", b"\x00\x01\x02binary\xff\xfe")
+    repo.write("index.js", b"export function caf\xe9() {}\n")
+    repo.write("lib.rs", "pub fn a(x: u8) {}\n")
+    repo.write("go/a.go", "package a\n\nfunc A() {}\n")
+    repo.write("schema.json", "{not json")
+    base = repo.commit("initial")
+    repo.write("pkg/blob.py", b"\x00\xff\x00more binary")
+    repo.write("index.js", b"export function caf\xe9(a, b) {}\nexport const x = `unterminated\n")
+    repo.write("lib.rs", "pub fn a(x: u8 {\n")
+    repo.write("go/a.go", "package a\n\nfunc A( {\n")
+    repo.write("schema.json", "{still not json")
+    repo.write("pkg/__init__.py", "def f(:\n")
+    repo.commit("fix: odd inputs")
+    items = gather_evidence(build_context(repo.path, base))
+    assert "crashed" not in caplog.text
+    sources = {e.source for e in items}
+    assert {"conventional-commit", "file-kind"} <= sources
+    assert any(e.source == "python-api" and "does not parse" in e.message for e in items)
