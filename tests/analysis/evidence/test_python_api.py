@@ -301,6 +301,8 @@ def test_body_only_edits_are_not_parsed(repo: Any) -> None:
     body = Hunk(1, 1, 1, 1, "@@", ("     x = compute()", "-    return x", "+    return x + 1"))
     signature = Hunk(1, 1, 1, 1, "@@", ("-def f(a):", "+def f(a, b):"))
     multi_line = Hunk(1, 1, 1, 1, "@@", ("+    timeout: float = 5.0,",))
+    class_level = Hunk(1, 1, 1, 1, "@@", ("+    DEFAULT = 5",))
+    assert _may_change_api(FileChange("p.py", ChangeKind.MODIFIED, hunks=(class_level,)))
     modified = ChangeKind.MODIFIED
     assert not _may_change_api(FileChange("p.py", modified, hunks=(body,)))
     assert _may_change_api(FileChange("p.py", modified, hunks=(signature,)))

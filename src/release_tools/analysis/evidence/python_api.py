@@ -553,7 +553,7 @@ def _exposed(ctx: AnalysisContext, inits: list[str], packages: set[str]) -> froz
 # class level, __all__, a decorator, or a line of a multi-line signature (ends with a comma).
 _API_LINE = re.compile(
     r"^[+-](?:\s*(?:async\s+def|def|class|from|import|@)\s"
-    r"|[A-Za-z_][\w, ]*(?::[^=]*)?=|\s{0,4}[A-Za-z_]\w*\s*:"
+    r"|(?:\s{4})?[A-Za-z_][\w, ]*(?::[^=]*)?=|\s{0,4}[A-Za-z_]\w*\s*:"
     r"|.*__all__|\s+\*{0,2}[A-Za-z_]\w*\s*(?::[^=]+)?(?:=.+)?,\s*$|\s*\)\s*(?:->|:))"
 )
 
