@@ -177,3 +177,12 @@ def test_lone_break_among_many_additions_stays_major_but_asks_for_review() -> No
     assert "1 breaking signal among 5 additions" in verdict.reasoning
     many = decide(items[:1] * 3 + items[1:], has_changes=True)
     assert many.needs_review is False
+
+
+def test_commits_without_file_changes_need_review() -> None:
+    verdict = decide(
+        [ev("conventional-commit", "minor", Strength.STRONG, "feat commit: feat: x")],
+        has_changes=False,
+    )
+    assert (verdict.bump, verdict.needs_review) == (Bump.MINOR, True)
+    assert "no file changed" in verdict.reasoning

@@ -149,6 +149,9 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     if firm_level is Bump.NONE and weak:
         needs_review = True
         notes.append("only weak evidence (kinds of files changed)")
+    if not has_changes and bump > Bump.NONE:
+        needs_review = True
+        notes.append("commits ask for a release but no file changed")
     if not scored and has_changes:
         needs_review = True
         notes.append("no evidence could be gathered for the changed files")
