@@ -11,6 +11,7 @@ import pytest
 
 from release_tools.analysis.models import Decision, Evidence, Strength
 from release_tools.analysis.report import (
+    TEXT_EVIDENCE_LIMIT,
     emit_report,
     github_output_lines,
     render_json,
@@ -191,3 +192,22 @@ def test_emit_report_to_output_file_prints_nothing(tmp_path: Path) -> None:
 
     assert stream.getvalue() == ""
     assert target.read_text(encoding="utf-8").startswith("version type: minor")
+
+
+def test_text_report_lists_the_strongest_evidence_first_and_caps_the_list() -> None:
+    weak = [
+        Evidence(source="file-kind", bump="patch", strength=Strength.WEAK, message=f"weak {i}")
+        for i in range(TEXT_EVIDENCE_LIMIT + 5)
+    ]
+    proof = Evidence(
+        source="python-api", bump="major", strength=Strength.PROOF, message="removed run"
+    )
+    decision = _decision().model_copy(update={"evidence": [*weak, proof]})
+
+    text = render_text(decision)
+
+    listed = [line for line in text.splitlines() if line.startswith("  [")]
+    assert listed[0] == "  [major/proof] python-api: removed run"
+    assert len(listed) == TEXT_EVIDENCE_LIMIT
+    assert "... and 6 more" in text
+    assert f"evidence ({TEXT_EVIDENCE_LIMIT + 6}):" in text

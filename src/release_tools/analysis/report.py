@@ -18,11 +18,12 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from release_tools.analysis.models import Decision
+from release_tools.analysis.models import Decision, Strength
 from release_tools.config import Settings
 from release_tools.errors import ReleaseToolsError, UsageError
 
 __all__ = [
+    "TEXT_EVIDENCE_LIMIT",
     "emit_report",
     "github_output_lines",
     "render_json",
@@ -30,6 +31,12 @@ __all__ = [
     "write_atomic",
     "write_github_output",
 ]
+
+
+#: Evidence items listed in the text report; JSON always carries all of them.
+TEXT_EVIDENCE_LIMIT = 25
+
+_STRENGTH_RANK = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
 
 
 def render_json(decision: Decision) -> str:
@@ -72,11 +79,18 @@ def render_text(decision: Decision) -> str:
     if decision.evidence:
         lines.append("")
         lines.append(f"evidence ({len(decision.evidence)}):")
-        for item in decision.evidence:
+        # Strongest first (the sort is stable, so each source keeps its own order).
+        ranked = sorted(
+            decision.evidence, key=lambda e: (-e.level, _STRENGTH_RANK.get(e.strength, 9))
+        )
+        for item in ranked[:TEXT_EVIDENCE_LIMIT]:
             where = f" {item.location}" if item.location else ""
             lines.append(
                 f"  [{item.bump}/{item.strength.value}] {item.source}{where}: {item.message}"
             )
+        hidden = len(ranked) - TEXT_EVIDENCE_LIMIT
+        if hidden > 0:
+            lines.append(f"  ... and {hidden} more (all of them in --format json)")
     if decision.warnings:
         lines.append("")
         lines.append("warnings:")
