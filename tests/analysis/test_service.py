@@ -205,3 +205,15 @@ def test_unparsable_versions_are_warnings_not_errors() -> None:
     cur, nxt, _bump, warnings = next_version("banana", Bump.PATCH, release_as="x.y")
     assert (cur, nxt) == ("banana", None)
     assert len(warnings) == 2
+
+
+def test_running_from_a_subdirectory_with_diff_relative(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = _monorepo(make_repo)
+    repo.git("config", "diff.relative", "true")
+
+    decision = run_analysis(Settings(repo=repo.path / "packages" / "alpha", project="beta"))
+
+    assert decision.project == "beta" and decision.stats["files"] == 1
+    assert decision.version_type == "patch"

@@ -420,6 +420,8 @@ def diff_args(base: str, head: str, paths: Sequence[str] = ()) -> list[str]:
         # Explicit prefixes: a user's diff.noprefix / diff.mnemonicPrefix must not change parsing.
         "--src-prefix=a/",
         "--dst-prefix=b/",
+        # Paths from the repository root even if the user set diff.relative.
+        "--no-relative",
         "--find-renames",
         "--find-copies",
         "--unified=3",

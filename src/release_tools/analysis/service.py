@@ -60,8 +60,9 @@ def collect(settings: Settings, *, limits: DiffLimits | None = None) -> Collecti
     started = time.perf_counter()
     if not Path(settings.repo).is_dir():
         raise NotAGitRepositoryError(f"not a directory: {settings.repo}")
-    git = Git(settings.repo)
-    root = git.toplevel()
+    root = Git(settings.repo).toplevel()
+    # Work from the root: pathspecs (a project's directory) are relative to git's cwd.
+    git = Git(root)
     projects = _projects(root, required=settings.project is not None)
     project: Project | None = None
     if settings.project is not None:
