@@ -217,3 +217,22 @@ def test_console_entry_point_in_a_subprocess(repo: GitRepo) -> None:
 
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["next_version"] == "1.0.1"
+
+
+def test_include_and_exclude_flags_and_config(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("src/app/core.py", "def run():\n    return 5\n")
+    repo.write("generated/table.py", "T = 1\n")
+    repo.commit("fix: five")
+
+    plain = json.loads(_run(repo.path, "--format", "json").stdout)
+    flagged = json.loads(_run(repo.path, "--format", "json", "--exclude", "generated/").stdout)
+    only_gen = json.loads(_run(repo.path, "--format", "json", "--include", "generated/").stdout)
+    repo.write("release-tools.toml", 'extra_exclude = ["generated/"]\n')
+    configured = json.loads(_run(repo.path, "--format", "json").stdout)
+
+    assert plain["stats"]["files_excluded"] == 0
+    assert flagged["stats"]["files_excluded"] == 1
+    assert configured["stats"]["files_excluded"] == 1
+    assert only_gen["stats"]["files_excluded"] == 1
+    assert only_gen["stats"]["files_analyzed"] == 1

@@ -35,6 +35,20 @@ __all__ = ["analyze_command"]
     default=None,
     help="local: offline static analysis (default); realtime: a language model.",
 )
+@click.option(
+    "--include",
+    "include",
+    multiple=True,
+    metavar="GLOB",
+    help="Analyze only paths matching this gitignore-style pattern (repeatable).",
+)
+@click.option(
+    "--exclude",
+    "extra_exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Also exclude paths matching this pattern, on top of the defaults (repeatable).",
+)
 @click.option("--chunk-size", type=int, default=None, help="Max characters per diff chunk.")
 @click.option("--max-chunks", type=int, default=None, help="Max number of chunks.")
 @click.option(
@@ -77,6 +91,9 @@ def analyze_command(**options: Any) -> None:
         flags["cache"] = False
     if flags.pop("no_fallback"):
         flags["fallback"] = False
+    for name in ("include", "extra_exclude"):
+        # click gives () for a repeatable flag never used: that must not override the config.
+        flags[name] = tuple(flags[name]) or None
     settings = load_settings(flags)
     configure_logging(settings.log_level, settings.log_format)
     decision = run_analysis(settings)
