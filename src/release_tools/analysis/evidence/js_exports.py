@@ -1,0 +1,331 @@
+"""Read the exports of one JavaScript / TypeScript module; pure, no I/O.
+
+A tolerant scanner rather than a parser (none is available offline in Python): comments and
+string contents are blanked first, keeping offsets, so that commented-out code never counts and
+line numbers stay exact. It finds ``export function/class/const/let/var/interface/type/enum/
+namespace/default``, ``export { a, b as c }``, ``export * from``, ``export * as ns from``,
+``export =``, ``module.exports = {...}``, ``module.exports.x =`` and ``exports.x =``, the members
+of exported classes, interfaces and declared namespaces (``Class.member``), and for functions the
+number of parameters a caller must pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["Export", "parse_exports", "required_params", "star_sources"]
+
+_COMMENT_OR_STRING = re.compile(
+    r"//[^\n]*|/\*.*?\*/|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"|`(?:\\.|[^`\\])*`",
+    re.DOTALL,
+)
+_DECL = re.compile(
+    r"^[ \t]*export[ \t]+(?:declare[ \t]+)?(?P<default>default[ \t]+)?"
+    r"(?:abstract[ \t]+)?(?:async[ \t]+)?"
+    r"(?P<kind>function\*?|class|const|let|var|interface|type|enum|namespace|module)"
+    r"[ \t]*(?P<name>[A-Za-z_$][\w$]*)?",
+    re.MULTILINE,
+)
+_DEFAULT_EXPR = re.compile(
+    r"^[ \t]*export[ \t]+default[ \t]+(?!function|class|abstract|async)", re.M
+)
+_BRACES = re.compile(r"^[ \t]*export[ \t]+(?:type[ \t]+)?\{(?P<names>[^}]*)\}", re.MULTILINE)
+_STAR_AS = re.compile(r"^[ \t]*export[ \t]+\*[ \t]+as[ \t]+(?P<name>[\w$]+)", re.MULTILINE)
+_FROM = re.compile(
+    r"^[ \t]*export[ \t]+(?:type[ \t]+)?(?:\*|\*[ \t]+as[ \t]+[\w$]+|\{[^}]*\})[ \t]*from[ \t]*"
+    r"(?P<q>['\"])(?P<spec>[^'\"]+)(?P=q)",
+    re.MULTILINE,
+)
+_MODULE_EXPORTS_OBJ = re.compile(r"module\.exports[ \t]*=[ \t]*\{")
+_MODULE_EXPORTS_ANY = re.compile(r"module\.exports[ \t]*=(?![ \t]*\{)(?!=)")
+_EXPORTS_DOT = re.compile(r"(?:module\.)?exports\.(?P<name>[A-Za-z_$][\w$]*)[ \t]*=(?!=)")
+_EXPORT_ASSIGN = re.compile(r"^[ \t]*export[ \t]*=[ \t]*[\w$]", re.MULTILINE)
+_CLASS = re.compile(
+    r"\b(?P<kind>class|interface|namespace|module)[ \t]+(?P<name>[A-Za-z_$][\w$]*)",
+    re.MULTILINE,
+)
+_NS_MEMBER = re.compile(
+    r"^[ \t]*(?:export[ \t]+)?(?:declare[ \t]+)?(?:abstract[ \t]+)?"
+    r"(?P<kind>type|interface|class|function|const|let|var|enum|namespace)[ \t]+"
+    r"(?P<name>[A-Za-z_$][\w$]*)",
+    re.MULTILINE,
+)
+_MEMBER = re.compile(
+    r"^\s*(?P<mods>(?:(?:public|protected|private|static|readonly|async|abstract|declare|"
+    r"override|get|set|accessor)\s+)*)\*?(?P<name>#?[A-Za-z_$][\w$]*)\s*[?!]?\s*"
+    r"(?P<tail>[(:<=]|$)"
+)
+_NOT_MEMBERS = frozenset({"constructor", "return", "if", "for", "while", "const", "let", "var"})
+_ARROW = re.compile(
+    r"^[ \t]*export[ \t]+(?:const|let|var)[ \t]+(?P<name>[\w$]+)[ \t]*(?::[^=]+)?=[ \t]*"
+    r"(?:async[ \t]+)?(?:function[ \t]*\*?[ \t]*[\w$]*[ \t]*)?\(",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """One exported name, its line, and for functions the count of required parameters."""
+
+    name: str
+    kind: str
+    line: int
+    required: int | None = None
+
+
+def _blank(code: str) -> str:
+    """Replace comments and string contents by spaces, keeping offsets and line numbers.
+
+    String delimiters stay so that ``from './x'`` can still be read from the original text.
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if text[0] in "'\"`":
+            return text[0] + re.sub(r"[^\n]", " ", text[1:-1]) + text[-1]
+        return re.sub(r"[^\n]", " ", text)
+
+    return _COMMENT_OR_STRING.sub(repl, code)
+
+
+def _balanced(code: str, open_at: int, brackets: str = "([{<") -> str | None:
+    """The text between the bracket at ``open_at`` and its match (``None`` if unbalanced)."""
+    closers = {"(": ")", "[": "]", "{": "}", "<": ">"}
+    openers = set(brackets)
+    ends = {closers[b] for b in brackets}
+    depth = 0
+    for index in range(open_at, len(code)):
+        char = code[index]
+        if char in openers:
+            depth += 1
+        elif char in ends and not (char == ">" and code[index - 1] == "="):
+            depth -= 1
+            if depth == 0:
+                return code[open_at + 1 : index]
+    return None
+
+
+def _split_top(text: str) -> list[str]:
+    """Split at commas that are not nested in brackets."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for index, char in enumerate(text):
+        if char in "([{<":
+            depth += 1
+        elif char in ")]}" or (char == ">" and text[index - 1 : index] != "="):
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _has_default(part: str) -> bool:
+    depth = 0
+    for index, char in enumerate(part):
+        if char in "([{<":
+            depth += 1
+        elif char in ")]}" or (char == ">" and part[index - 1 : index] != "="):
+            depth = max(0, depth - 1)
+        elif char == "=" and depth == 0:
+            after = part[index + 1 : index + 2]
+            before = part[index - 1 : index]
+            if after not in (">", "=") and before not in ("=", "!", "<", ">"):
+                return True
+    return False
+
+
+def required_params(params: str) -> int:
+    """How many parameters of a JS/TS parameter list a caller must pass."""
+    count = 0
+    for part in _split_top(params):
+        if part.startswith("...") or part == "this" or part.startswith("this:"):
+            continue
+        if re.match(r"^[\w$]+\s*\?", part) or _has_default(part):
+            continue
+        count += 1
+    return count
+
+
+def _depth_zero(body: str) -> str:
+    """``body`` with everything nested in brackets blanked (the brackets themselves stay)."""
+    out = []
+    depth = 0
+    for char in body:
+        if char in "([{":
+            out.append(char if depth == 0 else " ")
+            depth += 1
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+            out.append(char if depth == 0 else " ")
+        else:
+            out.append(char if depth == 0 or char == "\n" else " ")
+    return "".join(out)
+
+
+def _members(blank: str, body_start: int, body: str) -> list[tuple[str, int, int | None]]:
+    """Public members of a class or interface body: ``(name, offset, required params)``."""
+    flat = _depth_zero(body)
+    found: list[tuple[str, int, int | None]] = []
+    offset = 0
+    for line in flat.split("\n"):
+        for statement in re.finditer(r"[^;]+", line):
+            match = _MEMBER.match(statement.group(0))
+            if match and "private" not in (match["mods"] or "").split():
+                name = match["name"]
+                if not name.startswith(("_", "#")) and name not in _NOT_MEMBERS:
+                    at = body_start + offset + statement.start() + match.start("name")
+                    required = None
+                    if match["tail"] == "(" or (match["tail"] == "<" and "(" in statement.group(0)):
+                        paren = blank.find("(", at)
+                        params = _balanced(blank, paren, "([{") if paren != -1 else None
+                        required = required_params(params) if params is not None else None
+                    found.append((name, at, required))
+        offset += len(line) + 1
+    return found
+
+
+def _body_open(blank: str, position: int) -> int | None:
+    """Where the ``{`` of a declaration's body is, skipping generics and heritage clauses.
+
+    ``class C<K extends {}> extends Base<{ a: 1 }> {`` has braces before its body; only a brace
+    outside angle brackets and parentheses opens it. None when the declaration has no body.
+    """
+    angle = paren = 0
+    for index in range(position, min(len(blank), position + 4000)):
+        char = blank[index]
+        if char == "<":
+            angle += 1
+        elif char == ">" and blank[index - 1] != "=":
+            angle = max(0, angle - 1)
+        elif char == "(":
+            paren += 1
+        elif char == ")":
+            paren = max(0, paren - 1)
+        elif angle == 0 and paren == 0:
+            if char == "{":
+                return index
+            if char in ";=":
+                return None
+    return None
+
+
+def _container_members(
+    blank: str,
+    decl: re.Match[str],
+    owner: str,
+    out: dict[str, Export],
+    line_of: Callable[[int], int],
+    depth: int,
+) -> None:
+    """Add the members of the class, interface or namespace ``decl`` as ``owner.member``."""
+    opening = _body_open(blank, decl.end())
+    if opening is None or depth > 2:
+        return
+    body = _balanced(blank, opening, "([{")
+    if body is None:
+        return
+    start = opening + 1
+    if decl["kind"] in ("namespace", "module"):
+        # Everything declared in a `declare namespace` is part of it.
+        flat = _depth_zero(body)
+        for inner in _NS_MEMBER.finditer(flat):
+            key = f"{owner}.{inner['name']}"
+            out.setdefault(key, Export(key, inner["kind"], line_of(start + inner.start("name"))))
+        for nested in _CLASS.finditer(blank, start, start + len(body)):
+            if f"{owner}.{nested['name']}" in out and flat[nested.start() - start] != " ":
+                _container_members(
+                    blank, nested, f"{owner}.{nested['name']}", out, line_of, depth + 1
+                )
+        return
+    for member, offset, required in _members(blank, start, body):
+        key = f"{owner}.{member}"
+        previous = out.get(key)
+        if previous is None:
+            out[key] = Export(key, "member", line_of(offset), required)
+        elif previous.required is not None and required is not None:
+            # Overloads: the least demanding one is what callers can rely on.
+            least = min(required, previous.required)
+            out[key] = Export(key, "member", previous.line, least)
+
+
+def parse_exports(code: str) -> dict[str, Export]:
+    """The exported names of one JS/TS module; pure and tolerant of any input.
+
+    Members of exported classes and interfaces are listed too, as ``Class.member``.
+    """
+    blank = _blank(code)
+    out: dict[str, Export] = {}
+
+    def line_of(offset: int) -> int:
+        return blank.count("\n", 0, offset) + 1
+
+    def add(name: str, kind: str, offset: int, required: int | None = None) -> None:
+        out.setdefault(name, Export(name, kind, line_of(offset), required))
+
+    for match in _DECL.finditer(blank):
+        kind = match["kind"].rstrip("*")
+        name = "default" if match["default"] else match["name"]
+        if not name:
+            continue
+        required = None
+        if kind == "function":
+            paren = blank.find("(", match.end())
+            params = _balanced(blank, paren, "([{") if paren != -1 else None
+            required = required_params(params) if params is not None else None
+        add(name, kind, match.start(), required)
+    for match in _ARROW.finditer(blank):
+        params = _balanced(blank, match.end() - 1, "([{")
+        if params is not None:
+            export = out.get(match["name"])
+            if export is not None and export.required is None:
+                out[match["name"]] = Export(
+                    export.name, "function", export.line, required_params(params)
+                )
+    for match in _DEFAULT_EXPR.finditer(blank):
+        add("default", "default", match.start())
+    for match in _BRACES.finditer(blank):
+        for item in match["names"].split(","):
+            words = item.replace("type ", " ").split()
+            if not words:
+                continue
+            name = words[-1] if len(words) >= 3 and words[-2] == "as" else words[0]
+            if re.fullmatch(r"[\w$]+", name):
+                add(name, "name", match.start())
+    for match in _FROM.finditer(blank):
+        if re.search(r"export[ \t]+\*[ \t]*from", blank[match.start() : match.start("q")]):
+            spec = code[match.start("spec") : match.end("spec")]
+            add(f"* from {spec}", "re-export", match.start())
+    for match in _STAR_AS.finditer(blank):
+        add(match["name"], "namespace", match.start())
+    for match in _MODULE_EXPORTS_OBJ.finditer(blank):
+        body = _balanced(blank, match.end() - 1, "([{") or ""
+        for item in _split_top(body):
+            key = re.match(r"(?:async\s+)?(?:get\s+|set\s+)?([A-Za-z_$][\w$]*)", item)
+            if key:
+                add(key.group(1), "name", match.start())
+    for match in _MODULE_EXPORTS_ANY.finditer(blank):
+        add("default", "default", match.start())
+    for match in _EXPORTS_DOT.finditer(blank):
+        add(match["name"], "name", match.start())
+    for match in _EXPORT_ASSIGN.finditer(blank):
+        add("default", "default", match.start())
+    for cls in _CLASS.finditer(blank):
+        if cls["name"] in out:
+            _container_members(blank, cls, cls["name"], out, line_of, depth=0)
+    return out
+
+
+def star_sources(code: str) -> list[str]:
+    """Relative specifiers this module re-exports from (``export ... from './x'``)."""
+    blank = _blank(code)
+    specs: list[str] = []
+    for match in _FROM.finditer(blank):
+        # The blanked text kept the quotes; read the specifier from the original at that span.
+        original = code[match.start("spec") : match.end("spec")]
+        if original.startswith("."):
+            specs.append(original)
+    return specs

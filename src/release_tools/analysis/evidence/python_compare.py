@@ -1,0 +1,454 @@
+"""Compare one Python module between base and head: what griffe and we call breaking.
+
+Pure functions over source text: each side is parsed with :func:`griffe.visit` (static, no
+import), public names are chosen by the rules of :mod:`~release_tools.analysis.evidence.python_api`,
+and :func:`griffe.find_breaking_changes` finds signature breaks, filtered and grouped per function:
+
+* renaming or ``/``-marking positional-only parameters (``/``, ``__x``, ``self``) breaks nobody;
+* an optional parameter shifted by a new optional one before it is not reported as moved;
+* kind changes (property <-> attribute), new defaults, values and return annotations keep
+  callers working and are ignored;
+* ``__dunder__`` methods come and go with refactorings and are not reported as removed;
+* a name that disappeared but is still served by a module ``__getattr__`` (a deprecation shim)
+  is not removed; loop and ``with`` targets, deleted names and ``__main__`` blocks are not API.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import griffe
+
+from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.models import Bump, Evidence, Strength
+
+__all__ = [
+    "ModuleSource",
+    "Unreadable",
+    "compare_modules",
+    "is_public_module",
+    "reexports",
+    "visit",
+]
+
+log = logging.getLogger(__name__)
+
+_BREAKING_KINDS = {
+    griffe.BreakageKind.PARAMETER_REMOVED: "parameter {old} removed",
+    griffe.BreakageKind.PARAMETER_ADDED_REQUIRED: "required parameter {new} added",
+    griffe.BreakageKind.PARAMETER_CHANGED_REQUIRED: "parameter {old} became required",
+    griffe.BreakageKind.PARAMETER_MOVED: "parameter {old} moved",
+    griffe.BreakageKind.PARAMETER_CHANGED_KIND: "parameter {old} changed kind",
+}
+
+
+def is_public_module(dotted: str) -> bool:
+    return not any(part.startswith("_") for part in dotted.split("."))
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSource:
+    """One side of one module: where it lives and its code."""
+
+    path: str
+    code: str
+
+
+@dataclass(slots=True)
+class _Findings:
+    items: list[Evidence] = field(default_factory=list)
+
+    def add(
+        self, bump: Bump, strength: Strength, message: str, path: str, line: int | None
+    ) -> None:
+        self.items.append(evidence("python-api", bump, strength, message, path=path, line=line))
+
+
+class Unreadable(Exception):
+    """griffe could not read a module (syntax error, or a construct it trips on)."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def visit(dotted: str, source: ModuleSource) -> griffe.Module:
+    try:
+        return griffe.visit(dotted, PurePosixPath(source.path), source.code)  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        raise Unreadable("does not parse", exc.lineno) from exc
+    except Exception as exc:
+        # griffe raises assorted errors on unusual but valid code; one module must not stop
+        # the analysis of the others.
+        raise Unreadable(f"could not be analyzed ({type(exc).__name__})", None) from exc
+
+
+def _lineno(obj: griffe.Object | griffe.Alias) -> int | None:
+    if isinstance(obj, griffe.Alias):
+        return obj.alias_lineno
+    return obj.lineno
+
+
+def _in_package(alias: griffe.Alias, top: str) -> bool:
+    target = alias.target_path
+    return target == top or target.startswith(top + ".")
+
+
+def _public_names(
+    module: griffe.Module, *, is_init: bool
+) -> dict[str, griffe.Object | griffe.Alias]:
+    """The module's public top-level members, by the rules in the module docstring."""
+    top = module.path.split(".")[0]
+    exports = module.exports
+    out: dict[str, griffe.Object | griffe.Alias] = {}
+    for name, member in module.members.items():
+        if exports:
+            if name in exports:
+                out[name] = member
+            continue
+        if name.startswith("_"):
+            continue
+        if isinstance(member, griffe.Alias):
+            # Re-exports define a package's API; other imports are implementation details.
+            if is_init and _in_package(member, top):
+                out[name] = member
+            continue
+        out[name] = member
+    return out
+
+
+def _kind(obj: griffe.Object | griffe.Alias) -> str:
+    if isinstance(obj, griffe.Alias):
+        return "name"
+    return obj.kind.value
+
+
+def _function_params(obj: griffe.Object | griffe.Alias) -> dict[str, griffe.Parameter]:
+    if isinstance(obj, griffe.Function):
+        return {p.name: p for p in obj.parameters}
+    return {}
+
+
+def _added_members(
+    old: dict[str, griffe.Object | griffe.Alias],
+    new: dict[str, griffe.Object | griffe.Alias],
+    prefix: str,
+    path: str,
+    found: _Findings,
+    *,
+    declared: frozenset[str] = frozenset(),
+    in_class: bool = False,
+) -> None:
+    """New public objects, new optional parameters, new public class members: minor.
+
+    New variables count only when ``declared`` (listed in ``__all__``) or declared in a class
+    body (a TypedDict key, a dataclass field): modules grow flags and constants, and instances
+    grow internal state, in bug-fix releases all the time.
+    """
+    for name, member in new.items():
+        before = old.get(name)
+        qualified = f"{prefix}.{name}"
+        if before is None:
+            if name.startswith("__") and name.endswith("__"):
+                continue  # __version__, __init__ ...: not new API in themselves
+            undeclared = isinstance(member, griffe.Attribute) and name not in declared
+            if undeclared and not (in_class and "class-attribute" in member.labels):
+                continue
+            found.add(
+                Bump.MINOR,
+                Strength.STRONG,
+                f"new public {_kind(member)} {qualified}",
+                path,
+                _lineno(member),
+            )
+            continue
+        if isinstance(member, griffe.Function) and isinstance(before, griffe.Function):
+            old_params = _function_params(before)
+            added = [
+                p.name
+                for p in member.parameters
+                if p.name not in old_params and not p.required and not p.name.startswith("_")
+            ]
+            if added:
+                found.add(
+                    Bump.MINOR,
+                    Strength.STRONG,
+                    f"new optional parameter{'s' if len(added) > 1 else ''} "
+                    f"{', '.join(added)} of {qualified}",
+                    path,
+                    member.lineno,
+                )
+        elif isinstance(member, griffe.Class) and isinstance(before, griffe.Class):
+            _added_members(
+                _class_public(before), _class_public(member), qualified, path, found, in_class=True
+            )
+
+
+def _class_public(cls: griffe.Class) -> dict[str, griffe.Object | griffe.Alias]:
+    # __init__ and __call__ are compared for their parameters; other dunders are plumbing.
+    return {
+        name: member
+        for name, member in cls.members.items()
+        if not name.startswith("_") or name in ("__init__", "__call__")
+    }
+
+
+def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.Breakage, str]]:
+    """Griffe's breakages with the top-level member name each concerns."""
+    depth = len(old.path.split("."))
+    try:
+        found = list(griffe.find_breaking_changes(old, new))
+    except Exception:  # griffe gives up on some odd constructs; keep the rest of the analysis
+        log.debug("griffe could not compare %s", old.path, exc_info=True)
+        return
+    for breakage in found:
+        obj_path = breakage.obj.path
+        parts = obj_path.split(".")
+        if len(parts) <= depth:
+            continue
+        yield breakage, parts[depth]
+
+
+def _positional_only(param: object) -> bool:
+    """Parameters callers cannot name: ``/``-marked, ``__x`` by the old convention, self/cls.
+
+    Renaming them, or marking them ``/``, breaks nobody.
+    """
+    if not isinstance(param, griffe.Parameter):
+        return False
+    name = param.name
+    return (
+        param.kind is griffe.ParameterKind.positional_only
+        or (name.startswith("__") and not name.endswith("__"))
+        or name in ("self", "cls")
+    )
+
+
+def _signature_texts(breakages: list[griffe.Breakage]) -> list[str]:
+    """One function's signature breakages as short texts, harmless ones dropped."""
+    renamed_positional = any(
+        b.kind is griffe.BreakageKind.PARAMETER_REMOVED and _positional_only(b.old_value)
+        for b in breakages
+    )
+    texts: list[str] = []
+    for breakage in breakages:
+        kind, old, new = breakage.kind, breakage.old_value, breakage.new_value
+        if kind in (
+            griffe.BreakageKind.PARAMETER_REMOVED,
+            griffe.BreakageKind.PARAMETER_CHANGED_KIND,
+            griffe.BreakageKind.PARAMETER_MOVED,
+        ) and _positional_only(old):
+            continue
+        if (
+            kind is griffe.BreakageKind.PARAMETER_MOVED
+            and isinstance(old, griffe.Parameter)
+            and old.default is not None
+        ):
+            # An optional parameter shifted by a new optional one before it: callers pass
+            # options by keyword in practice (griffe counts it; we do not).
+            continue
+        if (
+            kind is griffe.BreakageKind.PARAMETER_ADDED_REQUIRED
+            and renamed_positional
+            and isinstance(new, griffe.Parameter)
+            and new.kind is griffe.ParameterKind.positional_only
+        ):
+            continue
+        text = _BREAKING_KINDS[kind].format(
+            old=getattr(old, "name", ""), new=getattr(new, "name", "")
+        )
+        if text not in texts:
+            texts.append(text)
+    return texts
+
+
+def _incidental_names(code: str) -> frozenset[str]:
+    """Module-level names that are not API: loop and ``with`` targets, deleted names, and
+    whatever an ``if __name__ == "__main__":`` block defines."""
+    try:
+        tree = ast.parse(code)
+    except Unreadable:
+        return frozenset()
+    names: set[str] = set()
+
+    def bound(target: ast.AST) -> None:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+
+    for node in tree.body:
+        if isinstance(node, ast.For | ast.AsyncFor):
+            bound(node.target)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    bound(item.optional_vars)
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                bound(target)
+        elif isinstance(node, ast.If) and "__main__" in ast.dump(node.test):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                    names.add(inner.id)
+                elif isinstance(inner, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+                    names.add(inner.name)
+    return frozenset(names)
+
+
+def _still_served(name: str, module: griffe.Module, code: str) -> bool | None:
+    """Whether a module-level ``__getattr__`` still serves ``name`` (a deprecation shim).
+
+    True when it mentions the name, None when it exists but does not (it may still serve it),
+    False when the module has no ``__getattr__``.
+    """
+    if not isinstance(module.members.get("__getattr__"), griffe.Function):
+        return False
+    if f'"{name}"' in code or f"'{name}'" in code:
+        return True
+    return None
+
+
+def compare_modules(
+    dotted: str,
+    old: ModuleSource | None,
+    new: ModuleSource | None,
+    *,
+    exposed: frozenset[str] = frozenset(),
+) -> list[Evidence]:
+    """Evidence for one module between base (``old``) and head (``new``).
+
+    ``exposed`` holds the dotted paths (``pkg._impl.Client``, or ``pkg._impl.*`` for a
+    wildcard import) that a public package re-exports from private modules.
+    """
+    found = _Findings()
+    public_module = is_public_module(dotted)
+    if old is None and new is None:
+        return []
+    if old is not None and new is None:
+        if public_module:
+            found.add(Bump.MAJOR, Strength.PROOF, f"removed public module {dotted}", old.path, None)
+        return found.items
+    assert new is not None
+    try:
+        new_mod = visit(dotted, new)
+        old_mod = visit(dotted, old) if old is not None else None
+    except Unreadable as exc:
+        # Broken code cannot be compared; say so modestly instead of failing the analysis.
+        found.add(
+            Bump.PATCH,
+            Strength.WEAK,
+            f"{dotted} {exc}; its API was not compared",
+            new.path,
+            exc.line,
+        )
+        return found.items
+    is_init = PurePosixPath(new.path).stem == "__init__"
+    new_public = _public_names(new_mod, is_init=is_init)
+    if old_mod is None:
+        if public_module and any(not isinstance(m, griffe.Alias) for m in new_public.values()):
+            found.add(Bump.MINOR, Strength.STRONG, f"new public module {dotted}", new.path, None)
+        return found.items
+    assert old is not None
+    old_is_init = PurePosixPath(old.path).stem == "__init__"
+    old_public = _public_names(old_mod, is_init=old_is_init)
+    if old_public.keys() != new_public.keys():
+        # Only names that come or go can be incidental ones; parse again only then.
+        for name in _incidental_names(old.code) | _incidental_names(new.code):
+            old_public.pop(name, None)
+            new_public.pop(name, None)
+
+    def visible(name: str) -> bool:
+        if public_module:
+            return True
+        for target in exposed:
+            module, _, last = target.rpartition(".")
+            # Re-exported from this module, or from a package above it that imports it.
+            if (last == name or last == "*") and (
+                dotted == module or dotted.startswith(module + ".")
+            ):
+                return True
+        return False
+
+    # Removed public names, re-exports included (griffe skips imported names).
+    for name, member in old_public.items():
+        if name in new_mod.members or not visible(name):
+            continue
+        served = _still_served(name, new_mod, new.code)
+        if served is True:
+            continue  # moved behind a deprecation shim: still importable
+        found.add(
+            Bump.MAJOR,
+            Strength.PROOF if served is False else Strength.STRONG,
+            f"removed public {_kind(member)} {dotted}.{name}",
+            old.path,
+            _lineno(member),
+        )
+
+    grouped: dict[str, list[griffe.Breakage]] = {}
+    for breakage, top_name in _breakages(old_mod, new_mod):
+        if not visible(top_name) or top_name not in old_public:
+            continue
+        obj = breakage.obj
+        if breakage.kind is griffe.BreakageKind.OBJECT_REMOVED:
+            member_name = obj.path.rsplit(".", 1)[-1]
+            if obj.path.count(".") == dotted.count(".") + 1:
+                continue  # top-level removals are reported above
+            if member_name.startswith("__") and member_name.endswith("__"):
+                continue  # protocol methods come and go with refactorings (__init__ -> __new__)
+            found.add(
+                Bump.MAJOR,
+                Strength.PROOF,
+                f"removed public {_kind(obj)} {obj.path}",
+                old.path,
+                _lineno(obj),
+            )
+        elif breakage.kind is griffe.BreakageKind.CLASS_REMOVED_BASE:
+            found.add(
+                Bump.MAJOR, Strength.STRONG, f"{obj.path} lost a base class", new.path, _lineno(obj)
+            )
+        elif breakage.kind in _BREAKING_KINDS:
+            grouped.setdefault(obj.path, []).append(breakage)
+        # Kind changes (property <-> attribute, NamedTuple() <-> class), new defaults, values
+        # and return annotations keep callers working: not breaking.
+    for obj_path, breakages in grouped.items():
+        texts = _signature_texts(breakages)
+        if texts:
+            found.add(
+                Bump.MAJOR,
+                Strength.PROOF,
+                f"incompatible signature of {obj_path}: {'; '.join(texts)}",
+                new.path,
+                _lineno(breakages[0].obj),
+            )
+
+    declared = frozenset(e for e in (new_mod.exports or ()) if isinstance(e, str))
+    if public_module:
+        _added_members(old_public, new_public, dotted, new.path, found, declared=declared)
+    elif exposed:
+        _added_members(
+            {k: v for k, v in old_public.items() if visible(k)},
+            {k: v for k, v in new_public.items() if visible(k) and k in old_public},
+            dotted,
+            new.path,
+            found,
+            declared=declared,
+        )
+    return found.items
+
+
+def reexports(module: griffe.Module) -> set[str]:
+    """Dotted targets a package ``__init__`` re-exports: ``pkg._impl.Client``, ``pkg._impl.*``."""
+    out: set[str] = set()
+    exports = module.exports
+    for name, member in module.members.items():
+        if not isinstance(member, griffe.Alias):
+            continue
+        if member.wildcard:
+            out.add(f"{member.wildcard}.*")
+        elif (name in exports) if exports else not name.startswith("_"):
+            out.add(member.target_path)
+    return out
