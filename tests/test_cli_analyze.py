@@ -152,13 +152,20 @@ def test_binary_only_changes(repo: GitRepo) -> None:
 def test_non_utf8_content(repo: GitRepo) -> None:
     _released(repo)
     repo.write("src/app/legacy.py", "NAME = 'Jos\xe9'\n".encode("latin-1"))
-    repo.commit("fix: legacy name")
+    # The commit message is not UTF-8 either (git stores the bytes as given).
+    message = repo.path.parent / "message.txt"
+    message.write_bytes("fix: legacy name for Jos\xe9".encode("latin-1"))
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-F", str(message))
 
     result = _run(repo.path, "--format", "json")
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert any("non-UTF-8" in w and "legacy.py" in w for w in data["warnings"])
+    assert data["version_type"] in ("patch", "minor")
+    # git may re-encode the message as Latin-1 -> UTF-8; either way it reads and never crashes.
+    assert any("fix: legacy name for Jos" in e["message"] for e in data["evidence"])
 
 
 def test_huge_diff_is_bounded_and_succeeds(repo: GitRepo) -> None:
