@@ -407,3 +407,20 @@ def test_stream_blocks_failure_and_early_stop(repo: GitRepo) -> None:
     with git.stream_blocks("show", "HEAD:f.txt", block_size=10) as blocks:
         first = next(blocks)  # stopping early kills git quietly
     assert first.startswith(b"x\n")
+
+
+def test_files_without_hunks_are_filtered_too(repo: GitRepo) -> None:
+    repo.write("src/a.py", "x = 1\n")
+    repo.write("docs/run.sh", "echo\n")
+    repo.commit("init")
+    repo.write("assets/logo.png", b"\x89PNG\x00\x01")
+    repo.write("src/data.bin", b"\x00\x02")
+    (repo.path / "docs" / "run.sh").chmod(0o755)
+    repo.commit("binary and mode")
+
+    changes = _changes(repo, is_excluded=lambda path, old: path.startswith(("assets/", "docs/")))
+
+    assert changes["assets/logo.png"].excluded and changes["assets/logo.png"].binary
+    assert changes["docs/run.sh"].excluded
+    assert changes["docs/run.sh"].kind is ChangeKind.MODE_CHANGED
+    assert not changes["src/data.bin"].excluded

@@ -193,7 +193,9 @@ class _FileBuilder:
     def build(self) -> FileChange:
         kind = self.kind
         if kind is None:
-            mode_only = not self.hunks and not self.binary and not self.additions
+            mode_only = (
+                not self.hunks and not self.binary and not self.additions and not self.deletions
+            )
             changed_mode = self.old_mode is not None and self.new_mode is not None
             kind = ChangeKind.MODE_CHANGED if mode_only and changed_mode else ChangeKind.MODIFIED
         old_path = self.old_path
@@ -268,7 +270,7 @@ def parse_diff(
             stats.bytes += len(line)
         if line.startswith(b"diff --git "):
             if current is not None:
-                yield _finish(current, stats)
+                yield _finish(current, stats, is_excluded)
             old, new = _split_git_header(line[11:])
             current = _FileBuilder(old, new)
             continue
@@ -388,7 +390,7 @@ def parse_diff(
         elif line.startswith((b"Binary files ", b"GIT binary patch")):
             current.binary = True
     if current is not None:
-        yield _finish(current, stats)
+        yield _finish(current, stats, is_excluded)
 
 
 def _decode(raw: bytes, owner: _FileBuilder) -> str:
@@ -401,7 +403,16 @@ def _decode(raw: bytes, owner: _FileBuilder) -> str:
     return text
 
 
-def _finish(builder: _FileBuilder, stats: DiffStats) -> FileChange:
+def _finish(
+    builder: _FileBuilder,
+    stats: DiffStats,
+    is_excluded: Callable[[str, str | None], bool] | None,
+) -> FileChange:
+    if builder.excluded is None:
+        # No hunk asked yet (binary, mode-only or empty files): the rules apply all the same.
+        builder.excluded = bool(
+            is_excluded is not None and is_excluded(builder.path, builder.old_path)
+        )
     stats.files += 1
     if builder.truncated:
         stats.truncated_files.append(builder.path)
