@@ -81,13 +81,23 @@ def cli_options(code: str) -> dict[str, int]:
     return found
 
 
+def _cli_hint(text: str) -> bool:
+    # Substring checks first: the regex alone would scan megabytes of unrelated code.
+    if "--" not in text and "add_parser" not in text and ".command" not in text:
+        return False
+    return _CLI_HINT.search(text) is not None
+
+
+def _changed_text(change: FileChange) -> str:
+    """The added and removed lines of a change, as one text (one regex pass instead of many)."""
+    return "\n".join(line for hunk in change.hunks for line in hunk.lines if line[:1] in "+-")
+
+
 def _touches_cli(change: FileChange) -> bool:
     """Whether the diff may touch an option declaration (always true without hunks)."""
     if change.kind is not ChangeKind.MODIFIED or change.truncated or not change.hunks:
         return True
-    return any(
-        _CLI_HINT.search(line) for hunk in change.hunks for line in hunk.lines if line[:1] in "+-"
-    )
+    return _cli_hint(_changed_text(change))
 
 
 def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
@@ -99,7 +109,7 @@ def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
         (after, ctx.head_sha, [p for c in changes if (p := new_path(c))]),
     ):
         for path, code in read_texts(ctx, ref, paths).items():
-            if not _CLI_HINT.search(code):
+            if not _cli_hint(code):
                 continue
             for option, line in cli_options(code).items():
                 side.setdefault(option, (path, line))
@@ -217,16 +227,26 @@ def _schema_evidence(ctx: AnalysisContext) -> list[Evidence]:
     return items
 
 
+def _deprecation_lines(text: str) -> dict[int, str]:
+    """Line number -> stripped line, for the lines of ``text`` that mention a deprecation."""
+    found: dict[int, str] = {}
+    if "eprecat" not in text:
+        return found
+    for match in _DEPRECATION.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        number = text.count("\n", 0, start) + 1
+        found.setdefault(number, text[start : len(text) if end == -1 else end].strip())
+    return found
+
+
 def new_deprecations(old: str, new: str) -> list[tuple[int, str]]:
     """Lines of ``new`` that mark something deprecated and have no twin in ``old``; pure."""
-    if len(_DEPRECATION.findall(new)) <= len(_DEPRECATION.findall(old)):
+    before, after = _deprecation_lines(old), _deprecation_lines(new)
+    if len(after) <= len(before):
         return []
-    known = {line.strip() for line in old.splitlines() if _DEPRECATION.search(line)}
-    return [
-        (number, line.strip())
-        for number, line in enumerate(new.splitlines(), 1)
-        if _DEPRECATION.search(line) and line.strip() not in known
-    ]
+    known = set(before.values())
+    return [(number, line) for number, line in after.items() if line not in known]
 
 
 def _deprecation_evidence(ctx: AnalysisContext) -> list[Evidence]:
@@ -268,9 +288,8 @@ def _deprecation_evidence(ctx: AnalysisContext) -> list[Evidence]:
 def _mentions_deprecation(change: FileChange) -> bool:
     if change.truncated or not change.hunks:
         return True
-    return any(
-        _DEPRECATION.search(line) for hunk in change.hunks for line in hunk.lines if line[:1] == "+"
-    )
+    added = "\n".join(line for hunk in change.hunks for line in hunk.lines if line[:1] == "+")
+    return "eprecat" in added and _DEPRECATION.search(added) is not None
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
