@@ -99,3 +99,13 @@ def test_default_tag_pattern_rejects(tag: str) -> None:
     import re
 
     assert re.match(Settings().tag_pattern, tag) is None
+
+
+def test_config_read_from_repository_root(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "release-tools.toml").write_text("max-chunks = 7\n")
+    sub = tmp_path / "packages" / "a"
+    sub.mkdir(parents=True)
+    settings = load_settings(repo=sub, environ={})
+    assert settings.max_chunks == 7
+    assert settings.repo == sub

@@ -187,6 +187,19 @@ def read_config_file(root: Path) -> tuple[dict[str, Any], str | None]:
     return {}, None
 
 
+def find_config_root(start: Path) -> Path:
+    """The directory holding the config file: the repository root above ``start``.
+
+    Walks up to the nearest directory containing ``.git`` (a directory, or a file in worktrees
+    and submodules) without running git; falls back to ``start`` outside a repository.
+    """
+    here = start.resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return start
+
+
 def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in environ.items():
@@ -219,7 +232,7 @@ def load_settings(
     """Build :class:`Settings` from the four layers. ``flags`` holds only the flags given."""
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
     root = Path(repo or flags.get("repo") or ".")
-    file_values, file_name = read_config_file(root)
+    file_values, file_name = read_config_file(find_config_root(root))
     env_values = _from_env(os.environ if environ is None else environ)
     merged: dict[str, Any] = {}
     sources: dict[str, str] = {}
