@@ -11,6 +11,7 @@ import pytest
 
 from release_tools.analysis.models import Decision, Evidence, Strength
 from release_tools.analysis.report import (
+    GROUP_LIMIT,
     TEXT_EVIDENCE_LIMIT,
     emit_report,
     github_output_lines,
@@ -208,6 +209,37 @@ def test_text_report_lists_the_strongest_evidence_first_and_caps_the_list() -> N
 
     listed = [line for line in text.splitlines() if line.startswith("  [")]
     assert listed[0] == "  [major/proof] python-api: removed run"
-    assert len(listed) == TEXT_EVIDENCE_LIMIT
-    assert "... and 6 more" in text
+    assert listed[1] == f"  [patch/weak] file-kind ({TEXT_EVIDENCE_LIMIT + 5}):"
+    assert "      weak 0" in text
+    assert f"      weak {GROUP_LIMIT}" not in text  # a group shows GROUP_LIMIT items
+    assert f"... and {TEXT_EVIDENCE_LIMIT + 5 - GROUP_LIMIT} more" in text
     assert f"evidence ({TEXT_EVIDENCE_LIMIT + 6}):" in text
+
+
+def test_text_report_total_cap_across_groups() -> None:
+    many = [
+        Evidence(source=source, bump="minor", strength=Strength.STRONG, message=f"{source} {i}")
+        for source in ("python-api", "javascript-api", "rust-api", "go-api", "cli", "schema")
+        for i in range(GROUP_LIMIT + 1)
+    ]
+    text = render_text(_decision().model_copy(update={"evidence": many}))
+    item_lines = [
+        line for line in text.splitlines() if line.startswith("      ") and "more" not in line
+    ]
+    assert len(item_lines) == TEXT_EVIDENCE_LIMIT
+    assert f"({len(many) - TEXT_EVIDENCE_LIMIT} items not shown; --format json" in text
+
+
+def test_text_report_shows_model_usage_and_redactions() -> None:
+    decision = _decision().model_copy(
+        update={
+            "provider": "realtime",
+            "model": "gpt-realtime",
+            "usage": {"total_tokens": 120, "requests": 3},
+            "redactions": 2,
+        }
+    )
+    text = render_text(decision)
+    assert "provider:     realtime (gpt-realtime)" in text
+    assert "usage:        requests 3, total_tokens 120" in text
+    assert "redacted:     2 secret(s)" in text

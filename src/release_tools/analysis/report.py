@@ -18,11 +18,12 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from release_tools.analysis.models import Decision, Strength
+from release_tools.analysis.models import Decision, Evidence, Strength
 from release_tools.config import Settings
 from release_tools.errors import ReleaseToolsError, UsageError
 
 __all__ = [
+    "GROUP_LIMIT",
     "TEXT_EVIDENCE_LIMIT",
     "emit_report",
     "github_output_lines",
@@ -35,6 +36,8 @@ __all__ = [
 
 #: Evidence items listed in the text report; JSON always carries all of them.
 TEXT_EVIDENCE_LIMIT = 25
+#: Items shown per group of same-kind evidence in the text report.
+GROUP_LIMIT = 5
 
 _STRENGTH_RANK = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
 
@@ -48,6 +51,52 @@ def _short(sha: str | None) -> str:
     return sha[:10] if sha else "?"
 
 
+def _ref(ref: str | None) -> str:
+    """A ref as given, but a full SHA (the root commit of a first release) shortened."""
+    if not ref:
+        return "?"
+    if len(ref) == 40 and all(c in "0123456789abcdef" for c in ref):
+        return ref[:10]
+    return ref
+
+
+def _evidence_lines(decision: Decision) -> list[str]:
+    """Evidence grouped by source, bump and strength, the strongest group first.
+
+    A large range yields hundreds of items of the same kind (say, new public modules); a group
+    shows its first :data:`GROUP_LIMIT` items and a count, and the whole list stops after
+    :data:`TEXT_EVIDENCE_LIMIT` items. The JSON output always carries every item.
+    """
+    groups: dict[tuple[int, int, str, str], list[Evidence]] = {}
+    for item in decision.evidence:
+        key = (-item.level, _STRENGTH_RANK.get(item.strength, 9), item.source, item.bump)
+        groups.setdefault(key, []).append(item)
+    lines: list[str] = []
+    shown = 0
+    for key in sorted(groups, key=lambda k: (k[0], k[1])):  # stable: first-seen order within
+        items = groups[key]
+        tag = f"[{items[0].bump}/{items[0].strength.value}] {items[0].source}"
+        room = min(GROUP_LIMIT, TEXT_EVIDENCE_LIMIT - shown)
+        if room <= 0:
+            break
+        if len(items) == 1:
+            where = f" {items[0].location}" if items[0].location else ""
+            lines.append(f"  {tag}{where}: {items[0].message}")
+            shown += 1
+            continue
+        lines.append(f"  {tag} ({len(items)}):")
+        for item in items[:room]:
+            where = f"{item.location}: " if item.location else ""
+            lines.append(f"      {where}{item.message}")
+        shown += min(room, len(items))
+        if len(items) > room:
+            lines.append(f"      ... and {len(items) - room} more")
+    hidden = len(decision.evidence) - shown
+    if hidden > 0:
+        lines.append(f"  ({hidden} items not shown; --format json lists all of them)")
+    return lines
+
+
 def render_text(decision: Decision) -> str:
     """A short human summary: the bump, the versions, the reasoning, the evidence with places."""
     review = " (needs review)" if decision.needs_review else ""
@@ -59,7 +108,7 @@ def render_text(decision: Decision) -> str:
     elif decision.current_version:
         lines.append(f"version:      {decision.current_version} (unchanged)")
     lines.append(
-        f"range:        {decision.base or '?'}..{decision.head or '?'}"
+        f"range:        {_ref(decision.base)}..{_ref(decision.head)}"
         f" ({_short(decision.base_sha)}..{_short(decision.head_sha)})"
     )
     if decision.project:
@@ -72,25 +121,20 @@ def render_text(decision: Decision) -> str:
             f" +{stats.get('additions', 0)} -{stats.get('deletions', 0)},"
             f" {stats.get('commits', 0)} commits"
         )
-    lines.append(f"provider:     {decision.provider}")
+    provider = decision.provider + (f" ({decision.model})" if decision.model else "")
+    lines.append(f"provider:     {provider}")
+    if decision.usage:
+        usage = ", ".join(f"{key} {value}" for key, value in sorted(decision.usage.items()))
+        lines.append(f"usage:        {usage}")
+    if decision.redactions:
+        lines.append(f"redacted:     {decision.redactions} secret(s) before sending")
     lines.append("")
     lines.append("reasoning:")
     lines.extend(f"  {line}" for line in decision.reasoning.splitlines() or [""])
     if decision.evidence:
         lines.append("")
         lines.append(f"evidence ({len(decision.evidence)}):")
-        # Strongest first (the sort is stable, so each source keeps its own order).
-        ranked = sorted(
-            decision.evidence, key=lambda e: (-e.level, _STRENGTH_RANK.get(e.strength, 9))
-        )
-        for item in ranked[:TEXT_EVIDENCE_LIMIT]:
-            where = f" {item.location}" if item.location else ""
-            lines.append(
-                f"  [{item.bump}/{item.strength.value}] {item.source}{where}: {item.message}"
-            )
-        hidden = len(ranked) - TEXT_EVIDENCE_LIMIT
-        if hidden > 0:
-            lines.append(f"  ... and {hidden} more (all of them in --format json)")
+        lines.extend(_evidence_lines(decision))
     if decision.warnings:
         lines.append("")
         lines.append("warnings:")
