@@ -69,7 +69,12 @@ def _evidence_lines(decision: Decision) -> list[str]:
     """
     groups: dict[tuple[int, int, str, str], list[Evidence]] = {}
     for item in decision.evidence:
-        key = (-item.level, _STRENGTH_RANK.get(item.strength, 9), item.source, item.bump)
+        key: tuple[int, int, str, str] = (
+            -item.level,
+            _STRENGTH_RANK.get(item.strength, 9),
+            item.source,
+            item.bump,
+        )
         groups.setdefault(key, []).append(item)
     lines: list[str] = []
     shown = 0
