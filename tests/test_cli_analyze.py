@@ -201,7 +201,7 @@ def test_invalid_config_value(repo: GitRepo) -> None:
     ("args", "needle"),
     [
         (["--chunk-size", "10"], "chunk_size"),
-        (["--provider", "realtime"], "not available"),
+        (["--provider", "realtime"], "set OPENAI_API_KEY"),
         (["--project", "nope"], "unknown project 'nope'"),
     ],
 )

@@ -143,7 +143,7 @@ async def test_missing_key_is_a_one_line_usage_error(repo: GitRepo, tmp_path: Pa
         result = await _run(repo, server, tmp_path, key=None)
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        "error: provider 'realtime' is not available: set OPENAI_API_KEY to your API key"
+        "error: provider 'realtime' needs an API key: set OPENAI_API_KEY"
     ]
     assert server.connection_count == 0
 

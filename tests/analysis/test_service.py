@@ -159,7 +159,7 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
 
 def test_realtime_without_api_key_is_a_usage_error(repo: GitRepo) -> None:
     _released(repo)
-    with pytest.raises(UsageError, match="'realtime' is not available"):
+    with pytest.raises(UsageError, match="needs an API key: set OPENAI_API_KEY"):
         run_analysis(_settings(repo, provider="realtime"))
 
 

@@ -186,7 +186,7 @@ class RealtimeAnalyzer:
             # Checked before the range is collected: a missing key is a usage error, not a
             # model failure, so it never falls back silently.
             raise UsageError(
-                f"provider 'realtime' is not available: set {API_KEY_VARIABLE} to your API key"
+                f"provider 'realtime' needs an API key: set {API_KEY_VARIABLE}"
             )
         register_secret(key)
         self.settings = settings
