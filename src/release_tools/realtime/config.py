@@ -6,10 +6,11 @@ All frozen. :class:`ClientConfig` holds the API key but never shows it: it is le
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-from release_tools.logs import register_secret
+from release_tools.logs import REDACTED, register_secret
+from release_tools.realtime.redaction import is_secret_header, redact_url, register_url_secrets
 from release_tools.realtime.retry import RetryPolicy
 
 __all__ = [
@@ -26,15 +27,6 @@ __all__ = [
 ToolChoice = str | dict[str, str]
 
 _MIB = 1024 * 1024
-
-# Header names whose values are credentials (Azure's api-key, tokens, ...).
-_SECRET_HINTS = ("auth", "key", "token", "secret", "password", "cookie")
-
-
-def is_secret_header(name: str) -> bool:
-    """Whether a header's value must be treated as a credential."""
-    lowered = name.lower()
-    return any(hint in lowered for hint in _SECRET_HINTS)
 
 
 @dataclass(frozen=True)
@@ -86,8 +78,25 @@ class ClientConfig:
         for name, value in self.extra_headers.items():
             if is_secret_header(name):
                 register_secret(value)
+        # Azure accepts the key as an ``api-key`` query parameter; URLs may carry user info.
+        register_url_secrets(self.url)
         if self.max_message_size < 16 * _MIB:
             raise ValueError("max_message_size must be at least 16 MiB (session events are big)")
+
+    def __repr__(self) -> str:
+        # Written by hand: the generated repr would show the URL's credentials, and leaving
+        # the key out entirely would hide whether one is set at all.
+        shown: list[str] = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name == "url":
+                value = redact_url(value)
+            elif item.name == "api_key":
+                value = None if value is None else REDACTED
+            elif item.name == "extra_headers":
+                value = {k: REDACTED if is_secret_header(k) else v for k, v in value.items()}
+            shown.append(f"{item.name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
 
     def __str__(self) -> str:
         return repr(self)

@@ -17,7 +17,6 @@ closed and replaced by a new one before the request is sent.
 from __future__ import annotations
 
 import asyncio
-import logging
 from types import TracebackType
 from typing import Self
 
@@ -25,11 +24,12 @@ from release_tools.errors import RealtimeStateError
 from release_tools.realtime.config import ClientConfig, ResponseRequest, SessionConfig
 from release_tools.realtime.protocol import ResponseResult
 from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock
+from release_tools.realtime.redaction import redacting_logger
 from release_tools.realtime.session import RealtimeSession
 
 __all__ = ["SessionPool"]
 
-logger = logging.getLogger(__name__)
+logger = redacting_logger(__name__)
 
 
 class SessionPool:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import enum
 import itertools
 import json
-import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,6 +68,7 @@ from release_tools.realtime.events import (
     encode_event,
 )
 from release_tools.realtime.ratelimit import RateLimitState, parse_retry_after_message
+from release_tools.realtime.redaction import redacting_logger
 
 __all__ = [
     "REQUEST_TAG",
@@ -80,7 +80,7 @@ __all__ = [
     "Waiter",
 ]
 
-logger = logging.getLogger(__name__)
+logger = redacting_logger(__name__)
 
 #: Metadata key carrying our request id, so ``response.created`` can be matched to its request.
 REQUEST_TAG = "rt_request_id"

@@ -21,7 +21,6 @@ forever. Times are read from an injectable monotonic clock (and a wall clock for
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -30,6 +29,7 @@ from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 from release_tools.realtime.events import RateLimitEntry
+from release_tools.realtime.redaction import redacting_logger
 
 __all__ = [
     "Clock",
@@ -39,7 +39,7 @@ __all__ = [
     "parse_retry_after_message",
 ]
 
-logger = logging.getLogger(__name__)
+logger = redacting_logger(__name__)
 
 _TRY_AGAIN = re.compile(r"(?i)try again in\s+((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)")
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")

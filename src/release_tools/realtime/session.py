@@ -39,14 +39,16 @@ from release_tools.errors import (
     RealtimeTimeoutError,
     RetryExhaustedError,
 )
+from release_tools.logs import redact
 from release_tools.realtime.config import ClientConfig, ResponseRequest, SessionConfig
 from release_tools.realtime.protocol import RealtimeProtocol, ResponseResult, SessionState
 from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock
+from release_tools.realtime.redaction import redacting_logger
 from release_tools.realtime.transport import Transport, open_transport
 
 __all__ = ["RealtimeSession"]
 
-logger = logging.getLogger(__name__)
+logger = redacting_logger(__name__)
 
 T = TypeVar("T")
 
@@ -209,7 +211,9 @@ class RealtimeSession:
             await self._teardown()
             if self.state is not SessionState.CLOSED:
                 self._protocol.connection_lost(
-                    exc if isinstance(exc, RealtimeError) else RealtimeConnectionError(str(exc))
+                    exc
+                    if isinstance(exc, RealtimeError)
+                    else RealtimeConnectionError(redact(str(exc)) or type(exc).__name__)
                 )
             raise
         finally:
@@ -225,7 +229,7 @@ class RealtimeSession:
         except Exception as exc:  # a bug must not leave waiters hanging forever
             logger.exception("receive loop failed", extra=self._extra())
             transport.abort()  # nobody reads this socket any more
-            error = RealtimeConnectionError(f"receive loop failed: {exc}")
+            error = RealtimeConnectionError(f"receive loop failed: {redact(str(exc))}")
         if self._transport is transport and self.state is not SessionState.CLOSED:
             level = logging.DEBUG if self.state is SessionState.CLOSING else logging.WARNING
             extra = self._extra()

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
-import logging
 import socket
 import ssl
 from collections.abc import Callable
@@ -46,9 +45,10 @@ from release_tools.errors import (
     RealtimeError,
     RealtimeTimeoutError,
 )
-from release_tools.logs import RedactionFilter, redact
-from release_tools.realtime.config import ClientConfig, is_secret_header
+from release_tools.logs import redact
+from release_tools.realtime.config import ClientConfig
 from release_tools.realtime.ratelimit import parse_retry_after_headers
+from release_tools.realtime.redaction import is_secret_header, mask_headers, redacting_logger
 
 __all__ = [
     "Transport",
@@ -58,14 +58,14 @@ __all__ = [
     "open_transport",
 ]
 
-logger = logging.getLogger(__name__)
+logger = redacting_logger(__name__)
 
 USER_AGENT = "release-tools-realtime"
 
 # websockets logs every request header (Authorization included) at DEBUG. Its records go to this
-# logger, whose own filter redacts them before any handler (caplog, root, ours) can see them.
-wire_logger = logging.getLogger("release_tools.realtime.wire")
-wire_logger.addFilter(RedactionFilter())
+# logger, whose own filters blank credential headers and redact the rest before any handler
+# (caplog, root, ours) can see them.
+wire_logger = redacting_logger("release_tools.realtime.wire")
 
 
 class _NoRedirectConnect(connect):
@@ -116,8 +116,13 @@ def check_transport_security(config: ClientConfig) -> None:
         )
         error.retryable = False
         raise error
-    has_credentials = bool(config.api_key) or any(
-        is_secret_header(name) for name in config.extra_headers
+    query_names = (name for name, _ in parse_qsl(parts.query, keep_blank_values=True))
+    has_credentials = (
+        bool(config.api_key)
+        or any(is_secret_header(name) for name in config.extra_headers)
+        # User info becomes an Authorization: Basic header; Azure takes ?api-key=.
+        or parts.username is not None
+        or any(is_secret_header(name) for name in query_names)
     )
     if parts.scheme == "ws" and has_credentials and not _is_loopback(parts.hostname):
         raise InsecureTransportError(
@@ -149,7 +154,8 @@ def _server_message(body: bytes) -> tuple[str, str | None, str | None]:
 def _handshake_error(exc: InvalidStatus) -> RealtimeError:
     response = exc.response
     status = response.status_code
-    headers = {key: value for key, value in response.headers.raw_items()}
+    # Response headers may carry cookies or echo credentials; keep them displayable.
+    headers = dict(mask_headers(list(response.headers.raw_items())))
     body = redact(response.body.decode("utf-8", "replace")) if response.body else ""
     message, kind, code = _server_message(bytes(response.body or b""))
     message = redact(message) or response.reason_phrase or "no message"
@@ -308,7 +314,9 @@ async def open_transport(config: ClientConfig) -> Transport:
         error.retryable = False
         raise error from exc
     except InvalidHandshake as exc:
-        raise RealtimeConnectionError(f"WebSocket handshake with {host} failed: {exc}") from exc
+        raise RealtimeConnectionError(
+            f"WebSocket handshake with {host} failed: {redact(str(exc))}"
+        ) from exc
     except ssl.SSLCertVerificationError as exc:
         error = RealtimeConnectionError(f"TLS certificate of {host} could not be verified")
         error.retryable = False

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, Literal
 
+from release_tools.realtime.redaction import mask_headers, redact_url
+
 __all__ = [
     "DEFAULT_RATE_LIMITS",
     "JSON",
@@ -232,6 +234,16 @@ class RecordedConnection:
     closed: bool = False
     close_code: int | None = None
     close_reason: str = ""
+
+    def __repr__(self) -> str:
+        # Test failures print reprs; the recorded Authorization header must not be shown.
+        return (
+            f"RecordedConnection(index={self.index}, path={redact_url(self.path)!r}, "
+            f"headers={mask_headers(self.headers)!r}, rejected={self.rejected}, "
+            f"session_id={self.session_id!r}, frames={len(self.frames)}, "
+            f"events={[e.get('type') for e in self.events]!r}, closed={self.closed}, "
+            f"close_code={self.close_code!r})"
+        )
 
     def header(self, name: str) -> str | None:
         """The first value of the request header ``name`` (case-insensitive), or ``None``."""

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import inspect
 import json
-import logging
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Self
@@ -23,6 +22,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from release_tools.realtime.redaction import redacting_logger
 from release_tools.realtime.testing.script import (
     DEFAULT_RATE_LIMITS,
     JSON,
@@ -50,7 +50,11 @@ from release_tools.realtime.testing.wire import (
 
 __all__ = ["ScriptedRealtimeServer"]
 
-logger = logging.getLogger(__name__)
+logger = redacting_logger(__name__)
+
+# The server's websockets logger: at DEBUG it dumps every request header it receives, the
+# client's Authorization included. Under release_tools, with credential values blanked.
+wire_logger = redacting_logger("release_tools.realtime.testing.server.websockets")
 
 
 class _ResponseTask:
@@ -146,6 +150,7 @@ class ScriptedRealtimeServer:
             open_timeout=None,
             # Let a fast stream run ahead of a slow reader instead of pausing every 32 KiB.
             write_limit=4 * 1024 * 1024,
+            logger=wire_logger,
         )
 
     async def stop(self) -> None:

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Sequence
 
 from websockets.asyncio.server import ServerConnection
 from websockets.frames import Frame, Opcode
 from websockets.typing import Subprotocol
 
+from release_tools.realtime.redaction import redacting_logger
+
 __all__ = ["Outbox", "drop", "pause", "select_subprotocol", "swallow_frames"]
 
-logger = logging.getLogger(__name__)
+logger = redacting_logger(__name__)
 
 # Consecutive frames are written to the socket in batches of this many when no latency is
 # scripted between them; one write per frame would make the server, not the client under test,
