@@ -603,3 +603,115 @@ def test_response_of_an_abandoned_request_is_not_adopted_by_another() -> None:
     send(proto, type="response.output_text.delta", response_id="r_b", item_id="i", delta="right")
     done(proto, "r_b")
     assert second.result(0).text == "right"
+
+
+# --- the inlined text-delta path of feed() ---------------------------------------------------
+
+
+def _stream(rid: str, request_id: str) -> list[dict[str, Any]]:
+    """Two text items interleaved, one announced by output_item.added and one not, plus
+    deltas of a finished response and of a response nobody asked for."""
+    events: list[dict[str, Any]] = [
+        {
+            "type": "response.created",
+            "response": {"id": rid, "metadata": {REQUEST_TAG: request_id}},
+        },
+        {
+            "type": "response.output_item.added",
+            "response_id": rid,
+            "output_index": 0,
+            "item": {"id": "item_a", "type": "message"},
+        },
+    ]
+    for n in range(30):
+        item, index = ("item_a", 0) if n % 3 else ("item_b", 1)
+        name = "response.text.delta" if n % 5 == 0 else "response.output_text.delta"
+        events.append(
+            {
+                "type": name,
+                "response_id": rid,
+                "item_id": item,
+                "output_index": index,
+                "delta": f"{n},",
+            }
+        )
+    events.append(
+        {
+            "type": "response.output_text.delta",
+            "response_id": "resp_other",
+            "item_id": "x",
+            "delta": "!",
+        }
+    )
+    events.append({"type": "response.done", "response": {"id": rid, "status": "completed"}})
+    events.append(
+        {
+            "type": "response.output_text.delta",
+            "response_id": rid,
+            "item_id": "item_a",
+            "delta": "late",
+        }
+    )
+    return events
+
+
+def test_fast_delta_path_gives_the_same_result_as_typed_dispatch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from release_tools.realtime.events import decode_event
+
+    typed_deltas: list[Any] = []
+    original = RealtimeProtocol._on_text_delta
+
+    def counted(self: RealtimeProtocol, event: Any) -> None:
+        typed_deltas.append(event)
+        original(self, event)
+
+    monkeypatch.setattr(RealtimeProtocol, "_on_text_delta", counted)
+    results = []
+    for typed in (False, True):
+        proto = open_protocol()
+        request_id, _, waiter = start(proto)
+        for event in _stream("resp_1", request_id):
+            frame = json.dumps(event)
+            if typed:
+                proto.handle(decode_event(frame))  # never takes the inlined path
+            else:
+                proto.feed(frame)
+        results.append(waiter.result(0))
+        if not typed:
+            # Only item_b's first delta, the stray and the late one needed the typed handler.
+            assert len(typed_deltas) == 3
+    fast, typed_result = results
+    expected_a = "".join(f"{n}," for n in range(30) if n % 3)
+    expected_b = "".join(f"{n}," for n in range(30) if not n % 3)
+    assert fast.text == expected_a + expected_b
+    assert fast == typed_result
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("delta", 5), ("delta", None), ("response_id", ["resp_1"]), ("item_id", {"id": 1})],
+)
+def test_odd_fields_in_a_known_item_delta_are_protocol_errors(field: str, value: Any) -> None:
+    proto = open_protocol()
+    request_id, _, waiter = start(proto)
+    created(proto, "resp_1", request_id)
+    delta = {
+        "type": "response.output_text.delta",
+        "response_id": "resp_1",
+        "item_id": "it",
+        "delta": "a",
+    }
+    send(proto, **delta)  # the item is now known: the next delta would take the inlined path
+    send(proto, **{**delta, field: value})
+    with pytest.raises(RealtimeProtocolError, match=field):
+        waiter.result(0)
+
+
+def test_unhashable_type_is_a_protocol_error_not_a_crash() -> None:
+    proto = open_protocol()
+    _, _, waiter = start(proto)
+    send(proto, type=["response.output_text.delta"], delta="a")
+    with pytest.raises(RealtimeProtocolError, match="string 'type'"):
+        waiter.result(0)

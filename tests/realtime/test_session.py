@@ -585,7 +585,9 @@ async def test_tls_is_verified(self_signed: tuple[str, str]) -> None:
 async def test_a_bug_in_event_handling_fails_the_request_instead_of_hanging(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    original = RealtimeProtocol._on_text_delta
+    # Text deltas mostly bypass the typed handlers (the inlined hot path), so the bug is put
+    # in a handler every response passes through.
+    original = RealtimeProtocol._on_output_item
     calls = {"n": 0}
 
     def broken_once(self: RealtimeProtocol, event: Any) -> None:
@@ -594,7 +596,7 @@ async def test_a_bug_in_event_handling_fails_the_request_instead_of_hanging(
             raise RuntimeError("handler bug")
         original(self, event)
 
-    monkeypatch.setattr(RealtimeProtocol, "_on_text_delta", broken_once)
+    monkeypatch.setattr(RealtimeProtocol, "_on_output_item", broken_once)
     async with ScriptedRealtimeServer(["one", "two"]) as server:
         async with RealtimeSession(make_config(server), SESSION, clock=FakeClock()) as session:
             result = await session.respond(ask())

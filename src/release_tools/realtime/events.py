@@ -56,6 +56,7 @@ __all__ = [
     "UsageInfo",
     "decode_event",
     "encode_event",
+    "event_from_json",
 ]
 
 
@@ -305,12 +306,20 @@ def _bad(event_type: str, field: str) -> RealtimeProtocolError:
     return RealtimeProtocolError(f"invalid {event_type} event: field {field!r} has the wrong type")
 
 
+def _optional_str(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is not None and type(value) is not str:
+        raise _bad(data["type"], name)
+    return value
+
+
 def _text_delta(data: dict[str, Any]) -> TextDelta:
     delta = data.get("delta")
     if type(delta) is not str:
         raise _bad(data["type"], "delta")
     index = data.get("output_index", 0)
-    return TextDelta(data["type"], data.get("response_id"), data.get("item_id"), index, delta)
+    response_id = _optional_str(data, "response_id")
+    return TextDelta(data["type"], response_id, _optional_str(data, "item_id"), index, delta)
 
 
 def _partial(data: dict[str, Any]) -> TextDelta:
@@ -321,10 +330,13 @@ def _partial(data: dict[str, Any]) -> TextDelta:
         text = data.get("delta", data.get("text", ""))
     if type(text) is not str:
         raise _bad(data["type"], "text")
-    rid = data.get("response_id")
+    rid = _optional_str(data, "response_id")
     if rid is None and type(response) is dict:
         rid = response.get("id")
-    return TextDelta(data["type"], rid, data.get("item_id"), data.get("output_index", 0), text)
+        if rid is not None and type(rid) is not str:
+            raise _bad(data["type"], "response.id")
+    item_id = _optional_str(data, "item_id")
+    return TextDelta(data["type"], rid, item_id, data.get("output_index", 0), text)
 
 
 def _args_delta(data: dict[str, Any]) -> FunctionCallArgumentsDelta:
@@ -333,10 +345,10 @@ def _args_delta(data: dict[str, Any]) -> FunctionCallArgumentsDelta:
         raise _bad(data["type"], "delta")
     return FunctionCallArgumentsDelta(
         data["type"],
-        data.get("response_id"),
-        data.get("item_id"),
+        _optional_str(data, "response_id"),
+        _optional_str(data, "item_id"),
         data.get("output_index", 0),
-        data.get("call_id"),
+        _optional_str(data, "call_id"),
         delta,
     )
 
@@ -381,13 +393,21 @@ def decode_event(frame: str | bytes) -> ServerEvent:
         raise RealtimeProtocolError(
             f"server sent a frame that is not JSON ({len(frame)} bytes)"
         ) from exc
+    return event_from_json(data)
+
+
+def event_from_json(data: Any) -> ServerEvent:
+    """Type an already parsed frame (what ``json.loads`` returned); see :func:`decode_event`."""
     if type(data) is not dict:
         raise RealtimeProtocolError("server sent a JSON frame that is not an object")
     event_type = data.get("type")
-    fast = _FAST.get(event_type)  # type: ignore[arg-type]
+    if type(event_type) is not str:
+        # Checked first: an unhashable value (a list) would break the lookups below.
+        raise RealtimeProtocolError("server sent an event without a string 'type'")
+    fast = _FAST.get(event_type)
     if fast is not None:
         return fast(data)
-    model = _MODELS.get(event_type)  # type: ignore[arg-type]
+    model = _MODELS.get(event_type)
     if model is not None:
         try:
             return model.model_validate(data)  # type: ignore[return-value]
@@ -397,8 +417,6 @@ def decode_event(frame: str | bytes) -> ServerEvent:
             raise RealtimeProtocolError(
                 f"invalid {event_type} event: {where}: {first['msg']}"
             ) from exc
-    if not isinstance(event_type, str):
-        raise RealtimeProtocolError("server sent an event without a string 'type'")
     return UnknownEvent(event_type, data)
 
 
