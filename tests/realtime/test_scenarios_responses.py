@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -69,6 +70,16 @@ def _config(server: ScriptedRealtimeServer, **kwargs: Any) -> ClientConfig:
     kwargs.setdefault("timeouts", Timeouts(connect=5, session=5, response=10, idle=5, close=1))
     kwargs.setdefault("retry", RetryPolicy(max_retries=3, base=0.01, cap=0.05, jitter=0.0))
     return ClientConfig(url=server.url, model="gpt-realtime", api_key=KEY, **kwargs)
+
+
+async def _eventually(predicate: Callable[[], bool]) -> None:
+    """Wait, at most 5 s, for a state the client's reader task reaches on its own schedule.
+
+    Polled: the rate-limit state has no event to wait on, and a fixed sleep flaked under load.
+    """
+    async with asyncio.timeout(5):
+        while not predicate():  # noqa: ASYNC110 (nothing to await but the reader's progress)
+            await asyncio.sleep(0.001)
 
 
 def _text(reply_text: str) -> int:
@@ -330,7 +341,9 @@ async def test_pool_replaces_a_session_that_died_while_idle() -> None:
         first = await pool.respond(ResponseRequest(input_text="1"))
         async with asyncio.timeout(5):
             await server.wait_for(lambda: server.connections[0].closed)
-        await asyncio.sleep(0.05)  # let the client's reader see the close frame
+            # The client's reader must have seen the close (a fixed sleep flaked under load).
+            await pool.sessions[0].wait_disconnected()
+        assert not pool.sessions[0].healthy
         rest = [(await pool.respond(ResponseRequest(input_text=str(i)))).text for i in (2, 3)]
         replacements = pool.replacements
     assert [first.text, *rest] == ["a", "b", "c"]
@@ -435,8 +448,8 @@ async def test_seed_rate_limit_and_backoff_events_are_honoured() -> None:
         RealtimeSession(_config(server), SESSION, clock=clock) as session,
     ):
         await session.respond(ResponseRequest(input_text="x"))
-        # The events follow response.done; give the client's reader a moment to see them.
-        await asyncio.sleep(0.05)
+        # The events follow response.done: wait until the client's reader has applied them.
+        await _eventually(lambda: session.rate_limits.wait_time(clock.monotonic()) >= 2.0)
         assert (await session.respond(ResponseRequest(input_text="y"))).text == "second"
     # getWaitTime: requests remain, so the larger of retry_after (2 s) and backoff (0.75 s).
     assert clock.sleeps and math.isclose(clock.sleeps[0], 2.0, rel_tol=0.05)

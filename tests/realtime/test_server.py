@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import time
 from typing import Any
@@ -225,19 +224,28 @@ async def test_conversation_item_create_is_acknowledged() -> None:
 
 
 async def test_latency_before_first_delta_and_between_deltas() -> None:
-    reply = Reply(text="abcd", chunk_size=1, first_delta_delay=0.05, delta_delay=0.02)
+    # Only lower bounds measured from before the request is sent: the server cannot send delta
+    # k before first_delta_delay + k * delta_delay has passed, however loaded the machine is.
+    # Gaps between arrivals are not checked: a starved reader receives delayed frames in a
+    # burst, so an arrival gap may be far shorter than the send gap (that flaked on CI).
+    first, between = 0.05, 0.02
+    reply = Reply(text="abcd", chunk_size=1, first_delta_delay=first, delta_delay=between)
     async with ScriptedRealtimeServer([reply]) as server, _connect(server) as ws:
         await _open(ws)
+        sent = time.monotonic()
         await _create(ws)
         stamps: list[tuple[str, float]] = []
         while not stamps or stamps[-1][0] != "response.done":
             event = await _recv(ws)
-            stamps.append((event["type"], time.monotonic()))
-    created = stamps[0][1]
+            stamps.append((event["type"], time.monotonic() - sent))
+    kinds = [kind for kind, _ in stamps]
+    assert kinds[0] == "response.created"
     delta_times = [t for kind, t in stamps if kind == "response.output_text.delta"]
-    assert delta_times[0] - created >= 0.045
-    gaps = [b - a for a, b in itertools.pairwise(delta_times)]
-    assert len(gaps) == 3 and min(gaps) >= 0.015
+    assert len(delta_times) == 4
+    assert kinds.index("response.output_text.delta") > kinds.index("response.created")
+    slack = 0.005  # timer granularity
+    for k, arrived in enumerate(delta_times):
+        assert arrived >= first + k * between - slack, (k, delta_times)
 
 
 async def test_drop_1006_aborts_without_close_frame() -> None:
@@ -442,7 +450,9 @@ async def test_ignored_close_handshake_forces_the_client_to_time_out() -> None:
         start = time.monotonic()
         await ws.close()
         elapsed = time.monotonic() - start
-        assert 0.15 <= elapsed < 2.0
+        # Lower bound: the client did wait for an answer that never came. Upper bound only
+        # generous: without an answer a broken server would hold the close forever.
+        assert 0.15 <= elapsed < 5.0
         assert ws.close_code == 1006  # nothing came back; websockets aborted the socket
         async with asyncio.timeout(5):
             await server.wait_closed()
