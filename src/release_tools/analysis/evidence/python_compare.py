@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 import griffe
 
 from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.evidence.python_prune import prune_bodies
 from release_tools.analysis.models import Bump, Evidence, Strength
 
 __all__ = [
@@ -77,8 +78,27 @@ class Unreadable(Exception):
 
 
 def visit(dotted: str, source: ModuleSource) -> griffe.Module:
+    """The module griffe reads from ``source``, function bodies pruned first (see _parse)."""
+    return _parse(dotted, source)[0]
+
+
+def _parse(dotted: str, source: ModuleSource) -> tuple[griffe.Module, str]:
+    """The module and the text it was read from: function bodies pruned when that parses.
+
+    Griffe never reads function bodies (but ``__init__``'s), so pruning them changes nothing
+    it reports and saves most of the parsing; see :mod:`python_prune`.
+    """
+    path = PurePosixPath(source.path)
+    if not source.path.endswith(".pyi"):
+        pruned = prune_bodies(source.code)
+        if pruned is not source.code:
+            try:
+                return griffe.visit(dotted, path, pruned), pruned  # type: ignore[arg-type]
+            except Exception:
+                # Pruning only saves time: the untouched text decides, errors included.
+                log.debug("pruned %s did not parse; reading it whole", source.path)
     try:
-        return griffe.visit(dotted, PurePosixPath(source.path), source.code)  # type: ignore[arg-type]
+        return griffe.visit(dotted, path, source.code), source.code  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise Unreadable("does not parse", exc.lineno) from exc
     except Exception as exc:
@@ -271,7 +291,7 @@ def _incidental_names(code: str) -> frozenset[str]:
     whatever an ``if __name__ == "__main__":`` block defines."""
     try:
         tree = ast.parse(code)
-    except Unreadable:
+    except SyntaxError:
         return frozenset()
     names: set[str] = set()
 
@@ -334,8 +354,8 @@ def compare_modules(
         return found.items
     assert new is not None
     try:
-        new_mod = visit(dotted, new)
-        old_mod = visit(dotted, old) if old is not None else None
+        new_mod, new_text = _parse(dotted, new)
+        old_mod, old_text = _parse(dotted, old) if old is not None else (None, "")
     except Unreadable as exc:
         # Broken code cannot be compared; say so modestly instead of failing the analysis.
         found.add(
@@ -357,7 +377,8 @@ def compare_modules(
     old_public = _public_names(old_mod, is_init=old_is_init)
     if old_public.keys() != new_public.keys():
         # Only names that come or go can be incidental ones; parse again only then.
-        for name in _incidental_names(old.code) | _incidental_names(new.code):
+        # The texts griffe read: pruned bodies do not matter here, main blocks are kept whole.
+        for name in _incidental_names(old_text) | _incidental_names(new_text):
             old_public.pop(name, None)
             new_public.pop(name, None)
 
