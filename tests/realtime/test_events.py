@@ -158,3 +158,14 @@ def test_encode_client_events_drops_none_fields_only() -> None:
         "type": "session.update",
         "session": {},
     }
+
+
+@pytest.mark.parametrize(
+    "event_type",
+    ["response.output_text.delta", "response.function_call_arguments.delta", "response.partial"],
+)
+@pytest.mark.parametrize("field", ["response_id", "item_id"])
+def test_delta_ids_of_the_wrong_type_are_protocol_errors(event_type: str, field: str) -> None:
+    frame = json.dumps({"type": event_type, "delta": "x", field: ["not", "a", "string"]})
+    with pytest.raises(RealtimeProtocolError, match=field):
+        decode_event(frame)

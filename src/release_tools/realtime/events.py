@@ -317,9 +317,14 @@ def _text_delta(data: dict[str, Any]) -> TextDelta:
     delta = data.get("delta")
     if type(delta) is not str:
         raise _bad(data["type"], "delta")
-    index = data.get("output_index", 0)
-    response_id = _optional_str(data, "response_id")
-    return TextDelta(data["type"], response_id, _optional_str(data, "item_id"), index, delta)
+    response_id = data.get("response_id")
+    item_id = data.get("item_id")
+    # Inline checks rather than _optional_str(): function-argument streams still come this way.
+    if not (type(response_id) is str or response_id is None):
+        raise _bad(data["type"], "response_id")
+    if not (type(item_id) is str or item_id is None):
+        raise _bad(data["type"], "item_id")
+    return TextDelta(data["type"], response_id, item_id, data.get("output_index", 0), delta)
 
 
 def _partial(data: dict[str, Any]) -> TextDelta:
@@ -343,10 +348,16 @@ def _args_delta(data: dict[str, Any]) -> FunctionCallArgumentsDelta:
     delta = data.get("delta")
     if type(delta) is not str:
         raise _bad(data["type"], "delta")
+    response_id = data.get("response_id")
+    item_id = data.get("item_id")
+    if not (type(response_id) is str or response_id is None):
+        raise _bad(data["type"], "response_id")
+    if not (type(item_id) is str or item_id is None):
+        raise _bad(data["type"], "item_id")
     return FunctionCallArgumentsDelta(
         data["type"],
-        _optional_str(data, "response_id"),
-        _optional_str(data, "item_id"),
+        response_id,
+        item_id,
         data.get("output_index", 0),
         _optional_str(data, "call_id"),
         delta,
