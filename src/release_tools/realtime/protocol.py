@@ -5,8 +5,11 @@ received frame with :meth:`RealtimeProtocol.feed`, sends the frames it returns, 
 *waiters* (anything with ``done``/``set_result``/``set_exception``, e.g. an ``asyncio.Future``)
 that it resolves when the session is ready or a response ends.
 
-Pipeline per frame: raw frame -> JSON -> typed event (``events.decode_event``) -> dispatch on the
-event's type through a dict -> state updates (session id, rate limits) -> aggregation.
+Pipeline per frame: raw frame -> JSON -> typed event (``events.event_from_json``) -> dispatch on
+the event's type through a dict -> state updates (session id, rate limits) -> aggregation. The
+one exception is the steady state of a stream: a text delta for a response and item already
+known is appended to its buffer straight from the parsed JSON (see :meth:`RealtimeProtocol.feed`
+and ``benchmarks/bench_realtime_feed.py``).
 
 Aggregation keeps, per response and per output item, a list of text / argument pieces joined once
 at the end (never quadratic string building). A response completes on ``response.done`` (or the
