@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from release_tools.analysis.evidence import python_jobs
+from release_tools.analysis.evidence._fork import Forked, fork_call
 from release_tools.analysis.evidence.python_compare import ModuleSource
 from release_tools.analysis.evidence.python_jobs import Job, run_comparisons, split_jobs
+from release_tools.analysis.models import Evidence
 
 
 def _jobs(count: int) -> list[Job]:
@@ -36,17 +40,17 @@ def test_split_balances_and_covers_every_job() -> None:
 def test_forked_run_matches_the_single_process_run(monkeypatch: pytest.MonkeyPatch) -> None:
     jobs = _jobs(8)
     alone = run_comparisons(jobs)
-    forks: list[int] = []
-    start = python_jobs._start_child
+    forks: list[object] = []
+    start = python_jobs.fork_call
 
-    def counting(share: list[Job]) -> tuple[int, int] | None:
-        child = start(share)
+    def counting(function: Callable[[], list[list[Evidence]]]) -> object:
+        child = start(function)
         assert child is not None
-        forks.append(child[0])
+        forks.append(child)
         return child
 
     monkeypatch.setattr(python_jobs, "PARALLEL_MIN_CHARS", 0)
-    monkeypatch.setattr(python_jobs, "_start_child", counting)
+    monkeypatch.setattr(python_jobs, "fork_call", counting)
     together = run_comparisons(jobs)
     assert forks, "the jobs did not go to a child process"
     assert together == alone
@@ -61,14 +65,24 @@ def test_forked_run_matches_the_single_process_run(monkeypatch: pytest.MonkeyPat
 def test_a_failing_child_is_covered_by_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
     jobs = _jobs(4)
     alone = run_comparisons(jobs)
-    monkeypatch.setattr(python_jobs, "PARALLEL_MIN_CHARS", 0)
-    finish = python_jobs._finish_child
     finished: list[object] = []
 
-    def lost(child: tuple[int, int]) -> None:
-        finished.append(finish(child))  # reap the child, then act as if it had failed
-        return None
+    class Lost:
+        """A child whose result goes missing after it was reaped."""
 
-    monkeypatch.setattr(python_jobs, "_finish_child", lost)
+        def __init__(self, child: Forked[list[list[Evidence]]]) -> None:
+            self.child = child
+
+        def result(self) -> None:
+            finished.append(self.child.result())
+            return None
+
+    def losing(function: Callable[[], list[list[Evidence]]]) -> Lost:
+        child = fork_call(function)
+        assert child is not None
+        return Lost(child)
+
+    monkeypatch.setattr(python_jobs, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(python_jobs, "fork_call", losing)
     assert run_comparisons(jobs) == alone
     assert finished and finished[0] is not None

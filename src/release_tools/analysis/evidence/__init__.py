@@ -24,10 +24,11 @@ from release_tools.analysis.evidence import (
     surface,
 )
 from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.evidence._fork import fork_call
 from release_tools.analysis.models import Evidence, Strength
 from release_tools.errors import ReleaseToolsError
 
-__all__ = ["GATHERERS", "MAX_PER_SOURCE", "cap_evidence", "gather_evidence"]
+__all__ = ["GATHERERS", "MAX_PER_SOURCE", "PARALLEL_MIN_FILES", "cap_evidence", "gather_evidence"]
 
 log = logging.getLogger(__name__)
 
@@ -91,23 +92,50 @@ def cap_evidence(items: Sequence[Evidence], limit: int = MAX_PER_SOURCE) -> list
     return out
 
 
+#: The gatherer that runs in this process while a forked child runs the others, on ranges of at
+#: least :data:`PARALLEL_MIN_FILES` changed files: it is the costliest (module parsing), and it
+#: forks a helper of its own for its comparisons.
+_MAIN_GATHERER = "python-api"
+#: Changed files from which the gatherers are split over two processes (a fork costs a few ms).
+PARALLEL_MIN_FILES = 200
+
+
+def _run(name: str, gather: Gatherer, ctx: AnalysisContext) -> list[Evidence]:
+    """One gatherer's evidence; empty (and logged) when it fails."""
+    try:
+        found = gather(ctx)
+    except ReleaseToolsError as exc:
+        log.warning("evidence gatherer %s failed: %s", name, exc)
+        return []
+    except Exception:
+        # A heuristic tripping on unusual input must not cost the user the whole analysis.
+        log.warning("evidence gatherer %s crashed; its evidence is skipped", name, exc_info=True)
+        return []
+    log.debug("evidence gatherer %s: %d items", name, len(found))
+    return found
+
+
 def gather_evidence(ctx: AnalysisContext) -> list[Evidence]:
-    """Run every gatherer on ``ctx`` and return their evidence, capped per source."""
-    items: list[Evidence] = []
+    """Run every gatherer on ``ctx`` and return their evidence, capped per source.
+
+    On big ranges the gatherers other than the Python API comparison run in a forked child
+    meanwhile (see :mod:`~release_tools.analysis.evidence._fork`); the evidence is the same.
+    """
+    others = [(name, gather) for name, gather in GATHERERS if name != _MAIN_GATHERER]
+    child = None
+    if len(ctx.changes) >= PARALLEL_MIN_FILES:
+        child = fork_call(lambda: [_run(name, gather, ctx) for name, gather in others])
+    found: dict[str, list[Evidence]] = {}
     for name, gather in GATHERERS:
-        try:
-            found = gather(ctx)
-        except ReleaseToolsError as exc:
-            log.warning("evidence gatherer %s failed: %s", name, exc)
-            continue
-        except Exception:
-            # A heuristic tripping on unusual input must not cost the user the whole analysis.
-            log.warning(
-                "evidence gatherer %s crashed; its evidence is skipped", name, exc_info=True
-            )
-            continue
-        log.debug("evidence gatherer %s: %d items", name, len(found))
-        items.extend(found)
+        if child is None or name == _MAIN_GATHERER:
+            found[name] = _run(name, gather, ctx)
+    if child is not None:
+        received = child.result()
+        if received is None or len(received) != len(others):
+            log.debug("no evidence from the child process; gathering its share here")
+            received = [_run(name, gather, ctx) for name, gather in others]
+        found.update(zip((name for name, _gather in others), received, strict=True))
+    items = [item for name, _gather in GATHERERS for item in found[name]]
     # Strongest first, so that reports open with what decided; the sort is stable, so each
     # source keeps its own order (commits newest first, which Release-As relies on).
     items.sort(key=lambda e: (-e.level, _STRENGTH_ORDER[e.strength]))
