@@ -123,11 +123,17 @@ async def test_drop_mid_response_reconnects_restores_and_reruns_only_that_reques
 
 
 async def test_drop_of_one_concurrent_request_reruns_only_the_unfinished_ones() -> None:
-    def script(event: dict[str, Any]) -> Reply:
+    async def script(event: dict[str, Any]) -> Reply:
         job = event["response"]["metadata"]["job"]
         if job == "slow" and len(server.response_creates) <= 2:
-            # Still streaming when "quick" completes, then the connection dies.
-            return Reply.dropped(after_deltas=3, text="slow answer", chunk_size=1, delta_delay=0.02)
+            # Still streaming when "quick" completes, then the connection dies. Deterministic
+            # under load: the stream starts only once "quick" was received (its answer is then
+            # queued first), and the drop is a close frame (1011), which arrives after the
+            # frames written before it; an abort (RST) may discard unread data.
+            await server.wait_for(lambda: len(server.events_of_type("response.create")) >= 2)
+            return Reply.dropped(
+                after_deltas=3, text="slow answer", chunk_size=1, delta_delay=0.02, code=1011
+            )
         return Reply(text=f"{job} answer")
 
     server = ScriptedRealtimeServer(default=script)
