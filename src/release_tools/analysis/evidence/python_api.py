@@ -126,11 +126,17 @@ def _exposure_files(top_dir: str, top: str, packages: set[str]) -> list[str]:
     return inits
 
 
-def _exposed(ctx: AnalysisContext, inits: list[str], packages: set[str]) -> frozenset[str]:
+def _exposed(
+    texts: tuple[dict[str, str], dict[str, str]], inits: list[str], packages: set[str]
+) -> frozenset[str]:
+    """What the ``inits`` re-export at base or head; ``texts`` holds both sides' files."""
     out: set[str] = set()
     wanted = [candidate for path in inits for candidate in (path, path + "i")]
-    for ref in (ctx.base_sha, ctx.head_sha):
-        for path, code in read_texts(ctx, ref, wanted).items():
+    for side in texts:
+        for path in wanted:
+            code = side.get(path)
+            if code is None:
+                continue
             named = module_name(path, packages)
             if named is None:
                 continue
@@ -200,6 +206,23 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     exposed_cache: dict[str, frozenset[str]] = {}
     # Many private top-level modules share one set of __init__ files (a flat layout's root).
     exposed_by_inits: dict[tuple[str, ...], frozenset[str]] = {}
+    init_texts: list[tuple[dict[str, str], dict[str, str]]] = []
+
+    def read_inits() -> tuple[dict[str, str], dict[str, str]]:
+        """Both sides of every __init__ that may re-export a changed private module, read once."""
+        if not init_texts:
+            names = old_side.keys() | new_side.keys()
+            private = {d.split(".")[0] for d in names if not is_public_module(d)}
+            wanted = [
+                candidate
+                for top in sorted(private)
+                for path in _exposure_files(tops[top], top, packages)
+                for candidate in (path, path + "i")
+            ]
+            init_texts.append(
+                (read_texts(ctx, ctx.base_sha, wanted), read_texts(ctx, ctx.head_sha, wanted))
+            )
+        return init_texts[0]
 
     def exposure(dotted: str) -> frozenset[str] | None:
         """Re-exports that make a private module matter; None when nothing re-exports it."""
@@ -209,7 +232,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         if top not in exposed_cache:
             inits = tuple(_exposure_files(tops[top], top, packages))
             if inits not in exposed_by_inits:
-                exposed_by_inits[inits] = _exposed(ctx, list(inits), packages)
+                exposed_by_inits[inits] = _exposed(read_inits(), list(inits), packages)
             exposed_cache[top] = exposed_by_inits[inits]
         targets = exposed_cache[top]
         for target in targets:
