@@ -10,6 +10,9 @@ target is a ratio of at most 2.
 ``--big-mb N`` adds a second scenario: a range whose diff is about N MB of added text in many
 files, to show that memory stays bounded (use 200 for the issue's figure).
 
+``--gatherers`` adds each evidence gatherer's own time; ``--keep`` keeps the generated
+repositories and ``--reuse DIR`` measures a kept pair again without rebuilding it.
+
 Run: ``.venv/bin/python benchmarks/bench_analyze_speed.py [--repeat 3] [--big-mb 200]``
 """
 
@@ -191,7 +194,7 @@ def measure(label: str, repo: Path, repeat: int, extra: Sequence[str] = ()) -> d
     }
 
 
-def stage_breakdown(repo: Path, git_diff_seconds: float) -> None:
+def stage_breakdown(repo: Path, git_diff_seconds: float, gatherers: bool = False) -> None:
     """In-process timings of collection and of the local provider, to show where time goes."""
     from release_tools.analysis.providers.local import LocalAnalyzer
     from release_tools.analysis.service import collect
@@ -209,6 +212,15 @@ def stage_breakdown(repo: Path, git_diff_seconds: float) -> None:
     print(f"in-process collect          {collected - started:8.3f} s   ({stages})")
     print(f"ratio collect / git diff    {ratio:8.2f} x   (range, streamed parse, filters, commits)")
     print(f"in-process evidence+decide  {decided - collected:8.3f} s   -> {decision.version_type}")
+    if gatherers:
+        # One gatherer after the other in this process (no forked helpers for the others):
+        # where the evidence time goes, not what analyze's wall time is.
+        from release_tools.analysis.evidence import GATHERERS
+
+        for name, gather in GATHERERS:
+            started = timer()
+            found = gather(collection.context)
+            print(f"  gatherer {name:<17} {timer() - started:8.3f} s   ({len(found)} items)")
 
 
 def default_trees() -> tuple[Path, Path] | None:
@@ -236,11 +248,14 @@ def main() -> None:
     parser.add_argument(
         "--reuse", type=Path, help="measure an existing pair repository (v1.0.0..HEAD)"
     )
+    parser.add_argument(
+        "--gatherers", action="store_true", help="also time each evidence gatherer alone"
+    )
     args = parser.parse_args()
 
     if args.reuse:
         figures = measure(args.reuse.name, args.reuse, args.repeat)
-        stage_breakdown(args.reuse, figures["git_diff_s"])
+        stage_breakdown(args.reuse, figures["git_diff_s"], args.gatherers)
         return
     trees = (args.old, args.new) if args.old and args.new else default_trees()
     if trees is None and not args.skip_pair:
@@ -252,13 +267,13 @@ def main() -> None:
             repo = build_pair_repo(trees[0], trees[1], workdir / "pair")
             print(f"built {trees[0]} -> {trees[1]} in {time.perf_counter() - started:.1f}s")
             figures = measure(f"{trees[0].name} -> {trees[1].name}", repo, args.repeat)
-            stage_breakdown(repo, figures["git_diff_s"])
+            stage_breakdown(repo, figures["git_diff_s"], args.gatherers)
         if args.big_mb:
             started = time.perf_counter()
             big = build_big_repo(workdir / "big", args.big_mb, args.big_ext)
             print(f"\nbuilt a {args.big_mb} MB range in {time.perf_counter() - started:.1f}s")
             figures = measure(f"{args.big_mb} MB generated diff", big, max(1, args.repeat // 2))
-            stage_breakdown(big, figures["git_diff_s"])
+            stage_breakdown(big, figures["git_diff_s"], args.gatherers)
     finally:
         if args.keep:
             print(f"repositories kept in {workdir}")
