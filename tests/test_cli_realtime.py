@@ -273,3 +273,85 @@ async def test_injected_patch_cannot_lower_a_removed_function(
     data = json.loads(result.stdout)
     assert data["version_type"] == "major" and data["needs_review"] is True
     assert "the code proves major" in data["reasoning"]
+
+
+async def test_idle_timeout_flag_beats_the_config_file(repo: GitRepo, tmp_path: Path) -> None:
+    _changed_repo(repo)
+    # The file allows long silences; the flag allows 0.2 s: the flag must decide.
+    repo.write("release-tools.toml", "idle-timeout = 30.0\nresponse-timeout = 30.0\n")
+    repo.commit("chore: config")
+    stall = Reply(stall_after_deltas=1, text="xx", chunk_size=1)
+    async with ScriptedRealtimeServer(default=stall) as server:
+        result = await _run(repo, server, tmp_path, "--idle-timeout", "0.2", "--max-retries", "0")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["provider"] == "local" and data["needs_review"] is True
+    assert "no event for 0.2s in the middle of a response" in data["warnings"][0]
+
+
+async def test_idle_timeout_from_the_config_file(repo: GitRepo, tmp_path: Path) -> None:
+    _changed_repo(repo)
+    repo.write("release-tools.toml", "idle-timeout = 0.25\nresponse-timeout = 30.0\n")
+    repo.commit("chore: config")
+    stall = Reply(stall_after_deltas=1, text="xx", chunk_size=1)
+    async with ScriptedRealtimeServer(default=stall) as server:
+        result = await _run(repo, server, tmp_path, "--max-retries", "0")
+    assert result.exit_code == 0, result.output
+    assert "no event for 0.25s" in json.loads(result.stdout)["warnings"][0]
+
+
+def _cache_entries(directory: Path) -> list[Path]:
+    return sorted((directory / "chunks").rglob("*.json")) if directory.exists() else []
+
+
+async def test_cache_dir_flag_beats_the_environment(repo: GitRepo, tmp_path: Path) -> None:
+    _changed_repo(repo)
+    flag_dir = tmp_path / "flag-cache"
+    async with ScriptedRealtimeServer(default=ScriptedModel()) as server:
+        first = await _run(repo, server, tmp_path, "--cache-dir", str(flag_dir))
+        second = await _run(repo, server, tmp_path, "--cache-dir", str(flag_dir))
+        assert _creates(server, CHUNK_TOOL.name) == 2  # the second run sent no chunk
+
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert len(_cache_entries(flag_dir)) == 2
+    assert _cache_entries(tmp_path / "cache") == []  # _run's RELEASE_TOOLS_CACHE_DIR lost
+    assert json.loads(second.stdout)["stats"]["chunks_cached"] == 2
+
+
+async def test_relative_cache_dir_flag_is_relative_to_the_working_directory(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _changed_repo(repo)
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    async with ScriptedRealtimeServer(default=ScriptedModel()) as server:
+        result = await _run(repo, server, tmp_path, "--cache-dir", "rel-cache")
+    assert result.exit_code == 0, result.output
+    assert len(_cache_entries(cwd / "rel-cache")) == 2
+    assert not (repo.path / "rel-cache").exists()
+
+
+async def test_cache_dir_from_the_config_file_is_relative_to_the_repository(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    repo.write("release-tools.toml", 'cache-dir = "ci-cache"\n')
+    repo.commit("chore: config")
+    async with ScriptedRealtimeServer(default=ScriptedModel()) as server:
+        env = {"OPENAI_API_KEY": KEY}  # no RELEASE_TOOLS_CACHE_DIR: the file decides
+        argv = [
+            "analyze",
+            "-C",
+            str(repo.path),
+            "--provider",
+            "realtime",
+            "--realtime-url",
+            server.url,
+            "--format",
+            "json",
+        ]
+        result = await asyncio.to_thread(CliRunner().invoke, cli, argv, env=env)
+    assert result.exit_code == 0, result.output
+    chunks = json.loads(result.stdout)["stats"]["chunks"]
+    assert chunks >= 2 and len(_cache_entries(repo.path / "ci-cache")) == chunks

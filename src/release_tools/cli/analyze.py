@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -61,8 +62,20 @@ __all__ = ["analyze_command"]
 @click.option("--connect-timeout", type=float, default=None, help="Seconds to connect.")
 @click.option("--session-timeout", type=float, default=None, help="Seconds to set up the session.")
 @click.option("--response-timeout", type=float, default=None, help="Seconds for one response.")
+@click.option(
+    "--idle-timeout",
+    type=float,
+    default=None,
+    help="Seconds of silence from the server allowed in the middle of a response.",
+)
 @click.option("--max-retries", type=int, default=None, help="Retries per request after failures.")
 @click.option("--concurrency", type=int, default=None, help="Model sessions used in parallel.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
+    default=None,
+    help="Directory of the chunk-result cache (default: .release-tools-cache in the repository).",
+)
 @click.option(
     "--no-cache",
     "no_cache",
