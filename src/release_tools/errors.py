@@ -28,11 +28,17 @@ and its children exit 2, everything else exits 1::
         │   └── IncompleteResponseError    a response ended without a usable result
         ├── RealtimeTimeoutError           also a TimeoutError; names the phase
         ├── ServerError                    an ``error`` event or a failed ``response.done``
-        │   └── RateLimitError             rate_limit_exceeded / handshake 429 (retry_after)
+        │   └── RateLimitError             rate_limit_exceeded (retry_after)
+        │       └── HandshakeRateLimitError  HTTP 429 on the upgrade (status, headers, body)
         └── RetryExhaustedError            every attempt failed; ``last`` holds the last error
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: this module must not import the realtime package
+    from release_tools.realtime.aggregate import ResponseResult
 
 __all__ = [
     "AnalysisError",
@@ -41,6 +47,7 @@ __all__ = [
     "ConnectionClosedError",
     "GitError",
     "HandshakeError",
+    "HandshakeRateLimitError",
     "IncompleteResponseError",
     "InsecureTransportError",
     "NotAGitRepositoryError",
@@ -204,7 +211,12 @@ class RealtimeTimeoutError(RealtimeError, TimeoutError):
 
 
 class ServerError(RealtimeError):
-    """The server reported an error (``error`` event or a failed response)."""
+    """The server reported an error (``error`` event or a failed response).
+
+    ``result`` is set when the error comes from a ``response.done`` with ``status: "failed"``:
+    the whole :class:`~release_tools.realtime.ResponseResult` (``status="failed"``, response
+    id, token usage, ``status_details``); it is ``None`` for ``error`` events and handshakes.
+    """
 
     #: Error types and codes that are worth another attempt.
     RETRYABLE_TYPES = frozenset({"server_error", "tokens", "requests"})
@@ -220,12 +232,14 @@ class ServerError(RealtimeError):
         code: str | None = None,
         param: str | None = None,
         event_id: str | None = None,
+        result: ResponseResult | None = None,
     ) -> None:
         super().__init__(message)
         self.type = type
         self.code = code
         self.param = param
         self.event_id = event_id
+        self.result = result
         self.retryable = (code in self.RETRYABLE_CODES) or (
             code is None and type in self.RETRYABLE_TYPES
         )
@@ -241,11 +255,40 @@ class RateLimitError(ServerError):
         retry_after: float | None = None,
         type: str | None = "rate_limit",
         code: str | None = "rate_limit_exceeded",
+        result: ResponseResult | None = None,
     ) -> None:
-        super().__init__(message, type=type, code=code)
+        super().__init__(message, type=type, code=code, result=result)
         self.retry_after = retry_after
         # insufficient_quota is billing: waiting does not help.
         self.retryable = code != "insufficient_quota"
+
+
+class HandshakeRateLimitError(HandshakeError, RateLimitError):
+    """HTTP 429 on the WebSocket upgrade: both a handshake error and a rate limit.
+
+    Callers catching :class:`HandshakeError` see the HTTP ``status``, ``headers`` and ``body``;
+    callers catching :class:`RateLimitError` see ``retry_after`` (from ``retry-after-ms`` /
+    ``retry-after``), ``type`` and ``code``. ``isinstance(error, HandshakeError)`` tells it from
+    an in-band rate limit (a failed ``response.done``). Retryable unless the code is
+    ``insufficient_quota`` (billing).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 429,
+        headers: dict[str, str] | None = None,
+        body: str = "",
+        retry_after: float | None = None,
+        type: str | None = "rate_limit",
+        code: str | None = "rate_limit_exceeded",
+    ) -> None:
+        # Two parents with different constructors: initialise each one's fields explicitly.
+        RateLimitError.__init__(self, message, retry_after=retry_after, type=type, code=code)
+        self.status = status
+        self.headers = dict(headers or {})
+        self.body = body
 
 
 class RetryExhaustedError(RealtimeError):

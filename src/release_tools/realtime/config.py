@@ -122,13 +122,26 @@ class FunctionTool:
 
 @dataclass(frozen=True)
 class SessionConfig:
-    """What ``session.update`` sets; re-sent after every reconnect."""
+    """What ``session.update`` sets; re-sent after every reconnect.
+
+    ``history_max_items`` / ``history_max_chars`` bound the record of the in-band conversation
+    that is replayed after a reconnect (items, and their size as JSON text; the oldest go
+    first, with a log line). ``history_max_items=0`` records nothing. Neither goes on the wire.
+    """
 
     instructions: str = ""
     tools: list[FunctionTool] = field(default_factory=list)
     tool_choice: ToolChoice = "auto"
     output_modalities: list[Literal["text", "audio"]] = field(default_factory=lambda: ["text"])
     max_output_tokens: int | Literal["inf"] | None = None
+    # About a large model context's worth of text: replaying more than the model can read
+    # only costs input tokens.
+    history_max_items: int = 200
+    history_max_chars: int = 512 * 1024
+
+    def __post_init__(self) -> None:
+        if self.history_max_items < 0 or self.history_max_chars < 0:
+            raise ValueError("history bounds must be >= 0")
 
     def to_wire(self) -> dict[str, Any]:
         """The GA ``session`` object (``type: realtime`` is required since GA)."""

@@ -21,8 +21,8 @@ from types import TracebackType
 from typing import Self
 
 from release_tools.errors import RealtimeStateError
+from release_tools.realtime.aggregate import ResponseResult, Usage
 from release_tools.realtime.config import ClientConfig, ResponseRequest, SessionConfig
-from release_tools.realtime.protocol import ResponseResult
 from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock
 from release_tools.realtime.redaction import redacting_logger
 from release_tools.realtime.session import RealtimeSession
@@ -58,11 +58,24 @@ class SessionPool:
         self._closed = False
         #: How many dead sessions were replaced by new ones.
         self.replacements = 0
+        self._retired_usage = Usage()
 
     @property
     def sessions(self) -> list[RealtimeSession]:
         """The sessions currently owned by the pool (idle or busy)."""
         return list(self._sessions)
+
+    @property
+    def usage(self) -> Usage:
+        """Tokens of every response any session of the pool received, replaced ones included.
+
+        Failed attempts (retried or not) count: they are billed. Sum of
+        :attr:`RealtimeSession.usage` over the pool's life.
+        """
+        total = self._retired_usage
+        for session in self._sessions:
+            total += session.usage
+        return total
 
     def _new_session(self) -> RealtimeSession:
         return RealtimeSession(self.config, self.session_config, self.rate_limits, self.clock)
@@ -134,6 +147,7 @@ class SessionPool:
             extra={"session": dead.name, "session_id": dead.session_id, "state": dead.state.value},
         )
         self._sessions[self._sessions.index(dead)] = fresh
+        self._retired_usage += dead.usage
         self.replacements += 1
         await dead.close()
         await fresh.connect()

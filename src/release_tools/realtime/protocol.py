@@ -11,12 +11,15 @@ one exception is the steady state of a stream: a text delta for a response and i
 known is appended to its buffer straight from the parsed JSON (see :meth:`RealtimeProtocol.feed`
 and ``benchmarks/bench_realtime_feed.py``).
 
-Aggregation keeps, per response and per output item, a list of text / argument pieces joined once
-at the end (never quadratic string building). A response completes on ``response.done`` (or the
-seed's ``response.final``); whichever arrives first wins and is delivered exactly once, later
-events of that response are ignored. Full texts from ``response.output_text.done`` and
-``response.function_call_arguments.done`` replace the joined deltas; when those ``.done`` events
-are missing, the joined deltas and then the ``output`` of ``response.done`` are used.
+Aggregation (per-item buffers, result building) lives in :mod:`release_tools.realtime.aggregate`;
+this module routes events to it. A response completes on ``response.done`` (or the seed's
+``response.final``); whichever arrives first wins and is delivered exactly once, later events of
+that response are ignored. Every ``response.done`` adds its usage to :attr:`RealtimeProtocol.usage`,
+failed and abandoned responses included (their tokens are billed too).
+
+In-band requests are recorded in :attr:`RealtimeProtocol.history` (see
+:mod:`release_tools.realtime.history`); :meth:`RealtimeProtocol.replay_frames` re-creates that
+conversation on a new connection.
 
 Responses are correlated by a metadata tag (:data:`REQUEST_TAG`) echoed in ``response.created``,
 else first-in-first-out; errors by the client ``event_id`` the server echoes in ``error``.
@@ -29,8 +32,7 @@ import itertools
 import json
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from release_tools.errors import (
     ConnectionClosedError,
@@ -41,12 +43,25 @@ from release_tools.errors import (
     RealtimeStateError,
     ServerError,
 )
-from release_tools.logs import redact
+from release_tools.realtime.aggregate import (
+    REQUEST_TAG,
+    FunctionCall,
+    PendingResponse,
+    ResponseResult,
+    Usage,
+    Waiter,
+    build_result,
+    error_from_detail,
+    failure_error,
+    merge_item,
+    merge_output,
+    output_items,
+    usage_of,
+)
 from release_tools.realtime.config import ResponseRequest, SessionConfig
 from release_tools.realtime.events import (
     BackoffEvent,
     ConversationItemCreateEvent,
-    ErrorDetail,
     ErrorEvent,
     FunctionCallArgumentsDelta,
     FunctionCallArgumentsDoneEvent,
@@ -71,9 +86,11 @@ from release_tools.realtime.events import (
     encode_event,
     event_from_json,
 )
-from release_tools.realtime.ratelimit import RateLimitState, parse_retry_after_message
+from release_tools.realtime.history import ConversationHistory, InBandItems
+from release_tools.realtime.ratelimit import RateLimitState
 from release_tools.realtime.redaction import redacting_logger
 
+# FunctionCall, ResponseResult, Usage and Waiter moved to ``aggregate``; still importable here.
 __all__ = [
     "REQUEST_TAG",
     "FunctionCall",
@@ -86,11 +103,11 @@ __all__ = [
 
 logger = redacting_logger(__name__)
 
-#: Metadata key carrying our request id, so ``response.created`` can be matched to its request.
-REQUEST_TAG = "rt_request_id"
-
 #: Error codes after which the session itself is unusable (protocol notes, sections 0 and 4).
 FATAL_CODES = frozenset({"session_expired", "beta_api_shape_disabled", "invalid_intent"})
+
+# Acknowledgements of conversation.item.create (GA, beta); counted while replaying history.
+_ITEM_ACKS = ("conversation.item.added", "conversation.item.created")
 
 # GA events that need no action here; skipped without a log line (they are frequent).
 _QUIET = frozenset(
@@ -110,19 +127,6 @@ _FINISHED_MEMORY = 256
 _TEXT_DELTAS = ("response.output_text.delta", "response.text.delta")
 _loads = json.loads
 _UNPARSED = object()  # json.loads failed; decode_event then raises the precise error
-
-T_contra = TypeVar("T_contra", contravariant=True)
-
-
-class Waiter(Protocol[T_contra]):
-    """Where a result goes; ``asyncio.Future`` and ``concurrent.futures.Future`` both fit."""
-
-    def done(self) -> bool: ...
-
-    def set_result(self, result: T_contra, /) -> None: ...
-
-    def set_exception(self, exception: BaseException, /) -> None: ...
-
 
 class SessionState(enum.Enum):
     """Life cycle of a session (the original tool's four WebSocket states)."""
@@ -144,117 +148,15 @@ _TRANSITIONS: dict[SessionState, frozenset[SessionState]] = {
 }
 
 
-@dataclass(frozen=True)
-class FunctionCall:
-    """A function call the model asked for; ``arguments`` is the raw JSON string."""
-
-    call_id: str
-    name: str
-    arguments: str
-    item_id: str | None = None
-
-    def parsed_arguments(self) -> Any:
-        """``arguments`` decoded; the model may produce invalid JSON (protocol error)."""
-        try:
-            return json.loads(self.arguments or "{}")
-        except ValueError as exc:
-            raise RealtimeProtocolError(
-                f"function call {self.name!r} has arguments that are not JSON"
-            ) from exc
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Token usage of one response."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    total_tokens: int = 0
-
-
-@dataclass(frozen=True)
-class ResponseResult:
-    """The outcome of one response: ``completed``, ``cancelled`` or ``incomplete``.
-
-    Failed responses are raised as :class:`ServerError` / :class:`RateLimitError` instead, so
-    that the retry policy can act on them.
-    """
-
-    response_id: str | None
-    status: str
-    status_reason: str | None = None
-    text: str = ""
-    function_calls: list[FunctionCall] = field(default_factory=list)
-    usage: Usage = field(default_factory=Usage)
-    metadata: dict[str, Any] = field(default_factory=dict)
-
-
-class _Item:
-    """Buffers of one output item: text pieces or function-call argument pieces."""
-
-    __slots__ = ("call_id", "final", "finals", "index", "is_call", "item_id", "name", "parts")
-
-    def __init__(self, item_id: str | None, index: int, is_call: bool) -> None:
-        self.item_id = item_id
-        self.index = index
-        self.is_call = is_call
-        self.parts: list[str] = []
-        self.finals: dict[int, str] = {}  # content_index -> full text from .done
-        self.final: str | None = None  # full arguments from .done
-        self.call_id: str | None = None
-        self.name: str | None = None
-
-    def text(self) -> str:
-        if self.finals:
-            return "".join(self.finals[index] for index in sorted(self.finals))
-        return "".join(self.parts)
-
-    def arguments(self) -> str:
-        return self.final if self.final is not None else "".join(self.parts)
-
-
-class _Pending:
-    """One request waiting for its response."""
-
-    __slots__ = ("event_ids", "items", "request_id", "response_id", "waiter")
-
-    def __init__(self, request_id: str, waiter: Waiter[ResponseResult]) -> None:
-        self.request_id = request_id
-        self.waiter = waiter
-        self.response_id: str | None = None
-        self.items: dict[str | None, _Item] = {}
-        self.event_ids: list[str] = []
-
-    def item(self, item_id: str | None, index: int, is_call: bool) -> _Item:
-        found = self.items.get(item_id)
-        if found is None:
-            found = self.items[item_id] = _Item(item_id, index, is_call)
-        return found
-
-
-def _server_error(detail: ErrorDetail | None, fallback: str) -> ServerError:
-    """Map an error object to ServerError, or RateLimitError with its parsed wait."""
-    if detail is None:
-        return ServerError(fallback)
-    # Servers sometimes quote what they were sent; never let a credential into an error.
-    message = redact(detail.message) or fallback
-    if detail.code == "rate_limit_exceeded" or detail.type in ("tokens", "requests"):
-        return RateLimitError(
-            message,
-            retry_after=parse_retry_after_message(message),
-            type=detail.type,
-            code=detail.code or "rate_limit_exceeded",
-        )
-    return ServerError(
-        message, type=detail.type, code=detail.code, param=detail.param, event_id=detail.event_id
-    )
-
-
 class RealtimeProtocol:
     """The state of one realtime connection: session handshake, pending responses, rate limits.
 
     ``rate_limits`` is shared between sessions when given. ``id_prefix`` starts every request
     and client event id, to tell sessions apart in logs and in ``error.event_id``.
+
+    ``usage`` sums the token usage of every ``response.done`` received, whatever its status
+    (failed attempts and abandoned responses cost tokens too). ``history`` records the in-band
+    conversation for a replay after a reconnect; ``generation`` counts connections.
     """
 
     def __init__(
@@ -271,11 +173,11 @@ class RealtimeProtocol:
         self.session_info: dict[str, Any] = {}
         self._id_prefix = id_prefix
         self._counter = itertools.count(1)
-        self._phase = "created"  # created -> updated -> ready
+        self._phase = "created"  # created -> updated -> (replay ->) ready
         self._session_waiter: Waiter[str] | None = None
-        self._pending: dict[str, _Pending] = {}
-        self._by_response: dict[str | None, _Pending] = {}
-        self._by_event_id: dict[str, _Pending] = {}
+        self._pending: dict[str, PendingResponse] = {}
+        self._by_response: dict[str | None, PendingResponse] = {}
+        self._by_event_id: dict[str, PendingResponse] = {}
         self._finished: OrderedDict[str, None] = OrderedDict()
         # Requests failed by a broken frame whose response still runs server-side: request id
         # -> response id, so that abandon() can cancel it instead of letting it burn tokens.
@@ -283,6 +185,17 @@ class RealtimeProtocol:
         self._unknown_seen: set[str] = set()
         #: The server declared this connection finished (``session_expired``); reconnect.
         self.expired = False
+        #: Token usage of every response that ended on this protocol's connections.
+        self.usage = Usage()
+        #: The in-band conversation, replayed on a new connection.
+        self.history = ConversationHistory(
+            session_config.history_max_items, session_config.history_max_chars
+        )
+        #: Connections begun so far (1 for the first); in-band items remember theirs.
+        self.generation = 0
+        self._replay_ids: set[str] = set()
+        self._replay_acked: set[str] = set()
+        self._replay_expected = 0
         self._dispatch: dict[type[Any], Callable[[Any], None]] = {
             TextDelta: self._on_text_delta,
             FunctionCallArgumentsDelta: self._on_args_delta,
@@ -328,6 +241,7 @@ class RealtimeProtocol:
         self._phase = "created"
         self.session_id = None
         self.expired = False
+        self.generation += 1
         self._session_waiter = waiter
 
     def session_update_frame(self, waiter: Waiter[str]) -> str:
@@ -340,23 +254,67 @@ class RealtimeProtocol:
         )
         return encode_event(event)
 
+    def replay_frames(self, waiter: Waiter[str]) -> list[str]:
+        """After ``session.updated``: ``conversation.item.create`` frames re-creating the
+        recorded in-band conversation on this new connection (empty if nothing is recorded).
+
+        ``waiter`` gets the session id once the server acknowledged every item
+        (``conversation.item.added``, or the beta ``conversation.item.created``), or the error
+        if it rejected one: a conversation that cannot be restored must not silently answer
+        the re-run request from a truncated context.
+        """
+        if self._phase != "updated" or self.state is not SessionState.CONNECTING:
+            raise RealtimeStateError("conversation replay outside session setup")
+        items = self.history.items()
+        if not items:
+            return []
+        self._phase = "replay"
+        self._session_waiter = waiter
+        self._replay_acked.clear()
+        self._replay_expected = len(items)
+        frames: list[str] = []
+        for item in items:
+            event_id = self._next_id("replay")
+            self._replay_ids.add(event_id)
+            frames.append(encode_event(ConversationItemCreateEvent(event_id=event_id, item=item)))
+        logger.info(
+            "replaying %d conversation items after reconnecting",
+            len(items),
+            extra={**self.log_extra(), "history_dropped": self.history.dropped},
+        )
+        return frames
+
     def mark_open(self) -> None:
         """The session is configured; responses may be requested."""
         self._phase = "ready"
+        self._replay_ids.clear()
+        self._replay_acked.clear()
         self.transition(SessionState.OPEN)
 
     # --- requests ----------------------------------------------------------------------------
 
     def start_response(
-        self, request: ResponseRequest, waiter: Waiter[ResponseResult]
+        self,
+        request: ResponseRequest,
+        waiter: Waiter[ResponseResult],
+        conversation: InBandItems | None = None,
     ) -> tuple[str, list[str]]:
-        """Register ``request``; return its request id and the frames to send, in order."""
+        """Register ``request``; return its request id and the frames to send, in order.
+
+        For an in-band request, ``conversation`` follows its items across attempts (pass the
+        same object on every retry): items already placed in the conversation, on this
+        connection or by the history replay, are not sent again.
+        """
         if self.state is not SessionState.OPEN:
             raise RealtimeStateError(f"cannot request a response while {self.state.value}")
         if len(request.metadata) > 15:
             raise ValueError("at most 15 metadata pairs (one is used for the request tag)")
         request_id = self._next_id("req")
-        pending = _Pending(request_id, waiter)
+        if not request.out_of_band and conversation is None:
+            conversation = InBandItems(request.items())
+        pending = PendingResponse(
+            request_id, waiter, None if request.out_of_band else conversation
+        )
         body: dict[str, Any] = {
             "output_modalities": list(self.session_config.output_modalities),
             "metadata": {**request.metadata, REQUEST_TAG: request_id},
@@ -374,13 +332,16 @@ class RealtimeProtocol:
             # Out of band: private input, nothing written to the default conversation.
             body["conversation"] = "none"
             body["input"] = request.items()
-        else:
-            for item in request.items():
+        elif conversation is not None and not (
+            conversation.recorded or conversation.generation == self.generation
+        ):
+            for item in conversation.items:
                 event_id = self._next_id("item")
                 pending.event_ids.append(event_id)
                 frames.append(
                     encode_event(ConversationItemCreateEvent(event_id=event_id, item=item))
                 )
+            conversation.generation = self.generation
         event_id = self._next_id("create")
         pending.event_ids.append(event_id)
         frames.append(encode_event(ResponseCreateEvent(event_id=event_id, response=body)))
@@ -465,7 +426,7 @@ class RealtimeProtocol:
         """Process one already decoded event."""
         self._dispatch[type(event)](event)
 
-    def _route(self, response_id: str | None) -> _Pending | None:
+    def _route(self, response_id: str | None) -> PendingResponse | None:
         pending = self._by_response.get(response_id)
         if pending is not None:
             return pending
@@ -481,7 +442,7 @@ class RealtimeProtocol:
             return next(iter(self._pending.values()))
         return None
 
-    def _bind(self, pending: _Pending, response_id: str | None) -> None:
+    def _bind(self, pending: PendingResponse, response_id: str | None) -> None:
         pending.response_id = response_id
         self._by_response[response_id] = pending
 
@@ -549,6 +510,8 @@ class RealtimeProtocol:
             logger.debug(
                 "response %s created", response_id, extra=self.log_extra(pending.request_id)
             )
+            # The server took the request's items into the conversation and started on them.
+            self._record_items(pending)
 
     def _on_output_item(self, event: OutputItemEvent) -> None:
         pending = self._route(event.response_id)
@@ -560,7 +523,7 @@ class RealtimeProtocol:
         item = pending.item(
             item_id if isinstance(item_id, str) else None, event.output_index, is_call
         )
-        _merge_item(item, raw)
+        merge_item(item, raw)
 
     def _on_text_done(self, event: OutputTextDoneEvent) -> None:
         pending = self._route(event.response_id)
@@ -577,15 +540,15 @@ class RealtimeProtocol:
             item.name = event.name or item.name
 
     def _on_response_done(self, event: ResponseDoneEvent) -> None:
-        pending = self._route(event.response.id)
+        info = event.response
+        # Counted before routing: an abandoned (timed out, cancelled) response is billed too.
+        if info.usage is not None:
+            self.usage += usage_of(info)
+        pending = self._route(info.id)
         if pending is None:
             return
-        info = event.response
         if info.status == "failed":
-            details = info.status_details
-            error = _server_error(
-                details.error if details else None, "the response failed without details"
-            )
+            error = failure_error(pending, info)
             if isinstance(error, RateLimitError):
                 wait = error.retry_after
                 if wait is None:
@@ -595,13 +558,8 @@ class RealtimeProtocol:
                     self.rate_limits.note_retry_after(wait)
             self._finish(pending, error)
             return
-        for index, raw in enumerate(info.output or ()):
-            item_id = raw.get("id")
-            key = item_id if isinstance(item_id, str) else None
-            if raw.get("type") in ("message", "function_call"):
-                item = pending.item(key, index, raw.get("type") == "function_call")
-                _merge_item(item, raw)
-        self._finish(pending, _build_result(pending, info))
+        merge_output(pending, info)
+        self._finish(pending, build_result(pending, info))
 
     def _on_seed_final(self, event: SeedFinalEvent) -> None:
         pending = self._route(event.response_id)
@@ -618,16 +576,16 @@ class RealtimeProtocol:
                     other.parts.clear()
                     other.finals.clear()
             item.finals[0] = text
-        self._finish(pending, _build_result(pending, ResponseInfo(status="completed")))
+        self._finish(pending, build_result(pending, ResponseInfo(status="completed")))
 
     def _on_seed_error(self, event: SeedResponseErrorEvent) -> None:
         pending = self._route(event.response_id)
         if pending is not None:
-            self._finish(pending, _server_error(event.error, event.message or "response error"))
+            self._finish(pending, error_from_detail(event.error, event.message or "response error"))
 
     def _on_error(self, event: ErrorEvent) -> None:
         detail = event.error
-        error = _server_error(detail, "server error")
+        error = error_from_detail(detail, "server error")
         extra = self.log_extra()
         extra.update(error_type=detail.type, error_code=detail.code, event_id=detail.event_id)
         pending = self._by_event_id.get(detail.event_id) if detail.event_id else None
@@ -640,6 +598,17 @@ class RealtimeProtocol:
         elif pending is not None:
             logger.info("server error for request: %s", error, extra=extra)
             self._finish(pending, error)
+        elif self._phase == "replay" and detail.event_id in self._replay_ids:
+            logger.error("conversation replay rejected: %s", error, extra=extra)
+            failed = ServerError(
+                f"restoring the conversation after a reconnect failed: {error}",
+                type=detail.type,
+                code=detail.code,
+                param=detail.param,
+                event_id=detail.event_id,
+            )
+            failed.retryable = error.retryable
+            self._fail_all(failed)
         elif self._phase != "ready" or detail.code in FATAL_CODES:
             logger.error("server error: %s", error, extra=extra)
             self._fail_all(error)
@@ -660,16 +629,40 @@ class RealtimeProtocol:
         self.rate_limits.note_backoff(event.wait_ms)
 
     def _on_unknown(self, event: UnknownEvent) -> None:
+        if self._phase == "replay" and event.type in _ITEM_ACKS:
+            self._on_replay_ack(event)
+            return
         if event.type in _QUIET or event.type in self._unknown_seen:
             return
         # Log each unknown type once per connection; GA keeps adding events.
         self._unknown_seen.add(event.type)
         logger.debug("skipping unknown event type %r", event.type, extra=self.log_extra())
 
+    def _on_replay_ack(self, event: UnknownEvent) -> None:
+        item = event.data.get("item")
+        item_id = item.get("id") if isinstance(item, dict) else None
+        # Counted by item id: a server may send both the beta and the GA acknowledgement.
+        key = item_id if isinstance(item_id, str) else f"#{len(self._replay_acked)}"
+        self._replay_acked.add(key)
+        if len(self._replay_acked) >= self._replay_expected:
+            self._resolve_session(self.session_id or "")
+
     # --- completion --------------------------------------------------------------------------
 
-    def _finish(self, pending: _Pending, outcome: ResponseResult | BaseException) -> None:
+    def _record_items(self, pending: PendingResponse) -> None:
+        """Put an in-band request's items into the history, once."""
+        conversation = pending.conversation
+        if conversation is not None and not conversation.recorded:
+            conversation.recorded = self.history.record(conversation.items)
+
+    def _finish(self, pending: PendingResponse, outcome: ResponseResult | BaseException) -> None:
         self._forget(pending)
+        if pending.conversation is not None and isinstance(outcome, ResponseResult):
+            # The response ended in the conversation: its items (if no response.created came)
+            # and, when it completed, the assistant's output are now part of it.
+            self._record_items(pending)
+            if outcome.status == "completed":
+                self.history.record(output_items(pending))
         if pending.waiter.done():
             return
         if isinstance(outcome, BaseException):
@@ -677,7 +670,7 @@ class RealtimeProtocol:
         else:
             pending.waiter.set_result(outcome)
 
-    def _forget(self, pending: _Pending) -> None:
+    def _forget(self, pending: PendingResponse) -> None:
         self._pending.pop(pending.request_id, None)
         for event_id in pending.event_ids:
             self._by_event_id.pop(event_id, None)
@@ -703,51 +696,3 @@ class RealtimeProtocol:
     def _next_id(self, kind: str) -> str:
         return f"{self._id_prefix}-{kind}-{next(self._counter)}"
 
-
-def _merge_item(item: _Item, raw: dict[str, Any]) -> None:
-    """Fill gaps in ``item`` from a full item object (``output_item.*``, ``response.done``)."""
-    if item.is_call:
-        call_id, name, arguments = raw.get("call_id"), raw.get("name"), raw.get("arguments")
-        if isinstance(call_id, str) and not item.call_id:
-            item.call_id = call_id
-        if isinstance(name, str) and not item.name:
-            item.name = name
-        if isinstance(arguments, str) and arguments and item.final is None and not item.parts:
-            item.final = arguments
-        return
-    if item.finals or item.parts:
-        return
-    for index, part in enumerate(raw.get("content") or ()):
-        if isinstance(part, dict) and part.get("type") in ("output_text", "text"):
-            text = part.get("text")
-            if isinstance(text, str):
-                item.finals[index] = text
-
-
-def _build_result(pending: _Pending, info: ResponseInfo) -> ResponseResult:
-    items = sorted(pending.items.values(), key=lambda item: item.index)
-    text = "".join(item.text() for item in items if not item.is_call)
-    calls = [
-        FunctionCall(
-            call_id=item.call_id or "",
-            name=item.name or "",
-            arguments=item.arguments(),
-            item_id=item.item_id,
-        )
-        for item in items
-        if item.is_call
-    ]
-    usage = info.usage
-    details = info.status_details
-    metadata = {k: v for k, v in (info.metadata or {}).items() if k != REQUEST_TAG}
-    return ResponseResult(
-        response_id=info.id or pending.response_id,
-        status=info.status or "completed",
-        status_reason=details.reason if details else None,
-        text=text,
-        function_calls=calls,
-        usage=Usage(usage.input_tokens, usage.output_tokens, usage.total_tokens)
-        if usage
-        else Usage(),
-        metadata=metadata,
-    )

@@ -12,8 +12,15 @@ awaits its response under the overall and idle timeouts. A retryable failure (a 
 rate-limited response, a timeout, protocol garbage) is retried with the policy's backoff: after a
 drop the session reconnects, restores its configuration with a new ``session.update``, and
 re-runs only the interrupted request. Results already returned are never re-run. A new
-connection is a new, empty conversation: in-band history is not replayed (out-of-band requests,
-the default, carry their whole input and do not depend on it).
+connection is a new, empty conversation, so the in-band conversation recorded so far (the items
+in-band requests added and the output of their completed responses, bounded by
+``SessionConfig.history_max_items`` / ``history_max_chars``) is replayed with
+``conversation.item.create`` and acknowledged before the interrupted request runs again; a retry
+never sends an in-band request's items twice. Out-of-band requests (the default) carry their
+whole input, record nothing and need no replay.
+
+:attr:`RealtimeSession.usage` sums the tokens of every response the session received, failed
+and retried attempts included.
 
 Cancelling a caller aborts the socket (a half-read stream cannot be trusted) and re-raises;
 the next request reconnects. :meth:`RealtimeSession.close` closes with 1000, waits at most the
@@ -40,8 +47,10 @@ from release_tools.errors import (
     RetryExhaustedError,
 )
 from release_tools.logs import redact
+from release_tools.realtime.aggregate import ResponseResult, Usage
 from release_tools.realtime.config import ClientConfig, ResponseRequest, SessionConfig
-from release_tools.realtime.protocol import RealtimeProtocol, ResponseResult, SessionState
+from release_tools.realtime.history import ConversationHistory, InBandItems
+from release_tools.realtime.protocol import RealtimeProtocol, SessionState
 from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock
 from release_tools.realtime.redaction import redacting_logger
 from release_tools.realtime.transport import Transport, open_transport
@@ -137,6 +146,20 @@ class RealtimeSession:
         """Whether :meth:`close` was called."""
         return self._closed
 
+    @property
+    def usage(self) -> Usage:
+        """Tokens of every response received so far, whatever its status.
+
+        Unlike the sum of returned results, this counts failed attempts that were retried,
+        failed requests, and responses that were abandoned (timed out, cancelled) but ended.
+        """
+        return self._protocol.usage
+
+    @property
+    def history(self) -> ConversationHistory:
+        """The recorded in-band conversation (replayed after a reconnect)."""
+        return self._protocol.history
+
     async def wait_disconnected(self) -> None:
         """Return once the current connection is gone (dropped, failed keepalive, closed)."""
         reader = self._reader
@@ -205,6 +228,7 @@ class RealtimeSession:
             await _bounded(created, timeouts.session, "session", "session.created")
             await transport.send(self._protocol.session_update_frame(updated))
             await _bounded(updated, timeouts.session, "session", "session.updated")
+            await self._replay(transport)
             self._protocol.mark_open()
         except BaseException as exc:
             self._abort()
@@ -220,6 +244,20 @@ class RealtimeSession:
             _settle(created, updated)
         self._connected_once = True
         logger.info("session open", extra=self._extra())
+
+    async def _replay(self, transport: Transport) -> None:
+        """Re-create the recorded in-band conversation on this new connection."""
+        replayed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        try:
+            frames = self._protocol.replay_frames(replayed)
+            if not frames:
+                return
+            for frame in frames:
+                await transport.send(frame)
+            timeout = self.config.timeouts.session
+            await _bounded(replayed, timeout, "session", "acknowledgement of the replayed items")
+        finally:
+            _settle(replayed)
 
     async def _read(self, transport: Transport) -> None:
         """The receive task: frames into the protocol until the socket closes."""
@@ -271,14 +309,18 @@ class RealtimeSession:
         if not self._connected_once:
             raise RealtimeStateError("session is not open; use 'async with RealtimeSession(...)'")
         if request.out_of_band:
-            return await self._with_retries(lambda: self._attempt(request))
+            return await self._with_retries(lambda: self._attempt(request, None))
         async with self._in_band_lock:
-            return await self._with_retries(lambda: self._attempt(request))
+            # One record of the items across attempts: once in the conversation, never resent.
+            conversation = InBandItems(request.items())
+            return await self._with_retries(lambda: self._attempt(request, conversation))
 
-    async def _attempt(self, request: ResponseRequest) -> ResponseResult:
+    async def _attempt(
+        self, request: ResponseRequest, conversation: InBandItems | None
+    ) -> ResponseResult:
         await self._wait_for_rate_limit()
         await self._ensure_open()
-        return await self._respond_once(request)
+        return await self._respond_once(request, conversation)
 
     async def _with_retries(self, operation: Callable[[], Awaitable[T]]) -> T:
         policy = self.config.retry
@@ -314,12 +356,14 @@ class RealtimeSession:
             logger.info("waiting %.2fs for rate limits", wait, extra=self._extra())
             await self.clock.sleep(wait)
 
-    async def _respond_once(self, request: ResponseRequest) -> ResponseResult:
+    async def _respond_once(
+        self, request: ResponseRequest, conversation: InBandItems | None
+    ) -> ResponseResult:
         transport = self._transport
         if transport is None or self.state is not SessionState.OPEN:
             raise ConnectionClosedError("connection lost before the request was sent")
         waiter: asyncio.Future[ResponseResult] = asyncio.get_running_loop().create_future()
-        request_id, frames = self._protocol.start_response(request, waiter)
+        request_id, frames = self._protocol.start_response(request, waiter, conversation)
         logger.debug("request sent", extra=self._extra(request_id))
         try:
             for frame in frames:

@@ -6,8 +6,9 @@ sends frames and closes with a bounded wait. Every ``websockets`` / socket / TLS
 translated here into the exception tree of :mod:`release_tools.errors`:
 
 * HTTP status on the upgrade -> :class:`HandshakeError` (401/403 :class:`AuthenticationError`,
-  429 :class:`RateLimitError` with the ``retry-after-ms`` / ``retry-after`` wait), carrying the
-  server's message from its JSON ``{"error": {...}}`` body;
+  429 :class:`HandshakeRateLimitError`, which is also a :class:`RateLimitError`, with the
+  ``retry-after-ms`` / ``retry-after`` wait), carrying the status, the (masked) headers, the
+  body and the server's message from its JSON ``{"error": {...}}`` body;
 * refused, DNS, TLS, other socket errors -> :class:`RealtimeConnectionError`;
 * a closed socket -> :class:`ConnectionClosedError` with the close code and reason (1006 when
   no close frame came: an abnormal closure).
@@ -39,8 +40,8 @@ from release_tools.errors import (
     AuthenticationError,
     ConnectionClosedError,
     HandshakeError,
+    HandshakeRateLimitError,
     InsecureTransportError,
-    RateLimitError,
     RealtimeConnectionError,
     RealtimeError,
     RealtimeTimeoutError,
@@ -167,13 +168,15 @@ def _handshake_error(exc: InvalidStatus) -> RealtimeError:
             body=body,
         )
     if status == 429:
-        error = RateLimitError(
+        return HandshakeRateLimitError(
             f"rate limited at handshake (HTTP 429): {message}",
+            status=status,
+            headers=headers,
+            body=body,
             retry_after=parse_retry_after_headers(headers),
             type=kind or "rate_limit",
             code=code or "rate_limit_exceeded",
         )
-        return error
     if 300 <= status < 400:
         location = response.headers.get("Location", "?")
         message = (
@@ -274,7 +277,7 @@ async def open_transport(config: ClientConfig) -> Transport:
     """Connect to ``config.url`` within ``config.timeouts.connect`` seconds.
 
     Raises :class:`RealtimeTimeoutError` (phase ``connect``), :class:`InsecureTransportError`,
-    :class:`HandshakeError` and children, :class:`RateLimitError` (HTTP 429) or
+    :class:`HandshakeError` and children (HTTP 429: :class:`HandshakeRateLimitError`) or
     :class:`RealtimeConnectionError`.
     """
     check_transport_security(config)

@@ -205,6 +205,8 @@ class ConnectionScript:
     * ``close_after_open``: ``(code, reason)`` to close with right after those events.
     * ``ignore_close``: never answer the client's close frame (the client must bound its close).
     * ``answer_pings``: when false, the client's keepalive pings get no pong (a hung peer).
+    * ``reject_item_creates``: answer every ``conversation.item.create`` with an ``error``
+      (``invalid_request_error``, its ``event_id`` echoed) instead of adding the item.
     """
 
     reject: Rejection | None = None
@@ -216,6 +218,7 @@ class ConnectionScript:
     close_after_open: tuple[int, str] | None = None
     ignore_close: bool = False
     answer_pings: bool = True
+    reject_item_creates: bool = False
 
 
 @dataclass
@@ -231,6 +234,10 @@ class RecordedConnection:
     events: list[JSON] = field(default_factory=list)
     #: The most responses this connection ever had running at once.
     max_active_responses: int = 0
+    #: The default conversation of this connection's session, in order: items added by
+    #: ``conversation.item.create`` and the output of in-band responses that reached
+    #: ``response.done`` (as listed there; empty with ``include_output_in_done=False``).
+    conversation: list[JSON] = field(default_factory=list)
     closed: bool = False
     close_code: int | None = None
     close_reason: str = ""

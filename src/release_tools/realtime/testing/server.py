@@ -378,11 +378,16 @@ class ScriptedRealtimeServer:
                 await pause(conn, script.session_updated_delay)
             await self._send(conn, self._factory.event("session.updated", session=dict(session)))
         elif kind == "conversation.item.create":
+            if script.reject_item_creates:
+                await self._reject(conn, event, "invalid_value", "item", "Scripted item rejection.")
+                return
             item = dict(event.get("item") or {})
             item.setdefault("id", self._factory.new_id("item"))
             item.setdefault("object", "realtime.item")
             item.setdefault("status", "completed")
             previous = event.get("previous_item_id")
+            record: RecordedConnection = conn._rt_record  # type: ignore[attr-defined]
+            record.conversation.append(item)
             await self._send(
                 conn,
                 self._factory.event(
@@ -491,9 +496,14 @@ class ScriptedRealtimeServer:
         )
         rt.started = True
         out = Outbox(conn)
+        record: RecordedConnection = conn._rt_record  # type: ignore[attr-defined]
         for step in steps:
             if isinstance(step, str):
                 out.add(step)
+                # A prefix test keeps the per-delta cost nil; response.done is parsed once.
+                if rt.in_conversation and step.startswith('{"type": "response.done"'):
+                    output = json.loads(step)["response"].get("output") or []
+                    record.conversation.extend(output)
                 continue
             await out.flush()
             if isinstance(step, Pause):
