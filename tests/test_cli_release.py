@@ -75,6 +75,7 @@ def test_projects_text_and_json(workspace: Any) -> None:
         "path": "pkgs/b",
         "manifest": "pkgs/b/package.json",
         "ecosystem": "node",
+        "version_group": None,
     }
 
 

@@ -50,6 +50,7 @@ def projects_command(**options: Any) -> None:
                 "path": p.path,
                 "manifest": p.manifest,
                 "ecosystem": p.ecosystem,
+                "version_group": p.version_group,
             }
             for p in projects
         ]
@@ -58,7 +59,16 @@ def projects_command(**options: Any) -> None:
     if not projects:
         click.echo("no projects found (no pyproject.toml, package.json, Cargo.toml or nx.json)")
         return
-    table = [(p.name, p.version or "-", p.path, p.manifest, p.ecosystem) for p in projects]
+    table = [
+        (
+            p.name,
+            p.version or "-",
+            p.path,
+            p.manifest,
+            p.ecosystem + (f" (group {p.version_group})" if p.version_group else ""),
+        )
+        for p in projects
+    ]
     widths = [max(len(row[i]) for row in table) for i in range(4)]
     for row in table:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]

@@ -67,6 +67,8 @@ class ReleaseResult:
     tags: list[str] = field(default_factory=list)
     pushed: bool = False
     published: list[PublishOutcome] = field(default_factory=list)
+    #: Things the release could not fix for the user (a sibling's range excludes a version).
+    warnings: list[str] = field(default_factory=list)
 
 
 def _commit_message(releases: Sequence[ProjectRelease]) -> str:
@@ -131,6 +133,7 @@ def _stage(
     releases: Sequence[ProjectRelease],
     plans: Sequence[VersionPlan],
     today: date,
+    notes: list[str],
 ) -> None:
     workspace = is_workspace(projects)
     root_name = next((p.name for p in projects if p.path in (".", "")), None)
@@ -144,6 +147,7 @@ def _stage(
             projects=projects,
             version_variables=settings.version_variables,
             tag=release.tag,
+            notes=notes,
         )
         for path, text in edits.items():
             txn.write(path, text, f"{project.name} {release.previous or '-'} -> {release.version}")
@@ -158,6 +162,15 @@ def _stage(
         ]
         if settings.changelog_commits:
             entries += _commit_entries(git, settings, release, workspace, root_name)
+        if not entries and release.group:
+            # Moved only because it shares its version with planned members: say so, like
+            # lerna's and Nx's "version bump only" for fixed groups.
+            together = ", ".join(release.group)
+            entries.append(
+                ChangelogEntry(
+                    "Changed", f"Version bump only: released together with {together}.", False
+                )
+            )
         section = render_section(release.version, today, entries)
         txn.write(
             changelog,
@@ -238,7 +251,11 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
             message=f"nothing to release{scope}: no pending version plans",
         )
     today = options.today or date.today()
-    _stage(txn, git, settings, projects, releases, plans, today)
+    notes: list[str] = []
+    _stage(txn, git, settings, projects, releases, plans, today, notes)
+    notes = list(dict.fromkeys(notes))  # a group's members may report one range each
+    for note in notes:
+        log.warning("%s", note)
     tags = [r.tag for r in releases] if options.commit and options.tag else []
     branch = _preflight(git, settings, options, txn, tags)
     message = _commit_message(releases)
@@ -250,6 +267,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         ),
         releases=list(releases),
         actions=_describe(txn),
+        warnings=notes,
     )
     git_actions, result.skipped = _plan_git_actions(settings, options, releases, message, branch)
     result.actions += git_actions

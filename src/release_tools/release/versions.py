@@ -5,6 +5,13 @@ Each project named by a pending plan takes the highest release type its plans as
 ``prerelease``, as Nx does). The current version is read from the manifest, else from the
 project's latest release tag, else the project has never been released and starts at 0.0.0.
 Python projects spell the result the PEP 440 way (``1.3.0rc1``).
+
+Version groups: projects that share one version number (the crates of a Cargo workspace that
+inherit ``[workspace.package] version``) are released together or not at all. When a plan names
+any member, the whole group is released: its release type is the highest one the plans give any
+member, the new version is computed once from the shared number, and every member gets it,
+with its own tag and changelog section (members without a plan of their own get a "version bump
+only" entry). Asking for one member with ``--project`` releases its group.
 """
 
 from __future__ import annotations
@@ -21,7 +28,13 @@ from release_tools.versioning.manifests import Reader, read_manifest_version
 from release_tools.versioning.projects import Project
 from release_tools.versioning.semver import ReleaseType, Scheme, Version, increment
 
-__all__ = ["ProjectRelease", "compute_releases", "format_tag", "is_workspace"]
+__all__ = [
+    "ProjectRelease",
+    "compute_releases",
+    "format_tag",
+    "is_workspace",
+    "version_groups",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +52,8 @@ class ProjectRelease:
     version: str
     tag: str
     plans: tuple[VersionPlan, ...]
+    #: The other members of this project's version group released with it (sorted names).
+    group: tuple[str, ...] = ()
 
 
 def is_workspace(projects: Sequence[Project]) -> bool:
@@ -83,6 +98,42 @@ def _current(
     return None
 
 
+def _planned_types(
+    projects: Sequence[Project], plans: Sequence[VersionPlan]
+) -> dict[str, ReleaseType]:
+    """The highest release type the plans give each project, group members raised together."""
+    types: dict[str, ReleaseType] = {}
+    for project in projects:
+        kind = highest_type(
+            kind for plan in plans if (kind := plan.type_for(project.name)) is not None
+        )
+        if kind is not None:
+            types[project.name] = kind
+    for members in version_groups(projects).values():
+        kind = highest_type(types[m.name] for m in members if m.name in types)
+        if kind is None:
+            continue
+        for member in members:
+            types[member.name] = kind
+    return types
+
+
+def version_groups(projects: Sequence[Project]) -> dict[str, list[Project]]:
+    """Projects that share one version, by group (see the module docstring)."""
+    groups: dict[str, list[Project]] = {}
+    for project in projects:
+        if project.version_group is not None:
+            groups.setdefault(project.version_group, []).append(project)
+    return groups
+
+
+def _selected(projects: Sequence[Project], only: str | None) -> set[str]:
+    if only is None:
+        return {p.name for p in projects}
+    group = next((p.version_group for p in projects if p.name == only), None)
+    return {p.name for p in projects if p.name == only or (group and p.version_group == group)}
+
+
 def compute_releases(
     projects: Sequence[Project],
     plans: Sequence[VersionPlan],
@@ -94,37 +145,38 @@ def compute_releases(
     only: str | None = None,
     preid: str = "rc",
 ) -> list[ProjectRelease]:
-    """One :class:`ProjectRelease` per project named by a plan (or only ``only``)."""
+    """One :class:`ProjectRelease` per project named by a plan or in a planned version group
+    (restricted to ``only`` and its group)."""
     workspace = is_workspace(projects)
     root_name = next((p.name for p in projects if p.path in (".", "")), None)
+    types = _planned_types(projects, plans)
+    selected = _selected(projects, only)
+    groups = version_groups(projects)
+    # One version per group, computed from the first member and shared by all.
+    group_versions: dict[str, tuple[str | None, str]] = {}
     releases: list[ProjectRelease] = []
     for project in projects:
-        if only is not None and project.name != only:
+        release_type = types.get(project.name)
+        if release_type is None or project.name not in selected:
             continue
         consumed = tuple(plan for plan in plans if plan.type_for(project.name) is not None)
-        release_type = highest_type(
-            kind for plan in consumed if (kind := plan.type_for(project.name)) is not None
-        )
-        if release_type is None:
-            continue
-        scheme = _scheme(project)
-        pre = release_type.startswith("pre")
-        if pre and scheme == "pep440" and preid.lower() not in _PEP440_IDENTIFIERS:
-            raise UsageError(
-                f"{project.name} is a Python project: the prerelease identifier must be "
-                f"alpha, beta or rc, not {preid!r}"
+        group_key = project.version_group
+        if group_key is not None and group_key in group_versions:
+            previous, version = group_versions[group_key]
+        else:
+            previous, version = _next_version(
+                project,
+                release_type,
+                read,
+                git,
+                preid=preid,
+                tag_pattern=tag_pattern,
+                workspace=workspace,
+                root_name=root_name,
             )
-        previous = _current(
-            project, read, git, tag_pattern=tag_pattern, workspace=workspace, root_name=root_name
-        )
-        try:
-            current = Version.parse(previous) if previous else Version(0, 0, 0)
-        except VersionError as exc:
-            raise VersionError(f"{project.manifest}: {exc}") from exc
-        new = increment(
-            current, release_type, identifier=preid, first=1 if scheme == "pep440" else 0
-        )
-        version = new.render(scheme)
+            if group_key is not None:
+                group_versions[group_key] = (previous, version)
+        members = groups.get(group_key, []) if group_key is not None else []
         releases.append(
             ProjectRelease(
                 project=project,
@@ -133,6 +185,37 @@ def compute_releases(
                 version=version,
                 tag=format_tag(tag_format, project, version, workspace=workspace),
                 plans=consumed,
+                group=tuple(sorted(m.name for m in members if m.name != project.name)),
             )
         )
     return releases
+
+
+def _next_version(
+    project: Project,
+    release_type: ReleaseType,
+    read: Reader,
+    git: Git,
+    *,
+    preid: str,
+    tag_pattern: str,
+    workspace: bool,
+    root_name: str | None,
+) -> tuple[str | None, str]:
+    """``project``'s current version (None if never released) and the next one."""
+    scheme = _scheme(project)
+    pre = release_type.startswith("pre")
+    if pre and scheme == "pep440" and preid.lower() not in _PEP440_IDENTIFIERS:
+        raise UsageError(
+            f"{project.name} is a Python project: the prerelease identifier must be "
+            f"alpha, beta or rc, not {preid!r}"
+        )
+    previous = _current(
+        project, read, git, tag_pattern=tag_pattern, workspace=workspace, root_name=root_name
+    )
+    try:
+        current = Version.parse(previous) if previous else Version(0, 0, 0)
+    except VersionError as exc:
+        raise VersionError(f"{project.manifest}: {exc}") from exc
+    new = increment(current, release_type, identifier=preid, first=1 if scheme == "pep440" else 0)
+    return previous, new.render(scheme)

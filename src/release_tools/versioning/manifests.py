@@ -16,15 +16,25 @@ import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Literal
 
 import tomlkit
 import tomlkit.exceptions
-from tomlkit.items import String, StringType
 
 from release_tools.errors import ConfigError, VersionError
+from release_tools.versioning.dependents import (
+    set_cargo_dependency_version,
+    set_package_json_dependency,
+    set_python_dependency,
+)
 from release_tools.versioning.jsonedit import value_spans
+from release_tools.versioning.lockfiles import (
+    set_cargo_lock_version,
+    set_package_lock_dependency,
+    set_package_lock_version,
+)
 from release_tools.versioning.projects import Project, python_version_file
+from release_tools.versioning.tomledit import parse_toml, set_string, table
 
 __all__ = [
     "VersionVariable",
@@ -35,8 +45,10 @@ __all__ = [
     "set_cargo_package_version",
     "set_package_json_dependency",
     "set_package_json_version",
+    "set_package_lock_dependency",
     "set_package_lock_version",
     "set_pyproject_version",
+    "set_python_dependency",
     "set_version_variable",
     "version_edits",
 ]
@@ -46,39 +58,8 @@ log = logging.getLogger(__name__)
 #: Reads a repository-relative file as text, or returns None when it does not exist.
 Reader = Callable[[str], str | None]
 
-_DEPENDENCY_TABLES = ("dependencies", "dev-dependencies", "build-dependencies")
-_NODE_DEPENDENCY_TABLES = (
-    "dependencies",
-    "devDependencies",
-    "peerDependencies",
-    "optionalDependencies",
-)
-
 
 # --- TOML --------------------------------------------------------------------------------------
-
-
-def _parse_toml(text: str, source: str) -> tomlkit.TOMLDocument:
-    try:
-        return tomlkit.parse(text)
-    except tomlkit.exceptions.TOMLKitError as exc:
-        raise VersionError(f"{source}: broken TOML: {exc}") from exc
-
-
-def _set_string(table: Any, key: str, value: str) -> None:
-    """Set ``table[key]`` keeping a literal ('...') string literal if it was one."""
-    old = table.get(key)
-    literal = isinstance(old, String) and old.type is StringType.SLL
-    table[key] = tomlkit.string(value, literal=literal)
-
-
-def _table(container: Any, *keys: str) -> Any:
-    current = container
-    for key in keys:
-        if not isinstance(current, dict) or key not in current:
-            return None
-        current = current[key]
-    return current
 
 
 def set_pyproject_version(text: str, version: str, *, source: str = "pyproject.toml") -> str:
@@ -87,15 +68,15 @@ def set_pyproject_version(text: str, version: str, *, source: str = "pyproject.t
     Both tables are updated when both carry a version (Poetry 2 projects may). A project whose
     version is dynamic is returned unchanged: its version lives in a file (``__version__``).
     """
-    doc = _parse_toml(text, source)
+    doc = parse_toml(text, source)
     changed = False
-    project = _table(doc, "project")
+    project = table(doc, "project")
     if isinstance(project, dict) and isinstance(project.get("version"), str):
-        _set_string(project, "version", version)
+        set_string(project, "version", version)
         changed = True
-    poetry = _table(doc, "tool", "poetry")
+    poetry = table(doc, "tool", "poetry")
     if isinstance(poetry, dict) and isinstance(poetry.get("version"), str):
-        _set_string(poetry, "version", version)
+        set_string(poetry, "version", version)
         changed = True
     if changed:
         return tomlkit.dumps(doc)
@@ -107,70 +88,16 @@ def set_pyproject_version(text: str, version: str, *, source: str = "pyproject.t
 
 def set_cargo_package_version(text: str, version: str, *, source: str = "Cargo.toml") -> str:
     """Set ``[package] version`` (or ``[workspace.package] version`` when inherited/absent)."""
-    doc = _parse_toml(text, source)
-    package = _table(doc, "package")
+    doc = parse_toml(text, source)
+    package = table(doc, "package")
     if isinstance(package, dict) and isinstance(package.get("version"), str):
-        _set_string(package, "version", version)
+        set_string(package, "version", version)
         return tomlkit.dumps(doc)
-    ws_package = _table(doc, "workspace", "package")
+    ws_package = table(doc, "workspace", "package")
     if isinstance(ws_package, dict) and isinstance(ws_package.get("version"), str):
-        _set_string(ws_package, "version", version)
+        set_string(ws_package, "version", version)
         return tomlkit.dumps(doc)
     raise VersionError(f"{source}: no [package] or [workspace.package] version to update")
-
-
-def _requirement(old: str, version: str) -> str:
-    # Keep the operator the author chose (^, ~, =, >=); only the version moves.
-    match = re.match(r"^\s*([\^~=<>]*)\s*", old)
-    prefix = match.group(1) if match else ""
-    return f"{prefix}{version}"
-
-
-def set_cargo_dependency_version(text: str, crate: str, version: str, *, source: str) -> str:
-    """Point workspace-internal ``path`` dependencies on ``crate`` at its new ``version``.
-
-    Only dependencies that give both ``path`` and ``version`` are touched (a path-only
-    dependency has no version to keep in step); ``[workspace.dependencies]`` and
-    ``[target.*.dependencies]`` tables count too. Unchanged text is returned as is.
-    """
-    doc = _parse_toml(text, source)
-    tables: list[Any] = [_table(doc, name) for name in _DEPENDENCY_TABLES]
-    tables.append(_table(doc, "workspace", "dependencies"))
-    targets = _table(doc, "target")
-    if isinstance(targets, dict):
-        for target in targets.values():
-            tables += [_table(target, name) for name in _DEPENDENCY_TABLES]
-    changed = False
-    for deps in tables:
-        if not isinstance(deps, dict):
-            continue
-        for key, spec in deps.items():
-            if not isinstance(spec, dict) or "path" not in spec:
-                continue
-            if spec.get("package", key) != crate or not isinstance(spec.get("version"), str):
-                continue
-            new = _requirement(str(spec["version"]), version)
-            if new != spec["version"]:
-                _set_string(spec, "version", new)
-                changed = True
-    return tomlkit.dumps(doc) if changed else text
-
-
-def set_cargo_lock_version(text: str, crate: str, version: str, *, source: str) -> str:
-    """Update a workspace member's entry (one without ``source``) in ``Cargo.lock``."""
-    doc = _parse_toml(text, source)
-    changed = False
-    packages = doc.get("package", [])
-    for entry in packages if isinstance(packages, list) else []:
-        if (
-            isinstance(entry, dict)
-            and entry.get("name") == crate
-            and "source" not in entry
-            and entry.get("version") != version
-        ):
-            _set_string(entry, "version", version)
-            changed = True
-    return tomlkit.dumps(doc) if changed else text
 
 
 # --- package.json ------------------------------------------------------------------------------
@@ -202,61 +129,12 @@ def set_package_json_version(text: str, version: str, *, source: str = "package.
     return text[: anchor[1]] + insert + text[anchor[1] :]
 
 
-def _node_range(spec: str, version: str) -> str:
-    """``spec`` pointing at ``version`` with its operator kept, or unchanged when it is not a
-    plain version range (``workspace:*``, ``file:``, ``*``, ``>=1 <2``, a git URL...)."""
-    protocol = "workspace:" if spec.startswith("workspace:") else ""
-    match = re.fullmatch(
-        r"(\^|~|>=|=)?v?\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?", spec[len(protocol) :]
-    )
-    if match is None:
-        return spec
-    return f"{protocol}{match.group(1) or ''}{version}"
-
-
-def set_package_json_dependency(text: str, package: str, version: str, *, source: str) -> str:
-    """Point a workspace sibling's dependency ranges on ``package`` at its new ``version``."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise VersionError(f"{source}: broken JSON: {exc}") from exc
-    spans = value_spans(text)
-    changes: list[tuple[int, int, str]] = []
-    for table in _NODE_DEPENDENCY_TABLES:
-        deps = data.get(table) if isinstance(data, dict) else None
-        spec = deps.get(package) if isinstance(deps, dict) else None
-        if not isinstance(spec, str) or (table, package) not in spans:
-            continue
-        new = _node_range(spec, version)
-        if new != spec:
-            start, end = spans[(table, package)]
-            changes.append((start, end, json.dumps(new)))
-    for start, end, encoded in sorted(changes, reverse=True):
-        text = text[:start] + encoded + text[end:]
-    return text
-
-
-def set_package_lock_version(
-    text: str, package_path: str, version: str, *, is_root: bool, source: str
-) -> str:
-    """Update a workspace package's entry (``packages["<path>"]``) in ``package-lock.json``."""
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise VersionError(f"{source}: broken JSON: {exc}") from exc
-    key = "" if package_path in (".", "") else package_path
-    paths: list[tuple[str, ...]] = [("packages", key, "version")]
-    if is_root:
-        paths.append(("version",))
-    spans = value_spans(text)
-    targets = sorted((spans[p] for p in paths if p in spans), reverse=True)
-    for start, end in targets:
-        text = text[:start] + json.dumps(version) + text[end:]
-    return text
-
-
 def _node_edits(
-    project: Project, version: str, read: Reader, projects: Sequence[Project]
+    project: Project,
+    version: str,
+    read: Reader,
+    projects: Sequence[Project],
+    notes: list[str] | None,
 ) -> dict[str, str]:
     text = read(project.manifest)
     if text is None:
@@ -265,13 +143,17 @@ def _node_edits(
     siblings = {p.manifest for p in projects if p.manifest_kind == "package.json"}
     siblings.add("package.json")
     siblings.discard(project.manifest)
+    moved: list[str] = []
     for manifest in sorted(siblings):
         current = read(manifest)
         if current is None:
             continue
-        new = set_package_json_dependency(current, project.name, version, source=manifest)
+        new = set_package_json_dependency(
+            current, project.name, version, source=manifest, notes=notes
+        )
         if new != current:
             edits[manifest] = new
+            moved.append(manifest)
     lock = read("package-lock.json")
     if lock is not None:
         new_lock = set_package_lock_version(
@@ -281,6 +163,11 @@ def _node_edits(
             is_root=project.path in (".", ""),
             source="package-lock.json",
         )
+        for manifest in moved:
+            member = PurePosixPath(manifest).parent.as_posix()
+            new_lock = set_package_lock_dependency(
+                new_lock, member, project.name, edits[manifest], source="package-lock.json"
+            )
         if new_lock != lock:
             edits["package-lock.json"] = new_lock
     return edits
@@ -353,10 +240,53 @@ def read_manifest_version(project: Project, read: Reader) -> str | None:
             raise VersionError(f"{project.manifest}: broken JSON: {exc}") from exc
         value = data.get("version") if isinstance(data, dict) else None
         return value if isinstance(value, str) else None
+    if kind == "cargo":
+        return _cargo_version(project, text, read)
     return project.version
 
 
-def _python_edits(root: Path, project: Project, version: str, read: Reader) -> dict[str, str]:
+def _cargo_version(project: Project, text: str, read: Reader) -> str | None:
+    """``[package] version``, or the workspace's when the crate inherits it."""
+    version = table(parse_toml(text, project.manifest), "package", "version")
+    if isinstance(version, str):
+        return version
+    if not isinstance(version, dict):
+        return None
+    root_text = read("Cargo.toml")
+    if root_text is None:
+        return None
+    inherited = table(parse_toml(root_text, "Cargo.toml"), "workspace", "package", "version")
+    return str(inherited) if isinstance(inherited, str) else None
+
+
+def _python_dependents(
+    project: Project,
+    version: str,
+    read: Reader,
+    projects: Sequence[Project],
+    edits: dict[str, str],
+    notes: list[str] | None,
+) -> None:
+    siblings = {p.manifest for p in projects if p.manifest_kind == "pyproject"}
+    siblings.add("pyproject.toml")
+    siblings.discard(project.manifest)
+    for manifest in sorted(siblings):
+        current = edits.get(manifest) or read(manifest)
+        if current is None:
+            continue
+        new = set_python_dependency(current, project.name, version, source=manifest, notes=notes)
+        if new != current:
+            edits[manifest] = new
+
+
+def _python_edits(
+    root: Path,
+    project: Project,
+    version: str,
+    read: Reader,
+    projects: Sequence[Project],
+    notes: list[str] | None,
+) -> dict[str, str]:
     edits: dict[str, str] = {}
     text = read(project.manifest)
     if text is None:
@@ -388,29 +318,33 @@ def _python_edits(root: Path, project: Project, version: str, read: Reader) -> d
             project.manifest,
             version,
         )
+    _python_dependents(project, version, read, projects, edits, notes)
     return edits
 
 
 def _cargo_edits(
-    project: Project, version: str, read: Reader, projects: Sequence[Project]
+    project: Project,
+    version: str,
+    read: Reader,
+    projects: Sequence[Project],
+    notes: list[str] | None,
 ) -> dict[str, str]:
     edits: dict[str, str] = {}
     text = read(project.manifest)
     if text is None:
         raise VersionError(f"{project.manifest}: missing")
-    inherited = isinstance(_table(_parse_toml(text, project.manifest), "package", "version"), dict)
+    inherited = isinstance(table(parse_toml(text, project.manifest), "package", "version"), dict)
     if inherited:
         # version.workspace = true: the number lives in the workspace root, shared by every
-        # member that inherits it.
-        log.warning("%s inherits the workspace version; updating Cargo.toml", project.name)
+        # member that inherits it; the release moves them as one group (release.versions).
         root_text = read("Cargo.toml")
         if root_text is None:
             raise VersionError(f"{project.manifest}: inherits a version but no root Cargo.toml")
-        doc = _parse_toml(root_text, "Cargo.toml")
-        ws_package = _table(doc, "workspace", "package")
+        doc = parse_toml(root_text, "Cargo.toml")
+        ws_package = table(doc, "workspace", "package")
         if not isinstance(ws_package, dict) or "version" not in ws_package:
             raise VersionError("Cargo.toml: no [workspace.package] version to update")
-        _set_string(ws_package, "version", version)
+        set_string(ws_package, "version", version)
         edits["Cargo.toml"] = tomlkit.dumps(doc)
     else:
         edits[project.manifest] = set_cargo_package_version(text, version, source=project.manifest)
@@ -419,7 +353,9 @@ def _cargo_edits(
         current = edits.get(manifest) or read(manifest)
         if current is None:
             continue
-        new = set_cargo_dependency_version(current, project.name, version, source=manifest)
+        new = set_cargo_dependency_version(
+            current, project.name, version, source=manifest, notes=notes
+        )
         if new != current:
             edits[manifest] = new
     lock = read("Cargo.lock")
@@ -439,21 +375,24 @@ def version_edits(
     projects: Sequence[Project] = (),
     version_variables: Iterable[str] = (),
     tag: str | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, str]:
     """New text of every file that must change to give ``project`` the ``version``.
 
     ``read`` supplies current contents (so that several projects' edits can stack on one
     file); the result maps repository-relative paths to new text and omits unchanged files.
     Extra ``version_variables`` apply when their path lies inside the project's directory.
+    Workspace siblings that depend on the project follow it (:mod:`.dependents`); what they
+    cannot follow is described in ``notes``.
     """
     kind = project.manifest_kind
     edits: dict[str, str]
     if kind == "pyproject":
-        edits = _python_edits(root, project, version, read)
+        edits = _python_edits(root, project, version, read, projects, notes)
     elif kind == "cargo":
-        edits = _cargo_edits(project, version, read, projects)
+        edits = _cargo_edits(project, version, read, projects, notes)
     elif kind == "package.json":
-        edits = _node_edits(project, version, read, projects)
+        edits = _node_edits(project, version, read, projects, notes)
     else:
         # An Nx project without a package manifest keeps its version in tags only.
         edits = {}

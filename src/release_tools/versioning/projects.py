@@ -28,6 +28,7 @@ from release_tools.versioning.workspaces import (
 )
 
 __all__ = [
+    "CARGO_WORKSPACE_GROUP",
     "Ecosystem",
     "Project",
     "discover_projects",
@@ -39,6 +40,10 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: The version group of the crates that inherit ``[workspace.package] version``: one number,
+#: written once in the root ``Cargo.toml``, so they can only be released together.
+CARGO_WORKSPACE_GROUP = "cargo-workspace"
 
 Ecosystem = Literal["python", "node", "rust", "nx"]
 
@@ -65,6 +70,9 @@ class Project:
     manifest: str
     version: str | None
     ecosystem: Ecosystem
+    #: Projects sharing one version move together: :data:`CARGO_WORKSPACE_GROUP` for crates
+    #: that inherit ``[workspace.package] version`` (``version.workspace = true``).
+    version_group: str | None = None
 
     @property
     def manifest_kind(self) -> Literal["pyproject", "package.json", "cargo", "project.json"]:
@@ -244,14 +252,17 @@ def _cargo_project(
     if name is None:
         return None
     version = package.get("version")
+    group: str | None = None
     if isinstance(version, dict) and version.get("workspace") is True:
         version = workspace_version
+        group = CARGO_WORKSPACE_GROUP
     return Project(
         name=name,
         path=_rel(root, directory),
         manifest=_rel(root, manifest),
         version=_str_or_none(version),
         ecosystem="rust",
+        version_group=group,
     )
 
 
@@ -367,6 +378,7 @@ def _nx_workspace(root: Path) -> list[Project] | None:
                 manifest=inner.manifest if inner else _rel(root, here / "project.json"),
                 version=inner.version if inner else _str_or_none(data.get("version")),
                 ecosystem="nx",
+                version_group=inner.version_group if inner else None,
             )
         )
     return projects or None
