@@ -150,6 +150,41 @@ async def test_in_conversation_reply_adds_conversation_items() -> None:
     assert events[-1]["response"]["conversation_id"] is not None
 
 
+async def test_conversation_records_created_items_and_in_band_output_only() -> None:
+    item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "q"}]}
+    async with ScriptedRealtimeServer(["in band", "out of band"]) as server, _connect(server) as ws:
+        await _open(ws)
+        await ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
+        await _recv(ws), await _recv(ws)
+        await _create(ws, conversation="auto")
+        await _until_done(ws)
+        await _create(ws)  # out of band: nothing enters the conversation
+        await _until_done(ws)
+    conversation = server.connections[0].conversation
+    assert [(c["type"], c.get("role")) for c in conversation] == [
+        ("message", "user"),
+        ("message", "assistant"),
+    ]
+    assert conversation[1]["content"][0]["text"] == "in band"
+
+
+async def test_item_creates_can_be_rejected() -> None:
+    item = {"type": "message", "role": "user", "content": []}
+    script = ConnectionScript(reject_item_creates=True)
+    async with (
+        ScriptedRealtimeServer(connection_scripts=[script]) as server,
+        _connect(server) as ws,
+    ):
+        await _open(ws)
+        event = {"type": "conversation.item.create", "event_id": "cli-9", "item": item}
+        await ws.send(json.dumps(event))
+        error = await _recv(ws)
+    assert error["type"] == "error"
+    assert error["error"]["event_id"] == "cli-9"
+    assert error["error"]["type"] == "invalid_request_error"
+    assert server.connections[0].conversation == []
+
+
 async def test_explicit_deltas_and_function_calls() -> None:
     reply = Reply(
         deltas=("a", "", "bc"),

@@ -8,14 +8,16 @@ Text in, text and function calls out, over one WebSocket per session::
     async with RealtimeSession(config, SessionConfig(instructions="...")) as session:
         result = await session.respond(ResponseRequest(input_text="..."))
 
-Layers: ``events`` (typed events, JSON codec) and ``protocol`` (state machine, aggregation),
-``ratelimit`` and ``retry`` are sans-I/O; ``transport`` is the only module that knows
-``websockets``; ``session`` and ``pool`` put them together. Errors are the ``Realtime*`` part of
-:mod:`release_tools.errors`.
+Layers: ``events`` (typed events, JSON codec), ``protocol`` (state machine, event routing),
+``aggregate`` (response buffers and results), ``history`` (the in-band conversation replayed
+after a reconnect), ``ratelimit`` and ``retry`` are sans-I/O; ``transport`` is the only module
+that knows ``websockets``; ``session`` and ``pool`` put them together. Errors are the
+``Realtime*`` part of :mod:`release_tools.errors`.
 """
 
 from __future__ import annotations
 
+from release_tools.realtime.aggregate import FunctionCall, ResponseResult, Usage
 from release_tools.realtime.config import (
     ClientConfig,
     FunctionTool,
@@ -23,8 +25,9 @@ from release_tools.realtime.config import (
     SessionConfig,
     Timeouts,
 )
+from release_tools.realtime.history import ConversationHistory
 from release_tools.realtime.pool import SessionPool
-from release_tools.realtime.protocol import FunctionCall, ResponseResult, SessionState, Usage
+from release_tools.realtime.protocol import SessionState
 from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock
 from release_tools.realtime.retry import RetryPolicy
 from release_tools.realtime.session import RealtimeSession
@@ -32,6 +35,7 @@ from release_tools.realtime.session import RealtimeSession
 __all__ = [
     "ClientConfig",
     "Clock",
+    "ConversationHistory",
     "FunctionCall",
     "FunctionTool",
     "RateLimitState",

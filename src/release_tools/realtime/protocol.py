@@ -128,6 +128,7 @@ _TEXT_DELTAS = ("response.output_text.delta", "response.text.delta")
 _loads = json.loads
 _UNPARSED = object()  # json.loads failed; decode_event then raises the precise error
 
+
 class SessionState(enum.Enum):
     """Life cycle of a session (the original tool's four WebSocket states)."""
 
@@ -312,9 +313,7 @@ class RealtimeProtocol:
         request_id = self._next_id("req")
         if not request.out_of_band and conversation is None:
             conversation = InBandItems(request.items())
-        pending = PendingResponse(
-            request_id, waiter, None if request.out_of_band else conversation
-        )
+        pending = PendingResponse(request_id, waiter, None if request.out_of_band else conversation)
         body: dict[str, Any] = {
             "output_modalities": list(self.session_config.output_modalities),
             "metadata": {**request.metadata, REQUEST_TAG: request_id},
@@ -695,4 +694,3 @@ class RealtimeProtocol:
 
     def _next_id(self, kind: str) -> str:
         return f"{self._id_prefix}-{kind}-{next(self._counter)}"
-
