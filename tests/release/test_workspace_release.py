@@ -377,3 +377,104 @@ def test_python_dependents_pins_follow_and_ranges_are_reported(repo: GitRepo) ->
         "packages/legacy/pyproject.toml: the requirement acme-core '~1.4' does not admit the "
         "released 2.0.0; widen it by hand",
     ]
+
+
+# --- pnpm and yarn --------------------------------------------------------------------------------
+
+# As pnpm 9 writes it: no member versions (siblings are links), but the importers' specifiers.
+PNPM_LOCK = """\
+lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+importers:
+
+  .: {}
+
+  packages/a: {}
+
+  packages/b:
+    dependencies:
+      '@acme/a':
+        specifier: workspace:^1.0.0
+        version: link:../a
+    devDependencies:
+      left-pad:
+        specifier: ^1.0.0
+        version: 1.3.0
+
+  packages/c:
+    dependencies:
+      '@acme/a':
+        specifier: workspace:*
+        version: link:../a
+"""
+
+
+@pytest.fixture
+def pnpm_workspace(repo: GitRepo) -> GitRepo:
+    repo.write("package.json", '{\n  "name": "root",\n  "private": true\n}\n')
+    repo.write("pnpm-workspace.yaml", "packages:\n  - 'packages/*'\n")
+    repo.write("packages/a/package.json", '{\n  "name": "@acme/a",\n  "version": "1.0.0"\n}\n')
+    repo.write(
+        "packages/b/package.json",
+        '{\n  "name": "b",\n  "version": "0.1.0",\n  "dependencies": {\n'
+        '    "@acme/a": "workspace:^1.0.0"\n  },\n  "devDependencies": {\n'
+        '    "left-pad": "^1.0.0"\n  }\n}\n',
+    )
+    repo.write(
+        "packages/c/package.json",
+        '{\n  "name": "c",\n  "version": "0.1.0",\n  "dependencies": {\n'
+        '    "@acme/a": "workspace:*"\n  }\n}\n',
+    )
+    repo.write("pnpm-lock.yaml", PNPM_LOCK)
+    repo.commit("chore: initial")
+    repo.write(".changeset/a.md", '---\n"@acme/a": minor\n---\n\nfeat: a flag\n')
+    repo.commit("chore: plan")
+    return repo
+
+
+def test_pnpm_lock_specifier_follows_the_rewritten_range(pnpm_workspace: GitRepo) -> None:
+    result = release(pnpm_workspace)
+    assert [(r.project.name, r.version) for r in result.releases] == [("@acme/a", "1.1.0")]
+    root = pnpm_workspace.path
+    assert '"@acme/a": "workspace:^1.1.0"' in (root / "packages/b/package.json").read_text()
+    # Only b's specifier line moves; versions (links) and c's workspace:* stay.
+    assert (root / "pnpm-lock.yaml").read_text() == PNPM_LOCK.replace(
+        "specifier: workspace:^1.0.0", "specifier: workspace:^1.1.0"
+    )
+    assert result.warnings == []
+
+
+def test_pnpm_lockfile_5_specifiers_map() -> None:
+    from release_tools.versioning.lockfiles import set_pnpm_specifier
+
+    lock = (
+        "lockfileVersion: 5.4\n\nimporters:\n\n  packages/b:\n    specifiers:\n"
+        "      '@acme/a': workspace:^1.0.0\n      left-pad: ^1.0.0\n    dependencies:\n"
+        "      '@acme/a': link:../a\n"
+    )
+    new = set_pnpm_specifier(lock, "packages/b", "@acme/a", "workspace:^1.0.0", "workspace:^2.0.0")
+    assert new == lock.replace("'@acme/a': workspace:^1.0.0", "'@acme/a': workspace:^2.0.0")
+    # Another importer, or a value that is not the old range, is left alone.
+    assert set_pnpm_specifier(lock, "packages/x", "@acme/a", "workspace:^1.0.0", "2") == lock
+    assert set_pnpm_specifier(lock, "packages/b", "@acme/a", "^9.0.0", "^10.0.0") == lock
+
+
+def test_yarn_berry_lock_is_left_alone_with_a_note(pnpm_workspace: GitRepo) -> None:
+    root = pnpm_workspace.path
+    (root / "pnpm-lock.yaml").unlink()
+    yarn_lock = (
+        '__metadata:\n  version: 8\n\n"@acme/a@workspace:^1.0.0, @acme/a@workspace:packages/a":\n'
+        '  version: 0.0.0-use.local\n  resolution: "@acme/a@workspace:packages/a"\n'
+    )
+    (root / "yarn.lock").write_text(yarn_lock)
+    pnpm_workspace.commit("chore: yarn")
+    result = release(pnpm_workspace)
+    assert (root / "yarn.lock").read_text() == yarn_lock
+    assert result.warnings == [
+        "yarn.lock records the ranges on @acme/a that moved in packages/b/package.json; "
+        "run `yarn install` to refresh it"
+    ]

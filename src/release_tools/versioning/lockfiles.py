@@ -1,10 +1,12 @@
 """Lock files that record workspace members' versions: ``Cargo.lock`` and ``package-lock.json``.
 
-Only the entries of the released workspace members change, and ``package-lock.json`` is spliced
-as text so that every other byte stays. ``pnpm-lock.yaml`` and ``yarn.lock`` are not edited:
-pnpm records a workspace dependency as ``version: link:../a`` under its importer and yarn berry
-a workspace as ``version: 0.0.0-use.local`` (yarn 1 does not list workspaces at all), so
-neither holds the members' versions.
+Only the entries of the released workspace members change, and JSON and YAML are spliced as
+text so that every other byte stays. Neither ``pnpm-lock.yaml`` nor ``yarn.lock`` holds the
+members' versions: pnpm records a workspace dependency as ``version: link:../a`` under its
+importer, yarn berry a workspace as ``version: 0.0.0-use.local`` and yarn 1 not at all. pnpm
+does record each importer's *specifiers*, which must match ``package.json`` for a frozen
+install, so a rewritten dependent range is copied there (:func:`set_pnpm_specifier`); yarn
+berry's lock keys embed the ranges and is left for ``yarn install`` (the release says so).
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from release_tools.versioning.dependents import NODE_DEPENDENCY_TABLES
 from release_tools.versioning.jsonedit import value_spans
 from release_tools.versioning.tomledit import parse_toml, set_string
 
-__all__ = ["set_cargo_lock_version", "set_package_lock_dependency", "set_package_lock_version"]
+__all__ = [
+    "set_cargo_lock_version",
+    "set_package_lock_dependency",
+    "set_package_lock_version",
+    "set_pnpm_specifier",
+]
 
 
 def set_cargo_lock_version(text: str, crate: str, version: str, *, source: str) -> str:
@@ -94,3 +101,58 @@ def set_package_lock_dependency(
     for start, end, encoded in sorted(changes, reverse=True):
         text = text[:start] + encoded + text[end:]
     return text
+
+
+_PNPM_SECTIONS = frozenset({"dependencies", "devDependencies", "optionalDependencies"})
+
+
+def _yaml_key(line: str) -> str:
+    key = line.strip().rstrip(":")
+    if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
+        key = key[1:-1]
+    return key
+
+
+def _requote(old: str, new: str) -> str:
+    return f"{old[0]}{new}{old[0]}" if old[:1] in ("'", '"') else new
+
+
+def set_pnpm_specifier(text: str, member_path: str, package: str, old: str, new: str) -> str:
+    """Move ``importers["<member>"]``'s specifier for ``package`` from ``old`` to ``new``.
+
+    pnpm does not record workspace members' versions (a sibling resolves to ``link:../a``),
+    but it does record each importer's specifiers, and ``pnpm install --frozen-lockfile``
+    refuses a lock whose specifiers differ from ``package.json``. Lockfile 6-9 write them as
+    ``specifier:`` under the dependency, lockfile 5 in a ``specifiers:`` map; only a line whose
+    value is exactly ``old`` changes.
+    """
+    importer = "." if member_path in ("", ".") else member_path
+    lines = text.splitlines(keepends=True)
+    in_importers = in_member = in_section = False
+    current_package: str | None = None
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent == 0:
+            in_importers = stripped == "importers:"
+            in_member = in_section = False
+        elif in_importers and indent == 2:
+            in_member = _yaml_key(stripped) == importer
+            in_section = False
+        elif in_member and indent == 4:
+            key = _yaml_key(stripped)
+            in_section = key in _PNPM_SECTIONS or key == "specifiers"
+            current_package = None
+        elif in_section and indent == 6:
+            key, _, value = stripped.partition(": ")
+            current_package = _yaml_key(key)
+            if value and current_package == package and value.strip("'\"") == old:
+                # lockfile 5: "'@acme/a': workspace:^1.0.0" in the specifiers map.
+                lines[index] = line.replace(f": {value}", f": {_requote(value, new)}", 1)
+        elif in_section and indent == 8 and current_package == package:
+            key, _, value = stripped.partition(": ")
+            if key == "specifier" and value.strip("'\"") == old:
+                lines[index] = line.replace(f": {value}", f": {_requote(value, new)}", 1)
+    return "".join(lines)

@@ -23,6 +23,7 @@ import tomlkit.exceptions
 
 from release_tools.errors import ConfigError, VersionError
 from release_tools.versioning.dependents import (
+    NODE_DEPENDENCY_TABLES,
     set_cargo_dependency_version,
     set_package_json_dependency,
     set_python_dependency,
@@ -32,6 +33,7 @@ from release_tools.versioning.lockfiles import (
     set_cargo_lock_version,
     set_package_lock_dependency,
     set_package_lock_version,
+    set_pnpm_specifier,
 )
 from release_tools.versioning.projects import Project, python_version_file
 from release_tools.versioning.tomledit import parse_toml, set_string, table
@@ -170,7 +172,46 @@ def _node_edits(
             )
         if new_lock != lock:
             edits["package-lock.json"] = new_lock
+    _pnpm_and_yarn(project.name, read, moved, edits, notes)
     return edits
+
+
+def _moved_ranges(before: str, after: str, package: str) -> list[tuple[str, str]]:
+    """``(old, new)`` for each dependency table whose range on ``package`` changed."""
+    old_data, new_data = json.loads(before), json.loads(after)
+    pairs = []
+    for section in NODE_DEPENDENCY_TABLES:
+        old = (old_data.get(section) or {}).get(package)
+        new = (new_data.get(section) or {}).get(package)
+        if isinstance(old, str) and isinstance(new, str) and old != new:
+            pairs.append((old, new))
+    return pairs
+
+
+def _pnpm_and_yarn(
+    package: str,
+    read: Reader,
+    moved: Sequence[str],
+    edits: dict[str, str],
+    notes: list[str] | None,
+) -> None:
+    if not moved:
+        return
+    pnpm = read("pnpm-lock.yaml")
+    if pnpm is not None:
+        new_pnpm = pnpm
+        for manifest in moved:
+            member = PurePosixPath(manifest).parent.as_posix()
+            for old, new in _moved_ranges(read(manifest) or "{}", edits[manifest], package):
+                new_pnpm = set_pnpm_specifier(new_pnpm, member, package, old, new)
+        if new_pnpm != pnpm:
+            edits["pnpm-lock.yaml"] = new_pnpm
+    yarn = read("yarn.lock")
+    if yarn is not None and "__metadata:" in yarn and notes is not None:
+        notes.append(
+            f"yarn.lock records the ranges on {package} that moved in {', '.join(moved)}; "
+            "run `yarn install` to refresh it"
+        )
 
 
 # --- version variables -------------------------------------------------------------------------
