@@ -478,3 +478,52 @@ def test_yarn_berry_lock_is_left_alone_with_a_note(pnpm_workspace: GitRepo) -> N
         "yarn.lock records the ranges on @acme/a that moved in packages/b/package.json; "
         "run `yarn install` to refresh it"
     ]
+
+
+UV_LOCK = """\
+version = 1
+revision = 5
+requires-python = ">=3.11"
+
+[manifest]
+members = [
+    "acme-app",
+    "acme-core",
+]
+
+[[package]]
+name = "acme-app"
+version = "0.2.0"
+source = { editable = "packages/app" }
+dependencies = [
+    { name = "acme-core" },
+]
+
+[package.metadata]
+requires-dist = [{ name = "acme-core", editable = "packages/core" }]
+
+[[package]]
+name = "acme-core"
+version = "1.4.0"
+source = { editable = "packages/core" }
+
+[[package]]
+name = "acme-core"
+version = "1.4.0"
+source = { registry = "https://pypi.org/simple" }
+"""
+
+
+def test_uv_lock_member_version_follows(repo: GitRepo) -> None:
+    repo.write("pyproject.toml", '[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+    repo.write("packages/core/pyproject.toml", '[project]\nname = "acme_core"\nversion = "1.4.0"\n')
+    repo.write("packages/app/pyproject.toml", '[project]\nname = "acme-app"\nversion = "0.2.0"\n')
+    repo.write("uv.lock", UV_LOCK)
+    repo.commit("chore: initial")
+    repo.write(".changeset/c.md", '---\n"acme_core": minor\n---\n\nfeat: more\n')
+    repo.commit("chore: plan")
+    release(repo)
+    # Only the workspace member's entry: a registry entry of the same name is not ours.
+    assert (repo.path / "uv.lock").read_text() == UV_LOCK.replace(
+        'version = "1.4.0"\nsource = { editable', 'version = "1.5.0"\nsource = { editable'
+    )

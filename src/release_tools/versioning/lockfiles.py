@@ -1,4 +1,5 @@
-"""Lock files that record workspace members' versions: ``Cargo.lock`` and ``package-lock.json``.
+"""Lock files that record workspace members' versions: ``Cargo.lock``, ``package-lock.json``,
+``uv.lock``.
 
 Only the entries of the released workspace members change, and JSON and YAML are spliced as
 text so that every other byte stays. Neither ``pnpm-lock.yaml`` nor ``yarn.lock`` holds the
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 
 import tomlkit
+from packaging.utils import canonicalize_name
 
 from release_tools.errors import VersionError
 from release_tools.versioning.dependents import NODE_DEPENDENCY_TABLES
@@ -25,6 +27,7 @@ __all__ = [
     "set_package_lock_dependency",
     "set_package_lock_version",
     "set_pnpm_specifier",
+    "set_uv_lock_version",
 ]
 
 
@@ -156,3 +159,26 @@ def set_pnpm_specifier(text: str, member_path: str, package: str, old: str, new:
             if key == "specifier" and value.strip("'\"") == old:
                 lines[index] = line.replace(f": {value}", f": {_requote(value, new)}", 1)
     return "".join(lines)
+
+
+def set_uv_lock_version(text: str, package: str, version: str, *, source: str) -> str:
+    """Update a workspace member's entry in ``uv.lock`` (``uv lock --check`` compares it).
+
+    uv records members with an ``editable`` or ``virtual`` source and their version; their
+    dependents' ``requires-dist`` carry no specifier for a workspace source, so only the
+    member's own ``version`` moves.
+    """
+    doc = parse_toml(text, source)
+    packages = doc.get("package", [])
+    wanted = canonicalize_name(package)
+    changed = False
+    for entry in packages if isinstance(packages, list) else []:
+        if not isinstance(entry, dict) or canonicalize_name(str(entry.get("name", ""))) != wanted:
+            continue
+        origin = entry.get("source")
+        if not isinstance(origin, dict) or not ({"editable", "virtual"} & set(origin)):
+            continue
+        if entry.get("version") != version:
+            set_string(entry, "version", version)
+            changed = True
+    return tomlkit.dumps(doc) if changed else text

@@ -34,6 +34,7 @@ from release_tools.versioning.lockfiles import (
     set_package_lock_dependency,
     set_package_lock_version,
     set_pnpm_specifier,
+    set_uv_lock_version,
 )
 from release_tools.versioning.projects import Project, python_version_file
 from release_tools.versioning.tomledit import parse_toml, set_string, table
@@ -360,6 +361,11 @@ def _python_edits(
             version,
         )
     _python_dependents(project, version, read, projects, edits, notes)
+    lock = read("uv.lock")
+    if lock is not None:
+        new_lock = set_uv_lock_version(lock, project.name, version, source="uv.lock")
+        if new_lock != lock:
+            edits["uv.lock"] = new_lock
     return edits
 
 
