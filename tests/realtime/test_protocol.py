@@ -17,6 +17,7 @@ from release_tools.errors import (
     RealtimeStateError,
     ServerError,
 )
+from release_tools.realtime.aggregate import ResponseTable
 from release_tools.realtime.config import FunctionTool, ResponseRequest, SessionConfig
 from release_tools.realtime.protocol import (
     REQUEST_TAG,
@@ -661,13 +662,13 @@ def test_fast_delta_path_gives_the_same_result_as_typed_dispatch(
     from release_tools.realtime.events import decode_event
 
     typed_deltas: list[Any] = []
-    original = RealtimeProtocol._on_text_delta
+    original = ResponseTable.on_text_delta
 
-    def counted(self: RealtimeProtocol, event: Any) -> None:
+    def counted(self: ResponseTable, event: Any) -> None:
         typed_deltas.append(event)
         original(self, event)
 
-    monkeypatch.setattr(RealtimeProtocol, "_on_text_delta", counted)
+    monkeypatch.setattr(ResponseTable, "on_text_delta", counted)
     results = []
     for typed in (False, True):
         proto = open_protocol()

@@ -40,7 +40,7 @@ from release_tools.realtime import (
     SessionState,
     Timeouts,
 )
-from release_tools.realtime.protocol import RealtimeProtocol
+from release_tools.realtime.aggregate import ResponseTable
 from release_tools.realtime.testing import (
     ConnectionScript,
     Rejection,
@@ -589,16 +589,16 @@ async def test_a_bug_in_event_handling_fails_the_request_instead_of_hanging(
 ) -> None:
     # Text deltas mostly bypass the typed handlers (the inlined hot path), so the bug is put
     # in a handler every response passes through.
-    original = RealtimeProtocol._on_output_item
+    original = ResponseTable.on_output_item
     calls = {"n": 0}
 
-    def broken_once(self: RealtimeProtocol, event: Any) -> None:
+    def broken_once(self: ResponseTable, event: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("handler bug")
         original(self, event)
 
-    monkeypatch.setattr(RealtimeProtocol, "_on_output_item", broken_once)
+    monkeypatch.setattr(ResponseTable, "on_output_item", broken_once)
     async with ScriptedRealtimeServer(["one", "two"]) as server:
         async with RealtimeSession(make_config(server), SESSION, clock=FakeClock()) as session:
             result = await session.respond(ask())

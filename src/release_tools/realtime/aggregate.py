@@ -1,9 +1,10 @@
-"""Response aggregation: per-item buffers of one response and the result built from them.
+"""Response aggregation: which request an output event belongs to, per-item buffers, results.
 
-Sans-I/O and stateless beyond the buffers: the protocol
-(:class:`~release_tools.realtime.protocol.RealtimeProtocol`) routes events to a
-:class:`PendingResponse` and calls :func:`build_result` (or :func:`failure_error`) when the
-response ends.
+Sans-I/O. :class:`ResponseTable` indexes the requests awaiting a response (by request id,
+response id and client event id) and appends output events to the buffers of their
+:class:`PendingResponse`; the protocol
+(:class:`~release_tools.realtime.protocol.RealtimeProtocol`) decides when a response ends and
+calls :func:`build_result` (or :func:`failure_error` for ``status: "failed"``).
 
 Each output item keeps a list of text or argument pieces joined once at the end (never quadratic
 string building). Full texts from ``response.output_text.done`` and
@@ -15,12 +16,21 @@ are missing, the joined deltas and then the ``output`` of ``response.done`` are 
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from release_tools.errors import RateLimitError, RealtimeProtocolError, ServerError
 from release_tools.logs import redact
-from release_tools.realtime.events import ErrorDetail, ResponseInfo
+from release_tools.realtime.events import (
+    ErrorDetail,
+    FunctionCallArgumentsDelta,
+    FunctionCallArgumentsDoneEvent,
+    OutputItemEvent,
+    OutputTextDoneEvent,
+    ResponseInfo,
+    TextDelta,
+)
 from release_tools.realtime.history import InBandItems
 from release_tools.realtime.ratelimit import parse_retry_after_message
 
@@ -30,6 +40,7 @@ __all__ = [
     "ItemBuffer",
     "PendingResponse",
     "ResponseResult",
+    "ResponseTable",
     "Usage",
     "Waiter",
     "build_result",
@@ -43,6 +54,9 @@ __all__ = [
 
 #: Metadata key carrying our request id, so ``response.created`` can be matched to its request.
 REQUEST_TAG = "rt_request_id"
+
+# How many ended response ids are remembered, so that their late events are ignored.
+_FINISHED_MEMORY = 256
 
 T_contra = TypeVar("T_contra", contravariant=True)
 
@@ -181,6 +195,120 @@ class PendingResponse:
     def ordered_items(self) -> list[ItemBuffer]:
         """The output items in output order."""
         return sorted(self.items.values(), key=lambda item: item.index)
+
+
+class ResponseTable:
+    """The requests awaiting a response, indexed for routing, and the buffering of their output.
+
+    Indexes: by request id (``pending``), by response id once known (``by_response``) and by
+    the client event ids the request sent (``by_event_id``, to correlate ``error`` events).
+    Ended response ids are remembered for a while so that their late events are dropped
+    instead of being adopted by another request.
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict[str, PendingResponse] = {}
+        self.by_response: dict[str | None, PendingResponse] = {}
+        self.by_event_id: dict[str, PendingResponse] = {}
+        self._finished: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, pending: PendingResponse) -> None:
+        """Register a request whose frames are about to be sent."""
+        self.pending[pending.request_id] = pending
+        for event_id in pending.event_ids:
+            self.by_event_id[event_id] = pending
+
+    def route(self, response_id: str | None) -> PendingResponse | None:
+        """The request an event of ``response_id`` belongs to, binding it if needed."""
+        pending = self.by_response.get(response_id)
+        if pending is not None:
+            return pending
+        if response_id is not None and response_id in self._finished:
+            return None
+        # No response.created seen for this id (or the seed's id-less events): the oldest
+        # request still waiting for a response id adopts it.
+        for candidate in self.pending.values():
+            if candidate.response_id is None:
+                self.bind(candidate, response_id)
+                return candidate
+        if response_id is None and len(self.pending) == 1:
+            return next(iter(self.pending.values()))
+        return None
+
+    def bind(self, pending: PendingResponse, response_id: str | None) -> None:
+        """``response_id`` is ``pending``'s response."""
+        pending.response_id = response_id
+        self.by_response[response_id] = pending
+
+    def forget(self, pending: PendingResponse) -> None:
+        """Remove ``pending`` from every index; its response id is remembered as ended."""
+        self.pending.pop(pending.request_id, None)
+        for event_id in pending.event_ids:
+            self.by_event_id.pop(event_id, None)
+        if pending.response_id is not None:
+            self.by_response.pop(pending.response_id, None)
+            self.remember_finished(pending.response_id)
+        # An id-less event (the seed's) may have bound it under None before its real id came.
+        if self.by_response.get(None) is pending:
+            del self.by_response[None]
+
+    def remember_finished(self, response_id: str) -> None:
+        """Drop later events of ``response_id`` (bounded memory)."""
+        self._finished[response_id] = None
+        if len(self._finished) > _FINISHED_MEMORY:
+            self._finished.popitem(last=False)
+
+    # --- output events -------------------------------------------------------------------------
+
+    def on_text_delta(self, event: TextDelta) -> None:
+        """Append a text delta to its item (the typed path; feed() inlines the common case)."""
+        pending = self.by_response.get(event.response_id) or self.route(event.response_id)
+        if pending is None:
+            return
+        item = pending.items.get(event.item_id)
+        if item is None:
+            item = pending.item(event.item_id, event.output_index, False)
+        item.parts.append(event.delta)
+
+    def on_args_delta(self, event: FunctionCallArgumentsDelta) -> None:
+        """Append a function-call arguments fragment to its item."""
+        pending = self.by_response.get(event.response_id) or self.route(event.response_id)
+        if pending is None:
+            return
+        item = pending.items.get(event.item_id)
+        if item is None:
+            item = pending.item(event.item_id, event.output_index, True)
+            item.call_id = event.call_id
+        item.parts.append(event.delta)
+
+    def on_output_item(self, event: OutputItemEvent) -> None:
+        """An output item was added or is done: fill what the deltas did not give."""
+        pending = self.route(event.response_id)
+        if pending is None:
+            return
+        raw = event.item
+        item_id = raw.get("id")
+        is_call = raw.get("type") == "function_call"
+        item = pending.item(
+            item_id if isinstance(item_id, str) else None, event.output_index, is_call
+        )
+        merge_item(item, raw)
+
+    def on_text_done(self, event: OutputTextDoneEvent) -> None:
+        """The full text of one content part replaces its deltas."""
+        pending = self.route(event.response_id)
+        if pending is not None:
+            item = pending.item(event.item_id, event.output_index, False)
+            item.finals[event.content_index] = event.text
+
+    def on_args_done(self, event: FunctionCallArgumentsDoneEvent) -> None:
+        """The complete arguments (and the name) of one function call."""
+        pending = self.route(event.response_id)
+        if pending is not None:
+            item = pending.item(event.item_id, event.output_index, True)
+            item.final = event.arguments
+            item.call_id = event.call_id or item.call_id
+            item.name = event.name or item.name
 
 
 def merge_item(item: ItemBuffer, raw: dict[str, Any]) -> None:

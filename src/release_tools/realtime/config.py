@@ -6,6 +6,7 @@ All frozen. :class:`ClientConfig` holds the API key but never shows it: it is le
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
@@ -176,6 +177,30 @@ class ResponseRequest:
     metadata: dict[str, str] = field(default_factory=dict)
     out_of_band: bool = True
     max_output_tokens: int | Literal["inf"] | None = None
+
+    def to_wire(self, output_modalities: Sequence[str], metadata: dict[str, str]) -> dict[str, Any]:
+        """The ``response`` object of ``response.create`` (``metadata`` replaces the request's).
+
+        Out of band, the input goes inside it with ``conversation: "none"`` (nothing is written
+        to the default conversation); in band, the items are sent beforehand with
+        ``conversation.item.create`` and the response reads the conversation.
+        """
+        body: dict[str, Any] = {
+            "output_modalities": list(output_modalities),
+            "metadata": metadata,
+        }
+        if self.instructions is not None:
+            body["instructions"] = self.instructions
+        if self.tools is not None:
+            body["tools"] = [tool.to_wire() for tool in self.tools]
+        if self.tool_choice is not None:
+            body["tool_choice"] = self.tool_choice
+        if self.max_output_tokens is not None:
+            body["max_output_tokens"] = self.max_output_tokens
+        if self.out_of_band:
+            body["conversation"] = "none"
+            body["input"] = self.items()
+        return body
 
     def items(self) -> list[dict[str, Any]]:
         """The input items this request sends: ``input_items`` then ``input_text``."""

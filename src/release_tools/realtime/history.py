@@ -21,12 +21,16 @@ import itertools
 import json
 import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from release_tools.realtime.events import ConversationItemCreateEvent, encode_event
 from release_tools.realtime.redaction import redacting_logger
 
-__all__ = ["ConversationHistory", "InBandItems"]
+__all__ = ["ITEM_ACKS", "ConversationHistory", "InBandItems", "Replay"]
+
+#: Server acknowledgements of ``conversation.item.create`` (GA, then the beta name).
+ITEM_ACKS = ("conversation.item.added", "conversation.item.created")
 
 logger = redacting_logger(__name__)
 
@@ -45,6 +49,31 @@ class InBandItems:
         self.items = items
         self.generation: int | None = None
         self.recorded = False
+
+
+class Replay:
+    """One replay of the history on a new connection: its event ids and acknowledgements.
+
+    Acknowledgements are counted by item id: a server may send both the beta and the GA event
+    for one item. ``frames`` are the ``conversation.item.create`` frames to send, in order.
+    """
+
+    def __init__(self, items: list[dict[str, Any]], next_id: Callable[[], str]) -> None:
+        self.frames: list[str] = []
+        self.event_ids: set[str] = set()
+        for item in items:
+            event_id = next_id()
+            self.event_ids.add(event_id)
+            event = ConversationItemCreateEvent(event_id=event_id, item=item)
+            self.frames.append(encode_event(event))
+        self._acked: set[str] = set()
+
+    def acknowledge(self, event: dict[str, Any]) -> bool:
+        """Count one acknowledgement event; return whether every item is acknowledged."""
+        item = event.get("item")
+        item_id = item.get("id") if isinstance(item, dict) else None
+        self._acked.add(item_id if isinstance(item_id, str) else f"#{len(self._acked)}")
+        return len(self._acked) >= len(self.frames)
 
 
 class ConversationHistory:
@@ -80,6 +109,10 @@ class ConversationHistory:
     def items(self) -> list[dict[str, Any]]:
         """The recorded items, oldest first (fresh dicts)."""
         return [json.loads(text) for text in self._items]
+
+    def replay(self, next_id: Callable[[], str]) -> Replay:
+        """The frames re-creating the recorded items, each with an event id from ``next_id``."""
+        return Replay(self.items(), next_id)
 
     def clear(self) -> None:
         """Forget everything."""

@@ -11,11 +11,12 @@ one exception is the steady state of a stream: a text delta for a response and i
 known is appended to its buffer straight from the parsed JSON (see :meth:`RealtimeProtocol.feed`
 and ``benchmarks/bench_realtime_feed.py``).
 
-Aggregation (per-item buffers, result building) lives in :mod:`release_tools.realtime.aggregate`;
-this module routes events to it. A response completes on ``response.done`` (or the seed's
-``response.final``); whichever arrives first wins and is delivered exactly once, later events of
-that response are ignored. Every ``response.done`` adds its usage to :attr:`RealtimeProtocol.usage`,
-failed and abandoned responses included (their tokens are billed too).
+Aggregation (routing output events to their request, per-item buffers, result building) lives
+in :mod:`release_tools.realtime.aggregate`; this module drives it. A response completes on
+``response.done`` (or the seed's ``response.final``); whichever arrives first wins and is
+delivered exactly once, later events of that response are ignored. Every ``response.done`` adds
+its usage to :attr:`RealtimeProtocol.usage`, failed and abandoned responses included (their
+tokens are billed too).
 
 In-band requests are recorded in :attr:`RealtimeProtocol.history` (see
 :mod:`release_tools.realtime.history`); :meth:`RealtimeProtocol.replay_frames` re-creates that
@@ -30,7 +31,6 @@ from __future__ import annotations
 import enum
 import itertools
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -48,12 +48,12 @@ from release_tools.realtime.aggregate import (
     FunctionCall,
     PendingResponse,
     ResponseResult,
+    ResponseTable,
     Usage,
     Waiter,
     build_result,
     error_from_detail,
     failure_error,
-    merge_item,
     merge_output,
     output_items,
     usage_of,
@@ -86,7 +86,7 @@ from release_tools.realtime.events import (
     encode_event,
     event_from_json,
 )
-from release_tools.realtime.history import ConversationHistory, InBandItems
+from release_tools.realtime.history import ITEM_ACKS, ConversationHistory, InBandItems, Replay
 from release_tools.realtime.ratelimit import RateLimitState
 from release_tools.realtime.redaction import redacting_logger
 
@@ -106,9 +106,6 @@ logger = redacting_logger(__name__)
 #: Error codes after which the session itself is unusable (protocol notes, sections 0 and 4).
 FATAL_CODES = frozenset({"session_expired", "beta_api_shape_disabled", "invalid_intent"})
 
-# Acknowledgements of conversation.item.create (GA, beta); counted while replaying history.
-_ITEM_ACKS = ("conversation.item.added", "conversation.item.created")
-
 # GA events that need no action here; skipped without a log line (they are frequent).
 _QUIET = frozenset(
     {
@@ -119,8 +116,6 @@ _QUIET = frozenset(
         "response.content_part.done",
     }
 )
-
-_FINISHED_MEMORY = 256
 
 # The hot path of feed(): text deltas under their GA and beta names (a tuple: `in` on a
 # tuple compares with ==, so an unhashable "type" value cannot raise).
@@ -176,10 +171,10 @@ class RealtimeProtocol:
         self._counter = itertools.count(1)
         self._phase = "created"  # created -> updated -> (replay ->) ready
         self._session_waiter: Waiter[str] | None = None
-        self._pending: dict[str, PendingResponse] = {}
-        self._by_response: dict[str | None, PendingResponse] = {}
-        self._by_event_id: dict[str, PendingResponse] = {}
-        self._finished: OrderedDict[str, None] = OrderedDict()
+        self._table = ResponseTable()
+        # Aliases of the table's indexes: feed()'s hot path reads _by_response per delta.
+        self._pending = self._table.pending
+        self._by_response = self._table.by_response
         # Requests failed by a broken frame whose response still runs server-side: request id
         # -> response id, so that abandon() can cancel it instead of letting it burn tokens.
         self._orphans: dict[str, str] = {}
@@ -194,19 +189,17 @@ class RealtimeProtocol:
         )
         #: Connections begun so far (1 for the first); in-band items remember theirs.
         self.generation = 0
-        self._replay_ids: set[str] = set()
-        self._replay_acked: set[str] = set()
-        self._replay_expected = 0
+        self._replay: Replay | None = None
         self._dispatch: dict[type[Any], Callable[[Any], None]] = {
-            TextDelta: self._on_text_delta,
-            FunctionCallArgumentsDelta: self._on_args_delta,
+            TextDelta: self._table.on_text_delta,
+            FunctionCallArgumentsDelta: self._table.on_args_delta,
             SessionCreatedEvent: self._on_session_created,
             SessionUpdatedEvent: self._on_session_updated,
             ResponseCreatedEvent: self._on_response_created,
             ResponseDoneEvent: self._on_response_done,
-            OutputItemEvent: self._on_output_item,
-            OutputTextDoneEvent: self._on_text_done,
-            FunctionCallArgumentsDoneEvent: self._on_args_done,
+            OutputItemEvent: self._table.on_output_item,
+            OutputTextDoneEvent: self._table.on_text_done,
+            FunctionCallArgumentsDoneEvent: self._table.on_args_done,
             ErrorEvent: self._on_error,
             RateLimitsUpdatedEvent: self._on_rate_limits,
             SeedRateLimitEvent: self._on_seed_rate_limit,
@@ -243,6 +236,7 @@ class RealtimeProtocol:
         self.session_id = None
         self.expired = False
         self.generation += 1
+        self._replay = None
         self._session_waiter = waiter
 
     def session_update_frame(self, waiter: Waiter[str]) -> str:
@@ -266,30 +260,23 @@ class RealtimeProtocol:
         """
         if self._phase != "updated" or self.state is not SessionState.CONNECTING:
             raise RealtimeStateError("conversation replay outside session setup")
-        items = self.history.items()
-        if not items:
+        replay = self.history.replay(lambda: self._next_id("replay"))
+        if not replay.frames:
             return []
         self._phase = "replay"
         self._session_waiter = waiter
-        self._replay_acked.clear()
-        self._replay_expected = len(items)
-        frames: list[str] = []
-        for item in items:
-            event_id = self._next_id("replay")
-            self._replay_ids.add(event_id)
-            frames.append(encode_event(ConversationItemCreateEvent(event_id=event_id, item=item)))
+        self._replay = replay
         logger.info(
             "replaying %d conversation items after reconnecting",
-            len(items),
+            len(replay.frames),
             extra={**self.log_extra(), "history_dropped": self.history.dropped},
         )
-        return frames
+        return replay.frames
 
     def mark_open(self) -> None:
         """The session is configured; responses may be requested."""
         self._phase = "ready"
-        self._replay_ids.clear()
-        self._replay_acked.clear()
+        self._replay = None
         self.transition(SessionState.OPEN)
 
     # --- requests ----------------------------------------------------------------------------
@@ -314,24 +301,11 @@ class RealtimeProtocol:
         if not request.out_of_band and conversation is None:
             conversation = InBandItems(request.items())
         pending = PendingResponse(request_id, waiter, None if request.out_of_band else conversation)
-        body: dict[str, Any] = {
-            "output_modalities": list(self.session_config.output_modalities),
-            "metadata": {**request.metadata, REQUEST_TAG: request_id},
-        }
-        if request.instructions is not None:
-            body["instructions"] = request.instructions
-        if request.tools is not None:
-            body["tools"] = [tool.to_wire() for tool in request.tools]
-        if request.tool_choice is not None:
-            body["tool_choice"] = request.tool_choice
-        if request.max_output_tokens is not None:
-            body["max_output_tokens"] = request.max_output_tokens
+        body = request.to_wire(
+            self.session_config.output_modalities, {**request.metadata, REQUEST_TAG: request_id}
+        )
         frames: list[str] = []
-        if request.out_of_band:
-            # Out of band: private input, nothing written to the default conversation.
-            body["conversation"] = "none"
-            body["input"] = request.items()
-        elif conversation is not None and not (
+        if conversation is not None and not (
             conversation.recorded or conversation.generation == self.generation
         ):
             for item in conversation.items:
@@ -344,9 +318,7 @@ class RealtimeProtocol:
         event_id = self._next_id("create")
         pending.event_ids.append(event_id)
         frames.append(encode_event(ResponseCreateEvent(event_id=event_id, response=body)))
-        self._pending[request_id] = pending
-        for known in pending.event_ids:
-            self._by_event_id[known] = pending
+        self._table.add(pending)
         return request_id, frames
 
     def abandon(self, request_id: str) -> list[str]:
@@ -355,7 +327,7 @@ class RealtimeProtocol:
         if pending is None:
             response_id = self._orphans.pop(request_id, None)
         else:
-            self._forget(pending)
+            self._table.forget(pending)
             response_id = pending.response_id
         if response_id is None:
             return []
@@ -425,45 +397,6 @@ class RealtimeProtocol:
         """Process one already decoded event."""
         self._dispatch[type(event)](event)
 
-    def _route(self, response_id: str | None) -> PendingResponse | None:
-        pending = self._by_response.get(response_id)
-        if pending is not None:
-            return pending
-        if response_id is not None and response_id in self._finished:
-            return None
-        # No response.created seen for this id (or the seed's id-less events): the oldest
-        # request still waiting for a response id adopts it.
-        for candidate in self._pending.values():
-            if candidate.response_id is None:
-                self._bind(candidate, response_id)
-                return candidate
-        if response_id is None and len(self._pending) == 1:
-            return next(iter(self._pending.values()))
-        return None
-
-    def _bind(self, pending: PendingResponse, response_id: str | None) -> None:
-        pending.response_id = response_id
-        self._by_response[response_id] = pending
-
-    def _on_text_delta(self, event: TextDelta) -> None:
-        pending = self._by_response.get(event.response_id) or self._route(event.response_id)
-        if pending is None:
-            return
-        item = pending.items.get(event.item_id)
-        if item is None:
-            item = pending.item(event.item_id, event.output_index, False)
-        item.parts.append(event.delta)
-
-    def _on_args_delta(self, event: FunctionCallArgumentsDelta) -> None:
-        pending = self._by_response.get(event.response_id) or self._route(event.response_id)
-        if pending is None:
-            return
-        item = pending.items.get(event.item_id)
-        if item is None:
-            item = pending.item(event.item_id, event.output_index, True)
-            item.call_id = event.call_id
-        item.parts.append(event.delta)
-
     def _on_session_created(self, event: SessionCreatedEvent) -> None:
         if self._phase != "created":
             logger.debug("ignoring a repeated session.created", extra=self.log_extra())
@@ -499,12 +432,12 @@ class RealtimeProtocol:
             # Tagged, but its request is gone (abandoned before the id was known): ignore the
             # whole response rather than let another request adopt it.
             if response_id is not None:
-                self._remember_finished(response_id)
+                self._table.remember_finished(response_id)
             return
         if pending is None:
-            pending = self._route(response_id)
+            pending = self._table.route(response_id)
         elif pending.response_id is None:
-            self._bind(pending, response_id)
+            self._table.bind(pending, response_id)
         if pending is not None:
             logger.debug(
                 "response %s created", response_id, extra=self.log_extra(pending.request_id)
@@ -512,38 +445,12 @@ class RealtimeProtocol:
             # The server took the request's items into the conversation and started on them.
             self._record_items(pending)
 
-    def _on_output_item(self, event: OutputItemEvent) -> None:
-        pending = self._route(event.response_id)
-        if pending is None:
-            return
-        raw = event.item
-        item_id = raw.get("id")
-        is_call = raw.get("type") == "function_call"
-        item = pending.item(
-            item_id if isinstance(item_id, str) else None, event.output_index, is_call
-        )
-        merge_item(item, raw)
-
-    def _on_text_done(self, event: OutputTextDoneEvent) -> None:
-        pending = self._route(event.response_id)
-        if pending is not None:
-            item = pending.item(event.item_id, event.output_index, False)
-            item.finals[event.content_index] = event.text
-
-    def _on_args_done(self, event: FunctionCallArgumentsDoneEvent) -> None:
-        pending = self._route(event.response_id)
-        if pending is not None:
-            item = pending.item(event.item_id, event.output_index, True)
-            item.final = event.arguments
-            item.call_id = event.call_id or item.call_id
-            item.name = event.name or item.name
-
     def _on_response_done(self, event: ResponseDoneEvent) -> None:
         info = event.response
         # Counted before routing: an abandoned (timed out, cancelled) response is billed too.
         if info.usage is not None:
             self.usage += usage_of(info)
-        pending = self._route(info.id)
+        pending = self._table.route(info.id)
         if pending is None:
             return
         if info.status == "failed":
@@ -561,7 +468,7 @@ class RealtimeProtocol:
         self._finish(pending, build_result(pending, info))
 
     def _on_seed_final(self, event: SeedFinalEvent) -> None:
-        pending = self._route(event.response_id)
+        pending = self._table.route(event.response_id)
         if pending is None:
             return
         text = event.text
@@ -578,7 +485,7 @@ class RealtimeProtocol:
         self._finish(pending, build_result(pending, ResponseInfo(status="completed")))
 
     def _on_seed_error(self, event: SeedResponseErrorEvent) -> None:
-        pending = self._route(event.response_id)
+        pending = self._table.route(event.response_id)
         if pending is not None:
             self._finish(pending, error_from_detail(event.error, event.message or "response error"))
 
@@ -587,7 +494,7 @@ class RealtimeProtocol:
         error = error_from_detail(detail, "server error")
         extra = self.log_extra()
         extra.update(error_type=detail.type, error_code=detail.code, event_id=detail.event_id)
-        pending = self._by_event_id.get(detail.event_id) if detail.event_id else None
+        pending = self._table.by_event_id.get(detail.event_id) if detail.event_id else None
         if detail.code == "session_expired":
             # Not a request failure: the session reached its maximum duration and the server
             # closes with 1001 next. Fail everything as a (retryable) drop, to reconnect.
@@ -597,7 +504,7 @@ class RealtimeProtocol:
         elif pending is not None:
             logger.info("server error for request: %s", error, extra=extra)
             self._finish(pending, error)
-        elif self._phase == "replay" and detail.event_id in self._replay_ids:
+        elif self._replay is not None and detail.event_id in self._replay.event_ids:
             logger.error("conversation replay rejected: %s", error, extra=extra)
             failed = ServerError(
                 f"restoring the conversation after a reconnect failed: {error}",
@@ -628,23 +535,15 @@ class RealtimeProtocol:
         self.rate_limits.note_backoff(event.wait_ms)
 
     def _on_unknown(self, event: UnknownEvent) -> None:
-        if self._phase == "replay" and event.type in _ITEM_ACKS:
-            self._on_replay_ack(event)
+        if self._phase == "replay" and event.type in ITEM_ACKS:
+            if self._replay is not None and self._replay.acknowledge(event.data):
+                self._resolve_session(self.session_id or "")
             return
         if event.type in _QUIET or event.type in self._unknown_seen:
             return
         # Log each unknown type once per connection; GA keeps adding events.
         self._unknown_seen.add(event.type)
         logger.debug("skipping unknown event type %r", event.type, extra=self.log_extra())
-
-    def _on_replay_ack(self, event: UnknownEvent) -> None:
-        item = event.data.get("item")
-        item_id = item.get("id") if isinstance(item, dict) else None
-        # Counted by item id: a server may send both the beta and the GA acknowledgement.
-        key = item_id if isinstance(item_id, str) else f"#{len(self._replay_acked)}"
-        self._replay_acked.add(key)
-        if len(self._replay_acked) >= self._replay_expected:
-            self._resolve_session(self.session_id or "")
 
     # --- completion --------------------------------------------------------------------------
 
@@ -655,7 +554,7 @@ class RealtimeProtocol:
             conversation.recorded = self.history.record(conversation.items)
 
     def _finish(self, pending: PendingResponse, outcome: ResponseResult | BaseException) -> None:
-        self._forget(pending)
+        self._table.forget(pending)
         if pending.conversation is not None and isinstance(outcome, ResponseResult):
             # The response ended in the conversation: its items (if no response.created came)
             # and, when it completed, the assistant's output are now part of it.
@@ -668,22 +567,6 @@ class RealtimeProtocol:
             pending.waiter.set_exception(outcome)
         else:
             pending.waiter.set_result(outcome)
-
-    def _forget(self, pending: PendingResponse) -> None:
-        self._pending.pop(pending.request_id, None)
-        for event_id in pending.event_ids:
-            self._by_event_id.pop(event_id, None)
-        if pending.response_id is not None:
-            self._by_response.pop(pending.response_id, None)
-            self._remember_finished(pending.response_id)
-        # An id-less event (the seed's) may have bound it under None before its real id came.
-        if self._by_response.get(None) is pending:
-            del self._by_response[None]
-
-    def _remember_finished(self, response_id: str) -> None:
-        self._finished[response_id] = None
-        if len(self._finished) > _FINISHED_MEMORY:
-            self._finished.popitem(last=False)
 
     def _fail_all(self, exc: BaseException) -> None:
         waiter, self._session_waiter = self._session_waiter, None
