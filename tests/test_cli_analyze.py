@@ -200,7 +200,7 @@ def test_invalid_config_value(repo: GitRepo) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--chunk-size", "10"], "chunk_size"),
+        (["--chunk-size", "10"], "--chunk-size: invalid value"),
         (["--provider", "realtime"], "set OPENAI_API_KEY"),
         (["--project", "nope"], "unknown project 'nope'"),
     ],

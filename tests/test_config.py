@@ -63,7 +63,7 @@ def test_invalid_value_names_source(tmp_path: Path) -> None:
         ConfigError, match="RELEASE_TOOLS_CHUNK_SIZE: invalid value for 'chunk_size'"
     ):
         load_settings(repo=tmp_path, environ={"RELEASE_TOOLS_CHUNK_SIZE": "lots"})
-    with pytest.raises(ConfigError, match="flag: invalid value for 'concurrency'"):
+    with pytest.raises(ConfigError, match=r"^--concurrency: invalid value: "):
         load_settings({"concurrency": 0}, repo=tmp_path, environ={})
 
 

@@ -220,6 +220,9 @@ def _first_error(exc: ValidationError, sources: Mapping[str, str]) -> str:
     field = ".".join(str(p) for p in err["loc"]) or "settings"
     top = str(err["loc"][0]) if err["loc"] else ""
     origin = sources.get(top, "settings")
+    if origin.startswith("--"):
+        # A flag names itself; the settings key would only repeat it in another spelling.
+        return f"{origin}: invalid value: {err['msg']}"
     return f"{origin}: invalid value for {field!r}: {err['msg']}"
 
 
@@ -244,7 +247,12 @@ def load_settings(
     for values, origin in layers:
         for key, value in values.items():
             merged[key] = value
-            sources[key] = f"{_ENV_PREFIX}{key.upper()}" if origin == "environment" else origin
+            if origin == "environment":
+                sources[key] = f"{_ENV_PREFIX}{key.upper()}"
+            elif origin == "flag":
+                sources[key] = "--" + key.replace("_", "-")
+            else:
+                sources[key] = origin
     merged["repo"] = root
     try:
         return Settings.model_validate(merged)
