@@ -1,12 +1,24 @@
-"""Shared gatherer helpers: batch reads, path classes."""
+"""Shared gatherer helpers: batch reads, path classes, bounded evidence."""
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from typing import Any
 
+import pytest
 from repo_context import build_context
 
-from release_tools.analysis.evidence._common import is_test_path, read_text, read_texts
+from release_tools.analysis.evidence import MAX_PER_SOURCE, cap_evidence
+from release_tools.analysis.evidence._common import (
+    BoundedEvidence,
+    blob_sizes,
+    evidence,
+    is_test_path,
+    read_text,
+    read_texts,
+)
+from release_tools.analysis.models import Bump, Evidence, Strength
 
 
 def test_read_texts_batches_odd_paths(repo: Any) -> None:
@@ -35,3 +47,86 @@ def test_is_test_path() -> None:
     assert is_test_path("web/app.spec.ts")
     assert not is_test_path("src/pkg/testing_utils.py")
     assert not is_test_path("src/pkg/core.py")
+
+
+def test_blob_sizes_reads_sizes_without_contents(repo: Any) -> None:
+    repo.write("a.js", "x" * 1234)
+    repo.write("name with space.js", "")
+    repo.write("sub/b.js", "b\n")
+    base = repo.commit("initial")
+    ctx = build_context(repo.path, base)
+    sizes = blob_sizes(ctx, base, ["a.js", "name with space.js", "missing.js", "sub", "sub/b.js"])
+    assert sizes == {"a.js": 1234, "name with space.js": 0, "sub/b.js": 2}
+    assert blob_sizes(ctx, base, []) == {}
+
+
+def _random_items(count: int, seed: int) -> list[Evidence]:
+    chooser = random.Random(seed)
+    levels = [Bump.MAJOR, Bump.MINOR, Bump.PATCH, Bump.NONE]
+    items = []
+    for index in range(count):
+        items.append(
+            evidence(
+                "javascript-api",
+                chooser.choice(levels),
+                chooser.choice(list(Strength)),
+                f"finding {index}",
+            )
+        )
+    return items
+
+
+@pytest.mark.parametrize(("count", "seed"), [(0, 1), (7, 2), (50, 3), (51, 4), (400, 5), (3000, 6)])
+def test_bounded_evidence_keeps_what_the_final_cap_keeps(count: int, seed: int) -> None:
+    items = _random_items(count, seed)
+    bounded = BoundedEvidence("javascript-api", MAX_PER_SOURCE)
+    bounded.extend(items)
+    out = bounded.items()
+    assert bounded.total == count
+    assert len(out) <= MAX_PER_SOURCE
+    # The final cap leaves the bounded list as it is ...
+    assert cap_evidence(out) == out
+    capped = cap_evidence(items)
+    if count <= MAX_PER_SOURCE:
+        assert out == items
+        return
+    # ... and keeps the same strongest findings as capping everything would, but one: the
+    # summary takes the last place, with the exact count of everything else.
+    kept = [item for item in out if not item.message.startswith("...")]
+    assert len(kept) == MAX_PER_SOURCE - 1
+    assert [i.message for i in kept] == [
+        i.message for i in capped if i.message in {k.message for k in kept}
+    ]
+    strongest = sorted(capped[:-1], key=lambda e: (-e.level, _rank(e)))[: MAX_PER_SOURCE - 1]
+    assert sorted(i.message for i in kept) == sorted(i.message for i in strongest)
+    summary = out[-1]
+    names = {k.message for k in kept}
+    dropped = [i for i in items if i.message not in names]
+    levels = sorted(Counter(i.level.label for i in dropped).items())
+    detail = ", ".join(f"{n} {name}" for name, n in levels)
+    assert summary.message == f"... and {len(dropped)} more javascript-api items ({detail})"
+    top = min(dropped, key=lambda e: (-e.level, _rank(e)))
+    assert (summary.level, summary.strength) == (top.level, top.strength)
+
+
+def _rank(item: Evidence) -> int:
+    return {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}[item.strength]
+
+
+def test_bounded_evidence_counts_in_bulk_and_builds_only_the_kept() -> None:
+    bounded = BoundedEvidence("javascript-api", 5)
+    assert bounded.admit_many(Bump.MINOR, Strength.STRONG, 1000) == 5
+    for index in range(5):
+        bounded.keep(evidence("javascript-api", Bump.MINOR, Strength.STRONG, f"new {index}"))
+    assert bounded.admit_many(Bump.MINOR, Strength.STRONG, 10) == 0
+    assert bounded.admit(Bump.MAJOR, Strength.PROOF)
+    bounded.keep(evidence("javascript-api", Bump.MAJOR, Strength.PROOF, "removed x"))
+    out = bounded.items()
+    assert [i.message for i in out] == [
+        "new 0",
+        "new 1",
+        "new 2",
+        "removed x",
+        "... and 1007 more javascript-api items (1007 minor)",
+    ]
+    assert (out[-1].bump, out[-1].strength) == ("minor", Strength.STRONG)

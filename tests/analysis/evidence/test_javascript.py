@@ -7,6 +7,7 @@ from typing import Any
 
 from repo_context import build_context
 
+from release_tools.analysis.evidence import MAX_PER_SOURCE, cap_evidence, javascript
 from release_tools.analysis.evidence.javascript import (
     gather,
     node_minimum,
@@ -260,3 +261,41 @@ def test_monorepo_packages_use_their_own_manifest(repo: Any) -> None:
     repo.write("packages/a/internal.js", "")
     items = _run(repo, base)
     assert _messages(items) == [("minor", "new export more (function) in packages/b/main.js")]
+
+
+def test_thousands_of_exports_give_bounded_evidence_with_exact_counts(
+    repo: Any, monkeypatch: Any
+) -> None:
+    # A generated module (no package.json: every changed module counts) with 3000 exports, one
+    # of them removed, and a second module that loses 2 exports: 3003 findings in all.
+    old = "".join(f"export const value_{i:05d} = {i};\n" for i in range(3000))
+    repo.write("gen/table.js", "export const dropped = 1;\n")
+    repo.write("lib/api.js", "export function a(x) {}\nexport function b() {}\n")
+    base = repo.commit("initial")
+    repo.write("gen/table.js", old)
+    repo.write("lib/api.js", "export function c() {}\n")
+    built: list[str] = []
+    real = javascript.evidence
+
+    def counting(*args: Any, **kwargs: Any) -> Evidence:
+        item = real(*args, **kwargs)
+        built.append(item.message)
+        return item
+
+    monkeypatch.setattr(javascript, "evidence", counting)
+    items = _run(repo, base)
+    # Only what the report can show is ever built (was: one Evidence per export).
+    assert len(built) <= 2 * MAX_PER_SOURCE
+    assert len(items) == MAX_PER_SOURCE
+    removed = [e.message for e in items if e.bump == "major"]
+    assert removed == [
+        "removed export dropped (const) from gen/table.js",
+        "removed export a (function) from lib/api.js",
+        "removed export b (function) from lib/api.js",
+    ]
+    assert items[-1].message == "... and 2955 more javascript-api items (2955 minor)"
+    # The report keeps the list as it is: the exact total reaches the output.
+    assert cap_evidence(items) == items
+    new_exports = [e for e in items if e.message.startswith("new export")]
+    assert new_exports[0].message == "new export value_00000 (const) in gen/table.js"
+    assert new_exports[0].line == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
 
@@ -17,7 +18,9 @@ from release_tools.analysis.models import (
 )
 
 __all__ = [
+    "BoundedEvidence",
     "BumpLabel",
+    "blob_sizes",
     "changed_files",
     "evidence",
     "is_test_path",
@@ -145,6 +148,24 @@ def read_text(ctx: AnalysisContext, ref: str, path: str | None) -> str | None:
     return data.decode("utf-8", "replace")
 
 
+def blob_sizes(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str, int]:
+    """Sizes in bytes of many files at ``ref`` (one ``git cat-file --batch-check``).
+
+    Absent files, and paths that the line-based batch input cannot carry, are left out.
+    """
+    wanted = [path for path in dict.fromkeys(paths) if "\n" not in path]
+    if not wanted:
+        return {}
+    request = "".join(f"{ref}:{path}\n" for path in wanted).encode("utf-8")
+    lines = ctx.git.run_bytes("cat-file", "--batch-check", input=request).splitlines()
+    out: dict[str, int] = {}
+    for path, line in zip(wanted, lines, strict=False):
+        header = line.split()
+        if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
+            out[path] = int(header[2])
+    return out
+
+
 def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str, str]:
     """Many files' text at ``ref`` in one ``git cat-file --batch`` run; absent files are left out.
 
@@ -173,3 +194,94 @@ def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str
         out[path] = data[position : position + size].decode("utf-8", "replace")
         position += size + 1
     return out
+
+
+# The order in which the report ranks evidence of one source (the same as the final cap's).
+_STRENGTH_RANK = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
+
+
+class BoundedEvidence:
+    """Evidence of one source where only the strongest items are ever built.
+
+    A huge range can yield hundreds of thousands of findings (every export of a generated file
+    is "new"), while the report keeps ``limit`` per source. Building each as an
+    :class:`Evidence` first cost gigabytes and most of the run (issue 2, "Speed"). Here an item
+    is built only while it can still be among the ``limit`` strongest: ranked like the final
+    cap does (higher bump, then stronger, then earlier), so at most ``limit`` items exist per
+    rank and the rest are only counted (:meth:`admit`). :meth:`items` returns ``limit - 1`` of
+    them and one summary with the exact count of the others, so that the final cap keeps them
+    all as they are.
+    """
+
+    def __init__(self, source: EvidenceSource, limit: int) -> None:
+        self.source: EvidenceSource = source
+        self.limit = max(2, limit)
+        self._seq = 0
+        # Per (bump, strength): the first items built, with their arrival number, and the count.
+        self._kept: dict[tuple[Bump, Strength], list[tuple[int, Evidence]]] = {}
+        self._counts: Counter[tuple[Bump, Strength]] = Counter()
+        self._admitted = (Bump.NONE, Strength.WEAK)
+        self._next = 0
+
+    def admit(self, bump: Bump, strength: Strength) -> bool:
+        """Count one finding; True when its evidence may be kept: build it and :meth:`keep` it.
+
+        Findings that are only counted cost no :class:`Evidence` (nor message formatting).
+        """
+        return self.admit_many(bump, strength, 1) == 1
+
+    def admit_many(self, bump: Bump, strength: Strength, count: int) -> int:
+        """Count ``count`` findings of one rank at once; how many of the first may be kept.
+
+        The caller builds and :meth:`keep` s that many, in order (thousands of new exports of a
+        generated module cost one call).
+        """
+        key = (bump, strength)
+        self._counts[key] += count
+        self._admitted = key
+        self._next = self._seq + 1
+        self._seq += count
+        return max(0, min(count, self.limit - len(self._kept.setdefault(key, []))))
+
+    def keep(self, item: Evidence) -> None:
+        """Keep the evidence of a finding just let in (ranked as admitted, in arrival order)."""
+        self._kept[self._admitted].append((self._next, item))
+        self._next += 1
+
+    def extend(self, items: Iterable[Evidence]) -> None:
+        """Add evidence that is already built."""
+        for item in items:
+            if self.admit(item.level, item.strength):
+                self.keep(item)
+
+    @property
+    def total(self) -> int:
+        """How many findings were counted, kept or not."""
+        return self._seq
+
+    def items(self) -> list[Evidence]:
+        """The kept evidence in arrival order, with a summary of the rest when there is one."""
+        ranks = sorted(self._kept, key=lambda k: (-k[0], _STRENGTH_RANK[k[1]]))
+        if self.total <= self.limit:
+            everything = [pair for key in ranks for pair in self._kept[key]]
+            return [item for _seq, item in sorted(everything, key=lambda p: p[0])]
+        room = self.limit - 1
+        chosen: list[tuple[int, Evidence]] = []
+        dropped: Counter[Bump] = Counter()
+        top: tuple[Bump, Strength] | None = None
+        for key in ranks:
+            taken = self._kept[key][: max(0, room - len(chosen))]
+            chosen.extend(taken)
+            left = self._counts[key] - len(taken)
+            if left:
+                dropped[key[0]] += left
+                top = top or key
+        assert top is not None  # more findings than room: some were dropped
+        # Worded like the final cap's summary, so that both read the same in a report.
+        counts = sorted((level.label, n) for level, n in dropped.items())
+        detail = ", ".join(f"{n} {name}" for name, n in counts)
+        more = sum(dropped.values())
+        summary = evidence(
+            self.source, top[0], top[1], f"... and {more} more {self.source} items ({detail})"
+        )
+        return [item for _seq, item in sorted(chosen, key=lambda p: p[0])] + [summary]

@@ -25,11 +25,14 @@ from collections.abc import Iterable
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import (
+    BoundedEvidence,
+    blob_sizes,
     changed_files,
     evidence,
     new_path,
     old_path,
     read_text,
+    read_texts,
 )
 from release_tools.analysis.evidence.js_exports import (
     Export,
@@ -258,24 +261,33 @@ def _compare(
     before: dict[str, Export],
     after: dict[str, Export],
     strength: Strength,
-) -> list[Evidence]:
-    items: list[Evidence] = []
+    out: BoundedEvidence,
+) -> None:
+    """Add the differences of one module's exports to ``out``.
+
+    Evidence is only built when ``out`` may keep it: a generated module can have tens of
+    thousands of exports, all of them new.
+    """
     shown = path_new or path_old or ""
     for name in sorted(before.keys() - after.keys()):
         exp = before[name]
-        items.append(
-            evidence(
-                "javascript-api",
-                Bump.MAJOR,
-                strength,
-                f"removed export {name} ({exp.kind}) from {path_old}",
-                path=path_old,
-                line=exp.line,
+        if out.admit(Bump.MAJOR, strength):
+            out.keep(
+                evidence(
+                    "javascript-api",
+                    Bump.MAJOR,
+                    strength,
+                    f"removed export {name} ({exp.kind}) from {path_old}",
+                    path=path_old,
+                    line=exp.line,
+                )
             )
-        )
-    for name in sorted(after.keys() - before.keys()):
+    added = after.keys() - before.keys()
+    # New exports are counted at once (a generated module adds thousands); the first are built.
+    shown_new = out.admit_many(Bump.MINOR, Strength.STRONG, len(added))
+    for name in sorted(added)[:shown_new] if shown_new else ():
         exp = after[name]
-        items.append(
+        out.keep(
             evidence(
                 "javascript-api",
                 Bump.MINOR,
@@ -287,8 +299,10 @@ def _compare(
         )
     for name in sorted(before.keys() & after.keys()):
         old_req, new_req = before[name].required, after[name].required
-        if old_req is not None and new_req is not None and new_req > old_req:
-            items.append(
+        if old_req is None or new_req is None or new_req <= old_req:
+            continue
+        if out.admit(Bump.MAJOR, strength):
+            out.keep(
                 evidence(
                     "javascript-api",
                     Bump.MAJOR,
@@ -298,15 +312,62 @@ def _compare(
                     line=after[name].line,
                 )
             )
-    return items
+
+
+#: Module pairs are read from git in batches of about this many bytes (memory stays bounded).
+_BATCH_BYTES = 8_000_000
+
+_Pair = tuple[str | None, str | None, Strength]
+
+
+def _compare_pairs(ctx: AnalysisContext, pairs: list[_Pair], out: BoundedEvidence) -> None:
+    """Compare the exports of each ``(base path, head path, strength)``, reading in batches."""
+    old_sizes = blob_sizes(ctx, ctx.base_sha, [p for p, _n, _s in pairs if p])
+    new_sizes = blob_sizes(ctx, ctx.head_sha, [n for _p, n, _s in pairs if n])
+    batch: list[_Pair] = []
+    weight = 0
+    for pair in pairs:
+        before_path, after_path, _strength = pair
+        sizes = (old_sizes.get(before_path or "", 0), new_sizes.get(after_path or "", 0))
+        # A UTF-8 character takes at most 4 bytes: beyond 4x the limit in bytes the text is
+        # surely over the limit in characters, and need not be read to be skipped.
+        if max(sizes) > 4 * _MAX_BYTES:
+            continue
+        if batch and weight + sum(sizes) > _BATCH_BYTES:
+            _compare_batch(ctx, batch, out)
+            batch, weight = [], 0
+        batch.append(pair)
+        weight += sum(sizes)
+    if batch:
+        _compare_batch(ctx, batch, out)
+
+
+def _compare_batch(ctx: AnalysisContext, batch: list[_Pair], out: BoundedEvidence) -> None:
+    old_texts = read_texts(ctx, ctx.base_sha, [p for p, _n, _s in batch if p])
+    new_texts = read_texts(ctx, ctx.head_sha, [n for _p, n, _s in batch if n])
+    for before_path, after_path, strength in batch:
+        before_code = old_texts.get(before_path or "", "") if before_path else ""
+        after_code = new_texts.get(after_path or "", "") if after_path else ""
+        if len(before_code) > _MAX_BYTES or len(after_code) > _MAX_BYTES:
+            continue
+        before, after = parse_exports(before_code), parse_exports(after_code)
+        _compare(before_path, after_path, before, after, strength, out)
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
-    """JS/TS export and package.json entry evidence for the range."""
-    items = _manifest_evidence(ctx)
+    """JS/TS export and package.json entry evidence for the range.
+
+    Every finding is counted, but only as many are built as the report can show (see
+    :class:`~release_tools.analysis.evidence._common.BoundedEvidence`).
+    """
+    # Imported here: the package imports this module while it is being initialised.
+    from release_tools.analysis.evidence import MAX_PER_SOURCE
+
+    out = BoundedEvidence("javascript-api", MAX_PER_SOURCE)
+    out.extend(_manifest_evidence(ctx))
     changes = changed_files(ctx, (*_SUFFIXES, ".d.ts"), include_excluded=True)
     if not changes:
-        return items
+        return out.items()
     base_files = set(ctx.git.ls_files(ctx.base_sha))
     head_files = set(ctx.git.ls_files(ctx.head_sha))
     has_manifest = any(f.endswith("package.json") for f in base_files | head_files)
@@ -317,6 +378,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             manifests = _nearest_manifests(touched, files)
             for paths in _public_files(ctx, ref, files, manifests).values():
                 public |= paths
+    pairs: list[_Pair] = []
     for change in changes:
         before_path, after_path = old_path(change), new_path(change)
         if has_manifest:
@@ -327,17 +389,6 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             if change.excluded:
                 continue
             strength = Strength.STRONG
-        before_code = read_text(ctx, ctx.base_sha, before_path) or ""
-        after_code = read_text(ctx, ctx.head_sha, after_path) or ""
-        if len(before_code) > _MAX_BYTES or len(after_code) > _MAX_BYTES:
-            continue
-        items.extend(
-            _compare(
-                before_path,
-                after_path,
-                parse_exports(before_code),
-                parse_exports(after_code),
-                strength,
-            )
-        )
-    return items
+        pairs.append((before_path, after_path, strength))
+    _compare_pairs(ctx, pairs, out)
+    return out.items()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 __all__ = ["Export", "line_finder", "parse_exports", "required_params", "star_sources"]
@@ -41,12 +41,16 @@ _FROM = re.compile(
 )
 _MODULE_EXPORTS_OBJ = re.compile(r"module\.exports[ \t]*=[ \t]*\{")
 _MODULE_EXPORTS_ANY = re.compile(r"module\.exports[ \t]*=(?![ \t]*\{)(?!=)")
-_EXPORTS_DOT = re.compile(r"(?:module\.)?exports\.(?P<name>[A-Za-z_$][\w$]*)[ \t]*=(?!=)")
+# Starts with a literal so that the scan skips ahead (``module.`` before it is on the same line).
+_EXPORTS_DOT = re.compile(r"exports\.(?P<name>[A-Za-z_$][\w$]*)[ \t]*=(?!=)")
 _EXPORT_ASSIGN = re.compile(r"^[ \t]*export[ \t]*=[ \t]*[\w$]", re.MULTILINE)
+# Searched without a leading ``\b``, which would keep the engine from skipping ahead to the
+# keywords; :func:`_containers` checks the word boundary itself.
 _CLASS = re.compile(
-    r"\b(?P<kind>class|interface|namespace|module)[ \t]+(?P<name>[A-Za-z_$][\w$]*)",
+    r"(?P<kind>class|interface|namespace|module)[ \t]+(?P<name>[A-Za-z_$][\w$]*)",
     re.MULTILINE,
 )
+_WORD_CHAR = re.compile(r"\w")
 _NS_MEMBER = re.compile(
     r"^[ \t]*(?:export[ \t]+)?(?:declare[ \t]+)?(?:abstract[ \t]+)?"
     r"(?P<kind>type|interface|class|function|const|let|var|enum|namespace)[ \t]+"
@@ -82,13 +86,36 @@ def _blank(code: str) -> str:
     String delimiters stay so that ``from './x'`` can still be read from the original text.
     """
 
+    def spaces(text: str) -> str:
+        # Most tokens are one line long: no per-character substitution needed for them.
+        if "\n" not in text:
+            return " " * len(text)
+        return "\n".join(" " * len(part) for part in text.split("\n"))
+
     def repl(match: re.Match[str]) -> str:
         text = match.group(0)
         if text[0] in "'\"`":
-            return text[0] + re.sub(r"[^\n]", " ", text[1:-1]) + text[-1]
-        return re.sub(r"[^\n]", " ", text)
+            return text[0] + spaces(text[1:-1]) + text[-1]
+        return spaces(text)
 
     return _COMMENT_OR_STRING.sub(repl, code)
+
+
+def _containers(blank: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
+    """Class, interface, namespace and module declarations in ``blank[start:end]``, in order.
+
+    The same matches as ``\\b`` + :data:`_CLASS` with ``finditer``: a match inside a word
+    (``subclass X``) is skipped and the search goes on from its next character.
+    """
+    stop = len(blank) if end is None else end
+    position = start
+    while (match := _CLASS.search(blank, position, stop)) is not None:
+        at = match.start()
+        if at > 0 and _WORD_CHAR.match(blank, at - 1):
+            position = at + 1
+            continue
+        yield match
+        position = match.end()
 
 
 def _balanced(code: str, open_at: int, brackets: str = "([{<") -> str | None:
@@ -236,7 +263,7 @@ def _container_members(
         for inner in _NS_MEMBER.finditer(flat):
             key = f"{owner}.{inner['name']}"
             out.setdefault(key, Export(key, inner["kind"], line_of(start + inner.start("name"))))
-        for nested in _CLASS.finditer(blank, start, start + len(body)):
+        for nested in _containers(blank, start, start + len(body)):
             if f"{owner}.{nested['name']}" in out and flat[nested.start() - start] != " ":
                 _container_members(
                     blank, nested, f"{owner}.{nested['name']}", out, line_of, depth + 1
@@ -328,7 +355,7 @@ def parse_exports(code: str) -> dict[str, Export]:
         add(match["name"], "name", match.start())
     for match in _EXPORT_ASSIGN.finditer(blank):
         add("default", "default", match.start())
-    for cls in _CLASS.finditer(blank):
+    for cls in _containers(blank):
         if cls["name"] in out:
             _container_members(blank, cls, cls["name"], out, line_of, depth=0)
     return out
