@@ -186,3 +186,24 @@ def test_commits_without_file_changes_need_review() -> None:
     )
     assert (verdict.bump, verdict.needs_review) == (Bump.MINOR, True)
     assert "no file changed" in verdict.reasoning
+
+
+def test_raised_runtime_floor_below_major_asks_for_review() -> None:
+    floor = ev("python-api", "minor", Strength.STRONG, "minimum supported Python raised from 3.8")
+    verdict = decide([floor], has_changes=True)
+    assert (verdict.bump, verdict.needs_review) == (Bump.MINOR, True)
+    assert "oldest supported runtime was raised" in verdict.reasoning
+    removed = ev("python-api", "major", Strength.PROOF, "removed public function pkg.f")
+    verdict = decide([removed, floor], has_changes=True)
+    assert (verdict.bump, verdict.needs_review) == (Bump.MAJOR, False)
+
+
+def test_major_resting_only_on_removed_deprecations_asks_for_review() -> None:
+    gone = ev("python-api", "major", Strength.STRONG, "removed deprecated code: 1 fewer ...")
+    verdict = decide([gone], has_changes=True)
+    assert (verdict.bump, verdict.needs_review) == (Bump.MAJOR, True)
+    assert "deprecated code taken out" in verdict.reasoning
+    removed = ev("python-api", "major", Strength.PROOF, "removed public function pkg.f")
+    assert decide([gone, removed], has_changes=True).needs_review is False
+    declared = ev("conventional-commit", "major", Strength.STRONG, "feat!: drop old()")
+    assert decide([gone, declared], has_changes=True).needs_review is False

@@ -14,7 +14,11 @@ The rules, in order:
    * only weak evidence was found (e.g. "source files changed" and nothing else);
    * several ``Release-As`` footers ask for different versions;
    * the code shows one or two breaking changes among many additions (a feature release that
-     broke an obscure corner, or a break that is not one): the bump stays major.
+     broke an obscure corner, or a break that is not one): the bump stays major;
+   * a raised runtime floor (oldest supported Python or Node.js) is the only reason not to stop
+     below major: it is a minor by semver, a major by many projects' policy;
+   * the only major evidence is removed deprecation warnings (deprecated paths taken out):
+     strong, but read from the code's words rather than its signatures.
 
    Commits that declare a breaking change without any API proof do *not* raise it: behavioural
    breaks are invisible to static analysis, and the author's declaration is the better signal
@@ -31,10 +35,20 @@ from dataclasses import dataclass
 
 from release_tools.analysis.models import Bump, Evidence, Strength
 
-__all__ = ["RELEASE_AS_MARKER", "Verdict", "decide"]
+__all__ = [
+    "RELEASE_AS_MARKER",
+    "REMOVED_DEPRECATED_MARKER",
+    "RUNTIME_FLOOR_MARKER",
+    "Verdict",
+    "decide",
+]
 
 #: Release-As evidence messages start with this marker followed by the requested version.
 RELEASE_AS_MARKER = "Release-As:"
+#: Messages of evidence about a raised runtime floor (oldest supported Python / Node.js) start so.
+RUNTIME_FLOOR_MARKER = "minimum supported"
+#: Messages of evidence about deprecated code paths taken out start so.
+REMOVED_DEPRECATED_MARKER = "removed deprecated"
 _RELEASE_AS = re.compile(re.escape(RELEASE_AS_MARKER) + r"\s*(\S+)")
 
 # Sources whose evidence comes from reading the code, as opposed to what people wrote.
@@ -144,6 +158,18 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
             f"{static_majors} breaking signal{'s' if static_majors > 1 else ''} among "
             f"{static_minors} additions"
         )
+    if bump < Bump.MAJOR and any(e.message.startswith(RUNTIME_FLOOR_MARKER) for e in scored):
+        # On the benchmark's pairs a raised floor came with majors and minors alike.
+        needs_review = True
+        notes.append("the oldest supported runtime was raised: some projects call that major")
+    majors = [e for e in firm if e.level is Bump.MAJOR]
+    if (
+        bump is Bump.MAJOR
+        and declared_level < Bump.MAJOR
+        and all(e.message.startswith(REMOVED_DEPRECATED_MARKER) for e in majors)
+    ):
+        needs_review = True
+        notes.append("the only breaking sign is deprecated code taken out")
     if declared_level is Bump.MAJOR and static_proof < Bump.MAJOR and static_level > Bump.NONE:
         notes.append("the breaking change is declared by commits; no removed public API was found")
     if firm_level is Bump.NONE and weak:

@@ -12,9 +12,9 @@ properties, newly required properties, changed property types and closing
 ``additionalProperties`` break documents or producers (major); new optional properties are
 features (minor).
 
-Deprecations: a new ``DeprecationWarning`` / ``PendingDeprecationWarning``, ``@deprecated``
-(PEP 702, JSDoc) or ``util.deprecate(`` in shipped code. Semantic Versioning asks for a minor
-release when public API is marked deprecated.
+Two neighbours run with them (this gatherer is their entry point): new and removed
+deprecations (:mod:`~release_tools.analysis.evidence.deprecations`) and raised runtime floors,
+the oldest supported Python or Node.js (:mod:`~release_tools.analysis.evidence.runtime`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence import deprecations, runtime
 from release_tools.analysis.evidence._common import (
     changed_files,
     evidence,
@@ -37,10 +38,12 @@ from release_tools.analysis.models import (
     Bump,
     ChangeKind,
     Evidence,
-    EvidenceSource,
     FileChange,
     Strength,
 )
+
+# Kept importable from here, where it lived first.
+new_deprecations = deprecations.new_deprecations
 
 __all__ = ["cli_options", "gather", "new_deprecations", "schema_changes"]
 
@@ -52,10 +55,6 @@ _COMMAND = re.compile(r"(?:\.add_parser|\.command)\s*\(\s*(['\"])(?P<name>[A-Za-
 # "--name", "--color <c>" (commander), "--shout/--no-shout" (click on/off flags).
 _LONG = re.compile(r"""(['"])(?P<opt>--[A-Za-z0-9][\w-]*)(?:/-[\w-]+)?(?:[ =<\[][^'"]*)?\1""")
 _MAX_SCHEMA_BYTES = 5_000_000
-# Python warnings categories and decorators (PEP 702), JSDoc tags and Node's util.deprecate.
-_DEPRECATION = re.compile(
-    r"\b(?:Pending)?DeprecationWarning\b|@deprecated\b|\bdeprecated\(|util\.deprecate\("
-)
 _CLI_HINT = re.compile(r"add_argument|add_parser|\.option|\.command|typer\.Option|[\'\"]--")
 
 
@@ -227,71 +226,11 @@ def _schema_evidence(ctx: AnalysisContext) -> list[Evidence]:
     return items
 
 
-def _deprecation_lines(text: str) -> dict[int, str]:
-    """Line number -> stripped line, for the lines of ``text`` that mention a deprecation."""
-    found: dict[int, str] = {}
-    if "eprecat" not in text:
-        return found
-    for match in _DEPRECATION.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        number = text.count("\n", 0, start) + 1
-        found.setdefault(number, text[start : len(text) if end == -1 else end].strip())
-    return found
-
-
-def new_deprecations(old: str, new: str) -> list[tuple[int, str]]:
-    """Lines of ``new`` that mark something deprecated and have no twin in ``old``; pure."""
-    before, after = _deprecation_lines(old), _deprecation_lines(new)
-    if len(after) <= len(before):
-        return []
-    known = set(before.values())
-    return [(number, line) for number, line in after.items() if line not in known]
-
-
-def _deprecation_evidence(ctx: AnalysisContext) -> list[Evidence]:
-    """Semver 2.0 item 7: marking public API deprecated calls for a minor release."""
-    changes = [
-        c
-        for c in changed_files(ctx, (*_CLI_SUFFIXES, ".tsx", ".d.ts"))
-        if c.kind is not ChangeKind.DELETED and _mentions_deprecation(c)
-    ]
-    before = read_texts(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c))])
-    after = read_texts(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c))])
-    items: list[Evidence] = []
-    for change in changes:
-        old = before.get(old_path(change) or "", "")
-        new = after.get(change.path)
-        if new is None:
-            continue
-        found = new_deprecations(old, new)
-        if not found:
-            continue
-        source: EvidenceSource = (
-            "python-api" if change.path.endswith((".py", ".pyi")) else "javascript-api"
-        )
-        line, text = found[0]
-        more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
-        items.append(
-            evidence(
-                source,
-                Bump.MINOR,
-                Strength.STRONG,
-                f"new deprecation in {change.path}: {text}{more}",
-                path=change.path,
-                line=line,
-            )
-        )
-    return items
-
-
-def _mentions_deprecation(change: FileChange) -> bool:
-    if change.truncated or not change.hunks:
-        return True
-    added = "\n".join(line for hunk in change.hunks for line in hunk.lines if line[:1] == "+")
-    return "eprecat" in added and _DEPRECATION.search(added) is not None
-
-
 def gather(ctx: AnalysisContext) -> list[Evidence]:
-    """CLI option, JSON Schema and deprecation evidence for the range."""
-    return [*_cli_evidence(ctx), *_schema_evidence(ctx), *_deprecation_evidence(ctx)]
+    """CLI option, JSON Schema, deprecation and runtime-floor evidence for the range."""
+    return [
+        *_cli_evidence(ctx),
+        *_schema_evidence(ctx),
+        *deprecations.gather(ctx),
+        *runtime.gather(ctx),
+    ]

@@ -1,0 +1,179 @@
+"""Deprecations in shipped code: new ones are a minor release, removed ones a major release.
+
+A deprecation site is a line of shipped source that warns or marks something deprecated:
+``DeprecationWarning`` (and ``PendingDeprecationWarning`` or a project's own
+``...DeprecationWarning`` subclass), ``FutureWarning``, ``@deprecated`` (PEP 702, JSDoc),
+``deprecated(`` and Node's ``util.deprecate(``.
+
+* New sites: Semantic Versioning (item 7) asks for a minor release when public API is marked
+  deprecated.
+* Fewer sites at head than at base, counted over every changed shipped file together (so a
+  warning that moves between files is not counted): deprecated paths were taken out, which is
+  what major releases do. On the benchmark's training pairs a net loss of sites was seen in
+  10 of 23 PyPI majors and in no minor or patch release. The decision asks for a review when
+  this is the only breaking sign (see :mod:`~release_tools.analysis.decision`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.decision import REMOVED_DEPRECATED_MARKER
+from release_tools.analysis.evidence._common import (
+    changed_files,
+    evidence,
+    new_path,
+    old_path,
+    read_texts,
+)
+from release_tools.analysis.models import (
+    Bump,
+    ChangeKind,
+    Evidence,
+    EvidenceSource,
+    FileChange,
+    Strength,
+)
+
+__all__ = ["deprecation_sites", "gather", "new_deprecations", "removed_deprecations"]
+
+#: Shipped source files whose deprecations are read.
+SUFFIXES = (".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".tsx")
+
+# Python warnings categories and decorators (PEP 702), JSDoc tags and Node's util.deprecate.
+# The name may carry a project prefix (PydanticDeprecationWarning, RemovedInX...Warning is not
+# covered: it names no deprecation).
+_SITE = re.compile(
+    r"DeprecationWarning\b|\bFutureWarning\b|@deprecated\b|\bdeprecated\(|util\.deprecate\("
+)
+# Cheap substring checks before the regex: most changed files mention none of these.
+_HINTS = ("eprecat", "FutureWarning")
+
+
+def _hinted(text: str) -> bool:
+    return any(hint in text for hint in _HINTS)
+
+
+def deprecation_sites(text: str) -> dict[int, str]:
+    """Line number -> stripped line, for the lines of ``text`` that are deprecation sites."""
+    found: dict[int, str] = {}
+    if not _hinted(text):
+        return found
+    for match in _SITE.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        number = text.count("\n", 0, start) + 1
+        found.setdefault(number, text[start : len(text) if end == -1 else end].strip())
+    return found
+
+
+def new_deprecations(old: str, new: str) -> list[tuple[int, str]]:
+    """Sites of ``new`` that have no twin in ``old``, when ``new`` has more sites; pure."""
+    before, after = deprecation_sites(old), deprecation_sites(new)
+    if len(after) <= len(before):
+        return []
+    known = set(before.values())
+    return [(number, line) for number, line in after.items() if line not in known]
+
+
+def _with_context(text: str, sites: dict[int, str]) -> dict[int, str]:
+    """Each site with the line before it: ``DeprecationWarning,`` alone occurs in every call."""
+    lines = text.splitlines()
+    return {
+        number: f"{lines[number - 2].strip()} {line}" if number > 1 else line
+        for number, line in sites.items()
+    }
+
+
+def removed_deprecations(
+    old: dict[str, str], new: dict[str, str]
+) -> tuple[int, list[tuple[str, int, str]]]:
+    """How many fewer sites ``new`` has than ``old`` over all files, and the sites gone; pure.
+
+    ``old`` and ``new`` map paths to texts (base and head). The net count is zero or less when
+    the head has as many sites as the base; the list holds ``(path, line, text)`` of base sites
+    (with the line before each) that no longer occur at head, in path order.
+    """
+    before = {path: _with_context(text, deprecation_sites(text)) for path, text in old.items()}
+    after = {path: _with_context(text, deprecation_sites(text)) for path, text in new.items()}
+    net = sum(map(len, before.values())) - sum(map(len, after.values()))
+    # Matched as a multiset: the same text may occur at several places.
+    remaining = Counter(line for sites in after.values() for line in sites.values())
+    gone: list[tuple[str, int, str]] = []
+    for path in sorted(before):
+        for number, line in before[path].items():
+            if remaining[line] > 0:
+                remaining[line] -= 1
+            else:
+                gone.append((path, number, line))
+    return net, gone
+
+
+def _source(path: str) -> EvidenceSource:
+    return "python-api" if path.endswith((".py", ".pyi")) else "javascript-api"
+
+
+def _touches(change: FileChange, signs: str) -> bool:
+    """Whether the diff's ``signs`` lines (``+``, ``-`` or both) may hold a deprecation site."""
+    if change.truncated or not change.hunks:
+        return True
+    text = "\n".join(line for hunk in change.hunks for line in hunk.lines if line[:1] in signs)
+    return _hinted(text) and _SITE.search(text) is not None
+
+
+def _new_evidence(
+    changes: list[FileChange], before: dict[str, str], after: dict[str, str]
+) -> list[Evidence]:
+    items: list[Evidence] = []
+    for change in changes:
+        if change.kind is ChangeKind.DELETED or not _touches(change, "+"):
+            continue
+        new = after.get(change.path)
+        if new is None:
+            continue
+        found = new_deprecations(before.get(old_path(change) or "", ""), new)
+        if not found:
+            continue
+        line, text = found[0]
+        more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
+        items.append(
+            evidence(
+                _source(change.path),
+                Bump.MINOR,
+                Strength.STRONG,
+                f"new deprecation in {change.path}: {text}{more}",
+                path=change.path,
+                line=line,
+            )
+        )
+    return items
+
+
+def _removed_evidence(before: dict[str, str], after: dict[str, str]) -> list[Evidence]:
+    net, gone = removed_deprecations(before, after)
+    if net <= 0 or not gone:
+        return []
+    path, line, text = gone[0]
+    return [
+        evidence(
+            _source(path),
+            Bump.MAJOR,
+            Strength.STRONG,
+            f"{REMOVED_DEPRECATED_MARKER} code: {net} fewer deprecation "
+            f"warning{'s' if net > 1 else ''} in shipped code, e.g. {text}",
+            path=path,
+            line=line,
+        )
+    ]
+
+
+def gather(ctx: AnalysisContext) -> list[Evidence]:
+    """New and removed deprecations in the range's shipped source files."""
+    changes = [c for c in changed_files(ctx, SUFFIXES) if _touches(c, "+-")]
+    if not changes:
+        return []
+    before = read_texts(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c))])
+    after = read_texts(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c))])
+    return [*_new_evidence(changes, before, after), *_removed_evidence(before, after)]

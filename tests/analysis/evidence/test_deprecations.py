@@ -1,0 +1,94 @@
+"""Removed deprecations (deprecated paths taken out) from real repositories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from repo_context import build_context
+
+from release_tools.analysis.decision import decide
+from release_tools.analysis.evidence.deprecations import gather, removed_deprecations
+from release_tools.analysis.models import Bump, Evidence
+
+API = """import warnings
+
+
+def new():
+    return 1
+
+
+def old():
+    warnings.warn(
+        "old() is deprecated, use new()",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return new()
+
+
+def older():
+    warnings.warn("older() goes away in 3.0", FutureWarning)
+    return new()
+"""
+
+
+def _run(repo: Any, base: str) -> list[Evidence]:
+    repo.commit("change")
+    return gather(build_context(repo.path, base))
+
+
+def _removed(items: list[Evidence]) -> list[Evidence]:
+    return [e for e in items if e.message.startswith("removed deprecated")]
+
+
+def test_deprecated_function_taken_out_is_major_and_asks_for_review(repo: Any) -> None:
+    repo.write("src/lib/api.py", API)
+    base = repo.commit("initial")
+    repo.write("src/lib/api.py", API[: API.index("def old")])
+    items = _removed(_run(repo, base))
+    assert [(e.source, e.bump, e.strength, e.path, e.line) for e in items] == [
+        ("python-api", "major", "strong", "src/lib/api.py", 11)
+    ]
+    assert "2 fewer deprecation warnings" in items[0].message
+    assert '"old() is deprecated, use new()", DeprecationWarning,' in items[0].message
+    verdict = decide(items, has_changes=True)
+    assert (verdict.bump, verdict.needs_review) == (Bump.MAJOR, True)
+    assert "deprecated code taken out" in verdict.reasoning
+
+
+def test_deleted_module_with_deprecations_counts(repo: Any) -> None:
+    repo.write("src/lib/api.py", "x = 1\n")
+    repo.write("src/lib/legacy.js", "/** @deprecated use api */\nexport function a() {}\n")
+    base = repo.commit("initial")
+    repo.remove("src/lib/legacy.js")
+    items = _removed(_run(repo, base))
+    assert [(e.source, e.path, e.line) for e in items] == [
+        ("javascript-api", "src/lib/legacy.js", 1)
+    ]
+
+
+def test_warning_moved_between_files_is_not_a_removal(repo: Any) -> None:
+    repo.write("src/lib/api.py", API)
+    repo.write("src/lib/compat.py", "x = 1\n")
+    base = repo.commit("initial")
+    repo.write("src/lib/api.py", API[: API.index("def older")])
+    repo.write("src/lib/compat.py", API[API.index("def older") :])
+    assert _removed(_run(repo, base)) == []
+
+
+def test_reworded_or_test_only_warnings_are_not_removals(repo: Any) -> None:
+    repo.write("src/lib/api.py", API)
+    repo.write("tests/test_api.py", "import pytest\npytest.warns(DeprecationWarning)\n")
+    base = repo.commit("initial")
+    repo.write("src/lib/api.py", API.replace("goes away in 3.0", "goes away soon"))
+    repo.write("tests/test_api.py", "")
+    assert _removed(_run(repo, base)) == []
+
+
+def test_removed_deprecations_matches_repeated_lines_as_a_multiset() -> None:
+    one = 'warn(\n    "a is old",\n    DeprecationWarning,\n)\n'
+    two = one + one.replace("a is old", "b is old")
+    net, gone = removed_deprecations({"m.py": two}, {"m.py": one})
+    assert net == 1
+    assert gone == [("m.py", 7, '"b is old", DeprecationWarning,')]
+    assert removed_deprecations({"m.py": one}, {"m.py": two})[0] == -1
