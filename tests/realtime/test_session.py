@@ -208,7 +208,7 @@ async def test_drop_mid_response_reconnects_restores_and_reruns_only_that_reques
         assert clock.sleeps == [0.5]
 
 
-@pytest.mark.parametrize("code", [1001, 1011, 1012, 1013])
+@pytest.mark.parametrize("code", [1001, 1005, 1006, 1011, 1012, 1013])
 async def test_retryable_close_codes_are_retried(code: int) -> None:
     replies = [Reply.dropped(after_deltas=1, code=code), "after reconnect"]
     result = await answer(replies)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 from collections.abc import AsyncIterator
 from http import HTTPStatus
 
@@ -181,6 +182,22 @@ async def test_other_statuses_are_handshake_errors(status: int, retryable: bool)
     assert not isinstance(info.value, AuthenticationError)
 
 
+async def test_unresolvable_host_is_a_retryable_connection_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The resolver fails as it would for an unknown name, without a query leaving the machine.
+    async def no_such_host(*args: object, **kwargs: object) -> list[object]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", no_such_host)
+    with pytest.raises(RealtimeConnectionError, match="cannot resolve host") as info:
+        await open_transport(config("wss://realtime.example.invalid/v1/realtime"))
+    assert info.value.retryable
+    assert KEY not in str(info.value)
+
+
 async def test_refused_connection_is_a_retryable_connection_error() -> None:
     # Bind then close a socket: its port is very likely free and refuses connections.
     server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
@@ -246,6 +263,16 @@ async def test_close_codes_are_reported(code: int, retryable: bool) -> None:
     assert (closed.code, closed.reason, closed.retryable) == (code, "reason text", retryable)
     with pytest.raises(ConnectionClosedError):
         await transport.send("{}")
+
+
+async def test_close_frame_without_a_status_code_is_1005_and_retryable() -> None:
+    script = ConnectionScript(close_after_open=(1005, ""))
+    async with ScriptedRealtimeServer(connection_scripts=[script]) as server:
+        transport = await open_transport(config(server.url))
+        frames: list[str | bytes] = []
+        closed = await transport.run(frames.append)
+    assert json.loads(frames[0])["type"] == "session.created"
+    assert (closed.code, closed.reason, closed.retryable) == (1005, "", True)
 
 
 async def test_abort_without_close_frame_is_1006() -> None:

@@ -202,7 +202,8 @@ class ConnectionScript:
     * ``session_created_delay`` / ``session_updated_delay``: latency before those events.
     * ``answer_session_update``: when false, ``session.update`` gets no answer.
     * ``events_after_open``: raw events sent right after ``session.created``.
-    * ``close_after_open``: ``(code, reason)`` to close with right after those events.
+    * ``close_after_open``: ``(code, reason)`` to close with right after those events (as
+      ``Reply.drop_code``: 1006 aborts TCP, 1005 sends a close frame without a status code).
     * ``ignore_close``: never answer the client's close frame (the client must bound its close).
     * ``answer_pings``: when false, the client's keepalive pings get no pong (a hung peer).
     * ``reject_item_creates``: answer every ``conversation.item.create`` with an ``error``

@@ -318,7 +318,7 @@ class ScriptedRealtimeServer:
             await self._send(conn, self._factory.stamp(event))
         if script.close_after_open is not None:
             code, reason = script.close_after_open
-            await conn.close(code, reason)
+            await drop(conn, code, reason)  # 1006 aborts, 1005 sends an empty close frame
             return
         async for frame in conn:
             record.frames.append(frame)

@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Sequence
 
 from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 from websockets.typing import Subprotocol
 
@@ -59,9 +60,17 @@ async def pause(conn: ServerConnection, seconds: float) -> None:
 
 
 async def drop(conn: ServerConnection, code: int, reason: str) -> None:
-    """Lose the connection: abort TCP for 1006 (no close frame can carry it), else close."""
+    """Lose the connection: abort TCP for 1006 (no close frame can carry it), send a close
+    frame without a status code for 1005, else close with ``code`` and ``reason``."""
     if code == 1006:
         conn.transport.abort()
+    elif code == 1005:
+        # 1005 ("no status received") may never be sent as a code: the peer reports it when a
+        # close frame has an empty payload, which close() cannot produce. send_close() with no
+        # code does, through the same send_context() that close() itself uses.
+        with contextlib.suppress(ConnectionClosed):
+            async with conn.send_context():
+                conn.protocol.send_close()
     else:
         await conn.close(code, reason)
 
