@@ -2,10 +2,11 @@
 
 Pure functions over source text: each side is parsed with :func:`griffe.visit` (static, no
 import), public names are chosen by the rules of :mod:`~release_tools.analysis.evidence.python_api`,
-and :func:`griffe.find_breaking_changes` finds signature breaks, filtered and grouped per function:
+and :func:`griffe.find_breaking_changes` finds signature breaks, grouped per function and
+filtered by :mod:`~release_tools.analysis.evidence.python_signatures` (positional-only renames,
+renamed ``*args`` / ``**kwargs`` and shifted optional parameters break nobody):
 
-* renaming or ``/``-marking positional-only parameters (``/``, ``__x``, ``self``) breaks nobody;
-* an optional parameter shifted by a new optional one before it is not reported as moved;
+* a new method that overrides a method of a base class (of the same module) is not new API;
 * kind changes (property <-> attribute), new defaults, values and return annotations keep
   callers working and are ignored;
 * ``__dunder__`` methods come and go with refactorings and are not reported as removed;
@@ -25,6 +26,11 @@ import griffe
 
 from release_tools.analysis.evidence._common import evidence
 from release_tools.analysis.evidence.python_prune import prune_bodies
+from release_tools.analysis.evidence.python_signatures import (
+    BREAKING_KINDS,
+    VARIADIC,
+    signature_texts,
+)
 from release_tools.analysis.models import Bump, Evidence, Strength
 
 __all__ = [
@@ -37,14 +43,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-_BREAKING_KINDS = {
-    griffe.BreakageKind.PARAMETER_REMOVED: "parameter {old} removed",
-    griffe.BreakageKind.PARAMETER_ADDED_REQUIRED: "required parameter {new} added",
-    griffe.BreakageKind.PARAMETER_CHANGED_REQUIRED: "parameter {old} became required",
-    griffe.BreakageKind.PARAMETER_MOVED: "parameter {old} moved",
-    griffe.BreakageKind.PARAMETER_CHANGED_KIND: "parameter {old} changed kind",
-}
 
 
 def is_public_module(dotted: str) -> bool:
@@ -162,12 +160,15 @@ def _added_members(
     *,
     declared: frozenset[str] = frozenset(),
     in_class: bool = False,
+    inherited: frozenset[str] = frozenset(),
 ) -> None:
     """New public objects, new optional parameters, new public class members: minor.
 
     New variables count only when ``declared`` (listed in ``__all__``) or declared in a class
     body (a TypedDict key, a dataclass field): modules grow flags and constants, and instances
-    grow internal state, in bug-fix releases all the time.
+    grow internal state, in bug-fix releases all the time. A new method that overrides one of
+    the ``inherited`` names (defined by a base class) is not new API: callers could call it
+    before; the change is in its behaviour.
     """
     for name, member in new.items():
         before = old.get(name)
@@ -175,6 +176,8 @@ def _added_members(
         if before is None:
             if name.startswith("__") and name.endswith("__"):
                 continue  # __version__, __init__ ...: not new API in themselves
+            if name in inherited:
+                continue
             undeclared = isinstance(member, griffe.Attribute) and name not in declared
             if undeclared and not (in_class and "class-attribute" in member.labels):
                 continue
@@ -188,10 +191,14 @@ def _added_members(
             continue
         if isinstance(member, griffe.Function) and isinstance(before, griffe.Function):
             old_params = _function_params(before)
+            old_kinds = {p.kind for p in old_params.values()}
             added = [
                 p.name
                 for p in member.parameters
-                if p.name not in old_params and not p.required and not p.name.startswith("_")
+                if p.name not in old_params
+                and not p.required
+                and not p.name.startswith("_")
+                and not (p.kind in VARIADIC and p.kind in old_kinds)  # **attrs -> **kwargs
             ]
             if added:
                 found.add(
@@ -204,8 +211,35 @@ def _added_members(
                 )
         elif isinstance(member, griffe.Class) and isinstance(before, griffe.Class):
             _added_members(
-                _class_public(before), _class_public(member), qualified, path, found, in_class=True
+                _class_public(before),
+                _class_public(member),
+                qualified,
+                path,
+                found,
+                in_class=True,
+                inherited=_inherited_names(member),
             )
+
+
+def _inherited_names(cls: griffe.Class) -> frozenset[str]:
+    """Member names that ``cls`` inherits from base classes defined in its own module.
+
+    Bases imported from elsewhere are not followed: the comparison reads one module at a time.
+    """
+    module = cls.module
+    names: set[str] = set()
+    seen: set[str] = {cls.name}
+    pending = [str(base) for base in cls.bases]
+    while pending:
+        base_name = pending.pop()
+        if base_name in seen or "." in base_name:
+            continue
+        seen.add(base_name)
+        base = module.members.get(base_name)
+        if isinstance(base, griffe.Class):
+            names.update(base.members)
+            pending.extend(str(b) for b in base.bases)
+    return frozenset(names)
 
 
 def _class_public(cls: griffe.Class) -> dict[str, griffe.Object | griffe.Alias]:
@@ -233,57 +267,13 @@ def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.
         yield breakage, parts[depth]
 
 
-def _positional_only(param: object) -> bool:
-    """Parameters callers cannot name: ``/``-marked, ``__x`` by the old convention, self/cls.
-
-    Renaming them, or marking them ``/``, breaks nobody.
-    """
-    if not isinstance(param, griffe.Parameter):
-        return False
-    name = param.name
-    return (
-        param.kind is griffe.ParameterKind.positional_only
-        or (name.startswith("__") and not name.endswith("__"))
-        or name in ("self", "cls")
-    )
-
-
-def _signature_texts(breakages: list[griffe.Breakage]) -> list[str]:
-    """One function's signature breakages as short texts, harmless ones dropped."""
-    renamed_positional = any(
-        b.kind is griffe.BreakageKind.PARAMETER_REMOVED and _positional_only(b.old_value)
-        for b in breakages
-    )
-    texts: list[str] = []
-    for breakage in breakages:
-        kind, old, new = breakage.kind, breakage.old_value, breakage.new_value
-        if kind in (
-            griffe.BreakageKind.PARAMETER_REMOVED,
-            griffe.BreakageKind.PARAMETER_CHANGED_KIND,
-            griffe.BreakageKind.PARAMETER_MOVED,
-        ) and _positional_only(old):
-            continue
-        if (
-            kind is griffe.BreakageKind.PARAMETER_MOVED
-            and isinstance(old, griffe.Parameter)
-            and old.default is not None
-        ):
-            # An optional parameter shifted by a new optional one before it: callers pass
-            # options by keyword in practice (griffe counts it; we do not).
-            continue
-        if (
-            kind is griffe.BreakageKind.PARAMETER_ADDED_REQUIRED
-            and renamed_positional
-            and isinstance(new, griffe.Parameter)
-            and new.kind is griffe.ParameterKind.positional_only
-        ):
-            continue
-        text = _BREAKING_KINDS[kind].format(
-            old=getattr(old, "name", ""), new=getattr(new, "name", "")
-        )
-        if text not in texts:
-            texts.append(text)
-    return texts
+def _member(module: griffe.Module, path: str) -> griffe.Object | griffe.Alias | None:
+    """The object at dotted ``path`` inside ``module``, None when it is not there."""
+    try:
+        found: griffe.Object | griffe.Alias = module[path[len(module.path) + 1 :]]
+    except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+    return found
 
 
 def _incidental_names(code: str) -> frozenset[str]:
@@ -431,12 +421,12 @@ def compare_modules(
             found.add(
                 Bump.MAJOR, Strength.STRONG, f"{obj.path} lost a base class", new.path, _lineno(obj)
             )
-        elif breakage.kind in _BREAKING_KINDS:
+        elif breakage.kind in BREAKING_KINDS:
             grouped.setdefault(obj.path, []).append(breakage)
         # Kind changes (property <-> attribute, NamedTuple() <-> class), new defaults, values
         # and return annotations keep callers working: not breaking.
     for obj_path, breakages in grouped.items():
-        texts = _signature_texts(breakages)
+        texts = signature_texts(breakages, _member(old_mod, obj_path))
         if texts:
             found.add(
                 Bump.MAJOR,

@@ -1,0 +1,123 @@
+"""Which signature changes griffe reports break callers, and how they are worded; pure.
+
+Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forgiving:
+
+* renaming or ``/``-marking positional-only parameters (``/``, ``__x``, ``self``) breaks nobody,
+  and ``def f(__self, __cmd)`` -> ``def f(self, cmd, /)`` (which griffe sees as two new required
+  parameters, the old ones not reported) neither;
+* renaming ``*args`` or ``**kwargs`` (``**attrs`` -> ``**kwargs``) changes nothing for callers;
+* an optional parameter shifted by a new optional one before it is not reported as moved.
+"""
+
+from __future__ import annotations
+
+import griffe
+
+__all__ = ["BREAKING_KINDS", "VARIADIC", "signature_texts"]
+
+#: The breakage kinds of a signature, with their wording.
+BREAKING_KINDS = {
+    griffe.BreakageKind.PARAMETER_REMOVED: "parameter {old} removed",
+    griffe.BreakageKind.PARAMETER_ADDED_REQUIRED: "required parameter {new} added",
+    griffe.BreakageKind.PARAMETER_CHANGED_REQUIRED: "parameter {old} became required",
+    griffe.BreakageKind.PARAMETER_MOVED: "parameter {old} moved",
+    griffe.BreakageKind.PARAMETER_CHANGED_KIND: "parameter {old} changed kind",
+}
+
+
+VARIADIC = (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
+
+
+def _positional_only(param: object) -> bool:
+    """Parameters callers cannot name: ``/``-marked, ``__x`` by the old convention, self/cls.
+
+    Renaming them, or marking them ``/``, breaks nobody.
+    """
+    if not isinstance(param, griffe.Parameter):
+        return False
+    name = param.name
+    return (
+        param.kind is griffe.ParameterKind.positional_only
+        or (name.startswith("__") and not name.endswith("__"))
+        or name in ("self", "cls")
+    )
+
+
+def _takes_place_of_positional(
+    new: object, breakage: griffe.Breakage, old_function: object
+) -> bool:
+    """Whether ``new`` (a required positional-only parameter) sits where ``old_function`` had a
+    required positional parameter: callers passed a value there already, only the name changed.
+
+    Griffe does not report ``__self`` / ``__cmd`` (positional-only by the old convention) as
+    removed, so ``def f(__self, __cmd)`` -> ``def f(self, cmd, /)`` shows only additions.
+    """
+    if not (
+        isinstance(new, griffe.Parameter)
+        and new.kind is griffe.ParameterKind.positional_only
+        and isinstance(breakage.obj, griffe.Function)
+        and isinstance(old_function, griffe.Function)
+    ):
+        return False
+    names = [p.name for p in breakage.obj.parameters]
+    if new.name not in names:
+        return False
+    index = names.index(new.name)
+    old_params = list(old_function.parameters)
+    if index >= len(old_params):
+        return False
+    old = old_params[index]
+    return old.required and old.kind in (
+        griffe.ParameterKind.positional_only,
+        griffe.ParameterKind.positional_or_keyword,
+    )
+
+
+def _variadic_kept(old: object, function: object) -> bool:
+    """Whether ``old`` is ``*args`` / ``**kwargs`` and ``function`` still has one of that kind:
+    renaming ``**attrs`` to ``**kwargs`` changes nothing for callers."""
+    if not isinstance(old, griffe.Parameter) or not isinstance(function, griffe.Function):
+        return False
+    return old.kind in VARIADIC and any(p.kind is old.kind for p in function.parameters)
+
+
+def signature_texts(breakages: list[griffe.Breakage], old_function: object = None) -> list[str]:
+    """One function's signature breakages as short texts, harmless ones dropped."""
+    renamed_positional = any(
+        b.kind is griffe.BreakageKind.PARAMETER_REMOVED and _positional_only(b.old_value)
+        for b in breakages
+    )
+    texts: list[str] = []
+    for breakage in breakages:
+        kind, old, new = breakage.kind, breakage.old_value, breakage.new_value
+        if kind in (
+            griffe.BreakageKind.PARAMETER_REMOVED,
+            griffe.BreakageKind.PARAMETER_CHANGED_KIND,
+            griffe.BreakageKind.PARAMETER_MOVED,
+        ) and _positional_only(old):
+            continue
+        if kind is griffe.BreakageKind.PARAMETER_REMOVED and _variadic_kept(old, breakage.obj):
+            continue
+        if (
+            kind is griffe.BreakageKind.PARAMETER_MOVED
+            and isinstance(old, griffe.Parameter)
+            and old.default is not None
+        ):
+            # An optional parameter shifted by a new optional one before it: callers pass
+            # options by keyword in practice (griffe counts it; we do not).
+            continue
+        if kind is griffe.BreakageKind.PARAMETER_ADDED_REQUIRED and (
+            (
+                renamed_positional
+                and isinstance(new, griffe.Parameter)
+                and new.kind is griffe.ParameterKind.positional_only
+            )
+            or _takes_place_of_positional(new, breakage, old_function)
+        ):
+            continue
+        text = BREAKING_KINDS[kind].format(
+            old=getattr(old, "name", ""), new=getattr(new, "name", "")
+        )
+        if text not in texts:
+            texts.append(text)
+    return texts

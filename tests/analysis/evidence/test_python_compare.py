@@ -1,0 +1,93 @@
+"""What the module comparison calls breaking or new, on real repositories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from repo_context import build_context
+
+from release_tools.analysis.evidence.python_api import gather
+from release_tools.analysis.models import Evidence
+
+
+def _run(repo: Any, base: str) -> list[tuple[str, str]]:
+    repo.commit("change")
+    items: list[Evidence] = gather(build_context(repo.path, base))
+    return sorted((e.bump, e.message) for e in items)
+
+
+OLD_CONVENTION = """class Context:
+    def invoke(__self, __callback, *args, **kwargs):
+        return __callback(*args, **kwargs)
+
+    def forward(__self, __cmd, *args, **kwargs):
+        return __cmd
+
+
+def group(name=None, **attrs):
+    return name
+"""
+
+
+def test_old_style_positional_only_renamed_to_slash_form_is_not_breaking(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/core.py", OLD_CONVENTION)
+    base = repo.commit("initial")
+    new = (
+        OLD_CONVENTION.replace("invoke(__self, __callback,", "invoke(self, callback, /,")
+        .replace("forward(__self, __cmd,", "forward(self, cmd, /,")
+        .replace("**attrs", "**kwargs")
+    )
+    repo.write("pkg/core.py", new)
+    assert _run(repo, base) == []
+
+
+def test_new_required_positional_parameter_is_still_breaking(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/core.py", OLD_CONVENTION)
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/core.py",
+        OLD_CONVENTION.replace("forward(__self, __cmd,", "forward(self, cmd, ctx, /,").replace(
+            "**attrs", "*args"
+        ),
+    )
+    assert _run(repo, base) == [
+        (
+            "major",
+            "incompatible signature of pkg.core.Context.forward: required parameter ctx added",
+        ),
+        ("major", "incompatible signature of pkg.core.group: parameter attrs removed"),
+        ("minor", "new optional parameter args of pkg.core.group"),
+    ]
+
+
+MODELS = """class Object:
+    def resolve(self, name):
+        return name
+
+
+class Function(Object):
+    pass
+
+
+class Other:
+    pass
+"""
+
+
+def test_override_of_a_base_class_method_is_not_new_api(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/models.py", MODELS)
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/models.py",
+        MODELS.replace(
+            "class Function(Object):\n    pass\n",
+            "class Function(Object):\n    def resolve(self, name):\n        return name.upper()\n",
+        ).replace(
+            "class Other:\n    pass\n",
+            "class Other:\n    def resolve(self, name):\n        return name\n",
+        ),
+    )
+    assert _run(repo, base) == [("minor", "new public function pkg.models.Other.resolve")]
