@@ -7,9 +7,16 @@ resident set size, the open file descriptors of the process and the live asyncio
 first sample is taken after a warm-up so that one-time allocations (imports, caches) do not
 count as growth.
 
+With ``--conversation N`` it soaks one long in-band conversation instead: one session, ``N``
+in-band requests of about 1 kB each way, the connection dropped mid-response every
+``--drop-every`` requests (each drop reconnects and replays the recorded history). Memory must
+level off once the history reaches its bound (``SessionConfig.history_max_items``, 200 items by
+default); the replayed item count per reconnect shows the bound at work.
+
 Run::
 
     .venv/bin/python benchmarks/bench_realtime_soak.py [--sessions 1000] [--every 100]
+    .venv/bin/python benchmarks/bench_realtime_soak.py --conversation 1000 [--drop-every 50]
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import logging
 import os
 import time
 import tracemalloc
@@ -24,6 +32,7 @@ from dataclasses import dataclass
 
 from release_tools.realtime import ClientConfig, RealtimeSession, ResponseRequest, SessionConfig
 from release_tools.realtime.testing import Reply, ScriptedRealtimeServer
+from release_tools.realtime.testing.script import JSON
 
 COMMAND = "benchmarks/bench_realtime_soak.py"
 KEY = "sk-soak-0000000000000000000000"
@@ -108,13 +117,85 @@ async def run(sessions: int, every: int, warmup: int) -> None:
     print(f"reproduce: .venv/bin/python {COMMAND} --sessions {sessions} --every {every}")
 
 
+def _forget_transcripts(server: ScriptedRealtimeServer) -> None:
+    """Drop what the test server records (frames, events, conversation): it is not the client."""
+    for record in server.connections:
+        record.frames.clear()
+        record.events.clear()
+        record.conversation.clear()
+    server.connections.clear()
+    server.response_creates.clear()
+
+
+async def run_conversation(turns: int, every: int, drop_every: int) -> None:
+    answer = "a" * 1000
+    replayed: list[int] = []
+
+    def reply(_: JSON) -> Reply:
+        count = len(server.response_creates)
+        if count % drop_every == 0:
+            return Reply.dropped(after_deltas=2, text=answer, chunk_size=100)
+        return Reply(text=answer, chunk_size=100)
+
+    # The scripted drops are logged as warnings by design; they are not news here.
+    logging.getLogger("release_tools.realtime").setLevel(logging.ERROR)
+    async with ScriptedRealtimeServer(default=reply) as server:
+        config = ClientConfig(url=server.url, model="gpt-realtime", api_key=KEY)
+        async with RealtimeSession(config, SessionConfig(instructions="soak")) as session:
+            tracemalloc.start()
+            start = time.perf_counter()
+            samples = [_sample(0)]
+            print(f"  after     0 requests: traced {samples[0].traced / MB:7.2f} MB")
+            for done in range(1, turns + 1):
+                before = server.connection_count
+                result = await session.respond(
+                    ResponseRequest(input_text=f"{done:06d} " + "q" * 993, out_of_band=False)
+                )
+                if result.text != answer:
+                    raise SystemExit(f"unexpected answer of {len(result.text)} characters")
+                if server.connection_count > before:
+                    record = server.connections[-1]
+                    # The re-run request's item was recorded when its response started, so every
+                    # item.create on the new connection is the replay.
+                    replayed.append(len(record.events_of_type("conversation.item.create")))
+                if done % every == 0:
+                    _forget_transcripts(server)
+                    samples.append(_sample(done))
+                    history = session.history
+                    print(
+                        f"  after {done:5d} requests: traced {samples[-1].traced / MB:7.2f} MB, "
+                        f"history {len(history):4d} items / {history.chars / 1000:6.1f} kB "
+                        f"({history.dropped} dropped), connections {session.connections}, "
+                        f"fds {samples[-1].fds}, tasks {samples[-1].tasks}"
+                    )
+            elapsed = time.perf_counter() - start
+            tracemalloc.stop()
+    first, last = samples[1] if len(samples) > 2 else samples[0], samples[-1]
+    print(f"  {turns} in-band requests in {elapsed:.1f} s")
+    print(f"  items replayed per reconnect: {replayed}")
+    print(
+        f"  growth from sample {first.sessions} to {last.sessions}: "
+        f"traced {(last.traced - first.traced) / 1000:+.1f} kB, fds {last.fds - first.fds:+d}, "
+        f"tasks {last.tasks - first.tasks:+d}"
+    )
+    print(
+        f"reproduce: .venv/bin/python {COMMAND} --conversation {turns} --every {every} "
+        f"--drop-every {drop_every}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--every", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--conversation", type=int, default=0, metavar="N")
+    parser.add_argument("--drop-every", type=int, default=50)
     args = parser.parse_args()
-    asyncio.run(run(args.sessions, args.every, args.warmup))
+    if args.conversation:
+        asyncio.run(run_conversation(args.conversation, args.every, args.drop_every))
+    else:
+        asyncio.run(run(args.sessions, args.every, args.warmup))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,11 @@ at most ``size`` responses are in flight, one per session. All sessions share on
 :class:`RateLimitState`, so a limit hit on one holds the others back too. Each connection keeps
 WebSocket pings going (``ClientConfig.ping_interval`` / ``ping_timeout``); a session found dead
 when it is taken (closed by a failed keepalive, dropped, aborted by a cancelled caller) is
-closed and replaced by a new one before the request is sent.
+closed and replaced by a new one before the request is sent. :attr:`SessionPool.usage` sums the
+tokens of every response of every session, replaced ones and failed attempts included.
+
+The pool is made for out-of-band requests (the default): an in-band conversation belongs to the
+session that happened to serve it, and a replacement session starts with an empty one.
 
 ::
 
