@@ -28,6 +28,13 @@ from release_tools.analysis.models import Bump, Strength
         ("package-lock.json", "build"),
         ("Cargo.toml", "build"),
         ("benchmarks/bench.py", "dev"),
+        ("dist/commonjs/index.js.map", "build"),
+        ("dist/index.d.ts.map", "build"),
+        ("towncrier.toml", "data"),
+        ("mkdocs.yml", "data"),
+        ("artwork/logo.svg", "data"),
+        ("src/pkg/schema.json", "data"),
+        ("dist/index.js", "source"),
     ],
 )
 def test_classify(path: str, kind: str) -> None:
@@ -86,3 +93,24 @@ def test_build_only_is_a_patch(repo: Any) -> None:
 def test_empty_range_has_no_file_evidence(repo: Any) -> None:
     base = _base(repo)
     assert gather(build_context(repo.path, base)) == []
+
+
+def test_source_change_is_cited_before_data_and_source_maps(repo: Any) -> None:
+    base = _base(repo)
+    repo.write("artwork/logo.svg", "<svg/>\n")
+    repo.write("dist/index.js.map", "{}\n")
+    repo.write("mkdocs.yml", "site_name: x\n")
+    repo.write("src/pkg/__init__.py", "x = 2\n")
+    repo.commit("change")
+    items = gather(build_context(repo.path, base))
+    assert (items[0].bump, items[0].path) == ("patch", "src/pkg/__init__.py")
+    assert "(1 source, 2 data, 1 build)" in items[0].message
+
+
+def test_data_only_is_a_weak_patch(repo: Any) -> None:
+    base = _base(repo)
+    repo.write("src/pkg/defaults.toml", "a = 1\n")
+    repo.commit("change")
+    items = gather(build_context(repo.path, base))
+    assert (items[0].bump, items[0].path) == ("patch", None)
+    assert items[0].message == "data and configuration files changed (1 data)"

@@ -3,7 +3,9 @@
 Excluded files count here too (their content is not analyzed, but that a docs file changed is
 itself a signal). The conclusions are deliberately modest:
 
-* any shipped source changed, and nothing stronger is known: a patch;
+* any shipped source changed, and nothing stronger is known: a patch (the file cited is a
+  source file: code, not a YAML or an image that happens to sit beside it);
+* only data, configuration or assets (YAML, TOML, JSON, images ...): a patch;
 * only documentation (or examples): a patch, as the issue asks (docs ship with the package);
 * only build files (manifests, lock files, packaging config): a patch (a dependency change
   reaches users);
@@ -23,7 +25,7 @@ from release_tools.analysis.models import Bump, Evidence, FileChange, Strength
 __all__ = ["KINDS", "classify", "file_kind_evidence", "gather"]
 
 #: Every kind :func:`classify` returns.
-KINDS = ("source", "docs", "tests", "ci", "build", "dev")
+KINDS = ("source", "data", "docs", "tests", "ci", "build", "dev")
 
 _DOC_DIRS = frozenset({"docs", "doc", "documentation", "examples", "example", "man", "site"})
 _TEST_DIRS = frozenset(
@@ -53,13 +55,21 @@ _BUILD_FILE = re.compile(
     r"tsconfig.*\.json|\.npmignore|\.gitignore|\.gitattributes|\.editorconfig|"
     r"\.eslintrc.*|eslint\.config\..*|\.prettierrc.*|\.prettierignore|ruff\.toml|mypy\.ini|"
     r"\.flake8|\.coveragerc|rollup\.config\..*|webpack\.config\..*|vite\.config\..*|"
-    r"babel\.config\..*|\.babelrc|rust-toolchain(\.toml)?|build\.rs|justfile|hatch\.toml)$",
+    r"babel\.config\..*|\.babelrc|rust-toolchain(\.toml)?|build\.rs|justfile|hatch\.toml|"
+    # Source maps and minified bundles are generated from the sources, like lock files.
+    r".*\.map|.*\.min\.[cm]?js)$",
+    re.IGNORECASE,
+)
+# Data, configuration and assets: shipped, but not code.
+_DATA_FILE = re.compile(
+    r"\.(ya?ml|toml|ini|cfg|conf|json|jsonc|json5|xml|csv|tsv|svg|png|jpe?g|gif|ico|webp|bmp|"
+    r"ttf|otf|woff2?|eot|mp3|wav|ogg|mp4|webm|pdf|zip|gz|tgz|bz2|xz|pickle|pkl|npy|npz|dat|bin)$",
     re.IGNORECASE,
 )
 
 
 def classify(path: str) -> str:
-    """The kind of one path: source, docs, tests, ci, build or dev."""
+    """The kind of one path: source, data, docs, tests, ci, build or dev."""
     parts = path.split("/")
     dirs, name = [p.lower() for p in parts[:-1]], parts[-1]
     if any(d in _CI_DIRS for d in dirs) or _CI_FILE.match(name):
@@ -72,6 +82,8 @@ def classify(path: str) -> str:
         return "docs"
     if _BUILD_FILE.match(name):
         return "build"
+    if _DATA_FILE.search(name):
+        return "data"
     return "source"
 
 
@@ -88,6 +100,8 @@ def file_kind_evidence(changes: Sequence[FileChange]) -> list[Evidence]:
     summary = ", ".join(f"{counts[k]} {k}" for k in KINDS if counts[k])
     if counts["source"]:
         bump, text, where = Bump.PATCH, f"source files changed ({summary})", first["source"]
+    elif counts["data"]:
+        bump, text, where = Bump.PATCH, f"data and configuration files changed ({summary})", None
     elif counts["docs"]:
         bump, text, where = Bump.PATCH, f"only documentation and support files ({summary})", None
     elif counts["build"]:
