@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from release_tools.analysis.models import FileChange
 from release_tools.config import Settings
 from release_tools.git import Commit, Git
 
-__all__ = ["AnalysisContext"]
+__all__ = ["AnalysisContext", "Background"]
+
+
+class Background(Protocol):
+    """Work started while the range was collected (a forked child), whose result may help."""
+
+    def result(self) -> object | None:
+        """Wait for the work; its result, or None when it failed."""
+
+    def cancel(self) -> None:
+        """Stop the work when its result is not wanted; idempotent."""
 
 
 @dataclass(slots=True)
@@ -41,3 +51,6 @@ class AnalysisContext:
     version_scheme: Literal["semver", "pep440"] = "semver"
     #: What the diff started from: ``base_sha``, or the empty tree for a first release.
     diff_base: str | None = None
+    #: Work started in the background during collection, by the name of the gatherer it
+    #: helps (which takes it out); see :func:`release_tools.analysis.service.collect`.
+    background: dict[str, Background] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from typing import Literal
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.diff import DiffLimits, DiffStats, collect_changes
+from release_tools.analysis.evidence import python_api
 from release_tools.analysis.filters import PathFilter
 from release_tools.analysis.models import Decision
 from release_tools.analysis.providers import get_provider
@@ -55,8 +56,15 @@ def _scheme(project: Project | None) -> Literal["semver", "pep440"]:
     return "pep440" if project is not None and project.ecosystem == "python" else "semver"
 
 
-def collect(settings: Settings, *, limits: DiffLimits | None = None) -> Collection:
-    """Resolve and collect the range ``settings`` describes (no evidence, no decision)."""
+def collect(
+    settings: Settings, *, limits: DiffLimits | None = None, background: bool = False
+) -> Collection:
+    """Resolve and collect the range ``settings`` describes (no evidence, no decision).
+
+    With ``background``, work that the evidence will need is started before the diff is read
+    (see :func:`~release_tools.analysis.evidence.python_api.start_prefetch`) and kept in the
+    context's ``background``; whoever does not use it must cancel it.
+    """
     started = time.perf_counter()
     if not Path(settings.repo).is_dir():
         raise NotAGitRepositoryError(f"not a directory: {settings.repo}")
@@ -83,33 +91,54 @@ def collect(settings: Settings, *, limits: DiffLimits | None = None) -> Collecti
     )
     resolved = time.perf_counter()
 
-    path_filter = PathFilter.from_settings(settings)
-    stats = DiffStats()
-    changes = []
-    if not rng.is_empty:
-        changes = collect_changes(
-            git,
-            rng.diff_base,
-            rng.head_sha,
-            paths=paths,
-            is_excluded=path_filter.is_change_excluded,
-            limits=limits,
-            stats=stats,
-        )
-    diffed = time.perf_counter()
-    commits = (
-        []
-        if rng.is_empty
-        else git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths)
-    )
-
-    warnings: list[str] = []
     current: str | None = None
     if rng.tag is not None:
         current = str(rng.tag.version)
     elif scoped is not None and scoped.version:
         current = scoped.version
         log.info("no release tag: current version from the manifest", extra={"version": current})
+    # The changes and commits are filled in below; a prefetch started in between sees none.
+    ctx = AnalysisContext(
+        git=git,
+        root=root,
+        settings=settings,
+        base_ref=rng.base_ref,
+        head_ref=rng.head_ref,
+        base_sha=rng.base_sha,
+        head_sha=rng.head_sha,
+        project_paths=paths,
+        project_name=project.name if project is not None else None,
+        first_release=rng.first_release,
+        current_version=current,
+        version_scheme=_scheme(scoped),
+        diff_base=rng.diff_base,
+    )
+
+    path_filter = PathFilter.from_settings(settings)
+    stats = DiffStats()
+    if background and not rng.is_empty:
+        # Forked before the diff's reader thread starts (a fork needs a single thread).
+        python_api.start_prefetch(ctx, path_filter.is_change_excluded)
+    try:
+        if not rng.is_empty:
+            ctx.changes = collect_changes(
+                git,
+                rng.diff_base,
+                rng.head_sha,
+                paths=paths,
+                is_excluded=path_filter.is_change_excluded,
+                limits=limits,
+                stats=stats,
+            )
+        diffed = time.perf_counter()
+        if not rng.is_empty:
+            base = None if rng.first_release else rng.base_sha
+            ctx.commits = git.commits(base, rng.head_sha, paths)
+    except BaseException:
+        _cancel_background(ctx)
+        raise
+
+    warnings: list[str] = []
     if rng.is_empty:
         warnings.append(f"empty range: {rng.head_ref} adds no commits to {rng.base_ref}")
     if rng.first_release:
@@ -125,23 +154,6 @@ def collect(settings: Settings, *, limits: DiffLimits | None = None) -> Collecti
         suffix = f" and {more} more" if more else ""
         warnings.append(f"non-UTF-8 content decoded with replacement: {first}{suffix}")
 
-    ctx = AnalysisContext(
-        git=git,
-        root=root,
-        settings=settings,
-        base_ref=rng.base_ref,
-        head_ref=rng.head_ref,
-        base_sha=rng.base_sha,
-        head_sha=rng.head_sha,
-        commits=commits,
-        changes=changes,
-        project_paths=paths,
-        project_name=project.name if project is not None else None,
-        first_release=rng.first_release,
-        current_version=current,
-        version_scheme=_scheme(scoped),
-        diff_base=rng.diff_base,
-    )
     done = time.perf_counter()
     timings = {
         "resolve": resolved - started,
@@ -150,17 +162,26 @@ def collect(settings: Settings, *, limits: DiffLimits | None = None) -> Collecti
     }
     log.info(
         "range collected",
-        extra={"files": len(changes), "commits": len(commits), "diff_bytes": stats.bytes},
+        extra={"files": len(ctx.changes), "commits": len(ctx.commits), "diff_bytes": stats.bytes},
     )
     return Collection(ctx, rng, stats, warnings, timings)
+
+
+def _cancel_background(ctx: AnalysisContext) -> None:
+    for job in ctx.background.values():
+        job.cancel()
+    ctx.background.clear()
 
 
 def run_analysis(settings: Settings) -> Decision:
     """Decide the bump for the range ``settings`` describes; see :mod:`release_tools.analysis`."""
     provider = get_provider(settings)  # an unavailable provider is a usage error: fail first
-    collection = collect(settings)
+    collection = collect(settings, background=True)
     started = time.perf_counter()
-    decision = provider.analyze(collection.context)
+    try:
+        decision = provider.analyze(collection.context)
+    finally:
+        _cancel_background(collection.context)  # started for evidence nobody gathered
     elapsed = time.perf_counter() - started
     log.info(
         "analysis done",

@@ -8,8 +8,14 @@ import pytest
 
 from release_tools.analysis.evidence import python_jobs
 from release_tools.analysis.evidence._fork import Forked, fork_call
-from release_tools.analysis.evidence.python_compare import ModuleSource
-from release_tools.analysis.evidence.python_jobs import Job, run_comparisons, split_jobs
+from release_tools.analysis.evidence.python_jobs import (
+    Job,
+    Source,
+    compare_job,
+    job_key,
+    run_comparisons,
+    split_jobs,
+)
 from release_tools.analysis.models import Evidence
 
 
@@ -22,8 +28,8 @@ def _jobs(count: int) -> list[Job]:
         jobs.append(
             (
                 f"mod{index}",
-                ModuleSource(f"mod{index}.py", old),
-                ModuleSource(f"mod{index}.py", new),
+                Source(f"mod{index}.py", old),
+                Source(f"mod{index}.py", new),
                 frozenset(),
             )
         )
@@ -86,3 +92,42 @@ def test_a_failing_child_is_covered_by_the_parent(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(python_jobs, "fork_call", losing)
     assert run_comparisons(jobs) == alone
     assert finished and finished[0] is not None
+
+
+def test_known_results_are_reused_and_the_rest_computed_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    jobs = _jobs(5)
+    alone = run_comparisons(jobs)
+    # Known results stand in for their jobs (marked, to see that they were used) ...
+    marker = Evidence(source="python-api", bump="none", strength="weak", message="known")
+    known = {job_key(jobs[1]): [marker], job_key(jobs[3]): []}
+    computed: list[str] = []
+
+    def spying(job: Job) -> list[Evidence]:
+        computed.append(job[0])
+        return compare_job(job)
+
+    monkeypatch.setattr(python_jobs, "compare_job", spying)
+    mixed = run_comparisons(jobs, known)
+    assert computed == ["mod0", "mod2", "mod4"]
+    expected = [*_of(alone, 0), marker, *_of(alone, 2), *_of(alone, 4)]
+    assert mixed == expected
+
+
+def _of(items: list[Evidence], index: int) -> list[Evidence]:
+    return [e for e in items if f"mod{index}." in e.message]
+
+
+def test_job_keys_follow_the_code_not_the_object() -> None:
+    job = _jobs(2)[1]
+    dotted, old, new, exposed = job
+    assert old is not None and new is not None
+    same = (dotted, Source(old.path, old.code), Source(new.path, "".join(new.code)), exposed)
+    assert job_key(same) == job_key(job)
+    edited = (dotted, old, Source(new.path, new.code + "x = 1\n"), exposed)
+    assert job_key(edited) != job_key(job)
+    moved = (dotted, old, Source("elsewhere.py", new.code), exposed)
+    assert job_key(moved) != job_key(job)
+    assert job_key((dotted, None, new, exposed)) != job_key(job)
+    assert job_key((dotted, old, new, frozenset({"x.y"}))) != job_key(job)

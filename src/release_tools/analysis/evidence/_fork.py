@@ -12,8 +12,10 @@ themselves, so a child only ever saves time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -30,14 +32,28 @@ def can_fork() -> bool:
 
 
 class Forked(Generic[T]):
-    """A child computing one result; :meth:`result` must be called once to reap it."""
+    """A child computing one result; :meth:`result` or :meth:`cancel` reaps it."""
 
     def __init__(self, pid: int, read_fd: int) -> None:
         self._pid = pid
         self._read_fd = read_fd
+        self._done = False
+
+    def cancel(self) -> None:
+        """Stop the child if its result is no longer wanted, and reap it; idempotent."""
+        if self._done:
+            return
+        self._done = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        os.close(self._read_fd)
+        os.waitpid(self._pid, 0)
 
     def result(self) -> T | None:
-        """Wait for the child; its result, or None when it failed."""
+        """Wait for the child; its result, or None when it failed (or was cancelled)."""
+        if self._done:
+            return None
+        self._done = True
         with os.fdopen(self._read_fd, "rb") as source:
             payload = source.read()
         _pid, status = os.waitpid(self._pid, 0)

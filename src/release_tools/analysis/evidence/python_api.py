@@ -27,10 +27,14 @@ and optional parameters. A file that does not parse gives weak evidence instead 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import logging
+import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from release_tools.analysis.context import AnalysisContext
@@ -41,18 +45,26 @@ from release_tools.analysis.evidence._common import (
     old_path,
     read_texts,
 )
-from release_tools.analysis.evidence.python_compare import (
-    ModuleSource,
-    Unreadable,
-    compare_modules,
-    is_public_module,
-    reexports,
-    visit,
+from release_tools.analysis.evidence._fork import fork_call
+from release_tools.analysis.evidence.python_jobs import (
+    Job,
+    JobKey,
+    Source,
+    compare_job,
+    job_key,
+    run_comparisons,
 )
-from release_tools.analysis.evidence.python_jobs import Job, run_comparisons
 from release_tools.analysis.models import Bump, ChangeKind, Evidence, FileChange, Strength
 
-__all__ = ["MAX_PARSE_BYTES", "ModuleSource", "compare_modules", "gather", "module_name"]
+__all__ = [
+    "MAX_PARSE_BYTES",
+    "PREFETCH_MIN_MODULES",
+    "Prefetched",
+    "gather",
+    "is_public_module",
+    "module_name",
+    "start_prefetch",
+]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +78,11 @@ _MAX_SIBLINGS = 4
 _NOT_LIBRARY = frozenset(
     {"setup", "conftest", "noxfile", "fabfile", "manage", "tasks", "conf", "dodo", "__main__"}
 )
+
+
+def is_public_module(dotted: str) -> bool:
+    """Whether no part of a dotted module name starts with an underscore."""
+    return not any(part.startswith("_") for part in dotted.split("."))
 
 
 def _init_files(files: Iterable[str]) -> set[str]:
@@ -130,6 +147,13 @@ def _exposed(
     texts: tuple[dict[str, str], dict[str, str]], inits: list[str], packages: set[str]
 ) -> frozenset[str]:
     """What the ``inits`` re-export at base or head; ``texts`` holds both sides' files."""
+    from release_tools.analysis.evidence.python_compare import (
+        ModuleSource,
+        Unreadable,
+        reexports,
+        visit,
+    )
+
     out: set[str] = set()
     wanted = [candidate for path in inits for candidate in (path, path + "i")]
     for side in texts:
@@ -169,133 +193,236 @@ def _may_change_api(change: FileChange) -> bool:
     )
 
 
-def gather(ctx: AnalysisContext) -> list[Evidence]:
-    """Python API evidence for the packages whose files changed in the range."""
-    changes = [c for c in changed_files(ctx, (".py", ".pyi")) if _may_change_api(c)]
-    if not changes:
-        return []
-    base_packages = _init_files(ctx.git.ls_files(ctx.base_sha))
-    head_packages = _init_files(ctx.git.ls_files(ctx.head_sha))
-    packages = base_packages | head_packages
-    # In a src layout only what lives under src/ is shipped; packages beside it (test servers,
-    # docs helpers, build scripts) are not the project's API.
-    # Each side on its own: a project may move to a src layout in the very range analyzed.
-    base_src = any("src" in d.split("/")[:-1] for d in base_packages)
-    head_src = any("src" in d.split("/")[:-1] for d in head_packages)
-    old_side: dict[str, str] = {}
-    new_side: dict[str, str] = {}
-    tops: dict[str, str] = {}
-    for change in changes:
-        for side, path, src_layout in (
-            (old_side, old_path(change), base_src),
-            (new_side, new_path(change), head_src),
-        ):
-            if path is None:
-                continue
-            named = module_name(path, packages)
-            if named is None:
-                continue
-            dotted, top_dir = named
-            if src_layout and "src" not in top_dir.split("/"):
-                continue
-            # A stub and its module share a name; the stub states the API when both exist.
-            if dotted not in side or path.endswith(".pyi"):
-                side[dotted] = path
-            tops.setdefault(dotted.split(".")[0], top_dir)
+class _Planner:
+    """Which modules of a range to compare, with what sources, in which order (the jobs)."""
 
-    exposed_cache: dict[str, frozenset[str]] = {}
-    # Many private top-level modules share one set of __init__ files (a flat layout's root).
-    exposed_by_inits: dict[tuple[str, ...], frozenset[str]] = {}
-    init_texts: list[tuple[dict[str, str], dict[str, str]]] = []
+    def __init__(
+        self,
+        ctx: AnalysisContext,
+        changes: list[FileChange],
+        exposures: dict[tuple[str, ...], frozenset[str]] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        base_packages = _init_files(ctx.git.ls_files(ctx.base_sha))
+        head_packages = _init_files(ctx.git.ls_files(ctx.head_sha))
+        self.packages = packages = base_packages | head_packages
+        # In a src layout only what lives under src/ is shipped; packages beside it (test
+        # servers, docs helpers, build scripts) are not the project's API.
+        # Each side on its own: a project may move to a src layout in the very range analyzed.
+        base_src = any("src" in d.split("/")[:-1] for d in base_packages)
+        head_src = any("src" in d.split("/")[:-1] for d in head_packages)
+        self.old_side: dict[str, str] = {}
+        self.new_side: dict[str, str] = {}
+        self.tops: dict[str, str] = {}
+        for change in changes:
+            for side, path, src_layout in (
+                (self.old_side, old_path(change), base_src),
+                (self.new_side, new_path(change), head_src),
+            ):
+                if path is None:
+                    continue
+                named = module_name(path, packages)
+                if named is None:
+                    continue
+                dotted, top_dir = named
+                if src_layout and "src" not in top_dir.split("/"):
+                    continue
+                # A stub and its module share a name; the stub states the API when both exist.
+                if dotted not in side or path.endswith(".pyi"):
+                    side[dotted] = path
+                self.tops.setdefault(dotted.split(".")[0], top_dir)
+        self._exposed_cache: dict[str, frozenset[str]] = {}
+        #: Many private top-level modules share one set of __init__ files (a flat layout's
+        #: root); what those re-export, by that set (given ones come from a prefetch).
+        self.exposures: dict[tuple[str, ...], frozenset[str]] = dict(exposures or {})
+        self._init_texts: tuple[dict[str, str], dict[str, str]] | None = None
 
-    def read_inits() -> tuple[dict[str, str], dict[str, str]]:
+    def _read_inits(self) -> tuple[dict[str, str], dict[str, str]]:
         """Both sides of every __init__ that may re-export a changed private module, read once."""
-        if not init_texts:
-            names = old_side.keys() | new_side.keys()
+        if self._init_texts is None:
+            names = self.old_side.keys() | self.new_side.keys()
             private = {d.split(".")[0] for d in names if not is_public_module(d)}
             wanted = [
                 candidate
                 for top in sorted(private)
-                for path in _exposure_files(tops[top], top, packages)
+                for path in _exposure_files(self.tops[top], top, self.packages)
                 for candidate in (path, path + "i")
             ]
-            init_texts.append(
-                (read_texts(ctx, ctx.base_sha, wanted), read_texts(ctx, ctx.head_sha, wanted))
+            ctx = self.ctx
+            self._init_texts = (
+                read_texts(ctx, ctx.base_sha, wanted),
+                read_texts(ctx, ctx.head_sha, wanted),
             )
-        return init_texts[0]
+        return self._init_texts
 
-    def exposure(dotted: str) -> frozenset[str] | None:
+    def exposure(self, dotted: str) -> frozenset[str] | None:
         """Re-exports that make a private module matter; None when nothing re-exports it."""
         if is_public_module(dotted):
             return frozenset()
         top = dotted.split(".")[0]
-        if top not in exposed_cache:
-            inits = tuple(_exposure_files(tops[top], top, packages))
-            if inits not in exposed_by_inits:
-                exposed_by_inits[inits] = _exposed(read_inits(), list(inits), packages)
-            exposed_cache[top] = exposed_by_inits[inits]
-        targets = exposed_cache[top]
+        if top not in self._exposed_cache:
+            inits = tuple(_exposure_files(self.tops[top], top, self.packages))
+            if inits not in self.exposures:
+                self.exposures[inits] = _exposed(self._read_inits(), list(inits), self.packages)
+            self._exposed_cache[top] = self.exposures[inits]
+        targets = self._exposed_cache[top]
         for target in targets:
             module = target.rpartition(".")[0]
             if dotted == module or dotted.startswith(module + "."):
                 return targets
         return None
 
+    def jobs(
+        self,
+        select: Callable[[Source | None, Source | None], bool] | None = None,
+    ) -> tuple[list[Job], int, bool]:
+        """``(jobs, modules considered, budget exhausted)``, most visible modules first.
+
+        ``select`` may drop modules once their sources are read (before they use the budget,
+        :data:`MAX_PARSE_BYTES`).
+        """
+        budget = MAX_PARSE_BYTES
+        old_side, new_side = self.old_side, self.new_side
+        # Public modules first (package roots, then shallow ones), then re-exported private
+        # ones; private modules nobody re-exports cannot change the API and are not read.
+        candidates = sorted(old_side.keys() | new_side.keys(), key=lambda d: (d.count("."), d))
+        names = [d for d in candidates if is_public_module(d)]
+        names += [d for d in candidates if not is_public_module(d) and self.exposure(d) is not None]
+        jobs: list[Job] = []
+        exhausted = False
+        ctx = self.ctx
+        for start in range(0, len(names), _BATCH):
+            batch = names[start : start + _BATCH]
+            old_texts = read_texts(ctx, ctx.base_sha, [old_side[d] for d in batch if d in old_side])
+            new_texts = read_texts(ctx, ctx.head_sha, [new_side[d] for d in batch if d in new_side])
+            for dotted in batch:
+                old = _source(old_side.get(dotted), old_texts)
+                new = _source(new_side.get(dotted), new_texts)
+                if old is None and new is None:
+                    continue
+                if old is not None and new is not None and old.code == new.code:
+                    continue
+                if select is not None and not select(old, new):
+                    continue
+                size = len(old.code if old else "") + len(new.code if new else "")
+                if budget - size < 0 and jobs:
+                    exhausted = True
+                    break
+                budget -= size
+                jobs.append((dotted, old, new, self.exposure(dotted) or frozenset()))
+            else:
+                continue
+            break
+        return jobs, len(names), exhausted
+
+
+def gather(ctx: AnalysisContext) -> list[Evidence]:
+    """Python API evidence for the packages whose files changed in the range.
+
+    Comparisons that a prefetch (:func:`start_prefetch`) already made are reused: they are pure
+    functions of their job, so the evidence is the same either way.
+    """
+    prefetched = _take_prefetched(ctx)
+    changes = [c for c in changed_files(ctx, (".py", ".pyi")) if _may_change_api(c)]
+    if not changes:
+        return []
     with _quiet_griffe(), _gc_paused():
-        return _compare_changed(ctx, old_side, new_side, exposure)
-
-
-def _compare_changed(
-    ctx: AnalysisContext,
-    old_side: dict[str, str],
-    new_side: dict[str, str],
-    exposure: Callable[[str], frozenset[str] | None],
-) -> list[Evidence]:
-    """Compare the changed modules, most visible first, within :data:`MAX_PARSE_BYTES`."""
-    # Public modules first (package roots, then shallow ones), then re-exported private ones;
-    # private modules nobody re-exports cannot change the API and are not read at all.
-    candidates = sorted(old_side.keys() | new_side.keys(), key=lambda d: (d.count("."), d))
-    names = [d for d in candidates if is_public_module(d)]
-    names += [d for d in candidates if not is_public_module(d) and exposure(d) is not None]
-    jobs: list[Job] = []
-    budget = MAX_PARSE_BYTES
-    exhausted = False
-    for start in range(0, len(names), _BATCH):
-        batch = names[start : start + _BATCH]
-        old_texts = read_texts(ctx, ctx.base_sha, [old_side[d] for d in batch if d in old_side])
-        new_texts = read_texts(ctx, ctx.head_sha, [new_side[d] for d in batch if d in new_side])
-        for dotted in batch:
-            old = _source(old_side.get(dotted), old_texts)
-            new = _source(new_side.get(dotted), new_texts)
-            if old is None and new is None:
-                continue
-            if old is not None and new is not None and old.code == new.code:
-                continue
-            size = len(old.code if old else "") + len(new.code if new else "")
-            if budget - size < 0 and jobs:
-                exhausted = True
-                break
-            budget -= size
-            jobs.append((dotted, old, new, exposure(dotted) or frozenset()))
-        else:
-            continue
-        break
-    items = run_comparisons(jobs)
-    compared = len(jobs)
+        planner = _Planner(ctx, changes, prefetched.exposures if prefetched else None)
+        jobs, considered, exhausted = planner.jobs()
+        items = run_comparisons(jobs, prefetched.results if prefetched else None)
     if exhausted:
+        compared = len(jobs)
         log.info(
-            "python API: compared %d of %d changed modules (size budget)", compared, len(names)
+            "python API: compared %d of %d changed modules (size budget)", compared, considered
         )
         items.append(
             evidence(
                 "python-api",
                 Bump.PATCH,
                 Strength.WEAK,
-                f"{len(names)} Python modules changed; the API of {compared} was compared "
+                f"{considered} Python modules changed; the API of {compared} was compared "
                 "(the rest exceeds the analysis budget)",
             )
         )
     return items
+
+
+#: The name of the prefetch in :attr:`AnalysisContext.background`.
+PREFETCH_KEY = "python-api"
+#: Changed Python modules from which a prefetch compares anything: below, a child would
+#: save less than it costs.
+PREFETCH_MIN_MODULES = 8
+
+_KINDS = {"A": ChangeKind.ADDED, "D": ChangeKind.DELETED}
+
+
+@dataclass(frozen=True, slots=True)
+class Prefetched:
+    """What a prefetch computed: exposures by ``__init__`` set, and evidence by job."""
+
+    exposures: dict[tuple[str, ...], frozenset[str]]
+    results: dict[JobKey, list[Evidence]]
+
+
+def start_prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None], bool]) -> None:
+    """Start comparing the range's Python modules in a forked child, before the diff is read.
+
+    Issue 2 ("Speed"): while git computes a big diff this process mostly waits, and the
+    comparisons (the costliest evidence) only need the changed files' contents. The child
+    lists the changed files without the diff (:meth:`Git.name_status`, milliseconds), plans
+    the comparisons as :func:`gather` would, and runs them. It cannot see hunks, so it keeps a
+    modified module when the multiset of its API-looking lines changed, which is what the
+    hunk test of :func:`gather` amounts to but for moved lines; :func:`gather` compares
+    whatever the child did not. ``ctx`` needs no changes yet; the result is kept in
+    ``ctx.background`` for :func:`gather`.
+    """
+    job = fork_call(lambda: _prefetch(ctx, is_excluded))
+    if job is not None:
+        ctx.background[PREFETCH_KEY] = job
+
+
+def _prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None], bool]) -> Prefetched:
+    """The child's side of :func:`start_prefetch`."""
+    # The parent reports what matters; griffe's and Python's warnings about odd modules would
+    # only be printed twice. Logging is off for the same reason.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    logging.disable(logging.CRITICAL)
+    listed = ctx.git.name_status(ctx.diff_base or ctx.base_sha, ctx.head_sha, ctx.project_paths)
+    changes = [
+        FileChange(path, _KINDS.get(status, ChangeKind.MODIFIED), excluded=is_excluded(path, None))
+        for status, path in listed
+    ]
+    listed_ctx = dataclasses.replace(ctx, changes=changes, background={})
+    candidates = changed_files(listed_ctx, (".py", ".pyi"))
+    if len(candidates) < PREFETCH_MIN_MODULES:
+        return Prefetched({}, {})
+    with _quiet_griffe(), _gc_paused():
+        planner = _Planner(listed_ctx, candidates)
+        jobs, _considered, _exhausted = planner.jobs(select=_api_lines_differ)
+        # One process: git computes the diff on the other core meanwhile.
+        results = {job_key(job): compare_job(job) for job in jobs}
+    return Prefetched(planner.exposures, results)
+
+
+def _api_lines_differ(old: Source | None, new: Source | None) -> bool:
+    """Whether some line that may touch the API (see :func:`_may_change_api`) was added or
+    removed, judged from the two texts: lines whose count differs between them."""
+    if old is None or new is None:
+        return True
+    before, after = Counter(old.code.split("\n")), Counter(new.code.split("\n"))
+    changed = (before - after) + (after - before)
+    return any(_API_LINE.match("+" + line) for line in changed)
+
+
+def _take_prefetched(ctx: AnalysisContext) -> Prefetched | None:
+    """The prefetch started for ``ctx``, waited for; None when there is none (or it failed)."""
+    job = ctx.background.pop(PREFETCH_KEY, None)
+    if job is None:
+        return None
+    found = job.result()
+    return found if isinstance(found, Prefetched) else None
 
 
 @contextlib.contextmanager
@@ -326,7 +453,7 @@ def _quiet_griffe() -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def _source(path: str | None, texts: dict[str, str]) -> ModuleSource | None:
+def _source(path: str | None, texts: dict[str, str]) -> Source | None:
     if path is None or path not in texts:
         return None
-    return ModuleSource(path, texts[path])
+    return Source(path, texts[path])

@@ -10,19 +10,48 @@ compare the child's share itself.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from release_tools.analysis.evidence._fork import fork_call
-from release_tools.analysis.evidence.python_compare import ModuleSource, compare_modules
 from release_tools.analysis.models import Evidence
 
-__all__ = ["PARALLEL_MIN_CHARS", "Job", "run_comparisons", "split_jobs"]
+if TYPE_CHECKING:
+    from release_tools.analysis.evidence.python_compare import ModuleSource
+
+__all__ = [
+    "PARALLEL_MIN_CHARS",
+    "Job",
+    "JobKey",
+    "Source",
+    "compare_job",
+    "job_key",
+    "run_comparisons",
+    "split_jobs",
+]
 
 log = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One side of one module: where it lives and its code.
+
+    Planning comparisons needs only this; griffe, which takes a while to import, is imported
+    when a comparison is actually made (a prefetch may have made them all).
+    """
+
+    path: str
+    code: str
+
+
 #: One comparison: dotted module name, base and head sources, re-exported private names.
-Job = tuple[str, ModuleSource | None, ModuleSource | None, frozenset[str]]
+Job = tuple[str, Source | None, Source | None, frozenset[str]]
+#: A job without its code: name, (path, digest of the code) per side, re-exported names.
+JobKey = tuple[str, tuple[str, bytes] | None, tuple[str, bytes] | None, frozenset[str]]
 
 #: Source characters below which the jobs run here alone: a fork and a pipe cost a few
 #: milliseconds, parsing this much about a tenth of a second.
@@ -34,9 +63,18 @@ def _size(job: Job) -> int:
     return len(old.code if old else "") + len(new.code if new else "")
 
 
-def _compare(job: Job) -> list[Evidence]:
+def compare_job(job: Job) -> list[Evidence]:
+    """The evidence of one job."""
+    from release_tools.analysis.evidence.python_compare import compare_modules
+
     dotted, old, new, exposed = job
-    return compare_modules(dotted, old, new, exposed=exposed)
+    return compare_modules(dotted, _module(old), _module(new), exposed=exposed)
+
+
+def _module(source: Source | None) -> ModuleSource | None:
+    from release_tools.analysis.evidence.python_compare import ModuleSource
+
+    return None if source is None else ModuleSource(source.path, source.code)
 
 
 def split_jobs(jobs: Sequence[Job]) -> tuple[list[int], list[int]]:
@@ -51,19 +89,52 @@ def split_jobs(jobs: Sequence[Job]) -> tuple[list[int], list[int]]:
     return sorted(mine), sorted(theirs)
 
 
-def run_comparisons(jobs: Sequence[Job]) -> list[Evidence]:
-    """The evidence of every job, in job order; on two processes when worth it."""
+def job_key(job: Job) -> JobKey:
+    """What a job's result depends on, small enough to send between processes.
+
+    Comparisons are pure functions of the job, so equal keys mean equal evidence; the code is
+    represented by a digest of it.
+    """
+    dotted, old, new, exposed = job
+    return dotted, _fingerprint(old), _fingerprint(new), exposed
+
+
+def _fingerprint(source: Source | None) -> tuple[str, bytes] | None:
+    if source is None:
+        return None
+    digest = hashlib.blake2b(source.code.encode("utf-8", "surrogatepass"), digest_size=16)
+    return source.path, digest.digest()
+
+
+def run_comparisons(
+    jobs: Sequence[Job], known: Mapping[JobKey, list[Evidence]] | None = None
+) -> list[Evidence]:
+    """The evidence of every job, in job order; on two processes when worth it.
+
+    ``known`` holds results computed beforehand (see :func:`job_key`): those jobs are not run.
+    """
+    if known:
+        keys = [job_key(job) for job in jobs]
+        missing = [job for job, key in zip(jobs, keys, strict=True) if key not in known]
+        computed = iter(_run_all(missing))
+        results = [known[key] if key in known else next(computed) for key in keys]
+        return [item for found in results for item in found]
+    return [item for found in _run_all(jobs) for item in found]
+
+
+def _run_all(jobs: Sequence[Job]) -> list[list[Evidence]]:
+    """Each job's evidence, in job order; on two processes when worth it."""
     if len(jobs) < 2 or sum(map(_size, jobs)) < PARALLEL_MIN_CHARS:
-        return [item for job in jobs for item in _compare(job)]
+        return [compare_job(job) for job in jobs]
     mine, theirs = split_jobs(jobs)
     shared = [jobs[i] for i in theirs]
-    child = fork_call(lambda: [_compare(job) for job in shared])
+    child = fork_call(lambda: [compare_job(job) for job in shared])
     results: dict[int, list[Evidence]] = {}
     for index in mine:
-        results[index] = _compare(jobs[index])
+        results[index] = compare_job(jobs[index])
     received = child.result() if child is not None else None
     if received is None or len(received) != len(theirs):
         log.debug("no comparisons from a child process; comparing its share here")
-        received = [_compare(job) for job in shared]
+        received = [compare_job(job) for job in shared]
     results.update(zip(theirs, received, strict=True))
-    return [item for index in range(len(jobs)) for item in results[index]]
+    return [results[index] for index in range(len(jobs))]
