@@ -91,3 +91,26 @@ def test_override_of_a_base_class_method_is_not_new_api(repo: Any) -> None:
         ),
     )
     assert _run(repo, base) == [("minor", "new public function pkg.models.Other.resolve")]
+
+
+LOADER = """from typing import Optional, Union
+
+
+def load(path: str, parser: Optional[Parser] = None, size: int = 0, mode: Union[str, int] = 0):
+    return path
+"""
+
+
+def test_parameter_accepting_more_types_is_minor(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/loader.py", LOADER)
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/loader.py",
+        LOADER.replace("Optional[Parser]", "Style | Parser | None")
+        .replace("size: int", "size: float")
+        .replace("Union[str, int]", "int | str"),
+    )
+    assert _run(repo, base) == [
+        ("minor", "parameter parser of pkg.loader.load accepts more types"),
+    ]

@@ -30,6 +30,7 @@ from release_tools.analysis.evidence.python_signatures import (
     BREAKING_KINDS,
     VARIADIC,
     signature_texts,
+    widened_parameters,
 )
 from release_tools.analysis.models import Bump, Evidence, Strength
 
@@ -206,6 +207,16 @@ def _added_members(
                     Strength.STRONG,
                     f"new optional parameter{'s' if len(added) > 1 else ''} "
                     f"{', '.join(added)} of {qualified}",
+                    path,
+                    member.lineno,
+                )
+            widened = widened_parameters(before, member)
+            if widened:
+                found.add(
+                    Bump.MINOR,
+                    Strength.STRONG,
+                    f"parameter{'s' if len(widened) > 1 else ''} {', '.join(widened)} of "
+                    f"{qualified} accept{'' if len(widened) > 1 else 's'} more types",
                     path,
                     member.lineno,
                 )

@@ -7,13 +7,22 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
   parameters, the old ones not reported) neither;
 * renaming ``*args`` or ``**kwargs`` (``**attrs`` -> ``**kwargs``) changes nothing for callers;
 * an optional parameter shifted by a new optional one before it is not reported as moved.
+
+The other way round, a parameter whose annotated union admits more types than before
+(:func:`widened_parameters`) is a feature: callers may pass something new.
 """
 
 from __future__ import annotations
 
 import griffe
 
-__all__ = ["BREAKING_KINDS", "VARIADIC", "signature_texts"]
+__all__ = [
+    "BREAKING_KINDS",
+    "VARIADIC",
+    "signature_texts",
+    "union_members",
+    "widened_parameters",
+]
 
 #: The breakage kinds of a signature, with their wording.
 BREAKING_KINDS = {
@@ -121,3 +130,57 @@ def signature_texts(breakages: list[griffe.Breakage], old_function: object = Non
         if text not in texts:
             texts.append(text)
     return texts
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """``text`` split on ``separator`` outside brackets."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for index, char in enumerate(text):
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            start = index + len(separator)
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def union_members(annotation: str) -> frozenset[str]:
+    """The types a (string) annotation admits: ``Optional[A]`` and ``A | None`` alike; pure."""
+    out: set[str] = set()
+    for part in _split_top(annotation, "|"):
+        name = part.removeprefix("typing.").removeprefix("t.")
+        for wrapper, extra in (("Optional[", {"None"}), ("Union[", set())):
+            if name.startswith(wrapper) and name.endswith("]"):
+                out |= extra
+                for inner in _split_top(name[len(wrapper) : -1], ","):
+                    out |= union_members(inner)
+                break
+        else:
+            out.add(name)
+    return frozenset(out)
+
+
+def widened_parameters(old: griffe.Function, new: griffe.Function) -> list[str]:
+    """Public parameters of ``new`` whose annotated union admits more types than in ``old``.
+
+    ``parser: Parser | None`` -> ``parser: Style | Parser | None``: callers may pass something
+    new, a feature. Only unions that keep every old member count (a changed type is not a
+    widening), and unannotated sides say nothing.
+    """
+    before = {p.name: p for p in old.parameters}
+    out: list[str] = []
+    for param in new.parameters:
+        previous = before.get(param.name)
+        if previous is None or param.name.startswith("_") or param.kind in VARIADIC:
+            continue
+        if previous.annotation is None or param.annotation is None:
+            continue
+        old_types = union_members(str(previous.annotation))
+        new_types = union_members(str(param.annotation))
+        if old_types < new_types:
+            out.append(param.name)
+    return out
