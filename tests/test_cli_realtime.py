@@ -222,6 +222,23 @@ async def test_rate_limited_and_dropped_responses_still_succeed(
     assert server.connection_count >= 2
 
 
+async def test_usage_counts_the_tokens_of_failed_attempts(repo: GitRepo, tmp_path: Path) -> None:
+    _changed_repo(repo)
+    billed = {"input_tokens": 7000, "output_tokens": 300, "total_tokens": 7300}
+    replies = [Reply.failed(type="server_error", code="server_error", usage=billed)]
+    async with ScriptedRealtimeServer(default=ScriptedModel()) as clean:
+        baseline = await _run(repo, clean, tmp_path, "--concurrency", "1", "--no-cache")
+    async with ScriptedRealtimeServer(replies, default=ScriptedModel()) as server:
+        result = await _run(repo, server, tmp_path, "--concurrency", "1", "--no-cache")
+    assert baseline.exit_code == 0 and result.exit_code == 0, result.output
+    clean_usage = json.loads(baseline.stdout)["usage"]
+    usage = json.loads(result.stdout)["usage"]
+    # The retried attempt was billed: its tokens are on top of the clean run's (same prompts).
+    assert usage["input_tokens"] == clean_usage["input_tokens"] + 7000
+    assert usage["total_tokens"] == clean_usage["total_tokens"] + 7300
+    assert usage["requests"] == clean_usage["requests"]
+
+
 async def test_second_run_hits_the_cache_and_no_cache_bypasses_it(
     repo: GitRepo, tmp_path: Path
 ) -> None:

@@ -196,17 +196,21 @@ class RealtimeAnalyzer:
             async with SessionPool(
                 self.client_config(), session_config, size=size, clock=self._clock
             ) as pool:
-                evidence_task = start_evidence()
-                async with asyncio.TaskGroup() as group:
-                    for chunk in todo:
-                        group.create_task(
-                            summarise_chunk(
-                                pool, chunk, run, cache, progress, model=self.settings.model
+                try:
+                    evidence_task = start_evidence()
+                    async with asyncio.TaskGroup() as group:
+                        for chunk in todo:
+                            group.create_task(
+                                summarise_chunk(
+                                    pool, chunk, run, cache, progress, model=self.settings.model
+                                )
                             )
-                        )
-                if todo and not any(c.index in run.summaries for c in todo) and not run.cached:
-                    first = run.failed[todo[0].index]
-                    raise ProviderError(f"no chunk could be analysed ({first})")
-                evidence = await evidence_task
-                run.analysis = await ask_final(pool, chunks, evidence, stats, omitted, run)
-                progress.advance("final verdict")
+                    if todo and not any(c.index in run.summaries for c in todo) and not run.cached:
+                        first = run.failed[todo[0].index]
+                        raise ProviderError(f"no chunk could be analysed ({first})")
+                    evidence = await evidence_task
+                    run.analysis = await ask_final(pool, chunks, evidence, stats, omitted, run)
+                    progress.advance("final verdict")
+                finally:
+                    # The pool counts every billed response, retried and failed attempts too.
+                    run.take_usage(pool.usage)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from release_tools.analysis.prompts import retry_prompt
 from release_tools.analysis.schemas import ChunkSummary, VersionAnalysis
-from release_tools.realtime import FunctionTool, ResponseRequest, ResponseResult, SessionPool
+from release_tools.realtime import FunctionTool, ResponseRequest, ResponseResult, SessionPool, Usage
 
 __all__ = ["InvalidAnswer", "ModelRun", "ask", "parse_answer", "validation_message"]
 
@@ -53,11 +53,11 @@ class ModelRun:
             "requests": self.requests,
         }
 
-    def add(self, result: ResponseResult) -> None:
-        """Count the tokens of one response."""
-        self.input_tokens += result.usage.input_tokens
-        self.output_tokens += result.usage.output_tokens
-        self.total_tokens += result.usage.total_tokens
+    def take_usage(self, usage: Usage) -> None:
+        """Record the pool's token totals: every response the server billed, failed ones too."""
+        self.input_tokens = usage.input_tokens
+        self.output_tokens = usage.output_tokens
+        self.total_tokens = usage.total_tokens
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -102,7 +102,6 @@ async def ask(
         )
         run.requests += 1
         result = await pool.respond(request)
-        run.add(result)
         try:
             return parse_answer(result, tool, model)
         except InvalidAnswer as exc:
