@@ -101,6 +101,34 @@ def _blank(code: str) -> str:
     return _COMMENT_OR_STRING.sub(repl, code)
 
 
+# Where lines that start with ``export`` begin, searched in the text with a newline in front: a
+# literal first character lets the engine skip ahead, where ``^`` in MULTILINE mode makes it
+# try every offset of the text, once per pattern.
+_EXPORT_LINE = re.compile(r"\n[ \t]*export")
+
+
+def _export_lines(blank: str) -> list[int]:
+    """Offsets of the lines of ``blank`` that start with ``export`` (after blanks)."""
+    return [match.start() for match in _EXPORT_LINE.finditer("\n" + blank)]
+
+
+def _at_lines(pattern: re.Pattern[str], blank: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(blank)`` for a pattern that only matches at one of ``starts``.
+
+    Every pattern given here begins with ``^[ \t]*export``, so its matches can only begin at
+    those line starts; matching there, and skipping starts inside the previous match, gives
+    the same matches as scanning the whole text.
+    """
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        match = pattern.match(blank, start)
+        if match is not None:
+            yield match
+            end = match.end()
+
+
 def _containers(blank: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
     """Class, interface, namespace and module declarations in ``blank[start:end]``, in order.
 
@@ -304,11 +332,12 @@ def parse_exports(code: str) -> dict[str, Export]:
     out: dict[str, Export] = {}
 
     line_of = line_finder(blank)
+    starts = _export_lines(blank)
 
     def add(name: str, kind: str, offset: int, required: int | None = None) -> None:
         out.setdefault(name, Export(name, kind, line_of(offset), required))
 
-    for match in _DECL.finditer(blank):
+    for match in _at_lines(_DECL, blank, starts):
         kind = match["kind"].rstrip("*")
         name = "default" if match["default"] else match["name"]
         if not name:
@@ -319,7 +348,7 @@ def parse_exports(code: str) -> dict[str, Export]:
             params = _balanced(blank, paren, "([{") if paren != -1 else None
             required = required_params(params) if params is not None else None
         add(name, kind, match.start(), required)
-    for match in _ARROW.finditer(blank):
+    for match in _at_lines(_ARROW, blank, starts):
         params = _balanced(blank, match.end() - 1, "([{")
         if params is not None:
             export = out.get(match["name"])
@@ -327,9 +356,9 @@ def parse_exports(code: str) -> dict[str, Export]:
                 out[match["name"]] = Export(
                     export.name, "function", export.line, required_params(params)
                 )
-    for match in _DEFAULT_EXPR.finditer(blank):
+    for match in _at_lines(_DEFAULT_EXPR, blank, starts):
         add("default", "default", match.start())
-    for match in _BRACES.finditer(blank):
+    for match in _at_lines(_BRACES, blank, starts):
         for item in match["names"].split(","):
             words = item.replace("type ", " ").split()
             if not words:
@@ -337,11 +366,11 @@ def parse_exports(code: str) -> dict[str, Export]:
             name = words[-1] if len(words) >= 3 and words[-2] == "as" else words[0]
             if re.fullmatch(r"[\w$]+", name):
                 add(name, "name", match.start())
-    for match in _FROM.finditer(blank):
+    for match in _at_lines(_FROM, blank, starts):
         if re.search(r"export[ \t]+\*[ \t]*from", blank[match.start() : match.start("q")]):
             spec = code[match.start("spec") : match.end("spec")]
             add(f"* from {spec}", "re-export", match.start())
-    for match in _STAR_AS.finditer(blank):
+    for match in _at_lines(_STAR_AS, blank, starts):
         add(match["name"], "namespace", match.start())
     for match in _MODULE_EXPORTS_OBJ.finditer(blank):
         body = _balanced(blank, match.end() - 1, "([{") or ""
@@ -353,7 +382,7 @@ def parse_exports(code: str) -> dict[str, Export]:
         add("default", "default", match.start())
     for match in _EXPORTS_DOT.finditer(blank):
         add(match["name"], "name", match.start())
-    for match in _EXPORT_ASSIGN.finditer(blank):
+    for match in _at_lines(_EXPORT_ASSIGN, blank, starts):
         add("default", "default", match.start())
     for cls in _containers(blank):
         if cls["name"] in out:
@@ -365,7 +394,7 @@ def star_sources(code: str) -> list[str]:
     """Relative specifiers this module re-exports from (``export ... from './x'``)."""
     blank = _blank(code)
     specs: list[str] = []
-    for match in _FROM.finditer(blank):
+    for match in _at_lines(_FROM, blank, _export_lines(blank)):
         # The blanked text kept the quotes; read the specifier from the original at that span.
         original = code[match.start("spec") : match.end("spec")]
         if original.startswith("."):
