@@ -130,3 +130,17 @@ def test_bounded_evidence_counts_in_bulk_and_builds_only_the_kept() -> None:
         "... and 1007 more javascript-api items (1007 minor)",
     ]
     assert (out[-1].bump, out[-1].strength) == ("minor", Strength.STRONG)
+
+
+@pytest.mark.parametrize("split", [0, 1, 30, 49, 50, 51, 200, 399, 400])
+def test_merging_a_later_part_equals_feeding_everything(split: int) -> None:
+    items = _random_items(400, 7)
+    whole = BoundedEvidence("javascript-api", MAX_PER_SOURCE)
+    whole.extend(items)
+    first = BoundedEvidence("javascript-api", MAX_PER_SOURCE)
+    first.extend(items[:split])
+    later = BoundedEvidence("javascript-api", MAX_PER_SOURCE)
+    later.extend(items[split:])
+    first.merge(later)
+    assert first.total == whole.total == 400
+    assert first.items() == whole.items()

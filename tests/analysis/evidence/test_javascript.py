@@ -299,3 +299,34 @@ def test_thousands_of_exports_give_bounded_evidence_with_exact_counts(
     new_exports = [e for e in items if e.message.startswith("new export")]
     assert new_exports[0].message == "new export value_00000 (const) in gen/table.js"
     assert new_exports[0].line == 1
+
+
+def test_modules_compared_in_a_forked_child_give_the_same_evidence(
+    repo: Any, monkeypatch: Any
+) -> None:
+    for index in range(6):
+        names = "".join(f"export const v{index}_{i} = {i};\n" for i in range(20))
+        repo.write(f"lib/m{index}.js", names + "export function gone(a) {}\n")
+    base = repo.commit("initial")
+    for index in range(6):
+        names = "".join(f"export const v{index}_{i} = {i};\n" for i in range(25))
+        repo.write(f"lib/m{index}.js", names)
+    repo.commit("change")
+    ctx = build_context(repo.path, base)
+    alone = gather(ctx)
+    forks: list[object] = []
+    real_fork = javascript.fork_call
+
+    def counting(function: Any) -> Any:
+        child = real_fork(function)
+        forks.append(child)
+        return child
+
+    monkeypatch.setattr(javascript, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(javascript, "fork_call", counting)
+    assert gather(ctx) == alone
+    assert forks and forks[0] is not None
+    assert [e.message for e in alone if e.bump == "major"][:2] == [
+        "removed export gone (function) from lib/m0.js",
+        "removed export gone (function) from lib/m1.js",
+    ]

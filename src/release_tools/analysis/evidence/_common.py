@@ -254,6 +254,15 @@ class BoundedEvidence:
             if self.admit(item.level, item.strength):
                 self.keep(item)
 
+    def merge(self, later: BoundedEvidence) -> None:
+        """Add the findings of ``later``, which all arrived after this one's (same limit)."""
+        for key, count in later._counts.items():
+            self._counts[key] += count
+            kept = self._kept.setdefault(key, [])
+            shifted = [(seq + self._seq, item) for seq, item in later._kept.get(key, [])]
+            kept.extend(shifted[: max(0, self.limit - len(kept))])
+        self._seq += later._seq
+
     @property
     def total(self) -> int:
         """How many findings were counted, kept or not."""

@@ -34,6 +34,7 @@ from release_tools.analysis.evidence._common import (
     read_text,
     read_texts,
 )
+from release_tools.analysis.evidence._fork import fork_call
 from release_tools.analysis.evidence.js_exports import (
     Export,
     parse_exports,
@@ -320,24 +321,61 @@ _BATCH_BYTES = 8_000_000
 _Pair = tuple[str | None, str | None, Strength]
 
 
+#: Module bytes from which the second half of the modules is compared in a forked child.
+PARALLEL_MIN_BYTES = 4_000_000
+
+
 def _compare_pairs(ctx: AnalysisContext, pairs: list[_Pair], out: BoundedEvidence) -> None:
-    """Compare the exports of each ``(base path, head path, strength)``, reading in batches."""
+    """Compare the exports of each ``(base path, head path, strength)``, reading in batches.
+
+    Scanning is pure CPU work: on big ranges a forked child takes the later half of the
+    modules (by size) and its findings are merged after this process's, in the same order.
+    """
     old_sizes = blob_sizes(ctx, ctx.base_sha, [p for p, _n, _s in pairs if p])
     new_sizes = blob_sizes(ctx, ctx.head_sha, [n for _p, n, _s in pairs if n])
-    batch: list[_Pair] = []
-    weight = 0
+    weighed: list[tuple[_Pair, int]] = []
     for pair in pairs:
         before_path, after_path, _strength = pair
         sizes = (old_sizes.get(before_path or "", 0), new_sizes.get(after_path or "", 0))
         # A UTF-8 character takes at most 4 bytes: beyond 4x the limit in bytes the text is
         # surely over the limit in characters, and need not be read to be skipped.
-        if max(sizes) > 4 * _MAX_BYTES:
-            continue
-        if batch and weight + sum(sizes) > _BATCH_BYTES:
+        if max(sizes) <= 4 * _MAX_BYTES:
+            weighed.append((pair, sum(sizes)))
+    total = sum(size for _pair, size in weighed)
+    split, running = len(weighed), 0
+    if total >= PARALLEL_MIN_BYTES and len(weighed) > 1:
+        for index, (_pair, size) in enumerate(weighed):
+            if running >= total // 2:
+                split = index
+                break
+            running += size
+    later = weighed[split:]
+
+    def compare_later() -> BoundedEvidence:
+        found = BoundedEvidence(out.source, out.limit)
+        _compare_weighed(ctx, later, found)
+        return found
+
+    child = fork_call(compare_later) if later else None
+    _compare_weighed(ctx, weighed[:split] if child is not None else weighed, out)
+    if child is not None:
+        received = child.result()
+        if not isinstance(received, BoundedEvidence):
+            received = compare_later()  # the child failed: its share is done here
+        out.merge(received)
+
+
+def _compare_weighed(
+    ctx: AnalysisContext, weighed: list[tuple[_Pair, int]], out: BoundedEvidence
+) -> None:
+    batch: list[_Pair] = []
+    weight = 0
+    for pair, size in weighed:
+        if batch and weight + size > _BATCH_BYTES:
             _compare_batch(ctx, batch, out)
             batch, weight = [], 0
         batch.append(pair)
-        weight += sum(sizes)
+        weight += size
     if batch:
         _compare_batch(ctx, batch, out)
 
