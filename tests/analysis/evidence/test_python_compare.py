@@ -114,3 +114,61 @@ def test_parameter_accepting_more_types_is_minor(repo: Any) -> None:
     assert _run(repo, base) == [
         ("minor", "parameter parser of pkg.loader.load accepts more types"),
     ]
+
+
+def test_removed_star_alias_module_is_a_weak_review_item(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "def api():\n    return 1\n")
+    repo.write("pkg/compat/__init__.py", "")
+    repo.write("pkg/compat/alias.py", '"""Old name."""\nfrom pkg import *\n\n__all__ = ["api"]\n')
+    repo.write("pkg/compat/real.py", "from pkg import *\n\n\ndef extra():\n    return 2\n")
+    base = repo.commit("initial")
+    repo.remove("pkg/compat/alias.py")
+    repo.remove("pkg/compat/real.py")
+    items = _run(repo, base)
+    assert items == [
+        ("major", "removed public module pkg.compat.real"),
+        (
+            "patch",
+            "removed module pkg.compat.alias, an alias of pkg: its importers must import from "
+            "there (review)",
+        ),
+    ]
+
+
+MODULE = """import typing
+
+T = typing.TypeVar("T")
+
+
+class Connection:
+    pass
+
+
+def connect():
+    return Connection()
+"""
+
+PACKAGE_INIT = """def connect():
+    from .connection import Connection
+
+    return Connection()
+"""
+
+
+def test_module_turned_package_moves_names_it_imports_from_submodules(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/net.py", MODULE)
+    base = repo.commit("initial")
+    repo.remove("pkg/net.py")
+    repo.write("pkg/net/__init__.py", PACKAGE_INIT)
+    repo.write("pkg/net/connection.py", "class Connection:\n    pass\n")
+    items = _run(repo, base)
+    assert items == [
+        ("major", "removed public attribute pkg.net.T"),
+        ("minor", "new public module pkg.net.connection"),
+        (
+            "patch",
+            "pkg.net.Connection moved to pkg.net.connection when pkg.net became a package "
+            "(review: importers of the old path break)",
+        ),
+    ]

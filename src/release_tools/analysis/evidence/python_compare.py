@@ -11,7 +11,11 @@ renamed ``*args`` / ``**kwargs`` and shifted optional parameters break nobody):
   callers working and are ignored;
 * ``__dunder__`` methods come and go with refactorings and are not reported as removed;
 * a name that disappeared but is still served by a module ``__getattr__`` (a deprecation shim)
-  is not removed; loop and ``with`` targets, deleted names and ``__main__`` blocks are not API.
+  is not removed; loop and ``with`` targets, deleted names and ``__main__`` blocks are not API;
+* a module that became a package and imports a vanished name from one of its new submodules
+  moved that name rather than removed it, and a removed module that only did ``from x import
+  *`` was an alias of a module that lives on: both are review items (weak), not proof of a
+  break (urllib3 2.2.3, pydantic 2.7.4 on the accuracy benchmark were patch releases).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import PurePosixPath
 import griffe
 
 from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.evidence.python_api import is_public_module
 from release_tools.analysis.evidence.python_prune import prune_bodies
 from release_tools.analysis.evidence.python_signatures import (
     BREAKING_KINDS,
@@ -44,10 +49,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-
-def is_public_module(dotted: str) -> bool:
-    return not any(part.startswith("_") for part in dotted.split("."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +334,56 @@ def _still_served(name: str, module: griffe.Module, code: str) -> bool | None:
     return None
 
 
+def _star_only_sources(code: str) -> list[str]:
+    """The modules ``code`` star-imports when that is all it does, else an empty list.
+
+    A docstring and ``__dunder__`` assignments (``__all__``) do not count as doing something.
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    sources: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and [a.name for a in node.names] == ["*"]:
+            sources.append("." * node.level + (node.module or ""))
+            continue
+        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        dunder = isinstance(node, ast.Assign) and all(
+            isinstance(t, ast.Name) and t.id.startswith("__") and t.id.endswith("__")
+            for t in node.targets
+        )
+        if not (docstring or dunder):
+            return []
+    return sources
+
+
+def _submodule_imports(dotted: str, code: str) -> dict[str, str]:
+    """Names that package ``dotted``'s ``__init__`` code imports from its own submodules.
+
+    Anywhere in the code, function bodies included: a package that imports a class lazily
+    (to avoid a cycle) still says where the class lives now.
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or not node.module:
+            continue
+        if node.level == 1:
+            source = f"{dotted}.{node.module}"
+        elif node.level == 0 and node.module.startswith(dotted + "."):
+            source = node.module
+        else:
+            continue
+        for alias in node.names:
+            if alias.name != "*":
+                found.setdefault(alias.name, source)
+    return found
+
+
 def compare_modules(
     dotted: str,
     old: ModuleSource | None,
@@ -351,7 +402,22 @@ def compare_modules(
         return []
     if old is not None and new is None:
         if public_module:
-            found.add(Bump.MAJOR, Strength.PROOF, f"removed public module {dotted}", old.path, None)
+            aliased = _star_only_sources(old.code)
+            if aliased:
+                # An alias module (``from x import *`` and nothing else): x still answers for
+                # it unless x went too, which its own comparison reports.
+                found.add(
+                    Bump.PATCH,
+                    Strength.WEAK,
+                    f"removed module {dotted}, an alias of {', '.join(aliased)}: "
+                    "its importers must import from there (review)",
+                    old.path,
+                    None,
+                )
+            else:
+                found.add(
+                    Bump.MAJOR, Strength.PROOF, f"removed public module {dotted}", old.path, None
+                )
         return found.items
     assert new is not None
     try:
@@ -395,6 +461,9 @@ def compare_modules(
                 return True
         return False
 
+    # A module that became a package: names its ``__init__`` imports from its submodules
+    # (even inside functions) moved there.
+    moved = _submodule_imports(dotted, new.code) if is_init and not old_is_init else {}
     # Removed public names, re-exports included (griffe skips imported names).
     for name, member in old_public.items():
         if name in new_mod.members or not visible(name):
@@ -402,6 +471,16 @@ def compare_modules(
         served = _still_served(name, new_mod, new.code)
         if served is True:
             continue  # moved behind a deprecation shim: still importable
+        if name in moved:
+            found.add(
+                Bump.PATCH,
+                Strength.WEAK,
+                f"{dotted}.{name} moved to {moved[name]} when {dotted} became a package "
+                "(review: importers of the old path break)",
+                old.path,
+                _lineno(member),
+            )
+            continue
         found.add(
             Bump.MAJOR,
             Strength.PROOF if served is False else Strength.STRONG,
