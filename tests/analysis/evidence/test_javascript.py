@@ -181,7 +181,10 @@ def test_removed_method_of_exported_class_is_major(repo: Any) -> None:
     repo.write(
         "package.json", json.dumps({"name": "demo", "main": "index.js", "types": "index.d.ts"})
     )
-    repo.write("index.js", "module.exports = {};\n")
+    # The code implements what the typings declare (see the typings-correction test below).
+    repo.write(
+        "index.js", "class Help {\n  wrap(s) {}\n  pad(s) {}\n}\nmodule.exports = { Help };\n"
+    )
     repo.write(
         "index.d.ts",
         "export class Help {\n  wrap(s: string): string;\n  pad(s: string): string;\n}\n",
@@ -329,4 +332,58 @@ def test_modules_compared_in_a_forked_child_give_the_same_evidence(
     assert [e.message for e in alone if e.bump == "major"][:2] == [
         "removed export gone (function) from lib/m0.js",
         "removed export gone (function) from lib/m1.js",
+    ]
+
+
+TYPINGS = """export class Option {
+  flags: string;
+  env(name: string): this;
+  fullDescription(): string;
+  wrap(text: string): string;
+}
+"""
+
+OPTION_JS = """class Option {
+  env(name) { return this; }
+  wrap(text) { return text; }
+}
+module.exports = { Option };
+"""
+
+
+def test_member_dropped_from_typings_that_the_code_never_had_is_weak(repo: Any) -> None:
+    pkg = {"name": "demo", "main": "index.js", "types": "typings/index.d.ts"}
+    repo.write("package.json", json.dumps(pkg))
+    repo.write("index.js", "const { Option } = require('./lib/option.js');\n")
+    repo.write("lib/option.js", OPTION_JS)
+    repo.write("typings/index.d.ts", TYPINGS)
+    base = repo.commit("initial")
+    # fullDescription was only ever declared; wrap was implemented and goes from both.
+    repo.write(
+        "typings/index.d.ts",
+        TYPINGS.replace("  fullDescription(): string;\n", "").replace(
+            "  wrap(text: string): string;\n", ""
+        ),
+    )
+    repo.write("lib/option.js", OPTION_JS.replace("  wrap(text) { return text; }\n", ""))
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "removed export Option.wrap (member) from typings/index.d.ts"),
+        (
+            "patch",
+            "Option.fullDescription dropped from typings/index.d.ts, but no JavaScript of the "
+            "base defines it: a typings correction (review)",
+        ),
+    ]
+    phantom = next(e for e in items if e.bump == "patch")
+    assert (phantom.strength, phantom.line) == (Strength.WEAK, 4)
+
+
+def test_typings_without_code_in_the_repository_keep_removals_major(repo: Any) -> None:
+    repo.write("package.json", json.dumps({"name": "@types/demo", "types": "index.d.ts"}))
+    repo.write("index.d.ts", TYPINGS)
+    base = repo.commit("initial")
+    repo.write("index.d.ts", TYPINGS.replace("  fullDescription(): string;\n", ""))
+    assert _messages(_run(repo, base)) == [
+        ("major", "removed export Option.fullDescription (member) from index.d.ts"),
     ]

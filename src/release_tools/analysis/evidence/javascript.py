@@ -263,15 +263,31 @@ def _compare(
     after: dict[str, Export],
     strength: Strength,
     out: BoundedEvidence,
+    phantom: frozenset[str] = frozenset(),
 ) -> None:
     """Add the differences of one module's exports to ``out``.
 
     Evidence is only built when ``out`` may keep it: a generated module can have tens of
-    thousands of exports, all of them new.
+    thousands of exports, all of them new. ``phantom`` holds the removed typings members that
+    no JavaScript of the base ever mentioned (see :func:`_implemented`): a weak review item.
     """
     shown = path_new or path_old or ""
     for name in sorted(before.keys() - after.keys()):
         exp = before[name]
+        if name in phantom:
+            if out.admit(Bump.PATCH, Strength.WEAK):
+                out.keep(
+                    evidence(
+                        "javascript-api",
+                        Bump.PATCH,
+                        Strength.WEAK,
+                        f"{name} dropped from {path_old}, but no JavaScript of the base "
+                        "defines it: a typings correction (review)",
+                        path=path_old,
+                        line=exp.line,
+                    )
+                )
+            continue
         if out.admit(Bump.MAJOR, strength):
             out.keep(
                 evidence(
@@ -380,16 +396,66 @@ def _compare_weighed(
         _compare_batch(ctx, batch, out)
 
 
+def _is_typings(path: str | None) -> bool:
+    return path is not None and path.endswith((".d.ts", ".d.mts", ".d.cts"))
+
+
+def _implemented(ctx: AnalysisContext, names: set[str]) -> set[str]:
+    """Which of the member ``names`` appear as words in the JavaScript of the base commit.
+
+    Hand-written typings can declare a method the code never had (commander 12.1 dropped
+    ``Option.fullDescription`` from its typings: no JS file ever defined it); dropping such a
+    declaration corrects the typings and breaks no caller at run time.
+    """
+    if not names:
+        return set()
+    patterns = [arg for name in sorted(names) for arg in ("-e", name)]
+    sources = [f"*{suffix}" for suffix in _SUFFIXES]
+    found = ctx.git.run(
+        "grep", "-o", "-h", "-w", "-F", *patterns, ctx.base_sha, "--",
+        *sources, ":!*.d.ts", ":!*.d.mts", ":!*.d.cts", ":!**/node_modules/**",
+        check=False,
+    )  # fmt: skip
+    implemented = set(found.split()) & names
+    if not implemented and not any(
+        path.endswith(_SUFFIXES) and not _is_typings(path) and "node_modules/" not in path
+        for path in ctx.git.ls_files(ctx.base_sha)
+    ):
+        # Typings without code in the repository (a types-only package): nothing to check
+        # them against, so every member counts as implemented.
+        return set(names)
+    return implemented
+
+
 def _compare_batch(ctx: AnalysisContext, batch: list[_Pair], out: BoundedEvidence) -> None:
     old_texts = read_texts(ctx, ctx.base_sha, [p for p, _n, _s in batch if p])
     new_texts = read_texts(ctx, ctx.head_sha, [n for _p, n, _s in batch if n])
-    for before_path, after_path, strength in batch:
+    parsed: list[tuple[_Pair, dict[str, Export], dict[str, Export]]] = []
+    typed_members: set[str] = set()
+    for pair in batch:
+        before_path, after_path, _strength = pair
         before_code = old_texts.get(before_path or "", "") if before_path else ""
         after_code = new_texts.get(after_path or "", "") if after_path else ""
         if len(before_code) > _MAX_BYTES or len(after_code) > _MAX_BYTES:
             continue
         before, after = parse_exports(before_code), parse_exports(after_code)
-        _compare(before_path, after_path, before, after, strength, out)
+        parsed.append((pair, before, after))
+        if _is_typings(before_path):
+            typed_members |= {
+                name.rsplit(".", 1)[1]
+                for name in before.keys() - after.keys()
+                if before[name].kind == "member"
+            }
+    implemented = _implemented(ctx, typed_members)
+    for (before_path, after_path, strength), before, after in parsed:
+        phantom: frozenset[str] = frozenset()
+        if _is_typings(before_path):
+            phantom = frozenset(
+                name
+                for name in before.keys() - after.keys()
+                if before[name].kind == "member" and name.rsplit(".", 1)[1] not in implemented
+            )
+        _compare(before_path, after_path, before, after, strength, out, phantom)
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
