@@ -207,3 +207,45 @@ def test_major_resting_only_on_removed_deprecations_asks_for_review() -> None:
     assert decide([gone, removed], has_changes=True).needs_review is False
     declared = ev("conventional-commit", "major", Strength.STRONG, "feat!: drop old()")
     assert decide([gone, declared], has_changes=True).needs_review is False
+
+
+def test_reasoning_counts_the_findings_a_summary_stands_for() -> None:
+    # A capped source: 50 listed additions and a summary of 769,151 more (issue 2).
+    listed = [
+        ev("javascript-api", "minor", Strength.STRONG, f"new export v{i}", path="gen/t.js")
+        for i in range(50)
+    ]
+    summary = ev(
+        "javascript-api",
+        "minor",
+        Strength.STRONG,
+        "... and 769151 more javascript-api items (769151 minor)",
+        omitted=769151,
+    )
+    verdict = decide([*listed, summary], has_changes=True)
+    assert verdict.bump is Bump.MINOR
+    assert verdict.reasoning.startswith("minor: new export v0 (gen/t.js)")
+    assert "and 769200 more minor-level signals" in verdict.reasoning
+
+
+def test_lone_break_rule_counts_summarised_additions() -> None:
+    # One removal among 3 listed additions and a summary of 40: 43 additions, so the review flag
+    # for a lone break among many additions is raised (counting items would see only 4).
+    items = [
+        ev("rust-api", "major", Strength.PROOF, "removed pub fn f", path="src/lib.rs"),
+        *(ev("rust-api", "minor", Strength.STRONG, f"new pub fn g{i}") for i in range(3)),
+        ev("rust-api", "minor", Strength.STRONG, "... and 40 more", omitted=40),
+    ]
+    verdict = decide(items, has_changes=True)
+    assert verdict.bump is Bump.MAJOR
+    assert verdict.needs_review
+    assert "1 breaking signal among 43 additions" in verdict.reasoning
+    without_summary = decide(items[:-1], has_changes=True)
+    assert "breaking signal" not in without_summary.reasoning
+
+
+def test_a_summary_is_never_the_cited_finding() -> None:
+    summary = ev("go-api", "minor", Strength.PROOF, "... and 9 more", omitted=9)
+    listed = ev("go-api", "minor", Strength.PROOF, "new exported func F", path="a.go")
+    verdict = decide([summary, listed], has_changes=True)
+    assert verdict.reasoning.startswith("minor: new exported func F (a.go); and 9 more")

@@ -243,3 +243,40 @@ def test_text_report_shows_model_usage_and_redactions() -> None:
     assert "provider:     realtime (gpt-realtime)" in text
     assert "usage:        requests 3, total_tokens 120" in text
     assert "redacted:     2 secret(s)" in text
+
+
+def test_text_report_counts_the_findings_summaries_stand_for() -> None:
+    listed = [
+        Evidence(
+            source="javascript-api", bump="minor", strength=Strength.STRONG, message=f"new {i}"
+        )
+        for i in range(GROUP_LIMIT + 2)
+    ]
+    summary = Evidence(
+        source="javascript-api",
+        bump="minor",
+        strength=Strength.STRONG,
+        message="... and 1000 more javascript-api items (1000 minor)",
+        omitted=1000,
+    )
+    text = render_text(_decision().model_copy(update={"evidence": [*listed, summary]}))
+    total = GROUP_LIMIT + 2 + 1000
+    assert f"evidence ({total}):" in text
+    assert f"  [minor/strong] javascript-api ({total}):" in text
+    assert f"      ... and {total - GROUP_LIMIT} more" in text
+    # The summary is counted, not listed as if it were a finding.
+    assert "javascript-api items (1000 minor)" not in text
+    assert '"omitted": 1000' in render_json(_decision().model_copy(update={"evidence": [summary]}))
+
+
+def test_text_report_group_of_only_a_summary_of_one() -> None:
+    summary = Evidence(
+        source="go-api",
+        bump="patch",
+        strength=Strength.WEAK,
+        message="... and 1 more go-api items (1 patch)",
+        omitted=1,
+    )
+    text = render_text(_decision().model_copy(update={"evidence": [summary]}))
+    assert "  [patch/weak] go-api (1):" in text
+    assert "      ... and 1 more" in text

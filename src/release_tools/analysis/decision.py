@@ -85,7 +85,8 @@ def _strongest(items: Sequence[Evidence], level: Bump) -> Evidence | None:
     candidates = [e for e in items if e.level is level]
     if not candidates:
         return None
-    return min(candidates, key=lambda e: order[e.strength])
+    # A listed finding is cited before a summary of capped ones ("... and N more").
+    return min(candidates, key=lambda e: (order[e.strength], e.is_summary))
 
 
 def _release_as(evidence: Sequence[Evidence]) -> tuple[str | None, list[str]]:
@@ -144,8 +145,13 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
         needs_review = True
         said = "no release" if declared_level is Bump.NONE else f"at most {declared_level.label}"
         notes.append(f"commits declare {said} but the code shows {static_level.label}")
-    static_majors = sum(1 for e in scored if e.source in _STATIC_SOURCES and e.level is Bump.MAJOR)
-    static_minors = sum(1 for e in scored if e.source in _STATIC_SOURCES and e.level is Bump.MINOR)
+    # Exact totals: a summary of capped items counts every finding it stands for.
+    static_majors = sum(
+        e.count for e in scored if e.source in _STATIC_SOURCES and e.level is Bump.MAJOR
+    )
+    static_minors = sum(
+        e.count for e in scored if e.source in _STATIC_SOURCES and e.level is Bump.MINOR
+    )
     if (
         bump is Bump.MAJOR
         and declared_level < Bump.MAJOR
@@ -200,7 +206,7 @@ def _reasoning(
             head += f": {_cite(top)}"
     elif top is not None:
         head = f"{bump.label}: {_cite(top)}"
-        same = sum(1 for e in basis if e.level is bump) - 1
+        same = sum(e.count for e in basis if e.level is bump) - 1
         if same > 0:
             head += f"; and {same} more {bump.label}-level signal{'s' if same > 1 else ''}"
     else:

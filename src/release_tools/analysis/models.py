@@ -151,10 +151,25 @@ class Evidence(BaseModel):
     path: str | None = None
     line: int | None = None
     commit: str | None = None
+    #: 0 for a finding; for a summary ("... and N more"), the number of findings of its bump
+    #: and strength that a capped list left out, so that the decision and the reports count
+    #: exact totals on huge ranges (issue 2). A separate field rather than a count of 1 for
+    #: findings: a summary of one left-out finding must still be told from a finding.
+    omitted: int = Field(default=0, ge=0)
 
     @property
     def level(self) -> Bump:
         return Bump.NONE if self.bump == "none" else Bump[self.bump.upper()]
+
+    @property
+    def is_summary(self) -> bool:
+        """Whether this item stands for findings left out of a capped list."""
+        return self.omitted > 0
+
+    @property
+    def count(self) -> int:
+        """How many findings this item stands for: 1, or :attr:`omitted` for a summary."""
+        return self.omitted or 1
 
     @property
     def location(self) -> str:

@@ -14,7 +14,7 @@ import os
 import secrets
 import sys
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-#: Evidence items listed in the text report; JSON always carries all of them.
+#: Evidence items listed in the text report; JSON carries every item (capped per source).
 TEXT_EVIDENCE_LIMIT = 25
 #: Items shown per group of same-kind evidence in the text report.
 GROUP_LIMIT = 5
@@ -64,8 +64,9 @@ def _evidence_lines(decision: Decision) -> list[str]:
     """Evidence grouped by source, bump and strength, the strongest group first.
 
     A large range yields hundreds of items of the same kind (say, new public modules); a group
-    shows its first :data:`GROUP_LIMIT` items and a count, and the whole list stops after
-    :data:`TEXT_EVIDENCE_LIMIT` items. The JSON output always carries every item.
+    shows its first :data:`GROUP_LIMIT` items and its exact total (summaries of capped items
+    count every finding they stand for), and the whole list stops after
+    :data:`TEXT_EVIDENCE_LIMIT` items.
     """
     groups: dict[tuple[int, int, str, str], list[Evidence]] = {}
     for item in decision.evidence:
@@ -84,22 +85,29 @@ def _evidence_lines(decision: Decision) -> list[str]:
         room = min(GROUP_LIMIT, TEXT_EVIDENCE_LIMIT - shown)
         if room <= 0:
             break
-        if len(items) == 1:
+        total = sum(item.count for item in items)
+        if total == 1 and not items[0].is_summary:
             where = f" {items[0].location}" if items[0].location else ""
             lines.append(f"  {tag}{where}: {items[0].message}")
             shown += 1
             continue
-        lines.append(f"  {tag} ({len(items)}):")
-        for item in items[:room]:
+        lines.append(f"  {tag} ({total}):")
+        listed = [item for item in items if not item.is_summary][:room]
+        for item in listed:
             where = f"{item.location}: " if item.location else ""
             lines.append(f"      {where}{item.message}")
-        shown += min(room, len(items))
-        if len(items) > room:
-            lines.append(f"      ... and {len(items) - room} more")
-    hidden = len(decision.evidence) - shown
+        shown += len(listed)
+        if total > len(listed):
+            lines.append(f"      ... and {total - len(listed)} more")
+    hidden = _total(decision.evidence) - shown
     if hidden > 0:
-        lines.append(f"  ({hidden} items not shown; --format json lists all of them)")
+        lines.append(f"  ({hidden} items not shown; --format json lists more of them)")
     return lines
+
+
+def _total(items: Sequence[Evidence]) -> int:
+    """How many findings ``items`` stand for, summaries of capped items included."""
+    return sum(item.count for item in items)
 
 
 def render_text(decision: Decision) -> str:
@@ -138,7 +146,7 @@ def render_text(decision: Decision) -> str:
     lines.extend(f"  {line}" for line in decision.reasoning.splitlines() or [""])
     if decision.evidence:
         lines.append("")
-        lines.append(f"evidence ({len(decision.evidence)}):")
+        lines.append(f"evidence ({_total(decision.evidence)}):")
         lines.extend(_evidence_lines(decision))
     if decision.warnings:
         lines.append("")

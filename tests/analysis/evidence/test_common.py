@@ -83,30 +83,36 @@ def test_bounded_evidence_keeps_what_the_final_cap_keeps(count: int, seed: int) 
     bounded.extend(items)
     out = bounded.items()
     assert bounded.total == count
-    assert len(out) <= MAX_PER_SOURCE
+    # Every finding is accounted for, the summaries standing for the ones not listed.
+    assert sum(item.count for item in out) == count
+    listed = [item for item in out if not item.is_summary]
+    assert len(listed) == min(count, MAX_PER_SOURCE)
     # The final cap leaves the bounded list as it is ...
     assert cap_evidence(out) == out
-    capped = cap_evidence(items)
     if count <= MAX_PER_SOURCE:
         assert out == items
         return
-    # ... and keeps the same strongest findings as capping everything would, but one: the
-    # summary takes the last place, with the exact count of everything else.
-    kept = [item for item in out if not item.message.startswith("...")]
-    assert len(kept) == MAX_PER_SOURCE - 1
-    assert [i.message for i in kept] == [
-        i.message for i in capped if i.message in {k.message for k in kept}
+    # ... and it is what capping everything gives: the same strongest findings in their order,
+    # then one summary per rank of the rest, with its exact count.
+    assert out == cap_evidence(items)
+    strongest = sorted(items, key=lambda e: (-e.level, _rank(e)))[:MAX_PER_SOURCE]
+    assert sorted(i.message for i in listed) == sorted(i.message for i in strongest)
+    names = {k.message for k in listed}
+    dropped = Counter((i.level, i.strength) for i in items if i.message not in names)
+    rest = out[len(listed) :]
+    assert [(s.level, s.strength, s.count) for s in rest] == [
+        (level, strength, dropped[level, strength])
+        for level, strength in sorted(dropped, key=lambda k: (-k[0], _rank_of(k[1])))
     ]
-    strongest = sorted(capped[:-1], key=lambda e: (-e.level, _rank(e)))[: MAX_PER_SOURCE - 1]
-    assert sorted(i.message for i in kept) == sorted(i.message for i in strongest)
-    summary = out[-1]
-    names = {k.message for k in kept}
-    dropped = [i for i in items if i.message not in names]
-    levels = sorted(Counter(i.level.label for i in dropped).items())
-    detail = ", ".join(f"{n} {name}" for name, n in levels)
-    assert summary.message == f"... and {len(dropped)} more javascript-api items ({detail})"
-    top = min(dropped, key=lambda e: (-e.level, _rank(e)))
-    assert (summary.level, summary.strength) == (top.level, top.strength)
+    for summary in rest:
+        n = summary.count
+        assert (
+            summary.message == f"... and {n} more javascript-api items ({n} {summary.level.label})"
+        )
+
+
+def _rank_of(strength: Strength) -> int:
+    return {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}[strength]
 
 
 def _rank(item: Evidence) -> int:
@@ -122,14 +128,17 @@ def test_bounded_evidence_counts_in_bulk_and_builds_only_the_kept() -> None:
     assert bounded.admit(Bump.MAJOR, Strength.PROOF)
     bounded.keep(evidence("javascript-api", Bump.MAJOR, Strength.PROOF, "removed x"))
     out = bounded.items()
+    # The full allowance of 5 listed items, then the exact count of the rest.
     assert [i.message for i in out] == [
         "new 0",
         "new 1",
         "new 2",
+        "new 3",
         "removed x",
-        "... and 1007 more javascript-api items (1007 minor)",
+        "... and 1006 more javascript-api items (1006 minor)",
     ]
-    assert (out[-1].bump, out[-1].strength) == ("minor", Strength.STRONG)
+    assert (out[-1].bump, out[-1].strength, out[-1].omitted) == ("minor", Strength.STRONG, 1006)
+    assert [i.is_summary for i in out] == [False] * 5 + [True]
 
 
 @pytest.mark.parametrize("split", [0, 1, 30, 49, 50, 51, 200, 399, 400])
@@ -144,3 +153,35 @@ def test_merging_a_later_part_equals_feeding_everything(split: int) -> None:
     first.merge(later)
     assert first.total == whole.total == 400
     assert first.items() == whole.items()
+
+
+def test_extending_with_a_summary_counts_what_it_stands_for() -> None:
+    bounded = BoundedEvidence("javascript-api", 3)
+    bounded.extend(_random_items(10, 8))
+    first = bounded.items()
+    again = BoundedEvidence("javascript-api", 3)
+    again.extend(first)
+    assert again.total == bounded.total == 10
+    assert again.items() == first
+
+
+def test_cap_folds_pre_counted_summaries_into_its_own() -> None:
+    listed = [evidence("go-api", Bump.MINOR, Strength.STRONG, f"new {i}") for i in range(4)]
+    summary = evidence(
+        "go-api",
+        Bump.MINOR,
+        Strength.STRONG,
+        "... and 900 more go-api items (900 minor)",
+        omitted=900,
+    )
+    removed = evidence("go-api", Bump.MAJOR, Strength.PROOF, "removed X")
+    capped = cap_evidence([removed, *listed, summary], limit=3)
+    assert [i.message for i in capped] == [
+        "removed X",
+        "new 0",
+        "new 1",
+        "... and 902 more go-api items (902 minor)",
+    ]
+    assert capped[-1].omitted == 902
+    # Within the limit, a pre-counted summary takes no place: all listed items stay.
+    assert cap_evidence([removed, *listed, summary], limit=5) == [removed, *listed, summary]

@@ -58,7 +58,7 @@ def test_cap_keeps_strongest_and_summarises_the_rest() -> None:
         "... and 3 more python-api items (3 minor)",
         "item 7",
     ]
-    assert capped[3].bump == "minor"
+    assert (capped[3].bump, capped[3].omitted) == ("minor", 3)
 
 
 def test_cap_leaves_small_lists_alone() -> None:

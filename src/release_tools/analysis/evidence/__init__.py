@@ -4,7 +4,7 @@
 plain function ``gather(ctx) -> list[Evidence]`` in its own module. A gatherer that fails on
 unexpected input is logged and skipped, so one odd file cannot stop the whole analysis; the
 others still speak. Each source is capped at :data:`MAX_PER_SOURCE` items (the strongest kept)
-plus one summary item, so that output stays readable on huge changes.
+plus summary items with exact counts, so that output stays readable on huge changes.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from release_tools.analysis.evidence import (
     rust,
     surface,
 )
-from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.evidence._common import summaries
 from release_tools.analysis.evidence._fork import fork_call
-from release_tools.analysis.models import Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, Strength
 from release_tools.errors import ReleaseToolsError
 
 __all__ = ["GATHERERS", "MAX_PER_SOURCE", "PARALLEL_MIN_FILES", "cap_evidence", "gather_evidence"]
@@ -52,43 +52,41 @@ _STRENGTH_ORDER = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
 
 
 def cap_evidence(items: Sequence[Evidence], limit: int = MAX_PER_SOURCE) -> list[Evidence]:
-    """Keep at most ``limit`` items per source (strongest first) plus one summary per source.
+    """Keep at most ``limit`` items per source (strongest first) plus summaries of the rest.
 
-    The summary carries the highest bump and strength among the dropped items, so capping never
-    changes the decision; the order of the kept items is preserved.
+    Summaries (one per bump and strength of the dropped items, see
+    :func:`~release_tools.analysis.evidence._common.summaries`) carry exact counts, so capping
+    never changes the decision. Summaries already in ``items`` (those of a
+    :class:`~release_tools.analysis.evidence._common.BoundedEvidence`) are pre-counted
+    overflow: they take no place among the ``limit`` and are folded into this cap's summaries,
+    so a bounded source keeps its full allowance. Kept items keep their order; a source's
+    summaries follow its last item.
     """
     by_source: dict[str, list[int]] = {}
     for index, item in enumerate(items):
         by_source.setdefault(item.source, []).append(index)
     keep: set[int] = set()
-    summaries: dict[str, Evidence] = {}
+    summarised: dict[str, list[Evidence]] = {}
     for source, indexes in by_source.items():
-        if len(indexes) <= limit:
+        listed = [i for i in indexes if not items[i].is_summary]
+        counted = [i for i in indexes if items[i].is_summary]
+        if len(listed) <= limit and not counted:
             keep.update(indexes)
             continue
         ranked = sorted(
-            indexes, key=lambda i: (-items[i].level, _STRENGTH_ORDER[items[i].strength], i)
+            listed, key=lambda i: (-items[i].level, _STRENGTH_ORDER[items[i].strength], i)
         )
         keep.update(ranked[:limit])
-        dropped = [items[i] for i in ranked[limit:]]
-        levels = Counter(d.level.label for d in dropped)
-        detail = ", ".join(f"{n} {name}" for name, n in sorted(levels.items()))
-        top = max(dropped, key=lambda d: (d.level, -_STRENGTH_ORDER[d.strength]))
-        summaries[source] = evidence(
-            top.source,
-            top.level,
-            top.strength,
-            f"... and {len(dropped)} more {source} items ({detail})",
-        )
+        dropped: Counter[tuple[Bump, Strength]] = Counter()
+        for i in (*ranked[limit:], *counted):
+            dropped[items[i].level, items[i].strength] += items[i].count
+        summarised[source] = summaries(items[indexes[0]].source, dropped)
     out: list[Evidence] = []
-    emitted: set[str] = set()
     for index, item in enumerate(items):
         if index in keep:
             out.append(item)
-        last = by_source[item.source][-1] == index
-        if last and item.source in summaries and item.source not in emitted:
-            out.append(summaries[item.source])
-            emitted.add(item.source)
+        if by_source[item.source][-1] == index:
+            out.extend(summarised.get(item.source, ()))
     return out
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "old_path",
     "read_text",
     "read_texts",
+    "summaries",
 ]
 
 BumpLabel = Literal["major", "minor", "patch", "none"]
@@ -84,8 +85,12 @@ def evidence(
     path: str | None = None,
     line: int | None = None,
     commit: str | None = None,
+    omitted: int = 0,
 ) -> Evidence:
-    """Build one :class:`Evidence`, keeping the message to one bounded line."""
+    """Build one :class:`Evidence`, keeping the message to one bounded line.
+
+    ``omitted`` makes it a summary of that many findings (see :attr:`Evidence.omitted`).
+    """
     text = " ".join(message.split())
     if len(text) > 200:
         text = text[:197] + "..."
@@ -97,6 +102,7 @@ def evidence(
         path=path,
         line=line if line and line > 0 else None,
         commit=commit,
+        omitted=omitted,
     )
 
 
@@ -200,6 +206,28 @@ def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str
 _STRENGTH_RANK = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
 
 
+def summaries(source: EvidenceSource, dropped: Counter[tuple[Bump, Strength]]) -> list[Evidence]:
+    """One summary item per bump and strength of the findings left out of a capped list.
+
+    Each carries the exact number it stands for in :attr:`Evidence.count`, so the decision can
+    count every finding without the list holding them all; strongest first.
+    """
+    ranks = sorted(
+        (k for k, n in dropped.items() if n > 0), key=lambda k: (-k[0], _STRENGTH_RANK[k[1]])
+    )
+    return [
+        evidence(
+            source,
+            level,
+            strength,
+            f"... and {dropped[level, strength]} more {source} items "
+            f"({dropped[level, strength]} {level.label})",
+            omitted=dropped[level, strength],
+        )
+        for level, strength in ranks
+    ]
+
+
 class BoundedEvidence:
     """Evidence of one source where only the strongest items are ever built.
 
@@ -208,14 +236,14 @@ class BoundedEvidence:
     :class:`Evidence` first cost gigabytes and most of the run (issue 2, "Speed"). Here an item
     is built only while it can still be among the ``limit`` strongest: ranked like the final
     cap does (higher bump, then stronger, then earlier), so at most ``limit`` items exist per
-    rank and the rest are only counted (:meth:`admit`). :meth:`items` returns ``limit - 1`` of
-    them and one summary with the exact count of the others, so that the final cap keeps them
-    all as they are.
+    rank and the rest are only counted (:meth:`admit`). :meth:`items` returns the ``limit``
+    strongest and, per rank of the others, one summary carrying their exact count
+    (:func:`summaries`), which the final cap keeps as they are.
     """
 
     def __init__(self, source: EvidenceSource, limit: int) -> None:
         self.source: EvidenceSource = source
-        self.limit = max(2, limit)
+        self.limit = max(1, limit)
         self._seq = 0
         # Per (bump, strength): the first items built, with their arrival number, and the count.
         self._kept: dict[tuple[Bump, Strength], list[tuple[int, Evidence]]] = {}
@@ -249,9 +277,13 @@ class BoundedEvidence:
         self._next += 1
 
     def extend(self, items: Iterable[Evidence]) -> None:
-        """Add evidence that is already built."""
+        """Add evidence that is already built (a summary adds the findings it stands for)."""
         for item in items:
-            if self.admit(item.level, item.strength):
+            if item.is_summary:
+                # Counted only: a summary is no finding of its own to list.
+                self._counts[item.level, item.strength] += item.count
+                self._seq += item.count
+            elif self.admit(item.level, item.strength):
                 self.keep(item)
 
     def merge(self, later: BoundedEvidence) -> None:
@@ -269,28 +301,14 @@ class BoundedEvidence:
         return self._seq
 
     def items(self) -> list[Evidence]:
-        """The kept evidence in arrival order, with a summary of the rest when there is one."""
-        ranks = sorted(self._kept, key=lambda k: (-k[0], _STRENGTH_RANK[k[1]]))
-        if self.total <= self.limit:
-            everything = [pair for key in ranks for pair in self._kept[key]]
-            return [item for _seq, item in sorted(everything, key=lambda p: p[0])]
-        room = self.limit - 1
+        """The kept evidence in arrival order, then a summary per rank of the rest, if any."""
+        # Every counted rank: one added through a summary has counts but no kept items.
+        ranks = sorted(self._counts, key=lambda k: (-k[0], _STRENGTH_RANK[k[1]]))
         chosen: list[tuple[int, Evidence]] = []
-        dropped: Counter[Bump] = Counter()
-        top: tuple[Bump, Strength] | None = None
+        dropped: Counter[tuple[Bump, Strength]] = Counter()
         for key in ranks:
-            taken = self._kept[key][: max(0, room - len(chosen))]
+            taken = self._kept.get(key, [])[: max(0, self.limit - len(chosen))]
             chosen.extend(taken)
-            left = self._counts[key] - len(taken)
-            if left:
-                dropped[key[0]] += left
-                top = top or key
-        assert top is not None  # more findings than room: some were dropped
-        # Worded like the final cap's summary, so that both read the same in a report.
-        counts = sorted((level.label, n) for level, n in dropped.items())
-        detail = ", ".join(f"{n} {name}" for name, n in counts)
-        more = sum(dropped.values())
-        summary = evidence(
-            self.source, top[0], top[1], f"... and {more} more {self.source} items ({detail})"
-        )
-        return [item for _seq, item in sorted(chosen, key=lambda p: p[0])] + [summary]
+            dropped[key] = self._counts[key] - len(taken)
+        listed = [item for _seq, item in sorted(chosen, key=lambda p: p[0])]
+        return listed + summaries(self.source, dropped)
