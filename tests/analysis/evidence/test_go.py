@@ -106,3 +106,40 @@ def test_new_identifiers_are_minor_internal_main_and_tests_ignored(repo: Any) ->
         ("minor", "new exported func Extra in package lib"),
         ("minor", "new exported var Default in package lib"),
     ]
+
+
+def _no_single_reads(ctx: Any, monkeypatch: Any) -> None:
+    def show_file(ref: str, path: str) -> bytes | None:
+        raise AssertionError(f"{path} read on its own, not in the batch")
+
+    monkeypatch.setattr(ctx.git, "show_file", show_file)
+
+
+def test_thousands_of_exports_give_bounded_evidence_with_exact_counts(
+    repo: Any, monkeypatch: Any
+) -> None:
+    repo.write("go.mod", "module example.com/gen\n")
+    repo.write("gen/keep.go", "package gen\n\nfunc Gone() {}\nfunc Sig(a int) {}\n")
+    for part in range(20):
+        repo.write(f"gen/other_{part}.go", f"package gen\n\nfunc Old{part}() {{}}\n")
+    base = repo.commit("initial")
+    repo.write("gen/keep.go", "package gen\n\nfunc Sig(a string) {}\n")
+    for part in range(20):
+        names = "".join(f"func New{part}x{i}() {{}}\n" for i in range(200))
+        repo.write(f"gen/other_{part}.go", f"package gen\n\nfunc Old{part}() {{}}\n{names}")
+    repo.commit("generated")
+    ctx = build_context(repo.path, base)
+    _no_single_reads(ctx, monkeypatch)
+    items = gather(ctx)
+    # 2 breaking findings and 4000 new names: 50 listed, the rest counted in one summary.
+    listed = [e for e in items if not e.is_summary]
+    assert len(listed) == 50
+    assert sorted(e.message for e in listed if e.bump == "major") == [
+        "removed exported func Gone from package gen",
+        "signature of Sig changed: func(int) -> func(string)",
+    ]
+    assert all(e.message.startswith("new exported func New") for e in listed if e.bump == "minor")
+    assert [(e.bump, e.strength, e.omitted) for e in items if e.is_summary] == [
+        ("minor", Strength.STRONG, 4000 - 48)
+    ]
+    assert sum(e.count for e in items) == 4002

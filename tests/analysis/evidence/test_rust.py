@@ -93,3 +93,37 @@ def test_new_items_are_minor_param_renames_are_not_breaking(repo: Any) -> None:
     repo.write("src/lib.rs", code)
     items = _run(repo, base)
     assert _messages(items) == [("minor", "new pub enum Mode in src/lib.rs")]
+
+
+def test_thousands_of_items_give_bounded_evidence_with_exact_counts(
+    repo: Any, monkeypatch: Any
+) -> None:
+    repo.write("Cargo.toml", "[package]\nname = 'gen'\n")
+    repo.write("src/lib.rs", "pub mod tables;\npub mod deep;\npub fn gone() {}\n")
+    repo.write("src/deep/mod.rs", "pub mod inner;\n")
+    repo.write("src/deep/inner.rs", "pub fn f(a: u8) {}\n")
+    repo.write("src/tables.rs", "pub const FIRST: u8 = 0;\n")
+    base = repo.commit("initial")
+    repo.write("src/lib.rs", "pub mod tables;\npub mod deep;\n")
+    repo.write("src/deep/inner.rs", "pub fn f(a: u16) {}\n")
+    rows = "".join(f"pub const VALUE_{i:05d}: u32 = {i};\n" for i in range(3000))
+    repo.write("src/tables.rs", "pub const FIRST: u8 = 0;\n" + rows)
+    repo.commit("generated")
+    ctx = build_context(repo.path, base)
+
+    def show_file(ref: str, path: str) -> bytes | None:
+        raise AssertionError(f"{path} read on its own, not in the batch")
+
+    monkeypatch.setattr(ctx.git, "show_file", show_file)
+    items = gather(ctx)
+    listed = [e for e in items if not e.is_summary]
+    assert len(listed) == 50
+    assert sorted(e.message for e in listed if e.bump == "major") == [
+        "removed pub fn gone from src/lib.rs",
+        "signature of pub fn f changed: (u8) -> () -> (u16) -> ()",
+    ]
+    assert listed[-1].message == "new pub const VALUE_00047 in src/tables.rs"
+    assert [(e.bump, e.strength, e.omitted) for e in items if e.is_summary] == [
+        ("minor", Strength.STRONG, 3000 - 48)
+    ]
+    assert sum(e.count for e in items) == 3002

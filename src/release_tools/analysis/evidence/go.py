@@ -7,6 +7,10 @@ compared as a whole (all its non-test ``.go`` files at base and at head). Packag
 Removed exported functions, methods, types, variables and constants are breaking, and so is a
 changed function signature (parameter or result types; names do not matter to callers). New
 exported identifiers are features.
+
+Each side's package files are read in one ``git cat-file --batch``, and the evidence is bounded
+as it is found (a generated package can export tens of thousands of names; see
+:class:`~release_tools.analysis.evidence._common.BoundedEvidence`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,12 @@ import re
 from dataclasses import dataclass
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._common import changed_files, evidence, read_text
+from release_tools.analysis.evidence._common import (
+    BoundedEvidence,
+    changed_files,
+    evidence,
+    read_texts,
+)
 from release_tools.analysis.models import Bump, Evidence, Strength
 
 __all__ = ["GoIdent", "gather", "parse_go", "signature_key"]
@@ -173,17 +182,24 @@ def _importable(directory: str) -> bool:
     )
 
 
-def _package_api(
-    ctx: AnalysisContext, ref: str, directory: str, files: list[str]
-) -> dict[str, GoIdent] | None:
+def _package_files(directories: list[str], files: list[str]) -> dict[str, list[str]]:
+    """The non-test ``.go`` files of each of ``directories`` among ``files``."""
+    wanted: dict[str, list[str]] = {directory: [] for directory in directories}
+    for path in files:
+        if not path.endswith(".go") or path.endswith("_test.go"):
+            continue
+        package = wanted.get(posixpath.dirname(path))
+        if package is not None:
+            package.append(path)
+    return wanted
+
+
+def _package_api(files: list[str], texts: dict[str, str]) -> dict[str, GoIdent] | None:
+    """The exported identifiers of one package's ``files``; None for a ``main`` package."""
     api: dict[str, GoIdent] = {}
     seen_package = False
     for path in files:
-        if posixpath.dirname(path) != directory or not path.endswith(".go"):
-            continue
-        if path.endswith("_test.go"):
-            continue
-        code = read_text(ctx, ref, path)
+        code = texts.get(path)
         if code is None:
             continue
         package, idents = parse_go(code, path)
@@ -195,8 +211,58 @@ def _package_api(
     return api if seen_package else {}
 
 
+def _compare(
+    out: BoundedEvidence, before: dict[str, GoIdent], after: dict[str, GoIdent], shown: str
+) -> None:
+    """Add the findings between one package's two versions to ``out``."""
+    removed = sorted(before.keys() - after.keys())
+    for key in removed[: out.admit_many(Bump.MAJOR, Strength.PROOF, len(removed))]:
+        ident = before[key]
+        out.keep(
+            evidence(
+                "go-api",
+                Bump.MAJOR,
+                Strength.PROOF,
+                f"removed exported {ident.kind} {key} from package {shown}",
+                path=ident.path,
+                line=ident.line,
+            )
+        )
+    added = sorted(after.keys() - before.keys())
+    for key in added[: out.admit_many(Bump.MINOR, Strength.STRONG, len(added))]:
+        ident = after[key]
+        out.keep(
+            evidence(
+                "go-api",
+                Bump.MINOR,
+                Strength.STRONG,
+                f"new exported {ident.kind} {key} in package {shown}",
+                path=ident.path,
+                line=ident.line,
+            )
+        )
+    for key in sorted(before.keys() & after.keys()):
+        old, new = before[key], after[key]
+        if old.signature is None or new.signature is None or old.signature == new.signature:
+            continue
+        if out.admit(Bump.MAJOR, Strength.PROOF):
+            out.keep(
+                evidence(
+                    "go-api",
+                    Bump.MAJOR,
+                    Strength.PROOF,
+                    f"signature of {key} changed: func{old.signature} -> func{new.signature}",
+                    path=new.path,
+                    line=new.line,
+                )
+            )
+
+
 def gather(ctx: AnalysisContext) -> list[Evidence]:
     """Go exported-identifier evidence for the packages whose files changed."""
+    # Imported here: the package imports this module, and the cap is the package's.
+    from release_tools.analysis.evidence import MAX_PER_SOURCE
+
     changes = changed_files(ctx, (".go",))
     directories = sorted(
         {
@@ -208,54 +274,15 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     )
     if not directories:
         return []
-    base_files = ctx.git.ls_files(ctx.base_sha, directories)
-    head_files = ctx.git.ls_files(ctx.head_sha, directories)
-    items: list[Evidence] = []
+    base_files = _package_files(directories, ctx.git.ls_files(ctx.base_sha, directories))
+    head_files = _package_files(directories, ctx.git.ls_files(ctx.head_sha, directories))
+    base_texts = read_texts(ctx, ctx.base_sha, [p for f in base_files.values() for p in f])
+    head_texts = read_texts(ctx, ctx.head_sha, [p for f in head_files.values() for p in f])
+    out = BoundedEvidence("go-api", MAX_PER_SOURCE)
     for directory in directories:
-        before = _package_api(ctx, ctx.base_sha, directory, base_files)
-        after = _package_api(ctx, ctx.head_sha, directory, head_files)
+        before = _package_api(base_files[directory], base_texts)
+        after = _package_api(head_files[directory], head_texts)
         if before is None or after is None:
             continue
-        shown = directory or "."
-        for key in sorted(before.keys() - after.keys()):
-            ident = before[key]
-            items.append(
-                evidence(
-                    "go-api",
-                    Bump.MAJOR,
-                    Strength.PROOF,
-                    f"removed exported {ident.kind} {key} from package {shown}",
-                    path=ident.path,
-                    line=ident.line,
-                )
-            )
-        for key in sorted(after.keys() - before.keys()):
-            ident = after[key]
-            items.append(
-                evidence(
-                    "go-api",
-                    Bump.MINOR,
-                    Strength.STRONG,
-                    f"new exported {ident.kind} {key} in package {shown}",
-                    path=ident.path,
-                    line=ident.line,
-                )
-            )
-        for key in sorted(before.keys() & after.keys()):
-            old, new = before[key], after[key]
-            if (
-                old.signature is not None
-                and new.signature is not None
-                and old.signature != new.signature
-            ):
-                items.append(
-                    evidence(
-                        "go-api",
-                        Bump.MAJOR,
-                        Strength.PROOF,
-                        f"signature of {key} changed: func{old.signature} -> func{new.signature}",
-                        path=new.path,
-                        line=new.line,
-                    )
-                )
-    return items
+        _compare(out, before, after, directory or ".")
+    return out.items()

@@ -9,6 +9,11 @@ Binaries (``main.rs``, ``src/bin/``), tests, benches, examples and ``build.rs`` 
 
 Removed items and changed ``pub fn`` signatures (parameter types, return type; parameter names do
 not matter to callers) are breaking, as cargo-semver-checks would say; new items are features.
+
+The files are read in one ``git cat-file --batch`` per side (the changed files and every module
+file that may declare them), and the evidence is bounded as it is found (a generated crate can
+add tens of thousands of items; see
+:class:`~release_tools.analysis.evidence._common.BoundedEvidence`).
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ from dataclasses import dataclass
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import (
+    BoundedEvidence,
     changed_files,
     evidence,
     new_path,
     old_path,
     read_text,
+    read_texts,
 )
 from release_tools.analysis.models import Bump, Evidence, Strength
 
@@ -210,8 +217,27 @@ def _crate_path(path: str) -> bool:
     return parts[-1] not in ("main.rs", "build.rs")
 
 
-def _reader(ctx: AnalysisContext, ref: str) -> Callable[[str], str | None]:
-    cache: dict[str, str | None] = {}
+def _ancestor_candidates(path: str) -> list[str]:
+    """Every file that may declare ``path`` or one of its parent modules (see _module_parent)."""
+    out: list[str] = []
+    directory = posixpath.dirname(path)
+    while True:
+        out += [posixpath.join(directory, name) for name in ("lib.rs", "mod.rs")]
+        out.append(directory + ".rs")
+        if not directory:
+            return out
+        directory = posixpath.dirname(directory)
+
+
+def _reader(ctx: AnalysisContext, ref: str, paths: list[str]) -> Callable[[str], str | None]:
+    """A file reader at ``ref`` that has ``paths`` and their possible parents read in one batch.
+
+    A file outside the batch (none: the candidates are derived as the lookups are) would be
+    read on its own.
+    """
+    wanted = list(dict.fromkeys([p for path in paths for p in (path, *_ancestor_candidates(path))]))
+    found = read_texts(ctx, ref, wanted)
+    cache: dict[str, str | None] = {path: found.get(path) for path in wanted}
 
     def read(path: str) -> str | None:
         if path not in cache:
@@ -221,56 +247,77 @@ def _reader(ctx: AnalysisContext, ref: str) -> Callable[[str], str | None]:
     return read
 
 
+def _compare(
+    out: BoundedEvidence,
+    before: dict[str, RustItem],
+    after: dict[str, RustItem],
+    before_path: str | None,
+    after_path: str | None,
+) -> None:
+    """Add the findings between one module file's two versions to ``out``."""
+    removed = sorted(before.keys() - after.keys())
+    for key in removed[: out.admit_many(Bump.MAJOR, Strength.PROOF, len(removed))]:
+        item = before[key]
+        out.keep(
+            evidence(
+                "rust-api",
+                Bump.MAJOR,
+                Strength.PROOF,
+                f"removed pub {item.kind} {key} from {before_path}",
+                path=before_path,
+                line=item.line,
+            )
+        )
+    added = sorted(after.keys() - before.keys())
+    for key in added[: out.admit_many(Bump.MINOR, Strength.STRONG, len(added))]:
+        item = after[key]
+        out.keep(
+            evidence(
+                "rust-api",
+                Bump.MINOR,
+                Strength.STRONG,
+                f"new pub {item.kind} {key} in {after_path}",
+                path=after_path,
+                line=item.line,
+            )
+        )
+    for key in sorted(before.keys() & after.keys()):
+        old, new = before[key], after[key]
+        if not (old.signature and new.signature and old.signature != new.signature):
+            continue
+        if out.admit(Bump.MAJOR, Strength.PROOF):
+            out.keep(
+                evidence(
+                    "rust-api",
+                    Bump.MAJOR,
+                    Strength.PROOF,
+                    f"signature of pub fn {key} changed: {old.signature} -> {new.signature}",
+                    path=after_path,
+                    line=new.line,
+                )
+            )
+
+
 def gather(ctx: AnalysisContext) -> list[Evidence]:
     """Rust ``pub`` item evidence for the library module files that changed."""
+    # Imported here: the package imports this module, and the cap is the package's.
+    from release_tools.analysis.evidence import MAX_PER_SOURCE
+
     changes = [
         c
         for c in changed_files(ctx, (".rs",))
         if any(_crate_path(p) for p in {c.path, c.old_path or c.path})
     ]
-    items: list[Evidence] = []
-    read_base, read_head = _reader(ctx, ctx.base_sha), _reader(ctx, ctx.head_sha)
+    if not changes:
+        return []
+    out = BoundedEvidence("rust-api", MAX_PER_SOURCE)
+    read_base = _reader(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c))])
+    read_head = _reader(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c))])
     for change in changes:
         before_path, after_path = old_path(change), new_path(change)
         before_public = before_path is not None and module_is_public(before_path, read_base)
         after_public = after_path is not None and module_is_public(after_path, read_head)
         before = parse_rust(read_base(before_path) or "") if before_path and before_public else {}
         after = parse_rust(read_head(after_path) or "") if after_path and after_public else {}
-        for key in sorted(before.keys() - after.keys()):
-            item = before[key]
-            items.append(
-                evidence(
-                    "rust-api",
-                    Bump.MAJOR,
-                    Strength.PROOF,
-                    f"removed pub {item.kind} {key} from {before_path}",
-                    path=before_path,
-                    line=item.line,
-                )
-            )
-        for key in sorted(after.keys() - before.keys()):
-            item = after[key]
-            items.append(
-                evidence(
-                    "rust-api",
-                    Bump.MINOR,
-                    Strength.STRONG,
-                    f"new pub {item.kind} {key} in {after_path}",
-                    path=after_path,
-                    line=item.line,
-                )
-            )
-        for key in sorted(before.keys() & after.keys()):
-            old, new = before[key], after[key]
-            if old.signature and new.signature and old.signature != new.signature:
-                items.append(
-                    evidence(
-                        "rust-api",
-                        Bump.MAJOR,
-                        Strength.PROOF,
-                        f"signature of pub fn {key} changed: {old.signature} -> {new.signature}",
-                        path=after_path,
-                        line=new.line,
-                    )
-                )
-    return items
+        _compare(out, before, after, before_path, after_path)
+    return out.items()
