@@ -14,6 +14,7 @@ from release_tools.analysis.evidence.javascript import (
     parse_exports,
     required_params,
 )
+from release_tools.analysis.evidence.js_exports import param_names
 from release_tools.analysis.models import Evidence, Strength
 
 INDEX = """import { helper } from './lib/helper.js';
@@ -387,3 +388,83 @@ def test_typings_without_code_in_the_repository_keep_removals_major(repo: Any) -
     assert _messages(_run(repo, base)) == [
         ("major", "removed export Option.fullDescription (member) from index.d.ts"),
     ]
+
+
+COERCE = """const parse = require('./parse');
+// options.documentedOnly is mentioned in a comment only
+const coerce = (version, options) => {
+  options = options || {};
+  if (!options.rtl) {
+    return parse(version, options);
+  }
+  return null;
+};
+module.exports = coerce;
+"""
+
+
+def test_module_reading_a_new_option_is_minor(repo: Any) -> None:
+    repo.write("package.json", json.dumps({"name": "demo", "main": "index.js"}))
+    repo.write("index.js", "module.exports = { coerce: require('./functions/coerce') };\n")
+    repo.write("functions/coerce.js", COERCE)
+    repo.write("vendor/dep/index.js", "module.exports = (o) => o;\n")
+    base = repo.commit("initial")
+    repo.write(
+        "functions/coerce.js",
+        COERCE.replace(
+            "    return parse(version, options);",
+            "    options.loose = true;\n"
+            "    const full = options.includePrerelease && options.documentedOnly;\n"
+            "    return parse(version, { ...options, full, rtl: options.rtl });",
+        ),
+    )
+    # Vendored code reading options is another package's business.
+    repo.write("vendor/dep/index.js", "module.exports = (o) => o && opts.fresh;\n")
+    items = _run(repo, base)
+    # loose is assigned, documentedOnly was in the base text, rtl was read before.
+    assert _messages(items) == [
+        ("minor", "functions/coerce.js reads a new option includePrerelease"),
+    ]
+    assert (items[0].path, items[0].line, items[0].strength) == (
+        "functions/coerce.js",
+        7,
+        Strength.STRONG,
+    )
+
+
+def test_new_destructured_option_in_typings_is_minor_and_a_rename_is_not(repo: Any) -> None:
+    pkg = {"name": "demo", "main": "index.js", "types": "index.d.ts"}
+    repo.write("package.json", json.dumps(pkg))
+    repo.write("index.js", "export const escape = (s, { noEscape = false } = {}) => s;\n")
+    repo.write(
+        "index.d.ts",
+        "export declare const escape: (s: string, { noEscape, }?: Opts) => string;\n"
+        "export declare function pad(text: string, width?: number): string;\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "index.js",
+        "export const escape = (s, { noEscape = false, braces = false } = {}) => s;\n",
+    )
+    repo.write(
+        "index.d.ts",
+        "export declare const escape: (s: string, { noEscape, braces, }?: Opts) => string;\n"
+        "export declare function pad(str: string, size?: number): string;\n",
+    )
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("minor", "escape accepts new parameter or option braces in index.d.ts"),
+        ("minor", "escape accepts new parameter or option braces in index.js"),
+    ]
+
+
+def test_param_names_reads_plain_and_destructured_parameters() -> None:
+    assert param_names("s: string, { a, b = 1, c: alias, ...rest }: O = {}, ...more") == {
+        "s",
+        "a",
+        "b",
+        "c",
+        "rest",
+        "more",
+    }
+    assert param_names("this: Window, x?: number") == {"x"}

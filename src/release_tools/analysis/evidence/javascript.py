@@ -41,6 +41,7 @@ from release_tools.analysis.evidence.js_exports import (
     required_params,
     star_sources,
 )
+from release_tools.analysis.evidence.js_options import gather_options
 from release_tools.analysis.models import Bump, Evidence, Strength
 
 __all__ = [
@@ -316,7 +317,25 @@ def _compare(
         )
     for name in sorted(before.keys() & after.keys()):
         old_req, new_req = before[name].required, after[name].required
-        if old_req is None or new_req is None or new_req <= old_req:
+        if old_req is None or new_req is None:
+            continue
+        old_names, new_names = before[name].params, after[name].params
+        if new_req <= old_req and old_names is not None and new_names is not None:
+            # Only when no name went: a renamed parameter is no new ability.
+            added_names = new_names - old_names if old_names <= new_names else frozenset()
+            if added_names and out.admit(Bump.MINOR, Strength.STRONG):
+                listed = ", ".join(sorted(added_names))
+                out.keep(
+                    evidence(
+                        "javascript-api",
+                        Bump.MINOR,
+                        Strength.STRONG,
+                        f"{name} accepts new parameter or option {listed} in {shown}",
+                        path=path_new,
+                        line=after[name].line,
+                    )
+                )
+        if new_req <= old_req:
             continue
         if out.admit(Bump.MAJOR, strength):
             out.keep(
@@ -472,6 +491,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     changes = changed_files(ctx, (*_SUFFIXES, ".d.ts"), include_excluded=True)
     if not changes:
         return out.items()
+    out.extend(gather_options(ctx, changes))
     base_files = set(ctx.git.ls_files(ctx.base_sha))
     head_files = set(ctx.git.ls_files(ctx.head_sha))
     has_manifest = any(f.endswith("package.json") for f in base_files | head_files)

@@ -6,7 +6,8 @@ line numbers stay exact. It finds ``export function/class/const/let/var/interfac
 namespace/default``, ``export { a, b as c }``, ``export * from``, ``export * as ns from``,
 ``export =``, ``module.exports = {...}``, ``module.exports.x =`` and ``exports.x =``, the members
 of exported classes, interfaces and declared namespaces (``Class.member``), and for functions the
-number of parameters a caller must pass.
+number of parameters a caller must pass and the names it may pass (parameters, and the keys
+of a destructured options object: ``{ windowsPathsNoEscape, magicalBraces }``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Export", "line_finder", "parse_exports", "required_params", "star_sources"]
+__all__ = [
+    "Export",
+    "blank_code",
+    "line_finder",
+    "param_names",
+    "parse_exports",
+    "required_params",
+    "star_sources",
+]
 
 _COMMENT_OR_STRING = re.compile(
     r"//[^\n]*|/\*.*?\*/|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"|`(?:\\.|[^`\\])*`",
@@ -63,6 +72,12 @@ _MEMBER = re.compile(
     r"(?P<tail>[(:<=]|$)"
 )
 _NOT_MEMBERS = frozenset({"constructor", "return", "if", "for", "while", "const", "let", "var"})
+# ``export declare const escape: (s: string, opts?: O) => string`` (a function-typed constant).
+_TYPED_ARROW = re.compile(
+    r"^[ \t]*export[ \t]+(?:declare[ \t]+)?(?:const|let|var)[ \t]+(?P<name>[\w$]+)[ \t]*:"
+    r"[ \t]*\(",
+    re.MULTILINE,
+)
 _ARROW = re.compile(
     r"^[ \t]*export[ \t]+(?:const|let|var)[ \t]+(?P<name>[\w$]+)[ \t]*(?::[^=]+)?=[ \t]*"
     r"(?:async[ \t]+)?(?:function[ \t]*\*?[ \t]*[\w$]*[ \t]*)?\(",
@@ -72,12 +87,14 @@ _ARROW = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Export:
-    """One exported name, its line, and for functions the count of required parameters."""
+    """One exported name, its line, and for functions the count of required parameters and
+    the names a caller may pass (see :func:`param_names`)."""
 
     name: str
     kind: str
     line: int
     required: int | None = None
+    params: frozenset[str] | None = None
 
 
 def _blank(code: str) -> str:
@@ -99,6 +116,11 @@ def _blank(code: str) -> str:
         return spaces(text)
 
     return _COMMENT_OR_STRING.sub(repl, code)
+
+
+def blank_code(code: str) -> str:
+    """``code`` with comments and string contents blanked (offsets and lines kept)."""
+    return _blank(code)
 
 
 # Where lines that start with ``export`` begin, searched in the text with a newline in front: a
@@ -206,6 +228,36 @@ def required_params(params: str) -> int:
     return count
 
 
+_LEADING_NAME = re.compile(r"(?:\.\.\.)?\s*(?P<name>[A-Za-z_$][\w$]*)")
+
+
+def param_names(params: str) -> frozenset[str]:
+    """The names a caller may pass through a JS/TS parameter list.
+
+    Plain parameters by name, and the keys of a destructured object parameter (the options a
+    function reads): ``(s, { a, b = 1, c: alias } = {})`` gives ``s, a, b, c``.
+    """
+    names: set[str] = set()
+    for part in _split_top(params):
+        if part.startswith("{"):
+            inner = _balanced(part, 0, "([{")
+            for key in _split_top(inner or ""):
+                match = _LEADING_NAME.match(key)
+                if match:
+                    names.add(match["name"])
+            continue
+        match = _LEADING_NAME.match(part)
+        if match and match["name"] != "this":
+            names.add(match["name"])
+    return frozenset(names)
+
+
+def _signature(params: str | None) -> tuple[int | None, frozenset[str] | None]:
+    if params is None:
+        return None, None
+    return required_params(params), param_names(params)
+
+
 def _depth_zero(body: str) -> str:
     """``body`` with everything nested in brackets blanked (the brackets themselves stay)."""
     out = []
@@ -222,10 +274,13 @@ def _depth_zero(body: str) -> str:
     return "".join(out)
 
 
-def _members(blank: str, body_start: int, body: str) -> list[tuple[str, int, int | None]]:
-    """Public members of a class or interface body: ``(name, offset, required params)``."""
+_Member = tuple[str, int, int | None, frozenset[str] | None]
+
+
+def _members(blank: str, body_start: int, body: str) -> list[_Member]:
+    """Public members of a class or interface body: ``(name, offset, required, names)``."""
     flat = _depth_zero(body)
-    found: list[tuple[str, int, int | None]] = []
+    found: list[_Member] = []
     offset = 0
     for line in flat.split("\n"):
         for statement in re.finditer(r"[^;]+", line):
@@ -234,12 +289,12 @@ def _members(blank: str, body_start: int, body: str) -> list[tuple[str, int, int
                 name = match["name"]
                 if not name.startswith(("_", "#")) and name not in _NOT_MEMBERS:
                     at = body_start + offset + statement.start() + match.start("name")
-                    required = None
+                    required, names = None, None
                     if match["tail"] == "(" or (match["tail"] == "<" and "(" in statement.group(0)):
                         paren = blank.find("(", at)
                         params = _balanced(blank, paren, "([{") if paren != -1 else None
-                        required = required_params(params) if params is not None else None
-                    found.append((name, at, required))
+                        required, names = _signature(params)
+                    found.append((name, at, required, names))
         offset += len(line) + 1
     return found
 
@@ -297,15 +352,17 @@ def _container_members(
                     blank, nested, f"{owner}.{nested['name']}", out, line_of, depth + 1
                 )
         return
-    for member, offset, required in _members(blank, start, body):
+    for member, offset, required, names in _members(blank, start, body):
         key = f"{owner}.{member}"
         previous = out.get(key)
         if previous is None:
-            out[key] = Export(key, "member", line_of(offset), required)
+            out[key] = Export(key, "member", line_of(offset), required, names)
         elif previous.required is not None and required is not None:
-            # Overloads: the least demanding one is what callers can rely on.
+            # Overloads: the least demanding one is what callers can rely on, and any of them
+            # may be called with its names.
             least = min(required, previous.required)
-            out[key] = Export(key, "member", previous.line, least)
+            either = (previous.params or frozenset()) | (names or frozenset())
+            out[key] = Export(key, "member", previous.line, least, either)
 
 
 def line_finder(text: str) -> Callable[[int], int]:
@@ -334,28 +391,37 @@ def parse_exports(code: str) -> dict[str, Export]:
     line_of = line_finder(blank)
     starts = _export_lines(blank)
 
-    def add(name: str, kind: str, offset: int, required: int | None = None) -> None:
-        out.setdefault(name, Export(name, kind, line_of(offset), required))
+    def add(
+        name: str,
+        kind: str,
+        offset: int,
+        required: int | None = None,
+        names: frozenset[str] | None = None,
+    ) -> None:
+        out.setdefault(name, Export(name, kind, line_of(offset), required, names))
 
     for match in _at_lines(_DECL, blank, starts):
         kind = match["kind"].rstrip("*")
         name = "default" if match["default"] else match["name"]
         if not name:
             continue
-        required = None
+        required, names = None, None
         if kind == "function":
             paren = blank.find("(", match.end())
-            params = _balanced(blank, paren, "([{") if paren != -1 else None
-            required = required_params(params) if params is not None else None
-        add(name, kind, match.start(), required)
-    for match in _at_lines(_ARROW, blank, starts):
-        params = _balanced(blank, match.end() - 1, "([{")
-        if params is not None:
+            required, names = _signature(_balanced(blank, paren, "([{") if paren != -1 else None)
+        add(name, kind, match.start(), required, names)
+    for pattern in (_ARROW, _TYPED_ARROW):
+        for match in _at_lines(pattern, blank, starts):
+            params = _balanced(blank, match.end() - 1, "([{")
+            if params is None:
+                continue
+            after = match.end() + len(params) + 1
+            if pattern is _TYPED_ARROW and not re.match(r"\s*=>", blank[after : after + 40]):
+                continue  # a parenthesised type, not a function type
             export = out.get(match["name"])
             if export is not None and export.required is None:
-                out[match["name"]] = Export(
-                    export.name, "function", export.line, required_params(params)
-                )
+                required, names = _signature(params)
+                out[match["name"]] = Export(export.name, "function", export.line, required, names)
     for match in _at_lines(_DEFAULT_EXPR, blank, starts):
         add("default", "default", match.start())
     for match in _at_lines(_BRACES, blank, starts):
