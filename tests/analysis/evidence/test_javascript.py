@@ -468,3 +468,14 @@ def test_param_names_reads_plain_and_destructured_parameters() -> None:
         "more",
     }
     assert param_names("this: Window, x?: number") == {"x"}
+
+
+def test_vendored_modules_are_not_api_without_a_manifest(repo: Any) -> None:
+    repo.write("source/index.js", "export function paint(text) { return text; }\n")
+    repo.write("source/vendor/supports/index.js", "export function level() {}\n")
+    base = repo.commit("initial")
+    repo.write("source/vendor/supports/index.js", "export function levels() {}\n")
+    repo.write(
+        "source/index.js", "export function paint(text) { return text; }\nexport const x = 1;\n"
+    )
+    assert _messages(_run(repo, base)) == [("minor", "new export x (const) in source/index.js")]

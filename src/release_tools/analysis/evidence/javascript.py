@@ -41,7 +41,7 @@ from release_tools.analysis.evidence.js_exports import (
     required_params,
     star_sources,
 )
-from release_tools.analysis.evidence.js_options import gather_options
+from release_tools.analysis.evidence.js_options import gather_options, is_vendored
 from release_tools.analysis.models import Bump, Evidence, Strength
 
 __all__ = [
@@ -510,7 +510,8 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                 continue
             strength = Strength.PROOF
         else:
-            if change.excluded:
+            # Without a manifest every shipped module counts, but not other packages' copies.
+            if change.excluded or is_vendored(change.path):
                 continue
             strength = Strength.STRONG
         pairs.append((before_path, after_path, strength))

@@ -20,7 +20,7 @@ from release_tools.analysis.evidence._common import evidence, new_path, old_path
 from release_tools.analysis.evidence.js_exports import blank_code, line_finder
 from release_tools.analysis.models import Bump, Evidence, FileChange, Strength
 
-__all__ = ["gather_options", "option_reads"]
+__all__ = ["gather_options", "is_vendored", "option_reads"]
 
 # ``options.key`` / ``opts?.key``, not ``this.options.key`` of another object's state nor an
 # assignment to the key.
@@ -44,13 +44,20 @@ def option_reads(code: str) -> dict[str, int]:
     return found
 
 
+def is_vendored(path: str) -> bool:
+    """Whether ``path`` lies in a copy of another package (``vendor/``, ``node_modules/``).
+
+    Vendored code is shipped but is not this package's API (chalk keeps its dependencies in
+    ``source/vendor/``).
+    """
+    return any(part in ("vendor", "node_modules") for part in path.split("/")[:-1])
+
+
 def _candidate(change: FileChange) -> bool:
     path = change.path
     if change.excluded or not path.endswith(_SOURCE) or path.endswith(_TYPINGS):
         return False
-    parts = path.split("/")
-    # Vendored copies of other packages and dependencies are not this package's API.
-    return not any(part in ("vendor", "node_modules") for part in parts[:-1])
+    return not is_vendored(path)
 
 
 def gather_options(ctx: AnalysisContext, changes: list[FileChange]) -> list[Evidence]:
