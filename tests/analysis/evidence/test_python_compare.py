@@ -172,3 +172,46 @@ def test_module_turned_package_moves_names_it_imports_from_submodules(repo: Any)
             "(review: importers of the old path break)",
         ),
     ]
+
+
+CACHE = '''class Cache:
+    def expire(self, time=None):
+        """Drop expired items."""
+        for key in list(self.items):
+            del self.items[key]
+
+    def clear(self):
+        self.items = {}
+
+    def stub(self):
+        ...
+
+    def walk(self):
+        for key in self.items:
+            yield key
+
+
+def purge(cache):
+    cache.clear()
+'''
+
+
+def test_function_that_starts_returning_a_value_is_minor(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/cache.py", CACHE)
+    base = repo.commit("initial")
+    new = (
+        CACHE.replace(
+            "            del self.items[key]\n",
+            "            del self.items[key]\n        return expired\n",
+        )
+        .replace("    def stub(self):\n        ...", "    def stub(self):\n        return 1")
+        .replace("            yield key\n", "            yield key\n        return 2\n")
+        .replace("    cache.clear()\n", "    cache.clear()\n    return None\n")
+    )
+    repo.write("pkg/cache.py", new)
+    # A stub that gets a body and a generator's return value are no new results for callers;
+    # ``return None`` returns nothing.
+    assert _run(repo, base) == [
+        ("minor", "pkg.cache.Cache.expire now returns a value (it returned None)"),
+    ]

@@ -30,7 +30,9 @@ import griffe
 
 from release_tools.analysis.evidence._common import evidence
 from release_tools.analysis.evidence.python_api import is_public_module
+from release_tools.analysis.evidence.python_moves import star_only_sources, submodule_imports
 from release_tools.analysis.evidence.python_prune import prune_bodies
+from release_tools.analysis.evidence.python_returns import started_returning
 from release_tools.analysis.evidence.python_signatures import (
     BREAKING_KINDS,
     VARIADIC,
@@ -334,56 +336,6 @@ def _still_served(name: str, module: griffe.Module, code: str) -> bool | None:
     return None
 
 
-def _star_only_sources(code: str) -> list[str]:
-    """The modules ``code`` star-imports when that is all it does, else an empty list.
-
-    A docstring and ``__dunder__`` assignments (``__all__``) do not count as doing something.
-    """
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []
-    sources: list[str] = []
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and [a.name for a in node.names] == ["*"]:
-            sources.append("." * node.level + (node.module or ""))
-            continue
-        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-        dunder = isinstance(node, ast.Assign) and all(
-            isinstance(t, ast.Name) and t.id.startswith("__") and t.id.endswith("__")
-            for t in node.targets
-        )
-        if not (docstring or dunder):
-            return []
-    return sources
-
-
-def _submodule_imports(dotted: str, code: str) -> dict[str, str]:
-    """Names that package ``dotted``'s ``__init__`` code imports from its own submodules.
-
-    Anywhere in the code, function bodies included: a package that imports a class lazily
-    (to avoid a cycle) still says where the class lives now.
-    """
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return {}
-    found: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ImportFrom) or not node.module:
-            continue
-        if node.level == 1:
-            source = f"{dotted}.{node.module}"
-        elif node.level == 0 and node.module.startswith(dotted + "."):
-            source = node.module
-        else:
-            continue
-        for alias in node.names:
-            if alias.name != "*":
-                found.setdefault(alias.name, source)
-    return found
-
-
 def compare_modules(
     dotted: str,
     old: ModuleSource | None,
@@ -402,7 +354,7 @@ def compare_modules(
         return []
     if old is not None and new is None:
         if public_module:
-            aliased = _star_only_sources(old.code)
+            aliased = star_only_sources(old.code)
             if aliased:
                 # An alias module (``from x import *`` and nothing else): x still answers for
                 # it unless x went too, which its own comparison reports.
@@ -463,7 +415,7 @@ def compare_modules(
 
     # A module that became a package: names its ``__init__`` imports from its submodules
     # (even inside functions) moved there.
-    moved = _submodule_imports(dotted, new.code) if is_init and not old_is_init else {}
+    moved = submodule_imports(dotted, new.code) if is_init and not old_is_init else {}
     # Removed public names, re-exports included (griffe skips imported names).
     for name, member in old_public.items():
         if name in new_mod.members or not visible(name):
@@ -526,6 +478,15 @@ def compare_modules(
                 _lineno(breakages[0].obj),
             )
 
+    for name, line in started_returning(old.code, new.code):
+        if name.split(".")[0] in new_public and visible(name.split(".")[0]):
+            found.add(
+                Bump.MINOR,
+                Strength.STRONG,
+                f"{dotted}.{name} now returns a value (it returned None)",
+                new.path,
+                line,
+            )
     declared = frozenset(e for e in (new_mod.exports or ()) if isinstance(e, str))
     if public_module:
         _added_members(old_public, new_public, dotted, new.path, found, declared=declared)
