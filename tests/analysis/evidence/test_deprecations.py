@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pytest
 from repo_context import build_context
 
 from release_tools.analysis.decision import decide
-from release_tools.analysis.evidence.deprecations import gather, removed_deprecations
+from release_tools.analysis.evidence.deprecations import (
+    deprecation_sites,
+    gather,
+    removed_deprecations,
+)
 from release_tools.analysis.models import Bump, Evidence
 
 API = """import warnings
@@ -92,3 +98,42 @@ def test_removed_deprecations_matches_repeated_lines_as_a_multiset() -> None:
     assert net == 1
     assert gone == [("m.py", 7, '"b is old", DeprecationWarning,')]
     assert removed_deprecations({"m.py": one}, {"m.py": two})[0] == -1
+
+
+def _sites_by_regex(text: str) -> dict[int, str]:
+    """The plain reading of a site: each regex match over the whole text, by line."""
+    pattern = re.compile(
+        r"DeprecationWarning\b|\bFutureWarning\b|@deprecated\b|\bdeprecated\(|util\.deprecate\("
+    )
+    lines = text.split("\n")
+    found: dict[int, str] = {}
+    for match in pattern.finditer(text):
+        number = text.count("\n", 0, match.start()) + 1
+        found.setdefault(number, lines[number - 1].strip())
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "DeprecationWarning",
+        "x = 1\nwarn('x', DeprecationWarning); warn('y', FutureWarning)\n",
+        "# not deprecated here\ndef deprecated(x): ...\nundeprecated(1)\nMyFutureWarning\n",
+        "a\r\n@deprecated('use b')\r\ndef a(): ...\r\nutil.deprecate(fn, 'msg')",
+        "PydanticDeprecationWarning,\n\n\nclass X(FutureWarning): ...\nis_deprecated = 1\n",
+        "deprecated(\n" * 50 + "FutureWarning",
+    ],
+)
+def test_deprecation_sites_are_the_regex_matches_by_line(text: str) -> None:
+    assert deprecation_sites(text) == _sites_by_regex(text)
+
+
+def test_deprecation_sites_on_a_big_generated_module() -> None:
+    rows = [
+        f"def f{i}(): pass" if i % 97 else f"warn('f{i}', DeprecationWarning)" for i in range(5000)
+    ]
+    text = "\n".join(rows)
+    found = deprecation_sites(text)
+    assert len(found) == len(range(0, 5000, 97))
+    assert found == _sites_by_regex(text)

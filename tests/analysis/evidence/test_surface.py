@@ -149,3 +149,15 @@ def test_reworded_deprecation_is_not_new() -> None:
     new = 'warnings.warn("x is deprecated", DeprecationWarning)\n'
     assert new_deprecations(old, new) == []
     assert new_deprecations("", new) == [(1, new.strip())]
+
+
+def test_cli_option_lines_in_a_long_file() -> None:
+    filler = "x = 1\n" * 3000
+    code = (
+        filler
+        + 'parser.add_argument("--first")\n'
+        + filler
+        + 'sub.add_parser("serve")\n'
+        + 'parser.add_argument("--second")\n'
+    )
+    assert cli_options(code) == {"--first": 3001, "command:serve": 6002, "--second": 6003}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import REMOVED_DEPRECATED_MARKER
@@ -56,35 +57,98 @@ def _hinted(text: str) -> bool:
     return any(hint in text for hint in _HINTS)
 
 
+@dataclass(frozen=True, slots=True)
+class _Site:
+    """One deprecation site: its line number, the stripped line, and that line with the one before.
+
+    ``DeprecationWarning,`` alone occurs in every ``warnings.warn`` call, so sites are matched
+    between base and head with the line before them (``context``).
+    """
+
+    number: int
+    line: str
+    context: str
+
+
+def _hinted_lines(text: str) -> list[int]:
+    """Start offsets of the lines of ``text`` that hold a hint, in order.
+
+    Every site pattern contains one of :data:`_HINTS`; ``str.find`` locates them far faster
+    than the regex can scan a whole file (it has no literal prefix to search for).
+    """
+    starts: set[int] = set()
+    for hint in _HINTS:
+        index = text.find(hint)
+        while index != -1:
+            starts.add(text.rfind("\n", 0, index) + 1)
+            line_end = text.find("\n", index)
+            if line_end == -1:
+                break
+            index = text.find(hint, line_end)
+    return sorted(starts)
+
+
+def _sites(text: str) -> list[_Site]:
+    """The deprecation sites of ``text`` in order, one per line.
+
+    Only the lines holding a hint are searched, and line numbers are counted from the previous
+    site on: scanning every file with the regex and counting lines from the start for each site
+    made this the costliest step of the surface evidence (issue 2). Sites never span lines, so
+    a line-bounded search finds the same ones.
+    """
+    if not _hinted(text):
+        return []
+    found: list[_Site] = []
+    number, counted = 1, 0
+    for start in _hinted_lines(text):
+        end = text.find("\n", start)
+        if end == -1:
+            end = len(text)
+        if _SITE.search(text, start, end) is None:
+            continue
+        number += text.count("\n", counted, start)
+        counted = start
+        line = text[start:end].strip()
+        if start == 0:
+            context = line
+        else:
+            previous = text[text.rfind("\n", 0, start - 1) + 1 : start - 1].strip()
+            context = f"{previous} {line}"
+        found.append(_Site(number, line, context))
+    return found
+
+
 def deprecation_sites(text: str) -> dict[int, str]:
     """Line number -> stripped line, for the lines of ``text`` that are deprecation sites."""
-    found: dict[int, str] = {}
-    if not _hinted(text):
-        return found
-    for match in _SITE.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        number = text.count("\n", 0, start) + 1
-        found.setdefault(number, text[start : len(text) if end == -1 else end].strip())
-    return found
+    return {site.number: site.line for site in _sites(text)}
+
+
+def _new_sites(before: list[_Site], after: list[_Site]) -> list[tuple[int, str]]:
+    if len(after) <= len(before):
+        return []
+    known = {site.line for site in before}
+    return [(site.number, site.line) for site in after if site.line not in known]
 
 
 def new_deprecations(old: str, new: str) -> list[tuple[int, str]]:
     """Sites of ``new`` that have no twin in ``old``, when ``new`` has more sites; pure."""
-    before, after = deprecation_sites(old), deprecation_sites(new)
-    if len(after) <= len(before):
-        return []
-    known = set(before.values())
-    return [(number, line) for number, line in after.items() if line not in known]
+    return _new_sites(_sites(old), _sites(new))
 
 
-def _with_context(text: str, sites: dict[int, str]) -> dict[int, str]:
-    """Each site with the line before it: ``DeprecationWarning,`` alone occurs in every call."""
-    lines = text.splitlines()
-    return {
-        number: f"{lines[number - 2].strip()} {line}" if number > 1 else line
-        for number, line in sites.items()
-    }
+def _removed_sites(
+    before: dict[str, list[_Site]], after: dict[str, list[_Site]]
+) -> tuple[int, list[tuple[str, int, str]]]:
+    net = sum(map(len, before.values())) - sum(map(len, after.values()))
+    # Matched as a multiset: the same text may occur at several places.
+    remaining = Counter(site.context for sites in after.values() for site in sites)
+    gone: list[tuple[str, int, str]] = []
+    for path in sorted(before):
+        for site in before[path]:
+            if remaining[site.context] > 0:
+                remaining[site.context] -= 1
+            else:
+                gone.append((path, site.number, site.context))
+    return net, gone
 
 
 def removed_deprecations(
@@ -96,19 +160,9 @@ def removed_deprecations(
     the head has as many sites as the base; the list holds ``(path, line, text)`` of base sites
     (with the line before each) that no longer occur at head, in path order.
     """
-    before = {path: _with_context(text, deprecation_sites(text)) for path, text in old.items()}
-    after = {path: _with_context(text, deprecation_sites(text)) for path, text in new.items()}
-    net = sum(map(len, before.values())) - sum(map(len, after.values()))
-    # Matched as a multiset: the same text may occur at several places.
-    remaining = Counter(line for sites in after.values() for line in sites.values())
-    gone: list[tuple[str, int, str]] = []
-    for path in sorted(before):
-        for number, line in before[path].items():
-            if remaining[line] > 0:
-                remaining[line] -= 1
-            else:
-                gone.append((path, number, line))
-    return net, gone
+    before = {path: _sites(text) for path, text in old.items()}
+    after = {path: _sites(text) for path, text in new.items()}
+    return _removed_sites(before, after)
 
 
 def _source(path: str) -> EvidenceSource:
@@ -124,7 +178,7 @@ def _touches(change: FileChange, signs: str) -> bool:
 
 
 def _new_evidence(
-    changes: list[FileChange], before: dict[str, str], after: dict[str, str]
+    changes: list[FileChange], before: dict[str, list[_Site]], after: dict[str, list[_Site]]
 ) -> list[Evidence]:
     items: list[Evidence] = []
     for change in changes:
@@ -133,7 +187,7 @@ def _new_evidence(
         new = after.get(change.path)
         if new is None:
             continue
-        found = new_deprecations(before.get(old_path(change) or "", ""), new)
+        found = _new_sites(before.get(old_path(change) or "", []), new)
         if not found:
             continue
         line, text = found[0]
@@ -151,8 +205,10 @@ def _new_evidence(
     return items
 
 
-def _removed_evidence(before: dict[str, str], after: dict[str, str]) -> list[Evidence]:
-    net, gone = removed_deprecations(before, after)
+def _removed_evidence(
+    before: dict[str, list[_Site]], after: dict[str, list[_Site]]
+) -> list[Evidence]:
+    net, gone = _removed_sites(before, after)
     if net <= 0 or not gone:
         return []
     path, line, text = gone[0]
@@ -174,6 +230,9 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     changes = [c for c in changed_files(ctx, SUFFIXES) if _touches(c, "+-")]
     if not changes:
         return []
-    before = read_texts(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c))])
-    after = read_texts(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c))])
+    old_texts = read_texts(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c))])
+    new_texts = read_texts(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c))])
+    # Each file's sites are found once and serve both the new and the removed evidence.
+    before = {path: _sites(text) for path, text in old_texts.items()}
+    after = {path: _sites(text) for path, text in new_texts.items()}
     return [*_new_evidence(changes, before, after), *_removed_evidence(before, after)]

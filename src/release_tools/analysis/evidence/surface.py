@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from release_tools.analysis.context import AnalysisContext
@@ -55,12 +55,30 @@ _COMMAND = re.compile(r"(?:\.add_parser|\.command)\s*\(\s*(['\"])(?P<name>[A-Za-
 # "--name", "--color <c>" (commander), "--shout/--no-shout" (click on/off flags).
 _LONG = re.compile(r"""(['"])(?P<opt>--[A-Za-z0-9][\w-]*)(?:/-[\w-]+)?(?:[ =<\[][^'"]*)?\1""")
 _MAX_SCHEMA_BYTES = 5_000_000
-_CLI_HINT = re.compile(r"add_argument|add_parser|\.option|\.command|typer\.Option|[\'\"]--")
+_CLI_HINTS = ("add_argument", "add_parser", ".option", ".command", "typer.Option", "'--", '"--')
+
+
+def _line_counter(code: str) -> Callable[[int], int]:
+    """Line numbers of increasing offsets, counting only the newlines since the last one.
+
+    Counting from the start for every match made big files quadratic.
+    """
+    state = [0, 1]  # offset counted up to, line number there
+
+    def line_of(offset: int) -> int:
+        if offset < state[0]:
+            state[0], state[1] = 0, 1
+        state[1] += code.count("\n", state[0], offset)
+        state[0] = offset
+        return state[1]
+
+    return line_of
 
 
 def cli_options(code: str) -> dict[str, int]:
     """CLI option strings and ``command:name`` sub-commands declared in ``code``, with lines."""
     found: dict[str, int] = {}
+    line_of = _line_counter(code)
     for match in _CALL.finditer(code):
         # The call's arguments, up to its closing parenthesis (bounded look-ahead).
         depth, end = 0, match.end() - 1
@@ -71,20 +89,22 @@ def cli_options(code: str) -> dict[str, int]:
                 depth -= 1
                 if depth == 0:
                     break
-        line = code.count("\n", 0, match.start()) + 1
+        line = line_of(match.start())
         for opt in _LONG.finditer(code, match.end(), end):
             # commander writes "--no-color" and "--color <c>" in one string: keep the option.
             found.setdefault(opt["opt"], line)
+    line_of = _line_counter(code)
     for match in _COMMAND.finditer(code):
-        found.setdefault(f"command:{match['name']}", code.count("\n", 0, match.start()) + 1)
+        found.setdefault(f"command:{match['name']}", line_of(match.start()))
     return found
 
 
 def _cli_hint(text: str) -> bool:
-    # Substring checks first: the regex alone would scan megabytes of unrelated code.
+    # Plain substring searches only: a regex alternation of the same literals would scan
+    # megabytes of unrelated code character by character.
     if "--" not in text and "add_parser" not in text and ".command" not in text:
         return False
-    return _CLI_HINT.search(text) is not None
+    return any(hint in text for hint in _CLI_HINTS)
 
 
 def _changed_text(change: FileChange) -> str:
