@@ -163,8 +163,8 @@ def test_module_turned_package_moves_names_it_imports_from_submodules(repo: Any)
     repo.write("pkg/net/__init__.py", PACKAGE_INIT)
     repo.write("pkg/net/connection.py", "class Connection:\n    pass\n")
     items = _run(repo, base)
+    # T is a type variable: not API (see the test below).
     assert items == [
-        ("major", "removed public attribute pkg.net.T"),
         ("minor", "new public module pkg.net.connection"),
         (
             "patch",
@@ -215,3 +215,18 @@ def test_function_that_starts_returning_a_value_is_minor(repo: Any) -> None:
     assert _run(repo, base) == [
         ("minor", "pkg.cache.Cache.expire now returns a value (it returned None)"),
     ]
+
+
+def test_removed_type_variables_are_not_api(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/core.py",
+        "import typing\nfrom typing import ParamSpec\n\n"
+        'T = typing.TypeVar("T")\nP = ParamSpec("P")\nLIMIT = 3\n',
+    )
+    base = repo.commit("initial")
+    repo.write("pkg/core.py", "import typing\n\nLIMIT = 4\nMODE = 1\n")
+    assert _run(repo, base) == []
+    # Any other removed attribute still is a removal.
+    repo.write("pkg/core.py", "import typing\n\nLIMIT = 4\n")
+    assert _run(repo, repo.head()) == [("major", "removed public attribute pkg.core.MODE")]

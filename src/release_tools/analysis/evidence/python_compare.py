@@ -11,7 +11,8 @@ renamed ``*args`` / ``**kwargs`` and shifted optional parameters break nobody):
   callers working and are ignored;
 * ``__dunder__`` methods come and go with refactorings and are not reported as removed;
 * a name that disappeared but is still served by a module ``__getattr__`` (a deprecation shim)
-  is not removed; loop and ``with`` targets, deleted names and ``__main__`` blocks are not API;
+  is not removed; loop and ``with`` targets, deleted names, ``__main__`` blocks and type
+  variables (``T = TypeVar("T")``) are not API;
 * a module that became a package and imports a vanished name from one of its new submodules
   moved that name rather than removed it, and a removed module that only did ``from x import
   *`` was an alias of a module that lives on: both are review items (weak), not proof of a
@@ -323,6 +324,17 @@ def _incidental_names(code: str) -> frozenset[str]:
     return frozenset(names)
 
 
+_TYPE_VARIABLES = ("TypeVar(", "ParamSpec(", "TypeVarTuple(")
+
+
+def _is_type_variable(member: griffe.Object | griffe.Alias) -> bool:
+    """Whether ``member`` is a module-level ``T = TypeVar("T")`` (or ParamSpec, TypeVarTuple)."""
+    if not isinstance(member, griffe.Attribute) or member.value is None:
+        return False
+    value = str(member.value)
+    return any(value.startswith(kind) or f".{kind}" in value for kind in _TYPE_VARIABLES)
+
+
 def _still_served(name: str, module: griffe.Module, code: str) -> bool | None:
     """Whether a module-level ``__getattr__`` still serves ``name`` (a deprecation shim).
 
@@ -423,6 +435,8 @@ def compare_modules(
         served = _still_served(name, new_mod, new.code)
         if served is True:
             continue  # moved behind a deprecation shim: still importable
+        if _is_type_variable(member):
+            continue  # typing plumbing: annotations use it, callers do not import it
         if name in moved:
             found.add(
                 Bump.PATCH,
