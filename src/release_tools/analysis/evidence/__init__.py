@@ -16,10 +16,12 @@ from collections.abc import Callable, Sequence
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence import (
     commits,
+    deprecations,
     file_kinds,
     go,
     javascript,
     python_api,
+    runtime,
     rust,
     surface,
 )
@@ -42,6 +44,8 @@ GATHERERS: tuple[tuple[str, Gatherer], ...] = (
     ("rust-api", rust.gather),
     ("go-api", go.gather),
     ("surface", surface.gather),
+    ("deprecations", deprecations.gather),
+    ("runtime", runtime.gather),
     ("file-kinds", file_kinds.gather),
 )
 

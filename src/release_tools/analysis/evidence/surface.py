@@ -12,9 +12,9 @@ properties, newly required properties, changed property types and closing
 ``additionalProperties`` break documents or producers (major); new optional properties are
 features (minor).
 
-Two neighbours run with them (this gatherer is their entry point): new and removed
-deprecations (:mod:`~release_tools.analysis.evidence.deprecations`) and raised runtime floors,
-the oldest supported Python or Node.js (:mod:`~release_tools.analysis.evidence.runtime`).
+Deprecations (:mod:`~release_tools.analysis.evidence.deprecations`) and raised runtime floors
+(:mod:`~release_tools.analysis.evidence.runtime`) are gatherers of their own, listed next to
+this one.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence import deprecations, runtime
+from release_tools.analysis.evidence import deprecations
 from release_tools.analysis.evidence._common import (
     changed_files,
     evidence,
@@ -247,10 +247,5 @@ def _schema_evidence(ctx: AnalysisContext) -> list[Evidence]:
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
-    """CLI option, JSON Schema, deprecation and runtime-floor evidence for the range."""
-    return [
-        *_cli_evidence(ctx),
-        *_schema_evidence(ctx),
-        *deprecations.gather(ctx),
-        *runtime.gather(ctx),
-    ]
+    """CLI option and JSON Schema evidence for the range."""
+    return [*_cli_evidence(ctx), *_schema_evidence(ctx)]
