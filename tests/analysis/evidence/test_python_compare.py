@@ -208,11 +208,13 @@ def test_function_that_starts_returning_a_value_is_minor(repo: Any) -> None:
         .replace("    def stub(self):\n        ...", "    def stub(self):\n        return 1")
         .replace("            yield key\n", "            yield key\n        return 2\n")
         .replace("    cache.clear()\n", "    cache.clear()\n    return None\n")
+        .replace("        self.items = {}\n", "        self.items = {}\n        return self\n")
     )
     repo.write("pkg/cache.py", new)
     # A stub that gets a body and a generator's return value are no new results for callers;
     # ``return None`` returns nothing.
     assert _run(repo, base) == [
+        ("minor", "pkg.cache.Cache.clear now returns a value (it returned None)"),
         ("minor", "pkg.cache.Cache.expire now returns a value (it returned None)"),
     ]
 

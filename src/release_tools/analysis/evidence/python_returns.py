@@ -13,8 +13,10 @@ they return is not what callers get).
 from __future__ import annotations
 
 import ast
+import re
+import textwrap
 
-__all__ = ["returns_values", "started_returning"]
+__all__ = ["started_returning"]
 
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -61,33 +63,99 @@ def _public(name: str) -> bool:
     return not name.startswith("_")
 
 
-def returns_values(code: str) -> dict[str, tuple[bool | None, int]]:
-    """Public module functions and methods of public classes (``name``, ``Class.name``), each
-    with whether it returns a value (see :func:`_returns`) and its line. Empty when the code
-    does not parse."""
+_DEF = re.compile(r"^(?P<indent>[ \t]*)(?:async[ \t]+)?def[ \t]+(?P<name>\w+)")
+_CLASS = re.compile(r"^(?P<indent>[ \t]*)class[ \t]+(?P<name>\w+)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _owner(lines: list[str], index: int) -> tuple[str, int] | None:
+    """``(name or Class.name, def line index)`` of the function whose own body holds line
+    ``index``: a module-level function or a method of a module-level class, else None."""
+    level = _indent(lines[index])
+    for at in range(index - 1, -1, -1):
+        line = lines[at]
+        if not line.strip() or _indent(line) >= level:
+            continue
+        match = _DEF.match(line)
+        if match is None:
+            if _indent(line) == 0:
+                return None
+            level = _indent(line)  # an if/for/with/try block inside the function
+            continue
+        depth = len(match["indent"])
+        if depth == 0:
+            return match["name"], at
+        for up in range(at - 1, -1, -1):
+            outer = lines[up]
+            if not outer.strip() or _indent(outer) >= depth:
+                continue
+            owner = _CLASS.match(outer)
+            if owner is None or owner["indent"]:
+                return None  # nested in a function, or in a nested class
+            return f"{owner['name']}.{match['name']}", at
+        return None
+    return None
+
+
+def _find(lines: list[str], qualified: str) -> int | None:
+    """The index of the ``def`` line of ``qualified`` (``f`` or ``C.f``) in ``lines``."""
+    cls, _, name = qualified.rpartition(".")
+    in_class = not cls
+    for at, line in enumerate(lines):
+        if cls and line.strip() and not line[:1].isspace() and not line.startswith("#"):
+            owner = _CLASS.match(line)
+            in_class = owner is not None and owner["name"] == cls
+            continue
+        match = _DEF.match(line)
+        level_ok = bool(match and match["indent"]) == bool(cls)
+        if match and match["name"] == name and in_class and level_ok:
+            return at
+    return None
+
+
+def _block_returns(lines: list[str], start: int) -> bool | None:
+    """Whether the function whose ``def`` is at ``lines[start]`` returns a value."""
+    depth = _indent(lines[start])
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > depth):
+        end += 1
     try:
-        tree = ast.parse(code)
+        tree = ast.parse(textwrap.dedent("\n".join(lines[start:end])))
     except (SyntaxError, ValueError):
-        return {}
-    found: dict[str, tuple[bool | None, int]] = {}
-    for node in tree.body:
-        if isinstance(node, _FunctionNode) and _public(node.name):
-            found[node.name] = (_returns(node), node.lineno)
-        elif isinstance(node, ast.ClassDef) and _public(node.name):
-            for inner in node.body:
-                if isinstance(inner, _FunctionNode) and _public(inner.name):
-                    found[f"{node.name}.{inner.name}"] = (_returns(inner), inner.lineno)
-    return found
+        return None  # e.g. a multi-line string cut the block short: no claim
+    node = tree.body[0] if tree.body else None
+    return _returns(node) if isinstance(node, _FunctionNode) else None
 
 
 def started_returning(old_code: str, new_code: str) -> list[tuple[str, int]]:
     """Functions (``name`` or ``Class.name``, with their head line) that returned nothing in
-    ``old_code`` and return a value in ``new_code``."""
-    before = returns_values(old_code)
-    if not any(returned is False for returned, _line in before.values()):
-        return []  # nothing to gain a result: the head need not be parsed
-    return [
-        (name, line)
-        for name, (returned, line) in returns_values(new_code).items()
-        if returned is True and before.get(name, (None, 0))[0] is False
-    ]
+    ``old_code`` and return a value in ``new_code``.
+
+    Only the functions that hold a ``return <value>`` line the base lacks are parsed, each on
+    its own: parsing whole modules doubled the cost of comparing them.
+    """
+    old_lines, new_lines = old_code.splitlines(), new_code.splitlines()
+    known = {line.strip() for line in old_lines}
+    owners: dict[str, int] = {}
+    for index, line in enumerate(new_lines):
+        text = line.strip()
+        if not text.startswith("return ") or text == "return None" or text in known:
+            continue
+        owner = _owner(new_lines, index)
+        if owner is not None and _public_path(owner[0]):
+            owners.setdefault(*owner)
+    found: list[tuple[str, int]] = []
+    for name, at in owners.items():
+        before = _find(old_lines, name)
+        if before is None or _block_returns(old_lines, before) is not False:
+            continue
+        if _block_returns(new_lines, at) is True:
+            found.append((name, at + 1))
+    return found
+
+
+def _public_path(qualified: str) -> bool:
+    return all(_public(part) for part in qualified.split("."))
