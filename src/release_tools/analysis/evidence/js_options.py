@@ -16,7 +16,13 @@ from __future__ import annotations
 import re
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._common import evidence, new_path, old_path, read_texts
+from release_tools.analysis.evidence._common import (
+    blob_sizes,
+    evidence,
+    new_path,
+    old_path,
+    read_texts,
+)
 from release_tools.analysis.evidence.js_exports import blank_code, line_finder
 from release_tools.analysis.models import Bump, Evidence, FileChange, Strength
 
@@ -30,8 +36,9 @@ _READ = re.compile(
 _SOURCE = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 _TYPINGS = (".d.ts", ".d.mts", ".d.cts")
 _MAX_CHARS = 500_000
-#: At most this many modules are read: the signal only matters on small, focused ranges.
+#: At most this many modules, and bytes, are read: the signal matters on small, focused ranges.
 _MAX_FILES = 200
+_MAX_BYTES = 8_000_000
 
 
 def option_reads(code: str) -> dict[str, int]:
@@ -71,6 +78,20 @@ def gather_options(ctx: AnalysisContext, changes: list[FileChange]) -> list[Evid
     ][:_MAX_FILES]
     if not pairs:
         return []
+    # Sizes first (one batch request): big generated modules are skipped unread, and the
+    # bytes read stay bounded on huge ranges.
+    old_sizes = blob_sizes(ctx, ctx.base_sha, [before for before, _after in pairs])
+    new_sizes = blob_sizes(ctx, ctx.head_sha, [after for _before, after in pairs])
+    kept, total = [], 0
+    for before, after in pairs:
+        size = old_sizes.get(before, 0) + new_sizes.get(after, 0)
+        if max(old_sizes.get(before, 0), new_sizes.get(after, 0)) > _MAX_CHARS:
+            continue
+        if total + size > _MAX_BYTES:
+            break
+        kept.append((before, after))
+        total += size
+    pairs = kept
     old_texts = read_texts(ctx, ctx.base_sha, [before for before, _after in pairs])
     new_texts = read_texts(ctx, ctx.head_sha, [after for _before, after in pairs])
     items: list[Evidence] = []
