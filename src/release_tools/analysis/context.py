@@ -22,6 +22,9 @@ class Background(Protocol):
     def cancel(self) -> None:
         """Stop the work when its result is not wanted; idempotent."""
 
+    def spread(self) -> None:
+        """Collection is over: the work may use every core from now on; idempotent."""
+
 
 @dataclass(slots=True)
 class AnalysisContext:

@@ -137,6 +137,9 @@ def collect(
     except BaseException:
         _cancel_background(ctx)
         raise
+    for job in ctx.background.values():
+        # The diff is read: background work may now take every core while it is waited for.
+        job.spread()
 
     warnings: list[str] = []
     if rng.is_empty:

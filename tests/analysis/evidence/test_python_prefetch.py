@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import select
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from gitrepo import GitRepo
 from release_tools.analysis.evidence import python_api, python_jobs
-from release_tools.analysis.evidence._fork import fork_call
+from release_tools.analysis.evidence._fork import fork_call, spread_requested
 from release_tools.analysis.evidence.python_api import (
     PREFETCH_KEY,
     PREFETCH_MIN_MODULES,
@@ -154,3 +156,58 @@ def test_analyze_cancels_a_prefetch_nobody_took(
     assert started
     with pytest.raises(ChildProcessError):
         os.waitpid(started[0]._pid, os.WNOHANG)  # type: ignore[attr-defined]
+
+
+def test_a_spread_prefetch_splits_its_comparisons_and_gives_the_same_evidence(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = _range(repo)
+    plain = gather(collect(settings).context)
+    # The child (which inherits these patches) is told to spread before its first comparison,
+    # and any amount of work is worth a second process: it forks a helper for part of them.
+    # Each process notes its id for each comparison it makes.
+    monkeypatch.setattr(python_api, "spread_requested", lambda: True)
+    monkeypatch.setattr(python_jobs, "PARALLEL_MIN_CHARS", 0)
+    log = tmp_path / "pids"
+    real = python_jobs.compare_job
+
+    def noting(job: Job) -> list[Evidence]:
+        with open(log, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(job)
+
+    monkeypatch.setattr(python_jobs, "compare_job", noting)
+    prefetched = collect(settings, background=True).context
+    assert gather(prefetched) == plain
+    pids = log.read_text().split()
+    # The child and its helper (neither is this process) shared the prefetched comparisons.
+    others = {pid for pid in pids if pid != str(os.getpid())}
+    assert len(others) == 2
+    assert pids.count(str(os.getpid())) == 1  # this process: only pkg.m4, as without spreading
+
+
+def test_spread_tells_only_a_spreadable_child() -> None:
+    ready_read, ready_write = os.pipe()
+
+    def wait_for_spread() -> tuple[bool, bool]:
+        before = spread_requested()
+        os.write(ready_write, b"r")  # checked: the parent may spread now
+        grandchild = fork_call(spread_requested)
+        while not spread_requested():
+            select.select([], [], [], 0.01)
+        inherited = grandchild.result() if grandchild is not None else None
+        return before, bool(inherited)
+
+    child = fork_call(wait_for_spread, spreadable=True)
+    assert child is not None
+    assert os.read(ready_read, 1) == b"r"
+    child.spread()
+    child.spread()  # idempotent
+    # Told only once spread; a grandchild forked meanwhile is not told its parent's signal.
+    assert child.result() == (False, False)
+    plain = fork_call(spread_requested)
+    assert plain is not None
+    plain.spread()  # a no-op for a child not started spreadable
+    assert plain.result() is False
+    os.close(ready_read)
+    os.close(ready_write)

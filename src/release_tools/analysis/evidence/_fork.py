@@ -15,15 +15,32 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-__all__ = ["Forked", "can_fork", "fork_call"]
+__all__ = ["Forked", "can_fork", "fork_call", "spread_requested"]
 
 T = TypeVar("T")
+
+#: In a child started with ``fork_call(..., spreadable=True)``: the pipe end that becomes
+#: readable when the parent calls :meth:`Forked.spread`.
+_spread_fd: int | None = None
+
+
+def spread_requested() -> bool:
+    """In a child of ``fork_call(..., spreadable=True)``: whether it may now use every core.
+
+    A child started while its parent works hard (reading a big diff) runs alone so as not to
+    slow the parent down; once the parent waits for it, it may split its remaining work.
+    """
+    if _spread_fd is None:
+        return False
+    readable, _writable, _failed = select.select([_spread_fd], [], [], 0)
+    return bool(readable)
 
 
 def can_fork() -> bool:
@@ -34,16 +51,31 @@ def can_fork() -> bool:
 class Forked(Generic[T]):
     """A child computing one result; :meth:`result` or :meth:`cancel` reaps it."""
 
-    def __init__(self, pid: int, read_fd: int) -> None:
+    def __init__(self, pid: int, read_fd: int, spread_fd: int | None = None) -> None:
         self._pid = pid
         self._read_fd = read_fd
+        self._spread_fd = spread_fd
         self._done = False
+
+    def spread(self) -> None:
+        """Tell the child it may use every core now (see :func:`spread_requested`); idempotent.
+
+        A no-op for a child not started ``spreadable``.
+        """
+        if self._spread_fd is None:
+            return
+        fd, self._spread_fd = self._spread_fd, None
+        # A byte rather than only closing: other forks may hold copies of this end.
+        with contextlib.suppress(OSError):
+            os.write(fd, b"s")
+        os.close(fd)
 
     def cancel(self) -> None:
         """Stop the child if its result is no longer wanted, and reap it; idempotent."""
         if self._done:
             return
         self._done = True
+        self._close_spread()
         with contextlib.suppress(ProcessLookupError):
             os.kill(self._pid, signal.SIGKILL)
         os.close(self._read_fd)
@@ -54,6 +86,7 @@ class Forked(Generic[T]):
         if self._done:
             return None
         self._done = True
+        self._close_spread()
         with os.fdopen(self._read_fd, "rb") as source:
             payload = source.read()
         _pid, status = os.waitpid(self._pid, 0)
@@ -65,22 +98,38 @@ class Forked(Generic[T]):
             return None
         return value
 
+    def _close_spread(self) -> None:
+        if self._spread_fd is not None:
+            os.close(self._spread_fd)
+            self._spread_fd = None
 
-def fork_call(function: Callable[[], T]) -> Forked[T] | None:
-    """Start ``function()`` in a forked child; None when forking is not possible."""
+
+def fork_call(function: Callable[[], T], *, spreadable: bool = False) -> Forked[T] | None:
+    """Start ``function()`` in a forked child; None when forking is not possible.
+
+    With ``spreadable``, :meth:`Forked.spread` tells the child when it may split its work
+    (see :func:`spread_requested`).
+    """
+    global _spread_fd
     if not can_fork():
         return None
     read_fd, write_fd = os.pipe()
+    spread_read, spread_write = os.pipe() if spreadable else (None, None)
     try:
         pid = os.fork()
     except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
+        for fd in (read_fd, write_fd, spread_read, spread_write):
+            if fd is not None:
+                os.close(fd)
         return None
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         status = 0
         try:
             os.close(read_fd)
+            if spread_write is not None:
+                os.close(spread_write)
+            # A grandchild must not take its parent's signal for its own.
+            _spread_fd = spread_read
             payload = pickle.dumps(function())
             with os.fdopen(write_fd, "wb") as out:
                 out.write(payload)
@@ -90,4 +139,6 @@ def fork_call(function: Callable[[], T]) -> Forked[T] | None:
             # Leave at once: no atexit handlers, no flushing of buffers copied from the parent.
             os._exit(status)
     os.close(write_fd)
-    return Forked(pid, read_fd)
+    if spread_read is not None:
+        os.close(spread_read)
+    return Forked(pid, read_fd, spread_write)

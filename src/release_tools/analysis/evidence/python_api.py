@@ -45,11 +45,12 @@ from release_tools.analysis.evidence._common import (
     old_path,
     read_texts,
 )
-from release_tools.analysis.evidence._fork import fork_call
+from release_tools.analysis.evidence._fork import fork_call, spread_requested
 from release_tools.analysis.evidence.python_jobs import (
     Job,
     JobKey,
     Source,
+    compare_all,
     compare_job,
     job_key,
     run_comparisons,
@@ -375,8 +376,12 @@ def start_prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None]
     hunk test of :func:`gather` amounts to but for moved lines; :func:`gather` compares
     whatever the child did not. ``ctx`` needs no changes yet; the result is kept in
     ``ctx.background`` for :func:`gather`.
+
+    The child compares alone while the diff is read (git and the parser use the cores); once
+    told that collection is over (:meth:`~release_tools.analysis.context.Background.spread`),
+    it splits the comparisons left over two processes, since this one then only waits.
     """
-    job = fork_call(lambda: _prefetch(ctx, is_excluded))
+    job = fork_call(lambda: _prefetch(ctx, is_excluded), spreadable=True)
     if job is not None:
         ctx.background[PREFETCH_KEY] = job
 
@@ -401,8 +406,15 @@ def _prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None], boo
     with _quiet_griffe(), _gc_paused():
         planner = _Planner(listed_ctx, candidates)
         jobs, _considered, _exhausted = planner.jobs(select=_api_lines_differ)
-        # One process: git computes the diff on the other core meanwhile.
-        results = {job_key(job): compare_job(job) for job in jobs}
+        results: dict[JobKey, list[Evidence]] = {}
+        for index, job in enumerate(jobs):
+            if spread_requested():
+                # The diff is read and the parent waits: the rest on two processes.
+                rest = jobs[index:]
+                results.update(zip(map(job_key, rest), compare_all(rest), strict=True))
+                break
+            # One process meanwhile: git computes the diff on the other core.
+            results[job_key(job)] = compare_job(job)
     return Prefetched(planner.exposures, results)
 
 

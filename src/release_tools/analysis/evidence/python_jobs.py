@@ -27,6 +27,7 @@ __all__ = [
     "Job",
     "JobKey",
     "Source",
+    "compare_all",
     "compare_job",
     "job_key",
     "run_comparisons",
@@ -116,14 +117,15 @@ def run_comparisons(
     if known:
         keys = [job_key(job) for job in jobs]
         missing = [job for job, key in zip(jobs, keys, strict=True) if key not in known]
-        computed = iter(_run_all(missing))
+        computed = iter(compare_all(missing))
         results = [known[key] if key in known else next(computed) for key in keys]
         return [item for found in results for item in found]
-    return [item for found in _run_all(jobs) for item in found]
+    return [item for found in compare_all(jobs) for item in found]
 
 
-def _run_all(jobs: Sequence[Job]) -> list[list[Evidence]]:
-    """Each job's evidence, in job order; on two processes when worth it."""
+def compare_all(jobs: Sequence[Job]) -> list[list[Evidence]]:
+    """Each job's evidence, in job order; on two processes when worth it (see
+    :data:`PARALLEL_MIN_CHARS`)."""
     if len(jobs) < 2 or sum(map(_size, jobs)) < PARALLEL_MIN_CHARS:
         return [compare_job(job) for job in jobs]
     mine, theirs = split_jobs(jobs)
