@@ -13,6 +13,8 @@ from release_tools.analysis import evidence as evidence_pkg
 from release_tools.analysis.evidence import gather_evidence
 from release_tools.analysis.evidence._fork import Forked, fork_call
 from release_tools.analysis.models import Evidence
+from release_tools.analysis.service import collect
+from release_tools.config import Settings
 
 
 def _range(repo: Any) -> str:
@@ -65,3 +67,27 @@ def test_a_failed_child_is_covered_here(repo: Any, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(evidence_pkg, "PARALLEL_MIN_FILES", 0)
     monkeypatch.setattr(evidence_pkg, "fork_call", failing)
     assert gather_evidence(ctx) == alone
+
+
+def test_a_few_huge_files_are_split_too(repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Collected with the real diff parser: the line counts come from the hunks.
+    ctx = collect(Settings(repo=repo.path, base=_range(repo))).context
+    alone = gather_evidence(ctx)
+    forks: list[object] = []
+
+    def counting(function: Callable[[], list[list[Evidence]]]) -> Forked[list[list[Evidence]]]:
+        child = fork_call(function)
+        assert child is not None
+        forks.append(child)
+        return child
+
+    monkeypatch.setattr(evidence_pkg, "fork_call", counting)
+    # 3 changed files: below the file count, so only the changed lines decide.
+    monkeypatch.setattr(evidence_pkg, "PARALLEL_MIN_LINES", 10**9)
+    assert gather_evidence(ctx) == alone
+    assert forks == []
+    changed = sum(c.additions + c.deletions for c in ctx.changes)
+    assert changed > 0
+    monkeypatch.setattr(evidence_pkg, "PARALLEL_MIN_LINES", changed)
+    assert gather_evidence(ctx) == alone
+    assert len(forks) == 1

@@ -30,7 +30,14 @@ from release_tools.analysis.evidence._fork import fork_call
 from release_tools.analysis.models import Bump, Evidence, Strength
 from release_tools.errors import ReleaseToolsError
 
-__all__ = ["GATHERERS", "MAX_PER_SOURCE", "PARALLEL_MIN_FILES", "cap_evidence", "gather_evidence"]
+__all__ = [
+    "GATHERERS",
+    "MAX_PER_SOURCE",
+    "PARALLEL_MIN_FILES",
+    "PARALLEL_MIN_LINES",
+    "cap_evidence",
+    "gather_evidence",
+]
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +101,22 @@ def cap_evidence(items: Sequence[Evidence], limit: int = MAX_PER_SOURCE) -> list
     return out
 
 
-#: The gatherer that runs in this process while a forked child runs the others, on ranges of at
-#: least :data:`PARALLEL_MIN_FILES` changed files: it is the costliest (module parsing), and it
-#: forks a helper of its own for its comparisons.
-_MAIN_GATHERER = "python-api"
+#: The gatherers that run in this process while a forked child runs the others, on big ranges
+#: (see :func:`_parallel`): the costliest ones (module parsing, export scanning), each of which
+#: forks a helper of its own for its heaviest work.
+_MAIN_GATHERERS = frozenset({"python-api", "javascript-api"})
 #: Changed files from which the gatherers are split over two processes (a fork costs a few ms).
 PARALLEL_MIN_FILES = 200
+#: Changed lines from which they are split too: a few huge generated files are as much work
+#: for the text-reading gatherers as hundreds of small ones.
+PARALLEL_MIN_LINES = 100_000
+
+
+def _parallel(ctx: AnalysisContext) -> bool:
+    """Whether the range is big enough for the gatherers to be split over two processes."""
+    if len(ctx.changes) >= PARALLEL_MIN_FILES:
+        return True
+    return sum(c.additions + c.deletions for c in ctx.changes) >= PARALLEL_MIN_LINES
 
 
 def _run(name: str, gather: Gatherer, ctx: AnalysisContext) -> list[Evidence]:
@@ -120,16 +137,17 @@ def _run(name: str, gather: Gatherer, ctx: AnalysisContext) -> list[Evidence]:
 def gather_evidence(ctx: AnalysisContext) -> list[Evidence]:
     """Run every gatherer on ``ctx`` and return their evidence, capped per source.
 
-    On big ranges the gatherers other than the Python API comparison run in a forked child
-    meanwhile (see :mod:`~release_tools.analysis.evidence._fork`); the evidence is the same.
+    On big ranges the gatherers other than the Python and JavaScript API comparisons run in a
+    forked child meanwhile (see :mod:`~release_tools.analysis.evidence._fork`); the evidence is
+    the same.
     """
-    others = [(name, gather) for name, gather in GATHERERS if name != _MAIN_GATHERER]
+    others = [(name, gather) for name, gather in GATHERERS if name not in _MAIN_GATHERERS]
     child = None
-    if len(ctx.changes) >= PARALLEL_MIN_FILES:
+    if _parallel(ctx):
         child = fork_call(lambda: [_run(name, gather, ctx) for name, gather in others])
     found: dict[str, list[Evidence]] = {}
     for name, gather in GATHERERS:
-        if child is None or name == _MAIN_GATHERER:
+        if child is None or name in _MAIN_GATHERERS:
             found[name] = _run(name, gather, ctx)
     if child is not None:
         received = child.result()

@@ -113,8 +113,14 @@ def _changed_text(change: FileChange) -> str:
 
 
 def _touches_cli(change: FileChange) -> bool:
-    """Whether the diff may touch an option declaration (always true without hunks)."""
-    if change.kind is not ChangeKind.MODIFIED or change.truncated or not change.hunks:
+    """Whether the diff may touch an option declaration (always true without hunks).
+
+    The hunks of an added or deleted file hold its whole text, so one without any hint
+    declares no option and need not be read (generated files of big ranges, issue 2).
+    """
+    if change.truncated or not change.hunks:
+        return True
+    if change.kind not in (ChangeKind.MODIFIED, ChangeKind.ADDED, ChangeKind.DELETED):
         return True
     return _cli_hint(_changed_text(change))
 
