@@ -166,3 +166,32 @@ def test_cli_option_lines_in_a_long_file() -> None:
         + 'parser.add_argument("--second")\n'
     )
     assert cli_options(code) == {"--first": 3001, "command:serve": 6002, "--second": 6003}
+
+
+def test_added_files_without_option_hints_are_not_read(repo: Any, monkeypatch: Any) -> None:
+    from release_tools.analysis.evidence import surface
+    from release_tools.analysis.service import collect
+    from release_tools.config import Settings
+
+    repo.write("src/app/cli.py", "x = 1\n")
+    base = repo.commit("initial")
+    repo.write("src/app/table.py", "".join(f"V{i} = {i}\n" for i in range(500)))
+    repo.write("src/app/cli.py", 'parser.add_argument("--old")\n')
+    repo.write("src/app/new_cli.py", 'parser.add_argument("--fresh")\n')
+    repo.commit("change")
+    read: list[str] = []
+    real = surface.read_texts
+
+    def recording(ctx: Any, ref: str, paths: Any) -> dict[str, str]:
+        wanted = list(paths)
+        read.extend(wanted)
+        return real(ctx, ref, wanted)
+
+    monkeypatch.setattr(surface, "read_texts", recording)
+    # Collected with the real diff parser: the hunks are what tells the files apart.
+    items = gather(collect(Settings(repo=repo.path, base=base)).context)
+    assert sorted(e.message for e in items) == [
+        "new command-line option --fresh",
+        "new command-line option --old",
+    ]
+    assert "src/app/table.py" not in read
