@@ -27,6 +27,14 @@ def test_entry_from_conventional_and_plain_text() -> None:
         ChangelogEntry("Changed", "Reworked the cache.", True)
     )
     assert entry_from_text("Add a flag.", "minor") == ChangelogEntry("Added", "Add a flag.")
+    # An auto plan's body is analyze's reasoning, led by the bump: not a commit type.
+    reasoning = "minor: feat commit: feat: g (833b7e028e)."
+    assert entry_from_text(reasoning, "minor") == ChangelogEntry(
+        "Added", "feat commit: feat: g (833b7e028e)."
+    )
+    assert entry_from_text("major: removed public function a.f (a.py:3).", "major") == (
+        ChangelogEntry("Changed", "removed public function a.f (a.py:3).", True)
+    )
     assert entry_from_text("Fix it.", "patch") == ChangelogEntry("Fixed", "Fix it.")
     assert entry_from_text("security: patch CVE", "patch") == (
         ChangelogEntry("Security", "patch CVE")

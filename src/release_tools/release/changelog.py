@@ -41,6 +41,9 @@ _TYPE_GROUPS = {
     "remove": "Removed",
 }
 _RELEASE_TYPE_GROUPS = {"major": "Changed", "premajor": "Changed", "minor": "Added"}
+_BUMP_LABELS = frozenset(
+    {"major", "minor", "patch", "premajor", "preminor", "prepatch", "prerelease"}
+)
 _HEADER = (
     "# Changelog\n\n"
     "Every release of this project, newest first. The format follows Keep a Changelog and "
@@ -67,6 +70,10 @@ def entry_from_text(text: str, release_type: str) -> ChangelogEntry | None:
     summary, rest = lines[0], lines[1:]
     match = _CONVENTIONAL.match(summary)
     breaking = "BREAKING CHANGE" in text or "BREAKING-CHANGE" in text
+    if match and match["type"].lower() in _BUMP_LABELS:
+        # An `auto` plan's body is analyze's reasoning, which leads with the bump ("minor: ..."):
+        # a label, not a commit type, so the entry is grouped by the plan's release type.
+        summary, match = match["text"], None
     if match:
         group = _TYPE_GROUPS.get(match["type"].lower(), "Changed")
         breaking = breaking or bool(match["bang"])
