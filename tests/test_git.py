@@ -15,7 +15,7 @@ from release_tools.errors import (
     ShallowCloneError,
     UnknownRefError,
 )
-from release_tools.git import Git
+from release_tools.git import Git, summarize_stderr
 
 
 def _history(repo: GitRepo) -> tuple[str, str]:
@@ -120,3 +120,48 @@ def test_merge_base_without_common_history(repo: GitRepo) -> None:
     with pytest.raises(GitError, match="no common ancestor") as info:
         Git(repo.path).merge_base(first, other)
     assert not isinstance(info.value, ShallowCloneError)
+
+
+def test_rejected_push_names_the_rejection_not_the_hint(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    origin = make_repo("origin")
+    origin.write("a.txt", "a\n")
+    origin.commit("first")
+    clone_dir = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(origin.path), str(clone_dir)], check=True)
+    # The origin moves on, so the clone's push is not a fast-forward.
+    origin.write("b.txt", "b\n")
+    origin.commit("second")
+    origin.git("checkout", "-q", "--detach")
+    clone = GitRepo(clone_dir)
+    clone.git("config", "user.email", "t@example.com")
+    clone.git("config", "user.name", "t")
+    clone.write("c.txt", "c\n")
+    clone.commit("third")
+    branch = clone.git("rev-parse", "--abbrev-ref", "HEAD")
+    with pytest.raises(GitError) as info:
+        Git(clone_dir).push("origin", [branch])
+    message = str(info.value)
+    assert "[rejected]" in message
+    assert "hint:" not in message
+    assert "\n" not in message
+
+
+def test_missing_remote_names_the_fatal_line(repo: GitRepo, tmp_path: Path) -> None:
+    repo.write("a.txt", "a\n")
+    repo.commit("first")
+    repo.git("remote", "add", "gone", str(tmp_path / "does-not-exist"))
+    with pytest.raises(GitError) as info:
+        Git(repo.path).push("gone", ["HEAD"])
+    message = str(info.value)
+    assert "does not appear to be a git repository" in message
+    assert "\n" not in message
+
+
+def test_summarize_stderr_is_bounded_and_skips_hints() -> None:
+    text = "hint: advice only\n" + "error: " + "x" * 2000 + "\nhint: more advice\n"
+    summary = summarize_stderr(text)
+    assert summary.startswith("error: x")
+    assert len(summary) <= 400
+    assert summarize_stderr("hint: a\nhint: b\n") == ""

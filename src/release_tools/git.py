@@ -29,7 +29,7 @@ from release_tools.errors import (
     UnknownRefError,
 )
 
-__all__ = ["Commit", "Git"]
+__all__ = ["Commit", "Git", "summarize_stderr"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,42 @@ _RECORD = "\x1e"
 # Identity used for commits only when the repository has none configured, passed with -c so
 # that nobody's configuration is changed (the original tool rewrote the global config).
 _FALLBACK_IDENTITY = ("release-tools", "release-tools@users.noreply.github.com")
+
+
+# Lines of git's stderr that state what went wrong; "hint:" lines only give advice, and a
+# multi-line "fatal:" message continues on lines without a prefix.
+_MAX_MESSAGE = 400
+
+
+def summarize_stderr(text: str) -> str:
+    """One bounded line made of the lines of git's stderr that say what failed.
+
+    Push reports end with "hint:" advice, so the last line hides "! [rejected]"; "fatal:"
+    messages can continue on following lines ("... and the repository exists.").
+    """
+    lines = [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+    picked: list[str] = []
+    in_fatal = False
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith(("fatal:", "error:")):
+            in_fatal = True
+            picked.append(stripped)
+        elif stripped.startswith(("! [", "remote:")):
+            in_fatal = False
+            if stripped.removeprefix("remote:").strip():
+                picked.append(stripped)
+        elif stripped.startswith("hint:"):
+            in_fatal = False
+        elif in_fatal and stripped:
+            picked.append(stripped)
+    if not picked:
+        picked = [line.strip() for line in lines if not line.strip().startswith("hint:")][-1:]
+    message = " ".join(dict.fromkeys(picked))
+    message = message.replace("fatal: ", "", 1) if message.startswith("fatal: ") else message
+    if len(message) > _MAX_MESSAGE:
+        message = message[: _MAX_MESSAGE - 3].rstrip() + "..."
+    return message
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +270,7 @@ class Git:
 
     def _error(self, args: Sequence[str], code: int, stderr: str) -> GitError:
         text = stderr.strip()
-        first = text.splitlines()[-1] if text else f"exit status {code}"
+        first = summarize_stderr(text) or f"exit status {code}"
         lowered = text.lower()
         if "not a git repository" in lowered:
             return NotAGitRepositoryError(f"not a git repository: {self.cwd}")
