@@ -143,3 +143,19 @@ def test_thousands_of_exports_give_bounded_evidence_with_exact_counts(
         ("minor", Strength.STRONG, 4000 - 48)
     ]
     assert sum(e.count for e in items) == 4002
+
+
+def test_package_at_the_repository_root(repo: Any) -> None:
+    # The root package's directory is "": git refuses an empty pathspec, so the gatherer used to
+    # fail and the change fell back to a weak patch.
+    repo.write("go.mod", "module example.com/root\n")
+    repo.write("root.go", "package root\n\nfunc A() int { return 1 }\n\nfunc C() {}\n")
+    base = repo.commit("initial")
+    repo.write(
+        "root.go", "package root\n\nfunc A() int { return 1 }\n\nfunc B() int { return 2 }\n"
+    )
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "removed exported func C from package ."),
+        ("minor", "new exported func B in package ."),
+    ]

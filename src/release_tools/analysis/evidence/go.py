@@ -274,8 +274,10 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     )
     if not directories:
         return []
-    base_files = _package_files(directories, ctx.git.ls_files(ctx.base_sha, directories))
-    head_files = _package_files(directories, ctx.git.ls_files(ctx.head_sha, directories))
+    # The root package's directory is "", which git refuses as a pathspec: "." lists the root.
+    pathspecs = [directory or "." for directory in directories]
+    base_files = _package_files(directories, ctx.git.ls_files(ctx.base_sha, pathspecs))
+    head_files = _package_files(directories, ctx.git.ls_files(ctx.head_sha, pathspecs))
     base_texts = read_texts(ctx, ctx.base_sha, [p for f in base_files.values() for p in f])
     head_texts = read_texts(ctx, ctx.head_sha, [p for f in head_files.values() for p in f])
     out = BoundedEvidence("go-api", MAX_PER_SOURCE)
