@@ -18,10 +18,11 @@ older Node.js install the release and break). Features (minor): new exports, mem
 
 from __future__ import annotations
 
+import heapq
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import (
@@ -37,8 +38,10 @@ from release_tools.analysis.evidence._common import (
 from release_tools.analysis.evidence._fork import fork_call
 from release_tools.analysis.evidence.js_exports import (
     Export,
+    ExportRow,
     parse_exports,
     required_params,
+    scan_exports,
     star_sources,
 )
 from release_tools.analysis.evidence.js_options import gather_options, is_vendored
@@ -257,11 +260,16 @@ def _manifest_evidence(ctx: AnalysisContext) -> list[Evidence]:
     return items
 
 
+#: One module's exports as :func:`~release_tools.analysis.evidence.js_exports.scan_exports`
+#: gives them: rows by name, and the line of an offset.
+_Scanned = tuple[dict[str, ExportRow], Callable[[int], int]]
+
+
 def _compare(
     path_old: str | None,
     path_new: str | None,
-    before: dict[str, Export],
-    after: dict[str, Export],
+    old: _Scanned,
+    new: _Scanned,
     strength: Strength,
     out: BoundedEvidence,
     phantom: frozenset[str] = frozenset(),
@@ -269,12 +277,15 @@ def _compare(
     """Add the differences of one module's exports to ``out``.
 
     Evidence is only built when ``out`` may keep it: a generated module can have tens of
-    thousands of exports, all of them new. ``phantom`` holds the removed typings members that
-    no JavaScript of the base ever mentioned (see :func:`_implemented`): a weak review item.
+    thousands of exports, all of them new. Names are compared as sets first; signatures are
+    only looked at for names on both sides, and lines only for the findings that are kept.
+    ``phantom`` holds the removed typings members that no JavaScript of the base ever
+    mentioned (see :func:`_implemented`): a weak review item.
     """
+    (before, old_line), (after, new_line) = old, new
     shown = path_new or path_old or ""
     for name in sorted(before.keys() - after.keys()):
-        exp = before[name]
+        kind, offset, _required, _params = before[name]
         if name in phantom:
             if out.admit(Bump.PATCH, Strength.WEAK):
                 out.keep(
@@ -285,7 +296,7 @@ def _compare(
                         f"{name} dropped from {path_old}, but no JavaScript of the base "
                         "defines it: a typings correction (review)",
                         path=path_old,
-                        line=exp.line,
+                        line=old_line(offset),
                     )
                 )
             continue
@@ -295,31 +306,32 @@ def _compare(
                     "javascript-api",
                     Bump.MAJOR,
                     strength,
-                    f"removed export {name} ({exp.kind}) from {path_old}",
+                    f"removed export {name} ({kind}) from {path_old}",
                     path=path_old,
-                    line=exp.line,
+                    line=old_line(offset),
                 )
             )
     added = after.keys() - before.keys()
     # New exports are counted at once (a generated module adds thousands); the first are built.
     shown_new = out.admit_many(Bump.MINOR, Strength.STRONG, len(added))
-    for name in sorted(added)[:shown_new] if shown_new else ():
-        exp = after[name]
+    # The first names in order without sorting them all.
+    for name in heapq.nsmallest(shown_new, added) if shown_new else ():
+        kind, offset, _required, _params = after[name]
         out.keep(
             evidence(
                 "javascript-api",
                 Bump.MINOR,
                 Strength.STRONG,
-                f"new export {name} ({exp.kind}) in {shown}",
+                f"new export {name} ({kind}) in {shown}",
                 path=path_new,
-                line=exp.line,
+                line=new_line(offset),
             )
         )
     for name in sorted(before.keys() & after.keys()):
-        old_req, new_req = before[name].required, after[name].required
+        _old_kind, _old_offset, old_req, old_names = before[name]
+        _new_kind, new_offset, new_req, new_names = after[name]
         if old_req is None or new_req is None:
             continue
-        old_names, new_names = before[name].params, after[name].params
         if new_req <= old_req and old_names is not None and new_names is not None:
             # Only when no name went: a renamed parameter is no new ability.
             added_names = new_names - old_names if old_names <= new_names else frozenset()
@@ -332,7 +344,7 @@ def _compare(
                         Strength.STRONG,
                         f"{name} accepts new parameter or option {listed} in {shown}",
                         path=path_new,
-                        line=after[name].line,
+                        line=new_line(new_offset),
                     )
                 )
         if new_req <= old_req:
@@ -345,7 +357,7 @@ def _compare(
                     strength,
                     f"function {name} now needs {new_req} arguments instead of {old_req}",
                     path=path_new,
-                    line=after[name].line,
+                    line=new_line(new_offset),
                 )
             )
 
@@ -449,7 +461,7 @@ def _implemented(ctx: AnalysisContext, names: set[str]) -> set[str]:
 def _compare_batch(ctx: AnalysisContext, batch: list[_Pair], out: BoundedEvidence) -> None:
     old_texts = read_texts(ctx, ctx.base_sha, [p for p, _n, _s in batch if p])
     new_texts = read_texts(ctx, ctx.head_sha, [n for _p, n, _s in batch if n])
-    parsed: list[tuple[_Pair, dict[str, Export], dict[str, Export]]] = []
+    parsed: list[tuple[_Pair, _Scanned, _Scanned]] = []
     typed_members: set[str] = set()
     for pair in batch:
         before_path, after_path, _strength = pair
@@ -457,24 +469,26 @@ def _compare_batch(ctx: AnalysisContext, batch: list[_Pair], out: BoundedEvidenc
         after_code = new_texts.get(after_path or "", "") if after_path else ""
         if len(before_code) > _MAX_BYTES or len(after_code) > _MAX_BYTES:
             continue
-        before, after = parse_exports(before_code), parse_exports(after_code)
-        parsed.append((pair, before, after))
+        old, new = scan_exports(before_code), scan_exports(after_code)
+        parsed.append((pair, old, new))
         if _is_typings(before_path):
+            before, after = old[0], new[0]
             typed_members |= {
                 name.rsplit(".", 1)[1]
                 for name in before.keys() - after.keys()
-                if before[name].kind == "member"
+                if before[name][0] == "member"
             }
     implemented = _implemented(ctx, typed_members)
-    for (before_path, after_path, strength), before, after in parsed:
+    for (before_path, after_path, strength), old, new in parsed:
         phantom: frozenset[str] = frozenset()
         if _is_typings(before_path):
+            before, after = old[0], new[0]
             phantom = frozenset(
                 name
                 for name in before.keys() - after.keys()
-                if before[name].kind == "member" and name.rsplit(".", 1)[1] not in implemented
+                if before[name][0] == "member" and name.rsplit(".", 1)[1] not in implemented
             )
-        _compare(before_path, after_path, before, after, strength, out, phantom)
+        _compare(before_path, after_path, old, new, strength, out, phantom)
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:

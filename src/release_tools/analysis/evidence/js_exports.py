@@ -19,11 +19,13 @@ from dataclasses import dataclass
 
 __all__ = [
     "Export",
+    "ExportRow",
     "blank_code",
     "line_finder",
     "param_names",
     "parse_exports",
     "required_params",
+    "scan_exports",
     "star_sources",
 ]
 
@@ -97,25 +99,33 @@ class Export:
     params: frozenset[str] | None = None
 
 
+def _spaces(text: str) -> str:
+    """Spaces in place of every character of ``text`` but its newlines."""
+    return "\n".join(" " * len(part) for part in text.split("\n"))
+
+
+def _blank_token(match: re.Match[str]) -> str:
+    text = match.group()
+    first = text[0]
+    # Most tokens are one line long (generated modules have one comment per line): their
+    # blanks depend on the length alone, with no per-line substitution.
+    if "\n" not in text:
+        if first in "'\"`":
+            return first + " " * (len(text) - 2) + text[-1]
+        return " " * len(text)
+    if first in "'\"`":
+        return first + _spaces(text[1:-1]) + text[-1]
+    return _spaces(text)
+
+
 def _blank(code: str) -> str:
     """Replace comments and string contents by spaces, keeping offsets and line numbers.
 
     String delimiters stay so that ``from './x'`` can still be read from the original text.
     """
-
-    def spaces(text: str) -> str:
-        # Most tokens are one line long: no per-character substitution needed for them.
-        if "\n" not in text:
-            return " " * len(text)
-        return "\n".join(" " * len(part) for part in text.split("\n"))
-
-    def repl(match: re.Match[str]) -> str:
-        text = match.group(0)
-        if text[0] in "'\"`":
-            return text[0] + spaces(text[1:-1]) + text[-1]
-        return spaces(text)
-
-    return _COMMENT_OR_STRING.sub(repl, code)
+    if "/" not in code and "'" not in code and '"' not in code and "`" not in code:
+        return code  # no comment or string can start: nothing to blank
+    return _COMMENT_OR_STRING.sub(_blank_token, code)
 
 
 def blank_code(code: str) -> str:
@@ -123,32 +133,40 @@ def blank_code(code: str) -> str:
     return _blank(code)
 
 
-# Where lines that start with ``export`` begin, searched in the text with a newline in front: a
-# literal first character lets the engine skip ahead, where ``^`` in MULTILINE mode makes it
-# try every offset of the text, once per pattern.
-_EXPORT_LINE = re.compile(r"\n[ \t]*export")
+def _after_newline(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` (which begins with ``^``) with a newline in place of the ``^``.
 
-
-def _export_lines(blank: str) -> list[int]:
-    """Offsets of the lines of ``blank`` that start with ``export`` (after blanks)."""
-    return [match.start() for match in _EXPORT_LINE.finditer("\n" + blank)]
-
-
-def _at_lines(pattern: re.Pattern[str], blank: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(blank)`` for a pattern that only matches at one of ``starts``.
-
-    Every pattern given here begins with ``^[ \t]*export``, so its matches can only begin at
-    those line starts; matching there, and skipping starts inside the previous match, gives
-    the same matches as scanning the whole text.
+    A literal first character lets the engine skip ahead to the next newline in C, where
+    ``^`` in MULTILINE mode makes it try every offset of the text, and trying the pattern at
+    each line start from Python cost one call per line and pattern (millions on generated
+    modules).
     """
+    assert pattern.pattern.startswith("^"), pattern.pattern
+    return re.compile("\n" + pattern.pattern[1:], pattern.flags)
+
+
+_SHIFTED: dict[re.Pattern[str], re.Pattern[str]] = {}
+
+
+def _at_lines(pattern: re.Pattern[str], blank: str) -> Iterator[tuple[int, re.Match[str]]]:
+    """``pattern.finditer(blank)`` for a pattern that begins with ``^[ \t]*export``, as
+    ``(line start, match)``.
+
+    The first line is matched as is; the others through :func:`_after_newline`, whose matches
+    begin at the newline before the line (one character early: the line start is given apart)
+    and have the same groups. None of these patterns can end with a newline, so searching on
+    from a match's end skips the same line starts as ``finditer`` with ``^`` does.
+    """
+    shifted = _SHIFTED.get(pattern)
+    if shifted is None:
+        shifted = _SHIFTED[pattern] = _after_newline(pattern)
     end = 0
-    for start in starts:
-        if start < end:
-            continue
-        match = pattern.match(blank, start)
-        if match is not None:
-            yield match
-            end = match.end()
+    first = pattern.match(blank, 0)
+    if first is not None:
+        yield 0, first
+        end = first.end()
+    for match in shifted.finditer(blank, end):
+        yield match.start() + 1, match
 
 
 def _containers(blank: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
@@ -276,6 +294,9 @@ def _depth_zero(body: str) -> str:
 
 _Member = tuple[str, int, int | None, frozenset[str] | None]
 
+#: An export as :func:`scan_exports` finds it: ``(kind, offset, required, parameter names)``.
+ExportRow = tuple[str, int, int | None, frozenset[str] | None]
+
 
 def _members(blank: str, body_start: int, body: str) -> list[_Member]:
     """Public members of a class or interface body: ``(name, offset, required, names)``."""
@@ -328,8 +349,7 @@ def _container_members(
     blank: str,
     decl: re.Match[str],
     owner: str,
-    out: dict[str, Export],
-    line_of: Callable[[int], int],
+    out: dict[str, ExportRow],
     depth: int,
 ) -> None:
     """Add the members of the class, interface or namespace ``decl`` as ``owner.member``."""
@@ -345,24 +365,24 @@ def _container_members(
         flat = _depth_zero(body)
         for inner in _NS_MEMBER.finditer(flat):
             key = f"{owner}.{inner['name']}"
-            out.setdefault(key, Export(key, inner["kind"], line_of(start + inner.start("name"))))
+            out.setdefault(key, (inner["kind"], start + inner.start("name"), None, None))
         for nested in _containers(blank, start, start + len(body)):
             if f"{owner}.{nested['name']}" in out and flat[nested.start() - start] != " ":
                 _container_members(
-                    blank, nested, f"{owner}.{nested['name']}", out, line_of, depth + 1
+                    blank, nested, f"{owner}.{nested['name']}", out, depth + 1
                 )
         return
     for member, offset, required, names in _members(blank, start, body):
         key = f"{owner}.{member}"
         previous = out.get(key)
         if previous is None:
-            out[key] = Export(key, "member", line_of(offset), required, names)
-        elif previous.required is not None and required is not None:
+            out[key] = ("member", offset, required, names)
+        elif previous[2] is not None and required is not None:
             # Overloads: the least demanding one is what callers can rely on, and any of them
             # may be called with its names.
-            least = min(required, previous.required)
-            either = (previous.params or frozenset()) | (names or frozenset())
-            out[key] = Export(key, "member", previous.line, least, either)
+            least = min(required, previous[2])
+            either = (previous[3] or frozenset()) | (names or frozenset())
+            out[key] = ("member", previous[1], least, either)
 
 
 def line_finder(text: str) -> Callable[[int], int]:
@@ -385,11 +405,22 @@ def parse_exports(code: str) -> dict[str, Export]:
 
     Members of exported classes and interfaces are listed too, as ``Class.member``.
     """
-    blank = _blank(code)
-    out: dict[str, Export] = {}
+    rows, line_of = scan_exports(code)
+    return {
+        name: Export(name, kind, line_of(offset), required, params)
+        for name, (kind, offset, required, params) in rows.items()
+    }
 
-    line_of = line_finder(blank)
-    starts = _export_lines(blank)
+
+def scan_exports(code: str) -> tuple[dict[str, ExportRow], Callable[[int], int]]:
+    """What :func:`parse_exports` finds, as plain rows, and the offset-to-line function.
+
+    A generated module can export hundreds of thousands of names, nearly all of which are only
+    counted: rows are cheap tuples, and lines are computed only for what gets reported.
+    """
+    blank = _blank(code)
+    out: dict[str, ExportRow] = {}
+
 
     def add(
         name: str,
@@ -398,46 +429,50 @@ def parse_exports(code: str) -> dict[str, Export]:
         required: int | None = None,
         names: frozenset[str] | None = None,
     ) -> None:
-        out.setdefault(name, Export(name, kind, line_of(offset), required, names))
+        out.setdefault(name, (kind, offset, required, names))
 
-    for match in _at_lines(_DECL, blank, starts):
-        kind = match["kind"].rstrip("*")
-        name = "default" if match["default"] else match["name"]
-        if not name:
-            continue
+    for at, match in _at_lines(_DECL, blank):
+        kind, default, name = match.group("kind", "default", "name")
+        if default:
+            name = "default"
+        if not name or name in out:
+            continue  # the first declaration of a name is the one kept
         required, names = None, None
-        if kind == "function":
+        if kind.startswith("function"):
             paren = blank.find("(", match.end())
             required, names = _signature(_balanced(blank, paren, "([{") if paren != -1 else None)
-        add(name, kind, match.start(), required, names)
-    for pattern in (_ARROW, _TYPED_ARROW):
-        for match in _at_lines(pattern, blank, starts):
+        out[name] = (kind.rstrip("*"), at, required, names)
+    # Each pattern needs a literal that many modules lack (a generated table has no ``(``):
+    # checking for it is one fast scan, where trying the pattern costs one attempt per line.
+    arrows = (_ARROW, _TYPED_ARROW) if "(" in blank else ()
+    for pattern in arrows:
+        for _at, match in _at_lines(pattern, blank):
             params = _balanced(blank, match.end() - 1, "([{")
             if params is None:
                 continue
             after = match.end() + len(params) + 1
             if pattern is _TYPED_ARROW and not re.match(r"\s*=>", blank[after : after + 40]):
                 continue  # a parenthesised type, not a function type
-            export = out.get(match["name"])
-            if export is not None and export.required is None:
+            row = out.get(match["name"])
+            if row is not None and row[2] is None:
                 required, names = _signature(params)
-                out[match["name"]] = Export(export.name, "function", export.line, required, names)
-    for match in _at_lines(_DEFAULT_EXPR, blank, starts):
-        add("default", "default", match.start())
-    for match in _at_lines(_BRACES, blank, starts):
+                out[match["name"]] = ("function", row[1], required, names)
+    for at, _match in _at_lines(_DEFAULT_EXPR, blank) if "default" in blank else ():
+        add("default", "default", at)
+    for at, match in _at_lines(_BRACES, blank) if "{" in blank else ():
         for item in match["names"].split(","):
             words = item.replace("type ", " ").split()
             if not words:
                 continue
             name = words[-1] if len(words) >= 3 and words[-2] == "as" else words[0]
             if re.fullmatch(r"[\w$]+", name):
-                add(name, "name", match.start())
-    for match in _at_lines(_FROM, blank, starts):
-        if re.search(r"export[ \t]+\*[ \t]*from", blank[match.start() : match.start("q")]):
+                add(name, "name", at)
+    for at, match in _at_lines(_FROM, blank) if "from" in blank else ():
+        if re.search(r"export[ \t]+\*[ \t]*from", blank[at : match.start("q")]):
             spec = code[match.start("spec") : match.end("spec")]
-            add(f"* from {spec}", "re-export", match.start())
-    for match in _at_lines(_STAR_AS, blank, starts):
-        add(match["name"], "namespace", match.start())
+            add(f"* from {spec}", "re-export", at)
+    for at, match in _at_lines(_STAR_AS, blank) if "*" in blank else ():
+        add(match["name"], "namespace", at)
     for match in _MODULE_EXPORTS_OBJ.finditer(blank):
         body = _balanced(blank, match.end() - 1, "([{") or ""
         for item in _split_top(body):
@@ -448,19 +483,20 @@ def parse_exports(code: str) -> dict[str, Export]:
         add("default", "default", match.start())
     for match in _EXPORTS_DOT.finditer(blank):
         add(match["name"], "name", match.start())
-    for match in _at_lines(_EXPORT_ASSIGN, blank, starts):
-        add("default", "default", match.start())
-    for cls in _containers(blank):
+    for at, _match in _at_lines(_EXPORT_ASSIGN, blank):
+        add("default", "default", at)
+    has_containers = any(word in blank for word in ("class", "interface", "namespace", "module"))
+    for cls in _containers(blank) if has_containers else ():
         if cls["name"] in out:
-            _container_members(blank, cls, cls["name"], out, line_of, depth=0)
-    return out
+            _container_members(blank, cls, cls["name"], out, depth=0)
+    return out, line_finder(blank)
 
 
 def star_sources(code: str) -> list[str]:
     """Relative specifiers this module re-exports from (``export ... from './x'``)."""
     blank = _blank(code)
     specs: list[str] = []
-    for match in _at_lines(_FROM, blank, _export_lines(blank)):
+    for _at, match in _at_lines(_FROM, blank):
         # The blanked text kept the quotes; read the specifier from the original at that span.
         original = code[match.start("spec") : match.end("spec")]
         if original.startswith("."):
