@@ -372,3 +372,24 @@ async def test_cache_dir_from_the_config_file_is_relative_to_the_repository(
     assert result.exit_code == 0, result.output
     chunks = json.loads(result.stdout)["stats"]["chunks"]
     assert chunks >= 2 and len(_cache_entries(repo.path / "ci-cache")) == chunks
+
+
+async def test_commits_disagreeing_with_the_code_keep_needs_review(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.write(
+        "src/app/calc.py",
+        "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n",
+    )
+    repo.commit("feat: first")
+    repo.tag("v1.0.0")
+    repo.write("src/app/calc.py", "def add(a, b):\n    return a + b\n")
+    repo.commit("fix: cleanup")
+    async with ScriptedRealtimeServer(default=ScriptedModel()) as server:
+        result = await _run(repo, server, tmp_path)
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["provider"] == "realtime"
+    assert data["version_type"] == "major" and data["needs_review"] is True
+    assert "commits declare at most patch but the code shows major" in data["reasoning"]

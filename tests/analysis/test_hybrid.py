@@ -155,3 +155,26 @@ def test_combine_is_pure() -> None:
     assert combine(_model("patch"), verdict, evidence) == combine(
         _model("patch"), verdict, evidence
     )
+
+
+def test_local_review_survives_when_the_model_agrees_on_the_bump() -> None:
+    # "fix:" commits with a proven removal: the local engine already flags the mismatch; a model
+    # that also answers major must not silence that flag.
+    evidence = [FIX, REMOVED]
+    local = decide(evidence, has_changes=True)
+    assert local.bump is Bump.MAJOR and local.needs_review
+    result = combine(_model("major"), local, evidence)
+    assert result.bump is Bump.MAJOR and result.needs_review
+    assert any("the static analysis asks for a review" in note for note in result.notes)
+    assert "commits declare at most patch" in result.reasoning
+
+
+def test_thin_local_evidence_is_settled_by_the_model() -> None:
+    # Only weak evidence: the local flag means "too little to go on"; the model read the diff.
+    evidence = [
+        Evidence(source="file-kind", bump="patch", strength=Strength.WEAK, message="source files")
+    ]
+    local = decide(evidence, has_changes=True)
+    assert local.needs_review
+    result = combine(_model("patch"), local, evidence)
+    assert result.bump is Bump.PATCH and not result.needs_review

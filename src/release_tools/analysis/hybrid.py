@@ -10,7 +10,9 @@ The model reads the diff; the local engine proves things about it. The rules, in
 2. Otherwise the model's answer stands: it saw the whole diff, including behavioural changes no
    static rule can see.
 3. ``needs_review`` is raised, each time with a note in the reasoning, when: the result differs
-   from the local engine's own decision (any disagreement); the model itself asked for review;
+   from the local engine's own decision (any disagreement); the local engine itself asked for
+   review over firm evidence (a conflict, not thin evidence; its reasons are quoted); the model
+   itself asked for review;
    the chunk summaries counted breaking changes the final answer does not reflect; some
    chunks could not be analysed; or the local engine had warnings (several Release-As).
 4. A ``Release-As`` override found by the local engine is kept (``release_as``): it is an
@@ -54,6 +56,13 @@ def _proof(evidence: Sequence[Evidence]) -> tuple[Bump, Evidence | None]:
     return level, first
 
 
+def _firm(evidence: Sequence[Evidence]) -> bool:
+    return any(
+        e.strength in (Strength.PROOF, Strength.STRONG) and e.source != "release-as"
+        for e in evidence
+    )
+
+
 def combine(
     model: VersionAnalysis,
     local: Verdict,
@@ -82,6 +91,13 @@ def combine(
             f"the model and the static evidence disagree: the result is {bump.label}, the "
             f"static analysis alone says {local.bump.label} ({local.reasoning.rstrip('.')})"
         )
+    elif local.needs_review and _firm(evidence):
+        # Same bump, but the local engine saw a conflict (commits declaring patch over code
+        # proving major, say): the model agreeing with the code does not resolve the commits.
+        # Without firm evidence the local flag only meant "too little to go on", which the
+        # model's reading of the diff is there to supply.
+        needs_review = True
+        notes.append(f"the static analysis asks for a review: {local.reasoning.rstrip('.')}")
     if model.needs_review:
         needs_review = True
         notes.append("the model asked for a review")
