@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -194,3 +195,28 @@ def test_console_entry_point_end_to_end(project: Any) -> None:
     assert released.returncode == 0, released.stderr
     assert project.git("describe", "--tags") == "v1.3.0"
     assert project.git("status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_release_into_closed_pipe_is_quiet_and_complete(project: Any, dry_run: bool) -> None:
+    made = run(project, "create-version-plan", "--project", "demo", "--version-type", "minor",
+               "--commit")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    # A pipe whose reader is already closed: the first write fails with EPIPE, as with `| head`.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        args = [sys.executable, "-m", "release_tools", "release", "--skip-publish"]
+        args += ["-C", str(project.path)] + (["--dry-run"] if dry_run else [])
+        proc = subprocess.run(
+            args, stdout=write_end, stderr=subprocess.PIPE, text=True, check=False
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141
+    assert proc.stderr == ""
+    if dry_run:
+        assert project.git("describe", "--tags", "--abbrev=0") == "v1.2.3"
+    else:
+        assert project.git("describe", "--tags") == "v1.3.0"
+        assert project.git("status", "--porcelain") == ""

@@ -40,6 +40,20 @@ def _debug_requested() -> bool:
     return os.environ.get("RELEASE_TOOLS_LOG_LEVEL", "").lower() == "debug"
 
 
+# 128 + SIGPIPE: what a shell reports for a tool killed by a closed pipe.
+_EXIT_BROKEN_PIPE = 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a descriptor (tests' captured streams)
+        pass
+
+
 def guard(func: Callable[P, R]) -> Callable[P, R]:
     """Run a command body; map our errors to exit codes with a one-line, redacted message."""
 
@@ -56,6 +70,11 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             click.echo("error: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`... | head -1`). Commands print only after their work is
+            # done, so there is nothing to undo; stop quietly like other Unix tools.
+            _silence_stdout()
+            sys.exit(_EXIT_BROKEN_PIPE)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a bug: still one line unless debugging

@@ -118,13 +118,13 @@ def create_version_plan_command(**options: Any) -> None:
     )
     settings = _settings(options)
     result = create_version_plan(settings, request)
+    if os.environ.get("GITHUB_OUTPUT"):
+        append_github_output(os.environ["GITHUB_OUTPUT"], plan_outputs(result))
     click.echo(result.message)
     if result.decision is not None and result.decision.needs_review:
         click.echo("note: analyze flagged this decision for human review")
     if result.commit:
         click.echo(f"committed {result.commit[:10]}" + (" and pushed" if result.pushed else ""))
-    if os.environ.get("GITHUB_OUTPUT"):
-        append_github_output(os.environ["GITHUB_OUTPUT"], plan_outputs(result))
 
 
 @click.command("plan-check")
@@ -185,6 +185,9 @@ def release_command(**options: Any) -> None:
     )
     settings = _settings(options)
     result = run_release(settings, release_options)
+    # CI outputs first: they must be written even when stdout's reader has gone away.
+    if os.environ.get("GITHUB_OUTPUT"):
+        append_github_output(os.environ["GITHUB_OUTPUT"], release_outputs(result))
     if not result.releases:
         click.echo(result.message)
     else:
@@ -198,8 +201,6 @@ def release_command(**options: Any) -> None:
                 click.echo(outcome.output.rstrip())
         verb = "dry run, nothing changed:" if result.dry_run else "released"
         click.echo(f"{verb} {result.message}")
-    if os.environ.get("GITHUB_OUTPUT"):
-        append_github_output(os.environ["GITHUB_OUTPUT"], release_outputs(result))
 
 
 COMMANDS: list[click.Command] = [
