@@ -113,6 +113,32 @@ def test_release_as_footer_overrides_the_next_version(repo: GitRepo) -> None:
     decision = run_analysis(_settings(repo))
 
     assert decision.next_version == "3.0.0"
+    # The version type names the jump actually made, not the commits' patch.
+    assert decision.version_type == "major"
+
+
+@pytest.mark.parametrize(
+    ("footer", "warning"),
+    [
+        ("1.0.0", "ignored Release-As 1.0.0: not higher than the current version 1.2.0"),
+        ("1.2.0", "ignored Release-As 1.2.0: not higher than the current version 1.2.0"),
+        ("banana", "ignored Release-As 'banana': not a version"),
+    ],
+)
+def test_a_release_as_that_cannot_be_honoured_warns_and_needs_review(
+    repo: GitRepo, footer: str, warning: str
+) -> None:
+    repo.write("src/app/core.py", "def run():\n    return 1\n")
+    repo.commit("feat: first")
+    repo.tag("v1.2.0")
+    repo.write("src/app/core.py", "def run():\n    return 3\n")
+    repo.commit(f"fix: tweak\n\nRelease-As: {footer}")
+
+    decision = run_analysis(_settings(repo))
+
+    assert (decision.version_type, decision.next_version) == ("patch", "1.2.1")
+    assert decision.needs_review
+    assert warning in decision.warnings
 
 
 def _monorepo(make_repo: Callable[[str], GitRepo]) -> GitRepo:

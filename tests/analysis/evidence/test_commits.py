@@ -108,9 +108,11 @@ def test_non_conventional_and_merge_messages_give_no_evidence(repo: Any) -> None
     assert gather(build_context(repo.path, base)) == []
 
 
-def test_invalid_release_as_value_is_ignored() -> None:
+def test_invalid_release_as_value_is_kept_for_the_version_step_to_refuse() -> None:
+    # Dropping it silently would hide the maintainer's mistake; next_version warns by name.
     parsed = parse_commit(Commit("a" * 40, "chore: x", "Release-As: soon"))
-    assert parsed.release_as is None
+    assert parsed.release_as == "soon"
+    assert parse_commit(Commit("b" * 40, "fix: x", "Release-As: v2.0.0")).release_as == "2.0.0"
 
 
 def test_breaking_note_suppresses_duplicate_header() -> None:

@@ -144,8 +144,11 @@ def parse_commit(commit: Commit) -> ParsedCommit:
             parsed.breaking_notes.append(breaking["text"].strip() or "breaking change")
             continue
         release_as = _RELEASE_AS.match(line)
-        if release_as and _VERSION.match(release_as["version"]):
-            parsed.release_as = release_as["version"].removeprefix("v")
+        if release_as:
+            # Kept even when it is not a version: the version step warns about it by name
+            # instead of dropping the maintainer's request silently.
+            value = release_as["version"]
+            parsed.release_as = value.removeprefix("v") if _VERSION.match(value) else value
             continue
         if revert is None:
             # Squash merges list the squashed commits' headers in the body.

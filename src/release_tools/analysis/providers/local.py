@@ -23,7 +23,7 @@ from release_tools.config import Settings
 from release_tools.errors import VersionError
 from release_tools.versioning.semver import Scheme, Version, bump_version
 
-__all__ = ["FIRST_VERSION", "LocalAnalyzer", "change_stats", "next_version"]
+__all__ = ["FIRST_VERSION", "RELEASE_AS_IGNORED", "LocalAnalyzer", "change_stats", "next_version"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,10 @@ _VERSION_TYPES: dict[Bump, Literal["major", "minor", "patch", "unknown"]] = {
 
 #: The first release when nothing was released before (see the module docstring).
 FIRST_VERSION = Version(0, 1, 0)
+
+
+#: Warnings about a Release-As footer that was not applied start so.
+RELEASE_AS_IGNORED = "ignored Release-As"
 
 
 def _level_between(old: Version, new: Version) -> Bump:
@@ -70,11 +74,20 @@ def next_version(
         try:
             target = Version.parse(release_as)
         except VersionError:
-            warnings.append(f"ignored Release-As {release_as!r}: not a version")
+            warnings.append(f"{RELEASE_AS_IGNORED} {release_as!r}: not a version")
         else:
-            if bump is Bump.NONE:
-                bump = _level_between(parsed, target) if parsed else Bump.MINOR
-            return current_text, target.render(scheme), bump, warnings
+            if parsed is not None and target <= parsed:
+                warnings.append(
+                    f"{RELEASE_AS_IGNORED} {release_as}: not higher than the current version "
+                    f"{current_text}"
+                )
+            else:
+                # The version type names the jump the release actually makes.
+                if parsed is not None:
+                    bump = _level_between(parsed, target)
+                elif bump is Bump.NONE:
+                    bump = Bump.MINOR
+                return current_text, target.render(scheme), bump, warnings
     if bump is Bump.NONE:
         return current_text, None, bump, warnings
     if parsed is None:
@@ -130,7 +143,9 @@ class LocalAnalyzer:
         )
         return Decision(
             version_type=_VERSION_TYPES[bump],
-            needs_review=verdict.needs_review,
+            # An override that could not be honoured is a maintainer's request gone unanswered.
+            needs_review=verdict.needs_review
+            or any(w.startswith(RELEASE_AS_IGNORED) for w in version_warnings),
             reasoning=verdict.reasoning,
             current_version=current,
             next_version=following,
