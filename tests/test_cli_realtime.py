@@ -393,3 +393,18 @@ async def test_commits_disagreeing_with_the_code_keep_needs_review(
     assert data["provider"] == "realtime"
     assert data["version_type"] == "major" and data["needs_review"] is True
     assert "commits declare at most patch but the code shows major" in data["reasoning"]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:1", "not a url"])
+async def test_a_malformed_realtime_url_is_a_one_line_usage_error(
+    repo: GitRepo, tmp_path: Path, url: str
+) -> None:
+    _changed_repo(repo)
+    argv = ["analyze", "-C", str(repo.path), "--provider", "realtime", "--realtime-url", url]
+    env = {"OPENAI_API_KEY": KEY, "RELEASE_TOOLS_CACHE_DIR": str(tmp_path / "cache")}
+    result = await asyncio.to_thread(CliRunner().invoke, cli, argv, env=env)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --realtime-url: invalid value: ")
+    assert "Value error" not in lines[0] and "wss://" in lines[0]
+    assert result.stdout == ""

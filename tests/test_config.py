@@ -109,3 +109,24 @@ def test_config_read_from_repository_root(tmp_path: Path) -> None:
     settings = load_settings(repo=sub, environ={})
     assert settings.max_chunks == 7
     assert settings.repo == sub
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:1", "not a url", "wss://", "ws:///v1/realtime", "ftp://h/x", ""]
+)
+def test_realtime_url_needs_a_websocket_scheme_and_a_host(tmp_path: Path, url: str) -> None:
+    with pytest.raises(ConfigError, match=r"^--realtime-url: invalid value: .*ws://"):
+        load_settings({"realtime_url": url}, repo=tmp_path, environ={})
+    with pytest.raises(ConfigError, match=r"^RELEASE_TOOLS_REALTIME_URL: invalid value"):
+        load_settings(repo=tmp_path, environ={"RELEASE_TOOLS_REALTIME_URL": url})
+    (tmp_path / "release-tools.toml").write_text(f"realtime-url = {url!r}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^release-tools.toml: invalid value for 'realtime_url'"):
+        load_settings(repo=tmp_path, environ={})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["wss://api.openai.com/v1/realtime", "ws://127.0.0.1:8080/v1/realtime", "WSS://[::1]:9/x"],
+)
+def test_realtime_url_accepts_websocket_urls(tmp_path: Path, url: str) -> None:
+    assert load_settings({"realtime_url": url}, repo=tmp_path, environ={}).realtime_url == url

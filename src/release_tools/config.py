@@ -144,6 +144,25 @@ class Settings(BaseModel):
             raise ValueError("needs a named group (?P<version>...)")
         return value
 
+    @field_validator("realtime_url")
+    @classmethod
+    def _check_realtime_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        # Checked here, not at connect time: a bad URL is the user's mistake, and the model
+        # failure path would otherwise hide it behind a silent fallback to the local engine.
+        try:
+            parts = urlsplit(value.strip())
+            host = parts.hostname
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        except ValueError as exc:
+            raise ValueError(
+                f"not a URL ({exc}); expected ws://host/... or wss://host/..."
+            ) from exc
+        if parts.scheme.lower() not in ("ws", "wss") or not host:
+            raise ValueError(f"{value!r} is not a ws://host/... or wss://host/... WebSocket URL")
+        return value
+
     @property
     def excludes(self) -> tuple[str, ...]:
         """The effective exclude rules: ``exclude`` plus ``extra_exclude``."""
@@ -220,10 +239,12 @@ def _first_error(exc: ValidationError, sources: Mapping[str, str]) -> str:
     field = ".".join(str(p) for p in err["loc"]) or "settings"
     top = str(err["loc"][0]) if err["loc"] else ""
     origin = sources.get(top, "settings")
+    # pydantic prefixes our validators' messages with "Value error, ": noise for a user.
+    msg = str(err["msg"]).removeprefix("Value error, ")
     if origin.startswith("--"):
         # A flag names itself; the settings key would only repeat it in another spelling.
-        return f"{origin}: invalid value: {err['msg']}"
-    return f"{origin}: invalid value for {field!r}: {err['msg']}"
+        return f"{origin}: invalid value: {msg}"
+    return f"{origin}: invalid value for {field!r}: {msg}"
 
 
 def load_settings(
