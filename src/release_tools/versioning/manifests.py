@@ -36,7 +36,8 @@ from release_tools.versioning.lockfiles import (
     set_pnpm_specifier,
     set_uv_lock_version,
 )
-from release_tools.versioning.projects import Project, python_version_file
+from release_tools.versioning.projects import Project, python_version_file, read_python_version
+from release_tools.versioning.pyversionfiles import mirror_edits
 from release_tools.versioning.tomledit import parse_toml, set_string, table
 
 __all__ = [
@@ -342,14 +343,17 @@ def _python_edits(
         raise VersionError(f"{project.manifest}: broken TOML: {exc}") from exc
     dynamic = new == text
     project_dir = root / project.path
-    version_file = python_version_file(project_dir, data)
+    old = None if dynamic else read_python_version(project_dir, data)
+    if old is not None:
+        # A static version is only repeated in __version__ copies (PEP 621 and Poetry alike).
+        edits.update(mirror_edits(root, project_dir, data, old, version, read))
+    version_file = python_version_file(project_dir, data) if dynamic else None
     if version_file is not None:
         rel = version_file.relative_to(root).as_posix()
         current = read(rel) or ""
-        # A static version is mirrored only in __version__; a dynamic one is read by the build
-        # backend from whichever of these names the version file assigns.
-        names = ("__version__", "VERSION", "version") if dynamic else ("__version__",)
-        for name in names:
+        # A dynamic version is read by the build backend from whichever of these names the
+        # version file assigns.
+        for name in ("__version__", "VERSION", "version"):
             if re.search(rf"(?m)^\s*{re.escape(name)}\s*(?::[^=\n]*)?=", current):
                 edits[rel] = set_version_variable(current, name, version, fmt="nf", source=rel)
                 break
