@@ -408,3 +408,17 @@ async def test_a_malformed_realtime_url_is_a_one_line_usage_error(
     assert len(lines) == 1 and lines[0].startswith("error: --realtime-url: invalid value: ")
     assert "Value error" not in lines[0] and "wss://" in lines[0]
     assert result.stdout == ""
+
+
+async def test_the_default_cache_keeps_git_status_clean(repo: GitRepo, tmp_path: Path) -> None:
+    _changed_repo(repo)
+    assert repo.git("status", "--porcelain", "--untracked-files=all") == ""
+    argv = ["analyze", "-C", str(repo.path), "--provider", "realtime", "--format", "json"]
+    async with ScriptedRealtimeServer(default=ScriptedModel()) as server:
+        argv += ["--realtime-url", server.url]
+        # No cache setting: the cache goes to the repository's default directory.
+        result = await asyncio.to_thread(CliRunner().invoke, cli, argv, env={"OPENAI_API_KEY": KEY})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["provider"] == "realtime"
+    assert list((repo.path / ".release-tools-cache" / "chunks").rglob("*.json"))
+    assert repo.git("status", "--porcelain", "--untracked-files=all") == ""

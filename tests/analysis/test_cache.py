@@ -98,3 +98,31 @@ def test_default_cache_dir_falls_back_to_xdg_when_the_repo_is_unusable(tmp_path:
 def test_root_ignores_the_repo_cache_dir() -> None:
     gitignore = Path(__file__).resolve().parents[2] / ".gitignore"
     assert ".release-tools-cache/" in gitignore.read_text(encoding="utf-8").splitlines()
+
+
+def test_a_created_cache_directory_ignores_itself(tmp_path: Path) -> None:
+    directory = tmp_path / "new" / "cache"
+    ChunkCache(directory).put(cache_key("m", "1", "t"), SUMMARY)
+    assert (directory / ".gitignore").read_text(encoding="utf-8") == "*\n"
+
+
+def test_an_existing_directory_of_the_user_gets_no_gitignore(tmp_path: Path) -> None:
+    # A configured cache_dir may be a directory the user tracks: writing "*" there would hide
+    # their own files from git.
+    ChunkCache(tmp_path).put(cache_key("m", "1", "t"), SUMMARY)
+    assert not (tmp_path / ".gitignore").exists()
+
+
+def test_an_older_repo_cache_without_gitignore_gets_one(tmp_path: Path) -> None:
+    directory = tmp_path / ".release-tools-cache"
+    directory.mkdir()
+    ChunkCache(directory).put(cache_key("m", "1", "t"), SUMMARY)
+    assert (directory / ".gitignore").read_text(encoding="utf-8") == "*\n"
+
+
+def test_a_users_own_gitignore_is_left_alone(tmp_path: Path) -> None:
+    directory = tmp_path / ".release-tools-cache"
+    directory.mkdir()
+    (directory / ".gitignore").write_text("chunks/\n", encoding="utf-8")
+    ChunkCache(directory).put(cache_key("m", "1", "t"), SUMMARY)
+    assert (directory / ".gitignore").read_text(encoding="utf-8") == "chunks/\n"

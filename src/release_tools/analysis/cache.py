@@ -7,8 +7,9 @@ directory and renamed into place, so a reader never sees half an entry and two c
 cannot corrupt one. A corrupt, unreadable or mismatching entry is ignored (a miss) and
 overwritten by the next store.
 
-Where: ``settings.cache_dir`` if set; else ``<repo>/.release-tools-cache/`` (gitignored) when
-the repository is writable; else ``$XDG_CACHE_HOME/release-tools`` (``~/.cache/release-tools``).
+Where: ``settings.cache_dir`` if set; else ``<repo>/.release-tools-cache/`` when the repository
+is writable (the directory holds a ``.gitignore`` of ``*``, so it never shows in ``git status``);
+else ``$XDG_CACHE_HOME/release-tools`` (``~/.cache/release-tools``).
 """
 
 from __future__ import annotations
@@ -71,6 +72,27 @@ class ChunkCache:
         self.directory = Path(directory)
         self.hits = 0
         self.misses = 0
+        self._prepared = False
+
+    def _prepare(self) -> None:
+        """Create the directory; a directory we create (or our own repo cache) ignores itself.
+
+        The ``.gitignore`` holding ``*`` keeps ``git status`` clean in the user's repository,
+        as pytest and mypy caches do. A pre-existing directory under another name may be one
+        the user tracks, so it is left alone; an existing ``.gitignore`` is never replaced.
+        """
+        if self._prepared:
+            return
+        created = not self.directory.exists()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if created or self.directory.name == REPO_CACHE_NAME:
+            # "x": two concurrent runs cannot both write it, and a user's file is kept.
+            with (
+                contextlib.suppress(FileExistsError),
+                open(self.directory / ".gitignore", "x", encoding="utf-8") as handle,
+            ):
+                handle.write("*\n")
+        self._prepared = True
 
     def _path(self, key: str) -> Path:
         return self.directory / "chunks" / key[:2] / f"{key}.json"
@@ -111,6 +133,7 @@ class ChunkCache:
         )
         tmp_name: str | None = None
         try:
+            self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
