@@ -527,3 +527,15 @@ def test_uv_lock_member_version_follows(repo: GitRepo) -> None:
     assert (repo.path / "uv.lock").read_text() == UV_LOCK.replace(
         'version = "1.4.0"\nsource = { editable', 'version = "1.5.0"\nsource = { editable'
     )
+
+
+def test_every_write_of_a_dependent_manifest_is_an_action(npm_locked: GitRepo) -> None:
+    # b gets its own bump and a rewritten range for @acme/a: two changes, two action lines.
+    npm_locked.write(".changeset/b.md", '---\n"b": patch\n---\n\nfix: b\n')
+    npm_locked.commit("chore: plan b")
+    result = release(npm_locked, dry_run=True)
+    writes = [a for a in result.actions if a.startswith("write packages/b/package.json")]
+    assert sorted(writes) == [
+        "write packages/b/package.json (b 0.1.0 -> 0.1.1)",
+        "write packages/b/package.json (b: dependency @acme/a 1.0.0 -> 1.1.0)",
+    ]

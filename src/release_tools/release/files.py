@@ -27,11 +27,20 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class FileChange:
-    """One staged change: new bytes for ``path``, or ``None`` to delete it."""
+    """One staged change: new bytes for ``path``, or ``None`` to delete it.
+
+    ``reasons`` lists every distinct reason the path was written for, in staging order: one
+    file can carry several changes (a package's own version and a dependency range).
+    """
 
     path: str
     content: bytes | None
-    reason: str
+    reasons: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        """The first reason the path was staged for."""
+        return self.reasons[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +92,16 @@ class FileTransaction:
             raise ReleaseError(f"{rel}: cannot be read: {exc.strerror}") from exc
 
     def write(self, rel: str, text: str, reason: str) -> None:
-        """Stage new text for ``rel`` (last write wins; the first reason is kept)."""
+        """Stage new text for ``rel`` (last write wins; every distinct reason is kept)."""
         previous = self._staged.get(rel)
-        why = previous.reason if previous is not None else reason
-        self._staged[rel] = FileChange(rel, text.encode("utf-8"), why)
+        reasons = previous.reasons if previous is not None else ()
+        if reason not in reasons:
+            reasons = (*reasons, reason)
+        self._staged[rel] = FileChange(rel, text.encode("utf-8"), reasons)
 
     def delete(self, rel: str, reason: str) -> None:
         """Stage the removal of ``rel``."""
-        self._staged[rel] = FileChange(rel, None, reason)
+        self._staged[rel] = FileChange(rel, None, (reason,))
 
     @property
     def changes(self) -> list[FileChange]:
@@ -129,7 +140,7 @@ class FileTransaction:
                     path.unlink(missing_ok=True)
                 else:
                     write_file(path, change.content, self._snapshots[rel].mode)
-                log.debug("wrote %s", rel, extra={"path": rel, "reason": change.reason})
+                log.debug("wrote %s", rel, extra={"path": rel, "reason": "; ".join(change.reasons)})
         except (OSError, ReleaseError) as exc:
             failures = self._restore(done)
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

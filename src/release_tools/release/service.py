@@ -149,8 +149,12 @@ def _stage(
             tag=release.tag,
             notes=notes,
         )
+        own = f"{project.name} {release.previous or '-'} -> {release.version}"
+        others = {p.manifest: p.name for p in projects if p.name != project.name}
         for path, text in edits.items():
-            txn.write(path, text, f"{project.name} {release.previous or '-'} -> {release.version}")
+            # Another project's manifest changes here only because it depends on this one.
+            reason = own if path not in others else f"{others[path]}: dependency {own}"
+            txn.write(path, text, reason)
         changelog = _changelog_path(settings, project)
         if changelog is None:
             continue
@@ -184,7 +188,8 @@ def _describe(txn: FileTransaction) -> list[str]:
     actions = []
     for change in txn.changes:
         verb = "delete" if change.content is None else "write"
-        actions.append(f"{verb} {change.path} ({change.reason})")
+        # One line per change, so a file written for two reasons shows both.
+        actions += [f"{verb} {change.path} ({reason})" for reason in change.reasons]
     return actions
 
 
