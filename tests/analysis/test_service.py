@@ -243,3 +243,23 @@ def test_running_from_a_subdirectory_with_diff_relative(
 
     assert decision.project == "beta" and decision.stats["files"] == 1
     assert decision.version_type == "patch"
+
+
+def test_a_feature_and_its_revert_leave_nothing_to_release(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("src/app/extra.py", "def mul(a, b):\n    return a * b\n")
+    feature = repo.commit("feat: add mul")
+    repo.git("revert", "--no-edit", feature)
+
+    decision = run_analysis(_settings(repo))
+
+    assert decision.version_type == "unknown" and decision.next_version is None
+
+
+def test_an_empty_feat_commit_still_asks_for_a_release(repo: GitRepo) -> None:
+    _released(repo)
+    repo.git("commit", "--allow-empty", "-m", "feat: announce the new API")
+
+    decision = run_analysis(_settings(repo))
+
+    assert decision.version_type == "minor" and decision.needs_review

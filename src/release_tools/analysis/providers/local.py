@@ -128,7 +128,8 @@ class LocalAnalyzer:
     def analyze(self, ctx: AnalysisContext) -> Decision:
         """Gather evidence, decide the bump and compute the versions for ``ctx``."""
         evidence = gather_evidence(ctx)
-        has_changes = bool(ctx.changes) or bool(ctx.commits)
+        # Net file changes, not commits: a feature and its revert leave nothing to release.
+        has_changes = bool(ctx.changes)
         verdict = decide(evidence, has_changes=has_changes)
         current, following, bump, version_warnings = next_version(
             ctx.current_version,
