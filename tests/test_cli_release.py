@@ -220,3 +220,19 @@ def test_release_into_closed_pipe_is_quiet_and_complete(project: Any, dry_run: b
     else:
         assert project.git("describe", "--tags") == "v1.3.0"
         assert project.git("status", "--porcelain") == ""
+
+
+def test_python_prerelease_error_spells_the_version_as_written(
+    make_repo: Callable[[str], Any],
+) -> None:
+    repo = make_repo("pre")
+    repo.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1.4.1rc1"\n')
+    repo.commit("chore: initial")
+    made = run(repo, "create-version-plan", "--project", "demo", "--version-type", "prerelease",
+               "--commit")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    result = run(repo, "release", "--preid", "alpha", "--dry-run")
+    assert result.exit_code != 0
+    assert "demo: prerelease 'alpha' after 1.4.1rc1 would not be a higher version" in (
+        result.stderr
+    )

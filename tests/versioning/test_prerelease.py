@@ -60,3 +60,11 @@ def test_rank_orders_types() -> None:
     assert release_type_rank("major") > release_type_rank("premajor") > release_type_rank("minor")
     with pytest.raises(VersionError, match="unknown release type 'huge'"):
         release_type_rank("huge")
+
+
+def test_prerelease_error_spells_the_version_in_the_project_scheme() -> None:
+    current = Version.parse("1.4.1rc1")
+    with pytest.raises(VersionError, match=r"after 1\.4\.1rc1 would not"):
+        increment(current, "prerelease", identifier="alpha", first=1, scheme="pep440")
+    with pytest.raises(VersionError, match=r"after 1\.4\.1-rc\.1 would not"):
+        increment(current, "prerelease", identifier="alpha")

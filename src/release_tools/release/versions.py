@@ -217,5 +217,14 @@ def _next_version(
         current = Version.parse(previous) if previous else Version(0, 0, 0)
     except VersionError as exc:
         raise VersionError(f"{project.manifest}: {exc}") from exc
-    new = increment(current, release_type, identifier=preid, first=1 if scheme == "pep440" else 0)
+    try:
+        new = increment(
+            current,
+            release_type,
+            identifier=preid,
+            first=1 if scheme == "pep440" else 0,
+            scheme=scheme,
+        )
+    except VersionError as exc:
+        raise VersionError(f"{project.name}: {exc}") from exc
     return previous, new.render(scheme)

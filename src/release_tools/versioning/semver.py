@@ -190,6 +190,7 @@ def increment(
     *,
     identifier: str = "rc",
     first: int = 0,
+    scheme: Scheme = "semver",
 ) -> Version:
     """The version after ``current`` for an explicit release type, as npm's ``semver.inc``.
 
@@ -198,7 +199,7 @@ def increment(
     prerelease ``<core>-<identifier>.<first>`` (``first`` is 1 for Python projects, whose
     ``1.0.0rc1`` convention counts from one). ``prerelease`` counts up an existing prerelease
     with the same identifier, switches identifier otherwise, and acts as ``prepatch`` on a final
-    version.
+    version. Errors spell versions in ``scheme``, the way the project writes them.
     """
     if release_type in ("major", "minor", "patch"):
         return bump_version(current, Bump[release_type.upper()], major_on_zero=True)
@@ -223,6 +224,7 @@ def increment(
         nxt = Version(current.major, current.minor, current.patch, start)
     if not current < nxt:
         raise VersionError(
-            f"prerelease {identifier!r} after {current} would not be a higher version"
+            f"prerelease {identifier!r} after {current.render(scheme)} would not be a higher "
+            "version"
         )
     return nxt
