@@ -263,3 +263,13 @@ def test_an_empty_feat_commit_still_asks_for_a_release(repo: GitRepo) -> None:
     decision = run_analysis(_settings(repo))
 
     assert decision.version_type == "minor" and decision.needs_review
+
+
+def test_a_commit_holding_only_a_version_plan_is_nothing_to_release(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write(".nx/version-plans/version-plan-1.md", "---\napp: minor\n---\n\nfeat: x\n")
+    repo.commit("chore: version plan")
+
+    decision = run_analysis(_settings(repo))
+
+    assert decision.version_type == "unknown" and decision.next_version is None

@@ -28,6 +28,8 @@ from release_tools.analysis.models import Bump, Strength
         ("package-lock.json", "build"),
         ("Cargo.toml", "build"),
         ("benchmarks/bench.py", "dev"),
+        (".nx/version-plans/version-plan-1795749066797.md", "dev"),
+        (".changeset/brave-cats-sing.md", "dev"),
         ("dist/commonjs/index.js.map", "build"),
         ("dist/index.d.ts.map", "build"),
         ("towncrier.toml", "data"),

@@ -32,7 +32,11 @@ _TEST_DIRS = frozenset(
     {"test", "tests", "testing", "__tests__", "__mocks__", "spec", "specs", "testdata", "e2e"}
 )
 _CI_DIRS = frozenset({".github", ".circleci", ".gitlab", ".ci", ".buildkite", ".azure-pipelines"})
-_DEV_DIRS = frozenset({"benchmarks", "benchmark", "bench", "scripts", "tools", ".devcontainer"})
+# .nx (pending version plans, Nx's workspace data) and .changeset hold release tooling's own
+# files: a commit that only adds a plan asks for a release through the plan, not as a change.
+_DEV_DIRS = frozenset(
+    {"benchmarks", "benchmark", "bench", "scripts", "tools", ".devcontainer", ".nx", ".changeset"}
+)
 _DOC_FILE = re.compile(
     r"(\.(md|mdx|rst|adoc|txt)$|^(readme|license|licence|copying|authors|contributors|notice|"
     r"changelog|changes|history|news|code_of_conduct|security|contributing)([._-].*)?$)",
