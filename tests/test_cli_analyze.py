@@ -147,6 +147,9 @@ def test_binary_only_changes(repo: GitRepo) -> None:
     data = json.loads(result.stdout)
     assert data["stats"]["files_binary"] == 1
     assert data["version_type"] in ("patch", "unknown")
+    assert data["warnings"] == [
+        "only binary files changed, their content is not analyzed: assets/data.bin"
+    ]
 
 
 def test_non_utf8_content(repo: GitRepo) -> None:

@@ -157,6 +157,15 @@ def collect(
         suffix = f" and {more} more" if more else ""
         warnings.append(f"non-UTF-8 content decoded with replacement: {first}{suffix}")
 
+    binary = [c.path for c in ctx.changes if c.binary]
+    if binary and len(binary) == len(ctx.changes):
+        # Nothing to read: the decision rests on the commits and the kinds of files alone.
+        more = len(binary) - 1
+        suffix = f" and {more} more" if more else ""
+        warnings.append(
+            f"only binary files changed, their content is not analyzed: {binary[0]}{suffix}"
+        )
+
     done = time.perf_counter()
     timings = {
         "resolve": resolved - started,
