@@ -123,7 +123,7 @@ class RealtimeAnalyzer:
         if self.settings.cache:
             cache = ChunkCache(default_cache_dir(ctx.root, self.settings.cache_dir))
         evidence, error = _run_coroutine(lambda: self._run(ctx, chunks, omitted, stats, run, cache))
-        verdict = decide(evidence, has_changes=bool(ctx.changes) or bool(ctx.commits))
+        verdict = decide(evidence, has_changes=bool(ctx.changes))
         if error is None and run.analysis is None:  # pragma: no cover - _model_path raises
             error = ProviderError("the model gave no final answer")
         model = self.settings.model
