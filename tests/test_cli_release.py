@@ -236,3 +236,16 @@ def test_python_prerelease_error_spells_the_version_as_written(
     assert "demo: prerelease 'alpha' after 1.4.1rc1 would not be a higher version" in (
         result.stderr
     )
+
+
+def test_plan_check_counts_an_uncommitted_plan_and_says_so(workspace: Any) -> None:
+    workspace.write("pkgs/a/index.js", "x\n")
+    workspace.commit("feat: a")
+    base = workspace.git("rev-parse", "HEAD~1")
+    made = run(workspace, "create-version-plan", "--project", "@s/a", "--version-type", "minor")
+    assert made.exit_code == 0, made.output
+    plan_file = made.stdout.split()[1].rstrip(":")
+    checked = run(workspace, "plan-check", "--base", base)
+    assert checked.exit_code == 0, checked.output
+    assert f"note: counted {plan_file}, which is not committed yet" in checked.stdout
+    assert "ok: every touched project has a version plan" in checked.stdout

@@ -162,3 +162,18 @@ def test_plan_check_rejects_plans_naming_unknown_projects(npm_workspace: Any) ->
     npm_workspace.commit("chore: bad plan")
     with pytest.raises(PlanError, match="unknown project 'ghost'"):
         check(npm_workspace)
+
+
+def test_plan_check_counts_a_plan_written_but_not_committed(npm_workspace: Any) -> None:
+    run_release(load_settings({}, repo=npm_workspace.path), ReleaseOptions())
+    base = npm_workspace.head()
+    npm_workspace.write("packages/a/index.js", "module.exports = 3;\n")
+    npm_workspace.commit("fix: a")
+    written = plan(npm_workspace, "@acme/a", "patch")
+    assert written.commit is None
+    result = check(npm_workspace, {"base": base})
+    assert result.ok and result.planned == ["@acme/a"]
+    assert result.uncommitted == [written.path]
+    # An explicit head other than the checkout is judged by its commits only.
+    npm_workspace.git("branch", "older", "HEAD~1")
+    assert check(npm_workspace, {"base": base, "head": "older"}).uncommitted == []

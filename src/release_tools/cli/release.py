@@ -145,6 +145,8 @@ def plan_check_command(**options: Any) -> None:
     touched = ", ".join(result.touched) or "none"
     base = result.base[:12] if len(result.base) == 40 else result.base
     click.echo(f"range {base}..{result.head}: touched projects: {touched}")
+    for path in result.uncommitted:
+        click.echo(f"note: counted {path}, which is not committed yet; commit it with the change")
     if not result.ok:
         names = ", ".join(result.missing)
         raise PlanError(

@@ -27,6 +27,7 @@ from release_tools.plans import (
     default_message,
     is_plan_path,
     load_plan,
+    read_plans,
     validate_plans,
     write_plan,
 )
@@ -90,6 +91,8 @@ class PlanCheckResult:
     touched: list[str] = field(default_factory=list)
     planned: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: Plans counted from the working tree that are not committed at head (yet).
+    uncommitted: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -267,6 +270,15 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
     rng = _range(git, settings, projects, None, base)
     touched = touched_projects(git, rng, projects, changelog=settings.changelog)
     plans = _plans_at(git, rng.head_sha)
+    uncommitted: list[str] = []
+    if rng.head_sha == git.resolve("HEAD"):
+        # Checking the checked-out commit: a plan just written counts, as `release` (which
+        # reads the working tree) would use it; the result names it so it gets committed.
+        committed = {plan.path for plan in plans}
+        for plan in read_plans(root):
+            if plan.path not in committed:
+                plans.append(plan)
+                uncommitted.append(plan.path)
     validate_plans(plans, projects)
     planned = sorted({p.name for p in projects if any(plan.type_for(p.name) for plan in plans)})
     return PlanCheckResult(
@@ -275,4 +287,5 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
         touched=[p.name for p in touched],
         planned=planned,
         missing=[p.name for p in touched if p.name not in planned],
+        uncommitted=uncommitted,
     )
