@@ -469,7 +469,9 @@ def _compare_batch(ctx: AnalysisContext, batch: list[_Pair], out: BoundedEvidenc
         after_code = new_texts.get(after_path or "", "") if after_path else ""
         if len(before_code) > _MAX_BYTES or len(after_code) > _MAX_BYTES:
             continue
-        old, new = scan_exports(before_code), scan_exports(after_code)
+        # Signatures are only compared for names on both sides: none when a side is missing.
+        both = before_path is not None and after_path is not None
+        old, new = scan_exports(before_code, both), scan_exports(after_code, both)
         parsed.append((pair, old, new))
         if _is_typings(before_path):
             before, after = old[0], new[0]

@@ -298,8 +298,11 @@ _Member = tuple[str, int, int | None, frozenset[str] | None]
 ExportRow = tuple[str, int, int | None, frozenset[str] | None]
 
 
-def _members(blank: str, body_start: int, body: str) -> list[_Member]:
-    """Public members of a class or interface body: ``(name, offset, required, names)``."""
+def _members(blank: str, body_start: int, body: str, signatures: bool = True) -> list[_Member]:
+    """Public members of a class or interface body: ``(name, offset, required, names)``.
+
+    Without ``signatures`` the parameters are not read (``required`` and ``names`` are None).
+    """
     flat = _depth_zero(body)
     found: list[_Member] = []
     offset = 0
@@ -311,7 +314,8 @@ def _members(blank: str, body_start: int, body: str) -> list[_Member]:
                 if not name.startswith(("_", "#")) and name not in _NOT_MEMBERS:
                     at = body_start + offset + statement.start() + match.start("name")
                     required, names = None, None
-                    if match["tail"] == "(" or (match["tail"] == "<" and "(" in statement.group(0)):
+                    tail = match["tail"]
+                    if signatures and (tail == "(" or (tail == "<" and "(" in statement.group(0))):
                         paren = blank.find("(", at)
                         params = _balanced(blank, paren, "([{") if paren != -1 else None
                         required, names = _signature(params)
@@ -351,6 +355,7 @@ def _container_members(
     owner: str,
     out: dict[str, ExportRow],
     depth: int,
+    signatures: bool = True,
 ) -> None:
     """Add the members of the class, interface or namespace ``decl`` as ``owner.member``."""
     opening = _body_open(blank, decl.end())
@@ -369,10 +374,10 @@ def _container_members(
         for nested in _containers(blank, start, start + len(body)):
             if f"{owner}.{nested['name']}" in out and flat[nested.start() - start] != " ":
                 _container_members(
-                    blank, nested, f"{owner}.{nested['name']}", out, depth + 1
+                    blank, nested, f"{owner}.{nested['name']}", out, depth + 1, signatures
                 )
         return
-    for member, offset, required, names in _members(blank, start, body):
+    for member, offset, required, names in _members(blank, start, body, signatures):
         key = f"{owner}.{member}"
         previous = out.get(key)
         if previous is None:
@@ -391,9 +396,15 @@ def line_finder(text: str) -> Callable[[int], int]:
     The newline offsets are found once and searched by bisection: counting newlines from the
     start for every export made files with tens of thousands of exports quadratic.
     """
-    newlines = [match.start() for match in re.finditer("\n", text)]
+    newlines: list[int] = []
+    found = False
 
     def line_of(offset: int) -> int:
+        nonlocal found
+        if not found:
+            # Found at the first question: most scanned modules report no line at all.
+            newlines.extend(match.start() for match in re.finditer("\n", text))
+            found = True
         # Newlines strictly before the offset, plus one.
         return bisect_left(newlines, offset) + 1
 
@@ -412,15 +423,18 @@ def parse_exports(code: str) -> dict[str, Export]:
     }
 
 
-def scan_exports(code: str) -> tuple[dict[str, ExportRow], Callable[[int], int]]:
+def scan_exports(
+    code: str, signatures: bool = True
+) -> tuple[dict[str, ExportRow], Callable[[int], int]]:
     """What :func:`parse_exports` finds, as plain rows, and the offset-to-line function.
 
     A generated module can export hundreds of thousands of names, nearly all of which are only
     counted: rows are cheap tuples, and lines are computed only for what gets reported.
+    Without ``signatures`` (an added or deleted module: no name to compare with) parameter
+    lists are not read: every ``required`` and ``names`` is None, kinds and lines are the same.
     """
     blank = _blank(code)
     out: dict[str, ExportRow] = {}
-
 
     def add(
         name: str,
@@ -438,7 +452,7 @@ def scan_exports(code: str) -> tuple[dict[str, ExportRow], Callable[[int], int]]
         if not name or name in out:
             continue  # the first declaration of a name is the one kept
         required, names = None, None
-        if kind.startswith("function"):
+        if signatures and kind.startswith("function"):
             paren = blank.find("(", match.end())
             required, names = _signature(_balanced(blank, paren, "([{") if paren != -1 else None)
         out[name] = (kind.rstrip("*"), at, required, names)
@@ -455,7 +469,7 @@ def scan_exports(code: str) -> tuple[dict[str, ExportRow], Callable[[int], int]]
                 continue  # a parenthesised type, not a function type
             row = out.get(match["name"])
             if row is not None and row[2] is None:
-                required, names = _signature(params)
+                required, names = _signature(params) if signatures else (None, None)
                 out[match["name"]] = ("function", row[1], required, names)
     for at, _match in _at_lines(_DEFAULT_EXPR, blank) if "default" in blank else ():
         add("default", "default", at)
@@ -488,7 +502,7 @@ def scan_exports(code: str) -> tuple[dict[str, ExportRow], Callable[[int], int]]
     has_containers = any(word in blank for word in ("class", "interface", "namespace", "module"))
     for cls in _containers(blank) if has_containers else ():
         if cls["name"] in out:
-            _container_members(blank, cls, cls["name"], out, depth=0)
+            _container_members(blank, cls, cls["name"], out, 0, signatures)
     return out, line_finder(blank)
 
 
