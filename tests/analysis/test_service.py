@@ -170,6 +170,19 @@ def test_project_scopes_diff_commits_and_tags(make_repo: Callable[[str], GitRepo
     assert alpha.stats["files"] == 0 and alpha.stats["commits"] == 0
 
 
+def test_a_whole_workspace_reports_no_single_project_version(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    # The latest tag is beta's: without --project, alpha's or beta's version is not the answer.
+    repo = _monorepo(make_repo)
+
+    decision = run_analysis(_settings(repo))
+
+    assert decision.version_type == "patch"
+    assert (decision.current_version, decision.next_version) == (None, None)
+    assert any("pass --project NAME" in w for w in decision.warnings)
+
+
 def test_unknown_project_lists_the_known_ones(make_repo: Callable[[str], GitRepo]) -> None:
     repo = _monorepo(make_repo)
     with pytest.raises(UsageError, match=r"unknown project 'gamma'.*alpha, beta"):

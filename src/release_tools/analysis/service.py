@@ -39,6 +39,9 @@ class Collection:
     diff_stats: DiffStats
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: False when the range is a whole workspace whose versions belong to its projects: the
+    #: decision then reports no current or next version rather than another project's.
+    versioned: bool = True
 
 
 def _projects(root: Path, required: bool) -> list[Project]:
@@ -91,10 +94,19 @@ def collect(
     )
     resolved = time.perf_counter()
 
+    root_name = root_project.name if root_project else None
+    # A whole workspace (no --project) has one version only when its releases are unnamed tags
+    # (v1.2.3) or the root project's: otherwise any version shown would be some project's.
+    versioned = project is not None or len(projects) <= 1
+    if not versioned and rng.tag is not None and rng.tag.project in (None, root_name):
+        versioned = True
+    if not versioned and rng.tag is None and root_project is not None and root_project.version:
+        versioned = True
+
     current: str | None = None
-    if rng.tag is not None:
+    if versioned and rng.tag is not None:
         current = str(rng.tag.version)
-    elif scoped is not None and scoped.version:
+    elif versioned and scoped is not None and scoped.version:
         current = scoped.version
         log.info("no release tag: current version from the manifest", extra={"version": current})
     # The changes and commits are filled in below; a prefetch started in between sees none.
@@ -176,7 +188,14 @@ def collect(
         "range collected",
         extra={"files": len(ctx.changes), "commits": len(ctx.commits), "diff_bytes": stats.bytes},
     )
-    return Collection(ctx, rng, stats, warnings, timings)
+    if not versioned:
+        names = ", ".join(sorted(p.name for p in projects)[:5])
+        warnings.append(
+            f"{len(projects)} projects in this repository ({names}"
+            f"{', ...' if len(projects) > 5 else ''}): no single version to report; "
+            "pass --project NAME for a project's versions"
+        )
+    return Collection(ctx, rng, stats, warnings, timings, versioned)
 
 
 def _cancel_background(ctx: AnalysisContext) -> None:
@@ -209,6 +228,10 @@ def run_analysis(settings: Settings) -> Decision:
         "diff_bytes": collection.diff_stats.bytes,
         "diff_lines": collection.diff_stats.lines,
     }
-    return decision.model_copy(
-        update={"warnings": [*collection.warnings, *decision.warnings], "stats": stats}
-    )
+    update: dict[str, object] = {
+        "warnings": [*collection.warnings, *decision.warnings],
+        "stats": stats,
+    }
+    if not collection.versioned:
+        update.update(current_version=None, next_version=None)
+    return decision.model_copy(update=update)
