@@ -165,3 +165,11 @@ def test_summarize_stderr_is_bounded_and_skips_hints() -> None:
     assert summary.startswith("error: x")
     assert len(summary) <= 400
     assert summarize_stderr("hint: a\nhint: b\n") == ""
+    push = (
+        "To /srv/origin.git\n ! [rejected]        main -> main (fetch first)\n"
+        "error: failed to push some refs to '/srv/origin.git'\nhint: Updates were rejected\n"
+    )
+    assert summarize_stderr(push) == (
+        "! [rejected] main -> main (fetch first); "
+        "error: failed to push some refs to '/srv/origin.git'"
+    )

@@ -51,28 +51,32 @@ def summarize_stderr(text: str) -> str:
     """One bounded line made of the lines of git's stderr that say what failed.
 
     Push reports end with "hint:" advice, so the last line hides "! [rejected]"; "fatal:"
-    messages can continue on following lines ("... and the repository exists.").
+    messages can continue on following lines ("... and the repository exists."). Rejected
+    refs come first because they name the cause; messages are joined with "; ".
     """
-    lines = [line.rstrip() for line in text.strip().splitlines() if line.strip()]
-    picked: list[str] = []
-    in_fatal = False
+    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    rejected: list[str] = []
+    messages: list[str] = []
+    continuing = False
     for line in lines:
-        stripped = line.strip()
-        if stripped.startswith(("fatal:", "error:")):
-            in_fatal = True
-            picked.append(stripped)
-        elif stripped.startswith(("! [", "remote:")):
-            in_fatal = False
-            if stripped.removeprefix("remote:").strip():
-                picked.append(stripped)
-        elif stripped.startswith("hint:"):
-            in_fatal = False
-        elif in_fatal and stripped:
-            picked.append(stripped)
+        if line.startswith(("fatal:", "error:")):
+            messages.append(line)
+            continuing = True
+        elif line.startswith("! ["):
+            rejected.append(line)
+            continuing = False
+        elif line.startswith("remote:"):
+            if line.removeprefix("remote:").strip():
+                messages.append(line)
+            continuing = False
+        elif line.startswith(("hint:", "To ")) or not line:
+            continuing = False
+        elif continuing:
+            messages[-1] += f" {line}"
+    picked = rejected + messages
     if not picked:
-        picked = [line.strip() for line in lines if not line.strip().startswith("hint:")][-1:]
-    message = " ".join(dict.fromkeys(picked))
-    message = message.replace("fatal: ", "", 1) if message.startswith("fatal: ") else message
+        picked = [line for line in lines if line and not line.startswith("hint:")][-1:]
+    message = "; ".join(dict.fromkeys(picked)).removeprefix("fatal: ")
     if len(message) > _MAX_MESSAGE:
         message = message[: _MAX_MESSAGE - 3].rstrip() + "..."
     return message
