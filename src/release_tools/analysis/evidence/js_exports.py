@@ -104,15 +104,12 @@ def _spaces(text: str) -> str:
     return "\n".join(" " * len(part) for part in text.split("\n"))
 
 
-def _blank_token(match: re.Match[str]) -> str:
-    text = match.group()
+#: :data:`_COMMENT_OR_STRING` as one group: ``split`` then gives text and tokens in turn.
+_TOKEN_SPLIT = re.compile(f"({_COMMENT_OR_STRING.pattern})", _COMMENT_OR_STRING.flags)
+
+
+def _blank_token(text: str) -> str:
     first = text[0]
-    # Most tokens are one line long (generated modules have one comment per line): their
-    # blanks depend on the length alone, with no per-line substitution.
-    if "\n" not in text:
-        if first in "'\"`":
-            return first + " " * (len(text) - 2) + text[-1]
-        return " " * len(text)
     if first in "'\"`":
         return first + _spaces(text[1:-1]) + text[-1]
     return _spaces(text)
@@ -125,7 +122,17 @@ def _blank(code: str) -> str:
     """
     if "/" not in code and "'" not in code and '"' not in code and "`" not in code:
         return code  # no comment or string can start: nothing to blank
-    return _COMMENT_OR_STRING.sub(_blank_token, code)
+    parts = _TOKEN_SPLIT.split(code)
+    # Most tokens are one line long (generated modules have one comment per line): their blanks
+    # depend on the length alone. One comprehension over the tokens costs less than a call back
+    # from ``re.sub`` for each.
+    parts[1::2] = [
+        (" " * len(token) if token[0] == "/" else token[0] + " " * (len(token) - 2) + token[-1])
+        if "\n" not in token
+        else _blank_token(token)
+        for token in parts[1::2]
+    ]
+    return "".join(parts)
 
 
 def blank_code(code: str) -> str:
