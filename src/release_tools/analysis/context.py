@@ -57,3 +57,13 @@ class AnalysisContext:
     #: Work started in the background during collection, by the name of the gatherer it
     #: helps (which takes it out); see :func:`release_tools.analysis.service.collect`.
     background: dict[str, Background] = field(default_factory=dict)
+
+    def range_fields(self) -> dict[str, str | None]:
+        """The fields every :class:`Decision` reports about this range, whatever the engine."""
+        return {
+            "base": self.base_ref,
+            "head": self.head_ref,
+            "base_sha": self.base_sha,
+            "head_sha": self.head_sha,
+            "project": self.project_name,
+        }
