@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
+from fake_clock import FakeClock
 from release_tools.errors import AuthenticationError, IncompleteResponseError, RealtimeStateError
 from release_tools.realtime import (
     ClientConfig,
@@ -30,23 +31,6 @@ from release_tools.realtime.testing import (
 
 KEY = "sk-canary-pool-0123456789abcdefghij"
 SESSION = SessionConfig(instructions="pool test")
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return 1_700_000_000.0 + self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def make_config(url: str, **kwargs: Any) -> ClientConfig:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from fake_clock import FakeClock
 from release_tools.errors import (
     AuthenticationError,
     ConnectionClosedError,
@@ -48,25 +49,6 @@ KEY = "sk-faults-canary-0a1b2c3d4e5f6a7b"
 TOOL = FunctionTool(name="report_bump", parameters={"type": "object", "properties": {}})
 SESSION = SessionConfig(instructions="Decide the version bump.", tools=[TOOL])
 FAST = Timeouts(connect=5, session=5, response=10, idle=5, close=1)
-
-
-class FakeClock:
-    """Monotonic time that only moves when the client sleeps; sleeps are recorded."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return 1_800_000_000.0 + self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def _config(

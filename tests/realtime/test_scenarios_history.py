@@ -6,13 +6,13 @@ Retry backoff runs on a fake clock; every exchange is a real WebSocket on 127.0.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
 
 import pytest
 
+from fake_clock import FakeClock
 from release_tools.errors import (
     AuthenticationError,
     HandshakeError,
@@ -44,25 +44,6 @@ from release_tools.realtime.testing import (
 KEY = "sk-history-canary-9f8e7d6c5b4a3210"
 FAST = Timeouts(connect=5, session=5, response=10, idle=5, close=1)
 JSON = dict[str, Any]
-
-
-class FakeClock:
-    """Monotonic time that only moves when the client sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return 1_800_000_000.0 + self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def _config(server: ScriptedRealtimeServer, retries: int = 3) -> ClientConfig:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from fake_clock import FakeClock
 from release_tools.errors import AuthenticationError, ServerError
 from release_tools.logs import setup_logging
 from release_tools.realtime import (
@@ -43,27 +44,6 @@ TOOL = FunctionTool(
     parameters={"type": "object", "properties": {"bump": {"type": "string"}}},
 )
 SESSION = SessionConfig(instructions="Decide the version bump.", tools=[TOOL])
-
-
-class FakeClock:
-    """Monotonic time that only moves when the client sleeps; sleeps are recorded."""
-
-    def __init__(self, *, advance: bool = True) -> None:
-        self.now = 1000.0
-        self.advance = advance
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return 1_800_000_000.0 + self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        if self.advance:
-            self.now += seconds
-        await asyncio.sleep(0)
 
 
 def _config(server: ScriptedRealtimeServer, **kwargs: Any) -> ClientConfig:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
+from fake_clock import FakeClock
 from release_tools.errors import (
     AuthenticationError,
     ConnectionClosedError,
@@ -55,25 +56,6 @@ TOOL = FunctionTool(
     {"type": "object", "properties": {"from_ref": {"type": "string"}}, "required": ["from_ref"]},
 )
 SESSION = SessionConfig(instructions="You pick semver bumps.", tools=[TOOL])
-
-
-class FakeClock:
-    """Monotonic time that only moves when the client sleeps; records every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return 1_700_000_000.0 + self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def make_config(server: ScriptedRealtimeServer, **kwargs: Any) -> ClientConfig:

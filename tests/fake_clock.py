@@ -1,0 +1,31 @@
+"""A fake clock for realtime tests (``from fake_clock import FakeClock``).
+
+Monotonic time moves only when the client sleeps, and every sleep is recorded, so backoff and
+rate-limit waits are asserted exactly and tests never really wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+
+class FakeClock:
+    """Monotonic and wall time that only move when the client sleeps; records every sleep."""
+
+    def __init__(self, *, advance: bool = True) -> None:
+        self.now = 1000.0
+        #: False keeps time still, so that a wait computed from the clock never runs out.
+        self.advance = advance
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        return 1_700_000_000.0 + self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        if self.advance:
+            self.now += seconds
+        await asyncio.sleep(0)
