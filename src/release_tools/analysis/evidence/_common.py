@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Callable, Iterable, Sequence
+from typing import Literal, TypeVar
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.models import (
@@ -228,6 +228,9 @@ def summaries(source: EvidenceSource, dropped: Counter[tuple[Bump, Strength]]) -
     ]
 
 
+K = TypeVar("K")
+
+
 class BoundedEvidence:
     """Evidence of one source where only the strongest items are ever built.
 
@@ -270,6 +273,21 @@ class BoundedEvidence:
         self._next = self._seq + 1
         self._seq += count
         return max(0, min(count, self.limit - len(self._kept.setdefault(key, []))))
+
+    def keep_all(
+        self,
+        bump: Bump,
+        strength: Strength,
+        keys: Sequence[K],
+        describe: Callable[[K], tuple[str, str | None, int | None]],
+    ) -> None:
+        """Count one finding per key and build the evidence of those that may be kept.
+
+        ``describe`` gives a key's ``(message, path, line)``; it runs only for kept findings.
+        """
+        for key in keys[: self.admit_many(bump, strength, len(keys))]:
+            message, path, line = describe(key)
+            self.keep(evidence(self.source, bump, strength, message, path=path, line=line))
 
     def keep(self, item: Evidence) -> None:
         """Keep the evidence of a finding just let in (ranked as admitted, in arrival order)."""

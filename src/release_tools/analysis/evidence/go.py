@@ -215,32 +215,26 @@ def _compare(
     out: BoundedEvidence, before: dict[str, GoIdent], after: dict[str, GoIdent], shown: str
 ) -> None:
     """Add the findings between one package's two versions to ``out``."""
-    removed = sorted(before.keys() - after.keys())
-    for key in removed[: out.admit_many(Bump.MAJOR, Strength.PROOF, len(removed))]:
-        ident = before[key]
-        out.keep(
-            evidence(
-                "go-api",
-                Bump.MAJOR,
-                Strength.PROOF,
-                f"removed exported {ident.kind} {key} from package {shown}",
-                path=ident.path,
-                line=ident.line,
-            )
-        )
-    added = sorted(after.keys() - before.keys())
-    for key in added[: out.admit_many(Bump.MINOR, Strength.STRONG, len(added))]:
-        ident = after[key]
-        out.keep(
-            evidence(
-                "go-api",
-                Bump.MINOR,
-                Strength.STRONG,
-                f"new exported {ident.kind} {key} in package {shown}",
-                path=ident.path,
-                line=ident.line,
-            )
-        )
+    out.keep_all(
+        Bump.MAJOR,
+        Strength.PROOF,
+        sorted(before.keys() - after.keys()),
+        lambda key: (
+            f"removed exported {before[key].kind} {key} from package {shown}",
+            before[key].path,
+            before[key].line,
+        ),
+    )
+    out.keep_all(
+        Bump.MINOR,
+        Strength.STRONG,
+        sorted(after.keys() - before.keys()),
+        lambda key: (
+            f"new exported {after[key].kind} {key} in package {shown}",
+            after[key].path,
+            after[key].line,
+        ),
+    )
     for key in sorted(before.keys() & after.keys()):
         old, new = before[key], after[key]
         if old.signature is None or new.signature is None or old.signature == new.signature:

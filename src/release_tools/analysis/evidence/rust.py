@@ -255,32 +255,26 @@ def _compare(
     after_path: str | None,
 ) -> None:
     """Add the findings between one module file's two versions to ``out``."""
-    removed = sorted(before.keys() - after.keys())
-    for key in removed[: out.admit_many(Bump.MAJOR, Strength.PROOF, len(removed))]:
-        item = before[key]
-        out.keep(
-            evidence(
-                "rust-api",
-                Bump.MAJOR,
-                Strength.PROOF,
-                f"removed pub {item.kind} {key} from {before_path}",
-                path=before_path,
-                line=item.line,
-            )
-        )
-    added = sorted(after.keys() - before.keys())
-    for key in added[: out.admit_many(Bump.MINOR, Strength.STRONG, len(added))]:
-        item = after[key]
-        out.keep(
-            evidence(
-                "rust-api",
-                Bump.MINOR,
-                Strength.STRONG,
-                f"new pub {item.kind} {key} in {after_path}",
-                path=after_path,
-                line=item.line,
-            )
-        )
+    out.keep_all(
+        Bump.MAJOR,
+        Strength.PROOF,
+        sorted(before.keys() - after.keys()),
+        lambda key: (
+            f"removed pub {before[key].kind} {key} from {before_path}",
+            before_path,
+            before[key].line,
+        ),
+    )
+    out.keep_all(
+        Bump.MINOR,
+        Strength.STRONG,
+        sorted(after.keys() - before.keys()),
+        lambda key: (
+            f"new pub {after[key].kind} {key} in {after_path}",
+            after_path,
+            after[key].line,
+        ),
+    )
     for key in sorted(before.keys() & after.keys()):
         old, new = before[key], after[key]
         if not (old.signature and new.signature and old.signature != new.signature):
