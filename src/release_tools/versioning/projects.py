@@ -33,10 +33,12 @@ __all__ = [
     "Project",
     "discover_projects",
     "find_project",
+    "import_name",
     "owning_project",
     "python_version_file",
     "read_pnpm_workspace",
     "read_python_version",
+    "table_at",
 ]
 
 log = logging.getLogger(__name__)
@@ -153,11 +155,12 @@ def _module_file(project_dir: Path, dotted: str) -> Path | None:
     return None
 
 
-def _import_name(dist_name: str) -> str:
+def import_name(dist_name: str) -> str:
+    """The import name a distribution name suggests (PEP 503 normalised, underscores)."""
     return re.sub(r"[-_.]+", "_", dist_name).lower()
 
 
-def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+def table_at(data: dict[str, Any], *keys: str) -> dict[str, Any]:
     """The nested table ``data[k1][k2]...``, or ``{}`` when any level is missing or not a table."""
     current: Any = data
     for key in keys:
@@ -168,19 +171,19 @@ def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
 def python_version_file(project_dir: Path, data: dict[str, Any]) -> Path | None:
     """The file holding a dynamic Python version (hatch/pdm path, setuptools attr, package)."""
     for tool in ("hatch", "pdm"):
-        path = _table(data, "tool", tool, "version").get("path")
+        path = table_at(data, "tool", tool, "version").get("path")
         if isinstance(path, str) and (project_dir / path).is_file():
             return project_dir / path
-    attr = _table(data, "tool", "setuptools", "dynamic", "version").get("attr")
+    attr = table_at(data, "tool", "setuptools", "dynamic", "version").get("attr")
     if isinstance(attr, str):
         module = attr.rpartition(".")[0]
         if module:
             found = _module_file(project_dir, module)
             if found is not None:
                 return found
-    name = _str_or_none(_table(data, "project").get("name"))
+    name = _str_or_none(table_at(data, "project").get("name"))
     if name:
-        found = _module_file(project_dir, _import_name(name))
+        found = _module_file(project_dir, import_name(name))
         if found is not None and _version_in_file(found):
             return found
     return None

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from release_tools.versioning.projects import import_name, table_at
+
 __all__ = ["mirror_edits", "mirror_files"]
 
 log = logging.getLogger(__name__)
@@ -29,29 +31,21 @@ _ASSIGNMENT = re.compile(
 )
 
 
-def _import_name(dist_name: str) -> str:
-    return re.sub(r"[-_.]+", "_", dist_name).lower()
-
-
-def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
-    current: Any = data
-    for key in keys:
-        current = current.get(key) if isinstance(current, dict) else None
-    return current if isinstance(current, dict) else {}
-
-
 def _candidates(project_dir: Path, data: dict[str, Any]) -> list[Path]:
     """Package directories or single modules the project may ship, most likely first."""
     found: list[Path] = []
     names: list[str] = []
-    for name in (_table(data, "project").get("name"), _table(data, "tool", "poetry").get("name")):
+    for name in (
+        table_at(data, "project").get("name"),
+        table_at(data, "tool", "poetry").get("name"),
+    ):
         if isinstance(name, str) and name.strip():
-            names.append(_import_name(name))
+            names.append(import_name(name))
     for base in (project_dir / "src", project_dir):
         found += [base / name for name in names]
         found += [base / f"{name}.py" for name in names]
     # Poetry lists what it packages when the import name differs from the distribution name.
-    packages = _table(data, "tool", "poetry").get("packages")
+    packages = table_at(data, "tool", "poetry").get("packages")
     for entry in packages if isinstance(packages, list) else []:
         include = entry.get("include") if isinstance(entry, dict) else None
         if not isinstance(include, str) or any(ch in include for ch in "*?["):

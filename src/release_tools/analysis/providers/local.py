@@ -23,11 +23,19 @@ from release_tools.config import Settings
 from release_tools.errors import VersionError
 from release_tools.versioning.semver import Scheme, Version, bump_version
 
-__all__ = ["FIRST_VERSION", "RELEASE_AS_IGNORED", "LocalAnalyzer", "change_stats", "next_version"]
+__all__ = [
+    "FIRST_VERSION",
+    "RELEASE_AS_IGNORED",
+    "VERSION_TYPES",
+    "LocalAnalyzer",
+    "change_stats",
+    "next_version",
+]
 
 log = logging.getLogger(__name__)
 
-_VERSION_TYPES: dict[Bump, Literal["major", "minor", "patch", "unknown"]] = {
+#: The report's ``version_type`` for each bump, whatever the engine.
+VERSION_TYPES: dict[Bump, Literal["major", "minor", "patch", "unknown"]] = {
     Bump.MAJOR: "major",
     Bump.MINOR: "minor",
     Bump.PATCH: "patch",
@@ -143,7 +151,7 @@ class LocalAnalyzer:
             extra={"bump": bump.label, "evidence": len(evidence), "next": following},
         )
         return Decision(
-            version_type=_VERSION_TYPES[bump],
+            version_type=VERSION_TYPES[bump],
             # An override that could not be honoured is a maintainer's request gone unanswered.
             needs_review=verdict.needs_review
             or any(w.startswith(RELEASE_AS_IGNORED) for w in version_warnings),

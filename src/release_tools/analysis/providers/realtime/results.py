@@ -8,26 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import Verdict
 from release_tools.analysis.hybrid import combine
 from release_tools.analysis.models import Bump, Decision, Evidence, Strength
-from release_tools.analysis.providers.local import next_version
+from release_tools.analysis.providers.local import VERSION_TYPES, next_version
 from release_tools.analysis.providers.realtime.answers import ModelRun
 from release_tools.analysis.providers.realtime.chunks import PreparedChunk
 
 __all__ = ["fallback_decision", "model_decision"]
 
 log = logging.getLogger(__name__)
-
-_VERSION_TYPES: dict[Bump, Literal["major", "minor", "patch", "unknown"]] = {
-    Bump.MAJOR: "major",
-    Bump.MINOR: "minor",
-    Bump.PATCH: "patch",
-    Bump.NONE: "unknown",
-}
 
 
 def _versions(
@@ -93,7 +85,7 @@ def model_decision(
         extra={"bump": bump.label, "model_bump": hybrid.model_bump.label, **run.usage()},
     )
     return Decision(
-        version_type=_VERSION_TYPES[bump],
+        version_type=VERSION_TYPES[bump],
         needs_review=hybrid.needs_review,
         reasoning=hybrid.reasoning,
         current_version=current,
@@ -123,7 +115,7 @@ def fallback_decision(
     """The local decision, flagged for review, when the model path failed for ``reason``."""
     current, following, bump, version_warnings = _versions(ctx, verdict.bump, verdict.release_as)
     return Decision(
-        version_type=_VERSION_TYPES[bump],
+        version_type=VERSION_TYPES[bump],
         needs_review=True,
         reasoning=f"{verdict.reasoning} The model could not be consulted: {reason}.",
         current_version=current,
