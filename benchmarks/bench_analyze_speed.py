@@ -205,7 +205,7 @@ def measure(label: str, repo: Path, repeat: int, extra: Sequence[str] = ()) -> d
 
 def stage_breakdown(repo: Path, git_diff_seconds: float, gatherers: bool = False) -> None:
     """In-process timings of collection and of the local provider, to show where time goes."""
-    from release_tools.analysis.providers.local import LocalAnalyzer
+    from release_tools.analysis.engines.local import LocalAnalyzer
     from release_tools.analysis.service import collect
     from release_tools.config import Settings
 

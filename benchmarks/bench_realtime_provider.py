@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from release_tools.analysis.providers.realtime import RealtimeAnalyzer
+from release_tools.analysis.engines.model import RealtimeAnalyzer
 from release_tools.analysis.service import collect
 from release_tools.config import Settings
 from release_tools.realtime.testing import Reply, ScriptedRealtimeServer

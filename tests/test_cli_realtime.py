@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gitrepo import GitRepo
-from release_tools.analysis.schemas import CHUNK_TOOL, VERSION_TOOL
+from release_tools.analysis.engines.model.schemas import CHUNK_TOOL, VERSION_TOOL
 from release_tools.cli import cli
 from release_tools.realtime.testing import Reply, ScriptedRealtimeServer
 from scripted_model import ScriptedModel

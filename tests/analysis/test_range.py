@@ -9,13 +9,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo
-from release_tools.analysis.range import (
-    ReleaseTag,
-    ResolvedRange,
-    find_release_tags,
-    latest_release_tag,
-    resolve_range,
-)
+from release_tools.analysis.range import ResolvedRange, resolve_range
 from release_tools.config import DEFAULT_TAG_PATTERN
 from release_tools.errors import (
     GitError,
@@ -25,6 +19,7 @@ from release_tools.errors import (
 )
 from release_tools.git import Git
 from release_tools.versioning.semver import Version
+from release_tools.versioning.tags import ReleaseTag, find_release_tags, latest_release_tag
 
 
 def _resolve(

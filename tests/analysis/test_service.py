@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo
+from release_tools.analysis.engines import Analyzer, get_provider
+from release_tools.analysis.engines.local import LocalAnalyzer, next_version
 from release_tools.analysis.models import Bump
-from release_tools.analysis.providers import Analyzer, get_provider
-from release_tools.analysis.providers.local import LocalAnalyzer, next_version
 from release_tools.analysis.service import collect, run_analysis
 from release_tools.config import Settings
 from release_tools.errors import NotAGitRepositoryError, UsageError

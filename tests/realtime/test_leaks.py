@@ -23,7 +23,8 @@ from release_tools.realtime import (
     SessionConfig,
     Timeouts,
 )
-from release_tools.realtime.redaction import (
+from release_tools.realtime.asyncio.transport import check_transport_security
+from release_tools.realtime.credentials import (
     HeaderRedactionFilter,
     mask_headers,
     redact_url,
@@ -35,7 +36,6 @@ from release_tools.realtime.testing import (
     Reply,
     ScriptedRealtimeServer,
 )
-from release_tools.realtime.transport import check_transport_security
 
 # Shapes no built-in pattern knows: only the realtime filters can hide them.
 KEY = "leak-canary-key-7f3e9a1c5b"
@@ -211,7 +211,7 @@ def test_realtime_loggers_redact_before_any_handler(
     debug_everything: pytest.LogCaptureFixture,
 ) -> None:
     ClientConfig(url="wss://h/v1", model="m", api_key=KEY)  # registers the key
-    log = redacting_logger("release_tools.realtime.session")
+    log = redacting_logger("release_tools.realtime.asyncio.session")
     try:
         raise ValueError(f"boom {KEY}")
     except ValueError:

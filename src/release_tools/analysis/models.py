@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from release_tools.versioning.bump import Bump
+
 __all__ = [
     "Bump",
     "ChangeKind",
@@ -23,27 +25,6 @@ __all__ = [
     "Hunk",
     "Strength",
 ]
-
-
-class Bump(enum.IntEnum):
-    """A semantic-version bump, ordered so that ``max()`` picks the strongest."""
-
-    NONE = 0
-    PATCH = 1
-    MINOR = 2
-    MAJOR = 3
-
-    @property
-    def label(self) -> str:
-        """The name used in output: ``unknown`` for NONE (nothing to release)."""
-        return "unknown" if self is Bump.NONE else self.name.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Bump:
-        text = text.strip().lower()
-        if text in ("unknown", "none", ""):
-            return cls.NONE
-        return cls[text.upper()]
 
 
 class ChangeKind(enum.StrEnum):

@@ -15,10 +15,10 @@ from typing import Literal
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.diff import DiffLimits, DiffStats, collect_changes
-from release_tools.analysis.evidence import python_api
+from release_tools.analysis.engines import get_provider
+from release_tools.analysis.evidence.python import api as python_api
 from release_tools.analysis.filters import PathFilter
 from release_tools.analysis.models import Decision
-from release_tools.analysis.providers import get_provider
 from release_tools.analysis.range import ResolvedRange, resolve_range
 from release_tools.config import Settings
 from release_tools.errors import NotAGitRepositoryError, ReleaseToolsError
@@ -65,7 +65,7 @@ def collect(
     """Resolve and collect the range ``settings`` describes (no evidence, no decision).
 
     With ``background``, work that the evidence will need is started before the diff is read
-    (see :func:`~release_tools.analysis.evidence.python_api.start_prefetch`) and kept in the
+    (see :func:`~release_tools.analysis.evidence.python.api.start_prefetch`) and kept in the
     context's ``background``; whoever does not use it must cancel it.
     """
     started = time.perf_counter()

@@ -1,120 +1,19 @@
 """The ``release-tools`` command line: parse, call a command function, print, map errors.
 
 No logic lives here. Each subcommand module parses its flags into a ``flags`` dict, calls
-:func:`load_settings`, runs a plain function and prints its result. :func:`guard` turns
-:class:`~release_tools.errors.ReleaseToolsError` into a one-line message and an exit code;
-tracebacks are shown only with ``--log-level debug``.
+:func:`~release_tools.config.load_settings`, runs a plain function and prints its result;
+:mod:`.common` holds the error guard and the options every subcommand shares.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
-import os
-import sys
-import traceback
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
-
 import click
 
 from release_tools import __version__
-from release_tools.errors import ReleaseToolsError
-from release_tools.logs import redact, setup_logging
+from release_tools.cli import analyze, release
+from release_tools.cli.common import guard
 
-__all__ = ["cli", "common_options", "guard", "main"]
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-log = logging.getLogger(__name__)
-
-
-def _debug_requested() -> bool:
-    argv = sys.argv[1:]
-    for i, arg in enumerate(argv):
-        if arg == "--log-level=debug" or (
-            arg == "--log-level" and argv[i + 1 : i + 2] == ["debug"]
-        ):
-            return True
-    return os.environ.get("RELEASE_TOOLS_LOG_LEVEL", "").lower() == "debug"
-
-
-# 128 + SIGPIPE: what a shell reports for a tool killed by a closed pipe.
-_EXIT_BROKEN_PIPE = 141
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # stdout without a descriptor (tests' captured streams)
-        pass
-
-
-def guard(func: Callable[P, R]) -> Callable[P, R]:
-    """Run a command body; map our errors to exit codes with a one-line, redacted message."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except ReleaseToolsError as exc:
-            if _debug_requested():
-                click.echo(redact(traceback.format_exc()), err=True)
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            click.echo(f"error: {redact(message)}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("error: interrupted", err=True)
-            sys.exit(130)
-        except BrokenPipeError:
-            # The reader went away (`... | head -1`). Commands print only after their work is
-            # done, so there is nothing to undo; stop quietly like other Unix tools.
-            _silence_stdout()
-            sys.exit(_EXIT_BROKEN_PIPE)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as exc:  # a bug: still one line unless debugging
-            if _debug_requested():
-                click.echo(redact(traceback.format_exc()), err=True)
-            text = redact(str(exc).splitlines()[0] if str(exc) else "")
-            click.echo(f"error: internal error: {type(exc).__name__}: {text}", err=True)
-            click.echo("       rerun with --log-level debug for the traceback", err=True)
-            sys.exit(1)
-
-    return wrapper
-
-
-def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--repo``, ``--log-level`` and ``--log-format``, shared by every subcommand."""
-    func = click.option(
-        "--log-format",
-        type=click.Choice(["text", "json"]),
-        default=None,
-        help="Log lines as text or JSON lines (for CI log processors).",
-    )(func)
-    func = click.option(
-        "--log-level",
-        type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
-        default=None,
-        help="Logging verbosity; debug also prints tracebacks on errors.",
-    )(func)
-    func = click.option(
-        "-C",
-        "--repo",
-        type=click.Path(file_okay=False, path_type=str),
-        default=None,
-        help="Run in this repository instead of the current directory.",
-    )(func)
-    return func
-
-
-def configure_logging(level: str, fmt: str) -> None:
-    """Install the redacting handler; registers ``OPENAI_API_KEY`` as a secret."""
-    setup_logging(level, fmt, secrets=[os.environ.get("OPENAI_API_KEY")])
+__all__ = ["cli", "guard", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -123,16 +22,9 @@ def cli() -> None:
     """Decide the next semantic version from git changes, and carry the release out."""
 
 
-def _register() -> None:
-    # Imported here so that each module can import this one for its helpers.
-    from release_tools.cli import analyze, release
-
-    cli.add_command(analyze.analyze_command)
-    for command in release.COMMANDS:
-        cli.add_command(command)
-
-
-_register()
+cli.add_command(analyze.analyze_command)
+for _command in release.COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

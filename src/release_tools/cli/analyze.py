@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from release_tools.cli import common_options, configure_logging, guard
+from release_tools.cli.common import common_options, configure_logging, guard
 
 __all__ = ["analyze_command"]
 

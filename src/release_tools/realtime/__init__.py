@@ -18,6 +18,8 @@ that knows ``websockets``; ``session`` and ``pool`` put them together. Errors ar
 from __future__ import annotations
 
 from release_tools.realtime.aggregate import FunctionCall, ResponseResult, Usage
+from release_tools.realtime.asyncio.pool import SessionPool
+from release_tools.realtime.asyncio.session import RealtimeSession
 from release_tools.realtime.config import (
     ClientConfig,
     FunctionTool,
@@ -26,11 +28,9 @@ from release_tools.realtime.config import (
     Timeouts,
 )
 from release_tools.realtime.history import ConversationHistory
-from release_tools.realtime.pool import SessionPool
 from release_tools.realtime.protocol import SessionState
 from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock
 from release_tools.realtime.retry import RetryPolicy
-from release_tools.realtime.session import RealtimeSession
 
 __all__ = [
     "ClientConfig",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from release_tools.logs import REDACTED, register_secret
-from release_tools.realtime.redaction import is_secret_header, redact_url, register_url_secrets
+from release_tools.realtime.credentials import is_secret_header, redact_url, register_url_secrets
 from release_tools.realtime.retry import RetryPolicy
 
 __all__ = [

@@ -3,7 +3,7 @@
 A new connection is a new, empty session (protocol notes, section 6: "No resume ... replay
 whatever history you need"). In-band requests (``conversation: "auto"``, i.e.
 ``ResponseRequest(out_of_band=False)``) build a conversation on the server; when the connection
-drops, :class:`~release_tools.realtime.session.RealtimeSession` re-sends these items with
+drops, :class:`~release_tools.realtime.asyncio.session.RealtimeSession` re-sends these items with
 ``conversation.item.create`` once the session is restored, before it re-runs the interrupted
 request. Out-of-band requests carry their whole input and record nothing.
 
@@ -24,8 +24,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from release_tools.realtime.credentials import redacting_logger
 from release_tools.realtime.events import ConversationItemCreateEvent, encode_event
-from release_tools.realtime.redaction import redacting_logger
 
 __all__ = ["ITEM_ACKS", "ConversationHistory", "InBandItems", "Replay"]
 

@@ -59,6 +59,7 @@ from release_tools.realtime.aggregate import (
     usage_of,
 )
 from release_tools.realtime.config import ResponseRequest, SessionConfig
+from release_tools.realtime.credentials import redacting_logger
 from release_tools.realtime.events import (
     BackoffEvent,
     ConversationItemCreateEvent,
@@ -88,7 +89,6 @@ from release_tools.realtime.events import (
 )
 from release_tools.realtime.history import ITEM_ACKS, ConversationHistory, InBandItems, Replay
 from release_tools.realtime.ratelimit import RateLimitState
-from release_tools.realtime.redaction import redacting_logger
 
 # FunctionCall, ResponseResult, Usage and Waiter moved to ``aggregate``; still importable here.
 __all__ = [

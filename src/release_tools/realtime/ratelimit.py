@@ -28,8 +28,8 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Protocol
 
+from release_tools.realtime.credentials import redacting_logger
 from release_tools.realtime.events import RateLimitEntry
-from release_tools.realtime.redaction import redacting_logger
 
 __all__ = [
     "Clock",

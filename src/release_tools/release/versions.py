@@ -20,13 +20,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from release_tools.analysis.range import find_release_tags, latest_release_tag
 from release_tools.errors import ConfigError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
 from release_tools.versioning.manifests import Reader, read_manifest_version
 from release_tools.versioning.projects import Project
 from release_tools.versioning.semver import ReleaseType, Scheme, Version, increment
+from release_tools.versioning.tags import find_release_tags, latest_release_tag
 
 __all__ = [
     "ProjectRelease",

@@ -28,8 +28,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from release_tools.errors import VersionError
+from release_tools.versioning.constraints import cargo_admits, npm_admits, python_admits
 from release_tools.versioning.jsonedit import value_spans
-from release_tools.versioning.ranges import cargo_admits, npm_admits, python_admits
 from release_tools.versioning.tomledit import parse_toml, set_string, table
 
 __all__ = [

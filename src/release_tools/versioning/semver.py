@@ -15,8 +15,8 @@ from typing import Literal
 from packaging.version import InvalidVersion
 from packaging.version import Version as Pep440Version
 
-from release_tools.analysis.models import Bump
 from release_tools.errors import VersionError
+from release_tools.versioning.bump import Bump
 
 __all__ = [
     "PRERELEASE_TYPES",

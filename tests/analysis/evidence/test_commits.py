@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from repo_context import build_context
-
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.commits import commit_evidence, gather, parse_commit
 from release_tools.analysis.models import Bump, Strength
 from release_tools.git import Commit
+from repo_context import build_context
 
 
 def _history(repo: Any, *messages: str) -> str:

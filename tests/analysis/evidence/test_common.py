@@ -7,7 +7,6 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from repo_context import build_context
 
 from release_tools.analysis.evidence import MAX_PER_SOURCE, cap_evidence
 from release_tools.analysis.evidence._common import (
@@ -19,6 +18,7 @@ from release_tools.analysis.evidence._common import (
     read_texts,
 )
 from release_tools.analysis.models import Bump, Evidence, Strength
+from repo_context import build_context
 
 
 def test_read_texts_batches_odd_paths(repo: Any) -> None:

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import pytest
-from repo_context import build_context
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.deprecations import (
@@ -15,6 +14,7 @@ from release_tools.analysis.evidence.deprecations import (
     removed_deprecations,
 )
 from release_tools.analysis.models import Bump, Evidence
+from repo_context import build_context
 
 API = """import warnings
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from repo_context import build_context
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.file_kinds import classify, gather
 from release_tools.analysis.models import Bump, Strength
+from repo_context import build_context
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from repo_context import build_context
 
 from release_tools.analysis import evidence as evidence_pkg
 from release_tools.analysis.evidence import cap_evidence, gather_evidence
 from release_tools.analysis.models import Evidence, Strength
+from repo_context import build_context
 
 
 def _item(i: int, bump: str = "minor", source: str = "python-api") -> Evidence:

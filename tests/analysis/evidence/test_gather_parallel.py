@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from repo_context import build_context
 
 from release_tools.analysis import evidence as evidence_pkg
 from release_tools.analysis.evidence import gather_evidence
@@ -15,6 +14,7 @@ from release_tools.analysis.evidence._fork import Forked, fork_call
 from release_tools.analysis.models import Evidence
 from release_tools.analysis.service import collect
 from release_tools.config import Settings
+from repo_context import build_context
 
 
 def _range(repo: Any) -> str:

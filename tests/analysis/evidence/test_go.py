@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from repo_context import build_context
-
 from release_tools.analysis.evidence.go import gather, parse_go, signature_key
 from release_tools.analysis.models import Evidence, Strength
+from repo_context import build_context
 
 CLIENT = """package lib
 

@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 import pytest
-from repo_context import build_context
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.runtime import gather, node_floor, python_floor
 from release_tools.analysis.models import Bump, Evidence
+from repo_context import build_context
 
 
 def _run(repo: Any, base: str) -> list[Evidence]:

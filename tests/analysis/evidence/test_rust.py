@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from repo_context import build_context
-
 from release_tools.analysis.evidence.rust import gather, parse_rust
 from release_tools.analysis.models import Evidence, Strength
+from repo_context import build_context
 
 LIB = """//! crate docs
 pub mod client;

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from repo_context import build_context
-
 from release_tools.analysis.evidence import deprecations
 from release_tools.analysis.evidence.surface import (
     cli_options,
@@ -15,6 +13,7 @@ from release_tools.analysis.evidence.surface import (
     schema_changes,
 )
 from release_tools.analysis.models import Bump, Evidence
+from repo_context import build_context
 
 ARGPARSE = """import argparse
 

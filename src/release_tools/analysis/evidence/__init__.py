@@ -10,8 +10,7 @@ plus summary items with exact counts, so that output stays readable on huge chan
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence import (
@@ -19,15 +18,15 @@ from release_tools.analysis.evidence import (
     deprecations,
     file_kinds,
     go,
-    javascript,
-    python_api,
     runtime,
     rust,
     surface,
 )
-from release_tools.analysis.evidence._common import summaries
+from release_tools.analysis.evidence._common import MAX_PER_SOURCE, STRENGTH_RANK, cap_evidence
 from release_tools.analysis.evidence._fork import fork_call
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.evidence.javascript import gatherer as javascript
+from release_tools.analysis.evidence.python import api as python_api
+from release_tools.analysis.models import Evidence
 from release_tools.errors import ReleaseToolsError
 
 __all__ = [
@@ -55,51 +54,6 @@ GATHERERS: tuple[tuple[str, Gatherer], ...] = (
     ("runtime", runtime.gather),
     ("file-kinds", file_kinds.gather),
 )
-
-#: The most items kept per evidence source before a summary item stands in for the rest.
-MAX_PER_SOURCE = 50
-
-_STRENGTH_ORDER = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
-
-
-def cap_evidence(items: Sequence[Evidence], limit: int = MAX_PER_SOURCE) -> list[Evidence]:
-    """Keep at most ``limit`` items per source (strongest first) plus summaries of the rest.
-
-    Summaries (one per bump and strength of the dropped items, see
-    :func:`~release_tools.analysis.evidence._common.summaries`) carry exact counts, so capping
-    never changes the decision. Summaries already in ``items`` (those of a
-    :class:`~release_tools.analysis.evidence._common.BoundedEvidence`) are pre-counted
-    overflow: they take no place among the ``limit`` and are folded into this cap's summaries,
-    so a bounded source keeps its full allowance. Kept items keep their order; a source's
-    summaries follow its last item.
-    """
-    by_source: dict[str, list[int]] = {}
-    for index, item in enumerate(items):
-        by_source.setdefault(item.source, []).append(index)
-    keep: set[int] = set()
-    summarised: dict[str, list[Evidence]] = {}
-    for source, indexes in by_source.items():
-        listed = [i for i in indexes if not items[i].is_summary]
-        counted = [i for i in indexes if items[i].is_summary]
-        if len(listed) <= limit and not counted:
-            keep.update(indexes)
-            continue
-        ranked = sorted(
-            listed, key=lambda i: (-items[i].level, _STRENGTH_ORDER[items[i].strength], i)
-        )
-        keep.update(ranked[:limit])
-        dropped: Counter[tuple[Bump, Strength]] = Counter()
-        for i in (*ranked[limit:], *counted):
-            dropped[items[i].level, items[i].strength] += items[i].count
-        summarised[source] = summaries(items[indexes[0]].source, dropped)
-    out: list[Evidence] = []
-    for index, item in enumerate(items):
-        if index in keep:
-            out.append(item)
-        if by_source[item.source][-1] == index:
-            out.extend(summarised.get(item.source, ()))
-    return out
-
 
 #: The gatherers that run in this process while a forked child runs the others, on big ranges
 #: (see :func:`_parallel`): the costliest ones (module parsing, export scanning), each of which
@@ -158,5 +112,5 @@ def gather_evidence(ctx: AnalysisContext) -> list[Evidence]:
     items = [item for name, _gather in GATHERERS for item in found[name]]
     # Strongest first, so that reports open with what decided; the sort is stable, so each
     # source keeps its own order (commits newest first, which Release-As relies on).
-    items.sort(key=lambda e: (-e.level, _STRENGTH_ORDER[e.strength]))
+    items.sort(key=lambda e: (-e.level, STRENGTH_RANK[e.strength]))
     return cap_evidence(items)

@@ -203,7 +203,7 @@ def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str
 
 
 # The order in which the report ranks evidence of one source (the same as the final cap's).
-_STRENGTH_RANK = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
+STRENGTH_RANK = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
 
 
 def summaries(source: EvidenceSource, dropped: Counter[tuple[Bump, Strength]]) -> list[Evidence]:
@@ -213,7 +213,7 @@ def summaries(source: EvidenceSource, dropped: Counter[tuple[Bump, Strength]]) -
     count every finding without the list holding them all; strongest first.
     """
     ranks = sorted(
-        (k for k, n in dropped.items() if n > 0), key=lambda k: (-k[0], _STRENGTH_RANK[k[1]])
+        (k for k, n in dropped.items() if n > 0), key=lambda k: (-k[0], STRENGTH_RANK[k[1]])
     )
     return [
         evidence(
@@ -321,7 +321,7 @@ class BoundedEvidence:
     def items(self) -> list[Evidence]:
         """The kept evidence in arrival order, then a summary per rank of the rest, if any."""
         # Every counted rank: one added through a summary has counts but no kept items.
-        ranks = sorted(self._counts, key=lambda k: (-k[0], _STRENGTH_RANK[k[1]]))
+        ranks = sorted(self._counts, key=lambda k: (-k[0], STRENGTH_RANK[k[1]]))
         chosen: list[tuple[int, Evidence]] = []
         dropped: Counter[tuple[Bump, Strength]] = Counter()
         for key in ranks:
@@ -330,3 +330,46 @@ class BoundedEvidence:
             dropped[key] = self._counts[key] - len(taken)
         listed = [item for _seq, item in sorted(chosen, key=lambda p: p[0])]
         return listed + summaries(self.source, dropped)
+
+
+#: The most items kept per evidence source before a summary item stands in for the rest.
+MAX_PER_SOURCE = 50
+
+
+def cap_evidence(items: Sequence[Evidence], limit: int = MAX_PER_SOURCE) -> list[Evidence]:
+    """Keep at most ``limit`` items per source (strongest first) plus summaries of the rest.
+
+    Summaries (one per bump and strength of the dropped items, see
+    :func:`~release_tools.analysis.evidence._common.summaries`) carry exact counts, so capping
+    never changes the decision. Summaries already in ``items`` (those of a
+    :class:`~release_tools.analysis.evidence._common.BoundedEvidence`) are pre-counted
+    overflow: they take no place among the ``limit`` and are folded into this cap's summaries,
+    so a bounded source keeps its full allowance. Kept items keep their order; a source's
+    summaries follow its last item.
+    """
+    by_source: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        by_source.setdefault(item.source, []).append(index)
+    keep: set[int] = set()
+    summarised: dict[str, list[Evidence]] = {}
+    for source, indexes in by_source.items():
+        listed = [i for i in indexes if not items[i].is_summary]
+        counted = [i for i in indexes if items[i].is_summary]
+        if len(listed) <= limit and not counted:
+            keep.update(indexes)
+            continue
+        ranked = sorted(
+            listed, key=lambda i: (-items[i].level, STRENGTH_RANK[items[i].strength], i)
+        )
+        keep.update(ranked[:limit])
+        dropped: Counter[tuple[Bump, Strength]] = Counter()
+        for i in (*ranked[limit:], *counted):
+            dropped[items[i].level, items[i].strength] += items[i].count
+        summarised[source] = summaries(items[indexes[0]].source, dropped)
+    out: list[Evidence] = []
+    for index, item in enumerate(items):
+        if index in keep:
+            out.append(item)
+        if by_source[item.source][-1] == index:
+            out.extend(summarised.get(item.source, ()))
+    return out

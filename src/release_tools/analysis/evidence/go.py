@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import (
+    MAX_PER_SOURCE,
     BoundedEvidence,
     changed_files,
     evidence,
@@ -255,7 +256,6 @@ def _compare(
 def gather(ctx: AnalysisContext) -> list[Evidence]:
     """Go exported-identifier evidence for the packages whose files changed."""
     # Imported here: the package imports this module, and the cap is the package's.
-    from release_tools.analysis.evidence import MAX_PER_SOURCE
 
     changes = changed_files(ctx, (".go",))
     directories = sorted(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import (
+    MAX_PER_SOURCE,
     BoundedEvidence,
     changed_files,
     evidence,
@@ -295,7 +296,6 @@ def _compare(
 def gather(ctx: AnalysisContext) -> list[Evidence]:
     """Rust ``pub`` item evidence for the library module files that changed."""
     # Imported here: the package imports this module, and the cap is the package's.
-    from release_tools.analysis.evidence import MAX_PER_SOURCE
 
     changes = [
         c

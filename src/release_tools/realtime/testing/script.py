@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, Literal
 
-from release_tools.realtime.redaction import mask_headers, redact_url
+from release_tools.realtime.credentials import mask_headers, redact_url
 
 __all__ = [
     "DEFAULT_RATE_LIMITS",

@@ -22,7 +22,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from release_tools.realtime.redaction import redacting_logger
+from release_tools.realtime.credentials import redacting_logger
 from release_tools.realtime.testing.script import (
     DEFAULT_RATE_LIMITS,
     JSON,

@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 from websockets.typing import Subprotocol
 
-from release_tools.realtime.redaction import redacting_logger
+from release_tools.realtime.credentials import redacting_logger
 
 __all__ = ["Outbox", "drop", "pause", "select_subprotocol", "swallow_frames"]
 

@@ -1,0 +1,96 @@
+"""The chunk pipeline: cut, redact, key, look up in the cache, and summarise what is left.
+
+Redaction happens here, before the prompt is built and before the cache key is computed, so
+neither the server nor the cache ever sees a secret (issue 4, Safety). A chunk that fails
+(transport errors after the client's retries, or an answer invalid twice) is recorded in the
+run and does not stop the others: the final request is told how many failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.engines.model.answers import InvalidAnswer, ModelRun, ask
+from release_tools.analysis.engines.model.cache import ChunkCache, cache_key
+from release_tools.analysis.engines.model.chunking import plan_chunks
+from release_tools.analysis.engines.model.progress import ProgressReporter
+from release_tools.analysis.engines.model.prompts import PROMPT_VERSION, chunk_prompt
+from release_tools.analysis.engines.model.schemas import CHUNK_TOOL, ChunkSummary
+from release_tools.analysis.engines.model.secrets import redact_secrets
+from release_tools.config import Settings
+from release_tools.errors import RealtimeError
+from release_tools.logs import redact
+from release_tools.realtime import SessionPool
+
+__all__ = ["PreparedChunk", "prepare_chunks", "split_cached", "summarise_chunk"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PreparedChunk:
+    """A chunk as it will be sent: redacted text, its prompt and its cache key."""
+
+    index: int
+    text: str
+    paths: list[str]
+    redactions: int
+    prompt: str
+    key: str
+
+
+def prepare_chunks(
+    ctx: AnalysisContext, settings: Settings
+) -> tuple[list[PreparedChunk], list[str]]:
+    """Chunks to send, redacted and keyed, and the paths left out by ``max_chunks``."""
+    plan = plan_chunks(ctx.changes, chunk_size=settings.chunk_size, max_chunks=settings.max_chunks)
+    prepared: list[PreparedChunk] = []
+    for chunk in plan.chunks:
+        text, count = redact_secrets(chunk.text)
+        prompt = chunk_prompt(text)
+        key = cache_key(settings.model, PROMPT_VERSION, prompt)
+        prepared.append(PreparedChunk(chunk.index, text, chunk.paths, count, prompt, key))
+    return prepared, plan.omitted_paths
+
+
+def split_cached(
+    chunks: Sequence[PreparedChunk], cache: ChunkCache | None, run: ModelRun
+) -> list[PreparedChunk]:
+    """Record the cached summaries in ``run``; return the chunks that must be sent."""
+    todo: list[PreparedChunk] = []
+    for chunk in chunks:
+        hit = cache.get(chunk.key) if cache is not None else None
+        if hit is not None:
+            run.summaries[chunk.index] = hit
+            run.cached += 1
+        else:
+            todo.append(chunk)
+    return todo
+
+
+async def summarise_chunk(
+    pool: SessionPool,
+    chunk: PreparedChunk,
+    run: ModelRun,
+    cache: ChunkCache | None,
+    progress: ProgressReporter,
+    *,
+    model: str,
+) -> None:
+    """Ask for one chunk's summary; record it (and cache it) or record the failure."""
+    meta = {"step": "chunk", "chunk": str(chunk.index)}
+    try:
+        summary = await ask(pool, chunk.prompt, CHUNK_TOOL, ChunkSummary, run, meta)
+    except (RealtimeError, InvalidAnswer) as exc:
+        reason = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        run.failed[chunk.index] = reason
+        log.warning("chunk %d failed: %s", chunk.index, reason, extra={"chunk": chunk.index})
+        progress.advance(f"chunk {chunk.index} failed")
+        return
+    run.summaries[chunk.index] = summary
+    if cache is not None:
+        cache.put(chunk.key, summary, model=model, prompt=PROMPT_VERSION)
+    progress.advance(f"chunk {chunk.index}")

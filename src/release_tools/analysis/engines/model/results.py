@@ -1,0 +1,135 @@
+"""The report's :class:`Decision` for a realtime run: the hybrid verdict, or the fallback.
+
+Both carry ``provider``, ``model``, ``usage`` and ``redactions`` (issue 4, Interface), so a
+fallback report still says what the failed attempt spent and how much was redacted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.decision import Verdict
+from release_tools.analysis.engines.local import VERSION_TYPES, next_version
+from release_tools.analysis.engines.model.answers import ModelRun
+from release_tools.analysis.engines.model.chunks import PreparedChunk
+from release_tools.analysis.engines.model.hybrid import combine
+from release_tools.analysis.models import Bump, Decision, Evidence, Strength
+
+__all__ = ["fallback_decision", "model_decision"]
+
+log = logging.getLogger(__name__)
+
+
+def _versions(
+    ctx: AnalysisContext, bump: Bump, release_as: str | None
+) -> tuple[str | None, str | None, Bump, list[str]]:
+    return next_version(
+        ctx.current_version,
+        bump,
+        major_on_zero=ctx.settings.major_on_zero,
+        release_as=release_as,
+        scheme=ctx.version_scheme,
+    )
+
+
+def _stats(
+    stats: Mapping[str, int], run: ModelRun, chunks: int, omitted: Sequence[str]
+) -> dict[str, int]:
+    return {
+        **stats,
+        "chunks": chunks,
+        "chunks_cached": run.cached,
+        "chunks_failed": len(run.failed),
+        "files_not_sent": len(omitted),
+    }
+
+
+def model_decision(
+    ctx: AnalysisContext,
+    model: str,
+    evidence: Sequence[Evidence],
+    verdict: Verdict,
+    run: ModelRun,
+    stats: Mapping[str, int],
+    chunks: Sequence[PreparedChunk],
+    omitted: Sequence[str],
+) -> Decision:
+    """The model's verdict checked by the evidence (:func:`combine`), as a report."""
+    assert run.analysis is not None
+    summaries = [run.summaries[c.index] for c in chunks if c.index in run.summaries]
+    hybrid = combine(
+        run.analysis,
+        verdict,
+        evidence,
+        summaries,
+        failed_chunks=len(run.failed),
+        total_chunks=len(chunks),
+    )
+    current, following, bump, version_warnings = _versions(ctx, hybrid.bump, hybrid.release_as)
+    warnings = [*verdict.warnings, *version_warnings]
+    if omitted:
+        warnings.append(
+            f"{len(omitted)} files were not sent to the model (max_chunks): {omitted[0]}"
+            + (" and more" if len(omitted) > 1 else "")
+        )
+    model_item = Evidence(
+        source="model",
+        bump="none" if hybrid.model_bump is Bump.NONE else hybrid.model_bump.label,
+        strength=Strength.STRONG,
+        message=f"{model}: {run.analysis.reasoning.strip()[:300]}",
+    )
+    log.info(
+        "realtime decision",
+        extra={"bump": bump.label, "model_bump": hybrid.model_bump.label, **run.usage()},
+    )
+    return Decision(
+        version_type=VERSION_TYPES[bump],
+        needs_review=hybrid.needs_review,
+        reasoning=hybrid.reasoning,
+        current_version=current,
+        next_version=following,
+        **ctx.range_fields(),
+        provider="realtime",
+        model=model,
+        usage=run.usage(),
+        redactions=run.redactions,
+        evidence=[*evidence, model_item],
+        warnings=warnings,
+        stats=_stats(stats, run, len(chunks), omitted),
+    )
+
+
+def fallback_decision(
+    ctx: AnalysisContext,
+    model: str,
+    evidence: Sequence[Evidence],
+    verdict: Verdict,
+    run: ModelRun,
+    stats: Mapping[str, int],
+    chunks: Sequence[PreparedChunk],
+    omitted: Sequence[str],
+    reason: str,
+) -> Decision:
+    """The local decision, flagged for review, when the model path failed for ``reason``."""
+    current, following, bump, version_warnings = _versions(ctx, verdict.bump, verdict.release_as)
+    return Decision(
+        version_type=VERSION_TYPES[bump],
+        needs_review=True,
+        reasoning=f"{verdict.reasoning} The model could not be consulted: {reason}.",
+        current_version=current,
+        next_version=following,
+        **ctx.range_fields(),
+        provider="local",
+        model=model,
+        usage=run.usage(),
+        redactions=run.redactions,
+        evidence=list(evidence),
+        warnings=[
+            f"realtime provider failed, local decision used: {reason}",
+            *verdict.warnings,
+            *version_warnings,
+        ],
+        stats=_stats(stats, run, len(chunks), omitted),
+    )

@@ -1,0 +1,529 @@
+"""Compare one Python module between base and head: what griffe and we call breaking.
+
+Pure functions over source text: each side is parsed with :func:`griffe.visit` (static, no
+import), public names are chosen by the rules of :mod:`.names`,
+and :func:`griffe.find_breaking_changes` finds signature breaks, grouped per function and
+filtered by :mod:`~release_tools.analysis.evidence.python.signatures` (positional-only renames,
+renamed ``*args`` / ``**kwargs`` and shifted optional parameters break nobody):
+
+* a new method that overrides a method of a base class (of the same module) is not new API;
+* kind changes (property <-> attribute), new defaults, values and return annotations keep
+  callers working and are ignored;
+* ``__dunder__`` methods come and go with refactorings and are not reported as removed;
+* a name that disappeared but is still served by a module ``__getattr__`` (a deprecation shim)
+  is not removed; loop and ``with`` targets, deleted names, ``__main__`` blocks and type
+  variables (``T = TypeVar("T")``) are not API;
+* a module that became a package and imports a vanished name from one of its new submodules
+  moved that name rather than removed it, and a removed module that only did ``from x import
+  *`` was an alias of a module that lives on: both are review items (weak), not proof of a
+  break (urllib3 2.2.3, pydantic 2.7.4 on the accuracy benchmark were patch releases).
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import griffe
+
+from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.evidence.python.moves import star_only_sources, submodule_imports
+from release_tools.analysis.evidence.python.names import is_public_module
+from release_tools.analysis.evidence.python.prune import prune_bodies
+from release_tools.analysis.evidence.python.returns import started_returning
+from release_tools.analysis.evidence.python.signatures import (
+    BREAKING_KINDS,
+    VARIADIC,
+    signature_texts,
+    widened_parameters,
+)
+from release_tools.analysis.models import Bump, Evidence, Strength
+
+__all__ = [
+    "ModuleSource",
+    "Unreadable",
+    "compare_modules",
+    "reexports",
+    "visit",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSource:
+    """One side of one module: where it lives and its code."""
+
+    path: str
+    code: str
+
+
+@dataclass(slots=True)
+class _Findings:
+    items: list[Evidence] = field(default_factory=list)
+
+    def add(
+        self, bump: Bump, strength: Strength, message: str, path: str, line: int | None
+    ) -> None:
+        self.items.append(evidence("python-api", bump, strength, message, path=path, line=line))
+
+
+class Unreadable(Exception):
+    """griffe could not read a module (syntax error, or a construct it trips on)."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def visit(dotted: str, source: ModuleSource) -> griffe.Module:
+    """The module griffe reads from ``source``, function bodies pruned first (see _parse)."""
+    return _parse(dotted, source)[0]
+
+
+def _parse(dotted: str, source: ModuleSource) -> tuple[griffe.Module, str]:
+    """The module and the text it was read from: function bodies pruned when that parses.
+
+    Griffe never reads function bodies (but ``__init__``'s), so pruning them changes nothing
+    it reports and saves most of the parsing; see :mod:`python_prune`.
+    """
+    path = PurePosixPath(source.path)
+    if not source.path.endswith(".pyi"):
+        pruned = prune_bodies(source.code)
+        if pruned is not source.code:
+            try:
+                return griffe.visit(dotted, path, pruned), pruned  # type: ignore[arg-type]
+            except Exception:
+                # Pruning only saves time: the untouched text decides, errors included.
+                log.debug("pruned %s did not parse; reading it whole", source.path)
+    try:
+        return griffe.visit(dotted, path, source.code), source.code  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        raise Unreadable("does not parse", exc.lineno) from exc
+    except Exception as exc:
+        # griffe raises assorted errors on unusual but valid code; one module must not stop
+        # the analysis of the others.
+        raise Unreadable(f"could not be analyzed ({type(exc).__name__})", None) from exc
+
+
+def _lineno(obj: griffe.Object | griffe.Alias) -> int | None:
+    if isinstance(obj, griffe.Alias):
+        return obj.alias_lineno
+    return obj.lineno
+
+
+def _in_package(alias: griffe.Alias, top: str) -> bool:
+    target = alias.target_path
+    return target == top or target.startswith(top + ".")
+
+
+def _public_names(
+    module: griffe.Module, *, is_init: bool
+) -> dict[str, griffe.Object | griffe.Alias]:
+    """The module's public top-level members, by the rules in the module docstring."""
+    top = module.path.split(".")[0]
+    exports = module.exports
+    out: dict[str, griffe.Object | griffe.Alias] = {}
+    for name, member in module.members.items():
+        if exports:
+            if name in exports:
+                out[name] = member
+            continue
+        if name.startswith("_"):
+            continue
+        if isinstance(member, griffe.Alias):
+            # Re-exports define a package's API; other imports are implementation details.
+            if is_init and _in_package(member, top):
+                out[name] = member
+            continue
+        out[name] = member
+    return out
+
+
+def _kind(obj: griffe.Object | griffe.Alias) -> str:
+    if isinstance(obj, griffe.Alias):
+        return "name"
+    return obj.kind.value
+
+
+def _function_params(obj: griffe.Object | griffe.Alias) -> dict[str, griffe.Parameter]:
+    if isinstance(obj, griffe.Function):
+        return {p.name: p for p in obj.parameters}
+    return {}
+
+
+def _added_members(
+    old: dict[str, griffe.Object | griffe.Alias],
+    new: dict[str, griffe.Object | griffe.Alias],
+    prefix: str,
+    path: str,
+    found: _Findings,
+    *,
+    declared: frozenset[str] = frozenset(),
+    in_class: bool = False,
+    inherited: frozenset[str] = frozenset(),
+) -> None:
+    """New public objects, new optional parameters, new public class members: minor.
+
+    New variables count only when ``declared`` (listed in ``__all__``) or declared in a class
+    body (a TypedDict key, a dataclass field): modules grow flags and constants, and instances
+    grow internal state, in bug-fix releases all the time. A new method that overrides one of
+    the ``inherited`` names (defined by a base class) is not new API: callers could call it
+    before; the change is in its behaviour.
+    """
+    for name, member in new.items():
+        before = old.get(name)
+        qualified = f"{prefix}.{name}"
+        if before is None:
+            if name.startswith("__") and name.endswith("__"):
+                continue  # __version__, __init__ ...: not new API in themselves
+            if name in inherited:
+                continue
+            undeclared = isinstance(member, griffe.Attribute) and name not in declared
+            if undeclared and not (in_class and "class-attribute" in member.labels):
+                continue
+            found.add(
+                Bump.MINOR,
+                Strength.STRONG,
+                f"new public {_kind(member)} {qualified}",
+                path,
+                _lineno(member),
+            )
+            continue
+        if isinstance(member, griffe.Function) and isinstance(before, griffe.Function):
+            old_params = _function_params(before)
+            old_kinds = {p.kind for p in old_params.values()}
+            added = [
+                p.name
+                for p in member.parameters
+                if p.name not in old_params
+                and not p.required
+                and not p.name.startswith("_")
+                and not (p.kind in VARIADIC and p.kind in old_kinds)  # **attrs -> **kwargs
+            ]
+            if added:
+                found.add(
+                    Bump.MINOR,
+                    Strength.STRONG,
+                    f"new optional parameter{'s' if len(added) > 1 else ''} "
+                    f"{', '.join(added)} of {qualified}",
+                    path,
+                    member.lineno,
+                )
+            widened = widened_parameters(before, member)
+            if widened:
+                found.add(
+                    Bump.MINOR,
+                    Strength.STRONG,
+                    f"parameter{'s' if len(widened) > 1 else ''} {', '.join(widened)} of "
+                    f"{qualified} accept{'' if len(widened) > 1 else 's'} more types",
+                    path,
+                    member.lineno,
+                )
+        elif isinstance(member, griffe.Class) and isinstance(before, griffe.Class):
+            _added_members(
+                _class_public(before),
+                _class_public(member),
+                qualified,
+                path,
+                found,
+                in_class=True,
+                inherited=_inherited_names(member),
+            )
+
+
+def _inherited_names(cls: griffe.Class) -> frozenset[str]:
+    """Member names that ``cls`` inherits from base classes defined in its own module.
+
+    Bases imported from elsewhere are not followed: the comparison reads one module at a time.
+    """
+    module = cls.module
+    names: set[str] = set()
+    seen: set[str] = {cls.name}
+    pending = [str(base) for base in cls.bases]
+    while pending:
+        base_name = pending.pop()
+        if base_name in seen or "." in base_name:
+            continue
+        seen.add(base_name)
+        base = module.members.get(base_name)
+        if isinstance(base, griffe.Class):
+            names.update(base.members)
+            pending.extend(str(b) for b in base.bases)
+    return frozenset(names)
+
+
+def _class_public(cls: griffe.Class) -> dict[str, griffe.Object | griffe.Alias]:
+    # __init__ and __call__ are compared for their parameters; other dunders are plumbing.
+    return {
+        name: member
+        for name, member in cls.members.items()
+        if not name.startswith("_") or name in ("__init__", "__call__")
+    }
+
+
+def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.Breakage, str]]:
+    """Griffe's breakages with the top-level member name each concerns."""
+    depth = len(old.path.split("."))
+    try:
+        found = list(griffe.find_breaking_changes(old, new))
+    except Exception:  # griffe gives up on some odd constructs; keep the rest of the analysis
+        log.debug("griffe could not compare %s", old.path, exc_info=True)
+        return
+    for breakage in found:
+        obj_path = breakage.obj.path
+        parts = obj_path.split(".")
+        if len(parts) <= depth:
+            continue
+        yield breakage, parts[depth]
+
+
+def _member(module: griffe.Module, path: str) -> griffe.Object | griffe.Alias | None:
+    """The object at dotted ``path`` inside ``module``, None when it is not there."""
+    try:
+        found: griffe.Object | griffe.Alias = module[path[len(module.path) + 1 :]]
+    except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+    return found
+
+
+def _incidental_names(code: str) -> frozenset[str]:
+    """Module-level names that are not API: loop and ``with`` targets, deleted names, and
+    whatever an ``if __name__ == "__main__":`` block defines."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return frozenset()
+    names: set[str] = set()
+
+    def bound(target: ast.AST) -> None:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+
+    for node in tree.body:
+        if isinstance(node, ast.For | ast.AsyncFor):
+            bound(node.target)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    bound(item.optional_vars)
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                bound(target)
+        elif isinstance(node, ast.If) and "__main__" in ast.dump(node.test):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                    names.add(inner.id)
+                elif isinstance(inner, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+                    names.add(inner.name)
+    return frozenset(names)
+
+
+_TYPE_VARIABLES = ("TypeVar(", "ParamSpec(", "TypeVarTuple(")
+
+
+def _is_type_variable(member: griffe.Object | griffe.Alias) -> bool:
+    """Whether ``member`` is a module-level ``T = TypeVar("T")`` (or ParamSpec, TypeVarTuple)."""
+    if not isinstance(member, griffe.Attribute) or member.value is None:
+        return False
+    value = str(member.value)
+    return any(value.startswith(kind) or f".{kind}" in value for kind in _TYPE_VARIABLES)
+
+
+def _still_served(name: str, module: griffe.Module, code: str) -> bool | None:
+    """Whether a module-level ``__getattr__`` still serves ``name`` (a deprecation shim).
+
+    True when it mentions the name, None when it exists but does not (it may still serve it),
+    False when the module has no ``__getattr__``.
+    """
+    if not isinstance(module.members.get("__getattr__"), griffe.Function):
+        return False
+    if f'"{name}"' in code or f"'{name}'" in code:
+        return True
+    return None
+
+
+def compare_modules(
+    dotted: str,
+    old: ModuleSource | None,
+    new: ModuleSource | None,
+    *,
+    exposed: frozenset[str] = frozenset(),
+) -> list[Evidence]:
+    """Evidence for one module between base (``old``) and head (``new``).
+
+    ``exposed`` holds the dotted paths (``pkg._impl.Client``, or ``pkg._impl.*`` for a
+    wildcard import) that a public package re-exports from private modules.
+    """
+    found = _Findings()
+    public_module = is_public_module(dotted)
+    if old is None and new is None:
+        return []
+    if old is not None and new is None:
+        if public_module:
+            aliased = star_only_sources(old.code)
+            if aliased:
+                # An alias module (``from x import *`` and nothing else): x still answers for
+                # it unless x went too, which its own comparison reports.
+                found.add(
+                    Bump.PATCH,
+                    Strength.WEAK,
+                    f"removed module {dotted}, an alias of {', '.join(aliased)}: "
+                    "its importers must import from there (review)",
+                    old.path,
+                    None,
+                )
+            else:
+                found.add(
+                    Bump.MAJOR, Strength.PROOF, f"removed public module {dotted}", old.path, None
+                )
+        return found.items
+    assert new is not None
+    try:
+        new_mod, new_text = _parse(dotted, new)
+        old_mod, old_text = _parse(dotted, old) if old is not None else (None, "")
+    except Unreadable as exc:
+        # Broken code cannot be compared; say so modestly instead of failing the analysis.
+        found.add(
+            Bump.PATCH,
+            Strength.WEAK,
+            f"{dotted} {exc}; its API was not compared",
+            new.path,
+            exc.line,
+        )
+        return found.items
+    is_init = PurePosixPath(new.path).stem == "__init__"
+    new_public = _public_names(new_mod, is_init=is_init)
+    if old_mod is None:
+        if public_module and any(not isinstance(m, griffe.Alias) for m in new_public.values()):
+            found.add(Bump.MINOR, Strength.STRONG, f"new public module {dotted}", new.path, None)
+        return found.items
+    assert old is not None
+    old_is_init = PurePosixPath(old.path).stem == "__init__"
+    old_public = _public_names(old_mod, is_init=old_is_init)
+    if old_public.keys() != new_public.keys():
+        # Only names that come or go can be incidental ones; parse again only then.
+        # The texts griffe read: pruned bodies do not matter here, main blocks are kept whole.
+        for name in _incidental_names(old_text) | _incidental_names(new_text):
+            old_public.pop(name, None)
+            new_public.pop(name, None)
+
+    def visible(name: str) -> bool:
+        if public_module:
+            return True
+        for target in exposed:
+            module, _, last = target.rpartition(".")
+            # Re-exported from this module, or from a package above it that imports it.
+            if (last == name or last == "*") and (
+                dotted == module or dotted.startswith(module + ".")
+            ):
+                return True
+        return False
+
+    # A module that became a package: names its ``__init__`` imports from its submodules
+    # (even inside functions) moved there.
+    moved = submodule_imports(dotted, new.code) if is_init and not old_is_init else {}
+    # Removed public names, re-exports included (griffe skips imported names).
+    for name, member in old_public.items():
+        if name in new_mod.members or not visible(name):
+            continue
+        served = _still_served(name, new_mod, new.code)
+        if served is True:
+            continue  # moved behind a deprecation shim: still importable
+        if _is_type_variable(member):
+            continue  # typing plumbing: annotations use it, callers do not import it
+        if name in moved:
+            found.add(
+                Bump.PATCH,
+                Strength.WEAK,
+                f"{dotted}.{name} moved to {moved[name]} when {dotted} became a package "
+                "(review: importers of the old path break)",
+                old.path,
+                _lineno(member),
+            )
+            continue
+        found.add(
+            Bump.MAJOR,
+            Strength.PROOF if served is False else Strength.STRONG,
+            f"removed public {_kind(member)} {dotted}.{name}",
+            old.path,
+            _lineno(member),
+        )
+
+    grouped: dict[str, list[griffe.Breakage]] = {}
+    for breakage, top_name in _breakages(old_mod, new_mod):
+        if not visible(top_name) or top_name not in old_public:
+            continue
+        obj = breakage.obj
+        if breakage.kind is griffe.BreakageKind.OBJECT_REMOVED:
+            member_name = obj.path.rsplit(".", 1)[-1]
+            if obj.path.count(".") == dotted.count(".") + 1:
+                continue  # top-level removals are reported above
+            if member_name.startswith("__") and member_name.endswith("__"):
+                continue  # protocol methods come and go with refactorings (__init__ -> __new__)
+            found.add(
+                Bump.MAJOR,
+                Strength.PROOF,
+                f"removed public {_kind(obj)} {obj.path}",
+                old.path,
+                _lineno(obj),
+            )
+        elif breakage.kind is griffe.BreakageKind.CLASS_REMOVED_BASE:
+            found.add(
+                Bump.MAJOR, Strength.STRONG, f"{obj.path} lost a base class", new.path, _lineno(obj)
+            )
+        elif breakage.kind in BREAKING_KINDS:
+            grouped.setdefault(obj.path, []).append(breakage)
+        # Kind changes (property <-> attribute, NamedTuple() <-> class), new defaults, values
+        # and return annotations keep callers working: not breaking.
+    for obj_path, breakages in grouped.items():
+        texts = signature_texts(breakages, _member(old_mod, obj_path))
+        if texts:
+            found.add(
+                Bump.MAJOR,
+                Strength.PROOF,
+                f"incompatible signature of {obj_path}: {'; '.join(texts)}",
+                new.path,
+                _lineno(breakages[0].obj),
+            )
+
+    for name, line in started_returning(old.code, new.code):
+        if name.split(".")[0] in new_public and visible(name.split(".")[0]):
+            found.add(
+                Bump.MINOR,
+                Strength.STRONG,
+                f"{dotted}.{name} now returns a value (it returned None)",
+                new.path,
+                line,
+            )
+    declared = frozenset(e for e in (new_mod.exports or ()) if isinstance(e, str))
+    if public_module:
+        _added_members(old_public, new_public, dotted, new.path, found, declared=declared)
+    elif exposed:
+        _added_members(
+            {k: v for k, v in old_public.items() if visible(k)},
+            {k: v for k, v in new_public.items() if visible(k) and k in old_public},
+            dotted,
+            new.path,
+            found,
+            declared=declared,
+        )
+    return found.items
+
+
+def reexports(module: griffe.Module) -> set[str]:
+    """Dotted targets a package ``__init__`` re-exports: ``pkg._impl.Client``, ``pkg._impl.*``."""
+    out: set[str] = set()
+    exports = module.exports
+    for name, member in module.members.items():
+        if not isinstance(member, griffe.Alias):
+            continue
+        if member.wildcard:
+            out.add(f"{member.wildcard}.*")
+        elif (name in exports) if exports else not name.startswith("_"):
+            out.add(member.target_path)
+    return out

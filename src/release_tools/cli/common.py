@@ -1,0 +1,114 @@
+"""What every subcommand shares: the error guard, the common options, logging set-up.
+
+:func:`guard` turns :class:`~release_tools.errors.ReleaseToolsError` into a one-line message and
+an exit code; tracebacks are shown only with ``--log-level debug``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from release_tools.errors import ReleaseToolsError
+from release_tools.logs import redact, setup_logging
+
+__all__ = ["common_options", "configure_logging", "guard"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+log = logging.getLogger(__name__)
+
+
+def _debug_requested() -> bool:
+    argv = sys.argv[1:]
+    for i, arg in enumerate(argv):
+        if arg == "--log-level=debug" or (
+            arg == "--log-level" and argv[i + 1 : i + 2] == ["debug"]
+        ):
+            return True
+    return os.environ.get("RELEASE_TOOLS_LOG_LEVEL", "").lower() == "debug"
+
+
+# 128 + SIGPIPE: what a shell reports for a tool killed by a closed pipe.
+_EXIT_BROKEN_PIPE = 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a descriptor (tests' captured streams)
+        pass
+
+
+def guard(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a command body; map our errors to exit codes with a one-line, redacted message."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except ReleaseToolsError as exc:
+            if _debug_requested():
+                click.echo(redact(traceback.format_exc()), err=True)
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            click.echo(f"error: {redact(message)}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`... | head -1`). Commands print only after their work is
+            # done, so there is nothing to undo; stop quietly like other Unix tools.
+            _silence_stdout()
+            sys.exit(_EXIT_BROKEN_PIPE)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug: still one line unless debugging
+            if _debug_requested():
+                click.echo(redact(traceback.format_exc()), err=True)
+            text = redact(str(exc).splitlines()[0] if str(exc) else "")
+            click.echo(f"error: internal error: {type(exc).__name__}: {text}", err=True)
+            click.echo("       rerun with --log-level debug for the traceback", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--repo``, ``--log-level`` and ``--log-format``, shared by every subcommand."""
+    func = click.option(
+        "--log-format",
+        type=click.Choice(["text", "json"]),
+        default=None,
+        help="Log lines as text or JSON lines (for CI log processors).",
+    )(func)
+    func = click.option(
+        "--log-level",
+        type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+        default=None,
+        help="Logging verbosity; debug also prints tracebacks on errors.",
+    )(func)
+    func = click.option(
+        "-C",
+        "--repo",
+        type=click.Path(file_okay=False, path_type=str),
+        default=None,
+        help="Run in this repository instead of the current directory.",
+    )(func)
+    return func
+
+
+def configure_logging(level: str, fmt: str) -> None:
+    """Install the redacting handler; registers ``OPENAI_API_KEY`` as a secret."""
+    setup_logging(level, fmt, secrets=[os.environ.get("OPENAI_API_KEY")])

@@ -1,0 +1,347 @@
+"""Python API evidence from real repositories: removals, signatures, additions, privacy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from release_tools.analysis.decision import decide
+from release_tools.analysis.evidence.python.api import gather, module_name
+from release_tools.analysis.models import Bump, Evidence, Strength
+from repo_context import build_context
+
+INIT = '''"""pkg."""
+from pkg.core import Client, helper
+from ._impl import fast_path
+
+__version__ = "1.0.0"
+'''
+
+CORE = '''"""core."""
+
+
+class Client:
+    def __init__(self, url, timeout=5):
+        self.url = url
+
+    def get(self, path, *, params=None):
+        return path
+
+    def _internal(self):
+        return 1
+
+
+def helper(a, b, c=1):
+    return a
+
+
+def other(x):
+    return x
+
+
+CONSTANT = 3
+'''
+
+IMPL = """def fast_path(data, size):
+    return data
+
+
+def private_helper(x):
+    return x
+"""
+
+
+def _repo(repo: Any, layout: str = "src/") -> str:
+    repo.write(f"{layout}pkg/__init__.py", INIT)
+    repo.write(f"{layout}pkg/core.py", CORE)
+    repo.write(f"{layout}pkg/_impl.py", IMPL)
+    repo.write("tests/test_core.py", "def test_x():\n    pass\n")
+    return repo.commit("initial")
+
+
+def _run(repo: Any, base: str) -> list[Evidence]:
+    repo.commit("change")
+    return gather(build_context(repo.path, base))
+
+
+def _messages(items: list[Evidence]) -> list[tuple[str, str]]:
+    return [(e.bump, e.message) for e in items]
+
+
+def test_module_name_follows_the_package_chain() -> None:
+    packages = {"src/pkg", "src/pkg/sub"}
+    assert module_name("src/pkg/sub/mod.py", packages) == ("pkg.sub.mod", "src/pkg")
+    assert module_name("src/pkg/__init__.py", packages) == ("pkg", "src/pkg")
+    assert module_name("six.py", set()) == ("six", "")
+    assert module_name("setup.py", set()) is None
+    assert module_name("src/pkg/data.json", packages) is None
+
+
+def test_removed_public_function_is_proof_of_major(repo: Any) -> None:
+    base = _repo(repo)
+    repo.write("src/pkg/core.py", CORE.replace("def other(x):\n    return x\n", ""))
+    items = _run(repo, base)
+    assert _messages(items) == [("major", "removed public function pkg.core.other")]
+    assert items[0].strength is Strength.PROOF
+    # The line of the removed definition at base.
+    assert (items[0].path, items[0].line) == ("src/pkg/core.py", 19)
+    verdict = decide(items, has_changes=True)
+    assert verdict.bump is Bump.MAJOR
+    assert "src/pkg/core.py:19" in verdict.reasoning
+
+
+def test_renamed_parameter_is_one_major_item(repo: Any) -> None:
+    base = _repo(repo)
+    repo.write("src/pkg/core.py", CORE.replace("def helper(a, b, c=1):", "def helper(a, bb, c=1):"))
+    items = _run(repo, base)
+    assert len(items) == 1
+    assert items[0].bump == "major"
+    assert items[0].message.startswith("incompatible signature of pkg.core.helper:")
+    assert "parameter b removed" in items[0].message
+    assert "required parameter bb added" in items[0].message
+    assert items[0].line == 15
+
+
+def test_positional_reordering_and_new_required_method_parameter(repo: Any) -> None:
+    base = _repo(repo)
+    code = CORE.replace("def helper(a, b, c=1):", "def helper(b, a, c=1):").replace(
+        "def get(self, path, *, params=None):", "def get(self, path, headers, *, params=None):"
+    )
+    repo.write("src/pkg/core.py", code)
+    items = _run(repo, base)
+    messages = sorted(e.message for e in items)
+    assert messages == [
+        "incompatible signature of pkg.core.Client.get: required parameter headers added",
+        "incompatible signature of pkg.core.helper: parameter a moved; parameter b moved",
+    ]
+    assert {e.strength for e in items} == {Strength.PROOF}
+
+
+def test_additions_are_minor(repo: Any) -> None:
+    base = _repo(repo)
+    code = (
+        CORE.replace("def helper(a, b, c=1):", "def helper(a, b, c=1, *, d=None):").replace(
+            "    def _internal(self):",
+            "    def close(self):\n        pass\n\n    def _internal(self):",
+        )
+        + "\n\ndef brand_new():\n    return 2\n\n\ndef _private_new():\n    return 3\n"
+    )
+    repo.write("src/pkg/core.py", code)
+    items = _run(repo, base)
+    assert sorted(_messages(items)) == [
+        ("minor", "new optional parameter d of pkg.core.helper"),
+        ("minor", "new public function pkg.core.Client.close"),
+        ("minor", "new public function pkg.core.brand_new"),
+    ]
+    assert decide(items, has_changes=True).bump is Bump.MINOR
+
+
+def test_removed_reexport_from_package_init(repo: Any) -> None:
+    base = _repo(repo)
+    repo.write("src/pkg/__init__.py", INIT.replace("Client, helper", "Client"))
+    items = _run(repo, base)
+    assert _messages(items) == [("major", "removed public name pkg.helper")]
+    assert (items[0].path, items[0].line) == ("src/pkg/__init__.py", 2)
+
+
+def test_private_module_counts_only_for_reexported_names(repo: Any) -> None:
+    base = _repo(repo)
+    repo.write(
+        "src/pkg/_impl.py",
+        IMPL.replace("def fast_path(data, size):", "def fast_path(data):").replace(
+            "def private_helper(x):", "def private_helper(x, y):"
+        ),
+    )
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "incompatible signature of pkg._impl.fast_path: parameter size removed")
+    ]
+
+
+def test_dunder_all_decides_what_is_public(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/api.py",
+        "__all__ = ['kept']\n\ndef kept():\n    pass\n\ndef not_listed():\n    pass\n",
+    )
+    base = repo.commit("initial")
+    repo.write("pkg/api.py", "__all__ = ['kept']\n\ndef kept():\n    pass\n")
+    assert _run(repo, base) == []
+
+
+def test_private_names_tests_and_value_changes_are_ignored(repo: Any) -> None:
+    base = _repo(repo, layout="")
+    code = (
+        CORE.replace("    def _internal(self):\n        return 1\n", "")
+        .replace("CONSTANT = 3", "CONSTANT = 4")
+        .replace("timeout=5", "timeout=10")
+    )
+    repo.write("pkg/core.py", code)
+    repo.write("tests/test_core.py", "")
+    assert _run(repo, base) == []
+
+
+def test_removed_and_new_public_modules(repo: Any) -> None:
+    base = _repo(repo)
+    repo.remove("src/pkg/core.py")
+    repo.write("src/pkg/__init__.py", "from ._impl import fast_path\n")
+    repo.write("src/pkg/extras.py", "def extra():\n    pass\n")
+    repo.write("src/pkg/_private_new.py", "def hidden():\n    pass\n")
+    items = _run(repo, base)
+    assert sorted(_messages(items)) == [
+        ("major", "removed public module pkg.core"),
+        ("major", "removed public name pkg.Client"),
+        ("major", "removed public name pkg.helper"),
+        ("minor", "new public module pkg.extras"),
+    ]
+
+
+def test_syntax_error_gives_weak_evidence_not_a_crash(repo: Any) -> None:
+    base = _repo(repo)
+    repo.write("src/pkg/core.py", CORE + "\ndef broken(:\n")
+    items = _run(repo, base)
+    assert len(items) == 1
+    assert (items[0].bump, items[0].strength) == ("patch", Strength.WEAK)
+    assert "does not parse" in items[0].message
+    assert items[0].line == 25
+
+
+def test_only_changed_modules_are_read(repo: Any) -> None:
+    base = _repo(repo)
+    # A broken, unchanged module elsewhere would give "does not parse" evidence if it were read.
+    repo.write("src/other/__init__.py", "def broken(:\n")
+    base = repo.commit("add broken package")
+    repo.write("src/pkg/core.py", CORE + "\n\ndef added():\n    pass\n")
+    items = _run(repo, base)
+    assert _messages(items) == [("minor", "new public function pkg.core.added")]
+
+
+def test_single_module_project_and_class_member_removal(repo: Any) -> None:
+    repo.write(
+        "tool.py",
+        "class Thing:\n    def run(self):\n        pass\n\n    def stop(self):\n        pass\n",
+    )
+    base = repo.commit("initial")
+    repo.write("tool.py", "class Thing:\n    def run(self):\n        pass\n")
+    items = _run(repo, base)
+    assert _messages(items) == [("major", "removed public function tool.Thing.stop")]
+    assert items[0].line == 5
+
+
+def test_deprecation_shim_keeps_a_name_importable(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "from pkg.core import Old, New\n")
+    repo.write("pkg/core.py", "class Old:\n    pass\n\n\nclass New:\n    pass\n")
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/__init__.py",
+        "from pkg.core import New\n\n\ndef __getattr__(name):\n"
+        "    if name == 'Old':\n        return New\n    raise AttributeError(name)\n",
+    )
+    repo.write("pkg/core.py", "class New:\n    pass\n")
+    items = _run(repo, base)
+    # pkg.Old is still served by __getattr__; pkg.core.Old really went away.
+    assert _messages(items) == [("major", "removed public class pkg.core.Old")]
+
+
+def test_positional_only_renames_and_incidental_names_are_not_breaking(repo: Any) -> None:
+    repo.write(
+        "pkg/__init__.py",
+        "def handler(self, __schema, mode=None):\n    pass\n\n\n"
+        "for key in ('a', 'b'):\n    pass\n\n\n"
+        "if __name__ == '__main__':\n    demo = 1\n",
+    )
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "def handler(self, schema, /, mode=None):\n    pass\n")
+    assert _run(repo, base) == []
+
+
+def test_inserted_optional_parameter_is_minor_not_a_move(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "def render(text, style=None, chain=True):\n    pass\n")
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/__init__.py", "def render(text, style=None, truncate=False, chain=True):\n    pass\n"
+    )
+    assert _messages(_run(repo, base)) == [
+        ("minor", "new optional parameter truncate of pkg.render")
+    ]
+
+
+def test_new_variables_count_only_when_declared(repo: Any) -> None:
+    repo.write(
+        "pkg/__init__.py",
+        "class Opts:\n    a: int = 1\n\n    def __init__(self):\n        self.x = 1\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/__init__.py",
+        "FLAG = True\n__version__ = '2'\n\n\nclass Opts:\n    a: int = 1\n    b: int = 2\n\n"
+        "    def __init__(self):\n        self.x = 1\n        self.y = 2\n",
+    )
+    # The class-body field is new API; the module flag and the instance attribute are not.
+    assert _messages(_run(repo, base)) == [("minor", "new public attribute pkg.Opts.b")]
+
+
+def test_private_package_reexported_by_a_sibling_package(repo: Any) -> None:
+    repo.write("src/_impl/__init__.py", "")
+    repo.write("src/_impl/models.py", "class Model:\n    def run(self, a):\n        pass\n")
+    repo.write("src/_impl/unexported.py", "def f(a):\n    pass\n")
+    repo.write("src/api/__init__.py", "from _impl.models import Model\n")
+    base = repo.commit("initial")
+    repo.write("src/_impl/models.py", "class Model:\n    def run(self):\n        pass\n")
+    repo.write("src/_impl/unexported.py", "def f():\n    pass\n")
+    assert _messages(_run(repo, base)) == [
+        ("major", "incompatible signature of _impl.models.Model.run: parameter a removed")
+    ]
+
+
+def test_body_only_edits_are_not_parsed(repo: Any) -> None:
+    from release_tools.analysis.evidence.python.api import _may_change_api
+    from release_tools.analysis.models import ChangeKind, FileChange, Hunk
+
+    body = Hunk(1, 1, 1, 1, "@@", ("     x = compute()", "-    return x", "+    return x + 1"))
+    signature = Hunk(1, 1, 1, 1, "@@", ("-def f(a):", "+def f(a, b):"))
+    multi_line = Hunk(1, 1, 1, 1, "@@", ("+    timeout: float = 5.0,",))
+    class_level = Hunk(1, 1, 1, 1, "@@", ("+    DEFAULT = 5",))
+    assert _may_change_api(FileChange("p.py", ChangeKind.MODIFIED, hunks=(class_level,)))
+    modified = ChangeKind.MODIFIED
+    assert not _may_change_api(FileChange("p.py", modified, hunks=(body,)))
+    assert _may_change_api(FileChange("p.py", modified, hunks=(signature,)))
+    assert _may_change_api(FileChange("p.py", modified, hunks=(multi_line,)))
+    assert _may_change_api(FileChange("p.py", ChangeKind.ADDED, hunks=(body,)))
+
+
+def test_size_budget_gives_a_weak_note(repo: Any, monkeypatch: Any) -> None:
+    from release_tools.analysis.evidence.python import api as python_api
+
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/a.py", "def a():\n    pass\n")
+    repo.write("pkg/b.py", "def b():\n    pass\n")
+    base = repo.commit("initial")
+    repo.write("pkg/a.py", "")
+    repo.write("pkg/b.py", "")
+    monkeypatch.setattr(python_api, "MAX_PARSE_BYTES", 10)
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "removed public function pkg.a.a"),
+        (
+            "patch",
+            "2 Python modules changed; the API of 1 was compared (the rest exceeds the "
+            "analysis budget)",
+        ),
+    ]
+
+
+def test_src_layout_ignores_packages_beside_src(repo: Any) -> None:
+    repo.write("src/lib/__init__.py", "def api(a):\n    pass\n")
+    repo.write("testserver/__init__.py", "def run(config):\n    pass\n")
+    base = repo.commit("initial")
+    repo.write("src/lib/__init__.py", "def api(a):\n    pass\n\n\ndef more():\n    pass\n")
+    repo.write("testserver/__init__.py", "def run(host, port):\n    pass\n")
+    assert _messages(_run(repo, base)) == [("minor", "new public function lib.more")]
+
+
+def test_move_to_src_layout_still_compares_the_old_module(repo: Any) -> None:
+    repo.write("semverlike.py", "def parse(text):\n    pass\n\n\ndef gone():\n    pass\n")
+    base = repo.commit("initial")
+    repo.remove("semverlike.py")
+    repo.write("src/semverlike/__init__.py", "def parse(text):\n    pass\n")
+    assert _messages(_run(repo, base)) == [("major", "removed public function semverlike.gone")]

@@ -1,0 +1,233 @@
+"""What the module comparison calls breaking or new, on real repositories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from release_tools.analysis.evidence.python.api import gather
+from release_tools.analysis.models import Evidence
+from repo_context import build_context
+
+
+def _run(repo: Any, base: str) -> list[tuple[str, str]]:
+    repo.commit("change")
+    items: list[Evidence] = gather(build_context(repo.path, base))
+    return sorted((e.bump, e.message) for e in items)
+
+
+OLD_CONVENTION = """class Context:
+    def invoke(__self, __callback, *args, **kwargs):
+        return __callback(*args, **kwargs)
+
+    def forward(__self, __cmd, *args, **kwargs):
+        return __cmd
+
+
+def group(name=None, **attrs):
+    return name
+"""
+
+
+def test_old_style_positional_only_renamed_to_slash_form_is_not_breaking(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/core.py", OLD_CONVENTION)
+    base = repo.commit("initial")
+    new = (
+        OLD_CONVENTION.replace("invoke(__self, __callback,", "invoke(self, callback, /,")
+        .replace("forward(__self, __cmd,", "forward(self, cmd, /,")
+        .replace("**attrs", "**kwargs")
+    )
+    repo.write("pkg/core.py", new)
+    assert _run(repo, base) == []
+
+
+def test_new_required_positional_parameter_is_still_breaking(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/core.py", OLD_CONVENTION)
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/core.py",
+        OLD_CONVENTION.replace("forward(__self, __cmd,", "forward(self, cmd, ctx, /,").replace(
+            "**attrs", "*args"
+        ),
+    )
+    assert _run(repo, base) == [
+        (
+            "major",
+            "incompatible signature of pkg.core.Context.forward: required parameter ctx added",
+        ),
+        ("major", "incompatible signature of pkg.core.group: parameter attrs removed"),
+        ("minor", "new optional parameter args of pkg.core.group"),
+    ]
+
+
+MODELS = """class Object:
+    def resolve(self, name):
+        return name
+
+
+class Function(Object):
+    pass
+
+
+class Other:
+    pass
+"""
+
+
+def test_override_of_a_base_class_method_is_not_new_api(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/models.py", MODELS)
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/models.py",
+        MODELS.replace(
+            "class Function(Object):\n    pass\n",
+            "class Function(Object):\n    def resolve(self, name):\n        return name.upper()\n",
+        ).replace(
+            "class Other:\n    pass\n",
+            "class Other:\n    def resolve(self, name):\n        return name\n",
+        ),
+    )
+    assert _run(repo, base) == [("minor", "new public function pkg.models.Other.resolve")]
+
+
+LOADER = """from typing import Optional, Union
+
+
+def load(path: str, parser: Optional[Parser] = None, size: int = 0, mode: Union[str, int] = 0):
+    return path
+"""
+
+
+def test_parameter_accepting_more_types_is_minor(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/loader.py", LOADER)
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/loader.py",
+        LOADER.replace("Optional[Parser]", "Style | Parser | None")
+        .replace("size: int", "size: float")
+        .replace("Union[str, int]", "int | str"),
+    )
+    assert _run(repo, base) == [
+        ("minor", "parameter parser of pkg.loader.load accepts more types"),
+    ]
+
+
+def test_removed_star_alias_module_is_a_weak_review_item(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "def api():\n    return 1\n")
+    repo.write("pkg/compat/__init__.py", "")
+    repo.write("pkg/compat/alias.py", '"""Old name."""\nfrom pkg import *\n\n__all__ = ["api"]\n')
+    repo.write("pkg/compat/real.py", "from pkg import *\n\n\ndef extra():\n    return 2\n")
+    base = repo.commit("initial")
+    repo.remove("pkg/compat/alias.py")
+    repo.remove("pkg/compat/real.py")
+    items = _run(repo, base)
+    assert items == [
+        ("major", "removed public module pkg.compat.real"),
+        (
+            "patch",
+            "removed module pkg.compat.alias, an alias of pkg: its importers must import from "
+            "there (review)",
+        ),
+    ]
+
+
+MODULE = """import typing
+
+T = typing.TypeVar("T")
+
+
+class Connection:
+    pass
+
+
+def connect():
+    return Connection()
+"""
+
+PACKAGE_INIT = """def connect():
+    from .connection import Connection
+
+    return Connection()
+"""
+
+
+def test_module_turned_package_moves_names_it_imports_from_submodules(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/net.py", MODULE)
+    base = repo.commit("initial")
+    repo.remove("pkg/net.py")
+    repo.write("pkg/net/__init__.py", PACKAGE_INIT)
+    repo.write("pkg/net/connection.py", "class Connection:\n    pass\n")
+    items = _run(repo, base)
+    # T is a type variable: not API (see the test below).
+    assert items == [
+        ("minor", "new public module pkg.net.connection"),
+        (
+            "patch",
+            "pkg.net.Connection moved to pkg.net.connection when pkg.net became a package "
+            "(review: importers of the old path break)",
+        ),
+    ]
+
+
+CACHE = '''class Cache:
+    def expire(self, time=None):
+        """Drop expired items."""
+        for key in list(self.items):
+            del self.items[key]
+
+    def clear(self):
+        self.items = {}
+
+    def stub(self):
+        ...
+
+    def walk(self):
+        for key in self.items:
+            yield key
+
+
+def purge(cache):
+    cache.clear()
+'''
+
+
+def test_function_that_starts_returning_a_value_is_minor(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/cache.py", CACHE)
+    base = repo.commit("initial")
+    new = (
+        CACHE.replace(
+            "            del self.items[key]\n",
+            "            del self.items[key]\n        return expired\n",
+        )
+        .replace("    def stub(self):\n        ...", "    def stub(self):\n        return 1")
+        .replace("            yield key\n", "            yield key\n        return 2\n")
+        .replace("    cache.clear()\n", "    cache.clear()\n    return None\n")
+        .replace("        self.items = {}\n", "        self.items = {}\n        return self\n")
+    )
+    repo.write("pkg/cache.py", new)
+    # A stub that gets a body and a generator's return value are no new results for callers;
+    # ``return None`` returns nothing.
+    assert _run(repo, base) == [
+        ("minor", "pkg.cache.Cache.clear now returns a value (it returned None)"),
+        ("minor", "pkg.cache.Cache.expire now returns a value (it returned None)"),
+    ]
+
+
+def test_removed_type_variables_are_not_api(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/core.py",
+        "import typing\nfrom typing import ParamSpec\n\n"
+        'T = typing.TypeVar("T")\nP = ParamSpec("P")\nLIMIT = 3\n',
+    )
+    base = repo.commit("initial")
+    repo.write("pkg/core.py", "import typing\n\nLIMIT = 4\nMODE = 1\n")
+    assert _run(repo, base) == []
+    # Any other removed attribute still is a removal.
+    repo.write("pkg/core.py", "import typing\n\nLIMIT = 4\n")
+    assert _run(repo, repo.head()) == [("major", "removed public attribute pkg.core.MODE")]
