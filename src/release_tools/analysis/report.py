@@ -9,15 +9,14 @@ in the value, so a newline in the reasoning cannot end the value early or inject
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import sys
-import tempfile
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from release_tools import files
 from release_tools.analysis.models import Decision, Evidence, Strength
 from release_tools.config import Settings
 from release_tools.errors import ReleaseToolsError, UsageError
@@ -156,21 +155,14 @@ def render_text(decision: Decision) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never a partial file."""
+    """Write ``text`` to ``path`` whole or not at all; errors name the file."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError(f"cannot write {target}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        files.write_atomic(target, text)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise ReleaseToolsError(f"cannot write {target}: {exc.strerror or exc}") from exc
 
 

@@ -12,7 +12,6 @@ The body is the change description that ends up in the changelog.
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal, cast
 
 from release_tools.errors import PlanError, UsageError
+from release_tools.files import write_atomic
 from release_tools.plans.frontmatter import format_key, parse_front_matter
 from release_tools.versioning.projects import Project
 from release_tools.versioning.semver import RELEASE_TYPES, ReleaseType, release_type_rank
@@ -249,8 +249,6 @@ def write_plan(
     rel = _new_path(root, fmt, now_ms)
     target = root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, target)
+    write_atomic(target, text)
     log.info("wrote version plan %s", rel, extra={"plan": rel})
     return rel

@@ -10,15 +10,13 @@ writes (``git commit``) fails.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from release_tools.errors import ReleaseError
+from release_tools.files import write_atomic
 
 __all__ = ["FileChange", "FileTransaction", "write_file"]
 
@@ -50,19 +48,9 @@ class _Snapshot:
 
 
 def write_file(path: Path, content: bytes, mode: int | None = None) -> None:
-    """Replace ``path`` with ``content`` through a temporary file and a rename."""
+    """Replace ``path`` with ``content`` whole or not at all, creating its directory."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, content, mode=mode)
 
 
 class FileTransaction:

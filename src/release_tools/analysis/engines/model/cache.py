@@ -19,13 +19,13 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from release_tools.analysis.engines.model.schemas import ChunkSummary
+from release_tools.files import write_atomic
 
 __all__ = ["CACHE_FORMAT", "ChunkCache", "cache_key", "default_cache_dir"]
 
@@ -131,19 +131,10 @@ class ChunkCache:
             ensure_ascii=False,
             sort_keys=True,
         )
-        tmp_name: str | None = None
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp_name, path)
-            tmp_name = None
+            write_atomic(path, payload)
         except OSError as exc:
             # The cache only saves money; a read-only disk must not fail the analysis.
             log.warning("chunk cache entry not written: %s (%s)", path.name, exc)
-        finally:
-            if tmp_name is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_name)
