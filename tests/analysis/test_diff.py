@@ -17,7 +17,6 @@ from release_tools.analysis.diff import (
     DiffStats,
     _unquote,
     collect_changes,
-    collect_commits,
     diff_args,
     empty_tree,
     parse_diff,
@@ -252,7 +251,7 @@ def test_paths_scope_the_diff_and_commits(repo: GitRepo) -> None:
     git = Git(repo.path)
 
     changes = collect_changes(git, "HEAD~2", "HEAD", paths=["pkg/a"])
-    commits = collect_commits(git, "HEAD~2", "HEAD", ["pkg/a"])
+    commits = git.commits("HEAD~2", "HEAD", ["pkg/a"])
 
     assert [c.path for c in changes] == ["pkg/a/x.py"]
     assert [c.subject for c in commits] == ["feat: a"]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from release_tools.analysis.filters import PathFilter, apply_filter
-from release_tools.analysis.models import ChangeKind, FileChange, Hunk
+from gitrepo import GitRepo
+from release_tools.analysis.diff import collect_changes
+from release_tools.analysis.filters import PathFilter
 from release_tools.config import Settings
 from release_tools.errors import ConfigError
+from release_tools.git import Git
 
 
 @pytest.mark.parametrize(
@@ -61,19 +63,21 @@ def test_rename_counts_as_excluded_only_when_both_names_are() -> None:
     assert not rules.is_change_excluded("docs/a.py", "src/a.py")
 
 
-def test_apply_filter_marks_and_keeps_every_change() -> None:
-    hunk = Hunk(1, 1, 1, 1, "@@ -1 +1 @@", ("-a", "+b"))
-    changes = [
-        FileChange("README.md", ChangeKind.MODIFIED, hunks=(hunk,), additions=1, deletions=1),
-        FileChange("src/a.py", ChangeKind.MODIFIED, hunks=(hunk,), additions=1, deletions=1),
-    ]
+def test_collected_changes_are_marked_and_all_kept(repo: GitRepo) -> None:
+    repo.write("README.md", "a\n")
+    repo.write("src/a.py", "a\n")
+    repo.commit("init")
+    repo.write("README.md", "b\n")
+    repo.write("src/a.py", "b\n")
+    repo.commit("change")
+    rules = PathFilter.from_settings(Settings())
 
-    out = apply_filter(changes, PathFilter.from_settings(Settings()))
+    out = collect_changes(Git(repo.path), "HEAD~1", "HEAD", is_excluded=rules.is_change_excluded)
 
     assert [c.path for c in out] == ["README.md", "src/a.py"]
     readme, source = out
     assert readme.excluded and readme.hunks == () and readme.additions == 1
-    assert not source.excluded and source.hunks == (hunk,)
+    assert not source.excluded and source.hunks and source.additions == 1
 
 
 def test_results_are_memoised_per_path() -> None:

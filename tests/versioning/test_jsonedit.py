@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from release_tools.versioning.jsonedit import replace_value, value_spans
+from release_tools.versioning.jsonedit import value_spans
 
 TEXT = """{
   "name": "x",
@@ -30,13 +28,6 @@ def test_spans_cover_exact_values() -> None:
         assert json.loads(TEXT[start:end]) == value, path
     assert ("list", "version") not in spans  # arrays are not entered
     assert set(spans) >= {("nested", "deep", "version"), ("nested", "z"), ("empty",)}
-
-
-def test_replace_value_changes_one_span() -> None:
-    out = replace_value(TEXT, ("nested", "deep", "version"), "2.0.0")
-    assert out == TEXT.replace('{"version":"1.0.0"}', '{"version":"2.0.0"}')
-    with pytest.raises(KeyError):
-        replace_value(TEXT, ("missing",), 1)
 
 
 def test_non_object_documents_have_no_spans() -> None:

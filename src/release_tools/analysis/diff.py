@@ -21,13 +21,12 @@ from io import BytesIO
 from itertools import chain, islice
 
 from release_tools.analysis.models import ChangeKind, FileChange, Hunk
-from release_tools.git import Commit, Git
+from release_tools.git import Git
 
 __all__ = [
     "DiffLimits",
     "DiffStats",
     "collect_changes",
-    "collect_commits",
     "diff_args",
     "empty_tree",
     "parse_diff",
@@ -473,10 +472,3 @@ def collect_changes(
             extra={"files": len(stats.truncated_files), "first": stats.truncated_files[0]},
         )
     return changes
-
-
-def collect_commits(
-    git: Git, base: str | None, head: str, paths: Sequence[str] = ()
-) -> list[Commit]:
-    """Commits of ``base..head`` (all of ``head``'s history when ``base`` is None)."""
-    return git.commits(base, head, paths)

@@ -8,16 +8,14 @@ kind and line counts (a docs-only change is still a patch), only their content i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 
 import pathspec
 
-from release_tools.analysis.models import FileChange
 from release_tools.config import Settings
 from release_tools.errors import ConfigError
 
-__all__ = ["PathFilter", "apply_filter"]
+__all__ = ["PathFilter"]
 
 
 def _compile(patterns: Sequence[str], what: str) -> pathspec.GitIgnoreSpec | None:
@@ -65,15 +63,3 @@ class PathFilter:
         if old_path is None or old_path == path:
             return self.is_excluded(path)
         return self.is_excluded(path) and self.is_excluded(old_path)
-
-
-def apply_filter(changes: Iterable[FileChange], path_filter: PathFilter) -> list[FileChange]:
-    """Mark excluded changes (``excluded=True``, hunks dropped); every change is kept."""
-    out: list[FileChange] = []
-    for change in changes:
-        excluded = path_filter.is_change_excluded(change.path, change.old_path)
-        # Never un-exclude: a change excluded upstream has already lost its hunks.
-        if excluded and not change.excluded:
-            change = replace(change, excluded=True, hunks=())
-        out.append(change)
-    return out

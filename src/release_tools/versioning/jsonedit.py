@@ -10,9 +10,8 @@ value in and leave every other byte alone. The text must be valid JSON (check wi
 from __future__ import annotations
 
 import json
-from typing import Any
 
-__all__ = ["JsonPath", "replace_value", "value_spans"]
+__all__ = ["JsonPath", "value_spans"]
 
 JsonPath = tuple[str, ...]
 _WS = " \t\r\n"
@@ -88,9 +87,3 @@ def value_spans(text: str) -> dict[JsonPath, tuple[int, int]]:
     if i < len(text) and text[i] == "{":
         _object(text, i, (), spans)
     return spans
-
-
-def replace_value(text: str, path: JsonPath, value: Any) -> str:
-    """``text`` with the value at ``path`` replaced by ``value`` (JSON-encoded), or KeyError."""
-    start, end = value_spans(text)[path]
-    return text[:start] + json.dumps(value, ensure_ascii=False) + text[end:]

@@ -8,7 +8,6 @@ import pytest
 
 from release_tools.analysis.engines.model.chunking import (
     LINE_TRUNCATED,
-    chunk_changes,
     plan_chunks,
     render_change,
 )
@@ -55,7 +54,7 @@ def test_excluded_files_are_not_rendered_but_notes_are() -> None:
         FileChange("huge.js", ChangeKind.MODIFIED, additions=9, deletions=2, truncated=True),
     ]
 
-    chunks = chunk_changes(changes, chunk_size=1000, max_chunks=10)
+    chunks = plan_chunks(changes, chunk_size=1000, max_chunks=10).chunks
 
     text = "".join(c.text for c in chunks)
     assert "README.md" not in text
@@ -69,7 +68,7 @@ def test_large_file_splits_at_hunk_boundaries_with_repeated_header() -> None:
     change = _file("src/big.py", hunks)
     size = hunks[0].size * 2 + len(change.header) + 1  # room for two hunks per chunk
 
-    chunks = chunk_changes([change], chunk_size=size, max_chunks=10)
+    chunks = plan_chunks([change], chunk_size=size, max_chunks=10).chunks
 
     assert len(chunks) == 3
     for chunk in chunks:
@@ -85,7 +84,7 @@ def test_oversize_hunk_splits_between_lines_and_repeats_its_header() -> None:
     lines = [f"+value_{i:03d} = {i}" for i in range(200)]
     change = _file("src/gen.py", [_hunk(1, lines)])
 
-    chunks = chunk_changes([change], chunk_size=500, max_chunks=100)
+    chunks = plan_chunks([change], chunk_size=500, max_chunks=100).chunks
 
     assert len(chunks) > 5
     for chunk in chunks:
@@ -99,7 +98,7 @@ def test_oversize_single_line_is_cut_with_a_marker() -> None:
     long_line = "+" + "x" * 5000
     change = _file("min.js", [_hunk(1, ["+a", long_line, "+b"])])
 
-    chunks = chunk_changes([change], chunk_size=300, max_chunks=10)
+    chunks = plan_chunks([change], chunk_size=300, max_chunks=10).chunks
 
     body = [line for c in chunks for line in _body_lines(c.text)]
     assert body[0] == "+a" and body[-1] == "+b"
@@ -134,7 +133,7 @@ def test_still_too_many_after_merging_keeps_the_first_and_lists_the_rest() -> No
 
 def test_very_long_path_header_is_cut_to_fit() -> None:
     change = _file("d/" * 200 + "x.py", [_hunk(1, ["+a"])])
-    chunks = chunk_changes([change], chunk_size=200, max_chunks=10)
+    chunks = plan_chunks([change], chunk_size=200, max_chunks=10).chunks
     assert chunks and all(c.size <= 200 for c in chunks)
     assert "+a" in _body_lines(chunks[-1].text)
 

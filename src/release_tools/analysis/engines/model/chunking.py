@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from release_tools.analysis.models import Chunk, FileChange, Hunk
 
-__all__ = ["LINE_TRUNCATED", "ChunkPlan", "chunk_changes", "plan_chunks", "render_change"]
+__all__ = ["LINE_TRUNCATED", "ChunkPlan", "plan_chunks", "render_change"]
 
 #: Appended to a line that was cut to fit in one chunk.
 LINE_TRUNCATED = " [...line truncated]"
@@ -176,10 +176,3 @@ def plan_chunks(changes: Sequence[FileChange], *, chunk_size: int, max_chunks: i
                 paths.append(piece.path)
         chunks.append(Chunk(index=index, text="".join(out), paths=paths))
     return ChunkPlan(chunks=chunks, pieces=len(pieces), omitted_paths=omitted)
-
-
-def chunk_changes(
-    changes: Sequence[FileChange], *, chunk_size: int, max_chunks: int
-) -> list[Chunk]:
-    """The chunks of :func:`plan_chunks`, for callers that do not need the omissions."""
-    return plan_chunks(changes, chunk_size=chunk_size, max_chunks=max_chunks).chunks
