@@ -38,8 +38,8 @@ DEFAULT_TAG_PATTERN = (
 )
 
 # Paths whose content is not sent to a model nor scanned for API changes. They still count as
-# "kinds of files changed" (a docs-only change is a patch). Same spirit as the original tool:
-# markdown, YAML, tests, CI, docs, lock files, images, build output.
+# "kinds of files changed" (a docs-only change is a patch): markdown, YAML, tests, CI, docs,
+# lock files, images, build output. None of them changes what a caller of the code sees.
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     "*.md",
     "*.mdx",

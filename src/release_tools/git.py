@@ -38,7 +38,7 @@ _FIELD = "\x1f"
 _RECORD = "\x1e"
 
 # Identity used for commits only when the repository has none configured, passed with -c so
-# that nobody's configuration is changed (the original tool rewrote the global config).
+# that nobody's configuration is changed: a tool must never rewrite a user's git config.
 _FALLBACK_IDENTITY = ("release-tools", "release-tools@users.noreply.github.com")
 
 

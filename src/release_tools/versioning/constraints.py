@@ -1,7 +1,7 @@
 """Does a dependency requirement admit a version? Cargo, npm and Python (PEP 440) spellings.
 
 Used after a release to tell which workspace packages still point at the old version of a
-released sibling (issue 5, dependents). Each function answers True or False, or None when it
+released sibling. Each function answers True or False, or None when it
 cannot read the requirement (a git URL, a tag, an exotic syntax): the caller then says it could
 not check, rather than guessing.
 

@@ -1,4 +1,4 @@
-"""Keep workspace siblings pointing at a released package (issue 5, dependents).
+"""Keep workspace siblings pointing at a released package.
 
 When a workspace package is released, the other members that depend on it are brought along
 the way changesets does for internal dependencies:

@@ -7,8 +7,8 @@ Rules, in order:
    boundaries; every piece repeats the file header (and a split hunk its ``@@`` header), so each
    chunk reads on its own. Lines are never split: a single line too long for a chunk is cut
    and ends with :data:`LINE_TRUNCATED`.
-2. When there are more pieces than ``max_chunks``, neighbours are merged (as the original tool
-   merged adjacent chunks), here greedily and never past ``chunk_size``.
+2. When there are more pieces than ``max_chunks``, neighbours are merged greedily, never
+   past ``chunk_size``, so fewer requests carry the same text.
 3. If there are still too many, the first ``max_chunks`` are kept and the rest are reported in
    :attr:`ChunkPlan.omitted_paths`.
 
