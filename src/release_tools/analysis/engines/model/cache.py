@@ -7,23 +7,19 @@ directory and renamed into place, so a reader never sees half an entry and two c
 cannot corrupt one. A corrupt, unreadable or mismatching entry is ignored (a miss) and
 overwritten by the next store.
 
-Where: ``settings.cache_dir`` if set; else ``<repo>/.release-tools-cache/`` when the repository
-is writable (the directory holds a ``.gitignore`` of ``*``, so it never shows in ``git status``);
-else ``$XDG_CACHE_HOME/release-tools`` (``~/.cache/release-tools``).
+Where: :func:`~release_tools.analysis.cachedir.default_cache_dir`, under ``chunks/``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
-from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from release_tools.analysis.cachedir import default_cache_dir, prepare_cache_dir
 from release_tools.analysis.engines.model.schemas import ChunkSummary
 from release_tools.files import write_atomic
 
@@ -33,8 +29,6 @@ log = logging.getLogger(__name__)
 
 #: Bumped when the entry layout changes; part of the key so old entries simply miss.
 CACHE_FORMAT = "1"
-
-REPO_CACHE_NAME = ".release-tools-cache"
 
 
 def cache_key(model: str, prompt_version: str, chunk_text: str) -> str:
@@ -48,23 +42,6 @@ def cache_key(model: str, prompt_version: str, chunk_text: str) -> str:
     return digest.hexdigest()
 
 
-def _writable(directory: Path) -> bool:
-    return directory.is_dir() and os.access(directory, os.W_OK | os.X_OK)
-
-
-def default_cache_dir(
-    root: Path, configured: Path | None = None, environ: Mapping[str, str] | None = None
-) -> Path:
-    """Where the cache lives for the repository at ``root`` (see the module docstring)."""
-    if configured is not None:
-        return configured if configured.is_absolute() else root / configured
-    if _writable(root):
-        return root / REPO_CACHE_NAME
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "release-tools"
-
-
 class ChunkCache:
     """Chunk summaries stored as JSON files under ``directory``; thread- and process-safe."""
 
@@ -75,24 +52,9 @@ class ChunkCache:
         self._prepared = False
 
     def _prepare(self) -> None:
-        """Create the directory; a directory we create (or our own repo cache) ignores itself.
-
-        The ``.gitignore`` holding ``*`` keeps ``git status`` clean in the user's repository,
-        as pytest and mypy caches do. A pre-existing directory under another name may be one
-        the user tracks, so it is left alone; an existing ``.gitignore`` is never replaced.
-        """
-        if self._prepared:
-            return
-        created = not self.directory.exists()
-        self.directory.mkdir(parents=True, exist_ok=True)
-        if created or self.directory.name == REPO_CACHE_NAME:
-            # "x": two concurrent runs cannot both write it, and a user's file is kept.
-            with (
-                contextlib.suppress(FileExistsError),
-                open(self.directory / ".gitignore", "x", encoding="utf-8") as handle,
-            ):
-                handle.write("*\n")
-        self._prepared = True
+        if not self._prepared:
+            prepare_cache_dir(self.directory)
+            self._prepared = True
 
     def _path(self, key: str) -> Path:
         return self.directory / "chunks" / key[:2] / f"{key}.json"
