@@ -1,8 +1,9 @@
 """The two baselines analyze is compared with, computed on the same pairs.
 
 * **always-patch**: what a release pipeline does when nobody decides: bump the patch.
-* **Conventional Commits rules**, as python-semantic-release and commitizen apply them to the
-  commit messages of the range: a ``!`` after the type or a ``BREAKING CHANGE:`` /
+* **Conventional Commits rules**, as release tools built on that convention apply them to the
+  commit messages of the range (``git log OLDTAG..HEAD`` of the work repository): a ``!``
+  after the type or a ``BREAKING CHANGE:`` /
   ``BREAKING-CHANGE:`` footer is a major, ``feat`` a minor, ``fix`` and ``perf`` a patch, other
   types nothing. When no message is conventional those tools make no release at all; the
   benchmark counts that as a patch (``fallback``), which is the kinder reading: a pipeline that

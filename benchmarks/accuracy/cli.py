@@ -1,8 +1,13 @@
 """Command line of the decision-quality benchmark: ``python -m benchmarks.accuracy``.
 
-Steps: read the pairs, download and unpack both releases of each (cached), build one git
-repository per pair, run ``release-tools analyze`` on each, compute the two baselines on the
-same repositories, and print the figures. Run from the repository root.
+``python -m benchmarks.accuracy build-dataset`` reads the tags of the repositories listed in
+``sources.toml`` from the mirror directory and writes ``dataset.toml``.
+
+``python -m benchmarks.accuracy [--holdout] [-j N]`` runs the benchmark: one work repository per
+pair, cloned from the mirror into the cache and reused across runs (see
+:mod:`benchmarks.accuracy.repos`), then ``release-tools analyze`` on each (a subprocess, the real
+command line) and the two baselines on the same commit range, then the figures. Run it from the
+repository root.
 """
 
 from __future__ import annotations
@@ -20,13 +25,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from benchmarks.accuracy.baselines import BASELINES
-from benchmarks.accuracy.dataset import DEFAULT_MANIFEST, HOLDOUT_MANIFEST, LABELS, Pair, load_pairs
-from benchmarks.accuracy.fetch import FetchError, tree_for
+from benchmarks.accuracy.dataset import DATASET, LABELS, LANGUAGES, DatasetError, Pair, load_pairs
+from benchmarks.accuracy.history import SOURCES, build_dataset, keep_tags_for, load_sources
 from benchmarks.accuracy.report import PairOutcome, changes_since, render_report
-from benchmarks.accuracy.repos import RepoError, build_pair_repo, is_complete, range_messages
-from benchmarks.accuracy.runner import ecosystem_env, run_analyze
-
-from release_tools.config import DEFAULT_EXCLUDES
+from benchmarks.accuracy.repos import (
+    DEFAULT_MIRROR,
+    RepoError,
+    find_mirror,
+    prepare_work_repo,
+    range_messages,
+)
+from benchmarks.accuracy.runner import run_analyze
 
 __all__ = ["main"]
 
@@ -45,98 +54,110 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def prepare(pairs: Sequence[Pair], cache: Path, jobs: int) -> dict[str, str]:
-    """Download and unpack every release the pairs need; returns failures by release."""
-    releases = sorted({(p.ecosystem, p.package, v) for p in pairs for v in (p.old, p.new)})
-    failures: dict[str, str] = {}
-
-    def fetch(release: tuple[str, str, str]) -> None:
-        ecosystem, package, version = release
-        try:
-            tree_for(ecosystem, package, version, cache)  # type: ignore[arg-type]
-        except (FetchError, OSError) as exc:
-            failures[f"{ecosystem}:{package}=={version}"] = str(exc)
-
-    _say(f"fetching {len(releases)} releases into {cache} ...")
-    _parallel(fetch, releases, jobs)
-    return failures
+def work_dir(cache: Path, pair: Pair) -> Path:
+    """Where the work repository of ``pair`` lives in the cache."""
+    return cache / "work" / pair.repo.replace("/", "+") / pair.key
 
 
-def build_repos(pairs: Sequence[Pair], cache: Path, *, rebuild: bool, jobs: int) -> list[Path]:
-    """One repository per pair under ``cache/repos``; reused when complete."""
+def prepare(pair: Pair, mirror_root: Path, cache: Path, *, rebuild: bool = False) -> Path:
+    """The pair's work repository, prepared (or reused) from its mirror."""
+    mirror = find_mirror(mirror_root, pair.repo)
+    tags = keep_tags_for(mirror, pair.old, pair.old_commit)
+    return prepare_work_repo(
+        mirror,
+        work_dir(cache, pair),
+        head=pair.head,
+        keep_tags=tags,
+        old_version=pair.old_version,
+        new_version=pair.new_version,
+        rebuild=rebuild,
+    )
 
-    def build(pair: Pair) -> Path:
-        dest = cache / "repos" / pair.key
-        if is_complete(dest) and not rebuild:
-            return dest
-        old = tree_for(pair.ecosystem, pair.package, pair.old, cache)
-        new = tree_for(pair.ecosystem, pair.package, pair.new, cache)
-        return build_pair_repo(old, new, dest, pair.old)
 
-    return _parallel(build, pairs, jobs)
-
-
-def measure(pair: Pair, repo: Path, timeout: float, *, as_published: bool) -> PairOutcome:
-    """Analyze one pair and compute the baselines on its commit messages."""
-    extra = {} if as_published else ecosystem_env(pair.ecosystem, DEFAULT_EXCLUDES)
-    result = run_analyze(repo, pair.base_tag, timeout=timeout, extra_env=extra)
-    messages = range_messages(repo, pair.base_tag)
+def measure(pair: Pair, repo: Path, timeout: float, extra_args: Sequence[str]) -> PairOutcome:
+    """Analyze one pair and compute the baselines on the messages of the same range."""
+    result = run_analyze(repo, pair.old, timeout=timeout, extra_args=extra_args)
+    messages = range_messages(repo, pair.old)
     baselines: dict[str, str] = {name: rule(messages) for name, rule in BASELINES.items()}
     return PairOutcome(pair=pair, analyze=result, baselines=baselines)
 
 
 def _print_pairs(pairs: Sequence[Pair]) -> None:
     for pair in pairs:
-        print(f"{pair.ecosystem:5} {pair.package:20} {pair.old:>9} -> {pair.new:<9} {pair.label}")
+        print(
+            f"{pair.split:7} {pair.language:6} {pair.repo:32} {pair.old:>10} -> "
+            f"{pair.new:<10} {pair.label}"
+        )
     counts = Counter(p.label for p in pairs)
-    ecosystems = Counter(p.ecosystem for p in pairs)
+    languages = Counter(p.language for p in pairs)
     print(
-        f"{len(pairs)} pairs: "
+        f"{len(pairs)} pairs of {len({p.repo for p in pairs})} repositories: "
         + ", ".join(f"{counts[lab]} {lab}" for lab in LABELS)
         + " ("
-        + ", ".join(f"{n} {eco}" for eco, n in sorted(ecosystems.items()))
+        + ", ".join(f"{n} {lang}" for lang, n in sorted(languages.items()))
         + ")"
     )
 
 
-def _provenance() -> str:
-    """Header of a written report: when, and on which commit of release-tools."""
+def _provenance(argv: Sequence[str]) -> str:
+    """Header of a written report: when, how, and on which commit of release-tools."""
     root = Path(__file__).resolve().parents[2]
     proc = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
     )
     commit = proc.stdout.strip() or "unknown"
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    command = " ".join(["python -m benchmarks.accuracy", *argv])
     return (
         "# Decision-quality benchmark: latest figures\n\n"
-        f"Written by `python -m benchmarks.accuracy --report` on {stamp}, release-tools at "
-        f"commit {commit} (plus any uncommitted changes of the working tree).\n\n"
+        f"Written by `{command}` on {stamp}, release-tools at commit {commit} (plus any "
+        "uncommitted changes of the working tree). Pairs: `benchmarks/accuracy/dataset.toml`.\n\n"
     )
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.accuracy build-dataset",
+        description="Pick the release pairs from the mirrors' git history; write the data file.",
+    )
+    parser.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR, help="mirror directory")
+    parser.add_argument("--sources", type=Path, default=SOURCES, help="repository list")
+    parser.add_argument("--out", type=Path, default=DATASET, help="data file to write")
+    return parser
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.accuracy",
-        description="Decision quality of release-tools analyze on real release pairs.",
+        description="Decision quality of release-tools analyze on release pairs from real git "
+        "history. `python -m benchmarks.accuracy build-dataset --help`: rebuild the pairs.",
     )
-    parser.add_argument("--pairs", type=Path, default=DEFAULT_MANIFEST, help="pairs manifest")
+    parser.add_argument("--dataset", type=Path, default=DATASET, help="data file")
     parser.add_argument(
-        "--holdout", action="store_true", help="use the held-out pairs (holdout.toml)"
+        "--holdout", action="store_true", help="run the held-out half instead of the training one"
     )
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="download/repo cache")
-    parser.add_argument("--only", action="append", default=[], help="only this package (repeat)")
-    parser.add_argument("--ecosystem", choices=("pypi", "npm"), help="only this ecosystem")
+    parser.add_argument(
+        "--mirror",
+        type=Path,
+        default=DEFAULT_MIRROR,
+        help="mirror directory: owner+name per repository (default %(default)s)",
+    )
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="work repository cache")
+    parser.add_argument("--only", action="append", default=[], help="only this owner/name (repeat)")
+    parser.add_argument("--language", choices=LANGUAGES, help="only this language")
     parser.add_argument("--list", action="store_true", help="print the pairs and stop")
     parser.add_argument(
-        "--download-only", action="store_true", help="fetch and unpack the releases, then stop"
+        "--prepare-only", action="store_true", help="prepare the work repositories, then stop"
     )
-    parser.add_argument("--rebuild", action="store_true", help="rebuild the pair repositories")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the work repositories")
     parser.add_argument("--jobs", "-j", type=int, default=2, help="parallel workers (default 2)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per analyze run")
     parser.add_argument(
-        "--default-excludes",
-        action="store_true",
-        help="analyze npm tarballs with the default excludes (dist/ skipped as build output)",
+        "--analyze-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="extra argument for every analyze run (repeat; write --analyze-arg=--flag)",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="a row per pair")
     parser.add_argument(
@@ -153,38 +174,64 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _build(argv: Sequence[str]) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        build_dataset(args.mirror, load_sources(args.sources), args.out, say=_say)
+    except (RepoError, DatasetError) as exc:
+        _say(f"build-dataset failed: {exc}")
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark; returns the process exit code."""
+    """Run the benchmark (or ``build-dataset``); returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["build-dataset"]:
+        return _build(argv[1:])
     args = _parser().parse_args(argv)
-    pairs = load_pairs(HOLDOUT_MANIFEST if args.holdout else args.pairs)
+    try:
+        pairs = load_pairs(args.dataset, split="holdout" if args.holdout else "train")
+    except DatasetError as exc:
+        _say(str(exc))
+        return 2
     if args.only:
         wanted = set(args.only)
-        pairs = [p for p in pairs if p.package in wanted]
-    if args.ecosystem:
-        pairs = [p for p in pairs if p.ecosystem == args.ecosystem]
+        pairs = [p for p in pairs if p.repo in wanted]
+    if args.language:
+        pairs = [p for p in pairs if p.language == args.language]
     if not pairs:
         _say("no pair matches the filters")
         return 2
     if args.list:
         _print_pairs(pairs)
         return 0
+    missing = set()
+    for repo in sorted({p.repo for p in pairs}):
+        try:
+            find_mirror(args.mirror, repo)
+        except RepoError as exc:
+            missing.add(repo)
+            _say(str(exc))
+    if missing:
+        return 1
     started = time.perf_counter()
-    failures = prepare(pairs, args.cache, args.jobs)
-    for release, why in sorted(failures.items()):
-        _say(f"could not fetch {release}: {why}")
-    if failures:
-        return 1
-    _say(f"releases ready in {time.perf_counter() - started:.0f} s")
-    if args.download_only:
-        return 0
+    _say(f"preparing {len(pairs)} work repositories under {args.cache / 'work'} ...")
     try:
-        repos = build_repos(pairs, args.cache, rebuild=args.rebuild, jobs=args.jobs)
-    except (RepoError, FetchError) as exc:
-        _say(f"could not build a pair repository: {exc}")
+        repos = _parallel(
+            lambda pair: prepare(pair, args.mirror, args.cache, rebuild=args.rebuild),
+            pairs,
+            args.jobs,
+        )
+    except RepoError as exc:
+        _say(f"could not prepare a work repository: {exc}")
         return 1
+    _say(f"work repositories ready in {time.perf_counter() - started:.0f} s")
+    if args.prepare_only:
+        return 0
     _say(f"analyzing {len(pairs)} pairs with {args.jobs} workers ...")
     outcomes = _parallel(
-        lambda item: measure(item[0], item[1], args.timeout, as_published=args.default_excludes),
+        lambda item: measure(item[0], item[1], args.timeout, args.analyze_arg),
         list(zip(pairs, repos, strict=True)),
         args.jobs,
     )
@@ -201,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(changed))
     if args.report:
         text = render_report(outcomes, verbose=False, markdown=True, jobs=args.jobs, pairs=not hide)
-        args.report.write_text(_provenance() + text + "\n", encoding="utf-8")
+        args.report.write_text(_provenance(argv) + text + "\n", encoding="utf-8")
         _say(f"report written to {args.report}")
     if args.results:
         records = [

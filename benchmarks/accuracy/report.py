@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,14 @@ from benchmarks.accuracy.metrics import (
 )
 from benchmarks.accuracy.runner import AnalyzeResult
 
-__all__ = ["PairOutcome", "changes_since", "render_report", "summarise", "top_evidence"]
+__all__ = [
+    "PairOutcome",
+    "changes_since",
+    "group_table",
+    "render_report",
+    "summarise",
+    "top_evidence",
+]
 
 _RANK = {"major": 3, "minor": 2, "patch": 1, "none": 0}
 
@@ -66,13 +73,46 @@ def top_evidence(result: AnalyzeResult, limit: int = 3) -> list[str]:
     return lines
 
 
+def _accuracy_cell(group: Sequence[PairOutcome], predicted: Callable[[PairOutcome], str]) -> str:
+    hits = sum(predicted(o) == o.pair.label for o in group)
+    return f"{format_ratio(hits / len(group))} ({hits}/{len(group)})"
+
+
+def group_table(
+    outcomes: Sequence[PairOutcome], by: Callable[[PairOutcome], str], title: str
+) -> str:
+    """A Markdown table of accuracy per group (language, repository), analyze next to the
+    baselines, with each group's label counts."""
+    groups: dict[str, list[PairOutcome]] = {}
+    for outcome in outcomes:
+        groups.setdefault(by(outcome), []).append(outcome)
+    header = [title, "pairs (major/minor/patch)", "analyze", *BASELINES, "major recall"]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|---|---:|" + "|".join(["---:"] * (len(header) - 2)) + "|",
+    ]
+    for name, group in sorted(groups.items()):
+        counts = Counter(o.pair.label for o in group)
+        majors = [o for o in group if o.pair.label == "major"]
+        found = sum(o.analyze.predicted == "major" for o in majors)
+        cells = [
+            name,
+            f"{len(group)} ({'/'.join(str(counts[lab]) for lab in LABELS)})",
+            _accuracy_cell(group, lambda o: o.analyze.predicted),
+            *(_accuracy_cell(group, lambda o, n=n: o.baselines[n]) for n in BASELINES),
+            f"{found}/{len(majors)}" if majors else "-",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _pair_lines(outcome: PairOutcome, *, details: bool) -> list[str]:
     result = outcome.analyze
     mark = "ok  " if outcome.hit else "MISS"
     review = " needs_review" if result.needs_review else ""
     failure = f" [{result.error}]" if result.error else ""
     lines = [
-        f"{mark} {outcome.pair!s:45} expected {outcome.pair.label:5} "
+        f"{mark} {outcome.pair!s:60} expected {outcome.pair.label:5} "
         f"got {result.predicted:7}{review} ({result.seconds:.1f} s){failure}"
     ]
     if details:
@@ -97,11 +137,12 @@ def render_report(
     """
     rows = summarise(outcomes)
     counts = Counter(o.pair.label for o in outcomes)
-    ecosystems = Counter(o.pair.ecosystem for o in outcomes)
+    languages = Counter(o.pair.language for o in outcomes)
+    repos = len({o.pair.repo for o in outcomes})
     out = [
-        f"Decision quality on {len(outcomes)} release pairs "
+        f"Decision quality on {len(outcomes)} release pairs of {repos} repositories "
         f"({', '.join(f'{counts[lab]} {lab}' for lab in LABELS)}; "
-        f"{', '.join(f'{n} {eco}' for eco, n in sorted(ecosystems.items()))})",
+        f"{', '.join(f'{n} {lang}' for lang, n in sorted(languages.items()))})",
         "",
         markdown_summary(rows),
     ]
@@ -116,20 +157,17 @@ def render_report(
         f"{sum(o.hit for o in reviewed)} of those; right on {sum(o.hit for o in calm)} "
         f"of the {len(calm)} others)",
     ]
-    by_eco: dict[str, list[PairOutcome]] = {}
-    for outcome in outcomes:
-        by_eco.setdefault(outcome.pair.ecosystem, []).append(outcome)
-    for eco, group in sorted(by_eco.items()):
-        hits = sum(o.hit for o in group)
-        out.append(f"accuracy on {eco}: {format_ratio(hits / len(group))} ({hits}/{len(group)})")
     times = [o.analyze.seconds for o in outcomes]
     out.append(
-        f"time per pair (wall, {jobs} in parallel): median {statistics.median(times):.2f} s, "
-        f"mean {statistics.fmean(times):.2f} s, max {max(times):.2f} s"
+        f"time per pair (analyze wall time, {jobs} in parallel): median "
+        f"{statistics.median(times):.2f} s, mean {statistics.fmean(times):.2f} s, "
+        f"max {max(times):.2f} s"
     )
     errors = [o for o in outcomes if o.analyze.error]
     if errors:
         out.append(f"errors: {len(errors)}")
+    out += ["", group_table(outcomes, lambda o: o.pair.language, "language")]
+    out += ["", group_table(outcomes, lambda o: o.pair.repo, "repository")]
     misses = [o for o in outcomes if not o.hit]
     out += ["", f"misses: {len(misses)}"]
     if not pairs:
@@ -147,20 +185,20 @@ def changes_since(
     outcomes: Sequence[PairOutcome], previous: Sequence[Mapping[str, Any]]
 ) -> list[str]:
     """Pairs whose prediction differs from a previous run's ``--results`` file."""
-    before: dict[tuple[str, str, str, str], str] = {}
+    before: dict[tuple[str, str, str], str] = {}
     for record in previous:
         pair, analyze = record.get("pair", {}), record.get("analyze", {})
-        key = (pair.get("ecosystem"), pair.get("package"), pair.get("old"), pair.get("new"))
+        key = (pair.get("repo"), pair.get("old"), pair.get("new"))
         before[key] = str(analyze.get("predicted"))
     lines = []
     for outcome in outcomes:
         p = outcome.pair
-        old = before.get((p.ecosystem, p.package, p.old, p.new))
+        old = before.get((p.repo, p.old, p.new))
         if old is None or old == outcome.analyze.predicted:
             continue
         was_hit, now_hit = old == p.label, outcome.hit
         trend = "fixed" if now_hit else "broken" if was_hit else "changed"
         lines.append(
-            f"{trend:7} {p!s:45} expected {p.label:5} was {old:7} now {outcome.analyze.predicted}"
+            f"{trend:7} {p!s:60} expected {p.label:5} was {old:7} now {outcome.analyze.predicted}"
         )
     return lines

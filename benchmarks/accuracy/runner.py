@@ -2,13 +2,15 @@
 
 Each run is a separate process through the real command line (``python -m release_tools
 analyze --base v<old> --format json``), so the benchmark measures what a user gets, including
-start-up time, and a crash on one pair cannot take the others down.
+start-up time, and a crash on one pair cannot take the others down. Extra arguments (for an
+ablation, e.g. ``--analyze-arg=--some-flag``) are appended to the command line as given.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -23,7 +25,6 @@ __all__ = [
     "AnalyzeResult",
     "analyze_command",
     "analyze_env",
-    "ecosystem_env",
     "parse_decision",
     "run_analyze",
 ]
@@ -43,7 +44,7 @@ class AnalyzeResult:
     error: str | None = None
 
 
-def analyze_command(repo: Path, base: str) -> list[str]:
+def analyze_command(repo: Path, base: str, extra_args: Sequence[str] = ()) -> list[str]:
     """The command line that analyzes ``base..HEAD`` of ``repo`` with JSON output."""
     return [
         sys.executable,
@@ -56,6 +57,7 @@ def analyze_command(repo: Path, base: str) -> list[str]:
         base,
         "--format",
         "json",
+        *extra_args,
     ]
 
 
@@ -70,20 +72,6 @@ def analyze_env() -> dict[str, str]:
         if key.startswith("RELEASE_TOOLS_") or key in ("GITHUB_OUTPUT", "OPENAI_API_KEY"):
             del env[key]
     return env
-
-
-def ecosystem_env(ecosystem: str, default_excludes: Sequence[str]) -> dict[str, str]:
-    """Settings that make a published archive look like the repository it was built from.
-
-    An npm tarball ships the built code, usually under ``dist/``, and no ``src/``: in the
-    repository that ``dist/`` would be build output, which analyze excludes by default. For npm
-    pairs it is the only code there is, so it is analyzed like a source directory. PyPI source
-    distributions hold the sources themselves and keep the defaults.
-    """
-    if ecosystem != "npm":
-        return {}
-    kept = [rule for rule in default_excludes if rule not in ("dist/", "build/")]
-    return {"RELEASE_TOOLS_EXCLUDE": ",".join(kept)}
 
 
 def parse_decision(stdout: str) -> AnalyzeResult:
@@ -112,10 +100,16 @@ def run_analyze(
     base: str,
     *,
     timeout: float = 600.0,
+    extra_args: Sequence[str] = (),
     extra_env: Mapping[str, str] | None = None,
 ) -> AnalyzeResult:
-    """Analyze one pair repository in a child process and time it (wall clock)."""
-    command = analyze_command(repo, base)
+    """Analyze one work repository in a child process and time it (wall clock).
+
+    A chunk-result cache left in the repository by an earlier run is removed first, so every
+    run measures the analyzer of this checkout and not a stored answer.
+    """
+    shutil.rmtree(repo / ".release-tools-cache", ignore_errors=True)
+    command = analyze_command(repo, base, extra_args)
     env = analyze_env()
     env.update(extra_env or {})
     # The child must import the release_tools of this checkout, also when it is not installed.

@@ -1,14 +1,12 @@
-"""The decision-quality benchmark's own helpers: labels, dataset, unpacking, repos, baselines,
-metrics and the reading of analyze's output. No network: archives are built here."""
+"""The decision-quality benchmark's own helpers: labels, the data file, the pair rules on git
+history, work-repository preparation and masking, baselines, metrics and the reading of
+analyze's output. No network and no mirror directory: tiny repositories are built here."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
-import tarfile
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,24 +16,30 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.accuracy import fetch  # noqa: E402
 from benchmarks.accuracy.baselines import always_patch, conventional_commits  # noqa: E402
+from benchmarks.accuracy.cli import main, work_dir  # noqa: E402
 from benchmarks.accuracy.dataset import (  # noqa: E402
-    DEFAULT_MANIFEST,
-    HOLDOUT_MANIFEST,
+    DATASET,
     LABELS,
+    LANGUAGES,
     DatasetError,
     Pair,
+    dump_pairs,
     label_for,
     load_pairs,
     parse_release,
+    version_of_tag,
 )
-from benchmarks.accuracy.fetch import (  # noqa: E402
-    FetchError,
-    download,
-    find_archive,
-    strip_packaging_artefacts,
-    unpack,
+from benchmarks.accuracy.history import (  # noqa: E402
+    Source,
+    assign_splits,
+    build_dataset,
+    candidate_pairs,
+    is_release_commit,
+    keep_tags_for,
+    release_head,
+    release_tags,
+    select_pairs,
 )
 from benchmarks.accuracy.metrics import (  # noqa: E402
     format_ratio,
@@ -47,123 +51,487 @@ from benchmarks.accuracy.metrics import (  # noqa: E402
 from benchmarks.accuracy.report import (  # noqa: E402
     PairOutcome,
     changes_since,
+    group_table,
     render_report,
     summarise,
 )
 from benchmarks.accuracy.repos import (  # noqa: E402
-    NEUTRAL_MESSAGE,
-    build_pair_repo,
+    MirrorMissing,
+    find_mirror,
+    git_env,
+    is_changelog,
     is_complete,
+    mask_text,
+    prepare_work_repo,
     range_messages,
 )
 from benchmarks.accuracy.runner import (  # noqa: E402
     AnalyzeResult,
+    analyze_command,
     analyze_env,
-    ecosystem_env,
     parse_decision,
 )
 
-# --- labels and the dataset ------------------------------------------------------------------
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+# --- labels and the data file ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2.0", (2, 0, 0)), ("7", (7, 0, 0)), ("1.26.20", (1, 26, 20)), (" 10.0.1 ", (10, 0, 1))],
+    [("2.0", (2, 0, 0)), ("1.26.20", (1, 26, 20)), (" 10.0.1 ", (10, 0, 1)), ("0.4.2", (0, 4, 2))],
 )
 def test_parse_release_pads_missing_numbers(text: str, expected: tuple[int, int, int]) -> None:
     assert parse_release(text) == expected
 
 
-@pytest.mark.parametrize("text", ["1.0.0rc1", "4.6.2.post1", "1.2.3.4", "1.0.0-beta.1", "01.2", ""])
+@pytest.mark.parametrize("text", ["7", "1.0.0rc1", "2.0.0-rc.1", "1.0.post1", "1.2.3.4", "01.2"])
 def test_parse_release_refuses_non_final_versions(text: str) -> None:
     with pytest.raises(DatasetError):
         parse_release(text)
 
 
 @pytest.mark.parametrize(
+    ("tag", "version"), [("v1.2.3", "1.2.3"), ("1.2", "1.2"), ("release-2.0.1", "2.0.1")]
+)
+def test_version_of_tag(tag: str, version: str) -> None:
+    assert version_of_tag(tag) == version
+
+
+@pytest.mark.parametrize(
     ("old", "new", "label"),
     [
-        ("7.1.2", "8.0.0", "major"),
-        ("1.26.20", "2.0.2", "major"),
-        ("1.10.27", "2.0", "major"),
-        ("2.31.0", "2.32.2", "minor"),
-        ("3.1.4", "3.2.0", "minor"),
-        ("5.6.0", "5.6.2", "patch"),
-        ("1.0", "1.0.1", "patch"),
+        ("1.9.9", "2.0.0", "major"),
+        ("1.2.3", "1.3.0", "minor"),
+        ("1.2.3", "1.2.4", "patch"),
+        ("2.0", "2.0.1", "patch"),
+        ("0.4.2", "0.5.0", "minor"),  # 0.x is labelled by what was shipped
     ],
 )
 def test_label_is_the_first_component_that_changed(old: str, new: str, label: str) -> None:
     assert label_for(old, new) == label
 
 
-@pytest.mark.parametrize(("old", "new"), [("0.13.1", "1.0.0"), ("0.4.0", "0.5.0")])
-def test_label_refuses_pairs_below_one(old: str, new: str) -> None:
-    with pytest.raises(DatasetError, match=r"below 1\.0\.0"):
-        label_for(old, new)
-
-
-@pytest.mark.parametrize(("old", "new"), [("2.0.0", "1.9.9"), ("1.2.0", "1.2")])
+@pytest.mark.parametrize(("old", "new"), [("2.0.0", "2.0.0"), ("2.0.1", "2.0.0"), ("2.0", "2.0.0")])
 def test_label_refuses_pairs_that_do_not_go_up(old: str, new: str) -> None:
-    with pytest.raises(DatasetError, match="not above"):
+    with pytest.raises(DatasetError, match="is not above"):
         label_for(old, new)
 
 
-def test_committed_manifest_is_valid_and_balanced() -> None:
-    pairs = load_pairs(DEFAULT_MANIFEST)
-    counts = {label: sum(p.label == label for p in pairs) for label in LABELS}
-    assert len(pairs) >= 40
-    # Balanced-ish: no class is under a fifth of the dataset.
-    assert min(counts.values()) >= len(pairs) / 5, counts
-    assert len({p.package for p in pairs if p.ecosystem == "pypi"}) >= 15
-    assert {p.ecosystem for p in pairs} == {"pypi", "npm"}
-    assert all(parse_release(p.old)[0] >= 1 for p in pairs)
+def _pair(**changes: str) -> Pair:
+    values = {
+        "repo": "acme/lib",
+        "language": "python",
+        "old": "v1.0.0",
+        "new": "v1.1.0",
+        "label": "minor",
+        "split": "train",
+        "old_commit": SHA,
+        "new_commit": SHA,
+        "head": SHA,
+    }
+    values.update(changes)
+    return Pair(**values)  # type: ignore[arg-type]
 
 
-def test_holdout_manifest_is_valid_and_shares_no_package() -> None:
-    holdout = load_pairs(HOLDOUT_MANIFEST)
-    counts = {label: sum(p.label == label for p in holdout) for label in LABELS}
-    assert min(counts.values()) >= len(holdout) / 5, counts
-    # Held-out means other projects, not other releases of the same ones.
-    tuned = {(p.ecosystem, p.package) for p in load_pairs(DEFAULT_MANIFEST)}
-    assert not tuned & {(p.ecosystem, p.package) for p in holdout}
+def test_committed_dataset_is_large_varied_and_split_by_repository() -> None:
+    pairs = load_pairs(DATASET)
+    assert len(pairs) >= 300
+    repos = {p.repo for p in pairs}
+    assert len(repos) >= 16
+    for language in LANGUAGES:
+        assert len({p.repo for p in pairs if p.language == language}) >= 3, language
+    assert all(sum(p.label == lab for p in pairs) >= 30 for lab in LABELS)
+    train = {p.repo for p in pairs if p.split == "train"}
+    holdout = {p.repo for p in pairs if p.split == "holdout"}
+    assert train and holdout and not train & holdout
+    assert len(load_pairs(DATASET, split="holdout")) + len(load_pairs(DATASET, split="train")) == (
+        len(pairs)
+    )
 
 
-def _manifest(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "pairs.toml"
-    path.write_text(body, encoding="utf-8")
-    return path
+def test_data_file_round_trips_and_states_its_rules(tmp_path: Path) -> None:
+    pairs = [_pair(), _pair(old="v1.1.0", new="v2.0.0", label="major", split="holdout")]
+    path = tmp_path / "d.toml"
+    path.write_text(dump_pairs(pairs, "rules here\nsecond line"), encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith("# rules here\n# second line\n")
+    assert load_pairs(path) == pairs
+    assert load_pairs(path, split="holdout") == pairs[1:]
 
 
-_ONE = '[[pair]]\necosystem = "pypi"\npackage = "demo"\nold = "1.2.3"\nnew = "1.3.0"\n'
-
-
-def test_load_pairs_reads_a_manifest(tmp_path: Path) -> None:
-    (pair,) = load_pairs(_manifest(tmp_path, _ONE + 'label = "minor"\n'))
-    assert pair == Pair("pypi", "demo", "1.2.3", "1.3.0", "minor")
-    assert pair.base_tag == "v1.2.3"
-    assert pair.key == "pypi-demo-1.2.3-1.3.0"
-
-
-def test_load_pairs_refuses_a_wrong_label(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match="is a minor, not 'major'"):
-        load_pairs(_manifest(tmp_path, _ONE + 'label = "major"\n'))
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"label": "major"}, "is a minor"),
+        ({"language": "cobol"}, "unknown language"),
+        ({"split": "test"}, "unknown split"),
+        ({"head": "abc"}, "full commit id"),
+        ({"repo": "no-owner"}, "bad repository name"),
+    ],
+)
+def test_load_pairs_refuses_bad_entries(
+    tmp_path: Path, change: dict[str, str], message: str
+) -> None:
+    path = tmp_path / "d.toml"
+    path.write_text(dump_pairs([_pair(**change)], "x"), encoding="utf-8")
+    with pytest.raises(DatasetError, match=message):
+        load_pairs(path)
 
 
 def test_load_pairs_refuses_duplicates_and_unknown_keys(tmp_path: Path) -> None:
-    entry = _ONE + 'label = "minor"\n'
+    path = tmp_path / "d.toml"
+    path.write_text(dump_pairs([_pair(), _pair()], "x"), encoding="utf-8")
     with pytest.raises(DatasetError, match="listed twice"):
-        load_pairs(_manifest(tmp_path, entry + "\n" + entry))
-    with pytest.raises(DatasetError, match="unknown key 'url'"):
-        load_pairs(_manifest(tmp_path, entry + 'url = "x"\n'))
-    with pytest.raises(DatasetError, match="missing label"):
-        load_pairs(_manifest(tmp_path, _ONE))
-    with pytest.raises(DatasetError, match="no \\[\\[pair\\]\\]"):
-        load_pairs(_manifest(tmp_path, "# empty\n"))
+        load_pairs(path)
+    path.write_text(dump_pairs([_pair()], "x") + 'extra = "1"\n', encoding="utf-8")
+    with pytest.raises(DatasetError, match="unknown key 'extra'"):
+        load_pairs(path)
 
 
-def test_scoped_npm_names_give_safe_keys() -> None:
-    pair = Pair("npm", "@scope/pkg", "1.0.0", "2.0.0", "major")
-    assert "/" not in pair.key and "@" not in pair.key
+def test_pair_keys_are_file_system_safe() -> None:
+    pair = _pair(repo="acme/lib", old="pkg/v1.0.0", new="pkg/v1.1.0")
+    assert "/" not in pair.key and pair.key.startswith("acme+lib--")
+
+
+# --- tiny git histories ----------------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(
+        ["git", *args], cwd=repo, env=git_env(), capture_output=True, text=True, check=True
+    )
+    return proc.stdout.strip()
+
+
+class History:
+    """A throw-away repository with helpers to commit files and tag releases."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True)
+        _git(path, "init", "-q", "-b", "main")
+        _git(path, "config", "user.name", "t")
+        _git(path, "config", "user.email", "t@example.invalid")
+
+    def commit(self, message: str, files: dict[str, str]) -> str:
+        for name, text in files.items():
+            file = self.path / name
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(text, encoding="utf-8")
+        _git(self.path, "add", "-A")
+        _git(self.path, "commit", "-q", "--allow-empty", "-m", message)
+        return _git(self.path, "rev-parse", "HEAD")
+
+    def tag(self, name: str, annotated: bool = False) -> None:
+        if annotated:
+            _git(self.path, "tag", "-a", "-m", name, name)
+        else:
+            _git(self.path, "tag", name)
+
+    def release(self, version: str, *, extra: dict[str, str] | None = None) -> str:
+        """A pure release commit: manifest, __version__ and changelog, then the tag."""
+        log = self.path / "CHANGELOG.md"
+        previous = log.read_text(encoding="utf-8") if log.exists() else ""
+        files = {
+            "pyproject.toml": f'[project]\nname = "lib"\nversion = "{version}"\n',
+            "lib/__init__.py": f'__version__ = "{version}"\n',
+            "CHANGELOG.md": f"## {version}\n\n- things\n\n{previous}",
+            **(extra or {}),
+        }
+        sha = self.commit(f"Release {version}", files)
+        self.tag(f"v{version}", annotated=True)
+        return sha
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    """Mainline v1.0.0, v1.0.1, v1.1.0rc1 (pre-release), v1.1.0 (tagged on a code commit),
+    v2.0.0, a backport v1.0.2 on a maintenance branch, and a late v1.1.1 made on the mainline
+    after v2.0.0 (non-monotonic)."""
+    h = History(tmp_path / "upstream")
+    h.commit("start", {"lib/core.py": "def f():\n    return 1\n"})
+    h.release("1.0.0")
+    h.commit("fix: f returns 2", {"lib/core.py": "def f():\n    return 2\n"})
+    h.release("1.0.1")
+    _git(h.path, "checkout", "-q", "-b", "maint")
+    h.commit("fix: backport", {"lib/core.py": "def f():\n    return 3\n"})
+    h.release("1.0.2")
+    _git(h.path, "checkout", "-q", "main")
+    h.commit("feat: add g", {"lib/core.py": "def f():\n    return 2\n\ndef g():\n    pass\n"})
+    h.tag("v1.1.0rc1")
+    # The 1.1.0 tag is on a commit that also changes code: no step back, versions masked.
+    h.commit(
+        "feat: add h; release 1.1.0",
+        {
+            "lib/extra.py": "def h():\n    pass\n",
+            "pyproject.toml": '[project]\nname = "lib"\nversion = "1.1.0"\n',
+            "lib/__init__.py": '__version__ = "1.1.0"\n',
+            "CHANGELOG.md": "## 1.1.0\n\n- h\n\n## 1.0.1\n",
+            "package.json": '{\n  "name": "lib",\n  "version": "1.1.0",\n  "dep": "1.1.0"\n}\n',
+        },
+    )
+    h.tag("v1.1.0")
+    h.commit("feat!: drop f", {"lib/core.py": "def g():\n    pass\n"})
+    h.release("2.0.0")
+    h.commit("fix: late 1.1 fix on main", {"lib/extra.py": "def h():\n    return 1\n"})
+    h.release("1.1.1")
+    h.commit("fix: after", {"lib/extra.py": "def h():\n    return 2\n"})
+    h.release("2.0.1")
+    return h
+
+
+def _mirror(history: History, root: Path, repo: str = "acme/lib") -> Path:
+    dest = root / repo.replace("/", "+")
+    subprocess.run(
+        ["git", "clone", "-q", "--mirror", str(history.path), str(dest)],
+        env=git_env(),
+        check=True,
+        capture_output=True,
+    )
+    return dest
+
+
+def test_release_tags_skip_prereleases_and_backports(history: History) -> None:
+    tags = release_tags(history.path, Source("acme/lib", "python"))
+    names = [t.name for t in tags]
+    # v1.1.0rc1: pre-release; v1.0.2: on a branch the default branch never merged.
+    assert names == ["v1.0.0", "v1.0.1", "v1.1.0", "v1.1.1", "v2.0.0", "v2.0.1"]
+    # Annotated tags are peeled to their commits.
+    assert tags[0].commit == _git(history.path, "rev-parse", "v1.0.0^{commit}")
+
+
+def test_candidate_pairs_skip_non_monotonic_tags(history: History) -> None:
+    source = Source("acme/lib", "python")
+    pairs = candidate_pairs(history.path, source, release_tags(history.path, source))
+    # 1.1.0 -> 1.1.1 would hold 2.0.0's changes, 1.1.1 -> 2.0.0 goes back in time, and
+    # 2.0.0 -> 2.0.1 holds the late 1.1.1 (a lower release: that is allowed).
+    assert [(c.old.name, c.new.name, c.label) for c in pairs] == [
+        ("v1.0.0", "v1.0.1", "patch"),
+        ("v1.0.1", "v1.1.0", "minor"),
+        ("v2.0.0", "v2.0.1", "patch"),
+    ]
+
+
+def test_zero_releases_only_when_asked(tmp_path: Path) -> None:
+    h = History(tmp_path / "zero")
+    h.commit("a", {"a.py": "x = 1\n"})
+    h.release("0.1.0")
+    h.commit("b", {"a.py": "x = 2\n"})
+    h.release("0.2.0")
+    h.commit("c", {"a.py": "x = 3\n"})
+    h.release("1.0.0")
+    plain = Source("acme/zero", "python")
+    # Every pair starting below 1.0.0 is left out, the jump to 1.0.0 included.
+    assert candidate_pairs(h.path, plain, release_tags(h.path, plain)) == []
+    zero = Source("acme/zero", "python", zero=True)
+    assert len(candidate_pairs(h.path, zero, release_tags(h.path, zero))) == 2
+
+
+def test_release_head_steps_back_over_pure_release_commits(history: History) -> None:
+    source = Source("acme/lib", "python")
+    pairs = candidate_pairs(history.path, source, release_tags(history.path, source))
+    first, second, _ = pairs
+    # v1.0.1's commit only bumps versions and the changelog: analyze the commit before it.
+    assert is_release_commit(history.path, first.new.commit, ("1.0.0", "1.0.1"))
+    assert release_head(history.path, first) == _git(history.path, "rev-parse", "v1.0.1^")
+    # v1.1.0's commit also adds code: it is analyzed itself.
+    assert not is_release_commit(history.path, second.new.commit, ("1.0.1", "1.1.0"))
+    assert release_head(history.path, second) == second.new.commit
+
+
+def test_release_head_stops_at_the_old_tag(tmp_path: Path) -> None:
+    h = History(tmp_path / "r")
+    h.commit("a", {"a.py": "x = 1\n"})
+    h.release("1.0.0")
+    h.release("1.0.1")
+    source = Source("acme/r", "python")
+    (pair,) = candidate_pairs(h.path, source, release_tags(h.path, source))
+    assert release_head(h.path, pair) == pair.old.commit
+
+
+def test_select_pairs_takes_the_classes_in_turn_newest_first(history: History) -> None:
+    source = Source("acme/lib", "python")
+    pairs = candidate_pairs(history.path, source, release_tags(history.path, source))
+    chosen = select_pairs(pairs, cap=2)
+    # One minor, then the newest patch; returned oldest first.
+    assert [str(c) for c in chosen] == ["v1.0.1 -> v1.1.0", "v2.0.0 -> v2.0.1"]
+    assert select_pairs(pairs, cap=10) == pairs
+
+
+def test_assign_splits_alternates_repositories_per_language() -> None:
+    sources = [
+        Source("b/two", "go"),
+        Source("a/one", "go"),
+        Source("c/three", "go"),
+        Source("z/py", "python"),
+    ]
+    assert assign_splits(sources) == {
+        "a/one": "train",
+        "b/two": "holdout",
+        "c/three": "train",
+        "z/py": "train",
+    }
+
+
+def test_keep_tags_are_the_old_one_and_earlier_releases(history: History) -> None:
+    old_commit = _git(history.path, "rev-parse", "v1.1.0^{commit}")
+    tags = keep_tags_for(history.path, "v1.1.0", old_commit)
+    # Not the pre-release, not the backport, nothing later.
+    assert sorted(tags) == ["v1.0.0", "v1.0.1", "v1.1.0"]
+    assert tags["v1.0.0"] == _git(history.path, "rev-parse", "v1.0.0^{commit}")
+
+
+# --- mirrors and work repositories -----------------------------------------------------------
+
+
+def test_find_mirror_accepts_both_layouts_and_says_how_to_get_a_missing_one(
+    history: History, tmp_path: Path
+) -> None:
+    root = tmp_path / "mirror"
+    plain = _mirror(history, root)
+    assert find_mirror(root, "acme/lib") == plain
+    nested = root / "other+lib" / "repo"
+    nested.parent.mkdir()
+    plain.rename(nested)
+    assert find_mirror(root, "other/lib") == nested
+    with pytest.raises(MirrorMissing, match=r"git clone --mirror https://github\.com/no/where"):
+        find_mirror(root, "no/where")
+
+
+def test_changelog_names() -> None:
+    assert is_changelog("CHANGELOG.md") and is_changelog("docs/history.rst")
+    assert is_changelog("NEWS") and is_changelog("CHANGES.txt") and is_changelog("release-notes.md")
+    assert not is_changelog("src/changer.py") and not is_changelog("README.md")
+
+
+@pytest.mark.parametrize(
+    ("path", "before", "after"),
+    [
+        ("pyproject.toml", 'version = "2.0.0"\n', 'version = "1.9.3"\n'),
+        (
+            "Cargo.toml",
+            'version = "2.0.0"\nserde = "2.0.0"\n',
+            'version = "1.9.3"\nserde = "2.0.0"\n',
+        ),
+        ("package.json", '"version": "2.0.0",\n', '"version": "1.9.3",\n'),
+        ("pkg/__init__.py", '__version__ = "2.0"\n', '__version__ = "1.9.3"\n'),
+        ("VERSION", "2.0.0\n", "1.9.3\n"),
+        # Longer numbers and pre-releases of the version are other versions.
+        (
+            "setup.cfg",
+            "version = 12.0.0\nversion = 2.0.0-rc.1\n",
+            "version = 12.0.0\nversion = 2.0.0-rc.1\n",
+        ),
+        ("CHANGELOG.md", "## [2.0.0] - 2020\n## 1.9.3\n", "## [Unreleased] - 2020\n## 1.9.3\n"),
+        ("src/code.py", 'VERSION = "2.0.0"\n', 'VERSION = "2.0.0"\n'),
+    ],
+)
+def test_mask_text(path: str, before: str, after: str) -> None:
+    assert mask_text(path, before, "1.9.3", "2.0.0") == after
+
+
+def _prepare(history: History, tmp_path: Path, old: str, new: str) -> tuple[Path, Path]:
+    mirror = _mirror(history, tmp_path / "mirror")
+    source = Source("acme/lib", "python")
+    pair = next(
+        c
+        for c in candidate_pairs(mirror, source, release_tags(mirror, source))
+        if c.old.name == old and c.new.name == new
+    )
+    head = release_head(mirror, pair)
+    work = prepare_work_repo(
+        mirror,
+        tmp_path / "cache" / "work",
+        head=head,
+        keep_tags=keep_tags_for(mirror, old, pair.old.commit),
+        old_version=pair.old.text,
+        new_version=pair.new.text,
+    )
+    return mirror, work
+
+
+def test_work_repo_has_earlier_tags_only_and_the_head_before_the_release(
+    history: History, tmp_path: Path
+) -> None:
+    mirror, work = _prepare(history, tmp_path, "v1.0.0", "v1.0.1")
+    assert _git(work, "tag").split() == ["v1.0.0"]
+    assert _git(work, "rev-parse", "HEAD") == _git(mirror, "rev-parse", "v1.0.1^")
+    assert _git(work, "branch", "--format=%(refname:short)") == "main"
+    assert _git(work, "remote") == ""
+    assert _git(work, "for-each-ref", "--format=%(refname)").split() == [
+        "refs/heads/main",
+        "refs/tags/v1.0.0",
+    ]
+    assert "1.0.1" not in (work / "pyproject.toml").read_text(encoding="utf-8")
+    assert range_messages(work, "v1.0.0") == ["fix: f returns 2"]
+
+
+def test_work_repo_masks_the_new_version_when_the_tag_holds_code(
+    history: History, tmp_path: Path
+) -> None:
+    mirror, work = _prepare(history, tmp_path, "v1.0.1", "v1.1.0")
+    assert sorted(_git(work, "tag").split()) == ["v1.0.0", "v1.0.1"]
+    assert 'version = "1.0.1"' in (work / "pyproject.toml").read_text(encoding="utf-8")
+    assert (work / "lib/__init__.py").read_text(encoding="utf-8") == '__version__ = "1.0.1"\n'
+    package = json.loads((work / "package.json").read_text(encoding="utf-8"))
+    assert package == {"name": "lib", "version": "1.0.1", "dep": "1.1.0"}
+    assert (work / "CHANGELOG.md").read_text(encoding="utf-8").startswith("## Unreleased\n")
+    assert (work / "lib/extra.py").exists()
+    # The head commit is the tagged one with a masked tree: same message and parent.
+    assert _git(work, "log", "-1", "--format=%s") == "feat: add h; release 1.1.0"
+    assert _git(work, "rev-parse", "HEAD^") == _git(mirror, "rev-parse", "v1.1.0^")
+    assert _git(work, "status", "--porcelain") == ""
+    assert range_messages(work, "v1.0.1") == ["feat: add g", "feat: add h; release 1.1.0"]
+
+
+def test_work_repo_is_reused_until_the_recipe_or_pair_changes(
+    history: History, tmp_path: Path
+) -> None:
+    mirror, work = _prepare(history, tmp_path, "v1.0.0", "v1.0.1")
+    marker = work / ".git" / "benchmark-work-repo"
+    stamp = marker.read_text(encoding="utf-8")
+    assert is_complete(work, stamp)
+    (work / "scratch").write_text("x", encoding="utf-8")
+    head = _git(work, "rev-parse", "HEAD")
+    again = prepare_work_repo(
+        mirror, work, head=head, keep_tags={"v1.0.0": _git(mirror, "rev-parse", "v1.0.0^{}")},
+        old_version="1.0.0", new_version="1.0.1",
+    )  # fmt: skip
+    assert (again / "scratch").exists()  # reused
+    other = _git(mirror, "rev-parse", "v1.0.0^{}")
+    prepare_work_repo(
+        mirror, work, head=other, keep_tags={"v1.0.0": other},
+        old_version="1.0.0", new_version="1.0.1",
+    )  # fmt: skip
+    assert not (work / "scratch").exists()  # another pair: rebuilt
+
+
+def test_build_dataset_and_list_from_a_mirror(
+    history: History, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "mirror"
+    _mirror(history, root)
+    out = tmp_path / "dataset.toml"
+    pairs = build_dataset(root, [Source("acme/lib", "python")], out, say=lambda _: None)
+    assert load_pairs(out) == pairs
+    assert [(p.old, p.new, p.label, p.split) for p in pairs] == [
+        ("v1.0.0", "v1.0.1", "patch", "train"),
+        ("v1.0.1", "v1.1.0", "minor", "train"),
+        ("v2.0.0", "v2.0.1", "patch", "train"),
+    ]
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Release pairs") and "Split:" in text
+    assert main(["--dataset", str(out), "--mirror", str(root), "--list"]) == 0
+    assert "3 pairs of 1 repositories" in capsys.readouterr().out
+    cache = tmp_path / "cache"
+    args = ["--dataset", str(out), "--mirror", str(root), "--cache", str(cache)]
+    assert main([*args, "--prepare-only", "-j", "1"]) == 0
+    assert all((work_dir(cache, p) / ".git").is_dir() for p in pairs)
+    assert (
+        main(["--dataset", str(out), "--mirror", str(tmp_path / "none"), "--cache", str(cache)])
+        == 1
+    )
+    assert "git clone --mirror https://github.com/acme/lib" in capsys.readouterr().err
 
 
 # --- baselines -------------------------------------------------------------------------------
@@ -181,7 +549,7 @@ def test_scoped_npm_names_give_safe_keys() -> None:
         (["fix: x\n\nBREAKING-CHANGE: gone"], "major"),
         (["fix: a", "feat: b", "docs: c"], "minor"),
         (["docs: only docs"], "patch"),
-        ([NEUTRAL_MESSAGE], "patch"),
+        (["Merge pull request #3 from x/y"], "patch"),
         ([], "patch"),
     ],
 )
@@ -190,17 +558,21 @@ def test_conventional_commit_rules(messages: list[str], expected: str) -> None:
 
 
 def test_conventional_commits_without_fallback_releases_nothing() -> None:
-    assert conventional_commits([NEUTRAL_MESSAGE], fallback="unknown") == "unknown"
+    assert conventional_commits(["update sources"], fallback="unknown") == "unknown"
     assert conventional_commits(["feat: x"], fallback="unknown") == "minor"
 
 
 def test_breaking_change_must_be_a_footer_not_prose() -> None:
-    # Only the token at the start of a body line counts, as the specification says.
     assert conventional_commits(["fix: mention a BREAKING CHANGE: in passing"]) == "patch"
 
 
 def test_always_patch_ignores_the_messages() -> None:
     assert always_patch(["feat!: everything changed"]) == "patch"
+
+
+def test_conventional_baseline_on_a_work_repo_range(history: History, tmp_path: Path) -> None:
+    _, work = _prepare(history, tmp_path, "v1.0.1", "v1.1.0")
+    assert conventional_commits(range_messages(work, "v1.0.1")) == "minor"
 
 
 # --- metrics ---------------------------------------------------------------------------------
@@ -238,177 +610,20 @@ def test_markdown_tables() -> None:
     assert summary[0].startswith("| predictor | accuracy | major recall")
     assert summary[2] == "| demo | 33% | 100% | 0% | 0% | 100% | - | 0% |"
     confusion = markdown_confusion(scores.confusion).splitlines()
-    # The "unknown" column is shown because a pair landed there; "error" is not.
     assert confusion[0] == "| expected \\ predicted | major | minor | patch | unknown |"
     assert confusion[4] == "| patch | 0 | 0 | 0 | 1 |"
     assert "error" not in text_confusion(scores.confusion)
 
 
-def test_summarise_scores_analyze_and_each_baseline() -> None:
-    pairs = [
-        Pair("pypi", "a", "1.0.0", "2.0.0", "major"),
-        Pair("pypi", "b", "1.0.0", "1.0.1", "patch"),
-    ]
-    outcomes = [
-        PairOutcome(p, AnalyzeResult("major", False, ""), {"always-patch": "patch", **cc})
-        for p, cc in zip(
-            pairs,
-            [{"conventional-commits": "patch"}, {"conventional-commits": "patch"}],
-            strict=True,
-        )
-    ]
-    rows = summarise(outcomes)
-    assert [r.name for r in rows] == [
-        "release-tools analyze",
-        "always-patch",
-        "conventional-commits",
-    ]
-    assert rows[0].recall["major"] == 1.0 and rows[0].recall["patch"] == 0.0
-    assert rows[1].accuracy == 0.5
+# --- running analyze and reading its output --------------------------------------------------
 
 
-# --- archives --------------------------------------------------------------------------------
-
-
-def _tar(path: Path, members: dict[str, bytes]) -> Path:
-    with tarfile.open(path, "w:gz") as tf:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tf.addfile(info, io.BytesIO(data))
-    return path
-
-
-def test_unpack_strips_the_wrapping_directory(tmp_path: Path) -> None:
-    archive = _tar(
-        tmp_path / "demo-1.0.tar.gz",
-        {"demo-1.0/setup.py": b"x", "demo-1.0/demo/__init__.py": b"y"},
-    )
-    tree = unpack(archive, tmp_path / "tree")
-    assert sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()) == [
-        "demo/__init__.py",
-        "setup.py",
-    ]
-
-
-def test_unpack_npm_tarball_and_replaces_old_content(tmp_path: Path) -> None:
-    target = tmp_path / "tree"
-    target.mkdir()
-    (target / "stale.js").write_text("old", encoding="utf-8")
-    archive = _tar(tmp_path / "pkg-1.0.0.tgz", {"package/index.js": b"export {}"})
-    unpack(archive, target)
-    assert [p.name for p in target.iterdir()] == ["index.js"]
-
-
-def test_unpack_keeps_flat_archives_whole(tmp_path: Path) -> None:
-    archive = _tar(tmp_path / "flat.tar.gz", {"a.py": b"1", "b/c.py": b"2"})
-    tree = unpack(archive, tmp_path / "tree")
-    assert (tree / "a.py").is_file() and (tree / "b" / "c.py").is_file()
-
-
-def test_unpack_zip_sdist(tmp_path: Path) -> None:
-    archive = tmp_path / "demo-1.0.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("demo-1.0/demo.py", "print()")
-    tree = unpack(archive, tmp_path / "tree")
-    assert (tree / "demo.py").read_text(encoding="utf-8") == "print()"
-
-
-@pytest.mark.parametrize("member", ["../evil.py", "/abs/evil.py", "pkg/../../evil.py"])
-def test_unpack_refuses_members_that_escape(tmp_path: Path, member: str) -> None:
-    archive = _tar(tmp_path / "evil.tar.gz", {"pkg/ok.py": b"", member: b"boom"})
-    with pytest.raises(FetchError, match="escapes"):
-        unpack(archive, tmp_path / "tree")
-    assert not (tmp_path / "evil.py").exists()
-
-
-def test_unpack_reports_a_broken_archive(tmp_path: Path) -> None:
-    archive = tmp_path / "broken.tar.gz"
-    archive.write_bytes(b"not a tarball at all")
-    with pytest.raises(FetchError, match="broken archive"):
-        unpack(archive, tmp_path / "tree")
-
-
-def test_strip_packaging_artefacts(tmp_path: Path) -> None:
-    (tmp_path / "src" / "demo.egg-info").mkdir(parents=True)
-    (tmp_path / "src" / "demo.egg-info" / "PKG-INFO").write_text("Version: 1", encoding="utf-8")
-    (tmp_path / "PKG-INFO").write_text("Version: 1", encoding="utf-8")
-    (tmp_path / "src" / "demo.py").write_text("", encoding="utf-8")
-    removed = strip_packaging_artefacts(tmp_path)
-    assert removed == ["PKG-INFO", "src/demo.egg-info"]
-    assert [p.name for p in tmp_path.rglob("*")] == ["src", "demo.py"]
-
-
-def test_find_archive_and_cached_download(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_client(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a registry client was run")
-
-    # Already in the cache: no registry client may run (tests never touch the network).
-    monkeypatch.setattr(fetch.subprocess, "run", no_client)
-    cached = tmp_path / "downloads" / "pypi" / "demo-1.0"
-    cached.mkdir(parents=True)
-    assert find_archive(cached) is None
-    with pytest.raises(AssertionError, match="registry client"):
-        download("pypi", "demo", "1.0", tmp_path)
-    assert list(cached.parent.iterdir()) == [cached]  # no partial download left behind
-    (cached / "demo-1.0.tar.gz").write_bytes(b"")
-    assert download("pypi", "demo", "1.0", tmp_path) == cached / "demo-1.0.tar.gz"
-    (cached / "demo-1.0.zip").write_bytes(b"")
-    with pytest.raises(FetchError, match="several archives"):
-        find_archive(cached)
-
-
-# --- pair repositories -----------------------------------------------------------------------
-
-
-def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
-def test_build_pair_repo_has_two_commits_and_only_the_old_tag(tmp_path: Path) -> None:
-    old, new = tmp_path / "old", tmp_path / "new"
-    (old / "pkg").mkdir(parents=True)
-    (old / "pkg" / "gone.py").write_text("def f(): pass\n", encoding="utf-8")
-    (old / "pkg" / "kept.py").write_text("A = 1\n", encoding="utf-8")
-    (old / ".gitignore").write_text("*.py\n", encoding="utf-8")
-    (new / "pkg").mkdir(parents=True)
-    (new / "pkg" / "kept.py").write_text("A = 2\n", encoding="utf-8")
-    (new / ".git").mkdir()  # a stray .git in an archive must not replace the pair's history
-    repo = build_pair_repo(old, new, tmp_path / "repo", "1.2.3")
-    assert is_complete(repo)
-    assert _git(repo, "rev-list", "--count", "HEAD") == "2"
-    assert _git(repo, "tag", "--list") == "v1.2.3"
-    assert _git(repo, "tag", "--points-at", "HEAD") == ""
-    assert _git(repo, "rev-parse", "v1.2.3") == _git(repo, "rev-parse", "HEAD~1")
-    # Files the archive's own .gitignore names are still part of the release.
-    assert _git(repo, "ls-tree", "-r", "--name-only", "v1.2.3").splitlines() == [
-        ".gitignore",
-        "pkg/gone.py",
-        "pkg/kept.py",
-    ]
-    assert _git(repo, "ls-tree", "-r", "--name-only", "HEAD") == "pkg/kept.py"
-    assert (repo / "pkg" / "kept.py").read_text(encoding="utf-8") == "A = 2\n"
-    assert range_messages(repo, "v1.2.3") == [NEUTRAL_MESSAGE]
-
-
-def test_build_pair_repo_replaces_an_interrupted_build(tmp_path: Path) -> None:
-    old, new = tmp_path / "old", tmp_path / "new"
-    old.mkdir()
-    new.mkdir()
-    (old / "a.txt").write_text("1", encoding="utf-8")
-    (new / "a.txt").write_text("2", encoding="utf-8")
-    dest = tmp_path / "repo"
-    dest.mkdir()
-    (dest / "leftover").write_text("x", encoding="utf-8")
-    assert not is_complete(dest)
-    build_pair_repo(old, new, dest, "1.0.0")
-    assert not (dest / "leftover").exists()
-    assert _git(dest, "rev-list", "--count", "HEAD") == "2"
-
-
-# --- reading analyze's output ----------------------------------------------------------------
+def test_analyze_command_passes_extra_arguments(tmp_path: Path) -> None:
+    command = analyze_command(tmp_path, "v1.0.0", ["--some-flag"])
+    assert command[1:] == [
+        "-m", "release_tools", "analyze", "--repo", str(tmp_path), "--base", "v1.0.0",
+        "--format", "json", "--some-flag",
+    ]  # fmt: skip
 
 
 def test_parse_decision_reads_the_json_report() -> None:
@@ -448,15 +663,13 @@ def test_analyze_env_drops_settings_and_secrets(monkeypatch: pytest.MonkeyPatch)
     assert env["GIT_CONFIG_NOSYSTEM"] == "1"
 
 
-def test_npm_pairs_analyze_dist_like_sources() -> None:
-    env = ecosystem_env("npm", ("*.md", "dist/", "build/", "tests/"))
-    assert env == {"RELEASE_TOOLS_EXCLUDE": "*.md,tests/"}
-    assert ecosystem_env("pypi", ("*.md", "dist/")) == {}
+# --- the report ------------------------------------------------------------------------------
 
 
-def _outcome(label: str, predicted: str, *, review: bool = False) -> PairOutcome:
-    new = {"major": "2.0.0", "minor": "1.1.0", "patch": "1.0.1"}[label]
-    pair = Pair("pypi", f"pkg-{label}", "1.0.0", new, label)  # type: ignore[arg-type]
+def _outcome(label: str, predicted: str, *, review: bool = False, repo: str = "") -> PairOutcome:
+    new = {"major": "v2.0.0", "minor": "v1.1.0", "patch": "v1.0.1"}[label]
+    language = "go" if label == "major" else "python"
+    pair = _pair(repo=repo or f"acme/{label}", language=language, new=new, label=label)
     evidence = [
         {"source": "file-kind", "bump": "patch", "strength": "weak", "message": "m", "path": "a"},
         {
@@ -469,77 +682,62 @@ def _outcome(label: str, predicted: str, *, review: bool = False) -> PairOutcome
         },
     ]
     result = AnalyzeResult(predicted, review, "because", evidence, seconds=1.5)
-    return PairOutcome(pair, result, {"always-patch": "patch", "conventional-commits": "patch"})
+    return PairOutcome(pair, result, {"always-patch": "patch", "conventional-commits": "major"})
+
+
+def test_summarise_scores_analyze_and_each_baseline() -> None:
+    rows = summarise([_outcome("major", "major"), _outcome("patch", "minor")])
+    assert [r.name for r in rows] == [
+        "release-tools analyze",
+        "always-patch",
+        "conventional-commits",
+    ]
+    assert rows[0].recall["major"] == 1.0 and rows[0].recall["patch"] == 0.0
+    assert rows[1].accuracy == 0.5 and rows[2].accuracy == 0.5
+
+
+def test_group_table_per_language() -> None:
+    outcomes = [_outcome("major", "major"), _outcome("minor", "patch"), _outcome("patch", "patch")]
+    table = group_table(outcomes, lambda o: o.pair.language, "language").splitlines()
+    assert table[0].startswith("| language | pairs (major/minor/patch) | analyze | always-patch")
+    assert table[2] == "| go | 1 (1/0/0) | 100% (1/1) | 0% (0/1) | 100% (1/1) | 1/1 |"
+    assert table[3] == "| python | 2 (0/1/1) | 50% (1/2) | 50% (1/2) | 0% (0/2) | - |"
 
 
 def test_render_report_lists_figures_and_misses() -> None:
     outcomes = [_outcome("major", "major"), _outcome("minor", "patch", review=True)]
     text = render_report(outcomes, verbose=False, markdown=True, jobs=2)
-    assert "Decision quality on 2 release pairs (1 major, 1 minor, 0 patch; 2 pypi)" in text
+    assert (
+        "Decision quality on 2 release pairs of 2 repositories (1 major, 1 minor, 0 patch;" in text
+    )
     assert "| release-tools analyze | 50% | 100% | 0% | - | 100% | - | 0% |" in text
     assert "needs_review: 1 of 2 pairs (right on 0 of those; right on 1 of the 1 others)" in text
-    assert "misses: 1" in text
+    assert "median 1.50 s" in text
+    assert "| repository |" in text and "| acme/minor | 1 (0/1/0) | 0% (0/1) |" in text
     miss_lines = [line for line in text.splitlines() if line.startswith("MISS")]
-    assert len(miss_lines) == 1 and "pkg-minor" in miss_lines[0]
-    assert "expected minor got patch   needs_review" in miss_lines[0]
-    # The strongest evidence comes first, with its location.
+    assert len(miss_lines) == 1 and "acme/minor v1.0.0 -> v1.1.0" in miss_lines[0]
     assert "evidence: major/proof python-api pkg/x.py:3: gone" in text
-    assert not any(line.startswith("ok") for line in text.splitlines())
-    verbose = render_report(outcomes, verbose=True, markdown=False, jobs=2)
-    assert any(line.startswith("ok   pypi:pkg-major") for line in verbose.splitlines())
     hidden = render_report(outcomes, verbose=True, markdown=True, jobs=2, pairs=False)
-    assert "misses: 1" in hidden and "pkg-" not in hidden
+    assert "misses: 1" in hidden and "MISS" not in hidden
 
 
 def test_changes_since_a_previous_run() -> None:
     outcomes = [_outcome("major", "major"), _outcome("minor", "patch"), _outcome("patch", "patch")]
     previous = [
         {
-            "pair": {"ecosystem": "pypi", "package": "pkg-major", "old": "1.0.0", "new": "2.0.0"},
+            "pair": {"repo": "acme/major", "old": "v1.0.0", "new": "v2.0.0"},
             "analyze": {"predicted": "patch"},
         },
         {
-            "pair": {"ecosystem": "pypi", "package": "pkg-minor", "old": "1.0.0", "new": "1.1.0"},
+            "pair": {"repo": "acme/minor", "old": "v1.0.0", "new": "v1.1.0"},
             "analyze": {"predicted": "minor"},
         },
         {
-            "pair": {"ecosystem": "pypi", "package": "pkg-patch", "old": "1.0.0", "new": "1.0.1"},
+            "pair": {"repo": "acme/patch", "old": "v1.0.0", "new": "v1.0.1"},
             "analyze": {"predicted": "patch"},
         },
     ]
     lines = changes_since(outcomes, previous)
     assert len(lines) == 2
-    assert lines[0].startswith("fixed") and "pkg-major" in lines[0]
+    assert lines[0].startswith("fixed") and "acme/major" in lines[0]
     assert lines[1].startswith("broken") and "was minor   now patch" in lines[1]
-
-
-def test_download_runs_the_registry_client_and_caches(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[list[str]] = []
-
-    def fake_run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-        calls.append(command)
-        dest = Path(command[command.index("--pack-destination") + 1])
-        (dest / "left-pad-1.3.0.tgz").write_bytes(b"archive")
-        return subprocess.CompletedProcess(command, 0, "", "")
-
-    monkeypatch.setattr(fetch.subprocess, "run", fake_run)
-    archive = download("npm", "left-pad", "1.3.0", tmp_path)
-    assert archive == tmp_path / "downloads" / "npm" / "left-pad-1.3.0" / "left-pad-1.3.0.tgz"
-    assert calls[0][:3] == ["npm", "pack", "--silent"] and "left-pad@1.3.0" in calls[0]
-    assert download("npm", "left-pad", "1.3.0", tmp_path) == archive
-    assert len(calls) == 1  # the second call was served from the cache
-
-
-def test_download_failure_names_the_release(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def failing(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-        assert "--no-binary" in command and "demo==9.9.9" in command
-        return subprocess.CompletedProcess(command, 1, "", "lots\nERROR: No matching distribution")
-
-    monkeypatch.setattr(fetch.subprocess, "run", failing)
-    with pytest.raises(FetchError, match=r"pypi:demo==9\.9\.9: download failed: ERROR: No match"):
-        download("pypi", "demo", "9.9.9", tmp_path)
-    assert list((tmp_path / "downloads" / "pypi").iterdir()) == []
