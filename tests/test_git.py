@@ -173,3 +173,18 @@ def test_summarize_stderr_is_bounded_and_skips_hints() -> None:
         "! [rejected] main -> main (fetch first); "
         "error: failed to push some refs to '/srv/origin.git'"
     )
+
+
+def test_tag_commits_peels_annotated_tags_in_one_call(repo: GitRepo) -> None:
+    first, second = _history(repo)
+    repo.git("tag", "-a", "v2.0.0", "-m", "annotated")
+    git = Git(repo.path)
+    assert git.tag_commits() == {"v1.0.0": first, "v2.0.0": second}
+
+
+def test_is_ancestor(repo: GitRepo) -> None:
+    first, second = _history(repo)
+    git = Git(repo.path)
+    assert git.is_ancestor(first, second)
+    assert git.is_ancestor(second, second)
+    assert not git.is_ancestor(second, first)

@@ -339,6 +339,24 @@ class Git:
     def tag_commit(self, tag: str) -> str:
         return self.run("rev-list", "-n", "1", tag)
 
+    def tag_commits(self) -> dict[str, str]:
+        """Every tag's commit (annotated tags peeled), in one call: ``{tag: sha}``."""
+        out = self.run(
+            "for-each-ref",
+            "--format=%(refname:strip=2)%09%(objectname)%09%(*objectname)",
+            "refs/tags",
+        )
+        found: dict[str, str] = {}
+        for line in out.splitlines():
+            name, obj, peeled = [*line.split("\t"), "", ""][:3]
+            if name:
+                found[name] = peeled or obj
+        return found
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether commit ``ancestor`` is reachable from ``descendant`` (or is it)."""
+        return self.ok("merge-base", "--is-ancestor", ancestor, descendant)
+
     def commits(self, base: str | None, head: str, paths: Sequence[str] = ()) -> list[Commit]:
         """Commits in ``base..head`` (all of ``head``'s history when ``base`` is None)."""
         rng = f"{base}..{head}" if base else head
