@@ -1,4 +1,4 @@
-"""Wall time of ``analyze --provider realtime`` against a model with fixed latency (issue 4).
+"""Wall time of ``analyze --provider realtime`` against a model with fixed latency.
 
 A repository with ``--chunks`` changed files (one chunk each) is analysed by the realtime
 provider against the in-process scripted server, whose every answer waits ``--latency`` seconds

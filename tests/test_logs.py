@@ -11,6 +11,7 @@ import pytest
 
 from release_tools.errors import UsageError
 from release_tools.logs import REDACTED, redact, register_secret, setup_logging
+from release_tools.realtime import credentials
 
 KEY = "sk-proj-canary0123456789abcdefABCDEF"
 
@@ -81,3 +82,12 @@ def test_register_secret_ignores_tiny_values() -> None:
 def test_unknown_level_is_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown log level"):
         setup_logging("chatty")
+
+
+def test_one_registry_serves_the_application_and_the_realtime_client() -> None:
+    app_secret = "app-registered-" + "q7" * 8
+    client_secret = "client-registered-" + "w3" * 8
+    register_secret(app_secret)
+    credentials.register_secret(client_secret)
+    assert credentials.redact(app_secret) == REDACTED
+    assert redact(client_secret) == REDACTED

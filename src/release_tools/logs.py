@@ -3,18 +3,29 @@
 Library modules only call ``logging.getLogger(__name__)`` and pass context with
 ``extra={...}``; this module decides how records look. Redaction runs in a filter attached to
 the handler, so it covers every logger, every level and the formatted traceback too.
+
+The secret registry, :func:`redact` and :class:`RedactionFilter` are the realtime client's
+(:mod:`release_tools.realtime.credentials`), re-exported here: one registry serves the
+application's handlers and the client's own loggers, so a key registered by either side is
+hidden everywhere.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
-import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
+
+from release_tools.realtime.credentials import (
+    REDACTED,
+    STANDARD_RECORD_ATTRS,
+    RedactionFilter,
+    redact,
+    register_secret,
+)
 
 __all__ = [
     "REDACTED",
@@ -25,90 +36,9 @@ __all__ = [
     "setup_logging",
 ]
 
-REDACTED = "[REDACTED]"
-
-# Credentials that may show up in messages even when nobody registered them: bearer tokens,
-# OpenAI-style keys, Azure api-key headers, and key=value pairs naming a secret.
-_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
-    re.compile(r"\b(sk-(?:proj-|svcacct-|admin-)?)[A-Za-z0-9_-]{16,}"),
-    re.compile(
-        r"(?i)((?:api[-_]?key|authorization|x-api-key)[\"']?\s*[:=]\s*[\"']?)[^\s\"',}]{6,}"
-    ),
-    re.compile(r"\b(ek_)[A-Za-z0-9_-]{16,}"),
-    re.compile(r"\b(gh[pousr]_)[A-Za-z0-9]{20,}"),
-)
-
-_lock = threading.Lock()
-_secrets: set[str] = set()
-
-# Attributes every LogRecord has; anything else on a record came from ``extra=``.
-_STANDARD_ATTRS = frozenset(
-    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
-)
-
-
-def register_secret(value: str | None) -> None:
-    """Make ``value`` (an API key, a token) be replaced by ``[REDACTED]`` in all output."""
-    if value and len(value) >= 4:
-        with _lock:
-            _secrets.add(value)
-
-
-def redact(text: str) -> str:
-    """Return ``text`` with registered secrets and known credential shapes removed."""
-    if not text:
-        return text
-    with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    for pattern in _PATTERNS:
-        text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
-    return text
-
-
-# Context fields (or header names) whose value is a credential whatever it looks like.
-_SECRET_KEY = re.compile(r"(?i)(api[-_]?key|authorization|token|secret|password|passwd)")
-
-
-def _redact_value(value: Any, key: str = "") -> Any:
-    if key and _SECRET_KEY.search(key) and isinstance(value, str | bytes) and value:
-        return REDACTED
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {k: _redact_value(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_redact_value(v) for v in value]
-    return value
-
-
-class RedactionFilter(logging.Filter):
-    """Rewrite each record so that no secret survives in its message, args, extras or traceback."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string must not kill logging
-            message = str(record.msg)
-        record.msg = redact(message)
-        record.args = None
-        for key, value in list(vars(record).items()):
-            if key not in _STANDARD_ATTRS:
-                setattr(record, key, _redact_value(value, key))
-        if record.exc_info:
-            text = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = redact(text)
-            record.exc_info = None
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info)
-        return True
-
 
 def _extras(record: logging.LogRecord) -> dict[str, Any]:
-    return {k: v for k, v in vars(record).items() if k not in _STANDARD_ATTRS}
+    return {k: v for k, v in vars(record).items() if k not in STANDARD_RECORD_ATTRS}
 
 
 class JsonFormatter(logging.Formatter):

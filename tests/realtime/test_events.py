@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from release_tools.errors import RealtimeProtocolError
 from release_tools.realtime.events import (
     BackoffEvent,
     ErrorEvent,
@@ -25,6 +24,7 @@ from release_tools.realtime.events import (
     decode_event,
     encode_event,
 )
+from release_tools.realtime.exceptions import RealtimeProtocolError
 
 
 def frame(**fields: object) -> str:

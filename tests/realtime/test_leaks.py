@@ -13,8 +13,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from release_tools.errors import AuthenticationError, InsecureTransportError
-from release_tools.logs import REDACTED
 from release_tools.realtime import (
     ClientConfig,
     RealtimeSession,
@@ -25,11 +23,13 @@ from release_tools.realtime import (
 )
 from release_tools.realtime.asyncio.transport import check_transport_security
 from release_tools.realtime.credentials import (
+    REDACTED,
     HeaderRedactionFilter,
     mask_headers,
     redact_url,
     redacting_logger,
 )
+from release_tools.realtime.exceptions import AuthenticationError, InsecureTransportError
 from release_tools.realtime.testing import (
     ConnectionScript,
     Rejection,

@@ -15,12 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from release_tools.errors import (
-    HandshakeError,
-    IncompleteResponseError,
-    RealtimeError,
-    RealtimeTimeoutError,
-)
 from release_tools.realtime import (
     ClientConfig,
     RealtimeSession,
@@ -30,6 +24,12 @@ from release_tools.realtime import (
     SessionPool,
     SessionState,
     Timeouts,
+)
+from release_tools.realtime.exceptions import (
+    HandshakeError,
+    IncompleteResponseError,
+    RealtimeError,
+    RealtimeTimeoutError,
 )
 from release_tools.realtime.testing import (
     ConnectionScript,

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from release_tools.errors import (
+from release_tools.realtime.aggregate import ResponseTable
+from release_tools.realtime.config import FunctionTool, ResponseRequest, SessionConfig
+from release_tools.realtime.exceptions import (
     ConnectionClosedError,
     IncompleteResponseError,
     RateLimitError,
@@ -17,8 +19,6 @@ from release_tools.errors import (
     RealtimeStateError,
     ServerError,
 )
-from release_tools.realtime.aggregate import ResponseTable
-from release_tools.realtime.config import FunctionTool, ResponseRequest, SessionConfig
 from release_tools.realtime.protocol import (
     REQUEST_TAG,
     FunctionCall,

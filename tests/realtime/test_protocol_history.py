@@ -11,12 +11,6 @@ from typing import Any
 
 import pytest
 
-from release_tools.errors import (
-    ConnectionClosedError,
-    RateLimitError,
-    RealtimeStateError,
-    ServerError,
-)
 from release_tools.realtime.aggregate import (
     PendingResponse,
     ResponseResult,
@@ -26,6 +20,12 @@ from release_tools.realtime.aggregate import (
 )
 from release_tools.realtime.config import ResponseRequest, SessionConfig
 from release_tools.realtime.events import ResponseInfo
+from release_tools.realtime.exceptions import (
+    ConnectionClosedError,
+    RateLimitError,
+    RealtimeStateError,
+    ServerError,
+)
 from release_tools.realtime.history import InBandItems
 from release_tools.realtime.protocol import REQUEST_TAG, RealtimeProtocol, SessionState
 
@@ -269,7 +269,7 @@ def test_unfinished_responses_record_the_items_but_not_the_output(status: str) -
 def test_items_are_recorded_at_the_end_when_no_response_created_came() -> None:
     proto = new_protocol()
     start(proto, in_band("q"))
-    send(proto, type="response.final", text="seed answer")  # the seed's id-less completion
+    send(proto, type="response.final", text="seed answer")  # a legacy id-less completion
     assert proto.history.items() == [user("q"), assistant("seed answer")]
 
 

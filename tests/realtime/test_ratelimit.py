@@ -1,4 +1,4 @@
-"""Rate-limit state: fed by every signal, answers like the seed's getWaitTime, fake clock."""
+"""Rate-limit state: fed by every signal, answers how long to wait, with a fake clock."""
 
 from __future__ import annotations
 

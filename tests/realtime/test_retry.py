@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from release_tools.errors import (
+from release_tools.realtime.exceptions import (
     AuthenticationError,
     ConnectionClosedError,
     HandshakeError,

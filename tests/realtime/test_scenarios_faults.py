@@ -16,17 +16,6 @@ from typing import Any
 import pytest
 
 from fake_clock import FakeClock
-from release_tools.errors import (
-    AuthenticationError,
-    ConnectionClosedError,
-    HandshakeError,
-    RealtimeError,
-    RealtimeProtocolError,
-    RealtimeStateError,
-    RealtimeTimeoutError,
-    RetryExhaustedError,
-    ServerError,
-)
 from release_tools.realtime import (
     ClientConfig,
     FunctionTool,
@@ -37,6 +26,17 @@ from release_tools.realtime import (
     SessionPool,
     SessionState,
     Timeouts,
+)
+from release_tools.realtime.exceptions import (
+    AuthenticationError,
+    ConnectionClosedError,
+    HandshakeError,
+    RealtimeError,
+    RealtimeProtocolError,
+    RealtimeStateError,
+    RealtimeTimeoutError,
+    RetryExhaustedError,
+    ServerError,
 )
 from release_tools.realtime.testing import (
     ConnectionScript,

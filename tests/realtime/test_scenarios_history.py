@@ -13,15 +13,6 @@ from typing import Any
 import pytest
 
 from fake_clock import FakeClock
-from release_tools.errors import (
-    AuthenticationError,
-    HandshakeError,
-    HandshakeRateLimitError,
-    RateLimitError,
-    RealtimeConnectionError,
-    RetryExhaustedError,
-    ServerError,
-)
 from release_tools.realtime import (
     ClientConfig,
     RealtimeSession,
@@ -31,6 +22,15 @@ from release_tools.realtime import (
     SessionPool,
     Timeouts,
     Usage,
+)
+from release_tools.realtime.exceptions import (
+    AuthenticationError,
+    HandshakeError,
+    HandshakeRateLimitError,
+    RateLimitError,
+    RealtimeConnectionError,
+    RetryExhaustedError,
+    ServerError,
 )
 from release_tools.realtime.retry import is_retryable
 from release_tools.realtime.testing import (

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from fake_clock import FakeClock
-from release_tools.errors import AuthenticationError, ServerError
 from release_tools.logs import setup_logging
 from release_tools.realtime import (
     ClientConfig,
@@ -29,6 +28,7 @@ from release_tools.realtime import (
     SessionPool,
     Timeouts,
 )
+from release_tools.realtime.exceptions import AuthenticationError, ServerError
 from release_tools.realtime.testing import (
     ConnectionScript,
     Rejection,

@@ -20,8 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from release_tools.errors import RateLimitError, RealtimeProtocolError, ServerError
-from release_tools.logs import redact
+from release_tools.realtime.credentials import redact
 from release_tools.realtime.events import (
     ErrorDetail,
     FunctionCallArgumentsDelta,
@@ -31,6 +30,7 @@ from release_tools.realtime.events import (
     ResponseInfo,
     TextDelta,
 )
+from release_tools.realtime.exceptions import RateLimitError, RealtimeProtocolError, ServerError
 from release_tools.realtime.history import InBandItems
 from release_tools.realtime.ratelimit import parse_retry_after_message
 
@@ -111,12 +111,13 @@ class ResponseResult:
     """The outcome of one response: ``completed``, ``cancelled``, ``incomplete`` or ``failed``.
 
     :meth:`RealtimeSession.respond` returns completed, cancelled and incomplete results. A
-    ``failed`` response is raised instead, as :class:`~release_tools.errors.ServerError` or
-    :class:`~release_tools.errors.RateLimitError`, so that the retry policy can act on it; the
-    error's ``result`` attribute then holds this object with ``status="failed"``, the response
-    id, the tokens the failed attempt used (``usage``) and the server's ``status_details``
-    (``{"type": "failed", "error": {"type", "code", "message"}}``). Usage of failed attempts
-    is also counted in the session and pool totals (``RealtimeSession.usage``).
+    ``failed`` response is raised instead, as
+    :class:`~release_tools.realtime.exceptions.ServerError` or
+    :class:`~release_tools.realtime.exceptions.RateLimitError`, so that the retry policy can act
+    on it; the error's ``result`` attribute then holds this object with ``status="failed"``, the
+    response id, the tokens the failed attempt used (``usage``) and the server's
+    ``status_details`` (``{"type": "failed", "error": {"type", "code", "message"}}``). Usage of
+    failed attempts is also counted in the session and pool totals (``RealtimeSession.usage``).
 
     ``status_reason`` is ``status_details.reason`` (``max_output_tokens``,
     ``client_cancelled`` ...); ``status_details`` is the whole object as the server sent it.
@@ -225,7 +226,7 @@ class ResponseTable:
             return pending
         if response_id is not None and response_id in self._finished:
             return None
-        # No response.created seen for this id (or the seed's id-less events): the oldest
+        # No response.created seen for this id (or legacy id-less events): the oldest
         # request still waiting for a response id adopts it.
         for candidate in self.pending.values():
             if candidate.response_id is None:
@@ -248,7 +249,7 @@ class ResponseTable:
         if pending.response_id is not None:
             self.by_response.pop(pending.response_id, None)
             self.remember_finished(pending.response_id)
-        # An id-less event (the seed's) may have bound it under None before its real id came.
+        # A legacy id-less event may have bound it under None before its real id came.
         if self.by_response.get(None) is pending:
             del self.by_response[None]
 

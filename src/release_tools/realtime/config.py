@@ -10,8 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-from release_tools.logs import REDACTED, register_secret
-from release_tools.realtime.credentials import is_secret_header, redact_url, register_url_secrets
+from release_tools.realtime.credentials import (
+    REDACTED,
+    is_secret_header,
+    redact_url,
+    register_secret,
+    register_url_secrets,
+)
 from release_tools.realtime.retry import RetryPolicy
 
 __all__ = [

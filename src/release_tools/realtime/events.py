@@ -9,9 +9,9 @@ the receive loop (the benchmark target is 0.8x a bare ``json.loads`` loop).
 Client events are pydantic models serialised by :func:`encode_event`.
 
 Besides the GA names (``response.output_text.*``) the decoder tolerates the beta text names
-(``response.text.*``) and the names from the original tool's document (``response.partial``,
-``response.final``, ``response.error``, ``rate_limit``, ``backoff``); see the protocol notes,
-section 5. Unknown types decode to :class:`UnknownEvent` and are never fatal.
+(``response.text.*``) and a legacy dialect some compatible servers speak (``response.partial``,
+``response.final``, ``response.error``, ``rate_limit``, ``backoff``; the ``Seed*`` events).
+Unknown types decode to :class:`UnknownEvent` and are never fatal.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from release_tools.errors import RealtimeProtocolError
+from release_tools.realtime.exceptions import RealtimeProtocolError
 
 __all__ = [
     "BackoffEvent",
@@ -213,7 +213,7 @@ class RateLimitsUpdatedEvent(_ServerModel):
 
 
 class SeedRateLimitEvent(_ServerModel):
-    """The original tool's ``rate_limit`` event (not a real API event; tolerated)."""
+    """The legacy ``rate_limit`` event (not a real API event; tolerated)."""
 
     type: Literal["rate_limit"]
     remaining_requests: float | None = None
@@ -222,14 +222,14 @@ class SeedRateLimitEvent(_ServerModel):
 
 
 class BackoffEvent(_ServerModel):
-    """The original tool's ``backoff`` event (not a real API event; tolerated)."""
+    """The legacy ``backoff`` event (not a real API event; tolerated)."""
 
     type: Literal["backoff"]
     wait_ms: float
 
 
 class SeedFinalEvent(_ServerModel):
-    """The original tool's ``response.final``: the final text, ending the response."""
+    """The legacy ``response.final``: the final text, ending the response."""
 
     type: Literal["response.final"]
     response_id: str | None = None
@@ -238,7 +238,7 @@ class SeedFinalEvent(_ServerModel):
 
 
 class SeedResponseErrorEvent(_ServerModel):
-    """The original tool's ``response.error``: the current response failed."""
+    """The legacy ``response.error``: the current response failed."""
 
     type: Literal["response.error"]
     response_id: str | None = None
@@ -253,7 +253,7 @@ class SeedResponseErrorEvent(_ServerModel):
 
 @dataclass(slots=True)
 class TextDelta:
-    """A piece of output text (GA, beta, or the seed's ``response.partial``)."""
+    """A piece of output text (GA, beta, or the legacy ``response.partial``)."""
 
     type: str
     response_id: str | None
@@ -328,7 +328,7 @@ def _text_delta(data: dict[str, Any]) -> TextDelta:
 
 
 def _partial(data: dict[str, Any]) -> TextDelta:
-    # The seed put the piece in response.text; accept a top-level delta/text as well.
+    # The legacy dialect puts the piece in response.text; accept a top-level delta/text too.
     response = data.get("response")
     text = response.get("text") if type(response) is dict else None
     if text is None:

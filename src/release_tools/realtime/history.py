@@ -1,7 +1,7 @@
 """The in-band conversation as the client knows it, for a replay after a reconnect; no I/O.
 
-A new connection is a new, empty session (protocol notes, section 6: "No resume ... replay
-whatever history you need"). In-band requests (``conversation: "auto"``, i.e.
+A new connection is a new, empty session: the server offers no resume, so a client that needs
+the earlier conversation has to replay it. In-band requests (``conversation: "auto"``, i.e.
 ``ResponseRequest(out_of_band=False)``) build a conversation on the server; when the connection
 drops, :class:`~release_tools.realtime.asyncio.session.RealtimeSession` re-sends these items with
 ``conversation.item.create`` once the session is restored, before it re-runs the interrupted

@@ -13,7 +13,7 @@ and ``benchmarks/bench_realtime_feed.py``).
 
 Aggregation (routing output events to their request, per-item buffers, result building) lives
 in :mod:`release_tools.realtime.aggregate`; this module drives it. A response completes on
-``response.done`` (or the seed's ``response.final``); whichever arrives first wins and is
+``response.done`` (or the legacy ``response.final``); whichever arrives first wins and is
 delivered exactly once, later events of that response are ignored. Every ``response.done`` adds
 its usage to :attr:`RealtimeProtocol.usage`, failed and abandoned responses included (their
 tokens are billed too).
@@ -34,15 +34,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from release_tools.errors import (
-    ConnectionClosedError,
-    IncompleteResponseError,
-    RateLimitError,
-    RealtimeError,
-    RealtimeProtocolError,
-    RealtimeStateError,
-    ServerError,
-)
 from release_tools.realtime.aggregate import (
     REQUEST_TAG,
     FunctionCall,
@@ -87,6 +78,15 @@ from release_tools.realtime.events import (
     encode_event,
     event_from_json,
 )
+from release_tools.realtime.exceptions import (
+    ConnectionClosedError,
+    IncompleteResponseError,
+    RateLimitError,
+    RealtimeError,
+    RealtimeProtocolError,
+    RealtimeStateError,
+    ServerError,
+)
 from release_tools.realtime.history import ITEM_ACKS, ConversationHistory, InBandItems, Replay
 from release_tools.realtime.ratelimit import RateLimitState
 
@@ -103,7 +103,8 @@ __all__ = [
 
 logger = redacting_logger(__name__)
 
-#: Error codes after which the session itself is unusable (protocol notes, sections 0 and 4).
+#: Error codes after which the session itself is unusable: it expired, or the server refuses
+#: the session's shape or intent, so every later request on it would fail the same way.
 FATAL_CODES = frozenset({"session_expired", "beta_api_shape_disabled", "invalid_intent"})
 
 # GA events that need no action here; skipped without a log line (they are frequent).
@@ -125,7 +126,7 @@ _UNPARSED = object()  # json.loads failed; decode_event then raises the precise 
 
 
 class SessionState(enum.Enum):
-    """Life cycle of a session (the original tool's four WebSocket states)."""
+    """Life cycle of a session: the four states of its WebSocket."""
 
     CONNECTING = "connecting"
     OPEN = "open"
@@ -133,7 +134,7 @@ class SessionState(enum.Enum):
     CLOSED = "closed"
 
 
-# CLOSED -> CONNECTING is a reconnect after a drop (the back-arrow of the seed's diagram).
+# CLOSED -> CONNECTING is a reconnect after a drop.
 _TRANSITIONS: dict[SessionState, frozenset[SessionState]] = {
     SessionState.CONNECTING: frozenset(
         {SessionState.OPEN, SessionState.CLOSING, SessionState.CLOSED}
@@ -402,7 +403,7 @@ class RealtimeProtocol:
             logger.debug("ignoring a repeated session.created", extra=self.log_extra())
             return
         if not event.session.id:
-            # The seed's "missing session ID" state error: nothing could be correlated later.
+            # A session without an id is a state error: nothing could be correlated later.
             self._fail_all(RealtimeStateError("server created a session without an id"))
             return
         self.session_id = event.session.id

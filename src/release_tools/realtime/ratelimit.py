@@ -1,21 +1,21 @@
 """Rate-limit state shared by every session of a client; fed by server signals; no I/O.
 
-Signals that feed it (protocol notes, section 7, and the original tool's document):
+Signals that feed it:
 
 * ``rate_limits.updated``: ``requests`` / ``tokens`` entries with ``remaining`` and
   ``reset_seconds``;
-* the seed's ``rate_limit`` event (``remaining_requests``, absolute ``reset_at``,
+* the legacy ``rate_limit`` event (``remaining_requests``, absolute ``reset_at``,
   ``retry_after`` seconds) and ``backoff`` event (``wait_ms``); the real API sends neither, but
   compatible servers may;
 * a failed ``response.done`` whose message says "Please try again in 6.2s" (also ``174ms``,
   ``1m26.4s``);
 * a handshake 429 with ``retry-after-ms`` / ``retry-after``.
 
-:meth:`RateLimitState.wait_time` answers like the seed's ``getWaitTime``: when a budget is
+:meth:`RateLimitState.wait_time` answers how long to hold the next request: when a budget is
 exhausted, wait until it resets; otherwise the larger of the server's retry-after and backoff.
-Unlike the seed, every wait is stored as a deadline, so it expires instead of being applied
-forever. Times are read from an injectable monotonic clock (and a wall clock for absolute
-``reset_at`` values), so tests never sleep.
+Every wait is stored as a deadline, so it expires instead of being applied forever. Times are
+read from an injectable monotonic clock (and a wall clock for absolute ``reset_at`` values), so
+tests never sleep.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ class RateLimitState:
         reset_at: str | float | None = None,
         retry_after: float | None = None,
     ) -> None:
-        """Apply the seed's ``rate_limit`` event (absolute ``reset_at``, ``retry_after`` s)."""
+        """Apply the legacy ``rate_limit`` event (absolute ``reset_at``, ``retry_after`` s)."""
         now = self.clock()
         if remaining_requests is not None:
             self.remaining_requests = remaining_requests
@@ -182,11 +182,11 @@ class RateLimitState:
             self.note_retry_after(retry_after)
 
     def note_retry_after(self, seconds: float) -> None:
-        """The server said: retry after ``seconds`` (429, "try again in", seed retry_after)."""
+        """The server said: retry after ``seconds`` (429, "try again in", legacy retry_after)."""
         self.retry_until = max(self.retry_until, self.clock() + max(0.0, seconds))
 
     def note_backoff(self, wait_ms: float) -> None:
-        """The seed's ``backoff`` event: hold requests for ``wait_ms`` milliseconds."""
+        """The legacy ``backoff`` event: hold requests for ``wait_ms`` milliseconds."""
         self.backoff_until = max(self.backoff_until, self.clock() + max(0.0, wait_ms) / 1000.0)
 
     def seconds_until_reset(self, now: float | None = None) -> float | None:
@@ -202,7 +202,7 @@ class RateLimitState:
         """Seconds to wait before the next request (0.0 when it may go now).
 
         An exhausted budget (requests or tokens) whose reset lies ahead wins; otherwise the
-        longer of the pending retry-after and backoff, as the seed's ``getWaitTime``.
+        longer of the pending retry-after and backoff.
         """
         if now is None:
             now = self.clock()

@@ -3,7 +3,7 @@
 Pure: nothing here sleeps or touches the network. The session asks :meth:`RetryPolicy.delay`
 how long to wait before attempt ``n + 1`` and sleeps with its (injectable) clock.
 
-The schedule follows the REST convention the official SDK uses (protocol notes, section 7):
+The schedule follows the REST convention of the official SDKs:
 ``base * factor**attempt`` capped at ``cap``, minus up to ``jitter`` of it at random so that many
 clients do not retry in lockstep. A wait the server gave (``retry-after``, "try again in 6.2s")
 takes precedence when it is longer.
@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from release_tools.errors import RealtimeError
+from release_tools.realtime.exceptions import RealtimeError
 
 __all__ = ["RetryPolicy", "is_retryable"]
 

@@ -11,7 +11,6 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from fake_clock import FakeClock
-from release_tools.errors import AuthenticationError, IncompleteResponseError, RealtimeStateError
 from release_tools.realtime import (
     ClientConfig,
     RealtimeSession,
@@ -21,6 +20,11 @@ from release_tools.realtime import (
     SessionPool,
     SessionState,
     Timeouts,
+)
+from release_tools.realtime.exceptions import (
+    AuthenticationError,
+    IncompleteResponseError,
+    RealtimeStateError,
 )
 from release_tools.realtime.testing import (
     ConnectionScript,

@@ -1,4 +1,4 @@
-"""RealtimeSession against the scripted server on 127.0.0.1: the client's behaviour per issue 3."""
+"""RealtimeSession against the scripted server on 127.0.0.1: connect, respond, retry, close."""
 
 from __future__ import annotations
 
@@ -16,19 +16,6 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from fake_clock import FakeClock
-from release_tools.errors import (
-    AuthenticationError,
-    ConnectionClosedError,
-    HandshakeError,
-    IncompleteResponseError,
-    RateLimitError,
-    RealtimeConnectionError,
-    RealtimeProtocolError,
-    RealtimeStateError,
-    RealtimeTimeoutError,
-    RetryExhaustedError,
-    ServerError,
-)
 from release_tools.logs import setup_logging
 from release_tools.realtime import (
     ClientConfig,
@@ -42,6 +29,19 @@ from release_tools.realtime import (
     Timeouts,
 )
 from release_tools.realtime.aggregate import ResponseTable
+from release_tools.realtime.exceptions import (
+    AuthenticationError,
+    ConnectionClosedError,
+    HandshakeError,
+    IncompleteResponseError,
+    RateLimitError,
+    RealtimeConnectionError,
+    RealtimeProtocolError,
+    RealtimeStateError,
+    RealtimeTimeoutError,
+    RetryExhaustedError,
+    ServerError,
+)
 from release_tools.realtime.testing import (
     ConnectionScript,
     Rejection,

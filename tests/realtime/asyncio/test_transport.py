@@ -13,7 +13,14 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
 
-from release_tools.errors import (
+from release_tools.realtime.asyncio.transport import (
+    build_headers,
+    build_url,
+    check_transport_security,
+    open_transport,
+)
+from release_tools.realtime.config import ClientConfig, Timeouts
+from release_tools.realtime.exceptions import (
     AuthenticationError,
     ConnectionClosedError,
     HandshakeError,
@@ -22,13 +29,6 @@ from release_tools.errors import (
     RealtimeConnectionError,
     RealtimeTimeoutError,
 )
-from release_tools.realtime.asyncio.transport import (
-    build_headers,
-    build_url,
-    check_transport_security,
-    open_transport,
-)
-from release_tools.realtime.config import ClientConfig, Timeouts
 from release_tools.realtime.testing import ConnectionScript, Rejection, ScriptedRealtimeServer
 
 KEY = "sk-canary-transport-0123456789abcdef"

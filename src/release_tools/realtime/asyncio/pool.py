@@ -24,11 +24,11 @@ import asyncio
 from types import TracebackType
 from typing import Self
 
-from release_tools.errors import RealtimeStateError
 from release_tools.realtime.aggregate import ResponseResult, Usage
 from release_tools.realtime.asyncio.session import RealtimeSession
 from release_tools.realtime.config import ClientConfig, ResponseRequest, SessionConfig
 from release_tools.realtime.credentials import redacting_logger
+from release_tools.realtime.exceptions import RealtimeStateError
 from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock
 
 __all__ = ["SessionPool"]

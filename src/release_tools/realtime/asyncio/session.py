@@ -37,7 +37,11 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from release_tools.errors import (
+from release_tools.realtime.aggregate import ResponseResult, Usage
+from release_tools.realtime.asyncio.transport import Transport, open_transport
+from release_tools.realtime.config import ClientConfig, ResponseRequest, SessionConfig
+from release_tools.realtime.credentials import redact, redacting_logger
+from release_tools.realtime.exceptions import (
     ConnectionClosedError,
     RateLimitError,
     RealtimeConnectionError,
@@ -46,11 +50,6 @@ from release_tools.errors import (
     RealtimeTimeoutError,
     RetryExhaustedError,
 )
-from release_tools.logs import redact
-from release_tools.realtime.aggregate import ResponseResult, Usage
-from release_tools.realtime.asyncio.transport import Transport, open_transport
-from release_tools.realtime.config import ClientConfig, ResponseRequest, SessionConfig
-from release_tools.realtime.credentials import redacting_logger
 from release_tools.realtime.history import ConversationHistory, InBandItems
 from release_tools.realtime.protocol import RealtimeProtocol, SessionState
 from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock

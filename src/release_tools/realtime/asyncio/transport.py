@@ -1,9 +1,9 @@
-"""The WebSocket transport: the only module of release-tools that imports ``websockets``.
+"""The WebSocket transport: the only module of the realtime client that imports ``websockets``.
 
 It opens the connection (URL with ``?model=``, ``Authorization: Bearer``, no beta header unless
 asked, 16 MiB inbound limit, TLS verified by the default SSL context), runs the receive loop,
 sends frames and closes with a bounded wait. Every ``websockets`` / socket / TLS exception is
-translated here into the exception tree of :mod:`release_tools.errors`:
+translated here into the exception tree of :mod:`release_tools.realtime.exceptions`:
 
 * HTTP status on the upgrade -> :class:`HandshakeError` (401/403 :class:`AuthenticationError`,
   429 :class:`HandshakeRateLimitError`, which is also a :class:`RateLimitError`, with the
@@ -36,7 +36,14 @@ from websockets.exceptions import (
     InvalidURI,
 )
 
-from release_tools.errors import (
+from release_tools.realtime.config import ClientConfig
+from release_tools.realtime.credentials import (
+    is_secret_header,
+    mask_headers,
+    redact,
+    redacting_logger,
+)
+from release_tools.realtime.exceptions import (
     AuthenticationError,
     ConnectionClosedError,
     HandshakeError,
@@ -46,9 +53,6 @@ from release_tools.errors import (
     RealtimeError,
     RealtimeTimeoutError,
 )
-from release_tools.logs import redact
-from release_tools.realtime.config import ClientConfig
-from release_tools.realtime.credentials import is_secret_header, mask_headers, redacting_logger
 from release_tools.realtime.ratelimit import parse_retry_after_headers
 
 __all__ = [

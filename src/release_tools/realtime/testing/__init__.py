@@ -1,7 +1,7 @@
 """A scripted, in-process Realtime API server for tests and benchmarks.
 
 :class:`ScriptedRealtimeServer` listens on ``127.0.0.1`` with an ephemeral port and speaks the GA
-Realtime protocol for text and function calls (see ``shared/realtime-protocol.md``): it sends
+Realtime protocol for text and function calls: it sends
 ``session.created``, answers ``session.update`` with ``session.updated``, acknowledges
 ``conversation.item.create`` and answers every ``response.create`` with the full event sequence
 ending in ``response.done``. What it answers, how fast, and how it misbehaves is scripted per

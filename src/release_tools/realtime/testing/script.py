@@ -73,7 +73,7 @@ class Reply:
     * ``silent``: ignore the ``response.create`` completely.
     * ``only_events``: send exactly these raw events (each given an ``event_id``, and
       ``"response_id": "$response"`` replaced by the new response's id) instead of the GA
-      sequence; for compatible servers speaking other names, such as the seed's
+      sequence; for compatible servers speaking other names, such as the legacy
       ``response.partial`` / ``response.final`` / ``response.error``. Pauses and faults apply
       only to the GA sequence.
     * ``events_before`` / ``events_after``: raw server events sent before ``response.created``

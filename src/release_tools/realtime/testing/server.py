@@ -298,8 +298,8 @@ class ScriptedRealtimeServer:
         record.session_id = session["id"]
         swallow_frames(conn, close=script.ignore_close, ping=not script.answer_pings)
         if self.reject_beta_header and record.header("openai-beta") is not None:
-            # The live service accepts the upgrade, then rejects the beta shape (protocol notes,
-            # section 0).
+            # The live service accepts the upgrade, then rejects the beta shape with an error
+            # event and a close.
             await self._send(
                 conn,
                 self._factory.error(

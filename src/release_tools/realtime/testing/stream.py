@@ -3,7 +3,7 @@
 :func:`response_steps` turns a :class:`~release_tools.realtime.testing.script.Reply` and the
 ``response.create`` it answers into the list of things the server does, in order: frames to send
 (JSON text), pauses, and faults (drop the connection, stall). The server only executes the list,
-so the GA event order of a response lives here, in one readable place (protocol notes, section 4):
+so the GA event order of a response lives here, in one readable place:
 ``response.created`` -> ``rate_limits.updated`` -> ``response.output_item.added`` ->
 (``conversation.item.added``) -> ``response.content_part.added`` ->
 ``response.output_text.delta``* -> ``response.output_text.done`` ->

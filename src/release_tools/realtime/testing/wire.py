@@ -79,7 +79,7 @@ def swallow_frames(conn: ServerConnection, *, close: bool = False, ping: bool = 
     """Make this connection silently drop the client's close and/or ping frames.
 
     A swallowed close frame is never answered: the live service sometimes drops TCP without
-    answering one (protocol notes, section 6), so clients must bound their close. A swallowed
+    answering one, so clients must bound their close. A swallowed
     ping gets no pong: a hung peer, which the client's keepalive must detect. websockets
     answers both inside its sans-I/O ``recv_frame``, so the hook wraps that method on this one
     protocol object.

@@ -26,6 +26,7 @@ from release_tools.analysis.models import Decision
 from release_tools.analysis.service import collect
 from release_tools.config import Settings
 from release_tools.errors import ProviderError, UsageError
+from release_tools.realtime import RealtimeConnectionError, RealtimeError
 from release_tools.realtime.testing import (
     ConnectionScript,
     Rejection,
@@ -271,6 +272,24 @@ async def test_unreachable_server_falls_back(repo: GitRepo, tmp_path: Path) -> N
     # The server is gone: its port refuses connections now.
     decision = await _analyze(settings)
     assert decision.provider == "local" and decision.needs_review
+
+
+async def test_client_errors_reach_the_caller_as_provider_errors(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _repo(repo)
+    async with ScriptedRealtimeServer() as server:
+        settings = _settings(repo, server, tmp_path, max_retries=0, fallback=False)
+    # The server is gone: connecting fails inside the client, the engine wraps the error.
+    with pytest.raises(ProviderError) as caught:
+        await _analyze(settings)
+    assert not isinstance(caught.value, RealtimeError)
+    causes = []
+    error: BaseException | None = caught.value
+    while error is not None:
+        causes.append(error)
+        error = error.__cause__
+    assert any(isinstance(cause, RealtimeConnectionError) for cause in causes)
 
 
 async def test_rejected_key_falls_back_or_fails_without_showing_it(

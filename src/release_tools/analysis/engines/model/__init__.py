@@ -1,4 +1,4 @@
-"""The ``realtime`` provider: a language model reads the diff over the Realtime API (issue 4).
+"""The ``realtime`` provider: a language model reads the diff over the Realtime API.
 
 Flow:
 
@@ -17,8 +17,12 @@ Flow:
 
 If the model path fails completely (no connection, every chunk failed, no valid final answer),
 the local decision is returned with ``needs_review`` and a warning, or, with ``--no-fallback``,
-a :class:`ProviderError` carries the reason. The API key comes from ``OPENAI_API_KEY`` and is
-registered with the log redaction filter before any connection is made.
+a :class:`ProviderError` carries the reason. Errors of the realtime client
+(:class:`~release_tools.realtime.RealtimeError`) never leave this package: they become
+:class:`ProviderError` where requests are made (:mod:`.answers`) and where the pool is opened
+(:mod:`.analyzer`), with the client's error as the cause. The API key comes from
+``OPENAI_API_KEY`` and is registered with the log redaction filter before any connection is
+made.
 
 Modules, one job each:
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import decide
 from release_tools.analysis.engines.local import change_stats
-from release_tools.analysis.engines.model.answers import ModelRun
+from release_tools.analysis.engines.model.answers import ModelRun, provider_error
 from release_tools.analysis.engines.model.cache import ChunkCache, default_cache_dir
 from release_tools.analysis.engines.model.chunks import (
     PreparedChunk,
@@ -33,11 +33,12 @@ from release_tools.analysis.engines.model.schemas import CHUNK_TOOL, VERSION_TOO
 from release_tools.analysis.evidence import gather_evidence
 from release_tools.analysis.models import Decision, Evidence
 from release_tools.config import Settings
-from release_tools.errors import ProviderError, RealtimeError, UsageError
+from release_tools.errors import ProviderError, UsageError
 from release_tools.logs import redact, register_secret
 from release_tools.realtime import (
     ClientConfig,
     Clock,
+    RealtimeError,
     RetryPolicy,
     SessionConfig,
     SessionPool,
@@ -145,7 +146,7 @@ class RealtimeAnalyzer:
         stats: Mapping[str, int],
         run: ModelRun,
         cache: ChunkCache | None,
-    ) -> tuple[list[Evidence], RealtimeError | ProviderError | None]:
+    ) -> tuple[list[Evidence], ProviderError | None]:
         """The model path, with the local evidence gathered meanwhile in a worker thread.
 
         Gathering evidence reads files from git (hundreds of milliseconds on a large change)
@@ -159,10 +160,10 @@ class RealtimeAnalyzer:
                 started.append(asyncio.ensure_future(asyncio.to_thread(gather_evidence, ctx)))
             return started[0]
 
-        error: RealtimeError | ProviderError | None = None
+        error: ProviderError | None = None
         try:
             await self._model_path(chunks, omitted, start_evidence, stats, run, cache)
-        except (RealtimeError, ProviderError) as exc:
+        except ProviderError as exc:
             error = exc
         return await start_evidence(), error
 
@@ -193,24 +194,32 @@ class RealtimeAnalyzer:
         )
         size = max(1, min(self.settings.concurrency, len(todo)))
         with self._progress(len(todo) + 1) as progress:
-            async with SessionPool(
-                self.client_config(), session_config, size=size, clock=self._clock
-            ) as pool:
-                try:
-                    evidence_task = start_evidence()
-                    async with asyncio.TaskGroup() as group:
-                        for chunk in todo:
-                            group.create_task(
-                                summarise_chunk(
-                                    pool, chunk, run, cache, progress, model=self.settings.model
+            try:
+                async with SessionPool(
+                    self.client_config(), session_config, size=size, clock=self._clock
+                ) as pool:
+                    try:
+                        evidence_task = start_evidence()
+                        async with asyncio.TaskGroup() as group:
+                            for chunk in todo:
+                                group.create_task(
+                                    summarise_chunk(
+                                        pool, chunk, run, cache, progress, model=self.settings.model
+                                    )
                                 )
-                            )
-                    if todo and not any(c.index in run.summaries for c in todo) and not run.cached:
-                        first = run.failed[todo[0].index]
-                        raise ProviderError(f"no chunk could be analysed ({first})")
-                    evidence = await evidence_task
-                    run.analysis = await ask_final(pool, chunks, evidence, stats, omitted, run)
-                    progress.advance("final verdict")
-                finally:
-                    # The pool counts every billed response, retried and failed attempts too.
-                    run.take_usage(pool.usage)
+                        if (
+                            todo
+                            and not any(c.index in run.summaries for c in todo)
+                            and not run.cached
+                        ):
+                            first = run.failed[todo[0].index]
+                            raise ProviderError(f"no chunk could be analysed ({first})")
+                        evidence = await evidence_task
+                        run.analysis = await ask_final(pool, chunks, evidence, stats, omitted, run)
+                        progress.advance("final verdict")
+                    finally:
+                        # The pool counts every billed response, retried and failed attempts too.
+                        run.take_usage(pool.usage)
+            except RealtimeError as exc:
+                # Opening or closing the pool; requests wrap their own errors (answers.ask).
+                raise provider_error(exc) from exc

@@ -2,9 +2,13 @@
 
 Every request of the provider (chunk summaries and the final verdict) is an out-of-band response
 forced to call one function. The arguments are validated with the pydantic model the function's
-schema was generated from; an invalid answer is asked for once more with the validation error
-(issue 4, flow step 2), and only then counts as a failure. :class:`ModelRun` accumulates what a
-run spent, which is reported also when the run fails.
+schema was generated from; an invalid answer is asked for once more with the validation error,
+and only then counts as a failure. :class:`ModelRun` accumulates what a run spent, which is
+reported also when the run fails.
+
+This is where requests meet the realtime client, so its errors (:class:`RealtimeError`, raised
+once the client's own retries are spent) become the application's :class:`ProviderError` here,
+with the client's error as the cause.
 """
 
 from __future__ import annotations
@@ -17,9 +21,24 @@ from pydantic import BaseModel, ValidationError
 
 from release_tools.analysis.engines.model.prompts import retry_prompt
 from release_tools.analysis.engines.model.schemas import ChunkSummary, VersionAnalysis
-from release_tools.realtime import FunctionTool, ResponseRequest, ResponseResult, SessionPool, Usage
+from release_tools.errors import ProviderError
+from release_tools.realtime import (
+    FunctionTool,
+    RealtimeError,
+    ResponseRequest,
+    ResponseResult,
+    SessionPool,
+    Usage,
+)
 
-__all__ = ["InvalidAnswer", "ModelRun", "ask", "parse_answer", "validation_message"]
+__all__ = [
+    "InvalidAnswer",
+    "ModelRun",
+    "ask",
+    "parse_answer",
+    "provider_error",
+    "validation_message",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +79,15 @@ class ModelRun:
         self.total_tokens = usage.total_tokens
 
 
+def provider_error(exc: RealtimeError) -> ProviderError:
+    """The application's error for a failure of the realtime client; raise it ``from exc``.
+
+    It carries the client's message, or the client error's class name when the message is
+    empty, so the reason shown to the user still names what failed.
+    """
+    return ProviderError(str(exc) or type(exc).__name__)
+
+
 def validation_message(exc: ValidationError) -> str:
     """The validation errors in one line, without the input values."""
     # Without the input values: the validator's message goes back to the model, and to logs.
@@ -91,7 +119,11 @@ async def ask(
     run: ModelRun,
     metadata: dict[str, str],
 ) -> M:
-    """One forced function call, validated; asked once more with the error if invalid."""
+    """One forced function call, validated; asked once more with the error if invalid.
+
+    Raises :class:`InvalidAnswer` when the second answer is invalid too, and
+    :class:`ProviderError` when the realtime client fails.
+    """
     text = prompt
     for attempt in (1, 2):
         request = ResponseRequest(
@@ -101,7 +133,10 @@ async def ask(
             metadata={**metadata, "attempt": str(attempt)},
         )
         run.requests += 1
-        result = await pool.respond(request)
+        try:
+            result = await pool.respond(request)
+        except RealtimeError as exc:
+            raise provider_error(exc) from exc
         try:
             return parse_answer(result, tool, model)
         except InvalidAnswer as exc:

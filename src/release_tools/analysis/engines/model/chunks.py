@@ -1,9 +1,9 @@
 """The chunk pipeline: cut, redact, key, look up in the cache, and summarise what is left.
 
 Redaction happens here, before the prompt is built and before the cache key is computed, so
-neither the server nor the cache ever sees a secret (issue 4, Safety). A chunk that fails
-(transport errors after the client's retries, or an answer invalid twice) is recorded in the
-run and does not stop the others: the final request is told how many failed.
+neither the server nor the cache ever sees a secret. A chunk that fails (a :class:`ProviderError`
+once the client's retries are spent, or an answer invalid twice) is recorded in the run and does
+not stop the others: the final request is told how many failed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from release_tools.analysis.engines.model.prompts import PROMPT_VERSION, chunk_p
 from release_tools.analysis.engines.model.schemas import CHUNK_TOOL, ChunkSummary
 from release_tools.analysis.engines.model.secrets import redact_secrets
 from release_tools.config import Settings
-from release_tools.errors import RealtimeError
+from release_tools.errors import ProviderError
 from release_tools.logs import redact
 from release_tools.realtime import SessionPool
 
@@ -84,7 +84,7 @@ async def summarise_chunk(
     meta = {"step": "chunk", "chunk": str(chunk.index)}
     try:
         summary = await ask(pool, chunk.prompt, CHUNK_TOOL, ChunkSummary, run, meta)
-    except (RealtimeError, InvalidAnswer) as exc:
+    except (ProviderError, InvalidAnswer) as exc:
         reason = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         run.failed[chunk.index] = reason
         log.warning("chunk %d failed: %s", chunk.index, reason, extra={"chunk": chunk.index})

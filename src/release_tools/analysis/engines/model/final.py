@@ -28,7 +28,10 @@ async def ask_final(
     omitted: Sequence[str],
     run: ModelRun,
 ) -> VersionAnalysis:
-    """The model's validated version analysis; a ProviderError when it was invalid twice."""
+    """The model's validated version analysis.
+
+    A :class:`ProviderError` when the answer was invalid twice or the realtime client failed.
+    """
     summaries = [run.summaries[c.index] for c in chunks if c.index in run.summaries]
     prompt = final_prompt(
         summaries,
