@@ -1,4 +1,4 @@
-"""A fake clock for realtime tests (``from fake_clock import FakeClock``).
+"""The one fake clock of the test suite (``from fake_clock import FakeClock``).
 
 Monotonic time moves only when the client sleeps, and every sleep is recorded, so backoff and
 rate-limit waits are asserted exactly and tests never really wait.
@@ -21,8 +21,17 @@ class FakeClock:
     def monotonic(self) -> float:
         return self.now
 
-    def time(self) -> float:
+    @property
+    def wall(self) -> float:
+        """Wall-clock seconds (Unix time) matching :attr:`now`."""
         return 1_700_000_000.0 + self.now
+
+    def time(self) -> float:
+        return self.wall
+
+    def advance_by(self, seconds: float) -> None:
+        """Let time pass without a sleep (a test standing in for the world)."""
+        self.now += seconds
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from fake_clock import FakeClock
 from release_tools.realtime.aggregate import ResponseTable
 from release_tools.realtime.config import FunctionTool, ResponseRequest, SessionConfig
 from release_tools.realtime.exceptions import (
@@ -273,8 +274,7 @@ def test_failed_response_raises_server_error() -> None:
 
 
 def test_rate_limited_response_feeds_the_shared_state() -> None:
-    now = [50.0]
-    limits = RateLimitState(clock=lambda: now[0])
+    limits = RateLimitState(clock=FakeClock().monotonic)
     proto = open_protocol(rate_limits=limits)
     request_id, _, waiter = start(proto)
     created(proto, "resp_1", request_id)
@@ -291,7 +291,7 @@ def test_rate_limited_response_feeds_the_shared_state() -> None:
 
 
 def test_rate_limited_without_wait_in_message_uses_reset_seconds() -> None:
-    limits = RateLimitState(clock=lambda: 0.0)
+    limits = RateLimitState(clock=FakeClock().monotonic)
     proto = open_protocol(rate_limits=limits)
     send(
         proto,
@@ -308,11 +308,12 @@ def test_rate_limited_without_wait_in_message_uses_reset_seconds() -> None:
 
 
 def test_seed_events_feed_rate_limits() -> None:
-    limits = RateLimitState(clock=lambda: 0.0, wall_clock=lambda: 1000.0)
+    clock = FakeClock()
+    limits = RateLimitState(clock=clock.monotonic, wall_clock=clock.time)
     proto = open_protocol(rate_limits=limits)
     send(proto, type="backoff", wait_ms=1500)
     assert limits.wait_time() == pytest.approx(1.5)
-    send(proto, type="rate_limit", remaining_requests=0, reset_at=1003.0, retry_after=1)
+    send(proto, type="rate_limit", remaining_requests=0, reset_at=clock.wall + 3.0, retry_after=1)
     assert limits.wait_time() == pytest.approx(3.0)
 
 

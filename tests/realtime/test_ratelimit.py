@@ -6,28 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fake_clock import FakeClock
 from release_tools.realtime.events import RateLimitEntry
 from release_tools.realtime.ratelimit import (
     RateLimitState,
     parse_retry_after_headers,
     parse_retry_after_message,
 )
-
-
-class FakeClock:
-    def __init__(self, now: float = 100.0, wall: float = 1_700_000_000.0) -> None:
-        self.now = now
-        self.wall = wall
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return self.wall
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-        self.wall += seconds
 
 
 @pytest.fixture
@@ -80,9 +65,9 @@ def test_fresh_state_never_waits(state: RateLimitState) -> None:
 def test_exhausted_requests_wait_until_reset(state: RateLimitState, clock: FakeClock) -> None:
     state.update_from_entries([RateLimitEntry(name="requests", remaining=0, reset_seconds=2.5)])
     assert state.wait_time() == pytest.approx(2.5)
-    clock.advance(2.0)
+    clock.advance_by(2.0)
     assert state.wait_time() == pytest.approx(0.5)
-    clock.advance(1.0)
+    clock.advance_by(1.0)
     assert state.wait_time() == 0.0
 
 
@@ -108,9 +93,9 @@ def test_otherwise_larger_of_retry_after_and_backoff(
     state.note_retry_after(1.0)
     state.note_backoff(3000)
     assert state.wait_time() == pytest.approx(3.0)
-    clock.advance(2.0)
+    clock.advance_by(2.0)
     assert state.wait_time() == pytest.approx(1.0)
-    clock.advance(5.0)
+    clock.advance_by(5.0)
     assert state.wait_time() == 0.0
 
 

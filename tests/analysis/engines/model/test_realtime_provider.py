@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from fake_clock import FakeClock
 from gitrepo import GitRepo
 from release_tools.analysis.engines import get_provider
 from release_tools.analysis.engines.model import RealtimeAnalyzer
@@ -37,23 +37,6 @@ from scripted_model import ScriptedModel
 
 KEY = "sk-test-" + "k3y" * 12
 BAD_ARGS = Reply.function_call(CHUNK_TOOL.name, '{"summary": "oops", "features": -1')
-
-
-class VirtualClock:
-    """Real monotonic time plus the virtual time slept; sleeping only yields."""
-
-    def __init__(self) -> None:
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return time.monotonic() + sum(self.slept)
-
-    def time(self) -> float:
-        return time.time() + sum(self.slept)
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        await asyncio.sleep(0)
 
 
 def _repo(repo: GitRepo, files: int = 1) -> GitRepo:
@@ -82,7 +65,7 @@ def _settings(repo: GitRepo, server: ScriptedRealtimeServer, tmp_path: Path, **k
     return Settings(**values)
 
 
-async def _analyze(settings: Settings, clock: VirtualClock | None = None) -> Decision:
+async def _analyze(settings: Settings, clock: FakeClock | None = None) -> Decision:
     analyzer = RealtimeAnalyzer(settings, environ={"OPENAI_API_KEY": KEY}, clock=clock)
 
     def run() -> Decision:
@@ -213,26 +196,26 @@ async def test_a_chunk_invalid_twice_is_a_failure_and_needs_review(
 
 async def test_drops_and_failed_responses_are_retried(repo: GitRepo, tmp_path: Path) -> None:
     _repo(repo)
-    clock = VirtualClock()
+    clock = FakeClock()
     replies = [Reply.dropped(after_deltas=1), Reply.failed()]
     async with ScriptedRealtimeServer(replies, default=ScriptedModel()) as server:
         decision = await _analyze(_settings(repo, server, tmp_path), clock)
 
     assert decision.provider == "realtime" and decision.stats["chunks_failed"] == 0
     assert server.connection_count >= 2  # reconnected after the drop
-    assert len(clock.slept) == 2  # two backoffs, not real sleeps
+    assert len(clock.sleeps) == 2  # two backoffs, not real sleeps
 
 
 async def test_rate_limited_responses_wait_and_retry(repo: GitRepo, tmp_path: Path) -> None:
     _repo(repo)
-    clock = VirtualClock()
+    clock = FakeClock()
     async with ScriptedRealtimeServer(
         [Reply.rate_limited("2.5s")], default=ScriptedModel()
     ) as server:
         decision = await _analyze(_settings(repo, server, tmp_path), clock)
 
     assert decision.provider == "realtime"
-    assert max(clock.slept) >= 2.5  # the server's wait was honoured
+    assert max(clock.sleeps) >= 2.5  # the server's wait was honoured
 
 
 async def test_everything_failing_falls_back_to_the_local_decision(
@@ -358,7 +341,7 @@ async def test_the_key_is_never_logged(
     _repo(repo)
     caplog.set_level(logging.DEBUG, logger="release_tools")
     async with ScriptedRealtimeServer([Reply.failed()], default=ScriptedModel()) as server:
-        decision = await _analyze(_settings(repo, server, tmp_path), VirtualClock())
+        decision = await _analyze(_settings(repo, server, tmp_path), FakeClock())
     assert decision.provider == "realtime"
     assert caplog.records  # debug logging really happened
     assert KEY not in caplog.text and KEY not in decision.model_dump_json()
