@@ -37,15 +37,17 @@ __all__ = [
 DEFAULT_MIRROR = Path("/work/.mirror")
 
 #: Bumped when the recipe of a work repository changes, so cached ones are rebuilt.
-RECIPE = "2"
+RECIPE = "3"
 _MARKER = "benchmark-work-repo"
 
-_CHANGELOG = re.compile(r"^(change(s|log)?|history|news|release[-_ ]?notes?)([._-].*)?$", re.I)
+_CHANGELOG = re.compile(
+    r"^(change(s|log)?|history|news|versions|release[-_ ]?notes?)([._-].*)?$", re.I
+)
 # Files that state the package's own version; their version lines are masked.
 _MANIFESTS = re.compile(
     r"^(package\.json|package-lock\.json|npm-shrinkwrap\.json|jsr\.json|deno\.json|"
     r"cargo\.toml|cargo\.lock|pyproject\.toml|setup\.py|setup\.cfg|__init__\.py|__about__\.py|"
-    r"_?version\.(py|go|ts|js|txt)|version|meta\.py|const(ants)?\.go|.*\.gemspec)$",
+    r"_*version_*\.(py|go|ts|js|txt)|version|meta\.py|const(ants)?\.go|.*\.gemspec)$",
     re.I,
 )
 # Files whose whole content is the version.
@@ -127,17 +129,24 @@ def _version_forms(version: str) -> list[str]:
     return forms
 
 
+# What may follow a version that is still being prepared: 2.0.0-rc.1, 2.0.0.dev0, 2.0.0b2.
+_PRE = r"(?:[-.]?(?:alpha|beta|rc|pre|dev|next|canary|a|b|c)(?:[.-]?\d+)*)?"
+
+
 def _token(version: str) -> re.Pattern[str]:
-    # The version as a whole token: not part of a longer number (12.0.1 in 2.0.1 must not match)
-    # nor followed by a pre-release part of another version (2.0.0-rc.1 is left alone).
-    return re.compile(r"(?<![\w.])" + re.escape(version) + r"(?![\w.]|-\w)")
+    # The version as a whole token, with any pre-release or dev suffix (an in-development
+    # 2.0.0-rc.1 announces 2.0.0 as well), but not part of a longer number (12.0.1 or 2.0.1.4
+    # in the place of 2.0.1).
+    return re.compile(r"(?<![\w.])" + re.escape(version) + _PRE + r"(?![\w]|\.\d)")
 
 
 def mask_text(path: str, text: str, old: str, new: str) -> str:
     """``text`` of the file at ``path`` with the release-process traces of ``new`` masked.
 
     Manifest and version files: on lines that set a version (they mention "version"), ``new``
-    becomes ``old``; a bare VERSION file is replaced whole. Changelogs: ``new`` becomes
+    becomes ``old``, also when it carries a pre-release or dev suffix (``2.0.0-rc.1``,
+    ``2.0.0.dev0``: the version being prepared); a bare VERSION file is replaced whole.
+    Changelogs (``versions.rst`` included): ``new`` becomes
     ``Unreleased``, so a heading ``## 2.0.0`` reads as the usual unreleased section. Anything
     else is left as written: what the developers wrote in the code before the release is
     evidence a reviewer would see too.

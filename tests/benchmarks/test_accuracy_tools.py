@@ -416,12 +416,16 @@ def test_changelog_names() -> None:
         ("package.json", '"version": "2.0.0",\n', '"version": "1.9.3",\n'),
         ("pkg/__init__.py", '__version__ = "2.0"\n', '__version__ = "1.9.3"\n'),
         ("VERSION", "2.0.0\n", "1.9.3\n"),
-        # Longer numbers and pre-releases of the version are other versions.
+        # Longer numbers are other versions; pre-releases of the new one announce it.
         (
             "setup.cfg",
-            "version = 12.0.0\nversion = 2.0.0-rc.1\n",
-            "version = 12.0.0\nversion = 2.0.0-rc.1\n",
+            "version = 12.0.0\nversion = 2.0.0.1\n",
+            "version = 12.0.0\nversion = 2.0.0.1\n",
         ),
+        ("package.json", '"version": "2.0.0-rc.6",\n', '"version": "1.9.3",\n'),
+        ("pkg/__version__.py", "__version__ = '2.0.0.dev0'\n", "__version__ = '1.9.3'\n"),
+        ("version.go", 'Version = "2.0.0-alpha"\n', 'Version = "1.9.3"\n'),
+        ("docs/versions.rst", "2.0.0\n-----\n", "Unreleased\n-----\n"),
         ("CHANGELOG.md", "## [2.0.0] - 2020\n## 1.9.3\n", "## [Unreleased] - 2020\n## 1.9.3\n"),
         ("src/code.py", 'VERSION = "2.0.0"\n', 'VERSION = "2.0.0"\n'),
     ],
