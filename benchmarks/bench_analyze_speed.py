@@ -215,7 +215,7 @@ def stage_breakdown(repo: Path, git_diff_seconds: float, gatherers: bool = False
     # As analyze does: the Python API comparison starts in a child before the diff is read.
     collection = collect(settings, background=True)
     collected = timer()
-    decision = LocalAnalyzer(settings).analyze(collection.context)
+    decision = LocalAnalyzer().analyze(collection.context)
     decided = timer()
     stages = ", ".join(f"{k} {v:.3f}s" for k, v in collection.timings.items())
     ratio = (collected - started) / git_diff_seconds

@@ -57,11 +57,11 @@ def build_context(path: Path, base: str, head: str = "HEAD", **settings: object)
     return AnalysisContext(
         git=git,
         root=path,
-        settings=config,
         base_ref=base,
         head_ref=head,
         base_sha=base_sha,
         head_sha=head_sha,
         commits=git.commits(base_sha, head_sha),
         changes=changes,
+        major_on_zero=config.major_on_zero,
     )

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from release_tools.analysis.decision import Verdict, decide
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
+
+# The kind a test item gets when it does not say: what such evidence usually is.
+_DEFAULT_KINDS = {
+    "conventional-commit": EvidenceKind.COMMIT_TYPE,
+    "release-as": EvidenceKind.RELEASE_AS,
+    "file-kind": EvidenceKind.FILE_KIND,
+    "cli": EvidenceKind.CLI,
+    "schema": EvidenceKind.SCHEMA,
+}
 
 
 def ev(
@@ -11,9 +20,26 @@ def ev(
     bump: str,
     strength: Strength,
     message: str = "signal",
+    *,
+    kind: EvidenceKind | None = None,
     **where: object,
 ) -> Evidence:
-    return Evidence(source=source, bump=bump, strength=strength, message=message, **where)  # type: ignore[arg-type]
+    if kind is None:
+        if where.get("omitted"):
+            kind = EvidenceKind.SUMMARY
+        elif source == "conventional-commit" and bump == "major":
+            kind = EvidenceKind.BREAKING_COMMIT
+        else:
+            default = EvidenceKind.API_REMOVED if bump == "major" else EvidenceKind.API_ADDED
+            kind = _DEFAULT_KINDS.get(source, default)
+    return Evidence(
+        source=source,  # type: ignore[arg-type]
+        kind=kind,
+        bump=bump,  # type: ignore[arg-type]
+        strength=strength,
+        message=message,
+        **where,  # type: ignore[arg-type]
+    )
 
 
 def test_no_changes_means_nothing_to_release() -> None:
@@ -132,6 +158,7 @@ def test_release_as_is_reported_and_conflicts_warn() -> None:
                 "none",
                 Strength.STRONG,
                 "Release-As: 3.0.0 footer (explicit override)",
+                release_as="3.0.0",
             ),
             ev("conventional-commit", "patch", Strength.STRONG),
         ],
@@ -142,8 +169,20 @@ def test_release_as_is_reported_and_conflicts_warn() -> None:
     assert one.warnings == ()
     two = decide(
         [
-            ev("release-as", "none", Strength.STRONG, "Release-As: 3.0.0 footer"),
-            ev("release-as", "none", Strength.STRONG, "Release-As: 2.5.0 footer"),
+            ev(
+                "release-as",
+                "none",
+                Strength.STRONG,
+                "Release-As: 3.0.0 footer",
+                release_as="3.0.0",
+            ),
+            ev(
+                "release-as",
+                "none",
+                Strength.STRONG,
+                "Release-As: 2.5.0 footer",
+                release_as="2.5.0",
+            ),
         ],
         has_changes=True,
     )
@@ -189,7 +228,13 @@ def test_commits_without_file_changes_need_review() -> None:
 
 
 def test_raised_runtime_floor_below_major_asks_for_review() -> None:
-    floor = ev("python-api", "minor", Strength.STRONG, "minimum supported Python raised from 3.8")
+    floor = ev(
+        "python-api",
+        "minor",
+        Strength.STRONG,
+        "minimum supported Python raised from 3.8",
+        kind=EvidenceKind.RUNTIME_FLOOR,
+    )
     verdict = decide([floor], has_changes=True)
     assert (verdict.bump, verdict.needs_review) == (Bump.MINOR, True)
     assert "oldest supported runtime was raised" in verdict.reasoning
@@ -199,7 +244,13 @@ def test_raised_runtime_floor_below_major_asks_for_review() -> None:
 
 
 def test_major_resting_only_on_removed_deprecations_asks_for_review() -> None:
-    gone = ev("python-api", "major", Strength.STRONG, "removed deprecated code: 1 fewer ...")
+    gone = ev(
+        "python-api",
+        "major",
+        Strength.STRONG,
+        "removed deprecated code: 1 fewer ...",
+        kind=EvidenceKind.DEPRECATED_REMOVED,
+    )
     verdict = decide([gone], has_changes=True)
     assert (verdict.bump, verdict.needs_review) == (Bump.MAJOR, True)
     assert "deprecated code taken out" in verdict.reasoning
@@ -210,7 +261,7 @@ def test_major_resting_only_on_removed_deprecations_asks_for_review() -> None:
 
 
 def test_reasoning_counts_the_findings_a_summary_stands_for() -> None:
-    # A capped source: 50 listed additions and a summary of 769,151 more (issue 2).
+    # A capped source: 50 listed additions and a summary of 769,151 more.
     listed = [
         ev("javascript-api", "minor", Strength.STRONG, f"new export v{i}", path="gen/t.js")
         for i in range(50)
@@ -249,3 +300,52 @@ def test_a_summary_is_never_the_cited_finding() -> None:
     listed = ev("go-api", "minor", Strength.PROOF, "new exported func F", path="a.go")
     verdict = decide([summary, listed], has_changes=True)
     assert verdict.reasoning.startswith("minor: new exported func F (a.go); and 9 more")
+
+
+def test_runtime_floor_is_read_from_the_kind_not_the_message() -> None:
+    floor = ev(
+        "python-api",
+        "minor",
+        Strength.STRONG,
+        "needs a newer interpreter",
+        kind=EvidenceKind.RUNTIME_FLOOR,
+    )
+    verdict = decide([floor], has_changes=True)
+    assert (verdict.bump, verdict.needs_review) == (Bump.MINOR, True)
+    assert "oldest supported runtime was raised" in verdict.reasoning
+    # The old wording on evidence of another kind no longer triggers the note.
+    worded = ev("python-api", "minor", Strength.STRONG, "minimum supported Python raised from 3.8")
+    verdict = decide([worded], has_changes=True)
+    assert verdict.needs_review is False
+    assert "oldest supported runtime" not in verdict.reasoning
+
+
+def test_removed_deprecations_are_read_from_the_kind_not_the_message() -> None:
+    gone = ev(
+        "python-api",
+        "major",
+        Strength.STRONG,
+        "fewer warnings",
+        kind=EvidenceKind.DEPRECATED_REMOVED,
+    )
+    verdict = decide([gone], has_changes=True)
+    assert "deprecated code taken out" in verdict.reasoning
+    worded = ev("python-api", "major", Strength.STRONG, "removed deprecated code: 1 fewer ...")
+    assert "deprecated code taken out" not in decide([worded], has_changes=True).reasoning
+
+
+def test_release_as_is_read_from_its_field_whatever_the_message() -> None:
+    reworded = ev(
+        "release-as",
+        "none",
+        Strength.STRONG,
+        "Release-As: 9.9.9, reworded: the maintainers asked for a version",
+        kind=EvidenceKind.RELEASE_AS,
+        release_as="4.0.0",
+    )
+    verdict = decide(
+        [reworded, ev("conventional-commit", "patch", Strength.STRONG)], has_changes=True
+    )
+    assert verdict.release_as == "4.0.0"
+    assert verdict.bump is Bump.PATCH  # the override is not scored as evidence
+    assert "Release-As footer requests 4.0.0" in verdict.reasoning

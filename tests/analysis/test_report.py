@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from release_tools.analysis.models import Decision, Evidence, Strength
+from release_tools.analysis.models import Decision, Evidence, EvidenceKind, Strength
 from release_tools.analysis.report import (
     GROUP_LIMIT,
     TEXT_EVIDENCE_LIMIT,
@@ -37,6 +37,7 @@ def _decision(reasoning: str = "minor: new public function run (src/app.py:12)."
         evidence=[
             Evidence(
                 source="python-api",
+                kind=EvidenceKind.API_ADDED,
                 bump="minor",
                 strength=Strength.PROOF,
                 message="new public function run",
@@ -45,6 +46,7 @@ def _decision(reasoning: str = "minor: new public function run (src/app.py:12)."
             ),
             Evidence(
                 source="conventional-commit",
+                kind=EvidenceKind.COMMIT_TYPE,
                 bump="patch",
                 strength=Strength.STRONG,
                 message="fix: something",
@@ -197,11 +199,21 @@ def test_emit_report_to_output_file_prints_nothing(tmp_path: Path) -> None:
 
 def test_text_report_lists_the_strongest_evidence_first_and_caps_the_list() -> None:
     weak = [
-        Evidence(source="file-kind", bump="patch", strength=Strength.WEAK, message=f"weak {i}")
+        Evidence(
+            source="file-kind",
+            kind=EvidenceKind.FILE_KIND,
+            bump="patch",
+            strength=Strength.WEAK,
+            message=f"weak {i}",
+        )
         for i in range(TEXT_EVIDENCE_LIMIT + 5)
     ]
     proof = Evidence(
-        source="python-api", bump="major", strength=Strength.PROOF, message="removed run"
+        source="python-api",
+        kind=EvidenceKind.API_REMOVED,
+        bump="major",
+        strength=Strength.PROOF,
+        message="removed run",
     )
     decision = _decision().model_copy(update={"evidence": [*weak, proof]})
 
@@ -218,7 +230,13 @@ def test_text_report_lists_the_strongest_evidence_first_and_caps_the_list() -> N
 
 def test_text_report_total_cap_across_groups() -> None:
     many = [
-        Evidence(source=source, bump="minor", strength=Strength.STRONG, message=f"{source} {i}")
+        Evidence(
+            source=source,
+            kind=EvidenceKind.API_ADDED,
+            bump="minor",
+            strength=Strength.STRONG,
+            message=f"{source} {i}",
+        )
         for source in ("python-api", "javascript-api", "rust-api", "go-api", "cli", "schema")
         for i in range(GROUP_LIMIT + 1)
     ]
@@ -248,12 +266,17 @@ def test_text_report_shows_model_usage_and_redactions() -> None:
 def test_text_report_counts_the_findings_summaries_stand_for() -> None:
     listed = [
         Evidence(
-            source="javascript-api", bump="minor", strength=Strength.STRONG, message=f"new {i}"
+            source="javascript-api",
+            kind=EvidenceKind.API_ADDED,
+            bump="minor",
+            strength=Strength.STRONG,
+            message=f"new {i}",
         )
         for i in range(GROUP_LIMIT + 2)
     ]
     summary = Evidence(
         source="javascript-api",
+        kind=EvidenceKind.SUMMARY,
         bump="minor",
         strength=Strength.STRONG,
         message="... and 1000 more javascript-api items (1000 minor)",
@@ -272,6 +295,7 @@ def test_text_report_counts_the_findings_summaries_stand_for() -> None:
 def test_text_report_group_of_only_a_summary_of_one() -> None:
     summary = Evidence(
         source="go-api",
+        kind=EvidenceKind.SUMMARY,
         bump="patch",
         strength=Strength.WEAK,
         message="... and 1 more go-api items (1 patch)",

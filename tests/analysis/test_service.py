@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo
-from release_tools.analysis.engines import Analyzer, get_provider
-from release_tools.analysis.engines.local import LocalAnalyzer, next_version
+from release_tools.analysis.engines import Analyzer, get_provider, local
+from release_tools.analysis.engines.local import LocalAnalyzer, NextVersion, next_version
 from release_tools.analysis.models import Bump
 from release_tools.analysis.service import collect, run_analysis
 from release_tools.config import Settings
@@ -141,6 +141,24 @@ def test_a_release_as_that_cannot_be_honoured_warns_and_needs_review(
     assert warning in decision.warnings
 
 
+def test_an_unhonoured_release_as_needs_review_whatever_its_warning_says(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _released(repo)
+    repo.write("src/app/core.py", "def run():\n    return 2\n")
+    repo.commit("feat: run returns two")
+    assert run_analysis(_settings(repo)).needs_review is False
+
+    def reworded(*args: object, **kw: object) -> NextVersion:
+        return NextVersion("1.2.3", "1.3.0", Bump.MINOR, ["override skipped"], True)
+
+    monkeypatch.setattr(local, "next_version", reworded)
+    decision = run_analysis(_settings(repo))
+
+    assert decision.needs_review is True
+    assert decision.warnings == ["override skipped"]
+
+
 def _monorepo(make_repo: Callable[[str], GitRepo]) -> GitRepo:
     repo = make_repo("mono")
     repo.write(
@@ -230,20 +248,22 @@ def test_local_provider_satisfies_the_protocol() -> None:
 def test_next_version_rules(
     current: str | None, bump: Bump, kw: dict[str, object], expected: tuple[str | None, str | None]
 ) -> None:
-    got_current, got_next, _bump, warnings = next_version(current, bump, **kw)  # type: ignore[arg-type]
-    assert (got_current, got_next) == expected
-    assert warnings == []
+    got = next_version(current, bump, **kw)  # type: ignore[arg-type]
+    assert (got.current, got.next) == expected
+    assert got.warnings == []
+    assert got.release_as_ignored is False
 
 
 def test_release_as_without_a_bump_sets_the_level() -> None:
-    _cur, nxt, bump, _w = next_version("1.2.3", Bump.NONE, release_as="1.3.0")
-    assert (nxt, bump) == ("1.3.0", Bump.MINOR)
+    got = next_version("1.2.3", Bump.NONE, release_as="1.3.0")
+    assert (got.next, got.bump) == ("1.3.0", Bump.MINOR)
 
 
 def test_unparsable_versions_are_warnings_not_errors() -> None:
-    cur, nxt, _bump, warnings = next_version("banana", Bump.PATCH, release_as="x.y")
-    assert (cur, nxt) == ("banana", None)
-    assert len(warnings) == 2
+    got = next_version("banana", Bump.PATCH, release_as="x.y")
+    assert (got.current, got.next) == ("banana", None)
+    assert len(got.warnings) == 2
+    assert got.release_as_ignored is True
 
 
 def test_running_from_a_subdirectory_with_diff_relative(

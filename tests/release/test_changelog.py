@@ -12,6 +12,8 @@ from release_tools.release.changelog import (
     insert_section,
     render_section,
 )
+from release_tools.versioning.bump import Bump
+from release_tools.versioning.commit_types import COMMIT_TYPES
 
 DAY = date(2026, 3, 4)
 
@@ -56,6 +58,44 @@ def test_entries_from_commits_skip_chores_and_keep_breaking() -> None:
         ChangelogEntry("Changed", "**core:** rename", True, "ddddddd"),
         ChangelogEntry("Changed", "x", True, "eeeeeee"),
     ]
+
+
+def test_every_type_that_raises_the_version_lands_in_its_natural_group() -> None:
+    commits = [
+        Commit("a" * 40, "hotfix: crash on start", ""),
+        Commit("b" * 40, "deps: bump lxml to 5.2", ""),
+        Commit("c" * 40, "feature(cli): --json", ""),
+        Commit("d" * 40, "bugfix: off by one", ""),
+        Commit("e" * 40, "perf: faster parse", ""),
+        Commit("f" * 40, "deprecate: old()", ""),
+        Commit("0" * 40, "remove: the v1 api", ""),
+        Commit("1" * 40, "style: wrap lines", ""),
+    ]
+    assert entries_from_commits(commits) == [
+        ChangelogEntry("Fixed", "crash on start", False, "aaaaaaa"),
+        ChangelogEntry("Changed", "bump lxml to 5.2", False, "bbbbbbb"),
+        ChangelogEntry("Added", "**cli:** --json", False, "ccccccc"),
+        ChangelogEntry("Fixed", "off by one", False, "ddddddd"),
+        ChangelogEntry("Changed", "faster parse", False, "eeeeeee"),
+        ChangelogEntry("Deprecated", "old()", False, "fffffff"),
+        ChangelogEntry("Removed", "the v1 api", False, "0000000"),
+    ]
+    assert entry_from_text("hotfix: crash on start", "patch") == (
+        ChangelogEntry("Fixed", "crash on start")
+    )
+    assert entry_from_text("feature: dark mode", "minor") == ChangelogEntry("Added", "dark mode")
+    assert entry_from_text("deps: bump lxml", "patch") == ChangelogEntry("Changed", "bump lxml")
+    # A type with no section of its own stays where it always went.
+    assert entry_from_text("docs: typo", "patch") == ChangelogEntry("Changed", "typo")
+
+
+def test_commit_types_agree_between_the_analysis_and_the_changelog() -> None:
+    for known in COMMIT_TYPES.values():
+        if known.bump is not None and known.bump > Bump.NONE:
+            # A type that raises the version is user-facing: it gets an entry of its own.
+            commit = Commit("a" * 40, f"{known.name}: x", "")
+            [entry] = entries_from_commits([commit])
+            assert entry.group == known.section
 
 
 def test_render_section_groups_in_keep_a_changelog_order_and_dedupes() -> None:

@@ -1,4 +1,8 @@
-"""What every analyzer receives: the resolved range and the collected changes."""
+"""What every analyzer receives: the resolved range, the collected changes, the few options.
+
+The context carries the options the analysis reads as plain fields rather than the whole
+settings object, so that what a gatherer or an engine depends on is visible in its type.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from release_tools.analysis.models import FileChange
-from release_tools.config import Settings
 from release_tools.git import Commit, Git
 
 __all__ = ["AnalysisContext", "Background"]
@@ -36,7 +39,6 @@ class AnalysisContext:
 
     git: Git
     root: Path
-    settings: Settings
     base_ref: str
     head_ref: str
     base_sha: str
@@ -54,6 +56,8 @@ class AnalysisContext:
     version_scheme: Literal["semver", "pep440"] = "semver"
     #: What the diff started from: ``base_sha``, or the empty tree for a first release.
     diff_base: str | None = None
+    #: Whether a breaking change on 0.x makes 1.0.0 (else it bumps the minor).
+    major_on_zero: bool = False
     #: Work started in the background during collection, by the name of the gatherer it
     #: helps (which takes it out); see :func:`release_tools.analysis.service.collect`.
     background: dict[str, Background] = field(default_factory=dict)

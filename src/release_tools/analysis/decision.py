@@ -15,41 +15,30 @@ The rules, in order:
    * several ``Release-As`` footers ask for different versions;
    * the code shows one or two breaking changes among many additions (a feature release that
      broke an obscure corner, or a break that is not one): the bump stays major;
-   * a raised runtime floor (oldest supported Python or Node.js) is the only reason not to stop
-     below major: it is a minor by semver, a major by many projects' policy;
+   * a raised runtime floor (oldest supported Python or Node.js) is among the evidence of a
+     release below major: it is a minor by semver, a major by many projects' policy;
    * the only major evidence is removed deprecation warnings (deprecated paths taken out):
      strong, but read from the code's words rather than its signatures.
+
+   Evidence is recognised by its typed fields (:attr:`Evidence.kind`, ``source``, ``strength``),
+   never by the wording of its message, so rewording a message cannot change a decision.
 
    Commits that declare a breaking change without any API proof do *not* raise it: behavioural
    breaks are invisible to static analysis, and the author's declaration is the better signal
    (the same trust python-semantic-release and commitizen give to ``!`` and footers).
-4. A ``Release-As: x.y.z`` footer is an explicit override of the next version; it is reported in
+4. A ``Release-As: x.y.z`` footer is an explicit override of the next version: the
+   :attr:`Evidence.release_as` of ``release-as`` evidence is reported in
    :attr:`Verdict.release_as` and the computed bump stays as evidence for the reasoning.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
-__all__ = [
-    "RELEASE_AS_MARKER",
-    "REMOVED_DEPRECATED_MARKER",
-    "RUNTIME_FLOOR_MARKER",
-    "Verdict",
-    "decide",
-]
-
-#: Release-As evidence messages start with this marker followed by the requested version.
-RELEASE_AS_MARKER = "Release-As:"
-#: Messages of evidence about a raised runtime floor (oldest supported Python / Node.js) start so.
-RUNTIME_FLOOR_MARKER = "minimum supported"
-#: Messages of evidence about deprecated code paths taken out start so.
-REMOVED_DEPRECATED_MARKER = "removed deprecated"
-_RELEASE_AS = re.compile(re.escape(RELEASE_AS_MARKER) + r"\s*(\S+)")
+__all__ = ["Verdict", "decide"]
 
 # Sources whose evidence comes from reading the code, as opposed to what people wrote.
 _STATIC_SOURCES = frozenset({"python-api", "javascript-api", "rust-api", "go-api", "cli", "schema"})
@@ -81,22 +70,18 @@ def _cite(item: Evidence) -> str:
 
 def _strongest(items: Sequence[Evidence], level: Bump) -> Evidence | None:
     """The most trustworthy item at ``level``: proof before strong before weak, first seen."""
-    order = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
     candidates = [e for e in items if e.level is level]
     if not candidates:
         return None
     # A listed finding is cited before a summary of capped ones ("... and N more").
-    return min(candidates, key=lambda e: (order[e.strength], e.is_summary))
+    return min(candidates, key=lambda e: (e.strength.rank, e.is_summary))
 
 
 def _release_as(evidence: Sequence[Evidence]) -> tuple[str | None, list[str]]:
     versions: list[str] = []
     for item in evidence:
-        if item.source != "release-as":
-            continue
-        match = _RELEASE_AS.search(item.message)
-        if match and match.group(1) not in versions:
-            versions.append(match.group(1))
+        if item.release_as is not None and item.release_as not in versions:
+            versions.append(item.release_as)
     if not versions:
         return None, []
     warnings: list[str] = []
@@ -114,7 +99,7 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     Pure: the same evidence always gives the same verdict. See the module docstring for the rules.
     """
     release_as, warnings = _release_as(evidence)
-    scored = [e for e in evidence if e.source != "release-as"]
+    scored = [e for e in evidence if e.kind is not EvidenceKind.RELEASE_AS]
 
     if not has_changes and not scored:
         reason = "no changes in the range: nothing to release"
@@ -134,9 +119,7 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     notes: list[str] = []
 
     static_level = _max_level([e for e in scored if e.source in _STATIC_SOURCES])
-    static_proof = _max_level(
-        [e for e in scored if e.source in _STATIC_SOURCES and e.strength is Strength.PROOF]
-    )
+    static_proof = _max_level([e for e in scored if e.source in _STATIC_SOURCES and e.proof])
     declared = [e for e in scored if e.source in _DECLARED_SOURCES]
     declared_level = _max_level(declared)
 
@@ -164,7 +147,7 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
             f"{static_majors} breaking signal{'s' if static_majors > 1 else ''} among "
             f"{static_minors} additions"
         )
-    if bump < Bump.MAJOR and any(e.message.startswith(RUNTIME_FLOOR_MARKER) for e in scored):
+    if bump < Bump.MAJOR and any(e.kind is EvidenceKind.RUNTIME_FLOOR for e in scored):
         # On the benchmark's pairs a raised floor came with majors and minors alike.
         needs_review = True
         notes.append("the oldest supported runtime was raised: some projects call that major")
@@ -172,7 +155,7 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     if (
         bump is Bump.MAJOR
         and declared_level < Bump.MAJOR
-        and all(e.message.startswith(REMOVED_DEPRECATED_MARKER) for e in majors)
+        and all(e.kind is EvidenceKind.DEPRECATED_REMOVED for e in majors)
     ):
         needs_review = True
         notes.append("the only breaking sign is deprecated code taken out")

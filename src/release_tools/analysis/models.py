@@ -11,9 +11,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from release_tools.versioning.bump import Bump
+from release_tools.versioning.bump import Bump, BumpName, VersionType
 
 __all__ = [
     "Bump",
@@ -21,6 +21,7 @@ __all__ = [
     "Chunk",
     "Decision",
     "Evidence",
+    "EvidenceKind",
     "FileChange",
     "Hunk",
     "Strength",
@@ -105,6 +106,51 @@ class Strength(enum.StrEnum):
     STRONG = "strong"  # e.g. a conventional commit said so
     WEAK = "weak"  # e.g. only the kinds of files changed
 
+    @property
+    def rank(self) -> int:
+        """0 for the most trustworthy: sorting by rank puts proof first, weak last."""
+        return _STRENGTH_RANKS[self]
+
+
+_STRENGTH_RANKS = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
+
+
+class EvidenceKind(enum.StrEnum):
+    """What a piece of evidence observed; the decision reads this field, never the message."""
+
+    #: A Conventional Commits type (``feat``, ``fix`` ...) or a revert of released work.
+    COMMIT_TYPE = "commit-type"
+    #: A commit declaring a breaking change (``!`` or a ``BREAKING CHANGE`` footer).
+    BREAKING_COMMIT = "breaking-commit"
+    #: A ``Release-As`` footer; :attr:`Evidence.release_as` holds the version it asks for.
+    RELEASE_AS = "release-as"
+    #: A public name went: function, class, export, module, package entry point.
+    API_REMOVED = "api-removed"
+    #: A new public name.
+    API_ADDED = "api-added"
+    #: A public name kept with another contract: parameters, types, return value, base
+    #: classes, how the package loads.
+    API_CHANGED = "api-changed"
+    #: New deprecation warnings or markers in shipped code.
+    DEPRECATION_ADDED = "deprecation-added"
+    #: Fewer deprecation sites in shipped code: deprecated paths were taken out.
+    DEPRECATED_REMOVED = "deprecated-removed"
+    #: The oldest supported runtime (Python, Node.js) was raised.
+    RUNTIME_FLOOR = "runtime-floor"
+    #: A command-line option or sub-command came or went.
+    CLI = "cli"
+    #: A JSON Schema's properties or constraints changed.
+    SCHEMA = "schema"
+    #: Only the kinds of files changed are known (source, docs, tests ...).
+    FILE_KIND = "file-kind"
+    #: Part of the change could not be analysed (unreadable code, a size budget).
+    INCOMPLETE = "incomplete"
+    #: The model's verdict.
+    MODEL = "model"
+    #: Stands for findings a capped list left out (see :attr:`Evidence.omitted`); those may be
+    #: of several kinds, so none of them is claimed.
+    SUMMARY = "summary"
+
 
 EvidenceSource = Literal[
     "conventional-commit",
@@ -126,21 +172,42 @@ class Evidence(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     source: EvidenceSource
-    bump: Literal["major", "minor", "patch", "none"]
+    #: The bump this evidence implies, by its own name (``none``); :attr:`level` is the
+    #: :class:`Bump`.
+    bump: BumpName
     strength: Strength
+    #: For people only: no code reads it to tell what the evidence is (see :attr:`kind`).
     message: str
     path: str | None = None
     line: int | None = None
     commit: str | None = None
     #: 0 for a finding; for a summary ("... and N more"), the number of findings of its bump
     #: and strength that a capped list left out, so that the decision and the reports count
-    #: exact totals on huge ranges (issue 2). A separate field rather than a count of 1 for
-    #: findings: a summary of one left-out finding must still be told from a finding.
+    #: exact totals on huge ranges. A separate field rather than a count of 1 for findings: a
+    #: summary of one left-out finding must still be told from a finding.
     omitted: int = Field(default=0, ge=0)
+    kind: EvidenceKind
+    #: The version a ``Release-As`` footer asks for; set exactly when :attr:`kind` is
+    #: :attr:`EvidenceKind.RELEASE_AS`.
+    release_as: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Evidence:
+        if (self.kind is EvidenceKind.RELEASE_AS) != (self.release_as is not None):
+            raise ValueError("release_as is set exactly on release-as evidence")
+        if (self.kind is EvidenceKind.SUMMARY) != (self.omitted > 0):
+            raise ValueError("summary evidence, and only it, stands for omitted findings")
+        return self
 
     @property
     def level(self) -> Bump:
-        return Bump.NONE if self.bump == "none" else Bump[self.bump.upper()]
+        """The bump this evidence implies."""
+        return Bump.parse(self.bump)
+
+    @property
+    def proof(self) -> bool:
+        """Whether this evidence proves its level (the bump is at least this)."""
+        return self.strength is Strength.PROOF
 
     @property
     def is_summary(self) -> bool:
@@ -164,7 +231,7 @@ class Evidence(BaseModel):
 class Decision(BaseModel):
     """The outcome of ``analyze``; its JSON form is the command's JSON output."""
 
-    version_type: Literal["major", "minor", "patch", "unknown"]
+    version_type: VersionType
     needs_review: bool
     reasoning: str
     current_version: str | None = None

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from release_tools import files
-from release_tools.analysis.models import Decision, Evidence, Strength
+from release_tools.analysis.models import Decision, Evidence
 from release_tools.config import Settings
 from release_tools.errors import ReleaseToolsError, UsageError
 
@@ -37,8 +37,6 @@ __all__ = [
 TEXT_EVIDENCE_LIMIT = 25
 #: Items shown per group of same-kind evidence in the text report.
 GROUP_LIMIT = 5
-
-_STRENGTH_RANK = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
 
 
 def render_json(decision: Decision) -> str:
@@ -71,7 +69,7 @@ def _evidence_lines(decision: Decision) -> list[str]:
     for item in decision.evidence:
         key: tuple[int, int, str, str] = (
             -item.level,
-            _STRENGTH_RANK.get(item.strength, 9),
+            item.strength.rank,
             item.source,
             item.bump,
         )

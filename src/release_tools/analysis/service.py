@@ -113,7 +113,6 @@ def collect(
     ctx = AnalysisContext(
         git=git,
         root=root,
-        settings=settings,
         base_ref=rng.base_ref,
         head_ref=rng.head_ref,
         base_sha=rng.base_sha,
@@ -124,6 +123,7 @@ def collect(
         current_version=current,
         version_scheme=_scheme(scoped),
         diff_base=rng.diff_base,
+        major_on_zero=settings.major_on_zero,
     )
 
     path_filter = PathFilter.from_settings(settings)

@@ -2,9 +2,11 @@
 
 A release adds ``## [1.3.0] - 2026-11-26`` with its entries grouped under the Keep a Changelog
 headings. Entries come from the plan bodies and, when ``changelog_commits`` is on, from the
-range's Conventional Commits. A Conventional Commits subject decides the group (``feat`` ->
-Added, ``fix`` -> Fixed, a ``!`` or ``BREAKING CHANGE`` -> Changed, flagged); any other text is
-grouped by the plan's release type. The new section goes above the previous release and below
+range's Conventional Commits. A Conventional Commits subject decides the group through the
+type table the analysis reads too (:mod:`release_tools.versioning.commit_types`: ``feat`` ->
+Added, ``fix`` or ``hotfix`` -> Fixed, ...; a ``!`` or ``BREAKING CHANGE`` -> Changed, flagged),
+so a commit that raises the version lands in its natural group; any other text is grouped by
+the plan's release type. The new section goes above the previous release and below
 an ``[Unreleased]`` section, so hand-written history is never rewritten.
 """
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from release_tools.git import Commit
+from release_tools.versioning.commit_types import SECTIONS, Section, commit_type
 
 __all__ = [
     "ChangelogEntry",
@@ -25,22 +28,14 @@ __all__ = [
     "render_section",
 ]
 
-# Keep a Changelog's headings, in the order it lists them.
-GROUPS: tuple[str, ...] = ("Changed", "Added", "Deprecated", "Removed", "Fixed", "Security")
 _CONVENTIONAL = re.compile(
     r"^(?P<type>[a-zA-Z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:\s+(?P<text>\S.*)$"
 )
-_TYPE_GROUPS = {
-    "feat": "Added",
-    "fix": "Fixed",
-    "perf": "Changed",
-    "refactor": "Changed",
-    "revert": "Changed",
-    "security": "Security",
-    "deprecate": "Deprecated",
-    "remove": "Removed",
+_RELEASE_TYPE_GROUPS: dict[str, Section] = {
+    "major": "Changed",
+    "premajor": "Changed",
+    "minor": "Added",
 }
-_RELEASE_TYPE_GROUPS = {"major": "Changed", "premajor": "Changed", "minor": "Added"}
 _BUMP_LABELS = frozenset(
     {"major", "minor", "patch", "premajor", "preminor", "prepatch", "prerelease"}
 )
@@ -75,7 +70,9 @@ def entry_from_text(text: str, release_type: str) -> ChangelogEntry | None:
         # a label, not a commit type, so the entry is grouped by the plan's release type.
         summary, match = match["text"], None
     if match:
-        group = _TYPE_GROUPS.get(match["type"].lower(), "Changed")
+        known = commit_type(match["type"])
+        # A type without a section of its own (docs, chore, an unknown word) is a change.
+        group = known.section if known is not None and known.section else "Changed"
         breaking = breaking or bool(match["bang"])
         scope = f"**{match['scope']}:** " if match["scope"] else ""
         summary = scope + match["text"]
@@ -95,12 +92,13 @@ def entries_from_commits(commits: Iterable[Commit]) -> list[ChangelogEntry]:
         match = _CONVENTIONAL.match(commit.subject.strip())
         if match is None:
             continue
-        kind = match["type"].lower()
+        known = commit_type(match["type"])
+        section = known.section if known is not None else None
         breaking = bool(match["bang"]) or "BREAKING CHANGE" in commit.body
-        if kind not in _TYPE_GROUPS and not breaking:
-            continue  # chore, docs, ci, test, style, build: not user-facing
+        if section is None and not breaking:
+            continue  # chore, docs, ci, test, style, build, unknown types: not user-facing
         scope = f"**{match['scope']}:** " if match["scope"] else ""
-        group = "Changed" if breaking else _TYPE_GROUPS[kind]
+        group = "Changed" if breaking or section is None else section
         text = f"{scope}{match['text']}"
         entries.append(ChangelogEntry(group, text, breaking, commit.sha[:7]))
     return entries
@@ -110,7 +108,7 @@ def render_section(version: str, day: date, entries: Sequence[ChangelogEntry]) -
     """The Markdown section of one release; duplicate bullets are written once."""
     lines = [f"## [{version}] - {day.isoformat()}"]
     seen: set[str] = set()
-    for group in GROUPS:
+    for group in SECTIONS:
         bullets = []
         for entry in entries:
             key = entry.text.split("\n", 1)[0].lower()

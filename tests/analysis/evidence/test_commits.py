@@ -6,7 +6,7 @@ from typing import Any
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.commits import commit_evidence, gather, parse_commit
-from release_tools.analysis.models import Bump, Strength
+from release_tools.analysis.models import Bump, EvidenceKind, Strength
 from release_tools.git import Commit
 from repo_context import build_context
 
@@ -96,8 +96,33 @@ def test_release_as_footer(repo: Any) -> None:
     items = gather(build_context(repo.path, base))
     release = [e for e in items if e.source == "release-as"]
     assert len(release) == 1
+    assert (release[0].kind, release[0].release_as) == (EvidenceKind.RELEASE_AS, "2.0.0")
     verdict = decide(items, has_changes=True)
     assert verdict.release_as == "2.0.0"
+
+
+def test_a_reworded_release_as_message_still_sets_the_version() -> None:
+    [item] = commit_evidence([Commit("a" * 40, "Prepare two", "Release-As: 2.0.0")])
+    reworded = item.model_copy(update={"message": "the maintainers want two-point-oh"})
+    assert decide([reworded], has_changes=True).release_as == "2.0.0"
+
+
+def test_kinds_follow_the_commit_type_table() -> None:
+    items = commit_evidence(
+        [
+            Commit("a" * 40, "hotfix: crash", ""),
+            Commit("b" * 40, "deps: bump x", ""),
+            Commit("c" * 40, "feature!: new api", ""),
+            Commit("d" * 40, "docs: typo", ""),
+            Commit("e" * 40, "deprecate: old()", ""),
+        ]
+    )
+    assert [(e.kind, e.bump) for e in items] == [
+        (EvidenceKind.COMMIT_TYPE, "patch"),
+        (EvidenceKind.COMMIT_TYPE, "patch"),
+        (EvidenceKind.BREAKING_COMMIT, "major"),
+        (EvidenceKind.COMMIT_TYPE, "none"),
+    ]
 
 
 def test_non_conventional_and_merge_messages_give_no_evidence(repo: Any) -> None:

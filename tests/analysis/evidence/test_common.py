@@ -17,7 +17,7 @@ from release_tools.analysis.evidence._common import (
     read_text,
     read_texts,
 )
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from repo_context import build_context
 
 
@@ -68,6 +68,7 @@ def _random_items(count: int, seed: int) -> list[Evidence]:
         items.append(
             evidence(
                 "javascript-api",
+                EvidenceKind.API_CHANGED,
                 chooser.choice(levels),
                 chooser.choice(list(Strength)),
                 f"finding {index}",
@@ -95,14 +96,14 @@ def test_bounded_evidence_keeps_what_the_final_cap_keeps(count: int, seed: int) 
     # ... and it is what capping everything gives: the same strongest findings in their order,
     # then one summary per rank of the rest, with its exact count.
     assert out == cap_evidence(items)
-    strongest = sorted(items, key=lambda e: (-e.level, _rank(e)))[:MAX_PER_SOURCE]
+    strongest = sorted(items, key=lambda e: (-e.level, e.strength.rank))[:MAX_PER_SOURCE]
     assert sorted(i.message for i in listed) == sorted(i.message for i in strongest)
     names = {k.message for k in listed}
     dropped = Counter((i.level, i.strength) for i in items if i.message not in names)
     rest = out[len(listed) :]
     assert [(s.level, s.strength, s.count) for s in rest] == [
         (level, strength, dropped[level, strength])
-        for level, strength in sorted(dropped, key=lambda k: (-k[0], _rank_of(k[1])))
+        for level, strength in sorted(dropped, key=lambda k: (-k[0], k[1].rank))
     ]
     for summary in rest:
         n = summary.count
@@ -111,22 +112,26 @@ def test_bounded_evidence_keeps_what_the_final_cap_keeps(count: int, seed: int) 
         )
 
 
-def _rank_of(strength: Strength) -> int:
-    return {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}[strength]
-
-
-def _rank(item: Evidence) -> int:
-    return {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}[item.strength]
-
-
 def test_bounded_evidence_counts_in_bulk_and_builds_only_the_kept() -> None:
     bounded = BoundedEvidence("javascript-api", 5)
     assert bounded.admit_many(Bump.MINOR, Strength.STRONG, 1000) == 5
     for index in range(5):
-        bounded.keep(evidence("javascript-api", Bump.MINOR, Strength.STRONG, f"new {index}"))
+        bounded.keep(
+            evidence(
+                "javascript-api",
+                EvidenceKind.API_ADDED,
+                Bump.MINOR,
+                Strength.STRONG,
+                f"new {index}",
+            )
+        )
     assert bounded.admit_many(Bump.MINOR, Strength.STRONG, 10) == 0
     assert bounded.admit(Bump.MAJOR, Strength.PROOF)
-    bounded.keep(evidence("javascript-api", Bump.MAJOR, Strength.PROOF, "removed x"))
+    bounded.keep(
+        evidence(
+            "javascript-api", EvidenceKind.API_REMOVED, Bump.MAJOR, Strength.PROOF, "removed x"
+        )
+    )
     out = bounded.items()
     # The full allowance of 5 listed items, then the exact count of the rest.
     assert [i.message for i in out] == [
@@ -166,15 +171,19 @@ def test_extending_with_a_summary_counts_what_it_stands_for() -> None:
 
 
 def test_cap_folds_pre_counted_summaries_into_its_own() -> None:
-    listed = [evidence("go-api", Bump.MINOR, Strength.STRONG, f"new {i}") for i in range(4)]
+    listed = [
+        evidence("go-api", EvidenceKind.API_ADDED, Bump.MINOR, Strength.STRONG, f"new {i}")
+        for i in range(4)
+    ]
     summary = evidence(
         "go-api",
+        EvidenceKind.SUMMARY,
         Bump.MINOR,
         Strength.STRONG,
         "... and 900 more go-api items (900 minor)",
         omitted=900,
     )
-    removed = evidence("go-api", Bump.MAJOR, Strength.PROOF, "removed X")
+    removed = evidence("go-api", EvidenceKind.API_REMOVED, Bump.MAJOR, Strength.PROOF, "removed X")
     capped = cap_evidence([removed, *listed, summary], limit=3)
     assert [i.message for i in capped] == [
         "removed X",

@@ -8,12 +8,8 @@ from typing import Any
 import pytest
 
 from release_tools.analysis.decision import decide
-from release_tools.analysis.evidence.deprecations import (
-    deprecation_sites,
-    gather,
-    removed_deprecations,
-)
-from release_tools.analysis.models import Bump, Evidence
+from release_tools.analysis.evidence.deprecations import _sites, gather
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind
 from repo_context import build_context
 
 API = """import warnings
@@ -44,7 +40,7 @@ def _run(repo: Any, base: str) -> list[Evidence]:
 
 
 def _removed(items: list[Evidence]) -> list[Evidence]:
-    return [e for e in items if e.message.startswith("removed deprecated")]
+    return [e for e in items if e.kind is EvidenceKind.DEPRECATED_REMOVED]
 
 
 def test_deprecated_function_taken_out_is_major_and_asks_for_review(repo: Any) -> None:
@@ -91,13 +87,24 @@ def test_reworded_or_test_only_warnings_are_not_removals(repo: Any) -> None:
     assert _removed(_run(repo, base)) == []
 
 
-def test_removed_deprecations_matches_repeated_lines_as_a_multiset() -> None:
+def test_removed_deprecations_match_repeated_lines_as_a_multiset(repo: Any) -> None:
     one = 'warn(\n    "a is old",\n    DeprecationWarning,\n)\n'
     two = one + one.replace("a is old", "b is old")
-    net, gone = removed_deprecations({"m.py": two}, {"m.py": one})
-    assert net == 1
-    assert gone == [("m.py", 7, '"b is old", DeprecationWarning,')]
-    assert removed_deprecations({"m.py": one}, {"m.py": two})[0] == -1
+    repo.write("src/lib/m.py", two)
+    base = repo.commit("initial")
+    repo.write("src/lib/m.py", one)
+    [gone] = _removed(_run(repo, base))
+    assert (gone.path, gone.line) == ("src/lib/m.py", 7)
+    assert "1 fewer deprecation warning in" in gone.message
+    assert gone.message.endswith('"b is old", DeprecationWarning,')
+    base = repo.head()
+    repo.write("src/lib/m.py", two)
+    assert _removed(_run(repo, base)) == []
+
+
+def _sites_by_line(text: str) -> dict[int, str]:
+    """The sites the gatherer finds (its fast, hint-guided scan), by line."""
+    return {site.number: site.line for site in _sites(text)}
 
 
 def _sites_by_regex(text: str) -> dict[int, str]:
@@ -126,7 +133,7 @@ def _sites_by_regex(text: str) -> dict[int, str]:
     ],
 )
 def test_deprecation_sites_are_the_regex_matches_by_line(text: str) -> None:
-    assert deprecation_sites(text) == _sites_by_regex(text)
+    assert _sites_by_line(text) == _sites_by_regex(text)
 
 
 def test_deprecation_sites_on_a_big_generated_module() -> None:
@@ -134,6 +141,6 @@ def test_deprecation_sites_on_a_big_generated_module() -> None:
         f"def f{i}(): pass" if i % 97 else f"warn('f{i}', DeprecationWarning)" for i in range(5000)
     ]
     text = "\n".join(rows)
-    found = deprecation_sites(text)
+    found = _sites_by_line(text)
     assert len(found) == len(range(0, 5000, 97))
     assert found == _sites_by_regex(text)

@@ -8,12 +8,18 @@ import pytest
 
 from release_tools.analysis import evidence as evidence_pkg
 from release_tools.analysis.evidence import cap_evidence, gather_evidence
-from release_tools.analysis.models import Evidence, Strength
+from release_tools.analysis.models import Evidence, EvidenceKind, Strength
 from repo_context import build_context
 
 
 def _item(i: int, bump: str = "minor", source: str = "python-api") -> Evidence:
-    return Evidence(source=source, bump=bump, strength=Strength.STRONG, message=f"item {i}")  # type: ignore[arg-type]
+    return Evidence(
+        source=source,  # type: ignore[arg-type]
+        kind=EvidenceKind.API_ADDED,
+        bump=bump,  # type: ignore[arg-type]
+        strength=Strength.STRONG,
+        message=f"item {i}",
+    )
 
 
 def test_gathers_commits_api_and_file_kinds(repo: Any) -> None:

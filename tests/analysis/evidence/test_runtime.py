@@ -9,7 +9,7 @@ import pytest
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.runtime import gather, node_floor, python_floor
-from release_tools.analysis.models import Bump, Evidence
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind
 from repo_context import build_context
 
 
@@ -127,6 +127,7 @@ def test_raised_node_floor(repo: Any) -> None:
         ("javascript-api", "minor", "package.json")
     ]
     assert items[0].message == "minimum supported Node.js raised from 16 to 18 (engines.node)"
+    assert items[0].kind is EvidenceKind.RUNTIME_FLOOR
 
 
 def test_unreadable_manifests_are_skipped(repo: Any) -> None:

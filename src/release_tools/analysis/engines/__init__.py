@@ -34,7 +34,7 @@ def get_provider(settings: Settings) -> Analyzer:
     if settings.provider == "local":
         from release_tools.analysis.engines.local import LocalAnalyzer
 
-        return LocalAnalyzer(settings)
+        return LocalAnalyzer()
     if settings.provider == "realtime":
         from release_tools.analysis.engines.model import RealtimeAnalyzer
 

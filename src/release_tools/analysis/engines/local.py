@@ -13,41 +13,40 @@ python-semantic-release makes from an implicit 0.0.0, without ever publishing a 
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from dataclasses import dataclass, field
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence import gather_evidence
 from release_tools.analysis.models import Bump, ChangeKind, Decision
-from release_tools.config import Settings
 from release_tools.errors import VersionError
 from release_tools.versioning.semver import Scheme, Version, bump_version
 
 __all__ = [
     "FIRST_VERSION",
-    "RELEASE_AS_IGNORED",
-    "VERSION_TYPES",
     "LocalAnalyzer",
+    "NextVersion",
     "change_stats",
     "next_version",
 ]
 
 log = logging.getLogger(__name__)
 
-#: The report's ``version_type`` for each bump, whatever the engine.
-VERSION_TYPES: dict[Bump, Literal["major", "minor", "patch", "unknown"]] = {
-    Bump.MAJOR: "major",
-    Bump.MINOR: "minor",
-    Bump.PATCH: "patch",
-    Bump.NONE: "unknown",
-}
-
 #: The first release when nothing was released before (see the module docstring).
 FIRST_VERSION = Version(0, 1, 0)
 
 
-#: Warnings about a Release-As footer that was not applied start so.
-RELEASE_AS_IGNORED = "ignored Release-As"
+@dataclass(frozen=True, slots=True)
+class NextVersion:
+    """What :func:`next_version` computed: both versions, the bump they make, warnings."""
+
+    current: str | None
+    next: str | None
+    bump: Bump
+    warnings: list[str] = field(default_factory=list)
+    #: A Release-As override was asked for and could not be honoured (not a version, or not
+    #: above the current one); :attr:`warnings` says why.
+    release_as_ignored: bool = False
 
 
 def _level_between(old: Version, new: Version) -> Bump:
@@ -65,12 +64,13 @@ def next_version(
     major_on_zero: bool = False,
     release_as: str | None = None,
     scheme: Scheme = "semver",
-) -> tuple[str | None, str | None, Bump, list[str]]:
-    """``(current, next, bump, warnings)`` with both versions spelled in ``scheme``.
+) -> NextVersion:
+    """The current and next versions, both spelled in ``scheme``, with the bump and warnings.
 
     ``bump`` is returned unchanged unless a ``Release-As`` override implies another level.
     """
     warnings: list[str] = []
+    ignored = False
     parsed: Version | None = None
     if current is not None:
         try:
@@ -82,29 +82,31 @@ def next_version(
         try:
             target = Version.parse(release_as)
         except VersionError:
-            warnings.append(f"{RELEASE_AS_IGNORED} {release_as!r}: not a version")
+            warnings.append(f"ignored Release-As {release_as!r}: not a version")
+            ignored = True
         else:
             if parsed is not None and target <= parsed:
                 warnings.append(
-                    f"{RELEASE_AS_IGNORED} {release_as}: not higher than the current version "
+                    f"ignored Release-As {release_as}: not higher than the current version "
                     f"{current_text}"
                 )
+                ignored = True
             else:
                 # The version type names the jump the release actually makes.
                 if parsed is not None:
                     bump = _level_between(parsed, target)
                 elif bump is Bump.NONE:
                     bump = Bump.MINOR
-                return current_text, target.render(scheme), bump, warnings
+                return NextVersion(current_text, target.render(scheme), bump, warnings)
     if bump is Bump.NONE:
-        return current_text, None, bump, warnings
+        return NextVersion(current_text, None, bump, warnings, ignored)
     if parsed is None:
         if current is not None:
-            return current_text, None, bump, warnings
+            return NextVersion(current_text, None, bump, warnings, ignored)
         first = bump_version(Version(0, 0, 0), bump, major_on_zero=major_on_zero)
-        return None, max(first, FIRST_VERSION).render(scheme), bump, warnings
+        return NextVersion(None, max(first, FIRST_VERSION).render(scheme), bump, warnings, ignored)
     bumped = bump_version(parsed, bump, major_on_zero=major_on_zero)
-    return current_text, bumped.render(scheme), bump, warnings
+    return NextVersion(current_text, bumped.render(scheme), bump, warnings, ignored)
 
 
 def change_stats(ctx: AnalysisContext) -> dict[str, int]:
@@ -130,37 +132,33 @@ class LocalAnalyzer:
 
     name = "local"
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-
     def analyze(self, ctx: AnalysisContext) -> Decision:
         """Gather evidence, decide the bump and compute the versions for ``ctx``."""
         evidence = gather_evidence(ctx)
         # Net file changes, not commits: a feature and its revert leave nothing to release.
         has_changes = bool(ctx.changes)
         verdict = decide(evidence, has_changes=has_changes)
-        current, following, bump, version_warnings = next_version(
+        versions = next_version(
             ctx.current_version,
             verdict.bump,
-            major_on_zero=ctx.settings.major_on_zero,
+            major_on_zero=ctx.major_on_zero,
             release_as=verdict.release_as,
             scheme=ctx.version_scheme,
         )
         log.info(
             "local decision",
-            extra={"bump": bump.label, "evidence": len(evidence), "next": following},
+            extra={"bump": versions.bump.label, "evidence": len(evidence), "next": versions.next},
         )
         return Decision(
-            version_type=VERSION_TYPES[bump],
+            version_type=versions.bump.label,
             # An override that could not be honoured is a maintainer's request gone unanswered.
-            needs_review=verdict.needs_review
-            or any(w.startswith(RELEASE_AS_IGNORED) for w in version_warnings),
+            needs_review=verdict.needs_review or versions.release_as_ignored,
             reasoning=verdict.reasoning,
-            current_version=current,
-            next_version=following,
+            current_version=versions.current,
+            next_version=versions.next,
             **ctx.range_fields(),
             provider=self.name,
             evidence=list(evidence),
-            warnings=[*verdict.warnings, *version_warnings],
+            warnings=[*verdict.warnings, *versions.warnings],
             stats=change_stats(ctx),
         )

@@ -22,7 +22,7 @@ from release_tools.analysis.evidence import (
     rust,
     surface,
 )
-from release_tools.analysis.evidence._common import MAX_PER_SOURCE, STRENGTH_RANK, cap_evidence
+from release_tools.analysis.evidence._common import MAX_PER_SOURCE, cap_evidence
 from release_tools.analysis.evidence._fork import fork_call
 from release_tools.analysis.evidence.javascript import gatherer as javascript
 from release_tools.analysis.evidence.python import api as python_api
@@ -112,5 +112,5 @@ def gather_evidence(ctx: AnalysisContext) -> list[Evidence]:
     items = [item for name, _gather in GATHERERS for item in found[name]]
     # Strongest first, so that reports open with what decided; the sort is stable, so each
     # source keeps its own order (commits newest first, which Release-As relies on).
-    items.sort(key=lambda e: (-e.level, STRENGTH_RANK[e.strength]))
+    items.sort(key=lambda e: (-e.level, e.strength.rank))
     return cap_evidence(items)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.models import (
     Bump,
     ChangeKind,
     Evidence,
+    EvidenceKind,
     EvidenceSource,
     FileChange,
     Strength,
@@ -19,27 +20,16 @@ from release_tools.analysis.models import (
 
 __all__ = [
     "BoundedEvidence",
-    "BumpLabel",
     "blob_sizes",
     "changed_files",
     "evidence",
     "is_test_path",
-    "label",
     "new_path",
     "old_path",
     "read_text",
     "read_texts",
     "summaries",
 ]
-
-BumpLabel = Literal["major", "minor", "patch", "none"]
-
-_LABELS: dict[Bump, BumpLabel] = {
-    Bump.NONE: "none",
-    Bump.PATCH: "patch",
-    Bump.MINOR: "minor",
-    Bump.MAJOR: "major",
-}
 
 # Directories and file names that hold tests, examples or tooling rather than shipped code.
 _NON_SHIPPED_DIRS = frozenset(
@@ -71,13 +61,9 @@ _TEST_FILE = re.compile(
 )
 
 
-def label(bump: Bump) -> BumpLabel:
-    """The evidence literal for a :class:`Bump`."""
-    return _LABELS[bump]
-
-
 def evidence(
     source: EvidenceSource,
+    kind: EvidenceKind,
     bump: Bump,
     strength: Strength,
     message: str,
@@ -86,6 +72,7 @@ def evidence(
     line: int | None = None,
     commit: str | None = None,
     omitted: int = 0,
+    release_as: str | None = None,
 ) -> Evidence:
     """Build one :class:`Evidence`, keeping the message to one bounded line.
 
@@ -96,13 +83,15 @@ def evidence(
         text = text[:197] + "..."
     return Evidence(
         source=source,
-        bump=label(bump),
+        kind=kind,
+        bump=bump.word,
         strength=strength,
         message=text,
         path=path,
         line=line if line and line > 0 else None,
         commit=commit,
         omitted=omitted,
+        release_as=release_as,
     )
 
 
@@ -202,22 +191,17 @@ def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str
     return out
 
 
-# The order in which the report ranks evidence of one source (the same as the final cap's).
-STRENGTH_RANK = {Strength.PROOF: 0, Strength.STRONG: 1, Strength.WEAK: 2}
-
-
 def summaries(source: EvidenceSource, dropped: Counter[tuple[Bump, Strength]]) -> list[Evidence]:
     """One summary item per bump and strength of the findings left out of a capped list.
 
     Each carries the exact number it stands for in :attr:`Evidence.count`, so the decision can
     count every finding without the list holding them all; strongest first.
     """
-    ranks = sorted(
-        (k for k, n in dropped.items() if n > 0), key=lambda k: (-k[0], STRENGTH_RANK[k[1]])
-    )
+    ranks = sorted((k for k, n in dropped.items() if n > 0), key=lambda k: (-k[0], k[1].rank))
     return [
         evidence(
             source,
+            EvidenceKind.SUMMARY,
             level,
             strength,
             f"... and {dropped[level, strength]} more {source} items "
@@ -236,7 +220,7 @@ class BoundedEvidence:
 
     A huge range can yield hundreds of thousands of findings (every export of a generated file
     is "new"), while the report keeps ``limit`` per source. Building each as an
-    :class:`Evidence` first cost gigabytes and most of the run (issue 2, "Speed"). Here an item
+    :class:`Evidence` first cost gigabytes and most of the run. Here an item
     is built only while it can still be among the ``limit`` strongest: ranked like the final
     cap does (higher bump, then stronger, then earlier), so at most ``limit`` items exist per
     rank and the rest are only counted (:meth:`admit`). :meth:`items` returns the ``limit``
@@ -276,6 +260,7 @@ class BoundedEvidence:
 
     def keep_all(
         self,
+        kind: EvidenceKind,
         bump: Bump,
         strength: Strength,
         keys: Sequence[K],
@@ -287,7 +272,7 @@ class BoundedEvidence:
         """
         for key in keys[: self.admit_many(bump, strength, len(keys))]:
             message, path, line = describe(key)
-            self.keep(evidence(self.source, bump, strength, message, path=path, line=line))
+            self.keep(evidence(self.source, kind, bump, strength, message, path=path, line=line))
 
     def keep(self, item: Evidence) -> None:
         """Keep the evidence of a finding just let in (ranked as admitted, in arrival order)."""
@@ -321,7 +306,7 @@ class BoundedEvidence:
     def items(self) -> list[Evidence]:
         """The kept evidence in arrival order, then a summary per rank of the rest, if any."""
         # Every counted rank: one added through a summary has counts but no kept items.
-        ranks = sorted(self._counts, key=lambda k: (-k[0], STRENGTH_RANK[k[1]]))
+        ranks = sorted(self._counts, key=lambda k: (-k[0], k[1].rank))
         chosen: list[tuple[int, Evidence]] = []
         dropped: Counter[tuple[Bump, Strength]] = Counter()
         for key in ranks:
@@ -358,9 +343,7 @@ def cap_evidence(items: Sequence[Evidence], limit: int = MAX_PER_SOURCE) -> list
         if len(listed) <= limit and not counted:
             keep.update(indexes)
             continue
-        ranked = sorted(
-            listed, key=lambda i: (-items[i].level, STRENGTH_RANK[items[i].strength], i)
-        )
+        ranked = sorted(listed, key=lambda i: (-items[i].level, items[i].strength.rank, i))
         keep.update(ranked[:limit])
         dropped: Counter[tuple[Bump, Strength]] = Counter()
         for i in (*ranked[limit:], *counted):

@@ -2,9 +2,9 @@
 
 What counts, per commit:
 
-* the header ``type(scope)!: subject``; ``feat`` is a minor, ``fix``/``perf``/``revert``/
-  ``deps``/``security`` a patch, the other known types (``docs``, ``chore``, ``test`` ...) release
-  nothing; ``!`` makes any type breaking;
+* the header ``type(scope)!: subject``, with the bump its type declares in
+  :data:`~release_tools.versioning.commit_types.COMMIT_TYPES` (``feat`` a minor, ``fix`` a
+  patch, ``docs`` or ``chore`` nothing ...); ``!`` makes any type breaking;
 * ``BREAKING CHANGE:`` / ``BREAKING-CHANGE:`` footers (breaking whatever the type);
 * squash-merge bodies that list several headers, bare or as ``*``/``-`` bullets (GitHub's
   default squash message), each counted like a commit of its own;
@@ -24,34 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.decision import RELEASE_AS_MARKER
 from release_tools.analysis.evidence._common import evidence
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.git import Commit
+from release_tools.versioning.commit_types import commit_type
 
-__all__ = ["TYPE_BUMPS", "ParsedCommit", "commit_evidence", "gather", "parse_commit"]
-
-#: The bump each known commit type asks for (before ``!`` / footers).
-TYPE_BUMPS: dict[str, Bump] = {
-    "feat": Bump.MINOR,
-    "feature": Bump.MINOR,
-    "fix": Bump.PATCH,
-    "bugfix": Bump.PATCH,
-    "hotfix": Bump.PATCH,
-    "perf": Bump.PATCH,
-    "revert": Bump.PATCH,
-    "deps": Bump.PATCH,
-    "security": Bump.PATCH,
-    "refactor": Bump.NONE,
-    "docs": Bump.NONE,
-    "doc": Bump.NONE,
-    "style": Bump.NONE,
-    "test": Bump.NONE,
-    "tests": Bump.NONE,
-    "chore": Bump.NONE,
-    "ci": Bump.NONE,
-    "build": Bump.NONE,
-}
+__all__ = ["ParsedCommit", "commit_evidence", "gather", "parse_commit"]
 
 _HEADER = re.compile(
     r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:[ \t]+(?P<subject>\S.*)$"
@@ -68,16 +46,20 @@ _MERGE = re.compile(r"^Merge (?:pull request|branch|remote-tracking branch|tag) 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One conventional header found in a message (the subject or a squashed body line)."""
+    """One conventional header found in a message (the subject or a squashed body line).
+
+    ``declared`` is the bump its type declares, before ``!``.
+    """
 
     type: str
     scope: str | None
     breaking: bool
     subject: str
+    declared: Bump
 
     @property
     def bump(self) -> Bump:
-        return Bump.MAJOR if self.breaking else TYPE_BUMPS[self.type]
+        return Bump.MAJOR if self.breaking else self.declared
 
     @property
     def header(self) -> str:
@@ -111,11 +93,13 @@ def _entry(line: str) -> Entry | None:
     match = _HEADER.match(line.strip())
     if not match:
         return None
-    kind = match["type"].lower()
-    if kind not in TYPE_BUMPS:
-        return None
+    known = commit_type(match["type"])
+    if known is None or known.bump is None:
+        return None  # unknown, or a type that only names a changelog section
     scope = match["scope"].strip() if match["scope"] else None
-    return Entry(kind, scope or None, bool(match["bang"]), match["subject"].strip())
+    return Entry(
+        known.name, scope or None, bool(match["bang"]), match["subject"].strip(), known.bump
+    )
 
 
 def parse_commit(commit: Commit) -> ParsedCommit:
@@ -205,16 +189,19 @@ def commit_evidence(commits: Sequence[Commit]) -> list[Evidence]:
             out.append(
                 evidence(
                     "release-as",
+                    EvidenceKind.RELEASE_AS,
                     Bump.NONE,
                     Strength.STRONG,
-                    f"{RELEASE_AS_MARKER} {p.release_as} footer (explicit override)",
+                    f"Release-As: {p.release_as} footer (explicit override)",
                     commit=p.sha,
+                    release_as=p.release_as,
                 )
             )
         if p.breaking_notes:
             out.append(
                 evidence(
                     "conventional-commit",
+                    EvidenceKind.BREAKING_COMMIT,
                     Bump.MAJOR,
                     Strength.STRONG,
                     f"BREAKING CHANGE footer: {p.breaking_notes[0]}",
@@ -226,6 +213,7 @@ def commit_evidence(commits: Sequence[Commit]) -> list[Evidence]:
             out.append(
                 evidence(
                     "conventional-commit",
+                    EvidenceKind.COMMIT_TYPE,
                     Bump.PATCH,
                     Strength.STRONG,
                     f'reverts "{p.reverts_header}" from an earlier release',
@@ -236,9 +224,11 @@ def commit_evidence(commits: Sequence[Commit]) -> list[Evidence]:
             if p.breaking_notes and not entry.breaking:
                 continue  # the footer item above already speaks for this commit
             what = "breaking change declared" if entry.breaking else f"{entry.type} commit"
+            kind = EvidenceKind.BREAKING_COMMIT if entry.breaking else EvidenceKind.COMMIT_TYPE
             out.append(
                 evidence(
                     "conventional-commit",
+                    kind,
                     entry.bump,
                     Strength.STRONG,
                     f"{what}: {entry.header}",

@@ -21,7 +21,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.decision import REMOVED_DEPRECATED_MARKER
 from release_tools.analysis.evidence._common import (
     changed_files,
     evidence,
@@ -33,12 +32,13 @@ from release_tools.analysis.models import (
     Bump,
     ChangeKind,
     Evidence,
+    EvidenceKind,
     EvidenceSource,
     FileChange,
     Strength,
 )
 
-__all__ = ["deprecation_sites", "gather", "new_deprecations", "removed_deprecations"]
+__all__ = ["gather", "new_deprecations"]
 
 #: Shipped source files whose deprecations are read.
 SUFFIXES = (".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".tsx")
@@ -93,7 +93,7 @@ def _sites(text: str) -> list[_Site]:
 
     Only the lines holding a hint are searched, and line numbers are counted from the previous
     site on: scanning every file with the regex and counting lines from the start for each site
-    made this the costliest step of the surface evidence (issue 2). Sites never span lines, so
+    made this the costliest step of the surface evidence on big ranges. Sites never span lines, so
     a line-bounded search finds the same ones.
     """
     if not _hinted(text):
@@ -118,11 +118,6 @@ def _sites(text: str) -> list[_Site]:
     return found
 
 
-def deprecation_sites(text: str) -> dict[int, str]:
-    """Line number -> stripped line, for the lines of ``text`` that are deprecation sites."""
-    return {site.number: site.line for site in _sites(text)}
-
-
 def _new_sites(before: list[_Site], after: list[_Site]) -> list[tuple[int, str]]:
     if len(after) <= len(before):
         return []
@@ -138,6 +133,12 @@ def new_deprecations(old: str, new: str) -> list[tuple[int, str]]:
 def _removed_sites(
     before: dict[str, list[_Site]], after: dict[str, list[_Site]]
 ) -> tuple[int, list[tuple[str, int, str]]]:
+    """How many fewer sites ``after`` has than ``before`` over all files, and the sites gone.
+
+    Both map paths to their sites (base and head). The net count is zero or less when the head
+    has as many sites as the base; the list holds ``(path, line, text)`` of base sites (with
+    the line before each) that no longer occur at head, in path order.
+    """
     net = sum(map(len, before.values())) - sum(map(len, after.values()))
     # Matched as a multiset: the same text may occur at several places.
     remaining = Counter(site.context for sites in after.values() for site in sites)
@@ -149,20 +150,6 @@ def _removed_sites(
             else:
                 gone.append((path, site.number, site.context))
     return net, gone
-
-
-def removed_deprecations(
-    old: dict[str, str], new: dict[str, str]
-) -> tuple[int, list[tuple[str, int, str]]]:
-    """How many fewer sites ``new`` has than ``old`` over all files, and the sites gone; pure.
-
-    ``old`` and ``new`` map paths to texts (base and head). The net count is zero or less when
-    the head has as many sites as the base; the list holds ``(path, line, text)`` of base sites
-    (with the line before each) that no longer occur at head, in path order.
-    """
-    before = {path: _sites(text) for path, text in old.items()}
-    after = {path: _sites(text) for path, text in new.items()}
-    return _removed_sites(before, after)
 
 
 def _source(path: str) -> EvidenceSource:
@@ -195,6 +182,7 @@ def _new_evidence(
         items.append(
             evidence(
                 _source(change.path),
+                EvidenceKind.DEPRECATION_ADDED,
                 Bump.MINOR,
                 Strength.STRONG,
                 f"new deprecation in {change.path}: {text}{more}",
@@ -215,9 +203,10 @@ def _removed_evidence(
     return [
         evidence(
             _source(path),
+            EvidenceKind.DEPRECATED_REMOVED,
             Bump.MAJOR,
             Strength.STRONG,
-            f"{REMOVED_DEPRECATED_MARKER} code: {net} fewer deprecation "
+            f"removed deprecated code: {net} fewer deprecation "
             f"warning{'s' if net > 1 else ''} in shipped code, e.g. {text}",
             path=path,
             line=line,

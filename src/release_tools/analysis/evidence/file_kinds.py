@@ -6,7 +6,7 @@ itself a signal). The conclusions are deliberately modest:
 * any shipped source changed, and nothing stronger is known: a patch (the file cited is a
   source file: code, not a YAML or an image that happens to sit beside it);
 * only data, configuration or assets (YAML, TOML, JSON, images ...): a patch;
-* only documentation (or examples): a patch, as the issue asks (docs ship with the package);
+* only documentation (or examples): a patch (docs ship with the package);
 * only build files (manifests, lock files, packaging config): a patch (a dependency change
   reaches users);
 * only tests, CI or development tooling: nothing to release.
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import evidence
-from release_tools.analysis.models import Bump, Evidence, FileChange, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
 __all__ = ["KINDS", "classify", "file_kind_evidence", "gather"]
 
@@ -112,7 +112,7 @@ def file_kind_evidence(changes: Sequence[FileChange]) -> list[Evidence]:
         bump, text, where = Bump.PATCH, f"only build and packaging files ({summary})", None
     else:
         bump, text, where = Bump.NONE, f"only tests, CI or tooling changed ({summary})", None
-    return [evidence("file-kind", bump, Strength.WEAK, text, path=where)]
+    return [evidence("file-kind", EvidenceKind.FILE_KIND, bump, Strength.WEAK, text, path=where)]
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:

@@ -27,7 +27,7 @@ from release_tools.analysis.evidence._common import (
     evidence,
     read_texts,
 )
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = ["GoIdent", "gather", "parse_go", "signature_key"]
 
@@ -217,6 +217,7 @@ def _compare(
 ) -> None:
     """Add the findings between one package's two versions to ``out``."""
     out.keep_all(
+        EvidenceKind.API_REMOVED,
         Bump.MAJOR,
         Strength.PROOF,
         sorted(before.keys() - after.keys()),
@@ -227,6 +228,7 @@ def _compare(
         ),
     )
     out.keep_all(
+        EvidenceKind.API_ADDED,
         Bump.MINOR,
         Strength.STRONG,
         sorted(after.keys() - before.keys()),
@@ -244,6 +246,7 @@ def _compare(
             out.keep(
                 evidence(
                     "go-api",
+                    EvidenceKind.API_CHANGED,
                     Bump.MAJOR,
                     Strength.PROOF,
                     f"signature of {key} changed: func{old.signature} -> func{new.signature}",

@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.decision import RUNTIME_FLOOR_MARKER
 from release_tools.analysis.evidence._common import evidence, is_test_path, read_texts
-from release_tools.analysis.models import Bump, Evidence, EvidenceSource, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, EvidenceSource, Strength
 
 __all__ = ["Floor", "declared_floors", "floor_of", "gather", "node_floor", "python_floor"]
 
@@ -228,10 +227,10 @@ def _floor_evidence(old: Floor, new: Floor) -> Evidence | None:
     why = ": Python 2 is no longer supported" if leaves_python2 else ""
     return evidence(
         source,
+        EvidenceKind.RUNTIME_FLOOR,
         bump,
         Strength.STRONG,
-        f"{RUNTIME_FLOOR_MARKER} {new.runtime} raised from {old.text} to {new.text} "
-        f"({new.field}){why}",
+        f"minimum supported {new.runtime} raised from {old.text} to {new.text} ({new.field}){why}",
         path=new.path,
         line=new.line,
     )

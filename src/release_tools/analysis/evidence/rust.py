@@ -34,7 +34,7 @@ from release_tools.analysis.evidence._common import (
     read_text,
     read_texts,
 )
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = ["RustItem", "gather", "module_is_public", "parse_rust"]
 
@@ -257,6 +257,7 @@ def _compare(
 ) -> None:
     """Add the findings between one module file's two versions to ``out``."""
     out.keep_all(
+        EvidenceKind.API_REMOVED,
         Bump.MAJOR,
         Strength.PROOF,
         sorted(before.keys() - after.keys()),
@@ -267,6 +268,7 @@ def _compare(
         ),
     )
     out.keep_all(
+        EvidenceKind.API_ADDED,
         Bump.MINOR,
         Strength.STRONG,
         sorted(after.keys() - before.keys()),
@@ -284,6 +286,7 @@ def _compare(
             out.keep(
                 evidence(
                     "rust-api",
+                    EvidenceKind.API_CHANGED,
                     Bump.MAJOR,
                     Strength.PROOF,
                     f"signature of pub fn {key} changed: {old.signature} -> {new.signature}",

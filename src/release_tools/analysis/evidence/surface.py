@@ -38,6 +38,7 @@ from release_tools.analysis.models import (
     Bump,
     ChangeKind,
     Evidence,
+    EvidenceKind,
     FileChange,
     Strength,
 )
@@ -116,7 +117,7 @@ def _touches_cli(change: FileChange) -> bool:
     """Whether the diff may touch an option declaration (always true without hunks).
 
     The hunks of an added or deleted file hold its whole text, so one without any hint
-    declares no option and need not be read (generated files of big ranges, issue 2).
+    declares no option and need not be read (generated files of big ranges).
     """
     if change.truncated or not change.hunks:
         return True
@@ -145,6 +146,7 @@ def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
         items.append(
             evidence(
                 "cli",
+                EvidenceKind.CLI,
                 Bump.MAJOR,
                 Strength.STRONG,
                 f"removed command-line {'' if option.startswith('command:') else 'option '}{what}",
@@ -158,6 +160,7 @@ def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
         items.append(
             evidence(
                 "cli",
+                EvidenceKind.CLI,
                 Bump.MINOR,
                 Strength.STRONG,
                 f"new command-line {'' if option.startswith('command:') else 'option '}{what}",
@@ -248,7 +251,11 @@ def _schema_evidence(ctx: AnalysisContext) -> list[Evidence]:
             # (test suites ship hundreds of them); only changes inside a schema are compared.
             continue
         for bump, text in schema_changes(old, new):
-            items.append(evidence("schema", bump, Strength.STRONG, text, path=change.path))
+            items.append(
+                evidence(
+                    "schema", EvidenceKind.SCHEMA, bump, Strength.STRONG, text, path=change.path
+                )
+            )
     return items
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from release_tools.analysis.decision import decide
 from release_tools.analysis.engines.model.hybrid import combine
 from release_tools.analysis.engines.model.schemas import ChunkSummary, VersionAnalysis
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 REMOVED = Evidence(
     source="python-api",
+    kind=EvidenceKind.API_REMOVED,
     bump="major",
     strength=Strength.PROOF,
     message="public function core.run removed",
@@ -17,12 +18,14 @@ REMOVED = Evidence(
 )
 FEAT = Evidence(
     source="conventional-commit",
+    kind=EvidenceKind.COMMIT_TYPE,
     bump="minor",
     strength=Strength.STRONG,
     message="feat commit: feat: add stop",
 )
 FIX = Evidence(
     source="conventional-commit",
+    kind=EvidenceKind.COMMIT_TYPE,
     bump="patch",
     strength=Strength.STRONG,
     message="fix commit: fix: tidy",
@@ -92,6 +95,7 @@ def test_model_below_strong_evidence_is_kept_and_flagged() -> None:
 def test_strong_major_without_proof_is_not_a_floor() -> None:
     declared = Evidence(
         source="conventional-commit",
+        kind=EvidenceKind.BREAKING_COMMIT,
         bump="major",
         strength=Strength.STRONG,
         message="breaking change declared",
@@ -127,10 +131,20 @@ def test_release_as_and_local_warnings_carry_over() -> None:
     evidence = [
         FEAT,
         Evidence(
-            source="release-as", bump="none", strength=Strength.STRONG, message="Release-As: 2.0.0"
+            source="release-as",
+            kind=EvidenceKind.RELEASE_AS,
+            bump="none",
+            strength=Strength.STRONG,
+            message="Release-As: 2.0.0",
+            release_as="2.0.0",
         ),
         Evidence(
-            source="release-as", bump="none", strength=Strength.STRONG, message="Release-As: 3.0.0"
+            source="release-as",
+            kind=EvidenceKind.RELEASE_AS,
+            bump="none",
+            strength=Strength.STRONG,
+            message="Release-As: 3.0.0",
+            release_as="3.0.0",
         ),
     ]
     verdict = decide(evidence, has_changes=True)
@@ -141,7 +155,13 @@ def test_release_as_and_local_warnings_carry_over() -> None:
 
 def test_nothing_to_release_agreement() -> None:
     evidence = [
-        Evidence(source="file-kind", bump="none", strength=Strength.WEAK, message="tests only")
+        Evidence(
+            source="file-kind",
+            kind=EvidenceKind.FILE_KIND,
+            bump="none",
+            strength=Strength.WEAK,
+            message="tests only",
+        )
     ]
     verdict = decide(evidence, has_changes=True)
     result = combine(_model("unknown"), verdict, evidence)
@@ -172,7 +192,13 @@ def test_local_review_survives_when_the_model_agrees_on_the_bump() -> None:
 def test_thin_local_evidence_is_settled_by_the_model() -> None:
     # Only weak evidence: the local flag means "too little to go on"; the model read the diff.
     evidence = [
-        Evidence(source="file-kind", bump="patch", strength=Strength.WEAK, message="source files")
+        Evidence(
+            source="file-kind",
+            kind=EvidenceKind.FILE_KIND,
+            bump="patch",
+            strength=Strength.WEAK,
+            message="source files",
+        )
     ]
     local = decide(evidence, has_changes=True)
     assert local.needs_review

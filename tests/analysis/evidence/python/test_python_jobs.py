@@ -16,7 +16,7 @@ from release_tools.analysis.evidence.python.jobs import (
     run_comparisons,
     split_jobs,
 )
-from release_tools.analysis.models import Evidence
+from release_tools.analysis.models import Evidence, EvidenceKind
 
 
 def _jobs(count: int) -> list[Job]:
@@ -100,7 +100,13 @@ def test_known_results_are_reused_and_the_rest_computed_in_order(
     jobs = _jobs(5)
     alone = run_comparisons(jobs)
     # Known results stand in for their jobs (marked, to see that they were used) ...
-    marker = Evidence(source="python-api", bump="none", strength="weak", message="known")
+    marker = Evidence(
+        source="python-api",
+        kind=EvidenceKind.INCOMPLETE,
+        bump="none",
+        strength="weak",
+        message="known",
+    )
     known = {job_key(jobs[1]): [marker], job_key(jobs[3]): []}
     computed: list[str] = []
 

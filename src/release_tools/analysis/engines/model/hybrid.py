@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from release_tools.analysis.decision import Verdict
 from release_tools.analysis.engines.model.schemas import ChunkSummary, VersionAnalysis
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = ["HybridVerdict", "combine"]
 
@@ -50,7 +50,7 @@ def _cite(item: Evidence) -> str:
 
 
 def _proof(evidence: Sequence[Evidence]) -> tuple[Bump, Evidence | None]:
-    proofs = [e for e in evidence if e.strength is Strength.PROOF and e.source != "release-as"]
+    proofs = [e for e in evidence if e.proof and e.kind is not EvidenceKind.RELEASE_AS]
     level = max((e.level for e in proofs), default=Bump.NONE)
     first = next((e for e in proofs if e.level is level), None)
     return level, first
@@ -58,7 +58,7 @@ def _proof(evidence: Sequence[Evidence]) -> tuple[Bump, Evidence | None]:
 
 def _firm(evidence: Sequence[Evidence]) -> bool:
     return any(
-        e.strength in (Strength.PROOF, Strength.STRONG) and e.source != "release-as"
+        e.strength in (Strength.PROOF, Strength.STRONG) and e.kind is not EvidenceKind.RELEASE_AS
         for e in evidence
     )
 

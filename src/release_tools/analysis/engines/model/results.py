@@ -1,6 +1,6 @@
 """The report's :class:`Decision` for a realtime run: the hybrid verdict, or the fallback.
 
-Both carry ``provider``, ``model``, ``usage`` and ``redactions`` (issue 4, Interface), so a
+Both carry ``provider``, ``model``, ``usage`` and ``redactions``, so a
 fallback report still says what the failed attempt spent and how much was redacted.
 """
 
@@ -11,24 +11,22 @@ from collections.abc import Mapping, Sequence
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import Verdict
-from release_tools.analysis.engines.local import VERSION_TYPES, next_version
+from release_tools.analysis.engines.local import NextVersion, next_version
 from release_tools.analysis.engines.model.answers import ModelRun
 from release_tools.analysis.engines.model.chunks import PreparedChunk
 from release_tools.analysis.engines.model.hybrid import combine
-from release_tools.analysis.models import Bump, Decision, Evidence, Strength
+from release_tools.analysis.models import Bump, Decision, Evidence, EvidenceKind, Strength
 
 __all__ = ["fallback_decision", "model_decision"]
 
 log = logging.getLogger(__name__)
 
 
-def _versions(
-    ctx: AnalysisContext, bump: Bump, release_as: str | None
-) -> tuple[str | None, str | None, Bump, list[str]]:
+def _versions(ctx: AnalysisContext, bump: Bump, release_as: str | None) -> NextVersion:
     return next_version(
         ctx.current_version,
         bump,
-        major_on_zero=ctx.settings.major_on_zero,
+        major_on_zero=ctx.major_on_zero,
         release_as=release_as,
         scheme=ctx.version_scheme,
     )
@@ -67,8 +65,8 @@ def model_decision(
         failed_chunks=len(run.failed),
         total_chunks=len(chunks),
     )
-    current, following, bump, version_warnings = _versions(ctx, hybrid.bump, hybrid.release_as)
-    warnings = [*verdict.warnings, *version_warnings]
+    versions = _versions(ctx, hybrid.bump, hybrid.release_as)
+    warnings = [*verdict.warnings, *versions.warnings]
     if omitted:
         warnings.append(
             f"{len(omitted)} files were not sent to the model (max_chunks): {omitted[0]}"
@@ -76,20 +74,21 @@ def model_decision(
         )
     model_item = Evidence(
         source="model",
-        bump="none" if hybrid.model_bump is Bump.NONE else hybrid.model_bump.label,
+        kind=EvidenceKind.MODEL,
+        bump=hybrid.model_bump.word,
         strength=Strength.STRONG,
         message=f"{model}: {run.analysis.reasoning.strip()[:300]}",
     )
     log.info(
         "realtime decision",
-        extra={"bump": bump.label, "model_bump": hybrid.model_bump.label, **run.usage()},
+        extra={"bump": versions.bump.label, "model_bump": hybrid.model_bump.label, **run.usage()},
     )
     return Decision(
-        version_type=VERSION_TYPES[bump],
+        version_type=versions.bump.label,
         needs_review=hybrid.needs_review,
         reasoning=hybrid.reasoning,
-        current_version=current,
-        next_version=following,
+        current_version=versions.current,
+        next_version=versions.next,
         **ctx.range_fields(),
         provider="realtime",
         model=model,
@@ -113,13 +112,13 @@ def fallback_decision(
     reason: str,
 ) -> Decision:
     """The local decision, flagged for review, when the model path failed for ``reason``."""
-    current, following, bump, version_warnings = _versions(ctx, verdict.bump, verdict.release_as)
+    versions = _versions(ctx, verdict.bump, verdict.release_as)
     return Decision(
-        version_type=VERSION_TYPES[bump],
+        version_type=versions.bump.label,
         needs_review=True,
         reasoning=f"{verdict.reasoning} The model could not be consulted: {reason}.",
-        current_version=current,
-        next_version=following,
+        current_version=versions.current,
+        next_version=versions.next,
         **ctx.range_fields(),
         provider="local",
         model=model,
@@ -129,7 +128,7 @@ def fallback_decision(
         warnings=[
             f"realtime provider failed, local decision used: {reason}",
             *verdict.warnings,
-            *version_warnings,
+            *versions.warnings,
         ],
         stats=_stats(stats, run, len(chunks), omitted),
     )

@@ -13,11 +13,12 @@ of step.
 from __future__ import annotations
 
 import copy
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from release_tools.realtime import FunctionTool
+from release_tools.versioning.bump import BumpName, VersionType
 
 __all__ = [
     "CHUNK_TOOL",
@@ -28,12 +29,6 @@ __all__ = [
     "VersionType",
     "tool_parameters",
 ]
-
-#: A bump as the model names it; ``none`` means the chunk changes nothing a user can see.
-BumpName = Literal["major", "minor", "patch", "none"]
-
-#: The final answer's version type (the report's names; ``unknown`` = nothing to release).
-VersionType = Literal["major", "minor", "patch", "unknown"]
 
 
 class ChunkSummary(BaseModel):

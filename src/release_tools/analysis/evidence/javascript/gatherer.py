@@ -46,7 +46,7 @@ from release_tools.analysis.evidence.javascript.exports import (
     star_sources,
 )
 from release_tools.analysis.evidence.javascript.options import gather_options, is_vendored
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = [
     "Export",
@@ -199,6 +199,7 @@ def _runtime_evidence(
         items.append(
             evidence(
                 "javascript-api",
+                EvidenceKind.API_CHANGED,
                 Bump.MAJOR,
                 Strength.STRONG,
                 "package became ESM-only (type: module, no require entry): require() breaks",
@@ -213,6 +214,7 @@ def _runtime_evidence(
         items.append(
             evidence(
                 "javascript-api",
+                EvidenceKind.RUNTIME_FLOOR,
                 Bump.MAJOR,
                 Strength.STRONG,
                 f"requires Node.js {'.'.join(map(str, new_min))} or newer (was {was})",
@@ -241,6 +243,7 @@ def _manifest_evidence(ctx: AnalysisContext) -> list[Evidence]:
                 items.append(
                     evidence(
                         "javascript-api",
+                        EvidenceKind.API_REMOVED,
                         Bump.MAJOR,
                         Strength.PROOF,
                         f"removed {what} {name!r} from package.json {key}",
@@ -252,6 +255,7 @@ def _manifest_evidence(ctx: AnalysisContext) -> list[Evidence]:
                     items.append(
                         evidence(
                             "javascript-api",
+                            EvidenceKind.API_ADDED,
                             Bump.MINOR,
                             Strength.STRONG,
                             f"new {what} {name!r} in package.json {key}",
@@ -292,6 +296,7 @@ def _compare(
                 out.keep(
                     evidence(
                         "javascript-api",
+                        EvidenceKind.API_REMOVED,
                         Bump.PATCH,
                         Strength.WEAK,
                         f"{name} dropped from {path_old}, but no JavaScript of the base "
@@ -305,6 +310,7 @@ def _compare(
             out.keep(
                 evidence(
                     "javascript-api",
+                    EvidenceKind.API_REMOVED,
                     Bump.MAJOR,
                     strength,
                     f"removed export {name} ({kind}) from {path_old}",
@@ -321,6 +327,7 @@ def _compare(
         out.keep(
             evidence(
                 "javascript-api",
+                EvidenceKind.API_ADDED,
                 Bump.MINOR,
                 Strength.STRONG,
                 f"new export {name} ({kind}) in {shown}",
@@ -341,6 +348,7 @@ def _compare(
                 out.keep(
                     evidence(
                         "javascript-api",
+                        EvidenceKind.API_CHANGED,
                         Bump.MINOR,
                         Strength.STRONG,
                         f"{name} accepts new parameter or option {listed} in {shown}",
@@ -354,6 +362,7 @@ def _compare(
             out.keep(
                 evidence(
                     "javascript-api",
+                    EvidenceKind.API_CHANGED,
                     Bump.MAJOR,
                     strength,
                     f"function {name} now needs {new_req} arguments instead of {old_req}",

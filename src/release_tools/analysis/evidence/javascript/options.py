@@ -24,7 +24,7 @@ from release_tools.analysis.evidence._common import (
     read_texts,
 )
 from release_tools.analysis.evidence.javascript.exports import blank_code, line_finder
-from release_tools.analysis.models import Bump, Evidence, FileChange, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
 __all__ = ["gather_options", "is_vendored", "option_reads"]
 
@@ -109,6 +109,7 @@ def gather_options(ctx: AnalysisContext, changes: list[FileChange]) -> list[Evid
             items.append(
                 evidence(
                     "javascript-api",
+                    EvidenceKind.API_CHANGED,
                     Bump.MINOR,
                     Strength.STRONG,
                     f"{after} reads a new option {key}",

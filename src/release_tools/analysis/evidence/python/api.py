@@ -56,7 +56,14 @@ from release_tools.analysis.evidence.python.jobs import (
     run_comparisons,
 )
 from release_tools.analysis.evidence.python.names import is_public_module
-from release_tools.analysis.models import Bump, ChangeKind, Evidence, FileChange, Strength
+from release_tools.analysis.models import (
+    Bump,
+    ChangeKind,
+    Evidence,
+    EvidenceKind,
+    FileChange,
+    Strength,
+)
 
 __all__ = [
     "MAX_PARSE_BYTES",
@@ -335,6 +342,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         items.append(
             evidence(
                 "python-api",
+                EvidenceKind.INCOMPLETE,
                 Bump.PATCH,
                 Strength.WEAK,
                 f"{considered} Python modules changed; the API of {compared} was compared "
@@ -364,8 +372,8 @@ class Prefetched:
 def start_prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None], bool]) -> None:
     """Start comparing the range's Python modules in a forked child, before the diff is read.
 
-    Issue 2 ("Speed"): while git computes a big diff this process mostly waits, and the
-    comparisons (the costliest evidence) only need the changed files' contents. The child
+    While git computes a big diff this process mostly waits, and the comparisons (the costliest
+    evidence) only need the changed files' contents. The child
     lists the changed files without the diff (:meth:`Git.name_status`, milliseconds), plans
     the comparisons as :func:`gather` would, and runs them. It cannot see hunks, so it keeps a
     modified module when the multiset of its API-looking lines changed, which is what the

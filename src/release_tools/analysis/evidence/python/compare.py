@@ -40,7 +40,7 @@ from release_tools.analysis.evidence.python.signatures import (
     signature_texts,
     widened_parameters,
 )
-from release_tools.analysis.models import Bump, Evidence, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = [
     "ModuleSource",
@@ -66,9 +66,17 @@ class _Findings:
     items: list[Evidence] = field(default_factory=list)
 
     def add(
-        self, bump: Bump, strength: Strength, message: str, path: str, line: int | None
+        self,
+        kind: EvidenceKind,
+        bump: Bump,
+        strength: Strength,
+        message: str,
+        path: str,
+        line: int | None,
     ) -> None:
-        self.items.append(evidence("python-api", bump, strength, message, path=path, line=line))
+        self.items.append(
+            evidence("python-api", kind, bump, strength, message, path=path, line=line)
+        )
 
 
 class Unreadable(Exception):
@@ -186,6 +194,7 @@ def _added_members(
             if undeclared and not (in_class and "class-attribute" in member.labels):
                 continue
             found.add(
+                EvidenceKind.API_ADDED,
                 Bump.MINOR,
                 Strength.STRONG,
                 f"new public {_kind(member)} {qualified}",
@@ -206,6 +215,7 @@ def _added_members(
             ]
             if added:
                 found.add(
+                    EvidenceKind.API_CHANGED,
                     Bump.MINOR,
                     Strength.STRONG,
                     f"new optional parameter{'s' if len(added) > 1 else ''} "
@@ -216,6 +226,7 @@ def _added_members(
             widened = widened_parameters(before, member)
             if widened:
                 found.add(
+                    EvidenceKind.API_CHANGED,
                     Bump.MINOR,
                     Strength.STRONG,
                     f"parameter{'s' if len(widened) > 1 else ''} {', '.join(widened)} of "
@@ -370,6 +381,7 @@ def compare_modules(
                 # An alias module (``from x import *`` and nothing else): x still answers for
                 # it unless x went too, which its own comparison reports.
                 found.add(
+                    EvidenceKind.API_REMOVED,
                     Bump.PATCH,
                     Strength.WEAK,
                     f"removed module {dotted}, an alias of {', '.join(aliased)}: "
@@ -379,7 +391,12 @@ def compare_modules(
                 )
             else:
                 found.add(
-                    Bump.MAJOR, Strength.PROOF, f"removed public module {dotted}", old.path, None
+                    EvidenceKind.API_REMOVED,
+                    Bump.MAJOR,
+                    Strength.PROOF,
+                    f"removed public module {dotted}",
+                    old.path,
+                    None,
                 )
         return found.items
     assert new is not None
@@ -389,6 +406,7 @@ def compare_modules(
     except Unreadable as exc:
         # Broken code cannot be compared; say so modestly instead of failing the analysis.
         found.add(
+            EvidenceKind.INCOMPLETE,
             Bump.PATCH,
             Strength.WEAK,
             f"{dotted} {exc}; its API was not compared",
@@ -400,7 +418,14 @@ def compare_modules(
     new_public = _public_names(new_mod, is_init=is_init)
     if old_mod is None:
         if public_module and any(not isinstance(m, griffe.Alias) for m in new_public.values()):
-            found.add(Bump.MINOR, Strength.STRONG, f"new public module {dotted}", new.path, None)
+            found.add(
+                EvidenceKind.API_ADDED,
+                Bump.MINOR,
+                Strength.STRONG,
+                f"new public module {dotted}",
+                new.path,
+                None,
+            )
         return found.items
     assert old is not None
     old_is_init = PurePosixPath(old.path).stem == "__init__"
@@ -438,6 +463,7 @@ def compare_modules(
             continue  # typing plumbing: annotations use it, callers do not import it
         if name in moved:
             found.add(
+                EvidenceKind.API_REMOVED,
                 Bump.PATCH,
                 Strength.WEAK,
                 f"{dotted}.{name} moved to {moved[name]} when {dotted} became a package "
@@ -447,6 +473,7 @@ def compare_modules(
             )
             continue
         found.add(
+            EvidenceKind.API_REMOVED,
             Bump.MAJOR,
             Strength.PROOF if served is False else Strength.STRONG,
             f"removed public {_kind(member)} {dotted}.{name}",
@@ -466,6 +493,7 @@ def compare_modules(
             if member_name.startswith("__") and member_name.endswith("__"):
                 continue  # protocol methods come and go with refactorings (__init__ -> __new__)
             found.add(
+                EvidenceKind.API_REMOVED,
                 Bump.MAJOR,
                 Strength.PROOF,
                 f"removed public {_kind(obj)} {obj.path}",
@@ -474,7 +502,12 @@ def compare_modules(
             )
         elif breakage.kind is griffe.BreakageKind.CLASS_REMOVED_BASE:
             found.add(
-                Bump.MAJOR, Strength.STRONG, f"{obj.path} lost a base class", new.path, _lineno(obj)
+                EvidenceKind.API_CHANGED,
+                Bump.MAJOR,
+                Strength.STRONG,
+                f"{obj.path} lost a base class",
+                new.path,
+                _lineno(obj),
             )
         elif breakage.kind in BREAKING_KINDS:
             grouped.setdefault(obj.path, []).append(breakage)
@@ -484,6 +517,7 @@ def compare_modules(
         texts = signature_texts(breakages, _member(old_mod, obj_path))
         if texts:
             found.add(
+                EvidenceKind.API_CHANGED,
                 Bump.MAJOR,
                 Strength.PROOF,
                 f"incompatible signature of {obj_path}: {'; '.join(texts)}",
@@ -494,6 +528,7 @@ def compare_modules(
     for name, line in started_returning(old.code, new.code):
         if name.split(".")[0] in new_public and visible(name.split(".")[0]):
             found.add(
+                EvidenceKind.API_CHANGED,
                 Bump.MINOR,
                 Strength.STRONG,
                 f"{dotted}.{name} now returns a value (it returned None)",

@@ -1,0 +1,76 @@
+"""Conventional Commits types: the bump each one declares and the changelog section it fills.
+
+One table serves both readers of commit messages: the analysis, which turns a ``fix:`` into
+patch-level evidence, and the changelog, which files the same commit under "Fixed". Keeping
+them in one place means a type that raises the version also lands in its natural section.
+
+Sections are Keep a Changelog's headings. Choices worth stating:
+
+* ``deps`` (dependency updates, as Dependabot and Renovate write them) is a patch filed under
+  "Changed": the project's own behaviour is not being fixed, what it ships with changes;
+* ``refactor`` declares no bump (nothing a user can see, by its definition) but is still listed
+  under "Changed" when a changelog is written from commits, as it always was;
+* ``deprecate`` and ``remove`` only name a changelog section (:attr:`CommitType.bump` is None):
+  the analysis does not read them as declarations, because what they touch (public API or an
+  internal helper) is what decides the bump, and the code gatherers see that;
+* ``docs``, ``chore``, ``ci``, ``test`` and the like are not user-facing: no bump, no section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from release_tools.versioning.bump import Bump
+
+__all__ = ["COMMIT_TYPES", "SECTIONS", "CommitType", "Section", "commit_type"]
+
+#: A Keep a Changelog heading.
+Section = Literal["Changed", "Added", "Deprecated", "Removed", "Fixed", "Security"]
+#: Keep a Changelog's headings, in the order it lists them.
+SECTIONS: tuple[Section, ...] = ("Changed", "Added", "Deprecated", "Removed", "Fixed", "Security")
+
+
+@dataclass(frozen=True, slots=True)
+class CommitType:
+    """One known type: the bump it declares and the changelog section its entries go to.
+
+    ``bump`` is None for types that only name a section (the analysis gives them no evidence);
+    ``section`` is None for types that get no changelog entry (unless breaking).
+    """
+
+    name: str
+    bump: Bump | None
+    section: Section | None
+
+
+_TABLE = (
+    CommitType("feat", Bump.MINOR, "Added"),
+    CommitType("feature", Bump.MINOR, "Added"),
+    CommitType("fix", Bump.PATCH, "Fixed"),
+    CommitType("bugfix", Bump.PATCH, "Fixed"),
+    CommitType("hotfix", Bump.PATCH, "Fixed"),
+    CommitType("perf", Bump.PATCH, "Changed"),
+    CommitType("revert", Bump.PATCH, "Changed"),
+    CommitType("deps", Bump.PATCH, "Changed"),
+    CommitType("security", Bump.PATCH, "Security"),
+    CommitType("refactor", Bump.NONE, "Changed"),
+    CommitType("deprecate", None, "Deprecated"),
+    CommitType("remove", None, "Removed"),
+    CommitType("docs", Bump.NONE, None),
+    CommitType("doc", Bump.NONE, None),
+    CommitType("style", Bump.NONE, None),
+    CommitType("test", Bump.NONE, None),
+    CommitType("tests", Bump.NONE, None),
+    CommitType("chore", Bump.NONE, None),
+    CommitType("ci", Bump.NONE, None),
+    CommitType("build", Bump.NONE, None),
+)
+
+#: Every known type by its lower-case name.
+COMMIT_TYPES: dict[str, CommitType] = {t.name: t for t in _TABLE}
+
+
+def commit_type(name: str) -> CommitType | None:
+    """The known type called ``name`` (any case), None for an unknown one."""
+    return COMMIT_TYPES.get(name.lower())
