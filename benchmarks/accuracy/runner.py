@@ -126,7 +126,8 @@ def run_analyze(
         )
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
-        message = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[0]
+        # The last line says what went wrong (a usage error, the exception of a traceback).
+        message = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
         return AnalyzeResult("error", None, "", seconds=seconds, error=message)
     result = parse_decision(proc.stdout)
     return AnalyzeResult(
