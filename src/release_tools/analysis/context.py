@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
+from release_tools.analysis.history import ReleaseHistory
 from release_tools.analysis.models import FileChange
 from release_tools.git import Commit, Git
 
@@ -58,6 +59,8 @@ class AnalysisContext:
     diff_base: str | None = None
     #: Whether a breaking change on 0.x makes 1.0.0 (else it bumps the minor).
     major_on_zero: bool = False
+    #: The project's earlier releases (reachable from the base), when they were read.
+    history: ReleaseHistory | None = None
     #: Work started in the background during collection, by the name of the gatherer it
     #: helps (which takes it out); see :func:`release_tools.analysis.service.collect`.
     background: dict[str, Background] = field(default_factory=dict)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -251,6 +251,9 @@ class Decision(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     stats: dict[str, int] = Field(default_factory=dict)
+    #: What the project's earlier releases taught (pairs read, agreement of the commits with
+    #: the shipped bumps, the learned mapping, whether it decided); None when not read.
+    history: dict[str, Any] | None = None
 
     @property
     def bump(self) -> Bump:

@@ -2,7 +2,8 @@
 
 Steps: open the repository, find the project (``--project``), resolve the range, stream and
 parse the diff with the path filter applied on the fly, list the commits, read the current
-version, build the :class:`AnalysisContext` and hand it to the provider.
+version, read the earlier releases (for calibration), build the :class:`AnalysisContext` and
+hand it to the provider.
 """
 
 from __future__ import annotations
@@ -13,17 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from release_tools.analysis.cachedir import default_cache_dir
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.diff import DiffLimits, DiffStats, collect_changes
 from release_tools.analysis.engines import get_provider
+from release_tools.analysis.evidence import commits
 from release_tools.analysis.evidence.python import api as python_api
 from release_tools.analysis.filters import PathFilter
+from release_tools.analysis.history import ReleaseHistory, read_history
 from release_tools.analysis.models import Decision
 from release_tools.analysis.range import ResolvedRange, resolve_range
 from release_tools.config import Settings
 from release_tools.errors import NotAGitRepositoryError, ReleaseToolsError
 from release_tools.git import Git
 from release_tools.versioning.projects import Project, discover_projects, find_project
+from release_tools.versioning.tags import find_release_tags
 
 __all__ = ["Collection", "collect", "run_analysis"]
 
@@ -154,6 +159,8 @@ def collect(
         job.spread()
 
     warnings: list[str] = []
+    if settings.history and not rng.first_release and not rng.is_empty:
+        ctx.history = _history(git, settings, rng, root_name, paths, root, warnings)
     if rng.is_empty:
         warnings.append(f"empty range: {rng.head_ref} adds no commits to {rng.base_ref}")
     if rng.first_release:
@@ -196,6 +203,40 @@ def collect(
             "pass --project NAME for a project's versions"
         )
     return Collection(ctx, rng, stats, warnings, timings, versioned)
+
+
+def _history(
+    git: Git,
+    settings: Settings,
+    rng: ResolvedRange,
+    root_name: str | None,
+    paths: tuple[str, ...],
+    root: Path,
+    warnings: list[str],
+) -> ReleaseHistory | None:
+    """The earlier releases reachable from the base, or None (with a warning) when unreadable."""
+    try:
+        if git.is_shallow():
+            warnings.append(
+                "shallow clone: earlier releases are not read, so the decision is not calibrated "
+                "on this project's history (fetch the full history, e.g. fetch-depth: 0)"
+            )
+            return None
+        tags = find_release_tags(git, rng.base_sha, settings.tag_pattern)
+        cache_dir = default_cache_dir(root, settings.cache_dir) if settings.cache else None
+        return read_history(
+            git,
+            tags,
+            classify=commits.declared,
+            project=settings.project,
+            root_name=root_name,
+            paths=paths,
+            limit=settings.history_pairs,
+            cache_dir=cache_dir,
+        )
+    except ReleaseToolsError as exc:
+        log.warning("release history not read: %s", exc)
+        return None
 
 
 def _cancel_background(ctx: AnalysisContext) -> None:

@@ -57,6 +57,18 @@ __all__ = ["analyze_command"]
     default=None,
     help="On 0.x, let a breaking change bump the major (default: minor).",
 )
+@click.option(
+    "--history/--no-history",
+    default=None,
+    help="Learn from the project's earlier releases how its commits map to bumps (default: on).",
+)
+@click.option(
+    "--history-pairs",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Earlier release pairs to learn from (default: 30).",
+)
 @click.option("--realtime-url", default=None, help="Realtime WebSocket endpoint.")
 @click.option("--model", default=None, help="Realtime model name.")
 @click.option("--connect-timeout", type=float, default=None, help="Seconds to connect.")

@@ -27,6 +27,7 @@ __all__ = [
     "bump_version",
     "increment",
     "release_type_rank",
+    "jump",
 ]
 
 Scheme = Literal["semver", "pep440"]
@@ -228,3 +229,13 @@ def increment(
             "version"
         )
     return nxt
+
+
+def jump(old: Version, new: Version) -> Bump:
+    """The level of the step from ``old`` to ``new``: the first of major / minor / patch that
+    differs, PATCH for any other difference (a prerelease finalised), NONE for equal versions."""
+    if new.major != old.major:
+        return Bump.MAJOR
+    if new.minor != old.minor:
+        return Bump.MINOR
+    return Bump.PATCH if new != old else Bump.NONE

@@ -12,15 +12,19 @@ python-semantic-release makes from an implicit 0.0.0, without ever publishing a 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from release_tools.analysis.calibration import HistoryVerdict, calibrate, follow_history
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import decide
-from release_tools.analysis.evidence import gather_evidence
-from release_tools.analysis.models import Bump, ChangeKind, Decision
+from release_tools.analysis.evidence import commits, gather_evidence
+from release_tools.analysis.models import Bump, ChangeKind, Decision, Evidence
 from release_tools.errors import VersionError
-from release_tools.versioning.semver import Scheme, Version, bump_version
+from release_tools.versioning.semver import Scheme, Version, bump_version, jump
 
 __all__ = [
     "FIRST_VERSION",
@@ -47,14 +51,6 @@ class NextVersion:
     #: A Release-As override was asked for and could not be honoured (not a version, or not
     #: above the current one); :attr:`warnings` says why.
     release_as_ignored: bool = False
-
-
-def _level_between(old: Version, new: Version) -> Bump:
-    if new.major != old.major:
-        return Bump.MAJOR
-    if new.minor != old.minor:
-        return Bump.MINOR
-    return Bump.PATCH if new != old else Bump.NONE
 
 
 def next_version(
@@ -94,7 +90,7 @@ def next_version(
             else:
                 # The version type names the jump the release actually makes.
                 if parsed is not None:
-                    bump = _level_between(parsed, target)
+                    bump = jump(parsed, target)
                 elif bump is Bump.NONE:
                     bump = Bump.MINOR
                 return NextVersion(current_text, target.render(scheme), bump, warnings)
@@ -138,10 +134,17 @@ class LocalAnalyzer:
         # Net file changes, not commits: a feature and its revert leave nothing to release.
         has_changes = bool(ctx.changes)
         verdict = decide(evidence, has_changes=has_changes)
+        bump, needs_review, reasoning = verdict.bump, verdict.needs_review, verdict.reasoning
+        major_on_zero = ctx.major_on_zero
+        history, learned = _calibrated(ctx, evidence, has_changes)
+        if learned is not None:
+            # The learned mapping is in the project's own jumps (0.x included): taken as is.
+            bump, needs_review, major_on_zero = learned.bump, learned.needs_review, True
+            reasoning = _history_reasoning(learned, evidence)
         versions = next_version(
             ctx.current_version,
-            verdict.bump,
-            major_on_zero=ctx.major_on_zero,
+            bump,
+            major_on_zero=major_on_zero,
             release_as=verdict.release_as,
             scheme=ctx.version_scheme,
         )
@@ -152,8 +155,8 @@ class LocalAnalyzer:
         return Decision(
             version_type=versions.bump.label,
             # An override that could not be honoured is a maintainer's request gone unanswered.
-            needs_review=verdict.needs_review or versions.release_as_ignored,
-            reasoning=verdict.reasoning,
+            needs_review=needs_review or versions.release_as_ignored,
+            reasoning=reasoning,
             current_version=versions.current,
             next_version=versions.next,
             **ctx.range_fields(),
@@ -161,4 +164,54 @@ class LocalAnalyzer:
             evidence=list(evidence),
             warnings=[*verdict.warnings, *versions.warnings],
             stats=change_stats(ctx),
+            history=history,
         )
+
+
+#: Evidence sources that read the code rather than what people wrote.
+_STATIC_SOURCES = frozenset({"python-api", "javascript-api", "rust-api", "go-api", "cli", "schema"})
+
+
+def _calibrated(
+    ctx: AnalysisContext, evidence: Sequence[Evidence], has_changes: bool
+) -> tuple[dict[str, Any] | None, HistoryVerdict | None]:
+    """What the project's history says (for the report), and its verdict when it decides."""
+    if ctx.history is None:
+        return None, None
+    current: Version | None = None
+    with contextlib.suppress(VersionError):
+        current = Version.parse(ctx.current_version) if ctx.current_version else None
+    zero = current is not None and current.major == 0
+    calibration = calibrate(ctx.history.releases, zero=zero)
+    _conventional, declared = commits.declared(ctx.commits)
+    proof = [e for e in evidence if e.source in _STATIC_SOURCES and e.proof]
+    strongest = max(proof, key=lambda e: (e.level, not e.is_summary), default=None)
+    learned = None
+    if has_changes:
+        learned = follow_history(
+            calibration,
+            declared=declared,
+            static=strongest.level if strongest is not None else Bump.NONE,
+            static_reason=_cite(strongest) if strongest is not None else None,
+        )
+    report = calibration.as_json()
+    report["decided"] = learned is not None
+    report["skipped"] = ctx.history.skipped
+    if calibration.follows_commits and learned is None:
+        report["reason"] = (
+            "no conventional commits in this range" if declared is None else "nothing changed"
+        )
+    return report, learned
+
+
+def _cite(item: Evidence) -> str:
+    where = item.location
+    return f"{item.message} ({where})" if where else item.message
+
+
+def _history_reasoning(learned: HistoryVerdict, evidence: Sequence[Evidence]) -> str:
+    """The reasoning when the history decides: the bump, the commit behind it, what was learned."""
+    declared = [e for e in evidence if e.source == "conventional-commit"]
+    top = max(declared, key=lambda e: (e.level, -e.strength.rank), default=None)
+    head = f"{learned.bump.label}: {_cite(top)}" if top is not None else learned.bump.label
+    return ". ".join([head, *learned.notes]) + "."

@@ -29,7 +29,7 @@ from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.git import Commit
 from release_tools.versioning.commit_types import commit_type
 
-__all__ = ["ParsedCommit", "commit_evidence", "gather", "parse_commit"]
+__all__ = ["ParsedCommit", "commit_evidence", "declared", "gather", "parse_commit"]
 
 _HEADER = re.compile(
     r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:[ \t]+(?P<subject>\S.*)$"
@@ -241,3 +241,16 @@ def commit_evidence(commits: Sequence[Commit]) -> list[Evidence]:
 def gather(ctx: AnalysisContext) -> list[Evidence]:
     """Conventional-commit and Release-As evidence for the range's commits."""
     return commit_evidence(ctx.commits)
+
+
+def declared(commits: Sequence[Commit]) -> tuple[int, Bump | None]:
+    """How many ``commits`` are conventional, and the highest bump they declare together.
+
+    The bump follows the evidence rules (reverts inside the list cancel, footers count); it is
+    NONE when the conventional commits are chore/docs/test only, None without any.
+    """
+    conventional = sum(1 for c in commits if parse_commit(c).is_conventional)
+    if not conventional:
+        return 0, None
+    levels = [e.level for e in commit_evidence(commits) if e.source == "conventional-commit"]
+    return conventional, max(levels, default=Bump.NONE)

@@ -1,0 +1,204 @@
+"""Learn a project's release habits from its history, and decide with them; pure.
+
+From the earlier release pairs (:mod:`release_tools.analysis.history`) of the same era as the
+current version (0.x or not: projects bump differently before 1.0) this measures how the
+maintainers map what their Conventional Commits declare to the jump they ship:
+
+* ``mapping``: for each declared level (breaking / feat / fix / chore-only), the jump most often
+  shipped. Seen fewer than :data:`MIN_SAMPLES` times, a level maps to itself (0.x: a breaking
+  change to a minor, chore-only to a patch), which is what the conventions say;
+* ``agreed``: how many pairs the mapping predicts, each judged by the mapping learned from the
+  *other* pairs (leave one out), so that a project is not credited with fitting its own noise.
+
+When enough pairs carry conventional commits (:data:`MIN_PAIRS`) and their agreement reaches
+:data:`FOLLOW_RATE`, the project releases by commit type: the commits of the current range
+decide through the mapping, and evidence from the code that shows more is flagged for review
+rather than allowed to overrule the maintainers' convention. Otherwise the static rules decide,
+and the history is reported only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from release_tools.analysis.history import PastRelease
+from release_tools.versioning.bump import Bump
+
+__all__ = [
+    "FOLLOW_RATE",
+    "MIN_PAIRS",
+    "MIN_SAMPLES",
+    "Calibration",
+    "HistoryVerdict",
+    "calibrate",
+    "follow_history",
+]
+
+#: Pairs with conventional commits needed before the history is trusted at all.
+MIN_PAIRS = 5
+#: Share of those pairs the commit mapping must predict (leave-one-out) to decide.
+FOLLOW_RATE = 0.8
+#: Share of all pairs that must carry conventional commits: a project that only sometimes
+#: writes them does not release by them.
+MIN_COVERAGE = 0.5
+#: Pairs of one declared level needed before its learned jump replaces the convention's.
+MIN_SAMPLES = 2
+
+
+def _default(level: Bump, zero: bool) -> Bump:
+    """What the convention maps a declared level to: every release bumps something."""
+    if level is Bump.NONE:
+        return Bump.PATCH
+    if zero and level is Bump.MAJOR:
+        return Bump.MINOR
+    return level
+
+
+def _mapping(releases: Sequence[PastRelease], zero: bool) -> dict[Bump, Bump]:
+    counts: dict[Bump, Counter[Bump]] = {}
+    for release in releases:
+        if release.declared is not None:
+            counts.setdefault(release.declared, Counter())[release.shipped] += 1
+    out: dict[Bump, Bump] = {}
+    for level in Bump:
+        seen = counts.get(level)
+        if seen is None or sum(seen.values()) < MIN_SAMPLES:
+            out[level] = _default(level, zero)
+            continue
+        # Most frequent; ties go to the convention's answer, then to the larger jump.
+        best = max(seen.values())
+        tied = [jump for jump, n in seen.items() if n == best]
+        default = _default(level, zero)
+        out[level] = default if default in tied else max(tied)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """What the history says about this project's releases."""
+
+    #: Pairs of the current era read from history.
+    pairs: int
+    #: Of those, pairs whose commits include conventional ones.
+    conventional_pairs: int
+    #: Of those, pairs whose shipped jump the mapping predicts (leave one out).
+    agreed: int
+    zero: bool
+    mapping: dict[Bump, Bump] = field(default_factory=dict)
+    #: Why the history does not decide, when it does not.
+    reason: str = ""
+
+    @property
+    def follows_commits(self) -> bool:
+        """Whether this project releases by what its commits declare."""
+        return not self.reason
+
+    @property
+    def agreement(self) -> float:
+        return self.agreed / self.conventional_pairs if self.conventional_pairs else 0.0
+
+    def summary(self) -> str:
+        """One sentence for the reasoning: what was learned, from how much."""
+        era = "0.x " if self.zero else ""
+        if not self.pairs:
+            return f"no earlier {era}releases to learn from"
+        text = (
+            f"the last {self.pairs} {era}releases followed their commit types "
+            f"{self.agreed} of {self.conventional_pairs} times"
+            if self.conventional_pairs
+            else f"the last {self.pairs} {era}releases had no conventional commits"
+        )
+        mapped = [
+            f"{_declared_name(level)} shipped as {self.mapping[level].label}"
+            for level in (Bump.MAJOR, Bump.MINOR, Bump.PATCH, Bump.NONE)
+            if level in self.mapping and self.mapping[level] is not _default(level, self.zero)
+        ]
+        if mapped:
+            text += f" ({', '.join(mapped)})"
+        return text
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "pairs": self.pairs,
+            "conventional_pairs": self.conventional_pairs,
+            "agreed": self.agreed,
+            "follows_commits": self.follows_commits,
+            "mapping": {_declared_name(level): jump.label for level, jump in self.mapping.items()},
+            "reason": self.reason or None,
+        }
+
+
+def _declared_name(level: Bump) -> str:
+    return {
+        Bump.MAJOR: "breaking",
+        Bump.MINOR: "feat",
+        Bump.PATCH: "fix",
+        Bump.NONE: "chore-only",
+    }[level]
+
+
+def calibrate(releases: Sequence[PastRelease], *, zero: bool) -> Calibration:
+    """Learn from the ``releases`` of the era ``zero`` (the current version is 0.x or not)."""
+    era = [r for r in releases if r.zero == zero]
+    conventional = [r for r in era if r.declared is not None]
+    agreed = 0
+    for index, release in enumerate(conventional):
+        others = conventional[:index] + conventional[index + 1 :]
+        assert release.declared is not None
+        if _mapping(others, zero)[release.declared] is release.shipped:
+            agreed += 1
+    mapping = _mapping(conventional, zero)
+    reason = ""
+    if len(conventional) < MIN_PAIRS:
+        reason = (
+            f"too little release history ({len(conventional)} earlier releases with "
+            f"conventional commits, {MIN_PAIRS} needed)"
+        )
+    elif len(conventional) < MIN_COVERAGE * len(era):
+        reason = f"only {len(conventional)} of {len(era)} earlier releases had conventional commits"
+    elif agreed < FOLLOW_RATE * len(conventional):
+        reason = (
+            f"earlier releases followed their commit types only {agreed} of "
+            f"{len(conventional)} times"
+        )
+    return Calibration(len(era), len(conventional), agreed, zero, mapping, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryVerdict:
+    """The bump the project's habits give for the current range, and what disagrees."""
+
+    bump: Bump
+    needs_review: bool
+    notes: tuple[str, ...]
+
+
+def follow_history(
+    calibration: Calibration,
+    *,
+    declared: Bump | None,
+    static: Bump,
+    static_reason: str | None = None,
+) -> HistoryVerdict | None:
+    """The calibrated decision, or None when the history does not decide this range.
+
+    ``declared`` is the highest level the range's conventional commits declare (None without
+    any); ``static`` the highest level the code *proves* (a removed public name, an incompatible
+    signature), with ``static_reason`` citing it. A project that releases by commit type gets the
+    mapped jump of its commits; proof of more is flagged, never silently followed or ignored.
+    """
+    if not calibration.follows_commits or declared is None:
+        return None
+    bump = calibration.mapping.get(declared, _default(declared, calibration.zero))
+    notes = [f"{calibration.summary()}: commits decide"]
+    needs_review = False
+    # Proof is judged in the project's own terms: a proven addition where additions ship as
+    # patches is no conflict with a patch.
+    shown = Bump.NONE if static is Bump.NONE else calibration.mapping.get(static, static)
+    if shown > bump:
+        needs_review = True
+        cited = f" ({static_reason})" if static_reason else ""
+        notes.append(f"the code shows {static.label}{cited}: flagged for review")
+    return HistoryVerdict(bump, needs_review, tuple(notes))

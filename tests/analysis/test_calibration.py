@@ -1,0 +1,96 @@
+"""Calibration from release history: the learned mapping, leave-one-out agreement, the verdict."""
+
+from __future__ import annotations
+
+from release_tools.analysis.calibration import (
+    MIN_PAIRS,
+    calibrate,
+    follow_history,
+)
+from release_tools.analysis.history import PastRelease
+from release_tools.versioning.bump import Bump
+
+M, m, p, N = Bump.MAJOR, Bump.MINOR, Bump.PATCH, Bump.NONE
+
+
+def _pairs(*pairs: tuple[Bump | None, Bump], zero: bool = False) -> list[PastRelease]:
+    return [
+        PastRelease(f"v{i}", f"v{i + 1}", "a" * 40, "b" * 40, shipped, zero, 3, 3, declared)
+        for i, (declared, shipped) in enumerate(pairs)
+    ]
+
+
+def test_a_project_that_follows_its_commits() -> None:
+    history = _pairs((m, m), (p, p), (p, p), (m, m), (M, M), (p, p), (N, p), (N, p))
+
+    cal = calibrate(history, zero=False)
+
+    assert cal.follows_commits
+    assert (cal.pairs, cal.conventional_pairs, cal.agreed) == (8, 8, 8)
+    assert cal.mapping == {M: M, m: m, p: p, N: p}
+    assert "the last 8 releases followed their commit types 8 of 8 times" in cal.summary()
+
+
+def test_a_feat_shipped_as_patch_habit_is_learned() -> None:
+    history = _pairs((m, p), (m, p), (p, p), (m, p), (p, p), (M, m), (M, m), zero=True)
+
+    cal = calibrate(history, zero=True)
+
+    assert cal.follows_commits
+    assert cal.mapping[m] is p and cal.mapping[M] is m
+    assert "(feat shipped as patch)" in cal.summary()
+    verdict = follow_history(cal, declared=m, static=m)
+    assert verdict is not None and verdict.bump is p and not verdict.needs_review
+
+
+def test_too_little_history_does_not_decide() -> None:
+    cal = calibrate(_pairs(*[(p, p)] * (MIN_PAIRS - 1)), zero=False)
+    assert not cal.follows_commits and "too little release history" in cal.reason
+    assert follow_history(cal, declared=p, static=N) is None
+
+
+def test_projects_without_conventional_commits_do_not_decide() -> None:
+    cal = calibrate(_pairs(*[(None, p)] * 6, *[(m, m)] * 5), zero=False)
+    assert not cal.follows_commits and "only 5 of 11" in cal.reason
+
+
+def test_commits_that_disagree_with_the_releases_do_not_decide() -> None:
+    history = _pairs((p, m), (m, p), (p, M), (m, m), (p, p), (M, p), (m, M))
+    cal = calibrate(history, zero=False)
+    assert not cal.follows_commits and "followed their commit types only" in cal.reason
+
+
+def test_leave_one_out_does_not_credit_a_lone_level() -> None:
+    # One "breaking" pair shipped as patch: no other pair teaches that, so it is not agreed.
+    history = _pairs((p, p), (p, p), (p, p), (m, m), (m, m), (M, p))
+    cal = calibrate(history, zero=False)
+    assert cal.agreed == 5
+    assert cal.mapping[M] is M  # seen once: the convention stands
+
+
+def test_only_the_current_era_counts() -> None:
+    history = [*_pairs(*[(m, p)] * 6, zero=True), *_pairs(*[(m, m)] * 5, zero=False)]
+    assert calibrate(history, zero=False).mapping[m] is m
+    assert calibrate(history, zero=True).mapping[m] is p
+
+
+def test_proof_beyond_the_commits_is_flagged_not_followed() -> None:
+    cal = calibrate(_pairs(*[(p, p)] * 4, *[(m, m)] * 4), zero=False)
+
+    verdict = follow_history(cal, declared=p, static=M, static_reason="removed public function f")
+
+    assert verdict is not None and verdict.bump is p and verdict.needs_review
+    assert "the code shows major (removed public function f): flagged for review" in verdict.notes
+    assert verdict.notes[0].endswith("commits decide")
+
+
+def test_on_zero_a_proven_break_shipped_as_minor_is_no_conflict() -> None:
+    cal = calibrate(_pairs(*[(p, p)] * 4, *[(M, m)] * 3, zero=True), zero=True)
+    verdict = follow_history(cal, declared=M, static=M)
+    assert verdict is not None and verdict.bump is m and not verdict.needs_review
+
+
+def test_a_range_without_conventional_commits_is_left_to_the_rules() -> None:
+    cal = calibrate(_pairs(*[(p, p)] * 6), zero=False)
+    assert cal.follows_commits
+    assert follow_history(cal, declared=None, static=m) is None

@@ -1,0 +1,152 @@
+"""Release history read from real repositories: pairs, jumps, declared bumps, odd tags, cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gitrepo import GitRepo
+from release_tools.analysis.evidence.commits import declared
+from release_tools.analysis.history import ReleaseHistory, read_history
+from release_tools.config import DEFAULT_TAG_PATTERN
+from release_tools.git import Git
+from release_tools.versioning.bump import Bump
+from release_tools.versioning.semver import Version, jump
+from release_tools.versioning.tags import find_release_tags
+
+
+def _release(repo: GitRepo, tag: str, *messages: str) -> None:
+    for i, message in enumerate(messages):
+        repo.write(f"src/{tag}-{i}.py", f"x = {i}\n")
+        repo.commit(message)
+    repo.tag(tag)
+
+
+def _history(repo: GitRepo, *, cache_dir: Path | None, limit: int = 30) -> ReleaseHistory:
+    git = Git(repo.path)
+    tags = find_release_tags(git, git.resolve("HEAD"), DEFAULT_TAG_PATTERN)
+    return read_history(
+        git, tags, classify=declared, project=None, root_name=None, cache_dir=cache_dir, limit=limit
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("1.2.3", "2.0.0", Bump.MAJOR),
+        ("1.2.3", "1.3.0", Bump.MINOR),
+        ("1.2.3", "1.2.4", Bump.PATCH),
+        ("0.3.1", "0.4.0", Bump.MINOR),
+        ("1.2.3", "1.2.3", Bump.NONE),
+    ],
+)
+def test_jump_is_the_first_part_that_differs(old: str, new: str, expected: Bump) -> None:
+    assert jump(Version.parse(old), Version.parse(new)) is expected
+
+
+def test_pairs_carry_the_shipped_jump_and_the_declared_bump(repo: GitRepo) -> None:
+    _release(repo, "v1.0.0", "feat: first")
+    _release(repo, "v1.1.0", "feat: more", "fix: a bug")
+    _release(repo, "v1.1.1", "fix: another", "docs: words")
+    _release(repo, "v2.0.0", "feat!: drop the old API")
+    _release(repo, "v2.0.1", "update things")  # no conventional commit
+    _release(repo, "v2.0.2", "chore: deps")
+
+    history = _history(repo, cache_dir=None)
+
+    got = [
+        (r.old_tag, r.new_tag, r.shipped, r.declared, r.commits, r.conventional)
+        for r in history.releases
+    ]
+    assert got == [
+        ("v1.0.0", "v1.1.0", Bump.MINOR, Bump.MINOR, 2, 2),
+        ("v1.1.0", "v1.1.1", Bump.PATCH, Bump.PATCH, 2, 2),
+        ("v1.1.1", "v2.0.0", Bump.MAJOR, Bump.MAJOR, 1, 1),
+        ("v2.0.0", "v2.0.1", Bump.PATCH, None, 1, 0),
+        ("v2.0.1", "v2.0.2", Bump.PATCH, Bump.NONE, 1, 1),
+    ]
+
+
+def test_prereleases_duplicates_and_the_limit(repo: GitRepo) -> None:
+    _release(repo, "v1.0.0", "feat: a")
+    _release(repo, "v1.1.0-rc.1", "feat: b")
+    _release(repo, "v1.1.0", "fix: c")
+    repo.tag("1.1.0")  # the same version under a second spelling
+    _release(repo, "v1.1.1", "fix: d")
+    _release(repo, "v1.1.2", "fix: e")
+
+    history = _history(repo, cache_dir=None, limit=2)
+
+    pairs = [(r.old_tag, r.new_tag) for r in history.releases]
+    assert pairs == [("v1.1.0", "v1.1.1"), ("v1.1.1", "v1.1.2")] or pairs == [
+        ("1.1.0", "v1.1.1"),
+        ("v1.1.1", "v1.1.2"),
+    ]
+    full = _history(repo, cache_dir=None)
+    first = full.releases[0]
+    # The rc is skipped: 1.0.0 -> 1.1.0 spans both commits.
+    assert (first.old_tag, first.commits, first.declared) == ("v1.0.0", 2, Bump.MINOR)
+
+
+def test_a_release_from_another_line_is_skipped(repo: GitRepo) -> None:
+    _release(repo, "v1.0.0", "feat: a")
+    repo.git("checkout", "-q", "-b", "old-line")
+    _release(repo, "v1.0.1", "fix: backport")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge old-line", "old-line")
+    _release(repo, "v1.1.0", "feat: b")
+    _release(repo, "v1.0.2", "fix: out of order tag on the main line")
+
+    history = _history(repo, cache_dir=None)
+
+    pairs = [(r.old_tag, r.new_tag) for r in history.releases]
+    # 1.0.2 was tagged after 1.1.0 on the same line: 1.0.2 -> 1.1.0 is not a forward pair.
+    assert ("v1.0.2", "v1.1.0") not in pairs
+    assert history.skipped >= 1
+
+
+def test_no_tags_or_one_tag_is_an_empty_history(repo: GitRepo) -> None:
+    _release(repo, "v1.0.0", "feat: a")
+    history = _history(repo, cache_dir=None)
+    assert history.releases == () and history.tags == 1
+
+
+def test_pairs_are_cached_by_their_commits(repo: GitRepo, tmp_path: Path) -> None:
+    _release(repo, "v1.0.0", "feat: a")
+    _release(repo, "v1.1.0", "feat: b")
+    _release(repo, "v1.1.1", "fix: c")
+    cache = tmp_path / "cache"
+
+    first = _history(repo, cache_dir=cache)
+    entries = sorted((cache / "history").glob("*.json"))
+    assert len(entries) == 2
+    assert (cache / ".gitignore").read_text() == "*\n"
+    # A cached pair is read, not recomputed: change an entry and see it come back.
+    for entry in entries:
+        entry.write_text('{"commits": 7, "conventional": 7, "declared": 3}')
+    second = _history(repo, cache_dir=cache)
+
+    assert [r.commits for r in first.releases] == [1, 1]
+    assert [r.declared for r in second.releases] == [Bump.MAJOR, Bump.MAJOR]
+    # A corrupt entry is a miss, recomputed and rewritten.
+    entries[0].write_text("not json")
+    third = _history(repo, cache_dir=cache)
+    assert sorted(r.commits for r in third.releases) == [1, 7]
+
+
+def test_monorepo_paths_limit_the_commits(repo: GitRepo) -> None:
+    repo.write("a/x.py", "1\n")
+    repo.commit("feat: a")
+    repo.tag("v1.0.0")
+    repo.write("a/x.py", "2\n")
+    repo.commit("fix: in a")
+    repo.write("b/y.py", "2\n")
+    repo.commit("feat!: in b")
+    repo.tag("v1.0.1")
+
+    git = Git(repo.path)
+    tags = find_release_tags(git, git.resolve("HEAD"), DEFAULT_TAG_PATTERN)
+    history = read_history(git, tags, classify=declared, project=None, root_name=None, paths=["a"])
+
+    assert [(r.commits, r.declared) for r in history.releases] == [(1, Bump.PATCH)]
