@@ -1,0 +1,109 @@
+"""The history decides for projects that release by commit type: end to end through analyze()."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from gitrepo import GitRepo
+from release_tools.analysis import analyze
+
+
+def _release(repo: GitRepo, tag: str, message: str, *, n: int) -> None:
+    repo.write(f"src/lib/m{n}.py", f"def f{n}():\n    return {n}\n")
+    repo.commit(message)
+    repo.tag(tag)
+
+
+def _patch_habit(repo: GitRepo) -> None:
+    """0.x releases where every feat shipped as a patch: the project's own habit."""
+    repo.write("src/lib/__init__.py", "def keep():\n    return 0\n")
+    repo.commit("feat: start")
+    repo.tag("v0.1.0")
+    versions = ["0.1.1", "0.1.2", "0.1.3", "0.1.4", "0.1.5", "0.1.6"]
+    for n, version in enumerate(versions):
+        kind = "feat" if n % 2 == 0 else "fix"
+        _release(repo, f"v{version}", f"{kind}: change {n}", n=n)
+
+
+def test_a_learned_habit_decides_and_is_explained(make_repo: Callable[[str], GitRepo]) -> None:
+    repo = make_repo("lib")
+    _patch_habit(repo)
+    repo.write("src/lib/new.py", "def g():\n    return 1\n")
+    repo.commit("feat: a new helper")
+
+    decision = analyze(repo.path)
+
+    assert decision.version_type == "patch"
+    assert decision.next_version == "0.1.7"
+    assert "the last 6 0.x releases followed their commit types 6 of 6 times" in decision.reasoning
+    assert (
+        "(feat shipped as patch)" in decision.reasoning and "commits decide" in decision.reasoning
+    )
+    assert decision.history is not None
+    assert decision.history["decided"] and decision.history["mapping"]["feat"] == "patch"
+
+
+def test_history_off_keeps_the_rules(make_repo: Callable[[str], GitRepo]) -> None:
+    repo = make_repo("lib")
+    _patch_habit(repo)
+    repo.write("src/lib/new.py", "def g():\n    return 1\n")
+    repo.commit("feat: a new helper")
+
+    decision = analyze(repo.path, history=False)
+
+    assert decision.version_type == "minor" and decision.history is None
+
+
+def test_proof_against_the_habit_is_flagged(make_repo: Callable[[str], GitRepo]) -> None:
+    repo = make_repo("lib")
+    _patch_habit(repo)
+    repo.write("src/lib/__init__.py", "")  # the public function keep() is gone
+    repo.commit("fix: tidy up")
+
+    decision = analyze(repo.path)
+
+    assert decision.version_type == "patch" and decision.needs_review
+    assert "removed public function lib.keep" in decision.reasoning
+    assert "flagged for review" in decision.reasoning
+
+
+def test_thin_history_falls_back_and_says_why(make_repo: Callable[[str], GitRepo]) -> None:
+    repo = make_repo("lib")
+    repo.write("src/lib/__init__.py", "def keep():\n    return 0\n")
+    repo.commit("feat: start")
+    repo.tag("v1.0.0")
+    _release(repo, "v1.0.1", "fix: one", n=1)
+    repo.write("src/lib/new.py", "def g():\n    return 1\n")
+    repo.commit("feat: a new helper")
+
+    decision = analyze(repo.path)
+
+    assert decision.version_type == "minor"
+    assert decision.history is not None and not decision.history["decided"]
+    assert "too little release history" in decision.history["reason"]
+    assert "commits decide" not in decision.reasoning
+
+
+def test_a_shallow_clone_warns_and_is_not_calibrated(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    origin = make_repo("origin")
+    _patch_habit(origin)
+    origin.write("src/lib/new.py", "def g():\n    return 1\n")
+    origin.commit("feat: a new helper")
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{origin.path}", str(clone)], check=True
+    )
+    subprocess.run(
+        ["git", "-C", str(clone), "fetch", "-q", "--depth", "2", "origin", "tag", "v0.1.6"],
+        check=True,
+    )
+
+    decision = analyze(clone)
+
+    assert decision.history is None
+    assert any("shallow clone" in w for w in decision.warnings)
+    assert decision.version_type == "minor"
