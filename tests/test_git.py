@@ -188,3 +188,26 @@ def test_is_ancestor(repo: GitRepo) -> None:
     assert git.is_ancestor(first, second)
     assert git.is_ancestor(second, second)
     assert not git.is_ancestor(second, first)
+
+
+def test_errors_name_the_git_command_past_global_options(repo: GitRepo) -> None:
+    repo.write("a.txt", "x\n")
+    repo.commit("chore: one")
+    git = Git(repo.path)
+    with pytest.raises(GitError, match=r"^git tag failed: .*not a valid tag name"):
+        git.run("-c", "user.name=x", "tag", "-a", "-m", "m", "--end-of-options", "a b", "HEAD")
+
+
+def test_bare_repository_is_not_a_work_tree(tmp_path: Path) -> None:
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    with pytest.raises(NotAGitRepositoryError, match="not a work tree: .* is a bare repository"):
+        Git(bare).toplevel()
+
+
+def test_tag_names_are_checked_like_refs(repo: GitRepo) -> None:
+    git = Git(repo.path)
+    assert git.check_tag_name("v1.2.3") is None
+    assert git.check_tag_name("@scope/pkg@1.0.0") is None
+    for bad in ("-1.0.0", "--format=1", "v1..lock", "1.0 x", "HEAD", ""):
+        assert git.check_tag_name(bad) is not None, bad

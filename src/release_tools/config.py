@@ -134,6 +134,8 @@ class Settings(BaseModel):
     version_variables: tuple[str, ...] = ()
     publish_command: str | None = None
     remote: str = "origin"
+    #: Skip the repository's pre-commit and commit-msg hooks for the release commit.
+    no_verify: bool = False
 
     @field_validator("tag_pattern")
     @classmethod

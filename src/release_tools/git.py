@@ -82,6 +82,38 @@ def summarize_stderr(text: str) -> str:
     return message
 
 
+def _subcommand(args: Sequence[str]) -> str:
+    """The git command of ``args``, past global options (``-c name=value``, ``--literal-...``)."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] == "-c" else rest[1:]
+    return rest[0] if rest else "command"
+
+
+# How long an interrupted git command gets to remove its lock files after SIGTERM.
+_STOP_GRACE = 5.0
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a git child when we are interrupted (Ctrl-C, SIGTERM) while it runs.
+
+    SIGTERM first: git removes its lock files (``index.lock``) on that signal, where SIGKILL
+    would leave them behind and break the next git command.
+    """
+    with contextlib.suppress(OSError):
+        proc.terminate()
+    try:
+        proc.wait(timeout=_STOP_GRACE)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):
+            proc.kill()
+        proc.wait()
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
 @dataclass(frozen=True, slots=True)
 class Commit:
     """One commit of the analyzed range."""
@@ -122,21 +154,26 @@ class Git:
         argv = self._argv(args)
         log.debug("git %s", " ".join(args[:6]), extra={"cwd": str(self.cwd)})
         try:
-            proc = subprocess.run(
+            proc = subprocess.Popen(
                 argv,
                 cwd=self.cwd,
                 env=self._env,
-                input=input,
-                capture_output=True,
-                check=False,
+                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
             )
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH") from exc
         except NotADirectoryError as exc:
             raise NotAGitRepositoryError(f"not a directory: {self.cwd}") from exc
+        try:
+            stdout, stderr = proc.communicate(input)
+        except BaseException:
+            _stop(proc)
+            raise
         if check and proc.returncode != 0:
-            raise self._error(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
-        return proc.stdout
+            raise self._error(args, proc.returncode, stderr.decode("utf-8", "replace"))
+        return stdout
 
     def run(self, *args: str, check: bool = True) -> str:
         """Run git and return stdout decoded as UTF-8 (invalid bytes replaced), stripped."""
@@ -280,7 +317,7 @@ class Git:
             return NotAGitRepositoryError(f"not a git repository: {self.cwd}")
         if "unknown revision" in lowered or "bad revision" in lowered or "bad object" in lowered:
             return UnknownRefError(first.removeprefix("fatal: "))
-        return GitError(f"git {args[0]} failed: {first.removeprefix('fatal: ')}")
+        return GitError(f"git {_subcommand(args)} failed: {first.removeprefix('fatal: ')}")
 
     # --- repository facts ----------------------------------------------------------------
 
@@ -289,8 +326,27 @@ class Git:
         if self._toplevel is None:
             if not self.cwd.is_dir():
                 raise NotAGitRepositoryError(f"not a directory: {self.cwd}")
-            self._toplevel = Path(self.run("rev-parse", "--show-toplevel"))
+            try:
+                self._toplevel = Path(self.run("rev-parse", "--show-toplevel"))
+            except NotAGitRepositoryError:
+                raise
+            except GitError as exc:
+                if self.run("rev-parse", "--is-bare-repository", check=False) == "true":
+                    raise NotAGitRepositoryError(
+                        f"not a work tree: {self.cwd} is a bare repository "
+                        "(run in a clone with checked-out files)"
+                    ) from exc
+                raise
         return self._toplevel
+
+    def git_dir(self) -> Path:
+        """The absolute path of the repository's git directory (``.git`` of this work tree)."""
+        return Path(self.run("rev-parse", "--absolute-git-dir"))
+
+    def git_path(self, name: str) -> Path:
+        """Where git keeps ``name`` (``index.lock``...) for this work tree, as an absolute path."""
+        path = Path(self.run("rev-parse", "--git-path", name))
+        return path if path.is_absolute() else self.toplevel() / path
 
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository") == "true"
@@ -445,11 +501,29 @@ class Git:
 
     def has_remote(self, name: str) -> bool:
         """Whether a remote called ``name`` is configured."""
-        return self.ok("remote", "get-url", name)
+        return self.ok("remote", "get-url", "--end-of-options", name)
 
-    def commit(self, message: str, paths: Sequence[str] = ()) -> str:
-        """Commit staged changes (or ``paths``) with ``message``; return the new SHA."""
-        args = [*self._identity_args(), "commit", "--no-verify", "-q", "-m", message]
+    def check_tag_name(self, name: str) -> str | None:
+        """Why ``name`` cannot be a tag (None when it can).
+
+        ``git check-ref-format`` decides the syntax; a leading dash is refused too, since git
+        accepts it as a ref but any command line would read it as an option.
+        """
+        if not name or name.startswith("-"):
+            return "a tag name cannot be empty or start with '-'"
+        if name in ("HEAD", "@"):
+            return f"{name!r} already means the current commit"
+        if not self.ok("check-ref-format", f"refs/tags/{name}"):
+            return "not a valid git ref name (see git check-ref-format)"
+        return None
+
+    def commit(self, message: str, paths: Sequence[str] = (), *, verify: bool = True) -> str:
+        """Commit staged changes (or ``paths``) with ``message``; return the new SHA.
+
+        The repository's ``pre-commit`` and ``commit-msg`` hooks run unless ``verify`` is False.
+        """
+        args = [*self._identity_args(), "commit", *([] if verify else ["--no-verify"])]
+        args += ["-q", "-m", message]
         if paths:
             args += ["--", *paths]
         self.run(*args)
@@ -459,9 +533,31 @@ class Git:
         if self.ok("rev-parse", "--verify", "--quiet", f"refs/tags/{name}"):
             raise GitError(f"tag {name!r} already exists")
         if message is None:
-            self.run("tag", name, ref)
+            self.run("tag", "--end-of-options", name, ref)
         else:
-            self.run(*self._identity_args(), "tag", "-a", name, "-m", message, ref)
+            self.run(
+                *self._identity_args(), "tag", "-a", "-m", message, "--end-of-options", name, ref
+            )
+
+    def tag_target(self, name: str) -> str | None:
+        """The commit ``refs/tags/<name>`` points to (peeled), or None when there is no such tag."""
+        out = self.run(
+            "rev-parse", "--verify", "--quiet", f"refs/tags/{name}^{{commit}}", check=False
+        )
+        return out or None
+
+    def delete_tag(self, name: str) -> None:
+        """Delete the local tag ``refs/tags/<name>``."""
+        self.run("update-ref", "-d", f"refs/tags/{name}")
+
+    def reset_soft(self, commit: str) -> None:
+        """Move the current branch to ``commit``, keeping the index and the files."""
+        self.run("reset", "-q", "--soft", commit, "--")
+
+    def reset_paths(self, commit: str, paths: Sequence[str]) -> None:
+        """Put the index entries of ``paths`` back to ``commit``'s (files untouched)."""
+        if paths:
+            self.run("reset", "-q", commit, "--", *paths)
 
     def push(self, remote: str, refs: Sequence[str]) -> None:
-        self.run("push", "--atomic", remote, *refs)
+        self.run("push", "--atomic", "--end-of-options", remote, *refs)

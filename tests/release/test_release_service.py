@@ -98,15 +98,18 @@ def test_unwritable_target_fails_before_any_write(python_repo: Any, state: Any) 
     assert state(python_repo) == before
 
 
+def refusing_hook(repo: Any) -> None:
+    """A pre-commit hook that refuses every commit: `git commit` fails after `git add`."""
+    hook = repo.path / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho 'no commits today' >&2\nexit 1\n")
+    hook.chmod(0o755)
+
+
 def test_commit_failure_restores_files_and_index(python_repo: Any, state: Any) -> None:
     before = state(python_repo)
-    lock = python_repo.path / ".git/index.lock"
-    lock.write_text("")  # another git process holds the index: `git add` fails
-    try:
-        with pytest.raises(ReleaseError, match="commit failed, files restored"):
-            release(python_repo)
-    finally:
-        lock.unlink()
+    refusing_hook(python_repo)
+    with pytest.raises(ReleaseError, match=r"commit failed, files restored: .*no commits today"):
+        release(python_repo)
     assert state(python_repo) == before
 
 
@@ -166,9 +169,7 @@ def test_push_without_remote_is_refused_before_writing(python_repo: Any, state: 
 
 def test_publish_runs_after_the_tag_exists(python_repo: Any, tmp_path: Path) -> None:
     out = tmp_path / "published.txt"
-    command = (
-        f'git rev-parse --verify -q "refs/tags/{{tag}}" > "{out}" && echo {{name}}={{version}}'
-    )
+    command = f'git rev-parse --verify -q refs/tags/{{tag}} > "{out}" && echo {{name}}={{version}}'
     result = release(python_repo, flags={"publish_command": command})
     assert out.read_text().strip() == python_repo.git("rev-parse", "v1.3.0")
     assert [p.output.strip() for p in result.published] == ["demo=1.3.0"]

@@ -315,13 +315,11 @@ def test_npm_release_updates_package_lock_versions_and_ranges(npm_locked: GitRep
 
 def test_npm_commit_failure_restores_the_lock(npm_locked: GitRepo, state: Any) -> None:
     before = state(npm_locked)
-    index_lock = npm_locked.path / ".git/index.lock"
-    index_lock.write_text("")
-    try:
-        with pytest.raises(ReleaseError, match="commit failed, files restored"):
-            release(npm_locked)
-    finally:
-        index_lock.unlink()
+    hook = npm_locked.path / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    with pytest.raises(ReleaseError, match="commit failed, files restored"):
+        release(npm_locked)
     assert state(npm_locked) == before
 
 

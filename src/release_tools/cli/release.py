@@ -107,6 +107,7 @@ def create_version_plan_command(**options: Any) -> None:
     """Write a version plan (Nx or changesets) saying how a project's version must move."""
     from release_tools.release.outputs import append_github_output, plan_outputs
     from release_tools.release.planning import PlanRequest, create_version_plan
+    from release_tools.text import clean_text
 
     request = PlanRequest(
         project=options.pop("project"),
@@ -120,7 +121,7 @@ def create_version_plan_command(**options: Any) -> None:
     result = create_version_plan(settings, request)
     if os.environ.get("GITHUB_OUTPUT"):
         append_github_output(os.environ["GITHUB_OUTPUT"], plan_outputs(result))
-    click.echo(result.message)
+    click.echo(clean_text(result.message))
     if result.decision is not None and result.decision.needs_review:
         click.echo("note: analyze flagged this decision for human review")
     if result.commit:
@@ -137,6 +138,7 @@ def plan_check_command(**options: Any) -> None:
     from release_tools.errors import PlanError
     from release_tools.release.outputs import append_github_output, plan_check_outputs
     from release_tools.release.planning import check_plans
+    from release_tools.text import clean_text
 
     settings = _settings(options)
     result = check_plans(settings)
@@ -144,9 +146,13 @@ def plan_check_command(**options: Any) -> None:
         append_github_output(os.environ["GITHUB_OUTPUT"], plan_check_outputs(result))
     touched = ", ".join(result.touched) or "none"
     base = result.base[:12] if len(result.base) == 40 else result.base
-    click.echo(f"range {base}..{result.head}: touched projects: {touched}")
+    click.echo(clean_text(f"range {base}..{result.head}: touched projects: {touched}"))
     for path in result.uncommitted:
-        click.echo(f"note: counted {path}, which is not committed yet; commit it with the change")
+        click.echo(
+            clean_text(
+                f"note: counted {path}, which is not committed yet; commit it with the change"
+            )
+        )
     if not result.ok:
         names = ", ".join(result.missing)
         raise PlanError(
@@ -160,10 +166,38 @@ def plan_check_command(**options: Any) -> None:
 @click.option("--project", default=None, help="Release only this project.")
 @click.option("--dry-run", is_flag=True, default=False, help="Print every action, change nothing.")
 @click.option("--skip-publish", is_flag=True, default=False, help="Do not run the publish command.")
-@click.option("--publish-command", default=None, help="Shell command run after tagging.")
+@click.option(
+    "--publish-command",
+    default=None,
+    help="Shell command run after tagging ({name}, {version}, {tag}, {path} are shell-quoted).",
+)
 @click.option("--no-commit", is_flag=True, default=False, help="Write files only (no commit/tag).")
 @click.option("--no-tag", is_flag=True, default=False, help="Commit but do not tag (or publish).")
 @click.option("--push", is_flag=True, default=False, help="Push the commit and tags to the remote.")
+@click.option(
+    "--no-verify",
+    is_flag=True,
+    default=None,
+    help="Skip the repository's pre-commit and commit-msg hooks for the release commit.",
+)
+@click.option(
+    "--allow-detached",
+    is_flag=True,
+    default=False,
+    help="Release from a detached HEAD (the commit then belongs to no branch).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    default=False,
+    help="Finish an interrupted release (tag, push, publish what it still lacks).",
+)
+@click.option(
+    "--abort",
+    is_flag=True,
+    default=False,
+    help="Undo an interrupted release (its tags, its commit while HEAD, its files and plans).",
+)
 @click.option(
     "--preid",
     default="rc",
@@ -176,6 +210,7 @@ def release_command(**options: Any) -> None:
     """Apply pending version plans: versions, changelog, commit, tag, push, publish."""
     from release_tools.release.outputs import append_github_output, release_outputs
     from release_tools.release.service import ReleaseOptions, run_release
+    from release_tools.text import clean_text
 
     release_options = ReleaseOptions(
         dry_run=options.pop("dry_run"),
@@ -184,25 +219,35 @@ def release_command(**options: Any) -> None:
         tag=not options.pop("no_tag"),
         push=options.pop("push"),
         preid=options.pop("preid"),
+        allow_detached=options.pop("allow_detached"),
+        resume=options.pop("resume"),
+        abort=options.pop("abort"),
     )
+    if not options.get("no_verify"):
+        options.pop("no_verify", None)  # absent: the config file or environment decides
     settings = _settings(options)
     result = run_release(settings, release_options)
     # CI outputs first: they must be written even when stdout's reader has gone away.
     if os.environ.get("GITHUB_OUTPUT"):
         append_github_output(os.environ["GITHUB_OUTPUT"], release_outputs(result))
-    if not result.releases:
-        click.echo(result.message)
+    if not result.releases and not result.actions:
+        click.echo(clean_text(result.message))
+        return
+    prefix = "would " if result.dry_run else ""
+    for action in result.actions:
+        click.echo(clean_text(f"{prefix}{action}"))
+    for note in result.skipped:
+        click.echo(note)
+    for outcome in result.published:
+        if outcome.output.strip():
+            click.echo(clean_text(outcome.output.rstrip()))
+    if result.dry_run:
+        verb = "dry run, nothing changed:"
+    elif result.releases:
+        verb = "released"
     else:
-        prefix = "would " if result.dry_run else ""
-        for action in result.actions:
-            click.echo(f"{prefix}{action}")
-        for note in result.skipped:
-            click.echo(note)
-        for outcome in result.published:
-            if outcome.output.strip():
-                click.echo(outcome.output.rstrip())
-        verb = "dry run, nothing changed:" if result.dry_run else "released"
-        click.echo(f"{verb} {result.message}")
+        verb = "done:"
+    click.echo(clean_text(f"{verb} {result.message}"))
 
 
 COMMANDS: list[click.Command] = [

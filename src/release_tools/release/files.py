@@ -2,10 +2,14 @@
 
 A release touches several files (manifests, version files, changelogs, plans). They are staged
 in memory first, so that later steps read what earlier steps wrote and a dry run can list them
-all. :meth:`FileTransaction.apply` snapshots the exact bytes (and mode) of every path before the
-first write; if any write fails, every path is put back as it was, including removing files that
-did not exist. :meth:`FileTransaction.rollback` does the same later, when a step after the
-writes (``git commit``) fails.
+all. Every staged path is checked by a :class:`~release_tools.release.confine.Confinement` when
+it is staged, so a path outside the work tree is refused before anything is written.
+:meth:`FileTransaction.snapshot` records the exact bytes (and mode) of every path before the
+first write (the release journal keeps them on disk too); if any write fails, every path is put
+back as it was, including removing files that did not exist. :meth:`FileTransaction.rollback`
+does the same later, when a step after the writes (``git commit``) fails or the release is
+interrupted. A path whose bytes and mode still equal its snapshot is left alone, so a failure
+that changed nothing reports nothing to restore.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from pathlib import Path
 
 from release_tools.errors import ReleaseError
 from release_tools.files import write_atomic
+from release_tools.release.confine import Confinement
 
-__all__ = ["FileChange", "FileTransaction", "write_file"]
+__all__ = ["FileChange", "FileTransaction", "Snapshot", "restore_snapshots", "write_file"]
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +47,9 @@ class FileChange:
 
 
 @dataclass(frozen=True, slots=True)
-class _Snapshot:
+class Snapshot:
+    """A path's bytes and permission bits before the release (None: it did not exist)."""
+
     content: bytes | None
     mode: int | None
 
@@ -53,13 +60,54 @@ def write_file(path: Path, content: bytes, mode: int | None = None) -> None:
     write_atomic(path, content, mode=mode)
 
 
+def take_snapshot(root: Path, rel: str) -> Snapshot:
+    """What ``rel`` holds now (ReleaseError for anything but a regular file)."""
+    path = root / rel
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return Snapshot(None, None)
+    if not stat.S_ISREG(info.st_mode):
+        raise ReleaseError(f"{rel}: not a regular file; refusing to replace it")
+    try:
+        return Snapshot(path.read_bytes(), stat.S_IMODE(info.st_mode))
+    except OSError as exc:
+        raise ReleaseError(f"{rel}: cannot be read: {exc.strerror}") from exc
+
+
+def restore_snapshots(root: Path, snapshots: dict[str, Snapshot]) -> list[str]:
+    """Put every path back as its snapshot says; returns the paths that could not be restored.
+
+    Paths that still hold their snapshot are not touched (a write that failed changed nothing).
+    """
+    failures: list[str] = []
+    for rel, snap in reversed(snapshots.items()):
+        path = root / rel
+        try:
+            if take_snapshot(root, rel) == snap:
+                continue
+        except ReleaseError:
+            pass  # something else is there now: put the original back
+        try:
+            if snap.content is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_file(path, snap.content, snap.mode)
+        except OSError as exc:
+            log.error("could not restore %s: %s", rel, exc.strerror or exc)
+            log.debug("restore failure", exc_info=True)
+            failures.append(rel)
+    return failures
+
+
 class FileTransaction:
     """Stage text changes and deletions under ``root``; apply them atomically."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, confinement: Confinement | None = None) -> None:
         self.root = Path(root)
+        self.confinement = confinement or Confinement(self.root)
         self._staged: dict[str, FileChange] = {}
-        self._snapshots: dict[str, _Snapshot] = {}
+        self._snapshots: dict[str, Snapshot] = {}
         self._applied = False
 
     # --- staging ---------------------------------------------------------------------------
@@ -80,7 +128,12 @@ class FileTransaction:
             raise ReleaseError(f"{rel}: cannot be read: {exc.strerror}") from exc
 
     def write(self, rel: str, text: str, reason: str) -> None:
-        """Stage new text for ``rel`` (last write wins; every distinct reason is kept)."""
+        """Stage new text for ``rel`` (last write wins; every distinct reason is kept).
+
+        Raises :class:`ReleaseError` at once for a path outside the work tree (see
+        :mod:`~release_tools.release.confine`).
+        """
+        self.confinement.check(rel, "write")
         previous = self._staged.get(rel)
         reasons = previous.reasons if previous is not None else ()
         if reason not in reasons:
@@ -88,7 +141,8 @@ class FileTransaction:
         self._staged[rel] = FileChange(rel, text.encode("utf-8"), reasons)
 
     def delete(self, rel: str, reason: str) -> None:
-        """Stage the removal of ``rel``."""
+        """Stage the removal of ``rel`` (checked like :meth:`write`)."""
+        self.confinement.check(rel, "delete")
         self._staged[rel] = FileChange(rel, None, (reason,))
 
     @property
@@ -103,61 +157,54 @@ class FileTransaction:
 
     # --- applying --------------------------------------------------------------------------
 
-    def _snapshot(self, rel: str) -> _Snapshot:
-        path = self.root / rel
-        try:
-            info = path.lstat()
-        except FileNotFoundError:
-            return _Snapshot(None, None)
-        if not stat.S_ISREG(info.st_mode):
-            raise ReleaseError(f"{rel}: not a regular file; refusing to replace it")
-        return _Snapshot(path.read_bytes(), stat.S_IMODE(info.st_mode))
+    def snapshot(self) -> dict[str, Snapshot]:
+        """Record what every staged path holds now (done once, before the first write)."""
+        if not self._snapshots:
+            self._snapshots = {rel: take_snapshot(self.root, rel) for rel in self._staged}
+        return dict(self._snapshots)
 
     def apply(self) -> None:
         """Write every staged change, or none: on failure, restore all and raise ReleaseError."""
         if self._applied:
             raise ReleaseError("file changes were already applied")
         # Snapshot everything before the first write, so a failure midway can be undone.
-        self._snapshots = {rel: self._snapshot(rel) for rel in self._staged}
-        done: list[str] = []
+        self.snapshot()
+        # Marked applied before the first write: an interruption midway must still roll back.
+        self._applied = True
+        current = ""
         try:
             for rel, change in self._staged.items():
+                current = rel
                 path = self.root / rel
-                done.append(rel)
                 if change.content is None:
                     path.unlink(missing_ok=True)
                 else:
                     write_file(path, change.content, self._snapshots[rel].mode)
                 log.debug("wrote %s", rel, extra={"path": rel, "reason": "; ".join(change.reasons)})
         except (OSError, ReleaseError) as exc:
-            failures = self._restore(done)
+            changed = [
+                rel for rel, snap in self._snapshots.items() if _differs(self.root, rel, snap)
+            ]
+            failures = self.rollback()
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            outcome = (
-                f"could not restore {', '.join(failures)}"
-                if failures
-                else "every file was restored"
-            )
-            raise ReleaseError(f"cannot write {done[-1]}: {reason}; {outcome}") from exc
-        self._applied = True
+            if failures:
+                outcome = f"could not restore {', '.join(failures)}"
+            elif changed:
+                outcome = "every file was restored"
+            else:
+                outcome = "nothing was changed"
+            raise ReleaseError(f"cannot write {current}: {reason}; {outcome}") from exc
 
     def rollback(self) -> list[str]:
         """Undo an applied transaction; returns the paths that could not be restored."""
         if not self._applied:
             return []
         self._applied = False
-        return self._restore(list(self._staged))
+        return restore_snapshots(self.root, self._snapshots)
 
-    def _restore(self, paths: list[str]) -> list[str]:
-        failures: list[str] = []
-        for rel in reversed(paths):
-            snap = self._snapshots[rel]
-            path = self.root / rel
-            try:
-                if snap.content is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    write_file(path, snap.content, snap.mode)
-            except OSError:
-                log.error("could not restore %s", rel, exc_info=True)
-                failures.append(rel)
-        return failures
+
+def _differs(root: Path, rel: str, snap: Snapshot) -> bool:
+    try:
+        return take_snapshot(root, rel) != snap
+    except ReleaseError:
+        return True

@@ -2,22 +2,29 @@
 
 The command comes from ``publish_command`` (config) or ``--publish-command`` and runs through
 the shell in the project's directory, because publish steps are usually shell one-liners
-(``npm publish``, ``uv build && uv publish``). ``{name}``, ``{version}``, ``{tag}`` and
-``{path}`` are replaced, and the same facts are exported as ``RELEASE_TOOLS_RELEASE_*``
-variables (names that are not settings, so a nested ``release-tools`` ignores them).
+(``npm publish``, ``uv build && uv publish``).
+
+``{name}``, ``{version}``, ``{tag}`` and ``{path}`` are replaced by shell-quoted words
+(:func:`shlex.quote`): a project named ``x$(touch pwned)y`` reaches the command as that literal
+text, never as shell syntax. A placeholder inside quotes would be quoted twice and come out
+unquoted, so it is refused; write the placeholder bare (``echo {name}``) or use the environment.
+The same facts are exported as ``RELEASE_TOOLS_RELEASE_NAME``, ``RELEASE_TOOLS_RELEASE_VERSION``,
+``RELEASE_TOOLS_RELEASE_TAG`` and ``RELEASE_TOOLS_RELEASE_PATH`` (names that are not settings,
+so a nested ``release-tools`` ignores them); ``"$RELEASE_TOOLS_RELEASE_NAME"`` is safe anywhere.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shlex
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from release_tools.errors import ReleaseError
+from release_tools.errors import ReleaseError, UsageError
 
-__all__ = ["PublishOutcome", "expand_command", "run_publish"]
+__all__ = ["PublishOutcome", "check_command", "expand_command", "publish_env", "run_publish"]
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +41,67 @@ class PublishOutcome:
     output: str
 
 
+_PLACEHOLDERS = ("name", "version", "tag", "path")
+
+
 def expand_command(command: str, *, name: str, version: str, tag: str, path: str) -> str:
-    """``command`` with the ``{name}``/``{version}``/``{tag}``/``{path}`` placeholders filled.
+    """``command`` with the ``{name}``/``{version}``/``{tag}``/``{path}`` placeholders filled
+    by shell-quoted values.
 
     Plain replacement, not ``str.format``: shell text is full of other braces (``${VAR}``).
+    The command is scanned the way ``sh`` reads quotes (single quotes, double quotes and
+    backslash escapes) so that a placeholder inside quotes is refused with a
+    :class:`UsageError` instead of being quoted twice, which would undo the quoting.
     """
-    for key, value in (("name", name), ("version", version), ("tag", tag), ("path", path)):
-        command = command.replace("{" + key + "}", value)
-    return command
+    values = {"name": name, "version": version, "tag": tag, "path": path}
+    out: list[str] = []
+    quote: str | None = None
+    i = 0
+    while i < len(command):
+        ch = command[i]
+        if quote is None:
+            key = next((k for k in _PLACEHOLDERS if command.startswith("{" + k + "}", i)), None)
+            if key is not None:
+                out.append(shlex.quote(values[key]))
+                i += len(key) + 2
+                continue
+            if ch == "\\":
+                out.append(command[i : i + 2])
+                i += 2
+                continue
+            if ch in "'\"":
+                quote = ch
+        else:
+            key = next((k for k in _PLACEHOLDERS if command.startswith("{" + k + "}", i)), None)
+            if key is not None:
+                raise UsageError(
+                    f"publish-command: {{{key}}} is inside quotes; placeholders are shell-quoted "
+                    f'already: write {{{key}}} bare, or use "$RELEASE_TOOLS_RELEASE_{key.upper()}"'
+                )
+            if ch == "\\" and quote == '"':
+                out.append(command[i : i + 2])
+                i += 2
+                continue
+            if ch == quote:
+                quote = None
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def check_command(command: str) -> None:
+    """Raise :class:`UsageError` now if ``command`` cannot be expanded safely later."""
+    expand_command(command, name="", version="", tag="", path="")
+
+
+def publish_env(*, name: str, version: str, tag: str, path: str) -> dict[str, str]:
+    """The environment variables a publish command gets, besides the inherited ones."""
+    return {
+        "RELEASE_TOOLS_RELEASE_NAME": name,
+        "RELEASE_TOOLS_RELEASE_VERSION": version,
+        "RELEASE_TOOLS_RELEASE_TAG": tag,
+        "RELEASE_TOOLS_RELEASE_PATH": path,
+    }
 
 
 def run_publish(
@@ -49,12 +109,7 @@ def run_publish(
 ) -> PublishOutcome:
     """Run the expanded command in ``root/path``; ReleaseError when it exits non-zero."""
     expanded = expand_command(command, name=name, version=version, tag=tag, path=path)
-    env = {
-        **os.environ,
-        "RELEASE_TOOLS_RELEASE_NAME": name,
-        "RELEASE_TOOLS_RELEASE_VERSION": version,
-        "RELEASE_TOOLS_RELEASE_TAG": tag,
-    }
+    env = {**os.environ, **publish_env(name=name, version=version, tag=tag, path=path)}
     log.info("publishing %s %s", name, version, extra={"command": expanded})
     try:
         proc = subprocess.run(

@@ -1,23 +1,26 @@
 """``release`` as a plain function: plans -> versions -> files -> commit -> tag -> push -> publish.
 
-Everything that changes files is staged first (:class:`FileTransaction`) and checked before the
-first write: a dry run stops there and lists every action. The writes are then applied
-all-or-nothing; if ``git add``/``git commit`` fails the files and the index are put back, so a
-failure before the commit leaves the tree exactly as it was. After the commit, each step says
-precisely what already happened when it fails (the commit exists, the tag exists ...).
+Everything that changes files is staged first (:class:`FileTransaction`), every path confined
+to the work tree (:mod:`~release_tools.release.confine`), and checked before the first write:
+tag names (``git check-ref-format``), existing tags, a detached HEAD, a held index lock,
+uncommitted changes in the files to change, the remote. A dry run stops there, lists every
+action and reports the same refusals (states a real run would refuse, such as uncommitted plans,
+become warnings so the preview is still shown). The release itself is a transaction with a
+journal (:mod:`~release_tools.release.transaction`): a failure or an interruption before the
+commit leaves the tree exactly as it was; after the commit, an unfinished release is finished
+with ``--resume`` or undone with ``--abort``, and every other run says so until then.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from release_tools.analysis.range import resolve_range
 from release_tools.config import Settings
-from release_tools.errors import GitError, ReleaseError
+from release_tools.errors import ReleaseError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, consume_plan, read_plans, validate_plans
 from release_tools.release.changelog import (
@@ -27,48 +30,20 @@ from release_tools.release.changelog import (
     insert_section,
     render_section,
 )
+from release_tools.release.confine import Confinement
 from release_tools.release.files import FileTransaction
-from release_tools.release.publish import PublishOutcome, run_publish
+from release_tools.release.journal import Journal
+from release_tools.release.publish import check_command
+from release_tools.release.results import ReleaseOptions, ReleaseResult
+from release_tools.release.transaction import abort, execute, journal_path, landed_commit, resume
 from release_tools.release.versions import ProjectRelease, compute_releases, is_workspace
 from release_tools.versioning.manifests import version_edits
 from release_tools.versioning.projects import Project, discover_projects, find_project
+from release_tools.versioning.semver import check_identifier
 
 __all__ = ["ReleaseOptions", "ReleaseResult", "run_release"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseOptions:
-    """The ``release`` flags that are not settings."""
-
-    dry_run: bool = False
-    skip_publish: bool = False
-    commit: bool = True
-    tag: bool = True
-    push: bool = False
-    preid: str = "rc"
-    #: The release date written in the changelog (today when None; tests pin it).
-    today: date | None = None
-
-
-@dataclass(slots=True)
-class ReleaseResult:
-    """What ``release`` did (or, in a dry run, would do)."""
-
-    released: bool
-    dry_run: bool
-    message: str
-    releases: list[ProjectRelease] = field(default_factory=list)
-    actions: list[str] = field(default_factory=list)
-    #: Steps left out on purpose, and why ("no push (use --push)").
-    skipped: list[str] = field(default_factory=list)
-    commit: str | None = None
-    tags: list[str] = field(default_factory=list)
-    pushed: bool = False
-    published: list[PublishOutcome] = field(default_factory=list)
-    #: Things the release could not fix for the user (a sibling's range excludes a version).
-    warnings: list[str] = field(default_factory=list)
 
 
 def _commit_message(releases: Sequence[ProjectRelease]) -> str:
@@ -193,43 +168,135 @@ def _describe(txn: FileTransaction) -> list[str]:
     return actions
 
 
+def _refuse(message: str, options: ReleaseOptions, warnings: list[str]) -> None:
+    """A state a real run must refuse; a dry run shows its preview and warns instead."""
+    if not options.dry_run:
+        raise ReleaseError(message)
+    warnings.append(f"the release would be refused: {message}")
+
+
 def _preflight(
-    git: Git, settings: Settings, options: ReleaseOptions, txn: FileTransaction, tags: list[str]
+    git: Git,
+    settings: Settings,
+    options: ReleaseOptions,
+    txn: FileTransaction,
+    releases: Sequence[ProjectRelease],
+    warnings: list[str],
 ) -> str | None:
-    """Refuse, before any write, what would fail later. Returns the branch to push, if any."""
-    if options.commit and not git.has_commits():
-        raise ReleaseError("the repository has no commits yet: commit the project first")
-    if options.commit:
-        raw = git.run_bytes(
-            "status", "--porcelain", "-z", "--untracked-files=all", "--", *txn.paths
-        )
-        # -z records are "XY path" (renames add the old path as a separate record).
-        records = [r for r in raw.decode("utf-8", "replace").split("\0") if len(r) > 3]
-        if records:
-            dirty = ", ".join(sorted({r[3:] for r in records}))
+    """Refuse, before any write, what would fail later. Returns the branch to push, if any.
+
+    Mistakes in the repository or the settings (a bad tag name, a detached HEAD, a missing
+    remote) are errors in every mode; states of the moment (uncommitted plans, a held index
+    lock) are warnings in a dry run, so that it still shows what the release would do.
+    """
+    for release in releases:
+        reason = git.check_tag_name(release.tag)
+        if reason is not None:
             raise ReleaseError(
-                f"uncommitted changes in files the release must change: {dirty}; "
-                "commit them first (or use --no-commit)"
+                f"invalid tag name {release.tag!r} for {release.project.name} "
+                f"(tag-format {settings.tag_format or 'default'!r}): {reason}"
             )
-    if options.commit and options.tag:
-        for tag in tags:
-            if git.tag_exists(tag):
-                raise ReleaseError(f"tag {tag!r} already exists: was this version released?")
-    branch: str | None = None
-    if options.push and options.commit:
-        branch = git.current_branch()
+    if not options.commit:
+        return None
+    if not git.has_commits():
+        raise ReleaseError("the repository has no commits yet: commit the project first")
+    branch = git.current_branch()
+    if branch is None and not options.allow_detached:
+        raise ReleaseError(
+            "HEAD is detached: the release commit would belong to no branch; check out the "
+            "branch to release (or pass --allow-detached)"
+        )
+    if options.push:
         if branch is None:
             raise ReleaseError("HEAD is detached: check out a branch to push the release")
-        if not git.has_remote(settings.remote):
+        if settings.remote.startswith("-") or not git.has_remote(settings.remote):
             raise ReleaseError(f"no git remote named {settings.remote!r} to push to")
+    if options.tag:
+        for release in releases:
+            if git.tag_exists(release.tag):
+                raise ReleaseError(
+                    f"tag {release.tag!r} already exists: was this version released?"
+                )
+        if settings.publish_command and not options.skip_publish:
+            check_command(settings.publish_command)
+    lock = git.git_path("index.lock")
+    if lock.exists():
+        _refuse(
+            f"another git process holds the index ({lock} exists); if none is running, "
+            "delete that file and retry",
+            options,
+            warnings,
+        )
+    raw = git.run_bytes(
+        "--literal-pathspecs",
+        "status",
+        "--porcelain",
+        "-z",
+        "--untracked-files=all",
+        "--",
+        *txn.paths,
+    )
+    # -z records are "XY path" (renames add the old path as a separate record).
+    records = [r for r in raw.decode("utf-8", "replace").split("\0") if len(r) > 3]
+    if records:
+        dirty = ", ".join(sorted({r[3:] for r in records}))
+        _refuse(
+            f"uncommitted changes in files the release must change: {dirty}; "
+            "commit them first (or use --no-commit)",
+            options,
+            warnings,
+        )
     return branch
+
+
+def _check_options(options: ReleaseOptions) -> None:
+    if options.resume and options.abort:
+        raise UsageError("--resume and --abort exclude each other")
+    try:
+        check_identifier(options.preid)
+    except VersionError as exc:
+        raise UsageError(f"--preid: {exc}") from exc
+
+
+def _unfinished(
+    git: Git, root: Path, settings: Settings, options: ReleaseOptions
+) -> ReleaseResult | None:
+    """Deal with a journal left by an earlier release; a result ends the command."""
+    journal = Journal.load(journal_path(git))
+    if journal is None:
+        if options.resume or options.abort:
+            verb = "resume" if options.resume else "abort"
+            return ReleaseResult(
+                released=False,
+                dry_run=options.dry_run,
+                message=f"nothing to {verb}: no unfinished release",
+            )
+        return None
+    if options.abort:
+        return abort(git, root, journal, options)
+    if not options.resume:
+        raise ReleaseError(journal.advice())
+    if landed_commit(git, journal) is not None:
+        return resume(git, root, journal, options)
+    # Interrupted before its commit: restore the files, then release again from the plans.
+    if options.dry_run:
+        raise ReleaseError(
+            "a dry run cannot preview a resumed release: the interrupted files must be restored "
+            "first (run without --dry-run)"
+        )
+    abort(git, root, journal, options)
+    return None
 
 
 def run_release(settings: Settings, options: ReleaseOptions | None = None) -> ReleaseResult:
     """Release every project with pending plans (or only ``settings.project``)."""
     options = options or ReleaseOptions()
+    _check_options(options)
     git = Git(settings.repo)
     root = git.toplevel()
+    finished = _unfinished(git, root, settings, options)
+    if finished is not None:
+        return finished
     projects = discover_projects(root)
     if not projects:
         raise ReleaseError(f"no project manifest found in {root}")
@@ -237,7 +304,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         find_project(projects, settings.project)
     plans = read_plans(root)
     validate_plans(plans, projects)
-    txn = FileTransaction(root)
+    txn = FileTransaction(root, Confinement(root, git.git_dir()))
     releases = compute_releases(
         projects,
         plans,
@@ -258,11 +325,10 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     today = options.today or date.today()
     notes: list[str] = []
     _stage(txn, git, settings, projects, releases, plans, today, notes)
+    branch = _preflight(git, settings, options, txn, releases, notes)
     notes = list(dict.fromkeys(notes))  # a group's members may report one range each
     for note in notes:
         log.warning("%s", note)
-    tags = [r.tag for r in releases] if options.commit and options.tag else []
-    branch = _preflight(git, settings, options, txn, tags)
     message = _commit_message(releases)
     result = ReleaseResult(
         released=not options.dry_run,
@@ -278,23 +344,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     result.actions += git_actions
     if options.dry_run:
         return result
-
-    txn.apply()
-    if not options.commit:
-        return result
-    try:
-        git.add(txn.paths)
-        result.commit = git.commit(message, txn.paths)
-    except GitError as exc:
-        failures = txn.rollback()
-        try:
-            git.unstage(txn.paths)
-        except GitError:
-            failures.append("the index")
-        detail = f"; could not restore {', '.join(failures)}" if failures else ""
-        raise ReleaseError(f"commit failed, files restored: {exc}{detail}") from exc
-    log.info("release committed", extra={"commit": result.commit})
-    _finish(git, root, settings, options, result, branch)
+    execute(git, root, settings, options, txn, releases, message, branch, result)
     return result
 
 
@@ -311,7 +361,8 @@ def _plan_git_actions(
     publish = settings.publish_command
     if not options.commit:
         return [], ["no commit (--no-commit): no tag, no push, no publish"]
-    actions.append(f"commit {message!r}")
+    hooks = " (hooks skipped: --no-verify)" if settings.no_verify else ""
+    actions.append(f"commit {message!r}{hooks}")
     if options.tag:
         actions += [f"tag {r.tag}" for r in releases]
     else:
@@ -330,48 +381,3 @@ def _plan_git_actions(
     else:
         actions += [f"publish {r.project.name} {r.version}: {publish}" for r in releases]
     return actions, skipped
-
-
-def _finish(
-    git: Git,
-    root: Path,
-    settings: Settings,
-    options: ReleaseOptions,
-    result: ReleaseResult,
-    branch: str | None,
-) -> None:
-    """Tag, push and publish after the commit; errors say what already exists."""
-    short = (result.commit or "")[:10]
-    if options.tag:
-        for release in result.releases:
-            try:
-                git.tag(release.tag, f"{release.project.name} {release.version}")
-            except GitError as exc:
-                raise ReleaseError(
-                    f"release commit {short} created but tagging {release.tag} failed: {exc}"
-                ) from exc
-            result.tags.append(release.tag)
-    if options.push and branch is not None:
-        refs = [f"HEAD:refs/heads/{branch}", *(f"refs/tags/{t}" for t in result.tags)]
-        try:
-            git.push(settings.remote, refs)
-        except GitError as exc:
-            raise ReleaseError(
-                f"release commit {short} and tags created locally but the push failed: {exc}"
-            ) from exc
-        result.pushed = True
-    command = settings.publish_command
-    if options.skip_publish or not command or not options.tag:
-        return
-    for release in result.releases:
-        if release.tag not in result.tags:
-            continue  # publish only what is tagged
-        outcome = run_publish(
-            command,
-            root=root,
-            name=release.project.name,
-            version=release.version,
-            tag=release.tag,
-            path=release.project.path,
-        )
-        result.published.append(outcome)

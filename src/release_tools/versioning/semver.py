@@ -25,9 +25,10 @@ __all__ = [
     "Scheme",
     "Version",
     "bump_version",
+    "check_identifier",
     "increment",
-    "release_type_rank",
     "jump",
+    "release_type_rank",
 ]
 
 Scheme = Literal["semver", "pep440"]
@@ -185,6 +186,27 @@ def _same_label(left: str | int, right: str) -> bool:
     return _PRE_ALIASES.get(left.lower(), left) == _PRE_ALIASES.get(right.lower(), right)
 
 
+_IDENTIFIER = re.compile(r"[0-9A-Za-z-]+")
+
+
+def check_identifier(identifier: str) -> str:
+    """``identifier`` if it is a valid semver prerelease identifier; VersionError otherwise.
+
+    Semver 9: ASCII alphanumerics and hyphens, not empty, and a numeric identifier has no
+    leading zero (``01`` would make ``1.1.0-01.0``, which no semver parser accepts).
+    """
+    if not _IDENTIFIER.fullmatch(identifier):
+        raise VersionError(
+            f"invalid prerelease identifier {identifier!r}: use letters, digits and '-' only"
+        )
+    if identifier.isdigit() and len(identifier) > 1 and identifier.startswith("0"):
+        raise VersionError(
+            f"invalid prerelease identifier {identifier!r}: a numeric identifier cannot have "
+            "a leading zero"
+        )
+    return identifier
+
+
 def increment(
     current: Version,
     release_type: ReleaseType,
@@ -204,8 +226,7 @@ def increment(
     """
     if release_type in ("major", "minor", "patch"):
         return bump_version(current, Bump[release_type.upper()], major_on_zero=True)
-    if not identifier or not re.fullmatch(r"[0-9A-Za-z-]+", identifier):
-        raise VersionError(f"invalid prerelease identifier {identifier!r}")
+    check_identifier(identifier)
     start: tuple[str | int, ...] = (identifier, first)
     if release_type == "premajor":
         return Version(current.major + 1, 0, 0, start)

@@ -1,0 +1,181 @@
+"""The release journal: what an unfinished release changed, so it can be finished or undone.
+
+A release is a transaction. Before its first change it writes ``.git/release-tools/journal.json``
+(atomically) with the original bytes and mode of every file it will write and of every plan it
+will delete, the commit message, the commit it starts from, and the steps still to do after the
+commit (tags, push, publish). The journal is updated after each of those steps and removed when
+the release is complete or undone. A journal left behind (an interruption, a rejected push, a
+failed publish) makes the next ``release`` stop and say how to finish (``--resume``) or undo
+(``--abort``) it, instead of reporting "nothing to release".
+
+It lives in the git directory: never committed, never seen by ``git status``, private to the
+work tree (linked work trees have their own).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from release_tools.errors import ReleaseError
+from release_tools.files import write_atomic
+
+__all__ = ["JOURNAL_NAME", "Journal", "JournalFile", "JournalRelease", "Phase"]
+
+log = logging.getLogger(__name__)
+
+JOURNAL_NAME = "release-tools/journal.json"
+_FORMAT = 1
+
+#: ``files``: files are being written and committed; ``committed``: the commit exists.
+Phase = Literal["files", "committed"]
+
+
+@dataclass(slots=True)
+class JournalFile:
+    """A path the release writes or deletes, and what it held before (None: did not exist)."""
+
+    path: str
+    content: bytes | None
+    mode: int | None
+
+
+@dataclass(slots=True)
+class JournalRelease:
+    """One project's release and which of its steps after the commit are done."""
+
+    name: str
+    release_type: str
+    previous: str | None
+    version: str
+    tag: str
+    #: The project's directory, where its publish command runs.
+    path: str = "."
+    tagged: bool = False
+    published: bool = False
+
+
+@dataclass(slots=True)
+class Journal:
+    """The state of one release on disk (see the module docstring)."""
+
+    path: Path
+    phase: Phase
+    base: str | None
+    message: str
+    files: list[JournalFile]
+    releases: list[JournalRelease]
+    commit: str | None = None
+    branch: str | None = None
+    #: Whether the release stages its files in the index (commit mode), so undoing unstages.
+    staged: bool = True
+    tag: bool = True
+    push: bool = False
+    pushed: bool = False
+    remote: str = "origin"
+    publish_command: str | None = None
+
+    # --- disk ------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the journal whole or not at all (readable by its owner only)."""
+        data = {
+            "format": _FORMAT,
+            **{k: v for k, v in asdict(self).items() if k not in ("path", "files")},
+            "files": [
+                {
+                    "path": f.path,
+                    "content": None
+                    if f.content is None
+                    else base64.b64encode(f.content).decode("ascii"),
+                    "mode": f.mode,
+                }
+                for f in self.files
+            ],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path, json.dumps(data, indent=1) + "\n", mode=0o600)
+
+    def remove(self) -> None:
+        """Forget the release (it is complete or undone)."""
+        self.path.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: Path) -> Journal | None:
+        """The journal at ``path``, None when there is none; ReleaseError when it is unreadable."""
+        try:
+            raw: Any = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ReleaseError(f"the release journal {path} is unreadable ({exc})") from exc
+        try:
+            if raw["format"] != _FORMAT:
+                raise ValueError(f"format {raw['format']!r}")
+            files = [
+                JournalFile(
+                    str(f["path"]),
+                    None if f["content"] is None else base64.b64decode(f["content"]),
+                    None if f["mode"] is None else int(f["mode"]),
+                )
+                for f in raw["files"]
+            ]
+            releases = [JournalRelease(**r) for r in raw["releases"]]
+            fields = {
+                k: raw[k]
+                for k in (
+                    "phase",
+                    "base",
+                    "message",
+                    "commit",
+                    "branch",
+                    "staged",
+                    "tag",
+                    "push",
+                    "pushed",
+                    "remote",
+                    "publish_command",
+                )
+            }
+            if fields["phase"] not in ("files", "committed"):
+                raise ValueError(f"phase {fields['phase']!r}")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ReleaseError(
+                f"the release journal {path} is damaged ({exc}); "
+                "check the release commit, tags and files by hand, then delete it"
+            ) from exc
+        return cls(path=path, files=files, releases=releases, **fields)
+
+    # --- what is left ----------------------------------------------------------------------
+
+    def remaining(self) -> list[str]:
+        """The steps after the commit that have not happened yet, in order."""
+        steps: list[str] = []
+        if self.tag:
+            steps += [f"tag {r.tag}" for r in self.releases if not r.tagged]
+        if self.push and not self.pushed:
+            steps.append(f"push to {self.remote}")
+        if self.tag and self.publish_command:
+            steps += [f"publish {r.name} {r.version}" for r in self.releases if not r.published]
+        return steps
+
+    def advice(self) -> str:
+        """One line: what state the unfinished release is in and the commands that end it."""
+        names = ", ".join(f"{r.name} {r.version}" for r in self.releases)
+        if self.phase == "files" or self.commit is None:
+            return (
+                f"an earlier release of {names} was interrupted before its commit and left "
+                f"files changed (journal {self.path}): run `release-tools release --abort` "
+                "to restore them, or `release-tools release --resume` to restore them and "
+                "release again"
+            )
+        left = ", ".join(self.remaining()) or "nothing"
+        return (
+            f"an earlier release of {names} is unfinished: commit {self.commit[:10]} exists, "
+            f"still to do: {left}; run `release-tools release --resume` to finish it or "
+            "`release-tools release --abort` to undo it"
+        )

@@ -1,0 +1,50 @@
+"""The options and the result of ``release``, shared by the service and the transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from release_tools.release.publish import PublishOutcome
+from release_tools.release.versions import ProjectRelease
+
+__all__ = ["ReleaseOptions", "ReleaseResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseOptions:
+    """The ``release`` flags that are not settings."""
+
+    dry_run: bool = False
+    skip_publish: bool = False
+    commit: bool = True
+    tag: bool = True
+    push: bool = False
+    preid: str = "rc"
+    #: Release from a detached HEAD (the release commit then belongs to no branch).
+    allow_detached: bool = False
+    #: Finish the unfinished release the journal describes (tag, push, publish).
+    resume: bool = False
+    #: Undo the unfinished release the journal describes.
+    abort: bool = False
+    #: The release date written in the changelog (today when None; tests pin it).
+    today: date | None = None
+
+
+@dataclass(slots=True)
+class ReleaseResult:
+    """What ``release`` did (or, in a dry run, would do)."""
+
+    released: bool
+    dry_run: bool
+    message: str
+    releases: list[ProjectRelease] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    #: Steps left out on purpose, and why ("no push (use --push)").
+    skipped: list[str] = field(default_factory=list)
+    commit: str | None = None
+    tags: list[str] = field(default_factory=list)
+    pushed: bool = False
+    published: list[PublishOutcome] = field(default_factory=list)
+    #: Things the release could not fix for the user (a sibling's range excludes a version).
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,90 @@
+"""SIGINT and SIGTERM as an exception inside a scope, so a release can undo what it started.
+
+Python turns SIGINT into :class:`KeyboardInterrupt`, but SIGTERM (what CI runners send on
+cancel) kills the process at once by default: no ``finally`` runs and the work tree stays half
+released. Inside :func:`interruptible` both raise :class:`Interrupted` where the main thread is;
+the release catches it, restores the files or records where it stopped, and exits with
+``128 + signal`` like a process the signal had killed. :func:`deferred` records a signal instead
+of raising it while the code cleans up, so the cleanup is never cut in half.
+
+Signal handlers can only be installed from the main thread; elsewhere (a release run from a
+worker thread) the scopes do nothing and the process keeps its default behaviour.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any
+
+__all__ = ["Interrupted", "deferred", "interruptible", "pending_signal"]
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(BaseException):
+    """A SIGINT or SIGTERM arrived; ``exit_code`` is what a shell reports for it."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        super().__init__(self.name)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+class _State:
+    def __init__(self) -> None:
+        self.defer = 0
+        self.pending: int | None = None
+
+
+_state = _State()
+
+
+def _handler(signum: int, frame: FrameType | None) -> None:
+    if _state.defer:
+        _state.pending = _state.pending or signum
+        return
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Inside: SIGINT/SIGTERM raise :class:`Interrupted`; the old handlers come back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[int, Any] = {}
+    for sig in _SIGNALS:
+        previous[sig] = signal.signal(sig, _handler)
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+        _state.pending = None
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Inside: a signal is recorded, not raised (see :func:`pending_signal`).
+
+    For cleanup that must not be cut in half (restoring files after a failure or an
+    interruption): the cleanup is short, and the release exits right after it anyway.
+    """
+    _state.defer += 1
+    try:
+        yield
+    finally:
+        _state.defer -= 1
+
+
+def pending_signal() -> int | None:
+    """A signal that arrived during a :func:`deferred` scope (None if none did)."""
+    return _state.pending

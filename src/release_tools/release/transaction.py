@@ -1,0 +1,374 @@
+"""A staged release carried out as a transaction, and the way to finish or undo one.
+
+:func:`execute` runs the steps of a release that passed its preflight:
+
+1. the journal (:mod:`~release_tools.release.journal`) is written, before any other change;
+2. the files are written (all or none), then ``git add`` and ``git commit`` (hooks included,
+   unless ``--no-verify``);
+3. after the commit: tags, push, publish, each recorded in the journal when done;
+4. the journal is removed.
+
+A failure or a SIGINT/SIGTERM before the commit restores every file and plan, unstages them,
+removes the journal and exits (130/143 for a signal). A failure or a signal after the commit
+leaves the journal; the error says what exists and that ``release --resume`` finishes the
+remaining steps and ``release --abort`` undoes the release (:func:`resume`, :func:`abort`).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from release_tools.config import Settings
+from release_tools.errors import GitError, ReleaseError
+from release_tools.git import Git
+from release_tools.release.files import FileTransaction, Snapshot, restore_snapshots
+from release_tools.release.journal import JOURNAL_NAME, Journal, JournalFile, JournalRelease
+from release_tools.release.publish import run_publish
+from release_tools.release.results import ReleaseOptions, ReleaseResult
+from release_tools.release.signals import Interrupted, deferred, interruptible, pending_signal
+from release_tools.release.versions import ProjectRelease
+
+__all__ = [
+    "ReleaseInterrupted",
+    "abort",
+    "execute",
+    "journal_path",
+    "landed_commit",
+    "resume",
+]
+
+log = logging.getLogger(__name__)
+
+_RESUME = "`release-tools release --resume`"
+_ABORT = "`release-tools release --abort`"
+
+
+class ReleaseInterrupted(ReleaseError):
+    """SIGINT or SIGTERM stopped the release; the exit code is the shell's ``128 + signal``."""
+
+    def __init__(self, message: str, signum: int) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signum
+
+
+def journal_path(git: Git) -> Path:
+    """Where the release journal of this work tree lives (inside its git directory)."""
+    return git.git_dir() / JOURNAL_NAME
+
+
+def _signum(exc: BaseException) -> int | None:
+    if isinstance(exc, Interrupted):
+        return exc.signum
+    if isinstance(exc, KeyboardInterrupt):
+        return int(signal.SIGINT)
+    return None
+
+
+def landed_commit(git: Git, journal: Journal) -> str | None:
+    """The release commit, if it was made (also when the journal could not record it).
+
+    A signal can arrive between ``git commit`` and the journal update: the commit is then
+    recognised as HEAD whose parent is the release's base and whose changes are only the
+    journal's files.
+    """
+    if journal.commit is not None:
+        return journal.commit
+    if journal.base is None or not journal.staged:
+        return None
+    head = git.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+    if not head or head == journal.base:
+        return None
+    parent = git.run("rev-parse", "--verify", "--quiet", "HEAD^", check=False)
+    if parent != journal.base:
+        return None
+    changed = set(git.changed_paths(journal.base, head))
+    return head if changed and changed <= {f.path for f in journal.files} else None
+
+
+def _snapshots(journal: Journal) -> dict[str, Snapshot]:
+    return {f.path: Snapshot(f.content, f.mode) for f in journal.files}
+
+
+def _new_journal(
+    git: Git,
+    settings: Settings,
+    options: ReleaseOptions,
+    txn: FileTransaction,
+    releases: Sequence[ProjectRelease],
+    message: str,
+    branch: str | None,
+) -> Journal:
+    tagging = options.commit and options.tag
+    publishing = tagging and not options.skip_publish and bool(settings.publish_command)
+    return Journal(
+        path=journal_path(git),
+        phase="files",
+        base=git.resolve("HEAD") if git.has_commits() else None,
+        message=message,
+        files=[JournalFile(rel, s.content, s.mode) for rel, s in txn.snapshot().items()],
+        releases=[
+            JournalRelease(
+                name=r.project.name,
+                release_type=r.release_type,
+                previous=r.previous,
+                version=r.version,
+                tag=r.tag,
+                path=r.project.path,
+            )
+            for r in releases
+        ],
+        branch=branch,
+        staged=options.commit,
+        tag=tagging,
+        push=options.commit and options.push,
+        remote=settings.remote,
+        publish_command=settings.publish_command if publishing else None,
+    )
+
+
+def execute(
+    git: Git,
+    root: Path,
+    settings: Settings,
+    options: ReleaseOptions,
+    txn: FileTransaction,
+    releases: Sequence[ProjectRelease],
+    message: str,
+    branch: str | None,
+    result: ReleaseResult,
+) -> None:
+    """Carry out a release that passed its preflight (see the module docstring)."""
+    journal = _new_journal(git, settings, options, txn, releases, message, branch)
+    with interruptible():
+        try:
+            journal.save()
+            txn.apply()
+            if options.commit:
+                git.add(txn.paths)
+                result.commit = git.commit(message, txn.paths, verify=not settings.no_verify)
+        except BaseException as exc:
+            with deferred():
+                result.commit = landed_commit(git, journal) if options.commit else None
+                if result.commit is None:
+                    _undo_before_commit(git, txn, journal, exc)
+            # The commit exists although the step was interrupted: record it and stop there.
+            _after_commit_stopped(journal, result.commit, exc)
+        if not options.commit:
+            journal.remove()
+            return
+        log.info("release committed", extra={"commit": result.commit})
+        journal.phase = "committed"
+        journal.commit = result.commit
+        try:
+            journal.save()
+            _finish(git, root, journal, result)
+        except BaseException as exc:
+            with deferred():
+                _after_commit_stopped(journal, journal.commit, exc)
+        journal.remove()
+
+
+def _undo_before_commit(
+    git: Git, txn: FileTransaction, journal: Journal, exc: BaseException
+) -> NoReturn:
+    """Put every file, plan and index entry back, then raise the error that says so."""
+    failures = txn.rollback()
+    if journal.staged:
+        try:
+            git.unstage(txn.paths)
+        except GitError as unstage_error:
+            log.debug("unstage failed: %s", unstage_error)
+            failures.append("the index (git reset -q -- <the files>)")
+    if failures:
+        # Keep the journal: `--abort` can retry what could not be put back now.
+        journal.save()
+        detail = f"; could not restore {', '.join(failures)} (run {_ABORT} to retry)"
+    else:
+        journal.remove()
+        detail = ""
+    signum = _signum(exc) or pending_signal()
+    if signum is not None:
+        name = signal.Signals(signum).name
+        raise ReleaseInterrupted(
+            f"interrupted by {name} before the release commit: every file and plan restored, "
+            f"nothing committed{detail}",
+            signum,
+        ) from None
+    if isinstance(exc, GitError):
+        raise ReleaseError(f"commit failed, files restored: {exc}{detail}") from exc
+    if isinstance(exc, ReleaseError) and not detail:
+        raise exc  # the file writes failed and said what they restored
+    if isinstance(exc, ReleaseError):
+        raise ReleaseError(f"{exc}{detail}") from exc
+    raise exc
+
+
+def _after_commit_stopped(journal: Journal, commit: str | None, exc: BaseException) -> NoReturn:
+    """Record the commit and the steps done, then raise one line with the way out."""
+    journal.phase = "committed"
+    journal.commit = commit
+    try:
+        journal.save()
+    except OSError as save_error:  # the git directory became unwritable: say so, keep going
+        log.error("could not update the release journal %s: %s", journal.path, save_error)
+    short = (commit or "")[:10]
+    way_out = (
+        f"still to do: {', '.join(journal.remaining()) or 'nothing'}; run {_RESUME} to finish "
+        f"or {_ABORT} to undo"
+    )
+    signum = _signum(exc)
+    if signum is not None:
+        name = signal.Signals(signum).name
+        raise ReleaseInterrupted(
+            f"interrupted by {name} after the release commit {short}: {way_out}", signum
+        ) from None
+    if isinstance(exc, ReleaseError | GitError):
+        raise ReleaseError(f"{exc}; {way_out}") from exc
+    raise exc
+
+
+def _finish(git: Git, root: Path, journal: Journal, result: ReleaseResult) -> None:
+    """Tag, push and publish after the commit, recording each step in the journal."""
+    commit = journal.commit or ""
+    short = commit[:10]
+    if journal.tag:
+        for release in journal.releases:
+            if not release.tagged:
+                if git.tag_target(release.tag) != commit:
+                    try:
+                        git.tag(release.tag, f"{release.name} {release.version}", ref=commit)
+                    except GitError as exc:
+                        raise ReleaseError(
+                            f"release commit {short} created but tagging {release.tag} "
+                            f"failed: {exc}"
+                        ) from exc
+                release.tagged = True
+                journal.save()
+            result.tags.append(release.tag)
+    if journal.push and not journal.pushed:
+        if journal.branch is None:
+            raise ReleaseError(f"release commit {short} created but no branch is known to push")
+        refs = [
+            f"{commit}:refs/heads/{journal.branch}",
+            *(f"refs/tags/{r.tag}" for r in journal.releases if r.tagged),
+        ]
+        try:
+            git.push(journal.remote, refs)
+        except GitError as exc:
+            raise ReleaseError(
+                f"release commit {short} and tags created locally but the push to "
+                f"{journal.remote} failed: {exc}"
+            ) from exc
+        journal.pushed = True
+        journal.save()
+    result.pushed = journal.pushed
+    if not (journal.tag and journal.publish_command):
+        return
+    for release in journal.releases:
+        if release.published or not release.tagged:
+            continue
+        outcome = run_publish(
+            journal.publish_command,
+            root=root,
+            name=release.name,
+            version=release.version,
+            tag=release.tag,
+            path=release.path,
+        )
+        release.published = True
+        journal.save()
+        result.published.append(outcome)
+
+
+def resume(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> ReleaseResult:
+    """Finish a release whose commit exists: the tags, push and publish it still lacks."""
+    commit = landed_commit(git, journal)
+    assert commit is not None  # the caller restores and re-releases a release without commit
+    if not git.ok("cat-file", "-e", f"{commit}^{{commit}}"):
+        raise ReleaseError(
+            f"the release commit {commit[:10]} recorded in {journal.path} no longer exists: "
+            f"run {_ABORT} to forget it"
+        )
+    names = ", ".join(f"{r.name} {r.version}" for r in journal.releases)
+    result = ReleaseResult(
+        released=not options.dry_run,
+        dry_run=options.dry_run,
+        message=f"{names} (resumed at commit {commit[:10]})",
+        actions=journal.remaining(),
+        commit=commit,
+    )
+    if options.dry_run:
+        return result
+    journal.phase = "committed"
+    journal.commit = commit
+    with interruptible():
+        try:
+            journal.save()
+            _finish(git, root, journal, result)
+        except BaseException as exc:
+            with deferred():
+                _after_commit_stopped(journal, commit, exc)
+    journal.remove()
+    return result
+
+
+def abort(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> ReleaseResult:
+    """Undo an unfinished release: its tags, its commit (only while HEAD is that commit), its
+    files and plans. A pushed release is refused: the remote has it."""
+    commit = landed_commit(git, journal)
+    short = (commit or "")[:10]
+    if commit is not None and journal.pushed:
+        raise ReleaseError(
+            f"the release commit {short} was already pushed to {journal.remote}: undo it there "
+            f"(git revert, delete the remote tags), then delete {journal.path}"
+        )
+    paths = [f.path for f in journal.files]
+    actions: list[str] = []
+    restore = True
+    if commit is not None:
+        actions += [
+            f"delete tag {r.tag}" for r in journal.releases if git.tag_target(r.tag) == commit
+        ]
+        head = git.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        if head == commit and journal.base is not None:
+            actions.append(f"reset the release commit {short} (HEAD back to {journal.base[:10]})")
+        else:
+            restore = False
+            actions.append(
+                f"keep the release commit {short}: HEAD has moved past it "
+                f"(`git revert {short}` undoes its changes)"
+            )
+    if restore:
+        actions += [f"restore {path}" for path in paths]
+    result = ReleaseResult(
+        released=False,
+        dry_run=options.dry_run,
+        message="the unfinished release was undone",
+        actions=actions,
+        commit=commit,
+    )
+    if options.dry_run:
+        return result
+    with interruptible(), deferred():
+        if commit is not None:
+            for release in journal.releases:
+                if git.tag_target(release.tag) == commit:
+                    git.delete_tag(release.tag)
+            if restore and journal.base is not None:
+                git.reset_soft(journal.base)
+                git.reset_paths(journal.base, paths)
+        if restore:
+            failures = restore_snapshots(root, _snapshots(journal))
+            if failures:
+                raise ReleaseError(
+                    f"could not restore {', '.join(failures)}; the journal {journal.path} is "
+                    f"kept: fix the cause and run {_ABORT} again"
+                )
+            if commit is None and journal.staged and journal.base is not None:
+                git.reset_paths("HEAD", paths)
+        journal.remove()
+    return result
