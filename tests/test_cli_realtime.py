@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +19,15 @@ from click.testing import CliRunner, Result
 from gitrepo import GitRepo
 from release_tools.analysis.engines.model.schemas import CHUNK_TOOL, VERSION_TOOL
 from release_tools.cli import cli
-from release_tools.realtime.testing import Reply, ScriptedRealtimeServer
-from scripted_model import ScriptedModel
+from release_tools.config import DEFAULT_REALTIME_URL, load_settings, realtime_url_from_base
+from release_tools.errors import ConfigError
+from release_tools.realtime.testing import (
+    ConnectionScript,
+    Rejection,
+    Reply,
+    ScriptedRealtimeServer,
+)
+from scripted_model import ScriptedModel, judge, read_chunk
 
 KEY = "sk-cli-" + "s3cr3t" * 6
 
@@ -51,23 +59,22 @@ async def _run(
     tmp_path: Path,
     *args: str,
     key: str | None = KEY,
+    url: str | None = "server",
+    env: dict[str, str | None] | None = None,
 ) -> Result:
-    env = {"RELEASE_TOOLS_CACHE_DIR": str(tmp_path / "cache")}
-    if key is not None:
-        env["OPENAI_API_KEY"] = key
-    argv = [
-        "analyze",
-        "-C",
-        str(repo.path),
-        "--provider",
-        "realtime",
-        "--realtime-url",
-        server.url,
-        "--format",
-        "json",
-        *args,
-    ]
-    return await asyncio.to_thread(CliRunner().invoke, cli, argv, env=env)
+    """The CLI against ``server`` (``url=None``: no ``--realtime-url`` flag at all)."""
+    environ: dict[str, str | None] = {
+        "RELEASE_TOOLS_CACHE_DIR": str(tmp_path / "cache"),
+        "OPENAI_API_KEY": key,
+        "OPENAI_BASE_URL": None,
+        "RELEASE_TOOLS_REALTIME_URL": None,
+    }
+    environ.update(env or {})
+    argv = ["analyze", "-C", str(repo.path), "--provider", "realtime", "--format", "json"]
+    if url is not None:
+        argv += ["--realtime-url", server.url if url == "server" else url]
+    argv += args
+    return await asyncio.to_thread(CliRunner().invoke, cli, argv, env=environ)
 
 
 def _creates(server: ScriptedRealtimeServer, tool: str) -> int:
@@ -422,3 +429,365 @@ async def test_the_default_cache_keeps_git_status_clean(repo: GitRepo, tmp_path:
     assert json.loads(result.stdout)["provider"] == "realtime"
     assert list((repo.path / ".release-tools-cache" / "chunks").rglob("*.json"))
     assert repo.git("status", "--porcelain", "--untracked-files=all") == ""
+
+
+# --- fatal server errors ---------------------------------------------------------------------
+
+
+def _error_lines(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+
+
+async def test_a_fatal_error_after_response_created_fails_fast_without_fallback(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    flags = ("--response-timeout", "3", "--max-retries", "2", "--no-fallback")
+    async with ScriptedRealtimeServer(default=Reply.refused()) as server:
+        started = time.monotonic()
+        result = await _run(repo, server, tmp_path, *flags)
+        elapsed = time.monotonic() - started
+        chunks = len(server.response_creates)
+
+    assert result.exit_code == 1, result.output
+    assert elapsed < 2.0  # not the 3 s response timeout, let alone 3 attempts of it
+    assert chunks == 2  # one request per chunk: nothing retried, no final request
+    lines = _error_lines(result)
+    assert len(lines) == 1 and "the tool schema is not accepted" in lines[0]
+    assert "did not complete" not in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_a_fatal_error_with_fallback_warns_with_the_servers_message(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    flags = ("--response-timeout", "3", "--max-retries", "2")
+    refused = Reply.refused("permission denied for this model", type="permission_error")
+    async with ScriptedRealtimeServer(default=refused) as server:
+        started = time.monotonic()
+        result = await _run(repo, server, tmp_path, *flags)
+        elapsed = time.monotonic() - started
+        assert len(server.response_creates) == 2
+
+    assert result.exit_code == 0, result.output
+    assert elapsed < 2.0
+    data = json.loads(result.stdout)
+    assert data["provider"] == "local" and data["needs_review"] is True
+    assert "permission denied for this model" in data["warnings"][0]
+    assert "permission denied for this model" in result.stderr
+
+
+# --- text answers ----------------------------------------------------------------------------
+
+
+def _as_text(answer: dict[str, object], legacy: bool) -> Reply:
+    text = f"Here is my analysis.\n```json\n{json.dumps(answer)}\n```"
+    if not legacy:
+        return Reply(text=text, chunk_size=32)
+    half = len(text) // 2
+    parts = tuple(
+        {"type": "response.partial", "response": {"text": piece}}
+        for piece in (text[:half], text[half:])
+    )
+    return Reply(only_events=(*parts, {"type": "response.final"}))
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["ga-output-text", "partial-final"])
+async def test_text_answers_are_accepted(repo: GitRepo, tmp_path: Path, legacy: bool) -> None:
+    _changed_repo(repo)
+    model = ScriptedModel(
+        chunk=lambda prompt: _as_text(read_chunk(prompt), legacy),
+        final=lambda prompt: _as_text({**judge(prompt), "reasoning": "text verdict"}, legacy),
+    )
+    async with ScriptedRealtimeServer(default=model) as server:
+        result = await _run(repo, server, tmp_path)
+        assert _creates(server, CHUNK_TOOL.name) == 2  # nothing asked twice
+        assert _creates(server, VERSION_TOOL.name) == 1
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["provider"] == "realtime" and data["stats"]["chunks_failed"] == 0
+    assert data["version_type"] == "minor" and "text verdict" in data["reasoning"]
+    assert "no call to the function" not in result.stderr
+
+
+# --- the key in logs -------------------------------------------------------------------------
+
+
+def _windows(secret: str, size: int = 8) -> list[str]:
+    return [secret[i : i + size] for i in range(len(secret) - size + 1)]
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+async def test_a_key_quoted_by_the_server_never_reaches_the_logs(
+    repo: GitRepo, tmp_path: Path, log_format: str
+) -> None:
+    _changed_repo(repo)
+    key = "sk-cli-echo-" + "Vx7" * 8 + "-SECRET-0123456789abcdef"
+    # The server quotes the credential at the very end of a long frame: websockets' shortened
+    # frame log keeps exactly that tail.
+    echoed = Reply(
+        error_after_created={
+            "type": "invalid_request_error",
+            "code": "invalid_api_key",
+            "message": "Incorrect API key provided. " + "Details follow. " * 20 + key,
+        }
+    )
+    flags = ("--log-level", "debug", "--log-format", log_format, "--max-retries", "0")
+    async with ScriptedRealtimeServer([echoed], default=ScriptedModel()) as server:
+        result = await _run(repo, server, tmp_path, *flags, key=key)
+
+    assert result.exit_code == 0, result.output
+    assert "< TEXT" in result.stderr or "< TEXT" in result.stderr.replace("\\u003c", "<")
+    output = result.stdout + result.stderr
+    assert key not in output
+    assert [w for w in _windows(key) if w in output] == []
+    assert "[REDACTED]" in result.stderr
+
+
+# --- URLs: plain ws:// with a key, OPENAI_BASE_URL ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("how", "source"),
+    [
+        ("flag", "--realtime-url: invalid value: "),
+        ("env", "RELEASE_TOOLS_REALTIME_URL: invalid value for 'realtime_url': "),
+        ("base", "OPENAI_BASE_URL: invalid value for 'realtime_url': "),
+    ],
+)
+async def test_plain_ws_to_another_host_with_a_key_is_a_usage_error(
+    repo: GitRepo, tmp_path: Path, how: str, source: str
+) -> None:
+    _changed_repo(repo)
+    env: dict[str, str | None] = {}
+    url: str | None = None
+    if how == "flag":
+        url = "ws://realtime.example.com/v1/realtime"
+    elif how == "env":
+        env["RELEASE_TOOLS_REALTIME_URL"] = "ws://realtime.example.com/v1/realtime"
+    else:
+        env["OPENAI_BASE_URL"] = "http://realtime.example.com/v1"
+    async with ScriptedRealtimeServer() as server:
+        result = await _run(repo, server, tmp_path, url=url, env=env)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"error: {source}refusing to send the API key over unencrypted ws:// to "
+        "realtime.example.com; use wss://"
+    ]
+    assert result.stdout == "" and KEY not in result.stderr
+
+
+async def test_plain_ws_to_loopback_or_without_the_realtime_provider_is_fine(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    env = {"OPENAI_API_KEY": KEY, "RELEASE_TOOLS_REALTIME_URL": "ws://realtime.example.com/v1"}
+    argv = ["analyze", "-C", str(repo.path), "--format", "json"]  # the local provider
+    result = await asyncio.to_thread(CliRunner().invoke, cli, argv, env=env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["provider"] == "local"
+
+
+async def test_openai_base_url_is_honoured_below_the_tools_own_setting(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    async with (
+        ScriptedRealtimeServer(default=ScriptedModel()) as base_server,
+        ScriptedRealtimeServer(default=ScriptedModel()) as own_server,
+    ):
+        base = f"http://127.0.0.1:{base_server.port}/v1/"
+        # Only OPENAI_BASE_URL: http://host/v1 -> ws://host/v1/realtime.
+        result = await _run(repo, base_server, tmp_path, url=None, env={"OPENAI_BASE_URL": base})
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["provider"] == "realtime"
+        assert base_server.connections[0].path.startswith("/v1/realtime?")
+        used_base = base_server.connection_count
+
+        # RELEASE_TOOLS_REALTIME_URL beats it.
+        env = {"OPENAI_BASE_URL": base, "RELEASE_TOOLS_REALTIME_URL": own_server.url}
+        result = await _run(repo, own_server, tmp_path, "--no-cache", url=None, env=env)
+        assert result.exit_code == 0, result.output
+        assert own_server.connection_count > 0 and base_server.connection_count == used_base
+
+        # So does the config file.
+        repo.write("release-tools.toml", f'realtime-url = "{own_server.url}"\n')
+        repo.commit("chore: config")
+        before = own_server.connection_count
+        env = {"OPENAI_BASE_URL": base}
+        result = await _run(repo, own_server, tmp_path, "--no-cache", url=None, env=env)
+        assert result.exit_code == 0, result.output
+        assert own_server.connection_count > before
+        assert base_server.connection_count == used_base
+
+
+def test_openai_base_url_mapping_and_precedence(tmp_path: Path) -> None:
+    assert realtime_url_from_base("https://gw.example/v1") == "wss://gw.example/v1/realtime"
+    assert realtime_url_from_base("http://127.0.0.1:8080/v1/") == "ws://127.0.0.1:8080/v1/realtime"
+    assert realtime_url_from_base("https://h/openai/v1?x=1") == "wss://h/openai/v1/realtime?x=1"
+    assert load_settings(repo=tmp_path, environ={}).realtime_url == DEFAULT_REALTIME_URL
+    base = {"OPENAI_BASE_URL": "https://gw.example/v1"}
+    assert load_settings(repo=tmp_path, environ=base).realtime_url == (
+        "wss://gw.example/v1/realtime"
+    )
+    env = {**base, "RELEASE_TOOLS_REALTIME_URL": "wss://own.example/rt"}
+    assert load_settings(repo=tmp_path, environ=env).realtime_url == "wss://own.example/rt"
+    flags = {"realtime_url": "wss://flag.example/rt"}
+    assert load_settings(flags, repo=tmp_path, environ=env).realtime_url == "wss://flag.example/rt"
+    with pytest.raises(ConfigError, match=r"^OPENAI_BASE_URL: invalid value"):
+        load_settings(repo=tmp_path, environ={"OPENAI_BASE_URL": "ftp://gw.example/v1"})
+
+
+# --- the scripted server's other fault scenarios, end to end -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("replies", "scripts", "flags", "provider", "warning"),
+    [
+        # A frame that is not JSON mid-stream: a protocol error, retried.
+        ([Reply(text="x" * 40, chunk_size=8, malformed_after_deltas=1)], [], (), "realtime", ""),
+        # The create is rejected with a retryable error event (no response follows).
+        ([Reply.rejected()], [], (), "realtime", ""),
+        # No *.done events but response.done: the deltas and its output are used.
+        ([], [], (), "realtime", ""),
+        # The connection dies between requests: the pool replaces the dead session.
+        (
+            [Reply.dropped(after_deltas=1, code=1011, drop_reason="keepalive")],
+            [],
+            (),
+            "realtime",
+            "",
+        ),
+        # The server ignores the create entirely: the response timeout, then the fallback.
+        (
+            [],
+            [],
+            ("--response-timeout", "0.3", "--max-retries", "0", "--concurrency", "1"),
+            "local",
+            "did not complete within 0.3s",
+        ),
+        # Handshake refused with 401: final at once, the fallback names it.
+        (
+            [],
+            [ConnectionScript(reject=Rejection(401))],
+            ("--concurrency", "1"),
+            "local",
+            "authentication failed (HTTP 401)",
+        ),
+        # Handshake 429 with a short retry-after, then a normal session.
+        (
+            [],
+            [ConnectionScript(reject=Rejection(429, headers={"retry-after-ms": "50"}))],
+            ("--concurrency", "1"),
+            "realtime",
+            "",
+        ),
+        # Handshake 500 on every attempt: retries exhausted, the fallback.
+        (
+            [],
+            [ConnectionScript(reject=Rejection(500))] * 3,
+            ("--concurrency", "1", "--max-retries", "2"),
+            "local",
+            "HTTP 500",
+        ),
+        # No session.created: the session timeout names its phase.
+        (
+            [],
+            [ConnectionScript(send_session_created=False)],
+            ("--concurrency", "1", "--session-timeout", "0.3", "--max-retries", "0"),
+            "local",
+            "session.created did not arrive within 0.3s",
+        ),
+        # session.update never answered on the first connection: retried on a second one.
+        (
+            [],
+            [ConnectionScript(answer_session_update=False)],
+            ("--concurrency", "1", "--session-timeout", "0.3"),
+            "realtime",
+            "",
+        ),
+        # Closed right after opening (abnormal closure): reconnected.
+        (
+            [],
+            [ConnectionScript(close_after_open=(1006, ""))],
+            ("--concurrency", "1"),
+            "realtime",
+            "",
+        ),
+        # The server never answers the close handshake: closing is bounded.
+        ([], [ConnectionScript(ignore_close=True)], ("--concurrency", "1"), "realtime", ""),
+        # Legacy rate_limit / backoff events before a response: honoured, then answered.
+        (
+            [],
+            [],
+            ("--concurrency", "1"),
+            "realtime",
+            "",
+        ),
+    ],
+    ids=[
+        "malformed-frame",
+        "create-rejected",
+        "no-done-events",
+        "drop-1011",
+        "silent-create",
+        "handshake-401",
+        "handshake-429",
+        "handshake-500",
+        "no-session-created",
+        "no-session-updated",
+        "closed-after-open",
+        "close-ignored",
+        "legacy-rate-limit-events",
+    ],
+)
+async def test_fault_scenarios_end_to_end(
+    repo: GitRepo,
+    tmp_path: Path,
+    replies: list[Reply],
+    scripts: list[ConnectionScript],
+    flags: tuple[str, ...],
+    provider: str,
+    warning: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    _changed_repo(repo)
+    scenario = request.node.callspec.id
+    default: Reply | ScriptedModel = ScriptedModel()
+    if scenario == "silent-create":
+        default = Reply(silent=True)
+    elif scenario == "no-done-events":
+        model = ScriptedModel()
+
+        def without_done(event: dict[str, object]) -> Reply:
+            reply = model(event)  # type: ignore[arg-type]
+            return Reply(function_calls=reply.function_calls, omit_done_events=True)
+
+        default = without_done  # type: ignore[assignment]
+    elif scenario == "legacy-rate-limit-events":
+        model = ScriptedModel()
+        legacy = (
+            {"type": "rate_limit", "remaining_requests": 0, "retry_after": 0.05},
+            {"type": "backoff", "wait_ms": 50},
+        )
+
+        def with_legacy(event: dict[str, object]) -> Reply:
+            reply = model(event)  # type: ignore[arg-type]
+            return Reply(function_calls=reply.function_calls, events_before=legacy)
+
+        default = with_legacy  # type: ignore[assignment]
+    async with ScriptedRealtimeServer(
+        replies, default=default, connection_scripts=scripts
+    ) as server:
+        result = await _run(repo, server, tmp_path, *flags)
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["provider"] == provider, data.get("warnings")
+    if warning:
+        assert warning in data["warnings"][0]
+    else:
+        assert data["stats"]["chunks_failed"] == 0
+    assert KEY not in result.stdout + result.stderr

@@ -91,3 +91,65 @@ def test_one_registry_serves_the_application_and_the_realtime_client() -> None:
     credentials.register_secret(client_secret)
     assert credentials.redact(app_secret) == REDACTED
     assert redact(client_secret) == REDACTED
+
+
+FRAGMENT_KEY = "sk-frag-" + "Zq9" * 8 + "-RET-0123456789abcdef"
+
+
+def _windows(secret: str, size: int = 8) -> list[str]:
+    return [secret[i : i + size] for i in range(len(secret) - size + 1)]
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        # websockets' shortened frame: head ... tail, then the closing quote and braces.
+        '\'{"type": "error", "error": {"message": "bad key ...RET-0123456789abcdef"}}\'',
+        f"Incorrect API key provided: {FRAGMENT_KEY[:20]}",  # cut at a length, no mark
+        f"key {FRAGMENT_KEY[:14]}… (truncated)",  # a prefix before a cut mark
+        f"…{FRAGMENT_KEY[5:30]}… shown",  # a middle piece between two cuts
+        f"{FRAGMENT_KEY[9:25]} starts the text",  # a middle piece at the start of the text
+        f"tail {FRAGMENT_KEY[-9:]} [status=401]",  # a suffix with text after it
+    ],
+)
+def test_fragments_of_a_registered_secret_are_redacted(shown: str) -> None:
+    register_secret(FRAGMENT_KEY)
+    out = redact(shown)
+    assert REDACTED in out
+    assert not [w for w in _windows(FRAGMENT_KEY) if w in out], out
+
+
+def test_words_inside_a_secret_survive_away_from_cuts() -> None:
+    secret = "sk-canary-transport-session-0123456789abcdef"
+    register_secret(secret)
+    text = "File src/realtime/asyncio/transport.py: session-3 state open"
+    assert redact(text) == text
+    assert redact("short bits: 0123456 abcdef") == "short bits: 0123456 abcdef"
+
+
+def test_the_fragment_scan_is_linear() -> None:
+    register_secret(FRAGMENT_KEY)
+    text = ("ordinary log text, no key here... " * 30_000) + FRAGMENT_KEY[-12:]
+    out = redact(text)
+    assert out.endswith(REDACTED) and FRAGMENT_KEY[-8:] not in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_every_logger_and_format_hides_fragments(fmt: str) -> None:
+    buf = io.StringIO()
+    handler = setup_logging("debug", fmt, stream=buf, secrets=[FRAGMENT_KEY])
+
+    class Shown:
+        def __str__(self) -> str:
+            return "frame ..." + FRAGMENT_KEY[-20:]
+
+    try:
+        logging.getLogger("release_tools.any.module").debug(
+            "frame %s", "x" * 40 + "..." + FRAGMENT_KEY[-24:], extra={"frame": Shown()}
+        )
+        logging.getLogger("release_tools.realtime.wire").debug("< %s", FRAGMENT_KEY[:30])
+    finally:
+        logging.getLogger("release_tools").removeHandler(handler)
+    out = buf.getvalue()
+    assert out.count("\n") == 2
+    assert not [w for w in _windows(FRAGMENT_KEY) if w in out], out

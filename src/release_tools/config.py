@@ -1,5 +1,8 @@
 """Typed settings, layered: defaults < config file < ``RELEASE_TOOLS_*`` environment < flags.
 
+``realtime_url`` has one more layer under the config file: ``OPENAI_BASE_URL``, read the way
+the openai SDK reads it (``https://host/v1`` becomes ``wss://host/v1/realtime``).
+
 The config file is ``release-tools.toml`` at the repository root if present, else the
 ``[tool.release-tools]`` table of ``pyproject.toml``. Keys may be written with dashes or
 underscores. Every value is validated by one pydantic model, and any problem becomes a one-line
@@ -14,11 +17,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from release_tools.errors import ConfigError
+from release_tools.realtime.config import is_loopback_host
 
 __all__ = [
+    "API_KEY_VARIABLE",
+    "BASE_URL_VARIABLE",
     "DEFAULT_EXCLUDES",
     "DEFAULT_MODEL",
     "DEFAULT_REALTIME_URL",
@@ -28,6 +41,9 @@ __all__ = [
 ]
 
 DEFAULT_REALTIME_URL = "wss://api.openai.com/v1/realtime"
+#: The environment variables of the openai SDK that the realtime provider honours.
+API_KEY_VARIABLE = "OPENAI_API_KEY"
+BASE_URL_VARIABLE = "OPENAI_BASE_URL"
 DEFAULT_MODEL = "gpt-realtime"
 
 # A release tag: v1.2.3, 1.2.3, name@1.2.3, name-v1.2.3 (prereleases and build metadata too).
@@ -152,7 +168,7 @@ class Settings(BaseModel):
 
     @field_validator("realtime_url")
     @classmethod
-    def _check_realtime_url(cls, value: str) -> str:
+    def _check_realtime_url(cls, value: str, info: ValidationInfo) -> str:
         from urllib.parse import urlsplit
 
         # Checked here, not at connect time: a bad URL is the user's mistake, and the model
@@ -167,6 +183,18 @@ class Settings(BaseModel):
             ) from exc
         if parts.scheme.lower() not in ("ws", "wss") or not host:
             raise ValueError(f"{value!r} is not a ws://host/... or wss://host/... WebSocket URL")
+        # The key would travel in clear text. load_settings says whether one is set; the client
+        # refuses such a connection too, but only here is it a usage error, not a fallback.
+        context = info.context or {}
+        if (
+            context.get("api_key_set")
+            and info.data.get("provider") == "realtime"
+            and parts.scheme.lower() == "ws"
+            and not is_loopback_host(host)
+        ):
+            raise ValueError(
+                f"refusing to send the API key over unencrypted ws:// to {host}; use wss://"
+            )
         return value
 
     @property
@@ -240,6 +268,23 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
+def realtime_url_from_base(base_url: str) -> str:
+    """The realtime endpoint under an openai SDK base URL: ``https://h/v1`` -> ``wss://h/v1/realtime``.
+
+    As the SDK does: the base's path gets ``/realtime`` appended; ``https`` becomes ``wss`` and
+    ``http`` becomes ``ws``. Other schemes are left for the URL validator to refuse.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(base_url.strip())
+    except ValueError:
+        return base_url
+    scheme = {"https": "wss", "http": "ws"}.get(parts.scheme.lower(), parts.scheme)
+    path = parts.path.rstrip("/") + "/realtime"
+    return urlunsplit((scheme, parts.netloc, path, parts.query, ""))
+
+
 def _first_error(exc: ValidationError, sources: Mapping[str, str]) -> str:
     err = exc.errors()[0]
     field = ".".join(str(p) for p in err["loc"]) or "settings"
@@ -263,10 +308,14 @@ def load_settings(
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
     root = Path(repo or flags.get("repo") or ".")
     file_values, file_name = read_config_file(find_config_root(root))
-    env_values = _from_env(os.environ if environ is None else environ)
+    environ = os.environ if environ is None else environ
+    env_values = _from_env(environ)
+    base_url = environ.get(BASE_URL_VARIABLE, "").strip()
+    sdk_values = {"realtime_url": realtime_url_from_base(base_url)} if base_url else {}
     merged: dict[str, Any] = {}
     sources: dict[str, str] = {}
     layers = (
+        (sdk_values, BASE_URL_VARIABLE),
         (file_values, file_name or "config"),
         (env_values, "environment"),
         (flags, "flag"),
@@ -281,7 +330,8 @@ def load_settings(
             else:
                 sources[key] = origin
     merged["repo"] = root
+    context = {"api_key_set": bool(environ.get(API_KEY_VARIABLE, "").strip())}
     try:
-        return Settings.model_validate(merged)
+        return Settings.model_validate(merged, context=context)
     except ValidationError as exc:
         raise ConfigError(_first_error(exc, sources)) from exc

@@ -349,12 +349,58 @@ def test_uncorrelated_benign_error_keeps_requests_alive() -> None:
             "message": "x",
         },
     )
+    assert not waiter.done()
+
+
+def test_an_error_naming_no_event_is_ambiguous_with_two_requests_pending() -> None:
+    proto = open_protocol()
+    _, _, first = start(proto)
+    _, _, second = start(proto)
     send(
         proto,
         type="error",
         error={"type": "invalid_request_error", "code": "other", "message": "y"},
     )
+    assert not first.done() and not second.done()
+
+
+def test_an_error_naming_another_event_is_not_adopted_by_the_pending_request() -> None:
+    proto = open_protocol()
+    _, _, waiter = start(proto)
+    error = {"type": "invalid_request_error", "message": "bad", "event_id": "s9-cancel-40"}
+    send(proto, type="error", error=error)
     assert not waiter.done()
+
+
+@pytest.mark.parametrize(
+    "kind", ["invalid_request_error", "authentication_error", "permission_error"]
+)
+def test_an_error_without_event_id_fails_the_only_pending_request_at_once(kind: str) -> None:
+    proto = open_protocol()
+    request_id, _, waiter = start(proto)
+    created(proto, "resp_1", request_id)
+    message = "the tool schema is not accepted"
+    send(proto, type="error", event_id="event_5", error={"type": kind, "message": message})
+    exc = waiter.exception(0)
+    assert isinstance(exc, ServerError)
+    assert str(exc) == message and exc.type == kind
+    assert not exc.retryable
+    assert proto.pending_count == 0
+    # The response the server created for it may still run: abandoning it cancels it.
+    cancel = [json.loads(f) for f in proto.abandon(request_id)]
+    assert [(f["type"], f["response_id"]) for f in cancel] == [("response.cancel", "resp_1")]
+    # Its late events are dropped, not adopted by the next request.
+    _, _, later = start(proto)
+    done(proto, "resp_1")
+    assert not later.done()
+
+
+def test_a_server_error_without_event_id_is_retryable_for_its_request() -> None:
+    proto = open_protocol()
+    _, _, waiter = start(proto)
+    send(proto, type="error", error={"type": "server_error", "message": "try later"})
+    exc = waiter.exception(0)
+    assert isinstance(exc, ServerError) and exc.retryable
 
 
 def test_fatal_error_fails_everything() -> None:

@@ -217,8 +217,10 @@ async def test_invalid_request_error_event_fails_the_request_without_retry() -> 
 
 
 async def test_stray_error_event_does_not_break_the_session() -> None:
+    # Sent after response.done, while no request is pending: it belongs to nobody. (While one
+    # request is pending, an error naming no client event is that request's.)
     stray = {"type": "error", "error": {"type": "invalid_request_error", "code": "unknown"}}
-    reply = Reply(text="fine", events_before=(stray,), events_after=(stray,))
+    reply = Reply(text="fine", events_after=(stray,))
     async with (
         ScriptedRealtimeServer([reply, "still fine"]) as server,
         RealtimeSession(_config(server), SESSION) as session,

@@ -6,6 +6,7 @@ All frozen. :class:`ClientConfig` holds the API key but never shows it: it is le
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
@@ -26,6 +27,7 @@ __all__ = [
     "SessionConfig",
     "Timeouts",
     "ToolChoice",
+    "is_loopback_host",
     "is_secret_header",
 ]
 
@@ -33,6 +35,20 @@ __all__ = [
 ToolChoice = str | dict[str, str]
 
 _MIB = 1024 * 1024
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` names this machine (``localhost``, ``*.localhost``, 127/8, ``::1``).
+
+    Only there may credentials travel over plain ``ws://``: the traffic never leaves the host.
+    """
+    lowered = host.lower().strip("[]")
+    if lowered == "localhost" or lowered.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(lowered).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Keeping credentials of the realtime client out of logs, reprs and error text.
 
 One registry of secret values (:func:`register_secret`) and one :func:`redact`, which replaces
-the registered values and well-known credential shapes (bearer tokens, OpenAI-style keys,
-``api-key`` pairs) with ``[REDACTED]``. :class:`RedactionFilter` applies it to a whole log
-record. An application may attach that filter to its own handlers and register its own secrets
-here, so that one registry serves both.
+the registered values, the fragments of 8 or more characters that shortening can leave of
+them, and well-known credential shapes (bearer tokens, OpenAI-style keys, ``api-key`` pairs)
+with ``[REDACTED]``. :class:`RedactionFilter` applies it to a whole log record. An application
+may attach that filter to its own handlers and register its own secrets here, so that one
+registry serves both.
 
 Realtime code also runs where nobody configured logging (a test with ``caplog`` at DEBUG, an
 application's ``basicConfig``), and ``websockets`` dumps every handshake header at DEBUG. So the
@@ -51,8 +52,29 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(gh[pousr]_)[A-Za-z0-9]{20,}"),
 )
 
+#: The shortest piece of a registered secret that :func:`redact` removes on its own.
+FRAGMENT = 8
+
+# How shortened text marks its cuts: websockets' frame logs use "...", others "…".
+_CUT_MARKS = ("...", "\u2026")
+
 _lock = threading.Lock()
 _secrets: set[str] = set()
+
+
+class _Registry:
+    """An immutable snapshot of the registered secrets, prepared for :func:`redact`."""
+
+    __slots__ = ("long", "secrets")
+
+    def __init__(self, secrets: set[str]) -> None:
+        #: Longest first, so that a secret containing another is replaced whole.
+        self.secrets = tuple(sorted(secrets, key=len, reverse=True))
+        #: The secrets long enough to have fragments worth redacting.
+        self.long = tuple(secret for secret in self.secrets if len(secret) > FRAGMENT)
+
+
+_registry = _Registry(set())
 
 #: Attributes every LogRecord has; anything else on a record came from ``extra=``.
 STANDARD_RECORD_ATTRS = frozenset(
@@ -61,21 +83,120 @@ STANDARD_RECORD_ATTRS = frozenset(
 
 
 def register_secret(value: str | None) -> None:
-    """Make ``value`` (an API key, a token) be replaced by ``[REDACTED]`` in all output."""
+    """Make ``value`` (an API key, a token) be replaced by ``[REDACTED]`` in all output.
+
+    Its fragments of :data:`FRAGMENT` or more characters are replaced too (see :func:`redact`).
+    """
+    global _registry
     if value and len(value) >= 4:
         with _lock:
-            _secrets.add(value)
+            if value not in _secrets:
+                _secrets.add(value)
+                _registry = _Registry(_secrets)
+
+
+def _cut_points(text: str) -> list[tuple[int, bool]]:
+    """Where ``text`` may have been cut: ``(position, text_follows)`` pairs.
+
+    The start of the text (the text follows it), its end (the text precedes it), and both sides
+    of every cut mark.
+    """
+    points = [(0, True), (len(text), False)]
+    for mark in _CUT_MARKS:
+        at = text.find(mark)
+        while at != -1:
+            points += ((at, False), (at + len(mark), True))
+            at = text.find(mark, at + len(mark))
+    return points
+
+
+def _fragment_spans(text: str, secrets: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The ``[start, end)`` spans of ``text`` that are fragments of a secret (see ``redact``)."""
+    spans: list[tuple[int, int]] = []
+    size = len(text)
+    for secret in secrets:
+        # Prefixes: every one starts with the secret's first FRAGMENT characters.
+        head = secret[:FRAGMENT]
+        at = text.find(head)
+        while at != -1:
+            end, limit = at + FRAGMENT, min(size, at + len(secret))
+            while end < limit and text[end] == secret[end - at]:
+                end += 1
+            spans.append((at, end))
+            at = text.find(head, at + 1)
+        # Suffixes: every one ends with the secret's last FRAGMENT characters.
+        tail = secret[-FRAGMENT:]
+        at = text.find(tail)
+        while at != -1:
+            start, inside = at, len(secret) - FRAGMENT
+            while start > 0 and inside > 0 and text[start - 1] == secret[inside - 1]:
+                start, inside = start - 1, inside - 1
+            spans.append((start, at + FRAGMENT))
+            at = text.find(tail, at + 1)
+        # Any other piece, where the text was cut: the longest piece of the secret that
+        # starts right after (or ends right before) the cut.
+        for point, follows in _cut_points(text):
+            if follows:
+                length = FRAGMENT
+                if point + length > size or text[point : point + length] not in secret:
+                    continue
+                while point + length < size and text[point : point + length + 1] in secret:
+                    length += 1
+                spans.append((point, point + length))
+            else:
+                length = FRAGMENT
+                if point < length or text[point - length : point] not in secret:
+                    continue
+                while point > length and text[point - length - 1 : point] in secret:
+                    length += 1
+                spans.append((point - length, point))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def redact(text: str) -> str:
-    """Return ``text`` with registered secrets and known credential shapes removed."""
+    """Return ``text`` with registered secrets, their fragments and credential shapes removed.
+
+    Three passes:
+
+    1. every registered secret, whole;
+    2. the fragments of 8 (:data:`FRAGMENT`) or more characters that shortening can leave of a
+       registered secret. Cutting text once leaves the head of a secret before the cut or its
+       tail after it; where the cut sits and how it is marked varies (``websockets`` keeps the
+       head and the tail of a long frame around ``...``, other code cuts at a length with
+       ``…`` or with no mark at all, and more text may follow: a quote, a brace, a context
+       field). So a piece is removed when it is a **prefix or a suffix** of a secret, wherever
+       it stands (found from the secret's first or last 8 characters with ``str.find`` and
+       extended, linear in the text), or **any piece** touching a possible cut: the start or
+       the end of the text or a cut mark (``...``, ``…``), where cutting twice can leave a
+       middle piece. Eight characters of a random key are about 48 bits: long enough that
+       ordinary text never matches by chance, short enough that what is left of a cut key is
+       useless. A middle piece away from any cut is left alone: nothing cuts text that way,
+       and words inside a key (test keys are often made of words) would otherwise vanish from
+       unrelated text. Secrets of 8 characters or fewer are only replaced whole;
+    3. credential shapes nobody registered (bearer tokens, ``sk-`` keys, ``api-key=...``).
+    """
     if not text:
         return text
-    with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
+    registry = _registry
+    for secret in registry.secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
+    if registry.long and len(text) >= FRAGMENT:
+        spans = _fragment_spans(text, registry.long)
+        if spans:
+            pieces: list[str] = []
+            previous = 0
+            for start, end in spans:
+                pieces += (text[previous:start], REDACTED)
+                previous = end
+            pieces.append(text[previous:])
+            text = "".join(pieces)
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
     return text
@@ -94,7 +215,13 @@ def _redact_value(value: Any, key: str = "") -> Any:
         return {k: _redact_value(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_redact_value(v) for v in value]
-    return value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, bytes | bytearray):
+        return redact(bytes(value).decode("utf-8", "replace"))
+    # Anything else is rendered with str() by the formatters (JSON's default=str included):
+    # render it here, once, and redact the text.
+    return redact(str(value))
 
 
 class RedactionFilter(logging.Filter):
@@ -206,13 +333,17 @@ _header_filter = HeaderRedactionFilter()
 _redaction_filter = RedactionFilter()
 
 
-def redacting_logger(name: str) -> logging.Logger:
+def redacting_logger(name: str, first: logging.Filter | None = None) -> logging.Logger:
     """The logger ``name`` with both filters attached (once), so its records leave it clean.
 
     A logger's filters see only records logged on that very logger, so each realtime module asks
     for its own. They run only for records that pass the level check: no cost when quiet.
+    ``first``, if given, runs before them: for arguments whose ``str()`` shortens what it shows
+    (a WebSocket frame), it redacts the full payload before any shortening happens.
     """
     logger = logging.getLogger(name)
+    if first is not None and first not in logger.filters:
+        logger.filters.insert(0, first)
     if _header_filter not in logger.filters:
         logger.addFilter(_header_filter)
     if _redaction_filter not in logger.filters:

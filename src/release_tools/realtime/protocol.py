@@ -23,7 +23,10 @@ In-band requests are recorded in :attr:`RealtimeProtocol.history` (see
 conversation on a new connection.
 
 Responses are correlated by a metadata tag (:data:`REQUEST_TAG`) echoed in ``response.created``,
-else first-in-first-out; errors by the client ``event_id`` the server echoes in ``error``.
+else first-in-first-out; errors by the client ``event_id`` the server echoes in ``error``, or,
+when the error names no client event, to the only request pending on the connection. An
+``invalid_request_error``, authentication or permission error fails its request at once (the
+client's retry policy does not retry it: the same request would be refused again).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from release_tools.realtime.credentials import redacting_logger
 from release_tools.realtime.events import (
     BackoffEvent,
     ConversationItemCreateEvent,
+    ErrorDetail,
     ErrorEvent,
     FunctionCallArgumentsDelta,
     FunctionCallArgumentsDoneEvent,
@@ -106,6 +110,10 @@ logger = redacting_logger(__name__)
 #: Error codes after which the session itself is unusable: it expired, or the server refuses
 #: the session's shape or intent, so every later request on it would fail the same way.
 FATAL_CODES = frozenset({"session_expired", "beta_api_shape_disabled", "invalid_intent"})
+
+#: Error codes that never belong to a request in flight, even when they name no client event:
+#: a cancel that found nothing to cancel, and the session-wide codes above.
+_UNOWNED_CODES = FATAL_CODES | {"response_cancel_not_active"}
 
 # GA events that need no action here; skipped without a log line (they are frequent).
 _QUIET = frozenset(
@@ -495,7 +503,7 @@ class RealtimeProtocol:
         error = error_from_detail(detail, "server error")
         extra = self.log_extra()
         extra.update(error_type=detail.type, error_code=detail.code, event_id=detail.event_id)
-        pending = self._table.by_event_id.get(detail.event_id) if detail.event_id else None
+        pending = self._owner_of(detail)
         if detail.code == "session_expired":
             # Not a request failure: the session reached its maximum duration and the server
             # closes with 1001 next. Fail everything as a (retryable) drop, to reconnect.
@@ -503,7 +511,12 @@ class RealtimeProtocol:
             self.expired = True
             self._fail_all(ConnectionClosedError(f"session expired: {error}", code=1001))
         elif pending is not None:
+            extra["request_id"] = pending.request_id
             logger.info("server error for request: %s", error, extra=extra)
+            if pending.response_id is not None:
+                # The server may still be running the response it created for this request:
+                # abandon() then sends a response.cancel so that it stops spending tokens.
+                self._orphans[pending.request_id] = pending.response_id
             self._finish(pending, error)
         elif self._replay is not None and detail.event_id in self._replay.event_ids:
             logger.error("conversation replay rejected: %s", error, extra=extra)
@@ -523,6 +536,22 @@ class RealtimeProtocol:
             logger.debug("server error: %s", error, extra=extra)
         else:
             logger.warning("server error: %s", error, extra=extra)
+
+    def _owner_of(self, detail: ErrorDetail) -> PendingResponse | None:
+        """The request an ``error`` event is about, or ``None`` when it cannot be told.
+
+        The server names the client event that caused an error in ``error.event_id``; a
+        request owns every event id it sent. An error without an event id (some servers never
+        echo one, and the live service omits it for errors raised while a response runs) can
+        only be about the one request in flight when exactly one is pending on this connection;
+        with several pending it stays unattributed. Benign codes (a cancel that found nothing
+        to cancel) and session-wide codes are never attributed that way.
+        """
+        if detail.event_id:
+            return self._table.by_event_id.get(detail.event_id)
+        if self._phase == "ready" and len(self._pending) == 1 and detail.code not in _UNOWNED_CODES:
+            return next(iter(self._pending.values()))
+        return None
 
     def _on_rate_limits(self, event: RateLimitsUpdatedEvent) -> None:
         self.rate_limits.update_from_entries(event.rate_limits)

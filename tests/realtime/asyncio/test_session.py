@@ -232,6 +232,35 @@ async def test_invalid_request_is_never_retried() -> None:
         assert len(server.response_creates) == 1
 
 
+async def test_an_error_after_response_created_fails_the_request_at_once() -> None:
+    # response.created, then an error naming no client event: the one request in flight owns
+    # it. An invalid request is final: no retry, no waiting for the response timeout.
+    async with ScriptedRealtimeServer([Reply.refused()], default="unused") as server:
+        config = make_config(
+            server, timeouts=Timeouts(connect=2.0, session=1.0, response=3.0, idle=3.0)
+        )
+        async with RealtimeSession(config, SESSION, clock=FakeClock()) as session:
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(ServerError, match="the tool schema is not accepted") as info:
+                await session.respond(ask())
+            assert asyncio.get_running_loop().time() - started < 1.0
+            assert info.value.type == "invalid_request_error" and not info.value.retryable
+            # The response the server had created is cancelled; the session stays usable.
+            cancel = await server.wait_for_event("response.cancel")
+            assert cancel["response_id"].startswith("resp_")
+            assert (await session.respond(ask())).text == "unused"
+        assert len(server.response_creates) == 2
+        assert server.connection_count == 1
+
+
+async def test_a_server_error_after_response_created_is_retried() -> None:
+    refused = Reply.refused("The server had an error.", type="server_error")
+    async with ScriptedRealtimeServer([refused, "recovered"]) as server:
+        async with RealtimeSession(make_config(server), SESSION, clock=FakeClock()) as session:
+            assert (await session.respond(ask())).text == "recovered"
+        assert len(server.response_creates) == 2
+
+
 async def test_retries_are_bounded() -> None:
     async with ScriptedRealtimeServer(default=Reply.failed()) as server:
         clock = FakeClock()

@@ -333,3 +333,28 @@ async def test_redirects_are_not_followed() -> None:
                 await open_transport(config(f"ws://127.0.0.1:{first_port}/v1/realtime"))
     assert info.value.status == 302
     assert not info.value.retryable
+
+
+def test_a_logged_frame_is_redacted_before_websockets_shortens_it() -> None:
+    import logging as logging_module
+
+    from websockets.frames import Frame, Opcode
+
+    from release_tools.realtime.asyncio.transport import FrameRedactionFilter
+    from release_tools.realtime.credentials import register_secret
+
+    key = "sk-frame-" + "Lq4" * 10 + "-0123456789abcdef"
+    register_secret(key)
+    payload = json.dumps(
+        {"type": "error", "event_id": "event_1", "error": {"message": "x" * 300 + " " + key}}
+    )
+    frame = Frame(Opcode.TEXT, payload.encode())
+    assert key[-16:] in str(frame)  # websockets alone shows the key's tail
+    record = logging_module.LogRecord("w", logging_module.DEBUG, "", 0, "< %s", (frame,), None)
+    assert FrameRedactionFilter().filter(record)
+    shown = record.getMessage()
+    assert "[REDACTED]" in shown and key[-8:] not in shown and key[:8] not in shown
+    close = Frame(Opcode.CLOSE, (4000).to_bytes(2, "big") + f"bad {key}".encode())
+    record = logging_module.LogRecord("w", logging_module.DEBUG, "", 0, "< %s", (close,), None)
+    FrameRedactionFilter().filter(record)
+    assert "4000" in record.getMessage() and key[-8:] not in record.getMessage()

@@ -20,8 +20,9 @@ placed in an error message (server messages are passed through the redaction fil
 from __future__ import annotations
 
 import asyncio
-import ipaddress
+import dataclasses
 import json
+import logging
 import socket
 import ssl
 from collections.abc import Callable
@@ -35,8 +36,9 @@ from websockets.exceptions import (
     InvalidStatus,
     InvalidURI,
 )
+from websockets.frames import Frame, Opcode
 
-from release_tools.realtime.config import ClientConfig
+from release_tools.realtime.config import ClientConfig, is_loopback_host
 from release_tools.realtime.credentials import (
     is_secret_header,
     mask_headers,
@@ -56,6 +58,7 @@ from release_tools.realtime.exceptions import (
 from release_tools.realtime.ratelimit import parse_retry_after_headers
 
 __all__ = [
+    "FrameRedactionFilter",
     "Transport",
     "build_headers",
     "build_url",
@@ -67,10 +70,45 @@ logger = redacting_logger(__name__)
 
 USER_AGENT = "release-tools-realtime"
 
-# websockets logs every request header (Authorization included) at DEBUG. Its records go to this
-# logger, whose own filters blank credential headers and redact the rest before any handler
-# (caplog, root, ours) can see them.
-wire_logger = redacting_logger("release_tools.realtime.wire")
+
+def _redact_payload(data: bytes) -> bytes:
+    # surrogateescape keeps a fragment's cut UTF-8 sequence intact through the round trip.
+    text = data.decode("utf-8", "surrogateescape")
+    cleaned = redact(text)
+    return data if cleaned == text else cleaned.encode("utf-8", "surrogateescape")
+
+
+class FrameRedactionFilter(logging.Filter):
+    """Redact the payload of a logged WebSocket frame before ``websockets`` shortens it.
+
+    ``websockets`` logs every frame at DEBUG as ``("< %s", frame)`` (``>`` when sending), and
+    ``str(frame)`` keeps only the head and the tail of a long payload around ``...``. Formatted
+    first and redacted afterwards, a credential quoted near the end of a frame would show its
+    last characters without the rest that identifies it. This filter swaps the frame argument
+    for a copy whose payload is already redacted (a close frame's reason included); the
+    shortening then works on clean text.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if type(args) is tuple and len(args) == 1 and isinstance(args[0], Frame):
+            frame: Frame = args[0]
+            data = bytes(frame.data)
+            if frame.opcode is Opcode.CLOSE:
+                # Two bytes of status code, then the UTF-8 reason.
+                cleaned = data[:2] + _redact_payload(data[2:])
+            else:
+                cleaned = _redact_payload(data)
+            if cleaned != data:
+                record.args = (dataclasses.replace(frame, data=cleaned),)
+        return True
+
+
+# websockets logs every request header (Authorization included) and every frame at DEBUG. Its
+# records go to this logger, whose own filters redact frame payloads before they are shortened,
+# blank credential headers and redact the rest before any handler (caplog, root, ours) can see
+# them.
+wire_logger = redacting_logger("release_tools.realtime.wire", FrameRedactionFilter())
 
 
 class _NoRedirectConnect(connect):
@@ -103,15 +141,6 @@ def build_headers(config: ClientConfig) -> list[tuple[str, str]]:
     return headers
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_transport_security(config: ClientConfig) -> None:
     """Refuse URLs that are not WebSocket URLs, and credentials over ``ws://`` off loopback."""
     parts = urlsplit(config.url)
@@ -129,7 +158,7 @@ def check_transport_security(config: ClientConfig) -> None:
         or parts.username is not None
         or any(is_secret_header(name) for name in query_names)
     )
-    if parts.scheme == "ws" and has_credentials and not _is_loopback(parts.hostname):
+    if parts.scheme == "ws" and has_credentials and not is_loopback_host(parts.hostname):
         raise InsecureTransportError(
             f"refusing to send credentials over unencrypted ws:// to {parts.hostname}; use wss://"
         )
@@ -302,7 +331,7 @@ async def open_transport(config: ClientConfig) -> Transport:
         "max_queue": 256,
         "logger": wire_logger,
     }
-    if _is_loopback(host):
+    if is_loopback_host(host):
         # Never route loopback test servers through an environment proxy.
         options["proxy"] = None
     timeout = config.timeouts.connect

@@ -70,6 +70,10 @@ class Reply:
       gives up (for response/idle timeouts).
     * ``error``: answer with only an ``error`` event (the create is rejected, no
       ``response.created`` follows), e.g. ``conversation_already_has_active_response``.
+    * ``error_after_created``: send ``response.created`` (and the rate limits), then this
+      ``error`` object as an ``error`` event, and nothing more: the server started the
+      response and then refused the request (see :meth:`refused`). The error carries no
+      ``event_id`` unless the object gives one.
     * ``silent``: ignore the ``response.create`` completely.
     * ``only_events``: send exactly these raw events (each given an ``event_id``, and
       ``"response_id": "$response"`` replaced by the new response's id) instead of the GA
@@ -101,6 +105,7 @@ class Reply:
     malformed_frame: str = "{this is not json"
     stall_after_deltas: int | None = None
     error: JSON | None = None
+    error_after_created: JSON | None = None
     silent: bool = False
     events_before: tuple[JSON, ...] = ()
     events_after: tuple[JSON, ...] = ()
@@ -154,6 +159,17 @@ class Reply:
     ) -> Reply:
         """Reject the ``response.create`` with an ``error`` event (no response follows)."""
         return cls(error={"type": type, "code": code, "message": message, "param": None})
+
+    @classmethod
+    def refused(
+        cls,
+        message: str = "the tool schema is not accepted",
+        *,
+        type: str = "invalid_request_error",
+        code: str | None = None,
+    ) -> Reply:
+        """``response.created``, then an ``error`` naming no client event, then silence."""
+        return cls(error_after_created={"type": type, "code": code, "message": message})
 
 
 #: What answers a ``response.create``: a :class:`Reply`, plain text, or a callable receiving the

@@ -22,6 +22,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from release_tools.realtime.asyncio.transport import FrameRedactionFilter
 from release_tools.realtime.credentials import redacting_logger
 from release_tools.realtime.testing.script import (
     DEFAULT_RATE_LIMITS,
@@ -53,8 +54,11 @@ __all__ = ["ScriptedRealtimeServer"]
 logger = redacting_logger(__name__)
 
 # The server's websockets logger: at DEBUG it dumps every request header it receives, the
-# client's Authorization included. Under release_tools, with credential values blanked.
-wire_logger = redacting_logger("release_tools.realtime.testing.server.websockets")
+# client's Authorization included, and every frame it sends (a scripted error may quote a key).
+# Under release_tools, with credential values blanked and frame payloads redacted first.
+wire_logger = redacting_logger(
+    "release_tools.realtime.testing.server.websockets", FrameRedactionFilter()
+)
 
 
 class _ResponseTask:

@@ -159,6 +159,9 @@ def response_steps(
     limits = rate_limits if reply.rate_limits is None else reply.rate_limits
     if limits:
         emit(event("rate_limits.updated", rate_limits=[dict(x) for x in limits]))
+    if reply.error_after_created is not None:
+        emit(event("error", error={"param": None, **reply.error_after_created}))
+        return steps
 
     sent = 0
     first = True

@@ -20,13 +20,19 @@ from fake_clock import FakeClock
 from gitrepo import GitRepo
 from release_tools.analysis.engines import get_provider
 from release_tools.analysis.engines.model import RealtimeAnalyzer
+from release_tools.analysis.engines.model.answers import InvalidAnswer, json_objects, parse_answer
 from release_tools.analysis.engines.model.prompts import SESSION_INSTRUCTIONS
-from release_tools.analysis.engines.model.schemas import CHUNK_TOOL, VERSION_TOOL
+from release_tools.analysis.engines.model.schemas import CHUNK_TOOL, VERSION_TOOL, ChunkSummary
 from release_tools.analysis.models import Decision
 from release_tools.analysis.service import collect
 from release_tools.config import Settings
 from release_tools.errors import ProviderError, UsageError
-from release_tools.realtime import RealtimeConnectionError, RealtimeError
+from release_tools.realtime import (
+    FunctionCall,
+    RealtimeConnectionError,
+    RealtimeError,
+    ResponseResult,
+)
 from release_tools.realtime.testing import (
     ConnectionScript,
     Rejection,
@@ -192,6 +198,114 @@ async def test_a_chunk_invalid_twice_is_a_failure_and_needs_review(
     assert decision.stats["chunks_failed"] == 1 and decision.needs_review
     assert "1 of 2 chunks could not be analysed" in decision.reasoning
     assert len(_creates(server, CHUNK_TOOL.name)) == 3
+
+
+CHUNK_ANSWER = {
+    "summary": "adds g0",
+    "breaking_changes": 0,
+    "features": 1,
+    "fixes": 0,
+    "other_changes": 0,
+    "breaking_items": [],
+    "suggested_bump": "minor",
+    "reasoning": "a new function",
+}
+FINAL_ANSWER = {"version_type": "minor", "needs_review": False, "reasoning": "one feature"}
+
+
+def _result(text: str = "", calls: tuple[FunctionCall, ...] = ()) -> ResponseResult:
+    return ResponseResult("resp_1", "completed", text=text, function_calls=list(calls))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps(CHUNK_ANSWER),
+        f"  \n{json.dumps(CHUNK_ANSWER, indent=2)}\n",
+        f"Here you go:\n```json\n{json.dumps(CHUNK_ANSWER)}\n```\nThanks.",
+        f"```\n{json.dumps(CHUNK_ANSWER)}\n```",
+        f"My reading {{not json}} of the diff: {json.dumps(CHUNK_ANSWER)} -- that is all.",
+        f'First {{"note": 1}}, then {json.dumps(CHUNK_ANSWER)}',
+    ],
+    ids=["bare", "padded", "fenced-json", "fenced-bare", "in-prose", "second-object-in-prose"],
+)
+def test_a_json_object_in_the_text_is_an_answer(text: str) -> None:
+    summary = parse_answer(_result(text), CHUNK_TOOL, ChunkSummary)
+    assert summary.suggested_bump == "minor" and summary.features == 1
+
+
+def test_a_valid_call_wins_over_the_text() -> None:
+    call = FunctionCall("c1", CHUNK_TOOL.name, json.dumps({**CHUNK_ANSWER, "summary": "call"}))
+    summary = parse_answer(_result(json.dumps(CHUNK_ANSWER), (call,)), CHUNK_TOOL, ChunkSummary)
+    assert summary.summary == "call"
+
+
+def test_valid_text_rescues_an_invalid_call() -> None:
+    call = FunctionCall("c1", CHUNK_TOOL.name, '{"summary": "x"}')
+    summary = parse_answer(_result(json.dumps(CHUNK_ANSWER), (call,)), CHUNK_TOOL, ChunkSummary)
+    assert summary.summary == "adds g0"
+
+
+@pytest.mark.parametrize(
+    ("text", "calls", "message"),
+    [
+        ("I think it is a patch.", (), "no call to the function report_chunk_summary and no JSON"),
+        ('{"summary": "x"}', (), "the JSON object in the text answer is invalid: breaking_changes"),
+        ("", (FunctionCall("c", CHUNK_TOOL.name, '{"summary": "x"}'),), "breaking_changes"),
+        ("```json\n{broken\n```", (), "no call to the function"),
+    ],
+    ids=["prose", "invalid-json-object", "invalid-call", "broken-fence"],
+)
+def test_neither_a_valid_call_nor_valid_json_text_is_invalid(
+    text: str, calls: tuple[FunctionCall, ...], message: str
+) -> None:
+    with pytest.raises(InvalidAnswer, match=message):
+        parse_answer(_result(text, calls), CHUNK_TOOL, ChunkSummary)
+
+
+def test_the_scan_of_prose_is_bounded() -> None:
+    # Unclosed objects everywhere: each try fails, and only a bounded number are made.
+    text = '{"a": ' * 5000
+    assert list(json_objects(text)) == []
+
+
+def _text_model(fenced: bool, legacy: bool) -> ScriptedModel:
+    """A model that answers every request in text: GA output_text or legacy partial/final."""
+
+    def render(answer: dict[str, Any]) -> Reply:
+        body = json.dumps(answer)
+        text = f"Sure.\n```json\n{body}\n```" if fenced else body
+        if legacy:
+            half = len(text) // 2
+            parts = [
+                {"type": "response.partial", "response": {"text": t}}
+                for t in (text[:half], text[half:])
+            ]
+            return Reply(only_events=(*parts, {"type": "response.final"}))
+        return Reply(text=text, chunk_size=16)
+
+    return ScriptedModel(
+        chunk=lambda prompt: render({**CHUNK_ANSWER, "summary": "text answer"}),
+        final=lambda prompt: render({**FINAL_ANSWER, "reasoning": "text verdict"}),
+    )
+
+
+@pytest.mark.parametrize(
+    ("fenced", "legacy"), [(False, False), (True, False), (False, True), (True, True)]
+)
+async def test_text_answers_are_accepted_for_chunks_and_the_final_verdict(
+    repo: GitRepo, tmp_path: Path, fenced: bool, legacy: bool
+) -> None:
+    _repo(repo, files=2)
+    async with ScriptedRealtimeServer(default=_text_model(fenced, legacy)) as server:
+        decision = await _analyze(_settings(repo, server, tmp_path))
+    assert decision.provider == "realtime"
+    assert decision.stats["chunks_failed"] == 0
+    assert decision.version_type == "minor"
+    assert "text verdict" in decision.reasoning
+    # Nothing was asked twice.
+    assert len(_creates(server, CHUNK_TOOL.name)) == 2
+    assert len(_creates(server, VERSION_TOOL.name)) == 1
 
 
 async def test_drops_and_failed_responses_are_retried(repo: GitRepo, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import decide
@@ -32,7 +33,7 @@ from release_tools.analysis.engines.model.results import fallback_decision, mode
 from release_tools.analysis.engines.model.schemas import CHUNK_TOOL, VERSION_TOOL
 from release_tools.analysis.evidence import gather_evidence
 from release_tools.analysis.models import Decision, Evidence
-from release_tools.config import Settings
+from release_tools.config import API_KEY_VARIABLE, Settings
 from release_tools.errors import ProviderError, UsageError
 from release_tools.logs import redact, register_secret
 from release_tools.realtime import (
@@ -44,13 +45,11 @@ from release_tools.realtime import (
     SessionPool,
     Timeouts,
 )
+from release_tools.realtime.config import is_loopback_host
 
 __all__ = ["API_KEY_VARIABLE", "RealtimeAnalyzer"]
 
 log = logging.getLogger(__name__)
-
-#: The environment variable holding the API key.
-API_KEY_VARIABLE = "OPENAI_API_KEY"
 
 T = TypeVar("T")
 
@@ -86,6 +85,14 @@ class RealtimeAnalyzer:
             # model failure, so it never falls back silently.
             raise UsageError(f"provider 'realtime' needs an API key: set {API_KEY_VARIABLE}")
         register_secret(key)
+        parts = urlsplit(settings.realtime_url)
+        if parts.scheme.lower() == "ws" and not is_loopback_host(parts.hostname or ""):
+            # load_settings refuses this already; settings built another way get the same
+            # usage error here, before anything is collected or sent.
+            raise UsageError(
+                f"refusing to send the API key over unencrypted ws:// to {parts.hostname}; "
+                "use wss://"
+            )
         self.settings = settings
         self._api_key = key
         self._clock = clock

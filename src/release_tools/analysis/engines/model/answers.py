@@ -2,9 +2,12 @@
 
 Every request of the provider (chunk summaries and the final verdict) is an out-of-band response
 forced to call one function. The arguments are validated with the pydantic model the function's
-schema was generated from; an invalid answer is asked for once more with the validation error,
-and only then counts as a failure. :class:`ModelRun` accumulates what a run spent, which is
-reported also when the run fails.
+schema was generated from. Some models (and compatible servers that only stream text) answer in
+text instead of calling the function; a JSON object in that text (the whole text, a fenced
+```json block, or the first ``{...}`` object in prose) is validated by the same model and
+accepted. Only when neither a valid call nor a valid JSON object arrived is the question asked
+once more with the validation error, and only then does the answer count as a failure.
+:class:`ModelRun` accumulates what a run spent, which is reported also when the run fails.
 
 This is where requests meet the realtime client, so its errors (:class:`RealtimeError`, raised
 once the client's own retries are spent) become the application's :class:`ProviderError` here,
@@ -13,9 +16,12 @@ with the client's error as the cause.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,6 +41,7 @@ __all__ = [
     "InvalidAnswer",
     "ModelRun",
     "ask",
+    "json_objects",
     "parse_answer",
     "provider_error",
     "validation_message",
@@ -98,17 +105,88 @@ def validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+# A fenced code block: ```json ... ``` (the language tag is optional, any case).
+_FENCE = re.compile(r"```[ \t]*(?:json|JSON|Json)?[ \t]*\r?\n(.*?)```", re.DOTALL)
+# Bounds for the scan of prose: answers are at most a few thousand tokens, and a brace that
+# does not start a JSON object is given up at its first invalid character, so a few dozen tries
+# are plenty and keep a pathological text from costing quadratic time.
+_MAX_TEXT = 200_000
+_MAX_TRIES = 50
+_decoder = json.JSONDecoder()
+
+
+def json_objects(text: str) -> Iterator[dict[str, Any]]:
+    """The JSON objects a text answer may hold, the most explicit first.
+
+    In order: the whole text (surrounding blanks ignored), then each fenced code block
+    (```json or bare ```), then the objects found scanning the prose from left to right (each
+    ``{`` that starts a decodable object; the scan continues after the object's end). Only
+    objects are yielded: a model's answer to a function with object parameters is an object.
+    """
+    text = text[:_MAX_TEXT]
+    stripped = text.strip()
+    candidates = [stripped]
+    candidates += [block.group(1).strip() for block in _FENCE.finditer(text)]
+    for candidate in candidates:
+        if candidate.startswith("{"):
+            try:
+                value = json.loads(candidate)
+            except (ValueError, RecursionError):  # deep nesting is not an answer either
+                continue
+            if isinstance(value, dict):
+                yield value
+    start = text.find("{")
+    tries = 0
+    while start != -1 and tries < _MAX_TRIES:
+        tries += 1
+        try:
+            value, end = _decoder.raw_decode(text, start)
+        except (ValueError, RecursionError):
+            start = text.find("{", start + 1)
+            continue
+        if isinstance(value, dict):
+            yield value
+        start = text.find("{", end)
+
+
+def _from_text(text: str, model: type[M]) -> tuple[M | None, str | None]:
+    """The first JSON object in ``text`` that validates, else the first object's error."""
+    first_error: str | None = None
+    for candidate in json_objects(text):
+        try:
+            return model.model_validate(candidate), None
+        except ValidationError as exc:
+            if first_error is None:
+                first_error = validation_message(exc)
+    return None, first_error
+
+
 def parse_answer(result: ResponseResult, tool: FunctionTool, model: type[M]) -> M:
-    """The validated arguments of ``result``'s call to ``tool``; ``InvalidAnswer`` otherwise."""
+    """The validated answer of ``result``; ``InvalidAnswer`` when there is none.
+
+    A call to ``tool`` whose arguments validate wins; otherwise a JSON object in the text
+    output that validates (see :func:`json_objects`). The error names what went wrong with
+    the call if there was one, else with the JSON text, else that neither arrived.
+    """
     if result.status != "completed":
         raise InvalidAnswer(f"the response ended {result.status} ({result.status_reason})")
     call = next((c for c in result.function_calls if c.name == tool.name), None)
-    if call is None:
-        raise InvalidAnswer(f"no call to the function {tool.name}")
-    try:
-        return model.model_validate_json(call.arguments or "{}")
-    except ValidationError as exc:
-        raise InvalidAnswer(validation_message(exc)) from exc
+    call_error: str | None = None
+    cause: ValidationError | None = None
+    if call is not None:
+        try:
+            return model.model_validate_json(call.arguments or "{}")
+        except ValidationError as exc:
+            call_error, cause = validation_message(exc), exc
+    answer, text_error = _from_text(result.text, model) if result.text else (None, None)
+    if answer is not None:
+        log.debug("answer taken from the text output instead of a call to %s", tool.name)
+        return answer
+    if call_error is not None:
+        raise InvalidAnswer(call_error) from cause
+    if text_error is not None:
+        raise InvalidAnswer(f"the JSON object in the text answer is invalid: {text_error}")
+    raise InvalidAnswer(f"no call to the function {tool.name} and no JSON object in the text")
 
 
 async def ask(
