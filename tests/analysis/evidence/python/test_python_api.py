@@ -345,3 +345,45 @@ def test_move_to_src_layout_still_compares_the_old_module(repo: Any) -> None:
     repo.remove("semverlike.py")
     repo.write("src/semverlike/__init__.py", "def parse(text):\n    pass\n")
     assert _messages(_run(repo, base)) == [("major", "removed public function semverlike.gone")]
+
+
+def test_a_module_too_big_to_parse_is_compared_by_its_top_level_names(
+    repo: Any, monkeypatch: Any
+) -> None:
+    from release_tools.analysis.evidence.python import api as python_api
+
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/gen.py", "".join(f"VALUE_{i} = {i}\n" for i in range(40)) + "_HIDDEN = 1\n")
+    repo.write("pkg/small.py", "def f():\n    pass\n")
+    base = repo.commit("initial")
+    repo.write("pkg/gen.py", "".join(f"VALUE_{i} = {i}\n" for i in range(1, 45)))
+    repo.write("pkg/small.py", "def f(a):\n    pass\n")
+    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 200)
+
+    items = _run(repo, base)
+
+    messages = _messages(items)
+    assert ("major", "removed public name pkg.gen.VALUE_0 (top-level scan)") in messages
+    added = [m for b, m in messages if m.startswith("new public name pkg.gen.")]
+    assert added == [f"new public name pkg.gen.VALUE_{i} (top-level scan)" for i in range(40, 45)]
+    assert not any("_HIDDEN" in m for _b, m in messages)
+    note = next(e for e in items if e.kind == "incomplete")
+    assert note.path == "pkg/gen.py" and "too large to parse" in note.message
+    # The small module beside it is still compared in full.
+    assert any("pkg.small.f" in m and b == "major" for b, m in messages)
+
+
+def test_top_level_names_are_read_line_by_line() -> None:
+    from release_tools.analysis.evidence.python.linear import top_level_names
+
+    code = (
+        "import os\n"
+        "A = 1\n"
+        "B: int = 2\n"
+        "C == 3\n"
+        "def f():\n    INNER = 1\n"
+        "async def g():\n    pass\n"
+        "class K:\n    X = 1\n"
+        "if os.name:\n    COND = 1\n"
+    )
+    assert top_level_names(code) == {"A", "B", "f", "g", "K"}

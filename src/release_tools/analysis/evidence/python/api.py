@@ -39,6 +39,8 @@ from pathlib import PurePosixPath
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import (
+    MAX_PER_SOURCE,
+    BoundedEvidence,
     changed_files,
     evidence,
     new_path,
@@ -55,6 +57,7 @@ from release_tools.analysis.evidence.python.jobs import (
     job_key,
     run_comparisons,
 )
+from release_tools.analysis.evidence.python.linear import top_level_names
 from release_tools.analysis.evidence.python.names import is_public_module
 from release_tools.analysis.models import (
     Bump,
@@ -80,6 +83,10 @@ log = logging.getLogger(__name__)
 #: Characters of Python source (base and head together) parsed at most per range; beyond, a
 #: weak note says the comparison was partial. One to two seconds of parsing on a laptop.
 MAX_PARSE_BYTES = 2_500_000
+#: Characters of one module (either side) above which it is not parsed at all: griffe's walk
+#: grows faster than linearly with the statements of a module, so one generated file could
+#: take minutes. Such a module's top-level names are compared by a linear scan instead.
+MAX_MODULE_BYTES = 1_000_000
 _BATCH = 64
 _MAX_SIBLINGS = 4
 
@@ -182,6 +189,8 @@ _API_LINE = re.compile(
     r"|(?:\s{4})?[A-Za-z_][\w, ]*(?::[^=]*)?=|\s{0,4}[A-Za-z_]\w*\s*:"
     r"|.*__all__|\s+\*{0,2}[A-Za-z_]\w*\s*(?::[^=]+)?(?:=.+)?,\s*$|\s*\)\s*(?:->|:))"
 )
+_RETURN_VALUE = re.compile(r"^\+\s+return\s+[^\s#]")
+_RETURN = re.compile(r"^-\s+return\b")
 
 
 def _may_change_api(change: FileChange) -> bool:
@@ -192,9 +201,15 @@ def _may_change_api(change: FileChange) -> bool:
     """
     if change.kind is not ChangeKind.MODIFIED or change.truncated or not change.hunks:
         return True
-    return any(
-        _API_LINE.match(line) for hunk in change.hunks for line in hunk.lines if line[:1] in "+-"
-    )
+    for hunk in change.hunks:
+        if any(_API_LINE.match(line) for line in hunk.lines if line[:1] in "+-"):
+            return True
+        # More ``return value`` lines than returns taken out: a function that returned None
+        # may now return something (one return rewritten into another changes nothing).
+        added = sum(1 for line in hunk.lines if _RETURN_VALUE.match(line))
+        if added and added > sum(1 for line in hunk.lines if _RETURN.match(line)):
+            return True
+    return False
 
 
 class _Planner:
@@ -217,6 +232,8 @@ class _Planner:
         head_src = any("src" in d.split("/")[:-1] for d in head_packages)
         self.old_side: dict[str, str] = {}
         self.new_side: dict[str, str] = {}
+        #: Modules too big to parse, with their sources: compared by their top-level names.
+        self.oversized: list[tuple[str, Source | None, Source | None]] = []
         self.tops: dict[str, str] = {}
         for change in changes:
             for side, path, src_layout in (
@@ -308,6 +325,11 @@ class _Planner:
                     continue
                 if select is not None and not select(old, new):
                     continue
+                if max(len(old.code) if old else 0, len(new.code) if new else 0) > (
+                    MAX_MODULE_BYTES
+                ):
+                    self.oversized.append((dotted, old, new))
+                    continue
                 size = len(old.code if old else "") + len(new.code if new else "")
                 if budget - size < 0 and jobs:
                     exhausted = True
@@ -334,6 +356,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         planner = _Planner(ctx, changes, prefetched.exposures if prefetched else None)
         jobs, considered, exhausted = planner.jobs()
         items = run_comparisons(jobs, prefetched.results if prefetched else None)
+    items.extend(_oversized_evidence(planner.oversized))
     if exhausted:
         compared = len(jobs)
         log.info(
@@ -350,6 +373,50 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             )
         )
     return items
+
+
+def _oversized_evidence(
+    modules: list[tuple[str, Source | None, Source | None]],
+) -> list[Evidence]:
+    """Removed and added public top-level names of modules too big to parse, and a note each.
+
+    Bounded like every capped source: a generated module may add a million names, of which
+    only the first few are built as evidence and the rest counted.
+    """
+    out = BoundedEvidence("python-api", MAX_PER_SOURCE)
+    notes: list[Evidence] = []
+    for dotted, old, new in modules:
+        where = new.path if new is not None else old.path if old is not None else None
+        old_names = top_level_names(old.code) if old is not None else set()
+        new_names = top_level_names(new.code) if new is not None else set()
+        if is_public_module(dotted):
+            removed = sorted(n for n in old_names - new_names if not n.startswith("_"))
+            added = sorted(n for n in new_names - old_names if not n.startswith("_"))
+            for kind, bump, names, what in (
+                (EvidenceKind.API_REMOVED, Bump.MAJOR, removed, "removed"),
+                (EvidenceKind.API_ADDED, Bump.MINOR, added, "new"),
+            ):
+                prefix = f"{what} public name {dotted}."
+
+                def describe(
+                    name: str, prefix: str = prefix, where: str | None = where
+                ) -> tuple[str, str | None, None]:
+                    return f"{prefix}{name} (top-level scan)", where, None
+
+                out.keep_all(kind, bump, Strength.STRONG, names, describe)
+        size = max(len(old.code) if old else 0, len(new.code) if new else 0)
+        notes.append(
+            evidence(
+                "python-api",
+                EvidenceKind.INCOMPLETE,
+                Bump.PATCH,
+                Strength.WEAK,
+                f"{where}: {size / 1e6:.1f} MB, too large to parse; only its top-level names "
+                "were compared",
+                path=where,
+            )
+        )
+    return [*out.items(), *notes]
 
 
 #: The name of the prefetch in :attr:`AnalysisContext.background`.
