@@ -124,6 +124,10 @@ class Settings(BaseModel):
     extra_exclude: tuple[str, ...] = ()
     tag_pattern: str = DEFAULT_TAG_PATTERN
     major_on_zero: bool = False
+    #: Learn from the earlier releases of the project how its commits map to its bumps.
+    history: bool = True
+    #: The most recent earlier release pairs read for that.
+    history_pairs: int = Field(default=30, ge=1, le=1000)
 
     # --- analyze --provider realtime ---------------------------------------------------
     realtime_url: str = DEFAULT_REALTIME_URL
@@ -140,10 +144,6 @@ class Settings(BaseModel):
 
     # --- versioning, plans, release ----------------------------------------------------
     plan_format: Literal["nx", "changesets"] = "nx"
-    #: Learn from the earlier releases of the project how its commits map to its bumps.
-    history: bool = True
-    #: The most recent earlier release pairs read for that.
-    history_pairs: int = Field(default=30, ge=1, le=1000)
     tag_format: str | None = None
     changelog: str = "CHANGELOG.md"
     changelog_commits: bool = False
