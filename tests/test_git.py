@@ -201,7 +201,7 @@ def test_errors_name_the_git_command_past_global_options(repo: GitRepo) -> None:
 def test_bare_repository_is_not_a_work_tree(tmp_path: Path) -> None:
     bare = tmp_path / "bare.git"
     subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
-    with pytest.raises(NotAGitRepositoryError, match="not a work tree: .* is a bare repository"):
+    with pytest.raises(NotAGitRepositoryError, match=r"not a work tree: .* is a bare repository"):
         Git(bare).toplevel()
 
 

@@ -621,3 +621,73 @@ def test_preids_give_valid_semver_and_pep440(make_repo: Callable[[str], GitRepo]
     assert cli_run(python, "release", "--preid", "beta").exit_code == 0
     text = (python.path / "pyproject.toml").read_text()
     assert 'version = "1.1.0b1"' in text and str(Pep440("1.1.0b1")) == "1.1.0b1"
+
+
+EVIL_SUBJECT = "feat: add \x1b]0;owned\x07\x1b[2J\x1b[1;31mred\x1b[0m\r thing \x9b2J"
+
+
+def test_changelog_commits_are_written_without_control_characters(repo: GitRepo) -> None:
+    repo.write("release-tools.toml", "changelog-commits = true\n")
+    python_project(repo)
+    repo.write("src/demo/more.py", "X = 1\n")
+    repo.commit(EVIL_SUBJECT)
+    assert cli_run(repo, "release").exit_code == 0
+    changelog = (repo.path / "CHANGELOG.md").read_text()
+    assert "add ]0;owned[2J[1;31mred[0m thing 2J" in changelog
+    assert not [c for c in changelog if ord(c) < 32 and c not in "\n\t"]
+    assert "\x9b" not in changelog and "\x7f" not in changelog
+
+
+def test_analyze_text_is_clean_and_json_escapes(repo: GitRepo) -> None:
+    python_project(repo)
+    repo.write("src/demo/more.py", "def more() -> int:\n    return 1\n")
+    repo.commit(EVIL_SUBJECT)
+    text = cli_run(repo, "analyze")
+    assert text.exit_code == 0, text.output
+    assert "red" in text.stdout
+    assert not [c for c in text.stdout if ord(c) < 32 and c not in "\n\t"]
+    raw = cli_run(repo, "analyze", "--format", "json")
+    assert "\x1b" not in raw.stdout and "\\u001b" in raw.stdout
+
+
+def test_plan_directory_symlinked_outside_is_refused(repo: GitRepo, tmp_path: Path) -> None:
+    python_project(repo)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    repo.git("rm", "-q", "-r", ".nx")
+    (repo.path / ".nx").mkdir()
+    (repo.path / ".nx/version-plans").symlink_to(outside)
+    repo.commit("chore: plans elsewhere")
+    result = cli_run(repo, "create-version-plan", "--project", "demo", "--version-type", "patch")
+    assert result.exit_code == 1
+    assert "refusing to write .nx/version-plans/" in one_line_error(result)
+    assert list(outside.iterdir()) == []
+
+
+def _deep_json(levels: int) -> str:
+    return (
+        '{"name": "deep", "version": "1.0.0", "x": ' + '{"a": ' * levels + "1" + "}" * levels + "}"
+    )
+
+
+@pytest.mark.parametrize("command", [["release"], ["release", "--dry-run"], ["projects"]])
+def test_deeply_nested_manifest_is_a_version_error_naming_the_file(
+    repo: GitRepo, command: list[str]
+) -> None:
+    repo.write("package.json", _deep_json(100_000) + "\n")
+    repo.write(PLAN, '---\n"deep": minor\n---\n\nfeat: x\n')
+    repo.commit("chore: deep")
+    result = cli_run(repo, *command)
+    assert result.exit_code == 1
+    assert one_line_error(result) == (
+        "error: package.json: nested too deeply to be read "
+        "(more levels than Python's recursion limit)"
+    )
+
+
+def test_nested_just_below_the_decoder_limit_is_named_by_the_editor_too() -> None:
+    from release_tools.errors import VersionError
+    from release_tools.versioning.manifests import set_package_json_version
+
+    with pytest.raises(VersionError, match=r"^package\.json: JSON nested too deeply"):
+        set_package_json_version(_deep_json(100_000), "2.0.0")

@@ -20,6 +20,7 @@ from release_tools import files
 from release_tools.analysis.models import Decision, Evidence
 from release_tools.config import Settings
 from release_tools.errors import ReleaseToolsError, UsageError
+from release_tools.text import clean_text
 
 __all__ = [
     "GROUP_LIMIT",
@@ -149,7 +150,8 @@ def render_text(decision: Decision) -> str:
         lines.append("")
         lines.append("warnings:")
         lines.extend(f"  - {warning}" for warning in decision.warnings)
-    return "\n".join(lines) + "\n"
+    # Reasoning and evidence quote commit messages, which may hold terminal control sequences.
+    return clean_text("\n".join(lines) + "\n")
 
 
 def write_atomic(path: Path, text: str) -> None:

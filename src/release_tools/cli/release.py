@@ -37,11 +37,13 @@ def _settings(options: dict[str, Any]) -> Settings:
 def projects_command(**options: Any) -> None:
     """List the projects of the repository: name, version, path, manifest."""
     from release_tools.git import Git
-    from release_tools.versioning.projects import discover_projects
+    from release_tools.release.versions import find_projects
+    from release_tools.text import clean_text
 
     options["format"] = options.pop("format_")
     settings = _settings(options)
-    projects = discover_projects(Git(settings.repo).toplevel())
+    git = Git(settings.repo)
+    projects = find_projects(git, git.toplevel())
     if settings.format == "json":
         rows = [
             {
@@ -72,7 +74,7 @@ def projects_command(**options: Any) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(4)]
     for row in table:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        click.echo("  ".join([*cells, row[4]]))
+        click.echo(clean_text("  ".join([*cells, row[4]])))
 
 
 @click.command("create-version-plan")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal, cast
@@ -239,14 +239,20 @@ def write_plan(
     fmt: PlanFormat,
     *,
     now_ms: int | None = None,
+    check: Callable[[str], object] | None = None,
 ) -> str:
     """Write a new plan file and return its repository-relative path.
 
     The text is rendered (and so validated) before anything touches the disk, and the file is
     written to a temporary name and renamed, so a failure never leaves a half-written plan.
+    ``check`` is called with the chosen path before anything is written and raises to refuse
+    it (the release layer passes its confinement to the work tree: a plan folder that is a
+    symbolic link out of the repository must not receive the file).
     """
     text = render_plan(bumps, body, fmt)
     rel = _new_path(root, fmt, now_ms)
+    if check is not None:
+        check(rel)
     target = root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text)

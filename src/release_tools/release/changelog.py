@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from release_tools.git import Commit
+from release_tools.text import clean_text
 from release_tools.versioning.commit_types import SECTIONS, Section, commit_type
 
 __all__ = [
@@ -123,7 +124,9 @@ def render_section(version: str, day: date, entries: Sequence[ChangelogEntry]) -
             lines += ["", f"### {group}", "", *bullets]
     if len(lines) == 1:
         lines += ["", "- No notable changes."]
-    return "\n".join(lines) + "\n"
+    # Commit subjects and plan bodies may carry terminal control sequences; the file keeps
+    # only printable text, newlines and tabs.
+    return clean_text("\n".join(lines) + "\n")
 
 
 def insert_section(existing: str | None, section: str) -> str:

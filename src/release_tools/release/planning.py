@@ -31,13 +31,9 @@ from release_tools.plans import (
     validate_plans,
     write_plan,
 )
-from release_tools.release.versions import is_workspace
-from release_tools.versioning.projects import (
-    Project,
-    discover_projects,
-    find_project,
-    owning_project,
-)
+from release_tools.release.confine import Confinement
+from release_tools.release.versions import find_projects, is_workspace
+from release_tools.versioning.projects import Project, find_project, owning_project
 from release_tools.versioning.semver import PRERELEASE_TYPES, RELEASE_TYPES, ReleaseType, Version
 
 __all__ = [
@@ -166,7 +162,7 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         )
     git = Git(settings.repo)
     root = git.toplevel()
-    projects = discover_projects(root)
+    projects = find_projects(git, root)
     project = find_project(projects, request.project)
     commit = request.commit or request.push
     branch: str | None = None
@@ -207,7 +203,15 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         body = decision.reasoning.strip()
     if not body:
         body = default_message(release_type, project.name)
-    path = write_plan(root, {project.name: release_type}, body, fmt, now_ms=request.now_ms)
+    confinement = Confinement(root, git.git_dir())
+    path = write_plan(
+        root,
+        {project.name: release_type},
+        body,
+        fmt,
+        now_ms=request.now_ms,
+        check=confinement.check,
+    )
     result = PlanResult(
         project=project.name,
         message=f"wrote {path}: {project.name} {release_type}",
@@ -220,7 +224,9 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         try:
             git.add([path])
             result.commit = git.commit(
-                f"chore: version plan for {project.name} ({release_type})", [path]
+                f"chore: version plan for {project.name} ({release_type})",
+                [path],
+                verify=not settings.no_verify,
             )
         except GitError as exc:
             # Leave the tree as it was: the plan is not half-committed.
@@ -261,7 +267,7 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
     env = os.environ if environ is None else environ
     git = Git(settings.repo)
     root = git.toplevel()
-    projects = discover_projects(root)
+    projects = find_projects(git, root)
     base = settings.base
     if base is None and env.get("GITHUB_BASE_REF"):
         candidate = f"{settings.remote}/{env['GITHUB_BASE_REF']}"

@@ -36,9 +36,15 @@ from release_tools.release.journal import Journal
 from release_tools.release.publish import check_command
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.transaction import abort, execute, journal_path, landed_commit, resume
-from release_tools.release.versions import ProjectRelease, compute_releases, is_workspace
+from release_tools.release.versions import (
+    ProjectRelease,
+    compute_releases,
+    find_projects,
+    is_workspace,
+)
+from release_tools.text import clean_text
 from release_tools.versioning.manifests import version_edits
-from release_tools.versioning.projects import Project, discover_projects, find_project
+from release_tools.versioning.projects import Project, find_project
 from release_tools.versioning.semver import check_identifier
 
 __all__ = ["ReleaseOptions", "ReleaseResult", "run_release"]
@@ -47,7 +53,8 @@ log = logging.getLogger(__name__)
 
 
 def _commit_message(releases: Sequence[ProjectRelease]) -> str:
-    return "chore(release): " + ", ".join(f"{r.project.name} {r.version}" for r in releases)
+    names = ", ".join(f"{r.project.name} {r.version}" for r in releases)
+    return clean_text(f"chore(release): {names}")
 
 
 def _changelog_path(settings: Settings, project: Project) -> str | None:
@@ -297,7 +304,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     finished = _unfinished(git, root, settings, options)
     if finished is not None:
         return finished
-    projects = discover_projects(root)
+    projects = find_projects(git, root)
     if not projects:
         raise ReleaseError(f"no project manifest found in {root}")
     if settings.project is not None:

@@ -16,21 +16,25 @@ only" entry). Asking for one member with ``--project`` releases its group.
 
 from __future__ import annotations
 
+import json
 import logging
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from release_tools.errors import ConfigError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
 from release_tools.versioning.manifests import Reader, read_manifest_version
-from release_tools.versioning.projects import Project
+from release_tools.versioning.projects import Project, discover_projects
 from release_tools.versioning.semver import ReleaseType, Scheme, Version, increment
 from release_tools.versioning.tags import find_release_tags, latest_release_tag
 
 __all__ = [
     "ProjectRelease",
     "compute_releases",
+    "find_projects",
     "format_tag",
     "is_workspace",
     "version_groups",
@@ -54,6 +58,42 @@ class ProjectRelease:
     plans: tuple[VersionPlan, ...]
     #: The other members of this project's version group released with it (sorted names).
     group: tuple[str, ...] = ()
+
+
+_MANIFEST_NAMES = frozenset(
+    {"package.json", "project.json", "nx.json", "Cargo.toml", "pyproject.toml"}
+)
+
+
+def find_projects(git: Git, root: Path) -> list[Project]:
+    """The repository's projects; a manifest nested too deeply to parse is named in a
+    one-line :class:`VersionError` instead of surfacing as a RecursionError."""
+    try:
+        return discover_projects(root)
+    except RecursionError as exc:
+        culprit = _too_deep_manifest(git, root) or "a manifest"
+        raise VersionError(
+            f"{culprit}: nested too deeply to be read (more levels than Python's recursion limit)"
+        ) from exc
+
+
+def _too_deep_manifest(git: Git, root: Path) -> str | None:
+    """The first manifest whose parser runs out of recursion (only looked for after a failure)."""
+    out = git.run_bytes("ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for rel in sorted(p for p in out.decode("utf-8", "replace").split("\0") if p):
+        if PurePosixPath(rel).name not in _MANIFEST_NAMES:
+            continue
+        try:
+            text = (root / rel).read_text(encoding="utf-8")
+            if rel.endswith(".json"):
+                json.loads(text)
+            else:
+                tomllib.loads(text)
+        except RecursionError:
+            return rel
+        except (OSError, ValueError):  # unreadable or broken: not this problem
+            continue
+    return None
 
 
 def is_workspace(projects: Sequence[Project]) -> bool:

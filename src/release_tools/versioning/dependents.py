@@ -27,9 +27,8 @@ import tomlkit
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from release_tools.errors import VersionError
 from release_tools.versioning.constraints import cargo_admits, npm_admits, python_admits
-from release_tools.versioning.jsonedit import value_spans
+from release_tools.versioning.jsonedit import load_json, value_spans
 from release_tools.versioning.tomledit import parse_toml, set_string, table
 
 __all__ = [
@@ -121,11 +120,8 @@ def set_package_json_dependency(
     text: str, package: str, version: str, *, source: str, notes: list[str] | None = None
 ) -> str:
     """Point a workspace sibling's dependency ranges on ``package`` at its new ``version``."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise VersionError(f"{source}: broken JSON: {exc}") from exc
-    spans = value_spans(text)
+    data = load_json(text, source)
+    spans = value_spans(text, source)
     changes: list[tuple[int, int, str]] = []
     for section in NODE_DEPENDENCY_TABLES:
         deps = data.get(section) if isinstance(data, dict) else None

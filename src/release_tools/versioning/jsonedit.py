@@ -10,8 +10,11 @@ value in and leave every other byte alone. The text must be valid JSON (check wi
 from __future__ import annotations
 
 import json
+from typing import Any
 
-__all__ = ["JsonPath", "value_spans"]
+from release_tools.errors import VersionError
+
+__all__ = ["JsonPath", "load_json", "value_spans"]
 
 JsonPath = tuple[str, ...]
 _WS = " \t\r\n"
@@ -80,10 +83,32 @@ def _object(text: str, i: int, path: JsonPath, spans: dict[JsonPath, tuple[int, 
         i = _skip_ws(text, i + 1)  # past ','
 
 
-def value_spans(text: str) -> dict[JsonPath, tuple[int, int]]:
+def load_json(text: str, source: str) -> Any:
+    """``json.loads(text)``; a one-line :class:`VersionError` naming ``source`` when it fails.
+
+    Nesting deeper than Python's recursion limit is refused the same way: the decoder (and
+    :func:`value_spans`) recurse once per level, so a hostile file must not surface as a
+    RecursionError.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise VersionError(f"{source}: broken JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise _too_deep(source) from exc
+
+
+def _too_deep(source: str) -> VersionError:
+    return VersionError(f"{source}: JSON nested too deeply to be read (thousands of levels)")
+
+
+def value_spans(text: str, source: str = "JSON") -> dict[JsonPath, tuple[int, int]]:
     """``{("a", "b"): (start, end)}`` for every value inside (nested) objects of ``text``."""
     spans: dict[JsonPath, tuple[int, int]] = {}
     i = _skip_ws(text, 0)
     if i < len(text) and text[i] == "{":
-        _object(text, i, (), spans)
+        try:
+            _object(text, i, (), spans)
+        except RecursionError as exc:
+            raise _too_deep(source) from exc
     return spans

@@ -17,9 +17,8 @@ import json
 import tomlkit
 from packaging.utils import canonicalize_name
 
-from release_tools.errors import VersionError
 from release_tools.versioning.dependents import NODE_DEPENDENCY_TABLES
-from release_tools.versioning.jsonedit import value_spans
+from release_tools.versioning.jsonedit import load_json, value_spans
 from release_tools.versioning.tomledit import parse_toml, set_string
 
 __all__ = [
@@ -64,15 +63,12 @@ def set_package_lock_version(
     text: str, package_path: str, version: str, *, is_root: bool, source: str
 ) -> str:
     """Update a workspace package's entry (``packages["<path>"]``) in ``package-lock.json``."""
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise VersionError(f"{source}: broken JSON: {exc}") from exc
+    load_json(text, source)
     key = "" if package_path in (".", "") else package_path
     paths: list[tuple[str, ...]] = [("packages", key, "version")]
     if is_root:
         paths.append(("version",))
-    spans = value_spans(text)
+    spans = value_spans(text, source)
     targets = sorted((spans[p] for p in paths if p in spans), reverse=True)
     for start, end in targets:
         text = text[:start] + json.dumps(version) + text[end:]
@@ -87,13 +83,10 @@ def set_package_lock_dependency(
     ``npm ci`` refuses a lock whose ``packages["<member>"]`` dependency ranges differ from the
     member's ``package.json``, so the lock follows every range the release rewrote.
     """
-    try:
-        json.loads(text)
-        manifest = json.loads(manifest_text)
-    except json.JSONDecodeError as exc:
-        raise VersionError(f"{source}: broken JSON: {exc}") from exc
+    load_json(text, source)
+    manifest = load_json(manifest_text, source)
     key = "" if member_path in (".", "") else member_path
-    spans = value_spans(text)
+    spans = value_spans(text, source)
     changes: list[tuple[int, int, str]] = []
     for table in NODE_DEPENDENCY_TABLES:
         deps = manifest.get(table) if isinstance(manifest, dict) else None

@@ -28,7 +28,7 @@ from release_tools.versioning.dependents import (
     set_package_json_dependency,
     set_python_dependency,
 )
-from release_tools.versioning.jsonedit import value_spans
+from release_tools.versioning.jsonedit import load_json, value_spans
 from release_tools.versioning.lockfiles import (
     set_cargo_lock_version,
     set_package_lock_dependency,
@@ -112,13 +112,10 @@ def set_package_json_version(text: str, version: str, *, source: str = "package.
 
     A missing version is inserted after ``name`` with the file's own indentation.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise VersionError(f"{source}: broken JSON: {exc}") from exc
+    data = load_json(text, source)
     if not isinstance(data, dict):
         raise VersionError(f"{source}: expected a JSON object")
-    spans = value_spans(text)
+    spans = value_spans(text, source)
     encoded = json.dumps(version)
     if ("version",) in spans:
         start, end = spans[("version",)]
@@ -180,7 +177,7 @@ def _node_edits(
 
 def _moved_ranges(before: str, after: str, package: str) -> list[tuple[str, str]]:
     """``(old, new)`` for each dependency table whose range on ``package`` changed."""
-    old_data, new_data = json.loads(before), json.loads(after)
+    old_data, new_data = load_json(before, package), load_json(after, package)
     pairs = []
     for section in NODE_DEPENDENCY_TABLES:
         old = (old_data.get(section) or {}).get(package)
@@ -277,10 +274,7 @@ def read_manifest_version(project: Project, read: Reader) -> str | None:
         return None
     kind = project.manifest_kind
     if kind == "package.json" or kind == "project.json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise VersionError(f"{project.manifest}: broken JSON: {exc}") from exc
+        data = load_json(text, project.manifest)
         value = data.get("version") if isinstance(data, dict) else None
         return value if isinstance(value, str) else None
     if kind == "cargo":
@@ -341,6 +335,8 @@ def _python_edits(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise VersionError(f"{project.manifest}: broken TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise VersionError(f"{project.manifest}: TOML nested too deeply to be read") from exc
     dynamic = new == text
     project_dir = root / project.path
     old = None if dynamic else read_python_version(project_dir, data)

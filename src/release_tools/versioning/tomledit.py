@@ -24,6 +24,8 @@ def parse_toml(text: str, source: str) -> tomlkit.TOMLDocument:
         return tomlkit.parse(text)
     except tomlkit.exceptions.TOMLKitError as exc:
         raise VersionError(f"{source}: broken TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise VersionError(f"{source}: TOML nested too deeply to be read") from exc
 
 
 def set_string(container: Any, key: str, value: str) -> None:
