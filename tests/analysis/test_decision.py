@@ -349,3 +349,59 @@ def test_release_as_is_read_from_its_field_whatever_the_message() -> None:
     assert verdict.release_as == "4.0.0"
     assert verdict.bump is Bump.PATCH  # the override is not scored as evidence
     assert "Release-As footer requests 4.0.0" in verdict.reasoning
+
+
+def test_a_ceiling_caps_the_bump_and_names_what_it_overruled() -> None:
+
+    items = [
+        Evidence(
+            source="go-api",
+            kind=EvidenceKind.API_REMOVED,
+            bump="major",
+            strength=Strength.PROOF,
+            message="removed exported func Old from package gin",
+            path="gin.go",
+            line=3,
+        ),
+        Evidence(
+            source="go-api",
+            kind=EvidenceKind.CEILING,
+            bump="minor",
+            strength=Strength.PROOF,
+            message="the Go module path example.com/gin is unchanged",
+            path="go.mod",
+        ),
+    ]
+
+    verdict = decide(items, has_changes=True)
+
+    assert verdict.bump is Bump.MINOR and verdict.needs_review
+    assert verdict.reasoning.startswith(
+        "minor: the Go module path example.com/gin is unchanged (go.mod). the code shows major: "
+        "removed exported func Old from package gin (gin.go:3)"
+    )
+
+
+def test_a_ceiling_above_the_bump_changes_nothing() -> None:
+
+    ceiling = Evidence(
+        source="go-api",
+        kind=EvidenceKind.CEILING,
+        bump="minor",
+        strength=Strength.PROOF,
+        message="the Go module path example.com/gin is unchanged",
+    )
+    fix = Evidence(
+        source="conventional-commit",
+        kind=EvidenceKind.COMMIT_TYPE,
+        bump="patch",
+        strength=Strength.STRONG,
+        message="fix commit: fix: x",
+    )
+    with_cap = decide([fix, ceiling], has_changes=True)
+    without = decide([fix], has_changes=True)
+    assert (with_cap.bump, with_cap.needs_review, with_cap.reasoning) == (
+        without.bump,
+        without.needs_review,
+        without.reasoning,
+    )

@@ -29,6 +29,9 @@ The rules, in order:
 4. A ``Release-As: x.y.z`` footer is an explicit override of the next version: the
    :attr:`Evidence.release_as` of ``release-as`` evidence is reported in
    :attr:`Verdict.release_as` and the computed bump stays as evidence for the reasoning.
+5. A ``ceiling`` (an ecosystem rule such as Go's: a module keeping its import path cannot
+   make a major release) caps the bump; when the code showed more, ``needs_review`` is raised
+   and the reasoning names what was capped.
 """
 
 from __future__ import annotations
@@ -99,7 +102,8 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     Pure: the same evidence always gives the same verdict. See the module docstring for the rules.
     """
     release_as, warnings = _release_as(evidence)
-    scored = [e for e in evidence if e.kind is not EvidenceKind.RELEASE_AS]
+    ceilings = [e for e in evidence if e.kind is EvidenceKind.CEILING]
+    scored = [e for e in evidence if e.kind not in (EvidenceKind.RELEASE_AS, EvidenceKind.CEILING)]
 
     if not has_changes and not scored:
         reason = "no changes in the range: nothing to release"
@@ -174,6 +178,15 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     if len(warnings) > 0:
         needs_review = True
 
+    cap = min(ceilings, key=lambda e: e.level, default=None)
+    if cap is not None and bump > cap.level:
+        # The code shows more than the ecosystem lets this release be: the cap decides, and
+        # what it overrules is named for a human to weigh.
+        shown = _strongest(basis, bump)
+        needs_review = True
+        notes.insert(0, f"the code shows {bump.label}" + (f": {_cite(shown)}" if shown else ""))
+        reasoning = _reasoning(cap.level, [cap], release_as, notes)
+        return Verdict(cap.level, needs_review, reasoning, release_as, tuple(warnings))
     reasoning = _reasoning(bump, basis, release_as, notes)
     return Verdict(bump, needs_review, reasoning, release_as, tuple(warnings))
 

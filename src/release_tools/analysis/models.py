@@ -145,6 +145,9 @@ class EvidenceKind(enum.StrEnum):
     FILE_KIND = "file-kind"
     #: Part of the change could not be analysed (unreadable code, a size budget).
     INCOMPLETE = "incomplete"
+    #: The ecosystem caps the bump at this evidence's level whatever the code shows: a Go
+    #: module that keeps its import path cannot make a major release (``/v2`` is a new path).
+    CEILING = "ceiling"
     #: The model's verdict.
     MODEL = "model"
     #: Stands for findings a capped list left out (see :attr:`Evidence.omitted`); those may be

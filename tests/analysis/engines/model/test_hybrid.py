@@ -204,3 +204,37 @@ def test_thin_local_evidence_is_settled_by_the_model() -> None:
     assert local.needs_review
     result = combine(_model("patch"), local, evidence)
     assert result.bump is Bump.PATCH and not result.needs_review
+
+
+def test_a_ceiling_caps_the_model_and_the_proof() -> None:
+    from release_tools.analysis.decision import decide
+    from release_tools.analysis.engines.model.hybrid import combine
+    from release_tools.analysis.engines.model.schemas import VersionAnalysis
+    from release_tools.analysis.models import Evidence, EvidenceKind, Strength
+    from release_tools.versioning.bump import Bump
+
+    evidence = [
+        Evidence(
+            source="go-api",
+            kind=EvidenceKind.API_REMOVED,
+            bump="major",
+            strength=Strength.PROOF,
+            message="removed exported func Old from package lib",
+        ),
+        Evidence(
+            source="go-api",
+            kind=EvidenceKind.CEILING,
+            bump="minor",
+            strength=Strength.PROOF,
+            message="the Go module path example.com/lib is unchanged",
+        ),
+    ]
+    local = decide(evidence, has_changes=True)
+    model = VersionAnalysis.model_validate(
+        {"version_type": "major", "reasoning": "Old was removed", "needs_review": False}
+    )
+
+    verdict = combine(model, local, evidence)
+
+    assert verdict.bump is Bump.MINOR and verdict.needs_review
+    assert "capped at minor: the Go module path example.com/lib is unchanged" in verdict.reasoning

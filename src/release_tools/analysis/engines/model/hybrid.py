@@ -15,7 +15,9 @@ The model reads the diff; the local engine proves things about it. The rules, in
    itself asked for review;
    the chunk summaries counted breaking changes the final answer does not reflect; some
    chunks could not be analysed; or the local engine had warnings (several Release-As).
-4. A ``Release-As`` override found by the local engine is kept (``release_as``): it is an
+4. A ``ceiling`` (an ecosystem rule, such as a Go module that keeps its import path) caps the
+   result, model and proof alike, with review.
+5. A ``Release-As`` override found by the local engine is kept (``release_as``): it is an
    explicit human instruction, not a judgement.
 """
 
@@ -50,7 +52,11 @@ def _cite(item: Evidence) -> str:
 
 
 def _proof(evidence: Sequence[Evidence]) -> tuple[Bump, Evidence | None]:
-    proofs = [e for e in evidence if e.proof and e.kind is not EvidenceKind.RELEASE_AS]
+    proofs = [
+        e
+        for e in evidence
+        if e.proof and e.kind not in (EvidenceKind.RELEASE_AS, EvidenceKind.CEILING)
+    ]
     level = max((e.level for e in proofs), default=Bump.NONE)
     first = next((e for e in proofs if e.level is level), None)
     return level, first
@@ -85,6 +91,13 @@ def combine(
             f"the model answered {model_bump.label}, but the code proves {proof_level.label}: "
             f"{_cite(proof_item)}; the proof wins"
         )
+    cap = min(
+        (e for e in evidence if e.kind is EvidenceKind.CEILING), key=lambda e: e.level, default=None
+    )
+    if cap is not None and bump > cap.level:
+        needs_review = True
+        notes.append(f"capped at {cap.level.label}: {_cite(cap)}")
+        bump = cap.level
     if bump != local.bump:
         needs_review = True
         notes.append(

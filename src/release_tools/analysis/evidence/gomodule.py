@@ -1,0 +1,86 @@
+"""The Go module path: Go's own rule for major versions.
+
+A Go module at v2 or later carries its major version in its import path (``example.com/m/v2``):
+importers of ``example.com/m`` keep getting v1.x. So a module whose ``go.mod`` keeps its path
+cannot make a major release, whatever its code shows (a ``ceiling`` at minor), and a path that
+gains the next ``/vN`` suffix is a major release (proof). v0 modules reach v1 without a new
+path, so no ceiling applies before 1.0.
+"""
+
+from __future__ import annotations
+
+import re
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._common import evidence, read_texts
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
+from release_tools.errors import VersionError
+from release_tools.versioning.semver import Version
+
+__all__ = ["gather", "module_path"]
+
+_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"]+)\"?", re.MULTILINE)
+_MAJOR_SUFFIX = re.compile(r"/v(\d+)$")
+
+
+def module_path(go_mod: str) -> str | None:
+    """The module path a ``go.mod`` declares, or None."""
+    match = _MODULE.search(go_mod)
+    return match.group(1) if match else None
+
+
+def _major(path: str) -> int:
+    match = _MAJOR_SUFFIX.search(path)
+    return int(match.group(1)) if match else 1
+
+
+def gather(ctx: AnalysisContext) -> list[Evidence]:
+    """A ceiling at minor for a v1+ module whose path stays, proof of major for a new /vN."""
+    if ctx.current_version is None:
+        return []
+    try:
+        current = Version.parse(ctx.current_version)
+    except VersionError:
+        return []
+    directory = ctx.project_paths[0].rstrip("/") + "/" if ctx.project_paths else ""
+    rel = f"{directory}go.mod"
+    old_text = read_texts(ctx, ctx.base_sha, [rel]).get(rel)
+    new_text = read_texts(ctx, ctx.head_sha, [rel]).get(rel)
+    if old_text is None or new_text is None:
+        return []
+    old, new = module_path(old_text), module_path(new_text)
+    if old is None or new is None:
+        return []
+    if old == new:
+        if current.major == 0:
+            return []
+        return [
+            evidence(
+                "go-api",
+                EvidenceKind.CEILING,
+                Bump.MINOR,
+                Strength.PROOF,
+                f"the Go module path {new} is unchanged: a major release needs a new "
+                f"path ({_next_path(new)})",
+                path=rel,
+            )
+        ]
+    if _major(new) > _major(old):
+        return [
+            evidence(
+                "go-api",
+                EvidenceKind.API_CHANGED,
+                Bump.MAJOR,
+                Strength.PROOF,
+                f"the Go module path changed from {old} to {new}: a new major version",
+                path=rel,
+            )
+        ]
+    return []
+
+
+def _next_path(path: str) -> str:
+    match = _MAJOR_SUFFIX.search(path)
+    if match is None:
+        return f"{path}/v2"
+    return f"{path[: match.start()]}/v{int(match.group(1)) + 1}"
