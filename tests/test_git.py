@@ -211,3 +211,16 @@ def test_tag_names_are_checked_like_refs(repo: GitRepo) -> None:
     assert git.check_tag_name("@scope/pkg@1.0.0") is None
     for bad in ("-1.0.0", "--format=1", "v1..lock", "1.0 x", "HEAD", ""):
         assert git.check_tag_name(bad) is not None, bad
+
+
+def test_paths_are_literal_pathspecs(repo: GitRepo) -> None:
+    repo.write("a.txt", "x\n")
+    repo.write("b.txt", "x\n")
+    repo.commit("chore: one")
+    repo.write("*.txt", "star\n")
+    repo.write("a.txt", "changed\n")
+    git = Git(repo.path)
+    git.add(["*.txt"])
+    assert repo.git("diff", "--cached", "--name-only") == "*.txt"
+    git.unstage(["*.txt"])
+    assert repo.git("diff", "--cached", "--name-only") == ""

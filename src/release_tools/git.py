@@ -487,13 +487,15 @@ class Git:
         return args
 
     def add(self, paths: Sequence[str]) -> None:
+        """Stage ``paths`` (additions, changes, deletions), each taken literally: a ``*`` or a
+        ``:(glob)`` in a file name never widens what is staged."""
         if paths:
-            self.run("add", "-A", "--", *paths)
+            self.run("--literal-pathspecs", "add", "-A", "--", *paths)
 
     def unstage(self, paths: Sequence[str]) -> None:
         """Put the index entries of ``paths`` back to HEAD's (undo :meth:`add`)."""
         if paths:
-            self.run("reset", "-q", "HEAD", "--", *paths)
+            self.run("--literal-pathspecs", "reset", "-q", "HEAD", "--", *paths)
 
     def tag_exists(self, name: str) -> bool:
         """Whether ``refs/tags/<name>`` exists."""
@@ -522,7 +524,12 @@ class Git:
 
         The repository's ``pre-commit`` and ``commit-msg`` hooks run unless ``verify`` is False.
         """
-        args = [*self._identity_args(), "commit", *([] if verify else ["--no-verify"])]
+        args = [
+            "--literal-pathspecs",
+            *self._identity_args(),
+            "commit",
+            *([] if verify else ["--no-verify"]),
+        ]
         args += ["-q", "-m", message]
         if paths:
             args += ["--", *paths]
@@ -557,7 +564,7 @@ class Git:
     def reset_paths(self, commit: str, paths: Sequence[str]) -> None:
         """Put the index entries of ``paths`` back to ``commit``'s (files untouched)."""
         if paths:
-            self.run("reset", "-q", commit, "--", *paths)
+            self.run("--literal-pathspecs", "reset", "-q", commit, "--", *paths)
 
     def push(self, remote: str, refs: Sequence[str]) -> None:
         self.run("push", "--atomic", "--end-of-options", remote, *refs)

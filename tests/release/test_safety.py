@@ -691,3 +691,38 @@ def test_nested_just_below_the_decoder_limit_is_named_by_the_editor_too() -> Non
 
     with pytest.raises(VersionError, match=r"^package\.json: JSON nested too deeply"):
         set_package_json_version(_deep_json(100_000), "2.0.0")
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "unusual"),
+    [
+        ("1.2.3", "99999999999999999999999.0.0", True),
+        ("1.2.3", "12.0.0", True),
+        ("1.2.3", "11.0.0", False),
+        ("1.2.3", "4.0.0", False),
+        (None, "1000000000.0.0", True),
+        ("1.2.3", "2.0.0", False),
+        ("2024.1.0", "20261204.0.0", True),
+        (None, "20261204.0.0", False),
+    ],
+)
+def test_absurd_release_as_needs_review(current: str | None, target: str, unusual: bool) -> None:
+    from release_tools.analysis.engines.local import next_version
+    from release_tools.analysis.models import Bump
+
+    got = next_version(current, Bump.PATCH, release_as=target)
+    assert got.next == target and not got.release_as_ignored
+    assert got.release_as_unusual is unusual
+    assert any("check it is intended" in w for w in got.warnings) is unusual
+
+
+def test_analyze_flags_an_absurd_release_as_for_review(repo: GitRepo) -> None:
+    python_project(repo)
+    repo.write("src/demo/more.py", "X = 1\n")
+    repo.commit("fix: more\n\nRelease-As: 99999999999999999999999.0.0")
+    result = cli_run(repo, "analyze", "--format", "json")
+    assert result.exit_code == 0, result.output
+    decision = json.loads(result.stdout)
+    assert decision["next_version"] == "99999999999999999999999.0.0"
+    assert decision["needs_review"] is True
+    assert any("check it is intended" in w for w in decision["warnings"])

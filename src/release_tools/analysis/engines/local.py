@@ -51,6 +51,25 @@ class NextVersion:
     #: A Release-As override was asked for and could not be honoured (not a version, or not
     #: above the current one); :attr:`warnings` says why.
     release_as_ignored: bool = False
+    #: A Release-As override was honoured but jumps further than releases do (more than ten
+    #: majors, or a number beyond any real version); :attr:`warnings` says so.
+    release_as_unusual: bool = False
+
+
+#: Larger version numbers are typos or pranks: date-based versions (20261204) stay below it.
+_MAX_SANE_NUMBER = 999_999_999
+#: A Release-As exists to skip versions (aligning with a platform's 4.0), so a jump of a few
+#: majors is its normal use; this many more is a slip of the keyboard until a human says so.
+_MAX_SANE_MAJOR_JUMP = 10
+
+
+def _unusual_jump(current: Version | None, target: Version) -> str | None:
+    """Why honouring a Release-As ``target`` deserves a human look (None when it does not)."""
+    if max(target.core) > _MAX_SANE_NUMBER:
+        return f"has a number above {_MAX_SANE_NUMBER:,}"
+    if current is not None and target.major > current.major + _MAX_SANE_MAJOR_JUMP:
+        return f"jumps {target.major - current.major} major versions"
+    return None
 
 
 def next_version(
@@ -93,7 +112,16 @@ def next_version(
                     bump = jump(parsed, target)
                 elif bump is Bump.NONE:
                     bump = Bump.MINOR
-                return NextVersion(current_text, target.render(scheme), bump, warnings)
+                unusual = _unusual_jump(parsed, target)
+                if unusual is not None:
+                    warnings.append(f"Release-As {release_as} {unusual}: check it is intended")
+                return NextVersion(
+                    current_text,
+                    target.render(scheme),
+                    bump,
+                    warnings,
+                    release_as_unusual=unusual is not None,
+                )
     if bump is Bump.NONE:
         return NextVersion(current_text, None, bump, warnings, ignored)
     if parsed is None:
@@ -154,8 +182,9 @@ class LocalAnalyzer:
         )
         return Decision(
             version_type=versions.bump.label,
-            # An override that could not be honoured is a maintainer's request gone unanswered.
-            needs_review=needs_review or versions.release_as_ignored,
+            # An override that could not be honoured is a maintainer's request gone unanswered;
+            # one that jumps absurdly far is more likely a typo than a plan.
+            needs_review=needs_review or versions.release_as_ignored or versions.release_as_unusual,
             reasoning=reasoning,
             current_version=versions.current,
             next_version=versions.next,
