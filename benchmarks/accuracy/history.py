@@ -214,7 +214,7 @@ def _version_token(versions: Iterable[str]) -> re.Pattern[str]:
         elif parts[-1] == "0":
             forms.add(".".join(parts[:2]))
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return re.compile(r"(?<![\w.])(?:" + alternatives + r")(?![\w])")
+    return re.compile(r"(?:(?<!\w)v|(?<![\w.]))(?:" + alternatives + r")(?![\w])")
 
 
 def is_release_commit(gitdir: Path, commit: str, versions: Sequence[str]) -> bool:

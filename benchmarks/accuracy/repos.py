@@ -37,7 +37,7 @@ __all__ = [
 DEFAULT_MIRROR = Path("/work/.mirror")
 
 #: Bumped when the recipe of a work repository changes, so cached ones are rebuilt.
-RECIPE = "3"
+RECIPE = "6"
 _MARKER = "benchmark-work-repo"
 
 _CHANGELOG = re.compile(
@@ -50,6 +50,10 @@ _MANIFESTS = re.compile(
     r"_*version_*\.(py|go|ts|js|txt)|version|meta\.py|const(ants)?\.go|.*\.gemspec)$",
     re.I,
 )
+# In any other text file: a line that assigns a version (VERSION = "2.0.0", version: 2.0.0,
+# "version": "2.0.0", release = '2.0'), the constants and metadata files releases update.
+_ASSIGNMENT = re.compile(r"(version|release)[\w$]*['\"]?\s*[:=]", re.I)
+_MAX_MASKED_SIZE = 8 * 1024 * 1024
 # Files whose whole content is the version.
 _BARE = re.compile(r"^(version|version\.txt)$", re.I)
 
@@ -137,39 +141,52 @@ def _token(version: str) -> re.Pattern[str]:
     # The version as a whole token, with any pre-release or dev suffix (an in-development
     # 2.0.0-rc.1 announces 2.0.0 as well), but not part of a longer number (12.0.1 or 2.0.1.4
     # in the place of 2.0.1).
-    return re.compile(r"(?<![\w.])" + re.escape(version) + _PRE + r"(?![\w]|\.\d)")
+    # A "v" in front (v2.0.0, also in a compare link ...v1.9.3...v2.0.0) is part of the token.
+    prefix = r"(?:(?<!\w)v|(?<![\w.]))"
+    return re.compile(prefix + re.escape(version) + _PRE + r"(?![\w]|\.\d)")
+
+
+def _replace(pattern: re.Pattern[str], replacement: str, text: str) -> str:
+    """Substitute the version token, keeping a leading "v" unless the replacement is a word."""
+    keep_v = replacement[:1].isdigit()
+    return pattern.sub(
+        lambda m: ("v" if keep_v and m.group().startswith("v") else "") + replacement, text
+    )
 
 
 def mask_text(path: str, text: str, old: str, new: str) -> str:
     """``text`` of the file at ``path`` with the release-process traces of ``new`` masked.
 
-    Manifest and version files: on lines that set a version (they mention "version"), ``new``
-    becomes ``old``, also when it carries a pre-release or dev suffix (``2.0.0-rc.1``,
-    ``2.0.0.dev0``: the version being prepared); a bare VERSION file is replaced whole.
-    Changelogs (``versions.rst`` included): ``new`` becomes
+    Manifest and version files: on lines that mention "version", ``new`` becomes ``old``; in
+    any other file the same on lines that assign a version or release (``VERSION = "2.0.0"``,
+    ``"version": "2.0.0"``, ``version: 2.0.0``); both also when it carries a pre-release or
+    dev suffix (``2.0.0-rc.1``, ``2.0.0.dev0``: the version being prepared); a bare VERSION
+    file is replaced whole. Changelogs (``versions.rst`` included): ``new`` becomes
     ``Unreleased``, so a heading ``## 2.0.0`` reads as the usual unreleased section. Anything
-    else is left as written: what the developers wrote in the code before the release is
-    evidence a reviewer would see too.
+    else is left as written (prose such as "deprecated as of 3.0", dependency versions in lock
+    files): what the developers wrote before the release is evidence a reviewer sees too.
     """
     name = PurePosixPath(path).name
     new_forms = _version_forms(new)
     old_forms = _version_forms(old)
     if is_changelog(path):
         for form in new_forms:
-            text = _token(form).sub("Unreleased", text)
+            text = _replace(_token(form), "Unreleased", text)
         return text
-    if not _MANIFESTS.match(name):
-        return text
+    manifest = bool(_MANIFESTS.match(name))
     bare = bool(_BARE.match(name))
     out = []
     for line in text.splitlines(keepends=True):
-        if bare or "version" in line.lower():
+        if bare or (manifest and "version" in line.lower()):
             # The longer spelling first, so 2.0.0 is not masked as 2.0 followed by ".0".
             for form, replacement in sorted(
                 zip(new_forms, old_forms + old_forms[:1], strict=False),
                 key=lambda item: -len(item[0]),
             ):
-                line = _token(form).sub(replacement, line)
+                line = _replace(_token(form), replacement, line)
+        elif _ASSIGNMENT.search(line):
+            # Elsewhere only the spelling of the tag: "version: 2.0" in a CI file is no release.
+            line = _replace(_token(new), old, line)
         out.append(line)
     return "".join(out)
 
@@ -184,19 +201,17 @@ def mask_versions(work: Path, old: str, new: str) -> list[str]:
     listed = git(work, *args, check=False)
     changed = []
     for path in listed.splitlines():
-        name = PurePosixPath(path).name
-        if not (is_changelog(path) or _MANIFESTS.match(name)):
-            continue
         file = work / path
-        if file.is_symlink() or not file.is_file():
+        if file.is_symlink() or not file.is_file() or file.stat().st_size > _MAX_MASKED_SIZE:
             continue
         try:
-            before = file.read_text(encoding="utf-8")
+            # Bytes in and out: line endings (CRLF, mixed) must stay as they are.
+            before = file.read_bytes().decode("utf-8")
         except (UnicodeDecodeError, OSError):
             continue
         after = mask_text(path, before, old, new)
         if after != before:
-            file.write_text(after, encoding="utf-8")
+            file.write_bytes(after.encode("utf-8"))
             changed.append(path)
     if changed:
         git(work, "add", "--", *changed)

@@ -266,7 +266,7 @@ def history(tmp_path: Path) -> History:
             "lib/extra.py": "def h():\n    pass\n",
             "pyproject.toml": '[project]\nname = "lib"\nversion = "1.1.0"\n',
             "lib/__init__.py": '__version__ = "1.1.0"\n',
-            "CHANGELOG.md": "## 1.1.0\n\n- h\n\n## 1.0.1\n",
+            "CHANGELOG.md": "## 1.1.0\r\n\r\n- h\r\n\r\n## 1.0.1\r\n",
             "package.json": '{\n  "name": "lib",\n  "version": "1.1.0",\n  "dep": "1.1.0"\n}\n',
         },
     )
@@ -426,8 +426,25 @@ def test_changelog_names() -> None:
         ("pkg/__version__.py", "__version__ = '2.0.0.dev0'\n", "__version__ = '1.9.3'\n"),
         ("version.go", 'Version = "2.0.0-alpha"\n', 'Version = "1.9.3"\n'),
         ("docs/versions.rst", "2.0.0\n-----\n", "Unreleased\n-----\n"),
+        ("version.go", 'Version = "v2.0.0"\r\n', 'Version = "v1.9.3"\r\n'),
+        (
+            "CHANGELOG.md",
+            "## [2.0.0](x/compare/v1.9.3...v2.0.0)\r\n",
+            "## [Unreleased](x/compare/v1.9.3...Unreleased)\r\n",
+        ),
         ("CHANGELOG.md", "## [2.0.0] - 2020\n## 1.9.3\n", "## [Unreleased] - 2020\n## 1.9.3\n"),
-        ("src/code.py", 'VERSION = "2.0.0"\n', 'VERSION = "2.0.0"\n'),
+        ("src/code.py", 'VERSION = "2.0.0"\n', 'VERSION = "1.9.3"\n'),
+        (
+            "lib/meta.js",
+            "module.exports = { version: '2.0.0' }\n",
+            "module.exports = { version: '1.9.3' }\n",
+        ),
+        ("docs/conf.py", "release = '2.0.0'\n", "release = '1.9.3'\n"),
+        (".circleci/config.yml", "version: 2.0\n", "version: 2.0\n"),
+        ("dist/esm/lib.js", 'const VERSION$1 = "2.0.0";\n', 'const VERSION$1 = "1.9.3";\n'),
+        # Prose and the versions of dependencies are left alone.
+        ("src/code.py", "# deprecated as of 2.0.0\n", "# deprecated as of 2.0.0\n"),
+        ("yarn.lock", 'dep@^2.0.0:\n  version "2.0.0"\n', 'dep@^2.0.0:\n  version "2.0.0"\n'),
     ],
 )
 def test_mask_text(path: str, before: str, after: str) -> None:
@@ -479,7 +496,8 @@ def test_work_repo_masks_the_new_version_when_the_tag_holds_code(
     assert (work / "lib/__init__.py").read_text(encoding="utf-8") == '__version__ = "1.0.1"\n'
     package = json.loads((work / "package.json").read_text(encoding="utf-8"))
     assert package == {"name": "lib", "version": "1.0.1", "dep": "1.1.0"}
-    assert (work / "CHANGELOG.md").read_text(encoding="utf-8").startswith("## Unreleased\n")
+    # Line endings are kept (CRLF here).
+    assert (work / "CHANGELOG.md").read_bytes() == b"## Unreleased\r\n\r\n- h\r\n\r\n## 1.0.1\r\n"
     assert (work / "lib/extra.py").exists()
     # The head commit is the tagged one with a masked tree: same message and parent.
     assert _git(work, "log", "-1", "--format=%s") == "feat: add h; release 1.1.0"
