@@ -83,27 +83,82 @@ def build_pair_repo(old: Path, new: Path, dest: Path) -> Path:
     return dest
 
 
-def build_big_repo(dest: Path, megabytes: int, ext: str = "c") -> Path:
-    """A range adding about ``megabytes`` MB of generated source in 0.5 MB files (``.ext``)."""
+#: One generated line per language (a public constant, so every API gatherer has work), the
+#: manifest that makes the files part of a package, and what lists a file in that package.
+_LANGUAGES: dict[str, tuple[bytes, dict[str, str], str, str]] = {
+    "c": (b"const int value_%08d = %08d; /* generated table entry */\n", {}, "", ""),
+    "js": (
+        b"export const value_%08d = %08d; // generated table entry\n",
+        {"package.json": '{"name": "gen", "version": "1.0.0", "main": "index.js"}\n'},
+        "index.js",
+        'export * from "./gen/{stem}.js";\n',
+    ),
+    "ts": (
+        b"export const value_%08d: number = %08d; // generated table entry\n",
+        {"package.json": '{"name": "gen", "version": "1.0.0", "types": "index.ts"}\n'},
+        "index.ts",
+        'export * from "./gen/{stem}";\n',
+    ),
+    "py": (
+        b"VALUE_%08d = %08d  # generated table entry\n",
+        {"gen/__init__.py": ""},
+        "gen/__init__.py",
+        "from .{stem} import *  # noqa\n",
+    ),
+    "rs": (
+        b"pub const VALUE_%08d: u32 = %08d; // generated table entry\n",
+        {"Cargo.toml": '[package]\nname = "gen"\nversion = "1.0.0"\n', "src/lib.rs": ""},
+        "src/lib.rs",
+        "pub mod {stem};\n",
+    ),
+    "go": (
+        b"const Value%08d = %08d // generated table entry\n",
+        {"go.mod": "module example.com/gen\n\ngo 1.22\n"},
+        "",
+        "",
+    ),
+}
+LANGUAGES = tuple(_LANGUAGES)
+
+
+def build_big_repo(dest: Path, megabytes: int, ext: str = "c", *, one_file: bool = False) -> Path:
+    """A range adding about ``megabytes`` MB of generated source (``.ext``).
+
+    By default in 0.5 MB files (under the per-file caps, so the total caps bound the work);
+    ``one_file`` writes it all into a single module, the worst case for a per-file parser.
+    """
+    line, manifests, index, entry = _LANGUAGES[ext]
     dest.mkdir(parents=True)
     git(dest, "init", "-q", "-b", "main")
     (dest / "seed.txt").write_text("seed\n")
+    for rel, text in manifests.items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_text(text)
     git(dest, "add", "-A")
     git(dest, "commit", "-q", "-m", "seed")
     git(dest, "tag", "v1.0.0")
-    if ext == "js":
-        line = b"export const value_%08d = %08d; // generated table entry\n"
-    else:
-        line = b"const int value_%08d = %08d; /* generated table entry */\n"
-    # Half-megabyte files stay under the per-file cap, so the total cap is what bounds memory.
     per_file = 500_000 // len(line % (0, 0))
+    files = 1 if one_file else megabytes * 2
+    if one_file:
+        per_file *= megabytes * 2
+    folder = dest / ("src" if ext == "rs" else "gen")
+    folder.mkdir(exist_ok=True)
+    listing: list[str] = []
     counter = 0
-    for index in range(megabytes * 2):
-        target = dest / "gen" / f"table_{index:04d}.{ext}"
-        target.parent.mkdir(exist_ok=True)
-        rows = range(counter, counter + per_file)
-        target.write_bytes(b"".join(line % (i, i) for i in rows))
+    for index_number in range(files):
+        stem = f"table_{index_number:04d}"
+        target = folder / f"{stem}.{ext}"
+        with target.open("wb") as handle:
+            if ext == "go":
+                handle.write(b"package gen\n\n")
+            for start in range(counter, counter + per_file, 10_000):
+                rows = range(start, min(start + 10_000, counter + per_file))
+                handle.write(b"".join(line % (i, i) for i in rows))
         counter += per_file
+        listing.append(entry.format(stem=stem))
+    if index:
+        with (dest / index).open("a") as handle:
+            handle.write("".join(listing))
     git(dest, "add", "-A")
     git(dest, "commit", "-q", "-m", "feat: generated tables")
     return dest
@@ -252,7 +307,13 @@ def main() -> None:
     parser.add_argument("--big-mb", type=int, default=0, help="also run an N MB diff scenario")
     parser.add_argument("--keep", action="store_true", help="keep the generated repositories")
     parser.add_argument(
-        "--big-ext", default="c", choices=["c", "js"], help="language of the generated files"
+        "--big-ext",
+        default="c",
+        choices=[*LANGUAGES, "all"],
+        help="language of the generated files; all: one scenario per language",
+    )
+    parser.add_argument(
+        "--one-file", action="store_true", help="generate the --big-mb MB as one single file"
     )
     parser.add_argument("--skip-pair", action="store_true", help="only the --big-mb scenario")
     parser.add_argument(
@@ -279,11 +340,30 @@ def main() -> None:
             figures = measure(f"{trees[0].name} -> {trees[1].name}", repo, args.repeat)
             stage_breakdown(repo, figures["git_diff_s"], args.gatherers)
         if args.big_mb:
-            started = time.perf_counter()
-            big = build_big_repo(workdir / "big", args.big_mb, args.big_ext)
-            print(f"\nbuilt a {args.big_mb} MB range in {time.perf_counter() - started:.1f}s")
-            figures = measure(f"{args.big_mb} MB generated diff", big, max(1, args.repeat // 2))
-            stage_breakdown(big, figures["git_diff_s"], args.gatherers)
+            summary: list[tuple[str, dict[str, float]]] = []
+            for ext in LANGUAGES if args.big_ext == "all" else (args.big_ext,):
+                started = time.perf_counter()
+                big = build_big_repo(
+                    workdir / f"big-{ext}", args.big_mb, ext, one_file=args.one_file
+                )
+                shape = "one file" if args.one_file else "0.5 MB files"
+                print(
+                    f"\nbuilt a {args.big_mb} MB .{ext} range ({shape}) in "
+                    f"{time.perf_counter() - started:.1f}s"
+                )
+                label = f"{args.big_mb} MB generated .{ext} diff ({shape})"
+                figures = measure(label, big, max(1, args.repeat // 2))
+                stage_breakdown(big, figures["git_diff_s"], args.gatherers)
+                summary.append((ext, figures))
+                shutil.rmtree(big, ignore_errors=True)
+            if len(summary) > 1:
+                print("\nlanguage  ratio  peak MiB  diff MB  (peak bound: 1.5 x diff + 100 MB)")
+                for ext, figures in summary:
+                    bound = 1.5 * figures["diff_bytes"] / 2**20 + 100
+                    print(
+                        f"{ext:8} {figures['ratio']:6.2f}x {figures['peak_mib']:8.1f} "
+                        f"{figures['diff_bytes'] / 1e6:8.1f}  (bound {bound:.0f})"
+                    )
     finally:
         if args.keep:
             print(f"repositories kept in {workdir}")
