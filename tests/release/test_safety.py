@@ -726,3 +726,28 @@ def test_analyze_flags_an_absurd_release_as_for_review(repo: GitRepo) -> None:
     assert decision["next_version"] == "99999999999999999999999.0.0"
     assert decision["needs_review"] is True
     assert any("check it is intended" in w for w in decision["warnings"])
+
+
+def test_resume_writes_the_ci_outputs_and_can_skip_the_publish(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    python_project(repo)
+    failed = cli_run(repo, "release", "--publish-command", "exit 3")
+    assert failed.exit_code == 1
+    assert "still to do: publish demo 1.1.0" in one_line_error(failed)
+    output = tmp_path / "github_output"
+    output.write_text("")
+    resumed = cli_run(
+        repo, "release", "--resume", "--skip-publish", env={"GITHUB_OUTPUT": str(output)}
+    )
+    assert resumed.exit_code == 0, resumed.output
+    text = output.read_text()
+    assert "released=true\n" in text and "version=1.1.0\n" in text and "tag=v1.1.0\n" in text
+    assert not (repo.path / ".git/release-tools/journal.json").exists()
+
+
+def test_resume_and_abort_exclude_each_other(repo: GitRepo) -> None:
+    python_project(repo)
+    result = cli_run(repo, "release", "--resume", "--abort")
+    assert result.exit_code == 2
+    assert "--resume and --abort exclude each other" in one_line_error(result)

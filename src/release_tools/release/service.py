@@ -265,9 +265,7 @@ def _check_options(options: ReleaseOptions) -> None:
         raise UsageError(f"--preid: {exc}") from exc
 
 
-def _unfinished(
-    git: Git, root: Path, settings: Settings, options: ReleaseOptions
-) -> ReleaseResult | None:
+def _unfinished(git: Git, root: Path, options: ReleaseOptions) -> ReleaseResult | None:
     """Deal with a journal left by an earlier release; a result ends the command."""
     journal = Journal.load(journal_path(git))
     if journal is None:
@@ -284,7 +282,7 @@ def _unfinished(
     if not options.resume:
         raise ReleaseError(journal.advice())
     if landed_commit(git, journal) is not None:
-        return resume(git, root, journal, options)
+        return resume(git, root, journal, options, find_projects(git, root))
     # Interrupted before its commit: restore the files, then release again from the plans.
     if options.dry_run:
         raise ReleaseError(
@@ -301,7 +299,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     _check_options(options)
     git = Git(settings.repo)
     root = git.toplevel()
-    finished = _unfinished(git, root, settings, options)
+    finished = _unfinished(git, root, options)
     if finished is not None:
         return finished
     projects = find_projects(git, root)

@@ -20,7 +20,7 @@ import logging
 import signal
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from release_tools.config import Settings
 from release_tools.errors import GitError, ReleaseError
@@ -31,6 +31,8 @@ from release_tools.release.publish import run_publish
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.signals import Interrupted, deferred, interruptible, pending_signal
 from release_tools.release.versions import ProjectRelease
+from release_tools.versioning.projects import Project
+from release_tools.versioning.semver import ReleaseType
 
 __all__ = [
     "ReleaseInterrupted",
@@ -155,21 +157,31 @@ def execute(
                 result.commit = landed_commit(git, journal) if options.commit else None
                 if result.commit is None:
                     _undo_before_commit(git, txn, journal, exc)
-            # The commit exists although the step was interrupted: record it and stop there.
-            _after_commit_stopped(journal, result.commit, exc)
-        if not options.commit:
-            journal.remove()
-            return
-        log.info("release committed", extra={"commit": result.commit})
-        journal.phase = "committed"
-        journal.commit = result.commit
+                # The commit exists although the step was interrupted: record it and stop.
+                _after_commit_stopped(journal, result.commit, exc)
+        with deferred():
+            if not options.commit:
+                journal.remove()
+                return
+            log.info("release committed", extra={"commit": result.commit})
+            journal.phase = "committed"
+            journal.commit = result.commit
         try:
+            _raise_pending()
             journal.save()
             _finish(git, root, journal, result)
         except BaseException as exc:
             with deferred():
                 _after_commit_stopped(journal, journal.commit, exc)
-        journal.remove()
+        with deferred():  # the release is complete: a signal now changes nothing
+            journal.remove()
+
+
+def _raise_pending() -> None:
+    """Act on a signal that arrived while a step could not be cut in half."""
+    signum = pending_signal()
+    if signum is not None:
+        raise Interrupted(signum)
 
 
 def _undo_before_commit(
@@ -284,8 +296,36 @@ def _finish(git: Git, root: Path, journal: Journal, result: ReleaseResult) -> No
         result.published.append(outcome)
 
 
-def resume(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> ReleaseResult:
-    """Finish a release whose commit exists: the tags, push and publish it still lacks."""
+def _releases_of(journal: Journal, projects: Sequence[Project]) -> list[ProjectRelease]:
+    """The journal's releases as :class:`ProjectRelease` (for the result and CI outputs)."""
+    by_name = {project.name: project for project in projects}
+    return [
+        ProjectRelease(
+            project=by_name[r.name],
+            release_type=cast(ReleaseType, r.release_type),
+            previous=r.previous,
+            version=r.version,
+            tag=r.tag,
+            plans=(),
+        )
+        for r in journal.releases
+        if r.name in by_name
+    ]
+
+
+def resume(
+    git: Git,
+    root: Path,
+    journal: Journal,
+    options: ReleaseOptions,
+    projects: Sequence[Project] = (),
+) -> ReleaseResult:
+    """Finish a release whose commit exists: the tags, push and publish it still lacks.
+
+    ``--skip-publish`` drops the publish steps that are left.
+    """
+    if options.skip_publish:
+        journal.publish_command = None
     commit = landed_commit(git, journal)
     assert commit is not None  # the caller restores and re-releases a release without commit
     if not git.ok("cat-file", "-e", f"{commit}^{{commit}}"):
@@ -298,6 +338,7 @@ def resume(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> R
         released=not options.dry_run,
         dry_run=options.dry_run,
         message=f"{names} (resumed at commit {commit[:10]})",
+        releases=_releases_of(journal, projects),
         actions=journal.remaining(),
         commit=commit,
     )
@@ -312,7 +353,8 @@ def resume(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> R
         except BaseException as exc:
             with deferred():
                 _after_commit_stopped(journal, commit, exc)
-    journal.remove()
+        with deferred():
+            journal.remove()
     return result
 
 
