@@ -74,9 +74,11 @@ def prepare(pair: Pair, mirror_root: Path, cache: Path, *, rebuild: bool = False
     )
 
 
-def measure(pair: Pair, repo: Path, timeout: float, extra_args: Sequence[str]) -> PairOutcome:
+def measure(
+    pair: Pair, repo: Path, timeout: float, extra_args: Sequence[str], src: Path | None = None
+) -> PairOutcome:
     """Analyze one pair and compute the baselines on the messages of the same range."""
-    result = run_analyze(repo, pair.old, timeout=timeout, extra_args=extra_args)
+    result = run_analyze(repo, pair.old, timeout=timeout, extra_args=extra_args, src=src)
     messages = range_messages(repo, pair.old)
     baselines: dict[str, str] = {name: rule(messages) for name, rule in BASELINES.items()}
     return PairOutcome(pair=pair, analyze=result, baselines=baselines)
@@ -99,8 +101,8 @@ def _print_pairs(pairs: Sequence[Pair]) -> None:
     )
 
 
-def _provenance(argv: Sequence[str]) -> str:
-    """Header of a written report: when, how, and on which commit of release-tools."""
+def _provenance(argv: Sequence[str], src: Path | None, note: str | None) -> str:
+    """Header of a written report: when, how, and which release-tools was measured."""
     root = Path(__file__).resolve().parents[2]
     proc = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
@@ -108,10 +110,15 @@ def _provenance(argv: Sequence[str]) -> str:
     commit = proc.stdout.strip() or "unknown"
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     command = " ".join(["python -m benchmarks.accuracy", *argv])
+    measured = (
+        f"release-tools from {src} ({note or 'sources given with --src'})"
+        if src
+        else f"release-tools at commit {commit} (plus any uncommitted changes of the working tree)"
+    )
     return (
         "# Decision-quality benchmark: latest figures\n\n"
-        f"Written by `{command}` on {stamp}, release-tools at commit {commit} (plus any "
-        "uncommitted changes of the working tree). Pairs: `benchmarks/accuracy/dataset.toml`.\n\n"
+        f"Written by `{command}` on {stamp}; measured: {measured}. "
+        "Pairs: `benchmarks/accuracy/dataset.toml`.\n\n"
     )
 
 
@@ -159,6 +166,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ARG",
         help="extra argument for every analyze run (repeat; write --analyze-arg=--flag)",
     )
+    parser.add_argument(
+        "--src",
+        type=Path,
+        help="release_tools sources to measure (default: this checkout's src/); e.g. a commit "
+        "exported with `git archive HEAD src | tar -x -C DIR`, then --src DIR/src",
+    )
+    parser.add_argument("--src-note", help="what --src holds, for the report (e.g. a commit)")
     parser.add_argument("--verbose", "-v", action="store_true", help="a row per pair")
     parser.add_argument(
         "--figures-only",
@@ -231,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     _say(f"analyzing {len(pairs)} pairs with {args.jobs} workers ...")
     outcomes = _parallel(
-        lambda item: measure(item[0], item[1], args.timeout, args.analyze_arg),
+        lambda item: measure(item[0], item[1], args.timeout, args.analyze_arg, args.src),
         list(zip(pairs, repos, strict=True)),
         args.jobs,
     )
@@ -248,7 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(changed))
     if args.report:
         text = render_report(outcomes, verbose=False, markdown=True, jobs=args.jobs, pairs=not hide)
-        args.report.write_text(_provenance(argv) + text + "\n", encoding="utf-8")
+        header = _provenance(argv, args.src, args.src_note)
+        args.report.write_text(header + text + "\n", encoding="utf-8")
         _say(f"report written to {args.report}")
     if args.results:
         records = [

@@ -25,11 +25,14 @@ __all__ = [
     "AnalyzeResult",
     "analyze_command",
     "analyze_env",
+    "error_line",
     "parse_decision",
     "run_analyze",
 ]
 
 _VERSION_TYPES = ("major", "minor", "patch", "unknown")
+#: The release_tools sources measured by default: this checkout's.
+DEFAULT_SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,16 @@ def analyze_env() -> dict[str, str]:
     return env
 
 
+def error_line(stderr: str) -> str:
+    """The line of analyze's error output that says what went wrong: the first ``Error``
+    line (usage errors, fatal errors), else the last line (a traceback's exception)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        if line.lower().startswith("error"):
+            return line
+    return lines[-1] if lines else ""
+
+
 def parse_decision(stdout: str) -> AnalyzeResult:
     """Read analyze's JSON decision; anything unreadable becomes an ``error`` result."""
     try:
@@ -102,6 +115,7 @@ def run_analyze(
     timeout: float = 600.0,
     extra_args: Sequence[str] = (),
     extra_env: Mapping[str, str] | None = None,
+    src: Path | None = None,
 ) -> AnalyzeResult:
     """Analyze one work repository in a child process and time it (wall clock).
 
@@ -112,9 +126,10 @@ def run_analyze(
     command = analyze_command(repo, base, extra_args)
     env = analyze_env()
     env.update(extra_env or {})
-    # The child must import the release_tools of this checkout, also when it is not installed.
-    src = str(Path(__file__).resolve().parents[2] / "src")
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+    # The child imports the release_tools of ``src`` (default: this checkout's src/), also when
+    # it is not installed; another src/ (an exported commit) measures that version instead.
+    path = str(src or DEFAULT_SRC)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (path, env.get("PYTHONPATH")) if p)
     started = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -126,8 +141,7 @@ def run_analyze(
         )
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
-        # The last line says what went wrong (a usage error, the exception of a traceback).
-        message = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        message = error_line(proc.stderr) or f"exit {proc.returncode}"
         return AnalyzeResult("error", None, "", seconds=seconds, error=message)
     result = parse_decision(proc.stdout)
     return AnalyzeResult(

@@ -69,7 +69,9 @@ from benchmarks.accuracy.runner import (  # noqa: E402
     AnalyzeResult,
     analyze_command,
     analyze_env,
+    error_line,
     parse_decision,
+    run_analyze,
 )
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -646,6 +648,26 @@ def test_analyze_command_passes_extra_arguments(tmp_path: Path) -> None:
         "-m", "release_tools", "analyze", "--repo", str(tmp_path), "--base", "v1.0.0",
         "--format", "json", "--some-flag",
     ]  # fmt: skip
+
+
+def test_error_line_prefers_the_error_message() -> None:
+    assert error_line("Usage: x\nTry -h\n\nError: No such option '--x'.\n") == (
+        "Error: No such option '--x'."
+    )
+    assert error_line("Traceback ...\n  File x\nKeyError: 'a'\n") == "KeyError: 'a'"
+    assert error_line("") == ""
+
+
+def test_run_analyze_uses_the_given_sources(tmp_path: Path) -> None:
+    fake = tmp_path / "src" / "release_tools"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("", encoding="utf-8")
+    (fake / "__main__.py").write_text(
+        'import json\nprint(json.dumps({"version_type": "minor", "needs_review": False}))\n',
+        encoding="utf-8",
+    )
+    result = run_analyze(tmp_path, "v1.0.0", src=tmp_path / "src", extra_args=["--x"])
+    assert (result.predicted, result.needs_review, result.error) == ("minor", False, None)
 
 
 def test_parse_decision_reads_the_json_report() -> None:
