@@ -267,6 +267,7 @@ def start_release(repo: GitRepo, env: dict[str, str], *args: str) -> subprocess.
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, so SIGKILL can take the git child too
     )
 
 
@@ -278,7 +279,11 @@ def interrupt_when_slow(proc: subprocess.Popen[str], env: dict[str, str], signum
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "the slowed git command never started"
         time.sleep(0.02)
-    proc.send_signal(signum)
+    if signum == signal.SIGKILL:
+        # A crash: nothing of the release runs any more, not even the slowed git child.
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
     _, stderr = proc.communicate(timeout=30)
     return stderr
 
