@@ -1,0 +1,152 @@
+"""The findings between two versions of one Go package's exported identifiers.
+
+Breaking for importers: a removed identifier, method, struct field or interface method; a
+changed signature, type shape, field type or interface method; a method moved from ``T`` to
+``*T`` (``T`` values lose it from their method set, so they stop satisfying interfaces); a new
+method on an exported interface that other packages can implement (their types no longer
+satisfy it). Features: new identifiers, new struct fields, new methods of interfaces sealed by
+an unexported method, and a variadic parameter appended to a function: every existing call
+still compiles (only a function value stored with the old type would not), so it is minor.
+"""
+
+from __future__ import annotations
+
+from release_tools.analysis.evidence._common import BoundedEvidence, evidence
+from release_tools.analysis.evidence.go.syntax import GoIdent
+from release_tools.analysis.models import Bump, EvidenceKind, Strength
+
+__all__ = ["compare_package"]
+
+_Finding = tuple[EvidenceKind, Bump, str]
+
+
+def compare_package(
+    out: BoundedEvidence,
+    before: dict[str, GoIdent],
+    after: dict[str, GoIdent],
+    shown: str,
+    *,
+    proof: bool = True,
+) -> None:
+    """Add the findings between one package's two versions to ``out``.
+
+    ``proof`` is False when a file of either side was read by the linear scan.
+    """
+    breaking = Strength.PROOF if proof else Strength.STRONG
+    out.keep_all(
+        EvidenceKind.API_REMOVED,
+        Bump.MAJOR,
+        breaking,
+        sorted(before.keys() - after.keys()),
+        lambda key: (
+            f"removed exported {before[key].kind} {key} from package {shown}",
+            before[key].path,
+            before[key].line,
+        ),
+    )
+    out.keep_all(
+        EvidenceKind.API_ADDED,
+        Bump.MINOR,
+        Strength.STRONG,
+        sorted(after.keys() - before.keys()),
+        lambda key: (
+            f"new exported {after[key].kind} {key} in package {shown}",
+            after[key].path,
+            after[key].line,
+        ),
+    )
+    for key in sorted(before.keys() & after.keys()):
+        old, new = before[key], after[key]
+        for kind, bump, message in _changes(key, old, new):
+            strength = breaking if bump is Bump.MAJOR else Strength.STRONG
+            if out.admit(bump, strength):
+                out.keep(
+                    evidence("go-api", kind, bump, strength, message, path=new.path, line=new.line)
+                )
+
+
+def _changes(key: str, old: GoIdent, new: GoIdent) -> list[_Finding]:
+    if old.kind != new.kind:
+        return [
+            (EvidenceKind.API_CHANGED, Bump.MAJOR, f"exported {old.kind} {key} became a {new.kind}")
+        ]
+    out: list[_Finding] = []
+    if old.signature is not None and new.signature is not None and old.signature != new.signature:
+        out.append(_signature(key, old, new))
+    if old.kind == "method" and new.pointer and not old.pointer:
+        owner = key.split(".", 1)[0]
+        message = (
+            f"method {key} moved to the pointer receiver *{owner}: {owner} values no longer "
+            "have it in their method set"
+        )
+        out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    if old.kind == "type" and old.signature and old.signature == new.signature:
+        shape = old.signature.rsplit(" ", 1)[-1]  # after any type parameters
+        if shape == "struct":
+            out += _fields(key, old, new)
+        elif shape == "interface":
+            out += _interface(key, old, new)
+    return out
+
+
+def _signature(key: str, old: GoIdent, new: GoIdent) -> _Finding:
+    if old.kind in ("func", "method"):
+        text = f"signature of {key} changed: func{old.signature} -> func{new.signature}"
+        appended = new.params[len(old.params) :]
+        if (
+            len(appended) == 1
+            and appended[0].startswith("...")
+            and new.params[: len(old.params)] == old.params
+            and not any(p.startswith("...") for p in old.params)
+            and (old.results, old.type_params) == (new.results, new.type_params)
+        ):
+            note = (
+                " (a variadic parameter was appended: existing calls still compile; only "
+                "function values of the old type do not)"
+            )
+            return (EvidenceKind.API_CHANGED, Bump.MINOR, text + note)
+        return (EvidenceKind.API_CHANGED, Bump.MAJOR, text)
+    what = "definition" if old.kind == "type" else "type"
+    message = f"{what} of exported {old.kind} {key} changed: {old.signature} -> {new.signature}"
+    return (EvidenceKind.API_CHANGED, Bump.MAJOR, message)
+
+
+def _fields(key: str, old: GoIdent, new: GoIdent) -> list[_Finding]:
+    before, after = dict(old.members), dict(new.members)
+    out: list[_Finding] = []
+    for name in sorted(before.keys() - after.keys()):
+        out.append((EvidenceKind.API_REMOVED, Bump.MAJOR, f"removed exported field {key}.{name}"))
+    for name in sorted(before.keys() & after.keys()):
+        if before[name] != after[name]:
+            message = f"type of field {key}.{name} changed: {before[name]} -> {after[name]}"
+            out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    for name in sorted(after.keys() - before.keys()):
+        out.append((EvidenceKind.API_ADDED, Bump.MINOR, f"new exported field {key}.{name}"))
+    return out
+
+
+def _interface(key: str, old: GoIdent, new: GoIdent) -> list[_Finding]:
+    before, after = dict(old.members), dict(new.members)
+    out: list[_Finding] = []
+    for name in sorted(before.keys() - after.keys()):
+        if name[:1].isupper() or before[name] == "embedded":
+            message = f"removed method {name} from interface {key}"
+            out.append((EvidenceKind.API_REMOVED, Bump.MAJOR, message))
+    for name in sorted(before.keys() & after.keys()):
+        if before[name] != after[name]:
+            message = (
+                f"signature of interface method {key}.{name} changed: "
+                f"func{before[name]} -> func{after[name]}"
+            )
+            out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    for name in sorted(after.keys() - before.keys()):
+        if old.sealed:
+            message = f"new method {name} in interface {key}, which only its package implements"
+            out.append((EvidenceKind.API_ADDED, Bump.MINOR, message))
+        else:
+            message = (
+                f"new method {name} in exported interface {key}: types of other packages "
+                "that implement it no longer do"
+            )
+            out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    return out

@@ -1,0 +1,256 @@
+"""One Go file read with tree-sitter: its package name and exported identifiers.
+
+An identifier is exported when it starts with an upper-case letter. Functions and methods
+keep what callers depend on: type parameters, parameter types (names do not matter to
+callers) and result types, and for a method whether its receiver is a pointer (a method on
+``*T`` is not in the method set of ``T`` values). A type keeps its definition's shape
+(``struct``, ``interface``, an alias target or the underlying type), the exported fields of a
+struct (embedded ones by their type's name) and every method of an interface (an unexported
+one means no other package can implement it). Exported variables and constants keep their
+declared type when they have one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import tree_sitter
+import tree_sitter_go
+
+__all__ = ["GoIdent", "parse_file", "signature_key"]
+
+
+@dataclass(frozen=True, slots=True)
+class GoIdent:
+    """One exported identifier: ``Name`` or ``Type.Method``, its kind, file, line, signature.
+
+    ``params``/``results`` are a function's parameter types and result list, ``pointer`` tells
+    a method on ``*T``. ``members`` are a struct's exported fields (name, type) or an
+    interface's methods (name, signature); ``sealed`` marks an interface with an unexported
+    method.
+    """
+
+    name: str
+    kind: str
+    path: str
+    line: int
+    signature: str | None = None
+    params: tuple[str, ...] = ()
+    results: str = ""
+    type_params: str = ""
+    pointer: bool = False
+    members: tuple[tuple[str, str], ...] = ()
+    sealed: bool = False
+
+
+@cache
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_go.language()))
+
+
+def _exported(name: str) -> bool:
+    return bool(name) and name[0].isupper()
+
+
+def _split(text: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def signature_key(params: str) -> str:
+    """The types of a Go parameter list without names: ``a, b int`` -> ``int,int``."""
+    parts = _split(params)
+    named = any(
+        len(p.split(" ", 1)) == 2 and p.split(" ", 1)[0].replace("_", "a").isalnum() for p in parts
+    )
+    if not named:
+        return ",".join(parts)
+    types: list[str] = []
+    pending = 0
+    for part in parts:
+        pieces = part.split(" ", 1)
+        if len(pieces) == 1:
+            pending += 1  # a name sharing the next type
+            continue
+        types.extend([pieces[1]] * (pending + 1))
+        pending = 0
+    return ",".join(types)
+
+
+class _Reader:
+    def __init__(self, source: bytes, path: str) -> None:
+        self.source = source
+        self.path = path
+        self.out: dict[str, GoIdent] = {}
+
+    def text(self, node: tree_sitter.Node | None) -> str:
+        if node is None:
+            return ""
+        return " ".join(
+            self.source[node.start_byte : node.end_byte].decode("utf-8", "replace").split()
+        )
+
+    def params(self, node: tree_sitter.Node | None) -> tuple[str, ...]:
+        """Parameter types, one per parameter (``a, b int`` is two), names dropped."""
+        types: list[str] = []
+        for child in node.named_children if node is not None else ():
+            if child.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+                continue
+            text = self.text(child.child_by_field_name("type"))
+            if child.type == "variadic_parameter_declaration":
+                text = f"...{text}"
+            types.extend([text] * max(1, len(child.children_by_field_name("name"))))
+        return tuple(types)
+
+    def results(self, node: tree_sitter.Node | None) -> str:
+        if node is None:
+            return ""
+        if node.type == "parameter_list":
+            return "(" + ",".join(self.params(node)) + ")"
+        return self.text(node)
+
+    def function(self, node: tree_sitter.Node) -> None:
+        name = self.text(node.child_by_field_name("name"))
+        if not _exported(name):
+            return
+        owner, pointer = "", False
+        if node.type == "method_declaration":
+            receiver = node.child_by_field_name("receiver")
+            declared = (
+                next(
+                    (c for c in receiver.named_children if c.type == "parameter_declaration"), None
+                )
+                if receiver is not None
+                else None
+            )
+            kind = declared.child_by_field_name("type") if declared is not None else None
+            if kind is not None and kind.type == "pointer_type":
+                pointer = True
+                kind = kind.named_children[0] if kind.named_children else None
+            if kind is not None and kind.type == "generic_type":
+                kind = kind.child_by_field_name("type")
+            owner = self.text(kind)
+            if not _exported(owner):
+                return
+        params = self.params(node.child_by_field_name("parameters"))
+        results = self.results(node.child_by_field_name("result"))
+        type_params = self.text(node.child_by_field_name("type_parameters"))
+        signature = f"{type_params}({','.join(params)}) {results}".strip()
+        key = f"{owner}.{name}" if owner else name
+        self.out[key] = GoIdent(
+            key,
+            "method" if owner else "func",
+            self.path,
+            node.start_point[0] + 1,
+            signature,
+            params,
+            results,
+            type_params,
+            pointer,
+        )
+
+    def values(self, node: tree_sitter.Node, kind: str) -> None:
+        for spec in node.named_children:
+            if spec.type == "var_spec_list":
+                self.values(spec, kind)
+                continue
+            if spec.type not in ("var_spec", "const_spec"):
+                continue
+            declared = self.text(spec.child_by_field_name("type")) or None
+            for name_node in spec.children_by_field_name("name"):
+                name = self.text(name_node)
+                if _exported(name):
+                    line = spec.start_point[0] + 1
+                    self.out.setdefault(name, GoIdent(name, kind, self.path, line, declared))
+
+    def types(self, node: tree_sitter.Node) -> None:
+        for spec in node.named_children:
+            if spec.type not in ("type_spec", "type_alias"):
+                continue
+            name = self.text(spec.child_by_field_name("name"))
+            if not _exported(name):
+                continue
+            body = spec.child_by_field_name("type")
+            type_params = self.text(spec.child_by_field_name("type_parameters"))
+            members: tuple[tuple[str, str], ...] = ()
+            sealed = False
+            if spec.type == "type_alias":
+                shape = f"= {self.text(body)}"
+            elif body is not None and body.type == "struct_type":
+                shape, members = "struct", self.fields(body)
+            elif body is not None and body.type == "interface_type":
+                shape, members, sealed = "interface", *self.methods(body)
+            else:
+                shape = self.text(body)
+            signature = f"{type_params} {shape}".strip()
+            line = spec.start_point[0] + 1
+            self.out.setdefault(
+                name,
+                GoIdent(name, "type", self.path, line, signature, members=members, sealed=sealed),
+            )
+
+    def fields(self, body: tree_sitter.Node) -> tuple[tuple[str, str], ...]:
+        out: list[tuple[str, str]] = []
+        fields = next((c for c in body.named_children if c.type == "field_declaration_list"), None)
+        for field in fields.named_children if fields is not None else ():
+            if field.type != "field_declaration":
+                continue
+            kind = self.text(field.child_by_field_name("type"))
+            names = [self.text(n) for n in field.children_by_field_name("name")]
+            if not names:  # embedded: named by its type, without pointer or package
+                tag = self.text(field.child_by_field_name("tag"))
+                kind = self.text(field).removesuffix(tag).strip()  # `*T`: the star is no field
+                names = [kind.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]]
+                kind = f"embedded {kind}"
+            out.extend((name, kind) for name in names if _exported(name))
+        return tuple(out)
+
+    def methods(self, body: tree_sitter.Node) -> tuple[tuple[tuple[str, str], ...], bool]:
+        out: list[tuple[str, str]] = []
+        sealed = False
+        for child in body.named_children:
+            if child.type == "method_elem":
+                name = self.text(child.child_by_field_name("name"))
+                params = self.params(child.child_by_field_name("parameters"))
+                results = self.results(child.child_by_field_name("result"))
+                out.append((name, f"({','.join(params)}) {results}".strip()))
+                sealed = sealed or not _exported(name)
+            elif child.type == "type_elem":
+                out.append((self.text(child), "embedded"))
+        return tuple(out), sealed
+
+
+def parse_file(
+    code: str, path: str, *, max_nodes: int | None = None
+) -> tuple[str | None, dict[str, GoIdent]] | None:
+    """The package name and exported identifiers of one Go file; pure and tolerant.
+
+    None when the file has more than ``max_nodes`` syntax nodes (the caller scans it instead).
+    """
+    source = code.encode("utf-8")
+    tree = _parser().parse(source)
+    root = tree.root_node
+    if max_nodes is not None and root.descendant_count > max_nodes:
+        return None
+    reader = _Reader(source, path)
+    package = None
+    for node in root.named_children:
+        if node.type == "package_clause":
+            package = reader.text(node.named_children[0]) if node.named_children else None
+        elif node.type in ("function_declaration", "method_declaration"):
+            reader.function(node)
+        elif node.type == "type_declaration":
+            reader.types(node)
+        elif node.type in ("var_declaration", "const_declaration"):
+            reader.values(node, "var" if node.type == "var_declaration" else "const")
+    return package, reader.out

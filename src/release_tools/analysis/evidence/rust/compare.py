@@ -1,0 +1,175 @@
+"""The findings between two versions of one Rust module file's public items.
+
+What breaks callers, as cargo-semver-checks would say: a removed item, field, variant or trait
+method; a changed function signature or const/static/alias type; a new field on a struct that
+could be built with a literal (all fields public, not ``#[non_exhaustive]``); a new variant of
+an exhaustive enum (``match`` without a wildcard stops compiling); a new required trait method
+(every implementation must add it); a struct or enum becoming ``#[non_exhaustive]``. New items,
+new fields of structs that had private ones, new variants of ``#[non_exhaustive]`` enums and
+new provided trait methods are features.
+"""
+
+from __future__ import annotations
+
+from release_tools.analysis.evidence._common import BoundedEvidence, evidence
+from release_tools.analysis.evidence.rust.syntax import RustItem
+from release_tools.analysis.models import Bump, EvidenceKind, Strength
+
+__all__ = ["compare_items"]
+
+_Finding = tuple[EvidenceKind, Bump, str]
+
+
+def compare_items(
+    out: BoundedEvidence,
+    before: dict[str, RustItem],
+    after: dict[str, RustItem],
+    before_path: str | None,
+    after_path: str | None,
+    *,
+    proof: bool = True,
+) -> None:
+    """Add the findings between one module file's two versions to ``out``.
+
+    ``proof`` is False when a side was read by the linear scan: its findings are then strong.
+    """
+    breaking = Strength.PROOF if proof else Strength.STRONG
+    out.keep_all(
+        EvidenceKind.API_REMOVED,
+        Bump.MAJOR,
+        breaking,
+        sorted(before.keys() - after.keys()),
+        lambda key: (
+            f"removed pub {before[key].kind} {key} from {before_path}",
+            before_path,
+            before[key].line,
+        ),
+    )
+    out.keep_all(
+        EvidenceKind.API_ADDED,
+        Bump.MINOR,
+        Strength.STRONG,
+        sorted(after.keys() - before.keys()),
+        lambda key: (
+            f"new pub {after[key].kind} {key} in {after_path}",
+            after_path,
+            after[key].line,
+        ),
+    )
+    for key in sorted(before.keys() & after.keys()):
+        old, new = before[key], after[key]
+        for kind, bump, message in _changes(key, old, new, after_path):
+            strength = breaking if bump is Bump.MAJOR else Strength.STRONG
+            if out.admit(bump, strength):
+                out.keep(
+                    evidence(
+                        "rust-api", kind, bump, strength, message, path=after_path, line=new.line
+                    )
+                )
+
+
+def _changes(key: str, old: RustItem, new: RustItem, where: str | None) -> list[_Finding]:
+    """What changed in one item kept under the same key."""
+    if old.kind != new.kind:
+        if {old.kind, new.kind} & {"use", "mod"}:
+            return []  # a re-export replaced by the item itself, or back: same name and path
+        return [(EvidenceKind.API_CHANGED, Bump.MAJOR, f"pub {old.kind} {key} became a {new.kind}")]
+    if old.signature and new.signature and old.signature != new.signature:
+        what = "signature" if old.kind == "fn" else "type"
+        message = f"{what} of pub {old.kind} {key} changed: {old.signature} -> {new.signature}"
+        return [(EvidenceKind.API_CHANGED, Bump.MAJOR, message)]
+    if old.kind in ("struct", "union"):
+        return _fields(key, old, new, where)
+    if old.kind == "enum":
+        return _variants(key, old, new, where)
+    if old.kind == "trait":
+        return _trait(key, old, new, where)
+    return []
+
+
+def _fields(key: str, old: RustItem, new: RustItem, where: str | None) -> list[_Finding]:
+    before, after = dict(old.members), dict(new.members)
+    out: list[_Finding] = []
+    literal = old.kind == "struct" and old.closed and not old.non_exhaustive
+    for name in sorted(before.keys() - after.keys(), key=_order):
+        out.append((EvidenceKind.API_REMOVED, Bump.MAJOR, f"removed pub field {key}.{name}"))
+    for name in sorted(before.keys() & after.keys(), key=_order):
+        if before[name] != after[name]:
+            message = f"type of pub field {key}.{name} changed: {before[name]} -> {after[name]}"
+            out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    for name in sorted(after.keys() - before.keys(), key=_order):
+        if literal and not new.non_exhaustive:
+            message = (
+                f"new pub field {key}.{name}: {key} had only public fields and no "
+                "#[non_exhaustive], so struct literals of it no longer compile"
+            )
+            out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+        else:
+            out.append(
+                (EvidenceKind.API_ADDED, Bump.MINOR, f"new pub field {key}.{name} in {where}")
+            )
+    if literal and not new.closed and not new.non_exhaustive:
+        message = f"{key} gained a private field: struct literals of it no longer compile"
+        out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    if literal and new.non_exhaustive:
+        message = f"{key} became #[non_exhaustive]: struct literals of it no longer compile"
+        out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    return out
+
+
+def _variants(key: str, old: RustItem, new: RustItem, where: str | None) -> list[_Finding]:
+    before, after = dict(old.members), dict(new.members)
+    out: list[_Finding] = []
+    for name in sorted(before.keys() - after.keys()):
+        out.append((EvidenceKind.API_REMOVED, Bump.MAJOR, f"removed variant {key}::{name}"))
+    for name in sorted(before.keys() & after.keys()):
+        if before[name] != after[name]:
+            shapes = f"{before[name] or 'unit'} -> {after[name] or 'unit'}"
+            message = f"fields of variant {key}::{name} changed: {shapes}"
+            out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    for name in sorted(after.keys() - before.keys()):
+        if old.non_exhaustive:
+            message = f"new variant {key}::{name} of #[non_exhaustive] enum in {where}"
+            out.append((EvidenceKind.API_ADDED, Bump.MINOR, message))
+        else:
+            message = (
+                f"new variant {key}::{name}: {key} is not #[non_exhaustive], so exhaustive "
+                "matches on it no longer compile"
+            )
+            out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    if new.non_exhaustive and not old.non_exhaustive:
+        message = f"{key} became #[non_exhaustive]: exhaustive matches on it no longer compile"
+        out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    return out
+
+
+def _trait(key: str, old: RustItem, new: RustItem, where: str | None) -> list[_Finding]:
+    before, after = dict(old.members), dict(new.members)
+    out: list[_Finding] = []
+    for name in sorted(before.keys() - after.keys()):
+        out.append((EvidenceKind.API_REMOVED, Bump.MAJOR, f"removed trait item {key}::{name}"))
+    for name in sorted(before.keys() & after.keys()):
+        was, now = before[name], after[name]
+        if was == now:
+            continue
+        if was.split(" ", 1)[1] != now.split(" ", 1)[1]:
+            message = f"signature of trait item {key}::{name} changed: {was} -> {now}"
+            out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+        elif now.startswith("required"):
+            message = f"trait item {key}::{name} lost its default: implementations must add it"
+            out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+    for name in sorted(after.keys() - before.keys()):
+        if after[name].startswith("required"):
+            message = (
+                f"new required trait item {key}::{name}: implementations of {key} no longer compile"
+            )
+            out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+        else:
+            message = f"new provided trait item {key}::{name} in {where}"
+            out.append((EvidenceKind.API_ADDED, Bump.MINOR, message))
+    return out
+
+
+def _order(name: str) -> tuple[int, str]:
+    """Tuple-struct fields (0, 1 ...) in numeric order, named ones by name."""
+    return (int(name), "") if name.isdigit() else (1 << 30, name)

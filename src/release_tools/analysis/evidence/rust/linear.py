@@ -1,0 +1,112 @@
+"""A Rust module file read in one linear pass, for files too big to parse.
+
+A generated file of hundreds of thousands of items is not walked node by node; its ``pub``
+items, ``pub mod`` declarations and ``pub use`` names can still be listed by regular
+expressions over the text with comments and strings blanked. This reader does not see
+attributes (``#[doc(hidden)]``, ``cfg``), signatures, fields or variants, so what it finds is
+strong evidence, not proof. Every step is linear in the file's size: line numbers come from a
+bisection over the newline offsets, impl owners from a bisection over the impl blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, UseName
+
+__all__ = ["scan_module"]
+
+_COMMENT_OR_STRING = re.compile(
+    r"//[^\n]*|/\*.*?\*/|r#*\"[^\"]*\"#*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\\n])'", re.DOTALL
+)
+_ITEM = re.compile(
+    r"\bpub[ \t]+(?:(?:const|async|unsafe|extern(?:[ \t]+\"[^\"]*\")?)[ \t]+)*"
+    r"(?P<kind>fn|struct|enum|trait|mod|const|static|type|union|macro)[ \t]+(?:mut[ \t]+)?"
+    r"(?P<name>[A-Za-z_]\w*)"
+)
+_ANY_MOD = re.compile(r"\bmod[ \t]+(?P<name>[A-Za-z_]\w*)")
+_USE = re.compile(r"\bpub[ \t]+use[ \t]+(?P<tree>[^;{]*(?:\{[^;]*\})?);")
+_IMPL = re.compile(r"\bimpl\b(?:[ \t]*<[^{;]*?>)?[ \t]+(?P<target>[^{;]+?)[ \t]*(?:where[^{]*)?\{")
+
+
+def _blank(code: str) -> str:
+    return _COMMENT_OR_STRING.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), code)
+
+
+def _block_end(text: str, start: int) -> int:
+    """Index after the brace block opening at ``start``; the text's end if unbalanced."""
+    depth = 0
+    for match in re.finditer(r"[{}]", text[start:]):
+        depth += 1 if match.group(0) == "{" else -1
+        if depth == 0:
+            return start + match.end()
+    return len(text)
+
+
+def _use_names(tree: str, line: int) -> list[UseName]:
+    """The names of a ``pub use`` tree: ``a::{b, c as d, e::*}`` -> b, d, e::*."""
+    tree = " ".join(tree.split())
+    brace = tree.find("{")
+    if brace == -1:
+        path, _, alias = tree.partition(" as ")
+        path = path.strip()
+        if path.endswith("*"):
+            return [UseName(path.removesuffix("*").removesuffix("::"), "*", line)]
+        return [UseName(path, alias.strip() or path.rsplit("::", 1)[-1], line)]
+    prefix = tree[:brace]
+    out: list[UseName] = []
+    depth, start, inner = 0, 0, tree[brace + 1 : tree.rfind("}")]
+    for index, char in enumerate(inner + ","):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            part = inner[start:index].strip()
+            start = index + 1
+            if part == "self":
+                path = prefix.removesuffix("::")
+                out.append(UseName(path, path.rsplit("::", 1)[-1], line))
+            elif part:
+                out.extend(_use_names(prefix + part, line))
+    return out
+
+
+def scan_module(code: str) -> RustModule:
+    """The public items, child modules and ``pub use`` names of one module file, by scan."""
+    blank = _blank(code)
+    newlines = [m.start() for m in re.finditer("\n", blank)]
+    module = RustModule()
+
+    def line_of(offset: int) -> int:
+        return bisect_right(newlines, offset - 1) + 1
+
+    impls: list[tuple[int, int, str]] = []
+    resume = 0
+    for match in _IMPL.finditer(blank):
+        if match.start() < resume or re.search(r"\bfor\b", match["target"]):
+            continue
+        words = re.findall(r"[A-Za-z_]\w*", re.sub(r"<.*", "", match["target"]))
+        if words:
+            end = _block_end(blank, match.end() - 1)
+            impls.append((match.end(), end, words[-1]))
+            resume = end  # impl blocks do not nest: the next one starts after this one
+    starts = [start for start, _end, _owner in impls]
+    for match in _ITEM.finditer(blank):
+        kind, name = match["kind"], match["name"]
+        found = bisect_right(starts, match.start()) - 1
+        owner = impls[found][2] if found >= 0 and match.start() < impls[found][1] else None
+        key = f"{owner}::{name}" if owner else name
+        module.items.setdefault(key, RustItem(key, kind, line_of(match.start())))
+        if kind == "mod" and owner is None:
+            module.modules[name] = True
+    for match in _ANY_MOD.finditer(blank):
+        # After the pub ones: a module not declared `pub mod` is private.
+        module.modules.setdefault(match["name"], False)
+    for match in _USE.finditer(blank):
+        for use in _use_names(match["tree"], line_of(match.start())):
+            key = use.name if use.name != "*" else f"{use.path}::*"
+            module.uses.append(use)
+            module.items.setdefault(key, RustItem(key, "use", use.line))
+    return module

@@ -1,0 +1,335 @@
+"""One Rust module file read with tree-sitter: its public items, modules and re-exports.
+
+An item is public when its visibility is exactly ``pub``: ``pub(crate)``, ``pub(super)``,
+``pub(in path)`` and ``pub(self)`` are not visible outside the crate. ``#[doc(hidden)]`` items
+are not part of the documented API (crates hide macro internals and semver-exempt helpers
+that way), and ``#[cfg(test)]`` items exist only in the crate's own test build; both are left
+out. Items under other ``cfg`` attributes (features, platforms) are public API when their
+configuration is on, so they count; an item defined once per configuration keeps every
+signature it has.
+
+Besides the name, each item keeps what callers depend on: a function's generics, parameter
+types, return type and ``unsafe``/``async``/``extern`` qualifiers (parameter names do not
+matter); the public fields of a struct and whether every field is public (then the struct can
+be built with a literal, so a new field breaks that literal); an enum's variants; a trait's
+methods, required or provided; the type of a const, static or alias. Inherent ``impl`` blocks
+contribute their ``pub`` methods and consts as ``Type::name``; trait impls add nothing to
+name (the trait's own items are what callers use). Inline ``pub mod m { ... }`` items are
+keyed ``m::name``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import tree_sitter
+import tree_sitter_rust
+
+__all__ = ["RustItem", "RustModule", "UseName", "node_count", "parse_module", "parse_rust"]
+
+
+@dataclass(frozen=True, slots=True)
+class RustItem:
+    """One public item: its key, kind, line and what callers depend on.
+
+    ``signature`` is a function's normalised signature or a const's, static's or alias'
+    type. ``members`` are a struct's public fields (name, type), an enum's variants (name,
+    shape) or a trait's methods and associated types (name, ``required ...``/``provided ...``).
+    ``closed`` is true for a struct whose fields are all public (a struct literal can build
+    it), ``non_exhaustive`` for a struct or enum marked ``#[non_exhaustive]``.
+    """
+
+    name: str
+    kind: str
+    line: int
+    signature: str | None = None
+    members: tuple[tuple[str, str], ...] = ()
+    closed: bool = False
+    non_exhaustive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UseName:
+    """One name a ``pub use`` brings in: the source path (``a::b``), the exported name and line.
+
+    A glob has ``name`` ``*`` and the module's path as ``path``.
+    """
+
+    path: str
+    name: str
+    line: int
+
+
+@dataclass(slots=True)
+class RustModule:
+    """What one module file declares: public items, child modules, ``pub use`` names."""
+
+    items: dict[str, RustItem] = field(default_factory=dict)
+    #: Child modules declared here (inline or as files), by name: True when public.
+    modules: dict[str, bool] = field(default_factory=dict)
+    uses: list[UseName] = field(default_factory=list)
+
+
+@cache
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_rust.language()))
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Reader:
+    """Walks one parsed file; ``source`` is its UTF-8 bytes (node offsets are byte offsets)."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self.module = RustModule()
+
+    def text(self, node: tree_sitter.Node | None) -> str:
+        if node is None:
+            return ""
+        return _squash(self.source[node.start_byte : node.end_byte].decode("utf-8", "replace"))
+
+    def add(self, item: RustItem) -> None:
+        old = self.module.items.get(item.name)
+        if old is None:
+            self.module.items[item.name] = item
+        elif old.signature and item.signature and item.signature not in old.signature.split(" | "):
+            # The same name once per cfg: callers see whichever is configured, so keep all.
+            merged = " | ".join(sorted({*old.signature.split(" | "), item.signature}))
+            self.module.items[item.name] = RustItem(
+                old.name, old.kind, old.line, merged, old.members, old.closed, old.non_exhaustive
+            )
+
+    def block(self, node: tree_sitter.Node, prefix: str) -> None:
+        """The items of a file or an inline module body, attributes attached to each."""
+        attributes: list[str] = []
+        for child in node.named_children:
+            if child.type == "attribute_item":
+                attributes.append(self.text(child).replace(" ", "")[2:-1])
+                continue
+            if child.type in ("line_comment", "block_comment"):
+                continue
+            self.item(child, prefix, attributes)
+            attributes = []
+
+    def item(self, node: tree_sitter.Node, prefix: str, attributes: list[str]) -> None:
+        if any(a == "doc(hidden)" or _test_only(a) for a in attributes):
+            return
+        kind = node.type
+        if kind == "macro_definition":
+            macro = node.child_by_field_name("name")
+            if "macro_export" in attributes and macro is not None:
+                self.add(RustItem(self.text(macro), "macro", _line(node)))
+            return
+        if kind == "impl_item":
+            self.impl(node)
+            return
+        public = _visibility(self, node) == "pub"
+        if kind == "mod_item":
+            name = self.text(node.child_by_field_name("name"))
+            if not prefix:
+                self.module.modules[name] = public
+            body = node.child_by_field_name("body")
+            if public:
+                self.add(RustItem(prefix + name, "mod", _line(node)))
+                if body is not None:
+                    self.block(body, f"{prefix}{name}::")
+            return
+        if not public:
+            return
+        if kind == "use_declaration":
+            for use in self.use_names(node.child_by_field_name("argument"), "", _line(node)):
+                if not prefix:
+                    self.module.uses.append(use)
+                key = use.name if use.name != "*" else f"{use.path}::*"
+                self.add(RustItem(prefix + key, "use", use.line))
+            return
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            return
+        key = prefix + self.text(name_node)
+        line = _line(node)
+        non_exhaustive = "non_exhaustive" in attributes
+        if kind == "function_item":
+            self.add(RustItem(key, "fn", line, self.signature(node)))
+        elif kind == "struct_item":
+            fields, closed = self.fields(node.child_by_field_name("body"))
+            self.add(RustItem(key, "struct", line, None, fields, closed, non_exhaustive))
+        elif kind == "union_item":
+            fields, _closed = self.fields(node.child_by_field_name("body"))
+            self.add(RustItem(key, "union", line, None, fields))
+        elif kind == "enum_item":
+            variants = self.variants(node.child_by_field_name("body"))
+            self.add(RustItem(key, "enum", line, None, variants, False, non_exhaustive))
+        elif kind == "trait_item":
+            self.add(RustItem(key, "trait", line, None, self.trait_members(node)))
+        elif kind in ("const_item", "static_item", "type_item"):
+            short = {"const_item": "const", "static_item": "static", "type_item": "type"}[kind]
+            self.add(RustItem(key, short, line, self.text(node.child_by_field_name("type"))))
+
+    def impl(self, node: tree_sitter.Node) -> None:
+        """``pub`` methods and consts of an inherent impl, keyed by the type's last name."""
+        if node.child_by_field_name("trait") is not None:
+            return
+        target = node.child_by_field_name("type")
+        if target is not None and target.type == "generic_type":
+            target = target.child_by_field_name("type")
+        if target is not None and target.type == "scoped_type_identifier":
+            target = target.child_by_field_name("name")
+        owner = self.text(target)
+        body = node.child_by_field_name("body")
+        if not owner or body is None:
+            return
+        attributes: list[str] = []
+        for child in body.named_children:
+            if child.type == "attribute_item":
+                attributes.append(self.text(child).replace(" ", "")[2:-1])
+                continue
+            hidden = any(a == "doc(hidden)" or _test_only(a) for a in attributes)
+            attributes = []
+            if hidden or _visibility(self, child) != "pub":
+                continue
+            name = self.text(child.child_by_field_name("name"))
+            if child.type == "function_item" and name:
+                self.add(RustItem(f"{owner}::{name}", "fn", _line(child), self.signature(child)))
+            elif child.type == "const_item" and name:
+                signature = self.text(child.child_by_field_name("type"))
+                self.add(RustItem(f"{owner}::{name}", "const", _line(child), signature))
+
+    def signature(self, node: tree_sitter.Node) -> str:
+        """``<generics>(types) -> ret where ...``; parameter names dropped."""
+        types: list[str] = []
+        params = node.child_by_field_name("parameters")
+        for param in params.named_children if params is not None else ():
+            if param.type == "self_parameter":
+                types.append(self.text(param).replace(" ", ""))
+            elif param.type == "parameter":
+                types.append(self.text(param.child_by_field_name("type")))
+            elif param.type not in ("attribute_item", "line_comment", "block_comment"):
+                types.append(self.text(param))  # variadic `...` of extern fns
+        returns = self.text(node.child_by_field_name("return_type")) or "()"
+        generics = self.text(node.child_by_field_name("type_parameters"))
+        where = next((self.text(c) for c in node.named_children if c.type == "where_clause"), "")
+        qualifiers = next(
+            (self.text(c) for c in node.named_children if c.type == "function_modifiers"), ""
+        )
+        qualifiers = " ".join(w for w in qualifiers.split() if w != "const")
+        text = f"{generics}({', '.join(types)}) -> {returns}"
+        return " ".join(part for part in (qualifiers, text, where) if part)
+
+    def fields(self, body: tree_sitter.Node | None) -> tuple[tuple[tuple[str, str], ...], bool]:
+        """The public fields (name, type) and whether every field is public."""
+        if body is None:
+            return (), True  # a unit struct: built by its name alone
+        fields: list[tuple[str, str]] = []
+        closed = True
+        public = False
+        index = 0
+        for child in body.named_children:
+            if child.type == "field_declaration":
+                if _visibility(self, child) == "pub":
+                    name = self.text(child.child_by_field_name("name"))
+                    fields.append((name, self.text(child.child_by_field_name("type"))))
+                else:
+                    closed = False
+            elif child.type == "visibility_modifier":
+                public = self.text(child) == "pub"
+            elif child.type not in ("attribute_item", "line_comment", "block_comment"):
+                # A tuple struct's field: the visibility read just before belongs to it.
+                if public:
+                    fields.append((str(index), self.text(child)))
+                else:
+                    closed = False
+                index += 1
+                public = False
+        return tuple(fields), closed
+
+    def variants(self, body: tree_sitter.Node | None) -> tuple[tuple[str, str], ...]:
+        out: list[tuple[str, str]] = []
+        for child in body.named_children if body is not None else ():
+            if child.type == "enum_variant":
+                shape = self.text(child.child_by_field_name("body"))
+                out.append((self.text(child.child_by_field_name("name")), shape))
+        return tuple(out)
+
+    def trait_members(self, node: tree_sitter.Node) -> tuple[tuple[str, str], ...]:
+        body = node.child_by_field_name("body")
+        out: list[tuple[str, str]] = []
+        for child in body.named_children if body is not None else ():
+            name = self.text(child.child_by_field_name("name"))
+            if child.type == "function_signature_item":
+                out.append((name, f"required fn {self.signature(child)}"))
+            elif child.type == "function_item":
+                out.append((name, f"provided fn {self.signature(child)}"))
+            elif child.type == "associated_type":
+                provided = child.child_by_field_name("default_type") is not None
+                out.append((f"type {name}", "provided type" if provided else "required type"))
+        return tuple(out)
+
+    def use_names(self, node: tree_sitter.Node | None, prefix: str, line: int) -> list[UseName]:
+        """The names a ``pub use`` tree brings in: ``a::{b, c as d, e::*}`` -> b, d, e::*."""
+        if node is None:
+            return []
+        kind = node.type
+        if kind == "use_as_clause":
+            source = self.text(node.child_by_field_name("path"))
+            path = prefix.removesuffix("::") if source == "self" else prefix + source
+            return [UseName(path, self.text(node.child_by_field_name("alias")), line)]
+        if kind == "use_wildcard":
+            inner = self.text(node).removesuffix("*").removesuffix("::")
+            return [UseName((prefix + inner).removesuffix("::"), "*", line)]
+        if kind == "scoped_use_list":
+            path = self.text(node.child_by_field_name("path"))
+            inner = f"{prefix}{path}::" if path else prefix
+            return self.use_names(node.child_by_field_name("list"), inner, line)
+        if kind == "use_list":
+            return [u for child in node.named_children for u in self.use_names(child, prefix, line)]
+        if kind == "self":
+            path = prefix.removesuffix("::")
+            return [UseName(path, path.rsplit("::", 1)[-1], line)] if path else []
+        if kind in ("identifier", "scoped_identifier", "crate", "super"):
+            path = prefix + self.text(node)
+            return [UseName(path, path.rsplit("::", 1)[-1], line)]
+        return []
+
+
+def _visibility(reader: _Reader, node: tree_sitter.Node) -> str:
+    modifier = next((c for c in node.named_children if c.type == "visibility_modifier"), None)
+    return reader.text(modifier).replace(" ", "") if modifier is not None else ""
+
+
+def _test_only(attribute: str) -> bool:
+    return attribute == "cfg(test)" or attribute.startswith("cfg(all(test,")
+
+
+def _line(node: tree_sitter.Node) -> int:
+    return node.start_point[0] + 1
+
+
+def node_count(code: str) -> int:
+    """How many syntax nodes ``code`` parses into (for the gatherer's node cap)."""
+    return _parser().parse(code.encode("utf-8")).root_node.descendant_count
+
+
+def parse_module(code: str, *, max_nodes: int | None = None) -> RustModule | None:
+    """What one Rust module file declares; pure and tolerant of any input.
+
+    None when the file has more than ``max_nodes`` syntax nodes: the caller then falls back to
+    a linear scan rather than walk a generated file node by node.
+    """
+    source = code.encode("utf-8")
+    tree = _parser().parse(source)
+    if max_nodes is not None and tree.root_node.descendant_count > max_nodes:
+        return None
+    reader = _Reader(source)
+    reader.block(tree.root_node, "")
+    return reader.module
+
+
+def parse_rust(code: str) -> dict[str, RustItem]:
+    """The public items of one Rust module file, by key (``name``, ``Type::method``)."""
+    module = parse_module(code)
+    return module.items if module is not None else {}

@@ -1,0 +1,186 @@
+"""Go API rules read with tree-sitter: method sets, fields, interfaces, variadics, /vN modules."""
+
+from __future__ import annotations
+
+import pytest
+
+from gitrepo import GitRepo
+from release_tools.analysis.evidence.go import gather, parse_go
+from release_tools.analysis.models import Evidence, EvidenceKind, Strength
+from repo_context import build_context
+
+
+def _found(items: list[Evidence]) -> list[tuple[str, str]]:
+    return sorted((e.bump, e.message) for e in items)
+
+
+def _change(repo: GitRepo, before: str, after: str) -> list[Evidence]:
+    repo.write("go.mod", "module example.com/lib\n")
+    repo.write("lib/lib.go", "package lib\n\n" + before)
+    base = repo.commit("initial")
+    repo.write("lib/lib.go", "package lib\n\n" + after)
+    repo.commit("change")
+    return gather(build_context(repo.path, base))
+
+
+def test_parse_go_keeps_shapes_fields_methods_and_receivers() -> None:
+    code = (
+        "package lib\n\n"
+        "type Client struct {\n\tURL string\n\t*Embed\n\ta, B int\n\tpkg.Other\n}\n"
+        "type Doer interface {\n\tDo(ctx context.Context) (int, error)\n\tio.Closer\n}\n"
+        "type sealedness interface{ x() }\n"
+        "type Alias = Client\ntype List[T any] struct{ items []T }\n"
+        "func (l *List[T]) Push(v T) {}\nfunc (l List[T]) Len() int { return 0 }\n"
+        "func Map[T, U any](in []T, f func(T) U) []U { return nil }\n"
+        "var (\n\tDefault Client\n\tcount int\n)\nconst Max, min int = 1, 0\n"
+    )
+    package, idents = parse_go(code, "lib/lib.go")
+    assert package == "lib"
+    assert idents["Client"].members == (
+        ("URL", "string"),
+        ("Embed", "embedded *Embed"),
+        ("B", "int"),
+        ("Other", "embedded pkg.Other"),
+    )
+    assert idents["Doer"].members == (
+        ("Do", "(context.Context) (int,error)"),
+        ("io.Closer", "embedded"),
+    )
+    assert not idents["Doer"].sealed
+    assert idents["Alias"].signature == "= Client"
+    assert idents["List"].signature == "[T any] struct"
+    assert (idents["List.Push"].pointer, idents["List.Len"].pointer) == (True, False)
+    assert idents["Map"].signature == "[T, U any]([]T,func(T) U) []U"
+    assert (idents["Default"].signature, idents["Max"].signature) == ("Client", "int")
+    assert "count" not in idents and "min" not in idents and "sealedness" not in idents
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (
+            "type Engine struct{}\n\nfunc New() *Engine { return nil }\n",
+            "type Engine struct{}\ntype OptionFunc func(*Engine)\n\n"
+            "func New(opts ...OptionFunc) *Engine { return nil }\n",
+            [
+                (
+                    "minor",
+                    "new exported type OptionFunc in package lib",
+                ),
+                (
+                    "minor",
+                    "signature of New changed: func() *Engine -> func(...OptionFunc) *Engine (a "
+                    "variadic parameter was appended: existing calls still compile; only "
+                    "function values of the old type do not)",
+                ),
+            ],
+        ),
+        (
+            "func New(a int, rest ...string) {}\n",
+            "func New(a int, rest ...string, more ...int) {}\n",
+            [
+                (
+                    "major",
+                    "signature of New changed: func(int,...string) -> func(int,...string,...int)",
+                )
+            ],
+        ),
+        (
+            "type T struct{}\n\nfunc (t T) Get() int { return 0 }\n",
+            "type T struct{}\n\nfunc (t *T) Get() int { return 0 }\n",
+            [
+                (
+                    "major",
+                    "method T.Get moved to the pointer receiver *T: T values no longer have it "
+                    "in their method set",
+                )
+            ],
+        ),
+        (
+            "type T struct{}\n\nfunc (t *T) Get() int { return 0 }\n",
+            "type T struct{}\n\nfunc (t T) Get() int { return 0 }\n",
+            [],
+        ),
+        (
+            "type T struct {\n\tA int\n\tB string\n\tc bool\n}\n",
+            "type T struct {\n\tA int64\n\tC string\n\tc bool\n\td int\n}\n",
+            [
+                ("major", "removed exported field T.B"),
+                ("major", "type of field T.A changed: int -> int64"),
+                ("minor", "new exported field T.C"),
+            ],
+        ),
+        (
+            "type Store interface {\n\tGet(key string) ([]byte, error)\n}\n",
+            "type Store interface {\n\tGet(key string) ([]byte, error)\n"
+            "\tPut(key string, v []byte) error\n}\n",
+            [
+                (
+                    "major",
+                    "new method Put in exported interface Store: types of other packages that "
+                    "implement it no longer do",
+                )
+            ],
+        ),
+        (
+            "type Store interface {\n\tGet(key string) error\n\tseal()\n}\n",
+            "type Store interface {\n\tGet(key string) error\n"
+            "\tPut(key string) error\n\tseal()\n}\n",
+            [("minor", "new method Put in interface Store, which only its package implements")],
+        ),
+        (
+            "type Store interface {\n\tGet(key string) error\n\tPut(key string) error\n}\n",
+            "type Store interface {\n\tGet(key string) error\n}\n",
+            [("major", "removed method Put from interface Store")],
+        ),
+        (
+            "type ID int\n\nvar Default ID\n\nconst Max int = 3\n",
+            "type ID string\n\nvar Default int\n\nconst Max int64 = 3\n",
+            [
+                ("major", "definition of exported type ID changed: int -> string"),
+                ("major", "type of exported const Max changed: int -> int64"),
+                ("major", "type of exported var Default changed: ID -> int"),
+            ],
+        ),
+        (
+            "type Store struct{}\n",
+            "type Store interface{}\n",
+            [("major", "definition of exported type Store changed: struct -> interface")],
+        ),
+    ],
+)
+def test_rules(repo: GitRepo, before: str, after: str, expected: list[tuple[str, str]]) -> None:
+    items = _change(repo, before, after)
+    assert _found(items) == sorted(expected)
+    assert all(e.strength is Strength.PROOF for e in items if e.bump == "major")
+
+
+def test_a_new_major_version_subdirectory_is_one_major_finding(repo: GitRepo) -> None:
+    repo.write("go.mod", "module example.com/lib\n")
+    repo.write("lib.go", "package lib\n\nfunc A() {}\n")
+    base = repo.commit("initial")
+    repo.write("v2/go.mod", "module example.com/lib/v2\n")
+    repo.write("v2/lib.go", "package lib\n\nfunc A(x int) {}\nfunc B() {}\n")
+    repo.write("v2/sub/sub.go", "package sub\n\nfunc C() {}\n")
+    repo.commit("v2")
+    items = gather(build_context(repo.path, base))
+    assert [(e.bump, e.kind, e.message, e.path) for e in items] == [
+        (
+            "major",
+            EvidenceKind.API_CHANGED,
+            "new major version of the module: example.com/lib/v2 in v2/ (a new import path "
+            "for its packages)",
+            "v2/go.mod",
+        )
+    ]
+
+
+def test_an_existing_major_version_subdirectory_is_compared(repo: GitRepo) -> None:
+    repo.write("go.mod", "module example.com/lib\n")
+    repo.write("v2/go.mod", "module example.com/lib/v2\n")
+    repo.write("v2/lib.go", "package lib\n\nfunc A() {}\n")
+    base = repo.commit("initial")
+    repo.write("v2/lib.go", "package lib\n\nfunc A() {}\nfunc B() {}\n")
+    repo.commit("change")
+    items = gather(build_context(repo.path, base))
+    assert _found(items) == [("minor", "new exported func B in package v2")]

@@ -1,0 +1,214 @@
+"""Rust API rules read with tree-sitter: reachability, signatures, fields, variants, traits."""
+
+from __future__ import annotations
+
+import pytest
+
+from gitrepo import GitRepo
+from release_tools.analysis.evidence.rust import gather, parse_rust
+from release_tools.analysis.evidence.rust.syntax import parse_module
+from release_tools.analysis.models import Evidence, Strength
+from repo_context import build_context
+
+
+def _found(items: list[Evidence]) -> list[tuple[str, str]]:
+    return sorted((e.bump, e.message) for e in items)
+
+
+def _change(repo: GitRepo, files: dict[str, str], changed: dict[str, str]) -> list[Evidence]:
+    repo.write("Cargo.toml", "[package]\nname = 'demo'\n")
+    for path, text in files.items():
+        repo.write(path, text)
+    base = repo.commit("initial")
+    for path, text in changed.items():
+        repo.write(path, text)
+    repo.commit("change")
+    return gather(build_context(repo.path, base))
+
+
+def _lib(repo: GitRepo, before: str, after: str) -> list[Evidence]:
+    return _change(repo, {"src/lib.rs": before}, {"src/lib.rs": after})
+
+
+# -- one file, parsed ---------------------------------------------------------------------------
+
+
+def test_only_plain_pub_items_are_public() -> None:
+    items = parse_rust(
+        "pub fn a() {}\npub(crate) fn b() {}\npub(super) fn c() {}\npub(in crate::x) fn d() {}\n"
+        "#[doc(hidden)]\npub fn e() {}\n#[cfg(test)]\npub fn f() {}\n"
+        '#[cfg(feature = "x")]\npub fn g() {}\n#[cfg(test)]\nmod tests { pub fn t() {} }\n'
+    )
+    assert sorted(items) == ["a", "g"]
+
+
+def test_signatures_keep_generics_bounds_qualifiers_and_one_per_cfg() -> None:
+    items = parse_rust(
+        "pub fn f<T: Clone>(mut a: T, (x, y): (u8, u8)) -> Vec<T> where T: Send { todo!() }\n"
+        "pub unsafe fn raw(p: *const u8) {}\n"
+        "#[cfg(unix)]\npub fn fd(a: i32) {}\n#[cfg(windows)]\npub fn fd(a: u64) {}\n"
+    )
+    assert items["f"].signature == "<T: Clone>(T, (u8, u8)) -> Vec<T> where T: Send"
+    assert items["raw"].signature == "unsafe (*const u8) -> ()"
+    assert items["fd"].signature == "(i32) -> () | (u64) -> ()"
+
+
+def test_members_of_structs_enums_traits_and_inline_modules() -> None:
+    items = parse_rust(
+        "pub struct Open { pub a: u8, pub b: String }\npub struct Mixed { pub a: u8, b: u8 }\n"
+        "#[non_exhaustive]\npub struct Marked { pub a: u8 }\npub struct Tuple(pub u8, u16);\n"
+        "pub enum E { A, B(u8), C { x: u8 } }\n"
+        "pub trait T { type Out; fn req(&self); fn prov(&self) -> u8 { 0 } }\n"
+        "pub mod inner { pub fn x() {} fn y() {} }\n"
+        "impl Open { pub fn new() -> Self { todo!() } pub const N: u8 = 1; fn hidden() {} }\n"
+        "impl Clone for Open { fn clone(&self) -> Self { todo!() } }\n"
+    )
+    assert (items["Open"].members, items["Open"].closed) == ((("a", "u8"), ("b", "String")), True)
+    assert (items["Mixed"].members, items["Mixed"].closed) == ((("a", "u8"),), False)
+    assert items["Marked"].non_exhaustive
+    assert (items["Tuple"].members, items["Tuple"].closed) == ((("0", "u8"),), False)
+    assert items["E"].members == (("A", ""), ("B", "(u8)"), ("C", "{ x: u8 }"))
+    assert dict(items["T"].members) == {
+        "type Out": "required type",
+        "req": "required fn (&self) -> ()",
+        "prov": "provided fn (&self) -> u8",
+    }
+    assert {"inner", "inner::x", "Open::new", "Open::N"} <= items.keys()
+    assert "inner::y" not in items and "Open::hidden" not in items and "Open::clone" not in items
+
+
+def test_pub_use_renames_globs_and_self() -> None:
+    module = parse_module(
+        "mod imp;\npub use imp::{A as B, deep::*, self as alias};\npub use x::Y;\n"
+    )
+    assert module is not None
+    assert module.modules == {"imp": False}
+    assert sorted(module.items) == ["B", "Y", "alias", "imp::deep::*"]
+    assert [(u.path, u.name) for u in module.uses] == [
+        ("imp::A", "B"),
+        ("imp::deep", "*"),
+        ("imp", "alias"),
+        ("x::Y", "Y"),
+    ]
+
+
+# -- reachability ---------------------------------------------------------------------------------
+
+
+def test_glob_reexport_makes_a_private_module_public(repo: GitRepo) -> None:
+    files = {"src/lib.rs": "mod imp;\npub use imp::*;\n", "src/imp.rs": "pub fn a() {}\n"}
+    items = _change(repo, files, {"src/imp.rs": "pub fn b() {}\n"})
+    assert _found(items) == [
+        ("major", "removed pub fn a from src/imp.rs"),
+        ("minor", "new pub fn b in src/imp.rs"),
+    ]
+
+
+def test_named_reexport_exposes_only_the_named_items(repo: GitRepo) -> None:
+    files = {
+        "src/lib.rs": "mod imp;\npub use self::imp::{Thing as Renamed};\n",
+        "src/imp.rs": "pub fn Thing(a: u8) {}\npub fn other() {}\n",
+    }
+    items = _change(repo, files, {"src/imp.rs": "pub fn Thing(a: u16) {}\n"})
+    assert _found(items) == [
+        ("major", "signature of pub fn Thing changed: (u8) -> () -> (u16) -> ()"),
+    ]
+
+
+def test_hidden_and_restricted_items_are_not_api(repo: GitRepo) -> None:
+    before = "pub fn keep() {}\n#[doc(hidden)]\npub fn hidden() {}\npub(crate) fn krate() {}\n"
+    after = "pub fn keep() {}\n#[doc(hidden)]\npub fn hidden2() {}\n"
+    assert _lib(repo, before, after) == []
+
+
+def test_a_hidden_module_is_not_reachable(repo: GitRepo) -> None:
+    files = {
+        "src/lib.rs": "#[doc(hidden)]\npub mod private;\n",
+        "src/private.rs": "pub fn a() {}\n",
+    }
+    assert _change(repo, files, {"src/private.rs": "\n"}) == []
+
+
+# -- item rules -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (
+            "pub struct S { pub a: u8 }\n",
+            "pub struct S { pub a: u8, pub b: u8 }\n",
+            ("major", "new pub field S.b: S had only public fields and no #[non_exhaustive], "),
+        ),
+        (
+            "pub struct S { pub a: u8, c: u8 }\n",
+            "pub struct S { pub a: u8, pub b: u8, c: u8 }\n",
+            ("minor", "new pub field S.b in src/lib.rs"),
+        ),
+        (
+            "#[non_exhaustive]\npub struct S { pub a: u8 }\n",
+            "#[non_exhaustive]\npub struct S { pub a: u8, pub b: u8 }\n",
+            ("minor", "new pub field S.b in src/lib.rs"),
+        ),
+        (
+            "pub struct S { pub a: u8, pub b: u8 }\n",
+            "pub struct S { pub a: u8 }\n",
+            ("major", "removed pub field S.b"),
+        ),
+        (
+            "pub struct S { pub a: u8 }\n",
+            "pub struct S { pub a: u8, b: u8 }\n",
+            ("major", "S gained a private field: struct literals of it no longer compile"),
+        ),
+        (
+            "pub enum E { A }\n",
+            "pub enum E { A, B }\n",
+            ("major", "new variant E::B: E is not #[non_exhaustive], so exhaustive matches"),
+        ),
+        (
+            "#[non_exhaustive]\npub enum E { A }\n",
+            "#[non_exhaustive]\npub enum E { A, B }\n",
+            ("minor", "new variant E::B of #[non_exhaustive] enum in src/lib.rs"),
+        ),
+        (
+            "pub enum E { A, B }\n",
+            "pub enum E { A }\n",
+            ("major", "removed variant E::B"),
+        ),
+        (
+            "pub trait T { fn a(&self); }\n",
+            "pub trait T { fn a(&self); fn b(&self); }\n",
+            ("major", "new required trait item T::b: implementations of T no longer compile"),
+        ),
+        (
+            "pub trait T { fn a(&self); }\n",
+            "pub trait T { fn a(&self); fn b(&self) {} }\n",
+            ("minor", "new provided trait item T::b in src/lib.rs"),
+        ),
+        (
+            "pub struct S;\nimpl S { pub fn a(&self) {} }\n",
+            "pub struct S;\nimpl S { pub fn a(&self) {} pub fn b(&self) {} }\n",
+            ("minor", "new pub fn S::b in src/lib.rs"),
+        ),
+        (
+            "pub struct S;\nimpl S { pub fn a(&self) {} pub fn b(&self) {} }\n",
+            "pub struct S;\nimpl S { pub fn a(&self) {} fn b(&self) {} }\n",
+            ("major", "removed pub fn S::b from src/lib.rs"),
+        ),
+        (
+            "pub const N: u8 = 1;\n",
+            "pub const N: u16 = 1;\n",
+            ("major", "type of pub const N changed: u8 -> u16"),
+        ),
+        (
+            "pub fn f<T>(t: T) {}\n",
+            "pub fn f<T: Send>(t: T) {}\n",
+            ("major", "signature of pub fn f changed: <T>(T) -> () -> <T: Send>(T) -> ()"),
+        ),
+    ],
+)
+def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str, str]) -> None:
+    items = _lib(repo, before, after)
+    assert len(items) == 1, _found(items)
+    assert (items[0].bump, items[0].message[: len(expected[1])]) == expected
+    assert items[0].strength is (Strength.PROOF if expected[0] == "major" else Strength.STRONG)
