@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import subprocess
 import sys
 import time
@@ -109,7 +110,7 @@ def _provenance(argv: Sequence[str], src: Path | None, note: str | None) -> str:
     )
     commit = proc.stdout.strip() or "unknown"
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    command = " ".join(["python -m benchmarks.accuracy", *argv])
+    command = "python -m benchmarks.accuracy " + shlex.join(argv)
     measured = (
         f"release-tools from {src} ({note or 'sources given with --src'})"
         if src
