@@ -194,3 +194,63 @@ def test_added_files_without_option_hints_are_not_read(repo: Any, monkeypatch: A
         "new command-line option --old",
     ]
     assert "src/app/table.py" not in read
+
+
+CLAP = """use clap::{Arg, Command, Parser};
+
+#[derive(Parser)]
+struct Opts {
+    /// Export the results as JSON
+    #[arg(long, value_name = "FILE")]
+    export_json: Option<String>,
+    #[arg(short = 'S', long = "shell")]
+    pub shell: String,
+    #[arg(short)]
+    quiet: bool,
+}
+
+fn app() -> Command {
+    Command::new("tool").subcommand(Command::new("run")).arg(
+        Arg::new("hidden")
+            .long("hidden")
+            .short('H'),
+    )
+}
+"""
+
+GO_FLAGS = """package main
+
+import "flag"
+
+func main() {
+\tflag.StringVar(&cfg, "config", "", "config file")
+\tcmd.PersistentFlags().BoolP("verbose", "v", false, "more output")
+}
+"""
+
+
+def test_clap_and_go_flags_are_read() -> None:
+    from release_tools.analysis.evidence.surface import go_cli_options, rust_cli_options
+
+    assert rust_cli_options(CLAP) == {
+        "--export-json": 6,
+        "--shell": 8,
+        "command:tool": 15,
+        "command:run": 15,
+        "--hidden": 17,
+    }
+    assert go_cli_options(GO_FLAGS) == {"--config": 6, "--verbose": 7}
+
+
+def test_rust_and_go_cli_changes_are_evidence(repo: Any) -> None:
+    repo.write("src/main.rs", CLAP)
+    repo.write("cmd/tool/main.go", GO_FLAGS)
+    base = repo.commit("initial")
+    repo.write("src/main.rs", CLAP.replace('.long("hidden")', '.long("all")'))
+    repo.write("cmd/tool/main.go", GO_FLAGS.replace('"config"', '"settings"'))
+    assert _messages(_run(repo, base)) == [
+        ("major", "removed command-line option --config"),
+        ("major", "removed command-line option --hidden"),
+        ("minor", "new command-line option --all"),
+        ("minor", "new command-line option --settings"),
+    ]

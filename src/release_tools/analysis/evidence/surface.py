@@ -2,8 +2,10 @@
 
 CLI options: the ``--long`` option strings and sub-command names declared in the changed source
 files through argparse (``add_argument``, ``add_parser``), click (``@click.option``,
-``@group.command("name")``), typer (``typer.Option(..., "--x")``) or commander/yargs
-(``.option("--x")``, ``.command("name")``). They are compared over all changed files together,
+``@group.command("name")``), typer (``typer.Option(..., "--x")``), commander/yargs
+(``.option("--x")``, ``.command("name")``), clap in Rust (``.long("x")``, ``#[arg(long)]`` on a
+field, ``Command::new("name")``) or Go's flag package and pflag/cobra (``Flags().StringP("x",
+...)``). They are compared over all changed files together,
 so an option that moved between files is not reported. Scripts that users run break when an
 option disappears (major); a new option is a feature (minor).
 
@@ -46,9 +48,33 @@ from release_tools.analysis.models import (
 # Kept importable from here, where it lived first.
 new_deprecations = deprecations.new_deprecations
 
-__all__ = ["cli_options", "gather", "new_deprecations", "schema_changes"]
+__all__ = [
+    "cli_options",
+    "gather",
+    "go_cli_options",
+    "new_deprecations",
+    "rust_cli_options",
+    "schema_changes",
+]
 
-_CLI_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts")
+_CLI_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rs", ".go")
+# Rust (clap): builder `.long("name")`, derive `#[arg(long = "name")]`, and a bare `long` in
+# `#[arg(...)]`/`#[clap(...)]`/`#[structopt(...)]` naming the field that follows it.
+_CLAP_LONG = re.compile(r'\.long\(\s*"(?P<opt>[A-Za-z0-9][\w-]*)"\s*\)')
+_CLAP_ATTR = re.compile(
+    r"#\[\s*(?:arg|clap|structopt)\s*\((?P<args>[^\]]*)\)\s*\]"
+    r"(?P<rest>(?:\s*(?:///[^\n]*|#\[[^\]]*\]))*\s*(?:pub(?:\([^)]*\))?\s+)?"
+    r"(?P<field>[a-z_][a-z0-9_]*)\s*:)?"
+)
+_CLAP_NAMED = re.compile(r'\blong\s*=\s*"(?P<opt>[A-Za-z0-9][\w-]*)"')
+_CLAP_BARE = re.compile(r"(?:^|[,(\s])long\s*(?:[,)]|$)")
+_CLAP_COMMAND = re.compile(r'(?:SubCommand::with_name|Command::new)\(\s*"(?P<name>[A-Za-z][\w-]*)"')
+# Go: the standard flag package and pflag/cobra (`Flags().StringP("name", "n", ...)`).
+_GO_FLAG = re.compile(
+    r"(?:\bflag|Flags\(\)|\bfs|\bflags)\.(?:String|Bool|Int|Int64|Uint|Uint64|Float64|"
+    r"Duration|StringSlice|StringArray|IntSlice|Count|Var|Func|TextVar)\w*\(\s*"
+    r'(?:&[\w.\[\]]+\s*,\s*)?"(?P<opt>[A-Za-z0-9][\w-]*)"'
+)
 _CALL = re.compile(
     r"(?:\.add_argument|click\.option|\.option|typer\.Option|\.requiredOption)\s*\(",
 )
@@ -100,6 +126,47 @@ def cli_options(code: str) -> dict[str, int]:
     return found
 
 
+def rust_cli_options(code: str) -> dict[str, int]:
+    """clap options (``--name``) and ``command:name`` sub-commands declared in Rust ``code``."""
+    found: dict[str, int] = {}
+    line_of = _line_counter(code)
+    for match in _CLAP_LONG.finditer(code):
+        found.setdefault(f"--{match['opt']}", line_of(match.start()))
+    line_of = _line_counter(code)
+    for match in _CLAP_ATTR.finditer(code):
+        args = match["args"]
+        named = _CLAP_NAMED.search(args)
+        if named is not None:
+            found.setdefault(f"--{named['opt']}", line_of(match.start()))
+        elif match["field"] and _CLAP_BARE.search(args):
+            found.setdefault(f"--{match['field'].replace('_', '-')}", line_of(match.start()))
+    line_of = _line_counter(code)
+    for match in _CLAP_COMMAND.finditer(code):
+        found.setdefault(f"command:{match['name']}", line_of(match.start()))
+    return found
+
+
+def go_cli_options(code: str) -> dict[str, int]:
+    """Flags (``--name``) declared in Go ``code`` with the flag package or pflag/cobra."""
+    found: dict[str, int] = {}
+    line_of = _line_counter(code)
+    for match in _GO_FLAG.finditer(code):
+        found.setdefault(f"--{match['opt']}", line_of(match.start()))
+    return found
+
+
+def _options_of(path: str, code: str) -> dict[str, int]:
+    if path.endswith(".rs"):
+        if ".long(" not in code and "long" not in code:
+            return {}
+        return rust_cli_options(code)
+    if path.endswith(".go"):
+        if "flag" not in code and "Flags()" not in code:
+            return {}
+        return go_cli_options(code)
+    return cli_options(code) if _cli_hint(code) else {}
+
+
 def _cli_hint(text: str) -> bool:
     # Plain substring searches only: a regex alternation of the same literals would scan
     # megabytes of unrelated code character by character.
@@ -123,7 +190,12 @@ def _touches_cli(change: FileChange) -> bool:
         return True
     if change.kind not in (ChangeKind.MODIFIED, ChangeKind.ADDED, ChangeKind.DELETED):
         return True
-    return _cli_hint(_changed_text(change))
+    text = _changed_text(change)
+    if change.path.endswith(".rs"):
+        return "long" in text or "Command::new" in text or "with_name" in text
+    if change.path.endswith(".go"):
+        return "flag" in text or "Flags()" in text
+    return _cli_hint(text)
 
 
 def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
@@ -135,9 +207,7 @@ def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
         (after, ctx.head_sha, [p for c in changes if (p := new_path(c))]),
     ):
         for path, code in read_texts(ctx, ref, paths).items():
-            if not _cli_hint(code):
-                continue
-            for option, line in cli_options(code).items():
+            for option, line in _options_of(path, code).items():
                 side.setdefault(option, (path, line))
     items: list[Evidence] = []
     for option in sorted(before.keys() - after.keys()):
