@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from release_tools.analysis.evidence.javascript.exports import (
-    blank_code,
-    line_finder,
     parse_exports,
     scan_exports,
     star_sources,
 )
+from release_tools.analysis.evidence.javascript.linear import blank_code, line_finder
 
 
 def test_line_finder_matches_counting_newlines() -> None:

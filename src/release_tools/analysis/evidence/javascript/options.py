@@ -23,7 +23,7 @@ from release_tools.analysis.evidence._common import (
     old_path,
     read_texts,
 )
-from release_tools.analysis.evidence.javascript.exports import blank_code, line_finder
+from release_tools.analysis.evidence.javascript.linear import blank_code, line_finder
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
 __all__ = ["gather_options", "is_vendored", "option_reads"]

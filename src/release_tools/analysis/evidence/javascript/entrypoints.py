@@ -1,0 +1,286 @@
+"""Which modules of a JavaScript / TypeScript package are public, read from ``package.json``.
+
+The public modules are the files the manifest names (``main``, ``module``, ``types``/
+``typings``, ``browser``, every string under ``exports``, ``bin``), their ``.d.ts`` twins, and
+the modules they re-export from (``export ... from './x'``, followed a few levels).
+
+TypeScript packages often name build output that is not committed (``dist/index.js`` under a
+gitignored ``dist/``). Such an entry is mapped back to the source it is compiled from: through
+``compilerOptions.outDir``/``rootDir`` of ``tsconfig.json`` or ``tsconfig.build.json`` (with
+the options of a file they ``extends``, one level), else to its ``.ts``/``.tsx`` twin under
+``src/`` (``dist/index.js`` -> ``src/index.ts``).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterable
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._common import blob_sizes, read_texts
+from release_tools.analysis.evidence.javascript.exports import star_sources
+from release_tools.analysis.evidence.javascript.parser import ParseBudget
+
+__all__ = [
+    "SUFFIXES",
+    "entry_keys",
+    "entry_points",
+    "manifest",
+    "nearest_manifests",
+    "public_files",
+    "resolve",
+    "source_candidates",
+]
+
+SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+#: Modules longer than this (in characters) are not read for re-exports.
+MAX_CHARS = 2_000_000
+_FOLLOW_DEPTH = 3
+_BUILD_SUFFIX = re.compile(r"(\.d)?\.(m|c)?[jt]sx?$")
+_SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+_TSCONFIGS = ("tsconfig.json", "tsconfig.build.json")
+# A JSON-with-comments token: a string (kept), a comment or a trailing comma (both dropped).
+_JSONC_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
+
+
+def _strings(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def manifest(text: str | None, *, comments: bool = False) -> dict[str, object] | None:
+    """A JSON object from ``text`` (with ``comments``: JSON with comments and trailing commas,
+    as ``tsconfig.json`` allows), None when it is absent or not an object."""
+    if text is None:
+        return None
+    if comments:
+        text = _JSONC_TOKEN.sub(lambda m: m.group(0) if m.group(0)[0] == '"' else "", text)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _join(root: str, target: str) -> str:
+    return posixpath.normpath(posixpath.join(root, target)).lstrip("./") or "."
+
+
+def entry_points(manifest: dict[str, object], root: str) -> set[str]:
+    """Repository paths of the files a ``package.json`` (in directory ``root``) exposes."""
+    found: set[str] = set()
+    for key in ("main", "module", "types", "typings", "browser", "exports", "bin"):
+        for target in _strings(manifest.get(key)):
+            if "*" in target:
+                continue
+            found.add(_join(root, target))
+    if not found:
+        found.add(posixpath.join(root, "index.js").lstrip("./"))
+    return found
+
+
+def entry_keys(manifest: dict[str, object], key: str) -> dict[str, str]:
+    """The sub-path names of an ``exports`` map or the command names of ``bin``."""
+    value = manifest.get(key)
+    if isinstance(value, str):
+        return {"." if key == "exports" else str(manifest.get("name", "")): value}
+    if isinstance(value, dict):
+        keys = {str(k): json.dumps(v, sort_keys=True) for k, v in value.items()}
+        if key == "exports" and keys and not all(k.startswith(".") for k in keys):
+            return {".": json.dumps(value, sort_keys=True)}  # conditions only: one entry
+        return keys
+    return {}
+
+
+def resolve(spec: str, importer: str, files: set[str]) -> str | None:
+    """The module file an import specifier of ``importer`` names, if it is in ``files``."""
+    base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+    stem = re.sub(r"\.(m|c)?js$", "", base)
+    candidates = [base, *(stem + s for s in (*SUFFIXES, ".d.ts"))]
+    candidates += [posixpath.join(base, "index" + s) for s in (*SUFFIXES, ".d.ts")]
+    return next((c for c in candidates if c in files), None)
+
+
+def nearest_manifests(paths: Iterable[str], files: set[str]) -> set[str]:
+    """The closest ``package.json`` above each path (the package the file belongs to)."""
+    found: set[str] = set()
+    for path in paths:
+        directory = posixpath.dirname(path)
+        while True:
+            candidate = posixpath.join(directory, "package.json") if directory else "package.json"
+            if candidate in files:
+                found.add(candidate)
+                break
+            if not directory:
+                break
+            directory = posixpath.dirname(directory)
+    return found
+
+
+def _twins(path: str, files: set[str]) -> list[str]:
+    """The TypeScript sources a build output path may come from (``a/x.js`` -> ``a/x.ts``)."""
+    stem = _BUILD_SUFFIX.sub("", path)
+    return [stem + suffix for suffix in _SOURCE_SUFFIXES if stem + suffix in files]
+
+
+def _parents(path: str, config: dict[str, object]) -> list[str]:
+    """The configuration files ``path`` extends by relative path (packages are not installed)."""
+    extends = config.get("extends")
+    found = []
+    for parent in (
+        [extends] if isinstance(extends, str) else extends if isinstance(extends, list) else []
+    ):
+        if isinstance(parent, str) and parent.startswith("."):
+            target = _join(posixpath.dirname(path), parent)
+            found.append(target if target.endswith(".json") else target + ".json")
+    return found
+
+
+def _compiler_dirs(
+    own: list[str], configs: dict[str, dict[str, object]], files: set[str]
+) -> list[tuple[str, str]]:
+    """``(outDir, rootDir)`` repository paths of the package's ``tsconfig`` files ``own``,
+    each with the options of the files it extends (read into ``configs``, one level)."""
+    pairs: list[tuple[str, str]] = []
+    for path in own:
+        out_dir = root_dir = None
+        chain = [path, *(p for p in _parents(path, configs[path]) if p in configs)]
+        # The extending file's options win over those it extends; paths are relative to the
+        # file that sets them.
+        for where in reversed(chain):
+            compiler = configs[where].get("compilerOptions")
+            if not isinstance(compiler, dict):
+                continue
+            if isinstance(compiler.get("outDir"), str):
+                out_dir = _join(posixpath.dirname(where), compiler["outDir"])
+            if isinstance(compiler.get("rootDir"), str):
+                root_dir = _join(posixpath.dirname(where), compiler["rootDir"])
+        if out_dir is None:
+            continue
+        if root_dir is None:
+            # tsc's default is the common directory of the inputs, most often ``src``.
+            src = _join(posixpath.dirname(path), "src")
+            has_src = any(f.startswith(src + "/") for f in files)
+            root_dir = src if has_src else _join(posixpath.dirname(path), ".")
+        pairs.append((out_dir, root_dir))
+    return pairs
+
+
+def source_candidates(
+    entry: str, root: str, dirs: list[tuple[str, str]], files: set[str]
+) -> list[str]:
+    """The committed sources of a build output ``entry`` that is not in ``files``."""
+    for out_dir, root_dir in dirs:
+        prefix = "" if out_dir == "." else out_dir + "/"
+        if entry.startswith(prefix):
+            rest = entry[len(prefix) :]
+            found = _twins(_join(root_dir, rest), files)
+            if found:
+                return found
+    relative = entry[len(root) + 1 :] if root else entry
+    parts = relative.split("/")
+    # dist/index.js -> src/index.ts, and one level deeper: dist/esm/index.js -> src/index.ts.
+    for skip in (1, 2):
+        if len(parts) > skip:
+            found = _twins(_join(root, "/".join(["src", *parts[skip:]])), files)
+            if found:
+                return found
+    return []
+
+
+def _tsconfig_dirs(
+    ctx: AnalysisContext, ref: str, root: str, files: set[str]
+) -> list[tuple[str, str]]:
+    """The build directories the package in ``root`` compiles to, and their sources."""
+    own = [p for name in _TSCONFIGS if (p := _join(root, name)) in files]
+    configs = {
+        p: data
+        for p, text in read_texts(ctx, ref, own).items()
+        if (data := manifest(text, comments=True)) is not None
+    }
+    parents = [
+        parent
+        for path, config in configs.items()
+        for parent in _parents(path, config)
+        if parent in files and parent not in configs
+    ]
+    for path, text in read_texts(ctx, ref, parents).items():
+        if (data := manifest(text, comments=True)) is not None:
+            configs[path] = data
+    return _compiler_dirs([p for p in own if p in configs], configs, files)
+
+
+def public_files(
+    ctx: AnalysisContext,
+    ref: str,
+    files: set[str],
+    manifests: set[str],
+    budget: ParseBudget | None = None,
+) -> dict[str, set[str]]:
+    """Per package.json directory, the public module files at ``ref`` (entries + re-exports).
+
+    Only the ``manifests`` of packages that have changed files are read (a monorepo may hold
+    hundreds), all in one batch; the modules of each level of re-exports are read in one
+    batch too.
+    """
+    wanted = sorted(m for m in manifests if "node_modules/" not in m)
+    texts = read_texts(ctx, ref, wanted)
+    out: dict[str, set[str]] = {}
+    for manifest_path in wanted:
+        data = manifest(texts.get(manifest_path))
+        if data is None:
+            continue
+        root = posixpath.dirname(manifest_path)
+        frontier: list[str] = []
+        dirs: list[tuple[str, str]] | None = None
+        for entry in sorted(entry_points(data, root)):
+            resolved = entry if entry in files else resolve("./" + entry, "x", files)
+            if resolved:
+                frontier.append(resolved)
+                # A .js entry's types often live beside it; both describe the API.
+                types = re.sub(r"\.(m|c)?js$", ".d.ts", resolved)
+                if types in files:
+                    frontier.append(types)
+                continue
+            if dirs is None:
+                dirs = _tsconfig_dirs(ctx, ref, root, files)
+            frontier.extend(source_candidates(entry, root, dirs, files))
+        out[root] = _follow(ctx, ref, frontier, files, budget)
+    return out
+
+
+def _follow(
+    ctx: AnalysisContext,
+    ref: str,
+    frontier: list[str],
+    files: set[str],
+    budget: ParseBudget | None,
+) -> set[str]:
+    """``frontier`` and the modules it re-exports from, a few levels deep."""
+    public: set[str] = set()
+    for _ in range(_FOLLOW_DEPTH + 1):
+        level = [path for path in dict.fromkeys(frontier) if path not in public]
+        public.update(level)
+        sizes = blob_sizes(ctx, ref, level)
+        # At most 4 bytes a character: beyond 4x the limit the text is surely too long.
+        readable = [path for path in level if sizes.get(path, 0) <= 4 * MAX_CHARS]
+        next_frontier: list[str] = []
+        for path, code in read_texts(ctx, ref, readable).items():
+            if len(code) > MAX_CHARS:
+                continue
+            for spec in star_sources(code, path, budget=budget):
+                target = resolve(spec, path, files)
+                if target and target not in public:
+                    next_frontier.append(target)
+        frontier = next_frontier
+        if not frontier:
+            break
+    return public

@@ -1,0 +1,456 @@
+"""Walk one module's tree-sitter tree and list its exports, members and signatures.
+
+Only the statements that can export are visited: the top-level statements (ES module
+``export`` statements are only valid there) and, for CommonJS, the assignments to
+``module.exports`` / ``exports.x`` that a query finds anywhere in the tree (bundles and UMD
+wrappers assign them inside functions). What the rows mean is described in
+:mod:`~release_tools.analysis.evidence.javascript.exports`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cache
+
+import tree_sitter
+
+from release_tools.analysis.evidence.javascript.parser import Grammar, language
+from release_tools.analysis.evidence.javascript.signatures import (
+    Param,
+    ParamKind,
+    Signature,
+    merge_overloads,
+    signature,
+)
+
+__all__ = ["Reader", "Row", "Shape"]
+
+#: ``(kind, offset, required, parameter names)``: see ``exports.ExportRow``.
+Row = tuple[str, int, int | None, frozenset[str] | None]
+Node = tree_sitter.Node
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What the parse knows of one export beyond its row, to compare two versions of it."""
+
+    signature: Signature | None = None
+    #: For a property: declared with ``?``.
+    optional: bool | None = None
+    #: For a property: its declared type.
+    type: str | None = None
+    #: A property of an interface or object type. Callers build such objects themselves (an
+    #: options object), so one that becomes required breaks them; a class field is only read.
+    in_type: bool = False
+
+
+_KINDS = {
+    "function_declaration": "function",
+    "generator_function_declaration": "function",
+    "function_signature": "function",
+    "class_declaration": "class",
+    "abstract_class_declaration": "class",
+    "interface_declaration": "interface",
+    "type_alias_declaration": "type",
+    "enum_declaration": "enum",
+    "internal_module": "namespace",
+    "module": "module",
+}
+_VARIABLES = ("lexical_declaration", "variable_declaration")
+_FUNCTION_VALUES = frozenset(
+    {"arrow_function", "function_expression", "function", "generator_function"}
+)
+#: Declarations without a body: overloads and ambient declarations. When a function has any,
+#: they are what callers see, and the implementation's own parameter list is hidden.
+_DECLARED_ONLY = frozenset({"function_signature", "method_signature", "abstract_method_signature"})
+_METHODS = frozenset({"method_definition", *_DECLARED_ONLY})
+_FIELDS = frozenset({"public_field_definition", "field_definition"})
+#: Namespaces nest; deeper levels than this are not listed.
+_MAX_DEPTH = 2
+
+
+def _text(node: Node | None) -> str:
+    if node is None:
+        return ""
+    return (node.text or b"").decode("utf-8", "replace")
+
+
+@cache
+def _commonjs_query(grammar: Grammar) -> tree_sitter.Query:
+    return tree_sitter.Query(
+        language(grammar),
+        "(assignment_expression left: (member_expression) @left right: (_) @right)",
+    )
+
+
+def _name_of(node: Node) -> str | None:
+    """The name of a member or property key, None when computed (``[Symbol.iterator]``)."""
+    if node.type in ("property_identifier", "identifier", "type_identifier"):
+        return _text(node)
+    if node.type == "string":
+        return _text(node)[1:-1]
+    return None
+
+
+class Reader:
+    """Collects the rows, shapes and re-export sources of one module (see :meth:`read`)."""
+
+    def __init__(self, data: bytes, grammar: Grammar) -> None:
+        self.data = data
+        self.grammar = grammar
+        self.rows: dict[str, Row] = {}
+        self.shapes: dict[str, Shape] = {}
+        self.sources: list[str] = []
+        self._locals: dict[str, list[Node]] = {}
+        self._declared: dict[str, list[Signature]] = {}
+        self._implemented: dict[str, list[Signature]] = {}
+
+    def read(self, root: Node) -> None:
+        """Read the module whose tree is ``root``."""
+        statements = root.named_children
+        for statement in statements:
+            self._collect_local(statement)
+        for statement in statements:
+            if statement.type == "export_statement":
+                self._export(statement)
+        if b"exports" in self.data:
+            self._commonjs(root)
+        self._finish()
+
+    # -- bookkeeping ---------------------------------------------------------------------
+
+    def _add(self, key: str, kind: str, offset: int) -> bool:
+        """Add a row; True when the declaration at hand is this name's (first, or another
+        overload of the same kind), so that its signature and members belong to it."""
+        row = self.rows.get(key)
+        if row is None:
+            self.rows[key] = (kind, offset, None, None)
+            return True
+        return row[0] == kind and kind in ("function", "member")
+
+    def _signature(self, key: str, sig: Signature, declared_only: bool) -> None:
+        target = self._declared if declared_only else self._implemented
+        target.setdefault(key, []).append(sig)
+
+    def _finish(self) -> None:
+        for key in self._declared.keys() | self._implemented.keys():
+            row = self.rows.get(key)
+            if row is None:
+                continue
+            sig = merge_overloads(self._declared.get(key) or self._implemented[key])
+            self.rows[key] = (row[0], row[1], sig.required, sig.names)
+            self.shapes[key] = replace(self.shapes.get(key, Shape()), signature=sig)
+
+    def _collect_local(self, statement: Node) -> None:
+        """Remember top-level declarations by name: ``export { name }`` refers to them."""
+        node = statement
+        if node.type == "export_statement":
+            found = node.child_by_field_name("declaration")
+            if found is None:
+                return
+            node = found
+        if node.type == "ambient_declaration":
+            node = next(iter(node.named_children), node)
+        if node.type in _VARIABLES:
+            for declarator in node.named_children:
+                name = declarator.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    self._locals.setdefault(_text(name), []).append(declarator)
+        elif node.type in _KINDS:
+            name = node.child_by_field_name("name")
+            if name is not None:
+                self._locals.setdefault(_text(name), []).append(node)
+
+    # -- ES modules ----------------------------------------------------------------------
+
+    def _export(self, statement: Node) -> None:
+        at = statement.start_byte
+        default = any(child.type == "default" for child in statement.children)
+        declaration = statement.child_by_field_name("declaration")
+        if declaration is not None:
+            if default:
+                kind = _KINDS.get(declaration.type, "default")
+                if self._add("default", kind, at):
+                    self._describe(declaration, "default", 0, members=False)
+            else:
+                self._declaration(declaration, "", at, 0)
+            return
+        value = statement.child_by_field_name("value")
+        if value is None and any(child.type == "=" for child in statement.children):
+            value = statement.named_children[-1] if statement.named_children else None  # export =
+        if value is not None:
+            self._default_value(value, at)
+            return
+        source = statement.child_by_field_name("source")
+        spec = _text(source)[1:-1] if source is not None else None
+        if spec is not None:
+            self.sources.append(spec)
+        named = False
+        for child in statement.named_children:
+            if child.type == "export_clause":
+                named = True
+                for specifier in child.named_children:
+                    self._specifier(specifier, at, local=spec is None)
+            elif child.type == "namespace_export":
+                named = True
+                name = next(iter(reversed(child.named_children)), None)
+                if name is not None:
+                    self._add(_name_of(name) or _text(name), "namespace", at)
+        if spec is not None and not named:
+            self._add(f"* from {spec}", "re-export", at)
+
+    def _specifier(self, specifier: Node, at: int, local: bool) -> None:
+        if specifier.type != "export_specifier":
+            return
+        name = specifier.child_by_field_name("name")
+        alias = specifier.child_by_field_name("alias")
+        if name is None:
+            return
+        exported = _text(alias if alias is not None else name)
+        if exported.startswith(("'", '"')):
+            exported = exported[1:-1]
+        if self._add(exported, "name", at) and local:
+            self._attach_local(exported, _text(name), members=exported != "default")
+
+    def _default_value(self, value: Node, at: int) -> None:
+        kind = "function" if value.type in _FUNCTION_VALUES else "default"
+        if not self._add("default", kind, at):
+            return
+        if value.type in _FUNCTION_VALUES:
+            self._function(value, "default")
+        elif value.type == "identifier":
+            self._attach_local("default", _text(value), members=False)
+
+    def _attach_local(self, key: str, local: str, members: bool) -> None:
+        for node in self._locals.get(local, ()):
+            self._describe(node, key, 0, members)
+
+    def _declaration(self, node: Node, prefix: str, at: int, depth: int) -> None:
+        """List the names ``node`` declares, as ``prefix + name``."""
+        if node.type == "ambient_declaration":
+            for child in node.named_children:
+                self._declaration(child, prefix, at, depth)
+            return
+        if node.type in _VARIABLES:
+            kind = _text(node.children[0]) if node.children else "const"
+            for declarator in node.named_children:
+                name = declarator.child_by_field_name("name")
+                if name is None:
+                    continue
+                if name.type != "identifier":
+                    for bound in _bound_names(name):
+                        self._add(prefix + bound, kind, at)
+                    continue
+                key = prefix + _text(name)
+                sig = _value_signature(declarator)
+                if self._add(key, "function" if sig else kind, at) and sig is not None:
+                    self._signature(key, sig[0], sig[1])
+            return
+        declared = _KINDS.get(node.type)
+        name = node.child_by_field_name("name")
+        if declared is None or name is None:
+            return
+        key = prefix + (_name_of(name) or _text(name))
+        if self._add(key, declared, at):
+            self._describe(node, key, depth, members=True)
+
+    def _describe(self, node: Node, key: str, depth: int, members: bool) -> None:
+        """Attach the signature and (with ``members``) the members of declaration ``node``."""
+        kind = node.type
+        if kind == "variable_declarator":
+            sig = _value_signature(node)
+            if sig is not None:
+                self._signature(key, sig[0], sig[1])
+        elif kind in _FUNCTION_VALUES or _KINDS.get(kind) == "function":
+            self._function(node, key)
+        elif kind in ("class_declaration", "abstract_class_declaration", "class"):
+            body = node.child_by_field_name("body")
+            if body is not None:
+                self._class_members(body, key, members)
+        elif not members:
+            return
+        elif kind == "interface_declaration":
+            body = node.child_by_field_name("body")
+            if body is not None:
+                self._type_members(body, key)
+        elif kind == "type_alias_declaration":
+            value = node.child_by_field_name("value")
+            if value is not None and value.type == "object_type":
+                self._type_members(value, key)
+        elif kind == "enum_declaration":
+            body = node.child_by_field_name("body")
+            for item in body.named_children if body is not None else ():
+                target = (
+                    item.child_by_field_name("name") if item.type == "enum_assignment" else item
+                )
+                name = _name_of(target) if target is not None else None
+                if name is not None:
+                    self._add(f"{key}.{name}", "member", item.start_byte)
+        elif kind in ("internal_module", "module") and depth < _MAX_DEPTH:
+            body = node.child_by_field_name("body")
+            for statement in body.named_children if body is not None else ():
+                inner = statement.child_by_field_name("declaration")
+                if statement.type == "export_statement" and inner is not None:
+                    statement = inner
+                self._declaration(statement, key + ".", statement.start_byte, depth + 1)
+
+    def _function(self, node: Node, key: str) -> None:
+        sig = _function_signature(node)
+        if sig is not None:
+            self._signature(key, sig, node.type in _DECLARED_ONLY)
+
+    # -- members -------------------------------------------------------------------------
+
+    def _class_members(self, body: Node, owner: str, members: bool) -> None:
+        for item in body.named_children:
+            if item.type not in _METHODS and item.type not in _FIELDS:
+                continue
+            name_node = item.child_by_field_name("name") or item.child_by_field_name("property")
+            name = _name_of(name_node) if name_node is not None else None
+            if name is None:
+                continue  # computed or #private
+            if name == "constructor" and item.type in _METHODS:
+                self._function(item, owner)  # ``new Owner(...)`` calls it
+                continue
+            if not members or name.startswith("_") or _is_private(item):
+                continue
+            key = f"{owner}.{name}"
+            if not self._add(key, "member", name_node.start_byte if name_node else 0):
+                continue
+            if item.type in _FIELDS or _is_accessor(item):
+                optional = any(child.type == "?" for child in item.children)
+                self.shapes.setdefault(key, Shape(optional=optional, type=_type_of(item)))
+            else:
+                self._function(item, key)
+
+    def _type_members(self, body: Node, owner: str) -> None:
+        for item in body.named_children:
+            if item.type not in ("property_signature", "method_signature"):
+                continue  # call, construct and index signatures have no name
+            name_node = item.child_by_field_name("name")
+            name = _name_of(name_node) if name_node is not None else None
+            if name is None or name_node is None:
+                continue
+            key = f"{owner}.{name}"
+            if not self._add(key, "member", name_node.start_byte):
+                continue
+            if item.type == "method_signature":
+                self._function(item, key)
+            else:
+                optional = any(child.type == "?" for child in item.children)
+                shape = Shape(optional=optional, type=_type_of(item), in_type=True)
+                self.shapes.setdefault(key, shape)
+
+    # -- CommonJS ------------------------------------------------------------------------
+
+    def _commonjs(self, root: Node) -> None:
+        cursor = tree_sitter.QueryCursor(_commonjs_query(self.grammar))
+        found = []
+        for _pattern, captures in cursor.matches(root):
+            left, right = captures["left"][0], captures["right"][0]
+            found.append((left.start_byte, left, right))
+        for _at, left, right in sorted(found, key=lambda item: item[0]):
+            target = left.text or b""
+            if target == b"module.exports":
+                if right.type == "object":
+                    self._object_exports(right)
+                else:
+                    self._default_value(right, left.start_byte)
+                continue
+            owner = left.child_by_field_name("object")
+            prop = left.child_by_field_name("property")
+            if owner is None or prop is None or owner.text not in (b"module.exports", b"exports"):
+                continue
+            name = _text(prop)
+            if self._add(name, "name", left.start_byte):
+                self._value(name, right)
+
+    def _object_exports(self, obj: Node) -> None:
+        for item in obj.named_children:
+            if item.type == "shorthand_property_identifier":
+                local = _text(item)
+                if self._add(local, "name", item.start_byte):
+                    self._attach_local(local, local, members=True)
+            elif item.type == "pair":
+                key = item.child_by_field_name("key")
+                name = _name_of(key) if key is not None else None
+                value = item.child_by_field_name("value")
+                if name is None or not self._add(name, "name", item.start_byte):
+                    continue
+                if value is not None:
+                    self._value(name, value)
+            elif item.type == "method_definition":
+                key = item.child_by_field_name("name")
+                name = _name_of(key) if key is not None else None
+                if name is not None and self._add(name, "name", item.start_byte):
+                    self._function(item, name)
+
+    def _value(self, key: str, value: Node) -> None:
+        """Attach what is known of an exported value: a function's signature, or the
+        signature and members of the local declaration an identifier names."""
+        if value.type in _FUNCTION_VALUES:
+            self._function(value, key)
+        elif value.type == "identifier":
+            self._attach_local(key, _text(value), members=True)
+
+
+def _is_private(item: Node) -> bool:
+    return any(
+        child.type == "accessibility_modifier" and _text(child) == "private"
+        for child in item.children
+    )
+
+
+def _is_accessor(item: Node) -> bool:
+    """A getter or setter: read and written as a property, never called."""
+    return any(child.type in ("get", "set") for child in item.children)
+
+
+def _type_of(node: Node) -> str | None:
+    annotation = node.child_by_field_name("type")
+    if annotation is None:
+        return None
+    inner = annotation.named_children
+    return " ".join(_text(inner[0] if inner else annotation).split())
+
+
+def _function_signature(node: Node) -> Signature | None:
+    parameters = node.child_by_field_name("parameters")
+    if parameters is not None:
+        return signature(parameters)
+    single = node.child_by_field_name("parameter")  # ``x => x``
+    if single is not None:
+        name = _text(single)
+        return Signature(
+            1, frozenset({name}), (Param(name, ParamKind.REQUIRED, None, frozenset({name})),)
+        )
+    return None
+
+
+def _value_signature(declarator: Node) -> tuple[Signature, bool] | None:
+    """The signature of a variable holding a function (a value, or a function type)."""
+    value = declarator.child_by_field_name("value")
+    if value is not None and value.type in _FUNCTION_VALUES:
+        sig = _function_signature(value)
+        return (sig, False) if sig is not None else None
+    annotation = declarator.child_by_field_name("type")
+    inner = annotation.named_children[0] if annotation and annotation.named_children else None
+    if inner is not None and inner.type == "function_type":
+        sig = _function_signature(inner)
+        return (sig, True) if sig is not None else None
+    return None
+
+
+def _bound_names(pattern: Node) -> list[str]:
+    """The names a destructuring declaration binds (``const { a, b: c } = x`` binds a, c)."""
+    if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
+        return [_text(pattern)]
+    names: list[str] = []
+    for child in pattern.named_children:
+        if pattern.type == "pair_pattern" and child == pattern.child_by_field_name("key"):
+            continue
+        assigned = pattern.type in ("object_assignment_pattern", "assignment_pattern")
+        if assigned and child != pattern.child_by_field_name("left"):
+            continue
+        names.extend(_bound_names(child))
+    return names

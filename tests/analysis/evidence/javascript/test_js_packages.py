@@ -1,0 +1,193 @@
+"""TypeScript packages built to a gitignored dist/, richer comparisons, and bounded work."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from release_tools.analysis.evidence.javascript import gatherer, parser
+from release_tools.analysis.evidence.javascript.gatherer import gather
+from release_tools.analysis.models import Evidence, EvidenceKind, Strength
+from repo_context import build_context
+
+API = "export function parse(text: string): string { return text; }\nexport const limit = 1;\n"
+TSCONFIG = """{
+  // Comments and trailing commas, as tsc allows.
+  "extends": "./tsconfig.base",
+  "compilerOptions": {
+    /* where the sources are */
+    "rootDir": "./lib",
+  },
+}
+"""
+
+
+def _messages(items: list[Evidence]) -> list[tuple[str, str]]:
+    return sorted((e.bump, e.message) for e in items)
+
+
+def _run(repo: Any, base: str) -> list[Evidence]:
+    repo.commit("change")
+    return gather(build_context(repo.path, base))
+
+
+def _dist_package(repo: Any, root: str = "") -> None:
+    manifest = {"name": "demo", "main": "dist/index.js", "types": "dist/index.d.ts"}
+    repo.write(f"{root}package.json", json.dumps(manifest))
+    repo.write(".gitignore", "dist/\n")
+    repo.write(f"{root}dist/index.js", "ignored build output\n")
+
+
+def test_dist_entries_map_to_sources_through_tsconfig_extends(repo: Any) -> None:
+    root = "packages/core/"
+    _dist_package(repo, root)
+    # Paths in an extended file are relative to that file.
+    repo.write(f"{root}tsconfig.base.json", '{"compilerOptions": {"outDir": "dist"}}')
+    repo.write(f"{root}tsconfig.json", TSCONFIG)
+    repo.write(f"{root}lib/index.ts", "export * from './parse.js';\n")
+    repo.write(f"{root}lib/parse.ts", API)
+    # A twin under src/ that the tsconfig does not compile: not public.
+    repo.write(f"{root}src/index.ts", "export const stale = 1;\n")
+    base = repo.commit("initial")
+    repo.write(f"{root}lib/parse.ts", API.replace("export const limit = 1;\n", ""))
+    repo.write(f"{root}src/index.ts", "")
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "removed export limit (const) from packages/core/lib/parse.ts")
+    ]
+    assert items[0].strength is Strength.PROOF
+
+
+def test_dist_entries_map_through_tsconfig_build_json(repo: Any) -> None:
+    _dist_package(repo)
+    repo.write("tsconfig.json", '{"compilerOptions": {"noEmit": true}}')
+    repo.write("tsconfig.build.json", '{"compilerOptions": {"outDir": "dist", "rootDir": "code"}}')
+    repo.write("code/index.ts", API)
+    base = repo.commit("initial")
+    repo.write("code/index.ts", API + "export function added(): void {}\n")
+    assert _messages(_run(repo, base)) == [
+        ("minor", "new export added (function) in code/index.ts")
+    ]
+
+
+def test_dist_entries_map_to_ts_twins_under_src(repo: Any) -> None:
+    _dist_package(repo)
+    repo.write("src/index.tsx", "export { parse } from './parse';\n")
+    repo.write("src/parse.ts", API)
+    repo.write("src/internal.ts", "export function helper() {}\n")
+    base = repo.commit("initial")
+    repo.write("src/parse.ts", API.replace("text: string)", "text: string, mode: number)"))
+    repo.write("src/internal.ts", "")
+    items = _run(repo, base)
+    assert _messages(items) == [("major", "function parse now needs 2 arguments instead of 1")]
+    assert items[0].path == "src/parse.ts"
+
+
+OPTIONS = """export interface Options {
+  ttl?: number;
+  name: string;
+}
+export declare function run(target: string, options?: Options): void;
+export declare class Client {
+  constructor(url: string);
+}
+"""
+
+
+def test_property_made_required_type_changes_and_constructor_arguments(repo: Any) -> None:
+    repo.write("package.json", json.dumps({"name": "demo", "types": "index.d.ts"}))
+    repo.write("index.d.ts", OPTIONS)
+    base = repo.commit("initial")
+    repo.write(
+        "index.d.ts",
+        OPTIONS.replace("ttl?: number", "ttl: number")
+        .replace("target: string", "target: string | URL")
+        .replace("url: string", "url: string, key: string"),
+    )
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "constructor of Client now needs 2 arguments instead of 1"),
+        ("major", "property Options.ttl became required in index.d.ts"),
+        (
+            "patch",
+            "parameter target of run changed type from string to string | URL in index.d.ts "
+            "(review)",
+        ),
+    ]
+    kinds = {e.kind for e in items}
+    assert kinds == {EvidenceKind.API_CHANGED}
+    review = next(e for e in items if e.bump == "patch")
+    assert (review.strength, review.line) == (Strength.WEAK, 5)
+
+
+def test_a_module_too_big_to_parse_is_scanned_and_named(
+    repo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("lib/big.js", "export function a(x) {}\nexport function b() {}\n// padding\n")
+    base = repo.commit("initial")
+    repo.write("lib/big.js", "export function a(x, y) {}\n// padding, padding\n")
+    monkeypatch.setattr(parser, "MAX_PARSE_BYTES", 40)
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("major", "function a now needs 2 arguments instead of 1"),
+        ("major", "removed export b (function) from lib/big.js"),
+        ("patch", "lib/big.js: 0.0 MB, too large to parse; exports compared by a linear scan"),
+    ]
+    note = next(e for e in items if e.bump == "patch")
+    assert (note.kind, note.strength, note.path) == (
+        EvidenceKind.INCOMPLETE,
+        Strength.WEAK,
+        "lib/big.js",
+    )
+
+
+def test_the_parse_budget_bounds_a_run(repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("a", "b"):
+        repo.write(f"lib/{name}.js", "export function f(x) {}\n")
+    base = repo.commit("initial")
+    for name in ("a", "b"):
+        repo.write(f"lib/{name}.js", "export function f(x) {}\nexport const g = 1;\n")
+    monkeypatch.setattr(gatherer, "PARSE_BUDGET_BYTES", 80)
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("minor", "new export g (const) in lib/a.js"),
+        ("minor", "new export g (const) in lib/b.js"),
+        (
+            "patch",
+            "lib/b.js: the run's parse budget was spent; exports compared by a linear scan",
+        ),
+    ]
+
+
+def test_modules_are_read_in_batches(repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write("package.json", json.dumps({"name": "demo", "main": "index.js"}))
+    lines = "".join(f"export * from './lib/m{i}.js';\n" for i in range(12))
+    repo.write("index.js", lines)
+    for i in range(12):
+        repo.write(f"lib/m{i}.js", f"export function f{i}(a) {{}}\n")
+    base = repo.commit("initial")
+    for i in range(12):
+        repo.write(f"lib/m{i}.js", f"export function f{i}(a, b) {{}}\n")
+    repo.commit("change")
+    ctx = build_context(repo.path, base)
+    calls: list[str] = []
+    real_run_bytes, real_show = ctx.git.run_bytes, ctx.git.show_file
+
+    def run_bytes(*args: str, **kwargs: Any) -> bytes:
+        calls.append(args[0])
+        return real_run_bytes(*args, **kwargs)
+
+    def show_file(ref: str, path: str) -> bytes | None:
+        calls.append(f"show {path}")
+        return real_show(ref, path)
+
+    monkeypatch.setattr(ctx.git, "run_bytes", run_bytes)
+    monkeypatch.setattr(ctx.git, "show_file", show_file)
+    items = gather(ctx)
+    assert len([e for e in items if e.bump == "major"]) == 12
+    assert not [call for call in calls if call.startswith("show")]
+    # Per ref: the manifest, two levels of re-exports (sizes, texts), the pairs (sizes, texts)
+    # and the option reads (sizes, texts): 18 however many modules there are.
+    assert calls.count("cat-file") <= 18
