@@ -220,3 +220,11 @@ def test_owning_project_picks_deepest() -> None:
     assert owning_project([root, sub], "crates/sub/src/lib.rs") is sub
     assert owning_project([root, sub], "crates/subway/x.rs") is root
     assert owning_project([sub], "README.md") is None
+
+
+def test_a_deeply_nested_manifest_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text(
+        '{"name": "x", "a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    )
+    with pytest.raises(VersionError, match=r"package\.json: nested too deeply to read"):
+        discover_projects(tmp_path)

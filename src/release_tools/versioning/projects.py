@@ -113,6 +113,8 @@ def _load_toml(path: Path, root: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise VersionError(f"{_rel(root, path)}: broken TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise VersionError(f"{_rel(root, path)}: nested too deeply to read") from exc
     except OSError as exc:
         raise VersionError(f"{_rel(root, path)}: cannot be read: {exc.strerror}") from exc
 
@@ -122,6 +124,8 @@ def _load_json(path: Path, root: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise VersionError(f"{_rel(root, path)}: broken JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise VersionError(f"{_rel(root, path)}: nested too deeply to read") from exc
     except OSError as exc:
         raise VersionError(f"{_rel(root, path)}: cannot be read: {exc.strerror}") from exc
     if not isinstance(data, dict):
