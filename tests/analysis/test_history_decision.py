@@ -107,3 +107,26 @@ def test_a_shallow_clone_warns_and_is_not_calibrated(
     assert decision.history is None
     assert any("shallow clone" in w for w in decision.warnings)
     assert decision.version_type == "minor"
+
+
+def test_the_go_module_ceiling_holds_over_the_commits(make_repo: Callable[[str], GitRepo]) -> None:
+    repo = make_repo("gomod")
+    repo.write("go.mod", "module example.com/lib\n\ngo 1.22\n")
+    repo.write("lib.go", "package lib\n\nfunc Old() int { return 1 }\n")
+    repo.commit("feat: start")
+    repo.tag("v1.0.0")
+    for n in range(1, 7):
+        repo.write(f"f{n}.go", f"package lib\n\nfunc f{n}() int {{ return {n} }}\n")
+        repo.commit(f"fix: change {n}")
+        repo.tag(f"v1.0.{n}")
+    repo.write("lib.go", "package lib\n")
+    repo.commit("feat!: drop Old")
+
+    decision = analyze(repo.path)
+
+    assert decision.version_type == "minor" and decision.needs_review
+    assert decision.next_version == "1.1.0"
+    assert "commits decide" in decision.reasoning
+    assert "capped at minor: the Go module path example.com/lib is unchanged" in (
+        decision.reasoning
+    )

@@ -22,7 +22,7 @@ from release_tools.analysis.calibration import HistoryVerdict, calibrate, follow
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence import commits, gather_evidence
-from release_tools.analysis.models import Bump, ChangeKind, Decision, Evidence
+from release_tools.analysis.models import Bump, ChangeKind, Decision, Evidence, EvidenceKind
 from release_tools.errors import VersionError
 from release_tools.versioning.semver import Scheme, Version, bump_version, jump
 
@@ -213,7 +213,11 @@ def _calibrated(
     zero = current is not None and current.major == 0
     calibration = calibrate(ctx.history.releases, zero=zero)
     _conventional, declared = commits.declared(ctx.commits)
-    proof = [e for e in evidence if e.source in _STATIC_SOURCES and e.proof]
+    proof = [
+        e
+        for e in evidence
+        if e.source in _STATIC_SOURCES and e.proof and e.kind is not EvidenceKind.CEILING
+    ]
     strongest = max(proof, key=lambda e: (e.level, not e.is_summary), default=None)
     learned = None
     if has_changes:
@@ -223,6 +227,14 @@ def _calibrated(
             static=strongest.level if strongest is not None else Bump.NONE,
             static_reason=_cite(strongest) if strongest is not None else None,
         )
+    cap = min(
+        (e for e in evidence if e.kind is EvidenceKind.CEILING), key=lambda e: e.level, default=None
+    )
+    if learned is not None and cap is not None and learned.bump > cap.level:
+        # The commits ask for more than the ecosystem allows (a breaking commit in a Go module
+        # that keeps its path): the cap holds, with review.
+        note = f"capped at {cap.level.label}: {_cite(cap)}"
+        learned = HistoryVerdict(cap.level, True, (*learned.notes, note))
     report = calibration.as_json()
     report["decided"] = learned is not None
     report["skipped"] = ctx.history.skipped
