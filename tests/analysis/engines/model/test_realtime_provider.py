@@ -552,3 +552,19 @@ async def test_only_excluded_changes_send_just_the_final_request(
     assert decision.stats["chunks"] == 0 and model.chunk_prompts == []
     assert len(model.final_prompts) == 1 and "SECRET-DOC-CANARY" not in server.transcript()
     assert decision.provider == "realtime" and decision.version_type == "patch"
+
+
+async def test_an_absurd_release_as_needs_review_with_the_model_too(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _repo(repo)
+    repo.write("src/app/extra.py", "X = 1\n")
+    repo.commit("feat: more\n\nRelease-As: 99999999999999999999999.0.0")
+    model = ScriptedModel(latency=0.0)
+    async with ScriptedRealtimeServer(default=model) as server:
+        decision = await _analyze(_settings(repo, server, tmp_path))
+
+    assert decision.provider == "realtime"
+    assert decision.next_version == "99999999999999999999999.0.0"
+    assert decision.needs_review
+    assert any("check it is intended" in w for w in decision.warnings)

@@ -85,7 +85,10 @@ def model_decision(
     )
     return Decision(
         version_type=versions.bump.label,
-        needs_review=hybrid.needs_review,
+        # A Release-As that could not be honoured, or jumps absurdly far, is for a human too.
+        needs_review=hybrid.needs_review
+        or versions.release_as_ignored
+        or versions.release_as_unusual,
         reasoning=hybrid.reasoning,
         current_version=versions.current,
         next_version=versions.next,
