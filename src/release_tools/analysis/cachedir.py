@@ -10,11 +10,14 @@ stays clean, as pytest's and mypy's caches do.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = ["REPO_CACHE_NAME", "default_cache_dir", "prepare_cache_dir"]
+
+log = logging.getLogger(__name__)
 
 REPO_CACHE_NAME = ".release-tools-cache"
 
@@ -23,17 +26,57 @@ def _writable(directory: Path) -> bool:
     return directory.is_dir() and os.access(directory, os.W_OK | os.X_OK)
 
 
-def default_cache_dir(
-    root: Path, configured: Path | None = None, environ: Mapping[str, str] | None = None
-) -> Path:
-    """The cache directory for the repository at ``root`` (see the module docstring)."""
-    if configured is not None:
-        return configured if configured.is_absolute() else root / configured
-    if _writable(root):
-        return root / REPO_CACHE_NAME
+def _user_cache(environ: Mapping[str, str] | None) -> Path:
     env = os.environ if environ is None else environ
     base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "release-tools"
+
+
+def _in_git_dir(path: Path) -> bool:
+    return ".git" in path.parts
+
+
+def _confined(root: Path, candidate: Path) -> bool:
+    """Whether ``candidate`` resolves (after symbolic links) inside ``root`` and outside .git."""
+    real_root = root.resolve()
+    real = candidate.resolve()
+    if not real.is_relative_to(real_root):
+        return False
+    return not _in_git_dir(real.relative_to(real_root))
+
+
+def default_cache_dir(
+    root: Path, configured: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
+    """The cache directory for the repository at ``root`` (see the module docstring).
+
+    A directory inside the repository must resolve, after symbolic links, inside its work tree
+    and outside ``.git``: a relative ``cache_dir`` that leaves the tree, or a repository cache
+    that is a link to elsewhere, falls back to the user's cache directory (with a warning), so
+    a repository's own files cannot make the tool write outside it. An absolute ``cache_dir`` is
+    the user's explicit choice (a CI cache, say) and is honoured unless it lies in a ``.git``
+    directory.
+    """
+    if configured is not None:
+        if configured.is_absolute():
+            if not _in_git_dir(configured.resolve()):
+                return configured
+        elif _confined(root, root / configured):
+            return root / configured
+        log.warning(
+            "cache directory %s is outside the work tree or inside .git; using %s",
+            configured,
+            _user_cache(environ),
+        )
+        return _user_cache(environ)
+    if _writable(root):
+        candidate = root / REPO_CACHE_NAME
+        if _confined(root, candidate):
+            return candidate
+        log.warning(
+            "%s leads outside the work tree; using %s", REPO_CACHE_NAME, _user_cache(environ)
+        )
+    return _user_cache(environ)
 
 
 def prepare_cache_dir(directory: Path) -> None:
