@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
+from gitrepo import GitRepo
 from release_tools.cli import cli, guard
 from release_tools.errors import GitError, UsageError
 
@@ -70,3 +73,23 @@ def test_python_dash_m() -> None:
     )
     assert proc.returncode == 0
     assert "release-tools" in proc.stdout
+
+
+def test_dash_c_before_the_command_works_as_in_git(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    repo.write("src/app/core.py", "def run():\n    return 1\n")
+    repo.commit("feat: first")
+    repo.tag("v1.0.0")
+    repo.write("src/app/extra.py", "def more():\n    return 2\n")
+    repo.commit("feat: more")
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(cli, ["-C", str(repo.path), "analyze", "--format", "json"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["next_version"] == "1.1.0"
+    missing = CliRunner().invoke(cli, ["-C", str(tmp_path / "nope"), "analyze"])
+    assert missing.exit_code == 2
+    lines = missing.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: -C ")

@@ -246,3 +246,22 @@ def test_include_and_exclude_flags_and_config(repo: GitRepo) -> None:
     assert configured["stats"]["files_excluded"] == 1
     assert only_gen["stats"]["files_excluded"] == 1
     assert only_gen["stats"]["files_analyzed"] == 1
+
+
+def test_fail_on_gates_ci_with_its_own_exit_code(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("src/app/core.py", "")  # run() removed: a proven major
+    repo.commit("fix: tidy")
+
+    blocked = _run(repo.path, "--format", "json", "--fail-on", "major")
+    assert blocked.exit_code == 3
+    assert json.loads(blocked.stdout)["version_type"] == "major"  # the report still comes
+    assert "error: the changes need a major release (--fail-on major)" in blocked.stderr
+
+    assert _run(repo.path, "--fail-on", "minor").exit_code == 3
+    repo.write("src/app/core.py", "def run():\n    return 1\n")
+    repo.commit("fix: restore")
+    passed = _run(repo.path, "--fail-on", "minor")
+    assert passed.exit_code == 0, passed.output
+    bad = _run(repo.path, "--fail-on", "huge")
+    assert bad.exit_code == 2

@@ -7,6 +7,9 @@ No logic lives here. Each subcommand module parses its flags into a ``flags`` di
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from release_tools import __version__
@@ -18,8 +21,22 @@ __all__ = ["cli", "guard", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="release-tools")
-def cli() -> None:
+@click.option(
+    "-C",
+    "directory",
+    default=None,
+    metavar="DIR",
+    help="Run as if started in this directory (before the command, as git -C).",
+)
+def cli(directory: str | None) -> None:
     """Decide the next semantic version from git changes, and carry the release out."""
+    if directory is not None:
+        # As git does: every later path, a command's own -C included, is relative to it.
+        try:
+            os.chdir(directory)
+        except OSError as exc:
+            click.echo(f"error: -C {directory}: {exc.strerror or exc}", err=True)
+            sys.exit(2)
 
 
 cli.add_command(analyze.analyze_command)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from release_tools.cli.common import common_options, configure_logging, guard
+from release_tools.versioning.bump import Bump
 
-__all__ = ["analyze_command"]
+__all__ = ["EXIT_FAIL_ON", "analyze_command"]
+
+#: The exit code of ``analyze --fail-on`` when the bump reaches the threshold: distinct from
+#: 1 (a failure) and 2 (a usage error), so a CI gate can tell "blocked" from "broken".
+EXIT_FAIL_ON = 3
 
 
 @click.command("analyze")
@@ -102,6 +108,12 @@ __all__ = ["analyze_command"]
     default=False,
     help="Fail instead of falling back to the local decision when the model fails.",
 )
+@click.option(
+    "--fail-on",
+    type=click.Choice(["major", "minor", "patch"]),
+    default=None,
+    help=f"Exit {EXIT_FAIL_ON} (after the report) when the bump is at least this: a CI gate.",
+)
 @common_options
 @guard
 def analyze_command(**options: Any) -> None:
@@ -111,6 +123,7 @@ def analyze_command(**options: Any) -> None:
     from release_tools.config import load_settings
 
     flags = dict(options)
+    fail_on = flags.pop("fail_on")
     flags["format"] = flags.pop("format_")
     if flags.pop("no_cache"):
         flags["cache"] = False
@@ -123,3 +136,9 @@ def analyze_command(**options: Any) -> None:
     configure_logging(settings.log_level, settings.log_format)
     decision = run_analysis(settings)
     emit_report(decision, settings)
+    if fail_on is not None and decision.bump >= Bump.parse(fail_on):
+        click.echo(
+            f"error: the changes need a {decision.version_type} release (--fail-on {fail_on})",
+            err=True,
+        )
+        sys.exit(EXIT_FAIL_ON)
