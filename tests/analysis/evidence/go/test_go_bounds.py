@@ -98,7 +98,7 @@ def test_a_file_over_the_read_cap_is_not_read(
             "patch",
             EvidenceKind.INCOMPLETE,
             Strength.WEAK,
-            "lib/gen.go: 0.0 MB, too large to parse; its API was not analyzed",
+            "lib/gen.go: 0.0 MB, too large to parse; its package was not analyzed",
         )
     ]
     assert len(requests) == 2 and not any(b"lib/gen.go" in r for r in requests)
@@ -189,3 +189,32 @@ def test_a_failing_or_hanging_apidiff_is_skipped_with_a_debug_line(
         items = gatherer.gather(build_context(repo.path, base))
     assert not [e for e in items if e.message.startswith("apidiff")]
     assert any(logged in r.getMessage() for r in caplog.records)
+
+
+def test_packages_over_the_run_budget_are_scanned_then_left_out_whole(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("go.mod", "module example.com/gen\n")
+    for i in range(3):
+        repo.write(f"p{i}/a.go", f"package p{i}\n\nfunc Old() {{}}\n")
+        repo.write(f"p{i}/b.go", f"package p{i}\n\nfunc Kept() {{}}\n")
+    base = repo.commit("initial")
+    for i in range(3):
+        repo.write(f"p{i}/a.go", f"package p{i}\n\nfunc New() {{}}\n")
+    repo.commit("change")
+    # p0 is parsed (4 files of 26-27 bytes), p1 scanned; p2 does not fit and is left out whole
+    # rather than read on one side only.
+    monkeypatch.setattr(gatherer, "PARSE_BUDGET_BYTES", 120)
+    monkeypatch.setattr(gatherer, "SCAN_BUDGET_BYTES", 150)
+    items = gatherer.gather(build_context(repo.path, base))
+    assert sorted(
+        (e.bump, e.strength, e.message) for e in items if e.kind is not EvidenceKind.INCOMPLETE
+    ) == [
+        ("major", Strength.PROOF, "removed exported func Old from package p0"),
+        ("major", Strength.STRONG, "removed exported func Old from package p1"),
+        ("minor", Strength.STRONG, "new exported func New in package p0"),
+        ("minor", Strength.STRONG, "new exported func New in package p1"),
+    ]
+    assert [e.message for e in items if e.kind is EvidenceKind.INCOMPLETE][-1] == (
+        "1 of 3 changed Go packages exceed the analysis budget and were not analyzed: p2"
+    )

@@ -261,3 +261,39 @@ def test_a_missing_tool_is_skipped_with_a_debug_line(
     with caplog.at_level(logging.DEBUG, logger="release_tools.analysis.evidence.rust"):
         gatherer.gather(build_context(repo.path, base))
     assert any("not on PATH" in r.getMessage() for r in caplog.records)
+
+
+def test_changes_over_the_run_budget_are_scanned_then_left_out_whole(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("Cargo.toml", "[package]\nname = 'gen'\n")
+    repo.write("src/lib.rs", "".join(f"pub mod t{i};\n" for i in range(4)))
+    for i in range(4):
+        repo.write(f"src/t{i}.rs", f"pub fn old{i}() {{}}\n")
+    base = repo.commit("initial")
+    for i in range(4):
+        repo.write(f"src/t{i}.rs", f"pub fn old{i}() {{}}\npub fn new{i}() {{}}\n")
+    repo.commit("generated")
+    # lib.rs (48 bytes a side) and t0 (17, then 34) are parsed, t1 scanned; t2 and t3 do not
+    # fit, and are left out whole rather than read on one side only.
+    monkeypatch.setattr(gatherer, "PARSE_BUDGET_BYTES", 48 + 48 + 17 + 34)
+    monkeypatch.setattr(gatherer, "SCAN_BUDGET_BYTES", 17 + 34)
+    items = gatherer.gather(build_context(repo.path, base))
+    assert _found(items) == [
+        ("minor", EvidenceKind.API_ADDED, Strength.STRONG, "new pub fn new0 in src/t0.rs"),
+        ("minor", EvidenceKind.API_ADDED, Strength.STRONG, "new pub fn new1 in src/t1.rs"),
+        (
+            "patch",
+            EvidenceKind.INCOMPLETE,
+            Strength.WEAK,
+            "2 of 4 changed Rust module files exceed the analysis budget and were not "
+            "analyzed: src/t2.rs, src/t3.rs",
+        ),
+        (
+            "patch",
+            EvidenceKind.INCOMPLETE,
+            Strength.WEAK,
+            "src/t1.rs: over the parse budget, too large to parse; only its pub item names were "
+            "compared by a linear scan",
+        ),
+    ]

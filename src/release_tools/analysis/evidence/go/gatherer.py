@@ -9,12 +9,15 @@ The module's major version lives in its path: a directory whose new ``go.mod`` d
 ``/vN`` path (the "major subdirectory" layout, ``v2/go.mod``) is a new major version of the
 module, one finding of its own, rather than thousands of new identifiers.
 
-Work is bounded per file before anything is parsed: a file over :data:`MAX_PARSE_BYTES`, or
-whose syntax tree has more than :data:`MAX_NODES` nodes, is read by the linear scan
-(:mod:`~release_tools.analysis.evidence.go.linear`; findings strong, not proof), a file over
-:data:`MAX_SCAN_BYTES` is not read; an ``incomplete`` item names each. Each side is read in one
-``git cat-file --batch`` after one ``--batch-check`` for the sizes. When apidiff is installed,
-its verdict joins as proof (:mod:`~release_tools.analysis.evidence.go.apidiff`).
+Work is bounded before anything is read, from the sizes: a file over :data:`MAX_PARSE_BYTES`,
+or whose syntax tree has more than :data:`MAX_NODES` nodes, is read by the linear scan
+(:mod:`~release_tools.analysis.evidence.go.linear`; findings strong, not proof); a package with
+a file over :data:`MAX_SCAN_BYTES` is not read; an ``incomplete`` item names each such file. A
+run parses at most :data:`PARSE_BUDGET_BYTES` and scans at most :data:`SCAN_BUDGET_BYTES`:
+later files are scanned, then later packages left out (one ``incomplete`` item names them).
+Each side is read in one ``git cat-file --batch`` after one ``--batch-check`` for the sizes.
+When apidiff is installed, its verdict joins as proof
+(:mod:`~release_tools.analysis.evidence.go.apidiff`).
 """
 
 from __future__ import annotations
@@ -38,17 +41,30 @@ from release_tools.analysis.evidence.go.syntax import GoIdent, parse_file
 from release_tools.analysis.evidence.gomodule import module_path
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
-__all__ = ["MAX_NODES", "MAX_PARSE_BYTES", "MAX_SCAN_BYTES", "gather", "parse_go"]
+__all__ = [
+    "MAX_NODES",
+    "MAX_PARSE_BYTES",
+    "MAX_SCAN_BYTES",
+    "PARSE_BUDGET_BYTES",
+    "SCAN_BUDGET_BYTES",
+    "gather",
+    "parse_go",
+]
 
 #: Files above this size are not parsed with tree-sitter but scanned linearly.
 MAX_PARSE_BYTES = 1_000_000
 #: Parsed files with more syntax nodes than this are scanned linearly instead of walked.
 MAX_NODES = 400_000
-#: Files above this size are not read at all: their identifiers are left unanalyzed.
-MAX_SCAN_BYTES = 64_000_000
+#: Files above this size are not read at all: their package is left unanalyzed.
+MAX_SCAN_BYTES = 4_000_000
+#: Bytes parsed with tree-sitter per run (both sides); later files are scanned linearly.
+PARSE_BUDGET_BYTES = 2_000_000
+#: Bytes scanned linearly per run (about 0.1 s per MB); later packages are left unanalyzed.
+SCAN_BUDGET_BYTES = 4_000_000
 
 _SKIP_DIRS = frozenset({"internal", "testdata", "vendor", "examples", "example", "cmd"})
 _MAJOR_SUFFIX = re.compile(r"/v([2-9]|[1-9]\d+)$")
+_PARSE, _SCAN = "parse", "scan"
 
 
 def parse_go(code: str, path: str) -> tuple[str | None, dict[str, GoIdent]]:
@@ -87,21 +103,49 @@ def _go_mod(directory: str) -> str:
     return posixpath.join(directory, "go.mod") if directory else "go.mod"
 
 
+class _Budget:
+    """What is left to parse and to scan in this run; a package is planned whole or not at all."""
+
+    def __init__(self) -> None:
+        self.parse = PARSE_BUDGET_BYTES
+        self.scan = SCAN_BUDGET_BYTES
+
+    def plan(self, sizes: list[int]) -> list[str] | None:
+        """How to read files of these sizes (parse or scan), charged; None when they don't fit."""
+        parse, scan, modes = self.parse, self.scan, []
+        for size in sizes:
+            if size <= MAX_PARSE_BYTES and size <= parse:
+                parse -= size
+                modes.append(_PARSE)
+            elif size <= MAX_SCAN_BYTES and size <= scan:
+                scan -= size
+                modes.append(_SCAN)
+            else:
+                return None
+        self.parse, self.scan = parse, scan
+        return modes
+
+
 class _Side:
-    """One ref's package files: sizes checked first, then the readable ones in one batch."""
+    """One ref's package files: sizes checked first, then the planned ones read in one batch."""
 
     def __init__(self, ctx: AnalysisContext, ref: str, directories: list[str]) -> None:
+        self._ctx, self._ref = ctx, ref
         pathspecs = [directory or "." for directory in directories]  # git refuses "" as a path
         self.files = _package_files(directories, ctx.git.ls_files(ref, pathspecs))
-        mods = {_go_mod(a) for directory in directories for a in _ancestors(directory)}
-        paths = [p for f in self.files.values() for p in f]
-        self.sizes = blob_sizes(ctx, ref, [*paths, *sorted(mods)])
-        readable = [p for p in paths if self.sizes.get(p, 0) <= MAX_SCAN_BYTES]
-        self.texts = read_texts(
-            ctx, ref, [*readable, *(m for m in sorted(mods) if m in self.sizes)]
+        self._mods = sorted(
+            {_go_mod(a) for directory in directories for a in _ancestors(directory)}
         )
-        #: Files not parsed, with the reason and whether the linear scan read them.
-        self.capped: dict[str, tuple[str, bool]] = {}
+        paths = [p for f in self.files.values() for p in f]
+        self.sizes = blob_sizes(ctx, ref, [*paths, *self._mods])
+        self.modes: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+        #: Files not parsed, with the reason.
+        self.scanned: dict[str, str] = {}
+
+    def read(self) -> None:
+        mods = [m for m in self._mods if m in self.sizes]
+        self.texts = read_texts(self._ctx, self._ref, [*self.modes, *mods])
 
     def module_root(self, directory: str) -> tuple[str, str | None] | None:
         """The directory of the ``go.mod`` nearest to ``directory`` and its module path."""
@@ -112,26 +156,23 @@ class _Side:
         return None
 
     def package_api(self, directory: str) -> dict[str, GoIdent] | None:
-        """The exported identifiers of one package; None for a ``main`` package."""
+        """The exported identifiers of one planned package; None for a ``main`` package."""
         api: dict[str, GoIdent] = {}
         seen_package = False
         for path in self.files[directory]:
-            size = self.sizes.get(path, 0)
             code = self.texts.pop(path, None)
             if code is None:
-                if size > MAX_SCAN_BYTES:
-                    self.capped[path] = (f"{size / 1e6:.1f} MB", False)
                 continue
-            parsed = (
-                parse_file(code, path, max_nodes=MAX_NODES) if size <= MAX_PARSE_BYTES else None
-            )
+            parsed = None
+            if self.modes[path] == _PARSE:
+                parsed = parse_file(code, path, max_nodes=MAX_NODES)
+                if parsed is None:
+                    self.scanned[path] = f"more than {MAX_NODES} syntax nodes"
+            else:
+                size = self.sizes[path]
+                over = size > MAX_PARSE_BYTES
+                self.scanned[path] = f"{size / 1e6:.1f} MB" if over else "over the parse budget"
             if parsed is None:
-                reason = (
-                    f"{size / 1e6:.1f} MB"
-                    if size > MAX_PARSE_BYTES
-                    else f"more than {MAX_NODES} syntax nodes"
-                )
-                self.capped[path] = (reason, True)
                 parsed = scan_file(code, path)
             package, idents = parsed
             if package == "main":
@@ -146,7 +187,7 @@ def _note(path: str, reason: str, scanned: bool) -> Evidence:
     what = (
         "only its exported names were compared by a linear scan"
         if scanned
-        else "its API was not analyzed"
+        else "its package was not analyzed"
     )
     return evidence(
         "go-api",
@@ -156,6 +197,35 @@ def _note(path: str, reason: str, scanned: bool) -> Evidence:
         f"{path}: {reason}, too large to parse; {what}",
         path=path,
     )
+
+
+def _plan(
+    directories: list[str], base: _Side, head: _Side
+) -> tuple[list[str], list[Evidence], list[str]]:
+    """The packages to compare, notes on files too big to read, and packages over the budget.
+
+    A package is read whole on both sides or not at all: a file read on one side only would
+    look like the removal or addition of all its names.
+    """
+    budget = _Budget()
+    planned: list[str] = []
+    notes: list[Evidence] = []
+    skipped: list[str] = []
+    for directory in directories:
+        files = [(side, p) for side in (base, head) for p in side.files[directory]]
+        files = [(side, p) for side, p in files if p in side.sizes]
+        big = {p: side.sizes[p] for side, p in files if side.sizes[p] > MAX_SCAN_BYTES}
+        if big:
+            notes += [_note(p, f"{size / 1e6:.1f} MB", scanned=False) for p, size in big.items()]
+            continue
+        modes = budget.plan([side.sizes[p] for side, p in files])
+        if modes is None:
+            skipped.append(directory or ".")
+            continue
+        for (side, path), mode in zip(files, modes, strict=True):
+            side.modes[path] = mode
+        planned.append(directory)
+    return planned, notes, skipped
 
 
 def _new_major_module(base: _Side, head: _Side, directory: str) -> tuple[str, str] | None:
@@ -186,9 +256,12 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         return []
     base = _Side(ctx, ctx.base_sha, directories)
     head = _Side(ctx, ctx.head_sha, directories)
+    planned, notes, skipped = _plan(directories, base, head)
+    base.read()
+    head.read()
     out = BoundedEvidence("go-api", MAX_PER_SOURCE)
     majors: dict[str, str] = {}
-    for directory in directories:
+    for directory in planned:
         major = _new_major_module(base, head, directory)
         if major is not None:
             majors.setdefault(*major)
@@ -197,10 +270,14 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         after = head.package_api(directory)
         if before is None or after is None:
             continue
-        capped = [
-            p for side in (base, head) for p in side.capped if posixpath.dirname(p) == directory
-        ]
-        compare_package(out, before, after, directory or ".", proof=not capped)
+        scanned = {
+            p: reason
+            for side in (base, head)
+            for p, reason in side.scanned.items()
+            if posixpath.dirname(p) == directory
+        }
+        compare_package(out, before, after, directory or ".", proof=not scanned)
+        notes += [_note(p, reason, scanned=True) for p, reason in scanned.items()]
     for root, path in sorted(majors.items()):
         if out.admit(Bump.MAJOR, Strength.PROOF):
             out.keep(
@@ -214,10 +291,14 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                     path=_go_mod(root),
                 )
             )
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        message = (
+            f"{len(skipped)} of {len(directories)} changed Go packages exceed the analysis "
+            f"budget and were not analyzed: {shown}"
+        )
+        notes.append(
+            evidence("go-api", EvidenceKind.INCOMPLETE, Bump.PATCH, Strength.WEAK, message)
+        )
     out.extend(tool_evidence(ctx))
-    notes = {
-        path: _note(path, reason, scanned)
-        for side in (base, head)
-        for path, (reason, scanned) in side.capped.items()
-    }
-    return [*out.items(), *notes.values()]
+    return [*out.items(), *notes]

@@ -6,12 +6,16 @@ reachable (:mod:`~release_tools.analysis.evidence.rust.modules`). Each side is r
 ``git cat-file --batch`` after one ``--batch-check`` for the sizes, so no file costs a git
 process of its own.
 
-Work is bounded per file before anything is parsed: a file over :data:`MAX_PARSE_BYTES`, or
-whose syntax tree has more than :data:`MAX_NODES` nodes, is read by the linear scan
+Work is bounded before anything is read, from the sizes: a file over :data:`MAX_PARSE_BYTES`,
+or whose syntax tree has more than :data:`MAX_NODES` nodes, is read by the linear scan
 (:mod:`~release_tools.analysis.evidence.rust.linear`; its findings are strong, not proof),
-and a file over :data:`MAX_SCAN_BYTES` is not read at all. Either way an ``incomplete`` item
-names the file. The evidence is bounded as it is found (a generated crate can add tens of
-thousands of items; see :class:`~release_tools.analysis.evidence._common.BoundedEvidence`).
+and a file over :data:`MAX_SCAN_BYTES` is not read at all; an ``incomplete`` item names each.
+A run parses at most :data:`PARSE_BUDGET_BYTES` and scans at most :data:`SCAN_BUDGET_BYTES`
+(a range of hundreds of generated files): later files are scanned, then later changes left
+out, each change planned whole (both sides and the files declaring it) so that a half-read
+change cannot look like removals; one ``incomplete`` item counts and names those. The
+evidence is bounded as it is found (a generated crate can add tens of thousands of items; see
+:class:`~release_tools.analysis.evidence._common.BoundedEvidence`).
 
 When cargo-semver-checks is installed its verdict joins as proof
 (:mod:`~release_tools.analysis.evidence.rust.semver_checks`).
@@ -40,31 +44,76 @@ from release_tools.analysis.evidence.rust.modules import (
 )
 from release_tools.analysis.evidence.rust.semver_checks import tool_evidence
 from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, parse_module
-from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
-__all__ = ["MAX_NODES", "MAX_PARSE_BYTES", "MAX_SCAN_BYTES", "gather"]
+__all__ = [
+    "MAX_NODES",
+    "MAX_PARSE_BYTES",
+    "MAX_SCAN_BYTES",
+    "PARSE_BUDGET_BYTES",
+    "SCAN_BUDGET_BYTES",
+    "gather",
+]
 
 #: Files above this size are not parsed with tree-sitter but scanned linearly.
 MAX_PARSE_BYTES = 1_000_000
 #: Parsed files with more syntax nodes than this are scanned linearly instead of walked.
 MAX_NODES = 400_000
 #: Files above this size are not read at all: their API is left unanalyzed.
-MAX_SCAN_BYTES = 64_000_000
+MAX_SCAN_BYTES = 4_000_000
+#: Bytes parsed with tree-sitter per run (both sides); later files are scanned linearly.
+PARSE_BUDGET_BYTES = 2_000_000
+#: Bytes scanned linearly per run (about 0.1 s per MB); later changes are left unanalyzed.
+SCAN_BUDGET_BYTES = 4_000_000
+
+_PARSE, _SCAN = "parse", "scan"
+
+
+class _Budget:
+    """What is left to parse and to scan in this run; a change is planned whole or not at all."""
+
+    def __init__(self) -> None:
+        self.parse = PARSE_BUDGET_BYTES
+        self.scan = SCAN_BUDGET_BYTES
+
+    def plan(self, sizes: list[int]) -> list[str] | None:
+        """How to read files of these sizes (parse or scan), charged; None when they don't fit."""
+        parse, scan, modes = self.parse, self.scan, []
+        for size in sizes:
+            if size <= MAX_PARSE_BYTES and size <= parse:
+                parse -= size
+                modes.append(_PARSE)
+            elif size <= MAX_SCAN_BYTES and size <= scan:
+                scan -= size
+                modes.append(_SCAN)
+            else:
+                return None
+        self.parse, self.scan = parse, scan
+        return modes
 
 
 class _Side:
-    """The module files of one ref, read in one batch, each parsed once on demand."""
+    """The module files of one ref: sizes first, then the planned ones read in one batch."""
 
     def __init__(self, ctx: AnalysisContext, ref: str, paths: list[str]) -> None:
-        wanted = list(
-            dict.fromkeys(p for path in paths for p in (path, *ancestor_candidates(path)))
-        )
+        self._ctx, self._ref = ctx, ref
+        wanted = [p for path in paths for p in (path, *ancestor_candidates(path))]
         self.sizes = blob_sizes(ctx, ref, wanted)
-        readable = [p for p in wanted if self.sizes.get(p, MAX_SCAN_BYTES + 1) <= MAX_SCAN_BYTES]
-        self._texts = read_texts(ctx, ref, readable)
+        self.modes: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
         self._modules: dict[str, RustModule | None] = {}
         #: Files read by the linear scan, with the reason.
         self.scanned: dict[str, str] = {}
+
+    def needed(self, path: str | None) -> list[str]:
+        """The files not planned yet that reading ``path`` needs (it and its declarers)."""
+        if path is None:
+            return []
+        files = [p for p in (path, *ancestor_candidates(path)) if p in self.sizes]
+        return [p for p in dict.fromkeys(files) if p not in self.modes]
+
+    def read(self) -> None:
+        self._texts = read_texts(self._ctx, self._ref, list(self.modes))
 
     def load(self, path: str) -> RustModule | None:
         if path in self._modules:
@@ -72,13 +121,14 @@ class _Side:
         text = self._texts.pop(path, None)
         module: RustModule | None = None
         if text is not None:
-            size = self.sizes.get(path, len(text))
-            if size <= MAX_PARSE_BYTES:
+            if self.modes[path] == _PARSE:
                 module = parse_module(text, max_nodes=MAX_NODES)
                 if module is None:
                     self.scanned[path] = f"more than {MAX_NODES} syntax nodes"
             else:
-                self.scanned[path] = f"{size / 1e6:.1f} MB"
+                size = self.sizes[path]
+                over = size > MAX_PARSE_BYTES
+                self.scanned[path] = f"{size / 1e6:.1f} MB" if over else "over the parse budget"
             if module is None:
                 module = scan_module(text)
         self._modules[path] = module
@@ -91,9 +141,6 @@ class _Side:
         names = exposure(path, self.load)
         module = self.load(path) if names else None
         return exposed_items(module, names) if module is not None else {}
-
-    def unread(self, path: str | None) -> bool:
-        return path is not None and self.sizes.get(path, 0) > MAX_SCAN_BYTES
 
 
 def _note(path: str, reason: str, scanned: bool) -> Evidence:
@@ -112,6 +159,31 @@ def _note(path: str, reason: str, scanned: bool) -> Evidence:
     )
 
 
+def _plan(
+    changes: list[FileChange], base: _Side, head: _Side
+) -> tuple[list[FileChange], list[Evidence], list[str]]:
+    """The changes to compare, notes on files too big to read, and changes over the budget."""
+    budget = _Budget()
+    planned: list[FileChange] = []
+    notes: list[Evidence] = []
+    skipped: list[str] = []
+    for change in changes:
+        before, after = old_path(change), new_path(change)
+        big = max(base.sizes.get(before or "", 0), head.sizes.get(after or "", 0))
+        if big > MAX_SCAN_BYTES:
+            notes.append(_note(change.path, f"{big / 1e6:.1f} MB", scanned=False))
+            continue
+        files = [(base, p) for p in base.needed(before)] + [(head, p) for p in head.needed(after)]
+        modes = budget.plan([side.sizes[p] for side, p in files])
+        if modes is None:
+            skipped.append(change.path)
+            continue
+        for (side, path), mode in zip(files, modes, strict=True):
+            side.modes[path] = mode
+        planned.append(change)
+    return planned, notes, skipped
+
+
 def gather(ctx: AnalysisContext) -> list[Evidence]:
     """Rust ``pub`` item evidence for the library module files that changed."""
     changes = [
@@ -124,13 +196,11 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     out = BoundedEvidence("rust-api", MAX_PER_SOURCE)
     base = _Side(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c))])
     head = _Side(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c))])
-    notes: list[Evidence] = []
-    for change in changes:
+    planned, notes, skipped = _plan(changes, base, head)
+    base.read()
+    head.read()
+    for change in planned:
         before_path, after_path = old_path(change), new_path(change)
-        if base.unread(before_path) or head.unread(after_path):
-            size = max(base.sizes.get(before_path or "", 0), head.sizes.get(after_path or "", 0))
-            notes.append(_note(change.path, f"{size / 1e6:.1f} MB", scanned=False))
-            continue
         before = base.public_items(before_path)
         after = head.public_items(after_path)
         reasons = [
@@ -141,5 +211,21 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         compare_items(out, before, after, before_path, after_path, proof=not reasons)
         if reasons:
             notes.append(_note(change.path, reasons[-1], scanned=True))
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        message = (
+            f"{len(skipped)} of {len(changes)} changed Rust module files exceed the analysis "
+            f"budget and were not analyzed: {shown}"
+        )
+        notes.append(
+            evidence(
+                "rust-api",
+                EvidenceKind.INCOMPLETE,
+                Bump.PATCH,
+                Strength.WEAK,
+                message,
+                path=skipped[0],
+            )
+        )
     out.extend(tool_evidence(ctx))
     return [*out.items(), *notes]

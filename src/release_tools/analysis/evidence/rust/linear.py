@@ -2,10 +2,10 @@
 
 A generated file of hundreds of thousands of items is not walked node by node; its ``pub``
 items, ``pub mod`` declarations and ``pub use`` names can still be listed by regular
-expressions over the text with comments and strings blanked. This reader does not see
+expressions over the text with comments and strings cut out. This reader does not see
 attributes (``#[doc(hidden)]``, ``cfg``), signatures, fields or variants, so what it finds is
-strong evidence, not proof. Every step is linear in the file's size: line numbers come from a
-bisection over the newline offsets, impl owners from a bisection over the impl blocks.
+strong evidence, not proof. Every step is linear in the file's size: line numbers are counted
+as the matches come, impl owners found by a bisection over the impl blocks.
 """
 
 from __future__ import annotations
@@ -25,22 +25,24 @@ _ITEM = re.compile(
     r"(?P<kind>fn|struct|enum|trait|mod|const|static|type|union|macro)[ \t]+(?:mut[ \t]+)?"
     r"(?P<name>[A-Za-z_]\w*)"
 )
+_BRACE = re.compile(r"[{}]")
 _ANY_MOD = re.compile(r"\bmod[ \t]+(?P<name>[A-Za-z_]\w*)")
 _USE = re.compile(r"\bpub[ \t]+use[ \t]+(?P<tree>[^;{]*(?:\{[^;]*\})?);")
 _IMPL = re.compile(r"\bimpl\b(?:[ \t]*<[^{;]*?>)?[ \t]+(?P<target>[^{;]+?)[ \t]*(?:where[^{]*)?\{")
 
 
 def _blank(code: str) -> str:
-    return _COMMENT_OR_STRING.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), code)
+    """``code`` with comments and literals cut down to their newlines (line numbers stay)."""
+    return _COMMENT_OR_STRING.sub(lambda m: "\n" * m.group(0).count("\n"), code)
 
 
 def _block_end(text: str, start: int) -> int:
     """Index after the brace block opening at ``start``; the text's end if unbalanced."""
     depth = 0
-    for match in re.finditer(r"[{}]", text[start:]):
+    for match in _BRACE.finditer(text, start):
         depth += 1 if match.group(0) == "{" else -1
         if depth == 0:
-            return start + match.end()
+            return match.end()
     return len(text)
 
 
@@ -76,11 +78,15 @@ def _use_names(tree: str, line: int) -> list[UseName]:
 def scan_module(code: str) -> RustModule:
     """The public items, child modules and ``pub use`` names of one module file, by scan."""
     blank = _blank(code)
-    newlines = [m.start() for m in re.finditer("\n", blank)]
     module = RustModule()
+    counted = [0, 1]  # offset and line reached: each pass asks in increasing offsets
 
     def line_of(offset: int) -> int:
-        return bisect_right(newlines, offset - 1) + 1
+        if offset < counted[0]:
+            counted[:] = [0, 1]
+        counted[1] += blank.count("\n", counted[0], offset)
+        counted[0] = offset
+        return counted[1]
 
     impls: list[tuple[int, int, str]] = []
     resume = 0
