@@ -145,10 +145,11 @@ def test_a_module_too_big_to_parse_is_scanned_and_named(
 
 def test_the_parse_budget_bounds_a_run(repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("a", "b"):
-        repo.write(f"lib/{name}.js", "export function f(x) {}\n")
+        repo.write(f"lib/{name}.js", f"export function {name}(x) {{}}\n")
     base = repo.commit("initial")
     for name in ("a", "b"):
-        repo.write(f"lib/{name}.js", "export function f(x) {}\nexport const g = 1;\n")
+        repo.write(f"lib/{name}.js", f"export function {name}(x) {{}}\nexport const g = 1;\n")
+    # Both versions of lib/a.js fit; lib/b.js is over what is left.
     monkeypatch.setattr(gatherer, "PARSE_BUDGET_BYTES", 80)
     items = _run(repo, base)
     assert _messages(items) == [

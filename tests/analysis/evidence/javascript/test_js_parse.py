@@ -8,6 +8,7 @@ import pytest
 
 from release_tools.analysis.evidence.javascript import exports, parser
 from release_tools.analysis.evidence.javascript.exports import parse_exports, read_module
+from release_tools.analysis.evidence.javascript.options import option_reads
 from release_tools.analysis.evidence.javascript.signatures import ParamKind
 
 
@@ -96,6 +97,25 @@ def test_names_exported_by_reference_take_the_local_declaration() -> None:
     assert (found["Widget"].required, found["Widget.render"].line) == (1, 4)
     assert found["helper"].required == 3
     assert "local" not in found
+
+
+def test_compiled_commonjs_exports_are_described_where_assigned() -> None:
+    code = (
+        '"use strict";\n'
+        "exports.Ignore = exports.check = void 0;\n"
+        "class Ignore {\n"
+        "  add(pattern) {}\n"
+        "}\n"
+        "exports.Ignore = Ignore;\n"
+        "function check(a, b) {}\n"
+        "exports.check = check;\n"
+    )
+    found = parse_exports(code, "ignore.js")
+    assert {n: (e.kind, e.line, e.required) for n, e in found.items()} == {
+        "check": ("name", 2, 2),
+        "Ignore": ("name", 2, None),
+        "Ignore.add": ("member", 4, 1),
+    }
 
 
 def test_interfaces_types_and_enums_list_their_members() -> None:
@@ -201,3 +221,14 @@ def test_parse_budget_sends_the_rest_to_the_linear_scan() -> None:
     other = "export function g(a) {}\n// budget two, longer than what is left\n"
     assert not read_module(other, "b.js", budget=budget).parsed
     assert budget.refused == 1
+
+
+def test_option_reads_come_from_the_tree() -> None:
+    code = (
+        "// options.inComment is no read\n"
+        "const label = `mode: ${options.mode}`;\n"  # read inside a template substitution
+        "options.loose = true;\n"  # filled in, not read
+        "const depth = opts?.depth ?? this.options.notOurs;\n"
+        "const s = 'options.inString';\n"
+    )
+    assert option_reads(code, "m.js") == {"mode": 2, "depth": 4}

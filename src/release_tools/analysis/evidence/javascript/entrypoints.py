@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import blob_sizes, read_texts
@@ -37,6 +37,11 @@ __all__ = [
 SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 #: Modules longer than this (in characters) are not read for re-exports.
 MAX_CHARS = 2_000_000
+#: Modules up to this size are parsed to find their re-exports; bigger ones (generated code,
+#: as a rule) are scanned: a parse costs far more, and a changed one is parsed when compared.
+FOLLOW_PARSE_BYTES = 200_000
+#: Modules are read from git in batches of about this many bytes.
+BATCH_BYTES = 8_000_000
 _FOLLOW_DEPTH = 3
 _BUILD_SUFFIX = re.compile(r"(\.d)?\.(m|c)?[jt]sx?$")
 _SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
@@ -257,6 +262,21 @@ def public_files(
     return out
 
 
+def _batches(paths: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:
+    """``paths`` in runs of about :data:`BATCH_BYTES`: one read each, memory stays bounded."""
+    batch: list[str] = []
+    weight = 0
+    for path in paths:
+        size = sizes.get(path, 0)
+        if batch and weight + size > BATCH_BYTES:
+            yield batch
+            batch, weight = [], 0
+        batch.append(path)
+        weight += size
+    if batch:
+        yield batch
+
+
 def _follow(
     ctx: AnalysisContext,
     ref: str,
@@ -273,13 +293,15 @@ def _follow(
         # At most 4 bytes a character: beyond 4x the limit the text is surely too long.
         readable = [path for path in level if sizes.get(path, 0) <= 4 * MAX_CHARS]
         next_frontier: list[str] = []
-        for path, code in read_texts(ctx, ref, readable).items():
-            if len(code) > MAX_CHARS:
-                continue
-            for spec in star_sources(code, path, budget=budget):
-                target = resolve(spec, path, files)
-                if target and target not in public:
-                    next_frontier.append(target)
+        for batch in _batches(readable, sizes):
+            for path, code in read_texts(ctx, ref, batch).items():
+                if len(code) > MAX_CHARS:
+                    continue
+                sources = star_sources(code, path, parse_limit=FOLLOW_PARSE_BYTES, budget=budget)
+                for spec in sources:
+                    target = resolve(spec, path, files)
+                    if target and target not in public:
+                        next_frontier.append(target)
         frontier = next_frontier
         if not frontier:
             break

@@ -68,7 +68,9 @@ class ModuleApi:
     ``rows`` by name; ``line_of`` turns a row's offset into a line; ``shapes`` holds what the
     parse knows beyond the row (parameter types, optional properties), empty for a module read
     by the linear scan (``parsed`` False); ``sources`` lists the specifiers of ``export ...
-    from`` statements (None when not parsed: see :func:`star_sources`).
+    from`` statements and ``option_reads`` the keys of an options object the module reads, by
+    their first offset (both None when not parsed: see :func:`star_sources` and
+    :mod:`~release_tools.analysis.evidence.javascript.options`).
     """
 
     rows: dict[str, ExportRow]
@@ -76,6 +78,7 @@ class ModuleApi:
     shapes: dict[str, Shape]
     sources: tuple[str, ...] | None
     parsed: bool
+    option_reads: dict[str, int] | None = None
 
 
 def _line_finder(data: bytes) -> Callable[[int], int]:
@@ -95,8 +98,9 @@ def _line_finder(data: bytes) -> Callable[[int], int]:
 
 #: Parsed modules by grammar and content digest, least recently used first.
 _CACHE: OrderedDict[tuple[str, bytes], tuple[ModuleApi, int]] = OrderedDict()
-#: The cache holds modules of at most this many source bytes in all.
-_CACHE_BYTES = 32_000_000
+#: The cache holds modules of at most this many source bytes in all (a parsed generated
+#: module's rows take a few times its size).
+_CACHE_BYTES = 8_000_000
 _cached_bytes = 0
 
 
@@ -107,11 +111,6 @@ def _remember(key: tuple[str, bytes], module: ModuleApi, size: int) -> None:
     while _cached_bytes > _CACHE_BYTES and len(_CACHE) > 1:
         _key, (_module, dropped) = _CACHE.popitem(last=False)
         _cached_bytes -= dropped
-
-
-def _linear(code: str, signatures: bool) -> ModuleApi:
-    rows, line_of = linear.scan_exports(code, signatures)
-    return ModuleApi(rows, line_of, {}, None, parsed=False)
 
 
 def read_module(
@@ -129,12 +128,23 @@ def read_module(
     reads no parameter lists without ``signatures``. A module parsed earlier in the process
     is not parsed again.
     """
+    parsed = _parsed(code, path, parse_limit, budget)
+    if parsed is not None:
+        return parsed
+    rows, line_of = linear.scan_exports(code, signatures)
+    return ModuleApi(rows, line_of, {}, None, parsed=False)
+
+
+def _parsed(
+    code: str, path: str | None, parse_limit: int | None, budget: ParseBudget | None
+) -> ModuleApi | None:
+    """The parsed exports of ``code``, or None when the limits keep it from being parsed."""
     limit = ts_parser.MAX_PARSE_BYTES
     if parse_limit is not None:
         limit = min(limit, parse_limit)
     if len(code) > limit:
         # Each character is at least one byte: surely over the limit, not worth encoding.
-        return _linear(code, signatures)
+        return None
     grammar = grammar_for(path)
     data = code.encode("utf-8", "replace")
     key = (grammar.value, hashlib.sha1(data, usedforsecurity=False).digest())
@@ -143,14 +153,19 @@ def read_module(
         _CACHE.move_to_end(key)
         return hit[0]
     if len(data) > limit or (budget is not None and not budget.take(len(data))):
-        return _linear(code, signatures)
+        return None
     root = ts_parser.parse(data, grammar)
     if root is None:
-        return _linear(code, signatures)
+        return None
     reader = Reader(data, grammar)
     reader.read(root)
     module = ModuleApi(
-        reader.rows, _line_finder(data), reader.shapes, tuple(reader.sources), parsed=True
+        reader.rows,
+        _line_finder(data),
+        reader.shapes,
+        tuple(reader.sources),
+        parsed=True,
+        option_reads=reader.option_reads,
     )
     _remember(key, module, len(data))
     return module
@@ -187,10 +202,17 @@ def parse_exports(code: str, path: str | None = None) -> dict[str, Export]:
 
 
 def star_sources(
-    code: str, path: str | None = None, *, budget: ParseBudget | None = None
+    code: str,
+    path: str | None = None,
+    *,
+    parse_limit: int | None = None,
+    budget: ParseBudget | None = None,
 ) -> list[str]:
-    """Relative specifiers this module re-exports from (``export ... from './x'``)."""
-    module = read_module(code, path, budget=budget)
-    if module.sources is None:
+    """Relative specifiers this module re-exports from (``export ... from './x'``).
+
+    ``parse_limit`` and ``budget`` bound the parse as for :func:`read_module`.
+    """
+    module = _parsed(code, path, parse_limit, budget)
+    if module is None or module.sources is None:
         return linear.star_sources(code)
     return [spec for spec in module.sources if spec.startswith(".")]

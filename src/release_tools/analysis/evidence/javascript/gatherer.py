@@ -68,8 +68,8 @@ __all__ = [
     "required_params",
 ]
 
-#: Bytes of modules one run parses at most (about 4 s of parsing); the rest is scanned.
-PARSE_BUDGET_BYTES = 12_000_000
+#: Bytes of modules one run parses at most (2 to 3 s of parsing); the rest is scanned.
+PARSE_BUDGET_BYTES = 8_000_000
 #: An added or deleted module is parsed up to this size: only its names are compared, which
 #: the linear scan reads as well, so a bigger one (generated code, as a rule) is scanned.
 ONE_SIDED_PARSE_BYTES = 200_000
@@ -300,35 +300,31 @@ def _read_pair(
     """Both versions of one module, parsed when the limits allow (see the module docstring)."""
     (before_path, before_code), (after_path, after_code) = before, after
     if before_path is None or after_path is None:
-        # Only names are compared: a big module is scanned, without its parameter lists.
-        size = len(before_code) + len(after_code)
-        one_sided = (
-            ONE_SIDED_PARSE_BYTES if size <= ONE_SIDED_PARSE_BYTES and budget.take(size) else 0
-        )
+        # Only names are compared: a bigger module is scanned, without its parameter lists.
         return (
-            read_module(before_code, before_path, parse_limit=one_sided, signatures=False),
-            read_module(after_code, after_path, parse_limit=one_sided, signatures=False),
-        )
-    limit: int | None = None
+            read_module(
+                before_code, before_path, parse_limit=ONE_SIDED_PARSE_BYTES, budget=budget,
+                signatures=False,
+            ),
+            read_module(
+                after_code, after_path, parse_limit=ONE_SIDED_PARSE_BYTES, budget=budget,
+                signatures=False,
+            ),
+        )  # fmt: skip
+    old = read_module(before_code, before_path, budget=budget)
+    new = read_module(after_code, after_path, budget=budget)
     largest = max(len(before_code), len(after_code))
     if largest > parser.MAX_PARSE_BYTES:
-        limit = 0
         _note(
             out,
             after_path,
             f"{largest / 1e6:.1f} MB, too large to parse; exports compared by a linear scan",
         )
-    elif not budget.take(len(before_code) + len(after_code)):
-        limit = 0
+    elif not (old.parsed and new.parsed):
         _note(
-            out,
-            after_path,
-            "the run's parse budget was spent; exports compared by a linear scan",
+            out, after_path, "the run's parse budget was spent; exports compared by a linear scan"
         )
-    return (
-        read_module(before_code, before_path, parse_limit=limit),
-        read_module(after_code, after_path, parse_limit=limit),
-    )
+    return old, new
 
 
 def _compare_batch(
@@ -384,8 +380,8 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     changes = changed_files(ctx, (*SUFFIXES, ".d.ts"), include_excluded=True)
     if not changes:
         return out.items()
-    out.extend(gather_options(ctx, changes))
     budget = ParseBudget(PARSE_BUDGET_BYTES)
+    out.extend(gather_options(ctx, changes, budget))
     base_files = set(ctx.git.ls_files(ctx.base_sha))
     head_files = set(ctx.git.ls_files(ctx.head_sha))
     has_manifest = any(f.endswith("package.json") for f in base_files | head_files)

@@ -7,8 +7,10 @@ parameter lists change then: only the code reads ``options.<key>`` where it did 
 A module of the package (not a test, not excluded, not vendored third-party code) whose head
 reads a key of an ``options`` / ``opts`` object that its base text never mentions gained an
 option: a feature (minor, strong). Assignments (``options.x = ...``, defaults being filled in)
-are not reads. Comments and strings are blanked first (see
-:mod:`~release_tools.analysis.evidence.javascript.exports`), so a key named in a comment is no read.
+are not reads. The reads are found in the module's tree-sitter tree (the parse its exports are
+read from, see :mod:`~release_tools.analysis.evidence.javascript.exports`), so a key named in a
+comment or string is no read and one read in a template literal's substitution is; a module
+that is not parsed is scanned with comments and strings blanked.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from release_tools.analysis.evidence._common import (
     old_path,
     read_texts,
 )
+from release_tools.analysis.evidence.javascript.exports import read_module
 from release_tools.analysis.evidence.javascript.linear import blank_code, line_finder
+from release_tools.analysis.evidence.javascript.parser import ParseBudget
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
 __all__ = ["gather_options", "is_vendored", "option_reads"]
@@ -41,8 +45,14 @@ _MAX_FILES = 200
 _MAX_BYTES = 8_000_000
 
 
-def option_reads(code: str) -> dict[str, int]:
-    """The keys of an options object that ``code`` reads, each with its first line."""
+def option_reads(
+    code: str, path: str | None = None, budget: ParseBudget | None = None
+) -> dict[str, int]:
+    """The keys of an options object that ``code`` (the module at ``path``) reads, each with
+    its first line."""
+    module = read_module(code, path, budget=budget)
+    if module.option_reads is not None:
+        return {key: module.line_of(at) for key, at in module.option_reads.items()}
     blank = blank_code(code)
     line_of = line_finder(blank)
     found: dict[str, int] = {}
@@ -67,8 +77,14 @@ def _candidate(change: FileChange) -> bool:
     return not is_vendored(path)
 
 
-def gather_options(ctx: AnalysisContext, changes: list[FileChange]) -> list[Evidence]:
-    """Minor evidence for modified modules that read options their base never mentioned."""
+def gather_options(
+    ctx: AnalysisContext, changes: list[FileChange], budget: ParseBudget | None = None
+) -> list[Evidence]:
+    """Minor evidence for modified modules that read options their base never mentioned.
+
+    The head versions are parsed within ``budget`` (their exports are read from the same
+    parse later).
+    """
     pairs = [
         (before, after)
         for change in changes
@@ -103,7 +119,7 @@ def gather_options(ctx: AnalysisContext, changes: list[FileChange]) -> list[Evid
             continue
         # Any mention counts, comments included: a documented option is no new one.
         old_words = set(re.findall(r"[A-Za-z_$][\w$]*", old_code))
-        for key, line in sorted(option_reads(new_code).items()):
+        for key, line in sorted(option_reads(new_code, after, budget).items()):
             if key in old_words:
                 continue
             items.append(

@@ -76,6 +76,15 @@ def _text(node: Node | None) -> str:
 
 
 @cache
+def _options_query(grammar: Grammar) -> tree_sitter.Query:
+    return tree_sitter.Query(
+        language(grammar),
+        "(member_expression object: (identifier) @object property: (property_identifier) @key)"
+        " @read",
+    )
+
+
+@cache
 def _commonjs_query(grammar: Grammar) -> tree_sitter.Query:
     return tree_sitter.Query(
         language(grammar),
@@ -101,6 +110,8 @@ class Reader:
         self.rows: dict[str, Row] = {}
         self.shapes: dict[str, Shape] = {}
         self.sources: list[str] = []
+        #: Keys of an ``options`` / ``opts`` object the module reads, with the first offset.
+        self.option_reads: dict[str, int] = {}
         self._locals: dict[str, list[Node]] = {}
         self._declared: dict[str, list[Signature]] = {}
         self._implemented: dict[str, list[Signature]] = {}
@@ -115,6 +126,8 @@ class Reader:
                 self._export(statement)
         if b"exports" in self.data:
             self._commonjs(root)
+        if b"options" in self.data or b"opts" in self.data:
+            self._options(root)
         self._finish()
 
     # -- bookkeeping ---------------------------------------------------------------------
@@ -341,6 +354,26 @@ class Reader:
                 shape = Shape(optional=optional, type=_type_of(item), in_type=True)
                 self.shapes.setdefault(key, shape)
 
+    # -- options -------------------------------------------------------------------------
+
+    def _options(self, root: Node) -> None:
+        """``options.key`` / ``opts?.key`` reads, not ``this.options.key`` (another object's
+        state) nor assignments (``options.key = ...`` fills in a default)."""
+        cursor = tree_sitter.QueryCursor(_options_query(self.grammar))
+        for _pattern, captures in cursor.matches(root):
+            if captures["object"][0].text not in (b"options", b"opts"):
+                continue
+            read = captures["read"][0]
+            parent = read.parent
+            if (
+                parent is not None
+                and parent.type == "assignment_expression"
+                and parent.child_by_field_name("left") == read
+            ):
+                continue
+            key = captures["key"][0]
+            self.option_reads.setdefault(_text(key), key.start_byte)
+
     # -- CommonJS ------------------------------------------------------------------------
 
     def _commonjs(self, root: Node) -> None:
@@ -362,7 +395,9 @@ class Reader:
             if owner is None or prop is None or owner.text not in (b"module.exports", b"exports"):
                 continue
             name = _text(prop)
-            if self._add(name, "name", left.start_byte):
+            # Compiled CommonJS declares every export first (``exports.X = void 0;``) and
+            # assigns the value later (``exports.X = X;``): a later assignment describes it.
+            if self._add(name, "name", left.start_byte) or self.rows[name][0] == "name":
                 self._value(name, right)
 
     def _object_exports(self, obj: Node) -> None:
