@@ -226,5 +226,5 @@ def test_a_deeply_nested_manifest_is_a_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text(
         '{"name": "x", "a": ' + "[" * 100_000 + "]" * 100_000 + "}"
     )
-    with pytest.raises(VersionError, match=r"package\.json: nested too deeply to read"):
+    with pytest.raises(VersionError, match=r"package\.json: nested too deeply to be read"):
         discover_projects(tmp_path)

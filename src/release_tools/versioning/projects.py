@@ -108,13 +108,16 @@ def _rel(root: Path, path: Path) -> str:
     return rel or "."
 
 
+_TOO_DEEP = "nested too deeply to be read (more levels than Python's recursion limit)"
+
+
 def _load_toml(path: Path, root: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise VersionError(f"{_rel(root, path)}: broken TOML: {exc}") from exc
     except RecursionError as exc:
-        raise VersionError(f"{_rel(root, path)}: nested too deeply to read") from exc
+        raise VersionError(f"{_rel(root, path)}: {_TOO_DEEP}") from exc
     except OSError as exc:
         raise VersionError(f"{_rel(root, path)}: cannot be read: {exc.strerror}") from exc
 
@@ -125,7 +128,7 @@ def _load_json(path: Path, root: Path) -> dict[str, Any]:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise VersionError(f"{_rel(root, path)}: broken JSON: {exc}") from exc
     except RecursionError as exc:
-        raise VersionError(f"{_rel(root, path)}: nested too deeply to read") from exc
+        raise VersionError(f"{_rel(root, path)}: {_TOO_DEEP}") from exc
     except OSError as exc:
         raise VersionError(f"{_rel(root, path)}: cannot be read: {exc.strerror}") from exc
     if not isinstance(data, dict):
