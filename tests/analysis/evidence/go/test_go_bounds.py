@@ -168,6 +168,18 @@ def test_apidiff_findings_are_proof(repo: GitRepo, fake_apidiff: Path, tmp_path:
     assert repo.git("status", "--porcelain") == ""
 
 
+def test_when_apidiff_finds_nothing_incompatible_own_breaks_are_strong(
+    repo: GitRepo, fake_apidiff: Path
+) -> None:
+    fake_apidiff.write_text("Compatible changes:\n- Added: added\n")
+    base = _repo(repo)
+    items = gatherer.gather(build_context(repo.path, base))
+    assert {(e.message, e.strength) for e in items if e.bump == "major"} == {
+        ("removed exported func Gone from package lib", Strength.STRONG),
+        ("signature of Kept changed: func(int) -> func(string)", Strength.STRONG),
+    }
+
+
 @pytest.mark.parametrize(
     ("env", "logged"),
     [({"FAKE_EXIT": "1"}, "apidiff failed"), ({"FAKE_SLEEP": "5"}, "apidiff ran past")],

@@ -220,11 +220,17 @@ def test_cargo_semver_checks_findings_are_proof(
     assert repo.git("status", "--porcelain") == ""
 
 
-def test_cargo_semver_checks_without_findings_adds_nothing(repo: GitRepo, fake_cargo: Path) -> None:
+def test_when_cargo_semver_checks_finds_nothing_breaking_own_breaks_are_strong(
+    repo: GitRepo, fake_cargo: Path
+) -> None:
     fake_cargo.write_text(CLEAN)
     base = _repo(repo)
     items = gatherer.gather(build_context(repo.path, base))
     assert not [e for e in items if e.message.startswith("cargo-semver-checks")]
+    assert {(e.message, e.strength) for e in items if e.bump == "major"} == {
+        ("removed pub fn gone from src/lib.rs", Strength.STRONG),
+        ("signature of pub fn kept changed: (u8) -> () -> (u16) -> ()", Strength.STRONG),
+    }
 
 
 @pytest.mark.parametrize(

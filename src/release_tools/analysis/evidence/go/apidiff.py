@@ -65,12 +65,12 @@ def _run(argv: list[str], cwd: Path, deadline: float) -> str | None:
     return out.decode("utf-8", "replace")
 
 
-def tool_evidence(ctx: AnalysisContext) -> list[Evidence]:
-    """apidiff's findings between the module at base and at head, or nothing without it."""
+def tool_evidence(ctx: AnalysisContext) -> list[Evidence] | None:
+    """apidiff's findings between the module at base and at head; None when it gave none."""
     tool = shutil.which("apidiff")
     if tool is None:
         log.debug("apidiff is not on PATH; its verdict is skipped")
-        return []
+        return None
     project = ctx.project_paths[0].strip("/") if ctx.project_paths else ""
     go_mod = posixpath.join(project, "go.mod") if project else "go.mod"
     deadline = time.monotonic() + TIMEOUT_SECONDS
@@ -83,14 +83,14 @@ def tool_evidence(ctx: AnalysisContext) -> list[Evidence]:
                 ctx.git.archive_to(sha, trees[side])
             except GitError as exc:
                 log.debug("apidiff skipped: the trees could not be written: %s", exc)
-                return []
+                return None
             manifest = trees[side] / go_mod
             found = (
                 module_path(manifest.read_text("utf-8", "replace")) if manifest.is_file() else None
             )
             if found is None:
                 log.debug("apidiff skipped: no module path in %s at %s", go_mod, side)
-                return []
+                return None
             paths[side] = found
         for side in ("old", "new"):
             data = root / f"{side}.x"
@@ -98,7 +98,7 @@ def tool_evidence(ctx: AnalysisContext) -> list[Evidence]:
                 [tool, "-m", "-w", str(data), paths[side]], trees[side] / project, deadline
             )
             if written is None:
-                return []
+                return None
         report = _run([tool, "-m", str(root / "old.x"), str(root / "new.x")], root, deadline)
     return parse_report(report) if report is not None else []
 

@@ -30,7 +30,8 @@ def compare_package(
 ) -> None:
     """Add the findings between one package's two versions to ``out``.
 
-    ``proof`` is False when a file of either side was read by the linear scan.
+    ``proof`` is False when a file of either side was read by the linear scan, or the external
+    checker found nothing breaking: breaking findings are then strong.
     """
     breaking = Strength.PROOF if proof else Strength.STRONG
     out.keep_all(

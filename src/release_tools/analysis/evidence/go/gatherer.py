@@ -17,7 +17,8 @@ run parses at most :data:`PARSE_BUDGET_BYTES` and scans at most :data:`SCAN_BUDG
 later files are scanned, then later packages left out (one ``incomplete`` item names them).
 Each side is read in one ``git cat-file --batch`` after one ``--batch-check`` for the sizes.
 When apidiff is installed, its verdict joins as proof
-(:mod:`~release_tools.analysis.evidence.go.apidiff`).
+(:mod:`~release_tools.analysis.evidence.go.apidiff`); when it finds nothing incompatible, the
+breaks this reading sees are kept as strong evidence rather than proof.
 """
 
 from __future__ import annotations
@@ -260,6 +261,11 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     base.read()
     head.read()
     out = BoundedEvidence("go-api", MAX_PER_SOURCE)
+    verdict = tool_evidence(ctx)
+    out.extend(verdict or ())
+    # apidiff type-checks both versions: when it ran and found nothing incompatible, a break
+    # this reading sees is strong evidence, not proof.
+    trusted = verdict is None or any(e.level is Bump.MAJOR for e in verdict)
     majors: dict[str, str] = {}
     for directory in planned:
         major = _new_major_module(base, head, directory)
@@ -276,7 +282,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             for p, reason in side.scanned.items()
             if posixpath.dirname(p) == directory
         }
-        compare_package(out, before, after, directory or ".", proof=not scanned)
+        compare_package(out, before, after, directory or ".", proof=trusted and not scanned)
         notes += [_note(p, reason, scanned=True) for p, reason in scanned.items()]
     for root, path in sorted(majors.items()):
         if out.admit(Bump.MAJOR, Strength.PROOF):
@@ -300,5 +306,4 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         notes.append(
             evidence("go-api", EvidenceKind.INCOMPLETE, Bump.PATCH, Strength.WEAK, message)
         )
-    out.extend(tool_evidence(ctx))
     return [*out.items(), *notes]

@@ -31,7 +31,8 @@ def compare_items(
 ) -> None:
     """Add the findings between one module file's two versions to ``out``.
 
-    ``proof`` is False when a side was read by the linear scan: its findings are then strong.
+    ``proof`` is False when a side was read by the linear scan, or the external checker found
+    nothing breaking: breaking findings are then strong.
     """
     breaking = Strength.PROOF if proof else Strength.STRONG
     out.keep_all(

@@ -18,7 +18,8 @@ evidence is bounded as it is found (a generated crate can add tens of thousands 
 :class:`~release_tools.analysis.evidence._common.BoundedEvidence`).
 
 When cargo-semver-checks is installed its verdict joins as proof
-(:mod:`~release_tools.analysis.evidence.rust.semver_checks`).
+(:mod:`~release_tools.analysis.evidence.rust.semver_checks`); when it finds nothing breaking,
+the breaks this reading sees are kept as strong evidence rather than proof.
 """
 
 from __future__ import annotations
@@ -199,6 +200,11 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     planned, notes, skipped = _plan(changes, base, head)
     base.read()
     head.read()
+    verdict = tool_evidence(ctx)
+    out.extend(verdict or ())
+    # cargo-semver-checks sees what the source cannot (re-export chains, impls): when it ran
+    # and found nothing breaking, a break this reading sees is strong evidence, not proof.
+    trusted = verdict is None or any(e.level is Bump.MAJOR for e in verdict)
     for change in planned:
         before_path, after_path = old_path(change), new_path(change)
         before = base.public_items(before_path)
@@ -208,7 +214,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             for side, path in ((base, before_path), (head, after_path))
             if path is not None and path in side.scanned
         ]
-        compare_items(out, before, after, before_path, after_path, proof=not reasons)
+        compare_items(out, before, after, before_path, after_path, proof=trusted and not reasons)
         if reasons:
             notes.append(_note(change.path, reasons[-1], scanned=True))
     if skipped:
@@ -227,5 +233,4 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                 path=skipped[0],
             )
         )
-    out.extend(tool_evidence(ctx))
     return [*out.items(), *notes]

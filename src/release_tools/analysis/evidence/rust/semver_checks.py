@@ -66,12 +66,12 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> str | None:
     return out.decode("utf-8", "replace")
 
 
-def tool_evidence(ctx: AnalysisContext) -> list[Evidence]:
-    """cargo-semver-checks' findings between base and head, or nothing without the tool."""
+def tool_evidence(ctx: AnalysisContext) -> list[Evidence] | None:
+    """cargo-semver-checks' findings between base and head; None when it gave no verdict."""
     cargo, plugin = shutil.which("cargo"), shutil.which("cargo-semver-checks")
     if cargo is None or plugin is None:
         log.debug("cargo-semver-checks is not on PATH; its verdict is skipped")
-        return []
+        return None
     project = ctx.project_paths[0].strip("/") if ctx.project_paths else ""
     manifest = posixpath.join(project, "Cargo.toml") if project else "Cargo.toml"
     with tempfile.TemporaryDirectory(prefix="release-tools-semver-checks-") as tmp:
@@ -82,10 +82,10 @@ def tool_evidence(ctx: AnalysisContext) -> list[Evidence]:
             ctx.git.archive_to(ctx.head_sha, current)
         except GitError as exc:
             log.debug("cargo-semver-checks skipped: the trees could not be written: %s", exc)
-            return []
+            return None
         if not (baseline / manifest).is_file() or not (current / manifest).is_file():
             log.debug("cargo-semver-checks skipped: no %s on both sides", manifest)
-            return []
+            return None
         argv = [
             cargo,
             "semver-checks",
@@ -100,11 +100,10 @@ def tool_evidence(ctx: AnalysisContext) -> list[Evidence]:
         env = {**os.environ, "CARGO_TARGET_DIR": str(root / "target"), "CARGO_TERM_COLOR": "never"}
         output = _run(argv, current, env)
         if output is None:
-            return []
+            return None
         found = parse_report(output.replace(f"{current}/", "").replace(f"{baseline}/", ""))
     if found is None:
         log.debug("cargo-semver-checks gave no verdict: %s", output.strip()[-300:])
-        return []
     return found
 
 
