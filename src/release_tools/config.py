@@ -253,14 +253,27 @@ def find_config_root(start: Path) -> Path:
     return start
 
 
+#: Variables the tool itself exports to the publish command (not settings): a release-tools
+#: run inside that command must not take them for misspelt settings.
+_EXPORTED_VARIABLES = frozenset({"release_name", "release_version", "release_tag", "release_path"})
+
+
 def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in environ.items():
         if not key.startswith(_ENV_PREFIX):
             continue
         name = key[len(_ENV_PREFIX) :].lower()
-        if name not in Settings.model_fields or name == "repo":
+        if name in _EXPORTED_VARIABLES:
             continue
+        if name == "repo":
+            raise ConfigError(
+                f"{key}: the repository is chosen with -C/--repo, not the environment"
+            )
+        if name not in Settings.model_fields:
+            # A misspelt variable would otherwise be ignored without a word, as a misspelt
+            # key in the config file is not.
+            raise ConfigError(f"{key}: unknown setting {name!r}")
         if name in _LIST_FIELDS:
             out[name] = tuple(part.strip() for part in value.split(",") if part.strip())
         else:
