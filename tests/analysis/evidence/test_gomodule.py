@@ -62,3 +62,15 @@ def test_no_ceiling_before_one_or_without_go_mod(repo: GitRepo) -> None:
     repo.remove("go.mod")
     repo.commit("drop go.mod")
     assert gather(build_context(repo.path, "v0.9.0")) == []
+
+
+def test_a_major_subdirectory_module_is_proof_of_major(repo: GitRepo) -> None:
+    _module(repo, "v1.4.0")
+    repo.write("v2/go.mod", GO_MOD.format(suffix="/v2"))
+    repo.write("v2/lib.go", LIB_V2)
+    repo.commit("v2 beside v1")
+
+    items = gather(build_context(repo.path, "v1.4.0"))
+
+    assert [(e.kind, e.bump) for e in items] == [(EvidenceKind.API_CHANGED, "major")]
+    assert "example.com/lib/v2" in items[0].message

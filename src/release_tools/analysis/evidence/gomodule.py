@@ -3,7 +3,8 @@
 A Go module at v2 or later carries its major version in its import path (``example.com/m/v2``):
 importers of ``example.com/m`` keep getting v1.x. So a module whose ``go.mod`` keeps its path
 cannot make a major release, whatever its code shows (a ``ceiling`` at minor), and a path that
-gains the next ``/vN`` suffix is a major release (proof). v0 modules reach v1 without a new
+gains the next ``/vN`` suffix is a major release (proof), as is a new ``vN/go.mod`` declaring it
+(the major-subdirectory layout). v0 modules reach v1 without a new
 path, so no ceiling applies before 1.0.
 """
 
@@ -13,7 +14,7 @@ import re
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import evidence, read_texts
-from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
+from release_tools.analysis.models import Bump, ChangeKind, Evidence, EvidenceKind, Strength
 from release_tools.errors import VersionError
 from release_tools.versioning.semver import Version
 
@@ -54,6 +55,19 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     if old == new:
         if current.major == 0:
             return []
+        successor = _next_path(new)
+        if _major_directory(ctx, directory, successor):
+            # The major-subdirectory layout: v2/go.mod declares the next path beside v1.
+            return [
+                evidence(
+                    "go-api",
+                    EvidenceKind.API_CHANGED,
+                    Bump.MAJOR,
+                    Strength.PROOF,
+                    f"a new Go module {successor} (the next major version) was added",
+                    path=rel,
+                )
+            ]
         return [
             evidence(
                 "go-api",
@@ -77,6 +91,21 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             )
         ]
     return []
+
+
+def _major_directory(ctx: AnalysisContext, directory: str, successor: str) -> bool:
+    """Whether the range adds a ``go.mod`` (below ``directory``) that declares ``successor``."""
+    added = [
+        c.path
+        for c in ctx.changes
+        if c.kind is ChangeKind.ADDED
+        and c.path.endswith("/go.mod")
+        and c.path.startswith(directory)
+    ]
+    if not added:
+        return False
+    texts = read_texts(ctx, ctx.head_sha, added)
+    return any(module_path(text) == successor for text in texts.values())
 
 
 def _next_path(path: str) -> str:
