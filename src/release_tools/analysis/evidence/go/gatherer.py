@@ -27,6 +27,7 @@ import posixpath
 import re
 
 from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._budget import PARSE, ReadBudget
 from release_tools.analysis.evidence._common import (
     MAX_PER_SOURCE,
     BoundedEvidence,
@@ -65,7 +66,6 @@ SCAN_BUDGET_BYTES = 4_000_000
 
 _SKIP_DIRS = frozenset({"internal", "testdata", "vendor", "examples", "example", "cmd"})
 _MAJOR_SUFFIX = re.compile(r"/v([2-9]|[1-9]\d+)$")
-_PARSE, _SCAN = "parse", "scan"
 
 
 def parse_go(code: str, path: str) -> tuple[str | None, dict[str, GoIdent]]:
@@ -102,29 +102,6 @@ def _ancestors(directory: str) -> list[str]:
 
 def _go_mod(directory: str) -> str:
     return posixpath.join(directory, "go.mod") if directory else "go.mod"
-
-
-class _Budget:
-    """What is left to parse and to scan in this run; a package is planned whole or not at all."""
-
-    def __init__(self) -> None:
-        self.parse = PARSE_BUDGET_BYTES
-        self.scan = SCAN_BUDGET_BYTES
-
-    def plan(self, sizes: list[int]) -> list[str] | None:
-        """How to read files of these sizes (parse or scan), charged; None when they don't fit."""
-        parse, scan, modes = self.parse, self.scan, []
-        for size in sizes:
-            if size <= MAX_PARSE_BYTES and size <= parse:
-                parse -= size
-                modes.append(_PARSE)
-            elif size <= MAX_SCAN_BYTES and size <= scan:
-                scan -= size
-                modes.append(_SCAN)
-            else:
-                return None
-        self.parse, self.scan = parse, scan
-        return modes
 
 
 class _Side:
@@ -165,7 +142,7 @@ class _Side:
             if code is None:
                 continue
             parsed = None
-            if self.modes[path] == _PARSE:
+            if self.modes[path] == PARSE:
                 parsed = parse_file(code, path, max_nodes=MAX_NODES)
                 if parsed is None:
                     self.scanned[path] = f"more than {MAX_NODES} syntax nodes"
@@ -208,7 +185,12 @@ def _plan(
     A package is read whole on both sides or not at all: a file read on one side only would
     look like the removal or addition of all its names.
     """
-    budget = _Budget()
+    budget = ReadBudget(
+        max_parse=MAX_PARSE_BYTES,
+        max_scan=MAX_SCAN_BYTES,
+        parse_budget=PARSE_BUDGET_BYTES,
+        scan_budget=SCAN_BUDGET_BYTES,
+    )
     planned: list[str] = []
     notes: list[Evidence] = []
     skipped: list[str] = []

@@ -25,6 +25,7 @@ the breaks this reading sees are kept as strong evidence rather than proof.
 from __future__ import annotations
 
 from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._budget import PARSE, ReadBudget
 from release_tools.analysis.evidence._common import (
     MAX_PER_SOURCE,
     BoundedEvidence,
@@ -67,31 +68,6 @@ PARSE_BUDGET_BYTES = 2_000_000
 #: Bytes scanned linearly per run (about 0.1 s per MB); later changes are left unanalyzed.
 SCAN_BUDGET_BYTES = 4_000_000
 
-_PARSE, _SCAN = "parse", "scan"
-
-
-class _Budget:
-    """What is left to parse and to scan in this run; a change is planned whole or not at all."""
-
-    def __init__(self) -> None:
-        self.parse = PARSE_BUDGET_BYTES
-        self.scan = SCAN_BUDGET_BYTES
-
-    def plan(self, sizes: list[int]) -> list[str] | None:
-        """How to read files of these sizes (parse or scan), charged; None when they don't fit."""
-        parse, scan, modes = self.parse, self.scan, []
-        for size in sizes:
-            if size <= MAX_PARSE_BYTES and size <= parse:
-                parse -= size
-                modes.append(_PARSE)
-            elif size <= MAX_SCAN_BYTES and size <= scan:
-                scan -= size
-                modes.append(_SCAN)
-            else:
-                return None
-        self.parse, self.scan = parse, scan
-        return modes
-
 
 class _Side:
     """The module files of one ref: sizes first, then the planned ones read in one batch."""
@@ -122,7 +98,7 @@ class _Side:
         text = self._texts.pop(path, None)
         module: RustModule | None = None
         if text is not None:
-            if self.modes[path] == _PARSE:
+            if self.modes[path] == PARSE:
                 module = parse_module(text, max_nodes=MAX_NODES)
                 if module is None:
                     self.scanned[path] = f"more than {MAX_NODES} syntax nodes"
@@ -164,7 +140,12 @@ def _plan(
     changes: list[FileChange], base: _Side, head: _Side
 ) -> tuple[list[FileChange], list[Evidence], list[str]]:
     """The changes to compare, notes on files too big to read, and changes over the budget."""
-    budget = _Budget()
+    budget = ReadBudget(
+        max_parse=MAX_PARSE_BYTES,
+        max_scan=MAX_SCAN_BYTES,
+        parse_budget=PARSE_BUDGET_BYTES,
+        scan_budget=SCAN_BUDGET_BYTES,
+    )
     planned: list[FileChange] = []
     notes: list[Evidence] = []
     skipped: list[str] = []

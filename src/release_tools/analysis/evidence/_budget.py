@@ -1,0 +1,42 @@
+"""How much of a range a per-file reader may parse and scan: the shared work budget.
+
+Readers that parse files into syntax trees (tree-sitter for Rust and Go) bound their work
+before reading anything, from blob sizes: a file up to ``max_parse`` bytes is parsed while the
+run's parse budget lasts, a bigger one (or one past that budget) is scanned linearly while the
+scan budget lasts, and one over ``max_scan`` is not read at all. A group of files (one change,
+one package) is planned whole or not at all, so a file read on one side only cannot look like
+removals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["PARSE", "SCAN", "ReadBudget"]
+
+PARSE, SCAN = "parse", "scan"
+
+
+class ReadBudget:
+    """What is left to parse and to scan in one run."""
+
+    def __init__(
+        self, *, max_parse: int, max_scan: int, parse_budget: int, scan_budget: int
+    ) -> None:
+        self.max_parse, self.max_scan = max_parse, max_scan
+        self.parse, self.scan = parse_budget, scan_budget
+
+    def plan(self, sizes: Sequence[int]) -> list[str] | None:
+        """How to read files of these sizes (PARSE or SCAN), charged; None when they don't fit."""
+        parse, scan, modes = self.parse, self.scan, []
+        for size in sizes:
+            if size <= self.max_parse and size <= parse:
+                parse -= size
+                modes.append(PARSE)
+            elif size <= self.max_scan and size <= scan:
+                scan -= size
+                modes.append(SCAN)
+            else:
+                return None
+        self.parse, self.scan = parse, scan
+        return modes
