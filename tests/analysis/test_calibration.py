@@ -94,3 +94,13 @@ def test_a_range_without_conventional_commits_is_left_to_the_rules() -> None:
     cal = calibrate(_pairs(*[(p, p)] * 6), zero=False)
     assert cal.follows_commits
     assert follow_history(cal, declared=None, static=m) is None
+
+
+def test_three_releases_in_four_following_the_commits_is_enough() -> None:
+    agree = [(p, p)] * 5 + [(m, m)] * 4
+    disagree = [(p, m), (m, p), (p, m)]
+    cal = calibrate(_pairs(*agree, *disagree), zero=False)
+    assert (cal.conventional_pairs, cal.agreed) == (12, 9)
+    assert cal.follows_commits
+    one_less = calibrate(_pairs(*agree[:-1], *disagree, (m, p)), zero=False)
+    assert one_less.agreed == 8 and not one_less.follows_commits

@@ -39,7 +39,7 @@ __all__ = [
 #: Pairs with conventional commits needed before the history is trusted at all.
 MIN_PAIRS = 5
 #: Share of those pairs the commit mapping must predict (leave-one-out) to decide.
-FOLLOW_RATE = 0.8
+FOLLOW_RATE = 0.75
 #: Share of all pairs that must carry conventional commits: a project that only sometimes
 #: writes them does not release by them.
 MIN_COVERAGE = 0.5
