@@ -27,7 +27,7 @@ def test_parse_and_render(text: str, semver: str, pep440: str) -> None:
     assert version.render("pep440") == pep440
 
 
-@pytest.mark.parametrize("text", ["", "banana", "1.2.3.4", "1!2.0", "1.0.post1", "1.0.dev3"])
+@pytest.mark.parametrize("text", ["", "banana", "1.2.3.4", "1!2.0", "1.0.post1", "1.0rc1.dev3"])
 def test_parse_rejects(text: str) -> None:
     with pytest.raises(VersionError):
         Version.parse(text)
@@ -73,3 +73,22 @@ def test_bump_labels() -> None:
     assert Bump.parse("Major") is Bump.MAJOR
     assert Bump.parse("unknown") is Bump.NONE
     assert max(Bump.PATCH, Bump.MAJOR, Bump.MINOR) is Bump.MAJOR
+
+
+@pytest.mark.parametrize(
+    ("text", "bump", "expected"),
+    [
+        ("8.5.0.dev", Bump.MINOR, "8.5.0"),
+        ("8.5.0.dev0", Bump.PATCH, "8.5.0"),
+        ("2.0.0-SNAPSHOT", Bump.PATCH, "2.0.0"),
+        ("1.4.0-dev", Bump.MINOR, "1.4.0"),
+        ("8.5.0.dev1", Bump.MAJOR, "9.0.0"),
+    ],
+)
+def test_in_development_versions_release_to_their_final(
+    text: str, bump: Bump, expected: str
+) -> None:
+    version = Version.parse(text)
+    assert version.in_development
+    assert version < Version.parse(expected)
+    assert str(bump_version(version, bump, major_on_zero=True)) == expected

@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_REALTIME_URL",
     "DEFAULT_TAG_PATTERN",
+    "CommitTypeSetting",
     "Settings",
     "load_settings",
 ]
@@ -102,6 +103,19 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 _ENV_PREFIX = "RELEASE_TOOLS_"
 
 
+_SectionName = Literal["Changed", "Added", "Deprecated", "Removed", "Fixed", "Security", ""]
+
+
+class CommitTypeSetting(BaseModel):
+    """One entry of ``commit_types``: the bump a commit type declares and its changelog section."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bump: Literal["major", "minor", "patch", "none"] | None = None
+    #: None keeps a known type's section; "" gives the type no changelog entry.
+    section: _SectionName | None = None
+
+
 class Settings(BaseModel):
     """Every setting of every command, with its default."""
 
@@ -144,14 +158,43 @@ class Settings(BaseModel):
 
     # --- versioning, plans, release ----------------------------------------------------
     plan_format: Literal["nx", "changesets"] = "nx"
+    #: The tag template (``{name}``, ``{version}``); None: each project's scheme is inferred
+    #: from its existing tags (or ``nx.json``'s ``releaseTagPattern``).
     tag_format: str | None = None
-    changelog: str = "CHANGELOG.md"
+    #: The changelog file name in each project's directory; None: the project's existing
+    #: CHANGELOG/CHANGES/HISTORY/NEWS file, else a new CHANGELOG.md; "": no changelog.
+    changelog: str | None = None
     changelog_commits: bool = False
     version_variables: tuple[str, ...] = ()
     publish_command: str | None = None
     remote: str = "origin"
     #: Skip the repository's pre-commit and commit-msg hooks for the release commit.
     no_verify: bool = False
+    #: The release commit's message: ``{releases}`` is "name version, ..." and ``{tags}`` the
+    #: tags, comma-separated.
+    release_message: str = "chore(release): {releases}"
+    #: Commit types added to or replacing the built-in table: ``type = { bump = "minor",
+    #: section = "Added" }``; bump is major/minor/patch/none, section a Keep a Changelog heading
+    #: or "" for no changelog entry.
+    commit_types: dict[str, CommitTypeSetting] = Field(default_factory=dict)
+    #: Workspace members whose requirement on a released sibling is rewritten are released too:
+    #: "patch" or "none". None: patch where .changeset/config.json exists (as changesets does),
+    #: else none.
+    release_dependents: Literal["patch", "none"] | None = None
+
+    @field_validator("release_message")
+    @classmethod
+    def _check_release_message(cls, value: str) -> str:
+        try:
+            value.format(releases="", tags="")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(
+                f"unknown placeholder or stray brace in {value!r} ({exc}); "
+                "use {releases} and {tags}"
+            ) from exc
+        if not value.strip():
+            raise ValueError("the release commit message cannot be empty")
+        return value
 
     @field_validator("tag_pattern")
     @classmethod

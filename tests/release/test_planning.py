@@ -101,10 +101,12 @@ def test_push_refused_on_detached_head_before_writing(python_repo: Any, state: A
     assert state(python_repo) == before
 
 
-def test_auto_uses_analyze_decision_and_reasoning(python_repo: Any) -> None:
+def test_auto_uses_analyze_decision_and_the_commit_subjects(python_repo: Any) -> None:
     result = plan(python_repo, "demo", "auto")
     assert result.decision is not None and result.version_type == "minor"
-    assert result.body == result.decision.reasoning.strip() and result.body
+    # The changelog reader's words, grouped by section; analyze's evidence stays in its report.
+    assert result.body == "### Added\n\n- add extra()"
+    assert "signal" not in result.body
     text = (python_repo.path / str(result.path)).read_text()
     assert text.startswith("---\ndemo: minor\n---\n\n")
 

@@ -228,3 +228,20 @@ def test_a_deeply_nested_manifest_is_a_one_line_error(tmp_path: Path) -> None:
     )
     with pytest.raises(VersionError, match=r"package\.json: nested too deeply to be read"):
         discover_projects(tmp_path)
+
+
+def test_pnpm_workspace_unindented_list(tmp_path: Path) -> None:
+    # YAML allows a block list at the key's own indentation; pnpm reads it so.
+    write(tmp_path, "pnpm-workspace.yaml", 'packages:\n- "packages/*"\n- "!packages/skip"\n')
+    write(tmp_path, "package.json", json.dumps({"name": "root", "private": True}))
+    write(tmp_path, "packages/a/package.json", json.dumps({"name": "a", "version": "1.0.0"}))
+    write(tmp_path, "packages/skip/package.json", json.dumps({"name": "skip"}))
+    assert read_pnpm_workspace(tmp_path / "pnpm-workspace.yaml") == ["packages/*", "!packages/skip"]
+    assert [p.name for p in discover_projects(tmp_path)] == ["a"]
+
+
+def test_negated_single_star_does_not_cross_directories(tmp_path: Path) -> None:
+    write(tmp_path, "package.json", json.dumps({"workspaces": ["packages/**", "!packages/*"]}))
+    write(tmp_path, "packages/a/package.json", json.dumps({"name": "a", "version": "1.0.0"}))
+    write(tmp_path, "packages/a/b/package.json", json.dumps({"name": "b", "version": "1.0.0"}))
+    assert [p.name for p in discover_projects(tmp_path)] == ["b"]

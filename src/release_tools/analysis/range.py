@@ -1,8 +1,11 @@
 """Resolve the analyzed range: ``merge-base(base, head)..head``.
 
-``head`` defaults to ``HEAD``. ``base`` defaults to the latest release tag reachable from head
-(a tag matching ``settings.tag_pattern``; with a project, its own ``name@1.2.3`` tags first),
-else the root commit: the first release, whose changes are diffed from the empty tree so that
+``head`` defaults to ``HEAD``. ``base`` defaults to the latest release tag reachable from head:
+with a project's tag scheme, its highest tag under that scheme
+(:func:`~release_tools.versioning.conventions.project_latest_tag`, the lookup ``release`` and
+``plan-check`` use too), else a tag matching ``settings.tag_pattern`` (with a project, its own
+``name@1.2.3`` tags first); with none, the root commit: the first release, whose changes are
+diffed from the empty tree so that
 even a one-commit repository has something to release. Refs may be tags, branches or SHAs.
 """
 
@@ -14,7 +17,14 @@ from dataclasses import dataclass
 from release_tools.analysis.diff import empty_tree
 from release_tools.errors import ShallowCloneError, UnknownRefError
 from release_tools.git import Git
-from release_tools.versioning.tags import ReleaseTag, find_release_tags, latest_release_tag
+from release_tools.versioning.conventions import project_latest_tag
+from release_tools.versioning.tags import (
+    ReleaseTag,
+    find_release_tags,
+    latest_release_tag,
+    merged_tag_names,
+)
+from release_tools.versioning.tagscheme import TagScheme
 
 __all__ = ["ResolvedRange", "resolve_range"]
 
@@ -67,12 +77,28 @@ def resolve_range(
     tag_pattern: str,
     project: str | None = None,
     root_name: str | None = None,
+    scheme: TagScheme | None = None,
+    scheme_name: str | None = None,
 ) -> ResolvedRange:
-    """Resolve ``base``/``head`` into :class:`ResolvedRange` (see the module docstring)."""
+    """Resolve ``base``/``head`` into :class:`ResolvedRange` (see the module docstring).
+
+    ``scheme`` and ``scheme_name`` are the tag scheme and name of the project whose releases
+    count (the named project, or the single project of the repository).
+    """
     git.toplevel()  # raises NotAGitRepositoryError with a clear message first
     head_sha = _resolve(git, head, "head")
     tags = find_release_tags(git, head_sha, tag_pattern)
-    latest = latest_release_tag(tags, project=project, root_name=root_name)
+    if scheme is not None and scheme_name is not None:
+        latest = project_latest_tag(
+            merged_tag_names(git, head_sha),
+            scheme,
+            scheme_name,
+            tags,
+            workspace=project is not None,
+            root_name=root_name,
+        )
+    else:
+        latest = latest_release_tag(tags, project=project, root_name=root_name)
     if base is None:
         if latest is None:
             if git.is_shallow():
@@ -95,7 +121,12 @@ def resolve_range(
         base_commit = _resolve(git, base, "base")
         # An explicit release tag gives the current version; any other base (a branch, as in
         # pull-request mode) leaves it to the latest release reachable from head.
-        tag = next((t for t in tags if t.tag == base), None) or latest
+        named = next((t for t in tags if t.tag == base), None)
+        if named is None and scheme is not None and scheme_name is not None:
+            version = scheme.version_in(base, scheme_name)
+            if version is not None:
+                named = ReleaseTag(base, version, scheme_name if scheme.named else None)
+        tag = named or latest
     merge_base = git.merge_base(base_commit, head_sha)
     log.info("range resolved", extra={"base": base, "merge_base": merge_base, "head": head_sha})
     return ResolvedRange(

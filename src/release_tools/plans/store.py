@@ -6,7 +6,9 @@
   or ``patch``; ``README.md`` and ``config.json`` in that folder are not plans.
 
 Both may say ``none`` for a project that should not move; such entries are read and ignored.
-The body is the change description that ends up in the changelog.
+A key may also name a release group (``nx.json`` ``release.groups``): it applies to every member,
+as ``__default__`` applies to every project. The body is the change description that ends up in
+the changelog.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal, cast
 
@@ -41,6 +43,7 @@ __all__ = [
     "read_plans",
     "render_plan",
     "validate_plans",
+    "with_groups",
     "write_plan",
 ]
 
@@ -78,12 +81,22 @@ class VersionPlan:
     format: PlanFormat
     entries: tuple[PlanEntry, ...]
     body: str
+    #: The workspace's release groups (name, members) that keys may name.
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def _applies(self, key: str, name: str) -> bool:
+        if key in (name, DEFAULT_GROUP):
+            return True
+        return any(group == key and name in members for group, members in self.groups)
 
     def type_for(self, name: str) -> ReleaseType | None:
-        """The release type this plan asks for ``name`` (its own line or ``__default__``)."""
-        return highest_type(
-            entry.type for entry in self.entries if entry.name in (name, DEFAULT_GROUP)
-        )
+        """The release type this plan asks for ``name``: its own line, ``__default__`` or a
+        line naming a release group it belongs to."""
+        return highest_type(entry.type for entry in self.entries if self._applies(entry.name, name))
+
+    def is_group_entry(self, entry: PlanEntry) -> bool:
+        """Whether ``entry`` names a group (``__default__`` or a release group)."""
+        return entry.name == DEFAULT_GROUP or any(g == entry.name for g, _ in self.groups)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -148,16 +161,27 @@ def read_plans(root: Path) -> list[VersionPlan]:
     return plans
 
 
+def with_groups(
+    plans: Sequence[VersionPlan], groups: Mapping[str, Sequence[str]]
+) -> list[VersionPlan]:
+    """``plans`` able to name the release ``groups`` (group name -> member names)."""
+    frozen = tuple((name, tuple(members)) for name, members in groups.items())
+    return [replace(plan, groups=frozen) for plan in plans]
+
+
 def validate_plans(plans: Sequence[VersionPlan], projects: Sequence[Project]) -> None:
-    """Raise PlanError (file:line) for a plan naming a project the repository does not have."""
+    """Raise PlanError (file:line) for a plan naming a project or group the repository does
+    not have."""
     known = {project.name for project in projects}
     for plan in plans:
         for entry in plan.entries:
-            if entry.name not in known and entry.name != DEFAULT_GROUP:
+            if entry.name not in known and not plan.is_group_entry(entry):
                 names = ", ".join(sorted(known)) or "none found"
+                groups = ", ".join(sorted(g for g, _ in plan.groups if g != DEFAULT_GROUP))
+                extra = f"; release groups: {groups}" if groups else ""
                 raise PlanError(
                     f"{plan.path}:{entry.line}: unknown project {entry.name!r} "
-                    f"(known projects: {names})"
+                    f"(known projects: {names}{extra})"
                 )
 
 
@@ -166,16 +190,16 @@ def consume_plan(
 ) -> str | None:
     """``text`` of ``plan`` once ``released`` projects have used it; None when fully consumed.
 
-    Without ``__default__``, only the released projects' lines are dropped and every other byte
-    is kept. A ``__default__`` line that still applies to unreleased ``projects`` is replaced by
-    one line per such project (the front matter is rewritten, the body kept), so that nobody is
-    bumped twice and nobody loses a bump.
+    Without a group line (``__default__`` or a release group), only the released projects'
+    lines are dropped and every other byte is kept. A group line that still applies to
+    unreleased ``projects`` is replaced by one line per such project (the front matter is
+    rewritten, the body kept), so that nobody is bumped twice and nobody loses a bump.
     """
     pending = [name for name in projects if name not in released and plan.type_for(name)]
     if not pending:
         return None
     lines = text.splitlines(keepends=True)
-    if not any(e.name == DEFAULT_GROUP for e in plan.entries):
+    if not any(plan.is_group_entry(e) for e in plan.entries):
         drop = {e.line for e in plan.entries if e.name in released}
         return "".join(line for n, line in enumerate(lines, start=1) if n not in drop)
     closing = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")

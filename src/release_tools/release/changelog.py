@@ -6,8 +6,15 @@ range's Conventional Commits. A Conventional Commits subject decides the group t
 type table the analysis reads too (:mod:`release_tools.versioning.commit_types`: ``feat`` ->
 Added, ``fix`` or ``hotfix`` -> Fixed, ...; a ``!`` or ``BREAKING CHANGE`` -> Changed, flagged),
 so a commit that raises the version lands in its natural group; any other text is grouped by
-the plan's release type. The new section goes above the previous release and below
+the plan's release type. A plan body that is a list (``- ...`` bullets, optionally under
+``### Added``-style headings, as ``create-version-plan --version-type auto`` writes it) gives
+one entry per bullet. The new section goes above the previous release and below
 an ``[Unreleased]`` section, so hand-written history is never rewritten.
+
+A changelog in another style (:class:`~release_tools.versioning.changelogfile.ChangelogStyle`:
+reStructuredText, the project's own ``Version 8.1.7`` headings) gets its new section written
+the way its latest one is (:func:`render_styled`, :func:`insert_styled`); when that latest
+section already names the released version as unreleased, it is completed in place.
 """
 
 from __future__ import annotations
@@ -19,14 +26,18 @@ from datetime import date
 
 from release_tools.git import Commit
 from release_tools.text import clean_text
-from release_tools.versioning.commit_types import SECTIONS, Section, commit_type
+from release_tools.versioning.changelogfile import ChangelogStyle, latest_heading
+from release_tools.versioning.commit_types import SECTIONS, CommitTypes, Section, commit_type
 
 __all__ = [
     "ChangelogEntry",
+    "entries_from_body",
     "entries_from_commits",
     "entry_from_text",
     "insert_section",
+    "insert_styled",
     "render_section",
+    "render_styled",
 ]
 
 _CONVENTIONAL = re.compile(
@@ -58,7 +69,9 @@ class ChangelogEntry:
     ref: str | None = None
 
 
-def entry_from_text(text: str, release_type: str) -> ChangelogEntry | None:
+def entry_from_text(
+    text: str, release_type: str, types: CommitTypes | None = None
+) -> ChangelogEntry | None:
     """An entry from a plan body (first line = summary, the rest indented under it)."""
     lines = [line.rstrip() for line in text.strip().splitlines()]
     if not lines:
@@ -71,7 +84,7 @@ def entry_from_text(text: str, release_type: str) -> ChangelogEntry | None:
         # a label, not a commit type, so the entry is grouped by the plan's release type.
         summary, match = match["text"], None
     if match:
-        known = commit_type(match["type"])
+        known = types.get(match["type"]) if types is not None else commit_type(match["type"])
         # A type without a section of its own (docs, chore, an unknown word) is a change.
         group = known.section if known is not None and known.section else "Changed"
         breaking = breaking or bool(match["bang"])
@@ -86,14 +99,57 @@ def entry_from_text(text: str, release_type: str) -> ChangelogEntry | None:
     return ChangelogEntry(group, summary + (f"\n{body}" if body else ""), breaking)
 
 
-def entries_from_commits(commits: Iterable[Commit]) -> list[ChangelogEntry]:
+_SECTION_HEADING = re.compile(r"^#{2,4}\s+(?P<name>[A-Za-z]+)\s*$")
+_LIST_ITEM = re.compile(r"^[-*]\s+(?P<text>\S.*)$")
+
+
+def entries_from_body(
+    text: str, release_type: str, types: CommitTypes | None = None
+) -> list[ChangelogEntry]:
+    """The entries of a plan body: one per bullet for a list (under optional section
+    headings such as ``### Fixed``), else one for the whole text (:func:`entry_from_text`)."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    items = [line for line in lines if line.strip()]
+    is_list = bool(items) and all(
+        _LIST_ITEM.match(line) or _SECTION_HEADING.match(line) or line.startswith("  ")
+        for line in items
+    )
+    if not is_list or not any(_LIST_ITEM.match(line) for line in items):
+        entry = entry_from_text(text, release_type, types)
+        return [entry] if entry is not None else []
+    entries: list[ChangelogEntry] = []
+    section: str | None = None
+    for line in items:
+        heading = _SECTION_HEADING.match(line)
+        if heading:
+            name = heading["name"].capitalize()
+            section = name if name in SECTIONS else None
+            continue
+        item = _LIST_ITEM.match(line)
+        if item is None:
+            if entries:  # a continuation line belongs to the bullet above
+                last = entries[-1]
+                entries[-1] = ChangelogEntry(last.group, f"{last.text}\n{line}", last.breaking)
+            continue
+        entry = entry_from_text(item["text"], release_type, types)
+        if entry is None:
+            continue
+        if section is not None and not entry.breaking:
+            entry = ChangelogEntry(section, entry.text, entry.breaking)
+        entries.append(entry)
+    return entries
+
+
+def entries_from_commits(
+    commits: Iterable[Commit], types: CommitTypes | None = None
+) -> list[ChangelogEntry]:
     """Entries for the Conventional Commits of a range; chores, docs, CI and merges skipped."""
     entries: list[ChangelogEntry] = []
     for commit in commits:
         match = _CONVENTIONAL.match(commit.subject.strip())
         if match is None:
             continue
-        known = commit_type(match["type"])
+        known = types.get(match["type"]) if types is not None else commit_type(match["type"])
         section = known.section if known is not None else None
         breaking = bool(match["bang"]) or "BREAKING CHANGE" in commit.body
         if section is None and not breaking:
@@ -149,3 +205,76 @@ def insert_section(existing: str | None, section: str) -> str:
     else:
         merged = f"{text.rstrip()}\n\n{section}"
     return merged.replace("\n", newline)
+
+
+def _bullets(entries: Sequence[ChangelogEntry], style: ChangelogStyle) -> list[str]:
+    lines: list[str] = []
+    seen: set[str] = set()
+    indent = " " * len(style.bullet)
+    for group in SECTIONS:
+        for entry in entries:
+            key = entry.text.split("\n", 1)[0].lower()
+            if entry.group != group or key in seen:
+                continue
+            seen.add(key)
+            flag = "**Breaking:** " if entry.breaking else ""
+            ref = f" ({entry.ref})" if entry.ref else ""
+            first, _, rest = entry.text.partition("\n")
+            lines.append(f"{style.bullet}{flag}{first}{ref}")
+            lines += [indent + text.strip() if text.strip() else "" for text in rest.split("\n")]
+    return lines or [f"{style.bullet}No notable changes."]
+
+
+def render_styled(
+    version: str, day: date, entries: Sequence[ChangelogEntry], style: ChangelogStyle
+) -> str:
+    """A release section in ``style``: the Keep a Changelog one (:func:`render_section`), or
+    the project's own heading followed by one bullet per entry, ordered by section."""
+    if style.keep_a_changelog and style.markup == "markdown":
+        return render_section(version, day, entries)
+    lines = [*style.heading_lines(version, day.isoformat()), "", *_bullets(entries, style)]
+    return clean_text("\n".join(lines) + "\n")
+
+
+def insert_styled(
+    existing: str | None,
+    version: str,
+    day: date,
+    entries: Sequence[ChangelogEntry],
+    style: ChangelogStyle,
+) -> str:
+    """``existing`` with the release of ``version`` added in ``style`` above the latest one.
+
+    When the latest section already is ``version`` (an in-development changelog, such as
+    ``Version 8.5.0`` followed by ``Unreleased``), it is completed in place instead: its
+    "unreleased" line gets the release date and the new entries go first in its list.
+    """
+    if (style.keep_a_changelog and style.markup == "markdown") or not existing:
+        return insert_section(existing, render_styled(version, day, entries, style))
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    lines = existing.replace("\r\n", "\n").split("\n")
+    found = latest_heading(lines, style.markup)
+    if found is None:
+        merged = f"{existing.rstrip()}\n\n{render_styled(version, day, entries, style)}"
+        return merged.replace("\n", newline)
+    start, after, latest = found
+    if latest == version:
+        body = lines[after:]
+        for index, line in enumerate(body[:6]):
+            if "unreleased" in line.lower():
+                released = (style.subtitle or "Released {date}").format(
+                    version=version, date=day.isoformat()
+                )
+                body[index] = released
+                break
+        first_bullet = next(
+            (i for i, line in enumerate(body) if line.startswith(style.bullet.strip())), None
+        )
+        added = [clean_text(line) for line in _bullets(entries, style)] if entries else []
+        if first_bullet is not None and added:
+            body[first_bullet:first_bullet] = added
+        merged_lines = [*lines[:after], *body]
+        return "\n".join(merged_lines).replace("\n", newline)
+    section = render_styled(version, day, entries, style).rstrip("\n")
+    merged_lines = [*lines[:start], *section.split("\n"), "", *lines[start:]]
+    return "\n".join(merged_lines).replace("\n", newline)

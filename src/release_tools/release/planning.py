@@ -2,10 +2,16 @@
 
 ``create_version_plan`` validates everything (project, type, format, push target) before it
 writes a single file, so a refused request leaves the tree untouched. ``auto`` asks ``analyze``
-for the project's decision and records its reasoning as the plan's body.
+for the project's release type and writes the range's commit subjects as the plan's body,
+grouped by changelog section (the analyzer's evidence is for review, not for readers of a
+changelog). ``--project`` may name a release group of ``nx.json``.
 
 ``check_plans`` is the pull-request guard, in the spirit of ``nx release plan:check``: every
-project touched between base and head must be named by a pending plan at head.
+project touched between base and head must be named by a pending plan at head (directly or
+through a group). Without a base (and outside a pull request), each project is measured from
+its own latest release tag, found the way ``analyze`` and ``release`` find it, so a workspace
+whose projects are released separately does not count changes that are already released.
+Projects that ``.changeset/config.json`` ignores need no plan.
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from release_tools.analysis.diff import empty_tree
 from release_tools.analysis.models import Decision
 from release_tools.analysis.range import ResolvedRange, resolve_range
 from release_tools.config import Settings
 from release_tools.errors import GitError, ReleaseError, UsageError, VersionError
-from release_tools.git import Git
+from release_tools.git import Commit, Git
 from release_tools.plans import (
     PLAN_DIRS,
     VersionPlan,
@@ -31,8 +38,13 @@ from release_tools.plans import (
     validate_plans,
     write_plan,
 )
+from release_tools.plans.store import with_groups
+from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
 from release_tools.release.versions import find_projects, is_workspace
+from release_tools.versioning.changelogfile import CHANGELOG_NAMES
+from release_tools.versioning.commit_types import SECTIONS, CommitTypes
+from release_tools.versioning.conventions import Conventions, read_conventions
 from release_tools.versioning.projects import Project, find_project, owning_project
 from release_tools.versioning.semver import PRERELEASE_TYPES, RELEASE_TYPES, ReleaseType, Version
 
@@ -96,13 +108,16 @@ class PlanCheckResult:
         return not self.missing
 
 
-def _ignored_for_check(path: str, changelog: str) -> bool:
+def _ignored_for_check(path: str, changelog: str | None) -> bool:
     # Plans and changelogs are release bookkeeping, not changes that need a plan.
-    return is_plan_path(path) or bool(changelog and PurePosixPath(path).name == changelog)
+    name = PurePosixPath(path).name
+    if changelog is None:
+        return is_plan_path(path) or name in CHANGELOG_NAMES
+    return is_plan_path(path) or bool(changelog and name == changelog)
 
 
 def touched_projects(
-    git: Git, rng: ResolvedRange, projects: Sequence[Project], *, changelog: str = ""
+    git: Git, rng: ResolvedRange, projects: Sequence[Project], *, changelog: str | None = ""
 ) -> list[Project]:
     """Projects owning at least one path changed in ``rng`` (in discovery order)."""
     if rng.is_empty:
@@ -118,18 +133,76 @@ def touched_projects(
     return [p for p in projects if p.name in owners]
 
 
+def _conventions(git: Git, settings: Settings, projects: Sequence[Project]) -> Conventions:
+    return read_conventions(
+        git,
+        git.toplevel(),
+        projects,
+        head=settings.head,
+        tag_format=settings.tag_format,
+        tag_pattern=settings.tag_pattern,
+        changelog=settings.changelog,
+    )
+
+
 def _range(
-    git: Git, settings: Settings, projects: Sequence[Project], project: str | None, base: str | None
+    git: Git,
+    settings: Settings,
+    projects: Sequence[Project],
+    project: str | None,
+    base: str | None,
+    conventions: Conventions | None = None,
 ) -> ResolvedRange:
     root = next((p.name for p in projects if p.path in (".", "")), None)
+    workspace = is_workspace(projects)
+    scheme_name = project if workspace else root
+    scheme = None
+    if conventions is not None and scheme_name is not None and scheme_name in conventions.projects:
+        scheme = conventions.of(scheme_name).tag_scheme
     return resolve_range(
         git,
         base=base,
         head=settings.head,
         tag_pattern=settings.tag_pattern,
-        project=project if is_workspace(projects) else None,
+        project=project if workspace else None,
         root_name=root,
+        scheme=scheme,
+        scheme_name=scheme_name,
     )
+
+
+def _grouped_subjects(commits: Sequence[Commit], types: CommitTypes) -> str:
+    """The range's commit subjects as a Markdown list under changelog section headings.
+
+    Conventional Commits subjects lose their ``type:`` prefix to the section they name
+    (``feat`` -> Added); types without a section (chore, docs, ci...) are left out; other
+    subjects go under Changed. Empty when no commit is worth a changelog line.
+    """
+    from release_tools.release.changelog import entries_from_commits
+
+    conventional = entries_from_commits(commits, types)
+    listed = {c.sha[:7] for c in commits if c.sha[:7] in {e.ref for e in conventional}}
+    plain = [
+        c.subject.strip()
+        for c in commits
+        if c.sha[:7] not in listed
+        and c.subject.strip()
+        and not c.subject.startswith(("Merge ", "chore", "docs", "ci", "test", "style", "build"))
+        and ":" not in c.subject.split(" ", 1)[0]
+    ]
+    lines: list[str] = []
+    for section in SECTIONS:
+        bullets = [
+            ("**Breaking:** " if e.breaking else "") + e.text.split("\n", 1)[0]
+            for e in conventional
+            if e.group == section
+        ]
+        if section == "Changed":
+            bullets += plain
+        bullets = list(dict.fromkeys(bullets))
+        if bullets:
+            lines += ["", f"### {section}", "", *[f"- {b}" for b in bullets]]
+    return "\n".join(lines).strip()
 
 
 def _auto_type(decision: Decision, settings: Settings) -> ReleaseType | None:
@@ -163,6 +236,12 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
     git = Git(settings.repo)
     root = git.toplevel()
     projects = find_projects(git, root)
+    conventions = _conventions(git, settings, projects)
+    groups = conventions.release_config.group_names
+    if request.project in groups and request.project not in {p.name for p in projects}:
+        if request.version_type == "auto":
+            raise UsageError("--version-type auto needs a project, not a release group")
+        return _write_group_plan(git, root, settings, request, groups[request.project])
     project = find_project(projects, request.project)
     commit = request.commit or request.push
     branch: str | None = None
@@ -174,7 +253,7 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
             raise UsageError(f"no git remote named {settings.remote!r} to push to")
 
     if request.only_touched:
-        rng = _range(git, settings, projects, project.name, settings.base)
+        rng = _range(git, settings, projects, project.name, settings.base, conventions)
         touched = touched_projects(git, rng, projects, changelog=settings.changelog)
         if project not in touched:
             return PlanResult(
@@ -200,7 +279,10 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
 
     body = (request.message or "").strip()
     if not body and decision is not None:
-        body = decision.reasoning.strip()
+        rng = _range(git, settings, projects, project.name, settings.base, conventions)
+        paths = () if project.path in (".", "") else (project.path,)
+        commits = git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths)
+        body = _grouped_subjects(commits, commit_types(settings))
     if not body:
         body = default_message(release_type, project.name)
     confinement = Confinement(root, git.git_dir())
@@ -247,6 +329,39 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
     return result
 
 
+def _write_group_plan(
+    git: Git, root: Path, settings: Settings, request: PlanRequest, members: Sequence[str]
+) -> PlanResult:
+    """A plan naming a release group (every member moves), written like a project's."""
+    kind = next(t for t in RELEASE_TYPES if t == request.version_type)
+    body = (request.message or "").strip() or default_message(kind, request.project)
+    path = write_plan(
+        root,
+        {request.project: kind},
+        body,
+        settings.plan_format,
+        now_ms=request.now_ms,
+        check=Confinement(root, git.git_dir()).check,
+    )
+    if request.commit or request.push:
+        git.add([path])
+        commit = git.commit(
+            f"chore: version plan for {request.project} ({kind})",
+            [path],
+            verify=not settings.no_verify,
+        )
+    else:
+        commit = None
+    return PlanResult(
+        project=request.project,
+        message=f"wrote {path}: {request.project} {kind} (group: {', '.join(members)})",
+        path=path,
+        version_type=kind,
+        body=body,
+        commit=commit,
+    )
+
+
 def _plans_at(git: Git, ref: str) -> list[VersionPlan]:
     plans = []
     for path in git.ls_files(ref, list(PLAN_DIRS)):
@@ -258,23 +373,61 @@ def _plans_at(git: Git, ref: str) -> list[VersionPlan]:
     return plans
 
 
+def _per_project_touched(
+    git: Git, settings: Settings, projects: Sequence[Project], conventions: Conventions
+) -> tuple[list[Project], str]:
+    """Projects with changes since their own latest release tag (or ever, when unreleased)."""
+    head = git.resolve(settings.head)
+    touched: list[Project] = []
+    for project in projects:
+        latest = conventions.of(project.name).latest_tag
+        if latest is not None:
+            base = git.merge_base(git.resolve(f"refs/tags/{latest.tag}"), head)
+            if base == head:
+                continue
+            changed = git.changed_paths(base, head)
+        else:
+            changed = git.changed_paths(empty_tree(git), head)
+        if any(
+            owning_project(projects, path) == project
+            for path in changed
+            if not _ignored_for_check(path, settings.changelog)
+        ):
+            touched.append(project)
+    return touched, "each project's latest release tag"
+
+
 def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None) -> PlanCheckResult:
     """Which projects touched between base and head have no pending plan at head.
 
     Without ``--base``, a pull request's target branch (``GITHUB_BASE_REF``, as
-    ``origin/<branch>``) is used when it resolves, else the latest release tag like ``analyze``.
+    ``origin/<branch>``) is used when it resolves, then changesets' ``baseBranch`` when HEAD is
+    on another branch; else, in a workspace, each project is measured from its own latest
+    release tag, and a single project from its latest release tag like ``analyze``.
     """
     env = os.environ if environ is None else environ
     git = Git(settings.repo)
     root = git.toplevel()
     projects = find_projects(git, root)
+    conventions = _conventions(git, settings, projects)
+    config = conventions.release_config
     base = settings.base
     if base is None and env.get("GITHUB_BASE_REF"):
         candidate = f"{settings.remote}/{env['GITHUB_BASE_REF']}"
         if git.ok("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"):
             base = candidate
-    rng = _range(git, settings, projects, None, base)
-    touched = touched_projects(git, rng, projects, changelog=settings.changelog)
+    if base is None and config.base_branch and git.current_branch() != config.base_branch:
+        for candidate in (f"{settings.remote}/{config.base_branch}", config.base_branch):
+            if git.ok("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"):
+                base = candidate
+                break
+    rng = _range(git, settings, projects, None, base, conventions)
+    base_label = rng.base_ref
+    if base is None and is_workspace(projects):
+        touched, base_label = _per_project_touched(git, settings, projects, conventions)
+    else:
+        touched = touched_projects(git, rng, projects, changelog=settings.changelog)
+    touched = [p for p in touched if p.name not in config.ignored]
     plans = _plans_at(git, rng.head_sha)
     uncommitted: list[str] = []
     if rng.head_sha == git.resolve("HEAD"):
@@ -285,10 +438,11 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
             if plan.path not in committed:
                 plans.append(plan)
                 uncommitted.append(plan.path)
+    plans = with_groups(plans, config.group_names)
     validate_plans(plans, projects)
     planned = sorted({p.name for p in projects if any(plan.type_for(p.name) for plan in plans)})
     return PlanCheckResult(
-        base=rng.base_ref,
+        base=base_label,
         head=rng.head_ref,
         touched=[p.name for p in touched],
         planned=planned,

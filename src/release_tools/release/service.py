@@ -15,21 +15,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from release_tools.analysis.range import resolve_range
 from release_tools.config import Settings
 from release_tools.errors import ReleaseError, UsageError, VersionError
 from release_tools.git import Git
-from release_tools.plans import VersionPlan, consume_plan, read_plans, validate_plans
+from release_tools.plans import (
+    VersionPlan,
+    consume_plan,
+    read_plans,
+    validate_plans,
+)
+from release_tools.plans.store import with_groups
 from release_tools.release.changelog import (
     ChangelogEntry,
+    entries_from_body,
     entries_from_commits,
-    entry_from_text,
-    insert_section,
-    render_section,
+    insert_styled,
 )
+from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
 from release_tools.release.files import FileTransaction
 from release_tools.release.journal import Journal
@@ -40,53 +46,46 @@ from release_tools.release.versions import (
     ProjectRelease,
     compute_releases,
     find_projects,
-    is_workspace,
+    with_fixed_groups,
 )
 from release_tools.text import clean_text
-from release_tools.versioning.manifests import version_edits
+from release_tools.versioning.conventions import Conventions, read_conventions
+from release_tools.versioning.manifests import Reader, version_edits
 from release_tools.versioning.projects import Project, find_project
-from release_tools.versioning.semver import check_identifier
+from release_tools.versioning.semver import ReleaseType, check_identifier
 
 __all__ = ["ReleaseOptions", "ReleaseResult", "run_release"]
 
 log = logging.getLogger(__name__)
 
 
-def _commit_message(releases: Sequence[ProjectRelease]) -> str:
+def _commit_message(settings: Settings, releases: Sequence[ProjectRelease]) -> str:
     names = ", ".join(f"{r.project.name} {r.version}" for r in releases)
-    return clean_text(f"chore(release): {names}")
+    tags = ", ".join(dict.fromkeys(r.tag for r in releases))
+    return clean_text(settings.release_message.format(releases=names, tags=tags))
 
 
-def _changelog_path(settings: Settings, project: Project) -> str | None:
-    if not settings.changelog:
-        return None
-    if project.path in (".", ""):
-        return settings.changelog
-    return f"{project.path.rstrip('/')}/{settings.changelog}"
+def _release_commit_prefix(settings: Settings) -> str:
+    """The fixed start of release commit messages (to leave them out of changelogs)."""
+    return settings.release_message.split("{", 1)[0]
 
 
 def _commit_entries(
-    git: Git, settings: Settings, release: ProjectRelease, workspace: bool, root_name: str | None
+    git: Git, settings: Settings, release: ProjectRelease, conventions: Conventions
 ) -> list[ChangelogEntry]:
     if not git.has_commits():
         return []
     project = release.project
-    rng = resolve_range(
-        git,
-        base=None,
-        head="HEAD",
-        tag_pattern=settings.tag_pattern,
-        project=project.name if workspace else None,
-        root_name=root_name,
-    )
+    latest = conventions.of(project.name).latest_tag
+    base = git.merge_base(git.resolve(f"refs/tags/{latest.tag}"), "HEAD") if latest else None
     paths = () if project.path in (".", "") else (project.path,)
-    base = None if rng.first_release else rng.base_sha
+    prefix = _release_commit_prefix(settings)
     commits = [
         c
-        for c in git.commits(base, rng.head_sha, paths)
-        if not c.subject.startswith("chore(release)")
+        for c in git.commits(base, git.resolve("HEAD"), paths)
+        if not (prefix and c.subject.startswith(prefix))
     ]
-    return entries_from_commits(commits)
+    return entries_from_commits(commits, commit_types(settings))
 
 
 def _stage_plans(
@@ -116,9 +115,9 @@ def _stage(
     plans: Sequence[VersionPlan],
     today: date,
     notes: list[str],
+    conventions: Conventions,
 ) -> None:
-    workspace = is_workspace(projects)
-    root_name = next((p.name for p in projects if p.path in (".", "")), None)
+    types = commit_types(settings)
     for release in releases:
         project = release.project
         edits = version_edits(
@@ -137,17 +136,26 @@ def _stage(
             # Another project's manifest changes here only because it depends on this one.
             reason = own if path not in others else f"{others[path]}: dependency {own}"
             txn.write(path, text, reason)
-        changelog = _changelog_path(settings, project)
+        changelog_file = conventions.of(project.name).changelog
+        changelog = changelog_file.path
         if changelog is None:
             continue
         entries = [
             entry
             for plan in release.plans
             if (kind := plan.type_for(project.name)) is not None
-            and (entry := entry_from_text(plan.body, kind)) is not None
+            for entry in entries_from_body(plan.body, kind, types)
         ]
+        if release.dependency_only:
+            entries.append(
+                ChangelogEntry(
+                    "Changed",
+                    "Updated dependencies: " + ", ".join(release.dependency_only) + ".",
+                    False,
+                )
+            )
         if settings.changelog_commits:
-            entries += _commit_entries(git, settings, release, workspace, root_name)
+            entries += _commit_entries(git, settings, release, conventions)
         if not entries and release.group:
             # Moved only because it shares its version with planned members: say so, like
             # lerna's and Nx's "version bump only" for fixed groups.
@@ -157,13 +165,78 @@ def _stage(
                     "Changed", f"Version bump only: released together with {together}.", False
                 )
             )
-        section = render_section(release.version, today, entries)
         txn.write(
             changelog,
-            insert_section(txn.read(changelog), section),
+            insert_styled(
+                txn.read(changelog), release.version, today, entries, changelog_file.style
+            ),
             f"{project.name} {release.version} changelog",
         )
     _stage_plans(txn, plans, {r.project.name for r in releases}, projects)
+
+
+def _with_dependents(
+    root: Path,
+    settings: Settings,
+    options: ReleaseOptions,
+    projects: Sequence[Project],
+    plans: Sequence[VersionPlan],
+    read: Reader,
+    conventions: Conventions,
+) -> list[ProjectRelease]:
+    """The releases the plans ask for, plus a patch release of every workspace member whose
+    requirement on a released sibling is rewritten (``release_dependents = "patch"``, the
+    default in a changesets workspace), repeated until no further member moves."""
+    extra: dict[str, ReleaseType] = {}
+    reasons: dict[str, list[str]] = {}
+    # Unset: changesets' behaviour where its configuration is present, else none (dependents'
+    # ranges still follow, but they are not released themselves).
+    policy = settings.release_dependents or (
+        "patch" if ".changeset/config.json" in conventions.release_config.sources else "none"
+    )
+    manifests = {p.manifest: p.name for p in projects}
+    ignored = conventions.release_config.ignored
+    while True:
+        releases = compute_releases(
+            projects,
+            plans,
+            read=read,
+            conventions=conventions,
+            only=settings.project,
+            preid=options.preid,
+            extra=extra,
+        )
+        if policy == "none" or settings.project is not None:
+            return releases
+        releasing = {r.project.name for r in releases}
+        added = False
+        for release in releases:
+            edits = version_edits(
+                root,
+                release.project,
+                release.version,
+                read=read,
+                projects=projects,
+                tag=release.tag,
+                notes=[],
+            )
+            for path in edits:
+                dependent = manifests.get(path)
+                if dependent is None or dependent == release.project.name:
+                    continue
+                if dependent in releasing or dependent in ignored:
+                    continue
+                reasons.setdefault(dependent, []).append(release.project.name)
+                if dependent not in extra:
+                    extra[dependent] = "patch"
+                    added = True
+        if not added:
+            return [
+                replace(r, dependency_only=tuple(sorted(set(reasons[r.project.name]))))
+                if r.project.name in extra and not r.plans
+                else r
+                for r in releases
+            ]
 
 
 def _describe(txn: FileTransaction) -> list[str]:
@@ -307,19 +380,19 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         raise ReleaseError(f"no project manifest found in {root}")
     if settings.project is not None:
         find_project(projects, settings.project)
-    plans = read_plans(root)
+    conventions = read_conventions(
+        git,
+        root,
+        projects,
+        tag_format=settings.tag_format,
+        tag_pattern=settings.tag_pattern,
+        changelog=settings.changelog,
+    )
+    projects = with_fixed_groups(projects, conventions.release_config)
+    plans = with_groups(read_plans(root), conventions.release_config.group_names)
     validate_plans(plans, projects)
     txn = FileTransaction(root, Confinement(root, git.git_dir()))
-    releases = compute_releases(
-        projects,
-        plans,
-        read=txn.read,
-        git=git,
-        tag_pattern=settings.tag_pattern,
-        tag_format=settings.tag_format,
-        only=settings.project,
-        preid=options.preid,
-    )
+    releases = _with_dependents(root, settings, options, projects, plans, txn.read, conventions)
     if not releases:
         scope = f" for {settings.project}" if settings.project else ""
         return ReleaseResult(
@@ -329,12 +402,12 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         )
     today = options.today or date.today()
     notes: list[str] = []
-    _stage(txn, git, settings, projects, releases, plans, today, notes)
+    _stage(txn, git, settings, projects, releases, plans, today, notes, conventions)
     branch = _preflight(git, settings, options, txn, releases, notes)
     notes = list(dict.fromkeys(notes))  # a group's members may report one range each
     for note in notes:
         log.warning("%s", note)
-    message = _commit_message(releases)
+    message = _commit_message(settings, releases)
     result = ReleaseResult(
         released=not options.dry_run,
         dry_run=options.dry_run,
@@ -369,11 +442,14 @@ def _plan_git_actions(
     hooks = " (hooks skipped: --no-verify)" if settings.no_verify else ""
     actions.append(f"commit {message!r}{hooks}")
     if options.tag:
-        actions += [f"tag {r.tag}" for r in releases]
+        # Projects of a fixed group whose tag names no project share one tag.
+        actions += [f"tag {tag}" for tag in dict.fromkeys(r.tag for r in releases)]
     else:
         skipped.append("no tag (--no-tag)")
     if options.push:
-        refs = [branch or "HEAD"] + ([r.tag for r in releases] if options.tag else [])
+        refs = [branch or "HEAD"] + (
+            list(dict.fromkeys(r.tag for r in releases)) if options.tag else []
+        )
         actions.append(f"push {', '.join(refs)} to {settings.remote}")
     else:
         skipped.append("no push (use --push)")

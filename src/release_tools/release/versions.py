@@ -1,10 +1,17 @@
 """From pending plans to one new version (and tag) per project.
 
-Each project named by a pending plan takes the highest release type its plans ask for
-(``major`` > ``premajor`` > ``minor`` > ``preminor`` > ``patch`` > ``prepatch`` >
-``prerelease``, as Nx does). The current version is read from the manifest, else from the
-project's latest release tag, else the project has never been released and starts at 0.0.0.
-Python projects spell the result the PEP 440 way (``1.3.0rc1``).
+Each project named by a pending plan (directly, through ``__default__`` or through a release
+group's name) takes the highest release type its plans ask for (``major`` > ``premajor`` >
+``minor`` > ``preminor`` > ``patch`` > ``prepatch`` > ``prerelease``, as Nx does). The current
+version follows the one rule of :func:`~release_tools.versioning.conventions.current_version`
+(the manifest's version unless the project's latest release tag is higher; never released:
+0.0.0), so an in-development ``8.5.0.dev`` is released as ``8.5.0``. The tag is written in the
+project's tag scheme, configured or inferred from its existing tags. Python projects spell the
+result the PEP 440 way (``1.3.0rc1``).
+
+Workspace configuration (``nx.json``, ``.changeset/config.json``): fixed groups are version
+groups; members of a linked group released together take the highest type any of them asks for;
+ignored packages are never released.
 
 Version groups: projects that share one version number (the crates of a Cargo workspace that
 inherit ``[workspace.package] version``) are released together or not at all. When a plan names
@@ -19,17 +26,18 @@ from __future__ import annotations
 import json
 import logging
 import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from release_tools.errors import ConfigError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
+from release_tools.versioning.conventions import Conventions, current_version
 from release_tools.versioning.manifests import Reader, read_manifest_version
 from release_tools.versioning.projects import Project, discover_projects
+from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
 from release_tools.versioning.semver import ReleaseType, Scheme, Version, increment
-from release_tools.versioning.tags import find_release_tags, latest_release_tag
 
 __all__ = [
     "ProjectRelease",
@@ -38,6 +46,7 @@ __all__ = [
     "format_tag",
     "is_workspace",
     "version_groups",
+    "with_fixed_groups",
 ]
 
 log = logging.getLogger(__name__)
@@ -58,6 +67,8 @@ class ProjectRelease:
     plans: tuple[VersionPlan, ...]
     #: The other members of this project's version group released with it (sorted names).
     group: tuple[str, ...] = ()
+    #: Released only because its requirements on these released siblings were rewritten.
+    dependency_only: tuple[str, ...] = ()
 
 
 _MANIFEST_NAMES = frozenset(
@@ -116,30 +127,34 @@ def _scheme(project: Project) -> Scheme:
     return "pep440" if project.is_python else "semver"
 
 
-def _current(
-    project: Project,
-    read: Reader,
-    git: Git,
-    *,
-    tag_pattern: str,
-    workspace: bool,
-    root_name: str | None,
-) -> str | None:
-    manifest = read_manifest_version(project, read)
-    if manifest:
-        return manifest
-    tags = find_release_tags(git, "HEAD", tag_pattern) if git.has_commits() else []
-    latest = latest_release_tag(
-        tags, project=project.name if workspace else None, root_name=root_name
+def _current(project: Project, read: Reader, conventions: Conventions) -> str | None:
+    found = current_version(
+        read_manifest_version(project, read),
+        conventions.of(project.name).latest_tag,
+        pep440=project.is_python,
     )
-    if latest is not None:
-        log.info("%s: version from tag %s", project.name, latest.tag)
-        return latest.version.render(_scheme(project))
-    return None
+    if found.source == "tag":
+        log.info("%s: version from tag %s", project.name, found.version)
+    return found.version
+
+
+def with_fixed_groups(projects: Sequence[Project], config: WorkspaceReleaseConfig) -> list[Project]:
+    """``projects`` with the members of each configured fixed group in one version group."""
+    out: list[Project] = []
+    for project in projects:
+        group = config.group_of(project.name)
+        fixed = group is not None and group.relationship == "fixed" and len(group.members) > 1
+        if fixed and group is not None and project.version_group is None:
+            project = replace(project, version_group=f"fixed:{group.name}")
+        out.append(project)
+    return out
 
 
 def _planned_types(
-    projects: Sequence[Project], plans: Sequence[VersionPlan]
+    projects: Sequence[Project],
+    plans: Sequence[VersionPlan],
+    config: WorkspaceReleaseConfig | None = None,
+    extra: Mapping[str, ReleaseType] | None = None,
 ) -> dict[str, ReleaseType]:
     """The highest release type the plans give each project, group members raised together."""
     types: dict[str, ReleaseType] = {}
@@ -149,6 +164,21 @@ def _planned_types(
         )
         if kind is not None:
             types[project.name] = kind
+    for name, kind in (extra or {}).items():
+        best = highest_type([kind, *([types[name]] if name in types else [])])
+        if best is not None:
+            types[name] = best
+    if config is not None:
+        for name in config.ignored:
+            if types.pop(name, None) is not None:
+                log.info("%s is ignored by .changeset/config.json: not released", name)
+        for group in config.groups:
+            if group.relationship != "linked":
+                continue
+            linked = highest_type(types[m] for m in group.members if m in types)
+            for name in group.members:
+                if name in types and linked is not None:
+                    types[name] = linked
     for members in version_groups(projects).values():
         kind = highest_type(types[m.name] for m in members if m.name in types)
         if kind is None:
@@ -179,17 +209,18 @@ def compute_releases(
     plans: Sequence[VersionPlan],
     *,
     read: Reader,
-    git: Git,
-    tag_pattern: str,
-    tag_format: str | None,
+    conventions: Conventions,
     only: str | None = None,
     preid: str = "rc",
+    extra: Mapping[str, ReleaseType] | None = None,
 ) -> list[ProjectRelease]:
     """One :class:`ProjectRelease` per project named by a plan or in a planned version group
-    (restricted to ``only`` and its group)."""
-    workspace = is_workspace(projects)
-    root_name = next((p.name for p in projects if p.path in (".", "")), None)
-    types = _planned_types(projects, plans)
+    (restricted to ``only`` and its group). ``extra`` adds release types the plans do not
+    give (dependents released because their requirements move)."""
+    config = conventions.release_config
+    types = _planned_types(projects, plans, config, extra)
+    for name in config.ignored:
+        types.pop(name, None)
     selected = _selected(projects, only)
     groups = version_groups(projects)
     # One version per group, computed from the first member and shared by all.
@@ -204,18 +235,15 @@ def compute_releases(
         if group_key is not None and group_key in group_versions:
             previous, version = group_versions[group_key]
         else:
-            previous, version = _next_version(
-                project,
-                release_type,
-                read,
-                git,
-                preid=preid,
-                tag_pattern=tag_pattern,
-                workspace=workspace,
-                root_name=root_name,
-            )
+            # The member furthest ahead leads, so a fixed group never moves backwards.
+            lead = _lead(groups[group_key], read, conventions) if group_key else project
+            previous, version = _next_version(lead, release_type, read, conventions, preid=preid)
             if group_key is not None:
                 group_versions[group_key] = (previous, version)
+        if group_key is not None:
+            # Each member reports the version it moves from, which a fixed group's laggards
+            # (a package added to the group later) may not share.
+            previous = _current(project, read, conventions)
         members = groups.get(group_key, []) if group_key is not None else []
         releases.append(
             ProjectRelease(
@@ -223,7 +251,7 @@ def compute_releases(
                 release_type=release_type,
                 previous=previous,
                 version=version,
-                tag=format_tag(tag_format, project, version, workspace=workspace),
+                tag=conventions.of(project.name).tag_scheme.format(project.name, version),
                 plans=consumed,
                 group=tuple(sorted(m.name for m in members if m.name != project.name)),
             )
@@ -231,16 +259,23 @@ def compute_releases(
     return releases
 
 
+def _lead(members: Sequence[Project], read: Reader, conventions: Conventions) -> Project:
+    def key(project: Project) -> Version:
+        try:
+            return Version.parse(_current(project, read, conventions) or "0.0.0")
+        except VersionError:
+            return Version(0, 0, 0)
+
+    return max(members, key=key)
+
+
 def _next_version(
     project: Project,
     release_type: ReleaseType,
     read: Reader,
-    git: Git,
+    conventions: Conventions,
     *,
     preid: str,
-    tag_pattern: str,
-    workspace: bool,
-    root_name: str | None,
 ) -> tuple[str | None, str]:
     """``project``'s current version (None if never released) and the next one."""
     scheme = _scheme(project)
@@ -250,9 +285,7 @@ def _next_version(
             f"{project.name} is a Python project: the prerelease identifier must be "
             f"alpha, beta or rc, not {preid!r}"
         )
-    previous = _current(
-        project, read, git, tag_pattern=tag_pattern, workspace=workspace, root_name=root_name
-    )
+    previous = _current(project, read, conventions)
     try:
         current = Version.parse(previous) if previous else Version(0, 0, 0)
     except VersionError as exc:

@@ -18,12 +18,21 @@ Sections are Keep a Changelog's headings. Choices worth stating:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from release_tools.versioning.bump import Bump
 
-__all__ = ["COMMIT_TYPES", "SECTIONS", "CommitType", "Section", "commit_type"]
+__all__ = [
+    "COMMIT_TYPES",
+    "DEFAULT_COMMIT_TYPES",
+    "SECTIONS",
+    "CommitType",
+    "CommitTypes",
+    "Section",
+    "commit_type",
+]
 
 #: A Keep a Changelog heading.
 Section = Literal["Changed", "Added", "Deprecated", "Removed", "Fixed", "Security"]
@@ -74,3 +83,31 @@ COMMIT_TYPES: dict[str, CommitType] = {t.name: t for t in _TABLE}
 def commit_type(name: str) -> CommitType | None:
     """The known type called ``name`` (any case), None for an unknown one."""
     return COMMIT_TYPES.get(name.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class CommitTypes:
+    """A commit-type table: the built-in one with the repository's own types over it.
+
+    The configuration (``commit_types``) may add a type (``docs = { bump = "patch" }`` in a
+    documentation project), change one's bump or section, or take one out of the changelog.
+    """
+
+    table: Mapping[str, CommitType] = field(default_factory=lambda: dict(COMMIT_TYPES))
+
+    def get(self, name: str) -> CommitType | None:
+        """The type called ``name`` (any case), None for an unknown one."""
+        return self.table.get(name.lower())
+
+    def with_overrides(
+        self, overrides: Mapping[str, tuple[Bump | None, Section | None]]
+    ) -> CommitTypes:
+        """This table with ``overrides`` (name -> bump, section) replacing or adding types."""
+        table = dict(self.table)
+        for name, (bump, section) in overrides.items():
+            table[name.lower()] = CommitType(name.lower(), bump, section)
+        return CommitTypes(table)
+
+
+#: The built-in table.
+DEFAULT_COMMIT_TYPES = CommitTypes()

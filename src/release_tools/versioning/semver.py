@@ -1,8 +1,11 @@
 """Semantic versions: parse, compare, bump; PEP 440 spelling for Python projects.
 
 A :class:`Version` holds the semver triple, an optional prerelease (``("rc", 1)`` style
-identifiers) and build metadata. It renders in either scheme: semver (``1.2.0-rc.1``) or PEP 440
-(``1.2.0rc1``), so one bump routine serves npm, Cargo and Python projects.
+identifiers) and build metadata. In-development versions are prereleases of the version they
+lead to: PEP 440's ``8.5.0.dev`` / ``.dev0`` is ``("dev", 0)``, semver's ``-dev`` and Maven-style
+``-SNAPSHOT`` parse as they are, so releasing one finalises it (``8.5.0.dev`` -> ``8.5.0``).
+It renders in either scheme: semver (``1.2.0-rc.1``) or PEP 440 (``1.2.0rc1``), so one bump
+routine serves npm, Cargo and Python projects.
 """
 
 from __future__ import annotations
@@ -86,17 +89,26 @@ class Version:
             pv = Pep440Version(raw)
         except InvalidVersion as exc:
             raise VersionError(f"not a version: {text!r}") from exc
-        if pv.epoch or pv.post is not None or pv.dev is not None or len(pv.release) > 3:
+        if pv.epoch or pv.post is not None or len(pv.release) > 3:
+            raise VersionError(f"unsupported version form for semantic bumps: {text!r}")
+        if pv.dev is not None and pv.pre:
             raise VersionError(f"unsupported version form for semantic bumps: {text!r}")
         release = (*pv.release, 0, 0)[:3]
         pre440: tuple[str | int, ...] = ()
         if pv.pre:
             pre440 = (_PEP440_PRE[pv.pre[0]], pv.pre[1])
+        elif pv.dev is not None:
+            pre440 = ("dev", pv.dev)
         return cls(release[0], release[1], release[2], pre440, pv.local)
 
     @property
     def is_prerelease(self) -> bool:
         return bool(self.pre)
+
+    @property
+    def in_development(self) -> bool:
+        """Whether this is an in-development version (``.devN``, ``-dev``, ``-SNAPSHOT``)."""
+        return bool(self.pre) and str(self.pre[0]).lower() in ("dev", "snapshot")
 
     @property
     def core(self) -> tuple[int, int, int]:
@@ -123,6 +135,9 @@ class Version:
     def render(self, scheme: Scheme = "semver") -> str:
         base = f"{self.major}.{self.minor}.{self.patch}"
         if scheme == "pep440":
+            if self.pre and str(self.pre[0]).lower() == "dev":
+                number = self.pre[1] if len(self.pre) > 1 and isinstance(self.pre[1], int) else 0
+                return f"{base}.dev{number}"
             if self.pre:
                 label = str(self.pre[0])
                 number = self.pre[1] if len(self.pre) > 1 and isinstance(self.pre[1], int) else 0

@@ -13,7 +13,13 @@ from release_tools.errors import VersionError
 from release_tools.git import Git
 from release_tools.versioning.semver import Version
 
-__all__ = ["ReleaseTag", "find_release_tags", "latest_release_tag"]
+__all__ = [
+    "ReleaseTag",
+    "find_release_tags",
+    "latest_release_tag",
+    "merged_tag_names",
+    "parse_release_tags",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +31,33 @@ class ReleaseTag:
     project: str | None
 
 
+def merged_tag_names(git: Git, head: str) -> list[str]:
+    """Names of the tags reachable from ``head``, newest first.
+
+    Read with ``for-each-ref`` (one process, no ``git tag``), so listing tags is never mistaken
+    for, or slowed like, creating one.
+    """
+    out = git.run(
+        "for-each-ref",
+        "--merged",
+        head,
+        "--sort=-creatordate",
+        "--format=%(refname:strip=2)",
+        "refs/tags",
+    )
+    return [line for line in out.splitlines() if line]
+
+
 def find_release_tags(git: Git, head: str, pattern: str) -> list[ReleaseTag]:
     """Tags reachable from ``head`` that match ``pattern``, newest tag first."""
+    return parse_release_tags(git.tags_merged(head), pattern)
+
+
+def parse_release_tags(names: list[str], pattern: str) -> list[ReleaseTag]:
+    """The release tags among ``names`` under ``pattern`` (order kept)."""
     compiled = re.compile(pattern)
     found: list[ReleaseTag] = []
-    for tag in git.tags_merged(head):
+    for tag in names:
         match = compiled.match(tag)
         if match is None:
             continue

@@ -1,16 +1,22 @@
 """Workspace layouts: member globs (npm, pnpm, Cargo, uv) and a pruned directory walk.
 
 Globs follow what the package managers accept: ``packages/*``, ``libs/**``, plain paths and
-``!negations`` (``dir/**`` also excludes ``dir`` itself). Dependency and build folders are never
-entered, so a ``node_modules`` full of ``package.json`` files is not mistaken for projects.
+``!negations`` (``dir/**`` also excludes ``dir`` itself). ``*`` never crosses ``/`` and ``**``
+spans directories, as in pnpm's and Cargo's matchers (wcmatch's globstar matching does both).
+Dependency and build folders are never entered, so a ``node_modules`` full of ``package.json``
+files is not mistaken for projects. ``pnpm-workspace.yaml`` is read by a YAML parser, so every
+spelling YAML allows (indented or not, block or flow lists, comments) means the same.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from wcmatch import glob as wcglob
 
 from release_tools.errors import VersionError
 
@@ -88,40 +94,46 @@ def expand_globs(root: Path, patterns: Iterable[str], marker: str) -> list[Path]
         path
         for rel, path in sorted(found.items())
         # "dir/**" also excludes "dir" itself, as in pnpm's and Cargo's matching.
-        if not any(
-            fnmatch.fnmatchcase(rel, neg) or fnmatch.fnmatchcase(rel + "/", neg) for neg in negative
-        )
+        if not any(_matches(rel, neg) or _matches(rel + "/", neg) for neg in negative)
     ]
+
+
+_GLOB_FLAGS = wcglob.GLOBSTAR | wcglob.DOTGLOB
+
+
+def _matches(rel: str, pattern: str) -> bool:
+    return bool(wcglob.globmatch(rel, pattern, flags=_GLOB_FLAGS))
 
 
 def read_pnpm_workspace(path: Path) -> list[str]:
     """The ``packages:`` globs of a ``pnpm-workspace.yaml``.
 
-    Only the list form pnpm documents is understood (``packages:`` then ``- 'glob'`` lines);
-    other keys (``catalog:``...) are skipped. Anything else in the list is a VersionError, so a
-    typo never silently drops packages.
+    Other keys (``catalog:``...) are ignored. A ``packages`` value that is not a list of
+    strings is a VersionError naming the line, so a typo never silently drops packages.
     """
+    name = path.name
+    try:
+        data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise VersionError(f"{name}{where}: not valid YAML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VersionError(f"{name}: cannot be read: {exc}") from exc
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise VersionError(f"{name}:1: expected a mapping with a 'packages' list")
+    packages = data.get("packages")
+    if packages is None:
+        return []
+    if not isinstance(packages, list):
+        line = data.lc.value("packages")[0] + 1 if hasattr(data, "lc") else 1
+        raise VersionError(f"{name}:{line}: expected a list of globs under packages")
     globs: list[str] = []
-    in_packages = False
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        stripped = line.split(" #", 1)[0].rstrip()
-        if not stripped.strip() or stripped.lstrip().startswith("#"):
-            continue
-        if not line[0].isspace():
-            key, _, rest = stripped.partition(":")
-            in_packages = key.strip() == "packages"
-            rest = rest.strip()
-            if in_packages and rest:
-                # The flow form: packages: ['a/*', 'b']
-                if not (rest.startswith("[") and rest.endswith("]")):
-                    raise VersionError(f"{path.name}:{number}: expected a list of globs")
-                globs += [g.strip().strip("'\"") for g in rest[1:-1].split(",") if g.strip()]
-                in_packages = False
-            continue
-        if not in_packages:
-            continue
-        item = stripped.strip()
-        if not item.startswith("- "):
-            raise VersionError(f"{path.name}:{number}: expected '- <glob>' under packages")
-        globs.append(item[2:].strip().strip("'\""))
+    for index, item in enumerate(packages):
+        if not isinstance(item, str):
+            line = packages.lc.item(index)[0] + 1 if hasattr(packages, "lc") else 1
+            raise VersionError(f"{name}:{line}: expected '- <glob>' under packages")
+        globs.append(item)
     return globs

@@ -1,0 +1,235 @@
+"""How a workspace configures its releases: ``nx.json``'s ``release`` and changesets' config.
+
+Read, never written, so the repository's own tools keep working the way they did:
+
+* ``nx.json`` ``release``: ``groups`` (each with ``projects``, ``projectsRelationship``
+  ``fixed``/``independent`` and ``releaseTagPattern``), or the top-level ``projects`` and
+  ``projectsRelationship`` as one implicit group (Nx's default relationship is ``fixed``), and
+  the top-level ``releaseTagPattern``. Nx's placeholders ``{projectName}``,
+  ``{releaseGroupName}`` and ``{version}`` become a tag template. ``changelog.projectChangelogs:
+  false`` means Nx writes no per-project changelog.
+* ``.changeset/config.json``: ``fixed`` and ``linked`` (lists of package-name globs),
+  ``ignore``, ``updateInternalDependents`` (``patch`` or ``out-of-range``) and ``baseBranch``.
+
+A fixed group releases all its members together at one version; a linked group gives the
+members released together the highest bump any of them asks for; ignored packages are never
+released. Project matchers are names, name globs (``@acme/*``) or directory globs
+(``packages/*``), ``!`` excluding.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from wcmatch import glob as wcglob
+
+from release_tools.errors import VersionError
+from release_tools.versioning.projects import Project
+
+__all__ = [
+    "Relationship",
+    "ReleaseGroup",
+    "WorkspaceReleaseConfig",
+    "match_projects",
+    "read_release_config",
+]
+
+Relationship = Literal["fixed", "independent", "linked"]
+DependentsPolicy = Literal["patch", "out-of-range"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseGroup:
+    """Projects released by one rule; ``source`` names the file that declared it."""
+
+    name: str
+    members: tuple[str, ...]
+    relationship: Relationship
+    tag_template: str | None = None
+    source: str = "nx.json"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceReleaseConfig:
+    """Everything read from ``nx.json`` and ``.changeset/config.json`` (empty when absent)."""
+
+    groups: tuple[ReleaseGroup, ...] = ()
+    ignored: frozenset[str] = frozenset()
+    tag_template: str | None = None
+    #: changesets' ``updateInternalDependents``; None when not configured.
+    update_dependents: DependentsPolicy | None = None
+    base_branch: str | None = None
+    #: False when ``nx.json`` turns per-project changelogs off.
+    project_changelogs: bool = True
+    sources: tuple[str, ...] = field(default=())
+
+    def group_of(self, name: str) -> ReleaseGroup | None:
+        """The group (fixed or linked first, then independent) that ``name`` belongs to."""
+        for relationship in ("fixed", "linked", "independent"):
+            for group in self.groups:
+                if group.relationship == relationship and name in group.members:
+                    return group
+        return None
+
+    def tag_template_for(self, name: str) -> str | None:
+        """The configured tag template for project ``name``, if any file gives one."""
+        for group in self.groups:
+            if name in group.members and group.tag_template:
+                return group.tag_template
+        return self.tag_template
+
+    @property
+    def group_names(self) -> dict[str, tuple[str, ...]]:
+        """Group name -> members, for plans that name a group instead of a project."""
+        return {group.name: group.members for group in self.groups}
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise VersionError(f"{path.name}: broken JSON: {exc}") from exc
+    except OSError as exc:
+        raise VersionError(f"{path.name}: cannot be read: {exc.strerror}") from exc
+    if not isinstance(data, dict):
+        raise VersionError(f"{path.name}: expected a JSON object")
+    return data
+
+
+def _matcher_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, str)]
+    return []
+
+
+def _matches(project: Project, pattern: str) -> bool:
+    if fnmatch.fnmatchcase(project.name, pattern):
+        return True
+    return bool(wcglob.globmatch(project.path, pattern.removeprefix("./"), flags=wcglob.GLOBSTAR))
+
+
+def match_projects(projects: Sequence[Project], patterns: Sequence[str]) -> tuple[str, ...]:
+    """Names of ``projects`` matched by ``patterns``: names, name or path globs, ``!``
+    negations."""
+    positive = [p for p in patterns if not p.startswith("!")]
+    negative = [p[1:] for p in patterns if p.startswith("!")]
+    return tuple(
+        project.name
+        for project in projects
+        if any(_matches(project, p) for p in positive)
+        and not any(_matches(project, n) for n in negative)
+    )
+
+
+def _nx_template(pattern: Any, group: str | None) -> str | None:
+    if not isinstance(pattern, str) or "{version}" not in pattern:
+        return None
+    text = pattern.replace("{projectName}", "{name}")
+    if group is not None:
+        text = text.replace("{releaseGroupName}", group)
+    return text
+
+
+def _relationship(value: Any) -> Relationship:
+    return "independent" if value == "independent" else "fixed"
+
+
+def _nx(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
+    path = root / "nx.json"
+    if not path.is_file():
+        return {}
+    release = _load(path).get("release")
+    if not isinstance(release, dict):
+        return {}
+    out: dict[str, Any] = {"tag_template": _nx_template(release.get("releaseTagPattern"), None)}
+    groups: list[ReleaseGroup] = []
+    raw_groups = release.get("groups")
+    if isinstance(raw_groups, dict):
+        for name, spec in raw_groups.items():
+            if not isinstance(spec, dict):
+                continue
+            members = match_projects(projects, _matcher_list(spec.get("projects")))
+            groups.append(
+                ReleaseGroup(
+                    name=str(name),
+                    members=members,
+                    relationship=_relationship(spec.get("projectsRelationship")),
+                    tag_template=_nx_template(spec.get("releaseTagPattern"), str(name)),
+                )
+            )
+    else:
+        patterns = _matcher_list(release.get("projects"))
+        members = (
+            match_projects(projects, patterns) if patterns else tuple(p.name for p in projects)
+        )
+        groups.append(
+            ReleaseGroup(
+                name="__default__",
+                members=members,
+                relationship=_relationship(release.get("projectsRelationship")),
+            )
+        )
+    out["groups"] = groups
+    changelog = release.get("changelog")
+    if isinstance(changelog, dict) and changelog.get("projectChangelogs") is False:
+        out["project_changelogs"] = False
+    return out
+
+
+def _changesets(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
+    path = root / ".changeset" / "config.json"
+    if not path.is_file():
+        return {}
+    data = _load(path)
+    groups: list[ReleaseGroup] = []
+    relationship: Relationship
+    for relationship in ("fixed", "linked"):
+        raw = data.get(relationship)
+        if not isinstance(raw, list):
+            continue
+        for index, patterns in enumerate(raw, start=1):
+            members = match_projects(projects, _matcher_list(patterns))
+            if members:
+                groups.append(
+                    ReleaseGroup(
+                        name=f"{relationship}-{index}",
+                        members=members,
+                        relationship=relationship,
+                        source=".changeset/config.json",
+                    )
+                )
+    out: dict[str, Any] = {
+        "groups": groups,
+        "ignored": frozenset(match_projects(projects, _matcher_list(data.get("ignore")))),
+    }
+    policy = data.get("updateInternalDependents")
+    if policy in ("patch", "out-of-range"):
+        out["update_dependents"] = policy
+    if isinstance(data.get("baseBranch"), str):
+        out["base_branch"] = data["baseBranch"]
+    return out
+
+
+def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceReleaseConfig:
+    """The release configuration of the workspace at ``root`` (see the module docstring)."""
+    nx = _nx(root, projects)
+    changesets = _changesets(root, projects)
+    sources = tuple(
+        name for name, found in (("nx.json", nx), (".changeset/config.json", changesets)) if found
+    )
+    return WorkspaceReleaseConfig(
+        groups=(*nx.get("groups", ()), *changesets.get("groups", ())),
+        ignored=changesets.get("ignored", frozenset()),
+        tag_template=nx.get("tag_template"),
+        update_dependents=changesets.get("update_dependents"),
+        base_branch=changesets.get("base_branch"),
+        project_changelogs=nx.get("project_changelogs", True),
+        sources=sources,
+    )

@@ -1,0 +1,186 @@
+"""Tag schemes: how a project spells its release tags, inferred from the tags it already has.
+
+A scheme is a template with ``{version}`` and optionally ``{name}``: ``{version}`` (bare
+``1.2.3``), ``v{version}``, ``{name}@{version}``, ``{name}-v{version}`` or ``{name}-{version}``,
+or any template the configuration gives. The same scheme both writes the next tag and finds the
+latest one, so ``analyze``, ``plan-check`` and ``release`` agree on where a project's history
+starts (:func:`latest_scheme_tag`).
+
+Which scheme, in order: the configured ``tag_format``; the release group's or workspace's
+``releaseTagPattern`` from ``nx.json``; the style of the project's own highest tag; the style most
+of its workspace siblings' tags use (a new crate in a workspace tagging ``ignore-0.4.33`` gets
+``grep-index-0.1.0``); the default, ``{name}@{version}`` in a workspace and ``v{version}`` else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from release_tools.errors import ConfigError, VersionError
+from release_tools.versioning.semver import Version
+from release_tools.versioning.tags import ReleaseTag
+
+__all__ = [
+    "STYLES",
+    "TagScheme",
+    "TagSource",
+    "infer_tag_scheme",
+    "latest_scheme_tag",
+    "scheme_tags",
+]
+
+#: Where a scheme came from, reported so a user sees what was inferred and can override it.
+TagSource = Literal["config", "nx.json", "tags", "workspace tags", "default"]
+
+#: The styles recognised in existing tags, by the name reports use.
+STYLES: dict[str, str] = {
+    "bare": "{version}",
+    "v": "v{version}",
+    "name@": "{name}@{version}",
+    "name-v": "{name}-v{version}",
+    "name-": "{name}-{version}",
+}
+_NAMED = ("name@", "name-v", "name-")
+_UNNAMED = ("v", "bare")
+
+# The version part of a tag: a semver or PEP 440 final/prerelease, no leading "v" (the "v" is
+# part of the scheme, so that "v1.2.3" is never read as a bare tag).
+_VERSION = re.compile(
+    r"(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)"
+    r"(?:-[0-9A-Za-z.-]+|(?:a|b|rc)\d+)?(?:\+[0-9A-Za-z.-]+)?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TagScheme:
+    """A tag template (``{name}``, ``{version}``) and where it was found."""
+
+    template: str
+    source: TagSource = "default"
+
+    @property
+    def style(self) -> str:
+        """The style's short name (``bare``, ``v``, ``name@``...) or ``custom``."""
+        for name, template in STYLES.items():
+            if template == self.template:
+                return name
+        return "custom"
+
+    @property
+    def named(self) -> bool:
+        """Whether the tags carry the project's name."""
+        return "{name}" in self.template
+
+    def format(self, name: str, version: str) -> str:
+        """The tag of ``version`` of project ``name``."""
+        if "{version}" not in self.template:
+            raise ConfigError(f"tag_format must contain '{{version}}': {self.template!r}")
+        try:
+            return self.template.format(name=name, version=version)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ConfigError(
+                f"tag_format: unknown placeholder in {self.template!r}: {exc}"
+            ) from exc
+
+    def version_in(self, tag: str, name: str) -> Version | None:
+        """The version ``tag`` names for project ``name`` under this scheme, else None."""
+        head, sep, tail = self.template.partition("{version}")
+        if not sep:
+            return None
+        try:
+            prefix = head.format(name=name)
+            suffix = tail.format(name=name)
+        except (KeyError, IndexError, ValueError):
+            return None
+        if not (tag.startswith(prefix) and tag.endswith(suffix)):
+            return None
+        middle = tag[len(prefix) : len(tag) - len(suffix)] if suffix else tag[len(prefix) :]
+        if not _VERSION.fullmatch(middle):
+            return None
+        try:
+            return Version.parse(middle)
+        except VersionError:
+            return None
+
+    def to_dict(self) -> dict[str, str]:
+        """What reports show: the template, its style and where it came from."""
+        return {"template": self.template, "style": self.style, "source": self.source}
+
+
+def scheme_tags(tags: Iterable[str], scheme: TagScheme, name: str) -> list[ReleaseTag]:
+    """The tags among ``tags`` that are releases of ``name`` under ``scheme`` (order kept)."""
+    found: list[ReleaseTag] = []
+    for tag in tags:
+        version = scheme.version_in(tag, name)
+        if version is not None:
+            found.append(ReleaseTag(tag, version, name if scheme.named else None))
+    return found
+
+
+def latest_scheme_tag(tags: Iterable[str], scheme: TagScheme, name: str) -> ReleaseTag | None:
+    """The highest release of ``name`` under ``scheme`` (the newest of equal versions).
+
+    ``tags`` are listed newest first (as :meth:`~release_tools.git.Git.tags_merged` gives them):
+    the highest version wins, so a later backport tag of an older line never becomes the base.
+    """
+    candidates = scheme_tags(tags, scheme, name)
+    return max(candidates, key=lambda t: t.version) if candidates else None
+
+
+def _style_of_highest(tags: Sequence[str], name: str, styles: Sequence[str]) -> str | None:
+    best: tuple[Version, str] | None = None
+    for style in styles:
+        latest = latest_scheme_tag(tags, TagScheme(STYLES[style]), name)
+        if latest is not None and (best is None or latest.version > best[0]):
+            best = (latest.version, style)
+    return best[1] if best else None
+
+
+def _sibling_style(tags: Sequence[str], names: Sequence[str], own: str) -> str | None:
+    counts: Counter[str] = Counter()
+    for sibling in names:
+        if sibling == own:
+            continue
+        for style in _NAMED:
+            counts[style] += len(scheme_tags(tags, TagScheme(STYLES[style]), sibling))
+    if not counts or counts.most_common(1)[0][1] == 0:
+        return None
+    # most_common keeps insertion order among ties, so "name@" wins a tie as the default.
+    return counts.most_common(1)[0][0]
+
+
+def infer_tag_scheme(
+    name: str,
+    tags: Sequence[str],
+    *,
+    workspace: bool,
+    at_root: bool,
+    siblings: Sequence[str] = (),
+    configured: str | None = None,
+    nx_pattern: str | None = None,
+) -> TagScheme:
+    """The tag scheme of project ``name`` (see the module docstring for the order).
+
+    ``tags`` are the repository's tag names, ``siblings`` the workspace's project names and
+    ``at_root`` whether the project lives at the repository root (whose releases may be the
+    unnamed ``v1.2.3`` tags even in a workspace).
+    """
+    if configured:
+        return TagScheme(configured, "config")
+    if nx_pattern:
+        return TagScheme(nx_pattern, "nx.json")
+    own = _style_of_highest(tags, name, _NAMED)
+    if own is None and (at_root or not workspace):
+        own = _style_of_highest(tags, name, _UNNAMED)
+    if own is not None:
+        return TagScheme(STYLES[own], "tags")
+    if workspace:
+        sibling = _sibling_style(tags, siblings, name)
+        if sibling is not None:
+            return TagScheme(STYLES[sibling], "workspace tags")
+        return TagScheme(STYLES["name@"], "default")
+    return TagScheme(STYLES["v"], "default")
