@@ -9,7 +9,6 @@ from release_tools.analysis.evidence import deprecations
 from release_tools.analysis.evidence.surface import (
     cli_options,
     gather,
-    new_deprecations,
     schema_changes,
 )
 from release_tools.analysis.models import Bump, Evidence
@@ -148,11 +147,18 @@ def test_new_deprecation_is_minor(repo: Any) -> None:
     ]
 
 
-def test_reworded_deprecation_is_not_new() -> None:
-    old = 'warnings.warn("x is old", DeprecationWarning)\n'
-    new = 'warnings.warn("x is deprecated", DeprecationWarning)\n'
-    assert new_deprecations(old, new) == []
-    assert new_deprecations("", new) == [(1, new.strip())]
+def test_reworded_deprecation_is_not_new(repo: Any) -> None:
+    old = 'import warnings\nwarnings.warn("x is old", DeprecationWarning)\n'
+    new = 'import warnings\nwarnings.warn("x is deprecated", DeprecationWarning)\n'
+    repo.write("src/lib/api.py", old)
+    repo.write("src/lib/more.py", "import warnings\n")
+    base = repo.commit("initial")
+    repo.write("src/lib/api.py", new)
+    repo.write("src/lib/more.py", new)
+    repo.commit("change")
+    items = deprecations.gather(build_context(repo.path, base))
+    # The reworded site in api.py is the same deprecation; the one in more.py is new.
+    assert [(e.bump, e.path, e.line) for e in items] == [("minor", "src/lib/more.py", 2)]
 
 
 def test_cli_option_lines_in_a_long_file() -> None:

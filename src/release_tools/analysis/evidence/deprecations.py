@@ -38,7 +38,7 @@ from release_tools.analysis.models import (
     Strength,
 )
 
-__all__ = ["gather", "new_deprecations"]
+__all__ = ["gather"]
 
 #: Shipped source files whose deprecations are read.
 SUFFIXES = (".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".tsx")
@@ -123,11 +123,6 @@ def _new_sites(before: list[_Site], after: list[_Site]) -> list[tuple[int, str]]
         return []
     known = {site.line for site in before}
     return [(site.number, site.line) for site in after if site.line not in known]
-
-
-def new_deprecations(old: str, new: str) -> list[tuple[int, str]]:
-    """Sites of ``new`` that have no twin in ``old``, when ``new`` has more sites; pure."""
-    return _new_sites(_sites(old), _sites(new))
 
 
 def _removed_sites(

@@ -1,4 +1,4 @@
-"""Cheap extra public surfaces: command-line options, JSON Schema files and deprecations.
+"""Cheap extra public surfaces: command-line options and JSON Schema files.
 
 CLI options: the ``--long`` option strings and sub-command names declared in the changed source
 files through argparse (``add_argument``, ``add_parser``), click (``@click.option``,
@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence import deprecations
 from release_tools.analysis.evidence._common import (
     changed_files,
     evidence,
@@ -45,14 +44,10 @@ from release_tools.analysis.models import (
     Strength,
 )
 
-# Kept importable from here, where it lived first.
-new_deprecations = deprecations.new_deprecations
-
 __all__ = [
     "cli_options",
     "gather",
     "go_cli_options",
-    "new_deprecations",
     "rust_cli_options",
     "schema_changes",
 ]
