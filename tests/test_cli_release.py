@@ -70,14 +70,23 @@ def test_projects_text_and_json(workspace: Any) -> None:
         "b     2.0.0  pkgs/b  pkgs/b/package.json  node",
     ]
     as_json = run(workspace, "projects", "--format", "json")
-    assert json.loads(as_json.stdout)[1] == {
+    row = json.loads(as_json.stdout)[1]
+    assert {k: row[k] for k in ("name", "version", "path", "manifest", "ecosystem")} == {
         "name": "b",
         "version": "2.0.0",
         "path": "pkgs/b",
         "manifest": "pkgs/b/package.json",
         "ecosystem": "node",
-        "version_group": None,
     }
+    assert row["version_group"] is None and row["release_group"] is None
+    # What was inferred, so a user can see it and override it in the configuration.
+    assert row["tag_scheme"] == {
+        "template": "{name}@{version}",
+        "style": "name@",
+        "source": "default",
+    }
+    assert row["changelog"]["path"] == "pkgs/b/CHANGELOG.md"
+    assert row["changelog"]["source"] == "default"
 
 
 @pytest.mark.parametrize(

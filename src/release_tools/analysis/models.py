@@ -257,6 +257,9 @@ class Decision(BaseModel):
     #: What the project's earlier releases taught (pairs read, agreement of the commits with
     #: the shipped bumps, the learned mapping, whether it decided); None when not read.
     history: dict[str, Any] | None = None
+    #: The analyzed project's conventions, configured or inferred from the repository: its tag
+    #: scheme (template, style, source), latest release tag and changelog (path, style).
+    conventions: dict[str, Any] | None = None
 
     @property
     def bump(self) -> Bump:

@@ -27,7 +27,14 @@ from release_tools.analysis.range import ResolvedRange, resolve_range
 from release_tools.config import Settings
 from release_tools.errors import NotAGitRepositoryError, ReleaseToolsError
 from release_tools.git import Git
+from release_tools.versioning.conventions import (
+    Conventions,
+    ProjectConventions,
+    current_version,
+    read_conventions,
+)
 from release_tools.versioning.projects import Project, discover_projects, find_project
+from release_tools.versioning.semver import Version
 from release_tools.versioning.tags import find_release_tags
 
 __all__ = ["Collection", "collect", "run_analysis"]
@@ -47,6 +54,10 @@ class Collection:
     #: False when the range is a whole workspace whose versions belong to its projects: the
     #: decision then reports no current or next version rather than another project's.
     versioned: bool = True
+    #: The analyzed project's conventions (None for a whole workspace or when unreadable).
+    conventions: ProjectConventions | None = None
+    #: Every tag reachable from head (to tell whether a proposed version already exists).
+    tags: tuple[str, ...] = ()
 
 
 def _projects(root: Path, required: bool) -> list[Project]:
@@ -58,6 +69,27 @@ def _projects(root: Path, required: bool) -> list[Project]:
         # Discovery only refines the version; a broken manifest elsewhere must not stop analyze.
         log.warning("project discovery failed; versions are read from tags only", exc_info=True)
         return []
+
+
+def _conventions(
+    git: Git, root: Path, settings: Settings, projects: list[Project]
+) -> Conventions | None:
+    if not projects:
+        return None
+    try:
+        return read_conventions(
+            git,
+            root,
+            projects,
+            head=settings.head,
+            tag_format=settings.tag_format,
+            tag_pattern=settings.tag_pattern,
+            changelog=settings.changelog,
+        )
+    except ReleaseToolsError:
+        # Conventions refine the report; an unreadable nx.json must not stop analyze.
+        log.warning("repository conventions not read", exc_info=True)
+        return None
 
 
 def _scheme(project: Project | None) -> Literal["semver", "pep440"]:
@@ -89,6 +121,10 @@ def collect(
     if project is not None and project.path not in (".", ""):
         paths = (project.path,)
 
+    conventions = _conventions(git, root, settings, projects)
+    # Whose tag scheme finds the base: the named project, or the repository's only project.
+    subject = project if project is not None else (root_project if len(projects) == 1 else None)
+    own = conventions.of(subject.name) if conventions and subject is not None else None
     rng = resolve_range(
         git,
         base=settings.base,
@@ -96,6 +132,8 @@ def collect(
         tag_pattern=settings.tag_pattern,
         project=settings.project,
         root_name=root_project.name if root_project else None,
+        scheme=own.tag_scheme if own is not None else None,
+        scheme_name=subject.name if subject is not None else None,
     )
     resolved = time.perf_counter()
 
@@ -109,7 +147,12 @@ def collect(
         versioned = True
 
     current: str | None = None
-    if versioned and rng.tag is not None:
+    if versioned and settings.base is None and scoped is not None:
+        # The rule release applies: the manifest's version unless only the tag has one.
+        found = current_version(scoped.version, rng.tag, pep440=scoped.ecosystem == "python")
+        current = found.version
+        log.info("current version", extra={"version": current, "source": found.source})
+    elif versioned and rng.tag is not None:
         current = str(rng.tag.version)
     elif versioned and scoped is not None and scoped.version:
         current = scoped.version
@@ -202,7 +245,16 @@ def collect(
             f"{', ...' if len(projects) > 5 else ''}): no single version to report; "
             "pass --project NAME for a project's versions"
         )
-    return Collection(ctx, rng, stats, warnings, timings, versioned)
+    return Collection(
+        ctx,
+        rng,
+        stats,
+        warnings,
+        timings,
+        versioned,
+        conventions=own,
+        tags=conventions.tags if conventions is not None else (),
+    )
 
 
 def _history(
@@ -269,10 +321,30 @@ def run_analysis(settings: Settings) -> Decision:
         "diff_bytes": collection.diff_stats.bytes,
         "diff_lines": collection.diff_stats.lines,
     }
-    update: dict[str, object] = {
-        "warnings": [*collection.warnings, *decision.warnings],
-        "stats": stats,
-    }
+    warnings = [*collection.warnings, *decision.warnings]
+    update: dict[str, object] = {"warnings": warnings, "stats": stats}
+    own = collection.conventions
+    if own is not None:
+        update["conventions"] = own.to_dict()
     if not collection.versioned:
         update.update(current_version=None, next_version=None)
+    elif own is not None and decision.next_version:
+        existing = _existing_tag(collection.tags, own, decision.next_version)
+        if existing is not None:
+            update["needs_review"] = True
+            warnings.append(
+                f"the proposed version {decision.next_version} already exists as tag "
+                f"{existing}: the base is not the latest release (pass --base at it or omit "
+                "--base)"
+            )
     return decision.model_copy(update=update)
+
+
+def _existing_tag(tags: tuple[str, ...], own: ProjectConventions, version: str) -> str | None:
+    """The tag that already releases ``version`` of the project, if any."""
+    try:
+        wanted = Version.parse(version)
+    except ReleaseToolsError:
+        return None
+    name = own.project.name
+    return next((t for t in tags if own.tag_scheme.version_in(t, name) == wanted), None)

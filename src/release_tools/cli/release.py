@@ -35,27 +35,51 @@ def _settings(options: dict[str, Any]) -> Settings:
 @common_options
 @guard
 def projects_command(**options: Any) -> None:
-    """List the projects of the repository: name, version, path, manifest."""
+    """List the projects of the repository: name, version, path, manifest.
+
+    ``--format json`` also shows each project's conventions, configured or inferred: its tag
+    scheme, latest release tag, changelog file and style, and release group.
+    """
     from release_tools.git import Git
     from release_tools.release.versions import find_projects
     from release_tools.text import clean_text
+    from release_tools.versioning.conventions import read_conventions
 
     options["format"] = options.pop("format_")
     settings = _settings(options)
     git = Git(settings.repo)
-    projects = find_projects(git, git.toplevel())
+    root = git.toplevel()
+    projects = find_projects(git, root)
     if settings.format == "json":
-        rows = [
-            {
-                "name": p.name,
-                "version": p.version,
-                "path": p.path,
-                "manifest": p.manifest,
-                "ecosystem": p.ecosystem,
-                "version_group": p.version_group,
-            }
-            for p in projects
-        ]
+        conventions = read_conventions(
+            git,
+            root,
+            projects,
+            tag_format=settings.tag_format,
+            tag_pattern=settings.tag_pattern,
+            changelog=settings.changelog,
+        )
+        config = conventions.release_config
+        rows = []
+        for p in projects:
+            group = config.group_of(p.name)
+            rows.append(
+                {
+                    "name": p.name,
+                    "version": p.version,
+                    "path": p.path,
+                    "manifest": p.manifest,
+                    "ecosystem": p.ecosystem,
+                    "version_group": p.version_group,
+                    **conventions.of(p.name).to_dict(),
+                    "release_group": (
+                        {"name": group.name, "relationship": group.relationship}
+                        if group is not None
+                        else None
+                    ),
+                    "ignored": p.name in config.ignored,
+                }
+            )
         click.echo(json.dumps(rows, indent=2))
         return
     if not projects:
