@@ -130,3 +130,17 @@ def test_realtime_url_needs_a_websocket_scheme_and_a_host(tmp_path: Path, url: s
 )
 def test_realtime_url_accepts_websocket_urls(tmp_path: Path, url: str) -> None:
     assert load_settings({"realtime_url": url}, repo=tmp_path, environ={}).realtime_url == url
+
+
+def test_release_message_and_commit_types_are_validated(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"release_message": "release {tags}", "commit_types": {"docs": {"bump": "patch"}}},
+        repo=tmp_path,
+        environ={},
+    )
+    assert settings.release_message == "release {tags}"
+    assert settings.commit_types["docs"].bump == "patch"
+    with pytest.raises(ConfigError, match="release-message"):
+        load_settings({"release_message": "release {nope}"}, repo=tmp_path, environ={})
+    with pytest.raises(ConfigError, match="commit-types"):
+        load_settings({"commit_types": {"docs": {"bump": "huge"}}}, repo=tmp_path, environ={})

@@ -1,0 +1,68 @@
+"""nx.json release groups and .changeset/config.json, as their users write them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from release_tools.versioning.projects import Project
+from release_tools.versioning.releaseconfig import read_release_config
+
+PROJECTS = [
+    Project("@acme/a", "packages/a", "packages/a/package.json", "1.0.0", "node"),
+    Project("@acme/b", "packages/b", "packages/b/package.json", "1.0.0", "node"),
+    Project("tool", "tools/tool", "tools/tool/package.json", "0.1.0", "node"),
+]
+
+
+def test_nx_groups_patterns_and_changelog_switch(tmp_path: Path) -> None:
+    (tmp_path / "nx.json").write_text(
+        json.dumps(
+            {
+                "release": {
+                    "releaseTagPattern": "{projectName}@{version}",
+                    "groups": {
+                        "pkgs": {
+                            "projects": ["packages/*", "!packages/b"],
+                            "releaseTagPattern": "{releaseGroupName}-v{version}",
+                        },
+                        "tools": {"projects": "tool", "projectsRelationship": "independent"},
+                    },
+                    "changelog": {"projectChangelogs": False},
+                }
+            }
+        )
+    )
+    config = read_release_config(tmp_path, PROJECTS)
+    assert config.group_names == {"pkgs": ("@acme/a",), "tools": ("tool",)}
+    assert config.group_of("@acme/a").relationship == "fixed"  # type: ignore[union-attr]
+    assert config.tag_template_for("@acme/a") == "pkgs-v{version}"
+    assert config.tag_template_for("tool") == "{name}@{version}"
+    assert not config.project_changelogs
+
+
+def test_nx_without_groups_is_one_fixed_default_group(tmp_path: Path) -> None:
+    (tmp_path / "nx.json").write_text(json.dumps({"release": {}}))
+    config = read_release_config(tmp_path, PROJECTS)
+    assert [(g.name, g.relationship, len(g.members)) for g in config.groups] == [
+        ("__default__", "fixed", 3)
+    ]
+
+
+def test_changesets_config(tmp_path: Path) -> None:
+    (tmp_path / ".changeset").mkdir()
+    (tmp_path / ".changeset/config.json").write_text(
+        json.dumps(
+            {
+                "fixed": [["@acme/*"]],
+                "ignore": ["tool"],
+                "updateInternalDependents": "out-of-range",
+                "baseBranch": "develop",
+            }
+        )
+    )
+    config = read_release_config(tmp_path, PROJECTS)
+    assert config.groups[0].members == ("@acme/a", "@acme/b")
+    assert config.ignored == frozenset({"tool"})
+    assert (config.update_dependents, config.base_branch) == ("out-of-range", "develop")
+    assert config.sources == (".changeset/config.json",)

@@ -1,0 +1,59 @@
+"""Tag schemes inferred from existing tags, and the one lookup of a project's latest tag."""
+
+from __future__ import annotations
+
+import pytest
+
+from release_tools.errors import ConfigError
+from release_tools.versioning.tagscheme import TagScheme, infer_tag_scheme, latest_scheme_tag
+
+
+@pytest.mark.parametrize(
+    ("tags", "workspace", "style"),
+    [
+        (["8.4.2", "8.4.1"], False, "bare"),
+        (["v3.23.1"], False, "v"),
+        (["a@1.0.0", "b@2.0.0"], True, "name@"),
+        (["a-v0.4.0"], True, "name-v"),
+        (["a-0.4.33"], True, "name-"),
+        ([], False, "v"),
+        ([], True, "name@"),
+    ],
+)
+def test_style_of_existing_tags(tags: list[str], workspace: bool, style: str) -> None:
+    scheme = infer_tag_scheme(
+        "a", tags, workspace=workspace, at_root=not workspace, siblings=["a", "b"]
+    )
+    assert scheme.style == style
+
+
+def test_new_project_follows_its_siblings() -> None:
+    tags = ["ignore-0.4.33", "globset-0.4.16", "grep-cli-0.1.11"]
+    names = ["ignore", "globset", "grep-cli", "grep-index"]
+    scheme = infer_tag_scheme("grep-index", tags, workspace=True, at_root=False, siblings=names)
+    assert (scheme.template, scheme.source) == ("{name}-{version}", "workspace tags")
+    assert scheme.format("grep-index", "0.1.0") == "grep-index-0.1.0"
+
+
+def test_configuration_wins_and_is_reported() -> None:
+    scheme = infer_tag_scheme(
+        "a", ["1.0.0"], workspace=False, at_root=True, configured="r{version}"
+    )
+    assert scheme.to_dict() == {"template": "r{version}", "style": "custom", "source": "config"}
+    nx = infer_tag_scheme("a", [], workspace=True, at_root=False, nx_pattern="core-v{version}")
+    assert nx.source == "nx.json"
+
+
+def test_lookup_is_strict_about_the_prefix() -> None:
+    bare = TagScheme("{version}")
+    # "v1.0.0" is not a bare tag, and a sibling's "grep-index-0.1.0" is not grep's.
+    assert latest_scheme_tag(["v9.0.0", "1.0.0"], bare, "x").tag == "1.0.0"  # type: ignore[union-attr]
+    named = TagScheme("{name}-{version}")
+    assert latest_scheme_tag(["grep-index-0.1.0"], named, "grep") is None
+    # The highest version wins over the newest tag (a backport of an older line).
+    assert latest_scheme_tag(["a-1.0.5", "a-2.0.0"], named, "a").tag == "a-2.0.0"  # type: ignore[union-attr]
+
+
+def test_template_without_version_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="must contain"):
+        TagScheme("{name}").format("a", "1.0.0")
