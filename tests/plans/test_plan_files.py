@@ -163,3 +163,21 @@ def test_consume_plan_expands_default_for_pending_projects() -> None:
         '---\nb: major\n"@s/c": minor\n---\n\nfeat: x\n'
     )
     assert consume_plan(plan, text, {"a", "b", "@s/c"}, ["a", "b", "@s/c"]) is None
+
+
+def test_names_yaml_reads_as_other_values_must_be_quoted() -> None:
+    with pytest.raises(PlanError, match=r":2: YAML reads the name 'true' as True; quote it"):
+        load_plan(NX, "---\ntrue: minor\n---\n")
+    plan = load_plan(NX, '---\n"true": minor\n---\n')
+    assert [e.name for e in plan.entries] == ["true"]
+
+
+def test_plan_may_name_a_release_group() -> None:
+    from release_tools.plans.store import with_groups
+
+    plan = load_plan(NX, "---\ncore: minor\n---\n\nBody\n")
+    [grouped] = with_groups([plan], {"core": ("a", "b")})
+    assert grouped.type_for("a") == "minor" and grouped.type_for("c") is None
+    # Releasing one member keeps the group's promise to the other, and nothing else.
+    remaining = consume_plan(grouped, "---\ncore: minor\n---\n\nBody\n", {"a"}, ["a", "b", "c"])
+    assert remaining == "---\nb: minor\n---\n\nBody\n"

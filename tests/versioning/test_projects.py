@@ -245,3 +245,19 @@ def test_negated_single_star_does_not_cross_directories(tmp_path: Path) -> None:
     write(tmp_path, "packages/a/package.json", json.dumps({"name": "a", "version": "1.0.0"}))
     write(tmp_path, "packages/a/b/package.json", json.dumps({"name": "b", "version": "1.0.0"}))
     assert [p.name for p in discover_projects(tmp_path)] == ["b"]
+
+
+def test_pnpm_specifier_found_by_yaml_structure_whatever_the_indentation() -> None:
+    from release_tools.versioning.lockfiles import set_pnpm_specifier
+
+    lock = (
+        "lockfileVersion: '9.0'\n"
+        "importers:\n"
+        "    packages/b:\n"
+        "        dependencies:\n"
+        "            '@acme/a':\n"
+        "                specifier: workspace:^1.0.0  # kept comment\n"
+        "                version: link:../a\n"
+    )
+    new = set_pnpm_specifier(lock, "packages/b", "@acme/a", "workspace:^1.0.0", "workspace:^2.0.0")
+    assert new == lock.replace("workspace:^1.0.0", "workspace:^2.0.0")

@@ -2,9 +2,10 @@
 
 Plan files (Nx ``.nx/version-plans/*.md`` and changesets ``.changeset/*.md``) start with a YAML
 block of ``name: type`` pairs between ``---`` lines. Only that subset is accepted: one pair per
-line, keys bare or quoted, values a single word, ``#`` comments and blank lines. Anything else is
-a :class:`~release_tools.errors.PlanError` naming the file and the line, instead of a YAML
-library guessing what was meant (``on: yes`` style surprises) or a dependency we do not need.
+line, keys bare or quoted, values a single word, ``#`` comments and blank lines. Each line is
+checked first, so anything else is a :class:`~release_tools.errors.PlanError` naming the file and
+the line; the block is then read by a YAML 1.2 parser (ruamel.yaml), which decides what the keys
+and values are (quoting and escapes as Nx's and changesets' own YAML readers see them).
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from release_tools.errors import PlanError
 
@@ -65,7 +69,7 @@ def parse_front_matter(text: str, *, source: str) -> FrontMatter:
         stripped = line.strip()
         if stripped == _FENCE:
             body = "\n".join(lines[index + 1 :]).strip()
-            return FrontMatter(tuple(pairs), body)
+            return FrontMatter(_parsed(lines[1:index], pairs, source), body)
         if not stripped or stripped.startswith("#"):
             continue
         if line[0].isspace():
@@ -80,6 +84,30 @@ def parse_front_matter(text: str, *, source: str) -> FrontMatter:
         seen[key] = number
         pairs.append((key, value, number))
     raise PlanError(f"{source}: the front matter is not closed with '---'")
+
+
+def _parsed(
+    block: list[str], checked: list[tuple[str, str, int]], source: str
+) -> tuple[tuple[str, str, int], ...]:
+    """The pairs as the YAML parser reads the checked ``block`` (which starts on line 2)."""
+    try:
+        data = YAML(typ="rt").load("\n".join(block))
+    except YAMLError as exc:
+        mark = exc.problem_mark if isinstance(exc, MarkedYAMLError) else None
+        where = f":{mark.line + 2}" if mark is not None else ""
+        problem = exc.problem if isinstance(exc, MarkedYAMLError) else str(exc)
+        raise PlanError(f"{source}{where}: not valid YAML: {problem}") from exc
+    if data is None:
+        return ()
+    if not isinstance(data, dict) or len(data) != len(checked):
+        raise PlanError(f"{source}: expected 'name: type' lines between the '---' fences")
+    pairs: list[tuple[str, str, int]] = []
+    for (name, raw, number), (key, value) in zip(checked, data.items(), strict=True):
+        if str(key) != name:
+            raise PlanError(f"{source}:{number}: YAML reads the name {name!r} as {key!r}; quote it")
+        # A value YAML reads as null or a boolean is kept as written, for the type check.
+        pairs.append((str(key), value if isinstance(value, str) else raw, number))
+    return tuple(pairs)
 
 
 def format_key(name: str, *, always_quote: bool = False) -> str:

@@ -13,9 +13,12 @@ berry's lock keys embed the ranges and is left for ``yarn install`` (the release
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import tomlkit
 from packaging.utils import canonicalize_name
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from release_tools.versioning.dependents import NODE_DEPENDENCY_TABLES
 from release_tools.versioning.jsonedit import load_json, value_spans
@@ -99,18 +102,25 @@ def set_package_lock_dependency(
     return text
 
 
-_PNPM_SECTIONS = frozenset({"dependencies", "devDependencies", "optionalDependencies"})
+_PNPM_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
 
 
-def _yaml_key(line: str) -> str:
-    key = line.strip().rstrip(":")
-    if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
-        key = key[1:-1]
-    return key
-
-
-def _requote(old: str, new: str) -> str:
-    return f"{old[0]}{new}{old[0]}" if old[:1] in ("'", '"') else new
+def _pnpm_targets(doc: Any, importer: str, package: str) -> list[tuple[Any, Any]]:
+    """(mapping, key) pairs whose value is ``package``'s specifier under ``importer``."""
+    importers = doc.get("importers") if isinstance(doc, dict) else None
+    member = importers.get(importer) if isinstance(importers, dict) else None
+    if not isinstance(member, dict):
+        return []
+    found: list[tuple[Any, Any]] = []
+    for section in _PNPM_SECTIONS:
+        entries = member.get(section)
+        entry = entries.get(package) if isinstance(entries, dict) else None
+        if isinstance(entry, dict) and "specifier" in entry:
+            found.append((entry, "specifier"))  # lockfile 6-9
+    specifiers = member.get("specifiers")
+    if isinstance(specifiers, dict) and package in specifiers:
+        found.append((specifiers, package))  # lockfile 5
+    return found
 
 
 def set_pnpm_specifier(text: str, member_path: str, package: str, old: str, new: str) -> str:
@@ -119,39 +129,32 @@ def set_pnpm_specifier(text: str, member_path: str, package: str, old: str, new:
     pnpm does not record workspace members' versions (a sibling resolves to ``link:../a``),
     but it does record each importer's specifiers, and ``pnpm install --frozen-lockfile``
     refuses a lock whose specifiers differ from ``package.json``. Lockfile 6-9 write them as
-    ``specifier:`` under the dependency, lockfile 5 in a ``specifiers:`` map; only a line whose
-    value is exactly ``old`` changes.
+    ``specifier:`` under the dependency, lockfile 5 in a ``specifiers:`` map; only a value that
+    is exactly ``old`` changes. The lock is parsed with a round-trip YAML parser to find each
+    value's line, and only that line's value bytes are replaced, so every other byte stays.
     """
     importer = "." if member_path in ("", ".") else member_path
+    try:
+        doc = YAML(typ="rt").load(text)
+    except YAMLError:
+        return text  # not a lock pnpm could read either; pnpm install will say so
     lines = text.splitlines(keepends=True)
-    in_importers = in_member = in_section = False
-    current_package: str | None = None
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+    for mapping, key in _pnpm_targets(doc, importer, package):
+        value = mapping.get(key)
+        if not isinstance(value, str) or value != old:
             continue
-        indent = len(line) - len(line.lstrip(" "))
-        if indent == 0:
-            in_importers = stripped == "importers:"
-            in_member = in_section = False
-        elif in_importers and indent == 2:
-            in_member = _yaml_key(stripped) == importer
-            in_section = False
-        elif in_member and indent == 4:
-            key = _yaml_key(stripped)
-            in_section = key in _PNPM_SECTIONS or key == "specifiers"
-            current_package = None
-        elif in_section and indent == 6:
-            key, _, value = stripped.partition(": ")
-            current_package = _yaml_key(key)
-            if value and current_package == package and value.strip("'\"") == old:
-                # lockfile 5: "'@acme/a': workspace:^1.0.0" in the specifiers map.
-                lines[index] = line.replace(f": {value}", f": {_requote(value, new)}", 1)
-        elif in_section and indent == 8 and current_package == package:
-            key, _, value = stripped.partition(": ")
-            if key == "specifier" and value.strip("'\"") == old:
-                lines[index] = line.replace(f": {value}", f": {_requote(value, new)}", 1)
+        line_no, column = mapping.lc.value(key)
+        line = lines[line_no]
+        raw = line[column:].rstrip("\r\n")
+        raw = raw.split(" #", 1)[0].rstrip()
+        if raw.strip("'\"") != old:
+            continue
+        lines[line_no] = line[:column] + _requote(raw, new) + line[column + len(raw) :]
     return "".join(lines)
+
+
+def _requote(old: str, new: str) -> str:
+    return f"{old[0]}{new}{old[0]}" if old[:1] in ("'", '"') else new
 
 
 def set_uv_lock_version(text: str, package: str, version: str, *, source: str) -> str:
