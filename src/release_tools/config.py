@@ -157,7 +157,9 @@ class Settings(BaseModel):
     fallback: bool = True
 
     # --- versioning, plans, release ----------------------------------------------------
-    plan_format: Literal["nx", "changesets"] = "nx"
+    #: None: changesets when ``.changeset/config.json`` exists and Nx version plans are not
+    #: in use, else nx.
+    plan_format: Literal["nx", "changesets"] | None = None
     #: The tag template (``{name}``, ``{version}``); None: each project's scheme is inferred
     #: from its existing tags (or ``nx.json``'s ``releaseTagPattern``).
     tag_format: str | None = None

@@ -354,3 +354,49 @@ def test_commit_types_and_release_message_are_configurable(repo: GitRepo) -> Non
     assert "explain the options" in fixed
     changed = changelog.split("### Changed", 1)[1].split("###", 1)[0]
     assert "- x (" in changed
+
+
+def test_out_of_range_dependents_follow_changesets(repo: GitRepo) -> None:
+    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    repo.write(".changeset/config.json", json.dumps({"updateInternalDependents": "out-of-range"}))
+    _npm(repo, "packages/a", "@acme/a", "1.0.0", {})
+    _npm(repo, "packages/in", "@acme/in", "0.1.0", {"@acme/a": "^1.0.0"})
+    _npm(repo, "packages/out", "@acme/out", "0.1.0", {"@acme/a": "~1.0.0"})
+    repo.commit("initial")
+    repo.write(".changeset/brave-ants-dance.md", '---\n"@acme/a": minor\n---\n\nA feature.\n')
+    repo.commit("chore: changeset")
+    result = release(repo)
+    # ^1.0.0 still admits 1.1.0; ~1.0.0 does not, so only that dependent is released.
+    assert sorted(r.project.name for r in result.releases) == ["@acme/a", "@acme/out"]
+
+
+def test_plan_format_follows_the_repository(repo: GitRepo) -> None:
+    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    repo.write(".changeset/config.json", "{}")
+    _npm(repo, "packages/a", "@acme/a", "1.0.0", {})
+    repo.commit("initial")
+    created = cli_run(
+        repo, "create-version-plan", "--project", "@acme/a", "--version-type", "patch"
+    )
+    assert created.exit_code == 0, created.output
+    assert "wrote .changeset/" in created.stdout
+
+
+def test_nx_changelog_file_setting(repo: GitRepo) -> None:
+    repo.write(
+        "nx.json",
+        json.dumps(
+            {
+                "release": {
+                    "projectsRelationship": "independent",
+                    "changelog": {"projectChangelogs": {"file": "{projectRoot}/HISTORY.md"}},
+                }
+            }
+        ),
+    )
+    _nx_project(repo, "packages/a", "a", "1.0.0")
+    repo.commit("initial")
+    row = json.loads(cli_run(repo, "projects", "--format", "json").stdout)[0]
+    assert row["changelog"]["path"] == "packages/a/HISTORY.md"
+    assert row["changelog"]["source"] == "nx.json"
+    assert row["release_group"] == {"name": "__default__", "relationship": "independent"}

@@ -115,7 +115,10 @@ def projects_command(**options: Any) -> None:
     "plan_format",
     type=click.Choice(["nx", "changesets"]),
     default=None,
-    help="Plan file format (default: nx, or the plan_format setting).",
+    help=(
+        "Plan file format (default: the plan_format setting, else changesets where "
+        ".changeset/config.json exists, else nx)."
+    ),
 )
 @click.option(
     "--only-touched",

@@ -46,6 +46,7 @@ from release_tools.versioning.changelogfile import CHANGELOG_NAMES
 from release_tools.versioning.commit_types import SECTIONS, CommitTypes
 from release_tools.versioning.conventions import Conventions, read_conventions
 from release_tools.versioning.projects import Project, find_project, owning_project
+from release_tools.versioning.releaseconfig import infer_plan_format
 from release_tools.versioning.semver import PRERELEASE_TYPES, RELEASE_TYPES, ReleaseType, Version
 
 __all__ = [
@@ -228,13 +229,13 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
             f"invalid version type {request.version_type!r} "
             f"(expected one of {', '.join(VERSION_TYPES)})"
         )
-    fmt = settings.plan_format
+    git = Git(settings.repo)
+    root = git.toplevel()
+    fmt = settings.plan_format or infer_plan_format(root)
     if fmt == "changesets" and request.version_type in PRERELEASE_TYPES:
         raise UsageError(
             f"changesets plans support major, minor and patch, not {request.version_type!r}"
         )
-    git = Git(settings.repo)
-    root = git.toplevel()
     projects = find_projects(git, root)
     conventions = _conventions(git, settings, projects)
     groups = conventions.release_config.group_names
@@ -339,7 +340,7 @@ def _write_group_plan(
         root,
         {request.project: kind},
         body,
-        settings.plan_format,
+        settings.plan_format or infer_plan_format(root),
         now_ms=request.now_ms,
         check=Confinement(root, git.git_dir()).check,
     )

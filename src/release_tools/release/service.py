@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from release_tools.plans import (
     validate_plans,
 )
 from release_tools.plans.store import with_groups
+from release_tools.release.cascade import releases_with_dependents
 from release_tools.release.changelog import (
     ChangelogEntry,
     entries_from_body,
@@ -44,15 +44,14 @@ from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.transaction import abort, execute, journal_path, landed_commit, resume
 from release_tools.release.versions import (
     ProjectRelease,
-    compute_releases,
     find_projects,
     with_fixed_groups,
 )
 from release_tools.text import clean_text
 from release_tools.versioning.conventions import Conventions, read_conventions
-from release_tools.versioning.manifests import Reader, version_edits
+from release_tools.versioning.manifests import version_edits
 from release_tools.versioning.projects import Project, find_project
-from release_tools.versioning.semver import ReleaseType, check_identifier
+from release_tools.versioning.semver import check_identifier
 
 __all__ = ["ReleaseOptions", "ReleaseResult", "run_release"]
 
@@ -173,70 +172,6 @@ def _stage(
             f"{project.name} {release.version} changelog",
         )
     _stage_plans(txn, plans, {r.project.name for r in releases}, projects)
-
-
-def _with_dependents(
-    root: Path,
-    settings: Settings,
-    options: ReleaseOptions,
-    projects: Sequence[Project],
-    plans: Sequence[VersionPlan],
-    read: Reader,
-    conventions: Conventions,
-) -> list[ProjectRelease]:
-    """The releases the plans ask for, plus a patch release of every workspace member whose
-    requirement on a released sibling is rewritten (``release_dependents = "patch"``, the
-    default in a changesets workspace), repeated until no further member moves."""
-    extra: dict[str, ReleaseType] = {}
-    reasons: dict[str, list[str]] = {}
-    # Unset: changesets' behaviour where its configuration is present, else none (dependents'
-    # ranges still follow, but they are not released themselves).
-    policy = settings.release_dependents or (
-        "patch" if ".changeset/config.json" in conventions.release_config.sources else "none"
-    )
-    manifests = {p.manifest: p.name for p in projects}
-    ignored = conventions.release_config.ignored
-    while True:
-        releases = compute_releases(
-            projects,
-            plans,
-            read=read,
-            conventions=conventions,
-            only=settings.project,
-            preid=options.preid,
-            extra=extra,
-        )
-        if policy == "none" or settings.project is not None:
-            return releases
-        releasing = {r.project.name for r in releases}
-        added = False
-        for release in releases:
-            edits = version_edits(
-                root,
-                release.project,
-                release.version,
-                read=read,
-                projects=projects,
-                tag=release.tag,
-                notes=[],
-            )
-            for path in edits:
-                dependent = manifests.get(path)
-                if dependent is None or dependent == release.project.name:
-                    continue
-                if dependent in releasing or dependent in ignored:
-                    continue
-                reasons.setdefault(dependent, []).append(release.project.name)
-                if dependent not in extra:
-                    extra[dependent] = "patch"
-                    added = True
-        if not added:
-            return [
-                replace(r, dependency_only=tuple(sorted(set(reasons[r.project.name]))))
-                if r.project.name in extra and not r.plans
-                else r
-                for r in releases
-            ]
 
 
 def _describe(txn: FileTransaction) -> list[str]:
@@ -392,7 +327,9 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     plans = with_groups(read_plans(root), conventions.release_config.group_names)
     validate_plans(plans, projects)
     txn = FileTransaction(root, Confinement(root, git.git_dir()))
-    releases = _with_dependents(root, settings, options, projects, plans, txn.read, conventions)
+    releases = releases_with_dependents(
+        root, settings, projects, plans, txn.read, conventions, preid=options.preid
+    )
     if not releases:
         scope = f" for {settings.project}" if settings.project else ""
         return ReleaseResult(

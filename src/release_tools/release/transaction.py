@@ -260,13 +260,14 @@ def _finish(git: Git, root: Path, journal: Journal, result: ReleaseResult) -> No
                         ) from exc
                 release.tagged = True
                 journal.save()
-            result.tags.append(release.tag)
+            if release.tag not in result.tags:  # a fixed group may share one tag
+                result.tags.append(release.tag)
     if journal.push and not journal.pushed:
         if journal.branch is None:
             raise ReleaseError(f"release commit {short} created but no branch is known to push")
         refs = [
             f"{commit}:refs/heads/{journal.branch}",
-            *(f"refs/tags/{r.tag}" for r in journal.releases if r.tagged),
+            *dict.fromkeys(f"refs/tags/{r.tag}" for r in journal.releases if r.tagged),
         ]
         try:
             git.push(journal.remote, refs)

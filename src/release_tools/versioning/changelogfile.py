@@ -192,11 +192,13 @@ def find_changelog(
     *,
     configured: str | None,
     enabled: bool = True,
+    workspace_file: str | None = None,
 ) -> ChangelogFile:
     """The changelog of the project in ``project_path`` (see the module docstring).
 
     ``configured`` is the ``changelog`` setting (None: infer; ``""``: none); ``enabled`` False
-    means the workspace's own configuration turns per-project changelogs off.
+    means the workspace's own configuration turns per-project changelogs off, and
+    ``workspace_file`` is the file name it gives (``nx.json``).
     """
     prefix = "" if project_path in (".", "") else project_path.rstrip("/") + "/"
     if configured == "":
@@ -206,6 +208,9 @@ def find_changelog(
         return _described(root, rel, "config")
     if not enabled:
         return ChangelogFile(None, "nx.json")
+    if workspace_file:
+        found = _described(root, prefix + workspace_file, "nx.json")
+        return found
     for name in CHANGELOG_NAMES:
         if (root / prefix / name).is_file():
             return _described(root, prefix + name, "found")

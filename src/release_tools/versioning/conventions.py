@@ -180,6 +180,7 @@ def read_conventions(
                 project.path,
                 configured=changelog,
                 enabled=config.project_changelogs,
+                workspace_file=config.changelog_file,
             ),
         )
     return Conventions(found, config, tags)

@@ -7,7 +7,8 @@ Read, never written, so the repository's own tools keep working the way they did
   ``projectsRelationship`` as one implicit group (Nx's default relationship is ``fixed``), and
   the top-level ``releaseTagPattern``. Nx's placeholders ``{projectName}``,
   ``{releaseGroupName}`` and ``{version}`` become a tag template. ``changelog.projectChangelogs:
-  false`` means Nx writes no per-project changelog.
+  false`` means Nx writes no per-project changelog; its ``file`` (``{projectRoot}/NAME``) names
+  each project's changelog.
 * ``.changeset/config.json``: ``fixed`` and ``linked`` (lists of package-name globs),
   ``ignore``, ``updateInternalDependents`` (``patch`` or ``out-of-range``) and ``baseBranch``.
 
@@ -32,14 +33,17 @@ from release_tools.errors import VersionError
 from release_tools.versioning.projects import Project
 
 __all__ = [
+    "PlanFormatName",
     "Relationship",
     "ReleaseGroup",
     "WorkspaceReleaseConfig",
+    "infer_plan_format",
     "match_projects",
     "read_release_config",
 ]
 
 Relationship = Literal["fixed", "independent", "linked"]
+PlanFormatName = Literal["nx", "changesets"]
 DependentsPolicy = Literal["patch", "out-of-range"]
 
 
@@ -66,6 +70,8 @@ class WorkspaceReleaseConfig:
     base_branch: str | None = None
     #: False when ``nx.json`` turns per-project changelogs off.
     project_changelogs: bool = True
+    #: The per-project changelog name ``nx.json`` gives (``projectChangelogs.file``).
+    changelog_file: str | None = None
     sources: tuple[str, ...] = field(default=())
 
     def group_of(self, name: str) -> ReleaseGroup | None:
@@ -178,8 +184,14 @@ def _nx(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
         )
     out["groups"] = groups
     changelog = release.get("changelog")
-    if isinstance(changelog, dict) and changelog.get("projectChangelogs") is False:
+    per_project = changelog.get("projectChangelogs") if isinstance(changelog, dict) else None
+    if per_project is False:
         out["project_changelogs"] = False
+    elif isinstance(per_project, dict) and isinstance(per_project.get("file"), str):
+        # Nx writes "{projectRoot}/CHANGELOG.md"; the name inside each project is what varies.
+        name = per_project["file"].removeprefix("{projectRoot}/")
+        if "/" not in name and "{" not in name:
+            out["changelog_file"] = name
     return out
 
 
@@ -217,6 +229,24 @@ def _changesets(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
     return out
 
 
+def infer_plan_format(root: Path) -> PlanFormatName:
+    """The plan format a repository uses: changesets when ``.changeset/config.json`` exists and
+    neither ``.nx/version-plans`` nor ``nx.json``'s ``release.versionPlans`` says Nx; else nx."""
+    if not (root / ".changeset" / "config.json").is_file():
+        return "nx"
+    if (root / ".nx" / "version-plans").is_dir():
+        return "nx"
+    nx = root / "nx.json"
+    if nx.is_file():
+        try:
+            release = _load(nx).get("release")
+        except VersionError:
+            return "changesets"
+        if isinstance(release, dict) and release.get("versionPlans"):
+            return "nx"
+    return "changesets"
+
+
 def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceReleaseConfig:
     """The release configuration of the workspace at ``root`` (see the module docstring)."""
     nx = _nx(root, projects)
@@ -231,5 +261,6 @@ def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceRel
         update_dependents=changesets.get("update_dependents"),
         base_branch=changesets.get("base_branch"),
         project_changelogs=nx.get("project_changelogs", True),
+        changelog_file=nx.get("changelog_file"),
         sources=sources,
     )
