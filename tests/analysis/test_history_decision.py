@@ -130,3 +130,22 @@ def test_the_go_module_ceiling_holds_over_the_commits(make_repo: Callable[[str],
     assert "capped at minor: the Go module path example.com/lib is unchanged" in (
         decision.reasoning
     )
+
+
+def test_configured_commit_types_are_read_by_the_analysis(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = make_repo("docs")
+    repo.write(
+        "pyproject.toml", '[tool.release-tools]\ncommit-types = { docs = { bump = "minor" } }\n'
+    )
+    repo.write("src/lib/__init__.py", "def keep():\n    return 0\n")
+    repo.commit("feat: start")
+    repo.tag("v1.0.0")
+    repo.write("guide/intro.md", "# Intro\n")
+    repo.commit("docs: a new guide")
+
+    decision = analyze(repo.path)
+    assert decision.version_type == "minor"
+    assert "docs commit: docs: a new guide" in decision.reasoning
+    assert analyze(repo.path, commit_types={}).version_type != "minor"

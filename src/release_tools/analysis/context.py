@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 from release_tools.analysis.history import ReleaseHistory
 from release_tools.analysis.models import FileChange
 from release_tools.git import Commit, Git
+from release_tools.versioning.commit_types import DEFAULT_COMMIT_TYPES, CommitTypes
 
 __all__ = ["AnalysisContext", "Background"]
 
@@ -59,6 +60,8 @@ class AnalysisContext:
     diff_base: str | None = None
     #: Whether a breaking change on 0.x makes 1.0.0 (else it bumps the minor).
     major_on_zero: bool = False
+    #: The commit-type table: the built-in one with the configured types over it.
+    commit_types: CommitTypes = DEFAULT_COMMIT_TYPES
     #: The project's earlier releases (reachable from the base), when they were read.
     history: ReleaseHistory | None = None
     #: Work started in the background during collection, by the name of the gatherer it

@@ -171,6 +171,7 @@ def read_history(
     tags: Sequence[ReleaseTag],
     *,
     classify: Classifier,
+    classifier_key: str = "",
     project: str | None,
     root_name: str | None,
     paths: Sequence[str] = (),
@@ -180,9 +181,10 @@ def read_history(
     """The most recent ``limit`` release pairs among ``tags`` (those reachable from the base).
 
     ``classify`` reads each pair's commits (the commit evidence's own rules, so that history and
-    the current range are read alike); ``paths`` restricts the commits to a monorepo project's
-    directories. Never raises for odd history: anything that cannot be paired is skipped with a
-    debug line.
+    the current range are read alike), and ``classifier_key`` names its rules in the cache key
+    (a configured commit-type table must not reuse facts read with another); ``paths``
+    restricts the commits to a monorepo project's directories. Never raises for odd history:
+    anything that cannot be paired is skipped with a debug line.
     """
     started = time.perf_counter()
     shallow = git.is_shallow()
@@ -204,7 +206,7 @@ def read_history(
 
     def facts(pair: tuple[ReleaseTag, ReleaseTag, str, str]) -> tuple[int, int, int] | None:
         old, new, old_sha, new_sha = pair
-        key = _cache_key(old_sha, new_sha, paths)
+        key = _cache_key(old_sha, new_sha, (classifier_key, *paths))
         cached = cache.get(key)
         if cached is not None:
             return cached

@@ -8,6 +8,7 @@ hand it to the provider.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from release_tools.analysis.range import ResolvedRange, resolve_range
 from release_tools.config import Settings
 from release_tools.errors import NotAGitRepositoryError, ReleaseToolsError
 from release_tools.git import Git
+from release_tools.versioning.commit_types import CommitTypes, configured_types
 from release_tools.versioning.conventions import (
     Conventions,
     ProjectConventions,
@@ -172,6 +174,7 @@ def collect(
         version_scheme=_scheme(scoped),
         diff_base=rng.diff_base,
         major_on_zero=settings.major_on_zero,
+        commit_types=ctx_types(settings),
     )
 
     path_filter = PathFilter.from_settings(settings)
@@ -257,6 +260,13 @@ def collect(
     )
 
 
+def ctx_types(settings: Settings) -> CommitTypes:
+    """The commit-type table the analysis reads: the built-in one with the configured types."""
+    return configured_types(
+        {name: (spec.bump, spec.section) for name, spec in settings.commit_types.items()}
+    )
+
+
 def _history(
     git: Git,
     settings: Settings,
@@ -276,10 +286,12 @@ def _history(
             return None
         tags = find_release_tags(git, rng.base_sha, settings.tag_pattern)
         cache_dir = default_cache_dir(root, settings.cache_dir) if settings.cache else None
+        types = ctx_types(settings)
         return read_history(
             git,
             tags,
-            classify=commits.declared,
+            classify=functools.partial(commits.declared, types=types),
+            classifier_key=repr(sorted(types.table.items())),
             project=settings.project,
             root_name=root_name,
             paths=paths,

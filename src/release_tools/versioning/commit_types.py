@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from release_tools.versioning.bump import Bump
 
@@ -32,6 +32,7 @@ __all__ = [
     "CommitTypes",
     "Section",
     "commit_type",
+    "configured_types",
 ]
 
 #: A Keep a Changelog heading.
@@ -111,3 +112,28 @@ class CommitTypes:
 
 #: The built-in table.
 DEFAULT_COMMIT_TYPES = CommitTypes()
+
+
+_BUMP_NAMES = {"major": Bump.MAJOR, "minor": Bump.MINOR, "patch": Bump.PATCH, "none": Bump.NONE}
+
+
+def configured_types(
+    configured: Mapping[str, tuple[str | None, str | None]],
+) -> CommitTypes:
+    """The built-in table with the configured types over it.
+
+    ``configured`` maps a type name to ``(bump, section)`` as the configuration writes them:
+    a bump name or None to keep the built-in one; a section, ``""`` to take the type out of
+    the changelog, or None to keep the built-in one.
+    """
+    if not configured:
+        return DEFAULT_COMMIT_TYPES
+    overrides: dict[str, tuple[Bump | None, Section | None]] = {}
+    for name, (bump_name, section_name) in configured.items():
+        known = DEFAULT_COMMIT_TYPES.get(name)
+        bump = _BUMP_NAMES[bump_name] if bump_name else (known.bump if known else None)
+        section: Section | None = known.section if known is not None else None
+        if section_name is not None:
+            section = cast("Section", section_name) if section_name else None
+        overrides[name] = (bump, section)
+    return DEFAULT_COMMIT_TYPES.with_overrides(overrides)

@@ -212,7 +212,7 @@ def _calibrated(
         current = Version.parse(ctx.current_version) if ctx.current_version else None
     zero = current is not None and current.major == 0
     calibration = calibrate(ctx.history.releases, zero=zero)
-    _conventional, declared = commits.declared(ctx.commits)
+    _conventional, declared = commits.declared(ctx.commits, ctx.commit_types)
     proof = [
         e
         for e in evidence

@@ -27,7 +27,7 @@ from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import evidence
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.git import Commit
-from release_tools.versioning.commit_types import commit_type
+from release_tools.versioning.commit_types import DEFAULT_COMMIT_TYPES, CommitTypes
 
 __all__ = ["ParsedCommit", "commit_evidence", "declared", "gather", "parse_commit"]
 
@@ -89,11 +89,11 @@ class ParsedCommit:
         return self.reverts_sha is not None or self.reverts_header is not None
 
 
-def _entry(line: str) -> Entry | None:
+def _entry(line: str, types: CommitTypes) -> Entry | None:
     match = _HEADER.match(line.strip())
     if not match:
         return None
-    known = commit_type(match["type"])
+    known = types.get(match["type"])
     if known is None or known.bump is None:
         return None  # unknown, or a type that only names a changelog section
     scope = match["scope"].strip() if match["scope"] else None
@@ -102,15 +102,15 @@ def _entry(line: str) -> Entry | None:
     )
 
 
-def parse_commit(commit: Commit) -> ParsedCommit:
-    """Read one commit message (pure)."""
+def parse_commit(commit: Commit, types: CommitTypes = DEFAULT_COMMIT_TYPES) -> ParsedCommit:
+    """Read one commit message (pure); ``types`` is the commit-type table (the configured one)."""
     parsed = ParsedCommit(sha=commit.sha)
     subject = commit.subject.strip()
     revert = _REVERT_SUBJECT.match(subject)
     if revert:
         parsed.reverts_header = revert["header"]
     elif not _MERGE.match(subject):
-        head = _entry(subject)
+        head = _entry(subject, types)
         if head is not None:
             parsed.entries.append(head)
             if head.type == "revert":
@@ -136,7 +136,7 @@ def parse_commit(commit: Commit) -> ParsedCommit:
             continue
         if revert is None:
             # Squash merges list the squashed commits' headers in the body.
-            body_entry = _entry(line)
+            body_entry = _entry(line, types)
             if body_entry is not None:
                 parsed.entries.append(body_entry)
     return parsed
@@ -180,9 +180,11 @@ def _active(parsed: Sequence[ParsedCommit]) -> list[ParsedCommit]:
     return [p for p in parsed if active[p.sha]]
 
 
-def commit_evidence(commits: Sequence[Commit]) -> list[Evidence]:
+def commit_evidence(
+    commits: Sequence[Commit], types: CommitTypes = DEFAULT_COMMIT_TYPES
+) -> list[Evidence]:
     """Evidence from a list of commits in git-log order (newest first); pure."""
-    parsed = _active([parse_commit(c) for c in commits])
+    parsed = _active([parse_commit(c, types) for c in commits])
     out: list[Evidence] = []
     for p in parsed:
         if p.release_as:
@@ -240,17 +242,19 @@ def commit_evidence(commits: Sequence[Commit]) -> list[Evidence]:
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
     """Conventional-commit and Release-As evidence for the range's commits."""
-    return commit_evidence(ctx.commits)
+    return commit_evidence(ctx.commits, ctx.commit_types)
 
 
-def declared(commits: Sequence[Commit]) -> tuple[int, Bump | None]:
+def declared(
+    commits: Sequence[Commit], types: CommitTypes = DEFAULT_COMMIT_TYPES
+) -> tuple[int, Bump | None]:
     """How many ``commits`` are conventional, and the highest bump they declare together.
 
     The bump follows the evidence rules (reverts inside the list cancel, footers count); it is
     NONE when the conventional commits are chore/docs/test only, None without any.
     """
-    conventional = sum(1 for c in commits if parse_commit(c).is_conventional)
+    conventional = sum(1 for c in commits if parse_commit(c, types).is_conventional)
     if not conventional:
         return 0, None
-    levels = [e.level for e in commit_evidence(commits) if e.source == "conventional-commit"]
+    levels = [e.level for e in commit_evidence(commits, types) if e.source == "conventional-commit"]
     return conventional, max(levels, default=Bump.NONE)
