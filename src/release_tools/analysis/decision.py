@@ -39,12 +39,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
+from release_tools.analysis.models import (
+    STATIC_SOURCES,
+    Bump,
+    Evidence,
+    EvidenceKind,
+    Strength,
+)
 
-__all__ = ["Verdict", "decide"]
+__all__ = ["Verdict", "ceiling", "decide"]
 
-# Sources whose evidence comes from reading the code, as opposed to what people wrote.
-_STATIC_SOURCES = frozenset({"python-api", "javascript-api", "rust-api", "go-api", "cli", "schema"})
 _DECLARED_SOURCES = frozenset({"conventional-commit"})
 # A release whose static evidence is mostly additions with one or two breaks is flagged.
 _LONE_BREAKS = 2
@@ -66,9 +70,10 @@ def _max_level(items: Sequence[Evidence]) -> Bump:
     return max((e.level for e in items), default=Bump.NONE)
 
 
-def _cite(item: Evidence) -> str:
-    where = item.location
-    return f"{item.message} ({where})" if where else item.message
+def ceiling(evidence: Sequence[Evidence]) -> Evidence | None:
+    """The lowest ``ceiling`` among ``evidence`` (the cap on the bump), None without one."""
+    caps = [e for e in evidence if e.kind is EvidenceKind.CEILING]
+    return min(caps, key=lambda e: e.level, default=None)
 
 
 def _strongest(items: Sequence[Evidence], level: Bump) -> Evidence | None:
@@ -102,7 +107,6 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     Pure: the same evidence always gives the same verdict. See the module docstring for the rules.
     """
     release_as, warnings = _release_as(evidence)
-    ceilings = [e for e in evidence if e.kind is EvidenceKind.CEILING]
     scored = [e for e in evidence if e.kind not in (EvidenceKind.RELEASE_AS, EvidenceKind.CEILING)]
 
     if not has_changes and not scored:
@@ -122,8 +126,8 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     needs_review = False
     notes: list[str] = []
 
-    static_level = _max_level([e for e in scored if e.source in _STATIC_SOURCES])
-    static_proof = _max_level([e for e in scored if e.source in _STATIC_SOURCES and e.proof])
+    static_level = _max_level([e for e in scored if e.source in STATIC_SOURCES])
+    static_proof = _max_level([e for e in scored if e.source in STATIC_SOURCES and e.proof])
     declared = [e for e in scored if e.source in _DECLARED_SOURCES]
     declared_level = _max_level(declared)
 
@@ -134,10 +138,10 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
         notes.append(f"commits declare {said} but the code shows {static_level.label}")
     # Exact totals: a summary of capped items counts every finding it stands for.
     static_majors = sum(
-        e.count for e in scored if e.source in _STATIC_SOURCES and e.level is Bump.MAJOR
+        e.count for e in scored if e.source in STATIC_SOURCES and e.level is Bump.MAJOR
     )
     static_minors = sum(
-        e.count for e in scored if e.source in _STATIC_SOURCES and e.level is Bump.MINOR
+        e.count for e in scored if e.source in STATIC_SOURCES and e.level is Bump.MINOR
     )
     if (
         bump is Bump.MAJOR
@@ -178,13 +182,13 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     if len(warnings) > 0:
         needs_review = True
 
-    cap = min(ceilings, key=lambda e: e.level, default=None)
+    cap = ceiling(evidence)
     if cap is not None and bump > cap.level:
         # The code shows more than the ecosystem lets this release be: the cap decides, and
         # what it overrules is named for a human to weigh.
         shown = _strongest(basis, bump)
         needs_review = True
-        notes.insert(0, f"the code shows {bump.label}" + (f": {_cite(shown)}" if shown else ""))
+        notes.insert(0, f"the code shows {bump.label}" + (f": {shown.citation}" if shown else ""))
         reasoning = _reasoning(cap.level, [cap], release_as, notes)
         return Verdict(cap.level, needs_review, reasoning, release_as, tuple(warnings))
     reasoning = _reasoning(bump, basis, release_as, notes)
@@ -199,9 +203,9 @@ def _reasoning(
     if bump is Bump.NONE:
         head = "nothing to release"
         if top is not None:
-            head += f": {_cite(top)}"
+            head += f": {top.citation}"
     elif top is not None:
-        head = f"{bump.label}: {_cite(top)}"
+        head = f"{bump.label}: {top.citation}"
         same = sum(e.count for e in basis if e.level is bump) - 1
         if same > 0:
             head += f"; and {same} more {bump.label}-level signal{'s' if same > 1 else ''}"

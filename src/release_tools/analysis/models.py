@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from release_tools.versioning.bump import Bump, BumpName, VersionType
 
 __all__ = [
+    "STATIC_SOURCES",
     "Bump",
     "ChangeKind",
     "Chunk",
@@ -169,6 +170,12 @@ EvidenceSource = Literal[
 ]
 
 
+#: Sources whose evidence comes from reading the code, as opposed to what people wrote.
+STATIC_SOURCES: frozenset[str] = frozenset(
+    {"python-api", "javascript-api", "rust-api", "go-api", "cli", "schema"}
+)
+
+
 class Evidence(BaseModel):
     """One signal, with where it was seen and a one-line explanation."""
 
@@ -221,6 +228,12 @@ class Evidence(BaseModel):
     def count(self) -> int:
         """How many findings this item stands for: 1, or :attr:`omitted` for a summary."""
         return self.omitted or 1
+
+    @property
+    def citation(self) -> str:
+        """The message with where it was seen, as reasons quote it: ``msg (path:line)``."""
+        where = self.location
+        return f"{self.message} ({where})" if where else self.message
 
     @property
     def location(self) -> str:

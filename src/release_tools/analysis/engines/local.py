@@ -20,9 +20,16 @@ from typing import Any
 
 from release_tools.analysis.calibration import HistoryVerdict, calibrate, follow_history
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.decision import decide
+from release_tools.analysis.decision import ceiling, decide
 from release_tools.analysis.evidence import commits, gather_evidence
-from release_tools.analysis.models import Bump, ChangeKind, Decision, Evidence, EvidenceKind
+from release_tools.analysis.models import (
+    STATIC_SOURCES,
+    Bump,
+    ChangeKind,
+    Decision,
+    Evidence,
+    EvidenceKind,
+)
 from release_tools.errors import VersionError
 from release_tools.versioning.semver import Scheme, Version, bump_version, jump
 
@@ -197,10 +204,6 @@ class LocalAnalyzer:
         )
 
 
-#: Evidence sources that read the code rather than what people wrote.
-_STATIC_SOURCES = frozenset({"python-api", "javascript-api", "rust-api", "go-api", "cli", "schema"})
-
-
 def _calibrated(
     ctx: AnalysisContext, evidence: Sequence[Evidence], has_changes: bool
 ) -> tuple[dict[str, Any] | None, HistoryVerdict | None]:
@@ -216,7 +219,7 @@ def _calibrated(
     proof = [
         e
         for e in evidence
-        if e.source in _STATIC_SOURCES and e.proof and e.kind is not EvidenceKind.CEILING
+        if e.source in STATIC_SOURCES and e.proof and e.kind is not EvidenceKind.CEILING
     ]
     strongest = max(proof, key=lambda e: (e.level, not e.is_summary), default=None)
     learned = None
@@ -225,15 +228,13 @@ def _calibrated(
             calibration,
             declared=declared,
             static=strongest.level if strongest is not None else Bump.NONE,
-            static_reason=_cite(strongest) if strongest is not None else None,
+            static_reason=strongest.citation if strongest is not None else None,
         )
-    cap = min(
-        (e for e in evidence if e.kind is EvidenceKind.CEILING), key=lambda e: e.level, default=None
-    )
+    cap = ceiling(evidence)
     if learned is not None and cap is not None and learned.bump > cap.level:
         # The commits ask for more than the ecosystem allows (a breaking commit in a Go module
         # that keeps its path): the cap holds, with review.
-        note = f"capped at {cap.level.label}: {_cite(cap)}"
+        note = f"capped at {cap.level.label}: {cap.citation}"
         learned = HistoryVerdict(cap.level, True, (*learned.notes, note))
     report = calibration.as_json()
     report["decided"] = learned is not None
@@ -245,14 +246,9 @@ def _calibrated(
     return report, learned
 
 
-def _cite(item: Evidence) -> str:
-    where = item.location
-    return f"{item.message} ({where})" if where else item.message
-
-
 def _history_reasoning(learned: HistoryVerdict, evidence: Sequence[Evidence]) -> str:
     """The reasoning when the history decides: the bump, the commit behind it, what was learned."""
     declared = [e for e in evidence if e.source == "conventional-commit"]
     top = max(declared, key=lambda e: (e.level, -e.strength.rank), default=None)
-    head = f"{learned.bump.label}: {_cite(top)}" if top is not None else learned.bump.label
+    head = f"{learned.bump.label}: {top.citation}" if top is not None else learned.bump.label
     return ". ".join([head, *learned.notes]) + "."

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from release_tools.analysis.decision import Verdict
+from release_tools.analysis.decision import Verdict, ceiling
 from release_tools.analysis.engines.model.schemas import ChunkSummary, VersionAnalysis
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
@@ -44,11 +44,6 @@ class HybridVerdict:
     local_bump: Bump
     notes: tuple[str, ...] = ()
     release_as: str | None = None
-
-
-def _cite(item: Evidence) -> str:
-    where = item.location
-    return f"{item.message} ({where})" if where else item.message
 
 
 def _proof(evidence: Sequence[Evidence]) -> tuple[Bump, Evidence | None]:
@@ -89,14 +84,12 @@ def combine(
         needs_review = True
         notes.append(
             f"the model answered {model_bump.label}, but the code proves {proof_level.label}: "
-            f"{_cite(proof_item)}; the proof wins"
+            f"{proof_item.citation}; the proof wins"
         )
-    cap = min(
-        (e for e in evidence if e.kind is EvidenceKind.CEILING), key=lambda e: e.level, default=None
-    )
+    cap = ceiling(evidence)
     if cap is not None and bump > cap.level:
         needs_review = True
-        notes.append(f"capped at {cap.level.label}: {_cite(cap)}")
+        notes.append(f"capped at {cap.level.label}: {cap.citation}")
         bump = cap.level
     if bump != local.bump:
         needs_review = True
