@@ -110,7 +110,7 @@ def test_plan_then_check_then_release_with_github_output(workspace: Any, tmp_pat
     workspace.commit("feat: a")
     base = workspace.git("rev-parse", "HEAD~1")
     failing = run(workspace, "plan-check", "--base", base)
-    assert failing.exit_code == 1
+    assert failing.exit_code == 4  # plans missing: distinct from 1, a failed check
     assert "touched projects: @s/a" in failing.stdout
     assert "error: touched without a version plan: @s/a" in failing.stderr
 
@@ -258,3 +258,124 @@ def test_plan_check_counts_an_uncommitted_plan_and_says_so(workspace: Any) -> No
     assert checked.exit_code == 0, checked.output
     assert f"note: counted {plan_file}, which is not committed yet" in checked.stdout
     assert "ok: every touched project has a version plan" in checked.stdout
+
+
+def _plan(repo: Any, *args: str) -> Result:
+    return run(repo, "create-version-plan", "--project", "demo", "--version-type", "minor", *args)
+
+
+def test_create_version_plan_json_report(project: Any) -> None:
+    made = _plan(project, "--message", "feat: more\n\x1b[31mred", "--format", "json")
+    assert made.exit_code == 0, made.output
+    report = json.loads(made.stdout)
+    assert report["written"] is True and report["plan_format"] == "nx"
+    assert report["plan_path"].startswith(".nx/version-plans/version-plan-")
+    assert report["projects"] == {"demo": "minor"} and report["version_type"] == "minor"
+    assert report["body"] == "feat: more\n\x1b[31mred"
+    assert "\\u001b" in made.stdout  # control characters are escaped by the JSON encoder
+    assert (project.path / report["plan_path"]).is_file()
+    assert made.stderr == ""
+
+
+def test_create_version_plan_format_alias_is_deprecated(project: Any) -> None:
+    made = _plan(project, "--format", "changesets")
+    assert made.exit_code == 0, made.output
+    assert made.stderr.strip().splitlines() == [
+        "warning: --format changesets is deprecated, use --plan-format changesets"
+    ]
+    assert made.stdout.startswith("wrote .changeset/")  # the text output is unchanged
+    new = _plan(project, "--plan-format", "changesets", "--format", "json")
+    assert new.exit_code == 0 and new.stderr == ""
+    assert json.loads(new.stdout)["plan_path"].startswith(".changeset/")
+    clash = _plan(project, "--plan-format", "nx", "--format", "changesets")
+    assert clash.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["create-version-plan", "--project", "demo", "--version-type", "minor"],
+        ["plan-check"],
+        ["release"],
+        ["release", "--dry-run"],
+    ],
+)
+def test_a_bad_output_format_is_a_one_line_usage_error(project: Any, args: list[str]) -> None:
+    before = files(project)
+    result = run(project, *args, "--format", "xml")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: invalid --format 'xml' (expected text or json)"
+    ]
+    assert result.stdout == "" and files(project) == before
+
+
+def test_plan_check_json_and_exit_codes(workspace: Any) -> None:
+    workspace.write("pkgs/a/index.js", "x\n")
+    workspace.commit("feat: a")
+    base = workspace.git("rev-parse", "HEAD~1")
+    missing = run(workspace, "plan-check", "--base", base, "--format", "json")
+    assert missing.exit_code == 4
+    report = json.loads(missing.stdout)
+    assert report["ok"] is False and report["touched"] == ["@s/a"] and report["missing"] == ["@s/a"]
+    assert report["base"] == base and report["warnings"] == []
+    assert "error: touched without a version plan: @s/a" in missing.stderr
+
+    broken = run(workspace, "plan-check", "--base", "no-such-ref")
+    assert broken.exit_code == 1, broken.output
+
+    made = run(workspace, "create-version-plan", "--project", "@s/a", "--version-type", "minor",
+               "--commit")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    ok = run(workspace, "plan-check", "--base", base, "--format", "json")
+    assert ok.exit_code == 0, ok.output
+    report = json.loads(ok.stdout)
+    assert report["ok"] is True and report["planned"] == ["@s/a"] and report["missing"] == []
+
+
+def test_plan_check_warns_when_the_pull_request_base_is_not_fetched(project: Any) -> None:
+    # A shallow pull-request checkout: GITHUB_BASE_REF names a branch that was never fetched.
+    result = run(project, "plan-check", "--format", "json", env={"GITHUB_BASE_REF": "main"})
+    assert result.exit_code == 4
+    warning = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warning) == 1
+    assert "origin/main is not available" in warning[0] and "v1.2.3 instead" in warning[0]
+    report = json.loads(result.stdout)
+    assert report["base"] == "v1.2.3" and report["warnings"] == [warning[0][len("warning: ") :]]
+    text = run(project, "plan-check", env={"GITHUB_BASE_REF": "main"})
+    assert text.exit_code == 4 and "origin/main is not available" in text.stderr
+    assert text.stdout.startswith("range v1.2.3..HEAD: touched projects: demo")
+
+
+def test_release_json_report_dry_run_and_real(project: Any) -> None:
+    made = _plan(project, "--commit", "--message", "feat: more")
+    assert made.exit_code == 0, made.output
+    plan_file = made.stdout.split()[1].rstrip(":")
+    before = files(project)
+
+    dry = run(project, "release", "--dry-run", "--format", "json")
+    assert dry.exit_code == 0, dry.output
+    report = json.loads(dry.stdout)
+    assert files(project) == before
+    assert report["dry_run"] is True and report["released"] is False
+    assert [(r["name"], r["old_version"], r["new_version"]) for r in report["releases"]] == [
+        ("demo", "1.2.3", "1.3.0")
+    ]
+    assert report["tags"] == ["v1.3.0"] and report["releases"][0]["tag"] == "v1.3.0"
+    assert "pyproject.toml" in report["files_written"]
+    assert report["files_deleted"] == [plan_file] and report["plans_consumed"] == [plan_file]
+    assert report["commit"] is None and report["warnings"] == []
+
+    real = run(project, "release", "--format", "json")
+    assert real.exit_code == 0, real.output
+    done = json.loads(real.stdout)
+    assert done["released"] is True and done["tags"] == ["v1.3.0"]
+    assert done["commit"] == project.git("rev-parse", "HEAD")
+    assert done["files_written"] == report["files_written"]
+    assert done["plans_consumed"] == [plan_file]
+    assert project.git("tag", "-l", "v1.3.0") == "v1.3.0"
+    assert not (project.path / plan_file).exists()
+
+    nothing = run(project, "release", "--format", "json")
+    assert nothing.exit_code == 0
+    assert json.loads(nothing.stdout)["releases"] == []

@@ -14,8 +14,36 @@ import click
 
 from release_tools.cli.common import common_options, configure_logging, guard
 from release_tools.config import Settings, load_settings
+from release_tools.errors import UsageError
 
 __all__ = ["COMMANDS"]
+
+_OUTPUT_FORMATS = ("text", "json")
+_PLAN_FORMATS = ("nx", "changesets")
+
+
+def _output_format(value: str | None) -> str:
+    """The validated ``--format`` (text or json); a bad value is a one-line usage error."""
+    if value is None:
+        return "text"
+    if value not in _OUTPUT_FORMATS:
+        raise UsageError(f"invalid --format {value!r} (expected text or json)")
+    return value
+
+
+def _output_format_option(func: Any) -> Any:
+    # A plain string validated by _output_format: click's own choice error spans several lines.
+    return click.option(
+        "--format",
+        "format_",
+        default=None,
+        metavar="text|json",
+        help="Output format: text, or a JSON report (default: text).",
+    )(func)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2))
 
 
 def _settings(options: dict[str, Any]) -> Settings:
@@ -111,14 +139,22 @@ def projects_command(**options: Any) -> None:
 )
 @click.option("--message", "-m", default=None, help="The plan's body (default: a summary line).")
 @click.option(
-    "--format",
+    "--plan-format",
     "plan_format",
-    type=click.Choice(["nx", "changesets"]),
+    type=click.Choice(_PLAN_FORMATS),
     default=None,
     help=(
         "Plan file format (default: the plan_format setting, else changesets where "
         ".changeset/config.json exists, else nx)."
     ),
+)
+@click.option(
+    "--format",
+    "format_",
+    default=None,
+    metavar="text|json",
+    help="Output format: text, or a JSON report (default: text). "
+    "nx and changesets are still accepted here as the deprecated spelling of --plan-format.",
 )
 @click.option(
     "--only-touched",
@@ -136,8 +172,18 @@ def create_version_plan_command(**options: Any) -> None:
     """Write a version plan (Nx or changesets) saying how a project's version must move."""
     from release_tools.release.outputs import append_github_output, plan_outputs
     from release_tools.release.planning import PlanRequest, create_version_plan
+    from release_tools.release.reports import plan_report
     from release_tools.text import clean_text
 
+    value = options.pop("format_")
+    if value in _PLAN_FORMATS:
+        # --format used to name the plan file format; it now names the output format everywhere.
+        click.echo(f"warning: --format {value} is deprecated, use --plan-format {value}", err=True)
+        if options["plan_format"] not in (None, value):
+            raise UsageError(f"--format {value} contradicts --plan-format {options['plan_format']}")
+        options["plan_format"] = value
+        value = None
+    output_format = _output_format(value)
     request = PlanRequest(
         project=options.pop("project"),
         version_type=options.pop("version_type"),
@@ -150,6 +196,9 @@ def create_version_plan_command(**options: Any) -> None:
     result = create_version_plan(settings, request)
     if os.environ.get("GITHUB_OUTPUT"):
         append_github_output(os.environ["GITHUB_OUTPUT"], plan_outputs(result))
+    if output_format == "json":
+        _echo_json(plan_report(result))
+        return
     click.echo(clean_text(result.message))
     if result.decision is not None and result.decision.needs_review:
         click.echo("note: analyze flagged this decision for human review")
@@ -160,19 +209,36 @@ def create_version_plan_command(**options: Any) -> None:
 @click.command("plan-check")
 @click.option("--base", default=None, help="Base ref (default: the PR target, else last release).")
 @click.option("--head", default=None, help="Head ref (default: HEAD).")
+@_output_format_option
 @common_options
 @guard
 def plan_check_command(**options: Any) -> None:
-    """Fail when projects touched in the range have no pending version plan (for PR CI)."""
-    from release_tools.errors import PlanError
+    """Fail when projects touched in the range have no pending version plan (for PR CI).
+
+    Exit codes: 0 every touched project has a plan, 4 some lack one, 1 the check failed (git,
+    a broken plan), 2 a usage error.
+    """
     from release_tools.release.outputs import append_github_output, plan_check_outputs
-    from release_tools.release.planning import check_plans
+    from release_tools.release.planning import PlansMissingError, check_plans
+    from release_tools.release.reports import plan_check_report
     from release_tools.text import clean_text
 
+    output_format = _output_format(options.pop("format_"))
     settings = _settings(options)
     result = check_plans(settings)
     if os.environ.get("GITHUB_OUTPUT"):
         append_github_output(os.environ["GITHUB_OUTPUT"], plan_check_outputs(result))
+    for warning in result.warnings:
+        click.echo(clean_text(f"warning: {warning}"), err=True)
+    missing_error = PlansMissingError(
+        f"touched without a version plan: {', '.join(result.missing)} "
+        "(add one with `release-tools create-version-plan`)"
+    )
+    if output_format == "json":
+        _echo_json(plan_check_report(result))
+        if not result.ok:
+            raise missing_error
+        return
     touched = ", ".join(result.touched) or "none"
     base = result.base[:12] if len(result.base) == 40 else result.base
     click.echo(clean_text(f"range {base}..{result.head}: touched projects: {touched}"))
@@ -183,11 +249,7 @@ def plan_check_command(**options: Any) -> None:
             )
         )
     if not result.ok:
-        names = ", ".join(result.missing)
-        raise PlanError(
-            f"touched without a version plan: {names} "
-            "(add one with `release-tools create-version-plan`)"
-        )
+        raise missing_error
     click.echo("ok: every touched project has a version plan")
 
 
@@ -233,14 +295,17 @@ def plan_check_command(**options: Any) -> None:
     show_default=True,
     help="Prerelease identifier for pre* plans (alpha, beta, rc for Python).",
 )
+@_output_format_option
 @common_options
 @guard
 def release_command(**options: Any) -> None:
     """Apply pending version plans: versions, changelog, commit, tag, push, publish."""
     from release_tools.release.outputs import append_github_output, release_outputs
+    from release_tools.release.reports import release_report
     from release_tools.release.service import ReleaseOptions, run_release
     from release_tools.text import clean_text
 
+    output_format = _output_format(options.pop("format_"))
     release_options = ReleaseOptions(
         dry_run=options.pop("dry_run"),
         skip_publish=options.pop("skip_publish"),
@@ -259,6 +324,9 @@ def release_command(**options: Any) -> None:
     # CI outputs first: they must be written even when stdout's reader has gone away.
     if os.environ.get("GITHUB_OUTPUT"):
         append_github_output(os.environ["GITHUB_OUTPUT"], release_outputs(result))
+    if output_format == "json":
+        _echo_json(release_report(result))
+        return
     if not result.releases and not result.actions:
         click.echo(clean_text(result.message))
         return

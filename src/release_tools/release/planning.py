@@ -26,7 +26,7 @@ from release_tools.analysis.diff import empty_tree
 from release_tools.analysis.models import Decision
 from release_tools.analysis.range import ResolvedRange, resolve_range
 from release_tools.config import Settings
-from release_tools.errors import GitError, ReleaseError, UsageError, VersionError
+from release_tools.errors import GitError, PlanError, ReleaseError, UsageError, VersionError
 from release_tools.git import Commit, Git
 from release_tools.plans import (
     PLAN_DIRS,
@@ -50,15 +50,28 @@ from release_tools.versioning.releaseconfig import infer_plan_format
 from release_tools.versioning.semver import PRERELEASE_TYPES, RELEASE_TYPES, ReleaseType, Version
 
 __all__ = [
+    "EXIT_PLANS_MISSING",
     "PlanCheckResult",
     "PlanRequest",
     "PlanResult",
+    "PlansMissingError",
     "check_plans",
     "create_version_plan",
     "touched_projects",
 ]
 
 log = logging.getLogger(__name__)
+
+#: ``plan-check``'s exit code when touched projects lack a plan: distinct from 1 (git or
+#: configuration failure) so CI can tell "add a plan" from "the check itself broke".
+EXIT_PLANS_MISSING = 4
+
+
+class PlansMissingError(PlanError):
+    """Touched projects have no pending version plan (``plan-check`` exits 4)."""
+
+    exit_code = EXIT_PLANS_MISSING
+
 
 VERSION_TYPES: tuple[str, ...] = ("major", "minor", "patch", *sorted(PRERELEASE_TYPES), "auto")
 
@@ -89,6 +102,12 @@ class PlanResult:
     commit: str | None = None
     pushed: bool = False
     decision: Decision | None = None
+    #: The names the plan file lists, with their release type (a group plan names the group).
+    projects: dict[str, str] = field(default_factory=dict)
+    #: ``nx`` or ``changesets``: the format the plan file was written in.
+    plan_format: str | None = None
+    #: The members of the release group the plan names (empty for a project's plan).
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -102,6 +121,8 @@ class PlanCheckResult:
     missing: list[str] = field(default_factory=list)
     #: Plans counted from the working tree that are not committed at head (yet).
     uncommitted: list[str] = field(default_factory=list)
+    #: What the check had to work around, for the user to know (a base ref it could not use).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -302,6 +323,8 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         version_type=release_type,
         body=body,
         decision=decision,
+        projects={project.name: release_type},
+        plan_format=fmt,
     )
     if commit:
         try:
@@ -336,11 +359,12 @@ def _write_group_plan(
     """A plan naming a release group (every member moves), written like a project's."""
     kind = next(t for t in RELEASE_TYPES if t == request.version_type)
     body = (request.message or "").strip() or default_message(kind, request.project)
+    fmt = settings.plan_format or infer_plan_format(root)
     path = write_plan(
         root,
         {request.project: kind},
         body,
-        settings.plan_format or infer_plan_format(root),
+        fmt,
         now_ms=request.now_ms,
         check=Confinement(root, git.git_dir()).check,
     )
@@ -360,6 +384,9 @@ def _write_group_plan(
         version_type=kind,
         body=body,
         commit=commit,
+        projects={request.project: kind},
+        plan_format=fmt,
+        members=list(members),
     )
 
 
@@ -413,10 +440,14 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
     conventions = _conventions(git, settings, projects)
     config = conventions.release_config
     base = settings.base
+    unfetched: str | None = None
     if base is None and env.get("GITHUB_BASE_REF"):
         candidate = f"{settings.remote}/{env['GITHUB_BASE_REF']}"
         if git.ok("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"):
             base = candidate
+        else:
+            # The usual shallow pull-request checkout: the target branch is not fetched.
+            unfetched = candidate
     if base is None and config.base_branch and git.current_branch() != config.base_branch:
         for candidate in (f"{settings.remote}/{config.base_branch}", config.base_branch):
             if git.ok("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"):
@@ -429,6 +460,13 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
     else:
         touched = touched_projects(git, rng, projects, changelog=settings.changelog)
     touched = [p for p in touched if p.name not in config.ignored]
+    warnings: list[str] = []
+    if unfetched is not None:
+        used = base or base_label
+        warnings.append(
+            f"GITHUB_BASE_REF is set but {unfetched} is not available (a shallow checkout? "
+            f"fetch it, or check out with fetch-depth: 0); measured from {used} instead"
+        )
     plans = _plans_at(git, rng.head_sha)
     uncommitted: list[str] = []
     if rng.head_sha == git.resolve("HEAD"):
@@ -449,4 +487,5 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
         planned=planned,
         missing=[p.name for p in touched if p.name not in planned],
         uncommitted=uncommitted,
+        warnings=warnings,
     )

@@ -48,3 +48,11 @@ class ReleaseResult:
     published: list[PublishOutcome] = field(default_factory=list)
     #: Things the release could not fix for the user (a sibling's range excludes a version).
     warnings: list[str] = field(default_factory=list)
+    #: Repository-relative paths written (or, in a dry run, that would be written).
+    files_written: list[str] = field(default_factory=list)
+    #: Repository-relative paths deleted (or that would be): fully consumed plans.
+    files_deleted: list[str] = field(default_factory=list)
+    #: The version plans the release consumes, wholly or in part.
+    plans_consumed: list[str] = field(default_factory=list)
+    #: The tags the release creates (or would create); ``tags`` holds those actually created.
+    planned_tags: list[str] = field(default_factory=list)

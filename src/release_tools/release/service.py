@@ -354,6 +354,14 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         releases=list(releases),
         actions=_describe(txn),
         warnings=notes,
+        files_written=[c.path for c in txn.changes if c.content is not None],
+        files_deleted=[c.path for c in txn.changes if c.content is None],
+        plans_consumed=sorted(
+            {plan.path for r in releases for plan in r.plans if plan.type_for(r.project.name)}
+        ),
+        planned_tags=(
+            list(dict.fromkeys(r.tag for r in releases)) if options.commit and options.tag else []
+        ),
     )
     git_actions, result.skipped = _plan_git_actions(settings, options, releases, message, branch)
     result.actions += git_actions
