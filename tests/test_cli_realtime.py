@@ -7,20 +7,23 @@ The server runs in the test's event loop; the CLI runs in a worker thread (``Cli
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from gitrepo import GitRepo
+from release_tools.analysis.engines.model.analyzer import RealtimeAnalyzer
 from release_tools.analysis.engines.model.schemas import CHUNK_TOOL, VERSION_TOOL
 from release_tools.cli import cli
 from release_tools.config import DEFAULT_REALTIME_URL, load_settings, realtime_url_from_base
 from release_tools.errors import ConfigError
+from release_tools.realtime import ClientConfig
 from release_tools.realtime.testing import (
     ConnectionScript,
     Rejection,
@@ -791,3 +794,199 @@ async def test_fault_scenarios_end_to_end(
     else:
         assert data["stats"]["chunks_failed"] == 0
     assert KEY not in result.stdout + result.stderr
+
+
+# --- more fault scenarios: connection ends, keepalive, beta header, item rejects, done shape --
+
+
+def _altered(model: ScriptedModel, **changes: object) -> Callable[[dict[str, object]], Reply]:
+    """The model's answers with ``changes`` applied to every :class:`Reply`."""
+
+    def answer(event: dict[str, object]) -> Reply:
+        return dataclasses.replace(model(event), **changes)  # type: ignore[arg-type]
+
+    return answer
+
+
+async def _timed_run(
+    repo: GitRepo, server: ScriptedRealtimeServer, tmp_path: Path, *args: str
+) -> Result:
+    """The CLI with small timeouts; it must finish well within a generous bound."""
+    flags = ("--response-timeout", "3", "--idle-timeout", "2", "--session-timeout", "2")
+    started = time.monotonic()
+    result = await _run(repo, server, tmp_path, *flags, *args)
+    assert time.monotonic() - started < 10.0, "the run did not finish in time"
+    assert KEY not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def _model_decision(result: Result) -> dict[str, object]:
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.stdout)
+    assert data["provider"] == "realtime", data.get("warnings")
+    assert data["version_type"] == "minor" and data["next_version"] == "1.1.0"
+    assert data["stats"]["chunks_failed"] == 0  # type: ignore[index]
+    return data
+
+
+async def test_a_connection_closed_after_each_response_is_replaced(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    closing = _altered(ScriptedModel(), close_after_done=True, drop_code=1011, drop_reason="bye")
+    async with ScriptedRealtimeServer(default=closing) as server:
+        result = await _timed_run(repo, server, tmp_path, "--concurrency", "1")
+        connections = server.connection_count
+        requests = len(server.response_creates)
+
+    _model_decision(result)
+    assert requests == 3  # two chunks and the final: nothing asked twice
+    assert connections == 3  # each request on a fresh session, the dead ones replaced
+
+
+async def test_a_clean_close_after_a_response_is_not_a_failure(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    closing = _altered(ScriptedModel(), close_after_done=True, drop_code=1000)
+    async with ScriptedRealtimeServer(default=closing) as server:
+        result = await _timed_run(repo, server, tmp_path)
+        requests = len(server.response_creates)
+
+    _model_decision(result)
+    assert requests == 3
+
+
+async def test_a_peer_that_never_answers_pings_does_not_hang_the_run(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    # Every connection swallows pings. The keepalive interval (20 s) is not a CLI setting and
+    # a run is far shorter, so no ping goes unanswered long enough to matter.
+    hung = [ConnectionScript(answer_pings=False)] * 5
+    async with ScriptedRealtimeServer(default=ScriptedModel(), connection_scripts=hung) as server:
+        result = await _timed_run(repo, server, tmp_path)
+
+    _model_decision(result)
+
+
+async def test_unanswered_keepalive_pings_mid_run_reconnect(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _changed_repo(repo)
+    # The keepalive is ClientConfig.ping_interval / ping_timeout, which the settings do not
+    # expose: shorten it on the config the CLI builds, so the first (hung) connection dies of
+    # its keepalive while the model is still thinking.
+    built = RealtimeAnalyzer.client_config
+
+    def fast_keepalive(self: RealtimeAnalyzer) -> ClientConfig:
+        return dataclasses.replace(built(self), ping_interval=0.05, ping_timeout=0.05)
+
+    monkeypatch.setattr(RealtimeAnalyzer, "client_config", fast_keepalive)
+    hung = [ConnectionScript(answer_pings=False)]
+    async with ScriptedRealtimeServer(
+        default=ScriptedModel(latency=0.4), connection_scripts=hung
+    ) as server:
+        result = await _timed_run(repo, server, tmp_path, "--concurrency", "1")
+        first = server.connections[0]
+
+    _model_decision(result)
+    assert first.closed and first.close_code == 1011  # closed by the client's keepalive
+    assert server.connection_count >= 2
+
+
+async def test_the_beta_header_is_never_sent(repo: GitRepo, tmp_path: Path) -> None:
+    _changed_repo(repo)
+    async with ScriptedRealtimeServer(default=ScriptedModel(), reject_beta_header=True) as server:
+        result = await _timed_run(repo, server, tmp_path)
+        headers = [c.header("openai-beta") for c in server.connections]
+
+    _model_decision(result)
+    assert headers and headers == [None] * len(headers)
+    assert "beta_api_shape_disabled" not in result.stderr
+
+
+async def test_a_client_sending_the_beta_header_falls_back_naming_the_rejection(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _changed_repo(repo)
+    # The counterpart of the test above: the server really refuses the beta shape, and the
+    # fallback says so (ClientConfig.beta_header is not a setting; set it on the built config).
+    built = RealtimeAnalyzer.client_config
+
+    def with_beta(self: RealtimeAnalyzer) -> ClientConfig:
+        return dataclasses.replace(built(self), beta_header=True)
+
+    monkeypatch.setattr(RealtimeAnalyzer, "client_config", with_beta)
+    async with ScriptedRealtimeServer(default=ScriptedModel(), reject_beta_header=True) as server:
+        result = await _timed_run(repo, server, tmp_path, "--max-retries", "1")
+        assert server.response_creates == []
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["provider"] == "local" and data["needs_review"] is True
+    assert "beta interface is switched off" in data["warnings"][0], data["warnings"]
+    assert "beta interface is switched off" in result.stderr
+
+
+async def test_a_server_rejecting_conversation_items_is_not_needed(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    rejecting = [ConnectionScript(reject_item_creates=True)] * 5
+    async with ScriptedRealtimeServer(
+        default=ScriptedModel(), connection_scripts=rejecting
+    ) as server:
+        result = await _timed_run(repo, server, tmp_path)
+        item_creates = sum(
+            len(c.events_of_type("conversation.item.create")) for c in server.connections
+        )
+        creates = list(server.response_creates)
+
+    _model_decision(result)
+    assert item_creates == 0  # every request carries its input out of band
+    assert creates and all(e["response"].get("conversation") == "none" for e in creates)
+
+
+@pytest.mark.parametrize("omit_done_events", [False, True], ids=["with-item-done", "deltas-only"])
+async def test_a_response_done_without_output_is_assembled_from_the_stream(
+    repo: GitRepo, tmp_path: Path, omit_done_events: bool
+) -> None:
+    _changed_repo(repo)
+    bare = _altered(
+        ScriptedModel(), include_output_in_done=False, omit_done_events=omit_done_events
+    )
+    async with ScriptedRealtimeServer(default=bare) as server:
+        result = await _timed_run(repo, server, tmp_path)
+        requests = len(server.response_creates)
+
+    _model_decision(result)
+    assert requests == 3  # nothing retried
+    assert "no call to the function" not in result.stderr
+
+
+async def test_stray_errors_after_a_completed_response_do_not_break_the_run(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    stray = (
+        {
+            "type": "error",
+            "error": {
+                "type": "invalid_request_error",
+                "code": "response_cancel_not_active",
+                "message": "Cancellation failed: no active response found.",
+                "param": None,
+            },
+        },
+        {"type": "error", "error": {"type": "server_error", "message": "late noise"}},
+    )
+    noisy = _altered(ScriptedModel(), events_after=stray)
+    async with ScriptedRealtimeServer(default=noisy) as server:
+        result = await _timed_run(repo, server, tmp_path, "--concurrency", "1")
+        requests = len(server.response_creates)
+
+    _model_decision(result)
+    assert requests == 3
+    assert _error_lines(result) == []  # logged as the server's warnings, never as a failure
