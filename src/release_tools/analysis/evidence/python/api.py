@@ -57,7 +57,7 @@ from release_tools.analysis.evidence.python.jobs import (
     job_key,
     run_comparisons,
 )
-from release_tools.analysis.evidence.python.linear import top_level_names
+from release_tools.analysis.evidence.python.linear import NameChanges, compare_public_names
 from release_tools.analysis.evidence.python.names import is_public_module
 from release_tools.analysis.models import (
     Bump,
@@ -232,8 +232,9 @@ class _Planner:
         head_src = any("src" in d.split("/")[:-1] for d in head_packages)
         self.old_side: dict[str, str] = {}
         self.new_side: dict[str, str] = {}
-        #: Modules too big to parse, with their sources: compared by their top-level names.
-        self.oversized: list[tuple[str, Source | None, Source | None]] = []
+        #: Modules too big to parse, compared by their top-level names as they are read (so
+        #: their texts are released with their batch, not kept until the evidence is built).
+        self.oversized: list[_Oversized] = []
         self.tops: dict[str, str] = {}
         for change in changes:
             for side, path, src_layout in (
@@ -296,11 +297,14 @@ class _Planner:
     def jobs(
         self,
         select: Callable[[Source | None, Source | None], bool] | None = None,
+        *,
+        scan_oversized: bool = True,
     ) -> tuple[list[Job], int, bool]:
         """``(jobs, modules considered, budget exhausted)``, most visible modules first.
 
         ``select`` may drop modules once their sources are read (before they use the budget,
-        :data:`MAX_PARSE_BYTES`).
+        :data:`MAX_PARSE_BYTES`). Modules too big to parse are scanned into :attr:`oversized`
+        unless ``scan_oversized`` is false (a prefetch, which builds no such evidence).
         """
         budget = MAX_PARSE_BYTES
         old_side, new_side = self.old_side, self.new_side
@@ -328,7 +332,8 @@ class _Planner:
                 if max(len(old.code) if old else 0, len(new.code) if new else 0) > (
                     MAX_MODULE_BYTES
                 ):
-                    self.oversized.append((dotted, old, new))
+                    if scan_oversized:
+                        self.oversized.append(_scan_oversized(dotted, old, new))
                     continue
                 size = len(old.code if old else "") + len(new.code if new else "")
                 if budget - size < 0 and jobs:
@@ -375,44 +380,78 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     return items
 
 
-def _oversized_evidence(
-    modules: list[tuple[str, Source | None, Source | None]],
-) -> list[Evidence]:
+@dataclass(frozen=True, slots=True)
+class _Oversized:
+    """A module too big to parse: where it is, its size, and its public name changes.
+
+    ``changes`` is None for a private module, whose names are not API.
+    """
+
+    dotted: str
+    where: str | None
+    size: int
+    changes: NameChanges | None
+
+
+def _scan_oversized(dotted: str, old: Source | None, new: Source | None) -> _Oversized:
+    """Compare the top-level names of a module too big to parse, keeping no text or name set.
+
+    Only the first :data:`MAX_PER_SOURCE` names of each kind are kept as strings: no more can
+    be listed (see :func:`_oversized_evidence`), the rest are counted.
+    """
+    where = new.path if new is not None else old.path if old is not None else None
+    size = max(len(old.code) if old else 0, len(new.code) if new else 0)
+    changes = None
+    if is_public_module(dotted):
+        changes = compare_public_names(
+            old.code if old is not None else None,
+            new.code if new is not None else None,
+            MAX_PER_SOURCE,
+        )
+    return _Oversized(dotted, where, size, changes)
+
+
+def _oversized_evidence(modules: list[_Oversized]) -> list[Evidence]:
     """Removed and added public top-level names of modules too big to parse, and a note each.
 
     Bounded like every capped source: a generated module may add a million names, of which
-    only the first few are built as evidence and the rest counted.
+    only the first few (in name order) are built as evidence and the rest counted.
     """
     out = BoundedEvidence("python-api", MAX_PER_SOURCE)
     notes: list[Evidence] = []
-    for dotted, old, new in modules:
-        where = new.path if new is not None else old.path if old is not None else None
-        old_names = top_level_names(old.code) if old is not None else set()
-        new_names = top_level_names(new.code) if new is not None else set()
-        if is_public_module(dotted):
-            removed = sorted(n for n in old_names - new_names if not n.startswith("_"))
-            added = sorted(n for n in new_names - old_names if not n.startswith("_"))
-            for kind, bump, names, what in (
-                (EvidenceKind.API_REMOVED, Bump.MAJOR, removed, "removed"),
-                (EvidenceKind.API_ADDED, Bump.MINOR, added, "new"),
+    for module in modules:
+        where, changes = module.where, module.changes
+        if changes is not None:
+            for kind, bump, count, names, what in (
+                (
+                    EvidenceKind.API_REMOVED,
+                    Bump.MAJOR,
+                    changes.removed,
+                    changes.first_removed,
+                    "removed",
+                ),
+                (EvidenceKind.API_ADDED, Bump.MINOR, changes.added, changes.first_added, "new"),
             ):
-                prefix = f"{what} public name {dotted}."
-
-                def describe(
-                    name: str, prefix: str = prefix, where: str | None = where
-                ) -> tuple[str, str | None, None]:
-                    return f"{prefix}{name} (top-level scan)", where, None
-
-                out.keep_all(kind, bump, Strength.STRONG, names, describe)
-        size = max(len(old.code) if old else 0, len(new.code) if new else 0)
+                kept = out.admit_many(bump, Strength.STRONG, count)
+                for name in names[:kept]:
+                    out.keep(
+                        evidence(
+                            "python-api",
+                            kind,
+                            bump,
+                            Strength.STRONG,
+                            f"{what} public name {module.dotted}.{name} (top-level scan)",
+                            path=where,
+                        )
+                    )
         notes.append(
             evidence(
                 "python-api",
                 EvidenceKind.INCOMPLETE,
                 Bump.PATCH,
                 Strength.WEAK,
-                f"{where}: {size / 1e6:.1f} MB, too large to parse; only its top-level names "
-                "were compared",
+                f"{where}: {module.size / 1e6:.1f} MB, too large to parse; only its top-level "
+                "names were compared",
                 path=where,
             )
         )
@@ -476,7 +515,7 @@ def _prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None], boo
         return Prefetched({}, {})
     with _quiet_griffe(), _gc_paused():
         planner = _Planner(listed_ctx, candidates)
-        jobs, _considered, _exhausted = planner.jobs(select=_api_lines_differ)
+        jobs, _considered, _exhausted = planner.jobs(select=_api_lines_differ, scan_oversized=False)
         results: dict[JobKey, list[Evidence]] = {}
         for index, job in enumerate(jobs):
             if spread_requested():

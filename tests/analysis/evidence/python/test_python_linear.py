@@ -1,0 +1,122 @@
+"""The hash-based comparison of modules too big to parse against the set-based one it replaced."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from release_tools.analysis.evidence._common import BoundedEvidence, evidence
+from release_tools.analysis.evidence.python import api as python_api
+from release_tools.analysis.evidence.python.api import gather, is_public_module
+from release_tools.analysis.evidence.python.linear import (
+    NameChanges,
+    compare_public_names,
+    top_level_names,
+)
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
+from repo_context import build_context
+
+
+def _by_sets(old: str | None, new: str | None, limit: int) -> NameChanges:
+    """The comparison as it was made before: sets of every name of both sides."""
+    old_names = top_level_names(old) if old is not None else set()
+    new_names = top_level_names(new) if new is not None else set()
+    removed = sorted(n for n in old_names - new_names if not n.startswith("_"))
+    added = sorted(n for n in new_names - old_names if not n.startswith("_"))
+    return NameChanges(len(removed), len(added), removed[:limit], added[:limit])
+
+
+def _module(names: list[str]) -> str:
+    return "".join(
+        f"def {name}():\n    pass\n" if i % 3 == 0 else f"{name}: int = {i}\n"
+        for i, name in enumerate(names)
+    )
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("limit", [1, 3, 50])
+def test_hashed_comparison_matches_the_set_one(seed: int, limit: int) -> None:
+    rng = random.Random(seed)
+    pool = [f"{'_' if rng.random() < 0.2 else ''}N{rng.randrange(400)}" for _ in range(300)]
+    # Names repeat (rebinding) and come in no particular order.
+    old = _module(rng.sample(pool, 150) + rng.sample(pool, 20))
+    new = _module(rng.sample(pool, 160) + rng.sample(pool, 20))
+    for pair in ((old, new), (None, new), (old, None), (old, old), (None, None)):
+        assert compare_public_names(*pair, limit) == _by_sets(*pair, limit)
+
+
+def _evidence_by_sets(dotted: str, where: str, old: str | None, new: str | None) -> list[Evidence]:
+    """The evidence of one oversized module as built before, from sets of its names."""
+    out = BoundedEvidence("python-api", python_api.MAX_PER_SOURCE)
+    if is_public_module(dotted):
+        changes = _by_sets(old, new, 10**9)
+        for kind, bump, names, what in (
+            (EvidenceKind.API_REMOVED, Bump.MAJOR, changes.first_removed, "removed"),
+            (EvidenceKind.API_ADDED, Bump.MINOR, changes.first_added, "new"),
+        ):
+            prefix = f"{what} public name {dotted}."
+            out.keep_all(
+                kind,
+                bump,
+                Strength.STRONG,
+                names,
+                lambda name, prefix=prefix: (f"{prefix}{name} (top-level scan)", where, None),
+            )
+    size = max(len(old or ""), len(new or ""))
+    note = evidence(
+        "python-api",
+        EvidenceKind.INCOMPLETE,
+        Bump.PATCH,
+        Strength.WEAK,
+        f"{where}: {size / 1e6:.1f} MB, too large to parse; only its top-level names were compared",
+        path=where,
+    )
+    return [*out.items(), note]
+
+
+OLD = "".join(f"VALUE_{i} = {i}\n" for i in range(30, 0, -1)) + "_HIDDEN = 1\nVALUE_3 = 0\n"
+NEW = "".join(f"VALUE_{i} = {i}\n" for i in range(5, 40)) + "class Extra:\n    pass\n"
+
+
+@pytest.mark.parametrize("limit", [50, 4])
+@pytest.mark.parametrize(
+    ("old", "new"), [(None, NEW), (OLD, None), (OLD, NEW)], ids=["added", "deleted", "changed"]
+)
+def test_oversized_module_evidence_is_as_before(
+    repo: Any, monkeypatch: Any, old: str | None, new: str | None, limit: int
+) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/other.py", "X = 1\n")
+    if old is not None:
+        repo.write("pkg/gen.py", old)
+    base = repo.commit("initial")
+    if new is not None:
+        repo.write("pkg/gen.py", new)
+    else:
+        repo.remove("pkg/gen.py")
+    repo.commit("change")
+    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 100)
+    monkeypatch.setattr(python_api, "MAX_PER_SOURCE", limit)
+
+    items = gather(build_context(repo.path, base))
+
+    assert items == _evidence_by_sets("pkg.gen", "pkg/gen.py", old, new)
+    if limit == 4 and new is not None:
+        # The cap was reached: the rest is summarised with its exact count.
+        assert any(e.is_summary for e in items)
+
+
+def test_a_private_oversized_module_gets_only_its_note(repo: Any, monkeypatch: Any) -> None:
+    repo.write("pkg/__init__.py", "from ._gen import VALUE_1\n")
+    repo.write("pkg/_gen.py", OLD)
+    base = repo.commit("initial")
+    repo.write("pkg/_gen.py", NEW)
+    repo.commit("change")
+    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 100)
+
+    items = gather(build_context(repo.path, base))
+
+    assert [e.kind for e in items] == ["incomplete"]
+    assert items == _evidence_by_sets("pkg._gen", "pkg/_gen.py", OLD, NEW)
