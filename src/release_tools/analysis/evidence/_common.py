@@ -176,6 +176,8 @@ def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str
     request = "".join(f"{ref}:{path}\n" for path in wanted).encode("utf-8")
     data = ctx.git.run_bytes("cat-file", "--batch", input=request)
     out: dict[str, str] = {}
+    # Decoded from a view: slicing ``data`` first would copy every file once more.
+    view = memoryview(data)
     position = 0
     for path in wanted:
         header_end = data.index(b"\n", position)
@@ -186,7 +188,7 @@ def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str
                 position += int(header[2]) + 1  # a tree or commit: skip its content
             continue
         size = int(header[2])
-        out[path] = data[position : position + size].decode("utf-8", "replace")
+        out[path] = str(view[position : position + size], "utf-8", "replace")
         position += size + 1
     return out
 
