@@ -177,14 +177,26 @@ def time_git_diff(repo: Path, base: str, head: str) -> tuple[float, int]:
 
 
 # Runs the real console entry point and records the Python process's own peak RSS on exit.
+# The peak is read from /proc (VmHWM, this program's own address space): ru_maxrss would
+# start from the RSS of the benchmark process that forked the child, which after generating
+# tens of MB of files is far above what analyze itself uses.
 _WRAPPER = """
 import os, resource
 from release_tools.cli import main
+def peak_kib():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     main()
 finally:
     with open(os.environ["BENCH_RSS_FILE"], "w") as handle:
-        handle.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        handle.write(str(peak_kib()))
 """
 
 
