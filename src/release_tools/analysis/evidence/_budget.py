@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["PARSE", "SCAN", "ReadBudget"]
+from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.models import Bump, Evidence, EvidenceKind, EvidenceSource, Strength
+
+__all__ = ["PARSE", "SCAN", "ReadBudget", "too_large"]
 
 PARSE, SCAN = "parse", "scan"
 
@@ -40,3 +43,15 @@ class ReadBudget:
                 return None
         self.parse, self.scan = parse, scan
         return modes
+
+
+def too_large(source: EvidenceSource, path: str, reason: str, instead: str) -> Evidence:
+    """The ``incomplete`` item naming a file that was not parsed: why, and what was done instead."""
+    return evidence(
+        source,
+        EvidenceKind.INCOMPLETE,
+        Bump.PATCH,
+        Strength.WEAK,
+        f"{path}: {reason}, too large to parse; {instead}",
+        path=path,
+    )

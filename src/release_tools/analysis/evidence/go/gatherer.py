@@ -27,7 +27,7 @@ import posixpath
 import re
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._budget import PARSE, ReadBudget
+from release_tools.analysis.evidence._budget import PARSE, ReadBudget, too_large
 from release_tools.analysis.evidence._common import (
     MAX_PER_SOURCE,
     BoundedEvidence,
@@ -167,14 +167,7 @@ def _note(path: str, reason: str, scanned: bool) -> Evidence:
         if scanned
         else "its package was not analyzed"
     )
-    return evidence(
-        "go-api",
-        EvidenceKind.INCOMPLETE,
-        Bump.PATCH,
-        Strength.WEAK,
-        f"{path}: {reason}, too large to parse; {what}",
-        path=path,
-    )
+    return too_large("go-api", path, reason, what)
 
 
 def _plan(

@@ -25,7 +25,7 @@ the breaks this reading sees are kept as strong evidence rather than proof.
 from __future__ import annotations
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._budget import PARSE, ReadBudget
+from release_tools.analysis.evidence._budget import PARSE, ReadBudget, too_large
 from release_tools.analysis.evidence._common import (
     MAX_PER_SOURCE,
     BoundedEvidence,
@@ -126,14 +126,7 @@ def _note(path: str, reason: str, scanned: bool) -> Evidence:
         if scanned
         else "its API was not analyzed"
     )
-    return evidence(
-        "rust-api",
-        EvidenceKind.INCOMPLETE,
-        Bump.PATCH,
-        Strength.WEAK,
-        f"{path}: {reason}, too large to parse; {what}",
-        path=path,
-    )
+    return too_large("rust-api", path, reason, what)
 
 
 def _plan(
