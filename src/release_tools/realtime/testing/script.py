@@ -255,6 +255,8 @@ class RecordedConnection:
     #: ``conversation.item.create`` and the output of in-band responses that reached
     #: ``response.done`` (as listed there; empty with ``include_output_in_done=False``).
     conversation: list[JSON] = field(default_factory=list)
+    #: Set once a scripted drop has begun: later frames are recorded but not served.
+    dropping: bool = False
     closed: bool = False
     close_code: int | None = None
     close_reason: str = ""

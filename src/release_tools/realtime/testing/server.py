@@ -326,6 +326,8 @@ class ScriptedRealtimeServer:
             return
         async for frame in conn:
             record.frames.append(frame)
+            if record.dropping:
+                continue  # arrived while the connection was being dropped: never served
             try:
                 event = json.loads(frame)
                 if not isinstance(event, dict) or not isinstance(event.get("type"), str):
@@ -509,6 +511,10 @@ class ScriptedRealtimeServer:
                     output = json.loads(step)["response"].get("output") or []
                     record.conversation.extend(output)
                 continue
+            if isinstance(step, Drop):
+                # The server has decided to go away: a client event that races the close is
+                # discarded unseen, as a real server's would be, not served or counted.
+                record.dropping = True
             await out.flush()
             if isinstance(step, Pause):
                 await asyncio.sleep(step.seconds)
