@@ -183,6 +183,11 @@ class Settings(BaseModel):
     #: "patch" or "none". None: patch where .changeset/config.json exists (as changesets does),
     #: else none.
     release_dependents: Literal["patch", "none"] | None = None
+    #: After a pushed release, create a release on the forge for each tag: "github", "gitlab",
+    #: "auto" (from CI variables, else the remote's host); None or "off": none.
+    forge_release: Literal["github", "gitlab", "auto", "off"] | None = None
+    #: Globs (relative to the repository root) of the files attached to each forge release.
+    release_assets: tuple[str, ...] = ()
 
     @field_validator("release_message")
     @classmethod

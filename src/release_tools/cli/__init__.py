@@ -13,7 +13,7 @@ import sys
 import click
 
 from release_tools import __version__
-from release_tools.cli import analyze, release
+from release_tools.cli import analyze, forge, release
 from release_tools.cli.common import guard
 
 __all__ = ["cli", "guard", "main"]
@@ -42,6 +42,7 @@ def cli(directory: str | None) -> None:
 cli.add_command(analyze.analyze_command)
 for _command in release.COMMANDS:
     cli.add_command(_command)
+cli.add_command(forge.forge_release_command)
 
 
 def main() -> None:

@@ -295,11 +295,33 @@ def plan_check_command(**options: Any) -> None:
     show_default=True,
     help="Prerelease identifier for pre* plans (alpha, beta, rc for Python).",
 )
+@click.option(
+    "--forge-release",
+    "forge_release",
+    type=click.Choice(["github", "gitlab", "auto", "off"]),
+    default=None,
+    help="After the push and the publish command, create a GitHub or GitLab release of each "
+    "tag (auto: from CI variables, else the remote's host). Needs --push.",
+)
+@click.option(
+    "--release-asset",
+    "release_assets",
+    multiple=True,
+    metavar="GLOB",
+    help="Attach the files matching GLOB (relative to the repository root) to the forge "
+    "release; repeatable.",
+)
+@click.option(
+    "--prerelease/--no-prerelease",
+    default=None,
+    help="Mark the forge release as a prerelease (default: when the version is one).",
+)
 @_output_format_option
 @common_options
 @guard
 def release_command(**options: Any) -> None:
-    """Apply pending version plans: versions, changelog, commit, tag, push, publish."""
+    """Apply pending version plans: versions, changelog, commit, tag, push, publish, and a
+    GitHub or GitLab release (--forge-release)."""
     from release_tools.release.outputs import append_github_output, release_outputs
     from release_tools.release.reports import release_report
     from release_tools.release.service import ReleaseOptions, run_release
@@ -316,7 +338,10 @@ def release_command(**options: Any) -> None:
         allow_detached=options.pop("allow_detached"),
         resume=options.pop("resume"),
         abort=options.pop("abort"),
+        prerelease=options.pop("prerelease"),
     )
+    if not options["release_assets"]:
+        options.pop("release_assets")  # none given: the config file or environment decides
     if not options.get("no_verify"):
         options.pop("no_verify", None)  # absent: the config file or environment decides
     settings = _settings(options)
@@ -338,6 +363,9 @@ def release_command(**options: Any) -> None:
     for outcome in result.published:
         if outcome.output.strip():
             click.echo(clean_text(outcome.output.rstrip()))
+    for made in result.forge_releases:
+        verb = "created" if made.created else "updated"
+        click.echo(clean_text(f"{verb} {made.forge.title} release {made.tag}: {made.url}"))
     if result.dry_run:
         verb = "dry run, nothing changed:"
     elif result.releases:

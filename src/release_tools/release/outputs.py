@@ -19,8 +19,9 @@ __all__ = ["append_github_output", "plan_check_outputs", "plan_outputs", "releas
 
 
 def release_outputs(result: ReleaseResult) -> dict[str, str]:
-    """``released``, ``version``, ``tag``, ``previous_version`` (of the first release) and a
-    ``releases`` JSON list with every project, for workspaces."""
+    """``released``, ``version``, ``tag``, ``previous_version`` (of the first release), a
+    ``releases`` JSON list with every project, for workspaces, and ``release_url``: the forge
+    release of the first tag (``--forge-release``), else empty."""
     first = result.releases[0] if result.releases else None
     done = result.released and not result.dry_run
     return {
@@ -39,6 +40,7 @@ def release_outputs(result: ReleaseResult) -> dict[str, str]:
                 for r in (result.releases if done else [])
             ]
         ),
+        "release_url": result.forge_releases[0].url if result.forge_releases and done else "",
     }
 
 

@@ -81,4 +81,5 @@ def release_report(result: ReleaseResult) -> dict[str, Any]:
             for o in result.published
         ],
         "warnings": list(result.warnings),
+        "forge_releases": [r.to_dict() for r in result.forge_releases],
     }

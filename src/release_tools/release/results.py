@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from release_tools.release.forge.models import PublishedRelease
 from release_tools.release.publish import PublishOutcome
 from release_tools.release.versions import ProjectRelease
 
@@ -29,6 +30,8 @@ class ReleaseOptions:
     abort: bool = False
     #: The release date written in the changelog (today when None; tests pin it).
     today: date | None = None
+    #: Mark forge releases as prereleases; None: when the version is a prerelease.
+    prerelease: bool | None = None
 
 
 @dataclass(slots=True)
@@ -56,3 +59,5 @@ class ReleaseResult:
     plans_consumed: list[str] = field(default_factory=list)
     #: The tags the release creates (or would create); ``tags`` holds those actually created.
     planned_tags: list[str] = field(default_factory=list)
+    #: The releases made on GitHub or GitLab (``--forge-release``), one per tag.
+    forge_releases: list[PublishedRelease] = field(default_factory=list)

@@ -14,6 +14,7 @@ with ``--resume`` or undone with ``--abort``, and every other run says so until 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,15 @@ from release_tools.release.changelog import (
 from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
 from release_tools.release.files import FileTransaction
+from release_tools.release.forge.notes import extract_notes
+from release_tools.release.forge.publishing import (
+    ForgePlan,
+    ForgeRelease,
+    ForgeStepError,
+    is_prerelease,
+    make_releases,
+    plan_forge,
+)
 from release_tools.release.journal import Journal
 from release_tools.release.publish import check_command
 from release_tools.release.results import ReleaseOptions, ReleaseResult
@@ -264,9 +274,26 @@ def _preflight(
     return branch
 
 
-def _check_options(options: ReleaseOptions) -> None:
+def _forge_requested(settings: Settings) -> str | None:
+    value = settings.forge_release
+    return None if value in (None, "off") else value
+
+
+def _check_options(settings: Settings, options: ReleaseOptions) -> None:
     if options.resume and options.abort:
         raise UsageError("--resume and --abort exclude each other")
+    forge = _forge_requested(settings)
+    if forge is not None and not (options.resume or options.abort):
+        if not (options.commit and options.tag):
+            raise UsageError(
+                f"--forge-release {forge}: a forge release needs the release tag "
+                "(drop --no-commit / --no-tag)"
+            )
+        if not options.push and not options.dry_run:
+            raise UsageError(
+                f"--forge-release {forge} needs --push: the forge release is made for the tag "
+                "on the remote"
+            )
     try:
         check_identifier(options.preid)
     except VersionError as exc:
@@ -304,7 +331,7 @@ def _unfinished(git: Git, root: Path, options: ReleaseOptions) -> ReleaseResult 
 def run_release(settings: Settings, options: ReleaseOptions | None = None) -> ReleaseResult:
     """Release every project with pending plans (or only ``settings.project``)."""
     options = options or ReleaseOptions()
-    _check_options(options)
+    _check_options(settings, options)
     git = Git(settings.repo)
     root = git.toplevel()
     finished = _unfinished(git, root, options)
@@ -341,6 +368,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     notes: list[str] = []
     _stage(txn, git, settings, projects, releases, plans, today, notes, conventions)
     branch = _preflight(git, settings, options, txn, releases, notes)
+    forge = _plan_forge(git, root, settings, options, txn, releases, conventions, notes)
     notes = list(dict.fromkeys(notes))  # a group's members may report one range each
     for note in notes:
         log.warning("%s", note)
@@ -365,10 +393,68 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     )
     git_actions, result.skipped = _plan_git_actions(settings, options, releases, message, branch)
     result.actions += git_actions
+    if forge is not None:
+        result.actions += forge.actions()
     if options.dry_run:
         return result
     execute(git, root, settings, options, txn, releases, message, branch, result)
+    if forge is not None:
+        try:
+            result.forge_releases = make_releases(forge, root=root, git_dir=git.git_dir())
+        except ForgeStepError as exc:
+            # Everything else is done and pushed: say so, and how to finish.
+            pushed = ", ".join(result.tags)
+            raise ReleaseError(f"released and pushed {pushed}, but {exc}") from exc
     return result
+
+
+def _plan_forge(
+    git: Git,
+    root: Path,
+    settings: Settings,
+    options: ReleaseOptions,
+    txn: FileTransaction,
+    releases: Sequence[ProjectRelease],
+    conventions: Conventions,
+    warnings: list[str],
+) -> ForgePlan | None:
+    """The forge releases to make after the push, checked before the first write."""
+    requested = _forge_requested(settings)
+    if requested is None:
+        return None
+    if not options.push:
+        warnings.append(f"--forge-release {requested}: a real run needs --push")
+    wanted: list[ForgeRelease] = []
+    for release in releases:
+        path = conventions.of(release.project.name).changelog.path
+        text = txn.read(path) if path else None
+        wanted.append(
+            ForgeRelease(
+                tag=release.tag,
+                version=release.version,
+                project=release.project.name,
+                notes=(extract_notes(text, release.version) or "") if text else "",
+                prerelease=(
+                    options.prerelease
+                    if options.prerelease is not None
+                    else is_prerelease(release.version)
+                ),
+            )
+        )
+    remote_url = git.run("remote", "get-url", "--end-of-options", settings.remote, check=False)
+    plan = plan_forge(
+        requested,
+        settings.release_assets,
+        wanted,
+        root=root,
+        git_dir=git.git_dir(),
+        remote_url=remote_url,
+        environ=os.environ,
+        dry_run=options.dry_run,
+        assets_later=bool(settings.publish_command and not options.skip_publish),
+    )
+    warnings += plan.warnings
+    return plan
 
 
 def _plan_git_actions(

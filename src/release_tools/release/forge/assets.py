@@ -1,0 +1,90 @@
+"""The files attached to a forge release: globs resolved inside the work tree.
+
+A glob is relative to the repository root and may use ``**``. Every file it matches must
+resolve (symbolic links followed) inside the work tree and outside any ``.git`` directory; a
+glob written as an absolute path or climbing out with ``..`` is refused before it is expanded.
+Assets are named by their file name, which must therefore be unique across all globs.
+"""
+
+from __future__ import annotations
+
+import glob
+import mimetypes
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from release_tools.errors import UsageError
+
+__all__ = ["Asset", "check_patterns", "resolve_assets"]
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """One file to attach: its name on the forge, its path, its media type."""
+
+    name: str
+    path: Path
+    relative: str
+    content_type: str
+
+    def read(self) -> bytes:
+        """The file's bytes (OSError when it cannot be read)."""
+        return self.path.read_bytes()
+
+
+def check_patterns(patterns: Sequence[str]) -> None:
+    """Refuse globs that could only match outside the work tree (UsageError, one line)."""
+    for pattern in patterns:
+        pure = PurePosixPath(pattern.replace("\\", "/"))
+        if not pattern.strip():
+            raise UsageError("--release-asset: an empty glob")
+        if pure.is_absolute() or Path(pattern).is_absolute():
+            raise UsageError(
+                f"--release-asset {pattern}: an absolute path; globs are relative to the "
+                "repository root"
+            )
+        if ".." in pure.parts:
+            raise UsageError(f"--release-asset {pattern}: '..' leads outside the work tree")
+        if ".git" in pure.parts:
+            raise UsageError(f"--release-asset {pattern}: files inside .git cannot be assets")
+
+
+def _content_type(name: str) -> str:
+    guessed, _encoding = mimetypes.guess_type(name, strict=False)
+    return guessed or "application/octet-stream"
+
+
+def resolve_assets(root: Path, patterns: Sequence[str], git_dir: Path | None = None) -> list[Asset]:
+    """Every file the globs match, checked and named; UsageError on a glob matching nothing,
+    a match outside the work tree or inside ``.git``, or two assets with one name."""
+    check_patterns(patterns)
+    real_root = Path(os.path.realpath(root))
+    real_git = Path(os.path.realpath(git_dir)) if git_dir is not None else None
+    assets: dict[str, Asset] = {}
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern, root_dir=real_root, recursive=True))
+        files = [m for m in matches if (real_root / m).is_file()]
+        if not files:
+            raise UsageError(f"--release-asset {pattern}: no file matches it (in {real_root})")
+        for match in files:
+            resolved = Path(os.path.realpath(real_root / match))
+            if not resolved.is_relative_to(real_root):
+                raise UsageError(
+                    f"--release-asset {pattern}: {match} resolves to {resolved}, outside the "
+                    "work tree"
+                )
+            inside = resolved.relative_to(real_root).parts
+            if ".git" in inside or (real_git is not None and resolved.is_relative_to(real_git)):
+                raise UsageError(f"--release-asset {pattern}: {match} is inside .git")
+            relative = PurePosixPath(*Path(match).parts).as_posix()
+            name = Path(match).name
+            other = assets.get(name)
+            if other is not None and other.path != resolved:
+                raise UsageError(
+                    f"--release-asset: two files would be the asset {name}: "
+                    f"{other.relative} and {relative}"
+                )
+            assets[name] = Asset(name, resolved, relative, _content_type(name))
+    return list(assets.values())
