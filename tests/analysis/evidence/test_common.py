@@ -9,11 +9,15 @@ from typing import Any
 import pytest
 
 from release_tools.analysis.evidence import MAX_PER_SOURCE, cap_evidence
+from release_tools.analysis.evidence._budget import PARSE, SCAN, ReadBudget
 from release_tools.analysis.evidence._common import (
     BoundedEvidence,
+    blob_chunks,
+    blob_headers,
     blob_sizes,
     evidence,
     is_test_path,
+    read_blobs,
     read_text,
     read_texts,
 )
@@ -38,6 +42,47 @@ def test_read_texts_batches_odd_paths(repo: Any) -> None:
     }
     assert texts["bad.py"] == read_text(ctx, base, "bad.py")
     assert read_texts(ctx, base, []) == {}
+
+
+def test_read_blobs_gives_the_bytes_read_texts_decodes(repo: Any) -> None:
+    repo.write("dir with space/é file.py", "x = 1\n")
+    repo.write("bad.py", b"caf\xe9\n")
+    repo.write("sub/a.py", "a\n")
+    base = repo.commit("initial")
+    ctx = build_context(repo.path, base)
+    wanted = ["dir with space/é file.py", "bad.py", "missing.py", "sub", "sub/a.py"]
+    blobs = read_blobs(ctx, base, wanted)
+    assert blobs == {
+        "dir with space/é file.py": b"x = 1\n",
+        "bad.py": b"caf\xe9\n",
+        "sub/a.py": b"a\n",
+    }
+    assert {p: b.decode("utf-8", "replace") for p, b in blobs.items()} == read_texts(
+        ctx, base, wanted
+    )
+
+
+def test_blob_chunks_stream_whole_lines_that_add_up_to_the_text(repo: Any) -> None:
+    text = "".join(f"line {i} caf\u00e9 {'x' * (i % 97)}\n" for i in range(40_000))
+    repo.write("big.py", text)
+    base = repo.commit("initial")
+    ctx = build_context(repo.path, base)
+    oid, size = blob_headers(ctx, base, ["big.py"])["big.py"]
+    assert size == len(text.encode())
+    pieces = list(blob_chunks(ctx, oid))
+    assert len(pieces) > 1  # more than one block of about a MB
+    assert all(piece.endswith("\n") for piece in pieces)
+    assert "".join(pieces) == text
+
+
+def test_a_read_budget_plans_whole_groups_and_may_lower_the_parse_limit() -> None:
+    budget = ReadBudget(max_parse=100, max_scan=1000, parse_budget=120, scan_budget=600)
+    assert budget.plan([80, 50]) == [PARSE, SCAN]  # the second does not fit the parse budget
+    assert budget.plan([60], max_parse=50) == [SCAN]  # over the lowered limit: scanned
+    assert budget.plan([40], max_parse=500) == [PARSE]  # a limit never rises above max_parse
+    assert (budget.parse, budget.scan) == (0, 490)
+    assert budget.plan([400, 400]) is None  # the group does not fit: nothing is charged
+    assert (budget.parse, budget.scan) == (0, 490)
 
 
 def test_is_test_path() -> None:

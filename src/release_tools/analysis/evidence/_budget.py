@@ -29,11 +29,16 @@ class ReadBudget:
         self.max_parse, self.max_scan = max_parse, max_scan
         self.parse, self.scan = parse_budget, scan_budget
 
-    def plan(self, sizes: Sequence[int]) -> list[str] | None:
-        """How to read files of these sizes (PARSE or SCAN), charged; None when they don't fit."""
+    def plan(self, sizes: Sequence[int], max_parse: int | None = None) -> list[str] | None:
+        """How to read files of these sizes (PARSE or SCAN), charged; None when they don't fit.
+
+        ``max_parse`` lowers the largest file parsed for this group (a reader that compares
+        only names parses less of a one-sided change).
+        """
+        largest = self.max_parse if max_parse is None else min(max_parse, self.max_parse)
         parse, scan, modes = self.parse, self.scan, []
         for size in sizes:
-            if size <= self.max_parse and size <= parse:
+            if size <= largest and size <= parse:
                 parse -= size
                 modes.append(PARSE)
             elif size <= self.max_scan and size <= scan:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from release_tools.analysis.context import AnalysisContext
@@ -20,12 +20,15 @@ from release_tools.analysis.models import (
 
 __all__ = [
     "BoundedEvidence",
+    "blob_chunks",
+    "blob_headers",
     "blob_sizes",
     "changed_files",
     "evidence",
     "is_test_path",
     "new_path",
     "old_path",
+    "read_blobs",
     "read_text",
     "read_texts",
     "summaries",
@@ -148,17 +151,69 @@ def blob_sizes(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str
 
     Absent files, and paths that the line-based batch input cannot carry, are left out.
     """
+    return {path: size for path, (_oid, size) in blob_headers(ctx, ref, paths).items()}
+
+
+def blob_headers(
+    ctx: AnalysisContext, ref: str, paths: Iterable[str]
+) -> dict[str, tuple[str, int]]:
+    """Object id and size in bytes of many files at ``ref`` (one ``cat-file --batch-check``).
+
+    Absent files, and paths that the line-based batch input cannot carry, are left out.
+    """
     wanted = [path for path in dict.fromkeys(paths) if "\n" not in path]
     if not wanted:
         return {}
     request = "".join(f"{ref}:{path}\n" for path in wanted).encode("utf-8")
     lines = ctx.git.run_bytes("cat-file", "--batch-check", input=request).splitlines()
-    out: dict[str, int] = {}
+    out: dict[str, tuple[str, int]] = {}
     for path, line in zip(wanted, lines, strict=False):
         header = line.split()
         if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
-            out[path] = int(header[2])
+            out[path] = (header[0].decode("ascii"), int(header[2]))
     return out
+
+
+def blob_chunks(ctx: AnalysisContext, oid: str) -> Iterator[str]:
+    """The text of blob ``oid`` in pieces of whole lines (about a MB each), never held whole.
+
+    Each piece ends at a newline, so a line-based scan of the pieces finds what it would in
+    the whole text, and no UTF-8 sequence (which never contains a newline byte) is cut.
+    Stopping early stops git.
+    """
+    with ctx.git.stream_blocks("cat-file", "blob", oid) as blocks:
+        for block in blocks:
+            yield block.decode("utf-8", "replace")
+
+
+def read_blobs(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str, bytes]:
+    """Many files' bytes at ``ref`` in one ``git cat-file --batch`` run; absent files are left
+    out. For callers that can tell from the bytes that a file needs no decoding."""
+    wanted = list(dict.fromkeys(paths))
+    if not wanted:
+        return {}
+    if any("\n" in path for path in wanted):
+        # cat-file's batch input is line based; such paths are read one by one.
+        return {p: data for p in wanted if (data := ctx.git.show_file(ref, p)) is not None}
+    request = "".join(f"{ref}:{path}\n" for path in wanted).encode("utf-8")
+    data = ctx.git.run_bytes("cat-file", "--batch", input=request)
+    return {path: data[start:end] for path, start, end in _batch_spans(data, wanted)}
+
+
+def _batch_spans(data: bytes, wanted: list[str]) -> Iterator[tuple[str, int, int]]:
+    """``(path, start, end)`` of each blob in ``cat-file --batch`` output for ``wanted``."""
+    position = 0
+    for path in wanted:
+        header_end = data.index(b"\n", position)
+        header = data[position:header_end].split()
+        position = header_end + 1
+        if len(header) != 3 or header[-1] == b"missing" or header[1] != b"blob":
+            if len(header) == 3 and header[1] != b"blob":
+                position += int(header[2]) + 1  # a tree or commit: skip its content
+            continue
+        size = int(header[2])
+        yield path, position, position + size
+        position += size + 1
 
 
 def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str, str]:
@@ -175,22 +230,12 @@ def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str
         return {p: t for p in wanted if (t := read_text(ctx, ref, p)) is not None}
     request = "".join(f"{ref}:{path}\n" for path in wanted).encode("utf-8")
     data = ctx.git.run_bytes("cat-file", "--batch", input=request)
-    out: dict[str, str] = {}
     # Decoded from a view: slicing ``data`` first would copy every file once more.
     view = memoryview(data)
-    position = 0
-    for path in wanted:
-        header_end = data.index(b"\n", position)
-        header = data[position:header_end].split()
-        position = header_end + 1
-        if len(header) != 3 or header[-1] == b"missing" or header[1] != b"blob":
-            if len(header) == 3 and header[1] != b"blob":
-                position += int(header[2]) + 1  # a tree or commit: skip its content
-            continue
-        size = int(header[2])
-        out[path] = str(view[position : position + size], "utf-8", "replace")
-        position += size + 1
-    return out
+    return {
+        path: str(view[start:end], "utf-8", "replace")
+        for path, start, end in _batch_spans(data, wanted)
+    }
 
 
 def summaries(source: EvidenceSource, dropped: Counter[tuple[Bump, Strength]]) -> list[Evidence]:

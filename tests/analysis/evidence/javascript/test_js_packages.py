@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from release_tools.analysis.evidence.javascript import gatherer, parser
+from release_tools.analysis.evidence.javascript import entrypoints, gatherer, parser
 from release_tools.analysis.evidence.javascript.gatherer import gather
 from release_tools.analysis.models import Evidence, EvidenceKind, Strength
 from repo_context import build_context
@@ -160,6 +160,95 @@ def test_the_parse_budget_bounds_a_run(repo: Any, monkeypatch: pytest.MonkeyPatc
             "lib/b.js: the run's parse budget was spent; exports compared by a linear scan",
         ),
     ]
+
+
+def test_the_scan_budget_leaves_later_modules_unread_and_names_them(
+    repo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = "export const kept = 1;\n// padding to a size the test budget counts\n"
+    for name in ("m", "n"):
+        repo.write(f"lib/{name}.js", module)
+    base = repo.commit("initial")
+    for name in ("a", "b", "c"):
+        repo.write(f"lib/{name}.js", f"export const {name} = 1;\n// padding\n")
+    for name in ("m", "n"):
+        repo.write(f"lib/{name}.js", module.replace("kept", "renamed"))
+    repo.commit("change")
+    ctx = build_context(repo.path, base)
+    monkeypatch.setattr(parser, "MAX_PARSE_BYTES", 10)  # everything is scanned
+    size = len(module.encode())
+    # Both modified modules (both sides each) and one of the added ones fit.
+    monkeypatch.setattr(gatherer, "SCAN_BUDGET_BYTES", 4 * size + 40)
+    read: list[str] = []
+    real = gatherer.read_texts
+
+    def spy(ctx: Any, ref: str, paths: list[str]) -> dict[str, str]:
+        read.extend(paths)
+        return real(ctx, ref, paths)
+
+    monkeypatch.setattr(gatherer, "read_texts", spy)
+    messages = _messages(gather(ctx))
+    assert ("major", "removed export kept (const) from lib/m.js") in messages
+    assert ("major", "removed export kept (const) from lib/n.js") in messages
+    assert ("minor", "new export a (const) in lib/a.js") in messages
+    assert not [m for _b, m in messages if m.startswith(("new export b", "new export c"))]
+    note = [m for b, m in messages if "analysis budget" in m]
+    assert note == [
+        "2 of 5 changed modules exceed the analysis budget; their exports were not compared: "
+        "lib/b.js, lib/c.js"
+    ]
+    # What is over the budget is never read.
+    assert "lib/b.js" not in read and "lib/c.js" not in read
+
+
+def test_under_the_scan_budget_every_module_is_compared(
+    repo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a", "b"):
+        repo.write(f"lib/{name}.js", f"export const {name} = 1;\n")
+    base = repo.commit("initial")
+    for name in ("a", "b"):
+        repo.write(f"lib/{name}.js", f"export const {name}2 = 1;\n")
+    monkeypatch.setattr(parser, "MAX_PARSE_BYTES", 10)
+    monkeypatch.setattr(gatherer, "SCAN_BUDGET_BYTES", 100)
+    messages = _messages(_run(repo, base))
+    assert [m for _b, m in messages if "budget" in m] == []
+    assert ("minor", "new export b2 (const) in lib/b.js") in messages
+
+
+def test_big_modules_without_from_are_not_read_for_re_exports(
+    repo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("package.json", json.dumps({"name": "demo", "main": "index.js"}))
+    repo.write("index.js", "export * from './big.js';\nexport * from './table.js';\n")
+    # Both are over the (lowered) size from which modules are scanned rather than parsed.
+    repo.write("big.js", "// re-exports\nexport * from './inner.js';\n")
+    repo.write("table.js", "export const t = 1;\n// a generated table\n")
+    repo.write("inner.js", "export const i = 1;\n")
+    base = repo.commit("initial")
+    repo.write("inner.js", "export const i2 = 1;\n")
+    repo.write("table.js", "export const t2 = 1;\n// a generated table\n")
+    repo.commit("change")
+    monkeypatch.setattr(entrypoints, "FOLLOW_PARSE_BYTES", 10)
+    monkeypatch.setattr(entrypoints, "GREP_MIN_BYTES", 0)
+    ctx = build_context(repo.path, base)
+    sizes = {"big.js": 50, "table.js": 50, "small.js": 5}
+    assert entrypoints._without_from(ctx, base, ["big.js", "table.js", "small.js"], sizes) == {
+        "table.js"
+    }
+    read: list[str] = []
+    real = entrypoints.read_blobs
+
+    def spy(ctx: Any, ref: str, paths: list[str]) -> dict[str, bytes]:
+        read.extend(paths)
+        return real(ctx, ref, paths)
+
+    monkeypatch.setattr(entrypoints, "read_blobs", spy)
+    messages = _messages(gather(ctx))
+    # big.js is still followed to inner.js, and table.js is still public.
+    assert ("major", "removed export i (const) from inner.js") in messages
+    assert ("major", "removed export t (const) from table.js") in messages
+    assert "big.js" in read and "table.js" not in read
 
 
 def test_modules_are_read_in_batches(repo: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._common import blob_sizes, read_texts
+from release_tools.analysis.evidence._common import blob_sizes, read_blobs, read_texts
 from release_tools.analysis.evidence.javascript.exports import star_sources
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
 
@@ -42,6 +42,10 @@ MAX_CHARS = 2_000_000
 FOLLOW_PARSE_BYTES = 200_000
 #: Modules are read from git in batches of about this many bytes.
 BATCH_BYTES = 8_000_000
+#: Bytes of big modules in one level of re-exports from which ``git grep`` first tells which
+#: of them never say ``from`` (and so re-export nothing): it reads them in C on every core,
+#: where passing them through a pipe to be searched here costs a few times more.
+GREP_MIN_BYTES = 4_000_000
 _FOLLOW_DEPTH = 3
 _BUILD_SUFFIX = re.compile(r"(\.d)?\.(m|c)?[jt]sx?$")
 _SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
@@ -277,6 +281,28 @@ def _batches(paths: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:
         yield batch
 
 
+def _without_from(
+    ctx: AnalysisContext, ref: str, paths: list[str], sizes: dict[str, int]
+) -> set[str]:
+    """The big modules among ``paths`` (over :data:`FOLLOW_PARSE_BYTES`, so scanned rather
+    than parsed) that do not contain the word ``from``: they re-export nothing.
+
+    Asked of ``git grep`` only when they weigh :data:`GREP_MIN_BYTES` together. It lists the
+    files without a match; when it fails it lists nothing, and every module is read as before.
+    """
+    big = [path for path in paths if sizes.get(path, 0) > FOLLOW_PARSE_BYTES]
+    if sum(sizes[path] for path in big) < GREP_MIN_BYTES:
+        return set()
+    listed = ctx.git.run_bytes(
+        "grep", "--files-without-match", "-z", "-F", "-e", "from", ref, "--",
+        *(f":(literal){path}" for path in big),
+        check=False,
+    )  # fmt: skip
+    prefix = f"{ref}:"
+    names = (name.decode("utf-8", "surrogateescape") for name in listed.split(b"\0") if name)
+    return {name[len(prefix) :] for name in names if name.startswith(prefix)} & set(big)
+
+
 def _follow(
     ctx: AnalysisContext,
     ref: str,
@@ -292,9 +318,18 @@ def _follow(
         sizes = blob_sizes(ctx, ref, level)
         # At most 4 bytes a character: beyond 4x the limit the text is surely too long.
         readable = [path for path in level if sizes.get(path, 0) <= 4 * MAX_CHARS]
+        silent = _without_from(ctx, ref, readable, sizes)
+        readable = [path for path in readable if path not in silent]
         next_frontier: list[str] = []
         for batch in _batches(readable, sizes):
-            for path, code in read_texts(ctx, ref, batch).items():
+            for path, data in read_blobs(ctx, ref, batch).items():
+                if len(data) > FOLLOW_PARSE_BYTES and b"from" not in data:
+                    # Every re-export names its source after ``from``: without that word a
+                    # module re-exports nothing, and a module this big (generated code, as a
+                    # rule) is not worth decoding and scanning to learn it. Smaller ones still
+                    # go through star_sources, whose parse the comparison reuses.
+                    continue
+                code = data.decode("utf-8", "replace")
                 if len(code) > MAX_CHARS:
                     continue
                 sources = star_sources(code, path, parse_limit=FOLLOW_PARSE_BYTES, budget=budget)

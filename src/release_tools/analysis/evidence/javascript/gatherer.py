@@ -15,8 +15,11 @@ Work is bounded per module and per run: a module is parsed when it is at most
 :data:`~release_tools.analysis.evidence.javascript.parser.MAX_PARSE_BYTES` long and the run's
 parse budget (:data:`PARSE_BUDGET_BYTES`) allows; an added or deleted module, of which only the
 names are compared, only up to :data:`ONE_SIDED_PARSE_BYTES`. The others are read by the linear
-scan; a changed module that was too big to parse is named in an ``incomplete`` item, and so is
-one too big to read at all (over ``entrypoints.MAX_CHARS`` characters).
+scan while the run's scan budget (:data:`SCAN_BUDGET_BYTES`) lasts; a changed module that was
+too big to parse is named in an ``incomplete`` item, and so is one too big to read at all (over
+``entrypoints.MAX_CHARS`` characters). The budgets are planned from blob sizes before anything
+is read, modified modules first (only they can show changed signatures, and removals matter
+most); the modules left over are not read and one ``incomplete`` item counts and names them.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import json
 import re
 
 from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._budget import ReadBudget
 from release_tools.analysis.evidence._common import (
     MAX_PER_SOURCE,
     BoundedEvidence,
@@ -60,6 +64,9 @@ from release_tools.analysis.evidence.javascript.parser import ParseBudget
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = [
+    "ONE_SIDED_PARSE_BYTES",
+    "PARSE_BUDGET_BYTES",
+    "SCAN_BUDGET_BYTES",
     "Export",
     "entry_points",
     "gather",
@@ -73,6 +80,9 @@ PARSE_BUDGET_BYTES = 8_000_000
 #: An added or deleted module is parsed up to this size: only its names are compared, which
 #: the linear scan reads as well, so a bigger one (generated code, as a rule) is scanned.
 ONE_SIDED_PARSE_BYTES = 200_000
+#: Bytes of modules one run reads by the linear scan at most (about 30 ms a MB): a range
+#: adding hundreds of generated modules costs a bounded time, the rest is named unread.
+SCAN_BUDGET_BYTES = 8_000_000
 
 
 def node_minimum(spec: object) -> tuple[int, ...] | None:
@@ -214,6 +224,7 @@ def _compare_pairs(
                 shown,
                 f"{max(sizes) / 1e6:.1f} MB, too large to read; its exports were not compared",
             )
+    weighed, unread = _within_budget(weighed, old_sizes, new_sizes, budget)
     total = sum(size for _pair, size in weighed)
     split, running = len(weighed), 0
     if total >= PARALLEL_MIN_BYTES and len(weighed) > 1:
@@ -240,6 +251,58 @@ def _compare_pairs(
         if not isinstance(received, BoundedEvidence):
             received = compare_later()  # the child failed: its share is done here
         out.merge(received)
+    if unread and out.admit(Bump.PATCH, Strength.WEAK):
+        shown = ", ".join(unread[:5]) + (", ..." if len(unread) > 5 else "")
+        out.keep(
+            evidence(
+                "javascript-api",
+                EvidenceKind.INCOMPLETE,
+                Bump.PATCH,
+                Strength.WEAK,
+                f"{len(unread)} of {len(pairs)} changed modules exceed the analysis budget; "
+                f"their exports were not compared: {shown}",
+                path=unread[0],
+            )
+        )
+
+
+def _within_budget(
+    weighed: list[tuple[_Pair, int]],
+    old_sizes: dict[str, int],
+    new_sizes: dict[str, int],
+    budget: ParseBudget,
+) -> tuple[list[tuple[_Pair, int]], list[str]]:
+    """The pairs the run's parse and scan budgets allow (in their order), and the paths of
+    the others, planned from blob sizes: modified modules first, then added or deleted ones.
+
+    The plan only picks what is read; what is parsed is still decided by ``budget`` as each
+    module is read (a module parsed earlier costs nothing the second time).
+    """
+    plan = ReadBudget(
+        max_parse=parser.MAX_PARSE_BYTES,
+        max_scan=4 * MAX_CHARS,
+        parse_budget=budget.left,
+        scan_budget=SCAN_BUDGET_BYTES,
+    )
+    one_sided = [before is None or after is None for (before, after, _s), _size in weighed]
+    refused: set[int] = set()
+    # sorted() is stable: modified modules keep their order, then the one-sided ones do.
+    for index in sorted(range(len(weighed)), key=lambda i: one_sided[i]):
+        (before, after, _strength), _size = weighed[index]
+        sizes = [old_sizes.get(before, 0)] if before else []
+        sizes += [new_sizes.get(after, 0)] if after else []
+        limit = ONE_SIDED_PARSE_BYTES if one_sided[index] else None
+        if plan.plan(sizes, limit) is None:
+            refused.add(index)
+    if not refused:
+        return weighed, []
+    kept = [item for index, item in enumerate(weighed) if index not in refused]
+    unread = [
+        after or before or ""
+        for index, ((before, after, _s), _size) in enumerate(weighed)
+        if index in refused
+    ]
+    return kept, unread
 
 
 def _compare_weighed(
