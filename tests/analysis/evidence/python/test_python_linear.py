@@ -120,3 +120,74 @@ def test_a_private_oversized_module_gets_only_its_note(repo: Any, monkeypatch: A
 
     assert [e.kind for e in items] == ["incomplete"]
     assert items == _evidence_by_sets("pkg._gen", "pkg/_gen.py", OLD, NEW)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_names_read_in_pieces_of_lines_are_those_of_the_whole_text(seed: int) -> None:
+    rng = random.Random(seed)
+    pool = [f"N{rng.randrange(300)}" for _ in range(200)]
+    old = _module(rng.sample(pool, 120))
+    new = _module(rng.sample(pool, 130))
+
+    def pieces(text: str) -> Any:
+        lines = text.splitlines(keepends=True)
+        cuts = sorted(rng.sample(range(1, len(lines)), 5))
+        spans = list(zip([0, *cuts], [*cuts, len(lines)], strict=True))
+        return lambda: ["".join(lines[a:b]) for a, b in spans]
+
+    for pair in ((old, new), (None, new), (old, None)):
+        chunked = tuple(pieces(text) if text is not None else None for text in pair)
+        assert compare_public_names(*chunked, 3) == compare_public_names(*pair, 3)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [(None, NEW), (OLD, None), (OLD, NEW)], ids=["added", "deleted", "changed"]
+)
+def test_a_module_too_big_to_hold_is_streamed_with_the_same_evidence(
+    repo: Any, monkeypatch: Any, old: str | None, new: str | None
+) -> None:
+    repo.write("pkg/__init__.py", "")
+    if old is not None:
+        repo.write("pkg/gen.py", old)
+    base = repo.commit("initial")
+    if new is not None:
+        repo.write("pkg/gen.py", new)
+    else:
+        repo.remove("pkg/gen.py")
+    repo.commit("change")
+    # Both versions are over four times the limit: neither is read whole.
+    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 20)
+    read: list[str] = []
+    real = python_api.read_texts
+
+    def spy(ctx: Any, ref: str, paths: list[str]) -> dict[str, str]:
+        read.extend(paths)
+        return real(ctx, ref, paths)
+
+    monkeypatch.setattr(python_api, "read_texts", spy)
+
+    items = gather(build_context(repo.path, base))
+
+    assert "pkg/gen.py" not in read
+    assert items == _evidence_by_sets("pkg.gen", "pkg/gen.py", old, new)
+
+
+def test_a_module_too_big_to_hold_whose_content_did_not_change_is_not_read(
+    repo: Any, monkeypatch: Any
+) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/gen.py", OLD)
+    base = repo.commit("initial")
+    (repo.path / "pkg/gen.py").chmod(0o755)  # a mode change: the same blob on both sides
+    repo.commit("make it executable")
+    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 20)
+    streamed: list[str] = []
+    real = python_api.blob_chunks
+
+    def spy(ctx: Any, oid: str) -> Any:
+        streamed.append(oid)
+        return real(ctx, oid)
+
+    monkeypatch.setattr(python_api, "blob_chunks", spy)
+    assert gather(build_context(repo.path, base)) == []
+    assert streamed == []

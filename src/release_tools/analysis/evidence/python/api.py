@@ -41,6 +41,8 @@ from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import (
     MAX_PER_SOURCE,
     BoundedEvidence,
+    blob_chunks,
+    blob_headers,
     changed_files,
     evidence,
     new_path,
@@ -57,7 +59,7 @@ from release_tools.analysis.evidence.python.jobs import (
     job_key,
     run_comparisons,
 )
-from release_tools.analysis.evidence.python.linear import NameChanges, compare_public_names
+from release_tools.analysis.evidence.python.linear import NameChanges, Text, compare_public_names
 from release_tools.analysis.evidence.python.names import is_public_module
 from release_tools.analysis.models import (
     Bump,
@@ -85,7 +87,9 @@ log = logging.getLogger(__name__)
 MAX_PARSE_BYTES = 2_500_000
 #: Characters of one module (either side) above which it is not parsed at all: griffe's walk
 #: grows faster than linearly with the statements of a module, so one generated file could
-#: take minutes. Such a module's top-level names are compared by a linear scan instead.
+#: take minutes. Such a module's top-level names are compared by a linear scan instead. One
+#: over four times as many bytes (surely over in characters: UTF-8 takes at most 4 bytes a
+#: character) is not even read whole: it is scanned as git streams it, so memory stays flat.
 MAX_MODULE_BYTES = 1_000_000
 _BATCH = 64
 _MAX_SIBLINGS = 4
@@ -318,9 +322,29 @@ class _Planner:
         ctx = self.ctx
         for start in range(0, len(names), _BATCH):
             batch = names[start : start + _BATCH]
-            old_texts = read_texts(ctx, ctx.base_sha, [old_side[d] for d in batch if d in old_side])
-            new_texts = read_texts(ctx, ctx.head_sha, [new_side[d] for d in batch if d in new_side])
+            old_paths = [old_side[d] for d in batch if d in old_side]
+            new_paths = [new_side[d] for d in batch if d in new_side]
+            old_blobs = blob_headers(ctx, ctx.base_sha, old_paths)
+            new_blobs = blob_headers(ctx, ctx.head_sha, new_paths)
+            huge = {
+                path
+                for path, (_oid, size) in (*old_blobs.items(), *new_blobs.items())
+                if size > 4 * MAX_MODULE_BYTES
+            }
+            old_texts = read_texts(ctx, ctx.base_sha, [p for p in old_paths if p not in huge])
+            new_texts = read_texts(ctx, ctx.head_sha, [p for p in new_paths if p not in huge])
             for dotted in batch:
+                old_path, new_path = old_side.get(dotted), new_side.get(dotted)
+                if old_path in huge or new_path in huge:
+                    old_blob = old_blobs.get(old_path or "")
+                    new_blob = new_blobs.get(new_path or "")
+                    if old_blob is not None and new_blob is not None and old_blob == new_blob:
+                        continue  # the same content (a move or a mode change)
+                    if scan_oversized:
+                        self.oversized.append(
+                            self._scan_streamed(dotted, (old_path, old_blob), (new_path, new_blob))
+                        )
+                    continue
                 old = _source(old_side.get(dotted), old_texts)
                 new = _source(new_side.get(dotted), new_texts)
                 if old is None and new is None:
@@ -333,7 +357,17 @@ class _Planner:
                     MAX_MODULE_BYTES
                 ):
                     if scan_oversized:
-                        self.oversized.append(_scan_oversized(dotted, old, new))
+                        where = new.path if new is not None else old.path if old else None
+                        size = max(len(old.code) if old else 0, len(new.code) if new else 0)
+                        self.oversized.append(
+                            _scan_oversized(
+                                dotted,
+                                where,
+                                size,
+                                old.code if old is not None else None,
+                                new.code if new is not None else None,
+                            )
+                        )
                     continue
                 size = len(old.code if old else "") + len(new.code if new else "")
                 if budget - size < 0 and jobs:
@@ -345,6 +379,29 @@ class _Planner:
                 continue
             break
         return jobs, len(names), exhausted
+
+    def _scan_streamed(
+        self,
+        dotted: str,
+        old: tuple[str | None, tuple[str, int] | None],
+        new: tuple[str | None, tuple[str, int] | None],
+    ) -> _Oversized:
+        """:func:`_scan_oversized` of a module too big to hold, read from git as it streams.
+
+        ``old`` and ``new`` are ``(path, (object id, size) or None when absent)``.
+        """
+        ctx = self.ctx
+
+        def text(blob: tuple[str, int] | None) -> Text | None:
+            if blob is None:
+                return None
+            oid = blob[0]
+            return lambda: blob_chunks(ctx, oid)
+
+        (old_path, old_blob), (new_path, new_blob) = old, new
+        where = new_path if new_blob is not None else old_path
+        size = max(old_blob[1] if old_blob else 0, new_blob[1] if new_blob else 0)
+        return _scan_oversized(dotted, where, size, text(old_blob), text(new_blob))
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
@@ -393,21 +450,18 @@ class _Oversized:
     changes: NameChanges | None
 
 
-def _scan_oversized(dotted: str, old: Source | None, new: Source | None) -> _Oversized:
+def _scan_oversized(
+    dotted: str, where: str | None, size: int, old: Text | None, new: Text | None
+) -> _Oversized:
     """Compare the top-level names of a module too big to parse, keeping no text or name set.
 
     Only the first :data:`MAX_PER_SOURCE` names of each kind are kept as strings: no more can
-    be listed (see :func:`_oversized_evidence`), the rest are counted.
+    be listed (see :func:`_oversized_evidence`), the rest are counted. A private module's
+    names are not API, and its text is not read.
     """
-    where = new.path if new is not None else old.path if old is not None else None
-    size = max(len(old.code) if old else 0, len(new.code) if new else 0)
     changes = None
     if is_public_module(dotted):
-        changes = compare_public_names(
-            old.code if old is not None else None,
-            new.code if new is not None else None,
-            MAX_PER_SOURCE,
-        )
+        changes = compare_public_names(old, new, MAX_PER_SOURCE)
     return _Oversized(dotted, where, size, changes)
 
 

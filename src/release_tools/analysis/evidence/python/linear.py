@@ -10,7 +10,8 @@ evidence, not proof.
 Such a module can bind millions of names, and a set of them as ``str`` objects costs about a
 hundred bytes each (an 80 MB module: over 300 MB for both sides). :func:`compare_public_names`
 compares the two sides through 8-byte hashes instead and builds as strings only the few names
-a report lists.
+a report lists. Nor does the text have to be held whole: a module can be given as pieces of
+whole lines (:data:`Text`), which is how one too big to hold is read as git streams it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["NameChanges", "compare_public_names", "public_names", "top_level_names"]
+__all__ = ["NameChanges", "Text", "compare_public_names", "public_names", "top_level_names"]
+
+#: A module's text: whole, or a function giving it afresh in pieces of whole lines (a module
+#: too big to hold is streamed from git, once per pass that reads it).
+Text = str | Callable[[], Iterable[str]]
 
 _DEFINITION = re.compile(
     r"^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)",
@@ -37,12 +42,17 @@ def top_level_names(code: str) -> set[str]:
     return {m.group(1) or m.group(2) for m in _DEFINITION.finditer(code)}
 
 
-def public_names(code: str) -> Iterator[str]:
-    """The public (not ``_``-prefixed) top-level names of ``code`` in order, repeats included."""
-    for match in _DEFINITION.finditer(code):
-        name = match.group(1) or match.group(2)
-        if not name.startswith("_"):
-            yield name
+def public_names(code: Text) -> Iterator[str]:
+    """The public (not ``_``-prefixed) top-level names of ``code`` in order, repeats included.
+
+    Every match lies within one line, so pieces that end at line ends give the same names as
+    the whole text.
+    """
+    for piece in (code,) if isinstance(code, str) else code():
+        for match in _DEFINITION.finditer(piece):
+            name = match.group(1) or match.group(2)
+            if not name.startswith("_"):
+                yield name
 
 
 class _HashSet:
@@ -105,7 +115,7 @@ class NameChanges:
     first_added: list[str]
 
 
-def compare_public_names(old: str | None, new: str | None, limit: int) -> NameChanges:
+def compare_public_names(old: Text | None, new: Text | None, limit: int) -> NameChanges:
     """Compare the public top-level names of ``old`` and ``new`` (None: the module is absent).
 
     Each side's names are held as hashes only; a one-sided module (added or deleted) is read
