@@ -19,7 +19,7 @@ _UNDERLINE = re.compile(r"^([=\-~^\"'`#*+:.])\1{2,}\s*$")
 
 def _names(text: str, version: str) -> bool:
     """Whether a heading's text names exactly ``version`` (not ``1.3.0-rc.1`` for ``1.3.0``)."""
-    pattern = rf"(?<![0-9A-Za-z.+-]){re.escape(version)}(?![0-9A-Za-z+-]|\.[0-9A-Za-z])"
+    pattern = rf"(?<![0-9A-Za-z.+-])[vV]?{re.escape(version)}(?![0-9A-Za-z+-]|\.[0-9A-Za-z])"
     return re.search(pattern, text) is not None
 
 
