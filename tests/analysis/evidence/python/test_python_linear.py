@@ -191,3 +191,49 @@ def test_a_module_too_big_to_hold_whose_content_did_not_change_is_not_read(
     monkeypatch.setattr(python_api, "blob_chunks", spy)
     assert gather(build_context(repo.path, base)) == []
     assert streamed == []
+
+
+def test_a_module_over_the_scan_limit_is_not_read_and_named(repo: Any, monkeypatch: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/other.py", "def f():\n    pass\n")
+    base = repo.commit("initial")
+    repo.write("pkg/gen.py", NEW)
+    repo.write("pkg/other.py", "def f(a):\n    pass\n")
+    repo.commit("change")
+    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 20)
+    monkeypatch.setattr(python_api, "MAX_SCAN_BYTES", len(NEW) - 1)
+    streamed: list[str] = []
+    monkeypatch.setattr(python_api, "blob_chunks", lambda ctx, oid: streamed.append(oid) or [])
+
+    items = gather(build_context(repo.path, base))
+
+    assert streamed == []
+    assert not [e for e in items if "pkg.gen" in e.message]
+    note = next(e for e in items if e.path == "pkg/gen.py")
+    assert note.kind == "incomplete"
+    assert note.message == (
+        f"pkg/gen.py: {len(NEW) / 1e6:.1f} MB, too large to parse; its API was not analyzed"
+    )
+    # The module beside it is still compared.
+    assert any("pkg.other.f" in e.message and e.bump == "major" for e in items)
+
+
+def test_the_scan_budget_leaves_later_oversized_modules_unread(repo: Any, monkeypatch: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    base = repo.commit("initial")
+    repo.write("pkg/a.py", NEW)
+    repo.write("pkg/b.py", NEW)
+    repo.commit("change")
+    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 20)
+    # Room for one of the two modules (each is scanned on one side only).
+    monkeypatch.setattr(python_api, "SCAN_BUDGET_BYTES", len(NEW) + 10)
+
+    items = gather(build_context(repo.path, base))
+
+    messages = [e.message for e in items]
+    assert any(m.startswith("new public name pkg.a.") for m in messages)
+    assert not any(m.startswith("new public name pkg.b.") for m in messages)
+    assert (
+        f"pkg/b.py: {len(NEW) / 1e6:.1f} MB, too large to parse; the run's scan budget was "
+        "spent: its API was not analyzed"
+    ) in messages

@@ -6,6 +6,8 @@ size of the change rather than the size of the project. Before parsing, modules 
 the diff only edits function bodies, and private modules are skipped when no public package
 re-exports anything from them. A size budget (:data:`MAX_PARSE_BYTES`) bounds the work on huge
 ranges; public modules and package roots come first, and a weak note says when it was reached.
+A module too big to parse (:data:`MAX_MODULE_BYTES`) has its top-level names scanned instead,
+up to :data:`MAX_SCAN_BYTES` a module and :data:`SCAN_BUDGET_BYTES` a run; a note names each.
 
 What is public, as Python users experience it:
 
@@ -38,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._budget import too_large
 from release_tools.analysis.evidence._common import (
     MAX_PER_SOURCE,
     BoundedEvidence,
@@ -71,8 +74,11 @@ from release_tools.analysis.models import (
 )
 
 __all__ = [
+    "MAX_MODULE_BYTES",
     "MAX_PARSE_BYTES",
+    "MAX_SCAN_BYTES",
     "PREFETCH_MIN_MODULES",
+    "SCAN_BUDGET_BYTES",
     "Prefetched",
     "gather",
     "is_public_module",
@@ -91,6 +97,12 @@ MAX_PARSE_BYTES = 2_500_000
 #: over four times as many bytes (surely over in characters: UTF-8 takes at most 4 bytes a
 #: character) is not even read whole: it is scanned as git streams it, so memory stays flat.
 MAX_MODULE_BYTES = 1_000_000
+#: Bytes of one module above which its names are not even scanned: its API is left
+#: unanalyzed and a note says so.
+MAX_SCAN_BYTES = 8_000_000
+#: Bytes of modules too big to parse that one run scans (about 25 ms a MB, both sides
+#: counted); the later ones are left unanalyzed, each with a note.
+SCAN_BUDGET_BYTES = 8_000_000
 _BATCH = 64
 _MAX_SIBLINGS = 4
 
@@ -239,6 +251,7 @@ class _Planner:
         #: Modules too big to parse, compared by their top-level names as they are read (so
         #: their texts are released with their batch, not kept until the evidence is built).
         self.oversized: list[_Oversized] = []
+        self._scan_left = SCAN_BUDGET_BYTES
         self.tops: dict[str, str] = {}
         for change in changes:
             for side, path, src_layout in (
@@ -358,12 +371,12 @@ class _Planner:
                 ):
                     if scan_oversized:
                         where = new.path if new is not None else old.path if old else None
-                        size = max(len(old.code) if old else 0, len(new.code) if new else 0)
+                        sizes = (len(old.code) if old else 0, len(new.code) if new else 0)
                         self.oversized.append(
-                            _scan_oversized(
+                            self._scan(
                                 dotted,
                                 where,
-                                size,
+                                sizes,
                                 old.code if old is not None else None,
                                 new.code if new is not None else None,
                             )
@@ -400,8 +413,31 @@ class _Planner:
 
         (old_path, old_blob), (new_path, new_blob) = old, new
         where = new_path if new_blob is not None else old_path
-        size = max(old_blob[1] if old_blob else 0, new_blob[1] if new_blob else 0)
-        return _scan_oversized(dotted, where, size, text(old_blob), text(new_blob))
+        sizes = (old_blob[1] if old_blob else 0, new_blob[1] if new_blob else 0)
+        return self._scan(dotted, where, sizes, text(old_blob), text(new_blob))
+
+    def _scan(
+        self,
+        dotted: str,
+        where: str | None,
+        sizes: tuple[int, int],
+        old: Text | None,
+        new: Text | None,
+    ) -> _Oversized:
+        """Compare the top-level names of a module too big to parse, keeping no name set.
+
+        Only the first :data:`MAX_PER_SOURCE` names of each kind are kept as strings: no more
+        can be listed (see :func:`_oversized_evidence`), the rest are counted. A private
+        module's names are not API and its text is not scanned; a public one is scanned while
+        :data:`MAX_SCAN_BYTES` and the run's :data:`SCAN_BUDGET_BYTES` allow.
+        """
+        size = max(sizes)
+        if not is_public_module(dotted):
+            return _Oversized(dotted, where, size, None)
+        if size > MAX_SCAN_BYTES or sum(sizes) > self._scan_left:
+            return _Oversized(dotted, where, size, None, scanned=False)
+        self._scan_left -= sum(sizes)
+        return _Oversized(dotted, where, size, compare_public_names(old, new, MAX_PER_SOURCE))
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
@@ -441,28 +477,15 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
 class _Oversized:
     """A module too big to parse: where it is, its size, and its public name changes.
 
-    ``changes`` is None for a private module, whose names are not API.
+    ``changes`` is None for a private module, whose names are not API, and for one that was
+    not ``scanned`` (over :data:`MAX_SCAN_BYTES` or the run's scan budget).
     """
 
     dotted: str
     where: str | None
     size: int
     changes: NameChanges | None
-
-
-def _scan_oversized(
-    dotted: str, where: str | None, size: int, old: Text | None, new: Text | None
-) -> _Oversized:
-    """Compare the top-level names of a module too big to parse, keeping no text or name set.
-
-    Only the first :data:`MAX_PER_SOURCE` names of each kind are kept as strings: no more can
-    be listed (see :func:`_oversized_evidence`), the rest are counted. A private module's
-    names are not API, and its text is not read.
-    """
-    changes = None
-    if is_public_module(dotted):
-        changes = compare_public_names(old, new, MAX_PER_SOURCE)
-    return _Oversized(dotted, where, size, changes)
+    scanned: bool = True
 
 
 def _oversized_evidence(modules: list[_Oversized]) -> list[Evidence]:
@@ -498,6 +521,12 @@ def _oversized_evidence(modules: list[_Oversized]) -> list[Evidence]:
                             path=where,
                         )
                     )
+        if not module.scanned:
+            what = "its API was not analyzed"
+            if module.size <= MAX_SCAN_BYTES:
+                what = "the run's scan budget was spent: " + what
+            notes.append(too_large("python-api", where or "", f"{module.size / 1e6:.1f} MB", what))
+            continue
         notes.append(
             evidence(
                 "python-api",
