@@ -1,17 +1,20 @@
 """Render the decision: a readable text summary or JSON; files written atomically; CI outputs.
 
-With ``GITHUB_OUTPUT`` set, ``version_type``, ``needs_review``, ``next_version``,
-``current_version`` and ``reasoning`` are appended to that file. Values that may hold several
-lines use GitHub's ``name<<DELIMITER`` form with a random delimiter that is checked not to occur
-in the value, so a newline in the reasoning cannot end the value early or inject another output
-(the original tool wrote raw ``name=value`` lines).
+With ``GITHUB_OUTPUT`` set, every field of the JSON report is appended to that file under its
+own name (:func:`decision_outputs`), so a workflow reads the whole decision without parsing the
+report. Values that may hold several lines use GitHub's ``name<<DELIMITER`` form with a random
+delimiter that is checked not to occur in the value, so a newline in the reasoning cannot end the
+value early or inject another output.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sys
+import types
+import typing
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -25,6 +28,7 @@ from release_tools.text import clean_text
 __all__ = [
     "GROUP_LIMIT",
     "TEXT_EVIDENCE_LIMIT",
+    "decision_outputs",
     "emit_report",
     "github_output_lines",
     "render_json",
@@ -186,19 +190,47 @@ def github_output_lines(values: Mapping[str, str], heredoc: Collection[str] = ()
     return "".join(out)
 
 
+#: Decision fields that are free text: always written in heredoc form, whatever their value.
+_FREE_TEXT_OUTPUTS = ("reasoning",)
+
+
+def _is_structured(annotation: object) -> bool:
+    """Whether a field of this type is a list or an object in the JSON report (None allowed)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_is_structured(arg) for arg in typing.get_args(annotation))
+    return (typing.get_origin(annotation) or annotation) in (list, dict)
+
+
+def decision_outputs(decision: Decision) -> dict[str, str]:
+    """Every field of the decision's JSON report as a GITHUB_OUTPUT value, under its own name.
+
+    Scalars are plain text (a boolean as ``true``/``false``, a missing value as empty); lists
+    and objects are compact JSON, ``null`` when absent, so a workflow can always hand them to
+    ``fromJSON``. Taken from the model's fields, so a field added to the report is an output too.
+    """
+    data = decision.model_dump(mode="json")
+    values: dict[str, str] = {}
+    for name, field_info in Decision.model_fields.items():
+        value = data[name]
+        if _is_structured(field_info.annotation):
+            # ASCII-only JSON: one line whatever the messages hold, and plain bytes for the file.
+            values[name] = json.dumps(value, separators=(",", ":"))
+        elif value is None:
+            values[name] = ""
+        elif isinstance(value, bool):
+            values[name] = "true" if value else "false"
+        else:
+            values[name] = str(value)
+    return values
+
+
 def write_github_output(decision: Decision, path: Path) -> None:
-    """Append the decision's outputs to the ``GITHUB_OUTPUT`` file at ``path``."""
-    values = {
-        "version_type": decision.version_type,
-        "needs_review": "true" if decision.needs_review else "false",
-        "next_version": decision.next_version or "",
-        "current_version": decision.current_version or "",
-        "reasoning": decision.reasoning,
-    }
+    """Append the decision's outputs (:func:`decision_outputs`) to the file at ``path``."""
+    values = decision_outputs(decision)
     try:
         with open(path, "a", encoding="utf-8", newline="") as handle:
             # Free text always goes in heredoc form, so no value of it can break the file.
-            handle.write(github_output_lines(values, heredoc=("reasoning",)))
+            handle.write(github_output_lines(values, heredoc=_FREE_TEXT_OUTPUTS))
     except OSError as exc:
         raise ReleaseToolsError(f"cannot append to GITHUB_OUTPUT {path}: {exc.strerror}") from exc
 
