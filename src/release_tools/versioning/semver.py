@@ -161,8 +161,9 @@ def bump_version(current: Version, bump: Bump, *, major_on_zero: bool = False) -
     """The next final version after ``current`` for ``bump``.
 
     On 0.x a breaking change bumps the minor unless ``major_on_zero`` is set, in which case it
-    releases 1.0.0 (the option python-semantic-release names the same way). A prerelease is finalised when the bump does not go past it
-    (``1.0.0-rc.1`` + minor -> ``1.0.0``), the convention of npm's ``semver.inc``.
+    releases 1.0.0 (the option python-semantic-release names the same way). A prerelease is
+    finalised when the bump does not go past it (``1.0.0-rc.1`` + minor -> ``1.0.0``), the
+    convention of npm's ``semver.inc``.
     """
     if bump is Bump.NONE:
         return current
