@@ -422,9 +422,41 @@ def test_plan_check_and_fail_on_through_the_action(python_repo: Any, tmp_path: P
     assert read_outputs(run.output)["version_type"] == "minor"
 
 
-def test_action_installs_with_pip_from_its_own_checkout() -> None:
+@pytest.mark.parametrize(
+    ("package", "installed"),
+    [
+        ("", "/actions/release-tools[forge]"),  # its own checkout, with the forge extra
+        ("semver-release-tools[forge]==0.2.0", "semver-release-tools[forge]==0.2.0"),
+        ("a name; touch pwned", "a name; touch pwned"),  # one argument, never shell code
+    ],
+)
+def test_action_installs_with_pip(package: str, installed: str, tmp_path: Path) -> None:
     assert SPEC["runs"]["using"] == "composite"
     install = next(s for s in SPEC["runs"]["steps"] if s.get("name") == "Install release-tools")
-    assert install["run"] == (
-        'python -m pip install --disable-pip-version-check -q "${PACKAGE:-$ACTION_PATH}"'
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    record = tmp_path / "argv.json"
+    fake = bin_dir / "python"
+    fake.write_text(
+        f"#!{sys.executable}\nimport json, sys\n"
+        f"open({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))\n",
+        encoding="utf-8",
     )
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PACKAGE": package,
+        "ACTION_PATH": "/actions/release-tools",
+    }
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", install["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    argv = json.loads(record.read_text(encoding="utf-8"))
+    assert argv == ["-m", "pip", "install", "--disable-pip-version-check", "-q", installed]
+    assert not (tmp_path / "pwned").exists()
