@@ -654,3 +654,68 @@ def test_forge_release_failure_names_the_command_again(repo: Any, forge: FakeFor
     assert result.exit_code == 1
     assert "rejected the token" in result.stderr
     assert "release-tools forge-release --tag v1.3.0 --forge github" in result.stderr
+
+
+# --- workspaces, resume, GitLab 404 -------------------------------------------------------
+
+
+def test_one_release_per_project_tag_in_a_workspace(
+    npm_workspace: Any, bare_remote: Callable[[Any], Path], forge: FakeForge
+) -> None:
+    bare_remote(npm_workspace)
+    result = run(
+        npm_workspace, "release", "--push", "--forge-release", "github", env=github_env(forge)
+    )
+    assert result.exit_code == 0, result.output
+    tags = sorted(forge.github_releases)
+    assert len(tags) == 2 and all(t in npm_workspace.git("tag", "-l") for t in tags)
+    assert len(forge.of("POST", "/repos/acme/demo/releases")) == 2
+    for tag in tags:
+        assert f"created GitHub release {tag}" in result.stdout
+
+
+def test_resume_after_a_failed_publish_makes_the_forge_release(repo: Any, forge: FakeForge) -> None:
+    publish = "test -f ../ready"
+    first = run(
+        repo,
+        "release",
+        "--push",
+        "--forge-release",
+        "github",
+        "--publish-command",
+        publish,
+        env=github_env(forge),
+    )
+    assert first.exit_code == 1
+    assert "--resume" in first.stderr
+    assert forge.requests == []
+    (repo.path.parent / "ready").write_text("")
+    resumed = run(
+        repo,
+        "release",
+        "--resume",
+        "--forge-release",
+        "github",
+        "--publish-command",
+        publish,
+        env=github_env(forge),
+    )
+    assert resumed.exit_code == 0, resumed.output
+    assert "add extra()" in forge.github_releases["v1.3.0"]["body"]
+
+
+def test_resume_without_a_token_stops_before_pushing(repo: Any, forge: FakeForge) -> None:
+    first = run(repo, "release", "--push", "--publish-command", "false")
+    assert first.exit_code == 1
+    before = remote_tags(repo)
+    resumed = run(repo, "release", "--resume", "--forge-release", "github", env={})
+    assert resumed.exit_code == 2
+    assert "no GitHub token" in resumed.stderr
+    assert remote_tags(repo) == before
+
+
+def test_gitlab_unknown_project_is_a_404_message(repo: Any, forge: FakeForge) -> None:
+    env = gitlab_env(forge, CI_PROJECT_ID="group/nope")
+    result = run(repo, "release", "--push", "--forge-release", "gitlab", env=env)
+    assert result.exit_code == 1
+    assert "GitLab project group/nope not found or not visible to the token" in result.stderr

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -300,7 +300,9 @@ def _check_options(settings: Settings, options: ReleaseOptions) -> None:
         raise UsageError(f"--preid: {exc}") from exc
 
 
-def _unfinished(git: Git, root: Path, options: ReleaseOptions) -> ReleaseResult | None:
+def _unfinished(
+    git: Git, root: Path, settings: Settings, options: ReleaseOptions
+) -> ReleaseResult | None:
     """Deal with a journal left by an earlier release; a result ends the command."""
     journal = Journal.load(journal_path(git))
     if journal is None:
@@ -317,7 +319,7 @@ def _unfinished(git: Git, root: Path, options: ReleaseOptions) -> ReleaseResult 
     if not options.resume:
         raise ReleaseError(journal.advice())
     if landed_commit(git, journal) is not None:
-        return resume(git, root, journal, options, find_projects(git, root))
+        return _resume_with_forge(git, root, settings, options, journal)
     # Interrupted before its commit: restore the files, then release again from the plans.
     if options.dry_run:
         raise ReleaseError(
@@ -334,7 +336,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     _check_options(settings, options)
     git = Git(settings.repo)
     root = git.toplevel()
-    finished = _unfinished(git, root, options)
+    finished = _unfinished(git, root, settings, options)
     if finished is not None:
         return finished
     projects = find_projects(git, root)
@@ -399,12 +401,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         return result
     execute(git, root, settings, options, txn, releases, message, branch, result)
     if forge is not None:
-        try:
-            result.forge_releases = make_releases(forge, root=root, git_dir=git.git_dir())
-        except ForgeStepError as exc:
-            # Everything else is done and pushed: say so, and how to finish.
-            pushed = ", ".join(result.tags)
-            raise ReleaseError(f"released and pushed {pushed}, but {exc}") from exc
+        _make_forge_releases(git, root, forge, result)
     return result
 
 
@@ -424,20 +421,37 @@ def _plan_forge(
         return None
     if not options.push:
         warnings.append(f"--forge-release {requested}: a real run needs --push")
-    wanted: list[ForgeRelease] = []
-    for release in releases:
-        path = conventions.of(release.project.name).changelog.path
-        text = txn.read(path) if path else None
-        wanted.append(
+    wanted = [(r.project.name, r.version, r.tag) for r in releases]
+    return _forge_plan(
+        git, root, settings, options, requested, wanted, txn.read, conventions, warnings
+    )
+
+
+def _forge_plan(
+    git: Git,
+    root: Path,
+    settings: Settings,
+    options: ReleaseOptions,
+    requested: str,
+    wanted: Sequence[tuple[str, str, str]],
+    read: Callable[[str], str | None],
+    conventions: Conventions,
+    warnings: list[str],
+) -> ForgePlan:
+    """Plan one forge release per ``(project, version, tag)``, its notes read through ``read``
+    from the project's changelog (as the release wrote it)."""
+    releases: list[ForgeRelease] = []
+    for name, version, tag in wanted:
+        path = conventions.of(name).changelog.path
+        text = read(path) if path else None
+        releases.append(
             ForgeRelease(
-                tag=release.tag,
-                version=release.version,
-                project=release.project.name,
-                notes=(extract_notes(text, release.version) or "") if text else "",
+                tag=tag,
+                version=version,
+                project=name,
+                notes=(extract_notes(text, version) or "") if text else "",
                 prerelease=(
-                    options.prerelease
-                    if options.prerelease is not None
-                    else is_prerelease(release.version)
+                    options.prerelease if options.prerelease is not None else is_prerelease(version)
                 ),
             )
         )
@@ -445,7 +459,7 @@ def _plan_forge(
     plan = plan_forge(
         requested,
         settings.release_assets,
-        wanted,
+        releases,
         root=root,
         git_dir=git.git_dir(),
         remote_url=remote_url,
@@ -455,6 +469,60 @@ def _plan_forge(
     )
     warnings += plan.warnings
     return plan
+
+
+def _make_forge_releases(git: Git, root: Path, plan: ForgePlan, result: ReleaseResult) -> None:
+    try:
+        result.forge_releases = make_releases(plan, root=root, git_dir=git.git_dir())
+    except ForgeStepError as exc:
+        # Everything else is done and pushed: say so, and how to finish.
+        pushed = ", ".join(dict.fromkeys(r.tag for r in plan.releases))
+        raise ReleaseError(f"released and pushed {pushed}, but {exc}") from exc
+
+
+def _resume_with_forge(
+    git: Git, root: Path, settings: Settings, options: ReleaseOptions, journal: Journal
+) -> ReleaseResult:
+    """Finish an unfinished release, then make its forge releases (``--forge-release``).
+
+    The forge is planned first, so that a missing token stops the resume before it pushes.
+    """
+    projects = find_projects(git, root)
+    requested = _forge_requested(settings)
+    plan: ForgePlan | None = None
+    warnings: list[str] = []
+    if requested is not None:
+        if not (journal.tag and journal.push):
+            raise UsageError(
+                f"--forge-release {requested}: the unfinished release does not push its tags; "
+                "finish it with --resume alone, push, then run `release-tools forge-release`"
+            )
+        conventions = read_conventions(
+            git,
+            root,
+            projects,
+            tag_format=settings.tag_format,
+            tag_pattern=settings.tag_pattern,
+            changelog=settings.changelog,
+        )
+
+        def read(rel: str) -> str | None:
+            path = root / rel
+            return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+
+        wanted = [(r.name, r.version, r.tag) for r in journal.releases]
+        plan = _forge_plan(
+            git, root, settings, options, requested, wanted, read, conventions, warnings
+        )
+        for warning in warnings:
+            log.warning("%s", warning)
+    result = resume(git, root, journal, options, projects)
+    result.warnings += warnings
+    if plan is not None:
+        result.actions += plan.actions()
+        if not options.dry_run:
+            _make_forge_releases(git, root, plan, result)
+    return result
 
 
 def _plan_git_actions(

@@ -89,7 +89,8 @@ def _flatten(value: Any) -> str:
 class ForgeHttp:
     """Requests to one forge's API on behalf of one repository.
 
-    ``forge`` names the forge in messages ("GitHub"), ``target`` the repository or project,
+    ``forge`` names the forge in messages ("GitHub"), ``target`` the repository or project
+    (``target_kind`` says which),
     ``token_variable`` where the token came from (to say what to check after a 401).
     ``sleep`` and ``clock`` (wall-clock Unix time) are injectable; ``transport`` too.
     """
@@ -102,6 +103,7 @@ class ForgeHttp:
         forge: str,
         target: str,
         token_variable: str,
+        target_kind: str = "repository",
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.time,
@@ -110,6 +112,7 @@ class ForgeHttp:
         self.forge = forge
         self.target = target
         self.token_variable = token_variable
+        self.target_kind = target_kind
         self.policy = policy or RetryPolicy()
         self._sleep = sleep if sleep is not None else default_sleep
         self._clock = clock
@@ -226,8 +229,8 @@ class ForgeHttp:
             )
         if status == 404:
             return ForgeError(
-                f"{self.forge} repository {self.target} not found or not visible to the token "
-                f"(404 on {where})",
+                f"{self.forge} {self.target_kind} {self.target} not found or not visible to "
+                f"the token (404 on {where})",
                 ForgeErrorKind.NOT_FOUND,
                 status,
             )

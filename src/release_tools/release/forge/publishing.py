@@ -202,6 +202,7 @@ def make_releases(
             forge=target.forge.title,
             target=target.repository or "",
             token_variable=target.token_variable,
+            target_kind="repository" if target.forge is Forge.GITHUB else "project",
             sleep=sleep,
         ) as http:
             client = (
