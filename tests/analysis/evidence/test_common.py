@@ -78,8 +78,8 @@ def test_blob_chunks_stream_whole_lines_that_add_up_to_the_text(repo: Any) -> No
 def test_a_read_budget_plans_whole_groups_and_may_lower_the_parse_limit() -> None:
     budget = ReadBudget(max_parse=100, max_scan=1000, parse_budget=120, scan_budget=600)
     assert budget.plan([80, 50]) == [PARSE, SCAN]  # the second does not fit the parse budget
-    assert budget.plan([60], max_parse=50) == [SCAN]  # over the lowered limit: scanned
-    assert budget.plan([40], max_parse=500) == [PARSE]  # a limit never rises above max_parse
+    assert budget.plan([60], max_parse=[50]) == [SCAN]  # over the lowered limit: scanned
+    assert budget.plan([40], max_parse=[500]) == [PARSE]  # a limit never rises above max_parse
     assert (budget.parse, budget.scan) == (0, 490)
     assert budget.plan([400, 400]) is None  # the group does not fit: nothing is charged
     assert (budget.parse, budget.scan) == (0, 490)

@@ -29,16 +29,18 @@ class ReadBudget:
         self.max_parse, self.max_scan = max_parse, max_scan
         self.parse, self.scan = parse_budget, scan_budget
 
-    def plan(self, sizes: Sequence[int], max_parse: int | None = None) -> list[str] | None:
+    def plan(
+        self, sizes: Sequence[int], max_parse: Sequence[int] | None = None
+    ) -> list[str] | None:
         """How to read files of these sizes (PARSE or SCAN), charged; None when they don't fit.
 
-        ``max_parse`` lowers the largest file parsed for this group (a reader that compares
-        only names parses less of a one-sided change).
+        ``max_parse`` gives each file a lower limit for being parsed (a reader that compares
+        only names parses less of a one-sided change); never above the budget's own.
         """
-        largest = self.max_parse if max_parse is None else min(max_parse, self.max_parse)
+        limits = [self.max_parse] * len(sizes) if max_parse is None else max_parse
         parse, scan, modes = self.parse, self.scan, []
-        for size in sizes:
-            if size <= largest and size <= parse:
+        for size, limit in zip(sizes, limits, strict=True):
+            if size <= min(limit, self.max_parse) and size <= parse:
                 parse -= size
                 modes.append(PARSE)
             elif size <= self.max_scan and size <= scan:

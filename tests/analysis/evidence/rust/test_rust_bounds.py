@@ -303,3 +303,30 @@ def test_changes_over_the_run_budget_are_scanned_then_left_out_whole(
             "compared by a linear scan",
         ),
     ]
+
+
+def test_an_added_file_over_the_one_sided_limit_is_scanned_and_one_under_it_parsed(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("Cargo.toml", "[package]\nname = 'gen'\n")
+    repo.write("src/lib.rs", "pub mod small;\npub mod big;\npub mod kept;\n")
+    repo.write("src/kept.rs", "pub fn a(x: u8) {}\n// padding to the size of big.rs\n")
+    base = repo.commit("initial")
+    repo.write("src/small.rs", "pub fn s() {}\n")
+    repo.write("src/big.rs", "pub fn b() {}\n// generated code, padded past the limit\n")
+    repo.write("src/kept.rs", "pub fn a(x: u16) {}\n// padding to the size of big.rs\n")
+    repo.commit("generated")
+    # big.rs is over the lowered limit of an added file; kept.rs, as big but changed on both
+    # sides, is still parsed (its signature change is seen).
+    monkeypatch.setattr(gatherer, "ONE_SIDED_PARSE_BYTES", 30)
+    items = gatherer.gather(build_context(repo.path, base))
+    found = _found(items)
+    assert ("minor", EvidenceKind.API_ADDED, Strength.STRONG, "new pub fn b in src/big.rs") in found
+    assert ("minor", EvidenceKind.API_ADDED, Strength.STRONG, "new pub fn s in src/small.rs") in (
+        found
+    )
+    assert [m for _b, k, _s, m in found if k is EvidenceKind.INCOMPLETE] == [
+        "src/big.rs: 0.0 MB, too large to parse; only its pub item names were compared by a "
+        "linear scan"
+    ]
+    assert any("fn a" in m and b == "major" for b, _k, _s, m in found)

@@ -291,8 +291,8 @@ def _within_budget(
         (before, after, _strength), _size = weighed[index]
         sizes = [old_sizes.get(before, 0)] if before else []
         sizes += [new_sizes.get(after, 0)] if after else []
-        limit = ONE_SIDED_PARSE_BYTES if one_sided[index] else None
-        if plan.plan(sizes, limit) is None:
+        limit = ONE_SIDED_PARSE_BYTES if one_sided[index] else parser.MAX_PARSE_BYTES
+        if plan.plan(sizes, [limit] * len(sizes)) is None:
             refused.add(index)
     if not refused:
         return weighed, []

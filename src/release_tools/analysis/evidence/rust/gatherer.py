@@ -6,8 +6,9 @@ reachable (:mod:`~release_tools.analysis.evidence.rust.modules`). Each side is r
 ``git cat-file --batch`` after one ``--batch-check`` for the sizes, so no file costs a git
 process of its own.
 
-Work is bounded before anything is read, from the sizes: a file over :data:`MAX_PARSE_BYTES`,
-or whose syntax tree has more than :data:`MAX_NODES` nodes, is read by the linear scan
+Work is bounded before anything is read, from the sizes: a file over :data:`MAX_PARSE_BYTES`
+(an added or deleted one over :data:`ONE_SIDED_PARSE_BYTES`: only its names can change), or
+whose syntax tree has more than :data:`MAX_NODES` nodes, is read by the linear scan
 (:mod:`~release_tools.analysis.evidence.rust.linear`; its findings are strong, not proof),
 and a file over :data:`MAX_SCAN_BYTES` is not read at all; an ``incomplete`` item names each.
 A run parses at most :data:`PARSE_BUDGET_BYTES` and scans at most :data:`SCAN_BUDGET_BYTES`
@@ -52,6 +53,7 @@ __all__ = [
     "MAX_NODES",
     "MAX_PARSE_BYTES",
     "MAX_SCAN_BYTES",
+    "ONE_SIDED_PARSE_BYTES",
     "PARSE_BUDGET_BYTES",
     "SCAN_BUDGET_BYTES",
     "gather",
@@ -59,6 +61,10 @@ __all__ = [
 
 #: Files above this size are not parsed with tree-sitter but scanned linearly.
 MAX_PARSE_BYTES = 1_000_000
+#: An added or deleted file is parsed up to this size (the files declaring it up to the usual
+#: one): all its items are new or gone, which the scan lists as well, so the parse of a bigger
+#: one (generated code, as a rule) would spend the run's parse budget for little.
+ONE_SIDED_PARSE_BYTES = 200_000
 #: Parsed files with more syntax nodes than this are scanned linearly instead of walked.
 MAX_NODES = 400_000
 #: Files above this size are not read at all: their API is left unanalyzed.
@@ -77,6 +83,8 @@ class _Side:
         wanted = [p for path in paths for p in (path, *ancestor_candidates(path))]
         self.sizes = blob_sizes(ctx, ref, wanted)
         self.modes: dict[str, str] = {}
+        #: The largest size each planned file could be parsed at (lower for one-sided changes).
+        self.parse_limits: dict[str, int] = {}
         self._texts: dict[str, str] = {}
         self._modules: dict[str, RustModule | None] = {}
         #: Files read by the linear scan, with the reason.
@@ -104,7 +112,7 @@ class _Side:
                     self.scanned[path] = f"more than {MAX_NODES} syntax nodes"
             else:
                 size = self.sizes[path]
-                over = size > MAX_PARSE_BYTES
+                over = size > self.parse_limits.get(path, MAX_PARSE_BYTES)
                 self.scanned[path] = f"{size / 1e6:.1f} MB" if over else "over the parse budget"
             if module is None:
                 module = scan_module(text)
@@ -149,12 +157,19 @@ def _plan(
             notes.append(_note(change.path, f"{big / 1e6:.1f} MB", scanned=False))
             continue
         files = [(base, p) for p in base.needed(before)] + [(head, p) for p in head.needed(after)]
-        modes = budget.plan([side.sizes[p] for side, p in files])
+        # The lower limit of a one-sided change is for the changed file, not its declarers.
+        one_sided = before is None or after is None
+        limits = [
+            ONE_SIDED_PARSE_BYTES if one_sided and path in (before, after) else MAX_PARSE_BYTES
+            for _side, path in files
+        ]
+        modes = budget.plan([side.sizes[p] for side, p in files], limits)
         if modes is None:
             skipped.append(change.path)
             continue
-        for (side, path), mode in zip(files, modes, strict=True):
+        for (side, path), mode, limit in zip(files, modes, limits, strict=True):
             side.modes[path] = mode
+            side.parse_limits[path] = limit
         planned.append(change)
     return planned, notes, skipped
 

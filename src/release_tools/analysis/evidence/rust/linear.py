@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 
 from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, UseName
 
@@ -20,20 +21,46 @@ __all__ = ["scan_module"]
 _COMMENT_OR_STRING = re.compile(
     r"//[^\n]*|/\*.*?\*/|r#*\"[^\"]*\"#*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\\n])'", re.DOTALL
 )
+# The patterns below start with their keyword, not with ``\b``: a leading literal lets the
+# engine skip ahead to the keyword in C, where ``\b`` first makes it try every offset of the
+# text (several times slower on generated files). :func:`_words` checks the word boundary.
 _ITEM = re.compile(
-    r"\bpub[ \t]+(?:(?:const|async|unsafe|extern(?:[ \t]+\"[^\"]*\")?)[ \t]+)*"
+    r"pub[ \t]+(?:(?:const|async|unsafe|extern(?:[ \t]+\"[^\"]*\")?)[ \t]+)*"
     r"(?P<kind>fn|struct|enum|trait|mod|const|static|type|union|macro)[ \t]+(?:mut[ \t]+)?"
     r"(?P<name>[A-Za-z_]\w*)"
 )
 _BRACE = re.compile(r"[{}]")
-_ANY_MOD = re.compile(r"\bmod[ \t]+(?P<name>[A-Za-z_]\w*)")
-_USE = re.compile(r"\bpub[ \t]+use[ \t]+(?P<tree>[^;{]*(?:\{[^;]*\})?);")
-_IMPL = re.compile(r"\bimpl\b(?:[ \t]*<[^{;]*?>)?[ \t]+(?P<target>[^{;]+?)[ \t]*(?:where[^{]*)?\{")
+_ANY_MOD = re.compile(r"mod[ \t]+(?P<name>[A-Za-z_]\w*)")
+_USE = re.compile(r"pub[ \t]+use[ \t]+(?P<tree>[^;{]*(?:\{[^;]*\})?);")
+_IMPL = re.compile(r"impl\b(?:[ \t]*<[^{;]*?>)?[ \t]+(?P<target>[^{;]+?)[ \t]*(?:where[^{]*)?\{")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches ``\\b`` + ``pattern`` would give with ``finditer``, for a pattern that
+    starts with a word character: a match inside a word is skipped and the search goes on
+    from its next character."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        at = match.start()
+        if at > 0 and _WORD_CHAR.match(text, at - 1):
+            position = at + 1
+            continue
+        yield match
+        position = match.end()
+
+
+#: :data:`_COMMENT_OR_STRING` as one group: ``split`` then gives text and tokens in turn.
+_TOKEN_SPLIT = re.compile(f"({_COMMENT_OR_STRING.pattern})", _COMMENT_OR_STRING.flags)
 
 
 def _blank(code: str) -> str:
     """``code`` with comments and literals cut down to their newlines (line numbers stay)."""
-    return _COMMENT_OR_STRING.sub(lambda m: "\n" * m.group(0).count("\n"), code)
+    parts = _TOKEN_SPLIT.split(code)
+    # One comprehension over the tokens costs less than a call back from ``re.sub`` for each
+    # (a generated file has a comment or a string on every line).
+    parts[1::2] = ["\n" * token.count("\n") for token in parts[1::2]]
+    return "".join(parts)
 
 
 def _block_end(text: str, start: int) -> int:
@@ -90,7 +117,7 @@ def scan_module(code: str) -> RustModule:
 
     impls: list[tuple[int, int, str]] = []
     resume = 0
-    for match in _IMPL.finditer(blank):
+    for match in _words(_IMPL, blank):
         if match.start() < resume or re.search(r"\bfor\b", match["target"]):
             continue
         words = re.findall(r"[A-Za-z_]\w*", re.sub(r"<.*", "", match["target"]))
@@ -99,7 +126,7 @@ def scan_module(code: str) -> RustModule:
             impls.append((match.end(), end, words[-1]))
             resume = end  # impl blocks do not nest: the next one starts after this one
     starts = [start for start, _end, _owner in impls]
-    for match in _ITEM.finditer(blank):
+    for match in _words(_ITEM, blank):
         kind, name = match["kind"], match["name"]
         found = bisect_right(starts, match.start()) - 1
         owner = impls[found][2] if found >= 0 and match.start() < impls[found][1] else None
@@ -107,10 +134,10 @@ def scan_module(code: str) -> RustModule:
         module.items.setdefault(key, RustItem(key, kind, line_of(match.start())))
         if kind == "mod" and owner is None:
             module.modules[name] = True
-    for match in _ANY_MOD.finditer(blank):
+    for match in _words(_ANY_MOD, blank):
         # After the pub ones: a module not declared `pub mod` is private.
         module.modules.setdefault(match["name"], False)
-    for match in _USE.finditer(blank):
+    for match in _words(_USE, blank):
         for use in _use_names(match["tree"], line_of(match.start())):
             key = use.name if use.name != "*" else f"{use.path}::*"
             module.uses.append(use)
