@@ -172,6 +172,12 @@ class FakeForge:
             if found is None:
                 return Reply(404, {"message": "Not Found"})
             return Reply(200, self._github_release_json(found))
+        match = re.fullmatch(rf"{re.escape(base)}/(\d+)/assets", route)
+        if method == "GET" and match:
+            release = self._github_by_id(int(match[1]))
+            if release is None:
+                return Reply(404, {"message": "Not Found"})
+            return Reply(200, list(release["assets"].values()))
         match = re.fullmatch(rf"{re.escape(base)}/(\d+)", route)
         if method == "PATCH" and match:
             release = self._github_by_id(int(match[1]))

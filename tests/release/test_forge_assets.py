@@ -28,7 +28,7 @@ def test_globs_with_double_star(tree: Path) -> None:
         ("b.tar.gz", "dist/nested/b.tar.gz"),
         ("a.whl", "dist/a.whl"),
     ]
-    assert assets[0].content_type == "application/x-tar"
+    assert assets[0].content_type == "application/gzip"
     assert assets[1].read() == b"a"
 
 

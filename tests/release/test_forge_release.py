@@ -180,7 +180,7 @@ def test_an_existing_release_is_updated_and_its_asset_replaced(repo: Any, forge:
     assets = release["assets"]
     assert sorted(assets) == ["demo.tar.gz", "notes.txt"]
     assert assets["demo.tar.gz"]["data"] == "\x1f\x8bfresh"
-    assert assets["demo.tar.gz"]["content_type"] == "application/x-tar"
+    assert assets["demo.tar.gz"]["content_type"] == "application/gzip"
     assert assets["notes.txt"]["content_type"] == "text/plain"
     uploads = forge.of("POST", "/uploads/")
     assert {u.path.split("?")[1] for u in uploads} == {"name=demo.tar.gz", "name=notes.txt"}
@@ -719,3 +719,35 @@ def test_gitlab_unknown_project_is_a_404_message(repo: Any, forge: FakeForge) ->
     result = run(repo, "release", "--push", "--forge-release", "gitlab", env=env)
     assert result.exit_code == 1
     assert "GitLab project group/nope not found or not visible to the token" in result.stderr
+
+
+def test_an_upload_retried_after_a_lost_answer_replaces_its_first_copy(
+    repo: Any, forge: FakeForge, sleeps: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first upload is stored but answered with a 502: the retry meets already_exists."""
+    repo.write("dist/demo.txt", "x\n")
+    handle = forge.handle
+    failed: list[bool] = []
+
+    def losing(request: Any) -> Reply:
+        reply = handle(request)
+        if request.path.startswith("/uploads/") and not failed:
+            failed.append(True)
+            return Reply(502, b"")
+        return reply
+
+    monkeypatch.setattr(forge, "handle", losing)
+    result = run(
+        repo,
+        "release",
+        "--push",
+        "--forge-release",
+        "github",
+        "--release-asset",
+        "dist/demo.txt",
+        env=github_env(forge),
+    )
+    assert result.exit_code == 0, result.output
+    assert list(forge.github_releases["v1.3.0"]["assets"]) == ["demo.txt"]
+    assert len(forge.of("POST", "/uploads/")) == 3
+    assert len(forge.of("DELETE")) == 1

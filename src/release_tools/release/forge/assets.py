@@ -51,8 +51,21 @@ def check_patterns(patterns: Sequence[str]) -> None:
             raise UsageError(f"--release-asset {pattern}: files inside .git cannot be assets")
 
 
+# A compressed file's bytes are the compressor's format (demo.tar.gz is gzip data, whatever
+# the archive inside): mimetypes reports that as an encoding beside the inner type.
+_ENCODED_TYPES = {
+    "gzip": "application/gzip",
+    "bzip2": "application/x-bzip2",
+    "xz": "application/x-xz",
+    "compress": "application/x-compress",
+    "br": "application/x-brotli",
+}
+
+
 def _content_type(name: str) -> str:
-    guessed, _encoding = mimetypes.guess_type(name, strict=False)
+    guessed, encoding = mimetypes.guess_type(name, strict=False)
+    if encoding is not None:
+        return _ENCODED_TYPES.get(encoding, "application/octet-stream")
     return guessed or "application/octet-stream"
 
 

@@ -126,12 +126,38 @@ class GitHubReleases:
                 ForgeErrorKind.ASSET,
             ) from exc
         target = release.upload_url.split("{", 1)[0]
-        response = self.http.request(
-            "POST",
-            target,
-            params={"name": asset.name},
-            content=data,
-            headers={"Content-Type": asset.content_type},
-        )
+        for last in (False, True):
+            response = self.http.request(
+                "POST",
+                target,
+                params={"name": asset.name},
+                content=data,
+                headers={"Content-Type": asset.content_type},
+                allow=() if last else (422,),
+            )
+            if response.status_code != 422:
+                break
+            # An upload retried after a lost answer finds its own first copy: replace it.
+            if not _already_exists(response):
+                raise ForgeError(
+                    f"GitHub refused the asset {asset.name} (422 {response_message(response)})",
+                    ForgeErrorKind.REFUSED,
+                    422,
+                )
+            listed = self.http.request("GET", f"{self._base}/releases/{release.id}/assets")
+            for old in self._parse_list(listed):
+                if old.name == asset.name:
+                    self.http.request("DELETE", f"{self._base}/releases/assets/{old.id}")
         uploaded: _Asset = self._parse(_Asset, response)
         return asset.name, uploaded.browser_download_url
+
+    def _parse_list(self, response: httpx.Response) -> list[_Asset]:
+        try:
+            data = response.json()
+            return [_Asset.model_validate(item) for item in data]
+        except (ValueError, TypeError, ValidationError) as exc:
+            raise ForgeError(
+                f"GitHub answered {response.request.url.path} with an unexpected body",
+                ForgeErrorKind.REFUSED,
+                response.status_code,
+            ) from exc

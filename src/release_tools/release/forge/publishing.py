@@ -22,6 +22,7 @@ from pathlib import Path
 
 from release_tools.errors import ReleaseError, UsageError, VersionError
 from release_tools.logs import register_secret
+from release_tools.realtime.credentials import register_url_secrets
 from release_tools.release.forge.assets import Asset, check_patterns, resolve_assets
 from release_tools.release.forge.errors import ForgeError
 from release_tools.release.forge.models import PublishedRelease, ReleaseSpec
@@ -152,6 +153,8 @@ def plan_forge(
     assets_later: bool,
 ) -> ForgePlan:
     """Decide and check the forge releases (see the module docstring)."""
+    # A remote URL may carry a password or a token in its user info.
+    register_url_secrets(remote_url or "")
     remote = parse_remote_url(remote_url or "")
     forge = choose_forge(requested, environ, remote)
     target = resolve_target(forge, environ, remote)
