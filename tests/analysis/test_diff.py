@@ -423,3 +423,23 @@ def test_files_without_hunks_are_filtered_too(repo: GitRepo) -> None:
     assert changes["docs/run.sh"].excluded
     assert changes["docs/run.sh"].kind is ChangeKind.MODE_CHANGED
     assert not changes["src/data.bin"].excluded
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([b"+a\n", b"+b\n", b"+\n"], (3, 0, 0)),
+        ([b"-a\n", b"+b\n", b"-c\n"], (1, 2, 0)),
+        ([b" a\n", b"-b\n", b"+c\n", b" d\n"], (1, 1, 0)),
+        ([b"-a\n", b"\\ No newline at end of file\n", b"+a\n", b" b\n"], (1, 1, 1)),
+        ([b"+a\n", b"\n", b"+b\n"], None),  # an empty line starts no hunk line
+        ([b"+a\n", b"x\n"], None),  # nor does any other byte
+        ([b"\n", b"+a\n"], None),
+    ],
+)
+def test_prefix_counts_stop_counting_once_every_line_is_counted(
+    lines: list[bytes], expected: tuple[int, int, int] | None
+) -> None:
+    from release_tools.analysis.diff import _prefix_counts
+
+    assert _prefix_counts(b"".join(lines), len(lines)) == expected

@@ -220,15 +220,25 @@ def _prefix_counts(joined: bytes, lines: int) -> tuple[int, int, int] | None:
 
     Counting ``"\\n+"`` and friends runs in C, which is what keeps huge diffs cheap. Returns None
     when some line does not start like a hunk line (or is empty), so the caller goes line by line.
+
+    Every newline in ``joined`` ends a line, so the byte after it is the first of the next line
+    and each line is counted once, under its first byte: once the counts add up to ``lines``,
+    the kinds not counted yet have no line. An added file's lines are all counted in one pass,
+    and a marker line (``\\ No newline at end of file``) is only looked for when needed. An
+    empty line (``\\n\\n``) belongs to no kind, so the counts never add up when there is one.
     """
-    if b"\n\n" in joined:
-        return None  # empty lines: overlapping matches would be miscounted
     first = joined[:1]
-    added = joined.count(b"\n+") + (first == b"+")
-    removed = joined.count(b"\n-") + (first == b"-")
-    markers = joined.count(b"\n\\") + (first == b"\\")
-    context = joined.count(b"\n ") + (first == b" ")
     # The last line's newline is followed by nothing, so it never starts a false match.
+    added = joined.count(b"\n+") + (first == b"+")
+    if added == lines:
+        return added, 0, 0
+    removed = joined.count(b"\n-") + (first == b"-")
+    if added + removed == lines:
+        return added, removed, 0
+    context = joined.count(b"\n ") + (first == b" ")
+    if added + removed + context == lines:
+        return added, removed, 0
+    markers = joined.count(b"\n\\") + (first == b"\\")
     if added + removed + markers + context != lines:
         return None
     return added, removed, markers
