@@ -74,14 +74,7 @@ def forge_release_command(**options: Any) -> None:
     configure_logging(settings.log_level, settings.log_format)
     result = run_forge_release(settings, request)
     if output_format == "json":
-        report = {
-            "tag": result.tag,
-            "version": result.version,
-            "project": result.project,
-            "forge_releases": [r.to_dict() for r in result.releases],
-            "warnings": list(result.warnings),
-        }
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps(result.to_dict(), indent=2))
         return
     for made in result.releases:
         verb = "created" if made.created else "updated"

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from release_tools.config import Settings
 from release_tools.errors import GitError, ReleaseError, UsageError
@@ -56,6 +57,16 @@ class ForgeReleaseResult:
     project: str
     releases: list[PublishedRelease] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--format json`` report."""
+        return {
+            "tag": self.tag,
+            "version": self.version,
+            "project": self.project,
+            "forge_releases": [r.to_dict() for r in self.releases],
+            "warnings": list(self.warnings),
+        }
 
 
 def _project_of(projects: list[Project], name: str | None, wanted: str | None) -> Project | None:

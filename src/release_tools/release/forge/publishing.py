@@ -116,7 +116,10 @@ class ForgeStepError(ReleaseError):
 
 def httpx_available() -> bool:
     """Whether the optional HTTP client is installed."""
-    return importlib.util.find_spec("httpx") is not None
+    try:
+        return importlib.util.find_spec("httpx") is not None
+    except (ImportError, ValueError):  # a module entry without a spec: blocked or broken
+        return False
 
 
 def merge_by_tag(releases: Sequence[ForgeRelease]) -> list[ForgeRelease]:
