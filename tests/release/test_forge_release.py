@@ -751,3 +751,28 @@ def test_an_upload_retried_after_a_lost_answer_replaces_its_first_copy(
     assert list(forge.github_releases["v1.3.0"]["assets"]) == ["demo.txt"]
     assert len(forge.of("POST", "/uploads/")) == 3
     assert len(forge.of("DELETE")) == 1
+
+
+def test_an_upload_url_on_another_site_never_gets_the_token(
+    repo: Any, forge: FakeForge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("dist/demo.txt", "x\n")
+    original = forge._github_release_json
+
+    def elsewhere(release: dict[str, Any]) -> dict[str, Any]:
+        return {**original(release), "upload_url": "https://evil.example/assets{?name,label}"}
+
+    monkeypatch.setattr(forge, "_github_release_json", elsewhere)
+    result = run(
+        repo,
+        "release",
+        "--push",
+        "--forge-release",
+        "github",
+        "--release-asset",
+        "dist/demo.txt",
+        env=github_env(forge),
+    )
+    assert result.exit_code == 1
+    assert "upload URL on another site (https://evil.example)" in result.stderr
+    assert forge.of("POST", "/uploads/") == []

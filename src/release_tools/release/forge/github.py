@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -126,6 +126,7 @@ class GitHubReleases:
                 ForgeErrorKind.ASSET,
             ) from exc
         target = release.upload_url.split("{", 1)[0]
+        self._check_upload_url(target)
         for last in (False, True):
             response = self.http.request(
                 "POST",
@@ -150,6 +151,25 @@ class GitHubReleases:
                     self.http.request("DELETE", f"{self._base}/releases/assets/{old.id}")
         uploaded: _Asset = self._parse(_Asset, response)
         return asset.name, uploaded.browser_download_url
+
+    def _check_upload_url(self, target: str) -> None:
+        """Refuse to send the token to an upload URL off the API's site.
+
+        github.com answers with ``uploads.github.com`` for ``api.github.com``; GitHub
+        Enterprise Server with its own host. Anything else would receive the credential.
+        """
+        api = urlsplit(self.http.base_url)
+        upload = urlsplit(target)
+        api_host = (api.hostname or "").lower()
+        host = (upload.hostname or "").lower()
+        site = api_host.removeprefix("api.")
+        same_site = host in (api_host, site) or host.endswith("." + site)
+        if not same_site or upload.scheme != api.scheme:
+            raise ForgeError(
+                f"GitHub gave an upload URL on another site ({upload.scheme}://{host}); "
+                "refusing to send the token there",
+                ForgeErrorKind.REFUSED,
+            )
 
     def _parse_list(self, response: httpx.Response) -> list[_Asset]:
         try:

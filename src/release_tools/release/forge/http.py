@@ -126,6 +126,11 @@ class ForgeHttp:
             trust_env=True,
         )
 
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, without a trailing slash."""
+        return self._base
+
     def __enter__(self) -> ForgeHttp:
         return self
 
