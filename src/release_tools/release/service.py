@@ -1,4 +1,5 @@
-"""``release`` as a plain function: plans -> versions -> files -> commit -> tag -> push -> publish.
+"""``release`` as a plain function: plans -> versions -> files -> commit -> tag -> push -> publish
+-> forge release.
 
 Everything that changes files is staged first (:class:`FileTransaction`), every path confined
 to the work tree (:mod:`~release_tools.release.confine`), and checked before the first write:
@@ -8,14 +9,15 @@ action and reports the same refusals (states a real run would refuse, such as un
 become warnings so the preview is still shown). The release itself is a transaction with a
 journal (:mod:`~release_tools.release.transaction`): a failure or an interruption before the
 commit leaves the tree exactly as it was; after the commit, an unfinished release is finished
-with ``--resume`` or undone with ``--abort``, and every other run says so until then.
+with ``--resume`` or undone with ``--abort``, and every other run says so until then. The
+GitHub or GitLab releases of ``--forge-release`` (:mod:`~release_tools.release.forge.steps`) are
+planned and checked with the rest, and made last, once the tags are on the remote.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -39,19 +41,16 @@ from release_tools.release.changelog import (
 from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
 from release_tools.release.files import FileTransaction
-from release_tools.release.forge.notes import extract_notes
-from release_tools.release.forge.publishing import (
-    ForgePlan,
-    ForgeRelease,
-    ForgeStepError,
-    is_prerelease,
-    make_releases,
-    plan_forge,
+from release_tools.release.forge.steps import (
+    forge_requested,
+    make_forge_releases,
+    plan_release_forge,
+    resume_with_forge,
 )
 from release_tools.release.journal import Journal
 from release_tools.release.publish import check_command
 from release_tools.release.results import ReleaseOptions, ReleaseResult
-from release_tools.release.transaction import abort, execute, journal_path, landed_commit, resume
+from release_tools.release.transaction import abort, execute, journal_path, landed_commit
 from release_tools.release.versions import (
     ProjectRelease,
     find_projects,
@@ -274,15 +273,10 @@ def _preflight(
     return branch
 
 
-def _forge_requested(settings: Settings) -> str | None:
-    value = settings.forge_release
-    return None if value in (None, "off") else value
-
-
 def _check_options(settings: Settings, options: ReleaseOptions) -> None:
     if options.resume and options.abort:
         raise UsageError("--resume and --abort exclude each other")
-    forge = _forge_requested(settings)
+    forge = forge_requested(settings)
     if forge is not None and not (options.resume or options.abort):
         if not (options.commit and options.tag):
             raise UsageError(
@@ -319,7 +313,7 @@ def _unfinished(
     if not options.resume:
         raise ReleaseError(journal.advice())
     if landed_commit(git, journal) is not None:
-        return _resume_with_forge(git, root, settings, options, journal)
+        return resume_with_forge(git, root, settings, options, journal)
     # Interrupted before its commit: restore the files, then release again from the plans.
     if options.dry_run:
         raise ReleaseError(
@@ -370,7 +364,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     notes: list[str] = []
     _stage(txn, git, settings, projects, releases, plans, today, notes, conventions)
     branch = _preflight(git, settings, options, txn, releases, notes)
-    forge = _plan_forge(git, root, settings, options, txn, releases, conventions, notes)
+    forge = plan_release_forge(git, root, settings, options, txn, releases, conventions, notes)
     notes = list(dict.fromkeys(notes))  # a group's members may report one range each
     for note in notes:
         log.warning("%s", note)
@@ -401,127 +395,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         return result
     execute(git, root, settings, options, txn, releases, message, branch, result)
     if forge is not None:
-        _make_forge_releases(git, root, forge, result)
-    return result
-
-
-def _plan_forge(
-    git: Git,
-    root: Path,
-    settings: Settings,
-    options: ReleaseOptions,
-    txn: FileTransaction,
-    releases: Sequence[ProjectRelease],
-    conventions: Conventions,
-    warnings: list[str],
-) -> ForgePlan | None:
-    """The forge releases to make after the push, checked before the first write."""
-    requested = _forge_requested(settings)
-    if requested is None:
-        return None
-    if not options.push:
-        warnings.append(f"--forge-release {requested}: a real run needs --push")
-    wanted = [(r.project.name, r.version, r.tag) for r in releases]
-    return _forge_plan(
-        git, root, settings, options, requested, wanted, txn.read, conventions, warnings
-    )
-
-
-def _forge_plan(
-    git: Git,
-    root: Path,
-    settings: Settings,
-    options: ReleaseOptions,
-    requested: str,
-    wanted: Sequence[tuple[str, str, str]],
-    read: Callable[[str], str | None],
-    conventions: Conventions,
-    warnings: list[str],
-) -> ForgePlan:
-    """Plan one forge release per ``(project, version, tag)``, its notes read through ``read``
-    from the project's changelog (as the release wrote it)."""
-    releases: list[ForgeRelease] = []
-    for name, version, tag in wanted:
-        path = conventions.of(name).changelog.path
-        text = read(path) if path else None
-        releases.append(
-            ForgeRelease(
-                tag=tag,
-                version=version,
-                project=name,
-                notes=(extract_notes(text, version) or "") if text else "",
-                prerelease=(
-                    options.prerelease if options.prerelease is not None else is_prerelease(version)
-                ),
-            )
-        )
-    remote_url = git.run("remote", "get-url", "--end-of-options", settings.remote, check=False)
-    plan = plan_forge(
-        requested,
-        settings.release_assets,
-        releases,
-        root=root,
-        git_dir=git.git_dir(),
-        remote_url=remote_url,
-        environ=os.environ,
-        dry_run=options.dry_run,
-        assets_later=bool(settings.publish_command and not options.skip_publish),
-    )
-    warnings += plan.warnings
-    return plan
-
-
-def _make_forge_releases(git: Git, root: Path, plan: ForgePlan, result: ReleaseResult) -> None:
-    try:
-        result.forge_releases = make_releases(plan, root=root, git_dir=git.git_dir())
-    except ForgeStepError as exc:
-        # Everything else is done and pushed: say so, and how to finish.
-        pushed = ", ".join(dict.fromkeys(r.tag for r in plan.releases))
-        raise ReleaseError(f"released and pushed {pushed}, but {exc}") from exc
-
-
-def _resume_with_forge(
-    git: Git, root: Path, settings: Settings, options: ReleaseOptions, journal: Journal
-) -> ReleaseResult:
-    """Finish an unfinished release, then make its forge releases (``--forge-release``).
-
-    The forge is planned first, so that a missing token stops the resume before it pushes.
-    """
-    projects = find_projects(git, root)
-    requested = _forge_requested(settings)
-    plan: ForgePlan | None = None
-    warnings: list[str] = []
-    if requested is not None:
-        if not (journal.tag and journal.push):
-            raise UsageError(
-                f"--forge-release {requested}: the unfinished release does not push its tags; "
-                "finish it with --resume alone, push, then run `release-tools forge-release`"
-            )
-        conventions = read_conventions(
-            git,
-            root,
-            projects,
-            tag_format=settings.tag_format,
-            tag_pattern=settings.tag_pattern,
-            changelog=settings.changelog,
-        )
-
-        def read(rel: str) -> str | None:
-            path = root / rel
-            return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
-
-        wanted = [(r.name, r.version, r.tag) for r in journal.releases]
-        plan = _forge_plan(
-            git, root, settings, options, requested, wanted, read, conventions, warnings
-        )
-        for warning in warnings:
-            log.warning("%s", warning)
-    result = resume(git, root, journal, options, projects)
-    result.warnings += warnings
-    if plan is not None:
-        result.actions += plan.actions()
-        if not options.dry_run:
-            _make_forge_releases(git, root, plan, result)
+        make_forge_releases(git, root, forge, result)
     return result
 
 

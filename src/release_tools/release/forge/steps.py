@@ -1,0 +1,168 @@
+"""The forge-release steps of ``release``: planned in its preflight, made after its push.
+
+:func:`plan_release_forge` turns the releases being made into a checked
+:class:`~.publishing.ForgePlan` (notes from the changelog sections as staged), before the first
+write; :func:`make_forge_releases` runs it once the tags are pushed and the publish command has
+run; :func:`resume_with_forge` does both around ``release --resume``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from release_tools.config import Settings
+from release_tools.errors import ReleaseError, UsageError
+from release_tools.git import Git
+from release_tools.release.files import FileTransaction
+from release_tools.release.forge.notes import extract_notes
+from release_tools.release.forge.publishing import (
+    ForgePlan,
+    ForgeRelease,
+    ForgeStepError,
+    is_prerelease,
+    make_releases,
+    plan_forge,
+)
+from release_tools.release.journal import Journal
+from release_tools.release.results import ReleaseOptions, ReleaseResult
+from release_tools.release.transaction import resume
+from release_tools.release.versions import ProjectRelease, find_projects
+from release_tools.versioning.conventions import Conventions, read_conventions
+
+__all__ = [
+    "forge_requested",
+    "make_forge_releases",
+    "plan_release_forge",
+    "resume_with_forge",
+]
+
+log = logging.getLogger(__name__)
+
+
+def forge_requested(settings: Settings) -> str | None:
+    """The ``forge-release`` setting, None when forge releases are off."""
+    value = settings.forge_release
+    return None if value in (None, "off") else value
+
+
+def plan_release_forge(
+    git: Git,
+    root: Path,
+    settings: Settings,
+    options: ReleaseOptions,
+    txn: FileTransaction,
+    releases: Sequence[ProjectRelease],
+    conventions: Conventions,
+    warnings: list[str],
+) -> ForgePlan | None:
+    """The forge releases to make after the push, checked before the first write."""
+    requested = forge_requested(settings)
+    if requested is None:
+        return None
+    if not options.push:
+        warnings.append(f"--forge-release {requested}: a real run needs --push")
+    wanted = [(r.project.name, r.version, r.tag) for r in releases]
+    return _forge_plan(
+        git, root, settings, options, requested, wanted, txn.read, conventions, warnings
+    )
+
+
+def _forge_plan(
+    git: Git,
+    root: Path,
+    settings: Settings,
+    options: ReleaseOptions,
+    requested: str,
+    wanted: Sequence[tuple[str, str, str]],
+    read: Callable[[str], str | None],
+    conventions: Conventions,
+    warnings: list[str],
+) -> ForgePlan:
+    """Plan one forge release per ``(project, version, tag)``, its notes read through ``read``
+    from the project's changelog (as the release wrote it)."""
+    releases: list[ForgeRelease] = []
+    for name, version, tag in wanted:
+        path = conventions.of(name).changelog.path
+        text = read(path) if path else None
+        releases.append(
+            ForgeRelease(
+                tag=tag,
+                version=version,
+                project=name,
+                notes=(extract_notes(text, version) or "") if text else "",
+                prerelease=(
+                    options.prerelease if options.prerelease is not None else is_prerelease(version)
+                ),
+            )
+        )
+    remote_url = git.run("remote", "get-url", "--end-of-options", settings.remote, check=False)
+    plan = plan_forge(
+        requested,
+        settings.release_assets,
+        releases,
+        root=root,
+        git_dir=git.git_dir(),
+        remote_url=remote_url,
+        environ=os.environ,
+        dry_run=options.dry_run,
+        assets_later=bool(settings.publish_command and not options.skip_publish),
+    )
+    warnings += plan.warnings
+    return plan
+
+
+def make_forge_releases(git: Git, root: Path, plan: ForgePlan, result: ReleaseResult) -> None:
+    try:
+        result.forge_releases = make_releases(plan, root=root, git_dir=git.git_dir())
+    except ForgeStepError as exc:
+        # Everything else is done and pushed: say so, and how to finish.
+        pushed = ", ".join(dict.fromkeys(r.tag for r in plan.releases))
+        raise ReleaseError(f"released and pushed {pushed}, but {exc}") from exc
+
+
+def resume_with_forge(
+    git: Git, root: Path, settings: Settings, options: ReleaseOptions, journal: Journal
+) -> ReleaseResult:
+    """Finish an unfinished release, then make its forge releases (``--forge-release``).
+
+    The forge is planned first, so that a missing token stops the resume before it pushes.
+    """
+    projects = find_projects(git, root)
+    requested = forge_requested(settings)
+    plan: ForgePlan | None = None
+    warnings: list[str] = []
+    if requested is not None:
+        if not (journal.tag and journal.push):
+            raise UsageError(
+                f"--forge-release {requested}: the unfinished release does not push its tags; "
+                "finish it with --resume alone, push, then run `release-tools forge-release`"
+            )
+        conventions = read_conventions(
+            git,
+            root,
+            projects,
+            tag_format=settings.tag_format,
+            tag_pattern=settings.tag_pattern,
+            changelog=settings.changelog,
+        )
+
+        def read(rel: str) -> str | None:
+            path = root / rel
+            return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+
+        wanted = [(r.name, r.version, r.tag) for r in journal.releases]
+        plan = _forge_plan(
+            git, root, settings, options, requested, wanted, read, conventions, warnings
+        )
+        for warning in warnings:
+            log.warning("%s", warning)
+    result = resume(git, root, journal, options, projects)
+    result.warnings += warnings
+    if plan is not None:
+        result.actions += plan.actions()
+        if not options.dry_run:
+            make_forge_releases(git, root, plan, result)
+    return result
