@@ -776,3 +776,27 @@ def test_an_upload_url_on_another_site_never_gets_the_token(
     assert result.exit_code == 1
     assert "upload URL on another site (https://evil.example)" in result.stderr
     assert forge.of("POST", "/uploads/") == []
+
+
+def test_the_finishing_command_keeps_the_assets_and_an_overriding_prerelease_flag(
+    repo: Any, forge: FakeForge
+) -> None:
+    repo.write("dist/demo.txt", "x\n")
+    env = github_env(forge, GITHUB_TOKEN="ghp_notvalidnotvalidnotvalid0000")
+    result = run(
+        repo,
+        "release",
+        "--push",
+        "--forge-release",
+        "github",
+        "--release-asset",
+        "dist/*.txt",
+        "--prerelease",
+        env=env,
+    )
+    assert result.exit_code == 1
+    command = (
+        "`release-tools forge-release --tag v1.3.0 --forge github --release-asset 'dist/*.txt' "
+        "--prerelease`"
+    )
+    assert command in result.stderr

@@ -99,6 +99,10 @@ class ForgePlan:
         words = ["release-tools", "forge-release", "--tag", tag, "--forge", self.forge.value]
         for pattern in self.patterns:
             words += ["--release-asset", pattern]
+        release = next((r for r in self.releases if r.tag == tag), None)
+        # The command decides from the version by itself; only a flag that overrode it is kept.
+        if release is not None and release.prerelease != is_prerelease(release.version):
+            words.append("--prerelease" if release.prerelease else "--no-prerelease")
         return shlex.join(words)
 
 
