@@ -237,3 +237,31 @@ def test_the_scan_budget_leaves_later_oversized_modules_unread(repo: Any, monkey
         f"pkg/b.py: {len(NEW) / 1e6:.1f} MB, too large to parse; the run's scan budget was "
         "spent: its API was not analyzed"
     ) in messages
+
+
+def test_modules_after_the_parse_budget_is_spent_are_not_read(repo: Any, monkeypatch: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    base = repo.commit("initial")
+    module = "".join(f"def f{i}(a):\n    pass\n" for i in range(5))
+    for index in range(10):
+        repo.write(f"pkg/m{index}.py", module)
+    repo.commit("generated")
+    # Two modules fit the parse budget; texts are read one module at a time.
+    monkeypatch.setattr(python_api, "MAX_PARSE_BYTES", 2 * len(module))
+    monkeypatch.setattr(python_api, "_READ_BYTES", len(module))
+    read: list[str] = []
+    real = python_api.read_texts
+
+    def spy(ctx: Any, ref: str, paths: list[str]) -> dict[str, str]:
+        read.extend(paths)
+        return real(ctx, ref, paths)
+
+    monkeypatch.setattr(python_api, "read_texts", spy)
+
+    items = gather(build_context(repo.path, base))
+
+    added = [e.message for e in items if e.message.startswith("new public module")]
+    assert added == ["new public module pkg.m0", "new public module pkg.m1"]
+    assert any(e.kind == "incomplete" and "the API of 2 was compared" in e.message for e in items)
+    # The third module, which ended the comparison, was read; no later one.
+    assert [p for p in read if p.startswith("pkg/m")] == ["pkg/m0.py", "pkg/m1.py", "pkg/m2.py"]

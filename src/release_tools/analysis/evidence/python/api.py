@@ -104,6 +104,8 @@ MAX_SCAN_BYTES = 8_000_000
 #: counted); the later ones are left unanalyzed, each with a note.
 SCAN_BUDGET_BYTES = 8_000_000
 _BATCH = 64
+#: Bytes of module text read from git at once (both sides), within a batch of modules.
+_READ_BYTES = 4_000_000
 _MAX_SIBLINGS = 4
 
 # File stems that are scripts or project tooling, never importable library API.
@@ -331,7 +333,6 @@ class _Planner:
         names = [d for d in candidates if is_public_module(d)]
         names += [d for d in candidates if not is_public_module(d) and self.exposure(d) is not None]
         jobs: list[Job] = []
-        exhausted = False
         ctx = self.ctx
         for start in range(0, len(names), _BATCH):
             batch = names[start : start + _BATCH]
@@ -344,54 +345,54 @@ class _Planner:
                 for path, (_oid, size) in (*old_blobs.items(), *new_blobs.items())
                 if size > 4 * MAX_MODULE_BYTES
             }
-            old_texts = read_texts(ctx, ctx.base_sha, [p for p in old_paths if p not in huge])
-            new_texts = read_texts(ctx, ctx.head_sha, [p for p in new_paths if p not in huge])
-            for dotted in batch:
-                old_path, new_path = old_side.get(dotted), new_side.get(dotted)
-                if old_path in huge or new_path in huge:
-                    old_blob = old_blobs.get(old_path or "")
-                    new_blob = new_blobs.get(new_path or "")
-                    if old_blob is not None and new_blob is not None and old_blob == new_blob:
-                        continue  # the same content (a move or a mode change)
-                    if scan_oversized:
-                        self.oversized.append(
-                            self._scan_streamed(dotted, (old_path, old_blob), (new_path, new_blob))
-                        )
-                    continue
-                old = _source(old_side.get(dotted), old_texts)
-                new = _source(new_side.get(dotted), new_texts)
-                if old is None and new is None:
-                    continue
-                if old is not None and new is not None and old.code == new.code:
-                    continue
-                if select is not None and not select(old, new):
-                    continue
-                if max(len(old.code) if old else 0, len(new.code) if new else 0) > (
-                    MAX_MODULE_BYTES
-                ):
-                    if scan_oversized:
-                        where = new.path if new is not None else old.path if old else None
-                        sizes = (len(old.code) if old else 0, len(new.code) if new else 0)
-                        self.oversized.append(
-                            self._scan(
-                                dotted,
-                                where,
-                                sizes,
-                                old.code if old is not None else None,
-                                new.code if new is not None else None,
+            for group in _groups(batch, old_side, new_side, old_blobs, new_blobs, huge):
+                wanted = [
+                    [side[d] for d in group if d in side and side[d] not in huge]
+                    for side in (old_side, new_side)
+                ]
+                old_texts = read_texts(ctx, ctx.base_sha, wanted[0])
+                new_texts = read_texts(ctx, ctx.head_sha, wanted[1])
+                for dotted in group:
+                    old_path, new_path = old_side.get(dotted), new_side.get(dotted)
+                    if old_path in huge or new_path in huge:
+                        old_blob = old_blobs.get(old_path or "")
+                        new_blob = new_blobs.get(new_path or "")
+                        if old_blob is not None and new_blob is not None and old_blob == new_blob:
+                            continue  # the same content (a move or a mode change)
+                        if scan_oversized:
+                            self.oversized.append(
+                                self._scan_streamed(
+                                    dotted, (old_path, old_blob), (new_path, new_blob)
+                                )
                             )
-                        )
-                    continue
-                size = len(old.code if old else "") + len(new.code if new else "")
-                if budget - size < 0 and jobs:
-                    exhausted = True
-                    break
-                budget -= size
-                jobs.append((dotted, old, new, self.exposure(dotted) or frozenset()))
-            else:
-                continue
-            break
-        return jobs, len(names), exhausted
+                        continue
+                    old = _source(old_path, old_texts)
+                    new = _source(new_path, new_texts)
+                    if old is None and new is None:
+                        continue
+                    if old is not None and new is not None and old.code == new.code:
+                        continue
+                    if select is not None and not select(old, new):
+                        continue
+                    sizes = (len(old.code) if old else 0, len(new.code) if new else 0)
+                    if max(sizes) > MAX_MODULE_BYTES:
+                        if scan_oversized:
+                            where = new.path if new is not None else old.path if old else None
+                            self.oversized.append(
+                                self._scan(
+                                    dotted,
+                                    where,
+                                    sizes,
+                                    old.code if old is not None else None,
+                                    new.code if new is not None else None,
+                                )
+                            )
+                        continue
+                    if budget - sum(sizes) < 0 and jobs:
+                        return jobs, len(names), True
+                    budget -= sum(sizes)
+                    jobs.append((dotted, old, new, self.exposure(dotted) or frozenset()))
+        return jobs, len(names), False
 
     def _scan_streamed(
         self,
@@ -438,6 +439,37 @@ class _Planner:
             return _Oversized(dotted, where, size, None, scanned=False)
         self._scan_left -= sum(sizes)
         return _Oversized(dotted, where, size, compare_public_names(old, new, MAX_PER_SOURCE))
+
+
+def _groups(
+    batch: list[str],
+    old_side: dict[str, str],
+    new_side: dict[str, str],
+    old_blobs: dict[str, tuple[str, int]],
+    new_blobs: dict[str, tuple[str, int]],
+    huge: set[str],
+) -> Iterator[list[str]]:
+    """``batch`` in runs of about :data:`_READ_BYTES` of text to read (both sides; the ``huge``
+    modules, which are streamed, weigh nothing), in order.
+
+    The budget is spent module by module as the texts are read: a run of generated modules
+    would otherwise be read whole (tens of MB held at once) to parse the first few.
+    """
+    group: list[str] = []
+    weight = 0
+    for dotted in batch:
+        size = sum(
+            blobs[side[dotted]][1]
+            for side, blobs in ((old_side, old_blobs), (new_side, new_blobs))
+            if dotted in side and side[dotted] in blobs and side[dotted] not in huge
+        )
+        if group and weight + size > _READ_BYTES:
+            yield group
+            group, weight = [], 0
+        group.append(dotted)
+        weight += size
+    if group:
+        yield group
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
