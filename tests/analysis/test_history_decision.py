@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -149,3 +150,89 @@ def test_configured_commit_types_are_read_by_the_analysis(
     assert decision.version_type == "minor"
     assert "docs commit: docs: a new guide" in decision.reasoning
     assert analyze(repo.path, commit_types={}).version_type != "minor"
+
+
+def _lax_project(repo: GitRepo) -> None:
+    """Eleven 1.x releases, none a major; two of them removed public functions, as minors."""
+    names = ["keep", "old_a", "old_b"]
+    repo.write("src/lib/__init__.py", "".join(f"def {n}():\n    return 0\n" for n in names))
+    repo.commit("start")
+    repo.tag("v1.0.0")
+    minor = patch = 0
+    for n in range(10):
+        if n in (2, 6):
+            names.pop()  # a public function goes, and the project ships a minor
+            minor, patch = minor + 1, 0
+        else:
+            patch += 1
+        repo.write("src/lib/__init__.py", "".join(f"def {m}():\n    return {n}\n" for m in names))
+        repo.commit(f"change {n}")
+        repo.tag(f"v1.{minor}.{patch}")
+
+
+def test_removals_shipped_as_minor_calibrate_a_removal(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = make_repo("lib")
+    _lax_project(repo)
+    repo.write("src/lib/__init__.py", "")  # keep() is gone too
+    repo.commit("tidy up")
+
+    decision = analyze(repo.path)
+
+    assert decision.version_type == "minor" and decision.needs_review
+    assert decision.next_version == "1.3.0"  # after v1.2.3
+    assert "made no major release and shipped the 2 that removed public names as minor" in (
+        decision.reasoning
+    )
+    assert "the code shows major (removed public function lib.keep" in decision.reasoning
+    assert decision.history is not None and decision.history["decided"]
+    static = decision.history["static"]
+    assert static["decided"] and static["removals_ship_as"] == "minor"
+    # Without the history the static rules alone decide.
+    assert analyze(repo.path, history=False).version_type == "major"
+
+
+def test_a_tooling_only_range_ships_like_earlier_ones(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = make_repo("lib")
+    repo.write("src/lib/__init__.py", "def keep():\n    return 0\n")
+    repo.commit("start")
+    repo.tag("v1.0.0")
+    repo.write("tests/test_keep.py", "def test_keep():\n    pass\n")
+    repo.commit("more tests")
+    repo.tag("v1.0.1")
+    repo.write(".github/workflows/ci.yml", "on: push\n")
+    repo.commit("ci")
+
+    decision = analyze(repo.path)
+
+    assert decision.version_type == "patch" and decision.needs_review
+    assert "1 earlier release changed only tests, CI or tooling and shipped as patch" in (
+        decision.reasoning
+    )
+    assert analyze(repo.path, history=False).version_type == "unknown"
+
+
+def _cached_footprints(repo: GitRepo) -> list[object]:
+    entries = sorted((repo.path / ".release-tools-cache" / "history").glob("*.json"))
+    return [json.loads(entry.read_text())["footprint"] for entry in entries]
+
+
+def test_footprints_are_read_only_when_a_rule_could_use_them(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = make_repo("lib")
+    _lax_project(repo)
+    repo.write("src/lib/new.py", "def g():\n    return 1\n")
+    repo.commit("a new helper")
+
+    assert analyze(repo.path).version_type == "minor"
+    # A minor verdict no learned rule could change: no diff of an earlier release was read.
+    assert _cached_footprints(repo) == [None] * 10
+
+    repo.write("src/lib/__init__.py", "")
+    repo.commit("tidy up")
+    assert analyze(repo.path).version_type == "minor"
+    assert None not in _cached_footprints(repo)

@@ -8,7 +8,7 @@ import pytest
 
 from gitrepo import GitRepo
 from release_tools.analysis.evidence.commits import declared
-from release_tools.analysis.history import ReleaseHistory, read_history
+from release_tools.analysis.history import Footprint, ReleaseHistory, read_history
 from release_tools.config import DEFAULT_TAG_PATTERN
 from release_tools.git import Git
 from release_tools.versioning.bump import Bump
@@ -124,11 +124,12 @@ def test_pairs_are_cached_by_their_commits(repo: GitRepo, tmp_path: Path) -> Non
     assert (cache / ".gitignore").read_text() == "*\n"
     # A cached pair is read, not recomputed: change an entry and see it come back.
     for entry in entries:
-        entry.write_text('{"commits": 7, "conventional": 7, "declared": 3}')
+        entry.write_text('{"commits": 7, "conventional": 7, "declared": 3, "footprint": "removal"}')
     second = _history(repo, cache_dir=cache)
 
     assert [r.commits for r in first.releases] == [1, 1]
     assert [r.declared for r in second.releases] == [Bump.MAJOR, Bump.MAJOR]
+    assert [r.footprint for r in second.releases] == [Footprint.REMOVAL, Footprint.REMOVAL]
     # A corrupt entry is a miss, recomputed and rewritten.
     entries[0].write_text("not json")
     third = _history(repo, cache_dir=cache)

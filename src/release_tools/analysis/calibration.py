@@ -14,7 +14,15 @@ When enough pairs carry conventional commits (:data:`MIN_PAIRS`) and their agree
 :data:`FOLLOW_RATE`, the project releases by commit type: the commits of the current range
 decide through the mapping, and evidence from the code that shows more is flagged for review
 rather than allowed to overrule the maintainers' convention. Otherwise the static rules decide,
-and the history is reported only.
+calibrated by what the same kind of code change shipped as before (:class:`StaticCalibration`,
+from each pair's :class:`~release_tools.analysis.history.Footprint`):
+
+* *removals ship below major*: a project with :data:`MIN_STATIC_PAIRS` releases of the era and
+  no major among them, whose releases removed public names at least :data:`MIN_REMOVALS` times,
+  treats such removals as minor (renames, internal names that looked public, a lax policy): a
+  major the code shows, that no commit declares, is calibrated to that jump with review;
+* *tooling-only releases happen*: a project that released a range changing only tests, CI or
+  tooling before ships one again as it did then (a patch), with review, instead of "nothing".
 """
 
 from __future__ import annotations
@@ -23,17 +31,23 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from release_tools.analysis.history import PastRelease
+from release_tools.analysis.history import Footprint, PastRelease
 from release_tools.versioning.bump import Bump
 
 __all__ = [
     "FOLLOW_RATE",
     "MIN_PAIRS",
+    "MIN_REMOVALS",
     "MIN_SAMPLES",
+    "MIN_STATIC_PAIRS",
     "Calibration",
     "HistoryVerdict",
+    "StaticCalibration",
     "calibrate",
+    "calibrate_static",
     "follow_history",
+    "follow_static",
+    "needs_footprints",
 ]
 
 #: Pairs with conventional commits needed before the history is trusted at all.
@@ -45,6 +59,11 @@ FOLLOW_RATE = 0.75
 MIN_COVERAGE = 0.5
 #: Pairs of one declared level needed before its learned jump replaces the convention's.
 MIN_SAMPLES = 2
+#: Pairs of the era with a footprint needed before "removals ship below major" is learned:
+#: fewer releases without a major say little about a policy.
+MIN_STATIC_PAIRS = 10
+#: Releases that removed public names, none of them a major, needed for that rule.
+MIN_REMOVALS = 2
 
 
 def _default(level: Bump, zero: bool) -> Bump:
@@ -202,3 +221,140 @@ def follow_history(
         cited = f" ({static_reason})" if static_reason else ""
         notes.append(f"the code shows {static.label}{cited}: flagged for review")
     return HistoryVerdict(bump, needs_review, tuple(notes))
+
+
+@dataclass(frozen=True, slots=True)
+class StaticCalibration:
+    """What the code of earlier releases (their footprints) shipped as, in the current era."""
+
+    #: Pairs of the era whose footprint was read.
+    pairs: int
+    #: Of all pairs of the era, those that shipped a major.
+    majors: int
+    #: The jumps shipped by pairs that removed public names, oldest first.
+    removals: tuple[Bump, ...]
+    #: The jumps shipped by pairs that changed only tests, CI or tooling, oldest first.
+    tooling: tuple[Bump, ...]
+    zero: bool
+
+    @property
+    def removal_jump(self) -> Bump | None:
+        """The jump a removal ships as when the history says it is never a major, else None."""
+        if self.pairs < MIN_STATIC_PAIRS or self.majors or len(self.removals) < MIN_REMOVALS:
+            return None
+        return max(self.removals)
+
+    @property
+    def tooling_jump(self) -> Bump | None:
+        """The jump a tests/CI-only range ships as when one was released before, else None."""
+        return Counter(self.tooling).most_common(1)[0][0] if self.tooling else None
+
+    def removal_rule(self) -> str:
+        """The learned rule about removals, for the reasoning."""
+        era = "0.x " if self.zero else ""
+        return (
+            f"the last {self.pairs} {era}releases made no major release and shipped the "
+            f"{len(self.removals)} that removed public names as {max(self.removals).label} "
+            "at most"
+        )
+
+    def tooling_rule(self) -> str:
+        """The learned rule about tests/CI-only releases, for the reasoning."""
+        jump = self.tooling_jump
+        assert jump is not None
+        times = len(self.tooling)
+        return (
+            f"{times} earlier release{'s' if times > 1 else ''} changed only tests, CI or "
+            f"tooling and shipped as {jump.label}"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        removal, tooling = self.removal_jump, self.tooling_jump
+        return {
+            "pairs": self.pairs,
+            "majors": self.majors,
+            "removals": [jump.label for jump in self.removals],
+            "tooling": [jump.label for jump in self.tooling],
+            "removals_ship_as": None if removal is None else removal.label,
+            "tooling_ships_as": None if tooling is None else tooling.label,
+        }
+
+
+def calibrate_static(releases: Sequence[PastRelease], *, zero: bool) -> StaticCalibration:
+    """Learn from the footprints of the ``releases`` of the era ``zero``."""
+    era = [r for r in releases if r.zero == zero]
+    read = [r for r in era if r.footprint is not None]
+    return StaticCalibration(
+        pairs=len(read),
+        majors=sum(1 for r in era if r.shipped is Bump.MAJOR),
+        removals=tuple(r.shipped for r in read if r.footprint is Footprint.REMOVAL),
+        tooling=tuple(r.shipped for r in read if r.footprint is Footprint.TOOLING),
+        zero=zero,
+    )
+
+
+def needs_footprints(
+    releases: Sequence[PastRelease],
+    *,
+    zero: bool,
+    bump: Bump,
+    declared: Bump | None,
+    breaking_proof: str | None,
+    tooling_only: bool,
+    major_on_zero: bool = False,
+) -> bool:
+    """Whether the footprints of ``releases`` could change the static verdict ``bump``.
+
+    Reading them costs a diff per pair, so they are read only for a verdict a learned rule
+    could calibrate (see :func:`follow_static`), and only when the shipped jumps, known without
+    them, leave the rule possible: no major among enough releases of the era.
+    """
+    era = [r for r in releases if r.zero == zero]
+    if tooling_only and bump is Bump.NONE:
+        return bool(era)
+    return (
+        (not zero or major_on_zero)
+        and bump is Bump.MAJOR
+        and breaking_proof is not None
+        and (declared is None or declared < Bump.MAJOR)
+        and len(era) >= MIN_STATIC_PAIRS
+        and not any(r.shipped is Bump.MAJOR for r in era)
+    )
+
+
+def follow_static(
+    calibration: StaticCalibration,
+    *,
+    bump: Bump,
+    declared: Bump | None,
+    breaking_proof: str | None,
+    tooling_only: bool,
+    major_on_zero: bool = False,
+) -> HistoryVerdict | None:
+    """The static verdict ``bump`` calibrated by the project's habits, or None to keep it.
+
+    ``declared`` is what the range's conventional commits declare (None without any);
+    ``breaking_proof`` cites the code's strongest major finding when the major rests on a removed
+    or changed public name (None when it does not, e.g. a Go module's new ``/vN`` path, which
+    is itself the major release); ``tooling_only`` says that only tests, CI or tooling changed.
+    Proof is never silently overruled: a calibrated verdict below it needs review. On 0.x a
+    break already makes a minor release unless ``major_on_zero``: nothing to calibrate then.
+    """
+    removal = calibration.removal_jump
+    if (
+        (not calibration.zero or major_on_zero)
+        and bump is Bump.MAJOR
+        and removal is not None
+        and removal < Bump.MAJOR
+        and breaking_proof is not None
+        and (declared is None or declared < Bump.MAJOR)
+    ):
+        notes = (
+            f"{calibration.removal_rule()}: calibrated to {removal.label}",
+            f"the code shows major ({breaking_proof}): flagged for review",
+        )
+        return HistoryVerdict(removal, True, notes)
+    tooling = calibration.tooling_jump
+    if bump is Bump.NONE and tooling_only and tooling is not None:
+        return HistoryVerdict(tooling, True, (f"{calibration.tooling_rule()}: calibrated",))
+    return None

@@ -8,7 +8,10 @@ tags, the version jump between them, and the commits in between. This module rea
 * final releases only (prereleases skipped), one tag per version, ordered by version; the most
   recent ``limit`` consecutive pairs whose older tag is an ancestor of the newer one (a backport
   or a tag from another line fails that test and is skipped, with a debug line);
-* for each pair, the jump it shipped and what its Conventional Commits declared.
+* for each pair, the jump it shipped, what its Conventional Commits declared, and its
+  :class:`Footprint`: a cheap reading of the code between the tags (which kinds of files
+  changed, and whether public declarations were only added or also removed), so that the static
+  evidence can be calibrated against what the maintainers shipped, not only the commits.
 
 The per-pair facts are cached on disk, keyed by the two commits, the project's paths and the
 format version, so a rerun reads a few small files instead of running git.
@@ -20,13 +23,16 @@ import hashlib
 import itertools
 import json
 import logging
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from enum import Enum
 from pathlib import Path
 
 from release_tools.analysis.cachedir import prepare_cache_dir
+from release_tools.analysis.evidence.file_kinds import classify as file_kind
 from release_tools.errors import GitError
 from release_tools.files import write_atomic
 from release_tools.git import Commit, Git
@@ -35,20 +41,173 @@ from release_tools.versioning.semver import jump
 from release_tools.versioning.tags import ReleaseTag
 
 __all__ = [
+    "FOOTPRINT_SECONDS",
     "HISTORY_FORMAT",
     "Classifier",
+    "Footprint",
     "PastRelease",
     "ReleaseHistory",
     "as_json",
+    "footprint",
     "read_history",
+    "surface_delta",
+    "with_footprints",
 ]
 
 log = logging.getLogger(__name__)
 
 #: Part of every cache key: bumped when what a pair records (or how) changes.
-HISTORY_FORMAT = "1"
+HISTORY_FORMAT = "2"
 #: Git calls run at once when pairs are not cached (each waits on its own process).
 _WORKERS = 4
+#: Wall time for reading the footprints of uncached pairs; pairs not reached go without one.
+FOOTPRINT_SECONDS = 2.0
+#: Diff bytes read per footprint: a bigger range (a vendored tree, a generated bundle) is
+#: read as far as this and then judged without a footprint rather than slowly.
+_FOOTPRINT_BYTES = 8 << 20
+#: Source files whose declarations the footprint scans (others count as "source" only).
+_DECLARATION_SUFFIXES = (
+    ".py", ".pyi", ".go", ".rs", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx",
+)  # fmt: skip
+#: Paths given to one ``git diff`` at most; the rest of a huge range is not scanned.
+_MAX_SCANNED_FILES = 2000
+
+
+class Footprint(Enum):
+    """What a range did to the code, in the cheapest terms that still separate releases.
+
+    Read from file paths and the ``+``/``-`` lines of declarations only (no parsing), so that
+    thirty earlier releases cost a fraction of a second: a public name that disappears from
+    every file is a *removal*, one that appears an *addition*; a name on both sides (moved,
+    or its signature edited) is neither.
+    """
+
+    #: Public declarations removed (perhaps with additions).
+    REMOVAL = "removal"
+    #: Public declarations added, none removed.
+    ADDITION = "addition"
+    #: Source code changed without a public declaration added or removed.
+    SOURCE = "source"
+    #: Only documentation, data or build files changed.
+    SUPPORT = "support"
+    #: Only tests, CI or development tooling changed.
+    TOOLING = "tooling"
+
+    @property
+    def convention(self) -> Bump:
+        """What the static rules make of such a range: the uncalibrated answer."""
+        return {
+            Footprint.REMOVAL: Bump.MAJOR,
+            Footprint.ADDITION: Bump.MINOR,
+            Footprint.SOURCE: Bump.PATCH,
+            Footprint.SUPPORT: Bump.PATCH,
+            Footprint.TOOLING: Bump.NONE,
+        }[self]
+
+
+# Public declarations per language, on a diff line without its +/- marker. Python: functions
+# and classes at the top level or one level in (methods), not underscored.
+_PY_DECL = re.compile(r"^(?: {4}|\t)?(?:async\s+)?(?:def|class)\s+([A-Za-z]\w*)")
+# Go: exported functions, methods (receiver type kept in the name) and top-level types,
+# constants and variables.
+_GO_FUNC = re.compile(r"^func\s+(?:\(\s*\w*\s*\*?\s*(\w+)[^)]*\)\s*)?([A-Z]\w*)")
+_GO_DECL = re.compile(r"^(?:type|const|var)\s+([A-Z]\w*)")
+# Rust: `pub` items (not `pub(crate)` or other restricted visibilities).
+_RS_DECL = re.compile(
+    r"^\s*pub\s+(?:(?:async|const|unsafe|extern\s+\"[^\"]*\")\s+)*"
+    r"(?:fn|struct|enum|trait|type|const|static|mod|union)\s+([A-Za-z_]\w*)"
+)
+# JavaScript/TypeScript: exported declarations.
+_JS_DECL = re.compile(
+    r"^export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
+    r"(?:function\*?|class|const|let|var|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)"
+)
+
+
+def _public_name(path: str, line: str) -> str | None:
+    """The public name ``line`` declares in a file at ``path``, or None."""
+    if path.endswith((".py", ".pyi")):
+        match = _PY_DECL.match(line)
+        return match.group(1) if match else None
+    if path.endswith(".go"):
+        func = _GO_FUNC.match(line)
+        if func:
+            receiver, name = func.groups()
+            return f"{receiver}.{name}" if receiver else name
+        match = _GO_DECL.match(line)
+        return match.group(1) if match else None
+    if path.endswith(".rs"):
+        match = _RS_DECL.match(line)
+        return match.group(1) if match else None
+    match = _JS_DECL.match(line)
+    return match.group(1) if match else None
+
+
+def surface_delta(lines: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Public names only added and only removed by a ``git diff`` (``-U0`` suffices); pure.
+
+    Names are compared over all files together, so a declaration moved between files is
+    neither; a file's own name qualifies nothing, since a module split moves names too.
+    """
+    plus: set[str] = set()
+    minus: set[str] = set()
+    path = ""
+    for line in lines:
+        if line.startswith("diff --git "):
+            path = line.rstrip("\n").rsplit(" b/", 1)[-1]
+            continue
+        if line.startswith(("+++", "---")) or line[:1] not in ("+", "-"):
+            continue
+        name = _public_name(path, line[1:])
+        if name is not None:
+            (plus if line[0] == "+" else minus).add(name)
+    return plus - minus, minus - plus
+
+
+def footprint(
+    git: Git, old: str, new: str, paths: Sequence[str] = (), *, deadline: float | None = None
+) -> Footprint | None:
+    """The :class:`Footprint` of ``old..new`` (under ``paths``), None when it cannot be read.
+
+    None too when ``deadline`` (a :func:`time.perf_counter` value) passes while the diff is
+    read, or the diff is larger than this reading is for: a guess from part of it could call a
+    release without removals one with them.
+    """
+    kinds: dict[str, str] = {
+        path: file_kind(path) for _status, path in git.name_status(old, new, paths)
+    }
+    present = set(kinds.values())
+    if "source" not in present:
+        if present & {"docs", "data", "build"}:
+            return Footprint.SUPPORT
+        return Footprint.TOOLING
+    scanned = [
+        p for p, kind in kinds.items() if kind == "source" and p.endswith(_DECLARATION_SUFFIXES)
+    ]
+    if not scanned:
+        return Footprint.SOURCE
+    if len(scanned) > _MAX_SCANNED_FILES:
+        log.debug("history: too many files for a footprint", extra={"files": len(scanned)})
+        return None
+    read = 0
+    text: list[str] = []
+    with git.stream(
+        "diff", "-U0", "--no-color", "--no-ext-diff", "--no-renames", "--no-relative", old, new,
+        "--", *scanned,
+    ) as lines:  # fmt: skip
+        for raw in lines:
+            read += len(raw)
+            if read > _FOOTPRINT_BYTES or (deadline is not None and time.perf_counter() > deadline):
+                log.debug("history: footprint not read", extra={"old": old, "new": new})
+                return None
+            if raw[:1] in (b"+", b"-", b"d"):
+                text.append(raw.decode("utf-8", "replace"))
+    added, removed = surface_delta(text)
+    if removed:
+        return Footprint.REMOVAL
+    if added:
+        return Footprint.ADDITION
+    return Footprint.SOURCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +227,8 @@ class PastRelease:
     conventional: int
     #: The highest bump those commits declared (NONE for chore/docs/... only); None without any.
     declared: Bump | None
+    #: What the code between the tags looks like; None when it was not read in time.
+    footprint: Footprint | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +241,12 @@ class ReleaseHistory:
     skipped: int
     shallow: bool
     seconds: float
+    #: The project's paths the pairs were read under (a monorepo project's directories).
+    paths: tuple[str, ...] = ()
+    #: Where the pairs' facts are cached, and each release's key there (for footprints read
+    #: later by :func:`with_footprints`).
+    cache_dir: Path | None = None
+    keys: tuple[str, ...] = ()
 
 
 def _candidate_tags(
@@ -124,13 +291,24 @@ def _cache_key(old_sha: str, new_sha: str, paths: Sequence[str]) -> str:
 Classifier = Callable[[Sequence[Commit]], tuple[int, Bump | None]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What one pair's cache entry holds."""
+
+    commits: int
+    conventional: int
+    #: The declared bump as its number, -1 when no commit is conventional.
+    declared: int
+    #: The footprint's value, None when it was not read (a later run may read it).
+    footprint: str | None
+
+
 def _facts(
     git: Git, old_sha: str, new_sha: str, paths: Sequence[str], classify: Classifier
-) -> tuple[int, int, int]:
-    """(commits, conventional commits, declared bump or -1 when none is conventional)."""
+) -> _Facts:
     commits = git.commits(old_sha, new_sha, paths)
     conventional, declared = classify(commits)
-    return len(commits), conventional, -1 if declared is None else int(declared)
+    return _Facts(len(commits), conventional, -1 if declared is None else int(declared), None)
 
 
 class _Cache:
@@ -140,28 +318,29 @@ class _Cache:
         self.directory = directory / "history" if directory is not None else None
         self._prepared = False
 
-    def get(self, key: str) -> tuple[int, int, int] | None:
+    def get(self, key: str) -> _Facts | None:
         if self.directory is None:
             return None
         try:
             data = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
-            return int(data["commits"]), int(data["conventional"]), int(data["declared"])
+            found = data["footprint"]
+            if found is not None:
+                found = Footprint(found).value
+            return _Facts(
+                int(data["commits"]), int(data["conventional"]), int(data["declared"]), found
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, key: str, value: tuple[int, int, int]) -> None:
+    def put(self, key: str, value: _Facts) -> None:
         if self.directory is None:
             return
-        commits, conventional, declared = value
         try:
             if not self._prepared:
                 prepare_cache_dir(self.directory.parent)
                 self.directory.mkdir(parents=True, exist_ok=True)
                 self._prepared = True
-            text = json.dumps(
-                {"commits": commits, "conventional": conventional, "declared": declared}
-            )
-            write_atomic(self.directory / f"{key}.json", text)
+            write_atomic(self.directory / f"{key}.json", json.dumps(asdict(value)))
         except OSError as exc:
             log.debug("history cache entry not written: %s", exc)
 
@@ -183,8 +362,9 @@ def read_history(
     ``classify`` reads each pair's commits (the commit evidence's own rules, so that history and
     the current range are read alike), and ``classifier_key`` names its rules in the cache key
     (a configured commit-type table must not reuse facts read with another); ``paths``
-    restricts the commits to a monorepo project's directories. Never raises for odd history:
-    anything that cannot be paired is skipped with a debug line.
+    restricts the commits to a monorepo project's directories. Footprints are only those the
+    cache holds: :func:`with_footprints` reads the others when a decision needs them. Never
+    raises for odd history: anything that cannot be paired is skipped with a debug line.
     """
     started = time.perf_counter()
     shallow = git.is_shallow()
@@ -204,7 +384,7 @@ def read_history(
             continue
         pairs.append((old, new, old_sha, new_sha))
 
-    def facts(pair: tuple[ReleaseTag, ReleaseTag, str, str]) -> tuple[int, int, int] | None:
+    def facts(pair: tuple[ReleaseTag, ReleaseTag, str, str]) -> _Facts | None:
         old, new, old_sha, new_sha = pair
         key = _cache_key(old_sha, new_sha, (classifier_key, *paths))
         cached = cache.get(key)
@@ -224,11 +404,13 @@ def read_history(
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         found = list(pool.map(facts, pairs))
     releases: list[PastRelease] = []
+    keys: list[str] = []
     for (old, new, old_sha, new_sha), value in zip(pairs, found, strict=True):
         if value is None:
             skipped += 1
             continue
-        commits, conventional, declared = value
+        keys.append(_cache_key(old_sha, new_sha, (classifier_key, *paths)))
+        commits, conventional, declared = value.commits, value.conventional, value.declared
         releases.append(
             PastRelease(
                 old_tag=old.tag,
@@ -240,6 +422,7 @@ def read_history(
                 commits=commits,
                 conventional=conventional,
                 declared=None if declared < 0 else Bump(declared),
+                footprint=None if value.footprint is None else Footprint(value.footprint),
             )
         )
     seconds = time.perf_counter() - started
@@ -247,7 +430,66 @@ def read_history(
         "release history read",
         extra={"pairs": len(releases), "skipped": skipped, "seconds": round(seconds, 3)},
     )
-    return ReleaseHistory(tuple(releases), len(finals), skipped, shallow, seconds)
+    return ReleaseHistory(
+        tuple(releases),
+        len(finals),
+        skipped,
+        shallow,
+        seconds,
+        paths=tuple(paths),
+        cache_dir=cache_dir,
+        keys=tuple(keys),
+    )
+
+
+def with_footprints(
+    git: Git, history: ReleaseHistory, *, seconds: float = FOOTPRINT_SECONDS
+) -> ReleaseHistory:
+    """``history`` with the footprint of every pair that lacks one and can be read in time.
+
+    Newest pairs first, for at most ``seconds``: when time runs out, the pairs that speak for
+    today's habits have been read; the others stay without one. Read footprints are cached with
+    the pair's other facts, so a rerun reads files instead of diffs.
+    """
+    missing = [i for i, r in enumerate(history.releases) if r.footprint is None]
+    if not missing:
+        return history
+    started = time.perf_counter()
+    deadline = started + seconds
+    cache = _Cache(history.cache_dir)
+
+    def read(index: int) -> Footprint | None:
+        release = history.releases[index]
+        if time.perf_counter() >= deadline:
+            return None
+        try:
+            found = footprint(
+                git, release.old_sha, release.new_sha, history.paths, deadline=deadline
+            )
+        except GitError as exc:
+            log.debug("history: footprint unreadable (%s)", exc, extra={"new": release.new_tag})
+            return None
+        if found is not None and index < len(history.keys):
+            declared = -1 if release.declared is None else int(release.declared)
+            facts = _Facts(release.commits, release.conventional, declared, found.value)
+            cache.put(history.keys[index], facts)
+        return found
+
+    newest_first = missing[::-1]
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        found = dict(zip(newest_first, pool.map(read, newest_first), strict=True))
+    releases = tuple(
+        replace(r, footprint=found[i]) if i in found else r for i, r in enumerate(history.releases)
+    )
+    log.debug(
+        "release footprints read",
+        extra={
+            "read": sum(1 for f in found.values() if f is not None),
+            "missing": len(missing),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+    )
+    return replace(history, releases=releases)
 
 
 def as_json(release: PastRelease) -> dict[str, object]:
@@ -255,4 +497,5 @@ def as_json(release: PastRelease) -> dict[str, object]:
     data = asdict(release)
     data["shipped"] = release.shipped.label
     data["declared"] = None if release.declared is None else release.declared.label
+    data["footprint"] = None if release.footprint is None else release.footprint.value
     return data

@@ -18,10 +18,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from release_tools.analysis.calibration import HistoryVerdict, calibrate, follow_history
+from release_tools.analysis.calibration import (
+    HistoryVerdict,
+    calibrate,
+    calibrate_static,
+    follow_history,
+    follow_static,
+    needs_footprints,
+)
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.decision import ceiling, decide
-from release_tools.analysis.evidence import commits, gather_evidence
+from release_tools.analysis.decision import Verdict, ceiling, decide
+from release_tools.analysis.evidence import commits, file_kinds, gather_evidence
+from release_tools.analysis.history import with_footprints
 from release_tools.analysis.models import (
     STATIC_SOURCES,
     Bump,
@@ -171,11 +179,14 @@ class LocalAnalyzer:
         verdict = decide(evidence, has_changes=has_changes)
         bump, needs_review, reasoning = verdict.bump, verdict.needs_review, verdict.reasoning
         major_on_zero = ctx.major_on_zero
-        history, learned = _calibrated(ctx, evidence, has_changes)
+        history, learned, by_commits = _calibrated(ctx, evidence, verdict)
         if learned is not None:
-            # The learned mapping is in the project's own jumps (0.x included): taken as is.
+            # The learned jump is in the project's own terms (0.x included): taken as is.
             bump, needs_review, major_on_zero = learned.bump, learned.needs_review, True
-            reasoning = _history_reasoning(learned, evidence)
+            if by_commits:
+                reasoning = _history_reasoning(learned, evidence)
+            else:
+                reasoning = f"{learned.bump.label}: " + ". ".join(learned.notes) + "."
         versions = next_version(
             ctx.current_version,
             bump,
@@ -204,12 +215,39 @@ class LocalAnalyzer:
         )
 
 
+#: Tests, CI and tooling: the kinds of files a release is not made for.
+_TOOLING_KINDS = frozenset({"tests", "ci", "dev"})
+
+
+def _breaking_proof(evidence: Sequence[Evidence]) -> str | None:
+    """The citation of the code's strongest major finding when it rests on public names.
+
+    None when there is no such finding, or when a Go module took a new ``/vN`` path: that is the
+    major release itself, not a removal a project might ship as minor.
+    """
+    majors = [
+        e
+        for e in evidence
+        if e.source in STATIC_SOURCES
+        and e.level is Bump.MAJOR
+        and e.kind is not EvidenceKind.CEILING
+    ]
+    if not majors or any(
+        e.source == "go-api" and (e.path or "").rsplit("/", 1)[-1] == "go.mod" for e in majors
+    ):
+        return None
+    top = min(majors, key=lambda e: (e.strength.rank, e.is_summary))
+    return top.citation
+
+
 def _calibrated(
-    ctx: AnalysisContext, evidence: Sequence[Evidence], has_changes: bool
-) -> tuple[dict[str, Any] | None, HistoryVerdict | None]:
-    """What the project's history says (for the report), and its verdict when it decides."""
+    ctx: AnalysisContext, evidence: Sequence[Evidence], verdict: Verdict
+) -> tuple[dict[str, Any] | None, HistoryVerdict | None, bool]:
+    """What the project's history says (for the report), its verdict when it decides, and
+    whether that verdict follows the commits (else it calibrates the static one)."""
+    has_changes = bool(ctx.changes)
     if ctx.history is None:
-        return None, None
+        return None, None, False
     current: Version | None = None
     with contextlib.suppress(VersionError):
         current = Version.parse(ctx.current_version) if ctx.current_version else None
@@ -243,7 +281,33 @@ def _calibrated(
         report["reason"] = (
             "no conventional commits in this range" if declared is None else "nothing changed"
         )
-    return report, learned
+    by_commits = learned is not None
+    releases = ctx.history.releases
+    if learned is None and has_changes:
+        breaking = _breaking_proof(evidence)
+        tooling = all(file_kinds.classify(c.path) in _TOOLING_KINDS for c in ctx.changes)
+        if needs_footprints(
+            releases,
+            zero=zero,
+            bump=verdict.bump,
+            declared=declared,
+            breaking_proof=breaking,
+            tooling_only=tooling,
+            major_on_zero=ctx.major_on_zero,
+        ):
+            releases = with_footprints(ctx.git, ctx.history).releases
+            learned = follow_static(
+                calibrate_static(releases, zero=zero),
+                bump=verdict.bump,
+                declared=declared,
+                breaking_proof=breaking,
+                tooling_only=tooling,
+                major_on_zero=ctx.major_on_zero,
+            )
+    static = calibrate_static(releases, zero=zero)
+    report["static"] = {**static.as_json(), "decided": learned is not None and not by_commits}
+    report["decided"] = learned is not None
+    return report, learned, by_commits
 
 
 def _history_reasoning(learned: HistoryVerdict, evidence: Sequence[Evidence]) -> str:

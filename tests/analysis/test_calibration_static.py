@@ -1,0 +1,156 @@
+"""Static calibration: what earlier releases with the same kind of code change shipped as."""
+
+from __future__ import annotations
+
+from release_tools.analysis.calibration import (
+    MIN_REMOVALS,
+    MIN_STATIC_PAIRS,
+    calibrate_static,
+    follow_static,
+    needs_footprints,
+)
+from release_tools.analysis.history import Footprint, PastRelease
+from release_tools.versioning.bump import Bump
+
+M, m, p, N = Bump.MAJOR, Bump.MINOR, Bump.PATCH, Bump.NONE
+R, A, S, T = Footprint.REMOVAL, Footprint.ADDITION, Footprint.SOURCE, Footprint.TOOLING
+
+
+def _pairs(*pairs: tuple[Footprint | None, Bump], zero: bool = False) -> list[PastRelease]:
+    return [
+        PastRelease(f"v{i}", f"v{i + 1}", "a" * 40, "b" * 40, shipped, zero, 3, 0, None, found)
+        for i, (found, shipped) in enumerate(pairs)
+    ]
+
+
+def _lax(*extra: tuple[Footprint | None, Bump]) -> list[PastRelease]:
+    """Ten releases without a major; two of them removed public names, shipped as minor."""
+    return _pairs(
+        (R, m), (R, m), (A, m), (S, p), (S, p), (A, m), (S, p), (S, p), (A, m), (S, p), *extra
+    )
+
+
+def _follow(
+    history: list[PastRelease],
+    *,
+    bump: Bump = M,
+    declared: Bump | None = None,
+    breaking_proof: str | None = "removed public function lib.f (lib.py:1)",
+    tooling_only: bool = False,
+) -> tuple[Bump, bool] | None:
+    verdict = follow_static(
+        calibrate_static(history, zero=False),
+        bump=bump,
+        declared=declared,
+        breaking_proof=breaking_proof,
+        tooling_only=tooling_only,
+    )
+    return None if verdict is None else (verdict.bump, verdict.needs_review)
+
+
+def test_removals_shipped_as_minor_calibrate_a_proven_major_with_review() -> None:
+    history = _lax()
+    cal = calibrate_static(history, zero=False)
+
+    assert (cal.pairs, cal.majors, cal.removals) == (10, 0, (m, m))
+    assert cal.removal_jump is m
+    verdict = follow_static(
+        cal, bump=M, declared=p, breaking_proof="removed public function lib.f", tooling_only=False
+    )
+    assert verdict is not None and (verdict.bump, verdict.needs_review) == (m, True)
+    assert "shipped the 2 that removed public names as minor at most" in verdict.notes[0]
+    assert "the code shows major (removed public function lib.f)" in verdict.notes[1]
+    assert cal.as_json()["removals_ship_as"] == "minor"
+
+
+def test_one_major_in_the_history_keeps_the_major() -> None:
+    assert _follow(_lax((S, M))) is None
+
+
+def test_too_few_releases_or_removals_learn_nothing() -> None:
+    assert MIN_STATIC_PAIRS == 10 and MIN_REMOVALS == 2
+    assert _follow(_lax()[:9]) is None
+    one_removal = _pairs((R, m), *[(S, p)] * 10)
+    assert _follow(one_removal) is None
+
+
+def test_pairs_without_a_footprint_do_not_count() -> None:
+    history = _pairs((R, m), (R, m), *[(None, p)] * 10)
+    assert calibrate_static(history, zero=False).pairs == 2
+    assert _follow(history) is None
+
+
+def test_a_declared_break_or_a_new_module_path_keeps_the_major() -> None:
+    assert _follow(_lax(), declared=M) is None
+    # No public name behind the major (a Go module's new /vN path): nothing to calibrate.
+    assert _follow(_lax(), breaking_proof=None) is None
+    # Only a major is calibrated by the removal rule.
+    assert _follow(_lax(), bump=m) is None
+
+
+def test_only_the_current_era_counts() -> None:
+    history = [*_pairs((S, M), zero=True), *_lax()]
+    assert calibrate_static(history, zero=False).majors == 0
+    assert calibrate_static(history, zero=True).majors == 1
+
+
+def test_a_tooling_only_range_ships_as_tooling_only_releases_did() -> None:
+    history = _pairs((T, p), (S, p))
+    assert _follow(history, bump=N, breaking_proof=None, tooling_only=True) == (p, True)
+    # Without such a release before, or when other files changed, nothing is calibrated.
+    assert _follow(_pairs((S, p)), bump=N, breaking_proof=None, tooling_only=True) is None
+    assert _follow(history, bump=N, breaking_proof=None, tooling_only=False) is None
+    verdict = follow_static(
+        calibrate_static(history, zero=False),
+        bump=N,
+        declared=None,
+        breaking_proof=None,
+        tooling_only=True,
+    )
+    assert verdict is not None
+    assert (
+        "1 earlier release changed only tests, CI or tooling and shipped as patch"
+        in (verdict.notes[0])
+    )
+
+
+def test_on_zero_a_removal_is_calibrated_only_where_it_would_make_1_0() -> None:
+    history = [
+        PastRelease(
+            r.old_tag, r.new_tag, r.old_sha, r.new_sha, r.shipped, True, 3, 0, None, r.footprint
+        )
+        for r in _lax()
+    ]
+    cal = calibrate_static(history, zero=True)
+    assert cal.removal_jump is m
+    # A break on 0.x makes a minor release already: the rules and the habit agree.
+    for major_on_zero in (False, True):
+        verdict = follow_static(
+            cal,
+            bump=M,
+            declared=None,
+            breaking_proof="removed lib.f",
+            tooling_only=False,
+            major_on_zero=major_on_zero,
+        )
+        needed = needs_footprints(
+            history,
+            zero=True,
+            bump=M,
+            declared=None,
+            breaking_proof="removed lib.f",
+            tooling_only=False,
+            major_on_zero=major_on_zero,
+        )
+        if major_on_zero:
+            assert (
+                needed
+                and verdict is not None
+                and (verdict.bump, verdict.needs_review)
+                == (
+                    m,
+                    True,
+                )
+            )
+        else:
+            assert not needed and verdict is None
