@@ -74,3 +74,48 @@ def test_a_major_subdirectory_module_is_proof_of_major(repo: GitRepo) -> None:
 
     assert [(e.kind, e.bump) for e in items] == [(EvidenceKind.API_CHANGED, "major")]
     assert "example.com/lib/v2" in items[0].message
+
+
+def _pre_module(repo: GitRepo, tag: str) -> None:
+    repo.write("lib.go", LIB_V1)
+    repo.commit("first, before Go modules")
+    repo.tag(tag)
+
+
+def test_a_go_mod_adopted_at_the_current_major_caps_at_minor(repo: GitRepo) -> None:
+    _pre_module(repo, "v1.3.0")
+    repo.write("go.mod", GO_MOD.format(suffix=""))
+    repo.write("lib.go", LIB_V2)
+    repo.commit("adopt modules, remove Old")
+
+    items = gather(build_context(repo.path, "v1.3.0"))
+
+    assert [(e.kind, e.bump) for e in items] == [(EvidenceKind.CEILING, "minor")]
+    assert "example.com/lib/v2" in items[0].message
+    assert analyze(repo.path).version_type == "minor"
+
+
+def test_a_go_mod_adopted_with_the_next_major_is_proof(repo: GitRepo) -> None:
+    _pre_module(repo, "v1.3.0")
+    repo.write("go.mod", GO_MOD.format(suffix="/v2"))
+    repo.commit("adopt modules as v2")
+
+    items = gather(build_context(repo.path, "v1.3.0"))
+
+    assert [(e.kind, e.bump, e.strength) for e in items] == [
+        (EvidenceKind.API_CHANGED, "major", "proof")
+    ]
+
+
+def test_a_go_mod_adopted_on_zero_says_nothing(repo: GitRepo) -> None:
+    _pre_module(repo, "v0.3.0")
+    repo.write("go.mod", GO_MOD.format(suffix=""))
+    repo.commit("adopt modules")
+    assert gather(build_context(repo.path, "v0.3.0")) == []
+
+
+def test_a_go_mod_adopted_with_an_unrelated_major_says_nothing(repo: GitRepo) -> None:
+    _pre_module(repo, "v3.1.0")
+    repo.write("go.mod", GO_MOD.format(suffix="/v5"))
+    repo.commit("adopt modules at an unrelated major")
+    assert gather(build_context(repo.path, "v3.1.0")) == []

@@ -6,6 +6,10 @@ cannot make a major release, whatever its code shows (a ``ceiling`` at minor), a
 gains the next ``/vN`` suffix is a major release (proof), as is a new ``vN/go.mod`` declaring it
 (the major-subdirectory layout). v0 modules reach v1 without a new
 path, so no ceiling applies before 1.0.
+
+A ``go.mod`` added by the range (a project adopting modules) is read the same way against the
+current version: a path whose major is the current one (no suffix at v1, ``/v3`` at v3.x) caps the
+release at minor, a path with the next major is that major release.
 """
 
 from __future__ import annotations
@@ -47,10 +51,15 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     rel = f"{directory}go.mod"
     old_text = read_texts(ctx, ctx.base_sha, [rel]).get(rel)
     new_text = read_texts(ctx, ctx.head_sha, [rel]).get(rel)
-    if old_text is None or new_text is None:
+    if new_text is None:
         return []
-    old, new = module_path(old_text), module_path(new_text)
-    if old is None or new is None:
+    new = module_path(new_text)
+    if new is None:
+        return []
+    if old_text is None:
+        return _adopted(current, new, rel)
+    old = module_path(old_text)
+    if old is None:
         return []
     if old == new:
         if current.major == 0:
@@ -87,6 +96,37 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                 Bump.MAJOR,
                 Strength.PROOF,
                 f"the Go module path changed from {old} to {new}: a new major version",
+                path=rel,
+            )
+        ]
+    return []
+
+
+def _adopted(current: Version, path: str, rel: str) -> list[Evidence]:
+    """Evidence from a ``go.mod`` the range adds, declaring ``path``, after ``current``."""
+    if current.major == 0:
+        return []
+    if _major(path) == current.major:
+        # Importers will resolve this major through the new path: a next major needs another.
+        return [
+            evidence(
+                "go-api",
+                EvidenceKind.CEILING,
+                Bump.MINOR,
+                Strength.PROOF,
+                f"the new go.mod declares {path}, a v{current.major} path: a major release "
+                f"needs a new path ({_next_path(path)})",
+                path=rel,
+            )
+        ]
+    if _major(path) == current.major + 1:
+        return [
+            evidence(
+                "go-api",
+                EvidenceKind.API_CHANGED,
+                Bump.MAJOR,
+                Strength.PROOF,
+                f"the new go.mod declares {path}: a new major version",
                 path=rel,
             )
         ]
