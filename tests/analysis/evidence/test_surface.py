@@ -260,3 +260,54 @@ def test_rust_and_go_cli_changes_are_evidence(repo: Any) -> None:
         ("minor", "new command-line option --all"),
         ("minor", "new command-line option --settings"),
     ]
+
+
+CLAP_BUILDER = """fn app() -> Command {
+    Command::new("finder")
+        .arg(Arg::new("max-depth").long("max-depth").visible_alias("maxdepth"))
+        .arg(Arg::new("hidden").long("hidden"))
+}
+"""
+
+CLAP_DERIVE = r"""#[derive(Parser)]
+#[command(
+    name = "finder",
+    version,
+    group(ArgGroup::new("x").args(&["a", "b"])),
+)]
+pub struct Opts {
+    /// Depth
+    #[arg(
+        long,
+        value_name = "[depth]",
+        alias("maxdepth"),
+        conflicts_with_all(&["exact_depth", "min_depth"]),
+        long_help = "Limit the traversal \
+                     to a depth."
+    )]
+    max_depth: Option<usize>,
+
+    #[arg(long, hide_short_help = true, conflicts_with_all(&["size"]))]
+    pub hidden: bool,
+}
+"""
+
+
+def test_a_port_from_the_clap_builder_to_derive_keeps_every_name() -> None:
+    from release_tools.analysis.evidence.surface import rust_cli_options
+
+    builder, derive = rust_cli_options(CLAP_BUILDER), rust_cli_options(CLAP_DERIVE)
+
+    # Brackets inside strings and calls, and strings continued over a line break, do not end
+    # an attribute early; aliases and the program's own name are read on both sides.
+    assert set(builder) == set(derive)
+    assert set(derive) == {"--max-depth", "alias:--maxdepth", "--hidden", "command:finder"}
+
+
+def test_a_new_alias_is_no_feature_but_a_removed_one_breaks(repo: Any) -> None:
+    repo.write("src/cli.rs", CLAP_DERIVE)
+    base = repo.commit("initial")
+    repo.write("src/cli.rs", CLAP_DERIVE.replace('alias("maxdepth")', 'alias("depth")'))
+    repo.commit("rename the alias")
+
+    assert _messages(_run(repo, base)) == [("major", "removed command-line option --maxdepth")]

@@ -56,12 +56,33 @@ _CLI_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rs", ".go")
 # Rust (clap): builder `.long("name")`, derive `#[arg(long = "name")]`, and a bare `long` in
 # `#[arg(...)]`/`#[clap(...)]`/`#[structopt(...)]` naming the field that follows it.
 _CLAP_LONG = re.compile(r'\.long\(\s*"(?P<opt>[A-Za-z0-9][\w-]*)"\s*\)')
+# The builder's long aliases (`.alias("x")`, `.visible_alias("x")`), read like the derive ones.
+# An alias is reported under this prefix: its removal breaks scripts like an option's, but a new
+# alias is another spelling of an existing option, not a feature.
+_ALIAS = "alias:"
+_CLAP_LONG_ALIAS = re.compile(r'\.(?:visible_)?alias\(\s*"(?P<opt>[A-Za-z0-9][\w-]*)"\s*\)')
+# Attribute arguments: plain text, strings (a backslash may continue one over a line break), and
+# one level of parentheses or brackets, so that
+# `conflicts_with_all(&["a", "b"])` or `value_name = "[x]"` does not end the attribute early.
+_STRING = r'"(?:[^"\\]|\\[\s\S])*"'
+_ATTR_ARGS = (
+    r"(?:[^\[\]()\"]|" + _STRING + r"|\((?:[^()\"]|" + _STRING + r")*\)"
+    r"|\[(?:[^\[\]\"]|" + _STRING + r")*\])*"
+)
 _CLAP_ATTR = re.compile(
-    r"#\[\s*(?:arg|clap|structopt)\s*\((?P<args>[^\]]*)\)\s*\]"
-    r"(?P<rest>(?:\s*(?:///[^\n]*|#\[[^\]]*\]))*\s*(?:pub(?:\([^)]*\))?\s+)?"
+    r"#\[\s*(?:arg|clap|structopt)\s*\((?P<args>" + _ATTR_ARGS + r")\)\s*\]"
+    r"(?P<rest>(?:\s*(?:///[^\n]*|#\[" + _ATTR_ARGS + r"\]))*\s*(?:pub(?:\([^)]*\))?\s+)?"
     r"(?P<field>[a-z_][a-z0-9_]*)\s*:)?"
 )
 _CLAP_NAMED = re.compile(r'\blong\s*=\s*"(?P<opt>[A-Za-z0-9][\w-]*)"')
+# A long alias in a derive attribute (`alias("maxdepth")`, `visible_alias = "x"`) is an option
+# name users type as much as the main one.
+_CLAP_ALIAS = re.compile(r'\b(?:visible_)?alias\s*(?:=\s*|\(\s*)"(?P<opt>[A-Za-z0-9][\w-]*)"')
+# The program's own name in a derive `#[command(name = "x")]` (before any other string): the
+# builder's `Command::new("x")` of the same program, so a port to derive keeps it.
+_CLAP_PROGRAM = re.compile(
+    r'#\[\s*(?:command|clap)\s*\([^"\]]*?\bname\s*=\s*"(?P<name>[A-Za-z][\w-]*)"'
+)
 _CLAP_BARE = re.compile(r"(?:^|[,(\s])long\s*(?:[,)]|$)")
 _CLAP_COMMAND = re.compile(r'(?:SubCommand::with_name|Command::new)\(\s*"(?P<name>[A-Za-z][\w-]*)"')
 # Go: the standard flag package and pflag/cobra (`Flags().StringP("name", "n", ...)`).
@@ -77,6 +98,8 @@ _COMMAND = re.compile(r"(?:\.add_parser|\.command)\s*\(\s*(['\"])(?P<name>[A-Za-
 # "--name", "--color <c>" (commander), "--shout/--no-shout" (click on/off flags).
 _LONG = re.compile(r"""(['"])(?P<opt>--[A-Za-z0-9][\w-]*)(?:/-[\w-]+)?(?:[ =<\[][^'"]*)?\1""")
 _MAX_SCHEMA_BYTES = 5_000_000
+# Words without which Rust code declares no clap option, alias or command.
+_CLAP_HINTS = ("long", "alias", "Command::new", "with_name", "command(")
 _CLI_HINTS = ("add_argument", "add_parser", ".option", ".command", "typer.Option", "'--", '"--')
 
 
@@ -128,6 +151,9 @@ def rust_cli_options(code: str) -> dict[str, int]:
     for match in _CLAP_LONG.finditer(code):
         found.setdefault(f"--{match['opt']}", line_of(match.start()))
     line_of = _line_counter(code)
+    for match in _CLAP_LONG_ALIAS.finditer(code):
+        found.setdefault(f"{_ALIAS}--{match['opt']}", line_of(match.start()))
+    line_of = _line_counter(code)
     for match in _CLAP_ATTR.finditer(code):
         args = match["args"]
         named = _CLAP_NAMED.search(args)
@@ -135,8 +161,13 @@ def rust_cli_options(code: str) -> dict[str, int]:
             found.setdefault(f"--{named['opt']}", line_of(match.start()))
         elif match["field"] and _CLAP_BARE.search(args):
             found.setdefault(f"--{match['field'].replace('_', '-')}", line_of(match.start()))
+        for alias in _CLAP_ALIAS.finditer(args):
+            found.setdefault(f"{_ALIAS}--{alias['opt']}", line_of(match.start()))
     line_of = _line_counter(code)
     for match in _CLAP_COMMAND.finditer(code):
+        found.setdefault(f"command:{match['name']}", line_of(match.start()))
+    line_of = _line_counter(code)
+    for match in _CLAP_PROGRAM.finditer(code):
         found.setdefault(f"command:{match['name']}", line_of(match.start()))
     return found
 
@@ -152,7 +183,7 @@ def go_cli_options(code: str) -> dict[str, int]:
 
 def _options_of(path: str, code: str) -> dict[str, int]:
     if path.endswith(".rs"):
-        if ".long(" not in code and "long" not in code:
+        if not any(hint in code for hint in _CLAP_HINTS):
             return {}
         return rust_cli_options(code)
     if path.endswith(".go"):
@@ -187,7 +218,7 @@ def _touches_cli(change: FileChange) -> bool:
         return True
     text = _changed_text(change)
     if change.path.endswith(".rs"):
-        return "long" in text or "Command::new" in text or "with_name" in text
+        return any(hint in text for hint in _CLAP_HINTS)
     if change.path.endswith(".go"):
         return "flag" in text or "Flags()" in text
     return _cli_hint(text)
@@ -205,8 +236,13 @@ def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
             for option, line in _options_of(path, code).items():
                 side.setdefault(option, (path, line))
     items: list[Evidence] = []
-    for option in sorted(before.keys() - after.keys()):
-        path, line = before[option]
+    known_after = {option.removeprefix(_ALIAS) for option in after}
+    known_before = {option.removeprefix(_ALIAS) for option in before}
+    for key in sorted(before, key=lambda k: k.removeprefix(_ALIAS)):
+        option = key.removeprefix(_ALIAS)
+        if option in known_after or (key != option and option in before):
+            continue
+        path, line = before[key]
         what = f"sub-command {option[8:]!r}" if option.startswith("command:") else option
         items.append(
             evidence(
@@ -219,7 +255,7 @@ def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
                 line=line,
             )
         )
-    for option in sorted(after.keys() - before.keys()):
+    for option in sorted(k for k in after if not k.startswith(_ALIAS) and k not in known_before):
         path, line = after[option]
         what = f"sub-command {option[8:]!r}" if option.startswith("command:") else option
         items.append(
