@@ -66,8 +66,10 @@ def test_projects_text_and_json(workspace: Any) -> None:
     text = run(workspace, "projects")
     assert text.exit_code == 0, text.output
     assert text.stdout.splitlines() == [
-        "@s/a  1.0.0  pkgs/a  pkgs/a/package.json  node",
-        "b     2.0.0  pkgs/b  pkgs/b/package.json  node",
+        "@s/a  1.0.0  pkgs/a  pkgs/a/package.json  node  tags {name}@{version} (default)"
+        "  changelog pkgs/a/CHANGELOG.md (to create)",
+        "b     2.0.0  pkgs/b  pkgs/b/package.json  node  tags {name}@{version} (default)"
+        "  changelog pkgs/b/CHANGELOG.md (to create)",
     ]
     as_json = run(workspace, "projects", "--format", "json")
     row = json.loads(as_json.stdout)[1]

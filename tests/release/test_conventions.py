@@ -79,6 +79,8 @@ def test_bare_tags_changes_md_and_dev_version(repo: GitRepo) -> None:
     assert listed["changelog"]["path"] == "CHANGES.md"
     assert listed["changelog"]["source"] == "found"
     assert listed["changelog"]["keep_a_changelog"] is False
+    text = cli_run(repo, "projects").stdout
+    assert "tags {version} (from tags)  changelog CHANGES.md (found)" in text
 
     analyzed = json.loads(cli_run(repo, "analyze", "--format", "json").stdout)
     assert analyzed["conventions"]["tag_scheme"]["style"] == "bare"

@@ -63,7 +63,8 @@ def _settings(options: dict[str, Any]) -> Settings:
 @common_options
 @guard
 def projects_command(**options: Any) -> None:
-    """List the projects of the repository: name, version, path, manifest.
+    """List the projects of the repository: name, version, path, manifest, tag scheme and
+    changelog file (each with where it was read from).
 
     ``--format json`` also shows each project's conventions, configured or inferred: its tag
     scheme, latest release tag, changelog file and style, and release group.
@@ -78,15 +79,15 @@ def projects_command(**options: Any) -> None:
     git = Git(settings.repo)
     root = git.toplevel()
     projects = find_projects(git, root)
+    conventions = read_conventions(
+        git,
+        root,
+        projects,
+        tag_format=settings.tag_format,
+        tag_pattern=settings.tag_pattern,
+        changelog=settings.changelog,
+    )
     if settings.format == "json":
-        conventions = read_conventions(
-            git,
-            root,
-            projects,
-            tag_format=settings.tag_format,
-            tag_pattern=settings.tag_pattern,
-            changelog=settings.changelog,
-        )
         config = conventions.release_config
         rows = []
         for p in projects:
@@ -120,13 +121,33 @@ def projects_command(**options: Any) -> None:
             p.path,
             p.manifest,
             p.ecosystem + (f" (group {p.version_group})" if p.version_group else ""),
+            *_convention_cells(conventions.of(p.name).to_dict()),
         )
         for p in projects
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     for row in table:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        click.echo(clean_text("  ".join([*cells, row[4]])))
+        click.echo(clean_text("  ".join([*cells, row[-1]]).rstrip()))
+
+
+def _convention_cells(data: dict[str, Any]) -> tuple[str, str]:
+    """The tag scheme and changelog of a project for the text table, each with where it came
+    from: ``tags v{version} (from tags)``, ``changelog CHANGES.md (found)``."""
+    scheme = data.get("tag_scheme") or {}
+    tags = f"tags {scheme.get('template', '?')} ({_origin(scheme.get('source'))})"
+    changelog = data.get("changelog")
+    if not changelog:
+        return tags, "changelog none"
+    state = _origin(changelog.get("source")) if changelog.get("exists") else "to create"
+    return tags, f"changelog {changelog.get('path')} ({state})"
+
+
+def _origin(source: object) -> str:
+    """Where a convention was read: ``from tags``, ``from config``, ``found`` or ``default``."""
+    if source in (None, "default", "found"):
+        return str(source or "default")
+    return f"from {source}"
 
 
 @click.command("create-version-plan")
