@@ -94,8 +94,15 @@ def test_only_the_current_era_counts() -> None:
     assert calibrate_static(history, zero=True).majors == 1
 
 
-def test_a_tooling_only_range_ships_as_tooling_only_releases_did() -> None:
+def test_a_tooling_only_range_ships_as_releases_without_code_did() -> None:
     history = _pairs((T, p), (S, p))
+    # Docs- or build-only releases count as releases without code too.
+    assert _follow(
+        _pairs((Footprint.SUPPORT, p)), bump=N, breaking_proof=None, tooling_only=True
+    ) == (
+        p,
+        True,
+    )
     assert _follow(history, bump=N, breaking_proof=None, tooling_only=True) == (p, True)
     # Without such a release before, or when other files changed, nothing is calibrated.
     assert _follow(_pairs((S, p)), bump=N, breaking_proof=None, tooling_only=True) is None
@@ -108,10 +115,7 @@ def test_a_tooling_only_range_ships_as_tooling_only_releases_did() -> None:
         tooling_only=True,
     )
     assert verdict is not None
-    assert (
-        "1 earlier release changed only tests, CI or tooling and shipped as patch"
-        in (verdict.notes[0])
-    )
+    assert "1 earlier release changed no source code and shipped as patch" in (verdict.notes[0])
 
 
 def test_on_zero_a_removal_is_calibrated_only_where_it_would_make_1_0() -> None:

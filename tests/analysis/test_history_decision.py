@@ -209,9 +209,7 @@ def test_a_tooling_only_range_ships_like_earlier_ones(
     decision = analyze(repo.path)
 
     assert decision.version_type == "patch" and decision.needs_review
-    assert "1 earlier release changed only tests, CI or tooling and shipped as patch" in (
-        decision.reasoning
-    )
+    assert "1 earlier release changed no source code and shipped as patch" in (decision.reasoning)
     assert analyze(repo.path, history=False).version_type == "unknown"
 
 

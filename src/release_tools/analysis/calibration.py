@@ -21,8 +21,9 @@ from each pair's :class:`~release_tools.analysis.history.Footprint`):
   no major among them, whose releases removed public names at least :data:`MIN_REMOVALS` times,
   treats such removals as minor (renames, internal names that looked public, a lax policy): a
   major the code shows, that no commit declares, is calibrated to that jump with review;
-* *tooling-only releases happen*: a project that released a range changing only tests, CI or
-  tooling before ships one again as it did then (a patch), with review, instead of "nothing".
+* *releases without code happen*: a project that released ranges changing no source code
+  before (only docs, build files, tests or CI) ships a range that changes only tests, CI or
+  tooling as it shipped those (a patch), with review, instead of "nothing to release".
 """
 
 from __future__ import annotations
@@ -233,8 +234,9 @@ class StaticCalibration:
     majors: int
     #: The jumps shipped by pairs that removed public names, oldest first.
     removals: tuple[Bump, ...]
-    #: The jumps shipped by pairs that changed only tests, CI or tooling, oldest first.
-    tooling: tuple[Bump, ...]
+    #: The jumps shipped by pairs that changed no source code (docs, data, build files, tests,
+    #: CI or tooling only), oldest first.
+    codeless: tuple[Bump, ...]
     zero: bool
 
     @property
@@ -245,9 +247,9 @@ class StaticCalibration:
         return max(self.removals)
 
     @property
-    def tooling_jump(self) -> Bump | None:
-        """The jump a tests/CI-only range ships as when one was released before, else None."""
-        return Counter(self.tooling).most_common(1)[0][0] if self.tooling else None
+    def codeless_jump(self) -> Bump | None:
+        """The jump a range without code ships as when such ranges were released, else None."""
+        return Counter(self.codeless).most_common(1)[0][0] if self.codeless else None
 
     def removal_rule(self) -> str:
         """The learned rule about removals, for the reasoning."""
@@ -258,25 +260,25 @@ class StaticCalibration:
             "at most"
         )
 
-    def tooling_rule(self) -> str:
-        """The learned rule about tests/CI-only releases, for the reasoning."""
-        jump = self.tooling_jump
+    def codeless_rule(self) -> str:
+        """The learned rule about releases without code, for the reasoning."""
+        jump = self.codeless_jump
         assert jump is not None
-        times = len(self.tooling)
+        times = len(self.codeless)
         return (
-            f"{times} earlier release{'s' if times > 1 else ''} changed only tests, CI or "
-            f"tooling and shipped as {jump.label}"
+            f"{times} earlier release{'s' if times > 1 else ''} changed no source code and "
+            f"shipped as {jump.label}"
         )
 
     def as_json(self) -> dict[str, object]:
-        removal, tooling = self.removal_jump, self.tooling_jump
+        removal, codeless = self.removal_jump, self.codeless_jump
         return {
             "pairs": self.pairs,
             "majors": self.majors,
             "removals": [jump.label for jump in self.removals],
-            "tooling": [jump.label for jump in self.tooling],
+            "codeless": [jump.label for jump in self.codeless],
             "removals_ship_as": None if removal is None else removal.label,
-            "tooling_ships_as": None if tooling is None else tooling.label,
+            "codeless_ships_as": None if codeless is None else codeless.label,
         }
 
 
@@ -288,7 +290,9 @@ def calibrate_static(releases: Sequence[PastRelease], *, zero: bool) -> StaticCa
         pairs=len(read),
         majors=sum(1 for r in era if r.shipped is Bump.MAJOR),
         removals=tuple(r.shipped for r in read if r.footprint is Footprint.REMOVAL),
-        tooling=tuple(r.shipped for r in read if r.footprint is Footprint.TOOLING),
+        codeless=tuple(
+            r.shipped for r in read if r.footprint in (Footprint.SUPPORT, Footprint.TOOLING)
+        ),
         zero=zero,
     )
 
@@ -354,7 +358,7 @@ def follow_static(
             f"the code shows major ({breaking_proof}): flagged for review",
         )
         return HistoryVerdict(removal, True, notes)
-    tooling = calibration.tooling_jump
-    if bump is Bump.NONE and tooling_only and tooling is not None:
-        return HistoryVerdict(tooling, True, (f"{calibration.tooling_rule()}: calibrated",))
+    codeless = calibration.codeless_jump
+    if bump is Bump.NONE and tooling_only and codeless is not None:
+        return HistoryVerdict(codeless, True, (f"{calibration.codeless_rule()}: calibrated",))
     return None
