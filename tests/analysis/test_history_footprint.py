@@ -7,6 +7,7 @@ from pathlib import Path
 
 from gitrepo import GitRepo
 from release_tools.analysis.evidence.commits import declared
+from release_tools.analysis.evidence.file_kinds import classify
 from release_tools.analysis.history import (
     Footprint,
     ReleaseHistory,
@@ -77,7 +78,10 @@ def test_footprints_of_real_ranges(repo: GitRepo) -> None:
     v5 = _tagged(repo, "v1.2.0", {"lib/core.py": "def more():\n    pass\n"})
     git = Git(repo.path)
 
-    got = [footprint(git, a, b) for a, b in [(v0, v1), (v1, v2), (v2, v3), (v3, v4), (v4, v5)]]
+    got = [
+        footprint(git, a, b, kind_of=classify)
+        for a, b in [(v0, v1), (v1, v2), (v2, v3), (v3, v4), (v4, v5)]
+    ]
 
     assert got == [
         Footprint.TOOLING,
@@ -88,7 +92,7 @@ def test_footprints_of_real_ranges(repo: GitRepo) -> None:
     ]
     assert Footprint.REMOVAL.convention.label == "major"
     # A passed deadline leaves a diff unread rather than judged from part of it.
-    assert footprint(git, v3, v4, deadline=time.perf_counter() - 1) is None
+    assert footprint(git, v3, v4, kind_of=classify, deadline=time.perf_counter() - 1) is None
 
 
 def test_footprints_are_read_on_demand_within_the_budget_and_cached(
@@ -111,9 +115,9 @@ def test_footprints_are_read_on_demand_within_the_budget_and_cached(
 
     # Reading the history diffs nothing; no time for footprints leaves them unread.
     assert footprints(read()) == [None, None]
-    assert footprints(with_footprints(git, read(), seconds=0.0)) == [None, None]
+    assert footprints(with_footprints(git, read(), kind_of=classify, seconds=0.0)) == [None, None]
     # With time they are read, then kept in the cache with the pairs' other facts.
-    assert footprints(with_footprints(git, read(), seconds=30.0)) == [
+    assert footprints(with_footprints(git, read(), kind_of=classify, seconds=30.0)) == [
         Footprint.ADDITION,
         Footprint.REMOVAL,
     ]

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
+from release_tools.analysis.history import ReleaseHistory
 from release_tools.analysis.models import FileChange
 from release_tools.git import Commit, Git
 from release_tools.versioning.commit_types import DEFAULT_COMMIT_TYPES, CommitTypes
-
-if TYPE_CHECKING:
-    # The history reads file kinds through the evidence package, which imports this module.
-    from release_tools.analysis.history import ReleaseHistory
 
 __all__ = ["AnalysisContext", "Background"]
 

@@ -32,7 +32,6 @@ from enum import Enum
 from pathlib import Path
 
 from release_tools.analysis.cachedir import prepare_cache_dir
-from release_tools.analysis.evidence.file_kinds import classify as file_kind
 from release_tools.errors import GitError
 from release_tools.files import write_atomic
 from release_tools.git import Commit, Git
@@ -45,6 +44,7 @@ __all__ = [
     "HISTORY_FORMAT",
     "Classifier",
     "Footprint",
+    "KindOf",
     "PastRelease",
     "ReleaseHistory",
     "as_json",
@@ -164,8 +164,19 @@ def surface_delta(lines: Iterable[str]) -> tuple[set[str], set[str]]:
     return plus - minus, minus - plus
 
 
+#: The kind of one path: "source", "docs", "data", "build", "tests", "ci" or "dev" (the file-kind
+#: evidence's classifier, passed in so that the history does not depend on the evidence).
+KindOf = Callable[[str], str]
+
+
 def footprint(
-    git: Git, old: str, new: str, paths: Sequence[str] = (), *, deadline: float | None = None
+    git: Git,
+    old: str,
+    new: str,
+    paths: Sequence[str] = (),
+    *,
+    kind_of: KindOf,
+    deadline: float | None = None,
 ) -> Footprint | None:
     """The :class:`Footprint` of ``old..new`` (under ``paths``), None when it cannot be read.
 
@@ -174,7 +185,7 @@ def footprint(
     release without removals one with them.
     """
     kinds: dict[str, str] = {
-        path: file_kind(path) for _status, path in git.name_status(old, new, paths)
+        path: kind_of(path) for _status, path in git.name_status(old, new, paths)
     }
     present = set(kinds.values())
     if "source" not in present:
@@ -443,7 +454,7 @@ def read_history(
 
 
 def with_footprints(
-    git: Git, history: ReleaseHistory, *, seconds: float = FOOTPRINT_SECONDS
+    git: Git, history: ReleaseHistory, *, kind_of: KindOf, seconds: float = FOOTPRINT_SECONDS
 ) -> ReleaseHistory:
     """``history`` with the footprint of every pair that lacks one and can be read in time.
 
@@ -464,7 +475,12 @@ def with_footprints(
             return None
         try:
             found = footprint(
-                git, release.old_sha, release.new_sha, history.paths, deadline=deadline
+                git,
+                release.old_sha,
+                release.new_sha,
+                history.paths,
+                kind_of=kind_of,
+                deadline=deadline,
             )
         except GitError as exc:
             log.debug("history: footprint unreadable (%s)", exc, extra={"new": release.new_tag})

@@ -311,3 +311,12 @@ def test_a_new_alias_is_no_feature_but_a_removed_one_breaks(repo: Any) -> None:
     repo.commit("rename the alias")
 
     assert _messages(_run(repo, base)) == [("major", "removed command-line option --maxdepth")]
+
+
+def test_a_rust_program_start_is_no_sub_command(repo: Any) -> None:
+    code = 'fn shell() {{ std::process::Command::new("{0}").spawn().unwrap(); }}\n'
+    repo.write("src/shell.rs", code.format("cmd"))
+    base = repo.commit("initial")
+    repo.write("src/shell.rs", code.format("sh"))
+
+    assert _run(repo, base) == []

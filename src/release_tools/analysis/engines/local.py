@@ -28,7 +28,7 @@ from release_tools.analysis.calibration import (
 )
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import Verdict, ceiling, decide
-from release_tools.analysis.evidence import commits, file_kinds, gather_evidence
+from release_tools.analysis.evidence import commits, file_kinds, gather_evidence, gomodule
 from release_tools.analysis.history import with_footprints
 from release_tools.analysis.models import (
     STATIC_SOURCES,
@@ -219,21 +219,25 @@ class LocalAnalyzer:
 _TOOLING_KINDS = frozenset({"tests", "ci", "dev"})
 
 
-def _breaking_proof(evidence: Sequence[Evidence]) -> str | None:
-    """The citation of the code's strongest major finding when it rests on public names.
+def _breaking_proof(ctx: AnalysisContext, evidence: Sequence[Evidence]) -> str | None:
+    """The citation of the code's strongest major finding when the major rests on public names.
 
-    None when there is no such finding, or when a Go module took a new ``/vN`` path: that is the
-    major release itself, not a removal a project might ship as minor.
+    None when there is no such finding (a major that rests only on a raised runtime floor is no
+    removal), or when a Go module took the next ``/vN`` path: that is the major release itself,
+    not a removal a project might ship as minor. The module path is read again rather than
+    looked up in ``evidence``, whose long lists are capped into summaries.
     """
     majors = [
         e
         for e in evidence
         if e.source in STATIC_SOURCES
         and e.level is Bump.MAJOR
-        and e.kind is not EvidenceKind.CEILING
+        and e.kind not in (EvidenceKind.CEILING, EvidenceKind.RUNTIME_FLOOR)
     ]
-    if not majors or any(
-        e.source == "go-api" and (e.path or "").rsplit("/", 1)[-1] == "go.mod" for e in majors
+    if not majors:
+        return None
+    if any(e.source == "go-api" for e in majors) and any(
+        e.level is Bump.MAJOR for e in gomodule.gather(ctx)
     ):
         return None
     top = min(majors, key=lambda e: (e.strength.rank, e.is_summary))
@@ -284,7 +288,7 @@ def _calibrated(
     by_commits = learned is not None
     releases = ctx.history.releases
     if learned is None and has_changes:
-        breaking = _breaking_proof(evidence)
+        breaking = _breaking_proof(ctx, evidence) if verdict.bump is Bump.MAJOR else None
         tooling = all(file_kinds.classify(c.path) in _TOOLING_KINDS for c in ctx.changes)
         if needs_footprints(
             releases,
@@ -295,7 +299,7 @@ def _calibrated(
             tooling_only=tooling,
             major_on_zero=ctx.major_on_zero,
         ):
-            releases = with_footprints(ctx.git, ctx.history).releases
+            releases = with_footprints(ctx.git, ctx.history, kind_of=file_kinds.classify).releases
             learned = follow_static(
                 calibrate_static(releases, zero=zero),
                 bump=verdict.bump,

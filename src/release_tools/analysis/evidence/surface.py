@@ -183,7 +183,9 @@ def go_cli_options(code: str) -> dict[str, int]:
 
 def _options_of(path: str, code: str) -> dict[str, int]:
     if path.endswith(".rs"):
-        if not any(hint in code for hint in _CLAP_HINTS):
+        # Without "long" no clap option is declared, and `Command::new` alone is as likely
+        # std::process starting a program as a clap sub-command.
+        if "long" not in code:
             return {}
         return rust_cli_options(code)
     if path.endswith(".go"):
