@@ -184,3 +184,28 @@ def test_an_existing_major_version_subdirectory_is_compared(repo: GitRepo) -> No
     repo.commit("change")
     items = gather(build_context(repo.path, base))
     assert _found(items) == [("minor", "new exported func B in package v2")]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("func Load() (error) { return nil }\n", "func Load() error { return nil }\n"),
+        (
+            "func Print(v interface{}) interface {} { return v }\n",
+            "func Print(v any) any { return v }\n",
+        ),
+        ("type Box struct {\n\tV interface{}\n}\n", "type Box struct {\n\tV any\n}\n"),
+    ],
+    ids=["parenthesised-single-result", "any-for-empty-interface", "field-any"],
+)
+def test_spellings_of_the_same_type_are_no_change(
+    repo: GitRepo, before: str, after: str
+) -> None:
+    assert _found(_change(repo, before, after)) == []
+
+
+def test_a_real_result_change_is_still_seen(repo: GitRepo) -> None:
+    found = _change(
+        repo, "func Load() (error) { return nil }\n", "func Load() (int, error) { return 0, nil }\n"
+    )
+    assert [bump for bump, _ in _found(found)] == ["major"]

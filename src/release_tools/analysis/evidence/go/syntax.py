@@ -12,6 +12,7 @@ declared type when they have one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -42,6 +43,9 @@ class GoIdent:
     pointer: bool = False
     members: tuple[tuple[str, str], ...] = ()
     sealed: bool = False
+
+
+_EMPTY_INTERFACE = re.compile(r"\binterface ?\{ ?\}")
 
 
 @cache
@@ -96,9 +100,11 @@ class _Reader:
     def text(self, node: tree_sitter.Node | None) -> str:
         if node is None:
             return ""
-        return " ".join(
+        text = " ".join(
             self.source[node.start_byte : node.end_byte].decode("utf-8", "replace").split()
         )
+        # ``any`` is an alias of the empty interface: spelling one as the other changes nothing.
+        return _EMPTY_INTERFACE.sub("any", text) if "interface" in text else text
 
     def params(self, node: tree_sitter.Node | None) -> tuple[str, ...]:
         """Parameter types, one per parameter (``a, b int`` is two), names dropped."""
@@ -116,7 +122,9 @@ class _Reader:
         if node is None:
             return ""
         if node.type == "parameter_list":
-            return "(" + ",".join(self.params(node)) + ")"
+            types = self.params(node)
+            # ``(error)`` and ``error`` are the same single result.
+            return types[0] if len(types) == 1 else "(" + ",".join(types) + ")"
         return self.text(node)
 
     def function(self, node: tree_sitter.Node) -> None:
