@@ -28,6 +28,7 @@ from release_tools.analysis.evidence._common import (
     old_path,
     read_texts,
 )
+from release_tools.analysis.evidence._grep import without_any, worth_asking
 from release_tools.analysis.models import (
     Bump,
     ChangeKind,
@@ -209,13 +210,24 @@ def _removed_evidence(
     ]
 
 
+def _hinted_only(ctx: AnalysisContext, ref: str, paths: list[str]) -> list[str]:
+    plain = without_any(ctx, ref, paths, _HINTS)
+    return [path for path in paths if path not in plain]
+
+
 def gather(ctx: AnalysisContext) -> list[Evidence]:
     """New and removed deprecations in the range's shipped source files."""
     changes = [c for c in changed_files(ctx, SUFFIXES) if _touches(c, "+-")]
     if not changes:
         return []
-    old_texts = read_texts(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c))])
-    new_texts = read_texts(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c))])
+    old_paths = [p for c in changes if (p := old_path(c))]
+    new_paths = [p for c in changes if (p := new_path(c))]
+    if worth_asking(changes):
+        # A file without any hint holds no site: git finds those without reading them here.
+        old_paths = _hinted_only(ctx, ctx.base_sha, old_paths)
+        new_paths = _hinted_only(ctx, ctx.head_sha, new_paths)
+    old_texts = read_texts(ctx, ctx.base_sha, old_paths)
+    new_texts = read_texts(ctx, ctx.head_sha, new_paths)
     # Each file's sites are found once and serve both the new and the removed evidence.
     before = {path: _sites(text) for path, text in old_texts.items()}
     after = {path: _sites(text) for path, text in new_texts.items()}

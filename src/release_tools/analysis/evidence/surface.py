@@ -32,9 +32,9 @@ from release_tools.analysis.evidence._common import (
     evidence,
     new_path,
     old_path,
-    read_text,
     read_texts,
 )
+from release_tools.analysis.evidence._grep import without_any, worth_asking
 from release_tools.analysis.models import (
     Bump,
     ChangeKind,
@@ -98,6 +98,8 @@ _COMMAND = re.compile(r"(?:\.add_parser|\.command)\s*\(\s*(['\"])(?P<name>[A-Za-
 # "--name", "--color <c>" (commander), "--shout/--no-shout" (click on/off flags).
 _LONG = re.compile(r"""(['"])(?P<opt>--[A-Za-z0-9][\w-]*)(?:/-[\w-]+)?(?:[ =<\[][^'"]*)?\1""")
 _MAX_SCHEMA_BYTES = 5_000_000
+# Keys of which a JSON Schema document holds at least one (see :func:`_is_schema`).
+_SCHEMA_WORDS = ('"$schema"', '"properties"')
 # Words without which Rust code declares no clap option, alias or command.
 _CLAP_HINTS = ("long", "alias", "Command::new", "with_name", "command(")
 _CLI_HINTS = ("add_argument", "add_parser", ".option", ".command", "typer.Option", "'--", '"--')
@@ -226,14 +228,36 @@ def _touches_cli(change: FileChange) -> bool:
     return _cli_hint(text)
 
 
+def _needed_words(path: str) -> tuple[str, ...]:
+    """Words of which a file declaring any option holds at least one (see :func:`_options_of`)."""
+    if path.endswith(".rs"):
+        return ("long",)
+    if path.endswith(".go"):
+        return ("flag", "Flags()")
+    return _CLI_HINTS
+
+
+def _without_options(ctx: AnalysisContext, ref: str, paths: list[str]) -> set[str]:
+    """The paths among ``paths`` that surely declare no option at ``ref``, found by git grep."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for path in paths:
+        groups.setdefault(_needed_words(path), []).append(path)
+    return {path for words, group in groups.items() for path in without_any(ctx, ref, group, words)}
+
+
 def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
     before: dict[str, tuple[str, int]] = {}
     after: dict[str, tuple[str, int]] = {}
     changes = [c for c in changed_files(ctx, _CLI_SUFFIXES) if _touches_cli(c)]
+    sift = worth_asking(changes)
     for side, ref, paths in (
         (before, ctx.base_sha, [p for c in changes if (p := old_path(c))]),
         (after, ctx.head_sha, [p for c in changes if (p := new_path(c))]),
     ):
+        if sift:
+            # Big generated files mostly declare nothing; they are not read at all.
+            skipped = _without_options(ctx, ref, paths)
+            paths = [path for path in paths if path not in skipped]
         for path, code in read_texts(ctx, ref, paths).items():
             for option, line in _options_of(path, code).items():
                 side.setdefault(option, (path, line))
@@ -341,17 +365,32 @@ def _load_json(text: str | None) -> Any:
 
 
 def _schema_evidence(ctx: AnalysisContext) -> list[Evidence]:
+    # A schema appearing or disappearing says little about the schema's users (test suites ship
+    # hundreds of them): only files present on both sides are compared.
+    changes = [
+        change
+        for change in changed_files(ctx, (".json",), include_excluded=True)
+        if old_path(change) and new_path(change)
+        if not change.path.endswith(("package.json", "package-lock.json", "tsconfig.json"))
+    ]
+    old_paths = [p for c in changes if (p := old_path(c))]
+    new_paths = [p for c in changes if (p := new_path(c))]
+    if worth_asking(changes):
+        # A document that is a schema on either side names one of these keys there.
+        old_plain = without_any(ctx, ctx.base_sha, old_paths, _SCHEMA_WORDS)
+        new_plain = without_any(ctx, ctx.head_sha, new_paths, _SCHEMA_WORDS)
+        changes = [
+            c for c in changes if old_path(c) not in old_plain or new_path(c) not in new_plain
+        ]
+        old_paths = [p for c in changes if (p := old_path(c))]
+        new_paths = [p for c in changes if (p := new_path(c))]
+    old_texts = read_texts(ctx, ctx.base_sha, old_paths)
+    new_texts = read_texts(ctx, ctx.head_sha, new_paths)
     items: list[Evidence] = []
-    for change in changed_files(ctx, (".json",), include_excluded=True):
-        if change.path.endswith(("package.json", "package-lock.json", "tsconfig.json")):
-            continue
-        old = _load_json(read_text(ctx, ctx.base_sha, old_path(change)))
-        new = _load_json(read_text(ctx, ctx.head_sha, new_path(change)))
-        if not (_is_schema(old) or _is_schema(new)):
-            continue
-        if old is None or new is None:
-            # A schema file appearing or disappearing says little about the schema's users
-            # (test suites ship hundreds of them); only changes inside a schema are compared.
+    for change in changes:
+        old = _load_json(old_texts.get(old_path(change) or ""))
+        new = _load_json(new_texts.get(new_path(change) or ""))
+        if old is None or new is None or not (_is_schema(old) or _is_schema(new)):
             continue
         for bump, text in schema_changes(old, new):
             items.append(
