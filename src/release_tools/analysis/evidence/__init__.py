@@ -58,9 +58,10 @@ GATHERERS: tuple[tuple[str, Gatherer], ...] = (
 )
 
 #: The gatherers that run in this process while a forked child runs the others, on big ranges
-#: (see :func:`_parallel`): the costliest ones (module parsing, export scanning), each of which
-#: forks a helper of its own for its heaviest work.
-_MAIN_GATHERERS = frozenset({"python-api", "javascript-api"})
+#: (see :func:`_parallel`): the per-language API comparisons (module parsing, export scanning),
+#: the costliest ones. A range is seldom heavy in more than one language, so the child's share
+#: (the text-reading gatherers over every changed file) weighs about as much.
+_MAIN_GATHERERS = frozenset({"python-api", "javascript-api", "rust-api", "go-api"})
 #: Changed files from which the gatherers are split over two processes (a fork costs a few ms).
 PARALLEL_MIN_FILES = 200
 #: Changed lines from which they are split too: a few huge generated files are as much work
@@ -93,8 +94,8 @@ def _run(name: str, gather: Gatherer, ctx: AnalysisContext) -> list[Evidence]:
 def gather_evidence(ctx: AnalysisContext) -> list[Evidence]:
     """Run every gatherer on ``ctx`` and return their evidence, capped per source.
 
-    On big ranges the gatherers other than the Python and JavaScript API comparisons run in a
-    forked child meanwhile (see :mod:`~release_tools.analysis.evidence._fork`); the evidence is
+    On big ranges the gatherers other than the per-language API comparisons run in a forked
+    child meanwhile (see :mod:`~release_tools.analysis.evidence._fork`); the evidence is
     the same.
     """
     others = [(name, gather) for name, gather in GATHERERS if name not in _MAIN_GATHERERS]

@@ -52,6 +52,7 @@ _SITE = re.compile(
 )
 # Cheap substring checks before the regex: most changed files mention none of these.
 _HINTS = ("eprecat", "FutureWarning")
+_WHOLE_FILE = (ChangeKind.ADDED, ChangeKind.DELETED)
 
 
 def _hinted(text: str) -> bool:
@@ -165,10 +166,10 @@ def _new_evidence(
 ) -> list[Evidence]:
     items: list[Evidence] = []
     for change in changes:
-        if change.kind is ChangeKind.DELETED or not _touches(change, "+"):
-            continue
+        # Files without sites at head (most of a big range) are passed over before their
+        # hunks are joined.
         new = after.get(change.path)
-        if new is None:
+        if not new or change.kind is ChangeKind.DELETED or not _touches(change, "+"):
             continue
         found = _new_sites(before.get(old_path(change) or "", []), new)
         if not found:
@@ -217,12 +218,15 @@ def _hinted_only(ctx: AnalysisContext, ref: str, paths: list[str]) -> list[str]:
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
     """New and removed deprecations in the range's shipped source files."""
-    changes = [c for c in changed_files(ctx, SUFFIXES) if _touches(c, "+-")]
+    candidates = changed_files(ctx, SUFFIXES)
+    sift = worth_asking(candidates)
+    # An added or deleted file's hunks are its whole text, which git grep searches faster.
+    changes = [c for c in candidates if (sift and c.kind in _WHOLE_FILE) or _touches(c, "+-")]
     if not changes:
         return []
     old_paths = [p for c in changes if (p := old_path(c))]
     new_paths = [p for c in changes if (p := new_path(c))]
-    if worth_asking(changes):
+    if sift:
         # A file without any hint holds no site: git finds those without reading them here.
         old_paths = _hinted_only(ctx, ctx.base_sha, old_paths)
         new_paths = _hinted_only(ctx, ctx.head_sha, new_paths)

@@ -98,6 +98,7 @@ _COMMAND = re.compile(r"(?:\.add_parser|\.command)\s*\(\s*(['\"])(?P<name>[A-Za-
 # "--name", "--color <c>" (commander), "--shout/--no-shout" (click on/off flags).
 _LONG = re.compile(r"""(['"])(?P<opt>--[A-Za-z0-9][\w-]*)(?:/-[\w-]+)?(?:[ =<\[][^'"]*)?\1""")
 _MAX_SCHEMA_BYTES = 5_000_000
+_WHOLE_FILE = (ChangeKind.ADDED, ChangeKind.DELETED)
 # Keys of which a JSON Schema document holds at least one (see :func:`_is_schema`).
 _SCHEMA_WORDS = ('"$schema"', '"properties"')
 # Words without which Rust code declares no clap option, alias or command.
@@ -248,8 +249,11 @@ def _without_options(ctx: AnalysisContext, ref: str, paths: list[str]) -> set[st
 def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
     before: dict[str, tuple[str, int]] = {}
     after: dict[str, tuple[str, int]] = {}
-    changes = [c for c in changed_files(ctx, _CLI_SUFFIXES) if _touches_cli(c)]
-    sift = worth_asking(changes)
+    candidates = changed_files(ctx, _CLI_SUFFIXES)
+    sift = worth_asking(candidates)
+    # The hunks of an added or deleted file are its whole text: when git grep sifts the files
+    # anyway, it searches that text far faster than joining the hunks here would.
+    changes = [c for c in candidates if (sift and c.kind in _WHOLE_FILE) or _touches_cli(c)]
     for side, ref, paths in (
         (before, ctx.base_sha, [p for c in changes if (p := old_path(c))]),
         (after, ctx.head_sha, [p for c in changes if (p := new_path(c))]),
