@@ -38,7 +38,6 @@ from release_tools.analysis.models import (
     Evidence,
     EvidenceKind,
 )
-from release_tools.analysis.release_size import follow_size, release_sizes
 from release_tools.errors import VersionError
 from release_tools.versioning.semver import Scheme, Version, bump_version, jump
 
@@ -311,18 +310,6 @@ def _calibrated(
             )
     static = calibrate_static(releases, zero=zero)
     report["static"] = {**static.as_json(), "decided": learned is not None and not by_commits}
-    sizes = release_sizes(releases, zero=zero)
-    by_size = False
-    if learned is None and has_changes:
-        learned = follow_size(
-            sizes,
-            bump=verdict.bump,
-            declared=declared,
-            commits=len(ctx.commits),
-            breaking=any(e.level is Bump.MAJOR for e in evidence),
-        )
-        by_size = learned is not None
-    report["sizes"] = {**sizes.as_json(), "decided": by_size}
     report["decided"] = learned is not None
     return report, learned, by_commits
 
