@@ -254,6 +254,25 @@ def test_positional_only_renames_and_incidental_names_are_not_breaking(repo: Any
     assert _run(repo, base) == []
 
 
+def test_names_bound_only_for_type_checkers_are_not_api(repo: Any) -> None:
+    repo.write("pkg/wait.py", "class wait_base:\n    pass\n\n\nclass Fallback:\n    pass\n")
+    repo.write(
+        "pkg/__init__.py",
+        "import typing as t\nfrom typing import TYPE_CHECKING\n\n"
+        "if t.TYPE_CHECKING:\n    from pkg.wait import wait_base\n\n"
+        "if TYPE_CHECKING:\n    from pkg.wait import Fallback\nelse:\n    Fallback = object\n\n"
+        "if TYPE_CHECKING:\n    from pkg.wait import wait_base as Kept\n"
+        "Kept = 1\n",
+    )
+    base = repo.commit("initial")
+    # wait_base was never importable from pkg; Fallback and Kept were (else branch, rebinding).
+    repo.write("pkg/__init__.py", "import typing as t\n")
+    assert _messages(_run(repo, base)) == [
+        ("major", "removed public name pkg.Fallback"),
+        ("major", "removed public attribute pkg.Kept"),
+    ]
+
+
 def test_inserted_optional_parameter_is_minor_not_a_move(repo: Any) -> None:
     repo.write("pkg/__init__.py", "def render(text, style=None, chain=True):\n    pass\n")
     base = repo.commit("initial")

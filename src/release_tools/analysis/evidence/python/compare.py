@@ -301,14 +301,52 @@ def _member(module: griffe.Module, path: str) -> griffe.Object | griffe.Alias | 
     return found
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    """Whether an ``if`` test is ``TYPE_CHECKING``, bare or an attribute (``t.TYPE_CHECKING``)."""
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def _top_level_bindings(statements: list[ast.stmt]) -> set[str]:
+    """Names that ``statements`` bind directly: imports, assignments, definitions."""
+    names: set[str] = set()
+    for node in statements:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return names
+
+
+def _type_checking_only(tree: ast.Module) -> set[str]:
+    """Names bound only under ``if TYPE_CHECKING:``: type checkers see them, importers do not.
+
+    A name the module also binds elsewhere at the top level, or in the ``else`` branch (a runtime
+    fallback), is available at run time and stays.
+    """
+    guarded: set[str] = set()
+    elsewhere: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            guarded |= _top_level_bindings(node.body)
+            elsewhere |= _top_level_bindings(node.orelse)
+        else:
+            elsewhere |= _top_level_bindings([node])
+    return guarded - elsewhere
+
+
 def _incidental_names(code: str) -> frozenset[str]:
-    """Module-level names that are not API: loop and ``with`` targets, deleted names, and
-    whatever an ``if __name__ == "__main__":`` block defines."""
+    """Module-level names that are not API: loop and ``with`` targets, deleted names, names
+    bound only for type checkers, and whatever an ``if __name__ == "__main__":`` block defines."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return frozenset()
-    names: set[str] = set()
+    names: set[str] = _type_checking_only(tree) if "TYPE_CHECKING" in code else set()
 
     def bound(target: ast.AST) -> None:
         for node in ast.walk(target):
