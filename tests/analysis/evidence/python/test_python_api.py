@@ -273,6 +273,34 @@ def test_names_bound_only_for_type_checkers_are_not_api(repo: Any) -> None:
     ]
 
 
+STUB_OVERLOADS = """from typing import overload
+
+@overload
+def zip_all(__a: int) -> tuple[int]: ...
+@overload
+def zip_all(__a: int, __b: int) -> tuple[int, int]: ...
+
+class Box:
+    @overload
+    def get(self, key: int) -> int: ...
+    @overload
+    def get(self, key: str) -> str: ...
+"""
+
+
+def test_stub_functions_known_only_by_overloads_are_present(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/core.pyi", "def zip_all(*objects: int) -> tuple[int, ...]: ...\n")
+    base = repo.commit("initial")
+    # The stub now spells the function as overload variants: same function, no break.
+    repo.write("pkg/core.pyi", STUB_OVERLOADS)
+    assert _messages(_run(repo, base)) == [("minor", "new public class pkg.core.Box")]
+    base = repo.commit("overloads")
+    # An overloaded method that goes away is still a removal.
+    repo.write("pkg/core.pyi", STUB_OVERLOADS.split("class Box")[0] + "class Box: ...\n")
+    assert _messages(_run(repo, base)) == [("major", "removed public function pkg.core.Box.get")]
+
+
 def test_inserted_optional_parameter_is_minor_not_a_move(repo: Any) -> None:
     repo.write("pkg/__init__.py", "def render(text, style=None, chain=True):\n    pass\n")
     base = repo.commit("initial")

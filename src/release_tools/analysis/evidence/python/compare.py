@@ -103,18 +103,50 @@ def _parse(dotted: str, source: ModuleSource) -> tuple[griffe.Module, str]:
         pruned = prune_bodies(source.code)
         if pruned is not source.code:
             try:
-                return griffe.visit(dotted, path, pruned), pruned  # type: ignore[arg-type]
+                module = griffe.visit(dotted, path, pruned)  # type: ignore[arg-type]
+                return _adopt_overloads(module), pruned
             except Exception:
                 # Pruning only saves time: the untouched text decides, errors included.
                 log.debug("pruned %s did not parse; reading it whole", source.path)
     try:
-        return griffe.visit(dotted, path, source.code), source.code  # type: ignore[arg-type]
+        module = griffe.visit(dotted, path, source.code)  # type: ignore[arg-type]
+        return _adopt_overloads(module), source.code
     except SyntaxError as exc:
         raise Unreadable("does not parse", exc.lineno) from exc
     except Exception as exc:
         # griffe raises assorted errors on unusual but valid code; one module must not stop
         # the analysis of the others.
         raise Unreadable(f"could not be analyzed ({type(exc).__name__})", None) from exc
+
+
+#: Namespace of this tool's marks in griffe's ``extra`` dictionaries.
+_EXTRA = "release_tools"
+
+
+def _adopt_overloads(module: griffe.Module) -> griffe.Module:
+    """``module`` with the functions it declares only through ``@overload`` variants as members.
+
+    griffe attaches overloads to the implementation that follows them. A stub (``.pyi``) has no
+    implementation, so such a function would be missing from its module and read as removed;
+    the last variant, by convention the most general one, stands for it. Its signature is one of
+    several, so it is marked and not compared (see :func:`_overload_only`).
+    """
+    scopes: list[griffe.Module | griffe.Class] = [module]
+    while scopes:
+        scope = scopes.pop()
+        for name, variants in scope.overloads.items():
+            if variants and name not in scope.members:
+                variants[-1].extra[_EXTRA]["overload_only"] = True
+                scope.set_member(name, variants[-1])
+        scopes.extend(m for m in scope.members.values() if isinstance(m, griffe.Class))
+    return module
+
+
+def _overload_only(obj: griffe.Object | griffe.Alias | None) -> bool:
+    """Whether ``obj`` stands for a function known only by its ``@overload`` variants."""
+    if obj is None or isinstance(obj, griffe.Alias):
+        return False
+    return bool(obj.extra[_EXTRA].get("overload_only"))
 
 
 def _lineno(obj: griffe.Object | griffe.Alias) -> int | None:
@@ -288,6 +320,11 @@ def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.
         obj_path = breakage.obj.path
         parts = obj_path.split(".")
         if len(parts) <= depth:
+            continue
+        if breakage.kind is not griffe.BreakageKind.OBJECT_REMOVED and (
+            _overload_only(_member(old, obj_path)) or _overload_only(_member(new, obj_path))
+        ):
+            # One variant of several says nothing about the calls the others accept.
             continue
         yield breakage, parts[depth]
 
