@@ -11,8 +11,9 @@ renamed ``*args`` / ``**kwargs`` and shifted optional parameters break nobody):
   callers working and are ignored;
 * ``__dunder__`` methods come and go with refactorings and are not reported as removed;
 * a name that disappeared but is still served by a module ``__getattr__`` (a deprecation shim)
-  is not removed; loop and ``with`` targets, deleted names, ``__main__`` blocks and type
-  variables (``T = TypeVar("T")``) are not API;
+  is not removed; loop and ``with`` targets, deleted names, ``__main__`` blocks, names bound
+  only under ``if TYPE_CHECKING:`` and type variables (``T = TypeVar("T")``) are not API;
+* a stub function spelled only as ``@overload`` variants is present, its signature not compared;
 * a module that became a package and imports a vanished name from one of its new submodules
   moved that name rather than removed it, and a removed module that only did ``from x import
   *`` was an alias of a module that lives on: both are review items (weak), not proof of a
