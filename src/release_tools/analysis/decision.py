@@ -49,7 +49,8 @@ from release_tools.analysis.models import (
 
 __all__ = ["Verdict", "ceiling", "decide"]
 
-_DECLARED_SOURCES = frozenset({"conventional-commit"})
+#: What people declared about the change: commit messages and the change notes they wrote.
+_DECLARED_SOURCES = frozenset({"conventional-commit", "change-note"})
 # A release whose static evidence is mostly additions with one or two breaks is flagged.
 _LONE_BREAKS = 2
 _ADDITIONS_PER_BREAK = 5
@@ -101,6 +102,17 @@ def _release_as(evidence: Sequence[Evidence]) -> tuple[str | None, list[str]]:
     return versions[0], warnings
 
 
+def _declarers(declared: Sequence[Evidence]) -> str:
+    """Who declared: "commits", "change notes" or both, for the reasoning."""
+    sources = {e.source for e in declared}
+    names = [
+        n
+        for s, n in (("conventional-commit", "commits"), ("change-note", "change notes"))
+        if s in sources
+    ]
+    return " and ".join(names) or "commits"
+
+
 def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     """Decide the bump the ``evidence`` supports; ``has_changes`` says whether the range is empty.
 
@@ -135,7 +147,9 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
         # The commits undersell the change: e.g. "fix:" while a public function was removed.
         needs_review = True
         said = "no release" if declared_level is Bump.NONE else f"at most {declared_level.label}"
-        notes.append(f"commits declare {said} but the code shows {static_level.label}")
+        notes.append(
+            f"{_declarers(declared)} declare {said} but the code shows {static_level.label}"
+        )
     # Exact totals: a summary of capped items counts every finding it stands for.
     static_majors = sum(
         e.count for e in scored if e.source in STATIC_SOURCES and e.level is Bump.MAJOR
@@ -168,7 +182,10 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
         needs_review = True
         notes.append("the only breaking sign is deprecated code taken out")
     if declared_level is Bump.MAJOR and static_proof < Bump.MAJOR and static_level > Bump.NONE:
-        notes.append("the breaking change is declared by commits; no removed public API was found")
+        notes.append(
+            f"the breaking change is declared by {_declarers(declared)}; "
+            "no removed public API was found"
+        )
     if firm_level is Bump.NONE and weak:
         needs_review = True
         notes.append("only weak evidence (kinds of files changed)")

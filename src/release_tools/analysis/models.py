@@ -123,6 +123,8 @@ class EvidenceKind(enum.StrEnum):
     COMMIT_TYPE = "commit-type"
     #: A commit declaring a breaking change (``!`` or a ``BREAKING CHANGE`` footer).
     BREAKING_COMMIT = "breaking-commit"
+    #: A change note the range adds: a news fragment, a release note, a version plan.
+    CHANGE_NOTE = "change-note"
     #: A ``Release-As`` footer; :attr:`Evidence.release_as` holds the version it asks for.
     RELEASE_AS = "release-as"
     #: A public name went: function, class, export, module, package entry point.
@@ -158,6 +160,7 @@ class EvidenceKind(enum.StrEnum):
 
 EvidenceSource = Literal[
     "conventional-commit",
+    "change-note",
     "release-as",
     "python-api",
     "javascript-api",

@@ -19,6 +19,7 @@ from release_tools.analysis.evidence import (
     file_kinds,
     go,
     gomodule,
+    notes,
     runtime,
     rust,
     surface,
@@ -46,6 +47,7 @@ Gatherer = Callable[[AnalysisContext], list[Evidence]]
 #: Every gatherer, in the order their evidence is listed.
 GATHERERS: tuple[tuple[str, Gatherer], ...] = (
     ("commits", commits.gather),
+    ("change-notes", notes.gather),
     ("python-api", python_api.gather),
     ("javascript-api", javascript.gather),
     ("rust-api", rust.gather),
