@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from release_tools.versioning.projects import Project
-from release_tools.versioning.releaseconfig import read_release_config
+from release_tools.versioning.releaseconfig import match_projects, read_release_config
 
 PROJECTS = [
     Project("@acme/a", "packages/a", "packages/a/package.json", "1.0.0", "node"),
@@ -66,3 +66,14 @@ def test_changesets_config(tmp_path: Path) -> None:
     assert config.ignored == frozenset({"tool"})
     assert (config.update_dependents, config.base_branch) == ("out-of-range", "develop")
     assert config.sources == (".changeset/config.json",)
+
+
+def test_name_patterns_stop_at_a_slash_as_nx_and_changesets_match() -> None:
+    nested = [
+        *PROJECTS,
+        Project("@acme/ui/icons", "packages/icons", "x/package.json", "1.0.0", "node"),
+    ]
+    assert match_projects(nested, ["@acme/*"]) == ("@acme/a", "@acme/b")
+    assert match_projects(nested, ["@acme/**"]) == ("@acme/a", "@acme/b", "@acme/ui/icons")
+    assert match_projects(nested, ["@acme/*", "!@acme/b"]) == ("@acme/a",)
+    assert match_projects(nested, ["too?"]) == ("tool",)

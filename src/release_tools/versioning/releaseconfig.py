@@ -20,7 +20,6 @@ released. Project matchers are names, name globs (``@acme/*``) or directory glob
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -116,7 +115,8 @@ def _matcher_list(value: Any) -> list[str]:
 
 
 def _matches(project: Project, pattern: str) -> bool:
-    if fnmatch.fnmatchcase(project.name, pattern):
+    # As Nx and changesets match names: ``*`` stops at ``/``, so ``@acme/*`` is one scope.
+    if wcglob.globmatch(project.name, pattern, flags=wcglob.GLOBSTAR):
         return True
     return bool(wcglob.globmatch(project.path, pattern.removeprefix("./"), flags=wcglob.GLOBSTAR))
 
