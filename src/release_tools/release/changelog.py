@@ -8,8 +8,12 @@ Added, ``fix`` or ``hotfix`` -> Fixed, ...; a ``!`` or ``BREAKING CHANGE`` -> Ch
 so a commit that raises the version lands in its natural group; any other text is grouped by
 the plan's release type. A plan body that is a list (``- ...`` bullets, optionally under
 ``### Added``-style headings, as ``create-version-plan --version-type auto`` writes it) gives
-one entry per bullet. The new section goes above the previous release and below
-an ``[Unreleased]`` section, so hand-written history is never rewritten.
+one entry per bullet. The new section goes above the previous release; a Keep a Changelog
+``## [Unreleased]`` section with hand-written entries is released with it
+(:mod:`~release_tools.release.changelog_unreleased`: its entries move under the new heading and
+the generated ones join them, an empty ``## [Unreleased]`` stays on top) and the compare links
+at the end of the file move on to the new tag (:mod:`~release_tools.release.changelog_links`).
+Released sections are never rewritten.
 
 A changelog in another style (:class:`~release_tools.versioning.changelogfile.ChangelogStyle`:
 reStructuredText, the project's own ``Version 8.1.7`` headings) gets its new section written
@@ -19,12 +23,19 @@ section already names the released version as unreleased, it is completed in pla
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from release_tools.git import Commit
+from release_tools.release.changelog_links import release_links
+from release_tools.release.changelog_unreleased import (
+    UNRELEASED_HEADING,
+    merge_released,
+    merge_unreleased,
+)
 from release_tools.text import clean_text
 from release_tools.versioning.changelogfile import ChangelogStyle, latest_heading
 from release_tools.versioning.commit_types import SECTIONS, CommitTypes, Section, commit_type
@@ -36,9 +47,12 @@ __all__ = [
     "entry_from_text",
     "insert_section",
     "insert_styled",
+    "release_keep_a_changelog",
     "render_section",
     "render_styled",
 ]
+
+log = logging.getLogger(__name__)
 
 _CONVENTIONAL = re.compile(
     r"^(?P<type>[a-zA-Z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:\s+(?P<text>\S.*)$"
@@ -207,6 +221,45 @@ def insert_section(existing: str | None, section: str) -> str:
     return merged.replace("\n", newline)
 
 
+def release_keep_a_changelog(
+    existing: str,
+    version: str,
+    day: date,
+    entries: Sequence[ChangelogEntry],
+    *,
+    tag: str | None = None,
+    notes: list[str] | None = None,
+) -> str:
+    """A Keep a Changelog ``existing`` with the release of ``version`` (tagged ``tag``).
+
+    The hand-written entries of ``## [Unreleased]`` become the release's, merged with
+    ``entries``; without any, the section goes above the latest release (:func:`insert_section`),
+    unless ``version`` already has a section, which is completed instead.
+    When the file has an ``[Unreleased]`` heading, its compare links move on to ``tag`` (else to
+    the tag the ``[Unreleased]`` link's one gives in the same scheme); links that cannot be
+    read are kept and reported in ``notes`` (logged when None).
+    """
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    text = existing.replace("\r\n", "\n")
+    section = render_section(version, day, entries)
+    heading, _, body = section.partition("\n")
+    generated = body if entries else ""
+    merged = merge_released(text, version, heading, generated)
+    if merged is None:
+        merged = merge_unreleased(text, heading, generated)
+    if merged is None:
+        merged = insert_section(text, section)
+    if any(UNRELEASED_HEADING.match(line) for line in merged.split("\n")):
+        links = release_links(merged, version, tag)
+        merged = links.text
+        if links.warning is not None:
+            if notes is None:
+                log.warning("%s", links.warning)
+            else:
+                notes.append(links.warning)
+    return merged.replace("\n", newline)
+
+
 def _bullets(entries: Sequence[ChangelogEntry], style: ChangelogStyle) -> list[str]:
     lines: list[str] = []
     seen: set[str] = set()
@@ -242,15 +295,22 @@ def insert_styled(
     day: date,
     entries: Sequence[ChangelogEntry],
     style: ChangelogStyle,
+    *,
+    tag: str | None = None,
+    notes: list[str] | None = None,
 ) -> str:
     """``existing`` with the release of ``version`` added in ``style`` above the latest one.
 
-    When the latest section already is ``version`` (an in-development changelog, such as
-    ``Version 8.5.0`` followed by ``Unreleased``), it is completed in place instead: its
-    "unreleased" line gets the release date and the new entries go first in its list.
+    In a Keep a Changelog file, a ``## [Unreleased]`` section is released with it
+    (:func:`release_keep_a_changelog`). When the latest section already is ``version`` (an
+    in-development changelog, such as ``Version 8.5.0`` followed by ``Unreleased``), it is
+    completed in place instead: its "unreleased" line gets the release date and the new
+    entries go first in its list.
     """
-    if (style.keep_a_changelog and style.markup == "markdown") or not existing:
+    if not existing:
         return insert_section(existing, render_styled(version, day, entries, style))
+    if style.keep_a_changelog and style.markup == "markdown":
+        return release_keep_a_changelog(existing, version, day, entries, tag=tag, notes=notes)
     newline = "\r\n" if "\r\n" in existing else "\n"
     lines = existing.replace("\r\n", "\n").split("\n")
     found = latest_heading(lines, style.markup)
