@@ -133,3 +133,13 @@ def test_workspace_package_changelog_uses_the_package_tags(
         "[2.0.1]: https://gitlab.com/g/ws/-/compare/b@2.0.0...b@2.0.1\n"
         "[2.0.0]: https://gitlab.com/g/ws/-/compare/b@1.0.0...b@2.0.0\n"
     )
+
+
+def test_the_link_warning_is_in_the_json_report(project: Any) -> None:
+    path = project.path / "CHANGELOG.md"
+    path.write_text(path.read_text().replace("compare/v1.1.0...HEAD", "commits/main"))
+    project.commit("docs: links")
+    done = run(project, "--format", "json")
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert any("changelog links not updated for 1.2.0" in w for w in report["warnings"])

@@ -176,7 +176,13 @@ def _stage(
         txn.write(
             changelog,
             insert_styled(
-                txn.read(changelog), release.version, today, entries, changelog_file.style
+                txn.read(changelog),
+                release.version,
+                today,
+                entries,
+                changelog_file.style,
+                tag=release.tag,
+                notes=notes,
             ),
             f"{project.name} {release.version} changelog",
         )
