@@ -76,6 +76,27 @@ def test_parse_go_keeps_shapes_fields_methods_and_receivers() -> None:
             ],
         ),
         (
+            "type R struct{}\n\nfunc (r *R) Use(a int, mw Middleware) {}\n",
+            "type R struct{}\n\nfunc (r *R) Use(a int, mw ...Middleware) {}\n",
+            [
+                (
+                    "minor",
+                    "signature of R.Use changed: func(int,Middleware) -> func(int,...Middleware) "
+                    "(the last parameter became variadic: it now accepts more arguments)",
+                )
+            ],
+        ),
+        (
+            "func Use(mw ...Middleware) {}\n",
+            "func Use(mw Middleware) {}\n",
+            [("major", "signature of Use changed: func(...Middleware) -> func(Middleware)")],
+        ),
+        (
+            "func Use(mw Middleware) {}\n",
+            "func Use(mw ...Other) {}\n",
+            [("major", "signature of Use changed: func(Middleware) -> func(...Other)")],
+        ),
+        (
             "func New(a int, rest ...string) {}\n",
             "func New(a int, rest ...string, more ...int) {}\n",
             [
@@ -195,13 +216,42 @@ def test_an_existing_major_version_subdirectory_is_compared(repo: GitRepo) -> No
             "func Print(v any) any { return v }\n",
         ),
         ("type Box struct {\n\tV interface{}\n}\n", "type Box struct {\n\tV any\n}\n"),
+        (
+            "type Call struct{}\n\nfunc (c *Call) Run(fn func(Arguments)) *Call { return c }\n",
+            "type Call struct{}\n\n"
+            "func (c *Call) Run(fn func(args Arguments)) *Call { return c }\n",
+        ),
+        (
+            "func Walk(fn func(func(string) error) (n int, err error)) {}\n",
+            "func Walk(fn func(visit func(path string) error) (int, error)) {}\n",
+        ),
+        (
+            "type Handler func(w Writer, r *Request)\n\n"
+            "type Box struct {\n\tOn func(e Event)\n\tDo interface{ Run(x int) }\n}\n\n"
+            "func Wrap() func(next Handler) Handler { return nil }\n",
+            "type Handler func(Writer, *Request)\n\n"
+            "type Box struct {\n\tOn func(ev Event)\n\tDo interface{ Run(int) }\n}\n\n"
+            "func Wrap() func(Handler) Handler { return nil }\n",
+        ),
     ],
-    ids=["parenthesised-single-result", "any-for-empty-interface", "field-any"],
+    ids=[
+        "parenthesised-single-result",
+        "any-for-empty-interface",
+        "field-any",
+        "function-parameter-names",
+        "nested-function-parameter-names",
+        "names-in-types-fields-and-results",
+    ],
 )
-def test_spellings_of_the_same_type_are_no_change(
-    repo: GitRepo, before: str, after: str
-) -> None:
+def test_spellings_of_the_same_type_are_no_change(repo: GitRepo, before: str, after: str) -> None:
     assert _found(_change(repo, before, after)) == []
+
+
+def test_a_real_change_inside_a_function_type_is_still_seen(repo: GitRepo) -> None:
+    found = _change(repo, "func Run(fn func(a int)) {}\n", "func Run(fn func(a int64)) {}\n")
+    assert _found(found) == [
+        ("major", "signature of Run changed: func(func(int)) -> func(func(int64))")
+    ]
 
 
 def test_a_real_result_change_is_still_seen(repo: GitRepo) -> None:

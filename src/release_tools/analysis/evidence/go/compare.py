@@ -5,8 +5,10 @@ changed signature, type shape, field type or interface method; a method moved fr
 ``*T`` (``T`` values lose it from their method set, so they stop satisfying interfaces); a new
 method on an exported interface that other packages can implement (their types no longer
 satisfy it). Features: new identifiers, new struct fields, new methods of interfaces sealed by
-an unexported method, and a variadic parameter appended to a function: every existing call
-still compiles (only a function value stored with the old type would not), so it is minor.
+an unexported method, and a function that accepts more arguments (a variadic parameter
+appended, or the last parameter ``T`` turned into ``...T``): every existing call still compiles
+(only a function value stored with the old type, or an interface the method satisfied, would
+not), so it is minor and strong rather than proof. ``...T`` turned back into ``T`` is a break.
 """
 
 from __future__ import annotations
@@ -90,22 +92,38 @@ def _changes(key: str, old: GoIdent, new: GoIdent) -> list[_Finding]:
     return out
 
 
+def _widened(old: GoIdent, new: GoIdent) -> str | None:
+    """Why ``new`` accepts every call ``old`` did, or None when some call may break.
+
+    Two changes keep each call compiling: a variadic parameter appended, and the last
+    parameter ``T`` becoming ``...T`` (one argument still fits; more now do).
+    """
+    if (old.results, old.type_params) != (new.results, new.type_params):
+        return None
+    if any(p.startswith("...") for p in old.params):
+        return None
+    appended = new.params[len(old.params) :]
+    if len(appended) == 1 and appended[0].startswith("...") and new.params[:-1] == old.params:
+        return (
+            "a variadic parameter was appended: existing calls still compile; only function "
+            "values of the old type do not"
+        )
+    if (
+        old.params
+        and len(new.params) == len(old.params)
+        and new.params[:-1] == old.params[:-1]
+        and new.params[-1] == f"...{old.params[-1]}"
+    ):
+        return "the last parameter became variadic: it now accepts more arguments"
+    return None
+
+
 def _signature(key: str, old: GoIdent, new: GoIdent) -> _Finding:
     if old.kind in ("func", "method"):
         text = f"signature of {key} changed: func{old.signature} -> func{new.signature}"
-        appended = new.params[len(old.params) :]
-        if (
-            len(appended) == 1
-            and appended[0].startswith("...")
-            and new.params[: len(old.params)] == old.params
-            and not any(p.startswith("...") for p in old.params)
-            and (old.results, old.type_params) == (new.results, new.type_params)
-        ):
-            note = (
-                " (a variadic parameter was appended: existing calls still compile; only "
-                "function values of the old type do not)"
-            )
-            return (EvidenceKind.API_CHANGED, Bump.MINOR, text + note)
+        widened = _widened(old, new)
+        if widened is not None:
+            return (EvidenceKind.API_CHANGED, Bump.MINOR, f"{text} ({widened})")
         return (EvidenceKind.API_CHANGED, Bump.MAJOR, text)
     what = "definition" if old.kind == "type" else "type"
     message = f"{what} of exported {old.kind} {key} changed: {old.signature} -> {new.signature}"

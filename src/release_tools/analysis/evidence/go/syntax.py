@@ -91,6 +91,13 @@ def signature_key(params: str) -> str:
     return ",".join(types)
 
 
+def _normal(text: str) -> str:
+    """``text`` with its whitespace runs as single spaces and ``interface{}`` as ``any``."""
+    text = " ".join(text.split())
+    # ``any`` is an alias of the empty interface: spelling one as the other changes nothing.
+    return _EMPTY_INTERFACE.sub("any", text) if "interface" in text else text
+
+
 class _Reader:
     def __init__(self, source: bytes, path: str) -> None:
         self.source = source
@@ -100,11 +107,39 @@ class _Reader:
     def text(self, node: tree_sitter.Node | None) -> str:
         if node is None:
             return ""
-        text = " ".join(
-            self.source[node.start_byte : node.end_byte].decode("utf-8", "replace").split()
-        )
-        # ``any`` is an alias of the empty interface: spelling one as the other changes nothing.
-        return _EMPTY_INTERFACE.sub("any", text) if "interface" in text else text
+        return _normal(self.source[node.start_byte : node.end_byte].decode("utf-8", "replace"))
+
+    def type_text(self, node: tree_sitter.Node | None) -> str:
+        """A type as callers see it: the parameter names of function types inside it dropped.
+
+        ``func(args Arguments)`` and ``func(Arguments)`` are the same type, at any depth (a
+        parameter, a result, a field, an interface method of a type literal).
+        """
+        return _normal(self._render(node)) if node is not None else ""
+
+    def _render(self, node: tree_sitter.Node) -> str:
+        if node.type == "function_type":
+            return "func" + self._signature(node)
+        if node.type == "method_elem":
+            return self.text(node.child_by_field_name("name")) + self._signature(node)
+        if not node.children:
+            return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        # The node's own text with each child rendered in its place; comments are left out.
+        pieces: list[str] = []
+        cursor = node.start_byte
+        for child in node.children:
+            pieces.append(self.source[cursor : child.start_byte].decode("utf-8", "replace"))
+            if child.type != "comment":
+                pieces.append(self._render(child))
+            cursor = child.end_byte
+        pieces.append(self.source[cursor : node.end_byte].decode("utf-8", "replace"))
+        return "".join(pieces)
+
+    def _signature(self, node: tree_sitter.Node) -> str:
+        """``(types) results`` of a function type or interface method, names dropped."""
+        params = self.params(node.child_by_field_name("parameters"))
+        results = self.results(node.child_by_field_name("result"))
+        return f"({','.join(params)}) {results}".rstrip()
 
     def params(self, node: tree_sitter.Node | None) -> tuple[str, ...]:
         """Parameter types, one per parameter (``a, b int`` is two), names dropped."""
@@ -112,7 +147,7 @@ class _Reader:
         for child in node.named_children if node is not None else ():
             if child.type not in ("parameter_declaration", "variadic_parameter_declaration"):
                 continue
-            text = self.text(child.child_by_field_name("type"))
+            text = self.type_text(child.child_by_field_name("type"))
             if child.type == "variadic_parameter_declaration":
                 text = f"...{text}"
             types.extend([text] * max(1, len(child.children_by_field_name("name"))))
@@ -125,7 +160,7 @@ class _Reader:
             types = self.params(node)
             # ``(error)`` and ``error`` are the same single result.
             return types[0] if len(types) == 1 else "(" + ",".join(types) + ")"
-        return self.text(node)
+        return self.type_text(node)
 
     def function(self, node: tree_sitter.Node) -> None:
         name = self.text(node.child_by_field_name("name"))
@@ -174,7 +209,7 @@ class _Reader:
                 continue
             if spec.type not in ("var_spec", "const_spec"):
                 continue
-            declared = self.text(spec.child_by_field_name("type")) or None
+            declared = self.type_text(spec.child_by_field_name("type")) or None
             for name_node in spec.children_by_field_name("name"):
                 name = self.text(name_node)
                 if _exported(name):
@@ -193,13 +228,13 @@ class _Reader:
             members: tuple[tuple[str, str], ...] = ()
             sealed = False
             if spec.type == "type_alias":
-                shape = f"= {self.text(body)}"
+                shape = f"= {self.type_text(body)}"
             elif body is not None and body.type == "struct_type":
                 shape, members = "struct", self.fields(body)
             elif body is not None and body.type == "interface_type":
                 shape, members, sealed = "interface", *self.methods(body)
             else:
-                shape = self.text(body)
+                shape = self.type_text(body)
             signature = f"{type_params} {shape}".strip()
             line = spec.start_point[0] + 1
             self.out.setdefault(
@@ -213,7 +248,7 @@ class _Reader:
         for field in fields.named_children if fields is not None else ():
             if field.type != "field_declaration":
                 continue
-            kind = self.text(field.child_by_field_name("type"))
+            kind = self.type_text(field.child_by_field_name("type"))
             names = [self.text(n) for n in field.children_by_field_name("name")]
             if not names:  # embedded: named by its type, without pointer or package
                 tag = self.text(field.child_by_field_name("tag"))
@@ -229,9 +264,7 @@ class _Reader:
         for child in body.named_children:
             if child.type == "method_elem":
                 name = self.text(child.child_by_field_name("name"))
-                params = self.params(child.child_by_field_name("parameters"))
-                results = self.results(child.child_by_field_name("result"))
-                out.append((name, f"({','.join(params)}) {results}".strip()))
+                out.append((name, self._signature(child)))
                 sealed = sealed or not _exported(name)
             elif child.type == "type_elem":
                 out.append((self.text(child), "embedded"))
