@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from release_tools.errors import ConfigError
-from release_tools.realtime.config import is_loopback_host
+from release_tools.realtime.hosts import is_loopback_host
 
 __all__ = [
     "API_KEY_VARIABLE",

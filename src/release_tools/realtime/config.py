@@ -6,7 +6,6 @@ All frozen. :class:`ClientConfig` holds the API key but never shows it: it is le
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
@@ -18,6 +17,7 @@ from release_tools.realtime.credentials import (
     register_secret,
     register_url_secrets,
 )
+from release_tools.realtime.hosts import is_loopback_host
 from release_tools.realtime.retry import RetryPolicy
 
 __all__ = [
@@ -35,20 +35,6 @@ __all__ = [
 ToolChoice = str | dict[str, str]
 
 _MIB = 1024 * 1024
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether ``host`` names this machine (``localhost``, ``*.localhost``, 127/8, ``::1``).
-
-    Only there may credentials travel over plain ``ws://``: the traffic never leaves the host.
-    """
-    lowered = host.lower().strip("[]")
-    if lowered == "localhost" or lowered.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(lowered).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)

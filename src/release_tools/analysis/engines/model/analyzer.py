@@ -45,7 +45,7 @@ from release_tools.realtime import (
     SessionPool,
     Timeouts,
 )
-from release_tools.realtime.config import is_loopback_host
+from release_tools.realtime.hosts import is_loopback_host
 
 __all__ = ["API_KEY_VARIABLE", "RealtimeAnalyzer"]
 
