@@ -53,7 +53,7 @@ def test_parse_rust_items_reexports_and_methods() -> None:
         ["client", "Client", "B", "connect", "MAX", "Builder", "Client::send"]
     )
     assert items["connect"].signature == "(&str, Option<u64>) -> Result<(), Error>"
-    assert items["Client::send"].signature == "(&mutself, &[u8]) -> usize"
+    assert items["Client::send"].signature == "(&mut self, &[u8]) -> usize"
 
 
 def test_removed_pub_fn_is_major_proof(repo: Any) -> None:
@@ -71,8 +71,8 @@ def test_signature_change_of_method_in_public_module(repo: Any) -> None:
     assert _messages(items) == [
         (
             "major",
-            "signature of pub fn Client::send changed: (&mutself, &[u8]) -> usize -> "
-            "(&mutself, &[u8], bool) -> usize",
+            "signature of pub fn Client::send changed: (&mut self, &[u8]) -> usize -> "
+            "(&mut self, &[u8], bool) -> usize",
         )
     ]
 

@@ -53,6 +53,21 @@ def test_signatures_keep_generics_bounds_qualifiers_and_one_per_cfg() -> None:
     assert items["fd"].signature == "(i32) -> () | (u64) -> ()"
 
 
+def test_receivers_read_with_spaces_and_without_binding_mutability() -> None:
+    items = parse_rust(
+        "pub struct S;\nimpl S {\n"
+        "    pub fn a<'a>(&'a mut self, x: &'a u8) -> &'a u8 { x }\n"
+        "    pub fn b(mut self, mut n: u8) {}\n"
+        "    pub fn c(self: &mut Self) {}\n"
+        "    pub fn d(&self) {}\n"
+        "}\n"
+    )
+    assert items["S::a"].signature == "<'a>(&'a mut self, &'a u8) -> &'a u8"
+    assert items["S::b"].signature == "(self, u8) -> ()"
+    assert items["S::c"].signature == "(&mut self) -> ()"
+    assert items["S::d"].signature == "(&self) -> ()"
+
+
 def test_members_of_structs_enums_traits_and_inline_modules() -> None:
     items = parse_rust(
         "pub struct Open { pub a: u8, pub b: String }\npub struct Mixed { pub a: u8, b: u8 }\n"
@@ -212,3 +227,76 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
     assert len(items) == 1, _found(items)
     assert (items[0].bump, items[0].message[: len(expected[1])]) == expected
     assert items[0].strength is (Strength.PROOF if expected[0] == "major" else Strength.STRONG)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "pub struct Bytes;\nimpl Bytes {\n"
+            "    pub fn new() -> Bytes { Bytes }\n"
+            "    pub const EMPTY: Bytes = Bytes;\n"
+            "    pub fn slice(&self, other: &Bytes) -> Option<Bytes> { None }\n}\n",
+            "pub struct Bytes;\nimpl Bytes {\n"
+            "    pub fn new() -> Self { Bytes }\n"
+            "    pub const EMPTY: Self = Bytes;\n"
+            "    pub fn slice(&self, other: &Self) -> Option<Self> { None }\n}\n",
+        ),
+        (
+            "pub struct W<T>(T);\nimpl<T> W<T> { pub fn get(self) -> W<T> { self } }\n",
+            "pub struct W<T>(T);\nimpl<T> W<T> { pub fn get(self) -> Self { self } }\n",
+        ),
+        (
+            "pub struct B;\nimpl B { pub fn freeze(mut self) -> B { self } }\n",
+            "pub struct B;\nimpl B { pub fn freeze(self) -> B { self } }\n",
+        ),
+        (
+            "pub struct U;\nimpl U {\n"
+            "    pub unsafe fn m<'a>(&'a mut self) -> &'a mut [u8] { todo!() }\n}\n",
+            "pub struct U;\nimpl U {\n    pub unsafe fn m(&mut self) -> &mut [u8] { todo!() }\n}\n",
+        ),
+        (
+            "pub struct U;\nimpl U { pub fn m(self: &Self, mut n: u8) {} }\n",
+            "pub struct U;\nimpl U { pub fn m(&self, n: u8) {} }\n",
+        ),
+    ],
+    ids=[
+        "self-for-the-impl-type",
+        "generic-impl-type",
+        "mut-self",
+        "elided-lifetime",
+        "self-typed",
+    ],
+)
+def test_spellings_of_the_same_signature_are_no_change(
+    repo: GitRepo, before: str, after: str
+) -> None:
+    assert _found(_lib(repo, before, after)) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (
+            "pub struct W<T>(T);\nimpl<T> W<T> { pub fn get(self) -> W<u8> { todo!() } }\n",
+            "pub struct W<T>(T);\nimpl<T> W<T> { pub fn get(self) -> Self { todo!() } }\n",
+            "signature of pub fn W::get changed: (self) -> W<u8> -> (self) -> Self",
+        ),
+        (
+            "pub struct U;\nimpl U {\n    pub fn m<'a>(&'a self, x: &'a u8) -> &'a u8 { x }\n}\n",
+            "pub struct U;\nimpl U {\n    pub fn m<'a>(&self, x: &'a u8) -> &'a u8 { x }\n}\n",
+            "signature of pub fn U::m changed: <'a>(&'a self, &'a u8) -> &'a u8 -> "
+            "<'a>(&self, &'a u8) -> &'a u8",
+        ),
+        (
+            "pub struct B;\nimpl B { pub fn f(&mut self) {} }\n",
+            "pub struct B;\nimpl B { pub fn f(&self) {} }\n",
+            "signature of pub fn B::f changed: (&mut self) -> () -> (&self) -> ()",
+        ),
+    ],
+    ids=["other-generic-arguments", "lifetime-shared-with-a-parameter", "borrow-mutability"],
+)
+def test_real_signature_changes_in_impls_are_still_seen(
+    repo: GitRepo, before: str, after: str, expected: str
+) -> None:
+    assert _found(_lib(repo, before, after)) == [("major", expected)]

@@ -12,7 +12,10 @@ Besides the name, each item keeps what callers depend on: a function's generics,
 types, return type and ``unsafe``/``async``/``extern`` qualifiers (parameter names do not
 matter); the public fields of a struct and whether every field is public (then the struct can
 be built with a literal, so a new field breaks that literal); an enum's variants; a trait's
-methods, required or provided; the type of a const, static or alias. Inherent ``impl`` blocks
+methods, required or provided; the type of a const, static or alias. Signatures are read
+in one spelling: ``mut`` bindings (``mut self``, ``mut x: T``) are left out, a receiver reads
+``&'a mut self`` whichever form declares it, a lifetime the elision rules would supply is
+elided, and inside an impl block the impl's own type reads ``Self``. Inherent ``impl`` blocks
 contribute their ``pub`` methods and consts as ``Type::name``; trait impls add nothing to
 name (the trait's own items are what callers use). Inline ``pub mod m { ... }`` items are
 keyed ``m::name``.
@@ -20,6 +23,7 @@ keyed ``m::name``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -78,6 +82,37 @@ def _parser() -> tree_sitter.Parser:
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
+
+
+#: Type nodes that can spell an impl's own type.
+_TYPE_NAMES = frozenset({"type_identifier", "generic_type", "scoped_type_identifier"})
+#: ``self: &'a mut Self`` and the like: the long form of a receiver.
+_SELF_TYPED = re.compile(r"^(&(?:'\w+ )?(?:mut )?)?Self$")
+#: A bare lifetime parameter: ``'a`` with no bounds.
+_LIFETIME = re.compile(r"^'\w+$")
+
+
+def _elide(
+    types: list[str], returns: str, generics: list[str], where: str
+) -> tuple[list[str], str, list[str]]:
+    """The signature with a lifetime the elision rules would supply left out.
+
+    With a ``&'a self`` or ``&'a mut self`` receiver, every elided lifetime of the result is
+    the receiver's: so when ``'a`` is the function's own, unbounded, and appears in no other
+    parameter, bound or ``where`` clause, ``<'a>(&'a self) -> &'a T`` is ``(&self) -> &T``.
+    """
+    if not types or not types[0].startswith("&'") or not types[0].endswith(" self"):
+        return types, returns, generics
+    name = types[0].split(" ", 1)[0][1:]
+    if name not in generics or not _LIFETIME.match(name):
+        return types, returns, generics
+    token = re.compile(re.escape(name) + r"(?![\w'])")
+    others = [*types[1:], where, *(g for g in generics if g != name)]
+    if any(token.search(text) for text in others):
+        return types, returns, generics
+    receiver = types[0].replace(f"{name} ", "", 1)
+    returns = token.sub("'_", returns.replace(f"&{name} ", "&"))
+    return [receiver, *types[1:]], returns, [g for g in generics if g != name]
 
 
 class _Reader:
@@ -180,6 +215,7 @@ class _Reader:
         if target is not None and target.type == "scoped_type_identifier":
             target = target.child_by_field_name("name")
         owner = self.text(target)
+        self_type = self.text(node.child_by_field_name("type"))
         body = node.child_by_field_name("body")
         if not owner or body is None:
             return
@@ -194,30 +230,78 @@ class _Reader:
                 continue
             name = self.text(child.child_by_field_name("name"))
             if child.type == "function_item" and name:
-                self.add(RustItem(f"{owner}::{name}", "fn", _line(child), self.signature(child)))
+                signature = self.signature(child, self_type)
+                self.add(RustItem(f"{owner}::{name}", "fn", _line(child), signature))
             elif child.type == "const_item" and name:
-                signature = self.text(child.child_by_field_name("type"))
+                signature = self.type_text(child.child_by_field_name("type"), self_type)
                 self.add(RustItem(f"{owner}::{name}", "const", _line(child), signature))
 
-    def signature(self, node: tree_sitter.Node) -> str:
-        """``<generics>(types) -> ret where ...``; parameter names dropped."""
+    def type_text(self, node: tree_sitter.Node | None, self_type: str = "") -> str:
+        """A type's text; the impl's own type (``self_type``, generics included) reads ``Self``.
+
+        Inside ``impl<T> Foo<T>``, ``Foo<T>`` and ``Self`` name the same type, so a method
+        that switches between the two spellings changes nothing for callers.
+        """
+        if node is None:
+            return ""
+        return _squash(self._render(node, self_type.replace(" ", "")))
+
+    def _render(self, node: tree_sitter.Node, self_type: str) -> str:
+        if self_type and node.type in _TYPE_NAMES:
+            parent = node.parent
+            # ``Foo`` heading ``Foo<u16>`` or ending ``other::Foo`` is not the impl's type.
+            head = parent is not None and parent.type in ("generic_type", "scoped_type_identifier")
+            spelled = self.text(node).replace(" ", "")
+            if not (node.type == "type_identifier" and head) and spelled == self_type:
+                return "Self"
+        if not node.children:
+            return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        pieces: list[str] = []
+        cursor = node.start_byte
+        for child in node.children:
+            pieces.append(self.source[cursor : child.start_byte].decode("utf-8", "replace"))
+            pieces.append(self._render(child, self_type))
+            cursor = child.end_byte
+        pieces.append(self.source[cursor : node.end_byte].decode("utf-8", "replace"))
+        return "".join(pieces)
+
+    def receiver(self, node: tree_sitter.Node) -> str:
+        """``self``, ``&self``, ``&'a mut self``: a ``mut`` binding of ``self`` is no part of it."""
+        if not any(c.type == "&" for c in node.children):
+            return "self"
+        lifetime = next((self.text(c) for c in node.named_children if c.type == "lifetime"), "")
+        mutable = any(c.type == "mutable_specifier" for c in node.named_children)
+        return "&" + (f"{lifetime} " if lifetime else "") + ("mut " if mutable else "") + "self"
+
+    def signature(self, node: tree_sitter.Node, self_type: str = "") -> str:
+        """``<generics>(types) -> ret where ...``; parameter names and ``mut`` bindings dropped.
+
+        ``self: &Self`` reads ``&self``, and a lifetime the signature could elide (declared by
+        the function, used by the ``&self`` receiver and the result only) is elided.
+        """
         types: list[str] = []
         params = node.child_by_field_name("parameters")
         for param in params.named_children if params is not None else ():
             if param.type == "self_parameter":
-                types.append(self.text(param).replace(" ", ""))
+                types.append(self.receiver(param))
             elif param.type == "parameter":
-                types.append(self.text(param.child_by_field_name("type")))
+                kind = self.type_text(param.child_by_field_name("type"), self_type)
+                if self.text(param.child_by_field_name("pattern")) == "self":
+                    kind = _SELF_TYPED.sub(r"\1self", kind)
+                types.append(kind)
             elif param.type not in ("attribute_item", "line_comment", "block_comment"):
                 types.append(self.text(param))  # variadic `...` of extern fns
-        returns = self.text(node.child_by_field_name("return_type")) or "()"
-        generics = self.text(node.child_by_field_name("type_parameters"))
+        returns = self.type_text(node.child_by_field_name("return_type"), self_type) or "()"
+        generic_nodes = node.child_by_field_name("type_parameters")
+        generics = [self.text(c) for c in generic_nodes.named_children] if generic_nodes else []
         where = next((self.text(c) for c in node.named_children if c.type == "where_clause"), "")
+        types, returns, generics = _elide(types, returns, generics, where)
         qualifiers = next(
             (self.text(c) for c in node.named_children if c.type == "function_modifiers"), ""
         )
         qualifiers = " ".join(w for w in qualifiers.split() if w != "const")
-        text = f"{generics}({', '.join(types)}) -> {returns}"
+        shown = f"<{', '.join(generics)}>" if generics else ""
+        text = f"{shown}({', '.join(types)}) -> {returns}"
         return " ".join(part for part in (qualifiers, text, where) if part)
 
     def fields(self, body: tree_sitter.Node | None) -> tuple[tuple[tuple[str, str], ...], bool]:
