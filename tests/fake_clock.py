@@ -1,7 +1,8 @@
 """The one fake clock of the test suite (``from fake_clock import FakeClock``).
 
 Monotonic time moves only when the client sleeps, and every sleep is recorded, so backoff and
-rate-limit waits are asserted exactly and tests never really wait.
+rate-limit waits are asserted exactly and tests never really wait. Asynchronous clients use
+:meth:`FakeClock.sleep`; blocking ones (the forge HTTP client) use :meth:`FakeClock.sleep_sync`.
 """
 
 from __future__ import annotations
@@ -33,8 +34,13 @@ class FakeClock:
         """Let time pass without a sleep (a test standing in for the world)."""
         self.now += seconds
 
-    async def sleep(self, seconds: float) -> None:
+    def sleep_sync(self, seconds: float) -> None:
+        """The blocking counterpart of :meth:`sleep`: records the wait and moves time, at once."""
         self.sleeps.append(seconds)
         if self.advance:
             self.now += seconds
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleep_sync(seconds)
+        # Yield to the loop as a real sleep would, so other tasks get to run.
         await asyncio.sleep(0)

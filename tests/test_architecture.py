@@ -58,11 +58,15 @@ def _modules() -> dict[str, Path]:
 MODULES = _modules()
 
 
-def _imports(name: str, path: Path) -> Iterator[str]:
-    """Every ``release_tools`` module that ``name`` imports, resolved to a known module."""
+def _imports(name: str, path: Path, source: str | None = None) -> Iterator[str]:
+    """Every ``release_tools`` module that ``name`` imports, resolved to a known module.
+
+    ``source`` stands in for the file's text, so the resolver itself can be tested.
+    """
     is_package = path.name == "__init__.py"
     package = name if is_package else name.rsplit(".", 1)[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    text = path.read_text(encoding="utf-8") if source is None else source
+    for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -80,9 +84,9 @@ def _imports(name: str, path: Path) -> Iterator[str]:
             # `from pkg import submodule` names the submodule; `from mod import thing` the module.
             while target not in MODULES and "." in target:
                 target = target.rsplit(".", 1)[0]
+            # Every name of `from pkg import a, b` counts: each may be a different module.
             if target in MODULES and target != name:
                 yield target
-                break
 
 
 GRAPH: dict[str, set[str]] = {name: set(_imports(name, path)) for name, path in MODULES.items()}
@@ -100,6 +104,22 @@ def _within(name: str, prefix: str) -> bool:
 def test_the_graph_sees_the_package() -> None:
     assert len(MODULES) > 50
     assert "release_tools.analysis.models" in GRAPH["release_tools.analysis.decision"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from release_tools import errors, cli\n",
+        "from .. import errors, cli\n",
+        "def late() -> None:\n    from release_tools import git, errors, cli\n",
+    ],
+)
+def test_every_name_of_a_from_import_is_seen(source: str) -> None:
+    name = "release_tools.versioning.synthetic"
+    path = SRC / PACKAGE / "versioning" / "synthetic.py"
+    seen = set(_imports(name, path, source))
+    assert {"release_tools.errors", "release_tools.cli"} <= seen
+    assert _layer("release_tools.cli") > _layer(name)
 
 
 def test_no_import_circles() -> None:

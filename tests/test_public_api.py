@@ -67,6 +67,22 @@ PUBLIC: dict[str, list[str]] = {
         "validate_plans",
         "write_plan",
     ],
+    "release_tools.cli": ["cli", "guard", "main"],
+    "release_tools.analysis.evidence": [
+        "GATHERERS",
+        "MAX_PER_SOURCE",
+        "PARALLEL_MIN_FILES",
+        "PARALLEL_MIN_LINES",
+        "cap_evidence",
+        "gather_evidence",
+    ],
+    "release_tools.analysis.engines": ["Analyzer", "get_provider"],
+    "release_tools.analysis.engines.model": [
+        "API_KEY_VARIABLE",
+        "ModelRun",
+        "PreparedChunk",
+        "RealtimeAnalyzer",
+    ],
     "release_tools.realtime": [
         "AuthenticationError",
         "ClientConfig",

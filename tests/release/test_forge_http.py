@@ -10,24 +10,10 @@ from collections.abc import Iterator
 import pytest
 from forge_server import FakeForge, Reply
 
+from fake_clock import FakeClock
 from release_tools.release.forge.errors import ForgeError, ForgeErrorKind
 from release_tools.release.forge.http import ForgeHttp
 from release_tools.release.forge.retry import RetryPolicy
-
-
-class Clock:
-    """Wall-clock time that moves only when the client sleeps; records every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
@@ -36,7 +22,9 @@ def forge() -> Iterator[FakeForge]:
         yield server
 
 
-def client(forge: FakeForge, clock: Clock, token: str | None = None, **policy: float) -> ForgeHttp:
+def client(
+    forge: FakeForge, clock: FakeClock, token: str | None = None, **policy: float
+) -> ForgeHttp:
     return ForgeHttp(
         base_url=forge.url,
         headers={"Authorization": f"Bearer {token or forge.github_token}"},
@@ -44,20 +32,20 @@ def client(forge: FakeForge, clock: Clock, token: str | None = None, **policy: f
         target="acme/demo",
         token_variable="GITHUB_TOKEN",
         policy=RetryPolicy(rng=lambda: 0.0, **policy),  # type: ignore[arg-type]
-        sleep=clock.sleep,
+        sleep=clock.sleep_sync,
         clock=clock.time,
     )
 
 
 def test_primary_rate_limit_waits_until_the_reset(forge: FakeForge) -> None:
-    clock = Clock()
+    clock = FakeClock()
     forge.script(
         "GET",
         "/repos/acme/demo/releases/tags/",
         Reply(
             403,
             {"message": "API rate limit exceeded"},
-            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(clock.now) + 45)},
+            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(clock.wall) + 45)},
         ),
     )
     forge.github_releases["v1"] = {"id": 1, "tag_name": "v1", "assets": {}}
@@ -68,7 +56,7 @@ def test_primary_rate_limit_waits_until_the_reset(forge: FakeForge) -> None:
 
 
 def test_secondary_rate_limit_without_retry_after_waits_a_minute(forge: FakeForge) -> None:
-    clock = Clock()
+    clock = FakeClock()
     forge.script(
         "GET", "/repos/", Reply(403, {"message": "You have exceeded a secondary rate limit."})
     )
@@ -79,7 +67,7 @@ def test_secondary_rate_limit_without_retry_after_waits_a_minute(forge: FakeForg
 
 
 def test_total_wait_is_bounded(forge: FakeForge) -> None:
-    clock = Clock()
+    clock = FakeClock()
     forge.script("GET", "/repos/", *[Reply(503, {"message": "busy"})] * 20)
     http = client(forge, clock, max_retries=20, max_total_wait=10.0)
     with http, pytest.raises(ForgeError) as caught:
@@ -109,7 +97,7 @@ def test_total_wait_is_bounded(forge: FakeForge) -> None:
 def test_final_failures_are_typed(
     forge: FakeForge, token: str | None, path: str, kind: ForgeErrorKind, text: str
 ) -> None:
-    clock = Clock()
+    clock = FakeClock()
     with client(forge, clock, token) as http, pytest.raises(ForgeError) as caught:
         http.request("GET", path)
     assert caught.value.kind is kind
@@ -127,7 +115,7 @@ def test_a_refusal_carries_the_server_message(forge: FakeForge) -> None:
             {"message": "Validation Failed", "errors": [{"code": "invalid", "message": "bad tag"}]},
         ),
     )
-    with client(forge, Clock()) as http, pytest.raises(ForgeError) as caught:
+    with client(forge, FakeClock()) as http, pytest.raises(ForgeError) as caught:
         http.request("POST", "/repos/acme/demo/releases", json={})
     assert caught.value.kind is ForgeErrorKind.REFUSED
     assert "refused POST /repos/acme/demo/releases (422 Validation Failed; bad tag)" in str(
@@ -139,7 +127,7 @@ def test_unreachable_forge_is_retried_then_a_network_error() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    clock = Clock()
+    clock = FakeClock()
     http = ForgeHttp(
         base_url=f"http://127.0.0.1:{port}",
         headers={},
@@ -147,7 +135,7 @@ def test_unreachable_forge_is_retried_then_a_network_error() -> None:
         target="g/p",
         token_variable="GITLAB_TOKEN",
         policy=RetryPolicy(max_retries=2, rng=lambda: 0.0),
-        sleep=clock.sleep,
+        sleep=clock.sleep_sync,
         clock=clock.time,
     )
     with http, pytest.raises(ForgeError) as caught:
@@ -162,7 +150,7 @@ def test_no_log_record_carries_the_token(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     forge.script("GET", "/repos/", Reply(502, b""))
-    with client(forge, Clock()) as http:
+    with client(forge, FakeClock()) as http:
         http.request("GET", "/repos/acme/demo/releases/tags/v1", allow=(404,))
     assert any(r.name.startswith("httpcore") for r in caplog.records)
     assert any(r.name == "httpx" for r in caplog.records)
