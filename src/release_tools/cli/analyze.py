@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from release_tools.cli.common import common_options, configure_logging, guard
+from release_tools.cli.common import common_options, guard, load_output_settings
+from release_tools.cli.failures import mark_reported
 from release_tools.versioning.bump import Bump
 
 __all__ = ["EXIT_FAIL_ON", "analyze_command"]
@@ -120,7 +121,6 @@ def analyze_command(**options: Any) -> None:
     """Decide major / minor / patch for the changes since the last release."""
     from release_tools.analysis.report import emit_report
     from release_tools.analysis.service import run_analysis
-    from release_tools.config import load_settings
 
     flags = dict(options)
     fail_on = flags.pop("fail_on")
@@ -132,9 +132,12 @@ def analyze_command(**options: Any) -> None:
     for name in ("include", "extra_exclude"):
         # click gives () for a repeatable flag never used: that must not override the config.
         flags[name] = tuple(flags[name]) or None
-    settings = load_settings(flags)
-    configure_logging(settings.log_level, settings.log_format)
+    settings = load_output_settings(flags)
     decision = run_analysis(settings)
+    if settings.output is None:
+        # The report reaches stdout before the CI outputs are appended: should appending fail,
+        # the report stands and no error object may follow it.
+        mark_reported()
     emit_report(decision, settings)
     if fail_on is not None and decision.bump >= Bump.parse(fail_on):
         click.echo(

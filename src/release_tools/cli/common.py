@@ -1,7 +1,8 @@
 """What every subcommand shares: the error guard, the common options, logging set-up.
 
 :func:`guard` turns :class:`~release_tools.errors.ReleaseToolsError` into a one-line message and
-an exit code; tracebacks are shown only with ``--log-level debug``.
+an exit code; tracebacks are shown only with ``--log-level debug``. When the command's output
+format is JSON, the failure is also one JSON object on stdout (:mod:`.failures`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,24 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from pathlib import Path
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from release_tools.cli.failures import (
+    INTERNAL,
+    INTERRUPTED,
+    error_type,
+    invocation,
+    report_failure,
+    use_output_format,
+)
+from release_tools.config import Settings, find_config_root, load_settings, read_config_file
 from release_tools.errors import ReleaseToolsError
-from release_tools.logs import redact, setup_logging
+from release_tools.logs import redact, register_secret, setup_logging
 
-__all__ = ["common_options", "configure_logging", "guard"]
+__all__ = ["common_options", "configure_logging", "guard", "load_output_settings"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -51,36 +62,45 @@ def _silence_stdout() -> None:
         pass
 
 
+def _fail(message: str, type_: str, exit_code: int) -> NoReturn:
+    """Report a failure (stderr, and stdout when the output is JSON) and exit."""
+    message = redact(message)
+    click.echo(f"error: {message}", err=True)
+    if type_ == INTERNAL:
+        click.echo("       rerun with --log-level debug for the traceback", err=True)
+    report_failure(message, type_, exit_code)
+    sys.exit(exit_code)
+
+
 def guard(func: Callable[P, R]) -> Callable[P, R]:
     """Run a command body; map our errors to exit codes with a one-line, redacted message."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except ReleaseToolsError as exc:
-            if _debug_requested():
-                click.echo(redact(traceback.format_exc()), err=True)
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            click.echo(f"error: {redact(message)}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("error: interrupted", err=True)
-            sys.exit(130)
-        except BrokenPipeError:
-            # The reader went away (`... | head -1`). Commands print only after their work is
-            # done, so there is nothing to undo; stop quietly like other Unix tools.
-            _silence_stdout()
-            sys.exit(_EXIT_BROKEN_PIPE)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as exc:  # a bug: still one line unless debugging
-            if _debug_requested():
-                click.echo(redact(traceback.format_exc()), err=True)
-            text = redact(str(exc).splitlines()[0] if str(exc) else "")
-            click.echo(f"error: internal error: {type(exc).__name__}: {text}", err=True)
-            click.echo("       rerun with --log-level debug for the traceback", err=True)
-            sys.exit(1)
+        # Known before any settings are read, so that an early error cannot show the key.
+        register_secret(os.environ.get("OPENAI_API_KEY"))
+        with invocation():
+            try:
+                return func(*args, **kwargs)
+            except ReleaseToolsError as exc:
+                if _debug_requested():
+                    click.echo(redact(traceback.format_exc()), err=True)
+                message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                _fail(message, error_type(exc), exc.exit_code)
+            except KeyboardInterrupt:
+                _fail("interrupted", INTERRUPTED, 130)
+            except BrokenPipeError:
+                # The reader went away (`... | head -1`). Commands print only after their work
+                # is done, so there is nothing to undo; stop quietly like other Unix tools.
+                _silence_stdout()
+                sys.exit(_EXIT_BROKEN_PIPE)
+            except (click.exceptions.Exit, click.ClickException, SystemExit):
+                raise
+            except Exception as exc:  # a bug: still one line unless debugging
+                if _debug_requested():
+                    click.echo(redact(traceback.format_exc()), err=True)
+                text = str(exc).splitlines()[0] if str(exc) else ""
+                _fail(f"internal error: {type(exc).__name__}: {text}", INTERNAL, 1)
 
     return wrapper
 
@@ -112,3 +132,34 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def configure_logging(level: str, fmt: str) -> None:
     """Install the redacting handler; registers ``OPENAI_API_KEY`` as a secret."""
     setup_logging(level, fmt, secrets=[os.environ.get("OPENAI_API_KEY")])
+
+
+def load_output_settings(flags: dict[str, Any]) -> Settings:
+    """Load the settings of a command whose output format is a setting, and set up logging.
+
+    The resolved format decides how a failure is reported. When the settings cannot be loaded,
+    the format is taken from the first layer that can still be read (flag, environment, config
+    file), so that a broken setting next to ``format = "json"`` still fails as JSON.
+    """
+    try:
+        settings = load_settings(flags)
+    except ReleaseToolsError:
+        use_output_format(_readable_format(flags))
+        raise
+    use_output_format(settings.format)
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+def _readable_format(flags: dict[str, Any]) -> str | None:
+    """The ``format`` setting as the layers give it, highest first, ignoring broken ones."""
+    if flags.get("format") is not None:
+        return str(flags["format"])
+    if "RELEASE_TOOLS_FORMAT" in os.environ:
+        return os.environ["RELEASE_TOOLS_FORMAT"]
+    try:
+        values, _ = read_config_file(find_config_root(Path(flags.get("repo") or ".")))
+    except ReleaseToolsError:
+        return None
+    value = values.get("format")
+    return value if isinstance(value, str) else None

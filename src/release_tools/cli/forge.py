@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from release_tools.cli.common import common_options, configure_logging, guard
+from release_tools.cli.failures import mark_reported, use_output_format
 from release_tools.config import load_settings
 from release_tools.errors import UsageError
 
@@ -62,6 +63,7 @@ def forge_release_command(**options: Any) -> None:
     output_format = options.pop("format_") or "text"
     if output_format not in ("text", "json"):
         raise UsageError(f"invalid --format {output_format!r} (expected text or json)")
+    use_output_format(output_format)
     request = ForgeReleaseRequest(
         tag=options.pop("tag"),
         forge=options.pop("forge"),
@@ -74,6 +76,7 @@ def forge_release_command(**options: Any) -> None:
     configure_logging(settings.log_level, settings.log_format)
     result = run_forge_release(settings, request)
     if output_format == "json":
+        mark_reported()
         click.echo(json.dumps(result.to_dict(), indent=2))
         return
     for made in result.releases:

@@ -12,7 +12,13 @@ from typing import Any
 
 import click
 
-from release_tools.cli.common import common_options, configure_logging, guard
+from release_tools.cli.common import (
+    common_options,
+    configure_logging,
+    guard,
+    load_output_settings,
+)
+from release_tools.cli.failures import mark_reported, use_output_format
 from release_tools.config import Settings, load_settings
 from release_tools.errors import UsageError
 
@@ -23,11 +29,15 @@ _PLAN_FORMATS = ("nx", "changesets")
 
 
 def _output_format(value: str | None) -> str:
-    """The validated ``--format`` (text or json); a bad value is a one-line usage error."""
+    """The validated ``--format`` (text or json); a bad value is a one-line usage error.
+
+    The format is recorded for the error guard: from here on a failure of a JSON run is JSON.
+    """
     if value is None:
-        return "text"
+        value = "text"
     if value not in _OUTPUT_FORMATS:
         raise UsageError(f"invalid --format {value!r} (expected text or json)")
+    use_output_format(value)
     return value
 
 
@@ -43,6 +53,7 @@ def _output_format_option(func: Any) -> Any:
 
 
 def _echo_json(data: Any) -> None:
+    mark_reported()
     click.echo(json.dumps(data, indent=2))
 
 
@@ -66,8 +77,8 @@ def projects_command(**options: Any) -> None:
     """List the projects of the repository: name, version, path, manifest, tag scheme and
     changelog file (each with where it was read from).
 
-    ``--format json`` also shows each project's conventions, configured or inferred: its tag
-    scheme, latest release tag, changelog file and style, and release group.
+    With --format json, the list also shows each project's conventions, configured or inferred:
+    its tag scheme, latest release tag, changelog file and style, and release group.
     """
     from release_tools.git import Git
     from release_tools.release.versions import find_projects
@@ -75,7 +86,7 @@ def projects_command(**options: Any) -> None:
     from release_tools.versioning.conventions import read_conventions
 
     options["format"] = options.pop("format_")
-    settings = _settings(options)
+    settings = load_output_settings(options)
     git = Git(settings.repo)
     root = git.toplevel()
     projects = find_projects(git, root)
@@ -109,7 +120,7 @@ def projects_command(**options: Any) -> None:
                     "ignored": p.name in config.ignored,
                 }
             )
-        click.echo(json.dumps(rows, indent=2))
+        _echo_json(rows)
         return
     if not projects:
         click.echo("no projects found (no pyproject.toml, package.json, Cargo.toml or nx.json)")
@@ -151,7 +162,9 @@ def _origin(source: object) -> str:
 
 
 @click.command("create-version-plan")
-@click.option("--project", required=True, help="The project the plan is for (see `projects`).")
+@click.option(
+    "--project", required=True, help="The project the plan is for (see the projects command)."
+)
 @click.option(
     "--version-type",
     required=True,
