@@ -261,3 +261,73 @@ def test_pnpm_specifier_found_by_yaml_structure_whatever_the_indentation() -> No
     )
     new = set_pnpm_specifier(lock, "packages/b", "@acme/a", "workspace:^1.0.0", "workspace:^2.0.0")
     assert new == lock.replace("workspace:^1.0.0", "workspace:^2.0.0")
+
+
+def _privacy(root: Path) -> dict[str, bool]:
+    return {p.name: p.private for p in discover_projects(root)}
+
+
+def test_private_npm_packages(tmp_path: Path) -> None:
+    write(tmp_path, "package.json", json.dumps({"name": "root", "workspaces": ["packages/*"]}))
+    write(tmp_path, "packages/app/package.json", '{"name": "app", "private": true}')
+    write(tmp_path, "packages/lib/package.json", '{"name": "lib", "private": false}')
+    write(tmp_path, "packages/odd/package.json", '{"name": "odd", "private": "true"}')
+    # Only the JSON literal true makes a package private, as npm reads it.
+    assert _privacy(tmp_path) == {"app": True, "lib": False, "odd": False}
+
+
+def test_unpublished_crates_are_private(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "Cargo.toml",
+        '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\npublish = false\n',
+    )
+    crates = {
+        "off": "publish = false",
+        "none": "publish = []",
+        "inherits": "publish.workspace = true",
+        "registry": 'publish = ["internal"]',
+        "default": "",
+    }
+    for name, line in crates.items():
+        write(
+            tmp_path,
+            f"crates/{name}/Cargo.toml",
+            f'[package]\nname = "{name}"\nversion = "0.1.0"\n{line}\n',
+        )
+    assert _privacy(tmp_path) == {
+        "default": False,
+        "inherits": True,
+        "none": True,
+        "off": True,
+        "registry": False,
+    }
+
+
+def test_python_private_classifier(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "packages/internal/pyproject.toml",
+        '[project]\nname = "internal"\nversion = "1.0"\n'
+        'classifiers = ["Private :: Do Not Upload", "Programming Language :: Python"]\n',
+    )
+    write(
+        tmp_path,
+        "packages/legacy/pyproject.toml",
+        '[tool.poetry]\nname = "legacy"\nversion = "1.0"\n'
+        'classifiers = ["Private :: Do Not Upload"]\n',
+    )
+    write(
+        tmp_path,
+        "packages/public/pyproject.toml",
+        '[project]\nname = "public"\nversion = "1.0"\nclassifiers = ["Private :: Other"]\n',
+    )
+    assert _privacy(tmp_path) == {"internal": True, "legacy": True, "public": False}
+
+
+def test_nx_project_takes_the_privacy_of_its_manifest(tmp_path: Path) -> None:
+    write(tmp_path, "nx.json", "{}")
+    write(tmp_path, "apps/web/project.json", '{"name": "web"}')
+    write(tmp_path, "apps/web/package.json", '{"name": "web", "private": true}')
+    write(tmp_path, "libs/ui/project.json", '{"name": "ui"}')
+    assert _privacy(tmp_path) == {"ui": False, "web": True}

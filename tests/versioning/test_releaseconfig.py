@@ -77,3 +77,45 @@ def test_name_patterns_stop_at_a_slash_as_nx_and_changesets_match() -> None:
     assert match_projects(nested, ["@acme/**"]) == ("@acme/a", "@acme/b", "@acme/ui/icons")
     assert match_projects(nested, ["@acme/*", "!@acme/b"]) == ("@acme/a",)
     assert match_projects(nested, ["too?"]) == ("tool",)
+
+
+PRIVATE = [
+    Project("app", "apps/app", "apps/app/package.json", "1.0.0", "node", private=True),
+    Project("lib", "packages/lib", "packages/lib/package.json", "1.0.0", "node"),
+]
+
+
+def _private_rules(root: Path) -> tuple[str | None, bool, str | None, bool]:
+    config = read_release_config(root, PRIVATE)
+    app, lib = PRIVATE
+    return config.held_back(app), config.tags(app), config.held_back(lib), config.tags(lib)
+
+
+def test_without_changesets_private_projects_are_released_and_tagged(tmp_path: Path) -> None:
+    assert _private_rules(tmp_path) == (None, True, None, True)
+
+
+def test_changesets_defaults_version_private_packages_without_tags(tmp_path: Path) -> None:
+    (tmp_path / ".changeset").mkdir()
+    (tmp_path / ".changeset/config.json").write_text("{}")
+    assert _private_rules(tmp_path) == (None, False, None, True)
+
+
+def test_changesets_private_packages_settings(tmp_path: Path) -> None:
+    (tmp_path / ".changeset").mkdir()
+    path = tmp_path / ".changeset/config.json"
+    path.write_text(json.dumps({"privatePackages": {"version": True, "tag": True}}))
+    assert _private_rules(tmp_path) == (None, True, None, True)
+    path.write_text(json.dumps({"privatePackages": {"version": False}}))
+    reason = "private, and .changeset/config.json says privatePackages.version: false"
+    assert _private_rules(tmp_path) == (reason, False, None, True)
+    # ``false`` alone turns both off.
+    path.write_text(json.dumps({"privatePackages": False}))
+    assert _private_rules(tmp_path) == (reason, False, None, True)
+
+
+def test_ignored_is_held_back_whether_private_or_not(tmp_path: Path) -> None:
+    (tmp_path / ".changeset").mkdir()
+    (tmp_path / ".changeset/config.json").write_text(json.dumps({"ignore": ["lib", "app"]}))
+    config = read_release_config(tmp_path, PRIVATE)
+    assert [config.held_back(p) for p in PRIVATE] == ["ignored by .changeset/config.json"] * 2

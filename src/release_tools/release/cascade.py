@@ -77,7 +77,7 @@ def releases_with_dependents(
     extra: dict[str, ReleaseType] = {}
     reasons: dict[str, set[str]] = {}
     manifests = {p.manifest: p for p in projects}
-    ignored = conventions.release_config.ignored
+    config = conventions.release_config
     while True:
         releases = compute_releases(
             projects,
@@ -106,7 +106,7 @@ def releases_with_dependents(
                 dependent = manifests.get(path)
                 if dependent is None or dependent.name == release.project.name:
                     continue
-                if dependent.name in releasing or dependent.name in ignored:
+                if dependent.name in releasing or config.held_back(dependent) is not None:
                     continue
                 in_range = policy == "out-of-range" and dependent.manifest_kind == "package.json"
                 if in_range and _still_admits(read(path), release.project.name, release.version):

@@ -57,6 +57,10 @@ class JournalRelease:
     path: str = "."
     tagged: bool = False
     published: bool = False
+    #: False for a private project left untagged by its configuration.
+    make_tag: bool = True
+    #: False for a private project: the publish command never runs for it.
+    publishable: bool = True
 
 
 @dataclass(slots=True)
@@ -156,11 +160,15 @@ class Journal:
         """The steps after the commit that have not happened yet, in order."""
         steps: list[str] = []
         if self.tag:
-            steps += [f"tag {r.tag}" for r in self.releases if not r.tagged]
+            steps += [f"tag {r.tag}" for r in self.releases if r.make_tag and not r.tagged]
         if self.push and not self.pushed:
             steps.append(f"push to {self.remote}")
         if self.tag and self.publish_command:
-            steps += [f"publish {r.name} {r.version}" for r in self.releases if not r.published]
+            steps += [
+                f"publish {r.name} {r.version}"
+                for r in self.releases
+                if r.publishable and r.make_tag and not r.published
+            ]
         return steps
 
     def advice(self) -> str:

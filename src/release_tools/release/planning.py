@@ -459,7 +459,8 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
         touched, base_label = _per_project_touched(git, settings, projects, conventions)
     else:
         touched = touched_projects(git, rng, projects, changelog=settings.changelog)
-    touched = [p for p in touched if p.name not in config.ignored]
+    # Projects the configuration never releases need no plan.
+    touched = [p for p in touched if config.held_back(p) is None]
     warnings: list[str] = []
     if unfetched is not None:
         used = base or base_label

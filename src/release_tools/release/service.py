@@ -12,6 +12,10 @@ commit leaves the tree exactly as it was; after the commit, an unfinished releas
 with ``--resume`` or undone with ``--abort``, and every other run says so until then. The
 GitHub or GitLab releases of ``--forge-release`` (:mod:`~release_tools.release.forge.steps`) are
 planned and checked with the rest, and made last, once the tags are on the remote.
+
+Private projects are released (files, commit) but never published, and tagged only when the
+changesets configuration asks for it (:attr:`ProjectRelease.tagged`); every step left out for
+them is listed in the result's ``skipped`` with the reason.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ from release_tools.release.transaction import abort, execute, journal_path, land
 from release_tools.release.versions import (
     ProjectRelease,
     find_projects,
+    held_back,
     with_fixed_groups,
 )
 from release_tools.text import clean_text
@@ -69,8 +74,13 @@ log = logging.getLogger(__name__)
 
 def _commit_message(settings: Settings, releases: Sequence[ProjectRelease]) -> str:
     names = ", ".join(f"{r.project.name} {r.version}" for r in releases)
-    tags = ", ".join(dict.fromkeys(r.tag for r in releases))
+    tags = ", ".join(_tags(releases))
     return clean_text(settings.release_message.format(releases=names, tags=tags))
+
+
+def _tags(releases: Sequence[ProjectRelease]) -> list[str]:
+    """The tags the releases create, once each (a fixed group may share one)."""
+    return list(dict.fromkeys(r.tag for r in releases if r.tagged))
 
 
 def _release_commit_prefix(settings: Settings) -> str:
@@ -219,7 +229,7 @@ def _preflight(
     remote) are errors in every mode; states of the moment (uncommitted plans, a held index
     lock) are warnings in a dry run, so that it still shows what the release would do.
     """
-    for release in releases:
+    for release in (r for r in releases if r.tagged):
         reason = git.check_tag_name(release.tag)
         if reason is not None:
             raise ReleaseError(
@@ -242,12 +252,13 @@ def _preflight(
         if settings.remote.startswith("-") or not git.has_remote(settings.remote):
             raise ReleaseError(f"no git remote named {settings.remote!r} to push to")
     if options.tag:
-        for release in releases:
+        for release in (r for r in releases if r.tagged):
             if git.tag_exists(release.tag):
                 raise ReleaseError(
                     f"tag {release.tag!r} already exists: was this version released?"
                 )
-        if settings.publish_command and not options.skip_publish:
+        publishing = any(r.publishable for r in releases)
+        if settings.publish_command and not options.skip_publish and publishing:
             check_command(settings.publish_command)
     lock = git.git_path("index.lock")
     if lock.exists():
@@ -359,12 +370,14 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     releases = releases_with_dependents(
         root, settings, projects, plans, txn.read, conventions, preid=options.preid
     )
+    held = held_back(projects, plans, conventions.release_config, settings.project)
     if not releases:
         scope = f" for {settings.project}" if settings.project else ""
         return ReleaseResult(
             released=False,
             dry_run=options.dry_run,
             message=f"nothing to release{scope}: no pending version plans",
+            skipped=held,
         )
     today = options.today or date.today()
     notes: list[str] = []
@@ -389,11 +402,10 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         plans_consumed=sorted(
             {plan.path for r in releases for plan in r.plans if plan.type_for(r.project.name)}
         ),
-        planned_tags=(
-            list(dict.fromkeys(r.tag for r in releases)) if options.commit and options.tag else []
-        ),
+        planned_tags=_tags(releases) if options.commit and options.tag else [],
     )
-    git_actions, result.skipped = _plan_git_actions(settings, options, releases, message, branch)
+    git_actions, skipped = _plan_git_actions(settings, options, releases, message, branch)
+    result.skipped = held + skipped
     result.actions += git_actions
     if forge is not None:
         result.actions += forge.actions()
@@ -422,13 +434,17 @@ def _plan_git_actions(
     actions.append(f"commit {message!r}{hooks}")
     if options.tag:
         # Projects of a fixed group whose tag names no project share one tag.
-        actions += [f"tag {tag}" for tag in dict.fromkeys(r.tag for r in releases)]
+        actions += [f"tag {tag}" for tag in _tags(releases)]
+        skipped += [
+            f"no tag {r.tag} for {r.project.name} (private: .changeset/config.json tags private "
+            "packages only with privatePackages.tag: true)"
+            for r in releases
+            if not r.tagged
+        ]
     else:
         skipped.append("no tag (--no-tag)")
     if options.push:
-        refs = [branch or "HEAD"] + (
-            list(dict.fromkeys(r.tag for r in releases)) if options.tag else []
-        )
+        refs = [branch or "HEAD"] + (_tags(releases) if options.tag else [])
         actions.append(f"push {', '.join(refs)} to {settings.remote}")
     else:
         skipped.append("no push (use --push)")
@@ -439,5 +455,12 @@ def _plan_git_actions(
     elif not options.tag:
         skipped.append("no publish (it runs only after the tag exists)")
     else:
-        actions += [f"publish {r.project.name} {r.version}: {publish}" for r in releases]
+        actions += [
+            f"publish {r.project.name} {r.version}: {publish}" for r in releases if r.publishable
+        ]
+        skipped += [
+            f"no publish of {r.project.name} (private package: never published)"
+            for r in releases
+            if not r.publishable
+        ]
     return actions, skipped

@@ -105,7 +105,12 @@ def _new_journal(
     branch: str | None,
 ) -> Journal:
     tagging = options.commit and options.tag
-    publishing = tagging and not options.skip_publish and bool(settings.publish_command)
+    publishing = (
+        tagging
+        and not options.skip_publish
+        and bool(settings.publish_command)
+        and any(r.publishable for r in releases)
+    )
     return Journal(
         path=journal_path(git),
         phase="files",
@@ -120,6 +125,8 @@ def _new_journal(
                 version=r.version,
                 tag=r.tag,
                 path=r.project.path,
+                make_tag=r.tagged,
+                publishable=r.publishable,
             )
             for r in releases
         ],
@@ -249,6 +256,8 @@ def _finish(git: Git, root: Path, journal: Journal, result: ReleaseResult) -> No
     short = commit[:10]
     if journal.tag:
         for release in journal.releases:
+            if not release.make_tag:
+                continue
             if not release.tagged:
                 if git.tag_target(release.tag) != commit:
                     try:
@@ -282,7 +291,7 @@ def _finish(git: Git, root: Path, journal: Journal, result: ReleaseResult) -> No
     if not (journal.tag and journal.publish_command):
         return
     for release in journal.releases:
-        if release.published or not release.tagged:
+        if release.published or not release.tagged or not release.publishable:
             continue
         outcome = run_publish(
             journal.publish_command,
@@ -308,6 +317,7 @@ def _releases_of(journal: Journal, projects: Sequence[Project]) -> list[ProjectR
             version=r.version,
             tag=r.tag,
             plans=(),
+            tagged=r.make_tag,
         )
         for r in journal.releases
         if r.name in by_name

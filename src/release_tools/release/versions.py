@@ -11,7 +11,9 @@ result the PEP 440 way (``1.3.0rc1``).
 
 Workspace configuration (``nx.json``, ``.changeset/config.json``): fixed groups are version
 groups; members of a linked group released together take the highest type any of them asks for;
-ignored packages are never released.
+ignored packages are never released, nor private ones when ``privatePackages.version`` is false;
+private ones are tagged only when ``privatePackages.tag`` is true (see
+:mod:`~release_tools.versioning.releaseconfig`).
 
 Version groups: projects that share one version number (the crates of a Cargo workspace that
 inherit ``[workspace.package] version``) are released together or not at all. When a plan names
@@ -44,6 +46,7 @@ __all__ = [
     "compute_releases",
     "find_projects",
     "format_tag",
+    "held_back",
     "is_workspace",
     "version_groups",
     "with_fixed_groups",
@@ -69,6 +72,13 @@ class ProjectRelease:
     group: tuple[str, ...] = ()
     #: Released only because its requirements on these released siblings were rewritten.
     dependency_only: tuple[str, ...] = ()
+    #: Whether :attr:`tag` is created; a private project's release may be untagged.
+    tagged: bool = True
+
+    @property
+    def publishable(self) -> bool:
+        """Whether the publish command runs for it: never for a private project."""
+        return not self.project.private
 
 
 _MANIFEST_NAMES = frozenset(
@@ -169,9 +179,10 @@ def _planned_types(
         if best is not None:
             types[name] = best
     if config is not None:
-        for name in config.ignored:
-            if types.pop(name, None) is not None:
-                log.info("%s is ignored by .changeset/config.json: not released", name)
+        for project in projects:
+            reason = config.held_back(project)
+            if reason is not None and types.pop(project.name, None) is not None:
+                log.info("%s is %s: not released", project.name, reason)
         for group in config.groups:
             if group.relationship != "linked":
                 continue
@@ -219,8 +230,9 @@ def compute_releases(
     give (dependents released because their requirements move)."""
     config = conventions.release_config
     types = _planned_types(projects, plans, config, extra)
-    for name in config.ignored:
-        types.pop(name, None)
+    for project in projects:
+        if config.held_back(project) is not None:
+            types.pop(project.name, None)
     selected = _selected(projects, only)
     groups = version_groups(projects)
     # One version per group, computed from the first member and shared by all.
@@ -254,9 +266,30 @@ def compute_releases(
                 tag=conventions.of(project.name).tag_scheme.format(project.name, version),
                 plans=consumed,
                 group=tuple(sorted(m.name for m in members if m.name != project.name)),
+                tagged=config.tags(project),
             )
         )
     return releases
+
+
+def held_back(
+    projects: Sequence[Project],
+    plans: Sequence[VersionPlan],
+    config: WorkspaceReleaseConfig,
+    only: str | None = None,
+) -> list[str]:
+    """One line for each project a pending plan names that the configuration keeps from
+    being released, with the reason; ignored packages are left out (their plans stay pending
+    without a word, as changesets leaves them)."""
+    selected = _selected(projects, only)
+    lines = []
+    for project in projects:
+        reason = config.held_back(project)
+        if reason is None or project.name in config.ignored or project.name not in selected:
+            continue
+        if any(plan.type_for(project.name) is not None for plan in plans):
+            lines.append(f"no release of {project.name} ({reason}; its plans stay pending)")
+    return lines
 
 
 def _lead(members: Sequence[Project], read: Reader, conventions: Conventions) -> Project:

@@ -6,6 +6,12 @@ A repository is either one root project (``pyproject.toml`` with ``[project]`` o
 several Python packages in subdirectories. The project's name is its manifest's name, because
 that is what tags, plans and registries use.
 
+A project is private when its manifest says it is never published: ``"private": true`` in a
+``package.json``, ``publish = false`` (or an empty registry list) in a Cargo ``[package]``, the
+``Private :: Do Not Upload`` classifier in a ``pyproject.toml`` (PyPI refuses uploads that carry
+it; Python has no other flag). Nx projects take the flag of the manifest next to
+``project.json``.
+
 Discovery only reads files; it never runs git, so it also works on an exported tree.
 """
 
@@ -29,6 +35,7 @@ from release_tools.versioning.workspaces import (
 
 __all__ = [
     "CARGO_WORKSPACE_GROUP",
+    "PRIVATE_CLASSIFIER",
     "Ecosystem",
     "Project",
     "discover_projects",
@@ -51,6 +58,8 @@ Ecosystem = Literal["python", "node", "rust", "nx"]
 
 # How deep a Python monorepo scan looks for pyproject.toml files (packages/<name>/ is depth 2).
 _PYTHON_SCAN_DEPTH = 3
+#: The trove classifier PyPI rejects on upload: the Python way to mark a package unpublishable.
+PRIVATE_CLASSIFIER = "Private :: Do Not Upload"
 _VERSION_ASSIGN = re.compile(
     r"""^\s*(?:__version__|VERSION|version)\s*(?::\s*str\s*)?=\s*(['"])(?P<v>[^'"]+)\1""",
     re.MULTILINE,
@@ -75,6 +84,9 @@ class Project:
     #: Projects sharing one version move together: :data:`CARGO_WORKSPACE_GROUP` for crates
     #: that inherit ``[workspace.package] version`` (``version.workspace = true``).
     version_group: str | None = None
+    #: Never published (see the module docstring); how such a project is versioned and tagged
+    #: is the workspace's configuration (``privatePackages`` of changesets).
+    private: bool = False
 
     @property
     def manifest_kind(self) -> Literal["pyproject", "package.json", "cargo", "project.json"]:
@@ -213,6 +225,17 @@ def read_python_version(project_dir: Path, data: dict[str, Any]) -> str | None:
     return None
 
 
+def _python_private(data: dict[str, Any]) -> bool:
+    """Whether PEP 621 or Poetry classifiers hold :data:`PRIVATE_CLASSIFIER`."""
+    for table in (table_at(data, "project"), table_at(data, "tool", "poetry")):
+        classifiers = table.get("classifiers")
+        if isinstance(classifiers, list) and any(
+            isinstance(c, str) and c.strip() == PRIVATE_CLASSIFIER for c in classifiers
+        ):
+            return True
+    return False
+
+
 def _python_project(root: Path, directory: Path) -> Project | None:
     manifest = directory / "pyproject.toml"
     data = _load_toml(manifest, root)
@@ -232,6 +255,7 @@ def _python_project(root: Path, directory: Path) -> Project | None:
         manifest=_rel(root, manifest),
         version=read_python_version(directory, data),
         ecosystem="python",
+        private=_python_private(data),
     )
 
 
@@ -247,11 +271,20 @@ def _node_project(root: Path, directory: Path) -> Project | None:
         manifest=_rel(root, manifest),
         version=_str_or_none(data.get("version")),
         ecosystem="node",
+        private=data.get("private") is True,
     )
 
 
+def _cargo_unpublished(publish: Any) -> bool:
+    """Whether a Cargo ``publish`` value forbids publishing: ``false`` or no registry at all."""
+    return publish is False or publish == []
+
+
 def _cargo_project(
-    root: Path, directory: Path, workspace_version: str | None = None
+    root: Path,
+    directory: Path,
+    workspace_version: str | None = None,
+    workspace_publish: Any = None,
 ) -> Project | None:
     manifest = directory / "Cargo.toml"
     data = _load_toml(manifest, root)
@@ -266,6 +299,9 @@ def _cargo_project(
     if isinstance(version, dict) and version.get("workspace") is True:
         version = workspace_version
         group = CARGO_WORKSPACE_GROUP
+    publish = package.get("publish")
+    if isinstance(publish, dict) and publish.get("workspace") is True:
+        publish = workspace_publish
     return Project(
         name=name,
         path=_rel(root, directory),
@@ -273,6 +309,7 @@ def _cargo_project(
         version=_str_or_none(version),
         ecosystem="rust",
         version_group=group,
+        private=_cargo_unpublished(publish),
     )
 
 
@@ -311,16 +348,17 @@ def _cargo_workspace(root: Path) -> list[Project] | None:
         return None
     ws_package = workspace.get("package", {})
     ws_version = _str_or_none(ws_package.get("version")) if isinstance(ws_package, dict) else None
+    ws_publish = ws_package.get("publish") if isinstance(ws_package, dict) else None
     members = [str(m) for m in workspace.get("members", [])]
     members += [f"!{e}" for e in workspace.get("exclude", [])]
     projects = []
     for directory in expand_globs(root, members, "Cargo.toml"):
         if directory == root:
             continue
-        project = _cargo_project(root, directory, ws_version)
+        project = _cargo_project(root, directory, ws_version, ws_publish)
         if project is not None:
             projects.append(project)
-    root_project = _cargo_project(root, root, ws_version)
+    root_project = _cargo_project(root, root, ws_version, ws_publish)
     if root_project is not None:
         projects.insert(0, root_project)
     return projects
@@ -389,6 +427,7 @@ def _nx_workspace(root: Path) -> list[Project] | None:
                 version=inner.version if inner else _str_or_none(data.get("version")),
                 ecosystem="nx",
                 version_group=inner.version_group if inner else None,
+                private=inner.private if inner else False,
             )
         )
     return projects or None

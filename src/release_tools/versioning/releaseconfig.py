@@ -10,12 +10,18 @@ Read, never written, so the repository's own tools keep working the way they did
   false`` means Nx writes no per-project changelog; its ``file`` (``{projectRoot}/NAME``) names
   each project's changelog.
 * ``.changeset/config.json``: ``fixed`` and ``linked`` (lists of package-name globs),
-  ``ignore``, ``updateInternalDependents`` (``patch`` or ``out-of-range``) and ``baseBranch``.
+  ``ignore``, ``updateInternalDependents`` (``patch`` or ``out-of-range``), ``baseBranch`` and
+  ``privatePackages`` (``version`` and ``tag``, booleans; changesets' defaults are ``true`` and
+  ``false``; ``false`` alone turns both off).
 
 A fixed group releases all its members together at one version; a linked group gives the
 members released together the highest bump any of them asks for; ignored packages are never
 released. Project matchers are names, name globs (``@acme/*``) or directory globs
 (``packages/*``), ``!`` excluding.
+
+Private projects (:attr:`Project.private`) are versioned unless ``privatePackages.version`` is
+false, and tagged only when ``privatePackages.tag`` is true. Without ``.changeset/config.json``
+nothing says otherwise, so they are versioned and tagged like any other project.
 """
 
 from __future__ import annotations
@@ -67,6 +73,10 @@ class WorkspaceReleaseConfig:
     #: changesets' ``updateInternalDependents``; None when not configured.
     update_dependents: DependentsPolicy | None = None
     base_branch: str | None = None
+    #: changesets' ``privatePackages.version``: whether private projects are released at all.
+    private_version: bool = True
+    #: changesets' ``privatePackages.tag``; True without changesets, which tags every release.
+    private_tag: bool = True
     #: False when ``nx.json`` turns per-project changelogs off.
     project_changelogs: bool = True
     #: The per-project changelog name ``nx.json`` gives (``projectChangelogs.file``).
@@ -87,6 +97,19 @@ class WorkspaceReleaseConfig:
             if name in group.members and group.tag_template:
                 return group.tag_template
         return self.tag_template
+
+    def held_back(self, project: Project) -> str | None:
+        """Why ``project`` is never released (ignored, or private and not versioned); None
+        when it may be."""
+        if project.name in self.ignored:
+            return "ignored by .changeset/config.json"
+        if project.private and not self.private_version:
+            return "private, and .changeset/config.json says privatePackages.version: false"
+        return None
+
+    def tags(self, project: Project) -> bool:
+        """Whether a release of ``project`` gets a tag (private ones only when configured)."""
+        return not project.private or self.private_tag
 
     @property
     def group_names(self) -> dict[str, tuple[str, ...]]:
@@ -226,6 +249,13 @@ def _changesets(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
         out["update_dependents"] = policy
     if isinstance(data.get("baseBranch"), str):
         out["base_branch"] = data["baseBranch"]
+    private = data.get("privatePackages")
+    # ``false`` alone is changesets' short way of turning off both versioning and tagging.
+    private = {"version": False, "tag": False} if private is False else private
+    private = private if isinstance(private, dict) else {}
+    out["private_version"] = private.get("version") is not False
+    # changesets does not tag private packages unless asked to.
+    out["private_tag"] = private.get("tag") is True
     return out
 
 
@@ -260,6 +290,8 @@ def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceRel
         tag_template=nx.get("tag_template"),
         update_dependents=changesets.get("update_dependents"),
         base_branch=changesets.get("base_branch"),
+        private_version=changesets.get("private_version", True),
+        private_tag=changesets.get("private_tag", True),
         project_changelogs=nx.get("project_changelogs", True),
         changelog_file=nx.get("changelog_file"),
         sources=sources,

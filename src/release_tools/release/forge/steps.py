@@ -64,7 +64,8 @@ def plan_release_forge(
         return None
     if not options.push:
         warnings.append(f"--forge-release {requested}: a real run needs --push")
-    wanted = [(r.project.name, r.version, r.tag) for r in releases]
+    # A forge release needs its tag: an untagged (private) release gets none.
+    wanted = [(r.project.name, r.version, r.tag) for r in releases if r.tagged]
     return _forge_plan(
         git, root, settings, options, requested, wanted, txn.read, conventions, warnings
     )
@@ -153,7 +154,7 @@ def resume_with_forge(
             path = root / rel
             return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
 
-        wanted = [(r.name, r.version, r.tag) for r in journal.releases]
+        wanted = [(r.name, r.version, r.tag) for r in journal.releases if r.make_tag]
         plan = _forge_plan(
             git, root, settings, options, requested, wanted, read, conventions, warnings
         )
