@@ -248,3 +248,26 @@ def test_internal_error_and_interrupt() -> None:
 )
 def test_error_type_is_the_nearest_branch_of_the_tree(exc: BaseException, expected: str) -> None:
     assert error_type(exc) == expected
+
+
+def test_refused_realtime_url_with_a_key_is_a_config_error_without_the_key(
+    project: GitRepo,
+) -> None:
+    key = "sk-test-" + "Zq9Xw8Vu7Ts6Rp5On4Ml" * 2
+    result = run(
+        project,
+        "analyze",
+        "--provider",
+        "realtime",
+        "--realtime-url",
+        "ws://realtime.example.com/v1/realtime",
+        "--format",
+        "json",
+        env={"OPENAI_API_KEY": key},
+    )
+    assert result.exit_code == 2
+    error = error_of(result)
+    assert error["type"] == "config"
+    assert "unencrypted ws://" in error["message"]
+    assert key not in result.stdout
+    assert key not in result.stderr
