@@ -213,10 +213,13 @@ async def test_no_fallback_exits_1_with_the_reason(repo: GitRepo, tmp_path: Path
         result = await _run(repo, server, tmp_path, "--max-retries", "0", "--no-fallback")
 
     assert result.exit_code == 1
-    assert result.stdout == ""
     lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(lines) == 1 and "realtime provider failed: no chunk could be analysed" in lines[0]
     assert "Traceback" not in result.stderr and KEY not in result.stderr
+    # The JSON asked for on stdout is the error object, with the same message.
+    failure = json.loads(result.stdout)["error"]
+    assert (failure["type"], failure["exit_code"]) == ("provider", 1)
+    assert failure["message"] == lines[0].removeprefix("error: ") and KEY not in result.stdout
 
 
 async def test_rate_limited_and_dropped_responses_still_succeed(
@@ -581,7 +584,10 @@ async def test_plain_ws_to_another_host_with_a_key_is_a_usage_error(
         f"error: {source}refusing to send the API key over unencrypted ws:// to "
         "realtime.example.com; use wss://"
     ]
-    assert result.stdout == "" and KEY not in result.stderr
+    assert KEY not in result.stderr and KEY not in result.stdout
+    failure = json.loads(result.stdout)["error"]
+    assert (failure["type"], failure["exit_code"]) == ("config", 2)
+    assert failure["message"] == lines[0].removeprefix("error: ")
 
 
 async def test_plain_ws_to_loopback_or_without_the_realtime_provider_is_fine(

@@ -81,6 +81,7 @@ def test_projects_text_and_json(workspace: Any) -> None:
         "ecosystem": "node",
     }
     assert row["version_group"] is None and row["release_group"] is None
+    assert row["private"] is False
     # What was inferred, so a user can see it and override it in the configuration.
     assert row["tag_scheme"] == {
         "template": "{name}@{version}",
@@ -381,3 +382,12 @@ def test_release_json_report_dry_run_and_real(project: Any) -> None:
     nothing = run(project, "release", "--format", "json")
     assert nothing.exit_code == 0
     assert json.loads(nothing.stdout)["releases"] == []
+
+
+def test_projects_json_says_which_projects_are_private(workspace: Any) -> None:
+    workspace.write(
+        "pkgs/a/package.json", json.dumps({"name": "@s/a", "version": "1.0.0", "private": True})
+    )
+    workspace.commit("chore: a is private")
+    rows = json.loads(run(workspace, "projects", "--format", "json").stdout)
+    assert {row["name"]: row["private"] for row in rows} == {"@s/a": True, "b": False}

@@ -111,6 +111,7 @@ def projects_command(**options: Any) -> None:
                     "manifest": p.manifest,
                     "ecosystem": p.ecosystem,
                     "version_group": p.version_group,
+                    "private": p.private,
                     **conventions.of(p.name).to_dict(),
                     "release_group": (
                         {"name": group.name, "relationship": group.relationship}
