@@ -165,3 +165,21 @@ def test_journal_leaves_out_steps_a_private_release_does_not_take(tmp_path: Path
     loaded = Journal.load(journal.path)
     assert loaded is not None
     assert loaded.remaining() == ["tag tool@1.1.0", "tag lib@2.1.0", "publish lib 2.1.0"]
+
+
+def test_an_untagged_private_release_leaves_the_changelog_links_alone(repo: GitRepo) -> None:
+    links = (
+        "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n- pending fix\n\n"
+        "## [1.0.0] - 2025-01-01\n\n- first\n\n"
+        "[Unreleased]: https://github.com/o/r/compare/app@1.0.0...HEAD\n"
+        "[1.0.0]: https://github.com/o/r/releases/tag/app@1.0.0\n"
+    )
+    repo.write("packages/app/CHANGELOG.md", links)
+    _workspace(repo, {})
+    result = _release(repo)
+    text = (repo.path / "packages/app/CHANGELOG.md").read_text()
+    # The entries are released; no link may point at the tag that is never created.
+    assert "## [Unreleased]\n\n## [1.1.0] - 2026-01-02" in text and "- pending fix" in text
+    assert "app@1.1.0" not in text
+    assert "[Unreleased]: https://github.com/o/r/compare/app@1.0.0...HEAD\n" in text
+    assert not any("changelog links" in w for w in result.warnings)

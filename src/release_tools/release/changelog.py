@@ -229,6 +229,7 @@ def release_keep_a_changelog(
     *,
     tag: str | None = None,
     notes: list[str] | None = None,
+    tagged: bool = True,
 ) -> str:
     """A Keep a Changelog ``existing`` with the release of ``version`` (tagged ``tag``).
 
@@ -237,7 +238,8 @@ def release_keep_a_changelog(
     unless ``version`` already has a section, which is completed instead.
     When the file has an ``[Unreleased]`` heading, its compare links move on to ``tag`` (else to
     the tag the ``[Unreleased]`` link's one gives in the same scheme); links that cannot be
-    read are kept and reported in ``notes`` (logged when None).
+    read are kept and reported in ``notes`` (logged when None). An untagged release (a private
+    package) leaves the links alone: there is no tag to compare with.
     """
     newline = "\r\n" if "\r\n" in existing else "\n"
     text = existing.replace("\r\n", "\n")
@@ -249,7 +251,7 @@ def release_keep_a_changelog(
         merged = merge_unreleased(text, heading, generated)
     if merged is None:
         merged = insert_section(text, section)
-    if any(UNRELEASED_HEADING.match(line) for line in merged.split("\n")):
+    if tagged and any(UNRELEASED_HEADING.match(line) for line in merged.split("\n")):
         links = release_links(merged, version, tag)
         merged = links.text
         if links.warning is not None:
@@ -298,6 +300,7 @@ def insert_styled(
     *,
     tag: str | None = None,
     notes: list[str] | None = None,
+    tagged: bool = True,
 ) -> str:
     """``existing`` with the release of ``version`` added in ``style`` above the latest one.
 
@@ -310,7 +313,9 @@ def insert_styled(
     if not existing:
         return insert_section(existing, render_styled(version, day, entries, style))
     if style.keep_a_changelog and style.markup == "markdown":
-        return release_keep_a_changelog(existing, version, day, entries, tag=tag, notes=notes)
+        return release_keep_a_changelog(
+            existing, version, day, entries, tag=tag, notes=notes, tagged=tagged
+        )
     newline = "\r\n" if "\r\n" in existing else "\n"
     lines = existing.replace("\r\n", "\n").split("\n")
     found = latest_heading(lines, style.markup)

@@ -193,6 +193,7 @@ def _stage(
                 changelog_file.style,
                 tag=release.tag,
                 notes=notes,
+                tagged=release.tagged,
             ),
             f"{project.name} {release.version} changelog",
         )
