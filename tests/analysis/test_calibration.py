@@ -32,7 +32,7 @@ def test_a_project_that_follows_its_commits() -> None:
 
 
 def test_a_feat_shipped_as_patch_habit_is_learned() -> None:
-    history = _pairs((m, p), (m, p), (p, p), (m, p), (p, p), (M, m), (M, m), zero=True)
+    history = _pairs((m, p), (m, p), (p, p), (m, p), (p, p), (m, p), (M, m), (M, m), zero=True)
 
     cal = calibrate(history, zero=True)
 
@@ -41,6 +41,16 @@ def test_a_feat_shipped_as_patch_habit_is_learned() -> None:
     assert "(feat shipped as patch)" in cal.summary()
     verdict = follow_history(cal, declared=m, static=m)
     assert verdict is not None and verdict.bump is p and not verdict.needs_review
+
+
+def test_two_releases_against_the_convention_do_not_yet_make_a_habit() -> None:
+    # Two features shipped as patches among fixes: the convention still weighs more.
+    history = _pairs((m, p), (p, p), (m, p), (p, p), (p, p), (p, p))
+    cal = calibrate(history, zero=False)
+    assert cal.mapping[m] is m
+    # A third one tips it: three releases against the convention's weight of two.
+    history = _pairs((m, p), (p, p), (m, p), (p, p), (m, p), (p, p), (m, p))
+    assert calibrate(history, zero=False).mapping[m] is p
 
 
 def test_too_little_history_does_not_decide() -> None:

@@ -22,7 +22,7 @@ def _patch_habit(repo: GitRepo) -> None:
     repo.write("src/lib/__init__.py", "def keep():\n    return 0\n")
     repo.commit("feat: start")
     repo.tag("v0.1.0")
-    versions = ["0.1.1", "0.1.2", "0.1.3", "0.1.4", "0.1.5", "0.1.6"]
+    versions = ["0.1.1", "0.1.2", "0.1.3", "0.1.4", "0.1.5", "0.1.6", "0.1.7", "0.1.8"]
     for n, version in enumerate(versions):
         kind = "feat" if n % 2 == 0 else "fix"
         _release(repo, f"v{version}", f"{kind}: change {n}", n=n)
@@ -37,8 +37,8 @@ def test_a_learned_habit_decides_and_is_explained(make_repo: Callable[[str], Git
     decision = analyze(repo.path)
 
     assert decision.version_type == "patch"
-    assert decision.next_version == "0.1.7"
-    assert "the last 6 0.x releases followed their commit types 6 of 6 times" in decision.reasoning
+    assert decision.next_version == "0.1.9"
+    assert "the last 8 0.x releases followed their commit types 8 of 8 times" in decision.reasoning
     assert (
         "(feat shipped as patch)" in decision.reasoning and "commits decide" in decision.reasoning
     )

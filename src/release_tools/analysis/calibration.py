@@ -5,8 +5,9 @@ current version (0.x or not: projects bump differently before 1.0) this measures
 maintainers map what their Conventional Commits declare to the jump they ship:
 
 * ``mapping``: for each declared level (breaking / feat / fix / chore-only), the jump most often
-  shipped. Seen fewer than :data:`MIN_SAMPLES` times, a level maps to itself (0.x: a breaking
-  change to a minor, chore-only to a patch), which is what the conventions say;
+  shipped, the convention's answer counted :data:`CONVENTION_WEIGHT` extra times. Seen fewer
+  than :data:`MIN_SAMPLES` times, a level maps to itself (0.x: a breaking change to a minor,
+  chore-only to a patch), which is what the conventions say;
 * ``agreed``: how many pairs the mapping predicts, each judged by the mapping learned from the
   *other* pairs (leave one out), so that a project is not credited with fitting its own noise.
 
@@ -36,6 +37,7 @@ from release_tools.analysis.history import Footprint, PastRelease
 from release_tools.versioning.bump import Bump
 
 __all__ = [
+    "CONVENTION_WEIGHT",
     "FOLLOW_RATE",
     "MIN_PAIRS",
     "MIN_REMOVALS",
@@ -60,6 +62,10 @@ FOLLOW_RATE = 0.75
 MIN_COVERAGE = 0.5
 #: Pairs of one declared level needed before its learned jump replaces the convention's.
 MIN_SAMPLES = 2
+#: Pseudo-releases counted for the convention's answer of each declared level: a project's
+#: own mapping must outweigh it, so two releases that shipped a feature as a patch do not yet
+#: make every feature a patch.
+CONVENTION_WEIGHT = 2
 #: Pairs of the era with a footprint needed before "removals ship below major" is learned:
 #: fewer releases without a major say little about a policy.
 MIN_STATIC_PAIRS = 10
@@ -87,10 +93,14 @@ def _mapping(releases: Sequence[PastRelease], zero: bool) -> dict[Bump, Bump]:
         if seen is None or sum(seen.values()) < MIN_SAMPLES:
             out[level] = _default(level, zero)
             continue
-        # Most frequent; ties go to the convention's answer, then to the larger jump.
-        best = max(seen.values())
-        tied = [jump for jump, n in seen.items() if n == best]
+        # Most frequent, the convention's answer counted CONVENTION_WEIGHT times more: leaving
+        # the convention takes more than two releases that happened to ship otherwise. Ties go
+        # to the convention's answer, then to the larger jump.
         default = _default(level, zero)
+        weighed = Counter(seen)
+        weighed[default] += CONVENTION_WEIGHT
+        best = max(weighed.values())
+        tied = [jump for jump, n in weighed.items() if n == best]
         out[level] = default if default in tied else max(tied)
     return out
 
