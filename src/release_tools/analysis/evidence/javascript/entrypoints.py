@@ -2,7 +2,9 @@
 
 The public modules are the files the manifest names (``main``, ``module``, ``types``/
 ``typings``, ``browser``, every string under ``exports``, ``bin``), their ``.d.ts`` twins, and
-the modules they re-export from (``export ... from './x'``, followed a few levels).
+the modules they re-export from (``export ... from './x'``, followed a few levels). Of a
+module reached only through ``export { a, b } from``, only those names are public (see
+:mod:`~release_tools.analysis.evidence.javascript.reexports`).
 
 TypeScript packages often name build output that is not committed (``dist/index.js`` under a
 gitignored ``dist/``). Such an entry is mapped back to the source it is compiled from: through
@@ -20,8 +22,9 @@ from collections.abc import Iterable, Iterator
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import blob_sizes, read_blobs, read_texts
-from release_tools.analysis.evidence.javascript.exports import star_sources
+from release_tools.analysis.evidence.javascript.exports import re_exports
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
+from release_tools.analysis.evidence.javascript.reexports import PublicNames, merge, reached
 
 __all__ = [
     "SUFFIXES",
@@ -233,8 +236,9 @@ def public_files(
     files: set[str],
     manifests: set[str],
     budget: ParseBudget | None = None,
-) -> dict[str, set[str]]:
-    """Per package.json directory, the public module files at ``ref`` (entries + re-exports).
+) -> dict[str, dict[str, PublicNames]]:
+    """Per package.json directory, the public module files at ``ref`` (entries + re-exports)
+    and which of their exports are public (None: all).
 
     Only the ``manifests`` of packages that have changed files are read (a monorepo may hold
     hundreds), all in one batch; the modules of each level of re-exports are read in one
@@ -242,7 +246,7 @@ def public_files(
     """
     wanted = sorted(m for m in manifests if "node_modules/" not in m)
     texts = read_texts(ctx, ref, wanted)
-    out: dict[str, set[str]] = {}
+    out: dict[str, dict[str, PublicNames]] = {}
     for manifest_path in wanted:
         data = manifest(texts.get(manifest_path))
         if data is None:
@@ -306,37 +310,51 @@ def _without_from(
 def _follow(
     ctx: AnalysisContext,
     ref: str,
-    frontier: list[str],
+    entries: list[str],
     files: set[str],
     budget: ParseBudget | None,
-) -> set[str]:
-    """``frontier`` and the modules it re-exports from, a few levels deep."""
-    public: set[str] = set()
+) -> dict[str, PublicNames]:
+    """``entries`` (all of whose exports are public) and the modules they re-export from, a
+    few levels deep, each with the names of it that are public.
+
+    A module whose public names grow when reached again is read again, to pass the new
+    names on; each level reads only the modules that are new or grew.
+    """
+    public: dict[str, PublicNames] = {}
+    frontier: list[tuple[str, PublicNames]] = [(path, None) for path in entries]
     for _ in range(_FOLLOW_DEPTH + 1):
-        level = [path for path in dict.fromkeys(frontier) if path not in public]
-        public.update(level)
+        level: list[str] = []
+        for path, names in frontier:
+            had = public.get(path, frozenset())
+            grown = merge(had, names)
+            if path not in public or grown != had:
+                public[path] = grown
+                level.append(path)
+        level = list(dict.fromkeys(level))
         sizes = blob_sizes(ctx, ref, level)
         # At most 4 bytes a character: beyond 4x the limit the text is surely too long.
         readable = [path for path in level if sizes.get(path, 0) <= 4 * MAX_CHARS]
         silent = _without_from(ctx, ref, readable, sizes)
         readable = [path for path in readable if path not in silent]
-        next_frontier: list[str] = []
+        next_frontier: list[tuple[str, PublicNames]] = []
         for batch in _batches(readable, sizes):
             for path, data in read_blobs(ctx, ref, batch).items():
                 if len(data) > FOLLOW_PARSE_BYTES and b"from" not in data:
                     # Every re-export names its source after ``from``: without that word a
                     # module re-exports nothing, and a module this big (generated code, as a
                     # rule) is not worth decoding and scanning to learn it. Smaller ones still
-                    # go through star_sources, whose parse the comparison reuses.
+                    # go through re_exports, whose parse the comparison reuses.
                     continue
                 code = data.decode("utf-8", "replace")
                 if len(code) > MAX_CHARS:
                     continue
-                sources = star_sources(code, path, parse_limit=FOLLOW_PARSE_BYTES, budget=budget)
-                for spec in sources:
-                    target = resolve(spec, path, files)
-                    if target and target not in public:
-                        next_frontier.append(target)
+                shown = public[path]
+                found = re_exports(code, path, parse_limit=FOLLOW_PARSE_BYTES, budget=budget)
+                for statement in found:
+                    names = reached(statement, shown)
+                    target = resolve(statement.spec, path, files)
+                    if target and names != frozenset():
+                        next_frontier.append((target, names))
         frontier = next_frontier
         if not frontier:
             break

@@ -30,6 +30,7 @@ from release_tools.analysis.evidence.javascript import linear
 from release_tools.analysis.evidence.javascript import parser as ts_parser
 from release_tools.analysis.evidence.javascript.parser import ParseBudget, grammar_for
 from release_tools.analysis.evidence.javascript.reader import Reader, Shape
+from release_tools.analysis.evidence.javascript.reexports import ReExport
 from release_tools.analysis.evidence.javascript.signatures import param_names, required_params
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Shape",
     "param_names",
     "parse_exports",
+    "re_exports",
     "read_module",
     "required_params",
     "scan_exports",
@@ -79,6 +81,9 @@ class ModuleApi:
     sources: tuple[str, ...] | None
     parsed: bool
     option_reads: dict[str, int] | None = None
+    #: The ``export ... from`` statements with the names each passes on (None when not
+    #: parsed: see :func:`re_exports`).
+    reexports: tuple[ReExport, ...] | None = None
 
 
 def _line_finder(data: bytes) -> Callable[[int], int]:
@@ -166,6 +171,7 @@ def _parsed(
         tuple(reader.sources),
         parsed=True,
         option_reads=reader.option_reads,
+        reexports=tuple(reader.reexports),
     )
     _remember(key, module, len(data))
     return module
@@ -216,3 +222,19 @@ def star_sources(
     if module is None or module.sources is None:
         return linear.star_sources(code)
     return [spec for spec in module.sources if spec.startswith(".")]
+
+
+def re_exports(
+    code: str,
+    path: str | None = None,
+    *,
+    parse_limit: int | None = None,
+    budget: ParseBudget | None = None,
+) -> list[ReExport]:
+    """The relative ``export ... from './x'`` statements of this module and the names each
+    passes on; ``parse_limit`` and ``budget`` bound the parse as for :func:`read_module`."""
+    module = _parsed(code, path, parse_limit, budget)
+    found = (
+        linear.re_exports(code) if module is None or module.reexports is None else module.reexports
+    )
+    return [statement for statement in found if statement.spec.startswith(".")]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._budget import ReadBudget
@@ -61,6 +62,12 @@ from release_tools.analysis.evidence.javascript.exports import (
 )
 from release_tools.analysis.evidence.javascript.options import gather_options, is_vendored
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
+from release_tools.analysis.evidence.javascript.reexports import (
+    PublicNames,
+    merge,
+    referenced,
+    restrict,
+)
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = [
@@ -176,7 +183,8 @@ def _manifest_evidence(ctx: AnalysisContext) -> list[Evidence]:
 #: Module pairs are read from git in batches of about this many bytes (memory stays bounded).
 _BATCH_BYTES = 8_000_000
 
-_Pair = tuple[str | None, str | None, Strength]
+#: ``(base path, head path, strength, public names)`` of one changed module to compare.
+_Pair = tuple[str | None, str | None, Strength, PublicNames]
 
 
 #: Module bytes from which the second half of the modules is compared in a forked child.
@@ -201,17 +209,17 @@ def _note(out: BoundedEvidence, path: str, message: str) -> None:
 def _compare_pairs(
     ctx: AnalysisContext, pairs: list[_Pair], out: BoundedEvidence, budget: ParseBudget
 ) -> None:
-    """Compare the exports of each ``(base path, head path, strength)``, reading in batches.
+    """Compare the exports of each pair (see :data:`_Pair`), reading in batches.
 
     Reading is pure CPU work: on big ranges a forked child takes the later half of the
     modules (by size) and its findings are merged after this process's, in the same order.
     The budget is split with it.
     """
-    old_sizes = blob_sizes(ctx, ctx.base_sha, [p for p, _n, _s in pairs if p])
-    new_sizes = blob_sizes(ctx, ctx.head_sha, [n for _p, n, _s in pairs if n])
+    old_sizes = blob_sizes(ctx, ctx.base_sha, [p for p, _n, _s, _names in pairs if p])
+    new_sizes = blob_sizes(ctx, ctx.head_sha, [n for _p, n, _s, _names in pairs if n])
     weighed: list[tuple[_Pair, int]] = []
     for pair in pairs:
-        before_path, after_path, _strength = pair
+        before_path, after_path, _strength, _names = pair
         sizes = (old_sizes.get(before_path or "", 0), new_sizes.get(after_path or "", 0))
         # A UTF-8 character takes at most 4 bytes: beyond 4x the limit in bytes the text is
         # surely over the limit in characters, and need not be read to be skipped.
@@ -284,11 +292,11 @@ def _within_budget(
         parse_budget=budget.left,
         scan_budget=SCAN_BUDGET_BYTES,
     )
-    one_sided = [before is None or after is None for (before, after, _s), _size in weighed]
+    one_sided = [before is None or after is None for (before, after, _s, _names), _size in weighed]
     refused: set[int] = set()
     # sorted() is stable: modified modules keep their order, then the one-sided ones do.
     for index in sorted(range(len(weighed)), key=lambda i: one_sided[i]):
-        (before, after, _strength), _size = weighed[index]
+        (before, after, _strength, _names), _size = weighed[index]
         sizes = [old_sizes.get(before, 0)] if before else []
         sizes += [new_sizes.get(after, 0)] if after else []
         limit = ONE_SIDED_PARSE_BYTES if one_sided[index] else parser.MAX_PARSE_BYTES
@@ -299,7 +307,7 @@ def _within_budget(
     kept = [item for index, item in enumerate(weighed) if index not in refused]
     unread = [
         after or before or ""
-        for index, ((before, after, _s), _size) in enumerate(weighed)
+        for index, ((before, after, _s, _names), _size) in enumerate(weighed)
         if index in refused
     ]
     return kept, unread
@@ -390,15 +398,34 @@ def _read_pair(
     return old, new
 
 
+def _public_part(module: ModuleApi, code: str, names: frozenset[str]) -> ModuleApi:
+    """``module`` (read from ``code``) with only the exports that ``names`` makes public:
+    those names, their members, and the members of the exports their declarations use."""
+    # A parse gives byte offsets; the linear scan character offsets, which an ASCII encoding
+    # keeps (one byte a character, ``?`` for the others).
+    data = code.encode("utf-8" if module.parsed else "ascii", "replace")
+    offsets = {
+        name: row[1]
+        for name, row in module.rows.items()
+        if "." not in name and not name.startswith("* from ")
+    }
+    kept = restrict(module.rows, names, referenced(data, offsets, names))
+    return replace(
+        module,
+        rows={name: row for name, row in module.rows.items() if name in kept},
+        shapes={name: shape for name, shape in module.shapes.items() if name in kept},
+    )
+
+
 def _compare_batch(
     ctx: AnalysisContext, batch: list[_Pair], out: BoundedEvidence, budget: ParseBudget
 ) -> None:
-    old_texts = read_texts(ctx, ctx.base_sha, [p for p, _n, _s in batch if p])
-    new_texts = read_texts(ctx, ctx.head_sha, [n for _p, n, _s in batch if n])
+    old_texts = read_texts(ctx, ctx.base_sha, [p for p, _n, _s, _names in batch if p])
+    new_texts = read_texts(ctx, ctx.head_sha, [n for _p, n, _s, _names in batch if n])
     parsed: list[tuple[_Pair, ModuleApi, ModuleApi]] = []
     typed_members: set[str] = set()
     for pair in batch:
-        before_path, after_path, _strength = pair
+        before_path, after_path, _strength, names = pair
         before_code = old_texts.get(before_path or "", "") if before_path else ""
         after_code = new_texts.get(after_path or "", "") if after_path else ""
         largest = max(len(before_code), len(after_code))
@@ -411,6 +438,9 @@ def _compare_batch(
             )
             continue
         old, new = _read_pair((before_path, before_code), (after_path, after_code), budget, out)
+        if names is not None:
+            old = _public_part(old, before_code, names)
+            new = _public_part(new, after_code, names)
         parsed.append((pair, old, new))
         if _is_typings(before_path):
             before, after = old.rows, new.rows
@@ -420,7 +450,7 @@ def _compare_batch(
                 if before[name][0] == "member"
             }
     implemented = _implemented(ctx, typed_members)
-    for (before_path, after_path, strength), old, new in parsed:
+    for (before_path, after_path, strength, _names), old, new in parsed:
         phantom: frozenset[str] = frozenset()
         if _is_typings(before_path):
             before, after = old.rows, new.rows
@@ -430,6 +460,23 @@ def _compare_batch(
                 if before[name][0] == "member" and name.rsplit(".", 1)[1] not in implemented
             )
         compare_modules(before_path, after_path, old, new, strength, out, phantom)
+
+
+def _public_modules(
+    ctx: AnalysisContext,
+    touched: list[str],
+    files: tuple[set[str], set[str]],
+    budget: ParseBudget,
+) -> dict[str, PublicNames]:
+    """The public modules of the packages holding ``touched`` paths, at the base or the head,
+    each with the names of it that are public at either (None: all)."""
+    public: dict[str, PublicNames] = {}
+    for ref_files, ref in zip(files, (ctx.base_sha, ctx.head_sha), strict=True):
+        manifests = nearest_manifests(touched, ref_files)
+        for modules in public_files(ctx, ref, ref_files, manifests, budget).values():
+            for path, names in modules.items():
+                public[path] = merge(public.get(path, frozenset()), names)
+    return public
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:
@@ -448,25 +495,25 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     base_files = set(ctx.git.ls_files(ctx.base_sha))
     head_files = set(ctx.git.ls_files(ctx.head_sha))
     has_manifest = any(f.endswith("package.json") for f in base_files | head_files)
-    public: set[str] = set()
+    public: dict[str, PublicNames] = {}
     if has_manifest:
         touched = [p for c in changes for p in (old_path(c), new_path(c)) if p]
-        for files, ref in ((base_files, ctx.base_sha), (head_files, ctx.head_sha)):
-            manifests = nearest_manifests(touched, files)
-            for paths in public_files(ctx, ref, files, manifests, budget).values():
-                public |= paths
+        public = _public_modules(ctx, touched, (base_files, head_files), budget)
     pairs: list[_Pair] = []
     for change in changes:
         before_path, after_path = old_path(change), new_path(change)
+        names: PublicNames = None
         if has_manifest:
-            if not ({before_path, after_path} & public):
+            sides = [public[path] for path in (before_path, after_path) if path in public]
+            if not sides:
                 continue
+            names = merge(sides[0], sides[-1])
             strength = Strength.PROOF
         else:
             # Without a manifest every shipped module counts, but not other packages' copies.
             if change.excluded or is_vendored(change.path):
                 continue
             strength = Strength.STRONG
-        pairs.append((before_path, after_path, strength))
+        pairs.append((before_path, after_path, strength, names))
     _compare_pairs(ctx, pairs, out, budget)
     return out.items()

@@ -19,6 +19,8 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from release_tools.analysis.evidence.javascript.reexports import ReExport
+
 __all__ = [
     "Export",
     "ExportRow",
@@ -26,6 +28,7 @@ __all__ = [
     "line_finder",
     "param_names",
     "parse_exports",
+    "re_exports",
     "required_params",
     "scan_exports",
     "star_sources",
@@ -48,7 +51,8 @@ _DEFAULT_EXPR = re.compile(
 _BRACES = re.compile(r"^[ \t]*export[ \t]+(?:type[ \t]+)?\{(?P<names>[^}]*)\}", re.MULTILINE)
 _STAR_AS = re.compile(r"^[ \t]*export[ \t]+\*[ \t]+as[ \t]+(?P<name>[\w$]+)", re.MULTILINE)
 _FROM = re.compile(
-    r"^[ \t]*export[ \t]+(?:type[ \t]+)?(?:\*|\*[ \t]+as[ \t]+[\w$]+|\{[^}]*\})[ \t]*from[ \t]*"
+    r"^[ \t]*export[ \t]+(?:type[ \t]+)?"
+    r"(?:\*|\*[ \t]+as[ \t]+(?P<ns>[\w$]+)|\{(?P<names>[^}]*)\})[ \t]*from[ \t]*"
     r"(?P<q>['\"])(?P<spec>[^'\"]+)(?P=q)",
     re.MULTILINE,
 )
@@ -527,3 +531,46 @@ def star_sources(code: str) -> list[str]:
         if original.startswith("."):
             specs.append(original)
     return specs
+
+
+# One item of an ``export { ... } from`` list in blanked text: quoted names keep their quotes.
+_CLAUSE_ITEM = re.compile(
+    r"\s*(?:type\s+)?(?P<name>[\w$]+|'[^']*'|\"[^\"]*\")"
+    r"(?:\s+as\s+(?P<alias>[\w$]+|'[^']*'|\"[^\"]*\"))?\s*"
+)
+
+
+def _clause_names(code: str, blank: str, start: int, end: int) -> tuple[tuple[str, str], ...]:
+    """``(exported, original)`` of each item of the braces at ``blank[start:end]``; names in
+    quotes are read from ``code`` (the blanked text holds only spaces between the quotes)."""
+    pairs: list[tuple[str, str]] = []
+    at = start
+    for item in blank[start:end].split(","):
+        found = _CLAUSE_ITEM.fullmatch(item)
+        if found is not None:
+            spans = [found.span("name"), found.span("alias") if found["alias"] else None]
+            name, alias = (
+                code[at + span[0] : at + span[1]].strip("'\"") if span else None for span in spans
+            )
+            if name is not None:
+                pairs.append((alias or name, name))
+        at += len(item) + 1
+    return tuple(pairs)
+
+
+def re_exports(code: str) -> list[ReExport]:
+    """The ``export ... from`` statements of this module, with the names each passes on."""
+    if "from" not in code:
+        return []
+    blank = _blank(code)
+    found: list[ReExport] = []
+    for _at, match in _at_lines(_FROM, blank):
+        spec = code[match.start("spec") : match.end("spec")]
+        if match["ns"] is not None:
+            found.append(ReExport(spec, namespace=match["ns"]))
+        elif match["names"] is not None:
+            names = _clause_names(code, blank, *match.span("names"))
+            found.append(ReExport(spec, names=names))
+        else:
+            found.append(ReExport(spec))
+    return found

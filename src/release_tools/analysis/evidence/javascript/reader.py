@@ -15,6 +15,7 @@ from functools import cache
 import tree_sitter
 
 from release_tools.analysis.evidence.javascript.parser import Grammar, language
+from release_tools.analysis.evidence.javascript.reexports import ReExport
 from release_tools.analysis.evidence.javascript.signatures import (
     Param,
     ParamKind,
@@ -110,6 +111,8 @@ class Reader:
         self.rows: dict[str, Row] = {}
         self.shapes: dict[str, Shape] = {}
         self.sources: list[str] = []
+        #: The ``export ... from`` statements, with the names each passes on.
+        self.reexports: list[ReExport] = []
         #: Keys of an ``options`` / ``opts`` object the module reads, with the first offset.
         self.option_reads: dict[str, int] = {}
         self._locals: dict[str, list[Node]] = {}
@@ -202,28 +205,34 @@ class Reader:
         for child in statement.named_children:
             if child.type == "export_clause":
                 named = True
-                for specifier in child.named_children:
-                    self._specifier(specifier, at, local=spec is None)
+                passed = [self._specifier(s, at, local=spec is None) for s in child.named_children]
+                if spec is not None:
+                    pairs = tuple(pair for pair in passed if pair is not None)
+                    self.reexports.append(ReExport(spec, names=pairs))
             elif child.type == "namespace_export":
                 named = True
                 name = next(iter(reversed(child.named_children)), None)
                 if name is not None:
-                    self._add(_name_of(name) or _text(name), "namespace", at)
+                    namespace = _name_of(name) or _text(name)
+                    self._add(namespace, "namespace", at)
+                    if spec is not None:
+                        self.reexports.append(ReExport(spec, namespace=namespace))
         if spec is not None and not named:
             self._add(f"* from {spec}", "re-export", at)
+            self.reexports.append(ReExport(spec))
 
-    def _specifier(self, specifier: Node, at: int, local: bool) -> None:
+    def _specifier(self, specifier: Node, at: int, local: bool) -> tuple[str, str] | None:
+        """Add the row of one ``export { name as alias }`` item; ``(alias, name)``."""
         if specifier.type != "export_specifier":
-            return
+            return None
         name = specifier.child_by_field_name("name")
         alias = specifier.child_by_field_name("alias")
         if name is None:
-            return
-        exported = _text(alias if alias is not None else name)
-        if exported.startswith(("'", '"')):
-            exported = exported[1:-1]
+            return None
+        exported = _unquoted(_text(alias if alias is not None else name))
         if self._add(exported, "name", at) and local:
             self._attach_local(exported, _text(name), members=exported != "default")
+        return exported, _unquoted(_text(name))
 
     def _default_value(self, value: Node, at: int) -> None:
         kind = "function" if value.type in _FUNCTION_VALUES else "default"
@@ -427,6 +436,11 @@ class Reader:
             self._function(value, key)
         elif value.type == "identifier":
             self._attach_local(key, _text(value), members=True)
+
+
+def _unquoted(name: str) -> str:
+    """An export name as written (``'a-b'`` names an export ``a-b``)."""
+    return name[1:-1] if name.startswith(("'", '"')) else name
 
 
 def _is_private(item: Node) -> bool:
