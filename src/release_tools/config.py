@@ -173,7 +173,8 @@ class Settings(BaseModel):
     #: Skip the repository's pre-commit and commit-msg hooks for the release commit.
     no_verify: bool = False
     #: The release commit's message: ``{releases}`` is "name version, ..." and ``{tags}`` the
-    #: tags, comma-separated.
+    #: tags, comma-separated; ``{version}`` the new version when every release shares one, else
+    #: as ``{releases}``. Unset, ``nx.json``'s ``release.git.commitMessage`` is used if present.
     release_message: str = "chore(release): {releases}"
     #: Commit types added to or replacing the built-in table: ``type = { bump = "minor",
     #: section = "Added" }``; bump is major/minor/patch/none, section a Keep a Changelog heading
@@ -193,11 +194,11 @@ class Settings(BaseModel):
     @classmethod
     def _check_release_message(cls, value: str) -> str:
         try:
-            value.format(releases="", tags="")
+            value.format(releases="", tags="", version="")
         except (KeyError, IndexError, ValueError) as exc:
             raise ValueError(
                 f"unknown placeholder or stray brace in {value!r} ({exc}); "
-                "use {releases} and {tags}"
+                "use {releases}, {tags} and {version}"
             ) from exc
         if not value.strip():
             raise ValueError("the release commit message cannot be empty")

@@ -402,3 +402,32 @@ def test_nx_changelog_file_setting(repo: GitRepo) -> None:
     assert row["changelog"]["path"] == "packages/a/HISTORY.md"
     assert row["changelog"]["source"] == "nx.json"
     assert row["release_group"] == {"name": "__default__", "relationship": "independent"}
+
+
+def _nx_with_message(repo: GitRepo, message: str) -> None:
+    nx = {"release": {"projectsRelationship": "fixed", "git": {"commitMessage": message}}}
+    repo.write("nx.json", json.dumps(nx))
+    _nx_project(repo, "packages/a", "a", "1.0.0")
+    _nx_project(repo, "packages/b", "b", "1.0.0")
+    repo.commit("initial")
+    repo.write(".nx/version-plans/version-plan-1.md", "---\n__default__: minor\n---\n\nMore.\n")
+    repo.commit("chore: plan")
+
+
+def test_nx_commit_message_is_the_release_commit_message(repo: GitRepo) -> None:
+    _nx_with_message(repo, "chore(release): publish {version}")
+    result = release(repo)
+    assert [r.version for r in result.releases] == ["1.1.0", "1.1.0"]
+    assert repo.git("log", "-1", "--format=%s") == "chore(release): publish 1.1.0"
+
+
+def test_the_tools_own_release_message_wins_over_nx(repo: GitRepo) -> None:
+    _nx_with_message(repo, "chore(release): publish {version}")
+    release(repo, {"release_message": "release {releases}"})
+    assert repo.git("log", "-1", "--format=%s") == "release a 1.1.0, b 1.1.0"
+
+
+def test_an_nx_message_with_placeholders_this_tool_lacks_is_not_used(repo: GitRepo) -> None:
+    _nx_with_message(repo, "chore(release): {projectName} {version}")
+    release(repo)
+    assert repo.git("log", "-1", "--format=%s") == "chore(release): a 1.1.0, b 1.1.0"

@@ -119,3 +119,20 @@ def test_ignored_is_held_back_whether_private_or_not(tmp_path: Path) -> None:
     (tmp_path / ".changeset/config.json").write_text(json.dumps({"ignore": ["lib", "app"]}))
     config = read_release_config(tmp_path, PRIVATE)
     assert [config.held_back(p) for p in PRIVATE] == ["ignored by .changeset/config.json"] * 2
+
+
+def test_nx_commit_message_is_read_when_usable(tmp_path: Path) -> None:
+    def message(release: dict[str, object]) -> str | None:
+        (tmp_path / "nx.json").write_text(json.dumps({"release": release}))
+        return read_release_config(tmp_path, PROJECTS).commit_message
+
+    assert message({"git": {"commitMessage": "chore: publish {version}"}}) == (
+        "chore: publish {version}"
+    )
+    # The version command's own git settings override the global ones, as in Nx.
+    both = {"git": {"commitMessage": "a {version}"}, "version": {"git": {"commitMessage": "b"}}}
+    assert message(both) == "b"
+    assert message({"git": {"commitMessage": "{projectName} {version}"}}) is None
+    assert message({"git": {"commitMessage": "  "}}) is None
+    assert message({"git": {"commit": False}}) is None
+    assert message({}) is None

@@ -72,10 +72,21 @@ __all__ = ["ReleaseOptions", "ReleaseResult", "run_release"]
 log = logging.getLogger(__name__)
 
 
-def _commit_message(settings: Settings, releases: Sequence[ProjectRelease]) -> str:
+def _message_template(settings: Settings, conventions: Conventions) -> str:
+    """The release commit's template: the tool's own setting when given, else ``nx.json``'s
+    ``release.git.commitMessage``, else the default."""
+    configured = conventions.release_config.commit_message
+    if configured is not None and "release_message" not in settings.model_fields_set:
+        return configured
+    return settings.release_message
+
+
+def _commit_message(template: str, releases: Sequence[ProjectRelease]) -> str:
     names = ", ".join(f"{r.project.name} {r.version}" for r in releases)
     tags = ", ".join(_tags(releases))
-    return clean_text(settings.release_message.format(releases=names, tags=tags))
+    versions = {r.version for r in releases}
+    version = next(iter(versions)) if len(versions) == 1 else names
+    return clean_text(template.format(releases=names, tags=tags, version=version))
 
 
 def _tags(releases: Sequence[ProjectRelease]) -> list[str]:
@@ -83,9 +94,9 @@ def _tags(releases: Sequence[ProjectRelease]) -> list[str]:
     return list(dict.fromkeys(r.tag for r in releases if r.tagged))
 
 
-def _release_commit_prefix(settings: Settings) -> str:
+def _release_commit_prefix(template: str) -> str:
     """The fixed start of release commit messages (to leave them out of changelogs)."""
-    return settings.release_message.split("{", 1)[0]
+    return template.split("{", 1)[0]
 
 
 def _commit_entries(
@@ -97,7 +108,7 @@ def _commit_entries(
     latest = conventions.of(project.name).latest_tag
     base = git.merge_base(git.resolve(f"refs/tags/{latest.tag}"), "HEAD") if latest else None
     paths = () if project.path in (".", "") else (project.path,)
-    prefix = _release_commit_prefix(settings)
+    prefix = _release_commit_prefix(_message_template(settings, conventions))
     commits = [
         c
         for c in git.commits(base, git.resolve("HEAD"), paths)
@@ -388,7 +399,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     notes = list(dict.fromkeys(notes))  # a group's members may report one range each
     for note in notes:
         log.warning("%s", note)
-    message = _commit_message(settings, releases)
+    message = _commit_message(_message_template(settings, conventions), releases)
     result = ReleaseResult(
         released=not options.dry_run,
         dry_run=options.dry_run,

@@ -81,6 +81,9 @@ class WorkspaceReleaseConfig:
     project_changelogs: bool = True
     #: The per-project changelog name ``nx.json`` gives (``projectChangelogs.file``).
     changelog_file: str | None = None
+    #: The release commit's message template ``nx.json`` gives (``release.git.commitMessage``),
+    #: with Nx's ``{version}``; None when not configured or not usable.
+    commit_message: str | None = None
     sources: tuple[str, ...] = field(default=())
 
     def group_of(self, name: str) -> ReleaseGroup | None:
@@ -166,6 +169,24 @@ def _nx_template(pattern: Any, group: str | None) -> str | None:
     return text
 
 
+def _nx_commit_message(release: dict[str, Any]) -> str | None:
+    """``release.git.commitMessage`` (or ``release.version.git.commitMessage``, which Nx lets
+    override it), when its only placeholder is ``{version}``."""
+    found: str | None = None
+    for scope in (release, release.get("version")):
+        git = scope.get("git") if isinstance(scope, dict) else None
+        if isinstance(git, dict) and isinstance(git.get("commitMessage"), str):
+            found = str(git["commitMessage"])
+    if found is None or not found.strip():
+        return None
+    try:
+        found.format(version="")
+    except (KeyError, IndexError, ValueError):
+        # Placeholders this tool cannot fill (Nx's own extensions): its default message stays.
+        return None
+    return found
+
+
 def _relationship(value: Any) -> Relationship:
     return "independent" if value == "independent" else "fixed"
 
@@ -206,6 +227,7 @@ def _nx(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
             )
         )
     out["groups"] = groups
+    out["commit_message"] = _nx_commit_message(release)
     changelog = release.get("changelog")
     per_project = changelog.get("projectChangelogs") if isinstance(changelog, dict) else None
     if per_project is False:
@@ -294,5 +316,6 @@ def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceRel
         private_tag=changesets.get("private_tag", True),
         project_changelogs=nx.get("project_changelogs", True),
         changelog_file=nx.get("changelog_file"),
+        commit_message=nx.get("commit_message"),
         sources=sources,
     )
