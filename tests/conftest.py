@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,6 +34,17 @@ def _isolated_git(
     for key in list(os.environ):
         if key.startswith("RELEASE_TOOLS_") or key in ("GITHUB_OUTPUT", "OPENAI_API_KEY"):
             monkeypatch.delenv(key, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _drop_cli_log_handlers() -> Iterator[None]:
+    """The commands install a log handler on the stderr of the test's CliRunner; it must not
+    outlive the test (later tests would write to a closed stream)."""
+    yield
+    root = logging.getLogger("release_tools")
+    for handler in list(root.handlers):
+        if getattr(handler, "_release_tools", False):
+            root.removeHandler(handler)
 
 
 @pytest.fixture

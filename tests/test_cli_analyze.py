@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,6 @@ from click.testing import CliRunner, Result
 
 from gitrepo import GitRepo
 from release_tools.cli import cli
-
-
-@pytest.fixture(autouse=True)
-def _drop_cli_log_handlers() -> Iterator[None]:
-    """The command installs a handler on CliRunner's stderr; it must not outlive the test."""
-    yield
-    root = logging.getLogger("release_tools")
-    for handler in list(root.handlers):
-        if getattr(handler, "_release_tools", False):
-            root.removeHandler(handler)
 
 
 def _run(repo_path: Path, *args: str, env: dict[str, str] | None = None) -> Result:

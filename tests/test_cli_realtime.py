@@ -9,9 +9,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,16 +32,6 @@ from release_tools.realtime.testing import (
 from scripted_model import ScriptedModel, judge, read_chunk
 
 KEY = "sk-cli-" + "s3cr3t" * 6
-
-
-@pytest.fixture(autouse=True)
-def _drop_cli_log_handlers() -> Iterator[None]:
-    """The command installs a handler on CliRunner's stderr; it must not outlive the test."""
-    yield
-    root = logging.getLogger("release_tools")
-    for handler in list(root.handlers):
-        if getattr(handler, "_release_tools", False):
-            root.removeHandler(handler)
 
 
 def _changed_repo(repo: GitRepo) -> GitRepo:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 from release_tools.cli import cli
-
-
-@pytest.fixture(autouse=True)
-def _drop_cli_log_handlers() -> Iterator[None]:
-    """The commands install a handler on CliRunner's stderr; it must not outlive the test."""
-    yield
-    root = logging.getLogger("release_tools")
-    for handler in list(root.handlers):
-        if getattr(handler, "_release_tools", False):
-            root.removeHandler(handler)
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -24,16 +23,6 @@ from release_tools.errors import (
     UsageError,
 )
 from release_tools.release.forge.errors import ForgeError, ForgeErrorKind
-
-
-@pytest.fixture(autouse=True)
-def _drop_cli_log_handlers() -> Iterator[None]:
-    """The commands install a handler on CliRunner's stderr; it must not outlive the test."""
-    yield
-    root = logging.getLogger("release_tools")
-    for handler in list(root.handlers):
-        if getattr(handler, "_release_tools", False):
-            root.removeHandler(handler)
 
 
 @pytest.fixture

@@ -35,17 +35,12 @@ _FORGE_VARIABLES = (
 
 
 @pytest.fixture(autouse=True)
-def _clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No forge variable of the machine running the tests, and no handler left behind."""
+def _clean(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No forge variable of the machine running the tests."""
     for name in _FORGE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(name, raising=False)
-    yield
-    root = logging.getLogger("release_tools")
-    for handler in list(root.handlers):
-        if getattr(handler, "_release_tools", False):
-            root.removeHandler(handler)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +32,6 @@ from release_tools.release.service import ReleaseOptions, run_release
 
 PLAN = ".changeset/brave-cats-jump.md"
 MODES = (["--no-commit"], ["--dry-run"], [])
-
-
-@pytest.fixture(autouse=True)
-def _drop_cli_log_handlers() -> Iterator[None]:
-    """The commands install a handler on CliRunner's stderr; it must not outlive the test."""
-    yield
-    root = logging.getLogger("release_tools")
-    for handler in list(root.handlers):
-        if getattr(handler, "_release_tools", False):
-            root.removeHandler(handler)
 
 
 def cli_run(repo: GitRepo, *args: str, env: dict[str, str] | None = None) -> Result:

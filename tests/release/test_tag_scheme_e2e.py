@@ -8,8 +8,6 @@ line of tags that the next analysis could not find.
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,16 +15,6 @@ from click.testing import CliRunner, Result
 
 from gitrepo import GitRepo
 from release_tools.cli import cli
-
-
-@pytest.fixture(autouse=True)
-def _drop_cli_log_handlers() -> Iterator[None]:
-    """The commands install a handler on CliRunner's stderr; it must not outlive the test."""
-    yield
-    root = logging.getLogger("release_tools")
-    for handler in list(root.handlers):
-        if getattr(handler, "_release_tools", False):
-            root.removeHandler(handler)
 
 
 def run(repo: GitRepo, *args: str) -> Result:
