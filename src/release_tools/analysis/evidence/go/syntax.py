@@ -19,6 +19,8 @@ from functools import cache
 import tree_sitter
 import tree_sitter_go
 
+from release_tools.analysis.evidence._tree import spliced
+
 __all__ = ["GoIdent", "parse_file", "signature_key"]
 
 
@@ -122,18 +124,10 @@ class _Reader:
             return "func" + self._signature(node)
         if node.type == "method_elem":
             return self.text(node.child_by_field_name("name")) + self._signature(node)
-        if not node.children:
-            return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
         # The node's own text with each child rendered in its place; comments are left out.
-        pieces: list[str] = []
-        cursor = node.start_byte
-        for child in node.children:
-            pieces.append(self.source[cursor : child.start_byte].decode("utf-8", "replace"))
-            if child.type != "comment":
-                pieces.append(self._render(child))
-            cursor = child.end_byte
-        pieces.append(self.source[cursor : node.end_byte].decode("utf-8", "replace"))
-        return "".join(pieces)
+        return spliced(
+            self.source, node, lambda child: "" if child.type == "comment" else self._render(child)
+        )
 
     def _signature(self, node: tree_sitter.Node) -> str:
         """``(types) results`` of a function type or interface method, names dropped."""

@@ -30,6 +30,8 @@ from functools import cache
 import tree_sitter
 import tree_sitter_rust
 
+from release_tools.analysis.evidence._tree import spliced
+
 __all__ = ["RustItem", "RustModule", "UseName", "node_count", "parse_module", "parse_rust"]
 
 
@@ -254,16 +256,7 @@ class _Reader:
             spelled = self.text(node).replace(" ", "")
             if not (node.type == "type_identifier" and head) and spelled == self_type:
                 return "Self"
-        if not node.children:
-            return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
-        pieces: list[str] = []
-        cursor = node.start_byte
-        for child in node.children:
-            pieces.append(self.source[cursor : child.start_byte].decode("utf-8", "replace"))
-            pieces.append(self._render(child, self_type))
-            cursor = child.end_byte
-        pieces.append(self.source[cursor : node.end_byte].decode("utf-8", "replace"))
-        return "".join(pieces)
+        return spliced(self.source, node, lambda child: self._render(child, self_type))
 
     def receiver(self, node: tree_sitter.Node) -> str:
         """``self``, ``&self``, ``&'a mut self``: a ``mut`` binding of ``self`` is no part of it."""
