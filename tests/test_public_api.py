@@ -70,11 +70,14 @@ PUBLIC: dict[str, list[str]] = {
     "release_tools.cli": ["cli", "guard", "main"],
     "release_tools.analysis.evidence": [
         "GATHERERS",
+        "JAVASCRIPT_FILES",
         "MAX_PER_SOURCE",
         "PARALLEL_MIN_FILES",
         "PARALLEL_MIN_LINES",
+        "LazyGatherer",
         "cap_evidence",
         "gather_evidence",
+        "start_background",
     ],
     "release_tools.analysis.engines": ["Analyzer", "get_provider"],
     "release_tools.analysis.engines.model": [

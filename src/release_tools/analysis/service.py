@@ -19,8 +19,7 @@ from release_tools.analysis.cachedir import default_cache_dir
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.diff import DiffLimits, DiffStats, collect_changes
 from release_tools.analysis.engines import get_provider
-from release_tools.analysis.evidence import commits
-from release_tools.analysis.evidence.python import api as python_api
+from release_tools.analysis.evidence import commits, start_background
 from release_tools.analysis.filters import PathFilter
 from release_tools.analysis.history import ReleaseHistory, read_history
 from release_tools.analysis.models import Decision
@@ -104,7 +103,7 @@ def collect(
     """Resolve and collect the range ``settings`` describes (no evidence, no decision).
 
     With ``background``, work that the evidence will need is started before the diff is read
-    (see :func:`~release_tools.analysis.evidence.python.api.start_prefetch`) and kept in the
+    (see :func:`~release_tools.analysis.evidence.start_background`) and kept in the
     context's ``background``; whoever does not use it must cancel it.
     """
     started = time.perf_counter()
@@ -181,7 +180,7 @@ def collect(
     stats = DiffStats()
     if background and not rng.is_empty:
         # Forked before the diff's reader thread starts (a fork needs a single thread).
-        python_api.start_prefetch(ctx, path_filter.is_change_excluded)
+        start_background(ctx, path_filter.is_change_excluded)
     try:
         if not rng.is_empty:
             ctx.changes = collect_changes(

@@ -32,8 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from wcmatch import glob as wcglob
-
 from release_tools.errors import VersionError
 from release_tools.versioning.projects import Project
 
@@ -142,6 +140,9 @@ def _matcher_list(value: Any) -> list[str]:
 
 def _matches(project: Project, pattern: str) -> bool:
     # As Nx and changesets match names: ``*`` stops at ``/``, so ``@acme/*`` is one scope.
+    # Imported here: only repositories whose release config names patterns need it.
+    from wcmatch import glob as wcglob
+
     if wcglob.globmatch(project.name, pattern, flags=wcglob.GLOBSTAR):
         return True
     return bool(wcglob.globmatch(project.path, pattern.removeprefix("./"), flags=wcglob.GLOBSTAR))

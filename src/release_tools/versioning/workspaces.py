@@ -14,10 +14,6 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from wcmatch import glob as wcglob
-
 from release_tools.errors import VersionError
 
 __all__ = ["SKIP_DIRS", "expand_globs", "read_pnpm_workspace", "walk"]
@@ -98,11 +94,12 @@ def expand_globs(root: Path, patterns: Iterable[str], marker: str) -> list[Path]
     ]
 
 
-_GLOB_FLAGS = wcglob.GLOBSTAR | wcglob.DOTGLOB
-
-
 def _matches(rel: str, pattern: str) -> bool:
-    return bool(wcglob.globmatch(rel, pattern, flags=_GLOB_FLAGS))
+    # Imported here, as the YAML parser below: most runs (every analyze of a repository
+    # without workspace globs) need neither, and loading them costs milliseconds.
+    from wcmatch import glob as wcglob
+
+    return bool(wcglob.globmatch(rel, pattern, flags=wcglob.GLOBSTAR | wcglob.DOTGLOB))
 
 
 def read_pnpm_workspace(path: Path) -> list[str]:
@@ -111,6 +108,9 @@ def read_pnpm_workspace(path: Path) -> list[str]:
     Other keys (``catalog:``...) are ignored. A ``packages`` value that is not a list of
     strings is a VersionError naming the line, so a typo never silently drops packages.
     """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
     name = path.name
     try:
         data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))

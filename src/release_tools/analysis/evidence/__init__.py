@@ -9,49 +9,86 @@ plus summary items with exact counts, so that output stays readable on huge chan
 
 from __future__ import annotations
 
+import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence import (
     commits,
     deprecations,
     file_kinds,
-    go,
     gomodule,
     notes,
     runtime,
-    rust,
     surface,
 )
 from release_tools.analysis.evidence._common import MAX_PER_SOURCE, cap_evidence
 from release_tools.analysis.evidence._fork import fork_call
-from release_tools.analysis.evidence.javascript import gatherer as javascript
+from release_tools.analysis.evidence._listed import start_listed, take_listed
 from release_tools.analysis.evidence.python import api as python_api
 from release_tools.analysis.models import Evidence
 from release_tools.errors import ReleaseToolsError
 
 __all__ = [
     "GATHERERS",
+    "JAVASCRIPT_FILES",
     "MAX_PER_SOURCE",
     "PARALLEL_MIN_FILES",
     "PARALLEL_MIN_LINES",
+    "LazyGatherer",
     "cap_evidence",
     "gather_evidence",
+    "start_background",
 ]
 
 log = logging.getLogger(__name__)
 
 Gatherer = Callable[[AnalysisContext], list[Evidence]]
 
+
+@dataclass(frozen=True, slots=True)
+class LazyGatherer:
+    """A language's gatherer, imported the first time a range changes one of its files.
+
+    Loading a language's reader and its tables costs tens of milliseconds, a range seldom
+    touches more than one language, and a gatherer finds nothing without its files: a range
+    that changes none of ``suffixes`` (under either name) gets no evidence from it, unread.
+    """
+
+    module: str
+    suffixes: tuple[str, ...]
+
+    def touched(self, ctx: AnalysisContext) -> bool:
+        """Whether a file of the range ends with one of :attr:`suffixes`."""
+        ends = self.suffixes
+        return any(c.path.endswith(ends) or (c.old_path or "").endswith(ends) for c in ctx.changes)
+
+    def __call__(self, ctx: AnalysisContext) -> list[Evidence]:
+        if not self.touched(ctx):
+            return []
+        gather: Gatherer = importlib.import_module(self.module).gather
+        return gather(ctx)
+
+
+#: The file names the JavaScript gatherer reads: modules, declaration files, package.json.
+JAVASCRIPT_FILES: Sequence[str] = (
+    *(".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"),
+    "package.json",
+)
+
 #: Every gatherer, in the order their evidence is listed.
 GATHERERS: tuple[tuple[str, Gatherer], ...] = (
     ("commits", commits.gather),
     ("change-notes", notes.gather),
     ("python-api", python_api.gather),
-    ("javascript-api", javascript.gather),
-    ("rust-api", rust.gather),
-    ("go-api", go.gather),
+    (
+        "javascript-api",
+        LazyGatherer("release_tools.analysis.evidence.javascript.gatherer", (*JAVASCRIPT_FILES,)),
+    ),
+    ("rust-api", LazyGatherer("release_tools.analysis.evidence.rust", (".rs",))),
+    ("go-api", LazyGatherer("release_tools.analysis.evidence.go", (".go",))),
     ("go-module", gomodule.gather),
     ("surface", surface.gather),
     ("deprecations", deprecations.gather),
@@ -69,6 +106,25 @@ PARALLEL_MIN_FILES = 200
 #: Changed lines from which they are split too: a few huge generated files are as much work
 #: for the text-reading gatherers as hundreds of small ones.
 PARALLEL_MIN_LINES = 100_000
+
+
+#: The gatherers that read only the list of changed files (never the hunks): they start in a
+#: child before the diff is read (see :func:`start_background`).
+_LISTED_GATHERERS = ("javascript-api", "rust-api", "go-api")
+
+
+def start_background(ctx: AnalysisContext, is_excluded: Callable[[str, str | None], bool]) -> None:
+    """Start the evidence work that needs no diff, before the diff is read.
+
+    The Python API comparisons of the changed modules (a prefetch whose results
+    :mod:`~release_tools.analysis.evidence.python.api` reuses) and the gatherers that read only
+    the list of changed files (see :mod:`~release_tools.analysis.evidence._listed`) each run in a
+    forked child while git computes the diff; they are kept in ``ctx.background``, which the
+    caller cancels if no evidence is gathered. ``is_excluded`` is the path filter's test.
+    """
+    python_api.start_prefetch(ctx, is_excluded)
+    by_name = dict(GATHERERS)
+    start_listed(ctx, is_excluded, {name: by_name[name] for name in _LISTED_GATHERERS})
 
 
 def _parallel(ctx: AnalysisContext) -> bool:
@@ -104,9 +160,10 @@ def gather_evidence(ctx: AnalysisContext) -> list[Evidence]:
     child = None
     if _parallel(ctx):
         child = fork_call(lambda: [_run(name, gather, ctx) for name, gather in others])
-    found: dict[str, list[Evidence]] = {}
+    # What the early child found (see start_background) is the same evidence, already there.
+    found: dict[str, list[Evidence]] = take_listed(ctx)
     for name, gather in GATHERERS:
-        if child is None or name in _MAIN_GATHERERS:
+        if name not in found and (child is None or name in _MAIN_GATHERERS):
             found[name] = _run(name, gather, ctx)
     if child is not None:
         received = child.result()

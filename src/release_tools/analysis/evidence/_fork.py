@@ -108,10 +108,13 @@ def fork_call(function: Callable[[], T], *, spreadable: bool = False) -> Forked[
     """Start ``function()`` in a forked child; None when forking is not possible.
 
     With ``spreadable``, :meth:`Forked.spread` tells the child when it may split its work
-    (see :func:`spread_requested`).
+    (see :func:`spread_requested`); until then, a ``fork_call`` in that child returns None.
     """
     global _spread_fd
     if not can_fork():
+        return None
+    if _spread_fd is not None and not spread_requested():
+        # A spreadable child runs alone until its parent waits for it: no grandchild before.
         return None
     read_fd, write_fd = os.pipe()
     spread_read, spread_write = os.pipe() if spreadable else (None, None)

@@ -21,9 +21,6 @@ from __future__ import annotations
 import logging
 from pathlib import PurePosixPath
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import evidence, read_texts
 from release_tools.analysis.models import Bump, ChangeKind, Evidence, EvidenceKind, Strength
@@ -101,6 +98,10 @@ def fragment_type(path: str) -> str | None:
 
 def reno_level(text: str) -> tuple[Bump, str] | None:
     """The level a reno note asks for and the section that says so; None for no note."""
+    # Imported here: only a range that adds reno notes needs the YAML parser.
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
     try:
         data = YAML(typ="safe").load(text)
     except YAMLError:

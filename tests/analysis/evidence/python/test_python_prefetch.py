@@ -190,22 +190,24 @@ def test_a_spread_prefetch_splits_its_comparisons_and_gives_the_same_evidence(
 def test_spread_tells_only_a_spreadable_child() -> None:
     ready_read, ready_write = os.pipe()
 
-    def wait_for_spread() -> tuple[bool, bool]:
+    def wait_for_spread() -> tuple[bool, bool, bool]:
         before = spread_requested()
+        # Until told to spread, the child runs alone: it forks no helper of its own.
+        early = fork_call(spread_requested)
         os.write(ready_write, b"r")  # checked: the parent may spread now
-        grandchild = fork_call(spread_requested)
         while not spread_requested():
             select.select([], [], [], 0.01)
+        grandchild = fork_call(spread_requested)
         inherited = grandchild.result() if grandchild is not None else None
-        return before, bool(inherited)
+        return before, early is None, inherited is False
 
     child = fork_call(wait_for_spread, spreadable=True)
     assert child is not None
     assert os.read(ready_read, 1) == b"r"
     child.spread()
     child.spread()  # idempotent
-    # Told only once spread; a grandchild forked meanwhile is not told its parent's signal.
-    assert child.result() == (False, False)
+    # Told only once spread; a helper forked afterwards is not told its parent's signal.
+    assert child.result() == (False, True, True)
     plain = fork_call(spread_requested)
     assert plain is not None
     plain.spread()  # a no-op for a child not started spreadable

@@ -32,7 +32,6 @@ import contextlib
 import dataclasses
 import gc
 import logging
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +52,7 @@ from release_tools.analysis.evidence._common import (
     read_texts,
 )
 from release_tools.analysis.evidence._fork import fork_call, spread_requested
+from release_tools.analysis.evidence._listed import list_changes, quiet_child
 from release_tools.analysis.evidence.python.jobs import (
     Job,
     JobKey,
@@ -579,8 +579,6 @@ PREFETCH_KEY = "python-api"
 #: save less than it costs.
 PREFETCH_MIN_MODULES = 8
 
-_KINDS = {"A": ChangeKind.ADDED, "D": ChangeKind.DELETED}
-
 
 @dataclass(frozen=True, slots=True)
 class Prefetched:
@@ -613,17 +611,8 @@ def start_prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None]
 
 def _prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None], bool]) -> Prefetched:
     """The child's side of :func:`start_prefetch`."""
-    # The parent reports what matters; griffe's and Python's warnings about odd modules would
-    # only be printed twice. Logging is off for the same reason.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    logging.disable(logging.CRITICAL)
-    listed = ctx.git.name_status(ctx.diff_base or ctx.base_sha, ctx.head_sha, ctx.project_paths)
-    changes = [
-        FileChange(path, _KINDS.get(status, ChangeKind.MODIFIED), excluded=is_excluded(path, None))
-        for status, path in listed
-    ]
+    quiet_child()
+    changes = list_changes(ctx, is_excluded)
     listed_ctx = dataclasses.replace(ctx, changes=changes, background={})
     candidates = changed_files(listed_ctx, (".py", ".pyi"))
     if len(candidates) < PREFETCH_MIN_MODULES:
