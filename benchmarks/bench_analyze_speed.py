@@ -185,7 +185,7 @@ def time_git_diff(repo: Path, base: str, head: str) -> tuple[float, int]:
 # start from the RSS of the benchmark process that forked the child, which after generating
 # tens of MB of files is far above what analyze itself uses.
 _WRAPPER = """
-import os, resource
+import atexit, os, resource
 from release_tools.cli import main
 def peak_kib():
     try:
@@ -196,11 +196,12 @@ def peak_kib():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-try:
-    main()
-finally:
+def record():
     with open(os.environ["BENCH_RSS_FILE"], "w") as handle:
         handle.write(str(peak_kib()))
+# An exit handler: the console script runs them, then leaves without the interpreter's teardown.
+atexit.register(record)
+main()
 """
 
 
