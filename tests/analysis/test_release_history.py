@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,62 @@ def test_monorepo_paths_limit_the_commits(repo: GitRepo) -> None:
     history = read_history(git, tags, classify=declared, project=None, root_name=None, paths=["a"])
 
     assert [(r.commits, r.declared) for r in history.releases] == [(1, Bump.PATCH)]
+
+
+def test_malformed_tags_are_skipped_never_an_error(repo: GitRepo) -> None:
+    _release(repo, "v1.0.0", "feat: a")
+    for odd in ("vNext", "v1.2.x", "v1.2.3.4", "release-2020", "v1.0", "v-1.0.0", "v01.2.3"):
+        repo.tag(odd)
+    _release(repo, "v1.1.0", "feat: b")
+    repo.tag("v1.1.0.post-typo")
+    _release(repo, "v1.1.1", "fix: c")
+
+    history = _history(repo, cache_dir=None)
+
+    assert [(r.old_tag, r.new_tag) for r in history.releases] == [
+        ("v1.0.0", "v1.1.0"),
+        ("v1.1.0", "v1.1.1"),
+    ]
+
+
+def _tagged_chain(repo: GitRepo, count: int) -> None:
+    """``count`` commits, each tagged ``v1.<n>.0``, written in one ``git fast-import``."""
+    stream = []
+    for n in range(count):
+        stream.append(
+            f"commit refs/heads/main\nmark :{n + 1}\n"
+            f"committer T <t@example.com> {1_700_000_000 + n} +0000\n"
+            f"data <<END\nfeat: change {n}\nEND\n"
+            + (f"from :{n}\n" if n else "")
+            + f"M 644 inline src/f{n % 50}.py\ndata <<END\nx = {n}\nEND\n\n"
+        )
+        stream.append(f"reset refs/tags/v1.{n}.0\nfrom :{n + 1}\n\n")
+    subprocess.run(
+        ["git", "fast-import", "--quiet"],
+        cwd=repo.path,
+        input="".join(stream).encode(),
+        check=True,
+    )
+    repo.git("reset", "-q", "--hard", "main")
+
+
+def test_thousands_of_tags_read_only_the_recent_pairs(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from release_tools.analysis import history as history_module
+
+    _tagged_chain(repo, 2000)
+    read: list[str] = []
+    real = history_module._facts
+
+    def counting(git: Git, old_sha: str, new_sha: str, *args: object) -> object:
+        read.append(new_sha)
+        return real(git, old_sha, new_sha, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(history_module, "_facts", counting)
+    history = _history(repo, cache_dir=None)
+
+    assert history.tags == 2000
+    assert len(history.releases) == 30 and len(read) == 30
+    assert history.releases[-1].new_tag == "v1.1999.0"
+    assert all(r.shipped is Bump.MINOR and r.declared is Bump.MINOR for r in history.releases)
