@@ -14,6 +14,8 @@ of at most 1.5 x the diff plus 100 MB. The summary marks each language against b
 
 ``--gatherers`` adds each evidence gatherer's own time; ``--keep`` keeps the generated
 repositories and ``--reuse DIR`` measures a kept pair again without rebuilding it.
+``--baseline-src DIR`` runs the ``release_tools`` package under DIR (an older commit's ``src/``)
+after each run and prints the ratio of the two, the steadiest measure of a change's effect.
 
 Run: ``.venv/bin/python benchmarks/bench_analyze_speed.py [--repeat 3] [--big-mb 200]``
 """
@@ -205,15 +207,18 @@ main()
 """
 
 
-def run_child(args: Sequence[str], cwd: Path) -> tuple[float, int, int]:
+def run_child(args: Sequence[str], cwd: Path, src: Path | None = None) -> tuple[float, int, int]:
     """Wall seconds, Python peak RSS and whole-tree peak RSS (KiB) of one ``release-tools`` run.
 
-    The tree figure comes from ``wait4`` and covers the git processes the command ran.
+    The tree figure comes from ``wait4`` and covers the git processes the command ran. ``src``
+    runs the ``release_tools`` package found there instead of the installed one.
     """
     with tempfile.TemporaryDirectory() as tmp:
         rss_file = Path(tmp) / "rss"
         out_path = Path(tmp) / "out"
         env = {**os.environ, "BENCH_RSS_FILE": str(rss_file)}
+        if src is not None:
+            env["PYTHONPATH"] = str(src)
         with open(out_path, "wb") as out:
             started = time.perf_counter()
             proc = subprocess.Popen(
@@ -234,7 +239,12 @@ def run_child(args: Sequence[str], cwd: Path) -> tuple[float, int, int]:
 
 
 def measure(
-    label: str, repo: Path, repeat: int, extra: Sequence[str] = (), target: float = 2.0
+    label: str,
+    repo: Path,
+    repeat: int,
+    extra: Sequence[str] = (),
+    target: float = 2.0,
+    baseline: Path | None = None,
 ) -> dict[str, float]:
     base, head = git(repo, "rev-parse", "v1.0.0"), git(repo, "rev-parse", "HEAD")
     files = len(git(repo, "diff", "--name-only", base, head).splitlines())
@@ -245,9 +255,13 @@ def measure(
     # a ratio of two runs made seconds apart is steadier than a ratio of two medians.
     diffs: list[tuple[float, int]] = []
     runs: list[tuple[float, int, int]] = []
+    # With a baseline tree, its run follows each of ours: their ratio is the change's effect.
+    baseline_runs: list[tuple[float, int, int]] = []
     for _ in range(repeat):
         diffs.append(time_git_diff(repo, base, head))
         runs.append(run_child(analyze, repo))
+        if baseline is not None:
+            baseline_runs.append(run_child(analyze, repo, src=baseline))
     diff_seconds = statistics.median(d[0] for d in diffs)
     diff_bytes = diffs[0][1]
     analyze_seconds = statistics.median(r[0] for r in runs)
@@ -266,6 +280,16 @@ def measure(
     )
     print(f"peak RSS, analyze process   {own_kib / 1024:8.1f} MiB")
     print(f"peak RSS, incl. git children{tree_kib / 1024:8.1f} MiB")
+    if baseline_runs:
+        against = sorted(r[0] / b[0] for r, b in zip(runs, baseline_runs, strict=True))
+        print(
+            f"baseline analyze            {statistics.median(b[0] for b in baseline_runs):8.3f} s"
+            f"   ({baseline})"
+        )
+        print(
+            f"ratio analyze / baseline    {statistics.median(against):8.2f} x   (median of "
+            f"{repeat} pairs, range {against[0]:.2f}-{against[-1]:.2f})"
+        )
     return {
         "files": files,
         "diff_bytes": diff_bytes,
@@ -341,10 +365,16 @@ def main() -> None:
     parser.add_argument(
         "--gatherers", action="store_true", help="also time each evidence gatherer alone"
     )
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="also run the release_tools package under this directory (e.g. an older commit's "
+        "src/ from `git archive`) after each run, and print the ratio of the two",
+    )
     args = parser.parse_args()
 
     if args.reuse:
-        figures = measure(args.reuse.name, args.reuse, args.repeat)
+        figures = measure(args.reuse.name, args.reuse, args.repeat, baseline=args.baseline_src)
         stage_breakdown(args.reuse, figures["git_diff_s"], args.gatherers)
         return
     trees = (args.old, args.new) if args.old and args.new else default_trees()
@@ -356,7 +386,9 @@ def main() -> None:
             started = time.perf_counter()
             repo = build_pair_repo(trees[0], trees[1], workdir / "pair")
             print(f"built {trees[0]} -> {trees[1]} in {time.perf_counter() - started:.1f}s")
-            figures = measure(f"{trees[0].name} -> {trees[1].name}", repo, args.repeat)
+            figures = measure(
+                f"{trees[0].name} -> {trees[1].name}", repo, args.repeat, baseline=args.baseline_src
+            )
             stage_breakdown(repo, figures["git_diff_s"], args.gatherers)
         if args.big_mb:
             summary: list[tuple[str, dict[str, float]]] = []
@@ -371,7 +403,13 @@ def main() -> None:
                     f"{time.perf_counter() - started:.1f}s"
                 )
                 label = f"{args.big_mb} MB generated .{ext} diff ({shape})"
-                figures = measure(label, big, max(1, args.repeat // 2), target=BIG_RATIO_TARGET)
+                figures = measure(
+                    label,
+                    big,
+                    max(1, args.repeat // 2),
+                    target=BIG_RATIO_TARGET,
+                    baseline=args.baseline_src,
+                )
                 stage_breakdown(big, figures["git_diff_s"], args.gatherers)
                 summary.append((ext, figures))
                 if not args.keep:
