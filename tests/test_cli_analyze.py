@@ -254,3 +254,71 @@ def test_fail_on_gates_ci_with_its_own_exit_code(repo: GitRepo) -> None:
     assert passed.exit_code == 0, passed.output
     bad = _run(repo.path, "--fail-on", "huge")
     assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize("target", [".git/HEAD", ".git/hooks/pre-commit", "link-into-git"])
+def test_output_never_lands_in_the_git_directory(repo: GitRepo, target: str) -> None:
+    _released(repo)
+    (repo.path / "link-into-git").symlink_to(repo.path / ".git" / "config")
+    before = {p: p.read_bytes() for p in (repo.path / ".git").glob("*") if p.is_file()}
+
+    result = _run(repo.path, "-o", str(repo.path / target))
+
+    _one_line_error(result, 2, "git")
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (repo.path / ".git" / "hooks" / "pre-commit").exists()
+
+
+def test_output_from_the_environment_is_checked_too(repo: GitRepo) -> None:
+    _released(repo)
+    env = {"RELEASE_TOOLS_OUTPUT": str(repo.path / ".git" / "description")}
+    before = (repo.path / ".git" / "description").read_bytes()
+    result = _run(repo.path, env=env)
+    _one_line_error(result, 2, "RELEASE_TOOLS_OUTPUT")
+    assert (repo.path / ".git" / "description").read_bytes() == before
+
+
+def test_output_named_by_the_repository_config_stays_inside_it(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _released(repo)
+    repo.write("pyproject.toml", '[tool.release-tools]\noutput = "../escape.txt"\n')
+    result = _run(repo.path)
+    _one_line_error(result, 2, "outside the repository")
+    assert not (tmp_path / "escape.txt").exists()
+
+    repo.write("pyproject.toml", '[tool.release-tools]\noutput = ".git/description"\n')
+    _one_line_error(_run(repo.path), 2, ".git")
+
+    repo.write("pyproject.toml", '[tool.release-tools]\noutput = "reports/decision.txt"\n')
+    (repo.path / "reports").mkdir()
+    result = _run(repo.path)
+    assert result.exit_code == 0, result.output
+    assert (repo.path / "reports" / "decision.txt").read_text().startswith("version type:")
+
+
+def test_an_explicit_output_outside_the_work_tree_is_the_users_choice(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _released(repo)
+    target = tmp_path / "ci-temp" / "decision.json"
+    target.parent.mkdir()
+    result = _run(repo.path, "--format", "json", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert json.loads(target.read_text())["version_type"]
+
+
+def test_output_into_a_git_directory_kept_apart_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    work = tmp_path / "work"
+    subprocess.run(
+        ["git", "init", "-q", "-b", "main", f"--separate-git-dir={store}", str(work)], check=True
+    )
+    repo = GitRepo(work)
+    _released(repo)
+    head = (store / "HEAD").read_bytes()
+
+    result = _run(work, "-o", str(store / "HEAD"))
+
+    _one_line_error(result, 2, "git directory")
+    assert (store / "HEAD").read_bytes() == head

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from release_tools.errors import ConfigError
+from release_tools.files import in_git_dir
 from release_tools.realtime.hosts import is_loopback_host
 
 __all__ = [
@@ -394,8 +395,31 @@ def load_settings(
             else:
                 sources[key] = origin
     merged["repo"] = root
+    if merged.get("output") is not None:
+        merged["output"] = _output_path(Path(merged["output"]), sources["output"], root)
     context = {"api_key_set": bool(environ.get(API_KEY_VARIABLE, "").strip())}
     try:
         return Settings.model_validate(merged, context=context)
     except ValidationError as exc:
         raise ConfigError(_first_error(exc, sources)) from exc
+
+
+def _output_path(path: Path, origin: str, root: Path) -> Path:
+    """Where the report goes, checked: never into a git directory, and a path that comes from
+    the repository's own config file (relative to the repository) never out of its work tree.
+
+    A flag or a variable is the user's choice (a CI temporary directory, say); a config file
+    is the repository's, which must not make the tool write over files outside it.
+    """
+    where = "--output" if origin.startswith("--") else f"output ({origin})"
+    if origin not in ("flag", "environment") and not origin.startswith(("--", _ENV_PREFIX)):
+        path = root / path
+        real, real_root = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+        if not real.is_relative_to(real_root) or real == real_root:
+            raise ConfigError(
+                f"{where}: {path} resolves outside the repository ({real}); a config file "
+                "may only name a report file inside it"
+            )
+    if in_git_dir(path):
+        raise ConfigError(f"{where}: {path} is inside a .git directory; refusing to write there")
+    return path

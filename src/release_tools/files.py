@@ -17,9 +17,21 @@ import os
 import secrets
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["in_git_dir", "write_atomic"]
 
 _NEW_FILE_MODE = 0o666
+
+
+def in_git_dir(path: Path | str, git_dirs: tuple[Path, ...] = ()) -> bool:
+    """Whether ``path`` resolves, symbolic links followed, into a git directory: through a
+    ``.git`` component, or into one of ``git_dirs`` (a repository's own, wherever it lives).
+
+    Writing there (a report over ``.git/HEAD``, say) would damage the repository.
+    """
+    real = Path(os.path.realpath(path))
+    if ".git" in real.parts:
+        return True
+    return any(real.is_relative_to(os.path.realpath(d)) for d in git_dirs)
 
 
 def _fsync_directory(directory: Path) -> None:

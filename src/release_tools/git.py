@@ -343,6 +343,11 @@ class Git:
         """The absolute path of the repository's git directory (``.git`` of this work tree)."""
         return Path(self.run("rev-parse", "--absolute-git-dir"))
 
+    def common_dir(self) -> Path:
+        """The absolute path of the directory shared by all work trees (objects, refs)."""
+        path = Path(self.run("rev-parse", "--git-common-dir"))
+        return path if path.is_absolute() else Path(self.cwd) / path
+
     def git_path(self, name: str) -> Path:
         """Where git keeps ``name`` (``index.lock``...) for this work tree, as an absolute path."""
         path = Path(self.run("rev-parse", "--git-path", name))

@@ -25,7 +25,8 @@ from release_tools.analysis.history import ReleaseHistory, read_history
 from release_tools.analysis.models import Decision
 from release_tools.analysis.range import ResolvedRange, resolve_range
 from release_tools.config import Settings
-from release_tools.errors import NotAGitRepositoryError, ReleaseToolsError
+from release_tools.errors import ConfigError, NotAGitRepositoryError, ReleaseToolsError
+from release_tools.files import in_git_dir
 from release_tools.git import Git
 from release_tools.versioning.commit_types import CommitTypes, configured_types
 from release_tools.versioning.conventions import (
@@ -312,6 +313,16 @@ def run_analysis(settings: Settings) -> Decision:
     """Decide the bump for the range ``settings`` describes; see :mod:`release_tools.analysis`."""
     provider = get_provider(settings)  # an unavailable provider is a usage error: fail first
     collection = collect(settings, background=True)
+    if settings.output is not None:
+        # Wherever the repository keeps its git directory (a linked work tree's, one set apart
+        # with --separate-git-dir): the report must not land there. Checked before the work.
+        git = collection.context.git
+        if in_git_dir(settings.output, (git.git_dir(), git.common_dir())):
+            _cancel_background(collection.context)
+            raise ConfigError(
+                f"--output: {settings.output} is inside the repository's git directory; "
+                "refusing to write there"
+            )
     started = time.perf_counter()
     try:
         decision = provider.analyze(collection.context)
