@@ -357,7 +357,7 @@ def test_body_only_edits_are_not_parsed(repo: Any) -> None:
 
 
 def test_size_budget_gives_a_weak_note(repo: Any, monkeypatch: Any) -> None:
-    from release_tools.analysis.evidence.python import api as python_api
+    from release_tools.analysis.evidence.python import planner
 
     repo.write("pkg/__init__.py", "")
     repo.write("pkg/a.py", "def a():\n    pass\n")
@@ -365,7 +365,7 @@ def test_size_budget_gives_a_weak_note(repo: Any, monkeypatch: Any) -> None:
     base = repo.commit("initial")
     repo.write("pkg/a.py", "")
     repo.write("pkg/b.py", "")
-    monkeypatch.setattr(python_api, "MAX_PARSE_BYTES", 10)
+    monkeypatch.setattr(planner, "MAX_PARSE_BYTES", 10)
     items = _run(repo, base)
     assert _messages(items) == [
         ("major", "removed public function pkg.a.a"),
@@ -397,7 +397,7 @@ def test_move_to_src_layout_still_compares_the_old_module(repo: Any) -> None:
 def test_a_module_too_big_to_parse_is_compared_by_its_top_level_names(
     repo: Any, monkeypatch: Any
 ) -> None:
-    from release_tools.analysis.evidence.python import api as python_api
+    from release_tools.analysis.evidence.python import planner
 
     repo.write("pkg/__init__.py", "")
     repo.write("pkg/gen.py", "".join(f"VALUE_{i} = {i}\n" for i in range(40)) + "_HIDDEN = 1\n")
@@ -405,7 +405,7 @@ def test_a_module_too_big_to_parse_is_compared_by_its_top_level_names(
     base = repo.commit("initial")
     repo.write("pkg/gen.py", "".join(f"VALUE_{i} = {i}\n" for i in range(1, 45)))
     repo.write("pkg/small.py", "def f(a):\n    pass\n")
-    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 200)
+    monkeypatch.setattr(planner, "MAX_MODULE_BYTES", 200)
 
     items = _run(repo, base)
 

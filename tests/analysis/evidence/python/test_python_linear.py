@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from release_tools.analysis.evidence._common import BoundedEvidence, evidence
-from release_tools.analysis.evidence.python import api as python_api
+from release_tools.analysis.evidence.python import planner
 from release_tools.analysis.evidence.python.api import gather, is_public_module
 from release_tools.analysis.evidence.python.linear import (
     NameChanges,
@@ -49,7 +49,7 @@ def test_hashed_comparison_matches_the_set_one(seed: int, limit: int) -> None:
 
 def _evidence_by_sets(dotted: str, where: str, old: str | None, new: str | None) -> list[Evidence]:
     """The evidence of one oversized module as built before, from sets of its names."""
-    out = BoundedEvidence("python-api", python_api.MAX_PER_SOURCE)
+    out = BoundedEvidence("python-api", planner.MAX_PER_SOURCE)
     if is_public_module(dotted):
         changes = _by_sets(old, new, 10**9)
         for kind, bump, names, what in (
@@ -97,8 +97,8 @@ def test_oversized_module_evidence_is_as_before(
     else:
         repo.remove("pkg/gen.py")
     repo.commit("change")
-    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 100)
-    monkeypatch.setattr(python_api, "MAX_PER_SOURCE", limit)
+    monkeypatch.setattr(planner, "MAX_MODULE_BYTES", 100)
+    monkeypatch.setattr(planner, "MAX_PER_SOURCE", limit)
 
     items = gather(build_context(repo.path, base))
 
@@ -114,7 +114,7 @@ def test_a_private_oversized_module_gets_only_its_note(repo: Any, monkeypatch: A
     base = repo.commit("initial")
     repo.write("pkg/_gen.py", NEW)
     repo.commit("change")
-    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 100)
+    monkeypatch.setattr(planner, "MAX_MODULE_BYTES", 100)
 
     items = gather(build_context(repo.path, base))
 
@@ -156,15 +156,15 @@ def test_a_module_too_big_to_hold_is_streamed_with_the_same_evidence(
         repo.remove("pkg/gen.py")
     repo.commit("change")
     # Both versions are over four times the limit: neither is read whole.
-    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 20)
+    monkeypatch.setattr(planner, "MAX_MODULE_BYTES", 20)
     read: list[str] = []
-    real = python_api.read_texts
+    real = planner.read_texts
 
     def spy(ctx: Any, ref: str, paths: list[str]) -> dict[str, str]:
         read.extend(paths)
         return real(ctx, ref, paths)
 
-    monkeypatch.setattr(python_api, "read_texts", spy)
+    monkeypatch.setattr(planner, "read_texts", spy)
 
     items = gather(build_context(repo.path, base))
 
@@ -180,15 +180,15 @@ def test_a_module_too_big_to_hold_whose_content_did_not_change_is_not_read(
     base = repo.commit("initial")
     (repo.path / "pkg/gen.py").chmod(0o755)  # a mode change: the same blob on both sides
     repo.commit("make it executable")
-    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 20)
+    monkeypatch.setattr(planner, "MAX_MODULE_BYTES", 20)
     streamed: list[str] = []
-    real = python_api.blob_chunks
+    real = planner.blob_chunks
 
     def spy(ctx: Any, oid: str) -> Any:
         streamed.append(oid)
         return real(ctx, oid)
 
-    monkeypatch.setattr(python_api, "blob_chunks", spy)
+    monkeypatch.setattr(planner, "blob_chunks", spy)
     assert gather(build_context(repo.path, base)) == []
     assert streamed == []
 
@@ -200,10 +200,10 @@ def test_a_module_over_the_scan_limit_is_not_read_and_named(repo: Any, monkeypat
     repo.write("pkg/gen.py", NEW)
     repo.write("pkg/other.py", "def f(a):\n    pass\n")
     repo.commit("change")
-    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 20)
-    monkeypatch.setattr(python_api, "MAX_SCAN_BYTES", len(NEW) - 1)
+    monkeypatch.setattr(planner, "MAX_MODULE_BYTES", 20)
+    monkeypatch.setattr(planner, "MAX_SCAN_BYTES", len(NEW) - 1)
     streamed: list[str] = []
-    monkeypatch.setattr(python_api, "blob_chunks", lambda ctx, oid: streamed.append(oid) or [])
+    monkeypatch.setattr(planner, "blob_chunks", lambda ctx, oid: streamed.append(oid) or [])
 
     items = gather(build_context(repo.path, base))
 
@@ -224,9 +224,9 @@ def test_the_scan_budget_leaves_later_oversized_modules_unread(repo: Any, monkey
     repo.write("pkg/a.py", NEW)
     repo.write("pkg/b.py", NEW)
     repo.commit("change")
-    monkeypatch.setattr(python_api, "MAX_MODULE_BYTES", 20)
+    monkeypatch.setattr(planner, "MAX_MODULE_BYTES", 20)
     # Room for one of the two modules (each is scanned on one side only).
-    monkeypatch.setattr(python_api, "SCAN_BUDGET_BYTES", len(NEW) + 10)
+    monkeypatch.setattr(planner, "SCAN_BUDGET_BYTES", len(NEW) + 10)
 
     items = gather(build_context(repo.path, base))
 
@@ -247,16 +247,16 @@ def test_modules_after_the_parse_budget_is_spent_are_not_read(repo: Any, monkeyp
         repo.write(f"pkg/m{index}.py", module)
     repo.commit("generated")
     # Two modules fit the parse budget; texts are read one module at a time.
-    monkeypatch.setattr(python_api, "MAX_PARSE_BYTES", 2 * len(module))
-    monkeypatch.setattr(python_api, "_READ_BYTES", len(module))
+    monkeypatch.setattr(planner, "MAX_PARSE_BYTES", 2 * len(module))
+    monkeypatch.setattr(planner, "_READ_BYTES", len(module))
     read: list[str] = []
-    real = python_api.read_texts
+    real = planner.read_texts
 
     def spy(ctx: Any, ref: str, paths: list[str]) -> dict[str, str]:
         read.extend(paths)
         return real(ctx, ref, paths)
 
-    monkeypatch.setattr(python_api, "read_texts", spy)
+    monkeypatch.setattr(planner, "read_texts", spy)
 
     items = gather(build_context(repo.path, base))
 
