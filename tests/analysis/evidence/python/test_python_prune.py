@@ -7,7 +7,8 @@ from pathlib import PurePosixPath
 
 import griffe
 
-from release_tools.analysis.evidence.python.compare import ModuleSource, compare_modules
+from release_tools.analysis.evidence.python.compare import compare_modules
+from release_tools.analysis.evidence.python.parsing import ModuleSource
 from release_tools.analysis.evidence.python.prune import prune_bodies
 
 SAMPLE = '''"""Module doc with def inside: def fake():

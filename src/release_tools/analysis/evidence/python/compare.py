@@ -1,7 +1,7 @@
 """Compare one Python module between base and head: what griffe and we call breaking.
 
 Pure functions over source text: each side is parsed with :func:`griffe.visit` (static, no
-import), public names are chosen by the rules of :mod:`.names`,
+import; see :mod:`.parsing`), public names are chosen by the rules of :mod:`.names`,
 and :func:`griffe.find_breaking_changes` finds signature breaks, grouped per function and
 filtered by :mod:`~release_tools.analysis.evidence.python.signatures` (positional-only renames,
 renamed ``*args`` / ``**kwargs`` and shifted optional parameters break nobody):
@@ -22,7 +22,6 @@ renamed ``*args`` / ``**kwargs`` and shifted optional parameters break nobody):
 
 from __future__ import annotations
 
-import ast
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,8 +31,13 @@ import griffe
 
 from release_tools.analysis.evidence._common import evidence
 from release_tools.analysis.evidence.python.moves import star_only_sources, submodule_imports
-from release_tools.analysis.evidence.python.names import is_public_module
-from release_tools.analysis.evidence.python.prune import prune_bodies
+from release_tools.analysis.evidence.python.names import incidental_names, is_public_module
+from release_tools.analysis.evidence.python.parsing import (
+    ModuleSource,
+    Unreadable,
+    overload_only,
+    parse,
+)
 from release_tools.analysis.evidence.python.returns import started_returning
 from release_tools.analysis.evidence.python.signatures import (
     BREAKING_KINDS,
@@ -43,23 +47,9 @@ from release_tools.analysis.evidence.python.signatures import (
 )
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
-__all__ = [
-    "ModuleSource",
-    "Unreadable",
-    "compare_modules",
-    "reexports",
-    "visit",
-]
+__all__ = ["compare_modules", "reexports"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleSource:
-    """One side of one module: where it lives and its code."""
-
-    path: str
-    code: str
 
 
 @dataclass(slots=True)
@@ -78,76 +68,6 @@ class _Findings:
         self.items.append(
             evidence("python-api", kind, bump, strength, message, path=path, line=line)
         )
-
-
-class Unreadable(Exception):
-    """griffe could not read a module (syntax error, or a construct it trips on)."""
-
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-def visit(dotted: str, source: ModuleSource) -> griffe.Module:
-    """The module griffe reads from ``source``, function bodies pruned first (see _parse)."""
-    return _parse(dotted, source)[0]
-
-
-def _parse(dotted: str, source: ModuleSource) -> tuple[griffe.Module, str]:
-    """The module and the text it was read from: function bodies pruned when that parses.
-
-    Griffe never reads function bodies (but ``__init__``'s), so pruning them changes nothing
-    it reports and saves most of the parsing; see :mod:`python_prune`.
-    """
-    path = PurePosixPath(source.path)
-    if not source.path.endswith(".pyi"):
-        pruned = prune_bodies(source.code)
-        if pruned is not source.code:
-            try:
-                module = griffe.visit(dotted, path, pruned)  # type: ignore[arg-type]
-                return _adopt_overloads(module), pruned
-            except Exception:
-                # Pruning only saves time: the untouched text decides, errors included.
-                log.debug("pruned %s did not parse; reading it whole", source.path)
-    try:
-        module = griffe.visit(dotted, path, source.code)  # type: ignore[arg-type]
-        return _adopt_overloads(module), source.code
-    except SyntaxError as exc:
-        raise Unreadable("does not parse", exc.lineno) from exc
-    except Exception as exc:
-        # griffe raises assorted errors on unusual but valid code; one module must not stop
-        # the analysis of the others.
-        raise Unreadable(f"could not be analyzed ({type(exc).__name__})", None) from exc
-
-
-#: Namespace of this tool's marks in griffe's ``extra`` dictionaries.
-_EXTRA = "release_tools"
-
-
-def _adopt_overloads(module: griffe.Module) -> griffe.Module:
-    """``module`` with the functions it declares only through ``@overload`` variants as members.
-
-    griffe attaches overloads to the implementation that follows them. A stub (``.pyi``) has no
-    implementation, so such a function would be missing from its module and read as removed;
-    the last variant, by convention the most general one, stands for it. Its signature is one of
-    several, so it is marked and not compared (see :func:`_overload_only`).
-    """
-    scopes: list[griffe.Module | griffe.Class] = [module]
-    while scopes:
-        scope = scopes.pop()
-        for name, variants in scope.overloads.items():
-            if variants and name not in scope.members:
-                variants[-1].extra[_EXTRA]["overload_only"] = True
-                scope.set_member(name, variants[-1])
-        scopes.extend(m for m in scope.members.values() if isinstance(m, griffe.Class))
-    return module
-
-
-def _overload_only(obj: griffe.Object | griffe.Alias | None) -> bool:
-    """Whether ``obj`` stands for a function known only by its ``@overload`` variants."""
-    if obj is None or isinstance(obj, griffe.Alias):
-        return False
-    return bool(obj.extra[_EXTRA].get("overload_only"))
 
 
 def _lineno(obj: griffe.Object | griffe.Alias) -> int | None:
@@ -323,7 +243,7 @@ def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.
         if len(parts) <= depth:
             continue
         if breakage.kind is not griffe.BreakageKind.OBJECT_REMOVED and (
-            _overload_only(_member(old, obj_path)) or _overload_only(_member(new, obj_path))
+            overload_only(_member(old, obj_path)) or overload_only(_member(new, obj_path))
         ):
             # One variant of several says nothing about the calls the others accept.
             continue
@@ -337,77 +257,6 @@ def _member(module: griffe.Module, path: str) -> griffe.Object | griffe.Alias | 
     except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
         return None
     return found
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    """Whether an ``if`` test is ``TYPE_CHECKING``, bare or an attribute (``t.TYPE_CHECKING``)."""
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-
-
-def _top_level_bindings(statements: list[ast.stmt]) -> set[str]:
-    """Names that ``statements`` bind directly: imports, assignments, definitions."""
-    names: set[str] = set()
-    for node in statements:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
-    return names
-
-
-def _type_checking_only(tree: ast.Module) -> set[str]:
-    """Names bound only under ``if TYPE_CHECKING:``: type checkers see them, importers do not.
-
-    A name the module also binds elsewhere at the top level, or in the ``else`` branch (a runtime
-    fallback), is available at run time and stays.
-    """
-    guarded: set[str] = set()
-    elsewhere: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.If) and _is_type_checking(node.test):
-            guarded |= _top_level_bindings(node.body)
-            elsewhere |= _top_level_bindings(node.orelse)
-        else:
-            elsewhere |= _top_level_bindings([node])
-    return guarded - elsewhere
-
-
-def _incidental_names(code: str) -> frozenset[str]:
-    """Module-level names that are not API: loop and ``with`` targets, deleted names, names
-    bound only for type checkers, and whatever an ``if __name__ == "__main__":`` block defines."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return frozenset()
-    names: set[str] = _type_checking_only(tree) if "TYPE_CHECKING" in code else set()
-
-    def bound(target: ast.AST) -> None:
-        for node in ast.walk(target):
-            if isinstance(node, ast.Name):
-                names.add(node.id)
-
-    for node in tree.body:
-        if isinstance(node, ast.For | ast.AsyncFor):
-            bound(node.target)
-        elif isinstance(node, ast.With | ast.AsyncWith):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    bound(item.optional_vars)
-        elif isinstance(node, ast.Delete):
-            for target in node.targets:
-                bound(target)
-        elif isinstance(node, ast.If) and "__main__" in ast.dump(node.test):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
-                    names.add(inner.id)
-                elif isinstance(inner, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
-                    names.add(inner.name)
-    return frozenset(names)
 
 
 _TYPE_VARIABLES = ("TypeVar(", "ParamSpec(", "TypeVarTuple(")
@@ -477,8 +326,8 @@ def compare_modules(
         return found.items
     assert new is not None
     try:
-        new_mod, new_text = _parse(dotted, new)
-        old_mod, old_text = _parse(dotted, old) if old is not None else (None, "")
+        new_mod, new_text = parse(dotted, new)
+        old_mod, old_text = parse(dotted, old) if old is not None else (None, "")
     except Unreadable as exc:
         # Broken code cannot be compared; say so modestly instead of failing the analysis.
         found.add(
@@ -509,7 +358,7 @@ def compare_modules(
     if old_public.keys() != new_public.keys():
         # Only names that come or go can be incidental ones; parse again only then.
         # The texts griffe read: pruned bodies do not matter here, main blocks are kept whole.
-        for name in _incidental_names(old_text) | _incidental_names(new_text):
+        for name in incidental_names(old_text) | incidental_names(new_text):
             old_public.pop(name, None)
             new_public.pop(name, None)
 

@@ -20,7 +20,7 @@ from release_tools.analysis.evidence._fork import fork_call
 from release_tools.analysis.models import Evidence
 
 if TYPE_CHECKING:
-    from release_tools.analysis.evidence.python.compare import ModuleSource
+    from release_tools.analysis.evidence.python.parsing import ModuleSource
 
 __all__ = [
     "PARALLEL_MIN_CHARS",
@@ -73,7 +73,7 @@ def compare_job(job: Job) -> list[Evidence]:
 
 
 def _module(source: Source | None) -> ModuleSource | None:
-    from release_tools.analysis.evidence.python.compare import ModuleSource
+    from release_tools.analysis.evidence.python.parsing import ModuleSource
 
     return None if source is None else ModuleSource(source.path, source.code)
 

@@ -131,12 +131,8 @@ def _exposed(
     texts: tuple[dict[str, str], dict[str, str]], inits: list[str], packages: set[str]
 ) -> frozenset[str]:
     """What the ``inits`` re-export at base or head; ``texts`` holds both sides' files."""
-    from release_tools.analysis.evidence.python.compare import (
-        ModuleSource,
-        Unreadable,
-        reexports,
-        visit,
-    )
+    from release_tools.analysis.evidence.python.compare import reexports
+    from release_tools.analysis.evidence.python.parsing import ModuleSource, Unreadable, visit
 
     out: set[str] = set()
     wanted = [candidate for path in inits for candidate in (path, path + "i")]
