@@ -322,3 +322,19 @@ def test_output_into_a_git_directory_kept_apart_is_refused(tmp_path: Path) -> No
 
     _one_line_error(result, 2, "git directory")
     assert (store / "HEAD").read_bytes() == head
+
+
+def test_a_config_output_of_the_wrong_type_is_a_config_error(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("release-tools.toml", "output = 5\n")
+    _one_line_error(_run(repo.path), 2, "output")
+
+
+def test_a_config_output_is_relative_to_the_repository_top(repo: GitRepo) -> None:
+    _released(repo)
+    repo.write("pyproject.toml", '[tool.release-tools]\noutput = "reports/decision.txt"\n')
+    (repo.path / "reports").mkdir()
+    (repo.path / "docs").mkdir()
+    result = _run(repo.path / "docs")
+    assert result.exit_code == 0, result.output
+    assert (repo.path / "reports" / "decision.txt").read_text().startswith("version type:")

@@ -75,3 +75,17 @@ def test_missing_directory_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "no" / "file.txt", "x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_in_git_dir_sees_git_directories_however_reached(tmp_path: Path) -> None:
+    from release_tools.files import in_git_dir
+
+    store = tmp_path / "store.git"
+    store.mkdir()
+    (tmp_path / "link").symlink_to(store)
+    assert in_git_dir(tmp_path / ".git" / "HEAD")
+    assert in_git_dir(tmp_path / ".GIT" / "HEAD")  # a case-insensitive file system's .git
+    assert in_git_dir(tmp_path / "link" / "HEAD", (store,))
+    assert in_git_dir(tmp_path / "STORE.GIT" / "HEAD", (store,))
+    assert not in_git_dir(tmp_path / "report.json", (store,))
+    assert not in_git_dir(tmp_path / "gitignore-notes" / "x.git.txt")

@@ -372,7 +372,8 @@ def load_settings(
     """Build :class:`Settings` from the four layers. ``flags`` holds only the flags given."""
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
     root = Path(repo or flags.get("repo") or ".")
-    file_values, file_name = read_config_file(find_config_root(root))
+    config_root = find_config_root(root)
+    file_values, file_name = read_config_file(config_root)
     environ = os.environ if environ is None else environ
     env_values = _from_env(environ)
     base_url = environ.get(BASE_URL_VARIABLE, "").strip()
@@ -395,8 +396,9 @@ def load_settings(
             else:
                 sources[key] = origin
     merged["repo"] = root
-    if merged.get("output") is not None:
-        merged["output"] = _output_path(Path(merged["output"]), sources["output"], root)
+    if isinstance(merged.get("output"), str | os.PathLike):
+        # Anything else is left to the validation below, which names the setting.
+        merged["output"] = _output_path(Path(merged["output"]), sources["output"], config_root)
     context = {"api_key_set": bool(environ.get(API_KEY_VARIABLE, "").strip())}
     try:
         return Settings.model_validate(merged, context=context)
@@ -406,7 +408,8 @@ def load_settings(
 
 def _output_path(path: Path, origin: str, root: Path) -> Path:
     """Where the report goes, checked: never into a git directory, and a path that comes from
-    the repository's own config file (relative to the repository) never out of its work tree.
+    the repository's own config file (relative to ``root``, the directory holding that file,
+    the top of the repository) never out of it.
 
     A flag or a variable is the user's choice (a CI temporary directory, say); a config file
     is the repository's, which must not make the tool write over files outside it.

@@ -28,10 +28,12 @@ def in_git_dir(path: Path | str, git_dirs: tuple[Path, ...] = ()) -> bool:
 
     Writing there (a report over ``.git/HEAD``, say) would damage the repository.
     """
+    # Compared without case: on a case-insensitive file system ``.GIT/HEAD`` is ``.git/HEAD``.
     real = Path(os.path.realpath(path))
-    if ".git" in real.parts:
+    if any(part.casefold() == ".git" for part in real.parts):
         return True
-    return any(real.is_relative_to(os.path.realpath(d)) for d in git_dirs)
+    folded = Path(str(real).casefold())
+    return any(folded.is_relative_to(os.path.realpath(d).casefold()) for d in git_dirs)
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -51,3 +51,12 @@ def test_the_console_script_keeps_its_exit_codes_and_output(repo: GitRepo) -> No
     bad = subprocess.run([*run, "--no-such-flag"], capture_output=True, text=True, check=False)
     assert bad.returncode == 2
     assert "--no-such-flag" in bad.stderr
+
+
+def test_a_closed_standard_output_is_no_error(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    script = f'"{sys.executable}" -m release_tools --version >&- && echo done > "{report}"'
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert report.read_text() == "done\n"

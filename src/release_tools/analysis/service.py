@@ -182,6 +182,7 @@ def collect(
     if background and not rng.is_empty:
         # Forked before the diff's reader thread starts (a fork needs a single thread).
         start_background(ctx, path_filter.is_change_excluded)
+    # Whatever fails from here on, the background work started above must not outlive it.
     try:
         if not rng.is_empty:
             ctx.changes = collect_changes(
@@ -197,67 +198,71 @@ def collect(
         if not rng.is_empty:
             base = None if rng.first_release else rng.base_sha
             ctx.commits = git.commits(base, rng.head_sha, paths)
+        for job in ctx.background.values():
+            # The diff is read: background work may now take every core while it is waited for.
+            job.spread()
+
+        warnings: list[str] = []
+        if settings.history and not rng.first_release and not rng.is_empty:
+            ctx.history = _history(git, settings, rng, root_name, paths, root, warnings)
+        if rng.is_empty:
+            warnings.append(f"empty range: {rng.head_ref} adds no commits to {rng.base_ref}")
+        if rng.first_release:
+            warnings.append("no release tag found: analyzing the whole history as a first release")
+        if stats.truncated_files:
+            first = stats.truncated_files[0]
+            more = len(stats.truncated_files) - 1
+            suffix = f" and {more} more" if more else ""
+            warnings.append(f"diff too large, hunks dropped to bound memory: {first}{suffix}")
+        if stats.non_utf8_files:
+            first = stats.non_utf8_files[0]
+            more = len(stats.non_utf8_files) - 1
+            suffix = f" and {more} more" if more else ""
+            warnings.append(f"non-UTF-8 content decoded with replacement: {first}{suffix}")
+
+        binary = [c.path for c in ctx.changes if c.binary]
+        if binary and len(binary) == len(ctx.changes):
+            # Nothing to read: the decision rests on the commits and the kinds of files alone.
+            more = len(binary) - 1
+            suffix = f" and {more} more" if more else ""
+            warnings.append(
+                f"only binary files changed, their content is not analyzed: {binary[0]}{suffix}"
+            )
+
+        done = time.perf_counter()
+        timings = {
+            "resolve": resolved - started,
+            "diff": diffed - resolved,
+            "commits": done - diffed,
+        }
+        log.info(
+            "range collected",
+            extra={
+                "files": len(ctx.changes),
+                "commits": len(ctx.commits),
+                "diff_bytes": stats.bytes,
+            },
+        )
+        if not versioned:
+            names = ", ".join(sorted(p.name for p in projects)[:5])
+            warnings.append(
+                f"{len(projects)} projects in this repository ({names}"
+                f"{', ...' if len(projects) > 5 else ''}): no single version to report; "
+                "pass --project NAME for a project's versions"
+            )
+        return Collection(
+            ctx,
+            rng,
+            stats,
+            warnings,
+            timings,
+            versioned,
+            conventions=own,
+            tags=conventions.tags if conventions is not None else (),
+        )
     except BaseException:
         _cancel_background(ctx)
         raise
-    for job in ctx.background.values():
-        # The diff is read: background work may now take every core while it is waited for.
-        job.spread()
-
-    warnings: list[str] = []
-    if settings.history and not rng.first_release and not rng.is_empty:
-        ctx.history = _history(git, settings, rng, root_name, paths, root, warnings)
-    if rng.is_empty:
-        warnings.append(f"empty range: {rng.head_ref} adds no commits to {rng.base_ref}")
-    if rng.first_release:
-        warnings.append("no release tag found: analyzing the whole history as a first release")
-    if stats.truncated_files:
-        first = stats.truncated_files[0]
-        more = len(stats.truncated_files) - 1
-        suffix = f" and {more} more" if more else ""
-        warnings.append(f"diff too large, hunks dropped to bound memory: {first}{suffix}")
-    if stats.non_utf8_files:
-        first = stats.non_utf8_files[0]
-        more = len(stats.non_utf8_files) - 1
-        suffix = f" and {more} more" if more else ""
-        warnings.append(f"non-UTF-8 content decoded with replacement: {first}{suffix}")
-
-    binary = [c.path for c in ctx.changes if c.binary]
-    if binary and len(binary) == len(ctx.changes):
-        # Nothing to read: the decision rests on the commits and the kinds of files alone.
-        more = len(binary) - 1
-        suffix = f" and {more} more" if more else ""
-        warnings.append(
-            f"only binary files changed, their content is not analyzed: {binary[0]}{suffix}"
-        )
-
-    done = time.perf_counter()
-    timings = {
-        "resolve": resolved - started,
-        "diff": diffed - resolved,
-        "commits": done - diffed,
-    }
-    log.info(
-        "range collected",
-        extra={"files": len(ctx.changes), "commits": len(ctx.commits), "diff_bytes": stats.bytes},
-    )
-    if not versioned:
-        names = ", ".join(sorted(p.name for p in projects)[:5])
-        warnings.append(
-            f"{len(projects)} projects in this repository ({names}"
-            f"{', ...' if len(projects) > 5 else ''}): no single version to report; "
-            "pass --project NAME for a project's versions"
-        )
-    return Collection(
-        ctx,
-        rng,
-        stats,
-        warnings,
-        timings,
-        versioned,
-        conventions=own,
-        tags=conventions.tags if conventions is not None else (),
-    )
 
 
 def ctx_types(settings: Settings) -> CommitTypes:

@@ -73,6 +73,8 @@ def _leave(code: object) -> NoReturn:
         status = 1
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (``>&-``)
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):

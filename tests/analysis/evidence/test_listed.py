@@ -8,7 +8,9 @@ gatherers are loaded only for ranges that change their files.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -164,3 +166,123 @@ def test_analyze_starts_without_the_language_readers_and_yaml(tmp_path: Path) ->
     heavy = ["ruamel.yaml", "wcmatch", "griffe", "tree_sitter", "websockets", "asyncio", "httpx"]
     for name in [*LISTED_MODULES.values(), *heavy]:
         assert name not in loaded, name
+
+
+def _pid(job: object) -> int:
+    inner = getattr(job, "job", job)
+    return int(inner._pid)  # type: ignore[attr-defined]
+
+
+def test_renames_elsewhere_and_mode_changes_keep_the_early_evidence(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _range(repo)
+    repo.write("README.md", "# demo\n")
+    repo.commit("docs")
+    repo.git("mv", "README.md", "README.txt")
+    (repo.path / "index.js").chmod(0o755)
+    repo.commit("rename the readme, make index.js executable")
+    plain = gather_evidence(collect(settings).context)
+    ctx = collect(settings, background=True).context
+    calls = _calls_here(monkeypatch)
+    assert gather_evidence(ctx) == plain
+    assert calls == []
+
+
+def test_a_rename_among_its_files_stops_the_child_unwaited(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = _range(repo, rename=True)
+    plain = gather_evidence(collect(settings).context)
+    finished = tmp_path / "finished"
+    real = javascript.gather
+
+    def slow_in_a_child(ctx: object, parent: int = os.getpid()) -> list[Evidence]:
+        if os.getpid() != parent:
+            # Long enough that only a cancelled child never writes the marker.
+            read_fd, _write_fd = os.pipe()
+            select.select([read_fd], [], [], 60)
+            finished.write_text("yes")
+        return real(ctx)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(javascript, "gather", slow_in_a_child)
+    ctx = collect(settings, background=True).context
+    pid = _pid(ctx.background[LISTED_KEY])
+    assert gather_evidence(ctx) == plain
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # killed and reaped
+    assert not finished.exists()
+
+
+def test_what_the_child_logged_is_logged_here_once(
+    repo: GitRepo, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", os.defpath)  # no cargo-semver-checks: the reader says so
+    settings = _range(repo)
+    caplog.set_level(logging.DEBUG, logger="release_tools")
+    ctx = collect(settings, background=True).context
+    calls = _calls_here(monkeypatch)
+    caplog.clear()
+    gather_evidence(ctx)
+    assert calls == []
+    said = [r.getMessage() for r in caplog.records]
+    assert said.count("cargo-semver-checks is not on PATH; its verdict is skipped") == 1
+
+
+def test_a_gatherer_that_would_run_its_tool_stays_in_this_process(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from release_tools.analysis import evidence as evidence_pkg
+
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "apidiff"
+    fake.write_text("#!/bin/sh\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    started: list[tuple[str, ...]] = []
+    real = evidence_pkg.start_listed
+
+    def noting(ctx: object, is_excluded: object, gatherers: dict[str, object], *rest: object):
+        started.append(tuple(gatherers))
+        return real(ctx, is_excluded, gatherers, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(evidence_pkg, "start_listed", noting)
+    collect(_range(repo), background=True).context.background[LISTED_KEY].cancel()
+    assert started == [("javascript-api", "rust-api")]
+
+
+def test_the_tools_named_are_the_readers_own() -> None:
+    from release_tools.analysis.evidence import GATHERERS
+    from release_tools.analysis.evidence.go import apidiff
+    from release_tools.analysis.evidence.rust import semver_checks
+
+    by_name = dict(GATHERERS)
+    assert by_name["rust-api"].tools == semver_checks.TOOLS  # type: ignore[attr-defined]
+    assert by_name["go-api"].tools == apidiff.TOOLS  # type: ignore[attr-defined]
+
+
+def test_background_work_is_stopped_when_collection_fails_after_the_diff(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from release_tools.analysis import service
+
+    settings = _range(repo).model_copy(update={"history": True})
+    jobs: list[object] = []
+    real = service.start_background
+
+    def noting(ctx: object, is_excluded: object) -> None:
+        real(ctx, is_excluded)  # type: ignore[arg-type]
+        jobs.extend(ctx.background.values())  # type: ignore[attr-defined]
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("history unreadable")
+
+    monkeypatch.setattr(service, "start_background", noting)
+    monkeypatch.setattr(service, "_history", broken)
+    with pytest.raises(RuntimeError):
+        collect(settings, background=True)
+    assert jobs
+    for job in jobs:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(_pid(job), os.WNOHANG)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -59,6 +60,12 @@ class LazyGatherer:
 
     module: str
     suffixes: tuple[str, ...]
+    #: External programs the gatherer asks for a verdict when all of them are on PATH.
+    tools: tuple[str, ...] = ()
+
+    def runs_tools(self) -> bool:
+        """Whether the gatherer would run its external programs here."""
+        return bool(self.tools) and all(shutil.which(tool) for tool in self.tools)
 
     def touched(self, ctx: AnalysisContext) -> bool:
         """Whether a file of the range ends with one of :attr:`suffixes`."""
@@ -87,8 +94,13 @@ GATHERERS: tuple[tuple[str, Gatherer], ...] = (
         "javascript-api",
         LazyGatherer("release_tools.analysis.evidence.javascript.gatherer", (*JAVASCRIPT_FILES,)),
     ),
-    ("rust-api", LazyGatherer("release_tools.analysis.evidence.rust", (".rs",))),
-    ("go-api", LazyGatherer("release_tools.analysis.evidence.go", (".go",))),
+    (
+        "rust-api",
+        LazyGatherer(
+            "release_tools.analysis.evidence.rust", (".rs",), ("cargo", "cargo-semver-checks")
+        ),
+    ),
+    ("go-api", LazyGatherer("release_tools.analysis.evidence.go", (".go",), ("apidiff",))),
     ("go-module", gomodule.gather),
     ("surface", surface.gather),
     ("deprecations", deprecations.gather),
@@ -109,7 +121,10 @@ PARALLEL_MIN_LINES = 100_000
 
 
 #: The gatherers that read only the list of changed files (never the hunks): they start in a
-#: child before the diff is read (see :func:`start_background`).
+#: child before the diff is read (see :func:`start_background`), unless they would run an
+#: external program (cargo-semver-checks, apidiff), which is left to this process: a child
+#: stopped early must not leave a tool running, and a tool's time limit is not to be shared
+#: with the diff.
 _LISTED_GATHERERS = ("javascript-api", "rust-api", "go-api")
 
 
@@ -124,7 +139,13 @@ def start_background(ctx: AnalysisContext, is_excluded: Callable[[str, str | Non
     """
     python_api.start_prefetch(ctx, is_excluded)
     by_name = dict(GATHERERS)
-    start_listed(ctx, is_excluded, {name: by_name[name] for name in _LISTED_GATHERERS})
+    early: dict[str, LazyGatherer] = {}
+    for name in _LISTED_GATHERERS:
+        gatherer = by_name[name]
+        if isinstance(gatherer, LazyGatherer) and not gatherer.runs_tools():
+            early[name] = gatherer
+    suffixes = tuple(suffix for gatherer in early.values() for suffix in gatherer.suffixes)
+    start_listed(ctx, is_excluded, early, suffixes)
 
 
 def _parallel(ctx: AnalysisContext) -> bool:

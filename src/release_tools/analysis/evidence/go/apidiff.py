@@ -27,7 +27,7 @@ from release_tools.analysis.evidence.gomodule import module_path
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.errors import GitError
 
-__all__ = ["TIMEOUT_SECONDS", "parse_report", "tool_evidence"]
+__all__ = ["TIMEOUT_SECONDS", "TOOLS", "parse_report", "tool_evidence"]
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +65,13 @@ def _run(argv: list[str], cwd: Path, deadline: float) -> str | None:
     return out.decode("utf-8", "replace")
 
 
+#: The program that must be on PATH for a verdict.
+TOOLS = ("apidiff",)
+
+
 def tool_evidence(ctx: AnalysisContext) -> list[Evidence] | None:
     """apidiff's findings between the module at base and at head; None when it gave none."""
-    tool = shutil.which("apidiff")
+    tool = shutil.which(TOOLS[0])
     if tool is None:
         log.debug("apidiff is not on PATH; its verdict is skipped")
         return None

@@ -47,7 +47,7 @@ def parse(dotted: str, source: ModuleSource) -> tuple[griffe.Module, str]:
     """The module and the text it was read from: function bodies pruned when that parses.
 
     Griffe never reads function bodies (but ``__init__``'s), so pruning them changes nothing
-    it reports and saves most of the parsing; see :mod:`python_prune`.
+    it reports and saves most of the parsing; see :mod:`.prune`.
     """
     path = PurePosixPath(source.path)
     if not source.path.endswith(".pyi"):

@@ -321,7 +321,7 @@ class Planner:
         old: tuple[str | None, tuple[str, int] | None],
         new: tuple[str | None, tuple[str, int] | None],
     ) -> Oversized:
-        """:func:`_scan_oversized` of a module too big to hold, read from git as it streams.
+        """:meth:`_scan` of a module too big to hold, read from git as it streams.
 
         ``old`` and ``new`` are ``(path, (object id, size) or None when absent)``.
         """

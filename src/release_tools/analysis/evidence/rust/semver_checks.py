@@ -27,7 +27,7 @@ from release_tools.analysis.evidence._common import evidence
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.errors import GitError
 
-__all__ = ["TIMEOUT_SECONDS", "parse_report", "tool_evidence"]
+__all__ = ["TIMEOUT_SECONDS", "TOOLS", "parse_report", "tool_evidence"]
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,13 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> str | None:
     return out.decode("utf-8", "replace")
 
 
+#: The programs that must be on PATH for a verdict: cargo and its semver-checks plugin.
+TOOLS = ("cargo", "cargo-semver-checks")
+
+
 def tool_evidence(ctx: AnalysisContext) -> list[Evidence] | None:
     """cargo-semver-checks' findings between base and head; None when it gave no verdict."""
-    cargo, plugin = shutil.which("cargo"), shutil.which("cargo-semver-checks")
+    cargo, plugin = (shutil.which(tool) for tool in TOOLS)
     if cargo is None or plugin is None:
         log.debug("cargo-semver-checks is not on PATH; its verdict is skipped")
         return None
