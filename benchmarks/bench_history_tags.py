@@ -22,15 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "LC_ALL": "C",
-}
+# Run as a script: this directory is on the path. One fixed git identity for both benchmarks.
+from bench_analyze_speed import GIT_ENV
+
 _TYPES = ("feat", "fix", "fix", "docs")
 
 
