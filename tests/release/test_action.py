@@ -70,9 +70,12 @@ def tool_inputs() -> dict[str, dict[str, Any]]:
 
 
 def option(command: str, name: str) -> click.Option:
-    """The option ``--name`` (or ``--name/--no-name``) of a CLI command."""
+    """The option ``--name`` (or ``--name/--no-name``, found by either half) of a command."""
     for param in COMMANDS[command].params:
-        if isinstance(param, click.Option) and f"--{name}" in param.opts:
+        if isinstance(param, click.Option) and f"--{name}" in (
+            *param.opts,
+            *param.secondary_opts,
+        ):
             return param
     raise AssertionError(f"{command} has no option --{name}")
 
@@ -174,7 +177,9 @@ def test_every_input_is_an_option_of_the_commands_it_is_documented_for() -> None
             if row.kind == "value":
                 assert not param.is_flag and not param.multiple, (command, name)
             elif row.kind == "flag":
-                assert param.is_flag and not param.secondary_opts, (command, name)
+                # A flag input is the option itself, or the negative half of a switch.
+                assert param.is_flag, (command, name)
+                assert not param.secondary_opts or param.secondary_opts == [f"--{name}"], name
             elif row.kind == "switch":
                 assert param.is_flag and param.secondary_opts == [f"--no-{name}"], name
             else:
@@ -203,7 +208,11 @@ def _sample(param: click.Option, kind: str) -> str:
 
 @pytest.mark.parametrize("command", COMMAND_NAMES)
 def test_every_input_becomes_arguments_the_command_parses(command: str, tmp_path: Path) -> None:
-    rows = {name: row for name, row in option_table().items() if command in row.commands}
+    rows = {
+        name: row
+        for name, row in option_table().items()
+        if command in row.commands and not _negative_half(command, name)
+    }
     samples = {name: _sample(option(command, name), row.kind) for name, row in rows.items()}
 
     run = action(tmp_path, tmp_path, command=command, **samples)
@@ -221,6 +230,26 @@ def test_every_input_becomes_arguments_the_command_parses(command: str, tmp_path
         else:
             assert got == param.type.convert(samples[name], param, ctx), name
     assert not list(tmp_path.glob("pwned*"))
+
+
+def _negative_half(command: str, name: str) -> bool:
+    """Whether input ``name`` is the ``--no-X`` half of a switch (the old spelling of X:
+    false), which contradicts X: true and is checked on its own."""
+    return f"--{name}" in option(command, name).secondary_opts
+
+
+def test_old_negative_inputs_still_turn_the_switch_off(tmp_path: Path) -> None:
+    negatives = {
+        name: "true"
+        for name, row in option_table().items()
+        if "release" in row.commands and _negative_half("release", name)
+    }
+    assert set(negatives) == {"no-commit", "no-tag"}
+    run = action(tmp_path, tmp_path, command="release", **negatives)
+    assert run.proc.returncode == 0, run.proc.stdout
+    ctx = COMMANDS["release"].make_context("release", run.argv[1:])
+    assert ctx.params["commit"] is False
+    assert ctx.params["tag"] is False
 
 
 def test_false_leaves_a_flag_out_and_turns_a_switch_off(tmp_path: Path) -> None:

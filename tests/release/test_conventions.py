@@ -431,3 +431,106 @@ def test_an_nx_message_with_placeholders_this_tool_lacks_is_not_used(repo: GitRe
     _nx_with_message(repo, "chore(release): {projectName} {version}")
     release(repo)
     assert repo.git("log", "-1", "--format=%s") == "chore(release): a 1.1.0, b 1.1.0"
+
+
+def _nx_with_git(
+    repo: GitRepo, git: dict[str, Any], version_git: dict[str, Any] | None = None
+) -> None:
+    release_config: dict[str, Any] = {"projectsRelationship": "fixed", "git": git}
+    if version_git is not None:
+        release_config["version"] = {"git": version_git}
+    repo.write("nx.json", json.dumps({"release": release_config}))
+    _nx_project(repo, "packages/a", "a", "1.0.0")
+    repo.commit("initial")
+    repo.write(".nx/version-plans/version-plan-1.md", "---\n__default__: minor\n---\n\nMore.\n")
+    repo.commit("chore: plan")
+
+
+def test_nx_git_commit_false_writes_the_files_only(repo: GitRepo) -> None:
+    _nx_with_git(repo, {"commit": False})
+    head = repo.git("rev-parse", "HEAD")
+    result = cli_run(repo, "release")
+    assert result.exit_code == 0, result.output
+    assert repo.git("rev-parse", "HEAD") == head
+    assert tags(repo) == set()
+    assert '"version": "1.1.0"' in (repo.path / "packages/a/package.json").read_text()
+    assert "no commit (nx.json release.git.commit: false (--commit overrides))" in result.stdout
+
+
+def test_commit_flag_overrides_nx_git_commit_false(repo: GitRepo) -> None:
+    _nx_with_git(repo, {"commit": False})
+    head = repo.git("rev-parse", "HEAD")
+    result = cli_run(repo, "release", "--commit")
+    assert result.exit_code == 0, result.output
+    assert repo.git("rev-parse", "HEAD~1") == head
+    assert tags(repo) == {"v1.1.0"}
+
+
+def test_nx_git_tag_false_commits_without_a_tag_unless_tag_is_given(repo: GitRepo) -> None:
+    _nx_with_git(repo, {"tag": False})
+    result = cli_run(repo, "release")
+    assert result.exit_code == 0, result.output
+    assert repo.git("log", "-1", "--format=%s").startswith("chore(release)")
+    assert tags(repo) == set()
+    assert "no tag (nx.json release.git.tag: false (--tag overrides))" in result.stdout
+    repo.write(".nx/version-plans/version-plan-2.md", "---\n__default__: patch\n---\n\nFix.\n")
+    repo.commit("chore: another plan")
+    result = cli_run(repo, "release", "--tag")
+    assert result.exit_code == 0, result.output
+    assert tags(repo) == {"v1.1.1"}
+
+
+def test_nx_version_git_overrides_the_top_level_git(repo: GitRepo) -> None:
+    _nx_with_git(repo, {"commit": False, "tag": False}, {"commit": True, "tag": True})
+    result = release(repo)
+    assert result.commit is not None
+    assert tags(repo) == {"v1.1.0"}
+
+
+def test_no_commit_flag_still_wins_when_nx_commits(repo: GitRepo) -> None:
+    _nx_with_git(repo, {"commit": True, "tag": True})
+    head = repo.git("rev-parse", "HEAD")
+    result = cli_run(repo, "release", "--no-commit")
+    assert result.exit_code == 0, result.output
+    assert repo.git("rev-parse", "HEAD") == head
+    assert "no commit (--no-commit)" in result.stdout
+
+
+def test_forge_release_names_the_nx_setting_that_drops_the_tag(repo: GitRepo) -> None:
+    _nx_with_git(repo, {"tag": False})
+    head = repo.git("rev-parse", "HEAD")
+    result = cli_run(repo, "release", "--push", "--forge-release", "github")
+    assert result.exit_code == 2
+    assert "nx.json release.git.tag: false" in result.output
+    assert repo.git("rev-parse", "HEAD") == head
+    assert repo.git("status", "--porcelain") == ""
+
+
+def _changesets_with_commit(repo: GitRepo, commit: Any) -> None:
+    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    repo.write(".changeset/config.json", json.dumps({"commit": commit}))
+    _npm(repo, "packages/a", "@acme/a", "1.0.0", {})
+    repo.commit("initial")
+
+
+def test_changesets_commit_setting_commits_a_new_plan(repo: GitRepo) -> None:
+    _changesets_with_commit(repo, ["@changesets/cli/commit", {"skipCI": False}])
+    args = ("create-version-plan", "--project", "@acme/a", "--version-type", "minor")
+    created = cli_run(repo, *args)
+    assert created.exit_code == 0, created.output
+    assert repo.git("log", "-1", "--format=%s") == "chore: version plan for @acme/a (minor)"
+    assert repo.git("status", "--porcelain") == ""
+    left = cli_run(repo, *args, "--no-commit")
+    assert left.exit_code == 0, left.output
+    assert repo.git("log", "-1", "--format=%s") == "chore: version plan for @acme/a (minor)"
+    assert repo.git("status", "--porcelain").startswith("?? .changeset/")
+
+
+def test_changesets_commit_false_leaves_the_plan_uncommitted(repo: GitRepo) -> None:
+    _changesets_with_commit(repo, False)
+    created = cli_run(
+        repo, "create-version-plan", "--project", "@acme/a", "--version-type", "patch"
+    )
+    assert created.exit_code == 0, created.output
+    assert repo.git("log", "-1", "--format=%s") == "initial"
+    assert repo.git("status", "--porcelain").startswith("?? .changeset/")

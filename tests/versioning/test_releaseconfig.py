@@ -136,3 +136,37 @@ def test_nx_commit_message_is_read_when_usable(tmp_path: Path) -> None:
     assert message({"git": {"commitMessage": "  "}}) is None
     assert message({"git": {"commit": False}}) is None
     assert message({}) is None
+
+
+def test_nx_default_tag_templates_follow_the_relationship(tmp_path: Path) -> None:
+    nx = tmp_path / "nx.json"
+    nx.write_text(json.dumps({"release": {}}))
+    fixed = read_release_config(tmp_path, PROJECTS)
+    assert fixed.default_tag_template_for("@acme/a") == "v{version}"
+    nx.write_text(json.dumps({"release": {"projectsRelationship": "independent"}}))
+    independent = read_release_config(tmp_path, PROJECTS)
+    assert independent.default_tag_template_for("tool") == "{name}@{version}"
+    # Two fixed groups cannot share v{version}: no Nx default is assumed for them.
+    groups = {"one": {"projects": ["packages/*"]}, "two": {"projects": ["tool"]}}
+    nx.write_text(json.dumps({"release": {"groups": groups}}))
+    assert read_release_config(tmp_path, PROJECTS).default_tag_template_for("tool") is None
+    (tmp_path / "nx.json").unlink()
+    assert read_release_config(tmp_path, PROJECTS).default_tag_template_for("tool") is None
+
+
+def test_nx_git_switches_and_changesets_commit(tmp_path: Path) -> None:
+    nx = tmp_path / "nx.json"
+    nx.write_text(json.dumps({"release": {"git": {"commit": False, "tag": "yes"}}}))
+    config = read_release_config(tmp_path, PROJECTS)
+    assert (config.git_commit, config.git_tag) == (False, None)  # a non-boolean is not read
+    nx.write_text(
+        json.dumps({"release": {"git": {"tag": False}, "version": {"git": {"tag": True}}}})
+    )
+    assert read_release_config(tmp_path, PROJECTS).git_tag is True
+    (tmp_path / ".changeset").mkdir()
+    settings = tmp_path / ".changeset/config.json"
+    for value, expected in ((True, True), ("@changesets/cli/commit", True), (False, False)):
+        settings.write_text(json.dumps({"commit": value}))
+        assert read_release_config(tmp_path, PROJECTS).plan_commit is expected, value
+    settings.write_text("{}")
+    assert read_release_config(tmp_path, PROJECTS).plan_commit is None

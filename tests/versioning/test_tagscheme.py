@@ -57,3 +57,12 @@ def test_lookup_is_strict_about_the_prefix() -> None:
 def test_template_without_version_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="must contain"):
         TagScheme("{name}").format("a", "1.0.0")
+
+
+def test_nx_default_comes_after_the_projects_own_tags() -> None:
+    fresh = infer_tag_scheme("a", [], workspace=True, at_root=False, nx_default="v{version}")
+    assert (fresh.template, fresh.source) == ("v{version}", "nx.json default")
+    tagged = infer_tag_scheme(
+        "a", ["a@1.0.0"], workspace=True, at_root=False, nx_default="v{version}"
+    )
+    assert (tagged.template, tagged.source) == ("{name}@{version}", "tags")

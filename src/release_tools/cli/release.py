@@ -197,7 +197,13 @@ def _origin(source: object) -> str:
     default=False,
     help="Write nothing when the project has no changes in the range.",
 )
-@click.option("--commit", is_flag=True, default=False, help="Commit the plan file.")
+@click.option(
+    "--commit/--no-commit",
+    "commit",
+    default=None,
+    help="Commit the plan file (default: when .changeset/config.json's commit is on for a "
+    "changesets plan, else not).",
+)
 @click.option("--push", is_flag=True, default=False, help="Commit and push the plan file.")
 @click.option("--base", default=None, help="Range base for --only-touched and auto.")
 @click.option("--head", default=None, help="Range head (default: HEAD).")
@@ -297,8 +303,20 @@ def plan_check_command(**options: Any) -> None:
     default=None,
     help="Shell command run after tagging ({name}, {version}, {tag}, {path} are shell-quoted).",
 )
-@click.option("--no-commit", is_flag=True, default=False, help="Write files only (no commit/tag).")
-@click.option("--no-tag", is_flag=True, default=False, help="Commit but do not tag (or publish).")
+@click.option(
+    "--commit/--no-commit",
+    "commit",
+    default=None,
+    help="Commit the release (default), or write files only: no commit, tag or publish. "
+    "nx.json's release.git.commit: false means --no-commit unless --commit is given.",
+)
+@click.option(
+    "--tag/--no-tag",
+    "tag",
+    default=None,
+    help="Tag the release commit (default), or commit without tag (and publish). "
+    "nx.json's release.git.tag: false means --no-tag unless --tag is given.",
+)
 @click.option("--push", is_flag=True, default=False, help="Push the commit and tags to the remote.")
 @click.option(
     "--no-verify",
@@ -366,8 +384,9 @@ def release_command(**options: Any) -> None:
     release_options = ReleaseOptions(
         dry_run=options.pop("dry_run"),
         skip_publish=options.pop("skip_publish"),
-        commit=not options.pop("no_commit"),
-        tag=not options.pop("no_tag"),
+        commit=options["commit"] is not False,
+        tag=options["tag"] is not False,
+        explicit=frozenset(k for k in ("commit", "tag") if options.pop(k) is not None),
         push=options.pop("push"),
         preid=options.pop("preid"),
         allow_detached=options.pop("allow_detached"),

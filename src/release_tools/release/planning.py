@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from release_tools.analysis.diff import empty_tree
@@ -84,7 +84,8 @@ class PlanRequest:
     version_type: str
     message: str | None = None
     only_touched: bool = False
-    commit: bool = False
+    #: Commit the plan; None: as the workspace says (changesets' ``commit``), else no.
+    commit: bool | None = None
     push: bool = False
     #: The plan file's timestamp (epoch milliseconds); now when None.
     now_ms: int | None = None
@@ -259,6 +260,10 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         )
     projects = find_projects(git, root)
     conventions = _conventions(git, settings, projects)
+    if request.commit is None:
+        # changeset add commits the changeset it writes when the config's commit is on.
+        wanted = fmt == "changesets" and conventions.release_config.plan_commit is True
+        request = replace(request, commit=wanted)
     groups = conventions.release_config.group_names
     if request.project in groups and request.project not in {p.name for p in projects}:
         if request.version_type == "auto":

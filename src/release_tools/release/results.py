@@ -20,6 +20,12 @@ class ReleaseOptions:
     skip_publish: bool = False
     commit: bool = True
     tag: bool = True
+    #: The git steps named on the command line (``"commit"``, ``"tag"``): the workspace's own
+    #: settings (``nx.json`` ``release.git``) may turn the others off, never these.
+    explicit: frozenset[str] = frozenset()
+    #: Why the commit or the tag is left out, for the report.
+    no_commit_reason: str = "--no-commit"
+    no_tag_reason: str = "--no-tag"
     push: bool = False
     preid: str = "rc"
     #: Release from a detached HEAD (the release commit then belongs to no branch).

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -65,6 +66,7 @@ from release_tools.text import clean_text
 from release_tools.versioning.conventions import Conventions, read_conventions
 from release_tools.versioning.manifests import version_edits
 from release_tools.versioning.projects import Project, find_project
+from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
 from release_tools.versioning.semver import check_identifier
 
 __all__ = ["ReleaseOptions", "ReleaseResult", "run_release"]
@@ -305,22 +307,42 @@ def _preflight(
 def _check_options(settings: Settings, options: ReleaseOptions) -> None:
     if options.resume and options.abort:
         raise UsageError("--resume and --abort exclude each other")
+    _check_forge(settings, options)
+    try:
+        check_identifier(options.preid)
+    except VersionError as exc:
+        raise UsageError(f"--preid: {exc}") from exc
+
+
+def _check_forge(settings: Settings, options: ReleaseOptions) -> None:
     forge = forge_requested(settings)
     if forge is not None and not (options.resume or options.abort):
         if not (options.commit and options.tag):
+            why = options.no_commit_reason if not options.commit else options.no_tag_reason
             raise UsageError(
-                f"--forge-release {forge}: a forge release needs the release tag "
-                "(drop --no-commit / --no-tag)"
+                f"--forge-release {forge}: a forge release needs the release tag, left out by {why}"
             )
         if not options.push and not options.dry_run:
             raise UsageError(
                 f"--forge-release {forge} needs --push: the forge release is made for the tag "
                 "on the remote"
             )
-    try:
-        check_identifier(options.preid)
-    except VersionError as exc:
-        raise UsageError(f"--preid: {exc}") from exc
+
+
+def _workspace_git_steps(options: ReleaseOptions, config: WorkspaceReleaseConfig) -> ReleaseOptions:
+    """``options`` with the commit or tag left out when ``nx.json`` turns them off and no
+    flag asked for them."""
+    if options.commit and config.git_commit is False and "commit" not in options.explicit:
+        options = replace(
+            options,
+            commit=False,
+            no_commit_reason="nx.json release.git.commit: false (--commit overrides)",
+        )
+    if options.tag and config.git_tag is False and "tag" not in options.explicit:
+        options = replace(
+            options, tag=False, no_tag_reason="nx.json release.git.tag: false (--tag overrides)"
+        )
+    return options
 
 
 def _unfinished(
@@ -376,6 +398,8 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         changelog=settings.changelog,
     )
     projects = with_fixed_groups(projects, conventions.release_config)
+    options = _workspace_git_steps(options, conventions.release_config)
+    _check_forge(settings, options)
     plans = with_groups(read_plans(root), conventions.release_config.group_names)
     validate_plans(plans, projects)
     txn = FileTransaction(root, Confinement(root, git.git_dir()))
@@ -441,7 +465,7 @@ def _plan_git_actions(
     skipped: list[str] = []
     publish = settings.publish_command
     if not options.commit:
-        return [], ["no commit (--no-commit): no tag, no push, no publish"]
+        return [], [f"no commit ({options.no_commit_reason}): no tag, no push, no publish"]
     hooks = " (hooks skipped: --no-verify)" if settings.no_verify else ""
     actions.append(f"commit {message!r}{hooks}")
     if options.tag:
@@ -454,7 +478,7 @@ def _plan_git_actions(
             if not r.tagged
         ]
     else:
-        skipped.append("no tag (--no-tag)")
+        skipped.append(f"no tag ({options.no_tag_reason})")
     if options.push:
         refs = [branch or "HEAD"] + (_tags(releases) if options.tag else [])
         actions.append(f"push {', '.join(refs)} to {settings.remote}")

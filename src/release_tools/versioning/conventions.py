@@ -167,6 +167,7 @@ def read_conventions(
             siblings=names,
             configured=tag_format,
             nx_pattern=config.tag_template_for(project.name),
+            nx_default=config.default_tag_template_for(project.name),
         )
         latest = project_latest_tag(
             tags, scheme, project.name, fallback, workspace=workspace, root_name=root_name

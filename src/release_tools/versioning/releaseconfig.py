@@ -82,6 +82,11 @@ class WorkspaceReleaseConfig:
     #: The release commit's message template ``nx.json`` gives (``release.git.commitMessage``),
     #: with Nx's ``{version}``; None when not configured or not usable.
     commit_message: str | None = None
+    #: ``nx.json``'s ``release.git.commit`` / ``release.git.tag`` when given as booleans.
+    git_commit: bool | None = None
+    git_tag: bool | None = None
+    #: changesets' ``commit``: whether a new changeset is committed (None when not configured).
+    plan_commit: bool | None = None
     sources: tuple[str, ...] = field(default=())
 
     def group_of(self, name: str) -> ReleaseGroup | None:
@@ -111,6 +116,18 @@ class WorkspaceReleaseConfig:
     def tags(self, project: Project) -> bool:
         """Whether a release of ``project`` gets a tag (private ones only when configured)."""
         return not project.private or self.private_tag
+
+    def default_tag_template_for(self, name: str) -> str | None:
+        """Nx's default tag template for project ``name`` when ``nx.json`` configures its
+        releases without a pattern: ``v{version}`` when it is released with the whole (only)
+        fixed group, ``{name}@{version}`` when released independently; None otherwise."""
+        nx_groups = [g for g in self.groups if g.source == "nx.json"]
+        group = next((g for g in nx_groups if name in g.members), None)
+        if group is None:
+            return None
+        if group.relationship == "independent":
+            return "{name}@{version}"
+        return "v{version}" if len(nx_groups) == 1 else None
 
     @property
     def group_names(self) -> dict[str, tuple[str, ...]]:
@@ -188,6 +205,16 @@ def _nx_commit_message(release: dict[str, Any]) -> str | None:
     return found
 
 
+def _nx_git_flag(release: dict[str, Any], key: str) -> bool | None:
+    """``release.git.<key>`` (``release.version.git.<key>`` overriding it) when a boolean."""
+    found: bool | None = None
+    for scope in (release, release.get("version")):
+        git = scope.get("git") if isinstance(scope, dict) else None
+        if isinstance(git, dict) and isinstance(git.get(key), bool):
+            found = bool(git[key])
+    return found
+
+
 def _relationship(value: Any) -> Relationship:
     return "independent" if value == "independent" else "fixed"
 
@@ -229,6 +256,8 @@ def _nx(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
         )
     out["groups"] = groups
     out["commit_message"] = _nx_commit_message(release)
+    out["git_commit"] = _nx_git_flag(release, "commit")
+    out["git_tag"] = _nx_git_flag(release, "tag")
     changelog = release.get("changelog")
     per_project = changelog.get("projectChangelogs") if isinstance(changelog, dict) else None
     if per_project is False:
@@ -279,6 +308,10 @@ def _changesets(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
     out["private_version"] = private.get("version") is not False
     # changesets does not tag private packages unless asked to.
     out["private_tag"] = private.get("tag") is True
+    commit = data.get("commit")
+    if commit is not None:
+        # ``true``, a commit module's name, or ``[name, options]`` all turn committing on.
+        out["plan_commit"] = bool(commit)
     return out
 
 
@@ -318,5 +351,8 @@ def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceRel
         project_changelogs=nx.get("project_changelogs", True),
         changelog_file=nx.get("changelog_file"),
         commit_message=nx.get("commit_message"),
+        git_commit=nx.get("git_commit"),
+        git_tag=nx.get("git_tag"),
+        plan_commit=changesets.get("plan_commit"),
         sources=sources,
     )

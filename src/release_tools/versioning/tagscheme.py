@@ -9,7 +9,9 @@ starts (:func:`latest_scheme_tag`).
 Which scheme, in order: the configured ``tag_format``; the release group's or workspace's
 ``releaseTagPattern`` from ``nx.json``; the style of the project's own highest tag; the style most
 of its workspace siblings' tags use (a new crate in a workspace tagging ``ignore-0.4.33`` gets
-``grep-index-0.1.0``); the default, ``{name}@{version}`` in a workspace and ``v{version}`` else.
+``grep-index-0.1.0``); Nx's own default for the project's release group when ``nx.json``
+configures releases (``v{version}`` for a fixed group, ``{name}@{version}`` for independent
+projects); the default, ``{name}@{version}`` in a workspace and ``v{version}`` else.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 #: Where a scheme came from, reported so a user sees what was inferred and can override it.
-TagSource = Literal["config", "nx.json", "tags", "workspace tags", "default"]
+TagSource = Literal["config", "nx.json", "tags", "workspace tags", "nx.json default", "default"]
 
 #: The styles recognised in existing tags, by the name reports use.
 STYLES: dict[str, str] = {
@@ -162,6 +164,7 @@ def infer_tag_scheme(
     siblings: Sequence[str] = (),
     configured: str | None = None,
     nx_pattern: str | None = None,
+    nx_default: str | None = None,
 ) -> TagScheme:
     """The tag scheme of project ``name`` (see the module docstring for the order).
 
@@ -182,5 +185,8 @@ def infer_tag_scheme(
         sibling = _sibling_style(tags, siblings, name)
         if sibling is not None:
             return TagScheme(STYLES[sibling], "workspace tags")
+    if nx_default:
+        return TagScheme(nx_default, "nx.json default")
+    if workspace:
         return TagScheme(STYLES["name@"], "default")
     return TagScheme(STYLES["v"], "default")
