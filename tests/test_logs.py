@@ -153,3 +153,25 @@ def test_every_logger_and_format_hides_fragments(fmt: str) -> None:
     out = buf.getvalue()
     assert out.count("\n") == 2
     assert not [w for w in _windows(FRAGMENT_KEY) if w in out], out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_tracebacks_only_at_debug(fmt: str) -> None:
+    log = logging.getLogger("release_tools.test")
+    shown = {}
+    for level in ("warning", "debug"):
+        buf = io.StringIO()
+        handler = setup_logging(level, fmt, stream=buf)
+        try:
+            try:
+                raise ValueError(f"bad value\nsecond line {KEY}")
+            except ValueError:
+                log.warning("could not read", exc_info=True)
+        finally:
+            logging.getLogger("release_tools").removeHandler(handler)
+        shown[level] = buf.getvalue()
+    assert "Traceback" not in shown["warning"]
+    assert len(shown["warning"].strip().splitlines()) == 1
+    assert "ValueError" in shown["warning"]
+    assert "Traceback" in shown["debug"]
+    assert KEY not in shown["warning"] + shown["debug"]

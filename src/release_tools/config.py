@@ -266,6 +266,9 @@ def _normalise(raw: Mapping[str, Any], source: str) -> dict[str, Any]:
         name = key.replace("-", "_")
         if name not in Settings.model_fields:
             raise ConfigError(f"{source}: unknown setting {key!r}")
+        if name == "repo":
+            # The file is found from the repository: it cannot choose another one.
+            raise ConfigError(f"{source}: {key!r}: the repository is chosen with -C/--repo")
         out[name] = value
     return out
 
@@ -328,6 +331,9 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
             raise ConfigError(f"{key}: unknown setting {name!r}")
         if name in _LIST_FIELDS:
             out[name] = tuple(part.strip() for part in value.split(",") if part.strip())
+        elif name in _CHOICE_FIELDS:
+            # As the flags accept them: DEBUG, Json ...
+            out[name] = value.strip().lower()
         else:
             out[name] = value
     return out
@@ -348,6 +354,29 @@ def realtime_url_from_base(base_url: str) -> str:
     scheme = {"https": "wss", "http": "ws"}.get(parts.scheme.lower(), parts.scheme)
     path = parts.path.rstrip("/") + "/realtime"
     return urlunsplit((scheme, parts.netloc, path, parts.query, ""))
+
+
+#: Settings whose values are a few lower-case words, matched case-insensitively as flags are.
+_CHOICE_FIELDS = frozenset({"log_level", "log_format", "format"})
+_NUMBER_FIELDS = frozenset(
+    name
+    for name, info in Settings.model_fields.items()
+    if info.annotation in (int, float, int | None, float | None)
+)
+
+
+def _check_raw(merged: Mapping[str, Any], sources: Mapping[str, str]) -> None:
+    """Refuse what validation would let through or crash on: ``true`` where a number is
+    wanted (pydantic reads it as 1), and a NUL character, which no path or command holds."""
+    for key, value in merged.items():
+        origin = sources.get(key, "settings")
+        if key in _NUMBER_FIELDS and isinstance(value, bool):
+            raise ConfigError(
+                f"{origin}: invalid value for {key!r}: a number is needed, not {value}"
+            )
+        items = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(item, str) and "\0" in item for item in items):
+            raise ConfigError(f"{origin}: invalid value for {key!r}: it contains a NUL character")
 
 
 def _first_error(exc: ValidationError, sources: Mapping[str, str]) -> str:
@@ -396,6 +425,7 @@ def load_settings(
             else:
                 sources[key] = origin
     merged["repo"] = root
+    _check_raw(merged, sources)
     if isinstance(merged.get("output"), str | os.PathLike):
         # Anything else is left to the validation below, which names the setting.
         merged["output"] = _output_path(Path(merged["output"]), sources["output"], config_root)

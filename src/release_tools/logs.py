@@ -3,6 +3,8 @@
 Library modules only call ``logging.getLogger(__name__)`` and pass context with
 ``extra={...}``; this module decides how records look. Redaction runs in a filter attached to
 the handler, so it covers every logger, every level and the formatted traceback too.
+Tracebacks are printed only at the debug level; above it a record logged with ``exc_info``
+ends with the exception's one-line summary instead.
 
 The secret registry, :func:`redact` and :class:`RedactionFilter` are the realtime client's
 (:mod:`release_tools.realtime.credentials`), re-exported here: one registry serves the
@@ -41,7 +43,31 @@ def _extras(record: logging.LogRecord) -> dict[str, Any]:
     return {k: v for k, v in vars(record).items() if k not in STANDARD_RECORD_ATTRS}
 
 
-class JsonFormatter(logging.Formatter):
+def _summary(record: logging.LogRecord) -> str:
+    """``Type: first line of the message`` of the record's (already redacted) traceback: the
+    first unindented line after its last frame."""
+    lines = (record.exc_text or "").splitlines()
+    frames = [i for i, line in enumerate(lines) if line.startswith("  File ")]
+    start = frames[-1] + 1 if frames else 0
+    for line in lines[start:]:
+        if line.strip() and not line.startswith(" "):
+            return line.strip()
+    return ""
+
+
+class _Formatter(logging.Formatter):
+    def __init__(self, tracebacks: bool = True) -> None:
+        super().__init__()
+        #: False: a record's traceback is replaced by its exception's one-line summary.
+        self.tracebacks = tracebacks
+
+    def _exception(self, record: logging.LogRecord) -> str:
+        if self.tracebacks:
+            return record.exc_text or ""
+        return _summary(record)
+
+
+class JsonFormatter(_Formatter):
     """One JSON object per line: time, level, logger, message, then the context fields."""
 
     def format(self, record: logging.LogRecord) -> str:
@@ -52,12 +78,13 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         payload.update(_extras(record))
-        if record.exc_text:
-            payload["exception"] = record.exc_text
+        exception = self._exception(record)
+        if exception:
+            payload["exception"] = exception
         return json.dumps(payload, default=str, ensure_ascii=False)
 
 
-class HumanFormatter(logging.Formatter):
+class HumanFormatter(_Formatter):
     """``level logger: message key=value ...``, terse enough for a terminal or a CI log."""
 
     def format(self, record: logging.LogRecord) -> str:
@@ -65,8 +92,11 @@ class HumanFormatter(logging.Formatter):
         line = f"{record.levelname.lower():<7} {record.name}: {record.getMessage()}"
         if context:
             line = f"{line} [{context}]"
-        if record.exc_text:
-            line = f"{line}\n{record.exc_text}"
+        exception = self._exception(record)
+        if exception and self.tracebacks:
+            line = f"{line}\n{exception}"
+        elif exception:
+            line = f"{line} ({exception})"
         return line
 
 
@@ -86,7 +116,8 @@ def setup_logging(
         raise UsageError(f"unknown log level {level!r} (use debug, info, warning or error)")
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(RedactionFilter())
-    handler.setFormatter(JsonFormatter() if fmt == "json" else HumanFormatter())
+    tracebacks = numeric <= logging.DEBUG
+    handler.setFormatter(JsonFormatter(tracebacks) if fmt == "json" else HumanFormatter(tracebacks))
     root = logging.getLogger("release_tools")
     for old in list(root.handlers):
         if getattr(old, "_release_tools", False):

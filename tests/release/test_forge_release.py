@@ -559,7 +559,7 @@ def test_dry_run_describes_the_release_and_warns_about_what_is_missing(
         "dist/*.txt",
         env={"GITHUB_REPOSITORY": "acme/demo"},
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # the preview, then the missing --push
     assert (
         "would create GitHub release v1.3.0 on acme/demo (prerelease: no, assets: demo.txt)"
         in result.stdout

@@ -536,7 +536,7 @@ def test_leftover_index_lock_is_named_before_any_write(repo: GitRepo) -> None:
     assert "could not restore" not in line
     assert tree(repo.path) == before
     dry = cli_run(repo, "release", "--dry-run")
-    assert dry.exit_code == 0 and "would write pyproject.toml" in dry.stdout
+    assert dry.exit_code == 1 and "would write pyproject.toml" in dry.stdout
 
 
 def test_detached_head_is_refused_unless_allowed(repo: GitRepo) -> None:
@@ -568,9 +568,9 @@ def test_dry_run_with_uncommitted_plans_shows_the_release(repo: GitRepo) -> None
     repo.write(".nx/version-plans/version-plan-2.md", "---\ndemo: patch\n---\n\nfix: y\n")
     before = tree(repo.path)
     dry = cli_run(repo, "release", "--dry-run")
-    assert dry.exit_code == 0, dry.output
+    assert dry.exit_code == 1, dry.output  # the preview, then the real run's failure
     assert "would delete .nx/version-plans/version-plan-2.md" in dry.stdout
-    assert "the release would be refused: uncommitted changes" in dry.stderr
+    assert "error: the release would be refused: uncommitted changes" in dry.stderr
     assert tree(repo.path) == before
     assert cli_run(repo, "release").exit_code == 1
 

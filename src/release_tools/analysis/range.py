@@ -26,7 +26,7 @@ from release_tools.versioning.tags import (
 )
 from release_tools.versioning.tagscheme import TagScheme
 
-__all__ = ["ResolvedRange", "resolve_range"]
+__all__ = ["ResolvedRange", "resolve_range", "resolve_ref"]
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ class ResolvedRange:
         return not self.first_release and self.base_sha == self.head_sha
 
 
-def _resolve(git: Git, ref: str, what: str) -> str:
+def resolve_ref(git: Git, ref: str, what: str) -> str:
+    """The commit ``ref`` names; a one-line error naming it (``what``: base or head) if none."""
     try:
         return git.resolve(ref)
     except UnknownRefError as exc:
@@ -86,7 +87,7 @@ def resolve_range(
     count (the named project, or the single project of the repository).
     """
     git.toplevel()  # raises NotAGitRepositoryError with a clear message first
-    head_sha = _resolve(git, head, "head")
+    head_sha = resolve_ref(git, head, "head")
     tags = find_release_tags(git, head_sha, tag_pattern)
     if scheme is not None and scheme_name is not None:
         latest = project_latest_tag(
@@ -115,10 +116,10 @@ def resolve_range(
                 diff_base=empty_tree(git),
             )
         base = latest.tag
-        base_commit = _resolve(git, f"refs/tags/{latest.tag}", "base")
+        base_commit = resolve_ref(git, f"refs/tags/{latest.tag}", "base")
         tag: ReleaseTag | None = latest
     else:
-        base_commit = _resolve(git, base, "base")
+        base_commit = resolve_ref(git, base, "base")
         # An explicit release tag gives the current version; any other base (a branch, as in
         # pull-request mode) leaves it to the latest release reachable from head.
         named = next((t for t in tags if t.tag == base), None)

@@ -23,7 +23,7 @@ from release_tools.analysis.evidence import commits, start_background
 from release_tools.analysis.filters import PathFilter
 from release_tools.analysis.history import ReleaseHistory, read_history
 from release_tools.analysis.models import Decision
-from release_tools.analysis.range import ResolvedRange, resolve_range
+from release_tools.analysis.range import ResolvedRange, resolve_range, resolve_ref
 from release_tools.config import Settings
 from release_tools.errors import ConfigError, NotAGitRepositoryError, ReleaseToolsError
 from release_tools.files import in_git_dir
@@ -65,11 +65,13 @@ class Collection:
 def _projects(root: Path, required: bool) -> list[Project]:
     try:
         return discover_projects(root)
-    except ReleaseToolsError:
+    except ReleaseToolsError as exc:
         if required:
             raise
         # Discovery only refines the version; a broken manifest elsewhere must not stop analyze.
-        log.warning("project discovery failed; versions are read from tags only", exc_info=True)
+        log.warning(
+            "project discovery failed; versions are read from tags only: %s", exc, exc_info=True
+        )
         return []
 
 
@@ -88,9 +90,9 @@ def _conventions(
             tag_pattern=settings.tag_pattern,
             changelog=settings.changelog,
         )
-    except ReleaseToolsError:
+    except ReleaseToolsError as exc:
         # Conventions refine the report; an unreadable nx.json must not stop analyze.
-        log.warning("repository conventions not read", exc_info=True)
+        log.warning("repository conventions not read: %s", exc, exc_info=True)
         return None
 
 
@@ -123,6 +125,9 @@ def collect(
     if project is not None and project.path not in (".", ""):
         paths = (project.path,)
 
+    if settings.head is not None:
+        # Checked first: conventions are read at head, and a bad ref is the user's error.
+        resolve_ref(git, settings.head, "head")
     conventions = _conventions(git, root, settings, projects)
     # Whose tag scheme finds the base: the named project, or the repository's only project.
     subject = project if project is not None else (root_project if len(projects) == 1 else None)
@@ -357,6 +362,7 @@ def run_analysis(settings: Settings) -> Decision:
         update.update(current_version=None, next_version=None)
     elif own is not None and decision.next_version:
         existing = _existing_tag(collection.tags, own, decision.next_version)
+        behind = _behind_latest(own, decision.next_version)
         if existing is not None:
             update["needs_review"] = True
             warnings.append(
@@ -364,7 +370,26 @@ def run_analysis(settings: Settings) -> Decision:
                 f"{existing}: the base is not the latest release (pass --base at it or omit "
                 "--base)"
             )
+        elif behind is not None:
+            update["needs_review"] = True
+            warnings.append(
+                f"the proposed version {decision.next_version} is below the latest release "
+                f"tag {behind} (the current version {decision.current_version} is behind it): "
+                "bring the manifest's version up to date"
+            )
     return decision.model_copy(update=update)
+
+
+def _behind_latest(own: ProjectConventions, version: str) -> str | None:
+    """The project's latest release tag when ``version`` does not come after it."""
+    latest = own.latest_tag
+    if latest is None:
+        return None
+    try:
+        wanted = Version.parse(version)
+    except ReleaseToolsError:
+        return None
+    return latest.tag if wanted <= latest.version else None
 
 
 def _existing_tag(tags: tuple[str, ...], own: ProjectConventions, version: str) -> str | None:

@@ -7,6 +7,7 @@ format is JSON, the failure is also one JSON object on stdout (:mod:`.failures`)
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import os
@@ -48,6 +49,9 @@ def _debug_requested() -> bool:
     return os.environ.get("RELEASE_TOOLS_LOG_LEVEL", "").lower() == "debug"
 
 
+#: Write failures of the machine (full disk, quota, device error), reported in one line.
+_RESOURCE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS})
+
 # 128 + SIGPIPE: what a shell reports for a tool killed by a closed pipe.
 _EXIT_BROKEN_PIPE = 141
 
@@ -68,7 +72,10 @@ def _fail(message: str, type_: str, exit_code: int) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     if type_ == INTERNAL:
         click.echo("       rerun with --log-level debug for the traceback", err=True)
-    report_failure(message, type_, exit_code)
+    try:
+        report_failure(message, type_, exit_code)
+    except OSError:  # stdout itself is what failed (a full disk): stderr has said it all
+        _silence_stdout()
     sys.exit(exit_code)
 
 
@@ -79,6 +86,10 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         # Known before any settings are read, so that an early error cannot show the key.
         register_secret(os.environ.get("OPENAI_API_KEY"))
+        if sys.stdout is None:
+            # Started with descriptor 1 closed: the report could not be written, so do no work.
+            click.echo("error: standard output is closed: nothing to write the report to", err=True)
+            sys.exit(2)
         with invocation():
             try:
                 return func(*args, **kwargs)
@@ -97,6 +108,10 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
             except (click.exceptions.Exit, click.ClickException, SystemExit):
                 raise
             except Exception as exc:  # a bug: still one line unless debugging
+                if isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS:
+                    # The machine, not the tool: a full disk or a failing device.
+                    where = f" {exc.filename}" if exc.filename else ""
+                    _fail(f"cannot write{where}: {exc.strerror}", "io", 1)
                 if _debug_requested():
                     click.echo(redact(traceback.format_exc()), err=True)
                 text = str(exc).splitlines()[0] if str(exc) else ""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +22,9 @@ from release_tools.cli.common import (
 from release_tools.cli.failures import mark_reported, use_output_format
 from release_tools.config import Settings, load_settings
 from release_tools.errors import UsageError
+
+if TYPE_CHECKING:
+    from release_tools.release.results import ReleaseResult
 
 __all__ = ["COMMANDS"]
 
@@ -405,6 +409,7 @@ def release_command(**options: Any) -> None:
         append_github_output(os.environ["GITHUB_OUTPUT"], release_outputs(result))
     if output_format == "json":
         _echo_json(release_report(result))
+        _exit_if_refused(result)
         return
     if not result.releases and not result.actions:
         click.echo(clean_text(result.message))
@@ -427,6 +432,19 @@ def release_command(**options: Any) -> None:
     else:
         verb = "done:"
     click.echo(clean_text(f"{verb} {result.message}"))
+    _exit_if_refused(result)
+
+
+def _exit_if_refused(result: ReleaseResult) -> None:
+    """End a dry run whose real run would be refused as that run would end: the reason on
+    stderr and its exit code (the preview is already printed)."""
+    if not result.refused:
+        return
+    from release_tools.text import clean_text
+
+    for reason in result.refused:
+        click.echo(clean_text(f"error: the release would be refused: {reason}"), err=True)
+    sys.exit(result.refused_exit_code)
 
 
 COMMANDS: list[click.Command] = [

@@ -81,5 +81,6 @@ def release_report(result: ReleaseResult) -> dict[str, Any]:
             for o in result.published
         ],
         "warnings": list(result.warnings),
+        "refused": list(result.refused),
         "forge_releases": [r.to_dict() for r in result.forge_releases],
     }

@@ -57,6 +57,10 @@ class ReleaseResult:
     published: list[PublishOutcome] = field(default_factory=list)
     #: Things the release could not fix for the user (a sibling's range excludes a version).
     warnings: list[str] = field(default_factory=list)
+    #: A dry run's refusals: what the real run would refuse (the preview is still shown).
+    refused: list[str] = field(default_factory=list)
+    #: The exit code the real run would end with when ``refused`` is not empty.
+    refused_exit_code: int = 0
     #: Repository-relative paths written (or, in a dry run, that would be written).
     files_written: list[str] = field(default_factory=list)
     #: Repository-relative paths deleted (or that would be): fully consumed plans.

@@ -222,11 +222,11 @@ def _describe(txn: FileTransaction) -> list[str]:
     return actions
 
 
-def _refuse(message: str, options: ReleaseOptions, warnings: list[str]) -> None:
-    """A state a real run must refuse; a dry run shows its preview and warns instead."""
+def _refuse(message: str, options: ReleaseOptions, refusals: list[str]) -> None:
+    """A state a real run must refuse; a dry run still shows its preview, then fails."""
     if not options.dry_run:
         raise ReleaseError(message)
-    warnings.append(f"the release would be refused: {message}")
+    refusals.append(message)
 
 
 def _preflight(
@@ -235,13 +235,14 @@ def _preflight(
     options: ReleaseOptions,
     txn: FileTransaction,
     releases: Sequence[ProjectRelease],
-    warnings: list[str],
+    refusals: list[str],
 ) -> str | None:
     """Refuse, before any write, what would fail later. Returns the branch to push, if any.
 
     Mistakes in the repository or the settings (a bad tag name, a detached HEAD, a missing
     remote) are errors in every mode; states of the moment (uncommitted plans, a held index
-    lock) are warnings in a dry run, so that it still shows what the release would do.
+    lock) are collected in ``refusals`` in a dry run, so that it still shows what the release
+    would do before it fails as the real run would.
     """
     for release in (r for r in releases if r.tagged):
         reason = git.check_tag_name(release.tag)
@@ -280,7 +281,7 @@ def _preflight(
             f"another git process holds the index ({lock} exists); if none is running, "
             "delete that file and retry",
             options,
-            warnings,
+            refusals,
         )
     raw = git.run_bytes(
         "--literal-pathspecs",
@@ -299,7 +300,7 @@ def _preflight(
             f"uncommitted changes in files the release must change: {dirty}; "
             "commit them first (or use --no-commit)",
             options,
-            warnings,
+            refusals,
         )
     return branch
 
@@ -418,8 +419,14 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     today = options.today or date.today()
     notes: list[str] = []
     _stage(txn, git, settings, projects, releases, plans, today, notes, conventions)
-    branch = _preflight(git, settings, options, txn, releases, notes)
+    refusals: list[str] = []
+    branch = _preflight(git, settings, options, txn, releases, refusals)
     forge = plan_release_forge(git, root, settings, options, txn, releases, conventions, notes)
+    refused_code = 1 if refusals else 0
+    if forge is not None and options.dry_run and not options.push:
+        refusals.append(f"--forge-release {forge_requested(settings)} needs --push")
+        refused_code = 2  # a usage error in the real run
+    notes += [f"the release would be refused: {r}" for r in refusals]
     notes = list(dict.fromkeys(notes))  # a group's members may report one range each
     for note in notes:
         log.warning("%s", note)
@@ -433,6 +440,8 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         releases=list(releases),
         actions=_describe(txn),
         warnings=notes,
+        refused=refusals,
+        refused_exit_code=refused_code,
         files_written=[c.path for c in txn.changes if c.content is not None],
         files_deleted=[c.path for c in txn.changes if c.content is None],
         plans_consumed=sorted(

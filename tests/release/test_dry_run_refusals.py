@@ -1,0 +1,54 @@
+"""A dry run shows what the release would do, then ends as the real run would: a state the
+real run refuses gives the same exit code after the preview, so a CI dry-run gate catches it."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner, Result
+
+from gitrepo import GitRepo
+from release_tools.cli import cli
+
+
+def _run(repo: GitRepo, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["release", "-C", str(repo.path), *args])
+
+
+def _project(repo: GitRepo, *, commit_plan: bool = True) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1.0.0"\n')
+    repo.write("CHANGELOG.md", "# Changelog\n")
+    repo.commit("chore: initial")
+    repo.tag("v1.0.0")
+    repo.write(".nx/version-plans/version-plan-1.md", "---\ndemo: minor\n---\n\nfeat: more\n")
+    if commit_plan:
+        repo.commit("chore: plan")
+
+
+def test_a_clean_dry_run_exits_0(repo: GitRepo) -> None:
+    _project(repo)
+    result = _run(repo, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "dry run, nothing changed: demo 1.0.0 -> 1.1.0" in result.stdout
+
+
+def test_uncommitted_plan_json_report_then_exit_1(repo: GitRepo) -> None:
+    _project(repo, commit_plan=False)
+    result = _run(repo, "--dry-run", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)  # one JSON object: the report, no error object after it
+    assert report["dry_run"] is True
+    assert report["releases"][0]["new_version"] == "1.1.0"
+    assert len(report["refused"]) == 1
+    assert report["refused"][0].startswith("uncommitted changes in files the release must change")
+    assert "error: the release would be refused: uncommitted changes" in result.stderr
+    assert _run(repo).exit_code == 1  # the real run ends the same way
+
+
+def test_forge_release_without_push_exits_2_like_the_real_run(repo: GitRepo) -> None:
+    _project(repo)
+    dry = _run(repo, "--dry-run", "--forge-release", "github")
+    assert dry.exit_code == 2, dry.output
+    assert "would commit" in dry.stdout
+    assert "error: the release would be refused: --forge-release github needs --push" in dry.stderr
+    assert _run(repo, "--forge-release", "github").exit_code == 2

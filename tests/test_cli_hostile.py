@@ -1,0 +1,117 @@
+"""Odd invocations that must end in one line, not a traceback: a closed or full stdout, an
+unknown head in a repository with a manifest, config values that validation would let through
+or crash on, and a manifest version left behind the latest release tag."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from gitrepo import GitRepo
+from release_tools.cli import cli
+from release_tools.config import load_settings
+from release_tools.errors import ConfigError
+
+
+def _analyze(repo: GitRepo, *args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, ["analyze", "-C", str(repo.path), *args], env=env)
+
+
+def _python_project(repo: GitRepo, version: str = "1.0.0") -> None:
+    repo.write("pyproject.toml", f'[project]\nname = "pkg"\nversion = "{version}"\n')
+    repo.write("src/pkg/__init__.py", "def run():\n    return 1\n")
+    repo.commit("feat: first")
+    repo.tag(f"v{version}")
+
+
+def _tool(repo: GitRepo, *args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "release_tools", *args],
+        cwd=repo.path,
+        stderr=subprocess.PIPE,
+        check=False,
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def test_unknown_head_is_one_line_even_with_a_manifest(repo: GitRepo) -> None:
+    _python_project(repo)
+    result = _analyze(repo, "--head", "nope")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == ["error: unknown head ref 'nope'"]
+
+
+def test_closed_stdout_is_refused_before_any_work(repo: GitRepo) -> None:
+    _python_project(repo)
+    proc = _tool(repo, "analyze", preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2
+    lines = proc.stderr.decode().strip().splitlines()
+    assert lines == ["error: standard output is closed: nothing to write the report to"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_full_disk_on_stdout_is_one_line(repo: GitRepo, fmt: str) -> None:
+    _python_project(repo)
+    with open("/dev/full", "wb") as full:
+        proc = _tool(repo, "analyze", "--format", fmt, stdout=full)
+    assert proc.returncode == 1
+    lines = proc.stderr.decode().strip().splitlines()
+    assert lines == ["error: cannot write: No space left on device"]
+
+
+def test_a_manifest_behind_the_latest_tag_needs_review(repo: GitRepo) -> None:
+    _python_project(repo)
+    repo.write("src/pkg/__init__.py", "def run():\n    return 2\n")
+    repo.commit("fix: two")
+    repo.tag("v1.1.0")  # released without updating the manifest
+    repo.write("src/pkg/__init__.py", "def run():\n    return 3\n")
+    repo.commit("fix: three")
+    result = _analyze(repo, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["current_version"], report["next_version"]) == ("1.0.0", "1.0.1")
+    assert report["needs_review"] is True
+    assert any("below the latest release tag v1.1.0" in w for w in report["warnings"])
+
+
+def test_a_manifest_in_step_with_its_tags_raises_no_such_warning(repo: GitRepo) -> None:
+    _python_project(repo)
+    repo.write("src/pkg/__init__.py", "def run():\n    return 2\n")
+    repo.commit("fix: two")
+    report = json.loads(_analyze(repo, "--format", "json").stdout)
+    assert not any("below the latest" in w for w in report["warnings"])
+
+
+def test_repo_in_the_config_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "release-tools.toml").write_text('repo = "/tmp"\n')
+    with pytest.raises(ConfigError, match="'repo': the repository is chosen with -C/--repo"):
+        load_settings(repo=tmp_path, environ={})
+
+
+@pytest.mark.parametrize("key", ["history-pairs", "max-retries", "connect-timeout"])
+def test_a_boolean_is_not_a_number(tmp_path: Path, key: str) -> None:
+    (tmp_path / "release-tools.toml").write_text(f"{key} = true\n")
+    with pytest.raises(ConfigError, match="a number is needed, not True"):
+        load_settings(repo=tmp_path, environ={})
+
+
+def test_a_nul_character_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "release-tools.toml").write_text('changelog = "CHANGELOG.md\\u0000"\n')
+    with pytest.raises(ConfigError, match="'changelog': it contains a NUL character"):
+        load_settings(repo=tmp_path, environ={})
+    env = {"RELEASE_TOOLS_EXCLUDE": "a,b\0c"}
+    with pytest.raises(ConfigError, match="RELEASE_TOOLS_EXCLUDE"):
+        load_settings(repo=tmp_path / "elsewhere", environ=env)
+
+
+def test_choice_variables_are_read_case_insensitively(tmp_path: Path) -> None:
+    env = {"RELEASE_TOOLS_LOG_LEVEL": "DEBUG", "RELEASE_TOOLS_FORMAT": "Json"}
+    settings = load_settings(repo=tmp_path, environ=env)
+    assert (settings.log_level, settings.format) == ("debug", "json")
