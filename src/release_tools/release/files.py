@@ -9,21 +9,34 @@ first write (the release journal keeps them on disk too); if any write fails, ev
 back as it was, including removing files that did not exist. :meth:`FileTransaction.rollback`
 does the same later, when a step after the writes (``git commit``) fails or the release is
 interrupted. A path whose bytes and mode still equal its snapshot is left alone, so a failure
-that changed nothing reports nothing to restore.
+that changed nothing reports nothing to restore. The directories the writes create are recorded
+too (:meth:`FileTransaction.new_directories`): a rollback removes those left empty, deepest
+first, and never one that existed before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from release_tools.errors import ReleaseError
 from release_tools.files import write_atomic
 from release_tools.release.confine import Confinement
 
-__all__ = ["FileChange", "FileTransaction", "Snapshot", "restore_snapshots", "write_file"]
+__all__ = [
+    "FileChange",
+    "FileTransaction",
+    "Snapshot",
+    "content_digest",
+    "remove_new_directories",
+    "restore_snapshots",
+    "take_snapshot",
+    "write_file",
+]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +65,13 @@ class Snapshot:
 
     content: bytes | None
     mode: int | None
+
+
+def content_digest(content: bytes | None) -> str:
+    """A short, comparable name for a file's bytes: ``sha256:<hex>``, or ``absent`` (None)."""
+    if content is None:
+        return "absent"
+    return "sha256:" + hashlib.sha256(content).hexdigest()
 
 
 def write_file(path: Path, content: bytes, mode: int | None = None) -> None:
@@ -100,6 +120,37 @@ def restore_snapshots(root: Path, snapshots: dict[str, Snapshot]) -> list[str]:
     return failures
 
 
+def remove_new_directories(root: Path, directories: Iterable[str]) -> None:
+    """Remove each of ``directories`` (created by the release) that is empty now, deepest first.
+
+    ``rmdir`` removes only an empty directory, so one that holds anything (a file someone put
+    there since) stays. A directory already gone or not removable is left as it is: it holds
+    nothing of the release.
+    """
+    for rel in sorted(set(directories), key=lambda d: len(PurePosixPath(d).parts), reverse=True):
+        path = root / rel
+        if path.is_symlink() or not path.is_dir():
+            continue
+        try:
+            path.rmdir()
+        except OSError as exc:  # not empty (kept on purpose) or not removable
+            log.debug("kept the directory %s: %s", rel, exc.strerror or exc)
+        else:
+            log.debug("removed the directory %s", rel)
+
+
+def _missing_directories(root: Path, rel: str) -> list[str]:
+    """The directories above ``rel`` (inside ``root``) that do not exist yet, outermost first."""
+    missing: list[str] = []
+    for parent in reversed(PurePosixPath(rel).parents):
+        if parent == PurePosixPath("."):
+            continue
+        path = root / parent
+        if not (path.exists() or path.is_symlink()):
+            missing.append(parent.as_posix())
+    return missing
+
+
 class FileTransaction:
     """Stage text changes and deletions under ``root``; apply them atomically."""
 
@@ -108,6 +159,7 @@ class FileTransaction:
         self.confinement = confinement or Confinement(self.root)
         self._staged: dict[str, FileChange] = {}
         self._snapshots: dict[str, Snapshot] = {}
+        self._new_directories: list[str] = []
         self._applied = False
 
     # --- staging ---------------------------------------------------------------------------
@@ -161,7 +213,25 @@ class FileTransaction:
         """Record what every staged path holds now (done once, before the first write)."""
         if not self._snapshots:
             self._snapshots = {rel: take_snapshot(self.root, rel) for rel in self._staged}
+            # Recorded with the snapshot, before any write creates them.
+            self._new_directories = list(
+                dict.fromkeys(
+                    directory
+                    for rel, change in self._staged.items()
+                    if change.content is not None
+                    for directory in _missing_directories(self.root, rel)
+                )
+            )
         return dict(self._snapshots)
+
+    def new_directories(self) -> list[str]:
+        """The directories the writes create (known once :meth:`snapshot` ran), outermost
+        first."""
+        return list(self._new_directories)
+
+    def written_digests(self) -> dict[str, str]:
+        """The :func:`content_digest` of what each staged path will hold once applied."""
+        return {rel: content_digest(change.content) for rel, change in self._staged.items()}
 
     def apply(self) -> None:
         """Write every staged change, or none: on failure, restore all and raise ReleaseError."""
@@ -200,7 +270,9 @@ class FileTransaction:
         if not self._applied:
             return []
         self._applied = False
-        return restore_snapshots(self.root, self._snapshots)
+        failures = restore_snapshots(self.root, self._snapshots)
+        remove_new_directories(self.root, self._new_directories)
+        return failures
 
 
 def _differs(root: Path, rel: str, snap: Snapshot) -> bool:

@@ -2,8 +2,10 @@
 
 A release is a transaction. Before its first change it writes ``.git/release-tools/journal.json``
 (atomically) with the original bytes and mode of every file it will write and of every plan it
-will delete, the commit message, the commit it starts from, and the steps still to do after the
-commit (tags, push, publish). The journal is updated after each of those steps and removed when
+will delete, a digest of what the release writes there (so that undoing it can tell the
+release's bytes from changes made since), the directories the writes create, the commit
+message, the commit it starts from, and the steps still to do after the commit (tags, push,
+publish). The journal is updated after each of those steps and removed when
 the release is complete or undone. A journal left behind (an interruption, a rejected push, a
 failed publish) makes the next ``release`` stop and say how to finish (``--resume``) or undo
 (``--abort``) it, instead of reporting "nothing to release".
@@ -17,7 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,6 +44,9 @@ class JournalFile:
     path: str
     content: bytes | None
     mode: int | None
+    #: The :func:`~release_tools.release.files.content_digest` of what the release writes
+    #: there; None in a journal written by an earlier version, which did not record it.
+    written: str | None = None
 
 
 @dataclass(slots=True)
@@ -82,6 +87,9 @@ class Journal:
     pushed: bool = False
     remote: str = "origin"
     publish_command: str | None = None
+    #: The directories (relative to the work tree) the release's writes create, outermost
+    #: first; an earlier version did not record them (empty: none is removed).
+    directories: list[str] = field(default_factory=list)
 
     # --- disk ------------------------------------------------------------------------------
 
@@ -97,6 +105,7 @@ class Journal:
                     if f.content is None
                     else base64.b64encode(f.content).decode("ascii"),
                     "mode": f.mode,
+                    "written": f.written,
                 }
                 for f in self.files
             ],
@@ -125,6 +134,7 @@ class Journal:
                     str(f["path"]),
                     None if f["content"] is None else base64.b64decode(f["content"]),
                     None if f["mode"] is None else int(f["mode"]),
+                    _optional_str(f.get("written")),
                 )
                 for f in raw["files"]
             ]
@@ -147,12 +157,14 @@ class Journal:
             }
             if fields["phase"] not in ("files", "committed"):
                 raise ValueError(f"phase {fields['phase']!r}")
+            # Absent from the journals of earlier versions.
+            directories = [str(d) for d in raw.get("directories", [])]
         except (KeyError, TypeError, ValueError) as exc:
             raise ReleaseError(
                 f"the release journal {path} is damaged ({exc}); "
                 "check the release commit, tags and files by hand, then delete it"
             ) from exc
-        return cls(path=path, files=files, releases=releases, **fields)
+        return cls(path=path, files=files, releases=releases, directories=directories, **fields)
 
     # --- what is left ----------------------------------------------------------------------
 
@@ -187,3 +199,9 @@ class Journal:
             f"still to do: {left}; run `release-tools release --resume` to finish it or "
             "`release-tools release --abort` to undo it"
         )
+
+
+def _optional_str(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"expected a string, got {type(value).__name__}")

@@ -12,6 +12,10 @@ A failure or a SIGINT/SIGTERM before the commit restores every file and plan, un
 removes the journal and exits (130/143 for a signal). A failure or a signal after the commit
 leaves the journal; the error says what exists and that ``release --resume`` finishes the
 remaining steps and ``release --abort`` undoes the release (:func:`resume`, :func:`abort`).
+Undoing from the journal first compares every file with what the release wrote: a file changed
+since (by hand, by a formatter) stops the undo before anything is touched, so that restoring
+never destroys work the release did not do. Directories the release created are removed again
+when a rollback leaves them empty.
 """
 
 from __future__ import annotations
@@ -25,7 +29,14 @@ from typing import NoReturn, cast
 from release_tools.config import Settings
 from release_tools.errors import GitError, ReleaseError
 from release_tools.git import Git
-from release_tools.release.files import FileTransaction, Snapshot, restore_snapshots
+from release_tools.release.files import (
+    FileTransaction,
+    Snapshot,
+    content_digest,
+    remove_new_directories,
+    restore_snapshots,
+    take_snapshot,
+)
 from release_tools.release.journal import JOURNAL_NAME, Journal, JournalFile, JournalRelease
 from release_tools.release.publish import run_publish
 from release_tools.release.results import ReleaseOptions, ReleaseResult
@@ -111,12 +122,14 @@ def _new_journal(
         and bool(settings.publish_command)
         and any(r.publishable for r in releases)
     )
+    snapshots = txn.snapshot()
+    written = txn.written_digests()
     return Journal(
         path=journal_path(git),
         phase="files",
         base=git.resolve("HEAD") if git.has_commits() else None,
         message=message,
-        files=[JournalFile(rel, s.content, s.mode) for rel, s in txn.snapshot().items()],
+        files=[JournalFile(rel, s.content, s.mode, written[rel]) for rel, s in snapshots.items()],
         releases=[
             JournalRelease(
                 name=r.project.name,
@@ -136,6 +149,7 @@ def _new_journal(
         push=options.commit and options.push,
         remote=settings.remote,
         publish_command=settings.publish_command if publishing else None,
+        directories=txn.new_directories(),
     )
 
 
@@ -396,6 +410,14 @@ def abort(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> Re
                 f"(`git revert {short}` undoes its changes)"
             )
     if restore:
+        changed = _changed_since(git, root, journal, commit)
+        if changed:
+            again = _RESUME if options.resume else _ABORT
+            raise ReleaseError(
+                f"cannot undo the unfinished release: {', '.join(changed)} changed since the "
+                f"release wrote {'it' if len(changed) == 1 else 'them'}, and restoring would "
+                f"lose that; commit or stash those changes, then run {again} again"
+            )
         actions += [f"restore {path}" for path in paths]
     result = ReleaseResult(
         released=False,
@@ -416,6 +438,7 @@ def abort(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> Re
                 git.reset_paths(journal.base, paths)
         if restore:
             failures = restore_snapshots(root, _snapshots(journal))
+            remove_new_directories(root, journal.directories)
             if failures:
                 raise ReleaseError(
                     f"could not restore {', '.join(failures)}; the journal {journal.path} is "
@@ -425,3 +448,27 @@ def abort(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> Re
                 git.reset_paths("HEAD", paths)
         journal.remove()
     return result
+
+
+def _changed_since(git: Git, root: Path, journal: Journal, commit: str | None) -> list[str]:
+    """The journal's paths that hold neither what the release wrote nor what they held before:
+    changes made since, which restoring the snapshots would destroy.
+
+    A journal of an earlier version has no digest of what was written: the release commit, when
+    there is one, holds it; without one only the original bytes are known to be safe to replace.
+    """
+    changed: list[str] = []
+    for entry in journal.files:
+        try:
+            now = take_snapshot(root, entry.path).content
+        except ReleaseError:  # not a regular file any more: something else put it there
+            changed.append(entry.path)
+            continue
+        if now == entry.content:
+            continue  # as before the release (never written, or put back since)
+        written = entry.written
+        if written is None and commit is not None:
+            written = content_digest(git.show_file(commit, entry.path))
+        if written is None or content_digest(now) != written:
+            changed.append(entry.path)
+    return changed

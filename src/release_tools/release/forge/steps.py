@@ -3,7 +3,8 @@
 :func:`plan_release_forge` turns the releases being made into a checked
 :class:`~.publishing.ForgePlan` (notes from the changelog sections as staged), before the first
 write; :func:`make_forge_releases` runs it once the tags are pushed and the publish command has
-run; :func:`resume_with_forge` does both around ``release --resume``.
+run; :func:`resume_with_forge` does both around ``release --resume``, with the publish command
+of the resuming run (when one is set) in place of the one the journal recorded.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from release_tools.release.forge.publishing import (
     plan_forge,
 )
 from release_tools.release.journal import Journal
+from release_tools.release.publish import check_command
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.transaction import resume
 from release_tools.release.versions import ProjectRelease, find_projects
@@ -131,6 +133,7 @@ def resume_with_forge(
 
     The forge is planned first, so that a missing token stops the resume before it pushes.
     """
+    _use_publish_command(settings, journal)
     projects = find_projects(git, root)
     requested = forge_requested(settings)
     plan: ForgePlan | None = None
@@ -167,3 +170,23 @@ def resume_with_forge(
         if not options.dry_run:
             make_forge_releases(git, root, plan, result)
     return result
+
+
+def _use_publish_command(settings: Settings, journal: Journal) -> None:
+    """Let a publish command set for this run (flag, environment or configuration) replace the
+    journal's: the usual fix for a failed publish is a corrected command.
+
+    Only a release that publishes has one to replace: adding publish steps to a release that
+    left them out (``--skip-publish``, no command) would do more than it set out to.
+    """
+    command = settings.publish_command
+    if "publish_command" not in settings.model_fields_set or not command:
+        return
+    if journal.publish_command is None:
+        log.info("the unfinished release has no publish step: the publish command is not used")
+        return
+    if command == journal.publish_command:
+        return
+    check_command(command)
+    log.info("the publish command of this run replaces the one the unfinished release recorded")
+    journal.publish_command = command
