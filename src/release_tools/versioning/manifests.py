@@ -38,6 +38,7 @@ from release_tools.versioning.lockfiles import (
 )
 from release_tools.versioning.projects import Project, python_version_file, read_python_version
 from release_tools.versioning.pyversionfiles import mirror_edits
+from release_tools.versioning.semver import is_pep440, is_semver
 from release_tools.versioning.tomledit import parse_toml, set_string, table
 
 __all__ = [
@@ -268,32 +269,96 @@ def set_version_variable(text: str, variable: str, value: str, *, fmt: str, sour
 
 
 def read_manifest_version(project: Project, read: Reader) -> str | None:
-    """The version currently in ``project``'s manifest (re-read, not the discovery cache)."""
+    """The version currently in ``project``'s manifest (re-read, not the discovery cache).
+
+    None when the manifest has no version of its own. A version the project's ecosystem would
+    refuse is a VersionError naming the file and the value: SemVer 2.0.0 for ``package.json``
+    and ``project.json`` (npm also takes a leading ``v``) and for ``Cargo.toml``, PEP 440 for a
+    ``pyproject.toml`` (where ``1.0`` is valid). Bumping such a value would only guess at it.
+    """
     text = read(project.manifest)
     if text is None:
         return None
     kind = project.manifest_kind
     if kind == "package.json" or kind == "project.json":
         data = load_json(text, project.manifest)
-        value = data.get("version") if isinstance(data, dict) else None
-        return value if isinstance(value, str) else None
+        if not isinstance(data, dict) or "version" not in data:
+            return None
+        value = data["version"]
+        # npm treats an empty version as none at all (private packages may leave it so).
+        if value == "":
+            return None
+        return _checked(project.manifest, value, "npm")
     if kind == "cargo":
         return _cargo_version(project, text, read)
-    return project.version
+    return _python_version(project, text)
+
+
+def _shown(value: object) -> str:
+    """``value`` as the manifest spells it, for an error message."""
+    if isinstance(value, str):
+        return repr(value)
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _checked(source: str, value: object, ecosystem: Literal["npm", "cargo", "python"]) -> str:
+    """``value`` if it is a version ``ecosystem`` accepts; a VersionError naming it otherwise."""
+    if not isinstance(value, str):
+        raise VersionError(f"{source}: version {_shown(value)} is not a string")
+    if ecosystem == "python":
+        valid, spelling = is_pep440(value), "PEP 440"
+    elif ecosystem == "npm":
+        # node-semver's strict parser trims and allows one leading "v" (npm drops it).
+        valid, spelling = is_semver(value.strip().removeprefix("v")), "semantic"
+    else:
+        valid, spelling = is_semver(value), "semantic"
+    if not valid:
+        raise VersionError(f"{source}: version {_shown(value)} is not a valid {spelling} version")
+    return value
 
 
 def _cargo_version(project: Project, text: str, read: Reader) -> str | None:
     """``[package] version``, or the workspace's when the crate inherits it."""
-    version = table(parse_toml(text, project.manifest), "package", "version")
-    if isinstance(version, str):
-        return version
-    if not isinstance(version, dict):
+    package = table(parse_toml(text, project.manifest), "package")
+    if not isinstance(package, dict) or "version" not in package:
+        # Cargo takes an omitted version as 0.0.0, a crate that is never published.
         return None
+    version = package["version"]
+    if not (isinstance(version, dict) and version.get("workspace") is True):
+        return _checked(project.manifest, _plain(version), "cargo")
     root_text = read("Cargo.toml")
     if root_text is None:
         return None
-    inherited = table(parse_toml(root_text, "Cargo.toml"), "workspace", "package", "version")
-    return str(inherited) if isinstance(inherited, str) else None
+    ws_package = table(parse_toml(root_text, "Cargo.toml"), "workspace", "package")
+    if not isinstance(ws_package, dict) or "version" not in ws_package:
+        return None
+    return _checked("Cargo.toml", _plain(ws_package["version"]), "cargo")
+
+
+def _plain(value: object) -> object:
+    """A tomlkit item as the plain Python value it stands for (for messages and type checks)."""
+    unwrap = getattr(value, "unwrap", None)
+    return unwrap() if callable(unwrap) else value
+
+
+def _python_version(project: Project, text: str) -> str | None:
+    """The static version of a ``pyproject.toml`` or, when it is dynamic, the discovered one."""
+    doc = parse_toml(text, project.manifest)
+    static: object = None
+    for keys in (("project",), ("tool", "poetry")):
+        owner = table(doc, *keys)
+        if isinstance(owner, dict) and "version" in owner:
+            static = _plain(owner["version"])
+            break
+    if static is not None:
+        return _checked(project.manifest, static, "python")
+    if project.version is None:
+        return None
+    # A dynamic version read from the project's version file (``__version__``).
+    return _checked(f"{project.manifest} (dynamic version)", project.version, "python")
 
 
 def _python_dependents(

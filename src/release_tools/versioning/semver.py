@@ -30,6 +30,8 @@ __all__ = [
     "bump_version",
     "check_identifier",
     "increment",
+    "is_pep440",
+    "is_semver",
     "jump",
     "release_type_rank",
 ]
@@ -55,8 +57,35 @@ _SEMVER = re.compile(
     r"(?:-(?P<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
     r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$"
 )
+# SemVer 2.0.0 exactly, as npm's and Cargo's parsers read it: no leading zeros in the numbers or
+# in numeric prerelease identifiers, no empty identifiers, all three numbers present.
+_NUMERIC = r"(?:0|[1-9]\d*)"
+_PRE_IDENTIFIER = rf"(?:{_NUMERIC}|\d*[A-Za-z-][0-9A-Za-z-]*)"
+_STRICT_SEMVER = re.compile(
+    rf"{_NUMERIC}\.{_NUMERIC}\.{_NUMERIC}"
+    rf"(?:-{_PRE_IDENTIFIER}(?:\.{_PRE_IDENTIFIER})*)?"
+    r"(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"
+)
 _PEP440_PRE = {"a": "alpha", "b": "beta", "rc": "rc"}
 _SEMVER_TO_PEP440 = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "pre": "rc"}
+
+
+def is_semver(text: str) -> bool:
+    """Whether ``text`` is a valid SemVer 2.0.0 version (``1.2.3-rc.1+build``), nothing looser.
+
+    :meth:`Version.parse` is lenient on purpose (tags such as ``v1.2`` or ``1.2rc1``); this is
+    the check for what an npm or Cargo manifest may hold.
+    """
+    return _STRICT_SEMVER.fullmatch(text) is not None
+
+
+def is_pep440(text: str) -> bool:
+    """Whether ``text`` is a valid PEP 440 version (``1.0``, ``2.0rc1``, ``1!2.0.post1``...)."""
+    try:
+        Pep440Version(text)
+    except InvalidVersion:
+        return False
+    return True
 
 
 def _pre_key(pre: tuple[str | int, ...]) -> tuple[tuple[int, int | str], ...]:
