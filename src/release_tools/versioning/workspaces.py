@@ -6,10 +6,15 @@ spans directories, as in pnpm's and Cargo's matchers (wcmatch's globstar matchin
 Dependency and build folders are never entered, so a ``node_modules`` full of ``package.json``
 files is not mistaken for projects. ``pnpm-workspace.yaml`` is read by a YAML parser, so every
 spelling YAML allows (indented or not, block or flow lists, comments) means the same.
+
+A member must lie inside the repository: one a glob reaches through ``..``, an absolute path or
+a symbolic link pointing elsewhere is skipped with a warning and never read, since the release
+would otherwise version, tag and commit files git does not track here.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
@@ -17,6 +22,8 @@ from pathlib import Path, PurePosixPath
 from release_tools.errors import VersionError
 
 __all__ = ["SKIP_DIRS", "expand_globs", "read_pnpm_workspace", "walk"]
+
+log = logging.getLogger(__name__)
 
 # Directories that never hold a project of their own: dependencies, build output, caches.
 SKIP_DIRS = frozenset(
@@ -75,23 +82,48 @@ def expand_globs(root: Path, patterns: Iterable[str], marker: str) -> list[Path]
         else:
             positive.append(pattern)
     found: dict[str, Path] = {}
+    top = root.resolve()
     for pattern in positive:
+        normal = PurePosixPath(os.path.normpath(pattern).replace(os.sep, "/"))
+        if normal.is_absolute() or normal.parts[:1] == ("..",):
+            # Not even listed: the directories it names are not the repository's.
+            log.warning("workspace pattern %r points outside the repository: skipped", pattern)
+            continue
         if not any(ch in pattern for ch in "*?["):
             candidates: Iterable[Path] = [root / pattern]
         else:
             candidates = root.glob(pattern)
+        # Members whose directory or manifest is a symbolic link leading out of the repository.
+        outside: list[str] = []
         for candidate in candidates:
-            rel = _rel(root, candidate)
+            # Lexically normalised, so "packages/../packages/a" and "packages/a" are one member.
+            rel = os.path.normpath(os.path.relpath(candidate, root)).replace(os.sep, "/")
             if any(part in SKIP_DIRS for part in PurePosixPath(rel).parts):
                 continue
-            if candidate.is_dir() and (candidate / marker).is_file():
-                found.setdefault(rel, candidate)
+            member = root / rel
+            if not _inside(top, member) or not _inside(top, member / marker):
+                outside.append(rel)
+                continue
+            if member.is_dir() and (member / marker).is_file():
+                found.setdefault(_rel(root, member), member)
+        if outside:
+            log.warning(
+                "workspace pattern %r reaches outside the repository through a symbolic link: "
+                "skipped %s",
+                pattern,
+                ", ".join(sorted(outside)),
+            )
     return [
         path
         for rel, path in sorted(found.items())
         # "dir/**" also excludes "dir" itself, as in pnpm's and Cargo's matching.
         if not any(_matches(rel, neg) or _matches(rel + "/", neg) for neg in negative)
     ]
+
+
+def _inside(top: Path, path: Path) -> bool:
+    """Whether ``path``, symbolic links followed, lies in the directory ``top`` (resolved)."""
+    return path.resolve().is_relative_to(top)
 
 
 def _matches(rel: str, pattern: str) -> bool:
