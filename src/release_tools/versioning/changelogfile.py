@@ -2,8 +2,10 @@
 
 A project's changelog is the first of ``CHANGELOG``, ``CHANGES``, ``HISTORY``, ``NEWS`` (with
 ``.md``, ``.rst``, ``.txt`` or no extension) found in its directory, unless the configuration
-names one (``changelog``; an empty string turns changelogs off). With none, a Keep a Changelog
-``CHANGELOG.md`` is created.
+names one (``changelog``; an empty string turns changelogs off) or ``nx.json`` does
+(``release.changelog.projectChangelogs.file``, a path inside each project such as
+``{projectRoot}/docs/CHANGELOG.md``; see :func:`nx_project_changelog`). With none, a Keep a
+Changelog ``CHANGELOG.md`` is created.
 
 The style is read from the file itself: Markdown or reStructuredText (by extension, else by
 its underlined headings), whether it follows Keep a Changelog (``## [1.2.3] - date`` with
@@ -15,6 +17,7 @@ and the bullet marker. A release adds a section written the same way above the l
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,17 +26,30 @@ from typing import Literal
 __all__ = [
     "CHANGELOG_NAMES",
     "KEEP_A_CHANGELOG",
+    "NX_CHANGELOG_SETTING",
     "ChangelogFile",
     "ChangelogStyle",
     "find_changelog",
+    "nx_project_changelog",
     "read_style",
 ]
+
+log = logging.getLogger(__name__)
 
 CHANGELOG_NAMES: tuple[str, ...] = tuple(
     f"{stem}{ext}"
     for stem in ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
     for ext in (".md", ".rst", ".txt", "")
 )
+#: Where ``nx.json`` names each project's changelog file.
+NX_CHANGELOG_SETTING = "release.changelog.projectChangelogs.file"
+#: What is used when that setting cannot be honoured, in the words of the warning.
+_NX_FALLBACK = (
+    "each project's own changelog is used instead (the first of CHANGELOG.md, CHANGES.md, "
+    "HISTORY.md, NEWS.md... in its directory, else a new CHANGELOG.md)"
+)
+_PROJECT_ROOT = "{projectRoot}/"
+
 ChangelogSource = Literal["config", "found", "default", "nx.json", "off"]
 
 VERSION_TEXT = re.compile(r"v?(\d+\.\d+(?:\.\d+)?(?:[-.]?(?:a|b|rc|dev|alpha|beta)[.\d]*)?)")
@@ -186,6 +202,43 @@ def read_style(text: str, name: str) -> ChangelogStyle:
     return ChangelogStyle(markup, keep, heading, marker, overline, subtitle, bullet)
 
 
+def nx_project_changelog(setting: str, *, source: str = "nx.json") -> str | None:
+    """The changelog path inside each project that ``nx.json``'s :data:`NX_CHANGELOG_SETTING`
+    names (``{projectRoot}/docs/CHANGELOG.md`` gives ``docs/CHANGELOG.md``).
+
+    Nx interpolates the value per project. Only paths under ``{projectRoot}`` give each project
+    a file of its own; a value that would not (``{workspaceRoot}/...``, a plain path from the
+    workspace root, other placeholders, ``..`` leaving the project, an absolute path) is None
+    with a warning naming the setting and the fallback, never silently dropped.
+    """
+    reason: str | None = None
+    if not setting.startswith(_PROJECT_ROOT):
+        reason = f"does not start with {_PROJECT_ROOT!r}, so it is not one file per project"
+        if setting.startswith("{workspaceRoot}"):
+            reason = "names one file at the workspace root, shared by every project"
+    rel = setting.removeprefix(_PROJECT_ROOT)
+    if reason is None:
+        reason = _outside_project(rel)
+    if reason is not None:
+        log.warning("%s: %s %r %s; %s", source, NX_CHANGELOG_SETTING, setting, reason, _NX_FALLBACK)
+        return None
+    return PurePosixPath(rel).as_posix()
+
+
+def _outside_project(rel: str) -> str | None:
+    """Why the project-relative ``rel`` cannot name a file inside the project (None: it can)."""
+    if "{" in rel or "}" in rel:
+        return "holds a placeholder other than {projectRoot}"
+    path = PurePosixPath(rel)
+    if path.is_absolute():
+        return "is an absolute path"
+    if ".." in path.parts:
+        return "leaves the project directory with '..'"
+    if not path.name:
+        return "names no file"
+    return None
+
+
 def find_changelog(
     root: Path,
     project_path: str,
@@ -198,7 +251,8 @@ def find_changelog(
 
     ``configured`` is the ``changelog`` setting (None: infer; ``""``: none); ``enabled`` False
     means the workspace's own configuration turns per-project changelogs off, and
-    ``workspace_file`` is the file name it gives (``nx.json``).
+    ``workspace_file`` is the path inside the project it gives (``nx.json``, as
+    :func:`nx_project_changelog` returns it; a leading ``{projectRoot}/`` is accepted too).
     """
     prefix = "" if project_path in (".", "") else project_path.rstrip("/") + "/"
     if configured == "":
@@ -209,8 +263,13 @@ def find_changelog(
     if not enabled:
         return ChangelogFile(None, "nx.json")
     if workspace_file:
-        found = _described(root, prefix + workspace_file, "nx.json")
-        return found
+        inner = workspace_file.removeprefix(_PROJECT_ROOT)
+        reason = _outside_project(inner)
+        if reason is None:
+            return _described(root, prefix + PurePosixPath(inner).as_posix(), "nx.json")
+        log.warning(
+            "nx.json: %s %r %s; %s", NX_CHANGELOG_SETTING, workspace_file, reason, _NX_FALLBACK
+        )
     for name in CHANGELOG_NAMES:
         if (root / prefix / name).is_file():
             return _described(root, prefix + name, "found")
