@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from gitrepo import GitRepo
@@ -91,8 +90,8 @@ def test_footprints_of_real_ranges(repo: GitRepo) -> None:
         Footprint.REMOVAL,
     ]
     assert Footprint.REMOVAL.convention.label == "major"
-    # A passed deadline leaves a diff unread rather than judged from part of it.
-    assert footprint(git, v3, v4, kind_of=classify, deadline=time.perf_counter() - 1) is None
+    # A reader told to stop leaves a diff unread rather than judged from part of it.
+    assert footprint(git, v3, v4, kind_of=classify, spend=lambda _bytes: False) is None
 
 
 def test_footprints_are_read_on_demand_within_the_budget_and_cached(
@@ -113,14 +112,41 @@ def test_footprints_are_read_on_demand_within_the_budget_and_cached(
     def footprints(history: ReleaseHistory) -> list[Footprint | None]:
         return [r.footprint for r in history.releases]
 
-    # Reading the history diffs nothing; no time for footprints leaves them unread.
+    # Reading the history diffs nothing; no budget for footprints leaves them unread.
     assert footprints(read()) == [None, None]
-    assert footprints(with_footprints(git, read(), kind_of=classify, seconds=0.0)) == [None, None]
-    # With time they are read, then kept in the cache with the pairs' other facts.
-    assert footprints(with_footprints(git, read(), kind_of=classify, seconds=30.0)) == [
+    assert footprints(with_footprints(git, read(), kind_of=classify, budget=0)) == [None, None]
+    # With a budget they are read, then kept in the cache with the pairs' other facts.
+    assert footprints(with_footprints(git, read(), kind_of=classify)) == [
         Footprint.ADDITION,
         Footprint.REMOVAL,
     ]
     cached = read()
     assert footprints(cached) == [Footprint.ADDITION, Footprint.REMOVAL]
     assert [r.declared for r in cached.releases] == [Bump.MINOR, Bump.PATCH]
+
+
+def test_the_budget_picks_the_same_pairs_cold_warm_and_across_runs(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    # Six releases, each adding a module of about 200 KB of diff: a 700 KB budget covers the
+    # three newest pairs, whichever reader finishes first and whatever the cache holds.
+    _tagged(repo, "v1.0.0", {"lib/core.py": "def keep():\n    pass\n"})
+    for minor in range(1, 6):
+        body = "".join(f"def f{minor}_{i}():\n    return {i}\n" for i in range(6000))
+        _tagged(repo, f"v1.{minor}.0", {f"lib/m{minor}.py": body})
+    git = Git(repo.path)
+    tags = find_release_tags(git, git.resolve("HEAD"), DEFAULT_TAG_PATTERN)
+    cache = tmp_path / "cache"
+
+    def counted(cache_dir: Path | None) -> list[Footprint | None]:
+        history = read_history(
+            git, tags, classify=declared, project=None, root_name=None, cache_dir=cache_dir
+        )
+        chosen = with_footprints(git, history, kind_of=classify, budget=700_000)
+        return [r.footprint for r in chosen.releases]
+
+    expected = [None, None, Footprint.ADDITION, Footprint.ADDITION, Footprint.ADDITION]
+    for _run in range(3):
+        assert counted(None) == expected  # cold, nothing cached
+        assert counted(cache) == expected  # cold first, then warm
+    assert len(list((cache / "history").glob("*.json"))) >= 3

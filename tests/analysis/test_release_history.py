@@ -125,12 +125,16 @@ def test_pairs_are_cached_by_their_commits(repo: GitRepo, tmp_path: Path) -> Non
     assert (cache / ".gitignore").read_text() == "*\n"
     # A cached pair is read, not recomputed: change an entry and see it come back.
     for entry in entries:
-        entry.write_text('{"commits": 7, "conventional": 7, "declared": 3, "footprint": "removal"}')
+        entry.write_text(
+            '{"commits": 7, "conventional": 7, "declared": 3, "footprint": "removal", '
+            '"footprint_bytes": 120}'
+        )
     second = _history(repo, cache_dir=cache)
 
     assert [r.commits for r in first.releases] == [1, 1]
     assert [r.declared for r in second.releases] == [Bump.MAJOR, Bump.MAJOR]
     assert [r.footprint for r in second.releases] == [Footprint.REMOVAL, Footprint.REMOVAL]
+    assert [r.footprint_bytes for r in second.releases] == [120, 120]
     # A corrupt entry is a miss, recomputed and rewritten.
     entries[0].write_text("not json")
     third = _history(repo, cache_dir=cache)

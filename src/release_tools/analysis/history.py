@@ -24,6 +24,7 @@ import itertools
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,7 +41,7 @@ from release_tools.versioning.semver import jump
 from release_tools.versioning.tags import ReleaseTag
 
 __all__ = [
-    "FOOTPRINT_SECONDS",
+    "FOOTPRINT_BUDGET",
     "HISTORY_FORMAT",
     "Classifier",
     "Footprint",
@@ -52,16 +53,19 @@ __all__ = [
     "read_history",
     "surface_delta",
     "with_footprints",
+    "without_footprints",
 ]
 
 log = logging.getLogger(__name__)
 
 #: Part of every cache key: bumped when what a pair records (or how) changes.
-HISTORY_FORMAT = "2"
+HISTORY_FORMAT = "3"
 #: Git calls run at once when pairs are not cached (each waits on its own process).
 _WORKERS = 4
-#: Wall time for reading the footprints of uncached pairs; pairs not reached go without one.
-FOOTPRINT_SECONDS = 2.0
+#: Diff bytes the footprints of all pairs may take together, newest pair first: the pairs
+#: past the point where the total exceeds this go without one. A byte count, not a time, so
+#: that the same repository always gives the same answer, on any machine, cached or not.
+FOOTPRINT_BUDGET = 32 << 20
 #: Diff bytes read per footprint: a bigger range (a vendored tree, a generated bundle) is
 #: read as far as this and then judged without a footprint rather than slowly.
 _FOOTPRINT_BYTES = 8 << 20
@@ -169,6 +173,21 @@ def surface_delta(lines: Iterable[str]) -> tuple[set[str], set[str]]:
 KindOf = Callable[[str], str]
 
 
+#: Reports diff bytes read; False tells the reader to stop (the budget cannot cover the pair).
+Spend = Callable[[int], bool]
+#: Bytes between two reports to a :data:`Spend`.
+_SPEND_STEP = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """One footprint reading: what was found, the diff bytes it took, whether it was stopped."""
+
+    footprint: Footprint | None
+    size: int
+    stopped: bool = False
+
+
 def footprint(
     git: Git,
     old: str,
@@ -176,31 +195,37 @@ def footprint(
     paths: Sequence[str] = (),
     *,
     kind_of: KindOf,
-    deadline: float | None = None,
+    spend: Spend | None = None,
 ) -> Footprint | None:
     """The :class:`Footprint` of ``old..new`` (under ``paths``), None when it cannot be read.
 
-    None too when ``deadline`` (a :func:`time.perf_counter` value) passes while the diff is
-    read, or the diff is larger than this reading is for: a guess from part of it could call a
-    release without removals one with them.
+    None too when ``spend`` says stop while the diff is read, or the diff is larger than this
+    reading is for: a guess from part of it could call a release without removals one with
+    them.
     """
+    return _read_footprint(git, old, new, paths, kind_of, spend).footprint
+
+
+def _read_footprint(
+    git: Git, old: str, new: str, paths: Sequence[str], kind_of: KindOf, spend: Spend | None
+) -> _Read:
     kinds: dict[str, str] = {
         path: kind_of(path) for _status, path in git.name_status(old, new, paths)
     }
     present = set(kinds.values())
     if "source" not in present:
         if present & {"docs", "data", "build"}:
-            return Footprint.SUPPORT
-        return Footprint.TOOLING
+            return _Read(Footprint.SUPPORT, 0)
+        return _Read(Footprint.TOOLING, 0)
     scanned = [
         p for p, kind in kinds.items() if kind == "source" and p.endswith(_DECLARATION_SUFFIXES)
     ]
     if not scanned:
-        return Footprint.SOURCE
+        return _Read(Footprint.SOURCE, 0)
     if len(scanned) > _MAX_SCANNED_FILES:
         log.debug("history: too many files for a footprint", extra={"files": len(scanned)})
-        return None
-    read = 0
+        return _Read(None, 0)
+    read = unreported = 0
     text: list[str] = []
     with git.stream(
         "diff", "-U0", "--no-color", "--no-ext-diff", "--no-renames", "--no-relative", old, new,
@@ -208,17 +233,55 @@ def footprint(
     ) as lines:  # fmt: skip
         for raw in lines:
             read += len(raw)
-            if read > _FOOTPRINT_BYTES or (deadline is not None and time.perf_counter() > deadline):
-                log.debug("history: footprint not read", extra={"old": old, "new": new})
-                return None
+            unreported += len(raw)
+            if read > _FOOTPRINT_BYTES:
+                log.debug("history: footprint too big to read", extra={"old": old, "new": new})
+                return _Read(None, _FOOTPRINT_BYTES + 1)
+            if unreported >= _SPEND_STEP and spend is not None:
+                if not spend(unreported):
+                    return _Read(None, read, stopped=True)
+                unreported = 0
             if raw[:1] in (b"+", b"-", b"d"):
                 text.append(raw.decode("utf-8", "replace"))
+    if unreported and spend is not None and not spend(unreported):
+        return _Read(None, read, stopped=True)
     added, removed = surface_delta(text)
     if removed:
-        return Footprint.REMOVAL
+        return _Read(Footprint.REMOVAL, read)
     if added:
-        return Footprint.ADDITION
-    return Footprint.SOURCE
+        return _Read(Footprint.ADDITION, read)
+    return _Read(Footprint.SOURCE, read)
+
+
+class _Budget:
+    """Diff bytes shared by the footprint readers, newest pair first (position 0).
+
+    A pair counts only when the bytes of every pair up to it fit the total; readers report as
+    they go, so one whose pair can no longer fit (the bytes already read up to it are over)
+    stops, and so does every reader of an older pair. Each decision rests on byte counts that
+    only grow, so it is the one a single reader taking the pairs in order would make.
+    """
+
+    def __init__(self, sizes: Sequence[int], total: int) -> None:
+        self._used = list(sizes)
+        self._total = total
+        self._lock = threading.Lock()
+        #: The first position known to be over the budget.
+        self.cut = len(sizes)
+
+    def spend(self, position: int, amount: int) -> bool:
+        with self._lock:
+            self._used[position] += amount
+            if position >= self.cut:
+                return False
+            if sum(self._used[: position + 1]) > self._total:
+                self.cut = position
+                return False
+            return True
+
+    def open(self, position: int) -> bool:
+        with self._lock:
+            return position < self.cut
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,8 +301,11 @@ class PastRelease:
     conventional: int
     #: The highest bump those commits declared (NONE for chore/docs/... only); None without any.
     declared: Bump | None
-    #: What the code between the tags looks like; None when it was not read in time.
+    #: What the code between the tags looks like; None when it was not read (or not within
+    #: the footprint budget).
     footprint: Footprint | None = None
+    #: The diff bytes reading the footprint took; -1 while it has not been read.
+    footprint_bytes: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,8 +376,11 @@ class _Facts:
     conventional: int
     #: The declared bump as its number, -1 when no commit is conventional.
     declared: int
-    #: The footprint's value, None when it was not read (a later run may read it).
+    #: The footprint's value, None when it was not read (a later run may read it) or could
+    #: not be (``footprint_bytes`` says which).
     footprint: str | None
+    #: The diff bytes the footprint took; -1 when it was not read.
+    footprint_bytes: int = -1
 
 
 def _facts(
@@ -337,8 +406,13 @@ class _Cache:
             found = data["footprint"]
             if found is not None:
                 found = Footprint(found).value
+            size = int(data["footprint_bytes"])
             return _Facts(
-                int(data["commits"]), int(data["conventional"]), int(data["declared"]), found
+                int(data["commits"]),
+                int(data["conventional"]),
+                int(data["declared"]),
+                found if size >= 0 else None,
+                size,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -434,6 +508,7 @@ def read_history(
                 conventional=conventional,
                 declared=None if declared < 0 else Bump(declared),
                 footprint=None if value.footprint is None else Footprint(value.footprint),
+                footprint_bytes=value.footprint_bytes,
             )
         )
     seconds = time.perf_counter() - started
@@ -454,58 +529,86 @@ def read_history(
 
 
 def with_footprints(
-    git: Git, history: ReleaseHistory, *, kind_of: KindOf, seconds: float = FOOTPRINT_SECONDS
+    git: Git, history: ReleaseHistory, *, kind_of: KindOf, budget: int = FOOTPRINT_BUDGET
 ) -> ReleaseHistory:
-    """``history`` with the footprint of every pair that lacks one and can be read in time.
+    """``history`` with the footprints of its newest pairs, as many as ``budget`` diff bytes
+    cover (see :class:`_Budget`); the older ones go without.
 
-    Newest pairs first, for at most ``seconds``: when time runs out, the pairs that speak for
-    today's habits have been read; the others stay without one. Read footprints are cached with
-    the pair's other facts, so a rerun reads files instead of diffs.
+    Pairs not read yet are read at once by a few readers; what they read is cached with the
+    pair's other facts, its byte count included, so a rerun reads files instead of diffs and
+    still counts the same bytes against the budget: cold or warm, the same pairs count.
     """
-    missing = [i for i, r in enumerate(history.releases) if r.footprint is None]
-    if not missing:
-        return history
-    started = time.perf_counter()
-    deadline = started + seconds
+    releases = history.releases
+    newest_first = list(range(len(releases)))[::-1]
+    known = [max(releases[i].footprint_bytes, 0) for i in newest_first]
+    shared = _Budget(known, budget)
     cache = _Cache(history.cache_dir)
+    started = time.perf_counter()
 
-    def read(index: int) -> Footprint | None:
-        release = history.releases[index]
-        if time.perf_counter() >= deadline:
-            return None
+    def read(position: int) -> _Read:
+        index = newest_first[position]
+        release = releases[index]
+        if not shared.open(position):
+            return _Read(None, 0, stopped=True)
         try:
-            found = footprint(
+            found = _read_footprint(
                 git,
                 release.old_sha,
                 release.new_sha,
                 history.paths,
-                kind_of=kind_of,
-                deadline=deadline,
+                kind_of,
+                lambda amount: shared.spend(position, amount),
             )
         except GitError as exc:
             log.debug("history: footprint unreadable (%s)", exc, extra={"new": release.new_tag})
-            return None
-        if found is not None and index < len(history.keys):
+            return _Read(None, 0)
+        if not found.stopped and index < len(history.keys):
             declared = -1 if release.declared is None else int(release.declared)
-            facts = _Facts(release.commits, release.conventional, declared, found.value)
+            value = found.footprint.value if found.footprint is not None else None
+            facts = _Facts(release.commits, release.conventional, declared, value, found.size)
             cache.put(history.keys[index], facts)
         return found
 
-    newest_first = missing[::-1]
-    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        found = dict(zip(newest_first, pool.map(read, newest_first), strict=True))
-    releases = tuple(
-        replace(r, footprint=found[i]) if i in found else r for i, r in enumerate(history.releases)
-    )
+    unread = [p for p, i in enumerate(newest_first) if releases[i].footprint_bytes < 0]
+    results: dict[int, _Read] = {}
+    if unread:
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+            results = dict(zip(unread, pool.map(read, unread), strict=True))
+    total = 0
+    counted: dict[int, _Read] = {}
+    for position, index in enumerate(newest_first):
+        release = releases[index]
+        got = results.get(position) or _Read(release.footprint, release.footprint_bytes)
+        if got.stopped:
+            break
+        total += got.size
+        if total > budget:
+            break
+        counted[index] = got
     log.debug(
-        "release footprints read",
+        "release footprints",
         extra={
-            "read": sum(1 for f in found.values() if f is not None),
-            "missing": len(missing),
+            "counted": len(counted),
+            "read": len(results),
+            "bytes": total,
             "seconds": round(time.perf_counter() - started, 3),
         },
     )
-    return replace(history, releases=releases)
+    return replace(
+        history,
+        releases=tuple(
+            replace(r, footprint=counted[i].footprint, footprint_bytes=counted[i].size)
+            if i in counted
+            else replace(r, footprint=None)
+            for i, r in enumerate(releases)
+        ),
+    )
+
+
+def without_footprints(history: ReleaseHistory) -> ReleaseHistory:
+    """``history`` as read before any footprint: footprints a cache happened to hold are left
+    out, so that only :func:`with_footprints` decides which pairs have one."""
+    return replace(history, releases=tuple(replace(r, footprint=None) for r in history.releases))
 
 
 def as_json(release: PastRelease) -> dict[str, object]:
@@ -514,4 +617,5 @@ def as_json(release: PastRelease) -> dict[str, object]:
     data["shipped"] = release.shipped.label
     data["declared"] = None if release.declared is None else release.declared.label
     data["footprint"] = None if release.footprint is None else release.footprint.value
+    del data["footprint_bytes"]
     return data

@@ -29,7 +29,7 @@ from release_tools.analysis.calibration import (
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import Verdict, ceiling, decide
 from release_tools.analysis.evidence import commits, file_kinds, gather_evidence, gomodule
-from release_tools.analysis.history import with_footprints
+from release_tools.analysis.history import with_footprints, without_footprints
 from release_tools.analysis.models import (
     STATIC_SOURCES,
     Bump,
@@ -286,7 +286,8 @@ def _calibrated(
             "no conventional commits in this range" if declared is None else "nothing changed"
         )
     by_commits = learned is not None
-    releases = ctx.history.releases
+    # Footprints count only as with_footprints selects them (a cache may hold others).
+    releases = without_footprints(ctx.history).releases
     if learned is None and has_changes:
         breaking = _breaking_proof(ctx, evidence) if verdict.bump is Bump.MAJOR else None
         tooling = all(file_kinds.classify(c.path) in _TOOLING_KINDS for c in ctx.changes)
