@@ -534,3 +534,31 @@ def test_changesets_commit_false_leaves_the_plan_uncommitted(repo: GitRepo) -> N
     assert created.exit_code == 0, created.output
     assert repo.git("log", "-1", "--format=%s") == "initial"
     assert repo.git("status", "--porcelain").startswith("?? .changeset/")
+
+
+def _nx_changelog_setting(repo: GitRepo, setting: Any) -> None:
+    nx = {
+        "release": {
+            "projectsRelationship": "independent",
+            "changelog": {"projectChangelogs": {"file": setting}},
+        }
+    }
+    repo.write("nx.json", json.dumps(nx))
+    _nx_project(repo, "packages/a", "a", "1.0.0")
+    repo.commit("initial")
+
+
+def test_nx_changelog_path_inside_the_project(repo: GitRepo) -> None:
+    _nx_changelog_setting(repo, "{projectRoot}/docs/CHANGES.md")
+    row = json.loads(cli_run(repo, "projects", "--format", "json").stdout)[0]
+    assert row["changelog"]["path"] == "packages/a/docs/CHANGES.md"
+    assert row["changelog"]["source"] == "nx.json"
+
+
+def test_an_nx_changelog_setting_that_cannot_be_honoured_is_named(repo: GitRepo) -> None:
+    _nx_changelog_setting(repo, "{workspaceRoot}/CHANGELOG.md")
+    result = cli_run(repo, "projects", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "release.changelog.projectChangelogs.file" in result.stderr
+    row = json.loads(result.stdout)[0]
+    assert row["changelog"]["path"] == "packages/a/CHANGELOG.md"

@@ -7,8 +7,9 @@ Read, never written, so the repository's own tools keep working the way they did
   ``projectsRelationship`` as one implicit group (Nx's default relationship is ``fixed``), and
   the top-level ``releaseTagPattern``. Nx's placeholders ``{projectName}``,
   ``{releaseGroupName}`` and ``{version}`` become a tag template. ``changelog.projectChangelogs:
-  false`` means Nx writes no per-project changelog; its ``file`` (``{projectRoot}/NAME``) names
-  each project's changelog.
+  false`` (or its ``file: false``) means Nx writes no per-project changelog; its ``file``
+  (``{projectRoot}/docs/CHANGELOG.md``) names the changelog's path inside each project (other
+  forms are refused with a warning and the project's own changelog is used).
 * ``.changeset/config.json``: ``fixed`` and ``linked`` (lists of package-name globs),
   ``ignore``, ``updateInternalDependents`` (``patch`` or ``out-of-range``), ``baseBranch`` and
   ``privatePackages`` (``version`` and ``tag``, booleans; changesets' defaults are ``true`` and
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from release_tools.errors import VersionError
+from release_tools.versioning.changelogfile import nx_project_changelog
 from release_tools.versioning.projects import Project
 
 __all__ = [
@@ -77,7 +79,7 @@ class WorkspaceReleaseConfig:
     private_tag: bool = True
     #: False when ``nx.json`` turns per-project changelogs off.
     project_changelogs: bool = True
-    #: The per-project changelog name ``nx.json`` gives (``projectChangelogs.file``).
+    #: The changelog's path inside each project that ``nx.json`` gives (``projectChangelogs.file``).
     changelog_file: str | None = None
     #: The release commit's message template ``nx.json`` gives (``release.git.commitMessage``),
     #: with Nx's ``{version}``; None when not configured or not usable.
@@ -262,11 +264,13 @@ def _nx(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
     per_project = changelog.get("projectChangelogs") if isinstance(changelog, dict) else None
     if per_project is False:
         out["project_changelogs"] = False
+    elif isinstance(per_project, dict) and per_project.get("file") is False:
+        out["project_changelogs"] = False  # Nx writes no changelog file
     elif isinstance(per_project, dict) and isinstance(per_project.get("file"), str):
-        # Nx writes "{projectRoot}/CHANGELOG.md"; the name inside each project is what varies.
-        name = per_project["file"].removeprefix("{projectRoot}/")
-        if "/" not in name and "{" not in name:
-            out["changelog_file"] = name
+        # Nx writes "{projectRoot}/CHANGELOG.md"; the path inside each project is what varies.
+        inside = nx_project_changelog(per_project["file"], source="nx.json")
+        if inside is not None:
+            out["changelog_file"] = inside
     return out
 
 
