@@ -405,3 +405,28 @@ def test_a_ceiling_above_the_bump_changes_nothing() -> None:
         without.needs_review,
         without.reasoning,
     )
+
+
+def test_an_unread_part_of_the_api_asks_for_review_below_major() -> None:
+    fixed = ev("conventional-commit", "patch", Strength.STRONG, "fix: tweak")
+    unread = ev(
+        "python-api",
+        "patch",
+        Strength.WEAK,
+        "pkg/gen.py: 6.3 MB, too large to parse; the run's scan budget was spent",
+        kind=EvidenceKind.UNREAD,
+    )
+    partial = ev(
+        "python-api",
+        "patch",
+        Strength.WEAK,
+        "pkg/gen.py: 6.3 MB, too large to parse; only its top-level names were compared",
+        kind=EvidenceKind.INCOMPLETE,
+    )
+    verdict = decide([fixed, unread], has_changes=True)
+    assert (verdict.bump, verdict.needs_review) == (Bump.PATCH, True)
+    assert "part of the public API was not read" in verdict.reasoning
+    # A scan that did read the names, or a major already shown, needs no such review.
+    assert decide([fixed, partial], has_changes=True).needs_review is False
+    removed = ev("python-api", "major", Strength.PROOF, "removed public function pkg.f")
+    assert decide([removed, unread], has_changes=True).needs_review is False

@@ -18,7 +18,9 @@ The rules, in order:
    * a raised runtime floor (oldest supported Python or Node.js) is among the evidence of a
      release below major: it is a minor by semver, a major by many projects' policy;
    * the only major evidence is removed deprecation warnings (deprecated paths taken out):
-     strong, but read from the code's words rather than its signatures.
+     strong, but read from the code's words rather than its signatures;
+   * part of the public API was not read at all (an ``unread`` item: a size budget, broken
+     code) and the verdict is below major: what was not read may hold a removal.
 
    Evidence is recognised by its typed fields (:attr:`Evidence.kind`, ``source``, ``strength``),
    never by the wording of its message, so rewording a message cannot change a decision.
@@ -189,6 +191,10 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     if firm_level is Bump.NONE and weak:
         needs_review = True
         notes.append("only weak evidence (kinds of files changed)")
+    if bump < Bump.MAJOR and any(e.kind is EvidenceKind.UNREAD for e in scored):
+        # What was not read may hold a removal: the verdict is a floor, a human decides.
+        needs_review = True
+        notes.append("part of the public API was not read (size budget or unreadable code)")
     if not has_changes and bump > Bump.NONE:
         needs_review = True
         notes.append("commits ask for a release but no file changed")

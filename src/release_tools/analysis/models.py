@@ -146,8 +146,11 @@ class EvidenceKind(enum.StrEnum):
     SCHEMA = "schema"
     #: Only the kinds of files changed are known (source, docs, tests ...).
     FILE_KIND = "file-kind"
-    #: Part of the change could not be analysed (unreadable code, a size budget).
+    #: Part of the change was read another way (a top-level or linear scan of a huge file).
     INCOMPLETE = "incomplete"
+    #: Part of the public API was not read at all (a size budget, unreadable code): what it
+    #: holds is unknown, so the decision asks for review.
+    UNREAD = "unread"
     #: The ecosystem caps the bump at this evidence's level whatever the code shows: a Go
     #: module that keeps its import path cannot make a major release (``/v2`` is a new path).
     CEILING = "ceiling"

@@ -52,11 +52,14 @@ class ReadBudget:
         return modes
 
 
-def too_large(source: EvidenceSource, path: str, reason: str, instead: str) -> Evidence:
-    """The ``incomplete`` item naming a file that was not parsed: why, and what was done instead."""
+def too_large(
+    source: EvidenceSource, path: str, reason: str, instead: str, *, read: bool = True
+) -> Evidence:
+    """The item naming a file that was not parsed: why, and what was done instead; ``read``
+    False when nothing was (an ``unread`` item instead of an ``incomplete`` one)."""
     return evidence(
         source,
-        EvidenceKind.INCOMPLETE,
+        EvidenceKind.INCOMPLETE if read else EvidenceKind.UNREAD,
         Bump.PATCH,
         Strength.WEAK,
         f"{path}: {reason}, too large to parse; {instead}",

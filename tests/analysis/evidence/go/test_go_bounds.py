@@ -96,7 +96,7 @@ def test_a_file_over_the_read_cap_is_not_read(
     assert _found(items) == [
         (
             "patch",
-            EvidenceKind.INCOMPLETE,
+            EvidenceKind.UNREAD,
             Strength.WEAK,
             "lib/gen.go: 0.0 MB, too large to parse; its package was not analyzed",
         )
@@ -220,13 +220,18 @@ def test_packages_over_the_run_budget_are_scanned_then_left_out_whole(
     monkeypatch.setattr(gatherer, "SCAN_BUDGET_BYTES", 150)
     items = gatherer.gather(build_context(repo.path, base))
     assert sorted(
-        (e.bump, e.strength, e.message) for e in items if e.kind is not EvidenceKind.INCOMPLETE
+        (e.bump, e.strength, e.message)
+        for e in items
+        if e.kind not in (EvidenceKind.INCOMPLETE, EvidenceKind.UNREAD)
     ) == [
         ("major", Strength.PROOF, "removed exported func Old from package p0"),
         ("major", Strength.STRONG, "removed exported func Old from package p1"),
         ("minor", Strength.STRONG, "new exported func New in package p0"),
         ("minor", Strength.STRONG, "new exported func New in package p1"),
     ]
-    assert [e.message for e in items if e.kind is EvidenceKind.INCOMPLETE][-1] == (
+    assert [e.message for e in items if e.kind is EvidenceKind.UNREAD] == [
+        "1 of 3 changed Go packages exceed the analysis budget and were not analyzed: p2"
+    ]
+    assert [e.message for e in items if e.kind is EvidenceKind.UNREAD][-1] == (
         "1 of 3 changed Go packages exceed the analysis budget and were not analyzed: p2"
     )

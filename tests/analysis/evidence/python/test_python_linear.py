@@ -210,7 +210,7 @@ def test_a_module_over_the_scan_limit_is_not_read_and_named(repo: Any, monkeypat
     assert streamed == []
     assert not [e for e in items if "pkg.gen" in e.message]
     note = next(e for e in items if e.path == "pkg/gen.py")
-    assert note.kind == "incomplete"
+    assert note.kind == "unread"
     assert note.message == (
         f"pkg/gen.py: {len(NEW) / 1e6:.1f} MB, too large to parse; its API was not analyzed"
     )
@@ -262,6 +262,6 @@ def test_modules_after_the_parse_budget_is_spent_are_not_read(repo: Any, monkeyp
 
     added = [e.message for e in items if e.message.startswith("new public module")]
     assert added == ["new public module pkg.m0", "new public module pkg.m1"]
-    assert any(e.kind == "incomplete" and "the API of 2 was compared" in e.message for e in items)
+    assert any(e.kind == "unread" and "the API of 2 was compared" in e.message for e in items)
     # The third module, which ended the comparison, was read; no later one.
     assert [p for p in read if p.startswith("pkg/m")] == ["pkg/m0.py", "pkg/m1.py", "pkg/m2.py"]

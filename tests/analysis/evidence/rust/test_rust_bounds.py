@@ -85,7 +85,7 @@ def test_a_file_over_the_read_cap_is_not_read(
     assert _found(items) == [
         (
             "patch",
-            EvidenceKind.INCOMPLETE,
+            EvidenceKind.UNREAD,
             Strength.WEAK,
             "src/lib.rs: 0.0 MB, too large to parse; its API was not analyzed",
         )
@@ -292,15 +292,15 @@ def test_changes_over_the_run_budget_are_scanned_then_left_out_whole(
             "patch",
             EvidenceKind.INCOMPLETE,
             Strength.WEAK,
-            "2 of 4 changed Rust module files exceed the analysis budget and were not "
-            "analyzed: src/t2.rs, src/t3.rs",
+            "src/t1.rs: over the parse budget, too large to parse; only its pub item names were "
+            "compared by a linear scan",
         ),
         (
             "patch",
-            EvidenceKind.INCOMPLETE,
+            EvidenceKind.UNREAD,
             Strength.WEAK,
-            "src/t1.rs: over the parse budget, too large to parse; only its pub item names were "
-            "compared by a linear scan",
+            "2 of 4 changed Rust module files exceed the analysis budget and were not "
+            "analyzed: src/t2.rs, src/t3.rs",
         ),
     ]
 

@@ -167,7 +167,7 @@ def _note(path: str, reason: str, scanned: bool) -> Evidence:
         if scanned
         else "its package was not analyzed"
     )
-    return too_large("go-api", path, reason, what)
+    return too_large("go-api", path, reason, what, read=scanned)
 
 
 def _plan(
@@ -278,7 +278,5 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             f"{len(skipped)} of {len(directories)} changed Go packages exceed the analysis "
             f"budget and were not analyzed: {shown}"
         )
-        notes.append(
-            evidence("go-api", EvidenceKind.INCOMPLETE, Bump.PATCH, Strength.WEAK, message)
-        )
+        notes.append(evidence("go-api", EvidenceKind.UNREAD, Bump.PATCH, Strength.WEAK, message))
     return [*out.items(), *notes]

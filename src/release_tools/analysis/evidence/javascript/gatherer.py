@@ -191,13 +191,14 @@ _Pair = tuple[str | None, str | None, Strength, PublicNames]
 PARALLEL_MIN_BYTES = 4_000_000
 
 
-def _note(out: BoundedEvidence, path: str, message: str) -> None:
-    """Name a module whose API was not fully analysed (an ``incomplete`` item)."""
+def _note(out: BoundedEvidence, path: str, message: str, *, read: bool = True) -> None:
+    """Name a module whose API was not fully analysed (an ``incomplete`` item), or not read at
+    all (``read`` False: an ``unread`` one)."""
     if out.admit(Bump.PATCH, Strength.WEAK):
         out.keep(
             evidence(
                 "javascript-api",
-                EvidenceKind.INCOMPLETE,
+                EvidenceKind.INCOMPLETE if read else EvidenceKind.UNREAD,
                 Bump.PATCH,
                 Strength.WEAK,
                 f"{path}: {message}",
@@ -231,6 +232,7 @@ def _compare_pairs(
                 out,
                 shown,
                 f"{max(sizes) / 1e6:.1f} MB, too large to read; its exports were not compared",
+                read=False,
             )
     weighed, unread = _within_budget(weighed, old_sizes, new_sizes, budget)
     total = sum(size for _pair, size in weighed)
@@ -264,7 +266,7 @@ def _compare_pairs(
         out.keep(
             evidence(
                 "javascript-api",
-                EvidenceKind.INCOMPLETE,
+                EvidenceKind.UNREAD,
                 Bump.PATCH,
                 Strength.WEAK,
                 f"{len(unread)} of {len(pairs)} changed modules exceed the analysis budget; "
@@ -435,6 +437,7 @@ def _compare_batch(
                 out,
                 shown,
                 f"{largest / 1e6:.1f} M characters, too large to read; exports not compared",
+                read=False,
             )
             continue
         old, new = _read_pair((before_path, before_code), (after_path, after_code), budget, out)

@@ -138,7 +138,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         items.append(
             evidence(
                 "python-api",
-                EvidenceKind.INCOMPLETE,
+                EvidenceKind.UNREAD,
                 Bump.PATCH,
                 Strength.WEAK,
                 f"{considered} Python modules changed; the API of {compared} was compared "

@@ -331,7 +331,7 @@ def compare_modules(
     except Unreadable as exc:
         # Broken code cannot be compared; say so modestly instead of failing the analysis.
         found.add(
-            EvidenceKind.INCOMPLETE,
+            EvidenceKind.UNREAD,
             Bump.PATCH,
             Strength.WEAK,
             f"{dotted} {exc}; its API was not compared",

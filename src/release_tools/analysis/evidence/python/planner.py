@@ -445,7 +445,8 @@ def oversized_evidence(modules: list[Oversized]) -> list[Evidence]:
             what = "its API was not analyzed"
             if module.size <= MAX_SCAN_BYTES:
                 what = "the run's scan budget was spent: " + what
-            notes.append(too_large("python-api", where or "", f"{module.size / 1e6:.1f} MB", what))
+            size = f"{module.size / 1e6:.1f} MB"
+            notes.append(too_large("python-api", where or "", size, what, read=False))
             continue
         notes.append(
             evidence(

@@ -134,7 +134,7 @@ def _note(path: str, reason: str, scanned: bool) -> Evidence:
         if scanned
         else "its API was not analyzed"
     )
-    return too_large("rust-api", path, reason, what)
+    return too_large("rust-api", path, reason, what, read=scanned)
 
 
 def _plan(
@@ -215,7 +215,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         notes.append(
             evidence(
                 "rust-api",
-                EvidenceKind.INCOMPLETE,
+                EvidenceKind.UNREAD,
                 Bump.PATCH,
                 Strength.WEAK,
                 message,
