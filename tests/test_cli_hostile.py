@@ -115,3 +115,43 @@ def test_choice_variables_are_read_case_insensitively(tmp_path: Path) -> None:
     env = {"RELEASE_TOOLS_LOG_LEVEL": "DEBUG", "RELEASE_TOOLS_FORMAT": "Json"}
     settings = load_settings(repo=tmp_path, environ=env)
     assert (settings.log_level, settings.format) == ("debug", "json")
+
+
+KEY = "sk-proj-AbCdEfGh12345678ZyXwVuTs"
+
+
+def test_an_api_key_in_commits_and_refs_never_reaches_any_output(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _python_project(repo)
+    repo.write("src/pkg/__init__.py", "def run():\n    return 1\n\n\ndef leak():\n    pass\n")
+    repo.commit(f"feat: add leak {KEY}")
+    repo.git("branch", KEY)
+    outputs = tmp_path / "github_output"
+    env = {"OPENAI_API_KEY": KEY, "GITHUB_OUTPUT": str(outputs)}
+    shown = []
+    for args in (
+        ["--format", "json"],
+        ["--format", "text"],
+        ["--head", KEY, "--format", "json"],
+        ["--output", str(tmp_path / "report.json"), "--format", "json"],
+    ):
+        result = _analyze(repo, *args, env=env)
+        assert result.exit_code == 0, result.output
+        shown.append(result.output)
+    shown.append((tmp_path / "report.json").read_text())
+    shown.append(outputs.read_text())
+    assert "feat: add leak" in shown[0]  # the commit is reported, its key is not
+    for text in shown:
+        assert KEY not in text
+        assert KEY[8:24] not in text  # nor a long fragment of it
+
+
+def test_the_plan_commands_redact_a_registered_key_too(repo: GitRepo) -> None:
+    _python_project(repo)
+    args = ["create-version-plan", "-C", str(repo.path), "--project", "pkg"]
+    args += ["--version-type", "patch", "-m", f"fix: rotate {KEY}", "--format", "json"]
+    result = CliRunner().invoke(cli, args, env={"OPENAI_API_KEY": KEY})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["body"].startswith("fix: rotate ")
+    assert KEY not in result.output

@@ -5,6 +5,10 @@ own name (:func:`decision_outputs`), so a workflow reads the whole decision with
 report. Values that may hold several lines use GitHub's ``name<<DELIMITER`` form with a random
 delimiter that is checked not to occur in the value, so a newline in the reasoning cannot end the
 value early or inject another output.
+
+Every output (the report on stdout or in its file, the CI outputs) passes the log redaction:
+a registered API key (or a fragment of it) that found its way into a commit message, a branch
+name or a file name is replaced, as it is in the logs.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from release_tools import files
 from release_tools.analysis.models import Decision, Evidence
 from release_tools.config import Settings
 from release_tools.errors import ReleaseToolsError, UsageError
+from release_tools.logs import redact
 from release_tools.text import clean_text
 
 __all__ = [
@@ -226,7 +231,7 @@ def decision_outputs(decision: Decision) -> dict[str, str]:
 
 def write_github_output(decision: Decision, path: Path) -> None:
     """Append the decision's outputs (:func:`decision_outputs`) to the file at ``path``."""
-    values = decision_outputs(decision)
+    values = {name: redact(value) for name, value in decision_outputs(decision).items()}
     try:
         with open(path, "a", encoding="utf-8", newline="") as handle:
             # Free text always goes in heredoc form, so no value of it can break the file.
@@ -247,6 +252,7 @@ def emit_report(
     Also appends the CI outputs when ``GITHUB_OUTPUT`` is set in ``environ``.
     """
     text = render_json(decision) if settings.format == "json" else render_text(decision)
+    text = redact(text)
     if settings.output is not None:
         write_atomic(Path(settings.output), text)
     else:

@@ -56,9 +56,19 @@ def _output_format_option(func: Any) -> Any:
     )(func)
 
 
+def _echo(text: str, *, err: bool = False) -> None:
+    """A line of output: control characters stripped, registered secrets redacted."""
+    from release_tools.logs import redact
+    from release_tools.text import clean_text
+
+    click.echo(redact(clean_text(text)), err=err)
+
+
 def _echo_json(data: Any) -> None:
+    from release_tools.logs import redact
+
     mark_reported()
-    click.echo(json.dumps(data, indent=2))
+    click.echo(redact(json.dumps(data, indent=2)))
 
 
 def _settings(options: dict[str, Any]) -> Settings:
@@ -86,7 +96,6 @@ def projects_command(**options: Any) -> None:
     """
     from release_tools.git import Git
     from release_tools.release.versions import find_projects
-    from release_tools.text import clean_text
     from release_tools.versioning.conventions import read_conventions
 
     options["format"] = options.pop("format_")
@@ -144,7 +153,7 @@ def projects_command(**options: Any) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     for row in table:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        click.echo(clean_text("  ".join([*cells, row[-1]]).rstrip()))
+        _echo("  ".join([*cells, row[-1]]).rstrip())
 
 
 def _convention_cells(data: dict[str, Any]) -> tuple[str, str]:
@@ -218,7 +227,6 @@ def create_version_plan_command(**options: Any) -> None:
     from release_tools.release.outputs import append_github_output, plan_outputs
     from release_tools.release.planning import PlanRequest, create_version_plan
     from release_tools.release.reports import plan_report
-    from release_tools.text import clean_text
 
     value = options.pop("format_")
     if value in _PLAN_FORMATS:
@@ -244,7 +252,7 @@ def create_version_plan_command(**options: Any) -> None:
     if output_format == "json":
         _echo_json(plan_report(result))
         return
-    click.echo(clean_text(result.message))
+    _echo(result.message)
     if result.decision is not None and result.decision.needs_review:
         click.echo("note: analyze flagged this decision for human review")
     if result.commit:
@@ -274,7 +282,7 @@ def plan_check_command(**options: Any) -> None:
     if os.environ.get("GITHUB_OUTPUT"):
         append_github_output(os.environ["GITHUB_OUTPUT"], plan_check_outputs(result))
     for warning in result.warnings:
-        click.echo(clean_text(f"warning: {warning}"), err=True)
+        _echo(f"warning: {warning}", err=True)
     missing_error = PlansMissingError(
         f"touched without a version plan: {', '.join(result.missing)} "
         "(add one with `release-tools create-version-plan`)"
@@ -286,7 +294,7 @@ def plan_check_command(**options: Any) -> None:
         return
     touched = ", ".join(result.touched) or "none"
     base = result.base[:12] if len(result.base) == 40 else result.base
-    click.echo(clean_text(f"range {base}..{result.head}: touched projects: {touched}"))
+    _echo(f"range {base}..{result.head}: touched projects: {touched}")
     for path in result.uncommitted:
         click.echo(
             clean_text(
@@ -382,7 +390,6 @@ def release_command(**options: Any) -> None:
     from release_tools.release.outputs import append_github_output, release_outputs
     from release_tools.release.reports import release_report
     from release_tools.release.service import ReleaseOptions, run_release
-    from release_tools.text import clean_text
 
     output_format = _output_format(options.pop("format_"))
     release_options = ReleaseOptions(
@@ -412,26 +419,26 @@ def release_command(**options: Any) -> None:
         _exit_if_refused(result)
         return
     if not result.releases and not result.actions:
-        click.echo(clean_text(result.message))
+        _echo(result.message)
         return
     prefix = "would " if result.dry_run else ""
     for action in result.actions:
-        click.echo(clean_text(f"{prefix}{action}"))
+        _echo(f"{prefix}{action}")
     for note in result.skipped:
         click.echo(note)
     for outcome in result.published:
         if outcome.output.strip():
-            click.echo(clean_text(outcome.output.rstrip()))
+            _echo(outcome.output.rstrip())
     for made in result.forge_releases:
         verb = "created" if made.created else "updated"
-        click.echo(clean_text(f"{verb} {made.forge.title} release {made.tag}: {made.url}"))
+        _echo(f"{verb} {made.forge.title} release {made.tag}: {made.url}")
     if result.dry_run:
         verb = "dry run, nothing changed:"
     elif result.releases:
         verb = "released"
     else:
         verb = "done:"
-    click.echo(clean_text(f"{verb} {result.message}"))
+    _echo(f"{verb} {result.message}")
     _exit_if_refused(result)
 
 
@@ -440,10 +447,9 @@ def _exit_if_refused(result: ReleaseResult) -> None:
     stderr and its exit code (the preview is already printed)."""
     if not result.refused:
         return
-    from release_tools.text import clean_text
 
     for reason in result.refused:
-        click.echo(clean_text(f"error: the release would be refused: {reason}"), err=True)
+        _echo(f"error: the release would be refused: {reason}", err=True)
     sys.exit(result.refused_exit_code)
 
 

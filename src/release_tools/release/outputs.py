@@ -12,6 +12,7 @@ from pathlib import Path
 
 from release_tools.analysis.report import github_output_lines
 from release_tools.errors import ReleaseToolsError
+from release_tools.logs import redact
 from release_tools.release.planning import PlanCheckResult, PlanResult
 from release_tools.release.service import ReleaseResult
 
@@ -62,6 +63,6 @@ def append_github_output(path: str | Path, values: Mapping[str, str]) -> None:
     """Append ``values`` to the GITHUB_OUTPUT file at ``path``."""
     try:
         with open(path, "a", encoding="utf-8", newline="") as handle:
-            handle.write(github_output_lines(values))
+            handle.write(github_output_lines({k: redact(v) for k, v in values.items()}))
     except OSError as exc:
         raise ReleaseToolsError(f"cannot append to GITHUB_OUTPUT {path}: {exc.strerror}") from exc
