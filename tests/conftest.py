@@ -39,12 +39,19 @@ def _isolated_git(
 @pytest.fixture(autouse=True)
 def _drop_cli_log_handlers() -> Iterator[None]:
     """The commands install a log handler on the stderr of the test's CliRunner; it must not
-    outlive the test (later tests would write to a closed stream)."""
+    outlive the test (later tests would write to a closed stream).
+
+    The commands also stop the package logger propagating and set its level. Both are undone:
+    pytest attaches its capture handlers to every logger that does not propagate, so a later
+    test that turned propagation back on would see each record twice.
+    """
     yield
     root = logging.getLogger("release_tools")
     for handler in list(root.handlers):
         if getattr(handler, "_release_tools", False):
             root.removeHandler(handler)
+    root.propagate = True
+    root.setLevel(logging.NOTSET)
 
 
 @pytest.fixture
