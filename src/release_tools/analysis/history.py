@@ -59,7 +59,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Part of every cache key: bumped when what a pair records (or how) changes.
-HISTORY_FORMAT = "3"
+HISTORY_FORMAT = "4"
 #: Git calls run at once when pairs are not cached (each waits on its own process).
 _WORKERS = 4
 #: Diff bytes the footprints of all pairs may take together, newest pair first: the pairs

@@ -61,6 +61,72 @@ def test_squash_merge_body_with_bullets(repo: Any) -> None:
     ]
 
 
+_DEPENDABOT_BODY = """Bumps the actions group with 2 updates:
+[org/setup-tool](https://github.com/org/setup-tool).
+
+Updates `org/setup-tool` from 2.0.2 to 2.1.0
+<details>
+<summary>Release notes</summary>
+<ul>
+<li>feat: support for multiple registries by <a
+href="https://github.com/someone">someone</a></li>
+<li><a href="https://github.com/org/setup-tool/commit/1dbab06"><code>1dbab06</code></a>
+feat: check for an existing tool before downloading (<a
+href="https://github.com/org/setup-tool/issues/138">#138</a>)</li>
+</ul>
+BREAKING CHANGE: the upstream action dropped node16
+</details>
+"""
+
+
+def test_a_dependency_bot_body_counts_for_nothing() -> None:
+    # The pasted release notes of the updated package are another project's changes.
+    bot = Commit(
+        "a" * 40, "ci(deps): bump the actions group with 2 updates (#6335)", _DEPENDABOT_BODY
+    )
+    parsed = parse_commit(bot)
+    assert [e.header for e in parsed.entries] == [
+        "ci(deps): bump the actions group with 2 updates (#6335)"
+    ]
+    assert parsed.breaking_notes == []
+    trailer = Commit(
+        "b" * 40,
+        "chore: update lockfile",
+        "* feat: looks like a header\n\nSigned-off-by: dependabot[bot] <support@github.com>",
+    )
+    assert [e.type for e in parse_commit(trailer).entries] == ["chore"]
+    # A person's squash merge that credits a bot as co-author is the person's own message.
+    credited = Commit(
+        "e" * 40,
+        "test: simplify setup (#2479)",
+        "* feat!: update to lerna v4\n\nBREAKING CHANGE: upgrade to lerna v4\n\n"
+        "Co-authored-by: renovate[bot] <29139614+renovate[bot]@users.noreply.github.com>",
+    )
+    parsed = parse_commit(credited)
+    assert [e.header for e in parsed.entries][1:] == ["feat!: update to lerna v4"]
+    assert parsed.breaking_notes == ["upgrade to lerna v4"]
+
+
+def test_quoted_material_in_a_squash_body_is_not_read() -> None:
+    body = (
+        "* fix: crash on empty input\n"
+        "> feat: a quoted line from elsewhere\n"
+        "```\nfeat: inside a code fence\nBREAKING CHANGE: in the fence\n```\n"
+        "<li>feat: an HTML list item</li>\n"
+        "* feat(cli): add --dry-run\n"
+        "<details>\n<summary>notes</summary>\n\nfeat: after the details block\n"
+    )
+    parsed = parse_commit(Commit("c" * 40, "Big PR (#12)", body))
+    assert [e.header for e in parsed.entries] == [
+        "fix: crash on empty input",
+        "feat(cli): add --dry-run",
+    ]
+    assert parsed.breaking_notes == []
+    # A subject with angle brackets is still read: only body lines are filtered.
+    generic = parse_commit(Commit("d" * 40, "feat: accept Mapping<K> values", ""))
+    assert [e.header for e in generic.entries] == ["feat: accept Mapping<K> values"]
+
+
 def test_revert_within_range_cancels_both(repo: Any) -> None:
     base = _history(repo, "fix: small")
     repo.write("src/feature.py", "y = 1\n")

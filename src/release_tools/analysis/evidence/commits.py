@@ -7,7 +7,9 @@ What counts, per commit:
   patch, ``docs`` or ``chore`` nothing ...); ``!`` makes any type breaking;
 * ``BREAKING CHANGE:`` / ``BREAKING-CHANGE:`` footers (breaking whatever the type);
 * squash-merge bodies that list several headers, bare or as ``*``/``-`` bullets (GitHub's
-  default squash message), each counted like a commit of its own;
+  default squash message), each counted like a commit of its own; quoted material (HTML blocks,
+  ``>`` quotes, code fences) and the bodies dependency bots write (they paste other projects'
+  release notes) are not read;
 * reverts: git's ``Revert "feat: x"`` with ``This reverts commit <sha>.``, or ``revert: ...``
   with a ``Refs: <sha>`` footer. Reverting a commit of the same range cancels both; reverting
   something already released is a patch;
@@ -42,6 +44,25 @@ _REVERT_SUBJECT = re.compile(r'^Revert "(?P<header>.+)"$')
 _REVERTS_SHA = re.compile(r"This reverts commit (?P<sha>[0-9a-f]{7,40})")
 _REFS_SHA = re.compile(r"^Refs?:[ \t]*(?P<sha>[0-9a-f]{7,40})\b", re.MULTILINE)
 _MERGE = re.compile(r"^Merge (?:pull request|branch|remote-tracking branch|tag) ")
+# Dependency bots paste the updated packages' release notes and commit lists into the body:
+# their "feat:" and "BREAKING CHANGE:" lines are other projects' changes, so such a body counts
+# for nothing (the subject still does). Recognised by the bots' own opening lines and sign-off
+# (a person's squash that merely credits a bot as co-author is read as usual).
+_BOT_BODY = re.compile(
+    r"\A\s*(?:Bumps |Updates the requirements on |This PR contains the following updates)"
+    r"|^Signed-off-by:[ \t]*dependabot\[bot\]",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Quoted material in any body: HTML blocks (everything after them), markdown quotes and code
+# fences, and lines carrying HTML markup, are not the commit's own headers.
+_QUOTED_BLOCK = re.compile(r"^\s*<(?:details|blockquote)\b", re.IGNORECASE)
+_QUOTE_LINE = re.compile(r"^\s*>")
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_HTML = re.compile(
+    r"</?(?:a|li|ul|ol|p|code|pre|em|strong|b|i|br|h[1-6]|div|span|summary|details|img)"
+    r"(?:\s[^<>]*)?/?(?:>|$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +140,7 @@ def parse_commit(commit: Commit, types: CommitTypes = DEFAULT_COMMIT_TYPES) -> P
     if sha and (revert or parsed.reverts_header):
         parsed.reverts_sha = sha["sha"]
 
-    for raw in commit.body.splitlines():
-        line = _BULLET.sub("", raw).strip()
-        if not line:
-            continue
+    for line in _own_lines(commit.body):
         breaking = _BREAKING.match(line)
         if breaking:
             parsed.breaking_notes.append(breaking["text"].strip() or "breaking change")
@@ -140,6 +158,27 @@ def parse_commit(commit: Commit, types: CommitTypes = DEFAULT_COMMIT_TYPES) -> P
             if body_entry is not None:
                 parsed.entries.append(body_entry)
     return parsed
+
+
+def _own_lines(body: str) -> list[str]:
+    """The body's non-empty lines that are the commit's own words, bullets stripped: nothing of
+    a dependency bot's body, nothing quoted (see :data:`_BOT_BODY`, :data:`_QUOTED_BLOCK`)."""
+    if _BOT_BODY.search(body):
+        return []
+    lines: list[str] = []
+    fenced = False
+    for raw in body.splitlines():
+        if _FENCE.match(raw):
+            fenced = not fenced
+            continue
+        if _QUOTED_BLOCK.match(raw):
+            break
+        if fenced or _QUOTE_LINE.match(raw) or _HTML.search(raw):
+            continue
+        line = _BULLET.sub("", raw).strip()
+        if line:
+            lines.append(line)
+    return lines
 
 
 def _active(parsed: Sequence[ParsedCommit]) -> list[ParsedCommit]:
