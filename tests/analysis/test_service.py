@@ -93,6 +93,34 @@ def test_manifest_version_without_tag_and_pep440_spelling(repo: GitRepo) -> None
     assert decision.next_version == "2.0.0"
 
 
+@pytest.mark.parametrize(
+    ("manifest", "text", "problem"),
+    [
+        ("package.json", '{"name": "demo", "version": "1.0"}', "version '1.0' is not a valid"),
+        ("Cargo.toml", '[package]\nname = "demo"\nversion = "01.2.0"\n', "'01.2.0' is not a"),
+        ("pyproject.toml", '[project]\nname = "demo"\nversion = "1.0"\n', None),
+    ],
+)
+def test_a_manifest_version_its_ecosystem_refuses_is_reported_and_needs_review(
+    repo: GitRepo, manifest: str, text: str, problem: str | None
+) -> None:
+    repo.write(manifest, text)
+    repo.write("src/lib.js", "export const a = 1;\n")
+    repo.commit("chore: start")
+    repo.tag("v0.9.0")
+    repo.write("src/lib.js", "export const a = 2;\n")
+    repo.commit("fix: correct a")
+
+    decision = run_analysis(_settings(repo))
+
+    found = [w for w in decision.warnings if manifest in w and "release refuses it" in w]
+    if problem is None:  # "1.0" is a valid PEP 440 version
+        assert found == [] and not decision.needs_review
+    else:
+        assert len(found) == 1 and problem in found[0]
+        assert decision.needs_review
+
+
 def test_major_on_zero_policy(repo: GitRepo) -> None:
     _released(repo, "v0.3.0")
     repo.write("src/app/core.py", "def run(x):\n    return x\n")

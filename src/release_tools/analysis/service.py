@@ -36,12 +36,20 @@ from release_tools.versioning.conventions import (
     read_conventions,
 )
 from release_tools.versioning.projects import Project, discover_projects, find_project
-from release_tools.versioning.semver import Version
+from release_tools.versioning.semver import Version, manifest_version_problem
 from release_tools.versioning.tags import find_release_tags
 
 __all__ = ["Collection", "collect", "run_analysis"]
 
 log = logging.getLogger(__name__)
+
+#: The manifests whose version rules :func:`manifest_version_problem` knows.
+_MANIFEST_ECOSYSTEMS: dict[str, Literal["npm", "cargo", "python"]] = {
+    "package.json": "npm",
+    "project.json": "npm",
+    "cargo": "cargo",
+    "pyproject": "python",
+}
 
 
 @dataclass(slots=True)
@@ -60,6 +68,9 @@ class Collection:
     conventions: ProjectConventions | None = None
     #: Every tag reachable from head (to tell whether a proposed version already exists).
     tags: tuple[str, ...] = ()
+    #: Why the manifest's current version is one its ecosystem refuses (the decision then
+    #: needs review); None when it is valid or not read from a manifest.
+    version_problem: str | None = None
 
 
 def _projects(root: Path, required: bool) -> list[Project]:
@@ -73,6 +84,23 @@ def _projects(root: Path, required: bool) -> list[Project]:
             "project discovery failed; versions are read from tags only: %s", exc, exc_info=True
         )
         return []
+
+
+def _manifest_version_problem(project: Project) -> str | None:
+    """Why the manifest's version, the current version shown, is one its ecosystem refuses
+    (``"1.0"`` in a ``package.json``); None when it is valid. ``release`` refuses to bump such a
+    version, so the report says so instead of showing a guessed number as if it were sound."""
+    value = project.version
+    ecosystem = _MANIFEST_ECOSYSTEMS.get(project.manifest_kind)
+    if not value or ecosystem is None:
+        return None
+    problem = manifest_version_problem(value, ecosystem)
+    if problem is None:
+        return None
+    return (
+        f"{project.manifest}: version {value!r} {problem}: the versions shown are a guess, "
+        "and release refuses it until it is fixed"
+    )
 
 
 def _conventions(
@@ -154,11 +182,14 @@ def collect(
         versioned = True
 
     current: str | None = None
+    version_problem: str | None = None
     if versioned and settings.base is None and scoped is not None:
         # The rule release applies: the manifest's version unless only the tag has one.
         found = current_version(scoped.version, rng.tag, pep440=scoped.ecosystem == "python")
         current = found.version
         log.info("current version", extra={"version": current, "source": found.source})
+        if found.source == "manifest":
+            version_problem = _manifest_version_problem(scoped)
     elif versioned and rng.tag is not None:
         current = str(rng.tag.version)
     elif versioned and scoped is not None and scoped.version:
@@ -214,6 +245,8 @@ def collect(
             warnings.append(f"empty range: {rng.head_ref} adds no commits to {rng.base_ref}")
         if rng.first_release:
             warnings.append("no release tag found: analyzing the whole history as a first release")
+        if version_problem is not None:
+            warnings.append(version_problem)
         if stats.truncated_files:
             first = stats.truncated_files[0]
             more = len(stats.truncated_files) - 1
@@ -264,6 +297,7 @@ def collect(
             versioned,
             conventions=own,
             tags=conventions.tags if conventions is not None else (),
+            version_problem=version_problem,
         )
     except BaseException:
         _cancel_background(ctx)
@@ -355,6 +389,8 @@ def run_analysis(settings: Settings) -> Decision:
     }
     warnings = [*collection.warnings, *decision.warnings]
     update: dict[str, object] = {"warnings": warnings, "stats": stats}
+    if collection.version_problem is not None and collection.versioned:
+        update["needs_review"] = True
     own = collection.conventions
     if own is not None:
         update["conventions"] = own.to_dict()

@@ -33,6 +33,7 @@ __all__ = [
     "is_pep440",
     "is_semver",
     "jump",
+    "manifest_version_problem",
     "release_type_rank",
 ]
 
@@ -86,6 +87,21 @@ def is_pep440(text: str) -> bool:
     except InvalidVersion:
         return False
     return True
+
+
+def manifest_version_problem(
+    value: str, ecosystem: Literal["npm", "cargo", "python"]
+) -> str | None:
+    """Why ``value`` is not a version ``ecosystem``'s manifests accept ("is not a valid semantic
+    version"); None when it is. SemVer 2.0.0 for npm (whose parser trims and drops one leading
+    ``v``) and Cargo, PEP 440 for Python (where ``1.0`` is valid)."""
+    if ecosystem == "python":
+        valid, spelling = is_pep440(value), "PEP 440"
+    elif ecosystem == "npm":
+        valid, spelling = is_semver(value.strip().removeprefix("v")), "semantic"
+    else:
+        valid, spelling = is_semver(value), "semantic"
+    return None if valid else f"is not a valid {spelling} version"
 
 
 def _pre_key(pre: tuple[str | int, ...]) -> tuple[tuple[int, int | str], ...]:
