@@ -8,11 +8,13 @@ import string
 
 import pytest
 
+from release_tools.analysis.engines.model.chunking import render_change
 from release_tools.analysis.engines.model.secrets import (
     redact_details,
     redact_secrets,
     shannon_entropy,
 )
+from release_tools.analysis.models import ChangeKind, FileChange
 
 # Assembled at run time so that no scanner mistakes this test file for a leak.
 GITHUB = "ghp_" + "A1b2C3d4E5f6" * 3
@@ -210,3 +212,73 @@ def test_shannon_entropy() -> None:
     assert shannon_entropy("") == 0.0
     assert shannon_entropy("aaaa") == 0.0
     assert shannon_entropy("abcd") == pytest.approx(2.0)
+
+
+def test_secrets_in_file_header_paths_are_redacted() -> None:
+    diff = (
+        f"--- a/keys/{GITHUB}.txt\n+++ b/keys/{GITHUB}.txt\n@@ -1 +1 @@\n-a\n+b\n"
+        f"--- a/old.py\n+++ b/cfg/{OPENAI}.py (renamed)\n@@ -1 +1 @@\n-a\n+b\n"
+    )
+    result = redact_details(diff)
+    assert GITHUB not in result.text and OPENAI not in result.text
+    assert result.kinds["github-token"] == 2 and result.kinds["openai-key"] == 1
+    lines = result.text.split("\n")
+    assert lines[0] == "--- a/keys/[REDACTED:github-token].txt"
+    assert lines[1] == "+++ b/keys/[REDACTED:github-token].txt"
+    assert lines[6] == "+++ b/cfg/[REDACTED:openai-key].py (renamed)"
+    assert len(lines) == len(diff.split("\n"))
+
+
+def test_rendered_rename_header_is_redacted() -> None:
+    change = FileChange(
+        path=f"deploy/{STRIPE}.yaml", kind=ChangeKind.RENAMED, old_path=f"deploy/{AWS_ID}.yaml"
+    )
+    text, count = redact_secrets(render_change(change))
+    assert STRIPE not in text and AWS_ID not in text and count == 2
+    assert text.startswith("--- a/deploy/[REDACTED:aws-access-key-id].yaml\n")
+    assert "+++ b/deploy/[REDACTED:stripe-key].yaml (renamed)\n" in text
+
+
+def test_git_extended_header_lines_are_redacted_and_keep_their_shape() -> None:
+    diff = (
+        f"diff --git a/{GITHUB} b/{GITHUB}\n"
+        f"similarity index 90%\n"
+        f"rename from dir/api_key=hunter2\n"
+        f"rename to {SLACK}\n"
+        f"copy from {AWS_ID}\n"
+        f"copy to {AWS_ID}.bak\n"
+    )
+    text, count = redact_secrets(diff)
+    for secret in (GITHUB, "hunter2", SLACK, AWS_ID):
+        assert secret not in text
+    assert count == 6
+    assert text.split("\n") == [
+        "diff --git a/[REDACTED:github-token] b/[REDACTED:github-token]",
+        "similarity index 90%",
+        "rename from dir/api_key=[REDACTED:assignment]",
+        "rename to [REDACTED:slack-token]",
+        "copy from [REDACTED:aws-access-key-id]",
+        "copy to [REDACTED:aws-access-key-id].bak",
+        "",
+    ]
+
+
+def test_header_lines_after_an_env_file_get_every_rule() -> None:
+    # The .env rules only know NAME=value lines; the next file's headers still need the others.
+    diff = _diff(".env", "A=1") + (
+        "diff --git a/x b/x\nrename from token=open-sesame\n--- a/x\n+++ b/password=hunter2\n"
+    )
+    text, count = redact_secrets(diff)
+    assert "open-sesame" not in text and "hunter2" not in text
+    assert "+++ b/password=[REDACTED:assignment]" in text and count == 3
+
+
+def test_context_in_a_hunk_header_is_redacted_like_file_content() -> None:
+    env = "--- a/.env\n+++ b/.env\n@@ -4,2 +4,2 @@ DB_PASSWORD=hunter2\n-F=6\n+F=7\n"
+    text, count = redact_secrets(env)
+    assert "hunter2" not in text and count == 3
+    assert "@@ -4,2 +4,2 @@ DB_PASSWORD=[REDACTED:env-value]" in text
+    code = f'--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@ def f(token="{GITHUB}"):\n-a\n+b\n'
+    text, count = redact_secrets(code)
+    assert GITHUB not in text and count == 1
+    assert '@@ -1 +1 @@ def f(token="[REDACTED:github-token]"):' in text

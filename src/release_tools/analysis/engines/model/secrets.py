@@ -3,7 +3,10 @@
 :func:`redact_secrets` takes the rendered diff of a chunk and returns ``(text, count)``: the text
 with every secret it recognised replaced by ``[REDACTED:<kind>]``, and how many it replaced. It
 works line by line and knows which file each line belongs to (from the ``---``/``+++`` headers),
-so it can treat ``.env`` files specially. What it recognises, in order:
+so it can treat ``.env`` files specially. Header lines (``diff --git``, ``---``/``+++``, rename and
+copy lines, the text after a hunk's ``@@`` range) are redacted too, since paths and the context
+git copies into a hunk header can hold anything; only the path or text is rewritten, never the
+markers around it, so the result still reads as the same diff. What it recognises, in order:
 
 1. Private keys: PEM blocks (``-----BEGIN ... PRIVATE KEY-----`` up to the matching END, across
    lines, or inline with ``\\n`` escapes) and the ``private_key`` of GCP service-account JSON.
@@ -136,6 +139,21 @@ _TEMPLATE = re.compile(r"^(?:\$|\{\{|%\(|<[a-z_-]+>$|\[REDACTED)")
 _ENV_FILE = re.compile(r"(?:^|/)(?:\.env(?:\.[^/]*)?|[^/]+\.env)$")
 _ENV_LINE = re.compile(r"^(?P<head>\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*)(?P<value>.+)$")
 
+# --- header lines ----------------------------------------------------------------------------
+
+# The fixed part of a header line that names a path; the rest of the line is the path (a
+# "diff --git" line holds two). "---"/"+++" keep their "a/"/"b/" so the path stays one.
+_PATH_HEADER = re.compile(
+    r"^(?P<lead>(?:---|\+\+\+) (?:[ab]/)?|diff --git |(?:rename|copy) (?:from|to) )(?P<rest>.*)$"
+)
+# git's other extended header lines: no path, but redacted like any text all the same.
+_GIT_HEADER = re.compile(
+    r"^(?:index |(?:dis)?similarity index |(?:old|new|deleted file|new file) mode |Binary files )"
+)
+# A hunk header: the ranges, then the context line git copies from the file (a .env line, say).
+_HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
+_RENAMED = " (renamed)"
+
 # --- 5: entropy -------------------------------------------------------------------------------
 
 _CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/_=-])")
@@ -238,6 +256,36 @@ class _Redactor:
 
         return _CANDIDATE.sub(replace, line)
 
+    def text(self, line: str) -> str:
+        """``line`` through the rules for ordinary lines (known shapes, assignments, entropy)."""
+        return self.entropy(self.assignments(self.tokens(line)))
+
+    def header(self, line: str) -> str:
+        """A file header line with the paths in it redacted and its markers kept."""
+        match = _PATH_HEADER.match(line)
+        if match is None:
+            return self.text(line)
+        lead, rest = match.group("lead"), match.group("rest")
+        if lead == "diff --git ":
+            return lead + " ".join(self._path(part) for part in _git_paths(rest))
+        path, tab, stamp = rest.partition("\t")
+        renamed = path.endswith(_RENAMED)
+        path = path.removesuffix(_RENAMED) if renamed else path
+        return lead + self._path(path) + (_RENAMED if renamed else "") + tab + stamp
+
+    def _path(self, path: str) -> str:
+        prefix = path[:2] if path[:2] in ("a/", "b/") else ""
+        return prefix + self.text(path[len(prefix) :])
+
+    def hunk_header(self, line: str, ranges_end: int, env_file: bool) -> str:
+        """A hunk header with the context line after its ranges redacted as file content."""
+        ranges, context = line[:ranges_end], line[ranges_end:]
+        if not context:
+            return line
+        if env_file:
+            return ranges + self.env_value(context)
+        return ranges + self.text(context)
+
     def env_value(self, line: str) -> str:
         prefix, content = (line[:1], line[1:]) if line[:1] in "+- " else ("", line)
         match = _ENV_LINE.match(content)
@@ -247,6 +295,19 @@ class _Redactor:
         if not value or value in ('""', "''") or value.startswith("[REDACTED"):
             return line
         return prefix + match.group("head") + self.mark("env-value")
+
+
+def _git_paths(rest: str) -> list[str]:
+    """The ``a/...`` and ``b/...`` paths of a ``diff --git`` line (``rest`` after the command).
+
+    A path may itself contain " b/"; the split that gives two paths of equal length (the same
+    file) is preferred, then the first one.
+    """
+    cuts = [i for i in range(len(rest)) if rest.startswith(" b/", i)]
+    if not cuts:
+        return [rest]
+    cut = next((i for i in cuts if i == len(rest) - i - 1), cuts[0])
+    return [rest[:cut], rest[cut + 1 :]]
 
 
 def _diff_path(header: str) -> str | None:
@@ -273,14 +334,18 @@ def redact_details(text: str) -> RedactionResult:
     for line in text.split("\n"):
         # A "+++" line is a file header only right after a "---" line; elsewhere it is an added
         # line that starts with "++".
+        file_header = False
         if line.startswith("--- ") and not in_pem:
             old_path = _diff_path(line)
+            file_header = True
         elif line.startswith("+++ ") and previous.startswith("--- "):
             path = _diff_path(line) or old_path
-            out.append(line)
-            previous = line
-            continue
+            file_header = True
         previous = line
+        # A removed "-- " or added "++ " line may also open a key block: the PEM rules see it.
+        if file_header and _PEM_BEGIN.search(line) is None:
+            out.append(redactor.header(line))
+            continue
         if in_pem:
             end = _PEM_END.search(line)
             if end is not None:
@@ -296,12 +361,15 @@ def redact_details(text: str) -> RedactionResult:
             in_pem = True
             out.append(line[: begin.start()] + redactor.mark("private-key"))
             continue
-        if path is not None and _ENV_FILE.search(path):
+        env_file = path is not None and _ENV_FILE.search(path) is not None
+        hunk = _HUNK_HEADER.match(line)
+        if hunk is not None:
+            out.append(redactor.hunk_header(line, hunk.end(), env_file))
+        elif _PATH_HEADER.match(line) or _GIT_HEADER.match(line):
+            out.append(redactor.header(line))
+        elif env_file:
             out.append(redactor.env_value(line))
-            continue
-        line = redactor.tokens(line)
-        line = redactor.assignments(line)
-        line = redactor.entropy(line)
-        out.append(line)
+        else:
+            out.append(redactor.text(line))
     kinds = redactor.kinds
     return RedactionResult("\n".join(out), sum(kinds.values()), kinds)
