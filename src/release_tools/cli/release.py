@@ -25,6 +25,8 @@ from release_tools.errors import UsageError
 
 if TYPE_CHECKING:
     from release_tools.release.results import ReleaseResult
+    from release_tools.versioning.projects import Project
+    from release_tools.versioning.tags import ReleaseTag
 
 __all__ = ["COMMANDS"]
 
@@ -137,12 +139,14 @@ def projects_command(**options: Any) -> None:
         _echo_json(rows)
         return
     if not projects:
-        click.echo("no projects found (no pyproject.toml, package.json, Cargo.toml or nx.json)")
+        click.echo(
+            "no projects found (no pyproject.toml, package.json, Cargo.toml, go.mod or nx.json)"
+        )
         return
     table = [
         (
             p.name,
-            p.version or "-",
+            _version_cell(p, conventions.of(p.name).latest_tag),
             p.path,
             p.manifest,
             p.ecosystem + (f" (group {p.version_group})" if p.version_group else ""),
@@ -154,6 +158,16 @@ def projects_command(**options: Any) -> None:
     for row in table:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         _echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+def _version_cell(project: Project, latest: ReleaseTag | None) -> str:
+    """The manifest's version; for a project whose manifest holds none (a Go module), the
+    version of its latest release tag, marked as such."""
+    if project.version:
+        return project.version
+    if latest is None:
+        return "-"
+    return f"{latest.version.render('pep440' if project.is_python else 'semver')} (tag)"
 
 
 def _convention_cells(data: dict[str, Any]) -> tuple[str, str]:

@@ -59,6 +59,7 @@ from release_tools.release.transaction import abort, execute, journal_path, land
 from release_tools.release.versions import (
     ProjectRelease,
     find_projects,
+    go_path_refusals,
     held_back,
     with_fixed_groups,
 )
@@ -241,8 +242,9 @@ def _preflight(
 
     Mistakes in the repository or the settings (a bad tag name, a detached HEAD, a missing
     remote) are errors in every mode; states of the moment (uncommitted plans, a held index
-    lock) are collected in ``refusals`` in a dry run, so that it still shows what the release
-    would do before it fails as the real run would.
+    lock) and a Go module path that does not name the new major (the preview shows the
+    version that needs it) are collected in ``refusals`` in a dry run, so that it still shows
+    what the release would do before it fails as the real run would.
     """
     for release in (r for r in releases if r.tagged):
         reason = git.check_tag_name(release.tag)
@@ -251,6 +253,8 @@ def _preflight(
                 f"invalid tag name {release.tag!r} for {release.project.name} "
                 f"(tag-format {settings.tag_format or 'default'!r}): {reason}"
             )
+    for problem in go_path_refusals(releases, txn.read):
+        _refuse(problem, options, refusals)
     if not options.commit:
         return None
     if not git.has_commits():

@@ -15,6 +15,11 @@ ignored packages are never released, nor private ones when ``privatePackages.ver
 private ones are tagged only when ``privatePackages.tag`` is true (see
 :mod:`~release_tools.versioning.releaseconfig`).
 
+Go modules keep no version in their ``go.mod``: their current version is their latest tag in
+Go's scheme, and a release whose major their module path does not name (``2.0.0`` of
+``example.com/m``, which Go imports only as ``example.com/m/v2``) is refused before anything is
+written (:func:`go_path_refusals`).
+
 Version groups: projects that share one version number (the crates of a Cargo workspace that
 inherit ``[workspace.package] version``) are released together or not at all. When a plan names
 any member, the whole group is released: its release type is the highest one the plans give any
@@ -36,6 +41,7 @@ from release_tools.errors import ConfigError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
 from release_tools.versioning.conventions import Conventions, current_version
+from release_tools.versioning.gomod import major_problem, module_path
 from release_tools.versioning.manifests import Reader, read_manifest_version
 from release_tools.versioning.projects import Project, discover_projects
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
@@ -46,6 +52,7 @@ __all__ = [
     "compute_releases",
     "find_projects",
     "format_tag",
+    "go_path_refusals",
     "held_back",
     "is_workspace",
     "version_groups",
@@ -270,6 +277,24 @@ def compute_releases(
             )
         )
     return releases
+
+
+def go_path_refusals(releases: Sequence[ProjectRelease], read: Reader) -> list[str]:
+    """One line for each Go module that ``releases`` would take to a major its module path
+    does not name, saying what to change (the path is read from its ``go.mod`` now)."""
+    lines: list[str] = []
+    for release in releases:
+        project = release.project
+        if project.manifest_kind != "go.mod":
+            continue
+        text = read(project.manifest)
+        module = module_path(text, source=project.manifest) if text is not None else None
+        if module is None:
+            raise VersionError(f"{project.manifest}: no module line")
+        problem = major_problem(module, release.version, project.manifest)
+        if problem is not None:
+            lines.append(problem)
+    return lines
 
 
 def held_back(

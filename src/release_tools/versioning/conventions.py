@@ -19,6 +19,7 @@ from typing import Literal
 from release_tools.errors import VersionError
 from release_tools.git import Git
 from release_tools.versioning.changelogfile import ChangelogFile, find_changelog
+from release_tools.versioning.gomod import read_module_path
 from release_tools.versioning.projects import Project
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig, read_release_config
 from release_tools.versioning.semver import Version
@@ -28,7 +29,12 @@ from release_tools.versioning.tags import (
     merged_tag_names,
     parse_release_tags,
 )
-from release_tools.versioning.tagscheme import TagScheme, infer_tag_scheme, latest_scheme_tag
+from release_tools.versioning.tagscheme import (
+    TagScheme,
+    go_tag_scheme,
+    infer_tag_scheme,
+    latest_scheme_tag,
+)
 
 __all__ = [
     "Conventions",
@@ -119,13 +125,28 @@ def project_latest_tag(
     root_name: str | None,
 ) -> ReleaseTag | None:
     """The release tag a project's next range starts from: its highest tag under its scheme,
-    else (older configurations) its latest tag under the ``tag_pattern`` expression."""
+    else (older configurations) its latest tag under the ``tag_pattern`` expression.
+
+    Not for a Go module under Go's scheme: the ``go`` command reads no other tag as its
+    release, and the expression would take another module's (the root's ``v1.2.0`` for
+    ``tools/``, or a ``v2/`` module's ``v2.0.0`` for the root) as its own.
+    """
     latest = latest_scheme_tag(tags, scheme, name)
-    if latest is None and fallback:
+    if latest is None and fallback and scheme.source != "go.mod":
         latest = latest_release_tag(
             list(fallback), project=name if workspace else None, root_name=root_name
         )
     return latest
+
+
+def _go_scheme(root: Path, project: Project) -> TagScheme | None:
+    """Go's tag scheme when ``project`` is a Go module (an Nx project's ``go.mod`` included)."""
+    if project.manifest_kind != "go.mod":
+        return None
+    module = project.name
+    if project.ecosystem != "go":
+        module = read_module_path(root / project.manifest, source=project.manifest) or ""
+    return go_tag_scheme(project.path, module)
 
 
 def _is_workspace(projects: Sequence[Project]) -> bool:
@@ -168,6 +189,7 @@ def read_conventions(
             configured=tag_format,
             nx_pattern=config.tag_template_for(project.name),
             nx_default=config.default_tag_template_for(project.name),
+            go_scheme=_go_scheme(root, project),
         )
         latest = project_latest_tag(
             tags, scheme, project.name, fallback, workspace=workspace, root_name=root_name

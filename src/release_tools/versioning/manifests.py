@@ -271,15 +271,18 @@ def set_version_variable(text: str, variable: str, value: str, *, fmt: str, sour
 def read_manifest_version(project: Project, read: Reader) -> str | None:
     """The version currently in ``project``'s manifest (re-read, not the discovery cache).
 
-    None when the manifest has no version of its own. A version the project's ecosystem would
-    refuse is a VersionError naming the file and the value: SemVer 2.0.0 for ``package.json``
-    and ``project.json`` (npm also takes a leading ``v``) and for ``Cargo.toml``, PEP 440 for a
-    ``pyproject.toml`` (where ``1.0`` is valid). Bumping such a value would only guess at it.
+    None when the manifest has no version of its own, as a ``go.mod`` never has (a Go module's
+    versions are its tags). A version the project's ecosystem would refuse is a VersionError
+    naming the file and the value: SemVer 2.0.0 for ``package.json`` and ``project.json`` (npm
+    also takes a leading ``v``) and for ``Cargo.toml``, PEP 440 for a ``pyproject.toml`` (where
+    ``1.0`` is valid). Bumping such a value would only guess at it.
     """
+    kind = project.manifest_kind
+    if kind == "go.mod":
+        return None
     text = read(project.manifest)
     if text is None:
         return None
-    kind = project.manifest_kind
     if kind == "package.json" or kind == "project.json":
         data = load_json(text, project.manifest)
         if not isinstance(data, dict) or "version" not in data:
@@ -506,7 +509,8 @@ def version_edits(
     elif kind == "package.json":
         edits = _node_edits(project, version, read, projects, notes)
     else:
-        # An Nx project without a package manifest keeps its version in tags only.
+        # A Go module, or an Nx project without a package manifest, keeps its version in tags
+        # only: the release writes its changelog and tag, and no manifest.
         edits = {}
     for entry in version_variables:
         spec = parse_version_variable(entry)

@@ -1,10 +1,11 @@
 """Find the releasable projects of a repository from their manifests.
 
 A repository is either one root project (``pyproject.toml`` with ``[project]`` or
-``[tool.poetry]``, ``package.json``, ``Cargo.toml`` with ``[package]``) or a workspace: Nx
-(``project.json`` files), npm/yarn/pnpm workspaces, a Cargo ``[workspace]``, a uv workspace or
-several Python packages in subdirectories. The project's name is its manifest's name, because
-that is what tags, plans and registries use.
+``[tool.poetry]``, ``package.json``, ``Cargo.toml`` with ``[package]``, ``go.mod``) or a
+workspace: Nx (``project.json`` files), npm/yarn/pnpm workspaces, a Cargo ``[workspace]``, a uv
+workspace, several Python packages in subdirectories or the Go modules a ``go.work`` uses. The
+project's name is its manifest's name, because that is what tags, plans and registries use: a Go
+module's is its module path. A Go module has no version in its manifest (its tags carry it).
 
 A project is private when its manifest says it is never published: ``"private": true`` in a
 ``package.json``, ``publish = false`` (or an empty registry list) in a Cargo ``[package]``, the
@@ -17,6 +18,7 @@ Discovery only reads files; it never runs git, so it also works on an exported t
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import re
@@ -27,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from release_tools.errors import UsageError, VersionError
+from release_tools.versioning.gomod import read_module_path, workspace_uses
 from release_tools.versioning.workspaces import (
     expand_globs,
     read_pnpm_workspace,
@@ -54,7 +57,7 @@ log = logging.getLogger(__name__)
 #: written once in the root ``Cargo.toml``, so they can only be released together.
 CARGO_WORKSPACE_GROUP = "cargo-workspace"
 
-Ecosystem = Literal["python", "node", "rust", "nx"]
+Ecosystem = Literal["python", "node", "rust", "go", "nx"]
 
 # How deep a Python monorepo scan looks for pyproject.toml files (packages/<name>/ is depth 2).
 _PYTHON_SCAN_DEPTH = 3
@@ -72,8 +75,9 @@ class Project:
 
     ``path`` is the project's directory relative to the repository root (``"."`` for the root),
     ``manifest`` the relative path of the file that holds its name and version (for Nx projects,
-    the ``package.json``/``pyproject.toml``/``Cargo.toml`` next to ``project.json`` when there is
-    one). ``version`` is None when the manifest has no static version that could be read.
+    the ``package.json``/``pyproject.toml``/``Cargo.toml``/``go.mod`` next to ``project.json``
+    when there is one). ``version`` is None when the manifest has no static version that could
+    be read, and always for a ``go.mod``, which holds none.
     """
 
     name: str
@@ -89,13 +93,17 @@ class Project:
     private: bool = False
 
     @property
-    def manifest_kind(self) -> Literal["pyproject", "package.json", "cargo", "project.json"]:
+    def manifest_kind(
+        self,
+    ) -> Literal["pyproject", "package.json", "cargo", "project.json", "go.mod"]:
         """Which writer handles :attr:`manifest`."""
         base = PurePosixPath(self.manifest).name
         if base == "pyproject.toml":
             return "pyproject"
         if base == "Cargo.toml":
             return "cargo"
+        if base == "go.mod":
+            return "go.mod"
         if base == "project.json":
             return "project.json"
         return "package.json"
@@ -313,6 +321,20 @@ def _cargo_project(
     )
 
 
+def _go_project(root: Path, directory: Path) -> Project | None:
+    manifest = directory / "go.mod"
+    name = read_module_path(manifest, source=_rel(root, manifest))
+    if name is None:
+        return None
+    return Project(
+        name=name,
+        path=_rel(root, directory),
+        manifest=_rel(root, manifest),
+        version=None,
+        ecosystem="go",
+    )
+
+
 # --- workspaces ----------------------------------------------------------------------------------
 
 
@@ -399,6 +421,26 @@ def _python_workspace(root: Path) -> list[Project] | None:
     return projects or None
 
 
+def _go_workspace(root: Path) -> list[Project] | None:
+    """The modules a root ``go.work`` uses; directories outside the repository are skipped
+    (with a warning), like other workspaces' members."""
+    go_work = root / "go.work"
+    if not go_work.is_file():
+        return None
+    try:
+        text = go_work.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VersionError(f"go.work: cannot be read: {exc}") from exc
+    # Directories, not globs: escaped so that a "[" in a name is matched literally.
+    uses = [glob.escape(use) for use in workspace_uses(text, source="go.work")]
+    projects = []
+    for directory in expand_globs(root, uses, "go.mod"):
+        project = _go_project(root, directory)
+        if project is not None:
+            projects.append(project)
+    return projects
+
+
 def _nx_workspace(root: Path) -> list[Project] | None:
     if not (root / "nx.json").is_file():
         return None
@@ -414,6 +456,7 @@ def _nx_workspace(root: Path) -> list[Project] | None:
             ("package.json", _node_project),
             ("pyproject.toml", _python_project),
             ("Cargo.toml", _cargo_project),
+            ("go.mod", _go_project),
         ):
             if (here / filename).is_file():
                 inner = reader(root, here)
@@ -434,9 +477,12 @@ def _nx_workspace(root: Path) -> list[Project] | None:
 
 
 def _single_root(root: Path) -> list[Project]:
+    # package.json comes last: at the root of a Python, Rust or Go repository it is as often
+    # the tooling's (linters, commit hooks) as the product's.
     readers = (
         ("pyproject.toml", _python_project),
         ("Cargo.toml", _cargo_project),
+        ("go.mod", _go_project),
         ("package.json", _node_project),
     )
     for filename, reader in readers:
@@ -466,15 +512,15 @@ def discover_projects(root: Path) -> list[Project]:
     """The projects of the repository at ``root``, root project first, then by path.
 
     An Nx workspace wins over everything else (its ``project.json`` files name the projects);
-    otherwise npm/pnpm, Cargo and Python workspace members are collected together; otherwise the
-    root manifest is the single project. An empty list means no manifest was recognised.
+    otherwise npm/pnpm, Cargo, Python and Go workspace members are collected together; otherwise
+    the root manifest is the single project. An empty list means no manifest was recognised.
     """
     root = Path(root)
     nx = _nx_workspace(root)
     if nx is not None:
         return _dedupe(sorted(nx, key=lambda p: (p.path != ".", p.path)))
     found: list[Project] = []
-    for collect in (_node_workspace, _cargo_workspace, _python_workspace):
+    for collect in (_node_workspace, _cargo_workspace, _python_workspace, _go_workspace):
         members = collect(root)
         if members:
             found.extend(members)

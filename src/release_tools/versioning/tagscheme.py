@@ -7,11 +7,13 @@ latest one, so ``analyze``, ``plan-check`` and ``release`` agree on where a proj
 starts (:func:`latest_scheme_tag`).
 
 Which scheme, in order: the configured ``tag_format``; the release group's or workspace's
-``releaseTagPattern`` from ``nx.json``; the style of the project's own highest tag; the style most
-of its workspace siblings' tags use (a new crate in a workspace tagging ``ignore-0.4.33`` gets
-``grep-index-0.1.0``); Nx's own default for the project's release group when ``nx.json``
-configures releases (``v{version}`` for a fixed group, ``{name}@{version}`` for independent
-projects); the default, ``{name}@{version}`` in a workspace and ``v{version}`` else.
+``releaseTagPattern`` from ``nx.json``; for a Go module, Go's own (``v1.2.3`` at the repository
+root, ``tools/v1.2.3`` in ``tools/``, see :mod:`~release_tools.versioning.gomod`), since the
+``go`` command finds a release under no other name; the style of the project's own highest tag;
+the style most of its workspace siblings' tags use (a new crate in a workspace tagging
+``ignore-0.4.33`` gets ``grep-index-0.1.0``); Nx's own default for the project's release group
+when ``nx.json`` configures releases (``v{version}`` for a fixed group, ``{name}@{version}`` for
+independent projects); the default, ``{name}@{version}`` in a workspace and ``v{version}`` else.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from release_tools.errors import ConfigError, VersionError
+from release_tools.versioning.gomod import path_major, tag_template
 from release_tools.versioning.semver import Version
 from release_tools.versioning.tags import ReleaseTag
 
@@ -30,13 +33,16 @@ __all__ = [
     "STYLES",
     "TagScheme",
     "TagSource",
+    "go_tag_scheme",
     "infer_tag_scheme",
     "latest_scheme_tag",
     "scheme_tags",
 ]
 
 #: Where a scheme came from, reported so a user sees what was inferred and can override it.
-TagSource = Literal["config", "nx.json", "tags", "workspace tags", "nx.json default", "default"]
+TagSource = Literal[
+    "config", "nx.json", "go.mod", "tags", "workspace tags", "nx.json default", "default"
+]
 
 #: The styles recognised in existing tags, by the name reports use.
 STYLES: dict[str, str] = {
@@ -63,6 +69,10 @@ class TagScheme:
 
     template: str
     source: TagSource = "default"
+    #: The highest major version whose tags are this project's releases (None: any). A Go
+    #: module's path names its major: tags of a higher one belong to the module of that path
+    #: (``v2.0.0`` of ``example.com/m/v2`` kept in ``v2/`` is not ``example.com/m``'s).
+    max_major: int | None = None
 
     @property
     def style(self) -> str:
@@ -129,8 +139,21 @@ def latest_scheme_tag(tags: Iterable[str], scheme: TagScheme, name: str) -> Rele
     ``tags`` are listed newest first (as :meth:`~release_tools.git.Git.tags_merged` gives them):
     the highest version wins, so a later backport tag of an older line never becomes the base.
     """
-    candidates = scheme_tags(tags, scheme, name)
+    candidates = [
+        tag
+        for tag in scheme_tags(tags, scheme, name)
+        if scheme.max_major is None or tag.version.major <= scheme.max_major
+    ]
     return max(candidates, key=lambda t: t.version) if candidates else None
+
+
+def go_tag_scheme(directory: str, module: str) -> TagScheme:
+    """Go's tag scheme for the module ``module`` in ``directory`` (repository-relative).
+
+    Its releases are the tags up to the major its path names (1 without a suffix): before the
+    first release under a new ``/vN`` path, the latest v(N-1) tag is the one it moves on from.
+    """
+    return TagScheme(tag_template(directory, module), "go.mod", path_major(module) or 1)
 
 
 def _style_of_highest(tags: Sequence[str], name: str, styles: Sequence[str]) -> str | None:
@@ -165,17 +188,21 @@ def infer_tag_scheme(
     configured: str | None = None,
     nx_pattern: str | None = None,
     nx_default: str | None = None,
+    go_scheme: TagScheme | None = None,
 ) -> TagScheme:
     """The tag scheme of project ``name`` (see the module docstring for the order).
 
     ``tags`` are the repository's tag names, ``siblings`` the workspace's project names and
     ``at_root`` whether the project lives at the repository root (whose releases may be the
-    unnamed ``v1.2.3`` tags even in a workspace).
+    unnamed ``v1.2.3`` tags even in a workspace). ``go_scheme`` is :func:`go_tag_scheme` for a
+    Go module.
     """
     if configured:
         return TagScheme(configured, "config")
     if nx_pattern:
         return TagScheme(nx_pattern, "nx.json")
+    if go_scheme is not None:
+        return go_scheme
     own = _style_of_highest(tags, name, _NAMED)
     if own is None and (at_root or not workspace):
         own = _style_of_highest(tags, name, _UNNAMED)
