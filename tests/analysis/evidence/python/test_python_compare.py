@@ -231,3 +231,55 @@ def test_removed_type_variables_are_not_api(repo: Any) -> None:
     # Any other removed attribute still is a removal.
     repo.write("pkg/core.py", "import typing\n\nLIMIT = 4\n")
     assert _run(repo, repo.head()) == [("major", "removed public attribute pkg.core.MODE")]
+
+
+BEFORE_HOISTING = """class Dirs:
+    def user_data_dir(self):
+        return "data"
+
+    def user_cache_dir(self):
+        return "cache"
+
+    def user_log_dir(self):
+        return "log"
+"""
+
+AFTER_HOISTING = """from pkg.mixins import EnvMixin
+
+
+class _Defaults:
+    def user_data_dir(self):
+        return "data"
+
+
+class Dirs(EnvMixin, _Defaults):
+    def user_log_dir(self):
+        return "log"
+"""
+
+
+def test_members_moved_into_a_base_class_are_not_removed(repo: Any) -> None:
+    # user_data_dir moved to a base of the same module: still on Dirs. user_cache_dir went
+    # away while Dirs gained a base read from another module: it may live there, a review
+    # item rather than proof of a removal.
+    repo.write("pkg/__init__.py", "")
+    mixin = "class EnvMixin:\n    def user_cache_dir(self):\n        return 1\n"
+    repo.write("pkg/mixins.py", mixin)
+    repo.write("pkg/dirs.py", BEFORE_HOISTING)
+    base = repo.commit("initial")
+    repo.write("pkg/dirs.py", AFTER_HOISTING)
+    assert _run(repo, base) == [
+        (
+            "patch",
+            "pkg.dirs.Dirs.user_cache_dir is no longer defined in Dirs itself; it may be "
+            "inherited from its new base EnvMixin (review)",
+        ),
+    ]
+
+
+def test_a_member_removed_without_a_new_base_is_still_a_removal(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/dirs.py", BEFORE_HOISTING)
+    base = repo.commit("initial")
+    repo.write("pkg/dirs.py", BEFORE_HOISTING.replace("user_cache_dir", "_user_cache_dir"))
+    assert _run(repo, base) == [("major", "removed public function pkg.dirs.Dirs.user_cache_dir")]

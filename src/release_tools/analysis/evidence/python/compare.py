@@ -220,6 +220,22 @@ def _inherited_names(cls: griffe.Class) -> frozenset[str]:
     return frozenset(names)
 
 
+def _gained_foreign_bases(
+    before: griffe.Object | griffe.Alias | None, cls: griffe.Class
+) -> list[str]:
+    """The base classes ``cls`` has now and did not have in ``before``, among those this
+    module-at-a-time comparison cannot read (imported or dotted names): their members are
+    unknown here."""
+    old_bases = {str(b) for b in before.bases} if isinstance(before, griffe.Class) else set()
+    local = cls.module.members
+    return [
+        str(base)
+        for base in cls.bases
+        if str(base) not in old_bases
+        and ("." in str(base) or not isinstance(local.get(str(base)), griffe.Class))
+    ]
+
+
 def _class_public(cls: griffe.Class) -> dict[str, griffe.Object | griffe.Alias]:
     # __init__ and __call__ are compared for their parameters; other dunders are plumbing.
     return {
@@ -417,6 +433,24 @@ def compare_modules(
                 continue  # top-level removals are reported above
             if member_name.startswith("__") and member_name.endswith("__"):
                 continue  # protocol methods come and go with refactorings (__init__ -> __new__)
+            owner_path = obj.path.rsplit(".", 1)[0]
+            owner = _member(new_mod, owner_path)
+            if isinstance(owner, griffe.Class):
+                if member_name in _inherited_names(owner):
+                    continue  # moved up into a base class of this module: still there
+                gained = _gained_foreign_bases(_member(old_mod, owner_path), owner)
+                if gained:
+                    # Defined elsewhere now, perhaps: a base read from another module may hold it.
+                    found.add(
+                        EvidenceKind.API_REMOVED,
+                        Bump.PATCH,
+                        Strength.WEAK,
+                        f"{obj.path} is no longer defined in {owner.name} itself; it may be "
+                        f"inherited from its new base {', '.join(gained)} (review)",
+                        old.path,
+                        _lineno(obj),
+                    )
+                    continue
             found.add(
                 EvidenceKind.API_REMOVED,
                 Bump.MAJOR,
