@@ -30,6 +30,11 @@ from pathlib import PurePosixPath
 import griffe
 
 from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.evidence.python.classes import (
+    class_public,
+    gained_foreign_bases,
+    inherited_names,
+)
 from release_tools.analysis.evidence.python.moves import star_only_sources, submodule_imports
 from release_tools.analysis.evidence.python.names import incidental_names, is_public_module
 from release_tools.analysis.evidence.python.parsing import (
@@ -189,60 +194,14 @@ def _added_members(
                 )
         elif isinstance(member, griffe.Class) and isinstance(before, griffe.Class):
             _added_members(
-                _class_public(before),
-                _class_public(member),
+                class_public(before),
+                class_public(member),
                 qualified,
                 path,
                 found,
                 in_class=True,
-                inherited=_inherited_names(member),
+                inherited=inherited_names(member),
             )
-
-
-def _inherited_names(cls: griffe.Class) -> frozenset[str]:
-    """Member names that ``cls`` inherits from base classes defined in its own module.
-
-    Bases imported from elsewhere are not followed: the comparison reads one module at a time.
-    """
-    module = cls.module
-    names: set[str] = set()
-    seen: set[str] = {cls.name}
-    pending = [str(base) for base in cls.bases]
-    while pending:
-        base_name = pending.pop()
-        if base_name in seen or "." in base_name:
-            continue
-        seen.add(base_name)
-        base = module.members.get(base_name)
-        if isinstance(base, griffe.Class):
-            names.update(base.members)
-            pending.extend(str(b) for b in base.bases)
-    return frozenset(names)
-
-
-def _gained_foreign_bases(
-    before: griffe.Object | griffe.Alias | None, cls: griffe.Class
-) -> list[str]:
-    """The base classes ``cls`` has now and did not have in ``before``, among those this
-    module-at-a-time comparison cannot read (imported or dotted names): their members are
-    unknown here."""
-    old_bases = {str(b) for b in before.bases} if isinstance(before, griffe.Class) else set()
-    local = cls.module.members
-    return [
-        str(base)
-        for base in cls.bases
-        if str(base) not in old_bases
-        and ("." in str(base) or not isinstance(local.get(str(base)), griffe.Class))
-    ]
-
-
-def _class_public(cls: griffe.Class) -> dict[str, griffe.Object | griffe.Alias]:
-    # __init__ and __call__ are compared for their parameters; other dunders are plumbing.
-    return {
-        name: member
-        for name, member in cls.members.items()
-        if not name.startswith("_") or name in ("__init__", "__call__")
-    }
 
 
 def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.Breakage, str]]:
@@ -436,9 +395,9 @@ def compare_modules(
             owner_path = obj.path.rsplit(".", 1)[0]
             owner = _member(new_mod, owner_path)
             if isinstance(owner, griffe.Class):
-                if member_name in _inherited_names(owner):
+                if member_name in inherited_names(owner):
                     continue  # moved up into a base class of this module: still there
-                gained = _gained_foreign_bases(_member(old_mod, owner_path), owner)
+                gained = gained_foreign_bases(_member(old_mod, owner_path), owner)
                 if gained:
                     # Defined elsewhere now, perhaps: a base read from another module may hold it.
                     found.add(
