@@ -211,6 +211,27 @@ async def test_no_fallback_exits_1_with_the_reason(repo: GitRepo, tmp_path: Path
     assert failure["message"] == lines[0].removeprefix("error: ") and KEY not in result.stdout
 
 
+@pytest.mark.parametrize("source", ["config"])
+async def test_max_server_wait_fails_a_longer_rate_limit_at_once(
+    repo: GitRepo, tmp_path: Path, source: str
+) -> None:
+    _changed_repo(repo)
+    args = ["--no-fallback"]
+    if source == "flag":
+        args += ["--max-server-wait", "5"]
+    else:
+        repo.write("release-tools.toml", "max-server-wait = 5.0\n")
+        repo.commit("chore: config")
+    async with ScriptedRealtimeServer(default=Reply.rate_limited("30s")) as server:
+        result = await _run(repo, server, tmp_path, *args)
+
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1, result.stderr
+    assert "asked to wait 30s" in lines[0] and "max_server_wait (5s per request)" in lines[0]
+    assert "retrying" not in result.stderr  # nothing was waited for
+
+
 async def test_rate_limited_and_dropped_responses_still_succeed(
     repo: GitRepo, tmp_path: Path
 ) -> None:

@@ -152,6 +152,10 @@ class Settings(BaseModel):
     response_timeout: float = Field(default=120.0, gt=0)
     idle_timeout: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=3, ge=0, le=20)
+    #: The most seconds one model request may spend waiting because the server asked it to
+    #: (rate-limit events, "try again in 6.2s", retry-after), over all its attempts. A wait
+    #: that does not fit in what is left fails the request at once, naming the wait.
+    max_server_wait: float = Field(default=120.0, ge=0, le=86_400)
     concurrency: int = Field(default=4, ge=1, le=64)
     cache: bool = True
     cache_dir: Path | None = None

@@ -99,6 +99,21 @@ def test_otherwise_larger_of_retry_after_and_backoff(
     assert state.wait_time() == 0.0
 
 
+def test_pending_wait_says_what_imposes_it(state: RateLimitState, clock: FakeClock) -> None:
+    assert state.pending_wait() == (0.0, "")
+    state.note_backoff(3000)
+    state.note_retry_after(1.0)
+    assert state.pending_wait() == (pytest.approx(3.0), "a backoff event from the server")
+    clock.advance_by(2.5)
+    state.note_retry_after(2.0)
+    assert state.pending_wait() == (pytest.approx(2.0), "a retry-after from the server")
+    state.update_from_entries([RateLimitEntry(name="tokens", remaining=0, reset_seconds=5.0)])
+    assert state.pending_wait() == (
+        pytest.approx(5.0),
+        "the tokens budget is used up until it resets",
+    )
+
+
 def test_exhausted_budget_overrides_retry_after(state: RateLimitState) -> None:
     # getWaitTime: nothing remaining -> until the reset, even if retry_after is longer.
     state.note_retry_after(10.0)

@@ -38,8 +38,29 @@ def test_server_wait_wins_when_longer_and_is_bounded() -> None:
     assert policy.delay(0, server_wait=None) == 0.5
 
 
+def test_server_waits_are_refused_without_retries_or_beyond_the_budget() -> None:
+    policy = RetryPolicy(max_retries=3, max_server_wait=10.0)
+    assert policy.refuse_server_wait(6.0, waited=0.0, retries_left=3) is None
+    assert policy.refuse_server_wait(4.0, waited=6.0, retries_left=2) is None
+    assert policy.refuse_server_wait(6.0, waited=6.0, retries_left=2) == (
+        "longer than the 4s left of max_server_wait (10s per request)"
+    )
+    assert policy.refuse_server_wait(1.0, waited=0.0, retries_left=0) == "no retries left"
+    off = RetryPolicy(max_retries=0)
+    assert off.refuse_server_wait(0.1, waited=0.0, retries_left=0) == (
+        "retries are off (max_retries 0)"
+    )
+
+
 @pytest.mark.parametrize(
-    "kwargs", [{"max_retries": -1}, {"factor": 0.5}, {"jitter": 2.0}, {"base": -1.0}]
+    "kwargs",
+    [
+        {"max_retries": -1},
+        {"factor": 0.5},
+        {"jitter": 2.0},
+        {"base": -1.0},
+        {"max_server_wait": -1.0},
+    ],
 )
 def test_invalid_policies_are_refused(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError):

@@ -204,15 +204,28 @@ class RateLimitState:
         An exhausted budget (requests or tokens) whose reset lies ahead wins; otherwise the
         longer of the pending retry-after and backoff.
         """
+        return self.pending_wait(now)[0]
+
+    def pending_wait(self, now: float | None = None) -> tuple[float, str]:
+        """:meth:`wait_time` and what imposes it, in words for a log line or an error.
+
+        ``(0.0, "")`` when the next request may go now.
+        """
         if now is None:
             now = self.clock()
-        exhausted = 0.0
-        for remaining, reset_at in (
-            (self.remaining_requests, self.requests_reset_at),
-            (self.remaining_tokens, self.tokens_reset_at),
+        exhausted, cause = 0.0, ""
+        for name, remaining, reset_at in (
+            ("requests", self.remaining_requests, self.requests_reset_at),
+            ("tokens", self.remaining_tokens, self.tokens_reset_at),
         ):
-            if remaining is not None and remaining <= 0 and reset_at is not None and now < reset_at:
-                exhausted = max(exhausted, reset_at - now)
+            used_up = remaining is not None and remaining <= 0 and reset_at is not None
+            if used_up and reset_at is not None and reset_at - now > exhausted:
+                exhausted, cause = reset_at - now, f"the {name} budget is used up until it resets"
         if exhausted > 0:
-            return exhausted
-        return max(self.retry_until - now, self.backoff_until - now, 0.0)
+            return exhausted, cause
+        retry, backoff = self.retry_until - now, self.backoff_until - now
+        if retry <= 0 and backoff <= 0:
+            return 0.0, ""
+        if retry >= backoff:
+            return retry, "a retry-after from the server"
+        return backoff, "a backoff event from the server"

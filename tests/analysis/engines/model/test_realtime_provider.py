@@ -525,6 +525,7 @@ def test_client_config_follows_the_settings() -> None:
         session_timeout=2.5,
         response_timeout=3.5,
         max_retries=7,
+        max_server_wait=42.0,
     )
     config = RealtimeAnalyzer(settings, environ={"OPENAI_API_KEY": KEY}).client_config()
     assert (config.url, config.model, config.api_key) == (settings.realtime_url, "m1", KEY)
@@ -534,6 +535,7 @@ def test_client_config_follows_the_settings() -> None:
         3.5,
     )
     assert config.retry.max_retries == 7
+    assert config.retry.max_server_wait == 42.0
 
 
 async def test_only_excluded_changes_send_just_the_final_request(

@@ -115,7 +115,7 @@ class RealtimeAnalyzer:
                 response=s.response_timeout,
                 idle=s.idle_timeout,
             ),
-            retry=RetryPolicy(max_retries=s.max_retries),
+            retry=RetryPolicy(max_retries=s.max_retries, max_server_wait=s.max_server_wait),
         )
 
     def prepare(self, ctx: AnalysisContext) -> tuple[list[PreparedChunk], list[str]]:
