@@ -52,3 +52,23 @@ def test_forge_release_without_push_exits_2_like_the_real_run(repo: GitRepo) -> 
     assert "would commit" in dry.stdout
     assert "error: the release would be refused: --forge-release github needs --push" in dry.stderr
     assert _run(repo, "--forge-release", "github").exit_code == 2
+
+
+def test_forge_release_without_a_token_exits_2_like_the_real_run(repo: GitRepo) -> None:
+    # No GITHUB_TOKEN/GH_TOKEN (the test environment has none): the real run stops with a
+    # usage error before it writes anything; the dry run previews, then refuses the same way.
+    _project(repo)
+    repo.git("remote", "add", "origin", "https://github.com/owner/demo.git")
+    args = ("--forge-release", "github", "--push")
+    dry = _run(repo, "--dry-run", "--format", "json", *args)
+    assert dry.exit_code == 2, dry.output
+    report = json.loads(dry.stdout)
+    assert report["releases"][0]["new_version"] == "1.1.0"
+    assert report["refused"] == [
+        "--forge-release github: no GitHub token: set GITHUB_TOKEN (or GH_TOKEN)"
+    ]
+    head = repo.head()
+    real = _run(repo, *args)
+    assert real.exit_code == 2
+    assert "no GitHub token" in real.stderr
+    assert repo.head() == head and not repo.git("tag", "--list", "v1.1.0").strip()

@@ -82,8 +82,11 @@ def test_a_real_run_refuses_what_a_dry_run_warns_about(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no GitHub token"):
         plan_forge("github", [], release, dry_run=False, **common)  # type: ignore[arg-type]
     plan = plan_forge("github", [], release, dry_run=True, **common)  # type: ignore[arg-type]
-    assert any("no GitHub token" in w for w in plan.warnings)
-    assert any("cannot tell the GitHub repository" in w for w in plan.warnings)
+    assert plan.problems == [
+        "--forge-release github: no GitHub token: set GITHUB_TOKEN (or GH_TOKEN)",
+        "--forge-release github: cannot tell the GitHub repository: set "
+        "GITHUB_REPOSITORY=owner/name or give the git remote a GitHub URL",
+    ]
     assert plan.actions() == [
         "create GitHub release v1.0.0 on (unknown repository) (prerelease: no, assets: none)"
     ]

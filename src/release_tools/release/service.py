@@ -430,6 +430,10 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     if forge is not None and options.dry_run and not options.push:
         refusals.append(f"--forge-release {forge_requested(settings)} needs --push")
         refused_code = 2  # a usage error in the real run
+    if forge is not None and options.dry_run and forge.problems:
+        # The real run stops there with a usage error, unless a refusal above stopped it first.
+        refused_code = refused_code or 2
+        refusals += forge.problems
     notes += [f"the release would be refused: {r}" for r in refusals]
     notes = list(dict.fromkeys(notes))  # a group's members may report one range each
     for note in notes:

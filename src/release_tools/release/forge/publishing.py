@@ -79,6 +79,9 @@ class ForgePlan:
     #: The assets as found at planning time (the publish command may add files later).
     assets: list[Asset] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Why a real run would refuse the forge release (no token, unknown repository...): a
+    #: dry run plans on and reports them as refusals.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def forge(self) -> Forge:
@@ -173,7 +176,7 @@ def plan_forge(
         problems.append(INSTALL_HINT)
     if problems and not dry_run:
         raise UsageError(f"--forge-release {forge.value}: {problems[0]}")
-    plan.warnings += [f"the {forge.title} release would fail: {p}" for p in problems]
+    plan.problems = [f"--forge-release {forge.value}: {p}" for p in problems]
     check_patterns(patterns)
     try:
         plan.assets = resolve_assets(root, patterns, git_dir)

@@ -161,6 +161,7 @@ def resume_with_forge(
         plan = _forge_plan(
             git, root, settings, options, requested, wanted, read, conventions, warnings
         )
+        warnings += [f"the {plan.forge.title} release would fail: {p}" for p in plan.problems]
         for warning in warnings:
             log.warning("%s", warning)
     result = resume(git, root, journal, options, projects)
