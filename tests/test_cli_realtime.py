@@ -681,6 +681,14 @@ def test_openai_base_url_mapping_and_precedence(tmp_path: Path) -> None:
             "realtime",
             "",
         ),
+        # A normal closure (1000) in the middle of a response: dropped, so resent.
+        (
+            [Reply.dropped(after_deltas=1, code=1000, drop_reason="bye")],
+            [],
+            (),
+            "realtime",
+            "",
+        ),
         # The server ignores the create entirely: the response timeout, then the fallback.
         (
             [],
@@ -753,6 +761,7 @@ def test_openai_base_url_mapping_and_precedence(tmp_path: Path) -> None:
         "create-rejected",
         "no-done-events",
         "drop-1011",
+        "drop-1000",
         "silent-create",
         "handshake-401",
         "handshake-429",

@@ -532,6 +532,19 @@ def test_connection_lost_fails_waiters_and_closes() -> None:
     assert proto.pending_count == 0
 
 
+def test_normal_closure_drops_the_requests_still_waiting() -> None:
+    proto = open_protocol()
+    request_id, _, started = start(proto)
+    created(proto, "resp_1", request_id)
+    _, _, queued = start(proto)
+    proto.connection_lost(ConnectionClosedError("closed", code=1000, reason="bye"))
+    for waiter in (started, queued):
+        exc = waiter.exception(0)
+        assert isinstance(exc, ConnectionClosedError) and exc.retryable
+        assert (exc.code, exc.reason) == (1000, "bye")
+    assert proto.state is SessionState.CLOSED and proto.pending_count == 0
+
+
 def test_closing_fails_waiters_with_incomplete_response() -> None:
     proto = open_protocol()
     _, _, waiter = start(proto)

@@ -76,7 +76,7 @@ def _jobs(server: ScriptedRealtimeServer) -> list[str]:
 # --- drops and reconnects -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code", [1006, 1011, 1001, 1012])
+@pytest.mark.parametrize("code", [1006, 1011, 1001, 1012, 1000])
 async def test_drop_mid_response_reconnects_restores_and_reruns_only_that_request(
     code: int,
 ) -> None:

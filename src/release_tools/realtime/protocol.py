@@ -349,8 +349,20 @@ class RealtimeProtocol:
         return len(self._pending)
 
     def connection_lost(self, exc: RealtimeError) -> None:
-        """The socket is gone: fail every waiter with ``exc`` and move to CLOSED."""
+        """The socket is gone: fail every waiter with ``exc`` and move to CLOSED.
+
+        A normal closure (1000) is final for the connection, but it does not answer the
+        requests still waiting for their ``response.done``: those were dropped, as by any other
+        lost connection, and fail with a retryable :class:`ConnectionClosedError`.
+        """
         self._orphans.clear()
+        if isinstance(exc, ConnectionClosedError) and exc.code == 1000 and self._pending:
+            dropped = ConnectionClosedError(
+                f"{exc} before the response completed", code=exc.code, reason=exc.reason
+            )
+            dropped.retryable = True
+            for pending in list(self._pending.values()):
+                self._finish(pending, dropped)
         self._fail_all(exc)
         if self.state is not SessionState.CLOSED:
             self.transition(SessionState.CLOSED)

@@ -190,11 +190,37 @@ async def test_drop_mid_response_reconnects_restores_and_reruns_only_that_reques
         assert clock.sleeps == [0.5]
 
 
-@pytest.mark.parametrize("code", [1001, 1005, 1006, 1011, 1012, 1013])
+@pytest.mark.parametrize("code", [1001, 1005, 1006, 1011, 1012, 1013, 1000])
 async def test_retryable_close_codes_are_retried(code: int) -> None:
     replies = [Reply.dropped(after_deltas=1, code=code), "after reconnect"]
     result = await answer(replies)
     assert result.text == "after reconnect"
+
+
+async def test_normal_closure_mid_response_is_retried_within_the_budget() -> None:
+    closing = Reply.dropped(after_deltas=1, code=1000, drop_reason="done here")
+    async with ScriptedRealtimeServer(default=closing) as server:
+        clock = FakeClock()
+        async with RealtimeSession(make_config(server), SESSION, clock=clock) as session:
+            with pytest.raises(RetryExhaustedError) as info:
+                await session.respond(ask())
+        assert server.connection_count == 4  # the first attempt and three retries
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+    last = info.value.last
+    assert isinstance(last, ConnectionClosedError) and last.retryable
+    assert (last.code, last.reason) == (1000, "done here")
+    assert "before the response completed" in str(last)
+
+
+async def test_normal_closure_during_the_handshake_stays_final() -> None:
+    scripts = [ConnectionScript(close_after_open=(1000, "bye"))]
+    async with ScriptedRealtimeServer(connection_scripts=scripts) as server:
+        session = RealtimeSession(make_config(server), SESSION, clock=FakeClock())
+        with pytest.raises(ConnectionClosedError) as info:
+            await session.connect()
+        await session.close()
+        assert server.connection_count == 1
+    assert info.value.code == 1000 and not info.value.retryable
 
 
 async def test_malformed_frame_is_a_retryable_protocol_error() -> None:
