@@ -215,3 +215,33 @@ def test_thousands_of_tags_read_only_the_recent_pairs(
     assert len(history.releases) == 30 and len(read) == 30
     assert history.releases[-1].new_tag == "v1.1999.0"
     assert all(r.shipped is Bump.MINOR and r.declared is Bump.MINOR for r in history.releases)
+
+
+def test_a_nested_go_module_learns_from_its_own_tags_only(repo: GitRepo) -> None:
+    # Go tags a module in tools/ as tools/v0.2.0; the root's v1.x tags are another module's
+    # releases and must not become its history (nor its current version).
+    from release_tools.analysis.service import run_analysis
+    from release_tools.config import Settings
+
+    repo.write("go.work", "go 1.22\n\nuse (\n\t.\n\t./tools\n)\n")
+    repo.write("go.mod", "module example.com/m\n\ngo 1.22\n")
+    repo.write("tools/go.mod", "module example.com/m/tools\n\ngo 1.22\n")
+    repo.write("m.go", "package m\n")
+    repo.write("tools/tools.go", "package tools\n")
+    repo.commit("chore: start")
+    for minor in range(4):
+        repo.write("m.go", f"package m\n\nconst N{minor} = {minor}\n")
+        repo.commit(f"feat: root {minor}")
+        repo.tag(f"v1.{minor}.0")
+    for minor in range(1, 3):
+        repo.write("tools/tools.go", f"package tools\n\nconst T{minor} = {minor}\n")
+        repo.commit(f"fix(tools): tools {minor}")
+        repo.tag(f"tools/v0.{minor}.0")
+    repo.write("tools/tools.go", "package tools\n\nconst T9 = 9\n")
+    repo.commit("fix(tools): more")
+
+    decision = run_analysis(Settings(repo=repo.path, project="example.com/m/tools"))
+
+    assert (decision.current_version, decision.next_version) == ("0.2.0", "0.2.1")
+    assert decision.history is not None
+    assert decision.history["pairs"] == 1  # tools/v0.1.0 -> tools/v0.2.0, no v1.x pair

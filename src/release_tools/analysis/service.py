@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -37,7 +37,8 @@ from release_tools.versioning.conventions import (
 )
 from release_tools.versioning.projects import Project, discover_projects, find_project
 from release_tools.versioning.semver import Version, manifest_version_problem
-from release_tools.versioning.tags import find_release_tags
+from release_tools.versioning.tags import find_release_tags, merged_tag_names
+from release_tools.versioning.tagscheme import scheme_tags
 
 __all__ = ["Collection", "collect", "run_analysis"]
 
@@ -240,7 +241,7 @@ def collect(
 
         warnings: list[str] = []
         if settings.history and not rng.first_release and not rng.is_empty:
-            ctx.history = _history(git, settings, rng, root_name, paths, root, warnings)
+            ctx.history = _history(git, settings, rng, root_name, paths, root, warnings, own)
         if rng.is_empty:
             warnings.append(f"empty range: {rng.head_ref} adds no commits to {rng.base_ref}")
         if rng.first_release:
@@ -319,8 +320,13 @@ def _history(
     paths: tuple[str, ...],
     root: Path,
     warnings: list[str],
+    own: ProjectConventions | None = None,
 ) -> ReleaseHistory | None:
-    """The earlier releases reachable from the base, or None (with a warning) when unreadable."""
+    """The earlier releases reachable from the base, or None (with a warning) when unreadable.
+
+    A Go module's releases are the tags of Go's scheme for it (``tools/v1.2.0``), the ones its
+    current version comes from: the generic pattern would take another module's as its own.
+    """
     try:
         if git.is_shallow():
             warnings.append(
@@ -329,6 +335,16 @@ def _history(
             )
             return None
         tags = find_release_tags(git, rng.base_sha, settings.tag_pattern)
+        project, root_project = settings.project, root_name
+        if own is not None and own.tag_scheme.source == "go.mod":
+            scheme, name = own.tag_scheme, own.project.name
+            names = merged_tag_names(git, rng.base_sha)
+            tags = [
+                replace(tag, project=None)
+                for tag in scheme_tags(names, scheme, name)
+                if scheme.max_major is None or tag.version.major <= scheme.max_major
+            ]
+            project = root_project = None
         cache_dir = default_cache_dir(root, settings.cache_dir) if settings.cache else None
         types = ctx_types(settings)
         return read_history(
@@ -336,8 +352,8 @@ def _history(
             tags,
             classify=functools.partial(commits.declared, types=types),
             classifier_key=repr(sorted(types.table.items())),
-            project=settings.project,
-            root_name=root_name,
+            project=project,
+            root_name=root_project,
             paths=paths,
             limit=settings.history_pairs,
             cache_dir=cache_dir,
