@@ -957,6 +957,37 @@ async def test_a_client_sending_the_beta_header_falls_back_naming_the_rejection(
     assert "beta interface is switched off" in result.stderr
 
 
+async def test_a_session_refused_right_after_session_created_names_the_servers_error(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    _changed_repo(repo)
+    refusal = {
+        "type": "error",
+        "error": {
+            "type": "invalid_request_error",
+            "code": "beta_api_shape_disabled",
+            "message": f"The Realtime Beta API is no longer supported; key {KEY} refused.",
+        },
+    }
+    script = ConnectionScript(
+        events_after_open=(refusal,),
+        close_after_open=(4000, "invalid_request_error.beta_api_shape_disabled"),
+    )
+    async with ScriptedRealtimeServer(
+        default=ScriptedModel(), connection_scripts=[script] * 8
+    ) as server:
+        result = await _run(repo, server, tmp_path, "--no-fallback")
+        assert server.response_creates == []
+
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: realtime provider failed: the server refused the session: ")
+    assert "The Realtime Beta API is no longer supported" in lines[0]
+    assert "(invalid_request_error.beta_api_shape_disabled)" in lines[0]
+    assert KEY not in result.stdout + result.stderr
+
+
 async def test_a_server_rejecting_conversation_items_is_not_needed(
     repo: GitRepo, tmp_path: Path
 ) -> None:

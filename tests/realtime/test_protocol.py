@@ -432,6 +432,52 @@ def test_error_during_session_setup_fails_the_session_waiter() -> None:
     assert isinstance(waiter.exception(0), ServerError)
 
 
+def test_refusal_read_between_setup_steps_fails_the_next_step_and_explains_the_close() -> None:
+    proto = RealtimeProtocol(SessionConfig())
+    created_waiter: Future[str] = Future()
+    proto.begin_connect(created_waiter)
+    send(proto, type="session.created", session={"id": "sess_1"})
+    assert created_waiter.result(0) == "sess_1"
+    # Read before the client sent session.update: nobody is waiting yet.
+    send(
+        proto,
+        type="error",
+        error={
+            "type": "invalid_request_error",
+            "code": "beta_api_shape_disabled",
+            "message": "The Realtime Beta API is no longer supported.",
+        },
+    )
+    updated: Future[str] = Future()
+    proto.session_update_frame(updated)
+    exc = updated.exception(0)
+    assert isinstance(exc, ServerError) and not exc.retryable
+    assert exc.code == "beta_api_shape_disabled"
+    assert str(exc) == (
+        "the server refused the session: The Realtime Beta API is no longer supported. "
+        "(invalid_request_error.beta_api_shape_disabled)"
+    )
+    assert proto.session_error is exc
+    proto.connection_lost(ConnectionClosedError("closed", code=4000, reason="x.y"))
+    # A new connection starts clean.
+    proto.begin_connect(Future())
+    assert proto.session_error is None
+
+
+def test_the_close_after_a_refusal_fails_requests_with_the_refusal() -> None:
+    proto = open_protocol()
+    error = {"type": "invalid_request_error", "code": "invalid_intent", "message": "bad intent"}
+    send(proto, type="error", error=error)
+    _, _, waiter = start(proto)  # sent before the client saw the close
+    proto.connection_lost(ConnectionClosedError("closed", code=4000, reason="x.y"))
+    exc = waiter.exception(0)
+    assert exc is proto.session_error
+    assert (
+        str(exc)
+        == "the server refused the session: bad intent (invalid_request_error.invalid_intent)"
+    )
+
+
 def test_responses_are_routed_by_tag_not_order() -> None:
     proto = open_protocol()
     first_id, _, first = start(proto, ResponseRequest(input_text="a"))

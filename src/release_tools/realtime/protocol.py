@@ -190,6 +190,10 @@ class RealtimeProtocol:
         self._unknown_seen: set[str] = set()
         #: The server declared this connection finished (``session_expired``); reconnect.
         self.expired = False
+        #: The ``error`` event that refused this connection's session (during setup, or with a
+        #: session-wide code), kept because the server closes right after it (4000): whoever
+        #: waits next, or sees the close, gets this error and its message, not the close.
+        self.session_error: ServerError | None = None
         #: Token usage of every response that ended on this protocol's connections.
         self.usage = Usage()
         #: The in-band conversation, replayed on a new connection.
@@ -244,6 +248,7 @@ class RealtimeProtocol:
         self._phase = "created"
         self.session_id = None
         self.expired = False
+        self.session_error = None
         self.generation += 1
         self._replay = None
         self._session_waiter = waiter
@@ -252,7 +257,7 @@ class RealtimeProtocol:
         """After ``session.created``: the ``session.update`` frame; ``waiter`` gets the id."""
         if self._phase != "updated":
             raise RealtimeStateError("session.update before session.created")
-        self._session_waiter = waiter
+        self._await_session(waiter)
         event = SessionUpdateEvent(
             event_id=self._next_id("session"), session=self.session_config.to_wire()
         )
@@ -273,7 +278,7 @@ class RealtimeProtocol:
         if not replay.frames:
             return []
         self._phase = "replay"
-        self._session_waiter = waiter
+        self._await_session(waiter)
         self._replay = replay
         logger.info(
             "replaying %d conversation items after reconnecting",
@@ -281,6 +286,18 @@ class RealtimeProtocol:
             extra={**self.log_extra(), "history_dropped": self.history.dropped},
         )
         return replay.frames
+
+    def _await_session(self, waiter: Waiter[str]) -> None:
+        """Make ``waiter`` the next setup step's; fail it at once if the session was refused.
+
+        The refusal may have been read while nobody waited (between ``session.created`` and
+        the ``session.update`` sent in answer), and nothing else would arrive for this waiter.
+        """
+        if self.session_error is not None:
+            if not waiter.done():
+                waiter.set_exception(self.session_error)
+            return
+        self._session_waiter = waiter
 
     def mark_open(self) -> None:
         """The session is configured; responses may be requested."""
@@ -356,6 +373,9 @@ class RealtimeProtocol:
         lost connection, and fail with a retryable :class:`ConnectionClosedError`.
         """
         self._orphans.clear()
+        if self.session_error is not None and isinstance(exc, ConnectionClosedError):
+            # The close only follows the server's refusal, whose message says why.
+            exc = self.session_error
         if isinstance(exc, ConnectionClosedError) and exc.code == 1000 and self._pending:
             dropped = ConnectionClosedError(
                 f"{exc} before the response completed", code=exc.code, reason=exc.reason
@@ -543,7 +563,17 @@ class RealtimeProtocol:
             self._fail_all(failed)
         elif self._phase != "ready" or detail.code in FATAL_CODES:
             logger.error("server error: %s", error, extra=extra)
-            self._fail_all(error)
+            label = ".".join(part for part in (detail.type, detail.code) if part)
+            refused = ServerError(
+                f"the server refused the session: {error}" + (f" ({label})" if label else ""),
+                type=detail.type,
+                code=detail.code,
+                param=detail.param,
+                event_id=detail.event_id,
+            )
+            refused.retryable = error.retryable
+            self.session_error = refused
+            self._fail_all(refused)
         elif detail.code == "response_cancel_not_active":
             logger.debug("server error: %s", error, extra=extra)
         else:

@@ -387,6 +387,39 @@ async def test_beta_header_rejection_is_fatal() -> None:
         await session.close()
 
 
+BETA_DISABLED = {
+    "type": "error",
+    "error": {
+        "type": "invalid_request_error",
+        "code": "beta_api_shape_disabled",
+        "message": f"The Realtime Beta API is no longer supported (key {KEY}).",
+        "param": None,
+    },
+}
+
+
+@pytest.mark.parametrize("close", [True, False], ids=["then-close-4000", "then-silence"])
+async def test_fatal_error_right_after_session_created_keeps_the_servers_message(
+    close: bool,
+) -> None:
+    script = ConnectionScript(
+        events_after_open=(BETA_DISABLED,),
+        close_after_open=(4000, "invalid_request_error.beta_api_shape_disabled") if close else None,
+    )
+    async with ScriptedRealtimeServer(connection_scripts=[script]) as server:
+        session = RealtimeSession(make_config(server), SESSION, clock=FakeClock())
+        with pytest.raises(ServerError) as info:
+            await session.connect()
+        await session.close()
+        assert server.connection_count == 1  # fatal: not retried
+    error = info.value
+    assert (error.type, error.code) == ("invalid_request_error", "beta_api_shape_disabled")
+    message = str(error)
+    assert "The Realtime Beta API is no longer supported" in message
+    assert "beta_api_shape_disabled" in message
+    assert KEY not in message and "[REDACTED]" in message
+
+
 async def test_missing_session_created_times_out_in_the_session_phase() -> None:
     scripts = [ConnectionScript(send_session_created=False)]
     async with ScriptedRealtimeServer(connection_scripts=scripts) as server:

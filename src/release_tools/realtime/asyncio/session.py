@@ -256,6 +256,7 @@ class RealtimeSession:
             self._protocol.mark_open()
         except BaseException as exc:
             self._abort()
+            # The reader reads what arrived before the close: a refusal among it is recorded.
             await self._teardown()
             if self.state is not SessionState.CLOSED:
                 self._protocol.connection_lost(
@@ -263,6 +264,10 @@ class RealtimeSession:
                     if isinstance(exc, RealtimeError)
                     else RealtimeConnectionError(redact(str(exc)) or type(exc).__name__)
                 )
+            refused = self._protocol.session_error
+            if refused is not None and refused is not exc and isinstance(exc, RealtimeError):
+                # The server said why it refused the session; the close that followed did not.
+                raise refused from exc
             raise
         finally:
             _settle(created, updated)
