@@ -478,6 +478,20 @@ def test_the_close_after_a_refusal_fails_requests_with_the_refusal() -> None:
     )
 
 
+def test_a_response_starts_with_response_created_or_its_first_routed_event() -> None:
+    proto = open_protocol()
+    tagged, _, _ = start(proto)
+    assert not proto.response_started(tagged)
+    created(proto, "resp_1", tagged)
+    assert proto.response_started(tagged)
+    # A server that sends no response.created: the first event routed to the request.
+    legacy, _, _ = start(proto)
+    assert not proto.response_started(legacy)
+    send(proto, type="response.partial", response_id="resp_2", delta="x")
+    assert proto.response_started(legacy)
+    assert not proto.response_started("unknown-request")
+
+
 def test_responses_are_routed_by_tag_not_order() -> None:
     proto = open_protocol()
     first_id, _, first = start(proto, ResponseRequest(input_text="a"))

@@ -162,7 +162,8 @@ class PendingResponse:
 
     ``conversation`` follows the items an in-band request adds to the default conversation
     (``None`` for out-of-band requests), so that they can be recorded for a replay after a
-    reconnect.
+    reconnect. ``started`` says the server began the response (``response.created``, or the
+    first event routed to it from a server that sends none): until then it is only queued.
     """
 
     __slots__ = (
@@ -171,6 +172,7 @@ class PendingResponse:
         "items",
         "request_id",
         "response_id",
+        "started",
         "waiter",
     )
 
@@ -183,6 +185,7 @@ class PendingResponse:
         self.request_id = request_id
         self.waiter = waiter
         self.response_id: str | None = None
+        self.started = False
         self.items: dict[str | None, ItemBuffer] = {}
         self.event_ids: list[str] = []
         self.conversation = conversation
@@ -237,8 +240,9 @@ class ResponseTable:
         return None
 
     def bind(self, pending: PendingResponse, response_id: str | None) -> None:
-        """``response_id`` is ``pending``'s response."""
+        """``response_id`` is ``pending``'s response, which has started."""
         pending.response_id = response_id
+        pending.started = True
         self.by_response[response_id] = pending
 
     def forget(self, pending: PendingResponse) -> None:

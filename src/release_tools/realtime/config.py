@@ -42,8 +42,10 @@ class Timeouts:
     """Seconds allowed per phase; ``RealtimeTimeoutError.phase`` names the one that ran out.
 
     ``connect``: TCP + TLS + WebSocket upgrade. ``session``: each of ``session.created`` and
-    ``session.updated``. ``response``: one whole response. ``idle``: silence in the middle of a
-    response. ``close``: the closing handshake before the socket is aborted.
+    ``session.updated``. ``response``: one whole response, from the request to
+    ``response.done``, queueing included. ``idle``: silence in the middle of a response, once
+    the server started it (``response.created``); a queued request is bounded by ``response``
+    alone. ``close``: the closing handshake before the socket is aborted.
     """
 
     connect: float = 15.0

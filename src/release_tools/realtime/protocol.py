@@ -360,6 +360,11 @@ class RealtimeProtocol:
         cancel = ResponseCancelEvent(event_id=self._next_id("cancel"), response_id=response_id)
         return [encode_event(cancel)]
 
+    def response_started(self, request_id: str) -> bool:
+        """Whether the server began the response of ``request_id`` (see ``PendingResponse``)."""
+        pending = self._pending.get(request_id)
+        return pending is not None and pending.started
+
     @property
     def pending_count(self) -> int:
         """How many requests await their response."""

@@ -474,6 +474,39 @@ async def test_idle_timeout_names_its_phase_and_drops_the_connection() -> None:
         assert server.connection_count == 2  # the silent connection was replaced
 
 
+async def test_idle_timeout_does_not_apply_while_the_request_is_queued() -> None:
+    async def queued(event: dict[str, Any]) -> str:
+        # No event at all until response.created: far longer than the idle timeout.
+        await asyncio.sleep(0.4)
+        return "late answer"
+
+    async with ScriptedRealtimeServer(default=queued) as server:
+        config = make_config(
+            server,
+            timeouts=Timeouts(response=5.0, idle=0.05),
+            retry=RetryPolicy(max_retries=0),
+        )
+        async with RealtimeSession(config, SESSION, clock=FakeClock()) as session:
+            assert (await session.respond(ask())).text == "late answer"
+        assert server.connection_count == 1
+
+
+async def test_a_response_never_started_ends_with_the_response_timeout() -> None:
+    async with ScriptedRealtimeServer([Reply(silent=True)]) as server:
+        config = make_config(
+            server,
+            timeouts=Timeouts(response=0.3, idle=0.05),
+            retry=RetryPolicy(max_retries=0),
+        )
+        async with RealtimeSession(config, SESSION, clock=FakeClock()) as session:
+            with pytest.raises(RealtimeTimeoutError) as info:
+                await session.respond(ask())
+    assert info.value.phase == "response" and info.value.timeout == 0.3
+    assert str(info.value) == (
+        "response did not complete within 0.3s (the server never started it: no response.created)"
+    )
+
+
 async def test_caller_cancellation_closes_the_socket_and_leaves_no_task() -> None:
     async with ScriptedRealtimeServer(
         [Reply(text="abc", chunk_size=1, stall_after_deltas=1), "again"]

@@ -446,7 +446,7 @@ class RealtimeSession:
         try:
             for frame in frames:
                 await transport.send(frame)
-            result = await self._await_response(waiter, transport)
+            result = await self._await_response(waiter, transport, request_id)
         except asyncio.CancelledError:
             # The caller gave up: the rest of the stream is unusable, drop the socket now.
             self._protocol.abandon(request_id)
@@ -478,28 +478,41 @@ class RealtimeSession:
         return result
 
     async def _await_response(
-        self, waiter: asyncio.Future[ResponseResult], transport: Transport
+        self, waiter: asyncio.Future[ResponseResult], transport: Transport, request_id: str
     ) -> ResponseResult:
+        """The result of ``request_id``, under the response timeout and, once the server has
+        started the response, the idle timeout.
+
+        Before the start the server is still queueing the request, and silence then says
+        nothing about the connection: only the response timeout applies. The start is looked
+        for at least every ``idle`` seconds; the silence is measured from the last frame, which
+        is never older than the start.
+        """
         timeouts = self.config.timeouts
         loop = asyncio.get_running_loop()
-        transport.last_frame_at = max(transport.last_frame_at, loop.time())
+        started = False
         try:
             async with asyncio.timeout(timeouts.response) as scope:
                 while True:
-                    idle_left = transport.last_frame_at + timeouts.idle - loop.time()
-                    if idle_left <= 0:
-                        raise RealtimeTimeoutError(
-                            f"no event for {timeouts.idle:g}s in the middle of a response",
-                            phase="idle",
-                            timeout=timeouts.idle,
-                        )
-                    done, _ = await asyncio.wait((waiter,), timeout=idle_left)
+                    started = started or self._protocol.response_started(request_id)
+                    wait = timeouts.idle
+                    if started:
+                        wait = transport.last_frame_at + timeouts.idle - loop.time()
+                        if wait <= 0:
+                            raise RealtimeTimeoutError(
+                                f"no event for {timeouts.idle:g}s in the middle of a response",
+                                phase="idle",
+                                timeout=timeouts.idle,
+                            )
+                    done, _ = await asyncio.wait((waiter,), timeout=wait)
                     if done:
                         return waiter.result()
         except TimeoutError as exc:
             if not isinstance(exc, RealtimeTimeoutError) and scope.expired():
+                started = started or self._protocol.response_started(request_id)
+                queued = "" if started else " (the server never started it: no response.created)"
                 raise RealtimeTimeoutError(
-                    f"response did not complete within {timeouts.response:g}s",
+                    f"response did not complete within {timeouts.response:g}s{queued}",
                     phase="response",
                     timeout=timeouts.response,
                 ) from exc
