@@ -53,6 +53,18 @@ def test_two_releases_against_the_convention_do_not_yet_make_a_habit() -> None:
     assert calibrate(history, zero=False).mapping[m] is p
 
 
+def test_a_level_also_shipped_at_the_conventions_jump_is_never_mapped_below_it() -> None:
+    # Features mostly went out in patches, but one made a minor: which features make minors is
+    # not in the commits, so a feature is not assumed to be a patch.
+    history = _pairs((m, p), (m, p), (m, p), (m, p), (p, p), (p, p), (m, m), (p, p))
+    cal = calibrate(history, zero=False)
+    assert cal.mapping[m] is m
+    assert "feat shipped as patch" not in cal.summary()
+    # Without that minor, the habit is learned.
+    history = _pairs((m, p), (m, p), (m, p), (m, p), (p, p), (p, p), (p, p))
+    assert calibrate(history, zero=False).mapping[m] is p
+
+
 def test_too_little_history_does_not_decide() -> None:
     cal = calibrate(_pairs(*[(p, p)] * (MIN_PAIRS - 1)), zero=False)
     assert not cal.follows_commits and "too little release history" in cal.reason

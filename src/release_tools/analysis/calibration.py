@@ -7,7 +7,10 @@ maintainers map what their Conventional Commits declare to the jump they ship:
 * ``mapping``: for each declared level (breaking / feat / fix / chore-only), the jump most often
   shipped, the convention's answer counted :data:`CONVENTION_WEIGHT` extra times. Seen fewer
   than :data:`MIN_SAMPLES` times, a level maps to itself (0.x: a breaking change to a minor,
-  chore-only to a patch), which is what the conventions say;
+  chore-only to a patch), which is what the conventions say. A level is never mapped below the
+  convention's jump when the project also shipped it at that jump: features that went out in
+  patches and, once, in a minor say that some features make minors, and the commits do not
+  say which;
 * ``agreed``: how many pairs the mapping predicts, each judged by the mapping learned from the
   *other* pairs (leave one out), so that a project is not credited with fitting its own noise.
 
@@ -101,7 +104,12 @@ def _mapping(releases: Sequence[PastRelease], zero: bool) -> dict[Bump, Bump]:
         weighed[default] += CONVENTION_WEIGHT
         best = max(weighed.values())
         tied = [jump for jump, n in weighed.items() if n == best]
-        out[level] = default if default in tied else max(tied)
+        chosen = default if default in tied else max(tied)
+        if chosen < default and seen[default] > 0:
+            # The project has shipped this level at the convention's jump too: which of its
+            # releases are the smaller ones is not in the commits, so never bump below it.
+            chosen = default
+        out[level] = chosen
     return out
 
 
