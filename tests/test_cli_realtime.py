@@ -211,7 +211,7 @@ async def test_no_fallback_exits_1_with_the_reason(repo: GitRepo, tmp_path: Path
     assert failure["message"] == lines[0].removeprefix("error: ") and KEY not in result.stdout
 
 
-@pytest.mark.parametrize("source", ["config"])
+@pytest.mark.parametrize("source", ["flag", "config"])
 async def test_max_server_wait_fails_a_longer_rate_limit_at_once(
     repo: GitRepo, tmp_path: Path, source: str
 ) -> None:

@@ -88,6 +88,13 @@ EXIT_FAIL_ON = 3
     help="Seconds of silence from the server allowed in the middle of a response.",
 )
 @click.option("--max-retries", type=int, default=None, help="Retries per request after failures.")
+@click.option(
+    "--max-server-wait",
+    type=float,
+    default=None,
+    help="Seconds one request may wait when the server asks it to (rate limits); "
+    "a longer wait fails the request at once.",
+)
 @click.option("--concurrency", type=int, default=None, help="Model sessions used in parallel.")
 @click.option(
     "--cache-dir",
