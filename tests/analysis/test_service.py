@@ -121,6 +121,26 @@ def test_a_manifest_version_its_ecosystem_refuses_is_reported_and_needs_review(
         assert decision.needs_review
 
 
+@pytest.mark.parametrize("version", ["x.y", "1.2.3.4"])
+@pytest.mark.parametrize("base", [None, "v0.9.0"])
+def test_an_unparseable_manifest_version_is_reported_even_when_a_tag_gives_the_number(
+    repo: GitRepo, version: str, base: str | None
+) -> None:
+    # The number shown comes from the tag (or --base), yet release would refuse the manifest.
+    repo.write("package.json", '{"name": "demo", "version": "%s"}' % version)
+    repo.write("src/lib.js", "export const a = 1;\n")
+    repo.commit("chore: start")
+    repo.tag("v0.9.0")
+    repo.write("src/lib.js", "export const a = 2;\n")
+    repo.commit("fix: correct a")
+
+    decision = run_analysis(_settings(repo, base=base))
+
+    found = [w for w in decision.warnings if "package.json" in w and "release refuses it" in w]
+    assert len(found) == 1 and f"version {version!r} is not a valid semantic version" in found[0]
+    assert decision.needs_review
+
+
 def test_major_on_zero_policy(repo: GitRepo) -> None:
     _released(repo, "v0.3.0")
     repo.write("src/app/core.py", "def run(x):\n    return x\n")

@@ -189,13 +189,15 @@ def collect(
         found = current_version(scoped.version, rng.tag, pep440=scoped.ecosystem == "python")
         current = found.version
         log.info("current version", extra={"version": current, "source": found.source})
-        if found.source == "manifest":
-            version_problem = _manifest_version_problem(scoped)
     elif versioned and rng.tag is not None:
         current = str(rng.tag.version)
     elif versioned and scoped is not None and scoped.version:
         current = scoped.version
         log.info("no release tag: current version from the manifest", extra={"version": current})
+    if versioned and scoped is not None:
+        # Whatever supplied the number shown (the manifest, a tag, --base): release refuses to
+        # bump a manifest version its ecosystem rejects, so the decision must say so.
+        version_problem = _manifest_version_problem(scoped)
     # The changes and commits are filled in below; a prefetch started in between sees none.
     ctx = AnalysisContext(
         git=git,

@@ -38,7 +38,7 @@ from release_tools.versioning.lockfiles import (
 )
 from release_tools.versioning.projects import Project, python_version_file, read_python_version
 from release_tools.versioning.pyversionfiles import mirror_edits
-from release_tools.versioning.semver import is_pep440, is_semver
+from release_tools.versioning.semver import manifest_version_problem
 from release_tools.versioning.tomledit import parse_toml, set_string, table
 
 __all__ = [
@@ -311,15 +311,9 @@ def _checked(source: str, value: object, ecosystem: Literal["npm", "cargo", "pyt
     """``value`` if it is a version ``ecosystem`` accepts; a VersionError naming it otherwise."""
     if not isinstance(value, str):
         raise VersionError(f"{source}: version {_shown(value)} is not a string")
-    if ecosystem == "python":
-        valid, spelling = is_pep440(value), "PEP 440"
-    elif ecosystem == "npm":
-        # node-semver's strict parser trims and allows one leading "v" (npm drops it).
-        valid, spelling = is_semver(value.strip().removeprefix("v")), "semantic"
-    else:
-        valid, spelling = is_semver(value), "semantic"
-    if not valid:
-        raise VersionError(f"{source}: version {_shown(value)} is not a valid {spelling} version")
+    problem = manifest_version_problem(value, ecosystem)
+    if problem is not None:
+        raise VersionError(f"{source}: version {_shown(value)} {problem}")
     return value
 
 
