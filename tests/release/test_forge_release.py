@@ -709,6 +709,23 @@ def test_resume_without_a_token_stops_before_pushing(repo: Any, forge: FakeForge
     assert remote_tags(repo) == before
 
 
+def test_a_resume_dry_run_without_a_token_ends_as_the_real_resume_would(
+    repo: Any, forge: FakeForge
+) -> None:
+    first = run(repo, "release", "--push", "--publish-command", "false")
+    assert first.exit_code == 1
+    before = remote_tags(repo)
+    preview = run(repo, "release", "--resume", "--dry-run", "--forge-release", "github", env={})
+    assert preview.exit_code == 2, preview.output
+    refused = [line for line in preview.stderr.splitlines() if "would be refused" in line]
+    assert refused and "no GitHub token" in refused[0]
+    # One prefix, as the real run's error has.
+    assert refused[0].count("--forge-release github") == 1
+    assert remote_tags(repo) == before
+    real = run(repo, "release", "--resume", "--forge-release", "github", env={})
+    assert real.exit_code == 2 and "no GitHub token" in real.stderr
+
+
 def test_gitlab_unknown_project_is_a_404_message(repo: Any, forge: FakeForge) -> None:
     env = gitlab_env(forge, CI_PROJECT_ID="group/nope")
     result = run(repo, "release", "--push", "--forge-release", "gitlab", env=env)

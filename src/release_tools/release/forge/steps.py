@@ -161,11 +161,17 @@ def resume_with_forge(
         plan = _forge_plan(
             git, root, settings, options, requested, wanted, read, conventions, warnings
         )
-        warnings += [f"the {plan.forge.title} release would fail: {p}" for p in plan.problems]
         for warning in warnings:
             log.warning("%s", warning)
     result = resume(git, root, journal, options, projects)
     result.warnings += warnings
+    if plan is not None and plan.problems:
+        # Only a dry run gets here with problems (a real run raised above): it ends as the real
+        # resume would, with the same usage error, after showing what it would do.
+        for problem in plan.problems:
+            log.warning("the resume would be refused: %s", problem)
+        result.refused += plan.problems
+        result.refused_exit_code = result.refused_exit_code or 2
     if plan is not None:
         result.actions += plan.actions()
         if not options.dry_run:
