@@ -2,54 +2,232 @@
 read (those defined in the same module), and bases it cannot (imported or dotted names).
 
 The comparison reads one module at a time, so a base imported from elsewhere is opaque: a member
-that moved there cannot be told from one that was removed.
+that moved there cannot be told from one that was removed. Standard-library bases are the
+exception: the running interpreter knows which attributes ``object``, ``ABC``, ``Generic`` or
+``Exception`` give their subclasses, so a marker base that gives none hides no removal.
+
+When an override is removed, the member a base of the module defines answers in its place:
+callers of the override see its kind and signature now (:func:`inherited_change`).
+
+Bases are read as written, type arguments dropped: ``class C(Base[int])`` extends ``Base``.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
+
 import griffe
 
-__all__ = ["class_public", "gained_foreign_bases", "inherited_names"]
+from release_tools.analysis.evidence.python.parsing import overload_only
+from release_tools.analysis.evidence.python.signatures import BREAKING_KINDS, signature_texts
+
+__all__ = [
+    "class_public",
+    "gained_foreign_bases",
+    "inherited_change",
+    "inherited_members",
+    "inherited_names",
+]
+
+log = logging.getLogger(__name__)
+
+Member = griffe.Object | griffe.Alias
+BaseExpr = griffe.Expr | str
+
+# Standard-library modules whose classes are asked at run time which attributes they give their
+# subclasses; importing them runs no project code.
+_STANDARD = frozenset({"builtins", "abc", "collections.abc", "enum", "typing", "typing_extensions"})
+# Spelled as functions in the typing modules, they make classes deriving from these types.
+_MADE_FROM: dict[str, type] = {"NamedTuple": tuple, "TypedDict": dict}
 
 
-def inherited_names(cls: griffe.Class) -> frozenset[str]:
-    """Member names that ``cls`` inherits from base classes defined in its own module.
+def _written(base: BaseExpr) -> str:
+    """A base as written, without its type arguments: ``Base[int]`` -> ``Base``."""
+    return str(base).partition("[")[0].strip()
+
+
+def _local_base(base: BaseExpr, cls: griffe.Class) -> griffe.Class | None:
+    """The class of this module that ``base`` names in the statement defining ``cls``."""
+    name = _written(base)
+    if "." in name:
+        return None
+    # Bases are evaluated where the class statement stands: a nested class sees the body of
+    # the class around it first, then the module.
+    parent = cls.parent
+    scopes = [parent, cls.module] if isinstance(parent, griffe.Class) else [cls.module]
+    for scope in scopes:
+        found = scope.members.get(name)
+        if found is not None:
+            # ``class C(C)`` extends an earlier binding of the name, unknown here.
+            return found if isinstance(found, griffe.Class) and found is not cls else None
+    return None
+
+
+def _mro(
+    cls: griffe.Class,
+    visiting: frozenset[str] = frozenset(),
+    known: dict[str, list[griffe.Class]] | None = None,
+) -> list[griffe.Class]:
+    """``cls`` and its ancestors defined in this module, in method resolution order (C3).
+
+    Bases from elsewhere are left out: their own ancestors are unknown here. ``known`` keeps
+    the orders already computed, which diamonds of mixins would otherwise repeat.
+    """
+    known = {} if known is None else known
+    if cls.path in known:
+        return known[cls.path]
+    visiting = visiting | {cls.path}
+    bases = [
+        found
+        for found in (_local_base(base, cls) for base in cls.bases)
+        if found is not None and found.path not in visiting  # Python refuses cycles anyway
+    ]
+    sequences = [_mro(base, visiting, known) for base in bases] + [bases]
+    order = [cls]
+    while sequences := [seq for seq in sequences if seq]:
+        tails = {klass.path for seq in sequences for klass in seq[1:]}
+        # An inconsistent order (Python refuses the class) falls back to the first head.
+        head = next((seq[0] for seq in sequences if seq[0].path not in tails), sequences[0][0])
+        order.append(head)
+        sequences = [[klass for klass in seq if klass.path != head.path] for seq in sequences]
+    known[cls.path] = order
+    return order
+
+
+def inherited_members(cls: griffe.Class) -> dict[str, Member]:
+    """The members ``cls`` inherits from base classes defined in its own module, each the one
+    the method resolution order finds first.
 
     Bases imported from elsewhere are not followed: the comparison reads one module at a time.
     """
-    module = cls.module
-    names: set[str] = set()
-    seen: set[str] = {cls.name}
-    pending = [str(base) for base in cls.bases]
-    while pending:
-        base_name = pending.pop()
-        if base_name in seen or "." in base_name:
-            continue
-        seen.add(base_name)
-        base = module.members.get(base_name)
-        if isinstance(base, griffe.Class):
-            names.update(base.members)
-            pending.extend(str(b) for b in base.bases)
-    return frozenset(names)
+    found: dict[str, Member] = {}
+    for base in _mro(cls)[1:]:
+        for name, member in base.members.items():
+            found.setdefault(name, member)
+    return found
 
 
-def gained_foreign_bases(
-    before: griffe.Object | griffe.Alias | None, cls: griffe.Class
-) -> list[str]:
-    """The base classes ``cls`` has now and did not have in ``before``, among those this
-    module-at-a-time comparison cannot read (imported or dotted names): their members are
-    unknown here."""
-    old_bases = {str(b) for b in before.bases} if isinstance(before, griffe.Class) else set()
-    local = cls.module.members
+def inherited_names(cls: griffe.Class) -> frozenset[str]:
+    """Member names that ``cls`` inherits from base classes defined in its own module."""
+    return frozenset(inherited_members(cls))
+
+
+def _foreign_bases(cls: griffe.Class) -> dict[str, BaseExpr]:
+    """The bases of ``cls`` and of its ancestors in this module that are defined elsewhere,
+    by the path they resolve to (``abc.ABC`` for ``ABC`` imported from ``abc``)."""
+    out: dict[str, BaseExpr] = {}
+    for klass in _mro(cls):
+        for base in klass.bases:
+            if _local_base(base, klass) is None:
+                path = base.canonical_path if isinstance(base, griffe.Expr) else _written(base)
+                out.setdefault(path, base)
+    return out
+
+
+def _may_define(path: str, name: str) -> bool:
+    """Whether the class at ``path`` (from another module) may give its subclasses ``name``.
+
+    Only standard-library classes are known; a name unbound in the module (``object``,
+    ``Exception``) is a builtin when the builtins have it.
+    """
+    module_name, _, attr = path.rpartition(".")
+    module_name = module_name or "builtins"
+    if module_name not in _STANDARD:
+        return True
+    if module_name in ("typing", "typing_extensions") and attr in _MADE_FROM:
+        return _defines(_MADE_FROM[attr], name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:  # typing_extensions absent: its classes mirror typing's
+        module = importlib.import_module("typing")
+    found = getattr(module, attr, None)
+    # ``typing.Mapping`` and its kind stand for a class of collections.abc or the builtins.
+    found = getattr(found, "__origin__", found)
+    if not isinstance(found, type):
+        return True  # not a class at run time (a special form, a star import): unknown
+    return _defines(found, name)
+
+
+def _defines(cls: type, name: str) -> bool:
+    """Whether ``cls`` gives its subclasses or their instances ``name``: a descriptor that
+    refuses class access (``Enum.name``) counts, and so do its metaclass's (``ABC.register``)."""
+    return any(name in vars(klass) for klass in cls.__mro__) or hasattr(cls, name)
+
+
+def gained_foreign_bases(before: Member | None, cls: griffe.Class, member: str) -> list[str]:
+    """The bases (direct, or of its ancestors in this module) that ``cls`` has now and did not
+    have in ``before``, among those this module-at-a-time comparison cannot read, that may
+    define ``member``: standard-library classes that do not (``object``, ``ABC``,
+    ``Generic[T]``) are left out."""
+    old = _foreign_bases(before) if isinstance(before, griffe.Class) else {}
     return [
         str(base)
-        for base in cls.bases
-        if str(base) not in old_bases
-        and ("." in str(base) or not isinstance(local.get(str(base)), griffe.Class))
+        for path, base in _foreign_bases(cls).items()
+        if path not in old and _may_define(path, member)
     ]
 
 
-def class_public(cls: griffe.Class) -> dict[str, griffe.Object | griffe.Alias]:
+_CALLABLE_VALUES = (griffe.ExprName, griffe.ExprAttribute, griffe.ExprCall)
+
+
+def _shape(obj: griffe.Object) -> str | None:
+    """What callers do with ``obj``: call it (a method, a class) or read it (an attribute, a
+    property); None when an attribute may hold either (``run = _run``, ``f: Callable``)."""
+    if "property" in obj.labels:
+        return "property"
+    if isinstance(obj, griffe.Function):
+        return "method"
+    if isinstance(obj, griffe.Class):
+        return "class"
+    if isinstance(obj, griffe.Attribute):
+        if isinstance(obj.value, _CALLABLE_VALUES) or "Callable" in str(obj.annotation or ""):
+            return None
+        return "attribute"
+    return None
+
+
+_CALLED = frozenset({"method", "class"})
+
+
+def _signature_breakages(old: griffe.Function, new: griffe.Function) -> list[griffe.Breakage]:
+    """Griffe's signature breakages between ``old`` and ``new``, methods of two classes.
+
+    Griffe compares like-named members of two objects: the classes holding the two methods
+    are compared, and only what concerns ``new`` is kept.
+    """
+    if not isinstance(old.parent, griffe.Class) or not isinstance(new.parent, griffe.Class):
+        return []
+    try:
+        found = list(griffe.find_breaking_changes(old.parent, new.parent))
+    except Exception:  # griffe gives up on some odd constructs; keep the rest of the analysis
+        log.debug("griffe could not compare %s with %s", old.path, new.path, exc_info=True)
+        return []
+    return [b for b in found if b.kind in BREAKING_KINDS and b.obj.path == new.path]
+
+
+def inherited_change(old: Member, inherited: Member) -> str | None:
+    """How ``inherited``, a base class's member that now answers for the override ``old`` that
+    was removed, breaks callers of ``old``: a kind they cannot use the same way (a method
+    became an attribute) or an incompatible signature. None when it keeps them working or
+    cannot be told (aliases, overload stubs, attributes that may hold a function).
+    """
+    if isinstance(old, griffe.Alias) or isinstance(inherited, griffe.Alias):
+        return None
+    before, after = _shape(old), _shape(inherited)
+    if before is None or after is None:
+        return None
+    if (before in _CALLED) != (after in _CALLED):
+        return f"{before} became {after}"
+    if not isinstance(old, griffe.Function) or not isinstance(inherited, griffe.Function):
+        return None
+    if overload_only(old) or overload_only(inherited):
+        return None  # one variant of several says nothing about the calls the others accept
+    texts = signature_texts(_signature_breakages(old, inherited), old)
+    return "; ".join(texts) or None
+
+
+def class_public(cls: griffe.Class) -> dict[str, Member]:
     # __init__ and __call__ are compared for their parameters; other dunders are plumbing.
     return {
         name: member

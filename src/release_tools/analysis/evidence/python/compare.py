@@ -33,6 +33,8 @@ from release_tools.analysis.evidence._common import evidence
 from release_tools.analysis.evidence.python.classes import (
     class_public,
     gained_foreign_bases,
+    inherited_change,
+    inherited_members,
     inherited_names,
 )
 from release_tools.analysis.evidence.python.moves import star_only_sources, submodule_imports
@@ -395,9 +397,22 @@ def compare_modules(
             owner_path = obj.path.rsplit(".", 1)[0]
             owner = _member(new_mod, owner_path)
             if isinstance(owner, griffe.Class):
-                if member_name in inherited_names(owner):
-                    continue  # moved up into a base class of this module: still there
-                gained = gained_foreign_bases(_member(old_mod, owner_path), owner)
+                inherited = inherited_members(owner).get(member_name)
+                if inherited is not None:
+                    # Moved up into a base class of this module, or an override removed: still
+                    # there, but callers now get the base's version.
+                    change = inherited_change(obj, inherited)
+                    if change:
+                        found.add(
+                            EvidenceKind.API_CHANGED,
+                            Bump.MAJOR,
+                            Strength.PROOF,
+                            f"incompatible {obj.path}, now inherited as {inherited.path}: {change}",
+                            new.path,
+                            _lineno(inherited),
+                        )
+                    continue
+                gained = gained_foreign_bases(_member(old_mod, owner_path), owner, member_name)
                 if gained:
                     # Defined elsewhere now, perhaps: a base read from another module may hold it.
                     found.add(

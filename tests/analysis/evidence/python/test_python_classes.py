@@ -1,0 +1,268 @@
+"""Class members that move between a class and its bases, on real repositories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from release_tools.analysis.evidence.python.api import gather
+from release_tools.analysis.models import Evidence
+from repo_context import build_context
+
+
+def _run(repo: Any, base: str) -> list[tuple[str, str]]:
+    repo.commit("change")
+    items: list[Evidence] = gather(build_context(repo.path, base))
+    return sorted((e.bump, e.message) for e in items)
+
+
+def _change(repo: Any, old: str, new: str) -> list[tuple[str, str]]:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/shapes.py", old)
+    base = repo.commit("initial")
+    repo.write("pkg/shapes.py", new)
+    return _run(repo, base)
+
+
+GENERIC_BEFORE = """from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Base(Generic[T]):
+    pass
+
+
+class Circle(Base[int]):
+    def area(self):
+        return 1
+"""
+
+
+def test_a_member_moved_into_a_generic_base_is_not_removed(repo: Any) -> None:
+    after = GENERIC_BEFORE.replace(
+        "class Base(Generic[T]):\n    pass\n",
+        "class Base(Generic[T]):\n    def area(self):\n        return 1\n",
+    ).replace(
+        "class Circle(Base[int]):\n    def area(self):\n        return 1\n",
+        "class Circle(Base[int]):\n    pass\n",
+    )
+    assert _change(repo, GENERIC_BEFORE, after) == [
+        ("minor", "new public function pkg.shapes.Base.area"),
+    ]
+
+
+def test_a_new_generic_base_of_the_module_is_read_not_guessed(repo: Any) -> None:
+    # _Base[int] is defined here: area moved there, perimeter is gone for certain.
+    before = (
+        "class Circle:\n    def area(self):\n        return 1\n\n"
+        "    def perimeter(self):\n        return 2\n"
+    )
+    after = (
+        "from typing import Generic, TypeVar\n\nT = TypeVar('T')\n\n\n"
+        "class _Base(Generic[T]):\n    def area(self):\n        return 1\n\n\n"
+        "class Circle(_Base[int]):\n    pass\n"
+    )
+    assert _change(repo, before, after) == [
+        ("major", "removed public function pkg.shapes.Circle.perimeter"),
+    ]
+
+
+def test_a_member_moved_into_a_base_of_an_enclosing_class_is_not_removed(repo: Any) -> None:
+    before = (
+        "class Outer:\n    class Base:\n        pass\n\n"
+        "    class Inner(Base):\n        def area(self):\n            return 1\n"
+    )
+    after = (
+        "class Outer:\n    class Base:\n        def area(self):\n            return 1\n\n"
+        "    class Inner(Base):\n        pass\n"
+    )
+    assert _change(repo, before, after) == [
+        ("minor", "new public function pkg.shapes.Outer.Base.area"),
+    ]
+
+
+OVERRIDE_BEFORE = """class Shape:
+    def scale(self, factor):
+        return self
+
+    size = None
+
+    @property
+    def name(self):
+        return "shape"
+
+
+class Square(Shape):
+    def scale(self, factor, origin):
+        return self
+
+    def size(self):
+        return 4
+
+    @property
+    def name(self):
+        return "square"
+"""
+
+OVERRIDE_AFTER = """class Shape:
+    def scale(self, factor):
+        return self
+
+    size = None
+
+    name = "shape"
+
+
+class Square(Shape):
+    pass
+"""
+
+
+def test_a_removed_override_whose_inherited_member_is_incompatible_is_breaking(
+    repo: Any,
+) -> None:
+    # Callers of Square.scale passed origin; Square().size() now calls None. The property
+    # that became a plain attribute still reads the same.
+    assert _change(repo, OVERRIDE_BEFORE, OVERRIDE_AFTER) == [
+        (
+            "major",
+            "incompatible pkg.shapes.Square.scale, now inherited as pkg.shapes.Shape.scale: "
+            "parameter origin removed",
+        ),
+        (
+            "major",
+            "incompatible pkg.shapes.Square.size, now inherited as pkg.shapes.Shape.size: "
+            "method became attribute",
+        ),
+    ]
+
+
+def test_a_removed_override_with_a_compatible_base_member_breaks_nobody(repo: Any) -> None:
+    before = (
+        "class Shape:\n    def scale(self, factor, origin=None):\n        return self\n\n\n"
+        "class Square(Shape):\n    def scale(self, factor):\n        return self\n"
+    )
+    after = (
+        "class Shape:\n    def scale(self, factor, origin=None):\n        return self\n\n\n"
+        "class Square(Shape):\n    pass\n"
+    )
+    assert _change(repo, before, after) == []
+
+
+def test_a_required_parameter_in_the_inherited_member_is_breaking(repo: Any) -> None:
+    before = (
+        "class Shape:\n    def scale(self, factor, origin):\n        return self\n\n\n"
+        "class Square(Shape):\n    def scale(self, factor):\n        return self\n"
+    )
+    after = before.replace("    def scale(self, factor):\n        return self\n", "    pass\n")
+    assert _change(repo, before, after) == [
+        (
+            "major",
+            "incompatible pkg.shapes.Square.scale, now inherited as pkg.shapes.Shape.scale: "
+            "required parameter origin added",
+        ),
+    ]
+
+
+REMOVAL_BEFORE = """class Circle:
+    def area(self):
+        return 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("imports", "base"),
+    [
+        ("", "object"),
+        ("from abc import ABC\n", "ABC"),
+        ("import abc\n", "abc.ABC"),
+        ("from typing import Generic, TypeVar\nT = TypeVar('T')\n", "Generic[T]"),
+        ("import typing\nT = typing.TypeVar('T')\n", "typing.Generic[T]"),
+        ("from typing import Protocol\n", "Protocol"),
+        ("import typing as t\n", "t.Protocol"),
+        ("from typing import NamedTuple\n", "NamedTuple"),
+        ("from enum import Enum\n", "Enum"),
+        ("", "Exception"),
+    ],
+)
+def test_a_new_marker_base_hides_no_removal(repo: Any, imports: str, base: str) -> None:
+    # None of these standard-library bases gives its subclasses an ``area``.
+    after = f"{imports}\n\nclass Circle({base}):\n    pass\n"
+    assert _change(repo, REMOVAL_BEFORE, after) == [
+        ("major", "removed public function pkg.shapes.Circle.area"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("imports", "base", "member"),
+    [
+        ("", "Exception", "args"),
+        ("from enum import Enum\n", "Enum", "value"),
+        ("import typing\n", "typing.Mapping[str, int]", "keys"),
+    ],
+)
+def test_a_new_standard_base_that_has_the_member_is_a_review_item(
+    repo: Any, imports: str, base: str, member: str
+) -> None:
+    # These bases give their subclasses (or instances) the member: it may be that one now.
+    before = f"class Failure:\n    {member} = ()\n"
+    after = f"{imports}\n\nclass Failure({base}):\n    pass\n"
+    assert _change(repo, before, after) == [
+        (
+            "patch",
+            f"pkg.shapes.Failure.{member} is no longer defined in Failure itself; it may be "
+            f"inherited from its new base {base} (review)",
+        ),
+    ]
+
+
+def test_a_new_foreign_base_reached_through_a_base_of_the_module_is_a_review_item(
+    repo: Any,
+) -> None:
+    after = (
+        "from pkg.mixins import Mixin\n\n\nclass _Middle(Mixin):\n    pass\n\n\n"
+        "class Circle(_Middle):\n    pass\n"
+    )
+    repo.write("pkg/mixins.py", "class Mixin:\n    def area(self):\n        return 1\n")
+    assert _change(repo, REMOVAL_BEFORE, after) == [
+        (
+            "patch",
+            "pkg.shapes.Circle.area is no longer defined in Circle itself; it may be "
+            "inherited from its new base Mixin (review)",
+        ),
+    ]
+
+
+DIAMOND = """class Shape:
+    def scale(self):
+        return self
+
+
+class Flat(Shape):
+    pass
+
+
+class Scalable(Shape):
+    def scale(self, factor):
+        return self
+
+
+class Square(Flat, Scalable):
+    def scale(self, factor):
+        return self
+"""
+
+
+def test_the_inherited_member_is_the_one_the_method_resolution_order_finds(repo: Any) -> None:
+    # Square's MRO is Square, Flat, Scalable, Shape: Scalable.scale answers, and takes factor.
+    after = DIAMOND.replace(
+        "class Square(Flat, Scalable):\n    def scale(self, factor):\n        return self\n",
+        "class Square(Flat, Scalable):\n    pass\n",
+    )
+    assert _change(repo, DIAMOND, after) == []
+    repo.write("pkg/shapes.py", after.replace("def scale(self, factor)", "def scale(self)"))
+    assert _run(repo, repo.head()) == [
+        ("major", "incompatible signature of pkg.shapes.Scalable.scale: parameter factor removed"),
+    ]
