@@ -127,7 +127,7 @@ def test_an_unparseable_manifest_version_is_reported_even_when_a_tag_gives_the_n
     repo: GitRepo, version: str, base: str | None
 ) -> None:
     # The number shown comes from the tag (or --base), yet release would refuse the manifest.
-    repo.write("package.json", '{"name": "demo", "version": "%s"}' % version)
+    repo.write("package.json", json.dumps({"name": "demo", "version": version}))
     repo.write("src/lib.js", "export const a = 1;\n")
     repo.commit("chore: start")
     repo.tag("v0.9.0")
