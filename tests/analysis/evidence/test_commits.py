@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.commits import commit_evidence, gather, parse_commit
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
@@ -211,3 +213,194 @@ def test_breaking_note_suppresses_duplicate_header() -> None:
         "BREAKING CHANGE footer: y",
         "breaking change declared: feat!: x",
     ]
+
+
+def _read(body: str, subject: str = "Big PR (#12)") -> tuple[list[str], list[str], str | None]:
+    parsed = parse_commit(Commit("f" * 40, subject, body))
+    return [e.header for e in parsed.entries], parsed.breaking_notes, parsed.release_as
+
+
+def test_footers_after_a_quoted_block_count(repo: Any) -> None:
+    # The block hides only what is inside it, up to its matching close tag.
+    base = _history(
+        repo,
+        "feat: new config loader (#12)\n\nReplaces the loader.\n\n<details>\n"
+        "<summary>Screenshots</summary>\n\n![x](https://example.com/x.png)\n</details>\n\n"
+        "BREAKING CHANGE: the old config.yml format is no longer read",
+    )
+    items = gather(build_context(repo.path, base))
+    assert [(e.bump, e.message) for e in items] == [
+        ("major", "BREAKING CHANGE footer: the old config.yml format is no longer read")
+    ]
+    one_line = "<details><summary>log</summary>\nfeat: in the log\n</details>\n\nRelease-As: 2.0.0"
+    assert _read(one_line, "chore: prep (#2)") == (["chore: prep (#2)"], [], "2.0.0")
+    nested = (
+        "<details>\n<summary>notes</summary>\n<blockquote>\n<p>quoted</p>\n</blockquote>\n\n"
+        "BREAKING CHANGE: still inside the details\n* feat: inside too\n</details>\n\n"
+        "<blockquote>\nfeat: quoted\n</blockquote>\n"
+        "* fix: after both\n\nBREAKING-CHANGE: after both blocks\n"
+    )
+    assert _read(nested) == (["fix: after both"], ["after both blocks"], None)
+
+
+_SQUASHED_WITH_DEPENDABOT = """* build(deps): bump lodash from 4.17.20 to 4.17.21
+
+Bumps [lodash](https://github.com/lodash/lodash) from 4.17.20 to 4.17.21.
+- [Release notes](https://github.com/lodash/lodash/releases)
+- [Commits](https://github.com/lodash/lodash/compare/4.17.20...4.17.21)
+
+feat!: a header pasted by the bot
+
+---
+updated-dependencies:
+- dependency-name: lodash
+  dependency-type: direct:production
+  update-type: version-update:semver-patch
+...
+
+Signed-off-by: dependabot[bot] <support@github.com>
+
+* feat!: adapt to lodash 4.17.21, drop the old option
+
+BREAKING CHANGE: --old is removed
+
+* fix: a typo
+"""
+
+
+def test_a_bot_commit_squashed_with_a_persons_hides_only_its_own_section() -> None:
+    assert _read(_SQUASHED_WITH_DEPENDABOT, "Upgrade lodash (#4)") == (
+        ["feat!: adapt to lodash 4.17.21, drop the old option", "fix: a typo"],
+        ["--old is removed"],
+        None,
+    )
+    # A bot commit fixed up by a person before the squash: the person's commits still count.
+    snyk = (
+        "* fix: upgrade react-table from 7.2.2 to 7.3.0\n\n"
+        "Snyk has created this PR to upgrade react-table from 7.2.2 to 7.3.0.\n\n"
+        "See this package in npm:\nhttps://www.npmjs.com/package/react-table\n\n"
+        "* feat: fixed tests and kept the old sort order\n\n* fix: snapshot failed on CI\n\n"
+        "Co-authored-by: someone <someone@example.com>"
+    )
+    assert _read(snyk, "[Snyk] Upgrade react-table from 7.2.2 to 7.3.0 (#2319)")[0] == [
+        "feat: fixed tests and kept the old sort order",
+        "fix: snapshot failed on CI",
+    ]
+    # A body the bot opens is the bot's whole pull-request description, "*" lines included.
+    described = (
+        "This PR contains the following updates:\n\n| Package | Change |\n|---|---|\n"
+        "| x | `1.0.0` -> `2.0.0` |\n\n### Release Notes\n\n* feat!: upstream dropped node 16\n"
+    )
+    assert _read(described, "chore(deps): update x to v2 (#9)") == (
+        ["chore(deps): update x to v2 (#9)"],
+        [],
+        None,
+    )
+
+
+def test_a_person_s_sentence_starting_with_bumps_is_read() -> None:
+    body = "Bumps the retry count from 3 to 5 for flaky uploads.\n\nfeat: retry uploads on 503\n"
+    assert _read(body, "Retry uploads (#3)")[0] == ["feat: retry uploads on 503"]
+    node = "Bumps the minimum supported Node.js version to 18.\n\nBREAKING CHANGE: Node 16 is gone"
+    assert _read(node, "build: require Node 18 (#3)")[1] == ["Node 16 is gone"]
+
+
+_UPSTREAM = "\n\n- feat!: upstream dropped node 16\n\nBREAKING CHANGE: upstream api changed\n"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Bumps [org/tool](https://github.com/org/tool) from 1.0.0 to 2.0.0.",
+        "Bumps [a](https://github.com/o/a) and [b](https://github.com/o/b). These dependencies"
+        " needed to be updated together.",
+        "Bumps the actions group with 2 updates:"
+        " [org/setup-tool](https://github.com/org/setup-tool).",
+        "Bumps the pip group in /docs with 1 update: [sphinx](https://github.com/sphinx-doc).",
+        "Updates the requirements on [tool](https://github.com/org/tool) to permit the latest"
+        " version.",
+        "[![Mend Renovate](https://app.renovatebot.com/images/banner.svg)](https://renovatebot.com)",
+        "This PR contains the following updates:",
+        "<h3>Snyk has created this PR to upgrade x from 1.0.0 to 2.0.0.</h3>",
+        "### Snyk has created this PR to fix 4 vulnerabilities in the npm dependencies.",
+        "## Version **2.0.0** of [x](https://github.com/org/x) just got published.",
+    ],
+)
+def test_bot_openings_are_recognised_on_their_own(opening: str) -> None:
+    # No sign-off, nothing quoted: the opening alone tells the bot's body from a person's.
+    subject = "chore(deps): update x to v2"
+    assert _read(opening + _UPSTREAM, subject) == ([subject], [], None)
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "This PR was generated by [Mend Renovate](https://mend.io/renovate/).",
+        "This PR has been generated by [Renovate Bot](https://github.com/renovatebot/renovate).",
+        "<!--renovate-debug:eyJjcmVhdGVkSW5WZXIiOiIzNy4wIn0=-->",
+        "Your [Greenkeeper](https://greenkeeper.io) Bot :palm_tree:",
+        "There is a collection of [frequently asked questions](https://greenkeeper.io/faq.html).",
+    ],
+)
+def test_bot_markers_after_the_notes_are_recognised(closing: str) -> None:
+    subject = "chore(deps): update x to v2"
+    assert _read("Release notes follow." + _UPSTREAM + "\n---\n\n" + closing, subject) == (
+        [subject],
+        [],
+        None,
+    )
+
+
+def test_a_person_s_opening_leaves_the_same_body_read() -> None:
+    # The control for the two tests above: only the bots' wording hides the body.
+    assert _read("Updates the parser." + _UPSTREAM) == (
+        ["feat!: upstream dropped node 16"],
+        ["upstream api changed"],
+        None,
+    )
+    assert _read("We now use renovate for updates." + _UPSTREAM)[0] == [
+        "feat!: upstream dropped node 16"
+    ]
+
+
+def test_html_is_told_from_prose_that_mentions_tags() -> None:
+    body = (
+        "* feat: accept Vec<B> values\n"
+        "* fix: escape `<p>` inside `<code>`\n"
+        "* feat: render <details> blocks\n"
+        "feat: check for an existing tool before downloading (<a\n"
+        'href="https://example.com/issues/138">#138</a>)\n'
+        '* feat: <a href="https://example.com">pasted link</a>\n'
+        "<li>feat: an HTML list item</li>\n"
+        "BREAKING CHANGE: `<br>` is no longer emitted\n"
+    )
+    assert _read(body) == (
+        [
+            "feat: accept Vec<B> values",
+            "fix: escape `<p>` inside `<code>`",
+            "feat: render <details> blocks",
+        ],
+        ["`<br>` is no longer emitted"],
+        None,
+    )
+
+
+def test_code_fences_follow_commonmark() -> None:
+    # Three backticks with more backticks on the line are inline code, not a fence.
+    assert _read("```make``` is required now\n\n* feat: add y\n")[0] == ["feat: add y"]
+    # A fence closes only on its own character, at least as many times.
+    body = (
+        "```\n~~~\nfeat: inside still\n```\n"
+        "````\n```\nfeat: inside a longer fence\n```\n````\n"
+        "~~~ text\n```\nBREAKING CHANGE: inside tildes\n~~~\n"
+        "* fix: after the fences\n"
+    )
+    assert _read(body) == (["fix: after the fences"], [], None)
+
+
+def test_html_comments_spanning_lines_are_not_read() -> None:
+    body = (
+        "<!--\nUse a conventional header, for example:\nfeat!: drop the old api\n-->\n"
+        "* fix: the real change\n<!-- one line -->\n* feat: another\n"
+    )
+    assert _read(body) == (["fix: the real change", "feat: another"], [], None)
