@@ -8,7 +8,8 @@ Text in, text and function calls out, over one WebSocket per session::
     async with RealtimeSession(config, SessionConfig(instructions="...")) as session:
         result = await session.respond(ResponseRequest(input_text="..."))
 
-Layers: ``events`` (typed events, JSON codec), ``protocol`` (state machine, event routing),
+Layers: ``events`` (typed events, JSON codec), ``handshake`` (state machine, session setup),
+``protocol`` (requests, event routing), ``attribution`` (which request a server error is about),
 ``aggregate`` (response buffers and results), ``history`` (the in-band conversation replayed
 after a reconnect), ``ratelimit`` and ``retry`` are sans-I/O; ``asyncio.transport`` is the only
 module that knows ``websockets``; ``asyncio.session`` and ``asyncio.pool`` put them together.
@@ -54,8 +55,8 @@ if TYPE_CHECKING:
         SessionConfig,
         Timeouts,
     )
+    from release_tools.realtime.handshake import SessionState
     from release_tools.realtime.history import ConversationHistory
-    from release_tools.realtime.protocol import SessionState
     from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock
     from release_tools.realtime.retry import RetryPolicy
 
@@ -104,8 +105,8 @@ _LAZY = {
     "ResponseRequest": "config",
     "SessionConfig": "config",
     "Timeouts": "config",
+    "SessionState": "handshake",
     "ConversationHistory": "history",
-    "SessionState": "protocol",
     "Clock": "ratelimit",
     "RateLimitState": "ratelimit",
     "SystemClock": "ratelimit",

@@ -18,21 +18,20 @@ delivered exactly once, later events of that response are ignored. Every ``respo
 its usage to :attr:`RealtimeProtocol.usage`, failed and abandoned responses included (their
 tokens are billed too).
 
-In-band requests are recorded in :attr:`RealtimeProtocol.history` (see
-:mod:`release_tools.realtime.history`); :meth:`RealtimeProtocol.replay_frames` re-creates that
-conversation on a new connection.
+The session's state machine and setup handshake, the conversation replay after a reconnect
+included, live in :mod:`release_tools.realtime.handshake`: :class:`RealtimeProtocol` extends its
+:class:`SessionHandshake` with requests and responses.
 
 Responses are correlated by a metadata tag (:data:`REQUEST_TAG`) echoed in ``response.created``,
 else first-in-first-out; errors by the client ``event_id`` the server echoes in ``error``, or,
-when the error names no client event, to the only request pending on the connection. An
-``invalid_request_error``, authentication or permission error fails its request at once (the
-client's retry policy does not retry it: the same request would be refused again).
+when the error names no client event, to the only request pending on the connection (see
+:mod:`release_tools.realtime.attribution`). An ``invalid_request_error``, authentication or
+permission error fails its request at once (the client's retry policy does not retry it: the
+same request would be refused again).
 """
 
 from __future__ import annotations
 
-import enum
-import itertools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -52,12 +51,12 @@ from release_tools.realtime.aggregate import (
     output_items,
     usage_of,
 )
+from release_tools.realtime.attribution import FATAL_CODES, owner_of
 from release_tools.realtime.config import ResponseRequest, SessionConfig
 from release_tools.realtime.credentials import redacting_logger
 from release_tools.realtime.events import (
     BackoffEvent,
     ConversationItemCreateEvent,
-    ErrorDetail,
     ErrorEvent,
     FunctionCallArgumentsDelta,
     FunctionCallArgumentsDoneEvent,
@@ -75,7 +74,6 @@ from release_tools.realtime.events import (
     ServerEvent,
     SessionCreatedEvent,
     SessionUpdatedEvent,
-    SessionUpdateEvent,
     TextDelta,
     UnknownEvent,
     decode_event,
@@ -89,12 +87,13 @@ from release_tools.realtime.exceptions import (
     RealtimeError,
     RealtimeProtocolError,
     RealtimeStateError,
-    ServerError,
 )
-from release_tools.realtime.history import ITEM_ACKS, ConversationHistory, InBandItems, Replay
+from release_tools.realtime.handshake import SessionHandshake, SessionState
+from release_tools.realtime.history import InBandItems
 from release_tools.realtime.ratelimit import RateLimitState
 
-# FunctionCall, ResponseResult, Usage and Waiter moved to ``aggregate``; still importable here.
+# FunctionCall, ResponseResult, Usage and Waiter live in ``aggregate``, SessionState in
+# ``handshake``; importable here too, as the names a user of the protocol works with.
 __all__ = [
     "REQUEST_TAG",
     "FunctionCall",
@@ -106,14 +105,6 @@ __all__ = [
 ]
 
 logger = redacting_logger(__name__)
-
-#: Error codes after which the session itself is unusable: it expired, or the server refuses
-#: the session's shape or intent, so every later request on it would fail the same way.
-FATAL_CODES = frozenset({"session_expired", "beta_api_shape_disabled", "invalid_intent"})
-
-#: Error codes that never belong to a request in flight, even when they name no client event:
-#: a cancel that found nothing to cancel, and the session-wide codes above.
-_UNOWNED_CODES = FATAL_CODES | {"response_cancel_not_active"}
 
 # GA events that need no action here; skipped without a log line (they are frequent).
 _QUIET = frozenset(
@@ -133,27 +124,7 @@ _loads = json.loads
 _UNPARSED = object()  # json.loads failed; decode_event then raises the precise error
 
 
-class SessionState(enum.Enum):
-    """Life cycle of a session: the four states of its WebSocket."""
-
-    CONNECTING = "connecting"
-    OPEN = "open"
-    CLOSING = "closing"
-    CLOSED = "closed"
-
-
-# CLOSED -> CONNECTING is a reconnect after a drop.
-_TRANSITIONS: dict[SessionState, frozenset[SessionState]] = {
-    SessionState.CONNECTING: frozenset(
-        {SessionState.OPEN, SessionState.CLOSING, SessionState.CLOSED}
-    ),
-    SessionState.OPEN: frozenset({SessionState.CLOSING, SessionState.CLOSED}),
-    SessionState.CLOSING: frozenset({SessionState.CLOSED}),
-    SessionState.CLOSED: frozenset({SessionState.CONNECTING}),
-}
-
-
-class RealtimeProtocol:
+class RealtimeProtocol(SessionHandshake):
     """The state of one realtime connection: session handshake, pending responses, rate limits.
 
     ``rate_limits`` is shared between sessions when given. ``id_prefix`` starts every request
@@ -171,15 +142,8 @@ class RealtimeProtocol:
         *,
         id_prefix: str = "rt",
     ) -> None:
-        self.session_config = session_config
+        super().__init__(session_config, id_prefix=id_prefix)
         self.rate_limits = rate_limits if rate_limits is not None else RateLimitState()
-        self.state = SessionState.CONNECTING
-        self.session_id: str | None = None
-        self.session_info: dict[str, Any] = {}
-        self._id_prefix = id_prefix
-        self._counter = itertools.count(1)
-        self._phase = "created"  # created -> updated -> (replay ->) ready
-        self._session_waiter: Waiter[str] | None = None
         self._table = ResponseTable()
         # Aliases of the table's indexes: feed()'s hot path reads _by_response per delta.
         self._pending = self._table.pending
@@ -188,21 +152,8 @@ class RealtimeProtocol:
         # -> response id, so that abandon() can cancel it instead of letting it burn tokens.
         self._orphans: dict[str, str] = {}
         self._unknown_seen: set[str] = set()
-        #: The server declared this connection finished (``session_expired``); reconnect.
-        self.expired = False
-        #: The ``error`` event that refused this connection's session (during setup, or with a
-        #: session-wide code), kept because the server closes right after it (4000): whoever
-        #: waits next, or sees the close, gets this error and its message, not the close.
-        self.session_error: ServerError | None = None
         #: Token usage of every response that ended on this protocol's connections.
         self.usage = Usage()
-        #: The in-band conversation, replayed on a new connection.
-        self.history = ConversationHistory(
-            session_config.history_max_items, session_config.history_max_chars
-        )
-        #: Connections begun so far (1 for the first); in-band items remember theirs.
-        self.generation = 0
-        self._replay: Replay | None = None
         self._dispatch: dict[type[Any], Callable[[Any], None]] = {
             TextDelta: self._table.on_text_delta,
             FunctionCallArgumentsDelta: self._table.on_args_delta,
@@ -221,89 +172,6 @@ class RealtimeProtocol:
             SeedResponseErrorEvent: self._on_seed_error,
             UnknownEvent: self._on_unknown,
         }
-
-    # --- state machine -----------------------------------------------------------------------
-
-    def log_extra(self, request_id: str | None = None) -> dict[str, Any]:
-        """Context fields for log records about this session."""
-        return {
-            "session_id": self.session_id,
-            "state": self.state.value,
-            "request_id": request_id,
-        }
-
-    def transition(self, new: SessionState) -> None:
-        """Move to ``new``; raise :class:`RealtimeStateError` if the move is not allowed."""
-        old = self.state
-        if new is old:
-            return
-        if new not in _TRANSITIONS[old]:
-            raise RealtimeStateError(f"invalid session transition {old.value} -> {new.value}")
-        self.state = new
-        logger.debug("session state %s -> %s", old.value, new.value, extra=self.log_extra())
-
-    def begin_connect(self, waiter: Waiter[str]) -> None:
-        """Start (or restart after a drop) a connection; ``waiter`` gets the session id."""
-        self.transition(SessionState.CONNECTING)
-        self._phase = "created"
-        self.session_id = None
-        self.expired = False
-        self.session_error = None
-        self.generation += 1
-        self._replay = None
-        self._session_waiter = waiter
-
-    def session_update_frame(self, waiter: Waiter[str]) -> str:
-        """After ``session.created``: the ``session.update`` frame; ``waiter`` gets the id."""
-        if self._phase != "updated":
-            raise RealtimeStateError("session.update before session.created")
-        self._await_session(waiter)
-        event = SessionUpdateEvent(
-            event_id=self._next_id("session"), session=self.session_config.to_wire()
-        )
-        return encode_event(event)
-
-    def replay_frames(self, waiter: Waiter[str]) -> list[str]:
-        """After ``session.updated``: ``conversation.item.create`` frames re-creating the
-        recorded in-band conversation on this new connection (empty if nothing is recorded).
-
-        ``waiter`` gets the session id once the server acknowledged every item
-        (``conversation.item.added``, or the beta ``conversation.item.created``), or the error
-        if it rejected one: a conversation that cannot be restored must not silently answer
-        the re-run request from a truncated context.
-        """
-        if self._phase != "updated" or self.state is not SessionState.CONNECTING:
-            raise RealtimeStateError("conversation replay outside session setup")
-        replay = self.history.replay(lambda: self._next_id("replay"))
-        if not replay.frames:
-            return []
-        self._phase = "replay"
-        self._await_session(waiter)
-        self._replay = replay
-        logger.info(
-            "replaying %d conversation items after reconnecting",
-            len(replay.frames),
-            extra={**self.log_extra(), "history_dropped": self.history.dropped},
-        )
-        return replay.frames
-
-    def _await_session(self, waiter: Waiter[str]) -> None:
-        """Make ``waiter`` the next setup step's; fail it at once if the session was refused.
-
-        The refusal may have been read while nobody waited (between ``session.created`` and
-        the ``session.update`` sent in answer), and nothing else would arrive for this waiter.
-        """
-        if self.session_error is not None:
-            if not waiter.done():
-                waiter.set_exception(self.session_error)
-            return
-        self._session_waiter = waiter
-
-    def mark_open(self) -> None:
-        """The session is configured; responses may be requested."""
-        self._phase = "ready"
-        self._replay = None
-        self.transition(SessionState.OPEN)
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -443,33 +311,6 @@ class RealtimeProtocol:
         """Process one already decoded event."""
         self._dispatch[type(event)](event)
 
-    def _on_session_created(self, event: SessionCreatedEvent) -> None:
-        if self._phase != "created":
-            logger.debug("ignoring a repeated session.created", extra=self.log_extra())
-            return
-        if not event.session.id:
-            # A session without an id is a state error: nothing could be correlated later.
-            self._fail_all(RealtimeStateError("server created a session without an id"))
-            return
-        self.session_id = event.session.id
-        self.session_info = event.session.model_dump(exclude_none=True)
-        self._phase = "updated"
-        logger.debug("session created", extra=self.log_extra())
-        self._resolve_session(event.session.id)
-
-    def _on_session_updated(self, event: SessionUpdatedEvent) -> None:
-        self.session_info = event.session.model_dump(exclude_none=True)
-        if event.session.id:
-            self.session_id = event.session.id
-        if self._phase == "updated":
-            logger.debug("session updated", extra=self.log_extra())
-            self._resolve_session(self.session_id or "")
-
-    def _resolve_session(self, session_id: str) -> None:
-        waiter, self._session_waiter = self._session_waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_result(session_id)
-
     def _on_response_created(self, event: ResponseCreatedEvent) -> None:
         response_id = event.response.id
         tag = (event.response.metadata or {}).get(REQUEST_TAG)
@@ -540,13 +381,9 @@ class RealtimeProtocol:
         error = error_from_detail(detail, "server error")
         extra = self.log_extra()
         extra.update(error_type=detail.type, error_code=detail.code, event_id=detail.event_id)
-        pending = self._owner_of(detail)
+        pending = owner_of(detail, self._table, ready=self._phase == "ready")
         if detail.code == "session_expired":
-            # Not a request failure: the session reached its maximum duration and the server
-            # closes with 1001 next. Fail everything as a (retryable) drop, to reconnect.
-            logger.warning("server ended the session: %s", error, extra=extra)
-            self.expired = True
-            self._fail_all(ConnectionClosedError(f"session expired: {error}", code=1001))
+            self._expire(error, extra)
         elif pending is not None:
             extra["request_id"] = pending.request_id
             logger.info("server error for request: %s", error, extra=extra)
@@ -556,49 +393,13 @@ class RealtimeProtocol:
                 self._orphans[pending.request_id] = pending.response_id
             self._finish(pending, error)
         elif self._replay is not None and detail.event_id in self._replay.event_ids:
-            logger.error("conversation replay rejected: %s", error, extra=extra)
-            failed = ServerError(
-                f"restoring the conversation after a reconnect failed: {error}",
-                type=detail.type,
-                code=detail.code,
-                param=detail.param,
-                event_id=detail.event_id,
-            )
-            failed.retryable = error.retryable
-            self._fail_all(failed)
+            self._reject_replay(error, detail, extra)
         elif self._phase != "ready" or detail.code in FATAL_CODES:
-            logger.error("server error: %s", error, extra=extra)
-            label = ".".join(part for part in (detail.type, detail.code) if part)
-            refused = ServerError(
-                f"the server refused the session: {error}" + (f" ({label})" if label else ""),
-                type=detail.type,
-                code=detail.code,
-                param=detail.param,
-                event_id=detail.event_id,
-            )
-            refused.retryable = error.retryable
-            self.session_error = refused
-            self._fail_all(refused)
+            self._refuse(error, detail, extra)
         elif detail.code == "response_cancel_not_active":
             logger.debug("server error: %s", error, extra=extra)
         else:
             logger.warning("server error: %s", error, extra=extra)
-
-    def _owner_of(self, detail: ErrorDetail) -> PendingResponse | None:
-        """The request an ``error`` event is about, or ``None`` when it cannot be told.
-
-        The server names the client event that caused an error in ``error.event_id``; a
-        request owns every event id it sent. An error without an event id (some servers never
-        echo one, and the live service omits it for errors raised while a response runs) can
-        only be about the one request in flight when exactly one is pending on this connection;
-        with several pending it stays unattributed. Benign codes (a cancel that found nothing
-        to cancel) and session-wide codes are never attributed that way.
-        """
-        if detail.event_id:
-            return self._table.by_event_id.get(detail.event_id)
-        if self._phase == "ready" and len(self._pending) == 1 and detail.code not in _UNOWNED_CODES:
-            return next(iter(self._pending.values()))
-        return None
 
     def _on_rate_limits(self, event: RateLimitsUpdatedEvent) -> None:
         self.rate_limits.update_from_entries(event.rate_limits)
@@ -612,9 +413,7 @@ class RealtimeProtocol:
         self.rate_limits.note_backoff(event.wait_ms)
 
     def _on_unknown(self, event: UnknownEvent) -> None:
-        if self._phase == "replay" and event.type in ITEM_ACKS:
-            if self._replay is not None and self._replay.acknowledge(event.data):
-                self._resolve_session(self.session_id or "")
+        if self._on_replay_ack(event):
             return
         if event.type in _QUIET or event.type in self._unknown_seen:
             return
@@ -646,11 +445,6 @@ class RealtimeProtocol:
             pending.waiter.set_result(outcome)
 
     def _fail_all(self, exc: BaseException) -> None:
-        waiter, self._session_waiter = self._session_waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_exception(exc)
+        super()._fail_all(exc)
         for pending in list(self._pending.values()):
             self._finish(pending, exc)
-
-    def _next_id(self, kind: str) -> str:
-        return f"{self._id_prefix}-{kind}-{next(self._counter)}"
