@@ -9,37 +9,42 @@ tags, the version jump between them, and the commits in between. This module rea
   recent ``limit`` consecutive pairs whose older tag is an ancestor of the newer one (a backport
   or a tag from another line fails that test and is skipped, with a debug line);
 * for each pair, the jump it shipped, what its Conventional Commits declared, and its
-  :class:`Footprint`: a cheap reading of the code between the tags (which kinds of files
-  changed, and whether public declarations were only added or also removed), so that the static
-  evidence can be calibrated against what the maintainers shipped, not only the commits.
+  :class:`Footprint` (see :mod:`release_tools.analysis.footprint`): a cheap reading of the code
+  between the tags, so that the static evidence can be calibrated against what the maintainers
+  shipped, not only the commits.
 
-The per-pair facts are cached on disk, keyed by the two commits, the project's paths and the
-format version, so a rerun reads a few small files instead of running git.
+The per-pair facts are cached on disk (see :mod:`release_tools.analysis.pairfacts`), so a
+rerun reads a few small files instead of running git.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import logging
-import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
-from enum import Enum
 from pathlib import Path
 
-from release_tools.analysis.cachedir import prepare_cache_dir
+from release_tools.analysis.footprint import (
+    Footprint,
+    FootprintRead,
+    KindOf,
+    footprint,
+    read_footprint,
+    surface_delta,
+)
+from release_tools.analysis.pairfacts import HISTORY_FORMAT, FactsCache, PairFacts, cache_key
 from release_tools.errors import GitError
-from release_tools.files import write_atomic
 from release_tools.git import Commit, Git
 from release_tools.versioning.bump import Bump
 from release_tools.versioning.semver import jump
 from release_tools.versioning.tags import ReleaseTag
 
+# Footprint, KindOf, footprint and surface_delta live in ``footprint``, HISTORY_FORMAT in
+# ``pairfacts``; importable here too, as part of reading a history.
 __all__ = [
     "FOOTPRINT_BUDGET",
     "HISTORY_FORMAT",
@@ -58,230 +63,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Part of every cache key: bumped when what a pair records (or how) changes.
-HISTORY_FORMAT = "4"
 #: Git calls run at once when pairs are not cached (each waits on its own process).
 _WORKERS = 4
 #: Diff bytes the footprints of all pairs may take together, newest pair first: the pairs
 #: past the point where the total exceeds this go without one. A byte count, not a time, so
 #: that the same repository always gives the same answer, on any machine, cached or not.
 FOOTPRINT_BUDGET = 32 << 20
-#: Diff bytes read per footprint: a bigger range (a vendored tree, a generated bundle) is
-#: read as far as this and then judged without a footprint rather than slowly.
-_FOOTPRINT_BYTES = 8 << 20
-#: Source files whose declarations the footprint scans (others count as "source" only).
-_DECLARATION_SUFFIXES = (
-    ".py", ".pyi", ".go", ".rs", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx",
-)  # fmt: skip
-#: Paths given to one ``git diff`` at most; the rest of a huge range is not scanned.
-_MAX_SCANNED_FILES = 2000
-
-
-class Footprint(Enum):
-    """What a range did to the code, in the cheapest terms that still separate releases.
-
-    Read from file paths and the ``+``/``-`` lines of declarations only (no parsing), so that
-    thirty earlier releases cost a fraction of a second: a public name that disappears from
-    every file is a *removal*, one that appears an *addition*; a name on both sides (moved,
-    or its signature edited) is neither.
-    """
-
-    #: Public declarations removed (perhaps with additions).
-    REMOVAL = "removal"
-    #: Public declarations added, none removed.
-    ADDITION = "addition"
-    #: Source code changed without a public declaration added or removed.
-    SOURCE = "source"
-    #: Only documentation, data or build files changed.
-    SUPPORT = "support"
-    #: Only tests, CI or development tooling changed.
-    TOOLING = "tooling"
-
-    @property
-    def convention(self) -> Bump:
-        """What the static rules make of such a range: the uncalibrated answer."""
-        return {
-            Footprint.REMOVAL: Bump.MAJOR,
-            Footprint.ADDITION: Bump.MINOR,
-            Footprint.SOURCE: Bump.PATCH,
-            Footprint.SUPPORT: Bump.PATCH,
-            Footprint.TOOLING: Bump.NONE,
-        }[self]
-
-
-# Public declarations per language, on a diff line without its +/- marker. Python: functions
-# and classes at the top level or one level in (methods), not underscored.
-_PY_DECL = re.compile(r"^(?: {4}|\t)?(?:async\s+)?(?:def|class)\s+([A-Za-z]\w*)")
-# Go: exported functions, methods (receiver type kept in the name) and top-level types,
-# constants and variables.
-_GO_FUNC = re.compile(r"^func\s+(?:\(\s*\w*\s*\*?\s*(\w+)[^)]*\)\s*)?([A-Z]\w*)")
-_GO_DECL = re.compile(r"^(?:type|const|var)\s+([A-Z]\w*)")
-# Rust: `pub` items (not `pub(crate)` or other restricted visibilities).
-_RS_DECL = re.compile(
-    r"^\s*pub\s+(?:(?:async|const|unsafe|extern\s+\"[^\"]*\")\s+)*"
-    r"(?:fn|struct|enum|trait|type|const|static|mod|union)\s+([A-Za-z_]\w*)"
-)
-# JavaScript/TypeScript: exported declarations.
-_JS_DECL = re.compile(
-    r"^export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
-    r"(?:function\*?|class|const|let|var|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)"
-)
-
-
-def _public_name(path: str, line: str) -> str | None:
-    """The public name ``line`` declares in a file at ``path``, or None."""
-    if path.endswith((".py", ".pyi")):
-        match = _PY_DECL.match(line)
-        return match.group(1) if match else None
-    if path.endswith(".go"):
-        func = _GO_FUNC.match(line)
-        if func:
-            receiver, name = func.groups()
-            return f"{receiver}.{name}" if receiver else name
-        match = _GO_DECL.match(line)
-        return match.group(1) if match else None
-    if path.endswith(".rs"):
-        match = _RS_DECL.match(line)
-        return match.group(1) if match else None
-    match = _JS_DECL.match(line)
-    return match.group(1) if match else None
-
-
-def surface_delta(lines: Iterable[str]) -> tuple[set[str], set[str]]:
-    """Public names only added and only removed by a ``git diff`` (``-U0`` suffices); pure.
-
-    Names are compared over all files together, so a declaration moved between files is
-    neither; a file's own name qualifies nothing, since a module split moves names too.
-    """
-    plus: set[str] = set()
-    minus: set[str] = set()
-    path = ""
-    for line in lines:
-        if line.startswith("diff --git "):
-            path = line.rstrip("\n").rsplit(" b/", 1)[-1]
-            continue
-        if line.startswith(("+++", "---")) or line[:1] not in ("+", "-"):
-            continue
-        name = _public_name(path, line[1:])
-        if name is not None:
-            (plus if line[0] == "+" else minus).add(name)
-    return plus - minus, minus - plus
-
-
-#: The kind of one path: "source", "docs", "data", "build", "tests", "ci" or "dev" (the file-kind
-#: evidence's classifier, passed in so that the history does not depend on the evidence).
-KindOf = Callable[[str], str]
-
-
-#: Reports diff bytes read; False tells the reader to stop (the budget cannot cover the pair).
-Spend = Callable[[int], bool]
-#: Bytes between two reports to a :data:`Spend`.
-_SPEND_STEP = 1 << 16
-
-
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """One footprint reading: what was found, the diff bytes it took, whether it was stopped."""
-
-    footprint: Footprint | None
-    size: int
-    stopped: bool = False
-
-
-def footprint(
-    git: Git,
-    old: str,
-    new: str,
-    paths: Sequence[str] = (),
-    *,
-    kind_of: KindOf,
-    spend: Spend | None = None,
-) -> Footprint | None:
-    """The :class:`Footprint` of ``old..new`` (under ``paths``), None when it cannot be read.
-
-    None too when ``spend`` says stop while the diff is read, or the diff is larger than this
-    reading is for: a guess from part of it could call a release without removals one with
-    them.
-    """
-    return _read_footprint(git, old, new, paths, kind_of, spend).footprint
-
-
-def _read_footprint(
-    git: Git, old: str, new: str, paths: Sequence[str], kind_of: KindOf, spend: Spend | None
-) -> _Read:
-    kinds: dict[str, str] = {
-        path: kind_of(path) for _status, path in git.name_status(old, new, paths)
-    }
-    present = set(kinds.values())
-    if "source" not in present:
-        if present & {"docs", "data", "build"}:
-            return _Read(Footprint.SUPPORT, 0)
-        return _Read(Footprint.TOOLING, 0)
-    scanned = [
-        p for p, kind in kinds.items() if kind == "source" and p.endswith(_DECLARATION_SUFFIXES)
-    ]
-    if not scanned:
-        return _Read(Footprint.SOURCE, 0)
-    if len(scanned) > _MAX_SCANNED_FILES:
-        log.debug("history: too many files for a footprint", extra={"files": len(scanned)})
-        return _Read(None, 0)
-    read = unreported = 0
-    text: list[str] = []
-    with git.stream(
-        "diff", "-U0", "--no-color", "--no-ext-diff", "--no-renames", "--no-relative", old, new,
-        "--", *scanned,
-    ) as lines:  # fmt: skip
-        for raw in lines:
-            read += len(raw)
-            unreported += len(raw)
-            if read > _FOOTPRINT_BYTES:
-                log.debug("history: footprint too big to read", extra={"old": old, "new": new})
-                return _Read(None, _FOOTPRINT_BYTES + 1)
-            if unreported >= _SPEND_STEP and spend is not None:
-                if not spend(unreported):
-                    return _Read(None, read, stopped=True)
-                unreported = 0
-            if raw[:1] in (b"+", b"-", b"d"):
-                text.append(raw.decode("utf-8", "replace"))
-    if unreported and spend is not None and not spend(unreported):
-        return _Read(None, read, stopped=True)
-    added, removed = surface_delta(text)
-    if removed:
-        return _Read(Footprint.REMOVAL, read)
-    if added:
-        return _Read(Footprint.ADDITION, read)
-    return _Read(Footprint.SOURCE, read)
-
-
-class _Budget:
-    """Diff bytes shared by the footprint readers, newest pair first (position 0).
-
-    A pair counts only when the bytes of every pair up to it fit the total; readers report as
-    they go, so one whose pair can no longer fit (the bytes already read up to it are over)
-    stops, and so does every reader of an older pair. Each decision rests on byte counts that
-    only grow, so it is the one a single reader taking the pairs in order would make.
-    """
-
-    def __init__(self, sizes: Sequence[int], total: int) -> None:
-        self._used = list(sizes)
-        self._total = total
-        self._lock = threading.Lock()
-        #: The first position known to be over the budget.
-        self.cut = len(sizes)
-
-    def spend(self, position: int, amount: int) -> bool:
-        with self._lock:
-            self._used[position] += amount
-            if position >= self.cut:
-                return False
-            if sum(self._used[: position + 1]) > self._total:
-                self.cut = position
-                return False
-            return True
-
-    def open(self, position: int) -> bool:
-        with self._lock:
-            return position < self.cut
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,79 +142,17 @@ def _finals(tags: Sequence[ReleaseTag]) -> list[ReleaseTag]:
     return [by_version[key] for key in sorted(by_version)]
 
 
-def _cache_key(old_sha: str, new_sha: str, paths: Sequence[str]) -> str:
-    digest = hashlib.sha256()
-    for part in (HISTORY_FORMAT, old_sha, new_sha, *paths):
-        encoded = part.encode("utf-8")
-        digest.update(len(encoded).to_bytes(4, "big") + encoded)
-    return digest.hexdigest()
-
-
 #: Reads a list of commits: how many are conventional, and the highest bump they declare
 #: (NONE for chore/docs/... only; None when none is conventional).
 Classifier = Callable[[Sequence[Commit]], tuple[int, Bump | None]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What one pair's cache entry holds."""
-
-    commits: int
-    conventional: int
-    #: The declared bump as its number, -1 when no commit is conventional.
-    declared: int
-    #: The footprint's value, None when it was not read (a later run may read it) or could
-    #: not be (``footprint_bytes`` says which).
-    footprint: str | None
-    #: The diff bytes the footprint took; -1 when it was not read.
-    footprint_bytes: int = -1
-
-
 def _facts(
     git: Git, old_sha: str, new_sha: str, paths: Sequence[str], classify: Classifier
-) -> _Facts:
+) -> PairFacts:
     commits = git.commits(old_sha, new_sha, paths)
     conventional, declared = classify(commits)
-    return _Facts(len(commits), conventional, -1 if declared is None else int(declared), None)
-
-
-class _Cache:
-    """Per-pair JSON files under ``<cache dir>/history/``; failures only cost a recompute."""
-
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory / "history" if directory is not None else None
-        self._prepared = False
-
-    def get(self, key: str) -> _Facts | None:
-        if self.directory is None:
-            return None
-        try:
-            data = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
-            found = data["footprint"]
-            if found is not None:
-                found = Footprint(found).value
-            size = int(data["footprint_bytes"])
-            return _Facts(
-                int(data["commits"]),
-                int(data["conventional"]),
-                int(data["declared"]),
-                found if size >= 0 else None,
-                size,
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def put(self, key: str, value: _Facts) -> None:
-        if self.directory is None:
-            return
-        try:
-            if not self._prepared:
-                prepare_cache_dir(self.directory.parent)
-                self.directory.mkdir(parents=True, exist_ok=True)
-                self._prepared = True
-            write_atomic(self.directory / f"{key}.json", json.dumps(asdict(value)))
-        except OSError as exc:
-            log.debug("history cache entry not written: %s", exc)
+    return PairFacts(len(commits), conventional, -1 if declared is None else int(declared), None)
 
 
 def read_history(
@@ -458,7 +183,7 @@ def read_history(
         return ReleaseHistory((), len(finals), 0, shallow, time.perf_counter() - started)
     recent = finals[-(limit + 1) :]
     shas = git.tag_commits()
-    cache = _Cache(cache_dir)
+    cache = FactsCache(cache_dir)
     pairs: list[tuple[ReleaseTag, ReleaseTag, str, str]] = []
     skipped = 0
     for old, new in itertools.pairwise(recent):
@@ -469,9 +194,9 @@ def read_history(
             continue
         pairs.append((old, new, old_sha, new_sha))
 
-    def facts(pair: tuple[ReleaseTag, ReleaseTag, str, str]) -> _Facts | None:
+    def facts(pair: tuple[ReleaseTag, ReleaseTag, str, str]) -> PairFacts | None:
         old, new, old_sha, new_sha = pair
-        key = _cache_key(old_sha, new_sha, (classifier_key, *paths))
+        key = cache_key(old_sha, new_sha, (classifier_key, *paths))
         cached = cache.get(key)
         if cached is not None:
             return cached
@@ -494,7 +219,7 @@ def read_history(
         if value is None:
             skipped += 1
             continue
-        keys.append(_cache_key(old_sha, new_sha, (classifier_key, *paths)))
+        keys.append(cache_key(old_sha, new_sha, (classifier_key, *paths)))
         commits, conventional, declared = value.commits, value.conventional, value.declared
         releases.append(
             PastRelease(
@@ -528,6 +253,37 @@ def read_history(
     )
 
 
+class _Budget:
+    """Diff bytes shared by the footprint readers, newest pair first (position 0).
+
+    A pair counts only when the bytes of every pair up to it fit the total; readers report as
+    they go, so one whose pair can no longer fit (the bytes already read up to it are over)
+    stops, and so does every reader of an older pair. Each decision rests on byte counts that
+    only grow, so it is the one a single reader taking the pairs in order would make.
+    """
+
+    def __init__(self, sizes: Sequence[int], total: int) -> None:
+        self._used = list(sizes)
+        self._total = total
+        self._lock = threading.Lock()
+        #: The first position known to be over the budget.
+        self.cut = len(sizes)
+
+    def spend(self, position: int, amount: int) -> bool:
+        with self._lock:
+            self._used[position] += amount
+            if position >= self.cut:
+                return False
+            if sum(self._used[: position + 1]) > self._total:
+                self.cut = position
+                return False
+            return True
+
+    def open(self, position: int) -> bool:
+        with self._lock:
+            return position < self.cut
+
+
 def with_footprints(
     git: Git, history: ReleaseHistory, *, kind_of: KindOf, budget: int = FOOTPRINT_BUDGET
 ) -> ReleaseHistory:
@@ -542,16 +298,16 @@ def with_footprints(
     newest_first = list(range(len(releases)))[::-1]
     known = [max(releases[i].footprint_bytes, 0) for i in newest_first]
     shared = _Budget(known, budget)
-    cache = _Cache(history.cache_dir)
+    cache = FactsCache(history.cache_dir)
     started = time.perf_counter()
 
-    def read(position: int) -> _Read:
+    def read(position: int) -> FootprintRead:
         index = newest_first[position]
         release = releases[index]
         if not shared.open(position):
-            return _Read(None, 0, stopped=True)
+            return FootprintRead(None, 0, stopped=True)
         try:
-            found = _read_footprint(
+            found = read_footprint(
                 git,
                 release.old_sha,
                 release.new_sha,
@@ -561,24 +317,24 @@ def with_footprints(
             )
         except GitError as exc:
             log.debug("history: footprint unreadable (%s)", exc, extra={"new": release.new_tag})
-            return _Read(None, 0)
+            return FootprintRead(None, 0)
         if not found.stopped and index < len(history.keys):
             declared = -1 if release.declared is None else int(release.declared)
             value = found.footprint.value if found.footprint is not None else None
-            facts = _Facts(release.commits, release.conventional, declared, value, found.size)
+            facts = PairFacts(release.commits, release.conventional, declared, value, found.size)
             cache.put(history.keys[index], facts)
         return found
 
     unread = [p for p, i in enumerate(newest_first) if releases[i].footprint_bytes < 0]
-    results: dict[int, _Read] = {}
+    results: dict[int, FootprintRead] = {}
     if unread:
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
             results = dict(zip(unread, pool.map(read, unread), strict=True))
     total = 0
-    counted: dict[int, _Read] = {}
+    counted: dict[int, FootprintRead] = {}
     for position, index in enumerate(newest_first):
         release = releases[index]
-        got = results.get(position) or _Read(release.footprint, release.footprint_bytes)
+        got = results.get(position) or FootprintRead(release.footprint, release.footprint_bytes)
         if got.stopped:
             break
         total += got.size

@@ -1,0 +1,92 @@
+"""The per-pair facts of a release history, and their cache on disk.
+
+What :func:`release_tools.analysis.history.read_history` records for one pair of consecutive
+release tags (commit counts, the declared bump, the footprint and the diff bytes it took) is kept
+as one small JSON file, keyed by the two commits, the project's paths, the commit rules and
+:data:`HISTORY_FORMAT`, so a rerun reads a few small files instead of running git.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from release_tools.analysis.cachedir import prepare_cache_dir
+from release_tools.analysis.footprint import Footprint
+from release_tools.files import write_atomic
+
+__all__ = ["HISTORY_FORMAT", "FactsCache", "PairFacts", "cache_key"]
+
+log = logging.getLogger(__name__)
+
+#: Part of every cache key: bumped when what a pair records (or how) changes.
+HISTORY_FORMAT = "4"
+
+
+def cache_key(old_sha: str, new_sha: str, paths: Sequence[str]) -> str:
+    """The key of the pair ``old_sha..new_sha`` read under ``paths`` (and the commit rules)."""
+    digest = hashlib.sha256()
+    for part in (HISTORY_FORMAT, old_sha, new_sha, *paths):
+        encoded = part.encode("utf-8")
+        digest.update(len(encoded).to_bytes(4, "big") + encoded)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class PairFacts:
+    """What one pair's cache entry holds."""
+
+    commits: int
+    conventional: int
+    #: The declared bump as its number, -1 when no commit is conventional.
+    declared: int
+    #: The footprint's value, None when it was not read (a later run may read it) or could
+    #: not be (``footprint_bytes`` says which).
+    footprint: str | None
+    #: The diff bytes the footprint took; -1 when it was not read.
+    footprint_bytes: int = -1
+
+
+class FactsCache:
+    """Per-pair JSON files under ``<cache dir>/history/``; failures only cost a recompute."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory / "history" if directory is not None else None
+        self._prepared = False
+
+    def get(self, key: str) -> PairFacts | None:
+        """The facts stored under ``key``; None when absent or unreadable."""
+        if self.directory is None:
+            return None
+        try:
+            data = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
+            found = data["footprint"]
+            if found is not None:
+                found = Footprint(found).value
+            size = int(data["footprint_bytes"])
+            return PairFacts(
+                int(data["commits"]),
+                int(data["conventional"]),
+                int(data["declared"]),
+                found if size >= 0 else None,
+                size,
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, value: PairFacts) -> None:
+        """Store ``value`` under ``key``, creating the directory on first use."""
+        if self.directory is None:
+            return
+        try:
+            if not self._prepared:
+                prepare_cache_dir(self.directory.parent)
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._prepared = True
+            write_atomic(self.directory / f"{key}.json", json.dumps(asdict(value)))
+        except OSError as exc:
+            log.debug("history cache entry not written: %s", exc)
