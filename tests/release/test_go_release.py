@@ -256,3 +256,21 @@ def test_plan_check_measures_each_module_from_its_own_tag(repo: GitRepo) -> None
     report = json.loads(result.stdout)
     assert report["touched"] == ["example.com/m/tools"]
     assert report["missing"] == ["example.com/m/tools"]
+
+
+def test_a_v2_directory_modules_first_release_is_2_0_0_tagged_v2(repo: GitRepo) -> None:
+    repo.write("go.mod", "module example.com/m\n")
+    repo.write("m.go", "package m\n")
+    repo.write("v2/go.mod", "module example.com/m/v2\n")
+    repo.write("v2/m.go", "package m\n")
+    repo.write("go.work", "use (\n\t.\n\t./v2\n)\n")
+    repo.commit("chore: initial")
+    repo.tag("v1.4.0")
+    plan(repo, "example.com/m/v2", "minor")
+
+    listed = ok(repo, "projects").stdout.splitlines()
+    assert listed[1].split()[:2] == ["example.com/m/v2", "-"]
+    (released,) = as_json(repo, "release")["releases"]
+
+    assert (released["old_version"], released["new_version"]) == (None, "2.0.0")
+    assert released["tag"] == "v2.0.0" and "v2.0.0" in tags(repo)

@@ -11,7 +11,7 @@ import pytest
 
 from release_tools.errors import VersionError
 from release_tools.versioning.manifests import Reader, read_manifest_version, version_edits
-from release_tools.versioning.projects import Project, discover_projects
+from release_tools.versioning.projects import Project, discover_projects, nested_go_modules
 
 
 @pytest.fixture(autouse=True)
@@ -157,3 +157,83 @@ def test_version_variables_of_a_go_module_are_still_written(tmp_path: Path) -> N
         version_variables=["version.go:Version"],
     )
     assert edits == {"version.go": 'package m\n\nconst Version = "1.3.0"\n'}
+
+
+def test_nested_go_mods_are_modules_without_a_go_work(tmp_path: Path) -> None:
+    write(tmp_path, "go.mod", "module example.com/m\n")
+    write(tmp_path, "tools/go.mod", "module example.com/m/tools\n")
+    write(tmp_path, "v2/go.mod", "module example.com/m/v2\n")
+    # Directories the go command passes over hold no module of the repository's own.
+    for ignored in ("testdata/fixture", "vendor/example.com/dep", "_old", ".cache/mod"):
+        write(tmp_path, f"{ignored}/go.mod", f"module example.com/{ignored}\n")
+    assert summary(discover_projects(tmp_path)) == [
+        ("example.com/m", ".", "go.mod", None, "go"),
+        ("example.com/m/tools", "tools", "tools/go.mod", None, "go"),
+        ("example.com/m/v2", "v2", "v2/go.mod", None, "go"),
+    ]
+    assert nested_go_modules(tmp_path) == ["tools", "v2"]
+
+
+def test_nested_go_modules_are_the_outermost_below_a_directory(tmp_path: Path) -> None:
+    write(tmp_path, "tools/go.mod", "module example.com/m/tools\n")
+    write(tmp_path, "tools/gen/go.mod", "module example.com/m/tools/gen\n")
+    write(tmp_path, "tools/gen/inner/go.mod", "module example.com/m/tools/gen/inner\n")
+    write(tmp_path, "api/internal/x/go.mod", "module example.com/m/api/internal/x\n")
+    assert nested_go_modules(tmp_path) == ["api/internal/x", "tools"]
+    assert nested_go_modules(tmp_path, "tools") == ["tools/gen"]
+
+
+def test_a_go_work_still_decides_the_modules(tmp_path: Path) -> None:
+    write(tmp_path, "go.mod", "module example.com/m\n")
+    write(tmp_path, "tools/go.mod", "module example.com/m/tools\n")
+    write(tmp_path, "go.work", "use .\n")
+    assert [p.name for p in discover_projects(tmp_path)] == ["example.com/m"]
+
+
+def test_a_root_python_project_ignores_nested_go_mods(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", '[project]\nname = "demo"\nversion = "1.0.0"\n')
+    write(tmp_path, "tools/go.mod", "module example.com/tools\n")
+    assert [p.name for p in discover_projects(tmp_path)] == ["demo"]
+
+
+def test_a_broken_nested_go_mod_is_skipped_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    write(tmp_path, "go.mod", "module example.com/m\n")
+    write(tmp_path, "tools/go.mod", "module example.com/m/tools\n")
+    write(tmp_path, "bad/go.mod", 'module "example.com/m/\\q"\n')
+    with caplog.at_level(logging.WARNING, logger="release_tools"):
+        projects = discover_projects(tmp_path)
+    assert [p.name for p in projects] == ["example.com/m", "example.com/m/tools"]
+    [line] = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert line.startswith("skipped bad: bad/go.mod:1: bad string") and "\n" not in line
+
+
+def test_go_escapes_are_read_the_way_go_reads_them(tmp_path: Path) -> None:
+    write(tmp_path, "go.mod", 'module "example.com/\\x6d/\\u00e9/\\155\\t"\n')
+    assert [p.name for p in discover_projects(tmp_path)] == ["example.com/m/\u00e9/m\t"]
+
+
+@pytest.mark.parametrize(
+    ("literal", "reason"),
+    [
+        ('"example.com/\\q"', r"unknown escape \\q"),
+        ('"example.com/\\\'"', r"unknown escape \\'"),
+        ('"example.com/\\777"', "octal escape > 255"),
+        ('"example.com/\\xff"', "not UTF-8"),
+        ('"example.com/\\ud800"', "not a code point"),
+    ],
+)
+def test_a_bad_escape_in_a_go_work_member_names_the_file(
+    tmp_path: Path, literal: str, reason: str
+) -> None:
+    write(tmp_path, "go.work", "use ./tools\n")
+    write(tmp_path, "tools/go.mod", f"module {literal}\n")
+    with pytest.raises(VersionError, match=rf"^tools/go\.mod:1: bad string .*: {reason}$"):
+        discover_projects(tmp_path)
+
+
+def test_a_byte_order_mark_is_refused_by_name(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_bytes(b"\xef\xbb\xbfmodule example.com/m\n")
+    with pytest.raises(VersionError, match=r"^go\.mod: starts with a byte order mark"):
+        discover_projects(tmp_path)

@@ -79,13 +79,25 @@ def test_major_subdirectory_modules_share_the_v_prefix_by_major(repo: GitRepo) -
     repo.commit("chore: initial")
     repo.tag("v1.4.0")
     before = conventions(repo)
-    assert before.of("example.com/m/v2").tag_scheme.template == "v{version}"
-    # No v2 release yet: the v2 module moves on from the last v1.
-    assert latest(before, "example.com/m/v2") == "v1.4.0"
+    scheme = before.of("example.com/m/v2").tag_scheme
+    assert (scheme.template, scheme.min_major, scheme.max_major) == ("v{version}", 2, 2)
+    # v1.4.0 is the root module's: the module in v2/ has never been released.
+    assert latest(before, "example.com/m/v2") is None
     repo.tag("v2.0.0")
+    repo.tag("v3.0.0")  # a v3/ module's, not yet in this tree
     after = conventions(repo)
     assert latest(after, "example.com/m") == "v1.4.0"
     assert latest(after, "example.com/m/v2") == "v2.0.0"
+
+
+def test_a_root_module_renamed_to_v2_moves_on_from_its_v1_tags(repo: GitRepo) -> None:
+    # The major-branch layout: the same directory's module, so v1.4.0 is its own past.
+    repo.write("go.mod", "module example.com/m/v2\n")
+    repo.commit("feat!: v2 path")
+    repo.tag("v1.4.0")
+    scheme = conventions(repo).of("example.com/m/v2").tag_scheme
+    assert (scheme.min_major, scheme.max_major) == (None, 2)
+    assert latest(conventions(repo), "example.com/m/v2") == "v1.4.0"
 
 
 def test_go_scheme_wins_over_the_siblings_style(repo: GitRepo) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from release_tools.errors import VersionError
 from release_tools.versioning.gomod import (
+    major_directory,
     major_problem,
     module_path,
     path_major,
@@ -147,3 +148,32 @@ def test_a_release_below_the_paths_major_is_refused_too() -> None:
     assert problem is not None
     assert "release 2.0.0 or later" in problem
     assert '"module example.com/m"' in problem
+
+
+@pytest.mark.parametrize(
+    ("directory", "module", "major"),
+    [
+        ("v2", "example.com/m/v2", 2),
+        ("sub/v3", "example.com/m/sub/v3", 3),
+        (".", "example.com/m/v2", None),
+        ("v2", "example.com/m", None),
+        ("v3", "example.com/m/v2", None),
+        ("v2", "gopkg.in/yaml.v2", None),
+    ],
+)
+def test_major_directory(directory: str, module: str, major: int | None) -> None:
+    assert major_directory(directory, module) == major
+
+
+def test_a_major_directory_module_below_its_major_is_never_told_to_take_the_parents_path() -> None:
+    problem = major_problem("example.com/m/v2", "1.4.0", "v2/go.mod", directory="v2")
+    assert problem is not None and "\n" not in problem
+    assert problem.startswith("cannot release Go module example.com/m/v2 as 1.4.0")
+    assert "tagged v2.x.y" in problem and "release 2.0.0 or later" in problem
+    assert '"module example.com/m"' not in problem and "major plan" not in problem
+
+
+def test_a_major_directory_module_past_its_major_is_told_of_a_new_directory() -> None:
+    problem = major_problem("example.com/m/sub/v2", "3.0.0", "sub/v2/go.mod", directory="sub/v2")
+    assert problem is not None
+    assert 'a sub/v3/ directory whose go.mod says "module example.com/m/sub/v3"' in problem

@@ -49,6 +49,9 @@ class AnalysisContext:
     changes: list[FileChange] = field(default_factory=list)
     #: Sub-paths of the analyzed project in a monorepo; empty means the whole repository.
     project_paths: tuple[str, ...] = ()
+    #: Directories inside the project that are another project's (a nested Go module, which
+    #: Go never counts as the enclosing module's): their files are not part of the range.
+    project_excludes: tuple[str, ...] = ()
     project_name: str | None = None
     #: True when base was not given and no release tag exists (base is the root commit).
     first_release: bool = False
@@ -67,6 +70,13 @@ class AnalysisContext:
     #: Work started in the background during collection, by the name of the gatherer it
     #: helps (which takes it out); see :func:`release_tools.analysis.service.collect`.
     background: dict[str, Background] = field(default_factory=dict)
+
+    @property
+    def pathspecs(self) -> tuple[str, ...]:
+        """The git pathspecs of the project's files: its paths less its excluded directories
+        (only exclusions: the whole repository less them)."""
+        excluded = tuple(f":(exclude,literal){path}" for path in self.project_excludes)
+        return (*self.project_paths, *excluded)
 
     def range_fields(self) -> dict[str, str | None]:
         """The fields every :class:`Decision` reports about this range, whatever the engine."""

@@ -35,7 +35,12 @@ from release_tools.versioning.conventions import (
     current_version,
     read_conventions,
 )
-from release_tools.versioning.projects import Project, discover_projects, find_project
+from release_tools.versioning.projects import (
+    Project,
+    discover_projects,
+    find_project,
+    nested_go_modules,
+)
 from release_tools.versioning.semver import Version, manifest_version_problem
 from release_tools.versioning.tags import find_release_tags, merged_tag_names
 from release_tools.versioning.tagscheme import scheme_tags
@@ -72,6 +77,9 @@ class Collection:
     #: Why the manifest's current version is one its ecosystem refuses (the decision then
     #: needs review); None when it is valid or not read from a manifest.
     version_problem: str | None = None
+    #: The major a never-released Go module's path names (2 and up): its first version is
+    #: that major's .0.0, as Go takes no lower version of the path.
+    go_first_major: int | None = None
 
 
 def _projects(root: Path, required: bool) -> list[Project]:
@@ -153,6 +161,14 @@ def collect(
     paths: tuple[str, ...] = ()
     if project is not None and project.path not in (".", ""):
         paths = (project.path,)
+    # A root Go module is the repository's own release line (its v1.2.3 tags): a run without
+    # --project is its run, not one of a v2/ or tools/ module beside it.
+    go_root = project is None and root_project is not None and _is_go(root_project)
+    # Go starts a new module at every nested go.mod: the files below one are never the
+    # analyzed module's changes, nor are the commits touching only them.
+    excludes: tuple[str, ...] = ()
+    if scoped is not None and _is_go(scoped) and (project is not None or go_root):
+        excludes = tuple(nested_go_modules(root, scoped.path))
 
     if settings.head is not None:
         # Checked first: conventions are read at head, and a bad ref is the user's error.
@@ -160,6 +176,8 @@ def collect(
     conventions = _conventions(git, root, settings, projects)
     # Whose tag scheme finds the base: the named project, or the repository's only project.
     subject = project if project is not None else (root_project if len(projects) == 1 else None)
+    if go_root:
+        subject = root_project
     own = conventions.of(subject.name) if conventions and subject is not None else None
     rng = resolve_range(
         git,
@@ -176,7 +194,7 @@ def collect(
     root_name = root_project.name if root_project else None
     # A whole workspace (no --project) has one version only when its releases are unnamed tags
     # (v1.2.3) or the root project's: otherwise any version shown would be some project's.
-    versioned = project is not None or len(projects) <= 1
+    versioned = project is not None or len(projects) <= 1 or go_root
     if not versioned and rng.tag is not None and rng.tag.project in (None, root_name):
         versioned = True
     if not versioned and rng.tag is None and root_project is not None and root_project.version:
@@ -207,6 +225,7 @@ def collect(
         base_sha=rng.base_sha,
         head_sha=rng.head_sha,
         project_paths=paths,
+        project_excludes=excludes,
         project_name=project.name if project is not None else None,
         first_release=rng.first_release,
         current_version=current,
@@ -228,7 +247,7 @@ def collect(
                 git,
                 rng.diff_base,
                 rng.head_sha,
-                paths=paths,
+                paths=ctx.pathspecs,
                 is_excluded=path_filter.is_change_excluded,
                 limits=limits,
                 stats=stats,
@@ -236,14 +255,16 @@ def collect(
         diffed = time.perf_counter()
         if not rng.is_empty:
             base = None if rng.first_release else rng.base_sha
-            ctx.commits = git.commits(base, rng.head_sha, paths)
+            ctx.commits = git.commits(base, rng.head_sha, ctx.pathspecs)
         for job in ctx.background.values():
             # The diff is read: background work may now take every core while it is waited for.
             job.spread()
 
         warnings: list[str] = []
         if settings.history and not rng.first_release and not rng.is_empty:
-            ctx.history = _history(git, settings, rng, root_name, paths, root, warnings, own)
+            ctx.history = _history(
+                git, settings, rng, root_name, ctx.pathspecs, root, warnings, own
+            )
         if rng.is_empty:
             warnings.append(f"empty range: {rng.head_ref} adds no commits to {rng.base_ref}")
         if rng.first_release:
@@ -301,10 +322,28 @@ def collect(
             conventions=own,
             tags=conventions.tags if conventions is not None else (),
             version_problem=version_problem,
+            go_first_major=_go_first_major(subject, own, current) if versioned else None,
         )
     except BaseException:
         _cancel_background(ctx)
         raise
+
+
+def _is_go(project: Project) -> bool:
+    return project.manifest_kind == "go.mod"
+
+
+def _go_first_major(
+    subject: Project | None, own: ProjectConventions | None, current: str | None
+) -> int | None:
+    """The major a Go module never released names in its path (2 and up), else None."""
+    if subject is None or own is None or current is not None or not _is_go(subject):
+        return None
+    if own.tag_scheme.source != "go.mod":
+        return None
+    # Go's scheme knows the module's path: its lowest or highest own major is the path's.
+    major = own.tag_scheme.min_major or own.tag_scheme.max_major
+    return major if major is not None and major >= 2 else None
 
 
 def ctx_types(settings: Settings) -> CommitTypes:
@@ -327,7 +366,8 @@ def _history(
     """The earlier releases reachable from the base, or None (with a warning) when unreadable.
 
     A Go module's releases are the tags of Go's scheme for it (``tools/v1.2.0``), the ones its
-    current version comes from: the generic pattern would take another module's as its own.
+    current version comes from, and for a module in its major's directory (``v2/``) only
+    those of that major: the generic pattern would take another module's as its own.
     """
     try:
         if git.is_shallow():
@@ -344,7 +384,7 @@ def _history(
             tags = [
                 replace(tag, project=None)
                 for tag in scheme_tags(names, scheme, name)
-                if scheme.max_major is None or tag.version.major <= scheme.max_major
+                if scheme.owns(tag.version)
             ]
             project = root_project = None
         cache_dir = default_cache_dir(root, settings.cache_dir) if settings.cache else None
@@ -414,6 +454,10 @@ def run_analysis(settings: Settings) -> Decision:
         update["conventions"] = own.to_dict()
     if not collection.versioned:
         update.update(current_version=None, next_version=None)
+    elif collection.go_first_major is not None and decision.next_version:
+        first = _go_first_version(collection.go_first_major, decision.next_version)
+        if first != decision.next_version:
+            update["next_version"] = first
     elif own is not None and decision.next_version:
         existing = _existing_tag(collection.tags, own, decision.next_version)
         behind = _behind_latest(own, decision.next_version)
@@ -432,6 +476,16 @@ def run_analysis(settings: Settings) -> Decision:
                 "bring the manifest's version up to date"
             )
     return decision.model_copy(update=update)
+
+
+def _go_first_version(major: int, proposed: str) -> str:
+    """The first release of a Go module whose path names ``major``: ``proposed`` (a first
+    release's 0.1.0, or a Release-As) when Go accepts it for that path, else ``major``.0.0."""
+    try:
+        version = Version.parse(proposed)
+    except ReleaseToolsError:
+        return proposed
+    return proposed if version.major == major else str(Version(major, 0, 0))
 
 
 def _behind_latest(own: ProjectConventions, version: str) -> str | None:

@@ -18,7 +18,8 @@ private ones are tagged only when ``privatePackages.tag`` is true (see
 Go modules keep no version in their ``go.mod``: their current version is their latest tag in
 Go's scheme, and a release whose major their module path does not name (``2.0.0`` of
 ``example.com/m``, which Go imports only as ``example.com/m/v2``) is refused before anything is
-written (:func:`go_path_refusals`).
+written (:func:`go_path_refusals`). A module never released whose path names major N (a new
+``v2/`` module) starts at N.0.0: Go would take no lower version of that path.
 
 Version groups: projects that share one version number (the crates of a Cargo workspace that
 inherit ``[workspace.package] version``) are released together or not at all. When a plan names
@@ -41,7 +42,7 @@ from release_tools.errors import ConfigError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
 from release_tools.versioning.conventions import Conventions, current_version
-from release_tools.versioning.gomod import major_problem, module_path
+from release_tools.versioning.gomod import major_problem, module_path, path_major
 from release_tools.versioning.manifests import Reader, read_manifest_version
 from release_tools.versioning.projects import Project, discover_projects
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
@@ -291,7 +292,7 @@ def go_path_refusals(releases: Sequence[ProjectRelease], read: Reader) -> list[s
         module = module_path(text, source=project.manifest) if text is not None else None
         if module is None:
             raise VersionError(f"{project.manifest}: no module line")
-        problem = major_problem(module, release.version, project.manifest)
+        problem = major_problem(module, release.version, project.manifest, directory=project.path)
         if problem is not None:
             lines.append(problem)
     return lines
@@ -327,6 +328,18 @@ def _lead(members: Sequence[Project], read: Reader, conventions: Conventions) ->
     return max(members, key=key)
 
 
+def _go_path_major(project: Project, read: Reader) -> int | None:
+    """The major (2 or more) a Go module's path names, else None (not Go, v0/v1 paths)."""
+    if project.manifest_kind != "go.mod":
+        return None
+    module: str | None = project.name
+    if project.ecosystem != "go":
+        text = read(project.manifest)
+        module = module_path(text, source=project.manifest) if text is not None else None
+    major = path_major(module) if module else None
+    return major if major is not None and major >= 2 else None
+
+
 def _next_version(
     project: Project,
     release_type: ReleaseType,
@@ -348,6 +361,13 @@ def _next_version(
         current = Version.parse(previous) if previous else Version(0, 0, 0)
     except VersionError as exc:
         raise VersionError(f"{project.manifest}: {exc}") from exc
+    first_major = _go_path_major(project, read) if previous is None else None
+    if first_major is not None:
+        # Whatever the plan's type: below N.0.0 the path could not be fetched at all.
+        start = Version(first_major, 0, 0)
+        if pre:
+            start = Version(first_major, 0, 0, (preid, 1 if scheme == "pep440" else 0))
+        return previous, start.render(scheme)
     try:
         new = increment(
             current,

@@ -12,13 +12,14 @@ From v2 on, the major version is part of the import path: ``example.com/m/v2`` (
 does not match its module's path cannot be fetched by ``go get``, so :func:`major_problem`
 says what to change before such a release is made.
 
-Both files share one syntax: directives of words or Go string literals (``"..."`` with escapes,
-`` `...` `` raw), either on one line or in a ``keyword ( ... )`` block, with ``//`` comments.
+Both files share one syntax: directives of words or Go string literals (``"..."`` with Go's
+escapes, `` `...` `` raw), either on one line or in a ``keyword ( ... )`` block, with ``//``
+comments. A byte order mark is no space to Go: it would read ``\ufeffmodule`` as an unknown
+directive, so such a file is refused by name rather than read as declaring no module.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path, PurePosixPath
 
@@ -26,6 +27,7 @@ from release_tools.errors import VersionError
 from release_tools.versioning.semver import Version
 
 __all__ = [
+    "major_directory",
     "major_problem",
     "module_path",
     "path_major",
@@ -42,6 +44,49 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|[()]|(?:[^\s"`()/]|/(?!/))+|//.*
 _MAJOR_SUFFIX = re.compile(r"/v([2-9]|[1-9][0-9]+)$")
 # gopkg.in paths carry the major at every version: gopkg.in/yaml.v3, gopkg.in/user/pkg.v0.
 _GOPKG_SUFFIX = re.compile(r"^gopkg\.in/.+\.v(0|[1-9][0-9]*)(?:-unstable)?$")
+# One escape of an interpreted string, as Go's strconv.Unquote reads them.
+_ESCAPE = re.compile(
+    r"\\(?:(?P<simple>[abfnrtv\\\"])|x(?P<hex>[0-9A-Fa-f]{2})|(?P<octal>[0-7]{3})"
+    r"|u(?P<u4>[0-9A-Fa-f]{4})|U(?P<u8>[0-9A-Fa-f]{8}))"
+)
+_SIMPLE = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92, '"': 34}
+
+
+def _unquote(token: str, source: str, number: int) -> str:
+    """The value of the interpreted string ``token`` (quotes included), escapes as Go has them:
+    ``\\x`` and octal escapes give bytes, ``\\u``/``\\U`` code points."""
+    out = bytearray()
+    body = token[1:-1]
+    position = 0
+    while position < len(body):
+        backslash = body.find("\\", position)
+        if backslash < 0:
+            out += body[position:].encode("utf-8")
+            break
+        out += body[position:backslash].encode("utf-8")
+        match = _ESCAPE.match(body, backslash)
+        if match is None:
+            escape = body[backslash : backslash + 2]
+            raise VersionError(f"{source}:{number}: bad string {token}: unknown escape {escape}")
+        if match["simple"]:
+            out.append(_SIMPLE[match["simple"]])
+        elif match["hex"]:
+            out.append(int(match["hex"], 16))
+        elif match["octal"]:
+            value = int(match["octal"], 8)
+            if value > 255:
+                raise VersionError(f"{source}:{number}: bad string {token}: octal escape > 255")
+            out.append(value)
+        else:
+            code = int(match["u4"] or match["u8"], 16)
+            if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+                raise VersionError(f"{source}:{number}: bad string {token}: not a code point")
+            out += chr(code).encode("utf-8")
+        position = match.end()
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise VersionError(f"{source}:{number}: bad string {token}: not UTF-8") from exc
 
 
 def _tokens(line: str, source: str, number: int) -> list[str]:
@@ -58,10 +103,7 @@ def _tokens(line: str, source: str, number: int) -> list[str]:
         if token.startswith("`"):
             words.append(token[1:-1])
         elif token.startswith('"'):
-            try:
-                words.append(json.loads(token))
-            except ValueError as exc:
-                raise VersionError(f"{source}:{number}: bad string {token}") from exc
+            words.append(_unquote(token, source, number))
         else:
             words.append(token)
     else:
@@ -72,6 +114,11 @@ def _tokens(line: str, source: str, number: int) -> list[str]:
 
 def _directives(text: str, keyword: str, source: str) -> list[list[str]]:
     """The arguments of every ``keyword`` directive, single-line or in a block."""
+    if text.startswith("\ufeff"):
+        raise VersionError(
+            f"{source}: starts with a byte order mark (U+FEFF), which the go command refuses; "
+            "save it as UTF-8 without one"
+        )
     found: list[list[str]] = []
     block: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -151,9 +198,16 @@ def _path_for(module: str, major: int) -> str:
     return f"{base}/v{major}" if major >= 2 else base
 
 
-def major_problem(module: str, version: str, manifest: str) -> str | None:
+def major_problem(
+    module: str, version: str, manifest: str, *, directory: str | None = None
+) -> str | None:
     """Why ``module`` cannot be released as ``version`` (its path names another major), in
-    one line saying what to change; None when Go accepts the pair."""
+    one line saying what to change; None when Go accepts the pair.
+
+    ``directory`` is where the module lives (repository-relative): a module kept in its major's
+    own directory (``v2/`` holding ``example.com/m/v2``) exists only for that major, so the
+    advice is never to give it another line's path (that path is the parent module's).
+    """
     major = Version.parse(version).major
     named = path_major(module)
     if _GOPKG_SUFFIX.match(module):
@@ -162,18 +216,49 @@ def major_problem(module: str, version: str, manifest: str) -> str | None:
     elif named == major or (named is None and major <= 1):
         return None
     wanted = _path_for(module, major)
+    head = f"cannot release Go module {module} as {version}"
+    own = major_directory(directory, module) if directory is not None else None
+    if own is not None:
+        parent = str(PurePosixPath(directory or ".").parent)
+        where = "" if parent == "." else f"{parent}/"
+        if major > own:
+            return (
+                f"{head}: the module in {where}v{own}/ is major version {own} only; major "
+                f"version {major} is a new module: a {where}v{major}/ directory whose go.mod "
+                f'says "module {wanted}"'
+            )
+        return (
+            f"{head}: the module in {where}v{own}/ is major version {own} only "
+            f"(its releases are {own}.x.y, tagged {tag_prefix(directory or '', module)}"
+            f"v{own}.x.y); release {own}.0.0 or later"
+        )
     if named is None or named < major:
         return (
-            f"cannot release Go module {module} as {version}: Go imports major version {major} "
+            f"{head}: Go imports major version {major} "
             f"only from a path ending in {wanted[len(_base(module)) :]}; change the module line "
             f'of {manifest} to "module {wanted}" (and the imports of its packages, and the plans '
             "naming it)"
         )
     return (
-        f"cannot release Go module {module} as {version}: its path is the one of major version "
+        f"{head}: its path is the one of major version "
         f"{named}; release {named}.0.0 or later (a major plan), or change the module line of "
         f'{manifest} to "module {wanted}"'
     )
+
+
+def major_directory(directory: str, module: str) -> int | None:
+    """The major N when ``directory`` is the module's major-version directory (``v2`` or
+    ``sub/v2`` holding a path ending in ``/v2``), else None.
+
+    Such a module is a sibling of the one in the parent directory, not its next release: its
+    tags share the parent's prefix, but only those of major N are its own.
+    """
+    parts = PurePosixPath(directory).parts if directory not in ("", ".") else ()
+    major = path_major(module)
+    gopkg = _GOPKG_SUFFIX.match(module) is not None
+    if parts and major is not None and not gopkg and parts[-1] == f"v{major}":
+        return major
+    return None
 
 
 def tag_prefix(directory: str, module: str) -> str:
@@ -181,9 +266,7 @@ def tag_prefix(directory: str, module: str) -> str:
     the repository root): ``""`` at the root, ``"tools/"`` in ``tools``, and no trailing
     major directory (``sub/v2`` holding ``example.com/m/sub/v2`` gives ``"sub/"``)."""
     parts = list(PurePosixPath(directory).parts) if directory not in ("", ".") else []
-    major = path_major(module)
-    gopkg = _GOPKG_SUFFIX.match(module) is not None
-    if parts and major is not None and not gopkg and parts[-1] == f"v{major}":
+    if major_directory(directory, module) is not None:
         parts.pop()
     return "".join(f"{part}/" for part in parts)
 

@@ -3,7 +3,9 @@
 A repository is either one root project (``pyproject.toml`` with ``[project]`` or
 ``[tool.poetry]``, ``package.json``, ``Cargo.toml`` with ``[package]``, ``go.mod``) or a
 workspace: Nx (``project.json`` files), npm/yarn/pnpm workspaces, a Cargo ``[workspace]``, a uv
-workspace, several Python packages in subdirectories or the Go modules a ``go.work`` uses. The
+workspace, several Python packages in subdirectories or the Go modules a ``go.work`` uses. Without
+a ``go.work``, a root ``go.mod`` comes with every ``go.mod`` below it: to Go, a directory holding
+one starts another module (:func:`nested_go_modules`), whatever a workspace file says. The
 project's name is its manifest's name, because that is what tags, plans and registries use: a Go
 module's is its module path. A Go module has no version in its manifest (its tags carry it).
 
@@ -44,6 +46,7 @@ __all__ = [
     "discover_projects",
     "find_project",
     "import_name",
+    "nested_go_modules",
     "owning_project",
     "python_version_file",
     "read_pnpm_workspace",
@@ -441,6 +444,51 @@ def _go_workspace(root: Path) -> list[Project] | None:
     return projects
 
 
+def _go_ignored(name: str) -> bool:
+    """Whether the go command passes over a directory of this name (fixtures, vendored code,
+    and the names it treats as hidden)."""
+    return name in ("testdata", "vendor") or name.startswith(("_", "."))
+
+
+def nested_go_modules(root: Path, directory: str = ".") -> list[str]:
+    """The outermost directories below ``directory`` (repository-relative) that hold a
+    ``go.mod``: each starts a module of its own, so nothing under it belongs to the module of
+    ``directory``. Directories the go command ignores (``testdata``, ``vendor``, ``_x``, ``.x``)
+    are left out, as are dependency and build folders."""
+    top = root if directory in (".", "") else root / directory
+    found: list[str] = []
+    for here, files in walk(top):
+        if here == top or "go.mod" not in files:
+            continue
+        if any(_go_ignored(part) for part in here.relative_to(top).parts):
+            continue
+        rel = PurePosixPath(_rel(root, here))
+        if any(rel.is_relative_to(outer) for outer in found):
+            continue
+        found.append(rel.as_posix())
+    return found
+
+
+def _go_nested_projects(root: Path) -> list[Project]:
+    """The modules below a root ``go.mod`` when no ``go.work`` lists them: found by walking,
+    so a broken one is skipped with a warning (like the packages of a scanned Python monorepo)
+    instead of hiding every other project."""
+    projects: list[Project] = []
+    for here, files in walk(root):
+        if here == root or "go.mod" not in files:
+            continue
+        if any(_go_ignored(part) for part in PurePosixPath(_rel(root, here)).parts):
+            continue
+        try:
+            project = _go_project(root, here)
+        except VersionError as exc:
+            log.warning("skipped %s: %s", _rel(root, here), exc)
+            continue
+        if project is not None:
+            projects.append(project)
+    return projects
+
+
 def _nx_workspace(root: Path) -> list[Project] | None:
     if not (root / "nx.json").is_file():
         return None
@@ -513,7 +561,8 @@ def discover_projects(root: Path) -> list[Project]:
 
     An Nx workspace wins over everything else (its ``project.json`` files name the projects);
     otherwise npm/pnpm, Cargo, Python and Go workspace members are collected together; otherwise
-    the root manifest is the single project. An empty list means no manifest was recognised.
+    the root manifest is the single project, with the Go modules below it when it is a
+    ``go.mod`` and no ``go.work`` lists the modules. An empty list means no manifest was recognised.
     """
     root = Path(root)
     nx = _nx_workspace(root)
@@ -525,7 +574,11 @@ def discover_projects(root: Path) -> list[Project]:
         if members:
             found.extend(members)
     if not found:
-        return _single_root(root)
+        single = _single_root(root)
+        if single and single[0].ecosystem == "go" and not (root / "go.work").is_file():
+            found = [*single, *_go_nested_projects(root)]
+        if len(found) <= 1:
+            return single
     return _dedupe(sorted(found, key=lambda p: (p.path != ".", p.path)))
 
 

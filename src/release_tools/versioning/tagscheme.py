@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from release_tools.errors import ConfigError, VersionError
-from release_tools.versioning.gomod import path_major, tag_template
+from release_tools.versioning.gomod import major_directory, path_major, tag_template
 from release_tools.versioning.semver import Version
 from release_tools.versioning.tags import ReleaseTag
 
@@ -73,6 +73,16 @@ class TagScheme:
     #: module's path names its major: tags of a higher one belong to the module of that path
     #: (``v2.0.0`` of ``example.com/m/v2`` kept in ``v2/`` is not ``example.com/m``'s).
     max_major: int | None = None
+    #: The lowest major whose tags are this project's releases (None: any). A Go module kept
+    #: in its major's directory (``v2/`` holding ``example.com/m/v2``) shares its tag prefix
+    #: with the module of the parent directory, whose lower majors (``v1.4.0``) are not its own.
+    min_major: int | None = None
+
+    def owns(self, version: Version) -> bool:
+        """Whether a tag of ``version`` under this scheme is one of the project's releases."""
+        if self.max_major is not None and version.major > self.max_major:
+            return False
+        return self.min_major is None or version.major >= self.min_major
 
     @property
     def style(self) -> str:
@@ -139,11 +149,7 @@ def latest_scheme_tag(tags: Iterable[str], scheme: TagScheme, name: str) -> Rele
     ``tags`` are listed newest first (as :meth:`~release_tools.git.Git.tags_merged` gives them):
     the highest version wins, so a later backport tag of an older line never becomes the base.
     """
-    candidates = [
-        tag
-        for tag in scheme_tags(tags, scheme, name)
-        if scheme.max_major is None or tag.version.major <= scheme.max_major
-    ]
+    candidates = [tag for tag in scheme_tags(tags, scheme, name) if scheme.owns(tag.version)]
     return max(candidates, key=lambda t: t.version) if candidates else None
 
 
@@ -151,9 +157,16 @@ def go_tag_scheme(directory: str, module: str) -> TagScheme:
     """Go's tag scheme for the module ``module`` in ``directory`` (repository-relative).
 
     Its releases are the tags up to the major its path names (1 without a suffix): before the
-    first release under a new ``/vN`` path, the latest v(N-1) tag is the one it moves on from.
+    first release under a new ``/vN`` path in the same directory, the latest v(N-1) tag is the
+    one it moves on from. A module in its major's own directory (``v2/``) is a new module
+    beside the parent directory's: only the tags of its major are its releases.
     """
-    return TagScheme(tag_template(directory, module), "go.mod", path_major(module) or 1)
+    return TagScheme(
+        tag_template(directory, module),
+        "go.mod",
+        path_major(module) or 1,
+        major_directory(directory, module),
+    )
 
 
 def _style_of_highest(tags: Sequence[str], name: str, styles: Sequence[str]) -> str | None:

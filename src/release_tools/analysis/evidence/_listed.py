@@ -145,7 +145,7 @@ def list_changes(
     ctx: AnalysisContext, is_excluded: Callable[[str, str | None], bool]
 ) -> list[FileChange]:
     """The range's changed files from the trees alone (no hunks, no rename search)."""
-    listed = ctx.git.name_status(ctx.diff_base or ctx.base_sha, ctx.head_sha, ctx.project_paths)
+    listed = ctx.git.name_status(ctx.diff_base or ctx.base_sha, ctx.head_sha, ctx.pathspecs)
     return [
         FileChange(path, _KINDS.get(status, ChangeKind.MODIFIED), excluded=is_excluded(path, None))
         for status, path in listed

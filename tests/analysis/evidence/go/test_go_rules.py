@@ -177,23 +177,35 @@ def test_rules(repo: GitRepo, before: str, after: str, expected: list[tuple[str,
 
 
 def test_a_new_major_version_subdirectory_is_one_major_finding(repo: GitRepo) -> None:
-    repo.write("go.mod", "module example.com/lib\n")
-    repo.write("lib.go", "package lib\n\nfunc A() {}\n")
+    # A repository with no root project: the whole tree is analyzed, the new v2/ included.
+    repo.write("lib/go.mod", "module example.com/lib\n")
+    repo.write("lib/lib.go", "package lib\n\nfunc A() {}\n")
     base = repo.commit("initial")
-    repo.write("v2/go.mod", "module example.com/lib/v2\n")
-    repo.write("v2/lib.go", "package lib\n\nfunc A(x int) {}\nfunc B() {}\n")
-    repo.write("v2/sub/sub.go", "package sub\n\nfunc C() {}\n")
+    repo.write("lib/v2/go.mod", "module example.com/lib/v2\n")
+    repo.write("lib/v2/lib.go", "package lib\n\nfunc A(x int) {}\nfunc B() {}\n")
+    repo.write("lib/v2/sub/sub.go", "package sub\n\nfunc C() {}\n")
     repo.commit("v2")
     items = gather(build_context(repo.path, base))
     assert [(e.bump, e.kind, e.message, e.path) for e in items] == [
         (
             "major",
             EvidenceKind.API_CHANGED,
-            "new major version of the module: example.com/lib/v2 in v2/ (a new import path "
+            "new major version of the module: example.com/lib/v2 in lib/v2/ (a new import path "
             "for its packages)",
-            "v2/go.mod",
+            "lib/v2/go.mod",
         )
     ]
+
+
+def test_the_root_modules_analysis_leaves_a_new_v2_module_out(repo: GitRepo) -> None:
+    repo.write("go.mod", "module example.com/lib\n")
+    repo.write("lib.go", "package lib\n\nfunc A() {}\n")
+    base = repo.commit("initial")
+    repo.write("v2/go.mod", "module example.com/lib/v2\n")
+    repo.write("v2/lib.go", "package lib\n\nfunc A(x int) {}\n")
+    repo.commit("v2")
+    context = build_context(repo.path, base)
+    assert context.changes == [] and gather(context) == []
 
 
 def test_an_existing_major_version_subdirectory_is_compared(repo: GitRepo) -> None:
@@ -203,7 +215,7 @@ def test_an_existing_major_version_subdirectory_is_compared(repo: GitRepo) -> No
     base = repo.commit("initial")
     repo.write("v2/lib.go", "package lib\n\nfunc A() {}\nfunc B() {}\n")
     repo.commit("change")
-    items = gather(build_context(repo.path, base))
+    items = gather(build_context(repo.path, base, project="example.com/lib/v2"))
     assert _found(items) == [("minor", "new exported func B in package v2")]
 
 
