@@ -111,3 +111,26 @@ def test_a_v2_modules_history_is_read_from_its_v2_tags_only(repo: GitRepo) -> No
     assert [(r.old_tag, r.new_tag) for r in history.releases] == [("v2.0.0", "v2.1.0")]
     decision = run_analysis(_settings(repo, project="example.com/m/v2", cache=False))
     assert (decision.current_version, decision.next_version) == ("2.1.0", "2.2.0")
+
+
+def test_a_nested_module_never_tagged_rides_with_the_root_module(repo: GitRepo) -> None:
+    # docs/ has a go.mod of its own (to run its examples) but no tags: its pages are released
+    # with the root module, so a docs-only range is still the root's patch, not "nothing".
+    repo.write("go.mod", "module example.com/m\n")
+    repo.write("m.go", "package m\n\nfunc A() {}\n")
+    repo.write("docs/go.mod", "module example.com/m/docs\n")
+    repo.write("docs/index.md", "# m\n")
+    repo.commit("chore: initial")
+    repo.tag("v1.2.0")
+    repo.write("docs/index.md", "# m\n\nHow to use A.\n")
+    repo.commit("docs: explain A")
+
+    decision = run_analysis(_settings(repo))
+
+    assert decision.stats["files"] == 1
+    assert (decision.current_version, decision.next_version) == ("1.2.0", "1.2.1")
+
+    # Once docs/ is released on its own (docs/v0.1.0), its files are its own again.
+    repo.git("tag", "docs/v0.1.0", "v1.2.0")
+    separate = run_analysis(_settings(repo))
+    assert (separate.version_type, separate.stats["files"]) == ("unknown", 0)

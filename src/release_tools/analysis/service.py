@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import time
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from release_tools.analysis.cachedir import default_cache_dir
@@ -168,7 +169,7 @@ def collect(
     # analyzed module's changes, nor are the commits touching only them.
     excludes: tuple[str, ...] = ()
     if scoped is not None and _is_go(scoped) and (project is not None or go_root):
-        excludes = tuple(nested_go_modules(root, scoped.path))
+        excludes = tuple(d for d in nested_go_modules(root, scoped.path) if _released_apart(git, d))
 
     if settings.head is not None:
         # Checked first: conventions are read at head, and a bad ref is the user's error.
@@ -331,6 +332,25 @@ def collect(
 
 def _is_go(project: Project) -> bool:
     return project.manifest_kind == "go.mod"
+
+
+def _released_apart(git: Git, directory: str) -> bool:
+    """Whether the nested Go module in ``directory`` has a release line of its own: a major
+    version directory (``v2/``, whose tags are the repository's ``v2.x.y``) or a module with
+    tags of its own (``tools/v0.1.0``). A nested module never tagged (a ``docs/`` or
+    ``examples/`` module kept beside the code) ships only through the enclosing module's
+    releases, so its files stay part of that module's changes."""
+    if re.fullmatch(r"v(?:[2-9]|[1-9]\d+)", PurePosixPath(directory).name):
+        return True
+    # A glob after the fixed refs/tags/ prefix: never read as an option.
+    found = git.run(
+        "for-each-ref",
+        "--count=1",
+        "--format=%(refname)",
+        f"refs/tags/{directory}/v*",
+        check=False,
+    )
+    return bool(found)
 
 
 def _go_first_major(
