@@ -274,3 +274,28 @@ def test_a_v2_directory_modules_first_release_is_2_0_0_tagged_v2(repo: GitRepo) 
 
     assert (released["old_version"], released["new_version"]) == (None, "2.0.0")
     assert released["tag"] == "v2.0.0" and "v2.0.0" in tags(repo)
+
+
+def test_the_root_modules_changelog_and_plan_leave_out_a_tagged_nested_modules_commits(
+    repo: GitRepo,
+) -> None:
+    go_workspace(repo)  # tools/ is tagged: released apart; its "add U" is not the root's
+    repo.write("m.go", "package m\n\n// A does it.\nfunc A() {}\n")
+    repo.commit("feat: add A")
+
+    written = as_json(
+        repo, "create-version-plan", "--project", "example.com/m", "--version-type", "auto"
+    )
+    assert written["projects"] == {"example.com/m": "minor"}
+    plan_text = "".join(
+        p.read_text(encoding="utf-8") for p in (repo.path / ".nx/version-plans").glob("*.md")
+    )
+    assert "add A" in plan_text and "add U" not in plan_text
+    repo.commit("chore: plan")
+
+    released = CliRunner().invoke(
+        cli, ["release", "-C", str(repo.path)], env={"RELEASE_TOOLS_CHANGELOG_COMMITS": "true"}
+    )
+    assert released.exit_code == 0, released.output
+    changelog = (repo.path / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "add A" in changelog and "add U" not in changelog

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import time
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 
 from release_tools.analysis.cachedir import default_cache_dir
@@ -29,6 +28,7 @@ from release_tools.config import Settings
 from release_tools.errors import ConfigError, NotAGitRepositoryError, ReleaseToolsError
 from release_tools.files import in_git_dir
 from release_tools.git import Git
+from release_tools.versioning.boundaries import separate_modules
 from release_tools.versioning.commit_types import CommitTypes, configured_types
 from release_tools.versioning.conventions import (
     Conventions,
@@ -40,7 +40,6 @@ from release_tools.versioning.projects import (
     Project,
     discover_projects,
     find_project,
-    nested_go_modules,
 )
 from release_tools.versioning.semver import Version, manifest_version_problem
 from release_tools.versioning.tags import find_release_tags, merged_tag_names
@@ -169,7 +168,7 @@ def collect(
     # analyzed module's changes, nor are the commits touching only them.
     excludes: tuple[str, ...] = ()
     if scoped is not None and _is_go(scoped) and (project is not None or go_root):
-        excludes = tuple(d for d in nested_go_modules(root, scoped.path) if _released_apart(git, d))
+        excludes = separate_modules(git, root, scoped)
 
     if settings.head is not None:
         # Checked first: conventions are read at head, and a bad ref is the user's error.
@@ -332,25 +331,6 @@ def collect(
 
 def _is_go(project: Project) -> bool:
     return project.manifest_kind == "go.mod"
-
-
-def _released_apart(git: Git, directory: str) -> bool:
-    """Whether the nested Go module in ``directory`` has a release line of its own: a major
-    version directory (``v2/``, whose tags are the repository's ``v2.x.y``) or a module with
-    tags of its own (``tools/v0.1.0``). A nested module never tagged (a ``docs/`` or
-    ``examples/`` module kept beside the code) ships only through the enclosing module's
-    releases, so its files stay part of that module's changes."""
-    if re.fullmatch(r"v(?:[2-9]|[1-9]\d+)", PurePosixPath(directory).name):
-        return True
-    # A glob after the fixed refs/tags/ prefix: never read as an option.
-    found = git.run(
-        "for-each-ref",
-        "--count=1",
-        "--format=%(refname)",
-        f"refs/tags/{directory}/v*",
-        check=False,
-    )
-    return bool(found)
 
 
 def _go_first_major(

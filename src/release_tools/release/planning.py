@@ -42,6 +42,7 @@ from release_tools.plans.store import with_groups
 from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
 from release_tools.release.versions import find_projects, is_workspace
+from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.changelogfile import CHANGELOG_NAMES
 from release_tools.versioning.commit_types import SECTIONS, CommitTypes
 from release_tools.versioning.conventions import Conventions, read_conventions
@@ -307,7 +308,7 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
     body = (request.message or "").strip()
     if not body and decision is not None:
         rng = _range(git, settings, projects, project.name, settings.base, conventions)
-        paths = () if project.path in (".", "") else (project.path,)
+        paths = project_pathspecs(git, root, project)
         commits = git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths)
         body = _grouped_subjects(commits, commit_types(settings))
     if not body:

@@ -64,6 +64,7 @@ from release_tools.release.versions import (
     with_fixed_groups,
 )
 from release_tools.text import clean_text
+from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.conventions import Conventions, read_conventions
 from release_tools.versioning.manifests import version_edits
 from release_tools.versioning.projects import Project, find_project
@@ -110,7 +111,8 @@ def _commit_entries(
     project = release.project
     latest = conventions.of(project.name).latest_tag
     base = git.merge_base(git.resolve(f"refs/tags/{latest.tag}"), "HEAD") if latest else None
-    paths = () if project.path in (".", "") else (project.path,)
+    # A Go module's own files: not those of the nested modules released apart from it.
+    paths = project_pathspecs(git, git.toplevel(), project)
     prefix = _release_commit_prefix(_message_template(settings, conventions))
     commits = [
         c

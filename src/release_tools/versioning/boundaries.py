@@ -1,0 +1,45 @@
+"""Which files are a project's own: its directory, less the nested Go modules released apart.
+
+Go starts a new module at every nested ``go.mod``. Once such a module has a release line of its
+own, the files below it are never the enclosing module's changes: neither in what ``analyze``
+reads nor in the commits a changelog lists. A nested module that was never tagged (a ``docs/``
+module that only runs the examples) ships with the enclosing module's releases instead.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from release_tools.git import Git
+from release_tools.versioning.projects import Project, nested_go_modules
+
+__all__ = ["project_pathspecs", "released_apart", "separate_modules"]
+
+#: A major version directory (v2/, v10/): its module's tags are the repository's vN.x.y.
+_MAJOR_DIR = re.compile(r"v(?:[2-9]|[1-9]\d+)")
+
+
+def released_apart(git: Git, directory: str) -> bool:
+    """Whether the nested Go module in ``directory`` has a release line of its own: a major
+    version directory, or tags of its own (``tools/v0.1.0``)."""
+    if _MAJOR_DIR.fullmatch(PurePosixPath(directory).name):
+        return True
+    # A glob after the fixed refs/tags/ prefix: never read as an option.
+    pattern = f"refs/tags/{directory}/v*"
+    return bool(git.run("for-each-ref", "--count=1", "--format=%(refname)", pattern, check=False))
+
+
+def separate_modules(git: Git, root: Path, project: Project) -> tuple[str, ...]:
+    """The directories below a Go ``project`` holding modules released apart from it
+    (repository-relative); nothing for other ecosystems."""
+    if project.manifest_kind != "go.mod":
+        return ()
+    return tuple(d for d in nested_go_modules(root, project.path) if released_apart(git, d))
+
+
+def project_pathspecs(git: Git, root: Path, project: Project) -> tuple[str, ...]:
+    """The git pathspecs of ``project``'s own files (empty: the whole repository)."""
+    own = () if project.path in (".", "") else (project.path,)
+    excluded = tuple(f":(exclude,literal){d}" for d in separate_modules(git, root, project))
+    return (*own, *excluded)
