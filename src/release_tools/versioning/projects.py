@@ -20,7 +20,6 @@ Discovery only reads files; it never runs git, so it also works on an exported t
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import re
@@ -31,7 +30,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from release_tools.errors import UsageError, VersionError
-from release_tools.versioning.gomod import read_module_path, workspace_uses
+from release_tools.versioning.gomodules import (
+    GoModule,
+    go_module_at,
+    go_work_modules,
+    nested_go_modules,
+    walked_go_modules,
+)
 from release_tools.versioning.workspaces import (
     expand_globs,
     read_pnpm_workspace,
@@ -325,16 +330,14 @@ def _cargo_project(
 
 
 def _go_project(root: Path, directory: Path) -> Project | None:
-    manifest = directory / "go.mod"
-    name = read_module_path(manifest, source=_rel(root, manifest))
-    if name is None:
-        return None
+    module = go_module_at(root, directory)
+    return None if module is None else _go(module)
+
+
+def _go(module: GoModule) -> Project:
+    """A Go module as a project: its version lives in its tags only."""
     return Project(
-        name=name,
-        path=_rel(root, directory),
-        manifest=_rel(root, manifest),
-        version=None,
-        ecosystem="go",
+        name=module.name, path=module.path, manifest=module.manifest, version=None, ecosystem="go"
     )
 
 
@@ -425,68 +428,12 @@ def _python_workspace(root: Path) -> list[Project] | None:
 
 
 def _go_workspace(root: Path) -> list[Project] | None:
-    """The modules a root ``go.work`` uses; directories outside the repository are skipped
-    (with a warning), like other workspaces' members."""
-    go_work = root / "go.work"
-    if not go_work.is_file():
-        return None
-    try:
-        text = go_work.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VersionError(f"go.work: cannot be read: {exc}") from exc
-    # Directories, not globs: escaped so that a "[" in a name is matched literally.
-    uses = [glob.escape(use) for use in workspace_uses(text, source="go.work")]
-    projects = []
-    for directory in expand_globs(root, uses, "go.mod"):
-        project = _go_project(root, directory)
-        if project is not None:
-            projects.append(project)
-    return projects
-
-
-def _go_ignored(name: str) -> bool:
-    """Whether the go command passes over a directory of this name (fixtures, vendored code,
-    and the names it treats as hidden)."""
-    return name in ("testdata", "vendor") or name.startswith(("_", "."))
-
-
-def nested_go_modules(root: Path, directory: str = ".") -> list[str]:
-    """The outermost directories below ``directory`` (repository-relative) that hold a
-    ``go.mod``: each starts a module of its own, so nothing under it belongs to the module of
-    ``directory``. Directories the go command ignores (``testdata``, ``vendor``, ``_x``, ``.x``)
-    are left out, as are dependency and build folders."""
-    top = root if directory in (".", "") else root / directory
-    found: list[str] = []
-    for here, files in walk(top):
-        if here == top or "go.mod" not in files:
-            continue
-        if any(_go_ignored(part) for part in here.relative_to(top).parts):
-            continue
-        rel = PurePosixPath(_rel(root, here))
-        if any(rel.is_relative_to(outer) for outer in found):
-            continue
-        found.append(rel.as_posix())
-    return found
+    modules = go_work_modules(root)
+    return None if modules is None else [_go(m) for m in modules]
 
 
 def _go_nested_projects(root: Path) -> list[Project]:
-    """The modules below a root ``go.mod`` when no ``go.work`` lists them: found by walking,
-    so a broken one is skipped with a warning (like the packages of a scanned Python monorepo)
-    instead of hiding every other project."""
-    projects: list[Project] = []
-    for here, files in walk(root):
-        if here == root or "go.mod" not in files:
-            continue
-        if any(_go_ignored(part) for part in PurePosixPath(_rel(root, here)).parts):
-            continue
-        try:
-            project = _go_project(root, here)
-        except VersionError as exc:
-            log.warning("skipped %s: %s", _rel(root, here), exc)
-            continue
-        if project is not None:
-            projects.append(project)
-    return projects
+    return [_go(m) for m in walked_go_modules(root)]
 
 
 def _nx_workspace(root: Path) -> list[Project] | None:
