@@ -128,13 +128,23 @@ class Commit:
         return f"{self.subject}\n\n{self.body}".rstrip() if self.body else self.subject
 
 
+#: Environment variables that change how git reads every pathspec.
+_PATHSPEC_SWITCHES = frozenset(
+    {"GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS"}
+)
+
+
 class Git:
     """Runs git in one repository."""
 
     def __init__(self, cwd: str | os.PathLike[str] = ".") -> None:
         self.cwd = Path(cwd)
+        # The pathspec switches would change what every pathspec given here means (":(exclude)"
+        # read as a file name under GIT_LITERAL_PATHSPECS): literal paths are asked for with
+        # --literal-pathspecs where they are meant.
+        inherited = {k: v for k, v in os.environ.items() if k not in _PATHSPEC_SWITCHES}
         self._env = {
-            **os.environ,
+            **inherited,
             "LC_ALL": "C",
             "GIT_TERMINAL_PROMPT": "0",
             "GIT_PAGER": "cat",

@@ -7,6 +7,8 @@ run without --project is the root module's.
 
 from __future__ import annotations
 
+import pytest
+
 from gitrepo import GitRepo
 from release_tools.analysis.service import collect, run_analysis
 from release_tools.config import Settings
@@ -134,3 +136,18 @@ def test_a_nested_module_never_tagged_rides_with_the_root_module(repo: GitRepo) 
     repo.git("tag", "docs/v0.1.0", "v1.2.0")
     separate = run_analysis(_settings(repo))
     assert (separate.version_type, separate.stats["files"]) == ("unknown", 0)
+
+
+@pytest.mark.parametrize("switch", ["GIT_LITERAL_PATHSPECS", "GIT_ICASE_PATHSPECS"])
+def test_the_users_pathspec_switches_do_not_change_the_range(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, switch: str
+) -> None:
+    _root_and_tools(repo, go_work=True)
+    repo.write("m.go", "package m\n\nfunc A() {}\n\n// B does more.\nfunc B() {}\n")
+    repo.commit("fix: root only")
+    monkeypatch.setenv(switch, "1")
+
+    ctx = collect(_settings(repo, project="example.com/m", history=False)).context
+
+    assert [c.path for c in ctx.changes] == ["m.go"]
+    assert [c.subject for c in ctx.commits] == ["fix: root only"]
