@@ -366,6 +366,7 @@ def test_a_person_s_opening_leaves_the_same_body_read() -> None:
 def test_html_is_told_from_prose_that_mentions_tags() -> None:
     body = (
         "* feat: accept Vec<B> values\n"
+        "* fix: crash when a<b\n"
         "* fix: escape `<p>` inside `<code>`\n"
         "* feat: render <details> blocks\n"
         "feat: check for an existing tool before downloading (<a\n"
@@ -377,12 +378,20 @@ def test_html_is_told_from_prose_that_mentions_tags() -> None:
     assert _read(body) == (
         [
             "feat: accept Vec<B> values",
+            "fix: crash when a<b",
             "fix: escape `<p>` inside `<code>`",
             "feat: render <details> blocks",
         ],
         ["`<br>` is no longer emitted"],
         None,
     )
+
+
+def test_code_spans_may_hold_shorter_runs_of_backticks() -> None:
+    # A long run of backticks once made the code-span pattern backtrack quadratically.
+    assert _read("a" + "`" * 50_000 + " x\n\n* feat: add y\n")[0] == ["feat: add y"]
+    # ``x`<p`` is one span holding a backtick: the cut tag inside it is not HTML.
+    assert _read("* fix: quote ``x`(<p``\n")[0] == ["fix: quote ``x`(<p``"]
 
 
 def test_code_fences_follow_commonmark() -> None:

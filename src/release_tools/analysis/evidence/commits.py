@@ -84,14 +84,18 @@ _QUOTE_LINE = re.compile(r"^\s*>")
 # no backtick (so "```make``` first" is inline code, not a fence).
 _FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}(?=[^`]*$)|~{3,})")
 _FENCE_CLOSE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*$")
-_CODE_SPAN = re.compile(r"(`+)[^`]+\1")
+# Possessive and bounded by non-backticks: linear on long runs of backticks.
+_CODE_SPAN = re.compile(r"(?<!`)(`++)(?!`)(?:[^`]++|(?!\1(?!`))`++)+?(?<!`)\1(?!`)")
 # Pasted HTML, told from prose that mentions a tag or a generic type (``Vec<B>``): a line that
-# starts with a tag, carries a tag with attributes, or ends inside a tag cut by line wrapping.
+# starts with a tag, carries a tag with attributes, or ends inside a tag cut by line wrapping
+# ("(<a": not after a letter or digit, so "a<b" and "i<n" in prose are comparisons).
 _TAGS = (
     r"(?:a|abbr|b|blockquote|br|code|dd|details|div|dl|dt|em|h[1-6]|hr|i|img|kbd|li|ol|p|pre"
     r"|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr|ul)"
 )
-_HTML = re.compile(rf"^[ \t]*</?{_TAGS}(?:[\s/>]|$)|<{_TAGS}\s+[\w-]+=|<{_TAGS}$", re.IGNORECASE)
+_HTML = re.compile(
+    rf"^[ \t]*</?{_TAGS}(?:[\s/>]|$)|<{_TAGS}\s+[\w-]+=|(?<!\w)<{_TAGS}$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
