@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from release_tools.errors import VersionError
+from release_tools.versioning.gomodules import nested_go_modules
 from release_tools.versioning.manifests import Reader, read_manifest_version, version_edits
-from release_tools.versioning.projects import Project, discover_projects, nested_go_modules
+from release_tools.versioning.projects import Project, discover_projects
 
 
 @pytest.fixture(autouse=True)

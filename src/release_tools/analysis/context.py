@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 from release_tools.analysis.history import ReleaseHistory
 from release_tools.analysis.models import FileChange
 from release_tools.git import Commit, Git
+from release_tools.versioning.boundaries import pathspecs
 from release_tools.versioning.commit_types import DEFAULT_COMMIT_TYPES, CommitTypes
 
 __all__ = ["AnalysisContext", "Background"]
@@ -75,8 +76,7 @@ class AnalysisContext:
     def pathspecs(self) -> tuple[str, ...]:
         """The git pathspecs of the project's files: its paths less its excluded directories
         (only exclusions: the whole repository less them)."""
-        excluded = tuple(f":(exclude,literal){path}" for path in self.project_excludes)
-        return (*self.project_paths, *excluded)
+        return pathspecs(self.project_paths, self.project_excludes)
 
     def range_fields(self) -> dict[str, str | None]:
         """The fields every :class:`Decision` reports about this range, whatever the engine."""

@@ -9,10 +9,12 @@ module that only runs the examples) ships with the enclosing module's releases i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from release_tools.git import Git
-from release_tools.versioning.projects import Project, nested_go_modules
+from release_tools.versioning.gomodules import nested_go_modules
+from release_tools.versioning.projects import Project
 
 __all__ = ["project_pathspecs", "released_apart", "separate_modules"]
 
@@ -41,5 +43,10 @@ def separate_modules(git: Git, root: Path, project: Project) -> tuple[str, ...]:
 def project_pathspecs(git: Git, root: Path, project: Project) -> tuple[str, ...]:
     """The git pathspecs of ``project``'s own files (empty: the whole repository)."""
     own = () if project.path in (".", "") else (project.path,)
-    excluded = tuple(f":(exclude,literal){d}" for d in separate_modules(git, root, project))
-    return (*own, *excluded)
+    return pathspecs(own, separate_modules(git, root, project))
+
+
+def pathspecs(paths: Sequence[str], excludes: Sequence[str]) -> tuple[str, ...]:
+    """Git pathspecs of ``paths`` (none: the whole repository) less the directories
+    ``excludes``, each matched literally."""
+    return (*paths, *(f":(exclude,literal){d}" for d in excludes))

@@ -5,7 +5,7 @@ A repository is either one root project (``pyproject.toml`` with ``[project]`` o
 workspace: Nx (``project.json`` files), npm/yarn/pnpm workspaces, a Cargo ``[workspace]``, a uv
 workspace, several Python packages in subdirectories or the Go modules a ``go.work`` uses. Without
 a ``go.work``, a root ``go.mod`` comes with every ``go.mod`` below it: to Go, a directory holding
-one starts another module (:func:`nested_go_modules`), whatever a workspace file says. The
+one starts another module, whatever a workspace file says (:mod:`~.gomodules` finds them). The
 project's name is its manifest's name, because that is what tags, plans and registries use: a Go
 module's is its module path. A Go module has no version in its manifest (its tags carry it).
 
@@ -34,7 +34,6 @@ from release_tools.versioning.gomodules import (
     GoModule,
     go_module_at,
     go_work_modules,
-    nested_go_modules,
     walked_go_modules,
 )
 from release_tools.versioning.workspaces import (
@@ -51,7 +50,6 @@ __all__ = [
     "discover_projects",
     "find_project",
     "import_name",
-    "nested_go_modules",
     "owning_project",
     "python_version_file",
     "read_pnpm_workspace",
