@@ -341,8 +341,8 @@ def _go_first_major(
         return None
     if own.tag_scheme.source != "go.mod":
         return None
-    # Go's scheme knows the module's path: its lowest or highest own major is the path's.
-    major = own.tag_scheme.min_major or own.tag_scheme.max_major
+    # Go's scheme bounds the module's tags by the major its path names.
+    major = own.tag_scheme.max_major
     return major if major is not None and major >= 2 else None
 
 
