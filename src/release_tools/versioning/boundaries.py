@@ -16,28 +16,35 @@ from release_tools.git import Git
 from release_tools.versioning.gomodules import nested_go_modules
 from release_tools.versioning.projects import Project
 
-__all__ = ["project_pathspecs", "released_apart", "separate_modules"]
+__all__ = ["pathspecs", "project_pathspecs", "separate_modules"]
 
 #: A major version directory (v2/, v10/): its module's tags are the repository's vN.x.y.
 _MAJOR_DIR = re.compile(r"v(?:[2-9]|[1-9]\d+)")
 
 
-def released_apart(git: Git, directory: str) -> bool:
-    """Whether the nested Go module in ``directory`` has a release line of its own: a major
-    version directory, or tags of its own (``tools/v0.1.0``)."""
-    if _MAJOR_DIR.fullmatch(PurePosixPath(directory).name):
-        return True
-    # A glob after the fixed refs/tags/ prefix: never read as an option.
-    pattern = f"refs/tags/{directory}/v*"
-    return bool(git.run("for-each-ref", "--count=1", "--format=%(refname)", pattern, check=False))
+def _tag_directories(git: Git) -> set[str]:
+    """The directories that prefix a ``v`` tag (``tools`` for ``tools/v0.1.0``): the nested
+    modules with releases of their own. One git call, whatever the number of modules."""
+    names = git.run("for-each-ref", "--format=%(refname:strip=2)", "refs/tags/", check=False)
+    found: set[str] = set()
+    for name in names.splitlines():
+        directory, _, last = name.rpartition("/")
+        if directory and last.startswith("v"):
+            found.add(directory)
+    return found
 
 
 def separate_modules(git: Git, root: Path, project: Project) -> tuple[str, ...]:
     """The directories below a Go ``project`` holding modules released apart from it
-    (repository-relative); nothing for other ecosystems."""
+    (repository-relative): a major version directory, or a module with tags of its own
+    (``tools/v0.1.0``); nothing for other ecosystems."""
     if project.manifest_kind != "go.mod":
         return ()
-    return tuple(d for d in nested_go_modules(root, project.path) if released_apart(git, d))
+    nested = nested_go_modules(root, project.path)
+    if not nested:
+        return ()
+    tagged = _tag_directories(git)
+    return tuple(d for d in nested if _MAJOR_DIR.fullmatch(PurePosixPath(d).name) or d in tagged)
 
 
 def project_pathspecs(git: Git, root: Path, project: Project) -> tuple[str, ...]:
