@@ -5,6 +5,7 @@ from __future__ import annotations
 from release_tools.analysis.calibration import (
     MIN_PAIRS,
     calibrate,
+    floor_habit,
     follow_history,
 )
 from release_tools.analysis.history import PastRelease
@@ -126,3 +127,60 @@ def test_three_releases_in_four_following_the_commits_is_enough() -> None:
     assert cal.follows_commits
     one_less = calibrate(_pairs(*agree[:-1], *disagree, (m, p)), zero=False)
     assert one_less.agreed == 8 and not one_less.follows_commits
+
+
+def _floor_pairs(*shipped: tuple[Bump, bool], zero: bool = False) -> list[PastRelease]:
+    return [
+        PastRelease(
+            f"v{i}",
+            f"v{i + 1}",
+            "a" * 40,
+            "b" * 40,
+            jump,
+            zero,
+            3,
+            3,
+            p,
+            floors=("Rust",) if raised else (),
+        )
+        for i, (jump, raised) in enumerate(shipped)
+    ]
+
+
+def test_a_floor_habit_needs_enough_releases_that_raised_a_floor() -> None:
+    assert floor_habit(_floor_pairs((m, True), (p, False), (p, False)), zero=False) is None
+    habit = floor_habit(_floor_pairs((m, True), (p, False), (m, True), (p, True)), zero=False)
+    assert habit is not None
+    assert habit.jumps == (m, m, p) and habit.jump is m
+    assert habit.rule() == (
+        "3 earlier releases raised the oldest supported runtime and 2 of them shipped as "
+        "minor or more"
+    )
+    # Releases of the other era say nothing about this one.
+    assert floor_habit(_floor_pairs((m, True), (m, True), zero=True), zero=False) is None
+
+
+def test_a_floor_habit_is_a_patch_or_a_minor_never_a_major() -> None:
+    tie = floor_habit(_floor_pairs((p, True), (M, True)), zero=False)
+    assert tie is not None and tie.jump is m
+    assert tie.as_json() == {"shipped": ["patch", "major"], "ships_as": "minor"}
+    # Floors dropped in major releases say "more than a patch", not that a floor is a major.
+    majors = floor_habit(_floor_pairs((M, True), (M, True), (M, True)), zero=False)
+    assert majors is not None and majors.jump is m
+    patches = floor_habit(_floor_pairs((p, True), (M, True), (p, True)), zero=False)
+    assert patches is not None and patches.jump is p
+    assert patches.rule().endswith("and 2 of them shipped as patch")
+
+
+def test_a_raised_floor_lifts_the_commits_jump_to_the_habit() -> None:
+    cal = calibrate(_pairs(*[(p, p)] * 6), zero=False)
+    habit = floor_habit(_floor_pairs((m, True), (m, True)), zero=False)
+
+    verdict = follow_history(cal, declared=p, static=N, floor=habit)
+
+    assert verdict is not None and verdict.bump is m and not verdict.needs_review
+    assert "this release raises a runtime floor, and 2 earlier releases" in verdict.notes[1]
+    # A habit below what the commits ask never lowers them.
+    low = floor_habit(_floor_pairs((p, True), (p, True)), zero=False)
+    kept = follow_history(cal, declared=m, static=N, floor=low)
+    assert kept is not None and kept.bump is m and len(kept.notes) == 1

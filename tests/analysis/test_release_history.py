@@ -127,7 +127,7 @@ def test_pairs_are_cached_by_their_commits(repo: GitRepo, tmp_path: Path) -> Non
     for entry in entries:
         entry.write_text(
             '{"commits": 7, "conventional": 7, "declared": 3, "footprint": "removal", '
-            '"footprint_bytes": 120}'
+            '"footprint_bytes": 120, "floors": ["Rust"]}'
         )
     second = _history(repo, cache_dir=cache)
 
@@ -135,6 +135,7 @@ def test_pairs_are_cached_by_their_commits(repo: GitRepo, tmp_path: Path) -> Non
     assert [r.declared for r in second.releases] == [Bump.MAJOR, Bump.MAJOR]
     assert [r.footprint for r in second.releases] == [Footprint.REMOVAL, Footprint.REMOVAL]
     assert [r.footprint_bytes for r in second.releases] == [120, 120]
+    assert [r.floors for r in second.releases] == [("Rust",), ("Rust",)]
     # A corrupt entry is a miss, recomputed and rewritten.
     entries[0].write_text("not json")
     third = _history(repo, cache_dir=cache)

@@ -25,6 +25,13 @@ from each pair's :class:`~release_tools.analysis.history.Footprint`):
   no major among them, whose releases removed public names at least :data:`MIN_REMOVALS` times,
   treats such removals as minor (renames, internal names that looked public, a lax policy): a
   major the code shows, that no commit declares, is calibrated to that jump with review;
+* *raised runtime floors ship as the project ships them*: with :data:`MIN_FLOOR_PAIRS` releases
+  of the era that raised the oldest supported Python, Node.js, Rust or Go (:class:`FloorHabit`),
+  a floor the current range raises is a patch or a minor as those releases most often were
+  (Rust crates that make each MSRV raise a minor release, libraries that drop old Pythons in
+  patches), never a major by itself (see :class:`FloorHabit`). This applies to both of the
+  above: a floor raised in a range whose commits decide lifts the commits' jump to the
+  learned one;
 * *releases without code happen*: a project that released ranges changing no source code
   before (only docs, build files, tests or CI) ships a range that changes only tests, CI or
   tooling as it shipped those (a patch), with review, instead of "nothing to release".
@@ -42,15 +49,18 @@ from release_tools.versioning.bump import Bump
 __all__ = [
     "CONVENTION_WEIGHT",
     "FOLLOW_RATE",
+    "MIN_FLOOR_PAIRS",
     "MIN_PAIRS",
     "MIN_REMOVALS",
     "MIN_SAMPLES",
     "MIN_STATIC_PAIRS",
     "Calibration",
+    "FloorHabit",
     "HistoryVerdict",
     "StaticCalibration",
     "calibrate",
     "calibrate_static",
+    "floor_habit",
     "follow_history",
     "follow_static",
     "needs_footprints",
@@ -74,6 +84,8 @@ CONVENTION_WEIGHT = 2
 MIN_STATIC_PAIRS = 10
 #: Releases that removed public names, none of them a major, needed for that rule.
 MIN_REMOVALS = 2
+#: Releases of the era that raised a runtime floor needed before their jump is learned.
+MIN_FLOOR_PAIRS = 2
 
 
 def _default(level: Bump, zero: bool) -> Bump:
@@ -205,6 +217,46 @@ def calibrate(releases: Sequence[PastRelease], *, zero: bool) -> Calibration:
 
 
 @dataclass(frozen=True, slots=True)
+class FloorHabit:
+    """The jumps shipped by the earlier releases (of the era) that raised a runtime floor.
+
+    A floor is learned as a patch or a minor, never as a major: projects drop old runtimes in
+    their major releases, beside the breaking changes that make those majors, so a major there
+    only says "more than a patch". Leaving a language major (Python 2) or a Node.js major stays
+    the major its evidence says, whatever the habit.
+    """
+
+    jumps: tuple[Bump, ...]
+    zero: bool
+
+    @property
+    def jump(self) -> Bump:
+        """Patch when most of them shipped as patches, else minor (a tie is a minor)."""
+        patches = sum(1 for j in self.jumps if j <= Bump.PATCH)
+        return Bump.PATCH if patches > len(self.jumps) - patches else Bump.MINOR
+
+    def rule(self) -> str:
+        """The learned rule, for the reasoning."""
+        era = "0.x " if self.zero else ""
+        patches = sum(1 for j in self.jumps if j <= Bump.PATCH)
+        said = f"{patches} of them shipped as patch"
+        if self.jump is Bump.MINOR:
+            said = f"{len(self.jumps) - patches} of them shipped as minor or more"
+        total = len(self.jumps)
+        return f"{total} earlier {era}releases raised the oldest supported runtime and {said}"
+
+    def as_json(self) -> dict[str, object]:
+        return {"shipped": [j.label for j in self.jumps], "ships_as": self.jump.label}
+
+
+def floor_habit(releases: Sequence[PastRelease], *, zero: bool) -> FloorHabit | None:
+    """How the releases of the era ``zero`` shipped raised runtime floors; None with fewer than
+    :data:`MIN_FLOOR_PAIRS` of them."""
+    jumps = tuple(r.shipped for r in releases if r.zero == zero and r.floors)
+    return FloorHabit(jumps, zero) if len(jumps) >= MIN_FLOOR_PAIRS else None
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryVerdict:
     """The bump the project's habits give for the current range, and what disagrees."""
 
@@ -219,6 +271,7 @@ def follow_history(
     declared: Bump | None,
     static: Bump,
     static_reason: str | None = None,
+    floor: FloorHabit | None = None,
 ) -> HistoryVerdict | None:
     """The calibrated decision, or None when the history does not decide this range.
 
@@ -226,11 +279,16 @@ def follow_history(
     any); ``static`` the highest level the code *proves* (a removed public name, an incompatible
     signature), with ``static_reason`` citing it. A project that releases by commit type gets the
     mapped jump of its commits; proof of more is flagged, never silently followed or ignored.
+    ``floor`` is the project's habit when the range raises a runtime floor: its jump is the
+    least this release makes.
     """
     if not calibration.follows_commits or declared is None:
         return None
     bump = calibration.mapping.get(declared, _default(declared, calibration.zero))
     notes = [f"{calibration.summary()}: commits decide"]
+    if floor is not None and floor.jump > bump:
+        bump = floor.jump
+        notes.append(f"this release raises a runtime floor, and {floor.rule()}")
     needs_review = False
     # Proof is judged in the project's own terms: a proven addition where additions ship as
     # patches is no conflict with a patch.

@@ -15,8 +15,10 @@ The rules, in order:
    * several ``Release-As`` footers ask for different versions;
    * the code shows one or two breaking changes among many additions (a feature release that
      broke an obscure corner, or a break that is not one): the bump stays major;
-   * a raised runtime floor (oldest supported Python or Node.js) is among the evidence of a
-     release below major: it is a minor by semver, a major by many projects' policy;
+   * a raised runtime floor (oldest supported Python or Node.js) at minor or more is among
+     the evidence of a release below major: it is a minor by semver, a major by many
+     projects' policy (a floor at patch, as Rust and Go toolchains are, or as a project's
+     history ships them, asks for nothing);
    * the only major evidence is removed deprecation warnings (deprecated paths taken out):
      strong, but read from the code's words rather than its signatures;
    * part of the public API was not read at all (an ``unread`` item: a size budget, broken
@@ -171,7 +173,9 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
             f"{static_majors} breaking signal{'s' if static_majors > 1 else ''} among "
             f"{static_minors} additions"
         )
-    if bump < Bump.MAJOR and any(e.kind is EvidenceKind.RUNTIME_FLOOR for e in scored):
+    if bump < Bump.MAJOR and any(
+        e.kind is EvidenceKind.RUNTIME_FLOOR and e.level > Bump.PATCH for e in scored
+    ):
         # On the benchmark's pairs a raised floor came with majors and minors alike.
         needs_review = True
         notes.append("the oldest supported runtime was raised: some projects call that major")

@@ -8,7 +8,8 @@ tags, the version jump between them, and the commits in between. This module rea
 * final releases only (prereleases skipped), one tag per version, ordered by version; the most
   recent ``limit`` consecutive pairs whose older tag is an ancestor of the newer one (a backport
   or a tag from another line fails that test and is skipped, with a debug line);
-* for each pair, the jump it shipped, what its Conventional Commits declared, and its
+* for each pair, the jump it shipped, what its Conventional Commits declared, the runtimes
+  whose oldest supported version it raised (Python, Rust ...), and its
   :class:`Footprint` (see :mod:`release_tools.analysis.footprint`): a cheap reading of the code
   between the tags, so that the static evidence can be calibrated against what the maintainers
   shipped, not only the commits.
@@ -93,6 +94,8 @@ class PastRelease:
     footprint: Footprint | None = None
     #: The diff bytes reading the footprint took; -1 while it has not been read.
     footprint_bytes: int = -1
+    #: The runtimes (Python, Rust ...) whose oldest supported version this release raised.
+    floors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,14 +148,23 @@ def _finals(tags: Sequence[ReleaseTag]) -> list[ReleaseTag]:
 #: Reads a list of commits: how many are conventional, and the highest bump they declare
 #: (NONE for chore/docs/... only; None when none is conventional).
 Classifier = Callable[[Sequence[Commit]], tuple[int, Bump | None]]
+#: The runtimes whose oldest supported version was raised between two commits.
+FloorReader = Callable[[str, str], tuple[str, ...]]
 
 
 def _facts(
-    git: Git, old_sha: str, new_sha: str, paths: Sequence[str], classify: Classifier
+    git: Git,
+    old_sha: str,
+    new_sha: str,
+    paths: Sequence[str],
+    classify: Classifier,
+    floors: FloorReader | None,
 ) -> PairFacts:
     commits = git.commits(old_sha, new_sha, paths)
     conventional, declared = classify(commits)
-    return PairFacts(len(commits), conventional, -1 if declared is None else int(declared), None)
+    raised = floors(old_sha, new_sha) if floors is not None else ()
+    declared_number = -1 if declared is None else int(declared)
+    return PairFacts(len(commits), conventional, declared_number, None, floors=raised)
 
 
 def read_history(
@@ -166,6 +178,7 @@ def read_history(
     paths: Sequence[str] = (),
     limit: int = 30,
     cache_dir: Path | None = None,
+    floors: FloorReader | None = None,
 ) -> ReleaseHistory:
     """The most recent ``limit`` release pairs among ``tags`` (those reachable from the base).
 
@@ -175,6 +188,8 @@ def read_history(
     restricts the commits to a monorepo project's directories. Footprints are only those the
     cache holds: :func:`with_footprints` reads the others when a decision needs them. Never
     raises for odd history: anything that cannot be paired is skipped with a debug line.
+    ``floors`` names the runtimes whose oldest supported version a pair raised (given the two
+    commits); its rules belong to the cache key's :data:`HISTORY_FORMAT`.
     """
     started = time.perf_counter()
     shallow = git.is_shallow()
@@ -204,7 +219,7 @@ def read_history(
             if not git.is_ancestor(old_sha, new_sha):
                 log.debug("history: not on one line", extra={"old": old.tag, "new": new.tag})
                 return None
-            value = _facts(git, old_sha, new_sha, paths, classify)
+            value = _facts(git, old_sha, new_sha, paths, classify, floors)
         except GitError as exc:
             log.debug("history: pair unreadable (%s)", exc, extra={"new": new.tag})
             return None
@@ -234,6 +249,7 @@ def read_history(
                 declared=None if declared < 0 else Bump(declared),
                 footprint=None if value.footprint is None else Footprint(value.footprint),
                 footprint_bytes=value.footprint_bytes,
+                floors=value.floors,
             )
         )
     seconds = time.perf_counter() - started
@@ -321,7 +337,14 @@ def with_footprints(
         if not found.stopped and index < len(history.keys):
             declared = -1 if release.declared is None else int(release.declared)
             value = found.footprint.value if found.footprint is not None else None
-            facts = PairFacts(release.commits, release.conventional, declared, value, found.size)
+            facts = PairFacts(
+                release.commits,
+                release.conventional,
+                declared,
+                value,
+                found.size,
+                release.floors,
+            )
             cache.put(history.keys[index], facts)
         return found
 
@@ -374,4 +397,5 @@ def as_json(release: PastRelease) -> dict[str, object]:
     data["declared"] = None if release.declared is None else release.declared.label
     data["footprint"] = None if release.footprint is None else release.footprint.value
     del data["footprint_bytes"]
+    data["floors"] = list(release.floors)
     return data

@@ -1,9 +1,10 @@
 """The per-pair facts of a release history, and their cache on disk.
 
 What :func:`release_tools.analysis.history.read_history` records for one pair of consecutive
-release tags (commit counts, the declared bump, the footprint and the diff bytes it took) is kept
-as one small JSON file, keyed by the two commits, the project's paths, the commit rules and
-:data:`HISTORY_FORMAT`, so a rerun reads a few small files instead of running git.
+release tags (commit counts, the declared bump, the raised runtime floors, the footprint and the
+diff bytes it took) is kept as one small JSON file, keyed by the two commits, the project's
+paths, the commit rules and :data:`HISTORY_FORMAT`, so a rerun reads a few small files instead
+of running git.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ __all__ = ["HISTORY_FORMAT", "FactsCache", "PairFacts", "cache_key"]
 log = logging.getLogger(__name__)
 
 #: Part of every cache key: bumped when what a pair records (or how) changes.
-HISTORY_FORMAT = "6"
+HISTORY_FORMAT = "7"
 
 
 def cache_key(old_sha: str, new_sha: str, paths: Sequence[str]) -> str:
@@ -49,6 +50,8 @@ class PairFacts:
     footprint: str | None
     #: The diff bytes the footprint took; -1 when it was not read.
     footprint_bytes: int = -1
+    #: The runtimes (Python, Rust ...) whose oldest supported version the pair raised.
+    floors: tuple[str, ...] = ()
 
 
 class FactsCache:
@@ -68,12 +71,16 @@ class FactsCache:
             if found is not None:
                 found = Footprint(found).value
             size = int(data["footprint_bytes"])
+            floors = data.get("floors", [])
+            if not isinstance(floors, list) or not all(isinstance(f, str) for f in floors):
+                return None
             return PairFacts(
                 int(data["commits"]),
                 int(data["conventional"]),
                 int(data["declared"]),
                 found if size >= 0 else None,
                 size,
+                tuple(floors),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None

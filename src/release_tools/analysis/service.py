@@ -19,7 +19,7 @@ from release_tools.analysis.cachedir import default_cache_dir
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.diff import DiffLimits, DiffStats, collect_changes
 from release_tools.analysis.engines import get_provider
-from release_tools.analysis.evidence import commits, start_background
+from release_tools.analysis.evidence import commits, runtime, start_background
 from release_tools.analysis.filters import PathFilter
 from release_tools.analysis.history import ReleaseHistory, read_history
 from release_tools.analysis.models import Decision
@@ -263,7 +263,7 @@ def collect(
         warnings: list[str] = []
         if settings.history and not rng.first_release and not rng.is_empty:
             ctx.history = _history(
-                git, settings, rng, root_name, ctx.pathspecs, root, warnings, own
+                git, settings, rng, root_name, ctx.pathspecs, root, warnings, own, paths
             )
         if rng.is_empty:
             warnings.append(f"empty range: {rng.head_ref} adds no commits to {rng.base_ref}")
@@ -337,13 +337,9 @@ def _go_first_major(
     subject: Project | None, own: ProjectConventions | None, current: str | None
 ) -> int | None:
     """The major a Go module never released names in its path (2 and up), else None."""
-    if subject is None or own is None or current is not None or not _is_go(subject):
+    if subject is None or own is None or current is not None:
         return None
-    if own.tag_scheme.source != "go.mod":
-        return None
-    # Go's scheme bounds the module's tags by the major its path names.
-    major = own.tag_scheme.max_major
-    return major if major is not None and major >= 2 else None
+    return own.first_major
 
 
 def ctx_types(settings: Settings) -> CommitTypes:
@@ -362,8 +358,12 @@ def _history(
     root: Path,
     warnings: list[str],
     own: ProjectConventions | None = None,
+    directories: tuple[str, ...] = (),
 ) -> ReleaseHistory | None:
     """The earlier releases reachable from the base, or None (with a warning) when unreadable.
+
+    ``directories`` are the project's (none: the repository root): their manifests say which
+    runtime floors each earlier release raised.
 
     A Go module's releases are the tags of Go's scheme for it (``tools/v1.2.0``), the ones its
     current version comes from, and for a module in its major's directory (``v2/``) only
@@ -399,6 +399,9 @@ def _history(
             paths=paths,
             limit=settings.history_pairs,
             cache_dir=cache_dir,
+            floors=functools.partial(
+                runtime.raised_runtimes, git, directories=directories or ("",)
+            ),
         )
     except ReleaseToolsError as exc:
         log.warning("release history not read: %s", exc)

@@ -42,7 +42,7 @@ from release_tools.errors import ConfigError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
 from release_tools.versioning.conventions import Conventions, current_version
-from release_tools.versioning.gomod import major_problem, module_path, path_major
+from release_tools.versioning.gomod import major_problem, module_path
 from release_tools.versioning.manifests import Reader, read_manifest_version
 from release_tools.versioning.projects import Project, discover_projects
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
@@ -328,18 +328,6 @@ def _lead(members: Sequence[Project], read: Reader, conventions: Conventions) ->
     return max(members, key=key)
 
 
-def _go_path_major(project: Project, read: Reader) -> int | None:
-    """The major (2 or more) a Go module's path names, else None (not Go, v0/v1 paths)."""
-    if project.manifest_kind != "go.mod":
-        return None
-    module: str | None = project.name
-    if project.ecosystem != "go":
-        text = read(project.manifest)
-        module = module_path(text, source=project.manifest) if text is not None else None
-    major = path_major(module) if module else None
-    return major if major is not None and major >= 2 else None
-
-
 def _next_version(
     project: Project,
     release_type: ReleaseType,
@@ -361,7 +349,7 @@ def _next_version(
         current = Version.parse(previous) if previous else Version(0, 0, 0)
     except VersionError as exc:
         raise VersionError(f"{project.manifest}: {exc}") from exc
-    first_major = _go_path_major(project, read) if previous is None else None
+    first_major = conventions.of(project.name).first_major if previous is None else None
     if first_major is not None:
         # Whatever the plan's type: below N.0.0 the path could not be fetched at all.
         start = Version(first_major, 0, 0)

@@ -19,7 +19,7 @@ from typing import Literal
 from release_tools.errors import VersionError
 from release_tools.git import Git
 from release_tools.versioning.changelogfile import ChangelogFile, find_changelog
-from release_tools.versioning.gomod import read_module_path
+from release_tools.versioning.gomod import first_major, read_module_path
 from release_tools.versioning.projects import Project
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig, read_release_config
 from release_tools.versioning.semver import Version
@@ -92,6 +92,9 @@ class ProjectConventions:
     tag_scheme: TagScheme
     latest_tag: ReleaseTag | None
     changelog: ChangelogFile
+    #: The major a never-released project's first release makes when its Go module path names
+    #: one above 1 (``/v3``: 3.0.0, as no lower version can be fetched under that path).
+    first_major: int | None = None
 
     def to_dict(self) -> dict[str, object]:
         """What reports show (``projects --format json``, ``analyze --format json``)."""
@@ -139,14 +142,14 @@ def project_latest_tag(
     return latest
 
 
-def _go_scheme(root: Path, project: Project) -> TagScheme | None:
-    """Go's tag scheme when ``project`` is a Go module (an Nx project's ``go.mod`` included)."""
+def _go_module(root: Path, project: Project) -> str | None:
+    """The module path when ``project`` is a Go module (an Nx project's ``go.mod`` included;
+    ``""`` when unreadable), else None."""
     if project.manifest_kind != "go.mod":
         return None
-    module = project.name
-    if project.ecosystem != "go":
-        module = read_module_path(root / project.manifest, source=project.manifest) or ""
-    return go_tag_scheme(project.path, module)
+    if project.ecosystem == "go":
+        return project.name
+    return read_module_path(root / project.manifest, source=project.manifest) or ""
 
 
 def _is_workspace(projects: Sequence[Project]) -> bool:
@@ -180,6 +183,7 @@ def read_conventions(
     names = [p.name for p in projects]
     found: dict[str, ProjectConventions] = {}
     for project in projects:
+        module = _go_module(root, project)
         scheme = infer_tag_scheme(
             project.name,
             tags,
@@ -189,7 +193,7 @@ def read_conventions(
             configured=tag_format,
             nx_pattern=config.tag_template_for(project.name),
             nx_default=config.default_tag_template_for(project.name),
-            go_scheme=_go_scheme(root, project),
+            go_scheme=go_tag_scheme(project.path, module) if module is not None else None,
         )
         latest = project_latest_tag(
             tags, scheme, project.name, fallback, workspace=workspace, root_name=root_name
@@ -198,6 +202,7 @@ def read_conventions(
             project=project,
             tag_scheme=scheme,
             latest_tag=latest,
+            first_major=first_major(module) if module else None,
             changelog=find_changelog(
                 root,
                 project.path,

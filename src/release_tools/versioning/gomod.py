@@ -27,6 +27,7 @@ from release_tools.errors import VersionError
 from release_tools.versioning.semver import Version
 
 __all__ = [
+    "first_major",
     "major_directory",
     "major_problem",
     "module_path",
@@ -180,6 +181,13 @@ def path_major(module: str) -> int | None:
     it names none (a v0 or v1 module)."""
     match = _GOPKG_SUFFIX.match(module) or _MAJOR_SUFFIX.search(module)
     return int(match.group(1)) if match else None
+
+
+def first_major(module: str) -> int | None:
+    """The major of a never-released module's first version: the one its path names when 2
+    or more (``example.com/m/v3`` starts at 3.0.0), else None (it starts as any project)."""
+    major = path_major(module)
+    return major if major is not None and major >= 2 else None
 
 
 def _base(module: str) -> str:

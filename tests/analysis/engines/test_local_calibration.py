@@ -1,9 +1,10 @@
-"""Which majors the local engine lets the history calibrate: those resting on public names."""
+"""What the local engine lets the history calibrate: majors resting on public names, floors."""
 
 from __future__ import annotations
 
 from gitrepo import GitRepo
-from release_tools.analysis.engines.local import _breaking_proof
+from release_tools.analysis.calibration import FloorHabit
+from release_tools.analysis.engines.local import _breaking_proof, _floors_as_shipped
 from release_tools.analysis.evidence._common import evidence
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 from repo_context import build_context
@@ -59,3 +60,22 @@ def test_a_raised_runtime_floor_is_not_a_removal(repo: GitRepo) -> None:
     assert _breaking_proof(ctx, []) is None
     # Names removed beside a raised floor are still the removal the history speaks about.
     assert _breaking_proof(ctx, [FLOOR, REMOVED]) == REMOVED.citation
+
+
+def test_a_floor_habit_sets_floors_below_major_only() -> None:
+    minor_floor = evidence(
+        "python-api",
+        EvidenceKind.RUNTIME_FLOOR,
+        Bump.MINOR,
+        Strength.STRONG,
+        "minimum supported Python raised from 3.8 to 3.9 (requires-python)",
+        path="pyproject.toml",
+    )
+    habit = FloorHabit((Bump.PATCH, Bump.PATCH), zero=False)
+
+    out = _floors_as_shipped([minor_floor, FLOOR, REMOVED], habit)
+
+    assert out[0].level is Bump.PATCH and out[0].message.endswith("2 of them shipped as patch")
+    # A new Node.js major keeps its level; other evidence is untouched.
+    assert out[1:] == [FLOOR, REMOVED]
+    assert _floors_as_shipped([minor_floor], None) == [minor_floor]

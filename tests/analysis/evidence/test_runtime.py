@@ -1,4 +1,4 @@
-"""Raised runtime floors (oldest supported Python / Node.js) from real repositories."""
+"""Raised runtime floors (oldest supported Python, Node.js, Rust, Go) from real repositories."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ from typing import Any
 import pytest
 
 from release_tools.analysis.decision import decide
-from release_tools.analysis.evidence.runtime import gather, node_floor, python_floor
+from release_tools.analysis.evidence.runtime import (
+    gather,
+    node_floor,
+    python_floor,
+    raised_runtimes,
+)
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind
+from release_tools.git import Git
 from repo_context import build_context
 
 
@@ -137,3 +143,67 @@ def test_unreadable_manifests_are_skipped(repo: Any) -> None:
     repo.write("pyproject.toml", "[project\nrequires-python = '>=3.12'\n")
     repo.write("package.json", "{not json")
     assert _run(repo, base) == []
+
+
+def _cargo(msrv: str, table: str = "package") -> str:
+    return f'[{table}]\nname = "lib"\nrust-version = "{msrv}"\n'
+
+
+def test_raised_rust_floor_is_a_patch_without_review(repo: Any) -> None:
+    repo.write("Cargo.toml", _cargo("1.64"))
+    repo.write("src/lib.rs", "pub fn f() {}\n")
+    base = repo.commit("initial")
+    repo.write("Cargo.toml", _cargo("1.70.0"))
+    items = _run(repo, base)
+    assert [(e.source, e.bump, e.path, e.line, e.kind) for e in items] == [
+        ("rust-api", "patch", "Cargo.toml", 3, EvidenceKind.RUNTIME_FLOOR)
+    ]
+    assert items[0].message == (
+        "minimum supported Rust raised from 1.64 to 1.70.0 (package.rust-version)"
+    )
+    verdict = decide(items, has_changes=True)
+    assert (verdict.bump, verdict.needs_review) == (Bump.PATCH, False)
+
+
+def test_workspace_rust_floor_and_inherited_members(repo: Any) -> None:
+    workspace = '[workspace]\nmembers = ["a"]\n\n[workspace.package]\nrust-version = "{v}"\n'
+    member = '[package]\nname = "a"\nrust-version.workspace = true\n'
+    repo.write("Cargo.toml", workspace.format(v="1.74"))
+    repo.write("a/Cargo.toml", member)
+    base = repo.commit("initial")
+    repo.write("Cargo.toml", workspace.format(v="1.80"))
+    repo.write("a/Cargo.toml", member + "\n# touched\n")
+    items = _run(repo, base)
+    # The member inherits the floor: only the workspace's manifest declares (and raised) it.
+    assert [(e.path, e.message) for e in items] == [
+        (
+            "Cargo.toml",
+            "minimum supported Rust raised from 1.74 to 1.80 (workspace.package.rust-version)",
+        )
+    ]
+
+
+def test_raised_go_directive(repo: Any) -> None:
+    repo.write("go.mod", "module example.com/lib\n\ngo 1.21 // language version\n")
+    base = repo.commit("initial")
+    repo.write("go.mod", "module example.com/lib\n\ngo 1.22.3\n\ntoolchain go1.23.0\n")
+    items = _run(repo, base)
+    assert [(e.source, e.bump, e.line, e.message) for e in items] == [
+        ("go-api", "patch", 3, "minimum supported Go raised from 1.21 to 1.22.3 (go directive)")
+    ]
+
+
+def test_raised_runtimes_between_two_commits(repo: Any) -> None:
+    repo.write("Cargo.toml", _cargo("1.60"))
+    repo.write("py/pyproject.toml", _pyproject(">=3.8"))
+    repo.write("web/package.json", json.dumps({"engines": {"node": ">=18"}}))
+    old = repo.commit("initial")
+    repo.write("Cargo.toml", _cargo("1.65"))
+    repo.write("py/pyproject.toml", _pyproject(">=3.9"))
+    repo.write("web/package.json", json.dumps({"engines": {"node": ">=16"}}))
+    new = repo.commit("raise")
+    git = Git(repo.path)
+    assert raised_runtimes(git, old, new, [""]) == ("Rust",)
+    assert raised_runtimes(git, old, new, ["py", "web"]) == ("Python",)
+    # Read in the other direction every floor was lowered or kept.
+    assert raised_runtimes(git, new, old, ["", "py"]) == ()

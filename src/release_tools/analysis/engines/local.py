@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from release_tools.analysis.calibration import (
+    FloorHabit,
     HistoryVerdict,
     calibrate,
     calibrate_static,
+    floor_habit,
     follow_history,
     follow_static,
     needs_footprints,
@@ -173,13 +175,14 @@ class LocalAnalyzer:
 
     def analyze(self, ctx: AnalysisContext) -> Decision:
         """Gather evidence, decide the bump and compute the versions for ``ctx``."""
-        evidence = gather_evidence(ctx)
+        habit = _floor_habit(ctx)
+        evidence = _floors_as_shipped(gather_evidence(ctx), habit)
         # Net file changes, not commits: a feature and its revert leave nothing to release.
         has_changes = bool(ctx.changes)
         verdict = decide(evidence, has_changes=has_changes)
         bump, needs_review, reasoning = verdict.bump, verdict.needs_review, verdict.reasoning
         major_on_zero = ctx.major_on_zero
-        history, learned, by_commits = _calibrated(ctx, evidence, verdict)
+        history, learned, by_commits = _calibrated(ctx, evidence, verdict, habit)
         if learned is not None:
             # The learned jump is in the project's own terms (0.x included): taken as is.
             bump, needs_review, major_on_zero = learned.bump, learned.needs_review, True
@@ -244,18 +247,47 @@ def _breaking_proof(ctx: AnalysisContext, evidence: Sequence[Evidence]) -> str |
     return top.citation
 
 
+def _zero(ctx: AnalysisContext) -> bool:
+    """Whether the current version is a 0.x one (histories are read per era)."""
+    current: Version | None = None
+    with contextlib.suppress(VersionError):
+        current = Version.parse(ctx.current_version) if ctx.current_version else None
+    return current is not None and current.major == 0
+
+
+def _floor_habit(ctx: AnalysisContext) -> FloorHabit | None:
+    """How the project's earlier releases shipped raised runtime floors, when they say."""
+    if ctx.history is None:
+        return None
+    return floor_habit(ctx.history.releases, zero=_zero(ctx))
+
+
+def _floors_as_shipped(evidence: list[Evidence], habit: FloorHabit | None) -> list[Evidence]:
+    """``evidence`` with each raised runtime floor below major at the jump the project's habit
+    gives it: what a floor means is the project's policy, and its history states that policy.
+    A major floor (leaving Python 2, a new Node.js major) keeps its level."""
+    if habit is None:
+        return evidence
+    return [
+        e.model_copy(update={"bump": habit.jump.word, "message": f"{e.message}; {habit.rule()}"})
+        if e.kind is EvidenceKind.RUNTIME_FLOOR and e.level < Bump.MAJOR
+        else e
+        for e in evidence
+    ]
+
+
 def _calibrated(
-    ctx: AnalysisContext, evidence: Sequence[Evidence], verdict: Verdict
+    ctx: AnalysisContext,
+    evidence: Sequence[Evidence],
+    verdict: Verdict,
+    habit: FloorHabit | None = None,
 ) -> tuple[dict[str, Any] | None, HistoryVerdict | None, bool]:
     """What the project's history says (for the report), its verdict when it decides, and
     whether that verdict follows the commits (else it calibrates the static one)."""
     has_changes = bool(ctx.changes)
     if ctx.history is None:
         return None, None, False
-    current: Version | None = None
-    with contextlib.suppress(VersionError):
-        current = Version.parse(ctx.current_version) if ctx.current_version else None
-    zero = current is not None and current.major == 0
+    zero = _zero(ctx)
     calibration = calibrate(ctx.history.releases, zero=zero)
     _conventional, declared = commits.declared(ctx.commits, ctx.commit_types)
     proof = [
@@ -266,11 +298,13 @@ def _calibrated(
     strongest = max(proof, key=lambda e: (e.level, not e.is_summary), default=None)
     learned = None
     if has_changes:
+        raises_floor = any(e.kind is EvidenceKind.RUNTIME_FLOOR for e in evidence)
         learned = follow_history(
             calibration,
             declared=declared,
             static=strongest.level if strongest is not None else Bump.NONE,
             static_reason=strongest.citation if strongest is not None else None,
+            floor=habit if raises_floor else None,
         )
     cap = ceiling(evidence)
     if learned is not None and cap is not None and learned.bump > cap.level:
@@ -279,6 +313,7 @@ def _calibrated(
         note = f"capped at {cap.level.label}: {cap.citation}"
         learned = HistoryVerdict(cap.level, True, (*learned.notes, note))
     report = calibration.as_json()
+    report["floors"] = habit.as_json() if habit is not None else None
     report["decided"] = learned is not None
     report["skipped"] = ctx.history.skipped
     if calibration.follows_commits and learned is None:

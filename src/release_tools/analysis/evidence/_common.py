@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
+from release_tools import gitblobs
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.models import (
     Bump,
@@ -189,53 +190,15 @@ def blob_chunks(ctx: AnalysisContext, oid: str) -> Iterator[str]:
 def read_blobs(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str, bytes]:
     """Many files' bytes at ``ref`` in one ``git cat-file --batch`` run; absent files are left
     out. For callers that can tell from the bytes that a file needs no decoding."""
-    wanted = list(dict.fromkeys(paths))
-    if not wanted:
-        return {}
-    if any("\n" in path for path in wanted):
-        # cat-file's batch input is line based; such paths are read one by one.
-        return {p: data for p in wanted if (data := ctx.git.show_file(ref, p)) is not None}
-    request = "".join(f"{ref}:{path}\n" for path in wanted).encode("utf-8")
-    data = ctx.git.run_bytes("cat-file", "--batch", input=request)
-    return {path: data[start:end] for path, start, end in _batch_spans(data, wanted)}
-
-
-def _batch_spans(data: bytes, wanted: list[str]) -> Iterator[tuple[str, int, int]]:
-    """``(path, start, end)`` of each blob in ``cat-file --batch`` output for ``wanted``."""
-    position = 0
-    for path in wanted:
-        header_end = data.index(b"\n", position)
-        header = data[position:header_end].split()
-        position = header_end + 1
-        if len(header) != 3 or header[-1] == b"missing" or header[1] != b"blob":
-            if len(header) == 3 and header[1] != b"blob":
-                position += int(header[2]) + 1  # a tree or commit: skip its content
-            continue
-        size = int(header[2])
-        yield path, position, position + size
-        position += size + 1
+    found = gitblobs.read_blobs(ctx.git, ((ref, path) for path in paths))
+    return {path: data for (_ref, path), data in found.items()}
 
 
 def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str, str]:
-    """Many files' text at ``ref`` in one ``git cat-file --batch`` run; absent files are left out.
-
-    One process instead of one ``git show`` per file: on ranges with hundreds of changed files
-    the process start-ups would otherwise dominate the analysis.
-    """
-    wanted = list(dict.fromkeys(paths))
-    if not wanted:
-        return {}
-    if any("\n" in path for path in wanted):
-        # cat-file's batch input is line based; such paths are read one by one.
-        return {p: t for p in wanted if (t := read_text(ctx, ref, p)) is not None}
-    request = "".join(f"{ref}:{path}\n" for path in wanted).encode("utf-8")
-    data = ctx.git.run_bytes("cat-file", "--batch", input=request)
-    # Decoded from a view: slicing ``data`` first would copy every file once more.
-    view = memoryview(data)
-    return {
-        path: str(view[start:end], "utf-8", "replace")
-        for path, start, end in _batch_spans(data, wanted)
-    }
+    """Many files' text at ``ref`` in one ``git cat-file --batch`` run; absent files are left out
+    (see :mod:`release_tools.gitblobs`)."""
+    found = gitblobs.read_texts(ctx.git, ((ref, path) for path in paths))
+    return {path: text for (_ref, path), text in found.items()}
 
 
 def summaries(source: EvidenceSource, dropped: Counter[tuple[Bump, Strength]]) -> list[Evidence]:

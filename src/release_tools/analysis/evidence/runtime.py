@@ -1,20 +1,29 @@
-"""Raised runtime floors: the oldest Python or Node.js a project supports, at base and at head.
+"""Raised runtime floors: the oldest Python, Node.js, Rust or Go a project supports, at base and
+at head.
 
 Where the floor is declared: ``requires-python`` (``[project]`` in pyproject.toml), Poetry's
 ``python`` dependency, ``python_requires`` in setup.cfg or setup.py, ``Requires-Python`` in
-PKG-INFO, and ``engines.node`` in package.json. The manifests of one directory are read
-together, so a floor that moves from setup.py to pyproject.toml is compared as one project.
+PKG-INFO, ``engines.node`` in package.json, ``rust-version`` in Cargo.toml (``[package]`` or a
+workspace's ``[workspace.package]``, which members inherit) and the ``go`` directive of go.mod.
+The manifests of one directory are read together, so a floor that moves from setup.py to
+pyproject.toml is compared as one project.
 
 What a raised floor means is a matter of project policy, so the evidence says what the data
 supports and the decision asks for a review (see :mod:`~release_tools.analysis.decision`):
 
-* a raised floor is at least a minor release. Users on the dropped runtime stop receiving
-  updates, which is more than a fix, but semver does not call it breaking: on the benchmark's
-  training pairs a raised Python 3.x floor came with 8 majors, 6 minors and 1 patch release;
+* a raised Python or Node.js floor is at least a minor release. Users on the dropped runtime
+  stop receiving updates, which is more than a fix, but semver does not call it breaking: on
+  the benchmark's training pairs a raised Python 3.x floor came with 8 majors, 6 minors and
+  1 patch release;
+* a raised Rust (MSRV) or Go floor is a patch: toolchains are updated freely, and on the
+  benchmark's training pairs 4 of 6 raised Rust floors shipped in patch releases (1 minor,
+  1 major);
 * a floor that leaves Python 2 (``>=2.7`` to ``>=3.6``) drops a language major: a major release
   (4 of 4 such pairs were majors).
 
 A floor declared only at head (none before) is not compared: nothing says what was supported.
+Where a project's earlier releases show its own habit, the local engine follows that instead
+(:func:`raised_runtimes` reads it for each pair of the history).
 """
 
 from __future__ import annotations
@@ -23,21 +32,36 @@ import configparser
 import json
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from release_tools import gitblobs
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import evidence, is_test_path, read_texts
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, EvidenceSource, Strength
+from release_tools.git import Git
 
-__all__ = ["Floor", "declared_floors", "floor_of", "gather", "node_floor", "python_floor"]
+__all__ = [
+    "MANIFESTS",
+    "Floor",
+    "declared_floors",
+    "floor_of",
+    "gather",
+    "node_floor",
+    "python_floor",
+    "raised_runtimes",
+]
 
 Version = tuple[int, ...]
 
-#: Manifests that may declare a Python floor, and the one that declares a Node.js floor.
+#: Manifests that may declare a Python floor, and those that declare the other runtimes'.
 PYTHON_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "PKG-INFO")
 NODE_MANIFEST = "package.json"
+RUST_MANIFEST = "Cargo.toml"
+GO_MANIFEST = "go.mod"
+#: Every manifest file name that may declare a floor.
+MANIFESTS = (*PYTHON_MANIFESTS, NODE_MANIFEST, RUST_MANIFEST, GO_MANIFEST)
 
 # ">= 3.8" is ">=3.8": operators are glued to their version before clauses are split.
 _OPERATOR_SPACE = re.compile(r"([<>=!~^]+)\s+")
@@ -48,6 +72,8 @@ _SETUP_PY = re.compile(r"""['"]?python_requires['"]?\s*[=:]\s*(['"])(?P<spec>[^'
 _PKG_INFO = re.compile(r"^Requires-Python:\s*(?P<spec>.+?)\s*$", re.MULTILINE)
 # node-semver comparators: ">=12.17.0", "^14.13", "~16", "16.x", "=18", "v20".
 _NODE_LOWER = re.compile(r"^(?:>=|>|\^|~|=)?\s*v?(?P<v>\d+(?:\.(?:\d+|[xX*]))*)$")
+# go.mod's language version line: "go 1.21", "go 1.22.3" (a trailing comment allowed).
+_GO_DIRECTIVE = re.compile(r"^[ \t]*go[ \t]+(?P<v>\d+(?:\.\d+)*)[ \t]*(?://.*)?$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +202,35 @@ def _node_manifest_floor(text: str, path: str) -> Floor | None:
     return Floor("Node.js", version, path, _line_of(text, '"node"'), "engines.node")
 
 
+def _cargo_floor(text: str, path: str) -> Floor | None:
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    workspace = data.get("workspace")
+    tables = (
+        ("package.rust-version", data.get("package")),
+        (
+            "workspace.package.rust-version",
+            workspace.get("package") if isinstance(workspace, dict) else None,
+        ),
+    )
+    for field, table in tables:
+        # ``rust-version.workspace = true`` is a table: the workspace's own floor applies,
+        # read from the workspace's manifest.
+        spec = table.get("rust-version") if isinstance(table, dict) else None
+        if isinstance(spec, str) and (version := _version(spec.strip())) is not None:
+            return Floor("Rust", version, path, _line_of(text, "rust-version"), field)
+    return None
+
+
+def _go_floor(text: str, path: str) -> Floor | None:
+    match = _GO_DIRECTIVE.search(text)
+    if match is None or (version := _version(match["v"])) is None:
+        return None
+    return Floor("Go", version, path, text.count("\n", 0, match.start()) + 1, "go directive")
+
+
 def floor_of(name: str, text: str, path: str) -> Floor | None:
     """The floor one manifest declares (``name`` is its file name), None if it declares none."""
     if name == "pyproject.toml":
@@ -188,13 +243,17 @@ def floor_of(name: str, text: str, path: str) -> Floor | None:
         return _regex_floor(text, path, _PKG_INFO, "Requires-Python")
     if name == NODE_MANIFEST:
         return _node_manifest_floor(text, path)
+    if name == RUST_MANIFEST:
+        return _cargo_floor(text, path)
+    if name == GO_MANIFEST:
+        return _go_floor(text, path)
     return None
 
 
 def declared_floors(texts: dict[str, str], directory: str) -> dict[str, Floor]:
     """Per runtime, the floor the manifests of ``directory`` declare (the highest if several)."""
     out: dict[str, Floor] = {}
-    for name in (*PYTHON_MANIFESTS, NODE_MANIFEST):
+    for name in MANIFESTS:
         path = f"{directory}/{name}" if directory else name
         text = texts.get(path)
         if text is None:
@@ -209,7 +268,7 @@ def declared_floors(texts: dict[str, str], directory: str) -> dict[str, Floor]:
 
 
 def _manifest_dirs(paths: Iterable[str]) -> list[str]:
-    names = {*PYTHON_MANIFESTS, NODE_MANIFEST}
+    names = set(MANIFESTS)
     dirs: dict[str, None] = {}
     for path in paths:
         directory, _, name = path.rpartition("/")
@@ -218,12 +277,22 @@ def _manifest_dirs(paths: Iterable[str]) -> list[str]:
     return list(dirs)
 
 
+#: What a raised floor is without a learned habit (see the module's docstring).
+_DEFAULT_JUMP = {"Python": Bump.MINOR, "Node.js": Bump.MINOR, "Rust": Bump.PATCH, "Go": Bump.PATCH}
+_SOURCES: dict[str, EvidenceSource] = {
+    "Python": "python-api",
+    "Node.js": "javascript-api",
+    "Rust": "rust-api",
+    "Go": "go-api",
+}
+
+
 def _floor_evidence(old: Floor, new: Floor) -> Evidence | None:
     if _pad(new.version) <= _pad(old.version):
         return None
-    source: EvidenceSource = "python-api" if new.runtime == "Python" else "javascript-api"
+    source: EvidenceSource = _SOURCES[new.runtime]
     leaves_python2 = new.runtime == "Python" and old.version[0] < 3 <= new.version[0]
-    bump = Bump.MAJOR if leaves_python2 else Bump.MINOR
+    bump = Bump.MAJOR if leaves_python2 else _DEFAULT_JUMP[new.runtime]
     why = ": Python 2 is no longer supported" if leaves_python2 else ""
     return evidence(
         source,
@@ -242,9 +311,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     dirs = _manifest_dirs(changed)
     if not dirs:
         return []
-    wanted = [
-        f"{d}/{name}" if d else name for d in dirs for name in (*PYTHON_MANIFESTS, NODE_MANIFEST)
-    ]
+    wanted = [f"{d}/{name}" if d else name for d in dirs for name in MANIFESTS]
     before = read_texts(ctx, ctx.base_sha, wanted)
     after = read_texts(ctx, ctx.head_sha, wanted)
     items: list[Evidence] = []
@@ -256,3 +323,20 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             if old is not None and (item := _floor_evidence(old, new)) is not None:
                 items.append(item)
     return items
+
+
+def raised_runtimes(git: Git, old: str, new: str, directories: Sequence[str]) -> tuple[str, ...]:
+    """The runtimes whose floor the manifests of ``directories`` raised from ``old`` to ``new``
+    (commits), read with one ``git cat-file`` run; for a release history's pairs."""
+    paths = [f"{d}/{name}" if d else name for d in directories for name in MANIFESTS]
+    texts = gitblobs.read_texts(git, [(ref, path) for ref in (old, new) for path in paths])
+    before = {path: text for (ref, path), text in texts.items() if ref == old}
+    after = {path: text for (ref, path), text in texts.items() if ref == new}
+    raised: dict[str, None] = {}
+    for directory in directories:
+        old_floors = declared_floors(before, directory)
+        for runtime, floor in declared_floors(after, directory).items():
+            known = old_floors.get(runtime)
+            if known is not None and _pad(floor.version) > _pad(known.version):
+                raised.setdefault(runtime, None)
+    return tuple(raised)
