@@ -95,6 +95,17 @@ def test_a_v2_modules_first_release_is_2_0_0(repo: GitRepo) -> None:
     assert "no release tag found" in " ".join(decision.warnings)
 
 
+def test_a_v3_module_with_a_configured_tag_format_still_starts_at_3_0_0(repo: GitRepo) -> None:
+    repo.write("go.mod", "module example.com/m/v3\n")
+    repo.write("m.go", "package m\n\nfunc A() {}\n")
+    repo.commit("feat: initial")
+
+    decision = run_analysis(_settings(repo, tag_format="release-{version}"))
+
+    # No lower version can be fetched under the /v3 path, whatever the tags look like.
+    assert (decision.current_version, decision.next_version) == (None, "3.0.0")
+
+
 def test_a_v2_modules_history_is_read_from_its_v2_tags_only(repo: GitRepo) -> None:
     _root_and_v2(repo, "v1.0.0")
     for number, tag in enumerate(["v2.0.0", "v1.1.0", "v2.1.0", "v1.2.0"]):
