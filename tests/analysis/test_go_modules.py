@@ -149,6 +149,29 @@ def test_a_nested_module_never_tagged_rides_with_the_root_module(repo: GitRepo) 
     assert (separate.version_type, separate.stats["files"]) == ("unknown", 0)
 
 
+def test_module_boundaries_are_those_of_the_analysed_head(repo: GitRepo) -> None:
+    repo.write("go.mod", "module example.com/m\n")
+    repo.write("m.go", "package m\n\nfunc A() {}\n")
+    repo.commit("chore: initial")
+    repo.tag("v1.2.0")
+    repo.write("tools/t.go", "package tools\n\nfunc T() {}\n")
+    head = repo.commit("feat: tools package")
+    # Later, tools/ becomes a module released on its own; an untracked v2/ go.mod in the work
+    # tree is no module of the repository's at all.
+    repo.write("tools/go.mod", "module example.com/m/tools\n")
+    repo.commit("chore: split tools out")
+    repo.tag("tools/v0.1.0")
+    repo.write("v2/go.mod", "module example.com/m/v2\n")
+
+    at_head = collect(_settings(repo, head=head, history=False)).context
+    now = collect(_settings(repo, history=False)).context
+
+    # At the analysed head tools/ was the root module's package: its files are the range's.
+    assert [c.path for c in at_head.changes] == ["tools/t.go"]
+    assert at_head.project_excludes == ()
+    assert now.project_excludes == ("tools",)
+
+
 @pytest.mark.parametrize("switch", ["GIT_LITERAL_PATHSPECS", "GIT_ICASE_PATHSPECS"])
 def test_the_users_pathspec_switches_do_not_change_the_range(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch, switch: str

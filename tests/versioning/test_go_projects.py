@@ -172,16 +172,25 @@ def test_nested_go_mods_are_modules_without_a_go_work(tmp_path: Path) -> None:
         ("example.com/m/tools", "tools", "tools/go.mod", None, "go"),
         ("example.com/m/v2", "v2", "v2/go.mod", None, "go"),
     ]
-    assert nested_go_modules(tmp_path) == ["tools", "v2"]
+    files = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()]
+    assert nested_go_modules(files) == ["tools", "v2"]
 
 
-def test_nested_go_modules_are_the_outermost_below_a_directory(tmp_path: Path) -> None:
-    write(tmp_path, "tools/go.mod", "module example.com/m/tools\n")
-    write(tmp_path, "tools/gen/go.mod", "module example.com/m/tools/gen\n")
-    write(tmp_path, "tools/gen/inner/go.mod", "module example.com/m/tools/gen/inner\n")
-    write(tmp_path, "api/internal/x/go.mod", "module example.com/m/api/internal/x\n")
-    assert nested_go_modules(tmp_path) == ["api/internal/x", "tools"]
-    assert nested_go_modules(tmp_path, "tools") == ["tools/gen"]
+def test_nested_go_modules_are_the_outermost_below_a_directory() -> None:
+    files = [
+        "tools/go.mod",
+        "tools/gen/go.mod",
+        "tools/gen/inner/go.mod",
+        "api/internal/x/go.mod",
+        "api/internal/x/x.go",
+        "toolsx/go.mod.bak",
+        "node_modules/pkg/go.mod",
+    ]
+    assert nested_go_modules(files) == ["api/internal/x", "tools"]
+    assert nested_go_modules(files, "tools") == ["tools/gen"]
+    # A sibling whose name starts with the directory's is not below it.
+    assert nested_go_modules([*files, "toolsx/go.mod"], "tools") == ["tools/gen"]
+    assert nested_go_modules(["tools/testdata/go.mod", "tools/_old/go.mod"], "tools") == []
 
 
 def test_a_go_work_still_decides_the_modules(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from release_tools.versioning.projects import discover_projects
-from release_tools.versioning.workspaces import expand_globs
+from release_tools.versioning.workspaces import expand_globs, walk
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +102,14 @@ def test_normalised_member_paths(layout: Path) -> None:
     _write(layout / "package.json", {"workspaces": ["packages/../packages/a", "packages/*"]})
     [project] = discover_projects(layout)
     assert (project.path, project.manifest) == ("packages/a", "packages/a/package.json")
+
+
+def test_a_pruned_directory_is_never_entered(tmp_path: Path) -> None:
+    for rel in ("a/keep.txt", "testdata/deep/x.txt", "a/_old/y.txt", "node_modules/p/z.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x\n")
+    seen = [
+        here.relative_to(tmp_path).as_posix()
+        for here, _files in walk(tmp_path, prune=lambda name: name in ("testdata", "_old"))
+    ]
+    assert seen == [".", "a"]

@@ -164,11 +164,6 @@ def collect(
     # A root Go module is the repository's own release line (its v1.2.3 tags): a run without
     # --project is its run, not one of a v2/ or tools/ module beside it.
     go_root = project is None and root_project is not None and _is_go(root_project)
-    # Go starts a new module at every nested go.mod: the files below one are never the
-    # analyzed module's changes, nor are the commits touching only them.
-    excludes: tuple[str, ...] = ()
-    if scoped is not None and _is_go(scoped) and (project is not None or go_root):
-        excludes = separate_modules(git, root, scoped)
 
     if settings.head is not None:
         # Checked first: conventions are read at head, and a bad ref is the user's error.
@@ -216,6 +211,11 @@ def collect(
         # Whatever supplied the number shown (the manifest, a tag, --base): release refuses to
         # bump a manifest version its ecosystem rejects, so the decision must say so.
         version_problem = _manifest_version_problem(scoped)
+    # Go starts a new module at every nested go.mod: the files below one are never the
+    # analyzed module's changes, nor are the commits touching only them (as the head has them).
+    excludes: tuple[str, ...] = ()
+    if scoped is not None and _is_go(scoped) and (project is not None or go_root):
+        excludes = separate_modules(git, scoped, rng.head_sha)
     # The changes and commits are filled in below; a prefetch started in between sees none.
     ctx = AnalysisContext(
         git=git,

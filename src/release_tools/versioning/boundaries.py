@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from release_tools.git import Git
 from release_tools.versioning.gomodules import nested_go_modules
@@ -34,23 +34,26 @@ def _tag_directories(git: Git) -> set[str]:
     return found
 
 
-def separate_modules(git: Git, root: Path, project: Project) -> tuple[str, ...]:
-    """The directories below a Go ``project`` holding modules released apart from it
-    (repository-relative): a major version directory, or a module with tags of its own
-    (``tools/v0.1.0``); nothing for other ecosystems."""
+def separate_modules(git: Git, project: Project, ref: str = "HEAD") -> tuple[str, ...]:
+    """The directories below a Go ``project`` holding modules released apart from it in the
+    tree of ``ref`` (repository-relative): a major version directory, or a module with tags of
+    its own (``tools/v0.1.0``); nothing for other ecosystems. Read from the commit, not the
+    work tree, so that an analysed ``--head`` is bounded as it stood and an untracked
+    ``go.mod`` is no module of the repository's."""
     if project.manifest_kind != "go.mod":
         return ()
-    nested = nested_go_modules(root, project.path)
+    own = () if project.path in (".", "") else (project.path,)
+    nested = nested_go_modules(git.ls_files(ref, own), project.path)
     if not nested:
         return ()
     tagged = _tag_directories(git)
     return tuple(d for d in nested if _MAJOR_DIR.fullmatch(PurePosixPath(d).name) or d in tagged)
 
 
-def project_pathspecs(git: Git, root: Path, project: Project) -> tuple[str, ...]:
-    """The git pathspecs of ``project``'s own files (empty: the whole repository)."""
+def project_pathspecs(git: Git, project: Project, ref: str = "HEAD") -> tuple[str, ...]:
+    """The git pathspecs of ``project``'s own files at ``ref`` (empty: the whole repository)."""
     own = () if project.path in (".", "") else (project.path,)
-    return pathspecs(own, separate_modules(git, root, project))
+    return pathspecs(own, separate_modules(git, project, ref))
 
 
 def pathspecs(paths: Sequence[str], excludes: Sequence[str]) -> tuple[str, ...]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import glob
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from release_tools.errors import VersionError
 from release_tools.versioning.gomod import read_module_path, workspace_uses
-from release_tools.versioning.workspaces import expand_globs, walk
+from release_tools.versioning.workspaces import SKIP_DIRS, expand_globs, walk
 
 __all__ = [
     "GoModule",
@@ -79,23 +80,29 @@ def go_work_modules(root: Path) -> list[GoModule] | None:
     return modules
 
 
-def nested_go_modules(root: Path, directory: str = ".") -> list[str]:
-    """The outermost directories below ``directory`` (repository-relative) that hold a
-    ``go.mod``: each starts a module of its own, so nothing under it belongs to the module of
-    ``directory``. Directories the go command ignores are left out, as are dependency and
-    build folders."""
-    top = root if directory in (".", "") else root / directory
-    found: list[str] = []
-    for here, files in walk(top):
-        if here == top or "go.mod" not in files:
+def nested_go_modules(files: Iterable[str], directory: str = ".") -> list[str]:
+    """The outermost directories below ``directory`` that hold a ``go.mod``, among ``files``
+    (repository-relative paths: a commit's tree): each starts a module of its own, so nothing
+    under it belongs to the module of ``directory``. Directories the go command ignores are
+    left out, as are dependency and build folders."""
+    top = PurePosixPath("." if directory in (".", "") else directory)
+    found: list[PurePosixPath] = []
+    # Shallowest first, so that a module's own nested modules meet it as an outer one.
+    manifests = sorted(
+        (PurePosixPath(name) for name in files if PurePosixPath(name).name == "go.mod"),
+        key=lambda path: (len(path.parts), path),
+    )
+    for path in manifests:
+        here = path.parent
+        if here == top or (top != PurePosixPath(".") and not here.is_relative_to(top)):
             continue
-        if any(_ignored(part) for part in here.relative_to(top).parts):
+        below = here.relative_to(top).parts if top != PurePosixPath(".") else here.parts
+        if any(_ignored(part) or part in SKIP_DIRS for part in below):
             continue
-        rel = PurePosixPath(_rel(root, here))
-        if any(rel.is_relative_to(outer) for outer in found):
+        if any(here.is_relative_to(outer) for outer in found):
             continue
-        found.append(rel.as_posix())
-    return found
+        found.append(here)
+    return sorted(d.as_posix() for d in found)
 
 
 def walked_go_modules(root: Path) -> list[GoModule]:
@@ -103,10 +110,8 @@ def walked_go_modules(root: Path) -> list[GoModule]:
     so a broken one is skipped with a warning (like the packages of a scanned Python monorepo)
     instead of hiding every other project."""
     modules: list[GoModule] = []
-    for here, files in walk(root):
+    for here, files in walk(root, prune=_ignored):
         if here == root or "go.mod" not in files:
-            continue
-        if any(_ignored(part) for part in PurePosixPath(_rel(root, here)).parts):
             continue
         try:
             module = go_module_at(root, here)

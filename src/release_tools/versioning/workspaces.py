@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from release_tools.errors import VersionError
@@ -53,8 +53,11 @@ def _rel(root: Path, path: Path) -> str:
     return rel or "."
 
 
-def walk(root: Path, max_depth: int | None = None) -> Iterator[tuple[Path, list[str]]]:
-    """Directories under ``root`` (pruned of dependency and build folders) and their files."""
+def walk(
+    root: Path, max_depth: int | None = None, prune: Callable[[str], bool] | None = None
+) -> Iterator[tuple[Path, list[str]]]:
+    """Directories under ``root`` (pruned of dependency and build folders, and of those whose
+    name ``prune`` rejects: they are never entered) and their files."""
     root_depth = len(root.parts)
     for current, dirs, files in os.walk(root):
         here = Path(current)
@@ -65,6 +68,7 @@ def walk(root: Path, max_depth: int | None = None) -> Iterator[tuple[Path, list[
             if d not in SKIP_DIRS
             and not (d.startswith(".") and d != ".")
             and (max_depth is None or depth < max_depth)
+            and (prune is None or not prune(d))
         )
         yield here, files
 
