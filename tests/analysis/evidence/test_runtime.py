@@ -207,3 +207,15 @@ def test_raised_runtimes_between_two_commits(repo: Any) -> None:
     assert raised_runtimes(git, old, new, ["py", "web"]) == ("Python",)
     # Read in the other direction every floor was lowered or kept.
     assert raised_runtimes(git, new, old, ["", "py"]) == ()
+
+
+def test_a_raise_within_a_release_line_is_no_floor(repo: Any) -> None:
+    repo.write("go.mod", "module example.com/lib\n\ngo 1.26.0\n")
+    repo.write("package.json", json.dumps({"engines": {"node": ">=18"}}))
+    repo.write("pyproject.toml", _pyproject(">=3.8"))
+    old = repo.commit("initial")
+    repo.write("go.mod", "module example.com/lib\n\ngo 1.26.1\n")
+    repo.write("package.json", json.dumps({"engines": {"node": ">=18.19.0"}}))
+    repo.write("pyproject.toml", _pyproject(">=3.8.1"))
+    assert _run(repo, old) == []
+    assert raised_runtimes(Git(repo.path), old, repo.head(), [""]) == ()

@@ -22,6 +22,8 @@ supports and the decision asks for a review (see :mod:`~release_tools.analysis.d
   (4 of 4 such pairs were majors).
 
 A floor declared only at head (none before) is not compared: nothing says what was supported.
+Nor is a raise within one release line of the runtime (Go 1.26.0 to 1.26.1): only dropping a
+whole line (Go 1.25, Python 3.8, Node.js 18) leaves users behind.
 Where a project's earlier releases show its own habit, the local engine follows that instead
 (:func:`raised_runtimes` reads it for each pair of the history).
 """
@@ -287,8 +289,17 @@ _SOURCES: dict[str, EvidenceSource] = {
 }
 
 
+def _line_raised(old: Floor, new: Floor) -> bool:
+    """Whether ``new`` drops a whole release line of the runtime that ``old`` admitted: Node.js
+    lines are its majors (18 to 20), the others' are their minors (Python 3.8 to 3.9, Go 1.25
+    to 1.26, Rust 1.70 to 1.74). A raise within a line (Go 1.26.0 to 1.26.1, Node.js 18 to
+    18.19) asks for a newer patch of a runtime every user of that line can update to."""
+    length = 1 if new.runtime == "Node.js" else 2
+    return _pad(new.version)[:length] > _pad(old.version)[:length]
+
+
 def _floor_evidence(old: Floor, new: Floor) -> Evidence | None:
-    if _pad(new.version) <= _pad(old.version):
+    if not _line_raised(old, new):
         return None
     source: EvidenceSource = _SOURCES[new.runtime]
     leaves_python2 = new.runtime == "Python" and old.version[0] < 3 <= new.version[0]
@@ -337,6 +348,6 @@ def raised_runtimes(git: Git, old: str, new: str, directories: Sequence[str]) ->
         old_floors = declared_floors(before, directory)
         for runtime, floor in declared_floors(after, directory).items():
             known = old_floors.get(runtime)
-            if known is not None and _pad(floor.version) > _pad(known.version):
+            if known is not None and _line_raised(known, floor):
                 raised.setdefault(runtime, None)
     return tuple(raised)
