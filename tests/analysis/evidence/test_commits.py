@@ -94,9 +94,15 @@ def test_a_dependency_bot_body_counts_for_nothing() -> None:
     trailer = Commit(
         "b" * 40,
         "chore: update lockfile",
-        "* feat: looks like a header\n\nSigned-off-by: dependabot[bot] <support@github.com>",
+        "* fix(deps): bump x from 1.0.0 to 1.0.1\n\nBumps x.\n\nfeat: a pasted header\n\n"
+        "Signed-off-by: dependabot[bot] <support@github.com>",
     )
-    assert [e.type for e in parse_commit(trailer).entries] == ["chore"]
+    # The squashed bot commit's own subject counts, as a bot commit's subject does; its body
+    # does not.
+    assert [e.header for e in parse_commit(trailer).entries] == [
+        "chore: update lockfile",
+        "fix(deps): bump x from 1.0.0 to 1.0.1",
+    ]
     # A person's squash merge that credits a bot as co-author is the person's own message.
     credited = Commit(
         "e" * 40,
@@ -270,7 +276,11 @@ BREAKING CHANGE: --old is removed
 
 def test_a_bot_commit_squashed_with_a_persons_hides_only_its_own_section() -> None:
     assert _read(_SQUASHED_WITH_DEPENDABOT, "Upgrade lodash (#4)") == (
-        ["feat!: adapt to lodash 4.17.21, drop the old option", "fix: a typo"],
+        [
+            "build(deps): bump lodash from 4.17.20 to 4.17.21",
+            "feat!: adapt to lodash 4.17.21, drop the old option",
+            "fix: a typo",
+        ],
         ["--old is removed"],
         None,
     )
@@ -283,6 +293,7 @@ def test_a_bot_commit_squashed_with_a_persons_hides_only_its_own_section() -> No
         "Co-authored-by: someone <someone@example.com>"
     )
     assert _read(snyk, "[Snyk] Upgrade react-table from 7.2.2 to 7.3.0 (#2319)")[0] == [
+        "fix: upgrade react-table from 7.2.2 to 7.3.0",
         "feat: fixed tests and kept the old sort order",
         "fix: snapshot failed on CI",
     ]
@@ -324,6 +335,8 @@ _UPSTREAM = "\n\n- feat!: upstream dropped node 16\n\nBREAKING CHANGE: upstream 
         "<h3>Snyk has created this PR to upgrade x from 1.0.0 to 2.0.0.</h3>",
         "### Snyk has created this PR to fix 4 vulnerabilities in the npm dependencies.",
         "## Version **2.0.0** of [x](https://github.com/org/x) just got published.",
+        "This PR updates [pytest](https://pypi.org/project/pytest) from **6.1.2** to **7.0.0**.",
+        "This PR pins [x](https://pypi.org/project/x) to **2.0.0**.",
     ],
 )
 def test_bot_openings_are_recognised_on_their_own(opening: str) -> None:
