@@ -151,6 +151,41 @@ def test_a_removed_override_with_a_compatible_base_member_breaks_nobody(repo: An
     assert _change(repo, before, after) == []
 
 
+def test_a_base_named_through_an_assignment_of_the_module_is_followed(repo: Any) -> None:
+    # Shape = _Shape: scale moved into the class the assigned name binds, so nothing is gone;
+    # area has no other home and is removed for certain.
+    before = (
+        "class _Shape:\n    pass\n\n\nShape = _Shape\nBase = Shape\n\n\n"
+        "class Square(Base):\n    def scale(self, factor):\n        return self\n\n"
+        "    def area(self):\n        return 1\n"
+    )
+    after = (
+        "class _Shape:\n    def scale(self, factor):\n        return self\n\n\n"
+        "Shape = _Shape\nBase = Shape\n\n\nclass Square(Base):\n    pass\n"
+    )
+    assert _change(repo, before, after) == [
+        ("major", "removed public function pkg.shapes.Square.area"),
+    ]
+
+
+def test_a_base_assigned_from_a_call_or_in_a_cycle_is_not_followed(repo: Any) -> None:
+    before = (
+        "A = B\nB = A\nMade = make_base()\n\n\n"
+        "class One(A):\n    def scale(self):\n        return 1\n\n\n"
+        "class Two(Made):\n    def scale(self):\n        return 1\n"
+    )
+    after = (
+        "A = B\nB = A\nMade = make_base()\n\n\n"
+        "class One(A):\n    pass\n\n\nclass Two(Made):\n    pass\n"
+    )
+    # Neither name leads to a class of the module (the cycle ends): the bases are treated as
+    # any base that was already there, and the overrides are removed.
+    assert _change(repo, before, after) == [
+        ("major", "removed public function pkg.shapes.One.scale"),
+        ("major", "removed public function pkg.shapes.Two.scale"),
+    ]
+
+
 def test_a_required_parameter_in_the_inherited_member_is_breaking(repo: Any) -> None:
     before = (
         "class Shape:\n    def scale(self, factor, origin):\n        return self\n\n\n"

@@ -9,7 +9,9 @@ exception: the running interpreter knows which attributes ``object``, ``ABC``, `
 When an override is removed, the member a base of the module defines answers in its place:
 callers of the override see its kind and signature now (:func:`inherited_change`).
 
-Bases are read as written, type arguments dropped: ``class C(Base[int])`` extends ``Base``.
+Bases are read as written, type arguments dropped: ``class C(Base[int])`` extends ``Base``, and
+through plain assignments of the module: after ``Base = _Base``, ``class C(Base)`` extends
+``_Base``.
 """
 
 from __future__ import annotations
@@ -59,8 +61,28 @@ def _local_base(base: BaseExpr, cls: griffe.Class) -> griffe.Class | None:
     for scope in scopes:
         found = scope.members.get(name)
         if found is not None:
+            found = _through_aliases(found, scope)
             # ``class C(C)`` extends an earlier binding of the name, unknown here.
             return found if isinstance(found, griffe.Class) and found is not cls else None
+    return None
+
+
+#: Assignments followed from a base's name to its class (``Base = _Base``): a few, so that a
+#: cycle of names ends.
+_ALIAS_HOPS = 3
+
+
+def _through_aliases(found: Member, scope: griffe.Object) -> Member | None:
+    """``found`` itself, or the class of ``scope`` that a plain assignment of another name
+    (``Base = _Base``) binds it to; None when the assigned value is anything else."""
+    for _ in range(_ALIAS_HOPS):
+        if not isinstance(found, griffe.Attribute):
+            return found
+        value = str(found.value) if found.value is not None else ""
+        target = scope.members.get(value) if value.isidentifier() else None
+        if target is None or target is found:
+            return None
+        found = target
     return None
 
 
