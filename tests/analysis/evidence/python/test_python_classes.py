@@ -301,3 +301,58 @@ def test_the_inherited_member_is_the_one_the_method_resolution_order_finds(repo:
     assert _run(repo, repo.head()) == [
         ("major", "incompatible signature of pkg.shapes.Scalable.scale: parameter factor removed"),
     ]
+
+
+SESSION_BEFORE = """from collections.abc import MutableMapping
+
+from othertool.structures import CallbackDict
+
+
+class SessionMixin(MutableMapping[str, int]):
+    pass
+
+
+class Session(CallbackDict[str, int], SessionMixin):
+    def get(self, key, default=None):
+        return super().get(key, default)
+
+    def setdefault(self, key, default=None):
+        return super().setdefault(key, default)
+
+    def touch(self):
+        return None
+"""
+
+
+def test_a_removed_override_of_a_standard_base_member_is_a_review_item(repo: Any) -> None:
+    # MutableMapping, reached through a mixin of the module, still gives Session get and
+    # setdefault; nothing standard gives it touch.
+    after = SESSION_BEFORE.split("    def get")[0] + "    pass\n"
+    assert _change(repo, SESSION_BEFORE, after) == [
+        ("major", "removed public function pkg.shapes.Session.touch"),
+        (
+            "patch",
+            "pkg.shapes.Session.get no longer overrides MutableMapping.get; the inherited one "
+            "answers (review)",
+        ),
+        (
+            "patch",
+            "pkg.shapes.Session.setdefault no longer overrides MutableMapping.setdefault; the "
+            "inherited one answers (review)",
+        ),
+    ]
+
+
+def test_a_removed_override_of_a_builtin_base_member_is_a_review_item(repo: Any) -> None:
+    before = (
+        "class Table(dict):\n    def get(self, key):\n        return 1\n\n"
+        "    def area(self):\n        return 1\n"
+    )
+    after = "class Table(dict):\n    pass\n"
+    assert _change(repo, before, after) == [
+        ("major", "removed public function pkg.shapes.Table.area"),
+        (
+            "patch",
+            "pkg.shapes.Table.get no longer overrides dict.get; the inherited one answers (review)",
+        ),
+    ]

@@ -300,3 +300,39 @@ def test_real_signature_changes_in_impls_are_still_seen(
     repo: GitRepo, before: str, after: str, expected: str
 ) -> None:
     assert _found(_lib(repo, before, after)) == [("major", expected)]
+
+
+def test_an_item_moved_between_private_modules_behind_the_same_reexport_is_kept(
+    repo: GitRepo,
+) -> None:
+    # Callers name demo::Parser and demo::Renamed: both still exist, from another module now.
+    # Gone is demo::other, exported from nowhere else.
+    files = {
+        "src/lib.rs": "mod old;\nmod new;\npub use old::{Parser, Thing as Renamed, other};\n",
+        "src/old.rs": (
+            "pub trait Parser {\n    fn parse(&self);\n}\npub fn Thing() {}\npub fn other() {}\n"
+        ),
+        "src/new.rs": "pub fn unrelated() {}\n",
+    }
+    changed = {
+        "src/lib.rs": "mod new;\npub use new::{Parser, Thing as Renamed};\n",
+        "src/new.rs": "pub trait Parser {\n    fn parse(&self);\n}\npub fn Thing() {}\n",
+    }
+    repo.write("Cargo.toml", "[package]\nname = 'demo'\n")
+    for path, text in files.items():
+        repo.write(path, text)
+    base = repo.commit("initial")
+    for path, text in changed.items():
+        repo.write(path, text)
+    repo.remove("src/old.rs")
+    repo.commit("change")
+    found = _found(gather(build_context(repo.path, base)))
+    assert found == [
+        ("major", "removed pub fn other from src/old.rs"),
+        ("major", "removed pub use other from src/lib.rs"),
+        ("patch", "pub fn Thing left src/old.rs; src/lib.rs still exports it as Renamed (review)"),
+        (
+            "patch",
+            "pub trait Parser left src/old.rs; src/lib.rs still exports it as Parser (review)",
+        ),
+    ]

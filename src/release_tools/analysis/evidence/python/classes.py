@@ -30,6 +30,7 @@ __all__ = [
     "inherited_change",
     "inherited_members",
     "inherited_names",
+    "standard_provider",
 ]
 
 log = logging.getLogger(__name__)
@@ -148,15 +149,22 @@ def _foreign_bases(cls: griffe.Class) -> dict[str, BaseExpr]:
 
 
 def _may_define(path: str, name: str) -> bool:
-    """Whether the class at ``path`` (from another module) may give its subclasses ``name``.
+    """Whether the class at ``path`` (from another module) may give its subclasses ``name``."""
+    known = _standard_defines(path, name)
+    return known is None or known
 
-    Only standard-library classes are known; a name unbound in the module (``object``,
-    ``Exception``) is a builtin when the builtins have it.
+
+def _standard_defines(path: str, name: str) -> bool | None:
+    """Whether the standard-library class at ``path`` gives its subclasses ``name``; None when
+    that is unknown (a class of another library, a special form).
+
+    A name unbound in the module (``object``, ``Exception``) is a builtin when the builtins
+    have it.
     """
     module_name, _, attr = path.rpartition(".")
     module_name = module_name or "builtins"
     if module_name not in _STANDARD:
-        return True
+        return None
     if module_name in ("typing", "typing_extensions") and attr in _MADE_FROM:
         return _defines(_MADE_FROM[attr], name)
     try:
@@ -167,7 +175,7 @@ def _may_define(path: str, name: str) -> bool:
     # ``typing.Mapping`` and its kind stand for a class of collections.abc or the builtins.
     found = getattr(found, "__origin__", found)
     if not isinstance(found, type):
-        return True  # not a class at run time (a special form, a star import): unknown
+        return None  # not a class at run time (a special form, a star import): unknown
     return _defines(found, name)
 
 
@@ -188,6 +196,16 @@ def gained_foreign_bases(before: Member | None, cls: griffe.Class, member: str) 
         for path, base in _foreign_bases(cls).items()
         if path not in old and _may_define(path, member)
     ]
+
+
+def standard_provider(cls: griffe.Class, member: str) -> str | None:
+    """The standard-library base of ``cls`` (direct, or of its ancestors in this module) that
+    gives its subclasses ``member`` (``collections.abc.MutableMapping`` has ``get``), as
+    written; None when no such base is known to."""
+    for path, base in _foreign_bases(cls).items():
+        if _standard_defines(path, member):
+            return _written(base)
+    return None
 
 
 _CALLABLE_VALUES = (griffe.ExprName, griffe.ExprAttribute, griffe.ExprCall)

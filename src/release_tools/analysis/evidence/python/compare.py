@@ -36,6 +36,7 @@ from release_tools.analysis.evidence.python.classes import (
     inherited_change,
     inherited_members,
     inherited_names,
+    standard_provider,
 )
 from release_tools.analysis.evidence.python.moves import star_only_sources, submodule_imports
 from release_tools.analysis.evidence.python.names import incidental_names, is_public_module
@@ -421,6 +422,19 @@ def compare_modules(
                         Strength.WEAK,
                         f"{obj.path} is no longer defined in {owner.name} itself; it may be "
                         f"inherited from its new base {', '.join(gained)} (review)",
+                        old.path,
+                        _lineno(obj),
+                    )
+                    continue
+                provider = standard_provider(owner, member_name)
+                if provider is not None:
+                    # An override removed: the standard base's member answers callers now.
+                    found.add(
+                        EvidenceKind.API_CHANGED,
+                        Bump.PATCH,
+                        Strength.WEAK,
+                        f"{obj.path} no longer overrides {provider}.{member_name}; the "
+                        "inherited one answers (review)",
                         old.path,
                         _lineno(obj),
                     )

@@ -44,6 +44,7 @@ from release_tools.analysis.evidence.rust.modules import (
     crate_path,
     exposed_items,
     exposure,
+    reexported_as,
 )
 from release_tools.analysis.evidence.rust.semver_checks import tool_evidence
 from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, parse_module
@@ -128,6 +129,45 @@ class _Side:
         return exposed_items(module, names) if module is not None else {}
 
 
+def _still_exported(
+    side: _Side,
+    other: _Side,
+    path: str | None,
+    items: dict[str, RustItem],
+    kept: dict[str, RustItem],
+) -> dict[str, str]:
+    """The items of ``path`` on ``side`` missing from the other side's file whose re-exported
+    names the declaring module exports on both sides: moved between private modules behind
+    an unchanged path, not added or removed. By name, with the exporting file and names."""
+    found = reexported_as(path, side.load) if path is not None else None
+    if found is None:
+        return {}
+    parent, names = found
+    missing = [name for name in names if name in items and name not in kept]
+    if not missing:
+        return {}
+    there = other.load(parent)
+    if there is None or not exposure(parent, other.load):
+        return {}
+    return {
+        name: f"{parent} still exports it as {', '.join(sorted(names[name]))}"
+        for name in missing
+        if all(alias in there.items for alias in names[name])
+    }
+
+
+def _moved(path: str | None, item: RustItem, where: str) -> Evidence:
+    return evidence(
+        "rust-api",
+        EvidenceKind.API_CHANGED,
+        Bump.PATCH,
+        Strength.WEAK,
+        f"pub {item.kind} {item.name} left {path}; {where} (review)",
+        path=path,
+        line=item.line,
+    )
+
+
 def _note(path: str, reason: str, scanned: bool) -> Evidence:
     what = (
         "only its pub item names were compared by a linear scan"
@@ -156,7 +196,11 @@ def _plan(
         if big > MAX_SCAN_BYTES:
             notes.append(_note(change.path, f"{big / 1e6:.1f} MB", scanned=False))
             continue
-        files = [(base, p) for p in base.needed(before)] + [(head, p) for p in head.needed(after)]
+        # A file that is gone on one side still needs that side's declarers: the module that
+        # re-exported its items may export them from elsewhere now.
+        files = [(base, p) for p in base.needed(before or after)] + [
+            (head, p) for p in head.needed(after or before)
+        ]
         # The lower limit of a one-sided change is for the changed file, not its declarers.
         one_sided = before is None or after is None
         limits = [
@@ -184,8 +228,8 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     if not changes:
         return []
     out = BoundedEvidence("rust-api", MAX_PER_SOURCE)
-    base = _Side(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c))])
-    head = _Side(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c))])
+    base = _Side(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c) or new_path(c))])
+    head = _Side(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c) or old_path(c))])
     planned, notes, skipped = _plan(changes, base, head)
     base.read()
     head.read()
@@ -196,13 +240,24 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     trusted = verdict is None or any(e.level is Bump.MAJOR for e in verdict)
     for change in planned:
         before_path, after_path = old_path(change), new_path(change)
-        before = base.public_items(before_path)
-        after = head.public_items(after_path)
+        before = dict(base.public_items(before_path))
+        after = dict(head.public_items(after_path))
         reasons = [
             side.scanned[path]
             for side, path in ((base, before_path), (head, after_path))
             if path is not None and path in side.scanned
         ]
+        # Items moved between private modules behind an unchanged re-export are neither gone
+        # nor new; the side they left says so once.
+        for side, other, path, items, kept in (
+            (base, head, before_path, before, after),
+            (head, base, after_path, after, before),
+        ):
+            for name, where in _still_exported(side, other, path, items, kept).items():
+                if side is base:
+                    notes.append(_moved(path, items[name], where))
+                for key in [k for k in items if k == name or k.startswith(name + "::")]:
+                    del items[key]
         compare_items(out, before, after, before_path, after_path, proof=trusted and not reasons)
         if reasons:
             notes.append(_note(change.path, reasons[-1], scanned=True))

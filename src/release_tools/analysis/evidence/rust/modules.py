@@ -22,6 +22,7 @@ __all__ = [
     "exposed_items",
     "exposure",
     "module_is_public",
+    "reexported_as",
 ]
 
 #: Every public item of the module is reachable.
@@ -115,6 +116,38 @@ def exposure(path: str, load: Loader) -> frozenset[str]:
                 return _NONE
         first, previous, current = False, stem, candidate
     return _NONE
+
+
+def reexported_as(path: str, load: Loader) -> tuple[str, dict[str, set[str]]] | None:
+    """For a private file module, its declaring file and the names that file's ``pub use``
+    lines give its items there (``pub use imp::{A, B as C}``: A -> {A}, B -> {C}); None for a
+    public module, a crate root or an undeclared file.
+
+    Callers reach such an item by the re-exporting module's path and the exported name: the
+    item may move to another private module while that path stays.
+    """
+    parent = _module_parent(path)
+    if parent is None:
+        return None
+    candidates, stem = parent
+    for candidate in candidates:
+        module = load(candidate)
+        if module is not None and stem in module.modules:
+            break
+    else:
+        return None
+    if module.modules[stem]:
+        return None
+    root = posixpath.basename(candidate) == "lib.rs"
+    names: dict[str, set[str]] = {}
+    for use in module.uses:
+        source = use.path.removeprefix("self::")
+        if root:
+            source = source.removeprefix("crate::")
+        head, _, rest = source.partition("::")
+        if head == stem and rest and "::" not in rest and use.name != "*":
+            names.setdefault(rest, set()).add(use.name)
+    return candidate, names
 
 
 def exposed_items(module: RustModule, names: frozenset[str]) -> dict[str, RustItem]:
