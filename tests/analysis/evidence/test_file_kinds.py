@@ -28,6 +28,7 @@ from repo_context import build_context
         ("package-lock.json", "build"),
         ("Cargo.toml", "build"),
         ("benchmarks/bench.py", "dev"),
+        ("clap_bench/benches/complex.rs", "dev"),
         (".nx/version-plans/version-plan-1795749066797.md", "dev"),
         (".changeset/brave-cats-sing.md", "dev"),
         ("dist/commonjs/index.js.map", "build"),

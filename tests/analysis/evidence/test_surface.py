@@ -262,6 +262,17 @@ def test_rust_and_go_cli_changes_are_evidence(repo: Any) -> None:
     ]
 
 
+def test_options_of_benchmarks_and_examples_are_no_cli(repo: Any) -> None:
+    # A Rust crate's benches/ and examples/ build programs of their own, not the shipped one.
+    repo.write("src/main.rs", CLAP)
+    repo.write("tool_bench/benches/complex.rs", CLAP)
+    repo.write("examples/demo.rs", CLAP)
+    base = repo.commit("initial")
+    repo.write("tool_bench/benches/complex.rs", CLAP.replace('.long("hidden")', '.long("all")'))
+    repo.write("examples/demo.rs", CLAP.replace('.long("hidden")', '.long("all")'))
+    assert _messages(_run(repo, base)) == []
+
+
 CLAP_BUILDER = """fn app() -> Command {
     Command::new("finder")
         .arg(Arg::new("max-depth").long("max-depth").visible_alias("maxdepth"))

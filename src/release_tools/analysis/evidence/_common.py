@@ -54,6 +54,7 @@ _NON_SHIPPED_DIRS = frozenset(
         "benchmarks",
         "benchmark",
         "bench",
+        "benches",
         "scripts",
         "tools",
         ".github",

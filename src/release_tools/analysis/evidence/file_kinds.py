@@ -35,7 +35,17 @@ _CI_DIRS = frozenset({".github", ".circleci", ".gitlab", ".ci", ".buildkite", ".
 # .nx (pending version plans, Nx's workspace data) and .changeset hold release tooling's own
 # files: a commit that only adds a plan asks for a release through the plan, not as a change.
 _DEV_DIRS = frozenset(
-    {"benchmarks", "benchmark", "bench", "scripts", "tools", ".devcontainer", ".nx", ".changeset"}
+    {
+        "benchmarks",
+        "benchmark",
+        "bench",
+        "benches",
+        "scripts",
+        "tools",
+        ".devcontainer",
+        ".nx",
+        ".changeset",
+    }
 )
 _DOC_FILE = re.compile(
     r"(\.(md|mdx|rst|adoc|txt)$|^(readme|license|licence|copying|authors|contributors|notice|"
