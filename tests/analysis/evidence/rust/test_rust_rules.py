@@ -259,6 +259,17 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "pub struct U;\nimpl U { pub fn m(self: &Self, mut n: u8) {} }\n",
             "pub struct U;\nimpl U { pub fn m(&self, n: u8) {} }\n",
         ),
+        (
+            "pub fn run(cmd: &mut clap::Command) -> std::io::Result<()> { todo!() }\n"
+            "pub struct S { pub c: clap::Command }\n",
+            "use clap::Command;\nuse std::io;\n\n"
+            "pub fn run(cmd: &mut Command) -> io::Result<()> { todo!() }\n"
+            "pub struct S { pub c: Command }\n",
+        ),
+        (
+            "use clap::Command as Cmd;\npub trait G { fn gen(&self, c: &Cmd); }\n",
+            "pub trait G { fn gen(&self, c: &clap::Command); }\n",
+        ),
     ],
     ids=[
         "self-for-the-impl-type",
@@ -266,6 +277,8 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "mut-self",
         "elided-lifetime",
         "self-typed",
+        "imported-names",
+        "renamed-import",
     ],
 )
 def test_spellings_of_the_same_signature_are_no_change(
@@ -293,8 +306,18 @@ def test_spellings_of_the_same_signature_are_no_change(
             "pub struct B;\nimpl B { pub fn f(&self) {} }\n",
             "signature of pub fn B::f changed: (&mut self) -> () -> (&self) -> ()",
         ),
+        (
+            "pub fn f() -> std::io::Error { todo!() }\n",
+            "use crate::errors::Error;\npub fn f() -> Error { todo!() }\n",
+            "signature of pub fn f changed: () -> std::io::Error -> () -> Error",
+        ),
     ],
-    ids=["other-generic-arguments", "lifetime-shared-with-a-parameter", "borrow-mutability"],
+    ids=[
+        "other-generic-arguments",
+        "lifetime-shared-with-a-parameter",
+        "borrow-mutability",
+        "other-type-of-the-same-name",
+    ],
 )
 def test_real_signature_changes_in_impls_are_still_seen(
     repo: GitRepo, before: str, after: str, expected: str

@@ -11,13 +11,44 @@ new provided trait methods are features.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
+
 from release_tools.analysis.evidence._common import BoundedEvidence, evidence
 from release_tools.analysis.evidence.rust.syntax import RustItem
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 
-__all__ = ["compare_items"]
+__all__ = ["compare_items", "spellings"]
 
 _Finding = tuple[EvidenceKind, Bump, str]
+#: Whether two spellings of a type or signature (before, after) name the same thing.
+_Same = Callable[[str, str], bool]
+
+#: A name that heads a path or stands alone (``io`` of ``io::Error``, ``Command``), not one
+#: after ``::`` nor a lifetime.
+_HEAD_NAME = re.compile(r"(?<![\w'])(?<!::)([A-Za-z_]\w*)(?!\w)")
+
+
+def _resolved(text: str, imports: Mapping[str, str]) -> str:
+    """``text`` with each name a ``use`` of the file brought in spelled as its path."""
+    if not imports:
+        return text
+    return _HEAD_NAME.sub(lambda m: imports.get(m.group(1), m.group(1)), text)
+
+
+def spellings(before: Mapping[str, str], after: Mapping[str, str]) -> _Same:
+    """Equality of texts of the two sides read through each side's imports: ``clap::Command``
+    and ``Command`` after ``use clap::Command;`` are one type. Only differences are checked
+    this way, so an import never makes two equal texts differ."""
+
+    def same(old: str, new: str) -> bool:
+        return old == new or _resolved(old, before) == _resolved(new, after)
+
+    return same
+
+
+def _exact(old: str, new: str) -> bool:
+    return old == new
 
 
 def compare_items(
@@ -28,11 +59,13 @@ def compare_items(
     after_path: str | None,
     *,
     proof: bool = True,
+    same: _Same = _exact,
 ) -> None:
     """Add the findings between one module file's two versions to ``out``.
 
     ``proof`` is False when a side was read by the linear scan, or the external checker found
-    nothing breaking: breaking findings are then strong.
+    nothing breaking: breaking findings are then strong. ``same`` tells whether two spellings
+    of a type are one (see :func:`spellings`).
     """
     breaking = Strength.PROOF if proof else Strength.STRONG
     out.keep_all(
@@ -59,7 +92,7 @@ def compare_items(
     )
     for key in sorted(before.keys() & after.keys()):
         old, new = before[key], after[key]
-        for kind, bump, message in _changes(key, old, new, after_path):
+        for kind, bump, message in _changes(key, old, new, after_path, same):
             strength = breaking if bump is Bump.MAJOR else Strength.STRONG
             if out.admit(bump, strength):
                 out.keep(
@@ -69,33 +102,37 @@ def compare_items(
                 )
 
 
-def _changes(key: str, old: RustItem, new: RustItem, where: str | None) -> list[_Finding]:
+def _changes(
+    key: str, old: RustItem, new: RustItem, where: str | None, same: _Same
+) -> list[_Finding]:
     """What changed in one item kept under the same key."""
     if old.kind != new.kind:
         if {old.kind, new.kind} & {"use", "mod"}:
             return []  # a re-export replaced by the item itself, or back: same name and path
         return [(EvidenceKind.API_CHANGED, Bump.MAJOR, f"pub {old.kind} {key} became a {new.kind}")]
-    if old.signature and new.signature and old.signature != new.signature:
+    if old.signature and new.signature and not same(old.signature, new.signature):
         what = "signature" if old.kind == "fn" else "type"
         message = f"{what} of pub {old.kind} {key} changed: {old.signature} -> {new.signature}"
         return [(EvidenceKind.API_CHANGED, Bump.MAJOR, message)]
     if old.kind in ("struct", "union"):
-        return _fields(key, old, new, where)
+        return _fields(key, old, new, where, same)
     if old.kind == "enum":
-        return _variants(key, old, new, where)
+        return _variants(key, old, new, where, same)
     if old.kind == "trait":
-        return _trait(key, old, new, where)
+        return _trait(key, old, new, where, same)
     return []
 
 
-def _fields(key: str, old: RustItem, new: RustItem, where: str | None) -> list[_Finding]:
+def _fields(
+    key: str, old: RustItem, new: RustItem, where: str | None, same: _Same
+) -> list[_Finding]:
     before, after = dict(old.members), dict(new.members)
     out: list[_Finding] = []
     literal = old.kind == "struct" and old.closed and not old.non_exhaustive
     for name in sorted(before.keys() - after.keys(), key=_order):
         out.append((EvidenceKind.API_REMOVED, Bump.MAJOR, f"removed pub field {key}.{name}"))
     for name in sorted(before.keys() & after.keys(), key=_order):
-        if before[name] != after[name]:
+        if not same(before[name], after[name]):
             message = f"type of pub field {key}.{name} changed: {before[name]} -> {after[name]}"
             out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
     for name in sorted(after.keys() - before.keys(), key=_order):
@@ -118,13 +155,15 @@ def _fields(key: str, old: RustItem, new: RustItem, where: str | None) -> list[_
     return out
 
 
-def _variants(key: str, old: RustItem, new: RustItem, where: str | None) -> list[_Finding]:
+def _variants(
+    key: str, old: RustItem, new: RustItem, where: str | None, same: _Same
+) -> list[_Finding]:
     before, after = dict(old.members), dict(new.members)
     out: list[_Finding] = []
     for name in sorted(before.keys() - after.keys()):
         out.append((EvidenceKind.API_REMOVED, Bump.MAJOR, f"removed variant {key}::{name}"))
     for name in sorted(before.keys() & after.keys()):
-        if before[name] != after[name]:
+        if not same(before[name], after[name]):
             shapes = f"{before[name] or 'unit'} -> {after[name] or 'unit'}"
             message = f"fields of variant {key}::{name} changed: {shapes}"
             out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
@@ -144,7 +183,9 @@ def _variants(key: str, old: RustItem, new: RustItem, where: str | None) -> list
     return out
 
 
-def _trait(key: str, old: RustItem, new: RustItem, where: str | None) -> list[_Finding]:
+def _trait(
+    key: str, old: RustItem, new: RustItem, where: str | None, same: _Same
+) -> list[_Finding]:
     before, after = dict(old.members), dict(new.members)
     out: list[_Finding] = []
     for name in sorted(before.keys() - after.keys()):
@@ -153,10 +194,10 @@ def _trait(key: str, old: RustItem, new: RustItem, where: str | None) -> list[_F
         was, now = before[name], after[name]
         if was == now:
             continue
-        if was.split(" ", 1)[1] != now.split(" ", 1)[1]:
+        if not same(was.split(" ", 1)[1], now.split(" ", 1)[1]):
             message = f"signature of trait item {key}::{name} changed: {was} -> {now}"
             out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
-        elif now.startswith("required"):
+        elif now.startswith("required") and not was.startswith("required"):
             message = f"trait item {key}::{name} lost its default: implementations must add it"
             out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
     for name in sorted(after.keys() - before.keys()):

@@ -37,7 +37,7 @@ from release_tools.analysis.evidence._common import (
     old_path,
     read_texts,
 )
-from release_tools.analysis.evidence.rust.compare import compare_items
+from release_tools.analysis.evidence.rust.compare import compare_items, spellings
 from release_tools.analysis.evidence.rust.linear import scan_module
 from release_tools.analysis.evidence.rust.modules import (
     ancestor_candidates,
@@ -119,6 +119,11 @@ class _Side:
                 module = scan_module(text)
         self._modules[path] = module
         return module
+
+    def imports(self, path: str | None) -> dict[str, str]:
+        """The names the module file ``path`` imports, with their paths."""
+        module = self.load(path) if path is not None else None
+        return module.imports if module is not None else {}
 
     def public_items(self, path: str | None) -> dict[str, RustItem]:
         """The reachable public items of module file ``path`` ({} when absent or private)."""
@@ -258,7 +263,10 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                     notes.append(_moved(path, items[name], where))
                 for key in [k for k in items if k == name or k.startswith(name + "::")]:
                     del items[key]
-        compare_items(out, before, after, before_path, after_path, proof=trusted and not reasons)
+        same = spellings(base.imports(before_path), head.imports(after_path))
+        compare_items(
+            out, before, after, before_path, after_path, proof=trusted and not reasons, same=same
+        )
         if reasons:
             notes.append(_note(change.path, reasons[-1], scanned=True))
     if skipped:

@@ -75,6 +75,9 @@ class RustModule:
     #: Child modules declared here (inline or as files), by name: True when public.
     modules: dict[str, bool] = field(default_factory=dict)
     uses: list[UseName] = field(default_factory=list)
+    #: Every name a top-level ``use`` brings in, public or not, with the path it names
+    #: (``Command`` -> ``clap::Command``); globs are not listed.
+    imports: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -175,6 +178,10 @@ class _Reader:
                 if body is not None:
                     self.block(body, f"{prefix}{name}::")
             return
+        if kind == "use_declaration" and not prefix:
+            for use in self.use_names(node.child_by_field_name("argument"), "", _line(node)):
+                if use.name != "*":
+                    self.module.imports[use.name] = use.path
         if not public:
             return
         if kind == "use_declaration":
