@@ -270,6 +270,10 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "use clap::Command as Cmd;\npub trait G { fn gen(&self, c: &Cmd); }\n",
             "pub trait G { fn gen(&self, c: &clap::Command); }\n",
         ),
+        (
+            "pub fn run<F>(f: F) where F: FnMut() -> Box<FnMut(u8) + Send> {}\n",
+            "pub fn run<F>(f: F) where F: FnMut() -> Box<dyn FnMut(u8) + Send> {}\n",
+        ),
     ],
     ids=[
         "self-for-the-impl-type",
@@ -279,6 +283,7 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "self-typed",
         "imported-names",
         "renamed-import",
+        "dyn-trait-object",
     ],
 )
 def test_spellings_of_the_same_signature_are_no_change(

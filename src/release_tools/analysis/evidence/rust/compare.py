@@ -29,26 +29,33 @@ _Same = Callable[[str, str], bool]
 _HEAD_NAME = re.compile(r"(?<![\w'])(?<!::)([A-Za-z_]\w*)(?!\w)")
 
 
-def _resolved(text: str, imports: Mapping[str, str]) -> str:
-    """``text`` with each name a ``use`` of the file brought in spelled as its path."""
+#: ``dyn`` before a trait object: ``Box<Fn()>`` (the 2015 edition's spelling) and
+#: ``Box<dyn Fn()>`` are one type.
+_DYN = re.compile(r"(?<![\w:])dyn\s+")
+
+
+def _canonical(text: str, imports: Mapping[str, str]) -> str:
+    """``text`` without ``dyn`` markers, each name a ``use`` of the file brought in spelled as
+    its path."""
+    text = _DYN.sub("", text)
     if not imports:
         return text
     return _HEAD_NAME.sub(lambda m: imports.get(m.group(1), m.group(1)), text)
 
 
 def spellings(before: Mapping[str, str], after: Mapping[str, str]) -> _Same:
-    """Equality of texts of the two sides read through each side's imports: ``clap::Command``
-    and ``Command`` after ``use clap::Command;`` are one type. Only differences are checked
-    this way, so an import never makes two equal texts differ."""
+    """Equality of texts of the two sides up to spelling: read through each side's imports
+    (``clap::Command`` and ``Command`` after ``use clap::Command;`` are one type) and with or
+    without ``dyn``. Only differences are checked this way, so an import never makes two
+    equal texts differ."""
 
     def same(old: str, new: str) -> bool:
-        return old == new or _resolved(old, before) == _resolved(new, after)
+        return old == new or _canonical(old, before) == _canonical(new, after)
 
     return same
 
 
-def _exact(old: str, new: str) -> bool:
-    return old == new
+_exact = spellings({}, {})
 
 
 def compare_items(
