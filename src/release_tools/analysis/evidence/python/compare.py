@@ -186,9 +186,11 @@ def _added_members(
                 )
             widened = widened_parameters(before, member)
             if widened:
+                # A wider annotation mostly states what the code already took (``str`` ->
+                # ``str | PathLike``), a typing fix; a new capability shows in other evidence.
                 found.add(
                     EvidenceKind.API_CHANGED,
-                    Bump.MINOR,
+                    Bump.PATCH,
                     Strength.STRONG,
                     f"parameter{'s' if len(widened) > 1 else ''} {', '.join(widened)} of "
                     f"{qualified} accept{'' if len(widened) > 1 else 's'} more types",

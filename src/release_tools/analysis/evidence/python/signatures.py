@@ -9,7 +9,8 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
 * an optional parameter shifted by a new optional one before it is not reported as moved.
 
 The other way round, a parameter whose annotated union admits more types than before
-(:func:`widened_parameters`) is a feature: callers may pass something new.
+(:func:`widened_parameters`) breaks nobody: callers may pass something new, or the annotation
+now states what the code already accepted.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ def widened_parameters(old: griffe.Function, new: griffe.Function) -> list[str]:
     """Public parameters of ``new`` whose annotated union admits more types than in ``old``.
 
     ``parser: Parser | None`` -> ``parser: Style | Parser | None``: callers may pass something
-    new, a feature. Only unions that keep every old member count (a changed type is not a
+    new. Only unions that keep every old member count (a changed type is not a
     widening), and unannotated sides say nothing.
     """
     before = {p.name: p for p in old.parameters}
