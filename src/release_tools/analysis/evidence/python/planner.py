@@ -41,6 +41,7 @@ __all__ = [
     "Planner",
     "module_name",
     "oversized_evidence",
+    "source_roots",
 ]
 
 #: Characters of Python source (base and head together) parsed at most per range; beyond, a
@@ -79,11 +80,31 @@ def _init_files(files: Iterable[str]) -> set[str]:
     return out
 
 
-def module_name(path: str, packages: set[str]) -> tuple[str, str] | None:
+def source_roots(packages: set[str], projects: Iterable[str] = ()) -> frozenset[str]:
+    """The directories whose loose ``.py`` files are importable modules: the repository's and
+    each project's root, their ``src/`` and ``lib/``, and any directory holding a top-level
+    package. A script in ``bin/`` or a helper in ``ci/`` is not."""
+    roots = {""}
+    for project in ("", *projects):
+        base = "" if project in (".", "./") else project.strip("/")
+        roots.add(base)
+        roots.update(f"{base}/{name}".lstrip("/") for name in ("src", "lib"))
+    for package in packages:
+        parent = package.rsplit("/", 1)[0] if "/" in package else ""
+        if parent not in packages:
+            roots.add(parent)
+    return frozenset(roots)
+
+
+def module_name(
+    path: str, packages: set[str], roots: frozenset[str] | None = None
+) -> tuple[str, str] | None:
     """``(dotted name, top-level package dir)`` of a Python file, or None if not library code.
 
     ``packages`` holds the directories that contain an ``__init__.py``. The package chain is
-    followed upward from the file's directory; a file outside any package is a top-level module.
+    followed upward from the file's directory; a file outside any package is a top-level module
+    when it lies in one of the source ``roots`` (:func:`source_roots`; any directory when
+    None).
     """
     pure = PurePosixPath(path)
     if pure.suffix not in (".py", ".pyi"):
@@ -96,6 +117,8 @@ def module_name(path: str, packages: set[str]) -> tuple[str, str] | None:
     components = dirs[top:]
     if not components:
         if stem in _NOT_LIBRARY or stem == "__init__" or not stem.isidentifier():
+            return None
+        if roots is not None and "/".join(dirs) not in roots:
             return None
         return stem, "/".join(dirs)
     if not all(part.isidentifier() for part in components):
@@ -164,6 +187,7 @@ class Planner:
         base_packages = _init_files(ctx.git.ls_files(ctx.base_sha))
         head_packages = _init_files(ctx.git.ls_files(ctx.head_sha))
         self.packages = packages = base_packages | head_packages
+        roots = source_roots(packages, ctx.project_paths)
         # In a src layout only what lives under src/ is shipped; packages beside it (test
         # servers, docs helpers, build scripts) are not the project's API.
         # Each side on its own: a project may move to a src layout in the very range analyzed.
@@ -183,7 +207,7 @@ class Planner:
             ):
                 if path is None:
                     continue
-                named = module_name(path, packages)
+                named = module_name(path, packages, roots)
                 if named is None:
                     continue
                 dotted, top_dir = named
