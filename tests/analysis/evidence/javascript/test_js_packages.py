@@ -122,6 +122,44 @@ def test_property_made_required_type_changes_and_constructor_arguments(repo: Any
     assert (review.strength, review.line) == (Strength.WEAK, 5)
 
 
+ISSUES = """export interface Base { path: string }
+export interface InvalidUnion extends Base {
+  readonly code: "invalid_union";
+  readonly errors: string[];
+}
+export interface Gone { readonly code: string }
+"""
+
+
+def test_an_interface_turned_union_alias_is_a_review_item_not_removals(repo: Any) -> None:
+    # The members live on in the union's parts; Gone, now an object type, lost code.
+    repo.write("package.json", json.dumps({"name": "demo", "types": "index.d.ts"}))
+    repo.write("index.d.ts", ISSUES)
+    base = repo.commit("initial")
+    repo.write(
+        "index.d.ts",
+        ISSUES.replace(
+            "export interface InvalidUnion extends Base {",
+            "interface NoMatch extends Base {",
+        ).replace(
+            "export interface Gone { readonly code: string }",
+            "export type Gone = { other: string };",
+        )
+        + "interface Many extends Base {\n  readonly code: 'invalid_union';\n  errors: [];\n}\n"
+        + "export type InvalidUnion = NoMatch | Many;\n",
+    )
+    assert _messages(_run(repo, base)) == [
+        ("major", "removed export Gone.code (member) from index.d.ts"),
+        ("minor", "new export Gone.other (member) in index.d.ts"),
+        (
+            "patch",
+            "InvalidUnion became a type alias whose members are not read (a union, an "
+            "intersection, a mapped type): 2 of its members were not compared, e.g. code "
+            "(review)",
+        ),
+    ]
+
+
 def test_a_module_too_big_to_parse_is_scanned_and_named(
     repo: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

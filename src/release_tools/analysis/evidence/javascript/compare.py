@@ -10,9 +10,10 @@ may widen or narrow what it takes.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 
 from release_tools.analysis.evidence._common import BoundedEvidence, evidence
-from release_tools.analysis.evidence.javascript.exports import ModuleApi
+from release_tools.analysis.evidence.javascript.exports import ExportRow, ModuleApi
 from release_tools.analysis.evidence.javascript.reader import Shape
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 
@@ -38,8 +39,27 @@ def compare_modules(
     """
     before, after = old.rows, new.rows
     shown = path_new or path_old or ""
-    for name in sorted(before.keys() - after.keys()):
+    removed = sorted(before.keys() - after.keys())
+    unread = _unread_owners(removed, before, after)
+    for owner, members in unread.items():
+        if out.admit(Bump.PATCH, Strength.WEAK):
+            out.keep(
+                evidence(
+                    "javascript-api",
+                    EvidenceKind.API_CHANGED,
+                    Bump.PATCH,
+                    Strength.WEAK,
+                    f"{owner} became a type alias whose members are not read (a union, an "
+                    f"intersection, a mapped type): {len(members)} of its members were not "
+                    f"compared, e.g. {members[0]} (review)",
+                    path=path_new,
+                    line=new.line_of(after[owner][1]),
+                )
+            )
+    for name in removed:
         kind, offset, _required, _params = before[name]
+        if name.rpartition(".")[0] in unread:
+            continue
         if name in phantom:
             if out.admit(Bump.PATCH, Strength.WEAK):
                 out.keep(
@@ -89,6 +109,23 @@ def compare_modules(
         old_shape, new_shape = old.shapes.get(name), new.shapes.get(name)
         if old_shape is not None and new_shape is not None:
             _compare_shape(name, old_shape, new_shape, new, shown, path_new, strength, out)
+
+
+def _unread_owners(
+    removed: list[str], before: Mapping[str, ExportRow], after: Mapping[str, ExportRow]
+) -> dict[str, list[str]]:
+    """The exports that kept their name but became a type alias without readable members
+    (``type T = A | B``), with the member names they had: those members may all still be
+    there, through the alias's parts, so their removal is not proven."""
+    owners: dict[str, list[str]] = {}
+    for name in removed:
+        owner, _, member = name.rpartition(".")
+        row = after.get(owner)
+        if owner and before[name][0] == "member" and row is not None and row[0] == "type":
+            owners.setdefault(owner, []).append(member)
+    prefixes = tuple(f"{owner}." for owner in owners)
+    read = {name.rpartition(".")[0] for name in after if name.startswith(prefixes)}
+    return {owner: members for owner, members in owners.items() if owner not in read}
 
 
 def _compare_signature(
