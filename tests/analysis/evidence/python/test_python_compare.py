@@ -75,6 +75,25 @@ class Other:
 """
 
 
+def test_private_optional_parameters_are_not_the_callers(repo: Any) -> None:
+    # _width=None is an injected helper: dropping it breaks nobody; limit was a caller's.
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/cells.py",
+        "def cell_len(text, limit=0, _cache=None):\n    return len(text)\n\n\n"
+        "def chop(text, *, _width=len, _seen=()):\n    return text\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/cells.py",
+        "def cell_len(text):\n    return len(text)\n\n\n"
+        "def chop(text, _seen=(), *, _cache=None):\n    return text\n",
+    )
+    assert _run(repo, base) == [
+        ("major", "incompatible signature of pkg.cells.cell_len: parameter limit removed"),
+    ]
+
+
 def test_override_of_a_base_class_method_is_not_new_api(repo: Any) -> None:
     repo.write("pkg/__init__.py", "")
     repo.write("pkg/models.py", MODELS)

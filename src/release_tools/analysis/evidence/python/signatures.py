@@ -6,6 +6,8 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
   and ``def f(__self, __cmd)`` -> ``def f(self, cmd, /)`` (which griffe sees as two new required
   parameters, the old ones not reported) neither;
 * renaming ``*args`` or ``**kwargs`` (``**attrs`` -> ``**kwargs``) changes nothing for callers;
+* an optional parameter named with one underscore (``_cache=None``) is not the callers' to
+  pass: removing, moving or re-kinding it breaks nobody;
 * an optional parameter shifted by a new optional one before it is not reported as moved.
 
 The other way round, a parameter whose annotated union admits more types than before
@@ -91,6 +93,17 @@ def _variadic_kept(old: object, function: object) -> bool:
     return old.kind in VARIADIC and any(p.kind is old.kind for p in function.parameters)
 
 
+def _private_option(param: object) -> bool:
+    """``_cache=None``: an optional parameter whose underscore says callers leave it alone
+    (an injected helper, a cache); changing it breaks nobody."""
+    return (
+        isinstance(param, griffe.Parameter)
+        and param.name.startswith("_")
+        and not param.name.startswith("__")
+        and param.default is not None
+    )
+
+
 def signature_texts(breakages: list[griffe.Breakage], old_function: object = None) -> list[str]:
     """One function's signature breakages as short texts, harmless ones dropped."""
     renamed_positional = any(
@@ -107,6 +120,8 @@ def signature_texts(breakages: list[griffe.Breakage], old_function: object = Non
         ) and _positional_only(old):
             continue
         if kind is griffe.BreakageKind.PARAMETER_REMOVED and _variadic_kept(old, breakage.obj):
+            continue
+        if kind is not griffe.BreakageKind.PARAMETER_ADDED_REQUIRED and _private_option(old):
             continue
         if (
             kind is griffe.BreakageKind.PARAMETER_MOVED
