@@ -271,3 +271,45 @@ def test_a_real_result_change_is_still_seen(repo: GitRepo) -> None:
         repo, "func Load() (error) { return nil }\n", "func Load() (int, error) { return 0, nil }\n"
     )
     assert [bump for bump, _ in _found(found)] == ["major"]
+
+
+WRITER = (
+    "type ResponseWriter interface {\n\thttp.ResponseWriter\n"
+    "\tStatus() int\n\tSize() int\n\tWritten() bool\n}\n"
+)
+
+
+def test_methods_moved_into_an_embedded_interface_of_the_package_stay(repo: GitRepo) -> None:
+    # The unexported base carries the methods now (one variant per build tag, say): the
+    # method set of ResponseWriter is the same but for Written, gone, and Pusher, new.
+    after = (
+        "type writerBase interface {\n\thttp.ResponseWriter\n\tStatus() int\n\tSize() int\n}\n"
+        "type ResponseWriter interface {\n\twriterBase\n\tPusher() http.Pusher\n}\n"
+    )
+    assert _found(_change(repo, WRITER, after)) == [
+        (
+            "major",
+            "new method Pusher in exported interface ResponseWriter: types of other "
+            "packages that implement it no longer do",
+        ),
+        ("major", "removed method Written from interface ResponseWriter"),
+    ]
+
+
+def test_a_method_added_to_an_embedded_interface_reaches_the_embedding_ones(
+    repo: GitRepo,
+) -> None:
+    before = "type Base interface {\n\tA()\n}\ntype Full interface {\n\tBase\n\tB()\n}\n"
+    after = before.replace("\tA()\n", "\tA()\n\tC()\n")
+    assert _found(_change(repo, before, after)) == [
+        (
+            "major",
+            "new method C in exported interface Base: types of other packages that "
+            "implement it no longer do",
+        ),
+        (
+            "major",
+            "new method C in exported interface Full: types of other packages that "
+            "implement it no longer do",
+        ),
+    ]

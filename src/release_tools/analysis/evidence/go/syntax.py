@@ -13,7 +13,7 @@ declared type when they have one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import tree_sitter
@@ -21,7 +21,7 @@ import tree_sitter_go
 
 from release_tools.analysis.evidence._tree import spliced
 
-__all__ = ["GoIdent", "parse_file", "signature_key"]
+__all__ = ["PART", "GoIdent", "expand_interfaces", "parse_file", "signature_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,8 @@ class GoIdent:
 
 
 _EMPTY_INTERFACE = re.compile(r"\binterface ?\{ ?\}")
+#: The kind of an unexported interface, read only for the exported ones that embed it.
+PART = "interface-part"
 
 
 @cache
@@ -215,9 +217,15 @@ class _Reader:
             if spec.type not in ("type_spec", "type_alias"):
                 continue
             name = self.text(spec.child_by_field_name("name"))
-            if not _exported(name):
-                continue
             body = spec.child_by_field_name("type")
+            if not _exported(name):
+                # Kept for the exported interfaces that embed it (its methods are theirs).
+                if spec.type == "type_spec" and body is not None and body.type == "interface_type":
+                    methods, closed = self.methods(body)
+                    line = spec.start_point[0] + 1
+                    part = GoIdent(name, PART, self.path, line, members=methods, sealed=closed)
+                    self.out.setdefault(name, part)
+                continue
             type_params = self.text(spec.child_by_field_name("type_parameters"))
             members: tuple[tuple[str, str], ...] = ()
             sealed = False
@@ -263,6 +271,43 @@ class _Reader:
             elif child.type == "type_elem":
                 out.append((self.text(child), "embedded"))
         return tuple(out), sealed
+
+
+def _interface(ident: GoIdent) -> bool:
+    return ident.kind == PART or (ident.kind == "type" and ident.signature == "interface")
+
+
+def expand_interfaces(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
+    """The exported identifiers of ``idents`` (one package's), each interface's embedded
+    interfaces of the same package, exported or not, replaced by their methods: a method
+    moved into an embedded interface stays in the method set, and one added there is added to
+    every interface embedding it. The unexported interfaces are dropped."""
+    parts = {name: ident for name, ident in idents.items() if _interface(ident)}
+
+    def method_set(ident: GoIdent, seen: frozenset[str]) -> tuple[list[tuple[str, str]], bool]:
+        members: list[tuple[str, str]] = []
+        sealed = ident.sealed
+        for name, signature in ident.members:
+            embedded = parts.get(name) if signature == "embedded" else None
+            if embedded is None or name in seen:
+                members.append((name, signature))
+                continue
+            inner, inner_sealed = method_set(embedded, seen | {name})
+            members.extend(inner)
+            sealed = sealed or inner_sealed
+        return members, sealed
+
+    out: dict[str, GoIdent] = {}
+    for key, ident in idents.items():
+        if ident.kind == PART:
+            continue
+        if _interface(ident) and any(
+            signature == "embedded" and name in parts for name, signature in ident.members
+        ):
+            members, sealed = method_set(ident, frozenset({key}))
+            ident = replace(ident, members=tuple(dict(members).items()), sealed=sealed)
+        out[key] = ident
+    return out
 
 
 def parse_file(
