@@ -100,6 +100,22 @@ def test_a_removed_script_outside_the_source_roots_is_no_api(repo: Any) -> None:
     assert _messages(_run(repo, base)) == [("major", "removed public module compat")]
 
 
+def test_a_loose_module_of_a_project_beside_its_manifest_is_api(repo: Any) -> None:
+    # libs/foo/pyproject.toml and python/pyproject-less package-dir layouts: their modules
+    # are importable whether or not --project names them.
+    repo.write("libs/foo/pyproject.toml", "[project]\nname = 'foo'\n")
+    repo.write("libs/foo/foo.py", "def dump():\n    return 1\n")
+    repo.write("pyproject.toml", "[tool.setuptools]\npackage-dir = {'' = 'python'}\n")
+    repo.write("python/mymod.py", "def load():\n    return 1\n")
+    base = repo.commit("initial")
+    repo.write("libs/foo/foo.py", "\n")
+    repo.write("python/mymod.py", "\n")
+    assert sorted(_messages(_run(repo, base))) == [
+        ("major", "removed public function foo.dump"),
+        ("major", "removed public function mymod.load"),
+    ]
+
+
 def test_removed_public_function_is_proof_of_major(repo: Any) -> None:
     base = _repo(repo)
     repo.write("src/pkg/core.py", CORE.replace("def other(x):\n    return x\n", ""))

@@ -356,3 +356,32 @@ def test_a_removed_override_of_a_builtin_base_member_is_a_review_item(repo: Any)
             "pkg.shapes.Table.get no longer overrides dict.get; the inherited one answers (review)",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "removed"),
+    [
+        (
+            "from enum import Enum\n\n\nclass Align(str, Enum):\n    left = 'l'\n    center = 'c'\n",
+            "from enum import Enum\n\n\nclass Align(str, Enum):\n    left = 'l'\n",
+            "attribute pkg.shapes.Align.center",
+        ),
+        (
+            "class Row(tuple):\n    @property\n    def count(self):\n        return 1\n",
+            "class Row(tuple):\n    pass\n",
+            "attribute pkg.shapes.Row.count",
+        ),
+        (
+            "from typing import TypedDict\n\n\nclass Chart(TypedDict):\n    title: str\n"
+            "    values: list\n",
+            "from typing import TypedDict\n\n\nclass Chart(TypedDict):\n    title: str\n",
+            "attribute pkg.shapes.Chart.values",
+        ),
+    ],
+    ids=["enum-member", "property", "typed-dict-key"],
+)
+def test_a_removed_attribute_sharing_a_standard_methods_name_is_removed(
+    repo: Any, before: str, after: str, removed: str
+) -> None:
+    # Only a method override leaves the base's method in its place; these are gone.
+    assert _change(repo, before, after) == [("major", f"removed public {removed}")]

@@ -81,16 +81,19 @@ def test_private_optional_parameters_are_not_the_callers(repo: Any) -> None:
     repo.write(
         "pkg/cells.py",
         "def cell_len(text, limit=0, _cache=None):\n    return len(text)\n\n\n"
-        "def chop(text, *, _width=len, _seen=()):\n    return text\n",
+        "def chop(text, *, _width=len, _seen=()):\n    return text\n\n\n"
+        "def width(text, _table=None):\n    return 1\n",
     )
     base = repo.commit("initial")
     repo.write(
         "pkg/cells.py",
         "def cell_len(text):\n    return len(text)\n\n\n"
-        "def chop(text, _seen=(), *, _cache=None):\n    return text\n",
+        "def chop(text, _seen=(), *, _cache=None):\n    return text\n\n\n"
+        "def width(text, _table):\n    return 1\n",
     )
     assert _run(repo, base) == [
         ("major", "incompatible signature of pkg.cells.cell_len: parameter limit removed"),
+        ("major", "incompatible signature of pkg.cells.width: parameter _table became required"),
     ]
 
 

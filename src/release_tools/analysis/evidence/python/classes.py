@@ -17,6 +17,7 @@ through plain assignments of the module: after ``Base = _Base``, ``class C(Base)
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 
 import griffe
@@ -156,7 +157,14 @@ def _may_define(path: str, name: str) -> bool:
 
 def _standard_defines(path: str, name: str) -> bool | None:
     """Whether the standard-library class at ``path`` gives its subclasses ``name``; None when
-    that is unknown (a class of another library, a special form).
+    that is unknown (a class of another library, a special form)."""
+    found = _standard_class(path)
+    return None if found is None else _defines(found, name)
+
+
+def _standard_class(path: str) -> type | None:
+    """The standard-library class at ``path``; None for a class of another library or a name
+    that is no class at run time (a special form, a star import).
 
     A name unbound in the module (``object``, ``Exception``) is a builtin when the builtins
     have it.
@@ -166,7 +174,7 @@ def _standard_defines(path: str, name: str) -> bool | None:
     if module_name not in _STANDARD:
         return None
     if module_name in ("typing", "typing_extensions") and attr in _MADE_FROM:
-        return _defines(_MADE_FROM[attr], name)
+        return _MADE_FROM[attr]
     try:
         module = importlib.import_module(module_name)
     except ImportError:  # typing_extensions absent: its classes mirror typing's
@@ -174,9 +182,7 @@ def _standard_defines(path: str, name: str) -> bool | None:
     found = getattr(module, attr, None)
     # ``typing.Mapping`` and its kind stand for a class of collections.abc or the builtins.
     found = getattr(found, "__origin__", found)
-    if not isinstance(found, type):
-        return None  # not a class at run time (a special form, a star import): unknown
-    return _defines(found, name)
+    return found if isinstance(found, type) else None
 
 
 def _defines(cls: type, name: str) -> bool:
@@ -199,12 +205,17 @@ def gained_foreign_bases(before: Member | None, cls: griffe.Class, member: str) 
 
 
 def standard_provider(cls: griffe.Class, member: str) -> str | None:
-    """The standard-library base of ``cls`` (direct, or of its ancestors in this module) that
-    gives its subclasses ``member`` (``collections.abc.MutableMapping`` has ``get``), as
-    written; None when no such base is known to."""
+    """The standard-library base of ``cls`` (direct, or of its ancestors in this module) whose
+    method ``member`` its subclasses inherit (``collections.abc.MutableMapping`` has ``get``),
+    as written; None when no such base is known to. Only methods count: a removed override
+    of one leaves the base's in its place, while an attribute or enum member that shares a
+    method's name (``center`` of a ``str`` enum) is simply gone."""
     for path, base in _foreign_bases(cls).items():
-        if _standard_defines(path, member):
-            return _written(base)
+        found = _standard_class(path)
+        if found is not None and _defines(found, member):
+            value = inspect.getattr_static(found, member, None)
+            if inspect.isroutine(value) or isinstance(value, (classmethod, staticmethod)):
+                return _written(base)
     return None
 
 

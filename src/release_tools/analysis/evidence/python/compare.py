@@ -428,7 +428,8 @@ def compare_modules(
                         _lineno(obj),
                     )
                     continue
-                provider = standard_provider(owner, member_name)
+                method = isinstance(obj, griffe.Function) and "property" not in obj.labels
+                provider = standard_provider(owner, member_name) if method else None
                 if provider is not None:
                     # An override removed: the standard base's member answers callers now.
                     found.add(

@@ -64,31 +64,40 @@ _BATCH = 64
 _READ_BYTES = 4_000_000
 _MAX_SIBLINGS = 4
 
+#: Files that make their directory a Python project's root.
+_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
+#: Where a project root keeps loose modules besides itself.
+_SOURCE_DIRS = ("src", "lib", "python")
+
 # File stems that are scripts or project tooling, never importable library API.
 _NOT_LIBRARY = frozenset(
     {"setup", "conftest", "noxfile", "fabfile", "manage", "tasks", "conf", "dodo", "__main__"}
 )
 
 
-def _init_files(files: Iterable[str]) -> set[str]:
-    """Directories that hold an ``__init__.py`` / ``__init__.pyi`` (regular packages)."""
+def _init_files(files: Iterable[str], manifests: set[str] | None = None) -> set[str]:
+    """Directories that hold an ``__init__.py`` / ``__init__.pyi`` (regular packages); the
+    directories holding a Python project manifest are added to ``manifests`` when given."""
     out: set[str] = set()
     for path in files:
-        name = path.rsplit("/", 1)[-1]
+        directory, _, name = path.rpartition("/")
         if name in ("__init__.py", "__init__.pyi"):
-            out.add(path.rsplit("/", 1)[0] if "/" in path else "")
+            out.add(directory)
+        elif manifests is not None and name in _MANIFESTS:
+            manifests.add(directory)
     return out
 
 
 def source_roots(packages: set[str], projects: Iterable[str] = ()) -> frozenset[str]:
-    """The directories whose loose ``.py`` files are importable modules: the repository's and
-    each project's root, their ``src/`` and ``lib/``, and any directory holding a top-level
-    package. A script in ``bin/`` or a helper in ``ci/`` is not."""
+    """The directories whose loose ``.py`` files are importable modules: the repository's root,
+    each project's (given, or holding a ``pyproject.toml``, ``setup.py`` or ``setup.cfg``),
+    their ``src/``, ``lib/`` and ``python/``, and any directory holding a top-level package.
+    A script in ``bin/`` or a helper in ``ci/`` is not."""
     roots = {""}
     for project in ("", *projects):
         base = "" if project in (".", "./") else project.strip("/")
         roots.add(base)
-        roots.update(f"{base}/{name}".lstrip("/") for name in ("src", "lib"))
+        roots.update(f"{base}/{name}".lstrip("/") for name in _SOURCE_DIRS)
     for package in packages:
         parent = package.rsplit("/", 1)[0] if "/" in package else ""
         if parent not in packages:
@@ -184,10 +193,11 @@ class Planner:
         exposures: dict[tuple[str, ...], frozenset[str]] | None = None,
     ) -> None:
         self.ctx = ctx
-        base_packages = _init_files(ctx.git.ls_files(ctx.base_sha))
-        head_packages = _init_files(ctx.git.ls_files(ctx.head_sha))
+        manifests: set[str] = set()
+        base_packages = _init_files(ctx.git.ls_files(ctx.base_sha), manifests)
+        head_packages = _init_files(ctx.git.ls_files(ctx.head_sha), manifests)
         self.packages = packages = base_packages | head_packages
-        roots = source_roots(packages, ctx.project_paths)
+        roots = source_roots(packages, [*ctx.project_paths, *manifests])
         # In a src layout only what lives under src/ is shipped; packages beside it (test
         # servers, docs helpers, build scripts) are not the project's API.
         # Each side on its own: a project may move to a src layout in the very range analyzed.

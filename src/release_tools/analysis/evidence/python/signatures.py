@@ -7,7 +7,7 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
   parameters, the old ones not reported) neither;
 * renaming ``*args`` or ``**kwargs`` (``**attrs`` -> ``**kwargs``) changes nothing for callers;
 * an optional parameter named with one underscore (``_cache=None``) is not the callers' to
-  pass: removing, moving or re-kinding it breaks nobody;
+  pass: removing, moving or re-kinding it breaks nobody (making it required does);
 * an optional parameter shifted by a new optional one before it is not reported as moved.
 
 The other way round, a parameter whose annotated union admits more types than before
@@ -93,6 +93,16 @@ def _variadic_kept(old: object, function: object) -> bool:
     return old.kind in VARIADIC and any(p.kind is old.kind for p in function.parameters)
 
 
+#: What may happen to a private option without breaking callers (not: becoming required).
+_OPTION_MOVES = frozenset(
+    {
+        griffe.BreakageKind.PARAMETER_REMOVED,
+        griffe.BreakageKind.PARAMETER_MOVED,
+        griffe.BreakageKind.PARAMETER_CHANGED_KIND,
+    }
+)
+
+
 def _private_option(param: object) -> bool:
     """``_cache=None``: an optional parameter whose underscore says callers leave it alone
     (an injected helper, a cache); changing it breaks nobody."""
@@ -121,7 +131,7 @@ def signature_texts(breakages: list[griffe.Breakage], old_function: object = Non
             continue
         if kind is griffe.BreakageKind.PARAMETER_REMOVED and _variadic_kept(old, breakage.obj):
             continue
-        if kind is not griffe.BreakageKind.PARAMETER_ADDED_REQUIRED and _private_option(old):
+        if kind in _OPTION_MOVES and _private_option(old):
             continue
         if (
             kind is griffe.BreakageKind.PARAMETER_MOVED
