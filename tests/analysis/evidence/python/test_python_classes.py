@@ -362,7 +362,8 @@ def test_a_removed_override_of_a_builtin_base_member_is_a_review_item(repo: Any)
     ("before", "after", "removed"),
     [
         (
-            "from enum import Enum\n\n\nclass Align(str, Enum):\n    left = 'l'\n    center = 'c'\n",
+            "from enum import Enum\n\n\nclass Align(str, Enum):\n    left = 'l'\n"
+            "    center = 'c'\n",
             "from enum import Enum\n\n\nclass Align(str, Enum):\n    left = 'l'\n",
             "attribute pkg.shapes.Align.center",
         ),
