@@ -153,10 +153,21 @@ def test_an_interface_turned_union_alias_is_a_review_item_not_removals(repo: Any
         ("minor", "new export Gone.other (member) in index.d.ts"),
         (
             "patch",
-            "InvalidUnion became a type alias whose members are not read (a union, an "
-            "intersection, a mapped type): 2 of its members were not compared, e.g. code "
-            "(review)",
+            "InvalidUnion became a union or intersection type whose parts are not read: 2 of "
+            "its members were not compared, e.g. code (review)",
         ),
+    ]
+
+
+@pytest.mark.parametrize("alias", ["string", "{}", "Record<string, never>"])
+def test_an_interface_turned_into_another_type_loses_its_members(repo: Any, alias: str) -> None:
+    repo.write("package.json", json.dumps({"name": "demo", "types": "index.d.ts"}))
+    repo.write("index.d.ts", "export interface Options { timeout: number; retries: number }\n")
+    base = repo.commit("initial")
+    repo.write("index.d.ts", f"export type Options = {alias};\n")
+    assert _messages(_run(repo, base)) == [
+        ("major", "removed export Options.retries (member) from index.d.ts"),
+        ("major", "removed export Options.timeout (member) from index.d.ts"),
     ]
 
 

@@ -316,18 +316,50 @@ def test_spellings_of_the_same_signature_are_no_change(
             "use crate::errors::Error;\npub fn f() -> Error { todo!() }\n",
             "signature of pub fn f changed: () -> std::io::Error -> () -> Error",
         ),
+        (
+            "use a::Handle;\npub mod inner {\n    use b::Handle;\n"
+            "    pub fn open(h: Handle) {}\n}\n",
+            "use a::Handle;\npub mod inner {\n    pub fn open(h: a::Handle) {}\n}\n",
+            "signature of pub fn inner::open changed: (Handle) -> () -> (a::Handle) -> ()",
+        ),
+        (
+            "use crate::model::T;\npub fn f<T: Clone>(x: T) -> T { x }\n",
+            "use crate::model::T;\npub fn f<T: Clone>(x: crate::model::T) -> T { x }\n",
+            "signature of pub fn f changed: <T: Clone>(T) -> T -> <T: Clone>(crate::model::T) -> T",
+        ),
     ],
     ids=[
         "other-generic-arguments",
         "lifetime-shared-with-a-parameter",
         "borrow-mutability",
         "other-type-of-the-same-name",
+        "import-shadowed-in-an-inline-module",
+        "import-shadowed-by-a-generic-parameter",
     ],
 )
 def test_real_signature_changes_in_impls_are_still_seen(
     repo: GitRepo, before: str, after: str, expected: str
 ) -> None:
     assert _found(_lib(repo, before, after)) == [("major", expected)]
+
+
+def _moved(
+    repo: GitRepo, files: dict[str, str], changed: dict[str, str | None]
+) -> list[tuple[str, str]]:
+    repo.write("Cargo.toml", "[package]\nname = 'demo'\n")
+    for path, text in files.items():
+        repo.write(path, text)
+    base = repo.commit("initial")
+    for path, new in changed.items():
+        if new is None:
+            repo.remove(path)
+        else:
+            repo.write(path, new)
+    repo.commit("change")
+    return _found(gather(build_context(repo.path, base)))
+
+
+OLD_RS = "pub trait Parser {\n    fn parse(&self);\n}\npub fn Thing() {}\npub fn other() {}\n"
 
 
 def test_an_item_moved_between_private_modules_behind_the_same_reexport_is_kept(
@@ -337,30 +369,64 @@ def test_an_item_moved_between_private_modules_behind_the_same_reexport_is_kept(
     # Gone is demo::other, exported from nowhere else.
     files = {
         "src/lib.rs": "mod old;\nmod new;\npub use old::{Parser, Thing as Renamed, other};\n",
-        "src/old.rs": (
-            "pub trait Parser {\n    fn parse(&self);\n}\npub fn Thing() {}\npub fn other() {}\n"
-        ),
+        "src/old.rs": OLD_RS,
         "src/new.rs": "pub fn unrelated() {}\n",
     }
     changed = {
         "src/lib.rs": "mod new;\npub use new::{Parser, Thing as Renamed};\n",
         "src/new.rs": "pub trait Parser {\n    fn parse(&self);\n}\npub fn Thing() {}\n",
+        "src/old.rs": None,
     }
-    repo.write("Cargo.toml", "[package]\nname = 'demo'\n")
-    for path, text in files.items():
-        repo.write(path, text)
-    base = repo.commit("initial")
-    for path, text in changed.items():
-        repo.write(path, text)
-    repo.remove("src/old.rs")
-    repo.commit("change")
-    found = _found(gather(build_context(repo.path, base)))
-    assert found == [
+    assert _moved(repo, files, changed) == [
         ("major", "removed pub fn other from src/old.rs"),
         ("major", "removed pub use other from src/lib.rs"),
-        ("patch", "pub fn Thing left src/old.rs; src/lib.rs still exports it as Renamed (review)"),
+    ]
+
+
+def test_a_moved_item_is_compared_with_its_new_home(repo: GitRepo) -> None:
+    files = {
+        "src/lib.rs": "mod imp;\nmod imp2;\npub use imp::{parse, Config};\n",
+        "src/imp.rs": (
+            "pub fn parse(x: i32) {}\npub struct Config {\n    pub a: u8,\n}\n"
+            "impl Config {\n    pub fn new() -> Self { todo!() }\n}\n"
+        ),
+        "src/imp2.rs": "\n",
+    }
+    changed = {
+        "src/lib.rs": "mod imp2;\npub use imp2::{parse, Config};\n",
+        "src/imp2.rs": "pub fn parse(x: String) {}\npub struct Config {\n    pub b: u8,\n}\n",
+        "src/imp.rs": None,
+    }
+    assert _moved(repo, files, changed) == [
+        (
+            "major",
+            "new pub field Config.b: Config had only public fields and no #[non_exhaustive], "
+            "so struct literals of it no longer compile",
+        ),
+        ("major", "removed pub field Config.a"),
+        ("major", "removed pub fn Config::new from src/imp.rs"),
+        ("major", "signature of pub fn parse changed: (i32) -> () -> (String) -> ()"),
+    ]
+
+
+def test_an_item_moved_where_it_is_not_compared_is_a_review_item(repo: GitRepo) -> None:
+    # Parser now lives in lib.rs itself: the name stays, its new body is not compared.
+    files = {"src/lib.rs": "mod old;\npub use old::{Parser};\n", "src/old.rs": OLD_RS}
+    changed = {
+        "src/lib.rs": "mod old;\npub trait Parser {\n    fn parse(&self);\n}\n",
+        "src/old.rs": "pub fn Thing() {}\npub fn other() {}\n",
+    }
+    assert _moved(repo, files, changed) == [
         (
             "patch",
             "pub trait Parser left src/old.rs; src/lib.rs still exports it as Parser (review)",
         ),
+    ]
+
+
+def test_a_name_reexported_as_something_else_is_removed(repo: GitRepo) -> None:
+    files = {"src/lib.rs": "mod imp;\npub use imp::Foo;\n", "src/imp.rs": "pub struct Foo;\n"}
+    changed = {"src/lib.rs": "mod imp;\npub type Foo = u32;\n", "src/imp.rs": "\n"}
+    assert _moved(repo, files, changed) == [
+        ("major", "removed pub struct Foo from src/imp.rs"),
     ]

@@ -283,19 +283,28 @@ def expand_interfaces(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
     moved into an embedded interface stays in the method set, and one added there is added to
     every interface embedding it. The unexported interfaces are dropped."""
     parts = {name: ident for name, ident in idents.items() if _interface(ident)}
+    # Each interface's method set once (diamonds of embeddings would repeat the work); a name
+    # being expanded is left as written when it comes round again (Go refuses such cycles).
+    done: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {}
+    expanding: set[str] = set()
 
-    def method_set(ident: GoIdent, seen: frozenset[str]) -> tuple[list[tuple[str, str]], bool]:
+    def method_set(name: str) -> tuple[tuple[tuple[str, str], ...], bool]:
+        if name in done:
+            return done[name]
+        ident = parts[name]
+        expanding.add(name)
         members: list[tuple[str, str]] = []
         sealed = ident.sealed
-        for name, signature in ident.members:
-            embedded = parts.get(name) if signature == "embedded" else None
-            if embedded is None or name in seen:
-                members.append((name, signature))
+        for member, signature in ident.members:
+            if signature != "embedded" or member not in parts or member in expanding:
+                members.append((member, signature))
                 continue
-            inner, inner_sealed = method_set(embedded, seen | {name})
+            inner, inner_sealed = method_set(member)
             members.extend(inner)
             sealed = sealed or inner_sealed
-        return members, sealed
+        expanding.discard(name)
+        done[name] = (tuple(dict(members).items()), sealed)
+        return done[name]
 
     out: dict[str, GoIdent] = {}
     for key, ident in idents.items():
@@ -304,8 +313,8 @@ def expand_interfaces(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
         if _interface(ident) and any(
             signature == "embedded" and name in parts for name, signature in ident.members
         ):
-            members, sealed = method_set(ident, frozenset({key}))
-            ident = replace(ident, members=tuple(dict(members).items()), sealed=sealed)
+            members, sealed = method_set(key)
+            ident = replace(ident, members=members, sealed=sealed)
         out[key] = ident
     return out
 

@@ -40,7 +40,7 @@ def compare_modules(
     before, after = old.rows, new.rows
     shown = path_new or path_old or ""
     removed = sorted(before.keys() - after.keys())
-    unread = _unread_owners(removed, before, after)
+    unread = _unread_owners(removed, before, new)
     for owner, members in unread.items():
         if out.admit(Bump.PATCH, Strength.WEAK):
             out.keep(
@@ -49,9 +49,9 @@ def compare_modules(
                     EvidenceKind.API_CHANGED,
                     Bump.PATCH,
                     Strength.WEAK,
-                    f"{owner} became a type alias whose members are not read (a union, an "
-                    f"intersection, a mapped type): {len(members)} of its members were not "
-                    f"compared, e.g. {members[0]} (review)",
+                    f"{owner} became a union or intersection type whose parts are not read: "
+                    f"{len(members)} of its members were not compared, e.g. {members[0]} "
+                    "(review)",
                     path=path_new,
                     line=new.line_of(after[owner][1]),
                 )
@@ -112,20 +112,18 @@ def compare_modules(
 
 
 def _unread_owners(
-    removed: list[str], before: Mapping[str, ExportRow], after: Mapping[str, ExportRow]
+    removed: list[str], before: Mapping[str, ExportRow], new: ModuleApi
 ) -> dict[str, list[str]]:
-    """The exports that kept their name but became a type alias without readable members
+    """The exports that kept their name but became a union or intersection type alias
     (``type T = A | B``), with the member names they had: those members may all still be
     there, through the alias's parts, so their removal is not proven."""
     owners: dict[str, list[str]] = {}
     for name in removed:
         owner, _, member = name.rpartition(".")
-        row = after.get(owner)
-        if owner and before[name][0] == "member" and row is not None and row[0] == "type":
+        shape = new.shapes.get(owner) if owner else None
+        if before[name][0] == "member" and shape is not None and shape.composite:
             owners.setdefault(owner, []).append(member)
-    prefixes = tuple(f"{owner}." for owner in owners)
-    read = {name.rpartition(".")[0] for name in after if name.startswith(prefixes)}
-    return {owner: members for owner, members in owners.items() if owner not in read}
+    return owners
 
 
 def _compare_signature(

@@ -43,6 +43,9 @@ class Shape:
     #: A property of an interface or object type. Callers build such objects themselves (an
     #: options object), so one that becomes required breaks them; a class field is only read.
     in_type: bool = False
+    #: A type alias of a union or intersection (``type T = A | B``): its members are those of
+    #: its parts, which are not read.
+    composite: bool = False
 
 
 _KINDS = {
@@ -297,6 +300,8 @@ class Reader:
                 self._type_members(body, key)
         elif kind == "type_alias_declaration":
             value = node.child_by_field_name("value")
+            if value is not None and value.type in ("union_type", "intersection_type"):
+                self.shapes[key] = replace(self.shapes.get(key, Shape()), composite=True)
             if value is not None and value.type == "object_type":
                 self._type_members(value, key)
         elif kind == "enum_declaration":

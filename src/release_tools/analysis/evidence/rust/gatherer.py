@@ -44,8 +44,8 @@ from release_tools.analysis.evidence.rust.modules import (
     crate_path,
     exposed_items,
     exposure,
-    reexported_as,
 )
+from release_tools.analysis.evidence.rust.moves import Moves
 from release_tools.analysis.evidence.rust.semver_checks import tool_evidence
 from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, parse_module
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
@@ -134,45 +134,6 @@ class _Side:
         return exposed_items(module, names) if module is not None else {}
 
 
-def _still_exported(
-    side: _Side,
-    other: _Side,
-    path: str | None,
-    items: dict[str, RustItem],
-    kept: dict[str, RustItem],
-) -> dict[str, str]:
-    """The items of ``path`` on ``side`` missing from the other side's file whose re-exported
-    names the declaring module exports on both sides: moved between private modules behind
-    an unchanged path, not added or removed. By name, with the exporting file and names."""
-    found = reexported_as(path, side.load) if path is not None else None
-    if found is None:
-        return {}
-    parent, names = found
-    missing = [name for name in names if name in items and name not in kept]
-    if not missing:
-        return {}
-    there = other.load(parent)
-    if there is None or not exposure(parent, other.load):
-        return {}
-    return {
-        name: f"{parent} still exports it as {', '.join(sorted(names[name]))}"
-        for name in missing
-        if all(alias in there.items for alias in names[name])
-    }
-
-
-def _moved(path: str | None, item: RustItem, where: str) -> Evidence:
-    return evidence(
-        "rust-api",
-        EvidenceKind.API_CHANGED,
-        Bump.PATCH,
-        Strength.WEAK,
-        f"pub {item.kind} {item.name} left {path}; {where} (review)",
-        path=path,
-        line=item.line,
-    )
-
-
 def _note(path: str, reason: str, scanned: bool) -> Evidence:
     what = (
         "only its pub item names were compared by a linear scan"
@@ -243,6 +204,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     # cargo-semver-checks sees what the source cannot (re-export chains, impls): when it ran
     # and found nothing breaking, a break this reading sees is strong evidence, not proof.
     trusted = verdict is None or any(e.level is Bump.MAJOR for e in verdict)
+    moves = Moves()
     for change in planned:
         before_path, after_path = old_path(change), new_path(change)
         before = dict(base.public_items(before_path))
@@ -252,23 +214,16 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             for side, path in ((base, before_path), (head, after_path))
             if path is not None and path in side.scanned
         ]
-        # Items moved between private modules behind an unchanged re-export are neither gone
-        # nor new; the side they left says so once.
-        for side, other, path, items, kept in (
-            (base, head, before_path, before, after),
-            (head, base, after_path, after, before),
-        ):
-            for name, where in _still_exported(side, other, path, items, kept).items():
-                if side is base:
-                    notes.append(_moved(path, items[name], where))
-                for key in [k for k in items if k == name or k.startswith(name + "::")]:
-                    del items[key]
+        proof = trusted and not reasons
+        # Items moved between private modules behind an unchanged re-export are compared with
+        # their new home once every file is read, not reported as gone here and new there.
+        moves.take(before_path, before, after, (base.load, head.load), leaving=True, proof=proof)
+        moves.take(after_path, after, before, (head.load, base.load), leaving=False, proof=proof)
         same = spellings(base.imports(before_path), head.imports(after_path))
-        compare_items(
-            out, before, after, before_path, after_path, proof=trusted and not reasons, same=same
-        )
+        compare_items(out, before, after, before_path, after_path, proof=proof, same=same)
         if reasons:
             notes.append(_note(change.path, reasons[-1], scanned=True))
+    moves.compare(out)
     if skipped:
         shown = ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         message = (

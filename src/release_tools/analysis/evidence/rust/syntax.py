@@ -76,7 +76,8 @@ class RustModule:
     modules: dict[str, bool] = field(default_factory=dict)
     uses: list[UseName] = field(default_factory=list)
     #: Every name a top-level ``use`` brings in, public or not, with the path it names
-    #: (``Command`` -> ``clap::Command``); globs are not listed.
+    #: (``Command`` -> ``clap::Command``); globs are not listed, nor names the file also uses
+    #: otherwise (a generic parameter ``T``, a name bound inside an inline module).
     imports: dict[str, str] = field(default_factory=dict)
 
 
@@ -93,6 +94,8 @@ def _squash(text: str) -> str:
 _TYPE_NAMES = frozenset({"type_identifier", "generic_type", "scoped_type_identifier"})
 #: ``self: &'a mut Self`` and the like: the long form of a receiver.
 _SELF_TYPED = re.compile(r"^(&(?:'\w+ )?(?:mut )?)?Self$")
+#: The name a generic parameter declares: ``T: Clone``, ``const N: usize`` (not a lifetime).
+_GENERIC_NAME = re.compile(r"^(?:const\s+)?([A-Za-z_]\w*)")
 #: A bare lifetime parameter: ``'a`` with no bounds.
 _LIFETIME = re.compile(r"^'\w+$")
 
@@ -126,6 +129,17 @@ class _Reader:
     def __init__(self, source: bytes) -> None:
         self.source = source
         self.module = RustModule()
+        #: Names that mean something else somewhere in the file than its top-level ``use``
+        #: says: generic parameters, names bound inside inline modules.
+        self.shadowed: set[str] = {"_", "self", "super", "crate"}
+
+    def note_generics(self, node: tree_sitter.Node) -> None:
+        """Remember the generic parameter names ``node`` declares (``<T: Clone, const N>``)."""
+        params = node.child_by_field_name("type_parameters")
+        for child in params.named_children if params is not None else ():
+            found = _GENERIC_NAME.match(self.text(child))
+            if found:
+                self.shadowed.add(found.group(1))
 
     def text(self, node: tree_sitter.Node | None) -> str:
         if node is None:
@@ -178,10 +192,17 @@ class _Reader:
                 if body is not None:
                     self.block(body, f"{prefix}{name}::")
             return
-        if kind == "use_declaration" and not prefix:
+        if kind == "use_declaration":
             for use in self.use_names(node.child_by_field_name("argument"), "", _line(node)):
-                if use.name != "*":
+                if use.name == "*":
+                    continue
+                if prefix:
+                    self.shadowed.add(use.name)
+                else:
                     self.module.imports[use.name] = use.path
+        elif prefix and (bound := node.child_by_field_name("name")) is not None:
+            self.shadowed.add(self.text(bound))
+        self.note_generics(node)
         if not public:
             return
         if kind == "use_declaration":
@@ -224,6 +245,7 @@ class _Reader:
         if target is not None and target.type == "scoped_type_identifier":
             target = target.child_by_field_name("name")
         owner = self.text(target)
+        self.note_generics(node)
         self_type = self.text(node.child_by_field_name("type"))
         body = node.child_by_field_name("body")
         if not owner or body is None:
@@ -294,6 +316,7 @@ class _Reader:
         returns = self.type_text(node.child_by_field_name("return_type"), self_type) or "()"
         generic_nodes = node.child_by_field_name("type_parameters")
         generics = [self.text(c) for c in generic_nodes.named_children] if generic_nodes else []
+        self.note_generics(node)
         where = next((self.text(c) for c in node.named_children if c.type == "where_clause"), "")
         types, returns, generics = _elide(types, returns, generics, where)
         qualifiers = next(
@@ -410,7 +433,9 @@ def parse_module(code: str, *, max_nodes: int | None = None) -> RustModule | Non
         return None
     reader = _Reader(source)
     reader.block(tree.root_node, "")
-    return reader.module
+    module = reader.module
+    module.imports = {k: v for k, v in module.imports.items() if k not in reader.shadowed}
+    return module
 
 
 def parse_rust(code: str) -> dict[str, RustItem]:
