@@ -6,7 +6,6 @@ from typing import Any
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.python.api import gather, module_name
-from release_tools.analysis.evidence.python.planner import source_roots
 from release_tools.analysis.models import Bump, Evidence, Strength
 from repo_context import build_context
 
@@ -77,20 +76,21 @@ def test_module_name_follows_the_package_chain() -> None:
     assert module_name("src/pkg/data.json", packages) is None
 
 
-def test_loose_modules_count_only_in_source_roots() -> None:
-    packages = {"src/pkg", "src/pkg/sub", "libs/tool/tool"}
-    roots = source_roots(packages, ["libs/tool"])
-    assert module_name("six.py", packages, roots) == ("six", "")
-    assert module_name("src/_compat.py", packages, roots) == ("_compat", "src")
-    assert module_name("libs/tool/helper.py", packages, roots) == ("helper", "libs/tool")
-    assert module_name("lib/shim.py", packages, roots) == ("shim", "lib")
-    # Scripts beside the code are run, not imported.
-    assert module_name("bin/env.py", packages, roots) is None
-    assert module_name("bin-for-dist/gendoc.py", packages, roots) is None
-    assert module_name("src/pkg/sub/mod.py", packages, roots) == ("pkg.sub.mod", "src/pkg")
+def test_loose_modules_in_program_directories_are_no_modules() -> None:
+    packages = {"src/pkg", "src/pkg/sub"}
+    assert module_name("six.py", packages) == ("six", "")
+    assert module_name("src/_compat.py", packages) == ("_compat", "src")
+    assert module_name("python/mymod.py", packages) == ("mymod", "python")
+    # A namespace package's module (no __init__.py) is read as before.
+    assert module_name("src/app/core.py", packages) == ("core", "src/app")
+    # Programs beside the code are run, not imported.
+    assert module_name("bin/env.py", packages) is None
+    assert module_name("bin-for-dist/gendoc.py", packages) is None
+    assert module_name("tools/sbin/run.py", packages) is None
+    assert module_name("binary/codec.py", packages) == ("codec", "binary")
 
 
-def test_a_removed_script_outside_the_source_roots_is_no_api(repo: Any) -> None:
+def test_a_removed_program_is_no_api(repo: Any) -> None:
     repo.write("pkg/__init__.py", "def api():\n    return 1\n")
     repo.write("bin/env.py", "def main():\n    return 1\n")
     repo.write("compat.py", "def shim():\n    return 1\n")
@@ -98,22 +98,6 @@ def test_a_removed_script_outside_the_source_roots_is_no_api(repo: Any) -> None:
     repo.remove("bin/env.py")
     repo.remove("compat.py")
     assert _messages(_run(repo, base)) == [("major", "removed public module compat")]
-
-
-def test_a_loose_module_of_a_project_beside_its_manifest_is_api(repo: Any) -> None:
-    # libs/foo/pyproject.toml and python/pyproject-less package-dir layouts: their modules
-    # are importable whether or not --project names them.
-    repo.write("libs/foo/pyproject.toml", "[project]\nname = 'foo'\n")
-    repo.write("libs/foo/foo.py", "def dump():\n    return 1\n")
-    repo.write("pyproject.toml", "[tool.setuptools]\npackage-dir = {'' = 'python'}\n")
-    repo.write("python/mymod.py", "def load():\n    return 1\n")
-    base = repo.commit("initial")
-    repo.write("libs/foo/foo.py", "\n")
-    repo.write("python/mymod.py", "\n")
-    assert sorted(_messages(_run(repo, base))) == [
-        ("major", "removed public function foo.dump"),
-        ("major", "removed public function mymod.load"),
-    ]
 
 
 def test_removed_public_function_is_proof_of_major(repo: Any) -> None:

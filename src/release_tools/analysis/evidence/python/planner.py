@@ -11,6 +11,7 @@ its top-level names instead (:class:`Oversized`, turned into evidence by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -41,7 +42,6 @@ __all__ = [
     "Planner",
     "module_name",
     "oversized_evidence",
-    "source_roots",
 ]
 
 #: Characters of Python source (base and head together) parsed at most per range; beyond, a
@@ -64,10 +64,8 @@ _BATCH = 64
 _READ_BYTES = 4_000_000
 _MAX_SIBLINGS = 4
 
-#: Files that make their directory a Python project's root.
-_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
-#: Where a project root keeps loose modules besides itself.
-_SOURCE_DIRS = ("src", "lib", "python")
+#: Directories of programs (``bin/``, ``sbin/``, ``bin-for-dist/``): run, never imported.
+_PROGRAM_DIR = re.compile(r"^(s?bin|libexec)([-_].*)?$")
 
 # File stems that are scripts or project tooling, never importable library API.
 _NOT_LIBRARY = frozenset(
@@ -75,45 +73,23 @@ _NOT_LIBRARY = frozenset(
 )
 
 
-def _init_files(files: Iterable[str], manifests: set[str] | None = None) -> set[str]:
-    """Directories that hold an ``__init__.py`` / ``__init__.pyi`` (regular packages); the
-    directories holding a Python project manifest are added to ``manifests`` when given."""
+def _init_files(files: Iterable[str]) -> set[str]:
+    """Directories that hold an ``__init__.py`` / ``__init__.pyi`` (regular packages)."""
     out: set[str] = set()
     for path in files:
         directory, _, name = path.rpartition("/")
         if name in ("__init__.py", "__init__.pyi"):
             out.add(directory)
-        elif manifests is not None and name in _MANIFESTS:
-            manifests.add(directory)
     return out
 
 
-def source_roots(packages: set[str], projects: Iterable[str] = ()) -> frozenset[str]:
-    """The directories whose loose ``.py`` files are importable modules: the repository's root,
-    each project's (given, or holding a ``pyproject.toml``, ``setup.py`` or ``setup.cfg``),
-    their ``src/``, ``lib/`` and ``python/``, and any directory holding a top-level package.
-    A script in ``bin/`` or a helper in ``ci/`` is not."""
-    roots = {""}
-    for project in ("", *projects):
-        base = "" if project in (".", "./") else project.strip("/")
-        roots.add(base)
-        roots.update(f"{base}/{name}".lstrip("/") for name in _SOURCE_DIRS)
-    for package in packages:
-        parent = package.rsplit("/", 1)[0] if "/" in package else ""
-        if parent not in packages:
-            roots.add(parent)
-    return frozenset(roots)
-
-
-def module_name(
-    path: str, packages: set[str], roots: frozenset[str] | None = None
-) -> tuple[str, str] | None:
+def module_name(path: str, packages: set[str]) -> tuple[str, str] | None:
     """``(dotted name, top-level package dir)`` of a Python file, or None if not library code.
 
     ``packages`` holds the directories that contain an ``__init__.py``. The package chain is
     followed upward from the file's directory; a file outside any package is a top-level module
-    when it lies in one of the source ``roots`` (:func:`source_roots`; any directory when
-    None).
+    (a namespace package's modules read so too), unless it lies in a directory of programs
+    (``bin/``, ``bin-for-dist/``): those are run, not imported.
     """
     pure = PurePosixPath(path)
     if pure.suffix not in (".py", ".pyi"):
@@ -127,7 +103,7 @@ def module_name(
     if not components:
         if stem in _NOT_LIBRARY or stem == "__init__" or not stem.isidentifier():
             return None
-        if roots is not None and "/".join(dirs) not in roots:
+        if any(_PROGRAM_DIR.match(part) for part in dirs):
             return None
         return stem, "/".join(dirs)
     if not all(part.isidentifier() for part in components):
@@ -193,11 +169,9 @@ class Planner:
         exposures: dict[tuple[str, ...], frozenset[str]] | None = None,
     ) -> None:
         self.ctx = ctx
-        manifests: set[str] = set()
-        base_packages = _init_files(ctx.git.ls_files(ctx.base_sha), manifests)
-        head_packages = _init_files(ctx.git.ls_files(ctx.head_sha), manifests)
+        base_packages = _init_files(ctx.git.ls_files(ctx.base_sha))
+        head_packages = _init_files(ctx.git.ls_files(ctx.head_sha))
         self.packages = packages = base_packages | head_packages
-        roots = source_roots(packages, [*ctx.project_paths, *manifests])
         # In a src layout only what lives under src/ is shipped; packages beside it (test
         # servers, docs helpers, build scripts) are not the project's API.
         # Each side on its own: a project may move to a src layout in the very range analyzed.
@@ -217,7 +191,7 @@ class Planner:
             ):
                 if path is None:
                     continue
-                named = module_name(path, packages, roots)
+                named = module_name(path, packages)
                 if named is None:
                     continue
                 dotted, top_dir = named
