@@ -90,9 +90,22 @@ def test_a_go_mod_adopted_at_the_current_major_caps_at_minor(repo: GitRepo) -> N
 
     items = gather(build_context(repo.path, "v1.3.0"))
 
-    assert [(e.kind, e.bump) for e in items] == [(EvidenceKind.CEILING, "minor")]
+    assert [(e.kind, e.bump) for e in items] == [
+        (EvidenceKind.CEILING, "minor"),
+        (EvidenceKind.API_CHANGED, "minor"),
+    ]
     assert "example.com/lib/v2" in items[0].message
     assert analyze(repo.path).version_type == "minor"
+
+
+def test_adopting_modules_without_other_changes_is_a_minor_release(repo: GitRepo) -> None:
+    # Importers now get the module's requirements and Go version: not a fix.
+    _pre_module(repo, "v1.3.0")
+    repo.write("go.mod", GO_MOD.format(suffix=""))
+    repo.commit("add go.mod")
+    decision = analyze(repo.path)
+    assert decision.version_type == "minor" and decision.next_version == "1.4.0"
+    assert "adopts Go modules" in decision.reasoning
 
 
 def test_a_go_mod_adopted_with_the_next_major_is_proof(repo: GitRepo) -> None:

@@ -9,7 +9,9 @@ path, so no ceiling applies before 1.0.
 
 A ``go.mod`` added by the range (a project adopting modules) is read the same way against the
 current version: a path whose major is the current one (no suffix at v1, ``/v3`` at v3.x) caps the
-release at minor, a path with the next major is that major release.
+release at minor and makes it one (importers get the module's requirements and Go version from
+now on: a change of how they build, not a fix), a path with the next major is that major
+release.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ def _adopted(current: Version, path: str, rel: str) -> list[Evidence]:
         return []
     if _major(path) == current.major:
         # Importers will resolve this major through the new path: a next major needs another.
+        # Adopting modules is no fix either: importers now get its requirements and Go version.
         return [
             evidence(
                 "go-api",
@@ -117,7 +120,16 @@ def _adopted(current: Version, path: str, rel: str) -> list[Evidence]:
                 f"the new go.mod declares {path}, a v{current.major} path: a major release "
                 f"needs a new path ({_next_path(path)})",
                 path=rel,
-            )
+            ),
+            evidence(
+                "go-api",
+                EvidenceKind.API_CHANGED,
+                Bump.MINOR,
+                Strength.STRONG,
+                f"the project adopts Go modules ({rel} added): importers resolve {path} with "
+                "its requirements and Go version from now on",
+                path=rel,
+            ),
         ]
     if _major(path) == current.major + 1:
         return [
