@@ -216,6 +216,9 @@ def collect(
     excludes: tuple[str, ...] = ()
     if scoped is not None and _is_go(scoped) and (project is not None or go_root):
         excludes = separate_modules(git, scoped, rng.head_sha)
+    elif scoped is not None and scoped.manifest_kind == "cargo":
+        # Likewise a workspace's member crates with release tags of their own.
+        excludes = separate_modules(git, scoped, rng.head_sha, conventions)
     # The changes and commits are filled in below; a prefetch started in between sees none.
     ctx = AnalysisContext(
         git=git,

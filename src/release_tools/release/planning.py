@@ -308,7 +308,7 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
     body = (request.message or "").strip()
     if not body and decision is not None:
         rng = _range(git, settings, projects, project.name, settings.base, conventions)
-        paths = project_pathspecs(git, project, rng.head_sha)
+        paths = project_pathspecs(git, project, rng.head_sha, conventions)
         commits = git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths)
         body = _grouped_subjects(commits, commit_types(settings))
     if not body:

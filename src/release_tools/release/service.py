@@ -112,7 +112,7 @@ def _commit_entries(
     latest = conventions.of(project.name).latest_tag
     base = git.merge_base(git.resolve(f"refs/tags/{latest.tag}"), "HEAD") if latest else None
     # A Go module's own files: not those of the nested modules released apart from it.
-    paths = project_pathspecs(git, project)
+    paths = project_pathspecs(git, project, conventions=conventions)
     prefix = _release_commit_prefix(_message_template(settings, conventions))
     commits = [
         c

@@ -1,9 +1,14 @@
-"""Which files are a project's own: its directory, less the nested Go modules released apart.
+"""Which files are a project's own: its directory, less the nested projects released apart.
 
 Go starts a new module at every nested ``go.mod``. Once such a module has a release line of its
 own, the files below it are never the enclosing module's changes: neither in what ``analyze``
 reads nor in the commits a changelog lists. A nested module that was never tagged (a ``docs/``
 module that only runs the examples) ships with the enclosing module's releases instead.
+
+A Cargo workspace whose root is a crate works the same way: a member crate with release tags of
+its own (``clap_complete-v4.5.0`` beside clap's ``v4.5.0``) is released apart, so its files
+are not the root crate's; members without tags of their own (``clap_builder``, re-exported by
+the root and released with it) or sharing the root's workspace version are.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from release_tools.git import Git
+from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.gomodules import nested_go_modules
 from release_tools.versioning.projects import Project
 
-__all__ = ["pathspecs", "project_pathspecs", "separate_modules"]
+__all__ = ["pathspecs", "project_pathspecs", "separate_crates", "separate_modules"]
 
 #: A major version directory (v2/, v10/): its module's tags are the repository's vN.x.y.
 _MAJOR_DIR = re.compile(r"v(?:[2-9]|[1-9]\d+)")
@@ -34,12 +40,18 @@ def _tag_directories(git: Git) -> set[str]:
     return found
 
 
-def separate_modules(git: Git, project: Project, ref: str = "HEAD") -> tuple[str, ...]:
-    """The directories below a Go ``project`` holding modules released apart from it in the
-    tree of ``ref`` (repository-relative): a major version directory, or a module with tags of
-    its own (``tools/v0.1.0``); nothing for other ecosystems. Read from the commit, not the
-    work tree, so that an analysed ``--head`` is bounded as it stood and an untracked
-    ``go.mod`` is no module of the repository's."""
+def separate_modules(
+    git: Git, project: Project, ref: str = "HEAD", conventions: Conventions | None = None
+) -> tuple[str, ...]:
+    """The directories below ``project`` holding projects released apart from it
+    (repository-relative). For a Go module, read in the tree of ``ref``: a major version
+    directory, or a module with tags of its own (``tools/v0.1.0``); read from the commit, not
+    the work tree, so that an analysed ``--head`` is bounded as it stood and an untracked
+    ``go.mod`` is no module of the repository's. For a crate, the member crates of its
+    workspace with release tags of their own (:func:`separate_crates`; needs ``conventions``).
+    Nothing for other ecosystems."""
+    if project.manifest_kind == "cargo":
+        return separate_crates(project, conventions) if conventions is not None else ()
     if project.manifest_kind != "go.mod":
         return ()
     own = () if project.path in (".", "") else (project.path,)
@@ -50,10 +62,32 @@ def separate_modules(git: Git, project: Project, ref: str = "HEAD") -> tuple[str
     return tuple(d for d in nested if _MAJOR_DIR.fullmatch(PurePosixPath(d).name) or d in tagged)
 
 
-def project_pathspecs(git: Git, project: Project, ref: str = "HEAD") -> tuple[str, ...]:
+def separate_crates(project: Project, conventions: Conventions) -> tuple[str, ...]:
+    """The directories of the crates below ``project`` that are released apart from it: each
+    has a release tag naming it (``{name}-v{version}`` and the like) and does not share the
+    project's version group (the workspace's inherited version)."""
+    base = "" if project.path in (".", "") else project.path.rstrip("/") + "/"
+    apart: list[str] = []
+    for own in conventions.projects.values():
+        member = own.project
+        if member.name == project.name or member.manifest_kind != "cargo":
+            continue
+        if member.path in (".", "") or not member.path.startswith(base):
+            continue
+        if project.version_group is not None and member.version_group == project.version_group:
+            continue
+        # A tag of its own names it (a workspace's unnamed v1.2.3 may stand in otherwise).
+        if own.latest_tag is not None and own.latest_tag.project == member.name:
+            apart.append(member.path)
+    return tuple(sorted(apart))
+
+
+def project_pathspecs(
+    git: Git, project: Project, ref: str = "HEAD", conventions: Conventions | None = None
+) -> tuple[str, ...]:
     """The git pathspecs of ``project``'s own files at ``ref`` (empty: the whole repository)."""
     own = () if project.path in (".", "") else (project.path,)
-    return pathspecs(own, separate_modules(git, project, ref))
+    return pathspecs(own, separate_modules(git, project, ref, conventions))
 
 
 def pathspecs(paths: Sequence[str], excludes: Sequence[str]) -> tuple[str, ...]:

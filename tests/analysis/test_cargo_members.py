@@ -1,0 +1,98 @@
+"""analyze on a Cargo workspace whose root is a crate: member crates with release tags of their
+own are released apart, so their files and commits are not the root crate's (real repositories).
+"""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from gitrepo import GitRepo
+from release_tools.analysis.service import collect, run_analysis
+from release_tools.cli import cli
+from release_tools.config import Settings
+
+ROOT = """[package]
+name = "demo"
+version = "4.2.0"
+
+[workspace]
+members = ["demo_builder", "demo_complete"]
+"""
+LIB = "pub use demo_builder::Command;\npub fn run() {}\n"
+BUILDER = "pub struct Command;\nimpl Command {\n    pub fn new() -> Self { Command }\n}\n"
+COMPLETE = "pub fn generate(shell: &str) {}\npub fn bash() {}\n"
+
+
+def _workspace(repo: GitRepo) -> None:
+    repo.write("Cargo.toml", ROOT)
+    repo.write("src/lib.rs", LIB)
+    # Re-exported by the root and released with it: no tags of its own.
+    repo.write("demo_builder/Cargo.toml", '[package]\nname = "demo_builder"\nversion = "4.2.0"\n')
+    repo.write("demo_builder/src/lib.rs", BUILDER)
+    # Released apart, with its own tags and numbers.
+    repo.write("demo_complete/Cargo.toml", '[package]\nname = "demo_complete"\nversion = "0.3.0"\n')
+    repo.write("demo_complete/src/lib.rs", COMPLETE)
+    repo.commit("chore: initial")
+    repo.tag("v4.2.0")
+    repo.tag("demo_complete-v0.3.0")
+
+
+def test_a_member_released_apart_is_not_the_root_crates_change(repo: GitRepo) -> None:
+    _workspace(repo)
+    repo.write("demo_complete/src/lib.rs", "pub fn generate(shell: &str, out: &mut String) {}\n")
+    repo.commit("fix(complete)!: write into a buffer")
+    repo.write("demo_builder/src/lib.rs", BUILDER + "pub fn helper() {}\n")
+    repo.commit("fix(builder): add helper")
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+    decision = run_analysis(Settings(repo=repo.path))
+
+    assert ctx.project_excludes == ("demo_complete",)
+    assert [c.path for c in ctx.changes] == ["demo_builder/src/lib.rs"]
+    assert [c.subject for c in ctx.commits] == ["fix(builder): add helper"]
+    # The builder's new function is the root's API (re-exported crate, released with it); the
+    # breaking change of demo_complete is its own release's.
+    assert (decision.version_type, decision.next_version) == ("minor", "4.3.0")
+    assert all(not (e.path or "").startswith("demo_complete/") for e in decision.evidence)
+
+
+def test_the_member_released_apart_is_analyzed_as_its_own_project(repo: GitRepo) -> None:
+    _workspace(repo)
+    repo.write("demo_complete/src/lib.rs", "pub fn generate(shell: &str) {}\n")
+    repo.commit("fix(complete)!: drop bash")
+
+    decision = run_analysis(Settings(repo=repo.path, project="demo_complete"))
+
+    assert (decision.base, decision.current_version) == ("demo_complete-v0.3.0", "0.3.0")
+    assert decision.version_type == "major" and decision.next_version == "0.4.0"
+
+
+def test_members_without_tags_of_their_own_stay_in_the_root_crate(repo: GitRepo) -> None:
+    _workspace(repo)
+    repo.git("tag", "-d", "demo_complete-v0.3.0")
+    repo.write("demo_complete/src/lib.rs", "pub fn generate(shell: &str) {}\n")
+    repo.commit("fix(complete): drop bash")
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+
+    assert ctx.project_excludes == ()
+    assert [c.path for c in ctx.changes] == ["demo_complete/src/lib.rs"]
+
+
+def test_the_root_crates_auto_plan_leaves_out_a_member_released_apart(repo: GitRepo) -> None:
+    _workspace(repo)
+    repo.write("demo_complete/src/lib.rs", "pub fn generate(shell: &str, out: &mut String) {}\n")
+    repo.commit("fix(complete)!: write into a buffer")
+    repo.write("src/lib.rs", LIB + "pub fn stop() {}\n")
+    repo.commit("feat: add stop")
+
+    args = ["-C", str(repo.path), "--project", "demo", "--version-type", "auto"]
+    result = CliRunner().invoke(cli, ["create-version-plan", *args, "--format", "json"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["projects"] == {"demo": "minor"}
+    plans = (repo.path / ".nx/version-plans").glob("*.md")
+    text = "".join(p.read_text(encoding="utf-8") for p in plans)
+    assert "add stop" in text and "write into a buffer" not in text
