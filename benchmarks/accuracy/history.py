@@ -283,10 +283,16 @@ def assign_splits(sources: Sequence[Source]) -> dict[str, str]:
     return splits
 
 
+#: A release tag of another project of the repository (``clap_complete-v4.5.0``,
+#: ``tools/v0.1.0``, ``grep@0.3.1``): a name, a separator, then a version.
+_OTHER_PROJECT_TAG = re.compile(r"^[A-Za-z][\w.]*(?:[-/][\w.]+)*?(?:@|-v|-|/v|/)\d+\.\d+")
+
+
 def keep_tags_for(gitdir: Path, old_tag: str, old_commit: str) -> dict[str, str]:
-    """The tags a pair's work repository keeps: the old tag, and every tag reachable from its
+    """The tags a pair's work repository keeps: the old tag, every tag reachable from its
     commit that names a final release no higher than it, with the old tag's prefix, ``v`` or
-    none."""
+    none, and the release tags of the repository's other projects reachable from it (a user's
+    clone has them too, and they tell which members are released apart)."""
     match = re.match(r"^(.*?)(\d+(?:\.\d+)*)$", old_tag)
     prefix = match.group(1) if match else ""
     limit = parse_release(match.group(2)) if match else (0, 0, 0)
@@ -302,11 +308,14 @@ def keep_tags_for(gitdir: Path, old_tag: str, old_commit: str) -> dict[str, str]
         "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)",
         "refs/tags",
     )
+    own = re.compile(r"^(?:" + "|".join(sorted({re.escape(prefix), "v", ""})) + r")\d")
     tags = {old_tag: old_commit}
     for line in out.splitlines():
         name, sha, peeled = line.split("\x00")
         found = pattern.match(name)
         if found and parse_release(found.group(1)) <= limit:
+            tags.setdefault(name, peeled or sha)
+        elif not found and not own.match(name) and _OTHER_PROJECT_TAG.match(name):
             tags.setdefault(name, peeled or sha)
     return tags
 

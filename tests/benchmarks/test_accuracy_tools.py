@@ -383,6 +383,17 @@ def test_keep_tags_are_the_old_one_and_earlier_releases(history: History) -> Non
     assert tags["v1.0.0"] == _git(history.path, "rev-parse", "v1.0.0^{commit}")
 
 
+def test_keep_tags_include_other_projects_earlier_release_tags(history: History) -> None:
+    # A workspace member released apart: its tags up to the old release are in a user's clone.
+    _git(history.path, "tag", "tools-v0.1.0", "v1.0.0^{commit}")
+    _git(history.path, "tag", "tools/v0.2.0", "v1.0.1^{commit}")
+    _git(history.path, "tag", "tools-v0.3.0", "main")
+    _git(history.path, "tag", "nightly", "v1.0.0^{commit}")
+    old_commit = _git(history.path, "rev-parse", "v1.1.0^{commit}")
+    tags = keep_tags_for(history.path, "v1.1.0", old_commit)
+    assert sorted(tags) == ["tools-v0.1.0", "tools/v0.2.0", "v1.0.0", "v1.0.1", "v1.1.0"]
+
+
 # --- mirrors and work repositories -----------------------------------------------------------
 
 

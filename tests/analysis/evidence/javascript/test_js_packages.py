@@ -153,13 +153,32 @@ def test_an_interface_turned_union_alias_is_a_review_item_not_removals(repo: Any
         ("minor", "new export Gone.other (member) in index.d.ts"),
         (
             "patch",
-            "InvalidUnion became a union or intersection type whose parts are not read: 2 of "
+            "InvalidUnion became an alias of other types, whose members are not read: 2 of "
             "its members were not compared, e.g. code (review)",
         ),
     ]
 
 
-@pytest.mark.parametrize("alias", ["string", "{}", "Record<string, never>"])
+@pytest.mark.parametrize(
+    "alias", ["BaseOptions", "Pick<BaseOptions, 'a' | 'b'>", "(A | B)", "Partial<BaseOptions>"]
+)
+def test_an_interface_turned_into_an_alias_of_other_types_is_a_review_item(
+    repo: Any, alias: str
+) -> None:
+    repo.write("package.json", json.dumps({"name": "demo", "types": "index.d.ts"}))
+    repo.write("index.d.ts", "export interface Options { a: string; b: number }\n")
+    base = repo.commit("initial")
+    repo.write("index.d.ts", f"export type Options = {alias};\n")
+    assert _messages(_run(repo, base)) == [
+        (
+            "patch",
+            "Options became an alias of other types, whose members are not read: 2 of its "
+            "members were not compared, e.g. a (review)",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("alias", ["string", "{}", "[string, number]"])
 def test_an_interface_turned_into_another_type_loses_its_members(repo: Any, alias: str) -> None:
     repo.write("package.json", json.dumps({"name": "demo", "types": "index.d.ts"}))
     repo.write("index.d.ts", "export interface Options { timeout: number; retries: number }\n")

@@ -88,6 +88,18 @@ def test_loose_modules_in_program_directories_are_no_modules() -> None:
     assert module_name("bin-for-dist/gendoc.py", packages) is None
     assert module_name("tools/sbin/run.py", packages) is None
     assert module_name("binary/codec.py", packages) == ("codec", "binary")
+    # A directory named with an underscore is private.
+    assert module_name("demo/_vendored/helpers.py", packages) is None
+
+
+def test_loose_modules_of_one_name_in_two_directories_are_not_mixed_up(repo: Any) -> None:
+    repo.write("deploy/settings.py", "def a():\n    return 1\n\n\ndef b():\n    return 2\n")
+    repo.write("docker/settings.py", "def c():\n    return 3\n")
+    base = repo.commit("initial")
+    repo.remove("deploy/settings.py")
+    repo.write("docker/settings.py", "def c():\n    return 3\n\n\ndef d():\n    return 4\n")
+    found = _messages(_run(repo, base))
+    assert not any("settings.a" in m or "settings.c" in m for _bump, m in found), found
 
 
 def test_a_removed_program_is_no_api(repo: Any) -> None:

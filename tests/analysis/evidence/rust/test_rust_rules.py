@@ -271,6 +271,12 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "pub trait G { fn gen(&self, c: &clap::Command); }\n",
         ),
         (
+            "use clap::Command;\npub fn f() -> Command { todo!() }\n"
+            "pub mod util {\n    use clap::Command;\n    pub fn g(c: Command) {}\n}\n",
+            "use clap::Command;\npub fn f() -> clap::Command { todo!() }\n"
+            "pub mod util {\n    use clap::Command;\n    pub fn g(c: Command) {}\n}\n",
+        ),
+        (
             "pub fn run<F>(f: F) where F: FnMut() -> Box<FnMut(u8) + Send> {}\n",
             "pub fn run<F>(f: F) where F: FnMut() -> Box<dyn FnMut(u8) + Send> {}\n",
         ),
@@ -283,6 +289,7 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "self-typed",
         "imported-names",
         "renamed-import",
+        "same-import-in-an-inline-module",
         "dyn-trait-object",
     ],
 )
@@ -429,4 +436,48 @@ def test_a_name_reexported_as_something_else_is_removed(repo: GitRepo) -> None:
     changed = {"src/lib.rs": "mod imp;\npub type Foo = u32;\n", "src/imp.rs": "\n"}
     assert _moved(repo, files, changed) == [
         ("major", "removed pub struct Foo from src/imp.rs"),
+    ]
+
+
+def test_a_moved_type_whose_impl_stays_behind_keeps_its_methods(repo: GitRepo) -> None:
+    files = {
+        "src/lib.rs": "mod a;\npub use a::Foo;\n",
+        "src/a.rs": "pub struct Foo {\n    pub a: u32,\n}\nimpl Foo {\n    pub fn new() -> Self { todo!() }\n}\n",
+    }
+    changed = {
+        "src/lib.rs": "mod a;\nmod types;\npub use types::Foo;\n",
+        "src/types.rs": "pub struct Foo {\n    pub a: u32,\n}\n",
+        "src/a.rs": "use crate::types::Foo;\nimpl Foo {\n    pub fn new() -> Self { todo!() }\n}\n",
+    }
+    assert _moved(repo, files, changed) == []
+
+
+def test_an_item_that_arrives_behind_an_unchanged_name_is_a_review_item(repo: GitRepo) -> None:
+    files = {"src/lib.rs": "pub struct Foo {\n    pub a: u32,\n}\n"}
+    changed = {
+        "src/lib.rs": "mod imp;\npub use imp::Foo;\n",
+        "src/imp.rs": "pub struct Foo {\n    pub a: u64,\n}\n",
+    }
+    assert _moved(repo, files, changed) == [
+        (
+            "patch",
+            "pub struct Foo arrived in src/imp.rs; src/lib.rs exported it as Foo before (review)",
+        ),
+    ]
+
+
+def test_a_move_that_adds_an_alias_is_still_compared(repo: GitRepo) -> None:
+    files = {
+        "src/lib.rs": "mod a;\nmod b;\npub use a::Foo;\n",
+        "src/a.rs": "pub struct Foo {\n    pub a: u32,\n}\n",
+        "src/b.rs": "\n",
+    }
+    changed = {
+        "src/lib.rs": "mod b;\npub use b::{Foo, Foo as Bar};\n",
+        "src/b.rs": "pub struct Foo {\n    pub a: u64,\n}\n",
+        "src/a.rs": None,
+    }
+    assert _moved(repo, files, changed) == [
+        ("major", "type of pub field Foo.a changed: u32 -> u64"),
+        ("minor", "new pub use Bar in src/lib.rs"),
     ]

@@ -49,7 +49,7 @@ def compare_modules(
                     EvidenceKind.API_CHANGED,
                     Bump.PATCH,
                     Strength.WEAK,
-                    f"{owner} became a union or intersection type whose parts are not read: "
+                    f"{owner} became an alias of other types, whose members are not read: "
                     f"{len(members)} of its members were not compared, e.g. {members[0]} "
                     "(review)",
                     path=path_new,
@@ -114,14 +114,14 @@ def compare_modules(
 def _unread_owners(
     removed: list[str], before: Mapping[str, ExportRow], new: ModuleApi
 ) -> dict[str, list[str]]:
-    """The exports that kept their name but became a union or intersection type alias
-    (``type T = A | B``), with the member names they had: those members may all still be
-    there, through the alias's parts, so their removal is not proven."""
+    """The exports that kept their name but became an alias of other types (``type T = A |
+    B``, ``Pick<A, "x">``), with the member names they had: those members may all still be
+    there, through the types it names, so their removal is not proven."""
     owners: dict[str, list[str]] = {}
     for name in removed:
         owner, _, member = name.rpartition(".")
         shape = new.shapes.get(owner) if owner else None
-        if before[name][0] == "member" and shape is not None and shape.composite:
+        if before[name][0] == "member" and shape is not None and shape.opaque:
             owners.setdefault(owner, []).append(member)
     return owners
 

@@ -43,9 +43,9 @@ class Shape:
     #: A property of an interface or object type. Callers build such objects themselves (an
     #: options object), so one that becomes required breaks them; a class field is only read.
     in_type: bool = False
-    #: A type alias of a union or intersection (``type T = A | B``): its members are those of
-    #: its parts, which are not read.
-    composite: bool = False
+    #: A type alias of other types (``type T = A | B``, ``Pick<A, "x">``, ``Base``): its
+    #: members are theirs, which are not read here.
+    opaque: bool = False
 
 
 _KINDS = {
@@ -61,6 +61,20 @@ _KINDS = {
     "module": "module",
 }
 _VARIABLES = ("lexical_declaration", "variable_declaration")
+#: Type alias values whose members (none, or an object type's) are read here; any other value
+#: (a reference, a union, a generic, a mapped or conditional type) has members of other types.
+_OWN_MEMBERS = frozenset(
+    {
+        "object_type",
+        "predefined_type",
+        "literal_type",
+        "tuple_type",
+        "array_type",
+        "function_type",
+        "constructor_type",
+        "template_literal_type",
+    }
+)
 _FUNCTION_VALUES = frozenset(
     {"arrow_function", "function_expression", "function", "generator_function"}
 )
@@ -300,8 +314,8 @@ class Reader:
                 self._type_members(body, key)
         elif kind == "type_alias_declaration":
             value = node.child_by_field_name("value")
-            if value is not None and value.type in ("union_type", "intersection_type"):
-                self.shapes[key] = replace(self.shapes.get(key, Shape()), composite=True)
+            if value is not None and value.type not in _OWN_MEMBERS:
+                self.shapes[key] = replace(self.shapes.get(key, Shape()), opaque=True)
             if value is not None and value.type == "object_type":
                 self._type_members(value, key)
         elif kind == "enum_declaration":

@@ -89,7 +89,7 @@ def module_name(path: str, packages: set[str]) -> tuple[str, str] | None:
     ``packages`` holds the directories that contain an ``__init__.py``. The package chain is
     followed upward from the file's directory; a file outside any package is a top-level module
     (a namespace package's modules read so too), unless it lies in a directory of programs
-    (``bin/``, ``bin-for-dist/``): those are run, not imported.
+    (``bin/``, ``bin-for-dist/``: run, not imported) or a private one (``_vendored/``).
     """
     pure = PurePosixPath(path)
     if pure.suffix not in (".py", ".pyi"):
@@ -103,7 +103,8 @@ def module_name(path: str, packages: set[str]) -> tuple[str, str] | None:
     if not components:
         if stem in _NOT_LIBRARY or stem == "__init__" or not stem.isidentifier():
             return None
-        if any(_PROGRAM_DIR.match(part) for part in dirs):
+        # Programs are run, not imported; a directory named with an underscore is private.
+        if any(_PROGRAM_DIR.match(part) or part.startswith("_") for part in dirs):
             return None
         return stem, "/".join(dirs)
     if not all(part.isidentifier() for part in components):
@@ -184,6 +185,8 @@ class Planner:
         self.oversized: list[Oversized] = []
         self._scan_left = SCAN_BUDGET_BYTES
         self.tops: dict[str, str] = {}
+        #: Loose modules (outside any package) by name and side: the directories holding one.
+        loose: dict[tuple[int, str], set[str]] = {}
         for change in changes:
             for side, path, src_layout in (
                 (self.old_side, old_path(change), base_src),
@@ -201,6 +204,14 @@ class Planner:
                 if dotted not in side or path.endswith(".pyi"):
                     side[dotted] = path
                 self.tops.setdefault(dotted.split(".")[0], top_dir)
+                if "." not in dotted and path.rpartition("/")[0] not in packages:
+                    loose.setdefault((id(side), dotted), set()).add(top_dir)
+        # Loose modules of one name in two directories (deploy/settings.py, docker/settings.py)
+        # cannot be told apart by name: neither is compared rather than one with the other.
+        for (_side, dotted), directories in loose.items():
+            if len(directories) > 1:
+                self.old_side.pop(dotted, None)
+                self.new_side.pop(dotted, None)
         self._exposed_cache: dict[str, frozenset[str]] = {}
         #: Many private top-level modules share one set of __init__ files (a flat layout's
         #: root); what those re-export, by that set (given ones come from a prefetch).

@@ -120,6 +120,10 @@ class _Side:
         self._modules[path] = module
         return module
 
+    def defines(self, key: str) -> bool:
+        """Whether a file read on this side declares the item ``key`` (``Foo::new``)."""
+        return any(module is not None and key in module.items for module in self._modules.values())
+
     def imports(self, path: str | None) -> dict[str, str]:
         """The names the module file ``path`` imports, with their paths."""
         module = self.load(path) if path is not None else None
@@ -223,7 +227,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         compare_items(out, before, after, before_path, after_path, proof=proof, same=same)
         if reasons:
             notes.append(_note(change.path, reasons[-1], scanned=True))
-    moves.compare(out)
+    moves.compare(out, (base.defines, head.defines))
     if skipped:
         shown = ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         message = (

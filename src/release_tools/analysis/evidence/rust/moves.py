@@ -23,26 +23,33 @@ from release_tools.analysis.models import Bump, EvidenceKind, Strength
 __all__ = ["Moves"]
 
 Loader = Callable[[str], RustModule | None]
-#: The public path a moved item keeps: the re-exporting file and the names it exports.
-_Key = tuple[str, frozenset[str]]
+#: Whether a file read on one side declares an item key.
+Defined = Callable[[str], bool]
 
 
 @dataclass(slots=True)
 class _Half:
-    """One side of a move: the file, its items under the public name, its imports."""
+    """One side of a move: the file, its items keyed by the public name, its imports, the
+    re-exporting file and the names it exports the item as."""
 
     path: str
     items: dict[str, RustItem]
     imports: dict[str, str]
     proof: bool
+    parent: str
+    aliases: frozenset[str]
+
+    @property
+    def public(self) -> str:
+        return min(self.aliases)
 
 
 class Moves:
     """The moved items of a range, gathered file by file, compared at the end."""
 
     def __init__(self) -> None:
-        self._left: dict[_Key, _Half] = {}
-        self._arrived: dict[_Key, _Half] = {}
+        self._left: list[_Half] = []
+        self._arrived: list[_Half] = []
 
     def take(
         self,
@@ -69,10 +76,12 @@ class Moves:
         there = load_other(parent)
         if there is None or not exposure(parent, load_other):
             return
+        # One public name the other side exports too (as a re-export or the same kind of item)
+        # makes it the same item to callers of that name.
         moved = [
             name
             for name in missing
-            if all(
+            if any(
                 (other := there.items.get(alias)) is not None
                 and other.kind in ("use", items[name].kind)
                 for alias in names[name]
@@ -91,35 +100,76 @@ class Moves:
             public = min(aliases)
             # Keyed by the public name, so that an item renamed behind its alias compares.
             taken = {public + key[len(name) :]: items.pop(key) for key in by_top[name]}
-            store[(parent, aliases)] = _Half(path, taken, imports, proof)
+            store.append(_Half(path, taken, imports, proof, parent, aliases))
 
-    def compare(self, out: BoundedEvidence) -> None:
-        """Each moved item against its new home; a review item when that was not read."""
-        for (parent, aliases), gone in self._left.items():
-            came = self._arrived.get((parent, aliases))
-            if came is not None:
-                compare_items(
-                    out,
-                    gone.items,
-                    came.items,
-                    gone.path,
-                    came.path,
-                    proof=gone.proof and came.proof,
-                    same=spellings(gone.imports, came.imports),
-                )
-                continue
-            if not out.admit(Bump.PATCH, Strength.WEAK):
-                continue
-            item = gone.items[min(aliases)]
-            out.keep(
-                evidence(
-                    "rust-api",
-                    EvidenceKind.API_CHANGED,
-                    Bump.PATCH,
-                    Strength.WEAK,
-                    f"pub {item.kind} {item.name} left {gone.path}; {parent} still exports it "
-                    f"as {', '.join(sorted(aliases))} (review)",
-                    path=gone.path,
-                    line=item.line,
-                )
+    def compare(self, out: BoundedEvidence, defined: tuple[Defined, Defined]) -> None:
+        """Each moved item against its new home; a review item when that was not read.
+
+        ``defined`` tells whether a base file, then a head file, that was read declares an
+        item key (``Foo::new``): methods and consts of an impl need not sit beside their type,
+        so one that stayed behind in another module is still there.
+        """
+        in_base, in_head = defined
+        arrivals: dict[tuple[str, str], _Half] = {}
+        for half in self._arrived:
+            for alias in sorted(half.aliases):
+                arrivals.setdefault((half.parent, alias), half)
+        matched: set[int] = set()
+        for gone in self._left:
+            shared = next(
+                (alias for alias in sorted(gone.aliases) if (gone.parent, alias) in arrivals),
+                None,
             )
+            if shared is None:
+                _review(out, gone, "left {path}; {parent} still exports it as {names}")
+                continue
+            came = arrivals[(gone.parent, shared)]
+            matched.add(id(came))
+            # Both under the public name they share, so their members line up.
+            before = _renamed(gone.items, gone.public, shared)
+            after = _renamed(came.items, came.public, shared)
+            # Methods and consts of an impl may stay in a module the move left behind (impls
+            # need not sit beside their type): one the other side declares elsewhere stays.
+            for one, other, elsewhere in ((before, after, in_head), (after, before, in_base)):
+                for key in [k for k in one if "::" in k and k not in other]:
+                    if elsewhere(one[key].name):
+                        del one[key]
+            compare_items(
+                out,
+                before,
+                after,
+                gone.path,
+                came.path,
+                proof=gone.proof and came.proof,
+                same=spellings(gone.imports, came.imports),
+            )
+        for half in self._arrived:
+            if id(half) not in matched:
+                _review(out, half, "arrived in {path}; {parent} exported it as {names} before")
+
+
+def _renamed(items: dict[str, RustItem], old: str, new: str) -> dict[str, RustItem]:
+    """``items`` (keyed by the public name ``old``) keyed by ``new``."""
+    if old == new:
+        return dict(items)
+    return {new + key[len(old) :]: item for key, item in items.items()}
+
+
+def _review(out: BoundedEvidence, half: _Half, what: str) -> None:
+    """One weak review item for a moved item whose other side was not read; ``what`` says
+    how it moved (``{path}``, ``{parent}`` and ``{names}`` filled in)."""
+    if not out.admit(Bump.PATCH, Strength.WEAK):
+        return
+    item = half.items[half.public]
+    moved = what.format(path=half.path, parent=half.parent, names=", ".join(sorted(half.aliases)))
+    out.keep(
+        evidence(
+            "rust-api",
+            EvidenceKind.API_CHANGED,
+            Bump.PATCH,
+            Strength.WEAK,
+            f"pub {item.kind} {item.name} {moved} (review)",
+            path=half.path,
+            line=item.line,
+        )
+    )

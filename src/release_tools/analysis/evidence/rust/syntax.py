@@ -129,9 +129,11 @@ class _Reader:
     def __init__(self, source: bytes) -> None:
         self.source = source
         self.module = RustModule()
-        #: Names that mean something else somewhere in the file than its top-level ``use``
-        #: says: generic parameters, names bound inside inline modules.
+        #: Names that may mean something else somewhere in the file than its top-level ``use``
+        #: says: generic parameters, items declared inside inline modules.
         self.shadowed: set[str] = {"_", "self", "super", "crate"}
+        #: The paths ``use`` lines inside inline modules bind each name to.
+        self.inner_uses: dict[str, set[str]] = {}
 
     def note_generics(self, node: tree_sitter.Node) -> None:
         """Remember the generic parameter names ``node`` declares (``<T: Clone, const N>``)."""
@@ -197,7 +199,7 @@ class _Reader:
                 if use.name == "*":
                     continue
                 if prefix:
-                    self.shadowed.add(use.name)
+                    self.inner_uses.setdefault(use.name, set()).add(use.path)
                 else:
                     self.module.imports[use.name] = use.path
         elif prefix and (bound := node.child_by_field_name("name")) is not None:
@@ -434,7 +436,12 @@ def parse_module(code: str, *, max_nodes: int | None = None) -> RustModule | Non
     reader = _Reader(source)
     reader.block(tree.root_node, "")
     module = reader.module
-    module.imports = {k: v for k, v in module.imports.items() if k not in reader.shadowed}
+    # A name an inline module binds to another path means two things in this file.
+    module.imports = {
+        name: path
+        for name, path in module.imports.items()
+        if name not in reader.shadowed and reader.inner_uses.get(name, {path}) == {path}
+    }
     return module
 
 
