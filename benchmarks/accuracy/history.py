@@ -313,9 +313,11 @@ def keep_tags_for(gitdir: Path, old_tag: str, old_commit: str) -> dict[str, str]
     for line in out.splitlines():
         name, sha, peeled = line.split("\x00")
         found = pattern.match(name)
-        if found and parse_release(found.group(1)) <= limit:
-            tags.setdefault(name, peeled or sha)
-        elif not found and not own.match(name) and _OTHER_PROJECT_TAG.match(name):
+        if found:
+            earlier = parse_release(found.group(1)) <= limit
+        else:
+            earlier = not own.match(name) and bool(_OTHER_PROJECT_TAG.match(name))
+        if earlier:
             tags.setdefault(name, peeled or sha)
     return tags
 

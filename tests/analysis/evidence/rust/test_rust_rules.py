@@ -442,7 +442,10 @@ def test_a_name_reexported_as_something_else_is_removed(repo: GitRepo) -> None:
 def test_a_moved_type_whose_impl_stays_behind_keeps_its_methods(repo: GitRepo) -> None:
     files = {
         "src/lib.rs": "mod a;\npub use a::Foo;\n",
-        "src/a.rs": "pub struct Foo {\n    pub a: u32,\n}\nimpl Foo {\n    pub fn new() -> Self { todo!() }\n}\n",
+        "src/a.rs": (
+            "pub struct Foo {\n    pub a: u32,\n}\n"
+            "impl Foo {\n    pub fn new() -> Self { todo!() }\n}\n"
+        ),
     }
     changed = {
         "src/lib.rs": "mod a;\nmod types;\npub use types::Foo;\n",
