@@ -96,3 +96,68 @@ def test_the_root_crates_auto_plan_leaves_out_a_member_released_apart(repo: GitR
     plans = (repo.path / ".nx/version-plans").glob("*.md")
     text = "".join(p.read_text(encoding="utf-8") for p in plans)
     assert "add stop" in text and "write into a buffer" not in text
+
+
+def _depending_root(dependencies: str) -> str:
+    return ROOT + dependencies
+
+
+def test_a_tagged_member_the_root_depends_on_ships_with_the_root(repo: GitRepo) -> None:
+    # ripgrep's layout: grep and ignore have tags of their own, yet every rg release builds them.
+    _workspace(repo)
+    deps = '\n[dependencies]\ndemo_complete = { version = "0.3", path = "demo_complete" }\n'
+    repo.write("Cargo.toml", _depending_root(deps))
+    repo.commit("build: depend on demo_complete")
+    repo.tag("v4.2.1")
+    repo.write("demo_complete/src/lib.rs", COMPLETE + "pub fn zsh() {}\n")
+    repo.commit("feat(complete): zsh")
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+    decision = run_analysis(Settings(repo=repo.path, history=False))
+
+    assert ctx.project_excludes == ()
+    assert [c.subject for c in ctx.commits] == ["feat(complete): zsh"]
+    assert decision.version_type == "minor"
+
+
+def test_a_member_reached_through_another_member_ships_with_the_root(repo: GitRepo) -> None:
+    _workspace(repo)
+    renamed = '\n[dependencies]\nb = { package = "demo_builder" }\n'
+    repo.write("Cargo.toml", _depending_root(renamed))
+    builder = '[package]\nname = "demo_builder"\nversion = "4.2.0"\n'
+    target = '[target."cfg(unix)".dependencies]\ndemo_complete = { path = "../demo_complete" }\n'
+    repo.write("demo_builder/Cargo.toml", builder + target)
+    repo.commit("build: builder uses complete on unix")
+    repo.tag("v4.2.1")
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+
+    assert ctx.project_excludes == ()
+
+
+def test_development_and_build_dependencies_do_not_ship_a_member(repo: GitRepo) -> None:
+    _workspace(repo)
+    deps = (
+        '\n[dev-dependencies]\ndemo_complete = { path = "demo_complete" }\n'
+        '\n[build-dependencies]\ndemo_complete = { path = "demo_complete" }\n'
+    )
+    repo.write("Cargo.toml", _depending_root(deps))
+    repo.commit("build: test with demo_complete")
+    repo.tag("v4.2.1")
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+
+    assert ctx.project_excludes == ("demo_complete",)
+
+
+def test_an_unreadable_root_manifest_at_the_head_keeps_the_tagged_members_apart(
+    repo: GitRepo,
+) -> None:
+    _workspace(repo)
+    repo.write("Cargo.toml", ROOT + "\n[dependencies\n")
+    repo.commit("chore: break the manifest")
+    repo.write("Cargo.toml", ROOT)  # the work tree is readable; the analysed commit is not
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+
+    assert ctx.project_excludes == ("demo_complete",)

@@ -7,15 +7,19 @@ module that only runs the examples) ships with the enclosing module's releases i
 
 A Cargo workspace whose root is a crate works the same way: a member crate with release tags of
 its own (``clap_complete-v4.5.0`` beside clap's ``v4.5.0``) is released apart, so its files
-are not the root crate's; members without tags of their own (``clap_builder``, re-exported by
-the root and released with it) or sharing the root's workspace version are.
+are not the root crate's. Members without tags of their own, members sharing the root's
+workspace version, and members the root crate depends on, directly or through other members
+(ripgrep's ``grep`` and ``ignore``: tagged apart, yet built into every ``rg``), are the root's.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Sequence
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
+from typing import Any
 
 from release_tools.git import Git
 from release_tools.versioning.conventions import Conventions
@@ -23,6 +27,8 @@ from release_tools.versioning.gomodules import nested_go_modules
 from release_tools.versioning.projects import Project
 
 __all__ = ["pathspecs", "project_pathspecs", "separate_crates", "separate_modules"]
+
+log = logging.getLogger(__name__)
 
 #: A major version directory (v2/, v10/): its module's tags are the repository's vN.x.y.
 _MAJOR_DIR = re.compile(r"v(?:[2-9]|[1-9]\d+)")
@@ -51,7 +57,7 @@ def separate_modules(
     workspace with release tags of their own (:func:`separate_crates`; needs ``conventions``).
     Nothing for other ecosystems."""
     if project.manifest_kind == "cargo":
-        return separate_crates(project, conventions) if conventions is not None else ()
+        return separate_crates(git, project, conventions, ref) if conventions is not None else ()
     if project.manifest_kind != "go.mod":
         return ()
     own = () if project.path in (".", "") else (project.path,)
@@ -62,24 +68,67 @@ def separate_modules(
     return tuple(d for d in nested if _MAJOR_DIR.fullmatch(PurePosixPath(d).name) or d in tagged)
 
 
-def separate_crates(project: Project, conventions: Conventions) -> tuple[str, ...]:
+def separate_crates(
+    git: Git, project: Project, conventions: Conventions, ref: str = "HEAD"
+) -> tuple[str, ...]:
     """The directories of the crates below ``project`` that are released apart from it: each
-    has a release tag naming it (``{name}-v{version}`` and the like) and does not share the
-    project's version group (the workspace's inherited version)."""
+    has a release tag naming it (``{name}-v{version}`` and the like), does not share the
+    project's version group (the workspace's inherited version), and is not among the crates
+    ``project`` depends on at ``ref`` (its code ships inside the project's releases)."""
     base = "" if project.path in (".", "") else project.path.rstrip("/") + "/"
-    apart: list[str] = []
+    tagged: dict[str, str] = {}
+    members: dict[str, str] = {}
     for own in conventions.projects.values():
         member = own.project
         if member.name == project.name or member.manifest_kind != "cargo":
             continue
         if member.path in (".", "") or not member.path.startswith(base):
             continue
+        members[member.name] = member.manifest
         if project.version_group is not None and member.version_group == project.version_group:
             continue
         # A tag of its own names it (a workspace's unnamed v1.2.3 may stand in otherwise).
         if own.latest_tag is not None and own.latest_tag.project == member.name:
-            apart.append(member.path)
-    return tuple(sorted(apart))
+            tagged[member.name] = member.path
+    if not tagged:
+        return ()
+    shipped = _shipped_members(git, ref, project.manifest, members)
+    return tuple(sorted(path for name, path in tagged.items() if name not in shipped))
+
+
+def _shipped_members(git: Git, ref: str, manifest: str, members: Mapping[str, str]) -> set[str]:
+    """The names of the ``members`` (name -> manifest path) that the crate of ``manifest``
+    depends on at ``ref``, directly or through other members: their code is built into it."""
+    shipped: set[str] = set()
+    pending = [manifest]
+    while pending:
+        for name in _dependency_names(git, ref, pending.pop()):
+            if name in members and name not in shipped:
+                shipped.add(name)
+                pending.append(members[name])
+    return shipped
+
+
+def _dependency_names(git: Git, ref: str, manifest: str) -> Iterator[str]:
+    """The crate names of a Cargo manifest's normal dependencies at ``ref``, target-specific
+    ones included and renames (``package = "..."``) followed. Development and build
+    dependencies never reach the built crate's users. An unreadable manifest has none."""
+    raw = git.show_file(ref, manifest)
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8")) if raw is not None else {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        log.debug("cannot read %s at %s: %s", manifest, ref, exc)
+        return
+    tables = [data.get("dependencies")]
+    targets = data.get("target")
+    if isinstance(targets, dict):
+        tables.extend(t.get("dependencies") for t in targets.values() if isinstance(t, dict))
+    for table in tables:
+        if not isinstance(table, dict):
+            continue
+        for key, spec in table.items():
+            renamed = spec.get("package") if isinstance(spec, dict) else None
+            yield renamed if isinstance(renamed, str) else key
 
 
 def project_pathspecs(
