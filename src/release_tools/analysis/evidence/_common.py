@@ -20,6 +20,9 @@ from release_tools.analysis.models import (
 )
 
 __all__ = [
+    "TEST_DIRS",
+    "TEST_FILE_NAMES",
+    "TOOLING_DIRS",
     "BoundedEvidence",
     "blob_chunks",
     "blob_headers",
@@ -35,35 +38,29 @@ __all__ = [
     "summaries",
 ]
 
-# Directories and file names that hold tests, examples or tooling rather than shipped code.
-_NON_SHIPPED_DIRS = frozenset(
-    {
-        "test",
-        "tests",
-        "testing",
-        "__tests__",
-        "__mocks__",
-        "spec",
-        "specs",
-        "testdata",
+#: Directories of tests and their data.
+TEST_DIRS = frozenset(
+    {"test", "tests", "testing", "__tests__", "__mocks__", "spec", "specs", "testdata", "e2e"}
+)
+#: Directories of development tooling: benchmarks and maintainers' scripts.
+TOOLING_DIRS = frozenset({"benchmarks", "benchmark", "bench", "benches", "scripts", "tools"})
+#: File names of tests in the ecosystems read (pytest, Go, Jest/Vitest/Mocha).
+TEST_FILE_NAMES = r"^test_.*\.py$|_test\.py$|^conftest\.py$|_test\.go$|\.(test|spec)\.[cm]?[jt]sx?$"
+
+# Directories that hold tests, fixtures, examples, docs or tooling rather than shipped code.
+_NON_SHIPPED_DIRS = (
+    TEST_DIRS
+    | TOOLING_DIRS
+    | {
         "fixtures",
         "examples",
         "example",
         "docs",
         "doc",
-        "benchmarks",
-        "benchmark",
-        "bench",
-        "benches",
-        "scripts",
-        "tools",
         ".github",
-        "e2e",
     }
 )
-_TEST_FILE = re.compile(
-    r"(^test_.*\.py$|_test\.py$|^conftest\.py$|_test\.go$|\.(test|spec)\.[cm]?[jt]sx?$)"
-)
+_TEST_FILE = re.compile(TEST_FILE_NAMES)
 
 
 def evidence(

@@ -19,7 +19,12 @@ from collections import Counter
 from collections.abc import Sequence
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.evidence._common import (
+    TEST_DIRS,
+    TEST_FILE_NAMES,
+    TOOLING_DIRS,
+    evidence,
+)
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
 __all__ = ["KINDS", "classify", "file_kind_evidence", "gather"]
@@ -28,33 +33,17 @@ __all__ = ["KINDS", "classify", "file_kind_evidence", "gather"]
 KINDS = ("source", "data", "docs", "tests", "ci", "build", "dev")
 
 _DOC_DIRS = frozenset({"docs", "doc", "documentation", "examples", "example", "man", "site"})
-_TEST_DIRS = frozenset(
-    {"test", "tests", "testing", "__tests__", "__mocks__", "spec", "specs", "testdata", "e2e"}
-)
 _CI_DIRS = frozenset({".github", ".circleci", ".gitlab", ".ci", ".buildkite", ".azure-pipelines"})
 # .nx (pending version plans, Nx's workspace data) and .changeset hold release tooling's own
 # files: a commit that only adds a plan asks for a release through the plan, not as a change.
-_DEV_DIRS = frozenset(
-    {
-        "benchmarks",
-        "benchmark",
-        "bench",
-        "benches",
-        "scripts",
-        "tools",
-        ".devcontainer",
-        ".nx",
-        ".changeset",
-    }
-)
+_DEV_DIRS = TOOLING_DIRS | {".devcontainer", ".nx", ".changeset"}
 _DOC_FILE = re.compile(
     r"(\.(md|mdx|rst|adoc|txt)$|^(readme|license|licence|copying|authors|contributors|notice|"
     r"changelog|changes|history|news|code_of_conduct|security|contributing)([._-].*)?$)",
     re.IGNORECASE,
 )
 _TEST_FILE = re.compile(
-    r"(^test_.*\.py$|_test\.py$|^conftest\.py$|_test\.go$|\.(test|spec)\.[cm]?[jt]sx?$|"
-    r"^pytest\.ini$|^jest\.config\.|^vitest\.config\.|^karma\.conf\.)"
+    rf"({TEST_FILE_NAMES}|^pytest\.ini$|^jest\.config\.|^vitest\.config\.|^karma\.conf\.)"
 )
 _CI_FILE = re.compile(
     r"^(\.gitlab-ci\.yml|\.travis\.yml|azure-pipelines\.ya?ml|jenkinsfile|appveyor\.ya?ml|"
@@ -88,7 +77,7 @@ def classify(path: str) -> str:
     dirs, name = [p.lower() for p in parts[:-1]], parts[-1]
     if any(d in _CI_DIRS for d in dirs) or _CI_FILE.match(name):
         return "ci"
-    if any(d in _TEST_DIRS for d in dirs) or _TEST_FILE.search(name):
+    if any(d in TEST_DIRS for d in dirs) or _TEST_FILE.search(name):
         return "tests"
     if any(d in _DEV_DIRS for d in dirs):
         return "dev"

@@ -42,38 +42,27 @@ def compare_modules(
     removed = sorted(before.keys() - after.keys())
     unread = _unread_owners(removed, before, new)
     for owner, members in unread.items():
-        if out.admit(Bump.PATCH, Strength.WEAK):
-            out.keep(
-                evidence(
-                    "javascript-api",
-                    EvidenceKind.API_CHANGED,
-                    Bump.PATCH,
-                    Strength.WEAK,
-                    f"{owner} became an alias of other types, whose members are not read: "
-                    f"{len(members)} of its members were not compared, e.g. {members[0]} "
-                    "(review)",
-                    path=path_new,
-                    line=new.line_of(after[owner][1]),
-                )
-            )
+        _review(
+            out,
+            EvidenceKind.API_CHANGED,
+            f"{owner} became an alias of other types, whose members are not read: "
+            f"{len(members)} of its members were not compared, e.g. {members[0]} (review)",
+            path_new,
+            new.line_of(after[owner][1]),
+        )
     for name in removed:
         kind, offset, _required, _params = before[name]
         if name.rpartition(".")[0] in unread:
             continue
         if name in phantom:
-            if out.admit(Bump.PATCH, Strength.WEAK):
-                out.keep(
-                    evidence(
-                        "javascript-api",
-                        EvidenceKind.API_REMOVED,
-                        Bump.PATCH,
-                        Strength.WEAK,
-                        f"{name} dropped from {path_old}, but no JavaScript of the base "
-                        "defines it: a typings correction (review)",
-                        path=path_old,
-                        line=old.line_of(offset),
-                    )
-                )
+            _review(
+                out,
+                EvidenceKind.API_REMOVED,
+                f"{name} dropped from {path_old}, but no JavaScript of the base defines it: "
+                "a typings correction (review)",
+                path_old,
+                old.line_of(offset),
+            )
             continue
         if out.admit(Bump.MAJOR, strength):
             out.keep(
@@ -206,15 +195,22 @@ def _compare_shape(
             if was is not None and param.type is not None and was != param.type:
                 changed.append((f"parameter {param.name} of {name}", was, param.type))
     for what, was, now in changed:
-        if out.admit(Bump.PATCH, Strength.WEAK):
-            out.keep(
-                evidence(
-                    "javascript-api",
-                    EvidenceKind.API_CHANGED,
-                    Bump.PATCH,
-                    Strength.WEAK,
-                    f"{what} changed type from {was} to {now} in {shown} (review)",
-                    path=path_new,
-                    line=line,
-                )
+        _review(
+            out,
+            EvidenceKind.API_CHANGED,
+            f"{what} changed type from {was} to {now} in {shown} (review)",
+            path_new,
+            line,
+        )
+
+
+def _review(
+    out: BoundedEvidence, kind: EvidenceKind, message: str, path: str | None, line: int | None
+) -> None:
+    """Keep one weak patch-level review item, when ``out`` has room for it."""
+    if out.admit(Bump.PATCH, Strength.WEAK):
+        out.keep(
+            evidence(
+                "javascript-api", kind, Bump.PATCH, Strength.WEAK, message, path=path, line=line
             )
+        )
