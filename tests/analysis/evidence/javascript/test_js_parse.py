@@ -232,3 +232,21 @@ def test_option_reads_come_from_the_tree() -> None:
         "const s = 'options.inString';\n"
     )
     assert option_reads(code, "m.js") == {"mode": 2, "depth": 4}
+
+
+@pytest.mark.parametrize("linear", [False, True])
+def test_bracketed_commonjs_exports_are_exports(
+    linear: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rollup writes ``exports["default"] = axios;`` beside ``exports.Axios = Axios;``.
+    if linear:
+        monkeypatch.setattr(parser, "MAX_PARSE_BYTES", 0)
+    code = (
+        "function axios(config) {}\n"
+        "class Axios {}\n"
+        "exports.Axios = Axios;\n"
+        "exports['default'] = axios;\n"
+        'exports["not a name"] = 1;\n'
+        "exports[key] = 2;\n"
+    )
+    assert set(parse_exports(code, "axios.cjs")) == {"Axios", "default"}

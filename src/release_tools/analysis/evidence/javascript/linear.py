@@ -73,7 +73,13 @@ _FROM = re.compile(
 _MODULE_EXPORTS_OBJ = re.compile(r"module\.exports[ \t]*=[ \t]*\{")
 _MODULE_EXPORTS_ANY = re.compile(r"module\.exports[ \t]*=(?![ \t]*\{)(?!=)")
 # Starts with a literal so that the scan skips ahead (``module.`` before it is on the same line).
-_EXPORTS_DOT = re.compile(r"exports\.(?P<name>[A-Za-z_$][\w$]*)[ \t]*=(?!=)")
+# ``exports.x =`` and, as bundlers write it, ``exports["x"] =``: the key is read from the
+# original text, since blanking emptied the string.
+_EXPORTS_DOT = re.compile(
+    r"exports(?:\.(?P<name>[A-Za-z_$][\w$]*)|\[[ \t]*(?P<q>['\"])(?P<key>[^'\"\n]*)(?P=q)[ \t]*\])"
+    r"[ \t]*=(?!=)"
+)
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 _EXPORT_ASSIGN = re.compile(r"^[ \t]*export[ \t]*=[ \t]*[\w$]", re.MULTILINE)
 # ``export declare const escape: (s: string, opts?: O) => string`` (a function-typed constant).
 _TYPED_ARROW = re.compile(
@@ -185,7 +191,9 @@ def scan_exports(
     for match in _MODULE_EXPORTS_ANY.finditer(blank):
         add("default", "default", match.start())
     for match in _EXPORTS_DOT.finditer(blank):
-        add(match["name"], "name", match.start())
+        name = match["name"] or code[match.start("key") : match.end("key")]
+        if _IDENTIFIER.fullmatch(name):
+            add(name, "name", match.start())
     for at, _match in at_lines(_EXPORT_ASSIGN, blank):
         add("default", "default", at)
     has_containers = any(word in blank for word in ("class", "interface", "namespace", "module"))

@@ -9,6 +9,7 @@ wrappers assign them inside functions). What the rows mean is described in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -87,6 +88,27 @@ _FIELDS = frozenset({"public_field_definition", "field_definition"})
 _MAX_DEPTH = 2
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def _assigned_name(left: Node) -> str | None:
+    """The property an assignment target names: ``x`` of ``exports.x`` and of
+    ``exports["x"]`` (bundlers write ``exports["default"]``); None for a computed index."""
+    if left.type == "member_expression":
+        prop = left.child_by_field_name("property")
+        return _text(prop) if prop is not None else None
+    index = left.child_by_field_name("index")
+    if index is None or index.type != "string":
+        return None
+    # One plain fragment that spells an identifier: other keys (``"a.b"``, escapes) would not
+    # read back as one export name.
+    fragments = [c for c in index.named_children if c.type == "string_fragment"]
+    if len(fragments) != 1 or index.named_child_count != 1:
+        return None
+    name = _text(fragments[0])
+    return name if _IDENTIFIER.fullmatch(name) else None
+
+
 def _text(node: Node | None) -> str:
     if node is None:
         return ""
@@ -106,7 +128,8 @@ def _options_query(grammar: Grammar) -> tree_sitter.Query:
 def _commonjs_query(grammar: Grammar) -> tree_sitter.Query:
     return tree_sitter.Query(
         language(grammar),
-        "(assignment_expression left: (member_expression) @left right: (_) @right)",
+        "(assignment_expression left: [(member_expression) (subscript_expression)] @left"
+        " right: (_) @right)",
     )
 
 
@@ -419,10 +442,9 @@ class Reader:
                     self._default_value(right, left.start_byte)
                 continue
             owner = left.child_by_field_name("object")
-            prop = left.child_by_field_name("property")
-            if owner is None or prop is None or owner.text not in (b"module.exports", b"exports"):
+            name = _assigned_name(left)
+            if owner is None or name is None or owner.text not in (b"module.exports", b"exports"):
                 continue
-            name = _text(prop)
             # Compiled CommonJS declares every export first (``exports.X = void 0;``) and
             # assigns the value later (``exports.X = X;``): a later assignment describes it.
             if self._add(name, "name", left.start_byte) or self.rows[name][0] == "name":
