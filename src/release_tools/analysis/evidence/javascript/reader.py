@@ -9,20 +9,29 @@ wrappers assign them inside functions). What the rows mean is described in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import cache
 
 import tree_sitter
 
+from release_tools.analysis.evidence.javascript.nodes import (
+    FUNCTION_VALUES,
+    assigned_name,
+    bound_names,
+    function_signature,
+    is_accessor,
+    is_private,
+    name_of,
+    text,
+    type_of,
+    unquoted,
+    value_signature,
+)
 from release_tools.analysis.evidence.javascript.parser import Grammar, language
 from release_tools.analysis.evidence.javascript.reexports import ReExport
 from release_tools.analysis.evidence.javascript.signatures import (
-    Param,
-    ParamKind,
     Signature,
     merge_overloads,
-    signature,
 )
 
 __all__ = ["Reader", "Row", "Shape"]
@@ -76,9 +85,6 @@ _OWN_MEMBERS = frozenset(
         "template_literal_type",
     }
 )
-_FUNCTION_VALUES = frozenset(
-    {"arrow_function", "function_expression", "function", "generator_function"}
-)
 #: Declarations without a body: overloads and ambient declarations. When a function has any,
 #: they are what callers see, and the implementation's own parameter list is hidden.
 _DECLARED_ONLY = frozenset({"function_signature", "method_signature", "abstract_method_signature"})
@@ -86,33 +92,6 @@ _METHODS = frozenset({"method_definition", *_DECLARED_ONLY})
 _FIELDS = frozenset({"public_field_definition", "field_definition"})
 #: Namespaces nest; deeper levels than this are not listed.
 _MAX_DEPTH = 2
-
-
-_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
-
-
-def _assigned_name(left: Node) -> str | None:
-    """The property an assignment target names: ``x`` of ``exports.x`` and of
-    ``exports["x"]`` (bundlers write ``exports["default"]``); None for a computed index."""
-    if left.type == "member_expression":
-        prop = left.child_by_field_name("property")
-        return _text(prop) if prop is not None else None
-    index = left.child_by_field_name("index")
-    if index is None or index.type != "string":
-        return None
-    # One plain fragment that spells an identifier: other keys (``"a.b"``, escapes) would not
-    # read back as one export name.
-    fragments = [c for c in index.named_children if c.type == "string_fragment"]
-    if len(fragments) != 1 or index.named_child_count != 1:
-        return None
-    name = _text(fragments[0])
-    return name if _IDENTIFIER.fullmatch(name) else None
-
-
-def _text(node: Node | None) -> str:
-    if node is None:
-        return ""
-    return (node.text or b"").decode("utf-8", "replace")
 
 
 @cache
@@ -131,15 +110,6 @@ def _commonjs_query(grammar: Grammar) -> tree_sitter.Query:
         "(assignment_expression left: [(member_expression) (subscript_expression)] @left"
         " right: (_) @right)",
     )
-
-
-def _name_of(node: Node) -> str | None:
-    """The name of a member or property key, None when computed (``[Symbol.iterator]``)."""
-    if node.type in ("property_identifier", "identifier", "type_identifier"):
-        return _text(node)
-    if node.type == "string":
-        return _text(node)[1:-1]
-    return None
 
 
 class Reader:
@@ -211,11 +181,11 @@ class Reader:
             for declarator in node.named_children:
                 name = declarator.child_by_field_name("name")
                 if name is not None and name.type == "identifier":
-                    self._locals.setdefault(_text(name), []).append(declarator)
+                    self._locals.setdefault(text(name), []).append(declarator)
         elif node.type in _KINDS:
             name = node.child_by_field_name("name")
             if name is not None:
-                self._locals.setdefault(_text(name), []).append(node)
+                self._locals.setdefault(text(name), []).append(node)
 
     # -- ES modules ----------------------------------------------------------------------
 
@@ -238,7 +208,7 @@ class Reader:
             self._default_value(value, at)
             return
         source = statement.child_by_field_name("source")
-        spec = _text(source)[1:-1] if source is not None else None
+        spec = text(source)[1:-1] if source is not None else None
         if spec is not None:
             self.sources.append(spec)
         named = False
@@ -253,7 +223,7 @@ class Reader:
                 named = True
                 name = next(iter(reversed(child.named_children)), None)
                 if name is not None:
-                    namespace = _name_of(name) or _text(name)
+                    namespace = name_of(name) or text(name)
                     self._add(namespace, "namespace", at)
                     if spec is not None:
                         self.reexports.append(ReExport(spec, namespace=namespace))
@@ -269,19 +239,19 @@ class Reader:
         alias = specifier.child_by_field_name("alias")
         if name is None:
             return None
-        exported = _unquoted(_text(alias if alias is not None else name))
+        exported = unquoted(text(alias if alias is not None else name))
         if self._add(exported, "name", at) and local:
-            self._attach_local(exported, _text(name), members=exported != "default")
-        return exported, _unquoted(_text(name))
+            self._attach_local(exported, text(name), members=exported != "default")
+        return exported, unquoted(text(name))
 
     def _default_value(self, value: Node, at: int) -> None:
-        kind = "function" if value.type in _FUNCTION_VALUES else "default"
+        kind = "function" if value.type in FUNCTION_VALUES else "default"
         if not self._add("default", kind, at):
             return
-        if value.type in _FUNCTION_VALUES:
+        if value.type in FUNCTION_VALUES:
             self._function(value, "default")
         elif value.type == "identifier":
-            self._attach_local("default", _text(value), members=False)
+            self._attach_local("default", text(value), members=False)
 
     def _attach_local(self, key: str, local: str, members: bool) -> None:
         for node in self._locals.get(local, ()):
@@ -294,17 +264,17 @@ class Reader:
                 self._declaration(child, prefix, at, depth)
             return
         if node.type in _VARIABLES:
-            kind = _text(node.children[0]) if node.children else "const"
+            kind = text(node.children[0]) if node.children else "const"
             for declarator in node.named_children:
                 name = declarator.child_by_field_name("name")
                 if name is None:
                     continue
                 if name.type != "identifier":
-                    for bound in _bound_names(name):
+                    for bound in bound_names(name):
                         self._add(prefix + bound, kind, at)
                     continue
-                key = prefix + _text(name)
-                sig = _value_signature(declarator)
+                key = prefix + text(name)
+                sig = value_signature(declarator)
                 if self._add(key, "function" if sig else kind, at) and sig is not None:
                     self._signature(key, sig[0], sig[1])
             return
@@ -312,7 +282,7 @@ class Reader:
         name = node.child_by_field_name("name")
         if declared is None or name is None:
             return
-        key = prefix + (_name_of(name) or _text(name))
+        key = prefix + (name_of(name) or text(name))
         if self._add(key, declared, at):
             self._describe(node, key, depth, members=True)
 
@@ -320,10 +290,10 @@ class Reader:
         """Attach the signature and (with ``members``) the members of declaration ``node``."""
         kind = node.type
         if kind == "variable_declarator":
-            sig = _value_signature(node)
+            sig = value_signature(node)
             if sig is not None:
                 self._signature(key, sig[0], sig[1])
-        elif kind in _FUNCTION_VALUES or _KINDS.get(kind) == "function":
+        elif kind in FUNCTION_VALUES or _KINDS.get(kind) == "function":
             self._function(node, key)
         elif kind in ("class_declaration", "abstract_class_declaration", "class"):
             body = node.child_by_field_name("body")
@@ -347,7 +317,7 @@ class Reader:
                 target = (
                     item.child_by_field_name("name") if item.type == "enum_assignment" else item
                 )
-                name = _name_of(target) if target is not None else None
+                name = name_of(target) if target is not None else None
                 if name is not None:
                     self._add(f"{key}.{name}", "member", item.start_byte)
         elif kind in ("internal_module", "module") and depth < _MAX_DEPTH:
@@ -359,7 +329,7 @@ class Reader:
                 self._declaration(statement, key + ".", statement.start_byte, depth + 1)
 
     def _function(self, node: Node, key: str) -> None:
-        sig = _function_signature(node)
+        sig = function_signature(node)
         if sig is not None:
             self._signature(key, sig, node.type in _DECLARED_ONLY)
 
@@ -370,20 +340,20 @@ class Reader:
             if item.type not in _METHODS and item.type not in _FIELDS:
                 continue
             name_node = item.child_by_field_name("name") or item.child_by_field_name("property")
-            name = _name_of(name_node) if name_node is not None else None
+            name = name_of(name_node) if name_node is not None else None
             if name is None:
                 continue  # computed or #private
             if name == "constructor" and item.type in _METHODS:
                 self._function(item, owner)  # ``new Owner(...)`` calls it
                 continue
-            if not members or name.startswith("_") or _is_private(item):
+            if not members or name.startswith("_") or is_private(item):
                 continue
             key = f"{owner}.{name}"
             if not self._add(key, "member", name_node.start_byte if name_node else 0):
                 continue
-            if item.type in _FIELDS or _is_accessor(item):
+            if item.type in _FIELDS or is_accessor(item):
                 optional = any(child.type == "?" for child in item.children)
-                self.shapes.setdefault(key, Shape(optional=optional, type=_type_of(item)))
+                self.shapes.setdefault(key, Shape(optional=optional, type=type_of(item)))
             else:
                 self._function(item, key)
 
@@ -392,7 +362,7 @@ class Reader:
             if item.type not in ("property_signature", "method_signature"):
                 continue  # call, construct and index signatures have no name
             name_node = item.child_by_field_name("name")
-            name = _name_of(name_node) if name_node is not None else None
+            name = name_of(name_node) if name_node is not None else None
             if name is None or name_node is None:
                 continue
             key = f"{owner}.{name}"
@@ -402,7 +372,7 @@ class Reader:
                 self._function(item, key)
             else:
                 optional = any(child.type == "?" for child in item.children)
-                shape = Shape(optional=optional, type=_type_of(item), in_type=True)
+                shape = Shape(optional=optional, type=type_of(item), in_type=True)
                 self.shapes.setdefault(key, shape)
 
     # -- options -------------------------------------------------------------------------
@@ -423,7 +393,7 @@ class Reader:
             ):
                 continue
             key = captures["key"][0]
-            self.option_reads.setdefault(_text(key), key.start_byte)
+            self.option_reads.setdefault(text(key), key.start_byte)
 
     # -- CommonJS ------------------------------------------------------------------------
 
@@ -442,7 +412,7 @@ class Reader:
                     self._default_value(right, left.start_byte)
                 continue
             owner = left.child_by_field_name("object")
-            name = _assigned_name(left)
+            name = assigned_name(left)
             if owner is None or name is None or owner.text not in (b"module.exports", b"exports"):
                 continue
             # Compiled CommonJS declares every export first (``exports.X = void 0;``) and
@@ -453,12 +423,12 @@ class Reader:
     def _object_exports(self, obj: Node) -> None:
         for item in obj.named_children:
             if item.type == "shorthand_property_identifier":
-                local = _text(item)
+                local = text(item)
                 if self._add(local, "name", item.start_byte):
                     self._attach_local(local, local, members=True)
             elif item.type == "pair":
                 key = item.child_by_field_name("key")
-                name = _name_of(key) if key is not None else None
+                name = name_of(key) if key is not None else None
                 value = item.child_by_field_name("value")
                 if name is None or not self._add(name, "name", item.start_byte):
                     continue
@@ -466,81 +436,14 @@ class Reader:
                     self._value(name, value)
             elif item.type == "method_definition":
                 key = item.child_by_field_name("name")
-                name = _name_of(key) if key is not None else None
+                name = name_of(key) if key is not None else None
                 if name is not None and self._add(name, "name", item.start_byte):
                     self._function(item, name)
 
     def _value(self, key: str, value: Node) -> None:
         """Attach what is known of an exported value: a function's signature, or the
         signature and members of the local declaration an identifier names."""
-        if value.type in _FUNCTION_VALUES:
+        if value.type in FUNCTION_VALUES:
             self._function(value, key)
         elif value.type == "identifier":
-            self._attach_local(key, _text(value), members=True)
-
-
-def _unquoted(name: str) -> str:
-    """An export name as written (``'a-b'`` names an export ``a-b``)."""
-    return name[1:-1] if name.startswith(("'", '"')) else name
-
-
-def _is_private(item: Node) -> bool:
-    return any(
-        child.type == "accessibility_modifier" and _text(child) == "private"
-        for child in item.children
-    )
-
-
-def _is_accessor(item: Node) -> bool:
-    """A getter or setter: read and written as a property, never called."""
-    return any(child.type in ("get", "set") for child in item.children)
-
-
-def _type_of(node: Node) -> str | None:
-    annotation = node.child_by_field_name("type")
-    if annotation is None:
-        return None
-    inner = annotation.named_children
-    return " ".join(_text(inner[0] if inner else annotation).split())
-
-
-def _function_signature(node: Node) -> Signature | None:
-    parameters = node.child_by_field_name("parameters")
-    if parameters is not None:
-        return signature(parameters)
-    single = node.child_by_field_name("parameter")  # ``x => x``
-    if single is not None:
-        name = _text(single)
-        return Signature(
-            1, frozenset({name}), (Param(name, ParamKind.REQUIRED, None, frozenset({name})),)
-        )
-    return None
-
-
-def _value_signature(declarator: Node) -> tuple[Signature, bool] | None:
-    """The signature of a variable holding a function (a value, or a function type)."""
-    value = declarator.child_by_field_name("value")
-    if value is not None and value.type in _FUNCTION_VALUES:
-        sig = _function_signature(value)
-        return (sig, False) if sig is not None else None
-    annotation = declarator.child_by_field_name("type")
-    inner = annotation.named_children[0] if annotation and annotation.named_children else None
-    if inner is not None and inner.type == "function_type":
-        sig = _function_signature(inner)
-        return (sig, True) if sig is not None else None
-    return None
-
-
-def _bound_names(pattern: Node) -> list[str]:
-    """The names a destructuring declaration binds (``const { a, b: c } = x`` binds a, c)."""
-    if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
-        return [_text(pattern)]
-    names: list[str] = []
-    for child in pattern.named_children:
-        if pattern.type == "pair_pattern" and child == pattern.child_by_field_name("key"):
-            continue
-        assigned = pattern.type in ("object_assignment_pattern", "assignment_pattern")
-        if assigned and child != pattern.child_by_field_name("left"):
-            continue
-        names.extend(_bound_names(child))
-    return names
+            self._attach_local(key, text(value), members=True)
