@@ -24,8 +24,6 @@ most); the modules left over are not read and one ``incomplete`` item counts and
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import replace
 
 from release_tools.analysis.context import AnalysisContext
@@ -38,7 +36,6 @@ from release_tools.analysis.evidence._common import (
     evidence,
     new_path,
     old_path,
-    read_text,
     read_texts,
 )
 from release_tools.analysis.evidence._fork import fork_call
@@ -47,9 +44,7 @@ from release_tools.analysis.evidence.javascript.compare import compare_modules
 from release_tools.analysis.evidence.javascript.entrypoints import (
     MAX_CHARS,
     SUFFIXES,
-    entry_keys,
     entry_points,
-    manifest,
     nearest_manifests,
     public_files,
 )
@@ -60,6 +55,7 @@ from release_tools.analysis.evidence.javascript.exports import (
     read_module,
     required_params,
 )
+from release_tools.analysis.evidence.javascript.manifests import manifest_evidence, node_minimum
 from release_tools.analysis.evidence.javascript.options import gather_options, is_vendored
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
 from release_tools.analysis.evidence.javascript.reexports import (
@@ -90,94 +86,6 @@ ONE_SIDED_PARSE_BYTES = 200_000
 #: Bytes of modules one run reads by the linear scan at most (about 30 ms a MB): a range
 #: adding hundreds of generated modules costs a bounded time, the rest is named unread.
 SCAN_BUDGET_BYTES = 8_000_000
-
-
-def node_minimum(spec: object) -> tuple[int, ...] | None:
-    """The lowest Node.js version an ``engines.node`` range accepts (``"20 || >=22"`` -> 20)."""
-    if not isinstance(spec, str):
-        return None
-    lows = []
-    for alternative in spec.split("||"):
-        numbers = re.search(r"(\d+)(?:\.(\d+))?", alternative)
-        if numbers:
-            lows.append(tuple(int(n) for n in numbers.groups() if n is not None))
-    return min(lows) if lows else None
-
-
-def _runtime_evidence(
-    before: dict[str, object], after: dict[str, object], path: str
-) -> list[Evidence]:
-    """Breaking changes of how the package loads: ESM-only switch, raised Node.js minimum."""
-    items: list[Evidence] = []
-    offers_require = '"require"' in json.dumps(after.get("exports"))
-    if before.get("type") != "module" and after.get("type") == "module" and not offers_require:
-        items.append(
-            evidence(
-                "javascript-api",
-                EvidenceKind.API_CHANGED,
-                Bump.MAJOR,
-                Strength.STRONG,
-                "package became ESM-only (type: module, no require entry): require() breaks",
-                path=path,
-            )
-        )
-    old_engines, new_engines = before.get("engines"), after.get("engines")
-    old_min = node_minimum(old_engines.get("node") if isinstance(old_engines, dict) else None)
-    new_min = node_minimum(new_engines.get("node") if isinstance(new_engines, dict) else None)
-    if new_min is not None and (old_min is None or new_min[:1] > old_min[:1]):
-        was = ".".join(map(str, old_min)) if old_min else "any"
-        items.append(
-            evidence(
-                "javascript-api",
-                EvidenceKind.RUNTIME_FLOOR,
-                Bump.MAJOR,
-                Strength.STRONG,
-                f"requires Node.js {'.'.join(map(str, new_min))} or newer (was {was})",
-                path=path,
-            )
-        )
-    return items
-
-
-def _manifest_evidence(ctx: AnalysisContext) -> list[Evidence]:
-    items: list[Evidence] = []
-    for change in ctx.changes:
-        names = {change.path, change.old_path or change.path}
-        if not any(n.rsplit("/", 1)[-1] == "package.json" for n in names):
-            continue
-        if "node_modules/" in change.path:
-            continue
-        before = manifest(read_text(ctx, ctx.base_sha, old_path(change)))
-        after = manifest(read_text(ctx, ctx.head_sha, new_path(change)))
-        if before is None or after is None:
-            continue
-        items.extend(_runtime_evidence(before, after, change.path))
-        for key, what in (("exports", "package export"), ("bin", "command")):
-            old_keys, new_keys = entry_keys(before, key), entry_keys(after, key)
-            for name in sorted(old_keys.keys() - new_keys.keys()):
-                items.append(
-                    evidence(
-                        "javascript-api",
-                        EvidenceKind.API_REMOVED,
-                        Bump.MAJOR,
-                        Strength.PROOF,
-                        f"removed {what} {name!r} from package.json {key}",
-                        path=change.path,
-                    )
-                )
-            for name in sorted(new_keys.keys() - old_keys.keys()):
-                if old_keys or key == "bin":
-                    items.append(
-                        evidence(
-                            "javascript-api",
-                            EvidenceKind.API_ADDED,
-                            Bump.MINOR,
-                            Strength.STRONG,
-                            f"new {what} {name!r} in package.json {key}",
-                            path=change.path,
-                        )
-                    )
-    return items
 
 
 #: Module pairs are read from git in batches of about this many bytes (memory stays bounded).
@@ -489,7 +397,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     :class:`~release_tools.analysis.evidence._common.BoundedEvidence`).
     """
     out = BoundedEvidence("javascript-api", MAX_PER_SOURCE)
-    out.extend(_manifest_evidence(ctx))
+    out.extend(manifest_evidence(ctx))
     changes = changed_files(ctx, (*SUFFIXES, ".d.ts"), include_excluded=True)
     if not changes:
         return out.items()
