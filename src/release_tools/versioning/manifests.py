@@ -36,7 +36,8 @@ from release_tools.versioning.lockfiles import (
     set_pnpm_specifier,
     set_uv_lock_version,
 )
-from release_tools.versioning.projects import Project, python_version_file, read_python_version
+from release_tools.versioning.projects import Project
+from release_tools.versioning.pyversion import python_version_file, read_python_version
 from release_tools.versioning.pyversionfiles import mirror_edits
 from release_tools.versioning.semver import manifest_version_problem
 from release_tools.versioning.tomledit import parse_toml, set_string, table

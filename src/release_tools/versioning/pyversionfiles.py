@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from release_tools.versioning.projects import import_name, table_at
+from release_tools.versioning.pyversion import import_name, table_at
 
 __all__ = ["mirror_edits", "mirror_files"]
 
