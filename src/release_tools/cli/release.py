@@ -90,8 +90,8 @@ def _settings(options: dict[str, Any]) -> Settings:
 @common_options
 @guard
 def projects_command(**options: Any) -> None:
-    """List the projects of the repository: name, version, path, manifest, tag scheme and
-    changelog file (each with where it was read from).
+    """List the projects of the repository: name, version, ecosystem, path, manifest, tag
+    scheme and changelog file (each with where it was read from).
 
     With --format json, the list also shows each project's conventions, configured or inferred:
     its tag scheme, latest release tag, changelog file and style, and release group.
@@ -199,7 +199,13 @@ def _origin(source: object) -> str:
     metavar="TYPE",
     help="major, minor, patch, premajor, preminor, prepatch, prerelease, or auto (analyze).",
 )
-@click.option("--message", "-m", default=None, help="The plan's body (default: a summary line).")
+@click.option(
+    "--message",
+    "-m",
+    default=None,
+    help="The plan's body (default: a conventional line; for auto, the range's commit subjects "
+    "under changelog sections).",
+)
 @click.option(
     "--plan-format",
     "plan_format",
@@ -274,7 +280,12 @@ def create_version_plan_command(**options: Any) -> None:
 
 
 @click.command("plan-check")
-@click.option("--base", default=None, help="Base ref (default: the PR target, else last release).")
+@click.option(
+    "--base",
+    default=None,
+    help="Base ref (default: the PR target, else .changeset/config.json's baseBranch when HEAD "
+    "is on another branch, else the latest release tag).",
+)
 @click.option("--head", default=None, help="Head ref (default: HEAD).")
 @_output_format_option
 @common_options
@@ -340,7 +351,7 @@ def plan_check_command(**options: Any) -> None:
     "--tag/--no-tag",
     "tag",
     default=None,
-    help="Tag the release commit (default), or commit without tag (and publish). "
+    help="Tag the release commit (default), or commit without a tag (and do not publish). "
     "nx.json's release.git.tag: false means --no-tag unless --tag is given.",
 )
 @click.option("--push", is_flag=True, default=False, help="Push the commit and tags to the remote.")
