@@ -8,28 +8,25 @@ hand it to the provider.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from release_tools.analysis.cachedir import default_cache_dir
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.diff import DiffLimits, DiffStats, collect_changes
 from release_tools.analysis.engines import get_provider
-from release_tools.analysis.evidence import commits, runtime, start_background
+from release_tools.analysis.evidence import start_background
 from release_tools.analysis.filters import PathFilter
-from release_tools.analysis.history import ReleaseHistory, read_history
 from release_tools.analysis.models import Decision
+from release_tools.analysis.projecthistory import ctx_types, project_history
 from release_tools.analysis.range import ResolvedRange, resolve_range, resolve_ref
 from release_tools.config import Settings
 from release_tools.errors import ConfigError, NotAGitRepositoryError, ReleaseToolsError
 from release_tools.files import in_git_dir
 from release_tools.git import Git
 from release_tools.versioning.boundaries import separate_modules
-from release_tools.versioning.commit_types import CommitTypes, configured_types
 from release_tools.versioning.conventions import (
     Conventions,
     ProjectConventions,
@@ -42,8 +39,6 @@ from release_tools.versioning.projects import (
     find_project,
 )
 from release_tools.versioning.semver import Version, manifest_version_problem
-from release_tools.versioning.tags import find_release_tags, merged_tag_names
-from release_tools.versioning.tagscheme import scheme_tags
 
 __all__ = ["Collection", "collect", "run_analysis"]
 
@@ -265,7 +260,7 @@ def collect(
 
         warnings: list[str] = []
         if settings.history and not rng.first_release and not rng.is_empty:
-            ctx.history = _history(
+            ctx.history = project_history(
                 git, settings, rng, root_name, ctx.pathspecs, root, warnings, own, paths
             )
         if rng.is_empty:
@@ -343,72 +338,6 @@ def _go_first_major(
     if subject is None or own is None or current is not None:
         return None
     return own.first_major
-
-
-def ctx_types(settings: Settings) -> CommitTypes:
-    """The commit-type table the analysis reads: the built-in one with the configured types."""
-    return configured_types(
-        {name: (spec.bump, spec.section) for name, spec in settings.commit_types.items()}
-    )
-
-
-def _history(
-    git: Git,
-    settings: Settings,
-    rng: ResolvedRange,
-    root_name: str | None,
-    paths: tuple[str, ...],
-    root: Path,
-    warnings: list[str],
-    own: ProjectConventions | None = None,
-    directories: tuple[str, ...] = (),
-) -> ReleaseHistory | None:
-    """The earlier releases reachable from the base, or None (with a warning) when unreadable.
-
-    ``directories`` are the project's (none: the repository root): their manifests say which
-    runtime floors each earlier release raised.
-
-    A Go module's releases are the tags of Go's scheme for it (``tools/v1.2.0``), the ones its
-    current version comes from, and for a module in its major's directory (``v2/``) only
-    those of that major: the generic pattern would take another module's as its own.
-    """
-    try:
-        if git.is_shallow():
-            warnings.append(
-                "shallow clone: earlier releases are not read, so the decision is not calibrated "
-                "on this project's history (fetch the full history, e.g. fetch-depth: 0)"
-            )
-            return None
-        tags = find_release_tags(git, rng.base_sha, settings.tag_pattern)
-        project, root_project = settings.project, root_name
-        if own is not None and own.tag_scheme.source == "go.mod":
-            scheme, name = own.tag_scheme, own.project.name
-            names = merged_tag_names(git, rng.base_sha)
-            tags = [
-                replace(tag, project=None)
-                for tag in scheme_tags(names, scheme, name)
-                if scheme.owns(tag.version)
-            ]
-            project = root_project = None
-        cache_dir = default_cache_dir(root, settings.cache_dir) if settings.cache else None
-        types = ctx_types(settings)
-        return read_history(
-            git,
-            tags,
-            classify=functools.partial(commits.declared, types=types),
-            classifier_key=repr(sorted(types.table.items())),
-            project=project,
-            root_name=root_project,
-            paths=paths,
-            limit=settings.history_pairs,
-            cache_dir=cache_dir,
-            floors=functools.partial(
-                runtime.raised_runtimes, git, directories=directories or ("",)
-            ),
-        )
-    except ReleaseToolsError as exc:
-        log.warning("release history not read: %s", exc)
-        return None
 
 
 def _cancel_background(ctx: AnalysisContext) -> None:

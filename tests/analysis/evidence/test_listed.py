@@ -279,7 +279,7 @@ def test_background_work_is_stopped_when_collection_fails_after_the_diff(
         raise RuntimeError("history unreadable")
 
     monkeypatch.setattr(service, "start_background", noting)
-    monkeypatch.setattr(service, "_history", broken)
+    monkeypatch.setattr(service, "project_history", broken)
     with pytest.raises(RuntimeError):
         collect(settings, background=True)
     assert jobs
