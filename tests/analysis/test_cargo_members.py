@@ -122,7 +122,7 @@ def test_a_tagged_member_the_root_depends_on_ships_with_the_root(repo: GitRepo) 
 
 def test_a_member_reached_through_another_member_ships_with_the_root(repo: GitRepo) -> None:
     _workspace(repo)
-    renamed = '\n[dependencies]\nb = { package = "demo_builder" }\n'
+    renamed = '\n[dependencies]\nb = { package = "demo_builder", path = "demo_builder" }\n'
     repo.write("Cargo.toml", _depending_root(renamed))
     builder = '[package]\nname = "demo_builder"\nversion = "4.2.0"\n'
     target = '[target."cfg(unix)".dependencies]\ndemo_complete = { path = "../demo_complete" }\n'
@@ -161,3 +161,49 @@ def test_an_unreadable_root_manifest_at_the_head_keeps_the_tagged_members_apart(
     ctx = collect(Settings(repo=repo.path, history=False)).context
 
     assert ctx.project_excludes == ("demo_complete",)
+
+
+def test_a_member_renamed_in_the_workspace_table_ships_with_the_root(repo: GitRepo) -> None:
+    _workspace(repo)
+    inherit = (
+        "\n[workspace.dependencies]\n"
+        'complete = { package = "demo_complete", path = "demo_complete" }'
+        "\n\n[dependencies]\ncomplete = { workspace = true }\n"
+    )
+    repo.write("Cargo.toml", _depending_root(inherit))
+    repo.commit("build: depend on demo_complete through the workspace")
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+
+    assert ctx.project_excludes == ()
+
+
+def test_a_member_taken_from_the_registry_stays_apart(repo: GitRepo) -> None:
+    # The root builds the published demo_complete 0.3, not the range's changes to its directory.
+    _workspace(repo)
+    repo.write("Cargo.toml", _depending_root('\n[dependencies]\ndemo_complete = "0.3"\n'))
+    repo.commit("build: depend on the published demo_complete")
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+
+    assert ctx.project_excludes == ("demo_complete",)
+
+
+def test_members_are_matched_by_their_crate_name_in_an_nx_workspace(repo: GitRepo) -> None:
+    repo.write("nx.json", "{}\n")
+    repo.write("project.json", '{"name": "demo"}\n')
+    root = '[package]\nname = "demo"\nversion = "1.0.0"\n\n[workspace]\nmembers = ["libs/core"]\n'
+    repo.write("Cargo.toml", root + '\n[dependencies]\ncore_lib = { path = "libs/core" }\n')
+    repo.write("src/lib.rs", "pub fn run() {}\n")
+    repo.write("libs/core/project.json", '{"name": "core"}\n')
+    repo.write("libs/core/Cargo.toml", '[package]\nname = "core_lib"\nversion = "0.1.0"\n')
+    repo.write("libs/core/src/lib.rs", "pub fn base() {}\n")
+    repo.commit("chore: initial")
+    repo.tag("v1.0.0")
+    repo.tag("core-v0.1.0")
+    repo.write("libs/core/src/lib.rs", "pub fn base() {}\npub fn more() {}\n")
+    repo.commit("feat(core): more")
+
+    ctx = collect(Settings(repo=repo.path, project="demo", history=False)).context
+
+    assert ctx.project_excludes == ()

@@ -74,51 +74,72 @@ def separate_crates(
     """The directories of the crates below ``project`` that are released apart from it: each
     has a release tag naming it (``{name}-v{version}`` and the like), does not share the
     project's version group (the workspace's inherited version), and is not among the crates
-    ``project`` depends on at ``ref`` (its code ships inside the project's releases)."""
+    ``project`` builds from their directories at ``ref`` (their code ships inside the
+    project's releases; see :func:`_built_members`)."""
     base = "" if project.path in (".", "") else project.path.rstrip("/") + "/"
     tagged: dict[str, str] = {}
-    members: dict[str, str] = {}
+    members: list[Project] = []
     for own in conventions.projects.values():
         member = own.project
         if member.name == project.name or member.manifest_kind != "cargo":
             continue
         if member.path in (".", "") or not member.path.startswith(base):
             continue
-        members[member.name] = member.manifest
+        members.append(member)
         if project.version_group is not None and member.version_group == project.version_group:
             continue
         # A tag of its own names it (a workspace's unnamed v1.2.3 may stand in otherwise).
         if own.latest_tag is not None and own.latest_tag.project == member.name:
-            tagged[member.name] = member.path
+            tagged[member.manifest] = member.path
     if not tagged:
         return ()
-    shipped = _shipped_members(git, ref, project.manifest, members)
-    return tuple(sorted(path for name, path in tagged.items() if name not in shipped))
+    built = _built_members(git, ref, project.manifest, members)
+    return tuple(sorted(path for manifest, path in tagged.items() if manifest not in built))
 
 
-def _shipped_members(git: Git, ref: str, manifest: str, members: Mapping[str, str]) -> set[str]:
-    """The names of the ``members`` (name -> manifest path) that the crate of ``manifest``
-    depends on at ``ref``, directly or through other members: their code is built into it."""
-    shipped: set[str] = set()
-    pending = [manifest]
+def _built_members(git: Git, ref: str, manifest: str, members: Sequence[Project]) -> set[str]:
+    """The manifests of the ``members`` that the crate of ``manifest`` depends on at ``ref``
+    through their directories, directly or through other members: their code is built into
+    it. Members are matched by the crate name their manifest declares (an Nx project's name
+    may differ). A dependency on the registry's copy of a member (a version, no ``path``)
+    builds what was published, not the range's changes."""
+    root = _load(git, ref, manifest)
+    workspace = root.get("workspace")
+    inherited = workspace.get("dependencies") if isinstance(workspace, dict) else None
+    by_crate: dict[str, str] = {}
+    for member in members:
+        package = _load(git, ref, member.manifest).get("package")
+        crate = package.get("name") if isinstance(package, dict) else None
+        by_crate[crate if isinstance(crate, str) else member.name] = member.manifest
+    built: set[str] = set()
+    pending = [root]
     while pending:
-        for name in _dependency_names(git, ref, pending.pop()):
-            if name in members and name not in shipped:
-                shipped.add(name)
-                pending.append(members[name])
-    return shipped
+        data = pending.pop()
+        for crate in _local_dependencies(data, inherited if isinstance(inherited, dict) else {}):
+            found = by_crate.get(crate)
+            if found is not None and found not in built:
+                built.add(found)
+                pending.append(_load(git, ref, found))
+    return built
 
 
-def _dependency_names(git: Git, ref: str, manifest: str) -> Iterator[str]:
-    """The crate names of a Cargo manifest's normal dependencies at ``ref``, target-specific
-    ones included and renames (``package = "..."``) followed. Development and build
-    dependencies never reach the built crate's users. An unreadable manifest has none."""
+def _load(git: Git, ref: str, manifest: str) -> dict[str, Any]:
+    """A Cargo manifest at ``ref``; empty when missing or unreadable (with a debug line)."""
     raw = git.show_file(ref, manifest)
+    if raw is None:
+        return {}
     try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8")) if raw is not None else {}
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         log.debug("cannot read %s at %s: %s", manifest, ref, exc)
-        return
+        return {}
+
+
+def _local_dependencies(data: Mapping[str, Any], inherited: Mapping[str, Any]) -> Iterator[str]:
+    """The crate names of a manifest's normal dependencies taken from a directory (``path``,
+    or a ``workspace = true`` entry whose workspace dependency has one), target-specific ones
+    included and renames (``package = "..."``, here or in the workspace table) followed.
+    Development and build dependencies never reach the built crate's users."""
     tables = [data.get("dependencies")]
     targets = data.get("target")
     if isinstance(targets, dict):
@@ -127,7 +148,11 @@ def _dependency_names(git: Git, ref: str, manifest: str) -> Iterator[str]:
         if not isinstance(table, dict):
             continue
         for key, spec in table.items():
-            renamed = spec.get("package") if isinstance(spec, dict) else None
+            if isinstance(spec, dict) and spec.get("workspace") is True:
+                spec = inherited.get(key)
+            if not isinstance(spec, dict) or not isinstance(spec.get("path"), str):
+                continue
+            renamed = spec.get("package")
             yield renamed if isinstance(renamed, str) else key
 
 
