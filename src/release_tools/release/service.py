@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from release_tools.config import Settings
-from release_tools.errors import ReleaseError, UsageError, VersionError
+from release_tools.errors import ReleaseError
 from release_tools.git import Git
 from release_tools.plans import (
     VersionPlan,
@@ -53,13 +53,12 @@ from release_tools.release.forge.steps import (
     resume_with_forge,
 )
 from release_tools.release.journal import Journal
-from release_tools.release.publish import check_command
+from release_tools.release.preflight import check_forge, check_options, preflight
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.transaction import abort, execute, journal_path, landed_commit
 from release_tools.release.versions import (
     ProjectRelease,
     find_projects,
-    go_path_refusals,
     held_back,
     with_fixed_groups,
 )
@@ -69,7 +68,6 @@ from release_tools.versioning.conventions import Conventions, read_conventions
 from release_tools.versioning.manifests import version_edits
 from release_tools.versioning.projects import Project, find_project
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
-from release_tools.versioning.semver import check_identifier
 
 __all__ = ["ReleaseOptions", "ReleaseResult", "run_release"]
 
@@ -225,117 +223,6 @@ def _describe(txn: FileTransaction) -> list[str]:
     return actions
 
 
-def _refuse(message: str, options: ReleaseOptions, refusals: list[str]) -> None:
-    """A state a real run must refuse; a dry run still shows its preview, then fails."""
-    if not options.dry_run:
-        raise ReleaseError(message)
-    refusals.append(message)
-
-
-def _preflight(
-    git: Git,
-    settings: Settings,
-    options: ReleaseOptions,
-    txn: FileTransaction,
-    releases: Sequence[ProjectRelease],
-    refusals: list[str],
-) -> str | None:
-    """Refuse, before any write, what would fail later. Returns the branch to push, if any.
-
-    Mistakes in the repository or the settings (a bad tag name, a detached HEAD, a missing
-    remote) are errors in every mode; states of the moment (uncommitted plans, a held index
-    lock) and a Go module path that does not name the new major (the preview shows the
-    version that needs it) are collected in ``refusals`` in a dry run, so that it still shows
-    what the release would do before it fails as the real run would.
-    """
-    for release in (r for r in releases if r.tagged):
-        reason = git.check_tag_name(release.tag)
-        if reason is not None:
-            raise ReleaseError(
-                f"invalid tag name {release.tag!r} for {release.project.name} "
-                f"(tag-format {settings.tag_format or 'default'!r}): {reason}"
-            )
-    for problem in go_path_refusals(releases, txn.read):
-        _refuse(problem, options, refusals)
-    if not options.commit:
-        return None
-    if not git.has_commits():
-        raise ReleaseError("the repository has no commits yet: commit the project first")
-    branch = git.current_branch()
-    if branch is None and not options.allow_detached:
-        raise ReleaseError(
-            "HEAD is detached: the release commit would belong to no branch; check out the "
-            "branch to release (or pass --allow-detached)"
-        )
-    if options.push:
-        if branch is None:
-            raise ReleaseError("HEAD is detached: check out a branch to push the release")
-        if settings.remote.startswith("-") or not git.has_remote(settings.remote):
-            raise ReleaseError(f"no git remote named {settings.remote!r} to push to")
-    if options.tag:
-        for release in (r for r in releases if r.tagged):
-            if git.tag_exists(release.tag):
-                raise ReleaseError(
-                    f"tag {release.tag!r} already exists: was this version released?"
-                )
-        publishing = any(r.publishable for r in releases)
-        if settings.publish_command and not options.skip_publish and publishing:
-            check_command(settings.publish_command)
-    lock = git.git_path("index.lock")
-    if lock.exists():
-        _refuse(
-            f"another git process holds the index ({lock} exists); if none is running, "
-            "delete that file and retry",
-            options,
-            refusals,
-        )
-    raw = git.run_bytes(
-        "--literal-pathspecs",
-        "status",
-        "--porcelain",
-        "-z",
-        "--untracked-files=all",
-        "--",
-        *txn.paths,
-    )
-    # -z records are "XY path" (renames add the old path as a separate record).
-    records = [r for r in raw.decode("utf-8", "replace").split("\0") if len(r) > 3]
-    if records:
-        dirty = ", ".join(sorted({r[3:] for r in records}))
-        _refuse(
-            f"uncommitted changes in files the release must change: {dirty}; "
-            "commit them first (or use --no-commit)",
-            options,
-            refusals,
-        )
-    return branch
-
-
-def _check_options(settings: Settings, options: ReleaseOptions) -> None:
-    if options.resume and options.abort:
-        raise UsageError("--resume and --abort exclude each other")
-    _check_forge(settings, options)
-    try:
-        check_identifier(options.preid)
-    except VersionError as exc:
-        raise UsageError(f"--preid: {exc}") from exc
-
-
-def _check_forge(settings: Settings, options: ReleaseOptions) -> None:
-    forge = forge_requested(settings)
-    if forge is not None and not (options.resume or options.abort):
-        if not (options.commit and options.tag):
-            why = options.no_commit_reason if not options.commit else options.no_tag_reason
-            raise UsageError(
-                f"--forge-release {forge}: a forge release needs the release tag, left out by {why}"
-            )
-        if not options.push and not options.dry_run:
-            raise UsageError(
-                f"--forge-release {forge} needs --push: the forge release is made for the tag "
-                "on the remote"
-            )
-
-
 def _workspace_git_steps(options: ReleaseOptions, config: WorkspaceReleaseConfig) -> ReleaseOptions:
     """``options`` with the commit or tag left out when ``nx.json`` turns them off and no
     flag asked for them."""
@@ -385,7 +272,7 @@ def _unfinished(
 def run_release(settings: Settings, options: ReleaseOptions | None = None) -> ReleaseResult:
     """Release every project with pending plans (or only ``settings.project``)."""
     options = options or ReleaseOptions()
-    _check_options(settings, options)
+    check_options(settings, options)
     git = Git(settings.repo)
     root = git.toplevel()
     finished = _unfinished(git, root, settings, options)
@@ -406,7 +293,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     )
     projects = with_fixed_groups(projects, conventions.release_config)
     options = _workspace_git_steps(options, conventions.release_config)
-    _check_forge(settings, options)
+    check_forge(settings, options)
     plans = with_groups(read_plans(root), conventions.release_config.group_names)
     validate_plans(plans, projects)
     txn = FileTransaction(root, Confinement(root, git.git_dir()))
@@ -426,7 +313,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     notes: list[str] = []
     _stage(txn, git, settings, projects, releases, plans, today, notes, conventions)
     refusals: list[str] = []
-    branch = _preflight(git, settings, options, txn, releases, refusals)
+    branch = preflight(git, settings, options, txn, releases, refusals)
     forge = plan_release_forge(git, root, settings, options, txn, releases, conventions, notes)
     refused_code = 1 if refusals else 0
     if forge is not None and options.dry_run and not options.push:
