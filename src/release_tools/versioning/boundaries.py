@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from release_tools.git import Git
+from release_tools.gitblobs import read_texts
 from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.gomodules import nested_go_modules
 from release_tools.versioning.projects import Project
@@ -103,12 +104,15 @@ def _built_members(git: Git, ref: str, manifest: str, members: Sequence[Project]
     it. Members are matched by the crate name their manifest declares (an Nx project's name
     may differ). A dependency on the registry's copy of a member (a version, no ``path``)
     builds what was published, not the range's changes."""
-    root = _load(git, ref, manifest)
+    # Every manifest in one ``git cat-file --batch`` run: a workspace may have hundreds.
+    texts = read_texts(git, [(ref, manifest), *((ref, m.manifest) for m in members)])
+    manifests = {path: _parsed(texts.get((ref, path)), path) for _ref, path in texts}
+    root = manifests.get(manifest, {})
     workspace = root.get("workspace")
     inherited = workspace.get("dependencies") if isinstance(workspace, dict) else None
     by_crate: dict[str, str] = {}
     for member in members:
-        package = _load(git, ref, member.manifest).get("package")
+        package = manifests.get(member.manifest, {}).get("package")
         crate = package.get("name") if isinstance(package, dict) else None
         by_crate[crate if isinstance(crate, str) else member.name] = member.manifest
     built: set[str] = set()
@@ -119,19 +123,18 @@ def _built_members(git: Git, ref: str, manifest: str, members: Sequence[Project]
             found = by_crate.get(crate)
             if found is not None and found not in built:
                 built.add(found)
-                pending.append(_load(git, ref, found))
+                pending.append(manifests.get(found, {}))
     return built
 
 
-def _load(git: Git, ref: str, manifest: str) -> dict[str, Any]:
-    """A Cargo manifest at ``ref``; empty when missing or unreadable (with a debug line)."""
-    raw = git.show_file(ref, manifest)
-    if raw is None:
+def _parsed(text: str | None, path: str) -> dict[str, Any]:
+    """A Cargo manifest's tables; empty when missing or unreadable (with a debug line)."""
+    if text is None:
         return {}
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        log.debug("cannot read %s at %s: %s", manifest, ref, exc)
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        log.debug("cannot read %s: %s", path, exc)
         return {}
 
 
