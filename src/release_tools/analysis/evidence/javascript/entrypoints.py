@@ -112,11 +112,33 @@ def entry_keys(manifest: dict[str, object], key: str) -> dict[str, str]:
     return {}
 
 
+#: What TypeScript reads for a specifier's JavaScript extension: the source, then the typings.
+_TS_TWINS = {
+    ".js": (".ts", ".tsx", ".d.ts"),
+    ".jsx": (".tsx", ".d.ts"),
+    ".mjs": (".mts", ".d.mts"),
+    ".cjs": (".cts", ".d.cts"),
+    "": (".ts", ".tsx", ".d.ts"),
+}
+_TYPINGS = (".d.ts", ".d.mts", ".d.cts")
+
+
 def resolve(spec: str, importer: str, files: set[str]) -> str | None:
-    """The module file an import specifier of ``importer`` names, if it is in ``files``."""
+    """The module file an import specifier of ``importer`` names, if it is in ``files``.
+
+    A TypeScript importer (typings included) reads what TypeScript would: ``./x.cjs`` is
+    ``x.cts`` or ``x.d.cts`` before ``x.cjs`` (typings beside a CommonJS file describe it),
+    ``./x.js`` is ``x.ts`` or ``x.d.ts`` before ``x.js``."""
     base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
-    stem = re.sub(r"\.(m|c)?js$", "", base)
-    candidates = [base, *(stem + s for s in (*SUFFIXES, ".d.ts"))]
+    stem, extension = base, ""
+    found = re.search(r"\.(m|c)?jsx?$", base)
+    if found:
+        stem, extension = base[: found.start()], found.group()
+    candidates: list[str] = []
+    if importer.endswith((".ts", ".mts", ".cts", ".tsx")):
+        candidates += [stem + s for s in _TS_TWINS.get(extension, ())]
+        candidates += [posixpath.join(base, "index" + s) for s in _TS_TWINS[""]]
+    candidates += [base, *(stem + s for s in (*SUFFIXES, *_TYPINGS))]
     candidates += [posixpath.join(base, "index" + s) for s in (*SUFFIXES, ".d.ts")]
     return next((c for c in candidates if c in files), None)
 
@@ -258,10 +280,14 @@ def public_files(
             resolved = entry if entry in files else resolve("./" + entry, "x", files)
             if resolved:
                 frontier.append(resolved)
-                # A .js entry's types often live beside it; both describe the API.
-                types = re.sub(r"\.(m|c)?js$", ".d.ts", resolved)
-                if types in files:
-                    frontier.append(types)
+                # A .js entry's types often live beside it; both describe the API. TypeScript
+                # reads x.d.cts for x.cjs and x.d.mts for x.mjs, else x.d.ts.
+                stem, _, extension = resolved.rpartition(".")
+                twins = {"cjs": ".d.cts", "mjs": ".d.mts"}.get(extension)
+                for types in ((stem + twins) if twins else None, stem + ".d.ts"):
+                    if extension in ("js", "cjs", "mjs") and types in files:
+                        frontier.append(types)
+                        break
                 continue
             if dirs is None:
                 dirs = _tsconfig_dirs(ctx, ref, root, files)

@@ -206,6 +206,8 @@ class Reader:
             value = statement.named_children[-1] if statement.named_children else None  # export =
         if value is not None:
             self._default_value(value, at)
+            if value.type == "identifier" and statement.child_by_field_name("value") is None:
+                self._export_assigned(text(value))
             return
         source = statement.child_by_field_name("source")
         spec = text(source)[1:-1] if source is not None else None
@@ -230,6 +232,27 @@ class Reader:
         if spec is not None and not named:
             self._add(f"* from {spec}", "re-export", at)
             self.reexports.append(ReExport(spec))
+
+    def _export_assigned(self, local: str) -> None:
+        """``export = local``, TypeScript's spelling of ``module.exports = local``: what
+        ``local`` carries becomes the module's named exports, as CommonJS properties of
+        ``module.exports`` do. That is the declarations of a namespace of that name (typings
+        in the ``declare namespace execa { interface Options ... }`` style, whose names users
+        reach as ``execa.Options``) and the properties and methods of a constant's object type
+        (``declare const execa: { sync(file: string): Result; }``)."""
+        for node in self._locals.get(local, ()):
+            if node.type in ("internal_module", "module"):
+                body = node.child_by_field_name("body")
+                for statement in body.named_children if body is not None else ():
+                    inner = statement.child_by_field_name("declaration")
+                    if statement.type == "export_statement" and inner is not None:
+                        statement = inner
+                    self._declaration(statement, "", statement.start_byte, 1)
+            elif node.type == "variable_declarator":
+                annotation = node.child_by_field_name("type")
+                typed = annotation.named_children if annotation is not None else []
+                if typed and typed[0].type == "object_type":
+                    self._type_members(typed[0], "", kind="name")
 
     def _specifier(self, specifier: Node, at: int, local: bool) -> tuple[str, str] | None:
         """Add the row of one ``export { name as alias }`` item; ``(alias, name)``."""
@@ -357,7 +380,9 @@ class Reader:
             else:
                 self._function(item, key)
 
-    def _type_members(self, body: Node, owner: str) -> None:
+    def _type_members(self, body: Node, owner: str, kind: str = "member") -> None:
+        """The named properties and methods of an interface or object type, as
+        ``owner.name`` rows of ``kind`` (just ``name`` without an owner)."""
         for item in body.named_children:
             if item.type not in ("property_signature", "method_signature"):
                 continue  # call, construct and index signatures have no name
@@ -365,8 +390,8 @@ class Reader:
             name = name_of(name_node) if name_node is not None else None
             if name is None or name_node is None:
                 continue
-            key = f"{owner}.{name}"
-            if not self._add(key, "member", name_node.start_byte):
+            key = f"{owner}.{name}" if owner else name
+            if not self._add(key, kind, name_node.start_byte):
                 continue
             if item.type == "method_signature":
                 self._function(item, key)

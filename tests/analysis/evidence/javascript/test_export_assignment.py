@@ -1,0 +1,81 @@
+"""TypeScript's ``export = name`` (typings of CommonJS packages): the namespace and the typed
+constant of that name give the module's named exports (real files and repositories)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from release_tools.analysis.evidence.javascript.exports import parse_exports
+from release_tools.analysis.evidence.javascript.gatherer import gather
+from repo_context import build_context
+
+TYPINGS = """declare namespace run {
+    interface Options {
+        readonly cwd?: string;
+        readonly shell?: boolean;
+    }
+    type Result = { stdout: string };
+}
+
+declare const run: {
+    (file: string, options?: run.Options): Promise<run.Result>;
+    sync(file: string, options?: run.Options): run.Result;
+    command(line: string): Promise<run.Result>;
+};
+
+export = run;
+"""
+SCRIPT = (
+    "function run(file, options) { return options.shell ? options.cwd : file; }\n"
+    "function sync(file, options) {}\n"
+    "function command(line) {}\n"
+    "module.exports = run;\n"
+    "module.exports.sync = sync;\n"
+    "module.exports.command = command;\n"
+)
+
+
+def test_the_namespace_and_the_constant_of_an_export_assignment_are_exports() -> None:
+    found = parse_exports(TYPINGS, "index.d.ts")
+
+    assert sorted(found) == [
+        "Options",
+        "Options.cwd",
+        "Options.shell",
+        "Result",
+        "Result.stdout",
+        "command",
+        "default",
+        "sync",
+    ]
+    assert (found["sync"].required, found["command"].required) == (1, 1)
+
+
+def test_an_export_assignment_of_a_function_lists_no_more_than_before() -> None:
+    code = "declare function run(file: string): void;\nexport = run;\n"
+
+    assert sorted(parse_exports(code, "index.d.ts")) == ["default"]
+
+
+def test_a_member_dropped_from_assigned_typings_is_major(repo: Any) -> None:
+    manifest = {"name": "run", "main": "index.js", "types": "index.d.ts"}
+    repo.write("package.json", json.dumps(manifest))
+    repo.write("index.js", SCRIPT)
+    repo.write("index.d.ts", TYPINGS)
+    base = repo.commit("initial")
+    repo.write(
+        "index.d.ts",
+        TYPINGS.replace("        readonly shell?: boolean;\n", "").replace(
+            "    command(line: string): Promise<run.Result>;\n", ""
+        ),
+    )
+    repo.commit("drop command and the shell option")
+
+    items = gather(build_context(repo.path, base))
+
+    majors = sorted(e.message for e in items if e.bump == "major")
+    assert majors == [
+        "removed export Options.shell (member) from index.d.ts",
+        "removed export command (name) from index.d.ts",
+    ]
