@@ -56,6 +56,7 @@ from release_tools.analysis.evidence.javascript.exports import (
     required_params,
 )
 from release_tools.analysis.evidence.javascript.manifests import manifest_evidence, node_minimum
+from release_tools.analysis.evidence.javascript.moves import Moves, find_moves
 from release_tools.analysis.evidence.javascript.options import gather_options, is_vendored
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
 from release_tools.analysis.evidence.javascript.reexports import (
@@ -116,9 +117,15 @@ def _note(out: BoundedEvidence, path: str, message: str, *, read: bool = True) -
 
 
 def _compare_pairs(
-    ctx: AnalysisContext, pairs: list[_Pair], out: BoundedEvidence, budget: ParseBudget
+    ctx: AnalysisContext,
+    pairs: list[_Pair],
+    out: BoundedEvidence,
+    budget: ParseBudget,
+    files: tuple[set[str], set[str]] | None = None,
 ) -> None:
-    """Compare the exports of each pair (see :data:`_Pair`), reading in batches.
+    """Compare the exports of each pair (see :data:`_Pair`), reading in batches; given the
+    repository's ``files`` at the base and the head, moves between a module and one it
+    re-exports from are found first (see :mod:`.moves`).
 
     Reading is pure CPU work: on big ranges a forked child takes the later half of the
     modules (by size) and its findings are merged after this process's, in the same order.
@@ -143,6 +150,10 @@ def _compare_pairs(
                 read=False,
             )
     weighed, unread = _within_budget(weighed, old_sizes, new_sizes, budget)
+    moves = None
+    if files is not None:
+        modified = [(b, a) for (b, a, _s, _n), _size in weighed if b is not None and a is not None]
+        moves = find_moves(ctx, modified, files, (old_sizes, new_sizes), budget)
     total = sum(size for _pair, size in weighed)
     split, running = len(weighed), 0
     if total >= PARALLEL_MIN_BYTES and len(weighed) > 1:
@@ -157,13 +168,13 @@ def _compare_pairs(
 
     def compare_later() -> BoundedEvidence:
         found = BoundedEvidence(out.source, out.limit)
-        _compare_weighed(ctx, later, found, later_budget)
+        _compare_weighed(ctx, later, found, later_budget, moves)
         return found
 
     child = fork_call(compare_later) if later else None
     if child is None:
         budget.left += later_budget.left
-    _compare_weighed(ctx, weighed[:split] if child is not None else weighed, out, budget)
+    _compare_weighed(ctx, weighed[:split] if child is not None else weighed, out, budget, moves)
     if child is not None:
         received = child.result()
         if not isinstance(received, BoundedEvidence):
@@ -228,17 +239,18 @@ def _compare_weighed(
     weighed: list[tuple[_Pair, int]],
     out: BoundedEvidence,
     budget: ParseBudget,
+    moves: Moves | None = None,
 ) -> None:
     batch: list[_Pair] = []
     weight = 0
     for pair, size in weighed:
         if batch and weight + size > _BATCH_BYTES:
-            _compare_batch(ctx, batch, out, budget)
+            _compare_batch(ctx, batch, out, budget, moves)
             batch, weight = [], 0
         batch.append(pair)
         weight += size
     if batch:
-        _compare_batch(ctx, batch, out, budget)
+        _compare_batch(ctx, batch, out, budget, moves)
 
 
 def _is_typings(path: str | None) -> bool:
@@ -328,7 +340,11 @@ def _public_part(module: ModuleApi, code: str, names: frozenset[str]) -> ModuleA
 
 
 def _compare_batch(
-    ctx: AnalysisContext, batch: list[_Pair], out: BoundedEvidence, budget: ParseBudget
+    ctx: AnalysisContext,
+    batch: list[_Pair],
+    out: BoundedEvidence,
+    budget: ParseBudget,
+    moves: Moves | None = None,
 ) -> None:
     old_texts = read_texts(ctx, ctx.base_sha, [p for p, _n, _s, _names in batch if p])
     new_texts = read_texts(ctx, ctx.head_sha, [n for _p, n, _s, _names in batch if n])
@@ -352,6 +368,8 @@ def _compare_batch(
         if names is not None:
             old = _public_part(old, before_code, names)
             new = _public_part(new, after_code, names)
+        if moves is not None:
+            old, new = moves.apply(before_path, after_path, old, new)
         parsed.append((pair, old, new))
         if _is_typings(before_path):
             before, after = old.rows, new.rows
@@ -426,5 +444,5 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                 continue
             strength = Strength.STRONG
         pairs.append((before_path, after_path, strength, names))
-    _compare_pairs(ctx, pairs, out, budget)
+    _compare_pairs(ctx, pairs, out, budget, (base_files, head_files))
     return out.items()

@@ -1,0 +1,81 @@
+"""Declarations moving between an entry module and a module it re-exports them from (real
+repositories): compared with their new home, not reported as removed and added."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from release_tools.analysis.evidence.javascript.gatherer import gather
+from repo_context import build_context
+
+INTERFACE = "export interface Options {\n  cwd: string;\n  shell?: boolean;\n}\n"
+FUNCTION = "export declare function run(file: string, options?: Options): void;\n"
+
+
+def _package(repo: Any, index: str, **modules: str) -> str:
+    manifest = {"name": "demo", "main": "index.js", "types": "index.d.ts"}
+    repo.write("package.json", json.dumps(manifest))
+    # The code reads what the typings declare (a member it never had is a typings fix).
+    repo.write("index.js", "exports.run = (file, options) => options.cwd + options.shell;\n")
+    repo.write("index.d.ts", index)
+    for name, text in modules.items():
+        repo.write(f"{name}.d.ts", text)
+    return repo.commit("initial")
+
+
+def _findings(repo: Any, base: str) -> list[tuple[str, str]]:
+    repo.commit("move")
+    return sorted((e.bump, e.message) for e in gather(build_context(repo.path, base)))
+
+
+def test_a_declaration_moved_behind_a_named_re_export_is_no_change(repo: Any) -> None:
+    base = _package(repo, INTERFACE + FUNCTION)
+    repo.write("index.d.ts", "export { Options } from './options';\n" + FUNCTION)
+    repo.write("options.d.ts", INTERFACE)
+
+    assert _findings(repo, base) == []
+
+
+def test_a_moved_declaration_is_compared_with_its_new_home(repo: Any) -> None:
+    base = _package(repo, INTERFACE + FUNCTION)
+    repo.write("index.d.ts", "export { Options } from './options';\n" + FUNCTION)
+    repo.write("options.d.ts", "export interface Options {\n  cwd: string;\n}\n")
+
+    assert _findings(repo, base) == [
+        ("major", "removed export Options.shell (member) from index.d.ts")
+    ]
+
+
+def test_a_renamed_re_export_is_compared_under_its_public_name(repo: Any) -> None:
+    base = _package(repo, INTERFACE + FUNCTION)
+    repo.write("index.d.ts", "export { RunOptions as Options } from './options';\n" + FUNCTION)
+    repo.write(
+        "options.d.ts",
+        "export interface RunOptions {\n  cwd: string;\n  shell?: boolean;\n  env?: string;\n}\n",
+    )
+
+    assert _findings(repo, base) == [("minor", "new export Options.env (member) in index.d.ts")]
+
+
+def test_a_declaration_moved_back_into_the_entry_is_no_change(repo: Any) -> None:
+    base = _package(repo, "export { Options } from './options';\n" + FUNCTION, options=INTERFACE)
+    repo.write("index.d.ts", INTERFACE + FUNCTION)
+    repo.write("options.d.ts", "export type Unused = 1;\n")
+
+    assert _findings(repo, base) == []
+
+
+def test_a_re_export_of_a_module_that_does_not_declare_the_name_is_not_followed(
+    repo: Any,
+) -> None:
+    # options.d.ts passes Options on from elsewhere: one level is followed, so the members
+    # that index.d.ts declared are reported as before.
+    base = _package(repo, INTERFACE + FUNCTION)
+    repo.write("index.d.ts", "export { Options } from './options';\n" + FUNCTION)
+    repo.write("options.d.ts", "export { Options } from './inner';\n")
+    repo.write("inner.d.ts", INTERFACE)
+
+    found = _findings(repo, base)
+
+    assert ("major", "removed export Options.cwd (member) from index.d.ts") in found
