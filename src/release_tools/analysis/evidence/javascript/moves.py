@@ -31,9 +31,8 @@ __all__ = ["MODULE_BYTES", "TOTAL_BYTES", "Moves", "find_moves"]
 MODULE_BYTES = 256_000
 #: ... and this many bytes of them in all.
 TOTAL_BYTES = 4_000_000
-#: The end of a named re-export, ``} from "..."`` (or of an import: the parse tells them
-#: apart).
-_NAMED_FROM = re.compile(r"""\}\s*from\s*['"]""")
+#: A named re-export, ``export { a, b as c } from "..."`` (``export type { ... }`` too).
+_NAMED_FROM = re.compile(r"""\bexport\s+(?:type\s+)?\{[^}]*\}\s*from\s*['"]""")
 
 #: Row kinds that only pass a name on: a module with such a row does not declare the name.
 _PASSING = frozenset({"name", "re-export", "namespace", "default"})
