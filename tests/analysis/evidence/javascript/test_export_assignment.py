@@ -79,3 +79,21 @@ def test_a_member_dropped_from_assigned_typings_is_major(repo: Any) -> None:
         "removed export Options.shell (member) from index.d.ts",
         "removed export command (name) from index.d.ts",
     ]
+
+
+def test_a_namespace_that_marks_exports_shows_only_those() -> None:
+    code = (
+        "export namespace Util {\n"
+        "  const cache = new Map();\n"
+        "  function helper() {}\n"
+        "  export function get(key: string): number { return 1; }\n"
+        "  export interface Options { ttl?: number }\n"
+        "}\n"
+    )
+
+    assert sorted(parse_exports(code, "util.ts")) == [
+        "Util",
+        "Util.Options",
+        "Util.Options.ttl",
+        "Util.get",
+    ]

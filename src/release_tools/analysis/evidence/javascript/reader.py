@@ -242,11 +242,7 @@ class Reader:
         (``declare const execa: { sync(file: string): Result; }``)."""
         for node in self._locals.get(local, ()):
             if node.type in ("internal_module", "module"):
-                body = node.child_by_field_name("body")
-                for statement in body.named_children if body is not None else ():
-                    inner = statement.child_by_field_name("declaration")
-                    if statement.type == "export_statement" and inner is not None:
-                        statement = inner
+                for statement in _namespace_members(node):
                     self._declaration(statement, "", statement.start_byte, 1)
             elif node.type == "variable_declarator":
                 annotation = node.child_by_field_name("type")
@@ -344,11 +340,7 @@ class Reader:
                 if name is not None:
                     self._add(f"{key}.{name}", "member", item.start_byte)
         elif kind in ("internal_module", "module") and depth < _MAX_DEPTH:
-            body = node.child_by_field_name("body")
-            for statement in body.named_children if body is not None else ():
-                inner = statement.child_by_field_name("declaration")
-                if statement.type == "export_statement" and inner is not None:
-                    statement = inner
+            for statement in _namespace_members(node):
                 self._declaration(statement, key + ".", statement.start_byte, depth + 1)
 
     def _function(self, node: Node, key: str) -> None:
@@ -472,3 +464,21 @@ class Reader:
             self._function(value, key)
         elif value.type == "identifier":
             self._attach_local(key, text(value), members=True)
+
+
+def _namespace_members(namespace: Node) -> list[Node]:
+    """The declarations a namespace makes visible from outside. A namespace that marks some
+    with ``export`` shows only those (``namespace Util { const cache = ...; export function
+    get() }``); one that marks none is an ambient one, as typings write them (``declare
+    namespace execa { interface Options ... }``), where every declaration is visible."""
+    body = namespace.child_by_field_name("body")
+    statements = body.named_children if body is not None else []
+    exported = [
+        inner
+        for statement in statements
+        if statement.type == "export_statement"
+        and (inner := statement.child_by_field_name("declaration")) is not None
+    ]
+    if exported or any(statement.type == "export_statement" for statement in statements):
+        return exported
+    return list(statements)
