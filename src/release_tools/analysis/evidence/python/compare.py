@@ -24,18 +24,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import griffe
 
-from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.evidence.python.additions import (
+    Findings,
+    added_members,
+    kind_of,
+    lineno,
+)
 from release_tools.analysis.evidence.python.classes import (
-    class_public,
     gained_foreign_bases,
     inherited_change,
     inherited_members,
-    inherited_names,
     standard_provider,
 )
 from release_tools.analysis.evidence.python.moves import star_only_sources, submodule_imports
@@ -49,39 +51,13 @@ from release_tools.analysis.evidence.python.parsing import (
 from release_tools.analysis.evidence.python.returns import started_returning
 from release_tools.analysis.evidence.python.signatures import (
     BREAKING_KINDS,
-    VARIADIC,
     signature_texts,
-    widened_parameters,
 )
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = ["compare_modules", "reexports"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class _Findings:
-    items: list[Evidence] = field(default_factory=list)
-
-    def add(
-        self,
-        kind: EvidenceKind,
-        bump: Bump,
-        strength: Strength,
-        message: str,
-        path: str,
-        line: int | None,
-    ) -> None:
-        self.items.append(
-            evidence("python-api", kind, bump, strength, message, path=path, line=line)
-        )
-
-
-def _lineno(obj: griffe.Object | griffe.Alias) -> int | None:
-    if isinstance(obj, griffe.Alias):
-        return obj.alias_lineno
-    return obj.lineno
 
 
 def _in_package(alias: griffe.Alias, top: str) -> bool:
@@ -110,103 +86,6 @@ def _public_names(
             continue
         out[name] = member
     return out
-
-
-def _kind(obj: griffe.Object | griffe.Alias) -> str:
-    if isinstance(obj, griffe.Alias):
-        return "name"
-    return obj.kind.value
-
-
-def _function_params(obj: griffe.Object | griffe.Alias) -> dict[str, griffe.Parameter]:
-    if isinstance(obj, griffe.Function):
-        return {p.name: p for p in obj.parameters}
-    return {}
-
-
-def _added_members(
-    old: dict[str, griffe.Object | griffe.Alias],
-    new: dict[str, griffe.Object | griffe.Alias],
-    prefix: str,
-    path: str,
-    found: _Findings,
-    *,
-    declared: frozenset[str] = frozenset(),
-    in_class: bool = False,
-    inherited: frozenset[str] = frozenset(),
-) -> None:
-    """New public objects, new optional parameters, new public class members: minor.
-
-    New variables count only when ``declared`` (listed in ``__all__``) or declared in a class
-    body (a TypedDict key, a dataclass field): modules grow flags and constants, and instances
-    grow internal state, in bug-fix releases all the time. A new method that overrides one of
-    the ``inherited`` names (defined by a base class) is not new API: callers could call it
-    before; the change is in its behaviour.
-    """
-    for name, member in new.items():
-        before = old.get(name)
-        qualified = f"{prefix}.{name}"
-        if before is None:
-            if name.startswith("__") and name.endswith("__"):
-                continue  # __version__, __init__ ...: not new API in themselves
-            if name in inherited:
-                continue
-            undeclared = isinstance(member, griffe.Attribute) and name not in declared
-            if undeclared and not (in_class and "class-attribute" in member.labels):
-                continue
-            found.add(
-                EvidenceKind.API_ADDED,
-                Bump.MINOR,
-                Strength.STRONG,
-                f"new public {_kind(member)} {qualified}",
-                path,
-                _lineno(member),
-            )
-            continue
-        if isinstance(member, griffe.Function) and isinstance(before, griffe.Function):
-            old_params = _function_params(before)
-            old_kinds = {p.kind for p in old_params.values()}
-            added = [
-                p.name
-                for p in member.parameters
-                if p.name not in old_params
-                and not p.required
-                and not p.name.startswith("_")
-                and not (p.kind in VARIADIC and p.kind in old_kinds)  # **attrs -> **kwargs
-            ]
-            if added:
-                found.add(
-                    EvidenceKind.API_CHANGED,
-                    Bump.MINOR,
-                    Strength.STRONG,
-                    f"new optional parameter{'s' if len(added) > 1 else ''} "
-                    f"{', '.join(added)} of {qualified}",
-                    path,
-                    member.lineno,
-                )
-            widened = widened_parameters(before, member)
-            if widened:
-                # A wider annotation mostly states what the code already took (``str`` ->
-                # ``str | PathLike``), a typing fix; a new capability shows in other evidence.
-                found.add(
-                    EvidenceKind.API_CHANGED,
-                    Bump.PATCH,
-                    Strength.STRONG,
-                    f"parameter{'s' if len(widened) > 1 else ''} {', '.join(widened)} of "
-                    f"{qualified} accept{'' if len(widened) > 1 else 's'} more types",
-                    path,
-                    member.lineno,
-                )
-        elif isinstance(member, griffe.Class) and isinstance(before, griffe.Class):
-            _added_members(
-                class_public(before),
-                class_public(member),
-                qualified,
-                path,
-                found,
-                in_class=True,
-                inherited=inherited_names(member),
-            )
 
 
 def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.Breakage, str]]:
@@ -275,7 +154,7 @@ def compare_modules(
     ``exposed`` holds the dotted paths (``pkg._impl.Client``, or ``pkg._impl.*`` for a
     wildcard import) that a public package re-exports from private modules.
     """
-    found = _Findings()
+    found = Findings()
     public_module = is_public_module(dotted)
     if old is None and new is None:
         return []
@@ -374,16 +253,16 @@ def compare_modules(
                 f"{dotted}.{name} moved to {moved[name]} when {dotted} became a package "
                 "(review: importers of the old path break)",
                 old.path,
-                _lineno(member),
+                lineno(member),
             )
             continue
         found.add(
             EvidenceKind.API_REMOVED,
             Bump.MAJOR,
             Strength.PROOF if served is False else Strength.STRONG,
-            f"removed public {_kind(member)} {dotted}.{name}",
+            f"removed public {kind_of(member)} {dotted}.{name}",
             old.path,
-            _lineno(member),
+            lineno(member),
         )
 
     grouped: dict[str, list[griffe.Breakage]] = {}
@@ -412,7 +291,7 @@ def compare_modules(
                             Strength.PROOF,
                             f"incompatible {obj.path}, now inherited as {inherited.path}: {change}",
                             new.path,
-                            _lineno(inherited),
+                            lineno(inherited),
                         )
                     continue
                 gained = gained_foreign_bases(_member(old_mod, owner_path), owner, member_name)
@@ -425,7 +304,7 @@ def compare_modules(
                         f"{obj.path} is no longer defined in {owner.name} itself; it may be "
                         f"inherited from its new base {', '.join(gained)} (review)",
                         old.path,
-                        _lineno(obj),
+                        lineno(obj),
                     )
                     continue
                 method = isinstance(obj, griffe.Function) and "property" not in obj.labels
@@ -439,16 +318,16 @@ def compare_modules(
                         f"{obj.path} no longer overrides {provider}.{member_name}; the "
                         "inherited one answers (review)",
                         old.path,
-                        _lineno(obj),
+                        lineno(obj),
                     )
                     continue
             found.add(
                 EvidenceKind.API_REMOVED,
                 Bump.MAJOR,
                 Strength.PROOF,
-                f"removed public {_kind(obj)} {obj.path}",
+                f"removed public {kind_of(obj)} {obj.path}",
                 old.path,
-                _lineno(obj),
+                lineno(obj),
             )
         elif breakage.kind is griffe.BreakageKind.CLASS_REMOVED_BASE:
             found.add(
@@ -457,7 +336,7 @@ def compare_modules(
                 Strength.STRONG,
                 f"{obj.path} lost a base class",
                 new.path,
-                _lineno(obj),
+                lineno(obj),
             )
         elif breakage.kind in BREAKING_KINDS:
             grouped.setdefault(obj.path, []).append(breakage)
@@ -472,7 +351,7 @@ def compare_modules(
                 Strength.PROOF,
                 f"incompatible signature of {obj_path}: {'; '.join(texts)}",
                 new.path,
-                _lineno(breakages[0].obj),
+                lineno(breakages[0].obj),
             )
 
     for name, line in started_returning(old.code, new.code):
@@ -487,9 +366,9 @@ def compare_modules(
             )
     declared = frozenset(e for e in (new_mod.exports or ()) if isinstance(e, str))
     if public_module:
-        _added_members(old_public, new_public, dotted, new.path, found, declared=declared)
+        added_members(old_public, new_public, dotted, new.path, found, declared=declared)
     elif exposed:
-        _added_members(
+        added_members(
             {k: v for k, v in old_public.items() if visible(k)},
             {k: v for k, v in new_public.items() if visible(k) and k in old_public},
             dotted,
