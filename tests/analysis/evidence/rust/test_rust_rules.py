@@ -334,6 +334,13 @@ def test_spellings_of_the_same_signature_are_no_change(
             "use crate::model::T;\npub fn f<T: Clone>(x: crate::model::T) -> T { x }\n",
             "signature of pub fn f changed: <T: Clone>(T) -> T -> <T: Clone>(crate::model::T) -> T",
         ),
+        (
+            '#[cfg(feature = "std")]\nuse std::io::Error;\n'
+            '#[cfg(not(feature = "std"))]\nuse core2::io::Error;\n'
+            "pub fn f() -> Error { todo!() }\n",
+            "pub fn f() -> core2::io::Error { todo!() }\n",
+            "signature of pub fn f changed: () -> Error -> () -> core2::io::Error",
+        ),
     ],
     ids=[
         "other-generic-arguments",
@@ -342,6 +349,7 @@ def test_spellings_of_the_same_signature_are_no_change(
         "other-type-of-the-same-name",
         "import-shadowed-in-an-inline-module",
         "import-shadowed-by-a-generic-parameter",
+        "name-imported-from-two-paths-under-cfg",
     ],
 )
 def test_real_signature_changes_in_impls_are_still_seen(

@@ -134,6 +134,10 @@ class _Reader:
         self.shadowed: set[str] = {"_", "self", "super", "crate"}
         #: The paths ``use`` lines inside inline modules bind each name to.
         self.inner_uses: dict[str, set[str]] = {}
+        #: Names the file's top level imports from two paths (``#[cfg]`` alternatives such as
+        #: ``std::error::Error`` and ``core::error::Error``): which one a type means depends on
+        #: the build, so neither resolves it.
+        self.ambiguous: set[str] = set()
 
     def note_generics(self, node: tree_sitter.Node) -> None:
         """Remember the generic parameter names ``node`` declares (``<T: Clone, const N>``)."""
@@ -200,8 +204,8 @@ class _Reader:
                     continue
                 if prefix:
                     self.inner_uses.setdefault(use.name, set()).add(use.path)
-                else:
-                    self.module.imports[use.name] = use.path
+                elif self.module.imports.setdefault(use.name, use.path) != use.path:
+                    self.ambiguous.add(use.name)
         elif prefix and (bound := node.child_by_field_name("name")) is not None:
             self.shadowed.add(self.text(bound))
         self.note_generics(node)
@@ -440,7 +444,9 @@ def parse_module(code: str, *, max_nodes: int | None = None) -> RustModule | Non
     module.imports = {
         name: path
         for name, path in module.imports.items()
-        if name not in reader.shadowed and reader.inner_uses.get(name, {path}) == {path}
+        if name not in reader.shadowed
+        and name not in reader.ambiguous
+        and reader.inner_uses.get(name, {path}) == {path}
     }
     return module
 
