@@ -8,6 +8,7 @@ from typing import Any
 
 from release_tools.analysis.evidence.javascript.exports import parse_exports
 from release_tools.analysis.evidence.javascript.gatherer import gather
+from release_tools.analysis.evidence.javascript.linear import scan_exports
 from repo_context import build_context
 
 TYPINGS = """declare namespace run {
@@ -97,3 +98,13 @@ def test_a_namespace_that_marks_exports_shows_only_those() -> None:
         "Util.Options.ttl",
         "Util.get",
     ]
+
+
+def test_the_linear_scan_lists_an_assigned_namespace_as_the_parse_does() -> None:
+    rows, _line_of = scan_exports(TYPINGS)
+    parsed = parse_exports(TYPINGS, "index.d.ts")
+
+    # The scan reads the namespace's declarations and interface members; the members of
+    # object types (the constant's, the alias's) are the parse's alone.
+    assert sorted(rows) == ["Options", "Options.cwd", "Options.shell", "Result", "default"]
+    assert set(rows) <= set(parsed)

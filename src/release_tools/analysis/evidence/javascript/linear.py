@@ -80,7 +80,7 @@ _EXPORTS_DOT = re.compile(
     r"[ \t]*=(?!=)"
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
-_EXPORT_ASSIGN = re.compile(r"^[ \t]*export[ \t]*=[ \t]*[\w$]", re.MULTILINE)
+_EXPORT_ASSIGN = re.compile(r"^[ \t]*export[ \t]*=[ \t]*(?P<name>[\w$]+)", re.MULTILINE)
 # ``export declare const escape: (s: string, opts?: O) => string`` (a function-typed constant).
 _TYPED_ARROW = re.compile(
     r"^[ \t]*export[ \t]+(?:declare[ \t]+)?(?:const|let|var)[ \t]+(?P<name>[\w$]+)[ \t]*:"
@@ -194,12 +194,21 @@ def scan_exports(
         name = match["name"] or code[match.start("key") : match.end("key")]
         if _IDENTIFIER.fullmatch(name):
             add(name, "name", match.start())
-    for at, _match in at_lines(_EXPORT_ASSIGN, blank):
+    assigned: set[str] = set()
+    for at, match in at_lines(_EXPORT_ASSIGN, blank):
         add("default", "default", at)
+        assigned.add(match["name"])
     has_containers = any(word in blank for word in ("class", "interface", "namespace", "module"))
     for cls in containers(blank) if has_containers else ():
         if cls["name"] in out:
             container_members(blank, cls, cls["name"], out, 0, signatures)
+        elif cls["name"] in assigned and cls["kind"] in ("namespace", "module"):
+            # ``export = name``: the namespace's declarations are the module's own exports.
+            lifted: dict[str, ExportRow] = {}
+            container_members(blank, cls, cls["name"], lifted, 0, signatures)
+            dotted = cls["name"] + "."
+            for name, row in lifted.items():
+                out.setdefault(name.removeprefix(dotted), row)
     return out, line_finder(blank)
 
 
