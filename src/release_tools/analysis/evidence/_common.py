@@ -33,6 +33,7 @@ __all__ = [
     "new_path",
     "old_path",
     "read_blobs",
+    "read_pairs",
     "read_text",
     "read_texts",
     "summaries",
@@ -197,6 +198,19 @@ def read_texts(ctx: AnalysisContext, ref: str, paths: Iterable[str]) -> dict[str
     (see :mod:`release_tools.gitblobs`)."""
     found = gitblobs.read_texts(ctx.git, ((ref, path) for path in paths))
     return {path: text for (_ref, path), text in found.items()}
+
+
+def read_pairs(
+    ctx: AnalysisContext, pairs: Sequence[tuple[str, str]]
+) -> Iterator[tuple[str, str, str, str]]:
+    """``(base path, head path, base text, head text)`` of each modified file of ``pairs``,
+    read in one ``git cat-file --batch`` run a side; a pair missing a side is left out."""
+    old_texts = read_texts(ctx, ctx.base_sha, [before for before, _after in pairs])
+    new_texts = read_texts(ctx, ctx.head_sha, [after for _before, after in pairs])
+    for before, after in pairs:
+        old_code, new_code = old_texts.get(before), new_texts.get(after)
+        if old_code is not None and new_code is not None:
+            yield before, after, old_code, new_code
 
 
 def summaries(source: EvidenceSource, dropped: Counter[tuple[Bump, Strength]]) -> list[Evidence]:

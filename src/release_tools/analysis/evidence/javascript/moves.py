@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._common import read_texts
+from release_tools.analysis.evidence._common import read_pairs, read_texts
 from release_tools.analysis.evidence.javascript.entrypoints import resolve
 from release_tools.analysis.evidence.javascript.exports import ExportRow, ModuleApi, read_module
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
@@ -128,13 +128,8 @@ def find_moves(
         chosen.append((before, after))
     if not chosen:
         return moves
-    old_texts = read_texts(ctx, ctx.base_sha, [b for b, _a in chosen])
-    new_texts = read_texts(ctx, ctx.head_sha, [a for _b, a in chosen])
     wanted: list[_Wanted] = []
-    for before, after in chosen:
-        old_code, new_code = old_texts.get(before), new_texts.get(after)
-        if old_code is None or new_code is None:
-            continue
+    for before, after, old_code, new_code in read_pairs(ctx, chosen):
         if not (_NAMED_FROM.search(old_code) or _NAMED_FROM.search(new_code)):
             continue  # neither side re-exports a name
         old = read_module(old_code, before, budget=budget)

@@ -23,7 +23,7 @@ from release_tools.analysis.evidence._common import (
     evidence,
     new_path,
     old_path,
-    read_texts,
+    read_pairs,
 )
 from release_tools.analysis.evidence.javascript.exports import read_module
 from release_tools.analysis.evidence.javascript.linear import blank_code, line_finder
@@ -107,14 +107,8 @@ def gather_options(
             break
         kept.append((before, after))
         total += size
-    pairs = kept
-    old_texts = read_texts(ctx, ctx.base_sha, [before for before, _after in pairs])
-    new_texts = read_texts(ctx, ctx.head_sha, [after for _before, after in pairs])
     items: list[Evidence] = []
-    for before, after in pairs:
-        old_code, new_code = old_texts.get(before), new_texts.get(after)
-        if old_code is None or new_code is None:
-            continue
+    for _before, after, old_code, new_code in read_pairs(ctx, kept):
         if len(old_code) > _MAX_CHARS or len(new_code) > _MAX_CHARS:
             continue
         # Any mention counts, comments included: a documented option is no new one.
