@@ -313,3 +313,48 @@ def test_a_method_added_to_an_embedded_interface_reaches_the_embedding_ones(
             "implement it no longer do",
         ),
     ]
+
+
+def test_import_spellings_of_the_same_type_are_no_change(repo: GitRepo) -> None:
+    """A dot import, a renamed import and the plain import name one type the same way."""
+    repo.write("go.mod", "module example.com/lib\n")
+    repo.write("lib/own.go", "package lib\n\ntype Local struct{}\n")
+    repo.write(
+        "lib/lib.go",
+        'package lib\n\nimport (\n\t. "github.com/gin-gonic/gin"\n'
+        '\tz "go.uber.org/zap/v2"\n)\n\n'
+        "func Group(path string, h ...HandlerFunc) *RouterGroup { return nil }\n"
+        "func Use(l Local, log *z.Logger) {}\n"
+        "func Map[T any](v T, e Engine) T { return v }\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "lib/lib.go",
+        'package lib\n\nimport (\n\t"github.com/gin-gonic/gin"\n\t"go.uber.org/zap/v2"\n)\n\n'
+        "func Group(path string, h ...gin.HandlerFunc) *gin.RouterGroup { return nil }\n"
+        "func Use(l Local, log *zap.Logger) {}\n"
+        "func Map[T any](v T, e gin.Engine) T { return v }\n",
+    )
+    repo.commit("spell the imports out")
+    assert _found(gather(build_context(repo.path, base))) == []
+
+
+def test_a_type_from_another_package_is_still_a_change(repo: GitRepo) -> None:
+    found = _change(
+        repo,
+        'import . "example.com/old"\n\nfunc Use(l *Logger) {}\n',
+        'import "example.com/other"\n\nfunc Use(l *other.Logger) {}\n',
+    )
+    assert _found(found) == [
+        ("major", "signature of Use changed: func(*old.Logger) -> func(*other.Logger)")
+    ]
+
+
+def test_parse_go_settles_dot_imported_names_against_the_package() -> None:
+    code = (
+        'package lib\n\nimport . "example.com/base"\n\n'
+        "type Own struct{}\n\nfunc F(o Own, b Base, s string) Own { return o }\n"
+    )
+    _, idents = parse_go(code, "lib/lib.go")
+    assert idents["F"].params == ("Own", "base.Base", "string")
+    assert idents["F"].results == "Own"

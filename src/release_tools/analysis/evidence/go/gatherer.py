@@ -39,7 +39,7 @@ from release_tools.analysis.evidence._common import (
 from release_tools.analysis.evidence.go.apidiff import tool_evidence
 from release_tools.analysis.evidence.go.compare import compare_package
 from release_tools.analysis.evidence.go.linear import scan_file
-from release_tools.analysis.evidence.go.syntax import GoIdent, expand_interfaces, parse_file
+from release_tools.analysis.evidence.go.syntax import GoIdent, finish_package, parse_file
 from release_tools.analysis.evidence.gomodule import module_path
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
@@ -72,7 +72,7 @@ def parse_go(code: str, path: str) -> tuple[str | None, dict[str, GoIdent]]:
     """The package name and the exported identifiers of one Go file; pure."""
     parsed = parse_file(code, path)
     package, idents = parsed if parsed is not None else scan_file(code, path)
-    return package, expand_interfaces(idents)
+    return package, finish_package(idents)
 
 
 def _importable(directory: str) -> bool:
@@ -159,7 +159,7 @@ class _Side:
             seen_package = seen_package or package is not None
             for key, ident in idents.items():
                 api.setdefault(key, ident)
-        return expand_interfaces(api) if seen_package else {}
+        return finish_package(api) if seen_package else {}
 
 
 def _note(path: str, reason: str, scanned: bool) -> Evidence:

@@ -8,6 +8,13 @@ callers) and result types, and for a method whether its receiver is a pointer (a
 struct (embedded ones by their type's name) and every method of an interface (an unexported
 one means no other package can implement it). Exported variables and constants keep their
 declared type when they have one.
+
+Type texts are compared across versions, so a type is spelled the same way however the file
+imports its package: a renamed import (``g "github.com/gin-gonic/gin"``) is written with the
+package's usual name (``gin.Context``), and a name a dot import brings into the file
+(``import . "github.com/gin-gonic/gin"``, then ``Context``) is written qualified as well, unless
+the package declares a type of that name itself (:func:`finish_package` settles that once the
+whole package is read).
 """
 
 from __future__ import annotations
@@ -21,7 +28,15 @@ import tree_sitter_go
 
 from release_tools.analysis.evidence._tree import spliced
 
-__all__ = ["PART", "GoIdent", "expand_interfaces", "parse_file", "signature_key"]
+__all__ = [
+    "PART",
+    "GoIdent",
+    "expand_interfaces",
+    "finish_package",
+    "import_name",
+    "parse_file",
+    "signature_key",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +63,11 @@ class GoIdent:
 
 
 _EMPTY_INTERFACE = re.compile(r"\binterface ?\{ ?\}")
+#: Marks a name a dot import may provide: ``\x00pkg.Name``, settled by :func:`finish_package`.
+_DOT = "\x00"
+_DOTTED = re.compile(_DOT + r"(\w+)\.(\w+)")
+_VERSION_ELEMENT = re.compile(r"v\d+")
+_GOPKG_VERSION = re.compile(r"\.v\d+$")
 #: The kind of an unexported interface, read only for the exported ones that embed it.
 PART = "interface-part"
 
@@ -95,6 +115,17 @@ def signature_key(params: str) -> str:
     return ",".join(types)
 
 
+def import_name(path: str) -> str:
+    """The name a package imported from ``path`` usually has: its last path element without
+    a ``/vN`` major element, a ``.vN`` suffix (gopkg.in) or a ``go-`` / ``-go`` affix."""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) > 1 and _VERSION_ELEMENT.fullmatch(parts[-1]):
+        parts.pop()
+    name = _GOPKG_VERSION.sub("", parts[-1]) if parts else path
+    name = name.removeprefix("go-").removesuffix("-go")
+    return re.sub(r"\W", "_", name) or path
+
+
 def _normal(text: str) -> str:
     """``text`` with its whitespace runs as single spaces and ``interface{}`` as ``any``."""
     text = " ".join(text.split())
@@ -107,6 +138,41 @@ class _Reader:
         self.source = source
         self.path = path
         self.out: dict[str, GoIdent] = {}
+        #: Renamed imports: the name written in this file -> the package's usual name.
+        self.renamed: dict[str, str] = {}
+        #: The usual name of the one package this file dot-imports (None: none, or several).
+        self.dot: str | None = None
+        #: Type parameters in scope: names a dot import does not provide.
+        self.scope: frozenset[str] = frozenset()
+
+    def imports(self, node: tree_sitter.Node) -> list[tuple[str | None, str]]:
+        """``(written name or None, path)`` of each import of one import declaration."""
+        out: list[tuple[str | None, str]] = []
+        for spec in node.named_children:
+            if spec.type == "import_spec_list":
+                out += self.imports(spec)
+            elif spec.type == "import_spec":
+                path = self.text(spec.child_by_field_name("path")).strip('"`')
+                name = spec.child_by_field_name("name")
+                out.append((self.text(name) if name is not None else None, path))
+        return out
+
+    def use_imports(self, imports: list[tuple[str | None, str]]) -> None:
+        dots = [path for name, path in imports if name == "."]
+        self.dot = import_name(dots[0]) if len(dots) == 1 else None
+        for name, path in imports:
+            if name is not None and name not in (".", "_") and name != import_name(path):
+                self.renamed[name] = import_name(path)
+
+    def type_params(self, node: tree_sitter.Node | None) -> frozenset[str]:
+        """The names a type parameter list (or a generic receiver's arguments) declares."""
+        names: set[str] = set()
+        for child in node.named_children if node is not None else ():
+            if child.type == "type_parameter_declaration":
+                names.update(self.text(n) for n in child.children_by_field_name("name"))
+            elif child.type == "type_identifier":  # a generic receiver's ``List[T]``
+                names.add(self.text(child))
+        return frozenset(names)
 
     def text(self, node: tree_sitter.Node | None) -> str:
         if node is None:
@@ -126,6 +192,15 @@ class _Reader:
             return "func" + self._signature(node)
         if node.type == "method_elem":
             return self.text(node.child_by_field_name("name")) + self._signature(node)
+        if node.type == "qualified_type":
+            package = self.text(node.child_by_field_name("package"))
+            name = self.text(node.child_by_field_name("name"))
+            return f"{self.renamed.get(package, package)}.{name}"
+        if node.type == "type_identifier" and self.dot is not None:
+            name = self.text(node)
+            if _exported(name) and name not in self.scope:
+                return f"{_DOT}{self.dot}.{name}"
+            return name
         # The node's own text with each child rendered in its place; comments are left out.
         return spliced(
             self.source, node, lambda child: "" if child.type == "comment" else self._render(child)
@@ -163,6 +238,7 @@ class _Reader:
         if not _exported(name):
             return
         owner, pointer = "", False
+        scope: frozenset[str] = frozenset()
         if node.type == "method_declaration":
             receiver = node.child_by_field_name("receiver")
             declared = (
@@ -177,10 +253,12 @@ class _Reader:
                 pointer = True
                 kind = kind.named_children[0] if kind.named_children else None
             if kind is not None and kind.type == "generic_type":
+                scope = self.type_params(kind.child_by_field_name("type_arguments"))
                 kind = kind.child_by_field_name("type")
             owner = self.text(kind)
             if not _exported(owner):
                 return
+        self.scope = scope | self.type_params(node.child_by_field_name("type_parameters"))
         params = self.params(node.child_by_field_name("parameters"))
         results = self.results(node.child_by_field_name("result"))
         type_params = self.text(node.child_by_field_name("type_parameters"))
@@ -205,6 +283,7 @@ class _Reader:
                 continue
             if spec.type not in ("var_spec", "const_spec"):
                 continue
+            self.scope = frozenset()
             declared = self.type_text(spec.child_by_field_name("type")) or None
             for name_node in spec.children_by_field_name("name"):
                 name = self.text(name_node)
@@ -221,12 +300,14 @@ class _Reader:
             if not _exported(name):
                 # Kept for the exported interfaces that embed it (its methods are theirs).
                 if spec.type == "type_spec" and body is not None and body.type == "interface_type":
+                    self.scope = self.type_params(spec.child_by_field_name("type_parameters"))
                     methods, closed = self.methods(body)
                     line = spec.start_point[0] + 1
                     part = GoIdent(name, PART, self.path, line, members=methods, sealed=closed)
                     self.out.setdefault(name, part)
                 continue
             type_params = self.text(spec.child_by_field_name("type_parameters"))
+            self.scope = self.type_params(spec.child_by_field_name("type_parameters"))
             members: tuple[tuple[str, str], ...] = ()
             sealed = False
             if spec.type == "type_alias":
@@ -271,6 +352,36 @@ class _Reader:
             elif child.type == "type_elem":
                 out.append((self.text(child), "embedded"))
         return tuple(out), sealed
+
+
+def _settle(text: str, local: frozenset[str]) -> str:
+    if _DOT not in text:
+        return text
+    return _DOTTED.sub(lambda m: m[2] if m[2] in local else f"{m[1]}.{m[2]}", text)
+
+
+def _settled(ident: GoIdent, local: frozenset[str]) -> GoIdent:
+    texts = (ident.signature or "", ident.results, *ident.params, *(t for _, t in ident.members))
+    if not any(_DOT in text for text in texts):
+        return ident
+    return replace(
+        ident,
+        signature=_settle(ident.signature, local) if ident.signature is not None else None,
+        params=tuple(_settle(p, local) for p in ident.params),
+        results=_settle(ident.results, local),
+        members=tuple((name, _settle(t, local)) for name, t in ident.members),
+    )
+
+
+def finish_package(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
+    """One package's exported identifiers, read from all its files, ready to compare.
+
+    A name a dot-imported package may provide is settled: the package's own type when it
+    declares one of that name, the imported package's otherwise. Interfaces are then expanded
+    (:func:`expand_interfaces`).
+    """
+    local = frozenset(key for key, ident in idents.items() if ident.kind in ("type", PART))
+    return expand_interfaces({key: _settled(ident, local) for key, ident in idents.items()})
 
 
 def _interface(ident: GoIdent) -> bool:
@@ -332,6 +443,8 @@ def parse_file(
     if max_nodes is not None and root.descendant_count > max_nodes:
         return None
     reader = _Reader(source, path)
+    declarations = [n for n in root.named_children if n.type == "import_declaration"]
+    reader.use_imports([i for n in declarations for i in reader.imports(n)])
     package = None
     for node in root.named_children:
         if node.type == "package_clause":
