@@ -386,3 +386,22 @@ def test_a_removed_attribute_sharing_a_standard_methods_name_is_removed(
 ) -> None:
     # Only a method override leaves the base's method in its place; these are gone.
     assert _change(repo, before, after) == [("major", f"removed public {removed}")]
+
+
+def test_dropping_the_object_base_changes_nothing(repo: Any) -> None:
+    before = "class Adapter(object):\n    def send(self):\n        return 1\n"
+    after = "class Adapter:\n    def send(self):\n        return 1\n"
+    assert _change(repo, before, after) == []
+
+
+def test_a_lost_base_is_named(repo: Any) -> None:
+    before = (
+        "import collections\n\n\nclass Mixin:\n    pass\n\n\n"
+        "class Store(Mixin, collections.OrderedDict, object):\n    pass\n"
+    )
+    after = before.replace(
+        "class Store(Mixin, collections.OrderedDict, object)", "class Store(Mixin)"
+    )
+    assert _change(repo, before, after) == [
+        ("major", "pkg.shapes.Store lost its base class collections.OrderedDict"),
+    ]

@@ -31,6 +31,7 @@ __all__ = [
     "inherited_change",
     "inherited_members",
     "inherited_names",
+    "lost_bases",
     "standard_provider",
 ]
 
@@ -144,8 +145,7 @@ def _foreign_bases(cls: griffe.Class) -> dict[str, BaseExpr]:
     for klass in _mro(cls):
         for base in klass.bases:
             if _local_base(base, klass) is None:
-                path = base.canonical_path if isinstance(base, griffe.Expr) else _written(base)
-                out.setdefault(path, base)
+                out.setdefault(_base_path(base), base)
     return out
 
 
@@ -201,6 +201,26 @@ def gained_foreign_bases(before: Member | None, cls: griffe.Class, member: str) 
         str(base)
         for path, base in _foreign_bases(cls).items()
         if path not in old and _may_define(path, member)
+    ]
+
+
+#: Bases that give a class nothing: dropping ``(object)`` (Python 2's new-style spelling)
+#: changes no behaviour.
+_NOTHING_BASES = frozenset({"object", "builtins.object"})
+
+
+def _base_path(base: BaseExpr) -> str:
+    return base.canonical_path if isinstance(base, griffe.Expr) else _written(base)
+
+
+def lost_bases(old: list[BaseExpr], new: list[BaseExpr]) -> list[str]:
+    """The bases in ``old`` (a class's direct bases before) that ``new`` no longer has, as
+    written, by the path they resolve to (type arguments dropped); ``object`` is left out."""
+    kept = {_base_path(base).partition("[")[0] for base in new}
+    return [
+        _written(base)
+        for base in old
+        if (path := _base_path(base).partition("[")[0]) not in kept and path not in _NOTHING_BASES
     ]
 
 

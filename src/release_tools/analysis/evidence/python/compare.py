@@ -38,6 +38,7 @@ from release_tools.analysis.evidence.python.classes import (
     gained_foreign_bases,
     inherited_change,
     inherited_members,
+    lost_bases,
     standard_provider,
 )
 from release_tools.analysis.evidence.python.moves import star_only_sources, submodule_imports
@@ -330,14 +331,16 @@ def compare_modules(
                 lineno(obj),
             )
         elif breakage.kind is griffe.BreakageKind.CLASS_REMOVED_BASE:
-            found.add(
-                EvidenceKind.API_CHANGED,
-                Bump.MAJOR,
-                Strength.STRONG,
-                f"{obj.path} lost a base class",
-                new.path,
-                lineno(obj),
-            )
+            lost = lost_bases(list(breakage.old_value), list(breakage.new_value))
+            if lost:
+                found.add(
+                    EvidenceKind.API_CHANGED,
+                    Bump.MAJOR,
+                    Strength.STRONG,
+                    f"{obj.path} lost its base class {', '.join(lost)}",
+                    new.path,
+                    lineno(obj),
+                )
         elif breakage.kind in BREAKING_KINDS:
             grouped.setdefault(obj.path, []).append(breakage)
         # Kind changes (property <-> attribute, NamedTuple() <-> class), new defaults, values
