@@ -306,3 +306,54 @@ def test_a_member_removed_without_a_new_base_is_still_a_removal(repo: Any) -> No
     base = repo.commit("initial")
     repo.write("pkg/dirs.py", BEFORE_HOISTING.replace("user_cache_dir", "_user_cache_dir"))
     assert _run(repo, base) == [("major", "removed public function pkg.dirs.Dirs.user_cache_dir")]
+
+
+def _star_package(repo: Any) -> str:
+    repo.write(
+        "pkg/__init__.py",
+        "from ._api import get, post\nfrom ._models import Client\n\n"
+        '__all__ = ["get", "post", "Client"]\n',
+    )
+    repo.write("pkg/_api.py", "def get():\n    return 1\n\n\ndef post():\n    return 2\n")
+    repo.write("pkg/_models.py", "class Client:\n    pass\n")
+    return repo.commit("initial")
+
+
+def test_names_now_brought_by_star_imports_and_listed_in_all_stay(repo: Any) -> None:
+    base = _star_package(repo)
+    repo.write(
+        "pkg/__init__.py",
+        'from ._api import *\nfrom ._models import *\n\n__all__ = ["get", "post", "Client"]\n',
+    )
+    repo.write(
+        "pkg/_api.py",
+        '__all__ = ["get", "post"]\n\n\ndef get():\n    return 1\n\n\ndef post():\n    return 2\n',
+    )
+    assert _run(repo, base) == []
+
+
+def test_a_name_removed_behind_a_star_import_is_reported_by_its_module(repo: Any) -> None:
+    base = _star_package(repo)
+    repo.write(
+        "pkg/__init__.py",
+        'from ._api import *\nfrom ._models import *\n\n__all__ = ["get", "Client"]\n',
+    )
+    repo.write("pkg/_api.py", '__all__ = ["get"]\n\n\ndef get():\n    return 1\n')
+    assert _run(repo, base) == [
+        ("major", "removed public function pkg._api.post"),
+        ("major", "removed public name pkg.post"),
+    ]
+
+
+def test_a_name_a_star_import_may_bring_is_a_review_item(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "from ._api import get\n")
+    repo.write("pkg/_api.py", "def get():\n    return 1\n")
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "from ._api import *\n")
+    assert _run(repo, base) == [
+        (
+            "patch",
+            "pkg.get is no longer imported by name; it may come from `from pkg._api import *` "
+            "now (review)",
+        )
+    ]

@@ -74,6 +74,8 @@ def _public_names(
     exports = module.exports
     out: dict[str, griffe.Object | griffe.Alias] = {}
     for name, member in module.members.items():
+        if isinstance(member, griffe.Alias) and member.wildcard:
+            continue  # ``from x import *``: not a name of its own
         if exports:
             if name in exports:
                 out[name] = member
@@ -237,6 +239,11 @@ def compare_modules(
     # A module that became a package: names its ``__init__`` imports from its submodules
     # (even inside functions) moved there.
     moved = submodule_imports(dotted, new.code) if is_init and not old_is_init else {}
+    # ``from x import *`` is not expanded in a one-module reading: the names it brings are not
+    # among the members.
+    starred = sorted(
+        {m.wildcard for m in new_mod.members.values() if isinstance(m, griffe.Alias) and m.wildcard}
+    )
     # Removed public names, re-exports included (griffe skips imported names).
     for name, member in old_public.items():
         if name in new_mod.members or not visible(name):
@@ -246,6 +253,19 @@ def compare_modules(
             continue  # moved behind a deprecation shim: still importable
         if _is_type_variable(member):
             continue  # typing plumbing: annotations use it, callers do not import it
+        if starred and name in (new_mod.exports or ()):
+            continue  # still in __all__, brought by a star import
+        if starred and not new_mod.exports:
+            found.add(
+                EvidenceKind.API_REMOVED,
+                Bump.PATCH,
+                Strength.WEAK,
+                f"{dotted}.{name} is no longer imported by name; it may come from "
+                f"`from {starred[0]} import *` now (review)",
+                old.path,
+                lineno(member),
+            )
+            continue
         if name in moved:
             found.add(
                 EvidenceKind.API_REMOVED,
