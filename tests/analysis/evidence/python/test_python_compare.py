@@ -357,3 +357,26 @@ def test_a_name_a_star_import_may_bring_is_a_review_item(repo: Any) -> None:
             "now (review)",
         )
     ]
+
+
+def test_a_name_moved_between_private_modules_behind_the_package_is_a_review_item(
+    repo: Any,
+) -> None:
+    repo.write("pkg/__init__.py", "from ._funcs import evolve, has\n")
+    repo.write("pkg/_funcs.py", "def evolve(x):\n    return x\n\n\ndef has(x):\n    return x\n")
+    repo.write("pkg/_make.py", "def make():\n    return 1\n")
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "from ._funcs import has\nfrom ._make import evolve\n")
+    repo.write("pkg/_funcs.py", "def has(x):\n    return x\n")
+    repo.write("pkg/_make.py", "def make():\n    return 1\n\n\ndef evolve(x):\n    return x\n")
+    assert _run(repo, base) == [
+        (
+            "patch",
+            "pkg._funcs.evolve moved to pkg._make, from where the package re-exports it "
+            "(review: its signature there was not compared)",
+        )
+    ]
+    # Gone for good: the package no longer offers it at all.
+    repo.write("pkg/__init__.py", "from ._funcs import has\n")
+    repo.write("pkg/_make.py", "def make():\n    return 1\n")
+    assert ("major", "removed public name pkg.evolve") in _run(repo, base)

@@ -112,6 +112,16 @@ def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.
         yield breakage, parts[depth]
 
 
+def _reexported_elsewhere(exposed: frozenset[str], dotted: str, name: str) -> str | None:
+    """Another module a package re-exports ``name`` from (at base or head), if any."""
+    others = sorted(
+        module
+        for module, _, last in (target.rpartition(".") for target in exposed)
+        if last == name and module != dotted
+    )
+    return others[0] if others else None
+
+
 def _member(module: griffe.Module, path: str) -> griffe.Object | griffe.Alias | None:
     """The object at dotted ``path`` inside ``module``, None when it is not there."""
     try:
@@ -266,6 +276,20 @@ def compare_modules(
                 lineno(member),
             )
             continue
+        if not public_module:
+            elsewhere = _reexported_elsewhere(exposed, dotted, name)
+            if elsewhere:
+                # The package's face still offers it, imported from another private module.
+                found.add(
+                    EvidenceKind.API_REMOVED,
+                    Bump.PATCH,
+                    Strength.WEAK,
+                    f"{dotted}.{name} moved to {elsewhere}, from where the package re-exports "
+                    "it (review: its signature there was not compared)",
+                    old.path,
+                    lineno(member),
+                )
+                continue
         if name in moved:
             found.add(
                 EvidenceKind.API_REMOVED,
