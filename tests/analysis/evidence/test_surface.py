@@ -331,3 +331,16 @@ def test_a_rust_program_start_is_no_sub_command(repo: Any) -> None:
     repo.write("src/shell.rs", code.format("sh"))
 
     assert _run(repo, base) == []
+
+
+def test_examples_in_comments_declare_no_sub_command(repo: Any) -> None:
+    repo.write("lib/command.js", "class Command {\n  option(flags) {}\n}\n")
+    base = repo.commit("initial")
+    repo.write(
+        "lib/command.js",
+        "class Command {\n  option(flags) {}\n"
+        "  /**\n   * @example\n   * program.command('watch')...\n"
+        "   * program.option('--verbose')\n   */\n  commandsGroup(heading) {}\n}\n",
+    )
+    repo.commit("document groups")
+    assert [e for e in gather(build_context(repo.path, base)) if e.source == "cli"] == []

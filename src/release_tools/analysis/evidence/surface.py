@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._comments import blank_comments
 from release_tools.analysis.evidence._common import (
     changed_files,
     evidence,
@@ -185,17 +186,25 @@ def go_cli_options(code: str) -> dict[str, int]:
 
 
 def _options_of(path: str, code: str) -> dict[str, int]:
+    """The options ``code`` declares; an example in a comment declares nothing."""
+    if not _might_declare(path, code):
+        return {}
+    code = blank_comments(path, code)
+    if path.endswith(".rs"):
+        return rust_cli_options(code)
+    if path.endswith(".go"):
+        return go_cli_options(code)
+    return cli_options(code)
+
+
+def _might_declare(path: str, code: str) -> bool:
     if path.endswith(".rs"):
         # Without "long" no clap option is declared, and `Command::new` alone is as likely
         # std::process starting a program as a clap sub-command.
-        if "long" not in code:
-            return {}
-        return rust_cli_options(code)
+        return "long" in code
     if path.endswith(".go"):
-        if "flag" not in code and "Flags()" not in code:
-            return {}
-        return go_cli_options(code)
-    return cli_options(code) if _cli_hint(code) else {}
+        return "flag" in code or "Flags()" in code
+    return _cli_hint(code)
 
 
 def _cli_hint(text: str) -> bool:
