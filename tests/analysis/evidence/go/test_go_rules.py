@@ -358,3 +358,13 @@ def test_parse_go_settles_dot_imported_names_against_the_package() -> None:
     _, idents = parse_go(code, "lib/lib.go")
     assert idents["F"].params == ("Own", "base.Base", "string")
     assert idents["F"].results == "Own"
+
+
+def test_an_import_path_that_does_not_state_its_package_keeps_the_written_name() -> None:
+    code = (
+        'package lib\n\nimport (\n\tslog "github.com/x/slog-shim"\n'
+        '\tjsoniter "github.com/json-iterator/go"\n\tlog "go.uber.org/zap"\n)\n\n'
+        "func F(l *slog.Logger, j jsoniter.API, z *log.Logger) {}\n"
+    )
+    _, idents = parse_go(code, "lib/lib.go")
+    assert idents["F"].params == ("*slog.Logger", "jsoniter.API", "*zap.Logger")

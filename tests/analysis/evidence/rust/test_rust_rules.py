@@ -280,6 +280,19 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "pub fn run<F>(f: F) where F: FnMut() -> Box<FnMut(u8) + Send> {}\n",
             "pub fn run<F>(f: F) where F: FnMut() -> Box<dyn FnMut(u8) + Send> {}\n",
         ),
+        (
+            "pub trait It: Iterator {\n"
+            "    fn group<K>(self) -> Vec<K> where Self: Sized, K: Fn(&Self::Item)->bool {\n"
+            "        todo!()\n    }\n"
+            "}\n"
+            "pub fn cons<I, J>(i: I) -> Vec<J> where I: IntoIterator<Item=J> { todo!() }\n",
+            "pub trait It: Iterator {\n"
+            "    fn group<K>(self) -> Vec<K>\n    where\n        Self: Sized,\n"
+            "        K: Fn(&Self::Item) -> bool,\n    {\n        todo!()\n    }\n"
+            "}\n"
+            "pub fn cons<I, J>(i: I) -> Vec<J>\nwhere\n    I: IntoIterator<Item = J>,\n"
+            "{\n    todo!()\n}\n",
+        ),
     ],
     ids=[
         "self-for-the-impl-type",
@@ -291,6 +304,7 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "renamed-import",
         "same-import-in-an-inline-module",
         "dyn-trait-object",
+        "rustfmt-layout",
     ],
 )
 def test_spellings_of_the_same_signature_are_no_change(

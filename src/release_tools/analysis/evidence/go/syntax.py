@@ -68,6 +68,7 @@ _DOT = "\x00"
 _DOTTED = re.compile(_DOT + r"(\w+)\.(\w+)")
 _VERSION_ELEMENT = re.compile(r"v\d+")
 _GOPKG_VERSION = re.compile(r"\.v\d+$")
+_STATES = re.compile(r"(?!go$)[a-z][a-z0-9]*").fullmatch
 #: The kind of an unexported interface, read only for the exported ones that embed it.
 PART = "interface-part"
 
@@ -161,8 +162,11 @@ class _Reader:
         dots = [path for name, path in imports if name == "."]
         self.dot = import_name(dots[0]) if len(dots) == 1 else None
         for name, path in imports:
-            if name is not None and name not in (".", "_") and name != import_name(path):
-                self.renamed[name] = import_name(path)
+            usual = import_name(path)
+            # Only a path that states its package's name (``.../zap``, not ``.../slog-shim``
+            # or ``json-iterator/go``) tells that an import under another name is a rename.
+            if name is not None and name not in (".", "_") and name != usual and _STATES(usual):
+                self.renamed[name] = usual
 
     def type_params(self, node: tree_sitter.Node | None) -> frozenset[str]:
         """The names a type parameter list (or a generic receiver's arguments) declares."""

@@ -34,10 +34,27 @@ _HEAD_NAME = re.compile(r"(?<![\w'])(?<!::)([A-Za-z_]\w*)(?!\w)")
 _DYN = re.compile(r"(?<![\w:])dyn\s+")
 
 
+#: Layout that rustfmt changes between versions: spaces (``Item=J``, ``Item = J``) and a
+#: trailing comma before a closing bracket or at the end of a ``where`` clause.
+_SPACES = re.compile(r"\s+")
+_TRAILING_COMMA = re.compile(r",(?=[>)\]}]|$)")
+
+
+def _space(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    words = start > 0 and end < len(text) and _word(text[start - 1]) and _word(text[end])
+    return " " if words else ""
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char in "_'"
+
+
 def _canonical(text: str, imports: Mapping[str, str]) -> str:
     """``text`` without ``dyn`` markers, each name a ``use`` of the file brought in spelled as
-    its path."""
+    its path, laid out one way: a space only between two words, no trailing commas."""
     text = _DYN.sub("", text)
+    text = _TRAILING_COMMA.sub("", _SPACES.sub(_space, text))
     if not imports:
         return text
     return _HEAD_NAME.sub(lambda m: imports.get(m.group(1), m.group(1)), text)
@@ -45,9 +62,9 @@ def _canonical(text: str, imports: Mapping[str, str]) -> str:
 
 def spellings(before: Mapping[str, str], after: Mapping[str, str]) -> _Same:
     """Equality of texts of the two sides up to spelling: read through each side's imports
-    (``clap::Command`` and ``Command`` after ``use clap::Command;`` are one type) and with or
-    without ``dyn``. Only differences are checked this way, so an import never makes two
-    equal texts differ."""
+    (``clap::Command`` and ``Command`` after ``use clap::Command;`` are one type), with or
+    without ``dyn``, and whatever the layout. Only differences are checked this way, so an
+    import never makes two equal texts differ."""
 
     def same(old: str, new: str) -> bool:
         return old == new or _canonical(old, before) == _canonical(new, after)
