@@ -293,6 +293,12 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "pub fn cons<I, J>(i: I) -> Vec<J>\nwhere\n    I: IntoIterator<Item = J>,\n"
             "{\n    todo!()\n}\n",
         ),
+        (
+            "pub fn zip<T, U>(u: U) -> Zip<T> where Zip<T>: From<U>, Zip<T>: Iterator {\n"
+            "    todo!()\n}\n",
+            "pub fn zip<T, U>(u: U) -> Zip<T>\nwhere\n    Zip<T>: Iterator + From<U>,\n"
+            "{\n    todo!()\n}\n",
+        ),
     ],
     ids=[
         "self-for-the-impl-type",
@@ -305,6 +311,7 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "same-import-in-an-inline-module",
         "dyn-trait-object",
         "rustfmt-layout",
+        "merged-where-bounds",
     ],
 )
 def test_spellings_of_the_same_signature_are_no_change(
@@ -506,3 +513,9 @@ def test_a_move_that_adds_an_alias_is_still_compared(repo: GitRepo) -> None:
         ("major", "type of pub field Foo.a changed: u32 -> u64"),
         ("minor", "new pub use Bar in src/lib.rs"),
     ]
+
+
+def test_a_new_where_bound_is_still_a_change(repo: GitRepo) -> None:
+    before = "pub fn zip<T, U>(u: U) -> T where T: From<U> { todo!() }\n"
+    after = "pub fn zip<T, U>(u: U) -> T\nwhere\n    T: From<U> + Clone,\n{\n    todo!()\n}\n"
+    assert [bump for bump, _ in _found(_lib(repo, before, after))] == ["major"]

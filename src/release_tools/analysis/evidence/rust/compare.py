@@ -50,11 +50,59 @@ def _word(char: str) -> bool:
     return char.isalnum() or char in "_'"
 
 
+_WHERE = re.compile(r"(?<!\w)where(?!\w)")
+
+
+def _step(text: str, index: int) -> int:
+    """How the bracket depth changes at ``text[index]`` (``->`` closes nothing)."""
+    char = text[index]
+    if char in "(<[{":
+        return 1
+    if char in ")]}" or (char == ">" and text[index - 1 : index] != "-"):
+        return -1
+    return 0
+
+
+def _top_level(text: str, separator: str) -> list[str]:
+    """``text`` split at each ``separator`` outside brackets."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        step = _step(text, index)
+        depth += step
+        if not step and char == separator and depth == 0:
+            if separator == ":" and "::" in text[index - 1 : index + 2]:
+                continue  # a path, not a bound
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _where_set(text: str) -> str:
+    """A compact ``text`` with its ``where`` clause as a sorted set of single bounds:
+    ``where T: A + B`` and ``where T: B, T: A`` say the same."""
+    found = [
+        m for m in _WHERE.finditer(text) if not sum(_step(text, i) for i in range(m.start()))
+    ]
+    if not found:
+        return text
+    head, clause = text[: found[-1].start()], text[found[-1].end() :]
+    bounds: set[str] = set()
+    for predicate in _top_level(clause, ","):
+        target, *rest = (part.strip() for part in _top_level(predicate, ":"))
+        if not rest:
+            bounds.add(target)
+            continue
+        bounds.update(f"{target}:{b.strip()}" for b in _top_level(":".join(rest), "+"))
+    return f"{head}where {','.join(sorted(b for b in bounds if b))}"
+
+
 def _canonical(text: str, imports: Mapping[str, str]) -> str:
     """``text`` without ``dyn`` markers, each name a ``use`` of the file brought in spelled as
-    its path, laid out one way: a space only between two words, no trailing commas."""
+    its path, laid out one way: a space only between two words, no trailing commas, the
+    bounds of a ``where`` clause as a set."""
     text = _DYN.sub("", text)
-    text = _TRAILING_COMMA.sub("", _SPACES.sub(_space, text))
+    text = _where_set(_TRAILING_COMMA.sub("", _SPACES.sub(_space, text)))
     if not imports:
         return text
     return _HEAD_NAME.sub(lambda m: imports.get(m.group(1), m.group(1)), text)
