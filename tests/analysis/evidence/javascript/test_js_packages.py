@@ -350,3 +350,40 @@ def test_modules_are_read_in_batches(repo: Any, monkeypatch: pytest.MonkeyPatch)
     # texts for moves, the pairs (sizes, texts) and the option reads (sizes, texts): 20
     # however many modules there are.
     assert calls.count("cat-file") <= 20
+
+
+JAR = """export type Jar = {
+  get: ((url: string, cb: (error: Error | null) => void) => void) // eslint-disable-line
+  & ((url: string) => Promise<string>);
+  mode: { a: string; b: number };
+  kind: 'a' | 'b';
+};
+export declare function run(target: {x: string, y: number}): void;
+"""
+
+JAR_REFORMATTED = """export type Jar = {
+  get: ((url: string, cb: (error: Error | null) => void) => void)
+    & ((url: string) => Promise<string>);
+  mode: {a: string, b: number,};
+  kind:
+    | 'a'
+    | 'b';
+};
+export declare function run(target: { x: string; y: number; }): void;
+"""
+
+
+def test_types_reformatted_or_with_comments_dropped_are_no_change(repo: Any) -> None:
+    repo.write("package.json", json.dumps({"name": "demo", "types": "index.d.ts"}))
+    repo.write("index.d.ts", JAR)
+    base = repo.commit("initial")
+    repo.write("index.d.ts", JAR_REFORMATTED)
+    assert _messages(_run(repo, base)) == []
+    repo.write("index.d.ts", JAR_REFORMATTED.replace("Error | null", "Error | undefined"))
+    [(bump, message)] = _messages(_run(repo, base))
+    assert bump == "patch"
+    assert message.startswith(
+        "property Jar.get changed type from ((url: string, cb: (error: Error | null) => void) "
+        "=> void) & ((url: string) => Promise<string>) to ((url: string, cb: (error: Error | "
+        "undefined) => void) => void)"
+    )

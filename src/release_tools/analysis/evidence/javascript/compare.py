@@ -10,14 +10,35 @@ may widen or narrow what it takes.
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Mapping
 
 from release_tools.analysis.evidence._common import BoundedEvidence, evidence
+from release_tools.analysis.evidence._layout import compact
 from release_tools.analysis.evidence.javascript.exports import ExportRow, ModuleApi
 from release_tools.analysis.evidence.javascript.reader import Shape
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 
 __all__ = ["compare_modules"]
+
+
+#: A trailing separator before a closing bracket: ``{ a: T; }``, ``(a: T,)``.
+_TRAILING = re.compile(r",(?=[}\])>])")
+#: A leading ``|`` or ``&`` of a union or intersection laid out one member per line.
+_LEADING = re.compile(r"(^|[(<\[,:=])[|&]")
+
+
+def _same_type(was: str, now: str) -> bool:
+    """Whether two type texts differ only in layout (as formatters rewrite it): spaces,
+    ``;`` or ``,`` between members, trailing separators, a leading ``|`` or ``&``."""
+    if was == now:
+        return True
+
+    def layout(text: str) -> str:
+        text = compact(text, "_$").replace(";", ",")
+        return _LEADING.sub(r"\1", _TRAILING.sub("", text))
+
+    return layout(was) == layout(now)
 
 
 def compare_modules(
@@ -184,7 +205,7 @@ def _compare_shape(
             )
         )
     changed: list[tuple[str, str, str]] = []
-    if old.type and new.type and old.type != new.type:
+    if old.type and new.type and not _same_type(old.type, new.type):
         changed.append((f"property {name}", old.type, new.type))
     old_params = old.signature.params if old.signature else None
     new_params = new.signature.params if new.signature else None
@@ -192,7 +213,7 @@ def _compare_shape(
         old_types = {p.name: p.type for p in old_params if p.name and p.type}
         for param in new_params:
             was = old_types.get(param.name or "")
-            if was is not None and param.type is not None and was != param.type:
+            if was is not None and param.type is not None and not _same_type(was, param.type):
                 changed.append((f"parameter {param.name} of {name}", was, param.type))
     for what, was, now in changed:
         _review(

@@ -27,7 +27,6 @@ __all__ = [
     "is_private",
     "name_of",
     "text",
-    "type_of",
     "unquoted",
     "value_signature",
 ]
@@ -90,14 +89,6 @@ def is_private(item: Node) -> bool:
 def is_accessor(item: Node) -> bool:
     """A getter or setter: read and written as a property, never called."""
     return any(child.type in ("get", "set") for child in item.children)
-
-
-def type_of(node: Node) -> str | None:
-    annotation = node.child_by_field_name("type")
-    if annotation is None:
-        return None
-    inner = annotation.named_children
-    return " ".join(text(inner[0] if inner else annotation).split())
 
 
 def function_signature(node: Node) -> Signature | None:

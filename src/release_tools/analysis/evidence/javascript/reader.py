@@ -23,7 +23,6 @@ from release_tools.analysis.evidence.javascript.nodes import (
     is_private,
     name_of,
     text,
-    type_of,
     unquoted,
     value_signature,
 )
@@ -31,6 +30,7 @@ from release_tools.analysis.evidence.javascript.parser import Grammar, language
 from release_tools.analysis.evidence.javascript.reexports import ReExport
 from release_tools.analysis.evidence.javascript.signatures import (
     Signature,
+    annotation_text,
     merge_overloads,
 )
 
@@ -368,7 +368,7 @@ class Reader:
                 continue
             if item.type in _FIELDS or is_accessor(item):
                 optional = any(child.type == "?" for child in item.children)
-                self.shapes.setdefault(key, Shape(optional=optional, type=type_of(item)))
+                self.shapes.setdefault(key, Shape(optional=optional, type=annotation_text(item)))
             else:
                 self._function(item, key)
 
@@ -389,7 +389,7 @@ class Reader:
                 self._function(item, key)
             else:
                 optional = any(child.type == "?" for child in item.children)
-                shape = Shape(optional=optional, type=type_of(item), in_type=True)
+                shape = Shape(optional=optional, type=annotation_text(item), in_type=True)
                 self.shapes.setdefault(key, shape)
 
     # -- options -------------------------------------------------------------------------

@@ -22,6 +22,7 @@ __all__ = [
     "Param",
     "ParamKind",
     "Signature",
+    "annotation_text",
     "merge_overloads",
     "param_names",
     "required_params",
@@ -93,12 +94,31 @@ def _pattern_names(pattern: tree_sitter.Node) -> frozenset[str]:
     return frozenset(names)
 
 
-def _type_of(node: tree_sitter.Node) -> str | None:
+def _without_comments(node: tree_sitter.Node) -> str:
+    """``node``'s text with the comments inside it left out."""
+    own = node.text or b""
+    if b"//" not in own and b"/*" not in own:
+        return own.decode("utf-8", "replace")
+    if node.type == "comment":
+        return ""
+    base = cursor = node.start_byte
+    pieces: list[str] = []
+    for child in node.children:
+        pieces.append(own[cursor - base : child.start_byte - base].decode("utf-8", "replace"))
+        pieces.append(_without_comments(child))
+        cursor = child.end_byte
+    pieces.append(own[cursor - base :].decode("utf-8", "replace"))
+    return "".join(pieces)
+
+
+def annotation_text(node: tree_sitter.Node) -> str | None:
+    """The type annotation of ``node`` (``x: T``) as written, comments left out, whitespace
+    runs as single spaces; None without one."""
     annotation = node.child_by_field_name("type")
     if annotation is None:
         return None
     inner = annotation.named_children
-    return " ".join(_text(inner[0] if inner else annotation).split())
+    return " ".join(_without_comments(inner[0] if inner else annotation).split())
 
 
 def _param(node: tree_sitter.Node) -> Param | None:
@@ -115,7 +135,7 @@ def _param(node: tree_sitter.Node) -> Param | None:
             kind = ParamKind.DEFAULT
         else:
             kind = ParamKind.REQUIRED
-        type_ = _type_of(node)
+        type_ = annotation_text(node)
     else:
         pattern = node
         if node.type == "rest_pattern":

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from release_tools.analysis.evidence._common import BoundedEvidence, evidence
+from release_tools.analysis.evidence._layout import compact
 from release_tools.analysis.evidence.rust.syntax import RustItem
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 
@@ -36,20 +37,7 @@ _DYN = re.compile(r"(?<![\w:])dyn\s+")
 
 #: Layout that rustfmt changes between versions: spaces (``Item=J``, ``Item = J``) and a
 #: trailing comma before a closing bracket or at the end of a ``where`` clause.
-_SPACES = re.compile(r"\s+")
 _TRAILING_COMMA = re.compile(r",(?=[>)\]}]|$)")
-
-
-def _space(match: re.Match[str]) -> str:
-    text, start, end = match.string, match.start(), match.end()
-    words = start > 0 and end < len(text) and _word(text[start - 1]) and _word(text[end])
-    return " " if words else ""
-
-
-def _word(char: str) -> bool:
-    return char.isalnum() or char in "_'"
-
-
 _WHERE = re.compile(r"(?<!\w)where(?!\w)")
 
 
@@ -81,9 +69,7 @@ def _top_level(text: str, separator: str) -> list[str]:
 def _where_set(text: str) -> str:
     """A compact ``text`` with its ``where`` clause as a sorted set of single bounds:
     ``where T: A + B`` and ``where T: B, T: A`` say the same."""
-    found = [
-        m for m in _WHERE.finditer(text) if not sum(_step(text, i) for i in range(m.start()))
-    ]
+    found = [m for m in _WHERE.finditer(text) if not sum(_step(text, i) for i in range(m.start()))]
     if not found:
         return text
     head, clause = text[: found[-1].start()], text[found[-1].end() :]
@@ -102,7 +88,7 @@ def _canonical(text: str, imports: Mapping[str, str]) -> str:
     its path, laid out one way: a space only between two words, no trailing commas, the
     bounds of a ``where`` clause as a set."""
     text = _DYN.sub("", text)
-    text = _where_set(_TRAILING_COMMA.sub("", _SPACES.sub(_space, text)))
+    text = _where_set(_TRAILING_COMMA.sub("", compact(text, "_'")))
     if not imports:
         return text
     return _HEAD_NAME.sub(lambda m: imports.get(m.group(1), m.group(1)), text)
