@@ -378,8 +378,13 @@ def test_a_removed_override_of_a_builtin_base_member_is_a_review_item(repo: Any)
             "from typing import TypedDict\n\n\nclass Chart(TypedDict):\n    title: str\n",
             "attribute pkg.shapes.Chart.values",
         ),
+        (
+            "from enum import IntEnum\n\n\nclass Part(IntEnum):\n    real = 1\n    imag = 2\n",
+            "from enum import IntEnum\n\n\nclass Part(IntEnum):\n    imag = 2\n",
+            "attribute pkg.shapes.Part.real",
+        ),
     ],
-    ids=["enum-member", "property", "typed-dict-key"],
+    ids=["enum-member", "property", "typed-dict-key", "enum-member-sharing-a-data-attribute"],
 )
 def test_a_removed_attribute_sharing_a_standard_methods_name_is_removed(
     repo: Any, before: str, after: str, removed: str
@@ -404,4 +409,29 @@ def test_a_lost_base_is_named(repo: Any) -> None:
     )
     assert _change(repo, before, after) == [
         ("major", "pkg.shapes.Store lost its base class collections.OrderedDict"),
+    ]
+
+
+def test_a_removed_attribute_override_of_a_standard_data_attribute_is_a_review_item(
+    repo: Any,
+) -> None:
+    before = (
+        "class FrozenError(AttributeError):\n    msg = 'frozen'\n    args = [msg]\n\n\n"
+        "class Failed(Exception):\n    @property\n    def args(self):\n        return ()\n"
+    )
+    after = (
+        "class FrozenError(AttributeError):\n    msg = 'frozen'\n\n\n"
+        "class Failed(Exception):\n    pass\n"
+    )
+    assert _change(repo, before, after) == [
+        (
+            "patch",
+            "pkg.shapes.Failed.args no longer overrides Exception.args; the inherited one "
+            "answers (review)",
+        ),
+        (
+            "patch",
+            "pkg.shapes.FrozenError.args no longer overrides AttributeError.args; the inherited "
+            "one answers (review)",
+        ),
     ]

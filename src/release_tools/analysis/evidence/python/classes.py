@@ -16,6 +16,7 @@ through plain assignments of the module: after ``Base = _Base``, ``class C(Base)
 
 from __future__ import annotations
 
+import enum
 import importlib
 import inspect
 import logging
@@ -224,18 +225,33 @@ def lost_bases(old: list[BaseExpr], new: list[BaseExpr]) -> list[str]:
     ]
 
 
-def standard_provider(cls: griffe.Class, member: str) -> str | None:
+def standard_provider(cls: griffe.Class, member: str, *, data: bool = False) -> str | None:
     """The standard-library base of ``cls`` (direct, or of its ancestors in this module) whose
     method ``member`` its subclasses inherit (``collections.abc.MutableMapping`` has ``get``),
     as written; None when no such base is known to. Only methods count: a removed override
     of one leaves the base's in its place, while an attribute or enum member that shares a
-    method's name (``center`` of a ``str`` enum) is simply gone."""
-    for path, base in _foreign_bases(cls).items():
-        found = _standard_class(path)
-        if found is not None and _defines(found, member):
-            value = inspect.getattr_static(found, member, None)
-            if inspect.isroutine(value) or isinstance(value, (classmethod, staticmethod)):
-                return _written(base)
+    method's name (``center`` of a ``str`` enum) is simply gone.
+
+    With ``data``, the member removed is an attribute, and the base must give instances a data
+    attribute of that name instead (``BaseException.args``, a property): callers then read
+    the base's. Never for an enum, whose attributes are its members.
+    """
+    standard = [
+        (base, found)
+        for path, base in _foreign_bases(cls).items()
+        if (found := _standard_class(path)) is not None
+    ]
+    if data and any(issubclass(found, enum.Enum) for _base, found in standard):
+        return None
+    for base, found in standard:
+        if not _defines(found, member):
+            continue
+        value = inspect.getattr_static(found, member, None)
+        routine = inspect.isroutine(value) or isinstance(value, (classmethod, staticmethod))
+        if routine and not data:
+            return _written(base)
+        if data and not routine and inspect.isdatadescriptor(value):
+            return _written(base)
     return None
 
 

@@ -353,7 +353,12 @@ def compare_modules(
                     )
                     continue
                 method = isinstance(obj, griffe.Function) and "property" not in obj.labels
-                provider = standard_provider(owner, member_name) if method else None
+                data = isinstance(obj, griffe.Attribute) or (
+                    isinstance(obj, griffe.Function) and "property" in obj.labels
+                )
+                provider = (
+                    standard_provider(owner, member_name, data=data) if method or data else None
+                )
                 if provider is not None:
                     # An override removed: the standard base's member answers callers now.
                     found.add(
