@@ -380,3 +380,26 @@ def test_a_name_moved_between_private_modules_behind_the_package_is_a_review_ite
     repo.write("pkg/__init__.py", "from ._funcs import has\n")
     repo.write("pkg/_make.py", "def make():\n    return 1\n")
     assert ("major", "removed public name pkg.evolve") in _run(repo, base)
+
+
+def test_a_subpackage_importing_from_a_public_module_elsewhere_does_not_reexport(
+    repo: Any,
+) -> None:
+    repo.write("pkg/__init__.py", "from pkg.models import Request\n")
+    repo.write("pkg/models.py", "class Request:\n    pass\n")
+    repo.write("pkg/types.py", "Scope = dict\n")
+    repo.write("pkg/_impl.py", "class Engine:\n    pass\n")
+    repo.write(
+        "pkg/middleware/__init__.py",
+        "from pkg.types import Scope\nfrom pkg._impl import Engine\nfrom .base import Base\n\n\n"
+        "def run(scope: Scope) -> None:\n    pass\n",
+    )
+    repo.write("pkg/middleware/base.py", "class Base:\n    pass\n")
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/middleware/__init__.py", "def run(scope: dict) -> None:\n    pass\n")
+    assert _run(repo, base) == [
+        ("major", "removed public name pkg.Request"),
+        ("major", "removed public name pkg.middleware.Base"),
+        ("major", "removed public name pkg.middleware.Engine"),
+    ]

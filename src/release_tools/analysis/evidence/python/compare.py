@@ -66,11 +66,24 @@ def _in_package(alias: griffe.Alias, top: str) -> bool:
     return target == top or target.startswith(top + ".")
 
 
+def _reexport(alias: griffe.Alias, package: str) -> bool:
+    """Whether an import in ``package``'s ``__init__`` offers the name to importers.
+
+    The top-level package re-exports whatever it imports from itself. A subpackage
+    re-exports what it imports from its own modules and from private ones of the
+    distribution, not what it takes from a public module elsewhere (``from pkg.types import
+    Scope`` in ``pkg.middleware``): that name has its public home, and the import is for use.
+    """
+    top = package.split(".")[0]
+    if package == top or _in_package(alias, package):
+        return _in_package(alias, top)
+    return _in_package(alias, top) and not is_public_module(alias.target_path.rpartition(".")[0])
+
+
 def _public_names(
     module: griffe.Module, *, is_init: bool
 ) -> dict[str, griffe.Object | griffe.Alias]:
     """The module's public top-level members, by the rules in the module docstring."""
-    top = module.path.split(".")[0]
     exports = module.exports
     out: dict[str, griffe.Object | griffe.Alias] = {}
     for name, member in module.members.items():
@@ -84,7 +97,7 @@ def _public_names(
             continue
         if isinstance(member, griffe.Alias):
             # Re-exports define a package's API; other imports are implementation details.
-            if is_init and _in_package(member, top):
+            if is_init and _reexport(member, module.path):
                 out[name] = member
             continue
         out[name] = member
