@@ -403,3 +403,43 @@ def test_a_subpackage_importing_from_a_public_module_elsewhere_does_not_reexport
         ("major", "removed public name pkg.middleware.Base"),
         ("major", "removed public name pkg.middleware.Engine"),
     ]
+
+
+RENAMES = """class Headers:
+    def add(self, _key, _value, **kw):
+        pass
+
+    def __contains__(self, item):
+        return False
+
+    def __init__(self, data):
+        pass
+
+    def get(self, key):
+        return key
+"""
+
+
+def test_renames_callers_cannot_see_are_not_breaking(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/headers.py", RENAMES)
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/headers.py",
+        RENAMES.replace("_key, _value", "key, value")
+        .replace("__contains__(self, item)", "__contains__(self, etag)")
+        .replace("__init__(self, data)", "__init__(self, values)")
+        .replace("get(self, key)", "get(self, name)"),
+    )
+    assert _run(repo, base) == [
+        (
+            "major",
+            "incompatible signature of pkg.headers.Headers.__init__: parameter data removed; "
+            "required parameter values added",
+        ),
+        (
+            "major",
+            "incompatible signature of pkg.headers.Headers.get: parameter key removed; "
+            "required parameter name added",
+        ),
+    ]

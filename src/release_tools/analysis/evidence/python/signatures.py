@@ -8,6 +8,9 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
 * renaming ``*args`` or ``**kwargs`` (``**attrs`` -> ``**kwargs``) changes nothing for callers;
 * an optional parameter named with one underscore (``_cache=None``) is not the callers' to
   pass: removing, moving or re-kinding it breaks nobody (making it required does);
+* a required positional parameter renamed in place breaks nobody when callers do not name
+  it: one named with one underscore (``_key`` -> ``key``), or any of an operator's special
+  method (``__contains__(self, item)`` -> ``(self, etag)``; not ``__init__`` or ``__call__``);
 * an optional parameter shifted by a new optional one before it is not reported as moved.
 
 The other way round, a parameter whose annotated union admits more types than before
@@ -114,15 +117,70 @@ def _private_option(param: object) -> bool:
     )
 
 
+#: Special methods that callers call by name, with keywords: their parameter names matter.
+_CALLED_BY_NAME = frozenset({"__init__", "__new__", "__call__", "__init_subclass__"})
+
+
+def _operator(function: object) -> bool:
+    """A special method that Python calls for an operator or protocol (``__getitem__``,
+    ``__contains__``): arguments go by position, so parameter names are nobody's concern."""
+    if not isinstance(function, griffe.Function):
+        return False
+    name = function.name
+    return name.startswith("__") and name.endswith("__") and name not in _CALLED_BY_NAME
+
+
+def _unnamed_renames(breakages: list[griffe.Breakage], old_function: object) -> set[str]:
+    """Names (old and new) of required positional parameters renamed in place where callers do
+    not name them: in an operator's special method, or one named with an underscore
+    (``_key`` -> ``key``): every call still passes the same value in the same place."""
+    if not isinstance(old_function, griffe.Function):
+        return set()
+    removed = {
+        b.old_value.name
+        for b in breakages
+        if b.kind is griffe.BreakageKind.PARAMETER_REMOVED
+        and isinstance(b.old_value, griffe.Parameter)
+    }
+    positional = (griffe.ParameterKind.positional_only, griffe.ParameterKind.positional_or_keyword)
+    old_params = list(old_function.parameters)
+    out: set[str] = set()
+    for breakage in breakages:
+        new, function = breakage.new_value, breakage.obj
+        if breakage.kind is not griffe.BreakageKind.PARAMETER_ADDED_REQUIRED:
+            continue
+        if not isinstance(new, griffe.Parameter) or not isinstance(function, griffe.Function):
+            continue
+        index = [p.name for p in function.parameters].index(new.name)
+        if index >= len(old_params) or new.kind not in positional:
+            continue
+        old = old_params[index]
+        private = old.name.startswith("_") and not old.name.startswith("__")
+        if (
+            old.name in removed
+            and old.required
+            and old.kind in positional
+            and (private or _operator(function))
+        ):
+            out |= {old.name, new.name}
+    return out
+
+
 def signature_texts(breakages: list[griffe.Breakage], old_function: object = None) -> list[str]:
     """One function's signature breakages as short texts, harmless ones dropped."""
     renamed_positional = any(
         b.kind is griffe.BreakageKind.PARAMETER_REMOVED and _positional_only(b.old_value)
         for b in breakages
     )
+    unnamed = _unnamed_renames(breakages, old_function)
     texts: list[str] = []
     for breakage in breakages:
         kind, old, new = breakage.kind, breakage.old_value, breakage.new_value
+        if {getattr(old, "name", None), getattr(new, "name", None)} & unnamed and kind in (
+            griffe.BreakageKind.PARAMETER_REMOVED,
+            griffe.BreakageKind.PARAMETER_ADDED_REQUIRED,
+        ):
+            continue
         if kind in (
             griffe.BreakageKind.PARAMETER_REMOVED,
             griffe.BreakageKind.PARAMETER_CHANGED_KIND,
