@@ -299,6 +299,14 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "pub fn zip<T, U>(u: U) -> Zip<T>\nwhere\n    Zip<T>: Iterator + From<U>,\n"
             "{\n    todo!()\n}\n",
         ),
+        (
+            "pub struct Key<'a>(&'a str);\npub trait ToKey { fn to_key(&self) -> Key; }\n"
+            "pub fn cap<T>(v: &T) where T: self::ser::Serialize {}\npub mod ser {\n"
+            "    pub trait Serialize {}\n}\n",
+            "pub struct Key<'a>(&'a str);\npub trait ToKey { fn to_key(&self) -> Key<'_>; }\n"
+            "pub fn cap<T>(v: &T) where T: ser::Serialize {}\npub mod ser {\n"
+            "    pub trait Serialize {}\n}\n",
+        ),
     ],
     ids=[
         "self-for-the-impl-type",
@@ -312,6 +320,7 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "dyn-trait-object",
         "rustfmt-layout",
         "merged-where-bounds",
+        "self-paths-and-elided-lifetimes",
     ],
 )
 def test_spellings_of_the_same_signature_are_no_change(

@@ -83,12 +83,20 @@ def _where_set(text: str) -> str:
     return f"{head}where {','.join(sorted(b for b in bounds if b))}"
 
 
+#: ``self::x::Y`` names what ``x::Y`` names wherever both compile.
+_SELF_PATH = re.compile(r"(?<![\w:])self::(?=[A-Za-z_])")
+#: An elided lifetime spelled out (``Key<'_>``, ``Cow<'_, str>``) is the elided one.
+_ANONYMOUS_LIFETIME = re.compile(r"<'_>|(?<=<)'_,|,'_(?=[,>])")
+
+
 def _canonical(text: str, imports: Mapping[str, str]) -> str:
-    """``text`` without ``dyn`` markers, each name a ``use`` of the file brought in spelled as
-    its path, laid out one way: a space only between two words, no trailing commas, the
-    bounds of a ``where`` clause as a set."""
-    text = _DYN.sub("", text)
-    text = _where_set(_TRAILING_COMMA.sub("", compact(text, "_'")))
+    """``text`` without ``dyn`` markers, ``self::`` path heads and spelled-out elided
+    lifetimes, each name a ``use`` of the file brought in spelled as its path, laid out one
+    way: a space only between two words, no trailing commas, the bounds of a ``where``
+    clause as a set."""
+    text = _SELF_PATH.sub("", _DYN.sub("", text))
+    text = _TRAILING_COMMA.sub("", compact(text, "_'"))
+    text = _where_set(_ANONYMOUS_LIFETIME.sub("", text))
     if not imports:
         return text
     return _HEAD_NAME.sub(lambda m: imports.get(m.group(1), m.group(1)), text)
