@@ -6,6 +6,7 @@ from typing import Any
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.python.api import gather, module_name
+from release_tools.analysis.evidence.python.planner import loose_homes
 from release_tools.analysis.models import Bump, Evidence, Strength
 from repo_context import build_context
 
@@ -90,6 +91,41 @@ def test_loose_modules_in_program_directories_are_no_modules() -> None:
     assert module_name("binary/codec.py", packages) == ("codec", "binary")
     # A directory named with an underscore is private.
     assert module_name("demo/_vendored/helpers.py", packages) is None
+
+
+def test_loose_modules_ship_beside_a_manifest_in_src_or_in_a_namespace_only() -> None:
+    files = [
+        "pyproject.toml",
+        "libs/tool/setup.py",
+        "jaraco/functools/__init__.py",
+        "six.py",
+        "ext/djangojinja2.py",
+    ]
+    packages = {"jaraco/functools"}
+    homes = loose_homes(files, packages)
+    assert module_name("six.py", packages, homes) == ("six", "")
+    assert module_name("src/single.py", packages, homes) == ("single", "src")
+    assert module_name("libs/tool/tool.py", packages, homes) == ("tool", "libs/tool")
+    assert module_name("libs/tool/src/tool.py", packages, homes) == ("tool", "libs/tool/src")
+    assert module_name("jaraco/context.py", packages, homes) == ("context", "jaraco")
+    assert module_name("ext/djangojinja2.py", packages, homes) is None
+    # Modules of packages are not concerned; without any manifest nothing is ruled out.
+    assert module_name("jaraco/functools/core.py", packages, homes) == (
+        "functools.core",
+        "jaraco/functools",
+    )
+    assert loose_homes(["ext/djangojinja2.py"], set()) == set()
+
+
+def test_a_removed_loose_script_beside_no_manifest_is_no_api(repo: Any) -> None:
+    repo.write("pyproject.toml", "[project]\nname = 'jinja'\n")
+    repo.write("jinja/__init__.py", "def render():\n    return 1\n")
+    repo.write("ext/djangojinja2.py", "def setup():\n    return 1\n")
+    repo.write("compat.py", "def shim():\n    return 1\n")
+    base = repo.commit("initial")
+    repo.remove("ext/djangojinja2.py")
+    repo.remove("compat.py")
+    assert _messages(_run(repo, base)) == [("major", "removed public module compat")]
 
 
 def test_loose_modules_of_one_name_in_two_directories_are_not_mixed_up(repo: Any) -> None:

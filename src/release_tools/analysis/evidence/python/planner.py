@@ -40,6 +40,7 @@ __all__ = [
     "SCAN_BUDGET_BYTES",
     "Oversized",
     "Planner",
+    "loose_homes",
     "module_name",
     "oversized_evidence",
 ]
@@ -83,13 +84,33 @@ def _init_files(files: Iterable[str]) -> set[str]:
     return out
 
 
-def module_name(path: str, packages: set[str]) -> tuple[str, str] | None:
+#: Files that make their directory a Python project's root.
+_PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
+
+
+def loose_homes(files: Iterable[str], packages: set[str]) -> set[str]:
+    """Directories where a module outside any package ships: beside a project manifest
+    (``pyproject.toml``, ``setup.py``, ``setup.cfg``; ``""`` for the repository root), in
+    that project's ``src/``, and in a namespace package (a directory holding a regular
+    package, ``jaraco/`` of ``jaraco/context.py``). Empty when no manifest is known."""
+    roots = {path.rpartition("/")[0] for path in files if path.rpartition("/")[2] in _PROJECT_FILES}
+    if not roots:
+        return set()
+    homes = roots | {f"{root}/src" if root else "src" for root in roots}
+    return homes | {package.rpartition("/")[0] for package in packages} - packages
+
+
+def module_name(
+    path: str, packages: set[str], homes: set[str] | None = None
+) -> tuple[str, str] | None:
     """``(dotted name, top-level package dir)`` of a Python file, or None if not library code.
 
     ``packages`` holds the directories that contain an ``__init__.py``. The package chain is
     followed upward from the file's directory; a file outside any package is a top-level module
     (a namespace package's modules read so too), unless it lies in a directory of programs
-    (``bin/``, ``bin-for-dist/``: run, not imported) or a private one (``_vendored/``).
+    (``bin/``, ``bin-for-dist/``: run, not imported) or a private one (``_vendored/``). Given
+    the ``homes`` of loose modules (:func:`loose_homes`), a file outside any package elsewhere
+    is a loose script (``ext/djangojinja2.py``) that does not ship.
     """
     pure = PurePosixPath(path)
     if pure.suffix not in (".py", ".pyi"):
@@ -106,7 +127,10 @@ def module_name(path: str, packages: set[str]) -> tuple[str, str] | None:
         # Programs are run, not imported; a directory named with an underscore is private.
         if any(_PROGRAM_DIR.match(part) or part.startswith("_") for part in dirs):
             return None
-        return stem, "/".join(dirs)
+        directory = "/".join(dirs)
+        if homes and directory not in homes:
+            return None
+        return stem, directory
     if not all(part.isidentifier() for part in components):
         return None
     if stem != "__init__":
@@ -170,9 +194,12 @@ class Planner:
         exposures: dict[tuple[str, ...], frozenset[str]] | None = None,
     ) -> None:
         self.ctx = ctx
-        base_packages = _init_files(ctx.git.ls_files(ctx.base_sha))
-        head_packages = _init_files(ctx.git.ls_files(ctx.head_sha))
+        base_files = ctx.git.ls_files(ctx.base_sha)
+        head_files = ctx.git.ls_files(ctx.head_sha)
+        base_packages = _init_files(base_files)
+        head_packages = _init_files(head_files)
         self.packages = packages = base_packages | head_packages
+        homes = loose_homes([*base_files, *head_files], packages)
         # In a src layout only what lives under src/ is shipped; packages beside it (test
         # servers, docs helpers, build scripts) are not the project's API.
         # Each side on its own: a project may move to a src layout in the very range analyzed.
@@ -194,7 +221,7 @@ class Planner:
             ):
                 if path is None:
                     continue
-                named = module_name(path, packages)
+                named = module_name(path, packages, homes)
                 if named is None:
                     continue
                 dotted, top_dir = named
