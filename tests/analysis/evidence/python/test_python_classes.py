@@ -435,3 +435,23 @@ def test_a_removed_attribute_override_of_a_standard_data_attribute_is_a_review_i
             "one answers (review)",
         ),
     ]
+
+
+def test_six_with_metaclass_moving_to_the_metaclass_keyword_loses_no_base(repo: Any) -> None:
+    before = (
+        "import six\n\n\nclass Meta(type):\n    def __new__(cls, name, bases, d):\n"
+        "        return type.__new__(cls, name, bases, d)\n\n\n"
+        "class Node(six.with_metaclass(Meta, object)):\n    pass\n\n\n"
+        "class Leaf(six.with_metaclass(Meta, Node)):\n    pass\n"
+    )
+    after = (
+        "class Meta(type):\n    def __new__(mcs, name, bases, d):\n"
+        "        return type.__new__(mcs, name, bases, d)\n\n\n"
+        "class Node(metaclass=Meta):\n    pass\n\n\n"
+        "class Leaf(Node):\n    pass\n"
+    )
+    assert _change(repo, before, after) == []
+    # A base really dropped with the move is still named.
+    assert _change(repo, before, after.replace("class Leaf(Node)", "class Leaf")) == [
+        ("major", "pkg.shapes.Leaf lost its base class Node"),
+    ]

@@ -214,13 +214,25 @@ def _base_path(base: BaseExpr) -> str:
     return base.canonical_path if isinstance(base, griffe.Expr) else _written(base)
 
 
+def _real_bases(bases: list[BaseExpr]) -> list[BaseExpr]:
+    """``bases`` with six's ``with_metaclass(Meta, *bases)`` read as the bases it stands for:
+    the metaclass moving to ``metaclass=Meta`` changes no base."""
+    out: list[BaseExpr] = []
+    for base in bases:
+        if isinstance(base, griffe.ExprCall) and str(base.function).endswith("with_metaclass"):
+            out.extend(a for a in base.arguments[1:] if isinstance(a, griffe.Expr | str))
+        else:
+            out.append(base)
+    return out
+
+
 def lost_bases(old: list[BaseExpr], new: list[BaseExpr]) -> list[str]:
     """The bases in ``old`` (a class's direct bases before) that ``new`` no longer has, as
     written, by the path they resolve to (type arguments dropped); ``object`` is left out."""
-    kept = {_base_path(base).partition("[")[0] for base in new}
+    kept = {_base_path(base).partition("[")[0] for base in _real_bases(new)}
     return [
         _written(base)
-        for base in old
+        for base in _real_bases(old)
         if (path := _base_path(base).partition("[")[0]) not in kept and path not in _NOTHING_BASES
     ]
 

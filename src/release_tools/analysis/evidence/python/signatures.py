@@ -9,8 +9,9 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
 * an optional parameter named with one underscore (``_cache=None``) is not the callers' to
   pass: removing, moving or re-kinding it breaks nobody (making it required does);
 * a required positional parameter renamed in place breaks nobody when callers do not name
-  it: one named with one underscore (``_key`` -> ``key``), or any of an operator's special
-  method (``__contains__(self, item)`` -> ``(self, etag)``; not ``__init__`` or ``__call__``);
+  it: one named with one underscore (``_key`` -> ``key``), a method's bound first parameter
+  (``__new__(cls, ...)`` -> ``__new__(mcs, ...)``), or any of an operator's special method
+  (``__contains__(self, item)`` -> ``(self, etag)``; not ``__init__`` or ``__call__``);
 * an optional parameter shifted by a new optional one before it is not reported as moved.
 
 The other way round, a parameter whose annotated union admits more types than before
@@ -130,6 +131,12 @@ def _operator(function: object) -> bool:
     return name.startswith("__") and name.endswith("__") and name not in _CALLED_BY_NAME
 
 
+def _bound(function: griffe.Function) -> bool:
+    """Whether ``function`` is a method whose first parameter Python binds (the instance, or
+    the class of a classmethod or ``__new__``): callers never pass it by name."""
+    return isinstance(function.parent, griffe.Class) and "staticmethod" not in function.labels
+
+
 def _unnamed_renames(breakages: list[griffe.Breakage], old_function: object) -> set[str]:
     """Names (old and new) of required positional parameters renamed in place where callers do
     not name them: in an operator's special method, or one named with an underscore
@@ -156,11 +163,12 @@ def _unnamed_renames(breakages: list[griffe.Breakage], old_function: object) -> 
             continue
         old = old_params[index]
         private = old.name.startswith("_") and not old.name.startswith("__")
+        implicit = index == 0 and _bound(function)
         if (
             old.name in removed
             and old.required
             and old.kind in positional
-            and (private or _operator(function))
+            and (private or implicit or _operator(function))
         ):
             out |= {old.name, new.name}
     return out
