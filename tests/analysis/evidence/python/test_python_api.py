@@ -114,7 +114,10 @@ def test_loose_modules_ship_beside_a_manifest_in_src_or_in_a_namespace_only() ->
         "functools.core",
         "jaraco/functools",
     )
-    assert loose_homes(["ext/djangojinja2.py"], set()) == set()
+    assert loose_homes(["ext/djangojinja2.py"], set()) is None
+    # In another ecosystem's repository a loose script is tooling.
+    rust = loose_homes(["Cargo.toml", "utils/ziggurat_tables.py"], set())
+    assert module_name("utils/ziggurat_tables.py", set(), rust) is None
 
 
 def test_a_removed_loose_script_beside_no_manifest_is_no_api(repo: Any) -> None:

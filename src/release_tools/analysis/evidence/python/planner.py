@@ -88,14 +88,26 @@ def _init_files(files: Iterable[str]) -> set[str]:
 _PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 
 
-def loose_homes(files: Iterable[str], packages: set[str]) -> set[str]:
-    """Directories where a module outside any package ships: beside a project manifest
-    (``pyproject.toml``, ``setup.py``, ``setup.cfg``; ``""`` for the repository root), in
-    that project's ``src/``, and in a namespace package (a directory holding a regular
-    package, ``jaraco/`` of ``jaraco/context.py``). Empty when no manifest is known."""
-    roots = {path.rpartition("/")[0] for path in files if path.rpartition("/")[2] in _PROJECT_FILES}
+#: Manifests of other ecosystems: in their projects a loose ``.py`` file is a helper script.
+_OTHER_PROJECT_FILES = frozenset({"Cargo.toml", "package.json", "go.mod"})
+
+
+def loose_homes(files: Iterable[str], packages: set[str]) -> set[str] | None:
+    """Directories where a module outside any package ships: beside a Python project
+    manifest (``pyproject.toml``, ``setup.py``, ``setup.cfg``; ``""`` for the repository
+    root), in that project's ``src/``, and in a namespace package (a directory holding a
+    regular package, ``jaraco/`` of ``jaraco/context.py``). With no Python manifest, none
+    when the repository is another ecosystem's (a Rust crate's ``utils/gen_tables.py``), and
+    None (anywhere) when it has no manifest at all."""
+    roots: set[str] = set()
+    other = False
+    for path in files:
+        directory, _, name = path.rpartition("/")
+        if name in _PROJECT_FILES:
+            roots.add(directory)
+        other = other or name in _OTHER_PROJECT_FILES
     if not roots:
-        return set()
+        return set() if other else None
     homes = roots | {f"{root}/src" if root else "src" for root in roots}
     return homes | {package.rpartition("/")[0] for package in packages} - packages
 
@@ -128,7 +140,7 @@ def module_name(
         if any(_PROGRAM_DIR.match(part) or part.startswith("_") for part in dirs):
             return None
         directory = "/".join(dirs)
-        if homes and directory not in homes:
+        if homes is not None and directory not in homes:
             return None
         return stem, directory
     if not all(part.isidentifier() for part in components):
