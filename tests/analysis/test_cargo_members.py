@@ -207,3 +207,33 @@ def test_members_are_matched_by_their_crate_name_in_an_nx_workspace(repo: GitRep
     ctx = collect(Settings(repo=repo.path, project="demo", history=False)).context
 
     assert ctx.project_excludes == ()
+
+
+def test_a_member_released_apart_that_leaves_the_workspace_takes_nothing_away(
+    repo: GitRepo,
+) -> None:
+    _workspace(repo)
+    repo.write("Cargo.toml", ROOT.replace(', "demo_complete"', ""))
+    repo.remove("demo_complete/Cargo.toml")
+    repo.remove("demo_complete/src/lib.rs")
+    repo.commit("chore: demo_complete moves to a repository of its own")
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+    decision = run_analysis(Settings(repo=repo.path, history=False))
+
+    assert ctx.project_excludes == ("demo_complete",)
+    assert all(not (e.path or "").startswith("demo_complete/") for e in decision.evidence)
+    assert decision.version_type != "major"
+
+
+def test_a_member_without_tags_of_its_own_that_leaves_is_a_removal(repo: GitRepo) -> None:
+    _workspace(repo)
+    repo.write("Cargo.toml", ROOT.replace('"demo_builder", ', ""))
+    repo.write("src/lib.rs", "pub fn run() {}\n")
+    repo.remove("demo_builder/Cargo.toml")
+    repo.remove("demo_builder/src/lib.rs")
+    repo.commit("refactor: fold the builder away")
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+    assert ctx.project_excludes == ("demo_complete",)  # still a member, released apart
+    assert run_analysis(Settings(repo=repo.path, history=False)).version_type == "major"

@@ -213,7 +213,7 @@ def collect(
         excludes = separate_modules(git, scoped, rng.head_sha)
     elif scoped is not None and scoped.manifest_kind == "cargo":
         # Likewise a workspace's member crates with release tags of their own.
-        excludes = separate_modules(git, scoped, rng.head_sha, conventions)
+        excludes = separate_modules(git, scoped, rng.head_sha, conventions, rng.base_sha)
     # The changes and commits are filled in below; a prefetch started in between sees none.
     ctx = AnalysisContext(
         git=git,

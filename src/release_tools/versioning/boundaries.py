@@ -7,9 +7,10 @@ module that only runs the examples) ships with the enclosing module's releases i
 
 A Cargo workspace whose root is a crate works the same way: a member crate with release tags of
 its own (``clap_complete-v4.5.0`` beside clap's ``v4.5.0``) is released apart, so its files
-are not the root crate's. Members without tags of their own, members sharing the root's
-workspace version, and members the root crate depends on, directly or through other members
-(ripgrep's ``grep`` and ``ignore``: tagged apart, yet built into every ``rg``), are the root's.
+are not the root crate's, nor are they when such a crate leaves the workspace. Members without
+tags of their own, members sharing the root's workspace version, and members the root crate
+depends on, directly or through other members (ripgrep's ``grep`` and ``ignore``: tagged
+apart, yet built into every ``rg``), are the root's.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.gomodules import nested_go_modules
 from release_tools.versioning.projects import Project
 
-__all__ = ["pathspecs", "project_pathspecs", "separate_crates", "separate_modules"]
+__all__ = [
+    "departed_crates",
+    "pathspecs",
+    "project_pathspecs",
+    "separate_crates",
+    "separate_modules",
+]
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +55,25 @@ def _tag_directories(git: Git) -> set[str]:
 
 
 def separate_modules(
-    git: Git, project: Project, ref: str = "HEAD", conventions: Conventions | None = None
+    git: Git,
+    project: Project,
+    ref: str = "HEAD",
+    conventions: Conventions | None = None,
+    base: str | None = None,
 ) -> tuple[str, ...]:
     """The directories below ``project`` holding projects released apart from it
     (repository-relative). For a Go module, read in the tree of ``ref``: a major version
     directory, or a module with tags of its own (``tools/v0.1.0``); read from the commit, not
     the work tree, so that an analysed ``--head`` is bounded as it stood and an untracked
     ``go.mod`` is no module of the repository's. For a crate, the member crates of its
-    workspace with release tags of their own (:func:`separate_crates`; needs ``conventions``).
-    Nothing for other ecosystems."""
+    workspace with release tags of their own (:func:`separate_crates`; needs ``conventions``),
+    and, given the ``base`` of an analysed range, such crates that left the workspace in it
+    (:func:`departed_crates`). Nothing for other ecosystems."""
     if project.manifest_kind == "cargo":
-        return separate_crates(git, project, conventions, ref) if conventions is not None else ()
+        if conventions is None:
+            return ()
+        departed = departed_crates(git, project, conventions.tags, base, ref) if base else ()
+        return tuple(sorted({*separate_crates(git, project, conventions, ref), *departed}))
     if project.manifest_kind != "go.mod":
         return ()
     own = () if project.path in (".", "") else (project.path,)
@@ -96,6 +111,34 @@ def separate_crates(
         return ()
     built = _built_members(git, ref, project.manifest, members)
     return tuple(sorted(path for manifest, path in tagged.items() if manifest not in built))
+
+
+def departed_crates(
+    git: Git, project: Project, tags: Sequence[str], base: str, head: str
+) -> tuple[str, ...]:
+    """The directories below ``project`` of crates whose manifest the range ``base..head``
+    deletes and that have release tags of their own (``rand_pcg-0.3.1``): a crate released
+    apart that leaves the workspace (for a repository of its own) takes nothing from the
+    project's API. The project's own manifest never counts."""
+    own = () if project.path in (".", "") else (project.path,)
+    deleted = [
+        path
+        for status, path in git.name_status(base, head, own)
+        if status == "D" and PurePosixPath(path).name == "Cargo.toml" and path != project.manifest
+    ]
+    if not deleted:
+        return ()
+    texts = read_texts(git, [(base, path) for path in deleted])
+    out: list[str] = []
+    for path in deleted:
+        package = _parsed(texts.get((base, path)), path).get("package")
+        name = package.get("name") if isinstance(package, dict) else None
+        if not isinstance(name, str):
+            continue
+        own_tag = re.compile(re.escape(name) + r"[-@/]v?\d")
+        if any(own_tag.match(tag) for tag in tags):
+            out.append(str(PurePosixPath(path).parent))
+    return tuple(out)
 
 
 def _built_members(git: Git, ref: str, manifest: str, members: Sequence[Project]) -> set[str]:
