@@ -528,3 +528,11 @@ def test_a_new_where_bound_is_still_a_change(repo: GitRepo) -> None:
     before = "pub fn zip<T, U>(u: U) -> T where T: From<U> { todo!() }\n"
     after = "pub fn zip<T, U>(u: U) -> T\nwhere\n    T: From<U> + Clone,\n{\n    todo!()\n}\n"
     assert [bump for bump, _ in _found(_lib(repo, before, after))] == ["major"]
+
+
+def test_a_hidden_variant_is_no_api_and_leaves_the_enum_open(repo: GitRepo) -> None:
+    before = "pub enum Op {\n    Exact,\n    Less,\n    #[doc(hidden)]\n    __NonExhaustive,\n}\n"
+    after = "#[non_exhaustive]\npub enum Op {\n    Exact,\n    Less,\n    Tilde,\n}\n"
+    assert _found(_lib(repo, before, after)) == [
+        ("minor", "new variant Op::Tilde of #[non_exhaustive] enum in src/lib.rs")
+    ]

@@ -43,7 +43,8 @@ class RustItem:
     type. ``members`` are a struct's public fields (name, type), an enum's variants (name,
     shape) or a trait's methods and associated types (name, ``required ...``/``provided ...``).
     ``closed`` is true for a struct whose fields are all public (a struct literal can build
-    it), ``non_exhaustive`` for a struct or enum marked ``#[non_exhaustive]``.
+    it), ``non_exhaustive`` for a struct or enum marked ``#[non_exhaustive]`` (or an enum with a
+    ``#[doc(hidden)]`` variant, which others cannot match exhaustively either).
     """
 
     name: str
@@ -233,8 +234,9 @@ class _Reader:
             fields, _closed = self.fields(node.child_by_field_name("body"))
             self.add(RustItem(key, "union", line, None, fields))
         elif kind == "enum_item":
-            variants = self.variants(node.child_by_field_name("body"))
-            self.add(RustItem(key, "enum", line, None, variants, False, non_exhaustive))
+            variants, hidden = self.variants(node.child_by_field_name("body"))
+            open_ = non_exhaustive or hidden
+            self.add(RustItem(key, "enum", line, None, variants, False, open_))
         elif kind == "trait_item":
             self.add(RustItem(key, "trait", line, None, self.trait_members(node)))
         elif kind in ("const_item", "static_item", "type_item"):
@@ -360,13 +362,28 @@ class _Reader:
                 public = False
         return tuple(fields), closed
 
-    def variants(self, body: tree_sitter.Node | None) -> tuple[tuple[str, str], ...]:
+    def variants(self, body: tree_sitter.Node | None) -> tuple[tuple[tuple[str, str], ...], bool]:
+        """The public variants (name, shape) and whether a ``#[doc(hidden)]`` one exists.
+
+        A hidden variant (``__NonExhaustive``, the idiom before ``#[non_exhaustive]``) is no
+        API, and it makes the enum non-exhaustive for everyone else: their matches need a
+        wildcard arm already.
+        """
         out: list[tuple[str, str]] = []
+        attributes: list[str] = []
+        hidden = False
         for child in body.named_children if body is not None else ():
+            if child.type == "attribute_item":
+                attributes.append(self.text(child).replace(" ", "")[2:-1])
+                continue
             if child.type == "enum_variant":
-                shape = self.text(child.child_by_field_name("body"))
-                out.append((self.text(child.child_by_field_name("name")), shape))
-        return tuple(out)
+                if "doc(hidden)" in attributes:
+                    hidden = True
+                else:
+                    shape = self.text(child.child_by_field_name("body"))
+                    out.append((self.text(child.child_by_field_name("name")), shape))
+            attributes = []
+        return tuple(out), hidden
 
     def trait_members(self, node: tree_sitter.Node) -> tuple[tuple[str, str], ...]:
         body = node.child_by_field_name("body")
