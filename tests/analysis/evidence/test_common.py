@@ -89,6 +89,7 @@ def test_is_test_path() -> None:
     assert is_test_path("tests/test_a.py")
     assert is_test_path("src/pkg/conftest.py")
     assert is_test_path("docs/conf.py")
+    assert is_test_path("docs_src/parameter_types/number/tutorial001.py")
     assert is_test_path("web/app.spec.ts")
     assert not is_test_path("src/pkg/testing_utils.py")
     assert not is_test_path("src/pkg/core.py")

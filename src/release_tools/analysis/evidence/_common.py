@@ -58,6 +58,8 @@ _NON_SHIPPED_DIRS = (
         "example",
         "docs",
         "doc",
+        "docs_src",
+        "documentation",
         ".github",
     }
 )

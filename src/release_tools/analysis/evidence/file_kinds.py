@@ -32,7 +32,9 @@ __all__ = ["KINDS", "classify", "file_kind_evidence", "gather"]
 #: Every kind :func:`classify` returns.
 KINDS = ("source", "data", "docs", "tests", "ci", "build", "dev")
 
-_DOC_DIRS = frozenset({"docs", "doc", "documentation", "examples", "example", "man", "site"})
+_DOC_DIRS = frozenset(
+    {"docs", "doc", "docs_src", "documentation", "examples", "example", "man", "site"}
+)
 _CI_DIRS = frozenset({".github", ".circleci", ".gitlab", ".ci", ".buildkite", ".azure-pipelines"})
 # .nx (pending version plans, Nx's workspace data) and .changeset hold release tooling's own
 # files: a commit that only adds a plan asks for a release through the plan, not as a change.

@@ -115,6 +115,9 @@ def test_loose_modules_ship_beside_a_manifest_in_src_or_in_a_namespace_only() ->
         "jaraco/functools",
     )
     assert loose_homes(["ext/djangojinja2.py"], set()) is None
+    # Build hooks beside pyproject.toml are tooling.
+    assert module_name("pdm_build.py", packages, homes) is None
+    assert module_name("hatch_build.py", packages, homes) is None
     # In another ecosystem's repository a loose script is tooling.
     rust = loose_homes(["Cargo.toml", "utils/ziggurat_tables.py"], set())
     assert module_name("utils/ziggurat_tables.py", set(), rust) is None

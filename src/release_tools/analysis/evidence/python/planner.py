@@ -70,7 +70,19 @@ _PROGRAM_DIR = re.compile(r"^(s?bin|libexec)([-_].*)?$")
 
 # File stems that are scripts or project tooling, never importable library API.
 _NOT_LIBRARY = frozenset(
-    {"setup", "conftest", "noxfile", "fabfile", "manage", "tasks", "conf", "dodo", "__main__"}
+    {
+        "setup",
+        "conftest",
+        "noxfile",
+        "fabfile",
+        "manage",
+        "tasks",
+        "conf",
+        "dodo",
+        "__main__",
+        "pdm_build",  # build hooks of PDM and Hatch, beside pyproject.toml
+        "hatch_build",
+    }
 )
 
 
