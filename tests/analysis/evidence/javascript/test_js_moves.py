@@ -79,3 +79,59 @@ def test_a_re_export_of_a_module_that_does_not_declare_the_name_is_not_followed(
     found = _findings(repo, base)
 
     assert ("major", "removed export Options.cwd (member) from index.d.ts") in found
+
+
+def _barrel(repo: Any) -> str:
+    manifest = {"name": "demo", "types": "src/index.ts", "exports": {".": "./src/index.ts"}}
+    repo.write("package.json", json.dumps(manifest))
+    repo.write("src/index.ts", "export * from './fetch';\nexport * from './error';\n")
+    repo.write("src/fetch.ts", INTERFACE + "export function run(file: string): void {}\n")
+    repo.write("src/error.ts", "export class FetchError extends Error {}\n")
+    return repo.commit("initial")
+
+
+def test_a_declaration_moved_between_modules_behind_the_same_barrel_is_no_change(
+    repo: Any,
+) -> None:
+    base = _barrel(repo)
+    repo.write(
+        "src/index.ts",
+        "export * from './fetch';\nexport * from './error';\nexport type * from './types';\n",
+    )
+    repo.write("src/fetch.ts", "export function run(file: string): void {}\n")
+    repo.write("src/types.ts", INTERFACE)
+
+    assert _findings(repo, base) == []
+
+
+def test_a_declaration_moved_behind_the_barrel_is_compared_with_its_new_home(
+    repo: Any,
+) -> None:
+    base = _barrel(repo)
+    repo.write("src/fetch.ts", "export function run(file: string): void {}\n")
+    repo.write(
+        "src/error.ts",
+        "export class FetchError extends Error {}\n"
+        + INTERFACE.replace("  shell?: boolean;\n", ""),
+    )
+
+    assert _findings(repo, base) == [
+        ("major", "removed export Options.shell (member) from src/fetch.ts"),
+    ]
+
+
+def test_a_declaration_moved_to_another_entry_is_removed_and_added(repo: Any) -> None:
+    manifest = {
+        "name": "demo",
+        "exports": {".": "./src/index.ts", "./extra": "./src/extra.ts"},
+    }
+    repo.write("package.json", json.dumps(manifest))
+    repo.write("src/index.ts", INTERFACE)
+    repo.write("src/extra.ts", "export const x = 1;\n")
+    base = repo.commit("initial")
+    repo.write("src/index.ts", "export const y = 2;\n")
+    repo.write("src/extra.ts", "export const x = 1;\n" + INTERFACE)
+
+    found = _findings(repo, base)
+    assert ("major", "removed export Options (interface) from src/index.ts") in found
+    assert ("minor", "new export Options (interface) in src/extra.ts") in found

@@ -258,9 +258,11 @@ def public_files(
     files: set[str],
     manifests: set[str],
     budget: ParseBudget | None = None,
+    faces: dict[str, frozenset[str]] | None = None,
 ) -> dict[str, dict[str, PublicNames]]:
     """Per package.json directory, the public module files at ``ref`` (entries + re-exports)
-    and which of their exports are public (None: all).
+    and which of their exports are public (None: all). Given ``faces``, each public module's
+    entries (those that reach it through re-exports, itself if it is one) are put there.
 
     Only the ``manifests`` of packages that have changed files are read (a monorepo may hold
     hundreds), all in one batch; the modules of each level of re-exports are read in one
@@ -292,8 +294,28 @@ def public_files(
             if dirs is None:
                 dirs = _tsconfig_dirs(ctx, ref, root, files)
             frontier.extend(source_candidates(entry, root, dirs, files))
-        out[root] = _follow(ctx, ref, frontier, files, budget)
+        edges: dict[str, set[str]] = {}
+        out[root] = _follow(ctx, ref, frontier, files, budget, edges)
+        if faces is not None:
+            for path, entries in _reaching(frontier, edges).items():
+                faces[path] = faces.get(path, frozenset()) | entries
     return out
+
+
+def _reaching(entries: list[str], edges: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """For each module reachable from ``entries`` along ``edges`` (re-exports), the entries
+    it is reached from."""
+    found: dict[str, set[str]] = {}
+    for entry in dict.fromkeys(entries):
+        pending, seen = [entry], {entry}
+        while pending:
+            path = pending.pop()
+            found.setdefault(path, set()).add(entry)
+            for target in edges.get(path, ()):
+                if target not in seen:
+                    seen.add(target)
+                    pending.append(target)
+    return {path: frozenset(entries) for path, entries in found.items()}
 
 
 def _batches(paths: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:
@@ -339,9 +361,11 @@ def _follow(
     entries: list[str],
     files: set[str],
     budget: ParseBudget | None,
+    edges: dict[str, set[str]] | None = None,
 ) -> dict[str, PublicNames]:
     """``entries`` (all of whose exports are public) and the modules they re-export from, a
-    few levels deep, each with the names of it that are public.
+    few levels deep, each with the names of it that are public; each re-export followed is
+    recorded in ``edges`` (module -> modules it re-exports from).
 
     A module whose public names grow when reached again is read again, to pass the new
     names on; each level reads only the modules that are new or grew.
@@ -381,6 +405,8 @@ def _follow(
                     target = resolve(statement.spec, path, files)
                     if target and names != frozenset():
                         next_frontier.append((target, names))
+                        if edges is not None:
+                            edges.setdefault(path, set()).add(target)
         frontier = next_frontier
         if not frontier:
             break

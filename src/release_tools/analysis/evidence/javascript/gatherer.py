@@ -40,6 +40,7 @@ from release_tools.analysis.evidence._common import (
 )
 from release_tools.analysis.evidence._fork import fork_call
 from release_tools.analysis.evidence.javascript import parser
+from release_tools.analysis.evidence.javascript.barrels import Faces, Reach, star_moved
 from release_tools.analysis.evidence.javascript.compare import compare_modules
 from release_tools.analysis.evidence.javascript.entrypoints import (
     MAX_CHARS,
@@ -122,10 +123,13 @@ def _compare_pairs(
     out: BoundedEvidence,
     budget: ParseBudget,
     files: tuple[set[str], set[str]] | None = None,
+    reach: Reach | None = None,
 ) -> None:
     """Compare the exports of each pair (see :data:`_Pair`), reading in batches; given the
     repository's ``files`` at the base and the head, moves between a module and one it
-    re-exports from are found first (see :mod:`.moves`).
+    re-exports from are found first (see :mod:`.moves`), and given ``reach`` (the entries
+    reaching each module), declarations moved between modules behind the same entries are
+    compared with their new home.
 
     Reading is pure CPU work: on big ranges a forked child takes the later half of the
     modules (by size) and its findings are merged after this process's, in the same order.
@@ -168,13 +172,15 @@ def _compare_pairs(
 
     def compare_later() -> BoundedEvidence:
         found = BoundedEvidence(out.source, out.limit)
-        _compare_weighed(ctx, later, found, later_budget, moves)
+        _compare_weighed(ctx, later, found, later_budget, moves, reach)
         return found
 
     child = fork_call(compare_later) if later else None
     if child is None:
         budget.left += later_budget.left
-    _compare_weighed(ctx, weighed[:split] if child is not None else weighed, out, budget, moves)
+    _compare_weighed(
+        ctx, weighed[:split] if child is not None else weighed, out, budget, moves, reach
+    )
     if child is not None:
         received = child.result()
         if not isinstance(received, BoundedEvidence):
@@ -240,17 +246,18 @@ def _compare_weighed(
     out: BoundedEvidence,
     budget: ParseBudget,
     moves: Moves | None = None,
+    reach: Reach | None = None,
 ) -> None:
     batch: list[_Pair] = []
     weight = 0
     for pair, size in weighed:
         if batch and weight + size > _BATCH_BYTES:
-            _compare_batch(ctx, batch, out, budget, moves)
+            _compare_batch(ctx, batch, out, budget, moves, reach)
             batch, weight = [], 0
         batch.append(pair)
         weight += size
     if batch:
-        _compare_batch(ctx, batch, out, budget, moves)
+        _compare_batch(ctx, batch, out, budget, moves, reach)
 
 
 def _is_typings(path: str | None) -> bool:
@@ -345,6 +352,7 @@ def _compare_batch(
     out: BoundedEvidence,
     budget: ParseBudget,
     moves: Moves | None = None,
+    reach: Reach | None = None,
 ) -> None:
     old_texts = read_texts(ctx, ctx.base_sha, [p for p, _n, _s, _names in batch if p])
     new_texts = read_texts(ctx, ctx.head_sha, [n for _p, n, _s, _names in batch if n])
@@ -379,6 +387,8 @@ def _compare_batch(
                 if before[name][0] == "member"
             }
     implemented = _implemented(ctx, typed_members)
+    if reach is not None:
+        parsed = star_moved(parsed, reach, out)
     for (before_path, after_path, strength, _names), old, new in parsed:
         phantom: frozenset[str] = frozenset()
         if _is_typings(before_path):
@@ -396,15 +406,21 @@ def _public_modules(
     touched: list[str],
     files: tuple[set[str], set[str]],
     budget: ParseBudget,
+    faces: Faces,
 ) -> dict[str, PublicNames]:
     """The public modules of the packages holding ``touched`` paths, at the base or the head,
-    each with the names of it that are public at either (None: all)."""
+    each with the names of it that are public at either (None: all); the entries reaching
+    each at each side go to ``faces``."""
     public: dict[str, PublicNames] = {}
-    for ref_files, ref in zip(files, (ctx.base_sha, ctx.head_sha), strict=True):
+    for ref_files, ref, side in zip(
+        files, (ctx.base_sha, ctx.head_sha), ("base", "head"), strict=True
+    ):
         manifests = nearest_manifests(touched, ref_files)
-        for modules in public_files(ctx, ref, ref_files, manifests, budget).values():
+        reached: dict[str, frozenset[str]] = {}
+        for modules in public_files(ctx, ref, ref_files, manifests, budget, reached).values():
             for path, names in modules.items():
                 public[path] = merge(public.get(path, frozenset()), names)
+        faces.update({(side, path): entries for path, entries in reached.items()})
     return public
 
 
@@ -425,9 +441,10 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     head_files = set(ctx.git.ls_files(ctx.head_sha))
     has_manifest = any(f.endswith("package.json") for f in base_files | head_files)
     public: dict[str, PublicNames] = {}
+    faces: Faces = {}
     if has_manifest:
         touched = [p for c in changes for p in (old_path(c), new_path(c)) if p]
-        public = _public_modules(ctx, touched, (base_files, head_files), budget)
+        public = _public_modules(ctx, touched, (base_files, head_files), budget, faces)
     pairs: list[_Pair] = []
     for change in changes:
         before_path, after_path = old_path(change), new_path(change)
@@ -444,5 +461,5 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                 continue
             strength = Strength.STRONG
         pairs.append((before_path, after_path, strength, names))
-    _compare_pairs(ctx, pairs, out, budget, (base_files, head_files))
+    _compare_pairs(ctx, pairs, out, budget, (base_files, head_files), Reach(faces, head_files))
     return out.items()

@@ -25,7 +25,7 @@ from release_tools.analysis.evidence.javascript.exports import ExportRow, Module
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
 from release_tools.analysis.evidence.javascript.reader import Shape
 
-__all__ = ["MODULE_BYTES", "TOTAL_BYTES", "Moves", "find_moves"]
+__all__ = ["MODULE_BYTES", "PASSING", "TOTAL_BYTES", "Moves", "find_moves", "members", "without"]
 
 #: Modified modules are looked at for moves up to this size (both sides together) ...
 MODULE_BYTES = 256_000
@@ -35,7 +35,7 @@ TOTAL_BYTES = 4_000_000
 _NAMED_FROM = re.compile(r"""\bexport\s+(?:type\s+)?\{[^}]*\}\s*from\s*['"]""")
 
 #: Row kinds that only pass a name on: a module with such a row does not declare the name.
-_PASSING = frozenset({"name", "re-export", "namespace", "default"})
+PASSING = frozenset({"name", "re-export", "namespace", "default"})
 
 #: ``(exported name, rows, shapes)`` put in place of one re-exported name of a module.
 _Inlined = tuple[str, dict[str, ExportRow], dict[str, Shape]]
@@ -58,15 +58,15 @@ class Moves:
         if before is not None:
             old = _inline(old, self.base.get(before, ()))
             gone = {name for path, name in self.departed if path == before}
-            old = _without(old, {name for name in gone if name not in new.rows})
+            old = without(old, {name for name in gone if name not in new.rows})
         if after is not None:
             new = _inline(new, self.head.get(after, ()))
             came = {name for path, name in self.arrived if path == after}
-            new = _without(new, {name for name in came if name not in old.rows})
+            new = without(new, {name for name in came if name not in old.rows})
         return old, new
 
 
-def _members(api: ModuleApi, name: str) -> Iterable[str]:
+def members(api: ModuleApi, name: str) -> Iterable[str]:
     return (key for key in api.rows if key == name or key.startswith(name + "."))
 
 
@@ -83,10 +83,11 @@ def _inline(api: ModuleApi, inlined: Iterable[_Inlined]) -> ModuleApi:
     return replace(api, rows=rows, shapes=shapes)
 
 
-def _without(api: ModuleApi, names: set[str]) -> ModuleApi:
+def without(api: ModuleApi, names: set[str]) -> ModuleApi:
+    """``api`` without ``names`` and their members."""
     if not names:
         return api
-    dropped = {key for name in names for key in _members(api, name)}
+    dropped = {key for name in names for key in members(api, name)}
     return replace(
         api,
         rows={k: v for k, v in api.rows.items() if k not in dropped},
@@ -147,7 +148,7 @@ def find_moves(
                 for exported, original in statement.names:
                     declared = there.rows.get(exported)
                     passing = here.rows.get(exported)
-                    if declared is None or declared[0] in _PASSING or passing is None:
+                    if declared is None or declared[0] in PASSING or passing is None:
                         continue
                     wanted.append(_Wanted(side, path, exported, target, original, passing[1]))
     if wanted:
@@ -174,11 +175,11 @@ def _resolve(
             apis[key] = read_module(code, item.target, budget=budget)
         source = apis[key]
         row = source.rows.get(item.original)
-        if not source.parsed or row is None or row[0] in _PASSING:
+        if not source.parsed or row is None or row[0] in PASSING:
             continue
         rows: dict[str, ExportRow] = {}
         shapes: dict[str, Shape] = {}
-        for name in _members(source, item.original):
+        for name in members(source, item.original):
             renamed = item.exported + name[len(item.original) :]
             kind, _offset, required, params = source.rows[name]
             rows[renamed] = (kind, item.offset, required, params)
