@@ -137,3 +137,24 @@ def test_text_without_comment_or_string_markers_is_kept() -> None:
     assert blank_code(code) == code
     marked = "export const a = 1; // note\nexport const s = 'x y';\n"
     assert blank_code(marked) == "export const a = 1;        \nexport const s = '   ';\n"
+
+
+INHERITED = """export interface IFetchError<T = any> extends Error {
+  request?: string;
+  status?: number;
+}
+export class FetchError<T = any> extends Error implements IFetchError<T> {
+  constructor(message: string) { super(message); }
+}
+export interface FetchError<T = any> extends IFetchError<T> {}
+interface Base { a: string }
+export interface Derived extends Base { b: number }
+export class Special extends FetchError { own(): void {} }
+"""
+
+
+def test_members_inherited_from_types_of_the_module_and_merged_interfaces() -> None:
+    names = set(parse_exports(INHERITED, "src/error.ts"))
+    assert {"FetchError.request", "FetchError.status"} <= names  # merged interface extends
+    assert {"Derived.a", "Derived.b"} <= names  # from an unexported base
+    assert {"Special.own", "Special.request", "Special.status"} <= names  # a class chain

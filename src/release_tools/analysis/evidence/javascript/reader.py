@@ -92,6 +92,13 @@ _METHODS = frozenset({"method_definition", *_DECLARED_ONLY})
 _FIELDS = frozenset({"public_field_definition", "field_definition"})
 #: Namespaces nest; deeper levels than this are not listed.
 _MAX_DEPTH = 2
+#: Declarations whose members a class or interface of the module may inherit.
+_INHERITABLE = frozenset(
+    {"interface_declaration", "class_declaration", "abstract_class_declaration"}
+)
+#: Member rows one module may gain by inheritance (typings of DOM-like hierarchies repeat
+#: thousands of members down long chains).
+_MAX_INHERITED = 20_000
 
 
 @cache
@@ -126,6 +133,9 @@ class Reader:
         #: Keys of an ``options`` / ``opts`` object the module reads, with the first offset.
         self.option_reads: dict[str, int] = {}
         self._locals: dict[str, list[Node]] = {}
+        #: ``(type, base)`` pairs whose inheritance was read, and the rows it added.
+        self._inheriting: set[tuple[str, str]] = set()
+        self._inherited = 0
         self._declared: dict[str, list[Signature]] = {}
         self._implemented: dict[str, list[Signature]] = {}
 
@@ -304,6 +314,10 @@ class Reader:
         key = prefix + (name_of(name) or text(name))
         if self._add(key, declared, at):
             self._describe(node, key, depth, members=True)
+        elif node.type == "interface_declaration" and self.rows[key][0] in ("class", "interface"):
+            # Declaration merging: a second interface of a class's or interface's name adds
+            # its members (and what it extends) to the same type.
+            self._describe(node, key, depth, members=True)
 
     def _describe(self, node: Node, key: str, depth: int, members: bool) -> None:
         """Attach the signature and (with ``members``) the members of declaration ``node``."""
@@ -318,12 +332,15 @@ class Reader:
             body = node.child_by_field_name("body")
             if body is not None:
                 self._class_members(body, key, members)
+            if members:
+                self._inherit(node, key, depth, "extends_clause")
         elif not members:
             return
         elif kind == "interface_declaration":
             body = node.child_by_field_name("body")
             if body is not None:
                 self._type_members(body, key)
+            self._inherit(node, key, depth, "extends_type_clause")
         elif kind == "type_alias_declaration":
             value = node.child_by_field_name("value")
             if value is not None and value.type not in _OWN_MEMBERS:
@@ -342,6 +359,27 @@ class Reader:
         elif kind in ("internal_module", "module") and depth < _MAX_DEPTH:
             for statement in _namespace_members(node):
                 self._declaration(statement, key + ".", statement.start_byte, depth + 1)
+
+    def _inherit(self, node: Node, key: str, depth: int, clause: str) -> None:
+        """Give ``key`` the members of the types of this module that ``node`` extends
+        (``interface FetchError extends IFetchError<T>``, ``class A extends B``): users
+        reach them on it. Types of other modules are not read here; a type inherited twice
+        or in a cycle is read once, and a module's inherited rows are capped."""
+        found = [n for n in _heritage(node) if n.type == clause]
+        for part in found:
+            for base in part.named_children:
+                target = base.child_by_field_name("name") if base.type == "generic_type" else base
+                local = text(target) if target is not None else ""
+                if not local or (key, local) in self._inheriting:
+                    continue
+                if self._inherited > _MAX_INHERITED:
+                    return
+                self._inheriting.add((key, local))
+                before = len(self.rows)
+                for base_node in self._locals.get(local, ()):
+                    if base_node.type in _INHERITABLE:
+                        self._describe(base_node, key, depth, members=True)
+                self._inherited += len(self.rows) - before
 
     def _function(self, node: Node, key: str) -> None:
         sig = function_signature(node)
@@ -464,6 +502,17 @@ class Reader:
             self._function(value, key)
         elif value.type == "identifier":
             self._attach_local(key, text(value), members=True)
+
+
+def _heritage(node: Node) -> list[Node]:
+    """The ``extends`` / ``implements`` clauses of a class or an interface declaration."""
+    out: list[Node] = []
+    for child in node.named_children:
+        if child.type == "class_heritage":
+            out.extend(child.named_children)
+        elif child.type == "extends_type_clause":
+            out.append(child)
+    return out
 
 
 def _namespace_members(namespace: Node) -> list[Node]:
