@@ -358,6 +358,7 @@ JAR = """export type Jar = {
   & ((url: string) => Promise<string>);
   mode: { a: string; b: number };
   kind: 'a' | 'b';
+  name: 'Jar';
 };
 export declare function run(target: {x: string, y: number}): void;
 """
@@ -369,6 +370,7 @@ JAR_REFORMATTED = """export type Jar = {
   kind:
     | 'a'
     | 'b';
+  name: "Jar";
 };
 export declare function run(target: { x: string; y: number; }): void;
 """

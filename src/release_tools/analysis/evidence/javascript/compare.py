@@ -24,17 +24,21 @@ __all__ = ["compare_modules"]
 
 #: A trailing separator before a closing bracket: ``{ a: T; }``, ``(a: T,)``.
 _TRAILING = re.compile(r",(?=[}\])>])")
+#: A string literal type in single quotes: ``'a'`` and ``"a"`` are one type.
+_SINGLE_QUOTED = re.compile(r"'([^'\"\\\n]*)'")
 #: A leading ``|`` or ``&`` of a union or intersection laid out one member per line.
 _LEADING = re.compile(r"(^|[(<\[,:=])[|&]")
 
 
 def _same_type(was: str, now: str) -> bool:
     """Whether two type texts differ only in layout (as formatters rewrite it): spaces,
-    ``;`` or ``,`` between members, trailing separators, a leading ``|`` or ``&``."""
+    ``;`` or ``,`` between members, trailing separators, a leading ``|`` or ``&``, the quotes
+    of string literal types."""
     if was == now:
         return True
 
     def layout(text: str) -> str:
+        text = _SINGLE_QUOTED.sub(r'"\1"', text)
         text = compact(text, "_$").replace(";", ",")
         return _LEADING.sub(r"\1", _TRAILING.sub("", text))
 
