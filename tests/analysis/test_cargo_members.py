@@ -237,3 +237,42 @@ def test_a_member_without_tags_of_its_own_that_leaves_is_a_removal(repo: GitRepo
     ctx = collect(Settings(repo=repo.path, history=False)).context
     assert ctx.project_excludes == ("demo_complete",)  # still a member, released apart
     assert run_analysis(Settings(repo=repo.path, history=False)).version_type == "major"
+
+
+LIBRARY = """[package]
+name = "demo"
+version = "1.2.0"
+
+[dependencies]
+demo-syntax = { path = "demo-syntax", version = "0.8" }
+
+[workspace]
+members = ["demo-syntax"]
+"""
+
+
+def _library_workspace(repo: GitRepo, lib: str) -> None:
+    repo.write("Cargo.toml", LIBRARY)
+    repo.write("src/lib.rs", lib)
+    repo.write("demo-syntax/Cargo.toml", '[package]\nname = "demo-syntax"\nversion = "0.8.0"\n')
+    repo.write("demo-syntax/src/lib.rs", "pub struct Parser;\npub fn parse() {}\n")
+    repo.commit("chore: initial")
+    repo.tag("v1.2.0")
+    repo.tag("demo-syntax-0.8.0")
+    repo.write("demo-syntax/src/lib.rs", "pub struct Parser;\n")
+    repo.commit("fix(syntax): drop parse")
+
+
+def _api(repo: GitRepo) -> list[str]:
+    decision = run_analysis(Settings(repo=repo.path, history=False))
+    return [e.message for e in decision.evidence if e.source == "rust-api"]
+
+
+def test_a_built_member_the_library_does_not_reexport_is_not_its_api(repo: GitRepo) -> None:
+    _library_workspace(repo, "pub fn run() {}\n")
+    assert _api(repo) == []
+
+
+def test_a_built_member_the_library_reexports_is_its_api(repo: GitRepo) -> None:
+    _library_workspace(repo, "pub use demo_syntax::*;\npub fn run() {}\n")
+    assert _api(repo) == ["removed pub fn parse from demo-syntax/src/lib.rs"]

@@ -39,6 +39,7 @@ from release_tools.analysis.evidence._common import (
 )
 from release_tools.analysis.evidence.rust.compare import compare_items, spellings
 from release_tools.analysis.evidence.rust.linear import scan_module
+from release_tools.analysis.evidence.rust.members import foreign_crate_dirs
 from release_tools.analysis.evidence.rust.modules import (
     ancestor_candidates,
     crate_path,
@@ -197,6 +198,12 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     ]
     if not changes:
         return []
+    # Member crates the library builds but does not re-export: their API is not its API.
+    foreign = foreign_crate_dirs(ctx, [p for c in changes for p in {c.path, c.old_path or c.path}])
+    if foreign:
+        changes = [c for c in changes if not any(c.path.startswith(d + "/") for d in foreign)]
+        if not changes:
+            return []
     out = BoundedEvidence("rust-api", MAX_PER_SOURCE)
     base = _Side(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c) or new_path(c))])
     head = _Side(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c) or old_path(c))])
