@@ -276,3 +276,19 @@ def test_a_built_member_the_library_does_not_reexport_is_not_its_api(repo: GitRe
 def test_a_built_member_the_library_reexports_is_its_api(repo: GitRepo) -> None:
     _library_workspace(repo, "pub use demo_syntax::*;\npub fn run() {}\n")
     assert _api(repo) == ["removed pub fn parse from demo-syntax/src/lib.rs"]
+
+
+def test_a_member_released_apart_that_only_moves_stays_out_as_before(repo: GitRepo) -> None:
+    _workspace(repo)
+    repo.write("Cargo.toml", ROOT.replace('"demo_complete"', '"crates/demo_complete"'))
+    repo.remove("demo_complete/Cargo.toml")
+    repo.remove("demo_complete/src/lib.rs")
+    repo.write(
+        "crates/demo_complete/Cargo.toml", '[package]\nname = "demo_complete"\nversion = "0.3.1"\n'
+    )
+    repo.write("crates/demo_complete/src/lib.rs", COMPLETE)
+    repo.commit("chore: move the crates")
+
+    ctx = collect(Settings(repo=repo.path, history=False)).context
+    # Not departed (it lives on in crates/); the old directory is simply gone.
+    assert "demo_complete" not in ctx.project_excludes

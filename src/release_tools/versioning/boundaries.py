@@ -117,9 +117,10 @@ def departed_crates(
     git: Git, project: Project, tags: Sequence[str], base: str, head: str
 ) -> tuple[str, ...]:
     """The directories below ``project`` of crates whose manifest the range ``base..head``
-    deletes and that have release tags of their own (``rand_pcg-0.3.1``): a crate released
-    apart that leaves the workspace (for a repository of its own) takes nothing from the
-    project's API. The project's own manifest never counts."""
+    deletes, that no manifest at ``head`` names any more (a crate that only moved stays), and
+    that have release tags of their own (``rand_pcg-0.3.1``): a crate released apart that
+    leaves the workspace (for a repository of its own) takes nothing from the project's API.
+    The project's own manifest never counts."""
     own = () if project.path in (".", "") else (project.path,)
     deleted = [
         path
@@ -128,17 +129,27 @@ def departed_crates(
     ]
     if not deleted:
         return ()
-    texts = read_texts(git, [(base, path) for path in deleted])
+    # A crate that moved (ripgrep's globset/ to crates/globset/) is still there under its name.
+    remaining = [
+        (head, path) for path in git.ls_files(head, own) if PurePosixPath(path).name == "Cargo.toml"
+    ]
+    texts = read_texts(git, [*((base, path) for path in deleted), *remaining])
+    staying = {_crate_name(texts.get(key), key[1]) for key in remaining}
     out: list[str] = []
     for path in deleted:
-        package = _parsed(texts.get((base, path)), path).get("package")
-        name = package.get("name") if isinstance(package, dict) else None
-        if not isinstance(name, str):
+        name = _crate_name(texts.get((base, path)), path)
+        if name is None or name in staying:
             continue
         own_tag = re.compile(re.escape(name) + r"[-@/]v?\d")
         if any(own_tag.match(tag) for tag in tags):
             out.append(str(PurePosixPath(path).parent))
     return tuple(out)
+
+
+def _crate_name(text: str | None, path: str) -> str | None:
+    package = _parsed(text, path).get("package")
+    name = package.get("name") if isinstance(package, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def _built_members(git: Git, ref: str, manifest: str, members: Sequence[Project]) -> set[str]:
