@@ -91,6 +91,11 @@ def test_loose_modules_in_program_directories_are_no_modules() -> None:
     assert module_name("binary/codec.py", packages) == ("codec", "binary")
     # A directory named with an underscore is private.
     assert module_name("demo/_vendored/helpers.py", packages) is None
+    # Packages copied from other projects are not this project's API.
+    vendored = {"src/poetry/core", "src/poetry/core/_vendor/attr", "lib/vendor/six"}
+    assert module_name("src/poetry/core/_vendor/attr/__init__.py", vendored) is None
+    assert module_name("src/poetry/core/_vendor/attr/filters.py", vendored) is None
+    assert module_name("lib/vendor/six/__init__.py", vendored) is None
 
 
 def test_loose_modules_ship_beside_a_manifest_in_src_or_in_a_namespace_only() -> None:

@@ -65,6 +65,8 @@ _BATCH = 64
 _READ_BYTES = 4_000_000
 _MAX_SIBLINGS = 4
 
+#: Directories holding copies of other projects' packages.
+_VENDOR_DIRS = frozenset({"vendor", "vendored", "third_party", "thirdparty", "externals"})
 #: Directories of programs (``bin/``, ``sbin/``, ``bin-for-dist/``): run, never imported.
 _PROGRAM_DIR = re.compile(r"^(s?bin|libexec)([-_].*)?$")
 
@@ -145,6 +147,9 @@ def module_name(
     while top > 0 and "/".join(dirs[:top]) in packages:
         top -= 1
     components = dirs[top:]
+    if any(part in _VENDOR_DIRS or part.startswith("_") for part in dirs[:top]):
+        # Copies of other projects (``_vendor/attr``) or a private area: not this API.
+        return None
     if not components:
         if stem in _NOT_LIBRARY or stem == "__init__" or not stem.isidentifier():
             return None
