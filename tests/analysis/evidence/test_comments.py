@@ -1,60 +1,59 @@
-"""Comments blanked out of source text, strings and positions kept."""
+"""Offsets in comments and docstrings, told apart from code and strings."""
 
 from __future__ import annotations
 
 import pytest
 
-from release_tools.analysis.evidence._comments import blank_comments
+from release_tools.analysis.evidence._comments import comment_test
 
 
 @pytest.mark.parametrize(
-    ("path", "code", "kept", "gone"),
+    ("path", "code", "inside", "outside"),
     [
         (
             "lib/command.js",
-            "/**\n * program.command('watch')\n */\nconst url = 'http://x'; // .command('lint')\n",
-            ["'http://x'"],
-            ["watch", "lint"],
+            "/**\n * program.command('watch')\n */\n"
+            "program.command('serve'); // .command('lint')\n",
+            ["command('watch')", "command('lint')"],
+            ["command('serve')"],
         ),
         (
             "src/cli.ts",
-            'const s = "a // b"; /* .option("--gone") */ const t = `x ${"//"} y`;\n',
-            ['"a // b"', '`x ${"//"} y`'],
-            ["--gone"],
+            'const g = "src/**/*.js";\nprogram.option("--glob <g>");\n',
+            [],
+            ['option("--glob'],
         ),
         (
             "pkg/cli.py",
-            'def f():\n    """Example: @click.option("--doc")"""\n'
-            '    x = "#not"  # .command("c")\n',
-            ['"#not"'],
-            ["--doc", '"c"'],
+            'def f():\n    """Example: click.option("--doc")"""\n    p.add_argument("--real")'
+            '  # add_argument("--note")\n',
+            ['option("--doc")', 'add_argument("--note")'],
+            ['add_argument("--real")'],
         ),
         (
             "src/main.rs",
-            '/// .long("doc")\nfn f<\'a>(x: &\'a str) { let c = \'"\'; let r = r#"//"#; }\n',
-            ["'\"'", 'r#"//"#', "<'a>"],
+            '/// .long("doc")\nfn f() { Arg::new("x").long("real"); }\n',
             ['long("doc")'],
+            ['long("real")'],
         ),
         (
             "cmd/main.go",
-            '// flag.String("old", "", "")\nvar s = `//raw` + "//"\n',
-            ["`//raw`", '"//"'],
-            ['"old"'],
+            '// flag.String("old", "", "")\nvar s = flag.String("new", "", "")\n',
+            ['flag.String("old"'],
+            ['flag.String("new"'],
         ),
     ],
 )
-def test_comments_are_blanked_and_strings_kept(
-    path: str, code: str, kept: list[str], gone: list[str]
+def test_offsets_in_comments_are_told_apart(
+    path: str, code: str, inside: list[str], outside: list[str]
 ) -> None:
-    blanked = blank_comments(path, code)
-    assert len(blanked) == len(code)
-    assert blanked.count("\n") == code.count("\n")
-    for text in kept:
-        assert text in blanked
-    for text in gone:
-        assert text not in blanked
+    test = comment_test(path, code)
+    assert test is not None
+    for text in inside:
+        assert test(code.index(text)), text
+    for text in outside:
+        assert not test(code.index(text)), text
 
 
-def test_unknown_languages_are_left_alone() -> None:
-    assert blank_comments("README.md", "# title\n") == "# title\n"
-    assert blank_comments("Makefile", "# x\n") == "# x\n"
+def test_unknown_languages_have_no_test() -> None:
+    assert comment_test("README.md", "# title\n") is None

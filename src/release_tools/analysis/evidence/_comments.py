@@ -1,61 +1,72 @@
-"""Source text with its comments blanked out, offsets and line numbers kept; pure.
+"""Whether an offset of a source text lies in a comment (or a Python docstring); pure.
 
 Readers that match declarations with regular expressions (command-line options, sub-commands)
 must not take an example in a comment for code: ``// program.command('watch')`` in a doc
-comment declares nothing. Each comment becomes spaces of the same length (its newlines stay),
-so offsets and line numbers found in the blanked text hold for the original. String literals
-are recognised first, so a ``//`` or ``#`` inside one is no comment. In Python, triple-quoted
-strings (docstrings, long help texts) are blanked too: no option is declared inside one.
+comment declares nothing. Matches are few and files are big, so each match is tested where it
+is: a line comment marker earlier on its line (``#`` in Python, ``//`` elsewhere), an unclosed
+``/* ... */`` that opens its line before it, or, in Python, a triple-quoted string around it
+(a docstring; no option is declared in one), whose spans are found once per file, the first
+time an offset of it is asked about. Markers inside string literals earlier on the same line
+are rare enough to be taken as comments.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 
-__all__ = ["blank_comments"]
+__all__ = ["comment_test"]
 
-_C_COMMENT = r"(?P<blank>//[^\n]*|/\*[\s\S]*?\*/)"
-_DOUBLE = r'"(?:\\.|[^"\\\n])*"'
-_SINGLE = r"'(?:\\.|[^'\\\n])*'"
-_PYTHON = re.compile(
-    r"(?P<blank>[rRbBuUfF]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\")|#[^\n]*)"
-    rf"|(?:[rRbBuUfF]{{0,2}}(?:{_SINGLE}|{_DOUBLE}))"
-)
-_JAVASCRIPT = re.compile(rf"{_SINGLE}|{_DOUBLE}|`(?:\\.|[^`\\])*`|{_C_COMMENT}")
-# Rust: raw strings (r"..", r#".."#), strings that may span lines, one-character literals (a
-# lifetime such as 'a has no closing quote and is left alone).
-_RUST = re.compile(
-    r'r(?P<hashes>#*)"[\s\S]*?"(?P=hashes)|"(?:\\.|[^"\\])*"'
-    rf"|'(?:\\.|[^'\\\n])'|{_C_COMMENT}"
-)
-_GO = re.compile(rf"{_DOUBLE}|`[^`]*`|'(?:\\.|[^'\\\n])+'|{_C_COMMENT}")
-
-_BY_SUFFIX: dict[str, re.Pattern[str]] = {
-    ".py": _PYTHON,
-    ".pyi": _PYTHON,
-    ".js": _JAVASCRIPT,
-    ".mjs": _JAVASCRIPT,
-    ".cjs": _JAVASCRIPT,
-    ".jsx": _JAVASCRIPT,
-    ".ts": _JAVASCRIPT,
-    ".mts": _JAVASCRIPT,
-    ".cts": _JAVASCRIPT,
-    ".tsx": _JAVASCRIPT,
-    ".rs": _RUST,
-    ".go": _GO,
-}
-_NOT_NEWLINE = re.compile(r"[^\n]")
+_PYTHON = (".py", ".pyi")
+_C_LIKE = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".rs", ".go")
 
 
-def _blank(match: re.Match[str]) -> str:
-    text = match.group(0)
-    return _NOT_NEWLINE.sub(" ", text) if match.group("blank") is not None else text
-
-
-def blank_comments(path: str, code: str) -> str:
-    """``code`` (the file at ``path``) with its comments turned into spaces; unchanged for a
+def comment_test(path: str, code: str) -> Callable[[int], bool] | None:
+    """A test of offsets of ``code`` (the file at ``path``): True inside a comment. None for a
     language this module does not know."""
-    pattern = _BY_SUFFIX.get(path[path.rfind(".") :]) if "." in path else None
-    if pattern is None:
-        return code
-    return pattern.sub(_blank, code)
+    if path.endswith(_PYTHON):
+        triples = _Triples(code)
+        return lambda offset: _line_marker(code, offset, "#") or triples.inside(offset)
+    if path.endswith(_C_LIKE):
+        return lambda offset: _line_marker(code, offset, "//") or _in_block(code, offset)
+    return None
+
+
+#: Python string literals, triple-quoted first, and comments (whose quotes open nothing).
+_PYTHON_TOKENS = re.compile(
+    r"(?P<triple>\'\'\'[\s\S]*?\'\'\'|\"\"\"[\s\S]*?\"\"\")"
+    r"|#[^\n]*|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\""
+)
+
+
+class _Triples:
+    """The spans of a Python text's triple-quoted strings, found on the first question (most
+    files are never asked)."""
+
+    def __init__(self, code: str) -> None:
+        self._code = code
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def inside(self, offset: int) -> bool:
+        if self._starts is None:
+            spans = [m.span() for m in _PYTHON_TOKENS.finditer(self._code) if m["triple"]]
+            self._starts = [start for start, _end in spans]
+            self._ends = [end for _start, end in spans]
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return index >= 0 and offset < self._ends[index]
+
+
+def _line_marker(code: str, offset: int, marker: str) -> bool:
+    start = code.rfind("\n", 0, offset) + 1
+    return code.find(marker, start, offset) != -1
+
+
+def _in_block(code: str, offset: int) -> bool:
+    """Whether a ``/*`` that opens its line (doc comments do; ``"src/**/*.js"`` in a string
+    does not) is still open at ``offset``."""
+    opener = code.rfind("/*", 0, offset)
+    while opener != -1 and code[code.rfind("\n", 0, opener) + 1 : opener].strip():
+        opener = code.rfind("/*", 0, opener)
+    return opener != -1 and opener > code.rfind("*/", 0, offset)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._comments import blank_comments
+from release_tools.analysis.evidence._comments import comment_test
 from release_tools.analysis.evidence._common import (
     changed_files,
     evidence,
@@ -53,6 +53,8 @@ __all__ = [
     "schema_changes",
 ]
 
+#: A test of offsets: True for one the reader must not read (in a comment).
+Skip = Callable[[int], bool]
 _CLI_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rs", ".go")
 # Rust (clap): builder `.long("name")`, derive `#[arg(long = "name")]`, and a bare `long` in
 # `#[arg(...)]`/`#[clap(...)]`/`#[structopt(...)]` naming the field that follows it.
@@ -124,11 +126,14 @@ def _line_counter(code: str) -> Callable[[int], int]:
     return line_of
 
 
-def cli_options(code: str) -> dict[str, int]:
-    """CLI option strings and ``command:name`` sub-commands declared in ``code``, with lines."""
+def cli_options(code: str, skip: Skip | None = None) -> dict[str, int]:
+    """CLI option strings and ``command:name`` sub-commands declared in ``code``, with lines;
+    a match at an offset that ``skip`` refuses (one in a comment) is not read."""
     found: dict[str, int] = {}
     line_of = _line_counter(code)
     for match in _CALL.finditer(code):
+        if skip is not None and skip(match.start()):
+            continue
         # The call's arguments, up to its closing parenthesis (bounded look-ahead).
         depth, end = 0, match.end() - 1
         for end in range(match.end() - 1, min(len(code), match.end() + 2000)):
@@ -144,21 +149,29 @@ def cli_options(code: str) -> dict[str, int]:
             found.setdefault(opt["opt"], line)
     line_of = _line_counter(code)
     for match in _COMMAND.finditer(code):
+        if skip is not None and skip(match.start()):
+            continue
         found.setdefault(f"command:{match['name']}", line_of(match.start()))
     return found
 
 
-def rust_cli_options(code: str) -> dict[str, int]:
+def rust_cli_options(code: str, skip: Skip | None = None) -> dict[str, int]:
     """clap options (``--name``) and ``command:name`` sub-commands declared in Rust ``code``."""
     found: dict[str, int] = {}
     line_of = _line_counter(code)
     for match in _CLAP_LONG.finditer(code):
+        if skip is not None and skip(match.start()):
+            continue
         found.setdefault(f"--{match['opt']}", line_of(match.start()))
     line_of = _line_counter(code)
     for match in _CLAP_LONG_ALIAS.finditer(code):
+        if skip is not None and skip(match.start()):
+            continue
         found.setdefault(f"{_ALIAS}--{match['opt']}", line_of(match.start()))
     line_of = _line_counter(code)
     for match in _CLAP_ATTR.finditer(code):
+        if skip is not None and skip(match.start()):
+            continue
         args = match["args"]
         named = _CLAP_NAMED.search(args)
         if named is not None:
@@ -169,18 +182,24 @@ def rust_cli_options(code: str) -> dict[str, int]:
             found.setdefault(f"{_ALIAS}--{alias['opt']}", line_of(match.start()))
     line_of = _line_counter(code)
     for match in _CLAP_COMMAND.finditer(code):
+        if skip is not None and skip(match.start()):
+            continue
         found.setdefault(f"command:{match['name']}", line_of(match.start()))
     line_of = _line_counter(code)
     for match in _CLAP_PROGRAM.finditer(code):
+        if skip is not None and skip(match.start()):
+            continue
         found.setdefault(f"command:{match['name']}", line_of(match.start()))
     return found
 
 
-def go_cli_options(code: str) -> dict[str, int]:
+def go_cli_options(code: str, skip: Skip | None = None) -> dict[str, int]:
     """Flags (``--name``) declared in Go ``code`` with the flag package or pflag/cobra."""
     found: dict[str, int] = {}
     line_of = _line_counter(code)
     for match in _GO_FLAG.finditer(code):
+        if skip is not None and skip(match.start()):
+            continue
         found.setdefault(f"--{match['opt']}", line_of(match.start()))
     return found
 
@@ -189,12 +208,12 @@ def _options_of(path: str, code: str) -> dict[str, int]:
     """The options ``code`` declares; an example in a comment declares nothing."""
     if not _might_declare(path, code):
         return {}
-    code = blank_comments(path, code)
+    skip = comment_test(path, code)
     if path.endswith(".rs"):
-        return rust_cli_options(code)
+        return rust_cli_options(code, skip)
     if path.endswith(".go"):
-        return go_cli_options(code)
-    return cli_options(code)
+        return go_cli_options(code, skip)
+    return cli_options(code, skip)
 
 
 def _might_declare(path: str, code: str) -> bool:
