@@ -50,15 +50,18 @@ def star_moves(
     first reached at the base exactly the entries that reach the second at the head.
     """
     left: dict[str, list[int]] = {}
-    came: dict[str, list[int]] = {}
-    for index, (before, after, old, new) in enumerate(items):
+    for index, (before, _after, old, new) in enumerate(items):
         if before is not None:
-            for name, row in old.rows.items():
-                if _declares(name, row) and name not in new.rows:
+            for name in old.rows.keys() - new.rows.keys():
+                if _declares(name, old.rows[name]):
                     left.setdefault(name, []).append(index)
+    if not left:
+        return []  # nothing left any module: nothing moved
+    came: dict[str, list[int]] = {}
+    for index, (_before, after, old, new) in enumerate(items):
         if after is not None:
-            for name, row in new.rows.items():
-                if _declares(name, row) and name not in old.rows:
+            for name in left.keys() & new.rows.keys():
+                if name not in old.rows and _declares(name, new.rows[name]):
                     came.setdefault(name, []).append(index)
     out: list[tuple[int, int, str]] = []
     for name, sources in left.items():
