@@ -135,3 +135,12 @@ def test_a_declaration_moved_to_another_entry_is_removed_and_added(repo: Any) ->
     found = _findings(repo, base)
     assert ("major", "removed export Options (interface) from src/index.ts") in found
     assert ("minor", "new export Options (interface) in src/extra.ts") in found
+
+
+def test_a_star_reexport_that_follows_a_renamed_module_is_no_change(repo: Any) -> None:
+    base = _barrel(repo)
+    repo.remove("src/error.ts")
+    repo.write("src/errors/error.ts", "export class FetchError extends Error {}\n")
+    repo.write("src/index.ts", "export * from './fetch';\nexport * from './errors/error';\n")
+
+    assert _findings(repo, base) == []

@@ -13,7 +13,7 @@ comparisons.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from release_tools.analysis.evidence._common import BoundedEvidence
 from release_tools.analysis.evidence.javascript.compare import compare_modules
@@ -94,13 +94,44 @@ class Reach:
 
     faces: Faces
     head_files: set[str]
+    base_files: set[str] = field(default_factory=set)
+    #: Modules the range renames: base path -> head path.
+    renames: dict[str, str] = field(default_factory=dict)
+
+
+def _renamed_stars(parsed: list[Parsed], reach: Reach) -> list[Parsed]:
+    """``parsed`` without the ``export * from`` rows that only follow a renamed module
+    (``./headers`` became ``./polyfills/headers``): the module passes on the same names."""
+    out = list(parsed)
+    for index, (pair, old, new) in enumerate(parsed):
+        before, after = pair[0], pair[1]
+        if before is None or after is None:
+            continue
+        gone = [n for n in old.rows.keys() - new.rows.keys() if n.startswith("* from ")]
+        came = [n for n in new.rows.keys() - old.rows.keys() if n.startswith("* from ")]
+        if not gone or not came:
+            continue
+        targets = {resolve(n.removeprefix("* from "), after, reach.head_files): n for n in came}
+        dropped_old: set[str] = set()
+        dropped_new: set[str] = set()
+        for name in gone:
+            source = resolve(name.removeprefix("* from "), before, reach.base_files)
+            moved = reach.renames.get(source or "")
+            if moved is not None and moved in targets:
+                dropped_old.add(name)
+                dropped_new.add(targets[moved])
+        if dropped_old:
+            out[index] = (pair, without(old, dropped_old), without(new, dropped_new))
+    return out
 
 
 def star_moved(parsed: list[Parsed], reach: Reach, out: BoundedEvidence) -> list[Parsed]:
     """``parsed`` with each declaration moved between modules behind the same entries (see
     :func:`star_moves`) taken out of both, after comparing it with its new home (its
     members and signatures, each side cited where it is). A new ``export * from`` that only
-    brings moved declarations to their old entries is no new API either."""
+    brings moved declarations to their old entries is no new API either, nor is one that
+    follows a renamed module."""
+    parsed = _renamed_stars(parsed, reach) if reach.renames else parsed
     items = [(pair[0], pair[1], old, new) for pair, old, new in parsed]
     found = star_moves(items, reach.faces)
     if not found:

@@ -461,5 +461,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                 continue
             strength = Strength.STRONG
         pairs.append((before_path, after_path, strength, names))
-    _compare_pairs(ctx, pairs, out, budget, (base_files, head_files), Reach(faces, head_files))
+    renames = {c.old_path: c.path for c in changes if c.old_path and c.old_path != c.path}
+    reach = Reach(faces, head_files, base_files, renames)
+    _compare_pairs(ctx, pairs, out, budget, (base_files, head_files), reach)
     return out.items()
