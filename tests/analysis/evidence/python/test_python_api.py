@@ -123,6 +123,12 @@ def test_loose_modules_ship_beside_a_manifest_in_src_or_in_a_namespace_only() ->
     # Build hooks beside pyproject.toml are tooling.
     assert module_name("pdm_build.py", packages, homes) is None
     assert module_name("hatch_build.py", packages, homes) is None
+    # A loose tests.py is tests; a package's tests module (jinja2.tests) is API.
+    assert module_name("tests.py", packages, homes) is None
+    assert module_name("jaraco/functools/tests.py", packages, homes) == (
+        "functools.tests",
+        "jaraco/functools",
+    )
     # In another ecosystem's repository a loose script is tooling.
     rust = loose_homes(["Cargo.toml", "utils/ziggurat_tables.py"], set())
     assert module_name("utils/ziggurat_tables.py", set(), rust) is None

@@ -84,6 +84,8 @@ _NOT_LIBRARY = frozenset(
         "__main__",
         "pdm_build",  # build hooks of PDM and Hatch, beside pyproject.toml
         "hatch_build",
+        "tests",  # a loose test module (a package's ``jinja2/tests.py`` is another matter)
+        "test",
     }
 )
 
