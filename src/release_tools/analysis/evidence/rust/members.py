@@ -63,6 +63,10 @@ def foreign_crate_dirs(ctx: AnalysisContext, paths: Iterable[str]) -> set[str]:
     """The crate directories among those holding ``paths`` whose API is not the analysed
     library crate's (see the module docstring); empty when there is no such library."""
     project = ctx.project_paths[0].strip("/") if ctx.project_paths else ""
+    own_sources = f"{project}/src/" if project else "src/"
+    paths = list(paths)
+    if all(path.startswith(own_sources) for path in paths):
+        return set()  # only the crate's own sources changed: no member to weigh
     files = set(ctx.git.ls_files(ctx.head_sha)) | set(ctx.git.ls_files(ctx.base_sha))
     crates = {posixpath.dirname(f) for f in files if posixpath.basename(f) == "Cargo.toml"}
     if project not in crates:
