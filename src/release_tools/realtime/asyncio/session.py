@@ -12,7 +12,7 @@ awaits its response under the overall and idle timeouts. A retryable failure (a 
 rate-limited response, a timeout, protocol garbage) is retried with the policy's backoff. Waits
 the server asks for are slept within the request's ``RetryPolicy.max_server_wait`` and only when
 retries are allowed; one that is not fails the request at once with a :class:`RateLimitError`
-naming it, and one of :data:`LONG_WAIT` seconds or more is logged as a warning. After a
+naming it, and a long one is logged as a warning (:mod:`.attempts` runs that loop). After a
 drop the session reconnects, restores its configuration with a new ``session.update``, and
 re-runs only the interrupted request. Results already returned are never re-run. A new
 connection is a new, empty conversation, so the in-band conversation recorded so far (the items
@@ -34,25 +34,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import itertools
 import logging
-from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from release_tools.realtime.aggregate import ResponseResult, Usage
+from release_tools.realtime.asyncio.attempts import RetryContext, with_retries
 from release_tools.realtime.asyncio.transport import Transport, open_transport
 from release_tools.realtime.config import ClientConfig, ResponseRequest, SessionConfig
 from release_tools.realtime.credentials import redact, redacting_logger
 from release_tools.realtime.exceptions import (
     ConnectionClosedError,
-    RateLimitError,
     RealtimeConnectionError,
     RealtimeError,
     RealtimeStateError,
     RealtimeTimeoutError,
-    RetryExhaustedError,
 )
 from release_tools.realtime.history import ConversationHistory, InBandItems
 from release_tools.realtime.protocol import RealtimeProtocol, SessionState
@@ -66,33 +63,12 @@ T = TypeVar("T")
 
 _session_numbers = itertools.count(1)
 
-#: Seconds from which a wait is logged as a warning (how long, and why) instead of at info
-#: level: a run that stops for longer than this without a word looks hung.
-LONG_WAIT = 5.0
-
 
 def _settle(*futures: asyncio.Future[Any]) -> None:
     """Mark failed futures as retrieved: their error was delivered another way (no GC noise)."""
     for future in futures:
         if future.done() and not future.cancelled():
             future.exception()
-
-
-def _seconds(value: float) -> str:
-    """A duration for a message: seconds, to the millisecond."""
-    return f"{round(value, 3):g}s"
-
-
-def _wait_refused(exc: RateLimitError, wait: float, reason: str) -> RateLimitError:
-    """A copy of ``exc`` whose message names the server's wait and why it was not waited.
-
-    A copy, so that the class (a handshake 429 stays one) and the fields (``retryable``: the
-    classifier's verdict for a caller who may try later) are kept.
-    """
-    refused = copy.copy(exc)
-    refused.args = (f"{exc} (the server asked to wait {_seconds(wait)}; not waited: {reason})",)
-    refused.retry_after = wait
-    return refused
 
 
 async def _bounded(waiter: asyncio.Future[T], seconds: float, phase: str, what: str) -> T:
@@ -141,6 +117,9 @@ class RealtimeSession:
         self._close_lock = asyncio.Lock()
         #: How many connections this session has opened (1 + reconnects).
         self.connections = 0
+        self._retry_context = RetryContext(
+            config.retry, rate_limits, self.clock, lambda: self._closed, self._extra
+        )
 
     # --- public state -----------------------------------------------------------------------
 
@@ -218,7 +197,7 @@ class RealtimeSession:
         """Open the connection and configure the session, retrying retryable failures."""
         if self._closed:
             raise RealtimeStateError("session is closed")
-        await self._with_retries(self._ensure_open)
+        await with_retries(self._retry_context, self._ensure_open)
 
     async def _ensure_open(self) -> None:
         if self._closed:
@@ -338,101 +317,21 @@ class RealtimeSession:
         if not self._connected_once:
             raise RealtimeStateError("session is not open; use 'async with RealtimeSession(...)'")
         if request.out_of_band:
-            return await self._with_retries(lambda: self._attempt(request, None), hold=True)
+            return await with_retries(
+                self._retry_context, lambda: self._attempt(request, None), hold=True
+            )
         async with self._in_band_lock:
             # One record of the items across attempts: once in the conversation, never resent.
             conversation = InBandItems(request.items())
-            return await self._with_retries(lambda: self._attempt(request, conversation), hold=True)
+            return await with_retries(
+                self._retry_context, lambda: self._attempt(request, conversation), hold=True
+            )
 
     async def _attempt(
         self, request: ResponseRequest, conversation: InBandItems | None
     ) -> ResponseResult:
         await self._ensure_open()
         return await self._respond_once(request, conversation)
-
-    async def _with_retries(
-        self, operation: Callable[[], Awaitable[T]], *, hold: bool = False
-    ) -> T:
-        """Run ``operation`` under the retry policy; with ``hold``, after any rate-limit wait.
-
-        Waits the server asked for (in the shared rate-limit state, or carried by a
-        :class:`RateLimitError`) are slept only as the policy allows
-        (:meth:`RetryPolicy.refuse_server_wait`); otherwise the request fails at once with a
-        :class:`RateLimitError` naming the wait.
-        """
-        policy = self.config.retry
-        attempt = 0
-        waited = 0.0  # slept at the server's request, counted against policy.max_server_wait
-        while True:
-            if hold:
-                waited += await self._hold_for_rate_limits(waited)
-            try:
-                return await operation()
-            except RealtimeError as exc:
-                wait = exc.retry_after if isinstance(exc, RateLimitError) else None
-                if wait:
-                    # Shared with the other sessions of a pool: they hold off too.
-                    self.rate_limits.note_retry_after(wait)
-                if self._closed or not policy.is_retryable(exc):
-                    raise
-                error: RealtimeError = exc
-                refusal = None
-                if isinstance(exc, RateLimitError) and wait:
-                    left = policy.max_retries - attempt
-                    refusal = policy.refuse_server_wait(wait, waited=waited, retries_left=left)
-                    if refusal is not None:
-                        error = _wait_refused(exc, wait, refusal)
-                if attempt >= policy.max_retries:
-                    if policy.max_retries == 0:
-                        if error is exc:
-                            raise
-                        raise error from exc
-                    raise RetryExhaustedError(
-                        f"gave up after {attempt + 1} attempts: {error}",
-                        attempts=attempt + 1,
-                        last=error,
-                    ) from exc
-                if refusal is not None:
-                    logger.warning("%s", error, extra=self._extra())
-                    raise error from exc
-                delay = policy.delay(attempt, wait)
-                if wait:
-                    waited += delay
-                extra = self._extra()
-                extra.update(attempt=attempt + 1, delay=round(delay, 3), error=type(exc).__name__)
-                asked = f" (the server asked for {_seconds(wait)})" if wait else ""
-                message = "attempt failed (%s); retrying in %s%s"
-                logger.warning(message, exc, _seconds(delay), asked, extra=extra)
-                await self.clock.sleep(delay)
-                attempt += 1
-
-    async def _hold_for_rate_limits(self, waited: float) -> float:
-        """Sleep the wait the shared rate-limit state asks for before a request; return it.
-
-        The wait counts against the request's ``max_server_wait`` like the ones its errors
-        carry. Refused only when retries are off or it does not fit in what is left: the last
-        attempt of a request may still be held, it is not a retry. A refused wait fails the
-        request at once with a :class:`RateLimitError` naming the wait.
-        """
-        wait, cause = self.rate_limits.pending_wait(self.clock.monotonic())
-        if wait <= 0:
-            return 0.0
-        policy = self.config.retry
-        refusal = policy.refuse_server_wait(wait, waited=waited, retries_left=policy.max_retries)
-        if refusal is not None:
-            error = RateLimitError(
-                f"rate limited: the server asked to wait {_seconds(wait)} ({cause}); "
-                f"not waited: {refusal}",
-                retry_after=wait,
-            )
-            logger.warning("%s", error, extra=self._extra())
-            raise error
-        level = logging.WARNING if wait >= LONG_WAIT else logging.INFO
-        extra = self._extra()
-        extra.update(delay=round(wait, 3))
-        logger.log(level, "waiting %s before the request: %s", _seconds(wait), cause, extra=extra)
-        await self.clock.sleep(wait)
-        return wait
 
     async def _respond_once(
         self, request: ResponseRequest, conversation: InBandItems | None

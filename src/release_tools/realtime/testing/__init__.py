@@ -25,7 +25,9 @@ tests can assert on it, for instance that a canary secret never reached the wire
 
 Modules: ``script`` (the scripting data: :class:`Reply`, :class:`ConnectionScript`,
 :class:`Rejection`, :class:`RecordedConnection`), ``stream`` (a reply's event sequence, computed
-without I/O) and ``server`` (the ``websockets`` server that plays it).
+without I/O), ``server`` (the ``websockets`` server: handshake, session, conversation),
+``responses`` (one connection's running responses, played on the wire) and ``wire`` (the
+socket-level helpers).
 """
 
 from __future__ import annotations

@@ -1,17 +1,16 @@
 """The scripted realtime server itself: handshake, session, dispatch, responses on the wire.
 
 See :mod:`release_tools.realtime.testing` for the overview. This module holds the I/O: a
-``websockets`` asyncio server on ``127.0.0.1`` port 0 that records what clients send and plays
-the steps :func:`~release_tools.realtime.testing.stream.response_steps` computes. Beyond the
-public ``websockets`` API it uses two narrowly scoped hooks on a connection's sans-I/O protocol
-object (batched writes, swallowing close frames), each explained where it is used.
+``websockets`` asyncio server on ``127.0.0.1`` port 0 that records what clients send, answers
+session and conversation events, and leaves responses to
+:mod:`~release_tools.realtime.testing.responses`. Beyond the public ``websockets`` API it uses
+two narrowly scoped hooks on a connection's sans-I/O protocol object (batched writes, swallowing
+close frames), each explained where it is used.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import inspect
 import json
 from collections.abc import Callable, Sequence
 from types import TracebackType
@@ -24,30 +23,18 @@ from websockets.http11 import Request, Response
 
 from release_tools.realtime.asyncio.transport import FrameRedactionFilter
 from release_tools.realtime.credentials import redacting_logger
+from release_tools.realtime.testing.responses import ConnectionResponses, reject, send
 from release_tools.realtime.testing.script import (
     DEFAULT_RATE_LIMITS,
     JSON,
     ConnectionScript,
     RecordedConnection,
     Rejection,
-    Reply,
     ReplySource,
     phrase,
 )
-from release_tools.realtime.testing.stream import (
-    Drop,
-    EventFactory,
-    Pause,
-    response_object,
-    response_steps,
-)
-from release_tools.realtime.testing.wire import (
-    Outbox,
-    drop,
-    pause,
-    select_subprotocol,
-    swallow_frames,
-)
+from release_tools.realtime.testing.stream import EventFactory
+from release_tools.realtime.testing.wire import drop, pause, select_subprotocol, swallow_frames
 
 __all__ = ["ScriptedRealtimeServer"]
 
@@ -59,16 +46,6 @@ logger = redacting_logger(__name__)
 wire_logger = redacting_logger(
     "release_tools.realtime.testing.server.websockets", FrameRedactionFilter()
 )
-
-
-class _ResponseTask:
-    """Book-keeping for one running response on one connection."""
-
-    def __init__(self, response_id: str, in_conversation: bool) -> None:
-        self.response_id = response_id
-        self.in_conversation = in_conversation
-        self.task: asyncio.Task[None] | None = None
-        self.started = False
 
 
 class ScriptedRealtimeServer:
@@ -274,17 +251,15 @@ class ScriptedRealtimeServer:
     async def _handle(self, conn: ServerConnection) -> None:
         record: RecordedConnection = conn._rt_record  # type: ignore[attr-defined]
         script: ConnectionScript = conn._rt_script  # type: ignore[attr-defined]
-        running: dict[str, _ResponseTask] = {}
+        responses = ConnectionResponses(
+            conn, record, self._factory, self._next_reply, self.rate_limits
+        )
         try:
-            await self._serve_connection(conn, record, script, running)
+            await self._serve_connection(conn, record, script, responses)
         except ConnectionClosed:
             pass
         finally:
-            for rt in running.values():
-                if rt.task is not None:
-                    rt.task.cancel()
-            tasks = [rt.task for rt in running.values() if rt.task is not None]
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await responses.close()
             if conn.close_code is not None or conn.state.name == "CLOSED":
                 record.close_code = conn.close_code
                 record.close_reason = conn.close_reason or ""
@@ -296,7 +271,7 @@ class ScriptedRealtimeServer:
         conn: ServerConnection,
         record: RecordedConnection,
         script: ConnectionScript,
-        running: dict[str, _ResponseTask],
+        responses: ConnectionResponses,
     ) -> None:
         session = self._initial_session(record)
         record.session_id = session["id"]
@@ -304,7 +279,7 @@ class ScriptedRealtimeServer:
         if self.reject_beta_header and record.header("openai-beta") is not None:
             # The live service accepts the upgrade, then rejects the beta shape with an error
             # event and a close.
-            await self._send(
+            await send(
                 conn,
                 self._factory.error(
                     "invalid_request_error",
@@ -317,9 +292,9 @@ class ScriptedRealtimeServer:
         if script.send_session_created:
             if script.session_created_delay:
                 await pause(conn, script.session_created_delay)
-            await self._send(conn, self._factory.event("session.created", session=session))
+            await send(conn, self._factory.event("session.created", session=session))
         for event in script.events_after_open:
-            await self._send(conn, self._factory.stamp(event))
+            await send(conn, self._factory.stamp(event))
         if script.close_after_open is not None:
             code, reason = script.close_after_open
             await drop(conn, code, reason)  # 1006 aborts, 1005 sends an empty close frame
@@ -333,7 +308,7 @@ class ScriptedRealtimeServer:
                 if not isinstance(event, dict) or not isinstance(event.get("type"), str):
                     raise ValueError("not an event object")
             except ValueError:
-                await self._send(
+                await send(
                     conn,
                     self._factory.error(
                         "invalid_request_error", "invalid_json", "The frame is not a JSON event."
@@ -343,8 +318,8 @@ class ScriptedRealtimeServer:
                 continue
             record.events.append(event)
             await self._notify()
-            await self._dispatch(conn, script, session, event, running)
-            record.max_active_responses = max(record.max_active_responses, len(running))
+            await self._dispatch(conn, script, session, event, responses)
+            record.max_active_responses = max(record.max_active_responses, len(responses))
 
     def _initial_session(self, record: RecordedConnection) -> JSON:
         model = self.model
@@ -369,23 +344,25 @@ class ScriptedRealtimeServer:
         script: ConnectionScript,
         session: JSON,
         event: JSON,
-        running: dict[str, _ResponseTask],
+        responses: ConnectionResponses,
     ) -> None:
         kind = event["type"]
         if kind == "session.update":
             update = event.get("session")
             if not isinstance(update, dict):
-                await self._reject(conn, event, "missing_required_parameter", "session")
+                await reject(conn, self._factory, event, "missing_required_parameter", "session")
                 return
             session.update({k: v for k, v in update.items() if k not in ("id", "object")})
             if not script.answer_session_update:
                 return
             if script.session_updated_delay:
                 await pause(conn, script.session_updated_delay)
-            await self._send(conn, self._factory.event("session.updated", session=dict(session)))
+            await send(conn, self._factory.event("session.updated", session=dict(session)))
         elif kind == "conversation.item.create":
             if script.reject_item_creates:
-                await self._reject(conn, event, "invalid_value", "item", "Scripted item rejection.")
+                await reject(
+                    conn, self._factory, event, "invalid_value", "item", "Scripted item rejection."
+                )
                 return
             item = dict(event.get("item") or {})
             item.setdefault("id", self._factory.new_id("item"))
@@ -394,154 +371,20 @@ class ScriptedRealtimeServer:
             previous = event.get("previous_item_id")
             record: RecordedConnection = conn._rt_record  # type: ignore[attr-defined]
             record.conversation.append(item)
-            await self._send(
+            await send(
                 conn,
                 self._factory.event(
                     "conversation.item.added", previous_item_id=previous, item=item
                 ),
             )
-            await self._send(conn, self._factory.event("conversation.item.done", item=item))
+            await send(conn, self._factory.event("conversation.item.done", item=item))
         elif kind == "response.create":
-            await self._start_response(conn, event, running)
+            await responses.start(event)
         elif kind == "response.cancel":
-            await self._cancel_response(conn, event, running)
+            await responses.cancel(event)
         else:
-            await self._reject(conn, event, "invalid_value", "type")
+            await reject(conn, self._factory, event, "invalid_value", "type")
 
-    # --- responses -------------------------------------------------------------------------
-
-    async def _start_response(
-        self, conn: ServerConnection, event: JSON, running: dict[str, _ResponseTask]
-    ) -> None:
-        params = event.get("response") or {}
-        in_conversation = params.get("conversation") != "none"
-        if in_conversation and any(rt.in_conversation for rt in running.values()):
-            active = next(rt.response_id for rt in running.values() if rt.in_conversation)
-            await self._send(
-                conn,
-                self._factory.error(
-                    "invalid_request_error",
-                    "conversation_already_has_active_response",
-                    f"Conversation already has an active response in progress: {active}.",
-                    event_id=event.get("event_id"),
-                ),
-            )
-            return
+    def _next_reply(self, event: JSON) -> ReplySource:
         self.response_creates.append(event)
-        source = self._replies.pop(0) if self._replies else self.default
-        rt = _ResponseTask(self._factory.new_id("resp"), in_conversation)
-        running[rt.response_id] = rt
-
-        async def run() -> None:
-            try:
-                # Resolved in the response's own task: an async reply callable may wait for
-                # something the client sends later without blocking this connection's reader.
-                reply = await self._resolve(source, event)
-                if reply.error is not None:
-                    error = {**reply.error, "event_id": event.get("event_id")}
-                    await self._send(conn, self._factory.event("error", error=error))
-                elif not reply.silent:
-                    await self._play(conn, event, reply, rt)
-            except ConnectionClosed:
-                pass
-            finally:
-                running.pop(rt.response_id, None)
-
-        rt.task = asyncio.create_task(run())
-
-    async def _resolve(self, source: ReplySource, event: JSON) -> Reply:
-        if callable(source):
-            result = source(event)
-            if inspect.isawaitable(result):
-                result = await result
-            source = result
-        if isinstance(source, str):
-            return Reply(text=source)
-        if isinstance(source, Reply):
-            return source
-        raise TypeError(f"a reply source produced {type(source).__name__}, not Reply or str")
-
-    async def _cancel_response(
-        self, conn: ServerConnection, event: JSON, running: dict[str, _ResponseTask]
-    ) -> None:
-        wanted = event.get("response_id")
-        target = next(
-            (
-                rt
-                for rt in running.values()
-                if (rt.response_id == wanted) or (wanted is None and rt.in_conversation)
-            ),
-            None,
-        )
-        if target is None or target.task is None:
-            await self._reject(
-                conn, event, "response_cancel_not_active", "response_id", "No active response."
-            )
-            return
-        target.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await target.task
-        if target.started:
-            details = {"type": "cancelled", "reason": "client_cancelled"}
-            await self._send(
-                conn,
-                self._factory.event(
-                    "response.done",
-                    response=response_object(
-                        target.response_id, event, "cancelled", details, [], None
-                    ),
-                ),
-            )
-
-    async def _play(
-        self, conn: ServerConnection, request: JSON, reply: Reply, rt: _ResponseTask
-    ) -> None:
-        """Carry out the steps of one response: send frames in batches, pause, drop or stall."""
-        steps = response_steps(
-            reply, request, rt.response_id, self._factory, rate_limits=self.rate_limits
-        )
-        rt.started = True
-        out = Outbox(conn)
-        record: RecordedConnection = conn._rt_record  # type: ignore[attr-defined]
-        for step in steps:
-            if isinstance(step, str):
-                out.add(step)
-                # A prefix test keeps the per-delta cost nil; response.done is parsed once.
-                if rt.in_conversation and step.startswith('{"type": "response.done"'):
-                    output = json.loads(step)["response"].get("output") or []
-                    record.conversation.extend(output)
-                continue
-            if isinstance(step, Drop):
-                # The server has decided to go away: a client event that races the close is
-                # discarded unseen, as a real server's would be, not served or counted.
-                record.dropping = True
-            await out.flush()
-            if isinstance(step, Pause):
-                await asyncio.sleep(step.seconds)
-            elif isinstance(step, Drop):
-                await drop(conn, step.code, step.reason)
-                return
-            else:  # Stall: until the connection handler cancels this task
-                await asyncio.Event().wait()
-        await out.flush()
-
-    # --- event helpers ---------------------------------------------------------------------
-
-    async def _reject(
-        self,
-        conn: ServerConnection,
-        event: JSON,
-        code: str,
-        param: str,
-        message: str | None = None,
-    ) -> None:
-        text = message or f"Invalid or missing '{param}' in client event."
-        await self._send(
-            conn,
-            self._factory.error(
-                "invalid_request_error", code, text, event_id=event.get("event_id"), param=param
-            ),
-        )
-
-    async def _send(self, conn: ServerConnection, event: JSON) -> None:
-        await conn.send(json.dumps(event))
+        return self._replies.pop(0) if self._replies else self.default
