@@ -42,6 +42,35 @@ from release_tools.analysis.evidence._comments import comment_test
             ['flag.String("old"'],
             ['flag.String("new"'],
         ),
+        (
+            "pkg/cli.py",
+            'p.add_argument("--url", default="http://x"); p.add_argument("--real")\n'
+            "p.add_argument('--hash', default='#'); p.add_argument('--also')"
+            "  # .add_argument('--c')\n",
+            ["add_argument('--c')"],
+            ['add_argument("--real")', "add_argument('--also')"],
+        ),
+        (
+            "src/cli.js",
+            "program.option('--url <u>', 'see http://x').option('--real');"
+            " // it's .option('--note')\n"
+            "program.option(`--t ${'//'}`).option('--tpl');\n",
+            ["option('--note')"],
+            ["option('--real')", "option('--tpl')"],
+        ),
+        (
+            "src/main.rs",
+            'fn f<\'a>(x: &\'a str) { Arg::new("u").help("http://x").long("real"); } '
+            '// .long("c")\n',
+            ['long("c")'],
+            ['long("real")'],
+        ),
+        (
+            "cmd/main.go",
+            'var u = flag.String("url", "http://x", ""); var s = flag.String("real", "", "")\n',
+            [],
+            ['flag.String("real"'],
+        ),
     ],
 )
 def test_offsets_in_comments_are_told_apart(

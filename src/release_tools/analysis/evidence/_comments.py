@@ -6,8 +6,8 @@ comment declares nothing. Matches are few and files are big, so each match is te
 is: a line comment marker earlier on its line (``#`` in Python, ``//`` elsewhere), an unclosed
 ``/* ... */`` that opens its line before it, or, in Python, a triple-quoted string around it
 (a docstring; no option is declared in one), whose spans are found once per file, the first
-time an offset of it is asked about. Markers inside string literals earlier on the same line
-are rare enough to be taken as comments.
+time an offset of it is asked about. A marker inside a string literal earlier on the line
+(``"http://..."``, ``'#'``) opens no comment: when the line holds one, its strings are skipped.
 """
 
 from __future__ import annotations
@@ -22,14 +22,25 @@ _PYTHON = (".py", ".pyi")
 _C_LIKE = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".rs", ".go")
 
 
+#: String literals on one line, per language. Rust's single quote also starts lifetimes
+#: (``'a``), so only its double-quoted strings are known; backquotes quote in JS and Go.
+_LINE_STRINGS = {
+    "python": re.compile(r"'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\""),
+    "c": re.compile(r"'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"|`[^`\n]*`"),
+    "rust": re.compile(r"\"(?:\\.|[^\"\\\n])*\""),
+}
+
+
 def comment_test(path: str, code: str) -> Callable[[int], bool] | None:
     """A test of offsets of ``code`` (the file at ``path``): True inside a comment. None for a
     language this module does not know."""
     if path.endswith(_PYTHON):
         triples = _Triples(code)
-        return lambda offset: _line_marker(code, offset, "#") or triples.inside(offset)
+        strings = _LINE_STRINGS["python"]
+        return lambda offset: _line_marker(code, offset, "#", strings) or triples.inside(offset)
     if path.endswith(_C_LIKE):
-        return lambda offset: _line_marker(code, offset, "//") or _in_block(code, offset)
+        strings = _LINE_STRINGS["rust" if path.endswith(".rs") else "c"]
+        return lambda offset: _line_marker(code, offset, "//", strings) or _in_block(code, offset)
     return None
 
 
@@ -58,9 +69,19 @@ class _Triples:
         return index >= 0 and offset < self._ends[index]
 
 
-def _line_marker(code: str, offset: int, marker: str) -> bool:
+def _line_marker(code: str, offset: int, marker: str, strings: re.Pattern[str]) -> bool:
+    """Whether ``marker`` opens a line comment before ``offset`` on its line, outside strings."""
     start = code.rfind("\n", 0, offset) + 1
-    return code.find(marker, start, offset) != -1
+    if code.find(marker, start, offset) == -1:
+        return False
+    prefix = code[start:offset]
+    position = 0
+    for match in strings.finditer(prefix):
+        if prefix.find(marker, position, match.start()) != -1:
+            return True
+        position = match.end()
+    # A string still open at the offset (the match itself starts one) hides nothing after it.
+    return prefix.find(marker, position) != -1
 
 
 def _in_block(code: str, offset: int) -> bool:
