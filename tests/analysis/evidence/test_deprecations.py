@@ -144,3 +144,33 @@ def test_deprecation_sites_on_a_big_generated_module() -> None:
     found = _sites_by_line(text)
     assert len(found) == len(range(0, 5000, 97))
     assert found == _sites_by_regex(text)
+
+
+def test_lines_that_filter_or_catch_warnings_are_no_sites() -> None:
+    text = (
+        "warnings.simplefilter('default', DeprecationWarning)\n"
+        "warnings.filterwarnings(\n"
+        "    'ignore', category=DeprecationWarning\n"
+        ")\n"
+        "except DeprecationWarning:\n"
+        "if issubclass(category, FutureWarning): pass\n"
+        "warnings.warn(\n"
+        "    'gone in 2.0', DeprecationWarning\n"
+        ")\n"
+    )
+    assert _sites_by_line(text) == {8: "'gone in 2.0', DeprecationWarning"}
+
+
+def test_a_new_warnings_filter_is_no_new_deprecation(repo: Any) -> None:
+    repo.write("src/lib/api.py", API)
+    base = repo.commit("initial")
+    repo.write(
+        "src/lib/api.py",
+        API.replace(
+            "import warnings\n",
+            "import warnings\n\nwarnings.simplefilter('default', DeprecationWarning)\n",
+        ),
+    )
+    items = _run(repo, base)
+    assert [e for e in items if e.kind is EvidenceKind.DEPRECATION_ADDED] == []
+    assert _removed(items) == []

@@ -3,7 +3,9 @@
 A deprecation site is a line of shipped source that warns or marks something deprecated:
 ``DeprecationWarning`` (and ``PendingDeprecationWarning`` or a project's own
 ``...DeprecationWarning`` subclass), ``FutureWarning``, ``@deprecated`` (PEP 702, JSDoc),
-``deprecated(`` and Node's ``util.deprecate(``.
+``deprecated(`` and Node's ``util.deprecate(``. A line that names a category only to filter
+or catch warnings (``warnings.simplefilter("default", DeprecationWarning)``, ``except
+DeprecationWarning``) deprecates nothing and is no site.
 
 * New sites: Semantic Versioning (item 7) asks for a minor release when public API is marked
   deprecated.
@@ -49,6 +51,12 @@ SUFFIXES = (".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".tsx")
 # covered: it names no deprecation).
 _SITE = re.compile(
     r"DeprecationWarning\b|\bFutureWarning\b|@deprecated\b|\bdeprecated\(|util\.deprecate\("
+)
+# Lines that name a warning category to configure or catch warnings, not to warn: filters
+# (``warnings.simplefilter("default", DeprecationWarning)``), ``except`` clauses, type tests.
+_NOT_WARNING = re.compile(
+    r"\b(?:simplefilter|filterwarnings|catch_warnings|resetwarnings|warns|assertWarns"
+    r"|assertWarnsRegex|isinstance|issubclass)\(|\bexcept\b"
 )
 # Cheap substring checks before the regex: most changed files mention none of these.
 _HINTS = ("eprecat", "FutureWarning")
@@ -108,14 +116,14 @@ def _sites(text: str) -> list[_Site]:
             end = len(text)
         if _SITE.search(text, start, end) is None:
             continue
+        line = text[start:end].strip()
+        previous = "" if start == 0 else text[text.rfind("\n", 0, start - 1) + 1 : start - 1]
+        previous = previous.strip()
+        if _NOT_WARNING.search(line) or (previous.endswith("(") and _NOT_WARNING.search(previous)):
+            continue  # a filter's argument, a caught category: nothing is deprecated here
         number += text.count("\n", counted, start)
         counted = start
-        line = text[start:end].strip()
-        if start == 0:
-            context = line
-        else:
-            previous = text[text.rfind("\n", 0, start - 1) + 1 : start - 1].strip()
-            context = f"{previous} {line}"
+        context = f"{previous} {line}" if start else line
         found.append(_Site(number, line, context))
     return found
 
