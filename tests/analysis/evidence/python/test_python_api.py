@@ -331,6 +331,22 @@ def test_deprecation_shim_keeps_a_name_importable(repo: Any) -> None:
     assert _messages(items) == [("major", "removed public class pkg.core.Old")]
 
 
+def test_a_shim_for_a_renamed_private_class_keeps_the_package_whole(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "from pkg._core import Intepreter, New\n")
+    repo.write("pkg/_core.py", "class Intepreter:\n    pass\n\n\nclass New:\n    pass\n")
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/__init__.py",
+        "from pkg._core import Interpreter, New\n\n_RENAMED = {'Intepreter': Interpreter}\n\n\n"
+        "def __getattr__(name):\n    if name in _RENAMED:\n        return _RENAMED[name]\n"
+        "    raise AttributeError(name)\n",
+    )
+    repo.write("pkg/_core.py", "class Interpreter:\n    pass\n\n\nclass New:\n    pass\n")
+    items = _run(repo, base)
+    # pkg.Intepreter is still served; the private module's old spelling was never the API.
+    assert _messages(items) == [("minor", "new public name pkg.Interpreter")]
+
+
 def test_positional_only_renames_and_incidental_names_are_not_breaking(repo: Any) -> None:
     repo.write(
         "pkg/__init__.py",

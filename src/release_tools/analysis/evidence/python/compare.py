@@ -23,6 +23,7 @@ renamed ``*args`` / ``**kwargs`` and shifted optional parameters break nobody):
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
@@ -56,7 +57,9 @@ from release_tools.analysis.evidence.python.signatures import (
 )
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
-__all__ = ["compare_modules", "reexports"]
+__all__ = ["compare_modules", "reexports", "served_names"]
+
+_QUOTED_NAME = re.compile(r"[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']")
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +169,15 @@ def _still_served(name: str, module: griffe.Module, code: str) -> bool | None:
     if f'"{name}"' in code or f"'{name}'" in code:
         return True
     return None
+
+
+def served_names(module: griffe.Module, code: str) -> set[str]:
+    """The names in quotes in ``module`` (source ``code``) when it has a module-level
+    ``__getattr__``: the names a deprecation shim may serve, whether the function names them
+    or a table beside it does. Empty without such a function."""
+    if not isinstance(module.members.get("__getattr__"), griffe.Function):
+        return set()
+    return set(_QUOTED_NAME.findall(code))
 
 
 def compare_modules(

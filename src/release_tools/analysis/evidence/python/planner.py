@@ -194,13 +194,20 @@ def _exposure_files(top_dir: str, top: str, packages: set[str]) -> list[str]:
 def _exposed(
     texts: tuple[dict[str, str], dict[str, str]], inits: list[str], packages: set[str]
 ) -> frozenset[str]:
-    """What the ``inits`` re-export at base or head; ``texts`` holds both sides' files."""
-    from release_tools.analysis.evidence.python.compare import reexports
+    """What the ``inits`` re-export at base or head; ``texts`` holds both sides' files.
+
+    A base re-export that the head's package serves by name from a module ``__getattr__`` (a
+    deprecation shim for a renamed class) stays importable from the package: the private
+    module it came from no longer matters for that name.
+    """
+    from release_tools.analysis.evidence.python.compare import reexports, served_names
     from release_tools.analysis.evidence.python.parsing import ModuleSource, Unreadable, visit
 
-    out: set[str] = set()
+    sides: list[set[str]] = []
+    served: set[str] = set()
     wanted = [candidate for path in inits for candidate in (path, path + "i")]
-    for side in texts:
+    for index, side in enumerate(texts):
+        found: set[str] = set()
         for path in wanted:
             code = side.get(path)
             if code is None:
@@ -209,10 +216,16 @@ def _exposed(
             if named is None:
                 continue
             try:
-                out |= reexports(visit(named[0], ModuleSource(path, code)))
+                module = visit(named[0], ModuleSource(path, code))
             except Unreadable:
                 continue
-    return frozenset(out)
+            found |= reexports(module)
+            if index == 1:
+                served |= served_names(module, code)
+        sides.append(found)
+    base, head = sides
+    shimmed = {target for target in base - head if target.rpartition(".")[2] in served}
+    return frozenset((base - shimmed) | head)
 
 
 class Planner:
