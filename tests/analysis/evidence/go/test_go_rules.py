@@ -50,7 +50,7 @@ def test_parse_go_keeps_shapes_fields_methods_and_receivers() -> None:
     assert idents["Alias"].signature == "= Client"
     assert idents["List"].signature == "[T any] struct"
     assert (idents["List.Push"].pointer, idents["List.Len"].pointer) == (True, False)
-    assert idents["Map"].signature == "[T, U any]([]T,func(T) U) []U"
+    assert idents["Map"].signature == "[T any, U any]([]T,func(T) U) []U"
     assert (idents["Default"].signature, idents["Max"].signature) == ("Client", "int")
     assert "count" not in idents and "min" not in idents and "sealedness" not in idents
 
@@ -168,6 +168,47 @@ def test_parse_go_keeps_shapes_fields_methods_and_receivers() -> None:
             "type Store interface{}\n",
             [("major", "definition of exported type Store changed: struct -> interface")],
         ),
+        (
+            "func Chunk[T any](s []T, n int) [][]T { return nil }\n\n"
+            "func Keys[K comparable, V any](m map[K]V) []K { return nil }\n",
+            "func Chunk[T any, Slice ~[]T](s Slice, n int) []Slice { return nil }\n\n"
+            "func Keys[K comparable, V any, M ~map[K]V | int](m M) []K { return nil }\n",
+            [
+                (
+                    "minor",
+                    "signature of Chunk changed: func[T any]([]T,int) [][]T -> "
+                    "func[T any, Slice ~[]T](Slice,int) []Slice (generalized by Slice ~[]T: "
+                    "calls still compile)",
+                ),
+                (
+                    "major",
+                    "signature of Keys changed: func[K comparable, V any](map[K]V) []K -> "
+                    "func[K comparable, V any, M ~map[K]V | int](M) []K",
+                ),
+            ],
+        ),
+        (
+            "func Assert(ok bool, msg ...string) {}\n\nfunc Check(ok bool) {}\n",
+            "var Assert = func(ok bool, msg ...string) {}\n\nvar Check = func(ok int) {}\n",
+            [
+                (
+                    "patch",
+                    "exported func Assert became a var of the same type func(bool,...string) "
+                    "(review)",
+                ),
+                ("major", "exported func Check became a var"),
+            ],
+        ),
+        (
+            "func First[T any](s []T) T { var z T; return z }\n",
+            "func First[T any, S ~[]T](s S) S { return s }\n",
+            [
+                (
+                    "major",
+                    "signature of First changed: func[T any]([]T) T -> func[T any, S ~[]T](S) S",
+                )
+            ],
+        ),
     ],
 )
 def test_rules(repo: GitRepo, before: str, after: str, expected: list[tuple[str, str]]) -> None:
@@ -245,6 +286,12 @@ def test_an_existing_major_version_subdirectory_is_compared(repo: GitRepo) -> No
             "type Box struct {\n\tOn func(ev Event)\n\tDo interface{ Run(int) }\n}\n\n"
             "func Wrap() func(Handler) Handler { return nil }\n",
         ),
+        (
+            "func Zip[A any, B any](a []A, b []B) []Pair[A, B] { return nil }\n\n"
+            "type Pair[A any, B any] struct{}\n",
+            "func Zip[A, B any](a []A, b []B) []Pair[A, B] { return nil }\n\n"
+            "type Pair[A, B any] struct{}\n",
+        ),
     ],
     ids=[
         "parenthesised-single-result",
@@ -253,6 +300,7 @@ def test_an_existing_major_version_subdirectory_is_compared(repo: GitRepo) -> No
         "function-parameter-names",
         "nested-function-parameter-names",
         "names-in-types-fields-and-results",
+        "grouped-type-parameters",
     ],
 )
 def test_spellings_of_the_same_type_are_no_change(repo: GitRepo, before: str, after: str) -> None:

@@ -13,6 +13,8 @@ not), so it is minor and strong rather than proof. ``...T`` turned back into ``T
 
 from __future__ import annotations
 
+import re
+
 from release_tools.analysis.evidence._common import BoundedEvidence, evidence
 from release_tools.analysis.evidence.go.syntax import GoIdent
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
@@ -70,9 +72,12 @@ def compare_package(
 
 def _changes(key: str, old: GoIdent, new: GoIdent) -> list[_Finding]:
     if old.kind != new.kind:
-        return [
-            (EvidenceKind.API_CHANGED, Bump.MAJOR, f"exported {old.kind} {key} became a {new.kind}")
-        ]
+        message = f"exported {old.kind} {key} became a {new.kind}"
+        if (old.kind, new.kind) == ("func", "var") and new.signature == f"func{old.signature}":
+            # ``func F(...)`` -> ``var F = func(...)``: every call and use as a value compiles.
+            message += f" of the same type func{old.signature} (review)"
+            return [(EvidenceKind.API_CHANGED, Bump.PATCH, message)]
+        return [(EvidenceKind.API_CHANGED, Bump.MAJOR, message)]
     out: list[_Finding] = []
     if old.signature is not None and new.signature is not None and old.signature != new.signature:
         out.append(_signature(key, old, new))
@@ -92,12 +97,60 @@ def _changes(key: str, old: GoIdent, new: GoIdent) -> list[_Finding]:
     return out
 
 
+def _type_parameters(text: str) -> list[tuple[str, str]]:
+    """``[(name, constraint)]`` of a type parameter list as the reader writes it
+    (``[T any, S ~[]T]``, one constraint per name)."""
+    inner = text.strip()[1:-1] if text.strip().startswith("[") else ""
+    out: list[tuple[str, str]] = []
+    depth, start = 0, 0
+    for index, char in enumerate(inner + ","):
+        if char in "[({":
+            depth += 1
+        elif char in "])}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            name, _, constraint = inner[start:index].strip().partition(" ")
+            if name:
+                out.append((name, constraint))
+            start = index + 1
+    return out
+
+
+def _generalized(old: GoIdent, new: GoIdent) -> str | None:
+    """The type parameters ``new`` appends to generalize ``old`` (``[T any]([]T) []T`` ->
+    ``[T any, S ~[]T](S) S``), or None when it is no such change.
+
+    Each appended parameter has a single approximation constraint ``~X``, and writing ``X``
+    for it gives the old signature back: every call with inferred type arguments, or with
+    the old explicit ones (Go infers the rest), still compiles and now accepts named types.
+    """
+    before, after = _type_parameters(old.type_params), _type_parameters(new.type_params)
+    added = after[len(before) :]
+    if not added or after[: len(before)] != before:
+        return None
+    params, results = list(new.params), new.results
+    for name, constraint in added:
+        core = constraint.removeprefix("~")
+        if constraint == core or "|" in core:
+            return None
+        pattern = re.compile(rf"\b{re.escape(name)}\b")
+        params = [pattern.sub(core, param) for param in params]
+        results = pattern.sub(core, results)
+    if (params, results) != (list(old.params), old.results):
+        return None
+    return ", ".join(f"{name} {constraint}" for name, constraint in added)
+
+
 def _widened(old: GoIdent, new: GoIdent) -> str | None:
     """Why ``new`` accepts every call ``old`` did, or None when some call may break.
 
-    Two changes keep each call compiling: a variadic parameter appended, and the last
-    parameter ``T`` becoming ``...T`` (one argument still fits; more now do).
+    Three changes keep each call compiling: a variadic parameter appended, the last
+    parameter ``T`` becoming ``...T`` (one argument still fits; more now do), and type
+    parameters appended that generalize a parameter or result type (:func:`_generalized`).
     """
+    generalized = _generalized(old, new)
+    if generalized is not None:
+        return f"generalized by {generalized}: calls still compile"
     if (old.results, old.type_params) != (new.results, new.type_params):
         return None
     if any(p.startswith("...") for p in old.params):

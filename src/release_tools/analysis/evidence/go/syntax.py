@@ -178,6 +178,19 @@ class _Reader:
                 names.add(self.text(child))
         return frozenset(names)
 
+    def type_param_text(self, node: tree_sitter.Node | None) -> str:
+        """A type parameter list with one constraint per name: ``[A, B any]`` and ``[A any, B
+        any]`` declare the same parameters and read the same."""
+        if node is None:
+            return ""
+        out: list[str] = []
+        for child in node.named_children:
+            if child.type != "type_parameter_declaration":
+                return self.text(node)
+            constraint = self.text(child.child_by_field_name("type"))
+            out += [f"{self.text(n)} {constraint}" for n in child.children_by_field_name("name")]
+        return f"[{', '.join(out)}]"
+
     def text(self, node: tree_sitter.Node | None) -> str:
         if node is None:
             return ""
@@ -265,7 +278,7 @@ class _Reader:
         self.scope = scope | self.type_params(node.child_by_field_name("type_parameters"))
         params = self.params(node.child_by_field_name("parameters"))
         results = self.results(node.child_by_field_name("result"))
-        type_params = self.text(node.child_by_field_name("type_parameters"))
+        type_params = self.type_param_text(node.child_by_field_name("type_parameters"))
         signature = f"{type_params}({','.join(params)}) {results}".strip()
         key = f"{owner}.{name}" if owner else name
         self.out[key] = GoIdent(
@@ -289,6 +302,11 @@ class _Reader:
                 continue
             self.scope = frozenset()
             declared = self.type_text(spec.child_by_field_name("type")) or None
+            values = spec.child_by_field_name("value")
+            literals = values.named_children if values is not None else []
+            if declared is None and len(literals) == 1 and literals[0].type == "func_literal":
+                # ``var F = func(...) {...}``: its type is the literal's function type.
+                declared = "func" + self._signature(literals[0])
             for name_node in spec.children_by_field_name("name"):
                 name = self.text(name_node)
                 if _exported(name):
@@ -310,7 +328,7 @@ class _Reader:
                     part = GoIdent(name, PART, self.path, line, members=methods, sealed=closed)
                     self.out.setdefault(name, part)
                 continue
-            type_params = self.text(spec.child_by_field_name("type_parameters"))
+            type_params = self.type_param_text(spec.child_by_field_name("type_parameters"))
             self.scope = self.type_params(spec.child_by_field_name("type_parameters"))
             members: tuple[tuple[str, str], ...] = ()
             sealed = False
