@@ -536,3 +536,20 @@ def test_a_hidden_variant_is_no_api_and_leaves_the_enum_open(repo: GitRepo) -> N
     assert _found(_lib(repo, before, after)) == [
         ("minor", "new variant Op::Tilde of #[non_exhaustive] enum in src/lib.rs")
     ]
+
+
+def test_a_where_bound_taken_away_relaxes_a_function(repo: GitRepo) -> None:
+    before = (
+        "pub struct M;\nimpl M {\n"
+        "    pub fn sort_by<F>(&mut self, f: F) where Self: Sized, F: FnMut(&u8) -> bool {}\n"
+        "    pub fn keep<F>(&mut self, f: F) where F: FnMut(&u8) -> bool {}\n}\n"
+    )
+    after = (
+        "pub struct M;\nimpl M {\n"
+        "    pub fn sort_by<F>(&mut self, f: F) where F: FnMut(&u8) -> bool {}\n"
+        "    pub fn keep<F>(&mut self, f: F) where F: FnMut(&u8) -> bool, F: Clone {}\n}\n"
+    )
+    found = _found(_lib(repo, before, after))
+    assert [bump for bump, _ in found] == ["major", "minor"]
+    assert found[0][1].startswith("signature of pub fn M::keep changed")
+    assert found[1][1].startswith("bounds of pub fn M::sort_by relaxed: <F>(&mut self, F)")

@@ -168,6 +168,24 @@ def compare_items(
                 )
 
 
+def _split_where(text: str) -> tuple[str, frozenset[str]]:
+    """A canonical signature's part before its ``where`` clause, and the clause's bounds."""
+    text = _where_set(_TRAILING_COMMA.sub("", compact(text, "_'")))
+    found = [m for m in _WHERE.finditer(text) if not sum(_step(text, i) for i in range(m.start()))]
+    if not found:
+        return text, frozenset()
+    head, clause = text[: found[-1].start()], text[found[-1].end() :]
+    return head, frozenset(bound for bound in _top_level(clause, ",") if bound)
+
+
+def _fewer_bounds(old: str, new: str, same: _Same) -> bool:
+    """Whether ``new`` is ``old`` with some of its ``where`` bounds taken away: every call
+    that compiled still does (``where K: Ord, F: FnMut(..)`` -> ``where F: FnMut(..)``)."""
+    old_head, old_bounds = _split_where(old)
+    new_head, new_bounds = _split_where(new)
+    return new_bounds < old_bounds and same(old_head, new_head)
+
+
 def _changes(
     key: str, old: RustItem, new: RustItem, where: str | None, same: _Same
 ) -> list[_Finding]:
@@ -179,6 +197,9 @@ def _changes(
     if old.signature and new.signature and not same(old.signature, new.signature):
         what = "signature" if old.kind == "fn" else "type"
         message = f"{what} of pub {old.kind} {key} changed: {old.signature} -> {new.signature}"
+        if old.kind == "fn" and _fewer_bounds(old.signature, new.signature, same):
+            message = f"bounds of pub fn {key} relaxed: {old.signature} -> {new.signature}"
+            return [(EvidenceKind.API_CHANGED, Bump.MINOR, message)]
         return [(EvidenceKind.API_CHANGED, Bump.MAJOR, message)]
     if old.kind in ("struct", "union"):
         return _fields(key, old, new, where, same)
