@@ -128,7 +128,7 @@ def _sites_by_regex(text: str) -> dict[int, str]:
         "x = 1\nwarn('x', DeprecationWarning); warn('y', FutureWarning)\n",
         "# not deprecated here\ndef deprecated(x): ...\nundeprecated(1)\nMyFutureWarning\n",
         "a\r\n@deprecated('use b')\r\ndef a(): ...\r\nutil.deprecate(fn, 'msg')",
-        "PydanticDeprecationWarning,\n\n\nclass X(FutureWarning): ...\nis_deprecated = 1\n",
+        "PydanticDeprecationWarning,\n\n\nX(FutureWarning)\nis_deprecated = 1\n",
         "deprecated(\n" * 50 + "FutureWarning",
     ],
 )
@@ -154,11 +154,12 @@ def test_lines_that_filter_or_catch_warnings_are_no_sites() -> None:
         ")\n"
         "except DeprecationWarning:\n"
         "if issubclass(category, FutureWarning): pass\n"
+        "class RemovedIn3Warning(DeprecationWarning):\n"
         "warnings.warn(\n"
         "    'gone in 2.0', DeprecationWarning\n"
         ")\n"
     )
-    assert _sites_by_line(text) == {8: "'gone in 2.0', DeprecationWarning"}
+    assert _sites_by_line(text) == {9: "'gone in 2.0', DeprecationWarning"}
 
 
 def test_a_new_warnings_filter_is_no_new_deprecation(repo: Any) -> None:

@@ -4,8 +4,9 @@ A deprecation site is a line of shipped source that warns or marks something dep
 ``DeprecationWarning`` (and ``PendingDeprecationWarning`` or a project's own
 ``...DeprecationWarning`` subclass), ``FutureWarning``, ``@deprecated`` (PEP 702, JSDoc),
 ``deprecated(`` and Node's ``util.deprecate(``. A line that names a category only to filter
-or catch warnings (``warnings.simplefilter("default", DeprecationWarning)``, ``except
-DeprecationWarning``) deprecates nothing and is no site.
+catch or define warnings (``warnings.simplefilter("default", DeprecationWarning)``, ``except
+DeprecationWarning``, ``class RemovedIn3Warning(DeprecationWarning):``) deprecates nothing and
+is no site.
 
 * New sites: Semantic Versioning (item 7) asks for a minor release when public API is marked
   deprecated.
@@ -52,11 +53,12 @@ SUFFIXES = (".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".tsx")
 _SITE = re.compile(
     r"DeprecationWarning\b|\bFutureWarning\b|@deprecated\b|\bdeprecated\(|util\.deprecate\("
 )
-# Lines that name a warning category to configure or catch warnings, not to warn: filters
-# (``warnings.simplefilter("default", DeprecationWarning)``), ``except`` clauses, type tests.
+# Lines that name a warning category to configure, catch or define warnings, not to warn:
+# filters (``warnings.simplefilter("default", DeprecationWarning)``), ``except`` clauses, type
+# tests, and a project's own category (``class RemovedIn3Warning(DeprecationWarning):``).
 _NOT_WARNING = re.compile(
     r"\b(?:simplefilter|filterwarnings|catch_warnings|resetwarnings|warns|assertWarns"
-    r"|assertWarnsRegex|isinstance|issubclass)\(|\bexcept\b"
+    r"|assertWarnsRegex|isinstance|issubclass)\(|\bexcept\b|^class\s"
 )
 # Cheap substring checks before the regex: most changed files mention none of these.
 _HINTS = ("eprecat", "FutureWarning")

@@ -378,6 +378,21 @@ def test_names_bound_only_for_type_checkers_are_not_api(repo: Any) -> None:
     ]
 
 
+def test_slots_of_lazy_imports_are_not_api(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/tz.py",
+        "parser = None\nlimit = None\n\n\ndef parse(s):\n    global parser\n"
+        "    if parser is None:\n        from pkg import parser\n    return parser.parse(s)\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/tz.py", "def parse(s):\n    from pkg import parser\n    return parser.parse(s)\n"
+    )
+    # parser only held the lazily imported module; limit was a plain module attribute.
+    assert _messages(_run(repo, base)) == [("major", "removed public attribute pkg.tz.limit")]
+
+
 STUB_OVERLOADS = """from typing import overload
 
 @overload

@@ -43,7 +43,11 @@ from release_tools.analysis.evidence.python.classes import (
     standard_provider,
 )
 from release_tools.analysis.evidence.python.moves import star_only_sources, submodule_imports
-from release_tools.analysis.evidence.python.names import incidental_names, is_public_module
+from release_tools.analysis.evidence.python.names import (
+    incidental_names,
+    is_public_module,
+    lazy_import_slots,
+)
 from release_tools.analysis.evidence.python.parsing import (
     ModuleSource,
     Unreadable,
@@ -255,7 +259,8 @@ def compare_modules(
     if old_public.keys() != new_public.keys():
         # Only names that come or go can be incidental ones; parse again only then.
         # The texts griffe read: pruned bodies do not matter here, main blocks are kept whole.
-        for name in incidental_names(old_text) | incidental_names(new_text):
+        incidental = incidental_names(old_text) | incidental_names(new_text)
+        for name in incidental | lazy_import_slots(old.code):
             old_public.pop(name, None)
             new_public.pop(name, None)
 

@@ -55,9 +55,41 @@ def _type_checking_only(tree: ast.Module) -> set[str]:
     return guarded - elsewhere
 
 
+def lazy_import_slots(code: str) -> frozenset[str]:
+    """Module names that a function of ``code`` declares ``global`` and binds with an import
+    (``parser = None`` filled by ``global parser; from pkg import parser``): slots of lazy
+    imports, not API. ``code`` must hold the function bodies (not a pruned text)."""
+    if "global" not in code:
+        return frozenset()
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return frozenset()
+    found: set[str] = set()
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        declared = {
+            name
+            for node in ast.walk(function)
+            if isinstance(node, ast.Global)
+            for name in node.names
+        }
+        if not declared:
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                for alias in node.names:
+                    name = alias.asname or alias.name.split(".")[0]
+                    if name in declared:
+                        found.add(name)
+    return frozenset(found)
+
+
 def incidental_names(code: str) -> frozenset[str]:
     """Module-level names that are not API: loop and ``with`` targets, deleted names, names
-    bound only for type checkers, and whatever an ``if __name__ == "__main__":`` block defines."""
+    bound only for type checkers, and whatever an ``if __name__ == "__main__":`` block
+    defines."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
