@@ -1,7 +1,8 @@
 """Go public-API evidence: exported identifiers of importable packages, per package.
 
 A package is a directory; identifiers move freely between its files, so each changed package is
-compared as a whole (all its non-``_test.go`` files at base and at head). Packages under
+compared as a whole (all its non-``_test.go`` files at base and at head, except those that only
+a custom build tag compiles, :mod:`~release_tools.analysis.evidence.go.constraints`). Packages under
 ``internal/``, ``testdata/``, ``vendor/``, ``cmd/`` and examples, and ``package main`` programs
 are not importable API.
 
@@ -38,6 +39,7 @@ from release_tools.analysis.evidence._common import (
 )
 from release_tools.analysis.evidence.go.apidiff import tool_evidence
 from release_tools.analysis.evidence.go.compare import compare_package
+from release_tools.analysis.evidence.go.constraints import excluded_by_default
 from release_tools.analysis.evidence.go.linear import scan_file
 from release_tools.analysis.evidence.go.syntax import GoIdent, finish_package, parse_file
 from release_tools.analysis.evidence.gomodule import module_path
@@ -140,8 +142,8 @@ class _Side:
         seen_package = False
         for path in self.files[directory]:
             code = self.texts.pop(path, None)
-            if code is None:
-                continue
+            if code is None or excluded_by_default(code):
+                continue  # unread, or built only on request (``//go:build gofuzz``)
             parsed = None
             if self.modes[path] == PARSE:
                 parsed = parse_file(code, path, max_nodes=MAX_NODES)
