@@ -6,7 +6,7 @@ from typing import Any
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.python.api import gather, module_name
-from release_tools.analysis.evidence.python.planner import loose_homes
+from release_tools.analysis.evidence.python.loose import loose_homes
 from release_tools.analysis.models import Bump, Evidence, Strength
 from repo_context import build_context
 
@@ -135,7 +135,9 @@ def test_loose_modules_ship_beside_a_manifest_in_src_or_in_a_namespace_only() ->
 
 
 def test_a_removed_loose_script_beside_no_manifest_is_no_api(repo: Any) -> None:
-    repo.write("pyproject.toml", "[project]\nname = 'jinja'\n")
+    repo.write(
+        "pyproject.toml", "[project]\nname = 'jinja'\n[tool.setuptools]\npy-modules = ['compat']\n"
+    )
     repo.write("jinja/__init__.py", "def render():\n    return 1\n")
     repo.write("ext/djangojinja2.py", "def setup():\n    return 1\n")
     repo.write("compat.py", "def shim():\n    return 1\n")
@@ -143,6 +145,45 @@ def test_a_removed_loose_script_beside_no_manifest_is_no_api(repo: Any) -> None:
     repo.remove("ext/djangojinja2.py")
     repo.remove("compat.py")
     assert _messages(_run(repo, base)) == [("major", "removed public module compat")]
+
+
+def test_a_script_beside_the_manifest_that_never_names_it_is_no_api(repo: Any) -> None:
+    repo.write(
+        "setup.py", "from setuptools import setup, find_packages\nsetup(packages=find_packages())\n"
+    )
+    repo.write("dateutil/__init__.py", "def parse():\n    return 1\n")
+    repo.write("updatezinfo.py", "def main():\n    return 1\n")
+    base = repo.commit("initial")
+    repo.write("updatezinfo.py", "def main(metadata_file):\n    return 1\n")
+    assert _messages(_run(repo, base)) == []
+
+
+def test_a_single_module_project_ships_its_module(repo: Any) -> None:
+    repo.write("pyproject.toml", "[project]\nname = 'six'\n")
+    repo.write("six.py", "def b():\n    return 1\n")
+    repo.write("docs/conf/__init__.py", "")
+    base = repo.commit("initial")
+    repo.write("six.py", "def c():\n    return 1\n")
+    assert _messages(_run(repo, base)) == [
+        ("major", "removed public function six.b"),
+        ("minor", "new public function six.c"),
+    ]
+
+
+def test_a_globbed_module_list_ships_every_loose_module(repo: Any) -> None:
+    repo.write(
+        "setup.py",
+        "setup(packages=find_packages('src'), "
+        "py_modules=[p.stem for p in Path('src').glob('*.py')])\n",
+    )
+    repo.write("src/pkg/__init__.py", "")
+    repo.write("src/helpers.py", "def h():\n    return 1\n")
+    base = repo.commit("initial")
+    repo.write("src/helpers.py", "def i():\n    return 1\n")
+    assert _messages(_run(repo, base)) == [
+        ("major", "removed public function helpers.h"),
+        ("minor", "new public function helpers.i"),
+    ]
 
 
 def test_loose_modules_of_one_name_in_two_directories_are_not_mixed_up(repo: Any) -> None:

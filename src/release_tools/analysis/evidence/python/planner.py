@@ -30,6 +30,7 @@ from release_tools.analysis.evidence._common import (
 )
 from release_tools.analysis.evidence.python.jobs import Job, Source
 from release_tools.analysis.evidence.python.linear import NameChanges, Text, compare_public_names
+from release_tools.analysis.evidence.python.loose import loose_homes, unlisted_loose
 from release_tools.analysis.evidence.python.names import is_public_module
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
@@ -40,7 +41,6 @@ __all__ = [
     "SCAN_BUDGET_BYTES",
     "Oversized",
     "Planner",
-    "loose_homes",
     "module_name",
     "oversized_evidence",
 ]
@@ -98,34 +98,6 @@ def _init_files(files: Iterable[str]) -> set[str]:
         if name in ("__init__.py", "__init__.pyi"):
             out.add(directory)
     return out
-
-
-#: Files that make their directory a Python project's root.
-_PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
-
-
-#: Manifests of other ecosystems: in their projects a loose ``.py`` file is a helper script.
-_OTHER_PROJECT_FILES = frozenset({"Cargo.toml", "package.json", "go.mod"})
-
-
-def loose_homes(files: Iterable[str], packages: set[str]) -> set[str] | None:
-    """Directories where a module outside any package ships: beside a Python project
-    manifest (``pyproject.toml``, ``setup.py``, ``setup.cfg``; ``""`` for the repository
-    root), in that project's ``src/``, and in a namespace package (a directory holding a
-    regular package, ``jaraco/`` of ``jaraco/context.py``). With no Python manifest, none
-    when the repository is another ecosystem's (a Rust crate's ``utils/gen_tables.py``), and
-    None (anywhere) when it has no manifest at all."""
-    roots: set[str] = set()
-    other = False
-    for path in files:
-        directory, _, name = path.rpartition("/")
-        if name in _PROJECT_FILES:
-            roots.add(directory)
-        other = other or name in _OTHER_PROJECT_FILES
-    if not roots:
-        return set() if other else None
-    homes = roots | {f"{root}/src" if root else "src" for root in roots}
-    return homes | {package.rpartition("/")[0] for package in packages} - packages
 
 
 def module_name(
@@ -283,6 +255,18 @@ class Planner:
             if len(directories) > 1:
                 self.old_side.pop(dotted, None)
                 self.new_side.pop(dotted, None)
+        # Scripts beside the manifest of a project that ships packages and never names them.
+        singles = {dotted for (_side, dotted), dirs in loose.items() if len(dirs) == 1}
+        candidates = {
+            path: dotted
+            for side in (self.old_side, self.new_side)
+            for dotted, path in side.items()
+            if dotted in singles
+        }
+        for path in unlisted_loose(ctx, candidates, packages) if candidates else ():
+            for side in (self.old_side, self.new_side):
+                if side.get(candidates[path]) == path:
+                    del side[candidates[path]]
         self._exposed_cache: dict[str, frozenset[str]] = {}
         #: Many private top-level modules share one set of __init__ files (a flat layout's
         #: root); what those re-export, by that set (given ones come from a prefetch).
