@@ -6,7 +6,7 @@ from typing import Any
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence.python.api import gather, module_name
-from release_tools.analysis.evidence.python.loose import loose_homes
+from release_tools.analysis.evidence.python.layout import loose_homes
 from release_tools.analysis.models import Bump, Evidence, Strength
 from repo_context import build_context
 

@@ -11,10 +11,8 @@ its top-level names instead (:class:`Oversized`, turned into evidence by
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._budget import too_large
@@ -29,8 +27,13 @@ from release_tools.analysis.evidence._common import (
     read_texts,
 )
 from release_tools.analysis.evidence.python.jobs import Job, Source
+from release_tools.analysis.evidence.python.layout import (
+    init_files,
+    loose_homes,
+    module_name,
+    unlisted_loose,
+)
 from release_tools.analysis.evidence.python.linear import NameChanges, Text, compare_public_names
-from release_tools.analysis.evidence.python.loose import loose_homes, unlisted_loose
 from release_tools.analysis.evidence.python.names import is_public_module
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
@@ -64,83 +67,6 @@ _BATCH = 64
 #: Bytes of module text read from git at once (both sides), within a batch of modules.
 _READ_BYTES = 4_000_000
 _MAX_SIBLINGS = 4
-
-#: Directories holding copies of other projects' packages.
-_VENDOR_DIRS = frozenset({"vendor", "vendored", "third_party", "thirdparty", "externals"})
-#: Directories of programs (``bin/``, ``sbin/``, ``bin-for-dist/``): run, never imported.
-_PROGRAM_DIR = re.compile(r"^(s?bin|libexec)([-_].*)?$")
-
-# File stems that are scripts or project tooling, never importable library API.
-_NOT_LIBRARY = frozenset(
-    {
-        "setup",
-        "conftest",
-        "noxfile",
-        "fabfile",
-        "manage",
-        "tasks",
-        "conf",
-        "dodo",
-        "__main__",
-        "pdm_build",  # build hooks of PDM and Hatch, beside pyproject.toml
-        "hatch_build",
-        "tests",  # a loose test module (a package's ``jinja2/tests.py`` is another matter)
-        "test",
-    }
-)
-
-
-def _init_files(files: Iterable[str]) -> set[str]:
-    """Directories that hold an ``__init__.py`` / ``__init__.pyi`` (regular packages)."""
-    out: set[str] = set()
-    for path in files:
-        directory, _, name = path.rpartition("/")
-        if name in ("__init__.py", "__init__.pyi"):
-            out.add(directory)
-    return out
-
-
-def module_name(
-    path: str, packages: set[str], homes: set[str] | None = None
-) -> tuple[str, str] | None:
-    """``(dotted name, top-level package dir)`` of a Python file, or None if not library code.
-
-    ``packages`` holds the directories that contain an ``__init__.py``. The package chain is
-    followed upward from the file's directory; a file outside any package is a top-level module
-    (a namespace package's modules read so too), unless it lies in a directory of programs
-    (``bin/``, ``bin-for-dist/``: run, not imported) or a private one (``_vendored/``). Given
-    the ``homes`` of loose modules (:func:`loose_homes`), a file outside any package elsewhere
-    is a loose script (``ext/djangojinja2.py``) that does not ship.
-    """
-    pure = PurePosixPath(path)
-    if pure.suffix not in (".py", ".pyi"):
-        return None
-    stem = pure.stem
-    dirs = list(pure.parts[:-1])
-    top = len(dirs)
-    while top > 0 and "/".join(dirs[:top]) in packages:
-        top -= 1
-    components = dirs[top:]
-    if any(part in _VENDOR_DIRS or part.startswith("_") for part in dirs[:top]):
-        # Copies of other projects (``_vendor/attr``) or a private area: not this API.
-        return None
-    if not components:
-        if stem in _NOT_LIBRARY or stem == "__init__" or not stem.isidentifier():
-            return None
-        # Programs are run, not imported; a directory named with an underscore is private.
-        if any(_PROGRAM_DIR.match(part) or part.startswith("_") for part in dirs):
-            return None
-        directory = "/".join(dirs)
-        if homes is not None and directory not in homes:
-            return None
-        return stem, directory
-    if not all(part.isidentifier() for part in components):
-        return None
-    if stem != "__init__":
-        if not stem.isidentifier() or stem == "__main__":
-            return None
-        components = [*components, stem]
-    return ".".join(components), "/".join(dirs[: top + 1])
 
 
 def _exposure_files(top_dir: str, top: str, packages: set[str]) -> list[str]:
@@ -212,8 +138,8 @@ class Planner:
         self.ctx = ctx
         base_files = ctx.git.ls_files(ctx.base_sha)
         head_files = ctx.git.ls_files(ctx.head_sha)
-        base_packages = _init_files(base_files)
-        head_packages = _init_files(head_files)
+        base_packages = init_files(base_files)
+        head_packages = init_files(head_files)
         self.packages = packages = base_packages | head_packages
         homes = loose_homes([*base_files, *head_files], packages)
         # In a src layout only what lives under src/ is shipped; packages beside it (test
