@@ -493,17 +493,28 @@ def test_a_moved_type_whose_impl_stays_behind_keeps_its_methods(repo: GitRepo) -
     assert _moved(repo, files, changed) == []
 
 
-def test_an_item_that_arrives_behind_an_unchanged_name_is_a_review_item(repo: GitRepo) -> None:
-    files = {"src/lib.rs": "pub struct Foo {\n    pub a: u32,\n}\n"}
+def test_an_item_the_root_now_reexports_is_compared_with_its_new_home(repo: GitRepo) -> None:
+    files = {
+        "src/lib.rs": "pub struct Foo {\n    pub a: u32,\n}\n"
+        "impl Foo {\n    pub fn new() -> Self { todo!() }\n"
+        "    pub fn len(&self) -> usize { 0 }\n}\n"
+    }
     changed = {
         "src/lib.rs": "mod imp;\npub use imp::Foo;\n",
-        "src/imp.rs": "pub struct Foo {\n    pub a: u64,\n}\n",
+        "src/imp.rs": "pub struct Foo {\n    pub a: u64,\n}\n"
+        "impl Foo {\n    pub fn new() -> Self { todo!() }\n}\n",
     }
     assert _moved(repo, files, changed) == [
-        (
-            "patch",
-            "pub struct Foo arrived in src/imp.rs; src/lib.rs exported it as Foo before (review)",
-        ),
+        ("major", "removed pub fn Foo::len from src/lib.rs"),
+        ("major", "type of pub field Foo.a changed: u32 -> u64"),
+    ]
+
+
+def test_an_item_the_root_reexports_from_elsewhere_is_a_review_item(repo: GitRepo) -> None:
+    files = {"src/lib.rs": "pub struct Foo;\nimpl Foo {\n    pub fn new() -> Self { Foo }\n}\n"}
+    changed = {"src/lib.rs": "pub use other::Foo;\n"}
+    assert _moved(repo, files, changed) == [
+        ("patch", "pub struct Foo left src/lib.rs; src/lib.rs still exports it as Foo (review)"),
     ]
 
 

@@ -230,7 +230,9 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         # their new home once every file is read, not reported as gone here and new there.
         moves.take(before_path, before, after, (base.load, head.load), leaving=True, proof=proof)
         moves.take(after_path, after, before, (head.load, base.load), leaving=False, proof=proof)
-        same = spellings(base.imports(before_path), head.imports(after_path))
+        base_imports, head_imports = base.imports(before_path), head.imports(after_path)
+        moves.take_replaced(before_path, before, after, base_imports, proof=proof)
+        same = spellings(base_imports, head_imports)
         compare_items(out, before, after, before_path, after_path, proof=proof, same=same)
         if reasons:
             notes.append(_note(change.path, reasons[-1], scanned=True))

@@ -5,8 +5,9 @@ write ``demo::Parser`` and ``demo::Renamed``. When ``Parser`` moves to another p
 and ``lib.rs`` re-exports it from there, the per-file comparison sees it removed from one file
 and added to another. :class:`Moves` takes such items out of both comparisons, keyed by the
 public path they keep, and compares the two halves with each other once every changed file has
-been read: a changed signature or a removed field of a moved item is still found. An item whose
-new home was not among the changed files is one review item.
+been read: a changed signature or a removed field of a moved item is still found. An item that a
+public module stops declaring and re-exports from a private one instead moved the same way. An
+item whose new home was not among the changed files is one review item.
 """
 
 from __future__ import annotations
@@ -101,6 +102,37 @@ class Moves:
             # Keyed by the public name, so that an item renamed behind its alias compares.
             taken = {public + key[len(name) :]: items.pop(key) for key in by_top[name]}
             store.append(_Half(path, taken, imports, proof, parent, aliases))
+
+    def take_replaced(
+        self,
+        path: str | None,
+        items: dict[str, RustItem],
+        kept: dict[str, RustItem],
+        imports: dict[str, str],
+        *,
+        proof: bool,
+    ) -> None:
+        """Move out of ``items`` (file ``path`` at base) the items that the same file
+        re-exports at head (``kept``) instead of declaring them (``pub struct ArrayVec`` in
+        ``lib.rs`` -> ``pub use arrayvec::ArrayVec``), with their methods: callers reach them
+        by the same path, so they are compared with their new home like items moved between
+        private modules (:meth:`take` finds that home)."""
+        if path is None:
+            return
+        replaced = [
+            name
+            for name, item in items.items()
+            if "::" not in name
+            and item.kind not in ("use", "mod")
+            and (other := kept.get(name)) is not None
+            and other.kind == "use"
+        ]
+        for name in replaced:
+            member = name + "::"
+            taken = {key: items.pop(key) for key in list(items) if key.startswith(member)}
+            taken[name] = items.pop(name)
+            del kept[name]  # the re-export is the same path, not a new one
+            self._left.append(_Half(path, taken, imports, proof, path, frozenset({name})))
 
     def compare(self, out: BoundedEvidence, defined: tuple[Defined, Defined]) -> None:
         """Each moved item against its new home; a review item when that was not read.
