@@ -443,3 +443,23 @@ def test_renames_callers_cannot_see_are_not_breaking(repo: Any) -> None:
             "required parameter name added",
         ),
     ]
+
+
+def test_options_that_kwargs_now_take_are_still_accepted(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/jwt.py",
+        "def decode(jwt, key='', audience=None, *, leeway=0):\n    return jwt\n\n\n"
+        "def encode(payload, key='', headers=None):\n    return payload\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/jwt.py",
+        "def decode(jwt, key='', **kwargs):\n    return jwt\n\n\n"
+        "def encode(payload, key=''):\n    return payload\n",
+    )
+    # decode(jwt, audience='x', leeway=1) still works; encode(p, headers={}) does not.
+    assert _run(repo, base) == [
+        ("major", "incompatible signature of pkg.jwt.encode: parameter headers removed"),
+        ("minor", "new optional parameter kwargs of pkg.jwt.decode"),
+    ]

@@ -6,6 +6,9 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
   and ``def f(__self, __cmd)`` -> ``def f(self, cmd, /)`` (which griffe sees as two new required
   parameters, the old ones not reported) neither;
 * renaming ``*args`` or ``**kwargs`` (``**attrs`` -> ``**kwargs``) changes nothing for callers;
+* an optional parameter removed where the function now takes ``**kwargs`` is still accepted by
+  keyword, the way callers pass options (``decode(jwt, key, audience=None)`` ->
+  ``decode(jwt, key, **kwargs)``);
 * an optional parameter named with one underscore (``_cache=None``) is not the callers' to
   pass: removing, moving or re-kinding it breaks nobody (making it required does);
 * a required positional parameter renamed in place breaks nobody when callers do not name
@@ -95,6 +98,19 @@ def _variadic_kept(old: object, function: object) -> bool:
     if not isinstance(old, griffe.Parameter) or not isinstance(function, griffe.Function):
         return False
     return old.kind in VARIADIC and any(p.kind is old.kind for p in function.parameters)
+
+
+def _absorbed_option(old: object, function: object) -> bool:
+    """Whether ``old`` is an optional parameter callers may name that ``function`` (the new
+    version) still accepts by keyword through its ``**kwargs``."""
+    if not isinstance(old, griffe.Parameter) or not isinstance(function, griffe.Function):
+        return False
+    keyword = (griffe.ParameterKind.positional_or_keyword, griffe.ParameterKind.keyword_only)
+    return (
+        old.kind in keyword
+        and old.default is not None
+        and any(p.kind is griffe.ParameterKind.var_keyword for p in function.parameters)
+    )
 
 
 #: What may happen to a private option without breaking callers (not: becoming required).
@@ -195,7 +211,9 @@ def signature_texts(breakages: list[griffe.Breakage], old_function: object = Non
             griffe.BreakageKind.PARAMETER_MOVED,
         ) and _positional_only(old):
             continue
-        if kind is griffe.BreakageKind.PARAMETER_REMOVED and _variadic_kept(old, breakage.obj):
+        if kind is griffe.BreakageKind.PARAMETER_REMOVED and (
+            _variadic_kept(old, breakage.obj) or _absorbed_option(old, breakage.obj)
+        ):
             continue
         if kind in _OPTION_MOVES and _private_option(old):
             continue
