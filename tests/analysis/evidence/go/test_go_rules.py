@@ -188,6 +188,49 @@ def test_parse_go_keeps_shapes_fields_methods_and_receivers() -> None:
             ],
         ),
         (
+            "type Parser struct{}\n\nfunc (p Parser) Parse(s string) error { return nil }\n\n"
+            "func (p *Parser) Reset() {}\n\nfunc Use(p Parser) {}\n\nfunc Keep(p Parser) {}\n\n"
+            "func Hold(p Parser) {}\n\nfunc Any(p *Parser, n int) {}\n",
+            "type Parser struct{}\n\nfunc (p Parser) Parse(s string) error { return nil }\n\n"
+            "func (p *Parser) Reset() {}\n\ntype Source interface {\n\tParse(s string) error\n}\n\n"
+            "type Resetter interface {\n\tParse(s string) error\n\tReset()\n}\n\n"
+            "type Sealed interface {\n\tParse(s string) error\n\tseal()\n}\n\n"
+            "func Use(p Source) {}\n\nfunc Keep(p Resetter) {}\n\nfunc Hold(p Sealed) {}\n\n"
+            "func Any(p any, n int) {}\n",
+            [
+                (
+                    "major",
+                    "signature of Hold changed: func(Parser) -> func(Sealed)",
+                ),
+                (
+                    "major",
+                    "signature of Keep changed: func(Parser) -> func(Resetter)",
+                ),
+                (
+                    "minor",
+                    "new exported type Resetter in package lib",
+                ),
+                (
+                    "minor",
+                    "new exported type Sealed in package lib",
+                ),
+                (
+                    "minor",
+                    "new exported type Source in package lib",
+                ),
+                (
+                    "minor",
+                    "signature of Any changed: func(*Parser,int) -> func(any,int) (parameter "
+                    "type widened to an interface the old type implements (*Parser -> any))",
+                ),
+                (
+                    "minor",
+                    "signature of Use changed: func(Parser) -> func(Source) (parameter type "
+                    "widened to an interface the old type implements (Parser -> Source))",
+                ),
+            ],
+        ),
+        (
             "func Assert(ok bool, msg ...string) {}\n\nfunc Check(ok bool) {}\n",
             "var Assert = func(ok bool, msg ...string) {}\n\nvar Check = func(ok int) {}\n",
             [

@@ -6,7 +6,8 @@ changed signature, type shape, field type or interface method; a method moved fr
 method on an exported interface that other packages can implement (their types no longer
 satisfy it). Features: new identifiers, new struct fields, new methods of interfaces sealed by
 an unexported method, and a function that accepts more arguments (a variadic parameter
-appended, or the last parameter ``T`` turned into ``...T``): every existing call still compiles
+appended, the last parameter ``T`` turned into ``...T``, or a parameter type replaced by an
+interface the old type implements): every existing call still compiles
 (only a function value stored with the old type, or an interface the method satisfied, would
 not), so it is minor and strong rather than proof. ``...T`` turned back into ``T`` is a break.
 """
@@ -62,7 +63,7 @@ def compare_package(
     )
     for key in sorted(before.keys() & after.keys()):
         old, new = before[key], after[key]
-        for kind, bump, message in _changes(key, old, new):
+        for kind, bump, message in _changes(key, old, new, after):
             strength = breaking if bump is Bump.MAJOR else Strength.STRONG
             if out.admit(bump, strength):
                 out.keep(
@@ -70,7 +71,7 @@ def compare_package(
                 )
 
 
-def _changes(key: str, old: GoIdent, new: GoIdent) -> list[_Finding]:
+def _changes(key: str, old: GoIdent, new: GoIdent, after: dict[str, GoIdent]) -> list[_Finding]:
     if old.kind != new.kind:
         message = f"exported {old.kind} {key} became a {new.kind}"
         if (old.kind, new.kind) == ("func", "var") and new.signature == f"func{old.signature}":
@@ -80,7 +81,7 @@ def _changes(key: str, old: GoIdent, new: GoIdent) -> list[_Finding]:
         return [(EvidenceKind.API_CHANGED, Bump.MAJOR, message)]
     out: list[_Finding] = []
     if old.signature is not None and new.signature is not None and old.signature != new.signature:
-        out.append(_signature(key, old, new))
+        out.append(_signature(key, old, new, after))
     if old.kind == "method" and new.pointer and not old.pointer:
         owner = key.split(".", 1)[0]
         message = (
@@ -141,16 +142,66 @@ def _generalized(old: GoIdent, new: GoIdent) -> str | None:
     return ", ".join(f"{name} {constraint}" for name, constraint in added)
 
 
-def _widened(old: GoIdent, new: GoIdent) -> str | None:
+def _implements(type_name: str, interface: str, after: dict[str, GoIdent]) -> bool:
+    """Whether values of ``type_name`` (``T`` or ``*T``, declared in the package) satisfy the
+    package's interface ``interface`` (``any`` included), as the new version declares both.
+
+    Every method of the interface must be an exported one the type declares with the same
+    signature; a method on ``*T`` counts only for a ``*T`` value. An interface that embeds
+    another or lists an unexported method is not checked (False).
+    """
+    if interface == "any":
+        return True
+    declared = after.get(interface)
+    if declared is None or declared.kind != "type" or declared.signature != "interface":
+        return False
+    pointer = type_name.startswith("*")
+    owner = after.get(type_name.removeprefix("*"))
+    if owner is None or owner.kind != "type" or not declared.members:
+        return False
+    for name, signature in declared.members:
+        method = after.get(f"{owner.name}.{name}")
+        if (
+            method is None
+            or method.kind != "method"
+            or method.signature != signature
+            or (method.pointer and not pointer)
+        ):
+            return False
+    return True
+
+
+def _accepted_by_interface(
+    old: GoIdent, new: GoIdent, after: dict[str, GoIdent]
+) -> list[tuple[str, str]] | None:
+    """The parameters whose type became an interface the old type implements (``Parser`` ->
+    ``ScheduleParser``, ``*Config`` -> ``any``), or None when anything else changed: every
+    argument of the old type still fits."""
+    if (old.results, old.type_params) != (new.results, new.type_params):
+        return None
+    if len(old.params) != len(new.params):
+        return None
+    changed = [(a, b) for a, b in zip(old.params, new.params, strict=True) if a != b]
+    if not changed or not all(_implements(a, b, after) for a, b in changed):
+        return None
+    return changed
+
+
+def _widened(old: GoIdent, new: GoIdent, after: dict[str, GoIdent]) -> str | None:
     """Why ``new`` accepts every call ``old`` did, or None when some call may break.
 
-    Three changes keep each call compiling: a variadic parameter appended, the last
-    parameter ``T`` becoming ``...T`` (one argument still fits; more now do), and type
-    parameters appended that generalize a parameter or result type (:func:`_generalized`).
+    Four changes keep each call compiling: a variadic parameter appended, the last
+    parameter ``T`` becoming ``...T`` (one argument still fits; more now do), type
+    parameters appended that generalize a parameter or result type (:func:`_generalized`),
+    and a parameter type replaced by an interface the old type implements.
     """
     generalized = _generalized(old, new)
     if generalized is not None:
         return f"generalized by {generalized}: calls still compile"
+    interfaces = _accepted_by_interface(old, new, after)
+    if interfaces is not None:
+        listed = ", ".join(f"{a} -> {b}" for a, b in interfaces)
+        return f"parameter type widened to an interface the old type implements ({listed})"
     if (old.results, old.type_params) != (new.results, new.type_params):
         return None
     if any(p.startswith("...") for p in old.params):
@@ -171,10 +222,10 @@ def _widened(old: GoIdent, new: GoIdent) -> str | None:
     return None
 
 
-def _signature(key: str, old: GoIdent, new: GoIdent) -> _Finding:
+def _signature(key: str, old: GoIdent, new: GoIdent, after: dict[str, GoIdent]) -> _Finding:
     if old.kind in ("func", "method"):
         text = f"signature of {key} changed: func{old.signature} -> func{new.signature}"
-        widened = _widened(old, new)
+        widened = _widened(old, new, after)
         if widened is not None:
             return (EvidenceKind.API_CHANGED, Bump.MINOR, f"{text} ({widened})")
         return (EvidenceKind.API_CHANGED, Bump.MAJOR, text)
