@@ -463,34 +463,3 @@ def test_options_that_kwargs_now_take_are_still_accepted(repo: Any) -> None:
         ("major", "incompatible signature of pkg.jwt.encode: parameter headers removed"),
         ("minor", "new optional parameter kwargs of pkg.jwt.decode"),
     ]
-
-
-def test_a_forwarder_spelling_out_its_parameters_breaks_nothing_shown(repo: Any) -> None:
-    repo.write("pkg/__init__.py", "")
-    repo.write(
-        "pkg/parser.py",
-        "class Parser:\n"
-        "    def use_args(self, argmap, req=None, *, location=None):\n        return argmap\n\n"
-        "    def use_kwargs(self, *args, **kwargs):\n"
-        "        return self.use_args(*args, **kwargs)\n\n"
-        "    def parse(self, *args):\n        return args\n\n\n"
-        "def shortcut(*args, **kwargs):\n    return Parser().use_args(*args, **kwargs)\n",
-    )
-    base = repo.commit("initial")
-    repo.write(
-        "pkg/parser.py",
-        "class Parser:\n"
-        "    def use_args(self, argmap, req=None, *, location=None):\n        return argmap\n\n"
-        "    def use_kwargs(self, argmap, req=None, *, location=None):\n"
-        "        return self.use_args(argmap, req, location=location)\n\n"
-        "    def parse(self, data):\n        return data\n\n\n"
-        "def shortcut(argmap, req=None):\n    return Parser().use_args(argmap, req)\n",
-    )
-    # Only ``*args`` alone (no ``**kwargs``) still counts: parse(a, b) no longer works.
-    assert _run(repo, base) == [
-        (
-            "major",
-            "incompatible signature of pkg.parser.Parser.parse: parameter args removed; "
-            "required parameter data added",
-        ),
-    ]

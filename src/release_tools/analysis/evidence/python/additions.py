@@ -13,11 +13,7 @@ import griffe
 
 from release_tools.analysis.evidence._common import evidence
 from release_tools.analysis.evidence.python.classes import class_public, inherited_names
-from release_tools.analysis.evidence.python.signatures import (
-    VARIADIC,
-    forwarder,
-    widened_parameters,
-)
+from release_tools.analysis.evidence.python.signatures import VARIADIC, widened_parameters
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = ["Findings", "added_members", "kind_of", "lineno"]
@@ -98,11 +94,7 @@ def added_members(
                 lineno(member),
             )
             continue
-        if (
-            isinstance(member, griffe.Function)
-            and isinstance(before, griffe.Function)
-            and not forwarder(before)  # it took every argument already
-        ):
+        if isinstance(member, griffe.Function) and isinstance(before, griffe.Function):
             old_params = _function_params(before)
             old_kinds = {p.kind for p in old_params.values()}
             added = [

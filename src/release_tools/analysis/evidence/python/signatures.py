@@ -9,10 +9,6 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
 * an optional parameter removed where the function now takes ``**kwargs`` is still accepted by
   keyword, the way callers pass options (``decode(jwt, key, audience=None)`` ->
   ``decode(jwt, key, **kwargs)``);
-* a function that took only ``*args, **kwargs`` (a forwarder, as a shortcut to another
-  method is written) declared no signature of its own: spelling its parameters out
-  (``use_kwargs(self, *args, **kwargs)`` -> ``use_kwargs(self, argmap, req=None, *, ...)``) is
-  not shown to break a call;
 * an optional parameter named with one underscore (``_cache=None``) is not the callers' to
   pass: removing, moving or re-kinding it breaks nobody (making it required does);
 * a required positional parameter renamed in place breaks nobody when callers do not name
@@ -33,7 +29,6 @@ import griffe
 __all__ = [
     "BREAKING_KINDS",
     "VARIADIC",
-    "forwarder",
     "signature_texts",
     "union_members",
     "widened_parameters",
@@ -195,21 +190,8 @@ def _unnamed_renames(breakages: list[griffe.Breakage], old_function: object) -> 
     return out
 
 
-def forwarder(function: object) -> bool:
-    """Whether ``function`` takes only ``*args`` and ``**kwargs`` (after a bound first
-    parameter): it declares nothing callers could be held to."""
-    if not isinstance(function, griffe.Function):
-        return False
-    params = list(function.parameters)
-    if params and _bound(function) and params[0].kind not in VARIADIC:
-        params = params[1:]
-    return sorted(p.kind.value for p in params) == sorted(k.value for k in VARIADIC)
-
-
 def signature_texts(breakages: list[griffe.Breakage], old_function: object = None) -> list[str]:
     """One function's signature breakages as short texts, harmless ones dropped."""
-    if forwarder(old_function):
-        return []
     renamed_positional = any(
         b.kind is griffe.BreakageKind.PARAMETER_REMOVED and _positional_only(b.old_value)
         for b in breakages
