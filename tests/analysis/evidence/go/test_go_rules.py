@@ -190,13 +190,14 @@ def test_parse_go_keeps_shapes_fields_methods_and_receivers() -> None:
         (
             "type Parser struct{}\n\nfunc (p Parser) Parse(s string) error { return nil }\n\n"
             "func (p *Parser) Reset() {}\n\nfunc Use(p Parser) {}\n\nfunc Keep(p Parser) {}\n\n"
-            "func Hold(p Parser) {}\n\nfunc Any(p *Parser, n int) {}\n",
+            "func Hold(p Parser) {}\n\nfunc Any(p *Parser, n int) {}\n\n"
+            "func Many(ps ...Parser) {}\n\nfunc Spread(ps ...Parser) {}\n",
             "type Parser struct{}\n\nfunc (p Parser) Parse(s string) error { return nil }\n\n"
             "func (p *Parser) Reset() {}\n\ntype Source interface {\n\tParse(s string) error\n}\n\n"
             "type Resetter interface {\n\tParse(s string) error\n\tReset()\n}\n\n"
             "type Sealed interface {\n\tParse(s string) error\n\tseal()\n}\n\n"
             "func Use(p Source) {}\n\nfunc Keep(p Resetter) {}\n\nfunc Hold(p Sealed) {}\n\n"
-            "func Any(p any, n int) {}\n",
+            "func Any(p any, n int) {}\n\nfunc Many(ps ...Source) {}\n\nfunc Spread(ps any) {}\n",
             [
                 (
                     "major",
@@ -205,6 +206,10 @@ def test_parse_go_keeps_shapes_fields_methods_and_receivers() -> None:
                 (
                     "major",
                     "signature of Keep changed: func(Parser) -> func(Resetter)",
+                ),
+                (
+                    "major",
+                    "signature of Spread changed: func(...Parser) -> func(any)",
                 ),
                 (
                     "minor",
@@ -222,6 +227,12 @@ def test_parse_go_keeps_shapes_fields_methods_and_receivers() -> None:
                     "minor",
                     "signature of Any changed: func(*Parser,int) -> func(any,int) (parameter "
                     "type widened to an interface the old type implements (*Parser -> any))",
+                ),
+                (
+                    "minor",
+                    "signature of Many changed: func(...Parser) -> func(...Source) (parameter "
+                    "type widened to an interface the old type implements (...Parser -> "
+                    "...Source))",
                 ),
                 (
                     "minor",

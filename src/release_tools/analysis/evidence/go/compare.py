@@ -175,16 +175,18 @@ def _accepted_by_interface(
     old: GoIdent, new: GoIdent, after: dict[str, GoIdent]
 ) -> list[tuple[str, str]] | None:
     """The parameters whose type became an interface the old type implements (``Parser`` ->
-    ``ScheduleParser``, ``*Config`` -> ``any``), or None when anything else changed: every
-    argument of the old type still fits."""
-    if (old.results, old.type_params) != (new.results, new.type_params):
-        return None
+    ``ScheduleParser``, ``*Config`` -> ``any``, ``...T`` -> ``...I``), or None when anything
+    else changed: every argument of the old type still fits. Results and type parameters are
+    the caller's to compare."""
     if len(old.params) != len(new.params):
         return None
     changed = [(a, b) for a, b in zip(old.params, new.params, strict=True) if a != b]
-    if not changed or not all(_implements(a, b, after) for a, b in changed):
-        return None
-    return changed
+    for a, b in changed:
+        if a.startswith("...") != b.startswith("..."):
+            return None  # variadic gained or lost: not a change of type alone
+        if not _implements(a.removeprefix("..."), b.removeprefix("..."), after):
+            return None
+    return changed or None
 
 
 def _widened(old: GoIdent, new: GoIdent, after: dict[str, GoIdent]) -> str | None:
@@ -198,12 +200,12 @@ def _widened(old: GoIdent, new: GoIdent, after: dict[str, GoIdent]) -> str | Non
     generalized = _generalized(old, new)
     if generalized is not None:
         return f"generalized by {generalized}: calls still compile"
+    if (old.results, old.type_params) != (new.results, new.type_params):
+        return None
     interfaces = _accepted_by_interface(old, new, after)
     if interfaces is not None:
         listed = ", ".join(f"{a} -> {b}" for a, b in interfaces)
         return f"parameter type widened to an interface the old type implements ({listed})"
-    if (old.results, old.type_params) != (new.results, new.type_params):
-        return None
     if any(p.startswith("...") for p in old.params):
         return None
     appended = new.params[len(old.params) :]
