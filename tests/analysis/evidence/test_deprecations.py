@@ -162,6 +162,45 @@ def test_lines_that_filter_or_catch_warnings_are_no_sites() -> None:
     assert _sites_by_line(text) == {9: "'gone in 2.0', DeprecationWarning"}
 
 
+def test_lines_that_import_or_list_a_category_are_no_sites() -> None:
+    text = (
+        "from .warnings import PyparsingDeprecationWarning, PyparsingDiagnosticWarning\n"
+        "import { LibDeprecationWarning } from './warnings.js'\n"
+        "from .warnings import (\n"
+        "    Other,\n"
+        "\n"
+        "    LibDeprecationWarning,\n"
+        ")\n"
+        "__all__ = ['LibDeprecationWarning']\n"
+        "__all__ += [\n"
+        '    "PyparsingDeprecationWarning",\n'
+        "]\n"
+        "warnings.warn(\n"
+        "    'gone in 4.0',\n"
+        "    PyparsingDeprecationWarning,\n"
+        ")\n"
+        "PyparsingDeprecationWarning,\n"
+    )
+    assert _sites_by_line(text) == {
+        14: "PyparsingDeprecationWarning,",
+        16: "PyparsingDeprecationWarning,",
+    }
+
+
+def test_importing_a_category_is_no_new_deprecation(repo: Any) -> None:
+    repo.write("src/lib/warns.py", "class LibDeprecationWarning(DeprecationWarning):\n    pass\n")
+    repo.write("src/lib/api.py", API)
+    base = repo.commit("initial")
+    repo.write(
+        "src/lib/api.py",
+        API.replace(
+            "import warnings\n", "import warnings\n\nfrom .warns import LibDeprecationWarning\n"
+        ),
+    )
+    items = _run(repo, base)
+    assert [e for e in items if e.kind is EvidenceKind.DEPRECATION_ADDED] == []
+
+
 def test_a_new_warnings_filter_is_no_new_deprecation(repo: Any) -> None:
     repo.write("src/lib/api.py", API)
     base = repo.commit("initial")

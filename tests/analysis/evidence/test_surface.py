@@ -62,6 +62,30 @@ def test_cli_options_reads_argparse_and_click() -> None:
     assert cli_options(CLICK) == {"--name": 4, "--dry-run": 5}
 
 
+ARGPARSE_JS = """const { ArgumentParser } = require('argparse');
+const cli = new ArgumentParser({ addHelp: true });
+cli.addArgument([ '-c', '--compact' ], { action: 'storeTrue' });
+const sub = cli.addSubparsers();
+sub.addParser('serve', {});
+"""
+
+
+def test_cli_options_reads_the_javascript_port_of_argparse() -> None:
+    assert cli_options(ARGPARSE_JS) == {"--compact": 3, "command:serve": 5}
+
+
+def test_a_move_from_argparse_js_to_its_snake_case_api_keeps_every_option(repo: Any) -> None:
+    repo.write("bin/tool.js", ARGPARSE_JS)
+    base = repo.commit("initial")
+    repo.write(
+        "bin/tool.js",
+        ARGPARSE_JS.replace(
+            "addArgument([ '-c', '--compact' ],", "add_argument('-c', '--compact',"
+        ).replace("addParser", "add_parser"),
+    )
+    assert _run(repo, base) == []
+
+
 def test_removed_option_is_major_new_option_minor(repo: Any) -> None:
     repo.write("src/tool/cli.py", ARGPARSE)
     repo.write("src/tool/app.py", CLICK)

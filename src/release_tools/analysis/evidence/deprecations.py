@@ -6,7 +6,7 @@ A deprecation site is a line of shipped source that warns or marks something dep
 ``deprecated(`` and Node's ``util.deprecate(``. A line that names a category only to filter
 catch or define warnings (``warnings.simplefilter("default", DeprecationWarning)``, ``except
 DeprecationWarning``, ``class RemovedIn3Warning(DeprecationWarning):``) deprecates nothing and
-is no site.
+is no site, and neither does one that imports a category or lists it in ``__all__``.
 
 * New sites: Semantic Versioning (item 7) asks for a minor release when public API is marked
   deprecated.
@@ -60,6 +60,17 @@ _NOT_WARNING = re.compile(
     r"\b(?:simplefilter|filterwarnings|catch_warnings|resetwarnings|warns|assertWarns"
     r"|assertWarnsRegex|isinstance|issubclass)\(|\bexcept\b|^class\s"
 )
+# Lines that only name a category to bring it into scope or list it: an import (Python or
+# JavaScript), an ``__all__`` assignment, or an ``__all__`` entry on a line of its own
+# (``"PyparsingDeprecationWarning",``). A module that starts importing its own category
+# deprecates nothing by that.
+_NAMING = re.compile(r"^(?:from\s+\S+\s+)?import\s|^__all__\b|^(?:(['\"])[\w.]+\1\s*,?\s*)+$")
+# A line of names and commas only, as in the body of a parenthesized import.
+_NAME_LIST = re.compile(r"^[\w\s,]*$")
+# The opening line of a parenthesized Python import.
+_IMPORT_OPEN = re.compile(r"^from\s+\S+\s+import\s*\(\s*$")
+#: Lines looked back over for the opening of a parenthesized import.
+_IMPORT_LOOKBACK = 200
 # Cheap substring checks before the regex: most changed files mention none of these.
 _HINTS = ("eprecat", "FutureWarning")
 _WHOLE_FILE = (ChangeKind.ADDED, ChangeKind.DELETED)
@@ -123,11 +134,30 @@ def _sites(text: str) -> list[_Site]:
         previous = previous.strip()
         if _NOT_WARNING.search(line) or (previous.endswith("(") and _NOT_WARNING.search(previous)):
             continue  # a filter's argument, a caught category: nothing is deprecated here
+        if _NAMING.match(line) or (_NAME_LIST.match(line) and _in_import(text, start)):
+            continue  # imported or listed: named, not warned
         number += text.count("\n", counted, start)
         counted = start
         context = f"{previous} {line}" if start else line
         found.append(_Site(number, line, context))
     return found
+
+
+def _in_import(text: str, start: int) -> bool:
+    """Whether the line at offset ``start`` is inside a parenthesized ``from x import (...)``:
+    the lines above it up to the opening one hold only names and commas."""
+    end = start - 1
+    for _ in range(_IMPORT_LOOKBACK):
+        if end < 0:
+            return False
+        begin = text.rfind("\n", 0, end) + 1
+        line = text[begin:end].strip()
+        if _IMPORT_OPEN.match(line):
+            return True
+        if not _NAME_LIST.match(line):
+            return False
+        end = begin - 1
+    return False
 
 
 def _new_sites(before: list[_Site], after: list[_Site]) -> list[tuple[int, str]]:

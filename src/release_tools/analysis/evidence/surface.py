@@ -1,7 +1,8 @@
 """Cheap extra public surfaces: command-line options and JSON Schema files.
 
 CLI options: the ``--long`` option strings and sub-command names declared in the changed source
-files through argparse (``add_argument``, ``add_parser``), click (``@click.option``,
+files through argparse (``add_argument``, ``add_parser``, or ``addArgument`` and ``addParser``
+in its JavaScript port), click (``@click.option``,
 ``@group.command("name")``), typer (``typer.Option(..., "--x")``), commander/yargs
 (``.option("--x")``, ``.command("name")``), clap in Rust (``.long("x")``, ``#[arg(long)]`` on a
 field, ``Command::new("name")``) or Go's flag package and pflag/cobra (``Flags().StringP("x",
@@ -94,10 +95,15 @@ _GO_FLAG = re.compile(
     r"Duration|StringSlice|StringArray|IntSlice|Count|Var|Func|TextVar)\w*\(\s*"
     r'(?:&[\w.\[\]]+\s*,\s*)?"(?P<opt>[A-Za-z0-9][\w-]*)"'
 )
+# argparse and its JavaScript port (``addArgument(['-c', '--compact'], ...)``), click, typer,
+# commander and yargs.
 _CALL = re.compile(
-    r"(?:\.add_argument|click\.option|\.option|typer\.Option|\.requiredOption)\s*\(",
+    r"(?:\.add_argument|\.addArgument|click\.option|\.option|typer\.Option|\.requiredOption)"
+    r"\s*\(",
 )
-_COMMAND = re.compile(r"(?:\.add_parser|\.command)\s*\(\s*(['\"])(?P<name>[A-Za-z][\w:-]*)\1")
+_COMMAND = re.compile(
+    r"(?:\.add_parser|\.addParser|\.command)\s*\(\s*(['\"])(?P<name>[A-Za-z][\w:-]*)\1"
+)
 # "--name", "--color <c>" (commander), "--shout/--no-shout" (click on/off flags).
 _LONG = re.compile(r"""(['"])(?P<opt>--[A-Za-z0-9][\w-]*)(?:/-[\w-]+)?(?:[ =<\[][^'"]*)?\1""")
 _MAX_SCHEMA_BYTES = 5_000_000
@@ -106,7 +112,10 @@ _WHOLE_FILE = (ChangeKind.ADDED, ChangeKind.DELETED)
 _SCHEMA_WORDS = ('"$schema"', '"properties"')
 # Words without which Rust code declares no clap option, alias or command.
 _CLAP_HINTS = ("long", "alias", "Command::new", "with_name", "command(")
-_CLI_HINTS = ("add_argument", "add_parser", ".option", ".command", "typer.Option", "'--", '"--')
+_CLI_HINTS = (
+    "add_argument", "addArgument", "add_parser", "addParser", ".option", ".command",
+    "typer.Option", "'--", '"--',
+)  # fmt: skip
 
 
 def _line_counter(code: str) -> Callable[[int], int]:
@@ -229,7 +238,12 @@ def _might_declare(path: str, code: str) -> bool:
 def _cli_hint(text: str) -> bool:
     # Plain substring searches only: a regex alternation of the same literals would scan
     # megabytes of unrelated code character by character.
-    if "--" not in text and "add_parser" not in text and ".command" not in text:
+    if (
+        "--" not in text
+        and "add_parser" not in text
+        and "addParser" not in text
+        and ".command" not in text
+    ):
         return False
     return any(hint in text for hint in _CLI_HINTS)
 

@@ -463,3 +463,33 @@ def test_options_that_kwargs_now_take_are_still_accepted(repo: Any) -> None:
         ("major", "incompatible signature of pkg.jwt.encode: parameter headers removed"),
         ("minor", "new optional parameter kwargs of pkg.jwt.decode"),
     ]
+
+
+def test_a_last_positional_parameter_turned_into_star_args_breaks_no_call(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/seqs.py",
+        "def map(f, seq):\n    return f\n\n\n"
+        "def zip(a, b, *, strict=False):\n    return a\n\n\n"
+        "def join(sep, first):\n    return sep\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/seqs.py",
+        "def map(f, *seqs):\n    return f\n\n\n"
+        "def zip(a, *more, strict=False):\n    return a\n\n\n"
+        "def join(*parts):\n    return parts\n",
+    )
+    # map(f, s) and zip(a, b, strict=True) still work; join(sep, first) does not: its
+    # first parameter is not the last positional one, and the parameters before the
+    # variadic changed.
+    assert _run(repo, base) == [
+        (
+            "major",
+            "incompatible signature of pkg.seqs.join: parameter sep removed; "
+            "parameter first removed",
+        ),
+        ("minor", "new optional parameter more of pkg.seqs.zip"),
+        ("minor", "new optional parameter parts of pkg.seqs.join"),
+        ("minor", "new optional parameter seqs of pkg.seqs.map"),
+    ]

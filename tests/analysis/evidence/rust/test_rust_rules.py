@@ -307,6 +307,20 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "pub fn cap<T>(v: &T) where T: ser::Serialize {}\npub mod ser {\n"
             "    pub trait Serialize {}\n}\n",
         ),
+        (
+            "pub trait P {\n"
+            "    fn by_key<B, F>(&mut self, f: F) where B: Ord, F: Fn(&u8) -> B {}\n}\n"
+            "pub fn pick<'a, T: Into<&'a str>>(t: T) -> &'a str { todo!() }\n",
+            "pub trait P {\n"
+            "    fn by_key<K, F>(&mut self, f: F) where K: Ord, F: Fn(&u8) -> K {}\n}\n"
+            "pub fn pick<'b, U: Into<&'b str>>(t: U) -> &'b str { todo!() }\n",
+        ),
+        (
+            "pub fn cmp<I>(i: I) where I: IntoIterator<Item = u8>, I::IntoIter: Clone + Send {}\n"
+            "pub fn flat<T>(t: T) where T: IntoIterator<Item: Send> {}\n",
+            "pub fn cmp<I>(i: I) where I: IntoIterator<Item = u8, IntoIter: Clone + Send> {}\n"
+            "pub fn flat<T>(t: T) where T: IntoIterator, <T as IntoIterator>::Item: Send {}\n",
+        ),
     ],
     ids=[
         "self-for-the-impl-type",
@@ -321,6 +335,8 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "rustfmt-layout",
         "merged-where-bounds",
         "self-paths-and-elided-lifetimes",
+        "generic-parameters-renamed",
+        "associated-type-bounds-in-the-arguments",
     ],
 )
 def test_spellings_of_the_same_signature_are_no_change(
@@ -344,9 +360,14 @@ def test_spellings_of_the_same_signature_are_no_change(
             "<'a>(&self, &'a u8) -> &'a u8",
         ),
         (
-            "pub struct B;\nimpl B { pub fn f(&mut self) {} }\n",
             "pub struct B;\nimpl B { pub fn f(&self) {} }\n",
-            "signature of pub fn B::f changed: (&mut self) -> () -> (&self) -> ()",
+            "pub struct B;\nimpl B { pub fn f(&mut self) {} }\n",
+            "signature of pub fn B::f changed: (&self) -> () -> (&mut self) -> ()",
+        ),
+        (
+            "pub fn f<A, B>(a: A, b: B) {}\n",
+            "pub fn f<B, A>(a: A, b: B) {}\n",
+            "signature of pub fn f changed: <A, B>(A, B) -> () -> <B, A>(A, B) -> ()",
         ),
         (
             "pub fn f() -> std::io::Error { todo!() }\n",
@@ -376,6 +397,7 @@ def test_spellings_of_the_same_signature_are_no_change(
         "other-generic-arguments",
         "lifetime-shared-with-a-parameter",
         "borrow-mutability",
+        "generic-parameters-swapped",
         "other-type-of-the-same-name",
         "import-shadowed-in-an-inline-module",
         "import-shadowed-by-a-generic-parameter",
@@ -546,6 +568,16 @@ def test_a_hidden_variant_is_no_api_and_leaves_the_enum_open(repo: GitRepo) -> N
     after = "#[non_exhaustive]\npub enum Op {\n    Exact,\n    Less,\n    Tilde,\n}\n"
     assert _found(_lib(repo, before, after)) == [
         ("minor", "new variant Op::Tilde of #[non_exhaustive] enum in src/lib.rs")
+    ]
+
+
+def test_a_receiver_relaxed_from_mut_is_minor(repo: GitRepo) -> None:
+    before = (
+        "pub struct B;\nimpl B {\n    pub fn f<'a>(&'a mut self, n: u8) -> &'a u8 { todo!() }\n}\n"
+    )
+    after = "pub struct B;\nimpl B {\n    pub fn f<'a>(&'a self, n: u8) -> &'a u8 { todo!() }\n}\n"
+    assert _found(_lib(repo, before, after)) == [
+        ("minor", "receiver of pub fn B::f relaxed from &mut self to &self")
     ]
 
 

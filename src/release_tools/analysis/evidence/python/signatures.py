@@ -9,6 +9,8 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
 * an optional parameter removed where the function now takes ``**kwargs`` is still accepted by
   keyword, the way callers pass options (``decode(jwt, key, audience=None)`` ->
   ``decode(jwt, key, **kwargs)``);
+* the last positional parameter turned into ``*args`` in its place (``map(f, seq)`` ->
+  ``map(f, *seqs)``) still takes every positional call;
 * an optional parameter named with one underscore (``_cache=None``) is not the callers' to
   pass: removing, moving or re-kinding it breaks nobody (making it required does);
 * a required positional parameter renamed in place breaks nobody when callers do not name
@@ -113,6 +115,37 @@ def _absorbed_option(old: object, function: object) -> bool:
     )
 
 
+def _became_variadic(old: object, function: object, old_function: object) -> bool:
+    """Whether ``old``, the last positional parameter of ``old_function``, gave its place to
+    ``function``'s ``*args``: ``map(f, seq)`` -> ``map(f, *seqs)`` takes every positional call
+    it took (and more); only a caller naming ``seq=`` breaks, which nobody does with the
+    data argument of such a function."""
+    if not (
+        isinstance(old, griffe.Parameter)
+        and isinstance(function, griffe.Function)
+        and isinstance(old_function, griffe.Function)
+    ):
+        return False
+    positional = (griffe.ParameterKind.positional_only, griffe.ParameterKind.positional_or_keyword)
+    old_params = list(old_function.parameters)
+    names = [p.name for p in old_params]
+    if old.kind not in positional or old.name not in names:
+        return False
+    index = names.index(old.name)
+    if any(p.kind in positional for p in old_params[index + 1 :]):
+        return False
+    new_params = list(function.parameters)
+    if (
+        index >= len(new_params)
+        or new_params[index].kind is not griffe.ParameterKind.var_positional
+    ):
+        return False
+    # The parameters before it are unchanged, so calls line up the same way.
+    return [(p.name, p.kind) for p in old_params[:index]] == [
+        (p.name, p.kind) for p in new_params[:index]
+    ]
+
+
 #: What may happen to a private option without breaking callers (not: becoming required).
 _OPTION_MOVES = frozenset(
     {
@@ -212,7 +245,9 @@ def signature_texts(breakages: list[griffe.Breakage], old_function: object = Non
         ) and _positional_only(old):
             continue
         if kind is griffe.BreakageKind.PARAMETER_REMOVED and (
-            _variadic_kept(old, breakage.obj) or _absorbed_option(old, breakage.obj)
+            _variadic_kept(old, breakage.obj)
+            or _absorbed_option(old, breakage.obj)
+            or _became_variadic(old, breakage.obj, old_function)
         ):
             continue
         if kind in _OPTION_MOVES and _private_option(old):

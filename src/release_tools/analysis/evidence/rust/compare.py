@@ -68,7 +68,9 @@ def _top_level(text: str, separator: str) -> list[str]:
 
 def _where_set(text: str) -> str:
     """A compact ``text`` with its ``where`` clause as a sorted set of single bounds:
-    ``where T: A + B`` and ``where T: B, T: A`` say the same."""
+    ``where T: A + B`` and ``where T: B, T: A`` say the same, and so do an associated type's
+    bound written inside the trait's arguments and on its own (``I: Tr<Iter: X>`` and
+    ``I: Tr, I::Iter: X``)."""
     found = [m for m in _WHERE.finditer(text) if not sum(_step(text, i) for i in range(m.start()))]
     if not found:
         return text
@@ -79,8 +81,81 @@ def _where_set(text: str) -> str:
         if not rest:
             bounds.add(target)
             continue
-        bounds.update(f"{target}:{b.strip()}" for b in _top_level(":".join(rest), "+"))
+        for bound in _top_level(":".join(rest), "+"):
+            bound, inner = _associated_bounds(bound.strip())
+            bounds.add(f"{target}:{bound}")
+            bounds.update(f"{target}::{name}:{b.strip()}" for name, b in inner)
     return f"{head}where {','.join(sorted(b for b in bounds if b))}"
+
+
+#: ``Name: Bound`` among a trait's generic arguments (not ``Name = Type``, not a path).
+_ASSOCIATED_BOUND = re.compile(r"^([A-Za-z_]\w*)\s*:(?!:)(.+)$", re.S)
+
+
+def _associated_bounds(bound: str) -> tuple[str, list[tuple[str, str]]]:
+    """``bound`` without the associated type bounds among its generic arguments, and those
+    bounds, each split at ``+``: ``Tr<Item=T,Iter:X+Y>`` -> ``Tr<Item=T>`` with
+    ``[(Iter, X), (Iter, Y)]``."""
+    open_at = bound.find("<")
+    if open_at <= 0 or not bound.endswith(">") or "(" in bound[:open_at]:
+        return bound, []
+    arguments = _top_level(bound[open_at + 1 : -1], ",")
+    kept: list[str] = []
+    inner: list[tuple[str, str]] = []
+    for argument in arguments:
+        match = _ASSOCIATED_BOUND.match(argument.strip())
+        if match is None:
+            kept.append(argument.strip())
+            continue
+        inner.extend((match[1], b) for b in _top_level(match[2], "+"))
+    if not inner:
+        return bound, []
+    shown = f"{bound[:open_at]}<{','.join(kept)}>" if kept else bound[:open_at]
+    return shown, inner
+
+
+#: A function's own generic parameters (``<B, F>`` before its parameter list), renamed by
+#: position: ``fn f<B>(B)`` and ``fn f<K>(K)`` are one signature to every caller.
+_PARAM_NAME = re.compile(r"^(?:const\s+)?('?[A-Za-z_]\w*)")
+
+
+def _generic_names(text: str) -> list[str]:
+    """The names the leading ``<...>`` of a compact signature declares, in order."""
+    paren, depth = -1, 0
+    for index, char in enumerate(text):
+        if char == "(" and not depth:
+            paren = index
+            break
+        depth += _step(text, index)
+    if paren <= 0 or text[paren - 1] != ">":
+        return []
+    depth, start = 0, -1
+    for index in range(paren - 1, -1, -1):
+        depth -= _step(text, index)
+        if depth == 0:
+            start = index
+            break
+    if start < 0:
+        return []
+    names: list[str] = []
+    for declared in _top_level(text[start + 1 : paren - 1], ","):
+        match = _PARAM_NAME.match(declared.strip())
+        if match:
+            names.append(match[1])
+    return names
+
+
+def _renamed_generics(text: str) -> str:
+    """``text`` with the function's own generic parameters named by position (``_G0``...)."""
+    names = _generic_names(text)
+    for position, name in enumerate(names):
+        if name.startswith("'"):
+            pattern = re.compile(re.escape(name) + r"(?!\w)")
+            text = pattern.sub(f"'_G{position}", text)
+        else:
+            pattern = re.compile(r"(?<![\w'])(?<!::)" + re.escape(name) + r"(?!\w)")
+            text = pattern.sub(f"_G{position}", text)
+    return text
 
 
 #: ``self::x::Y`` names what ``x::Y`` names wherever both compile.
@@ -89,13 +164,21 @@ _SELF_PATH = re.compile(r"(?<![\w:])self::(?=[A-Za-z_])")
 _ANONYMOUS_LIFETIME = re.compile(r"<'_>|(?<=<)'_,|,'_(?=[,>])")
 
 
+#: A qualified path to an associated type, ``<T as Trait>::Item``, read as ``T::Item``: the
+#: trait is the one bound on ``T`` that has the item, which is how both spellings resolve
+#: when the signature compiles.
+_QUALIFIED = re.compile(r"<([A-Za-z_][\w:]*) as [A-Za-z_][\w:]*>::")
+
+
 def _canonical(text: str, imports: Mapping[str, str]) -> str:
-    """``text`` without ``dyn`` markers, ``self::`` path heads and spelled-out elided
-    lifetimes, each name a ``use`` of the file brought in spelled as its path, laid out one
-    way: a space only between two words, no trailing commas, the bounds of a ``where``
-    clause as a set."""
+    """``text`` without ``dyn`` markers, ``self::`` path heads, spelled-out elided lifetimes
+    and trait qualifications of associated types (``<T as Tr>::Item``), each name a ``use``
+    of the file brought in spelled as its path, the function's own generic parameters named
+    by position, laid out one way: a space only between two words, no trailing commas, the
+    bounds of a ``where`` clause as a set."""
     text = _SELF_PATH.sub("", _DYN.sub("", text))
-    text = _TRAILING_COMMA.sub("", compact(text, "_'"))
+    text = _renamed_generics(_TRAILING_COMMA.sub("", compact(text, "_'")))
+    text = _QUALIFIED.sub(r"\1::", text)
     text = _where_set(_ANONYMOUS_LIFETIME.sub("", text))
     if not imports:
         return text
@@ -186,6 +269,10 @@ def _fewer_bounds(old: str, new: str, same: _Same) -> bool:
     return new_bounds < old_bounds and same(old_head, new_head)
 
 
+#: A method's exclusive receiver, with its lifetime if it names one.
+_MUT_RECEIVER = re.compile(r"&('\w+ )?mut self\b")
+
+
 def _changes(
     key: str, old: RustItem, new: RustItem, where: str | None, same: _Same
 ) -> list[_Finding]:
@@ -199,6 +286,10 @@ def _changes(
         message = f"{what} of pub {old.kind} {key} changed: {old.signature} -> {new.signature}"
         if old.kind == "fn" and _fewer_bounds(old.signature, new.signature, same):
             message = f"bounds of pub fn {key} relaxed: {old.signature} -> {new.signature}"
+            return [(EvidenceKind.API_CHANGED, Bump.MINOR, message)]
+        if old.kind == "fn" and same(_MUT_RECEIVER.sub(r"&\1self", old.signature), new.signature):
+            # Every call that had a `&mut` receiver still compiles: it coerces to `&`.
+            message = f"receiver of pub fn {key} relaxed from &mut self to &self"
             return [(EvidenceKind.API_CHANGED, Bump.MINOR, message)]
         return [(EvidenceKind.API_CHANGED, Bump.MAJOR, message)]
     if old.kind in ("struct", "union"):
