@@ -108,3 +108,43 @@ def test_the_linear_scan_lists_an_assigned_namespace_as_the_parse_does() -> None
     # object types (the constant's, the alias's) are the parse's alone.
     assert sorted(rows) == ["Options", "Options.cwd", "Options.shell", "Result", "default"]
     assert set(rows) <= set(parsed)
+
+
+def _declared_module(name: str, body: str) -> str:
+    indented = "".join(f"    {line}\n" if line else "\n" for line in body.splitlines())
+    return f"declare module '{name}' {{\n{indented}}}\n"
+
+
+def test_typings_that_declare_their_package_by_name_read_as_its_module() -> None:
+    wrapped = (
+        _declared_module("run", TYPINGS.replace("declare ", ""))
+        + "\n"
+        + _declared_module("run/extra", "export function extra(): void;")
+    )
+
+    # The same exports as the unwrapped typings: the subpath's declaration is another module.
+    assert sorted(parse_exports(wrapped, "index.d.ts")) == sorted(
+        parse_exports(TYPINGS, "index.d.ts")
+    )
+
+
+def test_a_move_into_a_declared_module_changes_no_export(repo: Any) -> None:
+    manifest = {"name": "run", "main": "index.js", "types": "index.d.ts"}
+    repo.write("package.json", json.dumps(manifest))
+    repo.write("index.js", SCRIPT)
+    repo.write("index.d.ts", TYPINGS)
+    base = repo.commit("initial")
+    repo.write("index.d.ts", _declared_module("run", TYPINGS.replace("declare ", "")))
+    repo.commit("typings as a declared module")
+
+    items = gather(build_context(repo.path, base))
+
+    assert [e.message for e in items if e.bump in ("major", "minor")] == []
+
+
+def test_a_file_with_exports_of_its_own_keeps_them_and_ignores_augmentations() -> None:
+    code = "export function own(): void;\n" + _declared_module(
+        "express", "interface Request { user?: string }"
+    )
+
+    assert sorted(parse_exports(code, "index.d.ts")) == ["own"]

@@ -419,6 +419,40 @@ def test_names_bound_only_for_type_checkers_are_not_api(repo: Any) -> None:
     ]
 
 
+def test_shims_bound_to_builtins_or_the_standard_library_are_not_api(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/compat.py",
+        "import typing as t\nfrom itertools import zip_longest as _zl\nimport marshmallow\n\n"
+        "cast = t.cast\nizip_longest = _zl\nbasestring = (str, bytes)\n"
+        "try:\n    unicode = unicode\nexcept NameError:\n    unicode = str\n\n"
+        "Schema = marshmallow.Schema\nEPOCH = t.cast(int, 0)\nlisted = str\n"
+        "__all__ = ['listed', 'cast', 'izip_longest', 'basestring', 'unicode', 'Schema',"
+        " 'EPOCH']\n",
+    )
+    base = repo.commit("initial")
+    repo.write("pkg/compat.py", "__all__ = []\n")
+    # Listed in __all__, every name is API; unlisted, the shims are imports in disguise.
+    assert [m for _, m in _messages(_run(repo, base))] == [
+        f"removed public attribute pkg.compat.{name}"
+        for name in ("cast", "izip_longest", "basestring", "unicode", "Schema", "EPOCH", "listed")
+    ]
+    repo.write(
+        "pkg/compat.py",
+        "import typing as t\nfrom itertools import zip_longest as _zl\nimport marshmallow\n\n"
+        "cast = t.cast\nizip_longest = _zl\nbasestring = (str, bytes)\n"
+        "try:\n    unicode = unicode\nexcept NameError:\n    unicode = str\n\n"
+        "Schema = marshmallow.Schema\nEPOCH = t.cast(int, 0)\nlisted = str\n",
+    )
+    base = repo.commit("unlisted")
+    repo.write("pkg/compat.py", "\n")
+    # A third-party object may be offered on purpose; a computed value is the module's own.
+    assert _messages(_run(repo, base)) == [
+        ("major", "removed public attribute pkg.compat.Schema"),
+        ("major", "removed public attribute pkg.compat.EPOCH"),
+    ]
+
+
 def test_slots_of_lazy_imports_are_not_api(repo: Any) -> None:
     repo.write("pkg/__init__.py", "")
     repo.write(

@@ -321,6 +321,18 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "pub fn cmp<I>(i: I) where I: IntoIterator<Item = u8, IntoIter: Clone + Send> {}\n"
             "pub fn flat<T>(t: T) where T: IntoIterator, <T as IntoIterator>::Item: Send {}\n",
         ),
+        (
+            "pub struct P;\npub struct Req<'h, 'b>(&'h u8, &'b u8);\nimpl P {\n"
+            "    pub fn parse<'h, 'b>(&self, r: &mut Req<'h, 'b>, buf: &'b [u8]) {}\n"
+            "    pub fn diff<'o, 'n>(&self, old: &'o str, new: &'n str) -> String { todo!() }\n"
+            "    pub fn iter<'s>(&'s self) -> impl Iterator<Item = &'s u8> + '_ where 's: 'static"
+            " { todo!() }\n}\n",
+            "pub struct P;\npub struct Req<'h, 'b>(&'h u8, &'b u8);\nimpl P {\n"
+            "    pub fn parse<'b>(&self, r: &mut Req<'_, 'b>, buf: &'b [u8]) {}\n"
+            "    pub fn diff(&self, old: &str, new: &str) -> String { todo!() }\n"
+            "    pub fn iter<'s>(&'s self) -> impl Iterator<Item = &'s u8> + 's where 's: 'static"
+            " { todo!() }\n}\n",
+        ),
     ],
     ids=[
         "self-for-the-impl-type",
@@ -337,6 +349,7 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "self-paths-and-elided-lifetimes",
         "generic-parameters-renamed",
         "associated-type-bounds-in-the-arguments",
+        "lifetimes-named-once-or-elided",
     ],
 )
 def test_spellings_of_the_same_signature_are_no_change(

@@ -140,18 +140,30 @@ class Reader:
         self._implemented: dict[str, list[Signature]] = {}
 
     def read(self, root: Node) -> None:
-        """Read the module whose tree is ``root``."""
-        statements = root.named_children
-        for statement in statements:
-            self._collect_local(statement)
-        for statement in statements:
-            if statement.type == "export_statement":
-                self._export(statement)
+        """Read the module whose tree is ``root``.
+
+        A typings file that exports nothing at its top level but declares a package by name
+        (``declare module 'kleur' { ... export = kleur; }``) is read as that package's module:
+        the body of its first such declaration of a bare package name (not a subpath like
+        ``'kleur/colors'``) stands for the file's statements.
+        """
+        self._read_statements(root.named_children)
+        if not self.rows and b"declare" in self.data:
+            body = _declared_package(root)
+            if body is not None:
+                self._read_statements([_unwrapped(statement) for statement in body.named_children])
         if b"exports" in self.data:
             self._commonjs(root)
         if b"options" in self.data or b"opts" in self.data:
             self._options(root)
         self._finish()
+
+    def _read_statements(self, statements: list[Node]) -> None:
+        for statement in statements:
+            self._collect_local(statement)
+        for statement in statements:
+            if statement.type == "export_statement":
+                self._export(statement)
 
     # -- bookkeeping ---------------------------------------------------------------------
 
@@ -502,6 +514,35 @@ class Reader:
             self._function(value, key)
         elif value.type == "identifier":
             self._attach_local(key, text(value), members=True)
+
+
+def _declared_package(root: Node) -> Node | None:
+    """The body of the first top-level ``declare module 'name' { ... }`` naming a bare package
+    (no ``/``, not relative), or None."""
+    for statement in root.named_children:
+        if statement.type != "ambient_declaration":
+            continue
+        module = next(iter(statement.named_children), None)
+        if module is None or module.type != "module":
+            continue
+        name = module.child_by_field_name("name")
+        body = module.child_by_field_name("body")
+        if name is None or body is None or name.type != "string":
+            continue
+        spec = text(name)[1:-1]
+        if spec and "/" not in spec and not spec.startswith("."):
+            return body
+    return None
+
+
+def _unwrapped(statement: Node) -> Node:
+    """A statement of a declared module's body as a top-level one: tree-sitter wraps a
+    ``namespace x { ... }`` there in an expression statement."""
+    if statement.type == "expression_statement":
+        inner = next(iter(statement.named_children), None)
+        if inner is not None and inner.type == "internal_module":
+            return inner
+    return statement
 
 
 def _heritage(node: Node) -> list[Node]:

@@ -259,7 +259,8 @@ def compare_modules(
     if old_public.keys() != new_public.keys():
         # Only names that come or go can be incidental ones; parse again only then.
         # The texts griffe read: pruned bodies do not matter here, main blocks are kept whole.
-        incidental = incidental_names(old_text) | incidental_names(new_text)
+        top = dotted.split(".")[0]
+        incidental = incidental_names(old_text, top) | incidental_names(new_text, top)
         for name in incidental | lazy_import_slots(old.code):
             old_public.pop(name, None)
             new_public.pop(name, None)

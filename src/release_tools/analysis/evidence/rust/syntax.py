@@ -101,6 +101,32 @@ _GENERIC_NAME = re.compile(r"^(?:const\s+)?([A-Za-z_]\w*)")
 _LIFETIME = re.compile(r"^'\w+$")
 
 
+#: The anonymous lifetime ``'_`` as a token.
+_ANONYMOUS = re.compile(r"'_(?![\w'])")
+
+
+def _elide_single_uses(
+    types: list[str], returns: str, generics: list[str], where: str
+) -> tuple[list[str], str, list[str]]:
+    """The signature with each of the function's own lifetimes that only one parameter type
+    names, once, elided: ``<'a>(&'a str, Foo<'a>)`` keeps ``'a``, but ``<'a>(&'a str)`` is
+    ``(&str)`` and ``<'h, 'b>(Req<'h, 'b>, &'b [u8])`` is ``<'b>(Req<'_, 'b>, &'b [u8])``:
+    a lifetime tied to nothing else is the one elision gives that position."""
+    for name in [g for g in generics if _LIFETIME.match(g)]:
+        token = re.compile(re.escape(name) + r"(?![\w'])")
+        others = [returns, where, *(g for g in generics if g != name)]
+        if any(token.search(text) for text in others):
+            continue
+        uses = [len(token.findall(kind)) for kind in types]
+        if sum(uses) != 1:
+            continue
+        index = uses.index(1)
+        types = list(types)
+        types[index] = token.sub("'_", types[index].replace(f"&{name} ", "&", 1))
+        generics = [g for g in generics if g != name]
+    return types, returns, generics
+
+
 def _elide(
     types: list[str], returns: str, generics: list[str], where: str
 ) -> tuple[list[str], str, list[str]]:
@@ -110,9 +136,12 @@ def _elide(
     the receiver's: so when ``'a`` is the function's own, unbounded, and appears in no other
     parameter, bound or ``where`` clause, ``<'a>(&'a self) -> &'a T`` is ``(&self) -> &T``.
     """
+    types, returns, generics = _elide_single_uses(types, returns, generics, where)
     if not types or not types[0].startswith("&'") or not types[0].endswith(" self"):
         return types, returns, generics
     name = types[0].split(" ", 1)[0][1:]
+    # An elided lifetime of the result is the receiver's: `+ '_` there is `+ 'a`.
+    returns = _ANONYMOUS.sub(name, returns)
     if name not in generics or not _LIFETIME.match(name):
         return types, returns, generics
     token = re.compile(re.escape(name) + r"(?![\w'])")
