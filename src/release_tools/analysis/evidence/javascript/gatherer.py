@@ -42,6 +42,7 @@ from release_tools.analysis.evidence._fork import fork_call
 from release_tools.analysis.evidence.javascript import parser
 from release_tools.analysis.evidence.javascript.barrels import Faces, Reach, star_moved
 from release_tools.analysis.evidence.javascript.compare import compare_modules
+from release_tools.analysis.evidence.javascript.entrymoves import moved_entries
 from release_tools.analysis.evidence.javascript.entrypoints import (
     MAX_CHARS,
     SUFFIXES,
@@ -445,9 +446,24 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     if has_manifest:
         touched = [p for c in changes for p in (old_path(c), new_path(c)) if p]
         public = _public_modules(ctx, touched, (base_files, head_files), budget, faces)
+    # An entry file moved (and rewritten, so git saw no rename): compared with its new home.
+    moved = (
+        moved_entries(
+            ctx,
+            [p for c in changes if (p := old_path(c)) and not new_path(c)],
+            [p for c in changes if (p := new_path(c)) and not old_path(c)],
+        )
+        if has_manifest
+        else {}
+    )
+    taken = set(moved.values())
     pairs: list[_Pair] = []
     for change in changes:
         before_path, after_path = old_path(change), new_path(change)
+        if before_path is None and after_path in taken:
+            continue  # compared with the entry it replaces
+        if after_path is None and before_path in moved:
+            after_path = moved[before_path]
         names: PublicNames = None
         if has_manifest:
             sides = [public[path] for path in (before_path, after_path) if path in public]
@@ -462,6 +478,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             strength = Strength.STRONG
         pairs.append((before_path, after_path, strength, names))
     renames = {c.old_path: c.path for c in changes if c.old_path and c.old_path != c.path}
+    renames.update(moved)
     reach = Reach(faces, head_files, base_files, renames)
     _compare_pairs(ctx, pairs, out, budget, (base_files, head_files), reach)
     return out.items()

@@ -1,0 +1,99 @@
+"""Entry files that a package moved: the same ``package.json`` entry names another file now.
+
+A package that moves its main module (``index.js`` -> ``source/index.js``, an ESM rewrite) or
+its typings keeps its importers' API in the new file; git seldom pairs the two as a rename,
+since the code changed too. Compared as a deleted and an added file, every export would be
+reported as removed and added again. This module pairs them by the entry that names them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._common import read_texts
+from release_tools.analysis.evidence.javascript.entrypoints import manifest
+
+__all__ = ["entry_targets", "moved_entries"]
+
+#: Export conditions in the order a resolver would most likely take them, per entry kind.
+_CODE_CONDITIONS = ("import", "default", "require", "node", "module")
+_TYPE_CONDITIONS = ("types", "typings")
+
+
+def _condition(value: object, conditions: tuple[str, ...]) -> str | None:
+    """The target a conditional ``exports`` value gives for the first of ``conditions`` that
+    it names (nested conditions followed), or the value itself when it is a plain string."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for key in conditions:
+            found = _condition(value.get(key), conditions)
+            if found is not None:
+                return found
+    return None
+
+
+def entry_targets(data: dict[str, object]) -> dict[str, str]:
+    """The files a ``package.json`` names for its main module (``code``) and its typings
+    (``types``), relative to the package, as written (``./`` dropped)."""
+    exports = data.get("exports")
+    main: object = exports
+    if isinstance(exports, dict) and any(str(k).startswith(".") for k in exports):
+        main = exports.get(".")
+    out: dict[str, str] = {}
+    code = _condition(main, _CODE_CONDITIONS)
+    if code is None and isinstance(data.get("main"), str):
+        code = str(data["main"])
+    types = _condition(main, _TYPE_CONDITIONS) if isinstance(main, dict) else None
+    if types is None:
+        declared = data.get("types", data.get("typings"))
+        types = declared if isinstance(declared, str) else None
+    for kind, target in (("code", code), ("types", types)):
+        if target and "*" not in target:
+            out[kind] = posixpath.normpath(target).lstrip("./") or "."
+    return out
+
+
+def moved_entries(
+    ctx: AnalysisContext, deleted: Iterable[str], added: Iterable[str]
+) -> dict[str, str]:
+    """Deleted files paired with the added file that took their place as a package entry:
+    ``{base path: head path}`` for each ``package.json`` present at both refs whose main module
+    or typings entry names a file it deleted at the base and one it added at the head."""
+    deleted, added = set(deleted), set(added)
+    if not deleted or not added:
+        return {}
+    roots = {posixpath.dirname(path) for path in deleted}
+    manifests = sorted({posixpath.join(root, "package.json") for root in _ancestors(roots)})
+    before = read_texts(ctx, ctx.base_sha, manifests)
+    after = read_texts(ctx, ctx.head_sha, manifests)
+    out: dict[str, str] = {}
+    for path in manifests:
+        old, new = manifest(before.get(path)), manifest(after.get(path))
+        if old is None or new is None:
+            continue
+        root = posixpath.dirname(path)
+        old_targets, new_targets = entry_targets(old), entry_targets(new)
+        for kind, target in old_targets.items():
+            was = posixpath.join(root, target) if root else target
+            now_target = new_targets.get(kind)
+            if now_target is None:
+                continue
+            now = posixpath.join(root, now_target) if root else now_target
+            if was != now and was in deleted and now in added and was not in out:
+                out[was] = now
+    return out
+
+
+def _ancestors(directories: set[str]) -> set[str]:
+    """The directories and every directory above them, up to the repository root ("")."""
+    out: set[str] = set()
+    for directory in directories:
+        while True:
+            out.add(directory)
+            if not directory:
+                break
+            directory = posixpath.dirname(directory)
+    return out

@@ -1,0 +1,81 @@
+"""A package entry moved to another file (and rewritten): compared with its new home."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from release_tools.analysis.evidence.javascript.entrymoves import entry_targets, moved_entries
+from release_tools.analysis.evidence.javascript.gatherer import gather
+from repo_context import build_context
+
+OLD_MAIN = (
+    "export default function meow(help, options) { return help; }\n"
+    "export function parse(argv) { return argv; }\n"
+    "export const version = '1';\n"
+)
+NEW_MAIN = (
+    "import {build} from './options.js';\n\n"
+    "export default function meow(helpText, options = {}) { return build(helpText); }\n"
+    "export function parse(argv, extra = {}) { return argv; }\n"
+)
+
+
+def _manifest(repo: Any, exports: object) -> None:
+    repo.write("package.json", json.dumps({"name": "meow", "type": "module", "exports": exports}))
+
+
+def _messages(items: list[Any]) -> list[tuple[str, str]]:
+    return sorted((e.bump, e.message) for e in items if e.bump in ("major", "minor"))
+
+
+def test_entry_targets_follow_export_conditions_then_main_and_types() -> None:
+    assert entry_targets({"exports": {"types": "./index.d.ts", "default": "./src/a.js"}}) == {
+        "code": "src/a.js",
+        "types": "index.d.ts",
+    }
+    assert entry_targets({"exports": {".": {"import": "./esm/a.mjs"}, "./x": "./x.js"}}) == {
+        "code": "esm/a.mjs"
+    }
+    assert entry_targets({"main": "lib/index.js", "typings": "lib/index.d.ts"}) == {
+        "code": "lib/index.js",
+        "types": "lib/index.d.ts",
+    }
+    assert entry_targets({"exports": {".": "./dist/*.js"}}) == {}
+
+
+def test_a_moved_main_module_is_compared_with_its_new_file(repo: Any) -> None:
+    _manifest(repo, {"default": "./index.js"})
+    repo.write("index.js", OLD_MAIN)
+    base = repo.commit("initial")
+    repo.remove("index.js")
+    _manifest(repo, {"default": "./source/index.js"})
+    repo.write("source/index.js", NEW_MAIN)
+    repo.write("source/options.js", "export function build(text) { return text; }\n")
+    repo.commit("move to source/")
+
+    items = gather(build_context(repo.path, base))
+
+    # Only what really changed: `version` is gone, `parse` takes an option; `meow` stayed.
+    assert _messages(items) == [
+        ("major", "removed export version (const) from index.js"),
+        ("minor", "parse accepts new parameter or option extra in source/index.js"),
+    ]
+
+
+def test_files_that_no_entry_names_are_not_paired(repo: Any) -> None:
+    _manifest(repo, {"default": "./index.js", "types": "./index.d.ts"})
+    repo.write("index.js", OLD_MAIN)
+    repo.write("index.d.ts", "export declare const version: string;\n")
+    repo.write("extra.js", "export function extra() {}\n")
+    base = repo.commit("initial")
+    repo.remove("extra.js")
+    repo.remove("index.d.ts")
+    repo.write("other.js", "export function extra() {}\n")
+    repo.write("types/index.d.ts", "export declare const version: string;\n")
+    repo.commit("move a module; drop the typings entry")
+    ctx = build_context(repo.path, base)
+
+    # extra.js was no entry; index.d.ts was, but the manifest names no typings now.
+    deleted, added = ["extra.js", "index.d.ts"], ["other.js", "types/index.d.ts"]
+    assert moved_entries(ctx, deleted, added) == {}
