@@ -609,3 +609,21 @@ def test_a_where_bound_taken_away_relaxes_a_function(repo: GitRepo) -> None:
     assert [bump for bump, _ in found] == ["major", "minor"]
     assert found[0][1].startswith("signature of pub fn M::keep changed")
     assert found[1][1].startswith("bounds of pub fn M::sort_by relaxed: <F>(&mut self, F)")
+
+
+def test_an_item_hidden_from_the_docs_is_still_callable(repo: GitRepo) -> None:
+    before = (
+        "pub struct T;\nimpl T {\n    pub fn old(n: u8) -> T { T }\n    pub fn kept() {}\n}\n"
+        "pub fn helper() {}\npub fn gone() {}\n"
+    )
+    after = (
+        "pub struct T;\nimpl T {\n    pub fn kept() {}\n}\n"
+        '#[doc(hidden)]\nimpl T {\n    #[deprecated(note = "use kept")]\n'
+        "    pub fn old(n: u8) -> T { T }\n}\n"
+        "#[doc(hidden)]\npub fn helper() {}\n"
+    )
+    assert _found(_lib(repo, before, after)) == [
+        ("major", "pub fn helper is now #[doc(hidden)]: still callable, but no longer public API"),
+        ("major", "removed pub fn gone from src/lib.rs"),
+        ("minor", "pub fn T::old is now deprecated and #[doc(hidden)]: still callable"),
+    ]

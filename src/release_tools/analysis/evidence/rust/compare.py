@@ -209,19 +209,48 @@ def compare_items(
     *,
     proof: bool = True,
     same: _Same = _exact,
+    hidden: Mapping[str, bool] | None = None,
 ) -> None:
     """Add the findings between one module file's two versions to ``out``.
 
     ``proof`` is False when a side was read by the linear scan, or the external checker found
     nothing breaking: breaking findings are then strong. ``same`` tells whether two spellings
-    of a type are one (see :func:`spellings`).
+    of a type are one (see :func:`spellings`). ``hidden`` names the head's ``#[doc(hidden)]``
+    items (True: also ``#[deprecated]``): one of them gone from the public items is still
+    callable. Hidden and deprecated, it is a deprecation (minor); hidden only, it left the
+    public API as cargo-semver-checks counts it (major), though no call breaks yet.
     """
     breaking = Strength.PROOF if proof else Strength.STRONG
+    hidden = hidden or {}
+    gone = before.keys() - after.keys()
+    for key in sorted(gone & hidden.keys()):
+        item = before[key]
+        if hidden[key]:
+            bump = Bump.MINOR
+            message = f"pub {item.kind} {key} is now deprecated and #[doc(hidden)]: still callable"
+        else:
+            bump = Bump.MAJOR
+            message = (
+                f"pub {item.kind} {key} is now #[doc(hidden)]: still callable, but no longer "
+                "public API"
+            )
+        if out.admit(bump, Strength.STRONG):
+            out.keep(
+                evidence(
+                    "rust-api",
+                    EvidenceKind.API_CHANGED,
+                    bump,
+                    Strength.STRONG,
+                    message,
+                    path=after_path,
+                    line=item.line,
+                )
+            )
     out.keep_all(
         EvidenceKind.API_REMOVED,
         Bump.MAJOR,
         breaking,
-        sorted(before.keys() - after.keys()),
+        sorted(gone - hidden.keys()),
         lambda key: (
             f"removed pub {before[key].kind} {key} from {before_path}",
             before_path,

@@ -130,6 +130,12 @@ class _Side:
         module = self.load(path) if path is not None else None
         return module.imports if module is not None else {}
 
+    def hidden(self, path: str | None) -> dict[str, bool]:
+        """The ``#[doc(hidden)]`` items of the module file ``path`` (see
+        :attr:`RustModule.hidden`)."""
+        module = self.load(path) if path is not None else None
+        return module.hidden if module is not None else {}
+
     def public_items(self, path: str | None) -> dict[str, RustItem]:
         """The reachable public items of module file ``path`` ({} when absent or private)."""
         if path is None:
@@ -233,7 +239,16 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         base_imports, head_imports = base.imports(before_path), head.imports(after_path)
         moves.take_replaced(before_path, before, after, base_imports, proof=proof)
         same = spellings(base_imports, head_imports)
-        compare_items(out, before, after, before_path, after_path, proof=proof, same=same)
+        compare_items(
+            out,
+            before,
+            after,
+            before_path,
+            after_path,
+            proof=proof,
+            same=same,
+            hidden=head.hidden(after_path),
+        )
         if reasons:
             notes.append(_note(change.path, reasons[-1], scanned=True))
     moves.compare(out, (base.defines, head.defines))

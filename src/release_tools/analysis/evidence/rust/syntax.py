@@ -80,6 +80,9 @@ class RustModule:
     #: (``Command`` -> ``clap::Command``); globs are not listed, nor names the file also uses
     #: otherwise (a generic parameter ``T``, a name bound inside an inline module).
     imports: dict[str, str] = field(default_factory=dict)
+    #: Names of ``pub`` items marked ``#[doc(hidden)]`` (or methods of such an ``impl``):
+    #: callable, but no public API; True for one also marked ``#[deprecated]``.
+    hidden: dict[str, bool] = field(default_factory=dict)
 
 
 @cache
@@ -103,6 +106,11 @@ _LIFETIME = re.compile(r"^'\w+$")
 
 #: The anonymous lifetime ``'_`` as a token.
 _ANONYMOUS = re.compile(r"'_(?![\w'])")
+
+
+def _deprecated(attributes: list[str]) -> bool:
+    """Whether the attributes (spaces removed) mark an item ``#[deprecated]``."""
+    return any(a == "deprecated" or a.startswith("deprecated(") for a in attributes)
 
 
 def _elide_single_uses(
@@ -206,7 +214,10 @@ class _Reader:
             attributes = []
 
     def item(self, node: tree_sitter.Node, prefix: str, attributes: list[str]) -> None:
-        if any(a == "doc(hidden)" or _test_only(a) for a in attributes):
+        if any(_test_only(a) for a in attributes):
+            return
+        if "doc(hidden)" in attributes:
+            self.hide(node, prefix, _deprecated(attributes))
             return
         kind = node.type
         if kind == "macro_definition":
@@ -272,16 +283,43 @@ class _Reader:
             short = {"const_item": "const", "static_item": "static", "type_item": "type"}[kind]
             self.add(RustItem(key, short, line, self.text(node.child_by_field_name("type"))))
 
-    def impl(self, node: tree_sitter.Node) -> None:
-        """``pub`` methods and consts of an inherent impl, keyed by the type's last name."""
-        if node.child_by_field_name("trait") is not None:
+    def hide(self, node: tree_sitter.Node, prefix: str, deprecated: bool) -> None:
+        """Note the names a ``#[doc(hidden)]`` item declares (see :attr:`RustModule.hidden`):
+        a ``pub`` item's, or the ``pub`` methods and consts of an inherent impl."""
+        if node.type != "impl_item":
+            name = node.child_by_field_name("name")
+            if name is not None and _visibility(self, node) == "pub":
+                self.module.hidden[prefix + self.text(name)] = deprecated
             return
+        owner = self.impl_owner(node)
+        body = node.child_by_field_name("body")
+        attributes: list[str] = []
+        for child in body.named_children if owner and body is not None else ():
+            if child.type == "attribute_item":
+                attributes.append(self.text(child).replace(" ", "")[2:-1])
+                continue
+            if child.type in ("function_item", "const_item") and _visibility(self, child) == "pub":
+                key = f"{owner}::{self.text(child.child_by_field_name('name'))}"
+                self.module.hidden[key] = deprecated or _deprecated(attributes)
+            attributes = []
+
+    def impl_owner(self, node: tree_sitter.Node) -> str:
+        """The last name of an inherent impl's type (``Foo`` of ``impl<T> a::Foo<T>``); "" for a
+        trait impl."""
+        if node.child_by_field_name("trait") is not None:
+            return ""
         target = node.child_by_field_name("type")
         if target is not None and target.type == "generic_type":
             target = target.child_by_field_name("type")
         if target is not None and target.type == "scoped_type_identifier":
             target = target.child_by_field_name("name")
-        owner = self.text(target)
+        return self.text(target)
+
+    def impl(self, node: tree_sitter.Node) -> None:
+        """``pub`` methods and consts of an inherent impl, keyed by the type's last name."""
+        if node.child_by_field_name("trait") is not None:
+            return
+        owner = self.impl_owner(node)
         self.note_generics(node)
         self_type = self.text(node.child_by_field_name("type"))
         body = node.child_by_field_name("body")
@@ -293,8 +331,16 @@ class _Reader:
                 attributes.append(self.text(child).replace(" ", "")[2:-1])
                 continue
             hidden = any(a == "doc(hidden)" or _test_only(a) for a in attributes)
-            attributes = []
+            marks, attributes = attributes, []
             if hidden or _visibility(self, child) != "pub":
+                if (
+                    "doc(hidden)" in marks
+                    and not any(_test_only(a) for a in marks)
+                    and _visibility(self, child) == "pub"
+                    and child.type in ("function_item", "const_item")
+                ):
+                    key = f"{owner}::{self.text(child.child_by_field_name('name'))}"
+                    self.module.hidden[key] = _deprecated(marks)
                 continue
             name = self.text(child.child_by_field_name("name"))
             if child.type == "function_item" and name:
