@@ -286,6 +286,19 @@ def test_rust_and_go_cli_changes_are_evidence(repo: Any) -> None:
     ]
 
 
+def test_flags_of_go_programs_under_internal_are_no_cli(repo: Any) -> None:
+    repo.write("internal/gen-wrapper/main.go", GO_FLAGS)
+    repo.write("cmd/tool/main.go", GO_FLAGS)
+    base = repo.commit("initial")
+    repo.write("internal/gen-wrapper/main.go", GO_FLAGS.replace('"config"', '"settings"'))
+    repo.write("cmd/tool/main.go", GO_FLAGS.replace('"config"', '"file"'))
+    # The module's own code generator is no command users run; cmd/tool is.
+    assert _messages(_run(repo, base)) == [
+        ("major", "removed command-line option --config"),
+        ("minor", "new command-line option --file"),
+    ]
+
+
 def test_options_of_benchmarks_and_examples_are_no_cli(repo: Any) -> None:
     # A Rust crate's benches/ and examples/ build programs of their own, not the shipped one.
     repo.write("src/main.rs", CLAP)

@@ -213,6 +213,13 @@ def go_cli_options(code: str, skip: Skip | None = None) -> dict[str, int]:
     return found
 
 
+def _go_internal(path: str) -> bool:
+    """A Go file under an ``internal/`` directory: only its own module can use it, so a
+    program there (a code generator, a release helper) is the maintainers' tool, not a
+    command users run."""
+    return path.endswith(".go") and "internal" in path.split("/")[:-1]
+
+
 def _options_of(path: str, code: str) -> dict[str, int]:
     """The options ``code`` declares; an example in a comment declares nothing."""
     if not _might_declare(path, code):
@@ -291,7 +298,7 @@ def _without_options(ctx: AnalysisContext, ref: str, paths: list[str]) -> set[st
 def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
     before: dict[str, tuple[str, int]] = {}
     after: dict[str, tuple[str, int]] = {}
-    candidates = changed_files(ctx, _CLI_SUFFIXES)
+    candidates = [c for c in changed_files(ctx, _CLI_SUFFIXES) if not _go_internal(c.path)]
     sift = worth_asking(candidates)
     # The hunks of an added or deleted file are its whole text: when git grep sifts the files
     # anyway, it searches that text far faster than joining the hunks here would.

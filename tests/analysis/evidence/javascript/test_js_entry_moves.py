@@ -79,3 +79,15 @@ def test_files_that_no_entry_names_are_not_paired(repo: Any) -> None:
     # extra.js was no entry; index.d.ts was, but the manifest names no typings now.
     deleted, added = ["extra.js", "index.d.ts"], ["other.js", "types/index.d.ts"]
     assert moved_entries(ctx, deleted, added) == {}
+
+
+def test_a_main_module_rewritten_in_typescript_is_compared_with_its_source(repo: Any) -> None:
+    repo.write("package.json", json.dumps({"name": "cookie", "main": "index.js"}))
+    repo.write("index.js", "exports.parse = parse;\nfunction parse(str, options) {}\n")
+    base = repo.commit("initial")
+    repo.remove("index.js")
+    repo.write("package.json", json.dumps({"name": "cookie", "main": "dist/index.js"}))
+    repo.write("src/index.ts", "export function parse(str: string, options?: object) {}\n")
+    repo.commit("rewrite in TypeScript")
+
+    assert _messages(gather(build_context(repo.path, base))) == []

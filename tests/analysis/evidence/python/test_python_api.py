@@ -629,3 +629,16 @@ def test_top_level_names_are_read_line_by_line() -> None:
         "if os.name:\n    COND = 1\n"
     )
     assert top_level_names(code) == {"A", "B", "f", "g", "K"}
+
+
+def test_a_test_package_renamed_by_git_into_the_library_is_no_removal(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "def f():\n    pass\n")
+    repo.write("tests/__init__.py", "")
+    repo.write("tests/tz/__init__.py", "")
+    repo.write("tests/tz/test_tz.py", "def test_tz():\n    pass\n")
+    base = repo.commit("initial")
+    # git pairs the empty tests/tz/__init__.py with the new, empty pkg/tz/__init__.py.
+    repo.remove("tests/tz/__init__.py")
+    repo.remove("tests/tz/test_tz.py")
+    repo.write("pkg/tz/__init__.py", "")
+    assert _messages(_run(repo, base)) == []

@@ -333,6 +333,14 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "    pub fn iter<'s>(&'s self) -> impl Iterator<Item = &'s u8> + 's where 's: 'static"
             " { todo!() }\n}\n",
         ),
+        (
+            "pub struct S;\nimpl S {\n    pub fn new<'a, B: AsRef<[u8]>>(b: &'a B) -> &'a Self"
+            " { todo!() }\n}\npub trait V {\n"
+            "    fn lossy<'a>(s: &'a OsStr) -> Cow<'a, [u8]> { todo!() }\n}\n",
+            "pub struct S;\nimpl S {\n"
+            "    pub fn new<B: AsRef<[u8]>>(b: &B) -> &Self { todo!() }\n}\n"
+            "pub trait V {\n    fn lossy(s: &OsStr) -> Cow<'_, [u8]> { todo!() }\n}\n",
+        ),
     ],
     ids=[
         "self-for-the-impl-type",
@@ -350,6 +358,7 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "generic-parameters-renamed",
         "associated-type-bounds-in-the-arguments",
         "lifetimes-named-once-or-elided",
+        "the-sole-input-lifetime-reused-by-the-result",
     ],
 )
 def test_spellings_of_the_same_signature_are_no_change(

@@ -1,7 +1,8 @@
 """Entry files that a package moved: the same ``package.json`` entry names another file now.
 
-A package that moves its main module (``index.js`` -> ``source/index.js``, an ESM rewrite) or
-its typings keeps its importers' API in the new file; git seldom pairs the two as a rename,
+A package that moves its main module (``index.js`` -> ``source/index.js``, an ESM rewrite, or
+a rewrite in TypeScript built to an uncommitted ``dist/index.js`` from ``src/index.ts``) or its
+typings keeps its importers' API in the new file; git seldom pairs the two as a rename,
 since the code changed too. Compared as a deleted and an added file, every export would be
 reported as removed and added again. This module pairs them by the entry that names them.
 """
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import read_texts
-from release_tools.analysis.evidence.javascript.entrypoints import manifest
+from release_tools.analysis.evidence.javascript.entrypoints import manifest, source_candidates
 
 __all__ = ["entry_targets", "moved_entries"]
 
@@ -82,6 +83,10 @@ def moved_entries(
             if now_target is None:
                 continue
             now = posixpath.join(root, now_target) if root else now_target
+            if now not in added:
+                # A build output (dist/index.js, not committed): its new TypeScript source.
+                sources = source_candidates(now, root, [], added)
+                now = sources[0] if sources else now
             if was != now and was in deleted and now in added and was not in out:
                 out[was] = now
     return out

@@ -22,6 +22,7 @@ from release_tools.analysis.evidence._common import (
     blob_chunks,
     blob_headers,
     evidence,
+    is_test_path,
     new_path,
     old_path,
     read_texts,
@@ -161,7 +162,9 @@ class Planner:
                 (self.old_side, old_path(change), base_src),
                 (self.new_side, new_path(change), head_src),
             ):
-                if path is None:
+                if path is None or is_test_path(path):
+                    # A rename that git paired across the tree (two empty ``__init__`` files,
+                    # one under tests/) leaves one side a test: that side ships nothing.
                     continue
                 named = module_name(path, packages, homes)
                 if named is None:

@@ -132,7 +132,37 @@ def _elide_single_uses(
         types = list(types)
         types[index] = token.sub("'_", types[index].replace(f"&{name} ", "&", 1))
         generics = [g for g in generics if g != name]
-    return types, returns, generics
+    return _elide_sole_input(types, returns, generics, where)
+
+
+#: A lifetime token (``'a``, ``'static``), not the ``'_`` placeholder.
+_NAMED_LIFETIME = re.compile(r"'(?!_(?![\w']))\w+(?![\w'])")
+
+
+def _elide_sole_input(
+    types: list[str], returns: str, generics: list[str], where: str
+) -> tuple[list[str], str, list[str]]:
+    """The signature with the function's own lifetime elided when it names the only lifetime
+    position of the parameters and the result reuses it: with exactly one input lifetime,
+    elided output lifetimes are that one, so ``<'a, B>(&'a B) -> &'a Self`` is
+    ``<B>(&B) -> &Self``. Methods with a ``&self`` receiver follow the receiver rule instead."""
+    if any(kind.startswith("&") and kind.endswith("self") for kind in types[:1]):
+        return types, returns, generics
+    positions = sum(
+        kind.count("&") + len(_NAMED_LIFETIME.findall(kind.replace("&'", "&"))) for kind in types
+    )
+    own = [g for g in generics if _LIFETIME.match(g)]
+    if positions != 1 or len(own) != 1:
+        return types, returns, generics
+    name = own[0]
+    token = re.compile(re.escape(name) + r"(?![\w'])")
+    if token.search(where) or any(token.search(g) for g in generics if g != name):
+        return types, returns, generics
+    if sum(len(token.findall(kind)) for kind in types) != 1:
+        return types, returns, generics
+    types = [token.sub("'_", kind.replace(f"&{name} ", "&")) for kind in types]
+    returns = token.sub("'_", returns.replace(f"&{name} ", "&"))
+    return types, returns, [g for g in generics if g != name]
 
 
 def _elide(
