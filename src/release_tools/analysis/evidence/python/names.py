@@ -139,10 +139,11 @@ def _foreign_aliases(tree: ast.Module, package: str) -> set[str]:
     bound: dict[str, list[ast.expr | None]] = {}
     for node in statements:
         if isinstance(node, ast.Import | ast.ImportFrom):
-            module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+            origin = isinstance(node, ast.ImportFrom)
+            module = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
             relative = isinstance(node, ast.ImportFrom) and node.level > 0
             for alias in node.names:
-                source = module if isinstance(node, ast.ImportFrom) else alias.name
+                source = module if origin else alias.name
                 name = alias.asname or alias.name.split(".")[0]
                 top = source.split(".")[0]
                 if not relative and top != package and top in sys.stdlib_module_names:
