@@ -91,6 +91,10 @@ def test_is_test_path() -> None:
     assert is_test_path("docs/conf.py")
     assert is_test_path("docs_src/parameter_types/number/tutorial001.py")
     assert is_test_path("web/app.spec.ts")
+    assert is_test_path("example_isort_formatting_plugin/pyproject.toml")
+    assert is_test_path("examples-react/src/App.tsx")
+    assert not is_test_path("src/pkg/examples.py")
+    assert not is_test_path("src/exampled/core.py")
     assert not is_test_path("src/pkg/testing_utils.py")
     assert not is_test_path("src/pkg/core.py")
 

@@ -100,10 +100,15 @@ def evidence(
     )
 
 
+#: Directories of example projects named by what they show (``example_isort_plugin``,
+#: ``examples-react``): each a project of its own, beside the shipped one.
+_EXAMPLE_DIR = re.compile(r"^examples?[-_]")
+
+
 def is_test_path(path: str) -> bool:
     """Whether ``path`` is a test, example, docs or tooling file rather than shipped code."""
     parts = path.split("/")
-    if any(part in _NON_SHIPPED_DIRS for part in parts[:-1]):
+    if any(part in _NON_SHIPPED_DIRS or _EXAMPLE_DIR.match(part) for part in parts[:-1]):
         return True
     return bool(_TEST_FILE.search(parts[-1]))
 

@@ -91,3 +91,15 @@ def test_a_main_module_rewritten_in_typescript_is_compared_with_its_source(repo:
     repo.commit("rewrite in TypeScript")
 
     assert _messages(gather(build_context(repo.path, base))) == []
+
+
+def test_what_a_bin_program_exports_is_no_api(repo: Any) -> None:
+    manifest = {"name": "rimraf", "main": "index.js", "bin": {"rimraf": "bin.js"}}
+    repo.write("package.json", json.dumps(manifest))
+    repo.write("index.js", "export function rimraf(path) {}\n")
+    repo.write("bin.js", "export const help = 'usage';\nexport default async function main() {}\n")
+    base = repo.commit("initial")
+    repo.write("bin.js", "async function main() {}\nmain();\n")
+    repo.commit("the program no longer exports its parts")
+
+    assert _messages(gather(build_context(repo.path, base))) == []

@@ -341,6 +341,13 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "    pub fn new<B: AsRef<[u8]>>(b: &B) -> &Self { todo!() }\n}\n"
             "pub trait V {\n    fn lossy(s: &OsStr) -> Cow<'_, [u8]> { todo!() }\n}\n",
         ),
+        (
+            "pub fn ser<S: Serializer>(v: &u8, s: S) -> Result<S::Ok, S::Error> { todo!() }\n"
+            "pub fn de<'a, D: Deserializer<'a> + Send>(d: D) -> D::Error { todo!() }\n",
+            "pub fn ser<S>(v: &u8, s: S) -> Result<S::Ok, S::Error>\nwhere\n    S: Serializer,\n"
+            "{ todo!() }\npub fn de<'a, D>(d: D) -> D::Error where D: Send + Deserializer<'a>"
+            " { todo!() }\n",
+        ),
     ],
     ids=[
         "self-for-the-impl-type",
@@ -359,6 +366,7 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "associated-type-bounds-in-the-arguments",
         "lifetimes-named-once-or-elided",
         "the-sole-input-lifetime-reused-by-the-result",
+        "bounds-inline-or-in-the-where-clause",
     ],
 )
 def test_spellings_of_the_same_signature_are_no_change(
@@ -618,6 +626,15 @@ def test_a_where_bound_taken_away_relaxes_a_function(repo: GitRepo) -> None:
     assert [bump for bump, _ in found] == ["major", "minor"]
     assert found[0][1].startswith("signature of pub fn M::keep changed")
     assert found[1][1].startswith("bounds of pub fn M::sort_by relaxed: <F>(&mut self, F)")
+
+
+def test_an_inline_bound_taken_away_relaxes_a_function(repo: GitRepo) -> None:
+    found = _found(
+        _lib(repo, "pub fn f<T: Send + Clone>(t: T) {}\n", "pub fn f<T: Clone>(t: T) {}\n")
+    )
+    assert found == [
+        ("minor", "bounds of pub fn f relaxed: <T: Send + Clone>(T) -> () -> <T: Clone>(T) -> ()")
+    ]
 
 
 def test_an_item_hidden_from_the_docs_is_still_callable(repo: GitRepo) -> None:

@@ -87,9 +87,11 @@ def _join(root: str, target: str) -> str:
 
 
 def entry_points(manifest: dict[str, object], root: str) -> set[str]:
-    """Repository paths of the files a ``package.json`` (in directory ``root``) exposes."""
+    """Repository paths of the files a ``package.json`` (in directory ``root``) exposes to
+    importers. ``bin`` programs are run, not imported: what they export is nobody's API (that
+    a command is still there is the manifest evidence's concern)."""
     found: set[str] = set()
-    for key in ("main", "module", "types", "typings", "browser", "exports", "bin"):
+    for key in ("main", "module", "types", "typings", "browser", "exports"):
         for target in _strings(manifest.get(key)):
             if "*" in target:
                 continue

@@ -85,7 +85,7 @@ def _where_set(text: str) -> str:
             bound, inner = _associated_bounds(bound.strip())
             bounds.add(f"{target}:{bound}")
             bounds.update(f"{target}::{name}:{b.strip()}" for name, b in inner)
-    return f"{head}where {','.join(sorted(b for b in bounds if b))}"
+    return f"{head.rstrip()} where {','.join(sorted(b for b in bounds if b))}"
 
 
 #: ``Name: Bound`` among a trait's generic arguments (not ``Name = Type``, not a path).
@@ -119,8 +119,9 @@ def _associated_bounds(bound: str) -> tuple[str, list[tuple[str, str]]]:
 _PARAM_NAME = re.compile(r"^(?:const\s+)?('?[A-Za-z_]\w*)")
 
 
-def _generic_names(text: str) -> list[str]:
-    """The names the leading ``<...>`` of a compact signature declares, in order."""
+def _generics_span(text: str) -> tuple[int, int] | None:
+    """Where the leading ``<...>`` of a compact signature opens, and where its parameter
+    list's ``(`` is; None without generics."""
     paren, depth = -1, 0
     for index, char in enumerate(text):
         if char == "(" and not depth:
@@ -128,21 +129,53 @@ def _generic_names(text: str) -> list[str]:
             break
         depth += _step(text, index)
     if paren <= 0 or text[paren - 1] != ">":
-        return []
-    depth, start = 0, -1
+        return None
+    depth = 0
     for index in range(paren - 1, -1, -1):
         depth -= _step(text, index)
         if depth == 0:
-            start = index
-            break
-    if start < 0:
+            return index, paren
+    return None
+
+
+def _generic_names(text: str) -> list[str]:
+    """The names the leading ``<...>`` of a compact signature declares, in order."""
+    span = _generics_span(text)
+    if span is None:
         return []
+    start, paren = span
     names: list[str] = []
     for declared in _top_level(text[start + 1 : paren - 1], ","):
         match = _PARAM_NAME.match(declared.strip())
         if match:
             names.append(match[1])
     return names
+
+
+def _inline_bounds_moved(text: str) -> str:
+    """A compact signature with the bounds declared inside its generics moved to its ``where``
+    clause: ``<S: Serializer>(S)`` and ``<S>(S) where S: Serializer`` are one signature."""
+    span = _generics_span(text)
+    if span is None:
+        return text
+    start, paren = span
+    kept: list[str] = []
+    moved: list[str] = []
+    for declared in _top_level(text[start + 1 : paren - 1], ","):
+        declared = declared.strip()
+        parts = _top_level(declared, ":")
+        if declared.startswith("const ") or len(parts) < 2 or "=" in declared:
+            kept.append(declared)
+            continue
+        kept.append(parts[0].strip())
+        moved.append(f"{parts[0].strip()}:{':'.join(parts[1:]).strip()}")
+    if not moved:
+        return text
+    rest = f"{text[:start]}<{','.join(kept)}>{text[paren:]}"
+    has_where = any(
+        not sum(_step(rest, i) for i in range(m.start())) for m in _WHERE.finditer(rest)
+    )
+    return f"{rest},{','.join(moved)}" if has_where else f"{rest} where {','.join(moved)}"
 
 
 def _renamed_generics(text: str) -> str:
@@ -174,11 +207,11 @@ def _canonical(text: str, imports: Mapping[str, str]) -> str:
     """``text`` without ``dyn`` markers, ``self::`` path heads, spelled-out elided lifetimes
     and trait qualifications of associated types (``<T as Tr>::Item``), each name a ``use``
     of the file brought in spelled as its path, the function's own generic parameters named
-    by position, laid out one way: a space only between two words, no trailing commas, the
-    bounds of a ``where`` clause as a set."""
+    by position and their bounds in the ``where`` clause, laid out one way: a space only
+    between two words, no trailing commas, the bounds of a ``where`` clause as a set."""
     text = _SELF_PATH.sub("", _DYN.sub("", text))
     text = _renamed_generics(_TRAILING_COMMA.sub("", compact(text, "_'")))
-    text = _QUALIFIED.sub(r"\1::", text)
+    text = _inline_bounds_moved(_QUALIFIED.sub(r"\1::", text))
     text = _where_set(_ANONYMOUS_LIFETIME.sub("", text))
     if not imports:
         return text
@@ -282,7 +315,7 @@ def compare_items(
 
 def _split_where(text: str) -> tuple[str, frozenset[str]]:
     """A canonical signature's part before its ``where`` clause, and the clause's bounds."""
-    text = _where_set(_TRAILING_COMMA.sub("", compact(text, "_'")))
+    text = _where_set(_inline_bounds_moved(_TRAILING_COMMA.sub("", compact(text, "_'"))))
     found = [m for m in _WHERE.finditer(text) if not sum(_step(text, i) for i in range(m.start()))]
     if not found:
         return text, frozenset()
