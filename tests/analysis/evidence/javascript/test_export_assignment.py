@@ -148,3 +148,25 @@ def test_a_file_with_exports_of_its_own_keeps_them_and_ignores_augmentations() -
     )
 
     assert sorted(parse_exports(code, "index.d.ts")) == ["own"]
+
+
+def test_an_export_list_inside_an_assigned_namespace_exports_what_it_names() -> None:
+    code = (
+        "declare function pretty(options?: pretty.Options): pretty.Stream;\n"
+        "declare namespace pretty {\n"
+        "  interface Options { colorize?: boolean }\n"
+        "  function build(options: Options): Stream;\n"
+        "  type Stream = { write(s: string): void };\n"
+        "  type Internal = string;\n"
+        "  export { build, pretty, Options, Stream };\n"
+        "}\n"
+        "export = pretty;\n"
+    )
+
+    found = sorted(parse_exports(code, "index.d.ts"))
+
+    # The list selects what the namespace shows: Internal is hidden, pretty is the function
+    # the namespace merges with.
+    assert "Internal" not in found and "pretty.Internal" not in found
+    assert {"Options", "Options.colorize", "build", "Stream", "pretty", "default"} <= set(found)
+    assert {"pretty.Options", "pretty.build", "pretty.Stream"} <= set(found)

@@ -493,3 +493,30 @@ def test_a_last_positional_parameter_turned_into_star_args_breaks_no_call(repo: 
         ("minor", "new optional parameter parts of pkg.seqs.join"),
         ("minor", "new optional parameter seqs of pkg.seqs.map"),
     ]
+
+
+def test_a_static_method_turned_class_method_with_the_same_arguments_is_unchanged(
+    repo: Any,
+) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/secrets.py",
+        "class Source:\n"
+        "    @staticmethod\n    def load(path):\n        return path\n\n"
+        "    @staticmethod\n    def read(path):\n        return path\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/secrets.py",
+        "class Source:\n"
+        "    @classmethod\n    def load(cls, path):\n        return path\n\n"
+        "    def read(self, path):\n        return path\n",
+    )
+    # Source.load(p) works as before; Source.read(p) now binds p to self.
+    assert _run(repo, base) == [
+        (
+            "major",
+            "incompatible signature of pkg.secrets.Source.read: parameter path moved; "
+            "required parameter self added",
+        ),
+    ]

@@ -266,11 +266,35 @@ class Reader:
             if node.type in ("internal_module", "module"):
                 for statement in _namespace_members(node):
                     self._declaration(statement, "", statement.start_byte, 1)
+                self._namespace_clauses(node)
             elif node.type == "variable_declarator":
                 annotation = node.child_by_field_name("type")
                 typed = annotation.named_children if annotation is not None else []
                 if typed and typed[0].type == "object_type":
                     self._type_members(typed[0], "", kind="name")
+
+    def _namespace_clauses(self, namespace: Node) -> None:
+        """``export { build, Options }`` inside an assigned namespace: each name is exported,
+        described by the namespace's declaration of it or else by the module's own (``export
+        { PinoPretty }`` naming the function the namespace merges with)."""
+        body = namespace.child_by_field_name("body")
+        statements = body.named_children if body is not None else []
+        clauses = [
+            clause
+            for statement in statements
+            if statement.type == "export_statement"
+            and statement.child_by_field_name("declaration") is None
+            and statement.child_by_field_name("source") is None
+            for clause in statement.named_children
+            if clause.type == "export_clause"
+        ]
+        if not clauses:
+            return
+        for statement in statements:
+            self._collect_local(_unwrapped(statement))
+        for clause in clauses:
+            for specifier in clause.named_children:
+                self._specifier(specifier, clause.start_byte, local=True)
 
     def _specifier(self, specifier: Node, at: int, local: bool) -> tuple[str, str] | None:
         """Add the row of one ``export { name as alias }`` item; ``(alias, name)``."""
@@ -569,6 +593,25 @@ def _namespace_members(namespace: Node) -> list[Node]:
         if statement.type == "export_statement"
         and (inner := statement.child_by_field_name("declaration")) is not None
     ]
+    # ``export { a, b }`` marks the declarations of those names.
+    listed = {
+        text(name)
+        for statement in statements
+        if statement.type == "export_statement"
+        for clause in statement.named_children
+        if clause.type == "export_clause"
+        for specifier in clause.named_children
+        if specifier.type == "export_specifier"
+        and specifier.child_by_field_name("alias") is None
+        and (name := specifier.child_by_field_name("name")) is not None
+    }
+    for statement in statements:
+        inner = _unwrapped(statement)
+        if inner.type == "ambient_declaration":
+            inner = next(iter(inner.named_children), inner)
+        name = inner.child_by_field_name("name")
+        if listed and name is not None and text(name) in listed:
+            exported.append(inner)
     if exported or any(statement.type == "export_statement" for statement in statements):
         return exported
     return list(statements)

@@ -17,7 +17,9 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
   it: one named with one underscore (``_key`` -> ``key``), a method's bound first parameter
   (``__new__(cls, ...)`` -> ``__new__(mcs, ...)``), or any of an operator's special method
   (``__contains__(self, item)`` -> ``(self, etag)``; not ``__init__`` or ``__call__``);
-* an optional parameter shifted by a new optional one before it is not reported as moved.
+* an optional parameter shifted by a new optional one before it is not reported as moved;
+* a method that changes how it is bound (``@staticmethod`` to ``@classmethod``) but takes the
+  same arguments from callers is unchanged.
 
 The other way round, a parameter whose annotated union admits more types than before
 (:func:`widened_parameters`) breaks nobody: callers may pass something new, or the annotation
@@ -223,8 +225,36 @@ def _unnamed_renames(breakages: list[griffe.Breakage], old_function: object) -> 
     return out
 
 
+def _call_parameters(function: griffe.Function) -> list[tuple[str, object, bool]]:
+    """The parameters callers pass: name, kind and whether it is required; a method's bound
+    first parameter (``self``, ``cls``) left out."""
+    params = list(function.parameters)
+    if params and _bound(function):
+        params = params[1:]
+    return [(p.name, p.kind, p.required) for p in params]
+
+
+def _same_call(old: object, new: object) -> bool:
+    """Whether two versions of a function take the same arguments from callers, however the
+    binding changed (``@staticmethod def load(path)`` -> ``@classmethod def load(cls,
+    path)``)."""
+    if not isinstance(old, griffe.Function) or not isinstance(new, griffe.Function):
+        return False
+    # Static and class methods are called on the class too; an instance method only on an
+    # instance (``Cls.f(x)`` would bind ``x`` to ``self``).
+    if _on_class(old) != _on_class(new):
+        return False
+    return _call_parameters(old) == _call_parameters(new)
+
+
+def _on_class(function: griffe.Function) -> bool:
+    return bool({"staticmethod", "classmethod"} & set(function.labels))
+
+
 def signature_texts(breakages: list[griffe.Breakage], old_function: object = None) -> list[str]:
     """One function's signature breakages as short texts, harmless ones dropped."""
+    if breakages and _same_call(old_function, breakages[0].obj):
+        return []
     renamed_positional = any(
         b.kind is griffe.BreakageKind.PARAMETER_REMOVED and _positional_only(b.old_value)
         for b in breakages
