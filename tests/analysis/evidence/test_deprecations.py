@@ -126,7 +126,7 @@ def _sites_by_regex(text: str) -> dict[int, str]:
         "",
         "DeprecationWarning",
         "x = 1\nwarn('x', DeprecationWarning); warn('y', FutureWarning)\n",
-        "# not deprecated here\ndef deprecated(x): ...\nundeprecated(1)\nMyFutureWarning\n",
+        "# not deprecated here\nx = deprecated(x)\nundeprecated(1)\nMyFutureWarning\n",
         "a\r\n@deprecated('use b')\r\ndef a(): ...\r\nutil.deprecate(fn, 'msg')",
         "PydanticDeprecationWarning,\n\n\nX(FutureWarning)\nis_deprecated = 1\n",
         "deprecated(\n" * 50 + "FutureWarning",
@@ -155,11 +155,13 @@ def test_lines_that_filter_or_catch_warnings_are_no_sites() -> None:
         "except DeprecationWarning:\n"
         "if issubclass(category, FutureWarning): pass\n"
         "class RemovedIn3Warning(DeprecationWarning):\n"
+        "def deprecated(msg, category=DeprecationWarning):\n"
+        "export function deprecated(fn) {}\n"
         "warnings.warn(\n"
         "    'gone in 2.0', DeprecationWarning\n"
         ")\n"
     )
-    assert _sites_by_line(text) == {9: "'gone in 2.0', DeprecationWarning"}
+    assert _sites_by_line(text) == {11: "'gone in 2.0', DeprecationWarning"}
 
 
 def test_lines_that_import_or_list_a_category_are_no_sites() -> None:

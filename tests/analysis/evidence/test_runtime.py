@@ -136,6 +136,14 @@ def test_raised_node_floor(repo: Any) -> None:
     assert items[0].kind is EvidenceKind.RUNTIME_FLOOR
 
 
+def test_a_private_package_promises_no_runtime(repo: Any) -> None:
+    manifest = {"name": "site", "private": True, "engines": {"node": ">=16"}}
+    repo.write("package.json", json.dumps(manifest))
+    base = repo.commit("initial")
+    repo.write("package.json", json.dumps({**manifest, "engines": {"node": ">=20"}}))
+    assert _run(repo, base) == []
+
+
 def test_unreadable_manifests_are_skipped(repo: Any) -> None:
     repo.write("pyproject.toml", _pyproject(">=3.8"))
     repo.write("package.json", json.dumps({"engines": {"node": ">=16"}}))

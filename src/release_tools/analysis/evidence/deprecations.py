@@ -55,10 +55,12 @@ _SITE = re.compile(
 )
 # Lines that name a warning category to configure, catch or define warnings, not to warn:
 # filters (``warnings.simplefilter("default", DeprecationWarning)``), ``except`` clauses, type
-# tests, and a project's own category (``class RemovedIn3Warning(DeprecationWarning):``).
+# tests, a project's own category (``class RemovedIn3Warning(DeprecationWarning):``), and the
+# definition of a helper (``def deprecated(...)``, a fallback for ``typing_extensions``'s).
 _NOT_WARNING = re.compile(
     r"\b(?:simplefilter|filterwarnings|catch_warnings|resetwarnings|warns|assertWarns"
     r"|assertWarnsRegex|isinstance|issubclass)\(|\bexcept\b|^class\s"
+    r"|^(?:async\s+)?def\s|^(?:export\s+)?(?:async\s+)?function\s+\w*[dD]eprecat"
 )
 # Lines that only name a category to bring it into scope or list it: an import (Python or
 # JavaScript), an ``__all__`` assignment, or an ``__all__`` entry on a line of its own

@@ -197,7 +197,9 @@ def _node_manifest_floor(text: str, path: str) -> Floor | None:
         data = json.loads(text)
     except ValueError:
         return None
-    engines = data.get("engines") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or data.get("private") is True:
+        return None  # a package that is never published promises no runtime to anyone
+    engines = data.get("engines")
     spec = engines.get("node") if isinstance(engines, dict) else None
     if not isinstance(spec, str) or (version := node_floor(spec)) is None:
         return None

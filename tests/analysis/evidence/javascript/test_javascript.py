@@ -225,6 +225,20 @@ def test_esm_only_switch_and_raised_node_minimum_are_major(repo: Any) -> None:
     ]
 
 
+def test_manifests_of_docs_sites_and_private_packages_are_not_read(repo: Any) -> None:
+    old = {"name": "site", "main": "index.js", "engines": {"node": ">=14"}}
+    new = {"name": "site", "type": "module", "exports": "./index.js", "engines": {"node": ">=18"}}
+    repo.write("package.json", json.dumps({"name": "d", "main": "index.js"}))
+    repo.write("index.js", "module.exports = function () {};\n")
+    repo.write("docs/package.json", json.dumps(old))
+    repo.write("playground/package.json", json.dumps({**old, "private": True}))
+    base = repo.commit("initial")
+    repo.write("docs/package.json", json.dumps(new))
+    repo.write("playground/package.json", json.dumps({**new, "private": True}))
+    # Neither is published: the docs site sits in docs/, the playground says so.
+    assert _messages(_run(repo, base)) == []
+
+
 def test_engines_within_same_major_and_dual_packages_are_fine(repo: Any) -> None:
     repo.write("package.json", json.dumps({"name": "d", "engines": {"node": ">=18.0"}}))
     base = repo.commit("initial")

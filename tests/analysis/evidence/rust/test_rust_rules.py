@@ -653,3 +653,25 @@ def test_an_item_hidden_from_the_docs_is_still_callable(repo: GitRepo) -> None:
         ("major", "removed pub fn gone from src/lib.rs"),
         ("minor", "pub fn T::old is now deprecated and #[doc(hidden)]: still callable"),
     ]
+
+
+def test_a_sealed_trait_gains_methods_freely_and_hidden_trait_items_are_no_api(
+    repo: GitRepo,
+) -> None:
+    before = (
+        "mod private {\n    pub trait Sealed {}\n}\n"
+        "pub trait Index: private::Sealed {\n"
+        "    #[doc(hidden)]\n    fn remove_from(&self) -> u8;\n    fn index(&self) -> u8;\n}\n"
+        "pub trait Open {\n    fn index(&self) -> u8;\n}\n"
+    )
+    after = (
+        "mod private {\n    pub trait Sealed {}\n}\n"
+        "pub trait Index: private::Sealed {\n"
+        "    #[doc(hidden)]\n    fn swap_remove_from(&self) -> u8;\n    fn index(&self) -> u8;\n"
+        "    fn get(&self) -> u8;\n}\n"
+        "pub trait Open {\n    fn index(&self) -> u8;\n    fn get(&self) -> u8;\n}\n"
+    )
+    assert _found(_lib(repo, before, after)) == [
+        ("major", "new required trait item Open::get: implementations of Open no longer compile"),
+        ("minor", "new trait item Index::get of sealed trait Index in src/lib.rs"),
+    ]

@@ -3,7 +3,9 @@
 Breaking (major): removed ``exports``/``bin`` entries, a switch to ESM-only (``"type":
 "module"`` without a ``require`` entry) and a raised ``engines.node`` major (npm only warns
 about engines, so users on older Node.js install the release and break). Features (minor): new
-``exports`` and ``bin`` entries.
+``exports`` and ``bin`` entries. Manifests of packages that are never published are not read:
+``"private": true`` ones (a docs site, a playground, a monorepo's root) and those under docs,
+example, test or fixture directories.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ import json
 import re
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._common import evidence, new_path, old_path, read_text
+from release_tools.analysis.evidence._common import (
+    evidence,
+    is_test_path,
+    new_path,
+    old_path,
+    read_text,
+)
 from release_tools.analysis.evidence.javascript.entrypoints import entry_keys, manifest
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
@@ -72,12 +80,14 @@ def manifest_evidence(ctx: AnalysisContext) -> list[Evidence]:
         names = {change.path, change.old_path or change.path}
         if not any(n.rsplit("/", 1)[-1] == "package.json" for n in names):
             continue
-        if "node_modules/" in change.path:
-            continue
+        if "node_modules/" in change.path or is_test_path(change.path):
+            continue  # installed copies, or a docs site's, an example's or a fixture's manifest
         before = manifest(read_text(ctx, ctx.base_sha, old_path(change)))
         after = manifest(read_text(ctx, ctx.head_sha, new_path(change)))
         if before is None or after is None:
             continue
+        if before.get("private") is True and after.get("private") is True:
+            continue  # never published: nobody installs it
         items.extend(runtime_evidence(before, after, change.path))
         for key, what in (("exports", "package export"), ("bin", "command")):
             old_keys, new_keys = entry_keys(before, key), entry_keys(after, key)

@@ -437,15 +437,23 @@ def _trait(
         if not same(was.split(" ", 1)[1], now.split(" ", 1)[1]):
             message = f"signature of trait item {key}::{name} changed: {was} -> {now}"
             out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
-        elif now.startswith("required") and not was.startswith("required"):
+        elif (
+            now.startswith("required")
+            and not was.startswith("required")
+            and not (old.non_exhaustive and new.non_exhaustive)
+        ):
             message = f"trait item {key}::{name} lost its default: implementations must add it"
             out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
     for name in sorted(after.keys() - before.keys()):
-        if after[name].startswith("required"):
+        if after[name].startswith("required") and not (old.non_exhaustive and new.non_exhaustive):
             message = (
                 f"new required trait item {key}::{name}: implementations of {key} no longer compile"
             )
             out.append((EvidenceKind.API_CHANGED, Bump.MAJOR, message))
+        elif after[name].startswith("required"):
+            # Sealed: the crate's own implementations are the only ones, and it updated them.
+            message = f"new trait item {key}::{name} of sealed trait {key} in {where}"
+            out.append((EvidenceKind.API_ADDED, Bump.MINOR, message))
         else:
             message = f"new provided trait item {key}::{name} in {where}"
             out.append((EvidenceKind.API_ADDED, Bump.MINOR, message))

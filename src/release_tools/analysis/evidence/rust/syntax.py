@@ -44,7 +44,8 @@ class RustItem:
     shape) or a trait's methods and associated types (name, ``required ...``/``provided ...``).
     ``closed`` is true for a struct whose fields are all public (a struct literal can build
     it), ``non_exhaustive`` for a struct or enum marked ``#[non_exhaustive]`` (or an enum with a
-    ``#[doc(hidden)]`` variant, which others cannot match exhaustively either).
+    ``#[doc(hidden)]`` variant, which others cannot match exhaustively either), and for a sealed
+    trait (a supertrait named ``Sealed``: no crate but its own can implement it).
     """
 
     name: str
@@ -104,6 +105,8 @@ _GENERIC_NAME = re.compile(r"^(?:const\s+)?([A-Za-z_]\w*)")
 _LIFETIME = re.compile(r"^'\w+$")
 
 
+#: A supertrait that seals a trait (``private::Sealed``, ``sealed::Sealed``).
+_SEALED = re.compile(r"(?<![\w])Sealed(?![\w])")
 #: The anonymous lifetime ``'_`` as a token.
 _ANONYMOUS = re.compile(r"'_(?![\w'])")
 
@@ -308,7 +311,9 @@ class _Reader:
             open_ = non_exhaustive or hidden
             self.add(RustItem(key, "enum", line, None, variants, False, open_))
         elif kind == "trait_item":
-            self.add(RustItem(key, "trait", line, None, self.trait_members(node)))
+            bounds = node.child_by_field_name("bounds")
+            sealed = bounds is not None and _SEALED.search(self.text(bounds)) is not None
+            self.add(RustItem(key, "trait", line, None, self.trait_members(node), False, sealed))
         elif kind in ("const_item", "static_item", "type_item"):
             short = {"const_item": "const", "static_item": "static", "type_item": "type"}[kind]
             self.add(RustItem(key, short, line, self.text(node.child_by_field_name("type"))))
@@ -493,7 +498,16 @@ class _Reader:
     def trait_members(self, node: tree_sitter.Node) -> tuple[tuple[str, str], ...]:
         body = node.child_by_field_name("body")
         out: list[tuple[str, str]] = []
+        hidden = False
         for child in body.named_children if body is not None else ():
+            if child.type == "attribute_item":
+                hidden = hidden or self.text(child).replace(" ", "") == "#[doc(hidden)]"
+                continue
+            if child.type in ("line_comment", "block_comment"):
+                continue
+            if hidden:
+                hidden = False
+                continue  # a helper of the crate's own impls, not callers' API
             name = self.text(child.child_by_field_name("name"))
             if child.type == "function_signature_item":
                 out.append((name, f"required fn {self.signature(child)}"))
