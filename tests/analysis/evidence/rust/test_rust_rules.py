@@ -343,9 +343,11 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         ),
         (
             "pub fn ser<S: Serializer>(v: &u8, s: S) -> Result<S::Ok, S::Error> { todo!() }\n"
+            "pub fn it<I: Iterator<Item = u8>>(i: I) {}\n"
             "pub fn de<'a, D: Deserializer<'a> + Send>(d: D) -> D::Error { todo!() }\n",
             "pub fn ser<S>(v: &u8, s: S) -> Result<S::Ok, S::Error>\nwhere\n    S: Serializer,\n"
-            "{ todo!() }\npub fn de<'a, D>(d: D) -> D::Error where D: Send + Deserializer<'a>"
+            "{ todo!() }\npub fn it<I>(i: I) where I: Iterator<Item = u8> {}\n"
+            "pub fn de<'a, D>(d: D) -> D::Error where D: Send + Deserializer<'a>"
             " { todo!() }\n",
         ),
     ],

@@ -277,17 +277,8 @@ class Reader:
         """``export { build, Options }`` inside an assigned namespace: each name is exported,
         described by the namespace's declaration of it or else by the module's own (``export
         { PinoPretty }`` naming the function the namespace merges with)."""
-        body = namespace.child_by_field_name("body")
-        statements = body.named_children if body is not None else []
-        clauses = [
-            clause
-            for statement in statements
-            if statement.type == "export_statement"
-            and statement.child_by_field_name("declaration") is None
-            and statement.child_by_field_name("source") is None
-            for clause in statement.named_children
-            if clause.type == "export_clause"
-        ]
+        statements = _body_statements(namespace)
+        clauses = _export_clauses(statements)
         if not clauses:
             return
         for statement in statements:
@@ -580,13 +571,32 @@ def _heritage(node: Node) -> list[Node]:
     return out
 
 
+def _body_statements(namespace: Node) -> list[Node]:
+    """The statements of a namespace's (or declared module's) body."""
+    body = namespace.child_by_field_name("body")
+    return list(body.named_children) if body is not None else []
+
+
+def _export_clauses(statements: list[Node]) -> list[Node]:
+    """The ``{ a, b as c }`` lists of the local ``export { ... }`` statements among
+    ``statements`` (not re-exports ``from`` another module)."""
+    return [
+        clause
+        for statement in statements
+        if statement.type == "export_statement"
+        and statement.child_by_field_name("declaration") is None
+        and statement.child_by_field_name("source") is None
+        for clause in statement.named_children
+        if clause.type == "export_clause"
+    ]
+
+
 def _namespace_members(namespace: Node) -> list[Node]:
     """The declarations a namespace makes visible from outside. A namespace that marks some
     with ``export`` shows only those (``namespace Util { const cache = ...; export function
     get() }``); one that marks none is an ambient one, as typings write them (``declare
     namespace execa { interface Options ... }``), where every declaration is visible."""
-    body = namespace.child_by_field_name("body")
-    statements = body.named_children if body is not None else []
+    statements = _body_statements(namespace)
     exported = [
         inner
         for statement in statements
@@ -596,10 +606,7 @@ def _namespace_members(namespace: Node) -> list[Node]:
     # ``export { a, b }`` marks the declarations of those names.
     listed = {
         text(name)
-        for statement in statements
-        if statement.type == "export_statement"
-        for clause in statement.named_children
-        if clause.type == "export_clause"
+        for clause in _export_clauses(statements)
         for specifier in clause.named_children
         if specifier.type == "export_specifier"
         and specifier.child_by_field_name("alias") is None

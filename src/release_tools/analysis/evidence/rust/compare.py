@@ -164,7 +164,7 @@ def _inline_bounds_moved(text: str) -> str:
     for declared in _top_level(text[start + 1 : paren - 1], ","):
         declared = declared.strip()
         parts = _top_level(declared, ":")
-        if declared.startswith("const ") or len(parts) < 2 or "=" in declared:
+        if declared.startswith("const ") or len(parts) < 2 or len(_top_level(declared, "=")) > 1:
             kept.append(declared)
             continue
         kept.append(parts[0].strip())
