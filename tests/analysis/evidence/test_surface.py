@@ -134,11 +134,14 @@ def test_schema_changes_pure() -> None:
 def test_schema_file_in_repo(repo: Any) -> None:
     repo.write("schemas/config.schema.json", json.dumps(SCHEMA))
     repo.write("data/not-a-schema.json", json.dumps({"properties": 1}))
+    repo.write("pkg/builtin/vendor/other.json", json.dumps(SCHEMA))
     base = repo.commit("initial")
     new = json.loads(json.dumps(SCHEMA))
     new["properties"]["color"] = {"type": "string"}
     repo.write("schemas/config.schema.json", json.dumps(new))
     repo.write("data/not-a-schema.json", json.dumps({"properties": 2}))
+    # A vendored copy of another project's schema is that project's to change.
+    repo.write("pkg/builtin/vendor/other.json", json.dumps({**SCHEMA, "properties": {}}))
     items = _run(repo, base)
     assert _messages(items) == [("minor", "new optional schema property $.color")]
     assert items[0].path == "schemas/config.schema.json"

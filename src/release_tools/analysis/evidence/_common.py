@@ -30,6 +30,7 @@ __all__ = [
     "changed_files",
     "evidence",
     "is_test_path",
+    "is_vendored",
     "new_path",
     "old_path",
     "read_blobs",
@@ -98,6 +99,18 @@ def evidence(
         omitted=omitted,
         release_as=release_as,
     )
+
+
+#: Directories holding copies of other projects (shipped, but not this project's API).
+_VENDORED_DIRS = frozenset(
+    {"vendor", "vendored", "_vendor", "third_party", "thirdparty", "externals", "node_modules"}
+)
+
+
+def is_vendored(path: str) -> bool:
+    """Whether ``path`` lies in a copy of another project (``vendor/``, ``node_modules/``,
+    ``third_party/`` ...): shipped, perhaps, but that project's API, not this one's."""
+    return any(part in _VENDORED_DIRS for part in path.split("/")[:-1])
 
 
 #: Directories of example projects named by what they show (``example_isort_plugin``,

@@ -34,6 +34,7 @@ from release_tools.analysis.evidence._common import (
     blob_sizes,
     changed_files,
     evidence,
+    is_vendored,
     new_path,
     old_path,
     read_texts,
@@ -59,7 +60,7 @@ from release_tools.analysis.evidence.javascript.exports import (
 )
 from release_tools.analysis.evidence.javascript.manifests import manifest_evidence, node_minimum
 from release_tools.analysis.evidence.javascript.moves import Moves, find_moves
-from release_tools.analysis.evidence.javascript.options import gather_options, is_vendored
+from release_tools.analysis.evidence.javascript.options import gather_options
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
 from release_tools.analysis.evidence.javascript.reexports import (
     PublicNames,

@@ -21,6 +21,7 @@ from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import (
     blob_sizes,
     evidence,
+    is_vendored,
     new_path,
     old_path,
     read_pairs,
@@ -30,7 +31,7 @@ from release_tools.analysis.evidence.javascript.linear import blank_code, line_f
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
-__all__ = ["gather_options", "is_vendored", "option_reads"]
+__all__ = ["gather_options", "option_reads"]
 
 # ``options.key`` / ``opts?.key``, not ``this.options.key`` of another object's state nor an
 # assignment to the key.
@@ -59,15 +60,6 @@ def option_reads(
     for match in _READ.finditer(blank):
         found.setdefault(match["key"], line_of(match.start("key")))
     return found
-
-
-def is_vendored(path: str) -> bool:
-    """Whether ``path`` lies in a copy of another package (``vendor/``, ``node_modules/``).
-
-    Vendored code is shipped but is not this package's API (chalk keeps its dependencies in
-    ``source/vendor/``).
-    """
-    return any(part in ("vendor", "node_modules") for part in path.split("/")[:-1])
 
 
 def _candidate(change: FileChange) -> bool:
