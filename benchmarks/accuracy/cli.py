@@ -36,7 +36,7 @@ from benchmarks.accuracy.repos import (
     prepare_work_repo,
     range_messages,
 )
-from benchmarks.accuracy.runner import run_analyze
+from benchmarks.accuracy.runner import byte_compile, run_analyze
 
 __all__ = ["main"]
 
@@ -244,6 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _say(f"work repositories ready in {time.perf_counter() - started:.0f} s")
     if args.prepare_only:
         return 0
+    if not byte_compile(args.src):
+        _say(f"could not byte-compile the sources under {args.src or 'src/'}")
+        return 1
     _say(f"analyzing {len(pairs)} pairs with {args.jobs} workers ...")
     outcomes = _parallel(
         lambda item: measure(item[0], item[1], args.timeout, args.analyze_arg, args.src),

@@ -4,7 +4,9 @@ analyze's output. No network and no mirror directory: tiny repositories are buil
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +71,7 @@ from benchmarks.accuracy.runner import (  # noqa: E402
     AnalyzeResult,
     analyze_command,
     analyze_env,
+    byte_compile,
     error_line,
     parse_decision,
     run_analyze,
@@ -679,6 +682,19 @@ def test_run_analyze_uses_the_given_sources(tmp_path: Path) -> None:
     )
     result = run_analyze(tmp_path, "v1.0.0", src=tmp_path / "src", extra_args=["--x"])
     assert (result.predicted, result.needs_review, result.error) == ("minor", False, None)
+
+
+def test_byte_compile_writes_what_the_interpreter_reads(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "release_tools"
+    package.mkdir(parents=True)
+    module = package / "mod.py"
+    module.write_text("X = 1\n", encoding="utf-8")
+    assert byte_compile(tmp_path / "src")
+    assert Path(importlib.util.cache_from_source(str(module))).is_file()
+    module.write_text("X = (\n", encoding="utf-8")
+    later = module.stat().st_mtime + 10  # compileall trusts a cache of the same second
+    os.utime(module, (later, later))
+    assert not byte_compile(tmp_path / "src")
 
 
 def test_parse_decision_reads_the_json_report() -> None:

@@ -470,3 +470,52 @@ def test_an_import_path_that_does_not_state_its_package_keeps_the_written_name()
     )
     _, idents = parse_go(code, "lib/lib.go")
     assert idents["F"].params == ("*slog.Logger", "jsoniter.API", "*zap.Logger")
+
+
+_OLD_TESTING = (
+    'import (\n\t"testing"\n\n\t"example.com/lib"\n)\n\n'
+    "type Options struct {\n\tLogTimestamp bool\n\tVerbosity int\n}\n\n"
+    "func (o Options) Verbose() bool { return o.Verbosity > 0 }\n\n"
+    "func NewTestLogger(t *testing.T) lib.Logger { return lib.Logger{} }\n"
+)
+
+
+def _moved(repo: GitRepo, testr: str) -> list[Evidence]:
+    repo.write("go.mod", "module example.com/lib\n")
+    repo.write("logger.go", "package lib\n\ntype Logger struct{}\n")
+    repo.write("logging/log.go", "package logging\n\n" + _OLD_TESTING)
+    base = repo.commit("initial")
+    repo.write("testr/testr.go", "package testr\n\n" + testr)
+    repo.write(
+        "logging/log.go",
+        'package logging\n\nimport "example.com/lib/testr"\n\n'
+        "type Options = testr.Options\n\nvar NewTestLogger = testr.New\n",
+    )
+    repo.commit("move the test logger to testr, aliases left behind")
+    return gather(build_context(repo.path, base))
+
+
+def test_identifiers_moved_to_another_package_of_the_module_and_aliased_back(
+    repo: GitRepo,
+) -> None:
+    same = _OLD_TESTING.replace("NewTestLogger", "New")
+    # The same struct with the same method, and a variable of the function's own type.
+    assert _found(_moved(repo, same)) == [
+        ("minor", "new exported func New in package testr"),
+        ("minor", "new exported method Options.Verbose in package testr"),
+        ("minor", "new exported type Options in package testr"),
+        (
+            "patch",
+            "exported func NewTestLogger became a var of the same type "
+            "func(*testing.T) lib.Logger (review)",
+        ),
+    ]
+
+
+def test_an_aliased_target_that_differs_is_compared_as_declared(repo: GitRepo) -> None:
+    fewer = _OLD_TESTING.replace("NewTestLogger", "New").replace("\tVerbosity int\n", "")
+    fewer = fewer.replace("func (o Options) Verbose() bool { return o.Verbosity > 0 }\n", "")
+    assert [m for b, m in _found(_moved(repo, fewer)) if b == "major"] == [
+        "removed exported field Options.Verbosity",
+        "removed exported method Options.Verbose from package logging",
+    ]

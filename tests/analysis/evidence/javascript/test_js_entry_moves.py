@@ -63,6 +63,25 @@ def test_a_moved_main_module_is_compared_with_its_new_file(repo: Any) -> None:
     ]
 
 
+def test_an_esm_wrapper_folded_into_the_existing_main_module(repo: Any) -> None:
+    dual = {".": {"require": "./index.js", "import": "./esm.mjs"}}
+    repo.write("package.json", json.dumps({"name": "commander", "exports": dual}))
+    repo.write("index.js", "exports.program = {};\nexports.Command = class Command {};\n")
+    repo.write("esm.mjs", "import c from './index.js';\nexport const { program, Command } = c;\n")
+    base = repo.commit("dual package")
+    repo.remove("esm.mjs")
+    esm_only = {"name": "commander", "type": "module", "exports": {".": "./index.js"}}
+    repo.write("package.json", json.dumps(esm_only))
+    repo.write("index.js", "export const program = {};\nexport class Command {}\n")
+    repo.commit("ESM only")
+
+    # The wrapper's names are all in index.js now: nothing an importer used is gone.
+    assert moved_entries(build_context(repo.path, base), ["esm.mjs"], [], ["index.js"]) == {
+        "esm.mjs": "index.js"
+    }
+    assert not [m for b, m in _messages(gather(build_context(repo.path, base))) if "esm" in m]
+
+
 def test_files_that_no_entry_names_are_not_paired(repo: Any) -> None:
     _manifest(repo, {"default": "./index.js", "types": "./index.d.ts"})
     repo.write("index.js", OLD_MAIN)

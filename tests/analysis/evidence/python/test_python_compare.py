@@ -495,6 +495,33 @@ def test_a_last_positional_parameter_turned_into_star_args_breaks_no_call(repo: 
     ]
 
 
+def test_a_pass_through_given_explicit_parameters_breaks_no_call(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/core.py",
+        "class Parser:\n"
+        "    def use_args(self, argmap, req=None, *, location=None):\n        return argmap\n\n"
+        "    def use_kwargs(self, *args, **kwargs):\n"
+        "        return self.use_args(*args, **kwargs)\n\n"
+        "    def parse(self, argmap, *rest):\n        return argmap\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/core.py",
+        "class Parser:\n"
+        "    def use_args(self, argmap, req=None, *, location=None):\n        return argmap\n\n"
+        "    def use_kwargs(self, argmap, req=None, *, location=None):\n"
+        "        return self.use_args(argmap, req, location=location)\n\n"
+        "    def parse(self, argmap, req):\n        return argmap\n",
+    )
+    # use_kwargs took anything and handed it on; parse took more than one argument and
+    # now demands exactly two.
+    assert [m for _b, m in _run(repo, base)] == [
+        "incompatible signature of pkg.core.Parser.parse: parameter rest removed; "
+        "required parameter req added",
+    ]
+
+
 def test_a_static_method_turned_class_method_with_the_same_arguments_is_unchanged(
     repo: Any,
 ) -> None:

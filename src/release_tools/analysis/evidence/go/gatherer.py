@@ -17,6 +17,10 @@ a file over :data:`MAX_SCAN_BYTES` is not read; an ``incomplete`` item names eac
 run parses at most :data:`PARSE_BUDGET_BYTES` and scans at most :data:`SCAN_BUDGET_BYTES`:
 later files are scanned, then later packages left out (one ``incomplete`` item names them).
 Each side is read in one ``git cat-file --batch`` after one ``--batch-check`` for the sizes.
+An identifier that moved to another package of the module and stayed as an alias (``type
+Options = testr.Options``) is compared as the target package declares it
+(:mod:`~release_tools.analysis.evidence.go.aliases`); those packages are read at the head, up
+to :data:`ALIAS_READ_BYTES`.
 When apidiff is installed, its verdict joins as proof
 (:mod:`~release_tools.analysis.evidence.go.apidiff`); when it finds nothing incompatible, the
 breaks this reading sees are kept as strong evidence rather than proof.
@@ -37,6 +41,7 @@ from release_tools.analysis.evidence._common import (
     evidence,
     read_texts,
 )
+from release_tools.analysis.evidence.go.aliases import moved_targets, resolve_moved
 from release_tools.analysis.evidence.go.apidiff import tool_evidence
 from release_tools.analysis.evidence.go.compare import compare_package
 from release_tools.analysis.evidence.go.constraints import excluded_by_default
@@ -46,6 +51,7 @@ from release_tools.analysis.evidence.gomodule import module_path
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = [
+    "ALIAS_READ_BYTES",
     "MAX_NODES",
     "MAX_PARSE_BYTES",
     "MAX_SCAN_BYTES",
@@ -65,6 +71,8 @@ MAX_SCAN_BYTES = 4_000_000
 PARSE_BUDGET_BYTES = 2_000_000
 #: Bytes scanned linearly per run (about 0.1 s per MB); later packages are left unanalyzed.
 SCAN_BUDGET_BYTES = 4_000_000
+#: Bytes of the packages that moved identifiers are aliases of, read at the head per run.
+ALIAS_READ_BYTES = 1_000_000
 
 _SKIP_DIRS = frozenset({"internal", "testdata", "vendor", "examples", "example", "cmd"})
 _MAJOR_SUFFIX = re.compile(r"/v([2-9]|[1-9]\d+)$")
@@ -164,6 +172,40 @@ class _Side:
         return finish_package(api) if seen_package else {}
 
 
+def _target_packages(
+    ctx: AnalysisContext, head: _Side, directory: str, targets: list[str]
+) -> dict[str, dict[str, GoIdent]]:
+    """The exported identifiers, at the head, of the packages of this module that ``targets``
+    (``import/path.Name``) name, by import path; packages of other modules are not read."""
+    found = head.module_root(directory)
+    root, module = found if found is not None else ("", None)
+    if module is None:
+        return {}
+    directories: dict[str, str] = {}
+    for target in targets:
+        path = target.rpartition(".")[0]
+        if path == module or path.startswith(module + "/"):
+            relative = path[len(module) :].lstrip("/")
+            directories[posixpath.join(root, relative).strip("/")] = path
+    if not directories:
+        return {}
+    side = _Side(ctx, ctx.head_sha, sorted(directories))
+    left = ALIAS_READ_BYTES
+    for files in side.files.values():
+        for path in files:
+            size = side.sizes.get(path)
+            if size is not None and size <= left:
+                side.modes[path] = PARSE
+                left -= size
+    side.read()
+    out: dict[str, dict[str, GoIdent]] = {}
+    for target_dir, import_path in directories.items():
+        api = side.package_api(target_dir)
+        if api:
+            out[import_path] = api
+    return out
+
+
 def _note(path: str, reason: str, scanned: bool) -> Evidence:
     what = (
         "only its exported names were compared by a linear scan"
@@ -254,6 +296,10 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         after = head.package_api(directory)
         if before is None or after is None:
             continue
+        targets = moved_targets(before, after)
+        if targets:
+            packages = _target_packages(ctx, head, directory, sorted(set(targets.values())))
+            after = resolve_moved(before, after, packages)
         scanned = {
             p: reason
             for side in (base, head)

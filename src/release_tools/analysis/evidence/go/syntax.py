@@ -7,7 +7,9 @@ callers) and result types, and for a method whether its receiver is a pointer (a
 (``struct``, ``interface``, an alias target or the underlying type), the exported fields of a
 struct (embedded ones by their type's name) and every method of an interface (an unexported
 one means no other package can implement it). Exported variables and constants keep their
-declared type when they have one.
+declared type when they have one. A type alias of, or a variable bound to, another package's
+exported identifier (``type Options = testr.Options``, ``var New = testr.New``) keeps the
+identifier's import path as its ``target``, for the gatherer to look up.
 
 Type texts are compared across versions, so a type is spelled the same way however the file
 imports its package: a renamed import (``g "github.com/gin-gonic/gin"``) is written with the
@@ -46,7 +48,8 @@ class GoIdent:
     ``params``/``results`` are a function's parameter types and result list, ``pointer`` tells
     a method on ``*T``. ``members`` are a struct's exported fields (name, type) or an
     interface's methods (name, signature); ``sealed`` marks an interface with an unexported
-    method.
+    method. ``target`` is ``import/path.Name`` when the identifier is an alias of, or a variable
+    bound to, another package's identifier.
     """
 
     name: str
@@ -60,6 +63,7 @@ class GoIdent:
     pointer: bool = False
     members: tuple[tuple[str, str], ...] = ()
     sealed: bool = False
+    target: str = ""
 
 
 _EMPTY_INTERFACE = re.compile(r"\binterface ?\{ ?\}")
@@ -145,6 +149,8 @@ class _Reader:
         self.dot: str | None = None
         #: Type parameters in scope: names a dot import does not provide.
         self.scope: frozenset[str] = frozenset()
+        #: The import path of each package name written in this file.
+        self.paths: dict[str, str] = {}
 
     def imports(self, node: tree_sitter.Node) -> list[tuple[str | None, str]]:
         """``(written name or None, path)`` of each import of one import declaration."""
@@ -163,10 +169,22 @@ class _Reader:
         self.dot = import_name(dots[0]) if len(dots) == 1 else None
         for name, path in imports:
             usual = import_name(path)
+            if name not in (".", "_"):
+                self.paths[name or usual] = path
             # Only a path that states its package's name (``.../zap``, not ``.../slog-shim``
             # or ``json-iterator/go``) tells that an import under another name is a rename.
             if name is not None and name not in (".", "_") and name != usual and _STATES(usual):
                 self.renamed[name] = usual
+
+    def target(self, node: tree_sitter.Node | None) -> str:
+        """``import/path.Name`` when ``node`` names an exported identifier of an imported
+        package (``testr.Options``, as a type or a value); "" otherwise."""
+        if node is None or node.type not in ("qualified_type", "selector_expression"):
+            return ""
+        fields = ("package", "name") if node.type == "qualified_type" else ("operand", "field")
+        package, name = (self.text(node.child_by_field_name(f)) for f in fields)
+        path = self.paths.get(package)
+        return f"{path}.{name}" if path and _exported(name) else ""
 
     def type_params(self, node: tree_sitter.Node | None) -> frozenset[str]:
         """The names a type parameter list (or a generic receiver's arguments) declares."""
@@ -307,11 +325,14 @@ class _Reader:
             if declared is None and len(literals) == 1 and literals[0].type == "func_literal":
                 # ``var F = func(...) {...}``: its type is the literal's function type.
                 declared = "func" + self._signature(literals[0])
-            for name_node in spec.children_by_field_name("name"):
+            names = spec.children_by_field_name("name")
+            bound = self.target(literals[0]) if len(literals) == 1 == len(names) else ""
+            for name_node in names:
                 name = self.text(name_node)
                 if _exported(name):
                     line = spec.start_point[0] + 1
-                    self.out.setdefault(name, GoIdent(name, kind, self.path, line, declared))
+                    ident = GoIdent(name, kind, self.path, line, declared, target=bound)
+                    self.out.setdefault(name, ident)
 
     def types(self, node: tree_sitter.Node) -> None:
         for spec in node.named_children:
@@ -332,8 +353,10 @@ class _Reader:
             self.scope = self.type_params(spec.child_by_field_name("type_parameters"))
             members: tuple[tuple[str, str], ...] = ()
             sealed = False
+            target = ""
             if spec.type == "type_alias":
                 shape = f"= {self.type_text(body)}"
+                target = "" if type_params else self.target(body)
             elif body is not None and body.type == "struct_type":
                 shape, members = "struct", self.fields(body)
             elif body is not None and body.type == "interface_type":
@@ -344,7 +367,16 @@ class _Reader:
             line = spec.start_point[0] + 1
             self.out.setdefault(
                 name,
-                GoIdent(name, "type", self.path, line, signature, members=members, sealed=sealed),
+                GoIdent(
+                    name,
+                    "type",
+                    self.path,
+                    line,
+                    signature,
+                    members=members,
+                    sealed=sealed,
+                    target=target,
+                ),
             )
 
     def fields(self, body: tree_sitter.Node) -> tuple[tuple[str, str], ...]:

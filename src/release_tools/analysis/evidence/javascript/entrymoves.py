@@ -5,6 +5,10 @@ a rewrite in TypeScript built to an uncommitted ``dist/index.js`` from ``src/ind
 typings keeps its importers' API in the new file; git seldom pairs the two as a rename,
 since the code changed too. Compared as a deleted and an added file, every export would be
 reported as removed and added again. This module pairs them by the entry that names them.
+
+The new home may also be a file the package had already: a dual package that drops its ESM
+wrapper (``esm.mjs`` re-exporting the CommonJS ``index.js``) and turns ``index.js`` into the
+ESM module serves its importers from a file that existed before.
 """
 
 from __future__ import annotations
@@ -58,13 +62,18 @@ def entry_targets(data: dict[str, object]) -> dict[str, str]:
 
 
 def moved_entries(
-    ctx: AnalysisContext, deleted: Iterable[str], added: Iterable[str]
+    ctx: AnalysisContext,
+    deleted: Iterable[str],
+    added: Iterable[str],
+    kept: Iterable[str] = (),
 ) -> dict[str, str]:
-    """Deleted files paired with the added file that took their place as a package entry:
+    """Deleted files paired with the file that took their place as a package entry:
     ``{base path: head path}`` for each ``package.json`` present at both refs whose main module
-    or typings entry names a file it deleted at the base and one it added at the head."""
+    or typings entry names a file it deleted at the base and, at the head, one it added or one
+    of ``kept`` (files present at both refs)."""
     deleted, added = set(deleted), set(added)
-    if not deleted or not added:
+    homes = added | set(kept)
+    if not deleted or not homes:
         return {}
     roots = {posixpath.dirname(path) for path in deleted}
     manifests = sorted({posixpath.join(root, "package.json") for root in _ancestors(roots)})
@@ -83,11 +92,11 @@ def moved_entries(
             if now_target is None:
                 continue
             now = posixpath.join(root, now_target) if root else now_target
-            if now not in added:
+            if now not in homes:
                 # A build output (dist/index.js, not committed): its new TypeScript source.
                 sources = source_candidates(now, root, [], added)
                 now = sources[0] if sources else now
-            if was != now and was in deleted and now in added and was not in out:
+            if was != now and was in deleted and now in homes and was not in out:
                 out[was] = now
     return out
 

@@ -453,6 +453,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             ctx,
             [p for c in changes if (p := old_path(c)) and not new_path(c)],
             [p for c in changes if (p := new_path(c)) and not old_path(c)],
+            base_files & head_files,
         )
         if has_manifest
         else {}

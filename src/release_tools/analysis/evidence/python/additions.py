@@ -13,7 +13,11 @@ import griffe
 
 from release_tools.analysis.evidence._common import evidence
 from release_tools.analysis.evidence.python.classes import class_public, inherited_names
-from release_tools.analysis.evidence.python.signatures import VARIADIC, widened_parameters
+from release_tools.analysis.evidence.python.signatures import (
+    VARIADIC,
+    is_forwarder,
+    widened_parameters,
+)
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = ["Findings", "added_members", "kind_of", "lineno"]
@@ -95,6 +99,8 @@ def added_members(
             )
             continue
         if isinstance(member, griffe.Function) and isinstance(before, griffe.Function):
+            if is_forwarder(before):
+                continue  # a pass-through given the parameters it always handed on
             old_params = _function_params(before)
             old_kinds = {p.kind for p in old_params.values()}
             added = [

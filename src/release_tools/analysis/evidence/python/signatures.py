@@ -19,7 +19,10 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
   (``__contains__(self, item)`` -> ``(self, etag)``; not ``__init__`` or ``__call__``);
 * an optional parameter shifted by a new optional one before it is not reported as moved;
 * a method that changes how it is bound (``@staticmethod`` to ``@classmethod``) but takes the
-  same arguments from callers is unchanged.
+  same arguments from callers is unchanged;
+* a pass-through that took only ``*args`` and ``**kwargs`` (``def use_kwargs(self, *args,
+  **kwargs): return self.use_args(*args, **kwargs)``) given the explicit parameters it always
+  needed: the calls that worked before reached a function with those parameters anyway.
 
 The other way round, a parameter whose annotated union admits more types than before
 (:func:`widened_parameters`) breaks nobody: callers may pass something new, or the annotation
@@ -33,6 +36,7 @@ import griffe
 __all__ = [
     "BREAKING_KINDS",
     "VARIADIC",
+    "is_forwarder",
     "signature_texts",
     "union_members",
     "widened_parameters",
@@ -247,13 +251,22 @@ def _same_call(old: object, new: object) -> bool:
     return _call_parameters(old) == _call_parameters(new)
 
 
+def is_forwarder(function: object) -> bool:
+    """Whether callers pass ``function`` nothing but ``*args`` / ``**kwargs``: it forwards
+    whatever it is given, and what that accepts is not written in its own signature."""
+    if not isinstance(function, griffe.Function):
+        return False
+    params = _call_parameters(function)
+    return bool(params) and all(kind in VARIADIC for _name, kind, _required in params)
+
+
 def _on_class(function: griffe.Function) -> bool:
     return bool({"staticmethod", "classmethod"} & set(function.labels))
 
 
 def signature_texts(breakages: list[griffe.Breakage], old_function: object = None) -> list[str]:
     """One function's signature breakages as short texts, harmless ones dropped."""
-    if breakages and _same_call(old_function, breakages[0].obj):
+    if breakages and (_same_call(old_function, breakages[0].obj) or is_forwarder(old_function)):
         return []
     renamed_positional = any(
         b.kind is griffe.BreakageKind.PARAMETER_REMOVED and _positional_only(b.old_value)
