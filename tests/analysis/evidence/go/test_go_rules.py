@@ -519,3 +519,19 @@ def test_an_aliased_target_that_differs_is_compared_as_declared(repo: GitRepo) -
         "removed exported field Options.Verbosity",
         "removed exported method Options.Verbose from package logging",
     ]
+
+
+def test_an_embedded_generic_interface_contributes_its_methods(repo: GitRepo) -> None:
+    chain = "type Chain[U any] interface {\n\tWhere(q any) Chain[U]\n\tFirst() (U, error)\n}\n"
+    before = chain + "type Create[T any] interface {\n\tChain[T]\n\tCreate(r *T) error\n}\n"
+    after = chain + (
+        "type Create[T any] interface {\n\tWhere(q any) Chain[T]\n\tCreate(r *T) error\n"
+        "\tSet(v any) Create[T]\n}\n"
+    )
+    # Spelling Chain's methods out changes nothing but the one method really taken away
+    # (First) and the one really added (Set).
+    assert _found(_change(repo, before, after)) == [
+        ("major", "new method Set in exported interface Create: types of other packages that "
+         "implement it no longer do"),
+        ("major", "removed method First from interface Create"),
+    ]  # fmt: skip

@@ -158,6 +158,22 @@ def test_a_script_beside_the_manifest_that_never_names_it_is_no_api(repo: Any) -
     assert _messages(_run(repo, base)) == []
 
 
+def test_a_build_helper_that_setup_py_imports_is_no_api(repo: Any) -> None:
+    repo.write(
+        "setup.py",
+        "import versioneer\nsetup(version=versioneer.get_version(), "
+        "packages=['toolz'], py_modules=['tlz_compat'])\n",
+    )
+    repo.write("toolz/__init__.py", "def curry():\n    return 1\n")
+    repo.write("versioneer.py", "def get_version():\n    return 1\n")
+    repo.write("tlz_compat.py", "def shim():\n    return 1\n")
+    base = repo.commit("initial")
+    repo.remove("versioneer.py")
+    repo.remove("tlz_compat.py")
+    # setup.py uses versioneer to build; it ships tlz_compat, named as a string.
+    assert _messages(_run(repo, base)) == [("major", "removed public module tlz_compat")]
+
+
 def test_a_single_module_project_ships_its_module(repo: Any) -> None:
     repo.write("pyproject.toml", "[project]\nname = 'six'\n")
     repo.write("six.py", "def b():\n    return 1\n")

@@ -677,3 +677,26 @@ def test_a_sealed_trait_gains_methods_freely_and_hidden_trait_items_are_no_api(
         ("major", "new required trait item Open::get: implementations of Open no longer compile"),
         ("minor", "new trait item Index::get of sealed trait Index in src/lib.rs"),
     ]
+
+
+def test_procedural_macros_are_named_by_the_macro_not_the_function(repo: GitRepo) -> None:
+    before = (
+        "#[proc_macro_derive(EnumTable, attributes(strum))]\n"
+        "pub fn enum_table(input: TokenStream) -> TokenStream { input }\n"
+        "#[proc_macro_derive(Display)]\n"
+        "pub fn display(input: TokenStream) -> TokenStream { input }\n"
+        "#[proc_macro_attribute]\n"
+        "pub fn route(args: TokenStream, input: TokenStream) -> TokenStream { input }\n"
+    )
+    after = (
+        "#[doc(hidden)]\n"
+        "#[proc_macro_derive(EnumTable, attributes(strum))]\n"
+        "pub fn enum_table_derive(item: proc_macro::TokenStream) -> proc_macro::TokenStream {\n"
+        "    item\n}\n"
+        "#[proc_macro_attribute]\n"
+        "pub fn route(args: TokenStream, item: TokenStream) -> TokenStream { item }\n"
+    )
+    # EnumTable still derives (hidden from the docs, under another function); Display is gone.
+    assert _found(_lib(repo, before, after)) == [
+        ("major", "removed pub derive macro Display from src/lib.rs"),
+    ]

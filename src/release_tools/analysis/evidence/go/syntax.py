@@ -346,7 +346,11 @@ class _Reader:
                     self.scope = self.type_params(spec.child_by_field_name("type_parameters"))
                     methods, closed = self.methods(body)
                     line = spec.start_point[0] + 1
-                    part = GoIdent(name, PART, self.path, line, members=methods, sealed=closed)
+                    params = self.type_param_text(spec.child_by_field_name("type_parameters"))
+                    shape = f"{params} interface".strip()
+                    part = GoIdent(
+                        name, PART, self.path, line, shape, members=methods, sealed=closed
+                    )
                     self.out.setdefault(name, part)
                 continue
             type_params = self.type_param_text(spec.child_by_field_name("type_parameters"))
@@ -439,7 +443,23 @@ def finish_package(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
 
 
 def _interface(ident: GoIdent) -> bool:
-    return ident.kind == PART or (ident.kind == "type" and ident.signature == "interface")
+    shape = (ident.signature or "").rsplit(" ", 1)[-1]  # after any type parameters
+    return ident.kind == PART or (ident.kind == "type" and shape == "interface")
+
+
+def _instantiated(
+    members: tuple[tuple[str, str], ...], part: GoIdent, arguments: str
+) -> tuple[tuple[str, str], ...]:
+    """``members`` of the generic interface ``part`` with its type parameters replaced by
+    ``arguments`` (``T, []byte`` of ``Chain[T, []byte]``); as they are without arguments."""
+    params = (part.signature or "").rpartition(" interface")[0]
+    names = [p.strip().split(" ", 1)[0] for p in _split(params.strip()[1:-1])] if params else []
+    values = _split(arguments)
+    if not names or len(names) != len(values):
+        return members
+    table = dict(zip(names, values, strict=True))
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    return tuple((name, pattern.sub(lambda m: table[m[1]], text)) for name, text in members)
 
 
 def expand_interfaces(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
@@ -461,10 +481,14 @@ def expand_interfaces(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
         members: list[tuple[str, str]] = []
         sealed = ident.sealed
         for member, signature in ident.members:
-            if signature != "embedded" or member not in parts or member in expanding:
+            # ``Chain[T]`` embeds the generic ``Chain`` instantiated with ``T``.
+            embedded, _, arguments = member.partition("[")
+            if signature != "embedded" or embedded not in parts or embedded in expanding:
                 members.append((member, signature))
                 continue
-            inner, inner_sealed = method_set(member)
+            inner, inner_sealed = method_set(embedded)
+            if arguments:
+                inner = _instantiated(inner, parts[embedded], arguments.removesuffix("]"))
             members.extend(inner)
             sealed = sealed or inner_sealed
         expanding.discard(name)
@@ -476,7 +500,8 @@ def expand_interfaces(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
         if ident.kind == PART:
             continue
         if _interface(ident) and any(
-            signature == "embedded" and name in parts for name, signature in ident.members
+            signature == "embedded" and name.partition("[")[0] in parts
+            for name, signature in ident.members
         ):
             members, sealed = method_set(key)
             ident = replace(ident, members=members, sealed=sealed)

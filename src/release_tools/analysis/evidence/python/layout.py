@@ -156,17 +156,30 @@ def unlisted_loose(ctx: AnalysisContext, modules: dict[str, str], packages: set[
     if not roots:
         return set()
     wanted = [f"{root}/{name}" if root else name for root in roots for name in _PROJECT_FILES]
-    texts: dict[str, list[str]] = {}
+    texts: dict[str, list[tuple[str, str]]] = {}
     for ref in (ctx.base_sha, ctx.head_sha):
         for path, text in read_texts(ctx, ref, wanted).items():
-            texts.setdefault(_parent(path), []).append(text)
+            texts.setdefault(_parent(path), []).append((path.rpartition("/")[2], text))
     unlisted: set[str] = set()
     for root, paths in roots.items():
         manifests = texts.get(root, [])
-        if not manifests or any("glob" in text for text in manifests):
+        if not manifests or any("glob" in text for _name, text in manifests):
             continue
         for path in paths:
-            pattern = re.compile(rf"(?<![\w.-]){re.escape(modules[path])}(?![\w-])")
-            if not any(pattern.search(text) for text in manifests):
+            if not any(_names(name, text, modules[path]) for name, text in manifests):
                 unlisted.add(path)
     return unlisted
+
+
+def _names(manifest: str, text: str, module: str) -> bool:
+    """Whether the manifest file ``manifest`` (its text ``text``) names ``module``.
+
+    ``setup.py`` is code: it names a module it ships as a string (``py_modules=["six"]``),
+    while a bare name there is one it uses (``import versioneer``, ``versioneer.get_version()``
+    of a build helper that does not ship). The declarative manifests name modules bare or
+    quoted.
+    """
+    name = re.escape(module)
+    if manifest == "setup.py":
+        return re.search(rf"[\"']{name}(?:\.py)?[\"']", text) is not None
+    return re.search(rf"(?<![\w.-]){name}(?![\w-])", text) is not None

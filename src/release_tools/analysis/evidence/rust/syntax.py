@@ -249,6 +249,15 @@ class _Reader:
     def item(self, node: tree_sitter.Node, prefix: str, attributes: list[str]) -> None:
         if any(_test_only(a) for a in attributes):
             return
+        procedural = _proc_macro(attributes) if node.type == "function_item" else None
+        if procedural is not None:
+            # A procedural macro: its users name the macro, never call the function, whose
+            # signature the compiler fixes; hidden from the docs, it still expands.
+            name, kind = procedural
+            if _visibility(self, node) == "pub":
+                name = name or self.text(node.child_by_field_name("name"))
+                self.add(RustItem(prefix + name, kind, _line(node)))
+            return
         if "doc(hidden)" in attributes:
             self.hide(node, prefix, _deprecated(attributes))
             return
@@ -543,6 +552,19 @@ class _Reader:
             path = prefix + self.text(node)
             return [UseName(path, path.rsplit("::", 1)[-1], line)]
         return []
+
+
+def _proc_macro(attributes: list[str]) -> tuple[str, str] | None:
+    """``(name, kind)`` of the procedural macro a function's attributes define, the name ""
+    when it is the function's own (``#[proc_macro]``, ``#[proc_macro_attribute]``); a derive
+    is named by its attribute (``#[proc_macro_derive(EnumTable, attributes(strum))]``)."""
+    for attribute in attributes:
+        if attribute.startswith("proc_macro_derive("):
+            name = attribute.removeprefix("proc_macro_derive(").split(",")[0].rstrip(")")
+            return name.strip(), "derive macro"
+        if attribute in ("proc_macro", "proc_macro_attribute"):
+            return "", "macro" if attribute == "proc_macro" else "attribute macro"
+    return None
 
 
 def _visibility(reader: _Reader, node: tree_sitter.Node) -> str:
