@@ -535,3 +535,34 @@ def test_an_embedded_generic_interface_contributes_its_methods(repo: GitRepo) ->
          "implement it no longer do"),
         ("major", "removed method First from interface Create"),
     ]  # fmt: skip
+
+
+def test_an_interface_aliased_to_the_module_root_keeps_its_method_set(repo: GitRepo) -> None:
+    root = (
+        'package logr\n\nimport "context"\n\n'
+        "type RuntimeInfo struct{ CallDepth int }\n"
+        "type LogSink interface {\n\tInit(info RuntimeInfo)\n\tInfo(msg string)\n}\n"
+    )
+    repo.write("go.mod", "module example.com/logr\n")
+    repo.write("logr.go", root)
+    repo.write(
+        "slogr/slogr.go",
+        'package slogr\n\nimport (\n\t"context"\n\n\t"example.com/logr"\n)\n\n'
+        "type SlogSink interface {\n\tlogr.LogSink\n\tHandle(ctx context.Context) error\n"
+        "\tWithGroup(name string) SlogSink\n}\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "logr.go",
+        root + "type SlogSink interface {\n\tLogSink\n\tHandle(ctx context.Context) error\n"
+        "\tWithGroup(name string) SlogSink\n}\n",
+    )
+    repo.write(
+        "slogr/slogr.go",
+        'package slogr\n\nimport "example.com/logr"\n\ntype SlogSink = logr.SlogSink\n',
+    )
+    repo.commit("SlogSink moves to the root package")
+    # The same methods, spelled from the root package: Init takes logr.RuntimeInfo there too.
+    assert _found(gather(build_context(repo.path, base))) == [
+        ("minor", "new exported type SlogSink in package ."),
+    ]

@@ -164,13 +164,14 @@ def test_a_build_helper_that_setup_py_imports_is_no_api(repo: Any) -> None:
         "import versioneer\nsetup(version=versioneer.get_version(), "
         "packages=['toolz'], py_modules=['tlz_compat'])\n",
     )
+    repo.write("setup.cfg", "[versioneer]\nVCS = git\nversionfile_source = toolz/_version.py\n")
     repo.write("toolz/__init__.py", "def curry():\n    return 1\n")
     repo.write("versioneer.py", "def get_version():\n    return 1\n")
     repo.write("tlz_compat.py", "def shim():\n    return 1\n")
     base = repo.commit("initial")
     repo.remove("versioneer.py")
     repo.remove("tlz_compat.py")
-    # setup.py uses versioneer to build; it ships tlz_compat, named as a string.
+    # setup.py uses versioneer to build and setup.cfg holds its settings; tlz_compat ships.
     assert _messages(_run(repo, base)) == [("major", "removed public module tlz_compat")]
 
 

@@ -299,7 +299,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         targets = moved_targets(before, after)
         if targets:
             packages = _target_packages(ctx, head, directory, sorted(set(targets.values())))
-            after = resolve_moved(before, after, packages)
+            before, after = resolve_moved(before, after, packages)
         scanned = {
             p: reason
             for side in (base, head)

@@ -177,9 +177,10 @@ def _names(manifest: str, text: str, module: str) -> bool:
     ``setup.py`` is code: it names a module it ships as a string (``py_modules=["six"]``),
     while a bare name there is one it uses (``import versioneer``, ``versioneer.get_version()``
     of a build helper that does not ship). The declarative manifests name modules bare or
-    quoted.
+    quoted; a section of a tool's own settings (``[versioneer]`` in ``setup.cfg``,
+    ``[tool.versioneer]``) names no module.
     """
     name = re.escape(module)
     if manifest == "setup.py":
         return re.search(rf"[\"']{name}(?:\.py)?[\"']", text) is not None
-    return re.search(rf"(?<![\w.-]){name}(?![\w-])", text) is not None
+    return re.search(rf"(?<![\w.\[-]){name}(?![\w-])", text) is not None

@@ -20,9 +20,11 @@ Griffe's :func:`griffe.find_breaking_changes` is thorough; callers are more forg
 * an optional parameter shifted by a new optional one before it is not reported as moved;
 * a method that changes how it is bound (``@staticmethod`` to ``@classmethod``) but takes the
   same arguments from callers is unchanged;
-* a pass-through that took only ``*args`` and ``**kwargs`` (``def use_kwargs(self, *args,
-  **kwargs): return self.use_args(*args, **kwargs)``) given the explicit parameters it always
-  needed: the calls that worked before reached a function with those parameters anyway.
+* a function that took only ``*args`` and ``**kwargs`` given explicit parameters: a
+  pass-through (``def use_kwargs(self, *args, **kwargs): return self.use_args(*args,
+  **kwargs)``) whose calls reached a function with those parameters anyway, or one that picked
+  its options out of ``**kwargs`` (``kwds.get('repeat', 1)`` -> ``repeat=1``); only a call
+  passing what it never used (an option it ignored) fails now.
 
 The other way round, a parameter whose annotated union admits more types than before
 (:func:`widened_parameters`) breaks nobody: callers may pass something new, or the annotation
