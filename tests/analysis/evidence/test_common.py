@@ -97,6 +97,12 @@ def test_is_test_path() -> None:
     assert not is_test_path("src/exampled/core.py")
     assert not is_test_path("src/pkg/testing_utils.py")
     assert not is_test_path("src/pkg/core.py")
+    # `testing` holds tests at the top (pytest's testing/), helpers for users inside a package
+    # (numpy.testing), and is a package like any other in Go (logr's testing).
+    assert is_test_path("testing/python/approx.py")
+    assert not is_test_path("numpy/testing/_private/utils.py")
+    assert not is_test_path("testing/test.go")
+    assert is_test_path("tests/integration/client.go")
 
 
 def test_blob_sizes_reads_sizes_without_contents(repo: Any) -> None:

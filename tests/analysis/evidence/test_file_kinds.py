@@ -38,6 +38,10 @@ from repo_context import build_context
         ("artwork/logo.svg", "data"),
         ("src/pkg/schema.json", "data"),
         ("dist/index.js", "source"),
+        ("testing/acceptance_test.py", "tests"),
+        ("pandas/testing.py", "source"),
+        ("numpy/testing/_private/utils.py", "source"),
+        ("testing/test.go", "source"),
     ],
 )
 def test_classify(path: str, kind: str) -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "blob_sizes",
     "changed_files",
     "evidence",
+    "in_test_dir",
     "is_test_path",
     "is_vendored",
     "new_path",
@@ -49,21 +50,18 @@ TOOLING_DIRS = frozenset({"benchmarks", "benchmark", "bench", "benches", "script
 #: File names of tests in the ecosystems read (pytest, Go, Jest/Vitest/Mocha).
 TEST_FILE_NAMES = r"^test_.*\.py$|_test\.py$|^conftest\.py$|_test\.go$|\.(test|spec)\.[cm]?[jt]sx?$"
 
-# Directories that hold tests, fixtures, examples, docs or tooling rather than shipped code.
-_NON_SHIPPED_DIRS = (
-    TEST_DIRS
-    | TOOLING_DIRS
-    | {
-        "fixtures",
-        "examples",
-        "example",
-        "docs",
-        "doc",
-        "docs_src",
-        "documentation",
-        ".github",
-    }
-)
+# Directories besides those of tests that hold fixtures, examples, docs or tooling rather than
+# shipped code.
+_OTHER_NON_SHIPPED = TOOLING_DIRS | {
+    "fixtures",
+    "examples",
+    "example",
+    "docs",
+    "doc",
+    "docs_src",
+    "documentation",
+    ".github",
+}
 _TEST_FILE = re.compile(TEST_FILE_NAMES)
 
 
@@ -118,10 +116,26 @@ def is_vendored(path: str) -> bool:
 _EXAMPLE_DIR = re.compile(r"^examples?[-_]")
 
 
+def in_test_dir(parts: list[str]) -> bool:
+    """Whether a path (split at ``/``, file name last) lies in a directory of tests.
+
+    ``testing`` is one only at the top of the repository (pytest's ``testing/``): inside a
+    package it ships helpers for its users' tests (``numpy.testing``), and a Go directory is a
+    package whatever its name (logr's ``testing``), its tests being the ``_test.go`` files.
+    """
+    go = parts[-1].endswith(".go")
+    return any(
+        part in TEST_DIRS and (part != "testing" or (index == 0 and not go))
+        for index, part in enumerate(parts[:-1])
+    )
+
+
 def is_test_path(path: str) -> bool:
     """Whether ``path`` is a test, example, docs or tooling file rather than shipped code."""
     parts = path.split("/")
-    if any(part in _NON_SHIPPED_DIRS or _EXAMPLE_DIR.match(part) for part in parts[:-1]):
+    if in_test_dir(parts):
+        return True
+    if any(part in _OTHER_NON_SHIPPED or _EXAMPLE_DIR.match(part) for part in parts[:-1]):
         return True
     return bool(_TEST_FILE.search(parts[-1]))
 

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import (
-    TEST_DIRS,
     TEST_FILE_NAMES,
     TOOLING_DIRS,
     evidence,
+    in_test_dir,
 )
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
@@ -79,7 +79,7 @@ def classify(path: str) -> str:
     dirs, name = [p.lower() for p in parts[:-1]], parts[-1]
     if any(d in _CI_DIRS for d in dirs) or _CI_FILE.match(name):
         return "ci"
-    if any(d in TEST_DIRS for d in dirs) or _TEST_FILE.search(name):
+    if in_test_dir([*dirs, name]) or _TEST_FILE.search(name):
         return "tests"
     if any(d in _DEV_DIRS for d in dirs):
         return "dev"
