@@ -547,3 +547,36 @@ def test_a_static_method_turned_class_method_with_the_same_arguments_is_unchange
             "required parameter self added",
         ),
     ]
+
+
+def test_an_override_removed_where_a_base_in_another_module_defines_the_member(
+    repo: Any,
+) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write(
+        "pkg/core.py",
+        "class Parser:\n"
+        "    def use_args(self, argmap, req=None):\n        return argmap\n\n"
+        "    def parse(self, argmap, req, *, strict):\n        return argmap\n",
+    )
+    repo.write(
+        "pkg/asyncparser.py",
+        "from pkg import core\n\n\n"
+        "class AsyncParser(core.Parser):\n"
+        "    def use_args(self, argmap, req=None):\n        return argmap\n\n"
+        "    def parse(self, argmap, req=None):\n        return argmap\n\n"
+        "    def extra(self):\n        return 1\n",
+    )
+    base = repo.commit("initial")
+    repo.write(
+        "pkg/asyncparser.py",
+        "from pkg import core\n\n\nclass AsyncParser(core.Parser):\n    pass\n",
+    )
+    # use_args answers from core.Parser as before; parse there needs more; extra is gone.
+    assert _run(repo, base) == [
+        ("major", "incompatible pkg.asyncparser.AsyncParser.parse, now inherited as "
+         "pkg.core.Parser.parse: parameter req became required; required parameter strict added"),
+        ("major", "removed public function pkg.asyncparser.AsyncParser.extra"),
+        ("patch", "pkg.asyncparser.AsyncParser.use_args no longer overrides "
+         "pkg.core.Parser.use_args; the inherited one answers (review)"),
+    ]  # fmt: skip

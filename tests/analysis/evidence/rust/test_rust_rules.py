@@ -700,3 +700,20 @@ def test_procedural_macros_are_named_by_the_macro_not_the_function(repo: GitRepo
     assert _found(_lib(repo, before, after)) == [
         ("major", "removed pub derive macro Display from src/lib.rs"),
     ]
+
+
+def test_variant_fields_are_compared_without_comments_and_layout(repo: GitRepo) -> None:
+    before = (
+        "pub enum DecodeError {\n    InvalidByte(usize, u8),\n"
+        "    InvalidLastSymbol { offset: usize, symbol: u8 },\n    InvalidLength,\n}\n"
+    )
+    after = (
+        "pub enum DecodeError {\n    /// The offset and the byte.\n    InvalidByte(\n"
+        "        usize, // offset\n        u8,\n    ),\n    InvalidLastSymbol {\n"
+        "        /// Offset in the input.\n        offset: usize,\n        symbol: u8,\n    },\n"
+        "    InvalidLength(usize),\n}\n"
+    )
+    # Only InvalidLength changed shape; the rest gained comments and rustfmt's layout.
+    assert _found(_lib(repo, before, after)) == [
+        ("major", "fields of variant DecodeError::InvalidLength changed: unit -> (usize)"),
+    ]

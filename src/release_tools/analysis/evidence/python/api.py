@@ -129,6 +129,11 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         planner = Planner(ctx, changes, prefetched.exposures if prefetched else None)
         jobs, considered, exhausted = planner.jobs()
         items = run_comparisons(jobs, prefetched.results if prefetched else None)
+        if any(item.kind is EvidenceKind.API_REMOVED for item in items):
+            # Imported here: it needs griffe, which analyze loads only when it compares.
+            from release_tools.analysis.evidence.python.overrides import inherited_elsewhere
+
+            items = inherited_elsewhere(ctx, jobs, items)
     items.extend(oversized_evidence(planner.oversized))
     if exhausted:
         compared = len(jobs)

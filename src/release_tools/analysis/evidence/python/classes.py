@@ -28,6 +28,7 @@ from release_tools.analysis.evidence.python.signatures import BREAKING_KINDS, si
 
 __all__ = [
     "class_public",
+    "foreign_bases",
     "gained_foreign_bases",
     "inherited_change",
     "inherited_members",
@@ -139,7 +140,7 @@ def inherited_names(cls: griffe.Class) -> frozenset[str]:
     return frozenset(inherited_members(cls))
 
 
-def _foreign_bases(cls: griffe.Class) -> dict[str, BaseExpr]:
+def foreign_bases(cls: griffe.Class) -> dict[str, BaseExpr]:
     """The bases of ``cls`` and of its ancestors in this module that are defined elsewhere,
     by the path they resolve to (``abc.ABC`` for ``ABC`` imported from ``abc``)."""
     out: dict[str, BaseExpr] = {}
@@ -197,10 +198,10 @@ def gained_foreign_bases(before: Member | None, cls: griffe.Class, member: str) 
     have in ``before``, among those this module-at-a-time comparison cannot read, that may
     define ``member``: standard-library classes that do not (``object``, ``ABC``,
     ``Generic[T]``) are left out."""
-    old = _foreign_bases(before) if isinstance(before, griffe.Class) else {}
+    old = foreign_bases(before) if isinstance(before, griffe.Class) else {}
     return [
         str(base)
-        for path, base in _foreign_bases(cls).items()
+        for path, base in foreign_bases(cls).items()
         if path not in old and _may_define(path, member)
     ]
 
@@ -250,7 +251,7 @@ def standard_provider(cls: griffe.Class, member: str, *, data: bool = False) -> 
     """
     standard = [
         (base, found)
-        for path, base in _foreign_bases(cls).items()
+        for path, base in foreign_bases(cls).items()
         if (found := _standard_class(path)) is not None
     ]
     if data and any(issubclass(found, enum.Enum) for _base, found in standard):

@@ -107,6 +107,12 @@ _LIFETIME = re.compile(r"^'\w+$")
 
 #: A supertrait that seals a trait (``private::Sealed``, ``sealed::Sealed``).
 _SEALED = re.compile(r"(?<![\w])Sealed(?![\w])")
+#: A comma closing a list and the spaces inside brackets: ``( usize, u8, )`` and ``(usize,
+#: u8)`` are one shape.
+_TRAILING_COMMA = re.compile(r"\s*,?\s*([)}])")
+_OPENING_SPACE = re.compile(r"([({])\s+")
+_BRACE_OPEN = re.compile(r"\{(?!\})")
+_BRACE_CLOSE = re.compile(r"(?<!\{)\}")
 #: The anonymous lifetime ``'_`` as a token.
 _ANONYMOUS = re.compile(r"'_(?![\w'])")
 
@@ -499,10 +505,25 @@ class _Reader:
                 if "doc(hidden)" in attributes:
                     hidden = True
                 else:
-                    shape = self.text(child.child_by_field_name("body"))
+                    shape = self.shape(child.child_by_field_name("body"))
                     out.append((self.text(child.child_by_field_name("name")), shape))
             attributes = []
         return tuple(out), hidden
+
+    def shape(self, node: tree_sitter.Node | None) -> str:
+        """A variant's fields as written, without comments (doc comments included) and
+        without a trailing comma: the layout rustfmt chooses is no change of shape."""
+        if node is None:
+            return ""
+
+        def render(child: tree_sitter.Node) -> str:
+            if child.type in ("line_comment", "block_comment"):
+                return ""
+            return spliced(self.source, child, render)
+
+        text = _squash(spliced(self.source, node, render))
+        text = _OPENING_SPACE.sub(r"\1", _TRAILING_COMMA.sub(r"\1", text))
+        return _BRACE_CLOSE.sub(" }", _BRACE_OPEN.sub("{ ", text))  # ``{ x: u8 }``
 
     def trait_members(self, node: tree_sitter.Node) -> tuple[tuple[str, str], ...]:
         body = node.child_by_field_name("body")
