@@ -373,6 +373,25 @@ def test_a_rust_program_start_is_no_sub_command(repo: Any) -> None:
     assert _run(repo, base) == []
 
 
+def test_an_imported_process_command_and_a_build_script_declare_no_sub_command(
+    repo: Any,
+) -> None:
+    from release_tools.analysis.evidence.surface import rust_cli_options
+
+    spawn = (
+        "use std::process::{{Command, Stdio}};\n"
+        'fn version() {{ Command::new("{0}").stdout(Stdio::piped()).output().ok(); }}\n'
+    )
+    assert rust_cli_options(spawn.format("freebsd-version")) == {}
+    clap = 'use clap::Command;\nfn cli() -> Command {{ Command::new("{0}") }}\n'
+    assert rust_cli_options(clap.format("finder")) == {"command:finder": 2}
+    # A build script runs when the crate compiles: whatever it parses is nobody's option.
+    repo.write("build.rs", clap.format("gen"))
+    base = repo.commit("initial")
+    repo.write("build.rs", clap.format("generate"))
+    assert _run(repo, base) == []
+
+
 def test_examples_in_comments_declare_no_sub_command(repo: Any) -> None:
     repo.write("lib/command.js", "class Command {\n  option(flags) {}\n}\n")
     base = repo.commit("initial")

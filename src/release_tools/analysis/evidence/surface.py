@@ -89,7 +89,11 @@ _CLAP_PROGRAM = re.compile(
     r'#\[\s*(?:command|clap)\s*\([^"\]]*?\bname\s*=\s*"(?P<name>[A-Za-z][\w-]*)"'
 )
 _CLAP_BARE = re.compile(r"(?:^|[,(\s])long\s*(?:[,)]|$)")
-_CLAP_COMMAND = re.compile(r'(?:SubCommand::with_name|Command::new)\(\s*"(?P<name>[A-Za-z][\w-]*)"')
+_CLAP_COMMAND = re.compile(
+    r'(?:(?P<with>SubCommand::with_name)|Command::new)\(\s*"(?P<name>[A-Za-z][\w-]*)"'
+)
+#: std::process's ``Command`` brought into a Rust file (``use std::process::{Command, ...}``).
+_STD_COMMAND = re.compile(r"\bprocess::(?:\{[^}]*\bCommand\b|Command\b)")
 # Go: the standard flag package and pflag/cobra (`Flags().StringP("name", "n", ...)`).
 _GO_FLAG = re.compile(
     r"(?:\bflag|Flags\(\)|\bfs|\bflags)\.(?:String|Bool|Int|Int64|Uint|Uint64|Float64|"
@@ -191,8 +195,10 @@ def rust_cli_options(code: str, skip: Skip | None = None) -> dict[str, int]:
         for alias in _CLAP_ALIAS.finditer(args):
             found.setdefault(f"{_ALIAS}--{alias['opt']}", line_of(match.start()))
     line_of = _line_counter(code)
+    # ``Command::new("git")`` of std::process starts a program; only clap's names a command.
+    spawns = _STD_COMMAND.search(code) is not None and "clap" not in code
     for match in _CLAP_COMMAND.finditer(code):
-        if skip is not None and skip(match.start()):
+        if (skip is not None and skip(match.start())) or (spawns and match["with"] is None):
             continue
         found.setdefault(f"command:{match['name']}", line_of(match.start()))
     line_of = _line_counter(code)
@@ -212,6 +218,13 @@ def go_cli_options(code: str, skip: Skip | None = None) -> dict[str, int]:
             continue
         found.setdefault(f"--{match['opt']}", line_of(match.start()))
     return found
+
+
+def _no_program(path: str) -> bool:
+    """A file whose options no user types: a Go file under ``internal/`` (only its own module
+    can use it, so a program there, a code generator or a release helper, is the maintainers'
+    tool) or a Rust build script (``build.rs`` runs when the crate compiles)."""
+    return _go_internal(path) or path.rpartition("/")[2] == "build.rs"
 
 
 def _go_internal(path: str) -> bool:
@@ -299,7 +312,7 @@ def _without_options(ctx: AnalysisContext, ref: str, paths: list[str]) -> set[st
 def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
     before: dict[str, tuple[str, int]] = {}
     after: dict[str, tuple[str, int]] = {}
-    candidates = [c for c in changed_files(ctx, _CLI_SUFFIXES) if not _go_internal(c.path)]
+    candidates = [c for c in changed_files(ctx, _CLI_SUFFIXES) if not _no_program(c.path)]
     sift = worth_asking(candidates)
     # The hunks of an added or deleted file are its whole text: when git grep sifts the files
     # anyway, it searches that text far faster than joining the hunks here would.

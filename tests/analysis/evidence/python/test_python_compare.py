@@ -580,3 +580,22 @@ def test_an_override_removed_where_a_base_in_another_module_defines_the_member(
         ("patch", "pkg.asyncparser.AsyncParser.use_args no longer overrides "
          "pkg.core.Parser.use_args; the inherited one answers (review)"),
     ]  # fmt: skip
+
+
+def test_a_name_only_the_stub_declared_leaves_it_without_breaking_running_code(
+    repo: Any,
+) -> None:
+    runtime = "def f():\n    return 1\n\n\ndef g():\n    return 2\n"
+    stub = (
+        "from typing import Protocol\n\n\ndef f() -> int: ...\ndef g() -> int: ...\n"
+        "def h() -> int: ...\n\n\nclass Proto(Protocol):\n    def __call__(self) -> int: ...\n"
+    )
+    repo.write("pkg/__init__.py", runtime)
+    repo.write("pkg/__init__.pyi", stub)
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "def f():\n    return 1\n")
+    repo.write("pkg/__init__.pyi", "def f() -> int: ...\n")
+    found = _run(repo, base)
+    # g really went; h (a stale entry) and Proto (typing only) never existed at run time.
+    assert [m for b, m in found if b == "major"] == ["removed public function pkg.g"]
+    assert sorted(m.split(" left ")[0] for b, m in found if b == "patch") == ["pkg.Proto", "pkg.h"]
