@@ -392,6 +392,21 @@ def test_an_imported_process_command_and_a_build_script_declare_no_sub_command(
     assert _run(repo, base) == []
 
 
+def test_a_python_script_of_a_rust_crate_declares_no_option(repo: Any) -> None:
+    script = "import argparse\np = argparse.ArgumentParser()\np.add_argument('--{0}')\n"
+    repo.write("Cargo.toml", "[package]\nname = 'libc'\n")
+    repo.write("etc/libc-util.py", script.format("branch"))
+    base = repo.commit("initial")
+    repo.write("etc/libc-util.py", script.format("old-tag"))
+    assert _run(repo, base) == []
+    # With a Python manifest in the repository the same script is a program it ships.
+    repo.write("pyproject.toml", "[project]\nname = 'libc-util'\n")
+    assert _messages(_run(repo, base)) == [
+        ("major", "removed command-line option --branch"),
+        ("minor", "new command-line option --old-tag"),
+    ]
+
+
 def test_examples_in_comments_declare_no_sub_command(repo: Any) -> None:
     repo.write("lib/command.js", "class Command {\n  option(flags) {}\n}\n")
     base = repo.commit("initial")

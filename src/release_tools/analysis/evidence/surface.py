@@ -38,6 +38,7 @@ from release_tools.analysis.evidence._common import (
     read_texts,
 )
 from release_tools.analysis.evidence._grep import without_any, worth_asking
+from release_tools.analysis.evidence.python.layout import foreign_project
 from release_tools.analysis.models import (
     Bump,
     ChangeKind,
@@ -313,6 +314,10 @@ def _cli_evidence(ctx: AnalysisContext) -> list[Evidence]:
     before: dict[str, tuple[str, int]] = {}
     after: dict[str, tuple[str, int]] = {}
     candidates = [c for c in changed_files(ctx, _CLI_SUFFIXES) if not _no_program(c.path)]
+    if any(c.path.endswith(".py") for c in candidates) and foreign_project(
+        ctx.git.ls_files(ctx.head_sha)
+    ):
+        candidates = [c for c in candidates if not c.path.endswith(".py")]
     sift = worth_asking(candidates)
     # The hunks of an added or deleted file are its whole text: when git grep sifts the files
     # anyway, it searches that text far faster than joining the hunks here would.

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import read_texts
 
-__all__ = ["init_files", "loose_homes", "module_name", "unlisted_loose"]
+__all__ = ["foreign_project", "init_files", "loose_homes", "module_name", "unlisted_loose"]
 
 #: Directories holding copies of other projects' packages.
 _VENDOR_DIRS = frozenset({"vendor", "vendored", "third_party", "thirdparty", "externals"})
@@ -105,6 +105,14 @@ _PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 
 #: Manifests of other ecosystems: in their projects a loose ``.py`` file is a helper script.
 _OTHER_PROJECT_FILES = frozenset({"Cargo.toml", "package.json", "go.mod"})
+
+
+def foreign_project(files: Iterable[str]) -> bool:
+    """Whether a repository of ``files`` is another ecosystem's project (a ``Cargo.toml``, a
+    ``package.json`` or a ``go.mod``) with no Python project manifest anywhere: its Python
+    files are the maintainers' helper scripts (libc's ``etc/libc-util.py``), not shipped."""
+    names = {path.rpartition("/")[2] for path in files}
+    return not names & _PROJECT_FILES and bool(names & _OTHER_PROJECT_FILES)
 
 
 def loose_homes(files: Iterable[str], packages: set[str]) -> set[str] | None:
