@@ -566,3 +566,15 @@ def test_an_interface_aliased_to_the_module_root_keeps_its_method_set(repo: GitR
     assert _found(gather(build_context(repo.path, base))) == [
         ("minor", "new exported type SlogSink in package ."),
     ]
+
+
+def test_an_alias_target_over_the_read_budget_is_compared_as_written(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from release_tools.analysis.evidence.go import gatherer
+
+    monkeypatch.setattr(gatherer, "ALIAS_READ_BYTES", 10)
+    found = _moved(repo, _OLD_TESTING.replace("NewTestLogger", "New"))
+    assert "definition of exported type Options changed: struct -> = testr.Options" in [
+        e.message for e in found
+    ]

@@ -71,7 +71,8 @@ MAX_SCAN_BYTES = 4_000_000
 PARSE_BUDGET_BYTES = 2_000_000
 #: Bytes scanned linearly per run (about 0.1 s per MB); later packages are left unanalyzed.
 SCAN_BUDGET_BYTES = 4_000_000
-#: Bytes of the packages that moved identifiers are aliases of, read at the head per run.
+#: Bytes parsed per run of the packages that moved identifiers are aliases of (at the head);
+#: a package that does not fit whole is not read, and its aliases are compared as written.
 ALIAS_READ_BYTES = 1_000_000
 
 _SKIP_DIRS = frozenset({"internal", "testdata", "vendor", "examples", "example", "cmd"})
@@ -173,10 +174,11 @@ class _Side:
 
 
 def _target_packages(
-    ctx: AnalysisContext, head: _Side, directory: str, targets: list[str]
+    ctx: AnalysisContext, head: _Side, directory: str, targets: list[str], budget: ReadBudget
 ) -> dict[str, dict[str, GoIdent]]:
     """The exported identifiers, at the head, of the packages of this module that ``targets``
-    (``import/path.Name``) name, by import path; packages of other modules are not read."""
+    (``import/path.Name``) name, by import path; packages of other modules are not read, nor
+    those the run's ``budget`` cannot parse whole."""
     found = head.module_root(directory)
     root, module = found if found is not None else ("", None)
     if module is None:
@@ -190,13 +192,10 @@ def _target_packages(
     if not directories:
         return {}
     side = _Side(ctx, ctx.head_sha, sorted(directories))
-    left = ALIAS_READ_BYTES
     for files in side.files.values():
-        for path in files:
-            size = side.sizes.get(path)
-            if size is not None and size <= left:
-                side.modes[path] = PARSE
-                left -= size
+        present = [path for path in files if path in side.sizes]
+        modes = budget.plan([side.sizes[path] for path in present])
+        side.modes.update(zip(present, modes or [], strict=False))
     side.read()
     out: dict[str, dict[str, GoIdent]] = {}
     for target_dir, import_path in directories.items():
@@ -287,6 +286,9 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     # this reading sees is strong evidence, not proof.
     trusted = verdict is None or any(e.level is Bump.MAJOR for e in verdict)
     majors: dict[str, str] = {}
+    alias_budget = ReadBudget(
+        max_parse=MAX_PARSE_BYTES, max_scan=0, parse_budget=ALIAS_READ_BYTES, scan_budget=0
+    )
     for directory in planned:
         major = _new_major_module(base, head, directory)
         if major is not None:
@@ -298,7 +300,8 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             continue
         targets = moved_targets(before, after)
         if targets:
-            packages = _target_packages(ctx, head, directory, sorted(set(targets.values())))
+            wanted = sorted(set(targets.values()))
+            packages = _target_packages(ctx, head, directory, wanted, alias_budget)
             before, after = resolve_moved(before, after, packages)
         scanned = {
             p: reason

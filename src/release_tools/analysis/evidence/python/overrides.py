@@ -32,13 +32,35 @@ from release_tools.analysis.evidence.python.jobs import Job
 from release_tools.analysis.evidence.python.parsing import ModuleSource, Unreadable, parse
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
-__all__ = ["inherited_elsewhere"]
+__all__ = ["inherited_elsewhere", "removed_path", "replaced"]
 
 log = logging.getLogger(__name__)
 
 _REMOVED = re.compile(r"^removed public \w+ (?P<path>[\w.]+)$")
 
 Member = griffe.Object | griffe.Alias
+
+
+def removed_path(item: Evidence) -> str | None:
+    """The dotted path of the public object a removal finding names (``removed public
+    function pkg.mod.f``); None for any other finding."""
+    match = _REMOVED.match(item.message) if item.kind is EvidenceKind.API_REMOVED else None
+    return None if match is None else match["path"]
+
+
+def replaced(item: Evidence, bump: Bump, message: str) -> Evidence:
+    """A finding that takes the place of the removal ``item``, at its file and line: a major
+    incompatible change (proof) or a lower-level review item (weak)."""
+    strength = Strength.PROOF if bump is Bump.MAJOR else Strength.WEAK
+    return evidence(
+        "python-api",
+        EvidenceKind.API_CHANGED,
+        bump,
+        strength,
+        message,
+        path=item.path,
+        line=item.line,
+    )
 
 
 def _find(module: griffe.Module, path: str) -> Member | None:
@@ -131,59 +153,31 @@ def inherited_elsewhere(
 
     out: list[Evidence] = []
     for item in items:
-        match = _REMOVED.match(item.message)
-        job = by_path.get(item.path or "") if match else None
-        if (
-            match is None
-            or job is None
-            or item.kind is not EvidenceKind.API_REMOVED
-            or item.strength is not Strength.PROOF
-        ):
+        path = removed_path(item)
+        job = by_path.get(item.path or "") if path else None
+        if path is None or job is None or item.strength is not Strength.PROOF:
             out.append(item)
             continue
         dotted, old_source, new_source, _exposed = job
         assert old_source is not None and new_source is not None
-        removed_path = match["path"]
-        owner_path = removed_path.rpartition(".")[0]
         root = _root(dotted, new_source.path)
         new_module = module("head", dotted, ModuleSource(new_source.path, new_source.code))
         old_module = module("base", dotted, ModuleSource(old_source.path, old_source.code))
-        owner = _find(new_module, owner_path) if new_module is not None else None
-        removed = _find(old_module, removed_path) if old_module is not None else None
+        owner = _find(new_module, path.rpartition(".")[0]) if new_module is not None else None
+        removed = _find(old_module, path) if old_module is not None else None
         if root is None or not isinstance(owner, griffe.Class) or removed is None:
             out.append(item)
             continue
         modules = readers.setdefault(root, _Modules(ctx, root))
-        name = removed_path.rpartition(".")[2]
-        inherited = _base_member(owner, name, dotted.split(".")[0], modules)
+        inherited = _base_member(owner, path.rpartition(".")[2], dotted.split(".")[0], modules)
         if inherited is None:
             out.append(item)
             continue
         change = inherited_change(removed, inherited)
         if change:
-            message = f"incompatible {removed_path}, now inherited as {inherited.path}: {change}"
-            out.append(
-                evidence(
-                    "python-api",
-                    EvidenceKind.API_CHANGED,
-                    Bump.MAJOR,
-                    Strength.PROOF,
-                    message,
-                    path=item.path,
-                    line=item.line,
-                )
-            )
-            continue
-        out.append(
-            evidence(
-                "python-api",
-                EvidenceKind.API_CHANGED,
-                Bump.PATCH,
-                Strength.WEAK,
-                f"{removed_path} no longer overrides {inherited.path}; the inherited one "
-                "answers (review)",
-                path=item.path,
-                line=item.line,
-            )
-        )
+            message = f"incompatible {path}, now inherited as {inherited.path}: {change}"
+            out.append(replaced(item, Bump.MAJOR, message))
+        else:
+            message = f"{path} no longer overrides {inherited.path}; the inherited one answers"
+            out.append(replaced(item, Bump.PATCH, message + " (review)"))
     return out

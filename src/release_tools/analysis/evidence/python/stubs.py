@@ -13,19 +13,16 @@ the only written record of its API.
 
 from __future__ import annotations
 
-import re
-
 import griffe
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._common import evidence, read_text
+from release_tools.analysis.evidence._common import read_text
 from release_tools.analysis.evidence.python.jobs import Job
+from release_tools.analysis.evidence.python.overrides import removed_path, replaced
 from release_tools.analysis.evidence.python.parsing import ModuleSource, Unreadable, parse
-from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
+from release_tools.analysis.models import Bump, Evidence
 
 __all__ = ["stub_only_removals"]
-
-_REMOVED = re.compile(r"^removed public \w+ (?P<path>[\w.]+)$")
 
 
 def _runtime(ctx: AnalysisContext, dotted: str, stub: str) -> griffe.Module | None:
@@ -65,34 +62,26 @@ def stub_only_removals(
     runtimes: dict[str, griffe.Module | None] = {}
     out: list[Evidence] = []
     for item in items:
-        match = _REMOVED.match(item.message)
+        path = removed_path(item)
         stub = item.path or ""
         dotted = dotted_of.get(stub)
         if (
-            match is None
+            path is None
             or dotted is None
             or not stub.endswith(".pyi")
-            or item.kind is not EvidenceKind.API_REMOVED
-            or not match["path"].startswith(dotted + ".")
+            or not path.startswith(dotted + ".")
         ):
             out.append(item)
             continue
         if stub not in runtimes:
             runtimes[stub] = _runtime(ctx, dotted, stub)
         runtime = runtimes[stub]
-        if runtime is None or _defines(runtime, match["path"]):
+        if runtime is None or _defines(runtime, path):
             out.append(item)
             continue
-        out.append(
-            evidence(
-                "python-api",
-                EvidenceKind.API_CHANGED,
-                Bump.PATCH,
-                Strength.WEAK,
-                f"{match['path']} left the stub {stub}; {stub[:-1]} never defined it, so no "
-                "running code used it (review: annotations naming it no longer check)",
-                path=item.path,
-                line=item.line,
-            )
+        message = (
+            f"{path} left the stub {stub}; {stub[:-1]} never defined it, so no running code "
+            "used it (review: annotations naming it no longer check)"
         )
+        out.append(replaced(item, Bump.PATCH, message))
     return out
