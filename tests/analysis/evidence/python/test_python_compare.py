@@ -599,3 +599,66 @@ def test_a_name_only_the_stub_declared_leaves_it_without_breaking_running_code(
     # g really went; h (a stale entry) and Proto (typing only) never existed at run time.
     assert [m for b, m in found if b == "major"] == ["removed public function pkg.g"]
     assert sorted(m.split(" left ")[0] for b, m in found if b == "patch") == ["pkg.Proto", "pkg.h"]
+
+
+SIBLINGS_INIT = "from .more import *\nfrom .recipes import *\n"
+
+
+def test_name_moved_between_star_exported_siblings_is_a_review_item(repo: Any) -> None:
+    repo.write("pkg/__init__.py", SIBLINGS_INIT)
+    repo.write("pkg/more.py", "def running_min(iterable, *, key=None):\n    return min(iterable)\n")
+    repo.write("pkg/recipes.py", "def take(n, iterable):\n    return list(iterable)[:n]\n")
+    base = repo.commit("initial")
+    repo.write("pkg/more.py", "")
+    repo.write(
+        "pkg/recipes.py",
+        "def take(n, iterable):\n    return list(iterable)[:n]\n\n\n"
+        "def running_min(iterable, *, key=None):\n    return min(iterable)\n",
+    )
+    assert _run(repo, base) == [
+        (
+            "patch",
+            "pkg.more.running_min moved to pkg.recipes.running_min; pkg.running_min still "
+            "serves it (review: importers of pkg.more.running_min break)",
+        )
+    ]
+
+
+def test_name_moved_between_siblings_with_a_narrower_signature_is_incompatible(
+    repo: Any,
+) -> None:
+    repo.write("pkg/__init__.py", "from .more import running_min\nfrom .recipes import take\n")
+    repo.write("pkg/more.py", "def running_min(iterable, *, key=None):\n    return min(iterable)\n")
+    repo.write("pkg/recipes.py", "def take(n, iterable):\n    return list(iterable)[:n]\n")
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "from pkg.recipes import running_min, take\n")
+    repo.write("pkg/more.py", "")
+    repo.write(
+        "pkg/recipes.py",
+        "def take(n, iterable):\n    return list(iterable)[:n]\n\n\n"
+        "def running_min(iterable):\n    return min(iterable)\n",
+    )
+    assert _run(repo, base) == [
+        (
+            "major",
+            "incompatible pkg.running_min (moved to pkg.recipes.running_min): "
+            "parameter key removed",
+        )
+    ]
+
+
+def test_name_moved_between_siblings_the_package_does_not_serve_is_removed(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "from .recipes import *\n")
+    repo.write("pkg/more.py", "def running_min(iterable):\n    return min(iterable)\n")
+    repo.write("pkg/recipes.py", "def take(n, iterable):\n    return list(iterable)[:n]\n")
+    base = repo.commit("initial")
+    repo.write("pkg/more.py", "")
+    repo.write(
+        "pkg/recipes.py",
+        "def take(n, iterable):\n    return list(iterable)[:n]\n\n\n"
+        "def running_min(iterable):\n    return min(iterable)\n",
+    )
+    assert _run(repo, base) == [
+        ("major", "removed public function pkg.more.running_min"),
+        ("minor", "new public function pkg.recipes.running_min"),
+    ]

@@ -132,9 +132,11 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         if any(item.kind is EvidenceKind.API_REMOVED for item in items):
             # Imported here: it needs griffe, which analyze loads only when it compares.
             from release_tools.analysis.evidence.python.overrides import inherited_elsewhere
+            from release_tools.analysis.evidence.python.siblings import moved_between_siblings
             from release_tools.analysis.evidence.python.stubs import stub_only_removals
 
             items = stub_only_removals(ctx, jobs, inherited_elsewhere(ctx, jobs, items))
+            items = moved_between_siblings(ctx, jobs, items)
     items.extend(oversized_evidence(planner.oversized))
     if exhausted:
         compared = len(jobs)

@@ -291,12 +291,14 @@ _CALLED = frozenset({"method", "class"})
 
 
 def _signature_breakages(old: griffe.Function, new: griffe.Function) -> list[griffe.Breakage]:
-    """Griffe's signature breakages between ``old`` and ``new``, methods of two classes.
+    """Griffe's signature breakages between ``old`` and ``new``, like-named functions of two
+    classes or two modules.
 
-    Griffe compares like-named members of two objects: the classes holding the two methods
-    are compared, and only what concerns ``new`` is kept.
+    Griffe compares like-named members of two objects: the classes (or modules) holding the
+    two functions are compared, and only what concerns ``new`` is kept.
     """
-    if not isinstance(old.parent, griffe.Class) or not isinstance(new.parent, griffe.Class):
+    holders = (griffe.Class, griffe.Module)
+    if not isinstance(old.parent, holders) or type(old.parent) is not type(new.parent):
         return []
     try:
         found = list(griffe.find_breaking_changes(old.parent, new.parent))

@@ -32,7 +32,7 @@ from release_tools.analysis.evidence.python.jobs import Job
 from release_tools.analysis.evidence.python.parsing import ModuleSource, Unreadable, parse
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
-__all__ = ["inherited_elsewhere", "removed_path", "replaced"]
+__all__ = ["inherited_elsewhere", "package_root", "removed_path", "replaced"]
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def _find(module: griffe.Module, path: str) -> Member | None:
     return found
 
 
-def _root(dotted: str, path: str) -> str | None:
+def package_root(dotted: str, path: str) -> str | None:
     """The directory the package tree of module ``dotted`` (file ``path``) starts in."""
     relative = dotted.replace(".", "/")
     for tail in (".py", ".pyi", "/__init__.py", "/__init__.pyi"):
@@ -160,7 +160,7 @@ def inherited_elsewhere(
             continue
         dotted, old_source, new_source, _exposed = job
         assert old_source is not None and new_source is not None
-        root = _root(dotted, new_source.path)
+        root = package_root(dotted, new_source.path)
         new_module = module("head", dotted, ModuleSource(new_source.path, new_source.code))
         old_module = module("base", dotted, ModuleSource(old_source.path, old_source.code))
         owner = _find(new_module, path.rpartition(".")[0]) if new_module is not None else None
