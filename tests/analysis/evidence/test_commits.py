@@ -165,6 +165,16 @@ def test_revert_of_released_commit_is_a_patch(repo: Any) -> None:
     ]
 
 
+def test_squash_merged_revert_subject_names_the_reverted_header() -> None:
+    body = "This reverts commit c71811b00f2fcff558e4382ba913bdac4ad7200e."
+    parsed = parse_commit(
+        Commit("e" * 40, 'Revert "fix(types): export CJS types from ESM (#6218)" (#6729)', body)
+    )
+    assert parsed.reverts_header == "fix(types): export CJS types from ESM (#6218)"
+    assert parsed.reverts_sha == "c71811b00f2fcff558e4382ba913bdac4ad7200e"
+    assert parsed.entries == []
+
+
 def test_release_as_footer(repo: Any) -> None:
     base = _history(repo, "chore: prepare\n\nRelease-As: v2.0.0")
     items = gather(build_context(repo.path, base))

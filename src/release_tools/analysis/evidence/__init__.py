@@ -22,6 +22,7 @@ from release_tools.analysis.evidence import (
     file_kinds,
     gomodule,
     notes,
+    reverts,
     runtime,
     surface,
 )
@@ -192,7 +193,7 @@ def gather_evidence(ctx: AnalysisContext) -> list[Evidence]:
             log.debug("no evidence from the child process; gathering its share here")
             received = [_run(name, gather, ctx) for name, gather in others]
         found.update(zip((name for name, _gather in others), received, strict=True))
-    items = [item for name, _gather in GATHERERS for item in found[name]]
+    items = reverts.withdrawn(ctx, [item for name, _gather in GATHERERS for item in found[name]])
     # Strongest first, so that reports open with what decided; the sort is stable, so each
     # source keeps its own order (commits newest first, which Release-As relies on).
     items.sort(key=lambda e: (-e.level, e.strength.rank))

@@ -375,6 +375,11 @@ class BoundedEvidence:
 
 #: The most items kept per evidence source before a summary item stands in for the rest.
 MAX_PER_SOURCE = 50
+#: The most items an API gatherer hands on per source: more than the report keeps, so that
+#: the passes over every source's findings (a reverted change undone, see
+#: :mod:`~release_tools.analysis.evidence.reverts`) see them one by one on big ranges before
+#: the final cap.
+GATHER_LIMIT = 4 * MAX_PER_SOURCE
 
 
 def cap_evidence(items: Sequence[Evidence], limit: int = MAX_PER_SOURCE) -> list[Evidence]:

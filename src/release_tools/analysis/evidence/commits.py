@@ -32,7 +32,14 @@ from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.git import Commit
 from release_tools.versioning.commit_types import DEFAULT_COMMIT_TYPES, CommitTypes
 
-__all__ = ["ParsedCommit", "commit_evidence", "declared", "gather", "parse_commit"]
+__all__ = [
+    "ParsedCommit",
+    "commit_evidence",
+    "declared",
+    "gather",
+    "parse_commit",
+    "released_reverts",
+]
 
 _HEADER = re.compile(
     r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?:[ \t]+(?P<subject>\S.*)$"
@@ -41,7 +48,7 @@ _BULLET = re.compile(r"^[ \t]*(?:[*\-+]|\d+[.)])[ \t]+")
 _BREAKING = re.compile(r"^BREAKING[ -]CHANGES?[ \t]*:[ \t]*(?P<text>.*)$")
 _RELEASE_AS = re.compile(r"^Release-As[ \t]*:[ \t]*(?P<version>\S+)[ \t]*$", re.IGNORECASE)
 _VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+.a-zA-Z0-9]*)$")
-_REVERT_SUBJECT = re.compile(r'^Revert "(?P<header>.+)"$')
+_REVERT_SUBJECT = re.compile(r'^Revert "(?P<header>.+)"(?: \(#\d+\))?$')
 _REVERTS_SHA = re.compile(r"This reverts commit (?P<sha>[0-9a-f]{7,40})")
 _REFS_SHA = re.compile(r"^Refs?:[ \t]*(?P<sha>[0-9a-f]{7,40})\b", re.MULTILINE)
 _MERGE = re.compile(r"^Merge (?:pull request|branch|remote-tracking branch|tag) ")
@@ -387,6 +394,20 @@ def commit_evidence(
                 )
             )
     return out
+
+
+def released_reverts(
+    commits: Sequence[Commit], types: CommitTypes = DEFAULT_COMMIT_TYPES
+) -> list[tuple[str, str]]:
+    """The commits of an earlier release that ``commits`` revert and that stay reverted, as
+    (SHA as the revert names it, possibly abbreviated; the revert's subject); pure.
+
+    A revert whose target is in ``commits`` cancels out with it and is not listed; neither is
+    one that names no SHA.
+    """
+    parsed = _active([parse_commit(c, types) for c in commits])
+    subjects = {c.sha: c.subject for c in commits}
+    return [(p.reverts_sha, subjects[p.sha]) for p in parsed if p.reverts_sha]
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:

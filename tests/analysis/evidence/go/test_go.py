@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from release_tools.analysis.evidence._common import GATHER_LIMIT
 from release_tools.analysis.evidence.go import gather, parse_go, signature_key
 from release_tools.analysis.models import Evidence, Strength
 from repo_context import build_context
@@ -130,16 +131,17 @@ def test_thousands_of_exports_give_bounded_evidence_with_exact_counts(
     ctx = build_context(repo.path, base)
     _no_single_reads(ctx, monkeypatch)
     items = gather(ctx)
-    # 2 breaking findings and 4000 new names: 50 listed, the rest counted in one summary.
+    # 2 breaking findings and 4000 new names: the gatherer's allowance listed, the rest
+    # counted in one summary.
     listed = [e for e in items if not e.is_summary]
-    assert len(listed) == 50
+    assert len(listed) == GATHER_LIMIT
     assert sorted(e.message for e in listed if e.bump == "major") == [
         "removed exported func Gone from package gen",
         "signature of Sig changed: func(int) -> func(string)",
     ]
     assert all(e.message.startswith("new exported func New") for e in listed if e.bump == "minor")
     assert [(e.bump, e.strength, e.omitted) for e in items if e.is_summary] == [
-        ("minor", Strength.STRONG, 4000 - 48)
+        ("minor", Strength.STRONG, 4000 - (GATHER_LIMIT - 2))
     ]
     assert sum(e.count for e in items) == 4002
 

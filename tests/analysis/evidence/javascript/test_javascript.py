@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from release_tools.analysis.evidence import MAX_PER_SOURCE, cap_evidence
+from release_tools.analysis.evidence._common import GATHER_LIMIT
 from release_tools.analysis.evidence.javascript import compare
 from release_tools.analysis.evidence.javascript import gatherer as javascript
 from release_tools.analysis.evidence.javascript.exports import param_names
@@ -305,19 +306,22 @@ def test_thousands_of_exports_give_bounded_evidence_with_exact_counts(
     monkeypatch.setattr(compare, "evidence", counting)
     items = _run(repo, base)
     # Only what the report can show is ever built (was: one Evidence per export).
-    assert len(built) <= 2 * MAX_PER_SOURCE
+    assert len(built) <= 2 * GATHER_LIMIT
     # The allowance in full, then one summary with the exact count of the rest (e85f247).
-    assert len(items) == MAX_PER_SOURCE + 1
+    assert len(items) == GATHER_LIMIT + 1
     removed = [e.message for e in items if e.bump == "major"]
     assert removed == [
         "removed export dropped (const) from gen/table.js",
         "removed export a (function) from lib/api.js",
         "removed export b (function) from lib/api.js",
     ]
-    assert items[-1].message == "... and 2954 more javascript-api items (2954 minor)"
-    assert items[-1].omitted == 2954
-    # The report keeps the list as it is: the exact total reaches the output.
-    assert cap_evidence(items) == items
+    left = 3000 + 1 - (GATHER_LIMIT - 3)
+    assert items[-1].message == f"... and {left} more javascript-api items ({left} minor)"
+    assert items[-1].omitted == left
+    # The report's cap keeps fewer, and the exact total still reaches the output.
+    capped = cap_evidence(items)
+    assert len([e for e in capped if not e.is_summary]) == MAX_PER_SOURCE
+    assert sum(e.count for e in capped) == sum(e.count for e in items) == 3004
     new_exports = [e for e in items if e.message.startswith("new export")]
     assert new_exports[0].message == "new export value_00000 (const) in gen/table.js"
     assert new_exports[0].line == 1

@@ -49,7 +49,7 @@ def test_hashed_comparison_matches_the_set_one(seed: int, limit: int) -> None:
 
 def _evidence_by_sets(dotted: str, where: str, old: str | None, new: str | None) -> list[Evidence]:
     """The evidence of one oversized module as built before, from sets of its names."""
-    out = BoundedEvidence("python-api", planner.MAX_PER_SOURCE)
+    out = BoundedEvidence("python-api", planner.GATHER_LIMIT)
     if is_public_module(dotted):
         changes = _by_sets(old, new, 10**9)
         for kind, bump, names, what in (
@@ -99,6 +99,7 @@ def test_oversized_module_evidence_is_as_before(
     repo.commit("change")
     monkeypatch.setattr(planner, "MAX_MODULE_BYTES", 100)
     monkeypatch.setattr(planner, "MAX_PER_SOURCE", limit)
+    monkeypatch.setattr(planner, "GATHER_LIMIT", limit)
 
     items = gather(build_context(repo.path, base))
 

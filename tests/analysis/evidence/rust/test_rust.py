@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from release_tools.analysis.evidence._common import GATHER_LIMIT
 from release_tools.analysis.evidence.rust import gather, parse_rust
 from release_tools.analysis.models import Evidence, Strength
 from repo_context import build_context
@@ -116,13 +117,13 @@ def test_thousands_of_items_give_bounded_evidence_with_exact_counts(
     monkeypatch.setattr(ctx.git, "show_file", show_file)
     items = gather(ctx)
     listed = [e for e in items if not e.is_summary]
-    assert len(listed) == 50
+    assert len(listed) == GATHER_LIMIT
     assert sorted(e.message for e in listed if e.bump == "major") == [
         "removed pub fn gone from src/lib.rs",
         "signature of pub fn f changed: (u8) -> () -> (u16) -> ()",
     ]
-    assert listed[-1].message == "new pub const VALUE_00047 in src/tables.rs"
+    assert listed[-1].message == f"new pub const VALUE_{GATHER_LIMIT - 3:05d} in src/tables.rs"
     assert [(e.bump, e.strength, e.omitted) for e in items if e.is_summary] == [
-        ("minor", Strength.STRONG, 3000 - 48)
+        ("minor", Strength.STRONG, 3000 - (GATHER_LIMIT - 2))
     ]
     assert sum(e.count for e in items) == 3002

@@ -34,7 +34,7 @@ import re
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._budget import PARSE, ReadBudget, too_large
 from release_tools.analysis.evidence._common import (
-    MAX_PER_SOURCE,
+    GATHER_LIMIT,
     BoundedEvidence,
     blob_sizes,
     changed_files,
@@ -279,7 +279,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     planned, notes, skipped = _plan(directories, base, head)
     base.read()
     head.read()
-    out = BoundedEvidence("go-api", MAX_PER_SOURCE)
+    out = BoundedEvidence("go-api", GATHER_LIMIT)
     verdict = tool_evidence(ctx)
     out.extend(verdict or ())
     # apidiff type-checks both versions: when it ran and found nothing incompatible, a break

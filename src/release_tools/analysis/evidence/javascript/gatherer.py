@@ -29,7 +29,7 @@ from dataclasses import replace
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._budget import ReadBudget
 from release_tools.analysis.evidence._common import (
-    MAX_PER_SOURCE,
+    GATHER_LIMIT,
     BoundedEvidence,
     blob_sizes,
     changed_files,
@@ -432,7 +432,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     Every finding is counted, but only as many are built as the report can show (see
     :class:`~release_tools.analysis.evidence._common.BoundedEvidence`).
     """
-    out = BoundedEvidence("javascript-api", MAX_PER_SOURCE)
+    out = BoundedEvidence("javascript-api", GATHER_LIMIT)
     out.extend(manifest_evidence(ctx))
     changes = changed_files(ctx, (*SUFFIXES, ".d.ts"), include_excluded=True)
     if not changes:

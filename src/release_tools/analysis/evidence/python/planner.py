@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._budget import too_large
 from release_tools.analysis.evidence._common import (
+    GATHER_LIMIT,
     MAX_PER_SOURCE,
     BoundedEvidence,
     blob_chunks,
@@ -417,7 +418,7 @@ def oversized_evidence(modules: list[Oversized]) -> list[Evidence]:
     Bounded like every capped source: a generated module may add a million names, of which
     only the first few (in name order) are built as evidence and the rest counted.
     """
-    out = BoundedEvidence("python-api", MAX_PER_SOURCE)
+    out = BoundedEvidence("python-api", GATHER_LIMIT)
     notes: list[Evidence] = []
     for module in modules:
         where, changes = module.where, module.changes

@@ -28,7 +28,7 @@ from __future__ import annotations
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._budget import PARSE, ReadBudget, too_large
 from release_tools.analysis.evidence._common import (
-    MAX_PER_SOURCE,
+    GATHER_LIMIT,
     BoundedEvidence,
     blob_sizes,
     changed_files,
@@ -210,7 +210,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         changes = [c for c in changes if not any(c.path.startswith(d + "/") for d in foreign)]
         if not changes:
             return []
-    out = BoundedEvidence("rust-api", MAX_PER_SOURCE)
+    out = BoundedEvidence("rust-api", GATHER_LIMIT)
     base = _Side(ctx, ctx.base_sha, [p for c in changes if (p := old_path(c) or new_path(c))])
     head = _Side(ctx, ctx.head_sha, [p for c in changes if (p := new_path(c) or old_path(c))])
     planned, notes, skipped = _plan(changes, base, head)
