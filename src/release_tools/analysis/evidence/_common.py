@@ -379,7 +379,7 @@ MAX_PER_SOURCE = 50
 #: the passes over every source's findings (a reverted change undone, see
 #: :mod:`~release_tools.analysis.evidence.reverts`) see them one by one on big ranges before
 #: the final cap.
-GATHER_LIMIT = 4 * MAX_PER_SOURCE
+GATHER_LIMIT = 10 * MAX_PER_SOURCE
 
 
 def cap_evidence(items: Sequence[Evidence], limit: int = MAX_PER_SOURCE) -> list[Evidence]:
