@@ -175,6 +175,43 @@ def test_squash_merged_revert_subject_names_the_reverted_header() -> None:
     assert parsed.entries == []
 
 
+@pytest.mark.parametrize(
+    ("subject", "body", "header", "sha"),
+    [
+        (
+            'Revert "allow body for HTTPBodyContains" PR #938',
+            "",
+            "allow body for HTTPBodyContains",
+            None,
+        ),
+        (
+            "This reverts commit 0a813b5898c0ee8d00b4f13fae21ea5df8b35e74.",
+            "",
+            None,
+            "0a813b5898c0ee8d00b4f13fae21ea5df8b35e74",
+        ),
+        ("fix: This reverts commit 0a813b5 in spirit", "", None, None),
+    ],
+)
+def test_revert_subjects_as_people_and_forges_write_them(
+    subject: str, body: str, header: str | None, sha: str | None
+) -> None:
+    parsed = parse_commit(Commit("f" * 40, subject, body))
+    assert (parsed.reverts_header, parsed.reverts_sha) == (header, sha)
+
+
+def test_revert_named_only_by_sha_is_a_patch(repo: Any) -> None:
+    repo.write("src/feature.py", "y = 1\n")
+    feat = repo.commit("feat: feature")
+    repo.tag("v1.1.0")
+    repo.write("src/feature.py", "")
+    repo.commit(f"This reverts commit {feat}.")
+    items = gather(build_context(repo.path, "v1.1.0"))
+    assert [(e.bump, e.message) for e in items] == [
+        ("patch", f"reverts commit {feat[:10]} from an earlier release")
+    ]
+
+
 def test_release_as_footer(repo: Any) -> None:
     base = _history(repo, "chore: prepare\n\nRelease-As: v2.0.0")
     items = gather(build_context(repo.path, base))

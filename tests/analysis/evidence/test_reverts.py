@@ -62,6 +62,27 @@ def test_other_api_changes_beside_a_revert_keep_their_weight(repo: Any) -> None:
     assert decide(items, has_changes=True).bump is Bump.MAJOR
 
 
+def test_reverting_a_released_signature_change_is_a_review_item(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/core.py", OLD)
+    repo.commit("feat: first")
+    repo.tag("v1.0.0")
+    repo.write("pkg/core.py", OLD.replace("fetch(url)", "fetch(url, body)"))
+    change = repo.commit("feat: fetch sends a body")
+    repo.tag("v1.1.0")
+    repo.write("pkg/core.py", OLD)
+    repo.commit(f"This reverts commit {change}.")
+    items = gather_evidence(build_context(repo.path, "v1.1.0"))
+    assert _api(items) == [
+        (
+            "patch",
+            "incompatible signature of pkg.core.fetch: parameter body removed: "
+            f"{change[:10]} of an earlier release changed it, and "
+            f'"This reverts commit {change}." undoes that (review)',
+        )
+    ]
+
+
 def test_a_revert_inside_the_range_is_not_read(repo: Any) -> None:
     repo.write("pkg/__init__.py", "")
     repo.write("pkg/core.py", OLD)
@@ -83,6 +104,13 @@ def test_a_revert_inside_the_range_is_not_read(repo: Any) -> None:
         ("removed pub fn Bytes::slice_ref from src/bytes.rs", "slice_ref"),
         ("new export Axios.defaults (member) in index.d.ts", "defaults"),
         ("removed method Close from interface Conn", "Close"),
+        (
+            "signature of Assertions.HTTPBodyContains changed: func(a) -> func(b)",
+            "HTTPBodyContains",
+        ),
+        ("incompatible signature of pkg.core.fetch: parameter body removed", "fetch"),
+        ("signature of pub fn Bytes::slice changed: (u8) -> ()", "slice"),
+        ("signature of interface method Conn.Close changed: func() -> func(int)", "Close"),
         ("removed public module pkg.sub", "sub"),
         ("source files changed (2 source)", None),
         ("removed command-line option --all", None),

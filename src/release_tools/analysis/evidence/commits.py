@@ -48,7 +48,8 @@ _BULLET = re.compile(r"^[ \t]*(?:[*\-+]|\d+[.)])[ \t]+")
 _BREAKING = re.compile(r"^BREAKING[ -]CHANGES?[ \t]*:[ \t]*(?P<text>.*)$")
 _RELEASE_AS = re.compile(r"^Release-As[ \t]*:[ \t]*(?P<version>\S+)[ \t]*$", re.IGNORECASE)
 _VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+.a-zA-Z0-9]*)$")
-_REVERT_SUBJECT = re.compile(r'^Revert "(?P<header>.+)"(?: \(#\d+\))?$')
+# git's default subject, with whatever a forge or a person appended ("(#6729)", "PR #938").
+_REVERT_SUBJECT = re.compile(r'^Revert "(?P<header>.+)"(?:[ \t].*)?$')
 _REVERTS_SHA = re.compile(r"This reverts commit (?P<sha>[0-9a-f]{7,40})")
 _REFS_SHA = re.compile(r"^Refs?:[ \t]*(?P<sha>[0-9a-f]{7,40})\b", re.MULTILINE)
 _MERGE = re.compile(r"^Merge (?:pull request|branch|remote-tracking branch|tag) ")
@@ -181,6 +182,9 @@ def parse_commit(commit: Commit, types: CommitTypes = DEFAULT_COMMIT_TYPES) -> P
     sha = _REVERTS_SHA.search(commit.body) or _REFS_SHA.search(commit.body)
     if sha and (revert or parsed.reverts_header):
         parsed.reverts_sha = sha["sha"]
+    elif not parsed.entries and (named := _REVERTS_SHA.match(subject)):
+        # git's body line used as the subject ("This reverts commit 0a813b5.").
+        parsed.reverts_sha = named["sha"]
 
     for line in _own_lines(commit.body):
         breaking = _BREAKING.match(line)
@@ -336,6 +340,13 @@ def _active(parsed: Sequence[ParsedCommit]) -> list[ParsedCommit]:
     return [p for p in parsed if active[p.sha]]
 
 
+def _reverted(p: ParsedCommit) -> str:
+    """How a revert names what it reverts: the reverted header, else its SHA."""
+    if p.reverts_header:
+        return f'"{p.reverts_header}"'
+    return f"commit {(p.reverts_sha or '')[:10]}"
+
+
 def commit_evidence(
     commits: Sequence[Commit], types: CommitTypes = DEFAULT_COMMIT_TYPES
 ) -> list[Evidence]:
@@ -374,7 +385,7 @@ def commit_evidence(
                     EvidenceKind.COMMIT_TYPE,
                     Bump.PATCH,
                     Strength.STRONG,
-                    f'reverts "{p.reverts_header}" from an earlier release',
+                    f"reverts {_reverted(p)} from an earlier release",
                     commit=p.sha,
                 )
             )

@@ -2,10 +2,11 @@
 
 Reverting a change that an earlier release shipped (axios 1.7.9 reverted 1.7.8's rewrite of
 its type declarations) puts the API back as it stood before that change. Compared one release
-with the next, the names the reverted commit had added read as removed and the names it had
-removed read as new, though the range only withdraws a change. After every gatherer has spoken,
-each removal or addition whose name the reverted commit added (or removed) in the same file
-becomes a review item: importers who adopted the withdrawn names do break, which a maintainer
+with the next, the names the reverted commit had added read as removed, the names it had
+removed read as new and the declarations it had rewritten read as changed, though the range only
+withdraws a change. After every gatherer has spoken, each such removal, addition or signature
+change whose name the reverted commit added, removed or rewrote in the same file becomes a
+review item: importers who adopted the withdrawn names do break, which a maintainer
 weighs, but the release is a correction, not a new API.
 
 The reverted commits are read with ``git show`` (their diffs of the files concerned only), at
@@ -37,17 +38,28 @@ MAX_DIFF_BYTES = 4_000_000
 
 _WORD = re.compile(r"[A-Za-z_$][\w$]*")
 _CUT = re.compile(r" (?:from|in) |: ")
+# "signature of X changed:", "incompatible signature of pkg.f:", "signature of pub fn f changed:"
+_CHANGED = re.compile(
+    r"^(?:incompatible )?(?:signature|type) of (?:(?:exported|pub|interface) )?(?:[a-z]+ )?"
+    r"(?P<name>[\w.:$]+)(?: changed)?:"
+)
 
 
 def subject_name(message: str) -> str | None:
-    """The last segment of the name a removal or addition finding is about: ``default`` of
-    ``removed export AxiosStatic.default (member) from index.d.cts``, ``to_seconds`` of
-    ``removed public function tenacity.wait.to_seconds``. None when it names no identifier."""
-    head = _CUT.split(message, maxsplit=1)[0]
-    words = [w for w in head.split() if not w.startswith("(")]
-    if len(words) < 2 or words[0] not in ("removed", "new"):
-        return None
-    leaf = re.split(r"[.:]+", words[-1])[-1]
+    """The last segment of the name a removal, addition or signature finding is about:
+    ``default`` of ``removed export AxiosStatic.default (member) from index.d.cts``,
+    ``HTTPBodyContains`` of ``signature of Assertions.HTTPBodyContains changed: ...``. None
+    when it names no identifier."""
+    changed = _CHANGED.match(message)
+    if changed is not None:
+        name = changed["name"]
+    else:
+        head = _CUT.split(message, maxsplit=1)[0]
+        words = [w for w in head.split() if not w.startswith("(")]
+        if len(words) < 2 or words[0] not in ("removed", "new"):
+            return None
+        name = words[-1]
+    leaf = re.split(r"[.:]+", name)[-1]
     return leaf if _WORD.fullmatch(leaf) else None
 
 
@@ -107,9 +119,9 @@ def _targets(ctx: AnalysisContext) -> list[tuple[str, str]]:
 
 
 def withdrawn(ctx: AnalysisContext, items: list[Evidence]) -> list[Evidence]:
-    """``items`` with each API removal (addition) that undoes what a reverted commit of an
-    earlier release added (removed) in the same file turned into a review item."""
-    kinds = (EvidenceKind.API_REMOVED, EvidenceKind.API_ADDED)
+    """``items`` with each API removal, addition or signature change that undoes what a
+    reverted commit of an earlier release did in the same file turned into a review item."""
+    kinds = (EvidenceKind.API_REMOVED, EvidenceKind.API_ADDED, EvidenceKind.API_CHANGED)
     levels = (Bump.MAJOR, Bump.MINOR)
     candidates = {id(i): i for i in items if i.kind in kinds and i.path and i.level in levels}
     if not candidates:
@@ -131,14 +143,19 @@ def _reviewed(item: Evidence, reverted: list[_Reverted]) -> Evidence:
     path = item.path or ""
     if name is None:
         return item
-    removal = item.kind is EvidenceKind.API_REMOVED
+    # What the reverted commit did to the name: a removal undoes an addition, an addition
+    # undoes a removal, a changed signature undoes a rewrite of the declaration.
+    undone = {
+        EvidenceKind.API_REMOVED: "added",
+        EvidenceKind.API_ADDED: "removed",
+        EvidenceKind.API_CHANGED: "changed",
+    }[item.kind]
     for commit in reverted:
-        words = (commit.added if removal else commit.removed).get(path, set())
+        words = (commit.removed if undone == "removed" else commit.added).get(path, set())
         if name not in words:
             continue
-        did = "added" if removal else "removed"
         message = (
-            f"{item.message}: {commit.sha[:10]} of an earlier release {did} it, and "
+            f"{item.message}: {commit.sha[:10]} of an earlier release {undone} it, and "
             f'"{commit.subject}" undoes that (review)'
         )
         return evidence(
