@@ -409,16 +409,17 @@ def commit_evidence(
 
 def released_reverts(
     commits: Sequence[Commit], types: CommitTypes = DEFAULT_COMMIT_TYPES
-) -> list[tuple[str, str]]:
-    """The commits of an earlier release that ``commits`` revert and that stay reverted, as
-    (SHA as the revert names it, possibly abbreviated; the revert's subject); pure.
+) -> list[tuple[str, str, str]]:
+    """The reverts among ``commits`` of commits outside them that stay reverted, as (the
+    revert's SHA, the reverted SHA as the revert names it, possibly abbreviated, the revert's
+    subject); pure.
 
     A revert whose target is in ``commits`` cancels out with it and is not listed; neither is
     one that names no SHA.
     """
     parsed = _active([parse_commit(c, types) for c in commits])
     subjects = {c.sha: c.subject for c in commits}
-    return [(p.reverts_sha, subjects[p.sha]) for p in parsed if p.reverts_sha]
+    return [(p.sha, p.reverts_sha, subjects[p.sha]) for p in parsed if p.reverts_sha]
 
 
 def gather(ctx: AnalysisContext) -> list[Evidence]:

@@ -5,13 +5,13 @@ its type declarations) puts the API back as it stood before that change. Compare
 with the next, the names the reverted commit had added read as removed, the names it had
 removed read as new and the declarations it had rewritten read as changed, though the range only
 withdraws a change. After every gatherer has spoken, each such removal, addition or signature
-change whose name the reverted commit added, removed or rewrote in the same file becomes a
-review item: importers who adopted the withdrawn names do break, which a maintainer
-weighs, but the release is a correction, not a new API.
+change whose name the reverted commit added, removed or rewrote in the same file, and the
+revert took out again (put back), becomes a review item: importers who adopted the withdrawn
+names do break, which a maintainer weighs, but the release is a correction, not a new API.
 
-The reverted commits are read with ``git show`` (their diffs of the files concerned only), at
-most :data:`MAX_REVERTS` of them, and only those reachable from the base: a revert whose
-target is in the range cancels out and changes no API.
+Both commits are read with ``git show`` (their diffs of the files concerned only), for at
+most :data:`MAX_REVERTS` reverts, and only when the reverted commit is reachable from the base:
+a revert whose target is in the range cancels out and changes no API.
 """
 
 from __future__ import annotations
@@ -63,18 +63,35 @@ def subject_name(message: str) -> str | None:
     return leaf if _WORD.fullmatch(leaf) else None
 
 
-@dataclass(slots=True)
-class _Reverted:
-    """One reverted commit: the words on its added and removed lines, per file."""
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The words on the added and on the removed lines of one commit's diff, per file."""
 
-    sha: str
-    subject: str
     added: dict[str, set[str]] = field(default_factory=dict)
     removed: dict[str, set[str]] = field(default_factory=dict)
 
 
-def _read(ctx: AnalysisContext, sha: str, subject: str, paths: Sequence[str]) -> _Reverted:
-    reverted = _Reverted(sha, subject)
+@dataclass(frozen=True, slots=True)
+class _Revert:
+    """A revert of the range and the commit of an earlier release it reverts."""
+
+    sha: str
+    target: str
+    subject: str
+    own: _Words
+    reverted: _Words
+
+    def undoes(self, name: str, path: str, kind: EvidenceKind) -> bool:
+        """Whether the revert took ``name`` out of ``path`` (or put it back, for an addition)
+        where the reverted commit had put it in (taken it out)."""
+        if kind is EvidenceKind.API_ADDED:
+            return name in self.reverted.removed.get(path, ()) and name in self.own.added.get(
+                path, ()
+            )
+        return name in self.reverted.added.get(path, ()) and name in self.own.removed.get(path, ())
+
+
+def _words(ctx: AnalysisContext, sha: str, paths: Sequence[str]) -> _Words:
     out = ctx.git.run_bytes(
         "--literal-pathspecs",
         "show",
@@ -89,6 +106,7 @@ def _read(ctx: AnalysisContext, sha: str, subject: str, paths: Sequence[str]) ->
         "--",
         *paths,
     )[:MAX_DIFF_BYTES]
+    words = _Words()
     path: str | None = None
     old: str | None = None
     in_header = False
@@ -103,18 +121,19 @@ def _read(ctx: AnalysisContext, sha: str, subject: str, paths: Sequence[str]) ->
         elif line.startswith("@@"):
             in_header = False
         elif not in_header and path is not None and line[:1] in ("+", "-"):
-            side = reverted.added if line[0] == "+" else reverted.removed
+            side = words.added if line[0] == "+" else words.removed
             side.setdefault(path, set()).update(_WORD.findall(line[1:]))
-    return reverted
+    return words
 
 
-def _targets(ctx: AnalysisContext) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for sha, subject in released_reverts(ctx.commits, ctx.commit_types)[:MAX_REVERTS]:
-        if ctx.git.is_ancestor(sha, ctx.base_sha):
-            found.append((sha, subject))
-        else:
-            log.debug("reverted commit %s is not in an earlier release; skipped", sha[:12])
+def _reverts(ctx: AnalysisContext, paths: Sequence[str]) -> list[_Revert]:
+    found: list[_Revert] = []
+    for sha, target, subject in released_reverts(ctx.commits, ctx.commit_types)[:MAX_REVERTS]:
+        if not ctx.git.is_ancestor(target, ctx.base_sha):
+            log.debug("reverted commit %s is not in an earlier release; skipped", target[:12])
+            continue
+        own, reverted = _words(ctx, sha, paths), _words(ctx, target, paths)
+        found.append(_Revert(sha, target, subject, own, reverted))
     return found
 
 
@@ -126,21 +145,18 @@ def withdrawn(ctx: AnalysisContext, items: list[Evidence]) -> list[Evidence]:
     candidates = {id(i): i for i in items if i.kind in kinds and i.path and i.level in levels}
     if not candidates:
         return items
+    if not released_reverts(ctx.commits, ctx.commit_types):
+        return items
     try:
-        targets = _targets(ctx)
-        if not targets:
-            return items
-        paths = sorted({i.path for i in candidates.values() if i.path})
-        reverted = [_read(ctx, sha, subject, paths) for sha, subject in targets]
+        reverts = _reverts(ctx, sorted({i.path for i in candidates.values() if i.path}))
     except ReleaseToolsError as exc:
         log.debug("reverted commits could not be read: %s", exc)
         return items
-    return [_reviewed(item, reverted) if id(item) in candidates else item for item in items]
+    return [_reviewed(item, reverts) if id(item) in candidates else item for item in items]
 
 
-def _reviewed(item: Evidence, reverted: list[_Reverted]) -> Evidence:
+def _reviewed(item: Evidence, reverts: list[_Revert]) -> Evidence:
     name = subject_name(item.message)
-    path = item.path or ""
     if name is None:
         return item
     # What the reverted commit did to the name: a removal undoes an addition, an addition
@@ -150,13 +166,12 @@ def _reviewed(item: Evidence, reverted: list[_Reverted]) -> Evidence:
         EvidenceKind.API_ADDED: "removed",
         EvidenceKind.API_CHANGED: "changed",
     }[item.kind]
-    for commit in reverted:
-        words = (commit.removed if undone == "removed" else commit.added).get(path, set())
-        if name not in words:
+    for revert in reverts:
+        if not revert.undoes(name, item.path or "", item.kind):
             continue
         message = (
-            f"{item.message}: {commit.sha[:10]} of an earlier release {undone} it, and "
-            f'"{commit.subject}" undoes that (review)'
+            f"{item.message}: {revert.target[:10]} of an earlier release {undone} it, and "
+            f'"{revert.subject}" undoes that (review)'
         )
         return evidence(
             item.source,
