@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence import (
+    changelog,
     commits,
     deprecations,
     file_kinds,
@@ -90,6 +91,7 @@ JAVASCRIPT_FILES: Sequence[str] = (
 GATHERERS: tuple[tuple[str, Gatherer], ...] = (
     ("commits", commits.gather),
     ("change-notes", notes.gather),
+    ("changelog", changelog.gather),
     ("python-api", python_api.gather),
     (
         "javascript-api",

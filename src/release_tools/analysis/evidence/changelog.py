@@ -1,0 +1,264 @@
+"""Entries the range adds to the project's changelog, by the section they are filed under.
+
+Many projects keep one changelog file and write each change into its topmost section (an
+``Unreleased`` heading, or the coming version's) as the change lands: Keep a Changelog's
+``### Added`` / ``### Fixed``, ``**Bugfixes**`` in a ``HISTORY.md``, ``* New functions`` in a
+``versions.rst``. The section an entry is filed under is the maintainers' own word on its kind,
+so, like a news fragment, it is strong evidence of the level the section names: breaking changes
+and removals major, features and deprecations minor, fixes, security and performance patch. An
+entry that says it is breaking (``- Breaking: ...``) is major wherever it is filed.
+
+Only the topmost release section of the head's changelog is read, and of it only the entries
+whose text the base's changelog does not contain anywhere: what the range wrote. A topmost
+section of the current version or an earlier one was written late for a release already made
+and gives nothing. Sections whose
+name says nothing about the level (``Changed``, ``Other``, and ``Improvements`` or
+``Enhancements``, which projects file refactorings and speed-ups under in patch releases as
+often as new abilities) give nothing, nor do entries outside
+any section, nor a changelog the range creates (its first section records releases already
+made).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from packaging.version import InvalidVersion, Version
+
+from release_tools.analysis.context import AnalysisContext
+from release_tools.analysis.evidence._common import evidence, in_test_dir, read_text
+from release_tools.analysis.evidence.notes import FRAGMENT_DIRS
+from release_tools.analysis.models import Bump, ChangeKind, Evidence, EvidenceKind, Strength
+
+__all__ = ["Entry", "gather", "is_changelog", "new_entries"]
+
+_NAME = re.compile(
+    r"^(?:change(?:s|log)?|history|news|versions|release[-_ ]?notes)"
+    r"(?:\.(?:md|markdown|rst|txt|adoc))?$",
+    re.IGNORECASE,
+)
+#: A changelog bigger than this is not read.
+_MAX_CHARS = 4_000_000
+#: Changelogs read per range (a monorepo keeps one per package).
+_MAX_FILES = 20
+
+_VERSION = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)?(?![\w])")
+_UNRELEASED = re.compile(
+    r"\b(?:unreleased|upcoming|not yet released|in progress|next release|dev|development)\b",
+    re.IGNORECASE,
+)
+_MD_HEADING = re.compile(r"^(?P<marks>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+_UNDERLINE = re.compile(r"^([=\-~^*+#`'\"])\1{2,}\s*$")
+_BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+•]|\d+[.)])\s+(?P<text>\S.*)$")
+_MARKUP = re.compile(r"[*_`#\[\]]+")
+# "Breaking: ...", "**BREAKING CHANGE**: ...", "[breaking] ...": an entry that says it breaks.
+_BREAKING = re.compile(
+    r"^\W*(?:breaking(?: changes?)?|backwards?[- ]incompatible(?: changes?)?)"
+    r"\s*[:\])!\u2013\u2014-]",
+    re.IGNORECASE,
+)
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_]+)\1:?\s*$")
+_LABEL_LINE = re.compile(r"^(?P<text>[A-Za-z][\w /&-]{0,40}):\s*$")
+#: A bullet with nested bullets under it heads a group when its text is this short.
+_GROUP_WORDS = 5
+
+_LEVELS: dict[str, Bump] = {
+    **dict.fromkeys(
+        (
+            "breaking", "breaking change", "breaking changes", "potentially breaking changes",
+            "backwards incompatible changes", "backward incompatible changes",
+            "backwards-incompatible changes", "incompatible changes", "removed", "removals",
+            "removal", "removed features",
+        ),
+        Bump.MAJOR,
+    ),
+    **dict.fromkeys(
+        (
+            "added", "features", "feature", "new features", "new feature", "new functions",
+            "new", "additions", "new apis", "deprecated", "deprecations", "deprecation",
+        ),
+        Bump.MINOR,
+    ),
+    **dict.fromkeys(
+        (
+            "fixed", "fixes", "fix", "bug fixes", "bugfixes", "bugfix", "bug fix", "bugs",
+            "security", "security fixes", "performance", "performance improvements",
+        ),
+        Bump.PATCH,
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry the range wrote: its text, the section it is filed under, its level."""
+
+    text: str
+    section: str
+    level: Bump
+
+
+def is_changelog(path: str) -> bool:
+    """Whether ``path`` names a project changelog (not a news fragment, not a test file)."""
+    pure = PurePosixPath(path)
+    if not _NAME.match(pure.name) or pure.parent.name.lower() in FRAGMENT_DIRS:
+        return False
+    return not in_test_dir(path.split("/"))
+
+
+def _plain(line: str) -> str:
+    """A line without markup, bullet, trailing colon and extra spaces, lowercased."""
+    text = _MARKUP.sub("", line).strip()
+    bullet = _BULLET.match(text)
+    if bullet:
+        text = bullet["text"]
+    return " ".join(text.rstrip(":").split()).lower()
+
+
+def _heading(lines: list[str], index: int) -> tuple[str, str] | None:
+    """The style (``#`` marks or underline character) and text of a heading at ``index``."""
+    line = lines[index]
+    heading = _MD_HEADING.match(line)
+    if heading:
+        return heading["marks"], heading["text"]
+    if (
+        index + 1 < len(lines)
+        and line.strip()
+        and not line.startswith((" ", "\t"))
+        and not _UNDERLINE.match(line)
+        and _UNDERLINE.match(lines[index + 1])
+    ):
+        return lines[index + 1].strip()[0], line.strip()
+    return None
+
+
+def _release_headings(lines: list[str]) -> list[int]:
+    """Indexes of the lines that open a release's section (a version or an unreleased one).
+
+    Every release heading of a changelog is written alike: the first one found sets the style
+    (``##``, or the underline character), and headings of another style that mention a version
+    (``### Dropped Python 3.8``) are no release's.
+    """
+    found: list[int] = []
+    style: str | None = None
+    for index in range(len(lines)):
+        heading = _heading(lines, index)
+        if heading is None:
+            continue
+        marks, text = heading
+        if len(text) > 100 or _plain(text) in _LEVELS or (style is not None and marks != style):
+            continue
+        if _VERSION.search(text) or _UNRELEASED.search(text):
+            style = marks
+            found.append(index)
+    return found
+
+
+def _header(lines: list[str], index: int) -> str | None:
+    """The plain text of ``lines[index]`` when it heads a group of entries: a heading, an
+    underlined, bold or ``Label:`` line, or a short bullet with nested bullets under it."""
+    line = lines[index]
+    heading = _heading(lines, index)
+    if heading is not None:
+        return _plain(heading[1])
+    label = _BOLD_LINE.match(line) or _LABEL_LINE.match(line)
+    if label:
+        return _plain(label["text"])
+    bullet = _BULLET.match(line)
+    if bullet is None:
+        return None
+    plain = _plain(line)
+    if plain in _LEVELS:
+        return plain
+    nested = next((other for other in lines[index + 1 :] if other.strip()), "")
+    inner = _BULLET.match(nested)
+    short = len(plain.split()) <= _GROUP_WORDS and not plain.endswith(".")
+    if short and inner is not None and len(inner["indent"]) > len(bullet["indent"]):
+        return plain
+    return None
+
+
+def _released(heading: str, current: str | None) -> bool:
+    """Whether a release heading names ``current`` or an earlier version: a section the range
+    wrote late for a release already made."""
+    found = _VERSION.search(heading)
+    if found is None or current is None:
+        return False
+    try:
+        return Version(found.group().lstrip("v")) <= Version(current)
+    except InvalidVersion:
+        return False
+
+
+def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
+    """The entries of ``new``'s topmost release section that ``old`` does not contain, each
+    with the section it is filed under; none when that section is of version ``current`` or an
+    earlier one (written after the release it describes)."""
+    lines = new.splitlines()
+    starts = _release_headings(lines)
+    if not starts or _released(lines[starts[0]], current):
+        return []
+    first = starts[0]
+    end = starts[1] if len(starts) > 1 else len(lines)
+    known = {" ".join(line.split()) for line in old.splitlines()}
+    section: str | None = None
+    found: list[Entry] = []
+    for index in range(first + 1, end):
+        if not lines[index].strip() or _UNDERLINE.match(lines[index]):
+            continue
+        header = _header(lines, index)
+        if header is not None:
+            # A group whose name says nothing about the level ("Changed") files its entries
+            # under no known section.
+            section = header if header in _LEVELS else None
+            continue
+        bullet = _BULLET.match(lines[index])
+        if bullet is None or " ".join(lines[index].split()) in known:
+            continue
+        text = bullet["text"].strip()
+        if _BREAKING.match(text.replace("*", "").replace("_", "")):
+            found.append(Entry(text, section or "breaking", Bump.MAJOR))
+        elif section is not None:
+            found.append(Entry(text, section, _LEVELS[section]))
+    return found
+
+
+def gather(ctx: AnalysisContext) -> list[Evidence]:
+    """One item per level of the entries the range wrote into each changelog."""
+    items: list[Evidence] = []
+    paths = [c.path for c in ctx.changes if c.kind is ChangeKind.MODIFIED and is_changelog(c.path)][
+        :_MAX_FILES
+    ]
+    for path in paths:
+        old, new = read_text(ctx, ctx.base_sha, path), read_text(ctx, ctx.head_sha, path)
+        if old is None or new is None or max(len(old), len(new)) > _MAX_CHARS:
+            continue
+        by_level: dict[Bump, list[Entry]] = {}
+        for entry in new_entries(old, new, ctx.current_version):
+            by_level.setdefault(entry.level, []).append(entry)
+        for level, entries in sorted(by_level.items(), key=lambda item: -item[0]):
+            sections = sorted({e.section for e in entries})
+            count = len(entries)
+            quoted = ", ".join(f'"{s}"' for s in sections)
+            message = (
+                f"{count} changelog entr{'y' if count == 1 else 'ies'} under {quoted}: "
+                f"{_short(entries[0].text)}"
+            )
+            items.append(
+                evidence(
+                    "change-note",
+                    EvidenceKind.CHANGE_NOTE,
+                    level,
+                    Strength.STRONG,
+                    message,
+                    path=path,
+                )
+            )
+    return items
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."

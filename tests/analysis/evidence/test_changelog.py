@@ -1,0 +1,141 @@
+"""Entries a range writes into the changelog's topmost section, by the section they are under."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from release_tools.analysis.decision import decide
+from release_tools.analysis.evidence import gather_evidence
+from release_tools.analysis.evidence.changelog import Entry, is_changelog, new_entries
+from release_tools.analysis.models import Bump
+from repo_context import build_context
+
+KEEP_A_CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+## [1.0.0] - 2024-01-01
+
+### Added
+- The first thing.
+"""
+
+
+def test_keep_a_changelog_sections_give_their_levels() -> None:
+    new = KEEP_A_CHANGELOG.replace(
+        "## [Unreleased]\n",
+        "## [Unreleased]\n\n### Added\n- A `--json` flag.\n\n### Fixed\n- A crash.\n\n"
+        "### Changed\n- Faster start.\n\n### Removed\n- The `--xml` flag.\n",
+    )
+    assert new_entries(KEEP_A_CHANGELOG, new) == [
+        Entry("A `--json` flag.", "added", Bump.MINOR),
+        Entry("A crash.", "fixed", Bump.PATCH),
+        Entry("The `--xml` flag.", "removed", Bump.MAJOR),
+    ]
+
+
+def test_an_entry_that_says_it_breaks_is_major_in_any_section() -> None:
+    old = "# v1.0.0\n\n## Features\n\n- Old.\n"
+    new = (
+        "# Unreleased\n\n## Features\n\n- **Breaking**: no longer ignores `.git`.\n"
+        "- Breaking changes to come are announced here.\n\n" + old
+    )
+    assert new_entries(old, new) == [
+        Entry("**Breaking**: no longer ignores `.git`.", "features", Bump.MAJOR),
+        Entry("Breaking changes to come are announced here.", "features", Bump.MINOR),
+    ]
+
+
+VERSIONS_RST = """Version History
+===============
+
+1.1.0
+-----
+
+* New functions
+    * :func:`old_one`
+"""
+
+
+def test_rst_groups_and_unknown_groups() -> None:
+    new = VERSIONS_RST.replace(
+        "1.1.0\n-----\n",
+        "Unreleased\n----------\n\n* Bug fixes\n    * A missing symbol was added.\n\n"
+        "* Other changes\n    * :func:`all_equal` was optimized.\n\n"
+        "**Improvements**\n\n- Faster imports.\n\n**Features**\n\n- `chunked`.\n\n"
+        "1.1.0\n-----\n",
+    )
+    assert new_entries(VERSIONS_RST, new) == [
+        Entry("A missing symbol was added.", "bug fixes", Bump.PATCH),
+        Entry("`chunked`.", "features", Bump.MINOR),
+    ]
+
+
+def test_only_the_topmost_section_and_only_new_lines_count() -> None:
+    old = (
+        "## 2.0.0\n\n### Fixed\n- One.\n\n### Dropped Python 3.8\n- Two.\n\n"
+        "## 1.0.0\n\n### Added\n- X.\n"
+    )
+    new = old.replace("- One.\n", "- One.\n- Three.\n").replace("- X.\n", "- X.\n- Y.\n")
+    # "### Dropped Python 3.8" is not a release heading: release headings are "##" here.
+    assert new_entries(old, new) == [Entry("Three.", "fixed", Bump.PATCH)]
+    assert new_entries(old, "no headings at all\n- A.\n") == []
+
+
+def test_a_section_written_late_for_a_release_already_made_says_nothing() -> None:
+    old = "## Gin v1.5.0\n\n### FEATURES\n  * One.\n"
+    new = "## Gin v1.6.0 (Mar 22, 2020)\n\n### BREAKING\n  * Two.\n\n" + old
+    assert new_entries(old, new, "1.6.0") == []
+    assert new_entries(old, new, "1.5.0") == [Entry("Two.", "breaking", Bump.MAJOR)]
+    assert new_entries(old, new.replace("v1.6.0", "Unreleased"), "1.6.0") == [
+        Entry("Two.", "breaking", Bump.MAJOR)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("CHANGELOG.md", True),
+        ("HISTORY.md", True),
+        ("docs/versions.rst", True),
+        ("packages/core/CHANGES.rst", True),
+        ("NEWS", True),
+        ("changelog.d/123.feature.md", False),
+        ("newsfragments/CHANGES.md", False),
+        ("tests/CHANGELOG.md", False),
+        ("src/changelog.py", False),
+    ],
+)
+def test_is_changelog(path: str, expected: bool) -> None:
+    assert is_changelog(path) is expected
+
+
+def test_changelog_entries_are_change_notes(repo: Any) -> None:
+    repo.write("src/app.py", "x = 1\n")
+    repo.write("CHANGELOG.md", KEEP_A_CHANGELOG)
+    base = repo.commit("initial")
+    repo.write("src/app.py", "x = 2\n")
+    repo.write(
+        "CHANGELOG.md",
+        KEEP_A_CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Added\n- Two.\n"),
+    )
+    repo.commit("update")
+    items = gather_evidence(build_context(repo.path, base))
+    notes = [(e.source, e.bump, e.message, e.path) for e in items if e.source == "change-note"]
+    assert notes == [
+        ("change-note", "minor", '1 changelog entry under "added": Two.', "CHANGELOG.md")
+    ]
+    verdict = decide(items, has_changes=True)
+    assert verdict.bump is Bump.MINOR
+    assert "change notes" in verdict.reasoning or "changelog" in verdict.reasoning
+
+
+def test_a_changelog_the_range_creates_says_nothing(repo: Any) -> None:
+    repo.write("src/app.py", "x = 1\n")
+    base = repo.commit("initial")
+    repo.write("CHANGELOG.md", KEEP_A_CHANGELOG)
+    repo.commit("add a changelog")
+    items = gather_evidence(build_context(repo.path, base))
+    assert [e for e in items if e.source == "change-note"] == []
