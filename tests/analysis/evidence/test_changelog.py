@@ -27,7 +27,9 @@ def test_keep_a_changelog_sections_give_their_levels() -> None:
     new = KEEP_A_CHANGELOG.replace(
         "## [Unreleased]\n",
         "## [Unreleased]\n\n### Added\n- A `--json` flag.\n\n### Fixed\n- A crash.\n\n"
-        "### Changed\n- Faster start.\n\n### Removed\n- The `--xml` flag.\n",
+        "### Changed\n- Faster start.\n\n### Removed\n- The `--xml` flag.\n"
+        "- Python 3.8 and 3.9 support.\n- Support for Node.js 14.\n\n### Added\n"
+        "- Go 1.22 support.\n- The MSRV is now 1.70.\n",
     )
     assert new_entries(KEEP_A_CHANGELOG, new) == [
         Entry("A `--json` flag.", "added", Bump.MINOR),

@@ -11,12 +11,12 @@ entry that says it is breaking (``- Breaking: ...``) is major wherever it is fil
 Only the topmost release section of the head's changelog is read, and of it only the entries
 whose text the base's changelog does not contain anywhere: what the range wrote. A topmost
 section of the current version or an earlier one was written late for a release already made
-and gives nothing. Sections whose
-name says nothing about the level (``Changed``, ``Other``, and ``Improvements`` or
-``Enhancements``, which projects file refactorings and speed-ups under in patch releases as
-often as new abilities) give nothing, nor do entries outside
-any section, nor a changelog the range creates (its first section records releases already
-made).
+and gives nothing, and so do entries about the runtimes supported (``Python 3.8 support``
+under ``Removed``): the runtime-floor evidence and the project's habit speak for those.
+Sections whose name says nothing about the level (``Changed``, ``Other``, and ``Improvements``
+or ``Enhancements``, which projects file refactorings and speed-ups under in patch releases as
+often as new abilities) give nothing, nor do entries outside any section, nor a changelog the
+range creates (its first section records releases already made).
 """
 
 from __future__ import annotations
@@ -58,6 +58,13 @@ _BREAKING = re.compile(
     r"^\W*(?:breaking(?: changes?)?|backwards?[- ]incompatible(?: changes?)?)"
     r"\s*[:\])!\u2013\u2014-]",
     re.IGNORECASE,
+)
+# An entry about the runtimes supported ("Python 3.8 and 3.9 support", "Node.js 14", "MSRV"):
+# the runtime-floor evidence reads the manifests for that, and the project's habit sets its
+# level; a section name (removed, added) says nothing more about it.
+_RUNTIME = re.compile(
+    r"(?i:\b(?:c?python|pypy|node(?:\.?js)?|rust(?:c)?|msrv)\b)[^.;]{0,30}?\d+"
+    r"|\bGo\s+1\.\d+|(?i:\bmsrv\b)"
 )
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_]+)\1:?\s*$")
 _LABEL_LINE = re.compile(r"^(?P<text>[A-Za-z][\w /&-]{0,40}):\s*$")
@@ -218,6 +225,8 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
         if bullet is None or " ".join(lines[index].split()) in known:
             continue
         text = bullet["text"].strip()
+        if _RUNTIME.search(text):
+            continue
         if _BREAKING.match(text.replace("*", "").replace("_", "")):
             found.append(Entry(text, section or "breaking", Bump.MAJOR))
         elif section is not None:
