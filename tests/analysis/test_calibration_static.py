@@ -158,3 +158,73 @@ def test_on_zero_a_removal_is_calibrated_only_where_it_would_make_1_0() -> None:
             )
         else:
             assert not needed and verdict is None
+
+
+def _patches_only(*extra: tuple[Footprint | None, Bump]) -> list[PastRelease]:
+    """Ten patch releases; three of them added public names."""
+    return _pairs(
+        (A, p), (S, p), (S, p), (A, p), (S, p), (T, p), (S, p), (A, p), (S, p), (S, p), *extra
+    )
+
+
+def test_additions_shipped_as_patches_calibrate_a_minor_from_the_code() -> None:
+    history = _patches_only()
+    cal = calibrate_static(history, zero=False)
+    assert (cal.minors, cal.additions, cal.addition_jump) == (0, (p, p, p), p)
+    verdict = follow_static(
+        cal,
+        bump=m,
+        declared=None,
+        breaking_proof=None,
+        tooling_only=False,
+        addition_proof="new pub fn Bytes::slice (src/lib.rs:3)",
+    )
+    assert verdict is not None and (verdict.bump, verdict.needs_review) == (p, True)
+    assert verdict.notes[0] == (
+        "the last 10 releases were all patches, the 3 that added public names among them: "
+        "calibrated to patch"
+    )
+    assert "the code shows minor (new pub fn Bytes::slice" in verdict.notes[1]
+    assert cal.as_json()["additions_ship_as"] == "patch"
+    assert needs_footprints(
+        history,
+        zero=False,
+        bump=m,
+        declared=p,
+        breaking_proof=None,
+        tooling_only=False,
+        addition_proof="new pub fn f",
+    )
+
+
+def test_additions_rule_needs_patch_only_history_and_code_evidence() -> None:
+    def follow(history: list[PastRelease], **kwargs: object) -> Bump | None:
+        settings: dict[str, object] = {
+            "bump": m,
+            "declared": None,
+            "breaking_proof": None,
+            "tooling_only": False,
+            "addition_proof": "new pub fn f",
+        }
+        settings.update(kwargs)
+        verdict = follow_static(calibrate_static(history, zero=False), **settings)  # type: ignore[arg-type]
+        return None if verdict is None else verdict.bump
+
+    assert follow(_patches_only()) is p
+    # One minor release in the era: additions make minors here, sometimes.
+    assert follow(_patches_only((A, m))) is None
+    # A declared feature, or a minor that is not the code's: kept.
+    assert follow(_patches_only(), declared=m) is None
+    assert follow(_patches_only(), addition_proof=None) is None
+    # Too few releases, or too few that added names.
+    assert follow(_patches_only()[:9]) is None
+    assert follow(_pairs((A, p), *[(S, p)] * 10)) is None
+    assert not needs_footprints(
+        _patches_only((S, m)),
+        zero=False,
+        bump=m,
+        declared=None,
+        breaking_proof=None,
+        tooling_only=False,
+        addition_proof="new pub fn f",
+    )

@@ -1,4 +1,5 @@
-"""Raised runtime floors decided by the project's own habit: end to end through analyze()."""
+"""Habits learned from the project's history (raised runtime floors, additions shipped as patches),
+end to end through analyze()."""
 
 from __future__ import annotations
 
@@ -91,4 +92,45 @@ def test_floor_raises_shipped_as_patches_make_a_patch(make_repo: Callable[[str],
     assert floor.message.endswith(
         "; 2 earlier releases raised the oldest supported runtime and 2 of them shipped as patch"
     )
+    assert analyze(repo.path, history=False).version_type == "minor"
+
+
+def _patch_only_crate(repo: GitRepo) -> None:
+    """A crate that stayed on 1.0.x for eleven releases, three of which added a pub fn."""
+    repo.write("Cargo.toml", '[package]\nname = "lib"\n')
+    repo.write("src/lib.rs", "pub fn keep() {}\n")
+    repo.commit("start")
+    repo.tag("1.0.0")
+    body = "pub fn keep() {}\n"
+    for n in range(1, 12):
+        if n in (2, 5, 8):
+            body += f"pub fn added_{n}() {{}}\n"
+        else:
+            body = body.replace("{}\n", "{ }\n", 1) if n % 2 else body.replace("{ }\n", "{}\n", 1)
+        repo.write("src/lib.rs", body)
+        repo.commit(f"release work {n}")
+        repo.tag(f"1.0.{n}")
+
+
+def test_a_crate_that_adds_api_in_patches_gets_a_patch(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = make_repo("crate")
+    _patch_only_crate(repo)
+    source = (repo.path / "src/lib.rs").read_text()
+    repo.write("src/lib.rs", source + "pub fn another() {}\n")
+    repo.commit("add another")
+
+    decision = analyze(repo.path)
+
+    assert (decision.version_type, decision.needs_review) == ("patch", True)
+    assert decision.next_version == "1.0.12"
+    assert (
+        "the last 11 releases were all patches, the 3 that added public names among them: "
+        "calibrated to patch" in decision.reasoning
+    )
+    assert decision.history is not None
+    assert decision.history["static"]["additions_ship_as"] == "patch"
+
+    # Without the history the code's minor stands.
     assert analyze(repo.path, history=False).version_type == "minor"

@@ -32,6 +32,10 @@ from each pair's :class:`~release_tools.analysis.history.Footprint`):
   patches), never a major by itself (see :class:`FloorHabit`). This applies to both of the
   above: a floor raised in a range whose commits decide lifts the commits' jump to the
   learned one;
+* *additions ship as patch*: a project with :data:`MIN_STATIC_PAIRS` releases of the era, all
+  of them patches, whose releases added public names at least :data:`MIN_ADDITIONS` times
+  (crates that stay on ``1.0.x`` or ``0.3.x`` for years and add API in patches), ships a minor
+  that only the code shows, and no commit or change note declares, as a patch with review;
 * *releases without code happen*: a project that released ranges changing no source code
   before (only docs, build files, tests or CI) ships a range that changes only tests, CI or
   tooling as it shipped those (a patch), with review, instead of "nothing to release".
@@ -49,6 +53,7 @@ from release_tools.versioning.bump import Bump
 __all__ = [
     "CONVENTION_WEIGHT",
     "FOLLOW_RATE",
+    "MIN_ADDITIONS",
     "MIN_FLOOR_PAIRS",
     "MIN_PAIRS",
     "MIN_REMOVALS",
@@ -86,6 +91,9 @@ MIN_STATIC_PAIRS = 10
 MIN_REMOVALS = 2
 #: Releases of the era that raised a runtime floor needed before their jump is learned.
 MIN_FLOOR_PAIRS = 2
+#: Releases that added public names, all of them patches, needed for "additions ship as
+#: patch" (besides :data:`MIN_STATIC_PAIRS` releases of the era and none above a patch).
+MIN_ADDITIONS = 2
 
 
 def _default(level: Bump, zero: bool) -> Bump:
@@ -314,6 +322,10 @@ class StaticCalibration:
     #: CI or tooling only), oldest first.
     codeless: tuple[Bump, ...]
     zero: bool
+    #: Of all pairs of the era, those that shipped a minor.
+    minors: int = 0
+    #: The jumps shipped by pairs that added public names and removed none, oldest first.
+    additions: tuple[Bump, ...] = ()
 
     @property
     def removal_jump(self) -> Bump | None:
@@ -321,6 +333,23 @@ class StaticCalibration:
         if self.pairs < MIN_STATIC_PAIRS or self.majors or len(self.removals) < MIN_REMOVALS:
             return None
         return max(self.removals)
+
+    @property
+    def addition_jump(self) -> Bump | None:
+        """PATCH when the history says additions never make a minor here, else None."""
+        if self.pairs < MIN_STATIC_PAIRS or self.majors or self.minors:
+            return None
+        if len(self.additions) < MIN_ADDITIONS:
+            return None
+        return Bump.PATCH
+
+    def addition_rule(self) -> str:
+        """The learned rule about additions, for the reasoning."""
+        era = "0.x " if self.zero else ""
+        return (
+            f"the last {self.pairs} {era}releases were all patches, the {len(self.additions)} "
+            "that added public names among them"
+        )
 
     @property
     def codeless_jump(self) -> Bump | None:
@@ -347,13 +376,16 @@ class StaticCalibration:
         )
 
     def as_json(self) -> dict[str, object]:
-        removal, codeless = self.removal_jump, self.codeless_jump
+        removal, codeless, addition = self.removal_jump, self.codeless_jump, self.addition_jump
         return {
             "pairs": self.pairs,
             "majors": self.majors,
+            "minors": self.minors,
             "removals": [jump.label for jump in self.removals],
+            "additions": [jump.label for jump in self.additions],
             "codeless": [jump.label for jump in self.codeless],
             "removals_ship_as": None if removal is None else removal.label,
+            "additions_ship_as": None if addition is None else addition.label,
             "codeless_ships_as": None if codeless is None else codeless.label,
         }
 
@@ -370,6 +402,8 @@ def calibrate_static(releases: Sequence[PastRelease], *, zero: bool) -> StaticCa
             r.shipped for r in read if r.footprint in (Footprint.SUPPORT, Footprint.TOOLING)
         ),
         zero=zero,
+        minors=sum(1 for r in era if r.shipped is Bump.MINOR),
+        additions=tuple(r.shipped for r in read if r.footprint is Footprint.ADDITION),
     )
 
 
@@ -382,16 +416,25 @@ def needs_footprints(
     breaking_proof: str | None,
     tooling_only: bool,
     major_on_zero: bool = False,
+    addition_proof: str | None = None,
 ) -> bool:
     """Whether the footprints of ``releases`` could change the static verdict ``bump``.
 
     Reading them costs a diff per pair, so they are read only for a verdict a learned rule
     could calibrate (see :func:`follow_static`), and only when the shipped jumps, known without
-    them, leave the rule possible: no major among enough releases of the era.
+    them, leave the rule possible: no major (for a removal; no minor either, for an addition)
+    among enough releases of the era.
     """
     era = [r for r in releases if r.zero == zero]
     if tooling_only and bump is Bump.NONE:
         return bool(era)
+    if bump is Bump.MINOR:
+        return (
+            addition_proof is not None
+            and (declared is None or declared < Bump.MINOR)
+            and len(era) >= MIN_STATIC_PAIRS
+            and all(r.shipped is Bump.PATCH for r in era)
+        )
     return (
         (not zero or major_on_zero)
         and bump is Bump.MAJOR
@@ -410,13 +453,16 @@ def follow_static(
     breaking_proof: str | None,
     tooling_only: bool,
     major_on_zero: bool = False,
+    addition_proof: str | None = None,
 ) -> HistoryVerdict | None:
     """The static verdict ``bump`` calibrated by the project's habits, or None to keep it.
 
     ``declared`` is what the range's conventional commits declare (None without any);
     ``breaking_proof`` cites the code's strongest major finding when the major rests on a removed
     or changed public name (None when it does not, e.g. a Go module's new ``/vN`` path, which
-    is itself the major release); ``tooling_only`` says that only tests, CI or tooling changed.
+    is itself the major release); ``addition_proof`` cites the code's strongest minor finding
+    when a minor rests on the code alone (new public names, not a declaration nor a raised
+    floor); ``tooling_only`` says that only tests, CI or tooling changed.
     Proof is never silently overruled: a calibrated verdict below it needs review. On 0.x a
     break already makes a minor release unless ``major_on_zero``: nothing to calibrate then.
     """
@@ -434,6 +480,18 @@ def follow_static(
             f"the code shows major ({breaking_proof}): flagged for review",
         )
         return HistoryVerdict(removal, True, notes)
+    addition = calibration.addition_jump
+    if (
+        bump is Bump.MINOR
+        and addition is not None
+        and addition_proof is not None
+        and (declared is None or declared < Bump.MINOR)
+    ):
+        notes = (
+            f"{calibration.addition_rule()}: calibrated to {addition.label}",
+            f"the code shows minor ({addition_proof}): flagged for review",
+        )
+        return HistoryVerdict(addition, True, notes)
     codeless = calibration.codeless_jump
     if bump is Bump.NONE and tooling_only and codeless is not None:
         return HistoryVerdict(codeless, True, (f"{calibration.codeless_rule()}: calibrated",))

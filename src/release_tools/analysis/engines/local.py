@@ -39,6 +39,7 @@ from release_tools.analysis.models import (
     Decision,
     Evidence,
     EvidenceKind,
+    Strength,
 )
 from release_tools.errors import VersionError
 from release_tools.versioning.semver import Scheme, Version, bump_version, jump
@@ -247,6 +248,22 @@ def _breaking_proof(ctx: AnalysisContext, evidence: Sequence[Evidence]) -> str |
     return top.citation
 
 
+def _addition_proof(evidence: Sequence[Evidence]) -> str | None:
+    """The citation of the code's strongest minor finding when every firm minor item is the
+    code's (new public names), none a declaration, a change note, or a raised runtime floor."""
+    minors = [
+        e
+        for e in evidence
+        if e.level is Bump.MINOR and e.strength in (Strength.PROOF, Strength.STRONG)
+    ]
+    if not minors or any(
+        e.source not in STATIC_SOURCES or e.kind is EvidenceKind.RUNTIME_FLOOR for e in minors
+    ):
+        return None
+    top = min(minors, key=lambda e: (e.strength.rank, e.is_summary))
+    return top.citation
+
+
 def _zero(ctx: AnalysisContext) -> bool:
     """Whether the current version is a 0.x one (histories are read per era)."""
     current: Version | None = None
@@ -325,6 +342,7 @@ def _calibrated(
     releases = without_footprints(ctx.history).releases
     if learned is None and has_changes:
         breaking = _breaking_proof(ctx, evidence) if verdict.bump is Bump.MAJOR else None
+        added = _addition_proof(evidence) if verdict.bump is Bump.MINOR else None
         tooling = all(file_kinds.classify(c.path) in _TOOLING_KINDS for c in ctx.changes)
         if needs_footprints(
             releases,
@@ -334,6 +352,7 @@ def _calibrated(
             breaking_proof=breaking,
             tooling_only=tooling,
             major_on_zero=ctx.major_on_zero,
+            addition_proof=added,
         ):
             releases = with_footprints(ctx.git, ctx.history, kind_of=file_kinds.classify).releases
             learned = follow_static(
@@ -343,6 +362,7 @@ def _calibrated(
                 breaking_proof=breaking,
                 tooling_only=tooling,
                 major_on_zero=ctx.major_on_zero,
+                addition_proof=added,
             )
     static = calibrate_static(releases, zero=zero)
     report["static"] = {**static.as_json(), "decided": learned is not None and not by_commits}
