@@ -38,10 +38,16 @@ def test_reno_notes_are_read_by_their_sections() -> None:
         Bump.MINOR,
         "features",
     )
-    assert reno_level("upgrade:\n  - Python 3.8 is gone.\nfixes:\n  - y\n") == (
+    assert reno_level("upgrade:\n  - The default timeout is gone.\nfixes:\n  - y\n") == (
         Bump.MAJOR,
         "upgrade",
     )
+    # Notes about supported runtimes are the runtime floor's to weigh, in any section.
+    assert reno_level("upgrade:\n  - Python 3.8 is gone.\nfixes:\n  - y\n") == (
+        Bump.PATCH,
+        "fixes",
+    )
+    assert reno_level("upgrade: Drop support for Python 3.9 (EOL).\n") is None
     assert reno_level("fixes:\n  - |\n    Respects min.\n") == (Bump.PATCH, "fixes")
     # Empty sections, unknown ones, broken YAML and non-mappings say nothing.
     assert reno_level("features: []\nother: x\n") == (Bump.NONE, "other")

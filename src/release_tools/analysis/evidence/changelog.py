@@ -30,6 +30,7 @@ from packaging.version import InvalidVersion, Version
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import evidence, in_test_dir, read_text
 from release_tools.analysis.evidence.notes import FRAGMENT_DIRS
+from release_tools.analysis.evidence.runtime import mentions_runtime
 from release_tools.analysis.models import Bump, ChangeKind, Evidence, EvidenceKind, Strength
 
 __all__ = ["Entry", "gather", "is_changelog", "new_entries"]
@@ -58,13 +59,6 @@ _BREAKING = re.compile(
     r"^\W*(?:breaking(?: changes?)?|backwards?[- ]incompatible(?: changes?)?)"
     r"\s*[:\])!\u2013\u2014-]",
     re.IGNORECASE,
-)
-# An entry about the runtimes supported ("Python 3.8 and 3.9 support", "Node.js 14", "MSRV"):
-# the runtime-floor evidence reads the manifests for that, and the project's habit sets its
-# level; a section name (removed, added) says nothing more about it.
-_RUNTIME = re.compile(
-    r"(?i:\b(?:c?python|pypy|node(?:\.?js)?|rust(?:c)?|msrv)\b)[^.;]{0,30}?\d+"
-    r"|\bGo\s+1\.\d+|(?i:\bmsrv\b)"
 )
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_]+)\1:?\s*$")
 _LABEL_LINE = re.compile(r"^(?P<text>[A-Za-z][\w /&-]{0,40}):\s*$")
@@ -225,7 +219,7 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
         if bullet is None or " ".join(lines[index].split()) in known:
             continue
         text = bullet["text"].strip()
-        if _RUNTIME.search(text):
+        if mentions_runtime(text):
             continue
         if _BREAKING.match(text.replace("*", "").replace("_", "")):
             found.append(Entry(text, section or "breaking", Bump.MAJOR))

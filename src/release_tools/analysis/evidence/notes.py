@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import evidence, read_texts
+from release_tools.analysis.evidence.runtime import mentions_runtime
 from release_tools.analysis.models import Bump, ChangeKind, Evidence, EvidenceKind, Strength
 
 __all__ = ["FRAGMENT_DIRS", "fragment_type", "gather", "reno_level"]
@@ -108,11 +109,23 @@ def reno_level(text: str) -> tuple[Bump, str] | None:
         return None
     if not isinstance(data, dict):
         return None
-    sections = [key for key, value in data.items() if key in _RENO_LEVELS and value]
+    sections = [
+        key
+        for key, value in data.items()
+        if key in _RENO_LEVELS and value and not _only_runtimes(value)
+    ]
     if not sections:
         return None
     top = max(sections, key=lambda key: _RENO_LEVELS[key])
     return _RENO_LEVELS[top], top
+
+
+def _only_runtimes(value: object) -> bool:
+    """Whether a reno section holds only notes about supported runtimes (``Python 3.9 is no
+    longer supported``): the runtime-floor evidence speaks for those, whatever section the
+    maintainers filed them under."""
+    items = value if isinstance(value, list) else [value]
+    return all(isinstance(item, str) and mentions_runtime(item) for item in items)
 
 
 def _note(level: Bump, message: str, path: str) -> Evidence:

@@ -50,6 +50,7 @@ __all__ = [
     "declared_floors",
     "floor_of",
     "gather",
+    "mentions_runtime",
     "node_floor",
     "python_floor",
     "raised_runtimes",
@@ -76,6 +77,20 @@ _PKG_INFO = re.compile(r"^Requires-Python:\s*(?P<spec>.+?)\s*$", re.MULTILINE)
 _NODE_LOWER = re.compile(r"^(?:>=|>|\^|~|=)?\s*v?(?P<v>\d+(?:\.(?:\d+|[xX*]))*)$")
 # go.mod's language version line: "go 1.21", "go 1.22.3" (a trailing comment allowed).
 _GO_DIRECTIVE = re.compile(r"^[ \t]*go[ \t]+(?P<v>\d+(?:\.\d+)*)[ \t]*(?://.*)?$", re.MULTILINE)
+
+
+# Prose about the runtimes a project supports ("Python 3.8 and 3.9 support", "Node.js 14",
+# "Go 1.22", "the MSRV"): what changelogs and release notes say when a floor moves.
+_RUNTIME_MENTION = re.compile(
+    r"(?i:\b(?:c?python|pypy|node(?:\.?js)?|rust(?:c)?)\b)[^.;]{0,30}?\d+"
+    r"|\bGo\s+1\.\d+|(?i:\bmsrv\b)"
+)
+
+
+def mentions_runtime(text: str) -> bool:
+    """Whether a change note's ``text`` is about a supported runtime version: the manifests'
+    floors (this module's evidence) and the project's habit speak for such a change."""
+    return _RUNTIME_MENTION.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
