@@ -126,9 +126,11 @@ def _words(ctx: AnalysisContext, sha: str, paths: Sequence[str]) -> _Words:
     return words
 
 
-def _reverts(ctx: AnalysisContext, paths: Sequence[str]) -> list[_Revert]:
+def _reverts(
+    ctx: AnalysisContext, listed: Sequence[tuple[str, str, str]], paths: Sequence[str]
+) -> list[_Revert]:
     found: list[_Revert] = []
-    for sha, target, subject in released_reverts(ctx.commits, ctx.commit_types)[:MAX_REVERTS]:
+    for sha, target, subject in listed[:MAX_REVERTS]:
         if not ctx.git.is_ancestor(target, ctx.base_sha):
             log.debug("reverted commit %s is not in an earlier release; skipped", target[:12])
             continue
@@ -145,10 +147,11 @@ def withdrawn(ctx: AnalysisContext, items: list[Evidence]) -> list[Evidence]:
     candidates = {id(i): i for i in items if i.kind in kinds and i.path and i.level in levels}
     if not candidates:
         return items
-    if not released_reverts(ctx.commits, ctx.commit_types):
+    listed = released_reverts(ctx.commits, ctx.commit_types)
+    if not listed:
         return items
     try:
-        reverts = _reverts(ctx, sorted({i.path for i in candidates.values() if i.path}))
+        reverts = _reverts(ctx, listed, sorted({i.path for i in candidates.values() if i.path}))
     except ReleaseToolsError as exc:
         log.debug("reverted commits could not be read: %s", exc)
         return items
