@@ -96,6 +96,23 @@ def test_a_section_written_late_for_a_release_already_made_says_nothing() -> Non
     ]
 
 
+def test_release_please_and_changesets_sections() -> None:
+    old = "# Changelog\n\n## [1.0.0](https://x) (2024-01-01)\n\n### Features\n\n* first\n"
+    new = old.replace(
+        "# Changelog\n\n",
+        "# Changelog\n\n## [1.1.0](https://x) (2024-02-01)\n\n### ⚠ BREAKING CHANGES\n\n"
+        "* drop `--xml`\n\n### 🐛 Bug Fixes\n\n* a crash\n\n## 1.0.1\n\n",
+    )
+    assert new_entries(old, new, "1.0.0") == [
+        Entry("drop `--xml`", "breaking changes", Bump.MAJOR),
+        Entry("a crash", "bug fixes", Bump.PATCH),
+    ]
+    changesets = "# pkg\n\n## 2.0.0\n\n### Minor Changes\n\n- 1a2b3c4: Added `x`.\n"
+    assert new_entries("# pkg\n", changesets, "1.9.0") == [
+        Entry("1a2b3c4: Added `x`.", "minor changes", Bump.MINOR)
+    ]
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [

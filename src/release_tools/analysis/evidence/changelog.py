@@ -60,6 +60,7 @@ _BREAKING = re.compile(
     r"\s*[:\])!\u2013\u2014-]",
     re.IGNORECASE,
 )
+_LEADING_SIGNS = re.compile(r"^[^\w(]+")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_]+)\1:?\s*$")
 _LABEL_LINE = re.compile(r"^(?P<text>[A-Za-z][\w /&-]{0,40}):\s*$")
 #: A bullet with nested bullets under it heads a group when its text is this short.
@@ -71,7 +72,7 @@ _LEVELS: dict[str, Bump] = {
             "breaking", "breaking change", "breaking changes", "potentially breaking changes",
             "backwards incompatible changes", "backward incompatible changes",
             "backwards-incompatible changes", "incompatible changes", "removed", "removals",
-            "removal", "removed features",
+            "removal", "removed features", "major changes",
         ),
         Bump.MAJOR,
     ),
@@ -79,6 +80,7 @@ _LEVELS: dict[str, Bump] = {
         (
             "added", "features", "feature", "new features", "new feature", "new functions",
             "new", "additions", "new apis", "deprecated", "deprecations", "deprecation",
+            "minor changes",
         ),
         Bump.MINOR,
     ),
@@ -86,6 +88,7 @@ _LEVELS: dict[str, Bump] = {
         (
             "fixed", "fixes", "fix", "bug fixes", "bugfixes", "bugfix", "bug fix", "bugs",
             "security", "security fixes", "performance", "performance improvements",
+            "patch changes",
         ),
         Bump.PATCH,
     ),
@@ -115,6 +118,8 @@ def _plain(line: str) -> str:
     bullet = _BULLET.match(text)
     if bullet:
         text = bullet["text"]
+    # Emoji and signs before a section's name ("### 🐛 Bug Fixes", "### ⚠ BREAKING CHANGES").
+    text = _LEADING_SIGNS.sub("", text)
     return " ".join(text.rstrip(":").split()).lower()
 
 
