@@ -42,6 +42,29 @@ def test_resolve_and_commits(repo: GitRepo) -> None:
     assert git.changed_paths(first, second) == ["a.txt"]
 
 
+def test_commits_with_the_files_they_changed(repo: GitRepo) -> None:
+    repo.write("a.txt", "a\n")
+    base = repo.commit("first")
+    repo.write("src/ä b.py", "x = 1\n")
+    repo.write("docs/guide.md", "text\n")
+    repo.commit("second\n\nwith a body\n\nspanning lines")
+    repo.git("checkout", "-q", "-b", "side", base)
+    repo.write("side.txt", "s\n")
+    repo.commit("side")
+    repo.git("checkout", "-q", "-")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    git = Git(repo.path)
+    listed = {c.subject: c for c in git.commits(base, "HEAD", files=True)}
+    assert listed["second"].files == ("docs/guide.md", "src/ä b.py")
+    assert listed["second"].body == "with a body\n\nspanning lines"
+    assert listed["side"].files == ("side.txt",)
+    assert listed["merge side"].files == ()
+    # Without the flag, and within paths, as before.
+    assert all(c.files == () for c in git.commits(base, "HEAD"))
+    scoped = git.commits(base, "HEAD", ["src"], files=True)
+    assert [(c.subject, c.files) for c in scoped] == [("second", ("src/ä b.py",))]
+
+
 def test_unknown_ref(repo: GitRepo) -> None:
     _history(repo)
     with pytest.raises(UnknownRefError, match="unknown ref 'nope'"):

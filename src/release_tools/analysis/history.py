@@ -160,7 +160,7 @@ def _facts(
     classify: Classifier,
     floors: FloorReader | None,
 ) -> PairFacts:
-    commits = git.commits(old_sha, new_sha, paths)
+    commits = git.commits(old_sha, new_sha, paths, files=True)
     conventional, declared = classify(commits)
     raised = floors(old_sha, new_sha) if floors is not None else ()
     declared_number = -1 if declared is None else int(declared)

@@ -253,7 +253,7 @@ def collect(
         diffed = time.perf_counter()
         if not rng.is_empty:
             base = None if rng.first_release else rng.base_sha
-            ctx.commits = git.commits(base, rng.head_sha, ctx.pathspecs)
+            ctx.commits = git.commits(base, rng.head_sha, ctx.pathspecs, files=True)
         for job in ctx.background.values():
             # The diff is read: background work may now take every core while it is waited for.
             job.spread()

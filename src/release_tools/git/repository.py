@@ -38,6 +38,8 @@ class Commit:
     subject: str
     body: str
     author: str = ""
+    #: The paths the commit changed (against its first parent), when they were asked for.
+    files: tuple[str, ...] = ()
 
     @property
     def message(self) -> str:
@@ -146,21 +148,29 @@ class Git(GitProcess):
         """Whether commit ``ancestor`` is reachable from ``descendant`` (or is it)."""
         return self.ok("merge-base", "--is-ancestor", ancestor, descendant)
 
-    def commits(self, base: str | None, head: str, paths: Sequence[str] = ()) -> list[Commit]:
-        """Commits in ``base..head`` (all of ``head``'s history when ``base`` is None)."""
+    def commits(
+        self, base: str | None, head: str, paths: Sequence[str] = (), *, files: bool = False
+    ) -> list[Commit]:
+        """Commits in ``base..head`` (all of ``head``'s history when ``base`` is None), with
+        the paths each changed when ``files`` (none for a merge: git lists no paths for it)."""
         rng = f"{base}..{head}" if base else head
-        fmt = f"%H{_FIELD}%an{_FIELD}%s{_FIELD}%b{_RECORD}"
-        args = ["log", "--no-color", f"--format={fmt}", rng]
+        fmt = f"{_RECORD}%H{_FIELD}%an{_FIELD}%s{_FIELD}%b{_FIELD}"
+        args = ["log", "--no-color", f"--format={fmt}"]
+        if files:
+            args.append("--name-only")
+        args.append(rng)
         if paths:
             args += ["--", *paths]
         out = self.run_bytes(*args).decode("utf-8", "replace")
         result: list[Commit] = []
         for record in out.split(_RECORD):
-            record = record.strip("\n")
-            if not record:
+            if not record.strip("\n"):
                 continue
-            sha, author, subject, body = [*record.split(_FIELD), "", "", ""][:4]
-            result.append(Commit(sha=sha, subject=subject, body=body.strip(), author=author))
+            sha, author, subject, body, listed = [*record.split(_FIELD), "", "", "", ""][:5]
+            changed = tuple(line for line in listed.splitlines() if line.strip())
+            result.append(
+                Commit(sha=sha, subject=subject, body=body.strip(), author=author, files=changed)
+            )
         return result
 
     def show_file(self, ref: str, path: str) -> bytes | None:

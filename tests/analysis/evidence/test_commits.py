@@ -212,6 +212,38 @@ def test_revert_named_only_by_sha_is_a_patch(repo: Any) -> None:
     ]
 
 
+def test_a_feature_commit_that_changes_only_tests_declares_a_patch(repo: Any) -> None:
+    base = _history(repo)
+    repo.write("tests/test_regression.py", "def test_x():\n    pass\n")
+    repo.write(".github/workflows/ci.yml", "on: push\n")
+    repo.commit("feat(test/unit/regression): add a regression test")
+    repo.write("src/feature.py", "y = 2\n")
+    repo.commit("fix: real fix")
+    items = gather(build_context(repo.path, base))
+    assert [(e.bump, e.message) for e in items] == [
+        ("patch", "fix commit: fix: real fix"),
+        (
+            "patch",
+            "feat commit changing only tests or CI: "
+            "feat(test/unit/regression): add a regression test",
+        ),
+    ]
+
+
+def test_a_feature_commit_that_touches_shipped_code_stays_a_feature(repo: Any) -> None:
+    base = _history(repo)
+    repo.write("tests/test_x.py", "def test_x():\n    pass\n")
+    repo.write("src/feature.py", "y = 2\n")
+    repo.commit("feat: warn about misspelled options")
+    repo.write("tests/test_y.py", "def test_y():\n    pass\n")
+    repo.commit("feat(ci)!: drop the old runners")
+    items = gather(build_context(repo.path, base))
+    assert [(e.bump, e.message) for e in items] == [
+        ("major", "breaking change declared: feat(ci)!: drop the old runners"),
+        ("minor", "feat commit: feat: warn about misspelled options"),
+    ]
+
+
 def test_release_as_footer(repo: Any) -> None:
     base = _history(repo, "chore: prepare\n\nRelease-As: v2.0.0")
     items = gather(build_context(repo.path, base))

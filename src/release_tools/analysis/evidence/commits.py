@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import evidence
+from release_tools.analysis.evidence.file_kinds import classify
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.git import Commit
 from release_tools.versioning.commit_types import DEFAULT_COMMIT_TYPES, CommitTypes
@@ -52,6 +53,10 @@ _VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+.a-zA-Z0-9]*)$")
 _REVERT_SUBJECT = re.compile(r'^Revert "(?P<header>.+)"(?:[ \t].*)?$')
 _REVERTS_SHA = re.compile(r"This reverts commit (?P<sha>[0-9a-f]{7,40})")
 _REFS_SHA = re.compile(r"^Refs?:[ \t]*(?P<sha>[0-9a-f]{7,40})\b", re.MULTILINE)
+#: Kinds of files (see :func:`~release_tools.analysis.evidence.file_kinds.classify`) that no
+#: user of a release gets. Development tooling is left out: a ``tools/`` or ``scripts/``
+#: directory is shipped code in some projects (a Go module named ``tools``).
+_TOOLING_KINDS = frozenset({"tests", "ci"})
 _MERGE = re.compile(r"^Merge (?:pull request|branch|remote-tracking branch|tag) ")
 # Dependency bots paste the updated packages' release notes and commit lists into the body:
 # their "feat:" and "BREAKING CHANGE:" lines are other projects' changes, so such a body counts
@@ -120,10 +125,15 @@ class Entry:
     breaking: bool
     subject: str
     declared: Bump
+    #: The commit changed only tests or CI files: a feature it declares is none its users get,
+    #: so it declares a patch at most.
+    tooling_only: bool = False
 
     @property
     def bump(self) -> Bump:
-        return Bump.MAJOR if self.breaking else self.declared
+        if self.breaking:
+            return Bump.MAJOR
+        return min(self.declared, Bump.PATCH) if self.tooling_only else self.declared
 
     @property
     def header(self) -> str:
@@ -203,6 +213,8 @@ def parse_commit(commit: Commit, types: CommitTypes = DEFAULT_COMMIT_TYPES) -> P
             body_entry = _entry(line, types)
             if body_entry is not None:
                 parsed.entries.append(body_entry)
+    if commit.files and all(classify(path) in _TOOLING_KINDS for path in commit.files):
+        parsed.entries = [replace(entry, tooling_only=True) for entry in parsed.entries]
     return parsed
 
 
@@ -393,6 +405,8 @@ def commit_evidence(
             if p.breaking_notes and not entry.breaking:
                 continue  # the footer item above already speaks for this commit
             what = "breaking change declared" if entry.breaking else f"{entry.type} commit"
+            if entry.tooling_only and entry.bump < entry.declared:
+                what += " changing only tests or CI"
             kind = EvidenceKind.BREAKING_COMMIT if entry.breaking else EvidenceKind.COMMIT_TYPE
             out.append(
                 evidence(
