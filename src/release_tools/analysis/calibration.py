@@ -445,6 +445,16 @@ def needs_footprints(
     )
 
 
+def _calibrated(rule: str, jump: Bump, shown: Bump, proof: str) -> HistoryVerdict:
+    """A static verdict calibrated to ``jump`` by a learned ``rule``, the code's ``shown``
+    level (cited by ``proof``) flagged for review."""
+    notes = (
+        f"{rule}: calibrated to {jump.label}",
+        f"the code shows {shown.label} ({proof}): flagged for review",
+    )
+    return HistoryVerdict(jump, True, notes)
+
+
 def follow_static(
     calibration: StaticCalibration,
     *,
@@ -475,11 +485,7 @@ def follow_static(
         and breaking_proof is not None
         and (declared is None or declared < Bump.MAJOR)
     ):
-        notes = (
-            f"{calibration.removal_rule()}: calibrated to {removal.label}",
-            f"the code shows major ({breaking_proof}): flagged for review",
-        )
-        return HistoryVerdict(removal, True, notes)
+        return _calibrated(calibration.removal_rule(), removal, Bump.MAJOR, breaking_proof)
     addition = calibration.addition_jump
     if (
         bump is Bump.MINOR
@@ -487,11 +493,7 @@ def follow_static(
         and addition_proof is not None
         and (declared is None or declared < Bump.MINOR)
     ):
-        notes = (
-            f"{calibration.addition_rule()}: calibrated to {addition.label}",
-            f"the code shows minor ({addition_proof}): flagged for review",
-        )
-        return HistoryVerdict(addition, True, notes)
+        return _calibrated(calibration.addition_rule(), addition, Bump.MINOR, addition_proof)
     codeless = calibration.codeless_jump
     if bump is Bump.NONE and tooling_only and codeless is not None:
         return HistoryVerdict(codeless, True, (f"{calibration.codeless_rule()}: calibrated",))
