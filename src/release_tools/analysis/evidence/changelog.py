@@ -178,7 +178,8 @@ def _header(lines: list[str], index: int) -> str | None:
     plain = _plain(line)
     if plain in _LEVELS:
         return plain
-    nested = next((other for other in lines[index + 1 :] if other.strip()), "")
+    following = (lines[at] for at in range(index + 1, len(lines)))
+    nested = next((other for other in following if other.strip()), "")
     inner = _BULLET.match(nested)
     short = len(plain.split()) <= _GROUP_WORDS and not plain.endswith(".")
     if short and inner is not None and len(inner["indent"]) > len(bullet["indent"]):
