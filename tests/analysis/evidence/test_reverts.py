@@ -8,7 +8,7 @@ import pytest
 
 from release_tools.analysis.decision import decide
 from release_tools.analysis.evidence import gather_evidence
-from release_tools.analysis.evidence.reverts import subject_name
+from release_tools.analysis.evidence.reverts import declared_names, subject_name
 from release_tools.analysis.models import Bump
 from repo_context import build_context
 
@@ -83,6 +83,21 @@ def test_reverting_a_released_signature_change_is_a_review_item(repo: Any) -> No
     ]
 
 
+def test_a_name_the_reverted_commit_only_called_is_still_removed(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/core.py", "def helper():\n    return 1\n\n\ndef run():\n    return 0\n")
+    repo.commit("feat: first")
+    repo.tag("v1.0.0")
+    repo.write("pkg/core.py", "def helper():\n    return 1\n\n\ndef run():\n    return helper()\n")
+    change = repo.commit("fix: run uses helper")
+    repo.tag("v1.1.0")
+    repo.git("revert", "--no-edit", change)
+    repo.write("pkg/core.py", "def run():\n    return 0\n")
+    repo.commit("refactor: drop helper")
+    items = gather_evidence(build_context(repo.path, "v1.1.0"))
+    assert ("major", "removed public function pkg.core.helper") in _api(items)
+
+
 def test_a_revert_inside_the_range_is_not_read(repo: Any) -> None:
     repo.write("pkg/__init__.py", "")
     repo.write("pkg/core.py", OLD)
@@ -93,6 +108,25 @@ def test_a_revert_inside_the_range_is_not_read(repo: Any) -> None:
     repo.commit("fix: keep fetch")
     items = gather_evidence(build_context(repo.path, base))
     assert ("minor", "new public function pkg.core.get") in _api(items)
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("def fetch(url, body):", {"fetch"}),
+        ("func (a *Assertions) HTTPBody(h http.HandlerFunc) string {", {"HTTPBody"}),
+        ("pub fn slice(&self) -> Bytes {", {"slice"}),
+        ("  defaults: AxiosDefaults;", {"defaults"}),
+        ("  AxiosAdapterConfig,", {"AxiosAdapterConfig"}),
+        ("export { a, b as c } from './x';", {"a", "b", "c"}),
+        ("    'running_min',", {"running_min"}),
+        ("    return helper(x)", set()),
+        ("    value = obj.helper()", {"value"}),
+        ("aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn !", set()),
+    ],
+)
+def test_declared_names_of_a_line(line: str, names: set[str]) -> None:
+    assert declared_names(line) == names
 
 
 @pytest.mark.parametrize(

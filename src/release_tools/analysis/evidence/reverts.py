@@ -9,6 +9,8 @@ change whose name the reverted commit added, removed or rewrote in the same file
 revert took out again (put back), becomes a review item: importers who adopted the withdrawn
 names do break, which a maintainer weighs, but the release is a correction, not a new API.
 
+Names are taken from the lines that declare them (a definition, a member, an export list),
+not from every word of the diff: a reverted commit that only called ``helper`` did not add it.
 Both commits are read with ``git show`` (their diffs of the files concerned only), for at
 most :data:`MAX_REVERTS` reverts, and only when the reverted commit is reachable from the base:
 a revert whose target is in the range cancels out and changes no API.
@@ -27,7 +29,7 @@ from release_tools.analysis.evidence.commits import released_reverts
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.errors import ReleaseToolsError
 
-__all__ = ["MAX_DIFF_BYTES", "MAX_REVERTS", "subject_name", "withdrawn"]
+__all__ = ["MAX_DIFF_BYTES", "MAX_REVERTS", "declared_names", "subject_name", "withdrawn"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,40 @@ MAX_REVERTS = 16
 MAX_DIFF_BYTES = 4_000_000
 
 _WORD = re.compile(r"[A-Za-z_$][\w$]*")
+# A line that declares a name: keywords, modifiers or a Go receiver, then the name and what
+# follows a declared name ("def f(", "pub fn f(", "func (r *T) F(", "  f: T;", "  f,").
+_DECLARES = re.compile(
+    r"^\s*(?P<lead>(?:(?:[A-Za-z_$@][\w$@]*|\([^)]*\))\s+)*)"
+    r"[\"']?(?P<name>[A-Za-z_$][\w$]*)[\"']?\s*(?:[(:=<{,;\[?]|$)"
+)
+# A line that only lists names (an export list, an ``__all__`` entry, an import list); each
+# name is separated from the next by a comma, so that no name can be split in two.
+_LISTED = r"[\"']?[A-Za-z_$][\w$]*[\"']?(?:\s+as\s+[A-Za-z_$][\w$]*)?"
+_NAME_LIST = re.compile(
+    rf"^\s*(?:export\s+(?:type\s+)?)?\{{?\s*{_LISTED}(?:\s*,\s*{_LISTED})*\s*,?\s*\}}?\s*"
+    r"(?:from\s+\S+)?\s*;?\s*$"
+)
+#: Words that start a statement, not a declaration: ``return helper(x)`` calls ``helper``.
+_STATEMENTS = frozenset(
+    {
+        "return", "await", "yield", "throw", "raise", "new", "if", "else", "elif", "while",
+        "for", "case", "not", "and", "or", "in", "is", "assert", "del", "delete", "typeof",
+        "void", "go", "defer", "print", "echo", "with", "unsafe", "match", "when",
+    }
+)  # fmt: skip
+
+
+def declared_names(line: str) -> set[str]:
+    """The names a diff line declares (or lists); a call or a use declares nothing."""
+    if _NAME_LIST.match(line):
+        listed = re.split(r"\bfrom\s", line, maxsplit=1)[0]
+        return set(_WORD.findall(listed)) - {"export", "type", "as"}
+    found = _DECLARES.match(line)
+    if found is None or _STATEMENTS & set(found["lead"].split()):
+        return set()
+    return {found["name"]}
+
+
 _CUT = re.compile(r" (?:from|in) |: ")
 # "signature of X changed:", "incompatible signature of pkg.f:", "signature of pub fn f changed:"
 _CHANGED = re.compile(
@@ -65,7 +101,8 @@ def subject_name(message: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _Words:
-    """The words on the added and on the removed lines of one commit's diff, per file."""
+    """The names declared on the added and on the removed lines of one commit's diff, per
+    file."""
 
     added: dict[str, set[str]] = field(default_factory=dict)
     removed: dict[str, set[str]] = field(default_factory=dict)
@@ -122,7 +159,7 @@ def _words(ctx: AnalysisContext, sha: str, paths: Sequence[str]) -> _Words:
             in_header = False
         elif not in_header and path is not None and line[:1] in ("+", "-"):
             side = words.added if line[0] == "+" else words.removed
-            side.setdefault(path, set()).update(_WORD.findall(line[1:]))
+            side.setdefault(path, set()).update(declared_names(line[1:]))
     return words
 
 
