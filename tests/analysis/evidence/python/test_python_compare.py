@@ -602,20 +602,29 @@ def test_a_name_only_the_stub_declared_leaves_it_without_breaking_running_code(
 
 
 SIBLINGS_INIT = "from .more import *\nfrom .recipes import *\n"
+TAKE = "def take(n, iterable):\n    return list(iterable)[:n]\n"
+KEYED = "def running_min(iterable, *, key=None):\n    return min(iterable)\n"
+PLAIN = "def running_min(iterable):\n    return min(iterable)\n"
+
+
+def _move_running_min(
+    repo: Any, init: str, before: str, after: str, new_init: str | None = None
+) -> list[tuple[str, str]]:
+    """Move ``running_min`` from ``pkg.more`` (as ``before``) to ``pkg.recipes`` (as
+    ``after``), the package ``__init__`` being ``init`` (then ``new_init``)."""
+    repo.write("pkg/__init__.py", init)
+    repo.write("pkg/more.py", before)
+    repo.write("pkg/recipes.py", TAKE)
+    base = repo.commit("initial")
+    if new_init is not None:
+        repo.write("pkg/__init__.py", new_init)
+    repo.write("pkg/more.py", "")
+    repo.write("pkg/recipes.py", f"{TAKE}\n\n{after}")
+    return _run(repo, base)
 
 
 def test_name_moved_between_star_exported_siblings_is_a_review_item(repo: Any) -> None:
-    repo.write("pkg/__init__.py", SIBLINGS_INIT)
-    repo.write("pkg/more.py", "def running_min(iterable, *, key=None):\n    return min(iterable)\n")
-    repo.write("pkg/recipes.py", "def take(n, iterable):\n    return list(iterable)[:n]\n")
-    base = repo.commit("initial")
-    repo.write("pkg/more.py", "")
-    repo.write(
-        "pkg/recipes.py",
-        "def take(n, iterable):\n    return list(iterable)[:n]\n\n\n"
-        "def running_min(iterable, *, key=None):\n    return min(iterable)\n",
-    )
-    assert _run(repo, base) == [
+    assert _move_running_min(repo, SIBLINGS_INIT, KEYED, KEYED) == [
         (
             "patch",
             "pkg.more.running_min moved to pkg.recipes.running_min; pkg.running_min still "
@@ -627,18 +636,9 @@ def test_name_moved_between_star_exported_siblings_is_a_review_item(repo: Any) -
 def test_name_moved_between_siblings_with_a_narrower_signature_is_incompatible(
     repo: Any,
 ) -> None:
-    repo.write("pkg/__init__.py", "from .more import running_min\nfrom .recipes import take\n")
-    repo.write("pkg/more.py", "def running_min(iterable, *, key=None):\n    return min(iterable)\n")
-    repo.write("pkg/recipes.py", "def take(n, iterable):\n    return list(iterable)[:n]\n")
-    base = repo.commit("initial")
-    repo.write("pkg/__init__.py", "from pkg.recipes import running_min, take\n")
-    repo.write("pkg/more.py", "")
-    repo.write(
-        "pkg/recipes.py",
-        "def take(n, iterable):\n    return list(iterable)[:n]\n\n\n"
-        "def running_min(iterable):\n    return min(iterable)\n",
-    )
-    assert _run(repo, base) == [
+    init = "from .more import running_min\nfrom .recipes import take\n"
+    new_init = "from pkg.recipes import running_min, take\n"
+    assert _move_running_min(repo, init, KEYED, PLAIN, new_init) == [
         (
             "major",
             "incompatible pkg.running_min (moved to pkg.recipes.running_min): "
@@ -648,17 +648,7 @@ def test_name_moved_between_siblings_with_a_narrower_signature_is_incompatible(
 
 
 def test_name_moved_between_siblings_the_package_does_not_serve_is_removed(repo: Any) -> None:
-    repo.write("pkg/__init__.py", "from .recipes import *\n")
-    repo.write("pkg/more.py", "def running_min(iterable):\n    return min(iterable)\n")
-    repo.write("pkg/recipes.py", "def take(n, iterable):\n    return list(iterable)[:n]\n")
-    base = repo.commit("initial")
-    repo.write("pkg/more.py", "")
-    repo.write(
-        "pkg/recipes.py",
-        "def take(n, iterable):\n    return list(iterable)[:n]\n\n\n"
-        "def running_min(iterable):\n    return min(iterable)\n",
-    )
-    assert _run(repo, base) == [
+    assert _move_running_min(repo, "from .recipes import *\n", PLAIN, PLAIN) == [
         ("major", "removed public function pkg.more.running_min"),
         ("minor", "new public function pkg.recipes.running_min"),
     ]
