@@ -184,3 +184,20 @@ def test_a_raised_floor_lifts_the_commits_jump_to_the_habit() -> None:
     low = floor_habit(_floor_pairs((p, True), (p, True)), zero=False)
     kept = follow_history(cal, declared=m, static=N, floor=low)
     assert kept is not None and kept.bump is m and len(kept.notes) == 1
+
+
+def test_a_crate_on_0x_maps_features_to_the_patch_by_convention() -> None:
+    # Too few feat releases to learn from: the convention decides, and Cargo's puts a
+    # compatible feature in the patch on 0.x.
+    history = _pairs((p, p), (p, p), (m, p), (p, p), (M, m), (p, p), zero=True)
+
+    crate = calibrate(history, zero=True, cargo=True)
+    other = calibrate(history, zero=True)
+
+    assert crate.mapping[m] is p and other.mapping[m] is m
+    verdict = follow_history(crate, declared=m, static=m)
+    assert verdict is not None and verdict.bump is p
+    assert "feat shipped as" not in crate.summary()
+    # A crate whose features took the 0.x minor again and again is followed.
+    minors = _pairs((m, m), (m, m), (m, m), (p, p), (p, p), zero=True)
+    assert calibrate(minors, zero=True, cargo=True).mapping[m] is m

@@ -7,6 +7,7 @@ from release_tools.analysis.calibration import (
     MIN_STATIC_PAIRS,
     calibrate_static,
     follow_static,
+    follow_zero,
     needs_footprints,
 )
 from release_tools.analysis.history import Footprint, PastRelease
@@ -228,3 +229,87 @@ def test_additions_rule_needs_patch_only_history_and_code_evidence() -> None:
         tooling_only=False,
         addition_proof="new pub fn f",
     )
+
+
+def test_on_zero_additions_ship_as_most_earlier_ones_did() -> None:
+    def learned(*pairs: tuple[Footprint | None, Bump]) -> Bump | None:
+        return calibrate_static(_pairs(*pairs, zero=True), zero=True).zero_addition_jump
+
+    assert learned((A, p), (S, p), (A, p), (R, m), (A, p)) is p
+    assert learned((A, m), (A, m), (A, m), (A, p)) is m
+    assert learned((A, m), (A, p)) is None  # split: no habit
+    assert learned((A, p), (S, p)) is None  # one release that added names says little
+    assert calibrate_static(_patches_only(), zero=False).zero_addition_jump is None
+
+
+def test_follow_zero_calibrates_a_minor_from_the_code_or_any_minor_of_a_crate() -> None:
+    habit = calibrate_static(_pairs((A, p), (A, p), (A, p), zero=True), zero=True)
+    none = calibrate_static(_pairs((S, p), (S, p), zero=True), zero=True)
+
+    def follow(cal: object, **kwargs: object) -> tuple[Bump, tuple[str, ...]] | None:
+        settings: dict[str, object] = {
+            "bump": m,
+            "why": "new public function lib.f (lib.py:1)",
+            "cargo": False,
+            "addition_proof": "new public function lib.f (lib.py:1)",
+            "needs_review": False,
+        }
+        settings.update(kwargs)
+        verdict = follow_zero(cal, **settings)  # type: ignore[arg-type]
+        return None if verdict is None else (verdict.bump, verdict.notes)
+
+    found = follow(habit)
+    assert found is not None and found[0] is p
+    assert found[1] == (
+        "the changes add features (new public function lib.f (lib.py:1))",
+        "3 of the 3 earlier 0.x releases that added public names shipped as patch: "
+        "calibrated to patch",
+    )
+    # A minor that is not the code's (a declared feature) is a crate's only.
+    assert follow(habit, addition_proof=None) is None
+    assert follow(habit, addition_proof=None, cargo=True) is not None
+    # No habit: Cargo's convention for a crate, the minor for the others.
+    assert follow(none) is None and follow(None) is None
+    crate = follow(none, cargo=True)
+    assert crate is not None and crate[0] is p and "Cargo reads 0.y" in crate[1][1]
+    # Other verdicts are not touched.
+    assert follow(habit, bump=M) is None and follow(habit, bump=p, cargo=True) is None
+    verdict = follow_zero(None, bump=m, why="x", cargo=True, addition_proof=None, needs_review=True)
+    assert verdict is not None and verdict.needs_review
+
+
+def test_on_one_0x_line_removals_ship_as_patches() -> None:
+    steps: list[tuple[Footprint | None, Bump]] = [*[(R, p)] * 2, *[(S, p)] * 8]
+    line = _pairs(*steps, zero=True)
+    cal = calibrate_static(line, zero=True)
+    assert cal.zero_removal_jump is p and cal.as_json()["zero_removals_ship_as"] == "patch"
+
+    def follow(history: list[PastRelease], **kwargs: object) -> tuple[Bump, bool] | None:
+        settings: dict[str, object] = {
+            "bump": M,
+            "declared": None,
+            "breaking_proof": "removed pub fn lib::f (src/lib.rs:1)",
+            "tooling_only": False,
+        }
+        settings.update(kwargs)
+        verdict = follow_static(calibrate_static(history, zero=True), **settings)  # type: ignore[arg-type]
+        return None if verdict is None else (verdict.bump, verdict.needs_review)
+
+    assert follow(line) == (p, True)
+    assert needs_footprints(
+        line, zero=True, bump=M, declared=None, breaking_proof="x", tooling_only=False
+    )
+    # The line is the patches since the last 0.x minor: an old break does not count, a
+    # recent one leaves too short a line.
+    assert follow(_pairs((S, m), (A, m), *steps, zero=True)) == (p, True)
+    with_break = _pairs(*[(R, p)] * 2, *[(S, p)] * 7, (S, m), (S, p), zero=True)
+    assert calibrate_static(with_break, zero=True).line == 1
+    assert follow(with_break) is None
+    assert not needs_footprints(
+        with_break, zero=True, bump=M, declared=None, breaking_proof="x", tooling_only=False
+    )
+    # A declared break, or too few releases: kept.
+    assert follow(line, declared=M) is None
+    assert follow(line[:9]) is None
+    # With major_on_zero the 1.x rule speaks (no 1.0 in the era), to the same end.
+    assert follow(line, major_on_zero=True) == (p, True)

@@ -59,6 +59,7 @@ __all__ = [
     "MIN_REMOVALS",
     "MIN_SAMPLES",
     "MIN_STATIC_PAIRS",
+    "ZERO_ADDITION_SHARE",
     "Calibration",
     "FloorHabit",
     "HistoryVerdict",
@@ -68,6 +69,7 @@ __all__ = [
     "floor_habit",
     "follow_history",
     "follow_static",
+    "follow_zero",
     "needs_footprints",
 ]
 
@@ -92,20 +94,27 @@ MIN_REMOVALS = 2
 #: Releases of the era that raised a runtime floor needed before their jump is learned.
 MIN_FLOOR_PAIRS = 2
 #: Releases that added public names, all of them patches, needed for "additions ship as
-#: patch" (besides :data:`MIN_STATIC_PAIRS` releases of the era and none above a patch).
+#: patch" (besides :data:`MIN_STATIC_PAIRS` releases of the era and none above a patch); on
+#: 0.x, releases that added public names needed to learn how features ship.
 MIN_ADDITIONS = 2
+#: On 0.x, the share of those releases that must have shipped alike.
+ZERO_ADDITION_SHARE = 0.75
 
 
-def _default(level: Bump, zero: bool) -> Bump:
-    """What the convention maps a declared level to: every release bumps something."""
+def _default(level: Bump, zero: bool, cargo: bool = False) -> Bump:
+    """What the convention maps a declared level to: every release bumps something. On 0.x a
+    break takes the minor, and for a Rust crate (``cargo``) a feature takes the patch: Cargo
+    reads ``0.y`` as the major number."""
     if level is Bump.NONE:
         return Bump.PATCH
     if zero and level is Bump.MAJOR:
         return Bump.MINOR
+    if zero and cargo and level is Bump.MINOR:
+        return Bump.PATCH
     return level
 
 
-def _mapping(releases: Sequence[PastRelease], zero: bool) -> dict[Bump, Bump]:
+def _mapping(releases: Sequence[PastRelease], zero: bool, cargo: bool) -> dict[Bump, Bump]:
     counts: dict[Bump, Counter[Bump]] = {}
     for release in releases:
         if release.declared is not None:
@@ -114,12 +123,12 @@ def _mapping(releases: Sequence[PastRelease], zero: bool) -> dict[Bump, Bump]:
     for level in Bump:
         seen = counts.get(level)
         if seen is None or sum(seen.values()) < MIN_SAMPLES:
-            out[level] = _default(level, zero)
+            out[level] = _default(level, zero, cargo)
             continue
         # Most frequent, the convention's answer counted CONVENTION_WEIGHT times more: leaving
         # the convention takes more than two releases that happened to ship otherwise. Ties go
         # to the convention's answer, then to the larger jump.
-        default = _default(level, zero)
+        default = _default(level, zero, cargo)
         weighed = Counter(seen)
         weighed[default] += CONVENTION_WEIGHT
         best = max(weighed.values())
@@ -147,6 +156,8 @@ class Calibration:
     mapping: dict[Bump, Bump] = field(default_factory=dict)
     #: Why the history does not decide, when it does not.
     reason: str = ""
+    #: Whether the convention is Cargo's (on 0.x a feature takes the patch).
+    cargo: bool = False
 
     @property
     def follows_commits(self) -> bool:
@@ -171,7 +182,8 @@ class Calibration:
         mapped = [
             f"{_declared_name(level)} shipped as {self.mapping[level].label}"
             for level in (Bump.MAJOR, Bump.MINOR, Bump.PATCH, Bump.NONE)
-            if level in self.mapping and self.mapping[level] is not _default(level, self.zero)
+            if level in self.mapping
+            and self.mapping[level] is not _default(level, self.zero, self.cargo)
         ]
         if mapped:
             text += f" ({', '.join(mapped)})"
@@ -197,17 +209,18 @@ def _declared_name(level: Bump) -> str:
     }[level]
 
 
-def calibrate(releases: Sequence[PastRelease], *, zero: bool) -> Calibration:
-    """Learn from the ``releases`` of the era ``zero`` (the current version is 0.x or not)."""
+def calibrate(releases: Sequence[PastRelease], *, zero: bool, cargo: bool = False) -> Calibration:
+    """Learn from the ``releases`` of the era ``zero`` (the current version is 0.x or not);
+    ``cargo`` says the project is a Rust crate, whose convention on 0.x differs."""
     era = [r for r in releases if r.zero == zero]
     conventional = [r for r in era if r.declared is not None]
     agreed = 0
     for index, release in enumerate(conventional):
         others = conventional[:index] + conventional[index + 1 :]
         assert release.declared is not None
-        if _mapping(others, zero)[release.declared] is release.shipped:
+        if _mapping(others, zero, cargo)[release.declared] is release.shipped:
             agreed += 1
-    mapping = _mapping(conventional, zero)
+    mapping = _mapping(conventional, zero, cargo)
     reason = ""
     if len(conventional) < MIN_PAIRS:
         reason = (
@@ -221,7 +234,7 @@ def calibrate(releases: Sequence[PastRelease], *, zero: bool) -> Calibration:
             f"earlier releases followed their commit types only {agreed} of "
             f"{len(conventional)} times"
         )
-    return Calibration(len(era), len(conventional), agreed, zero, mapping, reason)
+    return Calibration(len(era), len(conventional), agreed, zero, mapping, reason, cargo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +305,8 @@ def follow_history(
     """
     if not calibration.follows_commits or declared is None:
         return None
-    bump = calibration.mapping.get(declared, _default(declared, calibration.zero))
+    default = _default(declared, calibration.zero, calibration.cargo)
+    bump = calibration.mapping.get(declared, default)
     notes = [f"{calibration.summary()}: commits decide"]
     if floor is not None and floor.jump > bump:
         bump = floor.jump
@@ -326,6 +340,10 @@ class StaticCalibration:
     minors: int = 0
     #: The jumps shipped by pairs that added public names and removed none, oldest first.
     additions: tuple[Bump, ...] = ()
+    #: The newest pairs of the era that all shipped as patches (the current release line):
+    #: how many have a footprint, and how many of those removed public names.
+    line: int = 0
+    line_removals: int = 0
 
     @property
     def removal_jump(self) -> Bump | None:
@@ -333,6 +351,23 @@ class StaticCalibration:
         if self.pairs < MIN_STATIC_PAIRS or self.majors or len(self.removals) < MIN_REMOVALS:
             return None
         return max(self.removals)
+
+    @property
+    def zero_removal_jump(self) -> Bump | None:
+        """On 0.x, where a 0.x minor is the break: PATCH when the current 0.x line (the patches
+        since the last 0.x minor) has :data:`MIN_STATIC_PAIRS` releases with a footprint,
+        :data:`MIN_REMOVALS` of which removed public names; else None. Crates like that
+        (``0.3.x`` or ``0.4.x`` for years) ship what looks like a break as a patch."""
+        if not self.zero or self.line < MIN_STATIC_PAIRS or self.line_removals < MIN_REMOVALS:
+            return None
+        return Bump.PATCH
+
+    def zero_removal_rule(self) -> str:
+        """The learned rule about removals on one 0.x line, for the reasoning."""
+        return (
+            f"the last {self.line} 0.x releases stayed on one 0.x line and shipped the "
+            f"{self.line_removals} that removed public names as patch"
+        )
 
     @property
     def addition_jump(self) -> Bump | None:
@@ -349,6 +384,30 @@ class StaticCalibration:
         return (
             f"the last {self.pairs} {era}releases were all patches, the {len(self.additions)} "
             "that added public names among them"
+        )
+
+    @property
+    def zero_addition_jump(self) -> Bump | None:
+        """On 0.x, the jump the releases that only added public names shipped as (a patch or
+        a minor), when at least :data:`MIN_ADDITIONS` did and :data:`ZERO_ADDITION_SHARE` of
+        them agree; else None. A 0.x minor is where projects put their breaks, so whether a
+        feature takes it or the patch is each project's choice."""
+        if not self.zero or len(self.additions) < MIN_ADDITIONS:
+            return None
+        patches = sum(1 for jump in self.additions if jump <= Bump.PATCH)
+        for jump, count in ((Bump.PATCH, patches), (Bump.MINOR, len(self.additions) - patches)):
+            if count >= ZERO_ADDITION_SHARE * len(self.additions):
+                return jump
+        return None
+
+    def zero_addition_rule(self) -> str:
+        """The learned rule about additions on 0.x, for the reasoning."""
+        jump = self.zero_addition_jump
+        assert jump is not None
+        agreeing = sum(1 for j in self.additions if (j <= Bump.PATCH) == (jump is Bump.PATCH))
+        return (
+            f"{agreeing} of the {len(self.additions)} earlier 0.x releases that added public "
+            f"names shipped as {jump.label}"
         )
 
     @property
@@ -377,6 +436,7 @@ class StaticCalibration:
 
     def as_json(self) -> dict[str, object]:
         removal, codeless, addition = self.removal_jump, self.codeless_jump, self.addition_jump
+        zero_added, zero_line = self.zero_addition_jump, self.zero_removal_jump
         return {
             "pairs": self.pairs,
             "majors": self.majors,
@@ -386,6 +446,8 @@ class StaticCalibration:
             "codeless": [jump.label for jump in self.codeless],
             "removals_ship_as": None if removal is None else removal.label,
             "additions_ship_as": None if addition is None else addition.label,
+            "zero_additions_ship_as": None if zero_added is None else zero_added.label,
+            "zero_removals_ship_as": None if zero_line is None else zero_line.label,
             "codeless_ships_as": None if codeless is None else codeless.label,
         }
 
@@ -394,6 +456,7 @@ def calibrate_static(releases: Sequence[PastRelease], *, zero: bool) -> StaticCa
     """Learn from the footprints of the ``releases`` of the era ``zero``."""
     era = [r for r in releases if r.zero == zero]
     read = [r for r in era if r.footprint is not None]
+    line = [r for r in _current_line(era) if r.footprint is not None]
     return StaticCalibration(
         pairs=len(read),
         majors=sum(1 for r in era if r.shipped is Bump.MAJOR),
@@ -404,7 +467,19 @@ def calibrate_static(releases: Sequence[PastRelease], *, zero: bool) -> StaticCa
         zero=zero,
         minors=sum(1 for r in era if r.shipped is Bump.MINOR),
         additions=tuple(r.shipped for r in read if r.footprint is Footprint.ADDITION),
+        line=len(line),
+        line_removals=sum(1 for r in line if r.footprint is Footprint.REMOVAL),
     )
+
+
+def _current_line(era: Sequence[PastRelease]) -> list[PastRelease]:
+    """The newest releases of ``era`` (oldest first) that all shipped as patches."""
+    run: list[PastRelease] = []
+    for release in reversed(era):
+        if release.shipped is not Bump.PATCH:
+            break
+        run.append(release)
+    return run[::-1]
 
 
 def needs_footprints(
@@ -417,32 +492,36 @@ def needs_footprints(
     tooling_only: bool,
     major_on_zero: bool = False,
     addition_proof: str | None = None,
+    cargo: bool = False,
 ) -> bool:
     """Whether the footprints of ``releases`` could change the static verdict ``bump``.
 
     Reading them costs a diff per pair, so they are read only for a verdict a learned rule
     could calibrate (see :func:`follow_static`), and only when the shipped jumps, known without
     them, leave the rule possible: no major (for a removal; no minor either, for an addition)
-    among enough releases of the era.
+    among enough releases of the era. On 0.x a minor resting on new public names (any minor of
+    a Rust crate, ``cargo``) is calibrated by :func:`follow_zero`.
     """
     era = [r for r in releases if r.zero == zero]
     if tooling_only and bump is Bump.NONE:
         return bool(era)
     if bump is Bump.MINOR:
+        if zero and not major_on_zero and (addition_proof is not None or cargo):
+            return len(era) >= MIN_ADDITIONS
         return (
             addition_proof is not None
             and (declared is None or declared < Bump.MINOR)
             and len(era) >= MIN_STATIC_PAIRS
             and all(r.shipped is Bump.PATCH for r in era)
         )
-    return (
-        (not zero or major_on_zero)
-        and bump is Bump.MAJOR
-        and breaking_proof is not None
-        and (declared is None or declared < Bump.MAJOR)
-        and len(era) >= MIN_STATIC_PAIRS
-        and not any(r.shipped is Bump.MAJOR for r in era)
-    )
+    if bump is not Bump.MAJOR or breaking_proof is None:
+        return False
+    if declared is not None and declared >= Bump.MAJOR:
+        return False
+    if zero and not major_on_zero:
+        # A 0.x minor is the break: the rule reads the patches since the last one.
+        return len(_current_line(era)) >= MIN_STATIC_PAIRS
+    return len(era) >= MIN_STATIC_PAIRS and not any(r.shipped is Bump.MAJOR for r in era)
 
 
 def _calibrated(rule: str, jump: Bump, shown: Bump, proof: str) -> HistoryVerdict:
@@ -486,6 +565,14 @@ def follow_static(
         and (declared is None or declared < Bump.MAJOR)
     ):
         return _calibrated(calibration.removal_rule(), removal, Bump.MAJOR, breaking_proof)
+    line = None if major_on_zero else calibration.zero_removal_jump
+    if (
+        bump is Bump.MAJOR
+        and line is not None
+        and breaking_proof is not None
+        and (declared is None or declared < Bump.MAJOR)
+    ):
+        return _calibrated(calibration.zero_removal_rule(), line, Bump.MAJOR, breaking_proof)
     addition = calibration.addition_jump
     if (
         bump is Bump.MINOR
@@ -497,4 +584,40 @@ def follow_static(
     codeless = calibration.codeless_jump
     if bump is Bump.NONE and tooling_only and codeless is not None:
         return HistoryVerdict(codeless, True, (f"{calibration.codeless_rule()}: calibrated",))
+    return None
+
+
+#: Why a Rust crate's compatible feature takes the patch on 0.x, when its history says nothing.
+CARGO_ZERO_RULE = (
+    "on 0.x Cargo reads 0.y as the major number, so a compatible feature ships as a patch"
+)
+
+
+def follow_zero(
+    calibration: StaticCalibration | None,
+    *,
+    bump: Bump,
+    why: str,
+    cargo: bool,
+    addition_proof: str | None,
+    needs_review: bool,
+) -> HistoryVerdict | None:
+    """Where a compatible feature goes on 0.x, or None to keep the static verdict ``bump``.
+
+    The jump the project's earlier 0.x releases that only added public names shipped as
+    (:attr:`StaticCalibration.zero_addition_jump`) decides when the minor rests on new public
+    names (``addition_proof``), or for any minor of a Rust crate (``cargo``); without such a
+    habit a Rust crate follows Cargo's convention (:data:`CARGO_ZERO_RULE`) and other projects
+    keep the minor. ``why`` says what makes the change a feature; ``needs_review`` is carried
+    over from the static verdict, since the change itself is no less compatible.
+    """
+    if bump is not Bump.MINOR:
+        return None
+    learned = calibration.zero_addition_jump if calibration is not None else None
+    shown = f"the changes add features ({why})"
+    if learned is not None and calibration is not None and (addition_proof or cargo):
+        rule = f"{calibration.zero_addition_rule()}: calibrated to {learned.label}"
+        return HistoryVerdict(learned, needs_review, (shown, rule))
+    if cargo:
+        return HistoryVerdict(Bump.PATCH, needs_review, (shown, CARGO_ZERO_RULE))
     return None

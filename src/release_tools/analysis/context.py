@@ -64,6 +64,10 @@ class AnalysisContext:
     diff_base: str | None = None
     #: Whether a breaking change on 0.x makes 1.0.0 (else it bumps the minor).
     major_on_zero: bool = False
+    #: Whether the project is a Rust crate. Cargo reads ``0.y`` as the major number, so on 0.x
+    #: a compatible feature ships in a patch (``0.9.1`` -> ``0.9.2``) and only a break takes
+    #: the next minor.
+    cargo: bool = False
     #: The commit-type table: the built-in one with the configured types over it.
     commit_types: CommitTypes = DEFAULT_COMMIT_TYPES
     #: The project's earlier releases (reachable from the base), when they were read.

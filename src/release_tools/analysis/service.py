@@ -90,6 +90,14 @@ def _projects(root: Path, required: bool) -> list[Project]:
         return []
 
 
+def _is_cargo(scoped: Project | None, projects: list[Project]) -> bool:
+    """Whether the analyzed project is a Rust crate: the named or root one, or, for a virtual
+    Cargo workspace analyzed whole, every project of the repository."""
+    if scoped is not None:
+        return scoped.ecosystem == "rust"
+    return bool(projects) and all(p.ecosystem == "rust" for p in projects)
+
+
 def _manifest_version_problem(project: Project) -> str | None:
     """Why the manifest's version, the current version shown, is one its ecosystem refuses
     (``"1.0"`` in a ``package.json``); None when it is valid. ``release`` refuses to bump such a
@@ -230,6 +238,7 @@ def collect(
         version_scheme=_scheme(scoped),
         diff_base=rng.diff_base,
         major_on_zero=settings.major_on_zero,
+        cargo=_is_cargo(scoped, projects),
         commit_types=ctx_types(settings),
     )
 

@@ -8,6 +8,8 @@ Versions: the current one comes from the context (release tag, else manifest). T
 ``Release-As`` footer overrides it. Before any release (no tag, no manifest version) the first
 version is 0.1.0, and 1.0.0 only for a breaking change with ``major_on_zero``: the same start
 python-semantic-release makes from an implicit 0.0.0, without ever publishing a 0.0.x.
+On 0.x a compatible feature of a Rust crate ships as a patch (Cargo reads ``0.y`` as the major
+number), and any project's earlier 0.x releases may show where its features go.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from typing import Any
 from release_tools.analysis.calibration import (
     FloorHabit,
     HistoryVerdict,
+    StaticCalibration,
     calibrate,
     calibrate_static,
     floor_habit,
     follow_history,
     follow_static,
+    follow_zero,
     needs_footprints,
 )
 from release_tools.analysis.context import AnalysisContext
@@ -303,9 +307,9 @@ def _calibrated(
     whether that verdict follows the commits (else it calibrates the static one)."""
     has_changes = bool(ctx.changes)
     if ctx.history is None:
-        return None, None, False
+        return None, _zero_verdict(ctx, evidence, verdict, None), False
     zero = _zero(ctx)
-    calibration = calibrate(ctx.history.releases, zero=zero)
+    calibration = calibrate(ctx.history.releases, zero=zero, cargo=ctx.cargo)
     _conventional, declared = commits.declared(ctx.commits, ctx.commit_types)
     proof = [
         e
@@ -353,6 +357,7 @@ def _calibrated(
             tooling_only=tooling,
             major_on_zero=ctx.major_on_zero,
             addition_proof=added,
+            cargo=ctx.cargo,
         ):
             releases = with_footprints(ctx.git, ctx.history, kind_of=file_kinds.classify).releases
             learned = follow_static(
@@ -365,9 +370,34 @@ def _calibrated(
                 addition_proof=added,
             )
     static = calibrate_static(releases, zero=zero)
+    if learned is None and has_changes and zero:
+        learned = _zero_verdict(ctx, evidence, verdict, static)
     report["static"] = {**static.as_json(), "decided": learned is not None and not by_commits}
     report["decided"] = learned is not None
     return report, learned, by_commits
+
+
+def _zero_verdict(
+    ctx: AnalysisContext,
+    evidence: Sequence[Evidence],
+    verdict: Verdict,
+    static: StaticCalibration | None,
+) -> HistoryVerdict | None:
+    """Where a minor goes on 0.x (see :func:`follow_zero`), or None to keep it."""
+    if not _zero(ctx) or ctx.major_on_zero or not ctx.changes or verdict.release_as:
+        return None
+    if verdict.bump is not Bump.MINOR:
+        return None
+    minors = [e for e in evidence if e.level is Bump.MINOR and e.strength is not Strength.WEAK]
+    top = min(minors, key=lambda e: (e.strength.rank, e.is_summary), default=None)
+    return follow_zero(
+        static,
+        bump=verdict.bump,
+        why=top.citation if top is not None else "minor-level evidence",
+        cargo=ctx.cargo,
+        addition_proof=_addition_proof(evidence),
+        needs_review=verdict.needs_review,
+    )
 
 
 def _history_reasoning(learned: HistoryVerdict, evidence: Sequence[Evidence]) -> str:
