@@ -98,6 +98,27 @@ def error_line(stderr: str) -> str:
     return lines[-1] if lines else ""
 
 
+def _core(text: object) -> tuple[int, int, int] | None:
+    if not isinstance(text, str):
+        return None
+    parts = text.strip().lstrip("v").split("-")[0].split("+")[0].split(".")
+    if len(parts) < 3 or not all(p.isdigit() for p in parts[:3]):
+        return None
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def _release_made(version_type: str, current: object, following: object) -> str:
+    """The jump from ``current`` to ``following`` on 0.x, else ``version_type``: a pair is
+    labelled by the jump it shipped, and on 0.x analyze names a break ``major`` while the
+    release it makes is the next minor (0.4.2 -> 0.5.0)."""
+    old, new = _core(current), _core(following)
+    if old is None or new is None or old[0] != 0 or new <= old:
+        return version_type
+    if new[0] != old[0]:
+        return "major"
+    return "minor" if new[1] != old[1] else "patch"
+
+
 def parse_decision(stdout: str) -> AnalyzeResult:
     """Read analyze's JSON decision; anything unreadable becomes an ``error`` result."""
     try:
@@ -112,7 +133,9 @@ def parse_decision(stdout: str) -> AnalyzeResult:
     needs_review = data.get("needs_review")
     evidence = data.get("evidence")
     return AnalyzeResult(
-        predicted=str(version_type),
+        predicted=_release_made(
+            str(version_type), data.get("current_version"), data.get("next_version")
+        ),
         needs_review=needs_review if isinstance(needs_review, bool) else None,
         reasoning=str(data.get("reasoning", "")),
         evidence=[e for e in evidence if isinstance(e, dict)] if isinstance(evidence, list) else [],

@@ -812,3 +812,21 @@ def test_changes_since_a_previous_run() -> None:
     assert len(lines) == 2
     assert lines[0].startswith("fixed") and "acme/major" in lines[0]
     assert lines[1].startswith("broken") and "was minor   now patch" in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("current", "following", "version_type", "expected"),
+    [
+        ("0.4.2", "0.5.0", "major", "minor"),  # a break on 0.x makes the next minor
+        ("0.4.2", "0.4.3", "patch", "patch"),
+        ("0.4.2", "1.0.0", "major", "major"),
+        ("1.4.2", "2.0.0", "major", "major"),
+        ("1.4.2", "1.5.0", "minor", "minor"),
+        ("0.4.2", None, "unknown", "unknown"),
+    ],
+)
+def test_parse_decision_scores_0x_by_the_release_made(
+    current: str, following: str | None, version_type: str, expected: str
+) -> None:
+    report = {"version_type": version_type, "current_version": current, "next_version": following}
+    assert parse_decision(json.dumps(report)).predicted == expected
