@@ -102,7 +102,9 @@ def _print_pairs(pairs: Sequence[Pair]) -> None:
     )
 
 
-def _provenance(argv: Sequence[str], src: Path | None, note: str | None) -> str:
+def _provenance(
+    argv: Sequence[str], src: Path | None, note: str | None, dataset: Path = DATASET
+) -> str:
     """Header of a written report: when, how, and which release-tools was measured."""
     root = Path(__file__).resolve().parents[2]
     proc = subprocess.run(
@@ -119,8 +121,14 @@ def _provenance(argv: Sequence[str], src: Path | None, note: str | None) -> str:
     return (
         "# Decision-quality benchmark: latest figures\n\n"
         f"Written by `{command}` on {stamp}; measured: {measured}. "
-        "Pairs: `benchmarks/accuracy/dataset.toml`.\n\n"
+        f"Pairs: `{_shown(dataset, root)}`.\n\n"
     )
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` relative to the checkout when it is inside it (as the reports name it)."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(root)) if resolved.is_relative_to(root) else str(path)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -266,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(changed))
     if args.report:
         text = render_report(outcomes, verbose=False, markdown=True, jobs=args.jobs, pairs=not hide)
-        header = _provenance(argv, args.src, args.src_note)
+        header = _provenance(argv, args.src, args.src_note, args.dataset)
         args.report.write_text(header + text + "\n", encoding="utf-8")
         _say(f"report written to {args.report}")
     if args.results:

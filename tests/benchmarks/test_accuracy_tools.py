@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.accuracy.baselines import always_patch, conventional_commits  # noqa: E402
-from benchmarks.accuracy.cli import main, work_dir  # noqa: E402
+from benchmarks.accuracy.cli import _provenance, main, work_dir  # noqa: E402
 from benchmarks.accuracy.dataset import (  # noqa: E402
     DATASET,
     LABELS,
@@ -830,3 +830,11 @@ def test_parse_decision_scores_0x_by_the_release_made(
 ) -> None:
     report = {"version_type": version_type, "current_version": current, "next_version": following}
     assert parse_decision(json.dumps(report)).predicted == expected
+
+
+def test_a_written_report_names_the_data_file_it_measured(tmp_path: Path) -> None:
+    zero = DATASET.parent / "zero.toml"
+    assert "Pairs: `benchmarks/accuracy/dataset.toml`." in _provenance([], None, None)
+    assert "Pairs: `benchmarks/accuracy/zero.toml`." in _provenance([], None, None, zero)
+    elsewhere = tmp_path / "mine.toml"
+    assert f"Pairs: `{elsewhere}`." in _provenance([], None, None, elsewhere)
