@@ -659,3 +659,12 @@ def test_a_test_package_renamed_by_git_into_the_library_is_no_removal(repo: Any)
     repo.remove("tests/tz/test_tz.py")
     repo.write("pkg/tz/__init__.py", "")
     assert _messages(_run(repo, base)) == []
+
+
+def test_a_vendored_copy_of_another_project_is_not_this_ones_api(repo: Any) -> None:
+    base = _repo(repo)
+    repo.write("src/pkg/vendored/__init__.py", "")
+    repo.write("src/pkg/vendored/packaging/__init__.py", "")
+    repo.write("src/pkg/vendored/packaging/utils.py", "def canonicalize(name):\n    pass\n")
+    repo.write("src/pkg/extras.py", "def extra():\n    pass\n")
+    assert _messages(_run(repo, base)) == [("minor", "new public module pkg.extras")]

@@ -24,6 +24,7 @@ from release_tools.analysis.evidence._common import (
     blob_headers,
     evidence,
     is_test_path,
+    is_vendored,
     new_path,
     old_path,
     read_texts,
@@ -163,9 +164,10 @@ class Planner:
                 (self.old_side, old_path(change), base_src),
                 (self.new_side, new_path(change), head_src),
             ):
-                if path is None or is_test_path(path):
+                if path is None or is_test_path(path) or is_vendored(path):
                     # A rename that git paired across the tree (two empty ``__init__`` files,
-                    # one under tests/) leaves one side a test: that side ships nothing.
+                    # one under tests/) leaves one side a test: that side ships nothing. A
+                    # vendored copy (``wheel/vendored/packaging/``) is another project's API.
                     continue
                 named = module_name(path, packages, homes)
                 if named is None:
