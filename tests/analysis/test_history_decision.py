@@ -234,3 +234,30 @@ def test_footprints_are_read_only_when_a_rule_could_use_them(
     repo.commit("tidy up")
     assert analyze(repo.path).version_type == "minor"
     assert None not in _cached_footprints(repo)
+
+
+def test_a_change_note_declaring_a_break_lifts_the_commits(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = make_repo("lib")
+    repo.write("src/lib/__init__.py", "def keep():\n    return 0\n")
+    repo.write("CHANGELOG.md", "# Changelog\n\n## 1.0.0\n\n- First.\n")
+    repo.commit("feat: start")
+    repo.tag("v1.0.0")
+    steps = [("v1.0.1", "fix: a"), ("v1.1.0", "feat: b"), ("v1.1.1", "fix: c")]
+    steps += [("v1.2.0", "feat: d"), ("v1.2.1", "fix: e"), ("v1.2.2", "fix: f")]
+    for n, (tag, message) in enumerate(steps):
+        _release(repo, tag, message, n=n)
+    repo.write(
+        "CHANGELOG.md",
+        "# Changelog\n\n## Unreleased\n\n### Breaking changes\n\n"
+        "- The default timeout is now 10 seconds.\n\n## 1.0.0\n\n- First.\n",
+    )
+    repo.write("src/lib/timeouts.py", "def timeout():\n    return 10\n")
+    repo.commit("feat: a longer default timeout")
+
+    decision = analyze(repo.path)
+
+    assert decision.version_type == "major" and decision.next_version == "2.0.0"
+    assert decision.reasoning.startswith('major: 1 changelog entry under "breaking changes"')
+    assert "commits decide" in decision.reasoning

@@ -311,6 +311,20 @@ def _calibrated(
     zero = _zero(ctx)
     calibration = calibrate(ctx.history.releases, zero=zero, cargo=ctx.cargo)
     _conventional, declared = commits.declared(ctx.commits, ctx.commit_types)
+    # What the maintainers wrote in change notes (a changelog's "Breaking changes", a news
+    # fragment, a changeset) is declared as much as a commit type: it lifts the commits'
+    # level, and keeps the static rules from calibrating a break it names.
+    noted = max(
+        (
+            e.level
+            for e in evidence
+            if e.kind is EvidenceKind.CHANGE_NOTE and e.strength is not Strength.WEAK
+        ),
+        default=None,
+    )
+    stated = declared if noted is None or (declared is not None and declared >= noted) else noted
+    if declared is not None:
+        declared = stated
     proof = [
         e
         for e in evidence
@@ -352,7 +366,7 @@ def _calibrated(
             releases,
             zero=zero,
             bump=verdict.bump,
-            declared=declared,
+            declared=stated,
             breaking_proof=breaking,
             tooling_only=tooling,
             major_on_zero=ctx.major_on_zero,
@@ -363,7 +377,7 @@ def _calibrated(
             learned = follow_static(
                 calibrate_static(releases, zero=zero),
                 bump=verdict.bump,
-                declared=declared,
+                declared=stated,
                 breaking_proof=breaking,
                 tooling_only=tooling,
                 major_on_zero=ctx.major_on_zero,
@@ -401,8 +415,19 @@ def _zero_verdict(
 
 
 def _history_reasoning(learned: HistoryVerdict, evidence: Sequence[Evidence]) -> str:
-    """The reasoning when the history decides: the bump, the commit behind it, what was learned."""
-    declared = [e for e in evidence if e.source == "conventional-commit"]
-    top = max(declared, key=lambda e: (e.level, -e.strength.rank), default=None)
+    """The reasoning when the history decides: the bump, the commit (or the change note that
+    declares more) behind it, what was learned."""
+    declared = [
+        e
+        for e in evidence
+        if e.source == "conventional-commit"
+        or (e.kind is EvidenceKind.CHANGE_NOTE and e.strength is not Strength.WEAK)
+    ]
+    # The commit first at equal levels: the commits are what the history was learned from.
+    top = max(
+        declared,
+        key=lambda e: (e.level, e.source == "conventional-commit", -e.strength.rank),
+        default=None,
+    )
     head = f"{learned.bump.label}: {top.citation}" if top is not None else learned.bump.label
     return ". ".join([head, *learned.notes]) + "."
