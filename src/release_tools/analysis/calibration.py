@@ -553,26 +553,21 @@ def follow_static(
     when a minor rests on the code alone (new public names, not a declaration nor a raised
     floor); ``tooling_only`` says that only tests, CI or tooling changed.
     Proof is never silently overruled: a calibrated verdict below it needs review. On 0.x a
-    break already makes a minor release unless ``major_on_zero``: nothing to calibrate then.
+    break makes a minor release unless ``major_on_zero``, so there only a project that stays on
+    one 0.x line calibrates it (:attr:`StaticCalibration.zero_removal_jump`).
     """
-    removal = calibration.removal_jump
-    if (
-        (not calibration.zero or major_on_zero)
-        and bump is Bump.MAJOR
-        and removal is not None
-        and removal < Bump.MAJOR
-        and breaking_proof is not None
-        and (declared is None or declared < Bump.MAJOR)
-    ):
-        return _calibrated(calibration.removal_rule(), removal, Bump.MAJOR, breaking_proof)
-    line = None if major_on_zero else calibration.zero_removal_jump
+    # A break the code shows and nobody declared.
     if (
         bump is Bump.MAJOR
-        and line is not None
         and breaking_proof is not None
         and (declared is None or declared < Bump.MAJOR)
     ):
-        return _calibrated(calibration.zero_removal_rule(), line, Bump.MAJOR, breaking_proof)
+        removal = calibration.removal_jump
+        if (not calibration.zero or major_on_zero) and removal is not None and removal < bump:
+            return _calibrated(calibration.removal_rule(), removal, bump, breaking_proof)
+        line = None if major_on_zero else calibration.zero_removal_jump
+        if line is not None:
+            return _calibrated(calibration.zero_removal_rule(), line, bump, breaking_proof)
     addition = calibration.addition_jump
     if (
         bump is Bump.MINOR
