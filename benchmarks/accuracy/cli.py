@@ -26,7 +26,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from benchmarks.accuracy.baselines import BASELINES
-from benchmarks.accuracy.dataset import DATASET, LABELS, LANGUAGES, DatasetError, Pair, load_pairs
+from benchmarks.accuracy.dataset import (
+    DATASET,
+    LABELS,
+    LANGUAGES,
+    DatasetError,
+    Pair,
+    load_pairs,
+    parse_release,
+    version_of_tag,
+)
 from benchmarks.accuracy.history import SOURCES, build_dataset, keep_tags_for, load_sources
 from benchmarks.accuracy.report import PairOutcome, changes_since, render_report
 from benchmarks.accuracy.repos import (
@@ -79,7 +88,8 @@ def measure(
     pair: Pair, repo: Path, timeout: float, extra_args: Sequence[str], src: Path | None = None
 ) -> PairOutcome:
     """Analyze one pair and compute the baselines on the messages of the same range."""
-    result = run_analyze(repo, pair.old, timeout=timeout, extra_args=extra_args, src=src)
+    zero = parse_release(version_of_tag(pair.old))[0] == 0
+    result = run_analyze(repo, pair.old, timeout=timeout, extra_args=extra_args, src=src, zero=zero)
     messages = range_messages(repo, pair.old)
     baselines: dict[str, str] = {name: rule(messages) for name, rule in BASELINES.items()}
     return PairOutcome(pair=pair, analyze=result, baselines=baselines)

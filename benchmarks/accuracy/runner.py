@@ -108,9 +108,9 @@ def _core(text: object) -> tuple[int, int, int] | None:
 
 
 def _release_made(version_type: str, current: object, following: object) -> str:
-    """The jump from ``current`` to ``following`` on 0.x, else ``version_type``: a pair is
-    labelled by the jump it shipped, and on 0.x analyze names a break ``major`` while the
-    release it makes is the next minor (0.4.2 -> 0.5.0)."""
+    """The jump from ``current`` to ``following`` when both are read and 0.x, else
+    ``version_type``: a pair is labelled by the jump it shipped, and on 0.x analyze names a
+    break ``major`` while the release it makes is the next minor (0.4.2 -> 0.5.0)."""
     old, new = _core(current), _core(following)
     if old is None or new is None or old[0] != 0 or new <= old:
         return version_type
@@ -119,8 +119,11 @@ def _release_made(version_type: str, current: object, following: object) -> str:
     return "minor" if new[1] != old[1] else "patch"
 
 
-def parse_decision(stdout: str) -> AnalyzeResult:
-    """Read analyze's JSON decision; anything unreadable becomes an ``error`` result."""
+def parse_decision(stdout: str, *, zero: bool = False) -> AnalyzeResult:
+    """Read analyze's JSON decision; anything unreadable becomes an ``error`` result. For a
+    pair whose older release is 0.x (``zero``), the answer is the release it makes (see
+    :func:`_release_made`); for the others, ``version_type`` as said (a manifest left at an
+    old 0.x version must not turn a 1.x pair's answer into a 0.x one)."""
     try:
         data = json.loads(stdout)
     except json.JSONDecodeError as exc:
@@ -133,8 +136,10 @@ def parse_decision(stdout: str) -> AnalyzeResult:
     needs_review = data.get("needs_review")
     evidence = data.get("evidence")
     return AnalyzeResult(
-        predicted=_release_made(
-            str(version_type), data.get("current_version"), data.get("next_version")
+        predicted=(
+            _release_made(str(version_type), data.get("current_version"), data.get("next_version"))
+            if zero
+            else str(version_type)
         ),
         needs_review=needs_review if isinstance(needs_review, bool) else None,
         reasoning=str(data.get("reasoning", "")),
@@ -150,8 +155,10 @@ def run_analyze(
     extra_args: Sequence[str] = (),
     extra_env: Mapping[str, str] | None = None,
     src: Path | None = None,
+    zero: bool = False,
 ) -> AnalyzeResult:
-    """Analyze one work repository in a child process and time it (wall clock).
+    """Analyze one work repository in a child process and time it (wall clock); ``zero``
+    says the older release is 0.x (see :func:`parse_decision`).
 
     A chunk-result cache left in the repository by an earlier run is removed first, so every
     run measures the analyzer of this checkout and not a stored answer.
@@ -177,7 +184,7 @@ def run_analyze(
     if proc.returncode != 0:
         message = error_line(proc.stderr) or f"exit {proc.returncode}"
         return AnalyzeResult("error", None, "", seconds=seconds, error=message)
-    result = parse_decision(proc.stdout)
+    result = parse_decision(proc.stdout, zero=zero)
     return AnalyzeResult(
         predicted=result.predicted,
         needs_review=result.needs_review,

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.accuracy import cli  # noqa: E402
 from benchmarks.accuracy.baselines import always_patch, conventional_commits  # noqa: E402
 from benchmarks.accuracy.cli import _provenance, main, work_dir  # noqa: E402
 from benchmarks.accuracy.dataset import (  # noqa: E402
@@ -829,7 +830,9 @@ def test_parse_decision_scores_0x_by_the_release_made(
     current: str, following: str | None, version_type: str, expected: str
 ) -> None:
     report = {"version_type": version_type, "current_version": current, "next_version": following}
-    assert parse_decision(json.dumps(report)).predicted == expected
+    assert parse_decision(json.dumps(report), zero=True).predicted == expected
+    # A 1.x pair is scored by what analyze says, whatever version a stale manifest gave it.
+    assert parse_decision(json.dumps(report)).predicted == version_type
 
 
 def test_a_written_report_names_the_data_file_it_measured(tmp_path: Path) -> None:
@@ -838,3 +841,20 @@ def test_a_written_report_names_the_data_file_it_measured(tmp_path: Path) -> Non
     assert "Pairs: `benchmarks/accuracy/zero.toml`." in _provenance([], None, None, zero)
     elsewhere = tmp_path / "mine.toml"
     assert f"Pairs: `{elsewhere}`." in _provenance([], None, None, elsewhere)
+
+
+def test_measure_scores_a_pair_from_a_0x_release_by_the_release_made(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[bool] = []
+
+    def fake_run(repo: Path, base: str, **kwargs: object) -> AnalyzeResult:
+        seen.append(bool(kwargs.get("zero")))
+        return AnalyzeResult("patch", False, "")  # what analyze said does not matter here
+
+    monkeypatch.setattr(cli, "run_analyze", fake_run)
+    monkeypatch.setattr(cli, "range_messages", lambda repo, base: [])
+    for old, new in (("v0.4.2", "v0.5.0"), ("v1.4.2", "v1.5.0"), ("lib-0.1.9", "lib-0.2.0")):
+        pair = Pair("acme/lib", "rust", old, new, "minor", "train", SHA, SHA, SHA)
+        cli.measure(pair, tmp_path, 60.0, ())
+    assert seen == [True, False, True]
