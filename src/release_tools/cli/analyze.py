@@ -62,7 +62,10 @@ EXIT_FAIL_ON = 3
 @click.option(
     "--major-on-zero/--no-major-on-zero",
     default=None,
-    help="On 0.x, let a breaking change bump the major (default: minor).",
+    help=(
+        "On 0.x, let a breaking change bump the major (default: minor) and treat 0.x like "
+        "1.x (no 0.x rules for features)."
+    ),
 )
 @click.option(
     "--history/--no-history",
