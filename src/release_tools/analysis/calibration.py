@@ -51,6 +51,7 @@ from release_tools.analysis.history import Footprint, PastRelease
 from release_tools.versioning.bump import Bump
 
 __all__ = [
+    "CARGO_ZERO_RULE",
     "CONVENTION_WEIGHT",
     "FOLLOW_RATE",
     "MIN_ADDITIONS",

@@ -52,6 +52,7 @@ __all__ = [
     "FIRST_VERSION",
     "LocalAnalyzer",
     "NextVersion",
+    "cargo_feature_patch",
     "change_stats",
     "next_version",
 ]
@@ -389,6 +390,14 @@ def _calibrated(
     report["static"] = {**static.as_json(), "decided": learned is not None and not by_commits}
     report["decided"] = learned is not None
     return report, learned, by_commits
+
+
+def cargo_feature_patch(ctx: AnalysisContext, bump: Bump) -> bool:
+    """Whether ``bump`` is a compatible feature of a Rust crate on 0.x (without
+    ``major_on_zero``), which Cargo's convention releases as a patch
+    (:data:`~release_tools.analysis.calibration.CARGO_ZERO_RULE`); for engines that do not read
+    the project's history."""
+    return bump is Bump.MINOR and ctx.cargo and _zero(ctx) and not ctx.major_on_zero
 
 
 def _zero_verdict(

@@ -570,3 +570,25 @@ async def test_an_absurd_release_as_needs_review_with_the_model_too(
     assert decision.next_version == "99999999999999999999999.0.0"
     assert decision.needs_review
     assert any("check it is intended" in w for w in decision.warnings)
+
+
+async def test_a_crate_on_0x_releases_the_models_feature_as_a_patch(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.write("Cargo.toml", '[package]\nname = "lib"\nversion = "0.3.0"\nedition = "2021"\n')
+    repo.write("src/lib.rs", "pub fn keep() {}\n")
+    repo.commit("start")
+    repo.tag("v0.3.0")
+    repo.write("src/lib.rs", "pub fn keep() {}\npub fn helper() {}\n")
+    repo.commit("add a helper")
+
+    def feature(prompt: str) -> dict[str, Any]:
+        return {"version_type": "minor", "needs_review": False, "reasoning": "a new function"}
+
+    async with ScriptedRealtimeServer(default=ScriptedModel(final=feature)) as server:
+        decision = await _analyze(_settings(repo, server, tmp_path))
+        off = await _analyze(_settings(repo, server, tmp_path, major_on_zero=True))
+
+    assert decision.version_type == "patch" and decision.next_version == "0.3.1"
+    assert "Cargo reads 0.y as the major number" in decision.reasoning
+    assert off.version_type == "minor" and off.next_version == "0.4.0"

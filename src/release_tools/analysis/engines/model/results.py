@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
+from release_tools.analysis.calibration import CARGO_ZERO_RULE
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import Verdict
-from release_tools.analysis.engines.local import NextVersion, next_version
+from release_tools.analysis.engines.local import NextVersion, cargo_feature_patch, next_version
 from release_tools.analysis.engines.model.answers import ModelRun
 from release_tools.analysis.engines.model.chunks import PreparedChunk
 from release_tools.analysis.engines.model.hybrid import combine
@@ -20,6 +21,15 @@ from release_tools.analysis.models import Bump, Decision, Evidence, EvidenceKind
 __all__ = ["fallback_decision", "model_decision"]
 
 log = logging.getLogger(__name__)
+
+
+def _cargo(
+    ctx: AnalysisContext, bump: Bump, release_as: str | None, reasoning: str
+) -> tuple[Bump, str]:
+    """A Rust crate's compatible feature on 0.x as the patch Cargo's convention makes it."""
+    if release_as is None and cargo_feature_patch(ctx, bump):
+        return Bump.PATCH, f"{reasoning} Released as a patch: {CARGO_ZERO_RULE}."
+    return bump, reasoning
 
 
 def _versions(ctx: AnalysisContext, bump: Bump, release_as: str | None) -> NextVersion:
@@ -65,7 +75,8 @@ def model_decision(
         failed_chunks=len(run.failed),
         total_chunks=len(chunks),
     )
-    versions = _versions(ctx, hybrid.bump, hybrid.release_as)
+    bump, reasoning = _cargo(ctx, hybrid.bump, hybrid.release_as, hybrid.reasoning)
+    versions = _versions(ctx, bump, hybrid.release_as)
     warnings = [*verdict.warnings, *versions.warnings]
     if omitted:
         warnings.append(
@@ -89,7 +100,7 @@ def model_decision(
         needs_review=hybrid.needs_review
         or versions.release_as_ignored
         or versions.release_as_unusual,
-        reasoning=hybrid.reasoning,
+        reasoning=reasoning,
         current_version=versions.current,
         next_version=versions.next,
         **ctx.range_fields(),
@@ -115,11 +126,12 @@ def fallback_decision(
     reason: str,
 ) -> Decision:
     """The local decision, flagged for review, when the model path failed for ``reason``."""
-    versions = _versions(ctx, verdict.bump, verdict.release_as)
+    bump, reasoning = _cargo(ctx, verdict.bump, verdict.release_as, verdict.reasoning)
+    versions = _versions(ctx, bump, verdict.release_as)
     return Decision(
         version_type=versions.bump.label,
         needs_review=True,
-        reasoning=f"{verdict.reasoning} The model could not be consulted: {reason}.",
+        reasoning=f"{reasoning} The model could not be consulted: {reason}.",
         current_version=versions.current,
         next_version=versions.next,
         **ctx.range_fields(),
