@@ -38,7 +38,12 @@ from each pair's :class:`~release_tools.analysis.history.Footprint`):
   that only the code shows, and no commit or change note declares, as a patch with review;
 * *releases without code happen*: a project that released ranges changing no source code
   before (only docs, build files, tests or CI) ships a range that changes only tests, CI or
-  tooling as it shipped those (a patch), with review, instead of "nothing to release".
+  tooling as it shipped those (a patch), with review, instead of "nothing to release";
+* on 0.x, where the minor is the break: *features ship as the project's 0.x features did*
+  (:func:`follow_zero`; a Rust crate without such a habit follows Cargo, whose ``0.y`` is the
+  major number, and releases a compatible feature as a patch), and *removals on one 0.x line*
+  (a line of :data:`MIN_STATIC_PAIRS` patches or more, some of which removed public names)
+  ship as a patch, with review.
 """
 
 from __future__ import annotations
