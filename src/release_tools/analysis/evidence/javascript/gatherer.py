@@ -68,6 +68,7 @@ from release_tools.analysis.evidence.javascript.reexports import (
     referenced,
     restrict,
 )
+from release_tools.analysis.evidence.javascript.starswaps import star_swapped
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = [
@@ -391,6 +392,7 @@ def _compare_batch(
     implemented = _implemented(ctx, typed_members)
     if reach is not None:
         parsed = star_moved(parsed, reach, out)
+        parsed = star_swapped(ctx, parsed, (reach.base_files, reach.head_files), budget)
     for (before_path, after_path, strength, _names), old, new in parsed:
         phantom: frozenset[str] = frozenset()
         if _is_typings(before_path):

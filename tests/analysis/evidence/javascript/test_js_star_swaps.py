@@ -1,0 +1,81 @@
+"""A module that swaps ``export *`` for named re-exports of the same module, or back (real
+repositories): compared by the names it shows, not as removed and added rows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from release_tools.analysis.evidence.javascript.gatherer import gather
+from repo_context import build_context
+
+CORE = "export function parse(text: string): void {}\nexport const format = 1;\n"
+
+
+def _package(repo: Any, index: str, core: str = CORE) -> str:
+    manifest = {"name": "demo", "types": "src/index.ts", "exports": {".": "./src/index.ts"}}
+    repo.write("package.json", json.dumps(manifest))
+    repo.write("src/index.ts", index)
+    repo.write("src/core.ts", core)
+    return repo.commit("initial")
+
+
+def _findings(repo: Any, base: str) -> list[tuple[str, str]]:
+    repo.commit("swap")
+    return sorted((e.bump, e.message) for e in gather(build_context(repo.path, base)))
+
+
+def test_a_star_replaced_by_the_same_names_is_no_change(repo: Any) -> None:
+    base = _package(repo, "export * from './core';\n")
+    repo.write("src/index.ts", "export { parse, format } from './core';\n")
+
+    assert _findings(repo, base) == []
+
+
+def test_named_re_exports_replaced_by_a_star_of_the_same_names_is_no_change(repo: Any) -> None:
+    base = _package(repo, "export { parse, format } from './core';\n")
+    repo.write("src/index.ts", "export * from './core';\n")
+
+    assert _findings(repo, base) == []
+
+
+def test_a_name_the_star_showed_and_the_named_list_leaves_out_is_removed(repo: Any) -> None:
+    base = _package(repo, "export * from './core';\nexport const version = 1;\n")
+    repo.write("src/index.ts", "export { parse } from './core';\nexport const version = 1;\n")
+
+    assert _findings(repo, base) == [("major", "removed export format (name) from src/index.ts")]
+
+
+def test_a_star_that_shows_more_than_the_named_list_adds_those_names(repo: Any) -> None:
+    base = _package(repo, "export { parse } from './core';\n")
+    repo.write("src/index.ts", "export * from './core';\n")
+
+    assert _findings(repo, base) == [("minor", "new export format (name) in src/index.ts")]
+
+
+def test_a_star_is_expanded_through_the_stars_of_the_module_it_names(repo: Any) -> None:
+    core = "export * from './parse';\nexport const format = 1;\n"
+    repo.write("src/parse.ts", "export function parse(text: string): void {}\n")
+    base = _package(repo, "export * from './core';\n", core)
+    repo.write("src/index.ts", "export { parse, format } from './core';\n")
+
+    assert _findings(repo, base) == []
+
+
+def test_default_is_not_passed_on_by_a_star(repo: Any) -> None:
+    core = CORE + "export default function main(): void {}\n"
+    base = _package(repo, "export { default, parse, format } from './core';\n", core)
+    repo.write("src/index.ts", "export * from './core';\n")
+
+    assert _findings(repo, base) == [("major", "removed export default (name) from src/index.ts")]
+
+
+def test_a_star_of_a_module_not_in_the_repository_is_compared_as_before(repo: Any) -> None:
+    # A generated module (ignored by git) could show any name: nothing is assumed.
+    base = _package(repo, "export * from './core';\nexport * from './generated';\n")
+    repo.write(
+        "src/index.ts", "export { parse, format } from './core';\nexport * from './generated';\n"
+    )
+
+    found = _findings(repo, base)
+    assert ("major", "removed export * from ./core (re-export) from src/index.ts") in found
