@@ -38,6 +38,7 @@ from release_tools.analysis.evidence._common import (
     read_texts,
 )
 from release_tools.analysis.evidence.rust.compare import compare_items, spellings
+from release_tools.analysis.evidence.rust.globs import GlobReader, glob_swapped
 from release_tools.analysis.evidence.rust.linear import scan_module
 from release_tools.analysis.evidence.rust.members import foreign_crate_dirs
 from release_tools.analysis.evidence.rust.modules import (
@@ -222,10 +223,13 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     # and found nothing breaking, a break this reading sees is strong evidence, not proof.
     trusted = verdict is None or any(e.level is Bump.MAJOR for e in verdict)
     moves = Moves()
+    readers = (GlobReader(ctx, ctx.base_sha), GlobReader(ctx, ctx.head_sha))
     for change in planned:
         before_path, after_path = old_path(change), new_path(change)
         before = dict(base.public_items(before_path))
         after = dict(head.public_items(after_path))
+        if before_path is not None and after_path is not None:
+            before, after = glob_swapped(before, after, (before_path, after_path), readers)
         reasons = [
             side.scanned[path]
             for side, path in ((base, before_path), (head, after_path))
