@@ -126,6 +126,11 @@ class _Side:
         """Whether a file read on this side declares the item ``key`` (``Foo::new``)."""
         return any(module is not None and key in module.items for module in self._modules.values())
 
+    def declares(self, path: str | None, key: str) -> bool:
+        """Whether the file ``path``, read on this side, declares the item ``key``."""
+        module = self.load(path) if path is not None and path in self.modes else None
+        return module is not None and key in module.items
+
     def imports(self, path: str | None) -> dict[str, str]:
         """The names the module file ``path`` imports, with their paths."""
         module = self.load(path) if path is not None else None
@@ -144,6 +149,43 @@ class _Side:
         names = exposure(path, self.load)
         module = self.load(path) if names else None
         return exposed_items(module, names) if module is not None else {}
+
+
+def _impls_moved(
+    before: dict[str, RustItem],
+    after: dict[str, RustItem],
+    paths: tuple[str | None, str | None],
+    moved_files: list[tuple[str | None, str | None]],
+    sides: tuple[_Side, _Side],
+) -> tuple[dict[str, RustItem], dict[str, RustItem]]:
+    """One file's items (at ``paths``) without the methods and consts whose ``impl`` block
+    left it for another changed file, or arrived from one (an impl need not sit beside its
+    type; callers reach its methods either way). ``moved_files`` holds the base and head paths
+    of each changed file."""
+    base, head = sides
+    gone_types = {key for key in before.keys() - after.keys() if "::" not in key}
+
+    def arrived(key: str) -> bool:
+        return any(
+            after_path != paths[1] and head.declares(after_path, key)
+            and not base.declares(before_path, key)
+            for before_path, after_path in moved_files
+        )  # fmt: skip
+
+    def departed(key: str) -> bool:
+        return any(
+            before_path != paths[0] and base.declares(before_path, key)
+            and not head.declares(after_path, key)
+            for before_path, after_path in moved_files
+        )  # fmt: skip
+
+    def member(key: str) -> bool:
+        return "::" in key and key.split("::", 1)[0] not in gone_types
+
+    return (
+        {k: v for k, v in before.items() if not (member(k) and k not in after and arrived(k))},
+        {k: v for k, v in after.items() if not (member(k) and k not in before and departed(k))},
+    )
 
 
 def _note(path: str, reason: str, scanned: bool) -> Evidence:
@@ -224,12 +266,16 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     trusted = verdict is None or any(e.level is Bump.MAJOR for e in verdict)
     moves = Moves()
     readers = (GlobReader(ctx, ctx.base_sha), GlobReader(ctx, ctx.head_sha))
+    changed_paths = [(old_path(c), new_path(c)) for c in planned]
     for change in planned:
         before_path, after_path = old_path(change), new_path(change)
         before = dict(base.public_items(before_path))
         after = dict(head.public_items(after_path))
         if before_path is not None and after_path is not None:
             before, after = glob_swapped(before, after, (before_path, after_path), readers)
+        before, after = _impls_moved(
+            before, after, (before_path, after_path), changed_paths, (base, head)
+        )
         reasons = [
             side.scanned[path]
             for side, path in ((base, before_path), (head, after_path))

@@ -1,0 +1,71 @@
+"""An ``impl`` block moved to another file of the crate (real repositories): its methods are
+still there for callers, so the move is no change; a method that really went is still found."""
+
+from __future__ import annotations
+
+from gitrepo import GitRepo
+from release_tools.analysis.evidence.rust import gather
+from repo_context import build_context
+
+TYPE = "pub struct Foo { a: u8 }\n"
+IMPL = (
+    "impl Foo {\n    pub fn new() -> Self { Foo { a: 1 } }\n"
+    "    pub fn get(&self) -> u8 { self.a }\n}\n"
+)
+
+
+def _found(repo: GitRepo, files: dict[str, str], changed: dict[str, str | None]) -> list[str]:
+    repo.write("Cargo.toml", "[package]\nname = 'demo'\n")
+    for path, text in files.items():
+        repo.write(path, text)
+    base = repo.commit("initial")
+    for path, new in changed.items():
+        if new is None:
+            repo.remove(path)
+        else:
+            repo.write(path, new)
+    repo.commit("change")
+    return sorted(f"{e.bump}: {e.message}" for e in gather(build_context(repo.path, base)))
+
+
+def test_an_impl_moved_to_a_private_module_is_no_change(repo: GitRepo) -> None:
+    changed: dict[str, str | None] = {
+        "src/lib.rs": "mod imp;\n" + TYPE,
+        "src/imp.rs": "use crate::Foo;\n" + IMPL,
+    }
+    assert _found(repo, {"src/lib.rs": TYPE + IMPL}, changed) == []
+
+
+def test_an_impl_moved_between_modules_is_no_change(repo: GitRepo) -> None:
+    files = {
+        "src/lib.rs": "pub mod a;\npub mod b;\n" + TYPE,
+        "src/a.rs": "use crate::Foo;\n" + IMPL,
+    }
+    changed: dict[str, str | None] = {
+        "src/a.rs": "pub fn x() {}\n",
+        "src/b.rs": "use crate::Foo;\n" + IMPL,
+    }
+    assert _found(repo, files, changed) == ["minor: new pub fn x in src/a.rs"]
+
+
+def test_a_method_removed_while_the_impl_moved_is_still_removed(repo: GitRepo) -> None:
+    changed: dict[str, str | None] = {
+        "src/lib.rs": "mod imp;\n" + TYPE,
+        "src/imp.rs": "use crate::Foo;\n"
+        + IMPL.replace("    pub fn get(&self) -> u8 { self.a }\n", ""),
+    }
+    assert _found(repo, {"src/lib.rs": TYPE + IMPL}, changed) == [
+        "major: removed pub fn Foo::get from src/lib.rs"
+    ]
+
+
+def test_a_same_named_method_of_an_unchanged_file_does_not_hide_a_removal(repo: GitRepo) -> None:
+    files = {
+        "src/lib.rs": "pub mod other;\n" + TYPE + IMPL,
+        "src/other.rs": "pub struct Foo;\n" + IMPL.replace("Foo { a: 1 }", "Foo"),
+    }
+    changed: dict[str, str | None] = {"src/lib.rs": "pub mod other;\n" + TYPE}
+    assert _found(repo, files, changed) == [
+        "major: removed pub fn Foo::get from src/lib.rs",
+        "major: removed pub fn Foo::new from src/lib.rs",
+    ]
