@@ -69,3 +69,26 @@ def test_a_same_named_method_of_an_unchanged_file_does_not_hide_a_removal(repo: 
         "major: removed pub fn Foo::get from src/lib.rs",
         "major: removed pub fn Foo::new from src/lib.rs",
     ]
+
+
+PRIVATE_IMPL = "use crate::Foo;\n" + IMPL
+
+
+def test_methods_of_a_public_type_in_a_private_module_are_public(repo: GitRepo) -> None:
+    files = {"src/lib.rs": "mod imp;\n" + TYPE, "src/imp.rs": PRIVATE_IMPL}
+    changed: dict[str, str | None] = {
+        "src/imp.rs": PRIVATE_IMPL.replace("pub fn get(&self)", "pub fn value(&self)")
+    }
+    assert _found(repo, files, changed) == [
+        "major: removed pub fn Foo::get from src/imp.rs",
+        "minor: new pub fn Foo::value in src/imp.rs",
+    ]
+
+
+def test_methods_of_a_private_type_in_a_private_module_are_not(repo: GitRepo) -> None:
+    private = "pub struct Foo { a: u8 }\n" + IMPL
+    files = {"src/lib.rs": "mod imp;\npub struct Foo;\n", "src/imp.rs": private}
+    changed: dict[str, str | None] = {
+        "src/imp.rs": private.replace("pub fn get(&self)", "pub fn value(&self)")
+    }
+    assert _found(repo, files, changed) == []

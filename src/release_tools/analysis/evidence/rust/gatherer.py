@@ -92,6 +92,7 @@ class _Side:
         self._modules: dict[str, RustModule | None] = {}
         #: Files read by the linear scan, with the reason.
         self.scanned: dict[str, str] = {}
+        self._types: frozenset[str] | None = None
 
     def needed(self, path: str | None) -> list[str]:
         """The files not planned yet that reading ``path`` needs (it and its declarers)."""
@@ -149,6 +150,36 @@ class _Side:
         names = exposure(path, self.load)
         module = self.load(path) if names else None
         return exposed_items(module, names) if module is not None else {}
+
+    def impl_items(self, path: str | None, shown: dict[str, RustItem]) -> dict[str, RustItem]:
+        """The ``pub`` methods and consts that the inherent impls of module file ``path`` give
+        the crate's public types it imports, beyond those ``shown`` (its public items):
+        callers reach them through the type, wherever the impl sits."""
+        module = self.load(path) if path is not None else None
+        if module is None:
+            return {}
+        return {
+            key: item
+            for key, item in module.items.items()
+            if key not in shown
+            and item.kind in ("fn", "const")
+            and key.count("::") == 1
+            and (owner := key.split("::", 1)[0]) in module.imports
+            and owner in self._public_types()
+        }
+
+    def _public_types(self) -> frozenset[str]:
+        """The top-level public names of the reachable files read on this side (declared or
+        re-exported there)."""
+        if self._types is None:
+            found: set[str] = set()
+            for path in self.modes:
+                module = self.load(path)
+                names = exposure(path, self.load) if module is not None else frozenset()
+                if module is not None and names:
+                    found |= {k for k in exposed_items(module, names) if "::" not in k}
+            self._types = frozenset(found)
+        return self._types
 
 
 def _impls_moved(
@@ -271,11 +302,10 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         before_path, after_path = old_path(change), new_path(change)
         before = dict(base.public_items(before_path))
         after = dict(head.public_items(after_path))
+        impls = (base.impl_items(before_path, before), head.impl_items(after_path, after))
+        seen = ({**before, **impls[0]}, {**after, **impls[1]})
         if before_path is not None and after_path is not None:
             before, after = glob_swapped(before, after, (before_path, after_path), readers)
-        before, after = _impls_moved(
-            before, after, (before_path, after_path), changed_paths, (base, head)
-        )
         reasons = [
             side.scanned[path]
             for side, path in ((base, before_path), (head, after_path))
@@ -288,6 +318,17 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         moves.take(after_path, after, before, (head.load, base.load), leaving=False, proof=proof)
         base_imports, head_imports = base.imports(before_path), head.imports(after_path)
         moves.take_replaced(before_path, before, after, base_imports, proof=proof)
+        # Methods of impls read beyond the file's exposure (see :meth:`_Side.impl_items`):
+        # compared where both sides have them, else removed or new unless the other side
+        # showed them some other way (the type moved away and its impl stayed).
+        for key in impls[0].keys() | impls[1].keys():
+            if key in impls[0] and (key in impls[1] or key not in seen[1]):
+                before[key] = impls[0][key]
+            if key in impls[1] and (key in impls[0] or key not in seen[0]):
+                after[key] = impls[1][key]
+        before, after = _impls_moved(
+            before, after, (before_path, after_path), changed_paths, (base, head)
+        )
         same = spellings(base_imports, head_imports)
         compare_items(
             out,
