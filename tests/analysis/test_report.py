@@ -30,6 +30,7 @@ def _decision(reasoning: str = "minor: new public function run (src/app.py:12)."
         reasoning=reasoning,
         current_version="1.2.3",
         next_version="1.3.0",
+        release_type="minor",
         base="v1.2.3",
         head="HEAD",
         base_sha="a" * 40,
@@ -84,7 +85,7 @@ def test_text_report_has_the_summary_and_evidence_places() -> None:
     text = render_text(_decision())
 
     assert text.startswith("version type: minor (needs review)\n")
-    assert "1.2.3 -> 1.3.0" in text
+    assert "1.2.3 -> 1.3.0 (minor release)" in text
     assert "v1.2.3..HEAD (aaaaaaaaaa..bbbbbbbbbb)" in text
     assert "3 files (1 excluded), +10 -2, 2 commits" in text
     assert "src/app.py:12: new public function run" in text

@@ -76,7 +76,7 @@ def test_first_release_without_tag_or_manifest_is_0_1_0(repo: GitRepo) -> None:
     decision = run_analysis(_settings(repo))
 
     assert decision.current_version is None
-    assert decision.next_version == "0.1.0"
+    assert decision.next_version == "0.1.0" and decision.release_type is None
     assert any("first release" in w for w in decision.warnings)
 
 
@@ -150,7 +150,9 @@ def test_major_on_zero_policy(repo: GitRepo) -> None:
     strict = run_analysis(_settings(repo, major_on_zero=True))
 
     assert default.version_type == "major" and default.next_version == "0.4.0"
-    assert strict.next_version == "1.0.0"
+    # The component raised is named apart from the change's size: what version tools take.
+    assert default.release_type == "minor"
+    assert strict.next_version == "1.0.0" and strict.release_type == "major"
 
 
 def test_release_as_footer_overrides_the_next_version(repo: GitRepo) -> None:

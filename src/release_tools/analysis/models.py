@@ -258,6 +258,11 @@ class Decision(BaseModel):
     reasoning: str
     current_version: str | None = None
     next_version: str | None = None
+    #: The version component the release raises (``major``, ``minor``, ``patch``), which
+    #: ``version_type`` need not be: on 0.x a breaking change (``major``) raises the minor,
+    #: unless ``major_on_zero``. What ``cargo release`` or ``npm version`` take. None without
+    #: both versions.
+    release_type: str | None = None
     base: str | None = None
     head: str | None = None
     base_sha: str | None = None

@@ -122,8 +122,10 @@ def render_text(decision: Decision) -> str:
     review = " (needs review)" if decision.needs_review else ""
     lines = [f"version type: {decision.version_type}{review}"]
     if decision.next_version:
+        raises = f" ({decision.release_type} release)" if decision.release_type else ""
         lines.append(
             f"version:      {decision.current_version or '(none)'} -> {decision.next_version}"
+            + raises
         )
     elif decision.current_version:
         lines.append(f"version:      {decision.current_version} (unchanged)")

@@ -27,6 +27,7 @@ from release_tools.errors import ConfigError, NotAGitRepositoryError, ReleaseToo
 from release_tools.files import in_git_dir
 from release_tools.git import Git
 from release_tools.versioning.boundaries import separate_modules
+from release_tools.versioning.bump import Bump
 from release_tools.versioning.conventions import (
     Conventions,
     ProjectConventions,
@@ -38,7 +39,7 @@ from release_tools.versioning.projects import (
     discover_projects,
     find_project,
 )
-from release_tools.versioning.semver import Version, manifest_version_problem
+from release_tools.versioning.semver import Version, jump, manifest_version_problem
 
 __all__ = ["Collection", "collect", "run_analysis"]
 
@@ -419,7 +420,22 @@ def run_analysis(settings: Settings) -> Decision:
                 f"tag {behind} (the current version {decision.current_version} is behind it): "
                 "bring the manifest's version up to date"
             )
-    return decision.model_copy(update=update)
+    final = decision.model_copy(update=update)
+    return final.model_copy(
+        update={"release_type": _release_type(final.current_version, final.next_version)}
+    )
+
+
+def _release_type(current: str | None, proposed: str | None) -> str | None:
+    """The version component the release raises from ``current`` to ``proposed`` (None for a
+    first release, or versions this reading cannot compare)."""
+    if current is None or proposed is None:
+        return None
+    try:
+        step = jump(Version.parse(current), Version.parse(proposed))
+    except ReleaseToolsError:
+        return None
+    return step.word if step > Bump.NONE else None
 
 
 def _go_first_version(major: int, proposed: str) -> str:

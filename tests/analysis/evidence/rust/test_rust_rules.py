@@ -717,3 +717,13 @@ def test_variant_fields_are_compared_without_comments_and_layout(repo: GitRepo) 
     assert _found(_lib(repo, before, after)) == [
         ("major", "fields of variant DecodeError::InvalidLength changed: unit -> (usize)"),
     ]
+
+
+def test_a_type_spelled_by_a_macro_call_is_a_review_item(repo: GitRepo) -> None:
+    found = _lib(
+        repo,
+        "pub struct E;\nimpl E {\n    pub fn trace(&self) -> &bt!() { todo!() }\n}\n",
+        "pub struct E;\nimpl E {\n    pub fn trace(&self) -> &Backtrace { todo!() }\n}\n",
+    )
+    assert [(e.bump, e.strength) for e in found] == [("patch", Strength.WEAK)]
+    assert "(review: a macro type)" in found[0].message
