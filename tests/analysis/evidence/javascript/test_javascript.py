@@ -131,6 +131,18 @@ def test_package_json_exports_and_bin(repo: Any) -> None:
     ]
 
 
+def test_opening_package_json_to_tools_is_no_new_export(repo: Any) -> None:
+    base = _repo(repo, {"name": "demo", "exports": {".": "./index.js"}})
+    manifest = {
+        "name": "demo",
+        "exports": {".": "./index.js", "./package.json": "./package.json", "./x": "./index.js"},
+    }
+    repo.write("package.json", json.dumps(manifest))
+    assert _messages(_run(repo, base)) == [
+        ("minor", "new package export './x' in package.json exports")
+    ]
+
+
 def test_typescript_declarations_in_excluded_dist_still_count(repo: Any) -> None:
     manifest = {"name": "demo", "main": "dist/index.js", "types": "dist/index.d.ts"}
     repo.write("package.json", json.dumps(manifest))

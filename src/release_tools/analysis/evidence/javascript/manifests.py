@@ -74,6 +74,10 @@ def runtime_evidence(
     return items
 
 
+#: ``exports`` subpaths that expose the package's metadata, not its API.
+_METADATA_ENTRIES = frozenset({"./package.json"})
+
+
 def manifest_evidence(ctx: AnalysisContext) -> list[Evidence]:
     items: list[Evidence] = []
     for change in ctx.changes:
@@ -103,6 +107,8 @@ def manifest_evidence(ctx: AnalysisContext) -> list[Evidence]:
                     )
                 )
             for name in sorted(new_keys.keys() - old_keys.keys()):
+                if key == "exports" and name in _METADATA_ENTRIES:
+                    continue  # the manifest itself, opened to tools that read it: no feature
                 if old_keys or key == "bin":
                     items.append(
                         evidence(
