@@ -111,18 +111,6 @@ def _public_names(
     return out
 
 
-def _star_brings(member: griffe.Object | griffe.Alias, name: str, starred: set[str]) -> bool:
-    """Whether ``name``, an import of ``member`` from a module ``x``, is one that ``from x
-    import *`` of one of the ``starred`` modules brings: a public name (what the star brings
-    is not expanded in a one-module reading, so ``x``'s ``__all__`` is not checked)."""
-    return (
-        isinstance(member, griffe.Alias)
-        and not member.wildcard
-        and not name.startswith("_")
-        and member.target_path.rpartition(".")[0] in starred
-    )
-
-
 def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.Breakage, str]]:
     """Griffe's breakages with the top-level member name each concerns."""
     depth = len(old.path.split("."))
@@ -460,15 +448,6 @@ def compare_modules(
                 line,
             )
     declared = frozenset(e for e in (new_mod.exports or ()) if isinstance(e, str))
-    # Names imported by name from a module the base star-imported were public already.
-    old_starred = {
-        m.wildcard for m in old_mod.members.values() if isinstance(m, griffe.Alias) and m.wildcard
-    }
-    new_public = {
-        k: v
-        for k, v in new_public.items()
-        if k in old_public or not _star_brings(v, k, old_starred)
-    }
     if public_module:
         added_members(old_public, new_public, dotted, new.path, found, declared=declared)
     elif exposed:
