@@ -79,3 +79,13 @@ def test_a_star_of_a_module_not_in_the_repository_is_compared_as_before(repo: An
 
     found = _findings(repo, base)
     assert ("major", "removed export * from ./core (re-export) from src/index.ts") in found
+
+
+def test_only_the_names_the_entries_reach_count(repo: Any) -> None:
+    # The entry passes on `parse` alone from `internal`: what else `internal` shows is internal.
+    base = _package(repo, "export { parse } from './internal';\n")
+    repo.write("src/internal.ts", "export { parse, format } from './core';\n")
+    base = repo.commit("internal module")
+    repo.write("src/internal.ts", "export * from './core';\n")
+
+    assert _findings(repo, base) == []

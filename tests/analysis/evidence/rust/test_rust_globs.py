@@ -64,3 +64,12 @@ def test_a_glob_of_another_crate_is_compared_as_before(repo: GitRepo) -> None:
         "mod imp;\npub use imp::{parse, Options};\npub use other::*;\n",
     )
     assert ("major", "removed pub use imp::* from src/lib.rs") in found
+
+
+def test_a_glob_does_not_pass_on_exported_macros(repo: GitRepo) -> None:
+    # A #[macro_export] macro lives at the crate root whichever module declares it.
+    imp = IMP + "#[macro_export]\nmacro_rules! options { () => {}; }\n"
+    found = _found(
+        repo, "mod imp;\npub use imp::*;\n", "mod imp;\npub use imp::{parse, Options};\n", imp
+    )
+    assert found == []

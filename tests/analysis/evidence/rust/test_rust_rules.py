@@ -727,3 +727,13 @@ def test_a_type_spelled_by_a_macro_call_is_a_review_item(repo: GitRepo) -> None:
     )
     assert [(e.bump, e.strength) for e in found] == [("patch", Strength.WEAK)]
     assert "(review: a macro type)" in found[0].message
+
+
+def test_a_change_beside_a_macro_type_is_still_breaking(repo: GitRepo) -> None:
+    found = _lib(
+        repo,
+        "pub struct E;\nimpl E {\n    pub fn trace(&self, depth: u32) -> &bt!() { todo!() }\n}\n",
+        "pub struct E;\nimpl E {\n"
+        "    pub fn trace(&self, depth: String, extra: bool) -> &bt!() { todo!() }\n}\n",
+    )
+    assert [(e.bump, e.strength) for e in found] == [("major", Strength.PROOF)]

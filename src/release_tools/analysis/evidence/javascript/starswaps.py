@@ -21,11 +21,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._common import read_texts
+from release_tools.analysis.evidence._common import blob_sizes, read_texts
 from release_tools.analysis.evidence.javascript.entrypoints import resolve
 from release_tools.analysis.evidence.javascript.exports import ExportRow, ModuleApi, read_module
 from release_tools.analysis.evidence.javascript.moves import without
-from release_tools.analysis.evidence.javascript.parser import ParseBudget
+from release_tools.analysis.evidence.javascript.parser import MAX_PARSE_BYTES, ParseBudget
 from release_tools.analysis.evidence.javascript.reexports import PublicNames
 from release_tools.analysis.models import Strength
 
@@ -51,7 +51,8 @@ def _shown(api: ModuleApi) -> set[str]:
 
 
 class _Expander:
-    """Expands ``export *`` statements at one side of the range, reading each module once."""
+    """Expands ``export *`` statements at one side of the range, reading each module once
+    (a level's modules in one batch; none over the parser's size limit)."""
 
     def __init__(
         self, ctx: AnalysisContext, ref: str, files: set[str], budget: ParseBudget
@@ -59,39 +60,53 @@ class _Expander:
         self._ctx, self._ref, self._files, self._budget = ctx, ref, files, budget
         self._modules: dict[str, ModuleApi | None] = {}
 
-    def _module(self, path: str) -> ModuleApi | None:
-        if path not in self._modules:
-            text = read_texts(self._ctx, self._ref, [path]).get(path)
+    def _prefetch(self, paths: list[str]) -> None:
+        """Read the modules of ``paths`` not read yet; one too big to parse stays None."""
+        wanted = [p for p in dict.fromkeys(paths) if p not in self._modules]
+        if not wanted:
+            return
+        sizes = blob_sizes(self._ctx, self._ref, wanted)
+        small = [p for p in wanted if sizes.get(p, MAX_PARSE_BYTES + 1) <= MAX_PARSE_BYTES]
+        texts = read_texts(self._ctx, self._ref, small) if small else {}
+        for path in wanted:
+            text = texts.get(path)
             self._modules[path] = (
                 None if text is None else read_module(text, path, budget=self._budget)
             )
-        return self._modules[path]
 
-    def names(self, row: str, importer: str, depth: int = 0) -> frozenset[str] | None:
-        """The names the ``export *`` row ``row`` of ``importer`` passes on; None when they
-        cannot all be known."""
-        path = resolve(row.removeprefix(STAR), importer, self._files)
-        if path is None or depth >= MAX_DEPTH:
+    def names(self, rows: list[str], importer: str, depth: int = 0) -> frozenset[str] | None:
+        """The names the ``export *`` rows ``rows`` of ``importer`` pass on together; None
+        when they cannot all be known."""
+        paths = [resolve(row.removeprefix(STAR), importer, self._files) for row in rows]
+        if depth >= MAX_DEPTH or any(path is None for path in paths):
             return None
-        module = self._module(path)
-        if module is None or not module.parsed:
-            return None  # the linear scan does not list every star target
-        found = _shown(module) - {"default"}
-        for star in (name for name in module.rows if name.startswith(STAR)):
-            if not star.startswith(STAR + "."):
+        found: set[str] = set()
+        targets = [path for path in paths if path is not None]
+        self._prefetch(targets)
+        for path in targets:
+            module = self._modules.get(path)
+            if module is None or not module.parsed:
+                return None  # too big, unreadable, or scanned (the scan lists no targets)
+            found |= _shown(module) - {"default"}
+            stars = [name for name in module.rows if name.startswith(STAR)]
+            if any(not star.startswith(STAR + ".") for star in stars):
                 return None  # a package's exports: not in the repository
-            more = self.names(star, path, depth + 1)
-            if more is None:
-                return None
-            found |= more
+            if stars:
+                more = self.names(stars, path, depth + 1)
+                if more is None:
+                    return None
+                found |= more
         return frozenset(found)
 
 
 def _expand(api: ModuleApi, importer: str, expander: _Expander) -> dict[str, frozenset[str]] | None:
     """Each relative ``export *`` row of ``api`` with its names; None if one cannot be read."""
+    rows = sorted(_stars(api))
+    if expander.names(rows, importer) is None:
+        return None  # also reads every module the rows name, in one batch
     out: dict[str, frozenset[str]] = {}
-    for row in _stars(api):
-        names = expander.names(row, importer)
+    for row in rows:
+        names = expander.names([row], importer)
         if names is None:
             return None
         out[row] = names
@@ -105,19 +120,28 @@ def _with_rows(api: ModuleApi, drop: set[str], add: Mapping[str, ExportRow]) -> 
 
 
 def _swap(
-    before: str, after: str, old: ModuleApi, new: ModuleApi, sides: tuple[_Expander, _Expander]
+    before: str,
+    after: str,
+    sides: tuple[ModuleApi, ModuleApi],
+    public: PublicNames,
+    expanders: tuple[_Expander, _Expander],
 ) -> tuple[ModuleApi, ModuleApi] | None:
     """Both sides of one module rewritten to compare the names they show (see the module
-    docstring), or None when an ``export *`` of either side cannot be expanded."""
+    docstring), or None when an ``export *`` of either side cannot be expanded. Only the
+    ``public`` names count (None: all), those the package's entries reach."""
+    old, new = sides
     gone, came = _stars(old) - _stars(new), _stars(new) - _stars(old)
     if not gone and not came:
         return None
-    old_stars, new_stars = _expand(old, before, sides[0]), _expand(new, after, sides[1])
+    old_stars, new_stars = _expand(old, before, expanders[0]), _expand(new, after, expanders[1])
     if old_stars is None or new_stars is None:
         return None
     old_cover = _shown(old).union(*old_stars.values())
     new_cover = _shown(new).union(*new_stars.values())
     # The names a dropped statement showed and nothing shows now: removed, cited there.
+    if public is not None:
+        old_stars = {row: names & public for row, names in old_stars.items()}
+        new_stars = {row: names & public for row, names in new_stars.items()}
     lost: dict[str, ExportRow] = {
         name: ("name", old.rows[row][1], None, None)
         for row in sorted(gone)
@@ -155,6 +179,6 @@ def star_swapped(
         before, after = pair[0], pair[1]
         swapped = None
         if before is not None and after is not None and old.parsed and new.parsed:
-            swapped = _swap(before, after, old, new, sides)
+            swapped = _swap(before, after, (old, new), pair[3], sides)
         out.append((pair, *swapped) if swapped is not None else (pair, old, new))
     return out

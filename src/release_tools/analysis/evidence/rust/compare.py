@@ -337,8 +337,37 @@ def _fewer_bounds(old: str, new: str, same: _Same) -> bool:
     return new_bounds < old_bounds and same(old_head, new_head)
 
 
-#: A macro invocation in type position: ``impl_backtrace!()``, ``ty![T]``.
-_MACRO_TYPE = re.compile(r"\w!\s*[(\[{]")
+#: A macro invocation in type position with flat arguments: ``impl_backtrace!()``, ``ty![T]``.
+_MACRO_TYPE = re.compile(r"[A-Za-z_][\w:]*!\s*(?:\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\})")
+
+
+def _macro_spelling(old: str, new: str, same: _Same) -> bool:
+    """Whether two signatures differ at most where either spells a type by a macro call: each
+    macro call and each whole type that replaces one read alike (``&bt!()`` and ``&Backtrace``)."""
+    if not (_MACRO_TYPE.search(old) or _MACRO_TYPE.search(new)):
+        return False
+    # Tokens around the calls must match; a macro call stands for any one type there.
+    pieces = [_MACRO_TYPE.split(old), _MACRO_TYPE.split(new)]
+    if len(pieces[0]) == len(pieces[1]):
+        return all(same(a, b) for a, b in zip(pieces[0], pieces[1], strict=True))
+    macro, plain = (old, new) if len(pieces[0]) > len(pieces[1]) else (new, old)
+    pattern = "".join(
+        re.escape(part) if i % 2 == 0 else r"[\w:<>&' ]+?"
+        for i, part in enumerate(_interleave(_MACRO_TYPE.split(macro)))
+    )
+    return re.fullmatch(pattern, plain) is not None
+
+
+def _interleave(parts: list[str]) -> list[str]:
+    """``[a, b, c]`` -> ``[a, "", b, "", c]``: the text between macro calls, a slot for each."""
+    out: list[str] = []
+    for index, part in enumerate(parts):
+        if index:
+            out.append("")
+        out.append(part)
+    return out
+
+
 #: A method's exclusive receiver, with its lifetime if it names one.
 _MUT_RECEIVER = re.compile(r"&('\w+ )?mut self\b")
 
@@ -354,7 +383,7 @@ def _changes(
     if old.signature and new.signature and not same(old.signature, new.signature):
         what = "signature" if old.kind == "fn" else "type"
         message = f"{what} of pub {old.kind} {key} changed: {old.signature} -> {new.signature}"
-        if _MACRO_TYPE.search(old.signature) or _MACRO_TYPE.search(new.signature):
+        if _macro_spelling(old.signature, new.signature, same):
             # A type spelled by a macro call (``&impl_backtrace!()``) expands to what the build
             # makes of it: the texts cannot tell a change from a new spelling.
             return [(EvidenceKind.API_CHANGED, Bump.PATCH, f"{message} (review: a macro type)")]

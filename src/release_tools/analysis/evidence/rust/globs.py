@@ -20,7 +20,7 @@ from __future__ import annotations
 import posixpath
 
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.evidence._common import read_texts
+from release_tools.analysis.evidence._common import blob_sizes, read_texts
 from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, parse_module
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "GlobReader", "glob_swapped"]
@@ -41,6 +41,12 @@ def _globs(items: dict[str, RustItem]) -> set[str]:
 def _top(items: dict[str, RustItem]) -> set[str]:
     """The top-level names ``items`` shows itself (globs and members aside)."""
     return {key for key in items if "::" not in key}
+
+
+def _passed_on(items: dict[str, RustItem]) -> set[str]:
+    """The names a glob of the module holding ``items`` passes on: its top-level names but
+    ``#[macro_export]`` macros, which live at the crate root whatever module declares them."""
+    return {key for key, item in items.items() if "::" not in key and item.kind != "macro"}
 
 
 def _children_dir(importer: str) -> str:
@@ -75,23 +81,24 @@ class GlobReader:
     def __init__(self, ctx: AnalysisContext, ref: str) -> None:
         self._ctx, self._ref = ctx, ref
         self._modules: dict[str, RustModule | None] = {}
+        self._too_big: set[str] = set()
 
     def _module(self, candidates: list[str]) -> tuple[str, RustModule] | None:
-        """The first candidate file that exists, read; None when none does or it is too big
-        (a big one is not skipped for the next candidate: the compiler would not skip it)."""
+        """The first candidate file that exists, read; None when none does or it is over
+        :data:`MAX_BYTES` (a big one is not skipped for the next: the compiler would not)."""
         wanted = [c for c in candidates if c not in self._modules]
         if wanted:
-            texts = read_texts(self._ctx, self._ref, wanted)
+            sizes = blob_sizes(self._ctx, self._ref, wanted)
+            small = [c for c in wanted if sizes.get(c, MAX_BYTES + 1) <= MAX_BYTES]
+            texts = read_texts(self._ctx, self._ref, small) if small else {}
             for path in wanted:
                 text = texts.get(path)
-                if text is None:
-                    self._modules[path] = None
-                elif len(text) > MAX_BYTES:
-                    self._modules[path] = None
-                    return None
-                else:
-                    self._modules[path] = parse_module(text)
+                self._modules[path] = parse_module(text) if text is not None else None
+                if path in sizes and text is None:
+                    self._too_big.add(path)
         for path in candidates:
+            if path in self._too_big:
+                return None
             module = self._modules.get(path)
             if module is not None:
                 return path, module
@@ -106,7 +113,7 @@ class GlobReader:
         if found_module is None:
             return None
         path, module = found_module
-        found = _top(module.items)
+        found = _passed_on(module.items)
         for glob in _globs(module.items):
             more = self.names(path, glob, depth + 1)
             if more is None:
