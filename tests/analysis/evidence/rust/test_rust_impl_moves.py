@@ -92,3 +92,58 @@ def test_methods_of_a_private_type_in_a_private_module_are_not(repo: GitRepo) ->
         "src/imp.rs": private.replace("pub fn get(&self)", "pub fn value(&self)")
     }
     assert _found(repo, files, changed) == []
+
+
+def test_a_moved_method_is_compared_with_its_new_home(repo: GitRepo) -> None:
+    moved = IMPL.replace("pub fn get(&self) -> u8", "pub fn get(&self) -> u64")
+    changed: dict[str, str | None] = {
+        "src/lib.rs": "mod imp;\n" + TYPE,
+        "src/imp.rs": "use crate::Foo;\n" + moved,
+    }
+    assert _found(repo, {"src/lib.rs": TYPE + IMPL}, changed) == [
+        "major: signature of pub fn Foo::get changed: (&self) -> u8 -> (&self) -> u64"
+    ]
+
+
+def test_a_method_of_another_type_of_the_same_name_is_no_move(repo: GitRepo) -> None:
+    files = {
+        "src/lib.rs": "pub mod parser;\npub struct Error { code: u8 }\n"
+        "impl Error {\n    pub fn new(code: u8) -> Self { Error { code } }\n}\n",
+        "src/parser.rs": "pub struct Error;\nimpl Error {\n    pub fn kind(&self) -> u8 { 0 }\n}\n",
+    }
+    changed: dict[str, str | None] = {
+        "src/lib.rs": "pub mod parser;\npub struct Error { code: u8 }\n",
+        "src/parser.rs": "pub struct Error;\nimpl Error {\n    pub fn kind(&self) -> u8 { 0 }\n"
+        "    pub fn new() -> Self { Error }\n}\n",
+    }
+    assert _found(repo, files, changed) == [
+        "major: removed pub fn Error::new from src/lib.rs",
+        "minor: new pub fn Error::new in src/parser.rs",
+    ]
+
+
+def test_a_private_type_named_like_a_public_one_is_not_public(repo: GitRepo) -> None:
+    impl = "use crate::parse::Error;\nimpl Error {\n    pub fn new(line: usize) -> Self { Error { line } }\n}\n"
+    files = {
+        "src/lib.rs": "mod parse;\nmod imp;\npub struct Error { code: u8 }\n",
+        "src/parse.rs": "pub struct Error { pub line: usize }\n",
+        "src/imp.rs": impl,
+    }
+    changed: dict[str, str | None] = {"src/imp.rs": impl.replace("fn new(", "fn at(")}
+    assert _found(repo, files, changed) == []
+
+
+def test_methods_of_a_public_type_in_a_private_module_are_found_through_its_module(
+    repo: GitRepo,
+) -> None:
+    impl = "use crate::types::Foo;\n" + IMPL
+    files = {
+        "src/lib.rs": "mod types;\nmod imp;\npub use types::Foo;\n",
+        "src/types.rs": TYPE,
+        "src/imp.rs": impl,
+    }
+    changed: dict[str, str | None] = {"src/imp.rs": impl.replace("fn get(", "fn value(")}
+    assert _found(repo, files, changed) == [
+        "major: removed pub fn Foo::get from src/imp.rs",
+        "minor: new pub fn Foo::value in src/imp.rs",
+    ]

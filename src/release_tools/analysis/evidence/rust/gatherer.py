@@ -39,6 +39,7 @@ from release_tools.analysis.evidence._common import (
 )
 from release_tools.analysis.evidence.rust.compare import compare_items, spellings
 from release_tools.analysis.evidence.rust.globs import GlobReader, glob_swapped
+from release_tools.analysis.evidence.rust.impls import is_public_home, type_home
 from release_tools.analysis.evidence.rust.linear import scan_module
 from release_tools.analysis.evidence.rust.members import foreign_crate_dirs
 from release_tools.analysis.evidence.rust.modules import (
@@ -92,7 +93,10 @@ class _Side:
         self._modules: dict[str, RustModule | None] = {}
         #: Files read by the linear scan, with the reason.
         self.scanned: dict[str, str] = {}
-        self._types: frozenset[str] | None = None
+        #: Files read beyond the plan to place an impl's type (see :mod:`.impls`).
+        self._extra: dict[str, RustModule | None] = {}
+        self._exists: dict[str, bool] = {}
+        self._homes: dict[tuple[str, str], str | None] = {}
 
     def needed(self, path: str | None) -> list[str]:
         """The files not planned yet that reading ``path`` needs (it and its declarers)."""
@@ -132,6 +136,36 @@ class _Side:
         module = self.load(path) if path is not None and path in self.modes else None
         return module is not None and key in module.items
 
+    def exists(self, path: str) -> bool:
+        """Whether the file ``path`` is in this side's tree."""
+        if path in self.sizes:
+            return True
+        if path not in self._exists:
+            self._exists[path] = bool(blob_sizes(self._ctx, self._ref, [path]))
+        return self._exists[path]
+
+    def load_any(self, path: str) -> RustModule | None:
+        """What the file ``path`` declares: a planned one as read, another parsed on demand
+        (up to ``ONE_SIDED_PARSE_BYTES``: it only places a type, see :mod:`.impls`)."""
+        if path in self.modes:
+            return self.load(path)
+        if path not in self._extra:
+            size = self.sizes.get(path) or blob_sizes(self._ctx, self._ref, [path]).get(path)
+            text = None
+            if size is not None and size <= ONE_SIDED_PARSE_BYTES:
+                text = read_texts(self._ctx, self._ref, [path]).get(path)
+            self._extra[path] = parse_module(text, max_nodes=MAX_NODES) if text else None
+        return self._extra[path]
+
+    def home(self, path: str | None, key: str) -> str | None:
+        """The home of the type whose impl in file ``path`` declares ``key`` (``Foo::new``)."""
+        if path is None or key.count("::") != 1:
+            return None
+        owner = key.split("::", 1)[0]
+        if (path, owner) not in self._homes:
+            self._homes[path, owner] = type_home(path, owner, self.load_any, self.exists)
+        return self._homes[path, owner]
+
     def imports(self, path: str | None) -> dict[str, str]:
         """The names the module file ``path`` imports, with their paths."""
         module = self.load(path) if path is not None else None
@@ -153,70 +187,89 @@ class _Side:
 
     def impl_items(self, path: str | None, shown: dict[str, RustItem]) -> dict[str, RustItem]:
         """The ``pub`` methods and consts that the inherent impls of module file ``path`` give
-        the crate's public types it imports, beyond those ``shown`` (its public items):
-        callers reach them through the type, wherever the impl sits."""
+        the crate's public types (placed by :func:`.impls.type_home`), beyond those ``shown``
+        (its public items): callers reach them through the type, wherever the impl sits."""
         module = self.load(path) if path is not None else None
         if module is None:
             return {}
-        return {
-            key: item
-            for key, item in module.items.items()
-            if key not in shown
-            and item.kind in ("fn", "const")
-            and key.count("::") == 1
-            and (owner := key.split("::", 1)[0]) in module.imports
-            and owner in self._public_types()
-        }
-
-    def _public_types(self) -> frozenset[str]:
-        """The top-level public names of the reachable files read on this side (declared or
-        re-exported there)."""
-        if self._types is None:
-            found: set[str] = set()
-            for path in self.modes:
-                module = self.load(path)
-                names = exposure(path, self.load) if module is not None else frozenset()
-                if module is not None and names:
-                    found |= {k for k in exposed_items(module, names) if "::" not in k}
-            self._types = frozenset(found)
-        return self._types
+        found: dict[str, RustItem] = {}
+        for key, item in module.items.items():
+            if key in shown or item.kind not in ("fn", "const") or key.count("::") != 1:
+                continue
+            if key.split("::", 1)[0] not in module.imports:
+                continue  # a type of this file: its own exposure decides
+            home = self.home(path, key)
+            if home is not None and is_public_home(home, self.load_any):
+                found[key] = item
+        return found
 
 
-def _impls_moved(
-    before: dict[str, RustItem],
-    after: dict[str, RustItem],
-    paths: tuple[str | None, str | None],
-    moved_files: list[tuple[str | None, str | None]],
-    sides: tuple[_Side, _Side],
-) -> tuple[dict[str, RustItem], dict[str, RustItem]]:
-    """One file's items (at ``paths``) without the methods and consts whose ``impl`` block
-    left it for another changed file, or arrived from one (an impl need not sit beside its
-    type; callers reach its methods either way). ``moved_files`` holds the base and head paths
-    of each changed file."""
-    base, head = sides
-    gone_types = {key for key in before.keys() - after.keys() if "::" not in key}
+class _ImplMoves:
+    """Methods and consts whose ``impl`` block moved between changed files of the range: the
+    same key (``Foo::get``) and the same type's home (see :mod:`.impls`) left one file and
+    arrived in another. Each is compared with its new home, not reported removed and added."""
 
-    def arrived(key: str) -> bool:
-        return any(
-            after_path != paths[1] and head.declares(after_path, key)
-            and not base.declares(before_path, key)
-            for before_path, after_path in moved_files
-        )  # fmt: skip
+    def __init__(self, changed: list[tuple[str | None, str | None]], sides: tuple[_Side, _Side]):
+        self._sides = sides
+        base, head = sides
+        #: By key: the changed files it left (base path) and arrived in (head path).
+        self._left: dict[str, list[str]] = {}
+        self._came: dict[str, list[str]] = {}
+        for before_path, after_path in changed:
+            old = base.load(before_path) if before_path in base.modes else None
+            new = head.load(after_path) if after_path in head.modes else None
+            old_keys = {k for k in (old.items if old else {}) if k.count("::") == 1}
+            new_keys = {k for k in (new.items if new else {}) if k.count("::") == 1}
+            for key in old_keys - new_keys:
+                self._left.setdefault(key, []).append(before_path or "")
+            for key in new_keys - old_keys:
+                self._came.setdefault(key, []).append(after_path or "")
 
-    def departed(key: str) -> bool:
-        return any(
-            before_path != paths[0] and base.declares(before_path, key)
-            and not head.declares(after_path, key)
-            for before_path, after_path in moved_files
-        )  # fmt: skip
+    def _match(self, key: str, path: str, home: str | None, arrived: bool) -> str | None:
+        """The other changed file that ``key`` of the type at ``home`` moved to (``arrived``:
+        from), if any."""
+        if home is None:
+            return None
+        side = self._sides[1] if arrived else self._sides[0]
+        for other in (self._came if arrived else self._left).get(key, ()):
+            if other != path and side.home(other, key) == home:
+                return other
+        return None
 
-    def member(key: str) -> bool:
-        return "::" in key and key.split("::", 1)[0] not in gone_types
-
-    return (
-        {k: v for k, v in before.items() if not (member(k) and k not in after and arrived(k))},
-        {k: v for k, v in after.items() if not (member(k) and k not in before and departed(k))},
-    )
+    def apply(
+        self,
+        before: dict[str, RustItem],
+        after: dict[str, RustItem],
+        paths: tuple[str | None, str | None],
+        out: BoundedEvidence,
+        proof: bool,
+    ) -> tuple[dict[str, RustItem], dict[str, RustItem]]:
+        """One file's items without the moved ones; each that left is compared here with
+        where it arrived (cited there)."""
+        base, head = self._sides
+        gone_types = {key for key in before.keys() - after.keys() if "::" not in key}
+        kept_before = dict(before)
+        for key in [k for k in before if k not in after and k.count("::") == 1]:
+            if key.split("::", 1)[0] in gone_types or paths[0] is None:
+                continue
+            target = self._match(key, paths[1] or "", base.home(paths[0], key), arrived=True)
+            if target is None:
+                continue
+            del kept_before[key]
+            moved = head.load(target)
+            if moved is not None and key in moved.items:
+                same = spellings(base.imports(paths[0]), head.imports(target))
+                compare_items(
+                    out, {key: before[key]}, {key: moved.items[key]}, paths[0], target,
+                    proof=proof, same=same,
+                )  # fmt: skip
+        kept_after = dict(after)
+        for key in [k for k in after if k not in before and k.count("::") == 1]:
+            if key.split("::", 1)[0] in gone_types or paths[1] is None:
+                continue
+            if self._match(key, paths[0] or "", head.home(paths[1], key), arrived=False):
+                del kept_after[key]
+        return kept_before, kept_after
 
 
 def _note(path: str, reason: str, scanned: bool) -> Evidence:
@@ -297,7 +350,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     trusted = verdict is None or any(e.level is Bump.MAJOR for e in verdict)
     moves = Moves()
     readers = (GlobReader(ctx, ctx.base_sha), GlobReader(ctx, ctx.head_sha))
-    changed_paths = [(old_path(c), new_path(c)) for c in planned]
+    impl_moves = _ImplMoves([(old_path(c), new_path(c)) for c in planned], (base, head))
     for change in planned:
         before_path, after_path = old_path(change), new_path(change)
         before = dict(base.public_items(before_path))
@@ -326,9 +379,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                 before[key] = impls[0][key]
             if key in impls[1] and (key in impls[0] or key not in seen[0]):
                 after[key] = impls[1][key]
-        before, after = _impls_moved(
-            before, after, (before_path, after_path), changed_paths, (base, head)
-        )
+        before, after = impl_moves.apply(before, after, (before_path, after_path), out, proof)
         same = spellings(base_imports, head_imports)
         compare_items(
             out,

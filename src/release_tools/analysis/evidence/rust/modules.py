@@ -19,6 +19,7 @@ __all__ = [
     "ALL",
     "ancestor_candidates",
     "crate_path",
+    "declaring_files",
     "exposed_items",
     "exposure",
     "module_is_public",
@@ -55,6 +56,12 @@ def _module_parent(path: str) -> tuple[list[str], str] | None:
         directory + ".rs",
     ]
     return parents, stem
+
+
+def declaring_files(path: str) -> tuple[list[str], str] | None:
+    """The files that may declare the module file ``path`` (``lib.rs``, ``mod.rs`` or
+    ``parent.rs`` beside or above it) and its module name; None for a crate root."""
+    return _module_parent(path)
 
 
 def ancestor_candidates(path: str) -> list[str]:
