@@ -208,29 +208,14 @@ def test_decide_is_pure() -> None:
     assert decide(items, has_changes=True) == decide(items, has_changes=True)
 
 
-def test_lone_break_among_many_additions_is_a_minor_for_review() -> None:
+def test_lone_break_among_many_additions_stays_major_but_asks_for_review() -> None:
     items = [ev("python-api", "major", Strength.PROOF, "removed pkg.x", path="p.py", line=1)]
     items += [ev("python-api", "minor", Strength.STRONG, f"new pkg.f{i}") for i in range(5)]
     verdict = decide(items, has_changes=True)
-    assert (verdict.bump, verdict.needs_review) == (Bump.MINOR, True)
-    assert "1 breaking signal among 5 additions, none declared: the additions decide" in (
-        verdict.reasoning
-    )
-    assert "(p.py:1)" in verdict.reasoning  # the break is named
-    # Fewer additions, more breaks, or a declared break: the proof decides.
-    assert decide(items[:5], has_changes=True).bump is Bump.MAJOR
-    many = decide(items[:1] * 3 + items[1:], has_changes=True)
-    assert (many.bump, many.needs_review) == (Bump.MAJOR, False)
-    declared = ev("conventional-commit", "major", Strength.STRONG, "feat!: drop x")
-    assert decide([*items, declared], has_changes=True).bump is Bump.MAJOR
-
-
-def test_lone_break_stays_major_where_breaks_take_the_minor() -> None:
-    items = [ev("python-api", "major", Strength.PROOF, "removed pkg.x", path="p.py", line=1)]
-    items += [ev("python-api", "minor", Strength.STRONG, f"new pkg.f{i}") for i in range(5)]
-    verdict = decide(items, has_changes=True, additions_decide=False)
     assert (verdict.bump, verdict.needs_review) == (Bump.MAJOR, True)
     assert "1 breaking signal among 5 additions" in verdict.reasoning
+    many = decide(items[:1] * 3 + items[1:], has_changes=True)
+    assert many.needs_review is False
 
 
 def test_commits_without_file_changes_need_review() -> None:
@@ -303,11 +288,10 @@ def test_lone_break_rule_counts_summarised_additions() -> None:
         ev("rust-api", "minor", Strength.STRONG, "... and 40 more", omitted=40),
     ]
     verdict = decide(items, has_changes=True)
-    assert verdict.bump is Bump.MINOR
+    assert verdict.bump is Bump.MAJOR
     assert verdict.needs_review
     assert "1 breaking signal among 43 additions" in verdict.reasoning
     without_summary = decide(items[:-1], has_changes=True)
-    assert without_summary.bump is Bump.MAJOR
     assert "breaking signal" not in without_summary.reasoning
 
 

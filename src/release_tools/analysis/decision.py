@@ -13,12 +13,8 @@ The rules, in order:
      public function disappeared): the proof wins, a human should look;
    * only weak evidence was found (e.g. "source files changed" and nothing else);
    * several ``Release-As`` footers ask for different versions;
-   * the code shows one or two breaking changes among at least five times as many additions
-     and nobody declared a break (a feature release that broke an obscure corner, or a break
-     that is not one): the additions decide, a minor, and the break is named for review. On
-     the benchmark's training pairs no such release shipped as a major (9 minors and 1 patch
-     among those with declared features). On 0.x (``additions_decide`` False) the bump stays
-     major: there the minor is the breaking position already;
+   * the code shows one or two breaking changes among many additions (a feature release that
+     broke an obscure corner, or a break that is not one): the bump stays major;
    * a raised runtime floor (oldest supported Python or Node.js) at minor or more is among
      the evidence of a release below major: it is a minor by semver, a major by many
      projects' policy (a floor at patch, as Rust and Go toolchains are, or as a project's
@@ -121,11 +117,8 @@ def _declarers(declared: Sequence[Evidence]) -> str:
     return " and ".join(names) or "commits"
 
 
-def decide(
-    evidence: Sequence[Evidence], *, has_changes: bool, additions_decide: bool = True
-) -> Verdict:
-    """Decide the bump the ``evidence`` supports; ``has_changes`` says whether the range is empty,
-    ``additions_decide`` whether many additions outweigh a lone undeclared break (not on 0.x).
+def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
+    """Decide the bump the ``evidence`` supports; ``has_changes`` says whether the range is empty.
 
     Pure: the same evidence always gives the same verdict. See the module docstring for the rules.
     """
@@ -174,20 +167,12 @@ def decide(
         and 0 < static_majors <= _LONE_BREAKS
         and static_minors >= _ADDITIONS_PER_BREAK * static_majors
     ):
-        # Feature releases sometimes break an obscure corner: the additions decide, unless on
-        # 0.x, and a human weighs the break.
+        # Feature releases sometimes break an obscure corner; the proof stands, a human decides.
         needs_review = True
-        signals = f"{static_majors} breaking signal{'s' if static_majors > 1 else ''}"
-        if additions_decide:
-            shown = _strongest(basis, Bump.MAJOR)
-            bump = Bump.MINOR
-            notes.append(
-                f"{signals} among {static_minors} additions, none declared: the additions "
-                "decide; the break is flagged for review"
-                + (f" ({shown.citation})" if shown else "")
-            )
-        else:
-            notes.append(f"{signals} among {static_minors} additions")
+        notes.append(
+            f"{static_majors} breaking signal{'s' if static_majors > 1 else ''} among "
+            f"{static_minors} additions"
+        )
     if bump < Bump.MAJOR and any(
         e.kind is EvidenceKind.RUNTIME_FLOOR and e.level > Bump.PATCH for e in scored
     ):

@@ -52,7 +52,6 @@ __all__ = [
     "FIRST_VERSION",
     "LocalAnalyzer",
     "NextVersion",
-    "breaks_take_the_minor",
     "cargo_feature_patch",
     "change_stats",
     "next_version",
@@ -186,9 +185,7 @@ class LocalAnalyzer:
         evidence = _floors_as_shipped(gather_evidence(ctx), habit)
         # Net file changes, not commits: a feature and its revert leave nothing to release.
         has_changes = bool(ctx.changes)
-        verdict = decide(
-            evidence, has_changes=has_changes, additions_decide=not breaks_take_the_minor(ctx)
-        )
+        verdict = decide(evidence, has_changes=has_changes)
         bump, needs_review, reasoning = verdict.bump, verdict.needs_review, verdict.reasoning
         major_on_zero = ctx.major_on_zero
         history, learned, by_commits = _calibrated(ctx, evidence, verdict, habit)
@@ -278,12 +275,6 @@ def _zero(ctx: AnalysisContext) -> bool:
     with contextlib.suppress(VersionError):
         current = Version.parse(ctx.current_version) if ctx.current_version else None
     return current is not None and current.major == 0
-
-
-def breaks_take_the_minor(ctx: AnalysisContext) -> bool:
-    """Whether a breaking change is released in the minor position (0.x without
-    ``major_on_zero``)."""
-    return _zero(ctx) and not ctx.major_on_zero
 
 
 def _floor_habit(ctx: AnalysisContext) -> FloorHabit | None:

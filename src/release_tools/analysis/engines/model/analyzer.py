@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import decide
-from release_tools.analysis.engines.local import breaks_take_the_minor, change_stats
+from release_tools.analysis.engines.local import change_stats
 from release_tools.analysis.engines.model.answers import ModelRun, provider_error
 from release_tools.analysis.engines.model.cache import ChunkCache, default_cache_dir
 from release_tools.analysis.engines.model.chunks import (
@@ -131,9 +131,7 @@ class RealtimeAnalyzer:
         if self.settings.cache:
             cache = ChunkCache(default_cache_dir(ctx.root, self.settings.cache_dir))
         evidence, error = _run_coroutine(lambda: self._run(ctx, chunks, omitted, stats, run, cache))
-        verdict = decide(
-            evidence, has_changes=bool(ctx.changes), additions_decide=not breaks_take_the_minor(ctx)
-        )
+        verdict = decide(evidence, has_changes=bool(ctx.changes))
         if error is None and run.analysis is None:  # pragma: no cover - _model_path raises
             error = ProviderError("the model gave no final answer")
         model = self.settings.model
