@@ -73,3 +73,26 @@ def test_a_glob_does_not_pass_on_exported_macros(repo: GitRepo) -> None:
         repo, "mod imp;\npub use imp::*;\n", "mod imp;\npub use imp::{parse, Options};\n", imp
     )
     assert found == []
+
+
+def _moved(repo: GitRepo, depth: str) -> list[tuple[str, str]]:
+    """``Options`` declared in ``lib.rs``, then moved into ``imp.rs`` behind a new glob."""
+    imp = "pub fn parse() {}\nfn private() {}\n"
+    repo.write("Cargo.toml", "[package]\nname = 'demo'\n")
+    repo.write(
+        "src/lib.rs", "mod imp;\npub use imp::parse;\npub struct Options { pub depth: u8 }\n"
+    )
+    repo.write("src/imp.rs", imp)
+    base = repo.commit("initial")
+    repo.write("src/lib.rs", "mod imp;\npub use imp::*;\n")
+    repo.write("src/imp.rs", imp + f"pub struct Options {{ pub depth: {depth} }}\n")
+    repo.commit("change")
+    return sorted((e.bump, e.message) for e in gather(build_context(repo.path, base)))
+
+
+def test_a_declaration_moved_behind_a_new_glob_is_no_change(repo: GitRepo) -> None:
+    assert _moved(repo, "u8") == []
+
+
+def test_a_moved_declaration_that_changed_on_the_way_is_found(repo: GitRepo) -> None:
+    assert _moved(repo, "u16") == [("major", "type of pub field Options.depth changed: u8 -> u16")]

@@ -123,7 +123,10 @@ def test_a_method_of_another_type_of_the_same_name_is_no_move(repo: GitRepo) -> 
 
 
 def test_a_private_type_named_like_a_public_one_is_not_public(repo: GitRepo) -> None:
-    impl = "use crate::parse::Error;\nimpl Error {\n    pub fn new(line: usize) -> Self { Error { line } }\n}\n"
+    impl = (
+        "use crate::parse::Error;\n"
+        "impl Error {\n    pub fn new(line: usize) -> Self { Error { line } }\n}\n"
+    )
     files = {
         "src/lib.rs": "mod parse;\nmod imp;\npub struct Error { code: u8 }\n",
         "src/parse.rs": "pub struct Error { pub line: usize }\n",

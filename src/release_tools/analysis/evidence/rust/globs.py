@@ -170,6 +170,12 @@ def glob_swapped(
         for key in sorted(came)
         for name in sorted(new_globs[key] - old_cover - after.keys())
     }
+    # A declaration the file dropped that a new glob shows now moved into that module: the
+    # glob re-exports it by the same path (compared with its new home by the moves).
+    for key in sorted(came):
+        for name in sorted(new_globs[key] & (_top(before) - _top(after))):
+            if before[name].kind not in ("use", "mod", "macro"):
+                brought[name] = RustItem(name, "use", after[key].line)
     # Re-exports by name that the other side shows through a glob.
     old_only = {n for n in _top(before) - _top(after) if n in new_cover and before[n].kind == "use"}
     new_only = {n for n in _top(after) - _top(before) if n in old_cover and after[n].kind == "use"}

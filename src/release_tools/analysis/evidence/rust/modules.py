@@ -127,7 +127,8 @@ def exposure(path: str, load: Loader) -> frozenset[str]:
 
 def reexported_as(path: str, load: Loader) -> tuple[str, dict[str, set[str]]] | None:
     """For a private file module, its declaring file and the names that file's ``pub use``
-    lines give its items there (``pub use imp::{A, B as C}``: A -> {A}, B -> {C}); None for a
+    lines give its items there (``pub use imp::{A, B as C}``: A -> {A}, B -> {C}; a glob,
+    ``pub use imp::*``, gives every top-level item its own name); None for a
     public module, a crate root or an undeclared file.
 
     Callers reach such an item by the re-exporting module's path and the exported name: the
@@ -152,7 +153,13 @@ def reexported_as(path: str, load: Loader) -> tuple[str, dict[str, set[str]]] | 
         if root:
             source = source.removeprefix("crate::")
         head, _, rest = source.partition("::")
-        if head == stem and rest and "::" not in rest and use.name != "*":
+        if use.name == "*" and source == stem:
+            # A glob passes on every top-level item of the module under its own name.
+            own = load(path)
+            for name, item in (own.items if own is not None else {}).items():
+                if "::" not in name and item.kind != "macro":
+                    names.setdefault(name, set()).add(name)
+        elif head == stem and rest and "::" not in rest and use.name != "*":
             names.setdefault(rest, set()).add(use.name)
     return candidate, names
 
