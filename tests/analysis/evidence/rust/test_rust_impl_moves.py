@@ -150,3 +150,11 @@ def test_methods_of_a_public_type_in_a_private_module_are_found_through_its_modu
         "major: removed pub fn Foo::get from src/imp.rs",
         "minor: new pub fn Foo::value in src/imp.rs",
     ]
+
+
+def test_an_impl_naming_the_type_by_its_re_export_meets_its_declaration(repo: GitRepo) -> None:
+    # `use crate::Foo` names the re-export in lib.rs; the impl used to sit beside the
+    # declaration in map.rs: one type, followed through the re-export.
+    files = {"src/lib.rs": "mod map;\nmod imp;\npub use map::Foo;\n", "src/map.rs": TYPE + IMPL}
+    changed: dict[str, str | None] = {"src/map.rs": TYPE, "src/imp.rs": "use crate::Foo;\n" + IMPL}
+    assert _found(repo, files, changed) == []

@@ -85,16 +85,30 @@ def _resolve(importer: str, target: str, load: Loader, exists: Exists) -> str | 
     return None if current is None else f"{current}::{name}"
 
 
+#: How many re-exports (``pub use map::HashMap``) a home is followed through.
+MAX_HOPS = 4
+
+
 def type_home(path: str, owner: str, load: Loader, exists: Exists) -> str | None:
-    """The home of the type ``owner`` as the file ``path`` names it; None when unknown."""
-    module = load(path)
-    if module is None:
-        return None
-    item = module.items.get(owner)
-    if item is not None and item.kind in TYPE_KINDS:
-        return f"{path}::{owner}"
-    target = module.imports.get(owner)
-    return _resolve(path, target, load, exists) if target else None
+    """The home of the type ``owner`` as the file ``path`` names it; None when unknown.
+
+    A re-export (``pub use crate::map::HashMap`` in ``lib.rs``) is followed to the file that
+    declares the type, so the impls that name it either way meet at one home."""
+    home: str | None = None
+    for _hop in range(MAX_HOPS):
+        module = load(path)
+        if module is None:
+            return home
+        item = module.items.get(owner)
+        if item is not None and item.kind in TYPE_KINDS - {"use"}:
+            return f"{path}::{owner}"
+        target = module.imports.get(owner)
+        found = _resolve(path, target, load, exists) if target else None
+        if found is None:
+            return home if home is not None else (f"{path}::{owner}" if item else None)
+        home = found
+        path, _, owner = found.rpartition("::")
+    return home
 
 
 def is_public_home(home: str, load: Loader) -> bool:
