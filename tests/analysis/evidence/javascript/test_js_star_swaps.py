@@ -89,3 +89,13 @@ def test_only_the_names_the_entries_reach_count(repo: Any) -> None:
     repo.write("src/internal.ts", "export * from './core';\n")
 
     assert _findings(repo, base) == []
+
+
+def test_stars_that_name_each_other_end_in_the_plain_comparison(repo: Any) -> None:
+    core = "export * from './extra';\nexport function parse(text: string): void {}\n"
+    repo.write("src/extra.ts", "export * from './core';\nexport const format = 1;\n")
+    base = _package(repo, "export * from './core';\n", core)
+    repo.write("src/index.ts", "export { parse, format } from './core';\n")
+
+    found = _findings(repo, base)
+    assert ("major", "removed export * from ./core (re-export) from src/index.ts") in found

@@ -96,3 +96,14 @@ def test_a_declaration_moved_behind_a_new_glob_is_no_change(repo: GitRepo) -> No
 
 def test_a_moved_declaration_that_changed_on_the_way_is_found(repo: GitRepo) -> None:
     assert _moved(repo, "u16") == [("major", "type of pub field Options.depth changed: u8 -> u16")]
+
+
+def test_globs_that_name_each_other_end_in_the_plain_comparison(repo: GitRepo) -> None:
+    repo.write("src/imp/more.rs", "pub use super::*;\npub fn deep() {}\n")
+    found = _found(
+        repo,
+        "mod imp;\npub use imp::*;\n",
+        "mod imp;\npub use imp::{parse, deep};\n",
+        "mod more;\npub use more::*;\npub fn parse() {}\n",
+    )
+    assert ("major", "removed pub use imp::* from src/lib.rs") in found
