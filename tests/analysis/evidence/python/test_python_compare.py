@@ -652,3 +652,26 @@ def test_name_moved_between_siblings_the_package_does_not_serve_is_removed(repo:
         ("major", "removed public function pkg.more.running_min"),
         ("minor", "new public function pkg.recipes.running_min"),
     ]
+
+
+def test_a_star_import_replaced_by_its_names_adds_nothing(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "from ._api import *\n")
+    repo.write("pkg/_api.py", "def get():\n    return 1\n\n\ndef post():\n    return 2\n")
+    repo.write("pkg/_extra.py", "def put():\n    return 3\n")
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "from ._api import get, post\nfrom ._extra import put\n")
+    assert _run(repo, base) == [("minor", "new public name pkg.put")]
+
+
+def test_a_name_the_star_did_not_bring_is_new(repo: Any) -> None:
+    # `post` is new in `_api`; `helper` was left out of its `__all__`: the star gave neither.
+    api = '__all__ = ["get"]\n\n\ndef get():\n    return 1\n\n\ndef helper():\n    return 2\n'
+    repo.write("pkg/__init__.py", "from ._api import *\n")
+    repo.write("pkg/_api.py", api)
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "from ._api import get, helper, post\n")
+    repo.write("pkg/_api.py", api + "\n\ndef post():\n    return 3\n")
+    assert _run(repo, base) == [
+        ("minor", "new public name pkg.helper"),
+        ("minor", "new public name pkg.post"),
+    ]

@@ -193,8 +193,10 @@ def compare_modules(
 ) -> list[Evidence]:
     """Evidence for one module between base (``old``) and head (``new``).
 
-    ``exposed`` holds the dotted paths (``pkg._impl.Client``, or ``pkg._impl.*`` for a
-    wildcard import) that a public package re-exports from private modules.
+    ``exposed`` holds, for a private module, the dotted paths (``pkg._impl.Client``, or
+    ``pkg._impl.*`` for a wildcard import) that a public package re-exports from private
+    modules; for a public one, the names its star imports brought at the base
+    (:mod:`.stars`).
     """
     found = Findings()
     public_module = is_public_module(dotted)
@@ -448,6 +450,15 @@ def compare_modules(
                 line,
             )
     declared = frozenset(e for e in (new_mod.exports or ()) if isinstance(e, str))
+    if public_module and exposed:
+        # A public module's ``exposed`` holds what its base's star imports brought: a name
+        # imported one by one from there now was public already.
+        new_public = {
+            k: v
+            for k, v in new_public.items()
+            if k in old_public
+            or not (isinstance(v, griffe.Alias) and not v.wildcard and v.target_path in exposed)
+        }
     if public_module:
         added_members(old_public, new_public, dotted, new.path, found, declared=declared)
     elif exposed:

@@ -38,6 +38,7 @@ from release_tools.analysis.evidence.python.layout import (
 )
 from release_tools.analysis.evidence.python.linear import NameChanges, Text, compare_public_names
 from release_tools.analysis.evidence.python.names import is_public_module
+from release_tools.analysis.evidence.python.stars import star_targets
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
 __all__ = [
@@ -318,7 +319,12 @@ class Planner:
                     if budget - sum(sizes) < 0 and jobs:
                         return jobs, len(names), True
                     budget -= sum(sizes)
-                    jobs.append((dotted, old, new, self.exposure(dotted) or frozenset()))
+                    if is_public_module(dotted):
+                        # What the base's star imports brought, name by name (see .stars).
+                        given = star_targets(ctx, ctx.base_sha, dotted, old) if old else None
+                        jobs.append((dotted, old, new, given or frozenset()))
+                    else:
+                        jobs.append((dotted, old, new, self.exposure(dotted) or frozenset()))
         return jobs, len(names), False
 
     def _scan_streamed(
