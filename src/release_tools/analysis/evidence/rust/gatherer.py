@@ -131,11 +131,6 @@ class _Side:
         """Whether a file read on this side declares the item ``key`` (``Foo::new``)."""
         return any(module is not None and key in module.items for module in self._modules.values())
 
-    def declares(self, path: str | None, key: str) -> bool:
-        """Whether the file ``path``, read on this side, declares the item ``key``."""
-        module = self.load(path) if path is not None and path in self.modes else None
-        return module is not None and key in module.items
-
     def exists(self, path: str) -> bool:
         """Whether the file ``path`` is in this side's tree."""
         if path in self.sizes:
