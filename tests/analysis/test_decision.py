@@ -315,7 +315,8 @@ def test_runtime_floor_is_read_from_the_kind_not_the_message() -> None:
     assert "oldest supported runtime was raised" in verdict.reasoning
     # The old wording on evidence of another kind no longer triggers the note.
     worded = ev("python-api", "minor", Strength.STRONG, "minimum supported Python raised from 3.8")
-    verdict = decide([worded], has_changes=True)
+    feat = ev("conventional-commit", "minor", Strength.STRONG, "feat commit: feat: x")
+    verdict = decide([worded, feat], has_changes=True)
     assert verdict.needs_review is False
     assert "oldest supported runtime" not in verdict.reasoning
 
@@ -430,3 +431,13 @@ def test_an_unread_part_of_the_api_asks_for_review_below_major() -> None:
     assert decide([fixed, partial], has_changes=True).needs_review is False
     removed = ev("python-api", "major", Strength.PROOF, "removed public function pkg.f")
     assert decide([removed, unread], has_changes=True).needs_review is False
+
+
+def test_a_minor_only_the_code_shows_asks_for_review() -> None:
+    added = ev("go-api", "minor", Strength.PROOF, "new exported func F", path="a.go")
+    verdict = decide([added], has_changes=True)
+    assert (verdict.bump, verdict.needs_review) == (Bump.MINOR, True)
+    assert "no commit or change note declares a feature" in verdict.reasoning
+    feat = ev("conventional-commit", "minor", Strength.STRONG, "feat commit: feat: F")
+    declared = decide([added, feat], has_changes=True)
+    assert (declared.bump, declared.needs_review) == (Bump.MINOR, False)

@@ -12,6 +12,9 @@ The rules, in order:
    * static analysis proves a bigger change than the commits declared (``fix:`` commits but a
      public function disappeared): the proof wins, a human should look;
    * only weak evidence was found (e.g. "source files changed" and nothing else);
+   * new public names make a minor that no commit type or change note declares: the code
+     alone decides, and projects without such declarations ship additions as patches about
+     as often as minors;
    * several ``Release-As`` footers ask for different versions;
    * the code shows one or two breaking changes among many additions (a feature release that
      broke an obscure corner, or a break that is not one): the bump stays major;
@@ -195,6 +198,11 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
     if firm_level is Bump.NONE and weak:
         needs_review = True
         notes.append("only weak evidence (kinds of files changed)")
+    if bump is Bump.MINOR and not declared and static_level is Bump.MINOR:
+        # Nobody wrote what the release is: projects ship new names as patches about as
+        # often as minors then (half the benchmark's training pairs like this were patches).
+        needs_review = True
+        notes.append("no commit or change note declares a feature: the code alone decides")
     if bump < Bump.MAJOR and any(e.kind is EvidenceKind.UNREAD for e in scored):
         # What was not read may hold a removal: the verdict is a floor, a human decides.
         needs_review = True
