@@ -4,8 +4,7 @@ still there for callers, so the move is no change; a method that really went is 
 from __future__ import annotations
 
 from gitrepo import GitRepo
-from release_tools.analysis.evidence.rust import gather
-from repo_context import build_context
+from rust_crate import crate_change
 
 TYPE = "pub struct Foo { a: u8 }\n"
 IMPL = (
@@ -15,17 +14,7 @@ IMPL = (
 
 
 def _found(repo: GitRepo, files: dict[str, str], changed: dict[str, str | None]) -> list[str]:
-    repo.write("Cargo.toml", "[package]\nname = 'demo'\n")
-    for path, text in files.items():
-        repo.write(path, text)
-    base = repo.commit("initial")
-    for path, new in changed.items():
-        if new is None:
-            repo.remove(path)
-        else:
-            repo.write(path, new)
-    repo.commit("change")
-    return sorted(f"{e.bump}: {e.message}" for e in gather(build_context(repo.path, base)))
+    return sorted(f"{e.bump}: {e.message}" for e in crate_change(repo, files, changed))
 
 
 def test_an_impl_moved_to_a_private_module_is_no_change(repo: GitRepo) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from gitrepo import GitRepo
-from release_tools.analysis.evidence.rust import gather, parse_rust
+from release_tools.analysis.evidence.rust import parse_rust
 from release_tools.analysis.evidence.rust.syntax import parse_module
 from release_tools.analysis.models import Evidence, Strength
-from repo_context import build_context
+from rust_crate import crate_change
 
 
 def _found(items: list[Evidence]) -> list[tuple[str, str]]:
@@ -16,14 +16,7 @@ def _found(items: list[Evidence]) -> list[tuple[str, str]]:
 
 
 def _change(repo: GitRepo, files: dict[str, str], changed: dict[str, str]) -> list[Evidence]:
-    repo.write("Cargo.toml", "[package]\nname = 'demo'\n")
-    for path, text in files.items():
-        repo.write(path, text)
-    base = repo.commit("initial")
-    for path, text in changed.items():
-        repo.write(path, text)
-    repo.commit("change")
-    return gather(build_context(repo.path, base))
+    return crate_change(repo, files, dict(changed))
 
 
 def _lib(repo: GitRepo, before: str, after: str) -> list[Evidence]:
@@ -445,17 +438,7 @@ def test_real_signature_changes_in_impls_are_still_seen(
 def _moved(
     repo: GitRepo, files: dict[str, str], changed: dict[str, str | None]
 ) -> list[tuple[str, str]]:
-    repo.write("Cargo.toml", "[package]\nname = 'demo'\n")
-    for path, text in files.items():
-        repo.write(path, text)
-    base = repo.commit("initial")
-    for path, new in changed.items():
-        if new is None:
-            repo.remove(path)
-        else:
-            repo.write(path, new)
-    repo.commit("change")
-    return _found(gather(build_context(repo.path, base)))
+    return _found(crate_change(repo, files, changed))
 
 
 OLD_RS = "pub trait Parser {\n    fn parse(&self);\n}\npub fn Thing() {}\npub fn other() {}\n"
