@@ -7,7 +7,7 @@ from typing import Any
 
 from release_tools.analysis.evidence.javascript import exports, linear
 from release_tools.analysis.evidence.javascript.gatherer import gather
-from release_tools.analysis.evidence.javascript.reexports import ReExport
+from release_tools.analysis.evidence.javascript.reexports import ReExport, sided
 from release_tools.analysis.models import Strength
 from repo_context import build_context
 
@@ -154,3 +154,21 @@ def test_the_linear_scan_reads_the_same_re_exports_as_the_parse() -> None:
     ]
     assert exports.re_exports(code, "index.ts") == expected
     assert [r for r in linear.re_exports(code) if r.spec.startswith(".")] == expected
+
+
+def test_each_side_shows_its_own_names_and_shared_declarations_stay_compared() -> None:
+    # All public at the base, `a` alone at the head: `b` (at both) is compared, `new` is not.
+    assert sided(None, frozenset({"a"}), {"a", "b"}, {"a", "b", "new"}) == (
+        None,
+        frozenset({"a", "b"}),
+    )
+    # `a` alone at the base, all at the head: `gone` was internal, `b` is compared.
+    assert sided(frozenset({"a"}), None, {"a", "b", "gone"}, {"a", "b"}) == (
+        frozenset({"a", "b"}),
+        None,
+    )
+    assert sided(frozenset({"a"}), frozenset({"b"}), {"a", "b", "c"}, {"a", "b"}) == (
+        frozenset({"a", "b"}),
+        frozenset({"a", "b"}),
+    )
+    assert sided(None, None, {"a"}, {"b"}) == (None, None)

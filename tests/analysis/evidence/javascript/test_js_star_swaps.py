@@ -99,3 +99,31 @@ def test_stars_that_name_each_other_end_in_the_plain_comparison(repo: Any) -> No
 
     found = _findings(repo, base)
     assert ("major", "removed export * from ./core (re-export) from src/index.ts") in found
+
+
+def test_a_declaration_new_behind_a_star_narrowed_to_names_is_not_new_api(repo: Any) -> None:
+    # The star became a named list in the same change that declared `Input`: no entry shows it.
+    base = _package(repo, "export * from './core';\n")
+    repo.write("src/index.ts", "export { parse, format } from './core';\n")
+    repo.write("src/core.ts", CORE + "export type Input = string;\n")
+
+    assert _findings(repo, base) == []
+
+
+def test_a_declaration_removed_behind_names_widened_to_a_star_is_no_break(repo: Any) -> None:
+    # `format` was internal (the list left it out); the star now shows what `core` has left.
+    base = _package(repo, "export { parse } from './core';\n")
+    repo.write("src/index.ts", "export * from './core';\n")
+    repo.write("src/core.ts", "export function parse(text: string): void {}\n")
+
+    assert _findings(repo, base) == []
+
+
+def test_a_name_the_narrowed_list_keeps_is_still_compared(repo: Any) -> None:
+    base = _package(repo, "export * from './core';\n")
+    repo.write("src/index.ts", "export { parse, format } from './core';\n")
+    repo.write("src/core.ts", CORE.replace("text: string", "text: string, strict: boolean"))
+
+    found = _findings(repo, base)
+    assert [bump for bump, _message in found] == ["major"]
+    assert "parse" in found[0][1]

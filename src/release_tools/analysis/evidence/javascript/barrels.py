@@ -97,6 +97,8 @@ class Reach:
     base_files: set[str] = field(default_factory=set)
     #: Modules the range renames: base path -> head path.
     renames: dict[str, str] = field(default_factory=dict)
+    #: The names each public module shows, by ``("base" | "head", path)`` (None: all).
+    shown: dict[tuple[str, str], PublicNames] = field(default_factory=dict)
 
 
 def _renamed_stars(parsed: list[Parsed], reach: Reach) -> list[Parsed]:

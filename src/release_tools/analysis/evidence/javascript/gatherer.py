@@ -67,6 +67,7 @@ from release_tools.analysis.evidence.javascript.reexports import (
     merge,
     referenced,
     restrict,
+    sided,
 )
 from release_tools.analysis.evidence.javascript.starswaps import star_swapped
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
@@ -349,6 +350,29 @@ def _public_part(module: ModuleApi, code: str, names: frozenset[str]) -> ModuleA
     )
 
 
+def _top_names(module: ModuleApi) -> set[str]:
+    return {n for n in module.rows if "." not in n and not n.startswith("* from ")}
+
+
+def _shown_at_each_side(
+    reach: Reach | None,
+    before_path: str | None,
+    after_path: str | None,
+    names: PublicNames,
+    old: ModuleApi,
+    new: ModuleApi,
+) -> tuple[PublicNames, PublicNames]:
+    """The names of a module to compare at the base and the head: those each side shows
+    (see :func:`~.reexports.sided`) when the module is public at both, else ``names`` (public
+    at either) at both."""
+    if reach is None or before_path is None or after_path is None:
+        return names, names
+    base_key, head_key = ("base", before_path), ("head", after_path)
+    if base_key not in reach.shown or head_key not in reach.shown:
+        return names, names
+    return sided(reach.shown[base_key], reach.shown[head_key], _top_names(old), _top_names(new))
+
+
 def _compare_batch(
     ctx: AnalysisContext,
     batch: list[_Pair],
@@ -376,9 +400,11 @@ def _compare_batch(
             )
             continue
         old, new = _read_pair((before_path, before_code), (after_path, after_code), budget, out)
-        if names is not None:
-            old = _public_part(old, before_code, names)
-            new = _public_part(new, after_code, names)
+        old_shown, new_shown = _shown_at_each_side(reach, before_path, after_path, names, old, new)
+        if old_shown is not None:
+            old = _public_part(old, before_code, old_shown)
+        if new_shown is not None:
+            new = _public_part(new, after_code, new_shown)
         if moves is not None:
             old, new = moves.apply(before_path, after_path, old, new)
         parsed.append((pair, old, new))
@@ -411,10 +437,11 @@ def _public_modules(
     files: tuple[set[str], set[str]],
     budget: ParseBudget,
     faces: Faces,
+    shown: dict[tuple[str, str], PublicNames],
 ) -> dict[str, PublicNames]:
     """The public modules of the packages holding ``touched`` paths, at the base or the head,
     each with the names of it that are public at either (None: all); the entries reaching
-    each at each side go to ``faces``."""
+    each at each side go to ``faces``, the names public at each side to ``shown``."""
     public: dict[str, PublicNames] = {}
     for ref_files, ref, side in zip(
         files, (ctx.base_sha, ctx.head_sha), ("base", "head"), strict=True
@@ -424,6 +451,7 @@ def _public_modules(
         for modules in public_files(ctx, ref, ref_files, manifests, budget, reached).values():
             for path, names in modules.items():
                 public[path] = merge(public.get(path, frozenset()), names)
+                shown[side, path] = merge(shown.get((side, path), frozenset()), names)
         faces.update({(side, path): entries for path, entries in reached.items()})
     return public
 
@@ -446,9 +474,10 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     has_manifest = any(f.endswith("package.json") for f in base_files | head_files)
     public: dict[str, PublicNames] = {}
     faces: Faces = {}
+    shown: dict[tuple[str, str], PublicNames] = {}
     if has_manifest:
         touched = [p for c in changes for p in (old_path(c), new_path(c)) if p]
-        public = _public_modules(ctx, touched, (base_files, head_files), budget, faces)
+        public = _public_modules(ctx, touched, (base_files, head_files), budget, faces, shown)
     # An entry file moved (and rewritten, so git saw no rename): compared with its new home.
     moved = (
         moved_entries(
@@ -483,6 +512,6 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         pairs.append((before_path, after_path, strength, names))
     renames = {c.old_path: c.path for c in changes if c.old_path and c.old_path != c.path}
     renames.update(moved)
-    reach = Reach(faces, head_files, base_files, renames)
+    reach = Reach(faces, head_files, base_files, renames, shown)
     _compare_pairs(ctx, pairs, out, budget, (base_files, head_files), reach)
     return out.items()

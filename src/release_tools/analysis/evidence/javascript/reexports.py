@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
-__all__ = ["PublicNames", "ReExport", "merge", "reached", "referenced", "restrict"]
+__all__ = ["PublicNames", "ReExport", "merge", "reached", "referenced", "restrict", "sided"]
 
 #: The exports of a module that are public: None for all of them.
 PublicNames = frozenset[str] | None
@@ -58,6 +58,24 @@ def merge(first: PublicNames, second: PublicNames) -> PublicNames:
     if first is None or second is None:
         return None
     return first | second
+
+
+def sided(
+    base: PublicNames, head: PublicNames, old_names: Set[str], new_names: Set[str]
+) -> tuple[PublicNames, PublicNames]:
+    """The names of one module to compare at the base and at the head, when ``base`` and
+    ``head`` are public at each (``old_names`` and ``new_names``: its top-level exports at
+    each).
+
+    A name counts as added only when the head shows it, and as removed only when the base
+    showed it: a module whose ``export *`` became ``export { a } from`` no longer shows the
+    declarations it gains. A name declared at both sides is compared when either shows it (its
+    entry's own change reports it coming or going).
+    """
+    both = old_names & new_names
+    old = None if base is None else base | (both if head is None else head & both)
+    new = None if head is None else head | (both if base is None else base & both)
+    return old, new
 
 
 def referenced(data: bytes, offsets: Mapping[str, int], shown: frozenset[str]) -> set[str]:
