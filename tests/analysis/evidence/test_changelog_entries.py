@@ -158,3 +158,48 @@ def test_a_changelog_the_range_creates_says_nothing(repo: Any) -> None:
     repo.commit("add a changelog")
     items = gather_evidence(build_context(repo.path, base))
     assert [e for e in items if e.source == "change-note"] == []
+
+
+def test_a_sentence_that_says_the_release_is_a_new_major_version_is_major() -> None:
+    new = VERSIONS_RST.replace(
+        "1.1.0\n-----\n",
+        "Unreleased\n----------\n\n* Changes to existing functions\n"
+        "    * :func:`first` now returns ``None``. This is the reason for the major\n"
+        "      version bump.\n\n1.1.0\n-----\n",
+    )
+    assert new_entries(VERSIONS_RST, new) == [
+        Entry("This is the reason for the major version bump.", "major version", Bump.MAJOR)
+    ]
+    prose = VERSIONS_RST.replace(
+        "1.1.0\n-----\n",
+        "Unreleased\n----------\n\nThe library's major version number has been incremented\n"
+        "because every function returns ``int64`` now.\n\n1.1.0\n-----\n",
+    )
+    assert [e.level for e in new_entries(VERSIONS_RST, prose)] == [Bump.MAJOR]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We will remove it with a major version bump.",
+        "It moves in the next major version update.",
+        "This is breaking, but no major version bump is needed: nobody used it.",
+        "Deprecated: `old()` goes when we bump the major version.",
+    ],
+)
+def test_a_major_version_of_another_release_or_denied_is_not_declared(sentence: str) -> None:
+    new = VERSIONS_RST.replace(
+        "1.1.0\n-----\n", f"Unreleased\n----------\n\n{sentence}\n\n1.1.0\n-----\n"
+    )
+    assert new_entries(VERSIONS_RST, new) == []
+
+
+def test_a_major_version_sentence_already_in_the_base_is_not_new() -> None:
+    old = VERSIONS_RST.replace(
+        "1.1.0\n-----\n", "1.1.0\n-----\n\nA major version bump is being made.\n"
+    )
+    new = old.replace(
+        "Version History\n===============\n",
+        "Version History\n===============\n\nUnreleased\n----------\n\n* New functions\n    * :func:`b`\n\n",
+    )
+    assert new_entries(old, new) == [Entry(":func:`b`", "new functions", Bump.MINOR)]

@@ -6,7 +6,11 @@ Many projects keep one changelog file and write each change into its topmost sec
 ``versions.rst``. The section an entry is filed under is the maintainers' own word on its kind,
 so, like a news fragment, it is strong evidence of the level the section names: breaking changes
 and removals major, features and deprecations minor, fixes, security and performance patch. An
-entry that says it is breaking (``- Breaking: ...``) is major wherever it is filed.
+entry that says it is breaking (``- Breaking: ...``) is major wherever it is filed, and so is a
+sentence the range writes anywhere in the section, in an entry or in prose, that says this
+release takes a new major version ("This is the reason for the major version bump", "the major
+version number has been incremented"); one about a release to come ("we will do so with a major
+version bump") or denying it ("no major version bump") is not.
 
 Only the topmost release section of the head's changelog is read, and of it only the entries
 whose text the base's changelog does not contain anywhere: what the range wrote. A topmost
@@ -60,6 +64,24 @@ _BREAKING = re.compile(
     r"\s*[:\])!\u2013\u2014-]",
     re.IGNORECASE,
 )
+# A sentence that says the release takes a new major version.
+_MAJOR_DECLARED = re.compile(
+    r"\bmajor[ -]version(?:\s+number)?\s+"
+    r"(?:bump|update|increase|increment|change|release|jump)\b"
+    r"|\bmajor[ -]version(?:\s+number)?\s+(?:has\s+been|was|is(?:\s+being)?)\s+"
+    r"(?:bumped|incremented|increased|raised|updated|changed)\b"
+    r"|\b(?:bump(?:ed|ing)?|increment(?:ed|ing)?|rais(?:e|ed|ing))\s+the\s+major\s+version\b"
+    r"|\b(?:hence|reason\s+for)\s+(?:the|this)\s+(?:new\s+)?major\b",
+    re.IGNORECASE,
+)
+# Words that make such a sentence about another release, a condition or a denial.
+_NOT_THIS_RELEASE = re.compile(
+    r"\b(?:will|would|shall|next|future|upcoming|later|plan|planned|planning|eventually|until|"
+    r"when|whenever|once|before|should|could|might|if|no|not|never|without|avoid|avoided)\b"
+    r"|n't\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _LEADING_SIGNS = re.compile(r"^[^\w(]+")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_]+)\1:?\s*$")
 _LABEL_LINE = re.compile(r"^(?P<text>[A-Za-z][\w /&-]{0,40}):\s*$")
@@ -199,6 +221,26 @@ def _released(heading: str, current: str | None) -> bool:
         return False
 
 
+def _declared_major(lines: list[str], known: set[str]) -> str | None:
+    """The first sentence of the section's new ``lines`` (those not in ``known``) that says
+    this release takes a new major version, or None. A paragraph or an entry runs over
+    consecutive lines; a blank line or a bullet starts the next."""
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        plain = " ".join(line.split())
+        if not plain or plain in known or _BULLET.match(line):
+            paragraphs.append([])
+        if plain and plain not in known:
+            bullet = _BULLET.match(line)
+            paragraphs[-1].append(bullet["text"] if bullet else plain)
+    for paragraph in paragraphs:
+        text = _MARKUP.sub("", " ".join(paragraph))
+        for sentence in _SENTENCE_END.split(text):
+            if _MAJOR_DECLARED.search(sentence) and not _NOT_THIS_RELEASE.search(sentence):
+                return sentence.strip()
+    return None
+
+
 def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
     """The entries of ``new``'s topmost release section that ``old`` does not contain, each
     with the section it is filed under; none when that section is of version ``current`` or an
@@ -212,6 +254,9 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
     known = {" ".join(line.split()) for line in old.splitlines()}
     section: str | None = None
     found: list[Entry] = []
+    declared = _declared_major(lines[first + 1 : end], known)
+    if declared is not None:
+        found.append(Entry(declared, "major version", Bump.MAJOR))
     for index in range(first + 1, end):
         if not lines[index].strip() or _UNDERLINE.match(lines[index]):
             continue
