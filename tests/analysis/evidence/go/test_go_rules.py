@@ -578,3 +578,37 @@ def test_an_alias_target_over_the_read_budget_is_compared_as_written(
     assert "definition of exported type Options changed: struct -> = testr.Options" in [
         e.message for e in found
     ]
+
+
+_OPTIONS = "type Options struct {\n\tName string\n}\n\nfunc (o *Options) WithName(n string) *Options { return o }\n"
+_HIDDEN = (
+    "type options struct {\n\tName string\n}\n\ntype Options = options\n\n"
+    "func (o *options) WithName(n string) *options { return o }\n"
+)
+
+
+def test_an_exported_alias_of_an_unexported_type_keeps_its_fields_and_methods(
+    repo: GitRepo,
+) -> None:
+    # The struct moved behind an unexported name; importers still see Options, its field
+    # and its method (`*options` is `*Options` to them).
+    assert _found(_change(repo, _OPTIONS, _HIDDEN)) == []
+    assert _found(_change(repo, _HIDDEN, _OPTIONS)) == []
+
+
+def test_what_the_alias_loses_with_its_unexported_type_is_still_removed(repo: GitRepo) -> None:
+    fewer = _HIDDEN.replace("\tName string\n", "").replace(
+        "func (o *options) WithName(n string) *options { return o }\n", ""
+    )
+    assert [m for b, m in _found(_change(repo, _OPTIONS, fewer)) if b == "major"] == [
+        "removed exported field Options.Name",
+        "removed exported method Options.WithName from package lib",
+    ]
+
+
+def test_methods_of_an_unexported_type_without_an_exported_alias_are_no_api(
+    repo: GitRepo,
+) -> None:
+    before = "type impl struct{}\n\nfunc (impl) Run() {}\n"
+    after = "type impl struct{}\n\nfunc (impl) Run(n int) {}\nfunc (impl) Stop() {}\n"
+    assert _found(_change(repo, before, after)) == []

@@ -22,6 +22,7 @@ whole package is read).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -75,6 +76,10 @@ _GOPKG_VERSION = re.compile(r"\.v\d+$")
 _STATES = re.compile(r"(?!go$)[a-z][a-z0-9]*").fullmatch
 #: The kind of an unexported interface, read only for the exported ones that embed it.
 PART = "interface-part"
+#: The kinds of an unexported type of another shape and of the exported methods of an
+#: unexported type, read only for an exported alias of that type (``type Options = options``).
+HIDDEN_TYPE = "hidden-type"
+HIDDEN_METHOD = "hidden-method"
 
 
 @cache
@@ -291,8 +296,6 @@ class _Reader:
                 scope = self.type_params(kind.child_by_field_name("type_arguments"))
                 kind = kind.child_by_field_name("type")
             owner = self.text(kind)
-            if not _exported(owner):
-                return
         self.scope = scope | self.type_params(node.child_by_field_name("type_parameters"))
         params = self.params(node.child_by_field_name("parameters"))
         results = self.results(node.child_by_field_name("result"))
@@ -301,7 +304,7 @@ class _Reader:
         key = f"{owner}.{name}" if owner else name
         self.out[key] = GoIdent(
             key,
-            "method" if owner else "func",
+            ("method" if _exported(owner) else HIDDEN_METHOD) if owner else "func",
             self.path,
             node.start_point[0] + 1,
             signature,
@@ -352,6 +355,14 @@ class _Reader:
                         name, PART, self.path, line, shape, members=methods, sealed=closed
                     )
                     self.out.setdefault(name, part)
+                elif spec.type == "type_spec" and body is not None:
+                    # Kept for an exported alias of it (its fields and methods are the alias's).
+                    self.scope = self.type_params(spec.child_by_field_name("type_parameters"))
+                    line = spec.start_point[0] + 1
+                    if spec.child_by_field_name("type_parameters") is None:
+                        shape, fields = self.shape(body)
+                        hidden = GoIdent(name, HIDDEN_TYPE, self.path, line, shape, members=fields)
+                        self.out.setdefault(name, hidden)
                 continue
             type_params = self.type_param_text(spec.child_by_field_name("type_parameters"))
             self.scope = self.type_params(spec.child_by_field_name("type_parameters"))
@@ -361,12 +372,10 @@ class _Reader:
             if spec.type == "type_alias":
                 shape = f"= {self.type_text(body)}"
                 target = "" if type_params else self.target(body)
-            elif body is not None and body.type == "struct_type":
-                shape, members = "struct", self.fields(body)
             elif body is not None and body.type == "interface_type":
                 shape, members, sealed = "interface", *self.methods(body)
             else:
-                shape = self.type_text(body)
+                shape, members = self.shape(body)
             signature = f"{type_params} {shape}".strip()
             line = spec.start_point[0] + 1
             self.out.setdefault(
@@ -382,6 +391,13 @@ class _Reader:
                     target=target,
                 ),
             )
+
+    def shape(self, body: tree_sitter.Node | None) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """A defined type's shape other than an interface: ``struct`` with its exported
+        fields, or the underlying type's text."""
+        if body is not None and body.type == "struct_type":
+            return "struct", self.fields(body)
+        return self.type_text(body), ()
 
     def fields(self, body: tree_sitter.Node) -> tuple[tuple[str, str], ...]:
         out: list[tuple[str, str]] = []
@@ -439,7 +455,55 @@ def finish_package(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
     (:func:`expand_interfaces`).
     """
     local = frozenset(key for key, ident in idents.items() if ident.kind in ("type", PART))
-    return expand_interfaces({key: _settled(ident, local) for key, ident in idents.items()})
+    settled = {key: _settled(ident, local) for key, ident in idents.items()}
+    return expand_interfaces(local_aliases(settled))
+
+
+def _respelled(ident: GoIdent, respell: Callable[[str], str]) -> GoIdent:
+    return replace(
+        ident,
+        signature=None if ident.signature is None else respell(ident.signature),
+        params=tuple(respell(p) for p in ident.params),
+        results=respell(ident.results),
+        members=tuple((name, respell(text)) for name, text in ident.members),
+    )
+
+
+def local_aliases(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
+    """``idents`` (one package's) with each exported alias of an unexported type of the
+    package (``type Options = options``) written as that type: its definition, its fields
+    and its exported methods under the alias's name, and the unexported name spelled as the
+    alias wherever the package's API writes it (importers see one type under one name).
+    The unexported types and their methods are dropped."""
+    hidden = {key: ident for key, ident in idents.items() if ident.kind == HIDDEN_TYPE}
+    aliases: dict[str, str] = {}
+    for key, ident in idents.items():
+        target = (ident.signature or "").removeprefix("= ")
+        if ident.kind == "type" and not ident.target and target in hidden:
+            aliases.setdefault(target, key)
+    kept = {
+        key: ident
+        for key, ident in idents.items()
+        if ident.kind not in (HIDDEN_TYPE, HIDDEN_METHOD)
+    }
+    if not aliases:
+        return kept
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, aliases)) + r")\b")
+
+    def respell(text: str) -> str:
+        return pattern.sub(lambda m: aliases[m[1]], text)
+
+    for name, alias in aliases.items():
+        definition = hidden[name]
+        kept[alias] = replace(
+            kept[alias], signature=definition.signature, members=definition.members
+        )
+    for key, ident in idents.items():
+        owner, _, method = key.partition(".")
+        if ident.kind == HIDDEN_METHOD and owner in aliases:
+            name = f"{aliases[owner]}.{method}"
+            kept.setdefault(name, replace(ident, name=name, kind="method"))
+    return {key: _respelled(ident, respell) for key, ident in kept.items()}
 
 
 def _interface(ident: GoIdent) -> bool:
