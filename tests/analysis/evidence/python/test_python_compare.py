@@ -345,18 +345,40 @@ def test_a_name_removed_behind_a_star_import_is_reported_by_its_module(repo: Any
     ]
 
 
-def test_a_name_a_star_import_may_bring_is_a_review_item(repo: Any) -> None:
+def test_a_name_a_star_import_of_an_unread_module_may_bring_is_a_review_item(
+    repo: Any,
+) -> None:
+    # `_speedups` is built at install time: what its star brings cannot be read.
     repo.write("pkg/__init__.py", "from ._api import get\n")
     repo.write("pkg/_api.py", "def get():\n    return 1\n")
     base = repo.commit("initial")
-    repo.write("pkg/__init__.py", "from ._api import *\n")
+    repo.write("pkg/__init__.py", "from ._speedups import *\n")
     assert _run(repo, base) == [
         (
             "patch",
-            "pkg.get is no longer imported by name; it may come from `from pkg._api import *` "
-            "now (review)",
+            "pkg.get is no longer imported by name; it may come from "
+            "`from pkg._speedups import *` now (review)",
         )
     ]
+
+
+def test_names_imported_one_by_one_then_by_a_star_that_brings_them_stay(repo: Any) -> None:
+    repo.write("pkg/__init__.py", "from ._api import get, post\n")
+    repo.write("pkg/_api.py", "def get():\n    return 1\n\n\ndef post():\n    return 2\n")
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "from ._api import *\n")
+    assert _run(repo, base) == []
+
+
+def test_a_name_the_new_star_import_does_not_bring_is_removed(repo: Any) -> None:
+    # `_api`'s `__all__` leaves `post` out: the star no longer gives the package its name.
+    api = "def get():\n    return 1\n\n\ndef post():\n    return 2\n"
+    repo.write("pkg/__init__.py", "from ._api import get, post\n")
+    repo.write("pkg/_api.py", api)
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "from ._api import *\n")
+    repo.write("pkg/_api.py", '__all__ = ["get"]\n\n\n' + api)
+    assert _run(repo, base) == [("major", "removed public name pkg.post")]
 
 
 def test_a_name_moved_between_private_modules_behind_the_package_is_a_review_item(

@@ -31,6 +31,7 @@ def _jobs(count: int) -> list[Job]:
                 Source(f"mod{index}.py", old),
                 Source(f"mod{index}.py", new),
                 frozenset(),
+                frozenset(),
             )
         )
     return jobs
@@ -127,13 +128,14 @@ def _of(items: list[Evidence], index: int) -> list[Evidence]:
 
 def test_job_keys_follow_the_code_not_the_object() -> None:
     job = _jobs(2)[1]
-    dotted, old, new, exposed = job
+    dotted, old, new, exposed, stars = job
     assert old is not None and new is not None
-    same = (dotted, Source(old.path, old.code), Source(new.path, "".join(new.code)), exposed)
+    same = (dotted, Source(old.path, old.code), Source(new.path, "".join(new.code)), exposed, stars)
     assert job_key(same) == job_key(job)
-    edited = (dotted, old, Source(new.path, new.code + "x = 1\n"), exposed)
+    edited = (dotted, old, Source(new.path, new.code + "x = 1\n"), exposed, stars)
     assert job_key(edited) != job_key(job)
-    moved = (dotted, old, Source("elsewhere.py", new.code), exposed)
+    moved = (dotted, old, Source("elsewhere.py", new.code), exposed, stars)
     assert job_key(moved) != job_key(job)
-    assert job_key((dotted, None, new, exposed)) != job_key(job)
-    assert job_key((dotted, old, new, frozenset({"x.y"}))) != job_key(job)
+    assert job_key((dotted, None, new, exposed, stars)) != job_key(job)
+    assert job_key((dotted, old, new, frozenset({"x.y"}), frozenset())) != job_key(job)
+    assert job_key((dotted, old, new, frozenset(), frozenset({"x.y"}))) != job_key(job)

@@ -190,13 +190,15 @@ def compare_modules(
     new: ModuleSource | None,
     *,
     exposed: frozenset[str] = frozenset(),
+    head_stars: frozenset[str] = frozenset(),
 ) -> list[Evidence]:
     """Evidence for one module between base (``old``) and head (``new``).
 
     ``exposed`` holds, for a private module, the dotted paths (``pkg._impl.Client``, or
     ``pkg._impl.*`` for a wildcard import) that a public package re-exports from private
     modules; for a public one, the names its star imports brought at the base
-    (:mod:`.stars`).
+    (:mod:`.stars`). ``head_stars`` holds what a public module's star imports bring at the
+    head, with ``x.*`` for each star module ``x`` read.
     """
     found = Findings()
     public_module = is_public_module(dotted)
@@ -298,7 +300,10 @@ def compare_modules(
             continue  # typing plumbing: annotations use it, callers do not import it
         if starred and name in (new_mod.exports or ()):
             continue  # still in __all__, brought by a star import
-        if starred and not new_mod.exports:
+        if starred and any(t.rpartition(".")[2] == name for t in head_stars if t[-2:] != ".*"):
+            continue  # a star import of the head brings it
+        read = all(f"{star}.*" in head_stars for star in starred)
+        if starred and not new_mod.exports and not read:
             found.add(
                 EvidenceKind.API_REMOVED,
                 Bump.PATCH,

@@ -49,10 +49,14 @@ class Source:
     code: str
 
 
-#: One comparison: dotted module name, base and head sources, re-exported private names.
-Job = tuple[str, Source | None, Source | None, frozenset[str]]
-#: A job without its code: name, (path, digest of the code) per side, re-exported names.
-JobKey = tuple[str, tuple[str, bytes] | None, tuple[str, bytes] | None, frozenset[str]]
+#: One comparison: dotted module name, base and head sources, re-exported private names (or,
+#: for a public module, what its base's star imports brought), and what the head's star
+#: imports bring (see :mod:`.stars`).
+Job = tuple[str, Source | None, Source | None, frozenset[str], frozenset[str]]
+#: A job without its code: name, (path, digest of the code) per side, the names as in a job.
+JobKey = tuple[
+    str, tuple[str, bytes] | None, tuple[str, bytes] | None, frozenset[str], frozenset[str]
+]
 
 #: Source characters below which the jobs run here alone: a fork and a pipe cost a few
 #: milliseconds, parsing this much about a tenth of a second.
@@ -60,7 +64,7 @@ PARALLEL_MIN_CHARS = 400_000
 
 
 def _size(job: Job) -> int:
-    _dotted, old, new, _exposed = job
+    _dotted, old, new, _exposed, _stars = job
     return len(old.code if old else "") + len(new.code if new else "")
 
 
@@ -68,8 +72,10 @@ def compare_job(job: Job) -> list[Evidence]:
     """The evidence of one job."""
     from release_tools.analysis.evidence.python.compare import compare_modules
 
-    dotted, old, new, exposed = job
-    return compare_modules(dotted, _module(old), _module(new), exposed=exposed)
+    dotted, old, new, exposed, head_stars = job
+    return compare_modules(
+        dotted, _module(old), _module(new), exposed=exposed, head_stars=head_stars
+    )
 
 
 def _module(source: Source | None) -> ModuleSource | None:
@@ -96,8 +102,8 @@ def job_key(job: Job) -> JobKey:
     Comparisons are pure functions of the job, so equal keys mean equal evidence; the code is
     represented by a digest of it.
     """
-    dotted, old, new, exposed = job
-    return dotted, _fingerprint(old), _fingerprint(new), exposed
+    dotted, old, new, exposed, head_stars = job
+    return dotted, _fingerprint(old), _fingerprint(new), exposed, head_stars
 
 
 def _fingerprint(source: Source | None) -> tuple[str, bytes] | None:

@@ -158,7 +158,7 @@ def inherited_elsewhere(
         if path is None or job is None or item.strength is not Strength.PROOF:
             out.append(item)
             continue
-        dotted, old_source, new_source, _exposed = job
+        dotted, old_source, new_source, _exposed, _stars = job
         assert old_source is not None and new_source is not None
         root = package_root(dotted, new_source.path)
         new_module = module("head", dotted, ModuleSource(new_source.path, new_source.code))

@@ -322,9 +322,11 @@ class Planner:
                     if is_public_module(dotted):
                         # What the base's star imports brought, name by name (see .stars).
                         given = star_targets(ctx, ctx.base_sha, dotted, old) if old else None
-                        jobs.append((dotted, old, new, given or frozenset()))
+                        brings = star_targets(ctx, ctx.head_sha, dotted, new) if new else None
+                        jobs.append((dotted, old, new, given or frozenset(), brings or frozenset()))
                     else:
-                        jobs.append((dotted, old, new, self.exposure(dotted) or frozenset()))
+                        exposure = self.exposure(dotted) or frozenset()
+                        jobs.append((dotted, old, new, exposure, frozenset()))
         return jobs, len(names), False
 
     def _scan_streamed(

@@ -7,6 +7,10 @@ unless the comparison knows the star brought it already. So the module the star 
 at the base (its ``__all__``, else its names without a leading underscore) and each name it
 gave is passed to the comparison as a dotted target (``pkg._api.get``). A star the module
 cannot be found for, or that is too big to read, brings nothing known: its names stay new.
+
+The head is read the same way, for the reverse change: names imported one by one at the base
+and by a star at the head are still there when the star brings them, and removed when the
+star's module, read, does not. Each module read is marked by a ``pkg._api.*`` target.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ def _root(dotted: str, path: str) -> str:
 
 def star_targets(ctx: AnalysisContext, ref: str, dotted: str, source: Source) -> frozenset[str]:
     """The dotted targets (``pkg._api.get``) that the ``from x import *`` lines of module
-    ``dotted`` (``source``, at ``ref``) brought in; empty when it has none."""
+    ``dotted`` (``source``, at ``ref``) brought in, and ``x.*`` for each ``x`` read; empty
+    when it has none."""
     if "import *" not in source.code:
         return frozenset()
     import griffe
@@ -79,5 +84,5 @@ def star_targets(ctx: AnalysisContext, ref: str, dotted: str, source: Source) ->
                 if not name.startswith("_")
                 and not (isinstance(member, griffe.Alias) and member.wildcard)
             }
-        found |= {f"{star}.{name}" for name in names}
+        found |= {f"{star}.{name}" for name in names} | {f"{star}.*"}
     return frozenset(found)
