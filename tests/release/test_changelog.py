@@ -60,6 +60,21 @@ def test_entries_from_commits_skip_chores_and_keep_breaking() -> None:
     ]
 
 
+def test_entries_from_gitmoji_commits() -> None:
+    commits = [
+        Commit("a" * 40, "✨ Add a preset", ""),
+        Commit("b" * 40, "🐛 fix(run): find entry points", ""),
+        Commit("c" * 40, "📝 Document it", ""),
+        Commit("d" * 40, "💥 Drop the v1 API", ""),
+        Commit("e" * 40, "🎉 Initial commit", ""),
+    ]
+    assert entries_from_commits(commits) == [
+        ChangelogEntry("Added", "Add a preset", False, "aaaaaaa"),
+        ChangelogEntry("Fixed", "**run:** find entry points", False, "bbbbbbb"),
+        ChangelogEntry("Changed", "Drop the v1 API", True, "ddddddd"),
+    ]
+
+
 def test_every_type_that_raises_the_version_lands_in_its_natural_group() -> None:
     commits = [
         Commit("a" * 40, "hotfix: crash on start", ""),

@@ -39,6 +39,7 @@ from release_tools.release.changelog_unreleased import (
 from release_tools.text import clean_text
 from release_tools.versioning.changelogfile import ChangelogStyle, latest_heading
 from release_tools.versioning.commit_types import SECTIONS, CommitTypes, Section, commit_type
+from release_tools.versioning.gitmoji import conventional_form
 
 __all__ = [
     "ChangelogEntry",
@@ -161,6 +162,9 @@ def entries_from_commits(
     entries: list[ChangelogEntry] = []
     for commit in commits:
         match = _CONVENTIONAL.match(commit.subject.strip())
+        if match is None:
+            translated = conventional_form(commit.subject)
+            match = _CONVENTIONAL.match(translated) if translated is not None else None
         if match is None:
             continue
         known = types.get(match["type"]) if types is not None else commit_type(match["type"])

@@ -505,3 +505,17 @@ def test_html_comments_spanning_lines_are_not_read() -> None:
         "* fix: the real change\n<!-- one line -->\n* feat: another\n"
     )
     assert _read(body) == (["fix: the real change", "feat: another"], [], None)
+
+
+def test_gitmoji_and_emoji_prefixed_headers_are_declarations(repo: Any) -> None:
+    base = _history(
+        repo, "🐛 fix(run): find entry points", "✨ Add a preset", "📝 Document the preset"
+    )
+    items = gather(build_context(repo.path, base))
+    assert {e.message: e.bump for e in items} == {
+        "feat commit: feat: Add a preset": "minor",
+        "fix commit: fix(run): find entry points": "patch",
+        "docs commit: docs: Document the preset": "none",
+    }
+    assert parse_commit(Commit("a" * 40, "💥 Drop the v1 API", "")).entries[0].bump is Bump.MAJOR
+    assert not parse_commit(Commit("b" * 40, "🎉 Initial commit", "")).is_conventional

@@ -4,7 +4,9 @@ What counts, per commit:
 
 * the header ``type(scope)!: subject``, with the bump its type declares in
   :data:`~release_tools.versioning.commit_types.COMMIT_TYPES` (``feat`` a minor, ``fix`` a
-  patch, ``docs`` or ``chore`` nothing ...); ``!`` makes any type breaking;
+  patch, ``docs`` or ``chore`` nothing ...); ``!`` makes any type breaking; behind an emoji
+  (``🐛 fix: ...``), or a gitmoji standing for a type (``✨ Add ...``, see
+  :mod:`~release_tools.versioning.gitmoji`);
 * ``BREAKING CHANGE:`` / ``BREAKING-CHANGE:`` footers (breaking whatever the type);
 * squash-merge bodies that list several headers, bare or as ``*``/``-`` bullets (GitHub's
   default squash message), each counted like a commit of its own; quoted material (``<details>``
@@ -32,6 +34,7 @@ from release_tools.analysis.evidence.file_kinds import classify
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.git import Commit
 from release_tools.versioning.commit_types import DEFAULT_COMMIT_TYPES, CommitTypes
+from release_tools.versioning.gitmoji import conventional_form
 
 __all__ = [
     "ParsedCommit",
@@ -165,6 +168,10 @@ class ParsedCommit:
 
 def _entry(line: str, types: CommitTypes) -> Entry | None:
     match = _HEADER.match(line.strip())
+    if not match:
+        # An emoji first: a header behind it, or a gitmoji that stands for a type.
+        translated = conventional_form(line)
+        match = _HEADER.match(translated) if translated is not None else None
     if not match:
         return None
     known = types.get(match["type"])
