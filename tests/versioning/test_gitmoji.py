@@ -26,6 +26,8 @@ from release_tools.versioning.gitmoji import GITMOJI_TYPES, conventional_form
         ("♻️ Split the parser", "refactor: Split the parser"),
         ("⬆️ Bump lxml to 5.2", "deps: Bump lxml to 5.2"),
         ("🚑️ Stop crashing on empty input", "hotfix: Stop crashing on empty input"),
+        ("👷\u200d\u2642\ufe0f Add a CI job", "ci: Add a CI job"),
+        ("💥 API: remove the client", "API!: remove the client"),
     ],
 )
 def test_emoji_subjects_read_as_their_header(subject: str, header: str) -> None:

@@ -38,8 +38,14 @@ from release_tools.release.changelog_unreleased import (
 )
 from release_tools.text import clean_text
 from release_tools.versioning.changelogfile import ChangelogStyle, latest_heading
-from release_tools.versioning.commit_types import SECTIONS, CommitTypes, Section, commit_type
-from release_tools.versioning.gitmoji import conventional_form
+from release_tools.versioning.commit_types import (
+    SECTIONS,
+    CommitType,
+    CommitTypes,
+    Section,
+    commit_type,
+)
+from release_tools.versioning.gitmoji import conventional_forms
 
 __all__ = [
     "ChangelogEntry",
@@ -155,19 +161,30 @@ def entries_from_body(
     return entries
 
 
+def _typed(
+    subject: str, types: CommitTypes | None
+) -> tuple[re.Match[str], CommitType | None] | None:
+    """The Conventional Commits header of ``subject`` and its known type (None: unknown); for
+    a subject that opens with an emoji, the first reading whose type is known."""
+    lookup = types.get if types is not None else commit_type
+    match = _CONVENTIONAL.match(subject.strip())
+    if match is not None:
+        return match, lookup(match["type"])
+    readings = [m for form in conventional_forms(subject) if (m := _CONVENTIONAL.match(form))]
+    known = [(m, kind) for m in readings if (kind := lookup(m["type"])) is not None]
+    return known[0] if known else None
+
+
 def entries_from_commits(
     commits: Iterable[Commit], types: CommitTypes | None = None
 ) -> list[ChangelogEntry]:
     """Entries for the Conventional Commits of a range; chores, docs, CI and merges skipped."""
     entries: list[ChangelogEntry] = []
     for commit in commits:
-        match = _CONVENTIONAL.match(commit.subject.strip())
-        if match is None:
-            translated = conventional_form(commit.subject)
-            match = _CONVENTIONAL.match(translated) if translated is not None else None
-        if match is None:
+        typed = _typed(commit.subject, types)
+        if typed is None:
             continue
-        known = types.get(match["type"]) if types is not None else commit_type(match["type"])
+        match, known = typed
         section = known.section if known is not None else None
         breaking = bool(match["bang"]) or "BREAKING CHANGE" in commit.body
         if section is None and not breaking:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["GITMOJI_TYPES", "conventional_form"]
+__all__ = ["GITMOJI_TYPES", "conventional_form", "conventional_forms"]
 
 #: Gitmoji (by shortcode) and the commit type each stands for; ``!`` marks a breaking one.
 GITMOJI_TYPES: dict[str, str] = {
@@ -80,8 +80,12 @@ _BY_CHARACTER: dict[str, str] = {
 }
 
 _SHORTCODE = re.compile(r"^:(?P<name>[a-z0-9_+-]+):[ \t]*")
-#: Characters that join or style an emoji rather than being one of their own.
-_JOINERS = frozenset("\ufe0f\ufe0e\u200d\u20e3")
+#: Characters that join or style an emoji rather than being one of their own: variation
+#: selectors, the zero-width joiner, the keycap, skin tones and the gender signs of a
+#: joined sequence (``👷‍♂️`` is ``👷``).
+_JOINERS = frozenset(
+    "\ufe0f\ufe0e\u200d\u20e3\u2640\u2642\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"
+)
 _HEADER = re.compile(r"^[A-Za-z]+(?:\([^()\r\n]*\))?!?:[ \t]+\S")
 
 
@@ -102,24 +106,28 @@ def _leading_emoji(subject: str) -> tuple[str, str] | None:
     return _BY_CHARACTER.get(emoji, emoji), subject[end:].lstrip(" \t")
 
 
-def conventional_form(subject: str) -> str | None:
-    """The Conventional Commits header that ``subject`` stands for when it opens with an
-    emoji: the header after the emoji (``🐛 fix: x`` -> ``fix: x``, marked breaking after
-    💥), else the gitmoji's type before the text (``✨ Add x`` -> ``feat: Add x``); None
+def conventional_forms(subject: str) -> list[str]:
+    """The Conventional Commits headers ``subject`` may stand for when it opens with an emoji,
+    the likelier first: the header after the emoji (``🐛 fix: x`` -> ``fix: x``, marked
+    breaking after 💥), then the gitmoji's type before the text (``✨ Add x`` -> ``feat: Add
+    x``; ``✨ NEW: x`` -> ``feat: NEW: x`` for a reader to whom ``NEW`` is no type); none
     when the subject opens with no emoji, or with one that names no type and no header
     follows it."""
     found = _leading_emoji(subject.strip())
-    if found is None:
-        return None
+    if found is None or not found[1]:
+        return []
     name, rest = found
-    if not rest:
-        return None
     meaning = GITMOJI_TYPES.get(name)
+    forms: list[str] = []
     if _HEADER.match(rest):
-        if meaning == "feat!" and "!:" not in rest.split(" ", 1)[0]:
-            kind, _, text = rest.partition(":")
-            return f"{kind}!:{text}"
-        return rest
-    if meaning is None:
-        return None
-    return f"{meaning}: {rest}"
+        kind, _, text = rest.partition(":")
+        forms.append(f"{kind}!:{text}" if meaning == "feat!" and not kind.endswith("!") else rest)
+    if meaning is not None:
+        forms.append(f"{meaning}: {rest}")
+    return forms
+
+
+def conventional_form(subject: str) -> str | None:
+    """The likeliest of :func:`conventional_forms`, None without any."""
+    forms = conventional_forms(subject)
+    return forms[0] if forms else None

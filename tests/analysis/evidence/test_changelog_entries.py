@@ -185,6 +185,11 @@ def test_a_sentence_that_says_the_release_is_a_new_major_version_is_major() -> N
         "It moves in the next major version update.",
         "This is breaking, but no major version bump is needed: nobody used it.",
         "Deprecated: `old()` goes when we bump the major version.",
+        "Prepare for the major version bump by deprecating `foo`.",
+        "Restore `bar`, which the major version bump in 2.0 removed by mistake.",
+        "Dependencies: major version update of lodash (4 to 5), internal only.",
+        "Bumped the major version of the eslint-config dev dependency.",
+        "This is technically breaking, but we did not do a major version bump.",
     ],
 )
 def test_a_major_version_of_another_release_or_denied_is_not_declared(sentence: str) -> None:
@@ -200,6 +205,36 @@ def test_a_major_version_sentence_already_in_the_base_is_not_new() -> None:
     )
     new = old.replace(
         "Version History\n===============\n",
-        "Version History\n===============\n\nUnreleased\n----------\n\n* New functions\n    * :func:`b`\n\n",
+        "Version History\n===============\n\nUnreleased\n----------\n\n"
+        "* New functions\n    * :func:`b`\n\n",
     )
     assert new_entries(old, new) == [Entry(":func:`b`", "new functions", Bump.MINOR)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "This release bumps the major version: `old()` is gone.",
+        "`old()` is no longer exported, hence the major version bump.",
+    ],
+)
+def test_other_ways_to_say_the_release_is_a_new_major_version(sentence: str) -> None:
+    new = VERSIONS_RST.replace(
+        "1.1.0\n-----\n", f"Unreleased\n----------\n\n{sentence}\n\n1.1.0\n-----\n"
+    )
+    assert [e.level for e in new_entries(VERSIONS_RST, new)] == [Bump.MAJOR]
+
+
+def test_a_major_version_sentence_under_a_heading_of_no_new_major_is_not_read() -> None:
+    sentence = "The major version update is due to the new default."
+    for heading, current, read in (
+        ("1.3.0", "1.2.0", False),
+        ("2.0.0", "1.2.0", True),
+        ("0.13.0", "0.12.4", True),
+        ("0.12.5", "0.12.4", False),
+    ):
+        new = VERSIONS_RST.replace(
+            "1.1.0\n-----\n", f"{heading}\n------\n\n{sentence}\n\n1.1.0\n-----\n"
+        )
+        found = [e.level for e in new_entries(VERSIONS_RST, new, current)]
+        assert found == ([Bump.MAJOR] if read else []), heading

@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 
 from release_tools.analysis.decision import decide
-from release_tools.analysis.evidence.commits import commit_evidence, gather, parse_commit
+from release_tools.analysis.evidence.commits import (
+    commit_evidence,
+    declared,
+    gather,
+    parse_commit,
+)
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 from release_tools.git import Commit
 from repo_context import build_context
@@ -519,3 +524,40 @@ def test_gitmoji_and_emoji_prefixed_headers_are_declarations(repo: Any) -> None:
     }
     assert parse_commit(Commit("a" * 40, "💥 Drop the v1 API", "")).entries[0].bump is Bump.MAJOR
     assert not parse_commit(Commit("b" * 40, "🎉 Initial commit", "")).is_conventional
+
+
+def test_gitmoji_subjects_read_only_where_a_header_would_be(repo: Any) -> None:
+    # A body's checklist is no header; `💥 API: ...` is breaking though `API` is no type.
+    body = "Checklist:\n\n💥 Breaking changes: none\n🐛 Bug fix: no\n"
+    assert not parse_commit(Commit("a" * 40, "Update the docs", body)).is_conventional
+    scoped = parse_commit(Commit("b" * 40, "💥 API: remove the legacy client", ""))
+    assert scoped.entries[0].bump is Bump.MAJOR
+
+
+def test_a_revert_of_a_gitmoji_commit_cancels_it(repo: Any) -> None:
+    base = _history(repo, "✨ Add foo")
+    repo.write("src/file0.py", "x = 9\n")
+    repo.commit('Revert "✨ Add foo" (#12)\n\nReverts o/r#11')
+    assert gather(build_context(repo.path, base)) == []
+
+
+@pytest.mark.parametrize(
+    ("subject", "release"),
+    [
+        ("chore(release): 1.2.3", True),
+        ("chore: release v1.2.3", True),
+        ("🔖 Release 1.0.3", True),
+        ("🔖 v1.2.0", True),
+        ("chore(main): release 2.0.0", True),
+        ("chore: version packages", True),
+        ("build: bump version to 1.2.3", True),
+        ("chore(deps): bump lodash from 4.17.20 to 4.17.21", False),
+        ("feat(release): sign the tarballs", False),
+        ("chore!: release 2.0.0 without the v1 API", False),
+        ("Release 1.2.3", False),
+    ],
+)
+def test_release_commits_declare_nothing(subject: str, release: bool) -> None:
+    commits = [Commit("a" * 40, subject, ""), Commit("b" * 40, "Fix the parser", "")]
+    conventional = parse_commit(commits[0]).is_conventional
+    assert declared(commits)[0] == (0 if release or not conventional else 1)

@@ -70,17 +70,24 @@ _MAJOR_DECLARED = re.compile(
     r"(?:bump|update|increase|increment|change|release|jump)\b"
     r"|\bmajor[ -]version(?:\s+number)?\s+(?:has\s+been|was|is(?:\s+being)?)\s+"
     r"(?:bumped|incremented|increased|raised|updated|changed)\b"
-    r"|\b(?:bump(?:ed|ing)?|increment(?:ed|ing)?|rais(?:e|ed|ing))\s+the\s+major\s+version\b"
+    r"|\b(?:bump(?:s|ed|ing)?|increment(?:s|ed|ing)?|rais(?:e|es|ed|ing))\s+the\s+major\s+version\b"
     r"|\b(?:hence|reason\s+for)\s+(?:the|this)\s+(?:new\s+)?major\b",
     re.IGNORECASE,
 )
-# Words that make such a sentence about another release, a condition or a denial.
-_NOT_THIS_RELEASE = re.compile(
-    r"\b(?:will|would|shall|next|future|upcoming|later|plan|planned|planning|eventually|until|"
-    r"when|whenever|once|before|should|could|might|if|no|not|never|without|avoid|avoided)\b"
-    r"|n't\b",
+# Just before the phrase: a denial ("no major version bump", "did not do a ..."), within
+# three words ("no longer" denies nothing) ...
+_DENIAL = re.compile(r"\b(?:no|not|without|avoid(?:s|ed|ing)?|never)\b|n't\b", re.IGNORECASE)
+# ... or, within six, a release to come or a condition ("we will do so with a ...", "in the
+# next ...", "prepare for the ...").
+_ELSEWHEN = re.compile(
+    r"\b(?:will|would|shall|should|could|might|next|future|upcoming|later|plan(?:s|ned|ning)?|"
+    r"eventually|until|when|whenever|once|before|if|prepar(?:e|es|ed|ing))\b",
     re.IGNORECASE,
 )
+# Just after it: another thing's major version ("... update of lodash", "... bump in 2.0").
+_OTHER_THING = re.compile(r"^\s+(?:of|for|to\s+the)\b|^\s+in\s+v?\d", re.IGNORECASE)
+# Anywhere in the sentence: a dependency's version.
+_DEPENDENCY = re.compile(r"\b(?:dependenc(?:y|ies)|deps)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _LEADING_SIGNS = re.compile(r"^[^\w(]+")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_]+)\1:?\s*$")
@@ -221,6 +228,20 @@ def _released(heading: str, current: str | None) -> bool:
         return False
 
 
+def _declares_major(sentence: str) -> bool:
+    """Whether ``sentence`` says that this release takes a new major version."""
+    if _DEPENDENCY.search(sentence):
+        return False
+    for found in _MAJOR_DECLARED.finditer(sentence):
+        before = sentence[: found.start()].replace("no longer", "").split()
+        if _DENIAL.search(" ".join(before[-3:])) or _ELSEWHEN.search(" ".join(before[-6:])):
+            continue
+        if _OTHER_THING.match(sentence[found.end() :]):
+            continue
+        return True
+    return False
+
+
 def _declared_major(lines: list[str], known: set[str]) -> str | None:
     """The first sentence of the section's new ``lines`` (those not in ``known``) that says
     this release takes a new major version, or None. A paragraph or an entry runs over
@@ -236,9 +257,24 @@ def _declared_major(lines: list[str], known: set[str]) -> str | None:
     for paragraph in paragraphs:
         text = _MARKUP.sub("", " ".join(paragraph))
         for sentence in _SENTENCE_END.split(text):
-            if _MAJOR_DECLARED.search(sentence) and not _NOT_THIS_RELEASE.search(sentence):
+            if _declares_major(sentence):
                 return sentence.strip()
     return None
+
+
+def _new_major(heading: str, current: str | None) -> bool:
+    """Whether a release heading can be a new major version after ``current``: it names
+    none (``Unreleased``), or one whose major (on 0.x, minor) number is higher."""
+    found = _VERSION.search(heading)
+    if found is None or current is None:
+        return True
+    try:
+        named, now = Version(found.group().lstrip("v")), Version(current)
+    except InvalidVersion:
+        return True
+    if now.major == 0 and named.major == 0:
+        return named.minor > now.minor
+    return named.major > now.major
 
 
 def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
@@ -255,7 +291,7 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
     section: str | None = None
     found: list[Entry] = []
     declared = _declared_major(lines[first + 1 : end], known)
-    if declared is not None:
+    if declared is not None and _new_major(lines[first], current):
         found.append(Entry(declared, "major version", Bump.MAJOR))
     for index in range(first + 1, end):
         if not lines[index].strip() or _UNDERLINE.match(lines[index]):

@@ -34,7 +34,7 @@ from release_tools.analysis.evidence.file_kinds import classify
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.git import Commit
 from release_tools.versioning.commit_types import DEFAULT_COMMIT_TYPES, CommitTypes
-from release_tools.versioning.gitmoji import conventional_form
+from release_tools.versioning.gitmoji import conventional_forms
 
 __all__ = [
     "ParsedCommit",
@@ -60,6 +60,11 @@ _REFS_SHA = re.compile(r"^Refs?:[ \t]*(?P<sha>[0-9a-f]{7,40})\b", re.MULTILINE)
 #: user of a release gets. Development tooling is left out: a ``tools/`` or ``scripts/``
 #: directory is shipped code in some projects (a Go module named ``tools``).
 _TOOLING_KINDS = frozenset({"tests", "ci"})
+# What a release commit's subject says after its type: the version, or that it releases one.
+_RELEASE_SUBJECT = re.compile(
+    r"(?i)^(?:v?\d+\.\d+\S*$|releas(?:e|ing)\b|prepare(?:s|d)? (?:for )?(?:the )?release\b"
+    r"|bump(?:s|ed)? (?:the )?version\b|version(?:s|ed)? (?:packages|bump|\d)|publish\b)"
+)
 _MERGE = re.compile(r"^Merge (?:pull request|branch|remote-tracking branch|tag) ")
 # Dependency bots paste the updated packages' release notes and commit lists into the body:
 # their "feat:" and "BREAKING CHANGE:" lines are other projects' changes, so such a body counts
@@ -166,14 +171,22 @@ class ParsedCommit:
         return self.reverts_sha is not None or self.reverts_header is not None
 
 
-def _entry(line: str, types: CommitTypes) -> Entry | None:
+def _entry(line: str, types: CommitTypes, *, emoji: bool = True) -> Entry | None:
+    """The conventional header of ``line``, None without one; ``emoji`` reads a line that
+    opens with an emoji too (a subject; not a body line, where checklists put emoji)."""
     match = _HEADER.match(line.strip())
-    if not match:
+    if match is None:
+        if not emoji:
+            return None
         # An emoji first: a header behind it, or a gitmoji that stands for a type.
-        translated = conventional_form(line)
-        match = _HEADER.match(translated) if translated is not None else None
-    if not match:
-        return None
+        return next(
+            (
+                e
+                for form in conventional_forms(line)
+                if (e := _entry(form, types, emoji=False)) is not None
+            ),
+            None,
+        )
     known = types.get(match["type"])
     if known is None or known.bump is None:
         return None  # unknown, or a type that only names a changelog section
@@ -189,7 +202,10 @@ def parse_commit(commit: Commit, types: CommitTypes = DEFAULT_COMMIT_TYPES) -> P
     subject = commit.subject.strip()
     revert = _REVERT_SUBJECT.match(subject)
     if revert:
-        parsed.reverts_header = revert["header"]
+        quoted = revert["header"]
+        # Named as the reverted commit's entry reads, when only its emoji made it one.
+        entry = None if _HEADER.match(quoted.strip()) else _entry(quoted, types)
+        parsed.reverts_header = entry.header if entry is not None else quoted
     elif not _MERGE.match(subject):
         head = _entry(subject, types)
         if head is not None:
@@ -217,7 +233,7 @@ def parse_commit(commit: Commit, types: CommitTypes = DEFAULT_COMMIT_TYPES) -> P
             continue
         if revert is None:
             # Squash merges list the squashed commits' headers in the body.
-            body_entry = _entry(line, types)
+            body_entry = _entry(line, types, emoji=False)
             if body_entry is not None:
                 parsed.entries.append(body_entry)
     if commit.files and all(classify(path) in _TOOLING_KINDS for path in commit.files):
@@ -448,14 +464,27 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     return commit_evidence(ctx.commits, ctx.commit_types)
 
 
+def _is_release_commit(parsed: ParsedCommit) -> bool:
+    """Whether a commit only records a release (``chore(release): 1.2.3``, ``🔖 Release
+    1.2.3``, ``chore: version packages``): it declares nothing about the changes it ships."""
+    return bool(parsed.entries) and all(
+        entry.bump is Bump.NONE
+        and (entry.scope == "release" or _RELEASE_SUBJECT.match(entry.subject) is not None)
+        for entry in parsed.entries
+    )
+
+
 def declared(
     commits: Sequence[Commit], types: CommitTypes = DEFAULT_COMMIT_TYPES
 ) -> tuple[int, Bump | None]:
     """How many ``commits`` are conventional, and the highest bump they declare together.
 
     The bump follows the evidence rules (reverts inside the list cancel, footers count); it is
-    NONE when the conventional commits are chore/docs/test only, None without any.
+    NONE when the conventional commits are chore/docs/test only, None without any. A commit
+    that only records a release (``chore(release): 1.2.3``) is not counted: every release of a
+    project that writes one would otherwise seem to follow its commits.
     """
+    commits = [c for c in commits if not _is_release_commit(parse_commit(c, types))]
     conventional = sum(1 for c in commits if parse_commit(c, types).is_conventional)
     if not conventional:
         return 0, None

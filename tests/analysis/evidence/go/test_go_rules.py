@@ -580,7 +580,10 @@ def test_an_alias_target_over_the_read_budget_is_compared_as_written(
     ]
 
 
-_OPTIONS = "type Options struct {\n\tName string\n}\n\nfunc (o *Options) WithName(n string) *Options { return o }\n"
+_OPTIONS = (
+    "type Options struct {\n\tName string\n}\n\n"
+    "func (o *Options) WithName(n string) *Options { return o }\n"
+)
 _HIDDEN = (
     "type options struct {\n\tName string\n}\n\ntype Options = options\n\n"
     "func (o *options) WithName(n string) *options { return o }\n"
@@ -611,4 +614,38 @@ def test_methods_of_an_unexported_type_without_an_exported_alias_are_no_api(
 ) -> None:
     before = "type impl struct{}\n\nfunc (impl) Run() {}\n"
     after = "type impl struct{}\n\nfunc (impl) Run(n int) {}\nfunc (impl) Stop() {}\n"
+    assert _found(_change(repo, before, after)) == []
+
+
+def test_adding_an_alias_of_an_unexported_type_only_adds_the_alias(repo: GitRepo) -> None:
+    # Signatures name `options` at both sides: they read alike once either side has an alias.
+    before = (
+        "type options struct{ name string }\n\ntype Option func(*options)\n\n"
+        "func New(opts ...Option) *options { return &options{} }\n"
+    )
+    after = before.replace("type Option ", "type Options = options\n\ntype Option ")
+    assert _found(_change(repo, before, after)) == [
+        ("minor", "new exported type Options in package lib")
+    ]
+
+
+def test_of_several_aliases_of_one_unexported_type_the_capitalized_one_speaks(
+    repo: GitRepo,
+) -> None:
+    before = "type Options struct {\n\tName string\n}\n\ntype Opts = Options\n"
+    after = (
+        "type Opts = options\n\ntype Options = options\n\ntype options struct {\n\tName string\n}\n"
+    )
+    assert _found(_change(repo, before, after)) == []
+
+
+def test_a_package_name_like_the_unexported_type_is_not_respelled(repo: GitRepo) -> None:
+    before = (
+        'import cfg "example.com/ext/config"\n\ntype Config struct{ Name string }\n\n'
+        "func Load(c cfg.Source) error { return nil }\n"
+    )
+    after = before.replace(
+        "type Config struct{ Name string }",
+        "type config struct{ Name string }\n\ntype Config = config",
+    )
     assert _found(_change(repo, before, after)) == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from release_tools.analysis.evidence.python.api import gather
 from release_tools.analysis.models import Evidence
 from repo_context import build_context
@@ -697,3 +699,22 @@ def test_a_name_the_star_did_not_bring_is_new(repo: Any) -> None:
         ("minor", "new public name pkg.helper"),
         ("minor", "new public name pkg.post"),
     ]
+
+
+@pytest.mark.parametrize(
+    "api",
+    [
+        # `get` comes through the module's own star import.
+        "from ._core import *\n\n\ndef post():\n    return 2\n",
+        # `__all__` is computed from another module's list.
+        "from ._core import get\nfrom . import _core\n\n__all__ = _core.__all__ + ['post']\n\n\n"
+        "def post():\n    return 2\n",
+    ],
+)
+def test_a_star_module_that_may_give_names_unseen_leaves_a_review_item(repo: Any, api: str) -> None:
+    repo.write("pkg/__init__.py", "from ._api import get, post\n")
+    repo.write("pkg/_api.py", api)
+    repo.write("pkg/_core.py", "__all__ = ['get']\n\n\ndef get():\n    return 1\n")
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "from ._api import *\n")
+    assert [bump for bump, _message in _run(repo, base)] == ["patch"]

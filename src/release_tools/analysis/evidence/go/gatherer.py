@@ -46,7 +46,12 @@ from release_tools.analysis.evidence.go.apidiff import tool_evidence
 from release_tools.analysis.evidence.go.compare import compare_package
 from release_tools.analysis.evidence.go.constraints import excluded_by_default
 from release_tools.analysis.evidence.go.linear import scan_file
-from release_tools.analysis.evidence.go.syntax import GoIdent, finish_package, parse_file
+from release_tools.analysis.evidence.go.syntax import (
+    GoIdent,
+    finish_package,
+    parse_file,
+    spell_aliases,
+)
 from release_tools.analysis.evidence.gomodule import module_path
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
@@ -83,7 +88,7 @@ def parse_go(code: str, path: str) -> tuple[str | None, dict[str, GoIdent]]:
     """The package name and the exported identifiers of one Go file; pure."""
     parsed = parse_file(code, path)
     package, idents = parsed if parsed is not None else scan_file(code, path)
-    return package, finish_package(idents)
+    return package, spell_aliases(finish_package(idents))[0]
 
 
 def _importable(directory: str) -> bool:
@@ -201,7 +206,7 @@ def _target_packages(
     for target_dir, import_path in directories.items():
         api = side.package_api(target_dir)
         if api:
-            out[import_path] = api
+            out[import_path] = spell_aliases(api)[0]
     return out
 
 
@@ -298,6 +303,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         after = head.package_api(directory)
         if before is None or after is None:
             continue
+        before, after = spell_aliases(before, after)
         targets = moved_targets(before, after)
         if targets:
             wanted = sorted(set(targets.values()))

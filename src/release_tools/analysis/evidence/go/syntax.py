@@ -39,6 +39,7 @@ __all__ = [
     "import_name",
     "parse_file",
     "signature_key",
+    "spell_aliases",
 ]
 
 
@@ -65,6 +66,8 @@ class GoIdent:
     members: tuple[tuple[str, str], ...] = ()
     sealed: bool = False
     target: str = ""
+    #: For an exported alias of an unexported type of the same package, that type's name.
+    local: str = ""
 
 
 _EMPTY_INTERFACE = re.compile(r"\binterface ?\{ ?\}")
@@ -469,32 +472,36 @@ def _respelled(ident: GoIdent, respell: Callable[[str], str]) -> GoIdent:
     )
 
 
+def _canonical(hidden: str, names: list[str]) -> str:
+    """The alias that speaks for an unexported type several exported aliases name: the one
+    spelled like it with a capital (``Options`` for ``options``), else the first by name."""
+    capital = hidden[:1].upper() + hidden[1:]
+    return capital if capital in names else sorted(names)[0]
+
+
 def local_aliases(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
     """``idents`` (one package's) with each exported alias of an unexported type of the
     package (``type Options = options``) written as that type: its definition, its fields
-    and its exported methods under the alias's name, and the unexported name spelled as the
-    alias wherever the package's API writes it (importers see one type under one name).
-    The unexported types and their methods are dropped."""
+    and its exported methods under the alias's name, marked with the type it stands for
+    (``local``; see :func:`spell_aliases`). Several aliases of one type: one speaks for it
+    (:func:`_canonical`), the others read as aliases of that one. The unexported types and
+    their methods are dropped."""
     hidden = {key: ident for key, ident in idents.items() if ident.kind == HIDDEN_TYPE}
-    aliases: dict[str, str] = {}
+    named: dict[str, list[str]] = {}
     for key, ident in idents.items():
         target = (ident.signature or "").removeprefix("= ")
         if ident.kind == "type" and not ident.target and target in hidden:
-            aliases.setdefault(target, key)
+            named.setdefault(target, []).append(key)
     kept = {
         key: ident
         for key, ident in idents.items()
         if ident.kind not in (HIDDEN_TYPE, HIDDEN_METHOD)
     }
-    if not aliases:
-        return kept
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, aliases)) + r")\b")
-
-    def respell(text: str) -> str:
-        return pattern.sub(lambda m: aliases[m[1]], text)
-
-    for name, alias in aliases.items():
-        definition = hidden[name]
+    aliases = {name: _canonical(name, keys) for name, keys in named.items()}
+    for name, keys in named.items():
+        alias, definition = aliases[name], hidden[name]
+        for key in keys:
+            kept[key] = replace(kept[key], signature=f"= {alias}", local=name)
         kept[alias] = replace(
             kept[alias], signature=definition.signature, members=definition.members
         )
@@ -503,7 +510,27 @@ def local_aliases(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
         if ident.kind == HIDDEN_METHOD and owner in aliases:
             name = f"{aliases[owner]}.{method}"
             kept.setdefault(name, replace(ident, name=name, kind="method"))
-    return {key: _respelled(ident, respell) for key, ident in kept.items()}
+    return kept
+
+
+def spell_aliases(*sides: dict[str, GoIdent]) -> list[dict[str, GoIdent]]:
+    """``sides`` (one package at the base and at the head) with each unexported type that an
+    exported alias stands for at either side (see :func:`local_aliases`) spelled as that alias
+    wherever their API writes it: importers see one type under one name, and both sides read
+    alike whether or not the alias exists yet."""
+    aliases: dict[str, str] = {}
+    for side in sides:
+        for key, ident in side.items():
+            if ident.local and not (ident.signature or "").startswith("= "):
+                aliases.setdefault(ident.local, key)
+    if not aliases:
+        return list(sides)
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, aliases)) + r")\b(?!\.)")
+
+    def respell(text: str) -> str:
+        return pattern.sub(lambda m: aliases[m[1]], text)
+
+    return [{key: _respelled(ident, respell) for key, ident in side.items()} for side in sides]
 
 
 def _interface(ident: GoIdent) -> bool:

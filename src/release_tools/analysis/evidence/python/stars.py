@@ -10,7 +10,9 @@ cannot be found for, or that is too big to read, brings nothing known: its names
 
 The head is read the same way, for the reverse change: names imported one by one at the base
 and by a star at the head are still there when the star brings them, and removed when the
-star's module, read, does not. Each module read is marked by a ``pkg._api.*`` target.
+star's module, read, does not. Each module read whole is marked by a ``pkg._api.*``
+target: one with star imports of its own, or an ``__all__`` computed from other lists, may
+give names this reading does not see.
 """
 
 from __future__ import annotations
@@ -84,5 +86,12 @@ def star_targets(ctx: AnalysisContext, ref: str, dotted: str, source: Source) ->
                 if not name.startswith("_")
                 and not (isinstance(member, griffe.Alias) and member.wildcard)
             }
-        found |= {f"{star}.{name}" for name in names} | {f"{star}.*"}
+        found |= {f"{star}.{name}" for name in names}
+        # Read whole only when no star of its own and no computed ``__all__`` hides names.
+        nested = any(
+            isinstance(member, griffe.Alias) and member.wildcard
+            for member in source_module.members.values()
+        )
+        if not nested and all(isinstance(e, str) for e in exports or ()):
+            found.add(f"{star}.*")
     return frozenset(found)
