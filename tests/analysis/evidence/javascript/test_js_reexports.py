@@ -162,13 +162,10 @@ def test_each_side_shows_its_own_names_and_shared_declarations_stay_compared() -
         None,
         frozenset({"a", "b"}),
     )
-    # `a` alone at the base, all at the head: `gone` was internal, `b` is compared.
-    assert sided(frozenset({"a"}), None, {"a", "b", "gone"}, {"a", "b"}) == (
-        frozenset({"a", "b"}),
-        None,
-    )
+    # `a` alone at the base, all at the head: `gone` was internal, `b` is new.
+    assert sided(frozenset({"a"}), None, {"a", "b", "gone"}, {"a", "b"}) == (frozenset({"a"}), None)
     assert sided(frozenset({"a"}), frozenset({"b"}), {"a", "b", "c"}, {"a", "b"}) == (
-        frozenset({"a", "b"}),
+        frozenset({"a"}),
         frozenset({"a", "b"}),
     )
     assert sided(None, None, {"a"}, {"b"}) == (None, None)

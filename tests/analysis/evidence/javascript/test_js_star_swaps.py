@@ -127,3 +127,16 @@ def test_a_name_the_narrowed_list_keeps_is_still_compared(repo: Any) -> None:
     found = _findings(repo, base)
     assert [bump for bump, _message in found] == ["major"]
     assert "parse" in found[0][1]
+
+
+def test_an_internal_declaration_a_widened_star_shows_is_new_not_changed(repo: Any) -> None:
+    # `helper` was internal (the list left it out): its new parameter breaks no one.
+    core = "export function parse(text: string): void {}\nexport function helper(a: string) {}\n"
+    base = _package(repo, "export { parse } from './core';\n", core)
+    repo.write("src/index.ts", "export * from './core';\n")
+    repo.write("src/core.ts", core.replace("helper(a: string)", "helper(a: string, b: number)"))
+
+    found = _findings(repo, base)
+    assert found
+    assert {bump for bump, _message in found} == {"minor"}
+    assert any("helper" in message for _bump, message in found)

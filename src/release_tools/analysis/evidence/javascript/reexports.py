@@ -69,13 +69,13 @@ def sided(
 
     A name counts as added only when the head shows it, and as removed only when the base
     showed it: a module whose ``export *`` became ``export { a } from`` no longer shows the
-    declarations it gains. A name declared at both sides is compared when either shows it (its
-    entry's own change reports it coming or going).
+    declarations it gains. A name the base showed and the head declares still is compared at
+    the head too (its entry's own change reports it going); one only the head shows is new
+    there, whatever it looked like while it was internal.
     """
     both = old_names & new_names
-    old = None if base is None else base | (both if head is None else head & both)
     new = None if head is None else head | (both if base is None else base & both)
-    return old, new
+    return base, new
 
 
 def referenced(data: bytes, offsets: Mapping[str, int], shown: frozenset[str]) -> set[str]:
