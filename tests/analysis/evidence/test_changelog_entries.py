@@ -238,3 +238,39 @@ def test_a_major_version_sentence_under_a_heading_of_no_new_major_is_not_read() 
         )
         found = [e.level for e in new_entries(VERSIONS_RST, new, current)]
         assert found == ([Bump.MAJOR] if read else []), heading
+
+
+def _history_md(releases: list[tuple[str, str]]) -> str:
+    """A requests-style HISTORY.md: a standing `dev` section, then one per release."""
+    text = "Release History\n===============\n\ndev\n---\n\n- [Short description.]\n\n"
+    for version, group in releases:
+        text += (
+            f"{version} (2020-01-01)\n------------------\n\n**{group}**\n\n- Entry {version}.\n\n"
+        )
+    return text
+
+
+def test_a_neutral_group_counts_at_the_level_the_earlier_releases_gave_it() -> None:
+    releases = [("2.24.0", "Improvements"), ("2.23.0", "Improvements"), ("2.22.1", "Bugfixes")]
+    releases += [("2.22.0", "Improvements"), ("2.21.0", "Improvements"), ("2.20.0", "Bugfixes")]
+    old = _history_md(releases)
+    new = _history_md([("2.25.0", "Improvements"), *releases])
+    # The standing `dev` section is unchanged: the section below it, not yet released, is read.
+    assert new_entries(old, new, "2.24.0") == [
+        Entry(
+            "Entry 2.25.0.",
+            "improvements",
+            Bump.MINOR,
+            "4 of the 4 earlier releases that listed it shipped as minor",
+        )
+    ]
+    # Listed by a patch as often as by a minor: no habit, no level.
+    mixed = [*releases, ("2.19.1", "Improvements"), ("2.19.0", "Bugfixes")]
+    mixed += [("2.18.2", "Improvements"), ("2.18.1", "Improvements"), ("2.18.0", "Bugfixes")]
+    assert new_entries(_history_md(mixed), _history_md([("2.25.0", "Improvements"), *mixed])) == []
+
+
+def test_a_released_section_below_an_untouched_placeholder_says_nothing() -> None:
+    releases = [("2.24.0", "Improvements"), ("2.23.0", "Bugfixes")]
+    old = _history_md(releases[1:])
+    assert new_entries(old, _history_md(releases), "2.24.0") == []

@@ -25,6 +25,7 @@ range creates (its first section records releases already made).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -33,6 +34,7 @@ from packaging.version import InvalidVersion, Version
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import evidence, in_test_dir, read_text
+from release_tools.analysis.evidence.changelog_habits import RECENT, learn
 from release_tools.analysis.evidence.notes import FRAGMENT_DIRS
 from release_tools.analysis.evidence.runtime import mentions_runtime
 from release_tools.analysis.models import Bump, ChangeKind, Evidence, EvidenceKind, Strength
@@ -131,6 +133,9 @@ class Entry:
     text: str
     section: str
     level: Bump
+    #: For a group whose name says nothing about the level, what the changelog's earlier
+    #: releases taught about it (see :mod:`.changelog_habits`).
+    habit: str = ""
 
 
 def is_changelog(path: str) -> bool:
@@ -277,17 +282,59 @@ def _new_major(heading: str, current: str | None) -> bool:
     return named.major > now.major
 
 
+def _writes(lines: list[str], start: int, end: int, known: set[str]) -> bool:
+    """Whether the section between ``start`` and ``end`` has a line the base did not have."""
+    return any(
+        (plain := " ".join(line.split())) and plain not in known and not _UNDERLINE.match(line)
+        for line in lines[start + 1 : end]
+    )
+
+
+def _earlier_releases(
+    lines: list[str], starts: list[int]
+) -> list[tuple[Version | None, frozenset[str]]]:
+    """The version each of the release sections at ``starts`` names, and its groups."""
+    out: list[tuple[Version | None, frozenset[str]]] = []
+    bounds = [*starts, len(lines)]
+    for start, end in itertools.pairwise(bounds):
+        if len(out) > RECENT:
+            break
+        found = _VERSION.search(lines[start])
+        try:
+            version = Version(found.group().lstrip("v")) if found else None
+        except InvalidVersion:
+            version = None
+        groups = frozenset(
+            header for index in range(start + 1, end) if (header := _header(lines, index))
+        )
+        out.append((version, groups))
+    return out
+
+
 def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
     """The entries of ``new``'s topmost release section that ``old`` does not contain, each
     with the section it is filed under; none when that section is of version ``current`` or an
-    earlier one (written after the release it describes)."""
+    earlier one (written after the release it describes).
+
+    A topmost section the range did not touch (a standing ``dev`` placeholder) gives way to
+    the one below it when that one is not of a release already made. Entries under a group
+    whose name says nothing about the level count at the level the changelog's earlier
+    releases shipped it with (:func:`~.changelog_habits.learn`), when they agree.
+    """
     lines = new.splitlines()
     starts = _release_headings(lines)
+    known = {" ".join(line.split()) for line in old.splitlines()}
+    if (
+        len(starts) > 1
+        and not _writes(lines, starts[0], starts[1], known)
+        and not _released(lines[starts[1]], current)
+    ):
+        starts = starts[1:]
     if not starts or _released(lines[starts[0]], current):
         return []
     first = starts[0]
     end = starts[1] if len(starts) > 1 else len(lines)
-    known = {" ".join(line.split()) for line in old.splitlines()}
+    habits = learn(_earlier_releases(lines, starts[1:]))
     section: str | None = None
     found: list[Entry] = []
     declared = _declared_major(lines[first + 1 : end], known)
@@ -298,9 +345,9 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
             continue
         header = _header(lines, index)
         if header is not None:
-            # A group whose name says nothing about the level ("Changed") files its entries
-            # under no known section.
-            section = header if header in _LEVELS else None
+            # A group whose name says nothing about the level ("Changed"), and that earlier
+            # releases do not agree on, files its entries under no known section.
+            section = header if header in _LEVELS or header in habits else None
             continue
         bullet = _BULLET.match(lines[index])
         if bullet is None or " ".join(lines[index].split()) in known:
@@ -310,8 +357,11 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
             continue
         if _BREAKING.match(text.replace("*", "").replace("_", "")):
             found.append(Entry(text, section or "breaking", Bump.MAJOR))
-        elif section is not None:
+        elif section in _LEVELS:
             found.append(Entry(text, section, _LEVELS[section]))
+        elif section is not None:
+            habit = habits[section]
+            found.append(Entry(text, section, habit.level, habit.rule()))
     return found
 
 
@@ -332,8 +382,10 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             sections = sorted({e.section for e in entries})
             count = len(entries)
             quoted = ", ".join(f'"{s}"' for s in sections)
+            learned = sorted({f'"{e.section}": {e.habit}' for e in entries if e.habit})
+            note = f" ({'; '.join(learned)})" if learned else ""
             message = (
-                f"{count} changelog entr{'y' if count == 1 else 'ies'} under {quoted}: "
+                f"{count} changelog entr{'y' if count == 1 else 'ies'} under {quoted}{note}: "
                 f"{_short(entries[0].text)}"
             )
             items.append(
