@@ -274,3 +274,23 @@ def test_a_released_section_below_an_untouched_placeholder_says_nothing() -> Non
     releases = [("2.24.0", "Improvements"), ("2.23.0", "Bugfixes")]
     old = _history_md(releases[1:])
     assert new_entries(old, _history_md(releases), "2.24.0") == []
+
+
+def test_a_learned_group_says_what_it_was_learned_from(repo: Any) -> None:
+    releases = [("2.24.0", "Improvements"), ("2.23.0", "Improvements"), ("2.22.1", "Bugfixes")]
+    releases += [("2.22.0", "Improvements"), ("2.21.0", "Improvements"), ("2.20.0", "Bugfixes")]
+    repo.write("src/app.py", "x = 1\n")
+    repo.write("HISTORY.md", _history_md(releases))
+    base = repo.commit("initial")
+    repo.write("src/app.py", "x = 2\n")
+    repo.write("HISTORY.md", _history_md([("2.25.0", "Improvements"), *releases]))
+    repo.commit("update")
+    items = gather_evidence(build_context(repo.path, base))
+    notes = [(e.bump, e.message) for e in items if e.source == "change-note"]
+    assert notes == [
+        (
+            "minor",
+            '1 changelog entry under "improvements" (4 of the 4 earlier releases that listed it '
+            "shipped as minor): Entry 2.25.0.",
+        )
+    ]

@@ -382,7 +382,12 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             sections = sorted({e.section for e in entries})
             count = len(entries)
             quoted = ", ".join(f'"{s}"' for s in sections)
-            learned = sorted({f'"{e.section}": {e.habit}' for e in entries if e.habit})
+            habits = {e.section: e.habit for e in entries if e.habit}
+            learned = (
+                list(habits.values())
+                if len(sections) == 1
+                else [f'"{section}": {habit}' for section, habit in sorted(habits.items())]
+            )
             note = f" ({'; '.join(learned)})" if learned else ""
             message = (
                 f"{count} changelog entr{'y' if count == 1 else 'ies'} under {quoted}{note}: "
