@@ -252,7 +252,8 @@ def _history_md(releases: list[tuple[str, str]]) -> str:
 
 def test_a_neutral_group_counts_at_the_level_the_earlier_releases_gave_it() -> None:
     releases = [("2.24.0", "Improvements"), ("2.23.0", "Improvements"), ("2.22.1", "Bugfixes")]
-    releases += [("2.22.0", "Improvements"), ("2.21.0", "Improvements"), ("2.20.0", "Bugfixes")]
+    releases += [("2.22.0", "Improvements"), ("2.21.0", "Improvements"), ("2.20.1", "Bugfixes")]
+    releases += [("2.20.0", "Bugfixes")]
     old = _history_md(releases)
     new = _history_md([("2.25.0", "Improvements"), *releases])
     # The standing `dev` section is unchanged: the section below it, not yet released, is read.
@@ -278,7 +279,8 @@ def test_a_released_section_below_an_untouched_placeholder_says_nothing() -> Non
 
 def test_a_learned_group_says_what_it_was_learned_from(repo: Any) -> None:
     releases = [("2.24.0", "Improvements"), ("2.23.0", "Improvements"), ("2.22.1", "Bugfixes")]
-    releases += [("2.22.0", "Improvements"), ("2.21.0", "Improvements"), ("2.20.0", "Bugfixes")]
+    releases += [("2.22.0", "Improvements"), ("2.21.0", "Improvements"), ("2.20.1", "Bugfixes")]
+    releases += [("2.20.0", "Bugfixes")]
     repo.write("src/app.py", "x = 1\n")
     repo.write("HISTORY.md", _history_md(releases))
     base = repo.commit("initial")
