@@ -25,7 +25,6 @@ range creates (its first section records releases already made).
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -34,7 +33,6 @@ from packaging.version import InvalidVersion, Version
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import evidence, in_test_dir, read_text
-from release_tools.analysis.evidence.changelog_habits import RECENT, learn
 from release_tools.analysis.evidence.notes import FRAGMENT_DIRS
 from release_tools.analysis.evidence.runtime import mentions_runtime
 from release_tools.analysis.models import Bump, ChangeKind, Evidence, EvidenceKind, Strength
@@ -133,9 +131,6 @@ class Entry:
     text: str
     section: str
     level: Bump
-    #: For a group whose name says nothing about the level, what the changelog's earlier
-    #: releases taught about it (see :mod:`.changelog_habits`).
-    habit: str = ""
 
 
 def is_changelog(path: str) -> bool:
@@ -290,36 +285,13 @@ def _writes(lines: list[str], start: int, end: int, known: set[str]) -> bool:
     )
 
 
-def _earlier_releases(
-    lines: list[str], starts: list[int]
-) -> list[tuple[Version | None, frozenset[str]]]:
-    """The version each of the release sections at ``starts`` names, and its groups."""
-    out: list[tuple[Version | None, frozenset[str]]] = []
-    bounds = [*starts, len(lines)]
-    for start, end in itertools.pairwise(bounds):
-        if len(out) > RECENT:
-            break
-        found = _VERSION.search(lines[start])
-        try:
-            version = Version(found.group().lstrip("v")) if found else None
-        except InvalidVersion:
-            version = None
-        groups = frozenset(
-            header for index in range(start + 1, end) if (header := _header(lines, index))
-        )
-        out.append((version, groups))
-    return out
-
-
 def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
     """The entries of ``new``'s topmost release section that ``old`` does not contain, each
     with the section it is filed under; none when that section is of version ``current`` or an
     earlier one (written after the release it describes).
 
     A topmost section the range did not touch (a standing ``dev`` placeholder) gives way to
-    the one below it when that one is not of a release already made. Entries under a group
-    whose name says nothing about the level count at the level the changelog's earlier
-    releases shipped it with (:func:`~.changelog_habits.learn`), when they agree.
+    the one below it when that one is not of a release already made.
     """
     lines = new.splitlines()
     starts = _release_headings(lines)
@@ -334,7 +306,6 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
         return []
     first = starts[0]
     end = starts[1] if len(starts) > 1 else len(lines)
-    habits = learn(_earlier_releases(lines, starts[1:]))
     section: str | None = None
     found: list[Entry] = []
     declared = _declared_major(lines[first + 1 : end], known)
@@ -345,9 +316,9 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
             continue
         header = _header(lines, index)
         if header is not None:
-            # A group whose name says nothing about the level ("Changed"), and that earlier
-            # releases do not agree on, files its entries under no known section.
-            section = header if header in _LEVELS or header in habits else None
+            # A group whose name says nothing about the level ("Changed") files its entries
+            # under no known section.
+            section = header if header in _LEVELS else None
             continue
         bullet = _BULLET.match(lines[index])
         if bullet is None or " ".join(lines[index].split()) in known:
@@ -357,11 +328,8 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
             continue
         if _BREAKING.match(text.replace("*", "").replace("_", "")):
             found.append(Entry(text, section or "breaking", Bump.MAJOR))
-        elif section in _LEVELS:
-            found.append(Entry(text, section, _LEVELS[section]))
         elif section is not None:
-            habit = habits[section]
-            found.append(Entry(text, section, habit.level, habit.rule()))
+            found.append(Entry(text, section, _LEVELS[section]))
     return found
 
 
@@ -382,15 +350,8 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             sections = sorted({e.section for e in entries})
             count = len(entries)
             quoted = ", ".join(f'"{s}"' for s in sections)
-            habits = {e.section: e.habit for e in entries if e.habit}
-            learned = (
-                list(habits.values())
-                if len(sections) == 1
-                else [f'"{section}": {habit}' for section, habit in sorted(habits.items())]
-            )
-            note = f" ({'; '.join(learned)})" if learned else ""
             message = (
-                f"{count} changelog entr{'y' if count == 1 else 'ies'} under {quoted}{note}: "
+                f"{count} changelog entr{'y' if count == 1 else 'ies'} under {quoted}: "
                 f"{_short(entries[0].text)}"
             )
             items.append(
