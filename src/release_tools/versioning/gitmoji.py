@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["GITMOJI_TYPES", "conventional_form", "conventional_forms"]
+__all__ = ["GITMOJI_TYPES", "conventional_form", "conventional_forms", "header_behind_emoji"]
 
 #: Gitmoji (by shortcode) and the commit type each stands for; ``!`` marks a breaking one.
 GITMOJI_TYPES: dict[str, str] = {
@@ -125,6 +125,16 @@ def conventional_forms(subject: str) -> list[str]:
     if meaning is not None:
         forms.append(f"{meaning}: {rest}")
     return forms
+
+
+def header_behind_emoji(line: str) -> str | None:
+    """The Conventional Commits header after the emoji ``line`` opens with (``* 🐛 fix: x``
+    in a squash body), None when no header follows one."""
+    found = _leading_emoji(line.strip())
+    if found is None or not _HEADER.match(found[1]):
+        return None
+    forms = conventional_forms(line)
+    return forms[0] if forms else None
 
 
 def conventional_form(subject: str) -> str | None:

@@ -190,6 +190,9 @@ def test_a_sentence_that_says_the_release_is_a_new_major_version_is_major() -> N
         "Dependencies: major version update of lodash (4 to 5), internal only.",
         "Bumped the major version of the eslint-config dev dependency.",
         "This is technically breaking, but we did not do a major version bump.",
+        "Internal refactoring; a major version bump is not necessary.",
+        "A major version bump was avoided by keeping a shim.",
+        "The major version bump has been postponed to 3.0.",
     ],
 )
 def test_a_major_version_of_another_release_or_denied_is_not_declared(sentence: str) -> None:
@@ -216,6 +219,7 @@ def test_a_major_version_sentence_already_in_the_base_is_not_new() -> None:
     [
         "This release bumps the major version: `old()` is gone.",
         "`old()` is no longer exported, hence the major version bump.",
+        "This release is a major version bump for the new license.",
     ],
 )
 def test_other_ways_to_say_the_release_is_a_new_major_version(sentence: str) -> None:
@@ -265,3 +269,14 @@ def test_a_released_section_below_an_untouched_placeholder_says_nothing() -> Non
     releases = [("2.24.0", "Improvements"), ("2.23.0", "Bugfixes")]
     old = _history_md(releases[1:])
     assert new_entries(old, _history_md(releases), "2.24.0") == []
+
+
+def test_placeholders_and_unreleased_headings_without_a_current_version() -> None:
+    old = "# Changelog\n\n## Unreleased\n\n## 1.1.0\n\n### Added\n\n- A.\n"
+    # The current version is unknown: an old section the range edits is not taken for a new one.
+    late = old.replace("- A.\n", "- A.\n\n### Removed\n\n- B.\n")
+    assert new_entries(old, late) == []
+    # A heading that says it is unreleased is read though it names the last release.
+    since = "# Changelog\n\n## Unreleased (since 1.2.0)\n\n## 1.2.0\n\n- A.\n"
+    new = since.replace("(since 1.2.0)\n", "(since 1.2.0)\n\n### Removed\n\n- B.\n")
+    assert new_entries(since, new, "1.2.0") == [Entry("B.", "removed", Bump.MAJOR)]

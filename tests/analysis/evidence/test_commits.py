@@ -555,9 +555,26 @@ def test_a_revert_of_a_gitmoji_commit_cancels_it(repo: Any) -> None:
         ("feat(release): sign the tarballs", False),
         ("chore!: release 2.0.0 without the v1 API", False),
         ("Release 1.2.3", False),
+        ("ci: release workflow uses OIDC", False),
+        ("chore: publish docs site", False),
+        ("chore(deps): bump version of lodash to 4.17.21", False),
     ],
 )
 def test_release_commits_declare_nothing(subject: str, release: bool) -> None:
     commits = [Commit("a" * 40, subject, ""), Commit("b" * 40, "Fix the parser", "")]
     conventional = parse_commit(commits[0]).is_conventional
     assert declared(commits)[0] == (0 if release or not conventional else 1)
+
+
+def test_a_release_commit_with_a_breaking_footer_still_declares_it() -> None:
+    commits = [Commit("a" * 40, "chore(release): prepare 2.0.0", "BREAKING CHANGE: v1 is gone")]
+    assert declared(commits) == (1, Bump.MAJOR)
+
+
+def test_a_header_behind_an_emoji_counts_in_a_squash_body(repo: Any) -> None:
+    body = "* ✨ feat(export): add CSV export\n* 🐛 fix(export): quote commas\n"
+    parsed = parse_commit(Commit("a" * 40, "Export (#12)", body))
+    assert [e.header for e in parsed.entries] == [
+        "feat(export): add CSV export",
+        "fix(export): quote commas",
+    ]

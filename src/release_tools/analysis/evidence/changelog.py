@@ -85,7 +85,12 @@ _ELSEWHEN = re.compile(
     re.IGNORECASE,
 )
 # Just after it: another thing's major version ("... update of lodash", "... bump in 2.0").
-_OTHER_THING = re.compile(r"^\s+(?:of|for|to\s+the)\b|^\s+in\s+v?\d", re.IGNORECASE)
+_OTHER_THING = re.compile(r"^\s+(?:of|to)\b|^\s+in\s+v?\d", re.IGNORECASE)
+# Just after it, within four words: a denial ("... is not necessary", "... was avoided").
+_DENIED_AFTER = re.compile(
+    r"\b(?:not|never|avoided|unnecessary|needless|unneeded|postponed|deferred|delayed)\b|n't\b",
+    re.IGNORECASE,
+)
 # Anywhere in the sentence: a dependency's version.
 _DEPENDENCY = re.compile(r"\b(?:dependenc(?:y|ies)|deps)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -216,11 +221,20 @@ def _header(lines: list[str], index: int) -> str | None:
     return None
 
 
+def _coming(heading: str, current: str | None) -> bool:
+    """Whether a release heading is of a release still to come: it names a version above
+    ``current``, or none and says it is unreleased."""
+    if _VERSION.search(heading) is None:
+        return _UNRELEASED.search(heading) is not None
+    return current is not None and not _released(heading, current)
+
+
 def _released(heading: str, current: str | None) -> bool:
     """Whether a release heading names ``current`` or an earlier version: a section the range
-    wrote late for a release already made."""
+    wrote late for a release already made. A heading that says it is unreleased is not, even
+    when it names a version (``Unreleased (since 1.2.0)``)."""
     found = _VERSION.search(heading)
-    if found is None or current is None:
+    if found is None or current is None or _UNRELEASED.search(heading):
         return False
     try:
         return Version(found.group().lstrip("v")) <= Version(current)
@@ -236,7 +250,8 @@ def _declares_major(sentence: str) -> bool:
         before = sentence[: found.start()].replace("no longer", "").split()
         if _DENIAL.search(" ".join(before[-3:])) or _ELSEWHEN.search(" ".join(before[-6:])):
             continue
-        if _OTHER_THING.match(sentence[found.end() :]):
+        after = sentence[found.end() :]
+        if _OTHER_THING.match(after) or _DENIED_AFTER.search(" ".join(after.split()[:4])):
             continue
         return True
     return False
@@ -299,7 +314,7 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
     if (
         len(starts) > 1
         and not _writes(lines, starts[0], starts[1], known)
-        and not _released(lines[starts[1]], current)
+        and _coming(lines[starts[1]], current)
     ):
         starts = starts[1:]
     if not starts or _released(lines[starts[0]], current):

@@ -34,7 +34,7 @@ from release_tools.analysis.evidence.file_kinds import classify
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 from release_tools.git import Commit
 from release_tools.versioning.commit_types import DEFAULT_COMMIT_TYPES, CommitTypes
-from release_tools.versioning.gitmoji import conventional_forms
+from release_tools.versioning.gitmoji import conventional_forms, header_behind_emoji
 
 __all__ = [
     "ParsedCommit",
@@ -62,8 +62,8 @@ _REFS_SHA = re.compile(r"^Refs?:[ \t]*(?P<sha>[0-9a-f]{7,40})\b", re.MULTILINE)
 _TOOLING_KINDS = frozenset({"tests", "ci"})
 # What a release commit's subject says after its type: the version, or that it releases one.
 _RELEASE_SUBJECT = re.compile(
-    r"(?i)^(?:v?\d+\.\d+\S*$|releas(?:e|ing)\b|prepare(?:s|d)? (?:for )?(?:the )?release\b"
-    r"|bump(?:s|ed)? (?:the )?version\b|version(?:s|ed)? (?:packages|bump|\d)|publish\b)"
+    r"(?i)^(?:v?\d+\.\d+\S*$|releas(?:e|ing):?\s+v?\d|prepare(?:s|d)? (?:for )?(?:the )?release\b"
+    r"|bump(?:s|ed)? (?:the )?version (?:to )?v?\d|version packages$)"
 )
 _MERGE = re.compile(r"^Merge (?:pull request|branch|remote-tracking branch|tag) ")
 # Dependency bots paste the updated packages' release notes and commit lists into the body:
@@ -172,19 +172,16 @@ class ParsedCommit:
 
 
 def _entry(line: str, types: CommitTypes, *, emoji: bool = True) -> Entry | None:
-    """The conventional header of ``line``, None without one; ``emoji`` reads a line that
-    opens with an emoji too (a subject; not a body line, where checklists put emoji)."""
+    """The conventional header of ``line``, None without one; ``emoji`` reads a gitmoji that
+    stands for a type too (in a subject; a body line, where checklists put emoji, counts only
+    with a header behind its emoji)."""
     match = _HEADER.match(line.strip())
     if match is None:
-        if not emoji:
-            return None
-        # An emoji first: a header behind it, or a gitmoji that stands for a type.
+        # An emoji first: a header behind it, or (in a subject) a gitmoji that stands for a
+        # type.
+        forms = conventional_forms(line) if emoji else [header_behind_emoji(line) or ""]
         return next(
-            (
-                e
-                for form in conventional_forms(line)
-                if (e := _entry(form, types, emoji=False)) is not None
-            ),
+            (e for form in forms if form and (e := _entry(form, types, emoji=False)) is not None),
             None,
         )
     known = types.get(match["type"])
@@ -467,10 +464,15 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
 def _is_release_commit(parsed: ParsedCommit) -> bool:
     """Whether a commit only records a release (``chore(release): 1.2.3``, ``🔖 Release
     1.2.3``, ``chore: version packages``): it declares nothing about the changes it ships."""
-    return bool(parsed.entries) and all(
-        entry.bump is Bump.NONE
-        and (entry.scope == "release" or _RELEASE_SUBJECT.match(entry.subject) is not None)
-        for entry in parsed.entries
+    return (
+        bool(parsed.entries)
+        and not parsed.breaking_notes
+        and all(
+            entry.bump is Bump.NONE
+            and entry.type in ("chore", "build")
+            and (entry.scope == "release" or _RELEASE_SUBJECT.match(entry.subject) is not None)
+            for entry in parsed.entries
+        )
     )
 
 

@@ -649,3 +649,19 @@ def test_a_package_name_like_the_unexported_type_is_not_respelled(repo: GitRepo)
         "type config struct{ Name string }\n\ntype Config = config",
     )
     assert _found(_change(repo, before, after)) == []
+
+
+_TWO = (
+    "type opts struct{ Name string }\n\ntype Options = opts\n\ntype Settings = opts\n\n"
+    "func New() *opts { return &opts{} }\n"
+)
+
+
+def test_the_alias_that_speaks_for_a_type_is_the_same_at_both_sides(repo: GitRepo) -> None:
+    # The unexported type renamed under two aliases, then a third alias that sorts first.
+    renamed = _TWO.replace("opts", "settings")
+    assert _found(_change(repo, _TWO, renamed)) == []
+    third = _TWO.replace("type Settings = opts\n", "type Settings = opts\n\ntype Config = opts\n")
+    assert _found(_change(repo, _TWO, third)) == [
+        ("minor", "new exported type Config in package lib")
+    ]

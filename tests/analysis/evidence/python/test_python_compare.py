@@ -709,6 +709,9 @@ def test_a_name_the_star_did_not_bring_is_new(repo: Any) -> None:
         # `__all__` is computed from another module's list.
         "from ._core import get\nfrom . import _core\n\n__all__ = _core.__all__ + ['post']\n\n\n"
         "def post():\n    return 2\n",
+        # `__all__` extended after it is written.
+        "from ._core import get\n\n__all__ = ['post']\n__all__.extend(['get'])\n\n\n"
+        "def post():\n    return 2\n",
     ],
 )
 def test_a_star_module_that_may_give_names_unseen_leaves_a_review_item(repo: Any, api: str) -> None:
@@ -718,3 +721,15 @@ def test_a_star_module_that_may_give_names_unseen_leaves_a_review_item(repo: Any
     base = repo.commit("initial")
     repo.write("pkg/__init__.py", "from ._api import *\n")
     assert [bump for bump, _message in _run(repo, base)] == ["patch"]
+
+
+def test_a_star_module_whose_own_all_leaves_a_name_out_removes_it(repo: Any) -> None:
+    # `_api` star-imports `_core` but its `__all__` of strings decides what its star gives.
+    repo.write("pkg/__init__.py", "from ._api import get, post\n")
+    repo.write(
+        "pkg/_api.py", "from ._core import *\n\n__all__ = ['post']\n\n\ndef post():\n    return 2\n"
+    )
+    repo.write("pkg/_core.py", "def get():\n    return 1\n")
+    base = repo.commit("initial")
+    repo.write("pkg/__init__.py", "from ._api import *\n")
+    assert _run(repo, base) == [("major", "removed public name pkg.get")]

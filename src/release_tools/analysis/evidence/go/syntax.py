@@ -455,11 +455,12 @@ def finish_package(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
 
     A name a dot-imported package may provide is settled: the package's own type when it
     declares one of that name, the imported package's otherwise. Interfaces are then expanded
-    (:func:`expand_interfaces`).
+    (:func:`expand_interfaces`). Unexported types and their methods stay for
+    :func:`spell_aliases`, which every reader of a package's API applies.
     """
     local = frozenset(key for key, ident in idents.items() if ident.kind in ("type", PART))
     settled = {key: _settled(ident, local) for key, ident in idents.items()}
-    return expand_interfaces(local_aliases(settled))
+    return expand_interfaces(settled)
 
 
 def _respelled(ident: GoIdent, respell: Callable[[str], str]) -> GoIdent:
@@ -472,65 +473,110 @@ def _respelled(ident: GoIdent, respell: Callable[[str], str]) -> GoIdent:
     )
 
 
-def _canonical(hidden: str, names: list[str]) -> str:
-    """The alias that speaks for an unexported type several exported aliases name: the one
-    spelled like it with a capital (``Options`` for ``options``), else the first by name."""
-    capital = hidden[:1].upper() + hidden[1:]
-    return capital if capital in names else sorted(names)[0]
-
-
-def local_aliases(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
-    """``idents`` (one package's) with each exported alias of an unexported type of the
-    package (``type Options = options``) written as that type: its definition, its fields
-    and its exported methods under the alias's name, marked with the type it stands for
-    (``local``; see :func:`spell_aliases`). Several aliases of one type: one speaks for it
-    (:func:`_canonical`), the others read as aliases of that one. The unexported types and
-    their methods are dropped."""
-    hidden = {key: ident for key, ident in idents.items() if ident.kind == HIDDEN_TYPE}
+def _aliases_of_hidden(idents: dict[str, GoIdent]) -> dict[str, list[str]]:
+    """The exported aliases of each unexported type of one package (``type Options =
+    options``), by the unexported type's name."""
     named: dict[str, list[str]] = {}
     for key, ident in idents.items():
         target = (ident.signature or "").removeprefix("= ")
-        if ident.kind == "type" and not ident.target and target in hidden:
+        hidden = idents.get(target)
+        if ident.kind == "type" and not ident.target and hidden and hidden.kind == HIDDEN_TYPE:
             named.setdefault(target, []).append(key)
-    kept = {
-        key: ident
-        for key, ident in idents.items()
-        if ident.kind not in (HIDDEN_TYPE, HIDDEN_METHOD)
-    }
-    aliases = {name: _canonical(name, keys) for name, keys in named.items()}
-    for name, keys in named.items():
-        alias, definition = aliases[name], hidden[name]
-        for key in keys:
-            kept[key] = replace(kept[key], signature=f"= {alias}", local=name)
-        kept[alias] = replace(
-            kept[alias], signature=definition.signature, members=definition.members
+    return named
+
+
+def _speaker(candidates: list[str], others: list[dict[str, GoIdent]]) -> str:
+    """Which of several aliases of one unexported type speaks for it, alike at both sides:
+    one the other side defines as a type of its own, else one that is an alias at every other
+    side too, else the first by name."""
+
+    def defined(key: str, side: dict[str, GoIdent]) -> bool:
+        ident = side.get(key)
+        return (
+            ident is not None
+            and ident.kind == "type"
+            and not ident.local
+            and (not (ident.signature or "").startswith("= "))
         )
-    for key, ident in idents.items():
-        owner, _, method = key.partition(".")
-        if ident.kind == HIDDEN_METHOD and owner in aliases:
-            name = f"{aliases[owner]}.{method}"
-            kept.setdefault(name, replace(ident, name=name, kind="method"))
-    return kept
+
+    def aliased(key: str, side: dict[str, GoIdent]) -> bool:
+        ident = side.get(key)
+        return ident is not None and bool(ident.local)
+
+    for chosen in (
+        sorted(key for key in candidates if any(defined(key, side) for side in others)),
+        sorted(key for key in candidates if all(aliased(key, side) for side in others)),
+        sorted(candidates),
+    ):
+        if chosen:
+            return chosen[0]
+    return candidates[0]
 
 
 def spell_aliases(*sides: dict[str, GoIdent]) -> list[dict[str, GoIdent]]:
-    """``sides`` (one package at the base and at the head) with each unexported type that an
-    exported alias stands for at either side (see :func:`local_aliases`) spelled as that alias
-    wherever their API writes it: importers see one type under one name, and both sides read
-    alike whether or not the alias exists yet."""
-    aliases: dict[str, str] = {}
-    for side in sides:
+    """``sides`` (one package, as :func:`finish_package` read it at the base and the head, or
+    once) with each exported alias of an unexported type of the package (``type Options =
+    options``) written as that type: its definition, its fields and its exported methods
+    under the alias's name. Several aliases of one type: one speaks for it (:func:`_speaker`),
+    the others read as aliases of that one. The unexported name is spelled as its alias
+    wherever the API writes it, at both sides, so that they read alike whether or not the
+    alias exists yet. The unexported types and their methods are dropped."""
+    marked = [
+        {
+            **side,
+            **{
+                key: replace(side[key], local=hidden)
+                for hidden, keys in _aliases_of_hidden(side).items()
+                for key in keys
+            },
+        }
+        for side in sides
+    ]
+    spoken: list[dict[str, str]] = []
+    for index, side in enumerate(marked):
+        others = marked[:index] + marked[index + 1 :]
+        named = _aliases_of_hidden(side)
+        spoken.append({hidden: _speaker(keys, others) for hidden, keys in named.items()})
+    out: list[dict[str, GoIdent]] = []
+    for index, side in enumerate(marked):
+        kept = {
+            key: ident
+            for key, ident in side.items()
+            if ident.kind not in (HIDDEN_TYPE, HIDDEN_METHOD)
+        }
+        own = spoken[index]
+        for hidden, alias in own.items():
+            for key, ident in kept.items():
+                if ident.local == hidden:
+                    kept[key] = replace(ident, signature=f"= {alias}")
+            definition = side[hidden]
+            kept[alias] = replace(
+                kept[alias], signature=definition.signature, members=definition.members
+            )
         for key, ident in side.items():
-            if ident.local and not (ident.signature or "").startswith("= "):
-                aliases.setdefault(ident.local, key)
-    if not aliases:
-        return list(sides)
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, aliases)) + r")\b(?!\.)")
+            owner, _, method = key.partition(".")
+            if ident.kind == HIDDEN_METHOD and owner in own:
+                name = f"{own[owner]}.{method}"
+                kept.setdefault(name, replace(ident, name=name, kind="method"))
+        # A side's own aliases first; the other sides' for names this side has none for.
+        names: dict[str, str] = {}
+        for mapping in [own, *(m for i, m in enumerate(spoken) if i != index)]:
+            for hidden, alias in mapping.items():
+                names.setdefault(hidden, alias)
+        out.append(_spelled(kept, names))
+    return out
+
+
+def _spelled(idents: dict[str, GoIdent], names: dict[str, str]) -> dict[str, GoIdent]:
+    """``idents`` with each unexported type name of ``names`` written as its alias."""
+    if not names:
+        return idents
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, names)) + r")\b(?!\.)")
 
     def respell(text: str) -> str:
-        return pattern.sub(lambda m: aliases[m[1]], text)
+        return pattern.sub(lambda m: names[m[1]], text)
 
-    return [{key: _respelled(ident, respell) for key, ident in side.items()} for side in sides]
+    return {key: _respelled(ident, respell) for key, ident in idents.items()}
 
 
 def _interface(ident: GoIdent) -> bool:

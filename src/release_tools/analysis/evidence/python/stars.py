@@ -18,6 +18,7 @@ give names this reading does not see.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import read_texts
@@ -25,6 +26,9 @@ from release_tools.analysis.evidence.python.jobs import Source
 
 __all__ = ["MAX_STAR_SOURCE_CHARS", "star_targets"]
 
+#: ``__all__`` changed after it is written (``__all__.extend(...)``, ``__all__ += ...``):
+#: griffe reads the first list only.
+_ALL_CHANGED = re.compile(r"\b__all__\s*(?:\.\s*(?:extend|append|insert|remove)\b|\+=|\[)")
 #: A star-imported module is read to list its names up to this many characters.
 MAX_STAR_SOURCE_CHARS = 1_000_000
 
@@ -87,11 +91,17 @@ def star_targets(ctx: AnalysisContext, ref: str, dotted: str, source: Source) ->
                 and not (isinstance(member, griffe.Alias) and member.wildcard)
             }
         found |= {f"{star}.{name}" for name in names}
-        # Read whole only when no star of its own and no computed ``__all__`` hides names.
-        nested = any(
-            isinstance(member, griffe.Alias) and member.wildcard
-            for member in source_module.members.values()
-        )
-        if not nested and all(isinstance(e, str) for e in exports or ()):
+        # Read whole: an ``__all__`` of strings only that no later statement changes, or
+        # without one, no star import of its own (its names would be unseen).
+        if exports:
+            whole = all(isinstance(e, str) for e in exports) and not _ALL_CHANGED.search(
+                texts[path]
+            )
+        else:
+            whole = not any(
+                isinstance(member, griffe.Alias) and member.wildcard
+                for member in source_module.members.values()
+            )
+        if whole:
             found.add(f"{star}.*")
     return frozenset(found)
