@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from release_tools.analysis.evidence.go.syntax import GoIdent, import_name
+from release_tools.analysis.evidence.go.syntax import GoIdent, import_name, respelled
 
 __all__ = ["moved_targets", "resolve_moved"]
 
@@ -49,17 +49,6 @@ def _respelling(path: str, api: Mapping[str, GoIdent], after: Mapping[str, GoIde
         return lambda text: text
     pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, reversed(local))) + r")\b")
     return lambda text: pattern.sub(lambda m: kept.get(m[1], f"{usual}.{m[1]}"), text)
-
-
-def _respelled(ident: GoIdent, respell: Respell, **changes: object) -> GoIdent:
-    return replace(
-        ident,
-        signature=None if ident.signature is None else respell(ident.signature),
-        params=tuple(respell(p) for p in ident.params),
-        results=respell(ident.results),
-        members=tuple((name, respell(text)) for name, text in ident.members),
-        **changes,  # type: ignore[arg-type]
-    )
 
 
 def _embedded_from(
@@ -104,13 +93,14 @@ def resolve_moved(
             continue
         respell = _respelling(path, api, after)
         if ident.kind == "type" and found.kind == "type":
-            new[key] = _respelled(found, respell, name=key, path=ident.path, line=ident.line)
+            moved = respelled(found, respell)
+            new[key] = replace(moved, name=key, path=ident.path, line=ident.line)
             old[key] = _embedded_from(before[key], path, api, respell)
             for member, method in api.items():
                 owner, _, method_name = member.partition(".")
                 if owner == name and method_name and method.kind == "method":
                     alias = f"{key}.{method_name}"
-                    new.setdefault(alias, _respelled(method, respell, name=alias))
+                    new.setdefault(alias, replace(respelled(method, respell), name=alias))
         elif ident.kind != "type" and found.kind == "func" and found.signature is not None:
             new[key] = replace(ident, signature=f"func{respell(found.signature)}")
         elif ident.kind != "type" and found.kind in ("var", "const"):

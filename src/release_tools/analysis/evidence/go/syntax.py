@@ -38,6 +38,7 @@ __all__ = [
     "finish_package",
     "import_name",
     "parse_file",
+    "respelled",
     "signature_key",
     "spell_aliases",
 ]
@@ -463,7 +464,8 @@ def finish_package(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
     return expand_interfaces(settled)
 
 
-def _respelled(ident: GoIdent, respell: Callable[[str], str]) -> GoIdent:
+def respelled(ident: GoIdent, respell: Callable[[str], str]) -> GoIdent:
+    """``ident`` with every type text it holds passed through ``respell``."""
     return replace(
         ident,
         signature=None if ident.signature is None else respell(ident.signature),
@@ -576,7 +578,7 @@ def _spelled(idents: dict[str, GoIdent], names: dict[str, str]) -> dict[str, GoI
     def respell(text: str) -> str:
         return pattern.sub(lambda m: names[m[1]], text)
 
-    return {key: _respelled(ident, respell) for key, ident in idents.items()}
+    return {key: respelled(ident, respell) for key, ident in idents.items()}
 
 
 def _interface(ident: GoIdent) -> bool:
