@@ -486,9 +486,11 @@ def declared(
     that only records a release (``chore(release): 1.2.3``) is not counted: every release of a
     project that writes one would otherwise seem to follow its commits.
     """
-    commits = [c for c in commits if not _is_release_commit(parse_commit(c, types))]
-    conventional = sum(1 for c in commits if parse_commit(c, types).is_conventional)
+    parsed = [(c, parse_commit(c, types)) for c in commits]
+    kept = [(c, p) for c, p in parsed if not _is_release_commit(p)]
+    conventional = sum(1 for _c, p in kept if p.is_conventional)
     if not conventional:
         return 0, None
-    levels = [e.level for e in commit_evidence(commits, types) if e.source == "conventional-commit"]
+    evidence = commit_evidence([c for c, _p in kept], types)
+    levels = [e.level for e in evidence if e.source == "conventional-commit"]
     return conventional, max(levels, default=Bump.NONE)
