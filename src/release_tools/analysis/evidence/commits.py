@@ -491,6 +491,6 @@ def declared(
     conventional = sum(1 for _c, p in kept if p.is_conventional)
     if not conventional:
         return 0, None
-    evidence = commit_evidence([c for c, _p in kept], types)
-    levels = [e.level for e in evidence if e.source == "conventional-commit"]
+    items = commit_evidence([c for c, _p in kept], types)
+    levels = [e.level for e in items if e.source == "conventional-commit"]
     return conventional, max(levels, default=Bump.NONE)
