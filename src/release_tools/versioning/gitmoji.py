@@ -97,7 +97,7 @@ def _leading_emoji(subject: str) -> tuple[str, str] | None:
         return shortcode["name"], subject[shortcode.end() :]
     end = 0
     while end < len(subject) and (
-        subject[end] in _JOINERS or unicodedata.category(subject[end]) in ("So", "Sk")
+        subject[end] in _JOINERS or unicodedata.category(subject[end]) == "So"
     ):
         end += 1
     if end == 0:

@@ -220,6 +220,8 @@ def test_a_major_version_sentence_already_in_the_base_is_not_new() -> None:
         "This release bumps the major version: `old()` is gone.",
         "`old()` is no longer exported, hence the major version bump.",
         "This release is a major version bump for the new license.",
+        "Major version bump, not backward compatible with 1.x: `old()` is gone.",
+        "A major version release, not a minor one.",
     ],
 )
 def test_other_ways_to_say_the_release_is_a_new_major_version(sentence: str) -> None:
@@ -280,3 +282,7 @@ def test_placeholders_and_unreleased_headings_without_a_current_version() -> Non
     since = "# Changelog\n\n## Unreleased (since 1.2.0)\n\n## 1.2.0\n\n- A.\n"
     new = since.replace("(since 1.2.0)\n", "(since 1.2.0)\n\n### Removed\n\n- B.\n")
     assert new_entries(since, new, "1.2.0") == [Entry("B.", "removed", Bump.MAJOR)]
+    # A released heading that only mentions development is released.
+    dev = "# Changelog\n\n## 1.1.0 - Development tools only\n\n- A.\n"
+    late = dev.replace("- A.\n", "- A.\n\n### Removed\n\n- B.\n")
+    assert new_entries(dev, late, "1.1.0") == []

@@ -558,6 +558,9 @@ def test_a_revert_of_a_gitmoji_commit_cancels_it(repo: Any) -> None:
         ("ci: release workflow uses OIDC", False),
         ("chore: publish docs site", False),
         ("chore(deps): bump version of lodash to 4.17.21", False),
+        ("chore(main): release other 1.4.0", True),
+        ("chore: release main", True),
+        ("chore: bump version from 1.3.0 to 1.4.0", True),
     ],
 )
 def test_release_commits_declare_nothing(subject: str, release: bool) -> None:
@@ -578,3 +581,9 @@ def test_a_header_behind_an_emoji_counts_in_a_squash_body(repo: Any) -> None:
         "feat(export): add CSV export",
         "fix(export): quote commas",
     ]
+
+
+def test_a_body_line_opening_with_a_code_span_is_no_header() -> None:
+    body = "`feat!: drop x` style headers were missing from the guide.\n"
+    assert parse_commit(Commit("a" * 40, "fix: the guide", body)).entries[0].bump is Bump.PATCH
+    assert len(parse_commit(Commit("a" * 40, "fix: the guide", body)).entries) == 1

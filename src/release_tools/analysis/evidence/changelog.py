@@ -86,10 +86,17 @@ _ELSEWHEN = re.compile(
 )
 # Just after it: another thing's major version ("... update of lodash", "... bump in 2.0").
 _OTHER_THING = re.compile(r"^\s+(?:of|to)\b|^\s+in\s+v?\d", re.IGNORECASE)
-# Just after it, within four words: a denial ("... is not necessary", "... was avoided").
+# Just after it: a denial ("... is not necessary", "... wasn't needed", "... was avoided"),
+# not a "not" that belongs to the declaration ("..., not backward compatible").
 _DENIED_AFTER = re.compile(
-    r"\b(?:not|never|avoided|unnecessary|needless|unneeded|postponed|deferred|delayed)\b|n't\b",
+    r"^\W*(?:is|was|has\s+been|were)\s+(?:not|never)\b|^\W*(?:isn't|wasn't|hasn't)\b"
+    r"|\b(?:not|never)\s+(?:needed|necessary|required|warranted)\b"
+    r"|\b(?:avoided|postponed|deferred|delayed|unnecessary|needless|unneeded)\b",
     re.IGNORECASE,
+)
+# A heading that says its release is still to come, whatever version it names.
+_STILL_TO_COME = re.compile(
+    r"\b(?:unreleased|upcoming|not yet released|in progress|next release)\b", re.IGNORECASE
 )
 # Anywhere in the sentence: a dependency's version.
 _DEPENDENCY = re.compile(r"\b(?:dependenc(?:y|ies)|deps)\b", re.IGNORECASE)
@@ -234,7 +241,7 @@ def _released(heading: str, current: str | None) -> bool:
     wrote late for a release already made. A heading that says it is unreleased is not, even
     when it names a version (``Unreleased (since 1.2.0)``)."""
     found = _VERSION.search(heading)
-    if found is None or current is None or _UNRELEASED.search(heading):
+    if found is None or current is None or _STILL_TO_COME.search(heading):
         return False
     try:
         return Version(found.group().lstrip("v")) <= Version(current)
@@ -251,7 +258,7 @@ def _declares_major(sentence: str) -> bool:
         if _DENIAL.search(" ".join(before[-3:])) or _ELSEWHEN.search(" ".join(before[-6:])):
             continue
         after = sentence[found.end() :]
-        if _OTHER_THING.match(after) or _DENIED_AFTER.search(" ".join(after.split()[:4])):
+        if _OTHER_THING.match(after) or _DENIED_AFTER.search(" ".join(after.split()[:6])):
             continue
         return True
     return False

@@ -62,8 +62,9 @@ _REFS_SHA = re.compile(r"^Refs?:[ \t]*(?P<sha>[0-9a-f]{7,40})\b", re.MULTILINE)
 _TOOLING_KINDS = frozenset({"tests", "ci"})
 # What a release commit's subject says after its type: the version, or that it releases one.
 _RELEASE_SUBJECT = re.compile(
-    r"(?i)^(?:v?\d+\.\d+\S*$|releas(?:e|ing):?\s+v?\d|prepare(?:s|d)? (?:for )?(?:the )?release\b"
-    r"|bump(?:s|ed)? (?:the )?version (?:to )?v?\d|version packages$)"
+    r"(?i)^(?:v?\d+\.\d+\S*$|releas(?:e|ing)\b(?:.*\bv?\d+\.\d+|\s+(?:main|master)$)"
+    r"|prepare(?:s|d)? (?:for )?(?:the )?release\b"
+    r"|bump(?:s|ed)? (?:the )?version (?:(?:from|to) )?v?\d|version packages$)"
 )
 _MERGE = re.compile(r"^Merge (?:pull request|branch|remote-tracking branch|tag) ")
 # Dependency bots paste the updated packages' release notes and commit lists into the body:
