@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from release_tools.analysis.evidence.go.syntax import GoIdent, import_name, respelled
+from release_tools.analysis.evidence.go.package import respelled
+from release_tools.analysis.evidence.go.syntax import GoIdent, import_name
 
 __all__ = ["moved_targets", "resolve_moved"]
 

@@ -46,12 +46,8 @@ from release_tools.analysis.evidence.go.apidiff import tool_evidence
 from release_tools.analysis.evidence.go.compare import compare_package
 from release_tools.analysis.evidence.go.constraints import excluded_by_default
 from release_tools.analysis.evidence.go.linear import scan_file
-from release_tools.analysis.evidence.go.syntax import (
-    GoIdent,
-    finish_package,
-    parse_file,
-    spell_aliases,
-)
+from release_tools.analysis.evidence.go.package import finish_package, spell_aliases
+from release_tools.analysis.evidence.go.syntax import GoIdent, parse_file
 from release_tools.analysis.evidence.gomodule import module_path
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 

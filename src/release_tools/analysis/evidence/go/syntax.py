@@ -15,15 +15,13 @@ Type texts are compared across versions, so a type is spelled the same way howev
 imports its package: a renamed import (``g "github.com/gin-gonic/gin"``) is written with the
 package's usual name (``gin.Context``), and a name a dot import brings into the file
 (``import . "github.com/gin-gonic/gin"``, then ``Context``) is written qualified as well, unless
-the package declares a type of that name itself (:func:`finish_package` settles that once the
-whole package is read).
+the package declares a type of that name itself (settled once the whole package is read).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 import tree_sitter
@@ -32,15 +30,16 @@ import tree_sitter_go
 from release_tools.analysis.evidence._tree import spliced
 
 __all__ = [
+    "DOT",
+    "DOTTED",
+    "HIDDEN_METHOD",
+    "HIDDEN_TYPE",
     "PART",
     "GoIdent",
-    "expand_interfaces",
-    "finish_package",
     "import_name",
     "parse_file",
-    "respelled",
     "signature_key",
-    "spell_aliases",
+    "split_list",
 ]
 
 
@@ -72,9 +71,9 @@ class GoIdent:
 
 
 _EMPTY_INTERFACE = re.compile(r"\binterface ?\{ ?\}")
-#: Marks a name a dot import may provide: ``\x00pkg.Name``, settled by :func:`finish_package`.
-_DOT = "\x00"
-_DOTTED = re.compile(_DOT + r"(\w+)\.(\w+)")
+#: Marks a name a dot import may provide: ``\x00pkg.Name``, settled once the package is read.
+DOT = "\x00"
+DOTTED = re.compile(DOT + r"(\w+)\.(\w+)")
 _VERSION_ELEMENT = re.compile(r"v\d+")
 _GOPKG_VERSION = re.compile(r"\.v\d+$")
 _STATES = re.compile(r"(?!go$)[a-z][a-z0-9]*").fullmatch
@@ -95,7 +94,7 @@ def _exported(name: str) -> bool:
     return bool(name) and name[0].isupper()
 
 
-def _split(text: str) -> list[str]:
+def split_list(text: str) -> list[str]:
     parts, depth, start = [], 0, 0
     for index, char in enumerate(text):
         if char in "([{":
@@ -111,7 +110,7 @@ def _split(text: str) -> list[str]:
 
 def signature_key(params: str) -> str:
     """The types of a Go parameter list without names: ``a, b int`` -> ``int,int``."""
-    parts = _split(params)
+    parts = split_list(params)
     named = any(
         len(p.split(" ", 1)) == 2 and p.split(" ", 1)[0].replace("_", "a").isalnum() for p in parts
     )
@@ -243,7 +242,7 @@ class _Reader:
         if node.type == "type_identifier" and self.dot is not None:
             name = self.text(node)
             if _exported(name) and name not in self.scope:
-                return f"{_DOT}{self.dot}.{name}"
+                return f"{DOT}{self.dot}.{name}"
             return name
         # The node's own text with each child rendered in its place; comments are left out.
         return spliced(
@@ -430,222 +429,6 @@ class _Reader:
             elif child.type == "type_elem":
                 out.append((self.text(child), "embedded"))
         return tuple(out), sealed
-
-
-def _settle(text: str, local: frozenset[str]) -> str:
-    if _DOT not in text:
-        return text
-    return _DOTTED.sub(lambda m: m[2] if m[2] in local else f"{m[1]}.{m[2]}", text)
-
-
-def _settled(ident: GoIdent, local: frozenset[str]) -> GoIdent:
-    texts = (ident.signature or "", ident.results, *ident.params, *(t for _, t in ident.members))
-    if not any(_DOT in text for text in texts):
-        return ident
-    return replace(
-        ident,
-        signature=_settle(ident.signature, local) if ident.signature is not None else None,
-        params=tuple(_settle(p, local) for p in ident.params),
-        results=_settle(ident.results, local),
-        members=tuple((name, _settle(t, local)) for name, t in ident.members),
-    )
-
-
-def finish_package(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
-    """One package's exported identifiers, read from all its files, ready to compare.
-
-    A name a dot-imported package may provide is settled: the package's own type when it
-    declares one of that name, the imported package's otherwise. Interfaces are then expanded
-    (:func:`expand_interfaces`). Unexported types and their methods stay for
-    :func:`spell_aliases`, which every reader of a package's API applies.
-    """
-    local = frozenset(key for key, ident in idents.items() if ident.kind in ("type", PART))
-    settled = {key: _settled(ident, local) for key, ident in idents.items()}
-    return expand_interfaces(settled)
-
-
-def respelled(ident: GoIdent, respell: Callable[[str], str]) -> GoIdent:
-    """``ident`` with every type text it holds passed through ``respell``."""
-    return replace(
-        ident,
-        signature=None if ident.signature is None else respell(ident.signature),
-        params=tuple(respell(p) for p in ident.params),
-        results=respell(ident.results),
-        members=tuple((name, respell(text)) for name, text in ident.members),
-    )
-
-
-def _aliases_of_hidden(idents: dict[str, GoIdent]) -> dict[str, list[str]]:
-    """The exported aliases of each unexported type of one package (``type Options =
-    options``), by the unexported type's name."""
-    named: dict[str, list[str]] = {}
-    for key, ident in idents.items():
-        target = (ident.signature or "").removeprefix("= ")
-        hidden = idents.get(target)
-        if ident.kind == "type" and not ident.target and hidden and hidden.kind == HIDDEN_TYPE:
-            named.setdefault(target, []).append(key)
-    return named
-
-
-def _speaker(candidates: list[str], others: list[dict[str, GoIdent]]) -> str:
-    """Which of several aliases of one unexported type speaks for it, alike at both sides:
-    one the other side defines as a type of its own, else one that is an alias at every other
-    side too, else the first by name."""
-
-    def defined(key: str, side: dict[str, GoIdent]) -> bool:
-        ident = side.get(key)
-        return (
-            ident is not None
-            and ident.kind == "type"
-            and not ident.local
-            and (not (ident.signature or "").startswith("= "))
-        )
-
-    def aliased(key: str, side: dict[str, GoIdent]) -> bool:
-        ident = side.get(key)
-        return ident is not None and bool(ident.local)
-
-    for chosen in (
-        sorted(key for key in candidates if any(defined(key, side) for side in others)),
-        sorted(key for key in candidates if all(aliased(key, side) for side in others)),
-        sorted(candidates),
-    ):
-        if chosen:
-            return chosen[0]
-    return candidates[0]
-
-
-def spell_aliases(*sides: dict[str, GoIdent]) -> list[dict[str, GoIdent]]:
-    """``sides`` (one package, as :func:`finish_package` read it at the base and the head, or
-    once) with each exported alias of an unexported type of the package (``type Options =
-    options``) written as that type: its definition, its fields and its exported methods
-    under the alias's name. Several aliases of one type: one speaks for it (:func:`_speaker`),
-    the others read as aliases of that one. The unexported name is spelled as its alias
-    wherever the API writes it, at both sides, so that they read alike whether or not the
-    alias exists yet. The unexported types and their methods are dropped."""
-    marked = [
-        {
-            **side,
-            **{
-                key: replace(side[key], local=hidden)
-                for hidden, keys in _aliases_of_hidden(side).items()
-                for key in keys
-            },
-        }
-        for side in sides
-    ]
-    spoken: list[dict[str, str]] = []
-    for index, side in enumerate(marked):
-        others = marked[:index] + marked[index + 1 :]
-        named = _aliases_of_hidden(side)
-        spoken.append({hidden: _speaker(keys, others) for hidden, keys in named.items()})
-    out: list[dict[str, GoIdent]] = []
-    for index, side in enumerate(marked):
-        kept = {
-            key: ident
-            for key, ident in side.items()
-            if ident.kind not in (HIDDEN_TYPE, HIDDEN_METHOD)
-        }
-        own = spoken[index]
-        for hidden, alias in own.items():
-            for key, ident in kept.items():
-                if ident.local == hidden:
-                    kept[key] = replace(ident, signature=f"= {alias}")
-            definition = side[hidden]
-            kept[alias] = replace(
-                kept[alias], signature=definition.signature, members=definition.members
-            )
-        for key, ident in side.items():
-            owner, _, method = key.partition(".")
-            if ident.kind == HIDDEN_METHOD and owner in own:
-                name = f"{own[owner]}.{method}"
-                kept.setdefault(name, replace(ident, name=name, kind="method"))
-        # A side's own aliases first; the other sides' for names this side has none for.
-        names: dict[str, str] = {}
-        for mapping in [own, *(m for i, m in enumerate(spoken) if i != index)]:
-            for hidden, alias in mapping.items():
-                names.setdefault(hidden, alias)
-        out.append(_spelled(kept, names))
-    return out
-
-
-def _spelled(idents: dict[str, GoIdent], names: dict[str, str]) -> dict[str, GoIdent]:
-    """``idents`` with each unexported type name of ``names`` written as its alias."""
-    if not names:
-        return idents
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, names)) + r")\b(?!\.)")
-
-    def respell(text: str) -> str:
-        return pattern.sub(lambda m: names[m[1]], text)
-
-    return {key: respelled(ident, respell) for key, ident in idents.items()}
-
-
-def _interface(ident: GoIdent) -> bool:
-    shape = (ident.signature or "").rsplit(" ", 1)[-1]  # after any type parameters
-    return ident.kind == PART or (ident.kind == "type" and shape == "interface")
-
-
-def _instantiated(
-    members: tuple[tuple[str, str], ...], part: GoIdent, arguments: str
-) -> tuple[tuple[str, str], ...]:
-    """``members`` of the generic interface ``part`` with its type parameters replaced by
-    ``arguments`` (``T, []byte`` of ``Chain[T, []byte]``); as they are without arguments."""
-    params = (part.signature or "").rpartition(" interface")[0]
-    names = [p.strip().split(" ", 1)[0] for p in _split(params.strip()[1:-1])] if params else []
-    values = _split(arguments)
-    if not names or len(names) != len(values):
-        return members
-    table = dict(zip(names, values, strict=True))
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
-    return tuple((name, pattern.sub(lambda m: table[m[1]], text)) for name, text in members)
-
-
-def expand_interfaces(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
-    """The exported identifiers of ``idents`` (one package's), each interface's embedded
-    interfaces of the same package, exported or not, replaced by their methods: a method
-    moved into an embedded interface stays in the method set, and one added there is added to
-    every interface embedding it. The unexported interfaces are dropped."""
-    parts = {name: ident for name, ident in idents.items() if _interface(ident)}
-    # Each interface's method set once (diamonds of embeddings would repeat the work); a name
-    # being expanded is left as written when it comes round again (Go refuses such cycles).
-    done: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {}
-    expanding: set[str] = set()
-
-    def method_set(name: str) -> tuple[tuple[tuple[str, str], ...], bool]:
-        if name in done:
-            return done[name]
-        ident = parts[name]
-        expanding.add(name)
-        members: list[tuple[str, str]] = []
-        sealed = ident.sealed
-        for member, signature in ident.members:
-            # ``Chain[T]`` embeds the generic ``Chain`` instantiated with ``T``.
-            embedded, _, arguments = member.partition("[")
-            if signature != "embedded" or embedded not in parts or embedded in expanding:
-                members.append((member, signature))
-                continue
-            inner, inner_sealed = method_set(embedded)
-            if arguments:
-                inner = _instantiated(inner, parts[embedded], arguments.removesuffix("]"))
-            members.extend(inner)
-            sealed = sealed or inner_sealed
-        expanding.discard(name)
-        done[name] = (tuple(dict(members).items()), sealed)
-        return done[name]
-
-    out: dict[str, GoIdent] = {}
-    for key, ident in idents.items():
-        if ident.kind == PART:
-            continue
-        if _interface(ident) and any(
-            signature == "embedded" and name.partition("[")[0] in parts
-            for name, signature in ident.members
-        ):
-            members, sealed = method_set(key)
-            ident = replace(ident, members=members, sealed=sealed)
-        out[key] = ident
-    return out
 
 
 def parse_file(
