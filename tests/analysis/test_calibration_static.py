@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from release_tools.analysis.calibration import (
+from release_tools.analysis.habits import (
     MIN_REMOVALS,
     MIN_STATIC_PAIRS,
     calibrate_static,

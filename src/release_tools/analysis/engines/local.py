@@ -23,18 +23,20 @@ from typing import Any
 from release_tools.analysis.calibration import (
     FloorHabit,
     HistoryVerdict,
-    StaticCalibration,
     calibrate,
-    calibrate_static,
     floor_habit,
     follow_history,
-    follow_static,
-    follow_zero,
-    needs_footprints,
 )
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import Verdict, ceiling, decide
 from release_tools.analysis.evidence import commits, file_kinds, gather_evidence, gomodule
+from release_tools.analysis.habits import (
+    StaticCalibration,
+    calibrate_static,
+    follow_static,
+    follow_zero,
+    needs_footprints,
+)
 from release_tools.analysis.history import with_footprints, without_footprints
 from release_tools.analysis.models import (
     STATIC_SOURCES,
@@ -395,7 +397,7 @@ def _calibrated(
 def cargo_feature_patch(ctx: AnalysisContext, bump: Bump) -> bool:
     """Whether ``bump`` is a compatible feature of a Rust crate on 0.x (without
     ``major_on_zero``), which Cargo's convention releases as a patch
-    (:data:`~release_tools.analysis.calibration.CARGO_ZERO_RULE`); for engines that do not read
+    (:data:`~release_tools.analysis.habits.CARGO_ZERO_RULE`); for engines that do not read
     the project's history."""
     return bump is Bump.MINOR and ctx.cargo and _zero(ctx) and not ctx.major_on_zero
 

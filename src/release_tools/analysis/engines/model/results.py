@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from release_tools.analysis.calibration import CARGO_ZERO_RULE
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import Verdict
 from release_tools.analysis.engines.local import NextVersion, cargo_feature_patch, next_version
 from release_tools.analysis.engines.model.answers import ModelRun
 from release_tools.analysis.engines.model.chunks import PreparedChunk
 from release_tools.analysis.engines.model.hybrid import combine
+from release_tools.analysis.habits import CARGO_ZERO_RULE
 from release_tools.analysis.models import Bump, Decision, Evidence, EvidenceKind, Strength
 
 __all__ = ["fallback_decision", "model_decision"]
