@@ -102,9 +102,50 @@ def test_a_release_from_another_line_is_skipped(repo: GitRepo) -> None:
     history = _history(repo, cache_dir=None)
 
     pairs = [(r.old_tag, r.new_tag) for r in history.releases]
-    # 1.0.2 was tagged after 1.1.0 on the same line: 1.0.2 -> 1.1.0 is not a forward pair.
-    assert ("v1.0.2", "v1.1.0") not in pairs
-    assert history.skipped >= 1
+    # 1.0.2 was tagged after 1.1.0 on the same line: 1.0.2 -> 1.1.0 is not a forward pair, and
+    # 1.1.0 pairs with the newest earlier release it descends from.
+    assert pairs == [("v1.0.0", "v1.0.1"), ("v1.0.1", "v1.0.2"), ("v1.0.1", "v1.1.0")]
+
+
+def test_a_merged_backport_does_not_hide_the_major_of_the_main_line(repo: GitRepo) -> None:
+    _release(repo, "v1.0.0", "feat: a")
+    _release(repo, "v1.1.0", "feat: b")
+    repo.git("checkout", "-q", "-b", "maint")
+    _release(repo, "v1.1.1", "fix: backport")
+    repo.git("checkout", "-q", "main")
+    _release(repo, "v2.0.0", "feat!: drop the old API")
+    # The maintenance line is merged back without its changes, as projects do to keep one
+    # history: v1.1.1 becomes reachable, yet it is no ancestor of v2.0.0.
+    repo.git("merge", "-q", "-s", "ours", "-m", "merge maint", "maint")
+    _release(repo, "v2.0.1", "fix: c")
+
+    history = _history(repo, cache_dir=None)
+
+    got = [(r.old_tag, r.new_tag, r.shipped) for r in history.releases]
+    assert got == [
+        ("v1.0.0", "v1.1.0", Bump.MINOR),
+        ("v1.1.0", "v1.1.1", Bump.PATCH),
+        ("v1.1.0", "v2.0.0", Bump.MAJOR),
+        ("v2.0.0", "v2.0.1", Bump.PATCH),
+    ]
+    major = history.releases[2]
+    assert (major.commits, major.declared) == (1, Bump.MAJOR)
+
+
+def test_a_version_tagged_on_two_commits_is_left_out(repo: GitRepo) -> None:
+    _release(repo, "v1.0.0", "feat: a")
+    _release(repo, "v1.1.0", "feat: b")
+    _release(repo, "v1.2.0", "feat: c")
+    _release(repo, "v1.2.1", "fix: d")
+    # A second spelling of 1.2.0, created later, on the commit of 1.0.0: which one was the
+    # release cannot be told, so neither is paired.
+    repo.git("tag", "-a", "-m", "retag", "1.2.0", "v1.0.0")
+
+    history = _history(repo, cache_dir=None)
+
+    got = [(r.old_tag, r.new_tag, r.shipped, r.commits) for r in history.releases]
+    assert got == [("v1.0.0", "v1.1.0", Bump.MINOR, 1), ("v1.1.0", "v1.2.1", Bump.MINOR, 2)]
+    assert history.tags == 3
 
 
 def test_no_tags_or_one_tag_is_an_empty_history(repo: GitRepo) -> None:

@@ -5,9 +5,13 @@ tags, the version jump between them, and the commits in between. This module rea
 
 * the release tags reachable from the analysed base, with the same patterns as the
   current-version lookup (a project's own ``name@1.2.3`` tags in a monorepo, else unnamed ones);
-* final releases only (prereleases skipped), one tag per version, ordered by version; the most
-  recent ``limit`` consecutive pairs whose older tag is an ancestor of the newer one (a backport
-  or a tag from another line fails that test and is skipped, with a debug line);
+* final releases only (prereleases skipped), one tag per version (a version tagged on two
+  different commits is left out: which one was released cannot be told), ordered by version;
+* the most recent ``limit`` releases, each paired with the release before it by version when
+  that one is an ancestor. When it is not (a backport tagged on a maintenance line between two
+  releases of the main line, a tag from another line), the release is paired with the newest
+  earlier release that is an ancestor, so that a major made on the main line is not lost with
+  the backport; the pair that fails is skipped with a debug line;
 * for each pair, the jump it shipped, what its Conventional Commits declared, the runtimes
   whose oldest supported version it raised (Python, Rust ...), and its
   :class:`Footprint` (see :mod:`release_tools.analysis.footprint`): a cheap reading of the code
@@ -24,7 +28,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -70,6 +74,9 @@ _WORKERS = 4
 #: past the point where the total exceeds this go without one. A byte count, not a time, so
 #: that the same repository always gives the same answer, on any machine, cached or not.
 FOOTPRINT_BUDGET = 32 << 20
+#: Earlier releases tried, newest first, as the predecessor of a release whose neighbour by
+#: version is not its ancestor (beyond the neighbour itself).
+_PREDECESSORS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,19 +137,32 @@ def _candidate_tags(
     return next((group for group in groups if group), [])
 
 
-def _finals(tags: Sequence[ReleaseTag]) -> list[ReleaseTag]:
-    """Final releases, one tag per version (the first listed, i.e. the newest), by version."""
-    by_version: dict[tuple[int, int, int], ReleaseTag] = {}
+def _finals(tags: Sequence[ReleaseTag], shas: Mapping[str, str]) -> list[ReleaseTag]:
+    """Final releases, one tag per version, by version.
+
+    A version tagged twice on one commit (``v1.2.0`` and ``1.2.0``) keeps the first tag listed,
+    the newest. A version tagged on different commits is left out: which of them was released
+    cannot be told, and the releases either side of it pair up instead.
+    """
+    by_version: dict[tuple[int, int, int], list[ReleaseTag]] = {}
     for tag in tags:
         if tag.version.is_prerelease:
             log.debug("history: prerelease tag skipped", extra={"tag": tag.tag})
             continue
-        key = tag.version.core
-        if key in by_version:
-            log.debug("history: duplicate version tag skipped", extra={"tag": tag.tag})
+        by_version.setdefault(tag.version.core, []).append(tag)
+    finals: list[ReleaseTag] = []
+    for key in sorted(by_version):
+        first, *others = by_version[key]
+        if len({shas.get(tag.tag) for tag in (first, *others)}) > 1:
+            log.debug(
+                "history: version tagged on different commits skipped",
+                extra={"tags": ", ".join(tag.tag for tag in (first, *others))},
+            )
             continue
-        by_version[key] = tag
-    return [by_version[key] for key in sorted(by_version)]
+        for tag in others:
+            log.debug("history: duplicate version tag skipped", extra={"tag": tag.tag})
+        finals.append(first)
+    return finals
 
 
 #: Reads a list of commits: how many are conventional, and the highest bump they declare
@@ -193,11 +213,12 @@ def read_history(
     """
     started = time.perf_counter()
     shallow = git.is_shallow()
-    finals = _finals(_candidate_tags(tags, project, root_name))
+    candidates = _candidate_tags(tags, project, root_name)
+    shas = git.tag_commits() if len(candidates) >= 2 and limit > 0 else {}
+    finals = _finals(candidates, shas)
     if limit <= 0 or len(finals) < 2:
         return ReleaseHistory((), len(finals), 0, shallow, time.perf_counter() - started)
     recent = finals[-(limit + 1) :]
-    shas = git.tag_commits()
     cache = FactsCache(cache_dir)
     pairs: list[tuple[ReleaseTag, ReleaseTag, str, str]] = []
     skipped = 0
@@ -209,7 +230,9 @@ def read_history(
             continue
         pairs.append((old, new, old_sha, new_sha))
 
-    def facts(pair: tuple[ReleaseTag, ReleaseTag, str, str]) -> PairFacts | None:
+    def facts(pair: tuple[ReleaseTag, ReleaseTag, str, str]) -> PairFacts | bool:
+        """The pair's facts; False when the older tag is no ancestor of the newer, True when
+        the pair cannot be read."""
         old, new, old_sha, new_sha = pair
         key = cache_key(old_sha, new_sha, (classifier_key, *paths))
         cached = cache.get(key)
@@ -218,20 +241,44 @@ def read_history(
         try:
             if not git.is_ancestor(old_sha, new_sha):
                 log.debug("history: not on one line", extra={"old": old.tag, "new": new.tag})
-                return None
+                return False
             value = _facts(git, old_sha, new_sha, paths, classify, floors)
         except GitError as exc:
             log.debug("history: pair unreadable (%s)", exc, extra={"new": new.tag})
-            return None
+            return True
         cache.put(key, value)
         return value
 
+    def predecessor(new: ReleaseTag, new_sha: str) -> tuple[ReleaseTag, str] | None:
+        """The newest release before ``new``'s neighbour by version that is its ancestor."""
+        position = finals.index(new)
+        for earlier in reversed(finals[max(0, position - 1 - _PREDECESSORS) : position - 1]):
+            sha = shas.get(earlier.tag)
+            try:
+                if sha is not None and sha != new_sha and git.is_ancestor(sha, new_sha):
+                    return earlier, sha
+            except GitError:
+                return None
+        return None
+
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         found = list(pool.map(facts, pairs))
+    for index, value in enumerate(found):
+        if value is not False:
+            continue
+        _, new, _, new_sha = pairs[index]
+        before = predecessor(new, new_sha)
+        if before is not None:
+            log.debug(
+                "history: paired with an earlier release",
+                extra={"old": before[0].tag, "new": new.tag},
+            )
+            pairs[index] = (before[0], new, before[1], new_sha)
+            found[index] = facts(pairs[index])
     releases: list[PastRelease] = []
     keys: list[str] = []
     for (old, new, old_sha, new_sha), value in zip(pairs, found, strict=True):
-        if value is None:
+        if isinstance(value, bool):
             skipped += 1
             continue
         keys.append(cache_key(old_sha, new_sha, (classifier_key, *paths)))
