@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,35 @@ def test_write_atomic_failure_keeps_the_old_file(
 def test_write_atomic_into_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="does not exist"):
         write_atomic(tmp_path / "nope" / "r.txt", "x")
+
+
+def test_write_atomic_writes_through_a_pipe_instead_of_replacing_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    # A reader that is already there (opened without waiting for a writer), as a shell's
+    # process substitution would be; a device such as /dev/null takes the same path.
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomic(fifo, "through the pipe\n")
+        received = os.read(reader, 1024)
+    finally:
+        os.close(reader)
+
+    assert received == b"through the pipe\n"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert os.listdir(tmp_path) == ["report.fifo"]
+
+
+def test_write_atomic_follows_a_symbolic_link(tmp_path: Path) -> None:
+    (tmp_path / "reports").mkdir()
+    real = tmp_path / "reports" / "latest.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "report.json"
+    link.symlink_to(real)
+
+    write_atomic(link, "new\n")
+
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"
 
 
 def test_github_output_heredoc_is_injection_safe() -> None:

@@ -166,13 +166,31 @@ def render_text(decision: Decision) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all; errors name the file."""
+    """Write ``text`` to ``path`` whole or not at all; errors name the file.
+
+    A symbolic link is followed: the file it points to is replaced, the link stays. A target
+    that is no regular file (``/dev/null``, ``/dev/stderr``, a named pipe) is written to in
+    place, as a shell redirection would: renaming a file over it would replace the device or
+    the pipe with a plain file.
+    """
     target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise UsageError(f"cannot write {target}: directory {directory} does not exist")
+    real = Path(os.path.realpath(target))
     try:
-        files.write_atomic(target, text)
+        special = real.exists() and not real.is_file()
+    except OSError:
+        special = False
+    if special and not real.is_dir():
+        try:
+            with open(real, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise ReleaseToolsError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        return
+    directory = real.parent
+    if not directory.is_dir():
+        raise UsageError(f"cannot write {target}: directory {target.parent} does not exist")
+    try:
+        files.write_atomic(real, text)
     except OSError as exc:
         raise ReleaseToolsError(f"cannot write {target}: {exc.strerror or exc}") from exc
 
