@@ -147,6 +147,42 @@ def test_an_api_key_in_commits_and_refs_never_reaches_any_output(
         assert KEY[8:24] not in text  # nor a long fragment of it
 
 
+@pytest.mark.parametrize("variable", ["GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN", "CI_JOB_TOKEN"])
+def test_a_forge_token_from_the_environment_never_reaches_any_output(
+    repo: GitRepo, tmp_path: Path, variable: str
+) -> None:
+    # No known token shape: only its value in the environment tells it is one.
+    token = "Zq8vN3kLw2Tr7YpXc5Hs"
+    _python_project(repo)
+    repo.write("src/pkg/__init__.py", "def run():\n    return 1\n\n\ndef more():\n    pass\n")
+    repo.commit(f"feat: add more, pasted {token} by mistake")
+    outputs = tmp_path / "github_output"
+    env = {variable: token, "GITHUB_OUTPUT": str(outputs)}
+    shown = []
+    for args in (["--format", "json"], ["--format", "text", "--log-level", "debug"]):
+        result = _analyze(repo, *args, env=env)
+        assert result.exit_code == 0, result.output
+        shown.append(result.output)
+    shown.append(outputs.read_text())
+    assert "pasted" in shown[0]
+    for text in shown:
+        assert token not in text
+        assert token[4:16] not in text
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["glpat-AbCdEfGhIjKlMnOpQrSt12", "github_pat_11ABCDEFG0abcdefghij_klmnopqrstuv"],
+)
+def test_forge_token_shapes_are_redacted_unregistered(repo: GitRepo, token: str) -> None:
+    _python_project(repo)
+    repo.write("src/pkg/__init__.py", "def run():\n    return 2\n")
+    repo.commit(f"fix: rotate {token}")
+    result = _analyze(repo, "--format", "json", env={})
+    assert result.exit_code == 0, result.output
+    assert "fix: rotate " in result.output and token not in result.output
+
+
 def test_the_plan_commands_redact_a_registered_key_too(repo: GitRepo) -> None:
     _python_project(repo)
     args = ["create-version-plan", "-C", str(repo.path), "--project", "pkg"]

@@ -33,6 +33,7 @@ from release_tools.realtime.hosts import is_loopback_host
 __all__ = [
     "API_KEY_VARIABLE",
     "BASE_URL_VARIABLE",
+    "CREDENTIAL_VARIABLES",
     "DEFAULT_EXCLUDES",
     "DEFAULT_MODEL",
     "DEFAULT_REALTIME_URL",
@@ -47,6 +48,15 @@ DEFAULT_REALTIME_URL = "wss://api.openai.com/v1/realtime"
 API_KEY_VARIABLE = "OPENAI_API_KEY"
 BASE_URL_VARIABLE = "OPENAI_BASE_URL"
 DEFAULT_MODEL = "gpt-realtime"
+#: Environment variables that hold credentials: the model's API key and the forges' tokens.
+#: Their values are redacted from every output of every command, whichever reads them.
+CREDENTIAL_VARIABLES = (
+    API_KEY_VARIABLE,
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "GITLAB_TOKEN",
+    "CI_JOB_TOKEN",
+)
 
 # A release tag: v1.2.3, 1.2.3, name@1.2.3, name-v1.2.3 (prereleases and build metadata too).
 DEFAULT_TAG_PATTERN = (

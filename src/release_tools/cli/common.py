@@ -27,7 +27,13 @@ from release_tools.cli.failures import (
     report_failure,
     use_output_format,
 )
-from release_tools.config import Settings, find_config_root, load_settings, read_config_file
+from release_tools.config import (
+    CREDENTIAL_VARIABLES,
+    Settings,
+    find_config_root,
+    load_settings,
+    read_config_file,
+)
 from release_tools.errors import ReleaseToolsError
 from release_tools.logs import redact, register_secret, setup_logging
 
@@ -84,8 +90,9 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        # Known before any settings are read, so that an early error cannot show the key.
-        register_secret(os.environ.get("OPENAI_API_KEY"))
+        # Known before any settings are read, so that an early error cannot show a credential.
+        for variable in CREDENTIAL_VARIABLES:
+            register_secret(os.environ.get(variable))
         if sys.stdout is None:
             # Started with descriptor 1 closed: the report could not be written, so do no work.
             click.echo("error: standard output is closed: nothing to write the report to", err=True)
@@ -145,8 +152,8 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def configure_logging(level: str, fmt: str) -> None:
-    """Install the redacting handler; registers ``OPENAI_API_KEY`` as a secret."""
-    setup_logging(level, fmt, secrets=[os.environ.get("OPENAI_API_KEY")])
+    """Install the redacting handler; registers the credential variables' values as secrets."""
+    setup_logging(level, fmt, secrets=[os.environ.get(name) for name in CREDENTIAL_VARIABLES])
 
 
 def load_output_settings(flags: dict[str, Any]) -> Settings:

@@ -50,6 +50,8 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     re.compile(r"\b(ek_)[A-Za-z0-9_-]{16,}"),
     re.compile(r"\b(gh[pousr]_)[A-Za-z0-9]{20,}"),
+    re.compile(r"\b(github_pat_)[A-Za-z0-9_]{20,}"),
+    re.compile(r"\b(gl(?:pat|dt|ptt|rt|cbt|soat|ft|imt|oas|agent)-)[A-Za-z0-9_-]{20,}"),
 )
 
 #: The shortest piece of a registered secret that :func:`redact` removes on its own.
