@@ -183,6 +183,52 @@ def test_pairs_are_cached_by_their_commits(repo: GitRepo, tmp_path: Path) -> Non
     assert sorted(r.commits for r in third.releases) == [1, 7]
 
 
+@pytest.mark.parametrize(
+    "entry",
+    [
+        '{"commits": 2, "conventional": 1, "declared": 99, "footprint": null, '
+        '"footprint_bytes": -1, "floors": []}',
+        '{"commits": 2, "conventional": 5, "declared": 1, "footprint": null, '
+        '"footprint_bytes": -1, "floors": []}',
+        '{"commits": 2, "conventional": 1, "declared": -7, "footprint": null, '
+        '"footprint_bytes": -1, "floors": []}',
+    ],
+)
+def test_a_cache_entry_out_of_range_is_recomputed(
+    repo: GitRepo, tmp_path: Path, entry: str
+) -> None:
+    _release(repo, "v1.0.0", "feat: a")
+    _release(repo, "v1.1.0", "feat: b")
+    cache = tmp_path / "cache"
+    _history(repo, cache_dir=cache)
+    (stored,) = (cache / "history").glob("*.json")
+    stored.write_text(entry)
+
+    history = _history(repo, cache_dir=cache)
+
+    assert [(r.commits, r.declared) for r in history.releases] == [(1, Bump.MINOR)]
+
+
+def test_a_history_cache_linked_out_of_the_cache_is_not_used(
+    repo: GitRepo, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _release(repo, "v1.0.0", "feat: a")
+    _release(repo, "v1.1.0", "feat: b")
+    _release(repo, "v1.1.1", "fix: c")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = repo.path / ".release-tools-cache"
+    cache.mkdir()
+    (cache / "history").symlink_to(outside)
+
+    with caplog.at_level("WARNING"):
+        history = _history(repo, cache_dir=cache)
+
+    assert [r.new_tag for r in history.releases] == ["v1.1.0", "v1.1.1"]
+    assert list(outside.iterdir()) == []
+    assert "leads outside the cache directory" in caplog.text
+
+
 def test_monorepo_paths_limit_the_commits(repo: GitRepo) -> None:
     repo.write("a/x.py", "1\n")
     repo.commit("feat: a")

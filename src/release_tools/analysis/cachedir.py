@@ -15,7 +15,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["REPO_CACHE_NAME", "default_cache_dir", "prepare_cache_dir"]
+__all__ = ["REPO_CACHE_NAME", "default_cache_dir", "prepare_cache_dir", "within"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,19 @@ def _confined(root: Path, candidate: Path) -> bool:
     if not real.is_relative_to(real_root):
         return False
     return not _in_git_dir(real.relative_to(real_root))
+
+
+def within(root: Path, path: Path) -> bool:
+    """Whether the cache entry ``path`` resolves, symbolic links followed, inside the cache
+    directory ``root`` and outside any ``.git`` directory there.
+
+    The cache directory may sit in the repository, whose files the tool does not control: a
+    committed link inside it (``history -> ../.git/x``) must not lead a write, or a read,
+    elsewhere. Parts of ``path`` that do not exist yet resolve as written.
+    """
+    real_root = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(path))
+    return real.is_relative_to(real_root) and not _in_git_dir(real.relative_to(real_root))
 
 
 def default_cache_dir(

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from release_tools.analysis.cachedir import prepare_cache_dir
+from release_tools.analysis.cachedir import prepare_cache_dir, within
 from release_tools.analysis.footprint import Footprint
 from release_tools.files import write_atomic
+from release_tools.versioning.bump import Bump
 
 __all__ = ["HISTORY_FORMAT", "FactsCache", "PairFacts", "cache_key"]
 
@@ -60,13 +61,31 @@ class FactsCache:
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory / "history" if directory is not None else None
         self._prepared = False
+        self._refused = False
 
-    def get(self, key: str) -> PairFacts | None:
-        """The facts stored under ``key``; None when absent or unreadable."""
+    def _entry(self, key: str) -> Path | None:
+        """The file of ``key``; None without a cache, or when the history directory leads out
+        of the cache directory (said once)."""
         if self.directory is None:
             return None
+        path = self.directory / f"{key}.json"
+        if within(self.directory.parent, path):
+            return path
+        if not self._refused:
+            self._refused = True
+            log.warning(
+                "history cache %s leads outside the cache directory; not used", self.directory
+            )
+        return None
+
+    def get(self, key: str) -> PairFacts | None:
+        """The facts stored under ``key``; None when absent, unreadable or not what this
+        version writes."""
+        path = self._entry(key)
+        if path is None:
+            return None
         try:
-            data = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
             found = data["footprint"]
             if found is not None:
                 found = Footprint(found).value
@@ -74,7 +93,7 @@ class FactsCache:
             floors = data.get("floors", [])
             if not isinstance(floors, list) or not all(isinstance(f, str) for f in floors):
                 return None
-            return PairFacts(
+            facts = PairFacts(
                 int(data["commits"]),
                 int(data["conventional"]),
                 int(data["declared"]),
@@ -84,16 +103,23 @@ class FactsCache:
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        valid = (
+            0 <= facts.conventional <= facts.commits
+            and (facts.declared == -1 or facts.declared in {int(b) for b in Bump})
+            and facts.footprint_bytes >= -1
+        )
+        return facts if valid else None
 
     def put(self, key: str, value: PairFacts) -> None:
         """Store ``value`` under ``key``, creating the directory on first use."""
-        if self.directory is None:
+        path = self._entry(key)
+        if path is None or self.directory is None:
             return
         try:
             if not self._prepared:
                 prepare_cache_dir(self.directory.parent)
                 self.directory.mkdir(parents=True, exist_ok=True)
                 self._prepared = True
-            write_atomic(self.directory / f"{key}.json", json.dumps(asdict(value)))
+            write_atomic(path, json.dumps(asdict(value)))
         except OSError as exc:
             log.debug("history cache entry not written: %s", exc)

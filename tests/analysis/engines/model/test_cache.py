@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,24 @@ def test_a_users_own_gitignore_is_left_alone(tmp_path: Path) -> None:
     (directory / ".gitignore").write_text("chunks/\n", encoding="utf-8")
     ChunkCache(directory).put(cache_key("m", "1", "t"), SUMMARY)
     assert (directory / ".gitignore").read_text(encoding="utf-8") == "chunks/\n"
+
+
+def test_a_chunks_directory_linked_out_of_the_cache_is_neither_read_nor_written(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "chunks").symlink_to(outside)
+    cache = ChunkCache(root)
+    key = cache_key("m", "1", "text")
+
+    cache.put(key, SUMMARY, model="m")
+
+    assert list(outside.iterdir()) == []
+    # An entry planted behind the link is not read either.
+    planted = outside / key[:2] / f"{key}.json"
+    planted.parent.mkdir()
+    planted.write_text(json.dumps({"key": key, "summary": SUMMARY.model_dump(mode="json")}))
+    assert cache.get(key) is None

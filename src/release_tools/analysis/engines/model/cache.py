@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from release_tools.analysis.cachedir import default_cache_dir, prepare_cache_dir
+from release_tools.analysis.cachedir import default_cache_dir, prepare_cache_dir, within
 from release_tools.analysis.engines.model.schemas import ChunkSummary
 from release_tools.files import write_atomic
 
@@ -62,6 +62,10 @@ class ChunkCache:
     def get(self, key: str) -> ChunkSummary | None:
         """The cached summary for ``key``, or None (absent, unreadable or corrupt)."""
         path = self._path(key)
+        if not within(self.directory, path):
+            log.warning("chunk cache entry leads outside the cache directory, ignored: %s", key)
+            self.misses += 1
+            return None
         try:
             raw = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -93,6 +97,9 @@ class ChunkCache:
             ensure_ascii=False,
             sort_keys=True,
         )
+        if not within(self.directory, path):
+            log.warning("chunk cache entry leads outside the cache directory, not written: %s", key)
+            return
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
