@@ -66,6 +66,37 @@ def test_highest_reachable_version_wins_over_newer_backport_tag(repo: GitRepo) -
     assert _resolve(repo).base_ref == "v1.0.1"
 
 
+def test_a_prerelease_left_behind_by_later_releases_is_not_the_base(repo: GitRepo) -> None:
+    shas = _history(repo)
+    # An abandoned candidate of a higher version on an old commit; 1.0.1 came after it.
+    repo.git("tag", "v2.0.0-rc.1", shas["one"])
+
+    rng = _resolve(repo)
+
+    assert rng.base_ref == "v1.0.1" and rng.base_sha == shas["two"]
+
+
+def test_a_prerelease_after_the_last_final_release_is_the_base(repo: GitRepo) -> None:
+    shas = _history(repo)
+    repo.tag("v2.0.0-rc.1")
+    repo.write("a.txt", "5\n")
+    repo.commit("fix: after the candidate")
+
+    rng = _resolve(repo)
+
+    assert rng.base_ref == "v2.0.0-rc.1" and rng.base_sha == shas["three"]
+
+
+def test_the_highest_live_prerelease_wins_over_a_left_behind_one(repo: GitRepo) -> None:
+    shas = _history(repo)
+    repo.git("tag", "v3.0.0-rc.1", shas["one"])
+    repo.tag("v2.0.0-rc.1")
+    repo.write("a.txt", "5\n")
+    repo.commit("fix: after the candidate")
+
+    assert _resolve(repo).base_ref == "v2.0.0-rc.1"
+
+
 def test_tags_not_reachable_from_head_are_ignored(repo: GitRepo) -> None:
     shas = _history(repo)
     repo.git("checkout", "-q", "-b", "side", shas["one"])

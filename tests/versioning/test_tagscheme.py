@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from gitrepo import GitRepo
+from release_tools.config import DEFAULT_TAG_PATTERN
 from release_tools.errors import ConfigError
+from release_tools.git import Git
+from release_tools.versioning.conventions import read_conventions
+from release_tools.versioning.projects import discover_projects
 from release_tools.versioning.tagscheme import TagScheme, infer_tag_scheme, latest_scheme_tag
 
 
@@ -66,3 +71,21 @@ def test_nx_default_comes_after_the_projects_own_tags() -> None:
         "a", ["a@1.0.0"], workspace=True, at_root=False, nx_default="v{version}"
     )
     assert (tagged.template, tagged.source) == ("{name}@{version}", "tags")
+
+
+def test_a_projects_left_behind_prerelease_is_not_its_latest_tag(repo: GitRepo) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "1.0.0"\n')
+    repo.commit("feat: first")
+    old = repo.git("rev-parse", "HEAD").strip()
+    repo.tag("v1.0.0")
+    repo.write("pkg.py", "x = 1\n")
+    repo.commit("fix: second")
+    repo.tag("v1.0.1")
+    repo.git("tag", "v2.0.0-rc.1", old)
+
+    found = read_conventions(
+        Git(repo.path), repo.path, discover_projects(repo.path), tag_pattern=DEFAULT_TAG_PATTERN
+    )
+
+    latest = found.of("pkg").latest_tag
+    assert latest is not None and latest.tag == "v1.0.1"

@@ -23,6 +23,7 @@ from release_tools.versioning.tags import (
     find_release_tags,
     latest_release_tag,
     merged_tag_names,
+    unless_superseded,
 )
 from release_tools.versioning.tagscheme import TagScheme
 
@@ -97,9 +98,12 @@ def resolve_range(
             tags,
             workspace=project is not None,
             root_name=root_name,
+            git=git,
         )
     else:
-        latest = latest_release_tag(tags, project=project, root_name=root_name)
+        latest = unless_superseded(
+            git, latest_release_tag(tags, project=project, root_name=root_name), tags
+        )
     if base is None:
         if latest is None:
             if git.is_shallow():

@@ -127,9 +127,6 @@ class Git(GitProcess):
         )
         return [line for line in out.splitlines() if line]
 
-    def tag_commit(self, tag: str) -> str:
-        return self.run("rev-list", "-n", "1", tag)
-
     def tag_commits(self) -> dict[str, str]:
         """Every tag's commit (annotated tags peeled), in one call: ``{tag: sha}``."""
         out = self.run(

@@ -28,12 +28,14 @@ from release_tools.versioning.tags import (
     latest_release_tag,
     merged_tag_names,
     parse_release_tags,
+    unless_superseded,
 )
 from release_tools.versioning.tagscheme import (
     TagScheme,
     go_tag_scheme,
     infer_tag_scheme,
     latest_scheme_tag,
+    scheme_tags,
 )
 
 __all__ = [
@@ -126,20 +128,26 @@ def project_latest_tag(
     *,
     workspace: bool,
     root_name: str | None,
+    git: Git | None = None,
 ) -> ReleaseTag | None:
     """The release tag a project's next range starts from: its highest tag under its scheme,
     else (older configurations) its latest tag under the ``tag_pattern`` expression.
 
     Not for a Go module under Go's scheme: the ``go`` command reads no other tag as its
     release, and the expression would take another module's (the root's ``v1.2.0`` for
-    ``tools/``, or a ``v2/`` module's ``v2.0.0`` for the root) as its own.
+    ``tools/``, or a ``v2/`` module's ``v2.0.0`` for the root) as its own. With ``git``, a
+    prerelease that later final releases left behind does not count (:func:`unless_superseded`).
     """
+    candidates: Sequence[ReleaseTag] = [
+        tag for tag in scheme_tags(tags, scheme, name) if scheme.owns(tag.version)
+    ]
     latest = latest_scheme_tag(tags, scheme, name)
     if latest is None and fallback and scheme.source != "go.mod":
+        candidates = fallback
         latest = latest_release_tag(
             list(fallback), project=name if workspace else None, root_name=root_name
         )
-    return latest
+    return unless_superseded(git, latest, candidates) if git is not None else latest
 
 
 def _go_module(root: Path, project: Project) -> str | None:
@@ -196,7 +204,7 @@ def read_conventions(
             go_scheme=go_tag_scheme(project.path, module) if module is not None else None,
         )
         latest = project_latest_tag(
-            tags, scheme, project.name, fallback, workspace=workspace, root_name=root_name
+            tags, scheme, project.name, fallback, workspace=workspace, root_name=root_name, git=git
         )
         found[project.name] = ProjectConventions(
             project=project,

@@ -6,10 +6,12 @@ A tag pattern is a regular expression with a ``version`` group and an optional `
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from release_tools.errors import VersionError
+from release_tools.errors import GitError, VersionError
 from release_tools.git import Git
 from release_tools.versioning.semver import Version
 
@@ -19,7 +21,10 @@ __all__ = [
     "latest_release_tag",
     "merged_tag_names",
     "parse_release_tags",
+    "unless_superseded",
 ]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +98,46 @@ def latest_release_tag(
             # max() keeps the first of equal versions, and ``tags`` lists the newest first.
             return max(candidates, key=lambda t: t.version)
     return None
+
+
+def unless_superseded(
+    git: Git, latest: ReleaseTag | None, tags: Sequence[ReleaseTag]
+) -> ReleaseTag | None:
+    """``latest``, unless it is a prerelease that a final release among ``tags`` has since
+    superseded.
+
+    Versions alone cannot tell an abandoned ``v2.0.0-rc.1`` on an old commit from a release
+    candidate in progress. Ancestry can: a prerelease whose commit an equal-or-older line's
+    final release descends from was left behind by the releases that followed it. Then the
+    highest prerelease above that final release that is not left behind wins, else the final
+    release itself. Only prereleases of ``latest``'s project are weighed; a git failure keeps
+    ``latest``.
+    """
+    if latest is None or not latest.version.is_prerelease:
+        return latest
+    same = [tag for tag in tags if tag.project == latest.project]
+    finals = [tag for tag in same if not tag.version.is_prerelease]
+    if not finals:
+        return latest
+    final = max(finals, key=lambda t: t.version)
+    above = [t for t in same if t.version.is_prerelease and t.version > final.version]
+    try:
+        commits = git.tag_commits()
+        final_commit = commits.get(final.tag)
+        if final_commit is None:
+            return latest
+        for candidate in sorted(above, key=lambda t: t.version, reverse=True):
+            commit = commits.get(candidate.tag)
+            if (
+                commit is None
+                or commit == final_commit
+                or not git.is_ancestor(commit, final_commit)
+            ):
+                return candidate
+            log.debug(
+                "prerelease tag left behind by a later final release",
+                extra={"tag": candidate.tag, "final": final.tag},
+            )
+    except GitError:
+        return latest
+    return final
