@@ -113,6 +113,16 @@ def test_on_zero_a_proven_break_shipped_as_minor_is_no_conflict() -> None:
     assert verdict is not None and verdict.bump is m and not verdict.needs_review
 
 
+def test_from_one_a_proven_break_is_flagged_even_where_breaks_shipped_as_minors() -> None:
+    cal = calibrate(_pairs(*[(p, p)] * 4, *[(M, m)] * 4), zero=False)
+    assert cal.mapping[M] is m
+
+    verdict = follow_history(cal, declared=M, static=M, static_reason="removed public function f")
+
+    assert verdict is not None and verdict.bump is m and verdict.needs_review
+    assert "the code shows major (removed public function f): flagged for review" in verdict.notes
+
+
 def test_a_range_without_conventional_commits_is_left_to_the_rules() -> None:
     cal = calibrate(_pairs(*[(p, p)] * 6), zero=False)
     assert cal.follows_commits

@@ -280,8 +280,12 @@ def follow_history(
         notes.append(f"this release raises a runtime floor, and {floor.rule()}")
     needs_review = False
     # Proof is judged in the project's own terms: a proven addition where additions ship as
-    # patches is no conflict with a patch.
+    # patches is no conflict with a patch, nor a proven break on 0.x where breaks ship as
+    # minors. From 1.0 on a proven break released below a major is always a conflict, however
+    # often the project did it before: users of ``^1.2`` ranges receive it.
     shown = Bump.NONE if static is Bump.NONE else calibration.mapping.get(static, static)
+    if static is Bump.MAJOR and not calibration.zero:
+        shown = Bump.MAJOR
     if shown > bump:
         needs_review = True
         cited = f" ({static_reason})" if static_reason else ""
