@@ -246,7 +246,9 @@ def test_monorepo_paths_limit_the_commits(repo: GitRepo) -> None:
     assert [(r.commits, r.declared) for r in history.releases] == [(1, Bump.PATCH)]
 
 
-def test_malformed_tags_are_skipped_never_an_error(repo: GitRepo) -> None:
+def test_malformed_tags_are_skipped_never_an_error(
+    repo: GitRepo, caplog: pytest.LogCaptureFixture
+) -> None:
     _release(repo, "v1.0.0", "feat: a")
     for odd in ("vNext", "v1.2.x", "v1.2.3.4", "release-2020", "v1.0", "v-1.0.0", "v01.2.3"):
         repo.tag(odd)
@@ -254,12 +256,18 @@ def test_malformed_tags_are_skipped_never_an_error(repo: GitRepo) -> None:
     repo.tag("v1.1.0.post-typo")
     _release(repo, "v1.1.1", "fix: c")
 
-    history = _history(repo, cache_dir=None)
+    with caplog.at_level("DEBUG", logger="release_tools"):
+        history = _history(repo, cache_dir=None)
 
     assert [(r.old_tag, r.new_tag) for r in history.releases] == [
         ("v1.0.0", "v1.1.0"),
         ("v1.1.0", "v1.1.1"),
     ]
+    skipped = [r.getMessage() for r in caplog.records if "tags skipped" in r.getMessage()]
+    assert len(skipped) == 1
+    for odd in ("v1.2.x", "v1.2.3.4", "release-2020", "v1.0", "v01.2.3", "v1.1.0.post-typo"):
+        assert odd in skipped[0]
+    assert "vNext" not in skipped[0]
 
 
 def _tagged_chain(repo: GitRepo, count: int) -> None:

@@ -26,6 +26,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: Names of skipped tags a debug line shows (a repository may hold thousands).
+_SHOWN_SKIPPED = 10
+
 
 @dataclass(frozen=True, slots=True)
 class ReleaseTag:
@@ -62,16 +65,25 @@ def parse_release_tags(names: list[str], pattern: str) -> list[ReleaseTag]:
     """The release tags among ``names`` under ``pattern`` (order kept)."""
     compiled = re.compile(pattern)
     found: list[ReleaseTag] = []
+    skipped: list[str] = []
     for tag in names:
         match = compiled.match(tag)
         if match is None:
+            # Only names with a digit could have been meant as releases (v1.2, 1.2.3.4).
+            if any(char.isdigit() for char in tag):
+                skipped.append(tag)
             continue
         groups = match.groupdict()
         try:
             version = Version.parse(groups["version"])
         except VersionError:
+            skipped.append(tag)
             continue
         found.append(ReleaseTag(tag=tag, version=version, project=groups.get("name") or None))
+    if skipped:
+        shown = ", ".join(skipped[:_SHOWN_SKIPPED])
+        more = f" and {len(skipped) - _SHOWN_SKIPPED} more" if len(skipped) > _SHOWN_SKIPPED else ""
+        log.debug("tags skipped, not a release version under the tag pattern: %s%s", shown, more)
     return found
 
 
