@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -89,7 +90,30 @@ def test_dash_c_before_the_command_works_as_in_git(
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["next_version"] == "1.1.0"
-    missing = CliRunner().invoke(cli, ["-C", str(tmp_path / "nope"), "analyze"])
-    assert missing.exit_code == 2
-    lines = missing.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: -C ")
+    for args in (
+        ["-C", str(tmp_path / "nope"), "analyze"],
+        ["analyze", "-C", str(tmp_path / "nope")],
+        ["release", "--dry-run", "-C", str(tmp_path / "nope")],
+    ):
+        missing = CliRunner().invoke(cli, args)
+        assert missing.exit_code == 2, args
+        lines = missing.stderr.strip().splitlines()
+        assert lines == [f"error: -C {tmp_path / 'nope'}: No such file or directory"], args
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["analyze", "--help"]])
+def test_help_and_version_into_a_closed_pipe_exit_as_the_commands_do(args: list[str]) -> None:
+    # A pipe whose reader is already closed: the first write fails with EPIPE, as with `| head`.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "release_tools", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (141, "")

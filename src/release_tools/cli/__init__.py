@@ -20,6 +20,9 @@ from release_tools.cli.common import guard
 
 __all__ = ["cli", "guard", "main"]
 
+# 128 + SIGPIPE: what a shell reports for a tool killed by a closed pipe.
+_EXIT_BROKEN_PIPE = 141
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="release-tools")
@@ -49,10 +52,16 @@ cli.add_command(forge.forge_release_command)
 
 def main() -> NoReturn:
     """Console-script entry point."""
+    stdout = sys.stdout
     try:
         cli(prog_name="release-tools")
     except SystemExit as stop:
-        _leave(stop.code)
+        code = stop.code
+        # Click answers a closed pipe under --help or --version with exit 1, after swapping
+        # stdout for a wrapper that keeps quiet: 128 + SIGPIPE, as the commands exit.
+        if code == 1 and sys.stdout is not stdout:
+            code = _EXIT_BROKEN_PIPE
+        _leave(code)
     _leave(0)
 
 
@@ -77,7 +86,10 @@ def _leave(code: object) -> NoReturn:
             continue
         try:
             stream.flush()
+        except BrokenPipeError:
+            # The reader went away (``--help | head -1``): 128 + SIGPIPE, as for the commands.
+            status = status or _EXIT_BROKEN_PIPE
         except (OSError, ValueError):
-            # A closed pipe (``| head``): what was written could not all be delivered.
+            # Another write failure: what was written could not all be delivered.
             status = status or 1
     os._exit(status)

@@ -146,9 +146,21 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "--repo",
         type=click.Path(file_okay=False, path_type=str),
         default=None,
+        callback=_existing_directory,
         help="Run in this repository instead of the current directory.",
     )(func)
     return func
+
+
+def _existing_directory(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> str | None:
+    """``-C DIR`` must exist: a usage error (exit 2) otherwise, worded as the ``-C`` before
+    the command words it (a file is refused by the option's type already)."""
+    if value is not None and not Path(value).exists():
+        click.echo(f"error: -C {value}: No such file or directory", err=True)
+        sys.exit(2)
+    return value
 
 
 def configure_logging(level: str, fmt: str) -> None:
