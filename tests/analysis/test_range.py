@@ -160,6 +160,16 @@ def test_unknown_refs_raise(repo: GitRepo) -> None:
         _resolve(repo, head="deadbeef1234")
 
 
+def test_a_ref_of_a_tree_is_named_as_such(repo: GitRepo) -> None:
+    _history(repo)
+    repo.git("tag", "v9.0.0", "HEAD^{tree}")
+
+    with pytest.raises(UnknownRefError, match=r"base ref 'v9.0.0' names no commit"):
+        _resolve(repo, base="v9.0.0")
+    with pytest.raises(UnknownRefError, match=r"unknown base ref 'v9.9.9'"):
+        _resolve(repo, base="v9.9.9")
+
+
 def test_repository_without_commits(repo: GitRepo) -> None:
     with pytest.raises(UnknownRefError, match="no commits yet"):
         _resolve(repo)

@@ -68,6 +68,8 @@ def resolve_ref(git: Git, ref: str, what: str) -> str:
             ) from exc
         if ref == "HEAD" and not git.has_commits():
             raise UnknownRefError("the repository has no commits yet") from exc
+        if git.names_object(ref):
+            raise UnknownRefError(f"{what} ref {ref!r} names no commit (a tree or a blob)") from exc
         raise UnknownRefError(f"unknown {what} ref {ref!r}") from exc
 
 

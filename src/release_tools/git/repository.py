@@ -98,6 +98,12 @@ class Git(GitProcess):
                 hint = " (this is a shallow clone: fetch more history, e.g. fetch-depth: 0)"
             raise UnknownRefError(f"unknown ref {ref!r}{hint}") from exc
 
+    def names_object(self, ref: str) -> bool:
+        """Whether ``ref`` names any object (a tag of a tree or a blob, too)."""
+        if not ref or ref.startswith("-"):
+            return False
+        return self.ok("rev-parse", "--verify", "--quiet", f"{ref}^{{object}}")
+
     def has_commits(self) -> bool:
         return self.ok("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
 
