@@ -72,3 +72,18 @@ def test_forge_release_without_a_token_exits_2_like_the_real_run(repo: GitRepo) 
     assert real.exit_code == 2
     assert "no GitHub token" in real.stderr
     assert repo.head() == head and not repo.git("tag", "--list", "v1.1.0").strip()
+
+
+def test_each_refusal_is_printed_once(repo: GitRepo) -> None:
+    # The reason is an error line after the preview, not also a warning before it.
+    _project(repo)
+    repo.git("remote", "add", "origin", "https://github.com/owner/demo.git")
+    dry = _run(repo, "--dry-run", "--forge-release", "github")
+    assert dry.exit_code == 2, dry.output
+    assert dry.stderr.count("needs --push") == 1, dry.stderr
+    assert dry.stderr.count("no GitHub token") == 1, dry.stderr
+    report = json.loads(
+        _run(repo, "--dry-run", "--format", "json", "--forge-release", "github").stdout
+    )
+    assert len(report["refused"]) == 2
+    assert not any("push" in w or "token" in w for w in report["warnings"])

@@ -6,12 +6,13 @@ to the work tree (:mod:`~release_tools.release.confine`), and checked before the
 tag names (``git check-ref-format``), existing tags, a detached HEAD, a held index lock,
 uncommitted changes in the files to change, the remote. A dry run stops there, lists every
 action and reports the same refusals (states a real run would refuse, such as uncommitted plans,
-become warnings so the preview is still shown). The release itself is a transaction with a
-journal (:mod:`~release_tools.release.transaction`): a failure or an interruption before the
-commit leaves the tree exactly as it was; after the commit, an unfinished release is finished
-with ``--resume`` or undone with ``--abort``, and every other run says so until then. The
-GitHub or GitLab releases of ``--forge-release`` (:mod:`~release_tools.release.forge.steps`) are
-planned and checked with the rest, and made last, once the tags are on the remote.
+are collected in the result's ``refused``, so the preview is still shown, each reason once). The
+release itself is a transaction with a journal (:mod:`~release_tools.release.transaction`): a
+failure or an interruption before the commit leaves the tree exactly as it was; after the commit,
+an unfinished release is finished with ``--resume`` or undone with ``--abort``, and every other
+run says so until then. The GitHub or GitLab releases of ``--forge-release``
+(:mod:`~release_tools.release.forge.steps`) are planned and checked with the rest, and made
+last, once the tags are on the remote.
 
 Private projects are released (files, commit) but never published, and tagged only when the
 changesets configuration asks for it (:attr:`ProjectRelease.tagged`); every step left out for
@@ -323,7 +324,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
         # The real run stops there with a usage error, unless a refusal above stopped it first.
         refused_code = refused_code or 2
         refusals += forge.problems
-    notes += [f"the release would be refused: {r}" for r in refusals]
+    # Refusals are not warnings: the command reports each once, after the preview.
     notes = list(dict.fromkeys(notes))  # a group's members may report one range each
     for note in notes:
         log.warning("%s", note)

@@ -64,8 +64,6 @@ def plan_release_forge(
     requested = forge_requested(settings)
     if requested is None:
         return None
-    if not options.push:
-        warnings.append(f"--forge-release {requested}: a real run needs --push")
     # A forge release needs its tag: an untagged (private) release gets none.
     wanted = [(r.project.name, r.version, r.tag) for r in releases if r.tagged]
     return _forge_plan(
@@ -168,8 +166,6 @@ def resume_with_forge(
     if plan is not None and plan.problems:
         # Only a dry run gets here with problems (a real run raised above): it ends as the real
         # resume would, with the same usage error, after showing what it would do.
-        for problem in plan.problems:
-            log.warning("the resume would be refused: %s", problem)
         result.refused += plan.problems
         result.refused_exit_code = result.refused_exit_code or 2
     if plan is not None:
