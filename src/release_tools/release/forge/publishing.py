@@ -4,7 +4,8 @@
 finds the token, checks the asset globs, and refuses (a :class:`UsageError`) what would only
 fail after the tag is pushed: a forge it cannot tell, a missing token or repository, a glob
 that escapes the work tree or matches nothing, a missing ``httpx``. In a dry run the missing
-token and repository become warnings, so the preview still shows.
+token, repository or ``httpx`` are collected in the plan's ``problems`` instead: the preview
+still shows, then the dry run is refused as the real run would be.
 
 :func:`make_releases` runs after the push and the publish command (which may build the
 assets): one release per tag. A failure names the tags left and the command that finishes
