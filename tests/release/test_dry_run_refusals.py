@@ -10,9 +10,12 @@ from click.testing import CliRunner, Result
 from gitrepo import GitRepo
 from release_tools.cli import cli
 
+#: No forge token, whatever the environment running the tests holds.
+NO_TOKEN: dict[str, str | None] = {"GITHUB_TOKEN": None, "GH_TOKEN": None}
 
-def _run(repo: GitRepo, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["release", "-C", str(repo.path), *args])
+
+def _run(repo: GitRepo, *args: str, env: dict[str, str | None] | None = None) -> Result:
+    return CliRunner().invoke(cli, ["release", "-C", str(repo.path), *args], env=env or NO_TOKEN)
 
 
 def _project(repo: GitRepo, *, commit_plan: bool = True) -> None:
@@ -87,3 +90,26 @@ def test_each_refusal_is_printed_once(repo: GitRepo) -> None:
     )
     assert len(report["refused"]) == 2
     assert not any("push" in w or "token" in w for w in report["warnings"])
+
+
+def test_an_asset_glob_matching_nothing_is_refused_after_the_preview(repo: GitRepo) -> None:
+    _project(repo)
+    repo.git("remote", "add", "origin", "https://github.com/owner/demo.git")
+    args = ("--push", "--forge-release", "github", "--release-asset", "dist/*")
+    token = {"GITHUB_TOKEN": "ghs_test", "GH_TOKEN": None}
+    dry = _run(repo, "--dry-run", *args, env=token)
+    assert dry.exit_code == 2, dry.output
+    assert "would create GitHub release v1.1.0 on owner/demo" in dry.stdout
+    assert "error: the release would be refused: --release-asset dist/*: no file matches it" in (
+        dry.stderr
+    )
+    report = json.loads(_run(repo, "--dry-run", "--format", "json", *args, env=token).stdout)
+    assert report["releases"][0]["new_version"] == "1.1.0"
+    assert len(report["refused"]) == 1
+    assert report["refused"][0].startswith("--release-asset dist/*: no file matches it")
+    # The real run refuses it before any write, with the same reason and code.
+    head = repo.head()
+    real = _run(repo, *args, env=token)
+    assert real.exit_code == 2
+    assert "error: --release-asset dist/*: no file matches it" in real.stderr
+    assert repo.head() == head and not repo.git("tag", "--list", "v1.1.0")

@@ -4,8 +4,9 @@
 finds the token, checks the asset globs, and refuses (a :class:`UsageError`) what would only
 fail after the tag is pushed: a forge it cannot tell, a missing token or repository, a glob
 that escapes the work tree or matches nothing, a missing ``httpx``. In a dry run the missing
-token, repository or ``httpx`` are collected in the plan's ``problems`` instead: the preview
-still shows, then the dry run is refused as the real run would be.
+token, repository or ``httpx``, and assets the work tree cannot give (a glob matching no file,
+a match outside the work tree, two files of one name), are collected in the plan's ``problems``
+instead: the preview still shows, then the dry run is refused as the real run would be.
 
 :func:`make_releases` runs after the push and the publish command (which may build the
 assets): one release per tag. A failure names the tags left and the command that finishes
@@ -182,10 +183,14 @@ def plan_forge(
     try:
         plan.assets = resolve_assets(root, patterns, git_dir)
     except UsageError as exc:
-        # The publish command runs before the forge release and may build the files.
-        if not assets_later:
+        if assets_later:
+            # The publish command runs before the forge release and may build the files.
+            plan.warnings.append(f"{exc} yet; the publish command must create it")
+        elif dry_run:
+            # What the work tree holds now, not a mistake in the flags: previewed, then refused.
+            plan.problems.append(str(exc))
+        else:
             raise
-        plan.warnings.append(f"{exc} yet; the publish command must create it")
     return plan
 
 
