@@ -348,6 +348,7 @@ def test_json_report_and_github_output_carry_the_release_url(
             "created": True,
             "prerelease": False,
             "assets": [],
+            "planned": False,
         }
     ]
     assert "release_url" in output.read_text() and url in output.read_text()
@@ -566,6 +567,31 @@ def test_dry_run_describes_the_release_and_warns_about_what_is_missing(
     )
     assert "no GitHub token" in result.stderr
     assert "needs --push" in result.stderr
+    assert state(repo) == before
+    assert forge.requests == []
+
+
+def test_dry_run_json_lists_the_forge_releases_it_would_make(
+    repo: Any, forge: FakeForge, state: Callable[[Any], Any]
+) -> None:
+    repo.write("dist/demo.txt", "x\n")
+    before = state(repo)
+    args = ("--push", "--forge-release", "github", "--release-asset", "dist/*.txt")
+    result = run(repo, "release", "--dry-run", "--format", "json", *args, env=github_env(forge))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["forge_releases"] == [
+        {
+            "forge": "github",
+            "repository": "acme/demo",
+            "tag": "v1.3.0",
+            "url": None,
+            "created": False,
+            "prerelease": False,
+            "assets": [{"name": "demo.txt", "url": None}],
+            "planned": True,
+        }
+    ]
     assert state(repo) == before
     assert forge.requests == []
 

@@ -25,6 +25,7 @@ def release_outputs(result: ReleaseResult) -> dict[str, str]:
     release of the first tag (``--forge-release``), else empty."""
     first = result.releases[0] if result.releases else None
     done = result.released and not result.dry_run
+    made = result.forge_releases[0] if result.forge_releases and done else None
     return {
         "released": "true" if done else "false",
         "version": first.version if first and done else "",
@@ -41,7 +42,7 @@ def release_outputs(result: ReleaseResult) -> dict[str, str]:
                 for r in (result.releases if done else [])
             ]
         ),
-        "release_url": result.forge_releases[0].url if result.forge_releases and done else "",
+        "release_url": (made.url or "") if made is not None else "",
     }
 
 

@@ -82,5 +82,8 @@ def release_report(result: ReleaseResult) -> dict[str, Any]:
         ],
         "warnings": list(result.warnings),
         "refused": list(result.refused),
-        "forge_releases": [r.to_dict() for r in result.forge_releases],
+        "forge_releases": [
+            r.to_dict()
+            for r in (result.planned_forge_releases if result.dry_run else result.forge_releases)
+        ],
     }

@@ -71,3 +71,6 @@ class ReleaseResult:
     planned_tags: list[str] = field(default_factory=list)
     #: The releases made on GitHub or GitLab (``--forge-release``), one per tag.
     forge_releases: list[PublishedRelease] = field(default_factory=list)
+    #: The forge releases the release makes (or would make), ``planned``; ``forge_releases``
+    #: holds those actually made.
+    planned_forge_releases: list[PublishedRelease] = field(default_factory=list)

@@ -352,6 +352,7 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     result.actions += git_actions
     if forge is not None:
         result.actions += forge.actions()
+        result.planned_forge_releases = forge.planned()
     if options.dry_run:
         return result
     execute(git, root, settings, options, txn, releases, message, branch, result)

@@ -27,17 +27,22 @@ class ReleaseSpec:
 
 @dataclass(frozen=True, slots=True)
 class PublishedRelease:
-    """A release as the forge holds it after the request."""
+    """A release as the forge holds it after the request, or, when ``planned``, as a dry run
+    would ask for it (nothing sent, so no URL and nothing created)."""
 
     forge: Forge
-    repository: str
+    #: None only in a plan whose repository could not be told (the dry run is refused).
+    repository: str | None
     tag: str
-    url: str
-    #: False when a release of that tag existed and was updated instead.
+    #: None only when ``planned``.
+    url: str | None
+    #: False when a release of that tag existed and was updated instead (or when ``planned``).
     created: bool
     prerelease: bool
-    #: The names of the attached files and where each can be downloaded.
-    assets: tuple[tuple[str, str], ...] = ()
+    #: The names of the attached files and where each can be downloaded (None when planned).
+    assets: tuple[tuple[str, str | None], ...] = ()
+    #: True in a dry run: the release that would be made, not one the forge holds.
+    planned: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON reports' shape."""
@@ -49,4 +54,5 @@ class PublishedRelease:
             "created": self.created,
             "prerelease": self.prerelease,
             "assets": [{"name": name, "url": url} for name, url in self.assets],
+            "planned": self.planned,
         }

@@ -99,6 +99,24 @@ class ForgePlan:
             for r in self.releases
         ]
 
+    def planned(self) -> list[PublishedRelease]:
+        """The releases :func:`make_releases` would make, for a dry run's report: one per tag,
+        with the assets found now, nothing created and no URL yet."""
+        assets = tuple((a.name, None) for a in self.assets)
+        return [
+            PublishedRelease(
+                forge=self.forge,
+                repository=self.target.repository,
+                tag=r.tag,
+                url=None,
+                created=False,
+                prerelease=r.prerelease,
+                assets=assets,
+                planned=True,
+            )
+            for r in self.releases
+        ]
+
     def finishing_command(self, tag: str) -> str:
         """The command that creates (or completes) the release of ``tag`` alone."""
         words = ["release-tools", "forge-release", "--tag", tag, "--forge", self.forge.value]

@@ -170,6 +170,7 @@ def resume_with_forge(
         result.refused_exit_code = result.refused_exit_code or 2
     if plan is not None:
         result.actions += plan.actions()
+        result.planned_forge_releases = plan.planned()
         if not options.dry_run:
             make_forge_releases(git, root, plan, result)
     return result
