@@ -838,3 +838,28 @@ def test_the_finishing_command_keeps_the_assets_and_an_overriding_prerelease_fla
         "--prerelease`"
     )
     assert command in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("forge_flag", "message"),
+    [
+        ("github", "error: --forge github: no GitHub token"),
+        ("auto", "error: --forge auto: cannot tell the forge"),
+    ],
+)
+def test_forge_release_names_its_own_forge_option(
+    repo: Any, forge: FakeForge, forge_flag: str, message: str
+) -> None:
+    result = run(
+        repo,
+        "forge-release",
+        "--tag",
+        "v1.2.3",
+        "--forge",
+        forge_flag,
+        env={"GITHUB_REPOSITORY": "acme/demo"},
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "--forge-release" not in result.stderr
+    assert forge.requests == []

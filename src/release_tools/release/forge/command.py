@@ -162,6 +162,7 @@ def run_forge_release(
         environ=environ,
         dry_run=False,
         assets_later=False,
+        option="--forge",
     )
     for warning in warnings:
         log.warning("%s", warning)

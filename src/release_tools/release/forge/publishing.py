@@ -181,12 +181,14 @@ def plan_forge(
     environ: Mapping[str, str],
     dry_run: bool,
     assets_later: bool,
+    option: str = "--forge-release",
 ) -> ForgePlan:
-    """Decide and check the forge releases (see the module docstring)."""
+    """Decide and check the forge releases (see the module docstring). Errors and problems
+    name ``option``, the flag the command reads the forge from."""
     # A remote URL may carry a password or a token in its user info.
     register_url_secrets(remote_url or "")
     remote = parse_remote_url(remote_url or "")
-    forge = choose_forge(requested, environ, remote)
+    forge = choose_forge(requested, environ, remote, option=option)
     target = resolve_target(forge, environ, remote)
     # Registered now, before anything can log or fail with a message.
     register_secret(target.token)
@@ -195,8 +197,8 @@ def plan_forge(
     if not httpx_available():
         problems.append(INSTALL_HINT)
     if problems and not dry_run:
-        raise UsageError(f"--forge-release {forge.value}: {problems[0]}")
-    plan.problems = [f"--forge-release {forge.value}: {p}" for p in problems]
+        raise UsageError(f"{option} {forge.value}: {problems[0]}")
+    plan.problems = [f"{option} {forge.value}: {p}" for p in problems]
     check_patterns(patterns)
     try:
         plan.assets = resolve_assets(root, patterns, git_dir)

@@ -84,11 +84,16 @@ def _truthy(environ: Mapping[str, str], name: str) -> bool:
 
 
 def choose_forge(
-    requested: str, environ: Mapping[str, str], remote: RemoteLocation | None
+    requested: str,
+    environ: Mapping[str, str],
+    remote: RemoteLocation | None,
+    *,
+    option: str = "--forge-release",
 ) -> Forge:
     """The forge for ``github``, ``gitlab`` or ``auto`` (CI variables, then the remote's host).
 
-    An ``auto`` that finds no forge is a :class:`UsageError`.
+    An ``auto`` that finds no forge is a :class:`UsageError` naming ``option``, the flag the
+    command reads the forge from.
     """
     if requested != "auto":
         return Forge(requested)
@@ -103,8 +108,8 @@ def choose_forge(
             return Forge.GITLAB
     where = f"remote host {remote.host}" if remote else "no forge URL for the remote"
     raise UsageError(
-        f"--forge-release auto: cannot tell the forge ({where}, neither GITHUB_ACTIONS nor "
-        "GITLAB_CI set); name it: --forge-release github or gitlab"
+        f"{option} auto: cannot tell the forge ({where}, neither GITHUB_ACTIONS nor "
+        f"GITLAB_CI set); name it: {option} github or gitlab"
     )
 
 
