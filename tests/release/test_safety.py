@@ -263,6 +263,13 @@ def start_release(repo: GitRepo, env: dict[str, str], *args: str) -> subprocess.
 
 def interrupt_when_slow(proc: subprocess.Popen[str], env: dict[str, str], signum: int) -> str:
     """Send ``signum`` once the slowed git command has started; return the stderr."""
+    return interrupt_and_read(proc, env, signum)[1]
+
+
+def interrupt_and_read(
+    proc: subprocess.Popen[str], env: dict[str, str], signum: int
+) -> tuple[str, str]:
+    """Send ``signum`` once the slowed git command has started; return stdout and stderr."""
     marker = Path(env["SLOW_MARKER"])
     deadline = time.monotonic() + 30
     while not marker.exists():
@@ -274,8 +281,7 @@ def interrupt_when_slow(proc: subprocess.Popen[str], env: dict[str, str], signum
         os.killpg(proc.pid, signum)
     else:
         proc.send_signal(signum)
-    _, stderr = proc.communicate(timeout=30)
-    return stderr
+    return proc.communicate(timeout=30)
 
 
 @pytest.mark.parametrize(
@@ -297,6 +303,30 @@ def test_signal_before_the_commit_restores_everything(
     again = cli_run(repo, "release")
     assert again.exit_code == 0, again.output
     assert repo.git("tag", "--points-at", "HEAD") == "v1.1.0"
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["INT", "TERM"]
+)
+def test_an_interrupted_json_release_reports_as_the_readme_says(
+    repo: GitRepo, tmp_path: Path, signum: int, code: int
+) -> None:
+    # "In CI": an interrupted release is of type release, its message names the signal, and
+    # the exit code is the signal's.
+    python_project(repo)
+    env = slow_git(tmp_path, "commit")
+    proc = start_release(repo, env, "--format", "json")
+    stdout, stderr = interrupt_and_read(proc, env, signum)
+    assert proc.returncode == code, stderr
+    error = json.loads(stdout)["error"]
+    name = signal.Signals(signum).name
+    assert error["type"] == "release"
+    assert error["exit_code"] == code
+    assert error["message"].startswith(f"interrupted by {name} before the release commit")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    in_ci = " ".join(readme.split("## In CI", 1)[1].split("\n### ", 1)[0].split())
+    assert "a `release` stopped by SIGINT or SIGTERM once it has started writing" in in_ci
+    assert "`interrupted by SIGINT` or `SIGTERM`, exit 130 or 143" in in_ci
 
 
 def test_signal_after_the_commit_leaves_a_journal_that_resume_finishes(
