@@ -18,7 +18,8 @@ else exits 1::
     │   └── ProviderError                  a model provider failed (fallback may apply)
     ├── VersionError                       unparsable version or manifest
     ├── PlanError                          invalid version-plan file
-    └── ReleaseError                       the release could not be carried out
+    ├── ReleaseError                       the release could not be carried out
+    └── Interruption                       SIGINT or SIGTERM stopped the work (exit 128 + signal)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "AnalysisError",
     "ConfigError",
     "GitError",
+    "Interruption",
     "NotAGitRepositoryError",
     "PlanError",
     "ProviderError",
@@ -89,3 +91,7 @@ class PlanError(ReleaseToolsError):
 
 class ReleaseError(ReleaseToolsError):
     """The release could not be carried out."""
+
+
+class Interruption(ReleaseToolsError):
+    """SIGINT or SIGTERM stopped the work; the exit code is the shell's ``128 + signal``."""

@@ -311,8 +311,8 @@ def test_signal_before_the_commit_restores_everything(
 def test_an_interrupted_json_release_reports_as_the_readme_says(
     repo: GitRepo, tmp_path: Path, signum: int, code: int
 ) -> None:
-    # "In CI": an interrupted release is of type release, its message names the signal, and
-    # the exit code is the signal's.
+    # "In CI": an interrupted release is of type interrupted, its message names the signal,
+    # and the exit code is the signal's.
     python_project(repo)
     env = slow_git(tmp_path, "commit")
     proc = start_release(repo, env, "--format", "json")
@@ -320,13 +320,12 @@ def test_an_interrupted_json_release_reports_as_the_readme_says(
     assert proc.returncode == code, stderr
     error = json.loads(stdout)["error"]
     name = signal.Signals(signum).name
-    assert error["type"] == "release"
+    assert error["type"] == "interrupted"
     assert error["exit_code"] == code
     assert error["message"].startswith(f"interrupted by {name} before the release commit")
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     in_ci = " ".join(readme.split("## In CI", 1)[1].split("\n### ", 1)[0].split())
-    assert "a `release` stopped by SIGINT or SIGTERM once it has started writing" in in_ci
-    assert "`interrupted by SIGINT` or `SIGTERM`, exit 130 or 143" in in_ci
+    assert "`interrupted` (Ctrl-C, SIGINT or SIGTERM: exit 130 or 143;" in in_ci
 
 
 def test_signal_after_the_commit_leaves_a_journal_that_resume_finishes(

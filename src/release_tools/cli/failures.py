@@ -25,6 +25,7 @@ from release_tools.errors import (
     AnalysisError,
     ConfigError,
     GitError,
+    Interruption,
     PlanError,
     ProviderError,
     ReleaseError,
@@ -46,12 +47,13 @@ __all__ = [
 
 #: The type of an error the package did not raise on purpose: a bug.
 INTERNAL = "internal"
-#: The type of a run stopped by Ctrl-C outside a release.
+#: The type of a run stopped by Ctrl-C, SIGINT or SIGTERM (a release's included).
 INTERRUPTED = "interrupted"
 
 # One name per branch of the exception tree; a subclass defined elsewhere (a forge error is a
 # ReleaseError) takes the name of the nearest branch above it.
 _TYPES: dict[type[BaseException], str] = {
+    Interruption: INTERRUPTED,
     ConfigError: "config",
     UsageError: "usage",
     GitError: "git",

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import NoReturn, cast
 
 from release_tools.config import Settings
-from release_tools.errors import GitError, ReleaseError
+from release_tools.errors import GitError, Interruption, ReleaseError
 from release_tools.git import Git
 from release_tools.release.files import (
     FileTransaction,
@@ -60,7 +60,7 @@ _RESUME = "`release-tools release --resume`"
 _ABORT = "`release-tools release --abort`"
 
 
-class ReleaseInterrupted(ReleaseError):
+class ReleaseInterrupted(Interruption, ReleaseError):
     """SIGINT or SIGTERM stopped the release; the exit code is the shell's ``128 + signal``."""
 
     def __init__(self, message: str, signum: int) -> None:
