@@ -37,11 +37,14 @@ def send(proto: RealtimeProtocol, **event: Any) -> None:
     proto.feed(json.dumps(event))
 
 
-def open_protocol(**kwargs: Any) -> RealtimeProtocol:
+def open_protocol(*, session_type: str | None = None, **kwargs: Any) -> RealtimeProtocol:
     proto = RealtimeProtocol(SessionConfig(instructions="be brief", tools=[TOOL]), **kwargs)
     created: Future[str] = Future()
     proto.begin_connect(created)
-    send(proto, type="session.created", session={"id": "sess_1", "model": "gpt-realtime"})
+    session = {"id": "sess_1", "model": "gpt-realtime"}
+    if session_type is not None:
+        session["type"] = session_type
+    send(proto, type="session.created", session=session)
     assert created.result(0) == "sess_1"
     updated: Future[str] = Future()
     frame = json.loads(proto.session_update_frame(updated))
@@ -515,6 +518,24 @@ def test_untagged_responses_are_matched_in_order_and_missing_created_is_tolerate
     done(proto, "r2")
     done(proto, "r1")
     assert (first.result(0).text, second.result(0).text) == ("one", "two")
+
+
+def test_on_a_ga_session_a_response_never_created_is_nobodys_answer() -> None:
+    proto = open_protocol(session_type="realtime")
+    request_id, _, waiter = start(proto)
+    # A stray response (another client's on a shared session, a confused server): its events
+    # and its response.done come without response.created, and carry a verdict.
+    send(proto, type="response.output_text.delta", response_id="resp_x", item_id="i", delta="x")
+    done(
+        proto,
+        "resp_x",
+        output=[{"type": "message", "content": [{"type": "output_text", "text": "STRAY"}]}],
+    )
+    assert not waiter.done() and not proto.response_started(request_id)
+    created(proto, "resp_1", request_id)
+    send(proto, type="response.output_text.delta", response_id="resp_1", item_id="i", delta="ok")
+    done(proto, "resp_1")
+    assert waiter.result(0).text == "ok"
 
 
 def test_events_of_finished_or_foreign_responses_are_ignored() -> None:

@@ -201,6 +201,10 @@ class PendingResponse:
         return sorted(self.items.values(), key=lambda item: item.index)
 
 
+#: Event types of the legacy dialect that open a response without ``response.created``.
+LEGACY_OPENERS = frozenset({"response.partial", "response.final", "response.error"})
+
+
 class ResponseTable:
     """The requests awaiting a response, indexed for routing, and the buffering of their output.
 
@@ -215,6 +219,9 @@ class ResponseTable:
         self.by_response: dict[str | None, PendingResponse] = {}
         self.by_event_id: dict[str, PendingResponse] = {}
         self._finished: OrderedDict[str, None] = OrderedDict()
+        #: The session is a GA one (``session.type`` ``realtime``): every response of this
+        #: client's requests starts with ``response.created``.
+        self.strict = False
 
     def add(self, pending: PendingResponse) -> None:
         """Register a request whose frames are about to be sent."""
@@ -222,15 +229,25 @@ class ResponseTable:
         for event_id in pending.event_ids:
             self.by_event_id[event_id] = pending
 
-    def route(self, response_id: str | None) -> PendingResponse | None:
-        """The request an event of ``response_id`` belongs to, binding it if needed."""
+    def route(self, response_id: str | None, *, adopt: bool = False) -> PendingResponse | None:
+        """The request an event of ``response_id`` belongs to, binding it if needed.
+
+        An id seen for the first time is adopted by the oldest request still waiting for one.
+        On a GA session (:attr:`strict`), which sends ``response.created`` for every response,
+        only an event that may open a response adopts (``adopt``: ``response.created`` from a
+        server that does not echo the request tag, and the legacy dialect's events): a delta,
+        an item or a ``response.done`` of an id never created there belongs to no request of
+        this client, and taking it as an answer would put a stranger's output in a request.
+        Other servers may skip ``response.created``: there the first event of an id opens it.
+        Legacy id-less events are always routed.
+        """
         pending = self.by_response.get(response_id)
         if pending is not None:
             return pending
-        if response_id is not None and response_id in self._finished:
+        if response_id is not None and (
+            response_id in self._finished or (self.strict and not adopt)
+        ):
             return None
-        # No response.created seen for this id (or legacy id-less events): the oldest
-        # request still waiting for a response id adopts it.
         for candidate in self.pending.values():
             if candidate.response_id is None:
                 self.bind(candidate, response_id)
@@ -267,7 +284,9 @@ class ResponseTable:
 
     def on_text_delta(self, event: TextDelta) -> None:
         """Append a text delta to its item (the typed path; feed() inlines the common case)."""
-        pending = self.by_response.get(event.response_id) or self.route(event.response_id)
+        pending = self.by_response.get(event.response_id) or self.route(
+            event.response_id, adopt=event.type in LEGACY_OPENERS
+        )
         if pending is None:
             return
         item = pending.items.get(event.item_id)

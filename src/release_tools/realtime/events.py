@@ -82,6 +82,8 @@ class SessionInfo(_ServerModel):
     """The effective session configuration the server reports."""
 
     id: str | None = None
+    #: ``realtime`` on the GA interface (which always sends ``response.created``).
+    type: str | None = None
     model: str | None = None
     instructions: str | None = None
     tools: list[dict[str, Any]] | None = None

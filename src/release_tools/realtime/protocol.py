@@ -311,6 +311,10 @@ class RealtimeProtocol(SessionHandshake):
         """Process one already decoded event."""
         self._dispatch[type(event)](event)
 
+    def _on_session_created(self, event: SessionCreatedEvent) -> None:
+        super()._on_session_created(event)
+        self._table.strict = event.session.type == "realtime"
+
     def _on_response_created(self, event: ResponseCreatedEvent) -> None:
         response_id = event.response.id
         tag = (event.response.metadata or {}).get(REQUEST_TAG)
@@ -322,7 +326,7 @@ class RealtimeProtocol(SessionHandshake):
                 self._table.remember_finished(response_id)
             return
         if pending is None:
-            pending = self._table.route(response_id)
+            pending = self._table.route(response_id, adopt=True)
         elif pending.response_id is None:
             self._table.bind(pending, response_id)
         if pending is not None:
@@ -355,7 +359,7 @@ class RealtimeProtocol(SessionHandshake):
         self._finish(pending, build_result(pending, info))
 
     def _on_seed_final(self, event: SeedFinalEvent) -> None:
-        pending = self._table.route(event.response_id)
+        pending = self._table.route(event.response_id, adopt=True)
         if pending is None:
             return
         text = event.text
@@ -372,7 +376,7 @@ class RealtimeProtocol(SessionHandshake):
         self._finish(pending, build_result(pending, ResponseInfo(status="completed")))
 
     def _on_seed_error(self, event: SeedResponseErrorEvent) -> None:
-        pending = self._table.route(event.response_id)
+        pending = self._table.route(event.response_id, adopt=True)
         if pending is not None:
             self._finish(pending, error_from_detail(event.error, event.message or "response error"))
 
