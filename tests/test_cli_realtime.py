@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import os
+import signal
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -1048,3 +1051,37 @@ async def test_stray_errors_after_a_completed_response_do_not_break_the_run(
     _model_decision(result)
     assert requests == 3
     assert _error_lines(result) == []  # logged as the server's warnings, never as a failure
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "message"),
+    [(signal.SIGTERM, 143, "interrupted by SIGTERM"), (signal.SIGINT, 130, "interrupted")],
+    ids=["TERM", "INT"],
+)
+async def test_a_signal_during_the_model_call_ends_the_run_as_interrupted(
+    repo: GitRepo, tmp_path: Path, signum: int, code: int, message: str
+) -> None:
+    # A cancelled CI job (SIGTERM) stops the run through its cleanup, as Ctrl-C does: one
+    # error line, the JSON error object, the signal's exit code.
+    _changed_repo(repo)
+    async with ScriptedRealtimeServer(default=Reply(silent=True)) as server:
+        env = {**os.environ, "OPENAI_API_KEY": KEY, "RELEASE_TOOLS_CACHE_DIR": str(tmp_path / "c")}
+        env.pop("RELEASE_TOOLS_REALTIME_URL", None)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "release_tools", "analyze", "-C", str(repo.path),
+            "--provider", "realtime", "--realtime-url", server.url, "--format", "json",
+            "--response-timeout", "60",
+            env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        await asyncio.wait_for(server.wait_for_event("response.create"), timeout=30)
+        proc.send_signal(signum)
+        stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode == code, stderr.decode()
+    assert json.loads(stdout)["error"] == {
+        "message": message,
+        "type": "interrupted",
+        "exit_code": code,
+    }
+    lines = stderr.decode().strip().splitlines()
+    assert lines[-1] == f"error: {message}"
+    assert "Traceback" not in stderr.decode()

@@ -7,13 +7,15 @@ format is JSON, the failure is also one JSON object on stdout (:mod:`.failures`)
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import logging
 import os
+import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
@@ -60,6 +62,8 @@ _RESOURCE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS
 
 # 128 + SIGPIPE: what a shell reports for a tool killed by a closed pipe.
 _EXIT_BROKEN_PIPE = 141
+# 128 + SIGTERM.
+_EXIT_TERMINATED = 143
 
 
 def _silence_stdout() -> None:
@@ -85,6 +89,34 @@ def _fail(message: str, type_: str, exit_code: int) -> NoReturn:
     sys.exit(exit_code)
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[list[int]]:
+    """Inside: SIGTERM (a CI job cancelled, ``docker stop``) stops the command the way Ctrl-C
+    does, through its cleanup, so that it reports ``interrupted``, leaves no child process
+    behind and exits 143, instead of dying in silence. The yielded list holds the signal once
+    it came. A release installs its own handlers for the steps that must not be cut short.
+    """
+    came: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        came.append(signum)
+        # The SIGINT path is the one every layer handles (asyncio cancels its main task on
+        # it); when SIGINT is ignored (a background job of a script), raise it here.
+        if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+            raise KeyboardInterrupt
+        signal.raise_signal(signal.SIGINT)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (a library caller's worker): leave it alone
+        yield came
+        return
+    try:
+        yield came
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def guard(func: Callable[P, R]) -> Callable[P, R]:
     """Run a command body; map our errors to exit codes with a one-line, redacted message."""
 
@@ -97,7 +129,7 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
             # Started with descriptor 1 closed: the report could not be written, so do no work.
             click.echo("error: standard output is closed: nothing to write the report to", err=True)
             sys.exit(2)
-        with invocation():
+        with invocation(), _terminate_as_interrupt() as terminated:
             try:
                 return func(*args, **kwargs)
             except ReleaseToolsError as exc:
@@ -106,6 +138,8 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
                 message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 _fail(message, error_type(exc), exc.exit_code)
             except KeyboardInterrupt:
+                if terminated:
+                    _fail("interrupted by SIGTERM", INTERRUPTED, _EXIT_TERMINATED)
                 _fail("interrupted", INTERRUPTED, 130)
             except BrokenPipeError:
                 # The reader went away (`... | head -1`). Commands print only after their work
