@@ -169,3 +169,16 @@ def test_delta_ids_of_the_wrong_type_are_protocol_errors(event_type: str, field:
     frame = json.dumps({"type": event_type, "delta": "x", field: ["not", "a", "string"]})
     with pytest.raises(RealtimeProtocolError, match=field):
         decode_event(frame)
+
+
+def test_rate_limit_values_that_are_no_count_read_as_absent() -> None:
+    frame = (
+        '{"type": "rate_limits.updated", "rate_limits": ['
+        '{"name": "requests", "limit": NaN, "remaining": Infinity, "reset_seconds": -Infinity},'
+        '{"name": "tokens", "limit": 100, "remaining": 0, "reset_seconds": 1.5}]}'
+    )
+    event = decode_event(frame)
+    assert isinstance(event, RateLimitsUpdatedEvent)
+    requests, tokens = event.rate_limits
+    assert (requests.limit, requests.remaining, requests.reset_seconds) == (None, None, None)
+    assert (tokens.limit, tokens.remaining, tokens.reset_seconds) == (100, 0, 1.5)

@@ -17,11 +17,12 @@ Unknown types decode to :class:`UnknownEvent` and are never fatal.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from release_tools.realtime.exceptions import RealtimeProtocolError
 
@@ -126,6 +127,13 @@ class RateLimitEntry(_ServerModel):
     limit: float | None = None
     remaining: float | None = None
     reset_seconds: float | None = None
+
+    @field_validator("limit", "remaining", "reset_seconds")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        """A value that is no finite count of zero or more (NaN, infinity, a negative wait)
+        says nothing: read as absent rather than waited on."""
+        return value if value is None or (math.isfinite(value) and value >= 0) else None
 
 
 # --- server events (validated) ---------------------------------------------------------------

@@ -23,6 +23,9 @@ OPENAI = "sk-proj-" + "Zx9" * 10
 STRIPE = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
 SLACK = "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOp"
 AWS_ID = "AKIA" + "IOSFODNN7EXAMPLE"
+# Low entropy on purpose: the shape alone must catch it.
+GOOGLE = "AIzaSyA-" + "1234567890abcdefghijklmnopqrstu"
+GITLAB = "glpat-" + "AbCdEfGhIjKlMnOpQrSt"
 JWT = (
     "eyJhbGciOiJIUzI1NiJ9."
     + "eyJzdWIiOiIxMjM0NTY3ODkwIn0."
@@ -47,6 +50,8 @@ def _diff(path: str, *lines: str) -> str:
         (f"stripe.api_key = {STRIPE}", STRIPE, "stripe-key"),
         (f"slack: {SLACK}", SLACK, "slack-token"),
         (f"aws_access_key_id = {AWS_ID}", AWS_ID, "aws-access-key-id"),
+        (f"maps.init('{GOOGLE}')", GOOGLE, "google-api-key"),
+        (f"gitlab = {GITLAB}", GITLAB, "gitlab-token"),
         (f"Authorization: Bearer {JWT}", JWT, "jwt"),
         (f"conn = 'AccountName=x;AccountKey={AZURE_KEY};'", AZURE_KEY, "azure-key"),
         ('db = "postgres://admin:s3cr3t-pw@db.local/app"', "s3cr3t-pw", "url-password"),

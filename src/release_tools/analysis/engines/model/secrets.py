@@ -88,6 +88,13 @@ _TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         0,
         0,
     ),
+    (
+        "gitlab-token",
+        re.compile(r"\bgl(?:pat|dt|ptt|rt|cbt|soat|ft|imt|oas|agent)-[A-Za-z0-9_-]{20,}"),
+        0,
+        0,
+    ),
+    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])"), 0, 0),
     ("slack-token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), 0, 0),
     (
         "slack-webhook",
