@@ -1082,6 +1082,5 @@ async def test_a_signal_during_the_model_call_ends_the_run_as_interrupted(
         "type": "interrupted",
         "exit_code": code,
     }
-    lines = stderr.decode().strip().splitlines()
-    assert lines[-1] == f"error: {message}"
-    assert "Traceback" not in stderr.decode()
+    # One line: the connections this side dropped on the way out are no news.
+    assert stderr.decode().strip().splitlines() == [f"error: {message}"]

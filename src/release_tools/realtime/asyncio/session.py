@@ -277,7 +277,10 @@ class RealtimeSession:
             transport.abort()  # nobody reads this socket any more
             error = RealtimeConnectionError(f"receive loop failed: {redact(str(exc))}")
         if self._transport is transport and self.state is not SessionState.CLOSED:
-            level = logging.DEBUG if self.state is SessionState.CLOSING else logging.WARNING
+            # A close this side asked for, or a drop it made itself (a cancelled request, an
+            # idle response), is said where it was decided: here it is only a debug line.
+            quiet = self.state is SessionState.CLOSING or transport.dropped
+            level = logging.DEBUG if quiet else logging.WARNING
             extra = self._extra()
             if isinstance(error, ConnectionClosedError):
                 extra.update(close_code=error.code, close_reason=error.reason)

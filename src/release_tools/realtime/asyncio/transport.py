@@ -238,6 +238,8 @@ class Transport:
         self._time = asyncio.get_running_loop().time
         #: Event-loop time of the last received frame; the session's idle timeout reads it.
         self.last_frame_at = self._time()
+        #: This side dropped the connection (:meth:`abort`): its end is no news to report.
+        self.dropped = False
         self.frames_received = 0
 
     @property
@@ -299,6 +301,7 @@ class Transport:
 
     def abort(self) -> None:
         """Drop the TCP connection now, without a closing handshake."""
+        self.dropped = True
         self._ws.transport.abort()
 
     async def wait_closed(self) -> None:
