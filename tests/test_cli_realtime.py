@@ -1084,3 +1084,29 @@ async def test_a_signal_during_the_model_call_ends_the_run_as_interrupted(
     }
     # One line: the connections this side dropped on the way out are no news.
     assert stderr.decode().strip().splitlines() == [f"error: {message}"]
+
+
+async def test_a_server_that_answers_nothing_is_given_up_after_the_first_wave(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    # Six chunks, one session, a server that never answers: the first two requests time out,
+    # and the other chunks are not sent (the one already taking the session is cancelled).
+    repo.write("src/app/core.py", "def run():\n    return 1\n")
+    repo.commit("feat: first")
+    repo.tag("v1.0.0")
+    for n in range(6):
+        repo.write(f"src/app/m{n}.py", f"def f{n}(value):\n    return value * {n}\n" * 6)
+    repo.commit("feat: more")
+    async with ScriptedRealtimeServer(default=Reply(silent=True)) as server:
+        result = await _run(
+            repo, server, tmp_path,
+            "--concurrency", "1", "--chunk-size", "200", "--max-chunks", "6",
+            "--response-timeout", "0.3", "--max-retries", "0",
+        )  # fmt: skip
+        creates = len(server.response_creates)
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["provider"] == "local" and data["stats"]["chunks"] == 6
+    assert creates <= 3
+    assert "the first 2 requests failed" in data["warnings"][0]

@@ -21,6 +21,7 @@ from release_tools.analysis.engines.local import change_stats
 from release_tools.analysis.engines.model.answers import ModelRun, provider_error
 from release_tools.analysis.engines.model.cache import ChunkCache, default_cache_dir
 from release_tools.analysis.engines.model.chunks import (
+    NotAnswering,
     PreparedChunk,
     prepare_chunks,
     split_cached,
@@ -207,13 +208,22 @@ class RealtimeAnalyzer:
                 ) as pool:
                     try:
                         evidence_task = start_evidence()
-                        async with asyncio.TaskGroup() as group:
-                            for chunk in todo:
-                                group.create_task(
-                                    summarise_chunk(
-                                        pool, chunk, run, cache, progress, model=self.settings.model
+                        try:
+                            async with asyncio.TaskGroup() as group:
+                                for chunk in todo:
+                                    group.create_task(
+                                        summarise_chunk(
+                                            pool,
+                                            chunk,
+                                            run,
+                                            cache,
+                                            progress,
+                                            model=self.settings.model,
+                                            give_up_after=max(2, size),
+                                        )
                                     )
-                                )
+                        except* NotAnswering as stopped:
+                            raise stopped.exceptions[0] from None
                         if (
                             todo
                             and not any(c.index in run.summaries for c in todo)

@@ -62,6 +62,8 @@ class ModelRun:
 
     summaries: dict[int, ChunkSummary] = field(default_factory=dict)
     failed: dict[int, str] = field(default_factory=dict)
+    #: Provider failures while no chunk had been answered yet.
+    unanswered: int = 0
     cached: int = 0
     analysis: VersionAnalysis | None = None
     input_tokens: int = 0

@@ -3,7 +3,10 @@
 Redaction happens here, before the prompt is built and before the cache key is computed, so
 neither the server nor the cache ever sees a secret. A chunk that fails (a :class:`ProviderError`
 once the client's retries are spent, or an answer invalid twice) is recorded in the run and does
-not stop the others: the final request is told how many failed.
+not stop the others: the final request is told how many failed. Unless nothing has been answered
+yet: when as many requests as there are sessions (two at least) have failed that way in a row
+with no chunk answered, the server is not answering, and :class:`NotAnswering` stops the others
+at once rather than let each wait out its own timeouts and retries.
 """
 
 from __future__ import annotations
@@ -25,9 +28,13 @@ from release_tools.errors import ProviderError
 from release_tools.logs import redact
 from release_tools.realtime import SessionPool
 
-__all__ = ["PreparedChunk", "prepare_chunks", "split_cached", "summarise_chunk"]
+__all__ = ["NotAnswering", "PreparedChunk", "prepare_chunks", "split_cached", "summarise_chunk"]
 
 log = logging.getLogger(__name__)
+
+
+class NotAnswering(ProviderError):
+    """The first requests all failed and none was answered: the rest are not sent."""
 
 
 @dataclass(slots=True)
@@ -79,8 +86,13 @@ async def summarise_chunk(
     progress: ProgressReporter,
     *,
     model: str,
+    give_up_after: int = 0,
 ) -> None:
-    """Ask for one chunk's summary; record it (and cache it) or record the failure."""
+    """Ask for one chunk's summary; record it (and cache it) or record the failure.
+
+    With ``give_up_after``, the failure that makes that many provider failures with no chunk
+    answered raises :class:`NotAnswering` (see the module docstring).
+    """
     meta = {"step": "chunk", "chunk": str(chunk.index)}
     try:
         summary = await ask(pool, chunk.prompt, CHUNK_TOOL, ChunkSummary, run, meta)
@@ -89,6 +101,13 @@ async def summarise_chunk(
         run.failed[chunk.index] = reason
         log.warning("chunk %d failed: %s", chunk.index, reason, extra={"chunk": chunk.index})
         progress.advance(f"chunk {chunk.index} failed")
+        if isinstance(exc, ProviderError) and not run.summaries and not run.cached:
+            run.unanswered += 1
+            if give_up_after and run.unanswered >= give_up_after:
+                raise NotAnswering(
+                    f"no chunk could be analysed: the first {run.unanswered} requests failed "
+                    f"({reason}); the other chunks were not sent"
+                ) from exc
         return
     run.summaries[chunk.index] = summary
     if cache is not None:
