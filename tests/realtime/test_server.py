@@ -725,3 +725,8 @@ async def test_compression_is_negotiated_only_when_enabled(
         assert ws.response is not None
         offered = ws.response.headers.get("Sec-WebSocket-Extensions", "")
         assert offered.split(";")[0] == expected
+
+
+def test_a_reply_scripted_with_something_that_is_no_event_is_refused_at_once() -> None:
+    with pytest.raises(TypeError, match="events_before"):
+        Reply(events_before=("response.created",))  # type: ignore[arg-type]

@@ -113,6 +113,13 @@ class Reply:
     rate_limits: tuple[JSON, ...] | None = None
     usage: JSON | None = None
 
+    def __post_init__(self) -> None:
+        # A script mistake must fail the test that wrote it, not silence the server mid-run.
+        for name in ("events_before", "events_after", "only_events", "rate_limits"):
+            events = getattr(self, name)
+            if events is not None and not all(isinstance(event, dict) for event in events):
+                raise TypeError(f"Reply.{name} holds something that is no event object")
+
     @classmethod
     def function_call(
         cls, name: str, arguments: str, *, call_id: str | None = None, **kwargs: Any
