@@ -28,6 +28,7 @@ from release_tools.cli import cli
 from release_tools.config import load_settings
 from release_tools.errors import GitError, ReleaseError
 from release_tools.release import files as files_module
+from release_tools.release.lock import release_lock
 from release_tools.release.service import ReleaseOptions, run_release
 
 PLAN = ".changeset/brave-cats-jump.md"
@@ -775,3 +776,28 @@ def test_resume_and_abort_exclude_each_other(repo: GitRepo) -> None:
     result = cli_run(repo, "release", "--resume", "--abort")
     assert result.exit_code == 2
     assert "--resume and --abort exclude each other" in one_line_error(result)
+
+
+# --- one release at a time ---------------------------------------------------------------------
+
+
+def test_a_release_while_another_holds_the_repository_is_refused_untouched(repo: GitRepo) -> None:
+    npm_project(repo)
+    before = tree(repo.path)
+    head = repo.git("rev-parse", "HEAD")
+
+    # Another run of the tool holds the lock (flock conflicts across open descriptions, so the
+    # same process stands in for a second one).
+    with release_lock(repo.path / ".git"):
+        blocked = cli_run(repo, "release")
+        preview = cli_run(repo, "release", "--dry-run")
+
+    assert blocked.exit_code == 1
+    assert one_line_error(blocked) == (
+        "error: another release is running in this repository: wait for it to finish"
+    )
+    assert tree(repo.path) == before and repo.git("rev-parse", "HEAD") == head
+    assert preview.exit_code == 0, preview.output  # a dry run writes nothing: no lock needed
+    released = cli_run(repo, "release")
+    assert released.exit_code == 0, released.output
+    assert repo.git("describe", "--tags") == "v1.1.0"

@@ -54,6 +54,7 @@ from release_tools.release.forge.steps import (
     resume_with_forge,
 )
 from release_tools.release.journal import Journal
+from release_tools.release.lock import release_lock
 from release_tools.release.preflight import check_forge, check_options, preflight
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.transaction import abort, execute, journal_path, landed_commit
@@ -276,6 +277,15 @@ def run_release(settings: Settings, options: ReleaseOptions | None = None) -> Re
     check_options(settings, options)
     git = Git(settings.repo)
     root = git.toplevel()
+    if options.dry_run:
+        return _run_release(git, root, settings, options)
+    with release_lock(git.git_dir()):
+        return _run_release(git, root, settings, options)
+
+
+def _run_release(
+    git: Git, root: Path, settings: Settings, options: ReleaseOptions
+) -> ReleaseResult:
     finished = _unfinished(git, root, settings, options)
     if finished is not None:
         return finished
