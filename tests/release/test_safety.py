@@ -156,6 +156,8 @@ CONFINEMENT_CASES = {
     "changelog-dotdot": (_changelog_setting("../outside/x.md"), "refusing to write ../outside"),
     "changelog-absolute": (_changelog_setting("{outside}/x.md"), "an absolute path"),
     "changelog-git-config": (_changelog_setting(".git/config"), "inside a .git directory"),
+    # On a case-insensitive file system (macOS, Windows) this is .git/config.
+    "changelog-git-other-case": (_changelog_setting(".GIT/config"), "inside a .git directory"),
 }
 
 

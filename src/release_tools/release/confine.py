@@ -20,6 +20,7 @@ import stat
 from pathlib import Path, PurePosixPath
 
 from release_tools.errors import ReleaseError
+from release_tools.files import in_git_dir
 
 __all__ = ["Confinement"]
 
@@ -41,7 +42,9 @@ class Confinement:
             raise ReleaseError(
                 f"refusing to {verb} {rel}: an absolute path, outside the work tree {self.root}"
             )
-        if ".git" in pure.parts:
+        # Compared without case: on a case-insensitive file system (macOS, Windows by
+        # default) ``.GIT/config`` is ``.git/config``.
+        if any(part.casefold() == ".git" for part in pure.parts):
             raise ReleaseError(f"refusing to {verb} {rel}: it is inside a .git directory")
         target = self.root / rel
         resolved = Path(os.path.realpath(target))
@@ -51,7 +54,9 @@ class Confinement:
                 f"{self.root} (through '..' or a symbolic link)"
             )
         inside = resolved.relative_to(self.root).parts
-        if ".git" in inside or (self.git_dir is not None and resolved.is_relative_to(self.git_dir)):
+        if any(part.casefold() == ".git" for part in inside) or (
+            self.git_dir is not None and in_git_dir(resolved, (self.git_dir,))
+        ):
             raise ReleaseError(
                 f"refusing to {verb} {rel}: it resolves to {resolved}, inside the git directory"
             )
