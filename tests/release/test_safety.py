@@ -29,6 +29,7 @@ from release_tools.config import load_settings
 from release_tools.errors import GitError, ReleaseError
 from release_tools.release import files as files_module
 from release_tools.release.lock import release_lock
+from release_tools.release.publish import expand_command
 from release_tools.release.service import ReleaseOptions, run_release
 
 PLAN = ".changeset/brave-cats-jump.md"
@@ -117,6 +118,22 @@ def test_placeholder_inside_quotes_is_refused_before_writing(repo: GitRepo) -> N
     assert result.exit_code == 2
     assert "{name} is inside quotes" in one_line_error(result)
     assert tree(repo.path) == before
+
+
+def test_placeholder_in_a_here_document_is_refused_before_writing(repo: GitRepo) -> None:
+    npm_project(repo, "x$(touch pwned)y")
+    before = tree(repo.path)
+    command = "cat > notes.txt <<EOF\nReleased {name} {version}\nEOF"
+    result = cli_run(repo, "release", "--publish-command", command)
+    assert result.exit_code == 2
+    assert "{name} after a here-document" in one_line_error(result)
+    assert tree(repo.path) == before and not (repo.path / "pwned").exists()
+
+
+def test_a_here_string_takes_a_quoted_placeholder() -> None:
+    # Bash's here-string word is quoted like any other; only a here-document's body is not.
+    expanded = expand_command("cat <<< {name}", name="a b", version="", tag="", path="")
+    assert expanded == "cat <<< 'a b'"
 
 
 # --- 2. confinement ----------------------------------------------------------------------------

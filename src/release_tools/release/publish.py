@@ -51,19 +51,33 @@ def expand_command(command: str, *, name: str, version: str, tag: str, path: str
     Plain replacement, not ``str.format``: shell text is full of other braces (``${VAR}``).
     The command is scanned the way ``sh`` reads quotes (single quotes, double quotes and
     backslash escapes) so that a placeholder inside quotes is refused with a
-    :class:`UsageError` instead of being quoted twice, which would undo the quoting.
+    :class:`UsageError` instead of being quoted twice, which would undo the quoting; so is
+    one after a here-document's ``<<``, whose body the shell expands whatever its quotes.
     """
     values = {"name": name, "version": version, "tag": tag, "path": path}
     out: list[str] = []
     quote: str | None = None
+    heredoc = False
     i = 0
     while i < len(command):
         ch = command[i]
         if quote is None:
             key = next((k for k in _PLACEHOLDERS if command.startswith("{" + k + "}", i)), None)
+            if key is not None and heredoc:
+                # The body of a here-document is expanded by the shell whatever its quotes.
+                raise UsageError(
+                    f"publish-command: {{{key}}} after a here-document (<<) would be read by "
+                    f'the shell unquoted: use "$RELEASE_TOOLS_RELEASE_{key.upper()}" instead'
+                )
             if key is not None:
                 out.append(shlex.quote(values[key]))
                 i += len(key) + 2
+                continue
+            if command.startswith("<<", i) and not command.startswith("<<<", i):
+                heredoc = True
+            elif command.startswith("<<<", i):
+                out.append("<<<")
+                i += 3
                 continue
             if ch == "\\":
                 out.append(command[i : i + 2])
