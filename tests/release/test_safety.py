@@ -392,6 +392,36 @@ def test_abort_after_the_commit_undoes_the_release(repo: GitRepo, tmp_path: Path
     assert repo.git("status", "--porcelain") == ""
 
 
+def test_abort_refuses_a_release_the_remote_received_after_the_interruption(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    python_project(repo)
+    remote = tmp_path / "remote.git"
+    repo.git("init", "-q", "--bare", "-b", "main", str(remote))
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "origin", "HEAD:refs/heads/main")
+    # The remote has taken the refs when its post-receive hook runs; the hook then keeps the
+    # pushing side waiting, and the release is interrupted there.
+    marker = tmp_path / "received"
+    hook = remote / "hooks" / "post-receive"
+    hook.write_text(f'#!/bin/sh\ntouch "{marker}"\nsleep 20\n')
+    hook.chmod(0o755)
+    env = {**os.environ, "SLOW_MARKER": str(marker)}
+    proc = start_release(repo, env, "--push")
+    stderr = interrupt_when_slow(proc, env, signal.SIGINT)
+    assert proc.returncode == 130, stderr
+    released = repo.git("rev-parse", "v1.1.0^{commit}")
+    assert repo.git("--git-dir", str(remote), "rev-parse", "main") == released
+
+    aborted = cli_run(repo, "release", "--abort")
+
+    assert aborted.exit_code == 1
+    assert f"the release commit {released[:10]} was already pushed to origin" in one_line_error(
+        aborted
+    )
+    assert repo.git("rev-parse", "HEAD") == released and repo.git("tag", "-l", "v1.1.0")
+
+
 def test_abort_keeps_a_release_commit_that_head_has_moved_past(
     repo: GitRepo, tmp_path: Path
 ) -> None:

@@ -314,3 +314,16 @@ class Git(GitProcess):
 
     def push(self, remote: str, refs: Sequence[str]) -> None:
         self.run("push", "--atomic", "--end-of-options", remote, *refs)
+
+    def remote_refs(self, remote: str, refs: Sequence[str]) -> dict[str, str]:
+        """What ``remote`` holds for the full ref names ``refs`` (``{ref: sha}``; an annotated
+        tag by the commit it names); asks the remote, so it may fail with :class:`GitError`."""
+        out = self.run("ls-remote", "--end-of-options", remote, *refs)
+        found: dict[str, str] = {}
+        for line in out.splitlines():
+            sha, _, ref = line.partition("\t")
+            if ref.endswith("^{}"):
+                found[ref[:-3]] = sha  # the peeled tag wins over the tag object
+            else:
+                found.setdefault(ref, sha)
+        return found

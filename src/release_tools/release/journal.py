@@ -84,6 +84,8 @@ class Journal:
     staged: bool = True
     tag: bool = True
     push: bool = False
+    #: The push was started (and may have reached the remote though it never returned).
+    pushing: bool = False
     pushed: bool = False
     remote: str = "origin"
     publish_command: str | None = None
@@ -159,6 +161,7 @@ class Journal:
                 raise ValueError(f"phase {fields['phase']!r}")
             # Absent from the journals of earlier versions.
             directories = [str(d) for d in raw.get("directories", [])]
+            fields["pushing"] = bool(raw.get("pushing", False))
         except (KeyError, TypeError, ValueError) as exc:
             raise ReleaseError(
                 f"the release journal {path} is damaged ({exc}); "

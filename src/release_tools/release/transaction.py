@@ -292,6 +292,8 @@ def _finish(git: Git, root: Path, journal: Journal, result: ReleaseResult) -> No
             f"{commit}:refs/heads/{journal.branch}",
             *dict.fromkeys(f"refs/tags/{r.tag}" for r in journal.releases if r.tagged),
         ]
+        journal.pushing = True
+        journal.save()
         try:
             git.push(journal.remote, refs)
         except GitError as exc:
@@ -383,12 +385,31 @@ def resume(
     return result
 
 
+def _reached_remote(git: Git, journal: Journal, commit: str) -> bool:
+    """Whether a push the journal started but never saw finish reached the remote anyway (an
+    interruption while the remote was still receiving). A remote that cannot be asked is
+    taken to have it: undoing locally what the remote keeps would split the two."""
+    if not journal.pushing:
+        return False
+    refs = [f"refs/tags/{r.tag}" for r in journal.releases]
+    if journal.branch:
+        refs.append(f"refs/heads/{journal.branch}")
+    try:
+        held = git.remote_refs(journal.remote, refs)
+    except GitError as exc:
+        raise ReleaseError(
+            f"cannot tell whether {journal.remote} received the release commit {commit[:10]} "
+            f"(the push was interrupted): {exc}; check the remote, then run {_ABORT} again"
+        ) from exc
+    return commit in held.values()
+
+
 def abort(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> ReleaseResult:
     """Undo an unfinished release: its tags, its commit (only while HEAD is that commit), its
     files and plans. A pushed release is refused: the remote has it."""
     commit = landed_commit(git, journal)
     short = (commit or "")[:10]
-    if commit is not None and journal.pushed:
+    if commit is not None and (journal.pushed or _reached_remote(git, journal, commit)):
         raise ReleaseError(
             f"the release commit {short} was already pushed to {journal.remote}: undo it there "
             f"(git revert, delete the remote tags), then delete {journal.path}"
