@@ -850,3 +850,80 @@ def test_a_release_while_another_holds_the_repository_is_refused_untouched(repo:
     released = cli_run(repo, "release")
     assert released.exit_code == 0, released.output
     assert repo.git("describe", "--tags") == "v1.1.0"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie has ended; only its parent has not collected it yet.
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_an_interrupted_hook_is_stopped_with_the_release(
+    repo: GitRepo, tmp_path: Path, signum: int
+) -> None:
+    python_project(repo)
+    before = tree(repo.path)
+    marker, pids = tmp_path / "hook-started", tmp_path / "hook-pids"
+    hook = repo.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text(
+        "#!/bin/sh\n"
+        f'sleep 30 & echo "$$ $!" > "{pids}"\n'
+        f'touch "{marker}"\n'
+        "wait\n"
+        'echo "# written by a hook that should have stopped" >> CHANGELOG.md\n'
+    )
+    hook.chmod(0o755)
+    env = {**os.environ, "SLOW_MARKER": str(marker)}
+    # Signalled alone, as a CI runner or `kill` does: not the whole process group.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "release_tools", "release", "-C", str(repo.path)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signum, stderr
+    shell, sleeper = (int(p) for p in pids.read_text().split())
+    deadline = time.monotonic() + 10
+    while (_alive(shell) or _alive(sleeper)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(shell) and not _alive(sleeper)
+    assert tree(repo.path) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_an_interrupted_publish_command_is_stopped_with_the_release(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    npm_project(repo)
+    marker, pids, published = tmp_path / "publishing", tmp_path / "pids", tmp_path / "published"
+    command = (
+        f'sleep 30 & echo "$$ $!" > "{pids}"; touch "{marker}"; wait; '
+        f'echo {{version}} > "{published}"'
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "release_tools", "release", "-C", str(repo.path),
+         "--publish-command", command],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 143, stderr
+    assert "still to do: publish demo 1.1.0" in stderr
+    shell, sleeper = (int(p) for p in pids.read_text().split())
+    deadline = time.monotonic() + 10
+    while (_alive(shell) or _alive(sleeper)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(shell) and not _alive(sleeper)
+    assert not published.exists()

@@ -3,7 +3,8 @@
 git runs with a locale-neutral environment, without pager, prompts or optional locks, and
 without the switches that would change how pathspecs read. Large outputs (diffs) are streamed
 line by line or in blocks instead of being read whole; an interrupted command is stopped with
-SIGTERM so that it removes its lock files.
+SIGTERM, the processes it started (hooks) too, so that it removes its lock files and nothing of
+it runs on.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 import logging
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -23,7 +25,7 @@ if sys.platform != "win32":
 
 from release_tools.errors import GitError, NotAGitRepositoryError, UnknownRefError
 
-__all__ = ["GitProcess", "summarize_stderr"]
+__all__ = ["GitProcess", "stop_process", "summarize_stderr"]
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +81,45 @@ def _subcommand(args: Sequence[str]) -> str:
 _STOP_GRACE = 5.0
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a git child when we are interrupted (Ctrl-C, SIGTERM) while it runs.
+def _descendants(pid: int) -> list[int]:
+    """The processes started, directly or not, by ``pid`` (Linux ``/proc``; none elsewhere)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                # The command name (field 2) may hold spaces and parentheses: read past it.
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a child and what it started (git's hooks, a publish command's tools) when we are
+    interrupted (Ctrl-C, SIGTERM) while it runs.
 
     SIGTERM first: git removes its lock files (``index.lock``) on that signal, where SIGKILL
-    would leave them behind and break the next git command.
+    would leave them behind and break the next git command. The child's descendants get it
+    too: a hook or an ``npm publish`` left running would go on writing files, or publishing,
+    after the release has been rolled back. They are found before the child ends, since they
+    would then belong to no one.
     """
+    for pid in _descendants(proc.pid):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
     with contextlib.suppress(OSError):
         proc.terminate()
     try:
@@ -151,7 +186,7 @@ class GitProcess:
         try:
             stdout, stderr = proc.communicate(input)
         except BaseException:
-            _stop(proc)
+            stop_process(proc)
             raise
         if check and proc.returncode != 0:
             raise self._error(args, proc.returncode, stderr.decode("utf-8", "replace"))

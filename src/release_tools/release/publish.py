@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from release_tools.errors import ReleaseError, UsageError
+from release_tools.git.process import stop_process
 
 __all__ = ["PublishOutcome", "check_command", "expand_command", "publish_env", "run_publish"]
 
@@ -126,18 +127,23 @@ def run_publish(
     env = {**os.environ, **publish_env(name=name, version=version, tag=tag, path=path)}
     log.info("publishing %s %s", name, version, extra={"command": expanded})
     try:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             expanded,
             shell=True,
             cwd=root / path,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            check=False,
         )
     except OSError as exc:
         raise ReleaseError(f"cannot run the publish command for {name}: {exc.strerror}") from exc
-    output = proc.stdout.decode("utf-8", "replace")[-_OUTPUT_LIMIT:]
+    try:
+        stdout, _ = proc.communicate()
+    except BaseException:
+        # Interrupted: the shell and what it started (npm, twine) stop with the release.
+        stop_process(proc)
+        raise
+    output = stdout.decode("utf-8", "replace")[-_OUTPUT_LIMIT:]
     if proc.returncode != 0:
         last = output.strip().splitlines()[-1] if output.strip() else "no output"
         raise ReleaseError(
