@@ -191,3 +191,24 @@ def test_the_plan_commands_redact_a_registered_key_too(repo: GitRepo) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["body"].startswith("fix: rotate ")
     assert KEY not in result.output
+
+
+def test_a_module_linked_to_a_named_pipe_outside_is_never_opened(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    # The link's text is not Python: quoting the syntax error, CPython would open the path in
+    # the work tree, through the link, and block on the pipe for ever.
+    _python_project(repo)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (repo.path / "src/pkg/piped.py").symlink_to(fifo)
+    repo.write("src/pkg/extra.py", "def more():\n    return 2\n")
+    repo.commit("feat: more")
+
+    done = _tool(repo, "analyze", "--format", "json", stdout=subprocess.PIPE, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["version_type"] == "minor"
+    assert any("piped" in (e["message"] + (e["path"] or "")) for e in data["evidence"])
+

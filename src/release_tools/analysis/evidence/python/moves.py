@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 
+from release_tools.analysis.evidence.python.nowhere import parse_ast
+
 __all__ = ["star_only_sources", "submodule_imports"]
 
 
@@ -22,7 +24,7 @@ def star_only_sources(code: str) -> list[str]:
     A docstring and ``__dunder__`` assignments (``__all__``) do not count as doing something.
     """
     try:
-        tree = ast.parse(code)
+        tree = parse_ast(code)
     except SyntaxError:
         return []
     sources: list[str] = []
@@ -47,7 +49,7 @@ def submodule_imports(dotted: str, code: str) -> dict[str, str]:
     (to avoid a cycle) still says where the class lives now.
     """
     try:
-        tree = ast.parse(code)
+        tree = parse_ast(code)
     except SyntaxError:
         return {}
     found: dict[str, str] = {}

@@ -13,6 +13,8 @@ import builtins
 import sys
 from collections.abc import Iterator
 
+from release_tools.analysis.evidence.python.nowhere import parse_ast
+
 __all__ = ["incidental_names", "is_public_module"]
 
 
@@ -66,7 +68,7 @@ def lazy_import_slots(code: str) -> frozenset[str]:
     if "global" not in code:
         return frozenset()
     try:
-        tree = ast.parse(code)
+        tree = parse_ast(code)
     except SyntaxError:
         return frozenset()
     found: set[str] = set()
@@ -195,7 +197,7 @@ def incidental_names(code: str, package: str = "") -> frozenset[str]:
     and names bound only to builtins or standard-library objects (see :func:`_foreign_aliases`;
     ``package`` is the top-level package the module belongs to)."""
     try:
-        tree = ast.parse(code)
+        tree = parse_ast(code)
     except SyntaxError:
         return frozenset()
     names: set[str] = _type_checking_only(tree) if "TYPE_CHECKING" in code else set()

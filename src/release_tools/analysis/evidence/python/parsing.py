@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 import griffe
 
+from release_tools.analysis.evidence.python.nowhere import NOWHERE
 from release_tools.analysis.evidence.python.prune import prune_bodies
 
 __all__ = ["ModuleSource", "Unreadable", "overload_only", "parse", "visit"]
@@ -49,7 +49,7 @@ def parse(dotted: str, source: ModuleSource) -> tuple[griffe.Module, str]:
     Griffe never reads function bodies (but ``__init__``'s), so pruning them changes nothing
     it reports and saves most of the parsing; see :mod:`.prune`.
     """
-    path = PurePosixPath(source.path)
+    path = NOWHERE / source.path  # the name griffe gives compile(): see NOWHERE
     if not source.path.endswith(".pyi"):
         pruned = prune_bodies(source.code)
         if pruned is not source.code:

@@ -16,6 +16,8 @@ import ast
 import re
 import textwrap
 
+from release_tools.analysis.evidence.python.nowhere import parse_ast
+
 __all__ = ["started_returning"]
 
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -123,7 +125,7 @@ def _block_returns(lines: list[str], start: int) -> bool | None:
     while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > depth):
         end += 1
     try:
-        tree = ast.parse(textwrap.dedent("\n".join(lines[start:end])))
+        tree = parse_ast(textwrap.dedent("\n".join(lines[start:end])))
     except (SyntaxError, ValueError):
         return None  # e.g. a multi-line string cut the block short: no claim
     node = tree.body[0] if tree.body else None

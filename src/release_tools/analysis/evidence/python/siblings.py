@@ -25,8 +25,13 @@ from release_tools.analysis.evidence._common import read_text
 from release_tools.analysis.evidence.python.classes import inherited_change
 from release_tools.analysis.evidence.python.jobs import Job
 from release_tools.analysis.evidence.python.names import is_public_module
+from release_tools.analysis.evidence.python.nowhere import parse_ast
 from release_tools.analysis.evidence.python.overrides import package_root, removed_path, replaced
-from release_tools.analysis.evidence.python.parsing import ModuleSource, Unreadable, parse
+from release_tools.analysis.evidence.python.parsing import (
+    ModuleSource,
+    Unreadable,
+    parse,
+)
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind
 
 __all__ = ["moved_between_siblings", "serves_from"]
@@ -44,7 +49,7 @@ def serves_from(code: str, package: str, module: str, name: str) -> bool:
     """Whether ``package``'s ``__init__`` source ``code`` imports ``name`` from its submodule
     ``module`` (a leaf name), by name or by a star import, at its top level."""
     try:
-        tree = ast.parse(code)
+        tree = parse_ast(code)
     except SyntaxError:
         return False
     for node in tree.body:
