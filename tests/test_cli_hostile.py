@@ -212,3 +212,22 @@ def test_a_module_linked_to_a_named_pipe_outside_is_never_opened(
     assert data["version_type"] == "minor"
     assert any("piped" in (e["message"] + (e["path"] or "")) for e in data["evidence"])
 
+
+
+def test_a_module_with_a_byte_order_mark_is_read_as_python_reads_it(repo: GitRepo) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "1.0.0"\n')
+    (repo.path / "src/pkg").mkdir(parents=True)
+    (repo.path / "src/pkg/__init__.py").write_bytes(
+        b"\xef\xbb\xbfdef run():\n    return 1\n\n\ndef gone():\n    return 2\n"
+    )
+    repo.commit("feat: first")
+    repo.tag("v1.0.0")
+    (repo.path / "src/pkg/__init__.py").write_bytes(b"\xef\xbb\xbfdef run():\n    return 1\n")
+    repo.commit("fix: tidy")
+
+    result = _analyze(repo, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["version_type"] == "major"
+    assert any("removed public function pkg.gone" in e["message"] for e in data["evidence"])

@@ -18,5 +18,6 @@ NOWHERE = PurePosixPath("/dev/null")
 
 
 def parse_ast(code: str, path: str = "module.py") -> ast.Module:
-    """``ast.parse(code)`` under a file name that is never opened (see :data:`NOWHERE`)."""
-    return ast.parse(code, filename=str(NOWHERE / path))
+    """``ast.parse(code)`` under a file name that is never opened (see :data:`NOWHERE`), a
+    UTF-8 byte order mark left out as Python's import leaves it out."""
+    return ast.parse(code.removeprefix("\ufeff"), filename=str(NOWHERE / path))

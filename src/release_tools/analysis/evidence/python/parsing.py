@@ -50,9 +50,11 @@ def parse(dotted: str, source: ModuleSource) -> tuple[griffe.Module, str]:
     it reports and saves most of the parsing; see :mod:`.prune`.
     """
     path = NOWHERE / source.path  # the name griffe gives compile(): see NOWHERE
+    # A UTF-8 byte order mark is no character of the module for Python's own import.
+    code = source.code.removeprefix("\ufeff")
     if not source.path.endswith(".pyi"):
-        pruned = prune_bodies(source.code)
-        if pruned is not source.code:
+        pruned = prune_bodies(code)
+        if pruned is not code:
             try:
                 module = griffe.visit(dotted, path, pruned)  # type: ignore[arg-type]
                 return _adopt_overloads(module), pruned
@@ -60,8 +62,8 @@ def parse(dotted: str, source: ModuleSource) -> tuple[griffe.Module, str]:
                 # Pruning only saves time: the untouched text decides, errors included.
                 log.debug("pruned %s did not parse; reading it whole", source.path)
     try:
-        module = griffe.visit(dotted, path, source.code)  # type: ignore[arg-type]
-        return _adopt_overloads(module), source.code
+        module = griffe.visit(dotted, path, code)  # type: ignore[arg-type]
+        return _adopt_overloads(module), code
     except SyntaxError as exc:
         raise Unreadable("does not parse", exc.lineno) from exc
     except Exception as exc:
