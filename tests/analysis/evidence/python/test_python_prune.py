@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ast
+import pickle
 from pathlib import PurePosixPath
 
 import griffe
 
 from release_tools.analysis.evidence.python.compare import compare_modules
-from release_tools.analysis.evidence.python.parsing import ModuleSource
+from release_tools.analysis.evidence.python.parsing import ModuleSource, parse
 from release_tools.analysis.evidence.python.prune import prune_bodies
 
 SAMPLE = '''"""Module doc with def inside: def fake():
@@ -165,3 +166,17 @@ def test_syntax_errors_in_headers_are_still_reported() -> None:
     items = compare_modules("pkg", ModuleSource("pkg.py", "X = 1\n"), ModuleSource("pkg.py", new))
     assert [e.message for e in items] == ["pkg does not parse; its API was not compared"]
     assert items[0].line == 4
+
+
+def test_a_long_all_answers_membership_like_the_list_it_is() -> None:
+    names = [f"n{i}" for i in range(40)]
+    code = f"from x import more\n__all__ = {names!r} + more\n" + "".join(
+        f"def {name}(a): pass\n" for name in names
+    )
+    module, _ = parse("pkg", ModuleSource("pkg/__init__.py", code))
+
+    exports = module.exports
+    assert [e for e in exports if isinstance(e, str)] == names
+    assert "n7" in exports and "n40" not in exports and "more" not in exports
+    assert all(module.members[name].is_public for name in names)
+    assert pickle.loads(pickle.dumps(exports)) == exports  # crosses the reader's fork

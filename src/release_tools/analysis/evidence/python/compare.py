@@ -87,16 +87,23 @@ def _reexport(alias: griffe.Alias, package: str) -> bool:
     return _in_package(alias, top) and not is_public_module(alias.target_path.rpartition(".")[0])
 
 
+def _exported(module: griffe.Module) -> frozenset[str] | None:
+    """The names ``__all__`` lists as strings, as a set (a module may list tens of thousands);
+    None without an ``__all__`` (or an empty one)."""
+    exports = module.exports
+    return frozenset(e for e in exports if isinstance(e, str)) if exports else None
+
+
 def _public_names(
     module: griffe.Module, *, is_init: bool
 ) -> dict[str, griffe.Object | griffe.Alias]:
     """The module's public top-level members, by the rules in the module docstring."""
-    exports = module.exports
+    exports = _exported(module)
     out: dict[str, griffe.Object | griffe.Alias] = {}
     for name, member in module.members.items():
         if isinstance(member, griffe.Alias) and member.wildcard:
             continue  # ``from x import *``: not a name of its own
-        if exports:
+        if exports is not None:
             if name in exports:
                 out[name] = member
             continue
@@ -290,6 +297,7 @@ def compare_modules(
         {m.wildcard for m in new_mod.members.values() if isinstance(m, griffe.Alias) and m.wildcard}
     )
     # Removed public names, re-exports included (griffe skips imported names).
+    new_exports = _exported(new_mod)
     for name, member in old_public.items():
         if name in new_mod.members or not visible(name):
             continue
@@ -298,7 +306,7 @@ def compare_modules(
             continue  # moved behind a deprecation shim: still importable
         if _is_type_variable(member):
             continue  # typing plumbing: annotations use it, callers do not import it
-        if starred and name in (new_mod.exports or ()):
+        if starred and name in (new_exports or ()):
             continue  # still in __all__, brought by a star import
         if starred and any(t.rpartition(".")[2] == name for t in head_stars if t[-2:] != ".*"):
             continue  # a star import of the head brings it
@@ -481,12 +489,12 @@ def compare_modules(
 def reexports(module: griffe.Module) -> set[str]:
     """Dotted targets a package ``__init__`` re-exports: ``pkg._impl.Client``, ``pkg._impl.*``."""
     out: set[str] = set()
-    exports = module.exports
+    exports = _exported(module)
     for name, member in module.members.items():
         if not isinstance(member, griffe.Alias):
             continue
         if member.wildcard:
             out.add(f"{member.wildcard}.*")
-        elif (name in exports) if exports else not name.startswith("_"):
+        elif (name in exports) if exports is not None else not name.startswith("_"):
             out.add(member.target_path)
     return out
