@@ -927,3 +927,17 @@ def test_an_interrupted_publish_command_is_stopped_with_the_release(
         time.sleep(0.05)
     assert not _alive(shell) and not _alive(sleeper)
     assert not published.exists()
+
+
+def test_a_package_json_with_a_byte_order_mark_is_released_and_keeps_it(repo: GitRepo) -> None:
+    npm_project(repo)
+    manifest = repo.path / "package.json"
+    manifest.write_bytes(b"\xef\xbb\xbf" + manifest.read_bytes())
+    repo.commit("chore: saved by an editor that writes a byte order mark")
+
+    result = cli_run(repo, "release")
+
+    assert result.exit_code == 0, result.output
+    data = manifest.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf{")
+    assert json.loads(data.decode("utf-8-sig"))["version"] == "1.1.0"

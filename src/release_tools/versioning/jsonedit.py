@@ -20,6 +20,10 @@ JsonPath = tuple[str, ...]
 _WS = " \t\r\n"
 
 
+#: The UTF-8 byte order mark as decoded text.
+_BOM = "\ufeff"
+
+
 def _skip_ws(text: str, i: int) -> int:
     while i < len(text) and text[i] in _WS:
         i += 1
@@ -91,7 +95,8 @@ def load_json(text: str, source: str) -> Any:
     RecursionError.
     """
     try:
-        return json.loads(text)
+        # A UTF-8 byte order mark, which npm and Node.js accept, is no part of the value.
+        return json.loads(text.removeprefix(_BOM))
     except json.JSONDecodeError as exc:
         raise VersionError(f"{source}: broken JSON: {exc}") from exc
     except RecursionError as exc:
@@ -105,7 +110,8 @@ def _too_deep(source: str) -> VersionError:
 def value_spans(text: str, source: str = "JSON") -> dict[JsonPath, tuple[int, int]]:
     """``{("a", "b"): (start, end)}`` for every value inside (nested) objects of ``text``."""
     spans: dict[JsonPath, tuple[int, int]] = {}
-    i = _skip_ws(text, 0)
+    # Offsets stay those of ``text``: an edit spliced into it keeps a byte order mark.
+    i = _skip_ws(text, 1 if text.startswith(_BOM) else 0)
     if i < len(text) and text[i] == "{":
         try:
             _object(text, i, (), spans)

@@ -142,7 +142,7 @@ def _load_toml(path: Path, root: Path) -> dict[str, Any]:
 
 def _load_json(path: Path, root: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark is allowed
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise VersionError(f"{_rel(root, path)}: broken JSON: {exc}") from exc
     except RecursionError as exc:
