@@ -941,3 +941,20 @@ def test_a_package_json_with_a_byte_order_mark_is_released_and_keeps_it(repo: Gi
     data = manifest.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf{")
     assert json.loads(data.decode("utf-8-sig"))["version"] == "1.1.0"
+
+
+def test_an_ignored_file_the_release_would_write_is_refused_before_any_write(
+    repo: GitRepo,
+) -> None:
+    npm_project(repo)
+    repo.git("rm", "-q", "--cached", "CHANGELOG.md")
+    repo.write(".gitignore", "CHANGELOG.md\n")
+    repo.commit("chore: the changelog is generated elsewhere")
+    before = (tree(repo.path), repo.head())
+
+    result = cli_run(repo, "release")
+
+    assert result.exit_code == 1
+    assert one_line_error(result).startswith("error: CHANGELOG.md: ignored by git")
+    assert (tree(repo.path), repo.head()) == before
+    assert cli_run(repo, "release", "--no-commit").exit_code == 0

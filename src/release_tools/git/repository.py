@@ -315,6 +315,15 @@ class Git(GitProcess):
     def push(self, remote: str, refs: Sequence[str]) -> None:
         self.run("push", "--atomic", "--end-of-options", remote, *refs)
 
+    def ignored(self, paths: Sequence[str]) -> list[str]:
+        """Which of the untracked ``paths`` git ignores (``.gitignore``, ``info/exclude``):
+        ``git add`` refuses them. Tracked files are never reported."""
+        if not paths:
+            return []
+        names = "".join(f"{path}\0" for path in paths).encode("utf-8")
+        out = self.run_bytes("check-ignore", "-z", "--stdin", check=False, input=names)
+        return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+
     def remote_refs(self, remote: str, refs: Sequence[str]) -> dict[str, str]:
         """What ``remote`` holds for the full ref names ``refs`` (``{ref: sha}``; an annotated
         tag by the commit it names); asks the remote, so it may fail with :class:`GitError`."""

@@ -62,6 +62,14 @@ def preflight(
         return None
     if not git.has_commits():
         raise ReleaseError("the repository has no commits yet: commit the project first")
+    written = [change.path for change in txn.changes if change.content is not None]
+    ignored = git.ignored(written)
+    if ignored:
+        raise ReleaseError(
+            f"{', '.join(ignored)}: ignored by git, so the release commit cannot hold "
+            f"{'it' if len(ignored) == 1 else 'them'}; track the file, or leave it out of the "
+            "release settings (version-variables, changelog), or release with --no-commit"
+        )
     branch = git.current_branch()
     if branch is None and not options.allow_detached:
         raise ReleaseError(
