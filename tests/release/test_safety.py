@@ -456,6 +456,29 @@ def test_a_crash_before_the_commit_is_reported_and_undone(repo: GitRepo, tmp_pat
     assert repo.git("status", "--porcelain") == ""
 
 
+def test_a_crash_after_git_made_the_commit_is_reported_as_committed(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    python_project(repo)
+    env = slow_git(tmp_path, "commit")
+    proc = start_release(repo, env)
+    interrupt_when_slow(proc, env, signal.SIGKILL)
+    # The commit the killed run had asked git for lands anyway (git was past the point of no
+    # return): the staged release files are committed, the journal never heard of it.
+    repo.git("commit", "-q", "-m", "chore(release): demo 1.1.0")
+    landed = repo.head()
+
+    rerun = cli_run(repo, "release")
+
+    assert rerun.exit_code == 1
+    error = one_line_error(rerun)
+    assert f"commit {landed[:10]} exists" in error and "before its commit" not in error
+    resumed = cli_run(repo, "release", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert repo.git("tag", "--points-at", "HEAD") == "v1.1.0"
+    assert not (repo.path / ".git/release-tools").exists()
+
+
 def test_resume_after_a_crash_before_the_commit_releases_again(
     repo: GitRepo, tmp_path: Path
 ) -> None:

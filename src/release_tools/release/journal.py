@@ -17,9 +17,10 @@ work tree (linked work trees have their own).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -116,8 +117,10 @@ class Journal:
         write_atomic(self.path, json.dumps(data, indent=1) + "\n", mode=0o600)
 
     def remove(self) -> None:
-        """Forget the release (it is complete or undone)."""
+        """Forget the release (it is complete or undone); its directory goes too when empty."""
         self.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.path.parent.rmdir()
 
     @classmethod
     def load(cls, path: Path) -> Journal | None:
@@ -186,9 +189,15 @@ class Journal:
             ]
         return steps
 
-    def advice(self) -> str:
-        """One line: what state the unfinished release is in and the commands that end it."""
+    def advice(self, landed: str | None = None) -> str:
+        """One line: what state the unfinished release is in and the commands that end it.
+
+        ``landed`` is the release commit found in the history when the journal did not see
+        it made (the run was killed while git was committing).
+        """
         names = ", ".join(f"{r.name} {r.version}" for r in self.releases)
+        if landed is not None and self.commit is None:
+            return replace(self, commit=landed, phase="committed").advice()
         if self.phase == "files" or self.commit is None:
             return (
                 f"an earlier release of {names} was interrupted before its commit and left "

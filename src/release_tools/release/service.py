@@ -258,7 +258,7 @@ def _unfinished(
     if options.abort:
         return abort(git, root, journal, options)
     if not options.resume:
-        raise ReleaseError(journal.advice())
+        raise ReleaseError(journal.advice(landed_commit(git, journal)))
     if landed_commit(git, journal) is not None:
         return resume_with_forge(git, root, settings, options, journal)
     # Interrupted before its commit: restore the files, then release again from the plans.
