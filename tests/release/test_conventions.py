@@ -562,3 +562,23 @@ def test_an_nx_changelog_setting_that_cannot_be_honoured_is_named(repo: GitRepo)
     assert "release.changelog.projectChangelogs.file" in result.stderr
     row = json.loads(result.stdout)[0]
     assert row["changelog"]["path"] == "packages/a/CHANGELOG.md"
+
+
+def test_a_proposed_version_taken_because_the_manifest_is_stale_says_so(repo: GitRepo) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "lib"\nversion = "1.0.0"\n')
+    repo.write("lib/__init__.py", "def a() -> int:\n    return 1\n")
+    repo.commit("initial")
+    repo.tag("v1.0.0")
+    repo.write("lib/__init__.py", "def a() -> int:\n    return 2\n")
+    repo.commit("fix: a")
+    repo.tag("v1.0.1")  # released without bringing the manifest's version along
+    repo.write("lib/__init__.py", "def a() -> int:\n    return 3\n")
+    repo.commit("fix: a again")
+    out = cli_run(repo, "analyze", "--format", "json")
+    decision = json.loads(out.stdout)
+    assert decision["current_version"] == "1.0.0" and decision["next_version"] == "1.0.1"
+    assert decision["needs_review"] is True
+    warnings = " ".join(decision["warnings"])
+    assert "1.0.1 already exists as tag v1.0.1" in warnings
+    assert "the current version 1.0.0 is behind the latest release tag v1.0.1" in warnings
+    assert "the base is not the latest release" not in warnings

@@ -406,7 +406,16 @@ def run_analysis(settings: Settings) -> Decision:
     elif own is not None and decision.next_version:
         existing = _existing_tag(collection.tags, own, decision.next_version)
         behind = _behind_latest(own, decision.next_version)
-        if existing is not None:
+        stale = _strictly_behind(own, decision.current_version)
+        if existing is not None and stale and own.latest_tag is not None:
+            update["needs_review"] = True
+            warnings.append(
+                f"the proposed version {decision.next_version} already exists as tag "
+                f"{existing}: the current version {decision.current_version} is behind the "
+                f"latest release tag {own.latest_tag.tag}; bring the manifest's version up "
+                "to date"
+            )
+        elif existing is not None:
             update["needs_review"] = True
             warnings.append(
                 f"the proposed version {decision.next_version} already exists as tag "
@@ -458,6 +467,17 @@ def _behind_latest(own: ProjectConventions, version: str) -> str | None:
     except ReleaseToolsError:
         return None
     return latest.tag if wanted <= latest.version else None
+
+
+def _strictly_behind(own: ProjectConventions, version: str | None) -> bool:
+    """Whether ``version`` (the manifest's) comes before the project's latest release tag."""
+    latest = own.latest_tag
+    if latest is None or version is None:
+        return False
+    try:
+        return Version.parse(version) < latest.version
+    except ReleaseToolsError:
+        return False
 
 
 def _existing_tag(tags: tuple[str, ...], own: ProjectConventions, version: str) -> str | None:
