@@ -213,7 +213,6 @@ def test_a_module_linked_to_a_named_pipe_outside_is_never_opened(
     assert any("piped" in (e["message"] + (e["path"] or "")) for e in data["evidence"])
 
 
-
 def test_a_module_with_a_byte_order_mark_is_read_as_python_reads_it(repo: GitRepo) -> None:
     repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "1.0.0"\n')
     (repo.path / "src/pkg").mkdir(parents=True)
