@@ -885,6 +885,16 @@ def _alive(pid: int) -> bool:
         return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def _all_stopped(pids: Path) -> bool:
+    """Whether the processes whose ids ``pids`` holds have all ended (waited for up to 10 s:
+    a signal takes a moment to land)."""
+    numbers = [int(p) for p in pids.read_text().split()]
+    deadline = time.monotonic() + 10
+    while any(_alive(n) for n in numbers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(_alive(n) for n in numbers)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
 def test_an_interrupted_hook_is_stopped_with_the_release(
@@ -908,17 +918,9 @@ def test_an_interrupted_hook_is_stopped_with_the_release(
         [sys.executable, "-m", "release_tools", "release", "-C", str(repo.path)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while not marker.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signum)
-    _, stderr = proc.communicate(timeout=30)
+    stderr = interrupt_when_slow(proc, env, signum)
     assert proc.returncode == 128 + signum, stderr
-    shell, sleeper = (int(p) for p in pids.read_text().split())
-    deadline = time.monotonic() + 10
-    while (_alive(shell) or _alive(sleeper)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(shell) and not _alive(sleeper)
+    assert _all_stopped(pids)
     assert tree(repo.path) == before
 
 
@@ -932,23 +934,16 @@ def test_an_interrupted_publish_command_is_stopped_with_the_release(
         f'sleep 30 & echo "$$ $!" > "{pids}"; touch "{marker}"; wait; '
         f'echo {{version}} > "{published}"'
     )
+    env = {**os.environ, "SLOW_MARKER": str(marker)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "release_tools", "release", "-C", str(repo.path),
          "--publish-command", command],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while not marker.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
-    _, stderr = proc.communicate(timeout=30)
+    stderr = interrupt_when_slow(proc, env, signal.SIGTERM)
     assert proc.returncode == 143, stderr
     assert "still to do: publish demo 1.1.0" in stderr
-    shell, sleeper = (int(p) for p in pids.read_text().split())
-    deadline = time.monotonic() + 10
-    while (_alive(shell) or _alive(sleeper)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(shell) and not _alive(sleeper)
+    assert _all_stopped(pids)
     assert not published.exists()
 
 
