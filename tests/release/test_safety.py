@@ -270,6 +270,16 @@ def slow_git(tmp_path: Path, command: str) -> dict[str, str]:
     return env
 
 
+def bare_remote(repo: GitRepo, tmp_path: Path, *, push: bool = True) -> Path:
+    """A bare repository added as ``origin``; with ``push``, holding the current branch."""
+    remote = tmp_path / "remote.git"
+    repo.git("init", "-q", "--bare", "-b", "main", str(remote))
+    repo.git("remote", "add", "origin", str(remote))
+    if push:
+        repo.git("push", "-q", "origin", "HEAD:refs/heads/main")
+    return remote
+
+
 def start_release(repo: GitRepo, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "release_tools", "release", "-C", str(repo.path), *args],
@@ -313,39 +323,25 @@ def test_signal_before_the_commit_restores_everything(
     python_project(repo)
     before = (tree(repo.path), repo.head(), repo.git("status", "--porcelain"))
     env = slow_git(tmp_path, "commit")
-    proc = start_release(repo, env)
-    stderr = interrupt_when_slow(proc, env, signum)
+    proc = start_release(repo, env, "--format", "json")
+    stdout, stderr = interrupt_and_read(proc, env, signum)
     assert proc.returncode == code, stderr
     assert "before the release commit: every file and plan restored, nothing committed" in stderr
+    # "In CI": the JSON error of an interrupted release is of type interrupted, its message
+    # names the signal, its exit code is the signal's.
+    error = json.loads(stdout)["error"]
+    assert (error["type"], error["exit_code"]) == ("interrupted", code)
+    name = signal.Signals(signum).name
+    assert error["message"].startswith(f"interrupted by {name} before the release commit")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    in_ci = " ".join(readme.split("## In CI", 1)[1].split("\n### ", 1)[0].split())
+    assert "`interrupted` (Ctrl-C, SIGINT or SIGTERM: exit 130 or 143;" in in_ci
     assert (tree(repo.path), repo.head(), repo.git("status", "--porcelain")) == before
     assert not (repo.path / ".git/release-tools/journal.json").exists()
     # Nothing is left over: the next run releases normally.
     again = cli_run(repo, "release")
     assert again.exit_code == 0, again.output
     assert repo.git("tag", "--points-at", "HEAD") == "v1.1.0"
-
-
-@pytest.mark.parametrize(
-    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["INT", "TERM"]
-)
-def test_an_interrupted_json_release_reports_as_the_readme_says(
-    repo: GitRepo, tmp_path: Path, signum: int, code: int
-) -> None:
-    # "In CI": an interrupted release is of type interrupted, its message names the signal,
-    # and the exit code is the signal's.
-    python_project(repo)
-    env = slow_git(tmp_path, "commit")
-    proc = start_release(repo, env, "--format", "json")
-    stdout, stderr = interrupt_and_read(proc, env, signum)
-    assert proc.returncode == code, stderr
-    error = json.loads(stdout)["error"]
-    name = signal.Signals(signum).name
-    assert error["type"] == "interrupted"
-    assert error["exit_code"] == code
-    assert error["message"].startswith(f"interrupted by {name} before the release commit")
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    in_ci = " ".join(readme.split("## In CI", 1)[1].split("\n### ", 1)[0].split())
-    assert "`interrupted` (Ctrl-C, SIGINT or SIGTERM: exit 130 or 143;" in in_ci
 
 
 def test_signal_after_the_commit_leaves_a_journal_that_resume_finishes(
@@ -377,9 +373,7 @@ def test_abort_after_the_commit_undoes_the_release(repo: GitRepo, tmp_path: Path
     python_project(repo)
     before = (tree(repo.path), repo.head())
     env = slow_git(tmp_path, "push")
-    remote = tmp_path / "remote.git"
-    repo.git("init", "-q", "--bare", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
+    bare_remote(repo, tmp_path, push=False)
     proc = start_release(repo, env, "--push")
     stderr = interrupt_when_slow(proc, env, signal.SIGINT)
     assert proc.returncode == 130, stderr
@@ -396,10 +390,7 @@ def test_abort_refuses_a_release_the_remote_received_after_the_interruption(
     repo: GitRepo, tmp_path: Path
 ) -> None:
     python_project(repo)
-    remote = tmp_path / "remote.git"
-    repo.git("init", "-q", "--bare", "-b", "main", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
-    repo.git("push", "-q", "origin", "HEAD:refs/heads/main")
+    remote = bare_remote(repo, tmp_path)
     # The remote has taken the refs when its post-receive hook runs; the hook then keeps the
     # pushing side waiting, and the release is interrupted there.
     marker = tmp_path / "received"
@@ -494,10 +485,7 @@ def test_resume_after_a_crash_before_the_commit_releases_again(
 
 def test_rejected_push_is_reported_and_resumable(repo: GitRepo, tmp_path: Path) -> None:
     python_project(repo)
-    remote = tmp_path / "remote.git"
-    repo.git("init", "-q", "--bare", "-b", "main", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
-    repo.git("push", "-q", "origin", "main")
+    remote = bare_remote(repo, tmp_path)
     hook = remote / "hooks/pre-receive"
     hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
     hook.chmod(0o755)
@@ -517,10 +505,7 @@ def test_rejected_push_is_reported_and_resumable(repo: GitRepo, tmp_path: Path) 
 
 def test_abort_refuses_a_pushed_release(repo: GitRepo, tmp_path: Path) -> None:
     python_project(repo)
-    remote = tmp_path / "remote.git"
-    repo.git("init", "-q", "--bare", "-b", "main", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
-    repo.git("push", "-q", "origin", "main")
+    bare_remote(repo, tmp_path)
     result = cli_run(repo, "release", "--push", "--publish-command", "exit 3")
     assert result.exit_code == 1 and "--resume" in one_line_error(result)
     aborted = cli_run(repo, "release", "--abort")
