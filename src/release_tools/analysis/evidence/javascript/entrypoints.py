@@ -1,7 +1,9 @@
 """Which modules of a JavaScript / TypeScript package are public, read from ``package.json``.
 
 The public modules are the files the manifest names (``main``, ``module``, ``types``/
-``typings``, ``browser``, every string under ``exports``, ``bin``), their ``.d.ts`` twins, and
+``typings``, ``browser``, every string under ``exports``, ``bin``), the files an ``exports``
+sub-path pattern matches (see :mod:`~release_tools.analysis.evidence.javascript.wildcards`),
+their ``.d.ts`` twins, and
 the modules they re-export from (``export ... from './x'``, followed a few levels). Of a
 module reached only through ``export { a, b } from``, only those names are public (see
 :mod:`~release_tools.analysis.evidence.javascript.reexports`).
@@ -22,6 +24,7 @@ from collections.abc import Iterable, Iterator
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import blob_sizes, read_blobs, read_texts
+from release_tools.analysis.evidence.javascript import wildcards
 from release_tools.analysis.evidence.javascript.exports import re_exports
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
 from release_tools.analysis.evidence.javascript.reexports import PublicNames, merge, reached
@@ -232,6 +235,23 @@ def source_candidates(
     return []
 
 
+def _source_prefixes(prefix: str, root: str, dirs: list[tuple[str, str]]) -> list[str]:
+    """Where the sources of the build output under path ``prefix`` may be: through the
+    package's ``tsconfig`` directories, else ``src/`` in place of the first one or two
+    directories (``dist/features/`` -> ``src/features/``)."""
+    found: list[str] = []
+    for out_dir, root_dir in dirs:
+        head = "" if out_dir == "." else out_dir + "/"
+        if prefix.startswith(head):
+            found.append(("" if root_dir == "." else root_dir + "/") + prefix[len(head) :])
+    relative = prefix[len(root) + 1 :] if root else prefix
+    parts = relative.split("/")
+    for skip in (1, 2):
+        if len(parts) > skip:
+            found.append(posixpath.join(root, "src", *parts[skip:]))
+    return found
+
+
 def _tsconfig_dirs(
     ctx: AnalysisContext, ref: str, root: str, files: set[str]
 ) -> list[tuple[str, str]]:
@@ -296,6 +316,17 @@ def public_files(
             if dirs is None:
                 dirs = _tsconfig_dirs(ctx, ref, root, files)
             frontier.extend(source_candidates(entry, root, dirs, files))
+        subpaths, hidden = wildcards.patterns(data, root)
+        for pattern in subpaths:
+            exposed = wildcards.expand(pattern, hidden, files)
+            if not exposed:
+                if dirs is None:
+                    dirs = _tsconfig_dirs(ctx, ref, root, files)
+                for prefix in _source_prefixes(pattern.prefix, root, dirs):
+                    exposed = wildcards.expand(pattern, hidden, files, prefix)
+                    if exposed:
+                        break
+            frontier.extend(exposed)
         edges: dict[str, set[str]] = {}
         out[root] = _follow(ctx, ref, frontier, files, budget, edges)
         if faces is not None:
