@@ -441,3 +441,31 @@ def test_a_minor_only_the_code_shows_asks_for_review() -> None:
     feat = ev("conventional-commit", "minor", Strength.STRONG, "feat commit: feat: F")
     declared = decide([added, feat], has_changes=True)
     assert (declared.bump, declared.needs_review) == (Bump.MINOR, False)
+
+
+def test_a_finding_its_reader_could_not_settle_asks_for_review_below_major() -> None:
+    unsettled = ev(
+        "python-api",
+        "patch",
+        Strength.WEAK,
+        "removed module pkg.alias, an alias of pkg.core (review)",
+        kind=EvidenceKind.API_REMOVED,
+        review=True,
+        path="pkg/alias.py",
+    )
+    feature = ev("conventional-commit", "minor", Strength.STRONG, "feat: add a helper")
+    verdict = decide([feature, unsettled], has_changes=True)
+    assert (verdict.bump, verdict.needs_review) == (Bump.MINOR, True)
+    assert verdict.reasoning.endswith(
+        "the code readers could not settle removed module pkg.alias, an alias of pkg.core "
+        "(pkg/alias.py)."
+    )
+    # The same wording without the typed mark is not read as one.
+    plain = ev(
+        "python-api", "patch", Strength.WEAK, unsettled.message, kind=EvidenceKind.API_REMOVED
+    )
+    assert not decide([feature, plain], has_changes=True).needs_review
+    # A major leaves nothing below it to settle.
+    removal = ev("python-api", "major", Strength.PROOF, "removed public function pkg.f")
+    both = decide([feature, unsettled, removal], has_changes=True)
+    assert "could not settle" not in both.reasoning

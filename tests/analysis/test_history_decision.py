@@ -70,6 +70,28 @@ def test_proof_against_the_habit_is_flagged(make_repo: Callable[[str], GitRepo])
     assert "flagged for review" in decision.reasoning
 
 
+def test_a_finding_the_reader_could_not_settle_is_flagged_when_the_history_decides(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = make_repo("lib")
+    _patch_habit(repo)
+    repo.write("src/lib/alias.py", "from lib.m0 import *\n")
+    repo.commit("fix: an alias module")
+    repo.tag("v0.1.9")
+    repo.remove("src/lib/alias.py")  # its importers must import from lib.m0 now
+    repo.commit("fix: drop the alias")
+
+    decision = analyze(repo.path)
+
+    assert decision.version_type == "patch" and "commits decide" in decision.reasoning
+    assert decision.needs_review
+    assert decision.reasoning.endswith(
+        "the code readers could not settle removed module lib.alias, an alias of lib.m0: "
+        "its importers must import from there (src/lib/alias.py)."
+    )
+    assert [e.review for e in decision.evidence if e.source == "python-api"] == [True]
+
+
 def test_thin_history_falls_back_and_says_why(make_repo: Callable[[str], GitRepo]) -> None:
     repo = make_repo("lib")
     repo.write("src/lib/__init__.py", "def keep():\n    return 0\n")

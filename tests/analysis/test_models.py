@@ -93,6 +93,8 @@ def test_json_keeps_the_bump_string_and_adds_the_typed_fields_last() -> None:
         "omitted",
         "kind",
         "release_as",
+        "review",
     ]
     assert (data["bump"], data["kind"], data["release_as"]) == ("none", "release-as", "2.0.0")
+    assert data["review"] is False
     assert Evidence.model_validate(data) == item

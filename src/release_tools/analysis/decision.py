@@ -25,7 +25,10 @@ The rules, in order:
    * the only major evidence is removed deprecation warnings (deprecated paths taken out):
      strong, but read from the code's words rather than its signatures;
    * part of the public API was not read at all (an ``unread`` item: a size budget, broken
-     code) and the verdict is below major: what was not read may hold a removal.
+     code) and the verdict is below major: what was not read may hold a removal;
+   * a reader could not settle a finding (:attr:`Evidence.review`: a name moved to another
+     module, a removal that undoes an earlier release's addition) and the verdict is below
+     major: what it read as less may be a break (:func:`unsettled`).
 
    Evidence is recognised by its typed fields (:attr:`Evidence.kind`, ``source``, ``strength``),
    never by the wording of its message, so rewording a message cannot change a decision.
@@ -54,7 +57,7 @@ from release_tools.analysis.models import (
     Strength,
 )
 
-__all__ = ["Verdict", "ceiling", "decide"]
+__all__ = ["Verdict", "ceiling", "decide", "unsettled"]
 
 #: What people declared about the change: commit messages and the change notes they wrote.
 _DECLARED_SOURCES = frozenset({"conventional-commit", "change-note"})
@@ -91,6 +94,22 @@ def _strongest(items: Sequence[Evidence], level: Bump) -> Evidence | None:
         return None
     # A listed finding is cited before a summary of capped ones ("... and N more").
     return min(candidates, key=lambda e: (e.strength.rank, e.is_summary))
+
+
+def unsettled(
+    evidence: Sequence[Evidence], bump: Bump, *, breaking: Bump = Bump.MAJOR
+) -> str | None:
+    """The note that asks for review when a verdict of ``bump`` leaves a finding its reader
+    could not settle (:attr:`Evidence.review`) below ``breaking`` (the jump of a break: a
+    minor for a project on 0.x that reads its minor as the major), else None."""
+    if bump >= breaking:
+        return None
+    items = [e for e in evidence if e.review]
+    if not items:
+        return None
+    first = items[0].citation.replace(" (review)", "")
+    more = f" and {len(items) - 1} more" if len(items) > 1 else ""
+    return f"the code readers could not settle {first}{more}"
 
 
 def _release_as(evidence: Sequence[Evidence]) -> tuple[str | None, list[str]]:
@@ -207,6 +226,10 @@ def decide(evidence: Sequence[Evidence], *, has_changes: bool) -> Verdict:
         # What was not read may hold a removal: the verdict is a floor, a human decides.
         needs_review = True
         notes.append("part of the public API was not read (size budget or unreadable code)")
+    note = unsettled(scored, bump)
+    if note is not None:
+        needs_review = True
+        notes.append(note)
     if not has_changes and bump > Bump.NONE:
         needs_review = True
         notes.append("commits ask for a release but no file changed")

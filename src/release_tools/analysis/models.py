@@ -206,6 +206,10 @@ class Evidence(BaseModel):
     #: The version a ``Release-As`` footer asks for; set exactly when :attr:`kind` is
     #: :attr:`EvidenceKind.RELEASE_AS`.
     release_as: str | None = None
+    #: A finding its reader could not settle: what may be a break, read as something smaller
+    #: (a name moved to another module, a removal that undoes an earlier release's addition).
+    #: A verdict below major with such a finding asks for review.
+    review: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Evidence:

@@ -11,6 +11,7 @@ from release_tools.analysis.evidence import gather_evidence
 from release_tools.analysis.evidence.reverts import declared_names, subject_name
 from release_tools.analysis.models import Bump
 from repo_context import build_context
+from review_marks import checked
 
 OLD = "def fetch(url):\n    return url\n\n\ndef keep():\n    return 1\n"
 NEW = "def get(url):\n    return url\n\n\ndef keep():\n    return 1\n"
@@ -28,7 +29,7 @@ def _released_rename(repo: Any) -> str:
 
 
 def _api(items: list[Any]) -> list[tuple[str, str]]:
-    return sorted((e.bump, e.message) for e in items if e.source == "python-api")
+    return sorted((e.bump, e.message) for e in checked(items) if e.source == "python-api")
 
 
 def test_reverting_a_released_change_makes_its_api_changes_review_items(repo: Any) -> None:
@@ -49,7 +50,11 @@ def test_reverting_a_released_change_makes_its_api_changes_review_items(repo: An
             f'and "{subject}" undoes that (review)',
         ),
     ]
-    assert decide(items, has_changes=True).bump is Bump.PATCH
+    verdict = decide(items, has_changes=True)
+    assert all(e.review for e in items if e.source == "python-api")
+    # A removal read as the undoing of an addition may still break a caller: a human decides.
+    assert (verdict.bump, verdict.needs_review) == (Bump.PATCH, True)
+    assert "the code readers could not settle" in verdict.reasoning
 
 
 def test_other_api_changes_beside_a_revert_keep_their_weight(repo: Any) -> None:

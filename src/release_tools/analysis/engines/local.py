@@ -28,7 +28,7 @@ from release_tools.analysis.calibration import (
     follow_history,
 )
 from release_tools.analysis.context import AnalysisContext
-from release_tools.analysis.decision import Verdict, ceiling, decide
+from release_tools.analysis.decision import Verdict, ceiling, decide, unsettled
 from release_tools.analysis.evidence import commits, file_kinds, gather_evidence, gomodule
 from release_tools.analysis.habits import (
     StaticCalibration,
@@ -198,6 +198,13 @@ class LocalAnalyzer:
                 reasoning = _history_reasoning(learned, evidence)
             else:
                 reasoning = f"{learned.bump.label}: " + ". ".join(learned.notes) + "."
+            # The learned jump is in the project's own terms: on 0.x a minor is the break.
+            zero_break = _zero(ctx) and not ctx.major_on_zero
+            note = unsettled(evidence, bump, breaking=Bump.MINOR if zero_break else Bump.MAJOR)
+            if note is not None:
+                # What the history decided leaves a finding unsettled all the same.
+                needs_review = True
+                reasoning = reasoning.removesuffix(".") + f". {note}."
         versions = next_version(
             ctx.current_version,
             bump,

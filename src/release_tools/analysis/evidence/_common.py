@@ -77,10 +77,12 @@ def evidence(
     commit: str | None = None,
     omitted: int = 0,
     release_as: str | None = None,
+    review: bool = False,
 ) -> Evidence:
     """Build one :class:`Evidence`, keeping the message to one bounded line.
 
-    ``omitted`` makes it a summary of that many findings (see :attr:`Evidence.omitted`).
+    ``omitted`` makes it a summary of that many findings (see :attr:`Evidence.omitted`);
+    ``review`` marks a finding its reader could not settle (see :attr:`Evidence.review`).
     """
     text = " ".join(message.split())
     if len(text) > 200:
@@ -96,6 +98,7 @@ def evidence(
         commit=commit,
         omitted=omitted,
         release_as=release_as,
+        review=review,
     )
 
 

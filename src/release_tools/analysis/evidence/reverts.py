@@ -221,5 +221,6 @@ def _reviewed(item: Evidence, reverts: list[_Revert]) -> Evidence:
             message,
             path=item.path,
             line=item.line,
+            review=True,
         )
     return item

@@ -8,10 +8,11 @@ from gitrepo import GitRepo
 from release_tools.analysis.evidence.go import gather, parse_go
 from release_tools.analysis.models import Evidence, EvidenceKind, Strength
 from repo_context import build_context
+from review_marks import checked
 
 
 def _found(items: list[Evidence]) -> list[tuple[str, str]]:
-    return sorted((e.bump, e.message) for e in items)
+    return sorted((e.bump, e.message) for e in checked(items))
 
 
 def _change(repo: GitRepo, before: str, after: str) -> list[Evidence]:

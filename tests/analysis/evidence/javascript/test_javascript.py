@@ -18,6 +18,7 @@ from release_tools.analysis.evidence.javascript.gatherer import (
 )
 from release_tools.analysis.models import Evidence, Strength
 from repo_context import build_context
+from review_marks import checked
 
 INDEX = """import { helper } from './lib/helper.js';
 // export function commented() {}
@@ -52,7 +53,7 @@ def _run(repo: Any, base: str) -> list[Evidence]:
 
 
 def _messages(items: list[Evidence]) -> list[tuple[str, str]]:
-    return sorted((e.bump, e.message) for e in items)
+    return sorted((e.bump, e.message) for e in checked(items))
 
 
 def test_parse_exports_covers_the_forms() -> None:

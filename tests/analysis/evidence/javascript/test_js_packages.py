@@ -11,6 +11,7 @@ from release_tools.analysis.evidence.javascript import entrypoints, gatherer, pa
 from release_tools.analysis.evidence.javascript.gatherer import gather
 from release_tools.analysis.models import Evidence, EvidenceKind, Strength
 from repo_context import build_context
+from review_marks import checked
 
 API = "export function parse(text: string): string { return text; }\nexport const limit = 1;\n"
 TSCONFIG = """{
@@ -25,7 +26,7 @@ TSCONFIG = """{
 
 
 def _messages(items: list[Evidence]) -> list[tuple[str, str]]:
-    return sorted((e.bump, e.message) for e in items)
+    return sorted((e.bump, e.message) for e in checked(items))
 
 
 def _run(repo: Any, base: str) -> list[Evidence]:

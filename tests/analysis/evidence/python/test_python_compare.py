@@ -9,12 +9,13 @@ import pytest
 from release_tools.analysis.evidence.python.api import gather
 from release_tools.analysis.models import Evidence
 from repo_context import build_context
+from review_marks import checked
 
 
 def _run(repo: Any, base: str) -> list[tuple[str, str]]:
     repo.commit("change")
     items: list[Evidence] = gather(build_context(repo.path, base))
-    return sorted((e.bump, e.message) for e in items)
+    return sorted((e.bump, e.message) for e in checked(items))
 
 
 OLD_CONVENTION = """class Context:

@@ -8,11 +8,12 @@ from gitrepo import GitRepo
 from release_tools.analysis.evidence.rust import parse_rust
 from release_tools.analysis.evidence.rust.syntax import parse_module
 from release_tools.analysis.models import Evidence, Strength
+from review_marks import checked
 from rust_crate import crate_change
 
 
 def _found(items: list[Evidence]) -> list[tuple[str, str]]:
-    return sorted((e.bump, e.message) for e in items)
+    return sorted((e.bump, e.message) for e in checked(items))
 
 
 def _change(repo: GitRepo, files: dict[str, str], changed: dict[str, str]) -> list[Evidence]:

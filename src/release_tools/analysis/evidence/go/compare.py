@@ -63,6 +63,26 @@ def compare_package(
     )
     for key in sorted(before.keys() & after.keys()):
         old, new = before[key], after[key]
+        if (old.kind, new.kind) == ("func", "var") and new.signature == f"func{old.signature}":
+            # ``func F(...)`` -> ``var F = func(...)``: every call and use as a value compiles,
+            # yet F can now be reassigned: a finding for a human to settle.
+            message = (
+                f"exported func {key} became a var of the same type func{old.signature} (review)"
+            )
+            if out.admit(Bump.PATCH, Strength.STRONG):
+                out.keep(
+                    evidence(
+                        "go-api",
+                        EvidenceKind.API_CHANGED,
+                        Bump.PATCH,
+                        Strength.STRONG,
+                        message,
+                        path=new.path,
+                        line=new.line,
+                        review=True,
+                    )
+                )
+            continue
         for kind, bump, message in _changes(key, old, new, after):
             strength = breaking if bump is Bump.MAJOR else Strength.STRONG
             if out.admit(bump, strength):
@@ -74,10 +94,6 @@ def compare_package(
 def _changes(key: str, old: GoIdent, new: GoIdent, after: dict[str, GoIdent]) -> list[_Finding]:
     if old.kind != new.kind:
         message = f"exported {old.kind} {key} became a {new.kind}"
-        if (old.kind, new.kind) == ("func", "var") and new.signature == f"func{old.signature}":
-            # ``func F(...)`` -> ``var F = func(...)``: every call and use as a value compiles.
-            message += f" of the same type func{old.signature} (review)"
-            return [(EvidenceKind.API_CHANGED, Bump.PATCH, message)]
         return [(EvidenceKind.API_CHANGED, Bump.MAJOR, message)]
     out: list[_Finding] = []
     if old.signature is not None and new.signature is not None and old.signature != new.signature:

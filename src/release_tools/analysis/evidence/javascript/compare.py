@@ -236,6 +236,13 @@ def _review(
     if out.admit(Bump.PATCH, Strength.WEAK):
         out.keep(
             evidence(
-                "javascript-api", kind, Bump.PATCH, Strength.WEAK, message, path=path, line=line
+                "javascript-api",
+                kind,
+                Bump.PATCH,
+                Strength.WEAK,
+                message,
+                path=path,
+                line=line,
+                review=True,
             )
         )

@@ -35,9 +35,13 @@ class Findings:
         message: str,
         path: str,
         line: int | None,
+        *,
+        review: bool = False,
     ) -> None:
         self.items.append(
-            evidence("python-api", kind, bump, strength, message, path=path, line=line)
+            evidence(
+                "python-api", kind, bump, strength, message, path=path, line=line, review=review
+            )
         )
 
 

@@ -225,6 +225,7 @@ def compare_modules(
                     "its importers must import from there (review)",
                     old.path,
                     None,
+                    review=True,
                 )
             else:
                 found.add(
@@ -320,6 +321,7 @@ def compare_modules(
                 f"`from {starred[0]} import *` now (review)",
                 old.path,
                 lineno(member),
+                review=True,
             )
             continue
         if not public_module:
@@ -396,6 +398,7 @@ def compare_modules(
                         f"inherited from its new base {', '.join(gained)} (review)",
                         old.path,
                         lineno(obj),
+                        review=True,
                     )
                     continue
                 method = isinstance(obj, griffe.Function) and "property" not in obj.labels
@@ -415,6 +418,7 @@ def compare_modules(
                         "inherited one answers (review)",
                         old.path,
                         lineno(obj),
+                        review=True,
                     )
                     continue
             found.add(

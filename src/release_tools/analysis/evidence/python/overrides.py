@@ -48,7 +48,7 @@ def removed_path(item: Evidence) -> str | None:
     return None if match is None else match["path"]
 
 
-def replaced(item: Evidence, bump: Bump, message: str) -> Evidence:
+def replaced(item: Evidence, bump: Bump, message: str, *, review: bool = False) -> Evidence:
     """A finding that takes the place of the removal ``item``, at its file and line: a major
     incompatible change (proof) or a lower-level review item (weak)."""
     strength = Strength.PROOF if bump is Bump.MAJOR else Strength.WEAK
@@ -60,6 +60,7 @@ def replaced(item: Evidence, bump: Bump, message: str) -> Evidence:
         message,
         path=item.path,
         line=item.line,
+        review=review,
     )
 
 
@@ -179,5 +180,5 @@ def inherited_elsewhere(
             out.append(replaced(item, Bump.MAJOR, message))
         else:
             message = f"{path} no longer overrides {inherited.path}; the inherited one answers"
-            out.append(replaced(item, Bump.PATCH, message + " (review)"))
+            out.append(replaced(item, Bump.PATCH, message + " (review)", review=True))
     return out

@@ -203,5 +203,6 @@ def _review(out: BoundedEvidence, half: _Half, what: str) -> None:
             f"pub {item.kind} {item.name} {moved} (review)",
             path=half.path,
             line=item.line,
+            review=True,
         )
     )
