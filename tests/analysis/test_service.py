@@ -69,6 +69,19 @@ def test_empty_range_is_nothing_to_release(repo: GitRepo) -> None:
     assert any("empty range" in w for w in decision.warnings)
 
 
+def test_a_head_behind_its_base_is_refused_as_swapped_refs(repo: GitRepo) -> None:
+    _released(repo, "v1.0.0")
+    repo.write("src/app/core.py", "def run():\n    return 2\n")
+    repo.commit("feat: two")
+    repo.tag("v1.1.0")
+
+    with pytest.raises(UsageError, match=r"head 'v1.0.0' is behind base 'v1.1.0'.*swapped"):
+        run_analysis(_settings(repo, base="v1.1.0", head="v1.0.0"))
+    # The same commit on both sides is a range without commits, not a mistake.
+    same = run_analysis(_settings(repo, base="v1.1.0", head="v1.1.0"))
+    assert same.version_type == "unknown"
+
+
 def test_first_release_without_tag_or_manifest_is_0_1_0(repo: GitRepo) -> None:
     repo.write("lib.go", "package lib\n")
     repo.commit("fix: initial")

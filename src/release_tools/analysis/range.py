@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 
 from release_tools.analysis.diff import empty_tree
-from release_tools.errors import ShallowCloneError, UnknownRefError
+from release_tools.errors import ShallowCloneError, UnknownRefError, UsageError
 from release_tools.git import Git
 from release_tools.versioning.conventions import project_latest_tag
 from release_tools.versioning.tags import (
@@ -135,6 +135,13 @@ def resolve_range(
                 named = ReleaseTag(base, version, scheme_name if scheme.named else None)
         tag = named or latest
     merge_base = git.merge_base(base_commit, head_sha)
+    if merge_base == head_sha != base_commit:
+        # Every commit of the head is in the base already: the refs are most likely swapped,
+        # and "nothing to release" would hide that.
+        raise UsageError(
+            f"head {head!r} is behind base {base!r} (its ancestor): the range holds no commit; "
+            "are --base and --head swapped?"
+        )
     log.info("range resolved", extra={"base": base, "merge_base": merge_base, "head": head_sha})
     return ResolvedRange(
         base_ref=base,
