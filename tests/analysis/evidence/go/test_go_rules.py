@@ -600,6 +600,42 @@ def test_an_exported_alias_of_an_unexported_type_keeps_its_fields_and_methods(
     assert _found(_change(repo, _HIDDEN, _OPTIONS)) == []
 
 
+def test_a_chain_of_unexported_aliases_reaches_the_type_behind_it(repo: GitRepo) -> None:
+    # Options = opts = options: importers still see the struct, its field and its method.
+    chained = _HIDDEN.replace(
+        "type Options = options", "type opts = options\n\ntype Options = opts"
+    )
+    assert _found(_change(repo, _OPTIONS, chained)) == []
+    fewer = chained.replace("\tName string\n", "")
+    assert _found(_change(repo, _OPTIONS, fewer)) == [
+        ("major", "removed exported field Options.Name")
+    ]
+
+
+def test_an_unexported_alias_is_another_spelling_of_its_target(repo: GitRepo) -> None:
+    before = (
+        'import "example.com/ext/testr"\n\ntype Config = testr.Config\n\n'
+        "func Pairs() map[string]int { return nil }\n"
+    )
+    after = (
+        'import "example.com/ext/testr"\n\ntype cfg = testr.Config\n\ntype Config = cfg\n\n'
+        "type pairs = map[string]int\n\nfunc Pairs() pairs { return nil }\n"
+    )
+    assert _found(_change(repo, before, after)) == []
+    changed = after.replace("map[string]int", "map[string]string")
+    assert _found(_change(repo, before, changed)) == [
+        ("major", "signature of Pairs changed: func() map[string]int -> func() map[string]string")
+    ]
+
+
+def test_a_cycle_of_unexported_aliases_ends(repo: GitRepo) -> None:
+    # Not Go (the compiler refuses it), yet code mid-edit: read as written, no endless walk.
+    cycle = "type a = b\n\ntype b = a\n\ntype A = a\n"
+    assert _found(_change(repo, cycle, cycle + "func F() {}\n")) == [
+        ("minor", "new exported func F in package lib")
+    ]
+
+
 def test_what_the_alias_loses_with_its_unexported_type_is_still_removed(repo: GitRepo) -> None:
     fewer = _HIDDEN.replace("\tName string\n", "").replace(
         "func (o *options) WithName(n string) *options { return o }\n", ""

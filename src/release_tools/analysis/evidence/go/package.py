@@ -69,6 +69,49 @@ def respelled(ident: GoIdent, respell: Callable[[str], str]) -> GoIdent:
     )
 
 
+#: Links followed in a chain of unexported aliases (``type a = b``, ``type b = c`` ...).
+_CHAIN = 8
+
+
+def _resolved(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
+    """``idents`` with every unexported alias (``type options = inner``) written as what it
+    finally names, through chains of them: an alias is another spelling of its target, so
+    the API reads alike whichever spelling it uses. An exported alias of one takes its target
+    too (an alias of another package's identifier is then compared as that identifier)."""
+    aliases = {
+        key: ident
+        for key, ident in idents.items()
+        if ident.kind == HIDDEN_TYPE and (ident.signature or "").startswith("= ")
+    }
+    if not aliases:
+        return idents
+    final: dict[str, GoIdent] = {}
+    for key, ident in aliases.items():
+        for _ in range(_CHAIN):
+            text = (ident.signature or "").removeprefix("= ")
+            following = aliases.get(text)
+            if following is None or following is aliases[key]:
+                break
+            ident = following
+        final[key] = ident
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, final)) + r")\b(?!\.)")
+
+    def respell(text: str) -> str:
+        # One pass: the end of a chain is no alias of the package (but in a cycle, or past
+        # :data:`_CHAIN` links, where the alias is left as its last link spells it).
+        return pattern.sub(lambda m: (final[m[1]].signature or "").removeprefix("= "), text)
+
+    out: dict[str, GoIdent] = {}
+    for key, ident in idents.items():
+        if key in aliases:
+            continue
+        written = (ident.signature or "").removeprefix("= ")
+        if ident.kind == "type" and not ident.target and written in final:
+            ident = replace(ident, target=final[written].target)
+        out[key] = respelled(ident, respell)
+    return out
+
+
 def _aliases_of_hidden(idents: dict[str, GoIdent]) -> dict[str, list[str]]:
     """The exported aliases of each unexported type of one package (``type Options =
     options``), by the unexported type's name."""
@@ -117,6 +160,7 @@ def spell_aliases(*sides: dict[str, GoIdent]) -> list[dict[str, GoIdent]]:
     the others read as aliases of that one. The unexported name is spelled as its alias
     wherever the API writes it, at both sides, so that they read alike whether or not the
     alias exists yet. The unexported types and their methods are dropped."""
+    sides = tuple(_resolved(side) for side in sides)
     marked = [
         {
             **side,

@@ -366,6 +366,16 @@ class _Reader:
                         shape, fields = self.shape(body)
                         hidden = GoIdent(name, HIDDEN_TYPE, self.path, line, shape, members=fields)
                         self.out.setdefault(name, hidden)
+                elif spec.child_by_field_name("type_parameters") is None and body is not None:
+                    # An unexported alias (``type options = inner``): another spelling of its
+                    # target, which an exported alias of it reaches through it.
+                    self.scope = frozenset()
+                    line = spec.start_point[0] + 1
+                    shape = f"= {self.type_text(body)}"
+                    hidden = GoIdent(
+                        name, HIDDEN_TYPE, self.path, line, shape, target=self.target(body)
+                    )
+                    self.out.setdefault(name, hidden)
                 continue
             type_params = self.type_param_text(spec.child_by_field_name("type_parameters"))
             self.scope = self.type_params(spec.child_by_field_name("type_parameters"))
