@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.models import FileChange
 
-__all__ = ["MIN_PATHS", "without_any", "worth_asking"]
+__all__ = ["MIN_PATHS", "with_any", "without_any", "worth_asking"]
 
 #: From this many files on, asking git costs less than reading them (a process start is a few ms).
 MIN_PATHS = 32
@@ -54,3 +54,20 @@ def without_any(
             if name.startswith(prefix):
                 found.add(name[len(prefix) :])
     return found & set(paths)
+
+
+def with_any(
+    ctx: AnalysisContext, ref: str, pathspecs: Sequence[str], literals: Sequence[str]
+) -> list[str]:
+    """The files under ``pathspecs`` (git pathspecs, magic allowed) whose blob at ``ref``
+    contains one of ``literals``, sorted; none when git fails."""
+    if not pathspecs or not literals:
+        return []
+    patterns = [arg for literal in literals for arg in ("-e", literal)]
+    listed = ctx.git.run_bytes(
+        "grep", "--files-with-matches", "-z", "-F", *patterns, ref, "--", *pathspecs,
+        check=False,
+    )  # fmt: skip
+    prefix = f"{ref}:"
+    names = (raw.decode("utf-8", "surrogateescape") for raw in listed.split(b"\0"))
+    return sorted(name[len(prefix) :] for name in names if name.startswith(prefix))

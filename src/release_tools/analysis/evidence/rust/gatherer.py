@@ -38,6 +38,7 @@ from release_tools.analysis.evidence._common import (
     read_texts,
 )
 from release_tools.analysis.evidence.rust.compare import compare_items, spellings
+from release_tools.analysis.evidence.rust.cratemacros import crate_rules
 from release_tools.analysis.evidence.rust.globs import GlobReader, glob_swapped
 from release_tools.analysis.evidence.rust.impls import is_public_home, type_home
 from release_tools.analysis.evidence.rust.linear import scan_module
@@ -97,6 +98,8 @@ class _Side:
         self._extra: dict[str, RustModule | None] = {}
         self._exists: dict[str, bool] = {}
         self._homes: dict[tuple[str, str], str | None] = {}
+        #: The crate's ``macro_rules!`` macros its files' invocations expand with.
+        self.rules = crate_rules(ctx, ref, paths)
 
     def needed(self, path: str | None) -> list[str]:
         """The files not planned yet that reading ``path`` needs (it and its declarers)."""
@@ -115,7 +118,7 @@ class _Side:
         module: RustModule | None = None
         if text is not None:
             if self.modes[path] == PARSE:
-                module = parse_module(text, max_nodes=MAX_NODES)
+                module = parse_module(text, max_nodes=MAX_NODES, rules=self.rules)
                 if module is None:
                     self.scanned[path] = f"more than {MAX_NODES} syntax nodes"
             else:
@@ -149,7 +152,9 @@ class _Side:
             text = None
             if size is not None and size <= ONE_SIDED_PARSE_BYTES:
                 text = read_texts(self._ctx, self._ref, [path]).get(path)
-            self._extra[path] = parse_module(text, max_nodes=MAX_NODES) if text else None
+            self._extra[path] = (
+                parse_module(text, max_nodes=MAX_NODES, rules=self.rules) if text else None
+            )
         return self._extra[path]
 
     def home(self, path: str | None, key: str) -> str | None:
@@ -344,7 +349,10 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     # and found nothing breaking, a break this reading sees is strong evidence, not proof.
     trusted = verdict is None or any(e.level is Bump.MAJOR for e in verdict)
     moves = Moves()
-    readers = (GlobReader(ctx, ctx.base_sha), GlobReader(ctx, ctx.head_sha))
+    readers = (
+        GlobReader(ctx, ctx.base_sha, base.rules),
+        GlobReader(ctx, ctx.head_sha, head.rules),
+    )
     impl_moves = _ImplMoves([(old_path(c), new_path(c)) for c in planned], (base, head))
     for change in planned:
         before_path, after_path = old_path(change), new_path(change)

@@ -18,9 +18,11 @@ before.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import blob_sizes, read_texts
+from release_tools.analysis.evidence.rust.macros import Rule
 from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, parse_module
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "GlobReader", "glob_swapped"]
@@ -78,8 +80,11 @@ def _candidates(importer: str, path: str) -> list[str] | None:
 class GlobReader:
     """Expands glob re-exports at one side of the range, reading each module file once."""
 
-    def __init__(self, ctx: AnalysisContext, ref: str) -> None:
+    def __init__(
+        self, ctx: AnalysisContext, ref: str, rules: Mapping[str, list[Rule]] | None = None
+    ) -> None:
         self._ctx, self._ref = ctx, ref
+        self._rules = rules
         self._modules: dict[str, RustModule | None] = {}
         self._too_big: set[str] = set()
 
@@ -93,7 +98,9 @@ class GlobReader:
             texts = read_texts(self._ctx, self._ref, small) if small else {}
             for path in wanted:
                 text = texts.get(path)
-                self._modules[path] = parse_module(text) if text is not None else None
+                self._modules[path] = (
+                    parse_module(text, rules=self._rules) if text is not None else None
+                )
                 if path in sizes and text is None:
                     self._too_big.add(path)
         for path in candidates:

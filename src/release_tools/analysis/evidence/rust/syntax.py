@@ -24,7 +24,8 @@ keyed ``m::name``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import tree_sitter
@@ -32,8 +33,24 @@ import tree_sitter_rust
 
 from release_tools.analysis.evidence._tree import spliced
 from release_tools.analysis.evidence.rust.lifetimes import elide
+from release_tools.analysis.evidence.rust.macros import (
+    MAX_DEPTH,
+    Budget,
+    Rule,
+    definitions,
+    expand,
+    name_of,
+)
 
-__all__ = ["RustItem", "RustModule", "UseName", "node_count", "parse_module", "parse_rust"]
+__all__ = [
+    "RustItem",
+    "RustModule",
+    "UseName",
+    "macro_rules",
+    "node_count",
+    "parse_module",
+    "parse_rust",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +139,19 @@ def _deprecated(attributes: list[str]) -> bool:
 class _Reader:
     """Walks one parsed file; ``source`` is its UTF-8 bytes (node offsets are byte offsets)."""
 
-    def __init__(self, source: bytes) -> None:
+    def __init__(
+        self,
+        source: bytes,
+        rules: Mapping[str, list[Rule]] | None = None,
+        budget: Budget | None = None,
+        depth: int = 0,
+    ) -> None:
         self.source = source
         self.module = RustModule()
+        #: The ``macro_rules!`` macros an item-position invocation is expanded with.
+        self.rules = rules or {}
+        self.budget = budget or Budget()
+        self.depth = depth
         #: Names that may mean something else somewhere in the file than its top-level ``use``
         #: says: generic parameters, items declared inside inline modules.
         self.shadowed: set[str] = {"_", "self", "super", "crate"}
@@ -187,6 +214,12 @@ class _Reader:
             self.hide(node, prefix, _deprecated(attributes))
             return
         kind = node.type
+        if kind == "expression_statement" and node.named_child_count == 1:
+            node = node.named_children[0]
+            kind = node.type
+        if kind == "macro_invocation":
+            self.expand(node, prefix)
+            return
         if kind == "macro_definition":
             macro = node.child_by_field_name("name")
             if "macro_export" in attributes and macro is not None:
@@ -251,6 +284,36 @@ class _Reader:
         elif kind in ("const_item", "static_item", "type_item"):
             short = {"const_item": "const", "static_item": "static", "type_item": "type"}[kind]
             self.add(RustItem(key, short, line, self.text(node.child_by_field_name("type"))))
+
+    def expand(self, node: tree_sitter.Node, prefix: str) -> None:
+        """Read the items an invocation of one of the crate's macros expands to, as if they
+        stood where it stands (see :mod:`~release_tools.analysis.evidence.rust.macros`)."""
+        rules = self.rules.get(name_of(node, self.source))
+        if not rules or self.depth >= MAX_DEPTH:
+            return
+        text = expand(rules, node, self.source, self.budget)
+        if not text:
+            return
+        source = text.encode("utf-8")
+        inner = _Reader(source, self.rules, self.budget, self.depth + 1)
+        inner.shadowed, inner.inner_uses, inner.ambiguous = (
+            self.shadowed,
+            self.inner_uses,
+            self.ambiguous,
+        )
+        inner.block(_parser().parse(source).root_node, prefix)
+        # The expansion has no lines of its own: its items are where the invocation is.
+        line = _line(node)
+        found = inner.module
+        for item in found.items.values():
+            self.add(replace(item, line=line))
+        for name, public in found.modules.items():
+            self.module.modules[name] = self.module.modules.get(name, False) or public
+        self.module.uses.extend(replace(use, line=line) for use in found.uses)
+        for name, path in found.imports.items():
+            if self.module.imports.setdefault(name, path) != path:
+                self.ambiguous.add(name)
+        self.module.hidden.update(found.hidden)
 
     def hide(self, node: tree_sitter.Node, prefix: str, deprecated: bool) -> None:
         """Note the names a ``#[doc(hidden)]`` item declares (see :attr:`RustModule.hidden`):
@@ -525,17 +588,25 @@ def node_count(code: str) -> int:
     return _parser().parse(code.encode("utf-8")).root_node.descendant_count
 
 
-def parse_module(code: str, *, max_nodes: int | None = None) -> RustModule | None:
+def parse_module(
+    code: str,
+    *,
+    max_nodes: int | None = None,
+    rules: Mapping[str, list[Rule]] | None = None,
+) -> RustModule | None:
     """What one Rust module file declares; pure and tolerant of any input.
 
     None when the file has more than ``max_nodes`` syntax nodes: the caller then falls back to
-    a linear scan rather than walk a generated file node by node.
+    a linear scan rather than walk a generated file node by node. An invocation of a
+    ``macro_rules!`` macro at item position is expanded with the file's own macros and
+    ``rules`` (the crate's, from other files; the file's own win).
     """
     source = code.encode("utf-8")
     tree = _parser().parse(source)
     if max_nodes is not None and tree.root_node.descendant_count > max_nodes:
         return None
-    reader = _Reader(source)
+    own = definitions(tree.root_node, source) if b"macro_rules" in source else {}
+    reader = _Reader(source, {**(rules or {}), **own})
     reader.block(tree.root_node, "")
     module = reader.module
     # A name an inline module binds to another path means two things in this file.
@@ -547,6 +618,15 @@ def parse_module(code: str, *, max_nodes: int | None = None) -> RustModule | Non
         and reader.inner_uses.get(name, {path}) == {path}
     }
     return module
+
+
+def macro_rules(code: str) -> dict[str, list[Rule]]:
+    """The ``macro_rules!`` macros one Rust file declares, by name (see
+    :mod:`~release_tools.analysis.evidence.rust.macros`)."""
+    source = code.encode("utf-8")
+    if b"macro_rules" not in source:
+        return {}
+    return definitions(_parser().parse(source).root_node, source)
 
 
 def parse_rust(code: str) -> dict[str, RustItem]:
