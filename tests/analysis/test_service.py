@@ -82,6 +82,41 @@ def test_a_head_behind_its_base_is_refused_as_swapped_refs(repo: GitRepo) -> Non
     assert same.version_type == "unknown"
 
 
+def test_a_configured_tag_pattern_starts_the_range_at_its_own_tags(repo: GitRepo) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "0.0.0"\n')
+    repo.write("pkg/__init__.py", "def a():\n    return 1\n")
+    repo.commit("feat: a")
+    repo.tag("v0.5.0")
+    repo.tag("rel1.0.0")
+    repo.write("pkg/__init__.py", "def a():\n    return 2\n")
+    repo.commit("fix: two")
+
+    decision = run_analysis(_settings(repo, tag_pattern=r"^rel(?P<version>\d+\.\d+\.\d+)$"))
+
+    assert (decision.current_version, decision.next_version) == ("1.0.0", "1.0.1")
+    assert decision.base == "rel1.0.0"
+
+
+def test_a_project_that_changed_its_tag_style_goes_on_from_its_highest_tag(
+    repo: GitRepo,
+) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "0.0.0"\n')
+    for n, tag in enumerate(["pkg-1.0.0", "v1.1.0", "v1.2.0"]):
+        repo.write("pkg/__init__.py", f"def f{n}():\n    return {n}\n")
+        repo.commit(f"feat: {tag}")
+        repo.tag(tag)
+    repo.write("pkg/__init__.py", "def f2():\n    return 3\n")
+    repo.commit("fix: three")
+
+    decision = run_analysis(_settings(repo))
+
+    assert (decision.base, decision.current_version, decision.next_version) == (
+        "v1.2.0",
+        "1.2.0",
+        "1.2.1",
+    )
+
+
 def test_first_release_without_tag_or_manifest_is_0_1_0(repo: GitRepo) -> None:
     repo.write("lib.go", "package lib\n")
     repo.commit("fix: initial")

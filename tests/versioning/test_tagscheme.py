@@ -23,6 +23,11 @@ from release_tools.versioning.tagscheme import TagScheme, infer_tag_scheme, late
         (["a-0.4.33"], True, "name-"),
         ([], False, "v"),
         ([], True, "name@"),
+        # A single project that moved from named to unnamed tags, or back: the highest wins.
+        (["a-1.0.0", "v1.1.0", "v1.2.0"], False, "v"),
+        (["v1.0.0", "a@2.0.0"], False, "name@"),
+        # A workspace member keeps its own named tags over unnamed workspace releases.
+        (["a@1.0.0", "v2.0.0"], True, "name@"),
     ],
 )
 def test_style_of_existing_tags(tags: list[str], workspace: bool, style: str) -> None:
@@ -89,3 +94,28 @@ def test_a_projects_left_behind_prerelease_is_not_its_latest_tag(repo: GitRepo) 
 
     latest = found.of("pkg").latest_tag
     assert latest is not None and latest.tag == "v1.0.1"
+
+
+def test_a_configured_tag_pattern_decides_which_tags_are_releases(repo: GitRepo) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "0.0.0"\n')
+    repo.commit("feat: first")
+    repo.tag("v0.5.0")
+    repo.tag("rel1.0.0")
+    repo.tag("v0.6.0-rc.1")
+    projects = discover_projects(repo.path)
+
+    custom = read_conventions(
+        Git(repo.path), repo.path, projects, tag_pattern=r"^rel(?P<version>\d+\.\d+\.\d+)$"
+    )
+    latest = custom.of("pkg").latest_tag
+    assert latest is not None and latest.tag == "rel1.0.0"
+    # Every tag is still known (a proposed version that exists under another name is seen).
+    assert set(custom.tags) == {"v0.5.0", "rel1.0.0", "v0.6.0-rc.1"}
+    strict = read_conventions(
+        Git(repo.path), repo.path, projects, tag_pattern=r"^v(?P<version>\d+\.\d+\.\d+)$"
+    )
+    latest = strict.of("pkg").latest_tag
+    assert latest is not None and latest.tag == "v0.5.0"
+    default = read_conventions(Git(repo.path), repo.path, projects, tag_pattern=DEFAULT_TAG_PATTERN)
+    latest = default.of("pkg").latest_tag
+    assert latest is not None and latest.tag == "v0.6.0-rc.1"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from release_tools.analysis.diff import empty_tree
 from release_tools.errors import ShallowCloneError, UnknownRefError, UsageError
 from release_tools.git import Git
-from release_tools.versioning.conventions import project_latest_tag
+from release_tools.versioning.conventions import pattern_tags, project_latest_tag
 from release_tools.versioning.tags import (
     ReleaseTag,
     find_release_tags,
@@ -94,7 +94,7 @@ def resolve_range(
     tags = find_release_tags(git, head_sha, tag_pattern)
     if scheme is not None and scheme_name is not None:
         latest = project_latest_tag(
-            merged_tag_names(git, head_sha),
+            pattern_tags(merged_tag_names(git, head_sha), tag_pattern),
             scheme,
             scheme_name,
             tags,

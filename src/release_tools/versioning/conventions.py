@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from release_tools.config import DEFAULT_TAG_PATTERN
 from release_tools.errors import VersionError
 from release_tools.git import Git
 from release_tools.versioning.changelogfile import ChangelogFile, find_changelog
@@ -43,6 +44,7 @@ __all__ = [
     "CurrentVersion",
     "ProjectConventions",
     "current_version",
+    "pattern_tags",
     "project_latest_tag",
     "read_conventions",
 ]
@@ -120,6 +122,15 @@ class Conventions:
         return self.projects[name]
 
 
+def pattern_tags(tags: Sequence[str], tag_pattern: str | None) -> tuple[str, ...]:
+    """The ``tags`` a configured ``tag_pattern`` matches: a project that sets one releases
+    under it, so other tags neither set its scheme nor start its range. Under the default
+    pattern (or none), every tag."""
+    if not tag_pattern or tag_pattern == DEFAULT_TAG_PATTERN:
+        return tuple(tags)
+    return tuple(tag.tag for tag in parse_release_tags(list(tags), tag_pattern))
+
+
 def project_latest_tag(
     tags: Sequence[str],
     scheme: TagScheme,
@@ -182,9 +193,10 @@ def read_conventions(
     workspace still counts for each member).
     """
     config = read_release_config(root, projects)
-    tags: tuple[str, ...] = ()
+    every: tuple[str, ...] = ()
     if git.has_commits():
-        tags = tuple(merged_tag_names(git, head))
+        every = tuple(merged_tag_names(git, head))
+    tags = pattern_tags(every, tag_pattern)
     fallback = parse_release_tags(list(tags), tag_pattern) if tag_pattern and tags else []
     workspace = _is_workspace(projects)
     root_name = next((p.name for p in projects if p.path in (".", "")), None)
@@ -219,4 +231,4 @@ def read_conventions(
                 workspace_file=config.changelog_file,
             ),
         )
-    return Conventions(found, config, tags)
+    return Conventions(found, config, every)

@@ -216,9 +216,15 @@ def infer_tag_scheme(
         return TagScheme(nx_pattern, "nx.json")
     if go_scheme is not None:
         return go_scheme
-    own = _style_of_highest(tags, name, _NAMED)
-    if own is None and (at_root or not workspace):
-        own = _style_of_highest(tags, name, _UNNAMED)
+    if workspace:
+        # A member's own named tags first: the unnamed ones may release the whole workspace.
+        own = _style_of_highest(tags, name, _NAMED)
+        if own is None and at_root:
+            own = _style_of_highest(tags, name, _UNNAMED)
+    else:
+        # A single project that changed its tag style (``pkg-1.0.0``, then ``v1.1.0``) goes
+        # on in the style of its highest version, named or not.
+        own = _style_of_highest(tags, name, (*_NAMED, *_UNNAMED))
     if own is not None:
         return TagScheme(STYLES[own], "tags")
     if workspace:
