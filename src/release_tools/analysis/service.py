@@ -19,6 +19,7 @@ from release_tools.analysis.diff import DiffLimits, DiffStats, collect_changes
 from release_tools.analysis.engines import get_provider
 from release_tools.analysis.evidence import start_background
 from release_tools.analysis.filters import PathFilter
+from release_tools.analysis.headprojects import projects_at
 from release_tools.analysis.models import Decision
 from release_tools.analysis.projecthistory import ctx_types, project_history
 from release_tools.analysis.range import ResolvedRange, resolve_range, resolve_ref
@@ -34,11 +35,7 @@ from release_tools.versioning.conventions import (
     current_version,
     read_conventions,
 )
-from release_tools.versioning.projects import (
-    Project,
-    discover_projects,
-    find_project,
-)
+from release_tools.versioning.projects import Project, find_project
 from release_tools.versioning.semver import Version, jump, manifest_version_problem
 
 __all__ = ["Collection", "collect", "run_analysis"]
@@ -78,9 +75,9 @@ class Collection:
     go_first_major: int | None = None
 
 
-def _projects(root: Path, required: bool) -> list[Project]:
+def _projects(git: Git, root: Path, head: str | None, required: bool) -> list[Project]:
     try:
-        return discover_projects(root)
+        return projects_at(git, root, head)
     except ReleaseToolsError as exc:
         if required:
             raise
@@ -156,7 +153,11 @@ def collect(
     root = Git(settings.repo).toplevel()
     # Work from the root: pathspecs (a project's directory) are relative to git's cwd.
     git = Git(root)
-    projects = _projects(root, required=settings.project is not None)
+    if settings.head is not None:
+        # Checked first: projects and conventions are read at head, and a bad ref is the
+        # user's error.
+        resolve_ref(git, settings.head, "head")
+    projects = _projects(git, root, settings.head, required=settings.project is not None)
     project: Project | None = None
     if settings.project is not None:
         project = find_project(projects, settings.project)
@@ -169,9 +170,6 @@ def collect(
     # --project is its run, not one of a v2/ or tools/ module beside it.
     go_root = project is None and root_project is not None and _is_go(root_project)
 
-    if settings.head is not None:
-        # Checked first: conventions are read at head, and a bad ref is the user's error.
-        resolve_ref(git, settings.head, "head")
     conventions = _conventions(git, root, settings, projects)
     # Whose tag scheme finds the base: the named project, or the repository's only project.
     subject = project if project is not None else (root_project if len(projects) == 1 else None)
