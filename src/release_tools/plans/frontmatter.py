@@ -111,7 +111,26 @@ def _parsed(
 
 
 def format_key(name: str, *, always_quote: bool = False) -> str:
-    """A name as a front-matter key: quoted when YAML needs it (``@scope/pkg``) or asked to."""
+    """A name as a front-matter key: quoted when YAML needs it or asked to.
+
+    Quoting is needed for names a plain scalar cannot spell (``@scope/pkg``, ``a:b``) and for
+    names YAML resolves to something other than that string (``null``, ``true``, ``1.10``,
+    ``0x1F``, ``1_000``, dates): the parser above would refuse them, and so would Nx.
+    """
     if always_quote or not re.fullmatch(_BARE_KEY, name) or ":" in name:
         return json.dumps(name)
+    if not _reads_back(name):
+        return json.dumps(name)
     return name
+
+
+def _reads_back(name: str) -> bool:
+    """Whether the YAML parser reads the bare key ``name`` as exactly the string ``name``."""
+    try:
+        data = YAML(typ="rt").load(f"{name}: patch")
+    except YAMLError:
+        return False
+    if not isinstance(data, dict) or len(data) != 1:
+        return False
+    key = next(iter(data))
+    return isinstance(key, str) and key == name
