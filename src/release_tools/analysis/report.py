@@ -9,12 +9,18 @@ value early or inject another output.
 Every output (the report on stdout or in its file, the CI outputs) passes the log redaction:
 a registered API key (or a fragment of it) that found its way into a commit message, a branch
 name or a file name is replaced, as it is in the logs.
+
+The CI outputs are appended whole or not at all (a failed append cuts the file back), never
+into the repository's git directory, and before a report on a stream: a reader that leaves
+early (``analyze | head -1``) cannot cost the workflow its outputs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import secrets
 import sys
 import types
@@ -26,7 +32,9 @@ from typing import TextIO
 from release_tools import files
 from release_tools.analysis.models import Decision, Evidence
 from release_tools.config import Settings
-from release_tools.errors import ReleaseToolsError, UsageError
+from release_tools.errors import ConfigError, GitError, ReleaseToolsError, UsageError
+from release_tools.files import in_git_dir
+from release_tools.git import Git
 from release_tools.logs import redact
 from release_tools.text import clean_text
 
@@ -165,15 +173,90 @@ def render_text(decision: Decision) -> str:
     return clean_text("\n".join(lines) + "\n")
 
 
+# Names of a descriptor the process already has open. ``os.path.realpath`` would turn them into
+# what the descriptor points at (``/proc/<pid>/fd/pipe:[N]``, which cannot be opened, or the
+# file of a ``2>>job.log`` redirection, which a rename would replace).
+_DESCRIPTOR_PATH = re.compile(
+    r"/dev/(?:std(?P<std>in|out|err)|fd/(?P<dev_fd>\d+))"
+    r"|/proc/(?P<pid>self|thread-self|\d+)(?:/task/\d+)?/fd/(?P<proc_fd>\d+)"
+)
+_STD_DESCRIPTORS = {"in": 0, "out": 1, "err": 2}
+#: Symbolic links followed when looking for a descriptor path behind ``-o``, as the kernel's
+#: own limit on links in one lookup.
+_MAX_LINKS = 40
+
+
+def _named_descriptor(path: str) -> int | None:
+    """The descriptor number ``path`` names as it is spelled (no link followed), else None."""
+    match = _DESCRIPTOR_PATH.fullmatch(path)
+    if match is None:
+        return None
+    if match["std"] is not None:
+        return _STD_DESCRIPTORS[match["std"]]
+    if match["dev_fd"] is not None:
+        return int(match["dev_fd"])
+    if match["pid"] not in ("self", "thread-self", str(os.getpid())):
+        return None  # another process's descriptor: an ordinary path
+    return int(match["proc_fd"])
+
+
+def _descriptor_of(path: Path | str) -> int | None:
+    """The open descriptor of this process that ``path`` names, else None.
+
+    ``/dev/stdout``, ``/dev/stderr``, ``/dev/stdin``, ``/dev/fd/N`` and ``/proc/self/fd/N``
+    (or this process's own id instead of ``self``) are recognised, also behind symbolic links
+    (a ``report.log`` linked to ``/dev/stderr``), before anything resolves them.
+    """
+    candidate = os.path.abspath(path)
+    for _ in range(_MAX_LINKS):
+        fd = _named_descriptor(candidate)
+        if fd is not None:
+            return fd
+        # The directories resolved, the last component kept: ``/dev/fd`` is itself a link.
+        parent = os.path.realpath(os.path.dirname(candidate))
+        candidate = os.path.join(parent, os.path.basename(candidate))
+        fd = _named_descriptor(candidate)
+        if fd is not None or not os.path.islink(candidate):
+            return fd
+        candidate = os.path.join(parent, os.readlink(candidate))
+    return None
+
+
+def _write_descriptor(fd: int, target: Path, text: str) -> None:
+    """Write ``text`` at the descriptor's own position (its ``O_APPEND`` flag honoured), as a
+    shell redirection to it would: nothing is truncated, renamed or reopened.
+
+    A reader gone from a pipe raises :class:`BrokenPipeError`, as standard output does.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        # Whatever Python still buffers for this descriptor (log lines) goes first.
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            if stream is not None and stream.fileno() == fd:
+                stream.flush()
+    data = memoryview(text.encode("utf-8"))
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise ReleaseToolsError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` whole or not at all; errors name the file.
 
     A symbolic link is followed: the file it points to is replaced, the link stays. A target
-    that is no regular file (``/dev/null``, ``/dev/stderr``, a named pipe) is written to in
-    place, as a shell redirection would: renaming a file over it would replace the device or
-    the pipe with a plain file.
+    that is no regular file (``/dev/null``, a named pipe) is written to in place, as a shell
+    redirection would: renaming a file over it would replace the device or the pipe with a
+    plain file. A name of an open descriptor (``/dev/stderr``, ``/dev/fd/3``: see
+    :func:`_descriptor_of`) is written through that descriptor, whatever it points at.
     """
     target = Path(path)
+    fd = _descriptor_of(target)
+    if fd is not None:
+        _write_descriptor(fd, target, text)
+        return
     real = Path(os.path.realpath(target))
     try:
         special = real.exists() and not real.is_file()
@@ -250,14 +333,53 @@ def decision_outputs(decision: Decision) -> dict[str, str]:
 
 
 def write_github_output(decision: Decision, path: Path) -> None:
-    """Append the decision's outputs (:func:`decision_outputs`) to the file at ``path``."""
+    """Append the decision's outputs (:func:`decision_outputs`) to the file at ``path``.
+
+    All or nothing: when the append fails part way (a full disk), the file is cut back to the
+    size it had, so that no truncated line or unclosed heredoc is left for the runner to read.
+    """
     values = {name: redact(value) for name, value in decision_outputs(decision).items()}
+    # Free text always goes in heredoc form, so no value of it can break the file.
+    data = memoryview(github_output_lines(values, heredoc=_FREE_TEXT_OUTPUTS).encode("utf-8"))
     try:
-        with open(path, "a", encoding="utf-8", newline="") as handle:
-            # Free text always goes in heredoc form, so no value of it can break the file.
-            handle.write(github_output_lines(values, heredoc=_FREE_TEXT_OUTPUTS))
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     except OSError as exc:
         raise ReleaseToolsError(f"cannot append to GITHUB_OUTPUT {path}: {exc.strerror}") from exc
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            while data:
+                data = data[os.write(fd, data) :]
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # not a regular file: nothing to cut back
+                os.ftruncate(fd, size)
+            raise ReleaseToolsError(
+                f"cannot append to GITHUB_OUTPUT {path}: {exc.strerror}"
+            ) from exc
+    finally:
+        os.close(fd)
+
+
+def _github_output_path(environ: Mapping[str, str], settings: Settings) -> Path | None:
+    """The ``GITHUB_OUTPUT`` file to append to, None when unset.
+
+    Refused (:class:`ConfigError`) inside the repository's git directory, wherever it lives,
+    as ``--output`` is: appending there (to ``.git/config``, say) would damage the repository.
+    """
+    value = environ.get("GITHUB_OUTPUT")
+    if not value:
+        return None
+    path = Path(value)
+    git_dirs: tuple[Path, ...] = ()
+    with contextlib.suppress(GitError, OSError):  # no repository: the .git component still counts
+        git = Git(settings.repo)
+        git_dirs = (git.git_dir(), git.common_dir())
+    if in_git_dir(path, git_dirs):
+        raise ConfigError(
+            f"GITHUB_OUTPUT: {path} is inside the repository's git directory; "
+            "refusing to write there"
+        )
+    return path
 
 
 def emit_report(
@@ -269,18 +391,33 @@ def emit_report(
 ) -> str:
     """Write the report where ``settings`` says (``--output`` file, else ``stream``); return it.
 
-    Also appends the CI outputs when ``GITHUB_OUTPUT`` is set in ``environ``.
+    Also appends the CI outputs when ``GITHUB_OUTPUT`` is set in ``environ`` (checked before
+    anything is written). The order: a report file first (a file that cannot be written is a
+    usage error, which must leave no outputs behind), then the outputs, then a report on a
+    stream (``stream`` or an open descriptor named by ``--output``), whose reader may leave
+    early; should the outputs fail, the report on a stream is still written before the error.
     """
     text = render_json(decision) if settings.format == "json" else render_text(decision)
     text = redact(text)
-    if settings.output is not None:
-        write_atomic(Path(settings.output), text)
+    github_output = _github_output_path(os.environ if environ is None else environ, settings)
+    target = None if settings.output is None else Path(settings.output)
+    if target is not None and _descriptor_of(target) is None:
+        write_atomic(target, text)
+        if github_output is not None:
+            write_github_output(decision, github_output)
+        return text
+    failure: ReleaseToolsError | None = None
+    if github_output is not None:
+        try:
+            write_github_output(decision, github_output)
+        except ReleaseToolsError as exc:
+            failure = exc
+    if target is not None:
+        write_atomic(target, text)
     else:
         out = stream if stream is not None else sys.stdout
         out.write(text)
         out.flush()
-    env = os.environ if environ is None else environ
-    github_output = env.get("GITHUB_OUTPUT")
-    if github_output:
-        write_github_output(decision, Path(github_output))
+    if failure is not None:
+        raise failure
     return text
