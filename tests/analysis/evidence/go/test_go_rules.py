@@ -628,6 +628,36 @@ def test_an_unexported_alias_is_another_spelling_of_its_target(repo: GitRepo) ->
     ]
 
 
+_GENERIC = (
+    "type List[T any] struct {\n\tLen  int\n\tHead T\n}\n\n"
+    "func (l *List[T]) Push(v T) {}\n\nfunc New[T any]() *List[T] { return nil }\n"
+)
+_GENERIC_HIDDEN = (
+    "type list[E any] struct {\n\tLen  int\n\tHead E\n}\n\ntype List[T any] = list[T]\n\n"
+    "func (l *list[E]) Push(v E) {}\n\nfunc New[T any]() *list[T] { return nil }\n"
+)
+
+
+def test_a_generic_alias_of_an_unexported_generic_type_is_that_type(repo: GitRepo) -> None:
+    assert _found(_change(repo, _GENERIC, _GENERIC_HIDDEN)) == []
+    fewer = _GENERIC_HIDDEN.replace("\tHead E\n", "").replace(
+        "func (l *list[E]) Push(v E) {}\n", ""
+    )
+    assert _found(_change(repo, _GENERIC, fewer)) == [
+        ("major", "removed exported field List.Head"),
+        ("major", "removed exported method List.Push from package lib"),
+    ]
+
+
+def test_a_generic_alias_that_fixes_or_reorders_parameters_is_compared_as_written(
+    repo: GitRepo,
+) -> None:
+    # `= list[int]` is another type than `List[T]`: its definition is not taken over.
+    fixed = _GENERIC_HIDDEN.replace("type List[T any] = list[T]", "type List[T any] = list[int]")
+    found = _found(_change(repo, _GENERIC, fixed))
+    assert ("major", "removed exported method List.Push from package lib") in found
+
+
 def test_a_cycle_of_unexported_aliases_ends(repo: GitRepo) -> None:
     # Not Go (the compiler refuses it), yet code mid-edit: read as written, no endless walk.
     cycle = "type a = b\n\ntype b = a\n\ntype A = a\n"

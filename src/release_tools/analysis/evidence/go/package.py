@@ -112,16 +112,64 @@ def _resolved(idents: dict[str, GoIdent]) -> dict[str, GoIdent]:
     return out
 
 
+#: A generic alias: ``[T any, K comparable] = list[T, K]``.
+_GENERIC_ALIAS = re.compile(r"^\[(?P<params>.*)\] = (?P<name>\w+)\[(?P<args>.*)\]$")
+
+
+def _param_names(text: str) -> list[str]:
+    """The names of a type parameter list as the reader writes it (``T any, K comparable``)."""
+    return [part.split()[0] for part in split_list(text)]
+
+
+def _target(ident: GoIdent, idents: dict[str, GoIdent]) -> str | None:
+    """The unexported type of the package that the exported alias ``ident`` names, if any: a
+    plain alias (``= options``), or a generic one that passes its own parameters on, in order,
+    to a generic type of as many (``[T any] = list[T]``)."""
+    if ident.kind != "type" or ident.target:
+        return None
+    signature = ident.signature or ""
+    found = _GENERIC_ALIAS.match(signature)
+    if found is None:
+        name = signature.removeprefix("= ")
+        hidden = idents.get(name)
+        plain = signature.startswith("= ") and hidden is not None
+        return name if plain and hidden is not None and hidden.kind == HIDDEN_TYPE else None
+    hidden = idents.get(found["name"])
+    if hidden is None or hidden.kind != HIDDEN_TYPE or not (hidden.signature or "").startswith("["):
+        return None
+    names = _param_names(found["params"])
+    own = _param_names((hidden.signature or "")[1:].split("]", 1)[0])
+    return found["name"] if split_list(found["args"]) == names and len(own) == len(names) else None
+
+
 def _aliases_of_hidden(idents: dict[str, GoIdent]) -> dict[str, list[str]]:
     """The exported aliases of each unexported type of one package (``type Options =
-    options``), by the unexported type's name."""
+    options``, ``type List[T any] = list[T]``), by the unexported type's name."""
     named: dict[str, list[str]] = {}
     for key, ident in idents.items():
-        target = (ident.signature or "").removeprefix("= ")
-        hidden = idents.get(target)
-        if ident.kind == "type" and not ident.target and hidden and hidden.kind == HIDDEN_TYPE:
+        target = _target(ident, idents)
+        if target is not None:
             named.setdefault(target, []).append(key)
     return named
+
+
+def _as_alias(definition: GoIdent, alias: GoIdent) -> Callable[[GoIdent], GoIdent]:
+    """What writes an identifier of the unexported type ``definition`` (the type itself, or
+    one of its methods) with the type parameters named as the generic ``alias`` names them:
+    ``[E any] struct`` under ``type List[T any] = list[T]`` reads ``[T any] struct``, as
+    ``type List[T any] struct`` would."""
+    found = _GENERIC_ALIAS.match(alias.signature or "")
+    signature = definition.signature or ""
+    if found is None or not signature.startswith("["):
+        return lambda ident: ident
+    own = _param_names(signature[1:].split("]", 1)[0])
+    names = {
+        old: new for old, new in zip(own, _param_names(found["params"]), strict=False) if old != new
+    }
+    if not names:
+        return lambda ident: ident
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, names)) + r")\b")
+    return lambda ident: respelled(ident, lambda text: pattern.sub(lambda m: names[m[1]], text))
 
 
 def _speaker(candidates: list[str], others: list[dict[str, GoIdent]]) -> str:
@@ -185,11 +233,13 @@ def spell_aliases(*sides: dict[str, GoIdent]) -> list[dict[str, GoIdent]]:
             if ident.kind not in (HIDDEN_TYPE, HIDDEN_METHOD)
         }
         own = spoken[index]
+        renamed: dict[str, Callable[[GoIdent], GoIdent]] = {}
         for hidden, alias in own.items():
             for key, ident in kept.items():
                 if ident.local == hidden:
                     kept[key] = replace(ident, signature=f"= {alias}")
-            definition = side[hidden]
+            renamed[hidden] = _as_alias(side[hidden], side[alias])
+            definition = renamed[hidden](side[hidden])
             kept[alias] = replace(
                 kept[alias], signature=definition.signature, members=definition.members
             )
@@ -197,7 +247,7 @@ def spell_aliases(*sides: dict[str, GoIdent]) -> list[dict[str, GoIdent]]:
             owner, _, method = key.partition(".")
             if ident.kind == HIDDEN_METHOD and owner in own:
                 name = f"{own[owner]}.{method}"
-                kept.setdefault(name, replace(ident, name=name, kind="method"))
+                kept.setdefault(name, renamed[owner](replace(ident, name=name, kind="method")))
         # A side's own aliases first; the other sides' for names this side has none for.
         names: dict[str, str] = {}
         for mapping in [own, *(m for i, m in enumerate(spoken) if i != index)]:

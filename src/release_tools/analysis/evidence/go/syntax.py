@@ -362,10 +362,13 @@ class _Reader:
                     # Kept for an exported alias of it (its fields and methods are the alias's).
                     self.scope = self.type_params(spec.child_by_field_name("type_parameters"))
                     line = spec.start_point[0] + 1
-                    if spec.child_by_field_name("type_parameters") is None:
-                        shape, fields = self.shape(body)
-                        hidden = GoIdent(name, HIDDEN_TYPE, self.path, line, shape, members=fields)
-                        self.out.setdefault(name, hidden)
+                    # A generic one keeps its parameters (``[T any] struct``): an alias
+                    # passes them on (``type List[T any] = list[T]``).
+                    params = self.type_param_text(spec.child_by_field_name("type_parameters"))
+                    shape, fields = self.shape(body)
+                    shape = f"{params} {shape}".strip()
+                    hidden = GoIdent(name, HIDDEN_TYPE, self.path, line, shape, members=fields)
+                    self.out.setdefault(name, hidden)
                 elif spec.child_by_field_name("type_parameters") is None and body is not None:
                     # An unexported alias (``type options = inner``): another spelling of its
                     # target, which an exported alias of it reaches through it.
