@@ -10,6 +10,7 @@ import pytest
 
 from gitrepo import GitRepo
 from release_tools.config import load_settings
+from release_tools.errors import ReleaseError, UsageError
 from release_tools.plans import consume_plan, load_plan
 from release_tools.release.planning import PlanRequest, create_version_plan
 from release_tools.release.service import ReleaseOptions, run_release
@@ -18,8 +19,10 @@ NOW = 1_767_225_600_000
 TODAY = date(2026, 1, 2)
 
 
-def plan(repo: GitRepo, project: str, version_type: str, **kw: Any) -> Any:
-    settings = load_settings({}, repo=repo.path)
+def plan(
+    repo: GitRepo, project: str, version_type: str, flags: dict[str, Any] | None = None, **kw: Any
+) -> Any:
+    settings = load_settings(flags or {}, repo=repo.path)
     kw.setdefault("now_ms", NOW)
     return create_version_plan(
         settings, PlanRequest(project=project, version_type=version_type, **kw)
@@ -67,3 +70,68 @@ def test_partly_consumed_group_plan_quotes_the_remaining_names() -> None:
     assert rest == '---\n"null": patch\n"1.10": patch\n---\n\nfix: things\n'
     assert rest is not None
     assert [e.name for e in load_plan(path, rest).entries] == ["null", "1.10"]
+
+
+# -- group plans: commit, push, --only-touched -------------------------------------------
+
+
+def group_repo(repo: GitRepo) -> GitRepo:
+    """Nx release group ``libs`` of independent projects a and b."""
+    groups = {"libs": {"projects": ["a", "b"], "projectsRelationship": "independent"}}
+    repo.write("nx.json", json.dumps({"release": {"groups": groups}}))
+    for name in ("a", "b"):
+        repo.write(f"p/{name}/project.json", json.dumps({"name": name}))
+        repo.write(
+            f"p/{name}/package.json", json.dumps({"name": name, "version": "1.0.0"}, indent=2)
+        )
+    repo.commit("chore: initial")
+    return repo
+
+
+def failing_hook(repo: GitRepo) -> None:
+    hook = repo.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+
+
+@pytest.mark.parametrize("project", ["libs", "a"])
+def test_failed_plan_commit_leaves_nothing_written(repo: GitRepo, state: Any, project: str) -> None:
+    group_repo(repo)
+    failing_hook(repo)
+    before = state(repo)
+    with pytest.raises(ReleaseError, match="could not commit the plan, nothing written"):
+        plan(repo, project, "patch", commit=True)
+    assert state(repo) == before
+
+
+def test_group_plan_is_pushed(repo: GitRepo, bare_remote: Any) -> None:
+    group_repo(repo)
+    remote = bare_remote(repo)
+    result = plan(repo, "libs", "minor", push=True)
+    assert result.commit is not None and result.pushed
+    assert repo.git("rev-parse", "HEAD") == result.commit
+    assert repo.git("--git-dir", str(remote), "rev-parse", "main") == result.commit
+
+
+@pytest.mark.parametrize("project", ["libs", "a"])
+def test_push_without_a_remote_is_refused_before_writing(
+    repo: GitRepo, state: Any, project: str
+) -> None:
+    group_repo(repo)
+    before = state(repo)
+    with pytest.raises(UsageError, match="no git remote named 'origin'"):
+        plan(repo, project, "minor", push=True)
+    assert state(repo) == before
+
+
+def test_group_plan_only_touched_measures_its_members(repo: GitRepo, state: Any) -> None:
+    group_repo(repo)
+    before = state(repo)
+    skipped = plan(repo, "libs", "patch", only_touched=True, flags={"base": "HEAD"})
+    assert skipped.path is None
+    assert skipped.message == "libs has no changes since HEAD: no plan written"
+    assert state(repo) == before
+    repo.write("p/b/index.js", "module.exports = 1;\n")
+    repo.commit("fix: b")
+    written = plan(repo, "libs", "patch", only_touched=True, flags={"base": "HEAD~1"})
+    assert written.path is not None and written.members == ["a", "b"]

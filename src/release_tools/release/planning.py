@@ -26,7 +26,7 @@ from release_tools.analysis.diff import empty_tree
 from release_tools.analysis.models import Decision
 from release_tools.analysis.range import ResolvedRange, resolve_range
 from release_tools.config import Settings
-from release_tools.errors import GitError, PlanError, ReleaseError, UsageError, VersionError
+from release_tools.errors import PlanError, UsageError, VersionError
 from release_tools.git import Commit, Git
 from release_tools.plans import (
     PLAN_DIRS,
@@ -41,6 +41,7 @@ from release_tools.plans import (
 from release_tools.plans.store import with_groups
 from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
+from release_tools.release.plangit import commit_plan, push_plan, push_target
 from release_tools.release.versions import find_projects, is_workspace
 from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.changelogfile import CHANGELOG_NAMES
@@ -266,28 +267,27 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         wanted = fmt == "changesets" and conventions.release_config.plan_commit is True
         request = replace(request, commit=wanted)
     groups = conventions.release_config.group_names
+    group: tuple[str, ...] | None = None
     if request.project in groups and request.project not in {p.name for p in projects}:
         if request.version_type == "auto":
             raise UsageError("--version-type auto needs a project, not a release group")
-        return _write_group_plan(git, root, settings, request, groups[request.project])
-    project = find_project(projects, request.project)
-    commit = request.commit or request.push
-    branch: str | None = None
-    if request.push:
-        branch = git.current_branch()
-        if branch is None:
-            raise UsageError("HEAD is detached: check out a branch to push the plan")
-        if not git.has_remote(settings.remote):
-            raise UsageError(f"no git remote named {settings.remote!r} to push to")
+        group = groups[request.project]
+    else:
+        project = find_project(projects, request.project)
+    # Checked before anything is written, so an unpushable plan is never left behind.
+    branch = push_target(git, settings.remote) if request.push else None
 
     if request.only_touched:
-        rng = _range(git, settings, projects, project.name, settings.base, conventions)
-        touched = touched_projects(git, rng, projects, changelog=settings.changelog)
-        if project not in touched:
+        members = [project.name] if group is None else list(group)
+        untouched = _untouched(git, settings, projects, conventions, members)
+        if untouched is not None:
             return PlanResult(
-                project=project.name,
-                message=f"{project.name} has no changes since {rng.base_ref}: no plan written",
+                project=request.project,
+                message=f"{request.project} has no changes since {untouched}: no plan written",
             )
+    if group is not None:
+        result = _write_group_plan(git, root, settings, request, group)
+        return _commit_and_push(git, root, settings, request, result, branch)
 
     decision: Decision | None = None
     if request.version_type == "auto":
@@ -332,29 +332,52 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         projects={project.name: release_type},
         plan_format=fmt,
     )
-    if commit:
-        try:
-            git.add([path])
-            result.commit = git.commit(
-                f"chore: version plan for {project.name} ({release_type})",
-                [path],
-                verify=not settings.no_verify,
-            )
-        except GitError as exc:
-            # Leave the tree as it was: the plan is not half-committed.
-            (root / path).unlink(missing_ok=True)
-            try:
-                git.unstage([path])
-            except GitError:
-                log.warning("could not unstage %s", path)
-            raise ReleaseError(f"could not commit the plan, nothing written: {exc}") from exc
-    if request.push and branch is not None:
-        try:
-            git.push(settings.remote, [f"HEAD:refs/heads/{branch}"])
-        except GitError as exc:
-            raise ReleaseError(
-                f"plan committed as {result.commit} but the push failed: {exc}"
-            ) from exc
+    return _commit_and_push(git, root, settings, request, result, branch)
+
+
+def _untouched(
+    git: Git,
+    settings: Settings,
+    projects: Sequence[Project],
+    conventions: Conventions,
+    members: Sequence[str],
+) -> str | None:
+    """None when one of ``members`` has changes in its range; else where the ranges start.
+
+    Each member is measured from ``--base`` or from its own latest release tag, as a
+    project's plan is, so a group plan is written when any of its members moved.
+    """
+    starts: list[str] = []
+    for name in members:
+        rng = _range(git, settings, projects, name, settings.base, conventions)
+        touched = touched_projects(git, rng, projects, changelog=settings.changelog)
+        if any(p.name == name for p in touched):
+            return None
+        starts.append(rng.base_ref)
+    distinct = list(dict.fromkeys(starts))
+    return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
+
+
+def _commit_and_push(
+    git: Git,
+    root: Path,
+    settings: Settings,
+    request: PlanRequest,
+    result: PlanResult,
+    branch: str | None,
+) -> PlanResult:
+    """Commit the plan ``result`` wrote when asked (``--push`` implies it), then push it."""
+    if result.path is None or not (request.commit or request.push):
+        return result
+    result.commit = commit_plan(
+        git,
+        root,
+        result.path,
+        f"chore: version plan for {result.project} ({result.version_type})",
+        verify=not settings.no_verify,
+    )
+    if branch is not None:
+        push_plan(git, settings.remote, branch, result.commit)
         result.pushed = True
     return result
 
@@ -362,7 +385,10 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
 def _write_group_plan(
     git: Git, root: Path, settings: Settings, request: PlanRequest, members: Sequence[str]
 ) -> PlanResult:
-    """A plan naming a release group (every member moves), written like a project's."""
+    """A plan naming a release group (every member moves), written like a project's.
+
+    Only the file is written here; committing and pushing are the caller's.
+    """
     kind = next(t for t in RELEASE_TYPES if t == request.version_type)
     body = (request.message or "").strip() or default_message(kind, request.project)
     fmt = settings.plan_format or infer_plan_format(root)
@@ -374,22 +400,12 @@ def _write_group_plan(
         now_ms=request.now_ms,
         check=Confinement(root, git.git_dir()).check,
     )
-    if request.commit or request.push:
-        git.add([path])
-        commit = git.commit(
-            f"chore: version plan for {request.project} ({kind})",
-            [path],
-            verify=not settings.no_verify,
-        )
-    else:
-        commit = None
     return PlanResult(
         project=request.project,
         message=f"wrote {path}: {request.project} {kind} (group: {', '.join(members)})",
         path=path,
         version_type=kind,
         body=body,
-        commit=commit,
         projects={request.project: kind},
         plan_format=fmt,
         members=list(members),
