@@ -135,3 +135,58 @@ def test_group_plan_only_touched_measures_its_members(repo: GitRepo, state: Any)
     repo.commit("fix: b")
     written = plan(repo, "libs", "patch", only_touched=True, flags={"base": "HEAD~1"})
     assert written.path is not None and written.members == ["a", "b"]
+
+
+# -- a fixed group mixing a Python and an npm project ------------------------------------
+
+
+def mixed_group(repo: GitRepo, js: str, py: str) -> GitRepo:
+    """An Nx fixed group of an npm project ``js`` and a Python project ``py``."""
+    repo.write("nx.json", json.dumps({"release": {"projectsRelationship": "fixed"}}))
+    repo.write("libs/js/project.json", json.dumps({"name": "js"}))
+    repo.write("libs/js/package.json", json.dumps({"name": "js", "version": js}, indent=2))
+    repo.write("libs/py/project.json", json.dumps({"name": "py"}))
+    repo.write("libs/py/pyproject.toml", f'[project]\nname = "py"\nversion = "{py}"\n')
+    repo.commit("chore: initial")
+    return repo
+
+
+def manifest_versions(repo: GitRepo) -> tuple[str, str]:
+    js = json.loads((repo.path / "libs/js/package.json").read_text())["version"]
+    py = (repo.path / "libs/py/pyproject.toml").read_text().split('version = "')[1].split('"')[0]
+    return js, py
+
+
+def test_mixed_group_writes_each_member_its_own_spelling(repo: GitRepo) -> None:
+    mixed_group(repo, "1.0.0", "1.0.1")  # the Python member leads
+    plan(repo, "js", "preminor")
+    repo.commit("chore: plan")
+    result = release(repo)
+    assert manifest_versions(repo) == ("1.1.0-rc.1", "1.1.0rc1")
+    assert {r.project.name: r.version for r in result.releases} == {
+        "js": "1.1.0-rc.1",
+        "py": "1.1.0rc1",
+    }
+    assert repo.git("tag", "-l").split() == ["v1.1.0rc1"]  # the group's one tag
+    plan(repo, "js", "patch", now_ms=NOW + 1)
+    repo.commit("chore: plan")
+    release(repo)
+    assert manifest_versions(repo) == ("1.1.0", "1.1.0")
+
+
+def test_mixed_group_led_by_npm_counts_from_zero_in_both(repo: GitRepo) -> None:
+    mixed_group(repo, "1.0.2", "1.0.1")
+    plan(repo, "py", "preminor")
+    repo.commit("chore: plan")
+    release(repo, preid="beta")
+    assert manifest_versions(repo) == ("1.1.0-beta.0", "1.1.0b0")
+
+
+def test_mixed_group_refuses_a_preid_pep_440_cannot_spell(repo: GitRepo, state: Any) -> None:
+    mixed_group(repo, "1.0.2", "1.0.1")  # the npm member leads: the preid suits it
+    plan(repo, "js", "preminor")
+    repo.commit("chore: plan")
+    before = state(repo)
+    with pytest.raises(UsageError, match=r"py is a Python project: .* not 'next'"):
+        release(repo, preid="next")
+    assert state(repo) == before

@@ -26,7 +26,12 @@ inherit ``[workspace.package] version``) are released together or not at all. Wh
 any member, the whole group is released: its release type is the highest one the plans give any
 member, the new version is computed once from the shared number, and every member gets it,
 with its own tag and changelog section (members without a plan of their own get a "version bump
-only" entry). Asking for one member with ``--project`` releases its group.
+only" entry). Asking for one member with ``--project`` releases its group. A group that mixes
+ecosystems (an Nx fixed group of a Python and an npm project) shares the version, not its
+spelling: each member writes it in its own scheme (``1.1.0rc0`` in ``pyproject.toml``,
+``1.1.0-rc.0`` in ``package.json``), and a tag without the project's name, which the group
+shares, takes the spelling of the member the version was computed from. A prerelease
+identifier PEP 440 cannot spell (``next``) is refused for any group with a Python member.
 """
 
 from __future__ import annotations
@@ -243,8 +248,9 @@ def compute_releases(
             types.pop(project.name, None)
     selected = _selected(projects, only)
     groups = version_groups(projects)
-    # One version per group, computed from the first member and shared by all.
-    group_versions: dict[str, tuple[str | None, str]] = {}
+    # One version per group, computed from its lead and shared by all, with the lead's scheme
+    # (which spells the group's shared tag).
+    group_versions: dict[str, tuple[str | None, Version, Scheme]] = {}
     releases: list[ProjectRelease] = []
     for project in projects:
         release_type = types.get(project.name)
@@ -253,17 +259,25 @@ def compute_releases(
         consumed = tuple(plan for plan in plans if plan.type_for(project.name) is not None)
         group_key = project.version_group
         if group_key is not None and group_key in group_versions:
-            previous, version = group_versions[group_key]
+            previous, new, lead_scheme = group_versions[group_key]
         else:
             # The member furthest ahead leads, so a fixed group never moves backwards.
             lead = _lead(groups[group_key], read, conventions) if group_key else project
-            previous, version = _next_version(lead, release_type, read, conventions, preid=preid)
+            if group_key is not None and release_type.startswith("pre"):
+                for member in groups[group_key]:
+                    _check_preid(member, preid)
+            previous, new = _next_version(lead, release_type, read, conventions, preid=preid)
+            lead_scheme = _scheme(lead)
             if group_key is not None:
-                group_versions[group_key] = (previous, version)
+                group_versions[group_key] = (previous, new, lead_scheme)
         if group_key is not None:
             # Each member reports the version it moves from, which a fixed group's laggards
             # (a package added to the group later) may not share.
             previous = _current(project, read, conventions)
+        version = new.render(_scheme(project))
+        tag_scheme = conventions.of(project.name).tag_scheme
+        # A tag without the name is the group's one tag: every member must spell it alike.
+        tag_version = version if tag_scheme.named else new.render(lead_scheme)
         members = groups.get(group_key, []) if group_key is not None else []
         releases.append(
             ProjectRelease(
@@ -271,7 +285,7 @@ def compute_releases(
                 release_type=release_type,
                 previous=previous,
                 version=version,
-                tag=conventions.of(project.name).tag_scheme.format(project.name, version),
+                tag=tag_scheme.format(project.name, tag_version),
                 plans=consumed,
                 group=tuple(sorted(m.name for m in members if m.name != project.name)),
                 tagged=config.tags(project),
@@ -328,6 +342,15 @@ def _lead(members: Sequence[Project], read: Reader, conventions: Conventions) ->
     return max(members, key=key)
 
 
+def _check_preid(project: Project, preid: str) -> None:
+    """UsageError when ``project``'s scheme cannot spell a prerelease named ``preid``."""
+    if _scheme(project) == "pep440" and preid.lower() not in _PEP440_IDENTIFIERS:
+        raise UsageError(
+            f"{project.name} is a Python project: the prerelease identifier must be "
+            f"alpha, beta or rc, not {preid!r}"
+        )
+
+
 def _next_version(
     project: Project,
     release_type: ReleaseType,
@@ -335,15 +358,12 @@ def _next_version(
     conventions: Conventions,
     *,
     preid: str,
-) -> tuple[str | None, str]:
+) -> tuple[str | None, Version]:
     """``project``'s current version (None if never released) and the next one."""
     scheme = _scheme(project)
     pre = release_type.startswith("pre")
-    if pre and scheme == "pep440" and preid.lower() not in _PEP440_IDENTIFIERS:
-        raise UsageError(
-            f"{project.name} is a Python project: the prerelease identifier must be "
-            f"alpha, beta or rc, not {preid!r}"
-        )
+    if pre:
+        _check_preid(project, preid)
     previous = _current(project, read, conventions)
     try:
         current = Version.parse(previous) if previous else Version(0, 0, 0)
@@ -355,7 +375,7 @@ def _next_version(
         start = Version(first_major, 0, 0)
         if pre:
             start = Version(first_major, 0, 0, (preid, 1 if scheme == "pep440" else 0))
-        return previous, start.render(scheme)
+        return previous, start
     try:
         new = increment(
             current,
@@ -366,4 +386,4 @@ def _next_version(
         )
     except VersionError as exc:
         raise VersionError(f"{project.name}: {exc}") from exc
-    return previous, new.render(scheme)
+    return previous, new
