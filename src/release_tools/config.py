@@ -4,15 +4,17 @@
 the openai SDK reads it (``https://host/v1`` becomes ``wss://host/v1/realtime``).
 
 The config file is ``release-tools.toml`` at the repository root if present, else the
-``[tool.release-tools]`` table of ``pyproject.toml``. Keys may be written with dashes or
-underscores. Every value is validated by one pydantic model, and any problem becomes a one-line
+``[tool.release-tools]`` table of ``pyproject.toml`` (read by :mod:`.config_file`). Keys may be
+written with dashes or underscores, but not both for one setting. An empty variable counts as
+unset; an empty ``output``, ``base``, ``head`` or ``project`` flag is an error. ``--exclude``
+(the ``extra_exclude`` flag) adds to the configured extra exclusions instead of replacing them.
+Every value is validated by one pydantic model, and any problem becomes a one-line
 :class:`~release_tools.errors.ConfigError` that names the source and the key.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +28,7 @@ from pydantic import (
     field_validator,
 )
 
+from release_tools.config_file import ENV_PREFIX, find_config_root, raw_config_table
 from release_tools.errors import ConfigError
 from release_tools.files import in_git_dir
 from release_tools.realtime.hosts import is_loopback_host
@@ -111,7 +114,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".changeset/",
 )
 
-_ENV_PREFIX = "RELEASE_TOOLS_"
+_ENV_PREFIX = ENV_PREFIX
 
 
 _SectionName = Literal["Changed", "Added", "Deprecated", "Removed", "Fixed", "Security", ""]
@@ -276,6 +279,7 @@ _LIST_FIELDS = {
 
 def _normalise(raw: Mapping[str, Any], source: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    spelt: dict[str, str] = {}
     for key, value in raw.items():
         name = key.replace("-", "_")
         if name not in Settings.model_fields:
@@ -283,43 +287,22 @@ def _normalise(raw: Mapping[str, Any], source: str) -> dict[str, Any]:
         if name == "repo":
             # The file is found from the repository: it cannot choose another one.
             raise ConfigError(f"{source}: {key!r}: the repository is chosen with -C/--repo")
+        if name in spelt:
+            # TOML refuses a key written twice, but not one setting in both spellings; taking
+            # the last would depend on the order of the lines without a word.
+            raise ConfigError(
+                f"{source}: {spelt[name]!r} and {key!r} are the same setting; keep one"
+            )
+        spelt[name] = key
         out[name] = value
     return out
 
 
 def read_config_file(root: Path) -> tuple[dict[str, Any], str | None]:
-    """The raw settings table of the repository's config file and its name (or ``{}``)."""
-    dedicated = root / "release-tools.toml"
-    pyproject = root / "pyproject.toml"
-    for path, table_path in ((dedicated, ()), (pyproject, ("tool", "release-tools"))):
-        if not path.is_file():
-            continue
-        try:
-            data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path.name}: broken TOML: {exc}") from exc
-        except OSError as exc:
-            raise ConfigError(f"{path.name}: cannot be read: {exc.strerror}") from exc
-        for key in table_path:
-            data = data.get(key, {}) if isinstance(data, dict) else {}
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path.name}: [tool.release-tools] must be a table")
-        if data or path is dedicated:
-            return _normalise(data, path.name), path.name
-    return {}, None
-
-
-def find_config_root(start: Path) -> Path:
-    """The directory holding the config file: the repository root above ``start``.
-
-    Walks up to the nearest directory containing ``.git`` (a directory, or a file in worktrees
-    and submodules) without running git; falls back to ``start`` outside a repository.
-    """
-    here = start.resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return start
+    """The settings table of the repository's config file, keys checked and written with
+    underscores, and the file's name (or ``{}`` and None)."""
+    table, name = raw_config_table(root)
+    return (_normalise(table, name), name) if name is not None else ({}, None)
 
 
 #: Variables the tool itself exports to the publish command (not settings): a release-tools
@@ -343,6 +326,10 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
             # A misspelt variable would otherwise be ignored without a word, as a misspelt
             # key in the config file is not.
             raise ConfigError(f"{key}: unknown setting {name!r}")
+        if not value.strip():
+            # Unset, as CI templates expand a missing value (``${{ github.base_ref }}`` on a
+            # push): the lower layers and the default still apply.
+            continue
         if name in _LIST_FIELDS:
             out[name] = tuple(part.strip() for part in value.split(",") if part.strip())
         elif name in _CHOICE_FIELDS:
@@ -406,6 +393,49 @@ def _first_error(exc: ValidationError, sources: Mapping[str, str]) -> str:
     return f"{origin}: invalid value for {field!r}: {msg}"
 
 
+#: Flags whose values add to what the lower layers resolve instead of replacing it:
+#: ``--exclude`` adds patterns to the configured ``extra-exclude``, as its name says.
+_ADDED_BY_FLAGS = frozenset({"extra_exclude"})
+#: Settings whose command-line spelling is not the key's.
+_FLAG_NAMES = {"extra_exclude": "--exclude"}
+#: Settings for which an empty flag value can only be a mistake (an unexpanded CI variable,
+#: say): it would name the working directory or no ref at all, and is refused before any
+#: work is done.
+_NOT_EMPTY_FLAGS = ("output", "base", "head", "project")
+
+
+def _flag_name(key: str) -> str:
+    return _FLAG_NAMES.get(key, "--" + key.replace("_", "-"))
+
+
+def _check_tag_format(value: Any, origin: str) -> None:
+    """Refuse a tag template that ``release`` would refuse, when it is read rather than when
+    the first tag is made (in the same words)."""
+    if not isinstance(value, str):
+        return  # the validation names the wrong type
+    if "{version}" not in value:
+        raise ConfigError(f"{origin}: tag_format must contain '{{version}}': {value!r}")
+    try:
+        value.format(name="", version="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(
+            f"{origin}: tag_format: unknown placeholder in {value!r}: {exc}; "
+            "use {name} and {version}"
+        ) from exc
+
+
+def _validate(
+    merged: Mapping[str, Any], sources: Mapping[str, str], context: Mapping[str, Any]
+) -> Settings:
+    _check_raw(merged, sources)
+    if "tag_format" in merged:
+        _check_tag_format(merged["tag_format"], sources["tag_format"])
+    try:
+        return Settings.model_validate(merged, context=dict(context))
+    except ValidationError as exc:
+        raise ConfigError(_first_error(exc, sources)) from exc
+
+
 def load_settings(
     flags: Mapping[str, Any] | None = None,
     *,
@@ -414,6 +444,12 @@ def load_settings(
 ) -> Settings:
     """Build :class:`Settings` from the four layers. ``flags`` holds only the flags given."""
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    for key in _NOT_EMPTY_FLAGS:
+        if isinstance(flags.get(key), str | os.PathLike) and not str(flags[key]).strip():
+            raise ConfigError(
+                f"{_flag_name(key)}: the value is empty; leave the option out for the default"
+            )
+    added = {key: flags.pop(key) for key in _ADDED_BY_FLAGS if key in flags}
     root = Path(repo or flags.get("repo") or ".")
     config_root = find_config_root(root)
     file_values, file_name = read_config_file(config_root)
@@ -435,19 +471,26 @@ def load_settings(
             if origin == "environment":
                 sources[key] = f"{_ENV_PREFIX}{key.upper()}"
             elif origin == "flag":
-                sources[key] = "--" + key.replace("_", "-")
+                sources[key] = _flag_name(key)
             else:
                 sources[key] = origin
     merged["repo"] = root
-    _check_raw(merged, sources)
     if isinstance(merged.get("output"), str | os.PathLike):
         # Anything else is left to the validation below, which names the setting.
+        _check_raw({"output": merged["output"]}, sources)
         merged["output"] = _output_path(Path(merged["output"]), sources["output"], config_root)
     context = {"api_key_set": bool(environ.get(API_KEY_VARIABLE, "").strip())}
-    try:
-        return Settings.model_validate(merged, context=context)
-    except ValidationError as exc:
-        raise ConfigError(_first_error(exc, sources)) from exc
+    settings = _validate(merged, sources, context)
+    if not added:
+        return settings
+    # The lower layers are valid on their own: whatever fails now is the flags' part, and the
+    # error names the flag.
+    for key, value in added.items():
+        lower = getattr(settings, key)
+        # Anything but a list is left to the validation, which refuses it naming the flag.
+        merged[key] = (*lower, *value) if isinstance(value, list | tuple) else value
+        sources[key] = _flag_name(key)
+    return _validate(merged, sources, context)
 
 
 def _output_path(path: Path, origin: str, root: Path) -> Path:

@@ -48,14 +48,20 @@ EXIT_FAIL_ON = 3
     "include",
     multiple=True,
     metavar="GLOB",
-    help="Analyze only paths matching this gitignore-style pattern (repeatable).",
+    help=(
+        "Analyze only paths matching this gitignore-style pattern (repeatable; replaces the "
+        "configured include)."
+    ),
 )
 @click.option(
     "--exclude",
     "extra_exclude",
     multiple=True,
     metavar="GLOB",
-    help="Also exclude paths matching this pattern, on top of the defaults (repeatable).",
+    help=(
+        "Also exclude paths matching this pattern, on top of the defaults and the configured "
+        "extra-exclude (repeatable)."
+    ),
 )
 @click.option("--chunk-size", type=int, default=None, help="Max characters per diff chunk.")
 @click.option("--max-chunks", type=int, default=None, help="Max number of chunks.")
@@ -141,6 +147,7 @@ def analyze_command(**options: Any) -> None:
         flags["fallback"] = False
     for name in ("include", "extra_exclude"):
         # click gives () for a repeatable flag never used: that must not override the config.
+        # load_settings adds --exclude's patterns to the configured ones; --include replaces.
         flags[name] = tuple(flags[name]) or None
     settings = load_output_settings(flags)
     decision = run_analysis(settings)

@@ -1,7 +1,8 @@
 """What every subcommand shares: the error guard, the common options, logging set-up.
 
 :func:`guard` turns :class:`~release_tools.errors.ReleaseToolsError` into a one-line message and
-an exit code; tracebacks are shown only with ``--log-level debug``. When the command's output
+an exit code; tracebacks are shown only when the log level resolves to debug (flag, variable,
+config file). When the command's output
 format is JSON, the failure is also one JSON object on stdout (:mod:`.failures`).
 """
 
@@ -29,13 +30,8 @@ from release_tools.cli.failures import (
     report_failure,
     use_output_format,
 )
-from release_tools.config import (
-    CREDENTIAL_VARIABLES,
-    Settings,
-    find_config_root,
-    load_settings,
-    read_config_file,
-)
+from release_tools.config import CREDENTIAL_VARIABLES, Settings, load_settings
+from release_tools.config_file import readable_choice
 from release_tools.errors import ReleaseToolsError
 from release_tools.logs import redact, register_secret, setup_logging
 
@@ -47,14 +43,11 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 
-def _debug_requested() -> bool:
-    argv = sys.argv[1:]
-    for i, arg in enumerate(argv):
-        if arg == "--log-level=debug" or (
-            arg == "--log-level" and argv[i + 1 : i + 2] == ["debug"]
-        ):
-            return True
-    return os.environ.get("RELEASE_TOOLS_LOG_LEVEL", "").lower() == "debug"
+def _debug_requested(options: dict[str, Any]) -> bool:
+    """Whether the log level resolves to debug, from the command's parsed ``options``, the
+    environment and the config file in the settings' order; read again here because the
+    settings themselves may be what failed to load."""
+    return readable_choice("log_level", options) == "debug"
 
 
 #: Write failures of the machine (full disk, quota, device error), reported in one line.
@@ -133,7 +126,7 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
             try:
                 return func(*args, **kwargs)
             except ReleaseToolsError as exc:
-                if _debug_requested():
+                if _debug_requested(kwargs):
                     click.echo(redact(traceback.format_exc()), err=True)
                 message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 _fail(message, error_type(exc), exc.exit_code)
@@ -153,7 +146,7 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
                     # The machine, not the tool: a full disk or a failing device.
                     where = f" {exc.filename}" if exc.filename else ""
                     _fail(f"cannot write{where}: {exc.strerror}", "io", 1)
-                if _debug_requested():
+                if _debug_requested(kwargs):
                     click.echo(redact(traceback.format_exc()), err=True)
                 text = str(exc).splitlines()[0] if str(exc) else ""
                 _fail(f"internal error: {type(exc).__name__}: {text}", INTERNAL, 1)
@@ -220,14 +213,6 @@ def load_output_settings(flags: dict[str, Any]) -> Settings:
 
 
 def _readable_format(flags: dict[str, Any]) -> str | None:
-    """The ``format`` setting as the layers give it, highest first, ignoring broken ones."""
-    if flags.get("format") is not None:
-        return str(flags["format"])
-    if "RELEASE_TOOLS_FORMAT" in os.environ:
-        return os.environ["RELEASE_TOOLS_FORMAT"]
-    try:
-        values, _ = read_config_file(find_config_root(Path(flags.get("repo") or ".")))
-    except ReleaseToolsError:
-        return None
-    value = values.get("format")
-    return value if isinstance(value, str) else None
+    """The ``format`` setting as the layers give it, highest first, even when a layer holds
+    another error (``format = "json"`` next to an unknown key still fails as JSON)."""
+    return readable_choice("format", flags)
