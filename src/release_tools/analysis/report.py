@@ -44,6 +44,7 @@ __all__ = [
     "decision_outputs",
     "emit_report",
     "github_output_lines",
+    "github_output_path",
     "render_json",
     "render_text",
     "write_atomic",
@@ -360,7 +361,7 @@ def write_github_output(decision: Decision, path: Path) -> None:
         os.close(fd)
 
 
-def _github_output_path(environ: Mapping[str, str], settings: Settings) -> Path | None:
+def github_output_path(environ: Mapping[str, str], settings: Settings) -> Path | None:
     """The ``GITHUB_OUTPUT`` file to append to, None when unset.
 
     Refused (:class:`ConfigError`) inside the repository's git directory, wherever it lives,
@@ -399,7 +400,7 @@ def emit_report(
     """
     text = render_json(decision) if settings.format == "json" else render_text(decision)
     text = redact(text)
-    github_output = _github_output_path(os.environ if environ is None else environ, settings)
+    github_output = github_output_path(os.environ if environ is None else environ, settings)
     target = None if settings.output is None else Path(settings.output)
     if target is not None and _descriptor_of(target) is None:
         write_atomic(target, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import click
 
 from release_tools.cli.common import common_options, guard, load_output_settings
 from release_tools.cli.failures import mark_reported
+from release_tools.errors import UsageError
 from release_tools.versioning.bump import Bump
 
 __all__ = ["EXIT_FAIL_ON", "analyze_command"]
@@ -135,7 +137,7 @@ EXIT_FAIL_ON = 3
 @guard
 def analyze_command(**options: Any) -> None:
     """Decide major / minor / patch for the changes since the last release."""
-    from release_tools.analysis.report import emit_report
+    from release_tools.analysis.report import emit_report, github_output_path
     from release_tools.analysis.service import run_analysis
 
     flags = dict(options)
@@ -149,11 +151,17 @@ def analyze_command(**options: Any) -> None:
         # click gives () for a repeatable flag never used: that must not override the config.
         # load_settings adds --exclude's patterns to the configured ones; --include replaces.
         flags[name] = tuple(flags[name]) or None
+    output = flags.get("output")
+    if isinstance(output, str) and output.endswith(("/", os.sep)):
+        raise UsageError(f"--output {output!r} names a directory; give a file name")
     settings = load_output_settings(flags)
+    # A GITHUB_OUTPUT the command may not write is refused before any work, while an error
+    # object can still be the JSON output.
+    github_output_path(os.environ, settings)
     decision = run_analysis(settings)
     if settings.output is None:
-        # The report reaches stdout before the CI outputs are appended: should appending fail,
-        # the report stands and no error object may follow it.
+        # Once the report is on stdout (after the CI outputs, whose failure is raised only
+        # after it), no error object may follow it.
         mark_reported()
     emit_report(decision, settings)
     if fail_on is not None and decision.bump >= Bump.parse(fail_on):
