@@ -156,7 +156,7 @@ def _node_edits(
         if current is None:
             continue
         new = set_package_json_dependency(
-            current, project.name, version, source=manifest, notes=notes
+            current, project.dependency_name, version, source=manifest, notes=notes
         )
         if new != current:
             edits[manifest] = new
@@ -173,11 +173,15 @@ def _node_edits(
         for manifest in moved:
             member = PurePosixPath(manifest).parent.as_posix()
             new_lock = set_package_lock_dependency(
-                new_lock, member, project.name, edits[manifest], source="package-lock.json"
+                new_lock,
+                member,
+                project.dependency_name,
+                edits[manifest],
+                source="package-lock.json",
             )
         if new_lock != lock:
             edits["package-lock.json"] = new_lock
-    _pnpm_and_yarn(project.name, read, moved, edits, notes)
+    _pnpm_and_yarn(project.dependency_name, read, moved, edits, notes)
     return edits
 
 
@@ -327,7 +331,9 @@ def _python_dependents(
         current = edits.get(manifest) or read(manifest)
         if current is None:
             continue
-        new = set_python_dependency(current, project.name, version, source=manifest, notes=notes)
+        new = set_python_dependency(
+            current, project.dependency_name, version, source=manifest, notes=notes
+        )
         if new != current:
             edits[manifest] = new
 
@@ -379,7 +385,7 @@ def _python_edits(
     _python_dependents(project, version, read, projects, edits, notes)
     lock = read("uv.lock")
     if lock is not None:
-        new_lock = set_uv_lock_version(lock, project.name, version, source="uv.lock")
+        new_lock = set_uv_lock_version(lock, project.dependency_name, version, source="uv.lock")
         if new_lock != lock:
             edits["uv.lock"] = new_lock
     return edits
@@ -417,13 +423,15 @@ def _cargo_edits(
         if current is None:
             continue
         new = set_cargo_dependency_version(
-            current, project.name, version, source=manifest, notes=notes
+            current, project.dependency_name, version, source=manifest, notes=notes
         )
         if new != current:
             edits[manifest] = new
     lock = read("Cargo.lock")
     if lock is not None:
-        new_lock = set_cargo_lock_version(lock, project.name, version, source="Cargo.lock")
+        new_lock = set_cargo_lock_version(
+            lock, project.dependency_name, version, source="Cargo.lock"
+        )
         if new_lock != lock:
             edits["Cargo.lock"] = new_lock
     return edits
@@ -446,7 +454,9 @@ def version_edits(
     file); the result maps repository-relative paths to new text and omits unchanged files.
     Extra ``version_variables`` apply when their path lies inside the project's directory.
     Workspace siblings that depend on the project follow it (:mod:`.dependents`); what they
-    cannot follow is described in ``notes``.
+    cannot follow is described in ``notes``. Dependents and lock files are matched on the
+    package's own manifest name (:attr:`Project.dependency_name`), which an Nx project may
+    not share.
     """
     kind = project.manifest_kind
     edits: dict[str, str]

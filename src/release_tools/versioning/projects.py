@@ -89,6 +89,15 @@ class Project:
     #: Never published (see the module docstring); how such a project is versioned and tagged
     #: is the workspace's configuration (``privatePackages`` of changesets).
     private: bool = False
+    #: The name the project's own manifest gives it, when Nx names the project otherwise
+    #: (``project.json`` ``core`` over a ``package.json`` named ``@acme/core``); None when the
+    #: two agree or there is no such manifest.
+    package_name: str | None = None
+
+    @property
+    def dependency_name(self) -> str:
+        """The name dependents' manifests and lock files know this project by."""
+        return self.package_name or self.name
 
     @property
     def manifest_kind(
@@ -383,6 +392,7 @@ def _nx_workspace(root: Path) -> list[Project] | None:
                 ecosystem="nx",
                 version_group=inner.version_group if inner else None,
                 private=inner.private if inner else False,
+                package_name=inner.name if inner is not None and inner.name != name else None,
             )
         )
     return projects or None

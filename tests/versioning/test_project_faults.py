@@ -1,0 +1,141 @@
+"""Nx workspaces whose project names are not their packages' names, on real repositories."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from gitrepo import GitRepo
+from release_tools.config import load_settings
+from release_tools.release.service import ReleaseOptions, run_release
+from release_tools.versioning.projects import discover_projects
+
+TODAY = date(2026, 1, 2)
+
+
+def release(repo: GitRepo, **options: Any) -> Any:
+    settings = load_settings({}, repo=repo.path)
+    return run_release(settings, ReleaseOptions(today=TODAY, **options))
+
+
+def nx(repo: GitRepo) -> None:
+    repo.write("nx.json", json.dumps({"release": {"projectsRelationship": "independent"}}))
+
+
+def pkg(name: str, version: str, deps: dict[str, str] | None = None) -> str:
+    data: dict[str, Any] = {"name": name, "version": version}
+    if deps:
+        data["dependencies"] = deps
+    return json.dumps(data, indent=2) + "\n"
+
+
+# -- dependents follow a package whose Nx name is not its manifest name -----------------
+
+
+PACKAGE_LOCK = {
+    "name": "root",
+    "lockfileVersion": 3,
+    "packages": {
+        "": {"name": "root", "workspaces": ["libs/*"]},
+        "libs/core": {"name": "@acme/core", "version": "1.0.0"},
+        "libs/web": {
+            "name": "@acme/web",
+            "version": "1.0.0",
+            "dependencies": {"@acme/core": "^1.0.0"},
+        },
+    },
+}
+
+PNPM_LOCK = """\
+lockfileVersion: '9.0'
+
+importers:
+
+  .: {}
+
+  libs/core: {}
+
+  libs/web:
+    dependencies:
+      '@acme/core':
+        specifier: ^1.0.0
+        version: link:../core
+"""
+
+
+def test_npm_dependents_and_locks_follow_the_package_name(repo: GitRepo) -> None:
+    nx(repo)
+    repo.write("package.json", json.dumps({"name": "root", "private": True}))
+    repo.write("pnpm-workspace.yaml", "packages:\n  - libs/*\n")
+    repo.write("libs/core/project.json", json.dumps({"name": "core"}))
+    repo.write("libs/core/package.json", pkg("@acme/core", "1.0.0"))
+    repo.write("libs/web/project.json", json.dumps({"name": "web"}))
+    repo.write("libs/web/package.json", pkg("@acme/web", "1.0.0", {"@acme/core": "^1.0.0"}))
+    repo.write("package-lock.json", json.dumps(PACKAGE_LOCK, indent=2) + "\n")
+    repo.write("pnpm-lock.yaml", PNPM_LOCK)
+    repo.commit("chore: initial")
+    core = next(p for p in discover_projects(repo.path) if p.name == "core")
+    assert core.package_name == "@acme/core" and core.dependency_name == "@acme/core"
+    repo.write(".nx/version-plans/version-plan-1.md", "---\ncore: major\n---\n\nfeat!: drop\n")
+    repo.commit("chore: plan")
+    result = release(repo)
+    web = json.loads((repo.path / "libs/web/package.json").read_text())
+    assert web["dependencies"] == {"@acme/core": "^2.0.0"}
+    lock = json.loads((repo.path / "package-lock.json").read_text())
+    assert lock["packages"]["libs/web"]["dependencies"] == {"@acme/core": "^2.0.0"}
+    assert lock["packages"]["libs/core"]["version"] == "2.0.0"
+    assert "specifier: ^2.0.0" in (repo.path / "pnpm-lock.yaml").read_text()
+    assert "libs/web/package.json" in result.files_written
+
+
+def test_cargo_dependents_and_lock_follow_the_crate_name(repo: GitRepo) -> None:
+    nx(repo)
+    repo.write("Cargo.toml", '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n')
+    repo.write("crates/core/project.json", json.dumps({"name": "rs-core"}))
+    repo.write("crates/core/Cargo.toml", '[package]\nname = "acme-core"\nversion = "0.5.0"\n')
+    repo.write("crates/app/project.json", json.dumps({"name": "rs-app"}))
+    repo.write(
+        "crates/app/Cargo.toml",
+        '[package]\nname = "acme-app"\nversion = "1.0.0"\n\n[dependencies]\n'
+        'acme-core = { path = "../core", version = "0.5.0" }\n',
+    )
+    repo.write(
+        "Cargo.lock",
+        'version = 3\n\n[[package]]\nname = "acme-app"\nversion = "1.0.0"\n'
+        'dependencies = [\n "acme-core",\n]\n\n[[package]]\nname = "acme-core"\n'
+        'version = "0.5.0"\n',
+    )
+    repo.commit("chore: initial")
+    repo.write(".nx/version-plans/version-plan-1.md", "---\nrs-core: minor\n---\n\nfeat: x\n")
+    repo.commit("chore: plan")
+    release(repo)
+    app = (repo.path / "crates/app/Cargo.toml").read_text()
+    assert 'acme-core = { path = "../core", version = "0.6.0" }' in app
+    lock = (repo.path / "Cargo.lock").read_text()
+    assert 'name = "acme-core"\nversion = "0.6.0"' in lock
+
+
+def test_python_dependents_follow_the_distribution_name(repo: GitRepo) -> None:
+    nx(repo)
+    repo.write("libs/core/project.json", json.dumps({"name": "py-core"}))
+    repo.write("libs/core/pyproject.toml", '[project]\nname = "acme-core"\nversion = "1.0.0"\n')
+    repo.write("libs/app/project.json", json.dumps({"name": "py-app"}))
+    repo.write(
+        "libs/app/pyproject.toml",
+        '[project]\nname = "acme-app"\nversion = "1.0.0"\ndependencies = ["acme-core==1.0.0"]\n',
+    )
+    repo.commit("chore: initial")
+    repo.write(".nx/version-plans/version-plan-1.md", "---\npy-core: minor\n---\n\nfeat: x\n")
+    repo.commit("chore: plan")
+    release(repo)
+    assert '"acme-core==1.1.0"' in (repo.path / "libs/app/pyproject.toml").read_text()
+
+
+def test_same_names_record_no_package_name(repo: GitRepo) -> None:
+    nx(repo)
+    repo.write("libs/core/project.json", json.dumps({"name": "core"}))
+    repo.write("libs/core/package.json", pkg("core", "1.0.0"))
+    repo.commit("chore: initial")
+    (core,) = discover_projects(repo.path)
+    assert core.package_name is None and core.dependency_name == "core"
