@@ -139,3 +139,40 @@ def test_same_names_record_no_package_name(repo: GitRepo) -> None:
     repo.commit("chore: initial")
     (core,) = discover_projects(repo.path)
     assert core.package_name is None and core.dependency_name == "core"
+
+
+# -- package-manager workspace members without a project.json ---------------------------
+
+
+def test_workspace_members_without_project_json_are_nx_projects(repo: GitRepo) -> None:
+    repo.write("nx.json", json.dumps({"targetDefaults": {}}))
+    repo.write(
+        "package.json", json.dumps({"name": "root", "private": True, "workspaces": ["packages/*"]})
+    )
+    repo.write(".changeset/config.json", json.dumps({"baseBranch": "main"}))
+    repo.write("packages/a/package.json", pkg("@acme/a", "1.0.0"))
+    repo.write("packages/b/package.json", pkg("@acme/b", "1.0.0"))
+    repo.write("packages/b/project.json", json.dumps({"name": "@acme/b"}))
+    repo.write("packages/c/package.json", pkg("@acme/c", "1.0.0"))
+    repo.write("packages/c/project.json", json.dumps({"name": "c"}))
+    repo.commit("chore: initial")
+    projects = discover_projects(repo.path)
+    assert [(p.name, p.path) for p in projects] == [
+        ("@acme/a", "packages/a"),
+        ("@acme/b", "packages/b"),
+        ("c", "packages/c"),
+    ]
+    repo.write(".changeset/odd-cats-sing.md", '---\n"@acme/a": minor\n---\n\nAdd a thing\n')
+    repo.commit("chore: plan")
+    result = release(repo, dry_run=True)
+    assert [(r.project.name, r.version) for r in result.releases] == [("@acme/a", "1.1.0")]
+
+
+def test_pnpm_members_without_project_json_are_nx_projects(repo: GitRepo) -> None:
+    repo.write("nx.json", "{}")
+    repo.write("package.json", json.dumps({"name": "root", "private": True}))
+    repo.write("pnpm-workspace.yaml", "packages:\n  - 'libs/*'\n")
+    repo.write("libs/ui/package.json", pkg("@acme/ui", "0.1.0"))
+    repo.write("apps/site/project.json", json.dumps({"name": "site"}))
+    repo.commit("chore: initial")
+    assert [p.name for p in discover_projects(repo.path)] == ["site", "@acme/ui"]

@@ -1,13 +1,14 @@
 """Find the releasable projects of a repository from their manifests.
 
-A repository is either one root project (``pyproject.toml`` with ``[project]`` or
-``[tool.poetry]``, ``package.json``, ``Cargo.toml`` with ``[package]``, ``go.mod``) or a
-workspace: Nx (``project.json`` files), npm/yarn/pnpm workspaces, a Cargo ``[workspace]``, a uv
-workspace, several Python packages in subdirectories or the Go modules a ``go.work`` uses. Without
-a ``go.work``, a root ``go.mod`` comes with every ``go.mod`` below it: to Go, a directory holding
-one starts another module, whatever a workspace file says (:mod:`~.gomodules` finds them). The
-project's name is its manifest's name, because that is what tags, plans and registries use: a Go
-module's is its module path. A Go module has no version in its manifest (its tags carry it).
+A repository is either one root project (``pyproject.toml`` with ``[project]`` or ``[tool.poetry]``,
+``package.json``, ``Cargo.toml`` with ``[package]``, ``go.mod``) or a workspace: Nx
+(``project.json`` files, and the npm/yarn/pnpm workspace members without one), npm/yarn/pnpm
+workspaces, a Cargo ``[workspace]``, a uv workspace, several Python packages in subdirectories or
+the Go modules a ``go.work`` uses. Without a ``go.work``, a root ``go.mod`` comes with every
+``go.mod`` below it: to Go, a directory holding one starts another module, whatever a workspace file
+says (:mod:`~.gomodules` finds them). The project's name is its manifest's name, because that is
+what tags, plans and registries use: a Go module's is its module path. A Go module has no version in
+its manifest (its tags carry it).
 
 A project is private when its manifest says it is never published: ``"private": true`` in a
 ``package.json``, ``publish = false`` (or an empty registry list) in a Cargo ``[package]``, the
@@ -433,15 +434,20 @@ def _dedupe(projects: Sequence[Project]) -> list[Project]:
 def discover_projects(root: Path) -> list[Project]:
     """The projects of the repository at ``root``, root project first, then by path.
 
-    An Nx workspace wins over everything else (its ``project.json`` files name the projects);
-    otherwise npm/pnpm, Cargo, Python and Go workspace members are collected together; otherwise
-    the root manifest is the single project, with the Go modules below it when it is a
-    ``go.mod`` and no ``go.work`` lists the modules. An empty list means no manifest was recognised.
+    An Nx workspace wins over everything else (its ``project.json`` files name the projects,
+    and, as Nx counts them too, npm/yarn/pnpm workspace members without a ``project.json`` are
+    projects named by their ``package.json``); otherwise npm/pnpm, Cargo, Python and Go
+    workspace members are collected together; otherwise the root manifest is the single
+    project, with the Go modules below it when it is a ``go.mod`` and no ``go.work`` lists the
+    modules. An empty list means no manifest was recognised.
     """
     root = Path(root)
     nx = _nx_workspace(root)
     if nx is not None:
-        return _dedupe(sorted(nx, key=lambda p: (p.path != ".", p.path)))
+        # A member with a project.json is already an Nx project: it is not listed twice.
+        taken = {p.path for p in nx}
+        inferred = [m for m in _node_workspace(root) or () if m.path not in taken]
+        return _dedupe(sorted([*nx, *inferred], key=lambda p: (p.path != ".", p.path)))
     found: list[Project] = []
     for collect in (_node_workspace, _cargo_workspace, _python_workspace, _go_workspace):
         members = collect(root)
