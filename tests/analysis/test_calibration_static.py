@@ -64,6 +64,14 @@ def test_removals_shipped_as_minor_calibrate_a_proven_major_with_review() -> Non
     assert cal.as_json()["removals_ship_as"] == "minor"
 
 
+def test_a_removal_calibrated_below_the_declared_feature_keeps_the_feature() -> None:
+    # Removals ship as patches here, but the range's commits declare a feature: a minor.
+    patches = _pairs((R, p), (R, p), (S, p), (S, p), (S, p), (S, p), (S, p), (S, p), (S, p), (S, p))
+    assert _follow(patches, declared=m) == (m, True)
+    assert _follow(patches, declared=p) == (p, True)
+    assert _follow(patches) == (p, True)
+
+
 def test_one_major_in_the_history_keeps_the_major() -> None:
     assert _follow(_lax((S, M))) is None
 

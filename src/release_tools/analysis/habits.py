@@ -299,6 +299,10 @@ def follow_static(
         and (declared is None or declared < Bump.MAJOR)
     ):
         removal = calibration.removal_jump
+        if removal is not None and declared is not None:
+            # The removal ships as the project ships removals, the rest of the range as its
+            # commits declare: a feature beside the removal still makes a minor.
+            removal = max(removal, declared)
         if (not calibration.zero or major_on_zero) and removal is not None and removal < bump:
             return _calibrated(calibration.removal_rule(), removal, bump, breaking_proof)
         line = None if major_on_zero else calibration.zero_removal_jump
