@@ -9,6 +9,7 @@ from typing import Any
 from gitrepo import GitRepo
 from release_tools.config import load_settings
 from release_tools.release.service import ReleaseOptions, run_release
+from release_tools.release.versions import tag_only_refusals
 from release_tools.versioning.projects import discover_projects
 
 TODAY = date(2026, 1, 2)
@@ -176,3 +177,61 @@ def test_pnpm_members_without_project_json_are_nx_projects(repo: GitRepo) -> Non
     repo.write("apps/site/project.json", json.dumps({"name": "site"}))
     repo.commit("chore: initial")
     assert [p.name for p in discover_projects(repo.path)] == ["site", "@acme/ui"]
+
+
+# -- a version kept in project.json, or in the tag alone ---------------------------------
+
+
+def reader(repo: GitRepo) -> Any:
+    def read(rel: str) -> str | None:
+        path = repo.path / rel
+        return path.read_text() if path.is_file() else None
+
+    return read
+
+
+def test_untagged_releases_of_a_project_json_version_move_on(repo: GitRepo) -> None:
+    git = {"projectsRelationship": "independent", "git": {"tag": False}}
+    repo.write("nx.json", json.dumps({"release": git}))
+    repo.write("libs/api/project.json", '{\n  "name": "api",\n  "version": "1.0.0"\n}\n')
+    repo.commit("chore: initial")
+    for number, expected in ((1, "1.1.0"), (2, "1.2.0")):
+        repo.write(
+            f".nx/version-plans/version-plan-{number}.md",
+            f"---\napi: minor\n---\n\nfeat: change {number}\n",
+        )
+        repo.commit(f"chore: plan {number}")
+        result = release(repo)
+        assert [r.version for r in result.releases] == [expected]
+        assert (repo.path / "libs/api/project.json").read_text() == (
+            f'{{\n  "name": "api",\n  "version": "{expected}"\n}}\n'
+        )
+    assert repo.git("tag", "-l") == ""
+
+
+def test_tag_only_versions_are_refused_a_release_without_tag(repo: GitRepo) -> None:
+    nx(repo)
+    repo.write("libs/api/project.json", json.dumps({"name": "api"}))
+    repo.write("libs/web/project.json", json.dumps({"name": "web", "version": "1.0.0"}))
+    repo.write("libs/py/project.json", json.dumps({"name": "py"}))
+    repo.write("libs/py/pyproject.toml", '[project]\nname = "py"\ndynamic = ["version"]\n')
+    repo.commit("chore: initial")
+    repo.write(
+        ".nx/version-plans/version-plan-1.md",
+        "---\napi: minor\nweb: minor\npy: minor\n---\n\nfeat: x\n",
+    )
+    repo.commit("chore: plan")
+    releases = release(repo, dry_run=True).releases
+    read = reader(repo)
+    assert tag_only_refusals(releases, read, tagging=True) == []
+    lines = tag_only_refusals(releases, read, tagging=False)
+    assert lines == [
+        "api keeps its version only in its tags: a release without a tag (--no-tag) would "
+        "repeat 0.1.0; give libs/api/project.json a version or release with a tag",
+        "py keeps its version only in its tags: a release without a tag (--no-tag) would "
+        "repeat 0.1.0; give libs/py/pyproject.toml a version or release with a tag",
+    ]
+    kept = tag_only_refusals(
+        releases, read, tagging=False, version_variables=["libs/api/VERSION:version"]
+    )
+    assert [line.split()[0] for line in kept] == ["py"]

@@ -48,7 +48,7 @@ from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
 from release_tools.versioning.conventions import Conventions, current_version
 from release_tools.versioning.gomod import major_problem, module_path
-from release_tools.versioning.manifests import Reader, read_manifest_version
+from release_tools.versioning.manifests import Reader, keeps_version, read_manifest_version
 from release_tools.versioning.projects import Project, discover_projects
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
 from release_tools.versioning.semver import ReleaseType, Scheme, Version, increment
@@ -61,6 +61,7 @@ __all__ = [
     "go_path_refusals",
     "held_back",
     "is_workspace",
+    "tag_only_refusals",
     "version_groups",
     "with_fixed_groups",
 ]
@@ -309,6 +310,33 @@ def go_path_refusals(releases: Sequence[ProjectRelease], read: Reader) -> list[s
         problem = major_problem(module, release.version, project.manifest, directory=project.path)
         if problem is not None:
             lines.append(problem)
+    return lines
+
+
+def tag_only_refusals(
+    releases: Sequence[ProjectRelease],
+    read: Reader,
+    *,
+    tagging: bool,
+    reason: str = "--no-tag",
+    version_variables: Sequence[str] = (),
+) -> list[str]:
+    """One line for each of ``releases`` that gets no tag although the tag is the only place
+    its version is kept (:func:`~release_tools.versioning.manifests.keeps_version`): the next
+    release would find the old version again and repeat this one. ``tagging`` is False when
+    the release creates no tags at all (``reason`` says why)."""
+    lines: list[str] = []
+    for release in releases:
+        if tagging and release.tagged:
+            continue
+        if keeps_version(release.project, read, version_variables):
+            continue
+        why = reason if not tagging else "private packages are not tagged"
+        lines.append(
+            f"{release.project.name} keeps its version only in its tags: a release without "
+            f"a tag ({why}) would repeat {release.version}; give {release.project.manifest} "
+            "a version or release with a tag"
+        )
     return lines
 
 

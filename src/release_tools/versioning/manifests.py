@@ -48,6 +48,7 @@ from release_tools.versioning.versionvars import (
 
 __all__ = [
     "VersionVariable",
+    "keeps_version",
     "parse_version_variable",
     "read_manifest_version",
     "set_cargo_dependency_version",
@@ -437,6 +438,38 @@ def _cargo_edits(
     return edits
 
 
+def _project_json_edits(project: Project, version: str, read: Reader) -> dict[str, str]:
+    """An Nx ``project.json`` without a package manifest: its ``version`` moves when it has
+    one (where the project's version is read from); without one, only the tag carries it."""
+    text = read(project.manifest)
+    data = load_json(text, project.manifest) if text is not None else None
+    if text is None or not isinstance(data, dict) or "version" not in data:
+        return {}
+    return {project.manifest: set_package_json_version(text, version, source=project.manifest)}
+
+
+def keeps_version(project: Project, read: Reader, version_variables: Iterable[str] = ()) -> bool:
+    """Whether a release writes ``project``'s version into a file, so the next one finds it.
+
+    A Go module, an Nx ``project.json`` without a ``version`` and a dynamic Python version
+    with no version file keep it in the release tag alone; a ``version_variables`` entry
+    inside the project keeps it there too.
+    """
+    if any(project.contains(parse_version_variable(v).path) for v in version_variables):
+        return True
+    kind = project.manifest_kind
+    if kind == "go.mod":
+        return False
+    if kind == "project.json":
+        text = read(project.manifest)
+        data = load_json(text, project.manifest) if text is not None else None
+        return isinstance(data, dict) and "version" in data
+    if kind == "pyproject":
+        return read_manifest_version(project, read) is not None
+    # package.json gets a version inserted when it has none; Cargo.toml must have one.
+    return True
+
+
 def version_edits(
     root: Path,
     project: Project,
@@ -466,9 +499,11 @@ def version_edits(
         edits = _cargo_edits(project, version, read, projects, notes)
     elif kind == "package.json":
         edits = _node_edits(project, version, read, projects, notes)
+    elif kind == "project.json":
+        edits = _project_json_edits(project, version, read)
     else:
-        # A Go module, or an Nx project without a package manifest, keeps its version in tags
-        # only: the release writes its changelog and tag, and no manifest.
+        # A Go module keeps its version in tags only: the release writes its changelog and
+        # tag, and no manifest.
         edits = {}
     for entry in version_variables:
         spec = parse_version_variable(entry)
