@@ -115,13 +115,15 @@ def stop_process(proc: subprocess.Popen[bytes]) -> None:
     would leave them behind and break the next git command. The child's descendants get it
     too: a hook or an ``npm publish`` left running would go on writing files, or publishing,
     after the release has been rolled back. They are found before the child ends, since they
-    would then belong to no one.
+    would then belong to no one. The whole tree is frozen (SIGSTOP) while the signals are
+    sent and thawed together: signalled one by one, a shell whose ``wait`` a stopped child
+    ends would run its next command (``npm publish``) before its own SIGTERM arrived.
     """
-    for pid in _descendants(proc.pid):
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGTERM)
-    with contextlib.suppress(OSError):
-        proc.terminate()
+    tree = [proc.pid, *_descendants(proc.pid)]
+    for sent in (signal.SIGSTOP, signal.SIGTERM, signal.SIGCONT):
+        for pid in tree:
+            with contextlib.suppress(OSError):
+                os.kill(pid, sent)
     try:
         proc.wait(timeout=_STOP_GRACE)
     except subprocess.TimeoutExpired:
