@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from gitrepo import GitRepo
@@ -37,11 +38,14 @@ def test_a_github_output_in_the_git_directory_is_a_json_error_object(repo: GitRe
     assert (repo.path / ".git" / "config").read_bytes() == config
 
 
-def test_an_output_that_names_a_directory_is_refused(repo: GitRepo) -> None:
+def test_an_output_that_names_a_directory_is_refused(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _released(repo)
+    monkeypatch.chdir(tmp_path)
 
     result = _run(repo.path, "-o", "out/")
 
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == "error: --output 'out/' names a directory; give a file name"
-    assert not (repo.path / "out").exists()
+    assert not (tmp_path / "out").exists()
