@@ -6,8 +6,11 @@ import json
 from datetime import date
 from typing import Any
 
+import pytest
+
 from gitrepo import GitRepo
 from release_tools.config import load_settings
+from release_tools.errors import UsageError
 from release_tools.release.service import ReleaseOptions, run_release
 from release_tools.release.versions import tag_only_refusals
 from release_tools.versioning.projects import discover_projects
@@ -235,3 +238,43 @@ def test_tag_only_versions_are_refused_a_release_without_tag(repo: GitRepo) -> N
         releases, read, tagging=False, version_variables=["libs/api/VERSION:version"]
     )
     assert [line.split()[0] for line in kept] == ["py"]
+
+
+def test_a_release_without_tag_of_a_tag_only_version_stops_before_any_write(
+    repo: GitRepo,
+) -> None:
+    nx(repo)
+    repo.write("libs/api/project.json", json.dumps({"name": "api"}))
+    repo.commit("chore: initial")
+    repo.write(".nx/version-plans/version-plan-1.md", "---\napi: minor\n---\n\nfeat: x\n")
+    repo.commit("chore: plan")
+    head = repo.git("rev-parse", "HEAD")
+
+    with pytest.raises(UsageError, match="api keeps its version only in its tags"):
+        release(repo, tag=False)
+
+    assert repo.git("rev-parse", "HEAD") == head
+    assert repo.git("status", "--porcelain") == ""
+    assert (repo.path / ".nx/version-plans/version-plan-1.md").exists()
+    # With its tag the same release goes through.
+    assert release(repo).released
+
+
+def test_a_dependent_out_of_range_of_a_renamed_package_is_released(repo: GitRepo) -> None:
+    nx(repo)
+    repo.write(".changeset/config.json", json.dumps({"updateInternalDependents": "out-of-range"}))
+    repo.write("package.json", json.dumps({"name": "root", "private": True}))
+    repo.write("libs/core/project.json", json.dumps({"name": "core"}))
+    repo.write("libs/core/package.json", pkg("@acme/core", "1.0.0"))
+    repo.write("libs/web/project.json", json.dumps({"name": "web"}))
+    repo.write("libs/web/package.json", pkg("@acme/web", "1.0.0", {"@acme/core": "^1.0.0"}))
+    repo.commit("chore: initial")
+    repo.write(".changeset/big.md", "---\ncore: major\n---\n\nbreak\n")
+    repo.commit("chore: plan")
+
+    result = release(repo)
+
+    released = {r.project.name: r.version for r in result.releases}
+    assert released == {"core": "2.0.0", "web": "1.0.1"}
+    web = json.loads((repo.path / "libs/web/package.json").read_text())
+    assert web["dependencies"]["@acme/core"] == "^2.0.0"

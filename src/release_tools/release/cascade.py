@@ -109,7 +109,9 @@ def releases_with_dependents(
                 if dependent.name in releasing or config.held_back(dependent) is not None:
                     continue
                 in_range = policy == "out-of-range" and dependent.manifest_kind == "package.json"
-                if in_range and _still_admits(read(path), release.project.name, release.version):
+                if in_range and _still_admits(
+                    read(path), release.project.dependency_name, release.version
+                ):
                     continue
                 reasons.setdefault(dependent.name, set()).add(release.project.name)
                 if dependent.name not in extra:

@@ -20,7 +20,7 @@ from release_tools.release.files import FileTransaction
 from release_tools.release.forge.steps import forge_requested
 from release_tools.release.publish import check_command
 from release_tools.release.results import ReleaseOptions
-from release_tools.release.versions import ProjectRelease, go_path_refusals
+from release_tools.release.versions import ProjectRelease, go_path_refusals, tag_only_refusals
 from release_tools.versioning.semver import check_identifier
 
 __all__ = ["check_forge", "check_options", "preflight", "refuse"]
@@ -58,6 +58,15 @@ def preflight(
             )
     for problem in go_path_refusals(releases, txn.read):
         refuse(problem, options, refusals)
+    for problem in tag_only_refusals(
+        releases,
+        txn.read,
+        tagging=options.tag,
+        reason=options.no_tag_reason,
+        version_variables=settings.version_variables,
+    ):
+        # A release that records its version nowhere would be repeated by the next one.
+        raise UsageError(problem)
     if not options.commit:
         return None
     if not git.has_commits():
