@@ -83,7 +83,10 @@ def projects_at(git: Git, worktree: Path, head: str | None) -> list[Project]:
     """The projects of the repository as commit ``head`` has them: read from the work tree
     when ``head`` is None or the checked-out commit, else from git (see the module docstring).
     Discovery errors propagate, as from :func:`discover_projects`."""
-    if head is None or not git.has_commits() or git.resolve(head) == git.resolve("HEAD"):
+    if head in (None, "HEAD") or not git.has_commits():
+        return discover_projects(worktree)
+    assert head is not None
+    if git.resolve(head) == git.resolve("HEAD"):
         return discover_projects(worktree)
     sha = git.resolve(head)
     tree = git.ls_files(sha)
