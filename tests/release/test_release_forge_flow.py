@@ -1,0 +1,118 @@
+"""``release --push --forge-release``: what a release that stops at or before its forge step
+says and leaves (an interruption, a failed publish, a failed forge, CI outputs, stray flags)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from forge_server import FakeForge, Recorded, Reply
+
+from release_tools.cli import cli
+
+_VARIABLES = (
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "GITHUB_API_URL",
+    "GITHUB_REPOSITORY",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "GITLAB_TOKEN",
+    "CI_JOB_TOKEN",
+    "CI_API_V4_URL",
+    "CI_PROJECT_ID",
+    "GITHUB_OUTPUT",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+)
+
+_FINISH = "`release-tools forge-release --tag v1.3.0 --forge github`"
+
+
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No forge variable of the machine running the tests."""
+    for name in _VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def forge() -> Iterator[FakeForge]:
+    with FakeForge() as server:
+        yield server
+
+
+@pytest.fixture
+def repo(python_repo: Any, bare_remote: Callable[[Any], Path]) -> Any:
+    """demo 1.2.3 with a minor plan pending (1.3.0) and a bare ``origin``."""
+    bare_remote(python_repo)
+    return python_repo
+
+
+def github_env(forge: FakeForge, **extra: str) -> dict[str, str]:
+    return {
+        "GITHUB_TOKEN": forge.github_token,
+        "GITHUB_API_URL": forge.url,
+        "GITHUB_REPOSITORY": forge.repository,
+        **extra,
+    }
+
+
+def run(repo: Any, *args: str, env: dict[str, str] | None = None) -> Result:
+    command, *rest = args
+    return CliRunner().invoke(cli, [command, "-C", str(repo.path), *rest], env=env)
+
+
+def remote_tags(repo: Any) -> str:
+    return repo.git("ls-remote", "--tags", "origin")
+
+
+def _signal_on_create(forge: FakeForge, signum: int) -> None:
+    """The release's creation request sends ``signum`` to this process, then answers late:
+    the signal arrives while the client waits for the forge."""
+    handle = forge.handle
+
+    def signalling(request: Recorded) -> Reply:
+        if request.method == "POST" and request.path.endswith("/releases"):
+            os.kill(os.getpid(), signum)
+            time.sleep(0.3)
+        return handle(request)
+
+    forge.handle = signalling  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_the_forge_step_says_what_is_pushed_and_how_to_finish(
+    repo: Any, forge: FakeForge, signum: signal.Signals
+) -> None:
+    _signal_on_create(forge, signum)
+    result = run(
+        repo,
+        "release",
+        "--push",
+        "--forge-release",
+        "github",
+        "--format",
+        "json",
+        env=github_env(forge),
+    )
+    assert result.exit_code == 128 + signum, result.output
+    assert "v1.3.0" in remote_tags(repo)
+    # The fake server may report the request the client gave up on: only our line counts.
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: interrupted by {signum.name}")
+    assert "released and pushed v1.3.0" in line
+    assert _FINISH in line
+    report = json.loads(result.stdout)
+    assert _FINISH in json.dumps(report)
+    assert "released and pushed v1.3.0" in json.dumps(report)
