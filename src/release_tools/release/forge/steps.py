@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -30,7 +31,8 @@ from release_tools.release.forge.publishing import (
 from release_tools.release.journal import Journal
 from release_tools.release.publish import check_command
 from release_tools.release.results import ReleaseOptions, ReleaseResult
-from release_tools.release.transaction import resume
+from release_tools.release.signals import Interrupted, interruptible
+from release_tools.release.transaction import ReleaseInterrupted, resume
 from release_tools.release.versions import ProjectRelease, find_projects
 from release_tools.versioning.conventions import Conventions, read_conventions
 
@@ -116,12 +118,28 @@ def _forge_plan(
 
 
 def make_forge_releases(git: Git, root: Path, plan: ForgePlan, result: ReleaseResult) -> None:
+    """Make the forge releases of a pushed release; a failure or a signal says what is pushed
+    and the commands that finish it, since no journal is left for ``--resume`` to find."""
+    pushed = ", ".join(dict.fromkeys(r.tag for r in plan.releases))
     try:
-        result.forge_releases = make_releases(plan, root=root, git_dir=git.git_dir())
+        with interruptible():
+            result.forge_releases = make_releases(plan, root=root, git_dir=git.git_dir())
     except ForgeStepError as exc:
         # Everything else is done and pushed: say so, and how to finish.
-        pushed = ", ".join(dict.fromkeys(r.tag for r in plan.releases))
         raise ReleaseError(f"released and pushed {pushed}, but {exc}") from exc
+    except (Interrupted, KeyboardInterrupt) as exc:
+        # KeyboardInterrupt: a SIGINT outside the main thread, where the scope does nothing.
+        signum = exc.signum if isinstance(exc, Interrupted) else int(signal.SIGINT)
+        # Every tag: a release made before the signal is updated, not duplicated, by the command.
+        finish = " and ".join(
+            f"`{plan.finishing_command(tag)}`"
+            for tag in dict.fromkeys(r.tag for r in plan.releases)
+        )
+        raise ReleaseInterrupted(
+            f"interrupted by {signal.Signals(signum).name} during the {plan.forge.title} "
+            f"release: released and pushed {pushed}; finish with {finish}",
+            signum,
+        ) from None
 
 
 def resume_with_forge(
