@@ -116,3 +116,61 @@ def test_a_signal_during_the_forge_step_says_what_is_pushed_and_how_to_finish(
     report = json.loads(result.stdout)
     assert _FINISH in json.dumps(report)
     assert "released and pushed v1.3.0" in json.dumps(report)
+
+
+def test_resume_after_a_failed_publish_makes_the_recorded_forge_release(
+    repo: Any, forge: FakeForge
+) -> None:
+    first = run(
+        repo,
+        "release",
+        "--push",
+        "--forge-release",
+        "github",
+        "--release-asset",
+        "pyproject.toml",
+        "--no-prerelease",
+        "--publish-command",
+        "false",
+        env=github_env(forge),
+    )
+    assert first.exit_code == 1
+    assert "github release v1.3.0" in first.stderr
+    assert "--resume" in first.stderr
+    advice = run(repo, "release", "--push", env=github_env(forge))
+    assert advice.exit_code == 1
+    assert "github release v1.3.0" in advice.stderr
+    assert forge.requests == []
+    # The command the advice names, with the publish command fixed: no --forge-release.
+    resumed = run(repo, "release", "--resume", "--publish-command", "true", env=github_env(forge))
+    assert resumed.exit_code == 0, resumed.output
+    made = forge.github_releases["v1.3.0"]
+    assert "add extra()" in made["body"]
+    assert made["prerelease"] is False
+    assert "created GitHub release v1.3.0" in resumed.stdout
+
+
+def test_resume_with_forge_release_off_leaves_the_forge_alone(repo: Any, forge: FakeForge) -> None:
+    first = run(
+        repo,
+        "release",
+        "--push",
+        "--forge-release",
+        "github",
+        "--publish-command",
+        "false",
+        env=github_env(forge),
+    )
+    assert first.exit_code == 1
+    resumed = run(
+        repo,
+        "release",
+        "--resume",
+        "--forge-release",
+        "off",
+        "--publish-command",
+        "true",
+        env=github_env(forge),
+    )
+    assert resumed.exit_code == 0, resumed.output
+    assert forge.requests == []

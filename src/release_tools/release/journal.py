@@ -93,6 +93,12 @@ class Journal:
     #: The directories (relative to the work tree) the release's writes create, outermost
     #: first; an earlier version did not record them (empty: none is removed).
     directories: list[str] = field(default_factory=list)
+    #: The forge (``github``, ``gitlab``) whose releases follow the push (``--forge-release``),
+    #: with the asset globs and the prerelease override they use, so that ``--resume`` makes
+    #: them too; None when the release makes none (or an earlier version did not record it).
+    forge_release: str | None = None
+    release_assets: list[str] = field(default_factory=list)
+    prerelease: bool | None = None
 
     # --- disk ------------------------------------------------------------------------------
 
@@ -165,6 +171,12 @@ class Journal:
             # Absent from the journals of earlier versions.
             directories = [str(d) for d in raw.get("directories", [])]
             fields["pushing"] = bool(raw.get("pushing", False))
+            fields["forge_release"] = _optional_str(raw.get("forge_release"))
+            fields["release_assets"] = [str(a) for a in raw.get("release_assets", [])]
+            prerelease = raw.get("prerelease")
+            if prerelease is not None and not isinstance(prerelease, bool):
+                raise TypeError(f"prerelease {prerelease!r}")
+            fields["prerelease"] = prerelease
         except (KeyError, TypeError, ValueError) as exc:
             raise ReleaseError(
                 f"the release journal {path} is damaged ({exc}); "
@@ -189,6 +201,14 @@ class Journal:
             ]
         return steps
 
+    def to_do(self) -> list[str]:
+        """:meth:`remaining`, then the forge releases that ``--resume`` makes after them."""
+        steps = self.remaining()
+        if self.forge_release is not None:
+            tags = dict.fromkeys(r.tag for r in self.releases if r.make_tag)
+            steps += [f"{self.forge_release} release {tag}" for tag in tags]
+        return steps
+
     def advice(self, landed: str | None = None) -> str:
         """One line: what state the unfinished release is in and the commands that end it.
 
@@ -205,7 +225,7 @@ class Journal:
                 "to restore them, or `release-tools release --resume` to restore them and "
                 "release again"
             )
-        left = ", ".join(self.remaining()) or "nothing"
+        left = ", ".join(self.to_do()) or "nothing"
         return (
             f"an earlier release of {names} is unfinished: commit {self.commit[:10]} exists, "
             f"still to do: {left}; run `release-tools release --resume` to finish it or "

@@ -365,7 +365,8 @@ def _run_release(
         result.planned_forge_releases = forge.planned()
     if options.dry_run:
         return result
-    execute(git, root, settings, options, txn, releases, message, branch, result)
+    made_by = forge.forge.value if forge is not None else None
+    execute(git, root, settings, options, txn, releases, message, branch, result, made_by)
     if forge is not None:
         make_forge_releases(git, root, forge, result)
     return result

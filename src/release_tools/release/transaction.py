@@ -114,6 +114,7 @@ def _new_journal(
     releases: Sequence[ProjectRelease],
     message: str,
     branch: str | None,
+    forge_release: str | None,
 ) -> Journal:
     tagging = options.commit and options.tag
     publishing = (
@@ -150,6 +151,9 @@ def _new_journal(
         remote=settings.remote,
         publish_command=settings.publish_command if publishing else None,
         directories=txn.new_directories(),
+        forge_release=forge_release,
+        release_assets=list(settings.release_assets) if forge_release else [],
+        prerelease=options.prerelease if forge_release else None,
     )
 
 
@@ -163,9 +167,14 @@ def execute(
     message: str,
     branch: str | None,
     result: ReleaseResult,
+    forge_release: str | None = None,
 ) -> None:
-    """Carry out a release that passed its preflight (see the module docstring)."""
-    journal = _new_journal(git, settings, options, txn, releases, message, branch)
+    """Carry out a release that passed its preflight (see the module docstring).
+
+    ``forge_release`` names the forge whose releases follow (made by the caller once this
+    returns); the journal records it so that ``--resume`` makes them after a failed step.
+    """
+    journal = _new_journal(git, settings, options, txn, releases, message, branch, forge_release)
     with interruptible():
         try:
             journal.save()
@@ -250,7 +259,7 @@ def _after_commit_stopped(journal: Journal, commit: str | None, exc: BaseExcepti
         log.error("could not update the release journal %s: %s", journal.path, save_error)
     short = (commit or "")[:10]
     way_out = (
-        f"still to do: {', '.join(journal.remaining()) or 'nothing'}; run {_RESUME} to finish "
+        f"still to do: {', '.join(journal.to_do()) or 'nothing'}; run {_RESUME} to finish "
         f"or {_ABORT} to undo"
     )
     signum = _signum(exc)

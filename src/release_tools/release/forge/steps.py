@@ -9,6 +9,7 @@ of the resuming run (when one is set) in place of the one the journal recorded.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import signal
@@ -150,6 +151,7 @@ def resume_with_forge(
     The forge is planned first, so that a missing token stops the resume before it pushes.
     """
     _use_publish_command(settings, journal)
+    settings, options = _recorded_forge(settings, options, journal)
     projects = find_projects(git, root)
     requested = forge_requested(settings)
     plan: ForgePlan | None = None
@@ -192,6 +194,25 @@ def resume_with_forge(
         if not options.dry_run:
             make_forge_releases(git, root, plan, result)
     return result
+
+
+def _recorded_forge(
+    settings: Settings, options: ReleaseOptions, journal: Journal
+) -> tuple[Settings, ReleaseOptions]:
+    """The forge release the unfinished release was to make, unless this run names its own
+    (``--forge-release off`` included): resuming finishes the release that was started.
+
+    Its asset globs and prerelease override come along, where this run gives none.
+    """
+    if journal.forge_release is None or settings.forge_release is not None:
+        return settings, options
+    log.info("the unfinished release makes its %s releases after it", journal.forge_release)
+    update: dict[str, object] = {"forge_release": journal.forge_release}
+    if not settings.release_assets:
+        update["release_assets"] = tuple(journal.release_assets)
+    if options.prerelease is None and journal.prerelease is not None:
+        options = dataclasses.replace(options, prerelease=journal.prerelease)
+    return settings.model_copy(update=update), options
 
 
 def _use_publish_command(settings: Settings, journal: Journal) -> None:
