@@ -174,3 +174,65 @@ def test_resume_with_forge_release_off_leaves_the_forge_alone(repo: Any, forge: 
     )
     assert resumed.exit_code == 0, resumed.output
     assert forge.requests == []
+
+
+def _outputs(path: Path) -> dict[str, list[str]]:
+    """Every value of each GITHUB_OUTPUT key, in the order written (``k=v`` or heredoc)."""
+    values: dict[str, list[str]] = {}
+    lines = iter(path.read_text().splitlines())
+    for line in lines:
+        name, equals, value = line.partition("=")
+        if equals and "<<" not in name:
+            values.setdefault(name, []).append(value)
+            continue
+        name, _, delimiter = line.partition("<<")
+        body: list[str] = []
+        for inner in lines:
+            if inner == delimiter:
+                break
+            body.append(inner)
+        values.setdefault(name, []).append("\n".join(body))
+    return values
+
+
+def test_a_failed_forge_step_still_writes_the_pushed_release_to_github_output(
+    repo: Any, forge: FakeForge, tmp_path: Path
+) -> None:
+    output = tmp_path / "github_output"
+    output.write_text("")
+    forge.script("POST", "/repos/acme/demo/releases", Reply(401, {"message": "Bad credentials"}))
+    result = run(
+        repo,
+        "release",
+        "--push",
+        "--forge-release",
+        "github",
+        env=github_env(forge, GITHUB_OUTPUT=str(output)),
+    )
+    assert result.exit_code == 1, result.output
+    assert "v1.3.0" in remote_tags(repo)
+    values = _outputs(output)
+    assert values["released"] == ["true"]
+    assert values["version"] == ["1.3.0"]
+    assert values["tag"] == ["v1.3.0"]
+    assert "release_url" not in values
+
+
+def test_a_successful_forge_step_writes_each_output_once(
+    repo: Any, forge: FakeForge, tmp_path: Path
+) -> None:
+    output = tmp_path / "github_output"
+    output.write_text("")
+    result = run(
+        repo,
+        "release",
+        "--push",
+        "--forge-release",
+        "github",
+        env=github_env(forge, GITHUB_OUTPUT=str(output)),
+    )
+    assert result.exit_code == 0, result.output
+    values = _outputs(output)
+    assert values["tag"] == ["v1.3.0"]
+    assert values["release_url"] == ["https://github.example/acme/demo/releases/tag/v1.3.0"]
+    assert all(len(v) == 1 for v in values.values()), values

@@ -435,10 +435,25 @@ def release_command(**options: Any) -> None:
     if not options.get("no_verify"):
         options.pop("no_verify", None)  # absent: the config file or environment decides
     settings = _settings(options)
-    result = run_release(settings, release_options)
+    output_file = os.environ.get("GITHUB_OUTPUT")
+    early: list[bool] = []
+
+    def pushed(result: ReleaseResult) -> None:
+        # Before the forge step: a failed forge release still leaves the pushed tag to a later
+        # CI step (`forge-release --tag`). Only the release URL waits for the forge.
+        if output_file:
+            values = release_outputs(result)
+            del values["release_url"]
+            append_github_output(output_file, values)
+            early.append(True)
+
+    result = run_release(settings, release_options, on_pushed=pushed)
     # CI outputs first: they must be written even when stdout's reader has gone away.
-    if os.environ.get("GITHUB_OUTPUT"):
-        append_github_output(os.environ["GITHUB_OUTPUT"], release_outputs(result))
+    if output_file:
+        values = release_outputs(result)
+        if early:
+            values = {"release_url": values["release_url"]}
+        append_github_output(output_file, values)
     if output_format == "json":
         _echo_json(release_report(result))
         _exit_if_refused(result)

@@ -48,6 +48,7 @@ from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
 from release_tools.release.files import FileTransaction
 from release_tools.release.forge.steps import (
+    OnPushed,
     forge_requested,
     make_forge_releases,
     plan_release_forge,
@@ -242,7 +243,11 @@ def _workspace_git_steps(options: ReleaseOptions, config: WorkspaceReleaseConfig
 
 
 def _unfinished(
-    git: Git, root: Path, settings: Settings, options: ReleaseOptions
+    git: Git,
+    root: Path,
+    settings: Settings,
+    options: ReleaseOptions,
+    on_pushed: OnPushed | None,
 ) -> ReleaseResult | None:
     """Deal with a journal left by an earlier release; a result ends the command."""
     journal = Journal.load(journal_path(git))
@@ -260,7 +265,7 @@ def _unfinished(
     if not options.resume:
         raise ReleaseError(journal.advice(landed_commit(git, journal)))
     if landed_commit(git, journal) is not None:
-        return resume_with_forge(git, root, settings, options, journal)
+        return resume_with_forge(git, root, settings, options, journal, on_pushed)
     # Interrupted before its commit: restore the files, then release again from the plans.
     if options.dry_run:
         raise ReleaseError(
@@ -271,22 +276,36 @@ def _unfinished(
     return None
 
 
-def run_release(settings: Settings, options: ReleaseOptions | None = None) -> ReleaseResult:
-    """Release every project with pending plans (or only ``settings.project``)."""
+def run_release(
+    settings: Settings,
+    options: ReleaseOptions | None = None,
+    *,
+    on_pushed: OnPushed | None = None,
+) -> ReleaseResult:
+    """Release every project with pending plans (or only ``settings.project``).
+
+    ``on_pushed`` is called with the result once the release is complete and pushed, before
+    its forge releases are made (only when some are): a failing forge step then still leaves
+    the caller's CI outputs naming the pushed tag.
+    """
     options = options or ReleaseOptions()
     check_options(settings, options)
     git = Git(settings.repo)
     root = git.toplevel()
     if options.dry_run:
-        return _run_release(git, root, settings, options)
+        return _run_release(git, root, settings, options, on_pushed)
     with release_lock(git.git_dir()):
-        return _run_release(git, root, settings, options)
+        return _run_release(git, root, settings, options, on_pushed)
 
 
 def _run_release(
-    git: Git, root: Path, settings: Settings, options: ReleaseOptions
+    git: Git,
+    root: Path,
+    settings: Settings,
+    options: ReleaseOptions,
+    on_pushed: OnPushed | None,
 ) -> ReleaseResult:
-    finished = _unfinished(git, root, settings, options)
+    finished = _unfinished(git, root, settings, options, on_pushed)
     if finished is not None:
         return finished
     projects = find_projects(git, root)
@@ -368,6 +387,8 @@ def _run_release(
     made_by = forge.forge.value if forge is not None else None
     execute(git, root, settings, options, txn, releases, message, branch, result, made_by)
     if forge is not None:
+        if on_pushed is not None:
+            on_pushed(result)
         make_forge_releases(git, root, forge, result)
     return result
 

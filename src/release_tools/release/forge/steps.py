@@ -38,6 +38,7 @@ from release_tools.release.versions import ProjectRelease, find_projects
 from release_tools.versioning.conventions import Conventions, read_conventions
 
 __all__ = [
+    "OnPushed",
     "forge_requested",
     "make_forge_releases",
     "plan_release_forge",
@@ -45,6 +46,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Called with the result of a release that is complete and pushed, before its forge step.
+OnPushed = Callable[[ReleaseResult], None]
 
 
 def forge_requested(settings: Settings) -> str | None:
@@ -144,7 +148,12 @@ def make_forge_releases(git: Git, root: Path, plan: ForgePlan, result: ReleaseRe
 
 
 def resume_with_forge(
-    git: Git, root: Path, settings: Settings, options: ReleaseOptions, journal: Journal
+    git: Git,
+    root: Path,
+    settings: Settings,
+    options: ReleaseOptions,
+    journal: Journal,
+    on_pushed: OnPushed | None = None,
 ) -> ReleaseResult:
     """Finish an unfinished release, then make its forge releases (``--forge-release``).
 
@@ -192,6 +201,8 @@ def resume_with_forge(
         result.actions += plan.actions()
         result.planned_forge_releases = plan.planned()
         if not options.dry_run:
+            if on_pushed is not None:
+                on_pushed(result)
             make_forge_releases(git, root, plan, result)
     return result
 
