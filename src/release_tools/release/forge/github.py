@@ -6,11 +6,16 @@
 * Assets go to the release's ``upload_url``, a URI template whose ``{?name,label}`` part is
   replaced by a ``name`` query parameter. An asset of the same name is deleted first
   (``DELETE .../releases/assets/{id}``): GitHub refuses to hold two.
+* GitHub stores a name with other characters than letters, digits, ``.``, ``-`` and ``_``
+  with each of them turned into a ``.`` (``demo 1.0.whl`` becomes ``demo.1.0.whl``): the
+  assets already there are matched on that stored name, and the release reports the name
+  the upload's answer gives.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -23,9 +28,22 @@ from release_tools.release.forge.http import ForgeHttp, response_message
 from release_tools.release.forge.models import PublishedRelease, ReleaseSpec
 from release_tools.release.forge.remote import Forge
 
-__all__ = ["GitHubReleases"]
+__all__ = ["GitHubReleases", "stored_name"]
 
 log = logging.getLogger(__name__)
+
+
+# The characters GitHub keeps in an asset's name; it stores any other one as a ".".
+_UNSTORED = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def stored_name(name: str) -> str:
+    """The name GitHub gives an asset uploaded as ``name``."""
+    return _UNSTORED.sub(".", name)
+
+
+def _same_asset(stored: str, local: str) -> bool:
+    return stored in (local, stored_name(local))
 
 
 class _Asset(BaseModel):
@@ -115,7 +133,7 @@ class GitHubReleases:
 
     def _upload(self, release: _Release, asset: Asset) -> tuple[str, str]:
         for old in release.assets:
-            if old.name == asset.name:
+            if _same_asset(old.name, asset.name):
                 log.info("replacing the asset %s of the GitHub release", asset.name)
                 self.http.request("DELETE", f"{self._base}/releases/assets/{old.id}")
         try:
@@ -147,10 +165,10 @@ class GitHubReleases:
                 )
             listed = self.http.request("GET", f"{self._base}/releases/{release.id}/assets")
             for old in self._parse_list(listed):
-                if old.name == asset.name:
+                if _same_asset(old.name, asset.name):
                     self.http.request("DELETE", f"{self._base}/releases/assets/{old.id}")
         uploaded: _Asset = self._parse(_Asset, response)
-        return asset.name, uploaded.browser_download_url
+        return uploaded.name, uploaded.browser_download_url
 
     def _check_upload_url(self, target: str) -> None:
         """Refuse to send the token to an upload URL off the API's site.

@@ -3,8 +3,13 @@
 Every request goes through :meth:`ForgeHttp.request`, which
 
 * sends the forge's fixed headers (the credential among them) and never logs a header;
+* gives each attempt an overall deadline (:data:`ATTEMPT_DEADLINE`, wall clock, covering the
+  connection, the upload and the whole answer): httpx's own timeouts apply to each socket
+  operation, so a server that trickles a byte now and then would never trip them;
 * retries what :class:`~.retry.RetryPolicy` calls retryable (5xx, rate limits, transport
-  failures), sleeping with the injected ``sleep`` so tests never wait;
+  failures, a missed deadline), sleeping with the injected ``sleep`` so tests never wait; the
+  time of the attempts counts against the policy's bound as the waits do, so one request
+  never takes longer than ``max_total_wait`` in all;
 * turns a final failure into a one-line :class:`~.errors.ForgeError` whose kind says what
   happened (401, 404, another refusal, server error, rate limit, network).
 
@@ -15,6 +20,7 @@ This module is the only importer of ``httpx``, which is an optional dependency (
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -49,6 +55,9 @@ for _name in (
     redacting_logger(_name)
 
 _TIMEOUT = httpx.Timeout(connect=15.0, read=60.0, write=300.0, pool=15.0)
+
+#: The longest one attempt may take, from connecting to the last byte of the answer.
+ATTEMPT_DEADLINE = 120.0
 _MESSAGE_LIMIT = 300
 
 
@@ -117,14 +126,17 @@ class ForgeHttp:
         self._sleep = sleep if sleep is not None else default_sleep
         self._clock = clock
         self._base = base_url.rstrip("/")
-        self._client = httpx.Client(
-            base_url=self._base,
-            headers=dict(headers),
-            timeout=_TIMEOUT,
-            transport=transport,
-            follow_redirects=False,
-            trust_env=True,
-        )
+        try:
+            self._client = httpx.Client(
+                base_url=self._base,
+                headers=dict(headers),
+                timeout=_TIMEOUT,
+                transport=transport,
+                follow_redirects=False,
+                trust_env=True,
+            )
+        except UnicodeEncodeError:
+            raise self._unsendable("requests") from None
 
     @property
     def base_url(self) -> str:
@@ -159,24 +171,34 @@ class ForgeHttp:
     ) -> httpx.Response:
         """Send one request, with retries; return a 2xx response or one whose status is in
         ``allow`` (for the caller to act on, such as "already exists"). Raise ForgeError."""
+        # The time spent on this request so far: attempts and waits alike.
         waited = 0.0
         attempt = 0
         shown = redact_url(url if "://" in url else self._base + url)
         while True:
+            limit = min(ATTEMPT_DEADLINE, max(self.policy.max_total_wait - waited, 0.0))
+            started = time.monotonic()
             try:
-                response = self._client.request(
-                    method, url, json=json, content=content, headers=headers, params=params
+                request = self._client.build_request(
+                    method,
+                    url,
+                    json=json,
+                    content=content,
+                    headers=headers,
+                    params=params,
+                    timeout=_attempt_timeout(limit),
                 )
-            except httpx.TransportError as exc:
+                response = _send_within(self._client, request, limit)
+            except UnicodeEncodeError:
+                raise self._unsendable(f"{method} {urlsplit(shown).path}") from None
+            except (httpx.TransportError, _DeadlineExceeded) as exc:
+                waited += time.monotonic() - started
                 decision = self.policy.decide(RetryKind.TRANSPORT, attempt=attempt, waited=waited)
                 log.debug("%s %s: %s", method, shown, type(exc).__name__)
                 if decision is None:
-                    raise ForgeError(
-                        f"cannot reach {self.forge} at {redact_url(self._base)}: "
-                        f"{redact(str(exc)) or type(exc).__name__}",
-                        ForgeErrorKind.NETWORK,
-                    ) from exc
+                    raise self._unreachable(method, url, exc, attempt) from exc
             else:
+                waited += time.monotonic() - started
                 status = response.status_code
                 log.debug("%s %s -> %d", method, shown, status)
                 if response.is_success or status in allow:
@@ -200,6 +222,29 @@ class ForgeHttp:
             self._sleep(decision.delay)
             waited += decision.delay
             attempt += 1
+
+    def _unsendable(self, what: str) -> ForgeError:
+        # A header value (the token) or URL with a character HTTP cannot carry: no attempt
+        # can succeed, and the message must not quote the value.
+        return ForgeError(
+            f"cannot send {what} to {self.forge}: a header or the URL holds a character "
+            f"HTTP cannot carry (check {self.token_variable})",
+            ForgeErrorKind.NETWORK,
+        )
+
+    def _unreachable(self, method: str, url: str, exc: Exception, attempt: int) -> ForgeError:
+        if isinstance(exc, _DeadlineExceeded):
+            path = urlsplit(url if "://" in url else self._base + url).path
+            tries = f"after {attempt + 1} attempts" if attempt else "on the first attempt"
+            return ForgeError(
+                f"{self.forge} did not answer {method} {path} within {exc.limit:g}s {tries}",
+                ForgeErrorKind.NETWORK,
+            )
+        return ForgeError(
+            f"cannot reach {self.forge} at {redact_url(self._base)}: "
+            f"{redact(str(exc)) or type(exc).__name__}",
+            ForgeErrorKind.NETWORK,
+        )
 
     def _failure(
         self,
@@ -242,3 +287,74 @@ class ForgeHttp:
         return ForgeError(
             f"{self.forge} refused {where} ({status} {message})", ForgeErrorKind.REFUSED, status
         )
+
+
+class _DeadlineExceeded(Exception):
+    """An attempt outlasted its deadline of ``limit`` seconds."""
+
+    def __init__(self, limit: float) -> None:
+        super().__init__(f"no complete answer within {limit:.1f}s")
+        self.limit = limit
+
+
+def _attempt_timeout(limit: float) -> httpx.Timeout:
+    """httpx's per-operation timeouts, none longer than the attempt's deadline."""
+    return httpx.Timeout(
+        connect=min(_TIMEOUT.connect or limit, limit),
+        read=min(_TIMEOUT.read or limit, limit),
+        write=min(_TIMEOUT.write or limit, limit),
+        pool=min(_TIMEOUT.pool or limit, limit),
+    )
+
+
+def _send_within(client: httpx.Client, request: httpx.Request, limit: float) -> httpx.Response:
+    """Send ``request`` and read its whole answer, or raise _DeadlineExceeded after ``limit``.
+
+    The exchange runs on a daemon thread that the caller stops waiting for at the deadline:
+    no socket timeout can bound a whole exchange, and a blocked socket call cannot be
+    interrupted from outside. An abandoned exchange stops at its next chunk of the answer
+    or at its own (shortened) socket timeout, and its outcome is dropped.
+    """
+    outcome: list[httpx.Response | BaseException] = []
+    done = threading.Event()
+    abandoned = threading.Event()
+
+    def exchange() -> None:
+        try:
+            response = client.send(request, stream=True)
+            try:
+                chunks: list[bytes] = []
+                for chunk in response.iter_raw():
+                    if abandoned.is_set():
+                        return
+                    chunks.append(chunk)
+            finally:
+                response.close()
+            # A complete response, its body decoded from the raw bytes as httpx would.
+            outcome.append(
+                httpx.Response(
+                    response.status_code,
+                    headers=response.headers,
+                    content=b"".join(chunks),
+                    request=request,
+                    extensions=response.extensions,
+                )
+            )
+        except BaseException as exc:  # handed to the caller's thread, which re-raises it
+            outcome.append(exc)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=exchange, name="forge-request", daemon=True)
+    worker.start()
+    try:
+        finished = done.wait(limit)
+    finally:
+        if not done.is_set():
+            abandoned.set()
+    if not finished or not outcome:
+        raise _DeadlineExceeded(limit)
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result

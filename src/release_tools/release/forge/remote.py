@@ -150,6 +150,21 @@ def _env(environ: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _unsendable(token: str | None, variable: str) -> list[str]:
+    """Why ``token`` cannot be an HTTP header value, as a problem naming ``variable``.
+
+    A header carries visible ASCII; a character pasted with the token (a zero-width space, a
+    non-breaking space, a line break) would fail on the first request, after the push. The
+    token itself is never quoted.
+    """
+    if token is None or all("!" <= c <= "~" for c in token):
+        return []
+    return [
+        f"{variable} holds a character that cannot be sent in an HTTP header (only visible "
+        "ASCII can): check it for a space or an invisible character pasted with it"
+    ]
+
+
 def resolve_target(
     forge: Forge, environ: Mapping[str, str], remote: RemoteLocation | None
 ) -> ForgeTarget:
@@ -160,6 +175,7 @@ def resolve_target(
         token = _env(environ, "GITHUB_TOKEN") or _env(environ, "GH_TOKEN")
         if token is None:
             problems.append("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN)")
+        problems += _unsendable(token, token_variable)
         api = _env(environ, "GITHUB_API_URL")
         if api is None:
             host = remote.host if remote else "github.com"
@@ -187,6 +203,7 @@ def resolve_target(
     else:
         token, header, variable = None, "PRIVATE-TOKEN", "GITLAB_TOKEN"
         problems.append("no GitLab token: set GITLAB_TOKEN (or run in GitLab CI with CI_JOB_TOKEN)")
+    problems += _unsendable(token, variable)
     api = _env(environ, "CI_API_V4_URL")
     if api is None:
         host = remote.host if remote is not None else "gitlab.com"
