@@ -28,6 +28,7 @@ from pydantic import (
     field_validator,
 )
 
+from release_tools.config_checks import check_raw, check_tag_format, first_error
 from release_tools.config_file import ENV_PREFIX, find_config_root, raw_config_table
 from release_tools.errors import ConfigError
 from release_tools.files import in_git_dir
@@ -366,33 +367,6 @@ _NUMBER_FIELDS = frozenset(
 )
 
 
-def _check_raw(merged: Mapping[str, Any], sources: Mapping[str, str]) -> None:
-    """Refuse what validation would let through or crash on: ``true`` where a number is
-    wanted (pydantic reads it as 1), and a NUL character, which no path or command holds."""
-    for key, value in merged.items():
-        origin = sources.get(key, "settings")
-        if key in _NUMBER_FIELDS and isinstance(value, bool):
-            raise ConfigError(
-                f"{origin}: invalid value for {key!r}: a number is needed, not {value}"
-            )
-        items = value if isinstance(value, list | tuple) else [value]
-        if any(isinstance(item, str) and "\0" in item for item in items):
-            raise ConfigError(f"{origin}: invalid value for {key!r}: it contains a NUL character")
-
-
-def _first_error(exc: ValidationError, sources: Mapping[str, str]) -> str:
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or "settings"
-    top = str(err["loc"][0]) if err["loc"] else ""
-    origin = sources.get(top, "settings")
-    # pydantic prefixes our validators' messages with "Value error, ": noise for a user.
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if origin.startswith("--"):
-        # A flag names itself; the settings key would only repeat it in another spelling.
-        return f"{origin}: invalid value: {msg}"
-    return f"{origin}: invalid value for {field!r}: {msg}"
-
-
 #: Flags whose values add to what the lower layers resolve instead of replacing it:
 #: ``--exclude`` adds patterns to the configured ``extra-exclude``, as its name says.
 _ADDED_BY_FLAGS = frozenset({"extra_exclude"})
@@ -408,32 +382,16 @@ def _flag_name(key: str) -> str:
     return _FLAG_NAMES.get(key, "--" + key.replace("_", "-"))
 
 
-def _check_tag_format(value: Any, origin: str) -> None:
-    """Refuse a tag template that ``release`` would refuse, when it is read rather than when
-    the first tag is made (in the same words)."""
-    if not isinstance(value, str):
-        return  # the validation names the wrong type
-    if "{version}" not in value:
-        raise ConfigError(f"{origin}: tag_format must contain '{{version}}': {value!r}")
-    try:
-        value.format(name="", version="")
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(
-            f"{origin}: tag_format: unknown placeholder in {value!r}: {exc}; "
-            "use {name} and {version}"
-        ) from exc
-
-
 def _validate(
     merged: Mapping[str, Any], sources: Mapping[str, str], context: Mapping[str, Any]
 ) -> Settings:
-    _check_raw(merged, sources)
+    check_raw(merged, sources, _NUMBER_FIELDS)
     if "tag_format" in merged:
-        _check_tag_format(merged["tag_format"], sources["tag_format"])
+        check_tag_format(merged["tag_format"], sources["tag_format"])
     try:
         return Settings.model_validate(merged, context=dict(context))
     except ValidationError as exc:
-        raise ConfigError(_first_error(exc, sources)) from exc
+        raise ConfigError(first_error(exc, sources)) from exc
 
 
 def load_settings(
@@ -477,7 +435,7 @@ def load_settings(
     merged["repo"] = root
     if isinstance(merged.get("output"), str | os.PathLike):
         # Anything else is left to the validation below, which names the setting.
-        _check_raw({"output": merged["output"]}, sources)
+        check_raw({"output": merged["output"]}, sources, _NUMBER_FIELDS)
         merged["output"] = _output_path(Path(merged["output"]), sources["output"], config_root)
     context = {"api_key_set": bool(environ.get(API_KEY_VARIABLE, "").strip())}
     settings = _validate(merged, sources, context)
