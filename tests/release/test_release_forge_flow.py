@@ -236,3 +236,26 @@ def test_a_successful_forge_step_writes_each_output_once(
     assert values["tag"] == ["v1.3.0"]
     assert values["release_url"] == ["https://github.example/acme/demo/releases/tag/v1.3.0"]
     assert all(len(v) == 1 for v in values.values()), values
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--release-asset", "dist/*"], "--release-asset"),
+        (["--prerelease"], "--prerelease"),
+        (["--no-prerelease", "--forge-release", "off"], "--no-prerelease"),
+        (["--dry-run", "--release-asset", "dist/*"], "--release-asset"),
+    ],
+)
+def test_forge_flags_without_a_forge_release_are_a_usage_error(
+    repo: Any, flags: list[str], named: str
+) -> None:
+    head = repo.git("rev-parse", "HEAD")
+    result = run(repo, "release", "--push", *flags)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {named}") and "--forge-release" in line
+    assert result.stdout == ""
+    assert repo.git("rev-parse", "HEAD") == head
+    assert repo.git("status", "--porcelain") == ""
+    assert "v1.3.0" not in remote_tags(repo)

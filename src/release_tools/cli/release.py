@@ -24,7 +24,7 @@ from release_tools.config import Settings, load_settings
 from release_tools.errors import UsageError
 
 if TYPE_CHECKING:
-    from release_tools.release.results import ReleaseResult
+    from release_tools.release.results import ReleaseOptions, ReleaseResult
     from release_tools.versioning.projects import Project
     from release_tools.versioning.tags import ReleaseTag
 
@@ -430,11 +430,13 @@ def release_command(**options: Any) -> None:
         abort=options.pop("abort"),
         prerelease=options.pop("prerelease"),
     )
-    if not options["release_assets"]:
+    asset_flags = bool(options["release_assets"])
+    if not asset_flags:
         options.pop("release_assets")  # none given: the config file or environment decides
     if not options.get("no_verify"):
         options.pop("no_verify", None)  # absent: the config file or environment decides
     settings = _settings(options)
+    _check_forge_flags(settings, release_options, asset_flags)
     output_file = os.environ.get("GITHUB_OUTPUT")
     early: list[bool] = []
 
@@ -480,6 +482,26 @@ def release_command(**options: Any) -> None:
         verb = "done:"
     _echo(f"{verb} {result.message}")
     _exit_if_refused(result)
+
+
+def _check_forge_flags(settings: Settings, options: ReleaseOptions, asset_flags: bool) -> None:
+    """Refuse forge-release flags given to a release that makes no forge release: dropping
+    them would publish without the assets or the flag asked for. A resume or an abort may
+    act on the forge release its journal recorded, so they are left to decide."""
+    from release_tools.release.forge.steps import forge_requested
+
+    if forge_requested(settings) is not None or options.resume or options.abort:
+        return
+    given = (["--release-asset"] if asset_flags else []) + (
+        []
+        if options.prerelease is None
+        else ["--prerelease" if options.prerelease else "--no-prerelease"]
+    )
+    if given:
+        raise UsageError(
+            f"{' and '.join(given)} apply to a forge release, and none is made: add "
+            "--forge-release github|gitlab|auto (with --push), or leave them out"
+        )
 
 
 def _exit_if_refused(result: ReleaseResult) -> None:
