@@ -32,7 +32,13 @@ import httpx
 from release_tools.logs import redact
 from release_tools.realtime.credentials import redact_url, redacting_logger
 from release_tools.release.forge.errors import ForgeError, ForgeErrorKind
-from release_tools.release.forge.retry import RetryKind, RetryPolicy, classify, server_wait
+from release_tools.release.forge.retry import (
+    Retry,
+    RetryKind,
+    RetryPolicy,
+    classify,
+    server_wait,
+)
 
 __all__ = ["ForgeHttp", "default_sleep", "response_message"]
 
@@ -176,7 +182,9 @@ class ForgeHttp:
         attempt = 0
         shown = redact_url(url if "://" in url else self._base + url)
         while True:
-            limit = min(ATTEMPT_DEADLINE, max(self.policy.max_total_wait - waited, 0.0))
+            left = self.policy.max_total_wait - waited
+            # A policy that allows no time at all still gets its one attempt.
+            limit = min(ATTEMPT_DEADLINE, left) if left > 0 else ATTEMPT_DEADLINE
             started = time.monotonic()
             try:
                 request = self._client.build_request(
@@ -193,7 +201,7 @@ class ForgeHttp:
                 raise self._unsendable(f"{method} {urlsplit(shown).path}") from None
             except (httpx.TransportError, _DeadlineExceeded) as exc:
                 waited += time.monotonic() - started
-                decision = self.policy.decide(RetryKind.TRANSPORT, attempt=attempt, waited=waited)
+                decision = self._retry(RetryKind.TRANSPORT, attempt, waited, None)
                 log.debug("%s %s: %s", method, shown, type(exc).__name__)
                 if decision is None:
                     raise self._unreachable(method, url, exc, attempt) from exc
@@ -206,9 +214,7 @@ class ForgeHttp:
                 message = response_message(response)
                 kind = classify(status, response.headers, message)
                 asked = server_wait(response.headers, self._clock()) if kind else None
-                decision = self.policy.decide(
-                    kind, attempt=attempt, waited=waited, wait_asked=asked
-                )
+                decision = self._retry(kind, attempt, waited, asked)
                 if decision is None:
                     raise self._failure(method, url, status, message, kind, attempt, asked)
             log.info(
@@ -222,6 +228,15 @@ class ForgeHttp:
             self._sleep(decision.delay)
             waited += decision.delay
             attempt += 1
+
+    def _retry(
+        self, kind: RetryKind | None, attempt: int, waited: float, asked: float | None
+    ) -> Retry | None:
+        """The policy's verdict, except a wait that would leave no time for the attempt."""
+        decision = self.policy.decide(kind, attempt=attempt, waited=waited, wait_asked=asked)
+        if decision is not None and waited + decision.delay >= self.policy.max_total_wait:
+            return None
+        return decision
 
     def _unsendable(self, what: str) -> ForgeError:
         # A header value (the token) or URL with a character HTTP cannot carry: no attempt
