@@ -252,7 +252,7 @@ class ForgeHttp:
             path = urlsplit(url if "://" in url else self._base + url).path
             tries = f"after {attempt + 1} attempts" if attempt else "on the first attempt"
             return ForgeError(
-                f"{self.forge} did not answer {method} {path} within {exc.limit:g}s {tries}",
+                f"{self.forge} did not answer {method} {path} within {exc.limit:.3g}s {tries}",
                 ForgeErrorKind.NETWORK,
             )
         return ForgeError(
