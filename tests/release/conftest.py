@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from forge_server import FakeForge
 
+from forge_cli import FORGE_VARIABLES
 from gitrepo import GitRepo
+from release_tools.release.forge import http as forge_http
 
 PYPROJECT = """\
 # demo's build configuration
@@ -203,3 +206,25 @@ def bare_remote(make_repo: Callable[[str], Any], tmp_path: Path) -> Callable[[An
         return remote
 
     return attach
+
+
+@pytest.fixture(autouse=True)
+def _no_forge_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No forge variable (nor proxy) of the machine running the tests reaches a release."""
+    for name in FORGE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def forge() -> Iterator[FakeForge]:
+    """The in-process fake GitHub and GitLab on 127.0.0.1."""
+    with FakeForge() as server:
+        yield server
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every wait of the forge client, recorded instead of slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr(forge_http, "default_sleep", recorded.append)
+    return recorded

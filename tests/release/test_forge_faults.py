@@ -13,10 +13,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from click.testing import CliRunner, Result
 from forge_server import FakeForge, Recorded, Reply, _Handler
 
-from release_tools.cli import cli
+from forge_cli import github_env, run
 from release_tools.release.forge import http as forge_http
 from release_tools.release.forge.assets import Asset
 from release_tools.release.forge.errors import ForgeError, ForgeErrorKind
@@ -26,25 +25,6 @@ from release_tools.release.forge.remote import Forge, resolve_target
 from release_tools.release.forge.retry import RetryPolicy
 
 _TOKEN_TAIL = "0123456789"
-
-_FORGE_VARIABLES = (
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "GITHUB_API_URL",
-    "GITHUB_REPOSITORY",
-    "GITHUB_ACTIONS",
-    "GITLAB_CI",
-    "GITLAB_TOKEN",
-    "CI_JOB_TOKEN",
-    "CI_API_V4_URL",
-    "CI_PROJECT_ID",
-    "GITHUB_OUTPUT",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-)
 
 
 class _StallingHandler(_Handler):
@@ -109,19 +89,6 @@ class RenamingForge(FakeForge):
         return super().handle(request)
 
 
-@pytest.fixture(autouse=True)
-def _clean(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in _FORGE_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    recorded: list[float] = []
-    monkeypatch.setattr(forge_http, "default_sleep", recorded.append)
-    return recorded
-
-
 @pytest.fixture
 def slow() -> Iterator[SlowForge]:
     with SlowForge() as server:
@@ -132,20 +99,6 @@ def slow() -> Iterator[SlowForge]:
 def repo(python_repo: Any, bare_remote: Callable[[Any], Path]) -> Any:
     bare_remote(python_repo)
     return python_repo
-
-
-def github_env(forge: FakeForge, **extra: str) -> dict[str, str]:
-    return {
-        "GITHUB_TOKEN": forge.github_token,
-        "GITHUB_API_URL": forge.url,
-        "GITHUB_REPOSITORY": forge.repository,
-        **extra,
-    }
-
-
-def run(repo: Any, *args: str, env: dict[str, str] | None = None) -> Result:
-    command, *rest = args
-    return CliRunner().invoke(cli, [command, "-C", str(repo.path), *rest], env=env)
 
 
 def client(forge: FakeForge, policy: RetryPolicy, token: str | None = None) -> ForgeHttp:

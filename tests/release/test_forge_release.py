@@ -7,54 +7,15 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from forge_server import FakeForge, Reply, iter_tokens
 
-from release_tools.cli import cli
-from release_tools.release.forge import http as forge_http
+from forge_cli import github_env, gitlab_env, remote_tags, run
 from release_tools.release.forge import publishing
-
-_FORGE_VARIABLES = (
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "GITHUB_API_URL",
-    "GITHUB_REPOSITORY",
-    "GITHUB_ACTIONS",
-    "GITLAB_CI",
-    "GITLAB_TOKEN",
-    "CI_JOB_TOKEN",
-    "CI_API_V4_URL",
-    "CI_PROJECT_ID",
-    "GITHUB_OUTPUT",
-)
-
-
-@pytest.fixture(autouse=True)
-def _clean(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No forge variable of the machine running the tests."""
-    for name in _FORGE_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def forge() -> Iterator[FakeForge]:
-    with FakeForge() as server:
-        yield server
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every wait of the forge client, recorded instead of slept."""
-    recorded: list[float] = []
-    monkeypatch.setattr(forge_http, "default_sleep", recorded.append)
-    return recorded
 
 
 @pytest.fixture
@@ -62,38 +23,6 @@ def repo(python_repo: Any, bare_remote: Callable[[Any], Path]) -> Any:
     """demo 1.2.3 with a minor plan pending (1.3.0) and a bare ``origin``."""
     bare_remote(python_repo)
     return python_repo
-
-
-def github_env(forge: FakeForge, **extra: str) -> dict[str, str]:
-    return {
-        "GITHUB_TOKEN": forge.github_token,
-        "GITHUB_API_URL": forge.url,
-        "GITHUB_REPOSITORY": forge.repository,
-        **extra,
-    }
-
-
-def gitlab_env(forge: FakeForge, *, job: bool = False, **extra: str) -> dict[str, str]:
-    token = (
-        {"CI_JOB_TOKEN": forge.gitlab_tokens["job-token"]}
-        if job
-        else {"GITLAB_TOKEN": forge.gitlab_tokens["private-token"]}
-    )
-    return {
-        **token,
-        "CI_API_V4_URL": f"{forge.url}/api/v4",
-        "CI_PROJECT_ID": forge.project,
-        **extra,
-    }
-
-
-def run(repo: Any, *args: str, env: dict[str, str] | None = None) -> Result:
-    command, *rest = args
-    return CliRunner().invoke(cli, [command, "-C", str(repo.path), *rest], env=env)
-
-
-def remote_tags(repo: Any) -> str:
-    return repo.git("ls-remote", "--tags", "origin")
 
 
 def assert_no_token(forge: FakeForge, *texts: str) -> None:

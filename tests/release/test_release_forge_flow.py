@@ -7,49 +7,16 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from forge_server import FakeForge, Recorded, Reply
 
-from release_tools.cli import cli
-
-_VARIABLES = (
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "GITHUB_API_URL",
-    "GITHUB_REPOSITORY",
-    "GITHUB_ACTIONS",
-    "GITLAB_CI",
-    "GITLAB_TOKEN",
-    "CI_JOB_TOKEN",
-    "CI_API_V4_URL",
-    "CI_PROJECT_ID",
-    "GITHUB_OUTPUT",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-)
+from forge_cli import github_env, remote_tags, run
 
 _FINISH = "`release-tools forge-release --tag v1.3.0 --forge github`"
-
-
-@pytest.fixture(autouse=True)
-def _clean(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No forge variable of the machine running the tests."""
-    for name in _VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def forge() -> Iterator[FakeForge]:
-    with FakeForge() as server:
-        yield server
 
 
 @pytest.fixture
@@ -57,24 +24,6 @@ def repo(python_repo: Any, bare_remote: Callable[[Any], Path]) -> Any:
     """demo 1.2.3 with a minor plan pending (1.3.0) and a bare ``origin``."""
     bare_remote(python_repo)
     return python_repo
-
-
-def github_env(forge: FakeForge, **extra: str) -> dict[str, str]:
-    return {
-        "GITHUB_TOKEN": forge.github_token,
-        "GITHUB_API_URL": forge.url,
-        "GITHUB_REPOSITORY": forge.repository,
-        **extra,
-    }
-
-
-def run(repo: Any, *args: str, env: dict[str, str] | None = None) -> Result:
-    command, *rest = args
-    return CliRunner().invoke(cli, [command, "-C", str(repo.path), *rest], env=env)
-
-
-def remote_tags(repo: Any) -> str:
-    return repo.git("ls-remote", "--tags", "origin")
 
 
 def _signal_on_create(forge: FakeForge, signum: int) -> None:
