@@ -64,3 +64,17 @@ def run(repo: Any, *args: str, env: dict[str, str] | None = None) -> Result:
 
 def remote_tags(repo: Any) -> str:
     return repo.git("ls-remote", "--tags", "origin")
+
+
+def github_release(repo: Any, forge: FakeForge, *args: str, **variables: str) -> Result:
+    """``release --push --forge-release github ARGS`` with the variables that point at
+    ``forge`` (and ``variables`` besides)."""
+    return run(
+        repo,
+        "release",
+        "--push",
+        "--forge-release",
+        "github",
+        *args,
+        env=github_env(forge, **variables),
+    )

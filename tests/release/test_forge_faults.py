@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from forge_server import FakeForge, Recorded, Reply, _Handler
 
-from forge_cli import github_env, run
+from forge_cli import github_env, github_release, run
 from release_tools.release.forge import http as forge_http
 from release_tools.release.forge.assets import Asset
 from release_tools.release.forge.errors import ForgeError, ForgeErrorKind
@@ -157,7 +157,7 @@ def test_a_trickling_forge_fails_the_release_with_the_way_to_finish(
     monkeypatch.setattr(forge_http, "ATTEMPT_DEADLINE", 0.2)
     slow.stall_prefix, slow.mode = "/repos/acme/demo/releases", "trickle"
     started = time.monotonic()
-    result = run(repo, "release", "--push", "--forge-release", "github", env=github_env(slow))
+    result = github_release(repo, slow)
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -180,18 +180,7 @@ def test_stored_name_follows_github() -> None:
 def test_a_rerun_replaces_an_asset_whose_name_github_rewrote(repo: Any) -> None:
     with RenamingForge() as forge:
         repo.write("dist/demo 1.3.0.whl", "wheel\n")
-        first = run(
-            repo,
-            "release",
-            "--push",
-            "--forge-release",
-            "github",
-            "--release-asset",
-            "dist/*",
-            "--format",
-            "json",
-            env=github_env(forge),
-        )
+        first = github_release(repo, forge, "--release-asset", "dist/*", "--format", "json")
         assert first.exit_code == 0, first.output
         (published,) = json.loads(first.stdout)["forge_releases"]
         assert [a["name"] for a in published["assets"]] == ["demo.1.3.0.whl"]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from forge_server import FakeForge, Reply, iter_tokens
 
-from forge_cli import github_env, gitlab_env, remote_tags, run
+from forge_cli import github_env, github_release, gitlab_env, remote_tags, run
 from release_tools.release.forge import publishing
 
 
@@ -38,7 +38,7 @@ def assert_no_token(forge: FakeForge, *texts: str) -> None:
 def test_github_release_made_after_the_push_with_the_changelog_section(
     repo: Any, forge: FakeForge, sleeps: list[float]
 ) -> None:
-    result = run(repo, "release", "--push", "--forge-release", "github", env=github_env(forge))
+    result = github_release(repo, forge)
     assert result.exit_code == 0, result.output
     release = forge.github_releases["v1.3.0"]
     assert release["name"] == "v1.3.0"
@@ -67,7 +67,7 @@ def test_the_tag_is_on_the_remote_when_the_forge_is_asked(
         return handle(request)
 
     monkeypatch.setattr(forge, "handle", spying)
-    result = run(repo, "release", "--push", "--forge-release", "github", env=github_env(forge))
+    result = github_release(repo, forge)
     assert result.exit_code == 0, result.output
     assert seen and all("refs/tags/v1.3.0" in tags for tags in seen)
 
@@ -83,17 +83,8 @@ def test_an_existing_release_is_updated_and_its_asset_replaced(repo: Any, forge:
     }
     repo.write("dist/demo.tar.gz", b"\x1f\x8bfresh")
     repo.write("dist/notes.txt", "hello\n")
-    result = run(
-        repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
-        "--release-asset",
-        "dist/*.tar.gz",
-        "--release-asset",
-        "dist/*.txt",
-        env=github_env(forge),
+    result = github_release(
+        repo, forge, "--release-asset", "dist/*.tar.gz", "--release-asset", "dist/*.txt"
     )
     assert result.exit_code == 0, result.output
     assert list(forge.github_releases) == ["v1.3.0"]  # updated, not doubled
@@ -122,7 +113,7 @@ def _preminor(repo: Any) -> None:
 
 def test_a_prerelease_version_makes_a_prerelease(repo: Any, forge: FakeForge) -> None:
     _preminor(repo)
-    result = run(repo, "release", "--push", "--forge-release", "github", env=github_env(forge))
+    result = github_release(repo, forge)
     assert result.exit_code == 0, result.output
     (tag,) = forge.github_releases
     assert tag.startswith("v1.3.0rc")
@@ -135,9 +126,7 @@ def test_the_prerelease_flag_overrides_the_version(
 ) -> None:
     if not expected:
         _preminor(repo)
-    result = run(
-        repo, "release", "--push", "--forge-release", "github", flag, env=github_env(forge)
-    )
+    result = github_release(repo, forge, flag)
     assert result.exit_code == 0, result.output
     (release,) = forge.github_releases.values()
     assert release["prerelease"] is expected
@@ -164,7 +153,7 @@ def test_server_errors_and_rate_limits_are_retried_without_sleeping(
         ),
         Reply(429, {"message": "slow down"}, {"Retry-After": "3"}),
     )
-    result = run(repo, "release", "--push", "--forge-release", "github", env=github_env(forge))
+    result = github_release(repo, forge)
     assert result.exit_code == 0, result.output
     assert len(forge.of("POST", "/repos/acme/demo/releases")) == 6
     assert list(forge.github_releases) == ["v1.3.0"]
@@ -179,7 +168,7 @@ def test_server_errors_that_persist_fail_in_one_line_with_the_way_to_finish(
     repo: Any, forge: FakeForge, sleeps: list[float]
 ) -> None:
     forge.script("POST", "/repos/acme/demo/releases", *[Reply(502, b"")] * 10)
-    result = run(repo, "release", "--push", "--forge-release", "github", env=github_env(forge))
+    result = github_release(repo, forge)
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -204,7 +193,7 @@ def test_a_rate_limit_beyond_the_wait_allowed_fails_at_once(
             {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset},
         ),
     )
-    result = run(repo, "release", "--push", "--forge-release", "github", env=github_env(forge))
+    result = github_release(repo, forge)
     assert result.exit_code == 1
     assert "GitHub rate limit hit on the first attempt" in result.stderr
     assert sleeps == []
@@ -237,18 +226,7 @@ def test_the_token_never_reaches_any_output_at_debug_level(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     repo.write("dist/demo.txt", "x\n")
-    result = run(
-        repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
-        "--release-asset",
-        "dist/demo.txt",
-        "--log-level",
-        "debug",
-        env=github_env(forge),
-    )
+    result = github_release(repo, forge, "--release-asset", "dist/demo.txt", "--log-level", "debug")
     assert result.exit_code == 0, result.output
     assert "GET" in result.stderr or "POST" in result.stderr  # debug lines were written
     httpx_records = [r for r in caplog.records if r.name.startswith(("httpx", "httpcore"))]
@@ -294,17 +272,13 @@ def test_the_repository_and_forge_come_from_the_remote_url(repo: Any, forge: Fak
 
 
 def test_assets_built_by_the_publish_command_are_attached(repo: Any, forge: FakeForge) -> None:
-    result = run(
+    result = github_release(
         repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
+        forge,
         "--publish-command",
         "mkdir -p dist && echo built > dist/demo-{version}.txt",
         "--release-asset",
         "dist/*.txt",
-        env=github_env(forge),
     )
     assert result.exit_code == 0, result.output
     assert list(forge.github_releases["v1.3.0"]["assets"]) == ["demo-1.3.0.txt"]
@@ -468,7 +442,7 @@ def test_a_missing_httpx_is_a_usage_error_naming_the_extra(
 ) -> None:
     monkeypatch.setattr(publishing, "httpx_available", lambda: False)
     before = state(repo)
-    result = run(repo, "release", "--push", "--forge-release", "github", env=github_env(forge))
+    result = github_release(repo, forge)
     assert result.exit_code == 2
     assert "pip install 'semver-release-tools[forge]'" in result.stderr
     assert state(repo) == before
@@ -613,9 +587,7 @@ def test_one_release_per_project_tag_in_a_workspace(
     npm_workspace: Any, bare_remote: Callable[[Any], Path], forge: FakeForge
 ) -> None:
     bare_remote(npm_workspace)
-    result = run(
-        npm_workspace, "release", "--push", "--forge-release", "github", env=github_env(forge)
-    )
+    result = github_release(npm_workspace, forge)
     assert result.exit_code == 0, result.output
     tags = sorted(forge.github_releases)
     assert len(tags) == 2 and all(t in npm_workspace.git("tag", "-l") for t in tags)
@@ -626,16 +598,7 @@ def test_one_release_per_project_tag_in_a_workspace(
 
 def test_resume_after_a_failed_publish_makes_the_forge_release(repo: Any, forge: FakeForge) -> None:
     publish = "test -f ../ready"
-    first = run(
-        repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
-        "--publish-command",
-        publish,
-        env=github_env(forge),
-    )
+    first = github_release(repo, forge, "--publish-command", publish)
     assert first.exit_code == 1
     assert "--resume" in first.stderr
     assert forge.requests == []
@@ -704,16 +667,7 @@ def test_an_upload_retried_after_a_lost_answer_replaces_its_first_copy(
         return reply
 
     monkeypatch.setattr(forge, "handle", losing)
-    result = run(
-        repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
-        "--release-asset",
-        "dist/demo.txt",
-        env=github_env(forge),
-    )
+    result = github_release(repo, forge, "--release-asset", "dist/demo.txt")
     assert result.exit_code == 0, result.output
     assert list(forge.github_releases["v1.3.0"]["assets"]) == ["demo.txt"]
     assert len(forge.of("POST", "/uploads/")) == 3
@@ -730,16 +684,7 @@ def test_an_upload_url_on_another_site_never_gets_the_token(
         return {**original(release), "upload_url": "https://evil.example/assets{?name,label}"}
 
     monkeypatch.setattr(forge, "_github_release_json", elsewhere)
-    result = run(
-        repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
-        "--release-asset",
-        "dist/demo.txt",
-        env=github_env(forge),
-    )
+    result = github_release(repo, forge, "--release-asset", "dist/demo.txt")
     assert result.exit_code == 1
     assert "upload URL on another site (https://evil.example)" in result.stderr
     assert forge.of("POST", "/uploads/") == []

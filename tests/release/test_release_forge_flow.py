@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from forge_server import FakeForge, Recorded, Reply
 
-from forge_cli import github_env, remote_tags, run
+from forge_cli import github_env, github_release, remote_tags, run
 
 _FINISH = "`release-tools forge-release --tag v1.3.0 --forge github`"
 
@@ -45,16 +45,7 @@ def test_a_signal_during_the_forge_step_says_what_is_pushed_and_how_to_finish(
     repo: Any, forge: FakeForge, signum: signal.Signals
 ) -> None:
     _signal_on_create(forge, signum)
-    result = run(
-        repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
-        "--format",
-        "json",
-        env=github_env(forge),
-    )
+    result = github_release(repo, forge, "--format", "json")
     assert result.exit_code == 128 + signum, result.output
     assert "v1.3.0" in remote_tags(repo)
     # The fake server may report the request the client gave up on: only our line counts.
@@ -70,18 +61,14 @@ def test_a_signal_during_the_forge_step_says_what_is_pushed_and_how_to_finish(
 def test_resume_after_a_failed_publish_makes_the_recorded_forge_release(
     repo: Any, forge: FakeForge
 ) -> None:
-    first = run(
+    first = github_release(
         repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
+        forge,
         "--release-asset",
         "pyproject.toml",
         "--no-prerelease",
         "--publish-command",
         "false",
-        env=github_env(forge),
     )
     assert first.exit_code == 1
     assert "github release v1.3.0" in first.stderr
@@ -100,16 +87,7 @@ def test_resume_after_a_failed_publish_makes_the_recorded_forge_release(
 
 
 def test_resume_with_forge_release_off_leaves_the_forge_alone(repo: Any, forge: FakeForge) -> None:
-    first = run(
-        repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
-        "--publish-command",
-        "false",
-        env=github_env(forge),
-    )
+    first = github_release(repo, forge, "--publish-command", "false")
     assert first.exit_code == 1
     resumed = run(
         repo,
@@ -150,14 +128,7 @@ def test_a_failed_forge_step_still_writes_the_pushed_release_to_github_output(
     output = tmp_path / "github_output"
     output.write_text("")
     forge.script("POST", "/repos/acme/demo/releases", Reply(401, {"message": "Bad credentials"}))
-    result = run(
-        repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
-        env=github_env(forge, GITHUB_OUTPUT=str(output)),
-    )
+    result = github_release(repo, forge, GITHUB_OUTPUT=str(output))
     assert result.exit_code == 1, result.output
     assert "v1.3.0" in remote_tags(repo)
     values = _outputs(output)
@@ -172,14 +143,7 @@ def test_a_successful_forge_step_writes_each_output_once(
 ) -> None:
     output = tmp_path / "github_output"
     output.write_text("")
-    result = run(
-        repo,
-        "release",
-        "--push",
-        "--forge-release",
-        "github",
-        env=github_env(forge, GITHUB_OUTPUT=str(output)),
-    )
+    result = github_release(repo, forge, GITHUB_OUTPUT=str(output))
     assert result.exit_code == 0, result.output
     values = _outputs(output)
     assert values["tag"] == ["v1.3.0"]
