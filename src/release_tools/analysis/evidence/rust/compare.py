@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 from release_tools.analysis.evidence._common import BoundedEvidence, evidence
 from release_tools.analysis.evidence._layout import compact
-from release_tools.analysis.evidence.rust.syntax import RustItem
+from release_tools.analysis.evidence.rust.items import RustItem
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 
 __all__ = ["compare_items", "spellings"]

@@ -41,6 +41,7 @@ from release_tools.analysis.evidence.rust.compare import compare_items, spelling
 from release_tools.analysis.evidence.rust.cratemacros import crate_rules
 from release_tools.analysis.evidence.rust.globs import GlobReader, glob_swapped
 from release_tools.analysis.evidence.rust.impls import is_public_home, type_home
+from release_tools.analysis.evidence.rust.items import RustItem, RustModule
 from release_tools.analysis.evidence.rust.linear import scan_module
 from release_tools.analysis.evidence.rust.members import foreign_crate_dirs
 from release_tools.analysis.evidence.rust.modules import (
@@ -51,7 +52,7 @@ from release_tools.analysis.evidence.rust.modules import (
 )
 from release_tools.analysis.evidence.rust.moves import Moves
 from release_tools.analysis.evidence.rust.semver_checks import tool_evidence
-from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, parse_module
+from release_tools.analysis.evidence.rust.syntax import parse_module
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
 __all__ = [

@@ -22,8 +22,9 @@ from collections.abc import Mapping
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import blob_sizes, read_texts
+from release_tools.analysis.evidence.rust.items import RustItem, RustModule
 from release_tools.analysis.evidence.rust.macros import Rule
-from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, parse_module
+from release_tools.analysis.evidence.rust.syntax import parse_module
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "GlobReader", "glob_swapped"]
 

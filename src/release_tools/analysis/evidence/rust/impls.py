@@ -15,8 +15,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
+from release_tools.analysis.evidence.rust.items import RustModule
 from release_tools.analysis.evidence.rust.modules import ALL, declaring_files, exposure
-from release_tools.analysis.evidence.rust.syntax import RustModule
 
 __all__ = ["TYPE_KINDS", "is_public_home", "type_home"]
 

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, UseName
+from release_tools.analysis.evidence.rust.items import RustItem, RustModule, UseName
 
 __all__ = ["scan_module"]
 

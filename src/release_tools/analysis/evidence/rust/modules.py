@@ -13,7 +13,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
-from release_tools.analysis.evidence.rust.syntax import RustItem, RustModule, parse_module
+from release_tools.analysis.evidence.rust.items import RustItem, RustModule
+from release_tools.analysis.evidence.rust.syntax import parse_module
 
 __all__ = [
     "ALL",
