@@ -37,7 +37,7 @@ from release_tools.analysis.evidence._common import (
     old_path,
     read_texts,
 )
-from release_tools.analysis.evidence.rust.compare import compare_items, spellings
+from release_tools.analysis.evidence.rust.compare import compare_items
 from release_tools.analysis.evidence.rust.cratemacros import crate_rules
 from release_tools.analysis.evidence.rust.globs import GlobReader, glob_swapped
 from release_tools.analysis.evidence.rust.impls import is_public_home, type_home
@@ -52,6 +52,7 @@ from release_tools.analysis.evidence.rust.modules import (
 )
 from release_tools.analysis.evidence.rust.moves import Moves
 from release_tools.analysis.evidence.rust.semver_checks import tool_evidence
+from release_tools.analysis.evidence.rust.spellings import spellings
 from release_tools.analysis.evidence.rust.syntax import parse_module
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 

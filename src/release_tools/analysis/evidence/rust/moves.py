@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from release_tools.analysis.evidence._common import BoundedEvidence, evidence
-from release_tools.analysis.evidence.rust.compare import compare_items, spellings
+from release_tools.analysis.evidence.rust.compare import compare_items
 from release_tools.analysis.evidence.rust.items import RustItem, RustModule
 from release_tools.analysis.evidence.rust.modules import exposure, reexported_as
+from release_tools.analysis.evidence.rust.spellings import spellings
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 
 __all__ = ["Moves"]
