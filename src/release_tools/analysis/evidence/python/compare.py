@@ -23,7 +23,6 @@ renamed ``*args`` / ``**kwargs`` and shifted optional parameters break nobody):
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
@@ -42,6 +41,7 @@ from release_tools.analysis.evidence.python.classes import (
     lost_bases,
     standard_provider,
 )
+from release_tools.analysis.evidence.python.exports import exported, public_names, still_served
 from release_tools.analysis.evidence.python.moves import star_only_sources, submodule_imports
 from release_tools.analysis.evidence.python.names import (
     incidental_names,
@@ -61,61 +61,9 @@ from release_tools.analysis.evidence.python.signatures import (
 )
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
-__all__ = ["compare_modules", "reexports", "served_names"]
-
-_QUOTED_NAME = re.compile(r"[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']")
+__all__ = ["compare_modules"]
 
 log = logging.getLogger(__name__)
-
-
-def _in_package(alias: griffe.Alias, top: str) -> bool:
-    target = alias.target_path
-    return target == top or target.startswith(top + ".")
-
-
-def _reexport(alias: griffe.Alias, package: str) -> bool:
-    """Whether an import in ``package``'s ``__init__`` offers the name to importers.
-
-    The top-level package re-exports whatever it imports from itself. A subpackage
-    re-exports what it imports from its own modules and from private ones of the
-    distribution, not what it takes from a public module elsewhere (``from pkg.types import
-    Scope`` in ``pkg.middleware``): that name has its public home, and the import is for use.
-    """
-    top = package.split(".")[0]
-    if package == top or _in_package(alias, package):
-        return _in_package(alias, top)
-    return _in_package(alias, top) and not is_public_module(alias.target_path.rpartition(".")[0])
-
-
-def _exported(module: griffe.Module) -> frozenset[str] | None:
-    """The names ``__all__`` lists as strings, as a set (a module may list tens of thousands);
-    None without an ``__all__`` (or an empty one)."""
-    exports = module.exports
-    return frozenset(e for e in exports if isinstance(e, str)) if exports else None
-
-
-def _public_names(
-    module: griffe.Module, *, is_init: bool
-) -> dict[str, griffe.Object | griffe.Alias]:
-    """The module's public top-level members, by the rules in the module docstring."""
-    exports = _exported(module)
-    out: dict[str, griffe.Object | griffe.Alias] = {}
-    for name, member in module.members.items():
-        if isinstance(member, griffe.Alias) and member.wildcard:
-            continue  # ``from x import *``: not a name of its own
-        if exports is not None:
-            if name in exports:
-                out[name] = member
-            continue
-        if name.startswith("_"):
-            continue
-        if isinstance(member, griffe.Alias):
-            # Re-exports define a package's API; other imports are implementation details.
-            if is_init and _reexport(member, module.path):
-                out[name] = member
-            continue
-        out[name] = member
-    return out
 
 
 def _breakages(old: griffe.Module, new: griffe.Module) -> Iterator[tuple[griffe.Breakage, str]]:
@@ -167,28 +115,6 @@ def _is_type_variable(member: griffe.Object | griffe.Alias) -> bool:
         return False
     value = str(member.value)
     return any(value.startswith(kind) or f".{kind}" in value for kind in _TYPE_VARIABLES)
-
-
-def _still_served(name: str, module: griffe.Module, code: str) -> bool | None:
-    """Whether a module-level ``__getattr__`` still serves ``name`` (a deprecation shim).
-
-    True when it mentions the name, None when it exists but does not (it may still serve it),
-    False when the module has no ``__getattr__``.
-    """
-    if not isinstance(module.members.get("__getattr__"), griffe.Function):
-        return False
-    if f'"{name}"' in code or f"'{name}'" in code:
-        return True
-    return None
-
-
-def served_names(module: griffe.Module, code: str) -> set[str]:
-    """The names in quotes in ``module`` (source ``code``) when it has a module-level
-    ``__getattr__``: the names a deprecation shim may serve, whether the function names them
-    or a table beside it does. Empty without such a function."""
-    if not isinstance(module.members.get("__getattr__"), griffe.Function):
-        return set()
-    return set(_QUOTED_NAME.findall(code))
 
 
 def compare_modules(
@@ -253,7 +179,7 @@ def compare_modules(
         )
         return found.items
     is_init = PurePosixPath(new.path).stem == "__init__"
-    new_public = _public_names(new_mod, is_init=is_init)
+    new_public = public_names(new_mod, is_init=is_init)
     if old_mod is None:
         if public_module and any(not isinstance(m, griffe.Alias) for m in new_public.values()):
             found.add(
@@ -267,7 +193,7 @@ def compare_modules(
         return found.items
     assert old is not None
     old_is_init = PurePosixPath(old.path).stem == "__init__"
-    old_public = _public_names(old_mod, is_init=old_is_init)
+    old_public = public_names(old_mod, is_init=old_is_init)
     if old_public.keys() != new_public.keys():
         # Only names that come or go can be incidental ones; parse again only then.
         # The texts griffe read: pruned bodies do not matter here, main blocks are kept whole.
@@ -298,11 +224,11 @@ def compare_modules(
         {m.wildcard for m in new_mod.members.values() if isinstance(m, griffe.Alias) and m.wildcard}
     )
     # Removed public names, re-exports included (griffe skips imported names).
-    new_exports = _exported(new_mod)
+    new_exports = exported(new_mod)
     for name, member in old_public.items():
         if name in new_mod.members or not visible(name):
             continue
-        served = _still_served(name, new_mod, new.code)
+        served = still_served(name, new_mod, new.code)
         if served is True:
             continue  # moved behind a deprecation shim: still importable
         if _is_type_variable(member):
@@ -488,17 +414,3 @@ def compare_modules(
             declared=declared,
         )
     return found.items
-
-
-def reexports(module: griffe.Module) -> set[str]:
-    """Dotted targets a package ``__init__`` re-exports: ``pkg._impl.Client``, ``pkg._impl.*``."""
-    out: set[str] = set()
-    exports = _exported(module)
-    for name, member in module.members.items():
-        if not isinstance(member, griffe.Alias):
-            continue
-        if member.wildcard:
-            out.add(f"{member.wildcard}.*")
-        elif (name in exports) if exports is not None else not name.startswith("_"):
-            out.add(member.target_path)
-    return out

@@ -102,7 +102,7 @@ def _exposed(
     deprecation shim for a renamed class) stays importable from the package: the private
     module it came from no longer matters for that name.
     """
-    from release_tools.analysis.evidence.python.compare import reexports, served_names
+    from release_tools.analysis.evidence.python.exports import reexports, served_names
     from release_tools.analysis.evidence.python.parsing import ModuleSource, Unreadable, visit
 
     sides: list[set[str]] = []
