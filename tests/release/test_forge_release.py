@@ -177,7 +177,8 @@ def test_server_errors_that_persist_fail_in_one_line_with_the_way_to_finish(
     assert "release-tools forge-release --tag v1.3.0 --forge github" in lines[0]
     assert len(sleeps) == 5
     assert "refs/tags/v1.3.0" in remote_tags(repo)
-    assert not (repo.path / ".git" / "release-tools-journal.json").exists()
+    # The journal keeps the forge release that is left, for the next run to name.
+    assert (repo.path / ".git" / "release-tools" / "journal.json").is_file()
 
 
 def test_a_rate_limit_beyond_the_wait_allowed_fails_at_once(

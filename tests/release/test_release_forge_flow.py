@@ -17,6 +17,11 @@ from forge_server import FakeForge, Recorded, Reply
 from forge_cli import github_env, github_release, remote_tags, run
 
 _FINISH = "`release-tools forge-release --tag v1.3.0 --forge github`"
+_RESUME = "`release-tools release --resume`"
+
+
+def _journal(repo: Any) -> Path:
+    return repo.path / ".git" / "release-tools" / "journal.json"
 
 
 @pytest.fixture
@@ -53,9 +58,68 @@ def test_a_signal_during_the_forge_step_says_what_is_pushed_and_how_to_finish(
     assert line.startswith(f"error: interrupted by {signum.name}")
     assert "released and pushed v1.3.0" in line
     assert _FINISH in line
+    assert _RESUME in line
     report = json.loads(result.stdout)
     assert _FINISH in json.dumps(report)
     assert "released and pushed v1.3.0" in json.dumps(report)
+    assert _journal(repo).is_file()
+
+
+def test_a_rerun_after_an_interrupted_forge_step_names_the_missing_release(
+    repo: Any, forge: FakeForge, tmp_path: Path
+) -> None:
+    _signal_on_create(forge, signal.SIGTERM)
+    assert github_release(repo, forge).exit_code == 128 + signal.SIGTERM
+    del forge.handle  # the server answers again without signalling
+    head = repo.git("rev-parse", "HEAD")
+    # Not "nothing to release": the forge release is still owed.
+    rerun = github_release(repo, forge)
+    assert rerun.exit_code == 1, rerun.output
+    (line,) = rerun.stderr.splitlines()
+    assert "is pushed but its github release of v1.3.0 was not made" in line
+    assert "release-tools release --resume" in line and "--forge-release off" in line
+    assert repo.git("rev-parse", "HEAD") == head
+    output = tmp_path / "github_output"
+    output.write_text("")
+    resumed = run(repo, "release", "--resume", env=github_env(forge, GITHUB_OUTPUT=str(output)))
+    assert resumed.exit_code == 0, resumed.output
+    assert "v1.3.0" in forge.github_releases
+    assert not _journal(repo).exists()
+    values = _outputs(output)
+    assert values["tag"] == ["v1.3.0"] and values["version"] == ["1.3.0"]
+    assert values["release_url"] == ["https://github.example/acme/demo/releases/tag/v1.3.0"]
+    again = github_release(repo, forge)
+    assert again.exit_code == 0 and "nothing to release" in again.output
+
+
+def test_the_finishing_command_completes_the_unfinished_release(
+    repo: Any, forge: FakeForge
+) -> None:
+    forge.script("POST", "/repos/acme/demo/releases", Reply(401, {"message": "Bad credentials"}))
+    first = github_release(repo, forge)
+    assert first.exit_code == 1
+    assert _FINISH in first.stderr and _RESUME in first.stderr
+    assert _journal(repo).is_file()
+    finished = run(
+        repo, "forge-release", "--tag", "v1.3.0", "--forge", "github", env=github_env(forge)
+    )
+    assert finished.exit_code == 0, finished.output
+    assert "v1.3.0" in forge.github_releases
+    assert not _journal(repo).exists()
+    assert "nothing to release" in github_release(repo, forge).output
+
+
+def test_going_on_without_the_forge_release_forgets_it(repo: Any, forge: FakeForge) -> None:
+    forge.script("POST", "/repos/acme/demo/releases", Reply(401, {"message": "Bad credentials"}))
+    assert github_release(repo, forge).exit_code == 1
+    aborted = run(repo, "release", "--abort")
+    assert aborted.exit_code == 1
+    assert "already pushed" in aborted.stderr and "--forge-release off" in aborted.stderr
+    assert _journal(repo).is_file()
+    skipped = run(repo, "release", "--resume", "--forge-release", "off")
+    assert skipped.exit_code == 0, skipped.output
+    assert not _journal(repo).exists()
+    assert forge.github_releases == {}
 
 
 def test_resume_after_a_failed_publish_makes_the_recorded_forge_release(

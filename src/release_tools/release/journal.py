@@ -5,10 +5,10 @@ A release is a transaction. Before its first change it writes ``.git/release-too
 will delete, a digest of what the release writes there (so that undoing it can tell the
 release's bytes from changes made since), the directories the writes create, the commit
 message, the commit it starts from, and the steps still to do after the commit (tags, push,
-publish). The journal is updated after each of those steps and removed when
-the release is complete or undone. A journal left behind (an interruption, a rejected push, a
-failed publish) makes the next ``release`` stop and say how to finish (``--resume``) or undo
-(``--abort``) it, instead of reporting "nothing to release".
+publish, then the forge releases). The journal is updated after each of those steps and
+removed when the release is complete or undone. A journal left behind (an interruption, a
+rejected push, a failed publish or forge release) makes the next ``release`` stop and say how
+to finish (``--resume``) or undo (``--abort``) it, instead of reporting "nothing to release".
 
 It lives in the git directory: never committed, never seen by ``git status``, private to the
 work tree (linked work trees have their own).
@@ -99,6 +99,8 @@ class Journal:
     forge_release: str | None = None
     release_assets: list[str] = field(default_factory=list)
     prerelease: bool | None = None
+    #: The tags whose forge release exists (made by ``forge-release`` after a failed step).
+    forge_made: list[str] = field(default_factory=list)
 
     # --- disk ------------------------------------------------------------------------------
 
@@ -173,6 +175,7 @@ class Journal:
             fields["pushing"] = bool(raw.get("pushing", False))
             fields["forge_release"] = _optional_str(raw.get("forge_release"))
             fields["release_assets"] = [str(a) for a in raw.get("release_assets", [])]
+            fields["forge_made"] = [str(t) for t in raw.get("forge_made", [])]
             prerelease = raw.get("prerelease")
             if prerelease is not None and not isinstance(prerelease, bool):
                 raise TypeError(f"prerelease {prerelease!r}")
@@ -201,13 +204,16 @@ class Journal:
             ]
         return steps
 
+    def forge_tags(self) -> list[str]:
+        """The tags whose forge release is still to be made (none without a forge release)."""
+        if self.forge_release is None:
+            return []
+        tags = dict.fromkeys(r.tag for r in self.releases if r.make_tag)
+        return [tag for tag in tags if tag not in self.forge_made]
+
     def to_do(self) -> list[str]:
         """:meth:`remaining`, then the forge releases that ``--resume`` makes after them."""
-        steps = self.remaining()
-        if self.forge_release is not None:
-            tags = dict.fromkeys(r.tag for r in self.releases if r.make_tag)
-            steps += [f"{self.forge_release} release {tag}" for tag in tags]
-        return steps
+        return self.remaining() + [f"{self.forge_release} release {t}" for t in self.forge_tags()]
 
     def advice(self, landed: str | None = None) -> str:
         """One line: what state the unfinished release is in and the commands that end it.
@@ -224,6 +230,14 @@ class Journal:
                 f"files changed (journal {self.path}): run `release-tools release --abort` "
                 "to restore them, or `release-tools release --resume` to restore them and "
                 "release again"
+            )
+        if not self.remaining() and self.forge_tags():
+            tags = ", ".join(self.forge_tags())
+            return (
+                f"an earlier release of {names} is pushed but its {self.forge_release} release "
+                f"of {tags} was not made (journal {self.path}): run `release-tools release "
+                "--resume` to make it, or `release-tools release --resume --forge-release off` "
+                "to go on without it"
             )
         left = ", ".join(self.to_do()) or "nothing"
         return (

@@ -385,11 +385,11 @@ def _run_release(
     if options.dry_run:
         return result
     made_by = forge.forge.value if forge is not None else None
-    execute(git, root, settings, options, txn, releases, message, branch, result, made_by)
+    journal = execute(git, root, settings, options, txn, releases, message, branch, result, made_by)
     if forge is not None:
         if on_pushed is not None:
             on_pushed(result)
-        make_forge_releases(git, root, forge, result)
+        make_forge_releases(git, root, forge, result, journal)
     return result
 
 

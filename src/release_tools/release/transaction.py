@@ -168,11 +168,12 @@ def execute(
     branch: str | None,
     result: ReleaseResult,
     forge_release: str | None = None,
-) -> None:
+) -> Journal:
     """Carry out a release that passed its preflight (see the module docstring).
 
     ``forge_release`` names the forge whose releases follow (made by the caller once this
-    returns); the journal records it so that ``--resume`` makes them after a failed step.
+    returns); the journal records it so that ``--resume`` makes them after a failed step, and
+    is left for the caller to remove once they are made.
     """
     journal = _new_journal(git, settings, options, txn, releases, message, branch, forge_release)
     with interruptible():
@@ -192,7 +193,7 @@ def execute(
         with deferred():
             if not options.commit:
                 journal.remove()
-                return
+                return journal
             log.info("release committed", extra={"commit": result.commit})
             journal.phase = "committed"
             journal.commit = result.commit
@@ -203,8 +204,10 @@ def execute(
         except BaseException as exc:
             with deferred():
                 _after_commit_stopped(journal, journal.commit, exc)
-        with deferred():  # the release is complete: a signal now changes nothing
-            journal.remove()
+        with deferred():  # the git steps are complete: a signal now changes nothing
+            if forge_release is None:
+                journal.remove()
+    return journal
 
 
 def _raise_pending() -> None:
@@ -355,10 +358,13 @@ def resume(
     journal: Journal,
     options: ReleaseOptions,
     projects: Sequence[Project] = (),
+    *,
+    forge_follows: bool = False,
 ) -> ReleaseResult:
     """Finish a release whose commit exists: the tags, push and publish it still lacks.
 
-    ``--skip-publish`` drops the publish steps that are left.
+    ``--skip-publish`` drops the publish steps that are left. With ``forge_follows`` the
+    journal is kept for the caller, who makes the forge releases and then removes it.
     """
     if options.skip_publish:
         journal.publish_command = None
@@ -390,7 +396,8 @@ def resume(
             with deferred():
                 _after_commit_stopped(journal, commit, exc)
         with deferred():
-            journal.remove()
+            if not forge_follows:
+                journal.remove()
     return result
 
 
@@ -419,9 +426,15 @@ def abort(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> Re
     commit = landed_commit(git, journal)
     short = (commit or "")[:10]
     if commit is not None and (journal.pushed or _reached_remote(git, journal, commit)):
+        skip = (
+            "; to go on without its forge release, run "
+            "`release-tools release --resume --forge-release off`"
+            if journal.forge_tags()
+            else ""
+        )
         raise ReleaseError(
             f"the release commit {short} was already pushed to {journal.remote}: undo it there "
-            f"(git revert, delete the remote tags), then delete {journal.path}"
+            f"(git revert, delete the remote tags), then delete {journal.path}{skip}"
         )
     paths = [f.path for f in journal.files]
     actions: list[str] = []

@@ -27,6 +27,8 @@ from release_tools.release.forge.publishing import (
     make_releases,
     plan_forge,
 )
+from release_tools.release.journal import Journal
+from release_tools.release.transaction import journal_path
 from release_tools.release.versions import find_projects
 from release_tools.versioning.conventions import read_conventions
 from release_tools.versioning.projects import Project
@@ -170,4 +172,27 @@ def run_forge_release(
         made = make_releases(plan, root=root, git_dir=git.git_dir())
     except ForgeStepError as exc:
         raise ReleaseError(str(exc)) from exc
+    _record_made(git, tag)
     return ForgeReleaseResult(tag, version, project_name, made, warnings)
+
+
+def _record_made(git: Git, tag: str) -> None:
+    """Tell an unfinished ``release`` whose only steps left are forge releases that ``tag``'s
+    is made; once none is left its journal is removed, so the next ``release`` goes on."""
+    path = journal_path(git)
+    try:
+        journal = Journal.load(path)
+    except ReleaseError as exc:
+        log.debug("release journal not updated: %s", exc)
+        return
+    if journal is None or journal.remaining() or tag not in journal.forge_tags():
+        return
+    journal.forge_made.append(tag)
+    try:
+        if journal.forge_tags():
+            journal.save()
+        else:
+            journal.remove()
+            log.info("the unfinished release of %s is complete", tag)
+    except OSError as exc:
+        log.warning("could not update the release journal %s: %s", path, exc)

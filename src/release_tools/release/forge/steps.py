@@ -32,7 +32,7 @@ from release_tools.release.forge.publishing import (
 from release_tools.release.journal import Journal
 from release_tools.release.publish import check_command
 from release_tools.release.results import ReleaseOptions, ReleaseResult
-from release_tools.release.signals import Interrupted, interruptible
+from release_tools.release.signals import Interrupted, deferred, interruptible
 from release_tools.release.transaction import ReleaseInterrupted, resume
 from release_tools.release.versions import ProjectRelease, find_projects
 from release_tools.versioning.conventions import Conventions, read_conventions
@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 
 #: Called with the result of a release that is complete and pushed, before its forge step.
 OnPushed = Callable[[ReleaseResult], None]
+
+#: The other way to finish a forge step that stopped: the journal keeps what is left.
+_OR_RESUME = " (or `release-tools release --resume`)"
 
 
 def forge_requested(settings: Settings) -> str | None:
@@ -122,16 +125,23 @@ def _forge_plan(
     return plan
 
 
-def make_forge_releases(git: Git, root: Path, plan: ForgePlan, result: ReleaseResult) -> None:
-    """Make the forge releases of a pushed release; a failure or a signal says what is pushed
-    and the commands that finish it, since no journal is left for ``--resume`` to find."""
+def make_forge_releases(
+    git: Git, root: Path, plan: ForgePlan, result: ReleaseResult, journal: Journal
+) -> None:
+    """Make the forge releases of a pushed release, then remove its journal.
+
+    A failure or a signal keeps the journal (so the next ``release`` says the forge releases
+    are missing, and ``--resume`` makes them) and says what is pushed and how to finish.
+    """
     pushed = ", ".join(dict.fromkeys(r.tag for r in plan.releases))
     try:
         with interruptible():
             result.forge_releases = make_releases(plan, root=root, git_dir=git.git_dir())
     except ForgeStepError as exc:
         # Everything else is done and pushed: say so, and how to finish.
-        raise ReleaseError(f"released and pushed {pushed}, but {exc}") from exc
+        journal.forge_made += [made.tag for made in exc.done if made.tag not in journal.forge_made]
+        _save(journal)
+        raise ReleaseError(f"released and pushed {pushed}, but {exc}{_OR_RESUME}") from exc
     except (Interrupted, KeyboardInterrupt) as exc:
         # KeyboardInterrupt: a SIGINT outside the main thread, where the scope does nothing.
         signum = exc.signum if isinstance(exc, Interrupted) else int(signal.SIGINT)
@@ -142,9 +152,20 @@ def make_forge_releases(git: Git, root: Path, plan: ForgePlan, result: ReleaseRe
         )
         raise ReleaseInterrupted(
             f"interrupted by {signal.Signals(signum).name} during the {plan.forge.title} "
-            f"release: released and pushed {pushed}; finish with {finish}",
+            f"release: released and pushed {pushed}; finish with {finish}{_OR_RESUME}",
             signum,
         ) from None
+    with deferred():
+        journal.remove()
+
+
+def _save(journal: Journal) -> None:
+    """Record the forge releases made; an unwritable git directory is logged, not raised (the
+    error being reported matters more)."""
+    try:
+        journal.save()
+    except OSError as exc:
+        log.error("could not update the release journal %s: %s", journal.path, exc)
 
 
 def resume_with_forge(
@@ -190,7 +211,7 @@ def resume_with_forge(
         )
         for warning in warnings:
             log.warning("%s", warning)
-    result = resume(git, root, journal, options, projects)
+    result = resume(git, root, journal, options, projects, forge_follows=plan is not None)
     result.warnings += warnings
     if plan is not None and plan.problems:
         # Only a dry run gets here with problems (a real run raised above): it ends as the real
@@ -203,7 +224,7 @@ def resume_with_forge(
         if not options.dry_run:
             if on_pushed is not None:
                 on_pushed(result)
-            make_forge_releases(git, root, plan, result)
+            make_forge_releases(git, root, plan, result, journal)
     return result
 
 
