@@ -15,8 +15,8 @@ from collections.abc import Mapping
 
 from release_tools.analysis.evidence._common import BoundedEvidence, evidence
 from release_tools.analysis.evidence._layout import compact
+from release_tools.analysis.evidence.javascript.declarations import Shape
 from release_tools.analysis.evidence.javascript.exports import ExportRow, ModuleApi
-from release_tools.analysis.evidence.javascript.reader import Shape
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 
 __all__ = ["compare_modules"]

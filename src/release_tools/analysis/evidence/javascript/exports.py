@@ -28,8 +28,9 @@ from dataclasses import dataclass
 
 from release_tools.analysis.evidence.javascript import linear
 from release_tools.analysis.evidence.javascript import parser as ts_parser
+from release_tools.analysis.evidence.javascript.declarations import Shape
 from release_tools.analysis.evidence.javascript.parser import ParseBudget, grammar_for
-from release_tools.analysis.evidence.javascript.reader import Reader, Shape
+from release_tools.analysis.evidence.javascript.reader import Reader
 from release_tools.analysis.evidence.javascript.reexports import ReExport
 from release_tools.analysis.evidence.javascript.signatures import param_names, required_params
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, replace
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import read_pairs, read_texts
+from release_tools.analysis.evidence.javascript.declarations import Shape
 from release_tools.analysis.evidence.javascript.entrypoints import resolve
 from release_tools.analysis.evidence.javascript.exports import ExportRow, ModuleApi, read_module
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
-from release_tools.analysis.evidence.javascript.reader import Shape
 
 __all__ = ["MODULE_BYTES", "PASSING", "TOTAL_BYTES", "Moves", "find_moves", "members", "without"]
 
