@@ -7,7 +7,7 @@ from typing import Any
 
 from release_tools.analysis.evidence import MAX_PER_SOURCE, cap_evidence
 from release_tools.analysis.evidence._common import GATHER_LIMIT
-from release_tools.analysis.evidence.javascript import compare
+from release_tools.analysis.evidence.javascript import compare, versions
 from release_tools.analysis.evidence.javascript import gatherer as javascript
 from release_tools.analysis.evidence.javascript.exports import param_names
 from release_tools.analysis.evidence.javascript.gatherer import (
@@ -316,6 +316,7 @@ def test_thousands_of_exports_give_bounded_evidence_with_exact_counts(
         return item
 
     monkeypatch.setattr(javascript, "evidence", counting)
+    monkeypatch.setattr(versions, "evidence", counting)
     monkeypatch.setattr(compare, "evidence", counting)
     items = _run(repo, base)
     # Only what the report can show is ever built (was: one Evidence per export).

@@ -14,17 +14,16 @@ older Node.js install the release and break). Features (minor): new exports, mem
 Work is bounded per module and per run: a module is parsed when it is at most
 :data:`~release_tools.analysis.evidence.javascript.parser.MAX_PARSE_BYTES` long and the run's
 parse budget (:data:`PARSE_BUDGET_BYTES`) allows; an added or deleted module, of which only the
-names are compared, only up to :data:`ONE_SIDED_PARSE_BYTES`. The others are read by the linear
-scan while the run's scan budget (:data:`SCAN_BUDGET_BYTES`) lasts; a changed module that was
-too big to parse is named in an ``incomplete`` item, and so is one too big to read at all (over
-``entrypoints.MAX_CHARS`` characters). The budgets are planned from blob sizes before anything
-is read, modified modules first (only they can show changed signatures, and removals matter
-most); the modules left over are not read and one ``incomplete`` item counts and names them.
+names are compared, only up to :data:`.versions.ONE_SIDED_PARSE_BYTES`. The others are read by
+the linear scan while the run's scan budget (:data:`SCAN_BUDGET_BYTES`) lasts; a changed module
+that was too big to parse is named in an ``incomplete`` item, and so is one too big to read at
+all (over ``entrypoints.MAX_CHARS`` characters). The budgets are planned from blob sizes before
+anything is read, modified modules first (only they can show changed signatures, and removals
+matter most); the modules left over are not read and one ``incomplete`` item counts and names
+them.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._budget import ReadBudget
@@ -55,25 +54,24 @@ from release_tools.analysis.evidence.javascript.exports import (
     Export,
     ModuleApi,
     parse_exports,
-    read_module,
     required_params,
 )
 from release_tools.analysis.evidence.javascript.manifests import manifest_evidence, node_minimum
 from release_tools.analysis.evidence.javascript.moves import Moves, find_moves
 from release_tools.analysis.evidence.javascript.options import gather_options
 from release_tools.analysis.evidence.javascript.parser import ParseBudget
-from release_tools.analysis.evidence.javascript.reexports import (
-    PublicNames,
-    merge,
-    referenced,
-    restrict,
-    sided,
-)
+from release_tools.analysis.evidence.javascript.reexports import PublicNames, merge
 from release_tools.analysis.evidence.javascript.starswaps import star_swapped
+from release_tools.analysis.evidence.javascript.versions import (
+    ONE_SIDED_PARSE_BYTES,
+    note,
+    public_part,
+    read_pair,
+    shown_at_each_side,
+)
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = [
-    "ONE_SIDED_PARSE_BYTES",
     "PARSE_BUDGET_BYTES",
     "SCAN_BUDGET_BYTES",
     "Export",
@@ -86,9 +84,6 @@ __all__ = [
 
 #: Bytes of modules one run parses at most (2 to 3 s of parsing); the rest is scanned.
 PARSE_BUDGET_BYTES = 8_000_000
-#: An added or deleted module is parsed up to this size: only its names are compared, which
-#: the linear scan reads as well, so a bigger one (generated code, as a rule) is scanned.
-ONE_SIDED_PARSE_BYTES = 200_000
 #: Bytes of modules one run reads by the linear scan at most (about 30 ms a MB): a range
 #: adding hundreds of generated modules costs a bounded time, the rest is named unread.
 SCAN_BUDGET_BYTES = 8_000_000
@@ -103,22 +98,6 @@ _Pair = tuple[str | None, str | None, Strength, PublicNames]
 
 #: Module bytes from which the second half of the modules is compared in a forked child.
 PARALLEL_MIN_BYTES = 4_000_000
-
-
-def _note(out: BoundedEvidence, path: str, message: str, *, read: bool = True) -> None:
-    """Name a module whose API was not fully analysed (an ``incomplete`` item), or not read at
-    all (``read`` False: an ``unread`` one)."""
-    if out.admit(Bump.PATCH, Strength.WEAK):
-        out.keep(
-            evidence(
-                "javascript-api",
-                EvidenceKind.INCOMPLETE if read else EvidenceKind.UNREAD,
-                Bump.PATCH,
-                Strength.WEAK,
-                f"{path}: {message}",
-                path=path,
-            )
-        )
 
 
 def _compare_pairs(
@@ -151,7 +130,7 @@ def _compare_pairs(
             weighed.append((pair, sum(sizes)))
         else:
             shown = after_path or before_path or ""
-            _note(
+            note(
                 out,
                 shown,
                 f"{max(sizes) / 1e6:.1f} MB, too large to read; its exports were not compared",
@@ -295,84 +274,6 @@ def _implemented(ctx: AnalysisContext, names: set[str]) -> set[str]:
     return implemented
 
 
-def _read_pair(
-    before: tuple[str | None, str],
-    after: tuple[str | None, str],
-    budget: ParseBudget,
-    out: BoundedEvidence,
-) -> tuple[ModuleApi, ModuleApi]:
-    """Both versions of one module, parsed when the limits allow (see the module docstring)."""
-    (before_path, before_code), (after_path, after_code) = before, after
-    if before_path is None or after_path is None:
-        # Only names are compared: a bigger module is scanned, without its parameter lists.
-        return (
-            read_module(
-                before_code, before_path, parse_limit=ONE_SIDED_PARSE_BYTES, budget=budget,
-                signatures=False,
-            ),
-            read_module(
-                after_code, after_path, parse_limit=ONE_SIDED_PARSE_BYTES, budget=budget,
-                signatures=False,
-            ),
-        )  # fmt: skip
-    old = read_module(before_code, before_path, budget=budget)
-    new = read_module(after_code, after_path, budget=budget)
-    largest = max(len(before_code), len(after_code))
-    if largest > parser.MAX_PARSE_BYTES:
-        _note(
-            out,
-            after_path,
-            f"{largest / 1e6:.1f} MB, too large to parse; exports compared by a linear scan",
-        )
-    elif not (old.parsed and new.parsed):
-        _note(
-            out, after_path, "the run's parse budget was spent; exports compared by a linear scan"
-        )
-    return old, new
-
-
-def _public_part(module: ModuleApi, code: str, names: frozenset[str]) -> ModuleApi:
-    """``module`` (read from ``code``) with only the exports that ``names`` makes public:
-    those names, their members, and the members of the exports their declarations use."""
-    # A parse gives byte offsets; the linear scan character offsets, which an ASCII encoding
-    # keeps (one byte a character, ``?`` for the others).
-    data = code.encode("utf-8" if module.parsed else "ascii", "replace")
-    offsets = {
-        name: row[1]
-        for name, row in module.rows.items()
-        if "." not in name and not name.startswith("* from ")
-    }
-    kept = restrict(module.rows, names, referenced(data, offsets, names))
-    return replace(
-        module,
-        rows={name: row for name, row in module.rows.items() if name in kept},
-        shapes={name: shape for name, shape in module.shapes.items() if name in kept},
-    )
-
-
-def _top_names(module: ModuleApi) -> set[str]:
-    return {n for n in module.rows if "." not in n and not n.startswith("* from ")}
-
-
-def _shown_at_each_side(
-    reach: Reach | None,
-    before_path: str | None,
-    after_path: str | None,
-    names: PublicNames,
-    old: ModuleApi,
-    new: ModuleApi,
-) -> tuple[PublicNames, PublicNames]:
-    """The names of a module to compare at the base and the head: those each side shows
-    (see :func:`~.reexports.sided`) when the module is public at both, else ``names`` (public
-    at either) at both."""
-    if reach is None or before_path is None or after_path is None:
-        return names, names
-    base_key, head_key = ("base", before_path), ("head", after_path)
-    if base_key not in reach.shown or head_key not in reach.shown:
-        return names, names
-    return sided(reach.shown[base_key], reach.shown[head_key], _top_names(old), _top_names(new))
-
-
 def _compare_batch(
     ctx: AnalysisContext,
     batch: list[_Pair],
@@ -392,19 +293,19 @@ def _compare_batch(
         largest = max(len(before_code), len(after_code))
         if largest > MAX_CHARS:
             shown = after_path or before_path or ""
-            _note(
+            note(
                 out,
                 shown,
                 f"{largest / 1e6:.1f} M characters, too large to read; exports not compared",
                 read=False,
             )
             continue
-        old, new = _read_pair((before_path, before_code), (after_path, after_code), budget, out)
-        old_shown, new_shown = _shown_at_each_side(reach, before_path, after_path, names, old, new)
+        old, new = read_pair((before_path, before_code), (after_path, after_code), budget, out)
+        old_shown, new_shown = shown_at_each_side(reach, before_path, after_path, names, old, new)
         if old_shown is not None:
-            old = _public_part(old, before_code, old_shown)
+            old = public_part(old, before_code, old_shown)
         if new_shown is not None:
-            new = _public_part(new, after_code, new_shown)
+            new = public_part(new, after_code, new_shown)
         if moves is not None:
             old, new = moves.apply(before_path, after_path, old, new)
         parsed.append((pair, old, new))
