@@ -15,11 +15,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from forge_server import FakeForge, Recorded, Reply, _Handler
 
-from forge_cli import github_env, github_release, run
+from forge_cli import github_env, github_release, remote_tags, run
+from release_tools.errors import UsageError
 from release_tools.release.forge import http as forge_http
-from release_tools.release.forge.assets import Asset
+from release_tools.release.forge.assets import Asset, resolve_assets
+from release_tools.release.forge.assets import github_stored_name as stored_name
 from release_tools.release.forge.errors import ForgeError, ForgeErrorKind
-from release_tools.release.forge.github import GitHubReleases, _Release, stored_name
+from release_tools.release.forge.github import GitHubReleases, _Release
 from release_tools.release.forge.http import ForgeHttp
 from release_tools.release.forge.remote import Forge, resolve_target
 from release_tools.release.forge.retry import RetryPolicy
@@ -264,3 +266,29 @@ def test_a_header_that_cannot_be_encoded_is_a_forge_error() -> None:
     )
     assert "cannot send GET /repos/acme/demo/releases to GitHub" in str(in_request.value)
     assert forge.requests == []
+
+
+def test_two_assets_github_would_store_under_one_name_are_refused_before_any_write(
+    repo: Any, tmp_path: Path
+) -> None:
+    repo.write("dist/demo 1.3.0.whl", "one\n")
+    repo.write("dist/demo+1.3.0.whl", "two\n")
+    head = repo.git("rev-parse", "HEAD")
+    with RenamingForge() as forge:
+        result = github_release(repo, forge, "--release-asset", "dist/*.whl")
+        assert forge.requests == []
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert "two files would be the asset demo.1.3.0.whl (the forge renames both so)" in line
+    assert "dist/demo 1.3.0.whl" in line and "dist/demo+1.3.0.whl" in line
+    assert repo.git("rev-parse", "HEAD") == head
+    assert "v1.3.0" not in remote_tags(repo)
+
+
+def test_names_only_github_rewrites_may_share_a_stored_name_elsewhere(tmp_path: Path) -> None:
+    (tmp_path / "a b.whl").write_text("one\n")
+    (tmp_path / "a+b.whl").write_text("two\n")
+    kept = resolve_assets(tmp_path, ["*.whl"])
+    assert sorted(a.name for a in kept) == ["a b.whl", "a+b.whl"]
+    with pytest.raises(UsageError, match=r"the asset a\.b\.whl \(the forge renames both so\)"):
+        resolve_assets(tmp_path, ["*.whl"], stored=stored_name)

@@ -3,7 +3,8 @@
 A glob is relative to the repository root and may use ``**``. Every file it matches must
 resolve (symbolic links followed) inside the work tree and outside any ``.git`` directory; a
 glob written as an absolute path or climbing out with ``..`` is refused before it is expanded.
-Assets are named by their file name, which must therefore be unique across all globs.
+Assets are named by their file name, which must therefore be unique across all globs, also
+as the forge stores it (GitHub turns ``a b.whl`` and ``a+b.whl`` both into ``a.b.whl``).
 """
 
 from __future__ import annotations
@@ -11,13 +12,22 @@ from __future__ import annotations
 import glob
 import mimetypes
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from release_tools.errors import UsageError
 
-__all__ = ["Asset", "check_patterns", "resolve_assets"]
+__all__ = ["Asset", "check_patterns", "github_stored_name", "resolve_assets"]
+
+# The characters GitHub keeps in an asset's name; it stores any other one as a ".".
+_GITHUB_UNSTORED = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def github_stored_name(name: str) -> str:
+    """The name GitHub gives an asset uploaded as ``name``."""
+    return _GITHUB_UNSTORED.sub(".", name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +79,15 @@ def _content_type(name: str) -> str:
     return guessed or "application/octet-stream"
 
 
-def resolve_assets(root: Path, patterns: Sequence[str], git_dir: Path | None = None) -> list[Asset]:
+def resolve_assets(
+    root: Path,
+    patterns: Sequence[str],
+    git_dir: Path | None = None,
+    stored: Callable[[str], str] | None = None,
+) -> list[Asset]:
     """Every file the globs match, checked and named; UsageError on a glob matching nothing,
-    a match outside the work tree or inside ``.git``, or two assets with one name."""
+    a match outside the work tree or inside ``.git``, or two assets with one name, also once
+    ``stored`` (the forge's renaming, when it has one) has made it."""
     check_patterns(patterns)
     real_root = Path(os.path.realpath(root))
     real_git = Path(os.path.realpath(git_dir)) if git_dir is not None else None
@@ -93,11 +109,13 @@ def resolve_assets(root: Path, patterns: Sequence[str], git_dir: Path | None = N
                 raise UsageError(f"--release-asset {pattern}: {match} is inside .git")
             relative = PurePosixPath(*Path(match).parts).as_posix()
             name = Path(match).name
-            other = assets.get(name)
+            key = stored(name) if stored is not None else name
+            other = assets.get(key)
             if other is not None and other.path != resolved:
+                renamed = "" if key in (name, other.name) else " (the forge renames both so)"
                 raise UsageError(
-                    f"--release-asset: two files would be the asset {name}: "
+                    f"--release-asset: two files would be the asset {key}{renamed}: "
                     f"{other.relative} and {relative}"
                 )
-            assets[name] = Asset(name, resolved, relative, _content_type(name))
+            assets[key] = Asset(name, resolved, relative, _content_type(name))
     return list(assets.values())

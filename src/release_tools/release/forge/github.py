@@ -15,35 +15,25 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from release_tools.release.forge.assets import Asset
+from release_tools.release.forge.assets import Asset, github_stored_name
 from release_tools.release.forge.errors import ForgeError, ForgeErrorKind
 from release_tools.release.forge.http import ForgeHttp, response_message
 from release_tools.release.forge.models import PublishedRelease, ReleaseSpec
 from release_tools.release.forge.remote import Forge
 
-__all__ = ["GitHubReleases", "stored_name"]
+__all__ = ["GitHubReleases"]
 
 log = logging.getLogger(__name__)
 
 
-# The characters GitHub keeps in an asset's name; it stores any other one as a ".".
-_UNSTORED = re.compile(r"[^A-Za-z0-9._-]")
-
-
-def stored_name(name: str) -> str:
-    """The name GitHub gives an asset uploaded as ``name``."""
-    return _UNSTORED.sub(".", name)
-
-
 def _same_asset(stored: str, local: str) -> bool:
-    return stored in (local, stored_name(local))
+    return stored in (local, github_stored_name(local))
 
 
 class _Asset(BaseModel):

@@ -25,7 +25,12 @@ from pathlib import Path
 from release_tools.errors import ReleaseError, UsageError, VersionError
 from release_tools.logs import register_secret
 from release_tools.realtime.credentials import register_url_secrets
-from release_tools.release.forge.assets import Asset, check_patterns, resolve_assets
+from release_tools.release.forge.assets import (
+    Asset,
+    check_patterns,
+    github_stored_name,
+    resolve_assets,
+)
 from release_tools.release.forge.errors import ForgeError
 from release_tools.release.forge.models import PublishedRelease, ReleaseSpec
 from release_tools.release.forge.remote import (
@@ -201,7 +206,7 @@ def plan_forge(
     plan.problems = [f"{option} {forge.value}: {p}" for p in problems]
     check_patterns(patterns)
     try:
-        plan.assets = resolve_assets(root, patterns, git_dir)
+        plan.assets = resolve_assets(root, patterns, git_dir, _stored_names(forge))
     except UsageError as exc:
         if assets_later:
             # The publish command runs before the forge release and may build the files.
@@ -212,6 +217,11 @@ def plan_forge(
         else:
             raise
     return plan
+
+
+def _stored_names(forge: Forge) -> Callable[[str], str] | None:
+    """How ``forge`` renames an uploaded asset (None: it keeps the name)."""
+    return github_stored_name if forge is Forge.GITHUB else None
 
 
 def make_releases(
@@ -234,7 +244,7 @@ def make_releases(
     tags = [r.tag for r in plan.releases]
     current = tags[0] if tags else ""
     try:
-        assets = tuple(resolve_assets(root, plan.patterns, git_dir))
+        assets = tuple(resolve_assets(root, plan.patterns, git_dir, _stored_names(target.forge)))
         with ForgeHttp(
             base_url=target.api_url,
             headers=target.headers(),
