@@ -200,6 +200,10 @@ class ForgeHttp:
             except UnicodeEncodeError:
                 raise self._unsendable(f"{method} {urlsplit(shown).path}") from None
             except (httpx.TransportError, _DeadlineExceeded) as exc:
+                if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
+                    # Connected, then no answer: the socket's timeout and the attempt's
+                    # deadline are the same limit, and whichever fires first says the same.
+                    exc = _DeadlineExceeded(limit)
                 waited += time.monotonic() - started
                 decision = self._retry(RetryKind.TRANSPORT, attempt, waited, None)
                 log.debug("%s %s: %s", method, shown, type(exc).__name__)
