@@ -161,6 +161,8 @@ def collect(
     project: Project | None = None
     if settings.project is not None:
         project = find_project(projects, settings.project)
+        # The project's own spelling from here on (``my_pkg`` names the Python ``my-pkg``).
+        settings = settings.model_copy(update={"project": project.name})
     root_project = next((p for p in projects if p.path in (".", "")), None)
     scoped = project if project is not None else root_project
     paths: tuple[str, ...] = ()

@@ -18,6 +18,7 @@ from release_tools.plans.store import (
     read_plans,
     render_plan,
     validate_plans,
+    with_project_names,
     write_plan,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "read_plans",
     "render_plan",
     "validate_plans",
+    "with_project_names",
     "write_plan",
 ]

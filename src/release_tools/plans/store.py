@@ -24,7 +24,7 @@ from typing import Literal, cast
 from release_tools.errors import PlanError, UsageError
 from release_tools.files import write_atomic
 from release_tools.plans.frontmatter import format_key, parse_front_matter
-from release_tools.versioning.projects import Project
+from release_tools.versioning.projects import Project, project_named
 from release_tools.versioning.semver import RELEASE_TYPES, ReleaseType, release_type_rank
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "render_plan",
     "validate_plans",
     "with_groups",
+    "with_project_names",
     "write_plan",
 ]
 
@@ -167,6 +168,25 @@ def with_groups(
     """``plans`` able to name the release ``groups`` (group name -> member names)."""
     frozen = tuple((name, tuple(members)) for name, members in groups.items())
     return [replace(plan, groups=frozen) for plan in plans]
+
+
+def with_project_names(
+    plans: Sequence[VersionPlan], projects: Sequence[Project]
+) -> list[VersionPlan]:
+    """``plans`` with each key that names a Python project in another spelling pip takes as
+    the same (``my_pkg``, ``My.Pkg`` for ``my-pkg``) replaced by the project's own name; the
+    file is not rewritten (its lines are dropped by number once released)."""
+    known = {project.name for project in projects}
+    renamed: list[VersionPlan] = []
+    for plan in plans:
+        entries = []
+        for entry in plan.entries:
+            project = None
+            if entry.name not in known and not plan.is_group_entry(entry):
+                project = project_named(projects, entry.name)
+            entries.append(entry if project is None else replace(entry, name=project.name))
+        renamed.append(replace(plan, entries=tuple(entries)))
+    return renamed
 
 
 def validate_plans(plans: Sequence[VersionPlan], projects: Sequence[Project]) -> None:

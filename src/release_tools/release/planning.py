@@ -36,6 +36,7 @@ from release_tools.plans import (
     load_plan,
     read_plans,
     validate_plans,
+    with_project_names,
     write_plan,
 )
 from release_tools.plans.store import with_groups
@@ -500,7 +501,7 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
             if plan.path not in committed:
                 plans.append(plan)
                 uncommitted.append(plan.path)
-    plans = with_groups(plans, config.group_names)
+    plans = with_project_names(with_groups(plans, config.group_names), projects)
     validate_plans(plans, projects)
     planned = sorted({p.name for p in projects if any(plan.type_for(p.name) for plan in plans)})
     return PlanCheckResult(

@@ -35,6 +35,7 @@ from release_tools.plans import (
     consume_plan,
     read_plans,
     validate_plans,
+    with_project_names,
 )
 from release_tools.plans.store import with_groups
 from release_tools.release.cascade import releases_with_dependents
@@ -312,7 +313,10 @@ def _run_release(
     if not projects:
         raise ReleaseError(f"no project manifest found in {root}")
     if settings.project is not None:
-        find_project(projects, settings.project)
+        # The project's own spelling from here on (``my_pkg`` names the Python ``my-pkg``).
+        settings = settings.model_copy(
+            update={"project": find_project(projects, settings.project).name}
+        )
     conventions = read_conventions(
         git,
         root,
@@ -325,6 +329,7 @@ def _run_release(
     options = _workspace_git_steps(options, conventions.release_config)
     check_forge(settings, options)
     plans = with_groups(read_plans(root), conventions.release_config.group_names)
+    plans = with_project_names(plans, projects)
     validate_plans(plans, projects)
     txn = FileTransaction(root, Confinement(root, git.git_dir()))
     releases = releases_with_dependents(

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from packaging.utils import canonicalize_name
+
 from release_tools.errors import UsageError, VersionError
 from release_tools.versioning.gomodules import (
     GoModule,
@@ -51,6 +53,7 @@ __all__ = [
     "discover_projects",
     "find_project",
     "owning_project",
+    "project_named",
     "read_pnpm_workspace",
 ]
 
@@ -462,11 +465,26 @@ def discover_projects(root: Path) -> list[Project]:
     return _dedupe(sorted(found, key=lambda p: (p.path != ".", p.path)))
 
 
-def find_project(projects: Sequence[Project], name: str) -> Project:
-    """The project called ``name``; a UsageError listing the known names otherwise."""
+def project_named(projects: Sequence[Project], name: str) -> Project | None:
+    """The project called ``name``: by its exact name, else a Python project whose name is
+    the same once normalised as pip does (``My_Pkg`` is ``my-pkg``); None when there is none
+    or the normalised name is ambiguous."""
     for project in projects:
         if project.name == name:
             return project
+    wanted = canonicalize_name(name)
+    matches = [
+        p for p in projects if p.ecosystem == "python" and canonicalize_name(p.name) == wanted
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def find_project(projects: Sequence[Project], name: str) -> Project:
+    """The project called ``name`` (see :func:`project_named`); a UsageError listing the
+    known names otherwise."""
+    project = project_named(projects, name)
+    if project is not None:
+        return project
     known = ", ".join(sorted(p.name for p in projects)) or "none found"
     raise UsageError(f"unknown project {name!r} (known projects: {known})")
 
