@@ -58,8 +58,9 @@ from release_tools.release.forge.steps import (
 from release_tools.release.journal import Journal
 from release_tools.release.lock import release_lock
 from release_tools.release.preflight import check_forge, check_options, preflight
+from release_tools.release.recovery import abort
 from release_tools.release.results import ReleaseOptions, ReleaseResult
-from release_tools.release.transaction import abort, execute, journal_path, landed_commit
+from release_tools.release.transaction import execute, journal_path, landed_commit
 from release_tools.release.versions import (
     ProjectRelease,
     find_projects,

@@ -1,4 +1,4 @@
-"""A staged release carried out as a transaction, and the way to finish or undo one.
+"""A staged release carried out as a transaction: commit, then tag, push and publish.
 
 :func:`execute` runs the steps of a release that passed its preflight:
 
@@ -11,10 +11,9 @@
 A failure or a SIGINT/SIGTERM before the commit restores every file and plan, unstages them,
 removes the journal and exits (130/143 for a signal). A failure or a signal after the commit
 leaves the journal; the error says what exists and that ``release --resume`` finishes the
-remaining steps and ``release --abort`` undoes the release (:func:`resume`, :func:`abort`).
-Undoing from the journal first compares every file with what the release wrote: a file changed
-since (by hand, by a formatter) stops the undo before anything is touched, so that restoring
-never destroys work the release did not do. Directories the release created are removed again
+remaining steps and ``release --abort`` undoes the release
+(:mod:`~release_tools.release.recovery`), which share :func:`finish` and
+:func:`stop_after_commit` with this module. Directories the release created are removed again
 when a rollback leaves them empty.
 """
 
@@ -24,40 +23,34 @@ import logging
 import signal
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, cast
+from typing import NoReturn
 
 from release_tools.config import Settings
 from release_tools.errors import GitError, Interruption, ReleaseError
 from release_tools.git import Git
-from release_tools.release.files import (
-    FileTransaction,
-    Snapshot,
-    content_digest,
-    remove_new_directories,
-    restore_snapshots,
-    take_snapshot,
-)
+from release_tools.release.files import FileTransaction
 from release_tools.release.journal import JOURNAL_NAME, Journal, JournalFile, JournalRelease
 from release_tools.release.publish import run_publish
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.signals import Interrupted, deferred, interruptible, pending_signal
 from release_tools.release.versions import ProjectRelease
-from release_tools.versioning.projects import Project
-from release_tools.versioning.semver import ReleaseType
 
 __all__ = [
+    "ABORT_COMMAND",
+    "RESUME_COMMAND",
     "ReleaseInterrupted",
-    "abort",
     "execute",
+    "finish",
     "journal_path",
     "landed_commit",
-    "resume",
+    "stop_after_commit",
 ]
 
 log = logging.getLogger(__name__)
 
-_RESUME = "`release-tools release --resume`"
-_ABORT = "`release-tools release --abort`"
+# The two ways out that the error after a stopped release names.
+RESUME_COMMAND = "`release-tools release --resume`"
+ABORT_COMMAND = "`release-tools release --abort`"
 
 
 class ReleaseInterrupted(Interruption, ReleaseError):
@@ -100,10 +93,6 @@ def landed_commit(git: Git, journal: Journal) -> str | None:
         return None
     changed = set(git.changed_paths(journal.base, head))
     return head if changed and changed <= {f.path for f in journal.files} else None
-
-
-def _snapshots(journal: Journal) -> dict[str, Snapshot]:
-    return {f.path: Snapshot(f.content, f.mode) for f in journal.files}
 
 
 def _new_journal(
@@ -189,7 +178,7 @@ def execute(
                 if result.commit is None:
                     _undo_before_commit(git, txn, journal, exc)
                 # The commit exists although the step was interrupted: record it and stop.
-                _after_commit_stopped(journal, result.commit, exc)
+                stop_after_commit(journal, result.commit, exc)
         with deferred():
             if not options.commit:
                 journal.remove()
@@ -200,10 +189,10 @@ def execute(
         try:
             _raise_pending()
             journal.save()
-            _finish(git, root, journal, result)
+            finish(git, root, journal, result)
         except BaseException as exc:
             with deferred():
-                _after_commit_stopped(journal, journal.commit, exc)
+                stop_after_commit(journal, journal.commit, exc)
         with deferred():  # the git steps are complete: a signal now changes nothing
             if forge_release is None:
                 journal.remove()
@@ -231,7 +220,7 @@ def _undo_before_commit(
     if failures:
         # Keep the journal: `--abort` can retry what could not be put back now.
         journal.save()
-        detail = f"; could not restore {', '.join(failures)} (run {_ABORT} to retry)"
+        detail = f"; could not restore {', '.join(failures)} (run {ABORT_COMMAND} to retry)"
     else:
         journal.remove()
         detail = ""
@@ -252,7 +241,7 @@ def _undo_before_commit(
     raise exc
 
 
-def _after_commit_stopped(journal: Journal, commit: str | None, exc: BaseException) -> NoReturn:
+def stop_after_commit(journal: Journal, commit: str | None, exc: BaseException) -> NoReturn:
     """Record the commit and the steps done, then raise one line with the way out."""
     journal.phase = "committed"
     journal.commit = commit
@@ -262,8 +251,8 @@ def _after_commit_stopped(journal: Journal, commit: str | None, exc: BaseExcepti
         log.error("could not update the release journal %s: %s", journal.path, save_error)
     short = (commit or "")[:10]
     way_out = (
-        f"still to do: {', '.join(journal.to_do()) or 'nothing'}; run {_RESUME} to finish "
-        f"or {_ABORT} to undo"
+        f"still to do: {', '.join(journal.to_do()) or 'nothing'}; run {RESUME_COMMAND} to finish "
+        f"or {ABORT_COMMAND} to undo"
     )
     signum = _signum(exc)
     if signum is not None:
@@ -276,7 +265,7 @@ def _after_commit_stopped(journal: Journal, commit: str | None, exc: BaseExcepti
     raise exc
 
 
-def _finish(git: Git, root: Path, journal: Journal, result: ReleaseResult) -> None:
+def finish(git: Git, root: Path, journal: Journal, result: ReleaseResult) -> None:
     """Tag, push and publish after the commit, recording each step in the journal."""
     commit = journal.commit or ""
     short = commit[:10]
@@ -332,186 +321,3 @@ def _finish(git: Git, root: Path, journal: Journal, result: ReleaseResult) -> No
         release.published = True
         journal.save()
         result.published.append(outcome)
-
-
-def _releases_of(journal: Journal, projects: Sequence[Project]) -> list[ProjectRelease]:
-    """The journal's releases as :class:`ProjectRelease` (for the result and CI outputs)."""
-    by_name = {project.name: project for project in projects}
-    return [
-        ProjectRelease(
-            project=by_name[r.name],
-            release_type=cast(ReleaseType, r.release_type),
-            previous=r.previous,
-            version=r.version,
-            tag=r.tag,
-            plans=(),
-            tagged=r.make_tag,
-        )
-        for r in journal.releases
-        if r.name in by_name
-    ]
-
-
-def resume(
-    git: Git,
-    root: Path,
-    journal: Journal,
-    options: ReleaseOptions,
-    projects: Sequence[Project] = (),
-    *,
-    forge_follows: bool = False,
-) -> ReleaseResult:
-    """Finish a release whose commit exists: the tags, push and publish it still lacks.
-
-    ``--skip-publish`` drops the publish steps that are left. With ``forge_follows`` the
-    journal is kept for the caller, who makes the forge releases and then removes it.
-    """
-    if options.skip_publish:
-        journal.publish_command = None
-    commit = landed_commit(git, journal)
-    assert commit is not None  # the caller restores and re-releases a release without commit
-    if not git.ok("cat-file", "-e", f"{commit}^{{commit}}"):
-        raise ReleaseError(
-            f"the release commit {commit[:10]} recorded in {journal.path} no longer exists: "
-            f"run {_ABORT} to forget it"
-        )
-    names = ", ".join(f"{r.name} {r.version}" for r in journal.releases)
-    result = ReleaseResult(
-        released=not options.dry_run,
-        dry_run=options.dry_run,
-        message=f"{names} (resumed at commit {commit[:10]})",
-        releases=_releases_of(journal, projects),
-        actions=journal.remaining(),
-        commit=commit,
-    )
-    if options.dry_run:
-        return result
-    journal.phase = "committed"
-    journal.commit = commit
-    with interruptible():
-        try:
-            journal.save()
-            _finish(git, root, journal, result)
-        except BaseException as exc:
-            with deferred():
-                _after_commit_stopped(journal, commit, exc)
-        with deferred():
-            if not forge_follows:
-                journal.remove()
-    return result
-
-
-def _reached_remote(git: Git, journal: Journal, commit: str) -> bool:
-    """Whether a push the journal started but never saw finish reached the remote anyway (an
-    interruption while the remote was still receiving). A remote that cannot be asked is
-    taken to have it: undoing locally what the remote keeps would split the two."""
-    if not journal.pushing:
-        return False
-    refs = [f"refs/tags/{r.tag}" for r in journal.releases]
-    if journal.branch:
-        refs.append(f"refs/heads/{journal.branch}")
-    try:
-        held = git.remote_refs(journal.remote, refs)
-    except GitError as exc:
-        raise ReleaseError(
-            f"cannot tell whether {journal.remote} received the release commit {commit[:10]} "
-            f"(the push was interrupted): {exc}; check the remote, then run {_ABORT} again"
-        ) from exc
-    return commit in held.values()
-
-
-def abort(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> ReleaseResult:
-    """Undo an unfinished release: its tags, its commit (only while HEAD is that commit), its
-    files and plans. A pushed release is refused: the remote has it."""
-    commit = landed_commit(git, journal)
-    short = (commit or "")[:10]
-    if commit is not None and (journal.pushed or _reached_remote(git, journal, commit)):
-        skip = (
-            "; to go on without its forge release, run "
-            "`release-tools release --resume --forge-release off`"
-            if journal.forge_tags()
-            else ""
-        )
-        raise ReleaseError(
-            f"the release commit {short} was already pushed to {journal.remote}: undo it there "
-            f"(git revert, delete the remote tags), then delete {journal.path}{skip}"
-        )
-    paths = [f.path for f in journal.files]
-    actions: list[str] = []
-    restore = True
-    if commit is not None:
-        actions += [
-            f"delete tag {r.tag}" for r in journal.releases if git.tag_target(r.tag) == commit
-        ]
-        head = git.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)
-        if head == commit and journal.base is not None:
-            actions.append(f"reset the release commit {short} (HEAD back to {journal.base[:10]})")
-        else:
-            restore = False
-            actions.append(
-                f"keep the release commit {short}: HEAD has moved past it "
-                f"(`git revert {short}` undoes its changes)"
-            )
-    if restore:
-        changed = _changed_since(git, root, journal, commit)
-        if changed:
-            again = _RESUME if options.resume else _ABORT
-            raise ReleaseError(
-                f"cannot undo the unfinished release: {', '.join(changed)} changed since the "
-                f"release wrote {'it' if len(changed) == 1 else 'them'}, and restoring would "
-                f"lose that; commit or stash those changes, then run {again} again"
-            )
-        actions += [f"restore {path}" for path in paths]
-    result = ReleaseResult(
-        released=False,
-        dry_run=options.dry_run,
-        message="the unfinished release was undone",
-        actions=actions,
-        commit=commit,
-    )
-    if options.dry_run:
-        return result
-    with interruptible(), deferred():
-        if commit is not None:
-            for release in journal.releases:
-                if git.tag_target(release.tag) == commit:
-                    git.delete_tag(release.tag)
-            if restore and journal.base is not None:
-                git.reset_soft(journal.base)
-                git.reset_paths(journal.base, paths)
-        if restore:
-            failures = restore_snapshots(root, _snapshots(journal))
-            remove_new_directories(root, journal.directories)
-            if failures:
-                raise ReleaseError(
-                    f"could not restore {', '.join(failures)}; the journal {journal.path} is "
-                    f"kept: fix the cause and run {_ABORT} again"
-                )
-            if commit is None and journal.staged and journal.base is not None:
-                git.reset_paths("HEAD", paths)
-        journal.remove()
-    return result
-
-
-def _changed_since(git: Git, root: Path, journal: Journal, commit: str | None) -> list[str]:
-    """The journal's paths that hold neither what the release wrote nor what they held before:
-    changes made since, which restoring the snapshots would destroy.
-
-    A journal of an earlier version has no digest of what was written: the release commit, when
-    there is one, holds it; without one only the original bytes are known to be safe to replace.
-    """
-    changed: list[str] = []
-    for entry in journal.files:
-        try:
-            now = take_snapshot(root, entry.path).content
-        except ReleaseError:  # not a regular file any more: something else put it there
-            changed.append(entry.path)
-            continue
-        if now == entry.content:
-            continue  # as before the release (never written, or put back since)
-        written = entry.written
-        if written is None and commit is not None:
-            written = content_digest(git.show_file(commit, entry.path))
-        if written is None or content_digest(now) != written:
-            changed.append(entry.path)
-    return changed

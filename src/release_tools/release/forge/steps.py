@@ -31,9 +31,10 @@ from release_tools.release.forge.publishing import (
 )
 from release_tools.release.journal import Journal
 from release_tools.release.publish import check_command
+from release_tools.release.recovery import resume
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.signals import Interrupted, deferred, interruptible
-from release_tools.release.transaction import ReleaseInterrupted, resume
+from release_tools.release.transaction import ReleaseInterrupted
 from release_tools.release.versions import ProjectRelease, find_projects
 from release_tools.versioning.conventions import Conventions, read_conventions
 
