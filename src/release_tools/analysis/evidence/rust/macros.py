@@ -292,7 +292,10 @@ def _fragment(bind: _Bind, tokens: Sequence[_Token], at: int, follow: frozenset[
     end = at
     while end < len(tokens):
         token = tokens[end]
-        if isinstance(token, str) and token in follow and end > at:
+        # A delimited group the pattern expects next ends the fragment too (``$T:ty { ... }``);
+        # the compiler allows such a group after the fragments that may stand before it.
+        delimiter = token.open if isinstance(token, _Tree) else token
+        if delimiter in follow and end > at:
             break
         end += 1
         if kind == "item" and (
@@ -392,7 +395,14 @@ def _names(items: Sequence[_Element]) -> set[str]:
 
 
 def _put(out: list[str], text: str, space: bool) -> None:
-    out.append(f" {text}" if space and out else text)
+    # Two word tokens are never glued into one (``pub`` ``fn`` from a ``$($t:tt)*`` whose
+    # metavariable stands unspaced): the token boundary is the expansion's, not the layout's.
+    glued = bool(out) and _wordy(out[-1][-1:]) and _wordy(text[:1])
+    out.append(f" {text}" if (space or glued) and out else text)
+
+
+def _wordy(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _transcribe(items: Sequence[_Element], bindings: _Bindings, out: list[str]) -> bool:

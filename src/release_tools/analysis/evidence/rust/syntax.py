@@ -33,6 +33,7 @@ import tree_sitter_rust
 
 from release_tools.analysis.evidence.rust.declarations import DeclarationReader, visibility
 from release_tools.analysis.evidence.rust.items import RustItem, RustModule
+from release_tools.analysis.evidence.rust.knownmacros import KNOWN_MACROS
 from release_tools.analysis.evidence.rust.macros import (
     MAX_DEPTH,
     Budget,
@@ -334,7 +335,8 @@ def parse_module(
     if max_nodes is not None and tree.root_node.descendant_count > max_nodes:
         return None
     own = definitions(tree.root_node, source) if b"macro_rules" in source else {}
-    reader = _Reader(source, {**(rules or {}), **own})
+    known = _known_rules() if b"!" in source else {}
+    reader = _Reader(source, {**known, **(rules or {}), **own})
     reader.block(tree.root_node, "")
     module = reader.module
     # A name an inline module binds to another path means two things in this file.
@@ -346,6 +348,12 @@ def parse_module(
         and reader.inner_uses.get(name, {path}) == {path}
     }
     return module
+
+
+@cache
+def _known_rules() -> dict[str, list[Rule]]:
+    """The rules of ``cfg_if!`` and ``bitflags!`` (see :mod:`.knownmacros`), parsed once."""
+    return macro_rules(KNOWN_MACROS)
 
 
 def macro_rules(code: str) -> dict[str, list[Rule]]:
