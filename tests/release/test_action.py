@@ -23,7 +23,8 @@ from release_tools.analysis.models import Decision
 from release_tools.analysis.report import decision_outputs
 from release_tools.cli import cli
 from release_tools.release.outputs import plan_check_outputs, plan_outputs, release_outputs
-from release_tools.release.planning import PlanCheckResult, PlanResult
+from release_tools.release.plancheck import PlanCheckResult
+from release_tools.release.planning import PlanResult
 from release_tools.release.service import ReleaseResult
 
 ACTION = Path(__file__).resolve().parents[2] / "action.yml"

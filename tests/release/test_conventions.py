@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from gitrepo import GitRepo
 from release_tools.cli import cli
 from release_tools.config import load_settings
-from release_tools.release.planning import check_plans
+from release_tools.release.plancheck import check_plans
 from release_tools.release.service import ReleaseOptions, run_release
 
 TODAY = date(2026, 1, 2)

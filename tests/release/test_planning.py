@@ -11,7 +11,8 @@ import pytest
 from release_tools.config import load_settings
 from release_tools.errors import PlanError, UsageError
 from release_tools.plans import load_plan
-from release_tools.release.planning import PlanRequest, check_plans, create_version_plan
+from release_tools.release.plancheck import check_plans
+from release_tools.release.planning import PlanRequest, create_version_plan
 from release_tools.release.service import ReleaseOptions, run_release
 
 NOW = 1_767_225_600_000

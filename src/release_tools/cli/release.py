@@ -297,7 +297,7 @@ def plan_check_command(**options: Any) -> None:
     a broken plan), 2 a usage error.
     """
     from release_tools.release.outputs import append_github_output, plan_check_outputs
-    from release_tools.release.planning import PlansMissingError, check_plans
+    from release_tools.release.plancheck import PlansMissingError, check_plans
     from release_tools.release.reports import plan_check_report
     from release_tools.text import clean_text
 

@@ -6,13 +6,8 @@ The commands are plain functions over :class:`~release_tools.config.Settings`:
 
 from __future__ import annotations
 
-from release_tools.release.planning import (
-    PlanCheckResult,
-    PlanRequest,
-    PlanResult,
-    check_plans,
-    create_version_plan,
-)
+from release_tools.release.plancheck import PlanCheckResult, check_plans
+from release_tools.release.planning import PlanRequest, PlanResult, create_version_plan
 from release_tools.release.service import ReleaseOptions, ReleaseResult, run_release
 from release_tools.release.versions import ProjectRelease
 

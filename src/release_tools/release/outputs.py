@@ -13,7 +13,8 @@ from pathlib import Path
 from release_tools.analysis.report import github_output_lines
 from release_tools.errors import ReleaseToolsError
 from release_tools.logs import redact
-from release_tools.release.planning import PlanCheckResult, PlanResult
+from release_tools.release.plancheck import PlanCheckResult
+from release_tools.release.planning import PlanResult
 from release_tools.release.service import ReleaseResult
 
 __all__ = ["append_github_output", "plan_check_outputs", "plan_outputs", "release_outputs"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from release_tools.release.planning import PlanCheckResult, PlanResult
+from release_tools.release.plancheck import PlanCheckResult
+from release_tools.release.planning import PlanResult
 from release_tools.release.results import ReleaseResult
 
 __all__ = ["plan_check_report", "plan_report", "release_report"]

@@ -1,0 +1,173 @@
+"""``plan-check`` as a plain function: the pull-request guard.
+
+In the spirit of ``nx release plan:check``, ``check_plans`` requires every project touched
+between base and head to be named by a pending plan at head (directly or through a group).
+Without a base (and outside a pull request), each project is measured from its own latest
+release tag, found the way ``analyze`` and ``release`` find it, so a workspace whose projects
+are released separately does not count changes that are already released. Projects that
+``.changeset/config.json`` ignores need no plan.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from release_tools.analysis.diff import empty_tree
+from release_tools.config import Settings
+from release_tools.errors import PlanError
+from release_tools.git import Git
+from release_tools.plans import (
+    PLAN_DIRS,
+    VersionPlan,
+    is_plan_path,
+    load_plan,
+    read_plans,
+    validate_plans,
+    with_project_names,
+)
+from release_tools.plans.store import with_groups
+from release_tools.release.planrange import (
+    is_bookkeeping,
+    plan_conventions,
+    plan_range,
+    touched_projects,
+)
+from release_tools.release.versions import find_projects, is_workspace
+from release_tools.versioning.conventions import Conventions
+from release_tools.versioning.projects import Project, owning_project
+
+__all__ = ["EXIT_PLANS_MISSING", "PlanCheckResult", "PlansMissingError", "check_plans"]
+
+#: ``plan-check``'s exit code when touched projects lack a plan: distinct from 1 (git or
+#: configuration failure) so CI can tell "add a plan" from "the check itself broke".
+EXIT_PLANS_MISSING = 4
+
+
+class PlansMissingError(PlanError):
+    """Touched projects have no pending version plan (``plan-check`` exits 4)."""
+
+    exit_code = EXIT_PLANS_MISSING
+
+
+@dataclass(slots=True)
+class PlanCheckResult:
+    """Projects touched in the range, and which of them lack a pending plan."""
+
+    base: str
+    head: str
+    touched: list[str] = field(default_factory=list)
+    planned: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    #: Plans counted from the working tree that are not committed at head (yet).
+    uncommitted: list[str] = field(default_factory=list)
+    #: What the check had to work around, for the user to know (a base ref it could not use).
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every touched project has a plan."""
+        return not self.missing
+
+
+def _plans_at(git: Git, ref: str) -> list[VersionPlan]:
+    plans = []
+    for path in git.ls_files(ref, list(PLAN_DIRS)):
+        if not is_plan_path(path):
+            continue
+        data = git.show_file(ref, path)
+        if data is not None:
+            plans.append(load_plan(path, data.decode("utf-8", "replace")))
+    return plans
+
+
+def _per_project_touched(
+    git: Git, settings: Settings, projects: Sequence[Project], conventions: Conventions
+) -> tuple[list[Project], str]:
+    """Projects with changes since their own latest release tag (or ever, when unreleased)."""
+    head = git.resolve(settings.head)
+    touched: list[Project] = []
+    for project in projects:
+        latest = conventions.of(project.name).latest_tag
+        if latest is not None:
+            base = git.merge_base(git.resolve(f"refs/tags/{latest.tag}"), head)
+            if base == head:
+                continue
+            changed = git.changed_paths(base, head)
+        else:
+            changed = git.changed_paths(empty_tree(git), head)
+        if any(
+            owning_project(projects, path) == project
+            for path in changed
+            if not is_bookkeeping(path, settings.changelog)
+        ):
+            touched.append(project)
+    return touched, "each project's latest release tag"
+
+
+def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None) -> PlanCheckResult:
+    """Which projects touched between base and head have no pending plan at head.
+
+    Without ``--base``, a pull request's target branch (``GITHUB_BASE_REF``, as
+    ``origin/<branch>``) is used when it resolves, then changesets' ``baseBranch`` when HEAD is
+    on another branch; else, in a workspace, each project is measured from its own latest
+    release tag, and a single project from its latest release tag like ``analyze``.
+    """
+    env = os.environ if environ is None else environ
+    git = Git(settings.repo)
+    root = git.toplevel()
+    projects = find_projects(git, root)
+    conventions = plan_conventions(git, settings, projects)
+    config = conventions.release_config
+    base = settings.base
+    unfetched: str | None = None
+    if base is None and env.get("GITHUB_BASE_REF"):
+        candidate = f"{settings.remote}/{env['GITHUB_BASE_REF']}"
+        if git.ok("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"):
+            base = candidate
+        else:
+            # The usual shallow pull-request checkout: the target branch is not fetched.
+            unfetched = candidate
+    if base is None and config.base_branch and git.current_branch() != config.base_branch:
+        for candidate in (f"{settings.remote}/{config.base_branch}", config.base_branch):
+            if git.ok("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"):
+                base = candidate
+                break
+    rng = plan_range(git, settings, projects, None, base, conventions)
+    base_label = rng.base_ref
+    if base is None and is_workspace(projects):
+        touched, base_label = _per_project_touched(git, settings, projects, conventions)
+    else:
+        touched = touched_projects(git, rng, projects, changelog=settings.changelog)
+    # Projects the configuration never releases need no plan.
+    touched = [p for p in touched if config.held_back(p) is None]
+    warnings: list[str] = []
+    if unfetched is not None:
+        used = base or base_label
+        warnings.append(
+            f"GITHUB_BASE_REF is set but {unfetched} is not available (a shallow checkout? "
+            f"fetch it, or check out with fetch-depth: 0); measured from {used} instead"
+        )
+    plans = _plans_at(git, rng.head_sha)
+    uncommitted: list[str] = []
+    if rng.head_sha == git.resolve("HEAD"):
+        # Checking the checked-out commit: a plan just written counts, as `release` (which
+        # reads the working tree) would use it; the result names it so it gets committed.
+        committed = {plan.path for plan in plans}
+        for plan in read_plans(root):
+            if plan.path not in committed:
+                plans.append(plan)
+                uncommitted.append(plan.path)
+    plans = with_project_names(with_groups(plans, config.group_names), projects)
+    validate_plans(plans, projects)
+    planned = sorted({p.name for p in projects if any(plan.type_for(p.name) for plan in plans)})
+    return PlanCheckResult(
+        base=base_label,
+        head=rng.head_ref,
+        touched=[p.name for p in touched],
+        planned=planned,
+        missing=[p.name for p in touched if p.name not in planned],
+        uncommitted=uncommitted,
+        warnings=warnings,
+    )
