@@ -11,7 +11,8 @@ import pytest
 
 from release_tools.errors import VersionError
 from release_tools.versioning.gomodules import nested_go_modules
-from release_tools.versioning.manifests import Reader, read_manifest_version, version_edits
+from release_tools.versioning.manifests import version_edits
+from release_tools.versioning.manifestversions import Reader, read_manifest_version
 from release_tools.versioning.projects import Project, discover_projects
 
 

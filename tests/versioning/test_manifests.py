@@ -11,7 +11,6 @@ import pytest
 from release_tools.errors import ConfigError, VersionError
 from release_tools.versioning.manifests import (
     parse_version_variable,
-    read_manifest_version,
     set_cargo_dependency_version,
     set_cargo_lock_version,
     set_cargo_package_version,
@@ -22,6 +21,7 @@ from release_tools.versioning.manifests import (
     set_version_variable,
     version_edits,
 )
+from release_tools.versioning.manifestversions import read_manifest_version
 from release_tools.versioning.projects import Project, discover_projects
 
 PEP621 = """\

@@ -25,7 +25,8 @@ from release_tools.release.versions import ProjectRelease, compute_releases
 from release_tools.versioning.constraints import npm_admits
 from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.dependents import NODE_DEPENDENCY_TABLES
-from release_tools.versioning.manifests import Reader, version_edits
+from release_tools.versioning.manifests import version_edits
+from release_tools.versioning.manifestversions import Reader
 from release_tools.versioning.projects import Project
 from release_tools.versioning.semver import ReleaseType
 

@@ -48,7 +48,7 @@ from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
 from release_tools.versioning.conventions import Conventions, current_version
 from release_tools.versioning.gomod import major_problem, module_path
-from release_tools.versioning.manifests import Reader, keeps_version, read_manifest_version
+from release_tools.versioning.manifestversions import Reader, keeps_version, read_manifest_version
 from release_tools.versioning.projects import Project, discover_projects
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
 from release_tools.versioning.semver import ReleaseType, Scheme, Version, increment
@@ -322,7 +322,7 @@ def tag_only_refusals(
     version_variables: Sequence[str] = (),
 ) -> list[str]:
     """One line for each of ``releases`` that gets no tag although the tag is the only place
-    its version is kept (:func:`~release_tools.versioning.manifests.keeps_version`): the next
+    its version is kept (:func:`~release_tools.versioning.manifestversions.keeps_version`): the next
     release would find the old version again and repeat this one. ``tagging`` is False when
     the release creates no tags at all (``reason`` says why)."""
     lines: list[str] = []
