@@ -1,192 +1,37 @@
-"""Version commands: ``projects``, ``create-version-plan``, ``plan-check``, ``release``.
+"""Version commands: ``create-version-plan``, ``plan-check``, ``release`` (and ``projects``).
 
 Thin adapters: parse flags, build settings, call the command function, print its result and
-append CI outputs when ``GITHUB_OUTPUT`` is set. All logic lives in ``release_tools.release``.
+append CI outputs when ``GITHUB_OUTPUT`` is set. All logic lives in ``release_tools.release``;
+how results are printed, in :mod:`.output`. :data:`COMMANDS` also lists the ``projects``
+command of :mod:`.projects`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from release_tools.cli.common import (
-    common_options,
-    configure_logging,
-    guard,
-    load_output_settings,
-)
-from release_tools.cli.failures import mark_reported, use_output_format
+from release_tools.cli.common import common_options, configure_logging, guard
+from release_tools.cli.output import echo, echo_json, output_format, output_format_option
+from release_tools.cli.projects import projects_command
 from release_tools.config import Settings, load_settings
 from release_tools.errors import UsageError
 
 if TYPE_CHECKING:
     from release_tools.release.results import ReleaseOptions, ReleaseResult
-    from release_tools.versioning.projects import Project
-    from release_tools.versioning.tags import ReleaseTag
 
 __all__ = ["COMMANDS"]
 
-_OUTPUT_FORMATS = ("text", "json")
 _PLAN_FORMATS = ("nx", "changesets")
-
-
-def _output_format(value: str | None) -> str:
-    """The validated ``--format`` (text or json); a bad value is a one-line usage error.
-
-    The format is recorded for the error guard: from here on a failure of a JSON run is JSON.
-    """
-    if value is None:
-        value = "text"
-    if value not in _OUTPUT_FORMATS:
-        raise UsageError(f"invalid --format {value!r} (expected text or json)")
-    use_output_format(value)
-    return value
-
-
-def _output_format_option(func: Any) -> Any:
-    # A plain string validated by _output_format: click's own choice error spans several lines.
-    return click.option(
-        "--format",
-        "format_",
-        default=None,
-        metavar="text|json",
-        help="Output format: text, or a JSON report (default: text).",
-    )(func)
-
-
-def _echo(text: str, *, err: bool = False) -> None:
-    """A line of output: control characters stripped, registered secrets redacted."""
-    from release_tools.logs import redact
-    from release_tools.text import clean_text
-
-    click.echo(redact(clean_text(text)), err=err)
-
-
-def _echo_json(data: Any) -> None:
-    from release_tools.logs import redact
-
-    mark_reported()
-    click.echo(redact(json.dumps(data, indent=2)))
 
 
 def _settings(options: dict[str, Any]) -> Settings:
     settings = load_settings(options)
     configure_logging(settings.log_level, settings.log_format)
     return settings
-
-
-@click.command("projects")
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["text", "json"]),
-    default=None,
-    help="Output format (default: text).",
-)
-@common_options
-@guard
-def projects_command(**options: Any) -> None:
-    """List the projects of the repository: name, version, ecosystem, path, manifest, tag
-    scheme and changelog file (each with where it was read from).
-
-    With --format json, the list also shows each project's conventions, configured or inferred:
-    its tag scheme, latest release tag, changelog file and style, and release group.
-    """
-    from release_tools.git import Git
-    from release_tools.release.versions import find_projects
-    from release_tools.versioning.conventions import read_conventions
-
-    options["format"] = options.pop("format_")
-    settings = load_output_settings(options)
-    git = Git(settings.repo)
-    root = git.toplevel()
-    projects = find_projects(git, root)
-    conventions = read_conventions(
-        git,
-        root,
-        projects,
-        tag_format=settings.tag_format,
-        tag_pattern=settings.tag_pattern,
-        changelog=settings.changelog,
-    )
-    if settings.format == "json":
-        config = conventions.release_config
-        rows = []
-        for p in projects:
-            group = config.group_of(p.name)
-            rows.append(
-                {
-                    "name": p.name,
-                    "version": p.version,
-                    "path": p.path,
-                    "manifest": p.manifest,
-                    "ecosystem": p.ecosystem,
-                    "version_group": p.version_group,
-                    "private": p.private,
-                    **conventions.of(p.name).to_dict(),
-                    "release_group": (
-                        {"name": group.name, "relationship": group.relationship}
-                        if group is not None
-                        else None
-                    ),
-                    "ignored": p.name in config.ignored,
-                }
-            )
-        _echo_json(rows)
-        return
-    if not projects:
-        click.echo(
-            "no projects found (no pyproject.toml, package.json, Cargo.toml, go.mod or nx.json)"
-        )
-        return
-    table = [
-        (
-            p.name,
-            _version_cell(p, conventions.of(p.name).latest_tag),
-            p.path,
-            p.manifest,
-            p.ecosystem + (f" (group {p.version_group})" if p.version_group else ""),
-            *_convention_cells(conventions.of(p.name).to_dict()),
-        )
-        for p in projects
-    ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
-    for row in table:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        _echo("  ".join([*cells, row[-1]]).rstrip())
-
-
-def _version_cell(project: Project, latest: ReleaseTag | None) -> str:
-    """The manifest's version; for a project whose manifest holds none (a Go module), the
-    version of its latest release tag, marked as such."""
-    if project.version:
-        return project.version
-    if latest is None:
-        return "-"
-    return f"{latest.version.render('pep440' if project.is_python else 'semver')} (tag)"
-
-
-def _convention_cells(data: dict[str, Any]) -> tuple[str, str]:
-    """The tag scheme and changelog of a project for the text table, each with where it came
-    from: ``tags v{version} (from tags)``, ``changelog CHANGES.md (found)``."""
-    scheme = data.get("tag_scheme") or {}
-    tags = f"tags {scheme.get('template', '?')} ({_origin(scheme.get('source'))})"
-    changelog = data.get("changelog")
-    if not changelog:
-        return tags, "changelog none"
-    state = _origin(changelog.get("source")) if changelog.get("exists") else "to create"
-    return tags, f"changelog {changelog.get('path')} ({state})"
-
-
-def _origin(source: object) -> str:
-    """Where a convention was read: ``from tags``, ``from config``, ``found`` or ``default``."""
-    if source in (None, "default", "found"):
-        return str(source or "default")
-    return f"from {source}"
 
 
 @click.command("create-version-plan")
@@ -256,7 +101,7 @@ def create_version_plan_command(**options: Any) -> None:
             raise UsageError(f"--format {value} contradicts --plan-format {options['plan_format']}")
         options["plan_format"] = value
         value = None
-    output_format = _output_format(value)
+    report_format = output_format(value)
     request = PlanRequest(
         project=options.pop("project"),
         version_type=options.pop("version_type"),
@@ -269,10 +114,10 @@ def create_version_plan_command(**options: Any) -> None:
     result = create_version_plan(settings, request)
     if os.environ.get("GITHUB_OUTPUT"):
         append_github_output(os.environ["GITHUB_OUTPUT"], plan_outputs(result))
-    if output_format == "json":
-        _echo_json(plan_report(result))
+    if report_format == "json":
+        echo_json(plan_report(result))
         return
-    _echo(result.message)
+    echo(result.message)
     if result.decision is not None and result.decision.needs_review:
         click.echo("note: analyze flagged this decision for human review")
     if result.commit:
@@ -287,7 +132,7 @@ def create_version_plan_command(**options: Any) -> None:
     "is on another branch, else the latest release tag).",
 )
 @click.option("--head", default=None, help="Head ref (default: HEAD).")
-@_output_format_option
+@output_format_option
 @common_options
 @guard
 def plan_check_command(**options: Any) -> None:
@@ -301,25 +146,25 @@ def plan_check_command(**options: Any) -> None:
     from release_tools.release.reports import plan_check_report
     from release_tools.text import clean_text
 
-    output_format = _output_format(options.pop("format_"))
+    report_format = output_format(options.pop("format_"))
     settings = _settings(options)
     result = check_plans(settings)
     if os.environ.get("GITHUB_OUTPUT"):
         append_github_output(os.environ["GITHUB_OUTPUT"], plan_check_outputs(result))
     for warning in result.warnings:
-        _echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
     missing_error = PlansMissingError(
         f"touched without a version plan: {', '.join(result.missing)} "
         "(add one with `release-tools create-version-plan`)"
     )
-    if output_format == "json":
-        _echo_json(plan_check_report(result))
+    if report_format == "json":
+        echo_json(plan_check_report(result))
         if not result.ok:
             raise missing_error
         return
     touched = ", ".join(result.touched) or "none"
     base = result.base[:12] if len(result.base) == 40 else result.base
-    _echo(f"range {base}..{result.head}: touched projects: {touched}")
+    echo(f"range {base}..{result.head}: touched projects: {touched}")
     for path in result.uncommitted:
         click.echo(
             clean_text(
@@ -406,7 +251,7 @@ def plan_check_command(**options: Any) -> None:
     default=None,
     help="Mark the forge release as a prerelease (default: when the version is one).",
 )
-@_output_format_option
+@output_format_option
 @common_options
 @guard
 def release_command(**options: Any) -> None:
@@ -416,7 +261,7 @@ def release_command(**options: Any) -> None:
     from release_tools.release.reports import release_report
     from release_tools.release.service import ReleaseOptions, run_release
 
-    output_format = _output_format(options.pop("format_"))
+    report_format = output_format(options.pop("format_"))
     release_options = ReleaseOptions(
         dry_run=options.pop("dry_run"),
         skip_publish=options.pop("skip_publish"),
@@ -456,31 +301,31 @@ def release_command(**options: Any) -> None:
         if early:
             values = {"release_url": values["release_url"]}
         append_github_output(output_file, values)
-    if output_format == "json":
-        _echo_json(release_report(result))
+    if report_format == "json":
+        echo_json(release_report(result))
         _exit_if_refused(result)
         return
     if not result.releases and not result.actions:
-        _echo(result.message)
+        echo(result.message)
         return
     prefix = "would " if result.dry_run else ""
     for action in result.actions:
-        _echo(f"{prefix}{action}")
+        echo(f"{prefix}{action}")
     for note in result.skipped:
         click.echo(note)
     for outcome in result.published:
         if outcome.output.strip():
-            _echo(outcome.output.rstrip())
+            echo(outcome.output.rstrip())
     for made in result.forge_releases:
         verb = "created" if made.created else "updated"
-        _echo(f"{verb} {made.forge.title} release {made.tag}: {made.url}")
+        echo(f"{verb} {made.forge.title} release {made.tag}: {made.url}")
     if result.dry_run:
         verb = "dry run, nothing changed:"
     elif result.releases:
         verb = "released"
     else:
         verb = "done:"
-    _echo(f"{verb} {result.message}")
+    echo(f"{verb} {result.message}")
     _exit_if_refused(result)
 
 
@@ -511,7 +356,7 @@ def _exit_if_refused(result: ReleaseResult) -> None:
         return
 
     for reason in result.refused:
-        _echo(f"error: the release would be refused: {reason}", err=True)
+        echo(f"error: the release would be refused: {reason}", err=True)
     sys.exit(result.refused_exit_code)
 
 

@@ -1,0 +1,130 @@
+"""The ``projects`` command: the repository's projects and the conventions each one follows.
+
+A thin adapter: it discovers the projects and their conventions and prints them, as an aligned
+text table or as JSON.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from release_tools.cli.common import common_options, guard, load_output_settings
+from release_tools.cli.output import echo, echo_json
+
+if TYPE_CHECKING:
+    from release_tools.versioning.projects import Project
+    from release_tools.versioning.tags import ReleaseTag
+
+__all__ = ["projects_command"]
+
+
+@click.command("projects")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json"]),
+    default=None,
+    help="Output format (default: text).",
+)
+@common_options
+@guard
+def projects_command(**options: Any) -> None:
+    """List the projects of the repository: name, version, ecosystem, path, manifest, tag
+    scheme and changelog file (each with where it was read from).
+
+    With --format json, the list also shows each project's conventions, configured or inferred:
+    its tag scheme, latest release tag, changelog file and style, and release group.
+    """
+    from release_tools.git import Git
+    from release_tools.release.versions import find_projects
+    from release_tools.versioning.conventions import read_conventions
+
+    options["format"] = options.pop("format_")
+    settings = load_output_settings(options)
+    git = Git(settings.repo)
+    root = git.toplevel()
+    projects = find_projects(git, root)
+    conventions = read_conventions(
+        git,
+        root,
+        projects,
+        tag_format=settings.tag_format,
+        tag_pattern=settings.tag_pattern,
+        changelog=settings.changelog,
+    )
+    if settings.format == "json":
+        config = conventions.release_config
+        rows = []
+        for p in projects:
+            group = config.group_of(p.name)
+            rows.append(
+                {
+                    "name": p.name,
+                    "version": p.version,
+                    "path": p.path,
+                    "manifest": p.manifest,
+                    "ecosystem": p.ecosystem,
+                    "version_group": p.version_group,
+                    "private": p.private,
+                    **conventions.of(p.name).to_dict(),
+                    "release_group": (
+                        {"name": group.name, "relationship": group.relationship}
+                        if group is not None
+                        else None
+                    ),
+                    "ignored": p.name in config.ignored,
+                }
+            )
+        echo_json(rows)
+        return
+    if not projects:
+        click.echo(
+            "no projects found (no pyproject.toml, package.json, Cargo.toml, go.mod or nx.json)"
+        )
+        return
+    table = [
+        (
+            p.name,
+            _version_cell(p, conventions.of(p.name).latest_tag),
+            p.path,
+            p.manifest,
+            p.ecosystem + (f" (group {p.version_group})" if p.version_group else ""),
+            *_convention_cells(conventions.of(p.name).to_dict()),
+        )
+        for p in projects
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    for row in table:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+def _version_cell(project: Project, latest: ReleaseTag | None) -> str:
+    """The manifest's version; for a project whose manifest holds none (a Go module), the
+    version of its latest release tag, marked as such."""
+    if project.version:
+        return project.version
+    if latest is None:
+        return "-"
+    return f"{latest.version.render('pep440' if project.is_python else 'semver')} (tag)"
+
+
+def _convention_cells(data: dict[str, Any]) -> tuple[str, str]:
+    """The tag scheme and changelog of a project for the text table, each with where it came
+    from: ``tags v{version} (from tags)``, ``changelog CHANGES.md (found)``."""
+    scheme = data.get("tag_scheme") or {}
+    tags = f"tags {scheme.get('template', '?')} ({_origin(scheme.get('source'))})"
+    changelog = data.get("changelog")
+    if not changelog:
+        return tags, "changelog none"
+    state = _origin(changelog.get("source")) if changelog.get("exists") else "to create"
+    return tags, f"changelog {changelog.get('path')} ({state})"
+
+
+def _origin(source: object) -> str:
+    """Where a convention was read: ``from tags``, ``from config``, ``found`` or ``default``."""
+    if source in (None, "default", "found"):
+        return str(source or "default")
+    return f"from {source}"
