@@ -25,6 +25,7 @@ from release_tools.realtime.credentials import (
     REDACTED,
     STANDARD_RECORD_ATTRS,
     RedactionFilter,
+    is_secret_value,
     redact,
     register_secret,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "REDACTED",
     "JsonFormatter",
     "RedactionFilter",
+    "is_secret_value",
     "redact",
     "register_secret",
     "setup_logging",

@@ -8,7 +8,10 @@ value early or inject another output.
 
 Every output (the report on stdout or in its file, the CI outputs) passes the log redaction:
 a registered API key (or a fragment of it) that found its way into a commit message, a branch
-name or a file name is replaced, as it is in the logs.
+name or a file name is replaced, as it is in the logs. JSON is redacted value by value before
+it is serialized, never as text: the keys and the syntax stay as they are, and a secret that
+JSON would escape (a quote, a backslash, a non-ASCII character in the compact outputs) is
+still found.
 
 The CI outputs are appended whole or not at all (a failed append cuts the file back), never
 into the repository's git directory, and before a report on a stream: a reader that leaves
@@ -45,6 +48,7 @@ __all__ = [
     "emit_report",
     "github_output_lines",
     "github_output_path",
+    "redact_json",
     "render_json",
     "render_text",
     "write_atomic",
@@ -61,6 +65,31 @@ GROUP_LIMIT = 5
 def render_json(decision: Decision) -> str:
     """The decision as indented JSON (the command's ``--format json`` output)."""
     return decision.model_dump_json(indent=2) + "\n"
+
+
+JsonValue: typing.TypeAlias = (
+    "dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None"
+)
+
+
+def redact_json(value: JsonValue) -> JsonValue:
+    """``value`` (parsed JSON) with every string value redacted; object keys are kept as they
+    are, so the report's fields keep their names whatever the registered secrets hold."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: redact_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_json(item) for item in value]
+    return value
+
+
+def _render_redacted_json(decision: Decision) -> str:
+    """:func:`render_json` of the decision with its string values redacted."""
+    data = redact_json(decision.model_dump(mode="json"))
+    # Laid out as model_dump_json(indent=2) lays it out: two-space indents, no trailing
+    # blanks, non-ASCII characters kept as they are.
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _short(sha: str | None) -> str:
@@ -317,7 +346,11 @@ def decision_outputs(decision: Decision) -> dict[str, str]:
     and objects are compact JSON, ``null`` when absent, so a workflow can always hand them to
     ``fromJSON``. Taken from the model's fields, so a field added to the report is an output too.
     """
-    data = decision.model_dump(mode="json")
+    return _outputs_of(decision.model_dump(mode="json"))
+
+
+def _outputs_of(data: Mapping[str, JsonValue]) -> dict[str, str]:
+    """:func:`decision_outputs` of the decision's JSON data."""
     values: dict[str, str] = {}
     for name, field_info in Decision.model_fields.items():
         value = data[name]
@@ -339,7 +372,11 @@ def write_github_output(decision: Decision, path: Path) -> None:
     All or nothing: when the append fails part way (a full disk), the file is cut back to the
     size it had, so that no truncated line or unclosed heredoc is left for the runner to read.
     """
-    values = {name: redact(value) for name, value in decision_outputs(decision).items()}
+    # Redacted before the lists and objects become JSON text: their keys stay, and a secret
+    # that the ASCII-only JSON would escape is still found.
+    redacted = redact_json(decision.model_dump(mode="json"))
+    assert isinstance(redacted, dict)
+    values = _outputs_of(redacted)
     # Free text always goes in heredoc form, so no value of it can break the file.
     data = memoryview(github_output_lines(values, heredoc=_FREE_TEXT_OUTPUTS).encode("utf-8"))
     try:
@@ -398,8 +435,10 @@ def emit_report(
     stream (``stream`` or an open descriptor named by ``--output``), whose reader may leave
     early; should the outputs fail, the report on a stream is still written before the error.
     """
-    text = render_json(decision) if settings.format == "json" else render_text(decision)
-    text = redact(text)
+    if settings.format == "json":
+        text = _render_redacted_json(decision)
+    else:
+        text = redact(render_text(decision))
     github_output = github_output_path(os.environ if environ is None else environ, settings)
     target = None if settings.output is None else Path(settings.output)
     if target is not None and _descriptor_of(target) is None:

@@ -33,7 +33,7 @@ from release_tools.cli.failures import (
 from release_tools.config import CREDENTIAL_VARIABLES, Settings, load_settings
 from release_tools.config_file import readable_choice
 from release_tools.errors import ReleaseToolsError
-from release_tools.logs import redact, register_secret, setup_logging
+from release_tools.logs import is_secret_value, redact, register_secret, setup_logging
 
 __all__ = ["common_options", "configure_logging", "guard", "load_output_settings"]
 
@@ -191,8 +191,22 @@ def _existing_directory(
 
 
 def configure_logging(level: str, fmt: str) -> None:
-    """Install the redacting handler; registers the credential variables' values as secrets."""
+    """Install the redacting handler; registers the credential variables' values as secrets.
+
+    A variable whose value is too short or too common to be a credential (``null``, ``test``)
+    is not redacted (see :func:`~release_tools.logs.is_secret_value`); the debug log says so,
+    naming the variable but not the value.
+    """
     setup_logging(level, fmt, secrets=[os.environ.get(name) for name in CREDENTIAL_VARIABLES])
+    for name in CREDENTIAL_VARIABLES:
+        value = os.environ.get(name, "").strip()
+        if value and not is_secret_value(value):
+            log.debug(
+                "%s holds %d characters, too short or too common for a credential: "
+                "its value is not redacted from the output",
+                name,
+                len(value),
+            )
 
 
 def load_output_settings(flags: dict[str, Any]) -> Settings:

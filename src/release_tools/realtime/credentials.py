@@ -5,7 +5,8 @@ the registered values, the fragments of 8 or more characters that shortening can
 them, and well-known credential shapes (bearer tokens, OpenAI-style keys, ``api-key`` pairs)
 with ``[REDACTED]``. :class:`RedactionFilter` applies it to a whole log record. An application
 may attach that filter to its own handlers and register its own secrets here, so that one
-registry serves both.
+registry serves both. Values too short or too common to be a credential (``null``, ``test``)
+are not registered: they would be cut out of ordinary words and of JSON syntax.
 
 Realtime code also runs where nobody configured logging (a test with ``caplog`` at DEBUG, an
 application's ``basicConfig``), and ``websockets`` dumps every handshake header at DEBUG. So the
@@ -25,11 +26,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = [
+    "MIN_SECRET",
+    "PLACEHOLDERS",
     "REDACTED",
     "STANDARD_RECORD_ATTRS",
     "HeaderRedactionFilter",
     "RedactionFilter",
     "is_secret_header",
+    "is_secret_value",
     "mask_headers",
     "redact",
     "redact_url",
@@ -84,13 +88,50 @@ STANDARD_RECORD_ATTRS = frozenset(
 )
 
 
+#: The shortest value :func:`register_secret` accepts. No credential these tools are given (API
+#: keys, forge tokens) is shorter; shorter values are what a variable holds when it is not a
+#: credential at all (``null`` from ``jq -r`` on a missing field, ``test``, ``EMPTY``), and
+#: replacing them wherever they occur would mangle ordinary words of every output.
+MIN_SECRET = 8
+
+#: Values that stand in for a key where a server needs none (local OpenAI-compatible servers
+#: and SDK examples), compared case-insensitively. They are not secret, and they are words or
+#: names that ordinary output may hold.
+PLACEHOLDERS = frozenset(
+    {
+        "changeme",
+        "lm-studio",
+        "no-key-required",
+        "not-needed",
+        "placeholder",
+        "sk-no-key-required",
+        "undefined",
+        "your-api-key",
+    }
+)
+
+
+def is_secret_value(value: str | None) -> bool:
+    """Whether :func:`register_secret` treats ``value`` as a secret: at least
+    :data:`MIN_SECRET` characters once surrounding whitespace is removed, and not one of the
+    :data:`PLACEHOLDERS`."""
+    if not value:
+        return False
+    value = value.strip()
+    return len(value) >= MIN_SECRET and value.lower() not in PLACEHOLDERS
+
+
 def register_secret(value: str | None) -> None:
     """Make ``value`` (an API key, a token) be replaced by ``[REDACTED]`` in all output.
 
     Its fragments of :data:`FRAGMENT` or more characters are replaced too (see :func:`redact`).
+    Surrounding whitespace is not part of the secret (a header or a variable loses it). A value
+    that is no credential (see :func:`is_secret_value`) is not registered: replacing every
+    ``null`` or ``test`` of an output would damage it while protecting nothing.
     """
     global _registry
-    if value and len(value) >= 4:
+    if value is not None and is_secret_value(value):
+        value = value.strip()
         with _lock:
             if value not in _secrets:
                 _secrets.add(value)
