@@ -6,8 +6,9 @@ the openai SDK reads it (``https://host/v1`` becomes ``wss://host/v1/realtime``)
 The config file is ``release-tools.toml`` at the repository root if present, else the
 ``[tool.release-tools]`` table of ``pyproject.toml`` (read by :mod:`.config_file`). Keys may be
 written with dashes or underscores, but not both for one setting. An empty variable counts as
-unset; an empty ``output``, ``base``, ``head`` or ``project`` flag is an error. ``--exclude``
-(the ``extra_exclude`` flag) adds to the configured extra exclusions instead of replacing them.
+unset; an empty ``output``, ``base``, ``head``, ``project`` or ``model`` flag is an error.
+``--exclude`` (the ``extra_exclude`` flag) adds to the configured extra exclusions instead of
+replacing them.
 Every value is validated by one pydantic model, and any problem becomes a one-line
 :class:`~release_tools.errors.ConfigError` that names the source and the key.
 """
@@ -223,6 +224,18 @@ class Settings(BaseModel):
             raise ValueError("the release commit message cannot be empty")
         return value
 
+    @field_validator("model")
+    @classmethod
+    def _check_model(cls, value: str) -> str:
+        # The name travels in the handshake's query string: a blank one would ask the server
+        # for no model at all, and a space inside could only be a mistake.
+        name = value.strip()
+        if not name:
+            raise ValueError(f"the model name is empty; leave it out for {DEFAULT_MODEL}")
+        if any(char.isspace() or not char.isprintable() for char in name):
+            raise ValueError(f"{name!r} is not a model name: it holds blanks or control characters")
+        return name
+
     @field_validator("tag_pattern")
     @classmethod
     def _check_pattern(cls, value: str) -> str:
@@ -375,7 +388,7 @@ _FLAG_NAMES = {"extra_exclude": "--exclude"}
 #: Settings for which an empty flag value can only be a mistake (an unexpanded CI variable,
 #: say): it would name the working directory or no ref at all, and is refused before any
 #: work is done.
-_NOT_EMPTY_FLAGS = ("output", "base", "head", "project")
+_NOT_EMPTY_FLAGS = ("output", "base", "head", "project", "model")
 
 
 def _flag_name(key: str) -> str:
