@@ -8,11 +8,18 @@ Forking is only done where it is safe: on Linux and with no other thread running
 inherits locks that another thread may hold). :func:`fork_call` returns None when it cannot
 fork, and :meth:`Forked.result` returns None when the child failed: callers then do the work
 themselves, so a child only ever saves time.
+
+A child never outlives the work it was started for: one whose result was never collected
+(the command was interrupted, an error cut the gathering short) is killed and reaped when
+the process exits, and the kernel kills it if its parent dies without that chance. Left
+running, it would hold the job's output pipes open and keep a cancelled CI job waiting.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import ctypes
 import os
 import pickle
 import select
@@ -20,9 +27,9 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-__all__ = ["Forked", "can_fork", "fork_call", "spread_requested"]
+__all__ = ["Forked", "can_fork", "cancel_all", "fork_call", "spread_requested"]
 
 T = TypeVar("T")
 
@@ -48,6 +55,23 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+#: The children started by this process whose result is not collected yet, by pid.
+_live: dict[int, Forked[Any]] = {}
+
+# ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: the kernel kills the calling child when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def cancel_all() -> None:
+    """Kill and reap every child whose result was never collected; idempotent (also run when
+    the process exits)."""
+    for child in list(_live.values()):
+        child.cancel()
+
+
+atexit.register(cancel_all)
+
+
 class Forked(Generic[T]):
     """A child computing one result; :meth:`result` or :meth:`cancel` reaps it."""
 
@@ -56,6 +80,7 @@ class Forked(Generic[T]):
         self._read_fd = read_fd
         self._spread_fd = spread_fd
         self._done = False
+        _live[pid] = self
 
     def spread(self) -> None:
         """Tell the child it may use every core now (see :func:`spread_requested`); idempotent.
@@ -75,6 +100,7 @@ class Forked(Generic[T]):
         if self._done:
             return
         self._done = True
+        _live.pop(self._pid, None)
         self._close_spread()
         with contextlib.suppress(ProcessLookupError):
             os.kill(self._pid, signal.SIGKILL)
@@ -86,6 +112,7 @@ class Forked(Generic[T]):
         if self._done:
             return None
         self._done = True
+        _live.pop(self._pid, None)
         self._close_spread()
         with os.fdopen(self._read_fd, "rb") as source:
             payload = source.read()
@@ -118,6 +145,7 @@ def fork_call(function: Callable[[], T], *, spreadable: bool = False) -> Forked[
         return None
     read_fd, write_fd = os.pipe()
     spread_read, spread_write = os.pipe() if spreadable else (None, None)
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -128,6 +156,8 @@ def fork_call(function: Callable[[], T], *, spreadable: bool = False) -> Forked[
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         status = 0
         try:
+            _die_with(parent)
+            _live.clear()  # the parent's other children are not this child's to reap
             os.close(read_fd)
             if spread_write is not None:
                 os.close(spread_write)
@@ -145,3 +175,11 @@ def fork_call(function: Callable[[], T], *, spreadable: bool = False) -> Forked[
     if spread_read is not None:
         os.close(spread_read)
     return Forked(pid, read_fd, spread_write)
+
+
+def _die_with(parent: int) -> None:  # pragma: no cover - runs in the child
+    """Have the kernel kill this child when ``parent`` dies; exit at once if it already has."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    if os.getppid() != parent:
+        os._exit(1)
