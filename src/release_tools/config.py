@@ -118,6 +118,9 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 
 _ENV_PREFIX = ENV_PREFIX
 
+#: The longest duration setting, in seconds (a day).
+_MAX_SECONDS = 86_400
+
 
 _SectionName = Literal["Changed", "Added", "Deprecated", "Removed", "Fixed", "Security", ""]
 
@@ -162,15 +165,18 @@ class Settings(BaseModel):
     # --- analyze --provider realtime ---------------------------------------------------
     realtime_url: str = DEFAULT_REALTIME_URL
     model: str = DEFAULT_MODEL
-    connect_timeout: float = Field(default=15.0, gt=0)
-    session_timeout: float = Field(default=15.0, gt=0)
-    response_timeout: float = Field(default=120.0, gt=0)
-    idle_timeout: float = Field(default=60.0, gt=0)
+    # Durations in seconds are finite and at most a day: ``inf`` (or ``1e400``, which reads as
+    # inf) would let a silent server hold the command for ever, and a deadline past a day is no
+    # deadline either.
+    connect_timeout: float = Field(default=15.0, gt=0, le=_MAX_SECONDS, allow_inf_nan=False)
+    session_timeout: float = Field(default=15.0, gt=0, le=_MAX_SECONDS, allow_inf_nan=False)
+    response_timeout: float = Field(default=120.0, gt=0, le=_MAX_SECONDS, allow_inf_nan=False)
+    idle_timeout: float = Field(default=60.0, gt=0, le=_MAX_SECONDS, allow_inf_nan=False)
     max_retries: int = Field(default=3, ge=0, le=20)
     #: The most seconds one model request may spend waiting because the server asked it to
     #: (rate-limit events, "try again in 6.2s", retry-after), over all its attempts. A wait
     #: that does not fit in what is left fails the request at once, naming the wait.
-    max_server_wait: float = Field(default=120.0, ge=0, le=86_400)
+    max_server_wait: float = Field(default=120.0, ge=0, le=_MAX_SECONDS, allow_inf_nan=False)
     concurrency: int = Field(default=4, ge=1, le=64)
     cache: bool = True
     cache_dir: Path | None = None
