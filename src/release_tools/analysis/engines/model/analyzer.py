@@ -1,18 +1,21 @@
 """:class:`RealtimeAnalyzer`: the model path's orchestration (see the package docstring).
 
 It checks the key, opens a :class:`SessionPool`, fans the chunk requests out on a task group
-while the local evidence is gathered in a worker thread, asks for the final verdict, and turns
+while the local evidence is gathered in a daemon thread, asks for the final verdict, and turns
 the outcome into a report, falling back to the local decision when the model path fails.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import os
+import threading
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from release_tools.analysis.context import AnalysisContext
@@ -53,6 +56,7 @@ __all__ = ["API_KEY_VARIABLE", "RealtimeAnalyzer"]
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 def _run_coroutine(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -64,6 +68,40 @@ def _run_coroutine(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     # Called from async code (a notebook, an async caller): a private loop in a worker thread.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="release-tools-realtime") as pool:
         return pool.submit(lambda: asyncio.run(factory())).result()
+
+
+def in_daemon_thread(func: Callable[[A], T], arg: A) -> asyncio.Future[T]:
+    """``func(arg)`` on a daemon thread, as a future of the running loop.
+
+    Unlike ``asyncio.to_thread``, nothing waits for the thread once its result is no longer
+    wanted: an interrupted run (SIGINT, SIGTERM) ends at once instead of when the evidence
+    gathering would have finished, which on a large range is many seconds, past the grace
+    period of ``docker stop`` or a cancelled CI job.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+    context = contextvars.copy_context()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(cast(T, result))
+
+    def work() -> None:
+        try:
+            result = context.run(func, arg)
+        except BaseException as exc:  # handed to the awaiting task, which re-raises it
+            outcome: tuple[T | None, BaseException | None] = (None, exc)
+        else:
+            outcome = (result, None)
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+            loop.call_soon_threadsafe(settle, *outcome)
+
+    threading.Thread(target=work, name="release-tools-evidence", daemon=True).start()
+    return future
 
 
 class RealtimeAnalyzer:
@@ -155,7 +193,7 @@ class RealtimeAnalyzer:
         run: ModelRun,
         cache: ChunkCache | None,
     ) -> tuple[list[Evidence], ProviderError | None]:
-        """The model path, with the local evidence gathered meanwhile in a worker thread.
+        """The model path, with the local evidence gathered meanwhile in a daemon thread.
 
         Gathering evidence reads files from git (hundreds of milliseconds on a large change)
         and is only needed for the final prompt, so it overlaps the chunk requests. It starts
@@ -165,7 +203,7 @@ class RealtimeAnalyzer:
 
         def start_evidence() -> asyncio.Future[list[Evidence]]:
             if not started:
-                started.append(asyncio.ensure_future(asyncio.to_thread(gather_evidence, ctx)))
+                started.append(in_daemon_thread(gather_evidence, ctx))
             return started[0]
 
         error: ProviderError | None = None
