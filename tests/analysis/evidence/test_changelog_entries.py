@@ -96,6 +96,20 @@ def test_a_section_written_late_for_a_release_already_made_says_nothing() -> Non
     ]
 
 
+def test_entries_filed_above_the_current_version_without_a_heading_are_the_coming_ones() -> None:
+    old = "# 10.2.0\n\n## Features\n\n- Hyperlinks.\n"
+    # The coming version's heading lost its mark: its sections stand above 10.2.0's.
+    new = " 10.3.0\n\n## Features\n\n- A `--mindepth` alias.\n\n## Bugfixes\n\n" + old
+    assert new_entries(old, new, "10.2.0") == [
+        Entry("A `--mindepth` alias.", "features", Bump.MINOR)
+    ]
+    # A preamble the range rewrites, without entries under a level heading, gives nothing.
+    intro = "# Changelog\n\nAll changes, newest first.\n\n" + old
+    assert new_entries(old, intro.replace("newest", "most recent"), "10.2.0") == []
+    # Nothing written above it: the late section rule stands.
+    assert new_entries(old, old + "\n", "10.2.0") == []
+
+
 def test_release_please_and_changesets_sections() -> None:
     old = "# Changelog\n\n## [1.0.0](https://x) (2024-01-01)\n\n### Features\n\n* first\n"
     new = old.replace(

@@ -13,7 +13,9 @@ version number has been incremented"); one about a release to come ("we will do 
 version bump") or denying it ("no major version bump") is not.
 
 Only the topmost release section of the head's changelog is read, and of it only the entries
-whose text the base's changelog does not contain anywhere: what the range wrote. A topmost
+whose text the base's changelog does not contain anywhere: what the range wrote. Entries the
+range files above the current version's section under level headings of their own (the
+coming version's heading forgotten or mistyped) are that section. A topmost
 section of the current version or an earlier one was written late for a release already made
 and gives nothing, and so do entries about the runtimes supported (``Python 3.8 support``
 under ``Removed``): the runtime-floor evidence and the project's habit speak for those.
@@ -324,14 +326,21 @@ def new_entries(old: str, new: str, current: str | None = None) -> list[Entry]:
         and _coming(lines[starts[1]], current)
     ):
         starts = starts[1:]
-    if not starts or _released(lines[starts[0]], current):
+    if not starts:
         return []
+    if _released(lines[starts[0]], current):
+        # Entries the range filed above the current version's section, under level headings
+        # of their own (``## Features`` where the coming version's heading was forgotten or
+        # mistyped): the coming release's, as a reader of the file takes them.
+        if not _writes(lines, -1, starts[0], known):
+            return []
+        starts = [-1, *starts]
     first = starts[0]
     end = starts[1] if len(starts) > 1 else len(lines)
     section: str | None = None
     found: list[Entry] = []
     declared = _declared_major(lines[first + 1 : end], known)
-    if declared is not None and _new_major(lines[first], current):
+    if declared is not None and (first < 0 or _new_major(lines[first], current)):
         found.append(Entry(declared, "major version", Bump.MAJOR))
     for index in range(first + 1, end):
         if not lines[index].strip() or _UNDERLINE.match(lines[index]):
