@@ -661,7 +661,11 @@ def test_openai_base_url_mapping_and_precedence(tmp_path: Path) -> None:
     flags = {"realtime_url": "wss://flag.example/rt"}
     assert load_settings(flags, repo=tmp_path, environ=env).realtime_url == "wss://flag.example/rt"
     with pytest.raises(ConfigError, match=r"^OPENAI_BASE_URL: invalid value"):
-        load_settings(repo=tmp_path, environ={"OPENAI_BASE_URL": "ftp://gw.example/v1"})
+        load_settings(
+            {"provider": "realtime"},
+            repo=tmp_path,
+            environ={"OPENAI_BASE_URL": "ftp://gw.example/v1"},
+        )
 
 
 # --- the scripted server's other fault scenarios, end to end -------------------------------

@@ -1,7 +1,8 @@
 """Typed settings, layered: defaults < config file < ``RELEASE_TOOLS_*`` environment < flags.
 
 ``realtime_url`` has one more layer under the config file: ``OPENAI_BASE_URL``, read the way
-the openai SDK reads it (``https://host/v1`` becomes ``wss://host/v1/realtime``).
+the openai SDK reads it (``https://host/v1`` becomes ``wss://host/v1/realtime``). A value of it
+that is no URL is an error only with the realtime provider; the local engine leaves it out.
 
 The config file is ``release-tools.toml`` at the repository root if present, else the
 ``[tool.release-tools]`` table of ``pyproject.toml`` (read by :mod:`.config_file`). Keys may be
@@ -33,6 +34,7 @@ from release_tools.config_checks import check_raw, check_tag_format, first_error
 from release_tools.config_file import ENV_PREFIX, find_config_root, raw_config_table
 from release_tools.errors import ConfigError
 from release_tools.files import in_git_dir
+from release_tools.realtime.credentials import redact_url
 from release_tools.realtime.hosts import is_loopback_host
 
 __all__ = [
@@ -377,6 +379,38 @@ def realtime_url_from_base(base_url: str) -> str:
     return urlunsplit((scheme, parts.netloc, path, parts.query, ""))
 
 
+def _base_url_problem(base_url: str) -> str | None:
+    """What makes ``base_url`` unusable as the openai SDK's base URL, None when nothing does."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(base_url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as exc:
+        return f"not a URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https", "ws", "wss") or not host:
+        return "not an http:// or https:// URL with a host, such as https://api.openai.com/v1"
+    return None
+
+
+def _sdk_realtime_url(base_url: str, *, used: bool) -> str | None:
+    """The realtime URL that ``OPENAI_BASE_URL`` (``base_url``) gives, for the lowest layer of
+    ``realtime_url``; None when it gives none.
+
+    The variable belongs to the openai SDK and to whatever else reads it (a local server's
+    ``localhost:11434/v1``, say), not to this tool. Only the realtime provider (``used``)
+    connects anywhere, so only then is a value that is no URL an error; for the local engine
+    such a value is left out, and the default URL stays.
+    """
+    problem = _base_url_problem(base_url)
+    if problem is None:
+        return realtime_url_from_base(base_url)
+    if used:
+        raise ConfigError(f"{BASE_URL_VARIABLE}: invalid value {redact_url(base_url)!r}: {problem}")
+    return None
+
+
 #: Settings whose values are a few lower-case words, matched case-insensitively as flags are.
 _CHOICE_FIELDS = frozenset({"log_level", "log_format", "format"})
 _NUMBER_FIELDS = frozenset(
@@ -432,12 +466,9 @@ def load_settings(
     file_values, file_name = read_config_file(config_root)
     environ = os.environ if environ is None else environ
     env_values = _from_env(environ)
-    base_url = environ.get(BASE_URL_VARIABLE, "").strip()
-    sdk_values = {"realtime_url": realtime_url_from_base(base_url)} if base_url else {}
     merged: dict[str, Any] = {}
     sources: dict[str, str] = {}
     layers = (
-        (sdk_values, BASE_URL_VARIABLE),
         (file_values, file_name or "config"),
         (env_values, "environment"),
         (flags, "flag"),
@@ -451,6 +482,12 @@ def load_settings(
                 sources[key] = _flag_name(key)
             else:
                 sources[key] = origin
+    base_url = environ.get(BASE_URL_VARIABLE, "").strip()
+    if base_url and "realtime_url" not in merged:
+        sdk_url = _sdk_realtime_url(base_url, used=merged.get("provider") == "realtime")
+        if sdk_url is not None:
+            merged["realtime_url"] = sdk_url
+            sources["realtime_url"] = BASE_URL_VARIABLE
     merged["repo"] = root
     if isinstance(merged.get("output"), str | os.PathLike):
         # Anything else is left to the validation below, which names the setting.

@@ -30,7 +30,12 @@ from release_tools.cli.failures import (
     report_failure,
     use_output_format,
 )
-from release_tools.config import CREDENTIAL_VARIABLES, Settings, load_settings
+from release_tools.config import (
+    BASE_URL_VARIABLE,
+    CREDENTIAL_VARIABLES,
+    Settings,
+    load_settings,
+)
 from release_tools.config_file import readable_choice
 from release_tools.errors import ReleaseToolsError
 from release_tools.logs import is_secret_value, redact, register_secret, setup_logging
@@ -223,6 +228,9 @@ def load_output_settings(flags: dict[str, Any]) -> Settings:
         raise
     use_output_format(settings.format)
     configure_logging(settings.log_level, settings.log_format)
+    if settings.provider != "realtime" and os.environ.get(BASE_URL_VARIABLE, "").strip():
+        # Set for other tools as often as for this one: worth a word when debugging, no more.
+        log.debug("%s is set but not used: only --provider realtime connects", BASE_URL_VARIABLE)
     return settings
 
 
