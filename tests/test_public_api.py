@@ -65,6 +65,7 @@ PUBLIC: dict[str, list[str]] = {
         "read_plans",
         "render_plan",
         "validate_plans",
+        "with_project_names",
         "write_plan",
     ],
     "release_tools.cli": ["cli", "guard", "main"],
