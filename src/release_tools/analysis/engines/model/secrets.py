@@ -13,12 +13,20 @@ markers around it, so the result still reads as the same diff. What it recognise
 2. Known token shapes: AWS access key ids (``AKIA...``), Azure storage ``AccountKey=`` /
    ``SharedAccessKey=`` / SAS ``sig=``, GitHub (``ghp_``, ``gho_``, ``ghu_``, ``ghs_``,
    ``ghr_``, ``github_pat_``), Slack (``xox?-``, webhook URLs), OpenAI (``sk-...``), Stripe
-   (``sk_live_``/``rk_live_``, test keys too), JWTs, bearer tokens, passwords in URLs.
-3. Assignments whose name says secret (``password = "..."``, ``SECRET_KEY=...``,
-   ``api_key: ...``, ``"token": "..."``). Quoted values are always redacted; bare values only
-   when they do not look like a variable or type name (``password = user_password`` and
-   ``password: str`` are code, ``password: hunter2`` is not), except in ``NAME=value`` lines
-   with an upper-case name, which are configuration.
+   (``sk_live_``/``rk_live_``, test keys too), Hugging Face (``hf_...``), JWTs, bearer tokens,
+   passwords in URLs.
+3. Values given to a name that says secret: assignments (``password = "..."``,
+   ``SECRET_KEY=...``, ``api_key: ...``, ``"token": "..."``) and typed declarations
+   (``db_password: str = "..."``, ``static API_TOKEN: &str = "..."``, ``var apiToken string =
+   "..."``), where the value goes and the type stays. Quoted values are always redacted; bare
+   values only when they do not look like a variable or type name (``password = user_password``
+   and ``password: str`` are code, ``password: hunter2`` is not), except in ``NAME=value`` lines
+   with an upper-case name and in configuration files (YAML, TOML, INI, properties, JSON,
+   ``.npmrc``, ``.pypirc``, ``.netrc``), where a bare value is a value and runs to the end of a
+   ``name: value`` line. Also PHP's ``define('DB_PASSWORD', '...')``, XML elements
+   (``<password>...</password>``), .NET's ``<add key="ApiKey" value="..."/>`` and ``.netrc``
+   ``password ...`` entries (outside a netrc file only as a whole ``machine ... login ...
+   password ...`` line).
 4. Every value of a ``.env`` file (``.env``, ``.env.local``, ``prod.env``...).
 5. High-entropy strings: long hex (32+) or base64-like (20+, mixed case and digits) tokens whose
    Shannon entropy per character is above a threshold that grows with the length.
@@ -102,6 +110,14 @@ _TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         0,
         0,
     ),
+    # Hugging Face access tokens: "hf_" and 34 or more letters and digits, no underscore (which
+    # names such as hf_hub_download have).
+    (
+        "huggingface-token",
+        re.compile(r"\bhf_[A-Za-z0-9]{34,}(?![A-Za-z0-9_])"),
+        0,
+        0,
+    ),
     ("stripe-key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"), 0, 0),
     ("openai-key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"), 0, 0),
     (
@@ -124,27 +140,92 @@ _PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 
 # --- 3: assignments ---------------------------------------------------------------------------
 
+# A whole run of name characters that holds a secret word. The run is taken whole and never
+# given back (a possessive quantifier): backtracking into it made a long name that is not
+# followed by a value cost time cubic in its length.
 _SECRET_NAME = (
-    r"[A-Za-z0-9_.-]*"
+    r"(?<![A-Za-z0-9_.-])"
+    r"(?=[A-Za-z0-9_.-]*?"
     r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
-    r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string)"
-    r"[A-Za-z0-9_.-]*"
+    r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string))"
+    r"[A-Za-z0-9_.-]++"
 )
+# A declared type between the name and "=": ": str", ": &'static str", ": Option<String>",
+# ": str | None" (Python, Rust, TypeScript, Kotlin, Swift), or Go's "name string =". Generic
+# arguments may nest once; no quote or "=" may occur inside, so the value is never taken for it.
+_TYPE = (
+    r"[&*]*(?:'[A-Za-z_]\w*\s+)?(?:mut\s+)?[A-Za-z_][\w.]*(?:::[A-Za-z_]\w*)*"
+    r"(?:<[^<>=\"`;]*(?:<[^<>=\"`;]*>[^<>=\"`;]*)*>"
+    r"|\[[^\[\]=\"`;]*(?:\[[^\[\]=\"`;]*\][^\[\]=\"`;]*)*\])?\??"
+)
+_GO_TYPE = r"(?:\[\]|\*)*[A-Za-z_][\w.]*(?:\[[\w.*]+\][\w.*]+)?"
 _ASSIGNMENT = re.compile(
-    r"(?i)(?P<head>(?P<key>" + _SECRET_NAME + r")[\"']?(?P<sep>\s*(?::=|=>|=|:)\s*))"
+    r"(?i)(?P<head>(?P<key>" + _SECRET_NAME + r")"
+    # A declaration names its variable unquoted; a quoted name is a key ("token": ...).
+    # After a type: "=" then a quoted value, or " = " with spaces ("token: a=b" stays a YAML
+    # value). Go's form always has the spaces (gofmt), which an XML attribute (a="1") lacks.
+    r"(?:\s*:\s*" + _TYPE + r"(?:\s*\|\s*" + _TYPE + r")*"
+    r"(?:\s*=(?![=>~])\s*(?=[\"'`])|\s+=(?![=>~])\s+)"
+    r"|\s+" + _GO_TYPE + r"\s+=(?![=>~])\s+"
+    r"|[\"']?(?P<sep>\s*(?::=|=>|=|:)\s*)))"
     r"(?:(?P<quote>[\"'`])(?P<qval>(?:\\.|(?!(?P=quote)).)*)(?P=quote)"
     r"|(?P<bare>[^\s\"'`,;()\[\]{}]+))"
 )
+# Other places a secret's name sits beside its value: PHP's define('DB_PASSWORD', '...'), an
+# XML element (<password>...</password>, the content on the same line) and .NET's
+# <add key="ApiKey" value="..."/>. The kept head and tail go in groups "head" and "tail".
+_NAMED_VALUES: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"(?i)(?P<head>\bdefine\s*\(\s*(?P<nq>[\"'])" + _SECRET_NAME + r"(?P=nq)\s*,\s*"
+        r"(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote)).)+)(?P<tail>(?P=quote))"
+    ),
+    re.compile(
+        r"(?i)(?P<head><(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + _SECRET_NAME + r")(?:\s[^<>]*)?>)"
+        r"(?P<value>[^<>]+)(?P<tail></(?P=tag)\s*>)"
+    ),
+    re.compile(
+        r"(?i)(?P<head>\bkey\s*=\s*(?P<kq>[\"'])" + _SECRET_NAME + r"(?P=kq)\s+value\s*=\s*"
+        r"(?P<quote>[\"']))(?P<value>(?:(?!(?P=quote)).)+)(?P<tail>(?P=quote))"
+    ),
+)
+# A .netrc entry: "password VALUE" among whitespace-separated tokens. Outside a netrc file only
+# the whole entry on one line ("machine HOST login USER password VALUE") is trusted, since
+# "password" followed by a word is ordinary prose too.
+_NETRC_FIELD = re.compile(r"(?P<head>(?<![\w.-])password\s+)(?P<value>[^\s\"'`]+)(?P<tail>)")
+_NETRC_ENTRY = re.compile(
+    r"(?P<head>\bmachine\s+\S+\s+login\s+\S+\s+password\s+)(?P<value>[^\s\"'`]+)(?P<tail>)"
+)
+# Values that stand for no secret; "~" is YAML's null, and read/write/inherit are what GitHub
+# workflows give "id-token:" and "secrets:".
 _PLACEHOLDERS = frozenset(
     {"none", "null", "nil", "true", "false", "undefined", "optional", "required", "str", "string"}
+    | {"~", "read", "write", "inherit"}
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_]*(?:\[[^\]]*\])?")
+_TYPE_REF = re.compile(r"[&*]+(?:mut)?(?:[A-Za-z_][\w:<>]*)?")
 _TEMPLATE = re.compile(r"^(?:\$|\{\{|%\(|<[a-z_-]+>$|\[REDACTED)")
 
 # --- 4: .env files ----------------------------------------------------------------------------
 
 _ENV_FILE = re.compile(r"(?:^|/)(?:\.env(?:\.[^/]*)?|[^/]+\.env)$")
 _ENV_LINE = re.compile(r"^(?P<head>\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*)(?P<value>.+)$")
+
+# --- configuration files ---------------------------------------------------------------------
+
+# Files of settings rather than code: a bare word after a secret's name is its value there
+# ("password: letmein" in YAML), not a variable.
+_CONFIG_FILE = re.compile(
+    r"(?i)(?:\.(?:ya?ml|toml|ini|cfg|conf|properties|json)"
+    r"|(?:^|/)[._]?(?:npmrc|pypirc|netrc))$"
+)
+# A whole "name: value" / "name = value" line of such a file: the value runs to the end of the
+# line ("password: correct horse" is one value), unless it is quoted, a YAML block or flow
+# value, anchor, alias or tag, which the other rules or none apply to.
+_CONFIG_LINE = re.compile(
+    r"(?i)^(?P<head>[ +-]?\s*(?:-\s+)?(?P<nq>[\"']?)" + _SECRET_NAME + r"(?P=nq)\s*[:=]\s*)"
+    r"(?P<value>[^\s\"'`\[{|>&*!](?:.*[^\s,])?)(?P<tail>\s*,?\s*)$"
+)
+_NETRC_FILE = re.compile(r"(?i)(?:^|/)[._]?netrc$")
 
 # --- header lines ----------------------------------------------------------------------------
 
@@ -232,11 +313,15 @@ class _Redactor:
 
         return replace
 
-    def assignments(self, line: str) -> str:
-        return _ASSIGNMENT.sub(self._assignment, line)
+    def assignments(self, line: str, *, config: bool = False) -> str:
+        def replace(match: re.Match[str]) -> str:
+            return self._assignment(match, config=config)
 
-    def _assignment(self, match: re.Match[str]) -> str:
-        head, key, sep = match.group("head"), match.group("key"), match.group("sep")
+        return _ASSIGNMENT.sub(replace, line)
+
+    def _assignment(self, match: re.Match[str], *, config: bool) -> str:
+        head, key = match.group("head"), match.group("key")
+        sep: str | None = match.group("sep")  # None after a declared type: code, not settings
         quote = match.group("quote")
         if quote is not None:
             value = match.group("qval")
@@ -246,15 +331,34 @@ class _Redactor:
         value = match.group("bare")
         if value.lower() in _PLACEHOLDERS or _TEMPLATE.match(value) or value.startswith("="):
             return match.group(0)
+        if not config and sep is not None and sep.strip() == ":" and _TYPE_REF.fullmatch(value):
+            return match.group(0)  # a parameter's reference type: password: &str, token: *T
         end = match.end()
         followed_by_call = match.string[end : end + 1] in ("(", "[")
-        # NAME=value with an upper-case name is configuration (shell, Dockerfile, CI env).
-        config_style = key.isupper() and sep.strip() == "=" and sep == "="
+        # NAME=value with an upper-case name is configuration (shell, Dockerfile, CI env), and
+        # so is every line of a configuration file; a declared type makes it code.
+        config_style = sep is not None and (config or (key.isupper() and sep == "="))
         if not config_style and (_IDENTIFIER.fullmatch(value) or followed_by_call):
             return match.group(0)
         if not config_style and "." in value and _IDENTIFIER.fullmatch(value.replace(".", "_")):
             return match.group(0)  # attribute access: settings.password, os.environ
         return head + self.mark("assignment")
+
+    def named_values(self, line: str, *, netrc: bool = False) -> str:
+        """``line`` with the values of defines, XML elements and netrc entries redacted."""
+        for pattern in _NAMED_VALUES:
+            line = pattern.sub(self._named_value, line)
+        return (_NETRC_FIELD if netrc else _NETRC_ENTRY).sub(self._named_value, line)
+
+    def config_line(self, line: str) -> str:
+        """A configuration file's ``line`` with a secret's whole value redacted."""
+        return _CONFIG_LINE.sub(self._named_value, line)
+
+    def _named_value(self, match: re.Match[str]) -> str:
+        value = match.group("value").strip()
+        if not value or value.lower() in _PLACEHOLDERS or _TEMPLATE.match(value):
+            return match.group(0)
+        return match.group("head") + self.mark("assignment") + match.group("tail")
 
     def entropy(self, line: str) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -263,9 +367,15 @@ class _Redactor:
 
         return _CANDIDATE.sub(replace, line)
 
-    def text(self, line: str) -> str:
-        """``line`` through the rules for ordinary lines (known shapes, assignments, entropy)."""
-        return self.entropy(self.assignments(self.tokens(line)))
+    def text(self, line: str, *, config: bool = False, netrc: bool = False) -> str:
+        """``line`` through the rules for ordinary lines (known shapes, assignments, entropy).
+
+        ``config`` says the line is from a configuration file, ``netrc`` from a netrc file.
+        """
+        line = self.named_values(self.tokens(line), netrc=netrc)
+        if config:
+            line = self.config_line(line)
+        return self.entropy(self.assignments(line, config=config))
 
     def header(self, line: str) -> str:
         """A file header line with the paths in it redacted and its markers kept."""
@@ -376,6 +486,8 @@ def redact_details(text: str) -> RedactionResult:
             out.append(redactor.header(line))
         elif env_file:
             out.append(redactor.env_value(line))
+        elif path is not None and _CONFIG_FILE.search(path):
+            out.append(redactor.text(line, config=True, netrc=_NETRC_FILE.search(path) is not None))
         else:
             out.append(redactor.text(line))
     kinds = redactor.kinds
