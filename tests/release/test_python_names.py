@@ -14,7 +14,8 @@ from release_tools.cli import cli
 from release_tools.config import load_settings
 from release_tools.errors import PlanError, UsageError
 from release_tools.release.service import ReleaseOptions, run_release
-from release_tools.versioning.projects import Project, find_project, project_named
+from release_tools.versioning.projectlookup import find_project, project_named
+from release_tools.versioning.projects import Project
 
 TODAY = date(2026, 1, 2)
 

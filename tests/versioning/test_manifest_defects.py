@@ -16,7 +16,8 @@ from release_tools.config import load_settings
 from release_tools.errors import VersionError
 from release_tools.release.service import ReleaseOptions, run_release
 from release_tools.versioning.manifestversions import read_manifest_version
-from release_tools.versioning.projects import discover_projects, find_project
+from release_tools.versioning.projectlookup import find_project
+from release_tools.versioning.projects import discover_projects
 
 PLAN = ".nx/version-plans/version-plan-1.md"
 

@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 
 from release_tools.errors import UsageError, VersionError
+from release_tools.versioning.projectlookup import find_project, owning_project
 from release_tools.versioning.projects import (
     Project,
     discover_projects,
-    find_project,
-    owning_project,
     read_pnpm_workspace,
 )
 

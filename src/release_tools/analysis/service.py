@@ -35,7 +35,8 @@ from release_tools.versioning.conventions import (
     current_version,
     read_conventions,
 )
-from release_tools.versioning.projects import Project, find_project
+from release_tools.versioning.projectlookup import find_project
+from release_tools.versioning.projects import Project
 from release_tools.versioning.semver import Version, jump, manifest_version_problem
 
 __all__ = ["Collection", "collect", "run_analysis"]

@@ -24,7 +24,8 @@ from typing import Literal, cast
 from release_tools.errors import PlanError, UsageError
 from release_tools.files import write_atomic
 from release_tools.plans.frontmatter import format_key, parse_front_matter
-from release_tools.versioning.projects import Project, project_named
+from release_tools.versioning.projectlookup import project_named
+from release_tools.versioning.projects import Project
 from release_tools.versioning.semver import RELEASE_TYPES, ReleaseType, release_type_rank
 
 __all__ = [

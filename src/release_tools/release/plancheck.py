@@ -36,7 +36,8 @@ from release_tools.release.planrange import (
 )
 from release_tools.release.versions import find_projects, is_workspace
 from release_tools.versioning.conventions import Conventions
-from release_tools.versioning.projects import Project, owning_project
+from release_tools.versioning.projectlookup import owning_project
+from release_tools.versioning.projects import Project
 
 __all__ = ["EXIT_PLANS_MISSING", "PlanCheckResult", "PlansMissingError", "check_plans"]
 

@@ -27,7 +27,8 @@ from release_tools.release.versions import find_projects
 from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.commit_types import SECTIONS, CommitTypes
 from release_tools.versioning.conventions import Conventions
-from release_tools.versioning.projects import Project, find_project
+from release_tools.versioning.projectlookup import find_project
+from release_tools.versioning.projects import Project
 from release_tools.versioning.releaseconfig import infer_plan_format
 from release_tools.versioning.semver import PRERELEASE_TYPES, RELEASE_TYPES, ReleaseType, Version
 

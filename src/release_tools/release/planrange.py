@@ -18,7 +18,8 @@ from release_tools.plans import is_plan_path
 from release_tools.release.versions import is_workspace
 from release_tools.versioning.changelogfile import CHANGELOG_NAMES
 from release_tools.versioning.conventions import Conventions, read_conventions
-from release_tools.versioning.projects import Project, owning_project
+from release_tools.versioning.projectlookup import owning_project
+from release_tools.versioning.projects import Project
 
 __all__ = ["is_bookkeeping", "plan_conventions", "plan_range", "touched_projects"]
 

@@ -71,7 +71,8 @@ from release_tools.text import clean_text
 from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.conventions import Conventions, read_conventions
 from release_tools.versioning.manifests import version_edits
-from release_tools.versioning.projects import Project, find_project
+from release_tools.versioning.projectlookup import find_project
+from release_tools.versioning.projects import Project
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
 
 __all__ = ["ReleaseOptions", "ReleaseResult", "run_release"]

@@ -29,9 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from packaging.utils import canonicalize_name
-
-from release_tools.errors import UsageError, VersionError
+from release_tools.errors import VersionError
 from release_tools.versioning.gomodules import (
     GoModule,
     go_module_at,
@@ -51,9 +49,6 @@ __all__ = [
     "Ecosystem",
     "Project",
     "discover_projects",
-    "find_project",
-    "owning_project",
-    "project_named",
     "read_pnpm_workspace",
 ]
 
@@ -463,40 +458,3 @@ def discover_projects(root: Path) -> list[Project]:
         if len(found) <= 1:
             return single
     return _dedupe(sorted(found, key=lambda p: (p.path != ".", p.path)))
-
-
-def project_named(projects: Sequence[Project], name: str) -> Project | None:
-    """The project called ``name``: by its exact name, else a Python project whose name is
-    the same once normalised as pip does (``My_Pkg`` is ``my-pkg``); None when there is none
-    or the normalised name is ambiguous."""
-    for project in projects:
-        if project.name == name:
-            return project
-    wanted = canonicalize_name(name)
-    matches = [
-        p for p in projects if p.ecosystem == "python" and canonicalize_name(p.name) == wanted
-    ]
-    return matches[0] if len(matches) == 1 else None
-
-
-def find_project(projects: Sequence[Project], name: str) -> Project:
-    """The project called ``name`` (see :func:`project_named`); a UsageError listing the
-    known names otherwise."""
-    project = project_named(projects, name)
-    if project is not None:
-        return project
-    known = ", ".join(sorted(p.name for p in projects)) or "none found"
-    raise UsageError(f"unknown project {name!r} (known projects: {known})")
-
-
-def owning_project(projects: Sequence[Project], path: str) -> Project | None:
-    """The project whose directory is the deepest one containing ``path`` (None if none does)."""
-
-    def depth(project: Project) -> int:
-        return 0 if project.path in (".", "") else len(PurePosixPath(project.path).parts)
-
-    best: Project | None = None
-    for project in projects:
-        if project.contains(path) and (best is None or depth(project) > depth(best)):
-            best = project
-    return best
