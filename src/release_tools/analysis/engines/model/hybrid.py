@@ -23,6 +23,7 @@ The model reads the diff; the local engine proves things about it. The rules, in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,7 +31,20 @@ from release_tools.analysis.decision import Verdict, ceiling
 from release_tools.analysis.engines.model.schemas import ChunkSummary, VersionAnalysis
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
-__all__ = ["HybridVerdict", "combine"]
+__all__ = ["HybridVerdict", "combine", "one_line"]
+
+# Runs of whitespace (Unicode's too: U+2028 and U+0085 end a line for str.splitlines) and of
+# other control characters.
+_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of whitespace and control characters becomes one space.
+
+    The model's free text is written into one-line report entries; a line break in it would
+    start a line of the model's choosing, such as a CI runner's ``::`` workflow command.
+    """
+    return _BREAKS.sub(" ", text).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +135,7 @@ def combine(
     if local.warnings:
         needs_review = True
 
-    said = model.reasoning.strip().rstrip(".")
+    said = one_line(model.reasoning).rstrip(".")
     head = f"{bump.label}: {said}" if bump == model_bump else f"{bump.label}. The model: {said}"
     reasoning = ". ".join([head, *notes]) + "."
     return HybridVerdict(

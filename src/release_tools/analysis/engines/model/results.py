@@ -14,7 +14,7 @@ from release_tools.analysis.decision import Verdict
 from release_tools.analysis.engines.local import NextVersion, cargo_feature_patch, next_version
 from release_tools.analysis.engines.model.answers import ModelRun
 from release_tools.analysis.engines.model.chunks import PreparedChunk
-from release_tools.analysis.engines.model.hybrid import combine
+from release_tools.analysis.engines.model.hybrid import combine, one_line
 from release_tools.analysis.habits import CARGO_ZERO_RULE
 from release_tools.analysis.models import Bump, Decision, Evidence, EvidenceKind, Strength
 
@@ -88,7 +88,7 @@ def model_decision(
         kind=EvidenceKind.MODEL,
         bump=hybrid.model_bump.word,
         strength=Strength.STRONG,
-        message=f"{model}: {run.analysis.reasoning.strip()[:300]}",
+        message=f"{model}: {one_line(run.analysis.reasoning)[:300]}",
     )
     log.info(
         "realtime decision",
