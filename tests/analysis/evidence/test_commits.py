@@ -221,7 +221,7 @@ def test_a_feature_commit_that_changes_only_tests_declares_a_patch(repo: Any) ->
     base = _history(repo)
     repo.write("tests/test_regression.py", "def test_x():\n    pass\n")
     repo.write(".github/workflows/ci.yml", "on: push\n")
-    repo.commit("feat(test/unit/regression): add a regression test")
+    repo.commit("feat(regression): add a regression test")
     repo.write("src/feature.py", "y = 2\n")
     repo.commit("fix: real fix")
     items = gather(build_context(repo.path, base))
@@ -229,10 +229,33 @@ def test_a_feature_commit_that_changes_only_tests_declares_a_patch(repo: Any) ->
         ("patch", "fix commit: fix: real fix"),
         (
             "patch",
-            "feat commit changing only tests or CI: "
-            "feat(test/unit/regression): add a regression test",
+            "feat commit changing only tests or CI: feat(regression): add a regression test",
         ),
     ]
+
+
+def test_a_squashed_feature_scoped_to_tests_declares_a_patch() -> None:
+    squash = Commit(
+        "c" * 40,
+        "fix(sec): disregard protocol-relative URLs (#6539)",
+        "* fix(sec): disregard protocol-relative URLs\n\n"
+        "* feat(test/unit/regression): add a regression test for the advisory\n\n"
+        "* feat(docs): a page on proxies\n\n* feat(testbed): new runner harness\n",
+        files=("lib/helpers/isAbsoluteURL.js", "test/unit/regression/advisory.js"),
+    )
+    parsed = parse_commit(squash)
+    assert [(e.header, e.bump) for e in parsed.entries] == [
+        ("fix(sec): disregard protocol-relative URLs (#6539)", Bump.PATCH),
+        ("fix(sec): disregard protocol-relative URLs", Bump.PATCH),
+        ("feat(test/unit/regression): add a regression test for the advisory", Bump.PATCH),
+        ("feat(docs): a page on proxies", Bump.PATCH),
+        # A scope that only starts like one names something else.
+        ("feat(testbed): new runner harness", Bump.MINOR),
+    ]
+    assert (
+        not parse_commit(Commit("d" * 40, "feat(ci)!: drop the old runners", "")).entries[0].bump
+        < Bump.MAJOR
+    )
 
 
 def test_a_feature_commit_that_touches_shipped_code_stays_a_feature(repo: Any) -> None:
