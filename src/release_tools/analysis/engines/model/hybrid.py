@@ -14,7 +14,9 @@ The model reads the diff; the local engine proves things about it. The rules, in
    review over firm evidence (a conflict, not thin evidence; its reasons are quoted); the model
    itself asked for review;
    the chunk summaries counted breaking changes the final answer does not reflect; some
-   chunks could not be analysed; or the local engine had warnings (several Release-As).
+   chunks could not be analysed; some files were not sent to the model, or only in part
+   (``max_chunks``): a verdict on part of the diff is no verdict on the rest; or the local
+   engine had warnings (several Release-As).
 4. A ``ceiling`` (an ecosystem rule, such as a Go module that keeps its import path) caps the
    result, model and proof alike, with review.
 5. A ``Release-As`` override found by the local engine is kept (``release_as``): it is an
@@ -78,6 +80,17 @@ def _firm(evidence: Sequence[Evidence]) -> bool:
     )
 
 
+def _unsent_note(unsent: int, partly: int, total: int | None) -> str:
+    """Say how many files the model did not see, or saw only part of (``max_chunks``)."""
+    of = f" of {total}" if total is not None else ""
+    if not unsent:
+        return f"{partly}{of} files only partly sent to the model (max_chunks)"
+    note = f"{unsent}{of} files not sent to the model"
+    if partly:
+        note += f" and {partly} only in part"
+    return f"{note} (max_chunks)"
+
+
 def combine(
     model: VersionAnalysis,
     local: Verdict,
@@ -86,8 +99,15 @@ def combine(
     *,
     failed_chunks: int = 0,
     total_chunks: int | None = None,
+    unsent_files: int = 0,
+    partly_sent_files: int = 0,
+    total_files: int | None = None,
 ) -> HybridVerdict:
-    """Combine ``model``'s verdict with the ``local`` one and its ``evidence``; see the rules."""
+    """Combine ``model``'s verdict with the ``local`` one and its ``evidence``; see the rules.
+
+    ``unsent_files`` and ``partly_sent_files`` count the files of the diff the model saw none
+    of, or only some of, out of ``total_files``.
+    """
     model_bump = Bump.parse(model.version_type)
     proof_level, proof_item = _proof(evidence)
     bump = max(model_bump, proof_level)
@@ -132,6 +152,9 @@ def combine(
         needs_review = True
         of = f" of {total_chunks}" if total_chunks is not None else ""
         notes.append(f"{failed_chunks}{of} chunks could not be analysed by the model")
+    if unsent_files or partly_sent_files:
+        needs_review = True
+        notes.append(_unsent_note(unsent_files, partly_sent_files, total_files))
     if local.warnings:
         needs_review = True
 

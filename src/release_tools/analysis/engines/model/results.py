@@ -67,6 +67,9 @@ def model_decision(
     """The model's verdict checked by the evidence (:func:`combine`), as a report."""
     assert run.analysis is not None
     summaries = [run.summaries[c.index] for c in chunks if c.index in run.summaries]
+    # A file cut across the last chunk kept is both in a chunk and among the omitted paths.
+    sent = {path for chunk in chunks for path in chunk.paths}
+    partly = sum(1 for path in omitted if path in sent)
     hybrid = combine(
         run.analysis,
         verdict,
@@ -74,14 +77,17 @@ def model_decision(
         summaries,
         failed_chunks=len(run.failed),
         total_chunks=len(chunks),
+        unsent_files=len(omitted) - partly,
+        partly_sent_files=partly,
+        total_files=len(sent | set(omitted)),
     )
     bump, reasoning = _cargo(ctx, hybrid.bump, hybrid.release_as, hybrid.reasoning)
     versions = _versions(ctx, bump, hybrid.release_as)
     warnings = [*verdict.warnings, *versions.warnings]
     if omitted:
         warnings.append(
-            f"{len(omitted)} files were not sent to the model (max_chunks): {omitted[0]}"
-            + (" and more" if len(omitted) > 1 else "")
+            f"{len(omitted)} files were not sent to the model, or only in part (max_chunks): "
+            f"{omitted[0]}" + (" and more" if len(omitted) > 1 else "")
         )
     model_item = Evidence(
         source="model",
