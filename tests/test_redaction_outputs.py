@@ -151,3 +151,18 @@ def test_the_ci_outputs_are_redacted_before_they_become_json(repo: GitRepo, tmp_
     escaped = json.dumps(ESCAPED_KEY)[1:-1]
     for secret in (ESCAPED_KEY, escaped):
         assert [w for w in _windows(secret) if w in written] == []
+
+
+def test_the_release_commands_json_stays_valid_with_a_secret_json_escapes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from release_tools.cli.output import echo_json
+
+    secret = 'pw"with\\quote-' + "Zq7" * 4
+    register_secret(secret)
+    echo_json({"message": f"pushed with {secret}", "steps": [secret]})
+    out = capsys.readouterr().out
+    report = json.loads(out)
+    assert report["message"] == f"pushed with {REDACTED}"
+    assert report["steps"] == [REDACTED]
+    assert not any(window in out for window in _windows(json.dumps(secret)[1:-1]))

@@ -5,14 +5,14 @@ A thin adapter over :func:`~release_tools.release.forge.command.run_forge_releas
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
 from release_tools.cli.common import common_options, configure_logging, guard
-from release_tools.cli.failures import mark_reported, use_output_format
+from release_tools.cli.failures import use_output_format
+from release_tools.cli.output import echo_json
 from release_tools.config import load_settings
 from release_tools.errors import UsageError
 
@@ -76,8 +76,7 @@ def forge_release_command(**options: Any) -> None:
     configure_logging(settings.log_level, settings.log_format)
     result = run_forge_release(settings, request)
     if output_format == "json":
-        mark_reported()
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        echo_json(result.to_dict())
         return
     for made in result.releases:
         verb = "created" if made.created else "updated"

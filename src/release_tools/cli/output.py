@@ -54,8 +54,10 @@ def echo(text: str, *, err: bool = False) -> None:
 
 
 def echo_json(data: Any) -> None:
-    """A JSON report on stdout, redacted; the error guard then knows it was printed."""
-    from release_tools.logs import redact
+    """A JSON report on stdout, its string values redacted (never its keys or its syntax, so
+    it stays valid JSON whatever the registered secrets hold); the error guard then knows it
+    was printed."""
+    from release_tools.analysis.report import redact_json
 
     mark_reported()
-    click.echo(redact(json.dumps(data, indent=2)))
+    click.echo(json.dumps(redact_json(data), indent=2))
