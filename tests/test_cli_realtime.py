@@ -23,7 +23,8 @@ from gitrepo import GitRepo
 from release_tools.analysis.engines.model.analyzer import RealtimeAnalyzer
 from release_tools.analysis.engines.model.schemas import CHUNK_TOOL, VERSION_TOOL
 from release_tools.cli import cli
-from release_tools.config import DEFAULT_REALTIME_URL, load_settings, realtime_url_from_base
+from release_tools.config import DEFAULT_REALTIME_URL, load_settings
+from release_tools.config_realtime_url import realtime_url_from_base
 from release_tools.errors import ConfigError
 from release_tools.realtime import ClientConfig
 from release_tools.realtime.testing import (

@@ -1,8 +1,7 @@
 """Typed settings, layered: defaults < config file < ``RELEASE_TOOLS_*`` environment < flags.
 
 ``realtime_url`` has one more layer under the config file: ``OPENAI_BASE_URL``, read the way
-the openai SDK reads it (``https://host/v1`` becomes ``wss://host/v1/realtime``). A value of it
-that is no URL is an error only with the realtime provider; the local engine leaves it out.
+the openai SDK reads it (resolved and checked by :mod:`.config_realtime_url`).
 
 The config file is ``release-tools.toml`` at the repository root if present, else the
 ``[tool.release-tools]`` table of ``pyproject.toml`` (read by :mod:`.config_file`). Keys may be
@@ -32,14 +31,16 @@ from pydantic import (
 
 from release_tools.config_checks import check_raw, check_tag_format, first_error
 from release_tools.config_file import ENV_PREFIX, find_config_root, raw_config_table
+from release_tools.config_realtime_url import (
+    BASE_URL_VARIABLE,
+    check_realtime_url,
+    sdk_realtime_url,
+)
 from release_tools.errors import ConfigError
 from release_tools.files import in_git_dir
-from release_tools.realtime.credentials import redact_url
-from release_tools.realtime.hosts import is_loopback_host
 
 __all__ = [
     "API_KEY_VARIABLE",
-    "BASE_URL_VARIABLE",
     "CREDENTIAL_VARIABLES",
     "DEFAULT_EXCLUDES",
     "DEFAULT_MODEL",
@@ -51,9 +52,8 @@ __all__ = [
 ]
 
 DEFAULT_REALTIME_URL = "wss://api.openai.com/v1/realtime"
-#: The environment variables of the openai SDK that the realtime provider honours.
+#: The openai SDK's variable for its API key, which the realtime provider honours.
 API_KEY_VARIABLE = "OPENAI_API_KEY"
-BASE_URL_VARIABLE = "OPENAI_BASE_URL"
 DEFAULT_MODEL = "gpt-realtime"
 #: Environment variables that hold credentials: the model's API key and the forges' tokens.
 #: Their values are redacted from every output of every command, whichever reads them.
@@ -260,33 +260,11 @@ class Settings(BaseModel):
     @field_validator("realtime_url")
     @classmethod
     def _check_realtime_url(cls, value: str, info: ValidationInfo) -> str:
-        from urllib.parse import urlsplit
-
-        # Checked here, not at connect time: a bad URL is the user's mistake, and the model
-        # failure path would otherwise hide it behind a silent fallback to the local engine.
-        try:
-            parts = urlsplit(value.strip())
-            host = parts.hostname
-            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-        except ValueError as exc:
-            raise ValueError(
-                f"not a URL ({exc}); expected ws://host/... or wss://host/..."
-            ) from exc
-        if parts.scheme.lower() not in ("ws", "wss") or not host:
-            raise ValueError(f"{value!r} is not a ws://host/... or wss://host/... WebSocket URL")
-        # The key would travel in clear text. load_settings says whether one is set; the client
-        # refuses such a connection too, but only here is it a usage error, not a fallback.
-        context = info.context or {}
-        if (
-            context.get("api_key_set")
-            and info.data.get("provider") == "realtime"
-            and parts.scheme.lower() == "ws"
-            and not is_loopback_host(host)
-        ):
-            raise ValueError(
-                f"refusing to send the API key over unencrypted ws:// to {host}; use wss://"
-            )
-        return value
+        # load_settings says in the context whether an API key is set.
+        key_sent = bool((info.context or {}).get("api_key_set")) and (
+            info.data.get("provider") == "realtime"
+        )
+        return check_realtime_url(value, key_sent=key_sent)
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -362,55 +340,6 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-def realtime_url_from_base(base_url: str) -> str:
-    """The realtime endpoint under an openai SDK base URL: ``https://h/v1`` -> ``wss://h/v1/realtime``.
-
-    As the SDK does: the base's path gets ``/realtime`` appended; ``https`` becomes ``wss`` and
-    ``http`` becomes ``ws``. Other schemes are left for the URL validator to refuse.
-    """
-    from urllib.parse import urlsplit, urlunsplit
-
-    try:
-        parts = urlsplit(base_url.strip())
-    except ValueError:
-        return base_url
-    scheme = {"https": "wss", "http": "ws"}.get(parts.scheme.lower(), parts.scheme)
-    path = parts.path.rstrip("/") + "/realtime"
-    return urlunsplit((scheme, parts.netloc, path, parts.query, ""))
-
-
-def _base_url_problem(base_url: str) -> str | None:
-    """What makes ``base_url`` unusable as the openai SDK's base URL, None when nothing does."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(base_url)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError as exc:
-        return f"not a URL ({exc})"
-    if parts.scheme.lower() not in ("http", "https", "ws", "wss") or not host:
-        return "not an http:// or https:// URL with a host, such as https://api.openai.com/v1"
-    return None
-
-
-def _sdk_realtime_url(base_url: str, *, used: bool) -> str | None:
-    """The realtime URL that ``OPENAI_BASE_URL`` (``base_url``) gives, for the lowest layer of
-    ``realtime_url``; None when it gives none.
-
-    The variable belongs to the openai SDK and to whatever else reads it (a local server's
-    ``localhost:11434/v1``, say), not to this tool. Only the realtime provider (``used``)
-    connects anywhere, so only then is a value that is no URL an error; for the local engine
-    such a value is left out, and the default URL stays.
-    """
-    problem = _base_url_problem(base_url)
-    if problem is None:
-        return realtime_url_from_base(base_url)
-    if used:
-        raise ConfigError(f"{BASE_URL_VARIABLE}: invalid value {redact_url(base_url)!r}: {problem}")
-    return None
-
-
 #: Settings whose values are a few lower-case words, matched case-insensitively as flags are.
 _CHOICE_FIELDS = frozenset({"log_level", "log_format", "format"})
 _NUMBER_FIELDS = frozenset(
@@ -484,7 +413,7 @@ def load_settings(
                 sources[key] = origin
     base_url = environ.get(BASE_URL_VARIABLE, "").strip()
     if base_url and "realtime_url" not in merged:
-        sdk_url = _sdk_realtime_url(base_url, used=merged.get("provider") == "realtime")
+        sdk_url = sdk_realtime_url(base_url, used=merged.get("provider") == "realtime")
         if sdk_url is not None:
             merged["realtime_url"] = sdk_url
             sources["realtime_url"] = BASE_URL_VARIABLE

@@ -30,13 +30,9 @@ from release_tools.cli.failures import (
     report_failure,
     use_output_format,
 )
-from release_tools.config import (
-    BASE_URL_VARIABLE,
-    CREDENTIAL_VARIABLES,
-    Settings,
-    load_settings,
-)
+from release_tools.config import CREDENTIAL_VARIABLES, Settings, load_settings
 from release_tools.config_file import readable_choice
+from release_tools.config_realtime_url import BASE_URL_VARIABLE
 from release_tools.errors import ReleaseToolsError
 from release_tools.logs import is_secret_value, redact, register_secret, setup_logging
 
