@@ -265,6 +265,32 @@ def test_changesets_workspace_fixed_linked_ignore_and_dependents(repo: GitRepo) 
     assert json.loads((repo.path / "packages/e/package.json").read_text())["version"] == "0.1.0"
 
 
+def test_linked_packages_released_together_share_the_highest_version(repo: GitRepo) -> None:
+    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    repo.write(".changeset/config.json", json.dumps({"linked": [["@acme/*"]]}))
+    _npm(repo, "packages/c", "@acme/c", "1.4.0", {})
+    _npm(repo, "packages/d", "@acme/d", "2.1.3", {})
+    _npm(repo, "packages/g", "@acme/g", "0.9.0", {})
+    repo.commit("initial")
+    repo.write(
+        ".changeset/calm-bees-hide.md",
+        '---\n"@acme/c": minor\n"@acme/d": patch\n---\n\nA feature of c.\n',
+    )
+    repo.commit("chore: changesets")
+    result = release(repo)
+    got = sorted((r.project.name, r.previous, r.version) for r in result.releases)
+    # The highest version of the released members (2.1.3) bumped by the highest type (minor);
+    # @acme/g, not released, stays where it is.
+    assert got == [("@acme/c", "1.4.0", "2.2.0"), ("@acme/d", "2.1.3", "2.2.0")]
+    assert json.loads((repo.path / "packages/g/package.json").read_text())["version"] == "0.9.0"
+    assert repo.git("tag", "--list", "@acme/c@*") == "@acme/c@2.2.0"
+    # Released alone, a linked member keeps its own line.
+    repo.write(".changeset/eager-cats-jump.md", '---\n"@acme/g": patch\n---\n\nA fix.\n')
+    repo.commit("chore: changeset")
+    alone = release(repo)
+    assert [(r.project.name, r.version) for r in alone.releases] == [("@acme/g", "0.9.1")]
+
+
 def test_dependents_can_be_left_unreleased(repo: GitRepo) -> None:
     repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
     repo.write(".changeset/config.json", "{}")

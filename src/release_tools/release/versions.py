@@ -10,7 +10,8 @@ project's tag scheme, configured or inferred from its existing tags. Python proj
 result the PEP 440 way (``1.3.0rc1``).
 
 Workspace configuration (``nx.json``, ``.changeset/config.json``): fixed groups are version
-groups; members of a linked group released together take the highest type any of them asks for;
+groups; members of a linked group released together take the highest type any of them asks for
+and move to one version, the highest of theirs bumped by it (changesets' ``linked``);
 ignored packages are never released, nor private ones when ``privatePackages.version`` is false;
 private ones are tagged only when ``privatePackages.tag`` is true (see
 :mod:`~release_tools.versioning.releaseconfig`).
@@ -229,6 +230,41 @@ def _selected(projects: Sequence[Project], only: str | None) -> set[str]:
     return {p.name for p in projects if p.name == only or (group and p.version_group == group)}
 
 
+def _linked_versions(
+    projects: Sequence[Project],
+    types: Mapping[str, ReleaseType],
+    selected: set[str],
+    read: Reader,
+    conventions: Conventions,
+    preid: str,
+) -> dict[str, Version]:
+    """The one version the members of each linked group released together move to, by
+    member: the highest current version among them, bumped by the highest type (changesets'
+    ``linked``); a member released alone keeps its own line."""
+    config = conventions.release_config
+    shared: dict[str, Version] = {}
+    for group in config.groups:
+        if group.relationship != "linked":
+            continue
+        members = [
+            p
+            for p in projects
+            if p.name in group.members
+            and p.name in types
+            and p.name in selected
+            and p.version_group is None
+        ]
+        if len(members) < 2:
+            continue
+        # The same type for all (raised together above): bumping is monotone in the version,
+        # so the highest result is the highest current version bumped.
+        best = max(
+            _next_version(m, types[m.name], read, conventions, preid=preid)[1] for m in members
+        )
+        shared.update(dict.fromkeys((m.name for m in members), best))
+    return shared
+
+
 def compute_releases(
     projects: Sequence[Project],
     plans: Sequence[VersionPlan],
@@ -249,6 +285,7 @@ def compute_releases(
             types.pop(project.name, None)
     selected = _selected(projects, only)
     groups = version_groups(projects)
+    linked = _linked_versions(projects, types, selected, read, conventions, preid)
     # One version per group, computed from its lead and shared by all, with the lead's scheme
     # (which spells the group's shared tag).
     group_versions: dict[str, tuple[str | None, Version, Scheme]] = {}
@@ -259,7 +296,10 @@ def compute_releases(
             continue
         consumed = tuple(plan for plan in plans if plan.type_for(project.name) is not None)
         group_key = project.version_group
-        if group_key is not None and group_key in group_versions:
+        if project.name in linked:
+            previous, new = _current(project, read, conventions), linked[project.name]
+            lead_scheme = _scheme(project)
+        elif group_key is not None and group_key in group_versions:
             previous, new, lead_scheme = group_versions[group_key]
         else:
             # The member furthest ahead leads, so a fixed group never moves backwards.
