@@ -291,6 +291,20 @@ def test_linked_packages_released_together_share_the_highest_version(repo: GitRe
     assert [(r.project.name, r.version) for r in alone.releases] == [("@acme/g", "0.9.1")]
 
 
+def test_a_linked_member_released_alone_keeps_its_own_bump(repo: GitRepo) -> None:
+    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    repo.write(".changeset/config.json", json.dumps({"linked": [["@acme/c", "@acme/d"]]}))
+    _npm(repo, "packages/c", "@acme/c", "1.4.0", {})
+    _npm(repo, "packages/d", "@acme/d", "2.1.3", {})
+    repo.commit("initial")
+    repo.write(
+        ".changeset/calm-bees-hide.md", '---\n"@acme/c": major\n"@acme/d": patch\n---\n\nX.\n'
+    )
+    repo.commit("chore: changesets")
+    alone = release(repo, {"project": "@acme/d"}, dry_run=True)
+    assert [(r.project.name, r.version) for r in alone.releases] == [("@acme/d", "2.1.4")]
+
+
 def test_dependents_can_be_left_unreleased(repo: GitRepo) -> None:
     repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
     repo.write(".changeset/config.json", "{}")

@@ -180,8 +180,10 @@ def _planned_types(
     plans: Sequence[VersionPlan],
     config: WorkspaceReleaseConfig | None = None,
     extra: Mapping[str, ReleaseType] | None = None,
+    selected: set[str] | None = None,
 ) -> dict[str, ReleaseType]:
-    """The highest release type the plans give each project, group members raised together."""
+    """The highest release type the plans give each project, group members raised together
+    (a linked group's only among the ``selected`` members: one released alone keeps its own)."""
     types: dict[str, ReleaseType] = {}
     for project in projects:
         kind = highest_type(
@@ -201,9 +203,12 @@ def _planned_types(
         for group in config.groups:
             if group.relationship != "linked":
                 continue
-            linked = highest_type(types[m] for m in group.members if m in types)
-            for name in group.members:
-                if name in types and linked is not None:
+            together = [
+                m for m in group.members if m in types and (selected is None or m in selected)
+            ]
+            linked = highest_type(types[m] for m in together)
+            for name in together:
+                if linked is not None:
                     types[name] = linked
     for members in version_groups(projects).values():
         kind = highest_type(types[m.name] for m in members if m.name in types)
@@ -279,11 +284,11 @@ def compute_releases(
     (restricted to ``only`` and its group). ``extra`` adds release types the plans do not
     give (dependents released because their requirements move)."""
     config = conventions.release_config
-    types = _planned_types(projects, plans, config, extra)
+    selected = _selected(projects, only)
+    types = _planned_types(projects, plans, config, extra, selected)
     for project in projects:
         if config.held_back(project) is not None:
             types.pop(project.name, None)
-    selected = _selected(projects, only)
     groups = version_groups(projects)
     linked = _linked_versions(projects, types, selected, read, conventions, preid)
     # One version per group, computed from its lead and shared by all, with the lead's scheme

@@ -60,10 +60,9 @@ _REFS_SHA = re.compile(r"^Refs?:[ \t]*(?P<sha>[0-9a-f]{7,40})\b", re.MULTILINE)
 #: user of a release gets. Development tooling is left out: a ``tools/`` or ``scripts/``
 #: directory is shipped code in some projects (a Go module named ``tools``).
 _TOOLING_KINDS = frozenset({"tests", "ci"})
-#: Scopes that name such a part of the repository (and its docs).
-_TOOLING_SCOPES = frozenset(
-    {"test", "tests", "testing", "spec", "specs", "e2e", "ci", "docs", "doc", "readme"}
-)
+#: Scopes that name such a part of the repository. Not the docs: a README or a docs directory
+#: ships in many packages, and a ``feat(docs)`` is a feature to the tools that release by type.
+_TOOLING_SCOPES = frozenset({"test", "tests", "testing", "spec", "specs", "e2e", "ci"})
 # What a release commit's subject says after its type: the version, or that it releases one.
 _RELEASE_SUBJECT = re.compile(
     r"(?i)^(?:v?\d+\.\d+\S*$|releas(?:e|ing)\b(?:.*\bv?\d+\.\d+|\s+(?:main|master)$)"
@@ -85,8 +84,8 @@ class Entry:
     breaking: bool
     subject: str
     declared: Bump
-    #: The commit changed only tests or CI files, or the header's scope names them (or the
-    #: docs): a feature it declares is none its users get, so it declares a patch at most.
+    #: The commit changed only tests or CI files, or the header's scope names them: a feature
+    #: it declares is none its users get, so it declares a patch at most.
     tooling_only: bool = False
 
     @property
@@ -151,9 +150,9 @@ def _entry(line: str, types: CommitTypes, *, emoji: bool = True) -> Entry | None
 
 
 def _tooling_scope(scope: str | None) -> bool:
-    """Whether a header's scope names the tests, CI or docs (``feat(test/unit)``,
-    ``feat(ci)``): what it declares is in no file a user of the release gets, like a commit
-    that changes only such files."""
+    """Whether a header's scope names the tests or CI (``feat(test/unit)``, ``feat(ci)``):
+    what it declares is in no file a user of the release gets, like a commit that changes only
+    such files."""
     if not scope:
         return False
     first = re.split(r"[/,:\s]", scope.strip().lower(), maxsplit=1)[0]
@@ -298,7 +297,7 @@ def commit_evidence(
             what = "breaking change declared" if entry.breaking else f"{entry.type} commit"
             if entry.tooling_only and entry.bump < entry.declared:
                 scoped = _tooling_scope(entry.scope)
-                what += " scoped to tests, CI or docs" if scoped else " changing only tests or CI"
+                what += " scoped to tests or CI" if scoped else " changing only tests or CI"
             kind = EvidenceKind.BREAKING_COMMIT if entry.breaking else EvidenceKind.COMMIT_TYPE
             out.append(
                 evidence(
