@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from forge_server import FakeForge, Recorded, Reply
@@ -236,3 +237,70 @@ def test_forge_flags_without_a_forge_release_are_a_usage_error(
     assert repo.git("rev-parse", "HEAD") == head
     assert repo.git("status", "--porcelain") == ""
     assert "v1.3.0" not in remote_tags(repo)
+
+
+def _fail_second_create(forge: FakeForge, signum: int | None = None) -> None:
+    """The second release creation fails with a 401, or sends ``signum`` to this process
+    while it is in flight."""
+    handle = forge.handle
+    creations = [0]
+
+    def failing(request: Recorded) -> Reply:
+        if request.method == "POST" and request.path.endswith("/releases"):
+            creations[0] += 1
+            if creations[0] == 2:
+                if signum is None:
+                    return Reply(401, {"message": "Bad credentials"})
+                os.kill(os.getpid(), signum)
+                time.sleep(0.3)
+        return handle(request)
+
+    forge.handle = failing  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("signum", [None, signal.SIGTERM])
+def test_a_resume_leaves_the_forge_releases_already_made_alone(
+    npm_workspace: Any,
+    bare_remote: Callable[[Any], Path],
+    forge: FakeForge,
+    signum: signal.Signals | None,
+) -> None:
+    bare_remote(npm_workspace)
+    _fail_second_create(forge, signum)
+    first = github_release(npm_workspace, forge)
+    assert first.exit_code == (1 if signum is None else 128 + signum), first.output
+    del forge.handle
+    (made,) = forge.github_releases
+    left = next(t for t in npm_workspace.git("tag", "-l").split() if t != made)
+    recorded = json.loads(_journal(npm_workspace).read_text())
+    assert recorded["forge_made"] == [made]
+    assert f"`release-tools forge-release --tag {left} --forge github`" in first.stderr
+    assert f"--tag {made} " not in first.stderr
+    advice = github_release(npm_workspace, forge)
+    assert advice.exit_code == 1
+    assert f"github release of {left} was not made" in advice.stderr
+    # Edited on the forge since: a resume must not overwrite it.
+    forge.github_releases[made]["body"] = "edited by a maintainer"
+    before = len(forge.requests)
+    resumed = run(npm_workspace, "release", "--resume", env=github_env(forge))
+    assert resumed.exit_code == 0, resumed.output
+    touched = {r.path for r in forge.requests[before:]}
+    assert not any(quote(made, safe="") in path or made in path for path in touched)
+    assert forge.github_releases[made]["body"] == "edited by a maintainer"
+    assert left in forge.github_releases
+    assert not _journal(npm_workspace).exists()
+
+
+def test_colliding_assets_are_refused_before_any_write_with_a_publish_command(
+    repo: Any, forge: FakeForge
+) -> None:
+    repo.write("dist/demo 1.3.0.whl", "one\n")
+    repo.write("dist/demo+1.3.0.whl", "two\n")
+    head = repo.git("rev-parse", "HEAD")
+    result = github_release(repo, forge, "--release-asset", "dist/*", "--publish-command", "true")
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert "two files would be the asset demo.1.3.0.whl" in line
+    assert repo.git("rev-parse", "HEAD") == head
+    assert "v1.3.0" not in remote_tags(repo)
+    assert forge.requests == []

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from release_tools.errors import UsageError
 
-__all__ = ["Asset", "check_patterns", "github_stored_name", "resolve_assets"]
+__all__ = ["Asset", "NoMatchError", "check_patterns", "github_stored_name", "resolve_assets"]
 
 # The characters GitHub keeps in an asset's name; it stores any other one as a ".".
 _GITHUB_UNSTORED = re.compile(r"[^A-Za-z0-9._-]")
@@ -28,6 +28,10 @@ _GITHUB_UNSTORED = re.compile(r"[^A-Za-z0-9._-]")
 def github_stored_name(name: str) -> str:
     """The name GitHub gives an asset uploaded as ``name``."""
     return _GITHUB_UNSTORED.sub(".", name)
+
+
+class NoMatchError(UsageError):
+    """A glob matches no file (yet: a publish command may build it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +100,7 @@ def resolve_assets(
         matches = sorted(glob.glob(pattern, root_dir=real_root, recursive=True))
         files = [m for m in matches if (real_root / m).is_file()]
         if not files:
-            raise UsageError(f"--release-asset {pattern}: no file matches it (in {real_root})")
+            raise NoMatchError(f"--release-asset {pattern}: no file matches it (in {real_root})")
         for match in files:
             resolved = Path(os.path.realpath(real_root / match))
             if not resolved.is_relative_to(real_root):

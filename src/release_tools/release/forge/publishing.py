@@ -27,6 +27,7 @@ from release_tools.logs import register_secret
 from release_tools.realtime.credentials import register_url_secrets
 from release_tools.release.forge.assets import (
     Asset,
+    NoMatchError,
     check_patterns,
     github_stored_name,
     resolve_assets,
@@ -208,7 +209,7 @@ def plan_forge(
     try:
         plan.assets = resolve_assets(root, patterns, git_dir, _stored_names(forge))
     except UsageError as exc:
-        if assets_later:
+        if assets_later and isinstance(exc, NoMatchError):
             # The publish command runs before the forge release and may build the files.
             plan.warnings.append(f"{exc} yet; the publish command must create it")
         elif dry_run:
@@ -230,8 +231,13 @@ def make_releases(
     root: Path,
     git_dir: Path | None,
     sleep: Callable[[float], None] | None = None,
+    done: list[PublishedRelease] | None = None,
 ) -> list[PublishedRelease]:
-    """Create (or update) the release of every tag in ``plan``; ForgeStepError on failure."""
+    """Create (or update) the release of every tag in ``plan``; ForgeStepError on failure.
+
+    ``done``, when given, receives each release as it is made, so that a caller interrupted
+    half way knows which exist.
+    """
     try:
         from release_tools.release.forge.http import ForgeHttp
     except ImportError as exc:
@@ -240,7 +246,7 @@ def make_releases(
     from release_tools.release.forge.gitlab import GitLabReleases
 
     target = plan.target
-    done: list[PublishedRelease] = []
+    done = [] if done is None else done
     tags = [r.tag for r in plan.releases]
     current = tags[0] if tags else ""
     try:

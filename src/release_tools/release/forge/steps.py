@@ -20,6 +20,7 @@ from release_tools.config import Settings
 from release_tools.errors import ReleaseError, UsageError
 from release_tools.git import Git
 from release_tools.release.files import FileTransaction
+from release_tools.release.forge.models import PublishedRelease
 from release_tools.release.forge.notes import extract_notes
 from release_tools.release.forge.publishing import (
     ForgePlan,
@@ -135,24 +136,35 @@ def make_forge_releases(
     are missing, and ``--resume`` makes them) and says what is pushed and how to finish.
     """
     pushed = ", ".join(dict.fromkeys(r.tag for r in plan.releases))
+    made: list[PublishedRelease] = []
     try:
         with interruptible():
-            result.forge_releases = make_releases(plan, root=root, git_dir=git.git_dir())
+            result.forge_releases = make_releases(plan, root=root, git_dir=git.git_dir(), done=made)
     except ForgeStepError as exc:
         # Everything else is done and pushed: say so, and how to finish.
-        journal.forge_made += [made.tag for made in exc.done if made.tag not in journal.forge_made]
-        _save(journal)
+        _record_made(journal, made)
         raise ReleaseError(f"released and pushed {pushed}, but {exc}{_OR_RESUME}") from exc
     except (Interrupted, KeyboardInterrupt) as exc:
         # KeyboardInterrupt: a SIGINT outside the main thread, where the scope does nothing.
         signum = exc.signum if isinstance(exc, Interrupted) else int(signal.SIGINT)
-        # Every tag: a release made before the signal is updated, not duplicated, by the command.
+        _record_made(journal, made)
+        # Every tag not made: one in flight at the signal is updated, not duplicated, by the
+        # command.
         finish = " and ".join(
             f"`{plan.finishing_command(tag)}`"
             for tag in dict.fromkeys(r.tag for r in plan.releases)
+            if tag not in journal.forge_made
         )
+        name = signal.Signals(signum).name
+        if not finish:  # the signal came after the last one was made: nothing is left
+            journal.remove()
+            raise ReleaseInterrupted(
+                f"interrupted by {name} after the {plan.forge.title} releases were made: "
+                f"released and pushed {pushed}",
+                signum,
+            ) from None
         raise ReleaseInterrupted(
-            f"interrupted by {signal.Signals(signum).name} during the {plan.forge.title} "
+            f"interrupted by {name} during the {plan.forge.title} "
             f"release: released and pushed {pushed}; finish with {finish}{_OR_RESUME}",
             signum,
         ) from None
@@ -160,9 +172,11 @@ def make_forge_releases(
         journal.remove()
 
 
-def _save(journal: Journal) -> None:
-    """Record the forge releases made; an unwritable git directory is logged, not raised (the
+def _record_made(journal: Journal, made: Sequence[PublishedRelease]) -> None:
+    """Record the forge releases made before the step stopped, so that neither the advice nor
+    ``--resume`` asks for them again; an unwritable git directory is logged, not raised (the
     error being reported matters more)."""
+    journal.forge_made += [r.tag for r in made if r.tag not in journal.forge_made]
     try:
         journal.save()
     except OSError as exc:
@@ -206,7 +220,13 @@ def resume_with_forge(
             path = root / rel
             return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
 
-        wanted = [(r.name, r.version, r.tag) for r in journal.releases if r.make_tag]
+        # The forge releases an earlier attempt made are left as they are (their notes may
+        # have been edited on the forge since).
+        wanted = [
+            (r.name, r.version, r.tag)
+            for r in journal.releases
+            if r.make_tag and r.tag not in journal.forge_made
+        ]
         plan = _forge_plan(
             git, root, settings, options, requested, wanted, read, conventions, warnings
         )
