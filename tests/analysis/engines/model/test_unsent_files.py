@@ -101,3 +101,25 @@ async def test_the_whole_diff_sent_needs_no_review(repo: GitRepo) -> None:
     assert decision.provider == "realtime" and decision.stats["files_not_sent"] == 0
     assert not decision.needs_review, decision.reasoning
     assert "not sent to the model" not in decision.reasoning
+
+
+def test_files_sent_without_their_dropped_hunks_need_review() -> None:
+    local = decide([FEAT], has_changes=True)
+    result = combine(_model(), local, [FEAT], total_files=3, cut_files=1)
+    assert result.needs_review
+    assert result.notes == ("1 files sent without the hunks dropped for their size",)
+
+
+async def test_a_file_too_big_for_the_diff_reader_needs_review(repo: GitRepo) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "app"\nversion = "1.0.0"\n')
+    repo.write("src/app/__init__.py", "def run():\n    return 1\n")
+    repo.commit("feat: init")
+    repo.tag("v1.0.0")
+    # Over the diff reader's bound for one file (a million characters): its hunks are dropped.
+    repo.write(
+        "src/app/table.py", "".join(f"# row {i:07d} of a generated table\n" for i in range(40_000))
+    )
+    repo.commit("feat: a table")
+    decision = await _analyze(repo)
+    assert decision.needs_review, decision.reasoning
+    assert "1 files sent without the hunks dropped for their size" in decision.reasoning

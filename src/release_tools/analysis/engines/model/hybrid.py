@@ -102,11 +102,13 @@ def combine(
     unsent_files: int = 0,
     partly_sent_files: int = 0,
     total_files: int | None = None,
+    cut_files: int = 0,
 ) -> HybridVerdict:
     """Combine ``model``'s verdict with the ``local`` one and its ``evidence``; see the rules.
 
     ``unsent_files`` and ``partly_sent_files`` count the files of the diff the model saw none
-    of, or only some of, out of ``total_files``.
+    of, or only some of (``max_chunks``), out of ``total_files``; ``cut_files`` those sent
+    without the hunks the diff reader dropped to bound its memory (a huge generated file).
     """
     model_bump = Bump.parse(model.version_type)
     proof_level, proof_item = _proof(evidence)
@@ -155,6 +157,9 @@ def combine(
     if unsent_files or partly_sent_files:
         needs_review = True
         notes.append(_unsent_note(unsent_files, partly_sent_files, total_files))
+    if cut_files:
+        needs_review = True
+        notes.append(f"{cut_files} files sent without the hunks dropped for their size")
     if local.warnings:
         needs_review = True
 

@@ -80,6 +80,7 @@ def model_decision(
         unsent_files=len(omitted) - partly,
         partly_sent_files=partly,
         total_files=len(sent | set(omitted)),
+        cut_files=sum(1 for c in ctx.changes if c.truncated and not c.excluded and c.path in sent),
     )
     bump, reasoning = _cargo(ctx, hybrid.bump, hybrid.release_as, hybrid.reasoning)
     versions = _versions(ctx, bump, hybrid.release_as)
