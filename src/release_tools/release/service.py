@@ -55,9 +55,16 @@ from release_tools.release.forge.steps import (
     plan_release_forge,
     resume_with_forge,
 )
+from release_tools.release.gitsteps import plan_git_actions, release_tags
 from release_tools.release.journal import Journal
 from release_tools.release.lock import release_lock
 from release_tools.release.preflight import check_forge, check_options, preflight
+from release_tools.release.premode import (
+    apply_pre_mode,
+    check_pre_options,
+    read_pre_state,
+    stage_pre_mode,
+)
 from release_tools.release.recovery import abort
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.transaction import execute, journal_path, landed_commit
@@ -91,15 +98,10 @@ def _message_template(settings: Settings, conventions: Conventions) -> str:
 
 def _commit_message(template: str, releases: Sequence[ProjectRelease]) -> str:
     names = ", ".join(f"{r.project.name} {r.version}" for r in releases)
-    tags = ", ".join(_tags(releases))
+    tags = ", ".join(release_tags(releases))
     versions = {r.version for r in releases}
     version = next(iter(versions)) if len(versions) == 1 else names
     return clean_text(template.format(releases=names, tags=tags, version=version))
-
-
-def _tags(releases: Sequence[ProjectRelease]) -> list[str]:
-    """The tags the releases create, once each (a fixed group may share one)."""
-    return list(dict.fromkeys(r.tag for r in releases if r.tagged))
 
 
 def _release_commit_prefix(template: str) -> str:
@@ -334,9 +336,15 @@ def _run_release(
     plans = with_project_names(plans, projects)
     validate_plans(plans, projects)
     txn = FileTransaction(root, Confinement(root, git.git_dir()))
+    pre = read_pre_state(txn.read)
+    if pre is not None:
+        check_pre_options(pre, settings.project)
+    deciding = pre.deciding(plans) if pre is not None else plans
     releases = releases_with_dependents(
-        root, settings, projects, plans, txn.read, conventions, preid=options.preid
+        root, settings, projects, deciding, txn.read, conventions, preid=options.preid
     )
+    if pre is not None:
+        releases = apply_pre_mode(pre, releases, plans, projects, conventions)
     held = held_back(projects, plans, conventions.release_config, settings.project)
     if not releases:
         scope = f" for {settings.project}" if settings.project else ""
@@ -348,7 +356,11 @@ def _run_release(
         )
     today = options.today or date.today()
     notes: list[str] = []
-    _stage(txn, git, settings, projects, releases, plans, today, notes, conventions)
+    # In pre mode changesets are kept or all deleted at once (premode), never consumed singly.
+    consumable = [p for p in plans if pre is None or p.format == "nx"]
+    _stage(txn, git, settings, projects, releases, consumable, today, notes, conventions)
+    if pre is not None:
+        stage_pre_mode(txn, pre, plans, releases)
     refusals: list[str] = []
     branch = preflight(git, settings, options, txn, releases, refusals)
     forge = plan_release_forge(git, root, settings, options, txn, releases, conventions, notes)
@@ -381,9 +393,9 @@ def _run_release(
         plans_consumed=sorted(
             {plan.path for r in releases for plan in r.plans if plan.type_for(r.project.name)}
         ),
-        planned_tags=_tags(releases) if options.commit and options.tag else [],
+        planned_tags=release_tags(releases) if options.commit and options.tag else [],
     )
-    git_actions, skipped = _plan_git_actions(settings, options, releases, message, branch)
+    git_actions, skipped = plan_git_actions(settings, options, releases, message, branch)
     result.skipped = held + skipped
     result.actions += git_actions
     if forge is not None:
@@ -398,52 +410,3 @@ def _run_release(
             on_pushed(result)
         make_forge_releases(git, root, forge, result, journal)
     return result
-
-
-def _plan_git_actions(
-    settings: Settings,
-    options: ReleaseOptions,
-    releases: Sequence[ProjectRelease],
-    message: str,
-    branch: str | None,
-) -> tuple[list[str], list[str]]:
-    """The git and publish steps to run, and the ones skipped with their reason."""
-    actions: list[str] = []
-    skipped: list[str] = []
-    publish = settings.publish_command
-    if not options.commit:
-        return [], [f"no commit ({options.no_commit_reason}): no tag, no push, no publish"]
-    hooks = " (hooks skipped: --no-verify)" if settings.no_verify else ""
-    actions.append(f"commit {message!r}{hooks}")
-    if options.tag:
-        # Projects of a fixed group whose tag names no project share one tag.
-        actions += [f"tag {tag}" for tag in _tags(releases)]
-        skipped += [
-            f"no tag {r.tag} for {r.project.name} (private: .changeset/config.json tags private "
-            "packages only with privatePackages.tag: true)"
-            for r in releases
-            if not r.tagged
-        ]
-    else:
-        skipped.append(f"no tag ({options.no_tag_reason})")
-    if options.push:
-        refs = [branch or "HEAD"] + (_tags(releases) if options.tag else [])
-        actions.append(f"push {', '.join(refs)} to {settings.remote}")
-    else:
-        skipped.append("no push (use --push)")
-    if options.skip_publish:
-        skipped.append("no publish (--skip-publish)")
-    elif not publish:
-        skipped.append("no publish (no publish command configured)")
-    elif not options.tag:
-        skipped.append("no publish (it runs only after the tag exists)")
-    else:
-        actions += [
-            f"publish {r.project.name} {r.version}: {publish}" for r in releases if r.publishable
-        ]
-        skipped += [
-            f"no publish of {r.project.name} (private package: never published)"
-            for r in releases
-            if not r.publishable
-        ]
-    return actions, skipped
