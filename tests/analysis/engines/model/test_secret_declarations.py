@@ -8,6 +8,7 @@ server received.
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,56 @@ async def test_typed_secrets_never_reach_the_server(repo: GitRepo, tmp_path: Pat
         assert value not in sent
     assert "static API_TOKEN: &str = " in sent
     assert decision.redactions == len(secrets)
+
+
+def test_an_unclosed_quote_full_of_backslashes_costs_linear_time() -> None:
+    # Exponential backtracking took 3 s at 48 characters and doubled every two more.
+    done: list[int] = []
+
+    def run() -> None:
+        for line in ('password = "' + "\\\\" * 5000, "define('API_TOKEN', '" + "\\\\" * 5000):
+            diff = f"diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -0,0 +1 @@\n+{line}\n"
+            done.append(redact_secrets(diff)[1])
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=60)  # a hang guard: linear matching takes milliseconds
+    assert len(done) == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ('client = Client(sid, "SKdbae003aa0e8c5c8e11739b1b7d314e4")', 'client = Client(sid, "'),
+        ('k = "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"', 'k = "'),
+        ("      DB_PASS: Winter2024", "      DB_PASS: "),
+        ("ENV SMTP_PW=Winter2024", "ENV SMTP_PW="),
+        ("      RAILS_MASTER_KEY: Winter2024", "      RAILS_MASTER_KEY: "),
+        ("_auth=dXNlcjpwYXNz", "_auth="),
+        ("Authorization: Basic dXNlcjpodW50ZXIyMg==", "Authorization: Basic "),
+        ('headers = {"Authorization": "Basic dXNlcjpodW50ZXIyMg=="}', '{"Authorization": "Basic '),
+    ],
+)
+def test_prefixed_hex_short_names_and_basic_credentials_are_redacted(line: str, kept: str) -> None:
+    diff = f"diff --git a/x.yml b/x.yml\n--- a/x.yml\n+++ b/x.yml\n@@ -0,0 +1 @@\n+{line}\n"
+    text, count = redact_secrets(diff)
+    assert count >= 1 and "[REDACTED" in text and kept in text
+    assert "Winter2024" not in text and "hunter" not in text and "dbae003a" not in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '    "jsonwebtoken": "^9.0.0",',
+        'tiktoken = ">=0.15"',
+        "max_tokens = 4096",
+        "    max_tokens: int = 4096",
+        "PASSWORD_MIN_LENGTH = 12",
+        "bypass = compute()",
+        "passenger_count = 3",
+        "oauth_url = 'https://example.com/authorize'",
+    ],
+)
+def test_numbers_versions_and_other_words_are_left_alone(line: str) -> None:
+    diff = f"diff --git a/p.py b/p.py\n--- a/p.py\n+++ b/p.py\n@@ -0,0 +1 @@\n+{line}\n"
+    assert redact_secrets(diff) == (diff, 0)

@@ -14,6 +14,7 @@ markers around it, so the result still reads as the same diff. What it recognise
    ``SharedAccessKey=`` / SAS ``sig=``, GitHub (``ghp_``, ``gho_``, ``ghu_``, ``ghs_``,
    ``ghr_``, ``github_pat_``), Slack (``xox?-``, webhook URLs), OpenAI (``sk-...``), Stripe
    (``sk_live_``/``rk_live_``, test keys too), Hugging Face (``hf_...``), JWTs, bearer tokens,
+   HTTP basic credentials,
    passwords in URLs.
 3. Values given to a name that says secret: assignments (``password = "..."``,
    ``SECRET_KEY=...``, ``api_key: ...``, ``"token": "..."``) and typed declarations
@@ -37,24 +38,16 @@ context, a false negative leaks a credential.
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from release_tools.analysis.engines.model.entropy import CANDIDATE, looks_random, shannon_entropy
+
 __all__ = ["RedactionResult", "redact_secrets", "shannon_entropy"]
 
 _MARK = "[REDACTED:{}]"
-
-
-def shannon_entropy(text: str) -> float:
-    """Shannon entropy of ``text`` in bits per character (0 for the empty string)."""
-    if not text:
-        return 0.0
-    n = len(text)
-    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
 
 
 @dataclass(slots=True)
@@ -127,6 +120,13 @@ _TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         0,
     ),
     ("bearer-token", re.compile(r"(?i)(\bbearer\s+)([A-Za-z0-9._~+/=-]{16,})"), 1, 0),
+    # HTTP basic credentials: base64 of "user:password", whatever its length.
+    (
+        "basic-auth",
+        re.compile(r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?basic\s+)([A-Za-z0-9+/]{4,}={0,2})"),
+        1,
+        0,
+    ),
     (
         "url-password",
         re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)([^/\s@]+)(@)"),
@@ -147,7 +147,10 @@ _SECRET_NAME = (
     r"(?<![A-Za-z0-9_.-])"
     r"(?=[A-Za-z0-9_.-]*?"
     r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
-    r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string))"
+    r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string"
+    # DB_PASS, SMTP_PW, RAILS_MASTER_KEY, .npmrc's _auth: whole words of the name only.
+    r"|(?<![a-z])(?:pass|pw)(?![a-z])|(?:encryption|signing|master|jwt)[_-]?key"
+    r"|(?<![a-z0-9])_auth(?![a-z0-9_])))"
     r"[A-Za-z0-9_.-]++"
 )
 # A declared type between the name and "=": ": str", ": &'static str", ": Option<String>",
@@ -168,7 +171,9 @@ _ASSIGNMENT = re.compile(
     r"(?:\s*=(?![=>~])\s*(?=[\"'`])|\s+=(?![=>~])\s+)"
     r"|\s+" + _GO_TYPE + r"\s+=(?![=>~])\s+"
     r"|[\"']?(?P<sep>\s*(?::=|=>|=|:)\s*)))"
-    r"(?:(?P<quote>[\"'`])(?P<qval>(?:\\.|(?!(?P=quote)).)*)(?P=quote)"
+    # A backslash only ever starts an escape: the two branches never overlap, and the run is
+    # never given back, so an unclosed quote full of backslashes costs linear time.
+    r"(?:(?P<quote>[\"'`])(?P<qval>(?:\\.|(?!(?P=quote))[^\\])*+)(?P=quote)"
     r"|(?P<bare>[^\s\"'`,;()\[\]{}]+))"
 )
 # Other places a secret's name sits beside its value: PHP's define('DB_PASSWORD', '...'), an
@@ -177,7 +182,7 @@ _ASSIGNMENT = re.compile(
 _NAMED_VALUES: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"(?i)(?P<head>\bdefine\s*\(\s*(?P<nq>[\"'])" + _SECRET_NAME + r"(?P=nq)\s*,\s*"
-        r"(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote)).)+)(?P<tail>(?P=quote))"
+        r"(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
     ),
     re.compile(
         r"(?i)(?P<head><(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + _SECRET_NAME + r")(?:\s[^<>]*)?>)"
@@ -204,6 +209,9 @@ _PLACEHOLDERS = frozenset(
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_]*(?:\[[^\]]*\])?")
 _TYPE_REF = re.compile(r"[&*]+(?:mut)?(?:[A-Za-z_][\w:<>]*)?")
 _TEMPLATE = re.compile(r"^(?:\$|\{\{|%\(|<[a-z_-]+>$|\[REDACTED)")
+# A small number (max_tokens = 4096, token_ttl: 3600) or a version requirement ("^9.0.0",
+# ">=0.15": a package named jsonwebtoken or tiktoken in a manifest) is no credential.
+_NO_SECRET = re.compile(r"\d{1,5}|[\^~<>=!]*\s*v?\d+(?:\.\d+)+(?:[-+.][\w.]+)?|[\^~<>=!]+\s*\d+")
 
 # --- 4: .env files ----------------------------------------------------------------------------
 
@@ -241,48 +249,6 @@ _GIT_HEADER = re.compile(
 # A hunk header: the ranges, then the context line git copies from the file (a .env line, say).
 _HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
 _RENAMED = " (renamed)"
-
-# --- 5: entropy -------------------------------------------------------------------------------
-
-_CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/_=-])")
-_HEX = re.compile(r"[0-9a-fA-F]+")
-
-
-def _looks_random(token: str) -> bool:
-    core = token.rstrip("=")
-    if _HEX.fullmatch(core):
-        # Hex secrets (API keys, HMACs): at least 128 bits, and both digits and letters.
-        return (
-            len(core) >= 32
-            and any(c.isdigit() for c in core)
-            and any(c.isalpha() for c in core)
-            and shannon_entropy(core) >= 3.0
-        )
-    if not (
-        any(c.isupper() for c in core)
-        and any(c.islower() for c in core)
-        and any(c.isdigit() for c in core)
-    ):
-        # Paths, snake_case and kebab-case names lack one of the three.
-        return False
-    # Random base64 switches between upper, lower, digit and symbol on about 65% of its
-    # characters; CamelCase names like "HttpClient2Factory" only at word boundaries (~30%).
-    classes = [_char_class(c) for c in core]
-    switches = sum(1 for a, b in itertools.pairwise(classes) if a != b)
-    if switches < 0.4 * (len(core) - 1):
-        return False
-    # A random string over ~64 symbols reaches about log2(n) - 0.6 bits at length n; words
-    # glued into identifiers stay well below. 0.8 * log2(n) separates the two from n = 20 up.
-    threshold = min(4.5, 0.8 * math.log2(len(core)))
-    return shannon_entropy(core) >= threshold
-
-
-def _char_class(char: str) -> int:
-    if char.isupper():
-        return 0
-    if char.islower():
-        return 1
-    return 2 if char.isdigit() else 3
 
 
 class _Redactor:
@@ -325,11 +291,13 @@ class _Redactor:
         quote = match.group("quote")
         if quote is not None:
             value = match.group("qval")
-            if not value or _TEMPLATE.match(value):
+            if not value or _TEMPLATE.match(value) or _NO_SECRET.fullmatch(value):
                 return match.group(0)
             return f"{head}{quote}{self.mark('assignment')}{quote}"
         value = match.group("bare")
         if value.lower() in _PLACEHOLDERS or _TEMPLATE.match(value) or value.startswith("="):
+            return match.group(0)
+        if _NO_SECRET.fullmatch(value):
             return match.group(0)
         if not config and sep is not None and sep.strip() == ":" and _TYPE_REF.fullmatch(value):
             return match.group(0)  # a parameter's reference type: password: &str, token: *T
@@ -363,9 +331,9 @@ class _Redactor:
     def entropy(self, line: str) -> str:
         def replace(match: re.Match[str]) -> str:
             token = match.group(0)
-            return self.mark("high-entropy") if _looks_random(token) else token
+            return self.mark("high-entropy") if looks_random(token) else token
 
-        return _CANDIDATE.sub(replace, line)
+        return CANDIDATE.sub(replace, line)
 
     def text(self, line: str, *, config: bool = False, netrc: bool = False) -> str:
         """``line`` through the rules for ordinary lines (known shapes, assignments, entropy).
