@@ -9,13 +9,18 @@ answers, or put fault replies in front of it with the server's ``replies`` queue
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from release_tools.realtime.testing import Reply
+
+if TYPE_CHECKING:
+    from release_tools.analysis.models import Decision
 
 CHUNK_TOOL_NAME = "report_chunk_summary"
 VERSION_TOOL_NAME = "report_version_analysis"
@@ -102,3 +107,19 @@ class ScriptedModel:
             return answer
         arguments = answer if isinstance(answer, str) else json.dumps(answer)
         return Reply.function_call(tool, arguments, chunk_size=64, first_delta_delay=self.latency)
+
+
+async def analyze_scripted(repo: Path, model: ScriptedModel, key: str, **settings: Any) -> Decision:
+    """``analyze --provider realtime`` of ``repo`` against a scripted server answering as
+    ``model`` (no cache, a 10 s response timeout unless ``settings`` say otherwise)."""
+    from release_tools.analysis.engines.model import RealtimeAnalyzer
+    from release_tools.analysis.service import collect
+    from release_tools.config import Settings
+    from release_tools.realtime.testing import ScriptedRealtimeServer
+
+    settings.setdefault("cache", False)
+    settings.setdefault("response_timeout", 10.0)
+    async with ScriptedRealtimeServer(default=model) as server:
+        config = Settings(repo=repo, provider="realtime", realtime_url=server.url, **settings)
+        analyzer = RealtimeAnalyzer(config, environ={"OPENAI_API_KEY": key})
+        return await asyncio.to_thread(lambda: analyzer.analyze(collect(config).context))

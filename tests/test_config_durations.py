@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from analyze_cli import analyze_without_work
 from gitrepo import GitRepo
-from release_tools.cli import cli
 from release_tools.config import load_settings
 from release_tools.errors import ConfigError
 
@@ -68,16 +67,8 @@ def test_a_small_duration_is_still_accepted(tmp_path: Path, name: str) -> None:
 def test_the_cli_refuses_an_infinite_timeout_before_any_work(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
-    repo.write("a.py", "x = 1\n")
-    repo.commit("feat: first")
-
-    def never(*_: object) -> None:
-        raise AssertionError("the analysis ran")
-
-    monkeypatch.setattr("release_tools.analysis.service.run_analysis", never)
-    argv = ["analyze", "-C", str(repo.path), "--provider", "realtime", "--format", "json"]
-    env = {"OPENAI_API_KEY": "sk-duration-test-" + "Jw5" * 8}
-    result = CliRunner().invoke(cli, [*argv, "--response-timeout", value], env=env)
+    key = "sk-duration-test-" + "Jw5" * 8
+    result = analyze_without_work(repo, monkeypatch, "--response-timeout", value, key=key)
     assert result.exit_code == 2, result.output
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: --response-timeout: invalid value")

@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from analyze_cli import analyze_without_work
 from gitrepo import GitRepo
-from release_tools.cli import cli
 from release_tools.config import DEFAULT_MODEL, load_settings
 from release_tools.errors import ConfigError
 
@@ -52,16 +51,8 @@ def test_surrounding_blanks_are_not_part_of_the_name(tmp_path: Path) -> None:
 def test_the_cli_exits_2_before_any_work(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
-    repo.write("a.py", "x = 1\n")
-    repo.commit("feat: first")
-
-    def never(*_: object) -> None:
-        raise AssertionError("the analysis ran")
-
-    monkeypatch.setattr("release_tools.analysis.service.run_analysis", never)
-    argv = ["analyze", "-C", str(repo.path), "--provider", "realtime", "--model", value]
-    env = {"OPENAI_API_KEY": "sk-model-test-" + "Pz8" * 8}
-    result = CliRunner().invoke(cli, [*argv, "--format", "json"], env=env)
+    key = "sk-model-test-" + "Pz8" * 8
+    result = analyze_without_work(repo, monkeypatch, "--model", value, key=key)
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines() == [
         "error: --model: the value is empty; leave the option out for the default"

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
 from gitrepo import GitRepo
 from release_tools.analysis.decision import decide
-from release_tools.analysis.engines.model import RealtimeAnalyzer
 from release_tools.analysis.engines.model.hybrid import combine, one_line
 from release_tools.analysis.engines.model.schemas import VersionAnalysis
 from release_tools.analysis.models import Evidence, EvidenceKind, Strength
 from release_tools.analysis.report import render_text
-from release_tools.analysis.service import collect
-from release_tools.config import Settings
-from release_tools.realtime.testing import ScriptedRealtimeServer
-from scripted_model import ScriptedModel
+from scripted_model import ScriptedModel, analyze_scripted
 
 KEY = "sk-test-" + "t3xt" * 10
 HOSTILE = (
@@ -72,17 +67,7 @@ async def test_model_reasoning_cannot_start_a_line_of_the_text_report(
     model = ScriptedModel(
         final=lambda _prompt: {"version_type": "major", "needs_review": False, "reasoning": HOSTILE}
     )
-    async with ScriptedRealtimeServer(default=model) as server:
-        settings = Settings(
-            repo=repo.path,
-            provider="realtime",
-            realtime_url=server.url,
-            cache=False,
-            response_timeout=10.0,
-        )
-        analyzer = RealtimeAnalyzer(settings, environ={"OPENAI_API_KEY": KEY})
-        decision = await asyncio.to_thread(lambda: analyzer.analyze(collect(settings).context))
-
+    decision = await analyze_scripted(repo.path, model, KEY)
     assert decision.provider == "realtime"
     (item,) = [e for e in decision.evidence if e.kind is EvidenceKind.MODEL]
     assert item.message.splitlines() == [item.message]

@@ -7,19 +7,14 @@ server received.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from pathlib import Path
 
 import pytest
 
 from gitrepo import GitRepo
-from release_tools.analysis.engines.model import RealtimeAnalyzer
 from release_tools.analysis.engines.model.secrets import redact_details, redact_secrets
-from release_tools.analysis.service import collect
-from release_tools.config import Settings
-from release_tools.realtime.testing import ScriptedRealtimeServer
-from scripted_model import ScriptedModel
+from scripted_model import ScriptedModel, analyze_scripted
 
 KEY = "sk-test-" + "d3cl" * 10
 # Assembled at run time so that no scanner mistakes this test file for a leak.
@@ -159,16 +154,7 @@ async def test_typed_secrets_never_reach_the_server(repo: GitRepo, tmp_path: Pat
         repo.write(path, template.format(value))
     repo.commit("feat: configuration")
     model = ScriptedModel()
-    async with ScriptedRealtimeServer(default=model) as server:
-        settings = Settings(
-            repo=repo.path,
-            provider="realtime",
-            realtime_url=server.url,
-            cache=False,
-            response_timeout=10.0,
-        )
-        analyzer = RealtimeAnalyzer(settings, environ={"OPENAI_API_KEY": KEY})
-        decision = await asyncio.to_thread(lambda: analyzer.analyze(collect(settings).context))
+    decision = await analyze_scripted(repo.path, model, KEY)
     sent = "\n".join(model.chunk_prompts + model.final_prompts)
     assert model.chunk_prompts
     for _, value in secrets.values():

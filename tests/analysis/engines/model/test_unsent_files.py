@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 
 from gitrepo import GitRepo
 from release_tools.analysis.decision import decide
-from release_tools.analysis.engines.model import RealtimeAnalyzer
 from release_tools.analysis.engines.model.hybrid import combine
 from release_tools.analysis.engines.model.schemas import VersionAnalysis
 from release_tools.analysis.models import Bump, Decision, Evidence, EvidenceKind, Strength
-from release_tools.analysis.service import collect
-from release_tools.config import Settings
-from release_tools.realtime.testing import ScriptedRealtimeServer
-from scripted_model import ScriptedModel
+from scripted_model import ScriptedModel, analyze_scripted
 
 KEY = "sk-test-" + "0m1t" * 10
 FEAT = Evidence(
@@ -69,17 +64,7 @@ def _many_files(repo: GitRepo, files: int) -> None:
 
 
 async def _analyze(repo: GitRepo, **kw: Any) -> Decision:
-    async with ScriptedRealtimeServer(default=ScriptedModel()) as server:
-        settings = Settings(
-            repo=repo.path,
-            provider="realtime",
-            realtime_url=server.url,
-            cache=False,
-            response_timeout=10.0,
-            **kw,
-        )
-        analyzer = RealtimeAnalyzer(settings, environ={"OPENAI_API_KEY": KEY})
-        return await asyncio.to_thread(lambda: analyzer.analyze(collect(settings).context))
+    return await analyze_scripted(repo.path, ScriptedModel(), KEY, **kw)
 
 
 async def test_max_chunks_leaving_most_of_the_diff_out_needs_review(repo: GitRepo) -> None:
