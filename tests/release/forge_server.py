@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -54,6 +55,15 @@ class _Script:
     replies: list[Reply]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that gave up on a request (a test's signal, a deadline) resets its connection:
+    not worth a traceback on the stderr a test's CLI run may be capturing at that moment."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FakeForge:
     """GitHub at ``/repos/...`` and ``/uploads/...``, GitLab under ``/api/v4``."""
 
@@ -77,7 +87,7 @@ class FakeForge:
         self._scripts: list[_Script] = []
         self._next_id = 100
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.forge = self  # type: ignore[attr-defined]
         # A short poll interval: shutdown() waits for the loop's next poll.
