@@ -214,3 +214,43 @@ def test_prefixed_hex_short_names_and_basic_credentials_are_redacted(line: str, 
 def test_numbers_versions_and_other_words_are_left_alone(line: str) -> None:
     diff = f"diff --git a/p.py b/p.py\n--- a/p.py\n+++ b/p.py\n@@ -0,0 +1 @@\n+{line}\n"
     assert redact_secrets(diff) == (diff, 0)
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "kept"),
+    [
+        (
+            "settings.py",
+            "password = os.getenv('DB_PASSWORD', 'Winter2024')",
+            "getenv('DB_PASSWORD', '",
+        ),
+        (
+            "settings.py",
+            "K = os.environ.get('SECRET_KEY', 'insecure-Winter2024')",
+            "'SECRET_KEY', '",
+        ),
+        ("src/config.js", "const token = process.env.TOKEN || 'Winter2024';", "TOKEN || '"),
+        ("run.sh", 'export DB_PASSWORD="${DB_PASSWORD:-Winter2024}"', "${DB_PASSWORD:-"),
+        ("src/app.py", 'settings["password"] = "Winter2024"', 'settings["password"] = "'),
+        ("src/app.py", "os.environ['API_TOKEN'] = 'Winter2024'", "os.environ['API_TOKEN'] = '"),
+        ("Dockerfile", "ENV DB_PASSWORD Winter2024", "ENV DB_PASSWORD "),
+        ("001.sql", "CREATE USER app WITH PASSWORD 'Winter2024';", "WITH PASSWORD '"),
+        ("001.sql", "ALTER USER app IDENTIFIED BY 'Winter2024';", "IDENTIFIED BY '"),
+    ],
+)
+def test_fallbacks_subscripts_and_forms_without_a_separator_are_redacted(
+    path: str, line: str, kept: str
+) -> None:
+    diff = f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -0,0 +1 @@\n+{line}\n"
+    text, count = redact_secrets(diff)
+    assert count >= 1 and kept in text and "Winter2024" not in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["ENV PATH /usr/local/bin", 'v = os.getenv("DB_PASSWORD", "")', "x = process.env.TOKEN || ''"],
+)
+def test_lookups_without_a_literal_default_are_left_alone(line: str) -> None:
+    head = "diff --git a/Dockerfile b/Dockerfile\n--- a/Dockerfile\n+++ b/Dockerfile\n"
+    diff = f"{head}@@ -0,0 +1 @@\n+{line}\n"
+    assert redact_secrets(diff) == (diff, 0)

@@ -24,7 +24,10 @@ markers around it, so the result still reads as the same diff. What it recognise
    and ``password: str`` are code, ``password: hunter2`` is not), except in ``NAME=value`` lines
    with an upper-case name and in configuration files (YAML, TOML, INI, properties, JSON,
    ``.npmrc``, ``.pypirc``, ``.netrc``), where a bare value is a value and runs to the end of a
-   ``name: value`` line. Also PHP's ``define('DB_PASSWORD', '...')``, XML elements
+   ``name: value`` line. Also literal defaults of environment lookups (``os.getenv('DB_PASSWORD',
+   '...')``, ``process.env.TOKEN || '...'``, ``${DB_PASSWORD:-...}``), subscripts
+   (``settings["password"] = "..."``), a Dockerfile's ``ENV NAME value``, SQL's ``IDENTIFIED BY
+   '...'`` and ``WITH PASSWORD '...'``, PHP's ``define('DB_PASSWORD', '...')``, XML elements
    (``<password>...</password>``), .NET's ``<add key="ApiKey" value="..."/>`` and ``.netrc``
    ``password ...`` entries (outside a netrc file only as a whole ``machine ... login ...
    password ...`` line).
@@ -143,8 +146,7 @@ _PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 # A whole run of name characters that holds a secret word. The run is taken whole and never
 # given back (a possessive quantifier): backtracking into it made a long name that is not
 # followed by a value cost time cubic in its length.
-_SECRET_NAME = (
-    r"(?<![A-Za-z0-9_.-])"
+_SECRET_RUN = (
     r"(?=[A-Za-z0-9_.-]*?"
     r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
     r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string"
@@ -153,6 +155,9 @@ _SECRET_NAME = (
     r"|(?<![a-z0-9])_auth(?![a-z0-9_])))"
     r"[A-Za-z0-9_.-]++"
 )
+_SECRET_NAME = r"(?<![A-Za-z0-9_.-])" + _SECRET_RUN
+# A quoted value, linear to match (a backslash only ever starts an escape).
+_QUOTED = r"(?P<quote>[\"'`]))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
 # A declared type between the name and "=": ": str", ": &'static str", ": Option<String>",
 # ": str | None" (Python, Rust, TypeScript, Kotlin, Swift), or Go's "name string =". Generic
 # arguments may nest once; no quote or "=" may occur inside, so the value is never taken for it.
@@ -180,6 +185,31 @@ _ASSIGNMENT = re.compile(
 # XML element (<password>...</password>, the content on the same line) and .NET's
 # <add key="ApiKey" value="..."/>. The kept head and tail go in groups "head" and "tail".
 _NAMED_VALUES: tuple[re.Pattern[str], ...] = (
+    # A literal default of an environment lookup: os.getenv('DB_PASSWORD', '...'),
+    # os.environ.get(...), process.env.TOKEN || '...', ${DB_PASSWORD:-...}; and a value put
+    # under a secret's name by subscript: settings["password"] = "...".
+    re.compile(
+        r"(?i)(?P<head>\b(?:getenv|environ\.get|env\.get)\s*\(\s*(?P<nq>[\"'])"
+        + _SECRET_NAME
+        + r"(?P=nq)\s*,\s*"
+        + _QUOTED
+    ),
+    re.compile(r"(?i)(?P<head>\bprocess\.env\." + _SECRET_RUN + r"\s*(?:\|\||\?\?)\s*" + _QUOTED),
+    re.compile(r"(?i)(?P<head>\$\{" + _SECRET_RUN + r":?-)(?P<value>[^}\s]+)(?P<tail>\})"),
+    re.compile(
+        r"(?i)(?P<head>\[\s*(?P<nq>[\"'])" + _SECRET_NAME + r"(?P=nq)\s*\]\s*=\s*" + _QUOTED
+    ),
+    # SQL: CREATE USER ... IDENTIFIED BY '...', WITH [ENCRYPTED] PASSWORD '...'; a Dockerfile's
+    # ENV NAME value (the older form without "=").
+    re.compile(
+        r"(?i)(?P<head>\b(?:identified\s+by|with\s+(?:encrypted\s+)?password)\s+(?P<quote>'))"
+        r"(?P<value>[^']+)(?P<tail>')"
+    ),
+    re.compile(
+        r"(?P<head>^[-+ ]?\s*ENV\s+(?i:"
+        + _SECRET_NAME
+        + r")\s+)(?P<value>[^\s=][^=]*?)(?P<tail>\s*)$"
+    ),
     re.compile(
         r"(?i)(?P<head>\bdefine\s*\(\s*(?P<nq>[\"'])" + _SECRET_NAME + r"(?P=nq)\s*,\s*"
         r"(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
