@@ -1,8 +1,9 @@
-"""``release-tools analyze`` through click's runner, for tests that expect a refusal before any
-work (``from analyze_cli import ...``)."""
+"""``release-tools analyze`` through click's runner, and the checks of its one-line errors
+(``from analyze_cli import ...``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,3 +26,20 @@ def analyze_without_work(
     monkeypatch.setattr("release_tools.analysis.service.run_analysis", never)
     argv = ["analyze", "-C", str(repo.path), "--provider", "realtime", "--format", "json"]
     return CliRunner().invoke(cli, [*argv, *args], env={"OPENAI_API_KEY": key})
+
+
+def run_analyze(repo_path: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    """``release-tools analyze -C repo_path ARGS`` through click's runner."""
+    return CliRunner().invoke(cli, ["analyze", "-C", str(repo_path), *args], env=env)
+
+
+def one_line_error(result: Result, code: int, needle: str) -> str:
+    """The one ``error:`` line of a failed run (exit ``code``, nothing on stdout, no
+    traceback), which must hold ``needle``."""
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert needle in lines[0], lines[0]
+    return lines[0]

@@ -9,23 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
+from analyze_cli import one_line_error, run_analyze
 from gitrepo import GitRepo
-from release_tools.cli import cli
-
-
-def _run(repo_path: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, ["analyze", "-C", str(repo_path), *args], env=env)
-
-
-def _one_line_error(result: Result, code: int, needle: str) -> None:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert needle in lines[0], lines[0]
 
 
 def _released(repo: GitRepo) -> None:
@@ -39,7 +25,7 @@ def test_text_report(repo: GitRepo) -> None:
     repo.write("src/app/core.py", "def run():\n    return 1\n\n\ndef stop():\n    return 0\n")
     repo.commit("feat: add stop")
 
-    result = _run(repo.path)
+    result = run_analyze(repo.path)
 
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("version type: minor")
@@ -53,7 +39,7 @@ def test_json_report_and_github_output(repo: GitRepo, tmp_path: Path) -> None:
     repo.commit("fix: return two")
     gh = tmp_path / "gh.txt"
 
-    result = _run(repo.path, "--format", "json", env={"GITHUB_OUTPUT": str(gh)})
+    result = run_analyze(repo.path, "--format", "json", env={"GITHUB_OUTPUT": str(gh)})
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -70,7 +56,7 @@ def test_output_file(repo: GitRepo, tmp_path: Path) -> None:
     repo.commit("fix: return two")
     target = tmp_path / "out.json"
 
-    result = _run(repo.path, "--format", "json", "--output", str(target))
+    result = run_analyze(repo.path, "--format", "json", "--output", str(target))
 
     assert result.exit_code == 0 and result.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["version_type"] == "patch"
@@ -83,19 +69,21 @@ def test_explicit_base_and_head(repo: GitRepo) -> None:
     repo.write("src/app/core.py", "def run(x):\n    return x\n")
     repo.commit("feat!: run takes x")
 
-    result = _run(repo.path, "--base", "v1.0.0", "--head", middle, "--format", "json")
+    result = run_analyze(repo.path, "--base", "v1.0.0", "--head", middle, "--format", "json")
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["version_type"] == "patch"
 
 
 def test_not_a_git_repository(tmp_path: Path) -> None:
-    _one_line_error(_run(tmp_path), 1, "not a git repository")
+    one_line_error(run_analyze(tmp_path), 1, "not a git repository")
 
 
 def test_unknown_ref(repo: GitRepo) -> None:
     _released(repo)
-    _one_line_error(_run(repo.path, "--base", "no-such-tag"), 1, "unknown base ref 'no-such-tag'")
+    one_line_error(
+        run_analyze(repo.path, "--base", "no-such-tag"), 1, "unknown base ref 'no-such-tag'"
+    )
 
 
 def test_shallow_clone_lacking_base(make_repo: Callable[[str], GitRepo]) -> None:
@@ -111,14 +99,14 @@ def test_shallow_clone_lacking_base(make_repo: Callable[[str], GitRepo]) -> None
         capture_output=True,
     )
 
-    _one_line_error(_run(clone, "--base", first), 1, "shallow clone")
-    _one_line_error(_run(clone), 1, "fetch-depth: 0")
+    one_line_error(run_analyze(clone, "--base", first), 1, "shallow clone")
+    one_line_error(run_analyze(clone), 1, "fetch-depth: 0")
 
 
 def test_empty_range_is_success(repo: GitRepo) -> None:
     _released(repo)
 
-    result = _run(repo.path, "--format", "json")
+    result = run_analyze(repo.path, "--format", "json")
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -130,7 +118,7 @@ def test_binary_only_changes(repo: GitRepo) -> None:
     repo.write("assets/data.bin", b"\x00\x01\x02\xff" * 100)
     repo.commit("add data")
 
-    result = _run(repo.path, "--format", "json")
+    result = run_analyze(repo.path, "--format", "json")
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -150,7 +138,7 @@ def test_non_utf8_content(repo: GitRepo) -> None:
     repo.git("add", "-A")
     repo.git("commit", "-q", "-F", str(message))
 
-    result = _run(repo.path, "--format", "json")
+    result = run_analyze(repo.path, "--format", "json")
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -167,7 +155,7 @@ def test_huge_diff_is_bounded_and_succeeds(repo: GitRepo) -> None:
     repo.write("src/app/generated.js", payload)
     repo.commit("feat: generated table")
 
-    result = _run(repo.path, "--format", "json")
+    result = run_analyze(repo.path, "--format", "json")
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -180,13 +168,13 @@ def test_huge_diff_is_bounded_and_succeeds(repo: GitRepo) -> None:
 def test_broken_config_file(repo: GitRepo) -> None:
     _released(repo)
     repo.write("release-tools.toml", "chunk_size = [unclosed\n")
-    _one_line_error(_run(repo.path), 2, "release-tools.toml: broken TOML")
+    one_line_error(run_analyze(repo.path), 2, "release-tools.toml: broken TOML")
 
 
 def test_invalid_config_value(repo: GitRepo) -> None:
     _released(repo)
     repo.write("release-tools.toml", "max_chunks = 0\n")
-    _one_line_error(_run(repo.path), 2, "max_chunks")
+    one_line_error(run_analyze(repo.path), 2, "max_chunks")
 
 
 @pytest.mark.parametrize(
@@ -199,7 +187,7 @@ def test_invalid_config_value(repo: GitRepo) -> None:
 )
 def test_usage_errors_exit_2(repo: GitRepo, args: list[str], needle: str) -> None:
     _released(repo)
-    _one_line_error(_run(repo.path, *args), 2, needle)
+    one_line_error(run_analyze(repo.path, *args), 2, needle)
 
 
 def test_console_entry_point_in_a_subprocess(repo: GitRepo) -> None:
@@ -224,11 +212,15 @@ def test_include_and_exclude_flags_and_config(repo: GitRepo) -> None:
     repo.write("generated/table.py", "T = 1\n")
     repo.commit("fix: five")
 
-    plain = json.loads(_run(repo.path, "--format", "json").stdout)
-    flagged = json.loads(_run(repo.path, "--format", "json", "--exclude", "generated/").stdout)
-    only_gen = json.loads(_run(repo.path, "--format", "json", "--include", "generated/").stdout)
+    plain = json.loads(run_analyze(repo.path, "--format", "json").stdout)
+    flagged = json.loads(
+        run_analyze(repo.path, "--format", "json", "--exclude", "generated/").stdout
+    )
+    only_gen = json.loads(
+        run_analyze(repo.path, "--format", "json", "--include", "generated/").stdout
+    )
     repo.write("release-tools.toml", 'extra_exclude = ["generated/"]\n')
-    configured = json.loads(_run(repo.path, "--format", "json").stdout)
+    configured = json.loads(run_analyze(repo.path, "--format", "json").stdout)
 
     assert plain["stats"]["files_excluded"] == 0
     assert flagged["stats"]["files_excluded"] == 1
@@ -242,17 +234,17 @@ def test_fail_on_gates_ci_with_its_own_exit_code(repo: GitRepo) -> None:
     repo.write("src/app/core.py", "")  # run() removed: a proven major
     repo.commit("fix: tidy")
 
-    blocked = _run(repo.path, "--format", "json", "--fail-on", "major")
+    blocked = run_analyze(repo.path, "--format", "json", "--fail-on", "major")
     assert blocked.exit_code == 3
     assert json.loads(blocked.stdout)["version_type"] == "major"  # the report still comes
     assert "error: the changes need a major release (--fail-on major)" in blocked.stderr
 
-    assert _run(repo.path, "--fail-on", "minor").exit_code == 3
+    assert run_analyze(repo.path, "--fail-on", "minor").exit_code == 3
     repo.write("src/app/core.py", "def run():\n    return 1\n")
     repo.commit("fix: restore")
-    passed = _run(repo.path, "--fail-on", "minor")
+    passed = run_analyze(repo.path, "--fail-on", "minor")
     assert passed.exit_code == 0, passed.output
-    bad = _run(repo.path, "--fail-on", "huge")
+    bad = run_analyze(repo.path, "--fail-on", "huge")
     assert bad.exit_code == 2
 
 
@@ -262,9 +254,9 @@ def test_output_never_lands_in_the_git_directory(repo: GitRepo, target: str) -> 
     (repo.path / "link-into-git").symlink_to(repo.path / ".git" / "config")
     before = {p: p.read_bytes() for p in (repo.path / ".git").glob("*") if p.is_file()}
 
-    result = _run(repo.path, "-o", str(repo.path / target))
+    result = run_analyze(repo.path, "-o", str(repo.path / target))
 
-    _one_line_error(result, 2, "git")
+    one_line_error(result, 2, "git")
     assert {p: p.read_bytes() for p in before} == before
     assert not (repo.path / ".git" / "hooks" / "pre-commit").exists()
 
@@ -273,8 +265,8 @@ def test_output_from_the_environment_is_checked_too(repo: GitRepo) -> None:
     _released(repo)
     env = {"RELEASE_TOOLS_OUTPUT": str(repo.path / ".git" / "description")}
     before = (repo.path / ".git" / "description").read_bytes()
-    result = _run(repo.path, env=env)
-    _one_line_error(result, 2, "RELEASE_TOOLS_OUTPUT")
+    result = run_analyze(repo.path, env=env)
+    one_line_error(result, 2, "RELEASE_TOOLS_OUTPUT")
     assert (repo.path / ".git" / "description").read_bytes() == before
 
 
@@ -283,16 +275,16 @@ def test_output_named_by_the_repository_config_stays_inside_it(
 ) -> None:
     _released(repo)
     repo.write("pyproject.toml", '[tool.release-tools]\noutput = "../escape.txt"\n')
-    result = _run(repo.path)
-    _one_line_error(result, 2, "outside the repository")
+    result = run_analyze(repo.path)
+    one_line_error(result, 2, "outside the repository")
     assert not (tmp_path / "escape.txt").exists()
 
     repo.write("pyproject.toml", '[tool.release-tools]\noutput = ".git/description"\n')
-    _one_line_error(_run(repo.path), 2, ".git")
+    one_line_error(run_analyze(repo.path), 2, ".git")
 
     repo.write("pyproject.toml", '[tool.release-tools]\noutput = "reports/decision.txt"\n')
     (repo.path / "reports").mkdir()
-    result = _run(repo.path)
+    result = run_analyze(repo.path)
     assert result.exit_code == 0, result.output
     assert (repo.path / "reports" / "decision.txt").read_text().startswith("version type:")
 
@@ -303,7 +295,7 @@ def test_an_explicit_output_outside_the_work_tree_is_the_users_choice(
     _released(repo)
     target = tmp_path / "ci-temp" / "decision.json"
     target.parent.mkdir()
-    result = _run(repo.path, "--format", "json", "-o", str(target))
+    result = run_analyze(repo.path, "--format", "json", "-o", str(target))
     assert result.exit_code == 0, result.output
     assert json.loads(target.read_text())["version_type"]
 
@@ -318,16 +310,16 @@ def test_output_into_a_git_directory_kept_apart_is_refused(tmp_path: Path) -> No
     _released(repo)
     head = (store / "HEAD").read_bytes()
 
-    result = _run(work, "-o", str(store / "HEAD"))
+    result = run_analyze(work, "-o", str(store / "HEAD"))
 
-    _one_line_error(result, 2, "git directory")
+    one_line_error(result, 2, "git directory")
     assert (store / "HEAD").read_bytes() == head
 
 
 def test_a_config_output_of_the_wrong_type_is_a_config_error(repo: GitRepo) -> None:
     _released(repo)
     repo.write("release-tools.toml", "output = 5\n")
-    _one_line_error(_run(repo.path), 2, "output")
+    one_line_error(run_analyze(repo.path), 2, "output")
 
 
 def test_a_config_output_is_relative_to_the_repository_top(repo: GitRepo) -> None:
@@ -335,6 +327,6 @@ def test_a_config_output_is_relative_to_the_repository_top(repo: GitRepo) -> Non
     repo.write("pyproject.toml", '[tool.release-tools]\noutput = "reports/decision.txt"\n')
     (repo.path / "reports").mkdir()
     (repo.path / "docs").mkdir()
-    result = _run(repo.path / "docs")
+    result = run_analyze(repo.path / "docs")
     assert result.exit_code == 0, result.output
     assert (repo.path / "reports" / "decision.txt").read_text().startswith("version type:")

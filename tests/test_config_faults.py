@@ -8,26 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
+from analyze_cli import one_line_error, run_analyze
 from gitrepo import GitRepo
-from release_tools.cli import cli
 from release_tools.config import DEFAULT_REALTIME_URL, load_settings
 from release_tools.errors import ConfigError
-
-
-def _run(repo_path: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, ["analyze", "-C", str(repo_path), *args], env=env)
-
-
-def _one_line_error(result: Result, code: int, needle: str) -> str:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 def _released_with_generated_code(repo: GitRepo) -> None:
@@ -56,8 +42,8 @@ def test_exclude_flag_adds_to_the_config_files_extra_exclude(repo: GitRepo) -> N
     _released_with_generated_code(repo)
     repo.write("release-tools.toml", 'extra-exclude = ["gen/"]\n')
 
-    configured = _stats(_run(repo.path, "--format", "json"))
-    flagged = _stats(_run(repo.path, "--format", "json", "--exclude", "*.pb.go"))
+    configured = _stats(run_analyze(repo.path, "--format", "json"))
+    flagged = _stats(run_analyze(repo.path, "--format", "json", "--exclude", "*.pb.go"))
 
     assert configured["files_excluded"] == 1
     # The flag's pattern matches nothing here; the configured gen/ must still be excluded.
@@ -84,8 +70,8 @@ def test_include_flag_replaces_the_configured_include(repo: GitRepo) -> None:
     _released_with_generated_code(repo)
     repo.write("release-tools.toml", 'include = ["pkg/"]\n')
 
-    configured = _stats(_run(repo.path, "--format", "json"))
-    flagged = _stats(_run(repo.path, "--format", "json", "--include", "gen/"))
+    configured = _stats(run_analyze(repo.path, "--format", "json"))
+    flagged = _stats(run_analyze(repo.path, "--format", "json", "--include", "gen/"))
 
     assert configured["files_analyzed"] == 1 and configured["files_excluded"] == 1
     # Only gen/ is analyzed: pkg/ from the file no longer counts.
@@ -107,7 +93,7 @@ def test_include_flag_replaces_the_configured_include(repo: GitRepo) -> None:
 def test_one_setting_in_two_spellings_is_refused(repo: GitRepo, name: str, text: str) -> None:
     _released_with_generated_code(repo)
     repo.write(name, text)
-    line = _one_line_error(_run(repo.path), 2, f"{name}: ")
+    line = one_line_error(run_analyze(repo.path), 2, f"{name}: ")
     dashed, underscored = (
         ("major-on-zero", "major_on_zero")
         if "major" in text
@@ -125,7 +111,7 @@ def test_one_setting_in_two_spellings_is_refused(repo: GitRepo, name: str, text:
 def test_an_empty_variable_is_unset(repo: GitRepo) -> None:
     _released_with_generated_code(repo)
     env = {"RELEASE_TOOLS_BASE": "", "RELEASE_TOOLS_OUTPUT": "", "RELEASE_TOOLS_FORMAT": " "}
-    result = _run(repo.path, env=env)
+    result = run_analyze(repo.path, env=env)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("version type: ")
     assert "v1.0.0..HEAD" in result.stdout
@@ -167,7 +153,7 @@ def test_an_empty_flag_value_is_refused_before_any_work(
         raise AssertionError("the analysis ran")
 
     monkeypatch.setattr("release_tools.analysis.service.run_analysis", never)
-    _one_line_error(_run(repo.path, *args), 2, needle)
+    one_line_error(run_analyze(repo.path, *args), 2, needle)
 
 
 # --- a tag template without {version} is refused when read -----------------------------------
@@ -186,7 +172,7 @@ def test_a_tag_format_release_would_refuse_is_refused_by_analyze(
 ) -> None:
     _released_with_generated_code(repo)
     repo.write("release-tools.toml", file_text)
-    line = _one_line_error(_run(repo.path, env=env), 2, source)
+    line = one_line_error(run_analyze(repo.path, env=env), 2, source)
     assert "tag_format" in line
 
 
