@@ -119,8 +119,9 @@ def test_named_reexport_exposes_only_the_named_items(repo: GitRepo) -> None:
         "src/imp.rs": "pub fn Thing(a: u8) {}\npub fn other() {}\n",
     }
     items = _change(repo, files, {"src/imp.rs": "pub fn Thing(a: u16) {}\n"})
+    # Callers know it as demo::Renamed only.
     assert _found(items) == [
-        ("major", "signature of pub fn Thing changed: (u8) -> () -> (u16) -> ()"),
+        ("major", "signature of pub fn crate::Renamed changed: (u8) -> () -> (u16) -> ()"),
     ]
 
 

@@ -2,7 +2,9 @@
 
 Each changed library module file is read at base and at head, with the files that may declare
 it (``lib.rs``, ``mod.rs``, ``parent.rs`` up to the crate root) to tell which of its items are
-reachable (:mod:`~release_tools.analysis.evidence.rust.modules`). Each side is read in one
+reachable (:mod:`~release_tools.analysis.evidence.rust.modules`); an item that callers reach
+only under another name (``pub use inner::Thing as Alias``) is compared under the path they
+write (:mod:`~release_tools.analysis.evidence.rust.renames`). Each side is read in one
 ``git cat-file --batch`` after one ``--batch-check`` for the sizes, so no file costs a git
 process of its own.
 
@@ -51,6 +53,7 @@ from release_tools.analysis.evidence.rust.modules import (
     exposure,
 )
 from release_tools.analysis.evidence.rust.moves import Moves
+from release_tools.analysis.evidence.rust.renames import exported_paths, under_exported_paths
 from release_tools.analysis.evidence.rust.semver_checks import tool_evidence
 from release_tools.analysis.evidence.rust.spellings import spellings
 from release_tools.analysis.evidence.rust.syntax import parse_module
@@ -178,6 +181,11 @@ class _Side:
         :attr:`RustModule.hidden`)."""
         module = self.load(path) if path is not None else None
         return module.hidden if module is not None else {}
+
+    def renamed(self, path: str | None) -> dict[str, list[str]]:
+        """The paths callers write for the items of module file ``path`` that are re-exported
+        only under other names (see :mod:`.renames`)."""
+        return exported_paths(path, self.load) if path is not None else {}
 
     def public_items(self, path: str | None) -> dict[str, RustItem]:
         """The reachable public items of module file ``path`` ({} when absent or private)."""
@@ -386,15 +394,17 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                 after[key] = impls[1][key]
         before, after = impl_moves.apply(before, after, (before_path, after_path), out, proof)
         same = spellings(base_imports, head_imports)
+        # Compared under the paths callers write: an item re-exported as ``Alias`` only.
+        renamed = (base.renamed(before_path), head.renamed(after_path))
         compare_items(
             out,
-            before,
-            after,
+            under_exported_paths(before, renamed[0]),
+            under_exported_paths(after, renamed[1]),
             before_path,
             after_path,
             proof=proof,
             same=same,
-            hidden=head.hidden(after_path),
+            hidden=under_exported_paths(head.hidden(after_path), renamed[1]),
         )
         if reasons:
             notes.append(_note(change.path, reasons[-1], scanned=True))

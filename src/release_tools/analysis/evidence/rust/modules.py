@@ -24,6 +24,7 @@ __all__ = [
     "exposed_items",
     "exposure",
     "module_is_public",
+    "module_path",
     "reexported_as",
 ]
 
@@ -163,6 +164,31 @@ def reexported_as(path: str, load: Loader) -> tuple[str, dict[str, set[str]]] | 
         elif head == stem and rest and "::" not in rest and use.name != "*":
             names.setdefault(rest, set()).add(use.name)
     return candidate, names
+
+
+def module_path(path: str, load: Loader) -> str | None:
+    """The path callers write for the module file ``path`` (``crate::a::b`` for ``src/a/b.rs``
+    declared by ``src/a.rs``, ``crate`` for ``lib.rs``), following the ``mod`` declarations
+    up to the crate root; None when a link is missing."""
+    segments: list[str] = []
+    current, seen = path, set()
+    while current not in seen:
+        seen.add(current)
+        parent = _module_parent(current)
+        if parent is None:
+            if posixpath.basename(current) != "lib.rs":
+                return None
+            return "::".join(["crate", *reversed(segments)])
+        candidates, stem = parent
+        declaring = next(
+            (c for c in candidates if (module := load(c)) is not None and stem in module.modules),
+            None,
+        )
+        if declaring is None:
+            return None
+        segments.append(stem)
+        current = declaring
+    return None
 
 
 def exposed_items(module: RustModule, names: frozenset[str]) -> dict[str, RustItem]:

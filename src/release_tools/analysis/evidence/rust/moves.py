@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from release_tools.analysis.evidence._common import BoundedEvidence, evidence
 from release_tools.analysis.evidence.rust.compare import compare_items
 from release_tools.analysis.evidence.rust.items import RustItem, RustModule
-from release_tools.analysis.evidence.rust.modules import exposure, reexported_as
+from release_tools.analysis.evidence.rust.modules import exposure, module_path, reexported_as
 from release_tools.analysis.evidence.rust.spellings import spellings
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 
@@ -32,7 +32,8 @@ Defined = Callable[[str], bool]
 @dataclass(slots=True)
 class _Half:
     """One side of a move: the file, its items keyed by the public name, its imports, the
-    re-exporting file and the names it exports the item as."""
+    re-exporting file, the names it exports the item as and that file's module path
+    (``crate::a``; None when unknown)."""
 
     path: str
     items: dict[str, RustItem]
@@ -40,6 +41,7 @@ class _Half:
     proof: bool
     parent: str
     aliases: frozenset[str]
+    module: str | None = None
 
     @property
     def public(self) -> str:
@@ -97,12 +99,13 @@ class Moves:
         module = load(path)
         imports = module.imports if module is not None else {}
         store = self._left if leaving else self._arrived
+        shown = module_path(parent, load)
         for name in moved:
             aliases = frozenset(names[name])
             public = min(aliases)
             # Keyed by the public name, so that an item renamed behind its alias compares.
             taken = {public + key[len(name) :]: items.pop(key) for key in by_top[name]}
-            store.append(_Half(path, taken, imports, proof, parent, aliases))
+            store.append(_Half(path, taken, imports, proof, parent, aliases, shown))
 
     def take_replaced(
         self,
@@ -149,8 +152,13 @@ class Moves:
                 arrivals.setdefault((half.parent, alias), half)
         matched: set[int] = set()
         for gone in self._left:
+            own = gone.items[gone.public].name
             shared = next(
-                (alias for alias in sorted(gone.aliases) if (gone.parent, alias) in arrivals),
+                (
+                    alias
+                    for alias in sorted(gone.aliases, key=lambda a: (a != own, a))
+                    if (gone.parent, alias) in arrivals
+                ),
                 None,
             )
             if shared is None:
@@ -158,9 +166,12 @@ class Moves:
                 continue
             came = arrivals[(gone.parent, shared)]
             matched.add(id(came))
-            # Both under the public name they share, so their members line up.
-            before = _renamed(gone.items, gone.public, shared)
-            after = _renamed(came.items, came.public, shared)
+            # Both under the public name they share, so their members line up; a name other
+            # than the declared ones is written as the path callers use (``crate::Alias``).
+            declared = {own, came.items[came.public].name}
+            key = shared if shared in declared or not gone.module else f"{gone.module}::{shared}"
+            before = _renamed(gone.items, gone.public, key)
+            after = _renamed(came.items, came.public, key)
             # Methods and consts of an impl may stay in a module the move left behind (impls
             # need not sit beside their type): one the other side declares elsewhere stays.
             for one, other, elsewhere in ((before, after, in_head), (after, before, in_base)):
