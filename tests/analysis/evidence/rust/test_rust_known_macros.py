@@ -1,5 +1,6 @@
-"""Items written inside ``cfg_if!`` and ``bitflags!`` invocations, macros of other crates whose
-rules the reader brings along, are read as the real macros give them."""
+"""Items written inside ``cfg_if!``, ``bitflags!``, ``lazy_static!``, ``thread_local!`` and
+``pin_project!`` invocations, macros of other crates whose rules the reader brings along, are
+read as the real macros give them."""
 
 from __future__ import annotations
 
@@ -100,3 +101,111 @@ def test_word_tokens_of_a_tt_repetition_stay_apart() -> None:
         "wrap! { pub fn spaced(x: u8) -> u8 { x } }\n"
     )
     assert _items(code) == {"spaced": ("fn", "(u8) -> u8")}
+
+
+LAZY = """
+lazy_static! {
+    /// The compiled patterns.
+    #[allow(missing_docs)]
+    pub static ref PATTERNS: Mutex<HashMap<String, Regex>> = Mutex::new(HashMap::new());
+    static ref PRIVATE: u8 = 1;
+    pub(crate) static ref CRATE_ONLY: u8 = 1;
+    #[doc(hidden)]
+    pub static ref INTERNAL: u8 = 1;
+    #[cfg(test)]
+    pub static ref FIXTURE: u8 = 2;
+    pub static ref EMPTY: Box<dyn Iterator<Item = u8> + Sync> = Box::new(std::iter::empty());
+}
+lazy_static::lazy_static! { pub static ref WORD: Regex = Regex::new("a;b").unwrap(); }
+"""
+
+LOCAL = """
+std::thread_local! {
+    /// Calls made on this thread.
+    pub static CALLS: RefCell<u32> = RefCell::new(0);
+    static SCRATCH: Cell<u8> = const { Cell::new(0) };
+    pub static BUFFER: Vec<Vec<u8>> = { let v = Vec::new(); v }
+}
+"""
+
+PINNED = """
+pin_project! {
+    /// A future mapped by a function.
+    #[project = MapProj]
+    pub struct Map<Fut, F> {
+        #[pin]
+        pub future: Fut,
+        f: Option<F>,
+    }
+    impl<Fut, F> PinnedDrop for Map<Fut, F> {
+        fn drop(this: Pin<&mut Self>) {}
+    }
+}
+"""
+
+
+def test_lazy_static_gives_one_static_of_its_type_per_public_item() -> None:
+    module = parse_module(LAZY)
+    assert module is not None
+    assert _items(LAZY) == {
+        "PATTERNS": ("static", "Mutex<HashMap<String, Regex>>"),
+        "EMPTY": ("static", "Box<dyn Iterator<Item = u8> + Sync>"),
+        "WORD": ("static", "Regex"),
+    }
+    assert module.hidden == {"INTERNAL": False}
+
+
+def test_thread_local_gives_one_local_key_per_public_item() -> None:
+    assert _items(LOCAL) == {
+        "CALLS": ("static", "std::thread::LocalKey<RefCell<u32>>"),
+        "BUFFER": ("static", "std::thread::LocalKey<Vec<Vec<u8>>>"),
+    }
+
+
+def test_pin_project_gives_the_type_as_written() -> None:
+    module = parse_module(PINNED)
+    assert module is not None
+    assert _items(PINNED) == {"Map": ("struct", None)}
+    assert module.items["Map"].members == (("future", "Fut"),)
+    assert not module.items["Map"].closed
+
+
+def test_a_lazy_static_whose_type_changes_or_goes_is_major(repo: GitRepo) -> None:
+    changed = LAZY.replace("Mutex<HashMap<String, Regex>>", "RwLock<HashMap<String, Regex>>")
+    changed = changed.replace(
+        'lazy_static::lazy_static! { pub static ref WORD: Regex = Regex::new("a;b").unwrap(); }',
+        "",
+    )
+    found = crate_change(repo, {"src/lib.rs": LAZY}, {"src/lib.rs": changed})
+    assert sorted((e.bump, e.message) for e in found) == [
+        ("major", "removed pub static WORD from src/lib.rs"),
+        (
+            "major",
+            "type of pub static PATTERNS changed: Mutex<HashMap<String, Regex>> -> "
+            "RwLock<HashMap<String, Regex>>",
+        ),
+    ]
+
+
+def test_a_thread_local_added_is_minor_and_one_made_a_plain_static_is_major(
+    repo: GitRepo,
+) -> None:
+    changed = LOCAL.replace(
+        "    static SCRATCH",
+        "    pub static DEPTH: Cell<usize> = Cell::new(0);\n    static SCRATCH",
+    ).replace("pub static CALLS: RefCell<u32> = RefCell::new(0);\n", "")
+    changed += "pub static CALLS: RefCell<u32> = RefCell::new(0);\n"
+    found = crate_change(repo, {"src/lib.rs": LOCAL}, {"src/lib.rs": changed})
+    assert sorted((e.bump, e.message) for e in found) == [
+        (
+            "major",
+            "type of pub static CALLS changed: std::thread::LocalKey<RefCell<u32>> -> RefCell<u32>",
+        ),
+        ("minor", "new pub static DEPTH in src/lib.rs"),
+    ]
+
+
+def test_a_field_made_public_inside_pin_project_is_minor(repo: GitRepo) -> None:
+    changed = PINNED.replace("        f: Option<F>,", "        pub f: Option<F>,")
+    found = crate_change(repo, {"src/lib.rs": PINNED}, {"src/lib.rs": changed})
+    assert [(e.bump, e.message) for e in found] == [("minor", "new pub field Map.f in src/lib.rs")]

@@ -113,7 +113,7 @@ def test_the_crates_rules_from_another_file_expand_and_the_files_own_win() -> No
 def test_an_invocation_no_rule_matches_or_an_unknown_macro_gives_nothing() -> None:
     code = CFG.replace("$($item:item)*", "(only $x:ident)") + "cfg_rt! { pub fn f() {} }\n"
     assert _items(code) == {}
-    assert _items("lazy_static! { pub static ref X: u32 = 1; }\n") == {}
+    assert _items("unknown_items! { pub static ref X: u32 = 1; }\n") == {}
 
 
 def test_expansion_is_bounded() -> None:
@@ -166,3 +166,21 @@ def test_the_source_root_of_a_module_file() -> None:
     assert cratemacros.source_root("src/lib.rs") == "src"
     assert cratemacros.source_root("lib.rs") == ""
     assert cratemacros.source_root("tokio/src/src/x.rs") == "tokio/src/src"
+
+
+def test_a_repetition_separator_is_matched_and_written() -> None:
+    # `$(...),*` takes `a, b, c`; the body's `$(...),*` writes the commas back.
+    code = (
+        "macro_rules! getters {\n"
+        "    ($($name:ident: $ty:ty),* $(,)?) => {\n"
+        "        $(pub fn $name() -> $ty { todo!() })*\n"
+        "        pub fn all() -> ($($ty),*) { todo!() }\n"
+        "    };\n"
+        "}\n"
+        "getters! { width: u32, height: u16, }\n"
+    )
+    assert _items(code) == {
+        "width": ("fn", "() -> u32"),
+        "height": ("fn", "() -> u16"),
+        "all": ("fn", "() -> (u32,u16)"),
+    }

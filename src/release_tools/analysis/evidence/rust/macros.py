@@ -179,9 +179,13 @@ def _element(node: tree_sitter.Node, source: bytes) -> Iterator[_Element]:
         inner: list[_Element] = []
         for child in children[2:close]:
             inner.extend(_element(child, source))
-        tail = [_text(c, source) for c in children[close + 1 :]]
-        op = tail[-1] if tail else "*"
-        separator = _Leaf("".join(tail[:-1]), False) if len(tail) > 1 else None
+        tail = children[close + 1 :]
+        op = _text(tail[-1], source) if tail else "*"
+        # The grammar keeps the separator (``,`` of ``$(...),*``) out of the children: it is
+        # the text between the closing parenthesis and the operator.
+        end = tail[-1].start_byte if tail else node.end_byte
+        between = source[children[close].end_byte : end].decode("utf-8", "replace").strip()
+        separator = _Leaf(between, False) if between else None
         yield _Repeat(tuple(inner), separator, op)
         return
     if node.type == "token_binding_pattern":

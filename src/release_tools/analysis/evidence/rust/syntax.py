@@ -352,7 +352,8 @@ def parse_module(
 
 @cache
 def _known_rules() -> dict[str, list[Rule]]:
-    """The rules of ``cfg_if!`` and ``bitflags!`` (see :mod:`.knownmacros`), parsed once."""
+    """The rules of the item macros of other crates the reader knows (see
+    :mod:`.knownmacros`), parsed once."""
     return macro_rules(KNOWN_MACROS)
 
 
