@@ -55,7 +55,7 @@ def changeset(repo: GitRepo, name: str, bumps: dict[str, str], body: str) -> Non
     repo.commit(f"chore: changeset {name}")
 
 
-def _workspace(repo: GitRepo, mode: str = "pre") -> None:
+def pre_workspace(repo: GitRepo, mode: str = "pre") -> None:
     """Two npm packages in changesets pre mode (tag ``beta``) entered at 1.0.0 and 2.0.0."""
     repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
     repo.write(".changeset/config.json", json.dumps({"baseBranch": "main"}))
@@ -80,8 +80,16 @@ def _workspace(repo: GitRepo, mode: str = "pre") -> None:
     repo.commit("chore: initial, in pre mode")
 
 
+def leave_pre_mode(repo: GitRepo) -> None:
+    """What ``changeset pre exit`` does: ``pre.json`` says ``exit``, the rest is kept."""
+    data = pre_json(repo)
+    data["mode"] = "exit"
+    repo.write(PRE, json.dumps(data, indent=2) + "\n")
+    repo.commit("chore: exit pre mode")
+
+
 def test_pre_mode_counts_prereleases_from_the_initial_versions(repo: GitRepo) -> None:
-    _workspace(repo)
+    pre_workspace(repo)
     changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
 
     first = release(repo)
@@ -125,15 +133,12 @@ def test_pre_mode_counts_prereleases_from_the_initial_versions(repo: GitRepo) ->
 
 
 def test_leaving_pre_mode_releases_final_versions_and_cleans_up(repo: GitRepo) -> None:
-    _workspace(repo)
+    pre_workspace(repo)
     changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
     release(repo)
     changeset(repo, "two", {"@acme/b": "major"}, "Break b.")
     release(repo)
-    data = pre_json(repo)
-    data["mode"] = "exit"
-    repo.write(PRE, json.dumps(data, indent=2) + "\n")
-    repo.commit("chore: exit pre mode")
+    leave_pre_mode(repo)
 
     result = release(repo)
     assert versions(result) == {"@acme/a": "1.1.0", "@acme/b": "3.0.0"}
@@ -152,7 +157,7 @@ def test_leaving_pre_mode_releases_final_versions_and_cleans_up(repo: GitRepo) -
 def test_a_package_missing_from_initial_versions_starts_from_its_current_one(
     repo: GitRepo,
 ) -> None:
-    _workspace(repo)
+    pre_workspace(repo)
     repo.write(
         "packages/c/package.json", json.dumps({"name": "@acme/c", "version": "0.3.0"}) + "\n"
     )
@@ -167,7 +172,7 @@ def test_a_package_missing_from_initial_versions_starts_from_its_current_one(
 def test_a_dry_run_lists_the_pre_json_change_and_writes_nothing(
     repo: GitRepo, state: Callable[[Any], Any]
 ) -> None:
-    _workspace(repo)
+    pre_workspace(repo)
     changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
     before = state(repo)
     result = cli_release(repo, "--dry-run", "--format", "json")
@@ -195,7 +200,7 @@ def test_a_dry_run_lists_the_pre_json_change_and_writes_nothing(
 def test_a_malformed_pre_json_is_one_line_naming_it(
     repo: GitRepo, state: Callable[[Any], Any], text: str, problem: str
 ) -> None:
-    _workspace(repo)
+    pre_workspace(repo)
     repo.write(PRE, text)
     repo.commit("chore: broken pre.json")
     changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
@@ -211,7 +216,7 @@ def test_a_malformed_pre_json_is_one_line_naming_it(
 
 
 def test_pre_mode_releases_the_whole_workspace_only(repo: GitRepo) -> None:
-    _workspace(repo)
+    pre_workspace(repo)
     changeset(repo, "one", {"@acme/a": "minor", "@acme/b": "patch"}, "Both.")
     settings = load_settings({"project": "@acme/a"}, repo=repo.path)
     with pytest.raises(UsageError, match="run without --project"):
@@ -219,7 +224,7 @@ def test_pre_mode_releases_the_whole_workspace_only(repo: GitRepo) -> None:
 
 
 def test_an_existing_prerelease_tag_is_refused(repo: GitRepo, state: Callable[[Any], Any]) -> None:
-    _workspace(repo)
+    pre_workspace(repo)
     repo.tag("@acme/a@1.1.0-beta.0")
     changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
     before = state(repo)
@@ -230,7 +235,7 @@ def test_an_existing_prerelease_tag_is_refused(repo: GitRepo, state: Callable[[A
 
 
 def test_nx_plans_keep_their_usual_rule_in_pre_mode(repo: GitRepo) -> None:
-    _workspace(repo)
+    pre_workspace(repo)
     repo.write(".nx/version-plans/version-plan-1.md", "---\n'@acme/b': minor\n---\n\nfeat: b\n")
     repo.commit("chore: nx plan")
     changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
@@ -241,7 +246,7 @@ def test_nx_plans_keep_their_usual_rule_in_pre_mode(repo: GitRepo) -> None:
 
 
 def test_a_refused_commit_restores_pre_json(repo: GitRepo, state: Callable[[Any], Any]) -> None:
-    _workspace(repo)
+    pre_workspace(repo)
     changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
     hook = repo.path / ".git/hooks/pre-commit"
     hook.parent.mkdir(parents=True, exist_ok=True)
@@ -255,7 +260,7 @@ def test_a_refused_commit_restores_pre_json(repo: GitRepo, state: Callable[[Any]
 
 
 def test_a_fixed_group_shares_its_prerelease(repo: GitRepo) -> None:
-    _workspace(repo)
+    pre_workspace(repo)
     repo.write(".changeset/config.json", json.dumps({"fixed": [["@acme/a", "@acme/b"]]}))
     for package in ("a", "b"):
         repo.write(

@@ -14,7 +14,7 @@ rewritten; without ``.changeset/config.json``, none.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -71,9 +71,12 @@ def releases_with_dependents(
     conventions: Conventions,
     *,
     preid: str,
+    adjust: Callable[[Sequence[ProjectRelease]], list[ProjectRelease]] | None = None,
 ) -> list[ProjectRelease]:
     """The releases the plans ask for, plus the dependents the policy releases, repeated until
-    no further member moves. ``--project`` releases only what was asked for."""
+    no further member moves. ``--project`` releases only what was asked for. ``adjust``
+    rewrites each round's releases before their dependents are judged (changesets' pre mode
+    gives them prerelease versions, which ranges admit differently)."""
     policy = dependents_policy(settings, conventions)
     extra: dict[str, ReleaseType] = {}
     reasons: dict[str, set[str]] = {}
@@ -89,6 +92,8 @@ def releases_with_dependents(
             preid=preid,
             extra=extra,
         )
+        if adjust is not None:
+            releases = adjust(releases)
         if policy == "none" or settings.project is not None:
             return releases
         releasing = {r.project.name for r in releases}

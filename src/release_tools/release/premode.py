@@ -14,8 +14,24 @@ ones included, applied to its initial version, so a ``major`` changeset added af
 (``1.1.0-beta.0`` -> ``1.1.0-beta.1``) only while the target and the tag stay the same. The new
 ids are then added to ``pre.json``.
 
+Dependents are judged against the prerelease their dependency receives, by npm's rule that a
+range admits a prerelease only of its own ``major.minor.patch`` (``^1.0.0`` does not admit
+``1.1.0-beta.0``, ``^1.1.0-beta.0`` admits ``1.1.0-beta.1``): under
+``updateInternalDependents: "out-of-range"`` such a dependent gets a prerelease of its own.
+
+Linked packages share one line over the whole pre period: the members released now, named by
+a changeset of the period or holding a prerelease of it move to the highest version any of them
+reaches with the highest type among them, and count their prereleases together. A member that
+did not move in the period keeps its own line, as one released alone does outside pre mode.
+
 In ``exit`` mode every changeset present counts; the versions are final (the initial version
-bumped by the highest type), every changeset file is deleted and ``pre.json`` removed.
+bumped by the highest type, never below a prerelease already made), every changeset file is
+deleted and ``pre.json`` removed. A package with a prerelease of the period that no changeset
+names any more (a dependent released for its dependency, or changesets deleted by hand) gets
+the final version of that prerelease (``1.1.0-beta.2`` -> ``1.1.0``). When nothing at all is
+left to release, the release still leaves the mode: its commit only removes ``pre.json``, with
+no tag, and the result says so; stopping with "nothing to release" would keep the workspace in
+a mode its maintainer asked to leave.
 
 Every change to ``pre.json`` and to the changeset files goes through the release's
 :class:`~release_tools.release.files.FileTransaction`, so it is journaled, undone on failure and
@@ -25,7 +41,7 @@ listed by ``--dry-run`` with the rest.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, Literal
@@ -33,9 +49,9 @@ from typing import Any, Literal
 from release_tools.errors import PlanError, UsageError, VersionError
 from release_tools.plans import CHANGESETS_DIR, VersionPlan, highest_type
 from release_tools.release.files import FileTransaction
-from release_tools.release.versions import ProjectRelease, version_groups
-from release_tools.versioning.conventions import Conventions
-from release_tools.versioning.manifestversions import Reader
+from release_tools.release.versions import ProjectRelease, compute_releases, version_groups
+from release_tools.versioning.conventions import Conventions, current_version
+from release_tools.versioning.manifestversions import Reader, read_manifest_version
 from release_tools.versioning.projects import Project
 from release_tools.versioning.semver import (
     ReleaseType,
@@ -46,11 +62,15 @@ from release_tools.versioning.semver import (
 )
 
 __all__ = [
+    "LEAVE_MESSAGE",
     "PRE_PATH",
     "PreState",
     "apply_pre_mode",
     "changeset_id",
     "check_pre_options",
+    "leaves_pre_mode",
+    "left_without_releases",
+    "pre_mode_versions",
     "read_pre_state",
     "stage_pre_mode",
 ]
@@ -150,29 +170,97 @@ def _scheme(project: Project) -> Scheme:
     return "pep440" if project.is_python else "semver"
 
 
-def _target(release: ProjectRelease, kind: ReleaseType, state: PreState, scheme: Scheme) -> Version:
-    """The version ``release``'s project moves to under ``state`` for ``kind``."""
-    name = release.project.name
-    initial_text = state.initial_versions.get(name) or release.previous or "0.0.0"
+def _parse(text: str | None) -> Version | None:
+    if not text:
+        return None
     try:
-        initial = Version.parse(initial_text)
-        final = increment(initial, _base(kind), scheme=scheme).finalize()
+        return Version.parse(text)
+    except VersionError:
+        return None
+
+
+def _currents(
+    projects: Sequence[Project],
+    releases: Sequence[ProjectRelease],
+    read: Reader,
+    conventions: Conventions,
+) -> dict[str, Version | None]:
+    """Every project's current version (the one its release moves from; None if unknown)."""
+    previous = {r.project.name: r.previous for r in releases}
+    out: dict[str, Version | None] = {}
+    for project in projects:
+        if project.name in previous:
+            text = previous[project.name]
+        else:
+            latest = conventions.of(project.name).latest_tag
+            manifest = read_manifest_version(project, read)
+            text = current_version(manifest, latest, pep440=project.is_python).version
+        out[project.name] = _parse(text)
+    return out
+
+
+def _moved(name: str, state: PreState, current: Version | None) -> bool:
+    """Whether ``name`` got a prerelease in this pre period (it is one, and not the version
+    the mode was entered with). An in-development version (``2.1.0.dev0``) is no release."""
+    if current is None or not current.pre or current.in_development:
+        return False
+    return _parse(state.initial_versions.get(name)) != current
+
+
+def _entry(name: str, state: PreState, current: Version | None) -> Version:
+    """The version the project's pre period counts from: the one it entered with, or its
+    current one when it entered later or was released outside the mode (by an Nx plan)."""
+    text = state.initial_versions.get(name)
+    if text is None:
+        return current or Version(0, 0, 0)
+    try:
+        initial = Version.parse(text)
     except VersionError as exc:
         raise VersionError(f"{name}: {exc}") from exc
-    if state.mode == "exit":
-        return final
-    number = 0
+    if current is not None and not current.pre and initial < current:
+        return current
+    return initial
+
+
+def _change(entry: Version, final: Version) -> ReleaseType:
+    if final.major != entry.major:
+        return "major"
+    return "minor" if final.minor != entry.minor else "patch"
+
+
+def _final(
+    project: Project, kind: ReleaseType, state: PreState, current: Version | None
+) -> tuple[Version, ReleaseType]:
+    """The final version ``kind`` takes ``project`` to in this pre period, and the release
+    type that move amounts to. Never below a prerelease already made: a project released
+    with its linked group, or whose changesets are gone, keeps the line it is on."""
+    entry = _entry(project.name, state, current)
     try:
-        current = Version.parse(release.previous) if release.previous else None
-    except VersionError:
-        current = None
-    if current is not None and current.core == final.core and len(current.pre) == 2:
+        final = increment(entry, _base(kind), scheme=_scheme(project)).finalize()
+    except VersionError as exc:
+        raise VersionError(f"{project.name}: {exc}") from exc
+    if current is not None and current.pre and final < current.finalize():
+        final = current.finalize()
+        kind = highest_type([_base(kind), _change(entry, final)]) or kind
+    return final, _base(kind)
+
+
+def _numbered(
+    final: Version, currents: Sequence[tuple[Version | None, Scheme]], tag: str
+) -> Version:
+    """``final`` as the next prerelease under ``tag``: the count goes on from the highest
+    prerelease of the same target and tag among ``currents`` (the versions that share the
+    line), else starts at 0."""
+    number = 0
+    for current, scheme in currents:
+        if current is None or current.core != final.core or len(current.pre) != 2:
+            continue
         count = current.pre[1]
         # The same tag, whatever the spelling (PEP 440 writes ``beta`` as ``b``).
-        same = replace(final, pre=(state.tag, count)).render(scheme) == current.render(scheme)
+        same = replace(final, pre=(tag, count)).render(scheme) == current.render(scheme)
         if isinstance(count, int) and same:
-            number = count + 1
-    return replace(final, pre=(state.tag, number))
+            number = max(number, count + 1)
+    return replace(final, pre=(tag, number))
 
 
 def _highest(
@@ -189,51 +277,152 @@ def _highest(
     return _base(best or release.release_type)
 
 
+def _lines(
+    state: PreState,
+    kinds: dict[str, ReleaseType],
+    plans: Sequence[VersionPlan],
+    projects: Sequence[Project],
+    conventions: Conventions,
+    currents: Mapping[str, Version | None],
+) -> dict[str, list[str]]:
+    """For each moving project that shares its version, the projects it shares it with.
+
+    A version group's members share it. So do a linked group's members of the pre period:
+    those released now, named by a changeset of the period or holding a prerelease of it;
+    their moving members take the highest type over all of them (``kinds`` is raised in
+    place). A linked member that did not move in the period keeps its own line, as a member
+    released alone does outside pre mode.
+    """
+    lines: dict[str, list[str]] = {}
+    for group_members in version_groups(projects).values():
+        names = [m.name for m in group_members]
+        lines.update((name, names) for name in names if name in kinds)
+    by_name = {p.name: p for p in projects}
+    for group in conventions.release_config.groups:
+        if group.relationship != "linked":
+            continue
+        active = [
+            name
+            for name in group.members
+            if name in by_name
+            and by_name[name].version_group is None
+            and (
+                name in kinds
+                or any(plan.type_for(name) for plan in plans if plan.format == "changesets")
+                or _moved(name, state, currents.get(name))
+            )
+        ]
+        if len(active) < 2 or not any(name in kinds for name in active):
+            continue
+        named = [kind for plan in plans for name in active if (kind := plan.type_for(name))]
+        best = highest_type([*(kinds[n] for n in active if n in kinds), *map(_base, named)])
+        for name in active:
+            if name in kinds and best is not None:
+                kinds[name] = _base(best)
+                lines[name] = active
+    return lines
+
+
+def _finishing(
+    state: PreState,
+    releases: Sequence[ProjectRelease],
+    projects: Sequence[Project],
+    read: Reader,
+    conventions: Conventions,
+    currents: Mapping[str, Version | None],
+) -> list[ProjectRelease]:
+    """Leaving the mode: releases of the projects that got a prerelease in the pre period
+    but that no plan releases now (a dependent released for its dependency, or a package
+    whose changesets were deleted), as patches (their version is the prerelease's own,
+    :func:`_final`). Ignored and unversioned private packages stay out, as always."""
+    released = {r.project.name for r in releases}
+    extra: dict[str, ReleaseType] = {
+        p.name: "patch"
+        for p in projects
+        if p.name not in released and _moved(p.name, state, currents[p.name])
+    }
+    if not extra:
+        return []
+    finishing = compute_releases(projects, [], read=read, conventions=conventions, extra=extra)
+    return [r for r in finishing if r.project.name not in released]
+
+
 def apply_pre_mode(
     state: PreState,
     releases: Sequence[ProjectRelease],
     plans: Sequence[VersionPlan],
     projects: Sequence[Project],
     conventions: Conventions,
+    read: Reader,
 ) -> list[ProjectRelease]:
     """``releases`` with the versions and tags of ``state``'s mode; those moved by Nx plans
-    alone keep theirs. Members of a fixed group, and linked members released together, share
-    the highest version any of them gets."""
+    alone keep theirs. In ``exit`` mode the prereleases of the period no plan releases now
+    are released too (:func:`_finishing`). Members of a fixed group, and linked members of
+    the pre period, share the highest version any of them gets (:func:`_lines`)."""
+    # The versions the releases move from; the same rule gives those of the others.
+    currents = _currents(projects, releases, read, conventions)
+    if state.mode == "exit":
+        finishing = _finishing(state, releases, projects, read, conventions, currents)
+        releases = [*releases, *finishing]
     members = version_groups(projects)
-    released = {r.project.name for r in releases}
-    shared_key: dict[str, str] = {}
-    for group in conventions.release_config.groups:
-        together = [m for m in group.members if m in released]
-        if group.relationship == "linked" and len(together) > 1:
-            shared_key.update(dict.fromkeys(together, f"linked:{group.name}"))
-    targets: dict[str, Version] = {}
-    kinds: dict[str, ReleaseType] = {}
-    for release in releases:
-        project = release.project
-        if release.plans and all(plan.format == "nx" for plan in release.plans):
-            continue
-        kind = _highest(project, release, plans, members)
-        kinds[project.name] = kind
-        targets[project.name] = _target(release, kind, state, _scheme(project))
-        if project.version_group is not None:
-            shared_key[project.name] = project.version_group
-    best: dict[str, Version] = {}
-    for name, version in targets.items():
-        key = shared_key.get(name)
-        if key is not None and (key not in best or best[key] < version):
-            best[key] = version
+    by_name = {p.name: p for p in projects}
+    kinds = {
+        r.project.name: _highest(r.project, r, plans, members)
+        for r in releases
+        if not (r.plans and all(plan.format == "nx" for plan in r.plans))
+    }
+    lines = _lines(state, kinds, plans, projects, conventions, currents)
     out: list[ProjectRelease] = []
     for release in releases:
         name = release.project.name
-        if name not in targets:
+        if name not in kinds:
             out.append(release)
             continue
-        key = shared_key.get(name)
-        version = best[key] if key is not None and key in best else targets[name]
+        together = lines.get(name, [name])
+        finals = {n: _final(by_name[n], kinds[name], state, currents[n]) for n in together}
+        version = max(final for final, _ in finals.values())
+        if state.mode == "pre":
+            sharing = [(currents[n], _scheme(by_name[n])) for n in together]
+            version = _numbered(version, sharing, state.tag)
         rendered = version.render(_scheme(release.project))
         tag = conventions.of(name).tag_scheme.format(name, rendered)
-        out.append(replace(release, version=rendered, tag=tag, release_type=kinds[name]))
+        kind = finals[name][1]
+        out.append(replace(release, version=rendered, tag=tag, release_type=kind))
     return out
+
+
+def pre_mode_versions(
+    state: PreState,
+    plans: Sequence[VersionPlan],
+    projects: Sequence[Project],
+    conventions: Conventions,
+    read: Reader,
+) -> Callable[[Sequence[ProjectRelease]], list[ProjectRelease]]:
+    """:func:`apply_pre_mode` for ``state``, to apply to each round of releases the
+    dependents are decided from: a range must be judged against the prerelease its
+    dependency receives (``^1.0.0`` does not admit ``1.1.0-beta.0``), not the final version."""
+
+    def adjust(releases: Sequence[ProjectRelease]) -> list[ProjectRelease]:
+        return apply_pre_mode(state, releases, plans, projects, conventions, read)
+
+    return adjust
+
+
+def leaves_pre_mode(state: PreState | None) -> bool:
+    """Whether the release leaves pre mode, so it commits even with nothing to release."""
+    return state is not None and state.mode == "exit"
+
+
+#: The commit of a release that leaves pre mode without releasing anything.
+LEAVE_MESSAGE = "chore: leave changesets pre mode"
+
+
+def left_without_releases() -> str:
+    """What a release that leaves pre mode without releasing anything does."""
+    return (
+        "changesets pre mode left: no package has a prerelease of the pre period to finish; "
+        f"the commit only removes {PRE_PATH}"
+    )
 
 
 def stage_pre_mode(

@@ -60,8 +60,11 @@ from release_tools.release.journal import Journal
 from release_tools.release.lock import release_lock
 from release_tools.release.preflight import check_forge, check_options, preflight
 from release_tools.release.premode import (
-    apply_pre_mode,
+    LEAVE_MESSAGE,
     check_pre_options,
+    leaves_pre_mode,
+    left_without_releases,
+    pre_mode_versions,
     read_pre_state,
     stage_pre_mode,
 )
@@ -340,13 +343,19 @@ def _run_release(
     if pre is not None:
         check_pre_options(pre, settings.project)
     deciding = pre.deciding(plans) if pre is not None else plans
+    adjust = None if pre is None else pre_mode_versions(pre, plans, projects, conventions, txn.read)
     releases = releases_with_dependents(
-        root, settings, projects, deciding, txn.read, conventions, preid=options.preid
+        root,
+        settings,
+        projects,
+        deciding,
+        txn.read,
+        conventions,
+        preid=options.preid,
+        adjust=adjust,
     )
-    if pre is not None:
-        releases = apply_pre_mode(pre, releases, plans, projects, conventions)
     held = held_back(projects, plans, conventions.release_config, settings.project)
-    if not releases:
+    if not releases and not leaves_pre_mode(pre):
         scope = f" for {settings.project}" if settings.project else ""
         return ReleaseResult(
             released=False,
@@ -376,13 +385,16 @@ def _run_release(
     notes = list(dict.fromkeys(notes))  # a group's members may report one range each
     for note in notes:
         log.warning("%s", note)
-    message = _commit_message(_message_template(settings, conventions), releases)
+    template = _message_template(settings, conventions)
+    # Leaving pre mode with nothing to release still commits: the removal of pre.json.
+    message = _commit_message(template, releases) if releases else LEAVE_MESSAGE
     result = ReleaseResult(
         released=not options.dry_run,
         dry_run=options.dry_run,
         message=", ".join(
             f"{r.project.name} {r.previous or '(unreleased)'} -> {r.version}" for r in releases
-        ),
+        )
+        or left_without_releases(),
         releases=list(releases),
         actions=_describe(txn),
         warnings=notes,

@@ -8,8 +8,11 @@ not check, rather than guessing.
 The rules are the package managers' documented ones, reduced to what matters for internal
 dependencies: Cargo's default caret, ``~``, ``=``, comparisons and ``*`` wildcards; npm's
 ``||`` sets, hyphen ranges, x-ranges, ``^``, ``~`` and comparisons (``workspace:`` stripped);
-PEP 440 specifiers through :mod:`packaging`. Prerelease versions are compared by semver order
-only (npm's rule that a range admits prereleases of its own tuple only is not applied).
+PEP 440 specifiers through :mod:`packaging`. npm's prerelease rule is applied: a comparator set
+admits a prerelease only when one of its comparators names a prerelease of the same
+``major.minor.patch`` (``^1.1.0-beta.0`` admits ``1.1.0-beta.3``; ``^1.0.0`` and ``*`` do not
+admit ``1.1.0-beta.0``), so a dependent that npm would not resolve to a sibling's prerelease is
+seen as out of range. Cargo requirements compare prereleases by semver order only.
 """
 
 from __future__ import annotations
@@ -129,23 +132,34 @@ def cargo_admits(requirement: str, version: str) -> bool | None:
     return all(t(target) for t in tests if t is not None)
 
 
+def _names_prerelease_of(part: str, target: Version) -> bool:
+    """Whether the comparator ``part`` names a prerelease of ``target``'s ``major.minor.patch``."""
+    match = _COMPARATOR.match(part.strip())
+    if match is None or not match["pre"]:
+        return False
+    numbers = (_part(match["major"]), _part(match["minor"]), _part(match["patch"]))
+    return numbers == target.core
+
+
 def _npm_set(text: str, target: Version) -> bool | None:
     text = text.strip()
-    if text in ("", "*", "x", "X", "latest"):
-        return True if text != "latest" else None
+    if text == "latest":
+        return None
+    if text in ("", "*", "x", "X"):
+        return not target.pre
     hyphen = re.fullmatch(r"(\S+)\s+-\s+(\S+)", text)
     if hyphen:
-        low = _comparator(">=" + hyphen[1], "")
-        high = _comparator("<=" + hyphen[2], "")
-        if low is None or high is None:
-            return None
-        return low(target) and high(target)
-    # "> = 1.2" is legal npm: glue operators to their versions before splitting on spaces.
-    glued = re.sub(r"(\^|~>?|>=|<=|>|<|=)\s+", r"\1", text)
-    tests = [_comparator(part, "") for part in glued.split()]
+        parts = [">=" + hyphen[1], "<=" + hyphen[2]]
+    else:
+        # "> = 1.2" is legal npm: glue operators to their versions before splitting on spaces.
+        parts = re.sub(r"(\^|~>?|>=|<=|>|<|=)\s+", r"\1", text).split()
+    tests = [_comparator(part, "") for part in parts]
     if any(t is None for t in tests):
         return None
-    return all(t(target) for t in tests if t is not None)
+    if not all(t(target) for t in tests if t is not None):
+        return False
+    # Admitted by order; a prerelease also needs a comparator that opted in to its line.
+    return not target.pre or any(_names_prerelease_of(part, target) for part in parts)
 
 
 def npm_admits(spec: str, version: str) -> bool | None:
