@@ -92,15 +92,17 @@ def served_names(module: griffe.Module, code: str) -> set[str]:
     return set(_QUOTED_NAME.findall(code))
 
 
-def reexports(module: griffe.Module) -> set[str]:
-    """Dotted targets a package ``__init__`` re-exports: ``pkg._impl.Client``, ``pkg._impl.*``."""
-    out: set[str] = set()
+def reexports(module: griffe.Module) -> dict[str, str]:
+    """Dotted targets a package ``__init__`` re-exports (``pkg._impl.Client``, ``pkg._impl.*``),
+    each with the path importers use (``pkg.Client``; ``pkg.Session`` for ``from ._impl
+    import Client as Session``; ``pkg.*`` for a wildcard import)."""
+    out: dict[str, str] = {}
     exports = exported(module)
     for name, member in module.members.items():
         if not isinstance(member, griffe.Alias):
             continue
         if member.wildcard:
-            out.add(f"{member.wildcard}.*")
+            out[f"{member.wildcard}.*"] = f"{module.path}.*"
         elif (name in exports) if exports is not None else not name.startswith("_"):
-            out.add(member.target_path)
+            out[member.target_path] = f"{module.path}.{name}"
     return out

@@ -100,16 +100,19 @@ def _exposed(
 
     A base re-export that the head's package serves by name from a module ``__getattr__`` (a
     deprecation shim for a renamed class) stays importable from the package: the private
-    module it came from no longer matters for that name.
+    module it came from no longer matters for that name. So does one whose public name the
+    head's package re-exports from another target (``from ._json import old as json`` became
+    ``from ._json import json``): importers see the same name, and the ``__init__``'s own
+    comparison reports the name if it went.
     """
     from release_tools.analysis.evidence.python.exports import reexports, served_names
     from release_tools.analysis.evidence.python.parsing import ModuleSource, Unreadable, visit
 
-    sides: list[set[str]] = []
+    sides: list[dict[str, str]] = []
     served: set[str] = set()
     wanted = [candidate for path in inits for candidate in (path, path + "i")]
     for index, side in enumerate(texts):
-        found: set[str] = set()
+        found: dict[str, str] = {}
         for path in wanted:
             code = side.get(path)
             if code is None:
@@ -121,13 +124,23 @@ def _exposed(
                 module = visit(named[0], ModuleSource(path, code))
             except Unreadable:
                 continue
-            found |= reexports(module)
+            found.update(reexports(module))
             if index == 1:
                 served |= served_names(module, code)
         sides.append(found)
     base, head = sides
-    shimmed = {target for target in base - head if target.rpartition(".")[2] in served}
-    return frozenset((base - shimmed) | head)
+    offered = set(head.values())
+    gone = base.keys() - head.keys()
+    shimmed = {target for target in gone if target.rpartition(".")[2] in served}
+    # A target whose name the head still re-exports from another module is a move: the
+    # comparison says so for review. Otherwise the public name survived a renamed target.
+    lasts = {target.rpartition(".")[2] for target in head}
+    renamed = {
+        target
+        for target in gone
+        if base[target] in offered and target.rpartition(".")[2] not in lasts | {"*"}
+    }
+    return frozenset((base.keys() - shimmed - renamed) | head.keys())
 
 
 class Planner:
