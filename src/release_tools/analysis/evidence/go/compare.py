@@ -9,7 +9,9 @@ an unexported method, and a function that accepts more arguments (a variadic par
 appended, the last parameter ``T`` turned into ``...T``, or a parameter type replaced by an
 interface the old type implements): every existing call still compiles
 (only a function value stored with the old type, or an interface the method satisfied, would
-not), so it is minor and strong rather than proof. ``...T`` turned back into ``T`` is a break.
+not), so it is minor and strong rather than proof. ``...T`` turned back into ``T`` is a break,
+and so is an alias of another package's type that names another type now (another identifier,
+or one of another import path).
 """
 
 from __future__ import annotations
@@ -92,6 +94,11 @@ def compare_package(
 
 
 def _changes(key: str, old: GoIdent, new: GoIdent, after: dict[str, GoIdent]) -> list[_Finding]:
+    if old.kind == new.kind == "type" and old.target and new.target and old.target != new.target:
+        # Another type, even of the same shape or spelled alike (``yaml.Node`` of another
+        # major version): values of the old one no longer fit where the alias is named.
+        message = f"exported type {key} is an alias of another type: {old.target} -> {new.target}"
+        return [(EvidenceKind.API_CHANGED, Bump.MAJOR, message)]
     if old.kind != new.kind:
         message = f"exported {old.kind} {key} became a {new.kind}"
         return [(EvidenceKind.API_CHANGED, Bump.MAJOR, message)]

@@ -17,10 +17,11 @@ a file over :data:`MAX_SCAN_BYTES` is not read; an ``incomplete`` item names eac
 run parses at most :data:`PARSE_BUDGET_BYTES` and scans at most :data:`SCAN_BUDGET_BYTES`:
 later files are scanned, then later packages left out (one ``incomplete`` item names them).
 Each side is read in one ``git cat-file --batch`` after one ``--batch-check`` for the sizes.
-An identifier that moved to another package of the module and stayed as an alias (``type
-Options = testr.Options``) is compared as the target package declares it
-(:mod:`~release_tools.analysis.evidence.go.aliases`); those packages are read at the head, up
-to :data:`ALIAS_READ_BYTES`.
+An alias of another package's identifier of the module (``type Options = testr.Options``,
+left behind by a move, or ``type Client = impl.Client`` showing an internal type) is compared
+as the target package declares it at each side
+(:mod:`~release_tools.analysis.evidence.go.aliases`); those packages are read up to
+:data:`ALIAS_READ_BYTES`.
 When apidiff is installed, its verdict joins as proof
 (:mod:`~release_tools.analysis.evidence.go.apidiff`); when it finds nothing incompatible, the
 breaks this reading sees are kept as strong evidence rather than proof.
@@ -41,7 +42,7 @@ from release_tools.analysis.evidence._common import (
     evidence,
     read_texts,
 )
-from release_tools.analysis.evidence.go.aliases import moved_targets, resolve_moved
+from release_tools.analysis.evidence.go.aliases import alias_targets, resolve_aliases
 from release_tools.analysis.evidence.go.apidiff import tool_evidence
 from release_tools.analysis.evidence.go.compare import compare_package
 from release_tools.analysis.evidence.go.constraints import excluded_by_default
@@ -72,7 +73,7 @@ MAX_SCAN_BYTES = 4_000_000
 PARSE_BUDGET_BYTES = 2_000_000
 #: Bytes scanned linearly per run (about 0.1 s per MB); later packages are left unanalyzed.
 SCAN_BUDGET_BYTES = 4_000_000
-#: Bytes parsed per run of the packages that moved identifiers are aliases of (at the head);
+#: Bytes parsed per run of the packages that aliases name (both sides);
 #: a package that does not fit whole is not read, and its aliases are compared as written.
 ALIAS_READ_BYTES = 1_000_000
 
@@ -121,7 +122,7 @@ class _Side:
     """One ref's package files: sizes checked first, then the planned ones read in one batch."""
 
     def __init__(self, ctx: AnalysisContext, ref: str, directories: list[str]) -> None:
-        self._ctx, self._ref = ctx, ref
+        self._ctx, self.ref = ctx, ref
         pathspecs = [directory or "." for directory in directories]  # git refuses "" as a path
         self.files = _package_files(directories, ctx.git.ls_files(ref, pathspecs))
         self._mods = sorted(
@@ -136,7 +137,7 @@ class _Side:
 
     def read(self) -> None:
         mods = [m for m in self._mods if m in self.sizes]
-        self.texts = read_texts(self._ctx, self._ref, [*self.modes, *mods])
+        self.texts = read_texts(self._ctx, self.ref, [*self.modes, *mods])
 
     def module_root(self, directory: str) -> tuple[str, str | None] | None:
         """The directory of the ``go.mod`` nearest to ``directory`` and its module path."""
@@ -175,24 +176,26 @@ class _Side:
 
 
 def _target_packages(
-    ctx: AnalysisContext, head: _Side, directory: str, targets: list[str], budget: ReadBudget
+    ctx: AnalysisContext, at: _Side, directory: str, targets: set[str], budget: ReadBudget
 ) -> dict[str, dict[str, GoIdent]]:
-    """The exported identifiers, at the head, of the packages of this module that ``targets``
-    (``import/path.Name``) name, by import path; packages of other modules are not read, nor
-    those the run's ``budget`` cannot parse whole."""
-    found = head.module_root(directory)
+    """The exported identifiers, at the ref of ``at``, of the packages of this module that
+    ``targets`` (``import/path.Name``) name, by import path; packages of other modules are not
+    read, nor those the run's ``budget`` cannot parse whole."""
+    if not targets:
+        return {}
+    found = at.module_root(directory)
     root, module = found if found is not None else ("", None)
     if module is None:
         return {}
     directories: dict[str, str] = {}
-    for target in targets:
+    for target in sorted(targets):
         path = target.rpartition(".")[0]
         if path == module or path.startswith(module + "/"):
             relative = path[len(module) :].lstrip("/")
             directories[posixpath.join(root, relative).strip("/")] = path
     if not directories:
         return {}
-    side = _Side(ctx, ctx.head_sha, sorted(directories))
+    side = _Side(ctx, at.ref, sorted(directories))
     for files in side.files.values():
         present = [path for path in files if path in side.sizes]
         modes = budget.plan([side.sizes[path] for path in present])
@@ -300,11 +303,13 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         if before is None or after is None:
             continue
         before, after = spell_aliases(before, after)
-        targets = moved_targets(before, after)
-        if targets:
-            wanted = sorted(set(targets.values()))
-            packages = _target_packages(ctx, head, directory, wanted, alias_budget)
-            before, after = resolve_moved(before, after, packages)
+        targets = (alias_targets(before), alias_targets(after))
+        if targets[0] or targets[1]:
+            packages = (
+                _target_packages(ctx, base, directory, targets[0], alias_budget),
+                _target_packages(ctx, head, directory, targets[1], alias_budget),
+            )
+            before, after = resolve_aliases(before, after, packages)
         scanned = {
             p: reason
             for side in (base, head)
