@@ -39,6 +39,7 @@ from repo_context import build_context
         ("src/pkg/schema.json", "data"),
         ("dist/index.js", "source"),
         ("testing/acceptance_test.py", "tests"),
+        ("jinja2/testsuite/ext.py", "tests"),
         ("pandas/testing.py", "source"),
         ("numpy/testing/_private/utils.py", "source"),
         ("testing/test.go", "source"),

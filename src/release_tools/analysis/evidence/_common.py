@@ -43,7 +43,18 @@ __all__ = [
 
 #: Directories of tests and their data.
 TEST_DIRS = frozenset(
-    {"test", "tests", "testing", "__tests__", "__mocks__", "spec", "specs", "testdata", "e2e"}
+    {
+        "test",
+        "tests",
+        "testing",
+        "testsuite",
+        "__tests__",
+        "__mocks__",
+        "spec",
+        "specs",
+        "testdata",
+        "e2e",
+    }
 )
 #: Directories of development tooling: benchmarks and maintainers' scripts.
 TOOLING_DIRS = frozenset({"benchmarks", "benchmark", "bench", "benches", "scripts", "tools"})

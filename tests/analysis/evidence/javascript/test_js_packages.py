@@ -112,15 +112,14 @@ def test_property_made_required_type_changes_and_constructor_arguments(repo: Any
         ("major", "constructor of Client now needs 2 arguments instead of 1"),
         ("major", "property Options.ttl became required in index.d.ts"),
         (
-            "patch",
-            "parameter target of run changed type from string to string | URL in index.d.ts "
-            "(review)",
+            "minor",
+            "parameter target of run accepts more types (string -> string | URL) in index.d.ts",
         ),
     ]
     kinds = {e.kind for e in items}
     assert kinds == {EvidenceKind.API_CHANGED}
-    review = next(e for e in items if e.bump == "patch")
-    assert (review.strength, review.line) == (Strength.WEAK, 5)
+    wider = next(e for e in items if e.bump == "minor")
+    assert (wider.strength, wider.line) == (Strength.STRONG, 5)
 
 
 ISSUES = """export interface Base { path: string }

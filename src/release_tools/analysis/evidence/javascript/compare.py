@@ -17,6 +17,7 @@ from release_tools.analysis.evidence._common import BoundedEvidence, evidence
 from release_tools.analysis.evidence._layout import compact
 from release_tools.analysis.evidence.javascript.declarations import Shape
 from release_tools.analysis.evidence.javascript.exports import ExportRow, ModuleApi
+from release_tools.analysis.evidence.javascript.widening import input_type, widened
 from release_tools.analysis.models import Bump, EvidenceKind, Strength
 
 __all__ = ["compare_modules"]
@@ -209,8 +210,11 @@ def _compare_shape(
             )
         )
     changed: list[tuple[str, str, str]] = []
+    widen: list[tuple[str, str, str]] = []
     if old.type and new.type and not _same_type(old.type, new.type):
-        changed.append((f"property {name}", old.type, new.type))
+        # An option that accepts more values: callers gain a way to call and lose none.
+        accepts_more = input_type(name) and widened(old.type, new.type)
+        (widen if accepts_more else changed).append((f"property {name}", old.type, new.type))
     old_params = old.signature.params if old.signature else None
     new_params = new.signature.params if new.signature else None
     if old_params is not None and new_params is not None:
@@ -218,7 +222,25 @@ def _compare_shape(
         for param in new_params:
             was = old_types.get(param.name or "")
             if was is not None and param.type is not None and not _same_type(was, param.type):
-                changed.append((f"parameter {param.name} of {name}", was, param.type))
+                # A function the package exports is called, never implemented, by its users:
+                # a parameter that takes more is compatible. A member's owner may be an
+                # interface users implement, where it is not.
+                accepts_more = "." not in name and widened(was, param.type)
+                what = (f"parameter {param.name} of {name}", was, param.type)
+                (widen if accepts_more else changed).append(what)
+    for what, was, now in widen:
+        if out.admit(Bump.MINOR, Strength.STRONG):
+            out.keep(
+                evidence(
+                    "javascript-api",
+                    EvidenceKind.API_CHANGED,
+                    Bump.MINOR,
+                    Strength.STRONG,
+                    f"{what} accepts more types ({was} -> {now}) in {shown}",
+                    path=path_new,
+                    line=line,
+                )
+            )
     for what, was, now in changed:
         _review(
             out,

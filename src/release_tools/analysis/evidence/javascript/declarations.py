@@ -223,6 +223,11 @@ class Declarations:
                 self.shapes[key] = replace(self.shapes.get(key, Shape()), opaque=True)
             if value is not None and value.type == "object_type":
                 self._type_members(value, key)
+            elif value is not None and value.type == "intersection_type":
+                # ``{ text?: string } & Options``: the literal parts' members are the alias's
+                # own; the named parts' are theirs (so the alias stays opaque).
+                for part in _intersected(value):
+                    self._type_members(part, key)
         elif kind == "enum_declaration":
             body = node.child_by_field_name("body")
             for item in body.named_children if body is not None else ():
@@ -315,4 +320,18 @@ def _heritage(node: Node) -> list[Node]:
             out.extend(child.named_children)
         elif child.type == "extends_type_clause":
             out.append(child)
+    return out
+
+
+def _intersected(node: Node) -> list[Node]:
+    """The object-type literals an intersection type joins, nested intersections and
+    parentheses followed."""
+    out: list[Node] = []
+    for child in node.named_children:
+        if child.type == "parenthesized_type" and child.named_children:
+            child = child.named_children[0]
+        if child.type == "object_type":
+            out.append(child)
+        elif child.type == "intersection_type":
+            out.extend(_intersected(child))
     return out
