@@ -226,8 +226,8 @@ def _compare_shape(
                 # a parameter that takes more is compatible. A member's owner may be an
                 # interface users implement, where it is not.
                 accepts_more = "." not in name and widened(was, param.type)
-                what = (f"parameter {param.name} of {name}", was, param.type)
-                (widen if accepts_more else changed).append(what)
+                item = (f"parameter {param.name} of {name}", was, param.type)
+                (widen if accepts_more else changed).append(item)
     for what, was, now in widen:
         if out.admit(Bump.MINOR, Strength.STRONG):
             out.keep(
