@@ -13,10 +13,11 @@ markers around it, so the result still reads as the same diff. What it recognise
 2. Known token shapes: AWS access key ids (``AKIA...``), Azure storage ``AccountKey=`` /
    ``SharedAccessKey=`` / SAS ``sig=``, GitHub (``ghp_``, ``gho_``, ``ghu_``, ``ghs_``,
    ``ghr_``, ``github_pat_``), Slack (``xox?-``, webhook URLs), OpenAI (``sk-...``), Stripe
-   (``sk_live_``/``rk_live_``, test keys too), Hugging Face (``hf_...``), JWTs, bearer tokens,
-   HTTP basic credentials,
-   passwords in URLs.
-3. Values given to a name that says secret: assignments (``password = "..."``,
+   (``sk_live_``/``rk_live_``, test keys too), Hugging Face (``hf_...``), npm (``npm_...``),
+   PyPI (``pypi-AgE...``), JWTs, bearer tokens, HTTP basic credentials, passwords in URLs.
+3. Values given to a name that says secret (``password``, ``api_key``, ``DB_PASS``, ``smtpPass``;
+   not a name that only points at one: ``API_TOKEN_FILE``, ``TOKEN_URL``, ``token_type``,
+   ``token_ttl``, ``secretName``): assignments (``password = "..."``,
    ``SECRET_KEY=...``, ``api_key: ...``, ``"token": "..."``) and typed declarations
    (``db_password: str = "..."``, ``static API_TOKEN: &str = "..."``, ``var apiToken string =
    "..."``), where the value goes and the type stays. Quoted values are always redacted; bare
@@ -24,13 +25,23 @@ markers around it, so the result still reads as the same diff. What it recognise
    and ``password: str`` are code, ``password: hunter2`` is not), except in ``NAME=value`` lines
    with an upper-case name and in configuration files (YAML, TOML, INI, properties, JSON,
    ``.npmrc``, ``.pypirc``, ``.netrc``), where a bare value is a value and runs to the end of a
-   ``name: value`` line. Also literal defaults of environment lookups (``os.getenv('DB_PASSWORD',
-   '...')``, ``process.env.TOKEN || '...'``, ``${DB_PASSWORD:-...}``), subscripts
+   ``name: value`` line, after any YAML tag or anchor (``password: !!str ...``); triple-quoted
+   values (``password = '''...'''``) and the items of flow sequences (``tokens: [...]``).
+   Also literal defaults of environment lookups (``os.getenv('DB_PASSWORD', '...')``,
+   ``process.env.TOKEN || '...'``, ``${DB_PASSWORD:-...}``) and of templates (``{{
+   .Values.db.password | default "..." }}``), values put into the environment, setters
+   (``SetPassword("...")``, ``set_token("...")``, ``.password("...")``, ``SetBasicAuth("user",
+   "...")``), command-line flags (``--token ...``, ``--requirepass ...``, ``mysql -p...``,
+   ``curl -u user:...``, ``sshpass -p ...``), ``.npmrc`` settings (``:_authToken=...``), subscripts
    (``settings["password"] = "..."``), a Dockerfile's ``ENV NAME value``, SQL's ``IDENTIFIED BY
    '...'`` and ``WITH PASSWORD '...'``, PHP's ``define('DB_PASSWORD', '...')``, XML elements
    (``<password>...</password>``), .NET's ``<add key="ApiKey" value="..."/>`` and ``.netrc``
    ``password ...`` entries (outside a netrc file only as a whole ``machine ... login ...
    password ...`` line).
+   A value that runs over several lines (a YAML block scalar or a value on the lines under its
+   key, a triple-quoted string, an XML element) goes whole: see
+   :mod:`release_tools.analysis.engines.model.secrets_blocks`; the patterns of this step and the
+   last are in :mod:`release_tools.analysis.engines.model.secrets_forms`.
 4. Every value of a ``.env`` file (``.env``, ``.env.local``, ``prod.env``...).
 5. High-entropy strings: long hex (32+) or base64-like (20+, mixed case and digits) tokens whose
    Shannon entropy per character is above a threshold that grows with the length.
@@ -47,6 +58,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from release_tools.analysis.engines.model.entropy import CANDIDATE, looks_random, shannon_entropy
+from release_tools.analysis.engines.model.secrets_blocks import Blocks
+from release_tools.analysis.engines.model.secrets_forms import (
+    ASSIGNMENT,
+    COMMAND_FLAGS,
+    CONFIG_LINE,
+    FLOW_SEQUENCE,
+    IDENTIFIER,
+    NAMED_VALUES,
+    NETRC_ENTRY,
+    NETRC_FIELD,
+    NO_SECRET,
+    PEM_BEGIN,
+    PEM_END,
+    PLACEHOLDERS,
+    TEMPLATE,
+    TOKENS,
+    TYPE_REF,
+    YAML_ALIAS,
+)
 
 __all__ = ["RedactionResult", "redact_secrets", "shannon_entropy"]
 
@@ -62,188 +92,7 @@ class RedactionResult:
     kinds: Counter[str] = field(default_factory=Counter)
 
 
-# --- 1 and 2: known shapes --------------------------------------------------------------------
-
-# (kind, pattern, group to keep before the secret, group to keep after it); groups 0 = none.
-_TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
-    ("gcp-private-key", re.compile(r'("private_key"\s*:\s*")((?:[^"\\]|\\.)+)(")'), 1, 3),
-    (
-        "private-key",
-        re.compile(
-            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?"
-            r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-        ),
-        0,
-        0,
-    ),
-    ("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"), 0, 0),
-    (
-        "azure-key",
-        re.compile(
-            r"(?i)(\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=)"
-            r"([A-Za-z0-9+/%=]{16,})"
-        ),
-        1,
-        0,
-    ),
-    (
-        "github-token",
-        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})"),
-        0,
-        0,
-    ),
-    (
-        "gitlab-token",
-        re.compile(r"\bgl(?:pat|dt|ptt|rt|cbt|soat|ft|imt|oas|agent)-[A-Za-z0-9_-]{20,}"),
-        0,
-        0,
-    ),
-    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])"), 0, 0),
-    ("slack-token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), 0, 0),
-    (
-        "slack-webhook",
-        re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,}"),
-        0,
-        0,
-    ),
-    # Hugging Face access tokens: "hf_" and 34 or more letters and digits, no underscore (which
-    # names such as hf_hub_download have).
-    (
-        "huggingface-token",
-        re.compile(r"\bhf_[A-Za-z0-9]{34,}(?![A-Za-z0-9_])"),
-        0,
-        0,
-    ),
-    ("stripe-key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"), 0, 0),
-    ("openai-key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"), 0, 0),
-    (
-        "jwt",
-        re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"),
-        0,
-        0,
-    ),
-    ("bearer-token", re.compile(r"(?i)(\bbearer\s+)([A-Za-z0-9._~+/=-]{16,})"), 1, 0),
-    # HTTP basic credentials: base64 of "user:password", whatever its length.
-    (
-        "basic-auth",
-        re.compile(r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?basic\s+)([A-Za-z0-9+/]{4,}={0,2})"),
-        1,
-        0,
-    ),
-    (
-        "url-password",
-        re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:)([^/\s@]+)(@)"),
-        1,
-        3,
-    ),
-)
-
-_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
-_PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
-
-# --- 3: assignments ---------------------------------------------------------------------------
-
-# A whole run of name characters that holds a secret word. The run is taken whole and never
-# given back (a possessive quantifier): backtracking into it made a long name that is not
-# followed by a value cost time cubic in its length.
-_SECRET_RUN = (
-    r"(?=[A-Za-z0-9_.-]*?"
-    r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
-    r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string"
-    # DB_PASS, SMTP_PW, RAILS_MASTER_KEY, .npmrc's _auth: whole words of the name only.
-    r"|(?<![a-z])(?:pass|pw)(?![a-z])|(?:encryption|signing|master|jwt)[_-]?key"
-    r"|(?<![a-z0-9])_auth(?![a-z0-9_])))"
-    r"[A-Za-z0-9_.-]++"
-)
-_SECRET_NAME = r"(?<![A-Za-z0-9_.-])" + _SECRET_RUN
-# A quoted value, linear to match (a backslash only ever starts an escape).
-_QUOTED = r"(?P<quote>[\"'`]))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
-# A declared type between the name and "=": ": str", ": &'static str", ": Option<String>",
-# ": str | None" (Python, Rust, TypeScript, Kotlin, Swift), or Go's "name string =". Generic
-# arguments may nest once; no quote or "=" may occur inside, so the value is never taken for it.
-_TYPE = (
-    r"[&*]*(?:'[A-Za-z_]\w*\s+)?(?:mut\s+)?[A-Za-z_][\w.]*(?:::[A-Za-z_]\w*)*"
-    r"(?:<[^<>=\"`;]*(?:<[^<>=\"`;]*>[^<>=\"`;]*)*>"
-    r"|\[[^\[\]=\"`;]*(?:\[[^\[\]=\"`;]*\][^\[\]=\"`;]*)*\])?\??"
-)
-_GO_TYPE = r"(?:\[\]|\*)*[A-Za-z_][\w.]*(?:\[[\w.*]+\][\w.*]+)?"
-_ASSIGNMENT = re.compile(
-    r"(?i)(?P<head>(?P<key>" + _SECRET_NAME + r")"
-    # A declaration names its variable unquoted; a quoted name is a key ("token": ...).
-    # After a type: "=" then a quoted value, or " = " with spaces ("token: a=b" stays a YAML
-    # value). Go's form always has the spaces (gofmt), which an XML attribute (a="1") lacks.
-    r"(?:\s*:\s*" + _TYPE + r"(?:\s*\|\s*" + _TYPE + r")*"
-    r"(?:\s*=(?![=>~])\s*(?=[\"'`])|\s+=(?![=>~])\s+)"
-    r"|\s+" + _GO_TYPE + r"\s+=(?![=>~])\s+"
-    r"|[\"']?(?P<sep>\s*(?::=|=>|=|:)\s*)))"
-    # A backslash only ever starts an escape: the two branches never overlap, and the run is
-    # never given back, so an unclosed quote full of backslashes costs linear time.
-    r"(?:(?P<quote>[\"'`])(?P<qval>(?:\\.|(?!(?P=quote))[^\\])*+)(?P=quote)"
-    r"|(?P<bare>[^\s\"'`,;()\[\]{}]+))"
-)
-# Other places a secret's name sits beside its value: PHP's define('DB_PASSWORD', '...'), an
-# XML element (<password>...</password>, the content on the same line) and .NET's
-# <add key="ApiKey" value="..."/>. The kept head and tail go in groups "head" and "tail".
-_NAMED_VALUES: tuple[re.Pattern[str], ...] = (
-    # A literal default of an environment lookup: os.getenv('DB_PASSWORD', '...'),
-    # os.environ.get(...), process.env.TOKEN || '...', ${DB_PASSWORD:-...}; and a value put
-    # under a secret's name by subscript: settings["password"] = "...".
-    re.compile(
-        r"(?i)(?P<head>\b(?:getenv|environ\.get|env\.get)\s*\(\s*(?P<nq>[\"'])"
-        + _SECRET_NAME
-        + r"(?P=nq)\s*,\s*"
-        + _QUOTED
-    ),
-    re.compile(r"(?i)(?P<head>\bprocess\.env\." + _SECRET_RUN + r"\s*(?:\|\||\?\?)\s*" + _QUOTED),
-    re.compile(r"(?i)(?P<head>\$\{" + _SECRET_RUN + r":?-)(?P<value>[^}\s]+)(?P<tail>\})"),
-    re.compile(
-        r"(?i)(?P<head>\[\s*(?P<nq>[\"'])" + _SECRET_NAME + r"(?P=nq)\s*\]\s*=\s*" + _QUOTED
-    ),
-    # SQL: CREATE USER ... IDENTIFIED BY '...', WITH [ENCRYPTED] PASSWORD '...'; a Dockerfile's
-    # ENV NAME value (the older form without "=").
-    re.compile(
-        r"(?i)(?P<head>\b(?:identified\s+by|with\s+(?:encrypted\s+)?password)\s+(?P<quote>'))"
-        r"(?P<value>[^']+)(?P<tail>')"
-    ),
-    re.compile(
-        r"(?P<head>^[-+ ]?\s*ENV\s+(?i:"
-        + _SECRET_NAME
-        + r")\s+)(?P<value>[^\s=][^=]*?)(?P<tail>\s*)$"
-    ),
-    re.compile(
-        r"(?i)(?P<head>\bdefine\s*\(\s*(?P<nq>[\"'])" + _SECRET_NAME + r"(?P=nq)\s*,\s*"
-        r"(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
-    ),
-    re.compile(
-        r"(?i)(?P<head><(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + _SECRET_NAME + r")(?:\s[^<>]*)?>)"
-        r"(?P<value>[^<>]+)(?P<tail></(?P=tag)\s*>)"
-    ),
-    re.compile(
-        r"(?i)(?P<head>\bkey\s*=\s*(?P<kq>[\"'])" + _SECRET_NAME + r"(?P=kq)\s+value\s*=\s*"
-        r"(?P<quote>[\"']))(?P<value>(?:(?!(?P=quote)).)+)(?P<tail>(?P=quote))"
-    ),
-)
-# A .netrc entry: "password VALUE" among whitespace-separated tokens. Outside a netrc file only
-# the whole entry on one line ("machine HOST login USER password VALUE") is trusted, since
-# "password" followed by a word is ordinary prose too.
-_NETRC_FIELD = re.compile(r"(?P<head>(?<![\w.-])password\s+)(?P<value>[^\s\"'`]+)(?P<tail>)")
-_NETRC_ENTRY = re.compile(
-    r"(?P<head>\bmachine\s+\S+\s+login\s+\S+\s+password\s+)(?P<value>[^\s\"'`]+)(?P<tail>)"
-)
-# Values that stand for no secret; "~" is YAML's null, and read/write/inherit are what GitHub
-# workflows give "id-token:" and "secrets:".
-_PLACEHOLDERS = frozenset(
-    {"none", "null", "nil", "true", "false", "undefined", "optional", "required", "str", "string"}
-    | {"~", "read", "write", "inherit"}
-)
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_]*(?:\[[^\]]*\])?")
-_TYPE_REF = re.compile(r"[&*]+(?:mut)?(?:[A-Za-z_][\w:<>]*)?")
-_TEMPLATE = re.compile(r"^(?:\$|\{\{|%\(|<[a-z_-]+>$|\[REDACTED)")
-# A small number (max_tokens = 4096, token_ttl: 3600) or a version requirement ("^9.0.0",
-# ">=0.15": a package named jsonwebtoken or tiktoken in a manifest) is no credential.
-_NO_SECRET = re.compile(r"\d{1,5}|[\^~<>=!]*\s*v?\d+(?:\.\d+)+(?:[-+.][\w.]+)?|[\^~<>=!]+\s*\d+")
-
-# --- 4: .env files ----------------------------------------------------------------------------
+# --- .env files ----------------------------------------------------------------------------
 
 _ENV_FILE = re.compile(r"(?:^|/)(?:\.env(?:\.[^/]*)?|[^/]+\.env)$")
 _ENV_LINE = re.compile(r"^(?P<head>\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*)(?P<value>.+)$")
@@ -256,14 +105,8 @@ _CONFIG_FILE = re.compile(
     r"(?i)(?:\.(?:ya?ml|toml|ini|cfg|conf|properties|json)"
     r"|(?:^|/)[._]?(?:npmrc|pypirc|netrc))$"
 )
-# A whole "name: value" / "name = value" line of such a file: the value runs to the end of the
-# line ("password: correct horse" is one value), unless it is quoted, a YAML block or flow
-# value, anchor, alias or tag, which the other rules or none apply to.
-_CONFIG_LINE = re.compile(
-    r"(?i)^(?P<head>[ +-]?\s*(?:-\s+)?(?P<nq>[\"']?)" + _SECRET_NAME + r"(?P=nq)\s*[:=]\s*)"
-    r"(?P<value>[^\s\"'`\[{|>&*!](?:.*[^\s,])?)(?P<tail>\s*,?\s*)$"
-)
 _NETRC_FILE = re.compile(r"(?i)(?:^|/)[._]?netrc$")
+_YAML_FILE = re.compile(r"(?i)\.ya?ml$")
 
 # --- header lines ----------------------------------------------------------------------------
 
@@ -290,7 +133,7 @@ class _Redactor:
         return _MARK.format(kind)
 
     def tokens(self, line: str) -> str:
-        for kind, pattern, keep_before, keep_after in _TOKENS:
+        for kind, pattern, keep_before, keep_after in TOKENS:
             if kind == "private-key" and "PRIVATE KEY" not in line:
                 continue
             line = pattern.sub(self._replacer(kind, keep_before, keep_after), line)
@@ -313,7 +156,7 @@ class _Redactor:
         def replace(match: re.Match[str]) -> str:
             return self._assignment(match, config=config)
 
-        return _ASSIGNMENT.sub(replace, line)
+        return ASSIGNMENT.sub(replace, line)
 
     def _assignment(self, match: re.Match[str], *, config: bool) -> str:
         head, key = match.group("head"), match.group("key")
@@ -321,40 +164,74 @@ class _Redactor:
         quote = match.group("quote")
         if quote is not None:
             value = match.group("qval")
-            if not value or _TEMPLATE.match(value) or _NO_SECRET.fullmatch(value):
+            if not value or TEMPLATE.match(value) or NO_SECRET.fullmatch(value):
                 return match.group(0)
             return f"{head}{quote}{self.mark('assignment')}{quote}"
         value = match.group("bare")
-        if value.lower() in _PLACEHOLDERS or _TEMPLATE.match(value) or value.startswith("="):
+        if value.lower() in PLACEHOLDERS or TEMPLATE.match(value) or value.startswith("="):
             return match.group(0)
-        if _NO_SECRET.fullmatch(value):
+        if NO_SECRET.fullmatch(value):
             return match.group(0)
-        if not config and sep is not None and sep.strip() == ":" and _TYPE_REF.fullmatch(value):
+        if not config and sep is not None and sep.strip() == ":" and TYPE_REF.fullmatch(value):
             return match.group(0)  # a parameter's reference type: password: &str, token: *T
+        if config and YAML_ALIAS.fullmatch(value):
+            return match.group(0)
         end = match.end()
         followed_by_call = match.string[end : end + 1] in ("(", "[")
         # NAME=value with an upper-case name is configuration (shell, Dockerfile, CI env), and
-        # so is every line of a configuration file; a declared type makes it code.
-        config_style = sep is not None and (config or (key.isupper() and sep == "="))
-        if not config_style and (_IDENTIFIER.fullmatch(value) or followed_by_call):
+        # so is every line of a configuration file and a value after YAML's tag or anchor; a
+        # declared type makes it code.
+        config_style = sep is not None and (
+            config or bool(match.group("props")) or (key.isupper() and sep == "=")
+        )
+        if not config_style and (IDENTIFIER.fullmatch(value) or followed_by_call):
             return match.group(0)
-        if not config_style and "." in value and _IDENTIFIER.fullmatch(value.replace(".", "_")):
+        if not config_style and "." in value and IDENTIFIER.fullmatch(value.replace(".", "_")):
             return match.group(0)  # attribute access: settings.password, os.environ
         return head + self.mark("assignment")
 
-    def named_values(self, line: str, *, netrc: bool = False) -> str:
-        """``line`` with the values of defines, XML elements and netrc entries redacted."""
-        for pattern in _NAMED_VALUES:
+    def named_values(self, line: str, *, config: bool = False, netrc: bool = False) -> str:
+        """``line`` with the values of defines, XML elements, command-line flags, flow
+        sequences, netrc entries and the other named places redacted."""
+        for pattern in NAMED_VALUES:
             line = pattern.sub(self._named_value, line)
-        return (_NETRC_FIELD if netrc else _NETRC_ENTRY).sub(self._named_value, line)
+        for command, flag in COMMAND_FLAGS:
+            if command is None or command.search(line) is not None:
+                line = flag.sub(self._named_value, line)
+        line = FLOW_SEQUENCE.sub(lambda match: self._flow_sequence(match, config=config), line)
+        return (NETRC_FIELD if netrc else NETRC_ENTRY).sub(self._named_value, line)
+
+    def _flow_sequence(self, match: re.Match[str], *, config: bool) -> str:
+        """A flow sequence's quoted items redacted, and in a configuration file its bare ones."""
+        if match.group("key").lower() == "secrets":
+            return match.group(0)  # a CI job's or Compose service's list of secrets' names
+        items = []
+        for item in match.group("items").split(","):
+            core = item.strip()
+            quoted = len(core) >= 2 and core[0] in "\"'" and core[-1] == core[0]
+            value = core[1:-1] if quoted else core
+            if (
+                not value
+                or not (quoted or config)
+                or value.lower() in PLACEHOLDERS
+                or TEMPLATE.match(value)
+                or NO_SECRET.fullmatch(value)
+            ):
+                items.append(item)
+                continue
+            lead = item[: len(item) - len(item.lstrip())]
+            trail = item[len(item.rstrip()) :]
+            mark = self.mark("assignment")
+            items.append(lead + (core[0] + mark + core[0] if quoted else mark) + trail)
+        return match.group("head") + ",".join(items) + match.group("tail")
 
     def config_line(self, line: str) -> str:
         """A configuration file's ``line`` with a secret's whole value redacted."""
-        return _CONFIG_LINE.sub(self._named_value, line)
+        return CONFIG_LINE.sub(self._named_value, line)
 
     def _named_value(self, match: re.Match[str]) -> str:
         value = match.group("value").strip()
-        if not value or value.lower() in _PLACEHOLDERS or _TEMPLATE.match(value):
+        if not value or value.lower() in PLACEHOLDERS or TEMPLATE.match(value):
             return match.group(0)
         return match.group("head") + self.mark("assignment") + match.group("tail")
 
@@ -370,7 +247,7 @@ class _Redactor:
 
         ``config`` says the line is from a configuration file, ``netrc`` from a netrc file.
         """
-        line = self.named_values(self.tokens(line), netrc=netrc)
+        line = self.named_values(self.tokens(line), config=config, netrc=netrc)
         if config:
             line = self.config_line(line)
         return self.entropy(self.assignments(line, config=config))
@@ -441,6 +318,7 @@ def redact_secrets(text: str) -> tuple[str, int]:
 def redact_details(text: str) -> RedactionResult:
     """Like :func:`redact_secrets`, with a count per kind of secret."""
     redactor = _Redactor()
+    blocks = Blocks(lambda: redactor.mark("assignment"), redactor.text)
     out: list[str] = []
     path: str | None = None
     old_path: str | None = None
@@ -458,19 +336,24 @@ def redact_details(text: str) -> RedactionResult:
             file_header = True
         previous = line
         # A removed "-- " or added "++ " line may also open a key block: the PEM rules see it.
-        if file_header and _PEM_BEGIN.search(line) is None:
+        if file_header and PEM_BEGIN.search(line) is None:
+            blocks.reset()
             out.append(redactor.header(line))
             continue
         if in_pem:
-            end = _PEM_END.search(line)
+            end = PEM_END.search(line)
             if end is not None:
                 in_pem = False
                 out.append(line[:1] + end.group(0) + line[end.end() :])
             else:
                 out.append(line[:1] + "[...]" if line[:1] in "+- " else "[...]")
             continue
-        begin = _PEM_BEGIN.search(line)
-        if begin is not None and not _PEM_END.search(line, begin.end()):
+        held = blocks.inside(line)
+        if held is not None:
+            out.append(held)  # a line of a multi-line value, a key block in it too
+            continue
+        begin = PEM_BEGIN.search(line)
+        if begin is not None and not PEM_END.search(line, begin.end()):
             # A multi-line key: everything up to END is the secret (the END may be in a later
             # chunk, or missing: then the rest of this chunk is dropped).
             in_pem = True
@@ -479,11 +362,17 @@ def redact_details(text: str) -> RedactionResult:
         env_file = path is not None and _ENV_FILE.search(path) is not None
         hunk = _HUNK_HEADER.match(line)
         if hunk is not None:
+            blocks.reset()  # the next lines are elsewhere in the file
             out.append(redactor.hunk_header(line, hunk.end(), env_file))
         elif _PATH_HEADER.match(line) or _GIT_HEADER.match(line):
+            blocks.reset()
             out.append(redactor.header(line))
         elif env_file:
             out.append(redactor.env_value(line))
+        elif (
+            opened := blocks.opening(line, yaml=path is not None and bool(_YAML_FILE.search(path)))
+        ) is not None:
+            out.append(opened)
         elif path is not None and _CONFIG_FILE.search(path):
             out.append(redactor.text(line, config=True, netrc=_NETRC_FILE.search(path) is not None))
         else:

@@ -1,0 +1,172 @@
+"""Secret values that run over several lines of a diff; pure, no I/O.
+
+A line-by-line redactor sees ``password: |`` and then, on the lines below it, the password
+itself with nothing that names it. :class:`Blocks` remembers such an opening and redacts the
+lines that belong to it:
+
+- YAML block scalars (``password: |``, ``key: >-``, after a tag or anchor too): every line
+  indented deeper than the key;
+- in YAML files, a value on the lines under a key with none on its own line (``password:``,
+  then an indented plain value, or ``tokens:`` then ``- item`` lines), up to the first nested
+  ``name: value`` entry, which makes it a mapping whose entries the line rules see;
+- triple-quoted strings (``password = '''``, or three double quotes; TOML and Python): up to
+  the closing quotes;
+- an XML element whose content starts on a later line (``<password>``): up to its closing tag,
+  unless another element opens inside it first, which makes it a container and not a value.
+
+The first line of a value gets the redaction mark, and the following lines ``[...]``, so a value
+counts once however many lines it has. The diff's own marker (``+``, ``-``, `` ``) and each
+line's indentation are kept. A hunk or file header ends the value: the next hunk is elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from release_tools.analysis.engines.model.secrets_forms import SECRET_NAME
+
+__all__ = ["Blocks"]
+
+_REST = "[...]"
+_PROPERTY = r"(?:!!?[\w./:-]*|&[\w.-]+)"
+_YAML_KEY = r"(?P<lead>\s*(?:-\s+)?)(?P<nq>[\"']?)(?P<key>" + SECRET_NAME + r")(?P=nq)\s*:"
+_BLOCK_SCALAR = re.compile(
+    r"(?i)^" + _YAML_KEY + r"(?:\s+" + _PROPERTY + r")*+\s+[|>][-+1-9]{0,2}\s*(?:#.*)?$"
+)
+_EMPTY_VALUE = re.compile(r"(?i)^" + _YAML_KEY + r"(?:\s+" + _PROPERTY + r")*+\s*(?:#.*)?$")
+# A "name: value" entry (after an optional "- "): a mapping, not a plain value. The name stops
+# at the first colon, so a URL ("https://...") is a value.
+_MAPPING_ENTRY = re.compile(r"^\s*(?:-\s+)?[^\s:#][^:#]*+:(?:\s|$)")
+_ITEM = re.compile(r"^(?P<lead>\s*-\s+)(?P<value>.*)$")
+_TRIPLE = re.compile(
+    r"(?i)^(?P<head>\s*(?P<nq>[\"']?)" + SECRET_NAME + r"(?P=nq)\s*[:=]\s*[rbfu]{0,2}"
+    r"(?P<delim>'''|\"\"\"))(?P<rest>.*)$"
+)
+_ELEMENT = re.compile(
+    r"(?i)^(?P<head>\s*<(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + SECRET_NAME + r")(?:\s[^<>]*+)?>)"
+    r"(?P<rest>[^<>]*)$"
+)
+# Under "secrets:" a CI job or a Compose service lists the names of secrets, not their values.
+_NAMES_KEY = "secrets"
+
+
+class _Kind(Enum):
+    INDENTED = "indented"  # a YAML block scalar: every deeper line
+    NESTED = "nested"  # a YAML value under its key: plain or "- item" lines, not "name: value"
+    QUOTED = "quoted"  # a triple-quoted string, up to the closing quotes
+    ELEMENT = "element"  # an XML element's text, up to the closing tag
+
+
+@dataclass(slots=True)
+class _Block:
+    kind: _Kind
+    indent: int = 0  # the key's column: deeper lines belong to the value
+    end: str = ""  # the closing quotes or tag
+    marked: bool = False  # whether the value's first line has had the mark
+
+
+class Blocks:
+    """The multi-line secret value open at the current line of a diff, if any.
+
+    ``mark`` returns the redaction mark and counts one secret; ``rest`` redacts the text after a
+    value's closing quotes or tag on its last line, which may hold anything.
+    """
+
+    def __init__(self, mark: Callable[[], str], rest: Callable[[str], str]) -> None:
+        self._mark = mark
+        self._rest = rest
+        self._open: _Block | None = None
+
+    def reset(self) -> None:
+        """Forget any open value (at a hunk or file header)."""
+        self._open = None
+
+    def inside(self, line: str) -> str | None:
+        """``line`` redacted if it belongs to the open value; None if it does not.
+
+        A line that ends the value (a closing quote or tag) belongs to it; a line that is not
+        part of it (shallower, or a nested entry) closes the value and is left to the caller.
+        """
+        block = self._open
+        if block is None or line[:1] not in ("+", "-", " "):
+            return None  # no value open, or a "\ No newline" note between the lines of one
+        prefix, content = line[:1], line[1:]
+        if block.kind is _Kind.QUOTED or block.kind is _Kind.ELEMENT:
+            text = self._until_end(block, content)
+            return None if text is None else prefix + text
+        if not content.strip():
+            return line  # a blank line inside a YAML value, or just after it
+        indent = len(content) - len(content.lstrip())
+        if block.kind is _Kind.INDENTED:
+            if indent <= block.indent:
+                self._open = None
+                return None
+            return prefix + self._hide(block, content)
+        return self._nested(block, prefix, content, indent)
+
+    def opening(self, line: str, *, yaml: bool) -> str | None:
+        """``line`` redacted if it opens a multi-line value (which is then open); else None.
+
+        ``yaml`` says the line is from a YAML file, where a key with no value on its line
+        takes the lines below.
+        """
+        prefix, content = (line[:1], line[1:]) if line[:1] in ("+", "-", " ") else ("", line)
+        if (match := _BLOCK_SCALAR.match(content)) is not None:
+            self._open = _Block(_Kind.INDENTED, indent=len(match.group("lead")))
+            return line
+        if yaml and (match := _EMPTY_VALUE.match(content)) is not None:
+            if match.group("key").lower() == _NAMES_KEY:
+                return None
+            self._open = _Block(_Kind.NESTED, indent=len(match.group("lead")))
+            return line
+        if (match := _TRIPLE.match(content)) is not None:
+            delim = match.group("delim")
+            if delim in match.group("rest"):
+                return None  # closed on the same line: the line rules see it
+            block = _Block(_Kind.QUOTED, end=delim)
+        elif (match := _ELEMENT.match(content)) is not None and not content.rstrip().endswith("/>"):
+            block = _Block(_Kind.ELEMENT, end="</" + match.group("tag"))
+        else:
+            return None
+        self._open = block
+        return prefix + match.group("head") + self._hide(block, match.group("rest"))
+
+    def _until_end(self, block: _Block, content: str) -> str | None:
+        end = content.find(block.end)
+        if end >= 0:
+            self._open = None
+            after = end + len(block.end)
+            return self._hide(block, content[:end]) + block.end + self._rest(content[after:])
+        if block.kind is _Kind.ELEMENT and "<" in content:
+            # Another element inside: this one is a container, whose lines the line rules see.
+            self._open = None
+            return None
+        return self._hide(block, content)
+
+    def _nested(self, block: _Block, prefix: str, content: str, indent: int) -> str | None:
+        item = _ITEM.match(content)
+        # A sequence may sit at its key's own column ("tokens:" then "- a" below it).
+        deeper = indent > block.indent or (item is not None and indent == block.indent)
+        if not deeper or _MAPPING_ENTRY.match(content):
+            self._open = None
+            return None
+        if content.lstrip().startswith("#"):
+            return prefix + content
+        if item is not None:
+            return prefix + item.group("lead") + self._hide(block, item.group("value"))
+        return prefix + self._hide(block, content)
+
+    def _hide(self, block: _Block, text: str) -> str:
+        """``text`` with its words replaced by the mark (first time) or ``[...]``."""
+        core = text.strip()
+        if not core:
+            return text
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        if block.marked:
+            return lead + _REST + trail
+        block.marked = True
+        return lead + self._mark() + trail

@@ -1,0 +1,342 @@
+"""The shapes of secrets in text: known token formats and the places a secret's name sits beside
+its value; pure patterns, applied by :mod:`release_tools.analysis.engines.model.secrets`.
+
+Every pattern here matches in time linear in the line: runs of name characters are taken whole
+and never given back (possessive quantifiers), a backslash only ever starts an escape inside a
+quoted value, and a pattern that can start anywhere in a run of name characters is anchored to
+the start of the run by a look-behind, so a hostile line cannot make the matcher backtrack.
+
+A value pattern names the text it keeps before the secret ``head`` and after it ``tail``, and
+the secret ``value``.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "ASSIGNMENT",
+    "COMMAND_FLAGS",
+    "CONFIG_LINE",
+    "FLOW_SEQUENCE",
+    "IDENTIFIER",
+    "NAMED_VALUES",
+    "NETRC_ENTRY",
+    "NETRC_FIELD",
+    "NO_SECRET",
+    "PEM_BEGIN",
+    "PEM_END",
+    "PLACEHOLDERS",
+    "SECRET_NAME",
+    "TEMPLATE",
+    "TOKENS",
+    "TYPE_REF",
+    "YAML_ALIAS",
+]
+
+# --- known shapes ------------------------------------------------------------------------------
+
+# (kind, pattern, group to keep before the secret, group to keep after it); groups 0 = none.
+TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
+    ("gcp-private-key", re.compile(r'("private_key"\s*:\s*")((?:[^"\\]|\\.)+)(")'), 1, 3),
+    (
+        "private-key",
+        re.compile(
+            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?"
+            r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+        ),
+        0,
+        0,
+    ),
+    ("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"), 0, 0),
+    (
+        "azure-key",
+        re.compile(
+            r"(?i)(\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=)"
+            r"([A-Za-z0-9+/%=]{16,})"
+        ),
+        1,
+        0,
+    ),
+    (
+        "github-token",
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})"),
+        0,
+        0,
+    ),
+    (
+        "gitlab-token",
+        re.compile(r"\bgl(?:pat|dt|ptt|rt|cbt|soat|ft|imt|oas|agent)-[A-Za-z0-9_-]{20,}"),
+        0,
+        0,
+    ),
+    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])"), 0, 0),
+    ("slack-token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), 0, 0),
+    (
+        "slack-webhook",
+        re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,}"),
+        0,
+        0,
+    ),
+    # Hugging Face access tokens: "hf_" and 34 or more letters and digits, no underscore (which
+    # names such as hf_hub_download have).
+    (
+        "huggingface-token",
+        re.compile(r"\bhf_[A-Za-z0-9]{34,}(?![A-Za-z0-9_])"),
+        0,
+        0,
+    ),
+    # Package registries: npm access tokens ("npm_" and 36 letters and digits) and PyPI API
+    # tokens (a macaroon whose base64 always starts the same way).
+    ("npm-token", re.compile(r"\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])"), 0, 0),
+    ("pypi-token", re.compile(r"\bpypi-AgE[A-Za-z0-9_-]{50,}"), 0, 0),
+    ("stripe-key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"), 0, 0),
+    ("openai-key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"), 0, 0),
+    (
+        "jwt",
+        re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"),
+        0,
+        0,
+    ),
+    ("bearer-token", re.compile(r"(?i)(\bbearer\s+)([A-Za-z0-9._~+/=-]{16,})"), 1, 0),
+    # HTTP basic credentials: base64 of "user:password", whatever its length.
+    (
+        "basic-auth",
+        re.compile(r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?basic\s+)([A-Za-z0-9+/]{4,}={0,2})"),
+        1,
+        0,
+    ),
+    (
+        "url-password",
+        # A scheme is short: scanned to the end of the run from every word boundary of a long
+        # dotted name (a.b.c...), an unbounded one cost time quadratic in the name's length.
+        re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}+://[^/\s:@]++:)([^/\s@]+)(@)"),
+        1,
+        3,
+    ),
+)
+
+PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+
+# --- names ------------------------------------------------------------------------------------
+
+# The words that make a name a secret's. DB_PASS, SMTP_PW, RAILS_MASTER_KEY and .npmrc's _auth
+# count as whole words of the name only; smtpPass and userPw as the last word of a camelCase
+# name (case-sensitive: "compass" and "bypass" are no such names).
+_SECRET_WORD = (
+    r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
+    r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string"
+    r"|(?<![a-z])(?:pass|pw)(?![a-z])|(?-i:(?<=[a-z0-9])P(?:ass|w)(?![a-z]))"
+    r"|(?:encryption|signing|master|jwt)[_-]?key"
+    r"|(?<![a-z0-9])_auth(?![a-z0-9_]))"
+)
+# A name that ends in one of these words points at a secret without holding it: its file or
+# path (API_TOKEN_FILE, --password-stdin), where to get one (TOKEN_URL), its kind or lifetime
+# (token_type, token_ttl), the name it is stored under (secretName) or its text around it.
+_POINTER_END = "".join(
+    rf"(?<!{word})"
+    for word in (
+        "file",
+        "files",
+        "path",
+        "dir",
+        "url",
+        "uri",
+        "endpoint",
+        "type",
+        "ttl",
+        "name",
+        "prefix",
+        "stdin",
+        "length",
+        "format",
+    )
+)
+# A whole run of name characters that holds a secret word. The run is taken whole and never
+# given back (a possessive quantifier): backtracking into it made a long name that is not
+# followed by a value cost time cubic in its length.
+SECRET_RUN = r"(?=[A-Za-z0-9_.-]*?" + _SECRET_WORD + r")[A-Za-z0-9_.-]++" + _POINTER_END
+# The same without dots and dashes: a function's or method's name.
+_SECRET_WORD_RUN = r"(?=[A-Za-z0-9_]*?" + _SECRET_WORD + r")[A-Za-z0-9_]++" + _POINTER_END
+SECRET_NAME = r"(?<![A-Za-z0-9_.-])" + SECRET_RUN
+# A quoted value, linear to match (a backslash only ever starts an escape). It closes the
+# "head" group the pattern that uses it has opened.
+_QUOTED = r"(?P<quote>[\"'`]))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
+# YAML node properties before a value: a tag (!!str, !secret) and an anchor (&pw).
+_PROPERTY = r"(?:!!?[\w./:-]*|&[\w.-]+)"
+
+# --- assignments ------------------------------------------------------------------------------
+
+# A declared type between the name and "=": ": str", ": &'static str", ": Option<String>",
+# ": str | None" (Python, Rust, TypeScript, Kotlin, Swift), or Go's "name string =". Generic
+# arguments may nest once; no quote or "=" may occur inside, so the value is never taken for it.
+_TYPE = (
+    r"[&*]*(?:'[A-Za-z_]\w*\s+)?(?:mut\s+)?[A-Za-z_][\w.]*(?:::[A-Za-z_]\w*)*"
+    r"(?:<[^<>=\"`;]*(?:<[^<>=\"`;]*>[^<>=\"`;]*)*>"
+    r"|\[[^\[\]=\"`;]*(?:\[[^\[\]=\"`;]*\][^\[\]=\"`;]*)*\])?\??"
+)
+_GO_TYPE = r"(?:\[\]|\*)*[A-Za-z_][\w.]*(?:\[[\w.*]+\][\w.*]+)?"
+ASSIGNMENT = re.compile(
+    r"(?i)(?P<head>(?P<key>" + SECRET_NAME + r")"
+    # A declaration names its variable unquoted; a quoted name is a key ("token": ...).
+    # After a type: "=" then a quoted value, or " = " with spaces ("token: a=b" stays a YAML
+    # value). Go's form always has the spaces (gofmt), which an XML attribute (a="1") lacks.
+    r"(?:\s*:\s*" + _TYPE + r"(?:\s*\|\s*" + _TYPE + r")*"
+    r"(?:\s*=(?![=>~])\s*(?=[\"'`])|\s+=(?![=>~])\s+)"
+    r"|\s+" + _GO_TYPE + r"\s+=(?![=>~])\s+"
+    # YAML properties after the colon belong to the separator: the value follows them.
+    r"|[\"']?(?P<sep>\s*(?::=|=>|=|:(?P<props>(?:\s+" + _PROPERTY + r"(?=\s))*+))\s*)))"
+    # A backslash only ever starts an escape: the two branches never overlap, and the run is
+    # never given back, so an unclosed quote full of backslashes costs linear time. Triple
+    # quotes (TOML, Python) come first, so that their value is not read as an empty string.
+    r"(?:(?P<quote>'''|\"\"\"|[\"'`])(?P<qval>(?:\\.|(?!(?P=quote))[^\\])*+)(?P=quote)"
+    r"|(?P<bare>[^\s\"'`,;()\[\]{}]+))"
+)
+# A flow sequence under a secret's name: tokens: [a, b], "api_keys": ["a", "b"]; not the mark
+# an earlier rule put in place of a value.
+FLOW_SEQUENCE = re.compile(
+    r"(?i)(?P<head>(?P<nq>[\"']?)(?P<key>" + SECRET_NAME + r")(?P=nq)\s*[:=]\s*\[(?!REDACTED))"
+    r"(?P<items>[^\[\]\n]*+)(?P<tail>\])"
+)
+# A command-line argument after its flag: quoted (the quotes are kept) or a bare shell word
+# that is not the next flag, a variable or a placeholder.
+_ARGUMENT = (
+    r"(?P<quote>[\"'])?)"
+    r"(?P<value>(?(quote)[^\"'\s][^\"'\n]*+|[^\s\"'`;|&<>(){}$-][^\s\"'`;|&<>()]*+))"
+    r"(?P<tail>(?(quote)(?P=quote)))"
+)
+# Flags that take a password, and the commands whose flags they are: (the command, or None for
+# any; the flag and its argument).
+COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = (
+    # --token VALUE, --api-key=VALUE, redis-server --requirepass VALUE.
+    (
+        None,
+        re.compile(
+            r"(?i)(?P<head>(?<![\w.-])--(?:"
+            + SECRET_RUN
+            + r"|requirepass|masterauth)(?:=|\s+)"
+            + _ARGUMENT
+        ),
+    ),
+    # mysql -pVALUE: the password is glued to the flag (with a space, "-p" asks for it).
+    (
+        re.compile(r"\b(?:mysql\w*|mariadb[\w-]*)\b"),
+        re.compile(r"(?P<head>(?<![\w-])-p" + _ARGUMENT),
+    ),
+    # curl -u user:VALUE, --user "user:VALUE".
+    (
+        re.compile(r"\bcurl\b"),
+        re.compile(
+            r"(?P<head>(?<![\w-])(?:-u\s*|--user(?:=|\s+))(?P<uq>[\"'])?[^\s\"':]++:)"
+            r"(?P<value>(?(uq)[^\"'\s][^\"'\n]*+|[^\s\"'`;|&<>(){}$][^\s\"'`;|&<>()]*+))"
+            r"(?P<tail>(?(uq)(?P=uq)))"
+        ),
+    ),
+    (re.compile(r"\bsshpass\b"), re.compile(r"(?P<head>(?<![\w-])-p\s*" + _ARGUMENT)),
+    (re.compile(r"\bredis-cli\b"), re.compile(r"(?P<head>(?<![\w-])-a\s+" + _ARGUMENT)),
+    # docker login -p VALUE (and podman's, helm registry's...).
+    (re.compile(r"\blogin\b"), re.compile(r"(?P<head>(?<![\w-])-p\s+" + _ARGUMENT)),
+    # npm config set //host/:_authToken VALUE.
+    (
+        re.compile(r"\b(?:npm|pnpm|yarn)\s+(?:config\s+)?set\b"),
+        re.compile(r"(?P<head>:_(?:authToken|auth|password)\s+" + _ARGUMENT),
+    ),
+)
+
+# Other places a secret's name sits beside its value. The kept head and tail go in groups
+# "head" and "tail".
+NAMED_VALUES: tuple[re.Pattern[str], ...] = (
+    # A literal default of an environment lookup: os.getenv('DB_PASSWORD', '...'),
+    # os.environ.get(...), process.env.TOKEN || '...', ${DB_PASSWORD:-...}; a value put into the
+    # environment (os.Setenv, putenv, environ.setdefault); and a value put under a secret's
+    # name by subscript: settings["password"] = "...".
+    re.compile(
+        r"(?i)(?P<head>\b(?:[gs]etenv|putenv|environ\.(?:get|setdefault)|env\.get)\s*\(\s*"
+        r"(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*" + _QUOTED
+    ),
+    re.compile(r"(?i)(?P<head>\bprocess\.env\." + SECRET_RUN + r"\s*(?:\|\||\?\?)\s*" + _QUOTED),
+    re.compile(r"(?i)(?P<head>\$\{" + SECRET_RUN + r":?-)(?P<value>[^}\s]+)(?P<tail>\})"),
+    re.compile(r"(?i)(?P<head>\[\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*\]\s*=\s*" + _QUOTED),
+    # A template's default: {{ .Values.db.password | default "..." }}, Jinja's
+    # {{ db_password | default('...') }}, and the prefix form {{ default "..." .Values.token }}.
+    re.compile(r"(?i)(?P<head>" + SECRET_NAME + r"\s*\|\s*default\s*\(?\s*" + _QUOTED),
+    re.compile(
+        r"(?i)(?P<head>\bdefault\s+(?P<quote>[\"'`]))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)"
+        r"(?P<tail>(?P=quote))(?=\s+\$?" + SECRET_NAME + r")"
+    ),
+    # Setters and builders: SetPassword("..."), setApiKey('...'), set_token("..."),
+    # withClientSecret("..."), .password("..."); and basic credentials given as two arguments,
+    # SetBasicAuth("user", "...") or HTTPBasicAuth("user", "...").
+    re.compile(
+        r"(?i)(?P<head>(?<![A-Za-z0-9_$])(?:set|with)_?" + _SECRET_WORD_RUN + r"\s*\(\s*" + _QUOTED
+    ),
+    re.compile(
+        r"(?i)(?P<head>\.(?:password|passwd|(?:client_?|api_?)?secret|api_?key|apikey"
+        r"|(?:access|auth)_?token|(?:secret|access)_?key)\s*\(\s*" + _QUOTED
+    ),
+    re.compile(
+        r"(?i)(?P<head>\b(?:set_?basic_?auth|(?:http)?basic_?auth)\s*\(\s*"
+        r"(?P<uq>[\"'])(?:\\.|(?!(?P=uq))[^\\])*+(?P=uq)\s*,\s*" + _QUOTED
+    ),
+    # .npmrc settings written by a script: //host/:_authToken=..., :_password=...
+    re.compile(r"(?P<head>:_(?:authToken|auth|password)\s*=\s*)(?P<value>[^\s\"'`$]+)(?P<tail>)"),
+    # SQL: CREATE USER ... IDENTIFIED BY '...', WITH [ENCRYPTED] PASSWORD '...'; a Dockerfile's
+    # ENV NAME value (the older form without "=").
+    re.compile(
+        r"(?i)(?P<head>\b(?:identified\s+by|with\s+(?:encrypted\s+)?password)\s+(?P<quote>'))"
+        r"(?P<value>[^']+)(?P<tail>')"
+    ),
+    re.compile(
+        r"(?P<head>^[-+ ]?\s*ENV\s+(?i:"
+        + SECRET_NAME
+        + r")\s+)(?P<value>[^\s=][^=]*?)(?P<tail>\s*)$"
+    ),
+    # PHP's define('DB_PASSWORD', '...'), an XML element (<password>...</password>, the
+    # content on the same line) and .NET's <add key="ApiKey" value="..."/>.
+    re.compile(
+        r"(?i)(?P<head>\bdefine\s*\(\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*"
+        r"(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
+    ),
+    re.compile(
+        r"(?i)(?P<head><(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + SECRET_NAME + r")(?:\s[^<>]*)?>)"
+        r"(?P<value>[^<>]+)(?P<tail></(?P=tag)\s*>)"
+    ),
+    re.compile(
+        r"(?i)(?P<head>\bkey\s*=\s*(?P<kq>[\"'])" + SECRET_NAME + r"(?P=kq)\s+value\s*=\s*"
+        r"(?P<quote>[\"']))(?P<value>(?:(?!(?P=quote)).)+)(?P<tail>(?P=quote))"
+    ),
+)
+# A .netrc entry: "password VALUE" among whitespace-separated tokens. Outside a netrc file only
+# the whole entry on one line ("machine HOST login USER password VALUE") is trusted, since
+# "password" followed by a word is ordinary prose too.
+NETRC_FIELD = re.compile(r"(?P<head>(?<![\w.-])password\s+)(?P<value>[^\s\"'`]+)(?P<tail>)")
+NETRC_ENTRY = re.compile(
+    r"(?P<head>\bmachine\s+\S+\s+login\s+\S+\s+password\s+)(?P<value>[^\s\"'`]+)(?P<tail>)"
+)
+# A whole "name: value" / "name = value" line of a configuration file: the value runs to the
+# end of the line ("password: correct horse" is one value), after any YAML tag or anchor,
+# unless it is quoted, a YAML block or flow value or an alias, which the other rules or none
+# apply to.
+CONFIG_LINE = re.compile(
+    r"(?i)^(?P<head>[ +-]?\s*(?:-\s+)?(?P<nq>[\"']?)" + SECRET_NAME + r"(?P=nq)\s*[:=]\s*"
+    r"(?:" + _PROPERTY + r"\s+)*)"
+    r"(?P<value>[^\s\"'`\[{|>&*!](?:.*[^\s,])?)(?P<tail>\s*,?\s*)$"
+)
+
+# --- values that are no secret ----------------------------------------------------------------
+
+# Values that stand for no secret; "~" is YAML's null, and read/write/inherit are what GitHub
+# workflows give "id-token:" and "secrets:".
+PLACEHOLDERS = frozenset(
+    {"none", "null", "nil", "true", "false", "undefined", "optional", "required", "str", "string"}
+    | {"~", "read", "write", "inherit"}
+)
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_]*(?:\[[^\]]*\])?")
+TYPE_REF = re.compile(r"[&*]+(?:mut)?(?:[A-Za-z_][\w:<>]*)?")
+# A YAML alias (*pw) refers to an anchored value elsewhere: it holds none itself.
+YAML_ALIAS = re.compile(r"\*[\w.-]+")
+TEMPLATE = re.compile(r"^(?:\$|\{\{|%\(|<[a-z_-]+>$|\[REDACTED)")
+# A small number (max_tokens = 4096, token_ttl: 3600) or a version requirement ("^9.0.0",
+# ">=0.15": a package named jsonwebtoken or tiktoken in a manifest) is no credential.
+NO_SECRET = re.compile(r"\d{1,5}|[\^~<>=!]*\s*v?\d+(?:\.\d+)+(?:[-+.][\w.]+)?|[\^~<>=!]+\s*\d+")
