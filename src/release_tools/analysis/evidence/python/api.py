@@ -43,6 +43,10 @@ from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import changed_files, evidence
 from release_tools.analysis.evidence._fork import fork_call, spread_requested
 from release_tools.analysis.evidence._listed import list_changes, quiet_child
+from release_tools.analysis.evidence.python.application import (
+    application_packages,
+    as_application,
+)
 from release_tools.analysis.evidence.python.jobs import (
     JobKey,
     Source,
@@ -137,6 +141,8 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
 
             items = stub_only_removals(ctx, jobs, inherited_elsewhere(ctx, jobs, items))
             items = moved_between_siblings(ctx, jobs, items)
+    if any(item.bump in ("major", "minor") for item in items):
+        items = as_application(items, application_packages(ctx))
     items.extend(oversized_evidence(planner.oversized))
     if exhausted:
         compared = len(jobs)
