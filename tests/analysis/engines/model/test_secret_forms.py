@@ -153,6 +153,9 @@ def test_template_defaults_of_a_secret(line: str, kept: str) -> None:
         (f"app --api-key={SECRET}", "--api-key="),
         (f"sshpass -p {SECRET} ssh host", "sshpass -p "),
         (f"docker login -u bot -p {SECRET} registry.example.com", "-p "),
+        (f'app --password "it\'s-{SECRET}"', '--password "'),
+        (f'curl -u "bob:it\'s-{SECRET}" https://example.com', '-u "bob:'),
+        (f'app --token "a\\"{SECRET}"', '--token "'),
     ],
 )
 def test_secrets_on_command_lines(line: str, kept: str) -> None:

@@ -199,11 +199,14 @@ FLOW_SEQUENCE = re.compile(
     r"(?i)(?P<head>(?P<nq>[\"']?)(?P<key>" + SECRET_NAME + r")(?P=nq)\s*[:=]\s*\[(?!REDACTED))"
     r"(?P<items>[^\[\]\n]*+)(?P<tail>\])"
 )
-# A command-line argument after its flag: quoted (the quotes are kept) or a bare shell word
-# that is not the next flag, a variable or a placeholder.
+# A command-line argument after its flag: quoted (the quotes are kept; the other quote and
+# escaped ones may occur inside) or a bare shell word that is not the next flag, a variable or
+# a placeholder. A quoted value does not start with a space: that quote closes a string
+# ("--token " + token), it opens no argument.
+_IN_QUOTES = r"(?!\s)(?:\\.|(?!(?P=quote))[^\\\n])++"
 _ARGUMENT = (
     r"(?P<quote>[\"'])?)"
-    r"(?P<value>(?(quote)[^\"'\s][^\"'\n]*+|[^\s\"'`;|&<>(){}$-][^\s\"'`;|&<>()]*+))"
+    r"(?P<value>(?(quote)" + _IN_QUOTES + r"|[^\s\"'`;|&<>(){}$-][^\s\"'`;|&<>()]*+))"
     r"(?P<tail>(?(quote)(?P=quote)))"
 )
 # Flags that take a password, and the commands whose flags they are: (the command, or None for
@@ -228,9 +231,9 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = (
     (
         re.compile(r"\bcurl\b"),
         re.compile(
-            r"(?P<head>(?<![\w-])(?:-u\s*|--user(?:=|\s+))(?P<uq>[\"'])?[^\s\"':]++:)"
-            r"(?P<value>(?(uq)[^\"'\s][^\"'\n]*+|[^\s\"'`;|&<>(){}$][^\s\"'`;|&<>()]*+))"
-            r"(?P<tail>(?(uq)(?P=uq)))"
+            r"(?P<head>(?<![\w-])(?:-u\s*|--user(?:=|\s+))(?P<quote>[\"'])?[^\s\"':]++:)"
+            r"(?P<value>(?(quote)" + _IN_QUOTES + r"|[^\s\"'`;|&<>(){}$][^\s\"'`;|&<>()]*+))"
+            r"(?P<tail>(?(quote)(?P=quote)))"
         ),
     ),
     (re.compile(r"\bsshpass\b"), re.compile(r"(?P<head>(?<![\w-])-p\s*" + _ARGUMENT)),
