@@ -154,8 +154,9 @@ def test_an_interface_turned_union_alias_is_a_review_item_not_removals(repo: Any
         (
             "patch",
             # code, errors and path (inherited from Base).
-            "InvalidUnion became an alias of other types, whose members are not read: 3 of "
-            "its members were not compared, e.g. code (review)",
+            "InvalidUnion takes its members from types not read here (an alias of other types, "
+            "or a type of another module it extends): 3 of its members were not compared, e.g. "
+            "code (review)",
         ),
     ]
 
@@ -173,8 +174,9 @@ def test_an_interface_turned_into_an_alias_of_other_types_is_a_review_item(
     assert _messages(_run(repo, base)) == [
         (
             "patch",
-            "Options became an alias of other types, whose members are not read: 2 of its "
-            "members were not compared, e.g. a (review)",
+            "Options takes its members from types not read here (an alias of other types, or a "
+            "type of another module it extends): 2 of its members were not compared, e.g. a "
+            "(review)",
         ),
     ]
 

@@ -125,3 +125,41 @@ def test_members_of_an_intersected_object_type_are_read(repo: Any) -> None:
     assert _messages(repo, base) == [
         ("major", "property PromiseOptions.failText became required in index.d.ts")
     ]
+
+
+ERROR_BASE = """export interface IFetchError<T = any> extends Error {
+  data?: T;
+  status?: number;
+}
+"""
+ERROR_CLASS = """export class FetchError<T = any> extends Error implements IFetchError<T> {
+  constructor(message: string) {
+    super(message);
+  }
+}
+export interface FetchError<T = any> extends IFetchError<T> {}
+"""
+
+
+def test_members_of_a_type_moved_to_another_module_are_not_proven_removed(repo: Any) -> None:
+    repo.write("package.json", json.dumps({"name": "demo", "types": "index.ts"}))
+    repo.write("index.ts", 'export * from "./error";\nexport * from "./types";\n')
+    repo.write("types.ts", "export type Id = string;\n")
+    repo.write("error.ts", ERROR_BASE + ERROR_CLASS)
+    base = repo.commit("initial")
+    repo.write("types.ts", "export type Id = string;\n" + ERROR_BASE)
+    repo.write("error.ts", 'import type { IFetchError } from "./types";\n' + ERROR_CLASS)
+    found = _messages(repo, base)
+    assert not any(bump == "major" for bump, _ in found), found
+    assert any(m.startswith("FetchError takes its members from types not read") for _, m in found)
+
+
+def test_a_member_of_an_error_subclass_removed_is_still_major(repo: Any) -> None:
+    code = "export class Failure extends Error {\n  code: number;\n  hint: string;\n}\n"
+    repo.write("package.json", json.dumps({"name": "demo", "types": "error.ts"}))
+    repo.write("error.ts", code)
+    base = repo.commit("initial")
+    repo.write("error.ts", code.replace("  hint: string;\n", ""))
+    assert _messages(repo, base) == [
+        ("major", "removed export Failure.hint (member) from error.ts")
+    ]

@@ -71,8 +71,9 @@ def compare_modules(
         _review(
             out,
             EvidenceKind.API_CHANGED,
-            f"{owner} became an alias of other types, whose members are not read: "
-            f"{len(members)} of its members were not compared, e.g. {members[0]} (review)",
+            f"{owner} takes its members from types not read here (an alias of other types, or "
+            f"a type of another module it extends): {len(members)} of its members were not "
+            f"compared, e.g. {members[0]} (review)",
             path_new,
             new.line_of(after[owner][1]),
         )
@@ -129,9 +130,10 @@ def compare_modules(
 def _unread_owners(
     removed: list[str], before: Mapping[str, ExportRow], new: ModuleApi
 ) -> dict[str, list[str]]:
-    """The exports that kept their name but became an alias of other types (``type T = A |
-    B``, ``Pick<A, "x">``), with the member names they had: those members may all still be
-    there, through the types it names, so their removal is not proven."""
+    """The exports that kept their name but take their members from types not read here: an
+    alias of other types (``type T = A | B``, ``Pick<A, "x">``), or a type extending one of
+    another module. With the member names they had: those members may all still be there,
+    through the types they name, so their removal is not proven."""
     owners: dict[str, list[str]] = {}
     for name in removed:
         owner, _, member = name.rpartition(".")

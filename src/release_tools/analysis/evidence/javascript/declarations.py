@@ -55,6 +55,15 @@ class Shape:
     opaque: bool = False
 
 
+#: Types every JavaScript runtime defines: what they give a subclass is no package's API.
+_GLOBAL_TYPES = frozenset(
+    {
+        "Error", "TypeError", "RangeError", "SyntaxError", "Object", "Array", "Map", "Set",
+        "WeakMap", "WeakSet", "Promise", "Function", "EventTarget", "Event", "ReadonlyArray",
+        "Iterable", "AsyncIterable", "Uint8Array",
+    }
+)  # fmt: skip
+
 #: The row kind of each declaration node that names what it declares.
 KINDS = {
     "function_declaration": "function",
@@ -257,10 +266,14 @@ class Declarations:
                     return
                 self._inheriting.add((key, local))
                 before = len(self.rows)
-                for base_node in self._locals.get(local, ()):
-                    if base_node.type in _INHERITABLE:
-                        self._describe(base_node, key, depth, members=True)
+                bases = [n for n in self._locals.get(local, ()) if n.type in _INHERITABLE]
+                for base_node in bases:
+                    self._describe(base_node, key, depth, members=True)
                 self._inherited += len(self.rows) - before
+                if not bases and local.split(".")[0] not in _GLOBAL_TYPES:
+                    # A type of another module: what it gives ``key`` is not read, so a
+                    # member that left ``key`` may live on there.
+                    self.shapes[key] = replace(self.shapes.get(key, Shape()), opaque=True)
 
     def _function(self, node: Node, key: str) -> None:
         sig = function_signature(node)
