@@ -75,6 +75,10 @@ def test_flow_collections_under_a_secret_key(path: str, line: str, count: int) -
         ("docker-compose.yml", "    secrets: [db_password, api_key]"),
         ("deploy/app.yaml", "tokens: []"),
         ("deploy/app.yaml", "tokens: [${A}, ${B}]"),
+        (
+            "schema.json",
+            '"pattern": "^arn:aws:secretsmanager:[a-z0-9-]{1,20}:secret:[a-z/_+=.@-]+$"',
+        ),
     ],
 )
 def test_collections_of_names_and_code_are_left_alone(path: str, line: str) -> None:
@@ -401,7 +405,41 @@ def test_hostile_lines_for_every_new_form_finish() -> None:
         ("a.yaml", "password:", "  " + "a " * n + ":x"),
         ("a.xml", "<password>", "  " + "<" * n),
         ("a.toml", "password = '''", "''" * n),
+        ("a.json", '"tokens": [', '"' + "\\\\" * n),
     ]
     results = _finishes(cases)
     for (_, *lines), text in zip(cases, results, strict=True):
         assert text.count("\n") == 3 + len(lines), lines[0][:40]
+
+
+@pytest.mark.parametrize(
+    ("path", "opening", "closing"),
+    [
+        ("config/app.json", '  "api_keys": [', "  ],"),
+        ("config/app.toml", "tokens = [", "]"),
+    ],
+)
+def test_arrays_of_a_configuration_file_across_lines(path: str, opening: str, closing: str) -> None:
+    lines = (opening, f'    "{SECRET}",', "    # a comment", "    'other2value'", closing, "a = 1")
+    text, count = _redacted(path, *lines)
+    assert SECRET not in text and "other2value" not in text and count == 1
+    assert text.split("\n")[3:-1] == [
+        f"+{opening}",
+        '+    "[REDACTED:assignment]",',
+        "+    # a comment",
+        "+    '[...]'",
+        f"+{closing}",
+        "+a = 1",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "lines"),
+    [
+        ("src/settings.py", ("AUTH_PASSWORD_VALIDATORS = [", '    "django.contrib.auth",', "]")),
+        ("config/app.json", ('"tokens": [', '  {"name": "ci", "scope": "read"}', "]")),
+    ],
+)
+def test_arrays_of_code_or_of_objects_are_left_alone(path: str, lines: tuple[str, ...]) -> None:
+    diff = _diff(path, *lines)
+    assert redact_secrets(diff) == (diff, 0)

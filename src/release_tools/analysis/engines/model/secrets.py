@@ -370,7 +370,11 @@ def redact_details(text: str) -> RedactionResult:
         elif env_file:
             out.append(redactor.env_value(line))
         elif (
-            opened := blocks.opening(line, yaml=path is not None and bool(_YAML_FILE.search(path)))
+            opened := blocks.opening(
+                line,
+                yaml=path is not None and bool(_YAML_FILE.search(path)),
+                config=path is not None and bool(_CONFIG_FILE.search(path)),
+            )
         ) is not None:
             out.append(opened)
         elif path is not None and _CONFIG_FILE.search(path):

@@ -12,7 +12,10 @@ lines that belong to it:
 - triple-quoted strings (``password = '''``, or three double quotes; TOML and Python): up to
   the closing quotes;
 - an XML element whose content starts on a later line (``<password>``): up to its closing tag,
-  unless another element opens inside it first, which makes it a container and not a value.
+  unless another element opens inside it first, which makes it a container and not a value;
+- in a configuration file (JSON, TOML...), an array opened at the end of a secret's line
+  (``"api_keys": [``): its lines of one quoted string each, up to the first other line (the
+  closing bracket, or an object: then the line rules see the entries' names).
 
 The first line of a value gets the redaction mark, and the following lines ``[...]``, so a value
 counts once however many lines it has. The diff's own marker (``+``, ``-``, `` ``) and each
@@ -49,6 +52,12 @@ _ELEMENT = re.compile(
     r"(?i)^(?P<head>\s*<(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + SECRET_NAME + r")(?:\s[^<>]*+)?>)"
     r"(?P<rest>[^<>]*)$"
 )
+_ARRAY = re.compile(r"(?i)^\s*(?P<nq>[\"']?)(?P<key>" + SECRET_NAME + r")(?P=nq)\s*[:=]\s*\[\s*$")
+_ARRAY_ITEM = re.compile(
+    r"^(?P<lead>\s*(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote))[^\\])*+)"
+    r"(?P<tail>(?P=quote)\s*,?\s*)$"
+)
+_COMMENT = ("#", "//")
 # Under "secrets:" a CI job or a Compose service lists the names of secrets, not their values.
 _NAMES_KEY = "secrets"
 
@@ -58,6 +67,7 @@ class _Kind(Enum):
     NESTED = "nested"  # a YAML value under its key: plain or "- item" lines, not "name: value"
     QUOTED = "quoted"  # a triple-quoted string, up to the closing quotes
     ELEMENT = "element"  # an XML element's text, up to the closing tag
+    ARRAY = "array"  # a configuration file's array: lines of one quoted string each
 
 
 @dataclass(slots=True)
@@ -99,6 +109,8 @@ class Blocks:
             return None if text is None else prefix + text
         if not content.strip():
             return line  # a blank line inside a YAML value, or just after it
+        if block.kind is _Kind.ARRAY:
+            return self._array_item(block, prefix, content)
         indent = len(content) - len(content.lstrip())
         if block.kind is _Kind.INDENTED:
             if indent <= block.indent:
@@ -107,13 +119,19 @@ class Blocks:
             return prefix + self._hide(block, content)
         return self._nested(block, prefix, content, indent)
 
-    def opening(self, line: str, *, yaml: bool) -> str | None:
+    def opening(self, line: str, *, yaml: bool, config: bool) -> str | None:
         """``line`` redacted if it opens a multi-line value (which is then open); else None.
 
         ``yaml`` says the line is from a YAML file, where a key with no value on its line
-        takes the lines below.
+        takes the lines below; ``config`` that it is from a configuration file, where an array
+        holds values rather than code.
         """
         prefix, content = (line[:1], line[1:]) if line[:1] in ("+", "-", " ") else ("", line)
+        if config and (match := _ARRAY.match(content)) is not None:
+            if match.group("key").lower() == _NAMES_KEY:
+                return None
+            self._open = _Block(_Kind.ARRAY)
+            return line
         if (match := _BLOCK_SCALAR.match(content)) is not None:
             self._open = _Block(_Kind.INDENTED, indent=len(match.group("lead")))
             return line
@@ -158,6 +176,15 @@ class Blocks:
         if item is not None:
             return prefix + item.group("lead") + self._hide(block, item.group("value"))
         return prefix + self._hide(block, content)
+
+    def _array_item(self, block: _Block, prefix: str, content: str) -> str | None:
+        if content.lstrip().startswith(_COMMENT):
+            return prefix + content
+        item = _ARRAY_ITEM.match(content)
+        if item is None:
+            self._open = None
+            return None
+        return prefix + item.group("lead") + self._hide(block, item.group("value")) + item["tail"]
 
     def _hide(self, block: _Block, text: str) -> str:
         """``text`` with its words replaced by the mark (first time) or ``[...]``."""

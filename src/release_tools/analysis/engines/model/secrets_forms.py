@@ -194,9 +194,12 @@ ASSIGNMENT = re.compile(
     r"|(?P<bare>[^\s\"'`,;()\[\]{}]+))"
 )
 # A flow sequence under a secret's name: tokens: [a, b], "api_keys": ["a", "b"]; not the mark
-# an earlier rule put in place of a value.
+# an earlier rule put in place of a value. The name starts a line or an entry: inside a string
+# (":secretsmanager:[a-z]" in a pattern) it is no key.
 FLOW_SEQUENCE = re.compile(
-    r"(?i)(?P<head>(?P<nq>[\"']?)(?P<key>" + SECRET_NAME + r")(?P=nq)\s*[:=]\s*\[(?!REDACTED))"
+    r"(?i)(?P<head>(?<![^\s{,+-])(?P<nq>[\"']?)(?P<key>"
+    + SECRET_NAME
+    + r")(?P=nq)\s*[:=]\s*\[(?!REDACTED))"
     r"(?P<items>[^\[\]\n]*+)(?P<tail>\])"
 )
 # A command-line argument after its flag: quoted (the quotes are kept; the other quote and
