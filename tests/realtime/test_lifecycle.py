@@ -53,6 +53,18 @@ def _fds() -> set[str]:
     return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
 
 
+def _targets(fds: set[str]) -> list[str]:
+    """What each descriptor refers to (``socket:[inode]``, a pipe, a path): a failure says
+    whether a socket of the session is left or something else in the process opened a file."""
+    described = []
+    for fd in sorted(fds, key=int):
+        try:
+            described.append(f"{fd} -> {os.readlink(f'/proc/self/fd/{fd}')}")
+        except OSError:
+            described.append(f"{fd} (closed since)")
+    return described
+
+
 @contextlib.asynccontextmanager
 async def _nothing_left() -> AsyncIterator[None]:
     """Fail if the block leaves a running task or an open file descriptor behind."""
@@ -64,7 +76,8 @@ async def _nothing_left() -> AsyncIterator[None]:
         await asyncio.sleep(0)
     left = {t for t in asyncio.all_tasks() - before_tasks if not t.done()}
     assert left == set(), f"tasks outlived the session: {left}"
-    assert _fds() - before_fds == set(), "a socket outlived the session"
+    new_fds = _fds() - before_fds
+    assert new_fds == set(), f"a socket outlived the session: {_targets(new_fds)}"
 
 
 async def _wait(awaitable: Awaitable[object]) -> None:

@@ -77,7 +77,7 @@ def python_project(repo: GitRepo, changelog: str | None = None) -> GitRepo:
 def failed_publish(repo: GitRepo) -> None:
     """A release that stops after its commit and tag, leaving its journal."""
     result = cli_run(repo, "release", "--publish-command", "exit 7")
-    assert result.exit_code == 1
+    assert result.exit_code == 1, result.output
     assert "still to do: publish mylib 1.0.1" in one_line_error(result)
     assert (repo.path / JOURNAL).exists()
 
@@ -208,7 +208,8 @@ def test_journal_of_an_earlier_version_is_checked_against_the_release_commit(
         changelog.write("USER WORK\n")
     before = state(repo)
     aborted = cli_run(repo, "release", "--abort")
-    assert aborted.exit_code == 1 and "CHANGELOG.md" in one_line_error(aborted)
+    assert aborted.exit_code == 1, aborted.output
+    assert "CHANGELOG.md" in one_line_error(aborted)
     assert state(repo) == before
     repo.git("checkout", "-q", "--", "CHANGELOG.md")
     aborted = cli_run(repo, "release", "--abort")
