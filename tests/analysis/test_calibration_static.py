@@ -76,47 +76,6 @@ def test_one_major_in_the_history_keeps_the_major() -> None:
     assert _follow(_lax((S, M))) is None
 
 
-def test_a_project_with_majors_that_removes_names_in_minors_calibrates_to_minor() -> None:
-    # Majors for rewrites (one of them removed names too), three removals shipped as minor.
-    history = _lax((R, M), (S, M), (R, m))
-    cal = calibrate_static(history, zero=False)
-    assert (cal.majors, cal.removals) == (2, (m, m, M, m))
-    assert cal.removal_jump is m
-    assert _follow(history) == (m, True)
-    verdict = follow_static(
-        cal,
-        bump=M,
-        declared=None,
-        breaking_proof="removed public function lib.f",
-        tooling_only=False,
-    )
-    assert verdict is not None
-    assert verdict.notes[0].startswith(
-        "of the last 13 releases, 4 removed public names and 3 of those shipped as minor at most"
-    )
-
-
-def test_removals_that_mostly_shipped_as_majors_keep_the_major() -> None:
-    # Three below a major, but only half of the removals: the project breaks in majors.
-    history = _lax((R, M), (R, M), (R, M), (R, m))
-    assert calibrate_static(history, zero=False).removal_jump is None
-    assert _follow(history) is None
-    # Two below a major are too few when majors happen.
-    assert _follow(_lax((S, M))) is None
-
-
-def test_footprints_are_read_for_a_major_when_majors_happened_too() -> None:
-    def needed(history: list[PastRelease]) -> bool:
-        return needs_footprints(
-            history, zero=False, bump=M, declared=None, breaking_proof="x", tooling_only=False
-        )
-
-    assert needed(_lax((S, M)))
-    # Only majors: no removal can have shipped below one.
-    assert not needed(_pairs(*[(None, M)] * 12))
-    assert not needed(_lax()[:9])
-
-
 def test_too_few_releases_or_removals_learn_nothing() -> None:
     assert MIN_STATIC_PAIRS == 10 and MIN_REMOVALS == 2
     assert _follow(_lax()[:9]) is None

@@ -7,10 +7,7 @@ from each pair's :class:`~release_tools.analysis.history.Footprint`):
 * *removals ship below major*: a project with :data:`MIN_STATIC_PAIRS` releases of the era and
   no major among them, whose releases removed public names at least :data:`MIN_REMOVALS` times,
   treats such removals as minor (renames, internal names that looked public, a lax policy): a
-  major the code shows, that no commit declares, is calibrated to that jump with review. So
-  does a project that makes majors but shipped most of its removals (at least
-  :data:`MIN_REMOVALS_BELOW`, :data:`REMOVAL_BELOW_SHARE` of them) below one: it removes
-  deprecated names in minors and keeps majors for rewrites;
+  major the code shows, that no commit declares, is calibrated to that jump with review;
 * *additions ship as patch*: a project with :data:`MIN_STATIC_PAIRS` releases of the era, all
   of them patches, whose releases added public names at least :data:`MIN_ADDITIONS` times
   (crates that stay on ``1.0.x`` or ``0.3.x`` for years and add API in patches), ships a minor
@@ -39,9 +36,7 @@ __all__ = [
     "CARGO_ZERO_RULE",
     "MIN_ADDITIONS",
     "MIN_REMOVALS",
-    "MIN_REMOVALS_BELOW",
     "MIN_STATIC_PAIRS",
-    "REMOVAL_BELOW_SHARE",
     "ZERO_ADDITION_SHARE",
     "StaticCalibration",
     "calibrate_static",
@@ -55,10 +50,6 @@ __all__ = [
 MIN_STATIC_PAIRS = 10
 #: Releases that removed public names, none of them a major, needed for that rule.
 MIN_REMOVALS = 2
-#: In a project that makes majors: releases that removed public names and shipped below a
-#: major, needed for "removals ship below major", and the share of all removals they must be.
-MIN_REMOVALS_BELOW = 3
-REMOVAL_BELOW_SHARE = 2 / 3
 #: Releases that added public names, all of them patches, needed for "additions ship as
 #: patch" (besides :data:`MIN_STATIC_PAIRS` releases of the era and none above a patch); on
 #: 0.x, releases that added public names needed to learn how features ship.
@@ -92,22 +83,10 @@ class StaticCalibration:
 
     @property
     def removal_jump(self) -> Bump | None:
-        """The jump a removal ships as when the history says it is (almost) never a major,
-        else None: with no major release among :data:`MIN_STATIC_PAIRS` releases or more and
-        :data:`MIN_REMOVALS` removals, the highest jump they shipped as; in a project that
-        does make majors, when :data:`MIN_REMOVALS_BELOW` removals or more, and
-        :data:`REMOVAL_BELOW_SHARE` of all, shipped below a major (a project that removes
-        deprecated names in minors and keeps majors for rewrites)."""
-        if self.pairs < MIN_STATIC_PAIRS or len(self.removals) < MIN_REMOVALS:
+        """The jump a removal ships as when the history says it is never a major, else None."""
+        if self.pairs < MIN_STATIC_PAIRS or self.majors or len(self.removals) < MIN_REMOVALS:
             return None
-        if not self.majors:
-            return max(self.removals)
-        below = [jump for jump in self.removals if jump < Bump.MAJOR]
-        if len(below) >= MIN_REMOVALS_BELOW and len(below) >= REMOVAL_BELOW_SHARE * len(
-            self.removals
-        ):
-            return max(below)
-        return None
+        return max(self.removals)
 
     @property
     def zero_removal_jump(self) -> Bump | None:
@@ -175,16 +154,10 @@ class StaticCalibration:
     def removal_rule(self) -> str:
         """The learned rule about removals, for the reasoning."""
         era = "0.x " if self.zero else ""
-        if not self.majors:
-            return (
-                f"the last {self.pairs} {era}releases made no major release and shipped the "
-                f"{len(self.removals)} that removed public names as "
-                f"{max(self.removals).label} at most"
-            )
-        below = [jump for jump in self.removals if jump < Bump.MAJOR]
         return (
-            f"of the last {self.pairs} {era}releases, {len(self.removals)} removed public "
-            f"names and {len(below)} of those shipped as {max(below).label} at most"
+            f"the last {self.pairs} {era}releases made no major release and shipped the "
+            f"{len(self.removals)} that removed public names as {max(self.removals).label} "
+            "at most"
         )
 
     def codeless_rule(self) -> str:
@@ -284,11 +257,7 @@ def needs_footprints(
     if zero and not major_on_zero:
         # A 0.x minor is the break: the rule reads the patches since the last one.
         return len(_current_line(era)) >= MIN_STATIC_PAIRS
-    # Majors among them still leave "removals ship below major" possible, when most of the
-    # releases that removed names were not majors; at least that many non-majors are needed.
-    return len(era) >= MIN_STATIC_PAIRS and (
-        sum(1 for r in era if r.shipped is not Bump.MAJOR) >= MIN_REMOVALS_BELOW
-    )
+    return len(era) >= MIN_STATIC_PAIRS and not any(r.shipped is Bump.MAJOR for r in era)
 
 
 def _calibrated(rule: str, jump: Bump, shown: Bump, proof: str) -> HistoryVerdict:
