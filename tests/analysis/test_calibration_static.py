@@ -76,6 +76,50 @@ def test_one_major_in_the_history_keeps_the_major() -> None:
     assert _follow(_lax((S, M))) is None
 
 
+def test_a_major_is_flagged_where_most_removals_shipped_below_one() -> None:
+    # Majors for rewrites (one of them removed names too), three removals shipped as minor:
+    # the major stands, with review.
+    history = _lax((R, M), (S, M), (R, m))
+    cal = calibrate_static(history, zero=False)
+    assert cal.removal_jump is None
+    assert cal.removal_doubt == (
+        "3 of the 4 earlier releases that removed public names shipped below major"
+    )
+    assert cal.as_json()["removals_in_doubt"] is True
+    verdict = follow_static(
+        cal,
+        bump=M,
+        declared=None,
+        breaking_proof="removed public function lib.f",
+        tooling_only=False,
+    )
+    assert verdict is not None and (verdict.bump, verdict.needs_review) == (M, True)
+    assert verdict.notes[0].endswith(
+        "the major the code shows (removed public function lib.f) is flagged for review"
+    )
+    # A declared break is no doubt.
+    assert _follow(history, declared=M) is None
+
+
+def test_removals_that_mostly_shipped_as_majors_raise_no_doubt() -> None:
+    # Three below a major, but only half of the removals.
+    history = _lax((R, M), (R, M), (R, M), (R, m))
+    assert calibrate_static(history, zero=False).removal_doubt is None
+    assert _follow(history) is None
+
+
+def test_footprints_are_read_for_a_major_when_majors_happened_too() -> None:
+    def needed(history: list[PastRelease]) -> bool:
+        return needs_footprints(
+            history, zero=False, bump=M, declared=None, breaking_proof="x", tooling_only=False
+        )
+
+    assert needed(_lax((S, M)))
+    # Only majors: no removal can have shipped below one.
+    assert not needed(_pairs(*[(None, M)] * 12))
+    assert not needed(_lax()[:9])
+
+
 def test_too_few_releases_or_removals_learn_nothing() -> None:
     assert MIN_STATIC_PAIRS == 10 and MIN_REMOVALS == 2
     assert _follow(_lax()[:9]) is None

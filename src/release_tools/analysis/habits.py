@@ -7,7 +7,10 @@ from each pair's :class:`~release_tools.analysis.history.Footprint`):
 * *removals ship below major*: a project with :data:`MIN_STATIC_PAIRS` releases of the era and
   no major among them, whose releases removed public names at least :data:`MIN_REMOVALS` times,
   treats such removals as minor (renames, internal names that looked public, a lax policy): a
-  major the code shows, that no commit declares, is calibrated to that jump with review;
+  major the code shows, that no commit declares, is calibrated to that jump with review. In a
+  project that makes majors, a major resting on removals is only flagged for review when most
+  of its earlier removals (:data:`MIN_REMOVALS_BELOW`, :data:`REMOVAL_BELOW_SHARE`) shipped
+  below a major: measured on real releases, that habit did not tell its majors apart;
 * *additions ship as patch*: a project with :data:`MIN_STATIC_PAIRS` releases of the era, all
   of them patches, whose releases added public names at least :data:`MIN_ADDITIONS` times
   (crates that stay on ``1.0.x`` or ``0.3.x`` for years and add API in patches), ships a minor
@@ -36,7 +39,9 @@ __all__ = [
     "CARGO_ZERO_RULE",
     "MIN_ADDITIONS",
     "MIN_REMOVALS",
+    "MIN_REMOVALS_BELOW",
     "MIN_STATIC_PAIRS",
+    "REMOVAL_BELOW_SHARE",
     "ZERO_ADDITION_SHARE",
     "StaticCalibration",
     "calibrate_static",
@@ -50,6 +55,11 @@ __all__ = [
 MIN_STATIC_PAIRS = 10
 #: Releases that removed public names, none of them a major, needed for that rule.
 MIN_REMOVALS = 2
+#: In a project that makes majors: releases that removed public names and shipped below a
+#: major, and the share of all such releases they must be, for a major resting on removals
+#: to be flagged for review (:attr:`StaticCalibration.removal_doubt`).
+MIN_REMOVALS_BELOW = 3
+REMOVAL_BELOW_SHARE = 2 / 3
 #: Releases that added public names, all of them patches, needed for "additions ship as
 #: patch" (besides :data:`MIN_STATIC_PAIRS` releases of the era and none above a patch); on
 #: 0.x, releases that added public names needed to learn how features ship.
@@ -151,6 +161,23 @@ class StaticCalibration:
         """The jump a range without code ships as when such ranges were released, else None."""
         return Counter(self.codeless).most_common(1)[0][0] if self.codeless else None
 
+    @property
+    def removal_doubt(self) -> str | None:
+        """In a project that makes majors, why a major resting on removed names is in doubt:
+        at least :data:`MIN_REMOVALS_BELOW` of its releases that removed public names, and
+        :data:`REMOVAL_BELOW_SHARE` of them, shipped below a major. Measured on real
+        releases, that habit does not tell the project's majors apart (so it does not
+        calibrate the jump), but it marks the majors worth a look; None otherwise."""
+        if self.pairs < MIN_STATIC_PAIRS or not self.majors:
+            return None
+        below = [jump for jump in self.removals if jump < Bump.MAJOR]
+        if len(below) < MIN_REMOVALS_BELOW or len(below) < REMOVAL_BELOW_SHARE * len(self.removals):
+            return None
+        return (
+            f"{len(below)} of the {len(self.removals)} earlier releases that removed public "
+            "names shipped below major"
+        )
+
     def removal_rule(self) -> str:
         """The learned rule about removals, for the reasoning."""
         era = "0.x " if self.zero else ""
@@ -181,6 +208,7 @@ class StaticCalibration:
             "additions": [jump.label for jump in self.additions],
             "codeless": [jump.label for jump in self.codeless],
             "removals_ship_as": None if removal is None else removal.label,
+            "removals_in_doubt": self.removal_doubt is not None,
             "additions_ship_as": None if addition is None else addition.label,
             "zero_additions_ship_as": None if zero_added is None else zero_added.label,
             "zero_removals_ship_as": None if zero_line is None else zero_line.label,
@@ -257,7 +285,11 @@ def needs_footprints(
     if zero and not major_on_zero:
         # A 0.x minor is the break: the rule reads the patches since the last one.
         return len(_current_line(era)) >= MIN_STATIC_PAIRS
-    return len(era) >= MIN_STATIC_PAIRS and not any(r.shipped is Bump.MAJOR for r in era)
+    # With majors among them, the footprints can still put the major in doubt (flag it for
+    # review) when enough releases shipped below a major.
+    return len(era) >= MIN_STATIC_PAIRS and (
+        sum(1 for r in era if r.shipped is not Bump.MAJOR) >= MIN_REMOVALS_BELOW
+    )
 
 
 def _calibrated(rule: str, jump: Bump, shown: Bump, proof: str) -> HistoryVerdict:
@@ -308,6 +340,12 @@ def follow_static(
         line = None if major_on_zero else calibration.zero_removal_jump
         if line is not None:
             return _calibrated(calibration.zero_removal_rule(), line, bump, breaking_proof)
+        doubt = calibration.removal_doubt
+        if doubt is not None and (not calibration.zero or major_on_zero):
+            # Majors happen here too, so the major stands; but the project's removals mostly
+            # shipped below one: someone should look before it is released.
+            notes = (f"{doubt}: the major the code shows ({breaking_proof}) is flagged for review",)
+            return HistoryVerdict(bump, True, notes)
     addition = calibration.addition_jump
     if (
         bump is Bump.MINOR
