@@ -21,7 +21,15 @@ An alias of another package's identifier of the module (``type Options = testr.O
 left behind by a move, or ``type Client = impl.Client`` showing an internal type) is compared
 as the target package declares it at each side
 (:mod:`~release_tools.analysis.evidence.go.aliases`); those packages are read up to
-:data:`ALIAS_READ_BYTES`.
+:data:`ALIAS_READ_BYTES`. A range that changes only the package an alias names (often an
+``internal`` one) changes the aliasing package's API too: the unchanged importable packages
+that import a changed package (or one that may alias it in turn, :data:`_ALIAS_LINKS`) and
+may alias its identifiers are found by ``git grep``
+(:mod:`~release_tools.analysis.evidence.go.importers`), at most
+:data:`MAX_ALIASING_PACKAGES` of them, read within what the run's budgets leave after the
+changed packages, and compared as if their files had changed when they do alias an
+identifier of a changed package; reading alike at both sides, they show only what the
+aliases' targets changed.
 When apidiff is installed, its verdict joins as proof
 (:mod:`~release_tools.analysis.evidence.go.apidiff`); when it finds nothing incompatible, the
 breaks this reading sees are kept as strong evidence rather than proof.
@@ -32,6 +40,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from release_tools import gitblobs
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._budget import PARSE, ReadBudget, too_large
 from release_tools.analysis.evidence._common import (
@@ -46,6 +55,7 @@ from release_tools.analysis.evidence.go.aliases import alias_targets, resolve_al
 from release_tools.analysis.evidence.go.apidiff import tool_evidence
 from release_tools.analysis.evidence.go.compare import compare_package
 from release_tools.analysis.evidence.go.constraints import excluded_by_default
+from release_tools.analysis.evidence.go.importers import alias_declarations, importing
 from release_tools.analysis.evidence.go.linear import scan_file
 from release_tools.analysis.evidence.go.package import finish_package, spell_aliases
 from release_tools.analysis.evidence.go.syntax import GoIdent, parse_file
@@ -54,6 +64,7 @@ from release_tools.analysis.models import Bump, Evidence, EvidenceKind, Strength
 
 __all__ = [
     "ALIAS_READ_BYTES",
+    "MAX_ALIASING_PACKAGES",
     "MAX_NODES",
     "MAX_PARSE_BYTES",
     "MAX_SCAN_BYTES",
@@ -76,8 +87,15 @@ SCAN_BUDGET_BYTES = 4_000_000
 #: Bytes parsed per run of the packages that aliases name (both sides);
 #: a package that does not fit whole is not read, and its aliases are compared as written.
 ALIAS_READ_BYTES = 1_000_000
+#: Unchanged packages compared per run because they may alias a changed package's identifiers.
+MAX_ALIASING_PACKAGES = 16
+#: Links of a chain of aliases across packages followed from a changed package (``type
+#: Client = impl.Client`` where ``impl.Client`` is ``= core.Client``): searched, and read.
+_ALIAS_LINKS = 2
 
 _SKIP_DIRS = frozenset({"internal", "testdata", "vendor", "examples", "example", "cmd"})
+#: Directories whose ``.go`` files belong to no package of the module, not even an internal one.
+_FOREIGN_DIRS = frozenset({"testdata", "vendor"})
 _MAJOR_SUFFIX = re.compile(r"/v([2-9]|[1-9]\d+)$")
 
 
@@ -94,6 +112,12 @@ def _importable(directory: str) -> bool:
     )
 
 
+def _in_module(directory: str) -> bool:
+    return not any(
+        part in _FOREIGN_DIRS or part.startswith((".", "_")) for part in directory.split("/")
+    )
+
+
 def _package_files(directories: list[str], files: list[str]) -> dict[str, list[str]]:
     """The non-test ``.go`` files of each of ``directories`` among ``files``."""
     wanted: dict[str, list[str]] = {directory: [] for directory in directories}
@@ -104,6 +128,21 @@ def _package_files(directories: list[str], files: list[str]) -> dict[str, list[s
         if package is not None:
             package.append(path)
     return wanted
+
+
+def _listed(ctx: AnalysisContext, ref: str, directories: list[str]) -> list[str]:
+    """The files directly in ``directories`` at ``ref`` (and a few beside them), in one
+    ``ls-tree`` that does not recurse: the module's root package is not the whole tree."""
+    if not directories:
+        return []
+    pathspecs = [f"{directory}/" if directory else "." for directory in directories]
+    listed = ctx.git.run_bytes("ls-tree", "-z", ref, "--", *pathspecs)
+    out: list[str] = []
+    for entry in listed.decode("utf-8", "replace").split("\0"):
+        header, _, path = entry.partition("\t")
+        if path and header.split(" ")[1:2] == ["blob"]:
+            out.append(path)
+    return out
 
 
 def _ancestors(directory: str) -> list[str]:
@@ -123,8 +162,7 @@ class _Side:
 
     def __init__(self, ctx: AnalysisContext, ref: str, directories: list[str]) -> None:
         self._ctx, self.ref = ctx, ref
-        pathspecs = [directory or "." for directory in directories]  # git refuses "" as a path
-        self.files = _package_files(directories, ctx.git.ls_files(ref, pathspecs))
+        self.files = _package_files(directories, _listed(ctx, ref, directories))
         self._mods = sorted(
             {_go_mod(a) for directory in directories for a in _ancestors(directory)}
         )
@@ -209,6 +247,30 @@ def _target_packages(
     return out
 
 
+def _linked_packages(
+    ctx: AnalysisContext,
+    sides: tuple[_Side, _Side],
+    directory: str,
+    packages: tuple[dict[str, dict[str, GoIdent]], dict[str, dict[str, GoIdent]]],
+    budget: ReadBudget,
+) -> tuple[dict[str, dict[str, GoIdent]], dict[str, dict[str, GoIdent]]]:
+    """``packages`` (what the aliases of the package in ``directory`` name, at the base and
+    the head) with their own aliases of other packages of the module read as those declare
+    them: one more link of a chain (``impl.Client`` being ``= core.Client``). A package read
+    at one side only is left as it is, so that both sides of an alias read alike."""
+    targets = tuple({t for api in side.values() for t in alias_targets(api)} for side in packages)
+    if not targets[0] and not targets[1]:
+        return packages
+    further = (
+        _target_packages(ctx, sides[0], directory, targets[0], budget),
+        _target_packages(ctx, sides[1], directory, targets[1], budget),
+    )
+    old, new = dict(packages[0]), dict(packages[1])
+    for path in old.keys() & new.keys():
+        old[path], new[path] = resolve_aliases(old[path], new[path], further)
+    return old, new
+
+
 def _note(path: str, reason: str, scanned: bool) -> Evidence:
     what = (
         "only its exported names were compared by a linear scan"
@@ -219,19 +281,13 @@ def _note(path: str, reason: str, scanned: bool) -> Evidence:
 
 
 def _plan(
-    directories: list[str], base: _Side, head: _Side
+    directories: list[str], base: _Side, head: _Side, budget: ReadBudget
 ) -> tuple[list[str], list[Evidence], list[str]]:
     """The packages to compare, notes on files too big to read, and packages over the budget.
 
     A package is read whole on both sides or not at all: a file read on one side only would
     look like the removal or addition of all its names.
     """
-    budget = ReadBudget(
-        max_parse=MAX_PARSE_BYTES,
-        max_scan=MAX_SCAN_BYTES,
-        parse_budget=PARSE_BUDGET_BYTES,
-        scan_budget=SCAN_BUDGET_BYTES,
-    )
     planned: list[str] = []
     notes: list[Evidence] = []
     skipped: list[str] = []
@@ -265,22 +321,108 @@ def _new_major_module(base: _Side, head: _Side, directory: str) -> tuple[str, st
     return root, path
 
 
-def gather(ctx: AnalysisContext) -> list[Evidence]:
-    """Go exported-identifier evidence for the packages whose files changed."""
-    changes = changed_files(ctx, (".go",))
-    directories = sorted(
-        {
-            posixpath.dirname(p)
-            for c in changes
-            for p in {c.path, c.old_path or c.path}
-            if p.endswith(".go") and _importable(posixpath.dirname(p))
-        }
+def _module_paths(ctx: AnalysisContext, wanted: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """``{import path: go.mod file}`` of the packages in the directories ``wanted`` at each
+    ref, from the ``go.mod`` nearest to each (one ``cat-file --batch`` for all refs); a
+    directory of no module has none."""
+    specs = {(ref, _go_mod(a)) for ref, dirs in wanted.items() for d in dirs for a in _ancestors(d)}
+    texts = gitblobs.read_texts(ctx.git, sorted(specs))
+    out: dict[str, dict[str, str]] = {}
+    for ref, directories in wanted.items():
+        paths = out.setdefault(ref, {})
+        for directory in directories:
+            for ancestor in _ancestors(directory):
+                text = texts.get((ref, _go_mod(ancestor)))
+                if text is None:
+                    continue
+                module = module_path(text)
+                if module is not None:
+                    relative = directory[len(ancestor) :].strip("/")
+                    paths[f"{module}/{relative}" if relative else module] = _go_mod(ancestor)
+                break
+    return out
+
+
+def _aliasing_packages(
+    ctx: AnalysisContext, changed: list[str], touched: set[str]
+) -> tuple[list[str], set[str]]:
+    """The unchanged importable packages (not in ``touched``) that may alias identifiers of
+    the ``changed`` packages, directly or through :data:`_ALIAS_LINKS` packages, at most
+    :data:`MAX_ALIASING_PACKAGES`, the module's top ones first; and the import paths at
+    either side of the changed packages and of those that may alias them.
+
+    They are searched at the head alone: a package none of whose files changed reads alike
+    at the base.
+    """
+    base, head = ctx.base_sha, ctx.head_sha
+    at = _module_paths(ctx, {base: changed, head: changed})
+    seen = set(at[base]) | set(at[head])
+    if not at[head]:
+        return [], seen
+    declaring = alias_declarations(ctx, head, min(at[head].values()))
+    found: set[str] = set()
+    near_paths = seen
+    for link in range(_ALIAS_LINKS):
+        near = sorted({posixpath.dirname(p) for p in importing(ctx, head, declaring, near_paths)})
+        found.update(near)
+        if link + 1 == _ALIAS_LINKS or not near:
+            break
+        # Each may alias a changed package's identifier: its own aliases may show it on.
+        near_paths = set(_module_paths(ctx, {head: near})[head]) - seen
+        seen |= near_paths
+    kept = sorted(
+        (d for d in found if d not in touched and _importable(d)),
+        key=lambda d: (d.count("/") + bool(d), d),
     )
-    if not directories:
+    return kept[:MAX_ALIASING_PACKAGES], seen
+
+
+def _names_any(targets: tuple[set[str], set[str]], import_paths: set[str]) -> bool:
+    """Whether an alias target (``import/path.Name``) of either side names an identifier of
+    a package at one of ``import_paths``."""
+    return any(t.rpartition(".")[0] in import_paths for side in targets for t in side)
+
+
+def _unread(skipped: list[str], total: int, what: str) -> Evidence:
+    shown = ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+    message = (
+        f"{len(skipped)} of {total} {what} exceed the analysis budget and were not analyzed: "
+        f"{shown}"
+    )
+    return evidence("go-api", EvidenceKind.UNREAD, Bump.PATCH, Strength.WEAK, message)
+
+
+def gather(ctx: AnalysisContext) -> list[Evidence]:
+    """Go exported-identifier evidence for the packages whose files changed, and for the
+    unchanged packages that alias their identifiers."""
+    changes = changed_files(ctx, (".go",))
+    names = {p for c in changes for p in {c.path, c.old_path or c.path} if p.endswith(".go")}
+    changed = sorted({posixpath.dirname(p) for p in names if _in_module(posixpath.dirname(p))})
+    directories = [d for d in changed if _importable(d)]
+    # Any non-test file change (even one the configuration excludes) keeps a package from
+    # being compared for its aliases alone: its own changes are not this reading's to report.
+    touched = {
+        posixpath.dirname(p)
+        for c in ctx.changes
+        for p in {c.path, c.old_path or c.path}
+        if p.endswith(".go") and not p.endswith("_test.go")
+    }
+    aliasing, changed_paths = _aliasing_packages(ctx, changed, touched) if changed else ([], set())
+    if not directories and not aliasing:
         return []
-    base = _Side(ctx, ctx.base_sha, directories)
-    head = _Side(ctx, ctx.head_sha, directories)
-    planned, notes, skipped = _plan(directories, base, head)
+    base = _Side(ctx, ctx.base_sha, [*directories, *aliasing])
+    head = _Side(ctx, ctx.head_sha, [*directories, *aliasing])
+    budget = ReadBudget(
+        max_parse=MAX_PARSE_BYTES,
+        max_scan=MAX_SCAN_BYTES,
+        parse_budget=PARSE_BUDGET_BYTES,
+        scan_budget=SCAN_BUDGET_BYTES,
+    )
+    planned, notes, skipped = _plan(directories, base, head, budget)
+    # The changed packages first: the aliasing ones get what the budget leaves.
+    also, also_notes, also_skipped = _plan(aliasing, base, head, budget)
+    notes += also_notes
+    planned += also
     base.read()
     head.read()
     out = BoundedEvidence("go-api", GATHER_LIMIT)
@@ -304,11 +446,14 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
             continue
         before, after = spell_aliases(before, after)
         targets = (alias_targets(before), alias_targets(after))
+        if directory in also and not _names_any(targets, changed_paths):
+            continue  # unchanged, and showing nothing of a changed package
         if targets[0] or targets[1]:
             packages = (
                 _target_packages(ctx, base, directory, targets[0], alias_budget),
                 _target_packages(ctx, head, directory, targets[1], alias_budget),
             )
+            packages = _linked_packages(ctx, (base, head), directory, packages, alias_budget)
             before, after = resolve_aliases(before, after, packages)
         scanned = {
             p: reason
@@ -332,10 +477,8 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
                 )
             )
     if skipped:
-        shown = ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else "")
-        message = (
-            f"{len(skipped)} of {len(directories)} changed Go packages exceed the analysis "
-            f"budget and were not analyzed: {shown}"
-        )
-        notes.append(evidence("go-api", EvidenceKind.UNREAD, Bump.PATCH, Strength.WEAK, message))
+        notes.append(_unread(skipped, len(directories), "changed Go packages"))
+    if also_skipped:
+        what = "Go packages that may alias a changed package's identifiers"
+        notes.append(_unread(also_skipped, len(aliasing), what))
     return [*out.items(), *notes]

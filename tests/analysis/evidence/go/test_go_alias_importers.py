@@ -1,0 +1,166 @@
+"""Ranges that change only the package an alias names: the unchanged public package that
+aliases it (``type Client = impl.Client``) is compared under its own names, in real
+repositories."""
+
+from __future__ import annotations
+
+import pytest
+
+from gitrepo import GitRepo
+from release_tools.analysis.evidence.go import gatherer, importers
+from release_tools.analysis.models import Evidence
+from repo_context import build_context
+from review_marks import checked
+
+IMPL = (
+    "package impl\n\n"
+    "type Client struct {\n\tURL string\n}\n\n"
+    "func (c *Client) Get(path string) error { return nil }\n\n"
+    "type Server struct {\n\tAddr string\n}\n\n"
+    "func (s *Server) Serve() error { return nil }\n\n"
+    "func New(url string) *Client { return nil }\n"
+)
+ROOT = (
+    'package lib\n\nimport "example.com/lib/internal/impl"\n\n'
+    "type Client = impl.Client\n\nvar New = impl.New\n"
+)
+
+
+def _found(items: list[Evidence]) -> list[tuple[str, str]]:
+    return sorted((e.bump, e.message) for e in checked(items))
+
+
+def _change(repo: GitRepo, files: dict[str, str], changed: dict[str, str]) -> list[Evidence]:
+    repo.write("go.mod", "module example.com/lib\n\ngo 1.22\n")
+    for path, text in files.items():
+        repo.write(path, text)
+    base = repo.commit("initial")
+    for path, text in changed.items():
+        repo.write(path, text)
+    repo.commit("change")
+    return gatherer.gather(build_context(repo.path, base))
+
+
+def test_a_method_removed_from_an_aliased_internal_type_is_major_under_the_public_name(
+    repo: GitRepo,
+) -> None:
+    fewer = IMPL.replace("func (c *Client) Get(path string) error { return nil }\n\n", "")
+    fewer = fewer.replace("func New(url string)", "func New(url string, retries int)")
+    files = {"internal/impl/impl.go": IMPL, "lib.go": ROOT}
+    assert _found(_change(repo, files, {"internal/impl/impl.go": fewer})) == [
+        ("major", "removed exported method Client.Get from package ."),
+        (
+            "major",
+            "type of exported var New changed: func(string) *Client -> func(string,int) *Client",
+        ),
+    ]
+
+
+def test_a_new_method_or_field_on_an_aliased_internal_type_is_minor(repo: GitRepo) -> None:
+    more = IMPL.replace("\tURL string\n", "\tURL string\n\tTimeout int\n") + (
+        "\nfunc (c *Client) Close() error { return nil }\n"
+    )
+    files = {"internal/impl/impl.go": IMPL, "lib.go": ROOT}
+    assert _found(_change(repo, files, {"internal/impl/impl.go": more})) == [
+        ("minor", "new exported field Client.Timeout"),
+        ("minor", "new exported method Client.Close in package ."),
+    ]
+
+
+def test_an_internal_change_no_alias_shows_gives_nothing_for_its_aliasing_package(
+    repo: GitRepo,
+) -> None:
+    # The root package shows only Client and New; server/ shows Server; use/ calls impl
+    # without aliasing it. Only what an alias shows is reported, under that package's name.
+    server = (
+        'package server\n\nimport "example.com/lib/internal/impl"\n\ntype Server = impl.Server\n'
+    )
+    use = (
+        'package use\n\nimport "example.com/lib/internal/impl"\n\n'
+        'func Dial() { c := impl.New("x"); _ = c }\n\n'
+        "func Reset() { var s *impl.Server; s = impl.Default; _ = s }\n"
+    )
+    changed = IMPL.replace("func (s *Server) Serve() error", "func (s *Server) Serve(n int) error")
+    changed += "\nfunc helper() {}\n\nvar Default *Server\n"
+    files = {
+        "internal/impl/impl.go": IMPL,
+        "lib.go": ROOT,
+        "server/server.go": server,
+        "use/use.go": use,
+    }
+    assert _found(_change(repo, files, {"internal/impl/impl.go": changed})) == [
+        ("major", "signature of Server.Serve changed: func() error -> func(int) error"),
+    ]
+
+
+def test_a_chain_of_aliases_through_an_internal_package_shows_what_its_end_changed(
+    repo: GitRepo,
+) -> None:
+    # lib -> internal/impl (an alias) -> internal/core (the type): one link further is
+    # followed, so the method core.Client lost is one the root package's Client lost.
+    core = "package core\n\ntype Client struct {\n\tURL string\n}\n\nfunc (c *Client) Get() {}\n"
+    impl = (
+        'package impl\n\nimport "example.com/lib/internal/core"\n\n'
+        "type Client = core.Client\n\nfunc New(url string) *Client { return nil }\n"
+    )
+    files = {"internal/core/core.go": core, "internal/impl/impl.go": impl, "lib.go": ROOT}
+    fewer = core.replace("\nfunc (c *Client) Get() {}\n", "")
+    assert _found(_change(repo, files, {"internal/core/core.go": fewer})) == [
+        ("major", "removed exported method Client.Get from package ."),
+    ]
+    # With the middle package changed too, the root package is compared through it alike.
+    both = {"internal/core/core.go": fewer, "internal/impl/impl.go": impl + "\nfunc Close() {}\n"}
+    assert _found(_change(repo, files, both)) == [
+        ("major", "removed exported method Client.Get from package ."),
+    ]
+
+
+def test_a_chain_longer_than_the_links_followed_is_left_uncompared(repo: GitRepo) -> None:
+    # lib -> internal/a -> internal/b -> internal/c: the end of Client's chain lies two links
+    # past what the root package names, and is not followed; the root's direct alias of
+    # c.Server is compared as usual.
+    c = (
+        "package c\n\ntype Client struct{}\n\nfunc (x *Client) Get() {}\n\n"
+        "type Server struct{}\n\nfunc (s *Server) Serve() {}\n"
+    )
+    b = 'package b\n\nimport "example.com/lib/internal/c"\n\ntype Client = c.Client\n'
+    a = 'package a\n\nimport "example.com/lib/internal/b"\n\ntype Client = b.Client\n'
+    lib = (
+        "package lib\n\nimport (\n"
+        '\t"example.com/lib/internal/a"\n\t"example.com/lib/internal/c"\n)\n\n'
+        "type Client = a.Client\n\ntype Server = c.Server\n"
+    )
+    files = {"internal/c/c.go": c, "internal/b/b.go": b, "internal/a/a.go": a, "lib.go": lib}
+    fewer = c.replace("\nfunc (x *Client) Get() {}\n", "").replace(
+        "\nfunc (s *Server) Serve() {}\n", ""
+    )
+    assert _found(_change(repo, files, {"internal/c/c.go": fewer})) == [
+        ("major", "removed exported method Server.Serve from package ."),
+    ]
+
+
+def test_a_git_that_cannot_run_the_perl_pattern_is_asked_the_posix_one(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An unbalanced group makes git refuse the pattern, as a git built without PCRE does.
+    monkeypatch.setattr(importers, "_DECLARATION", "(")
+    fewer = IMPL.replace("func (c *Client) Get(path string) error { return nil }\n\n", "")
+    files = {"internal/impl/impl.go": IMPL, "lib.go": ROOT}
+    assert _found(_change(repo, files, {"internal/impl/impl.go": fewer})) == [
+        ("major", "removed exported method Client.Get from package ."),
+    ]
+
+
+def test_only_so_many_unchanged_packages_are_compared_for_their_aliases(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The module's top packages first: the root, then a/ before b/.
+    monkeypatch.setattr(gatherer, "MAX_ALIASING_PACKAGES", 2)
+    shown = ROOT.replace("package lib", "package {name}")
+    files = {"internal/impl/impl.go": IMPL, "lib.go": ROOT}
+    files |= {f"{name}/{name}.go": shown.format(name=name) for name in ("b", "a", "c")}
+    fewer = IMPL.replace("func (c *Client) Get(path string) error { return nil }\n\n", "")
+    assert _found(_change(repo, files, {"internal/impl/impl.go": fewer})) == [
+        ("major", "removed exported method Client.Get from package ."),
+        ("major", "removed exported method Client.Get from package a"),
+    ]
