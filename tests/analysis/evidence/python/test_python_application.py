@@ -88,3 +88,12 @@ def test_what_an_init_offers() -> None:
     assert offers_names("from app.core import run\n", "app")
     assert not offers_names("from .core import _private\n", "app")
     assert offers_names("def broken(:\n", "app")
+
+
+def test_an_api_module_of_an_application_keeps_its_findings(repo: Any) -> None:
+    base = _app(repo)
+    repo.write("app/api.py", "def run(args):\n    return 0\n")
+    base = str(repo.commit("api"))
+    repo.write("app/api.py", "def run(args, env):\n    return 0\n")
+    found = _run(repo, base)
+    assert [bump for bump, _, _ in found] == ["major"]

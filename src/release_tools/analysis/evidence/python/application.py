@@ -6,7 +6,8 @@ its own: at most a version string and set-up code) is a program. Nobody imports 
 its maintainers move and rename them in any release, and its releases follow what the command
 line does. A removed ``piptools.utils.safeint`` is then no break, and a new helper no feature;
 the command-line options, commits and change notes decide. Both sides must look like an
-application: a package that starts or stops offering names is judged as a library.
+application: a package that starts or stops offering names is judged as a library. Modules it
+names as an interface (``mypy.api``, ``pkg.plugin``) keep their findings.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ _MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py")
 #: ``name = package.module:function`` in a setup.py's console_scripts list.
 _SETUP_PY_SCRIPT = re.compile(r"[\"'][\w.-]+\s*=\s*([A-Za-z_][\w.]*)\s*:\s*\w")
 _NOTE = "an application's module: its command line is its interface"
+#: Modules through which an application offers a programming interface all the same.
+_INTERFACE_MODULES = frozenset({"api", "plugin", "plugins"})
 
 
 def _target_top(target: str) -> str | None:
@@ -140,6 +143,15 @@ def application_packages(ctx: AnalysisContext) -> dict[str, str]:
     return found
 
 
+def _api_module(path: str, directory: str) -> bool:
+    """Whether ``path`` is a module the application names as its programming interface:
+    ``api.py`` or a package ``api/`` (``mypy.api``), or ``plugin``/``plugins`` (the hooks
+    its plugins import)."""
+    parts = path[len(directory) + 1 :].split("/")
+    names = [*parts[:-1], posixpath.splitext(parts[-1])[0]]
+    return any(name in _INTERFACE_MODULES for name in names)
+
+
 def as_application(items: Sequence[Evidence], packages: dict[str, str]) -> list[Evidence]:
     """``items`` with the API findings inside an application's package (see
     :func:`application_packages`) made weak patch-level notes; others unchanged."""
@@ -148,7 +160,8 @@ def as_application(items: Sequence[Evidence], packages: dict[str, str]) -> list[
     out = []
     for item in items:
         inside = item.path is not None and any(
-            item.path.startswith(directory + "/") for directory in packages
+            item.path.startswith(directory + "/") and not _api_module(item.path, directory)
+            for directory in packages
         )
         if inside and item.bump in ("major", "minor"):
             item = item.model_copy(
