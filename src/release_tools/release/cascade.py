@@ -80,6 +80,7 @@ def releases_with_dependents(
     policy = dependents_policy(settings, conventions)
     extra: dict[str, ReleaseType] = {}
     reasons: dict[str, set[str]] = {}
+    rewritten: dict[str, set[str]] = {}
     manifests = {p.manifest: p for p in projects}
     config = conventions.release_config
     while True:
@@ -112,7 +113,12 @@ def releases_with_dependents(
                 dependent = manifests.get(path)
                 if dependent is None or dependent.name == release.project.name:
                     continue
-                if dependent.name in releasing or config.held_back(dependent) is not None:
+                if dependent.name in releasing:
+                    # Released anyway (a prerelease finished on leaving pre mode), but its
+                    # requirement moves all the same: its changelog says so.
+                    rewritten.setdefault(dependent.name, set()).add(release.project.name)
+                    continue
+                if config.held_back(dependent) is not None:
                     continue
                 in_range = policy == "out-of-range" and dependent.manifest_kind == "package.json"
                 if in_range and _still_admits(
@@ -124,17 +130,23 @@ def releases_with_dependents(
                     extra[dependent.name] = "patch"
                     added = True
         if not added:
-            return _labelled(releases, extra, reasons)
+            return _labelled(releases, extra, reasons, rewritten)
 
 
 def _labelled(
     releases: Sequence[ProjectRelease],
     extra: Mapping[str, ReleaseType],
     reasons: Mapping[str, set[str]],
+    rewritten: Mapping[str, set[str]],
 ) -> list[ProjectRelease]:
-    return [
-        replace(r, dependency_only=tuple(sorted(reasons[r.project.name])))
-        if r.project.name in extra and not r.plans
-        else r
-        for r in releases
-    ]
+    """``releases`` with ``dependency_only`` naming the siblings that moved a requirement of
+    each release that no plan asked for: the dependents released for them, and a release
+    with neither plan nor version group (a prerelease finished on leaving pre mode) whose
+    requirements moved; a group member keeps its "released together" entry."""
+    out: list[ProjectRelease] = []
+    for r in releases:
+        name = r.project.name
+        own = set() if r.group else rewritten.get(name, set())
+        moved = reasons[name] if name in extra else own
+        out.append(replace(r, dependency_only=tuple(sorted(moved))) if moved and not r.plans else r)
+    return out
