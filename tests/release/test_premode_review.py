@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from test_premode import changeset, leave_pre_mode, pre_workspace, release, versions
+from test_premode import PRE, changeset, leave_pre_mode, pre_workspace, release, versions
 
 from gitrepo import GitRepo
 
@@ -60,3 +60,49 @@ def test_a_finished_package_whose_requirements_stay_has_no_dependency_entry(
     result = release(repo)
     assert versions(result) == {"@acme/a": "1.1.0", "@acme/b": "2.0.1"}
     assert all(r.dependency_only == () for r in result.releases)
+
+
+def _b_released_by_nx_after_a_beta(repo: GitRepo) -> None:
+    """``@acme/b``: a minor changeset released as 2.1.0-beta.0, then an Nx plan makes 2.1.0."""
+    pre_workspace(repo)
+    changeset(repo, "one", {"@acme/b": "minor"}, "Add to b.")
+    assert versions(release(repo)) == {"@acme/b": "2.1.0-beta.0"}
+    repo.write(".nx/version-plans/version-plan-1.md", "---\n'@acme/b': minor\n---\n\nfeat: b\n")
+    repo.commit("chore: nx plan")
+    assert versions(release(repo)) == {"@acme/b": "2.1.0"}
+
+
+def test_changesets_shipped_by_an_nx_release_are_not_counted_again(repo: GitRepo) -> None:
+    _b_released_by_nx_after_a_beta(repo)
+    changeset(repo, "two", {"@acme/b": "patch"}, "Fix b.")
+    # 2.1.0 holds the minor of "one": a patch after it is 2.1.1, not another minor.
+    second = release(repo)
+    assert versions(second) == {"@acme/b": "2.1.1-beta.0"}
+    assert second.releases[0].release_type == "patch"
+    changeset(repo, "three", {"@acme/b": "patch"}, "Fix b again.")
+    assert versions(release(repo)) == {"@acme/b": "2.1.1-beta.1"}
+    leave_pre_mode(repo)
+    assert versions(release(repo)) == {"@acme/b": "2.1.1"}
+
+
+def test_leaving_after_an_nx_release_does_not_release_its_changesets_again(
+    repo: GitRepo,
+) -> None:
+    _b_released_by_nx_after_a_beta(repo)
+    leave_pre_mode(repo)
+    result = release(repo)
+    # "one" went out with 2.1.0: only pre.json and the changeset file go.
+    assert result.released and versions(result) == {}
+    assert sorted(result.files_deleted) == [".changeset/one.md", PRE]
+    assert not (repo.path / PRE).exists()
+
+
+def test_leaving_after_an_nx_release_releases_the_changesets_added_since(
+    repo: GitRepo,
+) -> None:
+    _b_released_by_nx_after_a_beta(repo)
+    leave_pre_mode(repo)
+    changeset(repo, "two", {"@acme/b": "patch"}, "Fix b.")
+    result = release(repo)
+    assert versions(result) == {"@acme/b": "2.1.1"}
+    assert result.releases[0].release_type == "patch"

@@ -217,9 +217,16 @@ def _entry(name: str, state: PreState, current: Version | None) -> Version:
         initial = Version.parse(text)
     except VersionError as exc:
         raise VersionError(f"{name}: {exc}") from exc
-    if current is not None and not current.pre and initial < current:
-        return current
+    if _released_outside(initial, current):
+        return current or initial
     return initial
+
+
+def _released_outside(initial: Version | None, current: Version | None) -> bool:
+    """Whether a final release outside the mode (an Nx plan's) took the project past the
+    version it entered with. Every changeset of the period already released for it went into
+    that release: a pre mode release after it would have left a prerelease."""
+    return initial is not None and current is not None and not current.pre and initial < current
 
 
 def _change(entry: Version, final: Version) -> ReleaseType:
@@ -275,6 +282,48 @@ def _highest(
     kinds = [plan.type_for(name) for plan in plans for name in names]
     best = highest_type([release.release_type, *(k for k in kinds if k is not None)])
     return _base(best or release.release_type)
+
+
+def _shipped(
+    state: PreState, release: ProjectRelease, currents: Mapping[str, Version | None]
+) -> bool:
+    """Whether every plan of ``release`` is a changeset already released in the mode for a
+    project that a release outside the mode has since taken past them."""
+    name = release.project.name
+    initial = _parse(state.initial_versions.get(name))
+    return (
+        bool(release.plans)
+        and all(plan.format == "changesets" and not state.is_new(plan) for plan in release.plans)
+        and _released_outside(initial, currents.get(name))
+    )
+
+
+def _kinds(
+    state: PreState,
+    releases: Sequence[ProjectRelease],
+    plans: Sequence[VersionPlan],
+    projects: Sequence[Project],
+    currents: Mapping[str, Version | None],
+) -> dict[str, ReleaseType]:
+    """The release type of each release pre mode versions (not those of Nx plans alone, nor
+    those :func:`_shipped` leaves out). A project that a release outside the mode took past
+    its initial version counts from that release (:func:`_entry`), so the changesets already
+    released in the mode, which it holds, no longer count."""
+    members = version_groups(projects)
+    kinds: dict[str, ReleaseType] = {}
+    for release in releases:
+        name = release.project.name
+        nx_only = release.plans and all(plan.format == "nx" for plan in release.plans)
+        if nx_only or _shipped(state, release, currents):
+            continue
+        counting, own = plans, release
+        if _released_outside(_parse(state.initial_versions.get(name)), currents.get(name)):
+            counting = [plan for plan in plans if plan.format == "nx" or state.is_new(plan)]
+            # The type the release was computed with counts every changeset: its plans give
+            # it again from those that still count (patch is the lowest they can give).
+            own = replace(release, release_type="patch") if release.plans else release
+        kinds[name] = _highest(release.project, own, counting, members)
+    return kinds
 
 
 def _lines(
@@ -364,13 +413,11 @@ def apply_pre_mode(
     if state.mode == "exit":
         finishing = _finishing(state, releases, projects, read, conventions, currents)
         releases = [*releases, *finishing]
-    members = version_groups(projects)
     by_name = {p.name: p for p in projects}
-    kinds = {
-        r.project.name: _highest(r.project, r, plans, members)
-        for r in releases
-        if not (r.plans and all(plan.format == "nx" for plan in r.plans))
-    }
+    kinds = _kinds(state, releases, plans, projects, currents)
+    # Leaving the mode, a release asked for only by changesets that a release outside the
+    # mode already shipped has nothing left to release.
+    releases = [r for r in releases if r.project.name in kinds or not _shipped(state, r, currents)]
     lines = _lines(state, kinds, plans, projects, conventions, currents)
     out: list[ProjectRelease] = []
     for release in releases:
