@@ -340,6 +340,9 @@ def redact_details(text: str) -> RedactionResult:
             blocks.reset()
             out.append(redactor.header(line))
             continue
+        if in_pem and (_HUNK_HEADER.match(line) or line.startswith("diff --git ")):
+            # A key cut off by the end of its hunk: the next hunk or file is no part of it.
+            in_pem = False
         if in_pem:
             end = PEM_END.search(line)
             if end is not None:
@@ -355,14 +358,16 @@ def redact_details(text: str) -> RedactionResult:
         begin = PEM_BEGIN.search(line)
         if begin is not None and not PEM_END.search(line, begin.end()):
             # A multi-line key: everything up to END is the secret (the END may be in a later
-            # chunk, or missing: then the rest of this chunk is dropped).
+            # chunk, or missing: then the rest of this hunk is dropped).
             in_pem = True
             out.append(line[: begin.start()] + redactor.mark("private-key"))
             continue
         env_file = path is not None and _ENV_FILE.search(path) is not None
+        yaml = path is not None and bool(_YAML_FILE.search(path))
         hunk = _HUNK_HEADER.match(line)
         if hunk is not None:
             blocks.reset()  # the next lines are elsewhere in the file
+            blocks.resume(line[hunk.end() :], yaml=yaml)  # unless in the value it names
             out.append(redactor.hunk_header(line, hunk.end(), env_file))
         elif _PATH_HEADER.match(line) or _GIT_HEADER.match(line):
             blocks.reset()
@@ -372,7 +377,7 @@ def redact_details(text: str) -> RedactionResult:
         elif (
             opened := blocks.opening(
                 line,
-                yaml=path is not None and bool(_YAML_FILE.search(path)),
+                yaml=yaml,
                 config=path is not None and bool(_CONFIG_FILE.search(path)),
             )
         ) is not None:

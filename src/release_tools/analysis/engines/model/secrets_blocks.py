@@ -19,7 +19,11 @@ lines that belong to it:
 
 The first line of a value gets the redaction mark, and the following lines ``[...]``, so a value
 counts once however many lines it has. The diff's own marker (``+``, ``-``, `` ``) and each
-line's indentation are kept. A hunk or file header ends the value: the next hunk is elsewhere.
+line's indentation are kept. The old file's and the new file's values are followed apart: a
+removed line that ends the one leaves the added lines after it inside the other. A hunk or file
+header ends the value, since the next hunk is elsewhere; but a hunk whose header names a YAML
+key with a multi-line value (git copies the last line above the hunk that starts with a name)
+starts inside that value, and its lines indented deeper than the key belong to it.
 """
 
 from __future__ import annotations
@@ -60,6 +64,8 @@ _ARRAY_ITEM = re.compile(
 _COMMENT = ("#", "//")
 # Under "secrets:" a CI job or a Compose service lists the names of secrets, not their values.
 _NAMES_KEY = "secrets"
+# The files a line of a diff belongs to, by its marker: the old one, the new one, or both.
+_SIDES = {"-": ("-",), "+": ("+",), " ": ("-", "+")}
 
 
 class _Kind(Enum):
@@ -76,6 +82,7 @@ class _Block:
     indent: int = 0  # the key's column: deeper lines belong to the value
     end: str = ""  # the closing quotes or tag
     marked: bool = False  # whether the value's first line has had the mark
+    closed: bool = False  # whether the line just seen ended the value (its closing quotes)
 
 
 class Blocks:
@@ -88,21 +95,60 @@ class Blocks:
     def __init__(self, mark: Callable[[], str], rest: Callable[[str], str]) -> None:
         self._mark = mark
         self._rest = rest
-        self._open: _Block | None = None
+        # The value open in the old file ("-") and in the new one ("+"): a removed line can end
+        # the old file's value while the added lines after it are still inside the new one's.
+        self._open: dict[str, _Block] = {}
 
     def reset(self) -> None:
         """Forget any open value (at a hunk or file header)."""
-        self._open = None
+        self._open.clear()
+
+    def resume(self, context: str, *, yaml: bool) -> None:
+        """Open the YAML value that ``context``, the line after a hunk's ranges, opens.
+
+        That line is the last one above the hunk that starts with a name; every line between
+        it and the hunk is indented deeper, so a hunk whose lines are deeper still is inside
+        the value, which no line of the hunk names.
+        """
+        content = context.removeprefix(" ")
+        if (match := _BLOCK_SCALAR.match(content)) is not None:
+            kind = _Kind.INDENTED
+        elif yaml and (match := _EMPTY_VALUE.match(content)) is not None:
+            if match.group("key").lower() == _NAMES_KEY:
+                return
+            kind = _Kind.NESTED
+        else:
+            return
+        block = _Block(kind, indent=len(match.group("lead")))
+        self._open = dict.fromkeys(_SIDES[" "], block)
 
     def inside(self, line: str) -> str | None:
         """``line`` redacted if it belongs to the open value; None if it does not.
 
         A line that ends the value (a closing quote or tag) belongs to it; a line that is not
         part of it (shallower, or a nested entry) closes the value and is left to the caller.
+        A context line is in both files: it is checked against the value open in each.
         """
-        block = self._open
-        if block is None or line[:1] not in ("+", "-", " "):
-            return None  # no value open, or a "\ No newline" note between the lines of one
+        sides = _SIDES.get(line[:1], ())  # none: a "\ No newline" note inside a value
+        held: str | None = None
+        blocks = {id(block): block for side in sides if (block := self._open.get(side))}
+        for block in blocks.values():
+            result = self._inside(block, line)
+            if result is None or block.closed:
+                for side in sides:
+                    if self._open.get(side) is block:
+                        del self._open[side]
+            if held is None:
+                held = result
+        return held
+
+    def _open_on(self, prefix: str, block: _Block) -> None:
+        """Open ``block`` in the files the line with diff marker ``prefix`` belongs to."""
+        for side in _SIDES.get(prefix, ()):
+            self._open[side] = block
+
+    def _inside(self, block: _Block, line: str) -> str | None:
+        """``line`` redacted if it belongs to ``block``; None if it ends it before the line."""
         prefix, content = line[:1], line[1:]
         if block.kind is _Kind.QUOTED or block.kind is _Kind.ELEMENT:
             text = self._until_end(block, content)
@@ -113,10 +159,7 @@ class Blocks:
             return self._array_item(block, prefix, content)
         indent = len(content) - len(content.lstrip())
         if block.kind is _Kind.INDENTED:
-            if indent <= block.indent:
-                self._open = None
-                return None
-            return prefix + self._hide(block, content)
+            return None if indent <= block.indent else prefix + self._hide(block, content)
         return self._nested(block, prefix, content, indent)
 
     def opening(self, line: str, *, yaml: bool, config: bool) -> str | None:
@@ -130,15 +173,15 @@ class Blocks:
         if config and (match := _ARRAY.match(content)) is not None:
             if match.group("key").lower() == _NAMES_KEY:
                 return None
-            self._open = _Block(_Kind.ARRAY)
+            self._open_on(prefix, _Block(_Kind.ARRAY))
             return line
         if (match := _BLOCK_SCALAR.match(content)) is not None:
-            self._open = _Block(_Kind.INDENTED, indent=len(match.group("lead")))
+            self._open_on(prefix, _Block(_Kind.INDENTED, indent=len(match.group("lead"))))
             return line
         if yaml and (match := _EMPTY_VALUE.match(content)) is not None:
             if match.group("key").lower() == _NAMES_KEY:
                 return None
-            self._open = _Block(_Kind.NESTED, indent=len(match.group("lead")))
+            self._open_on(prefix, _Block(_Kind.NESTED, indent=len(match.group("lead"))))
             return line
         if (match := _TRIPLE.match(content)) is not None:
             delim = match.group("delim")
@@ -149,18 +192,17 @@ class Blocks:
             block = _Block(_Kind.ELEMENT, end="</" + match.group("tag"))
         else:
             return None
-        self._open = block
+        self._open_on(prefix, block)
         return prefix + match.group("head") + self._hide(block, match.group("rest"))
 
     def _until_end(self, block: _Block, content: str) -> str | None:
         end = content.find(block.end)
         if end >= 0:
-            self._open = None
+            block.closed = True
             after = end + len(block.end)
             return self._hide(block, content[:end]) + block.end + self._rest(content[after:])
         if block.kind is _Kind.ELEMENT and "<" in content:
             # Another element inside: this one is a container, whose lines the line rules see.
-            self._open = None
             return None
         return self._hide(block, content)
 
@@ -169,7 +211,6 @@ class Blocks:
         # A sequence may sit at its key's own column ("tokens:" then "- a" below it).
         deeper = indent > block.indent or (item is not None and indent == block.indent)
         if not deeper or _MAPPING_ENTRY.match(content):
-            self._open = None
             return None
         if content.lstrip().startswith("#"):
             return prefix + content
@@ -182,7 +223,6 @@ class Blocks:
             return prefix + content
         item = _ARRAY_ITEM.match(content)
         if item is None:
-            self._open = None
             return None
         return prefix + item.group("lead") + self._hide(block, item.group("value")) + item["tail"]
 
