@@ -37,7 +37,11 @@ markers around it, so the result still reads as the same diff. What it recognise
    '...'`` and ``WITH PASSWORD '...'``, PHP's ``define('DB_PASSWORD', '...')``, XML elements
    (``<password>...</password>``), .NET's ``<add key="ApiKey" value="..."/>`` and ``.netrc``
    ``password ...`` entries (outside a netrc file only as a whole ``machine ... login ...
-   password ...`` line).
+   password ...`` line), and the value of a name/value entry named as a secret (a Kubernetes
+   env entry, ``- name: DB_PASSWORD`` then ``value: ...``, or ``{name: ..., value: ...}``).
+   A string's prefix (``b"..."``, ``r#"..."#``) stays with its quotes; help text's name for a
+   flag's value (``--token TOKEN``), a type (``api_key: Option<String>``, ``TokenKind::Ident``,
+   ``type TokenKind = 'a' | 'b'``) and a value made of format fields (``"{password}"``) stay.
    A value that runs over several lines (a YAML block scalar or a value on the lines under its
    key, a triple-quoted string, an XML element) goes whole: see
    :mod:`release_tools.analysis.engines.model.secrets_blocks`; the patterns of this step and the
@@ -64,7 +68,9 @@ from release_tools.analysis.engines.model.secrets_forms import (
     COMMAND_FLAGS,
     CONFIG_LINE,
     FLOW_SEQUENCE,
+    GENERIC_TYPE,
     IDENTIFIER,
+    METAVAR,
     NAMED_VALUES,
     NETRC_ENTRY,
     NETRC_FIELD,
@@ -74,6 +80,7 @@ from release_tools.analysis.engines.model.secrets_forms import (
     PLACEHOLDERS,
     TEMPLATE,
     TOKENS,
+    TYPE_ALIAS,
     TYPE_REF,
     YAML_ALIAS,
 )
@@ -161,19 +168,30 @@ class _Redactor:
     def _assignment(self, match: re.Match[str], *, config: bool) -> str:
         head, key = match.group("head"), match.group("key")
         sep: str | None = match.group("sep")  # None after a declared type: code, not settings
+        if not config and TYPE_ALIAS.search(
+            match.string, max(0, match.start() - 16), match.start()
+        ):
+            return match.group(0)  # a type's definition: type TokenKind = 'ident' | 'number'
         quote = match.group("quote")
         if quote is not None:
             value = match.group("qval")
             if not value or TEMPLATE.match(value) or NO_SECRET.fullmatch(value):
                 return match.group(0)
-            return f"{head}{quote}{self.mark('assignment')}{quote}"
+            prefix = match.group("sprefix") or ""
+            return f"{head}{prefix}{quote}{self.mark('assignment')}{quote}"
         value = match.group("bare")
         if value.lower() in PLACEHOLDERS or TEMPLATE.match(value) or value.startswith("="):
             return match.group(0)
         if NO_SECRET.fullmatch(value):
             return match.group(0)
-        if not config and sep is not None and sep.strip() == ":" and TYPE_REF.fullmatch(value):
-            return match.group(0)  # a parameter's reference type: password: &str, token: *T
+        if (
+            not config
+            and sep is not None
+            and sep.strip() == ":"
+            and (TYPE_REF.fullmatch(value) or GENERIC_TYPE.fullmatch(value))
+        ):
+            # A parameter's or field's type: password: &str, token: *T, api_key: Option<String>.
+            return match.group(0)
         if config and YAML_ALIAS.fullmatch(value):
             return match.group(0)
         end = match.end()
@@ -197,7 +215,7 @@ class _Redactor:
             line = pattern.sub(self._named_value, line)
         for command, flag in COMMAND_FLAGS:
             if command is None or command.search(line) is not None:
-                line = flag.sub(self._named_value, line)
+                line = flag.sub(self._flag_value, line)
         line = FLOW_SEQUENCE.sub(lambda match: self._flow_sequence(match, config=config), line)
         return (NETRC_FIELD if netrc else NETRC_ENTRY).sub(self._named_value, line)
 
@@ -231,9 +249,17 @@ class _Redactor:
 
     def _named_value(self, match: re.Match[str]) -> str:
         value = match.group("value").strip()
-        if not value or value.lower() in PLACEHOLDERS or TEMPLATE.match(value):
+        # Trailing punctuation is the sentence's: "--token ...," in prose holds no value.
+        core = value.rstrip(",.;:")
+        if not core or core.lower() in PLACEHOLDERS or TEMPLATE.match(value):
             return match.group(0)
         return match.group("head") + self.mark("assignment") + match.group("tail")
+
+    def _flag_value(self, match: re.Match[str]) -> str:
+        """A command-line flag's value redacted, unless it is help text's name for it."""
+        if METAVAR.fullmatch(match.group("value").rstrip(",.;:")):
+            return match.group(0)  # --token TOKEN, --api-key API_KEY
+        return self._named_value(match)
 
     def entropy(self, line: str) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -364,6 +390,7 @@ def redact_details(text: str) -> RedactionResult:
             continue
         env_file = path is not None and _ENV_FILE.search(path) is not None
         yaml = path is not None and bool(_YAML_FILE.search(path))
+        config = path is not None and bool(_CONFIG_FILE.search(path))
         hunk = _HUNK_HEADER.match(line)
         if hunk is not None:
             blocks.reset()  # the next lines are elsewhere in the file
@@ -374,15 +401,17 @@ def redact_details(text: str) -> RedactionResult:
             out.append(redactor.header(line))
         elif env_file:
             out.append(redactor.env_value(line))
+        elif config and (entry := blocks.entry(line)) is not None:
+            out.append(entry)
         elif (
             opened := blocks.opening(
                 line,
                 yaml=yaml,
-                config=path is not None and bool(_CONFIG_FILE.search(path)),
+                config=config,
             )
         ) is not None:
             out.append(opened)
-        elif path is not None and _CONFIG_FILE.search(path):
+        elif path is not None and config:
             out.append(redactor.text(line, config=True, netrc=_NETRC_FILE.search(path) is not None))
         else:
             out.append(redactor.text(line))

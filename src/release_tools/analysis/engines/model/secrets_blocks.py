@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from release_tools.analysis.engines.model.secrets_forms import SECRET_NAME
+from release_tools.analysis.engines.model.secrets_forms import PLACEHOLDERS, SECRET_NAME, TEMPLATE
 
 __all__ = ["Blocks"]
 
@@ -64,6 +64,16 @@ _ARRAY_ITEM = re.compile(
 _COMMENT = ("#", "//")
 # Under "secrets:" a CI job or a Compose service lists the names of secrets, not their values.
 _NAMES_KEY = "secrets"
+# An entry of a list of name/value pairs (a Kubernetes container's env) named as a secret, and
+# the value beside that name, a sibling key at the same column.
+_ENTRY_NAME = re.compile(
+    r"(?i)^(?P<lead>\s*(?:-\s+)?)(?P<kq>[\"']?)name(?P=kq)\s*:\s*(?P<nq>[\"']?)"
+    + SECRET_NAME
+    + r"(?P=nq)\s*,?\s*(?:#.*)?$"
+)
+_ENTRY_VALUE = re.compile(
+    r"^(?P<head>\s*(?P<kq>[\"']?)value(?P=kq)\s*:\s+)(?P<value>[^\s,].*?)(?P<tail>\s*,?\s*)$"
+)
 # The files a line of a diff belongs to, by its marker: the old one, the new one, or both.
 _SIDES = {"-": ("-",), "+": ("+",), " ": ("-", "+")}
 
@@ -98,10 +108,48 @@ class Blocks:
         # The value open in the old file ("-") and in the new one ("+"): a removed line can end
         # the old file's value while the added lines after it are still inside the new one's.
         self._open: dict[str, _Block] = {}
+        # The column of the keys of the name/value entry open in each file, if any.
+        self._entries: dict[str, int] = {}
 
     def reset(self) -> None:
         """Forget any open value (at a hunk or file header)."""
         self._open.clear()
+        self._entries.clear()
+
+    def entry(self, line: str) -> str | None:
+        """``line`` redacted if it is the value of a name/value entry named as a secret.
+
+        ``- name: DB_PASSWORD`` opens such an entry; its ``value:`` key, at the same column
+        (other keys and nested lines may come between), is redacted; a shallower line (the next
+        item) closes it. Every other line gets None and is left to the caller.
+        """
+        prefix, content = line[:1], line[1:]
+        sides = _SIDES.get(prefix, ())
+        indent = len(content) - len(content.lstrip())
+        comment = content.lstrip().startswith("#")
+        held: str | None = None
+        for side in sides:
+            column = self._entries.get(side)
+            if column is None or not content.strip() or comment or indent > column:
+                continue  # no entry, or a blank line, a comment or a line nested in the entry
+            # Another of the entry's keys (valueFrom:, description:) leaves it open.
+            value = _ENTRY_VALUE.match(content) if indent == column else None
+            if indent < column or value is not None:
+                del self._entries[side]  # a line after the entry (the next item), or its value
+            if value is not None and held is None:
+                held = self._entry_value(prefix, value)
+        if (name := _ENTRY_NAME.match(content)) is not None:
+            for side in sides:
+                self._entries[side] = len(name.group("lead"))
+        return held
+
+    def _entry_value(self, prefix: str, match: re.Match[str]) -> str | None:
+        value = match.group("value")
+        quote = value[0] if len(value) >= 2 and value[0] in "\"'" and value[-1] == value[0] else ""
+        core = value[1:-1] if quote else value
+        if not core or core.lower() in PLACEHOLDERS or TEMPLATE.match(core):
+            return None
+        return prefix + match.group("head") + quote + self._mark() + quote + match.group("tail")
 
     def resume(self, context: str, *, yaml: bool) -> None:
         """Open the YAML value that ``context``, the line after a hunk's ranges, opens.

@@ -19,7 +19,9 @@ __all__ = [
     "COMMAND_FLAGS",
     "CONFIG_LINE",
     "FLOW_SEQUENCE",
+    "GENERIC_TYPE",
     "IDENTIFIER",
+    "METAVAR",
     "NAMED_VALUES",
     "NETRC_ENTRY",
     "NETRC_FIELD",
@@ -30,6 +32,7 @@ __all__ = [
     "SECRET_NAME",
     "TEMPLATE",
     "TOKENS",
+    "TYPE_ALIAS",
     "TYPE_REF",
     "YAML_ALIAS",
 ]
@@ -110,7 +113,8 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         "url-password",
         # A scheme is short: scanned to the end of the run from every word boundary of a long
         # dotted name (a.b.c...), an unbounded one cost time quadratic in the name's length.
-        re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}+://[^/\s:@]++:)([^/\s@]+)(@)"),
+        # The user may be empty: redis://:password@host.
+        re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}+://[^/\s:@]*+:)([^/\s@]+)(@)"),
         1,
         3,
     ),
@@ -186,11 +190,16 @@ ASSIGNMENT = re.compile(
     r"(?:\s*=(?![=>~])\s*(?=[\"'`])|\s+=(?![=>~])\s+)"
     r"|\s+" + _GO_TYPE + r"\s+=(?![=>~])\s+"
     # YAML properties after the colon belong to the separator: the value follows them.
-    r"|[\"']?(?P<sep>\s*(?::=|=>|=|:(?P<props>(?:\s+" + _PROPERTY + r"(?=\s))*+))\s*)))"
+    # A colon that is half of a path separator (TokenKind::Ident) separates nothing, nor does
+    # the one of a shell default (${TOKEN:-...}, which has its own rule).
+    r"|[\"']?(?P<sep>\s*(?::=|=>|=|:(?![:-])(?P<props>(?:\s+" + _PROPERTY + r"(?=\s))*+))\s*)))"
     # A backslash only ever starts an escape: the two branches never overlap, and the run is
     # never given back, so an unclosed quote full of backslashes costs linear time. Triple
     # quotes (TOML, Python) come first, so that their value is not read as an empty string.
-    r"(?:(?P<quote>'''|\"\"\"|[\"'`])(?P<qval>(?:\\.|(?!(?P=quote))[^\\])*+)(?P=quote)"
+    # A string prefix (Python's b"", r'', Rust's r#""#) is kept with the quote; two single
+    # quotes inside a value are one escaped quote (YAML, SQL) or two strings glued (Python).
+    r"(?:(?P<sprefix>(?:[rRbBuUfF]{1,2}|b?r\#+)(?=[\"']))?"
+    r"(?P<quote>'''|\"\"\"|[\"'`])(?P<qval>(?:\\.|''(?!')|(?!(?P=quote))[^\\])*+)(?P=quote)"
     r"|(?P<bare>[^\s\"'`,;()\[\]{}]+))"
 )
 # A flow sequence under a secret's name: tokens: [a, b], "api_keys": ["a", "b"]; not the mark
@@ -262,7 +271,9 @@ NAMED_VALUES: tuple[re.Pattern[str], ...] = (
         r"(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*" + _QUOTED
     ),
     re.compile(r"(?i)(?P<head>\bprocess\.env\." + SECRET_RUN + r"\s*(?:\|\||\?\?)\s*" + _QUOTED),
-    re.compile(r"(?i)(?P<head>\$\{" + SECRET_RUN + r":?-)(?P<value>[^}\s]+)(?P<tail>\})"),
+    # The default stops at a brace: one that runs on to the next lookup's would make every
+    # unclosed "${TOKEN:-" of a line scan the rest of it.
+    re.compile(r"(?i)(?P<head>\$\{" + SECRET_RUN + r":?-)(?P<value>[^{}\s]++)(?P<tail>\})"),
     re.compile(r"(?i)(?P<head>\[\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*\]\s*=\s*" + _QUOTED),
     # A template's default: {{ .Values.db.password | default "..." }}, Jinja's
     # {{ db_password | default('...') }}, and the prefix form {{ default "..." .Values.token }}.
@@ -297,6 +308,14 @@ NAMED_VALUES: tuple[re.Pattern[str], ...] = (
         r"(?P<head>^[-+ ]?\s*ENV\s+(?i:"
         + SECRET_NAME
         + r")\s+)(?P<value>[^\s=][^=]*?)(?P<tail>\s*)$"
+    ),
+    # A name/value entry on one line: {name: DB_PASSWORD, value: ...} (a Kubernetes env entry
+    # in flow style), {"name": "API_KEY", "value": "..."}.
+    re.compile(
+        r"(?i)(?P<head>(?P<nk>[\"']?)\bname(?P=nk)\s*:\s*(?P<nq>[\"']?)" + SECRET_NAME + r"(?P=nq)"
+        r"\s*,\s*(?P<vk>[\"']?)value(?P=vk)\s*:\s*(?P<quote>[\"'])?)"
+        r"(?P<value>(?(quote)(?:\\.|(?!(?P=quote))[^\\])++|[^\s,{}\[\]\"']++))"
+        r"(?P<tail>(?(quote)(?P=quote)))"
     ),
     # PHP's define('DB_PASSWORD', '...'), an XML element (<password>...</password>, the
     # content on the same line) and .NET's <add key="ApiKey" value="..."/>.
@@ -336,13 +355,20 @@ CONFIG_LINE = re.compile(
 # workflows give "id-token:" and "secrets:".
 PLACEHOLDERS = frozenset(
     {"none", "null", "nil", "true", "false", "undefined", "optional", "required", "str", "string"}
-    | {"~", "read", "write", "inherit"}
+    | {"~", "read", "write", "inherit", "...", "\u2026"}
 )
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_]*(?:\[[^\]]*\])?")
 TYPE_REF = re.compile(r"[&*]+(?:mut)?(?:[A-Za-z_][\w:<>]*)?")
+# A generic type, cut where the value ends (at a comma or space): Option<String>, Vec<Token>,
+# HashMap<String, Box<dyn; and the keyword of a type alias's definition just before its name.
+GENERIC_TYPE = re.compile(r"[A-Za-z_][\w.:]*<[^=]*")
+TYPE_ALIAS = re.compile(r"\btype\s+$")
+# Help text's name for a flag's value: --token TOKEN, --api-key API_KEY, --password PASSWORD.
+METAVAR = re.compile(r"[A-Z][A-Z_-]*")
 # A YAML alias (*pw) refers to an anchored value elsewhere: it holds none itself.
 YAML_ALIAS = re.compile(r"\*[\w.-]+")
-TEMPLATE = re.compile(r"^(?:\$|\{\{|%\(|<[a-z_-]+>$|\[REDACTED)")
+# Also a value made only of format fields: "{password}", f"{prefix}{secret}".
+TEMPLATE = re.compile(r"^(?:\$|\{\{|%\(|<[a-z_-]+>$|\[REDACTED|(?:\{[^{}]*\})+$)")
 # A small number (max_tokens = 4096, token_ttl: 3600) or a version requirement ("^9.0.0",
 # ">=0.15": a package named jsonwebtoken or tiktoken in a manifest) is no credential.
 NO_SECRET = re.compile(r"\d{1,5}|[\^~<>=!]*\s*v?\d+(?:\.\d+)+(?:[-+.][\w.]+)?|[\^~<>=!]+\s*\d+")
