@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from release_tools.analysis.evidence.python.api import gather
-from release_tools.analysis.evidence.python.application import offers_names, script_packages
+from release_tools.analysis.evidence.python.application import (
+    offers_names,
+    plugs_in,
+    script_packages,
+)
 from release_tools.analysis.models import Evidence
 from repo_context import build_context
 from review_marks import checked
@@ -97,3 +101,23 @@ def test_an_api_module_of_an_application_keeps_its_findings(repo: Any) -> None:
     repo.write("app/api.py", "def run(args, env):\n    return 0\n")
     found = _run(repo, base)
     assert [bump for bump, _, _ in found] == ["major"]
+
+
+def test_a_package_that_plugs_into_other_tools_is_a_library(repo: Any) -> None:
+    plugin = PYPROJECT + '\n[project.entry-points."distutils.commands"]\nbdist = "app.cmd:Cmd"\n'
+    base = _app(repo, pyproject=plugin)
+    repo.write("app/utils.py", "def other():\n    return 1\n")
+    assert _run(repo, base) == [("major", "proof", "removed public function app.utils.helper")]
+
+
+def test_entry_point_groups_other_than_scripts_are_read_from_each_manifest_form() -> None:
+    assert not plugs_in({"pyproject.toml": PYPROJECT})
+    assert plugs_in({"pyproject.toml": '[tool.poetry.plugins."pytest11"]\nx = "x.plugin"\n'})
+    cfg = "[options.entry_points]\nconsole_scripts =\n    a = a:main\n"
+    assert not plugs_in({"setup.cfg": cfg})
+    assert plugs_in({"setup.cfg": cfg + "pytest11 =\n    a = a.plugin\n"})
+    scripts_only = (
+        "setup(entry_points={'console_scripts': ['a = a:main']}, package_data={'a': ['x']})"
+    )
+    assert not plugs_in({"setup.py": scripts_only})
+    assert plugs_in({"setup.py": "setup(entry_points={'pytest11': ['a = a.plugin']})"})

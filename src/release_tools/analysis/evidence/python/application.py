@@ -7,7 +7,9 @@ its maintainers move and rename them in any release, and its releases follow wha
 line does. A removed ``piptools.utils.safeint`` is then no break, and a new helper no feature;
 the command-line options, commits and change notes decide. Both sides must look like an
 application: a package that starts or stops offering names is judged as a library. Modules it
-names as an interface (``mypy.api``, ``pkg.plugin``) keep their findings.
+names as an interface (``mypy.api``, ``pkg.plugin``) keep their findings, and a distribution
+that declares entry points for other tools (``distutils.commands``, ``pytest11``) is a library:
+those tools import its modules.
 """
 
 from __future__ import annotations
@@ -23,11 +25,20 @@ from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import read_texts
 from release_tools.analysis.models import Evidence, Strength
 
-__all__ = ["application_packages", "as_application", "offers_names", "script_packages"]
+__all__ = [
+    "application_packages",
+    "as_application",
+    "offers_names",
+    "plugs_in",
+    "script_packages",
+]
 
 _MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py")
 #: ``name = package.module:function`` in a setup.py's console_scripts list.
 _SETUP_PY_SCRIPT = re.compile(r"[\"'][\w.-]+\s*=\s*([A-Za-z_][\w.]*)\s*:\s*\w")
+_SCRIPT_GROUPS = frozenset({"console_scripts", "gui_scripts"})
+#: A group of a setup.py ``entry_points`` dict: ``"pytest11": [``.
+_SETUP_PY_GROUP = re.compile(r"[\"']([\w.-]+)[\"']\s*:\s*[\[(]")
 _NOTE = "an application's module: its command line is its interface"
 #: Modules through which an application offers a programming interface all the same.
 _INTERFACE_MODULES = frozenset({"api", "plugin", "plugins"})
@@ -78,6 +89,45 @@ def script_packages(files: dict[str, str]) -> set[str]:
     return tops
 
 
+def plugs_in(files: dict[str, str]) -> bool:
+    """Whether the manifests declare entry points of other groups than scripts
+    (``[project.entry-points."distutils.commands"]``, Poetry plugins, a ``setup.cfg`` or
+    ``setup.py`` group such as ``pytest11``): the package then plugs into other tools, which
+    import its modules, so it is a library whatever its ``__init__`` offers."""
+    text = files.get("pyproject.toml")
+    if text is not None:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            data = {}
+        project = data.get("project")
+        if isinstance(project, dict) and project.get("entry-points"):
+            return True
+        tool = data.get("tool")
+        poetry = tool.get("poetry") if isinstance(tool, dict) else None
+        if isinstance(poetry, dict) and poetry.get("plugins"):
+            return True
+    text = files.get("setup.cfg")
+    if text is not None:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            return False
+        if parser.has_section("options.entry_points"):
+            groups = set(parser.options("options.entry_points")) - _SCRIPT_GROUPS
+            if groups:
+                return True
+    text = files.get("setup.py")
+    if text is not None and "entry_points" in text:
+        # The dict after ``entry_points``: its values are lists, so it ends at the first ``}``.
+        start = text.index("entry_points")
+        end = text.find("}", start)
+        listed = text[start : end if end > 0 else len(text)]
+        return any(group not in _SCRIPT_GROUPS for group in _SETUP_PY_GROUP.findall(listed))
+    return False
+
+
 def offers_names(code: str, package: str) -> bool:
     """Whether a package ``__init__`` offers importers anything: a public definition or
     assignment, a non-empty ``__all__``, or a re-export from the package itself. Imports of
@@ -123,6 +173,11 @@ def application_packages(ctx: AnalysisContext) -> dict[str, str]:
     found: dict[str, str] = {}
     sides = [read_texts(ctx, ref, manifests) for ref in (ctx.base_sha, ctx.head_sha)]
     for root in roots:
+        if any(
+            plugs_in({n: t for n in _MANIFESTS if (t := side.get(posixpath.join(root, n)))})
+            for side in sides
+        ):
+            continue
         tops = set.intersection(
             *(
                 script_packages(
