@@ -51,7 +51,8 @@ markers around it, so the result still reads as the same diff. What it recognise
    Shannon entropy per character is above a threshold that grows with the length.
 
 Redaction errs on the side of removing too much: a false positive costs the model a little
-context, a false negative leaks a credential.
+context, a false negative leaks a credential. A pattern is not run on a line that lacks all of
+its hints (:mod:`release_tools.analysis.engines.model.secrets_hints`), which it cannot match.
 """
 
 from __future__ import annotations
@@ -83,6 +84,12 @@ from release_tools.analysis.engines.model.secrets_forms import (
     TYPE_ALIAS,
     TYPE_REF,
     YAML_ALIAS,
+)
+from release_tools.analysis.engines.model.secrets_hints import (
+    TOKEN_HINTS,
+    gate,
+    lowered,
+    may_name_secret,
 )
 
 __all__ = ["RedactionResult", "redact_secrets", "shannon_entropy"]
@@ -130,6 +137,24 @@ _GIT_HEADER = re.compile(
 _HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
 _RENAMED = " (renamed)"
 
+# --- prefilters ------------------------------------------------------------------------------
+
+# Each pattern's hints as one pattern of their own, searched in the lowered line (a few
+# literal scans cost less than a value pattern's scan from every position). Most lines hold no
+# hint of any known shape, named place or command: each group's hints in one pattern skip the
+# whole group for them. The forms that need no secret's name, in order, are all that can match
+# a line that names none.
+_TOKENS = tuple(
+    (kind, pattern, before, after, gate([TOKEN_HINTS[kind]]))
+    for kind, pattern, before, after in TOKENS
+)
+_TOKEN_GATE = gate(TOKEN_HINTS[kind] for kind, *_ in TOKENS)
+_NAMED = tuple((form.pattern, gate([form.hints]), form.named) for form in NAMED_VALUES)
+_UNNAMED = tuple(entry for entry in _NAMED if not entry[2])
+_UNNAMED_GATE = gate(form.hints for form in NAMED_VALUES if not form.named)
+_FLAGS = tuple((command, flag, gate([hints])) for command, flag, hints in COMMAND_FLAGS)
+_FLAG_GATE = gate(hints for *_, hints in COMMAND_FLAGS)
+
 
 class _Redactor:
     def __init__(self) -> None:
@@ -140,10 +165,13 @@ class _Redactor:
         return _MARK.format(kind)
 
     def tokens(self, line: str) -> str:
-        for kind, pattern, keep_before, keep_after in TOKENS:
-            if kind == "private-key" and "PRIVATE KEY" not in line:
-                continue
-            line = pattern.sub(self._replacer(kind, keep_before, keep_after), line)
+        low = lowered(line)
+        if low is not None and _TOKEN_GATE.search(low) is None:
+            return line
+        for kind, pattern, keep_before, keep_after, hint in _TOKENS:
+            if low is None or hint.search(low) is not None:
+                replace = self._replacer(kind, keep_before, keep_after)
+                line, low = _substitute(pattern, replace, line, low)
         return line
 
     def _replacer(
@@ -208,16 +236,36 @@ class _Redactor:
             return match.group(0)  # attribute access: settings.password, os.environ
         return head + self.mark("assignment")
 
-    def named_values(self, line: str, *, config: bool = False, netrc: bool = False) -> str:
+    def named_values(
+        self, line: str, *, named: bool, config: bool = False, netrc: bool = False
+    ) -> str:
         """``line`` with the values of defines, XML elements, command-line flags, flow
-        sequences, netrc entries and the other named places redacted."""
-        for pattern in NAMED_VALUES:
-            line = pattern.sub(self._named_value, line)
-        for command, flag in COMMAND_FLAGS:
-            if command is None or command.search(line) is not None:
-                line = flag.sub(self._flag_value, line)
-        line = FLOW_SEQUENCE.sub(lambda match: self._flow_sequence(match, config=config), line)
-        return (NETRC_FIELD if netrc else NETRC_ENTRY).sub(self._named_value, line)
+        sequences, netrc entries and the other named places redacted.
+
+        ``named`` says the line may hold a secret's name: without one, the patterns built on a
+        name are skipped, since they cannot match.
+        """
+        low = lowered(line)
+        if named or low is None or _UNNAMED_GATE.search(low) is not None:
+            for pattern, hint, _ in _NAMED if named else _UNNAMED:
+                if low is None or hint.search(low) is not None:
+                    line, low = _substitute(pattern, self._named_value, line, low)
+        if low is None or _FLAG_GATE.search(low) is not None:
+            for command, flag, hint in _FLAGS:
+                if (low is None or hint.search(low) is not None) and (
+                    command is None or command.search(line) is not None
+                ):
+                    line, low = _substitute(flag, self._flag_value, line, low)
+        if named and (low is None or "[" in low):
+            line, low = _substitute(
+                FLOW_SEQUENCE, lambda match: self._flow_sequence(match, config=config), line, low
+            )
+        # Both netrc patterns hold their lower-case keyword literally.
+        if netrc and (low is None or "password" in low):
+            line = NETRC_FIELD.sub(self._named_value, line)
+        elif not netrc and (low is None or "machine" in low):
+            line = NETRC_ENTRY.sub(self._named_value, line)
+        return line
 
     def _flow_sequence(self, match: re.Match[str], *, config: bool) -> str:
         """A flow sequence's quoted items redacted, and in a configuration file its bare ones."""
@@ -273,10 +321,18 @@ class _Redactor:
 
         ``config`` says the line is from a configuration file, ``netrc`` from a netrc file.
         """
-        line = self.named_values(self.tokens(line), config=config, netrc=netrc)
-        if config:
-            line = self.config_line(line)
-        return self.entropy(self.assignments(line, config=config))
+        line = self.tokens(line)
+        # The rules after the known shapes put in only "[REDACTED:assignment]" and
+        # "[REDACTED:high-entropy]", which hold no secret word and, in brackets, make none with
+        # the text around them: a line that names no secret now names none after any of them,
+        # so the patterns built on a name (most of the cost) are skipped for it.
+        named = may_name_secret(lowered(line))
+        line = self.named_values(line, named=named, config=config, netrc=netrc)
+        if named:
+            if config:
+                line = self.config_line(line)
+            line = self.assignments(line, config=config)
+        return self.entropy(line)
 
     def header(self, line: str) -> str:
         """A file header line with the paths in it redacted and its markers kept."""
@@ -315,6 +371,18 @@ class _Redactor:
         return prefix + match.group("head") + self.mark("env-value")
 
 
+def _substitute(
+    pattern: re.Pattern[str],
+    replace: Callable[[re.Match[str]], str],
+    line: str,
+    low: str | None,
+) -> tuple[str, str | None]:
+    """``line`` through ``pattern.sub``, and its prefilter form (:func:`lowered`) kept current:
+    recomputed only when a match was replaced, which few lines have."""
+    line, count = pattern.subn(replace, line)
+    return line, (lowered(line) if count else low)
+
+
 def _git_paths(rest: str) -> list[str]:
     """The ``a/...`` and ``b/...`` paths of a ``diff --git`` line (``rest`` after the command).
 
@@ -350,6 +418,9 @@ def redact_details(text: str) -> RedactionResult:
     old_path: str | None = None
     previous = ""
     in_pem = False
+    # What the current file's name says about its lines, worked out once per file.
+    kind_of: str | None = None
+    env_file = yaml = config = netrc = False
     for line in text.split("\n"):
         # A "+++" line is a file header only right after a "---" line; elsewhere it is an added
         # line that starts with "++".
@@ -388,9 +459,12 @@ def redact_details(text: str) -> RedactionResult:
             in_pem = True
             out.append(line[: begin.start()] + redactor.mark("private-key"))
             continue
-        env_file = path is not None and _ENV_FILE.search(path) is not None
-        yaml = path is not None and bool(_YAML_FILE.search(path))
-        config = path is not None and bool(_CONFIG_FILE.search(path))
+        if path != kind_of:
+            kind_of = path
+            env_file = path is not None and _ENV_FILE.search(path) is not None
+            yaml = path is not None and bool(_YAML_FILE.search(path))
+            config = path is not None and bool(_CONFIG_FILE.search(path))
+            netrc = path is not None and _NETRC_FILE.search(path) is not None
         hunk = _HUNK_HEADER.match(line)
         if hunk is not None:
             blocks.reset()  # the next lines are elsewhere in the file
@@ -412,7 +486,7 @@ def redact_details(text: str) -> RedactionResult:
         ) is not None:
             out.append(opened)
         elif path is not None and config:
-            out.append(redactor.text(line, config=True, netrc=_NETRC_FILE.search(path) is not None))
+            out.append(redactor.text(line, config=True, netrc=netrc))
         else:
             out.append(redactor.text(line))
     kinds = redactor.kinds

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from release_tools.analysis.engines.model.secrets_forms import PLACEHOLDERS, SECRET_NAME, TEMPLATE
+from release_tools.analysis.engines.model.secrets_hints import lowered, may_name_secret
 
 __all__ = ["Blocks"]
 
@@ -138,7 +139,7 @@ class Blocks:
                 del self._entries[side]  # a line after the entry (the next item), or its value
             if value is not None and held is None:
                 held = self._entry_value(prefix, value)
-        if (name := _ENTRY_NAME.match(content)) is not None:
+        if may_name_secret(lowered(content)) and (name := _ENTRY_NAME.match(content)) is not None:
             for side in sides:
                 self._entries[side] = len(name.group("lead"))
         return held
@@ -159,6 +160,8 @@ class Blocks:
         the value, which no line of the hunk names.
         """
         content = context.removeprefix(" ")
+        if not may_name_secret(lowered(content)):
+            return  # every value below opens with a secret's name
         if (match := _BLOCK_SCALAR.match(content)) is not None:
             kind = _Kind.INDENTED
         elif yaml and (match := _EMPTY_VALUE.match(content)) is not None:
@@ -218,6 +221,8 @@ class Blocks:
         holds values rather than code.
         """
         prefix, content = (line[:1], line[1:]) if line[:1] in ("+", "-", " ") else ("", line)
+        if not may_name_secret(lowered(content)):
+            return None  # every value below opens with a secret's name
         if config and (match := _ARRAY.match(content)) is not None:
             if match.group("key").lower() == _NAMES_KEY:
                 return None

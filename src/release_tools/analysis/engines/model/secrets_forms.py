@@ -8,11 +8,18 @@ the start of the run by a look-behind, so a hostile line cannot make the matcher
 
 A value pattern names the text it keeps before the secret ``head`` and after it ``tail``, and
 the secret ``value``.
+
+The command-line flags and the other named places carry their prefilters here, the hints:
+text that every line a pattern matches holds (see
+:mod:`release_tools.analysis.engines.model.secrets_hints`, which has the known shapes' and the
+secret words' own).
 """
 
 from __future__ import annotations
 
 import re
+
+from release_tools.analysis.engines.model.secrets_hints import Form
 
 __all__ = [
     "ASSIGNMENT",
@@ -127,7 +134,8 @@ PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 
 # The words that make a name a secret's. DB_PASS, SMTP_PW, RAILS_MASTER_KEY and .npmrc's _auth
 # count as whole words of the name only; smtpPass and userPw as the last word of a camelCase
-# name (case-sensitive: "compass" and "bypass" are no such names).
+# name (case-sensitive: "compass" and "bypass" are no such names). Each word holds one of the
+# prefilter's SECRET_HINTS, which a word added here may need to grow.
 _SECRET_WORD = (
     r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
     r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string"
@@ -222,8 +230,9 @@ _ARGUMENT = (
     r"(?P<tail>(?(quote)(?P=quote)))"
 )
 # Flags that take a password, and the commands whose flags they are: (the command, or None for
-# any; the flag and its argument).
-COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = (
+# any; the flag and its argument; the command's or flag's hints, text one of which the
+# lower-cased line holds wherever the command, or the flag of any command, matches).
+COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], tuple[str, ...]], ...] = (
     # --token VALUE, --api-key=VALUE, redis-server --requirepass VALUE.
     (
         None,
@@ -233,11 +242,13 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = (
             + r"|requirepass|masterauth)(?:=|\s+)"
             + _ARGUMENT
         ),
+        ("--",),
     ),
     # mysql -pVALUE: the password is glued to the flag (with a space, "-p" asks for it).
     (
         re.compile(r"\b(?:mysql\w*|mariadb[\w-]*)\b"),
         re.compile(r"(?P<head>(?<![\w-])-p" + _ARGUMENT),
+        ("mysql", "mariadb"),
     ),
     # curl -u user:VALUE, --user "user:VALUE".
     (
@@ -247,89 +258,161 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = (
             r"(?P<value>(?(quote)" + _IN_QUOTES + r"|[^\s\"'`;|&<>(){}$][^\s\"'`;|&<>()]*+))"
             r"(?P<tail>(?(quote)(?P=quote)))"
         ),
+        ("curl",),
     ),
-    (re.compile(r"\bsshpass\b"), re.compile(r"(?P<head>(?<![\w-])-p\s*" + _ARGUMENT)),
-    (re.compile(r"\bredis-cli\b"), re.compile(r"(?P<head>(?<![\w-])-a\s+" + _ARGUMENT)),
+    (
+        re.compile(r"\bsshpass\b"),
+        re.compile(r"(?P<head>(?<![\w-])-p\s*" + _ARGUMENT),
+        ("sshpass",),
+    ),
+    (
+        re.compile(r"\bredis-cli\b"),
+        re.compile(r"(?P<head>(?<![\w-])-a\s+" + _ARGUMENT),
+        ("redis-cli",),
+    ),
     # docker login -p VALUE (and podman's, helm registry's...).
-    (re.compile(r"\blogin\b"), re.compile(r"(?P<head>(?<![\w-])-p\s+" + _ARGUMENT)),
+    (re.compile(r"\blogin\b"), re.compile(r"(?P<head>(?<![\w-])-p\s+" + _ARGUMENT), ("login",)),
     # npm config set //host/:_authToken VALUE.
     (
         re.compile(r"\b(?:npm|pnpm|yarn)\s+(?:config\s+)?set\b"),
         re.compile(r"(?P<head>:_(?:authToken|auth|password)\s+" + _ARGUMENT),
+        ("npm", "yarn"),
     ),
 )
 
 # Other places a secret's name sits beside its value. The kept head and tail go in groups
 # "head" and "tail".
-NAMED_VALUES: tuple[re.Pattern[str], ...] = (
+NAMED_VALUES: tuple[Form, ...] = (
     # A literal default of an environment lookup: os.getenv('DB_PASSWORD', '...'),
     # os.environ.get(...), process.env.TOKEN || '...', ${DB_PASSWORD:-...}; a value put into the
     # environment (os.Setenv, putenv, environ.setdefault); and a value put under a secret's
     # name by subscript: settings["password"] = "...".
-    re.compile(
-        r"(?i)(?P<head>\b(?:[gs]etenv|putenv|environ\.(?:get|setdefault)|env\.get)\s*\(\s*"
-        r"(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*" + _QUOTED
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\b(?:[gs]etenv|putenv|environ\.(?:get|setdefault)|env\.get)\s*\(\s*"
+            r"(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*" + _QUOTED
+        ),
+        ("env",),
     ),
-    re.compile(r"(?i)(?P<head>\bprocess\.env\." + SECRET_RUN + r"\s*(?:\|\||\?\?)\s*" + _QUOTED),
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\bprocess\.env\." + SECRET_RUN + r"\s*(?:\|\||\?\?)\s*" + _QUOTED
+        ),
+        ("process.env.",),
+    ),
     # The default stops at a brace: one that runs on to the next lookup's would make every
     # unclosed "${TOKEN:-" of a line scan the rest of it.
-    re.compile(r"(?i)(?P<head>\$\{" + SECRET_RUN + r":?-)(?P<value>[^{}\s]++)(?P<tail>\})"),
-    re.compile(r"(?i)(?P<head>\[\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*\]\s*=\s*" + _QUOTED),
+    Form(
+        re.compile(r"(?i)(?P<head>\$\{" + SECRET_RUN + r":?-)(?P<value>[^{}\s]++)(?P<tail>\})"),
+        ("${",),
+    ),
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\[\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*\]\s*=\s*" + _QUOTED
+        ),
+        ("[",),
+    ),
     # A template's default: {{ .Values.db.password | default "..." }}, Jinja's
     # {{ db_password | default('...') }}, and the prefix form {{ default "..." .Values.token }}.
-    re.compile(r"(?i)(?P<head>" + SECRET_NAME + r"\s*\|\s*default\s*\(?\s*" + _QUOTED),
-    re.compile(
-        r"(?i)(?P<head>\bdefault\s+(?P<quote>[\"'`]))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)"
-        r"(?P<tail>(?P=quote))(?=\s+\$?" + SECRET_NAME + r")"
+    Form(
+        re.compile(r"(?i)(?P<head>" + SECRET_NAME + r"\s*\|\s*default\s*\(?\s*" + _QUOTED),
+        ("default",),
+    ),
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\bdefault\s+(?P<quote>[\"'`]))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)"
+            r"(?P<tail>(?P=quote))(?=\s+\$?" + SECRET_NAME + r")"
+        ),
+        ("default",),
     ),
     # Setters and builders: SetPassword("..."), setApiKey('...'), set_token("..."),
     # withClientSecret("..."), .password("..."); and basic credentials given as two arguments,
     # SetBasicAuth("user", "...") or HTTPBasicAuth("user", "...").
-    re.compile(
-        r"(?i)(?P<head>(?<![A-Za-z0-9_$])(?:set|with)_?" + _SECRET_WORD_RUN + r"\s*\(\s*" + _QUOTED
+    Form(
+        re.compile(
+            r"(?i)(?P<head>(?<![A-Za-z0-9_$])(?:set|with)_?"
+            + _SECRET_WORD_RUN
+            + r"\s*\(\s*"
+            + _QUOTED
+        ),
+        ("set", "with"),
     ),
-    re.compile(
-        r"(?i)(?P<head>\.(?:password|passwd|(?:client_?|api_?)?secret|api_?key|apikey"
-        r"|(?:access|auth)_?token|(?:secret|access)_?key)\s*\(\s*" + _QUOTED
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\.(?:password|passwd|(?:client_?|api_?)?secret|api_?key|apikey"
+            r"|(?:access|auth)_?token|(?:secret|access)_?key)\s*\(\s*" + _QUOTED
+        ),
+        (".",),
     ),
-    re.compile(
-        r"(?i)(?P<head>\b(?:set_?basic_?auth|(?:http)?basic_?auth)\s*\(\s*"
-        r"(?P<uq>[\"'])(?:\\.|(?!(?P=uq))[^\\])*+(?P=uq)\s*,\s*" + _QUOTED
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\b(?:set_?basic_?auth|(?:http)?basic_?auth)\s*\(\s*"
+            r"(?P<uq>[\"'])(?:\\.|(?!(?P=uq))[^\\])*+(?P=uq)\s*,\s*" + _QUOTED
+        ),
+        ("basic",),
+        named=False,
     ),
     # .npmrc settings written by a script: //host/:_authToken=..., :_password=...
-    re.compile(r"(?P<head>:_(?:authToken|auth|password)\s*=\s*)(?P<value>[^\s\"'`$]+)(?P<tail>)"),
+    Form(
+        re.compile(
+            r"(?P<head>:_(?:authToken|auth|password)\s*=\s*)(?P<value>[^\s\"'`$]+)(?P<tail>)"
+        ),
+        (":_",),
+        named=False,
+    ),
     # SQL: CREATE USER ... IDENTIFIED BY '...', WITH [ENCRYPTED] PASSWORD '...'; a Dockerfile's
     # ENV NAME value (the older form without "=").
-    re.compile(
-        r"(?i)(?P<head>\b(?:identified\s+by|with\s+(?:encrypted\s+)?password)\s+(?P<quote>'))"
-        r"(?P<value>[^']+)(?P<tail>')"
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\b(?:identified\s+by|with\s+(?:encrypted\s+)?password)\s+(?P<quote>'))"
+            r"(?P<value>[^']+)(?P<tail>')"
+        ),
+        ("identified", "password"),
+        named=False,
     ),
-    re.compile(
-        r"(?P<head>^[-+ ]?\s*ENV\s+(?i:"
-        + SECRET_NAME
-        + r")\s+)(?P<value>[^\s=][^=]*?)(?P<tail>\s*)$"
+    Form(
+        re.compile(
+            r"(?P<head>^[-+ ]?\s*ENV\s+(?i:"
+            + SECRET_NAME
+            + r")\s+)(?P<value>[^\s=][^=]*?)(?P<tail>\s*)$"
+        ),
+        ("env",),
     ),
     # A name/value entry on one line: {name: DB_PASSWORD, value: ...} (a Kubernetes env entry
     # in flow style), {"name": "API_KEY", "value": "..."}.
-    re.compile(
-        r"(?i)(?P<head>(?P<nk>[\"']?)\bname(?P=nk)\s*:\s*(?P<nq>[\"']?)" + SECRET_NAME + r"(?P=nq)"
-        r"\s*,\s*(?P<vk>[\"']?)value(?P=vk)\s*:\s*(?P<quote>[\"'])?)"
-        r"(?P<value>(?(quote)(?:\\.|(?!(?P=quote))[^\\])++|[^\s,{}\[\]\"']++))"
-        r"(?P<tail>(?(quote)(?P=quote)))"
+    Form(
+        re.compile(
+            r"(?i)(?P<head>(?P<nk>[\"']?)\bname(?P=nk)\s*:\s*(?P<nq>[\"']?)"
+            + SECRET_NAME
+            + r"(?P=nq)"
+            r"\s*,\s*(?P<vk>[\"']?)value(?P=vk)\s*:\s*(?P<quote>[\"'])?)"
+            r"(?P<value>(?(quote)(?:\\.|(?!(?P=quote))[^\\])++|[^\s,{}\[\]\"']++))"
+            r"(?P<tail>(?(quote)(?P=quote)))"
+        ),
+        ("value",),
     ),
     # PHP's define('DB_PASSWORD', '...'), an XML element (<password>...</password>, the
     # content on the same line) and .NET's <add key="ApiKey" value="..."/>.
-    re.compile(
-        r"(?i)(?P<head>\bdefine\s*\(\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*"
-        r"(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\bdefine\s*\(\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*"
+            r"(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
+        ),
+        ("define",),
     ),
-    re.compile(
-        r"(?i)(?P<head><(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + SECRET_NAME + r")(?:\s[^<>]*)?>)"
-        r"(?P<value>[^<>]+)(?P<tail></(?P=tag)\s*>)"
+    Form(
+        re.compile(
+            r"(?i)(?P<head><(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + SECRET_NAME + r")(?:\s[^<>]*)?>)"
+            r"(?P<value>[^<>]+)(?P<tail></(?P=tag)\s*>)"
+        ),
+        ("</",),
     ),
-    re.compile(
-        r"(?i)(?P<head>\bkey\s*=\s*(?P<kq>[\"'])" + SECRET_NAME + r"(?P=kq)\s+value\s*=\s*"
-        r"(?P<quote>[\"']))(?P<value>(?:(?!(?P=quote)).)+)(?P<tail>(?P=quote))"
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\bkey\s*=\s*(?P<kq>[\"'])" + SECRET_NAME + r"(?P=kq)\s+value\s*=\s*"
+            r"(?P<quote>[\"']))(?P<value>(?:(?!(?P=quote)).)+)(?P<tail>(?P=quote))"
+        ),
+        ("value",),
     ),
 )
 # A .netrc entry: "password VALUE" among whitespace-separated tokens. Outside a netrc file only

@@ -1,0 +1,83 @@
+"""The prefilters of secret redaction: text a line must hold for a pattern to match it; pure.
+
+Most lines of a diff hold no secret and match none of the patterns of
+:mod:`release_tools.analysis.engines.model.secrets_forms`, yet each pattern costs a scan from
+every position of every line. A pattern's hints are lower-case text one of which every line it
+matches holds (a secret word for a pattern built on a secret's name, a literal such as ``://``
+or ``default`` for the others); a few literal scans of the lower-cased line tell which patterns
+can be skipped. A hint too narrow would let a secret through, so each must be part of every
+text its pattern can match: the hints only ever save time, never change the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+__all__ = ["SECRET_HINTS", "TOKEN_HINTS", "Form", "gate", "lowered", "may_name_secret"]
+
+# Text that every secret word of secrets_forms holds (password, passwd, pwd, api_key,
+# credentials, connection_string, _auth...): a line without any of them, compared
+# case-insensitively, holds no secret's name, so no pattern built on one can match it. A word
+# added there needs its hint here.
+SECRET_HINTS = ("pass", "pw", "secret", "token", "key", "credential", "conn", "_auth")
+
+# The hints of each known token shape, by kind: its fixed prefix or keyword.
+TOKEN_HINTS: dict[str, tuple[str, ...]] = {
+    "gcp-private-key": ('"private_key"',),
+    "private-key": ("private key",),
+    "aws-access-key-id": ("akia", "asia", "abia", "acca"),
+    "azure-key": ("key=", "sig=", "signature="),
+    "github-token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    "gitlab-token": tuple(
+        f"gl{kind}-"
+        for kind in ("pat", "dt", "ptt", "rt", "cbt", "soat", "ft", "imt", "oas", "agent")
+    ),
+    "google-api-key": ("aiza",),
+    "slack-token": ("xox",),
+    "slack-webhook": ("hooks.slack.com",),
+    "huggingface-token": ("hf_",),
+    "npm-token": ("npm_",),
+    "pypi-token": ("pypi-age",),
+    "stripe-key": ("k_live_", "k_test_"),
+    "openai-key": ("sk-",),
+    "jwt": ("eyj",),
+    "bearer-token": ("bearer",),
+    "basic-auth": ("authorization",),
+    "url-password": ("://",),
+}
+
+
+class Form(NamedTuple):
+    """A value pattern and its prefilter: its hints (none: it runs on every line) and whether
+    it is built on a secret's name (then a line :func:`may_name_secret` rejects is skipped)."""
+
+    pattern: re.Pattern[str]
+    hints: tuple[str, ...] = ()
+    named: bool = True
+
+
+def lowered(line: str) -> str | None:
+    """``line`` lower-cased for the prefilters, or None when it is not all ASCII.
+
+    Under IGNORECASE a pattern's ASCII letter also matches a few letters that lower() does not
+    turn into it (the long s U+017F matches "s"; U+0130 matches "i" but lowers to two
+    characters), so a line outside ASCII is never skipped.
+    """
+    return line.lower() if line.isascii() else None
+
+
+def gate(groups: Iterable[tuple[str, ...]]) -> re.Pattern[str]:
+    """One pattern that finds any hint of ``groups`` in a lowered line: a line it finds none in
+    is skipped by all their patterns at once, for the cost of one scan. Without hints it finds
+    the empty string in every line, and no line is skipped."""
+    return re.compile("|".join(re.escape(hint) for hints in groups for hint in hints))
+
+
+_NAME_GATE = gate([SECRET_HINTS])
+
+
+def may_name_secret(low: str | None) -> bool:
+    """Whether the line lowered to ``low`` may hold a secret's name (see :data:`SECRET_HINTS`)."""
+    return low is None or _NAME_GATE.search(low) is not None
