@@ -30,6 +30,7 @@ __all__ = [
     "changed_files",
     "evidence",
     "in_test_dir",
+    "in_tooling_dir",
     "is_test_path",
     "is_vendored",
     "new_path",
@@ -63,7 +64,7 @@ TEST_FILE_NAMES = r"^test_.*\.py$|_test\.py$|^conftest\.py$|_test\.go$|\.(test|s
 
 # Directories besides those of tests that hold fixtures, examples, docs or tooling rather than
 # shipped code.
-_OTHER_NON_SHIPPED = TOOLING_DIRS | {
+_OTHER_NON_SHIPPED = {
     "fixtures",
     "examples",
     "example",
@@ -144,10 +145,32 @@ def in_test_dir(parts: list[str]) -> bool:
     )
 
 
+def in_tooling_dir(parts: list[str]) -> bool:
+    """Whether a path (split at ``/``, file name last) lies in a directory of development
+    tooling (``scripts/``, ``tools/``, ``benchmarks/`` ...).
+
+    Not a Python module inside a package, though: ``piptools/scripts/compile.py`` is the
+    program the distribution installs (``piptools.scripts.compile:cli``), shipped like the
+    rest of ``piptools``; a ``scripts/`` at the top, or under ``src/`` or ``lib/``, is the
+    maintainers'.
+    """
+    python = parts[-1].endswith((".py", ".pyi"))
+    for index, part in enumerate(parts[:-1]):
+        if part.lower() not in TOOLING_DIRS:
+            continue
+        parent = parts[index - 1] if index else ""
+        if python and parent.isidentifier() and parent.lower() not in ("src", "lib"):
+            continue
+        return True
+    return False
+
+
 def is_test_path(path: str) -> bool:
     """Whether ``path`` is a test, example, docs or tooling file rather than shipped code."""
     parts = path.split("/")
     if in_test_dir(parts):
+        return True
+    if in_tooling_dir(parts):
         return True
     if any(part in _OTHER_NON_SHIPPED or _EXAMPLE_DIR.match(part) for part in parts[:-1]):
         return True

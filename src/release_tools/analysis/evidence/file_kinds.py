@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import (
     TEST_FILE_NAMES,
-    TOOLING_DIRS,
     evidence,
     in_test_dir,
+    in_tooling_dir,
 )
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
@@ -38,7 +38,8 @@ _DOC_DIRS = frozenset(
 _CI_DIRS = frozenset({".github", ".circleci", ".gitlab", ".ci", ".buildkite", ".azure-pipelines"})
 # .nx (pending version plans, Nx's workspace data) and .changeset hold release tooling's own
 # files: a commit that only adds a plan asks for a release through the plan, not as a change.
-_DEV_DIRS = TOOLING_DIRS | {".devcontainer", ".nx", ".changeset"}
+#: Tooling directories besides those of :func:`in_tooling_dir`, whatever they hold.
+_DEV_DIRS = frozenset({".devcontainer", ".nx", ".changeset"})
 _DOC_FILE = re.compile(
     r"(\.(md|mdx|rst|adoc|txt)$|^(readme|license|licence|copying|authors|contributors|notice|"
     r"changelog|changes|history|news|code_of_conduct|security|contributing)([._-].*)?$)",
@@ -81,7 +82,7 @@ def classify(path: str) -> str:
         return "ci"
     if in_test_dir([*dirs, name]) or _TEST_FILE.search(name):
         return "tests"
-    if any(d in _DEV_DIRS for d in dirs):
+    if any(d in _DEV_DIRS for d in dirs) or in_tooling_dir(parts):
         return "dev"
     if any(d in _DOC_DIRS for d in dirs) or _DOC_FILE.search(name):
         return "docs"
