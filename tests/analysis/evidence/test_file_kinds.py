@@ -44,6 +44,8 @@ from repo_context import build_context
         ("scripts/release.py", "dev"),
         ("src/scripts/gen.py", "dev"),
         ("packages/cli/scripts/build.js", "dev"),
+        ("jsonschema/benchmarks/nested_schemas.py", "dev"),
+        ("pkg/tools/gen.py", "dev"),
         ("pandas/testing.py", "source"),
         ("numpy/testing/_private/utils.py", "source"),
         ("testing/test.go", "source"),

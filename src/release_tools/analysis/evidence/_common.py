@@ -149,17 +149,23 @@ def in_tooling_dir(parts: list[str]) -> bool:
     """Whether a path (split at ``/``, file name last) lies in a directory of development
     tooling (``scripts/``, ``tools/``, ``benchmarks/`` ...).
 
-    Not a Python module inside a package, though: ``piptools/scripts/compile.py`` is the
-    program the distribution installs (``piptools.scripts.compile:cli``), shipped like the
-    rest of ``piptools``; a ``scripts/`` at the top, or under ``src/`` or ``lib/``, is the
-    maintainers'.
+    Not a Python module in a package's own ``scripts/``, though: ``piptools/scripts/compile.py``
+    is the program the distribution installs (``piptools.scripts.compile:cli``), shipped like
+    the rest of ``piptools``; a ``scripts/`` at the top, or under ``src/`` or ``lib/``, is the
+    maintainers'. Benchmarks and tools inside a package stay tooling (``jsonschema/benchmarks/``
+    ships, but nobody imports it as API).
     """
     python = parts[-1].endswith((".py", ".pyi"))
     for index, part in enumerate(parts[:-1]):
         if part.lower() not in TOOLING_DIRS:
             continue
         parent = parts[index - 1] if index else ""
-        if python and parent.isidentifier() and parent.lower() not in ("src", "lib"):
+        if (
+            python
+            and part.lower() == "scripts"
+            and parent.isidentifier()
+            and parent.lower() not in ("src", "lib")
+        ):
             continue
         return True
     return False
