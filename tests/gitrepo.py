@@ -47,3 +47,17 @@ class GitRepo:
 
     def head(self) -> str:
         return self.git("rev-parse", "HEAD")
+
+    def change(self, files: dict[str, str], changed: dict[str, str | None]) -> str:
+        """Commit ``files``, then ``changed`` (None removes a file); return the first commit,
+        the base of the range the second one makes."""
+        for path, text in files.items():
+            self.write(path, text)
+        base = self.commit("initial")
+        for path, new in changed.items():
+            if new is None:
+                self.remove(path)
+            else:
+                self.write(path, new)
+        self.commit("change")
+        return base

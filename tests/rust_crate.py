@@ -14,13 +14,4 @@ def crate_change(
     """Commit ``files`` (with a ``Cargo.toml``), then ``changed`` (None removes a file), and
     gather the Rust evidence of that range."""
     repo.write("Cargo.toml", "[package]\nname = 'demo'\n")
-    for path, text in files.items():
-        repo.write(path, text)
-    base = repo.commit("initial")
-    for path, new in changed.items():
-        if new is None:
-            repo.remove(path)
-        else:
-            repo.write(path, new)
-    repo.commit("change")
-    return gather(build_context(repo.path, base))
+    return gather(build_context(repo.path, repo.change(files, changed)))

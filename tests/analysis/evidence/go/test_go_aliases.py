@@ -29,16 +29,7 @@ def _found(items: list[Evidence]) -> list[tuple[str, str]]:
 
 def _change(repo: GitRepo, files: dict[str, str], changed: dict[str, str | None]) -> list[Evidence]:
     repo.write("go.mod", "module example.com/lib\n")
-    for path, text in files.items():
-        repo.write(path, text)
-    base = repo.commit("initial")
-    for path, new in changed.items():
-        if new is None:
-            repo.remove(path)
-        else:
-            repo.write(path, new)
-    repo.commit("change")
-    return gather(build_context(repo.path, base))
+    return gather(build_context(repo.path, repo.change(files, changed)))
 
 
 def test_an_alias_of_an_internal_type_loses_what_the_type_loses(repo: GitRepo) -> None:
