@@ -7,11 +7,15 @@ up to its top-level package; programs (``bin/``), vendored copies and project to
 project's ``src/`` (:func:`loose_homes`), and only when the project ships it: a project that
 also ships packages names its loose modules in its manifest (``py_modules``, ``py-modules``, a
 build backend's include list), so a script beside ``setup.py`` that the manifest never names
-(``release.py``, ``updatezinfo.py``) is project tooling (:func:`unlisted_loose`).
+(``release.py``, ``updatezinfo.py``) is project tooling (:func:`unlisted_loose`). Likewise a
+manifest that lists its packages by name (``packages=["jinja2"]``) or excludes some from a
+search ships only those it names: a helper package beside it (``custom_fixers/`` of a 2to3
+build step) is tooling (:func:`unlisted_packages`).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
@@ -19,7 +23,14 @@ from pathlib import PurePosixPath
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import read_texts
 
-__all__ = ["foreign_project", "init_files", "loose_homes", "module_name", "unlisted_loose"]
+__all__ = [
+    "foreign_project",
+    "init_files",
+    "loose_homes",
+    "module_name",
+    "unlisted_loose",
+    "unlisted_packages",
+]
 
 #: Directories holding copies of other projects' packages.
 _VENDOR_DIRS = frozenset({"vendor", "vendored", "third_party", "thirdparty", "externals"})
@@ -192,3 +203,89 @@ def _names(manifest: str, text: str, module: str) -> bool:
     if manifest == "setup.py":
         return re.search(rf"[\"']{name}(?:\.py)?[\"']", text) is not None
     return re.search(rf"(?<![\w.\[-]){name}(?![\w-])", text) is not None
+
+
+# A manifest that lists its packages by name: ``packages=[...]`` in setup.py, a ``packages``
+# list in pyproject.toml (setuptools, Poetry's ``include`` tables, Hatch's wheel target) and a
+# ``packages =`` option in setup.cfg that is no ``find:`` directive.
+_LISTS_PACKAGES = {
+    "setup.py": re.compile(r"\bpackages\s*=\s*\["),
+    "pyproject.toml": re.compile(r"^\s*packages\s*=\s*\[", re.MULTILINE),
+    "setup.cfg": re.compile(r"^packages\s*=\s*(?!\s*find(?:_namespace)?:)\S", re.MULTILINE),
+}
+# Where a package search is configured: the arguments of ``find_packages(...)`` (one level of
+# nested brackets) in setup.py, and the ``[tool.setuptools.packages.find]`` (pyproject.toml)
+# or ``[options.packages.find]`` (setup.cfg) section. Other tools' ``exclude`` settings (a
+# linter's) list directories, not packages, and are not read.
+_SEARCHES = {
+    "setup.py": re.compile(
+        r"\bfind_(?:namespace_)?packages\s*\(([^()]{0,2000}(?:\([^()]{0,2000}\)[^()]{0,2000}){0,20})\)"
+    ),
+    "pyproject.toml": re.compile(
+        r"^\[tool\.setuptools\.packages\.find\][^\n]*\n((?:(?!\[)[^\n]*\n?){0,200})", re.MULTILINE
+    ),
+    "setup.cfg": re.compile(
+        r"^\[options\.packages\.find\][^\n]*\n((?:(?!\[)[^\n]*\n?){0,200})", re.MULTILINE
+    ),
+}
+# The exclusion list inside a search: a bracketed list, or setup.cfg's value with its
+# indented continuation lines.
+_EXCLUDE = re.compile(r"\bexclude\s*=\s*(?:[\[(]([^\])]{0,2000})|([^\n]*(?:\n[ \t]+[^\n]*){0,50}))")
+_PATTERN = re.compile(r"[\w.*?]+")
+
+
+def _excludes(manifest: str, text: str, package: str) -> bool:
+    """Whether a package search of the manifest excludes ``package`` (by name or a glob)."""
+    for search in _SEARCHES[manifest].finditer(text):
+        for exclude in _EXCLUDE.finditer(search.group(1)):
+            entries = _PATTERN.findall(exclude.group(1) or exclude.group(2) or "")
+            if any(fnmatch.fnmatchcase(package, entry) for entry in entries):
+                return True
+    return False
+
+
+def unlisted_packages(ctx: AnalysisContext, tops: dict[str, str], packages: set[str]) -> set[str]:
+    """The names of top-level packages of ``tops`` (name -> package directory) that their
+    project does not ship.
+
+    Only a project root (or its ``src/``) holding more than one top-level package is asked: a
+    package there does not ship when a manifest of that root lists its packages by name and
+    none of the root's manifests names it, or when a package search excludes it. Manifests
+    are read at both refs: a name in either keeps the package.
+    """
+    homes: dict[str, list[str]] = {}
+    for directory in packages:
+        parent = _parent(directory)
+        if parent not in packages:
+            homes.setdefault(_root(parent), []).append(directory)
+    asked = {
+        name: _root(_parent(directory))
+        for name, directory in tops.items()
+        if directory in packages and len(homes.get(_root(_parent(directory)), ())) > 1
+    }
+    if not asked:
+        return set()
+    roots = set(asked.values())
+    wanted = [f"{root}/{name}" if root else name for root in roots for name in _PROJECT_FILES]
+    texts: dict[str, list[tuple[str, str]]] = {}
+    for ref in (ctx.base_sha, ctx.head_sha):
+        for path, text in read_texts(ctx, ref, wanted).items():
+            texts.setdefault(_parent(path), []).append((path.rpartition("/")[2], text))
+    unshipped: set[str] = set()
+    for name, root in asked.items():
+        manifests = texts.get(root, [])
+        if any(_excludes(file, text, name) for file, text in manifests):
+            unshipped.add(name)
+            continue
+        listing = [(file, text) for file, text in manifests if _LISTS_PACKAGES[file].search(text)]
+        if listing and not any(_names_package(file, text, name) for file, text in manifests):
+            unshipped.add(name)
+    return unshipped
+
+
+def _names_package(manifest: str, text: str, package: str) -> bool:
+    """Whether a manifest names ``package`` or one of its subpackages."""
+    if manifest == "setup.py":
+        name = re.escape(package)
+        return re.search(rf"[\"']{name}(?:\.[\w.]*)?[\"']", text) is not None
+    return _names(manifest, text, package)

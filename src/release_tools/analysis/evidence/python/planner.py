@@ -35,6 +35,7 @@ from release_tools.analysis.evidence.python.layout import (
     loose_homes,
     module_name,
     unlisted_loose,
+    unlisted_packages,
 )
 from release_tools.analysis.evidence.python.linear import NameChanges, Text, compare_public_names
 from release_tools.analysis.evidence.python.names import is_public_module
@@ -213,6 +214,11 @@ class Planner:
             for side in (self.old_side, self.new_side):
                 if side.get(candidates[path]) == path:
                     del side[candidates[path]]
+        # Helper packages beside the shipped ones that the manifest's package list leaves out.
+        unshipped = unlisted_packages(ctx, self.tops, packages)
+        for side in (self.old_side, self.new_side):
+            for dotted in [d for d in side if d.split(".")[0] in unshipped]:
+                del side[dotted]
         self._exposed_cache: dict[str, frozenset[str]] = {}
         #: Many private top-level modules share one set of __init__ files (a flat layout's
         #: root); what those re-export, by that set (given ones come from a prefetch).
