@@ -132,3 +132,39 @@ def test_the_module_path_of_a_file_follows_its_declarations() -> None:
     assert module_path("src/lib.rs", modules.get) == "crate"
     assert module_path("src/a/b/mod.rs", modules.get) == "crate::a::b"
     assert module_path("src/c.rs", modules.get) is None
+
+
+def test_methods_of_an_impl_in_another_file_take_the_exported_path_of_their_type(
+    repo: GitRepo,
+) -> None:
+    # `Thing` is reached only as `Alias`; the impl that gives it methods sits in `imp.rs`.
+    files = {
+        "src/lib.rs": "mod inner;\nmod imp;\npub use inner::Thing as Alias;\n",
+        "src/inner.rs": "pub struct Thing {\n    pub a: u8,\n}\n",
+        "src/imp.rs": (
+            "use crate::inner::Thing;\n\nimpl Thing {\n"
+            "    pub fn x(&self) -> u8 { self.a }\n    pub fn y(&self) {}\n}\n"
+        ),
+    }
+    changed = (
+        files["src/imp.rs"]
+        .replace("-> u8 {", "-> u16 {")
+        .replace("    pub fn y(&self) {}\n", "    pub fn z(&self) {}\n")
+    )
+    assert _found(repo, files, {"src/imp.rs": changed}) == [
+        ("major", "removed pub fn crate::Alias::y from src/imp.rs"),
+        ("major", "signature of pub fn crate::Alias::x changed: (&self) -> u8 -> (&self) -> u16"),
+        ("minor", "new pub fn crate::Alias::z in src/imp.rs"),
+    ]
+
+
+def test_methods_of_an_impl_beside_a_type_exported_under_both_names_keep_its_name(
+    repo: GitRepo,
+) -> None:
+    files = {
+        "src/lib.rs": "mod inner;\nmod imp;\npub use inner::{Thing, Thing as Alias};\n",
+        "src/inner.rs": "pub struct Thing {\n    pub a: u8,\n}\n",
+        "src/imp.rs": "use super::inner::Thing;\n\nimpl Thing {\n    pub fn y(&self) {}\n}\n",
+    }
+    changed = {"src/imp.rs": "use super::inner::Thing;\n\nimpl Thing {}\n"}
+    assert _found(repo, files, changed) == [("major", "removed pub fn Thing::y from src/imp.rs")]

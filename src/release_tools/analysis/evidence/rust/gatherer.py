@@ -4,7 +4,8 @@ Each changed library module file is read at base and at head, with the files tha
 it (``lib.rs``, ``mod.rs``, ``parent.rs`` up to the crate root) to tell which of its items are
 reachable (:mod:`~release_tools.analysis.evidence.rust.modules`); an item that callers reach
 only under another name (``pub use inner::Thing as Alias``) is compared under the path they
-write (:mod:`~release_tools.analysis.evidence.rust.renames`). Each side is read in one
+write (:mod:`~release_tools.analysis.evidence.rust.renames`), and so are the methods an impl
+in another file gives it (``crate::Alias::new``). Each side is read in one
 ``git cat-file --batch`` after one ``--batch-check`` for the sizes, so no file costs a git
 process of its own.
 
@@ -26,6 +27,8 @@ the breaks this reading sees are kept as strong evidence rather than proof.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._budget import PARSE, ReadBudget, too_large
@@ -186,6 +189,20 @@ class _Side:
         """The paths callers write for the items of module file ``path`` that are re-exported
         only under other names (see :mod:`.renames`)."""
         return exported_paths(path, self.load) if path is not None else {}
+
+    def renamed_owners(self, path: str | None, keys: Iterable[str]) -> dict[str, list[str]]:
+        """The paths callers write for the types that the impls of module file ``path`` give
+        the members ``keys`` (``Thing::new``) when those types are re-exported only under
+        other names (``pub use inner::Thing as Alias``): ``{"Thing": ["crate::Alias"]}``."""
+        out: dict[str, list[str]] = {}
+        for key in keys:
+            owner = key.split("::", 1)[0]
+            if owner in out:
+                continue
+            home = self.home(path, key)
+            declared, _, name = home.rpartition("::") if home is not None else ("", "", "")
+            out[owner] = exported_paths(declared, self.load_any).get(name, []) if declared else []
+        return {owner: paths for owner, paths in out.items() if paths}
 
     def public_items(self, path: str | None) -> dict[str, RustItem]:
         """The reachable public items of module file ``path`` ({} when absent or private)."""
@@ -395,7 +412,11 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
         before, after = impl_moves.apply(before, after, (before_path, after_path), out, proof)
         same = spellings(base_imports, head_imports)
         # Compared under the paths callers write: an item re-exported as ``Alias`` only.
-        renamed = (base.renamed(before_path), head.renamed(after_path))
+        # The methods an impl here gives a type of another file go by that type's path.
+        renamed = (
+            {**base.renamed_owners(before_path, impls[0]), **base.renamed(before_path)},
+            {**head.renamed_owners(after_path, impls[1]), **head.renamed(after_path)},
+        )
         compare_items(
             out,
             under_exported_paths(before, renamed[0]),
