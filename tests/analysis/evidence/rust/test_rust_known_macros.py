@@ -4,6 +4,8 @@ read as the real macros give them."""
 
 from __future__ import annotations
 
+import pytest
+
 from gitrepo import GitRepo
 from release_tools.analysis.evidence.rust.syntax import parse_module
 from rust_crate import crate_change
@@ -209,3 +211,39 @@ def test_a_field_made_public_inside_pin_project_is_minor(repo: GitRepo) -> None:
     changed = PINNED.replace("        f: Option<F>,", "        pub f: Option<F>,")
     found = crate_change(repo, {"src/lib.rs": PINNED}, {"src/lib.rs": changed})
     assert [(e.bump, e.message) for e in found] == [("minor", "new pub field Map.f in src/lib.rs")]
+
+
+LAZY_ONE = "lazy_static! {\n    pub static ref TABLE: HashMap<String, u8> = HashMap::new();\n}\n"
+
+
+@pytest.mark.parametrize(
+    "lazy",
+    [
+        "pub static TABLE: LazyLock<HashMap<String, u8>> = LazyLock::new(HashMap::new);\n",
+        "pub static TABLE: std::sync::LazyLock<HashMap<String, u8>> = "
+        "std::sync::LazyLock::new(HashMap::new);\n",
+        "pub static TABLE: Lazy<HashMap<String, u8>> = Lazy::new(HashMap::new);\n",
+        "pub static TABLE: once_cell::sync::Lazy<HashMap<String, u8>> = "
+        "once_cell::sync::Lazy::new(HashMap::new);\n",
+        "pub static TABLE: LazyLock<HashMap<String, u8>, fn() -> HashMap<String, u8>> = "
+        "LazyLock::new(HashMap::new);\n",
+    ],
+)
+def test_a_lazy_static_made_a_lazy_lock_of_its_type_is_no_change(repo: GitRepo, lazy: str) -> None:
+    # Every wrapper dereferences to the same value type: callers use the static as before.
+    assert crate_change(repo, {"src/lib.rs": LAZY_ONE}, {"src/lib.rs": lazy}) == []
+
+
+def test_a_lazy_lock_of_another_type_than_the_lazy_static_had_is_major(repo: GitRepo) -> None:
+    lazy = "pub static TABLE: LazyLock<HashMap<String, u16>> = LazyLock::new(HashMap::new);\n"
+    found = crate_change(repo, {"src/lib.rs": LAZY_ONE}, {"src/lib.rs": lazy})
+    assert [(e.bump, e.message) for e in found] == [
+        (
+            "major",
+            "type of pub static TABLE changed: HashMap<String, u8> -> "
+            "LazyLock<HashMap<String, u16>>",
+        )
+    ]
+    # Back from once_cell to a lazy_static of the same type: no change either way.
+    once = "pub static TABLE: once_cell::sync::Lazy<HashMap<String, u8>> = Lazy::new(f);\n"
+    assert crate_change(repo, {"src/lib.rs": once}, {"src/lib.rs": LAZY_ONE}) == []

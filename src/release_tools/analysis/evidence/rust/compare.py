@@ -6,7 +6,9 @@ could be built with a literal (all fields public, not ``#[non_exhaustive]``); a 
 an exhaustive enum (``match`` without a wildcard stops compiling); a new required trait method
 (every implementation must add it); a struct or enum becoming ``#[non_exhaustive]``. New items,
 new fields of structs that had private ones, new variants of ``#[non_exhaustive]`` enums and
-new provided trait methods are features.
+new provided trait methods are features. A static's lazy wrapper (``lazy_static!``,
+``LazyLock<T>``, ``once_cell``'s ``Lazy<T>``) is not its type: each dereferences to ``T``, and
+only a change of ``T`` is one.
 """
 
 from __future__ import annotations
@@ -120,6 +122,31 @@ def compare_items(
 
 #: A method's exclusive receiver, with its lifetime if it names one.
 _MUT_RECEIVER = re.compile(r"&('\w+ )?mut self\b")
+#: A static's lazily built value: ``LazyLock<T>`` (``std``), ``Lazy<T>`` (``once_cell`` and
+#: its kin), each perhaps with its init function's type after ``T``.
+_LAZY = re.compile(
+    r"(?:::)?(?:(?:std|core)::sync::LazyLock|(?:once_cell::sync::)?Lazy|LazyLock)\s*<(?P<args>.*)>"
+)
+
+
+def _value_type(signature: str) -> str:
+    """The type a static's callers use: ``T`` of a lazy wrapper (``LazyLock<T>``,
+    ``Lazy<T, F>``), else the static's type. ``lazy_static!`` reads as its ``T`` already.
+
+    Each wrapper dereferences to ``T`` and a static is used by reference, so moving from one
+    to another changes no call: methods, fields and ``&*NAME`` reach the same value."""
+    found = _LAZY.fullmatch(signature.strip())
+    if found is None:
+        return signature
+    args, depth = found["args"], 0
+    for index, char in enumerate(args):
+        if char in "<([":
+            depth += 1
+        elif char in ")]" or (char == ">" and args[index - 1 : index] != "-"):
+            depth -= 1
+        elif char == "," and depth == 0:
+            return args[:index].strip()
+    return args.strip()
 
 
 def _changes(
@@ -131,6 +158,8 @@ def _changes(
             return []  # a re-export replaced by the item itself, or back: same name and path
         return [(EvidenceKind.API_CHANGED, Bump.MAJOR, f"pub {old.kind} {key} became a {new.kind}")]
     if old.signature and new.signature and not same(old.signature, new.signature):
+        if old.kind == "static" and same(_value_type(old.signature), _value_type(new.signature)):
+            return []  # another lazy wrapper of the same value type (``LazyLock<T>``, ``T``)
         what = "signature" if old.kind == "fn" else "type"
         message = f"{what} of pub {old.kind} {key} changed: {old.signature} -> {new.signature}"
         if macro_spelling(old.signature, new.signature, same):
