@@ -56,6 +56,7 @@ from release_tools.analysis.evidence.javascript.exports import (
     parse_exports,
     required_params,
 )
+from release_tools.analysis.evidence.javascript.implemented import defined_members, is_typings
 from release_tools.analysis.evidence.javascript.manifests import manifest_evidence, node_minimum
 from release_tools.analysis.evidence.javascript.moves import Moves, find_moves
 from release_tools.analysis.evidence.javascript.options import gather_options
@@ -243,37 +244,6 @@ def _compare_weighed(
         _compare_batch(ctx, batch, out, budget, moves, reach)
 
 
-def _is_typings(path: str | None) -> bool:
-    return path is not None and path.endswith((".d.ts", ".d.mts", ".d.cts"))
-
-
-def _implemented(ctx: AnalysisContext, names: set[str]) -> set[str]:
-    """Which of the member ``names`` appear as words in the JavaScript of the base commit.
-
-    Hand-written typings can declare a method the code never had (commander 12.1 dropped
-    ``Option.fullDescription`` from its typings: no JS file ever defined it); dropping such a
-    declaration corrects the typings and breaks no caller at run time.
-    """
-    if not names:
-        return set()
-    patterns = [arg for name in sorted(names) for arg in ("-e", name)]
-    sources = [f"*{suffix}" for suffix in SUFFIXES]
-    found = ctx.git.run(
-        "grep", "-o", "-h", "-w", "-F", *patterns, ctx.base_sha, "--",
-        *sources, ":!*.d.ts", ":!*.d.mts", ":!*.d.cts", ":!**/node_modules/**",
-        check=False,
-    )  # fmt: skip
-    implemented = set(found.split()) & names
-    if not implemented and not any(
-        path.endswith(SUFFIXES) and not _is_typings(path) and "node_modules/" not in path
-        for path in ctx.git.ls_files(ctx.base_sha)
-    ):
-        # Typings without code in the repository (a types-only package): nothing to check
-        # them against, so every member counts as implemented.
-        return set(names)
-    return implemented
-
-
 def _compare_batch(
     ctx: AnalysisContext,
     batch: list[_Pair],
@@ -309,20 +279,20 @@ def _compare_batch(
         if moves is not None:
             old, new = moves.apply(before_path, after_path, old, new)
         parsed.append((pair, old, new))
-        if _is_typings(before_path):
+        if is_typings(before_path):
             before, after = old.rows, new.rows
             typed_members |= {
                 name.rsplit(".", 1)[1]
                 for name in before.keys() - after.keys()
                 if before[name][0] == "member"
             }
-    implemented = _implemented(ctx, typed_members)
+    implemented = defined_members(ctx, typed_members)
     if reach is not None:
         parsed = star_moved(parsed, reach, out)
         parsed = star_swapped(ctx, parsed, (reach.base_files, reach.head_files), budget)
     for (before_path, after_path, strength, _names), old, new in parsed:
         phantom: frozenset[str] = frozenset()
-        if _is_typings(before_path):
+        if is_typings(before_path):
             before, after = old.rows, new.rows
             phantom = frozenset(
                 name
