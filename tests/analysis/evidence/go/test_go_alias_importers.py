@@ -115,26 +115,71 @@ def test_a_chain_of_aliases_through_an_internal_package_shows_what_its_end_chang
     ]
 
 
+def _chain(length: int) -> dict[str, str]:
+    """lib -> internal/p1 -> ... -> internal/p<length>, each aliasing the next one's Client;
+    the last declares it with a method Get. lib also aliases p<length>.Server directly."""
+    end = f"p{length}"
+    files = {
+        f"internal/{end}/{end}.go": (
+            f"package {end}\n\ntype Client struct{{}}\n\nfunc (x *Client) Get() {{}}\n\n"
+            "type Server struct{}\n\nfunc (s *Server) Serve() {}\n"
+        )
+    }
+    for n in range(1, length):
+        files[f"internal/p{n}/p{n}.go"] = (
+            f'package p{n}\n\nimport "example.com/lib/internal/p{n + 1}"\n\n'
+            f"type Client = p{n + 1}.Client\n"
+        )
+    files["lib.go"] = (
+        "package lib\n\nimport (\n"
+        f'\t"example.com/lib/internal/p1"\n\t"example.com/lib/internal/{end}"\n)\n\n'
+        f"type Client = p1.Client\n\ntype Server = {end}.Server\n"
+    )
+    return files
+
+
+def _cut(files: dict[str, str], length: int) -> dict[str, str]:
+    end = f"internal/p{length}/p{length}.go"
+    fewer = files[end].replace("\nfunc (x *Client) Get() {}\n", "")
+    return {end: fewer.replace("\nfunc (s *Server) Serve() {}\n", "")}
+
+
+@pytest.mark.parametrize("length", [2, 3, 4])
+def test_a_chain_of_several_links_shows_what_its_end_changed(repo: GitRepo, length: int) -> None:
+    # lib -> internal/p1 -> ... -> internal/p<length>: each link is searched and read, so the
+    # method the end's Client lost is one the root package's Client lost.
+    files = _chain(length)
+    assert _found(_change(repo, files, _cut(files, length))) == [
+        ("major", "removed exported method Client.Get from package ."),
+        ("major", "removed exported method Server.Serve from package ."),
+    ]
+
+
 def test_a_chain_longer_than_the_links_followed_is_left_uncompared(repo: GitRepo) -> None:
-    # lib -> internal/a -> internal/b -> internal/c: the end of Client's chain lies two links
-    # past what the root package names, and is not followed; the root's direct alias of
-    # c.Server is compared as usual.
-    c = (
-        "package c\n\ntype Client struct{}\n\nfunc (x *Client) Get() {}\n\n"
+    # Five links: the end of Client's chain lies past what is followed; the root's direct
+    # alias of p5.Server is compared as usual.
+    files = _chain(5)
+    assert _found(_change(repo, files, _cut(files, 5))) == [
+        ("major", "removed exported method Server.Serve from package ."),
+    ]
+
+
+def test_aliases_that_name_each_other_end_the_chain(repo: GitRepo) -> None:
+    # No Go build has such a cycle, yet a tree may: each package is read once and the
+    # chain stops there.
+    a = 'package a\n\nimport "example.com/lib/internal/b"\n\ntype Client = b.Client\n'
+    b = (
+        'package b\n\nimport "example.com/lib/internal/a"\n\ntype Client = a.Client\n\n'
         "type Server struct{}\n\nfunc (s *Server) Serve() {}\n"
     )
-    b = 'package b\n\nimport "example.com/lib/internal/c"\n\ntype Client = c.Client\n'
-    a = 'package a\n\nimport "example.com/lib/internal/b"\n\ntype Client = b.Client\n'
     lib = (
-        "package lib\n\nimport (\n"
-        '\t"example.com/lib/internal/a"\n\t"example.com/lib/internal/c"\n)\n\n'
-        "type Client = a.Client\n\ntype Server = c.Server\n"
+        'package lib\n\nimport "example.com/lib/internal/a"\n\n'
+        'import "example.com/lib/internal/b"\n\n'
+        "type Client = a.Client\n\ntype Server = b.Server\n"
     )
-    files = {"internal/c/c.go": c, "internal/b/b.go": b, "internal/a/a.go": a, "lib.go": lib}
-    fewer = c.replace("\nfunc (x *Client) Get() {}\n", "").replace(
-        "\nfunc (s *Server) Serve() {}\n", ""
-    )
-    assert _found(_change(repo, files, {"internal/c/c.go": fewer})) == [
+    files = {"internal/a/a.go": a, "internal/b/b.go": b, "lib.go": lib}
+    fewer = b.replace("\nfunc (s *Server) Serve() {}\n", "")
+    assert _found(_change(repo, files, {"internal/b/b.go": fewer})) == [
         ("major", "removed exported method Server.Serve from package ."),
     ]
 

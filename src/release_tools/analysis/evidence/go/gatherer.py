@@ -20,11 +20,13 @@ Each side is read in one ``git cat-file --batch`` after one ``--batch-check`` fo
 An alias of another package's identifier of the module (``type Options = testr.Options``,
 left behind by a move, or ``type Client = impl.Client`` showing an internal type) is compared
 as the target package declares it at each side
-(:mod:`~release_tools.analysis.evidence.go.aliases`); those packages are read up to
-:data:`ALIAS_READ_BYTES`. A range that changes only the package an alias names (often an
+(:mod:`~release_tools.analysis.evidence.go.aliases`), through chains of such aliases up to
+:data:`_ALIAS_LINKS` links; those packages are read up to :data:`ALIAS_READ_BYTES`, each
+once a run. A range that changes only the package an alias names (often an
 ``internal`` one) changes the aliasing package's API too: the unchanged importable packages
-that import a changed package (or one that may alias it in turn, :data:`_ALIAS_LINKS`) and
-may alias its identifiers are found by ``git grep``
+that import a changed package (or one that may alias it in turn, through up to
+:data:`_ALIAS_LINKS` links, no package twice) and may alias its identifiers are found by
+``git grep``
 (:mod:`~release_tools.analysis.evidence.go.importers`), at most
 :data:`MAX_ALIASING_PACKAGES` of them, read within what the run's budgets leave after the
 changed packages, and compared as if their files had changed when they do alias an
@@ -91,7 +93,10 @@ ALIAS_READ_BYTES = 1_000_000
 MAX_ALIASING_PACKAGES = 16
 #: Links of a chain of aliases across packages followed from a changed package (``type
 #: Client = impl.Client`` where ``impl.Client`` is ``= core.Client``): searched, and read.
-_ALIAS_LINKS = 2
+_ALIAS_LINKS = 4
+#: Packages a chain of aliases reaches that are searched for aliases in turn, and packages
+#: read to follow the chains of one aliasing package, at most.
+_CHAIN_PACKAGES = 32
 
 _SKIP_DIRS = frozenset({"internal", "testdata", "vendor", "examples", "example", "cmd"})
 #: Directories whose ``.go`` files belong to no package of the module, not even an internal one.
@@ -172,6 +177,9 @@ class _Side:
         self.texts: dict[str, str] = {}
         #: Files not parsed, with the reason.
         self.scanned: dict[str, str] = {}
+        #: The packages aliases name, by import path, as read for any package of the run
+        #: (None: not read, or no package).
+        self.aliased: dict[str, dict[str, GoIdent] | None] = {}
 
     def read(self) -> None:
         mods = [m for m in self._mods if m in self.sizes]
@@ -214,11 +222,18 @@ class _Side:
 
 
 def _target_packages(
-    ctx: AnalysisContext, at: _Side, directory: str, targets: set[str], budget: ReadBudget
+    ctx: AnalysisContext,
+    at: _Side,
+    directory: str,
+    targets: set[str],
+    budget: ReadBudget,
+    most: int | None = None,
 ) -> dict[str, dict[str, GoIdent]]:
     """The exported identifiers, at the ref of ``at``, of the packages of this module that
     ``targets`` (``import/path.Name``) name, by import path; packages of other modules are not
-    read, nor those the run's ``budget`` cannot parse whole."""
+    read, nor those the run's ``budget`` cannot parse whole. Each package is read once a run
+    (kept in ``at``), whichever package's aliases name it; none is read once ``at`` holds
+    ``most``."""
     if not targets:
         return {}
     found = at.module_root(directory)
@@ -231,40 +246,48 @@ def _target_packages(
         if path == module or path.startswith(module + "/"):
             relative = path[len(module) :].lstrip("/")
             directories[posixpath.join(root, relative).strip("/")] = path
-    if not directories:
-        return {}
-    side = _Side(ctx, at.ref, sorted(directories))
-    for files in side.files.values():
-        present = [path for path in files if path in side.sizes]
-        modes = budget.plan([side.sizes[path] for path in present])
-        side.modes.update(zip(present, modes or [], strict=False))
-    side.read()
-    out: dict[str, dict[str, GoIdent]] = {}
-    for target_dir, import_path in directories.items():
-        api = side.package_api(target_dir)
-        if api:
-            out[import_path] = spell_aliases(api)[0]
-    return out
+    unread = sorted(d for d, path in directories.items() if path not in at.aliased)
+    if most is not None:
+        unread = unread[: max(0, most - len(at.aliased))]
+    if unread:
+        side = _Side(ctx, at.ref, unread)
+        for files in side.files.values():
+            present = [path for path in files if path in side.sizes]
+            modes = budget.plan([side.sizes[path] for path in present])
+            side.modes.update(zip(present, modes or [], strict=False))
+        side.read()
+        for target_dir in unread:
+            api = side.package_api(target_dir)
+            at.aliased[directories[target_dir]] = spell_aliases(api)[0] if api else None
+    return {path: api for path in directories.values() if (api := at.aliased.get(path)) is not None}
+
+
+_Packages = tuple[dict[str, dict[str, GoIdent]], dict[str, dict[str, GoIdent]]]
 
 
 def _linked_packages(
     ctx: AnalysisContext,
     sides: tuple[_Side, _Side],
     directory: str,
-    packages: tuple[dict[str, dict[str, GoIdent]], dict[str, dict[str, GoIdent]]],
+    packages: _Packages,
     budget: ReadBudget,
-) -> tuple[dict[str, dict[str, GoIdent]], dict[str, dict[str, GoIdent]]]:
+    links: int = _ALIAS_LINKS - 1,
+) -> _Packages:
     """``packages`` (what the aliases of the package in ``directory`` name, at the base and
     the head) with their own aliases of other packages of the module read as those declare
-    them: one more link of a chain (``impl.Client`` being ``= core.Client``). A package read
-    at one side only is left as it is, so that both sides of an alias read alike."""
+    them, through up to ``links`` more links of a chain (``impl.Client`` being ``=
+    core.Client``, perhaps ``= base.Client`` in turn), the far end first. Each package is read
+    once a run (a cycle, which no Go build has, ends with the links), and no more are read
+    once a side holds :data:`_CHAIN_PACKAGES`. A package read at one side only is left as it
+    is, so that both sides of an alias read alike."""
     targets = tuple({t for api in side.values() for t in alias_targets(api)} for side in packages)
-    if not targets[0] and not targets[1]:
+    if links <= 0 or not (targets[0] or targets[1]):
         return packages
     further = (
-        _target_packages(ctx, sides[0], directory, targets[0], budget),
-        _target_packages(ctx, sides[1], directory, targets[1], budget),
+        _target_packages(ctx, sides[0], directory, targets[0], budget, _CHAIN_PACKAGES),
+        _target_packages(ctx, sides[1], directory, targets[1], budget, _CHAIN_PACKAGES),
     )
+    further = _linked_packages(ctx, sides, directory, further, budget, links - 1)
     old, new = dict(packages[0]), dict(packages[1])
     for path in old.keys() & new.keys():
         old[path], new[path] = resolve_aliases(old[path], new[path], further)
@@ -363,10 +386,14 @@ def _aliasing_packages(
     found: set[str] = set()
     near_paths = seen
     for link in range(_ALIAS_LINKS):
-        near = sorted({posixpath.dirname(p) for p in importing(ctx, head, declaring, near_paths)})
+        near = sorted(
+            {posixpath.dirname(p) for p in importing(ctx, head, declaring, near_paths)} - found
+        )
         found.update(near)
-        if link + 1 == _ALIAS_LINKS or not near:
+        if link + 1 == _ALIAS_LINKS or not near or len(found) >= _CHAIN_PACKAGES:
             break
+        # The files of a package found already need not be searched again.
+        declaring = [p for p in declaring if posixpath.dirname(p) not in found]
         # Each may alias a changed package's identifier: its own aliases may show it on.
         near_paths = set(_module_paths(ctx, {head: near})[head]) - seen
         seen |= near_paths
