@@ -35,7 +35,10 @@ REMOVED = [
 @pytest.mark.parametrize(
     "manifests",
     [
-        {"setup.py": "setup(packages=['jinja2', 'jinja2.testsuite'])\n"},
+        {
+            "setup.py": "setup(use_2to3_fixers=['custom_fixers'],\n"
+            "      packages=['jinja2', 'jinja2.testsuite'])\n"
+        },
         {"setup.cfg": "[metadata]\nname = jinja2\n[options]\npackages =\n    jinja2\n"},
         {"pyproject.toml": "[tool.setuptools]\npackages = ['jinja2']\n"},
         {"pyproject.toml": "[tool.poetry]\npackages = [{ include = 'jinja2' }]\n"},

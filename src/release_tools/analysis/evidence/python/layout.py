@@ -209,9 +209,11 @@ def _names(manifest: str, text: str, module: str) -> bool:
 # list in pyproject.toml (setuptools, Poetry's ``include`` tables, Hatch's wheel target) and a
 # ``packages =`` option in setup.cfg that is no ``find:`` directive.
 _LISTS_PACKAGES = {
-    "setup.py": re.compile(r"\bpackages\s*=\s*\["),
-    "pyproject.toml": re.compile(r"^\s*packages\s*=\s*\[", re.MULTILINE),
-    "setup.cfg": re.compile(r"^packages\s*=\s*(?!\s*find(?:_namespace)?:)\S", re.MULTILINE),
+    "setup.py": re.compile(r"\bpackages\s*=\s*\[([^\]]{0,5000})\]"),
+    "pyproject.toml": re.compile(r"^\s*packages\s*=\s*\[([^\]]{0,5000})\]", re.MULTILINE),
+    "setup.cfg": re.compile(
+        r"^packages\s*=(?!\s*find(?:_namespace)?:)([^\n]*(?:\n[ \t]+[^\n]*){0,200})", re.MULTILINE
+    ),
 }
 # Where a package search is configured: the arguments of ``find_packages(...)`` (one level of
 # nested brackets) in setup.py, and the ``[tool.setuptools.packages.find]`` (pyproject.toml)
@@ -250,7 +252,8 @@ def unlisted_packages(ctx: AnalysisContext, tops: dict[str, str], packages: set[
 
     Only a project root (or its ``src/``) holding more than one top-level package is asked: a
     package there does not ship when a manifest of that root lists its packages by name and
-    none of the root's manifests names it, or when a package search excludes it. Manifests
+    none of the package lists names it (a ``use_2to3_fixers=['custom_fixers']``
+    argument is no package list), or when a package search excludes it. Manifests
     are read at both refs: a name in either keeps the package.
     """
     homes: dict[str, list[str]] = {}
@@ -277,15 +280,18 @@ def unlisted_packages(ctx: AnalysisContext, tops: dict[str, str], packages: set[
         if any(_excludes(file, text, name) for file, text in manifests):
             unshipped.add(name)
             continue
-        listing = [(file, text) for file, text in manifests if _LISTS_PACKAGES[file].search(text)]
-        if listing and not any(_names_package(file, text, name) for file, text in manifests):
+        listed = [
+            match.group(1)
+            for file, text in manifests
+            for match in _LISTS_PACKAGES[file].finditer(text)
+        ]
+        if listed and not any(_lists(listing, name) for listing in listed):
             unshipped.add(name)
     return unshipped
 
 
-def _names_package(manifest: str, text: str, package: str) -> bool:
-    """Whether a manifest names ``package`` or one of its subpackages."""
-    if manifest == "setup.py":
-        name = re.escape(package)
-        return re.search(rf"[\"']{name}(?:\.[\w.]*)?[\"']", text) is not None
-    return _names(manifest, text, package)
+def _lists(listing: str, package: str) -> bool:
+    """Whether a package list names ``package`` or one of its subpackages (``"src/pkg"`` of
+    a Hatch target included)."""
+    name = re.escape(package)
+    return re.search(rf"(?<![\w.-]){name}(?:\.[\w.]*)?(?![\w-])", listing) is not None
