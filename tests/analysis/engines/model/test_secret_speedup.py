@@ -52,6 +52,8 @@ FORMS = {
     "define": ("wp-config.php", ["define('{name}', '{value}');"]),
     "xml-element": ("app.xml", ["<{name}>{value}</{name}>"]),
     "dotnet-add": ("web.xml", ['<add key="{name}" value="{value}"/>']),
+    "header-setter": ("main.go", ['req.Header.Set("{name}", "{value}")']),
+    "header-line": ("run.sh", ['curl -H "{name}: {value}" https://x']),
     "flag": ("run.sh", ["deploy --{name} {value}"]),
     "block-scalar": ("config.yaml", ["{name}: |", "  {value}"]),
     "yaml-nested": ("config.yaml", ["{name}:", "  {value}"]),
@@ -163,6 +165,7 @@ _TOKEN_LINES: list[tuple[str, str, str]] = [
     ("jwt", f"t eyJ{_BODY[:8]}.eyJ{_BODY[8:16]}.{_BODY[16:24]}", _BODY[8:16]),
     ("bearer-token", f"h BEARER {_BODY[:20]}", _BODY[:20]),
     ("basic-auth", "AUTHORIZATION: Basic dXNlcjpw", "dXNlcjpw"),
+    ("authorization", f'h = {{"AUTHORIZATION": "token {_BODY[:12]}"}}', _BODY[:12]),
     ("url-password", "u redis://:pa55w0rd@db.example", "pa55w0rd"),
 ]
 

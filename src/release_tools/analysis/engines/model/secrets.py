@@ -14,7 +14,9 @@ markers around it, so the result still reads as the same diff. What it recognise
    ``SharedAccessKey=`` / SAS ``sig=``, GitHub (``ghp_``, ``gho_``, ``ghu_``, ``ghs_``,
    ``ghr_``, ``github_pat_``), Slack (``xox?-``, webhook URLs), OpenAI (``sk-...``), Stripe
    (``sk_live_``/``rk_live_``, test keys too), Hugging Face (``hf_...``), npm (``npm_...``),
-   PyPI (``pypi-AgE...``), JWTs, bearer tokens, HTTP basic credentials, passwords in URLs.
+   PyPI (``pypi-AgE...``), JWTs, bearer tokens, HTTP basic credentials, the credential of any
+   ``Authorization`` header (``Authorization: token ...``, ``{"Authorization": "Bearer
+   ..."}``, ``Header.Set("Authorization", "...")``), passwords in URLs.
 3. Values given to a name that says secret (``password``, ``api_key``, ``DB_PASS``, ``smtpPass``;
    not a name that only points at one: ``API_TOKEN_FILE``, ``TOKEN_URL``, ``token_type``,
    ``token_ttl``, ``secretName``): assignments (``password = "..."``,
@@ -31,7 +33,8 @@ markers around it, so the result still reads as the same diff. What it recognise
    ``process.env.TOKEN || '...'``, ``${DB_PASSWORD:-...}``) and of templates (``{{
    .Values.db.password | default "..." }}``), values put into the environment, setters
    (``SetPassword("...")``, ``set_token("...")``, ``.password("...")``, ``SetBasicAuth("user",
-   "...")``), command-line flags (``--token ...``, ``--requirepass ...``, ``mysql -p...``,
+   "...")``), a request header named as a secret (``req.Header.Set("X-Api-Key", "...")``,
+   ``setRequestHeader``, ``"X-Auth-Token: ..."`` in a string), command-line flags (``--token ...``, ``--requirepass ...``, ``mysql -p...``,
    ``curl -u user:...``, ``sshpass -p ...``), ``.npmrc`` settings (``:_authToken=...``), subscripts
    (``settings["password"] = "..."``), a Dockerfile's ``ENV NAME value``, SQL's ``IDENTIFIED BY
    '...'`` and ``WITH PASSWORD '...'``, PHP's ``define('DB_PASSWORD', '...')``, XML elements

@@ -116,6 +116,24 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         1,
         0,
     ),
+    # Any other credential of an Authorization header, after its scheme (token, Bearer,
+    # Digest...) or without one: "Authorization: token ...", {"Authorization": "..."},
+    # Header.Set("Authorization", "..."). The scheme is taken whole and never given back, so a
+    # scheme with nothing after it (a value an earlier rule removed, "Bearer " + token) is no
+    # credential; an unquoted value with neither scheme nor digit is a variable or a call
+    # ({"Authorization": self.token}, format!(...)), and a value that starts with "$", "{" or
+    # "<" is a template or a placeholder.
+    (
+        "authorization",
+        re.compile(
+            r"(?i)(\bauthorization(?:[\"'`]\]?\s*[:=,]|\]?\s*[:=])\s*"
+            r"(?:[rbfu]{0,2}(?P<aq>[\"'`]))?(?P<scheme>[a-z][\w.-]{0,31}\s+)?+)"
+            r"((?(aq)|(?(scheme)|(?=[^\d\s\"'`,;(){}\[\]<>]*+\d)))"
+            r"[^\s\"'`,;(){}\[\]<>$=][^\s\"'`,;(){}\[\]<>]*+)"
+        ),
+        1,
+        0,
+    ),
     (
         "url-password",
         # A scheme is short: scanned to the end of the run from every word boundary of a long
@@ -343,6 +361,25 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"|(?:access|auth)_?token|(?:secret|access)_?key)\s*\(\s*" + _QUOTED
         ),
         (".",),
+    ),
+    # A request header named as a secret, given by a setter with the header's name and value:
+    # Go's req.Header.Set("X-Api-Key", "..."), setRequestHeader, addHeader, add_header,
+    # putheader, .header(...), headers.append/set/put/insert, Headers.Add. The call's name ends
+    # in one of these words, whatever comes before it.
+    Form(
+        re.compile(
+            r"(?i)(?P<head>(?:header|headers|property|validation|set|add|append|put|insert)"
+            r"\s*\(\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*" + _QUOTED
+        ),
+        ("header", "property", "validation", "set", "add", "append", "put", "insert"),
+    ),
+    # A whole header line in a string: curl -H "X-Api-Key: ...", header('X-Auth-Token: ...').
+    Form(
+        re.compile(
+            r"(?i)(?P<head>(?P<quote>[\"'`])" + SECRET_NAME + r":(?!:)\s*)"
+            r"(?P<value>[^\s\"'`$<{][^\"'`]*+)(?P<tail>(?P=quote))"
+        ),
+        (":",),
     ),
     Form(
         re.compile(

@@ -45,6 +45,7 @@ TOKEN_HINTS: dict[str, tuple[str, ...]] = {
     "jwt": ("eyj",),
     "bearer-token": ("bearer",),
     "basic-auth": ("authorization",),
+    "authorization": ("authorization",),
     "url-password": ("://",),
 }
 
