@@ -12,7 +12,8 @@ the changelog; but the release type is the highest over every changeset naming t
 ones included, applied to its initial version, so a ``major`` changeset added after two
 ``minor`` betas moves ``1.1.0-beta.1`` to ``2.0.0-beta.0``. The prerelease number counts on
 (``1.1.0-beta.0`` -> ``1.1.0-beta.1``) only while the target and the tag stay the same. The new
-ids are then added to ``pre.json``.
+ids are then added to ``pre.json``, and so is the version of every npm package that joined the
+workspace in the mode (``initialVersions``, as ``changeset version`` records it).
 
 Dependents are judged against the prerelease their dependency receives, by npm's rule that a
 range admits a prerelease only of its own ``major.minor.patch`` (``^1.0.0`` does not admit
@@ -472,14 +473,46 @@ def left_without_releases() -> str:
     )
 
 
+def _joined(
+    state: PreState,
+    releases: Sequence[ProjectRelease],
+    projects: Sequence[Project],
+    read: Reader,
+) -> dict[str, str]:
+    """The npm packages ``initialVersions`` does not list yet (they joined the workspace in the
+    mode), with the version each has before this release: changesets records every package of
+    the workspace it versions in pre mode, so a later release counts from that version and
+    leaving the mode knows the package moved in the period."""
+    previous = {r.project.name: r.previous for r in releases}
+    out: dict[str, str] = {}
+    for project in projects:
+        name = project.name
+        if project.manifest_kind != "package.json" or name in state.initial_versions:
+            continue
+        if name in previous:
+            version = previous[name]
+        else:
+            try:
+                version = read_manifest_version(project, read)
+            except VersionError:
+                # An unreleased package's version is its own business; it is not recorded.
+                continue
+        if version:
+            out[name] = version
+    return out
+
+
 def stage_pre_mode(
     txn: FileTransaction,
     state: PreState,
     plans: Sequence[VersionPlan],
     releases: Sequence[ProjectRelease],
+    projects: Sequence[Project],
 ) -> None:
-    """Record the release in ``pre.json`` (``pre`` mode), or delete every changeset and
-    ``pre.json`` (``exit`` mode)."""
+    """Record the release in ``pre.json`` (``pre`` mode): the changesets it used and the
+    packages that joined the workspace in the mode (:func:`_joined`); or delete every
+    changeset and ``pre.json`` (``exit`` mode). ``txn`` may already hold the release's
+    manifests: a released package's version before it is the release's ``previous``."""
     if state.mode == "exit":
         for plan in plans:
             if plan.format == "changesets":
@@ -488,12 +521,17 @@ def stage_pre_mode(
         return
     used = {plan.path for release in releases for plan in release.plans}
     new = [changeset_id(plan) for plan in plans if state.is_new(plan) and plan.path in used]
-    if not new:
+    joined = _joined(state, releases, projects, txn.read)
+    if not new and not joined:
         return
     data = dict(state.data)
     data["changesets"] = [*state.changesets, *new]
+    data["initialVersions"] = {**state.initial_versions, **joined}
+    what = [f"released {', '.join(new)}"] if new else []
+    if joined:
+        what.append(f"initial versions of {', '.join(joined)}")
     txn.write(
         PRE_PATH,
         json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-        f"changesets pre mode: released {', '.join(new)}",
+        f"changesets pre mode: {'; '.join(what)}",
     )

@@ -369,7 +369,7 @@ def _run_release(
     consumable = [p for p in plans if pre is None or p.format == "nx"]
     _stage(txn, git, settings, projects, releases, consumable, today, notes, conventions)
     if pre is not None:
-        stage_pre_mode(txn, pre, plans, releases)
+        stage_pre_mode(txn, pre, plans, releases, projects)
     refusals: list[str] = []
     branch = preflight(git, settings, options, txn, releases, refusals)
     forge = plan_release_forge(git, root, settings, options, txn, releases, conventions, notes)
