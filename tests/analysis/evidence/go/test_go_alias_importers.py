@@ -209,3 +209,39 @@ def test_only_so_many_unchanged_packages_are_compared_for_their_aliases(
         ("major", "removed exported method Client.Get from package ."),
         ("major", "removed exported method Client.Get from package a"),
     ]
+
+
+@pytest.mark.parametrize(
+    "declarations",
+    [
+        "type ( Client = impl.Client; Server = impl.Server )\n\nvar ( New = impl.New )\n",
+        "type  Client  =  impl.Client;\n\ntype Server = impl.Server;\n\nvar New = impl.New;\n",
+        "type Client = /* the client */ impl.Client\n\n"
+        "type Server = impl.Server /* the server */\n\nvar New = /* New */ impl.New\n",
+        "type Client = impl.Client; type Server = impl.Server; var New = impl.New\n",
+        "type Client =\n\timpl.Client\n\ntype Server = impl . Server\n\nvar New =\n\timpl.New\n",
+        "type Client = (impl.Client)\n\ntype Server = (impl.Server)\n\nvar New = (impl.New)\n",
+        "type (\n\tClient = impl.Client\n\tServer = impl.Server\n)\n\nvar New, _ = impl.New, 0\n",
+        "type (Client = impl.Client; Server = impl.Server)\n\nvar (Other = 1; New = impl.New)\n",
+    ],
+)
+@pytest.mark.parametrize("engine", ["perl", "posix"])
+def test_aliases_not_in_gofmt_layout_show_what_their_targets_changed(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, declarations: str, engine: str
+) -> None:
+    # Found by git grep with either engine, then read from the syntax tree.
+    if engine == "posix":
+        monkeypatch.setattr(importers, "_DECLARATION", "(")
+    lib = f'package lib\n\nimport "example.com/lib/internal/impl"\n\n{declarations}'
+    fewer = IMPL.replace("func (c *Client) Get(path string) error { return nil }\n\n", "")
+    fewer = fewer.replace("func (s *Server) Serve() error", "func (s *Server) Serve(n int) error")
+    fewer = fewer.replace("func New(url string)", "func New(url string, retries int)")
+    files = {"internal/impl/impl.go": IMPL, "lib.go": lib}
+    assert _found(_change(repo, files, {"internal/impl/impl.go": fewer})) == [
+        ("major", "removed exported method Client.Get from package ."),
+        ("major", "signature of Server.Serve changed: func() error -> func(int) error"),
+        (
+            "major",
+            "type of exported var New changed: func(string) *Client -> func(string,int) *Client",
+        ),
+    ]

@@ -5,7 +5,8 @@ A public package often shows another package's identifiers of its module under i
 package changes the public one's API too. Two ``git grep`` runs find the candidates without
 reading a blob into Python. The first, :func:`alias_declarations`, lists the files with a line
 shaped like such a declaration: a name bound to another package's exported identifier,
-perhaps instantiated (``Client = impl.Client``, ``type List[T any] = impl.List[T]``). It does
+perhaps instantiated (``Client = impl.Client``, ``type List[T any] = impl.List[T]``), in
+gofmt's layout or not (a one-line group, comments, the value on the next line). It does
 not depend on which packages changed, so it is asked once, of the head only: a package whose
 files did not change reads alike at both sides. The second, :func:`importing`, keeps those
 of the files found that import one of some packages (fixed strings over those files alone),
@@ -34,19 +35,33 @@ MAX_FILES = 500
 #: modules, programs, examples); leaving them out spares git reading their blobs.
 #: ``internal`` ones are searched: a public alias may name an internal alias in turn.
 _UNSEARCHED = ("testdata", "vendor", "examples", "example", "cmd", ".*", "_*")
+#: Spaces and block comments between the tokens of a declaration.
+_GAP = r"(?:\s|/\*.*?\*/)*"
+#: ``name.Exported`` (``name . Exported``), perhaps instantiated, perhaps in parentheses.
+_TARGET = r"\(?" + _GAP + r"\w+\s*\.\s*[A-Z]\w*\s*(?:\[.*\])?\s*\)?"
 #: A line declaring an alias of, or a variable bound to, another package's exported
-#: identifier, as gofmt writes one: ``type`` and any name, else an exported one (``var``,
-#: ``const`` or within a block), type parameters or a declared type, ``=``, then
-#: ``name.Exported``, perhaps instantiated, perhaps with a line comment. The module's
-#: ``go.mod`` is searched too, for its ``module`` line: a run that works lists it.
+#: identifier, in gofmt's layout or not: at the start of the line, of a one-line group
+#: (``type ( A = x.A; B = x.B )``) or after a ``;``, ``type`` and any name, else exported
+#: names (``var``, ``const`` or within a block), type parameters or a declared type, ``=``,
+#: block comments, then ``name.Exported`` (perhaps among other values), perhaps
+#: instantiated, ending the line or the spec (``;``, ``)``, a comment); or such a head whose
+#: value is on the next line (``type Client =``). The module's ``go.mod`` is searched too,
+#: for its ``module`` line: a run that works lists it.
 _DECLARATION = (
-    r"^\s*(?:type\s+\w+|(?:(?:var|const)\s+)?[A-Z]\w*)(?:\s*\[[^=]*\])?(?:\s+[^=\s][^=]*)?"
-    r"\s*=\s*\w+\.[A-Z]\w*\s*(?:\[.*\])?\s*(?://.*)?$|^module\s"
+    r"(?:^|;)\s*(?:(?:type|var|const)\s*\(\s*)?"
+    r"(?:type\s+\w+|(?:(?:var|const)\s+)?[A-Z]\w*(?:\s*,\s*\w+)*)"
+    r"(?:\s*\[[^=]*\])?(?:\s+[^=\s][^=]*)?\s*="
+    + _GAP
+    + r"(?:"
+    + _TARGET
+    + r"(?:\s*,\s*[^,;]+?)*\s*(?:[;)]|//|/\*|$)|$)|^module\s"
 )
-#: What the POSIX engine is asked instead: any line ending ``= name.Exported``.
+#: What the POSIX engine is asked instead: any line with ``= name.Exported`` ending it or a
+#: spec, or ending with ``=``.
 _LOOSE = (
-    r"=[[:space:]]*[A-Za-z_][A-Za-z0-9_]*\.[A-Z][A-Za-z0-9_]*"
-    r"[[:space:]]*(\[.*\])?[[:space:]]*(//.*)?$|^module[[:space:]]"
+    r"=[[:space:]]*(/\*.*\*/[[:space:]]*)?\(?[[:space:]]*[A-Za-z_][A-Za-z0-9_]*[[:space:]]*"
+    r"\.[[:space:]]*[A-Z][A-Za-z0-9_]*[[:space:]]*(\[.*\])?[[:space:]]*\)?[[:space:]]*"
+    r"([;),/].*)?$|=[[:space:]]*$|^module[[:space:]]"
 )
 
 

@@ -8,8 +8,9 @@ callers) and result types, and for a method whether its receiver is a pointer (a
 struct (embedded ones by their type's name) and every method of an interface (an unexported
 one means no other package can implement it). Exported variables and constants keep their
 declared type when they have one. A type alias of, or a variable bound to, another package's
-exported identifier (``type Options = testr.Options``, ``var New = testr.New``) keeps the
-identifier's import path as its ``target``, for the gatherer to look up.
+exported identifier (``type Options = testr.Options``, ``var New = testr.New``, in
+parentheses or not, several names at once or not) keeps the identifier's import path as its
+``target``, for the gatherer to look up.
 
 Type texts are compared across versions, so a type is spelled the same way however the file
 imports its package: a renamed import (``g "github.com/gin-gonic/gin"``) is written with the
@@ -186,7 +187,9 @@ class _Reader:
 
     def target(self, node: tree_sitter.Node | None) -> str:
         """``import/path.Name`` when ``node`` names an exported identifier of an imported
-        package (``testr.Options``, as a type or a value); "" otherwise."""
+        package (``testr.Options``, as a type or a value), in parentheses or not; "" otherwise."""
+        while node is not None and node.type in ("parenthesized_type", "parenthesized_expression"):
+            node = next((c for c in node.named_children if c.type != "comment"), None)
         if node is None or node.type not in ("qualified_type", "selector_expression"):
             return ""
         fields = ("package", "name") if node.type == "qualified_type" else ("operand", "field")
@@ -322,23 +325,45 @@ class _Reader:
             if spec.type == "var_spec_list":
                 self.values(spec, kind)
                 continue
+            if spec.type == "ERROR":
+                self.misread_value(spec, kind)
+                continue
             if spec.type not in ("var_spec", "const_spec"):
                 continue
             self.scope = frozenset()
             declared = self.type_text(spec.child_by_field_name("type")) or None
             values = spec.child_by_field_name("value")
-            literals = values.named_children if values is not None else []
+            literals = [
+                c
+                for c in (values.named_children if values is not None else ())
+                if c.type != "comment"
+            ]
             if declared is None and len(literals) == 1 and literals[0].type == "func_literal":
                 # ``var F = func(...) {...}``: its type is the literal's function type.
                 declared = "func" + self._signature(literals[0])
             names = spec.children_by_field_name("name")
-            bound = self.target(literals[0]) if len(literals) == 1 == len(names) else ""
-            for name_node in names:
+            # ``var New, Get = impl.New, impl.Get`` binds each name to its own value.
+            bound = [self.target(v) for v in literals] if len(literals) == len(names) else []
+            for index, name_node in enumerate(names):
                 name = self.text(name_node)
                 if _exported(name):
                     line = spec.start_point[0] + 1
-                    ident = GoIdent(name, kind, self.path, line, declared, target=bound)
+                    target = bound[index] if bound else ""
+                    ident = GoIdent(name, kind, self.path, line, declared, target=target)
                     self.out.setdefault(name, ident)
+
+    def misread_value(self, node: tree_sitter.Node, kind: str) -> None:
+        """The last spec of a one-line group, ``var (A = 1; New = impl.New)``, which
+        tree-sitter-go reads as an error of a name and a qualified type when its value names
+        another package's identifier: read as that binding."""
+        parts = [c for c in node.named_children if c.type != "comment"]
+        if len(parts) != 2 or (parts[0].type, parts[1].type) != ("identifier", "qualified_type"):
+            return
+        name = self.text(parts[0])
+        if _exported(name):
+            line = node.start_point[0] + 1
+            ident = GoIdent(name, kind, self.path, line, None, target=self.target(parts[1]))
+            self.out.setdefault(name, ident)
 
     def types(self, node: tree_sitter.Node) -> None:
         for spec in node.named_children:
