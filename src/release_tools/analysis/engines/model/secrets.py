@@ -30,12 +30,17 @@ markers around it, so the result still reads as the same diff. What it recognise
    ``name: value`` line, after any YAML tag or anchor (``password: !!str ...``); triple-quoted
    values (``password = '''...'''``) and the items of flow sequences (``tokens: [...]``).
    Also literal defaults of environment lookups (``os.getenv('DB_PASSWORD', '...')``,
-   ``process.env.TOKEN || '...'``, ``${DB_PASSWORD:-...}``) and of templates (``{{
+   ``process.env.TOKEN || '...'``, ``${DB_PASSWORD:-...}``), of any lookup whose result goes
+   under a secret's name (``token = os.environ.get("T", "...")``, ``password = os.getenv("P")
+   or "..."``), literals in a constructor (``String::from("...")``, ``Some("...")``,
+   ``SecretStr("...")``), C's ``#define API_KEY "..."`` and ``char password[] = "..."``, and
+   of templates (``{{
    .Values.db.password | default "..." }}``), values put into the environment, setters
    (``SetPassword("...")``, ``set_token("...")``, ``.password("...")``, ``SetBasicAuth("user",
    "...")``), a request header named as a secret (``req.Header.Set("X-Api-Key", "...")``,
-   ``setRequestHeader``, ``"X-Auth-Token: ..."`` in a string), command-line flags (``--token ...``, ``--requirepass ...``, ``mysql -p...``,
-   ``curl -u user:...``, ``sshpass -p ...``), ``.npmrc`` settings (``:_authToken=...``), subscripts
+   ``setRequestHeader``, ``"X-Auth-Token: ..."`` in a string), command-line flags (``--token
+   ...``, ``--requirepass ...``, ``mysql -p...``, ``curl -u user:...``, ``sshpass -p ...``),
+   ``.npmrc`` settings (``:_authToken=...``), subscripts
    (``settings["password"] = "..."``), a Dockerfile's ``ENV NAME value``, SQL's ``IDENTIFIED BY
    '...'`` and ``WITH PASSWORD '...'``, PHP's ``define('DB_PASSWORD', '...')``, XML elements
    (``<password>...</password>``), .NET's ``<add key="ApiKey" value="..."/>`` and ``.netrc``
@@ -46,7 +51,8 @@ markers around it, so the result still reads as the same diff. What it recognise
    flag's value (``--token TOKEN``), a type (``api_key: Option<String>``, ``TokenKind::Ident``,
    ``type TokenKind = 'a' | 'b'``) and a value made of format fields (``"{password}"``) stay.
    A value that runs over several lines (a YAML block scalar or a value on the lines under its
-   key, a triple-quoted string, an XML element) goes whole: see
+   key, a triple-quoted string, an XML element; the string literals of a value in parentheses
+   or continued with a backslash, ``password = (`` or ``API_KEY = \\``) goes whole: see
    :mod:`release_tools.analysis.engines.model.secrets_blocks`; the patterns of this step and the
    last are in :mod:`release_tools.analysis.engines.model.secrets_forms`.
 4. Every value of a ``.env`` file (``.env``, ``.env.local``, ``prod.env``...).

@@ -16,6 +16,9 @@ lines that belong to it:
 - in a configuration file (JSON, TOML...), an array opened at the end of a secret's line
   (``"api_keys": [``): its lines of one quoted string each, up to the first other line (the
   closing bracket, or an object: then the line rules see the entries' names).
+- code whose value starts on the line after a secret's name, in parentheses (``password = (``)
+  or after a line continuation (``API_KEY = \\``): the string literals of its lines, up to the
+  line that closes the parentheses or does not end in a backslash.
 
 The first line of a value gets the redaction mark, and the following lines ``[...]``, so a value
 counts once however many lines it has. The diff's own marker (``+``, ``-``, `` ``) and each
@@ -62,6 +65,18 @@ _ARRAY_ITEM = re.compile(
     r"^(?P<lead>\s*(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote))[^\\])*+)"
     r"(?P<tail>(?P=quote)\s*,?\s*)$"
 )
+# A value that starts on the line after its name: in parentheses ("password = (", up to the
+# closing one) or after a line continuation ("API_KEY = \", up to the first line that does not
+# end in one). A few words may come before the name (export, const, static final String).
+_OPEN_VALUE = re.compile(
+    r"(?i)^\s*(?:[A-Za-z]+\s+){0,3}" + SECRET_NAME + r"(?:\s*:\s*[^=()\n]{1,60}?)?"
+    r"\s*(?::=|=)\s*(?P<open>\(|\\)\s*(?:#.*)?$"
+)
+# A string literal inside such a value; its prefix (b"", f'') and quotes stay.
+_STRING = re.compile(
+    r"(?P<lead>[rRbBuUfF]{0,2}(?P<quote>\"\"\"|'''|[\"'`]))"
+    r"(?P<body>(?:\\.|(?!(?P=quote))[^\\])*+)(?P<tail>(?P=quote))"
+)
 _COMMENT = ("#", "//")
 # Under "secrets:" a CI job or a Compose service lists the names of secrets, not their values.
 _NAMES_KEY = "secrets"
@@ -85,6 +100,8 @@ class _Kind(Enum):
     QUOTED = "quoted"  # a triple-quoted string, up to the closing quotes
     ELEMENT = "element"  # an XML element's text, up to the closing tag
     ARRAY = "array"  # a configuration file's array: lines of one quoted string each
+    PARENTHESISED = "parenthesised"  # code up to the closing parenthesis: its strings
+    CONTINUED = "continued"  # code up to a line that does not end in a backslash: its strings
 
 
 @dataclass(slots=True)
@@ -94,6 +111,7 @@ class _Block:
     end: str = ""  # the closing quotes or tag
     marked: bool = False  # whether the value's first line has had the mark
     closed: bool = False  # whether the line just seen ended the value (its closing quotes)
+    depth: int = 0  # the parentheses open in a parenthesised value
 
 
 class Blocks:
@@ -204,6 +222,8 @@ class Blocks:
         if block.kind is _Kind.QUOTED or block.kind is _Kind.ELEMENT:
             text = self._until_end(block, content)
             return None if text is None else prefix + text
+        if block.kind is _Kind.PARENTHESISED or block.kind is _Kind.CONTINUED:
+            return prefix + self._code(block, content)
         if not content.strip():
             return line  # a blank line inside a YAML value, or just after it
         if block.kind is _Kind.ARRAY:
@@ -243,6 +263,11 @@ class Blocks:
             block = _Block(_Kind.QUOTED, end=delim)
         elif (match := _ELEMENT.match(content)) is not None and not content.rstrip().endswith("/>"):
             block = _Block(_Kind.ELEMENT, end="</" + match.group("tag"))
+        elif ("(" in content or "\\" in content) and (match := _OPEN_VALUE.match(content)):
+            continued = match.group("open") == "\\"
+            block = _Block(_Kind.CONTINUED if continued else _Kind.PARENTHESISED, depth=1)
+            self._open_on(prefix, block)
+            return line
         else:
             return None
         self._open_on(prefix, block)
@@ -258,6 +283,23 @@ class Blocks:
             # Another element inside: this one is a container, whose lines the line rules see.
             return None
         return self._hide(block, content)
+
+    def _code(self, block: _Block, content: str) -> str:
+        """A line of code inside a value with its string literals hidden; the last line (the
+        one that closes the parentheses, or does not end in a backslash) closes the value."""
+        if block.kind is _Kind.CONTINUED:
+            block.closed = not content.rstrip().endswith("\\")
+        else:
+            code = _STRING.sub("", content)
+            block.depth += code.count("(") - code.count(")")
+            block.closed = block.depth <= 0
+        return _STRING.sub(lambda match: self._string(block, match), content)
+
+    def _string(self, block: _Block, match: re.Match[str]) -> str:
+        body = match.group("body")
+        if not body.strip() or TEMPLATE.match(body) or body.lower() in PLACEHOLDERS:
+            return match.group(0)
+        return match.group("lead") + self._hide(block, body) + match.group("tail")
 
     def _nested(self, block: _Block, prefix: str, content: str, indent: int) -> str | None:
         item = _ITEM.match(content)

@@ -218,7 +218,9 @@ ASSIGNMENT = re.compile(
     # YAML properties after the colon belong to the separator: the value follows them.
     # A colon that is half of a path separator (TokenKind::Ident) separates nothing, nor does
     # the one of a shell default (${TOKEN:-...}, which has its own rule).
-    r"|[\"']?(?P<sep>\s*(?::=|=>|=|:(?![:-])(?P<props>(?:\s+" + _PROPERTY + r"(?=\s))*+))\s*)))"
+    r"|[\"']?(?P<sep>\s*(?::=|=>|=|:(?![:-])(?P<props>(?:\s+" + _PROPERTY + r"(?=\s))*+))\s*))"
+    # A quoted value in parentheses (Python's password = ("...")) is that value.
+    r"(?:\((?=\s*(?:[rRbBuUfF]{1,2})?[\"'`])\s*)?)"
     # A backslash only ever starts an escape: the two branches never overlap, and the run is
     # never given back, so an unclosed quote full of backslashes costs linear time. Triple
     # quotes (TOML, Python) come first, so that their value is not read as an empty string.
@@ -246,6 +248,12 @@ _ARGUMENT = (
     r"(?P<quote>[\"'])?)"
     r"(?P<value>(?(quote)" + _IN_QUOTES + r"|[^\s\"'`;|&<>(){}$-][^\s\"'`;|&<>()]*+))"
     r"(?P<tail>(?(quote)(?P=quote)))"
+)
+# The constructors that wrap a string literal in a binding's value: owned strings, smart
+# pointers and the secret-holding types of Rust (secrecy, zeroize), Python and .NET.
+_WRAPPER = (
+    r"(?:(?:String|Box|Rc|Arc|Cow|Secret\w{0,8}|Zeroizing|Sensitive|Password|SecureString)"
+    r"(?:::(?:from|new|from_static|Borrowed|Owned))?|str::to_owned|new\s+String)"
 )
 # Flags that take a password, and the commands whose flags they are: (the command, or None for
 # any; the flag and its argument; the command's or flag's hints, text one of which the
@@ -361,6 +369,56 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"|(?:access|auth)_?token|(?:secret|access)_?key)\s*\(\s*" + _QUOTED
         ),
         (".",),
+    ),
+    # A literal default of a lookup whose result goes under a secret's name, whatever the
+    # name looked up: token = os.environ.get("T", "..."), api_key = ENV.fetch("K", "..."),
+    # password = os.getenv("P") or "...", const token = process.env.T || "...".
+    Form(
+        re.compile(
+            r"(?i)(?P<head>" + SECRET_NAME + r"\s*(?::=|=)\s*(?:\w+\.){0,4}+"
+            r"(?:getenv|get|fetch|setdefault)\s*\(\s*(?P<nq>[\"'])(?:\\.|(?!(?P=nq))[^\\]){1,200}+"
+            r"(?P=nq)\s*,\s*" + _QUOTED
+        ),
+        ("get", "fetch", "setdefault"),
+    ),
+    Form(
+        re.compile(
+            r"(?i)(?P<head>" + SECRET_NAME + r"\s*(?::=|=)\s*[\w.$]++"
+            r"(?:\s*\([^()\n]{0,200}\)|\[[^\[\]\n]{0,200}\])?"
+            r"\s*(?:\bor\b|\|\||\?\?|\?:)\s*" + _QUOTED
+        ),
+        ("or", "||", "??", "?:"),
+    ),
+    # A literal wrapped in a constructor under a secret's name: Rust's String::from("..."),
+    # Some("...".to_string()), SecretString::new(...); Java's new String("..."); pydantic's
+    # SecretStr("..."). A literal with a method after it ("...".to_string(), .into()) is an
+    # assignment's quoted value already.
+    Form(
+        re.compile(
+            r"(?P<head>(?i:" + SECRET_NAME + r")"
+            r"(?:\s*:\s*[\w<>&'\[\], |.:]{1,60}?\s*=|\s*(?::=|=|:))\s*"
+            r"(?:Some\s*\(\s*(?:"
+            + _WRAPPER
+            + r"\s*\(\s*&?\s*)?|"
+            + _WRAPPER
+            + r"\s*\(\s*&?\s*)"
+            + _QUOTED
+        ),
+        ("(",),
+    ),
+    # C and C++: #define API_KEY "...", char password[] = "...", wchar_t token[64] = L"...".
+    Form(
+        re.compile(r"(?i)(?P<head>#\s*define\s+" + SECRET_NAME + r"\s+(?:L|u8|u|U)?" + _QUOTED),
+        ("define",),
+    ),
+    Form(
+        re.compile(
+            r"(?i)(?P<head>"
+            + SECRET_NAME
+            + r"\s*\[[^\[\]=\n]{0,20}\]\s*=\s*(?:L|u8|u|U)?"
+            + _QUOTED
+        ),
+        ("[",),
     ),
     # A request header named as a secret, given by a setter with the header's name and value:
     # Go's req.Header.Set("X-Api-Key", "..."), setRequestHeader, addHeader, add_header,
