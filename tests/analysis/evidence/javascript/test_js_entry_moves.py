@@ -122,3 +122,59 @@ def test_what_a_bin_program_exports_is_no_api(repo: Any) -> None:
     repo.commit("the program no longer exports its parts")
 
     assert _messages(gather(build_context(repo.path, base))) == []
+
+
+SHIM = """const load = name => import("../dist/index.mjs").then(r => r[name]);
+exports.fetch = (input, init) => load("fetch").then(f => f(input, init));
+exports.ofetch = (input, init) => load("ofetch").then(f => f(input, init));
+exports.$fetch = (input, init) => load("$fetch").then(f => f(input, init));
+"""
+
+SOURCE = """export const fetch = globalThis.fetch;
+export function ofetch(input: string, init?: object) {}
+export const $fetch = ofetch;
+export function createFetch(options?: object) {}
+"""
+
+
+def _conditions(require: str) -> dict[str, object]:
+    default = {"types": "./dist/index.d.ts", "import": "./dist/index.mjs", "require": require}
+    return {"name": "ofetch", "type": "module", "exports": {".": {"default": default}}}
+
+
+def test_a_committed_commonjs_shim_replaced_by_a_built_file_is_compared_with_its_source(
+    repo: Any,
+) -> None:
+    repo.write("package.json", json.dumps(_conditions("./cjs/index.cjs")))
+    repo.write("cjs/index.cjs", SHIM)
+    repo.write("src/index.ts", SOURCE)
+    base = repo.commit("initial")
+    repo.remove("cjs/index.cjs")
+    repo.write("package.json", json.dumps(_conditions("./dist/index.cjs")))
+    repo.write("src/index.ts", SOURCE + "export type FetchOptions = { retry?: number };\n")
+    repo.commit("build the CommonJS entry")
+
+    ctx = build_context(repo.path, base)
+    assert moved_entries(ctx, ["cjs/index.cjs"], [], ["src/index.ts", "package.json"]) == {
+        "cjs/index.cjs": "src/index.ts"
+    }
+    # Every name the shim served is still served; only the new type is news.
+    assert _messages(gather(ctx)) == [
+        ("minor", "new export FetchOptions (type) in src/index.ts"),
+        ("minor", "new export FetchOptions.retry (member) in src/index.ts"),
+    ]
+
+
+def test_a_shim_whose_names_the_built_file_no_longer_serves_is_a_removal(repo: Any) -> None:
+    repo.write("package.json", json.dumps(_conditions("./cjs/index.cjs")))
+    repo.write("cjs/index.cjs", SHIM)
+    repo.write("src/index.ts", SOURCE)
+    base = repo.commit("initial")
+    repo.remove("cjs/index.cjs")
+    repo.write("package.json", json.dumps(_conditions("./dist/index.cjs")))
+    repo.write("src/index.ts", SOURCE.replace("export const $fetch = ofetch;\n", ""))
+    repo.commit("drop $fetch")
+
+    messages = _messages(gather(build_context(repo.path, base)))
+    assert ("major", "removed export $fetch (const) from src/index.ts") in messages
+    assert not [m for _b, m in messages if "cjs/" in m and "$fetch" not in m]

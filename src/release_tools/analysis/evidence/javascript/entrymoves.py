@@ -9,6 +9,11 @@ reported as removed and added again. This module pairs them by the entry that na
 The new home may also be a file the package had already: a dual package that drops its ESM
 wrapper (``esm.mjs`` re-exporting the CommonJS ``index.js``) and turns ``index.js`` into the
 ESM module serves its importers from a file that existed before.
+
+Besides the main module and the typings, every target of the ``exports`` map is paired by the
+conditions that lead to it: a committed CommonJS shim (``"require": "./cjs/index.cjs"``) that
+the same conditions now resolve to a build output (``./dist/index.cjs``, built from
+``src/index.ts``) is compared with that source.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.evidence._common import read_texts
 from release_tools.analysis.evidence.javascript.entrypoints import manifest, source_candidates
 
-__all__ = ["entry_targets", "moved_entries"]
+__all__ = ["entry_targets", "export_leaves", "moved_entries"]
 
 #: Export conditions in the order a resolver would most likely take them, per entry kind.
 _CODE_CONDITIONS = ("import", "default", "require", "node", "module")
@@ -61,6 +66,34 @@ def entry_targets(data: dict[str, object]) -> dict[str, str]:
     return out
 
 
+def export_leaves(data: dict[str, object]) -> dict[tuple[str, ...], str]:
+    """Every file target of a ``package.json``'s ``exports`` map by the keys (subpaths and
+    conditions) that lead to it, as written (``./`` dropped); patterns (``*``) and fallback
+    arrays are left out. A plain string ``exports`` is the key path ``()``."""
+    out: dict[tuple[str, ...], str] = {}
+
+    def walk(value: object, keys: tuple[str, ...]) -> None:
+        if isinstance(value, str):
+            if "*" not in value:
+                out[keys] = posixpath.normpath(value).lstrip("./") or "."
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, (*keys, str(key)))
+
+    walk(data.get("exports"), ())
+    return out
+
+
+def _target_pairs(old: dict[str, object], new: dict[str, object]) -> list[tuple[str, str]]:
+    """``(old target, new target)`` of the entries both manifests name, main module and
+    typings first, then each ``exports`` target by the keys leading to it."""
+    old_targets, new_targets = entry_targets(old), entry_targets(new)
+    pairs = [(old_targets[k], new_targets[k]) for k in old_targets if k in new_targets]
+    old_leaves, new_leaves = export_leaves(old), export_leaves(new)
+    pairs += [(old_leaves[k], new_leaves[k]) for k in old_leaves if k in new_leaves]
+    return pairs
+
+
 def moved_entries(
     ctx: AnalysisContext,
     deleted: Iterable[str],
@@ -85,16 +118,15 @@ def moved_entries(
         if old is None or new is None:
             continue
         root = posixpath.dirname(path)
-        old_targets, new_targets = entry_targets(old), entry_targets(new)
-        for kind, target in old_targets.items():
+        for target, now_target in _target_pairs(old, new):
             was = posixpath.join(root, target) if root else target
-            now_target = new_targets.get(kind)
-            if now_target is None:
-                continue
             now = posixpath.join(root, now_target) if root else now_target
             if now not in homes:
-                # A build output (dist/index.js, not committed): its new TypeScript source.
-                sources = source_candidates(now, root, [], added)
+                # A build output (dist/index.js, not committed): its TypeScript source, new
+                # or one the package had (a committed shim replaced by a built file).
+                sources = source_candidates(now, root, [], added) or source_candidates(
+                    now, root, [], homes
+                )
                 now = sources[0] if sources else now
             if was != now and was in deleted and now in homes and was not in out:
                 out[was] = now

@@ -108,12 +108,15 @@ def _compare_pairs(
     budget: ParseBudget,
     files: tuple[set[str], set[str]] | None = None,
     reach: Reach | None = None,
+    folded: frozenset[str] = frozenset(),
 ) -> None:
     """Compare the exports of each pair (see :data:`_Pair`), reading in batches; given the
     repository's ``files`` at the base and the head, moves between a module and one it
     re-exports from are found first (see :mod:`.moves`), and given ``reach`` (the entries
     reaching each module), declarations moved between modules behind the same entries are
-    compared with their new home.
+    compared with their new home. A deleted entry file in ``folded`` was replaced by a module
+    the package already had: only the names it served are compared (the module's own changes
+    are compared with its base).
 
     Reading is pure CPU work: on big ranges a forked child takes the later half of the
     modules (by size) and its findings are merged after this process's, in the same order.
@@ -156,14 +159,14 @@ def _compare_pairs(
 
     def compare_later() -> BoundedEvidence:
         found = BoundedEvidence(out.source, out.limit)
-        _compare_weighed(ctx, later, found, later_budget, moves, reach)
+        _compare_weighed(ctx, later, found, later_budget, moves, reach, folded)
         return found
 
     child = fork_call(compare_later) if later else None
     if child is None:
         budget.left += later_budget.left
     _compare_weighed(
-        ctx, weighed[:split] if child is not None else weighed, out, budget, moves, reach
+        ctx, weighed[:split] if child is not None else weighed, out, budget, moves, reach, folded
     )
     if child is not None:
         received = child.result()
@@ -231,17 +234,18 @@ def _compare_weighed(
     budget: ParseBudget,
     moves: Moves | None = None,
     reach: Reach | None = None,
+    folded: frozenset[str] = frozenset(),
 ) -> None:
     batch: list[_Pair] = []
     weight = 0
     for pair, size in weighed:
         if batch and weight + size > _BATCH_BYTES:
-            _compare_batch(ctx, batch, out, budget, moves, reach)
+            _compare_batch(ctx, batch, out, budget, moves, reach, folded)
             batch, weight = [], 0
         batch.append(pair)
         weight += size
     if batch:
-        _compare_batch(ctx, batch, out, budget, moves, reach)
+        _compare_batch(ctx, batch, out, budget, moves, reach, folded)
 
 
 def _compare_batch(
@@ -251,6 +255,7 @@ def _compare_batch(
     budget: ParseBudget,
     moves: Moves | None = None,
     reach: Reach | None = None,
+    folded: frozenset[str] = frozenset(),
 ) -> None:
     old_texts = read_texts(ctx, ctx.base_sha, [p for p, _n, _s, _names in batch if p])
     new_texts = read_texts(ctx, ctx.head_sha, [n for _p, n, _s, _names in batch if n])
@@ -276,6 +281,9 @@ def _compare_batch(
             old = public_part(old, before_code, old_shown)
         if new_shown is not None:
             new = public_part(new, after_code, new_shown)
+        if before_path in folded:
+            served = frozenset(n for n in old.rows if "." not in n and not n.startswith("* "))
+            new = public_part(new, after_code, served)
         if moves is not None:
             old, new = moves.apply(before_path, after_path, old, new)
         parsed.append((pair, old, new))
@@ -384,5 +392,8 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     renames = {c.old_path: c.path for c in changes if c.old_path and c.old_path != c.path}
     renames.update(moved)
     reach = Reach(faces, head_files, base_files, renames, shown)
-    _compare_pairs(ctx, pairs, out, budget, (base_files, head_files), reach)
+    # A deleted entry replaced by a module the package had (a committed shim whose
+    # conditions now lead to a built file of that module): only the names it served count.
+    folded = frozenset(before for before, after in moved.items() if after in base_files)
+    _compare_pairs(ctx, pairs, out, budget, (base_files, head_files), reach, folded)
     return out.items()
