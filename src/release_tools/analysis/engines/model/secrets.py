@@ -42,8 +42,11 @@ markers around it, so the result still reads as the same diff. What it recognise
    ...``, ``--requirepass ...``, ``mysql -p...``, ``curl -u user:...``, ``sshpass -p ...``),
    ``.npmrc`` settings (``:_authToken=...``), subscripts
    (``settings["password"] = "..."``), a Dockerfile's ``ENV NAME value``, SQL's ``IDENTIFIED BY
-   '...'`` and ``WITH PASSWORD '...'``, PHP's ``define('DB_PASSWORD', '...')``, XML elements
-   (``<password>...</password>``), .NET's ``<add key="ApiKey" value="..."/>`` and ``.netrc``
+   '...'`` (or ``"..."``) and ``PASSWORD '...'`` in a CREATE/ALTER USER or ROLE, PHP's
+   ``define('DB_PASSWORD', '...')``, XML elements (``<password>...</password>``, in CDATA too,
+   and ``<entry key="apiKey">...</entry>``), a value attribute beside a key or name attribute
+   that names a secret (.NET's ``<add key="ApiKey" value="..."/>``, Spring's ``<property
+   name="password" value="..."/>``) and ``.netrc``
    ``password ...`` entries (outside a netrc file only as a whole ``machine ... login ...
    password ...`` line), and the value of a name/value entry named as a secret (a Kubernetes
    env entry, ``- name: DB_PASSWORD`` then ``value: ...``, or ``{name: ..., value: ...}``).

@@ -57,9 +57,11 @@ _TRIPLE = re.compile(
     r"(?P<delim>'''|\"\"\"))(?P<rest>.*)$"
 )
 _ELEMENT = re.compile(
-    r"(?i)^(?P<head>\s*<(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + SECRET_NAME + r")(?:\s[^<>]*+)?>)"
-    r"(?P<rest>[^<>]*)$"
+    r"(?i)^(?P<head>\s*<(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + SECRET_NAME + r")(?:\s[^<>]*+)?>"
+    r"(?:<!\[CDATA\[)?)(?P<rest>[^<>]*)$"
 )
+# An element's text in CDATA on a line of its own: the markers stay, the text goes.
+_CDATA = re.compile(r"^(?P<lead>\s*<!\[CDATA\[)(?P<body>[^<\]]*+)(?P<tail>(?:\]\]>)?\s*)$")
 _ARRAY = re.compile(r"(?i)^\s*(?P<nq>[\"']?)(?P<key>" + SECRET_NAME + r")(?P=nq)\s*[:=]\s*\[\s*$")
 _ARRAY_ITEM = re.compile(
     r"^(?P<lead>\s*(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote))[^\\])*+)"
@@ -280,8 +282,11 @@ class Blocks:
             after = end + len(block.end)
             return self._hide(block, content[:end]) + block.end + self._rest(content[after:])
         if block.kind is _Kind.ELEMENT and "<" in content:
-            # Another element inside: this one is a container, whose lines the line rules see.
-            return None
+            cdata = _CDATA.match(content)
+            if cdata is None:
+                # Another element inside: a container, whose lines the line rules see.
+                return None
+            return cdata.group("lead") + self._hide(block, cdata.group("body")) + cdata["tail"]
         return self._hide(block, content)
 
     def _code(self, block: _Block, content: str) -> str:

@@ -306,6 +306,16 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], tuple[str, .
     ),
 )
 
+# An XML attribute that names an element's or another attribute's value as a secret's.
+_KEY_ATTRIBUTE = r"\b(?:key|name)\s*=\s*(?P<kq>[\"'])" + SECRET_NAME + r"(?P=kq)"
+# An XML element's content on its line, in CDATA or not: it closes the "head" group. CDATA's
+# text stops at the next "<" too: run to the end of the line from every unclosed element of a
+# long line, it cost time quadratic in the line's length.
+_XML_CONTENT = (
+    r"(?P<cdata><!\[CDATA\[)?)"
+    r"(?P<value>(?(cdata)(?:[^<\]]|\](?!\]>))++|[^<>]+))"
+    r"(?P<tail>(?(cdata)\]\]>)</(?P=tag)\s*>)"
+)
 # Other places a secret's name sits beside its value. The kept head and tail go in groups
 # "head" and "tail".
 NAMED_VALUES: tuple[Form, ...] = (
@@ -455,15 +465,26 @@ NAMED_VALUES: tuple[Form, ...] = (
         (":_",),
         named=False,
     ),
-    # SQL: CREATE USER ... IDENTIFIED BY '...', WITH [ENCRYPTED] PASSWORD '...'; a Dockerfile's
-    # ENV NAME value (the older form without "=").
+    # SQL: CREATE USER ... IDENTIFIED BY '...' (or "..."), WITH [ENCRYPTED] PASSWORD '...',
+    # and PASSWORD '...' anywhere in a CREATE/ALTER USER, ROLE or LOGIN statement, SET PASSWORD
+    # ... = '...'; a Dockerfile's ENV NAME value (the older form without "=").
     Form(
         re.compile(
-            r"(?i)(?P<head>\b(?:identified\s+by|with\s+(?:encrypted\s+)?password)\s+(?P<quote>'))"
-            r"(?P<value>[^']+)(?P<tail>')"
+            r"(?i)(?P<head>\b(?:identified\s+by(?:\s+password)?"
+            r"|with\s+(?:(?:un)?encrypted\s+)?password\s*=?)\s*(?P<quote>[\"']))"
+            r"(?P<value>(?:(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
         ),
         ("identified", "password"),
         named=False,
+    ),
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\b(?:(?:create|alter)\s+(?:user|role|login)\b[^;'\"\n]{0,200}?\b"
+            r"(?:(?:un)?encrypted\s+)?password\s*=?\s*"
+            r"|\bset\s+password\b[^;\n]{0,100}?=\s*(?:password\s*\(\s*)?)"
+            r"(?P<quote>[\"']))(?P<value>(?:(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
+        ),
+        ("password",),
     ),
     Form(
         re.compile(
@@ -487,7 +508,10 @@ NAMED_VALUES: tuple[Form, ...] = (
         ("value",),
     ),
     # PHP's define('DB_PASSWORD', '...'), an XML element (<password>...</password>, the
-    # content on the same line) and .NET's <add key="ApiKey" value="..."/>.
+    # content on the same line, in CDATA too) or one whose key or name attribute names the
+    # secret (<entry key="apiKey">...</entry>), and a value attribute beside such a key or name
+    # attribute, after it or before it (.NET's <add key="ApiKey" value="..."/>, Spring's
+    # <property name="password" value="..."/>).
     Form(
         re.compile(
             r"(?i)(?P<head>\bdefine\s*\(\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*"
@@ -497,15 +521,33 @@ NAMED_VALUES: tuple[Form, ...] = (
     ),
     Form(
         re.compile(
-            r"(?i)(?P<head><(?P<tag>(?:[A-Za-z_][\w.-]*:)?" + SECRET_NAME + r")(?:\s[^<>]*)?>)"
-            r"(?P<value>[^<>]+)(?P<tail></(?P=tag)\s*>)"
+            r"(?i)(?P<head><(?P<tag>(?:[A-Za-z_][\w.-]*:)?"
+            + SECRET_NAME
+            + r")(?:\s[^<>]*)?>"
+            + _XML_CONTENT
         ),
         ("</",),
     ),
     Form(
         re.compile(
-            r"(?i)(?P<head>\bkey\s*=\s*(?P<kq>[\"'])" + SECRET_NAME + r"(?P=kq)\s+value\s*=\s*"
+            r"(?i)(?P<head><(?P<tag>[A-Za-z_][\w:.-]*+)\s[^<>]{0,200}?"
+            + _KEY_ATTRIBUTE
+            + r"[^<>]{0,200}>"
+            + _XML_CONTENT
+        ),
+        ("</",),
+    ),
+    Form(
+        re.compile(
+            r"(?i)(?P<head>" + _KEY_ATTRIBUTE + r"[^<>]{0,200}?\bvalue\s*=\s*"
             r"(?P<quote>[\"']))(?P<value>(?:(?!(?P=quote)).)+)(?P<tail>(?P=quote))"
+        ),
+        ("value",),
+    ),
+    Form(
+        re.compile(
+            r"(?i)(?P<head>\bvalue\s*=\s*(?P<quote>[\"']))(?P<value>(?:(?!(?P=quote))[^<>])+)"
+            r"(?P<tail>(?P=quote))(?=[^<>]{0,200}?" + _KEY_ATTRIBUTE + r")"
         ),
         ("value",),
     ),
