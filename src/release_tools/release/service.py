@@ -402,9 +402,9 @@ def _run_release(
         refused_exit_code=refused_code,
         files_written=[c.path for c in txn.changes if c.content is not None],
         files_deleted=[c.path for c in txn.changes if c.content is None],
-        plans_consumed=sorted(
-            {plan.path for r in releases for plan in r.plans if plan.type_for(r.project.name)}
-        ),
+        # The plans deleted or rewritten: in changesets pre mode the changesets stay (pre.json
+        # records them), so only leaving the mode consumes them; each release names its own.
+        plans_consumed=sorted({plan.path for plan in plans} & {c.path for c in txn.changes}),
         planned_tags=release_tags(releases) if options.commit and options.tag else [],
     )
     git_actions, skipped = plan_git_actions(settings, options, releases, message, branch)
