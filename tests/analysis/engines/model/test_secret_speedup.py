@@ -63,6 +63,7 @@ FORMS = {
     "xml-value-first": ("beans.xml", ['<property value="{value}" name="{name}"/>']),
     "xml-entry": ("app.xml", ['<entry key="{name}">{value}</entry>']),
     "xml-cdata": ("app.xml", ["<{name}><![CDATA[{value}]]></{name}>"]),
+    "properties-space": ("app.properties", ["db.{name} {value}"]),
     "header-setter": ("main.go", ['req.Header.Set("{name}", "{value}")']),
     "header-line": ("run.sh", ['curl -H "{name}: {value}" https://x']),
     "flag": ("run.sh", ["deploy --{name} {value}"]),
@@ -178,6 +179,7 @@ _TOKEN_LINES: list[tuple[str, str, str]] = [
     ("basic-auth", "AUTHORIZATION: Basic dXNlcjpw", "dXNlcjpw"),
     ("authorization", f'h = {{"AUTHORIZATION": "token {_BODY[:12]}"}}', _BODY[:12]),
     ("url-password", "u redis://:pa55w0rd@db.example", "pa55w0rd"),
+    ("url-token", f"u https://{_BODY[:20]}@git.example", _BODY[:20]),
 ]
 
 

@@ -14,7 +14,8 @@ markers around it, so the result still reads as the same diff. What it recognise
    ``SharedAccessKey=`` / SAS ``sig=``, GitHub (``ghp_``, ``gho_``, ``ghu_``, ``ghs_``,
    ``ghr_``, ``github_pat_``), Slack (``xox?-``, webhook URLs), OpenAI (``sk-...``), Stripe
    (``sk_live_``/``rk_live_``, test keys too), Hugging Face (``hf_...``), npm (``npm_...``),
-   PyPI (``pypi-AgE...``), JWTs, bearer tokens, HTTP basic credentials, the credential of any
+   PyPI (``pypi-AgE...``), JWTs, bearer tokens, a token alone as an HTTP URL's user
+   (``https://<token>@github.com``), HTTP basic credentials, the credential of any
    ``Authorization`` header (``Authorization: token ...``, ``{"Authorization": "Bearer
    ..."}``, ``Header.Set("Authorization", "...")``), passwords in URLs.
 3. Values given to a name that says secret (``password``, ``api_key``, ``DB_PASS``, ``smtpPass``;
@@ -27,8 +28,9 @@ markers around it, so the result still reads as the same diff. What it recognise
    and ``password: str`` are code, ``password: hunter2`` is not), except in ``NAME=value`` lines
    with an upper-case name and in configuration files (YAML, TOML, INI, properties, JSON,
    ``.npmrc``, ``.pypirc``, ``.netrc``), where a bare value is a value and runs to the end of a
-   ``name: value`` line, after any YAML tag or anchor (``password: !!str ...``); triple-quoted
-   values (``password = '''...'''``) and the items of flow sequences (``tokens: [...]``).
+   ``name: value`` line (or ``name value`` in a Java ``.properties`` file), after any YAML
+   tag or anchor (``password: !!str ...``); triple-quoted values (``password = '''...'''``)
+   and the items of flow sequences (``tokens: [...]``).
    Also literal defaults of environment lookups (``os.getenv('DB_PASSWORD', '...')``,
    ``process.env.TOKEN || '...'``, ``${DB_PASSWORD:-...}``), of any lookup whose result goes
    under a secret's name (``token = os.environ.get("T", "...")``, ``password = os.getenv("P")
@@ -52,7 +54,9 @@ markers around it, so the result still reads as the same diff. What it recognise
    env entry, ``- name: DB_PASSWORD`` then ``value: ...``, or ``{name: ..., value: ...}``).
    A string's prefix (``b"..."``, ``r#"..."#``) stays with its quotes; help text's name for a
    flag's value (``--token TOKEN``), a type (``api_key: Option<String>``, ``TokenKind::Ident``,
-   ``type TokenKind = 'a' | 'b'``) and a value made of format fields (``"{password}"``) stay.
+   ``type TokenKind = 'a' | 'b'``), a value made of format fields (``"{password}"``), a
+   count of tokens (``max_tokens: 128000``, ``token_limit``), a tokenizer and what a
+   CloudFormation function refers to (``!Ref DbPassword``, ``!Sub '${...}'``) stay.
    A value that runs over several lines (a YAML block scalar or a value on the lines under its
    key, a triple-quoted string, an XML element; the string literals of a value in parentheses
    or continued with a backslash, ``password = (`` or ``API_KEY = \\``) goes whole: see
@@ -60,7 +64,9 @@ markers around it, so the result still reads as the same diff. What it recognise
    last are in :mod:`release_tools.analysis.engines.model.secrets_forms`.
 4. Every value of a ``.env`` file (``.env``, ``.env.local``, ``prod.env``...).
 5. High-entropy strings: long hex (32+) or base64-like (20+, mixed case and digits) tokens whose
-   Shannon entropy per character is above a threshold that grows with the length.
+   Shannon entropy per character is above a threshold that grows with the length; not a
+   commit's id where a revision is expected (``actions/checkout@<sha>``, ``git checkout
+   <sha>``, ``rev = "<sha>"``) nor any 40- or 64-digit hex run of a lock or manifest file.
 
 Redaction errs on the side of removing too much: a false positive costs the model a little
 context, a false negative leaks a credential. A pattern is not run on a line that lacks all of
@@ -80,9 +86,12 @@ from release_tools.analysis.engines.model.secrets_forms import (
     ASSIGNMENT,
     COMMAND_FLAGS,
     CONFIG_LINE,
+    COUNT_NAME,
     FLOW_SEQUENCE,
     GENERIC_TYPE,
     IDENTIFIER,
+    INTRINSIC,
+    LOCK_FILE,
     METAVAR,
     NAMED_VALUES,
     NETRC_ENTRY,
@@ -91,6 +100,9 @@ from release_tools.analysis.engines.model.secrets_forms import (
     PEM_BEGIN,
     PEM_END,
     PLACEHOLDERS,
+    PROPERTIES_LINE,
+    REVISION,
+    REVISION_CONTEXT,
     TEMPLATE,
     TOKENS,
     TYPE_ALIAS,
@@ -171,6 +183,11 @@ _FLAG_GATE = gate(hints for *_, hints in COMMAND_FLAGS)
 class _Redactor:
     def __init__(self) -> None:
         self.kinds: Counter[str] = Counter()
+        # What the current file's name says: a lock or manifest file, whose hex runs are
+        # commits and checksums; a Java .properties file, whose names and values a space may
+        # separate.
+        self.lock_file = False
+        self.properties = False
 
     def mark(self, kind: str) -> str:
         self.kinds[kind] += 1
@@ -217,12 +234,14 @@ class _Redactor:
             value = match.group("qval")
             if not value or TEMPLATE.match(value) or NO_SECRET.fullmatch(value):
                 return match.group(0)
+            if _no_secret(key, value, match.group("props")):
+                return match.group(0)
             prefix = match.group("sprefix") or ""
             return f"{head}{prefix}{quote}{self.mark('assignment')}{quote}"
         value = match.group("bare")
         if value.lower() in PLACEHOLDERS or TEMPLATE.match(value) or value.startswith("="):
             return match.group(0)
-        if NO_SECRET.fullmatch(value):
+        if NO_SECRET.fullmatch(value) or _no_secret(key, value, match.group("props")):
             return match.group(0)
         if (
             not config
@@ -305,7 +324,15 @@ class _Redactor:
 
     def config_line(self, line: str) -> str:
         """A configuration file's ``line`` with a secret's whole value redacted."""
-        return CONFIG_LINE.sub(self._named_value, line)
+        line = CONFIG_LINE.sub(self._config_value, line)
+        if self.properties:
+            line = PROPERTIES_LINE.sub(self._named_value, line)
+        return line
+
+    def _config_value(self, match: re.Match[str]) -> str:
+        if _no_secret(match.group("head"), match.group("value"), match.group("head")):
+            return match.group(0)
+        return self._named_value(match)
 
     def _named_value(self, match: re.Match[str]) -> str:
         value = match.group("value").strip()
@@ -324,9 +351,19 @@ class _Redactor:
     def entropy(self, line: str) -> str:
         def replace(match: re.Match[str]) -> str:
             token = match.group(0)
-            return self.mark("high-entropy") if looks_random(token) else token
+            if not looks_random(token) or self._revision(match):
+                return token
+            return self.mark("high-entropy")
 
         return CANDIDATE.sub(replace, line)
+
+    def _revision(self, match: re.Match[str]) -> bool:
+        """Whether the hex run ``match`` found is a commit's id (or a lock file's checksum)."""
+        if REVISION.fullmatch(match.group(0)) is None:
+            return False
+        start = match.start()
+        context = REVISION_CONTEXT.search(match.string, max(0, start - 240), start)
+        return self.lock_file or context is not None
 
     def text(self, line: str, *, config: bool = False, netrc: bool = False) -> str:
         """``line`` through the rules for ordinary lines (known shapes, assignments, entropy).
@@ -381,6 +418,14 @@ class _Redactor:
         if not value or value in ('""', "''") or value.startswith("[REDACTED"):
             return line
         return prefix + match.group("head") + self.mark("env-value")
+
+
+def _no_secret(name: str, value: str, props: str | None) -> bool:
+    """Whether ``value`` under ``name`` is no secret: a count of tokens (max_tokens: 128000),
+    or what a CloudFormation function (``props``, the tags before it) refers to."""
+    if props and INTRINSIC.search(props):
+        return True
+    return value.isdigit() and COUNT_NAME.search(name.strip(" \t:=\"'+-")) is not None
 
 
 def _substitute(
@@ -477,6 +522,8 @@ def redact_details(text: str) -> RedactionResult:
             yaml = path is not None and bool(_YAML_FILE.search(path))
             config = path is not None and bool(_CONFIG_FILE.search(path))
             netrc = path is not None and _NETRC_FILE.search(path) is not None
+            redactor.lock_file = path is not None and LOCK_FILE.search(path) is not None
+            redactor.properties = path is not None and path.endswith(".properties")
         hunk = _HUNK_HEADER.match(line)
         if hunk is not None:
             blocks.reset()  # the next lines are elsewhere in the file

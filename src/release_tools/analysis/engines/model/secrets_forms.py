@@ -25,9 +25,12 @@ __all__ = [
     "ASSIGNMENT",
     "COMMAND_FLAGS",
     "CONFIG_LINE",
+    "COUNT_NAME",
     "FLOW_SEQUENCE",
     "GENERIC_TYPE",
     "IDENTIFIER",
+    "INTRINSIC",
+    "LOCK_FILE",
     "METAVAR",
     "NAMED_VALUES",
     "NETRC_ENTRY",
@@ -36,6 +39,9 @@ __all__ = [
     "PEM_BEGIN",
     "PEM_END",
     "PLACEHOLDERS",
+    "PROPERTIES_LINE",
+    "REVISION",
+    "REVISION_CONTEXT",
     "SECRET_NAME",
     "TEMPLATE",
     "TOKENS",
@@ -138,8 +144,18 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         "url-password",
         # A scheme is short: scanned to the end of the run from every word boundary of a long
         # dotted name (a.b.c...), an unbounded one cost time quadratic in the name's length.
-        # The user may be empty: redis://:password@host.
-        re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}+://[^/\s:@]*+:)([^/\s@]+)(@)"),
+        # The user may be empty: redis://:password@host; it holds no "[" (a token an earlier
+        # rule removed, https://[REDACTED:github-token]@host, is no user).
+        re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}+://[^/\s:@\[]*+:)([^/\s@]+)(@)"),
+        1,
+        3,
+    ),
+    # A token given alone as the user of an HTTP URL (https://TOKEN@github.com/...), which Git
+    # hosts accept: a user of 16 or more characters with a digit is taken for one (a user's
+    # name is seldom that long and numbered).
+    (
+        "url-token",
+        re.compile(r"(\b(?:git\+)?https?://)((?=[A-Za-z_.~-]*+\d)[A-Za-z0-9_.~-]{16,256}+)(@)"),
         1,
         3,
     ),
@@ -150,12 +166,13 @@ PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 
 # --- names ------------------------------------------------------------------------------------
 
-# The words that make a name a secret's. DB_PASS, SMTP_PW, RAILS_MASTER_KEY and .npmrc's _auth
-# count as whole words of the name only; smtpPass and userPw as the last word of a camelCase
-# name (case-sensitive: "compass" and "bypass" are no such names). Each word holds one of the
-# prefilter's SECRET_HINTS, which a word added here may need to grow.
+# The words that make a name a secret's ("token", but not in tokenizer or tokenise). DB_PASS,
+# SMTP_PW, RAILS_MASTER_KEY and .npmrc's _auth count as whole words of the name only; smtpPass
+# and userPw as the last word of a camelCase name (case-sensitive: "compass" and "bypass" are no
+# such names). Each word holds one of the prefilter's SECRET_HINTS, which a word added here may
+# need to grow.
 _SECRET_WORD = (
-    r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
+    r"(?:password|passwd|passphrase|pwd|secret|token(?!i[sz])|api[_-]?key|apikey|access[_-]?key"
     r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string"
     r"|(?<![a-z])(?:pass|pw)(?![a-z])|(?-i:(?<=[a-z0-9])P(?:ass|w)(?![a-z]))"
     r"|(?:encryption|signing|master|jwt)[_-]?key"
@@ -181,6 +198,11 @@ _POINTER_END = "".join(
         "stdin",
         "length",
         "format",
+        "limit",
+        "limits",
+        "count",
+        "size",
+        "budget",
     )
 )
 # A whole run of name characters that holds a secret word. The run is taken whole and never
@@ -569,7 +591,38 @@ CONFIG_LINE = re.compile(
     r"(?P<value>[^\s\"'`\[{|>&*!](?:.*[^\s,])?)(?P<tail>\s*,?\s*)$"
 )
 
+# A Java .properties line whose name and value a space separates (db.password secret): the
+# value runs to the end of the line.
+PROPERTIES_LINE = re.compile(
+    r"(?i)^(?P<head>[ +-]?\s*" + SECRET_NAME + r"[ \t]++)(?P<value>[^\s:=](?:.*\S)?)(?P<tail>\s*)$"
+)
+
 # --- values that are no secret ----------------------------------------------------------------
+
+# CloudFormation's intrinsic functions, as YAML tags: the value after one is a reference to a
+# parameter, resource or secret store (!Ref DbPassword, !GetAtt Secret.Arn, !Sub '${Pw}'), not
+# a secret.
+INTRINSIC = re.compile(
+    r"!(?:Ref|GetAtt|Sub|ImportValue|FindInMap|Join|Select|If|GetAZs|Split|Cidr|Condition"
+    r"|Equals|Not|And|Or|Transform)(?![\w:])"
+)
+# A name that counts tokens rather than holding one (max_tokens, MAX_OUTPUT_TOKENS,
+# numTokens): a number under it of any length is a count.
+COUNT_NAME = re.compile(r"(?i)tokens$|(?:^|[._-])(?:max|min|num|total)|^(?-i:(?:max|min|num))")
+# A commit's or an object's id (SHA-1 or SHA-256), and what says a hex run is one: after "@"
+# or "#" (actions/checkout@..., git+https://...#...), a key that names a revision (rev =,
+# "commit":, sha:), or a git command on the line (git checkout ...).
+REVISION = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+REVISION_CONTEXT = re.compile(
+    r"(?:[@#]|\bgit\s[^|;&\n]{0,200}|(?i:rev|revision|commit|sha1?|ref|oid|hash|checkout|head"
+    r"|base|parent|tree)[\w-]{0,20}[\"']?\s*[:=]?\s*[\"']?)$"
+)
+# Lock and manifest files, whose hex runs are commits and checksums of dependencies.
+LOCK_FILE = re.compile(
+    r"(?:^|/)(?:[^/]+\.lock|package-lock\.json|npm-shrinkwrap\.json|go\.(?:sum|mod)"
+    r"|Cargo\.toml|\.gitmodules|requirements[^/]*\.txt|pyproject\.toml|Pipfile|Gemfile"
+    r"|[^/]*lock\.(?:json|ya?ml))$"
+)
 
 # Values that stand for no secret; "~" is YAML's null, and read/write/inherit are what GitHub
 # workflows give "id-token:" and "secrets:".

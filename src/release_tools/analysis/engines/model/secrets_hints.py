@@ -47,6 +47,7 @@ TOKEN_HINTS: dict[str, tuple[str, ...]] = {
     "basic-auth": ("authorization",),
     "authorization": ("authorization",),
     "url-password": ("://",),
+    "url-token": ("://",),
 }
 
 
