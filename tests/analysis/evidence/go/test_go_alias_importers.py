@@ -48,10 +48,15 @@ def test_a_method_removed_from_an_aliased_internal_type_is_major_under_the_publi
     fewer = fewer.replace("func New(url string)", "func New(url string, retries int)")
     files = {"internal/impl/impl.go": IMPL, "lib.go": ROOT}
     assert _found(_change(repo, files, {"internal/impl/impl.go": fewer})) == [
-        ("major", "removed exported method Client.Get from package ."),
         (
             "major",
-            "type of exported var New changed: func(string) *Client -> func(string,int) *Client",
+            "removed exported method Client.Get from package . "
+            "(in internal/impl/impl.go:7, through the alias Client)",
+        ),
+        (
+            "major",
+            "type of exported var New changed: func(string) *Client -> func(string,int) *Client "
+            "(in internal/impl/impl.go:13, through the alias New)",
         ),
     ]
 
@@ -62,8 +67,16 @@ def test_a_new_method_or_field_on_an_aliased_internal_type_is_minor(repo: GitRep
     )
     files = {"internal/impl/impl.go": IMPL, "lib.go": ROOT}
     assert _found(_change(repo, files, {"internal/impl/impl.go": more})) == [
-        ("minor", "new exported field Client.Timeout"),
-        ("minor", "new exported method Client.Close in package ."),
+        (
+            "minor",
+            "new exported field Client.Timeout "
+            "(in internal/impl/impl.go:3, through the alias Client)",
+        ),
+        (
+            "minor",
+            "new exported method Client.Close in package . "
+            "(in internal/impl/impl.go:18, through the alias Client)",
+        ),
     ]
 
 
@@ -89,7 +102,11 @@ def test_an_internal_change_no_alias_shows_gives_nothing_for_its_aliasing_packag
         "use/use.go": use,
     }
     assert _found(_change(repo, files, {"internal/impl/impl.go": changed})) == [
-        ("major", "signature of Server.Serve changed: func() error -> func(int) error"),
+        (
+            "major",
+            "signature of Server.Serve changed: func() error -> func(int) error "
+            "(in internal/impl/impl.go:13, through the alias Server)",
+        ),
     ]
 
 
@@ -104,14 +121,15 @@ def test_a_chain_of_aliases_through_an_internal_package_shows_what_its_end_chang
         "type Client = core.Client\n\nfunc New(url string) *Client { return nil }\n"
     )
     files = {"internal/core/core.go": core, "internal/impl/impl.go": impl, "lib.go": ROOT}
+    VIA_CORE = "(in internal/core/core.go:7, through the alias Client)"
     fewer = core.replace("\nfunc (c *Client) Get() {}\n", "")
     assert _found(_change(repo, files, {"internal/core/core.go": fewer})) == [
-        ("major", "removed exported method Client.Get from package ."),
+        ("major", f"removed exported method Client.Get from package . {VIA_CORE}"),
     ]
     # With the middle package changed too, the root package is compared through it alike.
     both = {"internal/core/core.go": fewer, "internal/impl/impl.go": impl + "\nfunc Close() {}\n"}
     assert _found(_change(repo, files, both)) == [
-        ("major", "removed exported method Client.Get from package ."),
+        ("major", f"removed exported method Client.Get from package . {VIA_CORE}"),
     ]
 
 
@@ -149,9 +167,18 @@ def test_a_chain_of_several_links_shows_what_its_end_changed(repo: GitRepo, leng
     # lib -> internal/p1 -> ... -> internal/p<length>: each link is searched and read, so the
     # method the end's Client lost is one the root package's Client lost.
     files = _chain(length)
+    end = f"internal/p{length}/p{length}.go"
     assert _found(_change(repo, files, _cut(files, length))) == [
-        ("major", "removed exported method Client.Get from package ."),
-        ("major", "removed exported method Server.Serve from package ."),
+        (
+            "major",
+            "removed exported method Client.Get from package . "
+            f"(in {end}:5, through the alias Client)",
+        ),
+        (
+            "major",
+            "removed exported method Server.Serve from package . "
+            f"(in {end}:9, through the alias Server)",
+        ),
     ]
 
 
@@ -160,7 +187,11 @@ def test_a_chain_longer_than_the_links_followed_is_left_uncompared(repo: GitRepo
     # alias of p5.Server is compared as usual.
     files = _chain(5)
     assert _found(_change(repo, files, _cut(files, 5))) == [
-        ("major", "removed exported method Server.Serve from package ."),
+        (
+            "major",
+            "removed exported method Server.Serve from package . "
+            "(in internal/p5/p5.go:9, through the alias Server)",
+        ),
     ]
 
 
@@ -180,7 +211,11 @@ def test_aliases_that_name_each_other_end_the_chain(repo: GitRepo) -> None:
     files = {"internal/a/a.go": a, "internal/b/b.go": b, "lib.go": lib}
     fewer = b.replace("\nfunc (s *Server) Serve() {}\n", "")
     assert _found(_change(repo, files, {"internal/b/b.go": fewer})) == [
-        ("major", "removed exported method Server.Serve from package ."),
+        (
+            "major",
+            "removed exported method Server.Serve from package . "
+            "(in internal/b/b.go:9, through the alias Server)",
+        ),
     ]
 
 
@@ -192,7 +227,11 @@ def test_a_git_that_cannot_run_the_perl_pattern_is_asked_the_posix_one(
     fewer = IMPL.replace("func (c *Client) Get(path string) error { return nil }\n\n", "")
     files = {"internal/impl/impl.go": IMPL, "lib.go": ROOT}
     assert _found(_change(repo, files, {"internal/impl/impl.go": fewer})) == [
-        ("major", "removed exported method Client.Get from package ."),
+        (
+            "major",
+            "removed exported method Client.Get from package . "
+            "(in internal/impl/impl.go:7, through the alias Client)",
+        ),
     ]
 
 
@@ -205,9 +244,10 @@ def test_only_so_many_unchanged_packages_are_compared_for_their_aliases(
     files = {"internal/impl/impl.go": IMPL, "lib.go": ROOT}
     files |= {f"{name}/{name}.go": shown.format(name=name) for name in ("b", "a", "c")}
     fewer = IMPL.replace("func (c *Client) Get(path string) error { return nil }\n\n", "")
+    via = "(in internal/impl/impl.go:7, through the alias Client)"
     assert _found(_change(repo, files, {"internal/impl/impl.go": fewer})) == [
-        ("major", "removed exported method Client.Get from package ."),
-        ("major", "removed exported method Client.Get from package a"),
+        ("major", f"removed exported method Client.Get from package . {via}"),
+        ("major", f"removed exported method Client.Get from package a {via}"),
     ]
 
 
@@ -238,10 +278,44 @@ def test_aliases_not_in_gofmt_layout_show_what_their_targets_changed(
     fewer = fewer.replace("func New(url string)", "func New(url string, retries int)")
     files = {"internal/impl/impl.go": IMPL, "lib.go": lib}
     assert _found(_change(repo, files, {"internal/impl/impl.go": fewer})) == [
-        ("major", "removed exported method Client.Get from package ."),
-        ("major", "signature of Server.Serve changed: func() error -> func(int) error"),
         (
             "major",
-            "type of exported var New changed: func(string) *Client -> func(string,int) *Client",
+            "removed exported method Client.Get from package . "
+            "(in internal/impl/impl.go:7, through the alias Client)",
+        ),
+        (
+            "major",
+            "signature of Server.Serve changed: func() error -> func(int) error "
+            "(in internal/impl/impl.go:11, through the alias Server)",
+        ),
+        (
+            "major",
+            "type of exported var New changed: func(string) *Client -> func(string,int) *Client "
+            "(in internal/impl/impl.go:13, through the alias New)",
+        ),
+    ]
+
+
+def test_findings_through_an_alias_are_cited_at_the_alias_and_say_where_the_change_is(
+    repo: GitRepo,
+) -> None:
+    # The method and the function lie in the internal package; importers reach them by the
+    # root package's aliases, which is where the findings point.
+    fewer = IMPL.replace("func (c *Client) Get(path string) error { return nil }\n\n", "")
+    fewer = fewer.replace("func New(url string)", "func New(url string, retries int)")
+    files = {"internal/impl/impl.go": IMPL, "lib.go": ROOT}
+    found = checked(_change(repo, files, {"internal/impl/impl.go": fewer}))
+    assert sorted((e.path, e.line, e.message) for e in found) == [
+        (
+            "lib.go",
+            5,
+            "removed exported method Client.Get from package . "
+            "(in internal/impl/impl.go:7, through the alias Client)",
+        ),
+        (
+            "lib.go",
+            7,
+            "type of exported var New changed: func(string) *Client -> func(string,int) *Client "
+            "(in internal/impl/impl.go:13, through the alias New)",
         ),
     ]

@@ -40,11 +40,20 @@ def test_an_alias_of_an_internal_type_loses_what_the_type_loses(repo: GitRepo) -
     files = {"internal/impl/impl.go": IMPL, "lib/lib.go": LIB}
     changed = {"internal/impl/impl.go": fewer, "lib/lib.go": LIB + "\nfunc Close() {}\n"}
     assert _found(_change(repo, files, changed)) == [
-        ("major", "removed exported field Client.Timeout"),
-        ("major", "removed exported method Client.Get from package lib"),
         (
             "major",
-            "type of exported var New changed: func(string) *Client -> func(string,int) *Client",
+            "removed exported field Client.Timeout "
+            "(in internal/impl/impl.go:3, through the alias Client)",
+        ),
+        (
+            "major",
+            "removed exported method Client.Get from package lib "
+            "(in internal/impl/impl.go:8, through the alias Client)",
+        ),
+        (
+            "major",
+            "type of exported var New changed: func(string) *Client -> func(string,int) *Client "
+            "(in internal/impl/impl.go:13, through the alias New)",
         ),
         ("minor", "new exported func Close in package lib"),
     ]

@@ -79,6 +79,11 @@ def _embedded_from(
     return replace(ident, members=tuple(dict(members).items())) if changed else ident
 
 
+def _origin(ident: GoIdent) -> str:
+    """Where ``ident`` is declared, through any aliases that reached it: ``path:line``."""
+    return ident.origin or f"{ident.path}:{ident.line}"
+
+
 def _lookup(
     target: str, packages: Mapping[str, Mapping[str, GoIdent]]
 ) -> tuple[str, Mapping[str, GoIdent], GoIdent] | None:
@@ -117,7 +122,12 @@ def _resolve_side(
         if ident.kind == "type" and target.kind == "type":
             moved = respelled(target, respell)
             out[key] = replace(
-                moved, name=key, path=ident.path, line=ident.line, target=ident.target
+                moved,
+                name=key,
+                path=ident.path,
+                line=ident.line,
+                target=ident.target,
+                origin=_origin(target),
             )
             if there is not None and not there.target:
                 changed[key] = _embedded_from(there, path, api, respell)
@@ -125,12 +135,20 @@ def _resolve_side(
                 owner, _, method_name = member.partition(".")
                 if owner == name and method_name and method.kind == "method":
                     alias = f"{key}.{method_name}"
-                    out.setdefault(alias, replace(respelled(method, respell), name=alias))
+                    shown = replace(
+                        respelled(method, respell),
+                        name=alias,
+                        path=ident.path,
+                        line=ident.line,
+                        origin=_origin(method),
+                    )
+                    out.setdefault(alias, shown)
         elif ident.kind != "type" and target.kind == "func" and target.signature is not None:
-            out[key] = replace(ident, signature=f"func{respell(target.signature)}")
+            func = f"func{respell(target.signature)}"
+            out[key] = replace(ident, signature=func, origin=_origin(target))
         elif ident.kind != "type" and target.kind in ("var", "const"):
-            signature = None if target.signature is None else respell(target.signature)
-            out[key] = replace(ident, signature=signature)
+            value = None if target.signature is None else respell(target.signature)
+            out[key] = replace(ident, signature=value, origin=_origin(target))
     return out, changed
 
 
@@ -146,7 +164,9 @@ def resolve_aliases(
     A type alias takes the target's definition, fields and methods (the methods under the
     alias's name, as the alias's values have them) and keeps the target's path, so that an
     alias of another type reads as such; a variable bound to a function takes the function's
-    type (``func(...)``), and one bound to a variable or constant its type. An identifier
+    type (``func(...)``), and one bound to a variable or constant its type. What an alias
+    takes is cited at the alias (its path and line: the name importers write), with the
+    ``origin`` of the declaration it was read from. An identifier
     declared at one side and an alias at the other (moved to another package and aliased
     back, or back again) is compared with what its target declares; its declared side
     changes only where an interface embedded one of the target's package. An alias at both

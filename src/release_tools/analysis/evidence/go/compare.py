@@ -11,7 +11,9 @@ interface the old type implements): every existing call still compiles
 (only a function value stored with the old type, or an interface the method satisfied, would
 not), so it is minor and strong rather than proof. ``...T`` turned back into ``T`` is a break,
 and so is an alias of another package's type that names another type now (another identifier,
-or one of another import path).
+or one of another import path). A finding reached through an alias of another package's
+identifier is cited at the alias, under the name importers write, and says where the
+declaration it was read from lies.
 """
 
 from __future__ import annotations
@@ -41,13 +43,26 @@ def compare_package(
     checker found nothing breaking: breaking findings are then strong.
     """
     breaking = Strength.PROOF if proof else Strength.STRONG
+
+    def through(key: str, ident: GoIdent) -> str:
+        """Where a finding reached through an alias of another package's identifier lies,
+        when the alias (``Client`` of ``Client.Get``) names the same identifier at both sides:
+        the finding is cited at the alias, under the name importers write. An alias added,
+        removed or naming another identifier is itself the change."""
+        owner = key.split(".", 1)[0]
+        old, new = before.get(owner), after.get(owner)
+        if not ident.origin or old is None or new is None or old.target != new.target:
+            return ""
+        return f" (in {ident.origin}, through the alias {owner})"
+
     out.keep_all(
         EvidenceKind.API_REMOVED,
         Bump.MAJOR,
         breaking,
         sorted(before.keys() - after.keys()),
         lambda key: (
-            f"removed exported {before[key].kind} {key} from package {shown}",
+            f"removed exported {before[key].kind} {key} from package {shown}"
+            + through(key, before[key]),
             before[key].path,
             before[key].line,
         ),
@@ -58,7 +73,7 @@ def compare_package(
         Strength.STRONG,
         sorted(after.keys() - before.keys()),
         lambda key: (
-            f"new exported {after[key].kind} {key} in package {shown}",
+            f"new exported {after[key].kind} {key} in package {shown}" + through(key, after[key]),
             after[key].path,
             after[key].line,
         ),
@@ -85,7 +100,9 @@ def compare_package(
                     )
                 )
             continue
+        via = through(key, new)
         for kind, bump, message in _changes(key, old, new, after):
+            message += via
             strength = breaking if bump is Bump.MAJOR else Strength.STRONG
             if out.admit(bump, strength):
                 out.keep(

@@ -52,7 +52,7 @@ class GoIdent:
     a method on ``*T``. ``members`` are a struct's exported fields (name, type) or an
     interface's methods (name, signature); ``sealed`` marks an interface with an unexported
     method. ``target`` is ``import/path.Name`` when the identifier is an alias of, or a variable
-    bound to, another package's identifier.
+    bound to, another package's identifier, and ``origin`` where its target is declared.
     """
 
     name: str
@@ -69,6 +69,9 @@ class GoIdent:
     target: str = ""
     #: For an exported alias of an unexported type of the same package, that type's name.
     local: str = ""
+    #: Where the declaration read under this name sits (``path:line``) when an alias of
+    #: another package's identifier reached it; ``path`` and ``line`` are then the alias's.
+    origin: str = ""
 
 
 _EMPTY_INTERFACE = re.compile(r"\binterface ?\{ ?\}")
