@@ -271,10 +271,10 @@ _ARGUMENT = (
     r"(?P<value>(?(quote)" + _IN_QUOTES + r"|[^\s\"'`;|&<>(){}$-][^\s\"'`;|&<>()]*+))"
     r"(?P<tail>(?(quote)(?P=quote)))"
 )
-# The constructors that wrap a string literal in a binding's value: owned strings, smart
-# pointers and the secret-holding types of Rust (secrecy, zeroize), Python and .NET.
+# The constructors that wrap a string literal in a binding's value: owned strings and the
+# secret-holding types of Rust (secrecy, zeroize), Python and .NET.
 _WRAPPER = (
-    r"(?:(?:String|Box|Rc|Arc|Cow|Secret\w{0,8}|Zeroizing|Sensitive|Password|SecureString)"
+    r"(?:(?:String|Secret\w{0,8}|Zeroizing|Sensitive|Password|SecureString)"
     r"(?:::(?:from|new|from_static|Borrowed|Owned))?|str::to_owned|new\s+String)"
 )
 # Flags that take a password, and the commands whose flags they are: (the command, or None for
@@ -408,18 +408,18 @@ NAMED_VALUES: tuple[Form, ...] = (
     Form(
         re.compile(
             r"(?i)(?P<head>" + SECRET_NAME + r"\s*(?::=|=)\s*(?:\w+\.){0,4}+"
-            r"(?:getenv|get|fetch|setdefault)\s*\(\s*(?P<nq>[\"'])(?:\\.|(?!(?P=nq))[^\\]){1,200}+"
+            r"(?:getenv|get|fetch|setdefault)\(\s*(?P<nq>[\"'])(?:\\.|(?!(?P=nq))[^\\]){1,200}+"
             r"(?P=nq)\s*,\s*" + _QUOTED
         ),
-        ("get", "fetch", "setdefault"),
+        ("get(", "getenv(", "fetch(", "setdefault("),
     ),
     Form(
         re.compile(
             r"(?i)(?P<head>" + SECRET_NAME + r"\s*(?::=|=)\s*[\w.$]++"
             r"(?:\s*\([^()\n]{0,200}\)|\[[^\[\]\n]{0,200}\])?"
-            r"\s*(?:\bor\b|\|\||\?\?|\?:)\s*" + _QUOTED
+            r"\s*(?:\bor |\|\||\?\?|\?:)\s*" + _QUOTED
         ),
-        ("or", "||", "??", "?:"),
+        ("or ", "||", "??", "?:"),
     ),
     # A literal wrapped in a constructor under a secret's name: Rust's String::from("..."),
     # Some("...".to_string()), SecretString::new(...); Java's new String("..."); pydantic's
@@ -436,7 +436,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             + r"\s*\(\s*&?\s*)"
             + _QUOTED
         ),
-        ("(",),
+        ("string", "some", "secret", "zeroizing", "sensitive", "password", "str::"),
     ),
     # C and C++: #define API_KEY "...", char password[] = "...", wchar_t token[64] = L"...".
     Form(
@@ -445,12 +445,9 @@ NAMED_VALUES: tuple[Form, ...] = (
     ),
     Form(
         re.compile(
-            r"(?i)(?P<head>"
-            + SECRET_NAME
-            + r"\s*\[[^\[\]=\n]{0,20}\]\s*=\s*(?:L|u8|u|U)?"
-            + _QUOTED
+            r"(?i)(?P<head>" + SECRET_NAME + r"\s*\[[^\[\]=\n]{0,20}\] ?=\s*(?:L|u8|u|U)?" + _QUOTED
         ),
-        ("[",),
+        ("]=", "] ="),
     ),
     # A request header named as a secret, given by a setter with the header's name and value:
     # Go's req.Header.Set("X-Api-Key", "..."), setRequestHeader, addHeader, add_header,
