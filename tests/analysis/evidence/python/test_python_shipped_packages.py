@@ -1,4 +1,4 @@
-"""Helper packages beside the shipped ones: a manifest that lists or excludes packages says which ship."""
+"""Helper packages beside the shipped ones: the package list or search says which ship."""
 
 from __future__ import annotations
 
