@@ -9,6 +9,11 @@ rewritten, the member is not released). Unset, a changesets workspace gets chang
 behaviour: with ``updateInternalDependents: "out-of-range"`` only members whose old requirement
 no longer admits the new version are released, otherwise every member whose requirement is
 rewritten; without ``.changeset/config.json``, none.
+
+A member requiring the sibling by a ``workspace:`` shorthand is a dependent too, though its
+requirement is never rewritten (pnpm and yarn publish it as the sibling's version of the day).
+Judging its range, changesets reads ``workspace:*`` as the sibling's old version, exactly, and
+``workspace:^`` / ``workspace:~`` as ``^`` / ``~`` of it.
 """
 
 from __future__ import annotations
@@ -45,9 +50,49 @@ def dependents_policy(settings: Settings, conventions: Conventions) -> Policy:
     return "out-of-range" if config.update_dependents == "out-of-range" else "patch"
 
 
-def _still_admits(text: str | None, dependency: str, version: str) -> bool:
-    """Whether a package.json's requirement on ``dependency`` admits ``version`` (Node only:
-    other ecosystems' rewritten requirements always count as out of range)."""
+def _judged_range(spec: str, old: str | None) -> str:
+    """``spec`` as changesets judges it: pnpm and yarn publish ``workspace:*`` as the exact
+    version the dependency has, ``workspace:^`` and ``workspace:~`` as ``^`` or ``~`` of it, so
+    a release is measured against the dependency's version before it (``old``; the range stays
+    admitting when that is unknown)."""
+    if old is None or not spec.startswith("workspace:"):
+        return spec
+    shorthand = spec[len("workspace:") :]
+    if shorthand == "*":
+        return old
+    if shorthand in ("^", "~"):
+        return f"{shorthand}{old}"
+    return spec
+
+
+def _shorthand_dependents(
+    projects: Sequence[Project], dependency: str, read: Reader, rewritten: Mapping[str, str]
+) -> list[str]:
+    """The manifests, other than those in ``rewritten``, of the npm packages that require
+    ``dependency`` by a ``workspace:`` shorthand (``*``, ``^``, ``~``): never rewritten, yet
+    published as the dependency's version of the day, so they are its dependents all the
+    same, as in changesets' dependency graph."""
+    out: list[str] = []
+    for project in projects:
+        if project.manifest_kind != "package.json" or project.manifest in rewritten:
+            continue
+        try:
+            data = json.loads(read(project.manifest) or "{}")
+        except ValueError:
+            continue
+        for table in NODE_DEPENDENCY_TABLES:
+            deps = data.get(table) if isinstance(data, dict) else None
+            spec = deps.get(dependency) if isinstance(deps, dict) else None
+            if spec in ("workspace:*", "workspace:^", "workspace:~"):
+                out.append(project.manifest)
+                break
+    return out
+
+
+def _still_admits(text: str | None, dependency: str, version: str, old: str | None) -> bool:
+    """Whether a package.json's requirement on ``dependency`` admits ``version``, the
+    dependency moving from ``old`` (Node only: other ecosystems' rewritten requirements always
+    count as out of range)."""
     if text is None:
         return False
     try:
@@ -57,7 +102,7 @@ def _still_admits(text: str | None, dependency: str, version: str) -> bool:
     for table in NODE_DEPENDENCY_TABLES:
         deps = data.get(table) if isinstance(data, dict) else None
         spec = deps.get(dependency) if isinstance(deps, dict) else None
-        if isinstance(spec, str) and npm_admits(spec, version) is not True:
+        if isinstance(spec, str) and npm_admits(_judged_range(spec, old), version) is not True:
             return False
     return True
 
@@ -109,7 +154,9 @@ def releases_with_dependents(
                 tag=release.tag,
                 notes=[],
             )
-            for path in edits:
+            dependency = release.project.dependency_name
+            shorthands = _shorthand_dependents(projects, dependency, read, edits)
+            for path in [*edits, *shorthands]:
                 dependent = manifests.get(path)
                 if dependent is None or dependent.name == release.project.name:
                     continue
@@ -122,7 +169,7 @@ def releases_with_dependents(
                     continue
                 in_range = policy == "out-of-range" and dependent.manifest_kind == "package.json"
                 if in_range and _still_admits(
-                    read(path), release.project.dependency_name, release.version
+                    read(path), dependency, release.version, release.previous
                 ):
                     continue
                 reasons.setdefault(dependent.name, set()).add(release.project.name)

@@ -1,0 +1,80 @@
+"""Dependents under ``updateInternalDependents: "out-of-range"``, in and out of pre mode, as
+changesets decides them: which are released, and whose ranges move."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from test_premode import changeset, pre_workspace, release, versions
+
+from gitrepo import GitRepo
+
+OUT_OF_RANGE = {"baseBranch": "main", "updateInternalDependents": "out-of-range"}
+
+
+def _package(repo: GitRepo, package: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((repo.path / f"packages/{package}/package.json").read_text())
+    return data
+
+
+def _npm(repo: GitRepo, package: str, version: str, deps: dict[str, str]) -> None:
+    data: dict[str, Any] = {"name": f"@acme/{package}", "version": version}
+    if deps:
+        data["dependencies"] = deps
+    repo.write(f"packages/{package}/package.json", json.dumps(data, indent=2) + "\n")
+
+
+def _workspace(repo: GitRepo, dependents: dict[str, str]) -> None:
+    """``@acme/a`` 1.0.0, and one package per entry of ``dependents`` requiring it so."""
+    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    repo.write(".changeset/config.json", json.dumps(OUT_OF_RANGE))
+    _npm(repo, "a", "1.0.0", {})
+    for package, spec in dependents.items():
+        _npm(repo, package, "0.1.0", {"@acme/a": spec})
+    repo.commit("initial")
+
+
+def test_workspace_shorthands_are_judged_against_the_old_version(repo: GitRepo) -> None:
+    _workspace(repo, {"caret": "workspace:^", "tilde": "workspace:~", "star": "workspace:*"})
+    changeset(repo, "one", {"@acme/a": "minor"}, "A feature.")
+    result = release(repo)
+    # workspace:^ reads ^1.0.0, which admits 1.1.0; workspace:~ (~1.0.0) and workspace:*
+    # (exactly 1.0.0) do not, so those dependents are released.
+    assert versions(result) == {"@acme/a": "1.1.0", "@acme/star": "0.1.1", "@acme/tilde": "0.1.1"}
+    # The shorthands stay: the package manager publishes them as the version of the day.
+    for package, spec in (
+        ("caret", "workspace:^"),
+        ("tilde", "workspace:~"),
+        ("star", "workspace:*"),
+    ):
+        assert _package(repo, package)["dependencies"] == {"@acme/a": spec}
+
+
+def test_a_workspace_caret_does_not_admit_a_prerelease(repo: GitRepo) -> None:
+    pre_workspace(repo)
+    repo.write(".changeset/config.json", json.dumps(OUT_OF_RANGE))
+    b = _package(repo, "b")
+    b["dependencies"] = {"@acme/a": "workspace:^"}
+    repo.write("packages/b/package.json", json.dumps(b, indent=2) + "\n")
+    repo.commit("chore: b depends on a")
+    changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
+    # ^1.0.0 does not admit 1.1.0-beta.0: b gets a prerelease of its own.
+    assert versions(release(repo)) == {"@acme/a": "1.1.0-beta.0", "@acme/b": "2.0.1-beta.0"}
+
+
+def test_workspace_shorthand_dependents_are_released_when_every_dependent_is(
+    repo: GitRepo,
+) -> None:
+    _workspace(repo, {"caret": "workspace:^", "star": "workspace:*"})
+    # Without updateInternalDependents every dependent is released, shorthands included.
+    repo.write(".changeset/config.json", json.dumps({"baseBranch": "main"}))
+    repo.commit("chore: every dependent")
+    changeset(repo, "one", {"@acme/a": "patch"}, "A fix.")
+    result = release(repo)
+    assert versions(result) == {"@acme/a": "1.0.1", "@acme/caret": "0.1.1", "@acme/star": "0.1.1"}
+    assert {r.project.name: r.dependency_only for r in result.releases} == {
+        "@acme/a": (),
+        "@acme/caret": ("@acme/a",),
+        "@acme/star": ("@acme/a",),
+    }
