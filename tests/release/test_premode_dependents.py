@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from test_premode import changeset, pre_workspace, release, versions
+from test_premode import changeset, leave_pre_mode, pre_workspace, release, versions
 
 from gitrepo import GitRepo
 
@@ -78,3 +78,38 @@ def test_workspace_shorthand_dependents_are_released_when_every_dependent_is(
         "@acme/caret": ("@acme/a",),
         "@acme/star": ("@acme/a",),
     }
+
+
+def test_a_dependent_still_in_range_is_left_as_it_is(repo: GitRepo) -> None:
+    _workspace(repo, {"inside": "^1.0.0", "outside": "~1.0.0"})
+    changeset(repo, "one", {"@acme/a": "minor"}, "A feature.")
+    result = release(repo)
+    assert versions(result) == {"@acme/a": "1.1.0", "@acme/outside": "0.1.1"}
+    # changeset version writes only the manifests of the packages it releases.
+    assert _package(repo, "inside")["dependencies"] == {"@acme/a": "^1.0.0"}
+    assert "packages/inside/package.json" not in result.files_written
+    assert _package(repo, "outside")["dependencies"] == {"@acme/a": "~1.1.0"}
+
+
+def test_a_dependent_in_range_of_the_next_prerelease_keeps_its_range(repo: GitRepo) -> None:
+    pre_workspace(repo)
+    repo.write(".changeset/config.json", json.dumps(OUT_OF_RANGE))
+    b = _package(repo, "b")
+    b["dependencies"] = {"@acme/a": "^1.0.0"}
+    repo.write("packages/b/package.json", json.dumps(b, indent=2) + "\n")
+    repo.commit("chore: b depends on a")
+    changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
+    assert versions(release(repo)) == {"@acme/a": "1.1.0-beta.0", "@acme/b": "2.0.1-beta.0"}
+    assert _package(repo, "b")["dependencies"] == {"@acme/a": "^1.1.0-beta.0"}
+
+    changeset(repo, "two", {"@acme/a": "patch"}, "Fix the flag.")
+    second = release(repo)
+    # ^1.1.0-beta.0 admits 1.1.0-beta.1: b is neither released nor rewritten.
+    assert versions(second) == {"@acme/a": "1.1.0-beta.1"}
+    assert _package(repo, "b")["dependencies"] == {"@acme/a": "^1.1.0-beta.0"}
+    assert "packages/b/package.json" not in second.files_written
+
+    leave_pre_mode(repo)
+    # b finishes its beta, so it is released and its range follows a.
+    assert versions(release(repo)) == {"@acme/a": "1.1.0", "@acme/b": "2.0.1"}
+    assert _package(repo, "b")["dependencies"] == {"@acme/a": "^1.1.0"}

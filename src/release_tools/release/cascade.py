@@ -7,8 +7,9 @@ patch and an "Updated dependencies" changelog entry; its own dependents follow i
 ``release_dependents`` decides: ``patch`` always, ``none`` never (the requirement is still
 rewritten, the member is not released). Unset, a changesets workspace gets changesets'
 behaviour: with ``updateInternalDependents: "out-of-range"`` only members whose old requirement
-no longer admits the new version are released, otherwise every member whose requirement is
-rewritten; without ``.changeset/config.json``, none.
+no longer admits the new version are released, and the others keep their requirements as they
+are (:func:`projects_following`); otherwise every member whose requirement is rewritten; without
+``.changeset/config.json``, none.
 
 A member requiring the sibling by a ``workspace:`` shorthand is a dependent too, though its
 requirement is never rewritten (pnpm and yarn publish it as the sibling's version of the day).
@@ -35,7 +36,7 @@ from release_tools.versioning.manifestversions import Reader
 from release_tools.versioning.projects import Project
 from release_tools.versioning.semver import ReleaseType
 
-__all__ = ["Policy", "dependents_policy", "releases_with_dependents"]
+__all__ = ["Policy", "dependents_policy", "projects_following", "releases_with_dependents"]
 
 Policy = Literal["patch", "out-of-range", "none"]
 
@@ -178,6 +179,40 @@ def releases_with_dependents(
                     added = True
         if not added:
             return _labelled(releases, extra, reasons, rewritten)
+
+
+def projects_following(
+    settings: Settings,
+    conventions: Conventions,
+    projects: Sequence[Project],
+    releases: Sequence[ProjectRelease],
+    read: Reader,
+) -> list[Project]:
+    """The projects whose requirements on the released siblings move with them: all of them,
+    except, under ``out-of-range``, an npm package that is not released and whose every
+    requirement on them still admits the new versions. ``changeset version`` writes only the
+    manifests of the packages it releases, so such a package is left as it is (an ignored
+    package is another matter: changesets still moves its requirements)."""
+    if dependents_policy(settings, conventions) != "out-of-range":
+        return list(projects)
+    releasing = {r.project.name for r in releases}
+    config = conventions.release_config
+    out: list[Project] = []
+    for project in projects:
+        stays = (
+            project.manifest_kind == "package.json"
+            and project.name not in releasing
+            and config.held_back(project) is None
+            and all(
+                _still_admits(
+                    read(project.manifest), r.project.dependency_name, r.version, r.previous
+                )
+                for r in releases
+            )
+        )
+        if not stays:
+            out.append(project)
+    return out
 
 
 def _labelled(

@@ -38,7 +38,7 @@ from release_tools.plans import (
     with_project_names,
 )
 from release_tools.plans.store import with_groups
-from release_tools.release.cascade import releases_with_dependents
+from release_tools.release.cascade import projects_following, releases_with_dependents
 from release_tools.release.changelog import (
     ChangelogEntry,
     entries_from_body,
@@ -161,6 +161,7 @@ def _stage(
     conventions: Conventions,
 ) -> None:
     types = commit_types(settings)
+    following = projects_following(settings, conventions, projects, releases, txn.read)
     for release in releases:
         project = release.project
         edits = version_edits(
@@ -168,7 +169,7 @@ def _stage(
             project,
             release.version,
             read=txn.read,
-            projects=projects,
+            projects=following,
             version_variables=settings.version_variables,
             tag=release.tag,
             notes=notes,
