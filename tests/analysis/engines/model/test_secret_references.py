@@ -116,6 +116,33 @@ def test_a_token_alone_as_a_urls_user(line: str, marker: str) -> None:
     assert "https://[REDACTED:url-token]@" in result.text and result.count == 1
 
 
+@pytest.mark.parametrize("marker", ["+", "-", " "])
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"git clone https://{SECRET}@github.com/o/r.git",
+        f"git clone https://{SECRET}@bitbucket.org/team/repo.git",
+        f"git remote add origin https://{SECRET}@ssh.dev.azure.com/v3/o/p/r",
+        f"url = git+https://{SECRET}@gitlab.example.com/o/r",
+        "git clone https://a1b2c3d4e5f6@codeberg.org/o/r",
+    ],
+)
+def test_a_shorter_token_as_a_git_hosts_user(line: str, marker: str) -> None:
+    # At a Git host a user of 12 to 15 letters and digits with a letter after a digit is taken
+    # for a token (or a password given as the user).
+    result = redact_details(_hunk("scripts/clone.sh", marker + line))
+    assert SECRET not in result.text and "a1b2c3d4e5f6" not in result.text, result.text
+    assert "https://[REDACTED:url-token]@" in result.text and result.count == 1
+
+
+def test_a_shorter_token_as_a_git_hosts_user_in_crlf_text() -> None:
+    diff = _hunk("scripts/clone.sh", f"+git clone https://{SECRET}@github.com/o/r").replace(
+        "\n", "\r\n"
+    )
+    result = redact_details(diff)
+    assert SECRET not in result.text and result.count == 1, result.text
+
+
 @pytest.mark.parametrize(
     "line",
     [
@@ -123,6 +150,12 @@ def test_a_token_alone_as_a_urls_user(line: str, marker: str) -> None:
         "git clone https://x-access-token@github.com/o/r",
         "git clone https://${GITHUB_TOKEN}@github.com/o/r",
         "ssh://git@github.com/o/r.git",
+        # Names: digits only at the end, words apart, too short; and a host that is no Git host.
+        "git clone https://johnsmith1987@github.com/o/r",
+        "git clone https://jane-doe-2024@bitbucket.org/t/r",
+        "git clone https://deploy.bot.01@gitlab.com/o/r",
+        "git clone https://jdoe2work@github.com/o/r",
+        f"curl https://{SECRET}@example.com/api",
     ],
 )
 def test_a_urls_user_name_stays(line: str) -> None:

@@ -73,6 +73,10 @@ FORMS = {
     "xml-multiline": ("app.xml", ["<{name}>", "{value}", "</{name}>"]),
     "json-array": ("app.json", ['"{name}": [', '  "{value}",', "]"]),
     "entry": ("deploy.yaml", ["- name: {name}", "  value: {value}"]),
+    "entry-value-first": ("deploy.yaml", ["- value: {value}", "  name: {name}"]),
+    "entry-block": ("deploy.yaml", ["- name: {name}", "  value: |", "    {value}"]),
+    "complex-key": ("config.yaml", ["? {name}", ": {value}"]),
+    "complex-key-block": ("config.yaml", ["? {name}", ": |", "  {value}"]),
 }
 # "set_auth" names no secret: "_auth" is a secret word only after a character that is not a
 # letter or digit.

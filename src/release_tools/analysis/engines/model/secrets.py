@@ -15,7 +15,8 @@ markers around it, so the result still reads as the same diff. What it recognise
    ``ghr_``, ``github_pat_``), Slack (``xox?-``, webhook URLs), OpenAI (``sk-...``), Stripe
    (``sk_live_``/``rk_live_``, test keys too), Hugging Face (``hf_...``), npm (``npm_...``),
    PyPI (``pypi-AgE...``), JWTs, bearer tokens, a token alone as an HTTP URL's user
-   (``https://<token>@github.com``), HTTP basic credentials, the credential of any
+   (``https://<token>@github.com``; at a Git host a shorter one too, letters with a digit
+   inside them, ``https://hunter2secret@github.com``), HTTP basic credentials, the credential of any
    ``Authorization`` header (``Authorization: token ...``, ``{"Authorization": "Bearer
    ..."}``, ``Header.Set("Authorization", "...")``), passwords in URLs.
 3. Values given to a name that says secret (``password``, ``api_key``, ``DB_PASS``, ``smtpPass``;
@@ -50,8 +51,10 @@ markers around it, so the result still reads as the same diff. What it recognise
    that names a secret (.NET's ``<add key="ApiKey" value="..."/>``, Spring's ``<property
    name="password" value="..."/>``) and ``.netrc``
    ``password ...`` entries (outside a netrc file only as a whole ``machine ... login ...
-   password ...`` line), and the value of a name/value entry named as a secret (a Kubernetes
-   env entry, ``- name: DB_PASSWORD`` then ``value: ...``, or ``{name: ..., value: ...}``).
+   password ...`` line), the value of a name/value entry named as a secret (a Kubernetes
+   env entry, ``- name: DB_PASSWORD`` then ``value: ...``, the value first, or ``{name: ...,
+   value: ...}``: see :mod:`release_tools.analysis.engines.model.secrets_entries`) and the
+   value of a YAML complex key named as a secret (``? password`` then ``: ...``).
    A string's prefix (``b"..."``, ``r#"..."#``) stays with its quotes; help text's name for a
    flag's value (``--token TOKEN``), a type (``api_key: Option<String>``, ``TokenKind::Ident``,
    ``type TokenKind = 'a' | 'b'``), a value made of format fields (``"{password}"``), a
@@ -82,6 +85,7 @@ from dataclasses import dataclass, field
 
 from release_tools.analysis.engines.model.entropy import CANDIDATE, looks_random, shannon_entropy
 from release_tools.analysis.engines.model.secrets_blocks import Blocks
+from release_tools.analysis.engines.model.secrets_entries import Entries
 from release_tools.analysis.engines.model.secrets_forms import (
     ASSIGNMENT,
     COMMAND_FLAGS,
@@ -119,6 +123,7 @@ from release_tools.analysis.engines.model.secrets_hints import (
 __all__ = ["RedactionResult", "redact_secrets", "shannon_entropy"]
 
 _MARK = "[REDACTED:{}]"
+_MARKS = re.compile(r"\[REDACTED:([\w-]+)\]")
 
 
 @dataclass(slots=True)
@@ -192,6 +197,13 @@ class _Redactor:
     def mark(self, kind: str) -> str:
         self.kinds[kind] += 1
         return _MARK.format(kind)
+
+    def forget(self, text: str) -> None:
+        """Uncount the marks in ``text``, which a later rule replaces whole."""
+        for kind in _MARKS.findall(text):
+            self.kinds[kind] -= 1
+            if self.kinds[kind] <= 0:
+                del self.kinds[kind]
 
     def tokens(self, line: str) -> str:
         low = lowered(line)
@@ -470,6 +482,7 @@ def redact_details(text: str) -> RedactionResult:
     """Like :func:`redact_secrets`, with a count per kind of secret."""
     redactor = _Redactor()
     blocks = Blocks(lambda: redactor.mark("assignment"), redactor.text)
+    entries = Entries(lambda: redactor.mark("assignment"), redactor.forget)
     out: list[str] = []
     path: str | None = None
     old_path: str | None = None
@@ -492,6 +505,7 @@ def redact_details(text: str) -> RedactionResult:
         # A removed "-- " or added "++ " line may also open a key block: the PEM rules see it.
         if file_header and PEM_BEGIN.search(line) is None:
             blocks.reset()
+            entries.reset()
             out.append(redactor.header(line))
             continue
         if in_pem and (_HUNK_HEADER.match(line) or line.startswith("diff --git ")):
@@ -527,25 +541,26 @@ def redact_details(text: str) -> RedactionResult:
         hunk = _HUNK_HEADER.match(line)
         if hunk is not None:
             blocks.reset()  # the next lines are elsewhere in the file
+            entries.reset()
             blocks.resume(line[hunk.end() :], yaml=yaml)  # unless in the value it names
             out.append(redactor.hunk_header(line, hunk.end(), env_file))
         elif _PATH_HEADER.match(line) or _GIT_HEADER.match(line):
             blocks.reset()
+            entries.reset()
             out.append(redactor.header(line))
         elif env_file:
             out.append(redactor.env_value(line))
-        elif config and (entry := blocks.entry(line)) is not None:
-            out.append(entry)
-        elif (
-            opened := blocks.opening(
-                line,
-                yaml=yaml,
-                config=config,
-            )
-        ) is not None:
+        elif config:
+            if (given := entries.entry(line)) is None:
+                given = blocks.opening(line, yaml=yaml, config=True)
+            if given is None:
+                given = redactor.text(line, config=True, netrc=netrc)
+            out.append(given)
+            # A name/value entry's name after its value: the value's lines are rewritten.
+            for index, rewritten in entries.follow(line, len(out) - 1, given):
+                out[index] = rewritten
+        elif (opened := blocks.opening(line, yaml=yaml, config=False)) is not None:
             out.append(opened)
-        elif path is not None and config:
-            out.append(redactor.text(line, config=True, netrc=netrc))
         else:
             out.append(redactor.text(line))
     kinds = redactor.kinds

@@ -9,6 +9,9 @@ lines that belong to it:
 - in YAML files, a value on the lines under a key with none on its own line (``password:``,
   then an indented plain value, or ``tokens:`` then ``- item`` lines), up to the first nested
   ``name: value`` entry, which makes it a mapping whose entries the line rules see;
+- in YAML files, the value of a complex key (``? password``) given on the next line after a
+  colon at the key's column (``: |``, or ``:`` and the lines below; a value on the colon's own
+  line is redacted there);
 - triple-quoted strings (``password = '''``, or three double quotes; TOML and Python): up to
   the closing quotes;
 - an XML element whose content starts on a later line (``<password>``): up to its closing tag,
@@ -36,7 +39,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from release_tools.analysis.engines.model.secrets_forms import PLACEHOLDERS, SECRET_NAME, TEMPLATE
+from release_tools.analysis.engines.model.secrets_forms import (
+    INTRINSIC,
+    PLACEHOLDERS,
+    SECRET_NAME,
+    TEMPLATE,
+)
 from release_tools.analysis.engines.model.secrets_hints import lowered, may_name_secret
 
 __all__ = ["Blocks"]
@@ -82,16 +90,16 @@ _STRING = re.compile(
 _COMMENT = ("#", "//")
 # Under "secrets:" a CI job or a Compose service lists the names of secrets, not their values.
 _NAMES_KEY = "secrets"
-# An entry of a list of name/value pairs (a Kubernetes container's env) named as a secret, and
-# the value beside that name, a sibling key at the same column.
-_ENTRY_NAME = re.compile(
-    r"(?i)^(?P<lead>\s*(?:-\s+)?)(?P<kq>[\"']?)name(?P=kq)\s*:\s*(?P<nq>[\"']?)"
-    + SECRET_NAME
-    + r"(?P=nq)\s*,?\s*(?:#.*)?$"
+# A YAML complex key that names a secret ("? password" on a line of its own) and the value
+# that the next line gives it, after a colon at the same column (": hunter2", ": |").
+_COMPLEX_KEY = re.compile(
+    r"(?i)^(?P<lead>\s*(?:-\s+)?)\?\s+(?P<nq>[\"']?)" + SECRET_NAME + r"(?P=nq)\s*(?:#.*)?$"
 )
-_ENTRY_VALUE = re.compile(
-    r"^(?P<head>\s*(?P<kq>[\"']?)value(?P=kq)\s*:\s+)(?P<value>[^\s,].*?)(?P<tail>\s*,?\s*)$"
+_COMPLEX_VALUE = re.compile(
+    r"^(?P<head>(?P<lead>\s*):(?:\s+" + _PROPERTY + r"(?=\s|$))*+\s*)"
+    r"(?P<value>(?:[^\s#].*?)?)(?P<tail>\s*)$"
 )
+_INDICATOR = re.compile(r"[|>][-+1-9]{0,2}(?:\s+#.*)?")
 # The files a line of a diff belongs to, by its marker: the old one, the new one, or both.
 _SIDES = {"-": ("-",), "+": ("+",), " ": ("-", "+")}
 
@@ -129,48 +137,14 @@ class Blocks:
         # The value open in the old file ("-") and in the new one ("+"): a removed line can end
         # the old file's value while the added lines after it are still inside the new one's.
         self._open: dict[str, _Block] = {}
-        # The column of the keys of the name/value entry open in each file, if any.
-        self._entries: dict[str, int] = {}
+        # The column of the YAML complex key named as a secret ("? password") just seen in
+        # each file, whose value the next line gives.
+        self._keys: dict[str, int] = {}
 
     def reset(self) -> None:
         """Forget any open value (at a hunk or file header)."""
         self._open.clear()
-        self._entries.clear()
-
-    def entry(self, line: str) -> str | None:
-        """``line`` redacted if it is the value of a name/value entry named as a secret.
-
-        ``- name: DB_PASSWORD`` opens such an entry; its ``value:`` key, at the same column
-        (other keys and nested lines may come between), is redacted; a shallower line (the next
-        item) closes it. Every other line gets None and is left to the caller.
-        """
-        prefix, content = line[:1], line[1:]
-        sides = _SIDES.get(prefix, ())
-        indent = len(content) - len(content.lstrip())
-        comment = content.lstrip().startswith("#")
-        held: str | None = None
-        for side in sides:
-            column = self._entries.get(side)
-            if column is None or not content.strip() or comment or indent > column:
-                continue  # no entry, or a blank line, a comment or a line nested in the entry
-            # Another of the entry's keys (valueFrom:, description:) leaves it open.
-            value = _ENTRY_VALUE.match(content) if indent == column else None
-            if indent < column or value is not None:
-                del self._entries[side]  # a line after the entry (the next item), or its value
-            if value is not None and held is None:
-                held = self._entry_value(prefix, value)
-        if may_name_secret(lowered(content)) and (name := _ENTRY_NAME.match(content)) is not None:
-            for side in sides:
-                self._entries[side] = len(name.group("lead"))
-        return held
-
-    def _entry_value(self, prefix: str, match: re.Match[str]) -> str | None:
-        value = match.group("value")
-        quote = value[0] if len(value) >= 2 and value[0] in "\"'" and value[-1] == value[0] else ""
-        core = value[1:-1] if quote else value
-        if not core or core.lower() in PLACEHOLDERS or TEMPLATE.match(core):
-            return None
-        return prefix + match.group("head") + quote + self._mark() + quote + match.group("tail")
+        self._keys.clear()
 
     def resume(self, context: str, *, yaml: bool) -> None:
         """Open the YAML value that ``context``, the line after a hunk's ranges, opens.
@@ -243,8 +217,14 @@ class Blocks:
         holds values rather than code.
         """
         prefix, content = (line[:1], line[1:]) if line[:1] in ("+", "-", " ") else ("", line)
+        if self._keys and (given := self._complex_value(prefix, content)) is not None:
+            return given
         if not may_name_secret(lowered(content)):
             return None  # every value below opens with a secret's name
+        if yaml and (match := _COMPLEX_KEY.match(content)) is not None:
+            for side in _SIDES.get(prefix, ()):
+                self._keys[side] = len(match.group("lead"))
+            return None  # the key's line holds no value: the line rules leave it
         if config and (match := _ARRAY.match(content)) is not None:
             if match.group("key").lower() == _NAMES_KEY:
                 return None
@@ -274,6 +254,40 @@ class Blocks:
             return None
         self._open_on(prefix, block)
         return prefix + match.group("head") + self._hide(block, match.group("rest"))
+
+    def _complex_value(self, prefix: str, content: str) -> str | None:
+        """The value line after a complex key named as a secret, redacted (and its value opened
+        when it is on the lines below); None for any other line, which ends the wait for it
+        unless it is blank or a comment."""
+        if not content.strip() or content.lstrip().startswith("#"):
+            return None
+        sides = _SIDES.get(prefix, ())
+        columns = {self._keys.pop(side) for side in sides if side in self._keys}
+        match = _COMPLEX_VALUE.match(content)
+        if match is None or len(match.group("lead")) not in columns:
+            return None
+        value = match.group("value")
+        column = len(match.group("lead"))
+        if not value:
+            self._open_on(prefix, _Block(_Kind.NESTED, indent=column))
+            return prefix + content
+        if _INDICATOR.fullmatch(value):
+            self._open_on(prefix, _Block(_Kind.INDENTED, indent=column))
+            return prefix + content
+        quote = value[0] if len(value) >= 2 and value[0] in "\"'" and value[-1] == value[0] else ""
+        core = value[1:-1] if quote else value
+        if (
+            not core
+            or core.lower() in PLACEHOLDERS
+            or TEMPLATE.match(core)
+            or core[0] == "*"
+            or INTRINSIC.search(match.group("head"))
+        ):
+            # A placeholder, a template, an alias (*pw) or what a CloudFormation function
+            # refers to (: !Ref DbPassword): no secret, and the line rules see it.
+            return None
+        mark = quote + self._mark() + quote
+        return prefix + match.group("head") + mark + match.group("tail")
 
     def _until_end(self, block: _Block, content: str) -> str | None:
         end = content.find(block.end)

@@ -52,6 +52,14 @@ __all__ = [
 
 # --- known shapes ------------------------------------------------------------------------------
 
+# A Git host, after a URL's "@": a public forge (and its subdomains) or a host named for one
+# (git.example.com, gitlab.example.com).
+_FORGE = (
+    r"(?:(?:[A-Za-z0-9-]++\.)*?(?:github\.com|gitlab\.com|bitbucket\.org|dev\.azure\.com"
+    r"|visualstudio\.com|codeberg\.org|gitea\.com|sr\.ht|huggingface\.co)(?![\w.-])"
+    r"|(?:git|gitlab|gitea|github|forgejo|bitbucket)\.[A-Za-z0-9])"
+)
+
 # (kind, pattern, group to keep before the secret, group to keep after it); groups 0 = none.
 TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
     ("gcp-private-key", re.compile(r'("private_key"\s*:\s*")((?:[^"\\]|\\.)+)(")'), 1, 3),
@@ -152,10 +160,15 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
     ),
     # A token given alone as the user of an HTTP URL (https://TOKEN@github.com/...), which Git
     # hosts accept: a user of 16 or more characters with a digit is taken for one (a user's
-    # name is seldom that long and numbered).
+    # name is seldom that long and numbered). At a Git host (_FORGE) a shorter one too: 12 or
+    # more letters and digits, with a letter after a digit (hunter2secret); a user's name has
+    # its digits at the end (jsmith1987) or none, or words apart (x-access-token).
     (
         "url-token",
-        re.compile(r"(\b(?:git\+)?https?://)((?=[A-Za-z_.~-]*+\d)[A-Za-z0-9_.~-]{16,256}+)(@)"),
+        re.compile(
+            r"(\b(?:git\+)?https?://)((?=[A-Za-z_.~-]*+\d)[A-Za-z0-9_.~-]{16,256}+"
+            r"|(?=[A-Za-z]*+\d++[A-Za-z])[A-Za-z0-9]{12,15}+(?=@" + _FORGE + r"))(@)"
+        ),
         1,
         3,
     ),
