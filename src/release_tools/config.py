@@ -422,6 +422,13 @@ def load_settings(
         # Anything else is left to the validation below, which names the setting.
         check_raw({"output": merged["output"]}, sources, _NUMBER_FIELDS)
         merged["output"] = _output_path(Path(merged["output"]), sources["output"], config_root)
+    if isinstance(merged.get("cache_dir"), str | os.PathLike) and not _chosen(sources["cache_dir"]):
+        # The repository's own config file may not send the cache elsewhere: an absolute path
+        # there is taken relative to the repository, which the cache directory's confinement
+        # then refuses (with a warning) unless it lies inside the work tree.
+        configured = Path(merged["cache_dir"])
+        if configured.is_absolute():
+            merged["cache_dir"] = Path(os.path.relpath(configured, config_root.resolve()))
     context = {"api_key_set": bool(environ.get(API_KEY_VARIABLE, "").strip())}
     settings = _validate(merged, sources, context)
     if not added:
@@ -436,6 +443,12 @@ def load_settings(
     return _validate(merged, sources, context)
 
 
+def _chosen(origin: str) -> bool:
+    """Whether a setting of ``origin`` is the user's own choice (a flag or an environment
+    variable) rather than the repository's (its config file)."""
+    return origin in ("flag", "environment") or origin.startswith(("--", _ENV_PREFIX))
+
+
 def _output_path(path: Path, origin: str, root: Path) -> Path:
     """Where the report goes, checked: never into a git directory, and a path that comes from
     the repository's own config file (relative to ``root``, the directory holding that file,
@@ -445,7 +458,7 @@ def _output_path(path: Path, origin: str, root: Path) -> Path:
     is the repository's, which must not make the tool write over files outside it.
     """
     where = "--output" if origin.startswith("--") else f"output ({origin})"
-    if origin not in ("flag", "environment") and not origin.startswith(("--", _ENV_PREFIX)):
+    if not _chosen(origin):
         path = root / path
         real, real_root = Path(os.path.realpath(path)), Path(os.path.realpath(root))
         if not real.is_relative_to(real_root) or real == real_root:

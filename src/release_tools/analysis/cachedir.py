@@ -58,6 +58,17 @@ def within(root: Path, path: Path) -> bool:
     return real.is_relative_to(real_root) and not _in_git_dir(real.relative_to(real_root))
 
 
+#: Fallback warnings already given: analysis asks for the cache directory more than once a run.
+_WARNED: set[tuple[object, ...]] = set()
+
+
+def _warn_once(message: str, *args: object) -> None:
+    key = (message, *map(str, args))
+    if key not in _WARNED:
+        _WARNED.add(key)
+        log.warning(message, *args)
+
+
 def default_cache_dir(
     root: Path, configured: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> Path:
@@ -67,8 +78,9 @@ def default_cache_dir(
     and outside ``.git``: a relative ``cache_dir`` that leaves the tree, or a repository cache
     that is a link to elsewhere, falls back to the user's cache directory (with a warning), so
     a repository's own files cannot make the tool write outside it. An absolute ``cache_dir`` is
-    the user's explicit choice (a CI cache, say) and is honoured unless it lies in a ``.git``
-    directory.
+    the user's explicit choice (a CI cache, say, given by a flag or a variable: the settings
+    turn one from the repository's config file into a path relative to the repository) and is
+    honoured unless it lies in a ``.git`` directory. Each fallback is reported once a process.
     """
     if configured is not None:
         if configured.is_absolute():
@@ -76,7 +88,7 @@ def default_cache_dir(
                 return configured
         elif _confined(root, root / configured):
             return root / configured
-        log.warning(
+        _warn_once(
             "cache directory %s is outside the work tree or inside .git; using %s",
             configured,
             _user_cache(environ),
@@ -86,7 +98,7 @@ def default_cache_dir(
         candidate = root / REPO_CACHE_NAME
         if _confined(root, candidate):
             return candidate
-        log.warning(
+        _warn_once(
             "%s leads outside the work tree; using %s", REPO_CACHE_NAME, _user_cache(environ)
         )
     return _user_cache(environ)
