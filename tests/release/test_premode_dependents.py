@@ -113,3 +113,32 @@ def test_a_dependent_in_range_of_the_next_prerelease_keeps_its_range(repo: GitRe
     # b finishes its beta, so it is released and its range follows a.
     assert versions(release(repo)) == {"@acme/a": "1.1.0", "@acme/b": "2.0.1"}
     assert _package(repo, "b")["dependencies"] == {"@acme/a": "^1.1.0"}
+
+
+def test_a_star_range_is_pinned_to_a_prerelease_it_cannot_admit(repo: GitRepo) -> None:
+    pre_workspace(repo)
+    repo.write(".changeset/config.json", json.dumps(OUT_OF_RANGE))
+    b = _package(repo, "b")
+    b["dependencies"] = {"@acme/a": "*"}
+    repo.write("packages/b/package.json", json.dumps(b, indent=2) + "\n")
+    repo.commit("chore: b takes any a")
+    changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
+    first = release(repo)
+    # npm's * admits no prerelease: changesets pins the prerelease rather than leave b
+    # resolving another a; there is nothing for anyone to widen.
+    assert versions(first) == {"@acme/a": "1.1.0-beta.0", "@acme/b": "2.0.1-beta.0"}
+    assert _package(repo, "b")["dependencies"] == {"@acme/a": "1.1.0-beta.0"}
+    assert not any("widen" in warning for warning in first.warnings)
+
+    leave_pre_mode(repo)
+    assert versions(release(repo)) == {"@acme/a": "1.1.0", "@acme/b": "2.0.1"}
+    assert _package(repo, "b")["dependencies"] == {"@acme/a": "1.1.0"}
+
+
+def test_a_star_range_admits_every_final_version(repo: GitRepo) -> None:
+    _workspace(repo, {"any": "*"})
+    changeset(repo, "one", {"@acme/a": "major"}, "Break a.")
+    result = release(repo)
+    assert versions(result) == {"@acme/a": "2.0.0"}
+    assert _package(repo, "any")["dependencies"] == {"@acme/a": "*"}
+    assert result.warnings == []

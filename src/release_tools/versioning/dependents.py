@@ -108,7 +108,13 @@ def set_cargo_dependency_version(
 
 def node_range(spec: str, version: str) -> str:
     """``spec`` pointing at ``version`` with its operator kept, or unchanged when it is not a
-    simple version range (``workspace:*``, ``file:``, ``*``, ``>=1 <2``, a git URL...)."""
+    simple version range (``workspace:*``, ``file:``, ``*``, ``>=1 <2``, a git URL...).
+
+    ``*`` (``x``) admits every version but a prerelease, so for a prerelease it becomes that
+    version, exactly, as changesets writes it: left alone, it would resolve another release.
+    """
+    if spec.strip() in ("*", "x", "X"):
+        return spec if npm_admits(spec, version) is not False else version
     protocol = "workspace:" if spec.startswith("workspace:") else ""
     match = _SIMPLE_NODE.fullmatch(spec[len(protocol) :])
     if match is None:
