@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from release_tools.errors import ConfigError
+from release_tools.refnames import tag_name_problem
 
 __all__ = ["check_raw", "check_tag_format", "first_error"]
 
@@ -58,3 +59,8 @@ def check_tag_format(value: Any, origin: str) -> None:
             f"{origin}: tag_format: unknown placeholder in {value!r}: {exc}; "
             "use {name} and {version}"
         ) from exc
+    # A sample tag: what git would refuse of the template's own text shows in it.
+    sample = value.format(name="pkg", version="1.0.0")
+    problem = tag_name_problem(sample)
+    if problem is not None:
+        raise ConfigError(f"{origin}: tag_format {value!r} makes tags like {sample!r}: {problem}")

@@ -18,6 +18,7 @@ from release_tools.errors import (
     UnknownRefError,
 )
 from release_tools.git.process import GitProcess
+from release_tools.refnames import tag_name_problem
 
 __all__ = ["Commit", "Git"]
 
@@ -254,13 +255,13 @@ class Git(GitProcess):
     def check_tag_name(self, name: str) -> str | None:
         """Why ``name`` cannot be a tag (None when it can).
 
-        ``git check-ref-format`` decides the syntax; a leading dash is refused too, since git
-        accepts it as a ref but any command line would read it as an option.
+        :func:`~release_tools.refnames.tag_name_problem` first (a leading dash, which git
+        accepts but any command line would read as an option, and a full ref name), then
+        ``git check-ref-format``.
         """
-        if not name or name.startswith("-"):
-            return "a tag name cannot be empty or start with '-'"
-        if name in ("HEAD", "@"):
-            return f"{name!r} already means the current commit"
+        problem = tag_name_problem(name)
+        if problem is not None:
+            return problem
         if not self.ok("check-ref-format", f"refs/tags/{name}"):
             return "not a valid git ref name (see git check-ref-format)"
         return None
