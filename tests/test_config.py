@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,16 @@ def test_release_message_and_commit_types_are_validated(tmp_path: Path) -> None:
         load_settings({"release_message": "release {nope}"}, repo=tmp_path, environ={})
     with pytest.raises(ConfigError, match="commit-types"):
         load_settings({"commit_types": {"docs": {"bump": "huge"}}}, repo=tmp_path, environ={})
+
+
+@pytest.mark.parametrize("kind", ["directory", "dangling link", "fifo"])
+def test_a_config_path_that_is_no_regular_file_is_an_error(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "release-tools.toml"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "dangling link":
+        path.symlink_to(tmp_path / "missing.toml")
+    else:
+        os.mkfifo(path)
+    with pytest.raises(ConfigError, match=r"^release-tools\.toml: not a readable regular file$"):
+        load_settings(repo=tmp_path, environ={})

@@ -40,12 +40,17 @@ def raw_config_table(root: Path) -> tuple[dict[str, Any], str | None]:
 
     ``release-tools.toml`` if present (even empty), else a non-empty ``[tool.release-tools]``
     of ``pyproject.toml``, else ``({}, None)``. Only what stops the table from being read at
-    all (broken TOML, an unreadable file, a table that is not one) is an error here.
+    all (broken TOML, an unreadable file or one that is no regular file, a table that is not
+    one) is an error here.
     """
     dedicated = root / "release-tools.toml"
     pyproject = root / "pyproject.toml"
     for path, table_path in ((dedicated, ()), (pyproject, ("tool", "release-tools"))):
         if not path.is_file():
+            if path.exists() or path.is_symlink():
+                # A directory, a FIFO (reading it would block) or a dangling link: the user
+                # meant a config file, and ignoring it would run with other settings.
+                raise ConfigError(f"{path.name}: not a readable regular file")
             continue
         try:
             data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
