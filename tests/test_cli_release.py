@@ -51,6 +51,19 @@ def files(repo: Any) -> dict[str, bytes]:
     }
 
 
+def test_a_manifest_name_cannot_start_a_line_of_the_projects_table(workspace: Any) -> None:
+    name = "b\nghost  9.9.9  pkgs/ghost\t\x1b[2J"
+    workspace.write("pkgs/b/package.json", json.dumps({"name": name, "version": "2.0.0"}))
+    workspace.commit("chore: a hostile name")
+    text = run(workspace, "projects")
+    assert text.exit_code == 0, text.output
+    lines = text.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[1].startswith("b\\nghost  9.9.9  pkgs/ghost\\t\\x1b[2J  2.0.0")
+    # JSON escapes on its own and keeps the name as it is.
+    assert json.loads(run(workspace, "projects", "--format", "json").stdout)[1]["name"] == name
+
+
 def test_projects_text_and_json(workspace: Any) -> None:
     text = run(workspace, "projects")
     assert text.exit_code == 0, text.output

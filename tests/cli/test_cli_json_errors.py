@@ -83,10 +83,11 @@ def test_release_with_an_invalid_tag_format(project: GitRepo) -> None:
     result = run(
         project, "release", "--format", "json", env={"RELEASE_TOOLS_TAG_FORMAT": "-{version}"}
     )
-    assert result.exit_code == 1
+    # Refused when the settings are read, before anything is written.
+    assert result.exit_code == 2
     error = error_of(result)
-    assert error["type"] == "release"
-    assert "'-1.3.0'" in error["message"]
+    assert error["type"] == "config"
+    assert "'-pkg1.0.0'" in error["message"] or "'-1.0.0'" in error["message"]
     assert project.git("tag", "--list") == "v1.2.3"
 
 

@@ -12,6 +12,7 @@ import click
 
 from release_tools.cli.common import common_options, guard, load_output_settings
 from release_tools.cli.output import echo, echo_json
+from release_tools.text import one_line
 
 if TYPE_CHECKING:
     from release_tools.versioning.projects import Project
@@ -95,8 +96,11 @@ def projects_command(**options: Any) -> None:
         )
         for p in projects
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
-    for row in table:
+    # Names and paths come from the repository's manifests: one line per project, whatever
+    # they hold.
+    lines = [[one_line(cell) for cell in row] for row in table]
+    widths = [max(len(row[i]) for row in lines) for i in range(len(lines[0]) - 1)]
+    for row in lines:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         echo("  ".join([*cells, row[-1]]).rstrip())
 
