@@ -171,7 +171,14 @@ def test_a_ref_of_a_tree_is_named_as_such(repo: GitRepo) -> None:
 
 
 def test_repository_without_commits(repo: GitRepo) -> None:
-    with pytest.raises(UnknownRefError, match="no commits yet"):
+    with pytest.raises(UnknownRefError, match=r"^the repository has no commits yet$"):
+        _resolve(repo)
+
+
+def test_an_orphan_branch_is_named_not_called_an_empty_repository(repo: GitRepo) -> None:
+    _history(repo)
+    repo.git("checkout", "-q", "--orphan", "newb")
+    with pytest.raises(UnknownRefError, match=r"^branch 'newb' has no commits yet \(an orphan"):
         _resolve(repo)
 
 

@@ -67,10 +67,22 @@ def resolve_ref(git: Git, ref: str, what: str) -> str:
                 f"{what} ref {ref!r} is not in this shallow clone: {_SHALLOW_HINT}"
             ) from exc
         if ref == "HEAD" and not git.has_commits():
-            raise UnknownRefError("the repository has no commits yet") from exc
+            raise UnknownRefError(_unborn(git)) from exc
         if git.names_object(ref):
             raise UnknownRefError(f"{what} ref {ref!r} names no commit (a tree or a blob)") from exc
         raise UnknownRefError(f"unknown {what} ref {ref!r}") from exc
+
+
+def _unborn(git: Git) -> str:
+    """Why HEAD names no commit: an empty repository, or a branch not yet committed to (an
+    orphan branch) in a repository whose other branches or tags have commits."""
+    if not git.run("for-each-ref", "--count=1", "--format=%(refname)", check=False):
+        return "the repository has no commits yet"
+    branch = git.run("symbolic-ref", "--short", "-q", "HEAD", check=False)
+    return (
+        f"branch {branch!r} has no commits yet (an orphan branch); "
+        "check out a branch with commits or pass --head"
+    )
 
 
 def resolve_range(
