@@ -61,7 +61,10 @@ def test_a_member_the_code_only_names_as_a_local_variable_or_in_type_tests_is_a_
 ) -> None:
     extra = {
         "typings/index.test-d.ts": "expectType<string>(new Option('-f').optionFlags);\n",
-        "tests/option.test.js": "const optionFlags = '-p, --pepper';\n",
+        "tests/option.test.js": "const optionFlags = '-p, --pepper';\n"
+        "program.option(optionFlags, 'add pepper');\n"
+        "expect(message).toBe(`error: option '${optionFlags}' missing`);\n"
+        "check(caught, 1, optionFlags, { exitCode: 1 });\n",
     }
     assert _dropped(repo, LOCAL_ONLY, extra) == [CORRECTED]
 
@@ -72,8 +75,10 @@ def test_a_member_the_code_only_names_as_a_local_variable_or_in_type_tests_is_a_
         "    this.optionFlags = flags;\n",
         "    Object.defineProperty(this, 'optionFlags', { value: flags });\n",
         "    Object.assign(this, { optionFlags: flags });\n",
+        "    Object.assign(this, { flags, optionFlags });\n",
+        "    Object.assign(this, { short: 1, optionFlags: flags });\n",
     ],
-    ids=["assigned", "defined", "object-key"],
+    ids=["assigned", "defined", "object-key", "shorthand", "second-key"],
 )
 def test_a_member_the_code_defines_is_a_removal(repo: Any, definition: str) -> None:
     code = LOCAL_ONLY.replace("    this.flags = flags;\n", "    this.flags = flags;\n" + definition)

@@ -6,10 +6,11 @@ declaration corrects the typings and breaks no caller at run time.
 
 A member counts as defined where the code uses or defines it as a member: a property access
 (``this.name``, ``obj.name``), a class member or object key at the start of a line (``name(``,
-``get name()``, ``name = ...``, ``name: ...``), an inline object key (``{ name: 1 }``) or a
-quoted name (``defineProperty(o, "name")``, ``o["name"]``). A local variable of that name
-(``const optionFlags = ...``), a comment and a type test (``index.test-d.ts``, which only
-checks the typings against themselves) define nothing.
+``get name()``, ``name = ...``, ``name: ...``), an inline object key (``{ name: 1 }``,
+``{ name }``, ``, name: 1``) or a quoted name (``defineProperty(o, "name")``, ``o["name"]``).
+A local variable of that name (``const optionFlags = ...``), a template literal's placeholder
+(``${optionFlags}``), a function argument, a comment and a type test (``index.test-d.ts``,
+which only checks the typings against themselves) define nothing.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def _patterns(names: list[str]) -> list[str]:
     return [
         rf"\.{group}{_END}",
         rf"^[[:space:]]*{_MODIFIERS}{group}[[:space:]]*[(=:;?!]",
-        rf"[{{,][[:space:]]*{group}[[:space:]]*[:(,}}]",
+        rf"(^|[^$])[{{][[:space:]]*{group}[[:space:]]*[:(,}}]",
+        rf",[[:space:]]*{group}[[:space:]]*[:}}]",
         rf"['\"`]{group}['\"`]",
     ]
 
