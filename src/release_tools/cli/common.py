@@ -4,6 +4,12 @@
 an exit code; tracebacks are shown only when the log level resolves to debug (flag, variable,
 config file). When the command's output
 format is JSON, the failure is also one JSON object on stdout (:mod:`.failures`).
+
+The message on stderr follows the log format, resolved the same way: ``error: ...`` on one
+line (its text escaped by :func:`~release_tools.logs.one_line`, so that a server's message
+cannot start a line of its own), or with ``--log-format json`` one JSON record like the logs'
+(``level`` ``error``, ``type``, ``exit_code``, the traceback in ``exception``), so that stderr
+holds nothing but JSON lines.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
@@ -34,7 +40,16 @@ from release_tools.config import CREDENTIAL_VARIABLES, Settings, load_settings
 from release_tools.config_file import readable_choice
 from release_tools.config_realtime_url import BASE_URL_VARIABLE
 from release_tools.errors import ReleaseToolsError
-from release_tools.logs import is_secret_value, redact, register_secret, setup_logging
+from release_tools.logs import (
+    JsonFormatter,
+    RedactionFilter,
+    is_secret_value,
+    one_line,
+    redact,
+    register_secret,
+    setup_logging,
+    traceback_lines,
+)
 
 __all__ = ["common_options", "configure_logging", "guard", "load_output_settings"]
 
@@ -44,11 +59,17 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 
-def _debug_requested(options: dict[str, Any]) -> bool:
+def _debug_requested(options: Mapping[str, Any]) -> bool:
     """Whether the log level resolves to debug, from the command's parsed ``options``, the
     environment and the config file in the settings' order; read again here because the
     settings themselves may be what failed to load."""
     return readable_choice("log_level", options) == "debug"
+
+
+def _json_logs(options: Mapping[str, Any]) -> bool:
+    """Whether the log format resolves to JSON, read the way :func:`_debug_requested` reads the
+    level: the failure may be that the settings did not load."""
+    return readable_choice("log_format", options) == "json"
 
 
 #: Write failures of the machine (full disk, quota, device error), reported in one line.
@@ -70,12 +91,60 @@ def _silence_stdout() -> None:
         pass
 
 
-def _fail(message: str, type_: str, exit_code: int) -> NoReturn:
-    """Report a failure (stderr, and stdout when the output is JSON) and exit."""
-    message = redact(message)
+def _json_record(message: str, fields: dict[str, object], exc: BaseException | None) -> str:
+    """A failure as one JSON log record, shaped and redacted as the handler's records are; the
+    traceback of ``exc`` (if given) in its ``exception`` field."""
+    exc_info = (type(exc), exc, exc.__traceback__) if exc is not None else None
+    record = logging.makeLogRecord(
+        {
+            "name": log.name,
+            "levelno": logging.ERROR,
+            "levelname": "ERROR",
+            "msg": message,
+            "exc_info": exc_info,
+            **fields,
+        }
+    )
+    RedactionFilter().filter(record)
+    return JsonFormatter().format(record)
+
+
+def _report(
+    message: str,
+    type_: str,
+    exit_code: int,
+    options: Mapping[str, Any],
+    exc: BaseException | None = None,
+) -> str:
+    """Print a failure on stderr in the resolved log format; return the message as printed
+    (redacted, on one line). ``exc``'s traceback comes too when the level resolves to debug."""
+    message = one_line(redact(message))
+    if exc is not None and not _debug_requested(options):
+        exc = None
+    if _json_logs(options):
+        fields: dict[str, object] = {"type": type_, "exit_code": exit_code}
+        if type_ == INTERNAL and exc is None:
+            fields["hint"] = "rerun with --log-level debug for the traceback"
+        click.echo(_json_record(message, fields, exc), err=True)
+        return message
+    if exc is not None:
+        text = "".join(traceback.format_exception(exc))
+        click.echo(traceback_lines(redact(text)), err=True)
     click.echo(f"error: {message}", err=True)
     if type_ == INTERNAL:
         click.echo("       rerun with --log-level debug for the traceback", err=True)
+    return message
+
+
+def _fail(
+    message: str,
+    type_: str,
+    exit_code: int,
+    options: Mapping[str, Any],
+    exc: BaseException | None = None,
+) -> NoReturn:
+    """Report a failure (stderr, and stdout when the output is JSON) and exit."""
+    message = _report(message, type_, exit_code, options, exc)
     try:
         report_failure(message, type_, exit_code)
     except OSError:  # stdout itself is what failed (a full disk): stderr has said it all
@@ -121,20 +190,20 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
             register_secret(os.environ.get(variable))
         if sys.stdout is None:
             # Started with descriptor 1 closed: the report could not be written, so do no work.
-            click.echo("error: standard output is closed: nothing to write the report to", err=True)
+            _report("standard output is closed: nothing to write the report to", "io", 2, kwargs)
             sys.exit(2)
         with invocation(), _terminate_as_interrupt() as terminated:
             try:
                 return func(*args, **kwargs)
             except ReleaseToolsError as exc:
-                if _debug_requested(kwargs):
-                    click.echo(redact(traceback.format_exc()), err=True)
+                # Its first line: what follows is detail (or a server's text) for the debug
+                # traceback; _report escapes what the line itself still holds.
                 message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                _fail(message, error_type(exc), exc.exit_code)
+                _fail(message, error_type(exc), exc.exit_code, kwargs, exc)
             except KeyboardInterrupt:
                 if terminated:
-                    _fail("interrupted by SIGTERM", INTERRUPTED, _EXIT_TERMINATED)
-                _fail("interrupted", INTERRUPTED, 130)
+                    _fail("interrupted by SIGTERM", INTERRUPTED, _EXIT_TERMINATED, kwargs)
+                _fail("interrupted", INTERRUPTED, 130, kwargs)
             except BrokenPipeError:
                 # The reader went away (`... | head -1`). Commands print only after their work
                 # is done, so there is nothing to undo; stop quietly like other Unix tools.
@@ -146,11 +215,9 @@ def guard(func: Callable[P, R]) -> Callable[P, R]:
                 if isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS:
                     # The machine, not the tool: a full disk or a failing device.
                     where = f" {exc.filename}" if exc.filename else ""
-                    _fail(f"cannot write{where}: {exc.strerror}", "io", 1)
-                if _debug_requested(kwargs):
-                    click.echo(redact(traceback.format_exc()), err=True)
+                    _fail(f"cannot write{where}: {exc.strerror}", "io", 1, kwargs)
                 text = str(exc).splitlines()[0] if str(exc) else ""
-                _fail(f"internal error: {type(exc).__name__}: {text}", INTERNAL, 1)
+                _fail(f"internal error: {type(exc).__name__}: {text}", INTERNAL, 1, kwargs, exc)
 
     return wrapper
 
@@ -161,6 +228,8 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "--log-format",
         type=click.Choice(["text", "json"]),
         default=None,
+        # Eager: known to the -C check below, which reports in it, wherever it is given.
+        is_eager=True,
         help="Log lines as text or JSON lines (for CI log processors).",
     )(func)
     func = click.option(
@@ -186,7 +255,8 @@ def _existing_directory(
     """``-C DIR`` must exist: a usage error (exit 2) otherwise, worded as the ``-C`` before
     the command words it (a file is refused by the option's type already)."""
     if value is not None and not Path(value).exists():
-        click.echo(f"error: -C {value}: No such file or directory", err=True)
+        options = {"log_format": ctx.params.get("log_format")}
+        _report(f"-C {value}: No such file or directory", "usage", 2, options)
         sys.exit(2)
     return value
 
