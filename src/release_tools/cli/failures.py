@@ -1,7 +1,8 @@
 """How a failed command reports itself on standard output when its output format is JSON.
 
 A CI job that parses a command's JSON report must find JSON on stdout when the command fails
-too, so the error guard prints one object there, next to the usual one-line message on stderr::
+too, so the error guard prints one object there, next to the usual one-line message on stderr
+(one JSON record there with ``--log-format json``)::
 
     {"error": {"message": "unknown base ref 'nope'", "type": "git", "exit_code": 1}}
 
