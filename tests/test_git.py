@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
-from collections.abc import Callable
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +21,7 @@ from release_tools.errors import (
     UnknownRefError,
 )
 from release_tools.git import Git, summarize_stderr
+from release_tools.git.process import signals_held, stop_process
 
 
 def _history(repo: GitRepo) -> tuple[str, str]:
@@ -247,3 +253,81 @@ def test_paths_are_literal_pathspecs(repo: GitRepo) -> None:
     assert repo.git("diff", "--cached", "--name-only") == "*.txt"
     git.unstage(["*.txt"])
     assert repo.git("diff", "--cached", "--name-only") == ""
+
+
+# --- signals while a child starts or stops ---------------------------------------------------
+
+
+class _Interrupted(BaseException):
+    pass
+
+
+def _raise(signum: int, frame: object) -> None:
+    raise _Interrupted(signum)
+
+
+@pytest.fixture
+def sigint_raises() -> Iterator[None]:
+    """SIGINT raises :class:`_Interrupted` at once, as the release's handler does
+    (``Popen.wait`` gives a child 0.25 s more on a KeyboardInterrupt, which would hide a stop
+    cut short)."""
+    previous = signal.signal(signal.SIGINT, _raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("sigint_raises")
+def test_signals_held_are_handled_after_the_block_by_the_handlers_before_it() -> None:
+    reached = False
+    with pytest.raises(_Interrupted), signals_held():
+        signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
+        reached = True
+    assert reached
+    assert signal.getsignal(signal.SIGINT) is _raise
+
+
+def _wait_for(path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        time.sleep(0.01)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.usefixtures("sigint_raises")
+def test_a_signal_during_stop_process_comes_through_once_the_child_is_reaped(
+    tmp_path: Path,
+) -> None:
+    """A second signal while a child is being stopped must not leave it running: the stop
+    finishes (the child ends and is reaped), then the signal's exception comes through."""
+    go, stopping, ready = tmp_path / "go", tmp_path / "stopping", tmp_path / "ready"
+    os.mkfifo(go)
+    # On SIGTERM the child says so, then takes until the fifo is written to to end.
+    script = f'trap \'touch "{stopping}"; read line < "{go}"; exit 3\' TERM; '
+    script += f'touch "{ready}"; sleep 30 & wait'
+    proc = subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE)
+    _wait_for(ready)
+
+    def interrupt_then_let_go() -> None:
+        _wait_for(stopping)
+        os.kill(os.getpid(), signal.SIGINT)
+        # Time for the main thread to act on the signal: a stop it cut short ends now.
+        time.sleep(0.2)
+        with open(go, "w") as handle:
+            handle.write("go\n")
+
+    helper = threading.Thread(target=interrupt_then_let_go)
+    helper.start()
+    try:
+        with pytest.raises(_Interrupted):
+            stop_process(proc)
+        # Read as the exception comes through: None if it cut the stop short.
+        ended = proc.returncode
+    finally:
+        helper.join(timeout=30)
+        proc.kill()
+        proc.wait()
+    assert ended == 3  # ended by its own trap and reaped: not killed, not left running

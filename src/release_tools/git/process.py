@@ -4,7 +4,9 @@ git runs with a locale-neutral environment, without pager, prompts or optional l
 without the switches that would change how pathspecs read. Large outputs (diffs) are streamed
 line by line or in blocks instead of being read whole; an interrupted command is stopped with
 SIGTERM, the processes it started (hooks) too, so that it removes its lock files and nothing of
-it runs on.
+it runs on. A signal never cuts in half the start of a command (:meth:`GitProcess.run_bytes`)
+or its stop (:func:`signals_held`): a ``git commit`` left running would make its commit after
+the caller had given up on it.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 if sys.platform != "win32":
     import fcntl
 
 from release_tools.errors import GitError, NotAGitRepositoryError, UnknownRefError
 
-__all__ = ["GitProcess", "stop_process", "summarize_stderr"]
+__all__ = ["GitProcess", "signals_held", "stop_process", "summarize_stderr"]
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +110,42 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+_HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Inside: SIGINT and SIGTERM are recorded, and handled as usual once the block is done.
+
+    For the steps that a signal must not cut in half: starting a child (cut after the fork, the
+    child would run with no one to stop it) and stopping one (cut before its SIGTERM, a ``git
+    commit`` would go on and commit after the caller had given up on it). The handlers in place
+    when the block began get the signals when it ends. Only the main thread can change signal
+    handlers: elsewhere nothing is held.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+
+    def record(signum: int, frame: object) -> None:
+        came.append(signum)
+
+    previous: dict[int, Any] = {}
+    try:
+        for sig in _HELD_SIGNALS:
+            # An ignored signal stays ignored, also by the children started meanwhile; a
+            # handler installed outside Python (None) could not be put back.
+            if signal.getsignal(sig) not in (signal.SIG_IGN, None):
+                previous[sig] = signal.signal(sig, record)
+        yield
+    finally:
+        for held, handler in previous.items():
+            signal.signal(held, handler)
+        for signum in dict.fromkeys(came):
+            signal.raise_signal(signum)
+
+
 def stop_process(proc: subprocess.Popen[bytes]) -> None:
     """Stop a child and what it started (git's hooks, a publish command's tools) when we are
     interrupted (Ctrl-C, SIGTERM) while it runs.
@@ -118,22 +157,26 @@ def stop_process(proc: subprocess.Popen[bytes]) -> None:
     would then belong to no one. The whole tree is frozen (SIGSTOP) while the signals are
     sent and thawed together: signalled one by one, a shell whose ``wait`` a stopped child
     ends would run its next command (``npm publish``) before its own SIGTERM arrived.
+
+    A further signal (a second Ctrl-C, a CI runner's SIGTERM after its SIGINT) waits until the
+    child has ended and been reaped (:func:`signals_held`): the stop is never left half done.
     """
-    tree = [proc.pid, *_descendants(proc.pid)]
-    for sent in (signal.SIGSTOP, signal.SIGTERM, signal.SIGCONT):
-        for pid in tree:
+    with signals_held():
+        tree = [proc.pid, *_descendants(proc.pid)]
+        for sent in (signal.SIGSTOP, signal.SIGTERM, signal.SIGCONT):
+            for pid in tree:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, sent)
+        try:
+            proc.wait(timeout=_STOP_GRACE)
+        except subprocess.TimeoutExpired:
             with contextlib.suppress(OSError):
-                os.kill(pid, sent)
-    try:
-        proc.wait(timeout=_STOP_GRACE)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(OSError):
-            proc.kill()
-        proc.wait()
-    for stream in (proc.stdin, proc.stdout, proc.stderr):
-        if stream is not None:
-            with contextlib.suppress(OSError):
-                stream.close()
+                proc.kill()
+            proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
 
 #: Environment variables that change how git reads every pathspec.
@@ -172,12 +215,27 @@ class GitProcess:
         """Run git and return its raw stdout; raise :class:`GitError` on failure."""
         argv = self._argv(args)
         log.debug("git %s", " ".join(args[:6]), extra={"cwd": str(self.cwd)})
+        proc: subprocess.Popen[bytes] | None = None
         try:
-            proc = subprocess.Popen(
+            # A signal held while git starts is raised here, where the child can be stopped.
+            with signals_held():
+                proc = self._start(argv, stdin=input is not None)
+            stdout, stderr = proc.communicate(input)
+        except BaseException:
+            if proc is not None:
+                stop_process(proc)
+            raise
+        if check and proc.returncode != 0:
+            raise self._error(args, proc.returncode, stderr.decode("utf-8", "replace"))
+        return stdout
+
+    def _start(self, argv: list[str], *, stdin: bool) -> subprocess.Popen[bytes]:
+        try:
+            return subprocess.Popen(
                 argv,
                 cwd=self.cwd,
                 env=self._env,
-                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
@@ -185,14 +243,6 @@ class GitProcess:
             raise GitError("git is not installed or not on PATH") from exc
         except NotADirectoryError as exc:
             raise NotAGitRepositoryError(f"not a directory: {self.cwd}") from exc
-        try:
-            stdout, stderr = proc.communicate(input)
-        except BaseException:
-            stop_process(proc)
-            raise
-        if check and proc.returncode != 0:
-            raise self._error(args, proc.returncode, stderr.decode("utf-8", "replace"))
-        return stdout
 
     def run(self, *args: str, check: bool = True) -> str:
         """Run git and return stdout decoded as UTF-8 (invalid bytes replaced), stripped."""

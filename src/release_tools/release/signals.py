@@ -7,6 +7,12 @@ the release catches it, restores the files or records where it stopped, and exit
 ``128 + signal`` like a process the signal had killed. :func:`deferred` records a signal instead
 of raising it while the code cleans up, so the cleanup is never cut in half.
 
+Only the first signal of a scope is raised. What it starts (stopping the git child that was
+running, then the rollback) must not be cut short by the next one: a second Ctrl-C, or the
+SIGTERM a CI runner sends after its SIGINT, would otherwise leave a ``git commit`` running on to
+make the release commit after the files were restored. Later signals are recorded like those of
+a :func:`deferred` scope, until the scope ends.
+
 Signal handlers can only be installed from the main thread; elsewhere (a release run from a
 worker thread) the scopes do nothing and the process keeps its default behaviour.
 """
@@ -42,21 +48,25 @@ class _State:
     def __init__(self) -> None:
         self.defer = 0
         self.pending: int | None = None
+        # A signal was raised: the scope is stopping, and stops only once.
+        self.stopping = False
 
 
 _state = _State()
 
 
 def _handler(signum: int, frame: FrameType | None) -> None:
-    if _state.defer:
+    if _state.defer or _state.stopping:
         _state.pending = _state.pending or signum
         return
+    _state.stopping = True
     raise Interrupted(signum)
 
 
 @contextlib.contextmanager
 def interruptible() -> Iterator[None]:
-    """Inside: SIGINT/SIGTERM raise :class:`Interrupted`; the old handlers come back after."""
+    """Inside: the first SIGINT/SIGTERM raises :class:`Interrupted`, later ones are only
+    recorded (see :func:`pending_signal`); the old handlers come back after."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -69,6 +79,7 @@ def interruptible() -> Iterator[None]:
         for signum, old in previous.items():
             signal.signal(signum, old)
         _state.pending = None
+        _state.stopping = False
 
 
 @contextlib.contextmanager
@@ -86,5 +97,6 @@ def deferred() -> Iterator[None]:
 
 
 def pending_signal() -> int | None:
-    """A signal that arrived during a :func:`deferred` scope (None if none did)."""
+    """A signal that arrived during a :func:`deferred` scope, or after the first one of an
+    :func:`interruptible` scope (None if none did)."""
     return _state.pending
