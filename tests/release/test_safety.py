@@ -227,8 +227,9 @@ def test_bad_tag_names_are_refused_before_any_write(
     npm_project(repo)
     before = (tree(repo.path, git=True), repo.git("log", "--all", "--oneline"))
     result = cli_run(repo, "release", *mode)
-    assert result.exit_code == 1, result.output
-    assert "invalid tag name" in one_line_error(result)
+    # A configuration error (exit 2), found when the settings are read.
+    assert result.exit_code == 2, result.output
+    assert f"tag_format {fmt!r} makes tags like" in one_line_error(result)
     assert (tree(repo.path, git=True), repo.git("log", "--all", "--oneline")) == before
     assert repo.git("tag", "-l") == "v1.0.0"
 
