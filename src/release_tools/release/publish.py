@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from release_tools.errors import ReleaseError, UsageError
-from release_tools.git.process import stop_process
+from release_tools.git.process import signals_held, stop_process
 
 __all__ = ["PublishOutcome", "check_command", "expand_command", "publish_env", "run_publish"]
 
@@ -119,6 +119,17 @@ def publish_env(*, name: str, version: str, tag: str, path: str) -> dict[str, st
     }
 
 
+def _start_shell(
+    command: str, cwd: Path, env: dict[str, str], name: str
+) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            command, shell=True, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+    except OSError as exc:
+        raise ReleaseError(f"cannot run the publish command for {name}: {exc.strerror}") from exc
+
+
 def run_publish(
     command: str, *, root: Path, name: str, version: str, tag: str, path: str
 ) -> PublishOutcome:
@@ -126,22 +137,16 @@ def run_publish(
     expanded = expand_command(command, name=name, version=version, tag=tag, path=path)
     env = {**os.environ, **publish_env(name=name, version=version, tag=tag, path=path)}
     log.info("publishing %s %s", name, version, extra={"command": expanded})
+    proc: subprocess.Popen[bytes] | None = None
     try:
-        proc = subprocess.Popen(
-            expanded,
-            shell=True,
-            cwd=root / path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-    except OSError as exc:
-        raise ReleaseError(f"cannot run the publish command for {name}: {exc.strerror}") from exc
-    try:
+        # A signal held while the shell starts is raised below, where the shell can be stopped.
+        with signals_held():
+            proc = _start_shell(expanded, root / path, env, name)
         stdout, _ = proc.communicate()
     except BaseException:
         # Interrupted: the shell and what it started (npm, twine) stop with the release.
-        stop_process(proc)
+        if proc is not None:
+            stop_process(proc)
         raise
     output = stdout.decode("utf-8", "replace")[-_OUTPUT_LIMIT:]
     if proc.returncode != 0:

@@ -5,7 +5,9 @@ cancel) kills the process at once by default: no ``finally`` runs and the work t
 released. Inside :func:`interruptible` both raise :class:`Interrupted` where the main thread is;
 the release catches it, restores the files or records where it stopped, and exits with
 ``128 + signal`` like a process the signal had killed. :func:`deferred` records a signal instead
-of raising it while the code cleans up, so the cleanup is never cut in half.
+of raising it while the code cleans up, so the cleanup is never cut in half; code that is
+deferred throughout opens :func:`allowed` around the steps a signal may cut, so that no signal
+lands in the gaps between them.
 
 Only the first signal of a scope is raised. What it starts (stopping the git child that was
 running, then the rollback) must not be cut short by the next one: a second Ctrl-C, or the
@@ -26,7 +28,7 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
-__all__ = ["Interrupted", "deferred", "interruptible", "pending_signal"]
+__all__ = ["Interrupted", "allowed", "deferred", "interruptible", "pending_signal"]
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -100,3 +102,19 @@ def pending_signal() -> int | None:
     """A signal that arrived during a :func:`deferred` scope, or after the first one of an
     :func:`interruptible` scope (None if none did)."""
     return _state.pending
+
+
+@contextlib.contextmanager
+def allowed() -> Iterator[None]:
+    """Inside a :func:`deferred` scope: the steps a signal may cut. A signal recorded before
+    is raised on entry (unless the scope is already stopping for an earlier one), and one that
+    arrives inside is raised where it lands; the deferral comes back on exit."""
+    saved = _state.defer
+    _state.defer = 0
+    try:
+        if _state.pending is not None and not _state.stopping:
+            _state.stopping = True
+            raise Interrupted(_state.pending)
+        yield
+    finally:
+        _state.defer = saved

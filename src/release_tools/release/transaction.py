@@ -32,7 +32,13 @@ from release_tools.release.files import FileTransaction
 from release_tools.release.journal import JOURNAL_NAME, Journal, JournalFile, JournalRelease
 from release_tools.release.publish import run_publish
 from release_tools.release.results import ReleaseOptions, ReleaseResult
-from release_tools.release.signals import Interrupted, deferred, interruptible, pending_signal
+from release_tools.release.signals import (
+    Interrupted,
+    allowed,
+    deferred,
+    interruptible,
+    pending_signal,
+)
 from release_tools.release.versions import ProjectRelease
 
 __all__ = [
@@ -165,45 +171,38 @@ def execute(
     is left for the caller to remove once they are made.
     """
     journal = _new_journal(git, settings, options, txn, releases, message, branch, forge_release)
-    with interruptible():
+    # Deferred throughout: a signal may cut only the steps inside allowed(), so none lands
+    # between a step and the bookkeeping that records it.
+    with interruptible(), deferred():
         try:
-            journal.save()
-            txn.apply()
-            if options.commit:
-                git.add(txn.paths)
-                result.commit = git.commit(message, txn.paths, verify=not settings.no_verify)
+            with allowed():
+                journal.save()
+                txn.apply()
+                if options.commit:
+                    git.add(txn.paths)
+                    result.commit = git.commit(message, txn.paths, verify=not settings.no_verify)
         except BaseException as exc:
-            with deferred():
-                result.commit = landed_commit(git, journal) if options.commit else None
-                if result.commit is None:
-                    _undo_before_commit(git, txn, journal, exc)
-                # The commit exists although the step was interrupted: record it and stop.
-                stop_after_commit(journal, result.commit, exc)
-        with deferred():
-            if not options.commit:
-                journal.remove()
-                return journal
-            log.info("release committed", extra={"commit": result.commit})
-            journal.phase = "committed"
-            journal.commit = result.commit
+            result.commit = landed_commit(git, journal) if options.commit else None
+            if result.commit is None:
+                _undo_before_commit(git, txn, journal, exc)
+            # The commit exists although the step was interrupted: record it and stop.
+            stop_after_commit(journal, result.commit, exc)
+        if not options.commit:
+            journal.remove()
+            return journal
+        log.info("release committed", extra={"commit": result.commit})
+        journal.phase = "committed"
+        journal.commit = result.commit
         try:
-            _raise_pending()
-            journal.save()
-            finish(git, root, journal, result)
+            with allowed():  # a signal recorded while the commit was recorded acts here
+                journal.save()
+                finish(git, root, journal, result)
         except BaseException as exc:
-            with deferred():
-                stop_after_commit(journal, journal.commit, exc)
-        with deferred():  # the git steps are complete: a signal now changes nothing
-            if forge_release is None:
-                journal.remove()
+            stop_after_commit(journal, journal.commit, exc)
+        # The git steps are complete: a signal now changes nothing.
+        if forge_release is None:
+            journal.remove()
     return journal
-
-
-def _raise_pending() -> None:
-    """Act on a signal that arrived while a step could not be cut in half."""
-    signum = pending_signal()
-    if signum is not None:
-        raise Interrupted(signum)
 
 
 def _undo_before_commit(
