@@ -17,6 +17,7 @@ import click
 from release_tools import __version__
 from release_tools.cli import analyze, forge, release
 from release_tools.cli.common import guard
+from release_tools.logs import one_line
 
 __all__ = ["cli", "guard", "main"]
 
@@ -40,7 +41,7 @@ def cli(directory: str | None) -> None:
         try:
             os.chdir(directory)
         except OSError as exc:
-            click.echo(f"error: -C {directory}: {exc.strerror or exc}", err=True)
+            click.echo(one_line(f"error: -C {directory}: {exc.strerror or exc}"), err=True)
             sys.exit(2)
 
 

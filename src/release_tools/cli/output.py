@@ -46,11 +46,13 @@ def output_format_option(func: Any) -> Any:
 
 
 def echo(text: str, *, err: bool = False) -> None:
-    """A line of output: control characters stripped, registered secrets redacted."""
-    from release_tools.logs import redact
+    """A line of output: control characters stripped, registered secrets redacted; on stderr,
+    where CI runners read workflow commands, one line whatever ``text`` holds (line breaks
+    and control characters escaped)."""
+    from release_tools.logs import one_line, redact
     from release_tools.text import clean_text
 
-    click.echo(redact(clean_text(text)), err=err)
+    click.echo(one_line(redact(text)) if err else redact(clean_text(text)), err=err)
 
 
 def echo_json(data: Any) -> None:
