@@ -67,8 +67,10 @@ def test_workspace_shorthand_dependents_are_released_when_every_dependent_is(
     repo: GitRepo,
 ) -> None:
     _workspace(repo, {"caret": "workspace:^", "star": "workspace:*"})
-    # Without updateInternalDependents every dependent is released, shorthands included.
-    repo.write(".changeset/config.json", json.dumps({"baseBranch": "main"}))
+    # Under updateInternalDependents "always" every dependent is released, shorthands included.
+    always = {"updateInternalDependents": "always"}
+    config = {"baseBranch": "main", "___experimentalUnsafeOptions_WILL_CHANGE_IN_PATCH": always}
+    repo.write(".changeset/config.json", json.dumps(config))
     repo.commit("chore: every dependent")
     changeset(repo, "one", {"@acme/a": "patch"}, "A fix.")
     result = release(repo)

@@ -1,15 +1,31 @@
 """Dependents released with their dependencies, as changesets releases them.
 
-When a release rewrites a workspace member's requirement on a released sibling (``@acme/b``
-now needs ``^2.0.0``), the member's published manifest changes, so it is released too, with a
-patch and an "Updated dependencies" changelog entry; its own dependents follow in turn.
+When a workspace member depends on a released sibling, the member may be released too, with
+an "Updated dependencies" changelog entry, and its own dependents follow in turn.
 
-``release_dependents`` decides: ``patch`` always, ``none`` never (the requirement is still
-rewritten, the member is not released). Unset, a changesets workspace gets changesets'
-behaviour: with ``updateInternalDependents: "out-of-range"`` only members whose old requirement
-no longer admits the new version are released, and the others keep their requirements as they
-are (:func:`projects_following`); otherwise every member whose requirement is rewritten; without
-``.changeset/config.json``, none.
+``release_dependents`` decides: ``patch`` releases, with a patch, every member whose
+requirement is rewritten; ``none`` never (the requirement is still rewritten, the member is not
+released). Unset, a changesets workspace gets changesets' behaviour (``determineDependents`` in
+``@changesets/assemble-release-plan``), with the options its ``.changeset/config.json`` gives
+(:mod:`release_tools.versioning.releaseconfig`); without that file, none is released. For an
+npm dependent, per dependency table that names the released sibling:
+
+* ``updateInternalDependents: "out-of-range"`` (the default) releases it with a patch when the
+  range no longer admits the new version; ``always`` whatever the range. A ``devDependencies``
+  range alone releases nothing: the range moves, the package is not released (unless released
+  anyway).
+* a ``peerDependencies`` range on a sibling released with a minor or major makes the dependent
+  major, in range or not, unless ``onlyUpdatePeerDependentsWhenOutOfRange`` asks for the range
+  to be left first.
+
+Whose ranges move (:func:`projects_following`): ``changeset version`` writes only the packages
+in its plan (released, ignored, or following a dev dependency), and in them only ranges that no
+longer admit the new version, or whose dependency's bump is at least
+``updateInternalDependencies`` (``patch`` or ``minor``), or, for peers, unless
+``onlyUpdatePeerDependentsWhenOutOfRange``. The decision is per package: a package that has
+one range to move has all its simple ranges moved.
+
+Other ecosystems' members (Cargo, Python) are released whenever their requirement is rewritten.
 
 A member requiring the sibling by a ``workspace:`` shorthand is a dependent too, though its
 requirement is never rewritten (pnpm and yarn publish it as the sibling's version of the day).
@@ -23,7 +39,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from release_tools.config import Settings
 from release_tools.plans import VersionPlan
@@ -34,11 +50,16 @@ from release_tools.versioning.dependents import NODE_DEPENDENCY_TABLES
 from release_tools.versioning.manifests import version_edits
 from release_tools.versioning.manifestversions import Reader
 from release_tools.versioning.projects import Project
+from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
 from release_tools.versioning.semver import ReleaseType
 
 __all__ = ["Policy", "dependents_policy", "projects_following", "releases_with_dependents"]
 
-Policy = Literal["patch", "out-of-range", "none"]
+Policy = Literal["patch", "always", "out-of-range", "none"]
+#: The policies that follow changesets' rules rather than "every rewritten requirement".
+_CHANGESETS_POLICIES = ("always", "out-of-range")
+#: One (dependency table, range as changesets judges it) per table naming a dependency.
+Requirements = list[tuple[str, str]]
 
 
 def dependents_policy(settings: Settings, conventions: Conventions) -> Policy:
@@ -48,7 +69,17 @@ def dependents_policy(settings: Settings, conventions: Conventions) -> Policy:
     config = conventions.release_config
     if ".changeset/config.json" not in config.sources:
         return "none"
-    return "out-of-range" if config.update_dependents == "out-of-range" else "patch"
+    return config.update_dependents or "out-of-range"
+
+
+def _level(kind: ReleaseType | None) -> int:
+    """A release type's rank as changesets orders bump types (none < patch < minor < major);
+    a prerelease type ranks with the bump it leads to."""
+    if kind in ("major", "premajor"):
+        return 3
+    if kind in ("minor", "preminor"):
+        return 2
+    return 0 if kind is None else 1
 
 
 def _judged_range(spec: str, old: str | None) -> str:
@@ -90,22 +121,81 @@ def _shorthand_dependents(
     return out
 
 
-def _still_admits(text: str | None, dependency: str, version: str, old: str | None) -> bool:
-    """Whether a package.json's requirement on ``dependency`` admits ``version``, the
-    dependency moving from ``old`` (Node only: other ecosystems' rewritten requirements always
-    count as out of range)."""
-    if text is None:
-        return False
+def _manifest(read: Reader, path: str) -> dict[str, Any]:
+    """A package.json's data; empty when it is missing or not a JSON object."""
     try:
-        data = json.loads(text)
+        data = json.loads(read(path) or "{}")
     except ValueError:
-        return False
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _requirements(data: Mapping[str, Any], dependency: str, old: str | None) -> Requirements:
+    """The ranges a package.json gives ``dependency`` that changesets' dependency graph
+    counts (npm ranges and ``workspace:`` shorthands; not ``file:``, ``link:``, aliases or
+    URLs), judged as changesets judges them, by table."""
+    out: Requirements = []
     for table in NODE_DEPENDENCY_TABLES:
-        deps = data.get(table) if isinstance(data, dict) else None
+        deps = data.get(table)
         spec = deps.get(dependency) if isinstance(deps, dict) else None
-        if isinstance(spec, str) and npm_admits(_judged_range(spec, old), version) is not True:
-            return False
-    return True
+        if not isinstance(spec, str):
+            continue
+        judged = _judged_range(spec, old)
+        if npm_admits(judged, "0.0.0") is not None:
+            out.append((table, judged))
+    return out
+
+
+def _should_update(
+    requirements: Requirements, release: ProjectRelease, config: WorkspaceReleaseConfig
+) -> bool:
+    """Whether ``changeset version`` moves any of a package's ``requirements`` on the
+    released sibling (``shouldUpdateDependencyBasedOnConfig``): a range the new version
+    leaves always; one that still admits it when the bump is at least
+    ``updateInternalDependencies``, or, for a peer, unless
+    ``onlyUpdatePeerDependentsWhenOutOfRange``."""
+    least = _level(config.update_dependencies)
+    for table, judged in requirements:
+        if npm_admits(judged, release.version) is False:
+            return True
+        if table == "peerDependencies":
+            if not config.only_peer_dependents_out_of_range:
+                return True
+        elif _level(release.release_type) >= least:
+            return True
+    return False
+
+
+def _dependent_kind(
+    requirements: Requirements,
+    release: ProjectRelease,
+    config: WorkspaceReleaseConfig,
+    policy: Policy,
+    current: ProjectRelease | None,
+) -> ReleaseType | None:
+    """The release a dependent gets from ``release`` under changesets' rules (None: none),
+    ``current`` being its release so far: a peer on a minor or major makes it major (in range
+    only without ``onlyUpdatePeerDependentsWhenOutOfRange``); one not yet released gets a
+    patch when a range leaves the new version (every range under ``always``), except a
+    ``devDependencies`` range alone, which moves the range without a release."""
+    kind: ReleaseType | None = None
+    for table, judged in requirements:
+        admits = npm_admits(judged, release.version) is True
+        if (
+            table == "peerDependencies"
+            and _level(release.release_type) >= 2
+            and not (config.only_peer_dependents_out_of_range and admits)
+            and (current is None or _level(current.release_type) < 3)
+        ):
+            kind = "major"
+        elif (
+            current is None
+            and kind is None
+            and table != "devDependencies"
+            and (policy == "always" or not admits)
+        ):
+            kind = "patch"
+    return kind
 
 
 def releases_with_dependents(
@@ -129,6 +219,11 @@ def releases_with_dependents(
     rewritten: dict[str, set[str]] = {}
     manifests = {p.manifest: p for p in projects}
     config = conventions.release_config
+    node = {
+        p.manifest: _manifest(read, p.manifest)
+        for p in projects
+        if p.manifest_kind == "package.json"
+    }
     while True:
         releases = compute_releases(
             projects,
@@ -143,8 +238,16 @@ def releases_with_dependents(
             releases = adjust(releases)
         if policy == "none" or settings.project is not None:
             return releases
-        releasing = {r.project.name for r in releases}
+        releasing = {r.project.name: r for r in releases}
         added = False
+
+        def take(dependent: str, kind: ReleaseType, dependency: str) -> None:
+            nonlocal added
+            reasons.setdefault(dependent, set()).add(dependency)
+            if _level(extra.get(dependent)) < _level(kind):
+                extra[dependent] = kind
+                added = True
+
         for release in releases:
             edits = version_edits(
                 root,
@@ -157,26 +260,37 @@ def releases_with_dependents(
             )
             dependency = release.project.dependency_name
             shorthands = _shorthand_dependents(projects, dependency, read, edits)
-            for path in [*edits, *shorthands]:
+            if policy in _CHANGESETS_POLICIES:
+                for member in projects:
+                    if member.name == release.project.name or member.manifest not in node:
+                        continue
+                    needs = _requirements(node[member.manifest], dependency, release.previous)
+                    if not needs:
+                        continue
+                    current = releasing.get(member.name)
+                    moves = member.manifest in edits or member.manifest in shorthands
+                    if current is not None and moves and _should_update(needs, release, config):
+                        # Released anyway (a prerelease finished on leaving pre mode), but
+                        # its requirement moves all the same: its changelog says so.
+                        rewritten.setdefault(member.name, set()).add(release.project.name)
+                    if config.held_back(member) is not None:
+                        continue
+                    kind = _dependent_kind(needs, release, config, policy, current)
+                    if kind is not None:
+                        take(member.name, kind, release.project.name)
+                # changesets knows npm packages only; other members follow any rewrite.
+                paths = [path for path in edits if path not in node]
+            else:
+                paths = [*edits, *shorthands]
+            for path in paths:
                 dependent = manifests.get(path)
                 if dependent is None or dependent.name == release.project.name:
                     continue
                 if dependent.name in releasing:
-                    # Released anyway (a prerelease finished on leaving pre mode), but its
-                    # requirement moves all the same: its changelog says so.
                     rewritten.setdefault(dependent.name, set()).add(release.project.name)
                     continue
-                if config.held_back(dependent) is not None:
-                    continue
-                in_range = policy == "out-of-range" and dependent.manifest_kind == "package.json"
-                if in_range and _still_admits(
-                    read(path), dependency, release.version, release.previous
-                ):
-                    continue
-                reasons.setdefault(dependent.name, set()).add(release.project.name)
-                if dependent.name not in extra:
-                    extra[dependent.name] = "patch"
-                    added = True
+                if config.held_back(dependent) is None:
+                    take(dependent.name, "patch", release.project.name)
         if not added:
             return _labelled(releases, extra, reasons, rewritten)
 
@@ -188,29 +302,41 @@ def projects_following(
     releases: Sequence[ProjectRelease],
     read: Reader,
 ) -> list[Project]:
-    """The projects whose requirements on the released siblings move with them: all of them,
-    except, under ``out-of-range``, an npm package that is not released and whose every
-    requirement on them still admits the new versions. ``changeset version`` writes only the
-    manifests of the packages it releases, so such a package is left as it is (an ignored
-    package is another matter: changesets still moves its requirements)."""
-    if dependents_policy(settings, conventions) != "out-of-range":
+    """The projects whose requirements on the released siblings move with them.
+
+    Under changesets' policies, an npm package's move as ``changeset version`` moves them:
+    only in the packages of its plan (released, held back, or following a sibling that leaves
+    its range, or any sibling under ``always``), and only where :func:`_should_update` says so
+    for some released sibling. Other projects, and every project under the other policies,
+    follow every release."""
+    policy = dependents_policy(settings, conventions)
+    if policy not in _CHANGESETS_POLICIES:
         return list(projects)
     releasing = {r.project.name for r in releases}
     config = conventions.release_config
     out: list[Project] = []
     for project in projects:
-        stays = (
-            project.manifest_kind == "package.json"
-            and project.name not in releasing
-            and config.held_back(project) is None
-            and all(
-                _still_admits(
-                    read(project.manifest), r.project.dependency_name, r.version, r.previous
-                )
-                for r in releases
+        if project.manifest_kind != "package.json":
+            out.append(project)
+            continue
+        data = _manifest(read, project.manifest)
+        needs = [
+            (release, found)
+            for release in releases
+            if release.project.name != project.name
+            and (found := _requirements(data, release.project.dependency_name, release.previous))
+        ]
+        planned = (
+            project.name in releasing
+            or config.held_back(project) is not None
+            or policy == "always"
+            or any(
+                npm_admits(judged, release.version) is False
+                for release, found in needs
+                for _, judged in found
             )
         )
-        if not stays:
+        if planned and any(_should_update(found, release, config) for release, found in needs):
             out.append(project)
     return out
 

@@ -11,9 +11,18 @@ Read, never written, so the repository's own tools keep working the way they did
   (``{projectRoot}/docs/CHANGELOG.md``) names the changelog's path inside each project (other
   forms are refused with a warning and the project's own changelog is used).
 * ``.changeset/config.json``: ``fixed`` and ``linked`` (lists of package-name globs),
-  ``ignore``, ``updateInternalDependents`` (``patch`` or ``out-of-range``), ``baseBranch`` and
-  ``privatePackages`` (``version`` and ``tag``, booleans; changesets' defaults are ``true`` and
-  ``false``; ``false`` alone turns both off).
+  ``ignore``, ``baseBranch``, ``privatePackages`` (``version`` and ``tag``, booleans;
+  changesets' defaults are ``true`` and ``false``; ``false`` alone turns both off), and how
+  internal dependents follow a release, spelled as changesets spells it:
+  ``updateInternalDependencies`` (``patch``, the default, or ``minor``: the least bump of a
+  dependency that rewrites a range still admitting its new version) and, under
+  ``___experimentalUnsafeOptions_WILL_CHANGE_IN_PATCH``, ``updateInternalDependents``
+  (``out-of-range``, the default, or ``always``: which dependents are released) and
+  ``onlyUpdatePeerDependentsWhenOutOfRange`` (a boolean, default false). Any other value is a
+  :class:`ConfigError` naming the option, as changesets refuses it. A top-level
+  ``updateInternalDependents`` (``patch`` or ``out-of-range``), which this tool once read and
+  changesets never did, is still read, with a warning: ``patch`` as ``always``; the
+  experimental option wins when both are given.
 
 A fixed group releases all its members together at one version; a linked group gives the
 members released together the highest bump any of them asks for; ignored packages are never
@@ -28,16 +37,19 @@ nothing says otherwise, so they are versioned and tagged like any other project.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from release_tools.errors import VersionError
+from release_tools.errors import ConfigError, VersionError
 from release_tools.versioning.changelogfile import nx_project_changelog
 from release_tools.versioning.projects import Project
 
 __all__ = [
+    "DependenciesThreshold",
+    "DependentsPolicy",
     "PlanFormatName",
     "Relationship",
     "ReleaseGroup",
@@ -49,7 +61,15 @@ __all__ = [
 
 Relationship = Literal["fixed", "independent", "linked"]
 PlanFormatName = Literal["nx", "changesets"]
-DependentsPolicy = Literal["patch", "out-of-range"]
+#: changesets' ``updateInternalDependents``: which dependents a release takes along.
+DependentsPolicy = Literal["always", "out-of-range"]
+#: changesets' ``updateInternalDependencies``: the least bump that rewrites an admitting range.
+DependenciesThreshold = Literal["patch", "minor"]
+
+log = logging.getLogger(__name__)
+
+_SOURCE = ".changeset/config.json"
+_EXPERIMENTAL = "___experimentalUnsafeOptions_WILL_CHANGE_IN_PATCH"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +90,13 @@ class WorkspaceReleaseConfig:
     groups: tuple[ReleaseGroup, ...] = ()
     ignored: frozenset[str] = frozenset()
     tag_template: str | None = None
-    #: changesets' ``updateInternalDependents``; None when not configured.
+    #: changesets' ``updateInternalDependents`` (``out-of-range`` unless configured); None
+    #: without ``.changeset/config.json``.
     update_dependents: DependentsPolicy | None = None
+    #: changesets' ``updateInternalDependencies``.
+    update_dependencies: DependenciesThreshold = "patch"
+    #: changesets' ``onlyUpdatePeerDependentsWhenOutOfRange``.
+    only_peer_dependents_out_of_range: bool = False
     base_branch: str | None = None
     #: changesets' ``privatePackages.version``: whether private projects are released at all.
     private_version: bool = True
@@ -274,6 +299,58 @@ def _nx(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
     return out
 
 
+def _refuse(option: str, value: Any, accepted: str) -> ConfigError:
+    # json.dumps keeps the message one line whatever the value holds, as changesets quotes it.
+    return ConfigError(f"{_SOURCE}: {option} is {json.dumps(value)}; changesets accepts {accepted}")
+
+
+def _dependents_options(data: dict[str, Any]) -> dict[str, Any]:
+    """``updateInternalDependencies`` and the experimental ``updateInternalDependents`` and
+    ``onlyUpdatePeerDependentsWhenOutOfRange``, with changesets' defaults; a value changesets
+    refuses is refused here too."""
+    out: dict[str, Any] = {"update_dependents": "out-of-range"}
+    threshold = data.get("updateInternalDependencies")
+    if threshold is not None:
+        if threshold not in ("patch", "minor"):
+            raise _refuse("updateInternalDependencies", threshold, '"patch" or "minor"')
+        out["update_dependencies"] = threshold
+    legacy = data.get("updateInternalDependents")
+    if legacy is not None:
+        if legacy not in ("patch", "out-of-range", "always"):
+            raise ConfigError(
+                f"{_SOURCE}: updateInternalDependents is {json.dumps(legacy)}; expected "
+                f'"out-of-range" or "always", under {_EXPERIMENTAL} where changesets reads it'
+            )
+        # This tool's old spelling: ``patch`` released every dependent whose range moved, which
+        # is what ``always`` does for the ranges a release rewrites.
+        out["update_dependents"] = "always" if legacy == "patch" else legacy
+        log.warning(
+            "%s: a top-level updateInternalDependents is deprecated and changesets ignores it; "
+            'read as %s.updateInternalDependents: "%s"',
+            _SOURCE,
+            _EXPERIMENTAL,
+            out["update_dependents"],
+        )
+    experimental = data.get(_EXPERIMENTAL)
+    if experimental is None:
+        return out
+    if not isinstance(experimental, dict):
+        raise _refuse(_EXPERIMENTAL, experimental, "an object")
+    policy = experimental.get("updateInternalDependents")
+    if policy is not None:
+        if policy not in ("always", "out-of-range"):
+            option = f"{_EXPERIMENTAL}.updateInternalDependents"
+            raise _refuse(option, policy, '"always" or "out-of-range"')
+        out["update_dependents"] = policy
+    peers = experimental.get("onlyUpdatePeerDependentsWhenOutOfRange")
+    if peers is not None:
+        if not isinstance(peers, bool):
+            option = f"{_EXPERIMENTAL}.onlyUpdatePeerDependentsWhenOutOfRange"
+            raise _refuse(option, peers, "true or false")
+        out["only_peer_out_of_range"] = peers
+    return out
+
+
 def _changesets(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
     path = root / ".changeset" / "config.json"
     if not path.is_file():
@@ -300,9 +377,7 @@ def _changesets(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
         "groups": groups,
         "ignored": frozenset(match_projects(projects, _matcher_list(data.get("ignore")))),
     }
-    policy = data.get("updateInternalDependents")
-    if policy in ("patch", "out-of-range"):
-        out["update_dependents"] = policy
+    out.update(_dependents_options(data))
     if isinstance(data.get("baseBranch"), str):
         out["base_branch"] = data["baseBranch"]
     private = data.get("privatePackages")
@@ -349,6 +424,8 @@ def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceRel
         ignored=changesets.get("ignored", frozenset()),
         tag_template=nx.get("tag_template"),
         update_dependents=changesets.get("update_dependents"),
+        update_dependencies=changesets.get("update_dependencies", "patch"),
+        only_peer_dependents_out_of_range=changesets.get("only_peer_out_of_range", False),
         base_branch=changesets.get("base_branch"),
         private_version=changesets.get("private_version", True),
         private_tag=changesets.get("private_tag", True),
