@@ -209,8 +209,8 @@ class Settings(BaseModel):
     #: or "" for no changelog entry.
     commit_types: dict[str, CommitTypeSetting] = Field(default_factory=dict)
     #: Workspace members whose requirement on a released sibling is rewritten are released too:
-    #: "patch" or "none". None: patch where .changeset/config.json exists (as changesets does),
-    #: else none.
+    #: "patch" or "none". None: where .changeset/config.json exists, as its options say (by
+    #: default only dependents whose range no longer admits the new version), else none.
     release_dependents: Literal["patch", "none"] | None = None
     #: After a pushed release, create a release on the forge for each tag: "github", "gitlab",
     #: "auto" (from CI variables, else the remote's host); None or "off": none.

@@ -17,8 +17,8 @@ workspace in the mode (``initialVersions``, as ``changeset version`` records it)
 
 Dependents are judged against the prerelease their dependency receives, by npm's rule that a
 range admits a prerelease only of its own ``major.minor.patch`` (``^1.0.0`` does not admit
-``1.1.0-beta.0``, ``^1.1.0-beta.0`` admits ``1.1.0-beta.1``): under
-``updateInternalDependents: "out-of-range"`` such a dependent gets a prerelease of its own.
+``1.1.0-beta.0``, ``^1.1.0-beta.0`` admits ``1.1.0-beta.1``): under changesets' default
+(``updateInternalDependents`` ``"out-of-range"``) such a dependent gets a prerelease of its own.
 
 Linked packages share one line over the whole pre period: the members released now, named by
 a changeset of the period or holding a prerelease of it move to the highest version any of them
