@@ -1058,6 +1058,11 @@ async def test_stray_errors_after_a_completed_response_do_not_break_the_run(
     assert _error_lines(result) == []  # logged as the server's warnings, never as a failure
 
 
+def _default_signals() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     ("signum", "code", "message"),
     [(signal.SIGTERM, 143, "interrupted by SIGTERM"), (signal.SIGINT, 130, "interrupted")],
@@ -1077,6 +1082,10 @@ async def test_a_signal_during_the_model_call_ends_the_run_as_interrupted(
             "--provider", "realtime", "--realtime-url", server.url, "--format", "json",
             "--response-timeout", "60",
             env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            # A suite run as a background job inherits SIGINT ignored, and the tool, like any
+            # program, keeps a signal ignored that it was started ignoring: start it as a
+            # terminal's foreground job would.
+            preexec_fn=_default_signals,
         )  # fmt: skip
         await asyncio.wait_for(server.wait_for_event("response.create"), timeout=30)
         proc.send_signal(signum)
