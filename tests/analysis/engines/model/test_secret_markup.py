@@ -11,15 +11,10 @@ import time
 
 import pytest
 
+from diff_hunk import modified_hunk as _hunk
 from release_tools.analysis.engines.model.secrets import redact_details
 
 SECRET = "hunter2secret"
-
-
-def _hunk(path: str, *lines: str) -> str:
-    """A modification hunk of ``path``; ``lines`` carry their own diff markers."""
-    header = f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -1,3 +1,3 @@\n"
-    return header + "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize("marker", ["+", "-"])

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from diff_hunk import modified_hunk as _hunk
 from release_tools.analysis.engines.model.secrets import redact_details
 
 SHA = "8e5e7e5ab8b370d6c329ec480221332ada57f0ab"
@@ -17,12 +18,6 @@ CHECKSUM = "3e2a8d5f0a6b7c9d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d"
 SECRET = "hunter2secret"
 # Assembled at run time so that no scanner mistakes this test file for a leak.
 URL_TOKEN = "a1b2c3d4" + "e5f6a7b8c9d0e1f2"
-
-
-def _hunk(path: str, *lines: str) -> str:
-    """A modification hunk of ``path``; ``lines`` carry their own diff markers."""
-    header = f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -1,3 +1,3 @@\n"
-    return header + "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize(
