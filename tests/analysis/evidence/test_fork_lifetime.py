@@ -23,6 +23,7 @@ from release_tools.analysis.evidence._fork import fork_call
 child = fork_call(lambda: time.sleep(600))
 assert child is not None
 print(child._pid, flush=True)
+sys.stdin.readline()  # the test has seen the child alive: leave now
 if sys.argv[1] == "exit":
     sys.exit(3)
 if sys.argv[1] == "interrupt":
@@ -41,8 +42,14 @@ def _alive(pid: int) -> bool:
 
 
 def _start(how: str) -> tuple[subprocess.Popen[str], int]:
+    """A parent process that has forked its child and waits for a line on stdin before it
+    leaves (as ``how`` says), so that the test sees the child alive first however slow the
+    machine is."""
     parent = subprocess.Popen(
-        [sys.executable, "-c", _PARENT, how], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _PARENT, how],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert parent.stdout is not None
     return parent, int(parent.stdout.readline())
@@ -53,7 +60,7 @@ def test_a_parent_that_leaves_without_the_result_takes_its_child_along(how: str)
     parent, child = _start(how)
     assert _alive(child)
     # The output pipe closes once every holder is gone: the child held it until it ended.
-    out, _ = parent.communicate(timeout=120)
+    out, _ = parent.communicate("go\n", timeout=120)
     assert out == ""
     assert parent.returncode != 0
     assert not _alive(child)
