@@ -13,6 +13,7 @@ from gitrepo import GitRepo
 from release_tools.analysis.evidence._fork import fork_call, spread_requested
 from release_tools.analysis.evidence.python import api as python_api
 from release_tools.analysis.evidence.python import jobs as python_jobs
+from release_tools.analysis.evidence.python import planner as planner_module
 from release_tools.analysis.evidence.python.api import (
     PREFETCH_KEY,
     PREFETCH_MIN_MODULES,
@@ -98,7 +99,7 @@ def test_small_ranges_are_left_to_gather(repo: GitRepo) -> None:
     repo.commit("change")
     ctx = collect(Settings(repo=repo.path, base="v1.0.0"), background=True).context
     job = ctx.background.pop(PREFETCH_KEY)
-    assert job.result() == Prefetched({}, {})
+    assert job.result() == Prefetched({}, {}, {})
 
 
 def test_a_failed_prefetch_changes_nothing(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -214,3 +215,35 @@ def test_spread_tells_only_a_spreadable_child() -> None:
     assert plain.result() is False
     os.close(ready_read)
     os.close(ready_write)
+
+
+def test_gather_reuses_the_star_imports_the_prefetch_read(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A package whose __init__ star-imports a module: the prefetch reads what the star brought
+    # on both sides; gather plans again and must not parse those modules a second time.
+    _range(repo)
+    repo.write("pkg/__init__.py", "from pkg.m5 import *\nfrom pkg._impl import fast\n")
+    repo.write("pkg/m5.py", _module(5, "\n\ndef extra():\n    return 2\n"))
+    repo.commit("star")
+    repo.write("pkg/__init__.py", "from pkg.m5 import *\nfrom pkg._impl import fast, slow\n")
+    repo.write("pkg/_impl.py", "def fast(a):\n    return a\n\n\ndef slow():\n    return 0\n")
+    repo.commit("more")
+    settings = Settings(repo=repo.path, base="v1.0.0")
+    plain = gather(collect(settings).context)
+    prefetched = collect(settings, background=True).context
+    read: list[tuple[str, str]] = []
+    real = planner_module.star_targets
+
+    def counting(ctx: object, ref: str, dotted: str, source: object) -> frozenset[str]:
+        read.append((ref, dotted))
+        return real(ctx, ref, dotted, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(planner_module, "star_targets", counting)
+    assert gather(prefetched) == plain
+    # pkg.m4 only moved lines, so the prefetch left it (and its reading) to gather.
+    assert [dotted for _ref, dotted in read] in (["pkg.m4"], ["pkg.m4", "pkg.m4"])
+    # Without a prefetch the same planning reads the package's star on both sides.
+    read.clear()
+    assert gather(collect(settings).context) == plain
+    assert sorted(dotted for _ref, dotted in read if dotted == "pkg") == ["pkg", "pkg"]

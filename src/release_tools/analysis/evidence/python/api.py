@@ -62,6 +62,7 @@ from release_tools.analysis.evidence.python.planner import (
     MAX_SCAN_BYTES,
     SCAN_BUDGET_BYTES,
     Planner,
+    StarKey,
     module_name,
     oversized_evidence,
 )
@@ -130,7 +131,12 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     if not changes:
         return []
     with _quiet_griffe(), _gc_paused():
-        planner = Planner(ctx, changes, prefetched.exposures if prefetched else None)
+        planner = Planner(
+            ctx,
+            changes,
+            prefetched.exposures if prefetched else None,
+            prefetched.stars if prefetched else None,
+        )
         jobs, considered, exhausted = planner.jobs()
         items = run_comparisons(jobs, prefetched.results if prefetched else None)
         if any(item.kind is EvidenceKind.API_REMOVED for item in items):
@@ -171,10 +177,13 @@ PREFETCH_MIN_MODULES = 8
 
 @dataclass(frozen=True, slots=True)
 class Prefetched:
-    """What a prefetch computed: exposures by ``__init__`` set, and evidence by job."""
+    """What a prefetch computed: exposures by ``__init__`` set, evidence by job, and what the
+    star imports of the modules it planned brought (the planning in :func:`gather` reuses it
+    instead of parsing those modules again)."""
 
     exposures: dict[tuple[str, ...], frozenset[str]]
     results: dict[JobKey, list[Evidence]]
+    stars: dict[StarKey, frozenset[str]]
 
 
 def start_prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None], bool]) -> None:
@@ -205,7 +214,7 @@ def _prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None], boo
     listed_ctx = dataclasses.replace(ctx, changes=changes, background={})
     candidates = changed_files(listed_ctx, (".py", ".pyi"))
     if len(candidates) < PREFETCH_MIN_MODULES:
-        return Prefetched({}, {})
+        return Prefetched({}, {}, {})
     with _quiet_griffe(), _gc_paused():
         planner = Planner(listed_ctx, candidates)
         jobs, _considered, _exhausted = planner.jobs(select=_api_lines_differ, scan_oversized=False)
@@ -218,7 +227,7 @@ def _prefetch(ctx: AnalysisContext, is_excluded: Callable[[str, str | None], boo
                 break
             # One process meanwhile: git computes the diff on the other core.
             results[job_key(job)] = compare_job(job)
-    return Prefetched(planner.exposures, results)
+    return Prefetched(planner.exposures, results, planner.stars)
 
 
 def _api_lines_differ(old: Source | None, new: Source | None) -> bool:

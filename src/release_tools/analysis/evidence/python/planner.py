@@ -49,9 +49,13 @@ __all__ = [
     "SCAN_BUDGET_BYTES",
     "Oversized",
     "Planner",
+    "StarKey",
     "module_name",
     "oversized_evidence",
 ]
+
+#: A star-import reading's key: the commit, the module's dotted name and its file.
+StarKey = tuple[str, str, str]
 
 #: Characters of Python source (base and head together) parsed at most per range; beyond, a
 #: weak note says the comparison was partial. One to two seconds of parsing on a laptop.
@@ -152,8 +156,12 @@ class Planner:
         ctx: AnalysisContext,
         changes: list[FileChange],
         exposures: dict[tuple[str, ...], frozenset[str]] | None = None,
+        stars: dict[StarKey, frozenset[str]] | None = None,
     ) -> None:
         self.ctx = ctx
+        #: What each public module's star imports brought, by (commit, module, path): a pure
+        #: function of those, so a prefetch's readings are reused (given ones come from it).
+        self.stars: dict[StarKey, frozenset[str]] = dict(stars or {})
         base_files = ctx.git.ls_files(ctx.base_sha)
         head_files = ctx.git.ls_files(ctx.head_sha)
         base_packages = init_files(base_files)
@@ -224,6 +232,14 @@ class Planner:
         #: root); what those re-export, by that set (given ones come from a prefetch).
         self.exposures: dict[tuple[str, ...], frozenset[str]] = dict(exposures or {})
         self._init_texts: tuple[dict[str, str], dict[str, str]] | None = None
+
+    def _stars(self, ref: str, dotted: str, source: Source) -> frozenset[str]:
+        """:func:`star_targets` of ``dotted`` at ``ref``, read once per planner chain."""
+        key = (ref, dotted, source.path)
+        found = self.stars.get(key)
+        if found is None:
+            found = self.stars[key] = star_targets(self.ctx, ref, dotted, source)
+        return found
 
     def _read_inits(self) -> tuple[dict[str, str], dict[str, str]]:
         """Both sides of every __init__ that may re-export a changed private module, read once."""
@@ -340,8 +356,8 @@ class Planner:
                     budget -= sum(sizes)
                     if is_public_module(dotted):
                         # What the base's star imports brought, name by name (see .stars).
-                        given = star_targets(ctx, ctx.base_sha, dotted, old) if old else None
-                        brings = star_targets(ctx, ctx.head_sha, dotted, new) if new else None
+                        given = self._stars(ctx.base_sha, dotted, old) if old else None
+                        brings = self._stars(ctx.head_sha, dotted, new) if new else None
                         jobs.append((dotted, old, new, given or frozenset(), brings or frozenset()))
                     else:
                         exposure = self.exposure(dotted) or frozenset()
