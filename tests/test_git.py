@@ -71,6 +71,21 @@ def test_commits_with_the_files_they_changed(repo: GitRepo) -> None:
     assert [(c.subject, c.files) for c in scoped] == [("second", ("src/ä b.py",))]
 
 
+def test_a_renamed_file_is_listed_by_both_its_paths(repo: GitRepo) -> None:
+    # A source module moved under tools/ touched the source: a rename search would list only
+    # tools/helper.py, and the commit would read as tooling only.
+    repo.write("src/helper.py", "".join(f"line = {n}\n" for n in range(40)))
+    base = repo.commit("first")
+    (repo.path / "tools").mkdir()
+    repo.git("mv", "src/helper.py", "tools/helper.py")
+    repo.commit("feat: move the helper")
+    git = Git(repo.path)
+    (moved,) = git.commits(base, "HEAD", files=True)
+    assert moved.files == ("src/helper.py", "tools/helper.py")
+    (scoped,) = git.commits(base, "HEAD", ["src"], files=True)
+    assert scoped.files == ("src/helper.py",)
+
+
 def test_unknown_ref(repo: GitRepo) -> None:
     _history(repo)
     with pytest.raises(UnknownRefError, match="unknown ref 'nope'"):

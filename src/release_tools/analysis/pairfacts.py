@@ -26,7 +26,7 @@ __all__ = ["HISTORY_FORMAT", "FactsCache", "PairFacts", "cache_key"]
 log = logging.getLogger(__name__)
 
 #: Part of every cache key: bumped when what a pair records (or how) changes.
-HISTORY_FORMAT = "14"
+HISTORY_FORMAT = "15"
 
 
 def cache_key(old_sha: str, new_sha: str, paths: Sequence[str]) -> str:
