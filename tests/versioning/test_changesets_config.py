@@ -105,3 +105,26 @@ def test_an_invalid_value_names_the_option(
     with pytest.raises(ConfigError) as caught:
         _read(tmp_path, config)
     assert str(caught.value) == f".changeset/config.json: {message}"
+
+
+@pytest.mark.parametrize(("value", "read"), [(None, False), (True, True), (False, False)])
+def test_bump_versions_with_workspace_protocol_only(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, value: bool | None, read: bool
+) -> None:
+    config = {} if value is None else {"bumpVersionsWithWorkspaceProtocolOnly": value}
+    with caplog.at_level(logging.WARNING):
+        assert _read(tmp_path, config).workspace_protocol_only is read
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize(("value", "shown"), [("true", '"true"'), (1, "1"), ([True], "[true]")])
+def test_a_workspace_protocol_only_that_is_no_boolean_is_false_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, value: object, shown: str
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        config = _read(tmp_path, {"bumpVersionsWithWorkspaceProtocolOnly": value})
+    assert config.workspace_protocol_only is False
+    assert [r.getMessage() for r in caplog.records] == [
+        f".changeset/config.json: bumpVersionsWithWorkspaceProtocolOnly is {shown}, not true or "
+        "false; read as false, as changesets reads it"
+    ]

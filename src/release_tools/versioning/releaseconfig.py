@@ -19,7 +19,10 @@ Read, never written, so the repository's own tools keep working the way they did
   ``___experimentalUnsafeOptions_WILL_CHANGE_IN_PATCH``, ``updateInternalDependents``
   (``out-of-range``, the default, or ``always``: which dependents are released) and
   ``onlyUpdatePeerDependentsWhenOutOfRange`` (a boolean, default false). Any other value is a
-  :class:`ConfigError` naming the option, as changesets refuses it. A top-level
+  :class:`ConfigError` naming the option, as changesets refuses it.
+  ``bumpVersionsWithWorkspaceProtocolOnly``: when ``true``, only ``workspace:`` ranges make a
+  package a dependent, and only they are rewritten; changesets reads any other value as false
+  without a word, so does this tool, with a warning when the value is not a boolean. A top-level
   ``updateInternalDependents`` (``patch`` or ``out-of-range``), which this tool once read and
   changesets never did, is still read, with a warning: ``patch`` as ``always``; the
   experimental option wins when both are given.
@@ -97,6 +100,8 @@ class WorkspaceReleaseConfig:
     update_dependencies: DependenciesThreshold = "patch"
     #: changesets' ``onlyUpdatePeerDependentsWhenOutOfRange``.
     only_peer_dependents_out_of_range: bool = False
+    #: changesets' ``bumpVersionsWithWorkspaceProtocolOnly``.
+    workspace_protocol_only: bool = False
     base_branch: str | None = None
     #: changesets' ``privatePackages.version``: whether private projects are released at all.
     private_version: bool = True
@@ -305,10 +310,19 @@ def _refuse(option: str, value: Any, accepted: str) -> ConfigError:
 
 
 def _dependents_options(data: dict[str, Any]) -> dict[str, Any]:
-    """``updateInternalDependencies`` and the experimental ``updateInternalDependents`` and
-    ``onlyUpdatePeerDependentsWhenOutOfRange``, with changesets' defaults; a value changesets
-    refuses is refused here too."""
+    """``updateInternalDependencies``, ``bumpVersionsWithWorkspaceProtocolOnly`` and the
+    experimental ``updateInternalDependents`` and ``onlyUpdatePeerDependentsWhenOutOfRange``,
+    with changesets' defaults; a value changesets refuses is refused here too."""
     out: dict[str, Any] = {"update_dependents": "out-of-range"}
+    protocol_only = data.get("bumpVersionsWithWorkspaceProtocolOnly")
+    if protocol_only is not None and not isinstance(protocol_only, bool):
+        log.warning(
+            "%s: bumpVersionsWithWorkspaceProtocolOnly is %s, not true or false; read as false, "
+            "as changesets reads it",
+            _SOURCE,
+            json.dumps(protocol_only),
+        )
+    out["workspace_protocol_only"] = protocol_only is True
     threshold = data.get("updateInternalDependencies")
     if threshold is not None:
         if threshold not in ("patch", "minor"):
@@ -426,6 +440,7 @@ def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceRel
         update_dependents=changesets.get("update_dependents"),
         update_dependencies=changesets.get("update_dependencies", "patch"),
         only_peer_dependents_out_of_range=changesets.get("only_peer_out_of_range", False),
+        workspace_protocol_only=changesets.get("workspace_protocol_only", False),
         base_branch=changesets.get("base_branch"),
         private_version=changesets.get("private_version", True),
         private_tag=changesets.get("private_tag", True),
