@@ -144,3 +144,30 @@ def test_a_star_range_admits_every_final_version(repo: GitRepo) -> None:
     assert versions(result) == {"@acme/a": "2.0.0"}
     assert _package(repo, "any")["dependencies"] == {"@acme/a": "*"}
     assert result.warnings == []
+
+
+def test_a_complex_range_follows_a_prerelease_with_its_first_operator(repo: GitRepo) -> None:
+    pre_workspace(repo)
+    repo.write(".changeset/config.json", json.dumps(OUT_OF_RANGE))
+    b = _package(repo, "b")
+    b["dependencies"] = {"@acme/a": ">=1.0.0 <2.0.0"}
+    b["peerDependencies"] = {"@acme/a": "^1.0.0 || ^2.0.0"}
+    repo.write("packages/b/package.json", json.dumps(b, indent=2) + "\n")
+    repo.commit("chore: b depends on a")
+    changeset(repo, "one", {"@acme/a": "minor"}, "Add a flag.")
+    first = release(repo)
+    # Neither range names a prerelease of 1.1.0, so neither admits 1.1.0-beta.0; a minor on
+    # a peer makes b major, and each range becomes the prerelease behind its first operator.
+    assert versions(first) == {"@acme/a": "1.1.0-beta.0", "@acme/b": "3.0.0-beta.0"}
+    assert _package(repo, "b")["dependencies"] == {"@acme/a": ">=1.1.0-beta.0"}
+    assert _package(repo, "b")["peerDependencies"] == {"@acme/a": "^1.1.0-beta.0"}
+    assert first.warnings == []
+
+    leave_pre_mode(repo)
+    final = release(repo)
+    assert versions(final) == {"@acme/a": "1.1.0", "@acme/b": "3.0.0"}
+    assert _package(repo, "b")["dependencies"] == {"@acme/a": ">=1.1.0"}
+    assert _package(repo, "b")["peerDependencies"] == {"@acme/a": "^1.1.0"}
+    assert not (repo.path / ".changeset/one.md").exists()
+    assert not (repo.path / ".changeset/pre.json").exists()
+    assert "Updated dependencies: @acme/a." in (repo.path / "packages/b/CHANGELOG.md").read_text()

@@ -49,16 +49,23 @@ def test_a_finished_dependent_says_its_requirement_moved(repo: GitRepo) -> None:
 def test_a_finished_package_whose_requirements_stay_has_no_dependency_entry(
     repo: GitRepo,
 ) -> None:
-    # A range that is not one version with an operator is never rewritten.
-    _b_depends_on_a(repo, ">=1.0.0-beta.0 <2")
-    changeset(repo, "one", {"@acme/a": "minor", "@acme/b": "patch"}, "Both.")
-    assert versions(release(repo)) == {"@acme/a": "1.1.0-beta.0", "@acme/b": "2.0.1-beta.0"}
+    # A range still admitting a patch stays when only minors move ranges.
+    _b_depends_on_a(repo, "^1.0.0")
+    config = {"baseBranch": "main", "updateInternalDependencies": "minor"}
+    repo.write(".changeset/config.json", json.dumps(config))
+    repo.commit("chore: only minors move ranges")
+    changeset(repo, "one", {"@acme/a": "patch", "@acme/b": "patch"}, "Both.")
+    assert versions(release(repo)) == {"@acme/a": "1.0.1-beta.0", "@acme/b": "2.0.1-beta.0"}
     repo.remove(".changeset/one.md")
     repo.commit("chore: drop the released changeset")
     leave_pre_mode(repo)
 
     result = release(repo)
-    assert versions(result) == {"@acme/a": "1.1.0", "@acme/b": "2.0.1"}
+    assert versions(result) == {"@acme/a": "1.0.1", "@acme/b": "2.0.1"}
+    # ^1.0.1-beta.0 (the beta left ^1.0.0) admits 1.0.1, a patch: b's range stays.
+    assert json.loads((repo.path / "packages/b/package.json").read_text())["dependencies"] == {
+        "@acme/a": "^1.0.1-beta.0"
+    }
     assert all(r.dependency_only == () for r in result.releases)
 
 

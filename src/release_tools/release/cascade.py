@@ -18,27 +18,39 @@ npm dependent, per dependency table that names the released sibling:
   major, in range or not, unless ``onlyUpdatePeerDependentsWhenOutOfRange`` asks for the range
   to be left first.
 
-Whose ranges move (:func:`projects_following`): ``changeset version`` writes only the packages
-in its plan (released, ignored, or following a dev dependency), and in them only ranges that no
-longer admit the new version, or whose dependency's bump is at least
+Which packages are dependents at all is changesets' dependency graph's call: a package whose
+range on the sibling does not admit the sibling's version before the release (``^0.5.0`` on a
+1.0.0) is none, nor one naming it by a ``workspace:`` form that is neither a range, a shorthand
+nor the sibling's directory; a note says so. The graph keeps one range per dependency, the last
+table's in changesets' order (dependencies, devDependencies, peerDependencies,
+optionalDependencies). Under ``bumpVersionsWithWorkspaceProtocolOnly`` only ``workspace:``
+ranges count.
+
+Whose ranges move (:func:`projects_following`, :func:`node_rule`): ``changeset version`` writes
+only the packages in its plan (released, ignored, or following a dev dependency), and in them
+each range on its own (:func:`~release_tools.versioning.dependents.node_range_moves`): one that
+no longer admits the new version, or whose dependency's bump is at least
 ``updateInternalDependencies`` (``patch`` or ``minor``), or, for peers, unless
-``onlyUpdatePeerDependentsWhenOutOfRange``. The decision is per package: a package that has
-one range to move has all its simple ranges moved.
+``onlyUpdatePeerDependentsWhenOutOfRange``; the other ranges of the same package stay. A
+dependent released for its dependencies names in its changelog every sibling whose
+``dependencies`` range (else ``peerDependencies`` range) moves so.
 
 Other ecosystems' members (Cargo, Python) are released whenever their requirement is rewritten.
 
-A member requiring the sibling by a ``workspace:`` shorthand is a dependent too, though its
-requirement is never rewritten (pnpm and yarn publish it as the sibling's version of the day).
-Judging its range, changesets reads ``workspace:*`` as the sibling's old version, exactly, and
-``workspace:^`` / ``workspace:~`` as ``^`` / ``~`` of it.
+A member requiring the sibling by a ``workspace:`` shorthand or by the sibling's directory
+(``workspace:packages/a``) is a dependent too, though its requirement is never rewritten (pnpm
+and yarn publish it as the sibling's version of the day). Judging its range, changesets reads
+``workspace:*`` and the directory as the sibling's old version, exactly, and ``workspace:^`` /
+``workspace:~`` as ``^`` / ``~`` of it.
 """
 
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from release_tools.config import Settings
@@ -46,20 +58,36 @@ from release_tools.plans import VersionPlan
 from release_tools.release.versions import ProjectRelease, compute_releases
 from release_tools.versioning.constraints import npm_admits
 from release_tools.versioning.conventions import Conventions
-from release_tools.versioning.dependents import NODE_DEPENDENCY_TABLES
+from release_tools.versioning.dependents import (
+    NODE_DEPENDENCY_TABLES,
+    Bump,
+    NodeRangeRule,
+    is_node_range,
+    judged_node_range,
+    node_range_moves,
+    stale_note,
+)
 from release_tools.versioning.manifests import version_edits
 from release_tools.versioning.manifestversions import Reader
 from release_tools.versioning.projects import Project
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
 from release_tools.versioning.semver import ReleaseType
 
-__all__ = ["Policy", "dependents_policy", "projects_following", "releases_with_dependents"]
+__all__ = [
+    "Policy",
+    "dependents_policy",
+    "node_rule",
+    "projects_following",
+    "releases_with_dependents",
+]
 
 Policy = Literal["patch", "always", "out-of-range", "none"]
 #: The policies that follow changesets' rules rather than "every rewritten requirement".
 _CHANGESETS_POLICIES = ("always", "out-of-range")
-#: One (dependency table, range as changesets judges it) per table naming a dependency.
-Requirements = list[tuple[str, str]]
+#: One (dependency table, range as written, range as changesets judges it) per table naming a
+#: dependency by a range changesets follows.
+Requirements = list[tuple[str, str, str]]
+_BUMPS: tuple[Bump, ...] = ("none", "patch", "minor", "major")
 
 
 def dependents_policy(settings: Settings, conventions: Conventions) -> Policy:
@@ -82,40 +110,56 @@ def _level(kind: ReleaseType | None) -> int:
     return 0 if kind is None else 1
 
 
-def _judged_range(spec: str, old: str | None) -> str:
-    """``spec`` as changesets judges it: pnpm and yarn publish ``workspace:*`` as the exact
-    version the dependency has, ``workspace:^`` and ``workspace:~`` as ``^`` or ``~`` of it, so
-    a release is measured against the dependency's version before it (``old``; the range stays
-    admitting when that is unknown)."""
-    if old is None or not spec.startswith("workspace:"):
-        return spec
-    shorthand = spec[len("workspace:") :]
-    if shorthand == "*":
-        return old
-    if shorthand in ("^", "~"):
-        return f"{shorthand}{old}"
-    return spec
+def node_rule(
+    settings: Settings, conventions: Conventions, release: ProjectRelease
+) -> NodeRangeRule | None:
+    """How ``changeset version`` judges and writes npm ranges on ``release``'s package; None
+    when the policy is not changesets' (every simple range then follows)."""
+    if dependents_policy(settings, conventions) not in _CHANGESETS_POLICIES:
+        return None
+    config = conventions.release_config
+    return NodeRangeRule(
+        previous=release.previous,
+        bump=_BUMPS[_level(release.release_type)],
+        directory=PurePosixPath(release.project.manifest).parent.as_posix(),
+        threshold=config.update_dependencies,
+        peers_out_of_range_only=config.only_peer_dependents_out_of_range,
+        workspace_only=config.workspace_protocol_only,
+    )
+
+
+def _follower(spec: object, dependency: Project, previous: str | None) -> bool:
+    """Whether ``spec`` is a ``workspace:`` form that is never rewritten yet names
+    ``dependency``: a shorthand (``*``, ``^``, ``~``) or its directory from the root."""
+    if not isinstance(spec, str) or not spec.startswith("workspace:"):
+        return False
+    rest = spec[len("workspace:") :]
+    directory = PurePosixPath(dependency.manifest).parent.as_posix()
+    return rest in ("*", "^", "~") or (
+        not is_node_range(rest) and judged_node_range(spec, previous, directory) is not None
+    )
 
 
 def _shorthand_dependents(
-    projects: Sequence[Project], dependency: str, read: Reader, rewritten: Mapping[str, str]
+    projects: Sequence[Project],
+    release: ProjectRelease,
+    read: Reader,
+    rewritten: Mapping[str, str],
 ) -> list[str]:
     """The manifests, other than those in ``rewritten``, of the npm packages that require
-    ``dependency`` by a ``workspace:`` shorthand (``*``, ``^``, ``~``): never rewritten, yet
+    ``release``'s package by a ``workspace:`` form never rewritten (:func:`_follower`): yet
     published as the dependency's version of the day, so they are its dependents all the
     same, as in changesets' dependency graph."""
+    dependency = release.project.dependency_name
     out: list[str] = []
     for project in projects:
         if project.manifest_kind != "package.json" or project.manifest in rewritten:
             continue
-        try:
-            data = json.loads(read(project.manifest) or "{}")
-        except ValueError:
-            continue
+        data = _manifest(read, project.manifest)
         for table in NODE_DEPENDENCY_TABLES:
-            deps = data.get(table) if isinstance(data, dict) else None
+            deps = data.get(table)
             spec = deps.get(dependency) if isinstance(deps, dict) else None
-            if spec in ("workspace:*", "workspace:^", "workspace:~"):
+            if _follower(spec, release.project, release.previous):
                 out.append(project.manifest)
                 break
     return out
@@ -130,39 +174,80 @@ def _manifest(read: Reader, path: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _requirements(data: Mapping[str, Any], dependency: str, old: str | None) -> Requirements:
-    """The ranges a package.json gives ``dependency`` that changesets' dependency graph
-    counts (npm ranges and ``workspace:`` shorthands; not ``file:``, ``link:``, aliases or
-    URLs), judged as changesets judges them, by table."""
+def _requirements(data: Mapping[str, Any], dependency: str, rule: NodeRangeRule) -> Requirements:
+    """The ranges a package.json gives ``dependency`` that changesets follows (npm ranges,
+    ``workspace:`` ranges, shorthands and the dependency's directory; not ``file:``,
+    ``link:``, aliases, URLs or tags), with the range changesets judges each as, by table."""
     out: Requirements = []
     for table in NODE_DEPENDENCY_TABLES:
         deps = data.get(table)
         spec = deps.get(dependency) if isinstance(deps, dict) else None
         if not isinstance(spec, str):
             continue
-        judged = _judged_range(spec, old)
-        if npm_admits(judged, "0.0.0") is not None:
-            out.append((table, judged))
+        judged = judged_node_range(spec, rule.previous, rule.directory)
+        if judged is not None:
+            out.append((table, spec, judged))
     return out
 
 
-def _should_update(
-    requirements: Requirements, release: ProjectRelease, config: WorkspaceReleaseConfig
-) -> bool:
-    """Whether ``changeset version`` moves any of a package's ``requirements`` on the
-    released sibling (``shouldUpdateDependencyBasedOnConfig``): a range the new version
-    leaves always; one that still admits it when the bump is at least
-    ``updateInternalDependencies``, or, for a peer, unless
-    ``onlyUpdatePeerDependentsWhenOutOfRange``."""
-    least = _level(config.update_dependencies)
-    for table, judged in requirements:
-        if npm_admits(judged, release.version) is False:
-            return True
-        if table == "peerDependencies":
-            if not config.only_peer_dependents_out_of_range:
-                return True
-        elif _level(release.release_type) >= least:
-            return True
+def _graph_range(data: Mapping[str, Any], dependency: str) -> str | None:
+    """The one range changesets' dependency graph keeps for ``dependency``: the last table's
+    that names it (a ``link:`` or ``file:`` dev dependency aside)."""
+    found: str | None = None
+    for table in NODE_DEPENDENCY_TABLES:
+        deps = data.get(table)
+        spec = deps.get(dependency) if isinstance(deps, dict) else None
+        if not isinstance(spec, str):
+            continue
+        if table == "devDependencies" and spec.startswith(("link:", "file:")):
+            continue
+        found = spec
+    return found
+
+
+def _counted(
+    data: Mapping[str, Any], manifest: str, dependency: str, rule: NodeRangeRule
+) -> tuple[bool, str | None]:
+    """Whether changesets' dependency graph makes the package at ``manifest`` a dependent of
+    ``dependency``, and when it does not for a reason its author may not expect, why."""
+    spec = _graph_range(data, dependency)
+    if spec is None:
+        return False, None
+    if spec.startswith("workspace:"):
+        rest = spec[len("workspace:") :]
+        if rest in ("*", "^", "~"):
+            return True, None
+        if not is_node_range(rest):
+            if posixpath.normpath(rest) == posixpath.normpath(rule.directory):
+                return True, None
+            return False, (
+                f"{manifest}: {dependency} {spec!r} is neither a version range nor "
+                f"{dependency}'s directory from the workspace root ({rule.directory}); "
+                "changesets does not count the package as its dependent, and the requirement "
+                "is left as written"
+            )
+        spec = rest
+    elif rule.workspace_only:
+        return False, None
+    admits = npm_admits(spec, rule.previous) if rule.previous is not None else True
+    if admits is False:
+        return False, (
+            f"{manifest}: {dependency} {spec!r} does not admit {dependency} {rule.previous}, "
+            "its version before the release; changesets does not count the package as its "
+            "dependent, and the requirement is left as written"
+        )
+    # A dist-tag or an alias is no range: the package is no dependent, as its author chose.
+    return admits is True, None
+
+
+def _listed(data: Mapping[str, Any], dependency: str, version: str, rule: NodeRangeRule) -> bool:
+    """Whether a release's changelog names ``dependency`` among its updated dependencies: its
+    ``dependencies`` range, else its ``peerDependencies`` range, is one changesets moves."""
+    for table in ("dependencies", "peerDependencies"):
+        deps = data.get(table)
+        spec = deps.get(dependency) if isinstance(deps, dict) else None
+        if isinstance(spec, str) and spec:
+            return node_range_moves(table, spec, version, rule)
     return False
 
 
@@ -179,7 +264,7 @@ def _dependent_kind(
     patch when a range leaves the new version (every range under ``always``), except a
     ``devDependencies`` range alone, which moves the range without a release."""
     kind: ReleaseType | None = None
-    for table, judged in requirements:
+    for table, _, judged in requirements:
         admits = npm_admits(judged, release.version) is True
         if (
             table == "peerDependencies"
@@ -240,6 +325,8 @@ def releases_with_dependents(
             return releases
         releasing = {r.project.name: r for r in releases}
         added = False
+        # Which siblings each release's changelog names, from this round's versions.
+        listed: dict[str, set[str]] = {}
 
         def take(dependent: str, kind: ReleaseType, dependency: str) -> None:
             nonlocal added
@@ -259,28 +346,26 @@ def releases_with_dependents(
                 notes=[],
             )
             dependency = release.project.dependency_name
-            shorthands = _shorthand_dependents(projects, dependency, read, edits)
-            if policy in _CHANGESETS_POLICIES:
+            rule = node_rule(settings, conventions, release)
+            if rule is not None:
                 for member in projects:
                     if member.name == release.project.name or member.manifest not in node:
                         continue
-                    needs = _requirements(node[member.manifest], dependency, release.previous)
-                    if not needs:
+                    data = node[member.manifest]
+                    if _listed(data, dependency, release.version, rule):
+                        listed.setdefault(member.name, set()).add(release.project.name)
+                    needs = _requirements(data, dependency, rule)
+                    counted, _ = _counted(data, member.manifest, dependency, rule)
+                    if not needs or not counted or config.held_back(member) is not None:
                         continue
                     current = releasing.get(member.name)
-                    moves = member.manifest in edits or member.manifest in shorthands
-                    if current is not None and moves and _should_update(needs, release, config):
-                        # Released anyway (a prerelease finished on leaving pre mode), but
-                        # its requirement moves all the same: its changelog says so.
-                        rewritten.setdefault(member.name, set()).add(release.project.name)
-                    if config.held_back(member) is not None:
-                        continue
                     kind = _dependent_kind(needs, release, config, policy, current)
                     if kind is not None:
                         take(member.name, kind, release.project.name)
                 # changesets knows npm packages only; other members follow any rewrite.
                 paths = [path for path in edits if path not in node]
             else:
+                shorthands = _shorthand_dependents(projects, release, read, edits)
                 paths = [*edits, *shorthands]
             for path in paths:
                 dependent = manifests.get(path)
@@ -292,6 +377,8 @@ def releases_with_dependents(
                 if config.held_back(dependent) is None:
                     take(dependent.name, "patch", release.project.name)
         if not added:
+            for name, siblings in listed.items():
+                rewritten.setdefault(name, set()).update(siblings)
             return _labelled(releases, extra, reasons, rewritten)
 
 
@@ -301,14 +388,17 @@ def projects_following(
     projects: Sequence[Project],
     releases: Sequence[ProjectRelease],
     read: Reader,
+    notes: list[str] | None = None,
 ) -> list[Project]:
     """The projects whose requirements on the released siblings move with them.
 
     Under changesets' policies, an npm package's move as ``changeset version`` moves them:
-    only in the packages of its plan (released, held back, or following a sibling that leaves
-    its range, or any sibling under ``always``), and only where :func:`_should_update` says so
-    for some released sibling. Other projects, and every project under the other policies,
-    follow every release."""
+    only in the packages of its plan (released, or a dependent held back, following a sibling
+    that leaves its range, or any sibling under ``always``) that have a range to move
+    (:func:`node_rule` then says which). Other projects, and every project under the other
+    policies, follow every release. ``notes`` receives, for the npm packages left out, why
+    changesets does not count them as dependents, or which of their ranges the new versions
+    leave behind."""
     policy = dependents_policy(settings, conventions)
     if policy not in _CHANGESETS_POLICIES:
         return list(projects)
@@ -320,24 +410,38 @@ def projects_following(
             out.append(project)
             continue
         data = _manifest(read, project.manifest)
-        needs = [
-            (release, found)
-            for release in releases
-            if release.project.name != project.name
-            and (found := _requirements(data, release.project.dependency_name, release.previous))
-        ]
-        planned = (
-            project.name in releasing
-            or config.held_back(project) is not None
-            or policy == "always"
-            or any(
-                npm_admits(judged, release.version) is False
-                for release, found in needs
-                for _, judged in found
+        planned = project.name in releasing
+        moving = False
+        left: list[str] = []
+        for release in releases:
+            rule = node_rule(settings, conventions, release)
+            if release.project.name == project.name or rule is None:
+                continue
+            dependency = release.project.dependency_name
+            found = _requirements(data, dependency, rule)
+            counted, why = _counted(data, project.manifest, dependency, rule)
+            if counted and found:
+                planned = planned or (
+                    config.held_back(project) is not None
+                    or policy == "always"
+                    or any(npm_admits(judged, release.version) is False for *_, judged in found)
+                )
+            # A package in the plan for another reason still has such ranges moved.
+            moving = moving or any(
+                node_range_moves(table, spec, release.version, rule) for table, spec, _ in found
             )
-        )
-        if planned and any(_should_update(found, release, config) for release, found in needs):
+            if why is not None:
+                left.append(why)
+                continue
+            left.extend(
+                stale_note(project.manifest, dependency, spec, release.version)
+                for _, spec, _ in found
+                if npm_admits(spec, release.version) is False
+            )
+        if planned and moving:
             out.append(project)
+        elif notes is not None:
+            notes.extend(left)
     return out
 
 
@@ -348,13 +452,14 @@ def _labelled(
     rewritten: Mapping[str, set[str]],
 ) -> list[ProjectRelease]:
     """``releases`` with ``dependency_only`` naming the siblings that moved a requirement of
-    each release that no plan asked for: the dependents released for them, and a release
-    with neither plan nor version group (a prerelease finished on leaving pre mode) whose
-    requirements moved; a group member keeps its "released together" entry."""
+    each release that no plan asked for: for a dependent, those it was released for and the
+    others whose requirements moved with them; for a release with neither plan nor version
+    group (a prerelease finished on leaving pre mode), those whose requirements moved; a
+    group member keeps its "released together" entry."""
     out: list[ProjectRelease] = []
     for r in releases:
         name = r.project.name
         own = set() if r.group else rewritten.get(name, set())
-        moved = reasons[name] if name in extra else own
+        moved = reasons[name] | rewritten.get(name, set()) if name in extra else own
         out.append(replace(r, dependency_only=tuple(sorted(moved))) if moved and not r.plans else r)
     return out

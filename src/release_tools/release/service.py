@@ -38,7 +38,7 @@ from release_tools.plans import (
     with_project_names,
 )
 from release_tools.plans.store import with_groups
-from release_tools.release.cascade import projects_following, releases_with_dependents
+from release_tools.release.cascade import node_rule, projects_following, releases_with_dependents
 from release_tools.release.changelog import (
     ChangelogEntry,
     entries_from_body,
@@ -161,7 +161,7 @@ def _stage(
     conventions: Conventions,
 ) -> None:
     types = commit_types(settings)
-    following = projects_following(settings, conventions, projects, releases, txn.read)
+    following = projects_following(settings, conventions, projects, releases, txn.read, notes)
     for release in releases:
         project = release.project
         edits = version_edits(
@@ -173,6 +173,7 @@ def _stage(
             version_variables=settings.version_variables,
             tag=release.tag,
             notes=notes,
+            node_rule=node_rule(settings, conventions, release),
         )
         own = f"{project.name} {release.previous or '-'} -> {release.version}"
         others = {p.manifest: p.name for p in projects if p.name != project.name}

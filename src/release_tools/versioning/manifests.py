@@ -23,6 +23,7 @@ import tomlkit.exceptions
 from release_tools.errors import VersionError
 from release_tools.versioning.dependents import (
     NODE_DEPENDENCY_TABLES,
+    NodeRangeRule,
     set_cargo_dependency_version,
     set_package_json_dependency,
     set_python_dependency,
@@ -138,6 +139,7 @@ def _node_edits(
     read: Reader,
     projects: Sequence[Project],
     notes: list[str] | None,
+    rule: NodeRangeRule | None = None,
 ) -> dict[str, str]:
     text = read(project.manifest)
     if text is None:
@@ -152,7 +154,7 @@ def _node_edits(
         if current is None:
             continue
         new = set_package_json_dependency(
-            current, project.dependency_name, version, source=manifest, notes=notes
+            current, project.dependency_name, version, source=manifest, notes=notes, rule=rule
         )
         if new != current:
             edits[manifest] = new
@@ -363,6 +365,7 @@ def version_edits(
     version_variables: Iterable[str] = (),
     tag: str | None = None,
     notes: list[str] | None = None,
+    node_rule: NodeRangeRule | None = None,
 ) -> dict[str, str]:
     """New text of every file that must change to give ``project`` the ``version``.
 
@@ -370,7 +373,8 @@ def version_edits(
     file); the result maps repository-relative paths to new text and omits unchanged files.
     Extra ``version_variables`` apply when their path lies inside the project's directory.
     Workspace siblings that depend on the project follow it (:mod:`.dependents`); what they
-    cannot follow is described in ``notes``. Dependents and lock files are matched on the
+    cannot follow is described in ``notes``; ``node_rule`` says which npm ranges move, and
+    how, when changesets' rules apply. Dependents and lock files are matched on the
     package's own manifest name (:attr:`Project.dependency_name`), which an Nx project may
     not share.
     """
@@ -381,7 +385,7 @@ def version_edits(
     elif kind == "cargo":
         edits = _cargo_edits(project, version, read, projects, notes)
     elif kind == "package.json":
-        edits = _node_edits(project, version, read, projects, notes)
+        edits = _node_edits(project, version, read, projects, notes, node_rule)
     elif kind == "project.json":
         edits = _project_json_edits(project, version, read)
     else:
