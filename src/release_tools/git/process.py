@@ -2,16 +2,20 @@
 
 git runs with a locale-neutral environment, without pager, prompts or optional locks, and
 without the switches that would change how pathspecs read. Large outputs (diffs) are streamed
-line by line or in blocks instead of being read whole; an interrupted command is stopped with
-SIGTERM, the processes it started (hooks) too, so that it removes its lock files and nothing of
-it runs on. A signal never cuts in half the start of a command (:meth:`GitProcess.run_bytes`)
-or its stop (:func:`signals_held`): a ``git commit`` left running would make its commit after
-the caller had given up on it.
+line by line or in blocks instead of being read whole. Started from the main thread, git runs
+in a session of its own (:func:`start_process`), so that an interrupted command is stopped as a
+whole: SIGTERM to its process group (git and the hooks it runs, with their children), a wait
+until every process of it has ended, SIGKILL for what is left after a grace period
+(:func:`stop_process`). A lock file that a killed git leaves behind is reported
+(:class:`LeftLock`), never removed here. A signal never cuts in half the start of a command
+(:meth:`GitProcess.run_bytes`, the streams) or its stop (:func:`signals_held`): a ``git commit``
+left running would make its commit after the caller had given up on it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import queue
@@ -19,7 +23,10 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+import time
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +35,17 @@ if sys.platform != "win32":
 
 from release_tools.errors import GitError, NotAGitRepositoryError, UnknownRefError
 
-__all__ = ["GitProcess", "signals_held", "stop_process", "summarize_stderr"]
+__all__ = [
+    "GitProcess",
+    "LeftLock",
+    "Stopped",
+    "kill_process",
+    "own_session",
+    "signals_held",
+    "start_process",
+    "stop_process",
+    "summarize_stderr",
+]
 
 log = logging.getLogger(__name__)
 
@@ -80,17 +97,22 @@ def _subcommand(args: Sequence[str]) -> str:
     return rest[0] if rest else "command"
 
 
-# How long an interrupted git command gets to remove its lock files after SIGTERM.
+# How long an interrupted git command, and what it started, get to end after SIGTERM.
 _STOP_GRACE = 5.0
+# How long the processes get to disappear once SIGKILL was sent (it cannot be caught; only a
+# process stuck in the kernel, on a dead network file system say, takes longer).
+_KILL_WAIT = 2.0
+# Polling for a group or a tree to end: POSIX has no notice for "these processes, not our
+# children, have ended", so the stop looks again after a short pause that grows to this.
+_POLL_MAX = 0.05
 
 
-def _descendants(pid: int) -> list[int]:
-    """The processes started, directly or not, by ``pid`` (Linux ``/proc``; none elsewhere)."""
-    children: dict[int, list[int]] = {}
+def _proc_stats() -> Iterator[tuple[int, bytes, int, int]]:
+    """Every process as ``(pid, state, parent pid, process group)`` (Linux ``/proc``)."""
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return []
+        return
     for entry in entries:
         if not entry.isdigit():
             continue
@@ -98,9 +120,19 @@ def _descendants(pid: int) -> list[int]:
             with open(f"/proc/{entry}/stat", "rb") as handle:
                 # The command name (field 2) may hold spaces and parentheses: read past it.
                 fields = handle.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
+            yield int(entry), fields[0], int(fields[1]), int(fields[2])
+        except (OSError, IndexError, ValueError):
             continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
+
+
+_HAS_PROC = os.path.isdir("/proc/self")
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes started, directly or not, by ``pid`` (Linux ``/proc``; none elsewhere)."""
+    children: dict[int, list[int]] = {}
+    for child, _, parent, _ in _proc_stats():
+        children.setdefault(parent, []).append(child)
     found: list[int] = []
     todo = [pid]
     while todo:
@@ -108,6 +140,57 @@ def _descendants(pid: int) -> list[int]:
             found.append(child)
             todo.append(child)
     return found
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether ``pid`` runs; a zombie has ended (only its parent has not collected it yet)."""
+    if _HAS_PROC:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+        except (OSError, IndexError):
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` runs (zombies aside, where ``/proc`` tells them)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    if not _HAS_PROC:
+        return True
+    return any(group == pgid and state != b"Z" for _, state, _, group in _proc_stats())
+
+
+def _wait_until(ended: Callable[[], bool], deadline: float) -> bool:
+    """Look at ``ended()`` until it is true or ``deadline`` (monotonic) has passed."""
+    pause = 0.001
+    while not ended():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, _POLL_MAX)
+    return True
+
+
+def _reaped_by(proc: subprocess.Popen[bytes], deadline: float) -> bool:
+    """Wait until ``deadline`` for the child itself to end; reap it. Whether it did."""
+    try:
+        proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 _HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -146,43 +229,204 @@ def signals_held() -> Iterator[None]:
             signal.raise_signal(signum)
 
 
-def stop_process(proc: subprocess.Popen[bytes]) -> None:
+#: The children started in a session of their own (see :func:`start_process`): their stop
+#: signals, and waits for, their whole process group.
+_GROUP_LEADERS: weakref.WeakSet[subprocess.Popen[bytes]] = weakref.WeakSet()
+
+
+def own_session() -> bool:
+    """Whether a child started now gets a session, and so a process group, of its own.
+
+    From the main thread, yes. That thread alone receives SIGINT and SIGTERM, and it stops
+    its children itself (:func:`stop_process`): SIGTERM to the whole group, a wait for every
+    process of it, SIGKILL for what is left at the end of the grace period. A group is what
+    can be signalled and awaited whole on every POSIX system, where ``/proc`` (Linux only)
+    would show a child's descendants and macOS shows none. In a group of its own the child is
+    out of reach of the terminal: a Ctrl-C reaches the tool alone, which then stops the child
+    in that order, instead of git and its hooks being hit at the same moment as the tool, while
+    the tool still has to find out whether the commit was made. A session rather than only a
+    group: a background group that reads from the terminal is stopped (SIGTTIN), so a hook or an
+    ssh passphrase prompt would hang the release; without a controlling terminal they fail at
+    once, as git's own prompts do under ``GIT_TERMINAL_PROMPT=0``.
+
+    From another thread (the history and evidence readers), no: no handler there stops the
+    child on Ctrl-C, so it stays in the caller's foreground group, where the terminal's SIGINT
+    ends it as before. A tool killed outright (SIGKILL) cannot stop its children either way;
+    one in a session of its own then runs to its end.
+    """
+    return sys.platform != "win32" and threading.current_thread() is threading.main_thread()
+
+
+def start_process(args: str | Sequence[str], **popen: Any) -> subprocess.Popen[bytes]:
+    """``subprocess.Popen(args, **popen)``, in a session of its own where :func:`own_session`
+    says so, which :func:`stop_process` and :func:`kill_process` then act on as a whole.
+
+    Call it inside :func:`signals_held`, so that a signal cannot land between the fork and the
+    caller holding the child it must stop.
+    """
+    own = own_session()
+    proc: subprocess.Popen[bytes] = subprocess.Popen(args, start_new_session=own, **popen)
+    if own:
+        _GROUP_LEADERS.add(proc)
+    return proc
+
+
+@dataclass(frozen=True, slots=True)
+class Stopped:
+    """How :func:`stop_process` ended a child."""
+
+    #: The grace period ran out and SIGKILL was sent to what was left.
+    killed: bool
+    #: The child and every process it started (that the stop could see) have ended.
+    ended: bool
+
+
+def stop_process(
+    proc: subprocess.Popen[bytes], *, before_kill: Callable[[], None] | None = None
+) -> Stopped:
     """Stop a child and what it started (git's hooks, a publish command's tools) when we are
-    interrupted (Ctrl-C, SIGTERM) while it runs.
+    interrupted (Ctrl-C, SIGTERM) while it runs, and wait until they have all ended.
 
     SIGTERM first: git removes its lock files (``index.lock``) on that signal, where SIGKILL
-    would leave them behind and break the next git command. The child's descendants get it
-    too: a hook or an ``npm publish`` left running would go on writing files, or publishing,
-    after the release has been rolled back. They are found before the child ends, since they
-    would then belong to no one. The whole tree is frozen (SIGSTOP) while the signals are
-    sent and thawed together: signalled one by one, a shell whose ``wait`` a stopped child
-    ends would run its next command (``npm publish``) before its own SIGTERM arrived.
+    would leave them behind and break the next git command. What the child started gets it
+    too, and is waited for as well: a hook or an ``npm publish`` left running would go on
+    writing files, or publishing, after the release said it had stopped. Whatever still runs
+    when the grace period ends is killed; ``before_kill`` is called just before (the child
+    may still hold lock files then).
+
+    A child from :func:`start_process` leads a process group: the group is signalled and
+    awaited, on any POSIX system, hooks that trap SIGTERM and their children included.
+    Another child (a shell started directly) is stopped with the descendants ``/proc`` shows
+    (Linux), found before the child ends since they would then belong to no one; that tree is
+    frozen (SIGSTOP) while the signals are sent and thawed together, since signalled one by one
+    a shell whose ``wait`` a stopped child ends would run its next command (``npm publish``)
+    before its own SIGTERM arrived. A process group gets each signal at once, whole.
 
     A further signal (a second Ctrl-C, a CI runner's SIGTERM after its SIGINT) waits until the
-    child has ended and been reaped (:func:`signals_held`): the stop is never left half done.
+    stop is done (:func:`signals_held`): it is never left half done.
     """
     with signals_held():
-        tree = [proc.pid, *_descendants(proc.pid)]
-        for sent in (signal.SIGSTOP, signal.SIGTERM, signal.SIGCONT):
-            for pid in tree:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, sent)
-        try:
-            proc.wait(timeout=_STOP_GRACE)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(OSError):
-                proc.kill()
-            proc.wait()
+        if proc in _GROUP_LEADERS:
+            outcome = _stop_group(proc, before_kill)
+        else:
+            outcome = _stop_tree(proc, before_kill)
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+    return outcome
+
+
+def _stop_group(proc: subprocess.Popen[bytes], before_kill: Callable[[], None] | None) -> Stopped:
+    group = proc.pid
+    deadline = time.monotonic() + _STOP_GRACE
+    # SIGCONT after: a stopped member acts on its SIGTERM only once it runs again.
+    for sent in (signal.SIGTERM, signal.SIGCONT):
+        with contextlib.suppress(OSError):
+            os.killpg(group, sent)
+    gone = functools.partial(_group_gone, group)
+    if _reaped_by(proc, deadline) and _wait_until(gone, deadline):
+        return Stopped(killed=False, ended=True)
+    if before_kill is not None:
+        before_kill()
+    with contextlib.suppress(OSError):
+        os.killpg(group, signal.SIGKILL)
+    proc.wait()
+    return Stopped(killed=True, ended=_wait_until(gone, time.monotonic() + _KILL_WAIT))
+
+
+def _group_gone(group: int) -> bool:
+    return not _group_alive(group)
+
+
+def _stop_tree(proc: subprocess.Popen[bytes], before_kill: Callable[[], None] | None) -> Stopped:
+    descendants = _descendants(proc.pid)
+    deadline = time.monotonic() + _STOP_GRACE
+    for sent in (signal.SIGSTOP, signal.SIGTERM, signal.SIGCONT):
+        for pid in (proc.pid, *descendants):
+            with contextlib.suppress(OSError):
+                os.kill(pid, sent)
+
+    def gone() -> bool:
+        return not any(_pid_alive(pid) for pid in descendants)
+
+    if _reaped_by(proc, deadline) and _wait_until(gone, deadline):
+        return Stopped(killed=False, ended=True)
+    if before_kill is not None:
+        before_kill()
+    with contextlib.suppress(OSError):
+        proc.kill()
+    for pid in descendants:
+        if _pid_alive(pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    proc.wait()
+    return Stopped(killed=True, ended=_wait_until(gone, time.monotonic() + _KILL_WAIT))
+
+
+def kill_process(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a child whose output is no longer wanted: its whole group when it leads one
+    (:func:`start_process`). For read-only commands, which hold no lock to remove."""
+    if proc in _GROUP_LEADERS:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    else:
+        with contextlib.suppress(OSError):
+            proc.kill()
 
 
 #: Environment variables that change how git reads every pathspec.
 _PATHSPEC_SWITCHES = frozenset(
     {"GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS"}
 )
+
+
+#: The git commands that hold ``index.lock`` while they run: killed, they can leave it behind.
+_INDEX_WRITERS = frozenset(
+    {"add", "am", "apply", "checkout", "cherry-pick", "commit", "merge", "mv", "read-tree"}
+    | {"rebase", "reset", "restore", "revert", "rm", "stash", "switch", "update-index"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LeftLock:
+    """A lock file a git command of ours left behind: it ignored SIGTERM and was killed.
+
+    Recorded only when the command was still running when it was killed, is one that holds
+    the lock while it runs (so no other git could have created it meanwhile), the lock existed
+    then and is the same file once every process of the command had ended. ``device``,
+    ``inode``, ``size`` and ``mtime_ns`` tell that file from one another git made since.
+    """
+
+    path: str
+    pid: int
+    command: str
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path, pid: int, command: str, stat: os.stat_result) -> LeftLock:
+        return cls(
+            str(path), pid, command, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+        )
+
+    def is_file(self, stat: os.stat_result) -> bool:
+        """Whether ``stat`` describes the very file that was left (unchanged since)."""
+        return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns) == (
+            self.device,
+            self.inode,
+            self.size,
+            self.mtime_ns,
+        )
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
 
 
 class GitProcess:
@@ -205,11 +449,20 @@ class GitProcess:
             "GIT_OPTIONAL_LOCKS": "0",
         }
         self._toplevel: Path | None = None
+        #: The lock files that commands of this object were killed holding (see
+        #: :class:`LeftLock`); the caller decides whether to record or remove them.
+        self.left_locks: list[LeftLock] = []
 
     def _argv(self, args: Sequence[str]) -> list[str]:
         # core.quotepath=off keeps non-ASCII paths readable; no textconv or external diff
         # drivers, so output is the same on every machine.
         return ["git", "-c", "core.quotepath=off", *args]
+
+    def index_lock(self) -> Path:
+        """The lock file of this work tree's index (``$GIT_INDEX_FILE`` + ``.lock``)."""
+        path = Path(self.run("rev-parse", "--git-path", "index"))
+        path = path if path.is_absolute() else self.cwd / path
+        return path.with_name(path.name + ".lock")
 
     def run_bytes(self, *args: str, check: bool = True, input: bytes | None = None) -> bytes:
         """Run git and return its raw stdout; raise :class:`GitError` on failure."""
@@ -223,26 +476,90 @@ class GitProcess:
             stdout, stderr = proc.communicate(input)
         except BaseException:
             if proc is not None:
-                stop_process(proc)
+                self._stop(proc, args)
             raise
         if check and proc.returncode != 0:
             raise self._error(args, proc.returncode, stderr.decode("utf-8", "replace"))
         return stdout
 
-    def _start(self, argv: list[str], *, stdin: bool) -> subprocess.Popen[bytes]:
+    def _stop(self, proc: subprocess.Popen[bytes], args: Sequence[str]) -> None:
+        """Stop an interrupted command; note the index lock it leaves if it had to be killed."""
+        command = _subcommand(args)
+        held: tuple[Path, os.stat_result] | None = None
+
+        def before_kill() -> None:
+            nonlocal held
+            # Still running, and a command that holds index.lock while it runs: no other git
+            # can have created the lock now there, so it is this command's.
+            if proc.poll() is not None or command not in _INDEX_WRITERS:
+                return
+            try:
+                lock = self.index_lock()
+            except GitError:
+                return
+            stat = _stat(lock)
+            if stat is not None:
+                held = (lock, stat)
+
+        outcome = stop_process(proc, before_kill=before_kill)
+        if held is None or not outcome.ended:
+            return
+        lock, before = held
+        after = _stat(lock)
+        if after is not None and (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino):
+            left = LeftLock.of(lock, proc.pid, command, after)
+            log.debug(
+                "git %s was killed and left %s behind", command, lock, extra={"pid": proc.pid}
+            )
+            self.left_locks.append(left)
+
+    def _start(self, argv: list[str], *, stdin: bool, bufsize: int = -1) -> subprocess.Popen[bytes]:
         try:
-            return subprocess.Popen(
+            return start_process(
                 argv,
                 cwd=self.cwd,
                 env=self._env,
                 stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                bufsize=bufsize,
             )
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH") from exc
         except NotADirectoryError as exc:
             raise NotAGitRepositoryError(f"not a directory: {self.cwd}") from exc
+
+    def _start_reader(self, argv: list[str], *, bufsize: int = -1) -> subprocess.Popen[bytes]:
+        """Start a command whose output is streamed, as :meth:`run_bytes` starts one: signals
+        held until the child is ours to stop. A read-only command left running after an
+        interruption would do no harm to the repository, but it would hold its pipes and, in
+        a session of its own (:func:`start_process`), outlive the tool that reads it."""
+        proc: subprocess.Popen[bytes] | None = None
+        try:
+            with signals_held():
+                proc = self._start(argv, stdin=False, bufsize=bufsize)
+        except BaseException:
+            if proc is not None:
+                self._finish_reader(proc)
+            raise
+        return proc
+
+    @staticmethod
+    def _finish_reader(proc: subprocess.Popen[bytes], *, kill: bool = True) -> str:
+        """Kill a reader (unless it was read to its end and exits by itself), reap it and
+        return its stderr; signals held, so that a Ctrl-C cannot leave it unreaped."""
+        with signals_held():
+            if kill:
+                kill_process(proc)
+            if proc.stdout is not None:
+                proc.stdout.close()
+            stderr = b""
+            if proc.stderr is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    stderr = proc.stderr.read()
+                proc.stderr.close()
+            proc.wait()
+        return stderr.decode("utf-8", "replace")
 
     def run(self, *args: str, check: bool = True) -> str:
         """Run git and return stdout decoded as UTF-8 (invalid bytes replaced), stripped."""
@@ -265,18 +582,8 @@ class GitProcess:
         """
         argv = self._argv(args)
         log.debug("git (stream) %s", " ".join(args[:6]))
-        try:
-            proc = subprocess.Popen(
-                argv,
-                cwd=self.cwd,
-                env=self._env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                bufsize=1 << 16,
-            )
-        except FileNotFoundError as exc:
-            raise GitError("git is not installed or not on PATH") from exc
-        assert proc.stdout is not None and proc.stderr is not None
+        proc = self._start_reader(argv, bufsize=1 << 16)
+        assert proc.stdout is not None
         stdout = proc.stdout
         exhausted = False
 
@@ -288,13 +595,9 @@ class GitProcess:
         try:
             yield lines()
         finally:
-            if not exhausted:
-                # The consumer stopped early (or failed): the rest is not wanted.
-                proc.kill()
-            stdout.close()
-            stderr = proc.stderr.read().decode("utf-8", "replace")
-            proc.stderr.close()
-            code = proc.wait()
+            # Killed when the consumer stopped early (or failed): the rest is not wanted.
+            stderr = self._finish_reader(proc, kill=not exhausted)
+        code = proc.returncode
         if exhausted and code != 0:
             raise self._error(args, code, stderr)
 
@@ -312,13 +615,8 @@ class GitProcess:
         """
         argv = self._argv(args)
         log.debug("git (stream blocks) %s", " ".join(args[:6]))
-        try:
-            proc = subprocess.Popen(
-                argv, cwd=self.cwd, env=self._env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-            )
-        except FileNotFoundError as exc:
-            raise GitError("git is not installed or not on PATH") from exc
-        assert proc.stdout is not None and proc.stderr is not None
+        proc = self._start_reader(argv)
+        assert proc.stdout is not None
         stdout = proc.stdout
         if sys.platform == "linux":
             with contextlib.suppress(OSError):  # a lower system limit only costs speed
@@ -366,15 +664,13 @@ class GitProcess:
             if not exhausted:
                 # The consumer stopped early (or failed): stop git, then unblock the reader.
                 stop.set()
-                proc.kill()
+                kill_process(proc)
                 while thread.is_alive():
                     with contextlib.suppress(queue.Empty):
                         queued.get(timeout=0.05)
             thread.join()
-            stdout.close()
-            stderr = proc.stderr.read().decode("utf-8", "replace")
-            proc.stderr.close()
-            code = proc.wait()
+            stderr = self._finish_reader(proc, kill=False)
+        code = proc.returncode
         if exhausted and code != 0:
             raise self._error(args, code, stderr)
 

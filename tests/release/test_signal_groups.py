@@ -1,0 +1,182 @@
+"""An interrupted git command is stopped as a whole: its hooks and their children too, and the
+stop waits for every one of them, so nothing of it runs on after the tool says it stopped.
+
+Git runs in a process group of its own, which the stop signals and waits for on any POSIX
+system (not only where ``/proc`` shows a child's descendants). Real processes throughout; the
+few waits are fractions of a second, the grace period made short where it runs out.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gitrepo import GitRepo
+from release_tools.git import Git, process
+from release_tools.git.process import start_process, stop_process
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups")
+
+JOURNAL = ".git/release-tools/journal.json"
+
+
+def wait_for(path: Path, proc: subprocess.Popen[Any] | None = None) -> None:
+    deadline = time.monotonic() + 30
+    while not path.exists():
+        if proc is not None:
+            assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        time.sleep(0.01)
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` runs; a zombie (ended, not yet collected) does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.exists():
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return False
+    return True
+
+
+def lingering_child(tmp_path: Path, on_term: str) -> Path:
+    """A script that handles SIGTERM with ``on_term``, writes its pid to ``pid``, says
+    ``ready`` and then runs until stopped."""
+    script = tmp_path / "child.sh"
+    script.write_text(
+        f"trap '{on_term}' TERM\n"
+        f'echo $$ > "{tmp_path}/pid"\n'
+        f'touch "{tmp_path}/ready"\n'
+        "while :; do sleep 0.02; done\n"
+    )
+    return script
+
+
+def start(tmp_path: Path, on_term: str) -> subprocess.Popen[bytes]:
+    """A shell that ends on SIGTERM at once, with a child made by :func:`lingering_child`."""
+    child = lingering_child(tmp_path, on_term)
+    proc = start_process(["sh", "-c", f'sh "{child}" & wait'], stdout=subprocess.DEVNULL)
+    wait_for(tmp_path / "ready")
+    return proc
+
+
+def test_the_stop_waits_for_a_child_that_traps_sigterm(tmp_path: Path) -> None:
+    late = tmp_path / "late"
+    proc = start(tmp_path, f'sleep 0.3; echo late > "{late}"; exit 0')
+    outcome = stop_process(proc)
+    # The child's trap ran to its end before the stop returned.
+    assert late.read_text() == "late\n"
+    assert not running(int((tmp_path / "pid").read_text()))
+    assert outcome == process.Stopped(killed=False, ended=True)
+
+
+def test_a_child_that_ignores_sigterm_is_killed_after_the_grace_period(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(process, "_STOP_GRACE", 0.3)
+    proc = start(tmp_path, "")
+    called: list[bool] = []
+    began = time.monotonic()
+    outcome = stop_process(proc, before_kill=lambda: called.append(True))
+    assert time.monotonic() - began < 5
+    assert outcome == process.Stopped(killed=True, ended=True)
+    assert called == [True]
+    assert not running(int((tmp_path / "pid").read_text()))
+
+
+# --- a release interrupted while its pre-commit hook's child writes on ---------------------------
+
+
+def test_a_release_exits_only_after_the_hooks_children_have_ended(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "1.0.0"\n')
+    repo.commit("chore: initial")
+    repo.tag("v1.0.0")
+    repo.write(".nx/version-plans/p.md", "---\npkg: minor\n---\n\nfeat: x\n")
+    repo.commit("chore: plan")
+    before = repo.git("status", "--porcelain"), repo.head()
+    # The hook's background child goes on writing for a while after SIGTERM, then ends.
+    written = tmp_path / "written"
+    writer = lingering_child(
+        tmp_path, f'for i in 1 2 3 4 5; do echo $i >> "{written}"; sleep 0.05; done; exit 0'
+    )
+    hook = repo.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f'#!/bin/sh\nsh "{writer}" &\nwait\n')
+    hook.chmod(0o755)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "release_tools", "release", "-C", str(repo.path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        wait_for(tmp_path / "ready", proc)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+        writer_pid = int((tmp_path / "pid").read_text())
+        # Read as the release has exited: the child has ended and written all it would.
+        still_running = running(writer_pid)
+        lines = written.read_text().split()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode == 130, stderr
+    assert not still_running
+    assert lines == ["1", "2", "3", "4", "5"]
+    assert (repo.git("status", "--porcelain"), repo.head()) == before
+    assert not (repo.path / JOURNAL).exists()
+
+
+# --- streams start with signals held -----------------------------------------------------------
+
+
+@pytest.fixture
+def sigint_raises() -> Iterator[None]:
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("sigint_raises")
+@pytest.mark.parametrize("kind", ["stream", "stream_blocks"])
+def test_a_signal_while_a_stream_starts_stops_the_child_it_started(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    repo.write("a.txt", "a\n")
+    repo.commit("chore: initial")
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def popen_then_signal(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        proc: subprocess.Popen[bytes] = real_popen(*args, **kwargs)
+        started.append(proc)
+        # The signal lands once the child exists, before its starter has returned it.
+        signal.raise_signal(signal.SIGINT)
+        return proc
+
+    monkeypatch.setattr(process.subprocess, "Popen", popen_then_signal)
+    git = Git(repo.path)
+    with pytest.raises(KeyboardInterrupt), getattr(git, kind)("log", "--format=%H"):
+        pytest.fail("the stream must not be handed out")
+    monkeypatch.undo()
+    assert len(started) == 1
+    # Stopped and collected by the tool, not left running with no one to stop it.
+    assert started[0].returncode is not None
