@@ -5,7 +5,9 @@
 commit), its files and plans. Undoing from the journal first compares every file with what the
 release wrote: a file changed since (by hand, by a formatter) stops the undo before anything is
 touched, so that restoring never destroys work the release did not do. Directories the release
-created are removed again when the undo leaves them empty.
+created are removed again when the undo leaves them empty. An ``index.lock`` that a git command
+of the release left when it had to be killed is removed first; another one stops the undo
+before anything is touched (:mod:`~release_tools.release.gitlocks`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from release_tools.release.files import (
     restore_snapshots,
     take_snapshot,
 )
+from release_tools.release.gitlocks import ensure_index_unlocked, remove_left_locks
 from release_tools.release.journal import Journal
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.signals import deferred, interruptible
@@ -31,6 +34,7 @@ from release_tools.release.transaction import (
     RESUME_COMMAND,
     finish,
     landed_commit,
+    settle_left_locks,
     stop_after_commit,
 )
 from release_tools.release.versions import ProjectRelease
@@ -104,6 +108,7 @@ def resume(
             finish(git, root, journal, result)
         except BaseException as exc:
             with deferred():
+                settle_left_locks(git)
                 stop_after_commit(journal, commit, exc)
         with deferred():
             if not forge_follows:
@@ -181,6 +186,11 @@ def abort(git: Git, root: Path, journal: Journal, options: ReleaseOptions) -> Re
     )
     if options.dry_run:
         return result
+    if restore:
+        # The undo writes the index: a lock a killed git of ours left goes first; any other
+        # stops it here, before anything is touched.
+        remove_left_locks(git)
+        ensure_index_unlocked(git, RESUME_COMMAND if options.resume else ABORT_COMMAND)
     with interruptible(), deferred():
         if commit is not None:
             for release in journal.releases:

@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from release_tools.config import Settings
-from release_tools.errors import GitError, Interruption, ReleaseError
+from release_tools.errors import GitError, Interruption, ReleaseError, ReleaseToolsError
 from release_tools.git import Git
 from release_tools.release.files import FileTransaction
+from release_tools.release.gitlocks import record_left_locks, remove_left_locks
 from release_tools.release.journal import JOURNAL_NAME, Journal, JournalFile, JournalRelease
 from release_tools.release.publish import run_publish
 from release_tools.release.results import ReleaseOptions, ReleaseResult
@@ -49,6 +50,7 @@ __all__ = [
     "finish",
     "journal_path",
     "landed_commit",
+    "settle_left_locks",
     "stop_after_commit",
 ]
 
@@ -182,6 +184,7 @@ def execute(
                     git.add(txn.paths)
                     result.commit = git.commit(message, txn.paths, verify=not settings.no_verify)
         except BaseException as exc:
+            settle_left_locks(git)
             result.commit = landed_commit(git, journal) if options.commit else None
             if result.commit is None:
                 _undo_before_commit(git, txn, journal, exc)
@@ -198,11 +201,29 @@ def execute(
                 journal.save()
                 finish(git, root, journal, result)
         except BaseException as exc:
+            settle_left_locks(git)
             stop_after_commit(journal, journal.commit, exc)
         # The git steps are complete: a signal now changes nothing.
         if forge_release is None:
             journal.remove()
     return journal
+
+
+def settle_left_locks(git: Git) -> None:
+    """Record, then remove, the lock files a git command that had to be killed left (see
+    :mod:`~release_tools.release.gitlocks`), before the rollback needs the index again.
+
+    Called while an error or a signal is being handled: a failure here is logged, not raised,
+    so that it cannot hide what stopped the release; the rollback then says what it could not
+    restore, and ``--abort`` finishes the removal from the record.
+    """
+    if not git.left_locks:
+        return
+    try:
+        record_left_locks(git)
+        remove_left_locks(git)
+    except (OSError, ReleaseToolsError) as exc:
+        log.warning("could not remove the lock files a killed git left: %s", exc)
 
 
 def _undo_before_commit(

@@ -1,0 +1,226 @@
+"""A ``git commit`` that ignores SIGTERM is killed at the end of the grace period and may leave
+``.git/index.lock`` behind. The release removes the lock it is sure its own killed git left, so
+that the rollback, ``--abort`` and ``--resume`` work; any other lock stops them with one line.
+
+The git here is the real one, started with SIGTERM blocked (a blocked signal stays blocked
+across ``exec``, and git's hooks inherit it too): it holds ``index.lock`` while its pre-commit
+hook runs, and only SIGKILL ends it. The release runs in this process, with a short grace period.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from gitrepo import GitRepo
+from release_tools.cli import cli
+from release_tools.git import process
+from release_tools.release import transaction
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+JOURNAL = ".git/release-tools/journal.json"
+RECORD = ".git/release-tools/left-locks.json"
+LOCK = ".git/index.lock"
+
+
+@pytest.fixture
+def deaf_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``git commit`` runs with SIGTERM blocked; the grace period is 0.3 s."""
+    real = shutil.which("git")
+    assert real is not None
+    bin_dir = tmp_path / "deaf-bin"
+    bin_dir.mkdir()
+    block_then_exec = (
+        "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); "
+        "os.execv(sys.argv[1], sys.argv[1:])"
+    )
+    script = bin_dir / "git"
+    script.write_text(
+        "#!/bin/sh\n"
+        'for arg in "$@"; do\n'
+        '  if [ "$arg" = commit ]; then\n'
+        f'    exec "{sys.executable}" -c \'{block_then_exec}\' "{real}" "$@"\n'
+        "  fi\n"
+        "done\n"
+        f'exec "{real}" "$@"\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(process, "_STOP_GRACE", 0.3)
+
+
+@pytest.fixture
+def project(repo: GitRepo, tmp_path: Path) -> GitRepo:
+    """One package with a minor plan; its pre-commit hook says ``started`` and sleeps, deaf to
+    SIGTERM (git unblocks signals for its hooks: the hook ignores it on its own)."""
+    repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "1.0.0"\n')
+    repo.commit("chore: initial")
+    repo.tag("v1.0.0")
+    repo.write(".nx/version-plans/p.md", "---\npkg: minor\n---\n\nfeat: x\n")
+    repo.commit("chore: plan")
+    hook = repo.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f'#!/bin/sh\ntrap "" TERM\ntouch "{tmp_path}/started"\nexec sleep 30\n')
+    hook.chmod(0o755)
+    return repo
+
+
+@pytest.fixture
+def sigint_raises() -> Iterator[None]:
+    """SIGINT at its default handler (a suite run in the background has it ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def state(repo: GitRepo) -> tuple[str, str, str, str]:
+    return (
+        repo.head(),
+        repo.git("log", "--format=%H %s"),
+        repo.git("status", "--porcelain", "--untracked-files=all"),
+        repo.git("ls-files", "-s"),
+    )
+
+
+def release_interrupted(repo: GitRepo, tmp_path: Path, *args: str) -> Result:
+    """The release, sent SIGINT once its pre-commit hook runs."""
+    started = tmp_path / "started"
+
+    def interrupt() -> None:
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    helper = threading.Thread(target=interrupt)
+    helper.start()
+    try:
+        return CliRunner().invoke(cli, ["release", "-C", str(repo.path), *args])
+    finally:
+        helper.join(timeout=30)
+
+
+def release(repo: GitRepo, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["release", "-C", str(repo.path), *args])
+
+
+pytestmark = [pytestmark, pytest.mark.usefixtures("deaf_git", "sigint_raises")]
+
+
+def test_the_lock_a_killed_git_commit_left_is_removed_and_the_rollback_completes(
+    project: GitRepo, tmp_path: Path
+) -> None:
+    before = state(project)
+    result = release_interrupted(project, tmp_path, "--log-level", "info")
+    assert result.exit_code == 130, result.output
+    *logged, last = result.stderr.splitlines()
+    lock = project.path / LOCK
+    assert any(
+        f"removed {lock}, left by a git commit the release had to kill" in line for line in logged
+    )
+    assert last == (
+        "error: interrupted by SIGINT before the release commit: every file and plan "
+        "restored, nothing committed"
+    )
+    assert not (project.path / LOCK).exists()
+    assert not (project.path / RECORD).exists()
+    assert not (project.path / JOURNAL).exists()
+    assert state(project) == before
+    assert "nothing to abort" in release(project, "--abort").stdout
+    (project.path / ".git" / "hooks" / "pre-commit").unlink()
+    again = release(project)
+    assert again.exit_code == 0, again.output
+    assert project.git("tag", "--points-at", "HEAD") == "v1.1.0"
+
+
+@pytest.fixture
+def left_behind(
+    project: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[GitRepo, tuple[str, str, str, str]]:
+    """A release that recorded the lock its killed git left but stopped before removing it
+    (as if it had been killed itself then): the lock, its record and the journal remain."""
+    before = state(project)
+    with monkeypatch.context() as patch:
+        patch.setattr(transaction, "remove_left_locks", lambda git: None)
+        result = release_interrupted(project, tmp_path)
+    assert result.exit_code == 130, result.output
+    assert "could not restore the index" in result.stderr
+    for left in (LOCK, RECORD, JOURNAL):
+        assert (project.path / left).exists(), left
+    return project, before
+
+
+def test_abort_removes_the_lock_its_killed_git_left(
+    left_behind: tuple[GitRepo, tuple[str, str, str, str]],
+) -> None:
+    repo, before = left_behind
+    aborted = release(repo, "--abort")
+    assert aborted.exit_code == 0, aborted.output
+    assert not (repo.path / LOCK).exists()
+    assert not (repo.path / RECORD).exists()
+    assert not (repo.path / JOURNAL).exists()
+    assert state(repo) == before
+
+
+def test_resume_removes_the_lock_its_killed_git_left_and_releases(
+    left_behind: tuple[GitRepo, tuple[str, str, str, str]],
+) -> None:
+    repo, _ = left_behind
+    (repo.path / ".git" / "hooks" / "pre-commit").unlink()
+    resumed = release(repo, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert not (repo.path / LOCK).exists()
+    assert repo.git("tag", "--points-at", "HEAD") == "v1.1.0"
+
+
+def foreign_lock_refusal(repo: GitRepo) -> str:
+    lock = repo.path / LOCK
+    return (
+        f"error: {lock} exists: another git command is using this repository, or one ended "
+        f"without removing its lock; once no git command runs here, delete {lock} and run "
+        "`release-tools release --abort` again\n"
+    )
+
+
+def test_a_lock_made_anew_since_is_another_gits_and_stays(
+    left_behind: tuple[GitRepo, tuple[str, str, str, str]],
+) -> None:
+    repo, before = left_behind
+    lock = repo.path / LOCK
+    lock.unlink()
+    lock.write_bytes(b"another git's\n")  # a new file: not the one the killed git left
+    aborted = release(repo, "--abort")
+    assert aborted.exit_code == 1
+    assert aborted.stderr == foreign_lock_refusal(repo)
+    assert lock.read_bytes() == b"another git's\n"
+    assert (repo.path / JOURNAL).exists()
+    # Once the user has removed it, the undo goes through.
+    lock.unlink()
+    assert release(repo, "--abort").exit_code == 0
+    assert state(repo) == before
+
+
+def test_a_lock_whose_recorded_process_runs_is_not_removed(
+    left_behind: tuple[GitRepo, tuple[str, str, str, str]],
+) -> None:
+    repo, _ = left_behind
+    record = repo.path / RECORD
+    data = json.loads(record.read_text())
+    data["locks"][0]["pid"] = os.getpid()  # a running process, as a reused pid would be
+    record.write_text(json.dumps(data))
+    aborted = release(repo, "--abort")
+    assert aborted.exit_code == 1
+    assert aborted.stderr == foreign_lock_refusal(repo)
+    assert (repo.path / LOCK).exists()
