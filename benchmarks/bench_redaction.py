@@ -9,7 +9,8 @@ two best times is printed: the machine's speed cancels out, and so does the text
 outputs are compared as well: when only speed changed between the versions, they must be the
 same (a version that redacts more forms differs, as it should).
 
-Run: ``.venv/bin/python benchmarks/bench_redaction.py [--commits 200] [--repeat 3]``
+Run: ``.venv/bin/python benchmarks/bench_redaction.py [--commits 200] [--repeat 3]``; ``--src DIR``
+measures another tree's ``src/`` in place of this one's.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--file", type=Path, help="redact this file instead")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--baseline-src", type=Path, help="an older src/ to compare with")
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the src/ to measure")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             ).stdout
             corpus.write_bytes(log.decode("utf-8", "replace").encode())
         size = corpus.stat().st_size / 1e6
-        sources = [("current", ROOT / "src")]
+        sources = [("current", args.src)]
         if args.baseline_src is not None:
             sources.append(("baseline", args.baseline_src))
         best: dict[str, float] = {}
