@@ -73,7 +73,10 @@ markers around it, so the result still reads as the same diff. What it recognise
 
 Redaction errs on the side of removing too much: a false positive costs the model a little
 context, a false negative leaks a credential. A pattern is not run on a line that lacks all of
-its hints (:mod:`release_tools.analysis.engines.model.secrets_hints`), which it cannot match.
+its hints (:mod:`release_tools.analysis.engines.model.secrets_hints`), which it cannot match;
+the secrets' names of a line are found by one scan, and a pattern built on a name is tried only
+at them, or where one is followed by what it needs after it
+(:mod:`release_tools.analysis.engines.model.secrets_names`).
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ from release_tools.analysis.engines.model.secrets_forms import (
     COMMAND_FLAGS,
     CONFIG_LINE,
     COUNT_NAME,
+    FLOW_AFTER,
     FLOW_SEQUENCE,
     GENERIC_TYPE,
     IDENTIFIER,
@@ -114,10 +118,18 @@ from release_tools.analysis.engines.model.secrets_forms import (
     YAML_ALIAS,
 )
 from release_tools.analysis.engines.model.secrets_hints import (
+    SECRET_HINTS,
     TOKEN_HINTS,
     gate,
     lowered,
     may_name_secret,
+)
+from release_tools.analysis.engines.model.secrets_names import (
+    Span,
+    find_names,
+    followed_by,
+    sub_at_names,
+    sub_form,
 )
 
 __all__ = ["RedactionResult", "redact_secrets", "shannon_entropy"]
@@ -172,17 +184,59 @@ _RENAMED = " (renamed)"
 # literal scans cost less than a value pattern's scan from every position). Most lines hold no
 # hint of any known shape, named place or command: each group's hints in one pattern skip the
 # whole group for them. The forms that need no secret's name, in order, are all that can match
-# a line that names none.
+# a line that names none. The forms built on a name are further tried only at the line's names,
+# or skipped when none is followed by what they need after it (see secrets_names).
 _TOKENS = tuple(
     (kind, pattern, before, after, gate([TOKEN_HINTS[kind]]))
     for kind, pattern, before, after in TOKENS
 )
 _TOKEN_GATE = gate(TOKEN_HINTS[kind] for kind, *_ in TOKENS)
-_NAMED = tuple((form.pattern, gate([form.hints]), form.named) for form in NAMED_VALUES)
-_UNNAMED = tuple(entry for entry in _NAMED if not entry[2])
+_NAMED = tuple((form, gate([form.hints])) for form in NAMED_VALUES)
+_UNNAMED = tuple(entry for entry in _NAMED if not entry[0].named)
 _UNNAMED_GATE = gate(form.hints for form in NAMED_VALUES if not form.named)
+
+
+@dataclass(slots=True)
+class _Line:
+    """A line under redaction and its prefilters' forms of it, kept current: recomputed only
+    when a rule replaced something in it, which few lines have.
+
+    ``low`` is the line lowered (:func:`lowered`), ``named`` whether it may name a secret (worked
+    out once, after the known shapes), ``names`` the spans of the secrets' names in it.
+    """
+
+    text: str
+    low: str | None
+    named: bool = False
+    names: list[Span] = field(default_factory=list)
+
+    def update(self, text: str, count: int) -> None:
+        """Take ``text``, the line after a rule replaced ``count`` matches in it."""
+        if count:
+            self.text = text
+            self.low = lowered(text)
+            if self.named:
+                self.names = find_names(text, self.low)
+
+    def sub(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> None:
+        self.update(*pattern.subn(replace, self.text))
+
+
 _FLAGS = tuple((command, flag, gate([hints])) for command, flag, hints in COMMAND_FLAGS)
 _FLAG_GATE = gate(hints for *_, hints in COMMAND_FLAGS)
+# Every hint of every rule of an ordinary line but the high-entropy one, and the netrc entry's
+# keyword: most lines hold none of them, and one scan for all sends them straight to that rule.
+_ANY_GATE = gate(
+    [
+        *(TOKEN_HINTS[kind] for kind, *_ in TOKENS),
+        SECRET_HINTS,
+        *(form.hints for form in NAMED_VALUES if not form.named),
+        *(hints for *_, hints in COMMAND_FLAGS),
+        ("machine",),
+    ]
+)
+# The shortest text the high-entropy rule can find (see CANDIDATE).
+_SHORTEST_RANDOM = 20
 
 
 class _Redactor:
@@ -206,14 +260,16 @@ class _Redactor:
                 del self.kinds[kind]
 
     def tokens(self, line: str) -> str:
-        low = lowered(line)
-        if low is not None and _TOKEN_GATE.search(low) is None:
-            return line
+        current = _Line(line, lowered(line))
+        self._tokens(current)
+        return current.text
+
+    def _tokens(self, line: _Line) -> None:
+        if line.low is not None and _TOKEN_GATE.search(line.low) is None:
+            return
         for kind, pattern, keep_before, keep_after, hint in _TOKENS:
-            if low is None or hint.search(low) is not None:
-                replace = self._replacer(kind, keep_before, keep_after)
-                line, low = _substitute(pattern, replace, line, low)
-        return line
+            if line.low is None or hint.search(line.low) is not None:
+                line.sub(pattern, self._replacer(kind, keep_before, keep_after))
 
     def _replacer(
         self, kind: str, keep_before: int, keep_after: int
@@ -228,11 +284,14 @@ class _Redactor:
 
         return replace
 
-    def assignments(self, line: str, *, config: bool = False) -> str:
+    def assignments(self, line: _Line, *, config: bool = False) -> None:
+        """The values assigned to the line's secrets' names redacted: every match of
+        :data:`ASSIGNMENT` starts with one, so it is tried there only."""
+
         def replace(match: re.Match[str]) -> str:
             return self._assignment(match, config=config)
 
-        return ASSIGNMENT.sub(replace, line)
+        line.update(*sub_at_names(ASSIGNMENT, replace, line.text, line.names))
 
     def _assignment(self, match: re.Match[str], *, config: bool) -> str:
         head, key = match.group("head"), match.group("key")
@@ -279,36 +338,35 @@ class _Redactor:
             return match.group(0)  # attribute access: settings.password, os.environ
         return head + self.mark("assignment")
 
-    def named_values(
-        self, line: str, *, named: bool, config: bool = False, netrc: bool = False
-    ) -> str:
+    def named_values(self, line: _Line, *, config: bool = False, netrc: bool = False) -> None:
         """``line`` with the values of defines, XML elements, command-line flags, flow
         sequences, netrc entries and the other named places redacted.
 
-        ``named`` says the line may hold a secret's name: without one, the patterns built on a
-        name are skipped, since they cannot match.
+        When the line holds no secret's name (``line.named``), the patterns built on a name
+        are skipped, since they cannot match; when it does, each is tried only at its names or
+        where one is followed by what it needs after the name.
         """
-        low = lowered(line)
-        if named or low is None or _UNNAMED_GATE.search(low) is not None:
-            for pattern, hint, _ in _NAMED if named else _UNNAMED:
-                if low is None or hint.search(low) is not None:
-                    line, low = _substitute(pattern, self._named_value, line, low)
-        if low is None or _FLAG_GATE.search(low) is not None:
+        if line.named or line.low is None or _UNNAMED_GATE.search(line.low) is not None:
+            for form, hint in _NAMED if line.named else _UNNAMED:
+                if line.low is None or hint.search(line.low) is not None:
+                    line.update(*sub_form(form, self._named_value, line.text, line.names))
+        if line.low is None or _FLAG_GATE.search(line.low) is not None:
             for command, flag, hint in _FLAGS:
-                if (low is None or hint.search(low) is not None) and (
-                    command is None or command.search(line) is not None
+                if (line.low is None or hint.search(line.low) is not None) and (
+                    command is None or command.search(line.text) is not None
                 ):
-                    line, low = _substitute(flag, self._flag_value, line, low)
-        if named and (low is None or "[" in low):
-            line, low = _substitute(
-                FLOW_SEQUENCE, lambda match: self._flow_sequence(match, config=config), line, low
-            )
+                    line.sub(flag, self._flag_value)
+        if (
+            line.named
+            and (line.low is None or "[" in line.low)
+            and followed_by(line.text, line.names, FLOW_AFTER)
+        ):
+            line.sub(FLOW_SEQUENCE, lambda match: self._flow_sequence(match, config=config))
         # Both netrc patterns hold their lower-case keyword literally.
-        if netrc and (low is None or "password" in low):
-            line = NETRC_FIELD.sub(self._named_value, line)
-        elif not netrc and (low is None or "machine" in low):
-            line = NETRC_ENTRY.sub(self._named_value, line)
-        return line
+        if netrc and (line.low is None or "password" in line.low):
+            line.sub(NETRC_FIELD, self._named_value)
+        elif not netrc and (line.low is None or "machine" in line.low):
+            line.sub(NETRC_ENTRY, self._named_value)
 
     def _flow_sequence(self, match: re.Match[str], *, config: bool) -> str:
         """A flow sequence's quoted items redacted, and in a configuration file its bare ones."""
@@ -361,6 +419,9 @@ class _Redactor:
         return self._named_value(match)
 
     def entropy(self, line: str) -> str:
+        if len(line) < _SHORTEST_RANDOM:
+            return line
+
         def replace(match: re.Match[str]) -> str:
             token = match.group(0)
             if not looks_random(token) or self._revision(match):
@@ -382,18 +443,39 @@ class _Redactor:
 
         ``config`` says the line is from a configuration file, ``netrc`` from a netrc file.
         """
-        line = self.tokens(line)
+        low = lowered(line)
+        return self.lowered_text(line, low, hinted=_hinted(low), config=config, netrc=netrc)
+
+    def lowered_text(
+        self,
+        line: str,
+        low: str | None,
+        *,
+        hinted: bool,
+        config: bool = False,
+        netrc: bool = False,
+    ) -> str:
+        """:meth:`text` of ``line`` lowered to ``low`` (:func:`lowered`) already, and found to
+        hold a hint of some rule (``hinted``, see :func:`_hinted`) or none."""
+        if not hinted:
+            return self.entropy(line)  # no other rule can match
+        current = _Line(line, low)
+        self._tokens(current)
         # The rules after the known shapes put in only "[REDACTED:assignment]" and
         # "[REDACTED:high-entropy]", which hold no secret word and, in brackets, make none with
         # the text around them: a line that names no secret now names none after any of them,
-        # so the patterns built on a name (most of the cost) are skipped for it.
-        named = may_name_secret(lowered(line))
-        line = self.named_values(line, named=named, config=config, netrc=netrc)
-        if named:
+        # so the patterns built on a name (most of the cost) are skipped for it. The names of
+        # one that does are found once, for all of them.
+        current.named = may_name_secret(current.low)
+        if current.named:
+            current.names = find_names(current.text, current.low)
+        self.named_values(current, config=config, netrc=netrc)
+        if current.named:
             if config:
-                line = self.config_line(line)
-            line = self.assignments(line, config=config)
-        return self.entropy(line)
+                text = self.config_line(current.text)
+                current.update(text, int(text != current.text))
+            self.assignments(current, config=config)
+        return self.entropy(current.text)
 
     def header(self, line: str) -> str:
         """A file header line with the paths in it redacted and its markers kept."""
@@ -440,18 +522,6 @@ def _no_secret(name: str, value: str, props: str | None) -> bool:
     return value.isdigit() and COUNT_NAME.search(name.strip(" \t:=\"'+-")) is not None
 
 
-def _substitute(
-    pattern: re.Pattern[str],
-    replace: Callable[[re.Match[str]], str],
-    line: str,
-    low: str | None,
-) -> tuple[str, str | None]:
-    """``line`` through ``pattern.sub``, and its prefilter form (:func:`lowered`) kept current:
-    recomputed only when a match was replaced, which few lines have."""
-    line, count = pattern.subn(replace, line)
-    return line, (lowered(line) if count else low)
-
-
 def _git_paths(rest: str) -> list[str]:
     """The ``a/...`` and ``b/...`` paths of a ``diff --git`` line (``rest`` after the command).
 
@@ -470,6 +540,11 @@ def _diff_path(header: str) -> str | None:
     if path == "/dev/null":
         return None
     return path[2:] if path[:2] in ("a/", "b/") else path
+
+
+def _hinted(low: str | None) -> bool:
+    """Whether the line lowered to ``low`` holds a hint of any rule but the high-entropy one."""
+    return low is None or _ANY_GATE.search(low) is not None
 
 
 def redact_secrets(text: str) -> tuple[str, int]:
@@ -551,17 +626,26 @@ def redact_details(text: str) -> RedactionResult:
         elif env_file:
             out.append(redactor.env_value(line))
         elif config:
+            low = lowered(line)
+            hinted = _hinted(low)
+            named = hinted and may_name_secret(low)
             if (given := entries.entry(line)) is None:
-                given = blocks.opening(line, yaml=yaml, config=True)
+                given = blocks.opening(line, yaml=yaml, config=True, named=named)
             if given is None:
-                given = redactor.text(line, config=True, netrc=netrc)
+                given = redactor.lowered_text(line, low, hinted=hinted, config=True, netrc=netrc)
             out.append(given)
             # A name/value entry's name after its value: the value's lines are rewritten.
             for index, rewritten in entries.follow(line, len(out) - 1, given):
                 out[index] = rewritten
-        elif (opened := blocks.opening(line, yaml=yaml, config=False)) is not None:
-            out.append(opened)
         else:
-            out.append(redactor.text(line))
+            # The line is lowered and looked at for hints once, for the prefilters of both the
+            # multi-line values and the line rules (a line with no hint names no secret).
+            low = lowered(line)
+            hinted = _hinted(low)
+            named = hinted and may_name_secret(low)
+            opened = blocks.opening(line, yaml=yaml, config=False, named=named)
+            out.append(
+                redactor.lowered_text(line, low, hinted=hinted) if opened is None else opened
+            )
     kinds = redactor.kinds
     return RedactionResult("\n".join(out), sum(kinds.values()), kinds)

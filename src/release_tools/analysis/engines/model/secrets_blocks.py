@@ -174,6 +174,8 @@ class Blocks:
         part of it (shallower, or a nested entry) closes the value and is left to the caller.
         A context line is in both files: it is checked against the value open in each.
         """
+        if not self._open:
+            return None  # the common case: no value is open
         sides = _SIDES.get(line[:1], ())  # none: a "\ No newline" note inside a value
         held: str | None = None
         blocks = {id(block): block for side in sides if (block := self._open.get(side))}
@@ -209,17 +211,23 @@ class Blocks:
             return None if indent <= block.indent else prefix + self._hide(block, content)
         return self._nested(block, prefix, content, indent)
 
-    def opening(self, line: str, *, yaml: bool, config: bool) -> str | None:
+    def opening(
+        self, line: str, *, yaml: bool, config: bool, named: bool | None = None
+    ) -> str | None:
         """``line`` redacted if it opens a multi-line value (which is then open); else None.
 
         ``yaml`` says the line is from a YAML file, where a key with no value on its line
         takes the lines below; ``config`` that it is from a configuration file, where an array
-        holds values rather than code.
+        holds values rather than code. ``named`` is what
+        :func:`~release_tools.analysis.engines.model.secrets_hints.may_name_secret` says of
+        the line, when the caller knows it already (a diff marker holds no hint of a name).
         """
         prefix, content = (line[:1], line[1:]) if line[:1] in ("+", "-", " ") else ("", line)
         if self._keys and (given := self._complex_value(prefix, content)) is not None:
             return given
-        if not may_name_secret(lowered(content)):
+        if named is None:
+            named = may_name_secret(lowered(content))
+        if not named:
             return None  # every value below opens with a secret's name
         if yaml and (match := _COMPLEX_KEY.match(content)) is not None:
             for side in _SIDES.get(prefix, ()):

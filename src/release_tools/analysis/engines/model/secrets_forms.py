@@ -26,6 +26,7 @@ __all__ = [
     "COMMAND_FLAGS",
     "CONFIG_LINE",
     "COUNT_NAME",
+    "FLOW_AFTER",
     "FLOW_SEQUENCE",
     "GENERIC_TYPE",
     "IDENTIFIER",
@@ -274,6 +275,9 @@ FLOW_SEQUENCE = re.compile(
     + r")(?P=nq)\s*[:=]\s*\[(?!REDACTED))"
     r"(?P<items>[^\[\]\n]*+)(?P<tail>\])"
 )
+# What follows the name in every match of FLOW_SEQUENCE: a line where no secret's name is
+# followed by it is not searched (see secrets_names).
+FLOW_AFTER = re.compile(r"[\"']?\s*[:=]\s*\[")
 # A command-line argument after its flag: quoted (the quotes are kept; the other quote and
 # escaped ones may occur inside) or a bare shell word that is not the next flag, a variable or
 # a placeholder. A quoted value does not start with a space: that quote closes a string
@@ -364,30 +368,35 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*" + _QUOTED
         ),
         ("env",),
+        after=re.compile(r"[\"']\s*,"),
     ),
     Form(
         re.compile(
             r"(?i)(?P<head>\bprocess\.env\." + SECRET_RUN + r"\s*(?:\|\||\?\?)\s*" + _QUOTED
         ),
         ("process.env.",),
+        after=re.compile(r"\s*(?:\|\||\?\?)"),
     ),
     # The default stops at a brace: one that runs on to the next lookup's would make every
     # unclosed "${TOKEN:-" of a line scan the rest of it.
     Form(
         re.compile(r"(?i)(?P<head>\$\{" + SECRET_RUN + r":?-)(?P<value>[^{}\s]++)(?P<tail>\})"),
         ("${",),
+        after=re.compile(r":?-"),
     ),
     Form(
         re.compile(
             r"(?i)(?P<head>\[\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*\]\s*=\s*" + _QUOTED
         ),
         ("[",),
+        after=re.compile(r"[\"']\s*\]"),
     ),
     # A template's default: {{ .Values.db.password | default "..." }}, Jinja's
     # {{ db_password | default('...') }}, and the prefix form {{ default "..." .Values.token }}.
     Form(
         re.compile(r"(?i)(?P<head>" + SECRET_NAME + r"\s*\|\s*default\s*\(?\s*" + _QUOTED),
         ("default",),
+        at_name=True,
     ),
     Form(
         re.compile(
@@ -407,6 +416,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             + _QUOTED
         ),
         ("set", "with"),
+        after=re.compile(r"\s*\(\s*[\"'`]"),
     ),
     Form(
         re.compile(
@@ -414,6 +424,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"|(?:access|auth)_?token|(?:secret|access)_?key)\s*\(\s*" + _QUOTED
         ),
         (".",),
+        after=re.compile(r"\s*\(\s*[\"'`]"),
     ),
     # A literal default of a lookup whose result goes under a secret's name, whatever the
     # name looked up: token = os.environ.get("T", "..."), api_key = ENV.fetch("K", "..."),
@@ -425,6 +436,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"(?P=nq)\s*,\s*" + _QUOTED
         ),
         ("get(", "getenv(", "fetch(", "setdefault("),
+        at_name=True,
     ),
     Form(
         re.compile(
@@ -433,6 +445,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"\s*(?:\bor |\|\||\?\?|\?:)\s*" + _QUOTED
         ),
         ("or ", "||", "??", "?:"),
+        at_name=True,
     ),
     # A literal wrapped in a constructor under a secret's name: Rust's String::from("..."),
     # Some("...".to_string()), SecretString::new(...); Java's new String("..."); pydantic's
@@ -450,17 +463,20 @@ NAMED_VALUES: tuple[Form, ...] = (
             + _QUOTED
         ),
         ("string", "some", "secret", "zeroizing", "sensitive", "password", "str::"),
+        at_name=True,
     ),
     # C and C++: #define API_KEY "...", char password[] = "...", wchar_t token[64] = L"...".
     Form(
         re.compile(r"(?i)(?P<head>#\s*define\s+" + SECRET_NAME + r"\s+(?:L|u8|u|U)?" + _QUOTED),
         ("define",),
+        after=re.compile(r"\s"),
     ),
     Form(
         re.compile(
             r"(?i)(?P<head>" + SECRET_NAME + r"\s*\[[^\[\]=\n]{0,20}\] ?=\s*(?:L|u8|u|U)?" + _QUOTED
         ),
         ("]=", "] ="),
+        at_name=True,
     ),
     # A request header named as a secret, given by a setter with the header's name and value:
     # Go's req.Header.Set("X-Api-Key", "..."), setRequestHeader, addHeader, add_header,
@@ -472,6 +488,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"\s*\(\s*(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*" + _QUOTED
         ),
         ("header", "property", "validation", "set", "add", "append", "put", "insert"),
+        after=re.compile(r"[\"']\s*,"),
     ),
     # A whole header line in a string: curl -H "X-Api-Key: ...", header('X-Auth-Token: ...').
     Form(
@@ -480,6 +497,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"(?P<value>[^\s\"'`$<{][^\"'`]*+)(?P<tail>(?P=quote))"
         ),
         (":",),
+        after=re.compile(r":(?!:)"),
     ),
     Form(
         re.compile(
@@ -525,6 +543,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             + r")\s+)(?P<value>[^\s=][^=]*?)(?P<tail>\s*)$"
         ),
         ("env",),
+        after=re.compile(r"\s"),
     ),
     # A name/value entry on one line: {name: DB_PASSWORD, value: ...} (a Kubernetes env entry
     # in flow style), {"name": "API_KEY", "value": "..."}.
@@ -538,6 +557,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"(?P<tail>(?(quote)(?P=quote)))"
         ),
         ("value",),
+        after=re.compile(r"[\"']?\s*,"),
     ),
     # PHP's define('DB_PASSWORD', '...'), an XML element (<password>...</password>, the
     # content on the same line, in CDATA too) or one whose key or name attribute names the
@@ -550,6 +570,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"(?P<quote>[\"']))(?P<value>(?:\\.|(?!(?P=quote))[^\\])++)(?P<tail>(?P=quote))"
         ),
         ("define",),
+        after=re.compile(r"[\"']\s*,"),
     ),
     Form(
         re.compile(
@@ -559,6 +580,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             + _XML_CONTENT
         ),
         ("</",),
+        after=re.compile(r"[\s>]"),
     ),
     Form(
         re.compile(
@@ -568,6 +590,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             + _XML_CONTENT
         ),
         ("</",),
+        after=re.compile(r"[\"']"),
     ),
     Form(
         re.compile(
@@ -575,6 +598,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"(?P<quote>[\"']))(?P<value>(?:(?!(?P=quote)).)+)(?P<tail>(?P=quote))"
         ),
         ("value",),
+        after=re.compile(r"[\"']"),
     ),
     Form(
         re.compile(
@@ -582,6 +606,7 @@ NAMED_VALUES: tuple[Form, ...] = (
             r"(?P<tail>(?P=quote))(?=[^<>]{0,200}?" + _KEY_ATTRIBUTE + r")"
         ),
         ("value",),
+        after=re.compile(r"[\"']"),
     ),
 )
 # A .netrc entry: "password VALUE" among whitespace-separated tokens. Outside a netrc file only

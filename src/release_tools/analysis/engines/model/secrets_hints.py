@@ -52,12 +52,22 @@ TOKEN_HINTS: dict[str, tuple[str, ...]] = {
 
 
 class Form(NamedTuple):
-    """A value pattern and its prefilter: its hints (none: it runs on every line) and whether
-    it is built on a secret's name (then a line :func:`may_name_secret` rejects is skipped)."""
+    """A value pattern and its prefilters: its hints (none: it runs on every line), whether it
+    is built on a secret's name (then a line :func:`may_name_secret` rejects is skipped) and,
+    for such a pattern, where the name sits in its matches.
+
+    ``at_name`` says every match starts where a secret's name does: the pattern is then tried
+    only at the names the line's one scan found (see
+    :mod:`release_tools.analysis.engines.model.secrets_names`), not from every position.
+    ``after`` is text that follows the secret's name in every match, matched where a found name
+    ends: a line where no name is followed by it is skipped.
+    """
 
     pattern: re.Pattern[str]
     hints: tuple[str, ...] = ()
     named: bool = True
+    at_name: bool = False
+    after: re.Pattern[str] | None = None
 
 
 def lowered(line: str) -> str | None:
