@@ -359,12 +359,14 @@ _XML_CONTENT = (
 # "head" and "tail".
 NAMED_VALUES: tuple[Form, ...] = (
     # A literal default of an environment lookup: os.getenv('DB_PASSWORD', '...'),
-    # os.environ.get(...), process.env.TOKEN || '...', ${DB_PASSWORD:-...}; a value put into the
-    # environment (os.Setenv, putenv, environ.setdefault); and a value put under a secret's
-    # name by subscript: settings["password"] = "...".
+    # os.environ.get(...), Ruby's ENV.fetch(...), process.env.TOKEN || '...',
+    # ${DB_PASSWORD:-...}; a value put into the environment (os.Setenv, putenv,
+    # environ.setdefault); and a value put under a secret's name by subscript:
+    # settings["password"] = "...". Space may come before a call's parenthesis.
     Form(
         re.compile(
-            r"(?i)(?P<head>\b(?:[gs]etenv|putenv|environ\.(?:get|setdefault)|env\.get)\s*\(\s*"
+            r"(?i)(?P<head>\b(?:[gs]etenv|putenv|environ\.(?:get|setdefault)|env\.(?:get|fetch))"
+            r"\s*\(\s*"
             r"(?P<nq>[\"'])" + SECRET_NAME + r"(?P=nq)\s*,\s*" + _QUOTED
         ),
         ("env",),
@@ -427,15 +429,15 @@ NAMED_VALUES: tuple[Form, ...] = (
         after=re.compile(r"\s*\(\s*[\"'`]"),
     ),
     # A literal default of a lookup whose result goes under a secret's name, whatever the
-    # name looked up: token = os.environ.get("T", "..."), api_key = ENV.fetch("K", "..."),
+    # name looked up: token = os.environ.get("T", "..."), api_key = ENV.fetch ("K", "..."),
     # password = os.getenv("P") or "...", const token = process.env.T || "...".
     Form(
         re.compile(
             r"(?i)(?P<head>" + SECRET_NAME + r"\s*(?::=|=)\s*(?:\w+\.){0,4}+"
-            r"(?:getenv|get|fetch|setdefault)\(\s*(?P<nq>[\"'])(?:\\.|(?!(?P=nq))[^\\]){1,200}+"
-            r"(?P=nq)\s*,\s*" + _QUOTED
+            r"(?:getenv|get|fetch|setdefault)\s*\(\s*(?P<nq>[\"'])"
+            r"(?:\\.|(?!(?P=nq))[^\\]){1,200}+(?P=nq)\s*,\s*" + _QUOTED
         ),
-        ("get(", "getenv(", "fetch(", "setdefault("),
+        ("get", "fetch", "setdefault"),
         at_name=True,
     ),
     Form(
