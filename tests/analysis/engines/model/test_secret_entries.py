@@ -1,6 +1,7 @@
 """Name/value entries (a Kubernetes container's env) named as a secret, with the value before
-the name or over several lines, and YAML complex keys (``? password`` then ``: ...``): on added,
-removed and context lines, inside a larger diff and with CRLF line ends.
+the name or over several lines, and YAML complex keys (``? password`` then ``: ...``, or the
+key's text on the lines under ``? |``): on added, removed and context lines, inside a larger
+diff and with CRLF line ends.
 """
 
 from __future__ import annotations
@@ -235,3 +236,68 @@ def test_other_complex_keys_stay(lines: tuple[str, ...]) -> None:
     diff = _hunk("config/app.yaml", *_marked(lines, "+"))
     result = redact_details(diff)
     assert (result.text, result.count) == (diff, 0)
+
+
+# A complex key whose text is a block scalar ("? |", "? >") or starts below a lone "?".
+KEYS_BELOW = [
+    (("? |", "  db_password", ": hunter2"), ": " + MARK),
+    (("? >", "  db password", ": 'hunter2'"), ": '" + MARK + "'"),
+    (("? |-", "  the admin's", "  api token", ": hunter2"), ": " + MARK),
+    (("? >+ # the key", "  password", "", "# its value", ": hunter2"), ": " + MARK),
+    (("?", "  smtpPass", ": hunter2"), ": " + MARK),
+    (("  ? |", "    password", "  : !!str hunter2"), "  : !!str " + MARK),
+    (("- ? >", "    password", "  : hunter2"), "  : " + MARK),
+]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+@pytest.mark.parametrize("marker", ["+", "-", " "])
+@pytest.mark.parametrize(("lines", "redacted"), KEYS_BELOW)
+def test_a_block_complex_keys_value(
+    lines: tuple[str, ...], redacted: str, marker: str, eol: str
+) -> None:
+    result = redact_details(_hunk("config/app.yaml", *_marked(lines, marker), eol=eol))
+    assert "hunter2" not in result.text and result.count == 1, result.text
+    assert f"{marker}{redacted}{eol}" in result.text
+
+
+@pytest.mark.parametrize("opening", [": |", ": >-", ":"])
+def test_a_block_complex_keys_value_over_several_lines(opening: str) -> None:
+    lines = ("? |", "  api_key", opening, "  multi-hunter2", "  line-hunter2", "host: x")
+    result = redact_details(_hunk("config/app.yaml", *_marked(lines, "+")))
+    assert "hunter2" not in result.text and result.count == 1, result.text
+    assert f"+  {MARK}\n+  [...]\n+host: x\n" in result.text
+
+
+def test_a_block_complex_key_on_both_sides_of_a_change() -> None:
+    # The key's text is context; the old and the new value are each redacted.
+    lines = (" ? |", "   password", "-: old-hunter2", "+: new-hunter2")
+    result = redact_details(_hunk("config/app.yaml", *lines))
+    assert "hunter2" not in result.text and result.count == 2, result.text
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # Keys that name no secret, or point at one.
+        ("? |", "  version", ": 1.2.3"),
+        ("? >", "  password_file", ": /run/secrets/db"),
+        # Values that hold none.
+        ("? |", "  password", ": ${DB_PASSWORD}"),
+        ("? |", "  password", ": *admin_password"),
+        # A colon deeper than the "?" is the key's text; another key ends the wait.
+        ("? |", "  password", "  : 1.2.3"),
+        ("? |", "  password", "host: example.org", ": 1.2.3"),
+        # A colon at another column is no value of this key.
+        ("  ? |", "    password", ": 1.2.3"),
+    ],
+)
+def test_other_block_complex_keys_stay(lines: tuple[str, ...]) -> None:
+    diff = _hunk("config/app.yaml", *_marked(lines, "+"))
+    result = redact_details(diff)
+    assert (result.text, result.count) == (diff, 0)
+
+
+def test_a_block_complex_key_outside_yaml_stays() -> None:
+    diff = _hunk("notes.txt", "+? |", "+  password", "+: hunter2")
+    assert redact_details(diff).text == diff

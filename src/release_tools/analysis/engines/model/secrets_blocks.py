@@ -11,7 +11,9 @@ lines that belong to it:
   ``name: value`` entry, which makes it a mapping whose entries the line rules see;
 - in YAML files, the value of a complex key (``? password``) given on the next line after a
   colon at the key's column (``: |``, or ``:`` and the lines below; a value on the colon's own
-  line is redacted there);
+  line is redacted there); the key may be a block scalar itself (``? |`` or ``? >``, or ``?``
+  alone, then the key's text on the lines below), which names a secret when any of its lines
+  holds a secret's name;
 - triple-quoted strings (``password = '''``, or three double quotes; TOML and Python): up to
   the closing quotes;
 - an XML element whose content starts on a later line (``<password>``): up to its closing tag,
@@ -95,6 +97,10 @@ _NAMES_KEY = "secrets"
 _COMPLEX_KEY = re.compile(
     r"(?i)^(?P<lead>\s*(?:-\s+)?)\?\s+(?P<nq>[\"']?)" + SECRET_NAME + r"(?P=nq)\s*(?:#.*)?$"
 )
+# A complex key whose text is on the lines below, deeper than the "?": a block scalar
+# ("? |", "? >-") or a plain key that starts on the next line ("?" alone).
+_KEY_BELOW = re.compile(r"^(?P<lead>\s*(?:-\s+)?)\?(?:\s+[|>][-+1-9]{0,2})?\s*(?:#.*)?$")
+_NAME = re.compile(r"(?i)" + SECRET_NAME)
 _COMPLEX_VALUE = re.compile(
     r"^(?P<head>(?P<lead>\s*):(?:\s+" + _PROPERTY + r"(?=\s|$))*+\s*)"
     r"(?P<value>(?:[^\s#].*?)?)(?P<tail>\s*)$"
@@ -112,6 +118,15 @@ class _Kind(Enum):
     ARRAY = "array"  # a configuration file's array: lines of one quoted string each
     PARENTHESISED = "parenthesised"  # code up to the closing parenthesis: its strings
     CONTINUED = "continued"  # code up to a line that does not end in a backslash: its strings
+
+
+@dataclass(slots=True)
+class _KeyText:
+    """A complex key whose text is on the lines below its "?": the "?"'s column, and whether a
+    line of the text has named a secret yet."""
+
+    column: int
+    named: bool = False
 
 
 @dataclass(slots=True)
@@ -140,11 +155,14 @@ class Blocks:
         # The column of the YAML complex key named as a secret ("? password") just seen in
         # each file, whose value the next line gives.
         self._keys: dict[str, int] = {}
+        # The complex key whose text the next lines of each file give ("? |" just seen).
+        self._key_text: dict[str, _KeyText] = {}
 
     def reset(self) -> None:
         """Forget any open value (at a hunk or file header)."""
         self._open.clear()
         self._keys.clear()
+        self._key_text.clear()
 
     def resume(self, context: str, *, yaml: bool) -> None:
         """Open the YAML value that ``context``, the line after a hunk's ranges, opens.
@@ -223,8 +241,15 @@ class Blocks:
         the line, when the caller knows it already (a diff marker holds no hint of a name).
         """
         prefix, content = (line[:1], line[1:]) if line[:1] in ("+", "-", " ") else ("", line)
+        if self._key_text and self._in_key_text(prefix, content):
+            return None  # a line of a complex key's text: no value, the line rules see it
         if self._keys and (given := self._complex_value(prefix, content)) is not None:
             return given
+        if yaml and "?" in content and (match := _KEY_BELOW.match(content)) is not None:
+            key = _KeyText(len(match.group("lead")))
+            for side in _SIDES.get(prefix, ()):
+                self._key_text[side] = key
+            return None
         if named is None:
             named = may_name_secret(lowered(content))
         if not named:
@@ -262,6 +287,27 @@ class Blocks:
             return None
         self._open_on(prefix, block)
         return prefix + match.group("head") + self._hide(block, match.group("rest"))
+
+    def _in_key_text(self, prefix: str, content: str) -> bool:
+        """Whether ``content`` is a line of the complex key whose text is awaited in its files;
+        a line that ends the text (at the "?"'s column or shallower) makes a key that has named
+        a secret wait for its value (see :meth:`_complex_value`)."""
+        blank = not content.strip()
+        indent = len(content) - len(content.lstrip())
+        inside = False
+        for side in _SIDES.get(prefix, ()):
+            key = self._key_text.get(side)
+            if key is None:
+                continue
+            if blank or indent > key.column:
+                inside = True
+                if not key.named and not blank and _NAME.search(content) is not None:
+                    key.named = True
+                continue
+            del self._key_text[side]
+            if key.named:
+                self._keys[side] = key.column
+        return inside
 
     def _complex_value(self, prefix: str, content: str) -> str | None:
         """The value line after a complex key named as a secret, redacted (and its value opened
