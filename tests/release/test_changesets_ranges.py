@@ -5,10 +5,11 @@ aliases, complex ranges, and ranges that never admitted the sibling's version.""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from test_premode import changeset, release, versions
+from test_premode import changeset, cli_release, release, versions
 
 from gitrepo import GitRepo
 from release_tools.release.service import ReleaseResult
@@ -310,3 +311,58 @@ def test_the_last_table_naming_the_sibling_decides_whether_it_is_a_dependent(
     assert _tables(repo, "user") == tables
     assert len(result.warnings) == 1
     assert "'^0.5.0' does not admit @acme/a 1.0.0" in result.warnings[0]
+
+
+def test_a_dry_run_warns_of_a_dependent_changesets_does_not_see(
+    repo: GitRepo, state: Callable[[Any], Any]
+) -> None:
+    _workspace(repo, {}, {"near": {"dependencies": {"@acme/a": "workspace:../a"}}})
+    changeset(repo, "one", {"@acme/a": "minor"}, "A feature.")
+    before = state(repo)
+    result = cli_release(repo, "--dry-run")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if "workspace:../a" in line]
+    assert len(lines) == 1
+    assert "changesets does not count the package as its dependent" in lines[0]
+    assert state(repo) == before
+
+
+def test_an_ignored_dependent_has_only_its_moving_ranges_rewritten(repo: GitRepo) -> None:
+    _workspace(
+        repo,
+        {"ignore": ["@acme/app"], "updateInternalDependencies": "minor"},
+        {"app": {"dependencies": {"@acme/a": "~1.0.0", "@acme/b": "^2.0.0"}}},
+    )
+    changeset(repo, "one", {"@acme/a": "minor", "@acme/b": "patch"}, "X.")
+    result = release(repo)
+    # app is never released; a's range, left behind, moves; b's, admitting a patch, stays.
+    assert versions(result) == {"@acme/a": "1.1.0", "@acme/b": "2.0.1"}
+    assert _tables(repo, "app") == {"dependencies": {"@acme/a": "~1.1.0", "@acme/b": "^2.0.0"}}
+    assert not (repo.path / "packages/app/CHANGELOG.md").exists()
+    _consumed(repo, result, "one")
+
+
+def test_the_pnpm_lock_follows_only_the_ranges_that_move(repo: GitRepo) -> None:
+    _workspace(
+        repo,
+        {"updateInternalDependencies": "minor"},
+        {"user": {"dependencies": {"@acme/a": "workspace:^1.0.0", "@acme/b": "workspace:^2.0.0"}}},
+    )
+    lock = (
+        "lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n\n  packages/a: {}\n\n"
+        "  packages/b: {}\n\n  packages/user:\n    dependencies:\n"
+        "      '@acme/a':\n        specifier: workspace:^1.0.0\n        version: link:../a\n"
+        "      '@acme/b':\n        specifier: workspace:^2.0.0\n        version: link:../b\n"
+    )
+    repo.write("pnpm-workspace.yaml", "packages:\n  - 'packages/*'\n")
+    repo.write("pnpm-lock.yaml", lock)
+    repo.commit("chore: pnpm")
+    changeset(repo, "one", {"@acme/a": "minor", "@acme/b": "patch", "@acme/user": "patch"}, "X.")
+    result = release(repo)
+    assert versions(result) == {"@acme/a": "1.1.0", "@acme/b": "2.0.1", "@acme/user": "0.1.1"}
+    assert _tables(repo, "user") == {
+        "dependencies": {"@acme/a": "workspace:^1.1.0", "@acme/b": "workspace:^2.0.0"}
+    }
+    assert (repo.path / "pnpm-lock.yaml").read_text() == lock.replace(
+        "specifier: workspace:^1.0.0", "specifier: workspace:^1.1.0"
+    )
