@@ -1,7 +1,6 @@
 """Keep workspace siblings pointing at a released package.
 
-When a workspace package is released, the other members that depend on it are brought along
-the way changesets does for internal dependencies:
+When a workspace package is released, the other members that depend on it are brought along:
 
 * a *simple* requirement (one version with an optional operator: ``^1.2.0``, ``~1.2``,
   ``=0.4.0``, Cargo's bare ``0.4``, npm's ``workspace:^1.2.0``, Python's ``==1.2.0`` pin,
@@ -28,8 +27,8 @@ each range is then judged and written on its own, as ``changeset version`` does:
   which it cannot admit. With ``workspace_only`` only ``workspace:`` ranges are written;
 * ``workspace:*``, ``workspace:^``, ``workspace:~`` and ``workspace:<path>`` are never
   written: the package manager publishes them as the sibling's version of the day. A path
-  names the sibling when it is the sibling's directory from the workspace root (as yarn reads
-  it), and is judged as the sibling's old version, exactly, like ``workspace:*``.
+  names the sibling when it is the sibling's directory from the workspace root (changesets
+  compares it so), and is judged as the sibling's old version, exactly, like ``workspace:*``.
   ``file:``, ``link:``, ``npm:`` aliases, ``workspace:<name>@<range>`` aliases, other paths
   and dist-tags are no ranges changesets follows: they stay as written.
 """
