@@ -138,6 +138,53 @@ def test_a_name_too_far_from_its_value_leaves_it_as_given() -> None:
     assert redact_details(diff).text == diff
 
 
+@pytest.mark.parametrize("marker", ["+", "-", " "])
+@pytest.mark.parametrize("count", [HOLD_LINES + 1, 60, 400])
+def test_a_long_value_before_its_name_is_redacted(count: int, marker: str) -> None:
+    # The value's own lines, however many (and however long), do not count towards the bound.
+    body = tuple(f"    {SECRET}-{i:04d}-{'x' * 90}" for i in range(count))
+    lines = ("- value: |", *body, "  name: TLS_PRIVATE_KEY")
+    result = redact_details(_hunk("k8s/deploy.yaml", *_marked(lines, marker)))
+    assert SECRET not in result.text and result.count == 1, result.text[:400]
+    assert f"{marker}    {MARK}\n{marker}    [...]\n" in result.text
+
+
+# The lines of a long value: words, which no other rule takes for a secret.
+LONG = tuple(f"+    part {i} of the document" for i in range(100))
+
+
+def test_a_long_value_then_other_keys_before_its_name() -> None:
+    # Past the value, the bound counts the lines up to the name.
+    body = LONG
+    keys = tuple(f"+  note{i}: x" for i in range(HOLD_LINES - 1))
+    lines = ("+- value: |", *body, *keys, "+  name: DB_PASSWORD")
+    result = redact_details(_hunk("k8s/deploy.yaml", *lines))
+    assert "part" not in result.text and result.count == 1
+
+
+def test_a_long_value_too_far_from_its_name_leaves_it_as_given() -> None:
+    keys = tuple(f"+  note{i}: x" for i in range(HOLD_LINES))
+    diff = _hunk("k8s/deploy.yaml", "+- value: |", *LONG, *keys, "+  name: DB_PASSWORD")
+    assert redact_details(diff).text == diff
+
+
+def test_a_long_value_under_another_name_stays() -> None:
+    diff = _hunk("k8s/deploy.yaml", "+- value: |", *LONG, "+  name: CONFIG_JSON")
+    result = redact_details(diff)
+    assert (result.text, result.count) == (diff, 0)
+
+
+def test_a_huge_value_before_its_name_is_quick() -> None:
+    import time
+
+    body = [f"+    part {i} of the document" for i in range(50000)]
+    diff = _hunk("k8s/deploy.yaml", "+- value: |", *body, "+  name: API_KEY")
+    start = time.perf_counter()
+    result = redact_details(diff)
+    assert time.perf_counter() - start < 2.0
+    assert "part" not in result.text and result.count == 1
+
+
 def test_many_items_are_quick() -> None:
     import time
 

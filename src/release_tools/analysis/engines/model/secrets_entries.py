@@ -10,9 +10,13 @@ lines ``-``, the new file's ``+``, context lines in both):
   value over several lines (``value: |`` or ``value:`` and the lines under it);
 - the value first (``- value: ...``, then ``name: DB_PASSWORD``): the value's lines are
   already out when the name shows it is a secret, so :meth:`Entries.follow` keeps what it gave
-  them (at most :data:`HOLD_LINES` lines or :data:`HOLD_CHARS` characters of the item, after
-  which they stay as given) and returns them rewritten. Each line is looked at once, so the
-  cost stays linear in the diff.
+  them and returns them rewritten. The value's own lines are kept however many they are (a
+  certificate or a JSON document under ``value: |`` may run to hundreds); the name must come
+  at most :data:`HOLD_LINES` lines after the value, its own lines aside (an env entry has a
+  few keys; past that many other lines the mapping is no such entry, and the value's lines
+  stay as given).
+  Each line is kept for at most one value per file and rewritten at most once, so time and
+  memory stay linear in the diff: the bound is on how far a name may be, not on the cost.
 
 A line shallower than the entry's keys (the next item) or another ``- `` at their column ends
 the entry. A value made of a placeholder or a template (``${API_TOKEN}``) and ``valueFrom``
@@ -28,12 +32,12 @@ from dataclasses import dataclass, field
 from release_tools.analysis.engines.model.secrets_forms import PLACEHOLDERS, SECRET_NAME, TEMPLATE
 from release_tools.analysis.engines.model.secrets_hints import lowered, may_name_secret
 
-__all__ = ["HOLD_CHARS", "HOLD_LINES", "Entries"]
+__all__ = ["HOLD_LINES", "Entries"]
 
-#: How far after a value's line a name may still show the value to be a secret: lines of the
-#: diff and characters of the item's lines held.
+#: How far after a value a name may still show it to be a secret, in lines of the diff: the
+#: name's line and those between (the item's other keys, what is nested under them, blank lines
+#: and comments) count, the value's own lines do not.
 HOLD_LINES = 20
-HOLD_CHARS = 4096
 
 _REST = "[...]"
 # The name key of an entry named as a secret, and its value key (optionally quoted, as in JSON).
@@ -72,7 +76,8 @@ class _Held:
     column: int
     start: int  # the index of the value's line
     lines: list[tuple[int, str]] = field(default_factory=list)
-    chars: int = 0
+    between: int = 0  # the lines seen since the value that are not its own
+    seen: int = -1  # the index of the last line counted (a context line is in both files)
     multi: bool = False  # the value runs on the lines under its key
     in_value: bool = False  # the lines now seen deeper than the keys are the value's
     done: bool = False  # rewritten already (through the other side of a context line)
@@ -163,15 +168,20 @@ class Entries:
             if held is None or held.done:
                 self._held.pop(side, None)
                 continue
-            if index - held.start > HOLD_LINES or held.chars > HOLD_CHARS:
+            if held.in_value and (blank or indent > held.column):
+                # A line of the value, however many: held once, though a context line is in
+                # both files' entries, which are one.
+                if not blank and held.lines[-1][0] != index:
+                    held.lines.append((index, given))
+                continue
+            if held.seen != index:
+                held.seen = index
+                held.between += 1
+            if held.between > HOLD_LINES:
                 del self._held[side]  # too far: the value's lines go as given
                 continue
             if blank or indent > held.column:
-                # A context line is held once, though both files' entries are one.
-                if held.in_value and not blank and held.lines[-1][0] != index:
-                    held.lines.append((index, given))
-                    held.chars += len(given)
-                continue
+                continue  # a line nested under another of the item's keys
             if content.lstrip().startswith("#"):
                 continue
             held.in_value = False
@@ -189,7 +199,7 @@ class Entries:
             text = value.group("value")
             multi = not text or _BLOCK_INDICATOR.fullmatch(text) is not None
             if multi or _secret_like(text):
-                held = _Held(len(value.group("lead")), index, [(index, given)], len(given), multi)
+                held = _Held(len(value.group("lead")), index, [(index, given)], multi=multi)
                 held.in_value = multi
                 for side in sides:
                     self._held[side] = held
