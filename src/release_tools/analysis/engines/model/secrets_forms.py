@@ -154,8 +154,14 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         # A scheme is short: scanned to the end of the run from every word boundary of a long
         # dotted name (a.b.c...), an unbounded one cost time quadratic in the name's length.
         # The user may be empty: redis://:password@host; it holds no "[" (a token an earlier
-        # rule removed, https://[REDACTED:github-token]@host, is no user).
-        re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}+://[^/\s:@\[]*+:)([^/\s@]+)(@)"),
+        # rule removed, https://[REDACTED:github-token]@host, is no user). The password runs
+        # to the last "@" before the path, whatever the host, as URL parsers read it: one with
+        # an "@" of its own (p@ss) goes whole. Each "@" looks ahead to the next one only, so a
+        # run of them costs linear time.
+        re.compile(
+            r"(\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}+://[^/\s:@\[]*+:)"
+            r"((?:[^/\s@]|@(?=[^/\s@]*+@))++)(@)"
+        ),
         1,
         3,
     ),
