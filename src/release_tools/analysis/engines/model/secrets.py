@@ -18,7 +18,8 @@ markers around it, so the result still reads as the same diff. What it recognise
    (``https://<token>@github.com``; at a Git host a shorter one too, letters with a digit
    inside them, ``https://hunter2secret@github.com``), HTTP basic credentials, the credential of any
    ``Authorization`` header (``Authorization: token ...``, ``{"Authorization": "Bearer
-   ..."}``, ``Header.Set("Authorization", "...")``), passwords in URLs.
+   ..."}``, ``Header.Set("Authorization", "...")``), passwords in URLs
+   (``https://user:password@host``, whatever the host).
 3. Values given to a name that says secret (``password``, ``api_key``, ``DB_PASS``, ``smtpPass``;
    not a name that only points at one: ``API_TOKEN_FILE``, ``TOKEN_URL``, ``token_type``,
    ``token_ttl``, ``secretName``): assignments (``password = "..."``,
@@ -33,7 +34,8 @@ markers around it, so the result still reads as the same diff. What it recognise
    tag or anchor (``password: !!str ...``); triple-quoted values (``password = '''...'''``)
    and the items of flow sequences (``tokens: [...]``).
    Also literal defaults of environment lookups (``os.getenv('DB_PASSWORD', '...')``,
-   ``process.env.TOKEN || '...'``, ``${DB_PASSWORD:-...}``), of any lookup whose result goes
+   ``ENV.fetch ("PASSWORD", "...")``, ``process.env.TOKEN || '...'``, ``${DB_PASSWORD:-...}``;
+   space may come before a call's parenthesis), of any lookup whose result goes
    under a secret's name (``token = os.environ.get("T", "...")``, ``password = os.getenv("P")
    or "..."``), literals in a constructor (``String::from("...")``, ``Some("...")``,
    ``SecretStr("...")``), C's ``#define API_KEY "..."`` and ``char password[] = "..."``, and
@@ -54,7 +56,8 @@ markers around it, so the result still reads as the same diff. What it recognise
    password ...`` line), the value of a name/value entry named as a secret (a Kubernetes
    env entry, ``- name: DB_PASSWORD`` then ``value: ...``, the value first, or ``{name: ...,
    value: ...}``: see :mod:`release_tools.analysis.engines.model.secrets_entries`) and the
-   value of a YAML complex key named as a secret (``? password`` then ``: ...``).
+   value of a YAML complex key named as a secret (``? password`` then ``: ...``, or ``? |``
+   and the key's text on the lines below).
    A string's prefix (``b"..."``, ``r#"..."#``) stays with its quotes; help text's name for a
    flag's value (``--token TOKEN``), a type (``api_key: Option<String>``, ``TokenKind::Ident``,
    ``type TokenKind = 'a' | 'b'``), a value made of format fields (``"{password}"``), a
