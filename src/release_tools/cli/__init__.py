@@ -2,7 +2,8 @@
 
 No logic lives here. Each subcommand module parses its flags into a ``flags`` dict, calls
 :func:`~release_tools.config.load_settings`, runs a plain function and prints its result;
-:mod:`.common` holds the error guard and the options every subcommand shares.
+:mod:`.common` holds the error guard and the options every subcommand shares; :mod:`.usage`
+reports click's own parse errors in the log format.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import click
 
 from release_tools import __version__
 from release_tools.cli import analyze, forge, release
-from release_tools.cli.common import guard
-from release_tools.logs import one_line
+from release_tools.cli.common import guard, report_failure_line
+from release_tools.cli.usage import ReportingGroup, argv_of, command_line_options
 
 __all__ = ["cli", "guard", "main"]
 
@@ -25,7 +26,10 @@ __all__ = ["cli", "guard", "main"]
 _EXIT_BROKEN_PIPE = 141
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=ReportingGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="release-tools")
 @click.option(
     "-C",
@@ -34,14 +38,19 @@ _EXIT_BROKEN_PIPE = 141
     metavar="DIR",
     help="Run as if started in this directory (before the command, as git -C).",
 )
-def cli(directory: str | None) -> None:
+@click.pass_context
+def cli(ctx: click.Context, directory: str | None) -> None:
     """Decide the next semantic version from git changes, and carry the release out."""
     if directory is not None:
         # As git does: every later path, a command's own -C included, is relative to it.
         try:
             os.chdir(directory)
         except OSError as exc:
-            click.echo(one_line(f"error: -C {directory}: {exc.strerror or exc}"), err=True)
+            # The command's options are not parsed yet: the log format is read from the
+            # command line as given (and the environment).
+            options = command_line_options(argv_of(ctx))
+            options.pop("repo", None)
+            report_failure_line(f"-C {directory}: {exc.strerror or exc}", "usage", 2, options)
             sys.exit(2)
 
 

@@ -9,7 +9,13 @@ from typing import Any
 
 import click
 
-from release_tools.cli.common import common_options, guard, load_output_settings
+from release_tools.cli.common import (
+    common_options,
+    guard,
+    load_output_settings,
+    report_failure_line,
+    settings_options,
+)
 from release_tools.cli.failures import mark_reported
 from release_tools.errors import UsageError
 from release_tools.versioning.bump import Bump
@@ -165,8 +171,11 @@ def analyze_command(**options: Any) -> None:
         mark_reported()
     emit_report(decision, settings)
     if fail_on is not None and decision.bump >= Bump.parse(fail_on):
-        click.echo(
-            f"error: the changes need a {decision.version_type} release (--fail-on {fail_on})",
-            err=True,
+        # The report is out: stderr says why the exit code is not 0, in the log format.
+        report_failure_line(
+            f"the changes need a {decision.version_type} release (--fail-on {fail_on})",
+            "fail-on",
+            EXIT_FAIL_ON,
+            settings_options(settings),
         )
         sys.exit(EXIT_FAIL_ON)

@@ -9,7 +9,9 @@ The message on stderr follows the log format, resolved the same way: ``error: ..
 line (its text escaped by :func:`~release_tools.logs.one_line`, so that a server's message
 cannot start a line of its own), or with ``--log-format json`` one JSON record like the logs'
 (``level`` ``error``, ``type``, ``exit_code``, the traceback in ``exception``), so that stderr
-holds nothing but JSON lines.
+holds nothing but JSON lines. The warnings and refusals the commands print themselves go through
+:func:`warn` and :func:`report_failure_line`, which follow the same format; click's own usage
+errors, through :mod:`.usage`.
 """
 
 from __future__ import annotations
@@ -51,7 +53,15 @@ from release_tools.logs import (
     traceback_lines,
 )
 
-__all__ = ["common_options", "configure_logging", "guard", "load_output_settings"]
+__all__ = [
+    "common_options",
+    "configure_logging",
+    "guard",
+    "load_output_settings",
+    "report_failure_line",
+    "settings_options",
+    "warn",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -91,15 +101,20 @@ def _silence_stdout() -> None:
         pass
 
 
-def _json_record(message: str, fields: dict[str, object], exc: BaseException | None) -> str:
-    """A failure as one JSON log record, shaped and redacted as the handler's records are; the
-    traceback of ``exc`` (if given) in its ``exception`` field."""
+def _json_record(
+    message: str,
+    fields: dict[str, object],
+    exc: BaseException | None,
+    level: int = logging.ERROR,
+) -> str:
+    """A failure (or a warning) as one JSON log record, shaped and redacted as the handler's
+    records are; the traceback of ``exc`` (if given) in its ``exception`` field."""
     exc_info = (type(exc), exc, exc.__traceback__) if exc is not None else None
     record = logging.makeLogRecord(
         {
             "name": log.name,
-            "levelno": logging.ERROR,
-            "levelname": "ERROR",
+            "levelno": level,
+            "levelname": logging.getLevelName(level),
             "msg": message,
             "exc_info": exc_info,
             **fields,
@@ -134,6 +149,29 @@ def _report(
     if type_ == INTERNAL:
         click.echo("       rerun with --log-level debug for the traceback", err=True)
     return message
+
+
+def report_failure_line(
+    message: str, type_: str, exit_code: int, options: Mapping[str, Any]
+) -> None:
+    """A failure the command reports on stderr only (its report, if any, is on stdout
+    already), in the log format ``options`` resolve to: ``error: ...`` or one JSON record."""
+    _report(message, type_, exit_code, options)
+
+
+def warn(message: str, options: Mapping[str, Any]) -> None:
+    """A warning on stderr in the log format ``options`` resolve to: ``warning: ...`` on one
+    line (escaped and redacted), or one JSON record at level ``warning``."""
+    if _json_logs(options):
+        click.echo(_json_record(one_line(redact(message)), {}, None, logging.WARNING), err=True)
+    else:
+        click.echo(f"warning: {one_line(redact(message))}", err=True)
+
+
+def settings_options(settings: Settings) -> dict[str, Any]:
+    """The log settings as the flags of a command hold them, for :func:`warn` and
+    :func:`report_failure_line` once the settings are loaded."""
+    return {"log_format": settings.log_format, "log_level": settings.log_level}
 
 
 def _fail(

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from release_tools.cli.common import common_options, configure_logging, guard
+from release_tools.cli.common import (
+    common_options,
+    configure_logging,
+    guard,
+    report_failure_line,
+    settings_options,
+    warn,
+)
 from release_tools.cli.output import echo, echo_json, output_format, output_format_option
 from release_tools.cli.projects import projects_command
 from release_tools.config import Settings, load_settings
@@ -96,7 +103,7 @@ def create_version_plan_command(**options: Any) -> None:
     value = options.pop("format_")
     if value in _PLAN_FORMATS:
         # --format used to name the plan file format; it now names the output format everywhere.
-        click.echo(f"warning: --format {value} is deprecated, use --plan-format {value}", err=True)
+        warn(f"--format {value} is deprecated, use --plan-format {value}", options)
         if options["plan_format"] not in (None, value):
             raise UsageError(f"--format {value} contradicts --plan-format {options['plan_format']}")
         options["plan_format"] = value
@@ -152,7 +159,7 @@ def plan_check_command(**options: Any) -> None:
     if os.environ.get("GITHUB_OUTPUT"):
         append_github_output(os.environ["GITHUB_OUTPUT"], plan_check_outputs(result))
     for warning in result.warnings:
-        echo(f"warning: {warning}", err=True)
+        warn(warning, settings_options(settings))
     missing_error = PlansMissingError(
         f"touched without a version plan: {', '.join(result.missing)} "
         "(add one with `release-tools create-version-plan`)"
@@ -303,7 +310,7 @@ def release_command(**options: Any) -> None:
         append_github_output(output_file, values)
     if report_format == "json":
         echo_json(release_report(result))
-        _exit_if_refused(result)
+        _exit_if_refused(result, settings)
         return
     if not result.releases and not result.actions:
         echo(result.message)
@@ -326,7 +333,7 @@ def release_command(**options: Any) -> None:
     else:
         verb = "done:"
     echo(f"{verb} {result.message}")
-    _exit_if_refused(result)
+    _exit_if_refused(result, settings)
 
 
 def _check_forge_flags(settings: Settings, options: ReleaseOptions, asset_flags: bool) -> None:
@@ -349,14 +356,18 @@ def _check_forge_flags(settings: Settings, options: ReleaseOptions, asset_flags:
         )
 
 
-def _exit_if_refused(result: ReleaseResult) -> None:
+def _exit_if_refused(result: ReleaseResult, settings: Settings) -> None:
     """End a dry run whose real run would be refused as that run would end: the reason on
-    stderr and its exit code (the preview is already printed)."""
+    stderr, in the log format, and its exit code (the preview is already printed)."""
     if not result.refused:
         return
-
     for reason in result.refused:
-        echo(f"error: the release would be refused: {reason}", err=True)
+        report_failure_line(
+            f"the release would be refused: {reason}",
+            "release",
+            result.refused_exit_code,
+            settings_options(settings),
+        )
     sys.exit(result.refused_exit_code)
 
 
