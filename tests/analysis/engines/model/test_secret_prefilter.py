@@ -21,7 +21,7 @@ from release_tools.analysis.engines.model.secrets_forms import (
     NAMED_VALUES,
     SECRET_NAME,
 )
-from release_tools.analysis.engines.model.secrets_hints import lowered, may_name_secret
+from release_tools.analysis.engines.model.secrets_hints import gate, lowered, may_name_secret
 from release_tools.analysis.engines.model.secrets_names import (
     find_names,
     followed_by,
@@ -241,3 +241,14 @@ def test_the_assignment_and_flow_sequence_prefilters_skip_no_match() -> None:
         assert sub_at_names(ASSIGNMENT, _mark, line, names) == ASSIGNMENT.subn(_mark, line), line
         if FLOW_SEQUENCE.search(line) is not None:
             assert followed_by(line, names, FLOW_AFTER), line
+
+
+def test_a_merged_gate_finds_a_line_with_any_of_its_hints() -> None:
+    hints = ("gho_", "ghp_", "github_pat_", "key", "key=", "keyring", "--", "://", "k_live_", "a")
+    pattern = gate([hints[:4], hints[4:]])
+    rnd = random.Random(3)
+    alphabet = "ghopub_ikeyt=-:/al"
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        assert (pattern.search(text) is not None) == any(hint in text for hint in hints), text
+    assert gate([]).search("anything") is not None

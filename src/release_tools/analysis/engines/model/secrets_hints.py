@@ -81,10 +81,27 @@ def lowered(line: str) -> str | None:
 
 
 def gate(groups: Iterable[tuple[str, ...]]) -> re.Pattern[str]:
-    """One pattern that finds any hint of ``groups`` in a lowered line: a line it finds none in
-    is skipped by all their patterns at once, for the cost of one scan. Without hints it finds
-    the empty string in every line, and no line is skipped."""
-    return re.compile("|".join(re.escape(hint) for hints in groups for hint in hints))
+    """One pattern that finds whether a lowered line holds any hint of ``groups``: a line it
+    finds none in is skipped by all their patterns at once, for the cost of one scan. Without
+    hints it finds the empty string in every line, and no line is skipped.
+
+    The hints are merged by their common starts (``gh``: ``o_``, ``p_``...), so that the scan
+    rejects a position after a few character checks rather than one per hint. A hint that
+    another starts with stands for both: the gate tells whether a hint is there, not which.
+    """
+    return re.compile(_merged(sorted({hint for hints in groups for hint in hints})))
+
+
+def _merged(hints: list[str]) -> str:
+    """A pattern that matches where any of ``hints`` starts, the hints with a first character
+    in common under one alternative (the empty pattern when a hint is empty or there is none)."""
+    if not hints or "" in hints:
+        return ""
+    rests: dict[str, list[str]] = {}
+    for hint in hints:
+        rests.setdefault(hint[0], []).append(hint[1:])
+    branches = [re.escape(first) + _merged(rest) for first, rest in rests.items()]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 _NAME_GATE = gate([SECRET_HINTS])
