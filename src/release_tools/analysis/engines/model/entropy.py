@@ -28,15 +28,17 @@ def shannon_entropy(text: str) -> float:
 CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/_=-])")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{32,}")
+_DIGIT = re.compile(r"[0-9]")
+# The runs of one character class (upper, lower, digit, other) of an ASCII token: one more than
+# the switches between classes.
+_CLASS_RUNS = re.compile(r"[A-Z]+|[a-z]+|[0-9]+|[^A-Za-z0-9]+")
 
 
 def _random_hex(run: str) -> bool:
     """Hex secrets (API keys, HMACs): at least 128 bits, and both digits and letters."""
+    # A run of hex holds a digit unless it is all letters, and a letter unless all digits.
     return (
-        len(run) >= 32
-        and any(c.isdigit() for c in run)
-        and any(c.isalpha() for c in run)
-        and shannon_entropy(run) >= 3.0
+        len(run) >= 32 and not run.isalpha() and not run.isdigit() and shannon_entropy(run) >= 3.0
     )
 
 
@@ -48,17 +50,26 @@ def looks_random(token: str) -> bool:
     # Random hex behind a vendor's prefix (SK..., key-..., dop_v1_..., shpat_...).
     if any(_random_hex(run) for run in _HEX_RUN.findall(core)):
         return True
-    if not (
-        any(c.isupper() for c in core)
-        and any(c.islower() for c in core)
-        and any(c.isdigit() for c in core)
-    ):
+    if core.isascii():
+        # The same counts as below, by the string's own methods and one scan: an ASCII
+        # character is upper-case when lower() changes it, and so on.
+        mixed = core.lower() != core and core.upper() != core and _DIGIT.search(core) is not None
+    else:
+        mixed = (
+            any(c.isupper() for c in core)
+            and any(c.islower() for c in core)
+            and any(c.isdigit() for c in core)
+        )
+    if not mixed:
         # Paths, snake_case and kebab-case names lack one of the three.
         return False
     # Random base64 switches between upper, lower, digit and symbol on about 65% of its
     # characters; CamelCase names like "HttpClient2Factory" only at word boundaries (~30%).
-    classes = [_char_class(c) for c in core]
-    switches = sum(1 for a, b in itertools.pairwise(classes) if a != b)
+    if core.isascii():
+        switches = len(_CLASS_RUNS.findall(core)) - 1
+    else:
+        classes = [_char_class(c) for c in core]
+        switches = sum(1 for a, b in itertools.pairwise(classes) if a != b)
     if switches < 0.4 * (len(core) - 1):
         return False
     # A random string over ~64 symbols reaches about log2(n) - 0.6 bits at length n; words
