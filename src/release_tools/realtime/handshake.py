@@ -31,6 +31,7 @@ from release_tools.realtime.events import (
 )
 from release_tools.realtime.exceptions import ConnectionClosedError, RealtimeStateError, ServerError
 from release_tools.realtime.history import ITEM_ACKS, ConversationHistory, Replay
+from release_tools.realtime.logtext import Escaped
 
 __all__ = ["SessionHandshake", "SessionState"]
 
@@ -212,7 +213,7 @@ class SessionHandshake:
         """``session_expired``: not a request failure. The session reached its maximum
         duration and the server closes with 1001 next; fail everything as a (retryable) drop,
         to reconnect."""
-        logger.warning("server ended the session: %s", error, extra=extra)
+        logger.warning("server ended the session: %s", Escaped(error), extra=extra)
         self.expired = True
         self._fail_all(ConnectionClosedError(f"session expired: {error}", code=1001))
 
@@ -220,13 +221,13 @@ class SessionHandshake:
         self, error: ServerError, detail: ErrorDetail, extra: dict[str, Any]
     ) -> None:
         """The server rejected an item of the conversation replay: the restore failed."""
-        logger.error("conversation replay rejected: %s", error, extra=extra)
+        logger.error("conversation replay rejected: %s", Escaped(error), extra=extra)
         message = f"restoring the conversation after a reconnect failed: {error}"
         self._fail_all(_restated(message, error, detail))
 
     def _refuse(self, error: ServerError, detail: ErrorDetail, extra: dict[str, Any]) -> None:
         """An error during setup, or with a session-wide code: the session is refused."""
-        logger.error("server error: %s", error, extra=extra)
+        logger.error("server error: %s", Escaped(error), extra=extra)
         label = ".".join(part for part in (detail.type, detail.code) if part)
         message = f"the server refused the session: {error}" + (f" ({label})" if label else "")
         refused = _restated(message, error, detail)

@@ -90,6 +90,7 @@ from release_tools.realtime.exceptions import (
 )
 from release_tools.realtime.handshake import SessionHandshake, SessionState
 from release_tools.realtime.history import InBandItems
+from release_tools.realtime.logtext import Escaped, escape
 from release_tools.realtime.ratelimit import RateLimitState
 
 # FunctionCall, ResponseResult, Usage and Waiter live in ``aggregate``, SessionState in
@@ -299,7 +300,7 @@ class RealtimeProtocol(SessionHandshake):
         try:
             event = decode_event(frame) if data is _UNPARSED else event_from_json(data)
         except RealtimeProtocolError as exc:
-            logger.warning("%s", exc, extra=self.log_extra())
+            logger.warning("%s", Escaped(exc), extra=self.log_extra())
             for pending in self._pending.values():
                 if pending.response_id is not None:
                     self._orphans[pending.request_id] = pending.response_id
@@ -384,13 +385,17 @@ class RealtimeProtocol(SessionHandshake):
         detail = event.error
         error = error_from_detail(detail, "server error")
         extra = self.log_extra()
-        extra.update(error_type=detail.type, error_code=detail.code, event_id=detail.event_id)
+        extra.update(
+            error_type=escape(detail.type),
+            error_code=escape(detail.code),
+            event_id=escape(detail.event_id),
+        )
         pending = owner_of(detail, self._table, ready=self._phase == "ready")
         if detail.code == "session_expired":
             self._expire(error, extra)
         elif pending is not None:
             extra["request_id"] = pending.request_id
-            logger.info("server error for request: %s", error, extra=extra)
+            logger.info("server error for request: %s", Escaped(error), extra=extra)
             if pending.response_id is not None:
                 # The server may still be running the response it created for this request:
                 # abandon() then sends a response.cancel so that it stops spending tokens.
@@ -401,9 +406,9 @@ class RealtimeProtocol(SessionHandshake):
         elif self._phase != "ready" or detail.code in FATAL_CODES:
             self._refuse(error, detail, extra)
         elif detail.code == "response_cancel_not_active":
-            logger.debug("server error: %s", error, extra=extra)
+            logger.debug("server error: %s", Escaped(error), extra=extra)
         else:
-            logger.warning("server error: %s", error, extra=extra)
+            logger.warning("server error: %s", Escaped(error), extra=extra)
 
     def _on_rate_limits(self, event: RateLimitsUpdatedEvent) -> None:
         self.rate_limits.update_from_entries(event.rate_limits)

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from release_tools.realtime.credentials import redacting_logger
 from release_tools.realtime.exceptions import RateLimitError, RealtimeError, RetryExhaustedError
+from release_tools.realtime.logtext import Escaped
 from release_tools.realtime.ratelimit import Clock, RateLimitState
 from release_tools.realtime.retry import RetryPolicy
 
@@ -80,12 +81,14 @@ async def _hold_for_rate_limits(ctx: RetryContext, waited: float) -> float:
             f"not waited: {refusal}",
             retry_after=wait,
         )
-        logger.warning("%s", error, extra=ctx.extra())
+        logger.warning("%s", Escaped(error), extra=ctx.extra())
         raise error
     level = logging.WARNING if wait >= LONG_WAIT else logging.INFO
     extra = ctx.extra()
     extra.update(delay=round(wait, 3))
-    logger.log(level, "waiting %s before the request: %s", seconds(wait), cause, extra=extra)
+    logger.log(
+        level, "waiting %s before the request: %s", seconds(wait), Escaped(cause), extra=extra
+    )
     await ctx.clock.sleep(wait)
     return wait
 
@@ -133,7 +136,7 @@ async def with_retries(
                     last=error,
                 ) from exc
             if refusal is not None:
-                logger.warning("%s", error, extra=ctx.extra())
+                logger.warning("%s", Escaped(error), extra=ctx.extra())
                 raise error from exc
             delay = policy.delay(attempt, wait)
             if wait:
@@ -142,6 +145,6 @@ async def with_retries(
             extra.update(attempt=attempt + 1, delay=round(delay, 3), error=type(exc).__name__)
             asked = f" (the server asked for {seconds(wait)})" if wait else ""
             message = "attempt failed (%s); retrying in %s%s"
-            logger.warning(message, exc, seconds(delay), asked, extra=extra)
+            logger.warning(message, Escaped(exc), seconds(delay), asked, extra=extra)
             await ctx.clock.sleep(delay)
             attempt += 1

@@ -52,6 +52,7 @@ from release_tools.realtime.exceptions import (
     RealtimeTimeoutError,
 )
 from release_tools.realtime.history import ConversationHistory, InBandItems
+from release_tools.realtime.logtext import Escaped, escape
 from release_tools.realtime.protocol import RealtimeProtocol, SessionState
 from release_tools.realtime.ratelimit import Clock, RateLimitState, SystemClock
 
@@ -283,8 +284,8 @@ class RealtimeSession:
             level = logging.DEBUG if quiet else logging.WARNING
             extra = self._extra()
             if isinstance(error, ConnectionClosedError):
-                extra.update(close_code=error.code, close_reason=error.reason)
-            logger.log(level, "%s", error, extra=extra)
+                extra.update(close_code=error.code, close_reason=escape(error.reason))
+            logger.log(level, "%s", Escaped(error), extra=extra)
             self._protocol.connection_lost(error)
 
     def _abort(self) -> None:
@@ -363,7 +364,7 @@ class RealtimeSession:
                 for frame in cancel:
                     with contextlib.suppress(RealtimeError):
                         await transport.send(frame)
-            logger.warning("%s", exc, extra=self._extra(request_id))
+            logger.warning("%s", Escaped(exc), extra=self._extra(request_id))
             raise
         except RealtimeError:
             # E.g. a broken frame failed the request while its response still runs: cancel it.
