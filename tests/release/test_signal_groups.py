@@ -83,6 +83,19 @@ def test_the_stop_waits_for_a_child_that_traps_sigterm(tmp_path: Path) -> None:
     assert outcome == process.Stopped(killed=False, ended=True)
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds descendants in /proc")
+def test_a_shell_started_directly_is_awaited_with_its_descendants(tmp_path: Path) -> None:
+    """The publish command's shell is not a group leader: its tree, as /proc shows it, is
+    signalled and awaited instead."""
+    late = tmp_path / "late"
+    child = lingering_child(tmp_path, f'sleep 0.3; echo late > "{late}"; exit 0')
+    proc = subprocess.Popen(["sh", "-c", f'sh "{child}" & wait'], stdout=subprocess.DEVNULL)
+    wait_for(tmp_path / "ready")
+    outcome = stop_process(proc)
+    assert late.read_text() == "late\n"
+    assert outcome == process.Stopped(killed=False, ended=True)
+
+
 def test_a_child_that_ignores_sigterm_is_killed_after_the_grace_period(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -251,8 +251,12 @@ def own_session() -> bool:
 
     From another thread (the history and evidence readers), no: no handler there stops the
     child on Ctrl-C, so it stays in the caller's foreground group, where the terminal's SIGINT
-    ends it as before. A tool killed outright (SIGKILL) cannot stop its children either way;
-    one in a session of its own then runs to its end.
+    ends it as before.
+
+    The price: a SIGKILL sent to the tool's process group (a CI runner's last resort) no
+    longer reaches git, which then runs to its end. A runner signals first (SIGINT or SIGTERM,
+    which the tool does receive) and kills seconds later; the stop takes at most
+    ``_STOP_GRACE`` plus ``_KILL_WAIT``, and a further signal waits for it to finish.
     """
     return sys.platform != "win32" and threading.current_thread() is threading.main_thread()
 
