@@ -3,10 +3,18 @@
 Identity for commits and tags is passed per command with ``-c``, so nobody's git configuration
 is changed; paths given by the user are taken literally (``--literal-pathspecs``) and names go
 after ``--end-of-options``.
+
+Every path this tool hands git is relative to the top of the work tree, so once that top is
+known (:meth:`Git.toplevel`) the commands run there, wherever the tool was started: ``git add``
+of a plan, a pathspec of a project and ``ls-tree``'s listing all mean the same from a
+subdirectory. Output that a user's configuration would reshape (``column.ui``, ``tag.sort``,
+``log.showSignature``, ``diff.relative``) is asked for with the options that fix its form.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +37,20 @@ _RECORD = "\x1e"
 # Identity used for commits only when the repository has none configured, passed with -c so
 # that nobody's configuration is changed: a tool must never rewrite a user's git config.
 _FALLBACK_IDENTITY = ("release-tools", "release-tools@users.noreply.github.com")
+
+# What ``rev-parse --verify`` prints for one object: its full id (SHA-1 or SHA-256). A
+# revision such as ``^HEAD`` verifies too, but prints ``^<id>``, which names no commit.
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+# Variables naming paths that git reads relative to the directory it runs in: made absolute
+# before the commands move to the top of the work tree, so that they keep naming the same files.
+_PATH_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_COMMON_DIR",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +80,7 @@ class Git(GitProcess):
             if not self.cwd.is_dir():
                 raise NotAGitRepositoryError(f"not a directory: {self.cwd}")
             try:
-                self._toplevel = Path(self.run("rev-parse", "--show-toplevel"))
+                top = Path(self.run("rev-parse", "--show-toplevel"))
             except NotAGitRepositoryError:
                 raise
             except GitError as exc:
@@ -68,7 +90,18 @@ class Git(GitProcess):
                         "(run in a clone with checked-out files)"
                     ) from exc
                 raise
+            self._run_at(top)
+            self._toplevel = top
         return self._toplevel
+
+    def _run_at(self, top: Path) -> None:
+        """Run the following commands in ``top``: paths given to them are relative to it."""
+        start = os.path.abspath(self.cwd)
+        for name in _PATH_VARIABLES:
+            value = self._env.get(name)
+            if value and not os.path.isabs(value):
+                self._env[name] = os.path.normpath(os.path.join(start, value))
+        self.cwd = top
 
     def git_dir(self) -> Path:
         """The absolute path of the repository's git directory (``.git`` of this work tree)."""
@@ -81,8 +114,9 @@ class Git(GitProcess):
 
     def git_path(self, name: str) -> Path:
         """Where git keeps ``name`` (``index.lock``...) for this work tree, as an absolute path."""
+        top = self.toplevel()  # first: git prints the path relative to where it runs
         path = Path(self.run("rev-parse", "--git-path", name))
-        return path if path.is_absolute() else self.toplevel() / path
+        return path if path.is_absolute() else top / path
 
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository") == "true"
@@ -92,12 +126,16 @@ class Git(GitProcess):
         if not ref or ref.startswith("-"):
             raise UnknownRefError(f"invalid ref {ref!r}")
         try:
-            return self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+            sha = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
         except GitError as exc:
             hint = ""
             if self.is_shallow():
                 hint = " (this is a shallow clone: fetch more history, e.g. fetch-depth: 0)"
             raise UnknownRefError(f"unknown ref {ref!r}{hint}") from exc
+        if not _OBJECT_ID.fullmatch(sha):
+            # "^main" (every commit but main's) verifies as "^<id>": a set of commits, no ref.
+            raise UnknownRefError(f"invalid ref {ref!r}: it names no single commit")
+        return sha
 
     def names_object(self, ref: str) -> bool:
         """Whether ``ref`` names any object (a tag of a tree or a blob, too)."""
@@ -128,9 +166,20 @@ class Git(GitProcess):
         return roots[-1]
 
     def tags_merged(self, head: str) -> list[str]:
-        """Tags reachable from ``head``, newest commit first."""
+        """Tags reachable from ``head``, newest commit first (equal dates by name).
+
+        Listed with ``for-each-ref``: ``git tag`` lays its list out in columns under
+        ``column.ui = always`` and breaks ties of the date by ``tag.sort``, both of them a
+        user's settings.
+        """
         out = self.run(
-            "tag", "--merged", head, "--sort=-creatordate", "--format=%(refname:strip=2)"
+            "for-each-ref",
+            "--merged",
+            head,
+            "--sort=refname",
+            "--sort=-creatordate",
+            "--format=%(refname:strip=2)",
+            "refs/tags",
         )
         return [line for line in out.splitlines() if line]
 
@@ -159,13 +208,14 @@ class Git(GitProcess):
         the paths each changed when ``files`` (none for a merge: git lists no paths for it)."""
         rng = f"{base}..{head}" if base else head
         fmt = f"{_RECORD}%H{_FIELD}%an{_FIELD}%s{_FIELD}%b{_FIELD}"
-        args = ["log", "--no-color", f"--format={fmt}"]
+        # log.showSignature would print each signed commit's verification into the records.
+        args = ["log", "--no-color", "--no-show-signature", f"--format={fmt}"]
         if files:
             # Both paths of a rename, without the rename search: a commit that moved a source
             # file under tools/ touched the source, and the search costs a tenth of a second
             # on a range of a thousand files (the diff has already paired renames for the
             # evidence that needs them).
-            args += ["--name-only", "--no-renames"]
+            args += ["--name-only", "--no-renames", "--no-relative"]
         args.append(rng)
         if paths:
             args += ["--", *paths]
@@ -190,7 +240,7 @@ class Git(GitProcess):
 
     def ls_files(self, ref: str, paths: Sequence[str] = ()) -> list[str]:
         """Paths of the files in ``ref``'s tree (optionally under ``paths``)."""
-        out = self.run_bytes("ls-tree", "-r", "-z", "--name-only", ref, "--", *paths)
+        out = self.run_bytes("ls-tree", "-r", "-z", "--name-only", "--full-tree", ref, "--", *paths)
         return [p for p in out.decode("utf-8", "replace").split("\0") if p]
 
     def archive_to(self, ref: str, dest: Path, paths: Sequence[str] = ()) -> None:
@@ -205,7 +255,9 @@ class Git(GitProcess):
 
     def changed_paths(self, base: str, head: str) -> list[str]:
         """Paths touched between two commits (renames as their new path)."""
-        out = self.run_bytes("diff", "--name-only", "-z", "--no-renames", base, head)
+        out = self.run_bytes(
+            "diff", "--name-only", "-z", "--no-renames", "--no-relative", base, head
+        )
         return [p for p in out.decode("utf-8", "replace").split("\0") if p]
 
     def name_status(self, base: str, head: str, paths: Sequence[str] = ()) -> list[tuple[str, str]]:
