@@ -91,6 +91,7 @@ def test_a_negated_revision_is_no_ref(repo: GitRepo, ref: str) -> None:
 
     with pytest.raises(UnknownRefError, match="names no single commit"):
         Git(repo.path).resolve(ref)
+    assert not Git(repo.path).names_object(ref)
 
 
 def _two_directories(repo: GitRepo) -> str:

@@ -141,7 +141,8 @@ class Git(GitProcess):
         """Whether ``ref`` names any object (a tag of a tree or a blob, too)."""
         if not ref or ref.startswith("-"):
             return False
-        return self.ok("rev-parse", "--verify", "--quiet", f"{ref}^{{object}}")
+        out = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{object}}", check=False)
+        return _OBJECT_ID.fullmatch(out) is not None
 
     def has_commits(self) -> bool:
         return self.ok("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
