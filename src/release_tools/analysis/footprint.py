@@ -193,8 +193,8 @@ def read_footprint(
     read = unreported = 0
     text: list[str] = []
     with git.stream(
-        "diff", "-U0", "--no-color", "--no-ext-diff", "--no-renames", "--no-relative", old, new,
-        "--", *scanned,
+        "diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames",
+        "--no-relative", old, new, "--", *scanned,
     ) as lines:  # fmt: skip
         for raw in lines:
             read += len(raw)

@@ -129,12 +129,20 @@ class _Revert:
 
 
 def _words(ctx: AnalysisContext, sha: str, paths: Sequence[str]) -> _Words:
+    # The headers are parsed by their "a/" and "b/" prefixes, which diff.noprefix or
+    # diff.mnemonicPrefix would change; log.showSignature, diff.relative and a textconv
+    # driver would change the rest of what is read.
     out = ctx.git.run_bytes(
         "--literal-pathspecs",
         "show",
         "--format=",
         "--no-color",
         "--no-ext-diff",
+        "--no-textconv",
+        "--no-show-signature",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        "--no-relative",
         "--no-renames",
         "-m",
         "--first-parent",
