@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from release_tools.errors import VersionError
 from release_tools.versioning.gomod import read_module_path, workspace_uses
-from release_tools.versioning.workspaces import SKIP_DIRS, expand_globs, walk
+from release_tools.versioning.workspaces import SKIP_DIRS, expand_globs, refuse_outside, walk
 
 __all__ = [
     "GoModule",
@@ -54,6 +54,7 @@ def go_module_at(root: Path, directory: Path) -> GoModule | None:
     """The module whose ``go.mod`` is in ``directory``; None when it declares no module path.
     A ``go.mod`` Go would refuse raises :class:`VersionError` naming it."""
     manifest = directory / "go.mod"
+    refuse_outside(root, manifest)
     name = read_module_path(manifest, source=_rel(root, manifest))
     if name is None:
         return None

@@ -40,6 +40,7 @@ from release_tools.versioning.pyversion import read_python_version, table_at
 from release_tools.versioning.workspaces import (
     expand_globs,
     read_pnpm_workspace,
+    refuse_outside,
     walk,
 )
 
@@ -138,6 +139,7 @@ _TOO_DEEP = "nested too deeply to be read (more levels than Python's recursion l
 
 
 def _load_toml(path: Path, root: Path) -> dict[str, Any]:
+    refuse_outside(root, path)
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -149,6 +151,7 @@ def _load_toml(path: Path, root: Path) -> dict[str, Any]:
 
 
 def _load_json(path: Path, root: Path) -> dict[str, Any]:
+    refuse_outside(root, path)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark is allowed
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

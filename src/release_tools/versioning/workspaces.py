@@ -9,7 +9,9 @@ spelling YAML allows (indented or not, block or flow lists, comments) means the 
 
 A member must lie inside the repository: one a glob reaches through ``..``, an absolute path or
 a symbolic link pointing elsewhere is skipped with a warning and never read, since the release
-would otherwise version, tag and commit files git does not track here.
+would otherwise version, tag and commit files git does not track here. A manifest found by
+name (the root's ``package.json``, a walked ``pyproject.toml``) that is such a link is refused
+by :func:`refuse_outside` when it is read.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from release_tools.errors import VersionError
 
-__all__ = ["SKIP_DIRS", "expand_globs", "read_pnpm_workspace", "walk"]
+__all__ = ["SKIP_DIRS", "expand_globs", "read_pnpm_workspace", "refuse_outside", "walk"]
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +130,19 @@ def expand_globs(root: Path, patterns: Iterable[str], marker: str) -> list[Path]
 def _inside(top: Path, path: Path) -> bool:
     """Whether ``path``, symbolic links followed, lies in the directory ``top`` (resolved)."""
     return path.resolve().is_relative_to(top)
+
+
+def refuse_outside(root: Path, path: Path) -> None:
+    """Raise :class:`VersionError` when the file ``path`` of the repository at ``root`` is a
+    symbolic link (or lies below one) leading out of the repository.
+
+    git tracks the link, not what it points to: read, it would make a file of the machine
+    running the tool (another checkout, a home directory's file) the project's manifest.
+    """
+    if not _inside(root.resolve(), path):
+        raise VersionError(
+            f"{_rel(root, path)}: a symbolic link leading outside the repository; not read"
+        )
 
 
 def _matches(rel: str, pattern: str) -> bool:
