@@ -10,10 +10,11 @@ a temporary directory and discovered there. The work tree and the index are neve
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
 import tempfile
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from release_tools.git import Git
@@ -79,6 +80,21 @@ def _named_version_files(root: Path, manifests: Iterable[str], tree: set[str]) -
     return found
 
 
+def _link_targets(root: Path, written: Sequence[str], tree: set[str]) -> list[str]:
+    """The files of ``tree`` that the symbolic links among ``written`` point to (a manifest
+    linked to ``pkg/real.json``), so that the links read as they do in a checkout. Links
+    leading out of the tree were left out when written (see :meth:`Git.archive_to`)."""
+    found: list[str] = []
+    for path in written:
+        link = root / path
+        if not link.is_symlink():
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), os.readlink(link)))
+        if target in tree and target not in written:
+            found.append(target)
+    return found
+
+
 def projects_at(git: Git, worktree: Path, head: str | None) -> list[Project]:
     """The projects of the repository as commit ``head`` has them: read from the work tree
     when ``head`` is None or the checked-out commit, else from git (see the module docstring).
@@ -95,7 +111,9 @@ def projects_at(git: Git, worktree: Path, head: str | None) -> list[Project]:
         root = Path(temporary)
         if wanted:
             git.archive_to(sha, root, [f":(literal){p}" for p in wanted])
-        named = [p for p in _named_version_files(root, wanted, set(tree)) if p not in wanted]
+        files = set(tree)
+        named = [p for p in _named_version_files(root, wanted, files) if p not in wanted]
+        named += [p for p in _link_targets(root, wanted, files) if p not in named]
         if named:
             git.archive_to(sha, root, [f":(literal){p}" for p in named])
         log.debug("projects read at head", extra={"head": sha, "files": len(wanted) + len(named)})

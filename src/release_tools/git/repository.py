@@ -13,6 +13,7 @@ subdirectory. Output that a user's configuration would reshape (``column.ui``, `
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Sequence
@@ -29,6 +30,8 @@ from release_tools.git.process import GitProcess
 from release_tools.refnames import tag_name_problem
 
 __all__ = ["Commit", "Git"]
+
+log = logging.getLogger(__name__)
 
 # Separators that cannot appear in commit messages typed by humans.
 _FIELD = "\x1f"
@@ -245,14 +248,28 @@ class Git(GitProcess):
         return [p for p in out.decode("utf-8", "replace").split("\0") if p]
 
     def archive_to(self, ref: str, dest: Path, paths: Sequence[str] = ()) -> None:
-        """Write ``ref``'s tree (or some paths of it) into ``dest`` without touching the index."""
+        """Write ``ref``'s tree (or some paths of it) into ``dest`` without touching the index.
+
+        A symbolic link that leads out of ``dest`` (an absolute target, or ``..`` past the
+        top) is left out: what it names is no file of the tree, and reading it would read the
+        machine's files. Every other member is extracted as tarfile's ``data`` filter allows.
+        """
         import io
         import tarfile
+
+        def inside(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+            try:
+                return tarfile.data_filter(member, path)
+            except tarfile.FilterError:
+                if not (member.issym() or member.islnk()):
+                    raise
+                log.debug("link leading outside the tree left out", extra={"path": member.name})
+                return None
 
         data = self.run_bytes("archive", "--format=tar", ref, "--", *paths)
         dest.mkdir(parents=True, exist_ok=True)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(dest, filter="data")
+            tar.extractall(dest, filter=inside)
 
     def changed_paths(self, base: str, head: str) -> list[str]:
         """Paths touched between two commits (renames as their new path)."""
