@@ -18,6 +18,8 @@ independent projects); the default, ``{name}@{version}`` in a workspace and ``v{
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -133,10 +135,37 @@ class TagScheme:
         return {"template": self.template, "style": self.style, "source": self.source}
 
 
+@functools.lru_cache(maxsize=4)
+def _sorted_tags(tags: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """``tags`` sorted, and the position in ``tags`` of each sorted one."""
+    order = sorted(range(len(tags)), key=tags.__getitem__)
+    return tuple(tags[i] for i in order), tuple(order)
+
+
+def _candidates(tags: Iterable[str], template: str, name: str) -> list[str]:
+    """The tags among ``tags`` (order kept) that start as ``template`` starts for ``name``,
+    followed by a digit, as every version does: the only ones that can be its releases.
+
+    A workspace reads each project's tags under every style: a linear scan per project and
+    style would cost projects x tags x styles steps (4.5 million for 300 packages and 3,000
+    tags). Two bisections of the sorted tags find each project's few instead.
+    """
+    listed = tags if isinstance(tags, tuple) else tuple(tags)
+    head = template.partition("{version}")[0]
+    try:
+        prefix = head.format(name=name)
+    except (KeyError, IndexError, ValueError):
+        return list(listed)  # version_in refuses them all, as it did before
+    names, order = _sorted_tags(listed)
+    start = bisect.bisect_left(names, prefix + "0")
+    end = bisect.bisect_left(names, prefix + ":")  # ":" sorts right after "9"
+    return [listed[i] for i in sorted(order[start:end])]
+
+
 def scheme_tags(tags: Iterable[str], scheme: TagScheme, name: str) -> list[ReleaseTag]:
     """The tags among ``tags`` that are releases of ``name`` under ``scheme`` (order kept)."""
     found: list[ReleaseTag] = []
-    for tag in tags:
+    for tag in _candidates(tags, scheme.template, name):
         version = scheme.version_in(tag, name)
         if version is not None:
             found.append(ReleaseTag(tag, version, name if scheme.named else None))
