@@ -70,6 +70,14 @@ def test_the_log_format_from_the_config_file_of_the_repo_given(
     assert "'huge'" in usage_record(result)["message"]
 
 
+def test_no_command_is_a_json_record_too() -> None:
+    result = invoke([], env={"RELEASE_TOOLS_LOG_FORMAT": "json"})
+    assert usage_record(result)["message"].startswith("no command given")
+    text = invoke([])
+    assert text.exit_code == 2
+    assert text.stderr.startswith("Usage: ")
+
+
 def test_the_flag_wins_over_the_environment() -> None:
     result = invoke(
         ["analyze", "--bogus", "--log-format", "text"], env={"RELEASE_TOOLS_LOG_FORMAT": "json"}

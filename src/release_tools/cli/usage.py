@@ -18,7 +18,8 @@ What can be known of the log format when the command line did not parse:
 
 What cannot: a ``--log-format`` that is itself the value of another option
 (``--message --log-format``) is read as the option; a bad value of ``--log-format`` itself
-leaves the text format. ``release-tools`` without a command prints its help (not an error).
+leaves the text format. ``release-tools`` without a command (exit 2) prints its help in the text
+format, and a one-line record saying no command was given in the JSON one.
 """
 
 from __future__ import annotations
@@ -76,7 +77,12 @@ class _Reported(click.ClickException):
     type = "error"
 
     def __init__(self, original: click.ClickException, options: dict[str, Any]) -> None:
-        super().__init__(original.format_message())
+        if isinstance(original, NoArgsIsHelpError):
+            # Click's message for it is the whole help text.
+            message = "no command given (`release-tools --help` lists them)"
+        else:
+            message = original.format_message()
+        super().__init__(message)
         self.options = options
 
     def show(self, file: IO[Any] | None = None) -> None:
@@ -94,7 +100,7 @@ class _ReportedUsage(_Reported):
 
 def _in_log_format(exc: click.ClickException, args: Sequence[str]) -> click.ClickException:
     """``exc`` as it must be shown: unchanged unless the log format resolves to JSON."""
-    if isinstance(exc, _Reported | NoArgsIsHelpError):
+    if isinstance(exc, _Reported):
         return exc
     options = command_line_options(args)
     if readable_choice("log_format", options) != "json":
