@@ -75,6 +75,11 @@ class Commit:
 class Git(GitProcess):
     """Runs git in one repository: what it holds, and the few writes a release makes."""
 
+    def __init__(self, cwd: str | os.PathLike[str] = ".") -> None:
+        super().__init__(cwd)
+        #: The tags reachable from a commit, by its full id (see :meth:`tags_merged`).
+        self._merged: dict[str, list[str]] = {}
+
     # --- repository facts ----------------------------------------------------------------
 
     def toplevel(self) -> Path:
@@ -174,8 +179,17 @@ class Git(GitProcess):
 
         Listed with ``for-each-ref``: ``git tag`` lays its list out in columns under
         ``column.ui = always`` and breaks ties of the date by ``tag.sort``, both of them a
-        user's settings.
+        user's settings. The list of a commit given by its full id is kept until this object
+        makes or deletes a tag: the range, the conventions and the history each ask for it,
+        and among thousands of tags each listing costs a twentieth of a second.
         """
+        if _OBJECT_ID.fullmatch(head) is None:
+            return self._list_merged(head)
+        if head not in self._merged:
+            self._merged[head] = self._list_merged(head)
+        return list(self._merged[head])
+
+    def _list_merged(self, head: str) -> list[str]:
         out = self.run(
             "for-each-ref",
             "--merged",
@@ -358,6 +372,7 @@ class Git(GitProcess):
         return self.run("rev-parse", "HEAD")
 
     def tag(self, name: str, message: str | None = None, ref: str = "HEAD") -> None:
+        self._merged.clear()
         if self.ok("rev-parse", "--verify", "--quiet", f"refs/tags/{name}"):
             raise GitError(f"tag {name!r} already exists")
         if message is None:
@@ -376,6 +391,7 @@ class Git(GitProcess):
 
     def delete_tag(self, name: str) -> None:
         """Delete the local tag ``refs/tags/<name>``."""
+        self._merged.clear()
         self.run("update-ref", "-d", f"refs/tags/{name}")
 
     def reset_soft(self, commit: str) -> None:

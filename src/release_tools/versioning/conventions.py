@@ -195,7 +195,8 @@ def read_conventions(
     config = read_release_config(root, projects)
     every: tuple[str, ...] = ()
     if git.has_commits():
-        every = tuple(merged_tag_names(git, head))
+        # By the commit's id, so that the listing is the one the range reads too.
+        every = tuple(merged_tag_names(git, git.resolve(head)))
     tags = pattern_tags(every, tag_pattern)
     fallback = parse_release_tags(list(tags), tag_pattern) if tag_pattern and tags else []
     workspace = _is_workspace(projects)

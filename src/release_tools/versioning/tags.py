@@ -40,20 +40,8 @@ class ReleaseTag:
 
 
 def merged_tag_names(git: Git, head: str) -> list[str]:
-    """Names of the tags reachable from ``head``, newest first.
-
-    Read with ``for-each-ref`` (one process, no ``git tag``), so listing tags is never mistaken
-    for, or slowed like, creating one.
-    """
-    out = git.run(
-        "for-each-ref",
-        "--merged",
-        head,
-        "--sort=-creatordate",
-        "--format=%(refname:strip=2)",
-        "refs/tags",
-    )
-    return [line for line in out.splitlines() if line]
+    """Names of the tags reachable from ``head``, newest first (:meth:`Git.tags_merged`)."""
+    return git.tags_merged(head)
 
 
 def find_release_tags(git: Git, head: str, pattern: str) -> list[ReleaseTag]:
