@@ -73,6 +73,24 @@ def resolve_ref(git: Git, ref: str, what: str) -> str:
         raise UnknownRefError(f"unknown {what} ref {ref!r}") from exc
 
 
+def _release_commit(git: Git, tag: str) -> str:
+    """The commit of the release tag ``tag``, which git listed among the tags.
+
+    Looked up by name first. git looks a name up as a file under ``refs/tags`` before it reads
+    ``packed-refs``, so a name longer than a file name may be (a clone packs every tag it
+    fetches) is listed yet cannot be looked up: its commit is then the one the listing gives.
+    """
+    try:
+        return resolve_ref(git, f"refs/tags/{tag}", "base")
+    except ShallowCloneError:
+        raise
+    except UnknownRefError:
+        commit = git.tag_commits().get(tag)
+        if commit is None or not git.ok("cat-file", "-e", f"{commit}^{{commit}}"):
+            raise
+        return commit
+
+
 def _unborn(git: Git) -> str:
     """Why HEAD names no commit: an empty repository, or a branch not yet committed to (an
     orphan branch) in a repository whose other branches or tags have commits."""
@@ -134,7 +152,7 @@ def resolve_range(
                 diff_base=empty_tree(git),
             )
         base = latest.tag
-        base_commit = resolve_ref(git, f"refs/tags/{latest.tag}", "base")
+        base_commit = _release_commit(git, latest.tag)
         tag: ReleaseTag | None = latest
     else:
         base_commit = resolve_ref(git, base, "base")
