@@ -24,7 +24,7 @@ from click.testing import CliRunner, Result
 
 from gitrepo import GitRepo
 from release_tools.cli import cli
-from release_tools.git import process
+from release_tools.git import Git, process
 from release_tools.release import transaction
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -224,3 +224,14 @@ def test_a_lock_whose_recorded_process_runs_is_not_removed(
     assert aborted.exit_code == 1
     assert aborted.stderr == foreign_lock_refusal(repo)
     assert (repo.path / LOCK).exists()
+
+
+def test_the_index_lock_is_named_by_an_absolute_path(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record is read by a later run, which may start in another directory."""
+    (repo.path / "sub").mkdir()
+    monkeypatch.chdir(repo.path / "sub")
+    lock = Git(".").index_lock()
+    assert lock.is_absolute()
+    assert lock == (repo.path / LOCK).resolve()

@@ -463,9 +463,11 @@ class GitProcess:
         return ["git", "-c", "core.quotepath=off", *args]
 
     def index_lock(self) -> Path:
-        """The lock file of this work tree's index (``$GIT_INDEX_FILE`` + ``.lock``)."""
+        """The lock file of this work tree's index (``$GIT_INDEX_FILE`` + ``.lock``), as an
+        absolute path: it is recorded for a later run, which may start elsewhere."""
+        # git prints the path relative to the directory it runs in.
         path = Path(self.run("rev-parse", "--git-path", "index"))
-        path = path if path.is_absolute() else self.cwd / path
+        path = Path(os.path.abspath(self.cwd / path))
         return path.with_name(path.name + ".lock")
 
     def run_bytes(self, *args: str, check: bool = True, input: bytes | None = None) -> bytes:
