@@ -24,7 +24,7 @@ from typing import Literal, cast
 from release_tools.errors import PlanError, UsageError
 from release_tools.files import write_atomic
 from release_tools.plans.frontmatter import format_key, parse_front_matter
-from release_tools.versioning.projectlookup import project_named
+from release_tools.versioning.projectlookup import listed_names, project_named
 from release_tools.versioning.projects import Project
 from release_tools.versioning.semver import RELEASE_TYPES, ReleaseType, release_type_rank
 
@@ -201,8 +201,8 @@ def validate_plans(plans: Sequence[VersionPlan], projects: Sequence[Project]) ->
     for plan in plans:
         for entry in plan.entries:
             if entry.name not in known and not plan.is_group_entry(entry):
-                names = ", ".join(sorted(known)) or "none found"
-                groups = ", ".join(sorted(g for g, _ in plan.groups if g != DEFAULT_GROUP))
+                names = listed_names(list(known)) or "none found"
+                groups = listed_names([g for g, _ in plan.groups if g != DEFAULT_GROUP])
                 extra = f"; release groups: {groups}" if groups else ""
                 raise PlanError(
                     f"{plan.path}:{entry.line}: unknown project {entry.name!r} "

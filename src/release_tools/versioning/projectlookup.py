@@ -11,7 +11,14 @@ from packaging.utils import canonicalize_name
 from release_tools.errors import UsageError
 from release_tools.versioning.projects import Project
 
-__all__ = ["find_project", "owning_project", "project_named"]
+__all__ = ["find_project", "listed_names", "owning_project", "project_named"]
+
+
+def listed_names(names: Sequence[str]) -> str:
+    """``names`` sorted and joined for a one-line message: a name with a line break or another
+    control character (an Nx ``project.json`` may say anything) is shown quoted and escaped, so
+    that the message stays one line and every name in it can be told apart."""
+    return ", ".join(name if name.isprintable() else repr(name) for name in sorted(names))
 
 
 def project_named(projects: Sequence[Project], name: str) -> Project | None:
@@ -34,7 +41,7 @@ def find_project(projects: Sequence[Project], name: str) -> Project:
     project = project_named(projects, name)
     if project is not None:
         return project
-    known = ", ".join(sorted(p.name for p in projects)) or "none found"
+    known = listed_names([p.name for p in projects]) or "none found"
     raise UsageError(f"unknown project {name!r} (known projects: {known})")
 
 
