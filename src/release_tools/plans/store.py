@@ -153,9 +153,10 @@ def read_plans(root: Path) -> list[VersionPlan]:
             rel = f"{directory}/{file.name}"
             if not file.is_file() or not is_plan_path(rel):
                 continue
-            if not file.resolve().is_relative_to(root.resolve()):
+            if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
                 # What the link names is no file of the repository; read, its lines would be
-                # quoted in the errors of a plan that does not parse.
+                # quoted in the errors of a plan that does not parse. (A plan directory that is
+                # itself such a link is refused by the writers' confinement.)
                 raise PlanError(f"{rel}: a symbolic link leading outside the repository")
             try:
                 text = file.read_text(encoding="utf-8")
