@@ -38,8 +38,10 @@ def _in_git_dir(path: Path) -> bool:
 
 def _confined(root: Path, candidate: Path) -> bool:
     """Whether ``candidate`` resolves (after symbolic links) inside ``root`` and outside .git."""
-    real_root = root.resolve()
-    real = candidate.resolve()
+    # realpath, not Path.resolve: a link loop (a committed ".release-tools-cache" naming
+    # itself) makes resolve raise, and realpath leave the loop's path as it is.
+    real_root = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(candidate))
     if not real.is_relative_to(real_root):
         return False
     return not _in_git_dir(real.relative_to(real_root))
@@ -96,11 +98,15 @@ def default_cache_dir(
         return _user_cache(environ)
     if _writable(root):
         candidate = root / REPO_CACHE_NAME
-        if _confined(root, candidate):
+        if not _confined(root, candidate):
+            _warn_once(
+                "%s leads outside the work tree; using %s", REPO_CACHE_NAME, _user_cache(environ)
+            )
+        elif os.path.lexists(candidate) and not candidate.is_dir():
+            # A file or a link to nothing (a loop) of that name: no cache can be kept there.
+            _warn_once("%s is not a directory; using %s", REPO_CACHE_NAME, _user_cache(environ))
+        else:
             return candidate
-        _warn_once(
-            "%s leads outside the work tree; using %s", REPO_CACHE_NAME, _user_cache(environ)
-        )
     return _user_cache(environ)
 
 
