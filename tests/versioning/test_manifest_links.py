@@ -76,3 +76,28 @@ def test_a_nested_go_module_linked_outside_is_skipped(
 
     assert [p.name for p in projects] == ["example.com/mine"]
     assert "tools/go.mod: a symbolic link leading outside the repository" in caplog.text
+
+
+def test_a_member_manifest_that_is_a_link_loop_is_no_project(root: Path) -> None:
+    (root / "package.json").write_text(json.dumps({"name": "w", "workspaces": ["packages/*"]}))
+    for name in ("a", "b"):
+        (root / "packages" / name).mkdir(parents=True)
+    (root / "packages/a/package.json").write_text(json.dumps({"name": "a", "version": "1.0.0"}))
+    (root / "packages/b/package.json").symlink_to("package.json")
+
+    assert [p.name for p in discover_projects(root)] == ["a"]
+
+
+def test_a_walked_manifest_that_is_a_link_loop_is_skipped_with_a_warning(
+    root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (root / "libs/a").mkdir(parents=True)
+    (root / "libs/a/pyproject.toml").write_text('[project]\nname = "a"\nversion = "1.0.0"\n')
+    (root / "libs/x").mkdir(parents=True)
+    (root / "libs/x/pyproject.toml").symlink_to("pyproject.toml")
+
+    with caplog.at_level(logging.WARNING, logger="release_tools"):
+        projects = discover_projects(root)
+
+    assert [p.name for p in projects] == ["a"]
+    assert "skipped libs/x: libs/x/pyproject.toml: cannot be read" in caplog.text

@@ -88,7 +88,7 @@ def expand_globs(root: Path, patterns: Iterable[str], marker: str) -> list[Path]
         else:
             positive.append(pattern)
     found: dict[str, Path] = {}
-    top = root.resolve()
+    top = Path(os.path.realpath(root))
     for pattern in positive:
         normal = PurePosixPath(os.path.normpath(pattern).replace(os.sep, "/"))
         if normal.is_absolute() or normal.parts[:1] == ("..",):
@@ -128,8 +128,13 @@ def expand_globs(root: Path, patterns: Iterable[str], marker: str) -> list[Path]
 
 
 def _inside(top: Path, path: Path) -> bool:
-    """Whether ``path``, symbolic links followed, lies in the directory ``top`` (resolved)."""
-    return path.resolve().is_relative_to(top)
+    """Whether ``path``, symbolic links followed, lies in the directory ``top`` (resolved).
+
+    realpath, not Path.resolve: a link loop (a member's ``package.json`` naming itself) makes
+    resolve raise, and realpath leave the loop's path as it is, inside; it is no file, so the
+    member is not read.
+    """
+    return Path(os.path.realpath(path)).is_relative_to(top)
 
 
 def refuse_outside(root: Path, path: Path) -> None:
@@ -139,7 +144,7 @@ def refuse_outside(root: Path, path: Path) -> None:
     git tracks the link, not what it points to: read, it would make a file of the machine
     running the tool (another checkout, a home directory's file) the project's manifest.
     """
-    if not _inside(root.resolve(), path):
+    if not _inside(Path(os.path.realpath(root)), path):
         raise VersionError(
             f"{_rel(root, path)}: a symbolic link leading outside the repository; not read"
         )
