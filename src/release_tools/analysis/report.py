@@ -301,7 +301,10 @@ def write_atomic(path: Path, text: str) -> None:
         return
     directory = real.parent
     if not directory.is_dir():
-        raise UsageError(f"cannot write {target}: directory {target.parent} does not exist")
+        # The directory as given, unless a link led elsewhere: then the one it leads to.
+        named = Path(os.path.realpath(target.parent)) == directory
+        missing = target.parent if named else directory
+        raise UsageError(f"cannot write {target}: directory {missing} does not exist")
     try:
         files.write_atomic(real, text)
     except OSError as exc:
