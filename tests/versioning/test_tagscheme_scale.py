@@ -3,9 +3,13 @@ and exactly the tags a full scan finds."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
+from release_tools.config import DEFAULT_TAG_PATTERN as PATTERN
 from release_tools.versioning.semver import Version
+from release_tools.versioning.tags import parse_release_tags
 from release_tools.versioning.tagscheme import (
     STYLES,
     TagScheme,
@@ -88,3 +92,40 @@ def test_a_workspace_of_300_projects_reads_a_tag_a_few_times_not_once_per_projec
 
     # A full scan per project and style read 3,000 tags 5 times for each of the 300 projects.
     assert reads < 20 * len(tags)
+
+
+def test_the_same_tags_asked_for_again_are_not_parsed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tags = [f"v1.{minor}.{patch}" for minor in range(50) for patch in range(40)] + ["vx"]
+    parses = 0
+    parse = Version.parse
+
+    def counted(text: str) -> Version:
+        nonlocal parses
+        parses += 1
+        return parse(text)
+
+    monkeypatch.setattr(Version, "parse", staticmethod(counted))
+    first = (scheme_tags(tags, TagScheme("v{version}"), "p"), parse_release_tags(tags, PATTERN))
+    once = parses
+
+    again = (scheme_tags(tags, TagScheme("v{version}"), "p"), parse_release_tags(tags, PATTERN))
+
+    assert again == first
+    assert once >= 2 * 2000 and parses == once
+
+
+def test_skipped_tags_are_logged_each_time_they_are_asked_for(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tags = ["v1.0.0", "v1.2", "release-7"]
+    with caplog.at_level(logging.DEBUG, logger="release_tools"):
+        parse_release_tags(tags, PATTERN)
+        parse_release_tags(tags, PATTERN)
+
+    skipped = [r.getMessage() for r in caplog.records if "tags skipped" in r.getMessage()]
+    assert (
+        skipped
+        == ["tags skipped, not a release version under the tag pattern: v1.2, release-7"] * 2
+    )

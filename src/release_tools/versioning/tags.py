@@ -6,6 +6,7 @@ A tag pattern is a regular expression with a ``version`` group and an optional `
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -51,6 +52,21 @@ def find_release_tags(git: Git, head: str, pattern: str) -> list[ReleaseTag]:
 
 def parse_release_tags(names: list[str], pattern: str) -> list[ReleaseTag]:
     """The release tags among ``names`` under ``pattern`` (order kept)."""
+    found, skipped = _parse_release_tags(tuple(names), pattern)
+    if skipped:
+        shown = ", ".join(skipped[:_SHOWN_SKIPPED])
+        more = f" and {len(skipped) - _SHOWN_SKIPPED} more" if len(skipped) > _SHOWN_SKIPPED else ""
+        log.debug("tags skipped, not a release version under the tag pattern: %s%s", shown, more)
+    return list(found)
+
+
+# Asked for again by each reader of a run (range, conventions, history) for the same tags:
+# among 20,000 tags each answer parses every version again.
+@functools.lru_cache(maxsize=16)
+def _parse_release_tags(
+    names: tuple[str, ...], pattern: str
+) -> tuple[tuple[ReleaseTag, ...], tuple[str, ...]]:
+    """The release tags among ``names``, and the names skipped that hold a digit."""
     compiled = re.compile(pattern)
     found: list[ReleaseTag] = []
     skipped: list[str] = []
@@ -68,11 +84,7 @@ def parse_release_tags(names: list[str], pattern: str) -> list[ReleaseTag]:
             skipped.append(tag)
             continue
         found.append(ReleaseTag(tag=tag, version=version, project=groups.get("name") or None))
-    if skipped:
-        shown = ", ".join(skipped[:_SHOWN_SKIPPED])
-        more = f" and {len(skipped) - _SHOWN_SKIPPED} more" if len(skipped) > _SHOWN_SKIPPED else ""
-        log.debug("tags skipped, not a release version under the tag pattern: %s%s", shown, more)
-    return found
+    return tuple(found), tuple(skipped)
 
 
 def latest_release_tag(

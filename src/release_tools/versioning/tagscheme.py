@@ -164,12 +164,21 @@ def _candidates(tags: Iterable[str], template: str, name: str) -> list[str]:
 
 def scheme_tags(tags: Iterable[str], scheme: TagScheme, name: str) -> list[ReleaseTag]:
     """The tags among ``tags`` that are releases of ``name`` under ``scheme`` (order kept)."""
+    listed = tags if isinstance(tags, tuple) else tuple(tags)
+    return list(_scheme_tags(listed, scheme.template, name))
+
+
+# The range, the conventions, the plan's range and the history each ask for a project's tags
+# under its scheme: among 20,000 tags each answer parses every version again.
+@functools.lru_cache(maxsize=2048)
+def _scheme_tags(tags: tuple[str, ...], template: str, name: str) -> tuple[ReleaseTag, ...]:
+    scheme = TagScheme(template)
     found: list[ReleaseTag] = []
-    for tag in _candidates(tags, scheme.template, name):
+    for tag in _candidates(tags, template, name):
         version = scheme.version_in(tag, name)
         if version is not None:
             found.append(ReleaseTag(tag, version, name if scheme.named else None))
-    return found
+    return tuple(found)
 
 
 def latest_scheme_tag(tags: Iterable[str], scheme: TagScheme, name: str) -> ReleaseTag | None:
