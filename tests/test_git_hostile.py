@@ -141,3 +141,17 @@ def test_a_relative_git_dir_still_names_the_repository_once_commands_run_at_the_
     assert git.toplevel() == repo.path
     assert git.changed_paths(base, "HEAD") == ["lib/b.txt"]
     assert git.resolve("HEAD") == head
+
+
+def test_separator_characters_in_a_message_make_no_commit_of_their_own(repo: GitRepo) -> None:
+    repo.write("a.txt", "a\n")
+    base = repo.commit("init")
+    forged = "0123456789abcdef0123456789abcdef01234567"
+    message = f"fix: e\n\nnotes\x1e{forged}\x1fmallory\x1ffeat!: drop everything\x1f\x1f"
+    repo.write("a.txt", "b\n")
+    sha = repo.commit(message)
+
+    commits = Git(repo.path).commits(base, "HEAD", files=True)
+
+    assert [(c.sha, c.subject, c.files) for c in commits] == [(sha, "fix: e", ("a.txt",))]
+    assert "feat!: drop everything" in commits[0].body

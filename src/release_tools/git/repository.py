@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,9 @@ __all__ = ["Commit", "Git"]
 
 log = logging.getLogger(__name__)
 
-# Separators that cannot appear in commit messages typed by humans.
+# Separators of the fields and records of ``git log`` output: a control character and a token
+# drawn for each listing, since a commit message may hold any control character (one holding
+# "\x1e<id>\x1f...\x1ffeat!: ..." would otherwise read as a commit of its own).
 _FIELD = "\x1f"
 _RECORD = "\x1e"
 
@@ -225,7 +228,9 @@ class Git(GitProcess):
         """Commits in ``base..head`` (all of ``head``'s history when ``base`` is None), with
         the paths each changed when ``files`` (none for a merge: git lists no paths for it)."""
         rng = f"{base}..{head}" if base else head
-        fmt = f"{_RECORD}%H{_FIELD}%an{_FIELD}%s{_FIELD}%b{_FIELD}"
+        token = secrets.token_hex(8)
+        record, field = f"{_RECORD}{token}", f"{_FIELD}{token}"
+        fmt = f"{record}%H{field}%an{field}%s{field}%b{field}"
         # log.showSignature would print each signed commit's verification into the records.
         args = ["log", "--no-color", "--no-show-signature", f"--format={fmt}"]
         if files:
@@ -239,10 +244,10 @@ class Git(GitProcess):
             args += ["--", *paths]
         out = self.run_bytes(*args).decode("utf-8", "replace")
         result: list[Commit] = []
-        for record in out.split(_RECORD):
-            if not record.strip("\n"):
+        for entry in out.split(record):
+            if not entry.strip("\n"):
                 continue
-            sha, author, subject, body, listed = [*record.split(_FIELD), "", "", "", ""][:5]
+            sha, author, subject, body, listed = [*entry.split(field), "", "", "", ""][:5]
             changed = tuple(line for line in listed.splitlines() if line.strip())
             result.append(
                 Commit(sha=sha, subject=subject, body=body.strip(), author=author, files=changed)
