@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo
+from release_tools.analysis.diff import collect_changes
 from release_tools.errors import UnknownRefError
 from release_tools.git import Git
 
@@ -155,3 +156,22 @@ def test_separator_characters_in_a_message_make_no_commit_of_their_own(repo: Git
 
     assert [(c.sha, c.subject, c.files) for c in commits] == [(sha, "fix: e", ("a.txt",))]
     assert "feat!: drop everything" in commits[0].body
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("GIT_DIFF_OPTS", "-u0"), ("GIT_EXTERNAL_DIFF", "false")]
+)
+def test_diff_variables_of_the_environment_leave_the_diff_as_asked(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    # GIT_DIFF_OPTS=-u0 would drop the three lines of context --unified=3 asks for.
+    repo.write("m.py", "".join(f"line{n} = {n}\n" for n in range(10)))
+    base = repo.commit("first")
+    repo.write("m.py", "".join(f"line{n} = {n * (n != 5)}\n" for n in range(10)))
+    repo.commit("second")
+    monkeypatch.setenv(variable, value)
+    (change,) = collect_changes(Git(repo.path), base, "HEAD")
+    (hunk,) = change.hunks
+    assert [line for line in hunk.lines if line.startswith(" ")] == [
+        f" line{n} = {n}" for n in (2, 3, 4, 6, 7, 8)
+    ]

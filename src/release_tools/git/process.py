@@ -383,6 +383,11 @@ def kill_process(proc: subprocess.Popen[bytes]) -> None:
 _PATHSPEC_SWITCHES = frozenset(
     {"GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS"}
 )
+#: Variables that would change what a diff prints: ``GIT_DIFF_OPTS=-u0`` overrides
+#: ``--unified=3`` (hunks without context, other line counts for the evidence and the model's
+#: chunks), ``GIT_EXTERNAL_DIFF`` hands the diff to another program where ``--no-ext-diff`` is
+#: not given.
+_DIFF_SWITCHES = frozenset({"GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF"})
 
 
 #: The git commands that hold ``index.lock`` while they run: killed, they can leave it behind.
@@ -443,8 +448,9 @@ class GitProcess:
         self.cwd = Path(cwd)
         # The pathspec switches would change what every pathspec given here means (":(exclude)"
         # read as a file name under GIT_LITERAL_PATHSPECS): literal paths are asked for with
-        # --literal-pathspecs where they are meant.
-        inherited = {k: v for k, v in os.environ.items() if k not in _PATHSPEC_SWITCHES}
+        # --literal-pathspecs where they are meant. The diff switches would change the diffs.
+        dropped = _PATHSPEC_SWITCHES | _DIFF_SWITCHES
+        inherited = {k: v for k, v in os.environ.items() if k not in dropped}
         self._env = {
             **inherited,
             "LC_ALL": "C",
