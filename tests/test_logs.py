@@ -175,3 +175,24 @@ def test_tracebacks_only_at_debug(fmt: str) -> None:
     assert "ValueError" in shown["warning"]
     assert "Traceback" in shown["debug"]
     assert KEY not in shown["warning"] + shown["debug"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_an_exception_the_message_quotes_is_not_repeated(fmt: str) -> None:
+    log = logging.getLogger("release_tools.test")
+    buf = io.StringIO()
+    handler = setup_logging("warning", fmt, stream=buf)
+    try:
+        for quoted in (True, False):
+            try:
+                raise ValueError("package.json: bad version '1.0'")
+            except ValueError as exc:
+                message = f"discovery failed: {exc}" if quoted else "discovery failed"
+                log.warning("%s", message, exc_info=True)
+    finally:
+        logging.getLogger("release_tools").removeHandler(handler)
+    quoted_line, plain_line = buf.getvalue().strip().splitlines()
+    assert quoted_line.count("bad version") == 1
+    assert "ValueError" in quoted_line
+    # A message that does not quote it still ends with its one-line summary.
+    assert "ValueError: package.json: bad version" in plain_line.replace('\\"', '"')

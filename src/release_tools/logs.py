@@ -128,7 +128,12 @@ class _Formatter(logging.Formatter):
     def _exception(self, record: logging.LogRecord) -> str:
         if self.tracebacks:
             return record.exc_text or ""
-        return _summary(record)
+        summary = _summary(record)
+        kind, sep, text = summary.partition(": ")
+        if sep and text and text in record.getMessage():
+            # The message already quotes the exception ("...: bad version"): its type alone.
+            return kind
+        return summary
 
 
 class JsonFormatter(_Formatter):
