@@ -230,3 +230,14 @@ def test_a_module_with_a_byte_order_mark_is_read_as_python_reads_it(repo: GitRep
     data = json.loads(result.stdout)
     assert data["version_type"] == "major"
     assert any("removed public function pkg.gone" in e["message"] for e in data["evidence"])
+
+
+def test_a_plan_for_a_name_with_line_breaks_is_reported_on_one_line(repo: GitRepo) -> None:
+    name = "a\n---\nb"
+    repo.write("package.json", json.dumps({"name": name, "version": "1.0.0"}))
+    repo.commit("feat: first")
+    args = ["create-version-plan", "-C", str(repo.path), "--project", name]
+    result = CliRunner().invoke(cli, [*args, "--version-type", "patch"])
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("wrote .") and line.endswith("a\\n---\\nb patch")

@@ -24,6 +24,7 @@ from release_tools.release.confine import Confinement
 from release_tools.release.plangit import commit_plan, push_plan, push_target
 from release_tools.release.planrange import plan_conventions, plan_range, touched_projects
 from release_tools.release.versions import find_projects
+from release_tools.text import one_line
 from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.commit_types import SECTIONS, CommitTypes
 from release_tools.versioning.conventions import Conventions
@@ -162,7 +163,10 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         if untouched is not None:
             return PlanResult(
                 project=request.project,
-                message=f"{request.project} has no changes since {untouched}: no plan written",
+                message=(
+                    f"{one_line(request.project)} has no changes since "
+                    f"{one_line(untouched)}: no plan written"
+                ),
             )
     if group is not None:
         result = _write_group_plan(git, root, settings, request, group)
@@ -177,7 +181,10 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         if auto is None:
             return PlanResult(
                 project=project.name,
-                message=f"analyze found nothing to release for {project.name}: no plan written",
+                message=(
+                    f"analyze found nothing to release for {one_line(project.name)}: "
+                    "no plan written"
+                ),
                 decision=decision,
             )
         release_type: ReleaseType = auto
@@ -203,7 +210,7 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
     )
     result = PlanResult(
         project=project.name,
-        message=f"wrote {path}: {project.name} {release_type}",
+        message=f"wrote {path}: {one_line(project.name)} {release_type}",
         path=path,
         version_type=release_type,
         body=body,
@@ -281,7 +288,10 @@ def _write_group_plan(
     )
     return PlanResult(
         project=request.project,
-        message=f"wrote {path}: {request.project} {kind} (group: {', '.join(members)})",
+        message=(
+            f"wrote {path}: {one_line(request.project)} {kind} "
+            f"(group: {one_line(', '.join(members))})"
+        ),
         path=path,
         version_type=kind,
         body=body,
