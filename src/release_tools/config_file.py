@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from release_tools.errors import ConfigError
+from release_tools.files import LINK_OUTSIDE, leads_outside
 
 __all__ = ["ENV_PREFIX", "find_config_root", "raw_config_table", "readable_choice", "variable"]
 
@@ -41,11 +42,15 @@ def raw_config_table(root: Path) -> tuple[dict[str, Any], str | None]:
     ``release-tools.toml`` if present (even empty), else a non-empty ``[tool.release-tools]``
     of ``pyproject.toml``, else ``({}, None)``. Only what stops the table from being read at
     all (broken TOML, an unreadable file or one that is no regular file, a table that is not
-    one) is an error here.
+    one) is an error here, as is a file that is a symbolic link leading outside the repository:
+    the file is the repository's, and a clone must not make the tool read (and quote in its
+    errors) a file elsewhere on the machine.
     """
     dedicated = root / "release-tools.toml"
     pyproject = root / "pyproject.toml"
     for path, table_path in ((dedicated, ()), (pyproject, ("tool", "release-tools"))):
+        if path.is_symlink() and leads_outside(root, path):
+            raise ConfigError(f"{path.name}: {LINK_OUTSIDE}")
         if not path.is_file():
             if path.exists() or path.is_symlink():
                 # A directory, a FIFO (reading it would block) or a dangling link: the user

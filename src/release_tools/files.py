@@ -17,9 +17,25 @@ import os
 import secrets
 from pathlib import Path
 
-__all__ = ["in_git_dir", "write_atomic"]
+__all__ = ["LINK_OUTSIDE", "in_git_dir", "leads_outside", "write_atomic"]
 
 _NEW_FILE_MODE = 0o666
+
+#: Why a file of the repository found by name is not read: it is a symbolic link (or lies
+#: below one) whose target is outside the repository.
+LINK_OUTSIDE = "a symbolic link leading outside the repository; not read"
+
+
+def leads_outside(root: Path | str, path: Path | str) -> bool:
+    """Whether ``path``, symbolic links followed, lies outside the directory ``root`` (itself
+    resolved).
+
+    git tracks a link, not what it points to: a file of the repository read through such a
+    link would be a file of the machine running the tool. realpath, not Path.resolve: a link
+    loop makes resolve raise, and realpath leave the loop's path as it is, inside.
+    """
+    real_root = Path(os.path.realpath(root))
+    return not Path(os.path.realpath(path)).is_relative_to(real_root)
 
 
 def in_git_dir(path: Path | str, git_dirs: tuple[Path, ...] = ()) -> bool:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from release_tools.errors import VersionError
+from release_tools.files import LINK_OUTSIDE, leads_outside
 
 __all__ = ["SKIP_DIRS", "expand_globs", "read_pnpm_workspace", "refuse_outside", "walk"]
 
@@ -144,10 +145,8 @@ def refuse_outside(root: Path, path: Path) -> None:
     git tracks the link, not what it points to: read, it would make a file of the machine
     running the tool (another checkout, a home directory's file) the project's manifest.
     """
-    if not _inside(Path(os.path.realpath(root)), path):
-        raise VersionError(
-            f"{_rel(root, path)}: a symbolic link leading outside the repository; not read"
-        )
+    if leads_outside(root, path):
+        raise VersionError(f"{_rel(root, path)}: {LINK_OUTSIDE}")
 
 
 def _matches(rel: str, pattern: str) -> bool:
