@@ -147,7 +147,14 @@ def test_an_api_key_in_commits_and_refs_never_reaches_any_output(
         assert KEY[8:24] not in text  # nor a long fragment of it
 
 
-@pytest.mark.parametrize("variable", ["GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN", "CI_JOB_TOKEN"])
+@pytest.mark.parametrize(
+    "variable",
+    [
+        *("GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN", "CI_JOB_TOKEN"),
+        *("NPM_TOKEN", "NODE_AUTH_TOKEN", "TWINE_PASSWORD", "UV_PUBLISH_TOKEN"),
+        *("UV_PUBLISH_PASSWORD", "POETRY_PYPI_TOKEN_PYPI", "CARGO_REGISTRY_TOKEN"),
+    ],
+)
 def test_a_forge_token_from_the_environment_never_reaches_any_output(
     repo: GitRepo, tmp_path: Path, variable: str
 ) -> None:
@@ -172,7 +179,12 @@ def test_a_forge_token_from_the_environment_never_reaches_any_output(
 
 @pytest.mark.parametrize(
     "token",
-    ["glpat-AbCdEfGhIjKlMnOpQrSt12", "github_pat_11ABCDEFG0abcdefghij_klmnopqrstuv"],
+    [
+        "glpat-AbCdEfGhIjKlMnOpQrSt12",
+        "github_pat_11ABCDEFG0abcdefghij_klmnopqrstuv",
+        "npm_aB3dEfGhIjKlMnOpQrStUvWxYz0123456789",
+        "pypi-AgEIcHlwaS5vcmcCJGI0ZDk2YmU5LWY3ZTEtNGI2NS1hZDE5LTk0NWYwNWI4ZTc4YQ",
+    ],
 )
 def test_forge_token_shapes_are_redacted_unregistered(repo: GitRepo, token: str) -> None:
     _python_project(repo)
@@ -241,3 +253,15 @@ def test_a_plan_for_a_name_with_line_breaks_is_reported_on_one_line(repo: GitRep
     assert result.exit_code == 0, result.output
     (line,) = result.stdout.splitlines()
     assert line.startswith("wrote .") and line.endswith("a\\n---\\nb patch")
+
+
+def test_plan_check_quotes_a_plan_line_without_the_token_it_holds(repo: GitRepo) -> None:
+    # A secret pasted into a plan's front matter is quoted back by the parse error, in CI logs.
+    token = "npm_aB3dEfGhIjKlMnOpQrStUvWxYz0123456789"
+    repo.write("package.json", json.dumps({"name": "a", "version": "1.0.0"}))
+    repo.write(".changeset/config.json", "{}")
+    repo.write(".changeset/x.md", f"---\nNPM_TOKEN: {token}\n---\n")
+    repo.commit("plan")
+    result = CliRunner().invoke(cli, ["plan-check", "-C", str(repo.path)], env={})
+    assert result.exit_code != 0
+    assert "NPM_TOKEN: npm_[REDACTED]" in result.output and token not in result.output

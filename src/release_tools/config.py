@@ -55,14 +55,23 @@ DEFAULT_REALTIME_URL = "wss://api.openai.com/v1/realtime"
 #: The openai SDK's variable for its API key, which the realtime provider honours.
 API_KEY_VARIABLE = "OPENAI_API_KEY"
 DEFAULT_MODEL = "gpt-realtime"
-#: Environment variables that hold credentials: the model's API key and the forges' tokens.
-#: Their values are redacted from every output of every command, whichever reads them.
+#: Environment variables that hold credentials: the model's API key, the forges' tokens and
+#: the registries' publishing tokens that a release's publish command reads (npm, PyPI through
+#: twine, uv or Poetry, crates.io). Their values are redacted from every output of every
+#: command, whichever reads them.
 CREDENTIAL_VARIABLES = (
     API_KEY_VARIABLE,
     "GITHUB_TOKEN",
     "GH_TOKEN",
     "GITLAB_TOKEN",
     "CI_JOB_TOKEN",
+    "NPM_TOKEN",
+    "NODE_AUTH_TOKEN",
+    "TWINE_PASSWORD",
+    "UV_PUBLISH_TOKEN",
+    "UV_PUBLISH_PASSWORD",
+    "POETRY_PYPI_TOKEN_PYPI",
+    "CARGO_REGISTRY_TOKEN",
 )
 
 # A release tag: v1.2.3, 1.2.3, name@1.2.3, name-v1.2.3 (prereleases and build metadata too).

@@ -45,7 +45,8 @@ __all__ = [
 REDACTED = "[REDACTED]"
 
 # Credentials that may show up in messages even when nobody registered them: bearer tokens,
-# OpenAI-style keys, Azure api-key headers, and key=value pairs naming a secret.
+# OpenAI-style keys, Azure api-key headers, key=value pairs naming a secret, and the tokens of
+# the forges and package registries.
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
     re.compile(r"\b(sk-(?:proj-|svcacct-|admin-)?)[A-Za-z0-9_-]{16,}"),
@@ -56,6 +57,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(gh[pousr]_)[A-Za-z0-9]{20,}"),
     re.compile(r"\b(github_pat_)[A-Za-z0-9_]{20,}"),
     re.compile(r"\b(gl(?:pat|dt|ptt|rt|cbt|soat|ft|imt|oas|agent)-)[A-Za-z0-9_-]{20,}"),
+    # npm access tokens (36 characters after the prefix) and PyPI API tokens (a macaroon).
+    re.compile(r"\b(npm_)[A-Za-z0-9]{36}\b"),
+    re.compile(r"\b(pypi-)AgE[A-Za-z0-9_-]{40,}"),
 )
 
 #: The shortest piece of a registered secret that :func:`redact` removes on its own.
