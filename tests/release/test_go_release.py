@@ -89,9 +89,13 @@ def test_projects_lists_go_modules_with_gos_tags(repo: GitRepo) -> None:
     ]
     assert "tags tools/v{version} (from go.mod)" in text[1]
     rows = as_json(repo, "projects")
-    assert [(r["name"], r["version"], r["ecosystem"], r["latest_tag"]) for r in rows] == [
-        ("example.com/m", None, "go", "v1.2.0"),
-        ("example.com/m/tools", None, "go", "tools/v0.1.0"),
+    # go.mod holds no version: the current version is the latest tag's, as in the text.
+    assert [
+        (r["name"], r["version"], r["version_source"], r["manifest_version"], r["latest_tag"])
+        for r in rows
+    ] == [
+        ("example.com/m", "1.2.0", "tag", None, "v1.2.0"),
+        ("example.com/m/tools", "0.1.0", "tag", None, "tools/v0.1.0"),
     ]
     assert rows[1]["tag_scheme"] == {
         "template": "tools/v{version}",

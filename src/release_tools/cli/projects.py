@@ -15,8 +15,7 @@ from release_tools.cli.output import echo, echo_json
 from release_tools.text import one_line
 
 if TYPE_CHECKING:
-    from release_tools.versioning.projects import Project
-    from release_tools.versioning.tags import ReleaseTag
+    from release_tools.versioning.conventions import CurrentVersion
 
 __all__ = ["projects_command"]
 
@@ -32,15 +31,18 @@ __all__ = ["projects_command"]
 @common_options
 @guard
 def projects_command(**options: Any) -> None:
-    """List the projects of the repository: name, version, ecosystem, path, manifest, tag
-    scheme and changelog file (each with where it was read from).
+    """List the projects of the repository: name, current version, ecosystem, path, manifest,
+    tag scheme and changelog file (each with where it was read from).
+
+    The current version is the one analyze and release use: the manifest's, or the latest
+    release tag's when the manifest has none or says 0.0.0 (marked "(tag)").
 
     With --format json, the list also shows each project's conventions, configured or inferred:
     its tag scheme, latest release tag, changelog file and style, and release group.
     """
     from release_tools.git import Git
     from release_tools.release.versions import find_projects
-    from release_tools.versioning.conventions import read_conventions
+    from release_tools.versioning.conventions import current_version, read_conventions
 
     options["format"] = options.pop("format_")
     settings = load_output_settings(options)
@@ -55,15 +57,22 @@ def projects_command(**options: Any) -> None:
         tag_pattern=settings.tag_pattern,
         changelog=settings.changelog,
     )
+    # The one rule analyze and release apply, so that all three show the same version.
+    currents = [
+        current_version(p.version, conventions.of(p.name).latest_tag, pep440=p.is_python)
+        for p in projects
+    ]
     if settings.format == "json":
         config = conventions.release_config
         rows = []
-        for p in projects:
+        for p, current in zip(projects, currents, strict=True):
             group = config.group_of(p.name)
             rows.append(
                 {
                     "name": p.name,
-                    "version": p.version,
+                    "version": current.version,
+                    "version_source": current.source,
+                    "manifest_version": p.version,
                     "path": p.path,
                     "manifest": p.manifest,
                     "ecosystem": p.ecosystem,
@@ -88,13 +97,13 @@ def projects_command(**options: Any) -> None:
     table = [
         (
             p.name,
-            _version_cell(p, conventions.of(p.name).latest_tag),
+            _version_cell(current),
             p.path,
             p.manifest,
             p.ecosystem + (f" (group {p.version_group})" if p.version_group else ""),
             *_convention_cells(conventions.of(p.name).to_dict()),
         )
-        for p in projects
+        for p, current in zip(projects, currents, strict=True)
     ]
     # Names and paths come from the repository's manifests: one line per project, whatever
     # they hold.
@@ -105,14 +114,13 @@ def projects_command(**options: Any) -> None:
         echo("  ".join([*cells, row[-1]]).rstrip())
 
 
-def _version_cell(project: Project, latest: ReleaseTag | None) -> str:
-    """The manifest's version; for a project whose manifest holds none (a Go module), the
-    version of its latest release tag, marked as such."""
-    if project.version:
-        return project.version
-    if latest is None:
+def _version_cell(current: CurrentVersion) -> str:
+    """The current version as analyze and release take it, marked ``(tag)`` when it is the
+    latest release tag's rather than the manifest's; ``-`` for a project never released whose
+    manifest holds none."""
+    if current.version is None:
         return "-"
-    return f"{latest.version.render('pep440' if project.is_python else 'semver')} (tag)"
+    return current.version + (" (tag)" if current.source == "tag" else "")
 
 
 def _convention_cells(data: dict[str, Any]) -> tuple[str, str]:
