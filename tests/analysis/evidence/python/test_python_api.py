@@ -589,6 +589,28 @@ def test_size_budget_gives_a_weak_note(repo: Any, monkeypatch: Any) -> None:
     ]
 
 
+def test_the_number_of_modules_compared_is_bounded_too(repo: Any, monkeypatch: Any) -> None:
+    # Tiny modules, well within the size budget: their number alone stops the comparison.
+    from release_tools.analysis.evidence.python import planner
+
+    repo.write("pkg/__init__.py", "")
+    base = repo.commit("initial")
+    for name in "abcde":
+        repo.write(f"pkg/{name}.py", f"def {name}():\n    pass\n")
+    monkeypatch.setattr(planner, "MAX_COMPARED_MODULES", 3)
+    items = _run(repo, base)
+    assert _messages(items) == [
+        ("minor", "new public module pkg.a"),
+        ("minor", "new public module pkg.b"),
+        ("minor", "new public module pkg.c"),
+        (
+            "patch",
+            "5 Python modules changed; the API of 3 was compared (the rest exceeds the "
+            "analysis budget)",
+        ),
+    ]
+
+
 def test_src_layout_ignores_packages_beside_src(repo: Any) -> None:
     repo.write("src/lib/__init__.py", "def api(a):\n    pass\n")
     repo.write("testserver/__init__.py", "def run(config):\n    pass\n")

@@ -4,8 +4,9 @@ Only modules whose files changed are read (from git, in one batch per side) and 
 with :func:`griffe.visit`: no import, no code run, no whole-package load, so the cost follows the
 size of the change rather than the size of the project. Before parsing, modules are skipped when
 the diff only edits function bodies, and private modules are skipped when no public package
-re-exports anything from them. A size budget (:data:`MAX_PARSE_BYTES`) bounds the work on huge
-ranges; public modules and package roots come first, and a weak note says when it was reached.
+re-exports anything from them. A size budget (:data:`MAX_PARSE_BYTES`) and a number of
+modules (:data:`MAX_COMPARED_MODULES`) bound the work on huge ranges; public modules and
+package roots come first, and a weak note says when either was reached.
 A module too big to parse (:data:`MAX_MODULE_BYTES`) has its top-level names scanned instead,
 up to :data:`MAX_SCAN_BYTES` a module and :data:`SCAN_BUDGET_BYTES` a run; a note names each.
 
@@ -153,7 +154,7 @@ def gather(ctx: AnalysisContext) -> list[Evidence]:
     if exhausted:
         compared = len(jobs)
         log.info(
-            "python API: compared %d of %d changed modules (size budget)", compared, considered
+            "python API: compared %d of %d changed modules (analysis budget)", compared, considered
         )
         items.append(
             evidence(

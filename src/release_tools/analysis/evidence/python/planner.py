@@ -43,6 +43,7 @@ from release_tools.analysis.evidence.python.stars import star_targets
 from release_tools.analysis.models import Bump, Evidence, EvidenceKind, FileChange, Strength
 
 __all__ = [
+    "MAX_COMPARED_MODULES",
     "MAX_MODULE_BYTES",
     "MAX_PARSE_BYTES",
     "MAX_SCAN_BYTES",
@@ -60,6 +61,10 @@ StarKey = tuple[str, str, str]
 #: Characters of Python source (base and head together) parsed at most per range; beyond, a
 #: weak note says the comparison was partial. One to two seconds of parsing on a laptop.
 MAX_PARSE_BYTES = 2_500_000
+#: Modules compared at most per range, however small: parsing costs about a millisecond a
+#: module before its size counts, so a range adding twenty thousand tiny generated modules
+#: would take tens of seconds within the byte budget. Beyond, the same note says so.
+MAX_COMPARED_MODULES = 1_500
 #: Characters of one module (either side) above which it is not parsed at all: griffe's walk
 #: grows faster than linearly with the statements of a module, so one generated file could
 #: take minutes. Such a module's top-level names are compared by a linear scan instead. One
@@ -351,7 +356,7 @@ class Planner:
                                 )
                             )
                         continue
-                    if budget - sum(sizes) < 0 and jobs:
+                    if jobs and (budget - sum(sizes) < 0 or len(jobs) >= MAX_COMPARED_MODULES):
                         return jobs, len(names), True
                     budget -= sum(sizes)
                     if is_public_module(dotted):
