@@ -1,8 +1,9 @@
-"""The projects as they stand at ``--head``, when that is not the checked-out commit.
+"""The projects as they stand at ``--head``, when the work tree does not hold them all.
 
 Project discovery reads manifests from files: the work tree's, which hold the checked-out
 commit. A range whose head is another commit (``--head next`` from ``main``) must take its
-current version from the manifests of that commit, so their files (manifests, workspace
+current version from the manifests of that commit, and a sparse checkout lacks the projects
+outside its patterns; in both cases the files discovery reads (manifests, workspace
 configuration and the files Python projects keep their version in) are written from git into
 a temporary directory and discovered there. The work tree and the index are never touched.
 """
@@ -96,13 +97,18 @@ def _link_targets(root: Path, written: Sequence[str], tree: set[str]) -> list[st
 
 
 def projects_at(git: Git, worktree: Path, head: str | None) -> list[Project]:
-    """The projects of the repository as commit ``head`` has them: read from the work tree
-    when ``head`` is None or the checked-out commit, else from git (see the module docstring).
-    Discovery errors propagate, as from :func:`discover_projects`."""
-    if head in (None, "HEAD") or not git.has_commits():
+    """The projects of the repository as commit ``head`` (None: HEAD) has them: read from the
+    work tree when ``head`` is the checked-out commit and the checkout is not sparse, else from
+    git (see the module docstring). Discovery errors propagate, as from
+    :func:`discover_projects`."""
+    if head in (None, "HEAD"):
+        head, checked_out = "HEAD", True
+    elif not git.has_commits():
         return discover_projects(worktree)
-    assert head is not None
-    if git.resolve(head) == git.resolve("HEAD"):
+    else:
+        checked_out = git.resolve(head) == git.resolve("HEAD")
+    # The checked-out commit: the work tree holds all of it unless the checkout is sparse.
+    if checked_out and (not git.is_sparse() or not git.has_commits()):
         return discover_projects(worktree)
     sha = git.resolve(head)
     tree = git.ls_files(sha)

@@ -132,6 +132,12 @@ class Git(GitProcess):
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository") == "true"
 
+    def is_sparse(self) -> bool:
+        """Whether the work tree is a sparse checkout (``git sparse-checkout set``): the files
+        of HEAD outside its patterns are absent, so the work tree is not the whole commit."""
+        value = self.run("config", "--type=bool", "--get", "core.sparseCheckout", check=False)
+        return value == "true"
+
     def resolve(self, ref: str) -> str:
         """The full SHA of the commit ``ref`` names, or :class:`UnknownRefError`."""
         if not ref or ref.startswith("-"):

@@ -23,7 +23,7 @@ from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
 from release_tools.release.plangit import commit_plan, push_plan, push_target
 from release_tools.release.planrange import plan_conventions, plan_range, touched_projects
-from release_tools.release.versions import find_projects
+from release_tools.release.sparse import committed_projects
 from release_tools.text import one_line
 from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.commit_types import SECTIONS, CommitTypes
@@ -140,7 +140,8 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         raise UsageError(
             f"changesets plans support major, minor and patch, not {request.version_type!r}"
         )
-    projects = find_projects(git, root)
+    # A plan is written at the root: a project a sparse checkout leaves out may have one.
+    projects = committed_projects(git, root)
     conventions = plan_conventions(git, settings, projects)
     if request.commit is None:
         # changeset add commits the changeset it writes when the config's commit is on.

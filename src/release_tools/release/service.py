@@ -70,6 +70,7 @@ from release_tools.release.premode import (
 )
 from release_tools.release.recovery import abort
 from release_tools.release.results import ReleaseOptions, ReleaseResult
+from release_tools.release.sparse import refuse_outside_checkout
 from release_tools.release.transaction import execute, journal_path, landed_commit
 from release_tools.release.versions import (
     ProjectRelease,
@@ -322,6 +323,7 @@ def _run_release(
     if not projects:
         raise ReleaseError(f"no project manifest found in {root}")
     if settings.project is not None:
+        refuse_outside_checkout(git, root, projects, [settings.project])
         # The project's own spelling from here on (``my_pkg`` names the Python ``my-pkg``).
         settings = settings.model_copy(
             update={"project": find_project(projects, settings.project).name}
@@ -339,6 +341,12 @@ def _run_release(
     check_forge(settings, options)
     plans = with_groups(read_plans(root), conventions.release_config.group_names)
     plans = with_project_names(plans, projects)
+    refuse_outside_checkout(
+        git,
+        root,
+        projects,
+        [entry.name for plan in plans for entry in plan.entries if not plan.is_group_entry(entry)],
+    )
     validate_plans(plans, projects)
     txn = FileTransaction(root, Confinement(root, git.git_dir()))
     pre = read_pre_state(txn.read)
