@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pathspec
 import pytest
 
 from gitrepo import GitRepo
 from release_tools.analysis.diff import collect_changes
 from release_tools.analysis.filters import PathFilter
-from release_tools.config import Settings
+from release_tools.config import DEFAULT_EXCLUDES, Settings
 from release_tools.errors import ConfigError
 from release_tools.git import Git
 
@@ -91,3 +92,43 @@ def test_results_are_memoised_per_path() -> None:
 def test_invalid_pattern_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="invalid exclude pattern"):
         PathFilter(exclude=["a/**b/[z-a]"])
+
+
+_PATHS = [
+    *("README.md", "docs/a.py", "src/docs/x.py", "src/pkg/a.py", "src/pkg/test_a.py"),
+    *("pkg/a_test.go", "a/b/c/Cargo.lock", "CHANGELOG.md", "sub/CHANGELOG", "x.test.ts"),
+    *("dist", "dist/index.js", "a/dist/b.js", "distant/x.js", "build/x", "tests/x.py"),
+    *(".github/workflows/ci.yml", "go.sum", "a/go.sum", "img/logo.svg", "ä/b ü.md"),
+    *("keep.md", "docs/keep.md", "tests", "testing/x.py", "x.mdx", "src/a.rst.py"),
+]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        DEFAULT_EXCLUDES,
+        ("*.md", "docs/", "/build/", "src/**/test_*.py", "a/**", "[a-c]/b/*"),
+        ("*.md", "!keep.md", "docs/"),  # a negation: pathspec decides line by line
+        ("docs/", "!docs/keep.md", "# a comment", ""),
+    ],
+)
+def test_joined_rules_decide_as_pathspec_does(lines: tuple[str, ...]) -> None:
+    reference = pathspec.GitIgnoreSpec.from_lines([line for line in lines if line.strip()])
+    joined = PathFilter(exclude=lines)
+    for path in _PATHS:
+        assert joined.is_excluded(path) == reference.match_file(path), path
+
+
+def test_rules_without_a_negation_are_one_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    real = pathspec.GitIgnoreSpec.match_file
+
+    def counting(self: pathspec.GitIgnoreSpec, file: str, *args: object) -> bool:
+        asked.append(file)
+        return real(self, file)
+
+    monkeypatch.setattr(pathspec.GitIgnoreSpec, "match_file", counting)
+    assert PathFilter(exclude=DEFAULT_EXCLUDES).is_excluded("docs/a.py")
+    assert asked == []
+    assert not PathFilter(exclude=("*.md", "!keep.md")).is_excluded("keep.md")
+    assert asked == ["keep.md"]
