@@ -95,3 +95,17 @@ def test_release_of_a_project_inside_the_checkout_goes_on(sparse: GitRepo) -> No
     result = _run(sparse, "release", "--project", "a", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "nothing to release for a" in result.stdout
+
+
+@pytest.mark.parametrize("project", ["a", "b"])
+def test_a_plan_outside_the_checkout_is_committed(sparse: GitRepo, project: str) -> None:
+    # The plans folder (.changeset/) is outside the checkout's patterns: git add refuses such
+    # a path unless told the work tree is sparse on purpose.
+    result = _run(
+        sparse, "create-version-plan", "--project", project, "--version-type", "minor",
+        "--plan-format", "changesets", "--commit",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sparse.git("status", "--porcelain").strip() == ""
+    listed = sparse.git("show", "--name-only", "--format=", "HEAD").split()
+    assert len(listed) == 1 and listed[0].startswith(".changeset/")

@@ -336,7 +336,10 @@ class Git(GitProcess):
         """Stage ``paths`` (additions, changes, deletions), each taken literally: a ``*`` or a
         ``:(glob)`` in a file name never widens what is staged."""
         if paths:
-            self.run("--literal-pathspecs", "add", "-A", "--", *paths)
+            # In a sparse checkout git refuses paths outside its patterns (a plan folder, a
+            # changelog) unless told the sparseness is known: the files are written on purpose.
+            sparse = ["--sparse"] if self.is_sparse() else []
+            self.run("--literal-pathspecs", "add", "-A", *sparse, "--", *paths)
 
     def unstage(self, paths: Sequence[str]) -> None:
         """Put the index entries of ``paths`` back to HEAD's (undo :meth:`add`)."""
