@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -152,3 +153,56 @@ def test_a_warning_of_a_command_is_a_json_record(feature: GitRepo) -> None:
     records = json_lines(result.stderr)
     assert records[0]["level"] == "warning"
     assert records[0]["message"] == "--format nx is deprecated, use --plan-format nx"
+
+
+# --- what click's parser has consumed when it fails ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--log-format", "json", "analyze"],
+        ["--log-format=json", "analyze"],
+        ["--log-format", "json", "--bogus", "analyze"],
+    ],
+)
+def test_a_log_format_before_the_command_is_read_although_the_parser_took_it(
+    args: list[str],
+) -> None:
+    """The group's parser pops each word it reads from the list it is given: the words read
+    before the failing one are part of the command line all the same."""
+    assert "No such option '--log-format'" in usage_record(invoke(args))["message"]
+
+
+def test_the_config_of_the_directory_given_before_a_bad_group_option(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = make_repo("configured")
+    repo.write("release-tools.toml", 'log-format = "json"\n')
+    result = invoke(["-C", str(repo.path), "--bogus", "analyze"])
+    assert "No such option '--bogus'" in usage_record(result)["message"]
+
+
+def test_the_config_of_a_relative_directory_the_group_already_entered(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command's parse error comes once the group has changed directory: its relative ``-C``
+    is not applied a second time (from inside the repository it names nothing)."""
+    repo = make_repo("x/b")
+    repo.write("release-tools.toml", 'log-format = "json"\n')
+    (tmp_path / "a").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    result = invoke(["-C", "../x/b", "analyze", "--bogus"])
+    assert "No such option '--bogus'" in usage_record(result)["message"]
+
+
+def test_an_unknown_command_after_a_relative_directory(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Click looks the command up before the group has changed directory."""
+    repo = make_repo("x/b")
+    repo.write("release-tools.toml", 'log-format = "json"\n')
+    (tmp_path / "a").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    result = invoke(["-C", "../x/b", "no-such-command"])
+    assert "No such command" in usage_record(result)["message"]

@@ -13,8 +13,9 @@ What can be known of the log format when the command line did not parse:
   the word that failed (the raw arguments are read, not click's partial result);
 * ``RELEASE_TOOLS_LOG_FORMAT``;
 * ``log-format`` in the config file of the current directory, or of the last ``-C``/``--repo``
-  on the command line (read as given: a ``-C`` of the group that was already applied would
-  count twice, and the config file is then not found).
+  on the command line. Once the group has entered its ``-C`` directory (a command's own parse
+  errors), only the command's words are read: the group's relative ``-C`` applied a second
+  time would name another directory.
 
 What cannot: a ``--log-format`` that is itself the value of another option
 (``--message --log-format``) is read as the option; a bad value of ``--log-format`` itself
@@ -34,9 +35,10 @@ from release_tools.config_file import readable_choice
 
 __all__ = ["ReportingGroup", "command_line_options"]
 
-# Where the group keeps the raw arguments it was given, for errors found later (ctx.meta is
-# shared by a context and its children).
+# Where the group keeps the raw arguments it was given, and those left to its command, for
+# errors found later (ctx.meta is shared by a context and its children).
 _ARGV = "release_tools.argv"
+_COMMAND_ARGV = "release_tools.command_argv"
 
 
 def _option_values(args: Sequence[str], *names: str) -> list[str]:
@@ -121,14 +123,19 @@ class ReportingGroup(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
+        # Click's parser pops the words it reads from the list it is given: a copy keeps the
+        # ones read before the word that failed (``--log-format json``, ``-C DIR``).
+        given = list(args)
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.ClickException as exc:
-            raise _in_log_format(exc, args) from exc
+            raise _in_log_format(exc, given) from exc
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta.setdefault(_ARGV, list(args))
-        return super().parse_args(ctx, args)
+        rest = super().parse_args(ctx, args)
+        ctx.meta.setdefault(_COMMAND_ARGV, list(rest))
+        return rest
 
     def invoke(self, ctx: click.Context) -> Any:
         # The subcommand is resolved and parsed in here: an unknown command, a bad option of
@@ -136,7 +143,12 @@ class ReportingGroup(click.Group):
         try:
             return super().invoke(ctx)
         except click.ClickException as exc:
-            raise _in_log_format(exc, ctx.meta.get(_ARGV, ())) from exc
+            # Click names the subcommand once it has found it, just before the group's callback
+            # enters the -C directory: the command's own -C is then relative to it, and the
+            # group's must not be applied again.
+            entered = ctx.invoked_subcommand is not None
+            args = ctx.meta.get(_COMMAND_ARGV if entered else _ARGV, ())
+            raise _in_log_format(exc, args) from exc
 
 
 def argv_of(ctx: click.Context) -> list[str]:
