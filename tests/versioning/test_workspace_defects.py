@@ -113,3 +113,41 @@ def test_a_pruned_directory_is_never_entered(tmp_path: Path) -> None:
         for here, _files in walk(tmp_path, prune=lambda name: name in ("testdata", "_old"))
     ]
     assert seen == [".", "a"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "members"),
+    [
+        ("packages/**", ["packages/a", "packages/b", "packages/b/nested/c", "packages/x"]),
+        ("**/b", ["packages/b"]),
+        ("packages/**/c", ["packages/b/nested/c"]),
+        ("packages/*/nested/**", ["packages/b/nested/c"]),
+        ("**/nested/**", ["packages/b/nested/c"]),
+        ("**", [".", ".hidden/h", "other/o", "packages/a", "packages/b",
+                "packages/b/nested/c", "packages/x"]),
+    ],
+)  # fmt: skip
+def test_globstar_members_are_found_without_entering_dependency_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str, members: list[str]
+) -> None:
+    root = tmp_path / "repo"
+    for rel in ["packages/a", "packages/b", "packages/b/nested/c", "packages/x"]:
+        _write(root / rel / "package.json", {"name": rel.rsplit("/", 1)[-1]})
+    for rel in [".", "other/o", ".hidden/h", "packages/x/node_modules/y"]:
+        _write(root / rel / "package.json", {"name": rel})
+    for index in range(30):
+        (root / f"packages/x/node_modules/dep{index}/lib").mkdir(parents=True)
+    from release_tools.versioning import workspaces
+
+    walked: list[str] = []
+    real_walk = workspaces.os.walk
+
+    def recording(top: str | Path, *args: object, **kwargs: object) -> object:
+        for entry in real_walk(top, *args, **kwargs):  # type: ignore[call-overload]
+            walked.append(str(entry[0]))
+            yield entry
+
+    monkeypatch.setattr(workspaces.os, "walk", recording)
+    found = expand_globs(root, [pattern], "package.json")
+    assert [p.relative_to(root).as_posix() or "." for p in found] == members
+    assert walked and not [w for w in walked if "node_modules" in w]

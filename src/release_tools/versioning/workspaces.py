@@ -98,6 +98,8 @@ def expand_globs(root: Path, patterns: Iterable[str], marker: str) -> list[Path]
             continue
         if not any(ch in pattern for ch in "*?["):
             candidates: Iterable[Path] = [root / pattern]
+        elif "**" in pattern:
+            candidates = _globstar(root, pattern)
         else:
             candidates = root.glob(pattern)
         # Members whose directory or manifest is a symbolic link leading out of the repository.
@@ -136,6 +138,35 @@ def _inside(top: Path, path: Path) -> bool:
     member is not read.
     """
     return Path(os.path.realpath(path)).is_relative_to(top)
+
+
+def _globstar(root: Path, pattern: str) -> Iterator[Path]:
+    """The directories under ``root`` that ``pattern`` (with ``**``) matches, found by a walk
+    that never enters dependency and build folders: ``Path.glob`` would walk every
+    ``node_modules`` below ``packages/**`` (tens of thousands of directories in a pnpm
+    workspace) only for them to be dropped afterwards. Symbolic links to directories are
+    matched but not entered, as ``**`` does not descend through them."""
+    static: list[str] = []
+    for part in pattern.split("/"):
+        if any(ch in part for ch in "*?["):
+            break
+        static.append(part)
+    start = root.joinpath(*static)
+    if not start.is_dir():
+        return
+    if pattern == "**":
+        yield root  # as Path.glob does: ``**`` matches no directory at all too
+    for current, dirs, _files in os.walk(start):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        here = Path(current)
+        rel = _rel(root, here)
+        if rel != "." and (_matches(rel, pattern) or _matches(rel + "/", pattern)):
+            yield here
+        for name in dirs:
+            if (here / name).is_symlink():
+                linked = f"{rel}/{name}" if rel != "." else name
+                if _matches(linked, pattern):
+                    yield here / name
 
 
 def refuse_outside(root: Path, path: Path) -> None:
