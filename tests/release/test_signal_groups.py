@@ -193,3 +193,33 @@ def test_a_signal_while_a_stream_starts_stops_the_child_it_started(
     assert len(started) == 1
     # Stopped and collected by the tool, not left running with no one to stop it.
     assert started[0].returncode is not None
+
+
+def test_a_stream_whose_reader_thread_cannot_start_stops_its_git(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The setup between the start of git and the hand-out (a thread the system may refuse)
+    failing leaves no git running in its session of its own, nor unreaped."""
+    repo.write("a.txt", "a\n")
+    repo.commit("chore: initial")
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        proc: subprocess.Popen[bytes] = real_popen(*args, **kwargs)
+        started.append(proc)
+        return proc
+
+    def no_thread(self: object) -> None:
+        raise RuntimeError("can't start new thread")
+
+    git = Git(repo.path)
+    git.toplevel()
+    monkeypatch.setattr(process.subprocess, "Popen", recording_popen)
+    monkeypatch.setattr(process.threading.Thread, "start", no_thread)
+    with pytest.raises(RuntimeError), git.stream_blocks("log", "--format=%H"):
+        pytest.fail("the stream must not be handed out")
+    monkeypatch.undo()
+    assert len(started) == 1
+    assert started[0].returncode is not None
+    assert started[0].stdout is not None and started[0].stdout.closed

@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 if sys.platform != "win32":
     import fcntl
@@ -630,9 +630,46 @@ class GitProcess:
         proc = self._start_reader(argv)
         assert proc.stdout is not None
         stdout = proc.stdout
-        if sys.platform == "linux":
-            with contextlib.suppress(OSError):  # a lower system limit only costs speed
-                fcntl.fcntl(stdout.fileno(), fcntl.F_SETPIPE_SZ, block_size)
+        try:
+            if sys.platform == "linux":
+                with contextlib.suppress(OSError):  # a lower system limit only costs speed
+                    fcntl.fcntl(stdout.fileno(), fcntl.F_SETPIPE_SZ, block_size)
+            thread, queued, stop = self._read_ahead(stdout, block_size, read_ahead)
+        except BaseException:
+            # No reader runs (the system refused a thread, a Ctrl-C landed here): git must not
+            # be left running, blocked on a full pipe in its session of its own.
+            self._finish_reader(proc)
+            raise
+        exhausted = False
+
+        def blocks() -> Iterator[bytes]:
+            nonlocal exhausted
+            while (block := queued.get()) is not None:
+                yield block
+            exhausted = True
+
+        try:
+            yield blocks()
+        finally:
+            if not exhausted:
+                # The consumer stopped early (or failed): stop git, then unblock the reader.
+                stop.set()
+                kill_process(proc)
+                while thread.is_alive():
+                    with contextlib.suppress(queue.Empty):
+                        queued.get(timeout=0.05)
+            thread.join()
+            stderr = self._finish_reader(proc, kill=False)
+        code = proc.returncode
+        if exhausted and code != 0:
+            raise self._error(args, code, stderr)
+
+    @staticmethod
+    def _read_ahead(
+        stdout: IO[bytes], block_size: int, read_ahead: int
+    ) -> tuple[threading.Thread, queue.Queue[bytes | None], threading.Event]:
+        """Start the thread that reads ``stdout`` in blocks ahead of the consumer (see
+        :meth:`stream_blocks`): the thread, its queue (``None`` ends it) and its stop flag."""
         queued: queue.Queue[bytes | None] = queue.Queue(maxsize=max(1, read_ahead))
         stop = threading.Event()
 
@@ -662,29 +699,7 @@ class GitProcess:
 
         thread = threading.Thread(target=reader, name="git-stream-reader", daemon=True)
         thread.start()
-        exhausted = False
-
-        def blocks() -> Iterator[bytes]:
-            nonlocal exhausted
-            while (block := queued.get()) is not None:
-                yield block
-            exhausted = True
-
-        try:
-            yield blocks()
-        finally:
-            if not exhausted:
-                # The consumer stopped early (or failed): stop git, then unblock the reader.
-                stop.set()
-                kill_process(proc)
-                while thread.is_alive():
-                    with contextlib.suppress(queue.Empty):
-                        queued.get(timeout=0.05)
-            thread.join()
-            stderr = self._finish_reader(proc, kill=False)
-        code = proc.returncode
-        if exhausted and code != 0:
-            raise self._error(args, code, stderr)
+        return thread, queued, stop
 
     def _error(self, args: Sequence[str], code: int, stderr: str) -> GitError:
         text = stderr.strip()
