@@ -235,3 +235,41 @@ def test_the_index_lock_is_named_by_an_absolute_path(
     lock = Git(".").index_lock()
     assert lock.is_absolute()
     assert lock == (repo.path / LOCK).resolve()
+
+
+def test_a_lock_taken_while_the_commit_runs_its_post_commit_hook_is_not_removed(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """``git commit`` releases ``index.lock`` once the commit is made, then runs its
+    post-commit hook: a lock there now is another git's, although the killed commit runs on."""
+    repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "1.0.0"\n')
+    repo.commit("chore: initial")
+    repo.tag("v1.0.0")
+    repo.write(".nx/version-plans/p.md", "---\npkg: minor\n---\n\nfeat: x\n")
+    repo.commit("chore: plan")
+    hook = repo.path / ".git" / "hooks" / "post-commit"
+    hook.write_text(f'#!/bin/sh\ntrap "" TERM\ntouch "{tmp_path}/started"\nexec sleep 30\n')
+    hook.chmod(0o755)
+    lock = repo.path / LOCK
+    started = tmp_path / "started"
+
+    def take_the_lock_then_interrupt() -> None:
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # As another git takes it: created exclusively, held while that git runs.
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        os.write(fd, b"another git's\n")
+        os.close(fd)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    helper = threading.Thread(target=take_the_lock_then_interrupt)
+    helper.start()
+    try:
+        result = CliRunner().invoke(cli, ["release", "-C", str(repo.path)])
+    finally:
+        helper.join(timeout=30)
+    assert result.exit_code == 130, result.output
+    assert "after the release commit" in result.stderr
+    assert lock.read_bytes() == b"another git's\n"
+    assert not (repo.path / RECORD).exists()

@@ -401,10 +401,12 @@ _INDEX_WRITERS = frozenset(
 class LeftLock:
     """A lock file a git command of ours left behind: it ignored SIGTERM and was killed.
 
-    Recorded only when the command was still running when it was killed, is one that holds
-    the lock while it runs (so no other git could have created it meanwhile), the lock existed
-    then and is the same file once every process of the command had ended. ``device``,
-    ``inode``, ``size`` and ``mtime_ns`` tell that file from one another git made since.
+    Recorded only when the command was still running when it was killed, is one that takes
+    the lock, the lock existed then and is the same file once every process of the command had
+    ended. While such a command holds the lock no other git can create it; ``git commit``
+    releases it once the commit is made and runs its post-commit hook after, so for a commit
+    the caller, which can tell whether HEAD moved, has the last word. ``device``, ``inode``,
+    ``size`` and ``mtime_ns`` tell that file from one another git made since.
     """
 
     path: str
@@ -501,8 +503,9 @@ class GitProcess:
 
         def before_kill() -> None:
             nonlocal held
-            # Still running, and a command that holds index.lock while it runs: no other git
-            # can have created the lock now there, so it is this command's.
+            # Still running, and a command that takes index.lock: the lock now there is this
+            # command's unless it had released it already (a commit in its post-commit hook,
+            # which the caller tells by HEAD having moved).
             if proc.poll() is not None or command not in _INDEX_WRITERS:
                 return
             try:

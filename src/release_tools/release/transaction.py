@@ -184,6 +184,7 @@ def execute(
                     git.add(txn.paths)
                     result.commit = git.commit(message, txn.paths, verify=not settings.no_verify)
         except BaseException as exc:
+            _forget_released_locks(git, journal)
             settle_left_locks(git)
             result.commit = landed_commit(git, journal) if options.commit else None
             if result.commit is None:
@@ -224,6 +225,24 @@ def settle_left_locks(git: Git) -> None:
         remove_left_locks(git)
     except (OSError, ReleaseToolsError) as exc:
         log.warning("could not remove the lock files a killed git left: %s", exc)
+
+
+def _forget_released_locks(git: Git, journal: Journal) -> None:
+    """Forget the ``index.lock`` a killed ``git commit`` was reported to leave when HEAD has
+    moved since the release began: git releases that lock once the commit is made, and only
+    then runs the post-commit hook and the automatic maintenance. Killed there, it left no lock,
+    and the one found was taken by another git meanwhile; it is left alone, and an undo that
+    needs the index says so in one line."""
+    if not any(lock.command == "commit" for lock in git.left_locks):
+        return
+    try:
+        head = git.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+    except GitError:
+        head = None  # cannot tell: the lock is not proven ours
+    if head is not None and head == (journal.base or ""):
+        return
+    log.debug("git commit was killed after its commit: the index lock found is another git's")
+    git.left_locks[:] = [lock for lock in git.left_locks if lock.command != "commit"]
 
 
 def _undo_before_commit(
