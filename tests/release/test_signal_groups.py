@@ -223,3 +223,32 @@ def test_a_stream_whose_reader_thread_cannot_start_stops_its_git(
     assert len(started) == 1
     assert started[0].returncode is not None
     assert started[0].stdout is not None and started[0].stdout.closed
+
+
+@pytest.mark.parametrize("leader", [True, False])
+def test_what_is_left_is_killed_although_before_kill_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, leader: bool
+) -> None:
+    """``before_kill`` runs git to find the index lock: a failure there (no process can be
+    forked, say) must not spare the processes that ignored SIGTERM."""
+    monkeypatch.setattr(process, "_STOP_GRACE", 0.3)
+    if leader:
+        proc = start(tmp_path, "")
+    else:
+        child = lingering_child(tmp_path, "")
+        proc = subprocess.Popen(["sh", "-c", f'sh "{child}" & wait'], stdout=subprocess.DEVNULL)
+        wait_for(tmp_path / "ready")
+
+    def fails() -> None:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    child_pid = int((tmp_path / "pid").read_text())
+    try:
+        with pytest.raises(BlockingIOError):
+            stop_process(proc, before_kill=fails)
+        assert proc.returncode is not None
+        assert not running(child_pid)
+    finally:
+        for pid in (proc.pid, child_pid):
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -331,11 +331,14 @@ def _stop_group(proc: subprocess.Popen[bytes], before_kill: Callable[[], None] |
     gone = functools.partial(_group_gone, group)
     if _reaped_by(proc, deadline) and _wait_until(gone, deadline):
         return Stopped(killed=False, ended=True)
-    if before_kill is not None:
-        before_kill()
-    with contextlib.suppress(OSError):
-        os.killpg(group, signal.SIGKILL)
-    proc.wait()
+    try:
+        if before_kill is not None:
+            before_kill()
+    finally:
+        # Also when before_kill failed: what ignored SIGTERM must not run on.
+        with contextlib.suppress(OSError):
+            os.killpg(group, signal.SIGKILL)
+        proc.wait()
     return Stopped(killed=True, ended=_wait_until(gone, time.monotonic() + _KILL_WAIT))
 
 
@@ -356,15 +359,18 @@ def _stop_tree(proc: subprocess.Popen[bytes], before_kill: Callable[[], None] | 
 
     if _reaped_by(proc, deadline) and _wait_until(gone, deadline):
         return Stopped(killed=False, ended=True)
-    if before_kill is not None:
-        before_kill()
-    with contextlib.suppress(OSError):
-        proc.kill()
-    for pid in descendants:
-        if _pid_alive(pid):
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-    proc.wait()
+    try:
+        if before_kill is not None:
+            before_kill()
+    finally:
+        # Also when before_kill failed: what ignored SIGTERM must not run on.
+        with contextlib.suppress(OSError):
+            proc.kill()
+        for pid in descendants:
+            if _pid_alive(pid):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+        proc.wait()
     return Stopped(killed=True, ended=_wait_until(gone, time.monotonic() + _KILL_WAIT))
 
 
@@ -510,7 +516,7 @@ class GitProcess:
                 return
             try:
                 lock = self.index_lock()
-            except GitError:
+            except (GitError, OSError):  # not proven this command's: left alone
                 return
             stat = _stat(lock)
             if stat is not None:
