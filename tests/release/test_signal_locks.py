@@ -273,3 +273,59 @@ def test_a_lock_taken_while_the_commit_runs_its_post_commit_hook_is_not_removed(
     assert "after the release commit" in result.stderr
     assert lock.read_bytes() == b"another git's\n"
     assert not (repo.path / RECORD).exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="tells a zombie in /proc")
+def test_a_lock_taken_after_the_killed_git_ended_by_itself_is_not_reported(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the look at the lock and SIGKILL, the command may end by itself, releasing its
+    lock, and another git take it: only a command that SIGKILL ended held the lock it saw."""
+    repo.write("a.txt", "a\n")
+    repo.commit("chore: initial")
+    repo.write("a.txt", "b\n")
+    repo.git("add", "a.txt")
+    hook = repo.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text(
+        f'#!/bin/sh\ntrap "" TERM\necho $$ > "{tmp_path}/hook"\necho $PPID > "{tmp_path}/git"\n'
+        f'touch "{tmp_path}/started"\nexec sleep 30\n'
+    )
+    hook.chmod(0o755)
+    lock = repo.path / LOCK
+    real_index_lock = process.GitProcess.index_lock
+
+    def hook_ends_and_another_git_locks(self: process.GitProcess) -> Path:
+        path = real_index_lock(self)
+        # The hook fails: the commit removes its lock and ends by itself...
+        os.kill(int((tmp_path / "hook").read_text()), signal.SIGKILL)
+        git_stat = Path(f"/proc/{(tmp_path / 'git').read_text().strip()}/stat")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if git_stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+            time.sleep(0.01)
+        # ... and another git takes the lock at once.
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        os.write(fd, b"another git's\n")
+        os.close(fd)
+        return path
+
+    monkeypatch.setattr(process.GitProcess, "index_lock", hook_ends_and_another_git_locks)
+    started = tmp_path / "started"
+
+    def interrupt() -> None:
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    git = Git(repo.path)
+    helper = threading.Thread(target=interrupt)
+    helper.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            git.commit("feat: b")
+    finally:
+        helper.join(timeout=30)
+    assert git.left_locks == []
+    assert lock.read_bytes() == b"another git's\n"

@@ -439,6 +439,9 @@ class LeftLock:
         )
 
 
+_SIGKILL = getattr(signal, "SIGKILL", 9)
+
+
 def _stat(path: Path) -> os.stat_result | None:
     try:
         return os.lstat(path)
@@ -523,12 +526,16 @@ class GitProcess:
                 held = (lock, stat)
 
         outcome = stop_process(proc, before_kill=before_kill)
-        if held is None or not outcome.ended:
+        # Only a command that SIGKILL ended was still holding the lock it was seen with: one
+        # that ended by itself meanwhile released it, and another git may hold the file now.
+        if held is None or not outcome.ended or proc.returncode != -_SIGKILL:
             return
         lock, before = held
         after = _stat(lock)
-        if after is not None and (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino):
-            left = LeftLock.of(lock, proc.pid, command, after)
+        left = LeftLock.of(lock, proc.pid, command, before)
+        # The whole identity, not the inode alone: a file system may give a new lock the
+        # inode of one just removed.
+        if after is not None and left.is_file(after):
             log.debug(
                 "git %s was killed and left %s behind", command, lock, extra={"pid": proc.pid}
             )
