@@ -255,8 +255,10 @@ def own_session() -> bool:
 
     The price: a SIGKILL sent to the tool's process group (a CI runner's last resort) no
     longer reaches git, which then runs to its end. A runner signals first (SIGINT or SIGTERM,
-    which the tool does receive) and kills seconds later; the stop takes at most
-    ``_STOP_GRACE`` plus ``_KILL_WAIT``, and a further signal waits for it to finish.
+    which the tool does receive) and kills seconds later; the stop takes ``_STOP_GRACE``
+    plus the moment SIGKILL takes (longer only for a process stuck in the kernel, which the
+    stop waits for: it is reaped before the stop returns), and a further signal waits for it
+    to finish.
     """
     return sys.platform != "win32" and threading.current_thread() is threading.main_thread()
 
