@@ -252,3 +252,37 @@ def test_what_is_left_is_killed_although_before_kill_fails(
         for pid in (proc.pid, child_pid):
             if running(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds descendants in /proc")
+def test_a_descendants_pid_taken_by_another_process_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A descendant seen when the stop began may end, and its pid go to a process started
+    since (pids wrap around at 32768 on many systems): that one is neither waited for nor
+    killed. Simulated by a seen descendant whose pid now names an unrelated process."""
+    monkeypatch.setattr(process, "_STOP_GRACE", 2.0)
+    other = tmp_path / "other"
+    other.mkdir()
+    unrelated = subprocess.Popen(["sh", str(lingering_child(other, ""))])
+    try:
+        wait_for(other / "ready")
+        real = process._descendants
+
+        def with_a_reused_pid(pid: int) -> list[tuple[int, int]]:
+            seen = real(pid)
+            # The pid as it was: a process that started earlier than the one holding it now.
+            (start,) = (s for p, s in real(os.getpid()) if p == unrelated.pid)
+            return [*seen, (unrelated.pid, start - 1)]
+
+        monkeypatch.setattr(process, "_descendants", with_a_reused_pid)
+        proc = subprocess.Popen(["sh", "-c", "sleep 30 & wait"], stdout=subprocess.DEVNULL)
+        time.sleep(0.1)
+        began = time.monotonic()
+        outcome = stop_process(proc)
+        assert time.monotonic() - began < 1.5
+        assert outcome == process.Stopped(killed=False, ended=True)
+        assert unrelated.poll() is None
+    finally:
+        unrelated.kill()
+        unrelated.wait()

@@ -107,8 +107,10 @@ _KILL_WAIT = 2.0
 _POLL_MAX = 0.05
 
 
-def _proc_stats() -> Iterator[tuple[int, bytes, int, int]]:
-    """Every process as ``(pid, state, parent pid, process group)`` (Linux ``/proc``)."""
+def _proc_stats() -> Iterator[tuple[int, bytes, int, int, int]]:
+    """Every process as ``(pid, state, parent pid, process group, start time)`` (Linux
+    ``/proc``). The start time (clock ticks since boot) tells a process from a later one that
+    was given the same pid."""
     try:
         entries = os.listdir("/proc")
     except OSError:
@@ -120,7 +122,7 @@ def _proc_stats() -> Iterator[tuple[int, bytes, int, int]]:
             with open(f"/proc/{entry}/stat", "rb") as handle:
                 # The command name (field 2) may hold spaces and parentheses: read past it.
                 fields = handle.read().rsplit(b")", 1)[1].split()
-            yield int(entry), fields[0], int(fields[1]), int(fields[2])
+            yield int(entry), fields[0], int(fields[1]), int(fields[2]), int(fields[19])
         except (OSError, IndexError, ValueError):
             continue
 
@@ -128,27 +130,31 @@ def _proc_stats() -> Iterator[tuple[int, bytes, int, int]]:
 _HAS_PROC = os.path.isdir("/proc/self")
 
 
-def _descendants(pid: int) -> list[int]:
-    """The processes started, directly or not, by ``pid`` (Linux ``/proc``; none elsewhere)."""
-    children: dict[int, list[int]] = {}
-    for child, _, parent, _ in _proc_stats():
-        children.setdefault(parent, []).append(child)
-    found: list[int] = []
+def _descendants(pid: int) -> list[tuple[int, int]]:
+    """The processes started, directly or not, by ``pid``, as ``(pid, start time)`` (Linux
+    ``/proc``; none elsewhere)."""
+    children: dict[int, list[tuple[int, int]]] = {}
+    for child, _, parent, _, start in _proc_stats():
+        children.setdefault(parent, []).append((child, start))
+    found: list[tuple[int, int]] = []
     todo = [pid]
     while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
+        for seen in children.get(todo.pop(), []):
+            found.append(seen)
+            todo.append(seen[0])
     return found
 
 
-def _pid_alive(pid: int) -> bool:
-    """Whether ``pid`` runs; a zombie has ended (only its parent has not collected it yet)."""
+def _pid_alive(pid: int, start: int) -> bool:
+    """Whether ``pid`` runs and is still the process that started at ``start`` (a descendant
+    that ended may have its pid given to another process while the stop waits); a zombie has
+    ended (only its parent has not collected it yet)."""
     if _HAS_PROC:
         try:
             with open(f"/proc/{pid}/stat", "rb") as handle:
-                return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-        except (OSError, IndexError):
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            return fields[0] != b"Z" and int(fields[19]) == start
+        except (OSError, IndexError, ValueError):
             return False
     try:
         os.kill(pid, 0)
@@ -169,7 +175,7 @@ def _group_alive(pgid: int) -> bool:
         return True
     if not _HAS_PROC:
         return True
-    return any(group == pgid and state != b"Z" for _, state, _, group in _proc_stats())
+    return any(group == pgid and state != b"Z" for _, state, _, group, _ in _proc_stats())
 
 
 def _wait_until(ended: Callable[[], bool], deadline: float) -> bool:
@@ -341,7 +347,8 @@ def _stop_group(proc: subprocess.Popen[bytes], before_kill: Callable[[], None] |
         with contextlib.suppress(OSError):
             os.killpg(group, signal.SIGKILL)
         proc.wait()
-    return Stopped(killed=True, ended=_wait_until(gone, time.monotonic() + _KILL_WAIT))
+        ended = _wait_until(gone, time.monotonic() + _KILL_WAIT)
+    return Stopped(killed=True, ended=ended)
 
 
 def _group_gone(group: int) -> bool:
@@ -352,12 +359,15 @@ def _stop_tree(proc: subprocess.Popen[bytes], before_kill: Callable[[], None] | 
     descendants = _descendants(proc.pid)
     deadline = time.monotonic() + _STOP_GRACE
     for sent in (signal.SIGSTOP, signal.SIGTERM, signal.SIGCONT):
-        for pid in (proc.pid, *descendants):
-            with contextlib.suppress(OSError):
-                os.kill(pid, sent)
+        with contextlib.suppress(OSError):
+            os.kill(proc.pid, sent)
+        for pid, start in descendants:
+            if _pid_alive(pid, start):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, sent)
 
     def gone() -> bool:
-        return not any(_pid_alive(pid) for pid in descendants)
+        return not any(_pid_alive(pid, start) for pid, start in descendants)
 
     if _reaped_by(proc, deadline) and _wait_until(gone, deadline):
         return Stopped(killed=False, ended=True)
@@ -368,12 +378,13 @@ def _stop_tree(proc: subprocess.Popen[bytes], before_kill: Callable[[], None] | 
         # Also when before_kill failed: what ignored SIGTERM must not run on.
         with contextlib.suppress(OSError):
             proc.kill()
-        for pid in descendants:
-            if _pid_alive(pid):
+        for pid, start in descendants:
+            if _pid_alive(pid, start):
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
         proc.wait()
-    return Stopped(killed=True, ended=_wait_until(gone, time.monotonic() + _KILL_WAIT))
+        ended = _wait_until(gone, time.monotonic() + _KILL_WAIT)
+    return Stopped(killed=True, ended=ended)
 
 
 def kill_process(proc: subprocess.Popen[bytes]) -> None:
