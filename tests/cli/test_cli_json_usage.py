@@ -206,3 +206,16 @@ def test_an_unknown_command_after_a_relative_directory(
     monkeypatch.chdir(tmp_path / "a")
     result = invoke(["-C", "../x/b", "no-such-command"])
     assert "No such command" in usage_record(result)["message"]
+
+
+def test_a_directory_written_against_its_short_option(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    """``-CDIR`` is ``-C DIR`` to click, and so to the reading of the command line."""
+    repo = make_repo("configured")
+    repo.write("release-tools.toml", 'log-format = "json"\n')
+    result = invoke(["analyze", f"-C{repo.path}", "--fail-on", "huge"])
+    assert "'huge'" in usage_record(result)["message"]
+    result = invoke([f"-C{repo.path}", "--bogus", "analyze"])
+    assert "No such option '--bogus'" in usage_record(result)["message"]
+    assert command_line_options(["-Ca", "analyze", "-Cb"]) == {"repo": "b"}

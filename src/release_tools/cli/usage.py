@@ -54,6 +54,11 @@ def _option_values(args: Sequence[str], *names: str) -> list[str]:
             found.append(value)
         elif arg in names and rest:
             found.append(rest.pop(0))
+        else:
+            # A short option holds its value in the same word as well (-CDIR).
+            short = next((n for n in names if len(n) == 2 and n[1] != "-"), None)
+            if short is not None and arg.startswith(short) and len(arg) > 2:
+                found.append(arg[2:])
     return found
 
 
