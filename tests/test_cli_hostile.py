@@ -182,7 +182,7 @@ def test_a_forge_token_from_the_environment_never_reaches_any_output(
     [
         "glpat-AbCdEfGhIjKlMnOpQrSt12",
         "github_pat_11ABCDEFG0abcdefghij_klmnopqrstuv",
-        "npm_aB3dEfGhIjKlMnOpQrStUvWxYz0123456789",
+        "npm_aB3dEfGhIjKlMnOpQrStUvWxYz9Q8w7E6r5T",
         "pypi-AgEIcHlwaS5vcmcCJGI0ZDk2YmU5LWY3ZTEtNGI2NS1hZDE5LTk0NWYwNWI4ZTc4YQ",
     ],
 )
@@ -257,7 +257,8 @@ def test_a_plan_for_a_name_with_line_breaks_is_reported_on_one_line(repo: GitRep
 
 def test_plan_check_quotes_a_plan_line_without_the_token_it_holds(repo: GitRepo) -> None:
     # A secret pasted into a plan's front matter is quoted back by the parse error, in CI logs.
-    token = "npm_aB3dEfGhIjKlMnOpQrStUvWxYz0123456789"
+    # (Its characters share no run of 8 with the keys other tests register in this process.)
+    token = "npm_aB3dEfGhIjKlMnOpQrStUvWxYz9Q8w7E6r5T"
     repo.write("package.json", json.dumps({"name": "a", "version": "1.0.0"}))
     repo.write(".changeset/config.json", "{}")
     repo.write(".changeset/x.md", f"---\nNPM_TOKEN: {token}\n---\n")
