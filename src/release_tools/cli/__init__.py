@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import sys
+from types import FrameType
 from typing import NoReturn
 
 import click
@@ -60,9 +62,20 @@ for _command in release.COMMANDS:
 cli.add_command(forge.forge_release_command)
 
 
+def _hang_up(signum: int, frame: FrameType | None) -> None:
+    # Handled as SIGTERM, by whatever handles that now (a release stops git and rolls back).
+    signal.raise_signal(signal.SIGTERM)
+
+
 def main() -> NoReturn:
     """Console-script entry point."""
     stdout = sys.stdout
+    # git runs in a session of its own (release_tools.git.process.own_session), out of reach
+    # of the terminal: a hang-up now reaches the tool alone, and its default action would end
+    # the tool at once, leaving a git commit or push to run on. It is handled as SIGTERM
+    # instead; left ignored where it is ignored (nohup).
+    if sys.platform != "win32" and signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:
+        signal.signal(signal.SIGHUP, _hang_up)
     try:
         cli(prog_name="release-tools")
     except SystemExit as stop:
