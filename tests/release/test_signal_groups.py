@@ -225,7 +225,10 @@ def test_a_stream_whose_reader_thread_cannot_start_stops_its_git(
     assert started[0].stdout is not None and started[0].stdout.closed
 
 
-@pytest.mark.parametrize("leader", [True, False])
+NO_PROC = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="descendants in /proc")
+
+
+@pytest.mark.parametrize("leader", [True, pytest.param(False, marks=NO_PROC)])
 def test_what_is_left_is_killed_although_before_kill_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, leader: bool
 ) -> None:
