@@ -60,19 +60,25 @@ def deaf_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(process, "_STOP_GRACE", 0.3)
 
 
-@pytest.fixture
-def project(repo: GitRepo, tmp_path: Path) -> GitRepo:
-    """One package with a minor plan; its pre-commit hook says ``started`` and sleeps, deaf to
-    SIGTERM (git unblocks signals for its hooks: the hook ignores it on its own)."""
+def _planned_with_deaf_hook(repo: GitRepo, tmp_path: Path, hook_name: str) -> GitRepo:
+    """One package released at 1.0.0 with a minor plan; the hook ``hook_name`` says
+    ``started`` and sleeps, deaf to SIGTERM."""
     repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "1.0.0"\n')
     repo.commit("chore: initial")
     repo.tag("v1.0.0")
     repo.write(".nx/version-plans/p.md", "---\npkg: minor\n---\n\nfeat: x\n")
     repo.commit("chore: plan")
-    hook = repo.path / ".git" / "hooks" / "pre-commit"
+    hook = repo.path / ".git" / "hooks" / hook_name
     hook.write_text(f'#!/bin/sh\ntrap "" TERM\ntouch "{tmp_path}/started"\nexec sleep 30\n')
     hook.chmod(0o755)
     return repo
+
+
+@pytest.fixture
+def project(repo: GitRepo, tmp_path: Path) -> GitRepo:
+    """One package with a minor plan; its pre-commit hook says ``started`` and sleeps, deaf to
+    SIGTERM (git unblocks signals for its hooks: the hook ignores it on its own)."""
+    return _planned_with_deaf_hook(repo, tmp_path, "pre-commit")
 
 
 @pytest.fixture
@@ -242,14 +248,7 @@ def test_a_lock_taken_while_the_commit_runs_its_post_commit_hook_is_not_removed(
 ) -> None:
     """``git commit`` releases ``index.lock`` once the commit is made, then runs its
     post-commit hook: a lock there now is another git's, although the killed commit runs on."""
-    repo.write("pyproject.toml", '[project]\nname = "pkg"\nversion = "1.0.0"\n')
-    repo.commit("chore: initial")
-    repo.tag("v1.0.0")
-    repo.write(".nx/version-plans/p.md", "---\npkg: minor\n---\n\nfeat: x\n")
-    repo.commit("chore: plan")
-    hook = repo.path / ".git" / "hooks" / "post-commit"
-    hook.write_text(f'#!/bin/sh\ntrap "" TERM\ntouch "{tmp_path}/started"\nexec sleep 30\n')
-    hook.chmod(0o755)
+    _planned_with_deaf_hook(repo, tmp_path, "post-commit")
     lock = repo.path / LOCK
     started = tmp_path / "started"
 
