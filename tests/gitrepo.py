@@ -6,6 +6,7 @@ conftest.py in the tree, so ``from conftest import ...`` can pick up the wrong o
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,14 @@ class GitRepo:
 
     path: Path
 
-    def git(self, *args: str, check: bool = True) -> str:
+    def git(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> str:
         proc = subprocess.run(
-            ["git", *args], cwd=self.path, capture_output=True, text=True, check=False
+            ["git", *args],
+            cwd=self.path,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, **env} if env else None,
         )
         if check and proc.returncode != 0:
             raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")

@@ -97,6 +97,40 @@ def test_the_highest_live_prerelease_wins_over_a_left_behind_one(repo: GitRepo) 
     assert _resolve(repo).base_ref == "v2.0.0-rc.1"
 
 
+@pytest.mark.parametrize("older_dated_later", ["v1.0.1", "1.0.1"])
+def test_of_two_tags_of_one_version_the_later_commit_is_the_base(
+    repo: GitRepo, older_dated_later: str
+) -> None:
+    shas = _history(repo)
+    # The same version tagged twice, once under each scheme; the tag on the older commit is
+    # dated later (a clock set wrong, a tag made after the fact), whichever scheme it has.
+    repo.git("tag", "-d", "v1.0.1")
+    newer = "1.0.1" if older_dated_later == "v1.0.1" else "v1.0.1"
+    later = {"GIT_COMMITTER_DATE": "2040-01-01T00:00:00+0000"}
+    repo.git("tag", "-a", "-m", "release", older_dated_later, shas["one"], env=later)
+    repo.git("tag", "-a", "-m", "release", newer, shas["two"])
+
+    rng = _resolve(repo)
+
+    assert rng.base_ref == newer and rng.base_sha == shas["two"]
+
+
+def test_tags_of_one_version_on_two_branches_keep_the_newest(repo: GitRepo) -> None:
+    shas = _history(repo)
+    repo.git("tag", "-d", "v1.0.1")
+    repo.git("checkout", "-q", "-b", "side", shas["one"])
+    repo.write("b.txt", "side\n")
+    side = repo.commit("fix: side")
+    repo.git("checkout", "-q", "-")
+    repo.git("merge", "-q", "--no-edit", "side")
+    later = {"GIT_COMMITTER_DATE": "2040-01-01T00:00:00+0000"}
+    repo.git("tag", "-a", "-m", "release", "1.0.1", side, env=later)
+    repo.git("tag", "-a", "-m", "release", "v1.0.1", shas["two"])
+
+    # Neither commit descends from the other: the newer tag stays the base.
+    assert _resolve(repo).base_ref == "1.0.1"
+
+
 def test_tags_not_reachable_from_head_are_ignored(repo: GitRepo) -> None:
     shas = _history(repo)
     repo.git("checkout", "-q", "-b", "side", shas["one"])

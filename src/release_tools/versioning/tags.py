@@ -116,16 +116,20 @@ def unless_superseded(
     git: Git, latest: ReleaseTag | None, tags: Sequence[ReleaseTag]
 ) -> ReleaseTag | None:
     """``latest``, unless it is a prerelease that a final release among ``tags`` has since
-    superseded.
+    superseded, or another tag of the same version marks a later commit.
 
     Versions alone cannot tell an abandoned ``v2.0.0-rc.1`` on an old commit from a release
     candidate in progress. Ancestry can: a prerelease whose commit an equal-or-older line's
     final release descends from was left behind by the releases that followed it. Then the
     highest prerelease above that final release that is not left behind wins, else the final
     release itself. Only prereleases of ``latest``'s project are weighed; a git failure keeps
-    ``latest``.
+    ``latest``. Two tags of one version on different commits (``v1.2.0`` and ``1.2.0`` after a
+    change of scheme) are told apart by ancestry first (:func:`_latest_of_equals`).
     """
-    if latest is None or not latest.version.is_prerelease:
+    if latest is None:
+        return latest
+    latest = _latest_of_equals(git, latest, tags)
+    if not latest.version.is_prerelease:
         return latest
     same = [tag for tag in tags if tag.project == latest.project]
     finals = [tag for tag in same if not tag.version.is_prerelease]
@@ -153,3 +157,37 @@ def unless_superseded(
     except GitError:
         return latest
     return final
+
+
+def _latest_of_equals(git: Git, latest: ReleaseTag, tags: Sequence[ReleaseTag]) -> ReleaseTag:
+    """Of the tags of ``latest``'s project and version, the one on the commit descending from
+    the others' commits.
+
+    Tag dates break ties in :func:`latest_release_tag`, and a clock set wrong or a tag made
+    after the fact can date the older commit's tag later: the range would then start before
+    a commit the newer tag already released. Tags on commits neither of which descends from
+    the other (two branches) keep ``latest``; so does a git failure.
+    """
+    equals = [
+        tag
+        for tag in tags
+        if tag.project == latest.project and tag.version == latest.version and tag != latest
+    ]
+    if not equals:
+        return latest
+    try:
+        commits = git.tag_commits()
+        chosen, chosen_commit = latest, commits.get(latest.tag)
+        for other in equals:
+            commit = commits.get(other.tag)
+            if commit is None or chosen_commit is None or commit == chosen_commit:
+                continue
+            if git.is_ancestor(chosen_commit, commit):
+                log.debug(
+                    "a tag of the same version marks a later commit",
+                    extra={"tag": other.tag, "instead_of": chosen.tag},
+                )
+                chosen, chosen_commit = other, commit
+        return chosen
+    except GitError:
+        return latest
