@@ -3,7 +3,7 @@
 No logic lives here. Each subcommand module parses its flags into a ``flags`` dict, calls
 :func:`~release_tools.config.load_settings`, runs a plain function and prints its result;
 :mod:`.common` holds the error guard and the options every subcommand shares; :mod:`.usage`
-reports click's own parse errors in the log format.
+reports click's own parse errors, and a Ctrl-C before the command runs, in the log format.
 """
 
 from __future__ import annotations

@@ -264,7 +264,8 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--repo``, ``--log-level`` and ``--log-format``, shared by every subcommand."""
     func = click.option(
         "--log-format",
-        type=click.Choice(["text", "json"]),
+        # Any case, as --log-level and RELEASE_TOOLS_LOG_FORMAT take it.
+        type=click.Choice(["text", "json"], case_sensitive=False),
         default=None,
         # Eager: known to the -C check below, which reports in it, wherever it is given.
         is_eager=True,

@@ -17,10 +17,21 @@ What can be known of the log format when the command line did not parse:
   errors), only the command's words are read: the group's relative ``-C`` applied a second
   time would name another directory.
 
-What cannot: a ``--log-format`` that is itself the value of another option
-(``--message --log-format``) is read as the option; a bad value of ``--log-format`` itself
-leaves the text format. ``release-tools`` without a command (exit 2) prints its help in the text
-format, and a one-line record saying no command was given in the JSON one.
+A ``--log-format json`` that click took as the value of another option
+(``--base --log-format json``, from ``--base $REF`` with ``REF`` empty) is read as asking for
+JSON: the parse failed because the words are not what was meant, and they are the only word
+on the format there is. The consumer of stderr is the one the words were written for.
+
+A bad or missing value of ``--log-format`` itself (``--log-format jsn``) names no format:
+the other layers (variable, config file) decide, text if none does, and the error is one line
+(``error: Invalid value for '--log-format': ...``, or a JSON record), not click's usage block,
+exit 2. ``release-tools`` without a command (exit 2) prints its help in the text format, and a
+one-line record saying no command was given in the JSON one.
+
+Ctrl-C before a command runs (while parsing, in the group's ``-C``) is reported as the
+commands' error guard reports it: ``interrupted``, exit 130, in the log format; click's
+``Aborted!`` (a :class:`click.Abort`, or end of input) becomes ``aborted``, exit 1 as click
+exits, in the log format too. Neither shows a traceback.
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ from typing import IO, Any
 import click
 from click.exceptions import NoArgsIsHelpError
 
+from release_tools.cli.failures import INTERRUPTED
 from release_tools.config_file import readable_choice
 
 __all__ = ["ReportingGroup", "command_line_options"]
@@ -39,6 +51,8 @@ __all__ = ["ReportingGroup", "command_line_options"]
 # errors found later (ctx.meta is shared by a context and its children).
 _ARGV = "release_tools.argv"
 _COMMAND_ARGV = "release_tools.command_argv"
+
+_LOG_FORMAT = "log_format"
 
 
 def _option_values(args: Sequence[str], *names: str) -> list[str]:
@@ -79,7 +93,8 @@ def command_line_options(args: Sequence[str]) -> dict[str, Any]:
 
 
 class _Reported(click.ClickException):
-    """A click error that prints itself as one JSON record (see the module docstring)."""
+    """A click error that prints itself as one line in the log format ``options`` resolve to
+    (one JSON record under JSON; see the module docstring)."""
 
     type = "error"
 
@@ -105,12 +120,55 @@ class _ReportedUsage(_Reported):
     type = "usage"
 
 
+class _Stopped(click.ClickException):
+    """Ctrl-C before the command's error guard runs, shown as the guard shows it: one line,
+    ``interrupted``, in the log format ``options`` resolve to; exit 130 (128 + SIGINT)."""
+
+    exit_code = 130
+    word = "interrupted"
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        super().__init__(self.word)
+        self.options = options
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        from release_tools.cli.common import report_failure_line
+
+        report_failure_line(self.message, INTERRUPTED, self.exit_code, self.options)
+
+
+class _Aborted(_Stopped):
+    """Click's abort, or an end of input, reported as ``aborted`` with click's exit code."""
+
+    exit_code = 1
+    word = "aborted"
+
+
+def _stopped(exc: BaseException, args: Sequence[str]) -> _Stopped:
+    """What click would report as ``Aborted!``, in the log format."""
+    options = command_line_options(args)
+    return _Stopped(options) if isinstance(exc, KeyboardInterrupt) else _Aborted(options)
+
+
+def _is_log_format_error(exc: click.ClickException) -> bool:
+    """Whether ``exc`` is about the value of ``--log-format`` itself: a value that is not a
+    format, or none at all."""
+    if isinstance(exc, click.BadParameter):
+        return exc.param is not None and exc.param.name == _LOG_FORMAT
+    return isinstance(exc, click.BadOptionUsage) and exc.option_name == "--log-format"
+
+
 def _in_log_format(exc: click.ClickException, args: Sequence[str]) -> click.ClickException:
-    """``exc`` as it must be shown: unchanged unless the log format resolves to JSON."""
-    if isinstance(exc, _Reported):
+    """``exc`` as it must be shown: unchanged unless the log format resolves to JSON, or the
+    error is the log format's own (then one line, in the format the other layers give)."""
+    if isinstance(exc, (_Reported, _Stopped)):
         return exc
     options = command_line_options(args)
-    if readable_choice("log_format", options) != "json":
+    if _is_log_format_error(exc):
+        # The value on the command line is the one that failed: it names no format.
+        options.pop(_LOG_FORMAT, None)
+        return _ReportedUsage(exc, options)
+    if readable_choice(_LOG_FORMAT, options) != "json":
         return exc
     reported = _ReportedUsage if isinstance(exc, click.UsageError) else _Reported
     if exc.exit_code != reported.exit_code:  # a code of its own: keep click's report and code
@@ -135,6 +193,8 @@ class ReportingGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
         except click.ClickException as exc:
             raise _in_log_format(exc, given) from exc
+        except (KeyboardInterrupt, EOFError, click.Abort) as exc:
+            raise _stopped(exc, given) from exc
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta.setdefault(_ARGV, list(args))
@@ -145,15 +205,25 @@ class ReportingGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         # The subcommand is resolved and parsed in here: an unknown command, a bad option of
         # the command, a missing argument.
+        # A command's own Ctrl-C is its error guard's to report; one that comes before the
+        # guard runs (the command's parse, the group's -C) reaches here.
         try:
             return super().invoke(ctx)
         except click.ClickException as exc:
-            # Click names the subcommand once it has found it, just before the group's callback
-            # enters the -C directory: the command's own -C is then relative to it, and the
-            # group's must not be applied again.
-            entered = ctx.invoked_subcommand is not None
-            args = ctx.meta.get(_COMMAND_ARGV if entered else _ARGV, ())
-            raise _in_log_format(exc, args) from exc
+            raise _in_log_format(exc, _words_read(ctx)) from exc
+        except (KeyboardInterrupt, EOFError, click.Abort) as exc:
+            raise _stopped(exc, _words_read(ctx)) from exc
+
+
+def _words_read(ctx: click.Context) -> list[str]:
+    """The raw words that decide how an error of the group's ``ctx`` is reported.
+
+    Click names the subcommand once it has found it, just before the group's callback enters
+    the -C directory: the command's own -C is then relative to it, and the group's must not be
+    applied again.
+    """
+    entered = ctx.invoked_subcommand is not None
+    return list(ctx.meta.get(_COMMAND_ARGV if entered else _ARGV, ()))
 
 
 def argv_of(ctx: click.Context) -> list[str]:
