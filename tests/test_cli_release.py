@@ -99,6 +99,7 @@ def test_projects_text_and_json(workspace: Any) -> None:
     [
         (["--project", "nope", "--version-type", "minor"], "unknown project 'nope'"),
         (["--project", "b", "--version-type", "mega"], "invalid version type 'mega'"),
+        (["--version-type", "minor"], "the repository has 2 projects (@s/a, b): pass --project"),
     ],
 )
 def test_create_version_plan_refusals_exit_2(workspace: Any, args: list[str], needle: str) -> None:
@@ -108,6 +109,15 @@ def test_create_version_plan_refusals_exit_2(workspace: Any, args: list[str], ne
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert needle in result.stderr and "Traceback" not in result.output
     assert files(workspace) == before
+
+
+def test_a_plan_without_options_is_analyzed_for_the_only_project(project: Any) -> None:
+    result = run(project, "create-version-plan", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["project"] == "demo" and report["version_type"] == "minor"
+    plan = (project.path / report["plan_path"]).read_text()
+    assert plan.startswith("---\ndemo: minor\n---\n")
 
 
 def test_plan_then_check_then_release_with_github_output(workspace: Any, tmp_path: Path) -> None:

@@ -46,7 +46,10 @@ def invoke(args: list[str], env: dict[str, str] | None = None) -> Result:
         (["analyze", "--log-format", "json", "--bogus"], "No such option '--bogus'"),
         (["analyze", "--log-format=json", "--fail-on", "huge"], "'huge' is not one of"),
         (["analyze", "--log-format", "json", "extra"], "unexpected extra argument"),
-        (["create-version-plan", "--log-format", "json"], "Missing option '--project'"),
+        (
+            ["create-version-plan", "--log-format", "json", "--project"],
+            "Option '--project' requires an argument",
+        ),
         (["no-such-command", "--log-format", "json"], "No such command"),
         (["--bogus", "analyze", "--log-format", "json"], "No such option '--bogus'"),
         # Click reads --log-format as the value of --base; the record is JSON all the same.

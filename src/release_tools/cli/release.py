@@ -43,11 +43,15 @@ def _settings(options: dict[str, Any]) -> Settings:
 
 @click.command("create-version-plan")
 @click.option(
-    "--project", required=True, help="The project the plan is for (see the projects command)."
+    "--project",
+    default=None,
+    help="The project the plan is for (see the projects command; default: the repository's "
+    "only project).",
 )
 @click.option(
     "--version-type",
-    required=True,
+    default="auto",
+    show_default=True,
     metavar="TYPE",
     help="major, minor, patch, premajor, preminor, prepatch, prerelease, or auto (analyze).",
 )

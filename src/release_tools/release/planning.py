@@ -45,7 +45,8 @@ VERSION_TYPES: tuple[str, ...] = ("major", "minor", "patch", *sorted(PRERELEASE_
 class PlanRequest:
     """The ``create-version-plan`` flags."""
 
-    project: str
+    #: None: the repository's only project (an error when it has several).
+    project: str | None
     version_type: str
     message: str | None = None
     only_touched: bool = False
@@ -126,6 +127,18 @@ def _auto_type(decision: Decision, settings: Settings) -> ReleaseType | None:
     return kind
 
 
+def _only_project(projects: Sequence[Project]) -> str:
+    """The name of the repository's only project, for a plan that names none."""
+    names = sorted(project.name for project in projects)
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise UsageError("no project found in the repository (see the projects command)")
+    shown = ", ".join(one_line(name) for name in names[:8])
+    more = f" and {len(names) - 8} more" if len(names) > 8 else ""
+    raise UsageError(f"the repository has {len(names)} projects ({shown}{more}): pass --project")
+
+
 def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
     """Write one version plan for ``request.project`` (see the module docstring)."""
     if request.version_type not in VERSION_TYPES:
@@ -142,6 +155,7 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         )
     # A plan is written at the root: a project a sparse checkout leaves out may have one.
     projects = committed_projects(git, root)
+    name = _only_project(projects) if request.project is None else request.project
     conventions = plan_conventions(git, settings, projects)
     if request.commit is None:
         # changeset add commits the changeset it writes when the config's commit is on.
@@ -149,12 +163,12 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         request = replace(request, commit=wanted)
     groups = conventions.release_config.group_names
     group: tuple[str, ...] | None = None
-    if request.project in groups and request.project not in {p.name for p in projects}:
+    if name in groups and name not in {p.name for p in projects}:
         if request.version_type == "auto":
             raise UsageError("--version-type auto needs a project, not a release group")
-        group = groups[request.project]
+        group = groups[name]
     else:
-        project = find_project(projects, request.project)
+        project = find_project(projects, name)
     # Checked before anything is written, so an unpushable plan is never left behind.
     branch = push_target(git, settings.remote) if request.push else None
 
@@ -163,14 +177,13 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         untouched = _untouched(git, settings, projects, conventions, members)
         if untouched is not None:
             return PlanResult(
-                project=request.project,
+                project=name,
                 message=(
-                    f"{one_line(request.project)} has no changes since "
-                    f"{one_line(untouched)}: no plan written"
+                    f"{one_line(name)} has no changes since {one_line(untouched)}: no plan written"
                 ),
             )
     if group is not None:
-        result = _write_group_plan(git, root, settings, request, group)
+        result = _write_group_plan(git, root, settings, request, name, group)
         return _commit_and_push(git, root, settings, request, result, branch)
 
     decision: Decision | None = None
@@ -270,33 +283,35 @@ def _commit_and_push(
 
 
 def _write_group_plan(
-    git: Git, root: Path, settings: Settings, request: PlanRequest, members: Sequence[str]
+    git: Git,
+    root: Path,
+    settings: Settings,
+    request: PlanRequest,
+    name: str,
+    members: Sequence[str],
 ) -> PlanResult:
     """A plan naming a release group (every member moves), written like a project's.
 
     Only the file is written here; committing and pushing are the caller's.
     """
     kind = next(t for t in RELEASE_TYPES if t == request.version_type)
-    body = (request.message or "").strip() or default_message(kind, request.project)
+    body = (request.message or "").strip() or default_message(kind, name)
     fmt = settings.plan_format or infer_plan_format(root)
     path = write_plan(
         root,
-        {request.project: kind},
+        {name: kind},
         body,
         fmt,
         now_ms=request.now_ms,
         check=Confinement(root, git.git_dir()).check,
     )
     return PlanResult(
-        project=request.project,
-        message=(
-            f"wrote {path}: {one_line(request.project)} {kind} "
-            f"(group: {one_line(', '.join(members))})"
-        ),
+        project=name,
+        message=(f"wrote {path}: {one_line(name)} {kind} (group: {one_line(', '.join(members))})"),
         path=path,
         version_type=kind,
         body=body,
-        projects={request.project: kind},
+        projects={name: kind},
         plan_format=fmt,
         members=list(members),
     )
