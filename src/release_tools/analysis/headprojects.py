@@ -2,10 +2,17 @@
 
 Project discovery reads manifests from files: the work tree's, which hold the checked-out
 commit. A range whose head is another commit (``--head next`` from ``main``) must take its
-current version from the manifests of that commit, and a sparse checkout lacks the projects
-outside its patterns; in both cases the files discovery reads (manifests, workspace
-configuration and the files Python projects keep their version in) are written from git into
-a temporary directory and discovered there. The work tree and the index are never touched.
+current version from the manifests of that commit: the files discovery reads (manifests,
+workspace configuration and the files Python projects keep their version in) are written from
+git into a temporary directory and discovered there.
+
+A sparse checkout (``git sparse-checkout set``, cone mode or not) lacks the files outside its
+patterns: git marks them skip-worktree in the index. :func:`checkout_view` puts together the
+checkout a full one would be: every file the checkout leaves out as HEAD has it (such a file
+cannot be edited, so HEAD's is what a full checkout would hold), every other one as the work
+tree has it, uncommitted edits and new files included, exactly as discovery reads a full
+checkout. Discovery and the projects' conventions (release configuration, changelogs) are read
+there. The work tree and the index are never touched.
 """
 
 from __future__ import annotations
@@ -13,15 +20,27 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import shutil
 import tempfile
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from pathlib import Path
 
 from release_tools.git import Git
+from release_tools.versioning.changelogfile import CHANGELOG_NAMES
 from release_tools.versioning.projects import Project, discover_projects
+from release_tools.versioning.pyversion import python_version_file
 
-__all__ = ["MANIFESTS", "projects_at", "wanted_files"]
+__all__ = [
+    "MANIFESTS",
+    "CheckoutView",
+    "checkout_view",
+    "left_out_paths",
+    "projects_at",
+    "wanted_files",
+]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +66,10 @@ _VERSION_FILES = frozenset(
 )
 #: A package module is at most this deep below the repository root (``libs/x/src/pkg/``).
 _VERSION_DEPTH = 6
+#: Release configuration read by path besides the manifests (``nx.json`` is one of them).
+_CONFIG_FILES = frozenset({".changeset/config.json"})
+#: How many links in a row (a link to a link) a view follows when it writes their targets.
+_LINK_ROUNDS = 8
 
 
 def wanted_files(paths: Iterable[str]) -> list[str]:
@@ -59,7 +82,7 @@ def wanted_files(paths: Iterable[str]) -> list[str]:
     ]
 
 
-def _named_version_files(root: Path, manifests: Iterable[str], tree: set[str]) -> list[str]:
+def _named_version_files(root: Path, manifests: Iterable[str], tree: AbstractSet[str]) -> list[str]:
     """The version files pyproject manifests name (hatch's or pdm's ``path``)."""
     found: list[str] = []
     for manifest in manifests:
@@ -81,7 +104,7 @@ def _named_version_files(root: Path, manifests: Iterable[str], tree: set[str]) -
     return found
 
 
-def _link_targets(root: Path, written: Sequence[str], tree: set[str]) -> list[str]:
+def _link_targets(root: Path, written: Sequence[str], tree: AbstractSet[str]) -> list[str]:
     """The files of ``tree`` that the symbolic links among ``written`` point to (a manifest
     linked to ``pkg/real.json``), so that the links read as they do in a checkout. Links
     leading out of the tree were left out when written (see :meth:`Git.archive_to`)."""
@@ -96,10 +119,204 @@ def _link_targets(root: Path, written: Sequence[str], tree: set[str]) -> list[st
     return found
 
 
+def left_out_paths(git: Git) -> frozenset[str]:
+    """The tracked paths a sparse checkout leaves out of the work tree (git's skip-worktree
+    entries, the index expanded when it is a sparse index); empty when it is not sparse."""
+    if not git.is_sparse():
+        return frozenset()
+    git.toplevel()  # paths relative to the repository root, every one of them listed
+    out = git.run_bytes("ls-files", "-t", "-z")
+    entries = out.decode("utf-8", "replace").split("\0")
+    return frozenset(entry[2:] for entry in entries if entry.startswith("S "))
+
+
+class CheckoutView:
+    """The files discovery and conventions read, as a full checkout would hold them.
+
+    ``root`` is where to read them: the work tree itself when the checkout is not sparse (or
+    leaves nothing out), else a temporary directory (see the module docstring). Only the files
+    written there can be read, so :meth:`add` writes more of them on demand (a changelog whose
+    name only a configuration gives).
+    """
+
+    def __init__(
+        self,
+        git: Git,
+        worktree: Path,
+        root: Path,
+        left_out: frozenset[str],
+        committed: frozenset[str],
+    ) -> None:
+        self._git = git
+        self._worktree = worktree
+        self.root = root
+        #: The tracked paths the sparse checkout leaves out.
+        self.left_out = left_out
+        #: The paths of HEAD's tree (empty when the view is the work tree).
+        self._committed = committed
+        self._written: set[str] = set()
+
+    @property
+    def is_work_tree(self) -> bool:
+        """Whether the view is the work tree itself (nothing left out)."""
+        return self.root == self._worktree
+
+    def leaves_out(self, path: str) -> bool:
+        """Whether the sparse checkout leaves ``path`` (repository-relative) out."""
+        return path in self.left_out
+
+    def add(self, paths: Iterable[str]) -> list[str]:
+        """Write ``paths`` into the view (those left out from HEAD, the others from the work
+        tree), with the files the symbolic links among them point to; return those written.
+        Paths neither source holds, and those already written, are passed over."""
+        if self.is_work_tree:
+            return []
+        written: list[str] = []
+        pending = [p for p in dict.fromkeys(paths) if p not in self._written]
+        for _ in range(_LINK_ROUNDS):
+            if not pending:
+                break
+            done = self._write(pending)
+            written += done
+            pending = [
+                target
+                for target in _link_targets(self.root, done, self._committed | self._on_disk(done))
+                if target not in self._written
+            ]
+        return written
+
+    def _on_disk(self, paths: Iterable[str]) -> set[str]:
+        """The link targets among the work tree's files (for :func:`_link_targets`)."""
+        found: set[str] = set()
+        for path in paths:
+            link = self.root / path
+            if link.is_symlink():
+                target = posixpath.normpath(
+                    posixpath.join(posixpath.dirname(path), os.readlink(link))
+                )
+                if os.path.lexists(self._worktree / target) and target not in self.left_out:
+                    found.add(target)
+        return found
+
+    def _write(self, paths: Sequence[str]) -> list[str]:
+        from_head = [p for p in paths if p in self.left_out and p in self._committed]
+        if from_head:
+            self._git.archive_to("HEAD", self.root, [f":(literal){p}" for p in from_head])
+        done = list(from_head)
+        for path in paths:
+            if path in self.left_out or posixpath.isabs(path) or path.startswith("../"):
+                continue
+            if _copy_entry(self._worktree, self.root, path):
+                done.append(path)
+        self._written.update(done)
+        return done
+
+
+def _copy_entry(worktree: Path, view: Path, rel: str) -> bool:
+    """Copy one file of the work tree into the view: a symbolic link staying in the
+    repository as the same link, one leading out of it as a link to where it leads (so that
+    discovery refuses it as it does in the work tree), a regular file by its bytes."""
+    source = worktree / rel
+    target = view / rel
+    if os.path.lexists(target):
+        return False
+    if source.is_symlink():
+        link = os.readlink(source)
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(rel), link))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if posixpath.isabs(link) or joined == ".." or joined.startswith("../"):
+            os.symlink(os.path.realpath(source), target)
+        else:
+            os.symlink(link, target)
+        return True
+    if not source.is_file():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return True
+
+
+def _read_names(names: Iterable[str]) -> set[str]:
+    """File names to copy beside the manifests: the changelogs, and what ``names`` adds."""
+    return {*CHANGELOG_NAMES, *(n for n in names if n and "/" not in n)}
+
+
+def _work_tree_files(git: Git, left_out: frozenset[str]) -> list[str]:
+    """The files of the work tree, tracked or not (ignored ones left out), that it holds."""
+    out = git.run_bytes("ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    listed = out.decode("utf-8", "replace").split("\0")
+    return [p for p in dict.fromkeys(listed) if p and p not in left_out]
+
+
+def _python_version_paths(worktree: Path, manifests: Iterable[str]) -> list[str]:
+    """The files discovery reads the version of the work tree's pyprojects from (hatch's or
+    pdm's path, setuptools' attr module, the package's ``__init__.py``)."""
+    found: list[str] = []
+    top = Path(os.path.realpath(worktree))
+    for manifest in manifests:
+        if posixpath.basename(manifest) != "pyproject.toml":
+            continue
+        directory = worktree / posixpath.dirname(manifest)
+        try:
+            data = tomllib.loads((worktree / manifest).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+            continue
+        path = python_version_file(directory, data)
+        if path is None:
+            continue
+        real = Path(os.path.realpath(path))
+        if real.is_relative_to(top):
+            rel = os.path.relpath(path, worktree).replace(os.sep, "/")
+            if not rel.startswith("../"):
+                found.append(posixpath.normpath(rel))
+    return found
+
+
+@contextmanager
+def checkout_view(git: Git, worktree: Path, names: Iterable[str] = ()) -> Iterator[CheckoutView]:
+    """The checkout as a full one would hold it (see the module docstring), for as long as the
+    context lasts: the manifests and version files discovery reads, the release configuration,
+    and every file named like a changelog (or one of ``names``, bare file names).
+
+    Outside a sparse checkout, and in one that leaves nothing out, it is the work tree.
+    """
+    left_out = left_out_paths(git)
+    if not left_out or not git.has_commits():
+        yield CheckoutView(git, worktree, worktree, frozenset(), frozenset())
+        return
+    committed = frozenset(git.ls_files("HEAD"))
+    wanted_names = _read_names(names)
+    with tempfile.TemporaryDirectory(prefix="release-tools-checkout-") as temporary:
+        view = CheckoutView(git, worktree, Path(temporary), left_out, committed)
+        outside = sorted(left_out & committed)
+        inside = _work_tree_files(git, left_out)
+
+        def chosen(paths: Iterable[str], *, versions: bool) -> list[str]:
+            picked = wanted_files(paths) if versions else _manifests(paths)
+            return picked + [
+                p for p in paths if posixpath.basename(p) in wanted_names or p in _CONFIG_FILES
+            ]
+
+        view.add(chosen(outside, versions=True))
+        inside_manifests = _manifests(inside)
+        view.add(chosen(inside, versions=False))
+        available = set(outside) | set(inside)
+        written = [p for p in (*outside, *inside_manifests) if (view.root / p).exists()]
+        view.add(_named_version_files(view.root, written, available))
+        view.add(_python_version_paths(worktree, inside_manifests))
+        log.debug("sparse checkout viewed", extra={"left_out": len(left_out)})
+        yield view
+
+
+def _manifests(paths: Iterable[str]) -> list[str]:
+    return [p for p in paths if posixpath.basename(p) in MANIFESTS]
+
+
 def projects_at(git: Git, worktree: Path, head: str | None) -> list[Project]:
     """The projects of the repository as commit ``head`` (None: HEAD) has them: read from the
-    work tree when ``head`` is the checked-out commit and the checkout is not sparse, else from
-    git (see the module docstring). Discovery errors propagate, as from
+    work tree when ``head`` is the checked-out commit, through :func:`checkout_view` when that
+    checkout is sparse (the work tree's files where it holds them, HEAD's where it leaves them
+    out), else from git (see the module docstring). Discovery errors propagate, as from
     :func:`discover_projects`."""
     if head in (None, "HEAD"):
         head, checked_out = "HEAD", True
@@ -107,9 +324,9 @@ def projects_at(git: Git, worktree: Path, head: str | None) -> list[Project]:
         return discover_projects(worktree)
     else:
         checked_out = git.resolve(head) == git.resolve("HEAD")
-    # The checked-out commit: the work tree holds all of it unless the checkout is sparse.
-    if checked_out and (not git.is_sparse() or not git.has_commits()):
-        return discover_projects(worktree)
+    if checked_out:
+        with checkout_view(git, worktree) as view:
+            return discover_projects(view.root)
     sha = git.resolve(head)
     tree = git.ls_files(sha)
     wanted = wanted_files(tree)
