@@ -39,24 +39,28 @@ def projects_command(**options: Any) -> None:
 
     With --format json, the list also shows each project's conventions, configured or inferred:
     its tag scheme, latest release tag, changelog file and style, and release group.
+
+    In a sparse checkout, a project the checkout leaves out is read from the HEAD commit and
+    marked "(not checked out)" (checked_out false in JSON); the work tree's files win
+    elsewhere, uncommitted edits included.
     """
     from release_tools.git import Git
-    from release_tools.release.versions import find_projects
-    from release_tools.versioning.conventions import current_version, read_conventions
+    from release_tools.release.sparse import read_checkout
+    from release_tools.versioning.conventions import current_version
 
     options["format"] = options.pop("format_")
     settings = load_output_settings(options)
     git = Git(settings.repo)
     root = git.toplevel()
-    projects = find_projects(git, root)
-    conventions = read_conventions(
+    # In a sparse checkout, the projects it leaves out come from HEAD (see read_checkout).
+    checkout = read_checkout(
         git,
         root,
-        projects,
         tag_format=settings.tag_format,
         tag_pattern=settings.tag_pattern,
         changelog=settings.changelog,
     )
+    projects, conventions = checkout.projects, checkout.conventions
     # The one rule analyze and release apply, so that all three show the same version.
     currents = [
         current_version(p.version, conventions.of(p.name).latest_tag, pep440=p.is_python)
@@ -85,6 +89,7 @@ def projects_command(**options: Any) -> None:
                         else None
                     ),
                     "ignored": p.name in config.ignored,
+                    "checked_out": not checkout.leaves_out(p.manifest),
                 }
             )
         echo_json(rows)
@@ -98,7 +103,7 @@ def projects_command(**options: Any) -> None:
         (
             p.name,
             _version_cell(current),
-            p.path,
+            p.path + (" (not checked out)" if checkout.leaves_out(p.manifest) else ""),
             p.manifest,
             p.ecosystem + (f" (group {p.version_group})" if p.version_group else ""),
             *_convention_cells(conventions.of(p.name).to_dict()),

@@ -6,6 +6,10 @@ Without a base (and outside a pull request), each project is measured from its o
 release tag, found the way ``analyze`` and ``release`` find it, so a workspace whose projects
 are released separately does not count changes that are already released. Projects that
 ``.changeset/config.json`` ignores need no plan.
+
+The projects are those of the checked-out commit; in a sparse checkout, those it leaves out are
+read from HEAD (:func:`~release_tools.release.sparse.read_checkout`), so their changes are
+theirs and plans naming them validate, as in a full checkout.
 """
 
 from __future__ import annotations
@@ -28,13 +32,9 @@ from release_tools.plans import (
     with_project_names,
 )
 from release_tools.plans.store import with_groups
-from release_tools.release.planrange import (
-    is_bookkeeping,
-    plan_conventions,
-    plan_range,
-    touched_projects,
-)
-from release_tools.release.versions import find_projects, is_workspace
+from release_tools.release.planrange import is_bookkeeping, plan_range, touched_projects
+from release_tools.release.sparse import read_checkout
+from release_tools.release.versions import is_workspace
 from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.projectlookup import owning_project
 from release_tools.versioning.projects import Project
@@ -118,8 +118,17 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
     env = os.environ if environ is None else environ
     git = Git(settings.repo)
     root = git.toplevel()
-    projects = find_projects(git, root)
-    conventions = plan_conventions(git, settings, projects)
+    # A sparse checkout's projects include those it leaves out, read from HEAD: their plans
+    # are validated, and the paths changed in them are theirs (see read_checkout).
+    checkout = read_checkout(
+        git,
+        root,
+        head=settings.head,
+        tag_format=settings.tag_format,
+        tag_pattern=settings.tag_pattern,
+        changelog=settings.changelog,
+    )
+    projects, conventions = checkout.projects, checkout.conventions
     config = conventions.release_config
     base = settings.base
     unfetched: str | None = None

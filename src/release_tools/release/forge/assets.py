@@ -14,6 +14,7 @@ import mimetypes
 import os
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -83,15 +84,40 @@ def _content_type(name: str) -> str:
     return guessed or "application/octet-stream"
 
 
+def _refuse_left_out(pattern: str, left_out: AbstractSet[str]) -> None:
+    """Raise :class:`UsageError` naming the files a sparse checkout leaves out that
+    ``pattern`` matches, when there are any: they are tracked, not in the work tree, so they
+    cannot be read for upload, and no publish command is awaited to make them (matched as
+    :func:`glob.glob` does, ``**`` spanning directories, a leading dot matched only by one)."""
+    if not left_out:
+        return
+    from wcmatch import glob as wcglob
+
+    posix = pattern.replace("\\", "/")
+    matched = sorted(p for p in left_out if wcglob.globmatch(p, posix, flags=wcglob.GLOBSTAR))
+    if not matched:
+        return
+    more = f" and {len(matched) - 1} more" if len(matched) > 1 else ""
+    directory = PurePosixPath(matched[0]).parent.as_posix()
+    raise UsageError(
+        f"--release-asset {pattern}: matches {matched[0]}{more}, which the sparse checkout "
+        f"leaves out (git sparse-checkout add {directory})"
+    )
+
+
 def resolve_assets(
     root: Path,
     patterns: Sequence[str],
     git_dir: Path | None = None,
     stored: Callable[[str], str] | None = None,
+    left_out: AbstractSet[str] = frozenset(),
 ) -> list[Asset]:
     """Every file the globs match, checked and named; UsageError on a glob matching nothing,
     a match outside the work tree or inside ``.git``, or two assets with one name, also once
-    ``stored`` (the forge's renaming, when it has one) has made it."""
+    ``stored`` (the forge's renaming, when it has one) has made it.
+
+    ``left_out`` holds the tracked paths a sparse checkout leaves out: a glob that matches
+    none of the work tree's files but some of those is refused saying so."""
     check_patterns(patterns)
     real_root = Path(os.path.realpath(root))
     real_git = Path(os.path.realpath(git_dir)) if git_dir is not None else None
@@ -100,6 +126,7 @@ def resolve_assets(
         matches = sorted(glob.glob(pattern, root_dir=real_root, recursive=True))
         files = [m for m in matches if (real_root / m).is_file()]
         if not files:
+            _refuse_left_out(pattern, left_out)
             raise NoMatchError(f"--release-asset {pattern}: no file matches it (in {real_root})")
         for match in files:
             resolved = Path(os.path.realpath(real_root / match))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,9 +29,8 @@ from release_tools.release.forge.publishing import (
     plan_forge,
 )
 from release_tools.release.journal import Journal
+from release_tools.release.sparse import Checkout, read_checkout
 from release_tools.release.transaction import journal_path
-from release_tools.release.versions import find_projects
-from release_tools.versioning.conventions import read_conventions
 from release_tools.versioning.projects import Project
 
 __all__ = ["ForgeReleaseRequest", "ForgeReleaseResult", "run_forge_release"]
@@ -83,6 +83,31 @@ def _project_of(projects: list[Project], name: str | None, wanted: str | None) -
     return roots[0] if len(roots) == 1 else None
 
 
+def _read_notes_file(git: Git, root: Path, checkout: Checkout, path: Path) -> str:
+    """The text of ``--notes-file``; a one-line :class:`UsageError` when it cannot be read,
+    saying so when the sparse checkout leaves the file out (it is tracked, not checked out)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        rel = _repository_path(root, path)
+        if rel is not None and checkout.leaves_out(rel):
+            directory = posixpath.dirname(rel) or "/"
+            raise UsageError(
+                f"--notes-file {path}: outside the sparse checkout (git sparse-checkout add "
+                f"{directory})"
+            ) from exc
+        raise UsageError(f"--notes-file {path}: cannot be read ({exc})") from exc
+
+
+def _repository_path(root: Path, path: Path) -> str | None:
+    """``path`` relative to the repository root (posix), or None when it lies outside."""
+    absolute = Path(os.path.abspath(path))
+    for top in (root, Path(os.path.realpath(root))):
+        if absolute.is_relative_to(top):
+            return absolute.relative_to(top).as_posix()
+    return None
+
+
 def run_forge_release(
     settings: Settings,
     request: ForgeReleaseRequest,
@@ -101,29 +126,26 @@ def run_forge_release(
         raise UsageError(f"--tag {tag}: not a release tag (tag-pattern does not match it)")
     version = match["version"]
     name = match.groupdict().get("name")
-    projects = find_projects(git, root)
-    project = _project_of(projects, name, settings.project)
+    # In a sparse checkout, a project it leaves out and its changelog are read from HEAD (what
+    # a full checkout holds: such files cannot be edited here).
+    checkout = read_checkout(
+        git,
+        root,
+        tag_format=settings.tag_format,
+        tag_pattern=settings.tag_pattern,
+        changelog=settings.changelog,
+    )
+    project = _project_of(checkout.projects, name, settings.project)
     warnings: list[str] = []
     if request.notes_file is not None:
-        try:
-            notes = request.notes_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"--notes-file {request.notes_file}: cannot be read ({exc})") from exc
+        notes = _read_notes_file(git, root, checkout, request.notes_file)
     else:
         notes = ""
         path = None
         if project is not None:
-            conventions = read_conventions(
-                git,
-                root,
-                [project],
-                tag_format=settings.tag_format,
-                tag_pattern=settings.tag_pattern,
-                changelog=settings.changelog,
-            )
-            path = conventions.of(project.name).changelog.path
-        if path and (root / path).is_file():
-            text = (root / path).read_text(encoding="utf-8", errors="replace")
+            path = checkout.conventions.of(project.name).changelog.path
+        text = checkout.read_text(git, root, path) if path else None
+        if path and text is not None:
             found = extract_notes(text, version)
             if found is None:
                 warnings.append(f"no section for {version} in {path}: the notes are empty")
@@ -165,6 +187,7 @@ def run_forge_release(
         dry_run=False,
         assets_later=False,
         option="--forge",
+        left_out=checkout.left_out,
     )
     for warning in warnings:
         log.warning("%s", warning)

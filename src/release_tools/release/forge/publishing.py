@@ -90,6 +90,9 @@ class ForgePlan:
     #: Why a real run would refuse the forge release (no token, unknown repository...): a
     #: dry run plans on and reports them as refusals.
     problems: list[str] = field(default_factory=list)
+    #: The tracked paths a sparse checkout leaves out (an asset glob matching only those is
+    #: refused saying so).
+    left_out: frozenset[str] = frozenset()
 
     @property
     def forge(self) -> Forge:
@@ -188,6 +191,7 @@ def plan_forge(
     dry_run: bool,
     assets_later: bool,
     option: str = "--forge-release",
+    left_out: frozenset[str] = frozenset(),
 ) -> ForgePlan:
     """Decide and check the forge releases (see the module docstring). Errors and problems
     name ``option``, the flag the command reads the forge from."""
@@ -198,7 +202,7 @@ def plan_forge(
     target = resolve_target(forge, environ, remote)
     # Registered now, before anything can log or fail with a message.
     register_secret(target.token)
-    plan = ForgePlan(target, merge_by_tag(releases), tuple(patterns))
+    plan = ForgePlan(target, merge_by_tag(releases), tuple(patterns), left_out=left_out)
     problems = list(target.problems)
     if not httpx_available():
         problems.append(INSTALL_HINT)
@@ -207,7 +211,7 @@ def plan_forge(
     plan.problems = [f"{option} {forge.value}: {p}" for p in problems]
     check_patterns(patterns)
     try:
-        plan.assets = resolve_assets(root, patterns, git_dir, _stored_names(forge))
+        plan.assets = resolve_assets(root, patterns, git_dir, _stored_names(forge), left_out)
     except UsageError as exc:
         if assets_later and isinstance(exc, NoMatchError):
             # The publish command runs before the forge release and may build the files.
@@ -250,7 +254,9 @@ def make_releases(
     tags = [r.tag for r in plan.releases]
     current = tags[0] if tags else ""
     try:
-        assets = tuple(resolve_assets(root, plan.patterns, git_dir, _stored_names(target.forge)))
+        assets = tuple(
+            resolve_assets(root, plan.patterns, git_dir, _stored_names(target.forge), plan.left_out)
+        )
         with ForgeHttp(
             base_url=target.api_url,
             headers=target.headers(),

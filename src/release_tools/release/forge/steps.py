@@ -16,6 +16,7 @@ import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from release_tools.analysis.headprojects import left_out_paths
 from release_tools.config import Settings
 from release_tools.errors import ReleaseError, UsageError
 from release_tools.git import Git
@@ -35,9 +36,10 @@ from release_tools.release.publish import check_command
 from release_tools.release.recovery import resume
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.signals import Interrupted, deferred, interruptible
+from release_tools.release.sparse import committed_projects, read_checkout
 from release_tools.release.transaction import ReleaseInterrupted
-from release_tools.release.versions import ProjectRelease, find_projects
-from release_tools.versioning.conventions import Conventions, read_conventions
+from release_tools.release.versions import ProjectRelease
+from release_tools.versioning.conventions import Conventions
 
 __all__ = [
     "OnPushed",
@@ -122,6 +124,7 @@ def _forge_plan(
         environ=os.environ,
         dry_run=options.dry_run,
         assets_later=bool(settings.publish_command and not options.skip_publish),
+        left_out=left_out_paths(git),
     )
     warnings += plan.warnings
     return plan
@@ -197,28 +200,29 @@ def resume_with_forge(
     """
     _use_publish_command(settings, journal)
     settings, options = _recorded_forge(settings, options, journal)
-    projects = find_projects(git, root)
     requested = forge_requested(settings)
     plan: ForgePlan | None = None
     warnings: list[str] = []
-    if requested is not None:
+    if requested is None:
+        projects = committed_projects(git, root)
+    else:
         if not (journal.tag and journal.push):
             raise UsageError(
                 f"--forge-release {requested}: the unfinished release does not push its tags; "
                 "finish it with --resume alone, push, then run `release-tools forge-release`"
             )
-        conventions = read_conventions(
+        # A sparse checkout's left-out projects and changelogs are read from HEAD.
+        checkout = read_checkout(
             git,
             root,
-            projects,
             tag_format=settings.tag_format,
             tag_pattern=settings.tag_pattern,
             changelog=settings.changelog,
         )
+        projects, conventions = checkout.projects, checkout.conventions
 
         def read(rel: str) -> str | None:
-            path = root / rel
-            return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+            return checkout.read_text(git, root, rel)
 
         # The forge releases an earlier attempt made are left as they are (their notes may
         # have been edited on the forge since).
