@@ -26,8 +26,10 @@ from release_tools.cli.output import echo, echo_json, output_format, output_form
 from release_tools.cli.projects import projects_command
 from release_tools.config import Settings, load_settings
 from release_tools.errors import UsageError
+from release_tools.text import one_line
 
 if TYPE_CHECKING:
+    from release_tools.release.autoplans import AnalyzedProject
     from release_tools.release.results import ReleaseOptions, ReleaseResult
 
 __all__ = ["COMMANDS"]
@@ -190,6 +192,13 @@ def plan_check_command(**options: Any) -> None:
 @click.command("release")
 @click.option("--project", default=None, help="Release only this project.")
 @click.option("--dry-run", is_flag=True, default=False, help="Print every action, change nothing.")
+@click.option(
+    "--auto",
+    is_flag=True,
+    default=False,
+    help="Release the projects that changed and have no pending plan with the type analyze "
+    "decides (a plan in memory; pending plans still win).",
+)
 @click.option("--skip-publish", is_flag=True, default=False, help="Do not run the publish command.")
 @click.option(
     "--publish-command",
@@ -285,6 +294,7 @@ def release_command(**options: Any) -> None:
         resume=options.pop("resume"),
         abort=options.pop("abort"),
         prerelease=options.pop("prerelease"),
+        auto=options.pop("auto"),
     )
     asset_flags = bool(options["release_assets"])
     if not asset_flags:
@@ -316,6 +326,8 @@ def release_command(**options: Any) -> None:
         echo_json(release_report(result))
         _exit_if_refused(result, settings)
         return
+    for analyzed in result.analyzed:
+        echo(_analyzed_line(analyzed))
     if not result.releases and not result.actions:
         echo(result.message)
         return
@@ -338,6 +350,14 @@ def release_command(**options: Any) -> None:
         verb = "done:"
     echo(f"{verb} {result.message}")
     _exit_if_refused(result, settings)
+
+
+def _analyzed_line(analyzed: AnalyzedProject) -> str:
+    """What analyze decided for a project of ``release --auto``, on one line."""
+    decision = analyzed.decision
+    kind = analyzed.plan.entries[0].type if analyzed.plan is not None else "nothing to release"
+    review = " (needs review)" if decision.needs_review else ""
+    return f"analyze: {analyzed.name} {kind}{review}: {one_line(decision.reasoning)}"
 
 
 def _check_forge_flags(settings: Settings, options: ReleaseOptions, asset_flags: bool) -> None:

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from release_tools.analysis.models import Decision
 from release_tools.config import Settings
-from release_tools.errors import UsageError, VersionError
-from release_tools.git import Commit, Git
+from release_tools.errors import UsageError
+from release_tools.git import Git
 from release_tools.plans import default_message, write_plan
+from release_tools.release.autotype import analyzed_type, grouped_subjects
 from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
 from release_tools.release.plangit import commit_plan, push_plan, push_target
@@ -26,12 +27,11 @@ from release_tools.release.planrange import plan_conventions, plan_range, touche
 from release_tools.release.sparse import committed_projects
 from release_tools.text import one_line
 from release_tools.versioning.boundaries import project_pathspecs
-from release_tools.versioning.commit_types import SECTIONS, CommitTypes
 from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.projectlookup import find_project
 from release_tools.versioning.projects import Project
 from release_tools.versioning.releaseconfig import infer_plan_format
-from release_tools.versioning.semver import PRERELEASE_TYPES, RELEASE_TYPES, ReleaseType, Version
+from release_tools.versioning.semver import PRERELEASE_TYPES, RELEASE_TYPES, ReleaseType
 
 __all__ = ["PlanRequest", "PlanResult", "create_version_plan"]
 
@@ -75,56 +75,6 @@ class PlanResult:
     plan_format: str | None = None
     #: The members of the release group the plan names (empty for a project's plan).
     members: list[str] = field(default_factory=list)
-
-
-def _grouped_subjects(commits: Sequence[Commit], types: CommitTypes) -> str:
-    """The range's commit subjects as a Markdown list under changelog section headings.
-
-    Conventional Commits subjects lose their ``type:`` prefix to the section they name
-    (``feat`` -> Added); types without a section (chore, docs, ci...) are left out; other
-    subjects go under Changed. Empty when no commit is worth a changelog line.
-    """
-    from release_tools.release.changelog import entries_from_commits
-
-    conventional = entries_from_commits(commits, types)
-    listed = {c.sha[:7] for c in commits if c.sha[:7] in {e.ref for e in conventional}}
-    plain = [
-        c.subject.strip()
-        for c in commits
-        if c.sha[:7] not in listed
-        and c.subject.strip()
-        and not c.subject.startswith(("Merge ", "chore", "docs", "ci", "test", "style", "build"))
-        and ":" not in c.subject.split(" ", 1)[0]
-    ]
-    lines: list[str] = []
-    for section in SECTIONS:
-        bullets = [
-            ("**Breaking:** " if e.breaking else "") + e.text.split("\n", 1)[0]
-            for e in conventional
-            if e.group == section
-        ]
-        if section == "Changed":
-            bullets += plain
-        bullets = list(dict.fromkeys(bullets))
-        if bullets:
-            lines += ["", f"### {section}", "", *[f"- {b}" for b in bullets]]
-    return "\n".join(lines).strip()
-
-
-def _auto_type(decision: Decision, settings: Settings) -> ReleaseType | None:
-    if decision.version_type == "unknown":
-        return None
-    kind: ReleaseType = decision.version_type
-    if kind == "major" and decision.current_version and not settings.major_on_zero:
-        try:
-            current = Version.parse(decision.current_version)
-        except VersionError:
-            return kind
-        if current.major == 0:
-            # analyze treats a breaking change on 0.x as minor unless major_on_zero; a plan
-            # says "major" literally (0.x -> 1.0.0), so record what analyze meant.
-            return "minor"
-    return kind
 
 
 def _only_project(projects: Sequence[Project]) -> str:
@@ -191,7 +141,7 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         from release_tools.analysis.service import run_analysis
 
         decision = run_analysis(settings.model_copy(update={"project": project.name}))
-        auto = _auto_type(decision, settings)
+        auto = analyzed_type(decision, settings)
         if auto is None:
             return PlanResult(
                 project=project.name,
@@ -210,7 +160,7 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         rng = plan_range(git, settings, projects, project.name, settings.base, conventions)
         paths = project_pathspecs(git, project, rng.head_sha, conventions)
         commits = git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths)
-        body = _grouped_subjects(commits, commit_types(settings))
+        body = grouped_subjects(commits, commit_types(settings))
     if not body:
         body = default_message(release_type, project.name)
     confinement = Confinement(root, git.git_dir())

@@ -63,7 +63,8 @@ def release_report(result: ReleaseResult) -> dict[str, Any]:
                 "old_version": r.previous,
                 "new_version": r.version,
                 "tag": r.tag if r.tag in result.planned_tags else None,
-                "plans": sorted({p.path for p in r.plans if p.type_for(r.project.name)}),
+                "plans": sorted({p.path for p in r.plans if p.path and p.type_for(r.project.name)}),
+                "analyzed": any(not p.path for p in r.plans),
                 "dependency_only": list(r.dependency_only),
                 "group": list(r.group),
             }
@@ -83,6 +84,16 @@ def release_report(result: ReleaseResult) -> dict[str, Any]:
         ],
         "warnings": list(result.warnings),
         "refused": list(result.refused),
+        "analyzed": [
+            {
+                "project": a.name,
+                "version_type": a.decision.version_type,
+                "release_type": a.plan.entries[0].type if a.plan is not None else None,
+                "needs_review": a.decision.needs_review,
+                "reasoning": a.decision.reasoning,
+            }
+            for a in result.analyzed
+        ],
         "forge_releases": [
             r.to_dict()
             for r in (result.planned_forge_releases if result.dry_run else result.forge_releases)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from release_tools.release.autoplans import AnalyzedProject
 from release_tools.release.forge.models import PublishedRelease
 from release_tools.release.publish import PublishOutcome
 from release_tools.release.versions import ProjectRelease
@@ -38,6 +39,8 @@ class ReleaseOptions:
     today: date | None = None
     #: Mark forge releases as prereleases; None: when the version is a prerelease.
     prerelease: bool | None = None
+    #: Projects without a pending plan release what ``analyze`` decides for them.
+    auto: bool = False
 
 
 @dataclass(slots=True)
@@ -74,3 +77,5 @@ class ReleaseResult:
     #: The forge releases the release makes (or would make), ``planned``; ``forge_releases``
     #: holds those actually made.
     planned_forge_releases: list[PublishedRelease] = field(default_factory=list)
+    #: With ``--auto``: the projects analyzed and what analyze decided for each.
+    analyzed: list[AnalyzedProject] = field(default_factory=list)

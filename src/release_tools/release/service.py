@@ -38,6 +38,7 @@ from release_tools.plans import (
     with_project_names,
 )
 from release_tools.plans.store import with_groups
+from release_tools.release.autoplans import AnalyzedProject, analyzed_plans
 from release_tools.release.cascade import node_rule, projects_following, releases_with_dependents
 from release_tools.release.changelog import (
     ChangelogEntry,
@@ -141,8 +142,8 @@ def _stage_plans(
     """Delete plans fully consumed; keep what the others still promise unreleased projects."""
     names = [p.name for p in projects]
     for plan in plans:
-        if not any(plan.type_for(name) for name in released):
-            continue
+        if not plan.path or not any(plan.type_for(name) for name in released):
+            continue  # a plan of ``--auto`` has no file
         remaining = consume_plan(plan, txn.read(plan.path) or "", released, names)
         if remaining is None:
             txn.delete(plan.path, "consumed version plan")
@@ -348,6 +349,10 @@ def _run_release(
         [entry.name for plan in plans for entry in plan.entries if not plan.is_group_entry(entry)],
     )
     validate_plans(plans, projects)
+    analyzed: list[AnalyzedProject] = []
+    if options.auto:
+        analyzed = analyzed_plans(git, settings, projects, conventions, plans)
+        plans = [*plans, *(a.plan for a in analyzed if a.plan is not None)]
     txn = FileTransaction(root, Confinement(root, git.git_dir()))
     pre = read_pre_state(txn.read)
     if pre is not None:
@@ -367,11 +372,15 @@ def _run_release(
     held = held_back(projects, plans, conventions.release_config, settings.project)
     if not releases and not leaves_pre_mode(pre):
         scope = f" for {settings.project}" if settings.project else ""
+        why = "no pending version plans" + (
+            ", and analyze found no change to release" if options.auto else ""
+        )
         return ReleaseResult(
             released=False,
             dry_run=options.dry_run,
-            message=f"nothing to release{scope}: no pending version plans",
+            message=f"nothing to release{scope}: {why}",
             skipped=held,
+            analyzed=analyzed,
         )
     today = options.today or date.today()
     notes: list[str] = []
@@ -416,6 +425,7 @@ def _run_release(
         # records them), so only leaving the mode consumes them; each release names its own.
         plans_consumed=sorted({plan.path for plan in plans} & {c.path for c in txn.changes}),
         planned_tags=release_tags(releases) if options.commit and options.tag else [],
+        analyzed=analyzed,
     )
     git_actions, skipped = plan_git_actions(settings, options, releases, message, branch)
     result.skipped = held + skipped

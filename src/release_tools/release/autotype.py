@@ -1,0 +1,70 @@
+"""What ``analyze`` decided, written as a version plan: its release type and a changelog body.
+
+Shared by ``create-version-plan --version-type auto``, which writes the plan to a file, and
+``release --auto``, which releases from it without writing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from release_tools.analysis.models import Decision
+from release_tools.config import Settings
+from release_tools.errors import VersionError
+from release_tools.git import Commit
+from release_tools.versioning.commit_types import SECTIONS, CommitTypes
+from release_tools.versioning.semver import ReleaseType, Version
+
+__all__ = ["analyzed_type", "grouped_subjects"]
+
+
+def grouped_subjects(commits: Sequence[Commit], types: CommitTypes) -> str:
+    """The range's commit subjects as a Markdown list under changelog section headings.
+
+    Conventional Commits subjects lose their ``type:`` prefix to the section they name
+    (``feat`` -> Added); types without a section (chore, docs, ci...) are left out; other
+    subjects go under Changed. Empty when no commit is worth a changelog line.
+    """
+    from release_tools.release.changelog import entries_from_commits
+
+    conventional = entries_from_commits(commits, types)
+    listed = {c.sha[:7] for c in commits if c.sha[:7] in {e.ref for e in conventional}}
+    plain = [
+        c.subject.strip()
+        for c in commits
+        if c.sha[:7] not in listed
+        and c.subject.strip()
+        and not c.subject.startswith(("Merge ", "chore", "docs", "ci", "test", "style", "build"))
+        and ":" not in c.subject.split(" ", 1)[0]
+    ]
+    lines: list[str] = []
+    for section in SECTIONS:
+        bullets = [
+            ("**Breaking:** " if e.breaking else "") + e.text.split("\n", 1)[0]
+            for e in conventional
+            if e.group == section
+        ]
+        if section == "Changed":
+            bullets += plain
+        bullets = list(dict.fromkeys(bullets))
+        if bullets:
+            lines += ["", f"### {section}", "", *[f"- {b}" for b in bullets]]
+    return "\n".join(lines).strip()
+
+
+def analyzed_type(decision: Decision, settings: Settings) -> ReleaseType | None:
+    """The release type a plan records for ``analyze``'s ``decision`` (None: nothing to
+    release)."""
+    if decision.version_type == "unknown":
+        return None
+    kind: ReleaseType = decision.version_type
+    if kind == "major" and decision.current_version and not settings.major_on_zero:
+        try:
+            current = Version.parse(decision.current_version)
+        except VersionError:
+            return kind
+        if current.major == 0:
+            # analyze treats a breaking change on 0.x as minor unless major_on_zero; a plan
+            # says "major" literally (0.x -> 1.0.0), so record what analyze meant.
+            return "minor"
+    return kind
