@@ -3,12 +3,24 @@
 When a workspace member depends on a released sibling, the member may be released too, with
 an "Updated dependencies" changelog entry, and its own dependents follow in turn.
 
-``release_dependents`` decides: ``patch`` releases, with a patch, every member whose
-requirement is rewritten; ``none`` never (the requirement is still rewritten, the member is not
-released). Unset, a changesets workspace gets changesets' behaviour (``determineDependents`` in
+Which npm members are dependents, and which of their ranges move and how they are written, is
+changesets' call (below) in a changesets workspace and wherever ``release_dependents`` is set;
+that setting only decides which dependents are released:
+
+* ``patch`` releases, with a patch, every dependent one of whose ranges moves (in any table,
+  ``devDependencies`` too; a ``workspace:`` shorthand or path moves when it is published as
+  the new version), peers included: the setting names the bump;
+* ``none`` releases none, and still moves each dependent's ranges as changesets moves them in
+  a package of its plan: a range the new version leaves always (so the workspace keeps
+  resolving), and one still admitting it when the sibling's bump reaches
+  ``updateInternalDependencies`` (a peer range: unless
+  ``onlyUpdatePeerDependentsWhenOutOfRange``). ``updateInternalDependents`` is not read.
+
+Unset, a changesets workspace gets changesets' behaviour (``determineDependents`` in
 ``@changesets/assemble-release-plan``), with the options its ``.changeset/config.json`` gives
-(:mod:`release_tools.versioning.releaseconfig`); without that file, none is released. For an
-npm dependent, per dependency table that names the released sibling:
+(:mod:`release_tools.versioning.releaseconfig`); without that file none is released, and every
+simple npm range follows the sibling (:func:`~release_tools.versioning.dependents.node_range`).
+For an npm dependent, per dependency table that names the released sibling:
 
 * ``updateInternalDependents: "out-of-range"`` (the default) releases it with a patch when the
   range no longer admits the new version; ``always`` whatever the range. A ``devDependencies``
@@ -17,14 +29,20 @@ npm dependent, per dependency table that names the released sibling:
 * a ``peerDependencies`` range on a sibling released with a minor or major makes the dependent
   major, in range or not, unless ``onlyUpdatePeerDependentsWhenOutOfRange`` asks for the range
   to be left first.
+* a requirement that is no range (a dist-tag such as ``latest``, a git URL, ``file:``,
+  ``link:``, an ``npm:`` alias) admits no version, as npm's ``semver.satisfies`` judges it for
+  changesets, so it counts as left behind (a patch, a major for a peer, a follower for a dev
+  dependency), though it is never rewritten. An empty one is passed over, as is a
+  ``workspace:`` form that names no range, shorthand or the sibling's directory.
 
 Which packages are dependents at all is changesets' dependency graph's call: a package whose
 range on the sibling does not admit the sibling's version before the release (``^0.5.0`` on a
 1.0.0) is none, nor one naming it by a ``workspace:`` form that is neither a range, a shorthand
 nor the sibling's directory; a note says so. The graph keeps one range per dependency, the last
 table's in changesets' order (dependencies, devDependencies, peerDependencies,
-optionalDependencies). Under ``bumpVersionsWithWorkspaceProtocolOnly`` only ``workspace:``
-ranges count.
+optionalDependencies), a ``file:`` or ``link:`` dev dependency aside; when that range is no
+range at all (a tag, a URL, an alias), the package is no dependent. Under
+``bumpVersionsWithWorkspaceProtocolOnly`` only ``workspace:`` ranges count.
 
 Whose ranges move (:func:`projects_following`, :func:`node_rule`): ``changeset version`` writes
 only the packages in its plan (released, ignored, or following a dev dependency), and in them
@@ -35,7 +53,8 @@ no longer admits the new version, or whose dependency's bump is at least
 dependent released for its dependencies names in its changelog every sibling whose
 ``dependencies`` range (else ``peerDependencies`` range) moves so.
 
-Other ecosystems' members (Cargo, Python) are released whenever their requirement is rewritten.
+Other ecosystems' members (Cargo, Python) are released, under ``patch`` or changesets'
+policies, whenever their requirement is rewritten.
 
 A member requiring the sibling by a ``workspace:`` shorthand or by the sibling's directory
 (``workspace:packages/a``) is a dependent too, though its requirement is never rewritten (pnpm
@@ -82,8 +101,9 @@ __all__ = [
 ]
 
 Policy = Literal["patch", "always", "out-of-range", "none"]
-#: The policies that follow changesets' rules rather than "every rewritten requirement".
-_CHANGESETS_POLICIES = ("always", "out-of-range")
+#: The policies under which every dependent in changesets' graph has its moving ranges
+#: rewritten, released or not.
+_FOLLOW_ALWAYS = ("always", "patch", "none")
 #: One (dependency table, range as written, range as changesets judges it) per table naming a
 #: dependency by a range changesets follows.
 Requirements = list[tuple[str, str, str]]
@@ -110,13 +130,30 @@ def _level(kind: ReleaseType | None) -> int:
     return 0 if kind is None else 1
 
 
+def _changesets_ranges(settings: Settings, conventions: Conventions) -> bool:
+    """Whether npm ranges are judged and written as ``changeset version`` does: in a
+    changesets workspace, and wherever ``release_dependents`` is set."""
+    return (
+        settings.release_dependents is not None
+        or ".changeset/config.json" in conventions.release_config.sources
+    )
+
+
 def node_rule(
     settings: Settings, conventions: Conventions, release: ProjectRelease
 ) -> NodeRangeRule | None:
-    """How ``changeset version`` judges and writes npm ranges on ``release``'s package; None
-    when the policy is not changesets' (every simple range then follows)."""
-    if dependents_policy(settings, conventions) not in _CHANGESETS_POLICIES:
+    """How npm ranges on ``release``'s package are judged and written, as ``changeset
+    version`` does, under every policy (the policy only says which dependents are released);
+    without ``.changeset/config.json`` changesets' options take their defaults. None when
+    neither that file nor ``release_dependents`` is given: every simple range then follows
+    (:func:`~release_tools.versioning.dependents.node_range`)."""
+    if not _changesets_ranges(settings, conventions):
         return None
+    return _rule(conventions, release)
+
+
+def _rule(conventions: Conventions, release: ProjectRelease) -> NodeRangeRule:
+    """changesets' rule for ranges on ``release``'s package, with the workspace's options."""
     config = conventions.release_config
     return NodeRangeRule(
         previous=release.previous,
@@ -126,43 +163,6 @@ def node_rule(
         peers_out_of_range_only=config.only_peer_dependents_out_of_range,
         workspace_only=config.workspace_protocol_only,
     )
-
-
-def _follower(spec: object, dependency: Project, previous: str | None) -> bool:
-    """Whether ``spec`` is a ``workspace:`` form that is never rewritten yet names
-    ``dependency``: a shorthand (``*``, ``^``, ``~``) or its directory from the root."""
-    if not isinstance(spec, str) or not spec.startswith("workspace:"):
-        return False
-    rest = spec[len("workspace:") :]
-    directory = PurePosixPath(dependency.manifest).parent.as_posix()
-    return rest in ("*", "^", "~") or (
-        not is_node_range(rest) and judged_node_range(spec, previous, directory) is not None
-    )
-
-
-def _shorthand_dependents(
-    projects: Sequence[Project],
-    release: ProjectRelease,
-    read: Reader,
-    rewritten: Mapping[str, str],
-) -> list[str]:
-    """The manifests, other than those in ``rewritten``, of the npm packages that require
-    ``release``'s package by a ``workspace:`` form never rewritten (:func:`_follower`): yet
-    published as the dependency's version of the day, so they are its dependents all the
-    same, as in changesets' dependency graph."""
-    dependency = release.project.dependency_name
-    out: list[str] = []
-    for project in projects:
-        if project.manifest_kind != "package.json" or project.manifest in rewritten:
-            continue
-        data = _manifest(read, project.manifest)
-        for table in NODE_DEPENDENCY_TABLES:
-            deps = data.get(table)
-            spec = deps.get(dependency) if isinstance(deps, dict) else None
-            if _follower(spec, release.project, release.previous):
-                out.append(project.manifest)
-                break
-    return out
 
 
 def _manifest(read: Reader, path: str) -> dict[str, Any]:
@@ -175,19 +175,35 @@ def _manifest(read: Reader, path: str) -> dict[str, Any]:
 
 
 def _requirements(data: Mapping[str, Any], dependency: str, rule: NodeRangeRule) -> Requirements:
-    """The ranges a package.json gives ``dependency`` that changesets follows (npm ranges,
-    ``workspace:`` ranges, shorthands and the dependency's directory; not ``file:``,
-    ``link:``, aliases, URLs or tags), with the range changesets judges each as, by table."""
+    """What a package.json gives ``dependency``, by table, with what changesets judges each
+    requirement as when it decides a dependent's release.
+
+    npm ranges, ``workspace:`` ranges, shorthands and the dependency's directory are judged as
+    :func:`~release_tools.versioning.dependents.judged_node_range` says. Any other non-empty
+    requirement outside ``workspace:`` (a dist-tag such as ``latest``, a git URL, ``file:``,
+    ``link:``, an ``npm:`` alias) is judged as written: changesets hands it to npm's
+    ``semver.satisfies``, which admits no version through it, so it counts as left behind,
+    though nothing ever rewrites it (:func:`_satisfied`). Another ``workspace:`` form
+    (``workspace:../a``, ``workspace:<name>@<range>``) is passed over, as changesets passes it
+    over."""
     out: Requirements = []
     for table in NODE_DEPENDENCY_TABLES:
         deps = data.get(table)
         spec = deps.get(dependency) if isinstance(deps, dict) else None
-        if not isinstance(spec, str):
+        if not isinstance(spec, str) or not spec:
             continue
         judged = judged_node_range(spec, rule.previous, rule.directory)
         if judged is not None:
             out.append((table, spec, judged))
+        elif not spec.startswith("workspace:"):
+            out.append((table, spec, spec))
     return out
+
+
+def _satisfied(judged: str, version: str) -> bool:
+    """Whether ``version`` satisfies a requirement as changesets judges it: npm's semver
+    answers false for anything it cannot read as a range."""
+    return npm_admits(judged, version) is True
 
 
 def _graph_range(data: Mapping[str, Any], dependency: str) -> str | None:
@@ -265,7 +281,7 @@ def _dependent_kind(
     ``devDependencies`` range alone, which moves the range without a release."""
     kind: ReleaseType | None = None
     for table, _, judged in requirements:
-        admits = npm_admits(judged, release.version) is True
+        admits = _satisfied(judged, release.version)
         if (
             table == "peerDependencies"
             and _level(release.release_type) >= 2
@@ -281,6 +297,23 @@ def _dependent_kind(
         ):
             kind = "patch"
     return kind
+
+
+def _patch_kind(
+    requirements: Requirements,
+    release: ProjectRelease,
+    rule: NodeRangeRule,
+    current: ProjectRelease | None,
+) -> ReleaseType | None:
+    """The release a dependent gets from ``release`` under ``release_dependents = "patch"``:
+    a patch, when it is not yet released and one of its ranges on ``release``'s package moves
+    (:func:`~release_tools.versioning.dependents.node_range_moves`; a ``workspace:`` shorthand
+    or path moves when the package manager publishes it as the new version), in whichever
+    table; None otherwise."""
+    if current is not None:
+        return None
+    moves = any(node_range_moves(t, spec, release.version, rule) for t, spec, _ in requirements)
+    return "patch" if moves else None
 
 
 def releases_with_dependents(
@@ -346,27 +379,29 @@ def releases_with_dependents(
                 notes=[],
             )
             dependency = release.project.dependency_name
-            rule = node_rule(settings, conventions, release)
-            if rule is not None:
-                for member in projects:
-                    if member.name == release.project.name or member.manifest not in node:
-                        continue
-                    data = node[member.manifest]
-                    if _listed(data, dependency, release.version, rule):
-                        listed.setdefault(member.name, set()).add(release.project.name)
-                    needs = _requirements(data, dependency, rule)
-                    counted, _ = _counted(data, member.manifest, dependency, rule)
-                    if not needs or not counted or config.held_back(member) is not None:
-                        continue
-                    current = releasing.get(member.name)
+            # Dependents are released only under an explicit setting or in a changesets
+            # workspace, where npm ranges are judged by changesets' rule.
+            rule = _rule(conventions, release)
+            for member in projects:
+                if member.name == release.project.name or member.manifest not in node:
+                    continue
+                data = node[member.manifest]
+                if _listed(data, dependency, release.version, rule):
+                    listed.setdefault(member.name, set()).add(release.project.name)
+                needs = _requirements(data, dependency, rule)
+                counted, _ = _counted(data, member.manifest, dependency, rule)
+                if not needs or not counted or config.held_back(member) is not None:
+                    continue
+                current = releasing.get(member.name)
+                if policy == "patch":
+                    kind = _patch_kind(needs, release, rule, current)
+                else:
                     kind = _dependent_kind(needs, release, config, policy, current)
-                    if kind is not None:
-                        take(member.name, kind, release.project.name)
-                # changesets knows npm packages only; other members follow any rewrite.
-                paths = [path for path in edits if path not in node]
-            else:
-                shorthands = _shorthand_dependents(projects, release, read, edits)
-                paths = [*edits, *shorthands]
+                if kind is not None:
+                    take(member.name, kind, release.project.name)
+            # npm members are judged above, as changesets judges them; the others (Cargo,
+            # Python) follow any rewrite of their requirement.
+            paths = [path for path in edits if path not in node]
             for path in paths:
                 dependent = manifests.get(path)
                 if dependent is None or dependent.name == release.project.name:
@@ -392,16 +427,18 @@ def projects_following(
 ) -> list[Project]:
     """The projects whose requirements on the released siblings move with them.
 
-    Under changesets' policies, an npm package's move as ``changeset version`` moves them:
-    only in the packages of its plan (released, or a dependent held back, following a sibling
-    that leaves its range, or any sibling under ``always``) that have a range to move
-    (:func:`node_rule` then says which). Other projects, and every project under the other
-    policies, follow every release. ``notes`` receives, for the npm packages left out, why
-    changesets does not count them as dependents, or which of their ranges the new versions
-    leave behind."""
-    policy = dependents_policy(settings, conventions)
-    if policy not in _CHANGESETS_POLICIES:
+    An npm package's ranges move as ``changeset version`` moves them: only in the packages of
+    its plan that have a range to move (:func:`node_rule` then says which). Under changesets'
+    policies the plan holds the released packages and the dependents that follow without a
+    release: held back, or following a sibling that leaves one of their requirements (any
+    sibling under ``always``). Under ``patch`` and ``none`` every dependent changesets' graph
+    counts is in it: ``patch`` has released those whose ranges move, ``none`` moves their
+    ranges without a release. Other projects (Cargo, Python) follow every release.
+    ``notes`` receives, for the npm packages left out, why changesets does not count them as
+    dependents, or which of their ranges the new versions leave behind."""
+    if not _changesets_ranges(settings, conventions):
         return list(projects)
+    policy = dependents_policy(settings, conventions)
     releasing = {r.project.name for r in releases}
     config = conventions.release_config
     out: list[Project] = []
@@ -414,17 +451,17 @@ def projects_following(
         moving = False
         left: list[str] = []
         for release in releases:
-            rule = node_rule(settings, conventions, release)
-            if release.project.name == project.name or rule is None:
+            if release.project.name == project.name:
                 continue
+            rule = _rule(conventions, release)
             dependency = release.project.dependency_name
             found = _requirements(data, dependency, rule)
             counted, why = _counted(data, project.manifest, dependency, rule)
             if counted and found:
                 planned = planned or (
                     config.held_back(project) is not None
-                    or policy == "always"
-                    or any(npm_admits(judged, release.version) is False for *_, judged in found)
+                    or policy in _FOLLOW_ALWAYS
+                    or not all(_satisfied(judged, release.version) for *_, judged in found)
                 )
             # A package in the plan for another reason still has such ranges moved.
             moving = moving or any(

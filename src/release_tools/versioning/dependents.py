@@ -23,8 +23,10 @@ each range is then judged and written on its own, as ``changeset version`` does:
 * a moving range is replaced by the new version behind the range's leading operator (``^``,
   ``~``, ``>=``, ``<=``, ``>``; none otherwise): ``>=1.0.0 <2.0.0`` becomes ``>=2.0.0``,
   ``1.x`` and ``1.0.0 - 1.5.0`` become the exact version, ``^1.2.0 || ^2.0.0`` becomes
-  ``^3.0.0`` (:func:`changesets_range`). ``*`` stays unless the new version is a prerelease,
-  which it cannot admit. With ``workspace_only`` only ``workspace:`` ranges are written;
+  ``^3.0.0`` (:func:`changesets_range`). ``*``, and every range npm's semver reduces to it
+  (``x``, ``>=0.0.0``, ``^1.0.0 || *``), stays unless the new version is a prerelease, which
+  it cannot admit. An empty range is neither judged nor written. With ``workspace_only`` only
+  ``workspace:`` ranges are written;
 * ``workspace:*``, ``workspace:^``, ``workspace:~`` and ``workspace:<path>`` are never
   written: the package manager publishes them as the sibling's version of the day. A path
   names the sibling when it is the sibling's directory from the workspace root (changesets
@@ -171,6 +173,9 @@ def judged_node_range(spec: str, previous: str | None, directory: str) -> str | 
     exact version of the day, ``workspace:^`` and ``workspace:~`` as ``^`` or ``~`` of it, so
     they are measured against ``previous``; other ``workspace:`` ranges lose the prefix.
     """
+    if not spec:
+        # changesets passes over an empty range, in judging and in writing alike.
+        return None
     if not spec.startswith("workspace:"):
         return spec if is_node_range(spec) else None
     rest = spec[len("workspace:") :]
@@ -203,10 +208,21 @@ def node_range_moves(table: str, spec: str, version: str, rule: NodeRangeRule) -
     return _level(rule.bump) >= _level(rule.threshold)
 
 
+# The spellings of "any version" among npm comparators: ``*``, ``x``, ``x.x``..., optionally
+# behind ``=`` or ``>=``, and ``>=0``, ``>=0.0``, ``>=0.0.0`` (or with x parts), which npm's
+# semver normalises to ``*`` as well.
+_ANY_COMPARATOR = re.compile(r"(?:>=|=)?v?[xX*](?:\.[xX*]){0,2}|>=v?0(?:\.(?:0|[xX*])){0,2}")
+
+
 def _admits_any(spec: str) -> bool:
-    """Whether an npm range is ``*`` in one of its spellings (``""``, ``x``, ``x.x``...), in
-    any of its ``||`` alternatives: then it admits every final version."""
-    return any(re.fullmatch(r"\s*(?:[xX*](?:\.[xX*]){0,2})?\s*", part) for part in spec.split("||"))
+    """Whether an npm range is ``*`` in one of its spellings (``""``, ``x``, ``x.x``,
+    ``>=0.0.0``...), in any of its ``||`` alternatives: then it admits every final version,
+    and npm's semver reduces the whole range to ``*``."""
+    for part in spec.split("||"):
+        comparators = re.sub(r"(>=|=)\s+", r"\1", part).split()
+        if all(_ANY_COMPARATOR.fullmatch(comparator) for comparator in comparators):
+            return True
+    return False
 
 
 def _leading_operator(spec: str) -> str:
