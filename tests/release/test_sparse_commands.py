@@ -1,0 +1,197 @@
+"""Every command in a sparse checkout, cone mode or not: the projects it leaves out are read from
+HEAD (version, changelog, plans), the work tree wins for what it holds (uncommitted edits
+seen), and what needs a file the checkout leaves out is refused in one line saying so."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from forge_server import FakeForge
+
+from forge_cli import github_env
+from gitrepo import GitRepo
+from release_tools.cli import cli
+
+#: ``git sparse-checkout set`` arguments keeping packages/a: cone mode (the root's files come
+#: along) and non-cone mode (only that directory: the workspace's package.json is left out).
+MODES = {
+    "cone": ["packages/a"],
+    "no-cone": ["--no-cone", "/packages/a/"],
+}
+
+B_CHANGELOG = "# Changelog\n\n## 2.0.0\n\n- b learns to count\n\n## 1.0.0\n\n- b starts\n"
+
+
+def _run(repo: GitRepo, *args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, [args[0], "-C", str(repo.path), *args[1:]], env=env)
+
+
+def _package(repo: GitRepo, rel: str, name: str, version: str) -> None:
+    repo.write(f"{rel}/package.json", json.dumps({"name": name, "version": version}) + "\n")
+    repo.write(f"{rel}/index.js", "export const a = 1;\n")
+
+
+def _one_line(result: Result, code: int) -> str:
+    assert result.exit_code == code, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.fixture(params=sorted(MODES))
+def sparse(
+    request: pytest.FixtureRequest, repo: GitRepo, bare_remote: Callable[[Any], Path]
+) -> GitRepo:
+    """An npm workspace of a 1.0.0 and b 2.0.0 (with its changelog), both tagged and pushed,
+    then a feature in b; the checkout then holds packages/a only, where a's manifest is
+    edited to 1.5.0 and not committed."""
+    repo.write(
+        "package.json",
+        json.dumps({"name": "root", "private": True, "workspaces": ["packages/*"]}) + "\n",
+    )
+    _package(repo, "packages/a", "a", "1.0.0")
+    _package(repo, "packages/b", "b", "2.0.0")
+    repo.write("packages/b/CHANGELOG.md", B_CHANGELOG)
+    repo.write("packages/b/b-2.0.0.tgz", "a tracked archive\n")
+    repo.write("packages/b/NOTES.md", "Notes kept in the repository.\n")
+    repo.commit("chore: init")
+    repo.tag("a@1.0.0")
+    repo.tag("b@2.0.0")
+    repo.write("packages/b/index.js", "export const a = 1;\nexport const b = 2;\n")
+    repo.commit("feat(b): b")
+    bare_remote(repo)
+    repo.git("sparse-checkout", "set", *MODES[request.param])
+    assert not (repo.path / "packages" / "b").exists()
+    assert (repo.path / "package.json").exists() == (request.param == "cone")
+    repo.write("packages/a/package.json", json.dumps({"name": "a", "version": "1.5.0"}) + "\n")
+    return repo
+
+
+# --- projects -----------------------------------------------------------------------------
+
+
+def test_projects_lists_the_projects_left_out_with_their_versions(sparse: GitRepo) -> None:
+    result = _run(sparse, "projects", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert sorted(rows) == ["a", "b"]
+    # The work tree's uncommitted edit wins where the checkout holds the project.
+    assert (rows["a"]["version"], rows["a"]["checked_out"]) == ("1.5.0", True)
+    assert (rows["b"]["version"], rows["b"]["checked_out"]) == ("2.0.0", False)
+    assert rows["b"]["latest_tag"] == "b@2.0.0"
+    changelog = rows["b"]["changelog"]
+    assert (changelog["path"], changelog["source"], changelog["exists"]) == (
+        "packages/b/CHANGELOG.md",
+        "found",
+        True,
+    )
+
+
+def test_projects_text_marks_what_is_not_checked_out(sparse: GitRepo) -> None:
+    result = _run(sparse, "projects")
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert "packages/b (not checked out)" in lines["b"]
+    assert "changelog packages/b/CHANGELOG.md (found)" in lines["b"]
+    assert "1.5.0" in lines["a"] and "not checked out" not in lines["a"]
+
+
+def test_the_work_tree_and_index_are_untouched(sparse: GitRepo) -> None:
+    before = sparse.git("status", "--porcelain")
+    assert _run(sparse, "projects").exit_code == 0
+    assert sparse.git("status", "--porcelain") == before
+    assert not (sparse.path / "packages" / "b").exists()
+
+
+# --- analyze and create-version-plan ------------------------------------------------------
+
+
+def test_analyze_sees_the_uncommitted_version_inside_the_checkout(sparse: GitRepo) -> None:
+    result = _run(sparse, "analyze", "--project", "a", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["current_version"] == "1.5.0"
+
+
+def test_analyze_reads_a_project_left_out_from_head(sparse: GitRepo) -> None:
+    result = _run(sparse, "analyze", "--project", "b", "--format", "json")
+    assert result.exit_code == 0, result.output
+    decision = json.loads(result.stdout)
+    assert (decision["current_version"], decision["next_version"]) == ("2.0.0", "2.1.0")
+
+
+# --- plan-check ---------------------------------------------------------------------------
+
+
+def test_plan_check_asks_a_plan_for_a_project_left_out(sparse: GitRepo) -> None:
+    result = _run(sparse, "plan-check", "--format", "json")
+    assert result.exit_code == 4, result.output
+    report = json.loads(result.stdout)
+    assert report["touched"] == ["b"] and report["missing"] == ["b"]
+
+
+def test_plan_check_validates_a_plan_for_a_project_left_out(sparse: GitRepo) -> None:
+    made = _run(sparse, "create-version-plan", "--project", "b", "--version-type", "minor",
+                "--plan-format", "changesets", "--commit")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    result = _run(sparse, "plan-check", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["planned"], report["missing"]) == (["b"], [])
+
+
+def test_plan_check_still_refuses_a_plan_naming_no_project(sparse: GitRepo) -> None:
+    sparse.write(".changeset/c-minor.md", '---\n"c": minor\n---\n\nNo such project.\n')
+    sparse.git("add", "--sparse", ".changeset")
+    sparse.git("commit", "-q", "-m", "chore: plan")
+    line = _one_line(_run(sparse, "plan-check"), 1)
+    assert "'c'" in line
+
+
+# --- forge-release ------------------------------------------------------------------------
+
+
+def _forge_release(repo: GitRepo, forge: FakeForge, tag: str, *args: str) -> Result:
+    return _run(
+        repo, "forge-release", "--tag", tag, "--forge", "github", *args, env=github_env(forge)
+    )
+
+
+def test_forge_release_of_a_project_left_out_takes_its_changelog_from_head(
+    sparse: GitRepo, forge: FakeForge
+) -> None:
+    result = _forge_release(sparse, forge, "b@2.0.0", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["project"], report["version"], report["warnings"]) == ("b", "2.0.0", [])
+    assert forge.github_releases["b@2.0.0"]["body"] == "- b learns to count\n"
+
+
+def test_forge_release_refuses_an_asset_the_checkout_leaves_out(
+    sparse: GitRepo, forge: FakeForge
+) -> None:
+    result = _forge_release(sparse, forge, "b@2.0.0", "--release-asset", "packages/b/*.tgz")
+    line = _one_line(result, 2)
+    assert "packages/b/b-2.0.0.tgz, which the sparse checkout leaves out" in line
+    assert "git sparse-checkout add packages/b" in line
+    assert forge.requests == []
+
+
+def test_an_asset_glob_matching_nothing_anywhere_says_only_that(
+    sparse: GitRepo, forge: FakeForge
+) -> None:
+    line = _one_line(_forge_release(sparse, forge, "b@2.0.0", "--release-asset", "dist/*"), 2)
+    assert "no file matches it" in line and "sparse" not in line
+
+
+def test_forge_release_refuses_a_notes_file_the_checkout_leaves_out(
+    sparse: GitRepo, forge: FakeForge
+) -> None:
+    notes = str(sparse.path / "packages" / "b" / "NOTES.md")
+    line = _one_line(_forge_release(sparse, forge, "b@2.0.0", "--notes-file", notes), 2)
+    assert "outside the sparse checkout (git sparse-checkout add packages/b)" in line
+    assert forge.requests == []
