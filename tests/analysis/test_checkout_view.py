@@ -1,0 +1,154 @@
+"""The checkout a full one would hold, read in a sparse checkout: HEAD's files where the checkout
+leaves them out, the work tree's (uncommitted edits, new and deleted files) everywhere else."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from gitrepo import GitRepo
+from release_tools.analysis.headprojects import checkout_view, left_out_paths, projects_at
+from release_tools.errors import UsageError
+from release_tools.git import Git
+from release_tools.release.sparse import read_checkout, refuse_outside_checkout
+from release_tools.release.versions import find_projects
+
+
+def _versions(repo: GitRepo) -> dict[str, str | None]:
+    git = Git(repo.path)
+    return {p.name: p.version for p in projects_at(git, git.toplevel(), None)}
+
+
+def _npm(repo: GitRepo) -> None:
+    repo.write(
+        "package.json",
+        json.dumps({"name": "root", "private": True, "workspaces": ["packages/*"]}) + "\n",
+    )
+    for name, version in (("a", "1.0.0"), ("b", "2.0.0")):
+        repo.write(
+            f"packages/{name}/package.json",
+            json.dumps({"name": name, "version": version}) + "\n",
+        )
+    repo.commit("chore: init")
+
+
+def test_a_cargo_member_left_out_inherits_the_work_trees_workspace_version(
+    repo: GitRepo,
+) -> None:
+    repo.write(
+        "Cargo.toml",
+        '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\nversion = "1.0.0"\n',
+    )
+    for name in ("a", "b"):
+        repo.write(
+            f"crates/{name}/Cargo.toml",
+            f'[package]\nname = "{name}"\nversion.workspace = true\n',
+        )
+        repo.write(f"crates/{name}/src/lib.rs", "pub fn f() {}\n")
+    repo.commit("chore: init")
+    repo.git("sparse-checkout", "set", "crates/a")
+    repo.write(
+        "Cargo.toml",
+        '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\nversion = "1.1.0"\n',
+    )
+    # As a full checkout reads it: one number, the root's as the work tree has it.
+    assert _versions(repo) == {"a": "1.1.0", "b": "1.1.0"}
+
+
+def test_a_python_version_module_edited_inside_the_checkout_is_read(repo: GitRepo) -> None:
+    repo.write(
+        "packages/p/pyproject.toml",
+        '[project]\nname = "p"\ndynamic = ["version"]\n\n'
+        '[tool.setuptools.dynamic]\nversion = {attr = "p.meta.__version__"}\n',
+    )
+    repo.write("packages/p/src/p/__init__.py", "")
+    repo.write("packages/p/src/p/meta.py", '__version__ = "0.3.0"\n')
+    repo.write("packages/q/pyproject.toml", '[project]\nname = "q"\nversion = "4.0.0"\n')
+    repo.commit("chore: init")
+    repo.git("sparse-checkout", "set", "packages/p")
+    repo.write("packages/p/src/p/meta.py", '__version__ = "0.4.0"\n')
+    assert _versions(repo) == {"p": "0.4.0", "q": "4.0.0"}
+
+
+def test_a_linked_manifest_inside_the_checkout_reads_through_its_link(repo: GitRepo) -> None:
+    _npm(repo)
+    repo.git("sparse-checkout", "set", "packages/a")
+    manifest = repo.path / "packages" / "a" / "package.json"
+    repo.write("packages/a/real.json", json.dumps({"name": "a", "version": "1.7.0"}) + "\n")
+    manifest.unlink()
+    os.symlink("real.json", manifest)
+    assert _versions(repo) == {"a": "1.7.0", "b": "2.0.0"}
+
+
+def test_a_manifest_deleted_inside_the_checkout_is_not_taken_from_head(repo: GitRepo) -> None:
+    _npm(repo)
+    repo.git("sparse-checkout", "set", "packages/a")
+    (repo.path / "packages" / "a" / "package.json").unlink()
+    assert _versions(repo) == {"b": "2.0.0"}
+
+
+def test_a_sparse_index_is_read_whole(repo: GitRepo) -> None:
+    _npm(repo)
+    repo.git("sparse-checkout", "set", "--sparse-index", "packages/a")
+    git = Git(repo.path)
+    assert "packages/b/package.json" in left_out_paths(git)
+    assert _versions(repo) == {"a": "1.0.0", "b": "2.0.0"}
+
+
+@pytest.mark.parametrize("patterns", [[], ["packages"]])
+def test_a_checkout_leaving_nothing_out_is_read_in_place(
+    repo: GitRepo, patterns: list[str]
+) -> None:
+    _npm(repo)
+    if patterns:
+        repo.git("sparse-checkout", "set", *patterns)
+        assert Git(repo.path).is_sparse()
+    git = Git(repo.path)
+    with checkout_view(git, git.toplevel()) as view:
+        assert view.is_work_tree and view.root == git.toplevel()
+        assert view.left_out == frozenset()
+        assert view.add(["packages/a/package.json"]) == []
+
+
+def test_changelogs_new_inside_and_named_only_by_nx_outside_are_found(repo: GitRepo) -> None:
+    _npm(repo)
+    repo.write(
+        "nx.json",
+        json.dumps(
+            {"release": {"changelog": {"projectChangelogs": {"file": "{projectRoot}/RELEASES.md"}}}}
+        )
+        + "\n",
+    )
+    repo.write("packages/b/RELEASES.md", "# News\n\n## 2.0.0\n\n- b\n")
+    repo.commit("chore: nx")
+    repo.git("sparse-checkout", "set", "packages/a")
+    repo.write("packages/a/RELEASES.md", "# News\n")  # new, not committed
+    git = Git(repo.path)
+    checkout = read_checkout(git, git.toplevel())
+    changelogs = {name: c.changelog for name, c in checkout.conventions.projects.items()}
+    assert (changelogs["a"].path, changelogs["a"].exists) == ("packages/a/RELEASES.md", True)
+    assert (changelogs["b"].path, changelogs["b"].exists) == ("packages/b/RELEASES.md", True)
+    assert checkout.leaves_out("packages/b/RELEASES.md")
+    assert not checkout.leaves_out("packages/a/RELEASES.md")
+    assert checkout.read_text(git, git.toplevel(), "packages/b/RELEASES.md") == (
+        "# News\n\n## 2.0.0\n\n- b\n"
+    )
+    assert checkout.read_text(git, git.toplevel(), "packages/a/RELEASES.md") == "# News\n"
+
+
+def test_release_says_which_root_files_a_non_cone_checkout_leaves_out(repo: GitRepo) -> None:
+    _npm(repo)
+    repo.git("sparse-checkout", "set", "--no-cone", "/packages/a/")
+    git = Git(repo.path)
+    root = git.toplevel()
+    work_tree = find_projects(git, root)
+    assert work_tree == []  # without the root's package.json, a is no workspace member
+    with pytest.raises(UsageError) as inside:
+        refuse_outside_checkout(git, root, work_tree, ["a"])
+    assert "files outside the sparse checkout (package.json)" in str(inside.value)
+    with pytest.raises(UsageError) as outside:
+        refuse_outside_checkout(git, root, work_tree, ["b"])
+    assert "'b' is outside the sparse checkout (packages/b)" in str(outside.value)
+    refuse_outside_checkout(git, root, work_tree, ["c"])  # unknown: the caller's to say
