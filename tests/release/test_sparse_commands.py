@@ -43,13 +43,9 @@ def _one_line(result: Result, code: int) -> str:
     return lines[0]
 
 
-@pytest.fixture(params=sorted(MODES))
-def sparse(
-    request: pytest.FixtureRequest, repo: GitRepo, bare_remote: Callable[[Any], Path]
-) -> GitRepo:
+def _workspace(repo: GitRepo, bare_remote: Callable[[Any], Path], patterns: list[str]) -> None:
     """An npm workspace of a 1.0.0 and b 2.0.0 (with its changelog), both tagged and pushed,
-    then a feature in b; the checkout then holds packages/a only, where a's manifest is
-    edited to 1.5.0 and not committed."""
+    then a feature in b; the checkout then holds what ``patterns`` keep."""
     repo.write(
         "package.json",
         json.dumps({"name": "root", "private": True, "workspaces": ["packages/*"]}) + "\n",
@@ -65,8 +61,17 @@ def sparse(
     repo.write("packages/b/index.js", "export const a = 1;\nexport const b = 2;\n")
     repo.commit("feat(b): b")
     bare_remote(repo)
-    repo.git("sparse-checkout", "set", *MODES[request.param])
+    repo.git("sparse-checkout", "set", *patterns)
     assert not (repo.path / "packages" / "b").exists()
+
+
+@pytest.fixture(params=sorted(MODES))
+def sparse(
+    request: pytest.FixtureRequest, repo: GitRepo, bare_remote: Callable[[Any], Path]
+) -> GitRepo:
+    """The workspace of :func:`_workspace` in each mode, a's manifest edited to 1.5.0 in the
+    work tree and not committed."""
+    _workspace(repo, bare_remote, MODES[request.param])
     assert (repo.path / "package.json").exists() == (request.param == "cone")
     repo.write("packages/a/package.json", json.dumps({"name": "a", "version": "1.5.0"}) + "\n")
     return repo
@@ -194,4 +199,24 @@ def test_forge_release_refuses_a_notes_file_the_checkout_leaves_out(
     notes = str(sparse.path / "packages" / "b" / "NOTES.md")
     line = _one_line(_forge_release(sparse, forge, "b@2.0.0", "--notes-file", notes), 2)
     assert "outside the sparse checkout (git sparse-checkout add packages/b)" in line
+    assert forge.requests == []
+
+
+def test_release_refuses_an_asset_the_checkout_leaves_out_before_writing(
+    repo: GitRepo, bare_remote: Callable[[Any], Path], forge: FakeForge
+) -> None:
+    _workspace(repo, bare_remote, MODES["cone"])
+    repo.write("packages/a/index.js", "export const a = 2;\n")
+    repo.git("commit", "-q", "-a", "-m", "fix(a): two")
+    made = _run(repo, "create-version-plan", "--project", "a", "--version-type", "patch",
+                "--plan-format", "changesets", "--commit")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    before = (repo.head(), repo.git("tag", "-l"), repo.git("status", "--porcelain"))
+    result = _run(
+        repo, "release", "--project", "a", "--push", "--forge-release", "github",
+        "--release-asset", "packages/b/*.tgz", env=github_env(forge),
+    )  # fmt: skip
+    line = _one_line(result, 2)
+    assert "packages/b/b-2.0.0.tgz, which the sparse checkout leaves out" in line
+    assert (repo.head(), repo.git("tag", "-l"), repo.git("status", "--porcelain")) == before
     assert forge.requests == []
