@@ -152,3 +152,22 @@ def test_release_says_which_root_files_a_non_cone_checkout_leaves_out(repo: GitR
         refuse_outside_checkout(git, root, work_tree, ["b"])
     assert "'b' is outside the sparse checkout (packages/b)" in str(outside.value)
     refuse_outside_checkout(git, root, work_tree, ["c"])  # unknown: the caller's to say
+
+
+def test_inside_the_checkout_the_projects_are_those_a_full_checkout_finds(repo: GitRepo) -> None:
+    for name, version in (("p", "1.0.0"), ("q", "2.0.0")):
+        repo.write(
+            f"packages/{name}/pyproject.toml",
+            f'[project]\nname = "{name}"\nversion = "{version}"\n',
+        )
+    repo.write(".gitignore", "packages/local/\n")
+    repo.commit("chore: init")
+    repo.git("sparse-checkout", "set", "packages/p")
+    # New and ignored, as a developer's scratch package: discovery reads files, not git.
+    repo.write("packages/local/pyproject.toml", '[project]\nname = "local"\nversion = "0.1.0"\n')
+    repo.write("packages/p/pyproject.toml", '[project]\nname = "p"\nversion = "1.1.0"\n')
+    sparse = _versions(repo)
+    repo.git("sparse-checkout", "disable")
+    git = Git(repo.path)
+    full = {p.name: p.version for p in find_projects(git, git.toplevel())}
+    assert sparse == full == {"local": "0.1.0", "p": "1.1.0", "q": "2.0.0"}

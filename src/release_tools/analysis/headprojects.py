@@ -32,6 +32,7 @@ from release_tools.git import Git
 from release_tools.versioning.changelogfile import CHANGELOG_NAMES
 from release_tools.versioning.projects import Project, discover_projects
 from release_tools.versioning.pyversion import python_version_file
+from release_tools.versioning.workspaces import SKIP_DIRS
 
 __all__ = [
     "MANIFESTS",
@@ -241,11 +242,17 @@ def _read_names(names: Iterable[str]) -> set[str]:
     return {*CHANGELOG_NAMES, *(n for n in names if n and "/" not in n)}
 
 
-def _work_tree_files(git: Git, left_out: frozenset[str]) -> list[str]:
-    """The files of the work tree, tracked or not (ignored ones left out), that it holds."""
-    out = git.run_bytes("ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    listed = out.decode("utf-8", "replace").split("\0")
-    return [p for p in dict.fromkeys(listed) if p and p not in left_out]
+def _work_tree_files(worktree: Path, left_out: frozenset[str]) -> list[str]:
+    """The files of the work tree, tracked, new or ignored alike, as discovery walks them: it
+    never enters ``.git`` nor a dependency or build folder (:data:`SKIP_DIRS`), and neither
+    does this walk. A path the checkout leaves out is not taken from a file found there."""
+    found: list[str] = []
+    for current, dirs, files in os.walk(worktree):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        here = Path(current).relative_to(worktree).as_posix()
+        prefix = "" if here == "." else here + "/"
+        found += [prefix + name for name in sorted(files) if prefix + name not in left_out]
+    return found
 
 
 def _python_version_paths(worktree: Path, manifests: Iterable[str]) -> list[str]:
@@ -289,7 +296,7 @@ def checkout_view(git: Git, worktree: Path, names: Iterable[str] = ()) -> Iterat
     with tempfile.TemporaryDirectory(prefix="release-tools-checkout-") as temporary:
         view = CheckoutView(git, worktree, Path(temporary), left_out, committed)
         outside = sorted(left_out & committed)
-        inside = _work_tree_files(git, left_out)
+        inside = _work_tree_files(worktree, left_out)
 
         def chosen(paths: Iterable[str], *, versions: bool) -> list[str]:
             picked = wanted_files(paths) if versions else _manifests(paths)
