@@ -200,6 +200,7 @@ class CheckoutView:
         return found
 
     def _write(self, paths: Sequence[str]) -> list[str]:
+        """Write ``paths`` (see :meth:`add`), one ``git archive`` for those from HEAD."""
         from_head = [p for p in paths if p in self.left_out and p in self._committed]
         if from_head:
             self._git.archive_to("HEAD", self.root, [f":(literal){p}" for p in from_head])
@@ -298,7 +299,7 @@ def checkout_view(git: Git, worktree: Path, names: Iterable[str] = ()) -> Iterat
         outside = sorted(left_out & committed)
         inside = _work_tree_files(worktree, left_out)
 
-        def chosen(paths: Iterable[str], *, versions: bool) -> list[str]:
+        def chosen(paths: Sequence[str], *, versions: bool) -> list[str]:
             picked = wanted_files(paths) if versions else _manifests(paths)
             return picked + [
                 p for p in paths if posixpath.basename(p) in wanted_names or p in _CONFIG_FILES

@@ -56,7 +56,12 @@ __all__ = ["forge_release_command"]
 @common_options
 @guard
 def forge_release_command(**options: Any) -> None:
-    """Create (or update) the GitHub or GitLab release of a pushed tag, with its assets."""
+    """Create (or update) the GitHub or GitLab release of a pushed tag, with its assets.
+
+    In a sparse checkout, a project the checkout leaves out is found in the HEAD commit, and
+    its notes in its changelog there; an asset or notes file it leaves out is refused, naming
+    the directory to add to the checkout.
+    """
     from release_tools.release.forge.command import ForgeReleaseRequest, run_forge_release
     from release_tools.text import clean_text
 
