@@ -5,6 +5,7 @@ seen), and what needs a file the checkout leaves out is refused in one line sayi
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -220,3 +221,33 @@ def test_release_refuses_an_asset_the_checkout_leaves_out_before_writing(
     assert "packages/b/b-2.0.0.tgz, which the sparse checkout leaves out" in line
     assert (repo.head(), repo.git("tag", "-l"), repo.git("status", "--porcelain")) == before
     assert forge.requests == []
+
+
+def test_resume_makes_the_forge_release_in_a_sparse_checkout(
+    repo: GitRepo, bare_remote: Callable[[Any], Path], forge: FakeForge
+) -> None:
+    # The plans folder is in the checkout: the release deletes the plan it uses.
+    _workspace(repo, bare_remote, [*MODES["cone"], ".changeset"])
+    repo.write("packages/a/index.js", "export const a = 2;\n")
+    repo.git("commit", "-q", "-a", "-m", "fix(a): count from two")
+    made = _run(
+        repo, "create-version-plan", "--project", "a", "--version-type", "patch",
+        "--plan-format", "changesets", "--commit", "--message", "a counts from two",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    ready = repo.path.parent / "ready"
+    publish = f"test -f {shlex.quote(str(ready))}"
+    first = _run(
+        repo, "release", "--project", "a", "--push", "--forge-release", "github",
+        "--publish-command", publish, env=github_env(forge),
+    )  # fmt: skip
+    assert first.exit_code == 1 and "--resume" in first.stderr, first.output
+    ready.write_text("")
+    resumed = _run(
+        repo, "release", "--resume", "--forge-release", "github", "--publish-command", publish,
+        env=github_env(forge),
+    )  # fmt: skip
+    assert resumed.exit_code == 0, resumed.output
+    assert sorted(forge.github_releases) == ["a@1.0.1"]
+    assert "a counts from two" in forge.github_releases["a@1.0.1"]["body"]
+    assert not (repo.path / "packages" / "b").exists()
