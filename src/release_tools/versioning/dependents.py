@@ -4,7 +4,7 @@ When a workspace package is released, the other members that depend on it are br
 
 * a *simple* requirement (one version with an optional operator: ``^1.2.0``, ``~1.2``,
   ``=0.4.0``, Cargo's bare ``0.4``, npm's ``workspace:^1.2.0``, Python's ``==1.2.0`` pin,
-  Poetry's ``^1.2`` or bare pin) is rewritten to the new version, its operator kept;
+  a bare Poetry pin) is rewritten to the new version, its operator kept;
 * anything else (``>=0.4, <0.5``, ``>=1 <2 || 3.x``, ``alpha>=1.0,<2``) is the author's
   deliberate choice and is left as written; when it no longer admits the new version, a note
   says so, since the workspace will not build or resolve until someone widens it.
@@ -346,13 +346,22 @@ def _poetry_tables(doc: Any) -> Iterator[Any]:
             yield table(group, "dependencies")
 
 
+def _poetry_admits(constraint: str, version: str) -> bool | None:
+    """Whether a Poetry constraint admits ``version``: its ``^``, ``~`` and comma-separated
+    comparisons read like Cargo's; what those cannot read (``~=1.2``, ``!=``) as PEP 440."""
+    admits = cargo_admits(constraint, version)
+    return admits if admits is not None else python_admits(constraint, version)
+
+
 def set_python_dependency(
     text: str, package: str, version: str, *, source: str, notes: list[str] | None = None
 ) -> str:
     """Re-pin a sibling's ``==`` requirements on ``package``; note ranges that exclude it.
 
     PEP 621 ``dependencies`` and ``optional-dependencies``, PEP 735 ``[dependency-groups]``
-    and Poetry's dependency tables (bare or ``==`` versions are Poetry pins) are read.
+    and Poetry's dependency tables are read. In Poetry's, a bare or ``==`` version is a pin
+    and is rewritten; ``^``, ``~`` and other ranges are kept, and noted when they exclude the
+    new version.
     """
     doc = parse_toml(text, source)
     changed = False
@@ -384,8 +393,7 @@ def set_python_dependency(
                 if new != old:
                     set_string(holder, field, new)
                     changed = True
-            elif cargo_admits(old, version) is False:
-                # Poetry's ^, ~ and comma-separated comparisons read like Cargo's.
+            elif _poetry_admits(old, version) is False:
                 stale.append(stale_note(source, package, old, version))
     if notes is not None:
         notes.extend(stale)
