@@ -224,7 +224,10 @@ def test_a_lock_whose_recorded_process_runs_is_not_removed(
     repo, _ = left_behind
     record = repo.path / RECORD
     data = json.loads(record.read_text())
-    data["locks"][0]["pid"] = os.getpid()  # a running process, as a reused pid would be
+    # A running process that the record says is the command (the same start time), or one
+    # recorded where no start time can be read: it may still be the command.
+    data["locks"][0]["pid"] = os.getpid()
+    data["locks"][0]["started"] = process.process_start(os.getpid())
     record.write_text(json.dumps(data))
     aborted = release(repo, "--abort")
     assert aborted.exit_code == 1

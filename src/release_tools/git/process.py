@@ -6,7 +6,10 @@ line by line or in blocks instead of being read whole. Started from the main thr
 in a session of its own (:func:`start_process`), so that an interrupted command is stopped as a
 whole: SIGTERM to its process group (git and the hooks it runs, with their children), a wait
 until every process of it has ended, SIGKILL for what is left after a grace period
-(:func:`stop_process`). A lock file that a killed git leaves behind is reported
+(:func:`stop_process`). On Linux a git that may change the repository also dies with the tool
+(:func:`start_process`), which a SIGKILL sent to the tool's group no longer reaches otherwise.
+Processes a hook left running once its git had ended are signalled when the tool is
+interrupted (:func:`stop_lingering`). A lock file that a killed git leaves behind is reported
 (:class:`LeftLock`), never removed here. A signal never cuts in half the start of a command
 (:meth:`GitProcess.run_bytes`, the streams) or its stop (:func:`signals_held`): a ``git commit``
 left running would make its commit after the caller had given up on it.
@@ -28,7 +31,7 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 if sys.platform != "win32":
     import fcntl
@@ -40,9 +43,14 @@ __all__ = [
     "LeftLock",
     "Stopped",
     "kill_process",
+    "note_ended",
     "own_session",
+    "process_runs",
+    "process_start",
+    "signal_lingering",
     "signals_held",
     "start_process",
+    "stop_lingering",
     "stop_process",
     "summarize_stderr",
 ]
@@ -259,25 +267,89 @@ def own_session() -> bool:
     child on Ctrl-C, so it stays in the caller's foreground group, where the terminal's SIGINT
     ends it as before.
 
-    The price: a SIGKILL sent to the tool's process group (a CI runner's last resort) no
-    longer reaches git, which then runs to its end. A runner signals first (SIGINT or SIGTERM,
-    which the tool does receive) and kills seconds later; the stop takes ``_STOP_GRACE``
-    plus the moment SIGKILL takes (longer only for a process stuck in the kernel, which the
-    stop waits for: it is reaped before the stop returns), and a further signal waits for it
-    to finish.
+    The price: a SIGKILL sent to the tool's process group (a CI runner's last resort, or the
+    kernel's out-of-memory killer) does not reach a session of its own. A runner signals first
+    (SIGINT or SIGTERM, which the tool does receive) and kills seconds later; the stop takes
+    ``_STOP_GRACE`` plus the moment SIGKILL takes (longer only for a process stuck in the
+    kernel, which the stop waits for: it is reaped before the stop returns), and a further
+    signal waits for it to finish. For a SIGKILL that comes first, on Linux a git that may
+    change the repository is made to die with the tool (``die_with_parent`` of
+    :func:`start_process`). Elsewhere no such request exists: that git runs to its end after
+    the tool was killed, and a ``git commit`` may then make its commit.
     """
     return sys.platform != "win32" and threading.current_thread() is threading.main_thread()
 
 
-def start_process(args: str | Sequence[str], **popen: Any) -> subprocess.Popen[bytes]:
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's ``prctl``, loaded once in the parent (the child between fork and exec must not
+    load anything); None where there is none."""
+    if sys.platform != "linux":
+        return None
+    import ctypes  # on first use: a run that only reads never needs it
+
+    try:
+        function: Any = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    # prctl is variadic: every argument passed at the width of the unsigned long it reads.
+    function.argtypes = [ctypes.c_int, *[ctypes.c_ulong] * 4]
+    function.restype = ctypes.c_int
+    return cast("Callable[..., int]", function)
+
+
+def _dies_with_parent() -> Callable[[], None] | None:
+    """The function a child runs between fork and exec so that the kernel SIGKILLs it when the
+    thread that started it ends (``PR_SET_PDEATHSIG``, Linux); None where that cannot be asked.
+
+    SIGKILL, not SIGTERM: the tool is gone, nothing will stop the child in order, and a git
+    that outlives it could still make its commit. It leaves the lock files that a git killed
+    outright leaves, as it would when the same SIGKILL reached it in the tool's own group. The
+    request ties the child to the *thread* that forked it: it is made only for children of the
+    main thread, which lives as long as the tool (:func:`own_session`). It is not inherited by
+    the child's own children: git's hooks are not killed with the tool.
+
+    What runs in the child is a few system calls, through a function loaded beforehand: after
+    a fork from a process with threads, nothing there imports, logs or takes a lock that
+    another thread may have held at the fork.
+    """
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    return functools.partial(_die_with, prctl, os.getpid())
+
+
+def _die_with(prctl: Callable[..., int], parent: int) -> None:
+    """In the child: be SIGKILLed when the thread that forked it ends; if ``parent`` (the
+    tool) is already gone, end now, since the request would then never fire."""
+    kill = int(signal.SIGKILL)
+    prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), kill)
+
+
+def start_process(
+    args: str | Sequence[str], *, die_with_parent: bool = False, **popen: Any
+) -> subprocess.Popen[bytes]:
     """``subprocess.Popen(args, **popen)``, in a session of its own where :func:`own_session`
     says so, which :func:`stop_process` and :func:`kill_process` then act on as a whole.
+
+    With ``die_with_parent``, a child in a session of its own is also killed by the kernel when
+    the tool dies (Linux; see :func:`_dies_with_parent`). It costs a fork where Python would
+    otherwise use the cheaper ``vfork``, so it is asked for the commands that can do harm by
+    outliving the tool, not for every read.
 
     Call it inside :func:`signals_held`, so that a signal cannot land between the fork and the
     caller holding the child it must stop.
     """
     own = own_session()
-    proc: subprocess.Popen[bytes] = subprocess.Popen(args, start_new_session=own, **popen)
+    preexec = _dies_with_parent() if own and die_with_parent else None
+    proc: subprocess.Popen[bytes] = subprocess.Popen(
+        args, start_new_session=own, preexec_fn=preexec, **popen
+    )
     if own:
         _GROUP_LEADERS.add(proc)
     return proc
@@ -318,6 +390,9 @@ def stop_process(
     stop is done (:func:`signals_held`): it is never left half done.
     """
     with signals_held():
+        # What earlier commands' hooks left running stops with this one (see stop_lingering).
+        lingering = _signal_groups(list(_LINGERING))
+        lingering_deadline = time.monotonic() + _STOP_GRACE
         if proc in _GROUP_LEADERS:
             outcome = _stop_group(proc, before_kill)
         else:
@@ -326,6 +401,8 @@ def stop_process(
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+        _end_groups(lingering, lingering_deadline)
+        note_ended(proc)  # a member stuck in the kernel past SIGKILL
     return outcome
 
 
@@ -387,6 +464,98 @@ def _stop_tree(proc: subprocess.Popen[bytes], before_kill: Callable[[], None] | 
     return Stopped(killed=True, ended=ended)
 
 
+#: Process groups of our children that ended while processes of their group ran on: a hook's
+#: background job (``sleep 60 >/dev/null 2>&1 &`` in a post-commit hook). An ordered set. Kept
+#: for :func:`stop_lingering`; the tool's normal exit does not wait for them.
+_LINGERING: dict[int, None] = {}
+
+
+def note_ended(proc: subprocess.Popen[bytes]) -> None:
+    """Keep the group of a reaped child of :func:`start_process` when processes of it still
+    run (see :func:`stop_lingering`); forget the kept groups that have emptied."""
+    if proc not in _GROUP_LEADERS or proc.returncode is None or not _group_alive(proc.pid):
+        return
+    for group in [g for g in _LINGERING if not _ours(g) or not _group_alive(g)]:
+        _LINGERING.pop(group, None)
+    log.debug(
+        "processes of the group of %s run on after it ended", proc.args, extra={"pid": proc.pid}
+    )
+    _LINGERING[proc.pid] = None
+
+
+def _ours(group: int) -> bool:
+    """Whether ``group`` can still be a kept group (its leader was reaped) rather than a new
+    one: a process of that pid exists only once the old group had emptied, since no pid is
+    given out while a process group of that number has members (POSIX)."""
+    try:
+        os.kill(group, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _signal_groups(groups: Sequence[int]) -> list[int]:
+    """SIGTERM (then SIGCONT, for a stopped member) to each kept group that runs; those."""
+    signalled: list[int] = []
+    for group in groups:
+        if not _ours(group):
+            continue
+        try:
+            for sent in (signal.SIGTERM, signal.SIGCONT):
+                os.killpg(group, sent)
+        except OSError:
+            continue
+        signalled.append(group)
+    return signalled
+
+
+def _end_groups(groups: Sequence[int], deadline: float) -> None:
+    """Wait until ``deadline`` for ``groups`` (signalled) to empty, SIGKILL what is left then;
+    forget the groups that have emptied."""
+
+    def all_gone() -> bool:
+        return not any(_group_alive(g) for g in groups if _ours(g))
+
+    if groups and not _wait_until(all_gone, deadline):
+        for group in groups:
+            if _ours(group):
+                with contextlib.suppress(OSError):
+                    os.killpg(group, signal.SIGKILL)
+        _wait_until(all_gone, time.monotonic() + _KILL_WAIT)
+    for group in groups:
+        if not _ours(group) or not _group_alive(group):
+            _LINGERING.pop(group, None)
+
+
+def signal_lingering() -> None:
+    """SIGTERM to what our git commands' hooks left running after those commands ended.
+
+    For a signal handler: it only sends signals. In a session of its own, such a process is
+    out of reach of the terminal's Ctrl-C and of a signal sent to the tool's process group, so
+    the tool passes the stop on; :func:`stop_lingering` then waits for it.
+    """
+    _signal_groups(list(_LINGERING))
+
+
+def stop_lingering() -> None:
+    """Stop what our git commands' hooks left running after those commands ended, as
+    :func:`stop_process` stops a child: SIGTERM to each such process group, a wait until every
+    process of them has ended, SIGKILL for what is left after the grace period.
+
+    For the tool's interruption. A normal end does not wait for them: a hook may start a job
+    meant to outlive the commit, as it does when git runs from a terminal. A process that left
+    the group (``setsid``, ``git maintenance --detach``) is out of reach, as it is there.
+    """
+    with signals_held():
+        groups = list(_LINGERING)
+        _end_groups(_signal_groups(groups), time.monotonic() + _STOP_GRACE)
+        for group in groups:
+            if not _ours(group) or not _group_alive(group):
+                _LINGERING.pop(group, None)
+
+
 def kill_process(proc: subprocess.Popen[bytes]) -> None:
     """SIGKILL a child whose output is no longer wanted: its whole group when it leads one
     (:func:`start_process`). For read-only commands, which hold no lock to remove."""
@@ -409,6 +578,15 @@ _PATHSPEC_SWITCHES = frozenset(
 _DIFF_SWITCHES = frozenset({"GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF"})
 
 
+#: Git commands that change neither the repository nor a remote (with the environment set
+#: here: no optional locks, so ``status`` does not refresh the index).
+_READ_ONLY = frozenset(
+    {"archive", "blame", "cat-file", "check-attr", "check-ignore", "check-ref-format"}
+    | {"describe", "diff", "diff-files", "diff-index", "diff-tree", "for-each-ref", "grep"}
+    | {"log", "ls-files", "ls-remote", "ls-tree", "merge-base", "name-rev", "rev-list"}
+    | {"rev-parse", "shortlog", "show", "show-ref", "status", "var", "version"}
+)
+
 #: The git commands that hold ``index.lock`` while they run: killed, they can leave it behind.
 _INDEX_WRITERS = frozenset(
     {"add", "am", "apply", "checkout", "cherry-pick", "commit", "merge", "mv", "read-tree"}
@@ -426,6 +604,11 @@ class LeftLock:
     releases it once the commit is made and runs its post-commit hook after, so for a commit
     the caller, which can tell whether HEAD moved, has the last word. ``device``, ``inode``,
     ``size`` and ``mtime_ns`` tell that file from one another git made since.
+
+    The locks are ``index.lock`` and, for ``git commit <paths>``, the temporary index of that
+    partial commit, ``next-index-<pid>.lock`` in the git directory, which git names after its
+    own pid and holds for as long as ``index.lock``. ``started`` is the command's start time
+    where the system tells it (see :func:`process_runs`), None elsewhere.
     """
 
     path: str
@@ -435,11 +618,26 @@ class LeftLock:
     inode: int
     size: int
     mtime_ns: int
+    started: int | None = None
 
     @classmethod
-    def of(cls, path: Path, pid: int, command: str, stat: os.stat_result) -> LeftLock:
+    def of(
+        cls,
+        path: Path,
+        pid: int,
+        command: str,
+        stat: os.stat_result,
+        started: int | None = None,
+    ) -> LeftLock:
         return cls(
-            str(path), pid, command, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+            str(path),
+            pid,
+            command,
+            stat.st_dev,
+            stat.st_ino,
+            stat.st_size,
+            stat.st_mtime_ns,
+            started,
         )
 
     def is_file(self, stat: os.stat_result) -> bool:
@@ -450,6 +648,36 @@ class LeftLock:
             self.size,
             self.mtime_ns,
         )
+
+
+def process_start(pid: int) -> int | None:
+    """When process ``pid`` started, in clock ticks since boot (Linux ``/proc``); None where
+    that cannot be read (no such process, another system)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return int(handle.read().rsplit(b")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def process_runs(pid: int, started: int | None) -> bool:
+    """Whether process ``pid`` may still be the one that started at ``started``.
+
+    A process of that pid that started at another time is another one, the pid having been
+    given out again (or the machine restarted). Without a start time to compare (one not
+    recorded, a system without ``/proc``) any process of that pid counts, a zombie or one of
+    another user too: a process is only taken to have ended where that is certain.
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    if started is None or not _HAS_PROC:
+        return True
+    now = process_start(pid)
+    return now is None or now == started
 
 
 _SIGKILL = getattr(signal, "SIGKILL", 9)
@@ -514,50 +742,61 @@ class GitProcess:
             if proc is not None:
                 self._stop(proc, args)
             raise
+        note_ended(proc)
         if check and proc.returncode != 0:
             raise self._error(args, proc.returncode, stderr.decode("utf-8", "replace"))
         return stdout
 
     def _stop(self, proc: subprocess.Popen[bytes], args: Sequence[str]) -> None:
-        """Stop an interrupted command; note the index lock it leaves if it had to be killed."""
+        """Stop an interrupted command; note the lock files it leaves if it had to be killed."""
         command = _subcommand(args)
-        held: tuple[Path, os.stat_result] | None = None
+        held: list[tuple[Path, os.stat_result]] = []
+        started: int | None = None
 
         def before_kill() -> None:
-            nonlocal held
+            nonlocal started
             # Still running, and a command that takes index.lock: the lock now there is this
             # command's unless it had released it already (a commit in its post-commit hook,
-            # which the caller tells by HEAD having moved).
+            # which the caller tells by HEAD having moved). So is a partial commit's temporary
+            # index, named after this git's pid, which git holds and releases with index.lock.
             if proc.poll() is not None or command not in _INDEX_WRITERS:
                 return
+            started = process_start(proc.pid)
             try:
-                lock = self.index_lock()
+                locks = [self.index_lock()]
+                if command == "commit":
+                    locks.append(self._git_path(f"next-index-{proc.pid}.lock"))
             except (GitError, OSError):  # not proven this command's: left alone
                 return
-            stat = _stat(lock)
-            if stat is not None:
-                held = (lock, stat)
+            held.extend((lock, stat) for lock in locks if (stat := _stat(lock)) is not None)
 
         outcome = stop_process(proc, before_kill=before_kill)
-        # Only a command that SIGKILL ended was still holding the lock it was seen with: one
-        # that ended by itself meanwhile released it, and another git may hold the file now.
-        if held is None or not outcome.ended or proc.returncode != -_SIGKILL:
+        # Only a command that SIGKILL ended was still holding the locks it was seen with: one
+        # that ended by itself meanwhile released them, and another git may hold a file now.
+        if not held or not outcome.ended or proc.returncode != -_SIGKILL:
             return
-        lock, before = held
-        after = _stat(lock)
-        left = LeftLock.of(lock, proc.pid, command, before)
-        # The whole identity, not the inode alone: a file system may give a new lock the
-        # inode of one just removed.
-        if after is not None and left.is_file(after):
-            log.debug(
-                "git %s was killed and left %s behind", command, lock, extra={"pid": proc.pid}
-            )
-            self.left_locks.append(left)
+        for lock, before in held:
+            after = _stat(lock)
+            left = LeftLock.of(lock, proc.pid, command, before, started)
+            # The whole identity, not the inode alone: a file system may give a new lock the
+            # inode of one just removed.
+            if after is not None and left.is_file(after):
+                log.debug(
+                    "git %s was killed and left %s behind", command, lock, extra={"pid": proc.pid}
+                )
+                self.left_locks.append(left)
+
+    def _git_path(self, name: str) -> Path:
+        """The absolute path of ``name`` in the git directory (``git rev-parse --git-path``)."""
+        return Path(os.path.abspath(self.cwd / self.run("rev-parse", "--git-path", name)))
 
     def _start(self, argv: list[str], *, stdin: bool, bufsize: int = -1) -> subprocess.Popen[bytes]:
         try:
             return start_process(
                 argv,
+                # A command that only reads ends by itself once the tool is gone (its pipes
+                # close); one that may write could go on to commit, tag or push.
+                die_with_parent=_subcommand(argv[1:]) not in _READ_ONLY,
                 cwd=self.cwd,
                 env=self._env,
                 stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
@@ -600,6 +839,7 @@ class GitProcess:
                     stderr = proc.stderr.read()
                 proc.stderr.close()
             proc.wait()
+            note_ended(proc)
         return stderr.decode("utf-8", "replace")
 
     def run(self, *args: str, check: bool = True) -> str:
@@ -732,6 +972,14 @@ class GitProcess:
 
     def _error(self, args: Sequence[str], code: int, stderr: str) -> GitError:
         text = stderr.strip()
+        if code < 0:
+            # Ended by a signal from outside (the out-of-memory killer, a kill by hand): what
+            # it printed before is not why it failed, and "exit status -9" says nothing.
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return GitError(f"git {_subcommand(args)} was killed by {name}")
         first = summarize_stderr(text) or f"exit status {code}"
         lowered = text.lower()
         if "not a git repository" in lowered:

@@ -15,6 +15,13 @@ SIGTERM a CI runner sends after its SIGINT, would otherwise leave a ``git commit
 make the release commit after the files were restored. Later signals are recorded like those of
 a :func:`deferred` scope, until the scope ends.
 
+A signal is also passed on, as SIGTERM, to what the hooks of git commands that have ended left
+running (a post-commit hook's background job): git runs in a session of its own, out of reach
+of the terminal's Ctrl-C and of a signal sent to the tool's process group, and so do those
+processes. An :func:`interruptible` scope that received a signal waits, as it ends, until they
+have ended, and kills what is left after the grace period
+(:func:`~release_tools.git.process.stop_lingering`).
+
 Signal handlers can only be installed from the main thread; elsewhere (a release run from a
 worker thread) the scopes do nothing and the process keeps its default behaviour.
 """
@@ -27,6 +34,8 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 from typing import Any
+
+from release_tools.git.process import signal_lingering, stop_lingering
 
 __all__ = ["Interrupted", "allowed", "deferred", "interruptible", "pending_signal"]
 
@@ -52,12 +61,16 @@ class _State:
         self.pending: int | None = None
         # A signal was raised: the scope is stopping, and stops only once.
         self.stopping = False
+        # A signal came in the scope, raised or not: what hooks left running is stopped.
+        self.signalled = False
 
 
 _state = _State()
 
 
 def _handler(signum: int, frame: FrameType | None) -> None:
+    _state.signalled = True
+    signal_lingering()
     if _state.defer or _state.stopping:
         _state.pending = _state.pending or signum
         return
@@ -78,10 +91,17 @@ def interruptible() -> Iterator[None]:
     try:
         yield
     finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old)
-        _state.pending = None
-        _state.stopping = False
+        try:
+            if _state.signalled:
+                # A signal during this wait is only recorded: the scope is ending already.
+                _state.stopping = True
+                stop_lingering()
+        finally:
+            for signum, old in previous.items():
+                signal.signal(signum, old)
+            _state.pending = None
+            _state.stopping = False
+            _state.signalled = False
 
 
 @contextlib.contextmanager
