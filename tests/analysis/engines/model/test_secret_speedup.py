@@ -183,7 +183,11 @@ _TOKEN_LINES: list[tuple[str, str, str]] = [
     ("basic-auth", "AUTHORIZATION: Basic dXNlcjpw", "dXNlcjpw"),
     ("authorization", f'h = {{"AUTHORIZATION": "token {_BODY[:12]}"}}', _BODY[:12]),
     ("url-password", "u redis://:pa55w0rd@db.example", "pa55w0rd"),
+    ("url-password", '{"u": "HTTPS:\\/\\/me:pa55w0rd@db.example"}', "pa55w0rd"),
     ("url-token", f"u https://{_BODY[:20]}@git.example", _BODY[:20]),
+    ("url-token", f'{{"u": "https:\\/\\/{_BODY[:20]}@git.example"}}', _BODY[:20]),
+    ("userinfo-password", "u //me:pa55w0rd@db.example", "pa55w0rd"),
+    ("userinfo-password", 'u = "me:pa55w0rd@db.example"', "pa55w0rd"),
 ]
 
 

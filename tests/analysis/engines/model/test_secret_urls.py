@@ -63,10 +63,11 @@ def test_two_urls_on_a_line() -> None:
         "https://example.com/a:b@c",
         "https://example.com/path?x=a:b@c",
         "https://registry.example/@scope/pkg:1.0@latest",
-        # No password, and no URL.
+        # No password, and no URL; a scheme-less one with a password that does not look
+        # like one outside a string literal.
         "https://deploy:@example.internal/",
         "mailto:a:b@c.com",
-        "user:hunter2@example.internal",
+        "user:hunter@example.internal",
     ],
 )
 def test_other_at_signs_stay(line: str) -> None:

@@ -19,7 +19,12 @@ markers around it, so the result still reads as the same diff. What it recognise
    inside them, ``https://hunter2secret@github.com``), HTTP basic credentials, the credential of any
    ``Authorization`` header (``Authorization: token ...``, ``{"Authorization": "Bearer
    ..."}``, ``Header.Set("Authorization", "...")``), passwords in URLs
-   (``https://user:password@host``, whatever the host).
+   (``https://user:password@host``, whatever the host; its slashes escaped as JSON writes
+   them, ``https:\\/\\/...``) and in a ``user:password@host`` without a scheme: a
+   protocol-relative URL (``//user:password@host``), a connection string in a string literal
+   (``"app:pw@db/app"``, Go's ``"app:pw@tcp(db:3306)/app"``), and elsewhere (a comment, prose)
+   one whose password has letters and digits; not a URI scheme that names an address
+   (``mailto:me@host``), a package specifier (``npm:pkg@1.0``) or an image's digest.
 3. Values given to a name that says secret (``password``, ``api_key``, ``DB_PASS``, ``smtpPass``;
    not a name that only points at one: ``API_TOKEN_FILE``, ``TOKEN_URL``, ``token_type``,
    ``token_ttl``, ``secretName``): assignments (``password = "..."``,
@@ -118,6 +123,8 @@ from release_tools.analysis.engines.model.secrets_forms import (
     TOKENS,
     TYPE_ALIAS,
     TYPE_REF,
+    USERINFO,
+    USERINFO_NEED,
     YAML_ALIAS,
 )
 from release_tools.analysis.engines.model.secrets_hints import (
@@ -189,14 +196,31 @@ _RENAMED = " (renamed)"
 # whole group for them. The forms that need no secret's name, in order, are all that can match
 # a line that names none. The forms built on a name are further tried only at the line's names,
 # or skipped when none is followed by what they need after it (see secrets_names).
+#
+# A scheme-less user:password@host has an "@" for its only literal, which many lines hold (a
+# decorator, an address, a package's scope) with nothing else: it is looked for by what its
+# matches need around the "@" (USERINFO_NEED), and left out of the gate that sends a line
+# through every rule, so that such a line goes only through its forms and the entropy rule.
 _TOKENS = tuple(
-    (kind, pattern, before, after, gate([TOKEN_HINTS[kind]]))
+    (
+        kind,
+        pattern,
+        before,
+        after,
+        USERINFO_NEED if kind == USERINFO else gate([TOKEN_HINTS[kind]]),
+    )
     for kind, pattern, before, after in TOKENS
 )
 _TOKEN_GATE = gate(TOKEN_HINTS[kind] for kind, *_ in TOKENS)
+_USERINFO = tuple(entry for entry in _TOKENS if entry[0] == USERINFO)
 _NAMED = tuple((form, gate([form.hints])) for form in NAMED_VALUES)
 _UNNAMED = tuple(entry for entry in _NAMED if not entry[0].named)
 _UNNAMED_GATE = gate(form.hints for form in NAMED_VALUES if not form.named)
+
+
+# A known shape as _TOKENS holds it: kind, pattern, the groups kept before and after the
+# secret, and the prefilter searched in the lowered line.
+_Shape = tuple[str, re.Pattern[str], int, int, re.Pattern[str]]
 
 
 @dataclass(slots=True)
@@ -231,7 +255,7 @@ _FLAG_GATE = gate(hints for *_, hints in COMMAND_FLAGS)
 # keyword: most lines hold none of them, and one scan for all sends them straight to that rule.
 _ANY_GATE = gate(
     [
-        *(TOKEN_HINTS[kind] for kind, *_ in TOKENS),
+        *(TOKEN_HINTS[kind] for kind, *_ in TOKENS if kind != USERINFO),
         SECRET_HINTS,
         *(form.hints for form in NAMED_VALUES if not form.named),
         *(hints for *_, hints in COMMAND_FLAGS),
@@ -267,12 +291,21 @@ class _Redactor:
         self._tokens(current)
         return current.text
 
-    def _tokens(self, line: _Line) -> None:
+    def _tokens(self, line: _Line, shapes: tuple[_Shape, ...] = _TOKENS) -> None:
         if line.low is not None and _TOKEN_GATE.search(line.low) is None:
             return
-        for kind, pattern, keep_before, keep_after, hint in _TOKENS:
+        for kind, pattern, keep_before, keep_after, hint in shapes:
             if line.low is None or hint.search(line.low) is not None:
                 line.sub(pattern, self._replacer(kind, keep_before, keep_after))
+
+    def userinfo(self, line: str, low: str | None) -> str:
+        """``line`` (lowered to ``low``) with the passwords of scheme-less ``user:pw@host``
+        redacted: for a line that holds no other rule's hint."""
+        if "@" not in line:
+            return line
+        current = _Line(line, low)
+        self._tokens(current, _USERINFO)
+        return current.text
 
     def _replacer(
         self, kind: str, keep_before: int, keep_after: int
@@ -461,7 +494,7 @@ class _Redactor:
         """:meth:`text` of ``line`` lowered to ``low`` (:func:`lowered`) already, and found to
         hold a hint of some rule (``hinted``, see :func:`_hinted`) or none."""
         if not hinted:
-            return self.entropy(line)  # no other rule can match
+            return self.entropy(self.userinfo(line, low))  # no other rule can match
         current = _Line(line, low)
         self._tokens(current)
         # The rules after the known shapes put in only "[REDACTED:assignment]" and

@@ -48,6 +48,8 @@ __all__ = [
     "TOKENS",
     "TYPE_ALIAS",
     "TYPE_REF",
+    "USERINFO",
+    "USERINFO_NEED",
     "YAML_ALIAS",
 ]
 
@@ -60,6 +62,18 @@ _FORGE = (
     r"|visualstudio\.com|codeberg\.org|gitea\.com|sr\.ht|huggingface\.co)(?![\w.-])"
     r"|(?:git|gitlab|gitea|github|forgejo|bitbucket)\.[A-Za-z0-9])"
 )
+
+# URI schemes and package specifiers whose text before an "@" is a name, not a user and a
+# password: mailto:me@host, sip:alice@host, cid:part1@host (a MIME part), npm:pkg@1.0.
+_NAMED_SCHEMES = (
+    *("mailto", "sips?", "xmpp", "acct", "im", "pres", "tel", "sms", "news", "nntp", "urn"),
+    *("tag", "data", "cid", "mid", "javascript", "https?", "file", "docker", "oci", "pkg"),
+    *("npm", "jsr", "workspace", "link", "portal", "patch", "catalog", "git", "gist"),
+    *("github", "gitlab", "bitbucket"),
+)
+
+#: The kind of a password in a user:password@host without a scheme.
+USERINFO = "userinfo-password"
 
 # (kind, pattern, group to keep before the secret, group to keep after it); groups 0 = none.
 TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
@@ -153,13 +167,14 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         "url-password",
         # A scheme is short: scanned to the end of the run from every word boundary of a long
         # dotted name (a.b.c...), an unbounded one cost time quadratic in the name's length.
+        # Its slashes may be escaped, as JSON encoders write them (https:\/\/user:pw@host).
         # The user may be empty: redis://:password@host; it holds no "[" (a token an earlier
         # rule removed, https://[REDACTED:github-token]@host, is no user). The password runs
         # to the last "@" before the path, whatever the host, as URL parsers read it: one with
         # an "@" of its own (p@ss) goes whole. Each "@" looks ahead to the next one only, so a
         # run of them costs linear time.
         re.compile(
-            r"(\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}+://[^/\s:@\[]*+:)"
+            r"(\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}+:(?://|\\/\\/)[^/\s:@\[]*+:)"
             r"((?:[^/\s@]|@(?=[^/\s@]*+@))++)(@)"
         ),
         1,
@@ -169,17 +184,55 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
     # hosts accept: a user of 16 or more characters with a digit is taken for one (a user's
     # name is seldom that long and numbered). At a Git host (_FORGE) a shorter one too: 12 or
     # more letters and digits, with a letter after a digit (hunter2secret); a user's name has
-    # its digits at the end (jsmith1987) or none, or words apart (x-access-token).
+    # its digits at the end (jsmith1987) or none, or words apart (x-access-token). The slashes
+    # may be escaped, as in JSON (https:\/\/TOKEN@github.com).
     (
         "url-token",
         re.compile(
-            r"(\b(?:git\+)?https?://)((?=[A-Za-z_.~-]*+\d)[A-Za-z0-9_.~-]{16,256}+"
+            r"(\b(?:git\+)?https?:(?://|\\/\\/))((?=[A-Za-z_.~-]*+\d)[A-Za-z0-9_.~-]{16,256}+"
             r"|(?=[A-Za-z]*+\d++[A-Za-z])[A-Za-z0-9]{12,15}+(?=@" + _FORGE + r"))(@)"
         ),
         1,
         3,
     ),
+    # The password of a URL without a scheme, //user:password@host (protocol-relative, as in
+    # HTML and CSS): a "//" that ends no scheme and follows no name or path ("a//b") and has
+    # no space after it (a "// comment", "a // b") starts an authority, read as a URL's is.
+    (
+        USERINFO,
+        re.compile(r"((?<![\w:/\\])//[^/\s:@\[]*+:)((?:[^/\s@]|@(?=[^/\s@]*+@))++)(@)"),
+        1,
+        3,
+    ),
+    # The password of a connection string without a scheme, user:password@host: a database
+    # DSN (Go's "app:pw@tcp(db:3306)/app", "app:pw@db.internal/app"), a broker's or a proxy's
+    # address. The user starts a word, a quoted string or a value (after "=", "(", ","); it
+    # ends at the first ":", and the password has no ":" or "/" (a Gradle coordinate
+    # group:name:1.0@aar, a path a:b/c@d are no credentials). In a string literal (quoted
+    # with " or '), any password is taken; elsewhere (a comment, prose, a shell line, code
+    # quoted with backticks in documentation) only one that looks like a password: six or more
+    # characters with a letter and a digit ("user:pass@example", `user:password@host` are how
+    # documentation writes the form). Never a URI scheme or a package specifier that puts a
+    # name before the "@" (mailto:me@host, sip:, cid:, npm:pkg@1.0, workspace:), nor an
+    # image's digest (node:20-alpine@sha256:...).
+    (
+        USERINFO,
+        re.compile(
+            r"((?:(?P<dq>[\"'])|(?<=^[-+ ])|(?<![^\s\"'`(=,<>\[{]))"
+            r"(?!(?i:" + "|".join(_NAMED_SCHEMES) + r"):)"
+            r"[A-Za-z0-9._~%][A-Za-z0-9._~%+-]*+:)"
+            r"((?![$%{<\[])(?(dq)|(?=[^\s\"'`:@/\\]{6})(?=[^\s\"'`:@/\\]*?\d)"
+            r"(?=[^\s\"'`:@/\\]*?[A-Za-z]))"
+            r"(?:[^\s\"'`:@/\\]|@(?=[^\s\"'`:@/\\]*+@))++)"
+            r"(@(?=[\w\[(/])(?!(?i:sha\d+|blake\d*|md5):))"
+        ),
+        1,
+        4,
+    ),
 )
+# Text every match of the USERINFO forms holds: a colon, then the password, then its "@". Few
+# lines with an "@" (a decorator, an address, a package's scope) hold it.
+USERINFO_NEED = re.compile(r":[^/\s@]++@")
 
 PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")

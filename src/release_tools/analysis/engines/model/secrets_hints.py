@@ -46,8 +46,10 @@ TOKEN_HINTS: dict[str, tuple[str, ...]] = {
     "bearer-token": ("bearer",),
     "basic-auth": ("authorization",),
     "authorization": ("authorization",),
-    "url-password": ("://",),
-    "url-token": ("://",),
+    # ":\/" starts a scheme's slashes escaped as JSON writes them (https:\/\/...).
+    "url-password": ("://", ":\\/"),
+    "url-token": ("://", ":\\/"),
+    "userinfo-password": ("@",),
 }
 
 
