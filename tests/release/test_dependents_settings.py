@@ -138,6 +138,36 @@ def test_patch_cascades_to_the_dependents_of_a_released_dependent(repo: GitRepo)
     assert _tables(repo, "top") == {"dependencies": {"@acme/mid": "^0.1.1"}}
 
 
+def test_patch_under_workspace_protocol_only_releases_nothing_for_a_plain_range(
+    repo: GitRepo,
+) -> None:
+    # The workspace: range makes the package a dependent (it is the last table's); it still
+    # admits the patch, below the threshold, so it stays. The plain range is left behind but
+    # never written under bumpVersionsWithWorkspaceProtocolOnly: nothing is rewritten, so
+    # nothing is released.
+    _workspace(
+        repo,
+        {"updateInternalDependencies": "minor", "bumpVersionsWithWorkspaceProtocolOnly": True},
+        {
+            "user": {
+                "dependencies": {"@acme/a": "1.0.0"},
+                "optionalDependencies": {"@acme/a": "workspace:^1.0.0"},
+            }
+        },
+    )
+    changeset(repo, "one", {"@acme/a": "patch"}, "A fix.")
+    result = _release(repo, "patch")
+    assert versions(result) == {"@acme/a": "1.0.1"}
+    assert _tables(repo, "user") == {
+        "dependencies": {"@acme/a": "1.0.0"},
+        "optionalDependencies": {"@acme/a": "workspace:^1.0.0"},
+    }
+    assert result.warnings == [
+        "packages/user/package.json: the requirement @acme/a '1.0.0' does not admit the "
+        "released 1.0.1; widen it by hand"
+    ]
+
+
 # --- release-dependents = "none" -------------------------------------------------------------
 
 

@@ -309,10 +309,15 @@ def _patch_kind(
     a patch, when it is not yet released and one of its ranges on ``release``'s package moves
     (:func:`~release_tools.versioning.dependents.node_range_moves`; a ``workspace:`` shorthand
     or path moves when the package manager publishes it as the new version), in whichever
-    table; None otherwise."""
+    table; None otherwise. Under ``bumpVersionsWithWorkspaceProtocolOnly`` a plain range is
+    never written, so it moves nothing."""
     if current is not None:
         return None
-    moves = any(node_range_moves(t, spec, release.version, rule) for t, spec, _ in requirements)
+    moves = any(
+        node_range_moves(table, spec, release.version, rule)
+        and (spec.startswith("workspace:") or not rule.workspace_only)
+        for table, spec, _ in requirements
+    )
     return "patch" if moves else None
 
 
