@@ -217,9 +217,12 @@ class Settings(BaseModel):
     #: section = "Added" }``; bump is major/minor/patch/none, section a Keep a Changelog heading
     #: or "" for no changelog entry.
     commit_types: dict[str, CommitTypeSetting] = Field(default_factory=dict)
-    #: Workspace members whose requirement on a released sibling is rewritten are released too:
-    #: "patch" or "none". None: where .changeset/config.json exists, as its options say (by
-    #: default only dependents whose range no longer admits the new version), else none.
+    #: Which workspace dependents of a released sibling are released: "patch" releases, with a
+    #: patch, every one whose requirement is rewritten; "none" releases none, its requirements
+    #: still rewritten (always those the new version leaves). Set, npm ranges are judged and
+    #: written as changesets does, with .changeset/config.json's options when it exists.
+    #: None: where that file exists, as its options say (by default only dependents whose
+    #: range no longer admits the new version), else none, simple ranges following.
     release_dependents: Literal["patch", "none"] | None = None
     #: After a pushed release, create a release on the forge for each tag: "github", "gitlab",
     #: "auto" (from CI variables, else the remote's host); None or "off": none.
