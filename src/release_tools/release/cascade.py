@@ -104,8 +104,8 @@ Policy = Literal["patch", "always", "out-of-range", "none"]
 #: The policies under which every dependent in changesets' graph has its moving ranges
 #: rewritten, released or not.
 _FOLLOW_ALWAYS = ("always", "patch", "none")
-#: One (dependency table, range as written, range as changesets judges it) per table naming a
-#: dependency by a range changesets follows.
+#: One (dependency table, requirement as written, range as changesets judges it) per table
+#: naming a dependency by a requirement changesets judges (:func:`_requirements`).
 Requirements = list[tuple[str, str, str]]
 _BUMPS: tuple[Bump, ...] = ("none", "patch", "minor", "major")
 
