@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from test_premode import TODAY, changeset, versions
+from test_premode import TODAY, changeset, cli_release, versions
 
 from gitrepo import GitRepo
 from release_tools.config import load_settings
@@ -296,6 +296,21 @@ def test_unset_without_changesets_config_keeps_complex_ranges_with_a_warning(
         "packages/b/package.json: the requirement @acme/a '>=1.0.0 <1.1.0' does not admit the "
         "released 1.1.0; widen it by hand"
     ]
+
+
+def test_none_from_the_config_file_through_the_command(repo: GitRepo) -> None:
+    _workspace(repo, {}, {"span": _on_a("peerDependencies", ">=1.0.0 <2.0.0")})
+    repo.write("release-tools.toml", 'release-dependents = "none"\n')
+    repo.commit("chore: release-tools config")
+    changeset(repo, "one", {"@acme/a": "major"}, "Breaking.")
+    ran = cli_release(repo)
+    assert ran.exit_code == 0, ran.output
+    assert _tables(repo, "span") == _on_a("peerDependencies", ">=2.0.0")
+    assert json.loads((repo.path / "packages/span/package.json").read_text())["version"] == (
+        "0.1.0"
+    )
+    assert repo.git("tag", "--list") == "@acme/a@2.0.0"
+    assert repo.git("status", "--porcelain") == ""
 
 
 def test_none_on_a_dry_run_writes_nothing(repo: GitRepo) -> None:
