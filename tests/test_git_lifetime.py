@@ -258,3 +258,37 @@ def test_a_git_killed_from_outside_says_so(changed: GitRepo) -> None:
     with pytest.raises(GitError) as caught:
         Git(changed.path).commit("feat: b", ["a.txt"])
     assert str(caught.value) == "git commit was killed by SIGKILL"
+
+
+def test_a_lock_found_after_a_whole_commit_was_killed_from_outside_is_not_claimed(
+    repo: GitRepo,
+) -> None:
+    """Without paths git releases index.lock before its hooks run and makes no temporary index
+    named after itself: an index.lock found after its death is another git's (here taken by
+    the hook, as another git would), and is not reported."""
+    repo.write("a.txt", "a\n")
+    repo.commit("chore: initial")
+    repo.write("a.txt", "b\n")
+    repo.git("add", "a.txt")
+    hook(repo, "pre-commit", ": > .git/index.lock\nkill -KILL $PPID\n")
+    git = Git(repo.path)
+    with pytest.raises(GitError, match="killed by SIGKILL"):
+        git.commit("feat: b")
+    assert (repo.path / ".git" / "index.lock").exists()
+    assert git.left_locks == []
+
+
+def test_a_partial_commit_killed_from_outside_reports_the_locks_it_held(
+    changed: GitRepo, tmp_path: Path
+) -> None:
+    hook(changed, "pre-commit", f'echo $PPID > "{tmp_path}/git"\nkill -KILL $PPID\n')
+    git = Git(changed.path)
+    with pytest.raises(GitError, match="killed by SIGKILL"):
+        git.commit("feat: b", ["a.txt"])
+    pid = read_pid(tmp_path / "git")
+    assert [Path(lock.path).name for lock in git.left_locks] == [
+        "index.lock",
+        f"next-index-{pid}.lock",
+    ]
+    assert {(lock.pid, lock.command) for lock in git.left_locks} == {(pid, "commit")}
+    assert all(lock.started is not None for lock in git.left_locks)

@@ -134,7 +134,7 @@ def test_the_lock_a_killed_git_commit_left_is_removed_and_the_rollback_completes
     *logged, last = result.stderr.splitlines()
     lock = project.path / LOCK
     assert any(
-        f"removed {lock}, left by a git commit the release had to kill" in line for line in logged
+        f"removed {lock}, left by a git commit that was killed" in line for line in logged
     )
     assert last == (
         "error: interrupted by SIGINT before the release commit: every file and plan "

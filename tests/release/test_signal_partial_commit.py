@@ -137,7 +137,7 @@ def test_both_locks_a_killed_partial_commit_left_are_removed(
     git = int((tmp_path / "git").read_text())
     for name in ("index.lock", f"next-index-{git}.lock"):
         path = project.path / ".git" / name
-        assert f"removed {path}, left by a git commit the release had to kill" in result.stderr
+        assert f"removed {path}, left by a git commit that was killed" in result.stderr
     assert locks(project) == []
     assert not (project.path / RECORD).exists()
     assert state(project) == before
@@ -264,3 +264,27 @@ def test_a_lock_whose_recorded_command_may_still_run_is_kept(
     assert aborted.exit_code == 1
     assert "exist: another git command is using this repository" in aborted.stderr
     assert len(locks(repo)) == 2
+
+
+def test_the_locks_of_a_commit_killed_from_outside_are_removed_and_the_rollback_completes(
+    project: GitRepo, tmp_path: Path
+) -> None:
+    """The out-of-memory killer, or a kill by hand, ends the release's ``git commit`` while its
+    pre-commit hook runs: its ``next-index-<pid>.lock`` proves both locks its own, and the
+    release restores everything, the index included."""
+    before = state(project)
+    hook = project.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f'#!/bin/sh\necho $PPID > "{tmp_path}/git"\nkill -KILL $PPID\n')
+    result = release(project, "--log-level", "info")
+    assert result.exit_code == 1, result.output
+    git = int((tmp_path / "git").read_text())
+    for name in ("index.lock", f"next-index-{git}.lock"):
+        path = project.path / ".git" / name
+        assert f"removed {path}, left by a git commit that was killed" in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "error: commit failed, files restored: git commit was killed by SIGKILL"
+    )
+    assert locks(project) == []
+    assert not (project.path / RECORD).exists()
+    assert not (project.path / JOURNAL).exists()
+    assert state(project) == before

@@ -607,8 +607,10 @@ class LeftLock:
 
     The locks are ``index.lock`` and, for ``git commit <paths>``, the temporary index of that
     partial commit, ``next-index-<pid>.lock`` in the git directory, which git names after its
-    own pid and holds for as long as ``index.lock``. ``started`` is the command's start time
-    where the system tells it (see :func:`process_runs`), None elsewhere.
+    own pid and holds for as long as ``index.lock``. A partial commit that a signal from outside
+    ended is reported too, by that file (:meth:`GitProcess._note_killed_commit`). ``started``
+    is the command's start time where the system tells it (see :func:`process_runs`), None
+    elsewhere.
     """
 
     path: str
@@ -733,16 +735,22 @@ class GitProcess:
         argv = self._argv(args)
         log.debug("git %s", " ".join(args[:6]), extra={"cwd": str(self.cwd)})
         proc: subprocess.Popen[bytes] | None = None
+        committing = _subcommand(args) == "commit"
+        started: int | None = None
         try:
             # A signal held while git starts is raised here, where the child can be stopped.
             with signals_held():
                 proc = self._start(argv, stdin=input is not None)
+                if committing:  # read while the pid is surely this git's
+                    started = process_start(proc.pid)
             stdout, stderr = proc.communicate(input)
         except BaseException:
             if proc is not None:
                 self._stop(proc, args)
             raise
         note_ended(proc)
+        if committing and proc.returncode < 0:
+            self._note_killed_commit(proc.pid, started)
         if check and proc.returncode != 0:
             raise self._error(args, proc.returncode, stderr.decode("utf-8", "replace"))
         return stdout
@@ -785,6 +793,31 @@ class GitProcess:
                     "git %s was killed and left %s behind", command, lock, extra={"pid": proc.pid}
                 )
                 self.left_locks.append(left)
+
+    def _note_killed_commit(self, pid: int, started: int | None) -> None:
+        """Note the locks of a ``git commit`` that a signal from outside ended (the
+        out-of-memory killer, a kill by hand), when they prove to be its own.
+
+        Nothing saw the locks while it ran, but a partial commit's temporary index names its
+        holder: ``next-index-<pid>.lock`` still there once git ``pid`` has ended is the one it
+        made (git removes it on every end it controls). git creates it only once it holds
+        ``index.lock``, and releases both together once the commit is made, so ``index.lock``
+        is its too, unless HEAD moved, which the caller checks as for a commit it killed. A
+        whole commit (no paths) leaves no such proof, and nothing is noted.
+        """
+        try:
+            partial = self._git_path(f"next-index-{pid}.lock")
+            index = self.index_lock()
+        except (GitError, OSError):
+            return
+        if (partial_stat := _stat(partial)) is None:
+            return
+        left = [LeftLock.of(partial, pid, "commit", partial_stat, started)]
+        if (index_stat := _stat(index)) is not None:
+            left.insert(0, LeftLock.of(index, pid, "commit", index_stat, started))
+        for lock in left:
+            log.debug("git commit was killed and left %s behind", lock.path, extra={"pid": pid})
+        self.left_locks.extend(left)
 
     def _git_path(self, name: str) -> Path:
         """The absolute path of ``name`` in the git directory (``git rev-parse --git-path``)."""

@@ -1,14 +1,16 @@
-"""Lock files that a git command of the release left when it had to be killed.
+"""Lock files that a git command of the release left when it was killed.
 
 An interrupted git command gets SIGTERM, on which git removes its lock files; one that ignores
 it is killed at the end of the grace period (:func:`~release_tools.git.process.stop_process`)
 and may leave ``index.lock`` behind, which would make every later git command that writes the
 index fail, the rollback and ``release --abort`` included. The release's ``git commit <paths>``
 also leaves the temporary index of its partial commit, ``next-index-<pid>.lock`` in the git
-directory. The git layer reports such a lock (:class:`~release_tools.git.process.LeftLock`: the
-file's identity, the pid of the command that held it and that command's start time); this
-module records it next to the release journal, then removes it once the command is known to
-have ended and the file is still the very one it left. The record comes first, so that a run
+directory; by that file the git layer also tells the locks of a commit that a signal from
+outside killed (the out-of-memory killer). The git layer reports such a lock
+(:class:`~release_tools.git.process.LeftLock`: the file's identity, the pid of the command
+that held it and that command's start time); this module records it next to the release
+journal, then removes it once the command is known to have ended and the file is still the
+very one it left. The record comes first, so that a run
 that dies before the removal leaves ``--abort`` what it needs to finish it.
 
 A lock file the release did not leave is never removed: another git may be running. The
@@ -105,7 +107,7 @@ def remove_left_locks(git: Git) -> None:
             continue
         Path(lock.path).unlink(missing_ok=True)
         log.info(
-            "removed %s, left by a git %s the release had to kill",
+            "removed %s, left by a git %s that was killed",
             lock.path,
             lock.command,
             extra={"pid": lock.pid},
