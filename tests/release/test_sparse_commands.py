@@ -150,6 +150,17 @@ def test_plan_check_validates_a_plan_for_a_project_left_out(sparse: GitRepo) -> 
     assert (report["planned"], report["missing"]) == (["b"], [])
 
 
+def test_plan_check_reads_a_changesets_configuration_left_out(sparse: GitRepo) -> None:
+    sparse.write(".changeset/config.json", json.dumps({"ignore": ["b"]}) + "\n")
+    sparse.git("add", "--sparse", ".changeset")
+    sparse.git("commit", "-q", "-m", "chore: b is never released")
+    sparse.git("sparse-checkout", "reapply")
+    assert not (sparse.path / ".changeset").exists()
+    result = _run(sparse, "plan-check", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["missing"] == []
+
+
 def test_plan_check_still_refuses_a_plan_naming_no_project(sparse: GitRepo) -> None:
     sparse.write(".changeset/c-minor.md", '---\n"c": minor\n---\n\nNo such project.\n')
     sparse.git("add", "--sparse", ".changeset")

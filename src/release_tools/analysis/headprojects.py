@@ -281,10 +281,13 @@ def _python_version_paths(worktree: Path, manifests: Iterable[str]) -> list[str]
 
 
 @contextmanager
-def checkout_view(git: Git, worktree: Path, names: Iterable[str] = ()) -> Iterator[CheckoutView]:
+def checkout_view(
+    git: Git, worktree: Path, names: Iterable[str] = (), *, conventions: bool = False
+) -> Iterator[CheckoutView]:
     """The checkout as a full one would hold it (see the module docstring), for as long as the
-    context lasts: the manifests and version files discovery reads, the release configuration,
-    and every file named like a changelog (or one of ``names``, bare file names).
+    context lasts: the manifests and version files discovery reads and, with ``conventions``,
+    the release configuration and every file named like a changelog (or one of ``names``, bare
+    file names), which discovery alone does not read.
 
     Outside a sparse checkout, and in one that leaves nothing out, it is the work tree.
     """
@@ -293,7 +296,8 @@ def checkout_view(git: Git, worktree: Path, names: Iterable[str] = ()) -> Iterat
         yield CheckoutView(git, worktree, worktree, frozenset(), frozenset())
         return
     committed = frozenset(git.ls_files("HEAD"))
-    wanted_names = _read_names(names)
+    wanted_names = _read_names(names) if conventions else set()
+    config = _CONFIG_FILES if conventions else frozenset()
     with tempfile.TemporaryDirectory(prefix="release-tools-checkout-") as temporary:
         view = CheckoutView(git, worktree, Path(temporary), left_out, committed)
         outside = sorted(left_out & committed)
@@ -302,7 +306,7 @@ def checkout_view(git: Git, worktree: Path, names: Iterable[str] = ()) -> Iterat
         def chosen(paths: Sequence[str], *, versions: bool) -> list[str]:
             picked = wanted_files(paths) if versions else _manifests(paths)
             return picked + [
-                p for p in paths if posixpath.basename(p) in wanted_names or p in _CONFIG_FILES
+                p for p in paths if posixpath.basename(p) in wanted_names or p in config
             ]
 
         view.add(chosen(outside, versions=True))

@@ -74,7 +74,7 @@ def read_checkout(
     :func:`read_conventions` takes.
     """
     names = [posixpath.basename(changelog)] if changelog else []
-    with checkout_view(git, root, names) as view:
+    with checkout_view(git, root, names, conventions=True) as view:
         projects = find_projects(git, view.root)
 
         def conventions() -> Conventions:
