@@ -171,3 +171,19 @@ def test_inside_the_checkout_the_projects_are_those_a_full_checkout_finds(repo: 
     git = Git(repo.path)
     full = {p.name: p.version for p in find_projects(git, git.toplevel())}
     assert sparse == full == {"local": "0.1.0", "p": "1.1.0", "q": "2.0.0"}
+
+
+def test_a_project_left_out_under_a_name_that_is_not_utf8_is_read(repo: GitRepo) -> None:
+    _npm(repo)
+    directory = os.path.join(os.fsencode(repo.path), b"packages", b"caf\xe9")
+    os.makedirs(directory)
+    with open(os.path.join(directory, b"package.json"), "w", encoding="utf-8") as file:
+        file.write(json.dumps({"name": "cafe", "version": "3.0.0"}) + "\n")
+    repo.commit("chore: cafe")
+    repo.git("sparse-checkout", "set", "packages/a")
+    assert not os.path.exists(directory)
+    git = Git(repo.path)
+    projects = {p.name: p for p in projects_at(git, git.toplevel(), None)}
+    assert projects["cafe"].version == "3.0.0"
+    assert os.fsencode(projects["cafe"].manifest) == b"packages/caf\xe9/package.json"
+    assert projects["cafe"].manifest in left_out_paths(git)

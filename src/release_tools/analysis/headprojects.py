@@ -71,6 +71,10 @@ _VERSION_DEPTH = 6
 _CONFIG_FILES = frozenset({".changeset/config.json"})
 #: How many links in a row (a link to a link) a view follows when it writes their targets.
 _LINK_ROUNDS = 8
+#: How paths git lists are decoded: a name that is not UTF-8 keeps its bytes (as surrogates,
+#: the way Python names such files), so that it reaches git's pathspecs and the file system
+#: as the same name; replacing them would name no file and make ``git archive`` fail.
+_PATH_BYTES = "surrogateescape"
 
 
 def wanted_files(paths: Iterable[str]) -> list[str]:
@@ -127,8 +131,14 @@ def left_out_paths(git: Git) -> frozenset[str]:
         return frozenset()
     git.toplevel()  # paths relative to the repository root, every one of them listed
     out = git.run_bytes("ls-files", "-t", "-z")
-    entries = out.decode("utf-8", "replace").split("\0")
+    entries = out.decode("utf-8", _PATH_BYTES).split("\0")
     return frozenset(entry[2:] for entry in entries if entry.startswith("S "))
+
+
+def _tree_paths(git: Git, ref: str) -> list[str]:
+    """The paths of ``ref``'s tree, each naming its file's bytes (see :data:`_PATH_BYTES`)."""
+    out = git.run_bytes("ls-tree", "-r", "-z", "--name-only", "--full-tree", ref)
+    return [p for p in out.decode("utf-8", _PATH_BYTES).split("\0") if p]
 
 
 class CheckoutView:
@@ -295,7 +305,7 @@ def checkout_view(
     if not left_out or not git.has_commits():
         yield CheckoutView(git, worktree, worktree, frozenset(), frozenset())
         return
-    committed = frozenset(git.ls_files("HEAD"))
+    committed = frozenset(_tree_paths(git, "HEAD"))
     wanted_names = _read_names(names) if conventions else set()
     config = _CONFIG_FILES if conventions else frozenset()
     with tempfile.TemporaryDirectory(prefix="release-tools-checkout-") as temporary:
@@ -340,7 +350,7 @@ def projects_at(git: Git, worktree: Path, head: str | None) -> list[Project]:
         with checkout_view(git, worktree) as view:
             return discover_projects(view.root)
     sha = git.resolve(head)
-    tree = git.ls_files(sha)
+    tree = _tree_paths(git, sha)
     wanted = wanted_files(tree)
     with tempfile.TemporaryDirectory(prefix="release-tools-head-") as temporary:
         root = Path(temporary)
