@@ -440,3 +440,26 @@ def test_a_range_npm_reads_as_any_version_stays_in_a_released_package(
     result = _release(repo)
     assert versions(result) == {"@acme/a": "1.1.0", "@acme/user": "0.1.1"}
     assert _tables(repo, "user") == _on_a("dependencies", spec)
+
+
+@pytest.mark.parametrize("config", [{}, None])
+def test_the_workspace_root_is_left_as_changesets_leaves_it(
+    repo: GitRepo, config: dict[str, Any] | None
+) -> None:
+    _workspace(repo, config, {"b": _on_a("dependencies", "^1.0.0")})
+    root = {
+        "private": True,
+        "workspaces": ["packages/*"],
+        "devDependencies": {"@acme/a": "^1.0.0"},
+    }
+    repo.write("package.json", json.dumps(root, indent=2) + "\n")
+    repo.commit("chore: the root requires a")
+    changeset(repo, "one", {"@acme/a": "major"}, "Breaking.")
+    before = (repo.path / "package.json").read_text()
+
+    result = _release(repo, "patch" if config is None else None)
+
+    assert versions(result)["@acme/a"] == "2.0.0"
+    assert _tables(repo, "b") == _on_a("dependencies", "^2.0.0")
+    # changeset version versions the packages of its plan, never the workspace root.
+    assert (repo.path / "package.json").read_text() == before

@@ -146,7 +146,10 @@ def _node_edits(
         raise VersionError(f"{project.manifest}: missing")
     edits = {project.manifest: set_package_json_version(text, version, source=project.manifest)}
     siblings = {p.manifest for p in projects if p.manifest_kind == "package.json"}
-    siblings.add("package.json")
+    if rule is None:
+        # The workspace root's own requirements follow too; changesets' rules (``rule``) never
+        # version the root, which is no package of its release plan.
+        siblings.add("package.json")
     siblings.discard(project.manifest)
     moved: list[str] = []
     for manifest in sorted(siblings):
