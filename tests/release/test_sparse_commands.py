@@ -198,6 +198,16 @@ def test_forge_release_refuses_an_asset_the_checkout_leaves_out(
     assert forge.requests == []
 
 
+def test_an_asset_glob_matching_files_on_both_sides_is_refused(
+    sparse: GitRepo, forge: FakeForge
+) -> None:
+    # A full checkout would attach both archives: attaching a's alone is no answer.
+    sparse.write("packages/a/a-1.5.0.tgz", "built\n")
+    result = _forge_release(sparse, forge, "b@2.0.0", "--release-asset", "packages/**/*.tgz")
+    assert "packages/b/b-2.0.0.tgz, which the sparse checkout leaves out" in _one_line(result, 2)
+    assert forge.requests == []
+
+
 def test_an_asset_glob_matching_nothing_anywhere_says_only_that(
     sparse: GitRepo, forge: FakeForge
 ) -> None:

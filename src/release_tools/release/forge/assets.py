@@ -5,6 +5,8 @@ resolve (symbolic links followed) inside the work tree and outside any ``.git`` 
 glob written as an absolute path or climbing out with ``..`` is refused before it is expanded.
 Assets are named by their file name, which must therefore be unique across all globs, also
 as the forge stores it (GitHub turns ``a b.whl`` and ``a+b.whl`` both into ``a.b.whl``).
+In a sparse checkout, a glob matching a tracked file the checkout leaves out is refused: a
+full checkout would attach that file, and the work tree cannot give it.
 """
 
 from __future__ import annotations
@@ -86,15 +88,17 @@ def _content_type(name: str) -> str:
 
 def _refuse_left_out(pattern: str, left_out: AbstractSet[str]) -> None:
     """Raise :class:`UsageError` naming the files a sparse checkout leaves out that
-    ``pattern`` matches, when there are any: they are tracked, not in the work tree, so they
-    cannot be read for upload, and no publish command is awaited to make them (matched as
-    :func:`glob.glob` does, ``**`` spanning directories, a leading dot matched only by one)."""
+    ``pattern`` matches, when there are any: they are tracked, so a full checkout would attach
+    them, but they are not in the work tree to be read (matched as :func:`glob.glob` does,
+    ``**`` spanning directories, a leading dot matched only by one; the expression is compiled
+    once, as the paths left out may number in the hundreds of thousands)."""
     if not left_out:
         return
     from wcmatch import glob as wcglob
 
-    posix = pattern.replace("\\", "/")
-    matched = sorted(p for p in left_out if wcglob.globmatch(p, posix, flags=wcglob.GLOBSTAR))
+    included, _ = wcglob.translate(pattern.replace("\\", "/"), flags=wcglob.GLOBSTAR)
+    expressions = [re.compile(expression) for expression in included]
+    matched = sorted(p for p in left_out if any(e.match(p) for e in expressions))
     if not matched:
         return
     more = f" and {len(matched) - 1} more" if len(matched) > 1 else ""
@@ -116,17 +120,17 @@ def resolve_assets(
     a match outside the work tree or inside ``.git``, or two assets with one name, also once
     ``stored`` (the forge's renaming, when it has one) has made it.
 
-    ``left_out`` holds the tracked paths a sparse checkout leaves out: a glob that matches
-    none of the work tree's files but some of those is refused saying so."""
+    ``left_out`` holds the tracked paths a sparse checkout leaves out: a glob matching any of
+    them is refused saying so, rather than attaching fewer files than a full checkout would."""
     check_patterns(patterns)
     real_root = Path(os.path.realpath(root))
     real_git = Path(os.path.realpath(git_dir)) if git_dir is not None else None
     assets: dict[str, Asset] = {}
     for pattern in patterns:
+        _refuse_left_out(pattern, left_out)
         matches = sorted(glob.glob(pattern, root_dir=real_root, recursive=True))
         files = [m for m in matches if (real_root / m).is_file()]
         if not files:
-            _refuse_left_out(pattern, left_out)
             raise NoMatchError(f"--release-asset {pattern}: no file matches it (in {real_root})")
         for match in files:
             resolved = Path(os.path.realpath(real_root / match))
