@@ -92,8 +92,12 @@ def reaped_groups() -> Iterator[list[int]]:
         yield groups
     finally:
         for group in groups:
-            with contextlib.suppress(OSError):
-                os.killpg(group, signal.SIGKILL)
+            if group != os.getpgrp():
+                with contextlib.suppress(OSError):
+                    # Only the group still led by the git it was, or whose leader has ended
+                    # (a pid given out again leads no group of that number).
+                    if not running(group) or os.getpgid(group) == group:
+                        os.killpg(group, signal.SIGKILL)
         process._LINGERING.clear()
 
 
@@ -292,3 +296,31 @@ def test_a_partial_commit_killed_from_outside_reports_the_locks_it_held(
     ]
     assert {(lock.pid, lock.command) for lock in git.left_locks} == {(pid, "commit")}
     assert all(lock.started is not None for lock in git.left_locks)
+
+
+@pytest.mark.usefixtures("sigint_raises")
+def test_a_job_that_keeps_gits_output_open_is_awaited_and_stopped_by_ctrl_c(
+    changed: GitRepo, tmp_path: Path, reaped_groups: list[int]
+) -> None:
+    """A hook's job that keeps git's stderr open (no redirection) is waited for, as any reader
+    of git's output waits for its end; a Ctrl-C then stops it with git's group although git
+    itself has ended."""
+    job = tmp_path / "job.sh"
+    job.write_text(f'echo $$ > "{tmp_path}/job"\nwhile :; do sleep 0.02; done\n')
+    hook(changed, "post-commit", f'sh "{job}" &\n')
+
+    def interrupt() -> None:
+        read_pid(tmp_path / "job")
+        os.kill(os.getpid(), signal.SIGINT)
+
+    helper = threading.Thread(target=interrupt)
+    helper.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            Git(changed.path).commit("feat: b", ["a.txt"])
+    finally:
+        helper.join(timeout=30)
+    pid = read_pid(tmp_path / "job")
+    if running(pid):
+        reaped_groups.append(os.getpgid(pid))
+    assert not running(pid)

@@ -86,7 +86,9 @@ def project(
     finally:
         for name in ("job", "push"):
             with contextlib.suppress(OSError, ValueError):
-                os.killpg(os.getpgid(int((tmp_path / name).read_text())), signal.SIGKILL)
+                pid = int((tmp_path / name).read_text())
+                if running(pid) and os.getpgid(pid) != os.getpgrp():
+                    os.killpg(os.getpgid(pid), signal.SIGKILL)
         process._LINGERING.clear()
 
 
