@@ -148,10 +148,15 @@ def test_release_says_which_root_files_a_non_cone_checkout_leaves_out(repo: GitR
     with pytest.raises(UsageError) as inside:
         refuse_outside_checkout(git, root, work_tree, ["a"])
     assert "files outside the sparse checkout (package.json)" in str(inside.value)
+    assert str(inside.value).endswith("(git sparse-checkout add /package.json)")
     with pytest.raises(UsageError) as outside:
         refuse_outside_checkout(git, root, work_tree, ["b"])
     assert "'b' is outside the sparse checkout (packages/b)" in str(outside.value)
     refuse_outside_checkout(git, root, work_tree, ["c"])  # unknown: the caller's to say
+    # What the refusal advises is enough: a is then a project of the work tree itself.
+    repo.git("sparse-checkout", "add", "/package.json")
+    assert [p.name for p in find_projects(git, root)] == ["a"]
+    refuse_outside_checkout(git, root, find_projects(git, root), ["a"])
 
 
 def test_inside_the_checkout_the_projects_are_those_a_full_checkout_finds(repo: GitRepo) -> None:

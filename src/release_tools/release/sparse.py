@@ -132,11 +132,14 @@ def refuse_outside_checkout(
                 f"project {name!r} is outside the sparse checkout ({path}): release writes "
                 f"its files, so add it to the checkout first (git sparse-checkout add {path})"
             )
+        # Only a non-cone checkout can leave the root's files out (cone mode always has them).
         configuration = sorted(
             p for p in left_out if "/" not in p and posixpath.basename(p) in MANIFESTS
         )
         files = ", ".join(one_line(p) for p in configuration) or "the root's files"
+        add = " ".join(f"/{one_line(p)}" for p in configuration)
         raise UsageError(
             f"project {name!r} ({path}) is a project only through files outside the sparse "
-            f"checkout ({files}): release writes them, so add them to the checkout first"
+            f"checkout ({files}): release needs them in the work tree, so add them to the "
+            "checkout first" + (f" (git sparse-checkout add {add})" if add else "")
         )
