@@ -43,7 +43,6 @@ __all__ = [
     "LeftLock",
     "Stopped",
     "kill_process",
-    "note_ended",
     "own_session",
     "process_runs",
     "process_start",
@@ -402,7 +401,7 @@ def stop_process(
                 with contextlib.suppress(OSError):
                     stream.close()
         _end_groups(lingering, lingering_deadline)
-        note_ended(proc)  # a member stuck in the kernel past SIGKILL
+        _note_ended(proc)  # a member stuck in the kernel past SIGKILL
     return outcome
 
 
@@ -470,7 +469,7 @@ def _stop_tree(proc: subprocess.Popen[bytes], before_kill: Callable[[], None] | 
 _LINGERING: dict[int, None] = {}
 
 
-def note_ended(proc: subprocess.Popen[bytes]) -> None:
+def _note_ended(proc: subprocess.Popen[bytes]) -> None:
     """Keep the group of a reaped child of :func:`start_process` when processes of it still
     run (see :func:`stop_lingering`); forget the kept groups that have emptied."""
     if proc not in _GROUP_LEADERS or proc.returncode is None or not _group_alive(proc.pid):
@@ -748,7 +747,7 @@ class GitProcess:
             if proc is not None:
                 self._stop(proc, args)
             raise
-        note_ended(proc)
+        _note_ended(proc)
         if committing and proc.returncode < 0:
             self._note_killed_commit(proc.pid, started)
         if check and proc.returncode != 0:
@@ -872,7 +871,7 @@ class GitProcess:
                     stderr = proc.stderr.read()
                 proc.stderr.close()
             proc.wait()
-            note_ended(proc)
+            _note_ended(proc)
         return stderr.decode("utf-8", "replace")
 
     def run(self, *args: str, check: bool = True) -> str:
