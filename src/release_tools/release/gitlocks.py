@@ -10,8 +10,8 @@ outside killed (the out-of-memory killer). The git layer reports such a lock
 (:class:`~release_tools.git.process.LeftLock`: the file's identity, the pid of the command
 that held it and that command's start time); this module records it next to the release
 journal, then removes it once the command is known to have ended and the file is still the
-very one it left. The record comes first, so that a run
-that dies before the removal leaves ``--abort`` what it needs to finish it.
+very one it left. The record comes first, so that a run that dies before the removal leaves
+``--abort`` what it needs to finish it.
 
 A lock file the release did not leave is never removed: another git may be running. The
 release then stops with one line that names the files and says what to do.
