@@ -133,9 +133,7 @@ def test_the_lock_a_killed_git_commit_left_is_removed_and_the_rollback_completes
     assert result.exit_code == 130, result.output
     *logged, last = result.stderr.splitlines()
     lock = project.path / LOCK
-    assert any(
-        f"removed {lock}, left by a git commit that was killed" in line for line in logged
-    )
+    assert any(f"removed {lock}, left by a git commit that was killed" in line for line in logged)
     assert last == (
         "error: interrupted by SIGINT before the release commit: every file and plan "
         "restored, nothing committed"
