@@ -324,3 +324,36 @@ def test_a_job_that_keeps_gits_output_open_is_awaited_and_stopped_by_ctrl_c(
     if running(pid):
         reaped_groups.append(os.getpgid(pid))
     assert not running(pid)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_child_started_from_another_thread_outlives_that_thread(tmp_path: Path) -> None:
+    """The kernel's request follows the thread that forked the child: asked from a worker
+    thread, it would kill the child as soon as that thread ends. It is made from the main
+    thread only."""
+    started: list[subprocess.Popen[bytes]] = []
+    native: list[int] = []
+
+    def worker() -> None:
+        native.append(threading.get_native_id())
+        started.append(
+            process.start_process(
+                ["sh", "-c", "read line; echo ok"],
+                die_with_parent=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        )
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    # The thread has ended in the kernel too (join can return a moment before).
+    task = Path(f"/proc/self/task/{native[0]}")
+    deadline = time.monotonic() + 20
+    while task.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not task.exists()
+    proc = started[0]
+    out, _ = proc.communicate(b"go\n")
+    assert (proc.returncode, out) == (0, b"ok\n")
