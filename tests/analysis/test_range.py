@@ -291,6 +291,23 @@ def test_named_tags_of_the_root_project_are_used_without_project() -> None:
     assert latest_release_tag([]) is None
 
 
+def test_without_a_project_the_project_released_last_gives_the_base() -> None:
+    # Newest first: b released last, at a lower version than a's older releases.
+    tags = [
+        ReleaseTag("b@1.1.0", Version(1, 1, 0), "b"),
+        ReleaseTag("a@2.0.0", Version(2, 0, 0), "a"),
+        ReleaseTag("b@1.0.0", Version(1, 0, 0), "b"),
+        ReleaseTag("a@1.9.0", Version(1, 9, 0), "a"),
+    ]
+    chosen = latest_release_tag(tags)
+    assert chosen is not None and chosen.tag == "b@1.1.0"
+    # Of the project released last, still the highest version: a backport tag made later
+    # of an older line is not the base.
+    backport = [ReleaseTag("b@0.9.1", Version(0, 9, 1), "b"), *tags]
+    chosen = latest_release_tag(backport)
+    assert chosen is not None and chosen.tag == "b@1.1.0"
+
+
 def test_custom_tag_pattern(repo: GitRepo) -> None:
     repo.write("a.txt", "1\n")
     repo.commit("root")

@@ -94,8 +94,9 @@ def latest_release_tag(
 
     With a ``project``: its own tags (``name@1.2.3``), else unnamed tags (``v1.2.3`` releases
     the whole repository). Without one: unnamed tags, else tags named after the root project,
-    else any release tag. Among candidates the highest version wins (a later backport tag of an
-    older line must not become the base), the newest tag breaking ties.
+    else the tags of the project released last. Among candidates the highest version wins (a
+    later backport tag of an older line must not become the base), the newest tag breaking
+    ties.
     """
     if project is not None:
         groups = [[t for t in tags if t.project == project], [t for t in tags if not t.project]]
@@ -107,6 +108,11 @@ def latest_release_tag(
         ]
     for candidates in groups:
         if candidates:
+            if len({t.project for t in candidates}) > 1:
+                # Versions of different projects do not compare: the project released last
+                # (``tags`` lists the newest first) gives the base, at its highest version.
+                newest = candidates[0].project
+                candidates = [t for t in candidates if t.project == newest]
             # max() keeps the first of equal versions, and ``tags`` lists the newest first.
             return max(candidates, key=lambda t: t.version)
     return None
