@@ -60,6 +60,7 @@ FORM_EXAMPLES: list[tuple[str, str]] = [
     ("app.xml", '<entry key="<n>"><v></entry>'),
     ("web.xml", '<add key="<n>" value="<v>"/>'),
     ("beans.xml", '<property value="<v>" name="<n>"/>'),
+    ("app.properties", "url=jdbc:oracle:thin:me/<v>@//db:1521/x"),
 ]
 OTHER_EXAMPLES: list[tuple[str, str]] = [
     ("app.py", '<n> = "<v>"'),

@@ -34,6 +34,7 @@ NAMES = (
     "DB_CONN_STRING",
     "_auth",
     "MASTER_KEY",
+    "npmAuthIdent",
 )
 # The forms built on a secret's name: the file the lines are in, and the lines (added).
 FORMS = {
@@ -188,6 +189,8 @@ _TOKEN_LINES: list[tuple[str, str, str]] = [
     ("url-token", f'{{"u": "https:\\/\\/{_BODY[:20]}@git.example"}}', _BODY[:20]),
     ("userinfo-password", "u //me:pa55w0rd@db.example", "pa55w0rd"),
     ("userinfo-password", 'u = "me:pa55w0rd@db.example"', "pa55w0rd"),
+    ("url-password", "u=HTTPS%3a%2F%2Fme%3Apa55w0rd%40db.example", "pa55w0rd"),
+    ("registry-auth", '{"AUTH": "bWU6cGE1NXcwcmQ="}', "bWU6cGE1NXcwcmQ="),
 ]
 
 

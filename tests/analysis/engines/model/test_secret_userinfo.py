@@ -149,6 +149,7 @@ def test_a_password_is_redacted_once(path: str, line: str, kind: str) -> None:
         ("app.py", 'url = f"{user}:{password}@{host}"'),
         ("app.py", 'url = "%s:%s@%s" % (user, password, host)'),
         ("run.sh", 'DSN="${DB_USER}:${DB_PASS}@db"'),
+        ("app.py", 'LOGGED = "user:****@example.com"'),
         ("app.js", "const dsn = `${user}:${pw}@${host}`;"),
         # A decorator and a scoped package.
         ("app.py", "@pytest.mark.parametrize('a', [1])"),

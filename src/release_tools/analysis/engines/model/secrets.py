@@ -73,7 +73,8 @@ markers around it, so the result still reads as the same diff. What it recognise
    or continued with a backslash, ``password = (`` or ``API_KEY = \\``) goes whole: see
    :mod:`release_tools.analysis.engines.model.secrets_blocks`; the patterns of this step and the
    last are in :mod:`release_tools.analysis.engines.model.secrets_forms`.
-4. Every value of a ``.env`` file (``.env``, ``.env.local``, ``prod.env``...).
+4. Every value of a ``.env`` file (``.env``, ``.env.local``, ``prod.env``...), and every
+   password of a PostgreSQL password file (``.pgpass``: ``host:port:db:user:password``).
 5. High-entropy strings: long hex (32+) or base64-like (20+, mixed case and digits) tokens whose
    Shannon entropy per character is above a threshold that grows with the length; not a
    commit's id where a revision is expected (``actions/checkout@<sha>``, ``git checkout
@@ -89,6 +90,7 @@ at them, or where one is followed by what it needs after it
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -120,6 +122,7 @@ from release_tools.analysis.engines.model.secrets_forms import (
     REVISION,
     REVISION_CONTEXT,
     TEMPLATE,
+    TOKEN_CHECKS,
     TOKENS,
     TYPE_ALIAS,
     TYPE_REF,
@@ -162,6 +165,13 @@ class RedactionResult:
 _ENV_FILE = re.compile(r"(?:^|/)(?:\.env(?:\.[^/]*)?|[^/]+\.env)$")
 _ENV_LINE = re.compile(r"^(?P<head>\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*)(?P<value>.+)$")
 
+# --- PostgreSQL password files ------------------------------------------------------------
+
+# host:port:database:user:password, one entry a line; a field's ":" and "\" are escaped with
+# "\"; the password is the rest of the line.
+_PGPASS_FILE = re.compile(r"(?:^|/)(?:\.pgpass|pgpass\.conf)$")
+_PGPASS_LINE = re.compile(r"^(?P<head>[-+ ]?(?:(?:[^:\\]|\\.)*+:){4})(?P<value>.+)$")
+
 # --- configuration files ---------------------------------------------------------------------
 
 # Files of settings rather than code: a bare word after a secret's name is its value there
@@ -201,26 +211,25 @@ _RENAMED = " (renamed)"
 # decorator, an address, a package's scope) with nothing else: it is looked for by what its
 # matches need around the "@" (USERINFO_NEED), and left out of the gate that sends a line
 # through every rule, so that such a line goes only through its forms and the entropy rule.
+# The shapes of one kind share their hints: searched once for the kind's shapes, which
+# TOKENS lists one after the other.
 _TOKENS = tuple(
     (
-        kind,
-        pattern,
-        before,
-        after,
         USERINFO_NEED if kind == USERINFO else gate([TOKEN_HINTS[kind]]),
+        tuple((kind, pattern, before, after) for _, pattern, before, after in shapes),
     )
-    for kind, pattern, before, after in TOKENS
+    for kind, shapes in itertools.groupby(TOKENS, key=lambda shape: shape[0])
 )
 _TOKEN_GATE = gate(TOKEN_HINTS[kind] for kind, *_ in TOKENS)
-_USERINFO = tuple(entry for entry in _TOKENS if entry[0] == USERINFO)
+_USERINFO = tuple(group for group in _TOKENS if group[1][0][0] == USERINFO)
 _NAMED = tuple((form, gate([form.hints])) for form in NAMED_VALUES)
 _UNNAMED = tuple(entry for entry in _NAMED if not entry[0].named)
 _UNNAMED_GATE = gate(form.hints for form in NAMED_VALUES if not form.named)
 
 
-# A known shape as _TOKENS holds it: kind, pattern, the groups kept before and after the
-# secret, and the prefilter searched in the lowered line.
-_Shape = tuple[str, re.Pattern[str], int, int, re.Pattern[str]]
+# The known shapes of one kind as _TOKENS holds them: the prefilter searched in the lowered
+# line, and each shape's kind, pattern and groups kept before and after the secret.
+_Shapes = tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str], int, int], ...]]
 
 
 @dataclass(slots=True)
@@ -274,6 +283,8 @@ class _Redactor:
         # separate.
         self.lock_file = False
         self.properties = False
+        # A PostgreSQL password file (.pgpass), each line's last field a password.
+        self.pgpass = False
 
     def mark(self, kind: str) -> str:
         self.kinds[kind] += 1
@@ -291,12 +302,16 @@ class _Redactor:
         self._tokens(current)
         return current.text
 
-    def _tokens(self, line: _Line, shapes: tuple[_Shape, ...] = _TOKENS) -> None:
+    def _tokens(self, line: _Line) -> None:
         if line.low is not None and _TOKEN_GATE.search(line.low) is None:
             return
-        for kind, pattern, keep_before, keep_after, hint in shapes:
+        self._shapes(line, _TOKENS)
+
+    def _shapes(self, line: _Line, groups: tuple[_Shapes, ...]) -> None:
+        for hint, shapes in groups:
             if line.low is None or hint.search(line.low) is not None:
-                line.sub(pattern, self._replacer(kind, keep_before, keep_after))
+                for kind, pattern, keep_before, keep_after in shapes:
+                    line.sub(pattern, self._replacer(kind, keep_before, keep_after))
 
     def userinfo(self, line: str, low: str | None) -> str:
         """``line`` (lowered to ``low``) with the passwords of scheme-less ``user:pw@host``
@@ -304,18 +319,22 @@ class _Redactor:
         if "@" not in line:
             return line
         current = _Line(line, low)
-        self._tokens(current, _USERINFO)
+        self._shapes(current, _USERINFO)
         return current.text
 
     def _replacer(
         self, kind: str, keep_before: int, keep_after: int
     ) -> Callable[[re.Match[str]], str]:
+        check = TOKEN_CHECKS.get(kind)
+
         def replace(match: re.Match[str]) -> str:
             before = match.group(keep_before) if keep_before else ""
             after = match.group(keep_after) if keep_after else ""
             secret = match.group(0)[len(before) : len(match.group(0)) - len(after)]
             if secret.startswith("[REDACTED"):
                 return match.group(0)  # already removed by an earlier, more specific rule
+            if check is not None and not check(secret):
+                return match.group(0)
             return before + self.mark(kind) + after
 
         return replace
@@ -537,7 +556,16 @@ class _Redactor:
             return line
         if env_file:
             return ranges + self.env_value(context)
+        if self.pgpass:
+            return ranges + self.pgpass_value(context)
         return ranges + self.text(context)
+
+    def pgpass_value(self, line: str) -> str:
+        """A line of a PostgreSQL password file with its password (the fifth field) redacted."""
+        match = _PGPASS_LINE.match(line)
+        if match is None or line[1:].lstrip().startswith("#"):
+            return self.text(line)
+        return match.group("head") + self.mark("pgpass-password")
 
     def env_value(self, line: str) -> str:
         prefix, content = (line[:1], line[1:]) if line[:1] in "+- " else ("", line)
@@ -649,6 +677,7 @@ def redact_details(text: str) -> RedactionResult:
             netrc = path is not None and _NETRC_FILE.search(path) is not None
             redactor.lock_file = path is not None and LOCK_FILE.search(path) is not None
             redactor.properties = path is not None and path.endswith(".properties")
+            redactor.pgpass = path is not None and _PGPASS_FILE.search(path) is not None
         hunk = _HUNK_HEADER.match(line)
         if hunk is not None:
             blocks.reset()  # the next lines are elsewhere in the file
@@ -661,6 +690,8 @@ def redact_details(text: str) -> RedactionResult:
             out.append(redactor.header(line))
         elif env_file:
             out.append(redactor.env_value(line))
+        elif redactor.pgpass:
+            out.append(redactor.pgpass_value(line))
         elif config:
             low = lowered(line)
             hinted = _hinted(low)

@@ -17,7 +17,10 @@ secret words' own).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+from collections.abc import Callable
 
 from release_tools.analysis.engines.model.secrets_hints import Form
 
@@ -46,11 +49,13 @@ __all__ = [
     "SECRET_NAME",
     "TEMPLATE",
     "TOKENS",
+    "TOKEN_CHECKS",
     "TYPE_ALIAS",
     "TYPE_REF",
     "USERINFO",
     "USERINFO_NEED",
     "YAML_ALIAS",
+    "decodes_to_credentials",
 ]
 
 # --- known shapes ------------------------------------------------------------------------------
@@ -180,6 +185,17 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         1,
         3,
     ),
+    # A URL percent-encoded as a value of another (a redirect, a proxy in a query string):
+    # https%3A%2F%2Fuser%3Apassword%40host, its password up to the encoded "@".
+    (
+        "url-password",
+        re.compile(
+            r"(?i)(\b[a-z][a-z0-9+.-]{0,31}+%3A%2F%2F(?:[^%/\s:@&?#]|%(?!3A|40|2F)[0-9a-f]{2})*+%3A)"
+            r"((?:[^%/\s:@&?#]|%(?!40|2F)[0-9a-f]{2})++)(%40)"
+        ),
+        1,
+        3,
+    ),
     # A token given alone as the user of an HTTP URL (https://TOKEN@github.com/...), which Git
     # hosts accept: a user of 16 or more characters with a digit is taken for one (a user's
     # name is seldom that long and numbered). At a Git host (_FORGE) a shorter one too: 12 or
@@ -214,14 +230,15 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
     # characters with a letter and a digit ("user:pass@example", `user:password@host` are how
     # documentation writes the form). Never a URI scheme or a package specifier that puts a
     # name before the "@" (mailto:me@host, sip:, cid:, npm:pkg@1.0, workspace:), nor an
-    # image's digest (node:20-alpine@sha256:...).
+    # image's digest (node:20-alpine@sha256:...), nor a template's field ("%s", "{pw}") or a
+    # password masked already ("user:****@host").
     (
         USERINFO,
         re.compile(
             r"((?:(?P<dq>[\"'])|(?<=^[-+ ])|(?<![^\s\"'`(=,<>\[{]))"
             r"(?!(?i:" + "|".join(_NAMED_SCHEMES) + r"):)"
             r"[A-Za-z0-9._~%][A-Za-z0-9._~%+-]*+:)"
-            r"((?![$%{<\[])(?(dq)|(?=[^\s\"'`:@/\\]{6})(?=[^\s\"'`:@/\\]*?\d)"
+            r"((?![$%{<\[]|\*++@)(?(dq)|(?=[^\s\"'`:@/\\]{6})(?=[^\s\"'`:@/\\]*?\d)"
             r"(?=[^\s\"'`:@/\\]*?[A-Za-z]))"
             r"(?:[^\s\"'`:@/\\]|@(?=[^\s\"'`:@/\\]*+@))++)"
             r"(@(?=[\w\[(/])(?!(?i:sha\d+|blake\d*|md5):))"
@@ -229,7 +246,28 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         1,
         4,
     ),
+    # A registry's "auth" in Docker's config.json (and podman's auth.json): base64 of
+    # user:password, taken only when it decodes to one (see decodes_to_credentials): "auth"
+    # names a scheme or a switch in other JSON.
+    ("registry-auth", re.compile(r'("(?i:auth)"\s*:\s*")([A-Za-z0-9+/]{8,}={0,2})(")'), 1, 3),
 )
+
+
+def decodes_to_credentials(text: str) -> bool:
+    """Whether ``text`` is the base64 of ``user:password``: printable text with a colon
+    between a user and a password (what HTTP basic credentials and registries' auth hold)."""
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+        decoded = raw.decode("utf-8")
+    except (binascii.Error, ValueError):  # not base64, or not UTF-8 text once decoded
+        return False
+    user, colon, password = decoded.partition(":")
+    return bool(colon and user.strip() and password) and decoded.isprintable()
+
+
+#: What a known shape's secret must also be, by kind: a match whose secret fails it stays.
+TOKEN_CHECKS: dict[str, Callable[[str], bool]] = {"registry-auth": decodes_to_credentials}
+
 # Text every match of the USERINFO forms holds: a colon, then the password, then its "@". Few
 # lines with an "@" (a decorator, an address, a package's scope) hold it.
 USERINFO_NEED = re.compile(r":[^/\s@]++@")
@@ -240,7 +278,8 @@ PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 # --- names ------------------------------------------------------------------------------------
 
 # The words that make a name a secret's ("token", but not in tokenizer or tokenise). DB_PASS,
-# SMTP_PW, RAILS_MASTER_KEY and .npmrc's _auth count as whole words of the name only; smtpPass
+# SMTP_PW, RAILS_MASTER_KEY and .npmrc's _auth count as whole words of the name only (Yarn's
+# npmAuthIdent, user:password or its base64, as a part too); smtpPass
 # and userPw as the last word of a camelCase name (case-sensitive: "compass" and "bypass" are no
 # such names). Each word holds one of the prefilter's SECRET_HINTS, which a word added here may
 # need to grow.
@@ -249,7 +288,7 @@ _SECRET_WORD = (
     r"|private[_-]?key|auth[_-]?key|credentials?|conn(?:ection)?[_-]?string"
     r"|(?<![a-z])(?:pass|pw)(?![a-z])|(?-i:(?<=[a-z0-9])P(?:ass|w)(?![a-z]))"
     r"|(?:encryption|signing|master|jwt)[_-]?key"
-    r"|(?<![a-z0-9])_auth(?![a-z0-9_]))"
+    r"|(?<![a-z0-9])_auth(?![a-z0-9_])|authident)"
 )
 # A name that ends in one of these words points at a secret without holding it: its file or
 # path (API_TOKEN_FILE, --password-stdin), where to get one (TOKEN_URL), its kind or lifetime
@@ -396,6 +435,58 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], tuple[str, .
     ),
     # docker login -p VALUE (and podman's, helm registry's...).
     (re.compile(r"\blogin\b"), re.compile(r"(?P<head>(?<![\w-])-p\s+" + _ARGUMENT), ("login",)),
+    # MongoDB's shells and tools and rabbitmqadmin: -p is the password (the port is --port).
+    # Only after the command's name: docker run -p 27017:27017 mongo publishes a port.
+    (
+        re.compile(r"\b(?:mongo|rabbitmqadmin)"),
+        re.compile(
+            r"(?P<head>\b(?:mongo(?:sh|dump|restore|export|import|stat|top|files)?|rabbitmqadmin)"
+            r"(?:\s++(?!-p\s)[^\s|;&]++)*+\s++-p\s+" + _ARGUMENT
+        ),
+        ("mongo", "rabbitmqadmin"),
+    ),
+    # Oracle's tools take user/password[@connect] as their first argument or as userid=
+    # (sqlplus scott/tiger@db, sqlldr userid=scott/tiger), and SQL*Plus scripts as CONNECT's
+    # (CONNECT sys/pw@db AS SYSDBA, or CONNECT scott/tiger alone on its line, the keyword in
+    # one case, as scripts write it: "Connect client/server" is prose); help text's
+    # USER/PASSWORD stays, as a flag's metavariable does.
+    (
+        re.compile(r"(?i)\b(?:sqlplus|sqlldr|expdp|impdp)\b"),
+        re.compile(
+            r"(?i)(?P<head>(?:\b(?:sqlplus|sqlldr|expdp|impdp)(?:\s+-\w+)*\s+"
+            r"|(?<![\w-])userid\s*=\s*)[\"']?[\w$#.]+/)"
+            r"(?P<value>[^\s/@\"'`;|&<>()]+)(?P<tail>)"
+        ),
+        ("sqlplus", "sqlldr", "expdp", "impdp"),
+    ),
+    (
+        None,
+        re.compile(
+            r"(?P<head>^[-+ ]?\s*(?:CONN(?:ECT)?|conn(?:ect)?)\s+[\"']?[\w$#.]+/)"
+            r"(?P<value>[^\s/@\"'`;]+)(?P<tail>)(?=@|\s+(?i:as\s+sys)|[\"']?\s*;?\s*$)"
+        ),
+        ("conn",),
+    ),
+    # Samba's clients: -U user%password (--user too).
+    (
+        re.compile(r"\b(?:smbclient|rpcclient|smbcacls|smbget|smbmap)\b"),
+        re.compile(
+            r"(?P<head>(?<![\w-])(?:-U\s*|--user(?:=|\s+))(?P<quote>[\"'])?[^\s\"'%]++%)"
+            r"(?P<value>(?(quote)" + _IN_QUOTES + r"|[^\s\"'`;|&<>(){}$][^\s\"'`;|&<>()]*+))"
+            r"(?P<tail>(?(quote)(?P=quote)))"
+        ),
+        ("smb", "rpcclient"),
+    ),
+    # A .pgpass line written by a script (echo 'host:port:db:user:password' > ~/.pgpass):
+    # the fifth field.
+    (
+        re.compile(r"(?i)pgpass"),
+        re.compile(
+            r"(?P<head>(?<![\w\\:.*\[\]-])(?:(?:[^\s:\\\"'`]|\\.)++:){4})"
+            r"(?P<value>(?:[^\s:\\\"'`]|\\.)++)(?P<tail>)"
+        ),
+        ("pgpass",),
+    ),
     # npm config set //host/:_authToken VALUE.
     (
         re.compile(r"\b(?:npm|pnpm|yarn)\s+(?:config\s+)?set\b"),
@@ -668,6 +759,21 @@ NAMED_VALUES: tuple[Form, ...] = (
         ),
         ("value",),
         after=re.compile(r"[\"']"),
+    ),
+    # Oracle's user/password@connect in a JDBC URL (jdbc:oracle:thin:scott/tiger@//db/x) and
+    # in the connect string given to cx_Oracle or python-oracledb (with its "@": host/service
+    # alone names no user).
+    Form(
+        re.compile(
+            r"(?i)(?P<head>(?:\bjdbc:oracle:(?:thin|oci\d*):"
+            r"|\b(?:cx_Oracle|oracledb)\.(?:connect|Connection|SessionPool|create_pool)"
+            r"\s*\(\s*(?:dsn\s*=\s*)?[\"'])[\w$#.]+/)"
+            r"(?P<value>[^\s/@\"'`;]+)(?P<tail>)(?=@)"
+        ),
+        # "Oracle" without its first letter: a hint that starts with a letter as common as
+        # "o" would make the gate that every line goes through stop at many more places.
+        ("racle",),
+        named=False,
     ),
 )
 # A .netrc entry: "password VALUE" among whitespace-separated tokens. Outside a netrc file only

@@ -21,7 +21,7 @@ __all__ = ["SECRET_HINTS", "TOKEN_HINTS", "Form", "gate", "lowered", "may_name_s
 # credentials, connection_string, _auth...): a line without any of them, compared
 # case-insensitively, holds no secret's name, so no pattern built on one can match it. A word
 # added there needs its hint here.
-SECRET_HINTS = ("pass", "pw", "secret", "token", "key", "credential", "conn", "_auth")
+SECRET_HINTS = ("pass", "pw", "secret", "token", "key", "credential", "conn", "_auth", "authident")
 
 # The hints of each known token shape, by kind: its fixed prefix or keyword.
 TOKEN_HINTS: dict[str, tuple[str, ...]] = {
@@ -47,9 +47,10 @@ TOKEN_HINTS: dict[str, tuple[str, ...]] = {
     "basic-auth": ("authorization",),
     "authorization": ("authorization",),
     # ":\/" starts a scheme's slashes escaped as JSON writes them (https:\/\/...).
-    "url-password": ("://", ":\\/"),
+    "url-password": ("://", ":\\/", "%3a%2f%2f"),
     "url-token": ("://", ":\\/"),
     "userinfo-password": ("@",),
+    "registry-auth": ('"auth"',),
 }
 
 
