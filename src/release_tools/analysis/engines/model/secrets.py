@@ -16,15 +16,17 @@ markers around it, so the result still reads as the same diff. What it recognise
    (``sk_live_``/``rk_live_``, test keys too), Hugging Face (``hf_...``), npm (``npm_...``),
    PyPI (``pypi-AgE...``), JWTs, bearer tokens, a token alone as an HTTP URL's user
    (``https://<token>@github.com``; at a Git host a shorter one too, letters with a digit
-   inside them, ``https://hunter2secret@github.com``), HTTP basic credentials, the credential of any
-   ``Authorization`` header (``Authorization: token ...``, ``{"Authorization": "Bearer
-   ..."}``, ``Header.Set("Authorization", "...")``), passwords in URLs
+   inside them, ``https://hunter2secret@github.com``), HTTP basic credentials and a registry's
+   ``"auth"`` in Docker's ``config.json`` (base64 that decodes to ``user:password``), the
+   credential of any ``Authorization`` header (``Authorization: token ...``,
+   ``{"Authorization": "Bearer ..."}``, ``Header.Set("Authorization", "...")``), passwords in URLs
    (``https://user:password@host``, whatever the host; its slashes escaped as JSON writes
-   them, ``https:\\/\\/...``) and in a ``user:password@host`` without a scheme: a
-   protocol-relative URL (``//user:password@host``), a connection string in a string literal
-   (``"app:pw@db/app"``, Go's ``"app:pw@tcp(db:3306)/app"``), and elsewhere (a comment, prose)
-   one whose password has letters and digits; not a URI scheme that names an address
-   (``mailto:me@host``), a package specifier (``npm:pkg@1.0``) or an image's digest.
+   them, ``https:\\/\\/...``, or the whole URL percent-encoded, ``https%3A%2F%2F...``) and in a
+   ``user:password@host`` without a scheme: a protocol-relative URL
+   (``//user:password@host``), a connection string in a string literal (``"app:pw@db/app"``,
+   Go's ``"app:pw@tcp(db:3306)/app"``), and elsewhere (a comment, prose) one whose password has
+   letters and digits; not a URI scheme that names an address (``mailto:me@host``), a package
+   specifier (``npm:pkg@1.0``) or an image's digest.
 3. Values given to a name that says secret (``password``, ``api_key``, ``DB_PASS``, ``smtpPass``;
    not a name that only points at one: ``API_TOKEN_FILE``, ``TOKEN_URL``, ``token_type``,
    ``token_ttl``, ``secretName``): assignments (``password = "..."``,
@@ -49,8 +51,11 @@ markers around it, so the result still reads as the same diff. What it recognise
    (``SetPassword("...")``, ``set_token("...")``, ``.password("...")``, ``SetBasicAuth("user",
    "...")``), a request header named as a secret (``req.Header.Set("X-Api-Key", "...")``,
    ``setRequestHeader``, ``"X-Auth-Token: ..."`` in a string), command-line flags (``--token
-   ...``, ``--requirepass ...``, ``mysql -p...``, ``curl -u user:...``, ``sshpass -p ...``),
-   ``.npmrc`` settings (``:_authToken=...``), subscripts
+   ...``, ``--requirepass ...``, ``mysql -p...``, ``curl -u user:...``, ``sshpass -p ...``,
+   ``mongosh -p ...``, ``smbclient -U user%...``), Oracle's ``user/...`` (``sqlplus scott/...@db``,
+   ``userid=``, ``CONNECT sys/...@db``, ``jdbc:oracle:thin:scott/...@``, cx_Oracle's connect
+   string), a ``.pgpass`` line echoed by a script, ``.npmrc`` settings (``:_authToken=...``),
+   Yarn's ``npmAuthIdent``, subscripts
    (``settings["password"] = "..."``), a Dockerfile's ``ENV NAME value``, SQL's ``IDENTIFIED BY
    '...'`` (or ``"..."``) and ``PASSWORD '...'`` in a CREATE/ALTER USER or ROLE, PHP's
    ``define('DB_PASSWORD', '...')``, XML elements (``<password>...</password>``, in CDATA too,
