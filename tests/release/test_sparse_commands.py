@@ -244,11 +244,34 @@ def test_release_refuses_an_asset_the_checkout_leaves_out_before_writing(
     assert forge.requests == []
 
 
+def test_release_consumes_a_plan_in_a_plans_folder_the_checkout_leaves_out(
+    repo: GitRepo, bare_remote: Callable[[Any], Path]
+) -> None:
+    _workspace(repo, bare_remote, MODES["cone"])
+    repo.write("packages/a/index.js", "export const a = 2;\n")
+    repo.git("commit", "-q", "-a", "-m", "fix(a): two")
+    made = _run(repo, "create-version-plan", "--project", "a", "--version-type", "patch",
+                "--plan-format", "changesets", "--commit")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    plan = repo.git("show", "--name-only", "--format=", "HEAD")
+    assert plan.startswith(".changeset/")
+    result = _run(repo, "release", "--project", "a")
+    assert result.exit_code == 0, result.output
+    # The commit deletes the plan beside the version and changelog it wrote.
+    changed = repo.git("show", "--name-status", "--format=", "HEAD").splitlines()
+    assert sorted(changed) == sorted(
+        [f"D\t{plan}", "A\tpackages/a/CHANGELOG.md", "M\tpackages/a/package.json"]
+    )
+    assert repo.git("status", "--porcelain") == ""
+    assert repo.git("tag", "--points-at", "HEAD") == "a@1.0.1"
+    assert repo.git("ls-files", "--", ".changeset") == ""
+
+
 def test_resume_makes_the_forge_release_in_a_sparse_checkout(
     repo: GitRepo, bare_remote: Callable[[Any], Path], forge: FakeForge
 ) -> None:
-    # The plans folder is in the checkout: the release deletes the plan it uses.
-    _workspace(repo, bare_remote, [*MODES["cone"], ".changeset"])
+    # The plans folder is outside the checkout: the release deletes the plan it uses there.
+    _workspace(repo, bare_remote, MODES["cone"])
     repo.write("packages/a/index.js", "export const a = 2;\n")
     repo.git("commit", "-q", "-a", "-m", "fix(a): count from two")
     made = _run(

@@ -82,6 +82,8 @@ class Git(GitProcess):
         super().__init__(cwd)
         #: The tags reachable from a commit, by its full id (see :meth:`tags_merged`).
         self._merged: dict[str, list[str]] = {}
+        #: Whether the work tree is a sparse checkout, once asked (see :meth:`is_sparse`).
+        self._sparse: bool | None = None
 
     # --- repository facts ----------------------------------------------------------------
 
@@ -134,9 +136,16 @@ class Git(GitProcess):
 
     def is_sparse(self) -> bool:
         """Whether the work tree is a sparse checkout (``git sparse-checkout set``): the files
-        of HEAD outside its patterns are absent, so the work tree is not the whole commit."""
-        value = self.run("config", "--type=bool", "--get", "core.sparseCheckout", check=False)
-        return value == "true"
+        of HEAD outside its patterns are absent, so the work tree is not the whole commit.
+
+        Asked once per object: every command reads the checkout through this answer (project
+        discovery, staging), and none of them changes the sparse-checkout settings, so a normal
+        checkout pays one ``git config`` for the whole run.
+        """
+        if self._sparse is None:
+            value = self.run("config", "--type=bool", "--get", "core.sparseCheckout", check=False)
+            self._sparse = value == "true"
+        return self._sparse
 
     def resolve(self, ref: str) -> str:
         """The full SHA of the commit ``ref`` names, or :class:`UnknownRefError`."""
@@ -334,12 +343,29 @@ class Git(GitProcess):
 
     def add(self, paths: Sequence[str]) -> None:
         """Stage ``paths`` (additions, changes, deletions), each taken literally: a ``*`` or a
-        ``:(glob)`` in a file name never widens what is staged."""
-        if paths:
-            # In a sparse checkout git refuses paths outside its patterns (a plan folder, a
-            # changelog) unless told the sparseness is known: the files are written on purpose.
-            sparse = ["--sparse"] if self.is_sparse() else []
-            self.run("--literal-pathspecs", "add", "-A", *sparse, "--", *paths)
+        ``:(glob)`` in a file name never widens what is staged.
+
+        A path missing from the work tree is staged as deleted with ``git rm --cached``, the
+        others with ``git add -A``: in a sparse checkout ``git add --sparse`` matches no file
+        for a path outside the checkout's patterns that is gone from the work tree (the plan a
+        release consumed in a plans folder the checkout leaves out), and fails.
+        """
+        if not paths:
+            return
+        top = self.toplevel()
+        present: list[str] = []
+        gone: list[str] = []
+        for path in paths:
+            (present if os.path.lexists(top / path) else gone).append(path)
+        # In a sparse checkout git refuses paths outside its patterns (a plan folder, a
+        # changelog) unless told the sparseness is known: the files are written on purpose.
+        sparse = ["--sparse"] if self.is_sparse() else []
+        if gone:
+            # --ignore-unmatch: a path neither tracked nor present has nothing to stage.
+            rm = ["rm", "-q", "--cached", "--ignore-unmatch", *sparse]
+            self.run("--literal-pathspecs", *rm, "--", *gone)
+        if present:
+            self.run("--literal-pathspecs", "add", "-A", *sparse, "--", *present)
 
     def unstage(self, paths: Sequence[str]) -> None:
         """Put the index entries of ``paths`` back to HEAD's (undo :meth:`add`)."""
