@@ -457,7 +457,8 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], tuple[str, .
             r"|(?<![\w-])userid\s*=\s*)[\"']?[\w$#.]+/)"
             r"(?P<value>[^\s/@\"'`;|&<>()]+)(?P<tail>)"
         ),
-        ("sqlplus", "sqlldr", "expdp", "impdp"),
+        # "pdp" is in both Data Pump tools' names.
+        ("sqlplus", "sqlldr", "pdp"),
     ),
     (
         None,
@@ -469,13 +470,13 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], tuple[str, .
     ),
     # Samba's clients: -U user%password (--user too).
     (
-        re.compile(r"\b(?:smbclient|rpcclient|smbcacls|smbget|smbmap)\b"),
+        re.compile(r"\b(?:smbclient|smbcacls|smbget|smbmap)\b"),
         re.compile(
             r"(?P<head>(?<![\w-])(?:-U\s*|--user(?:=|\s+))(?P<quote>[\"'])?[^\s\"'%]++%)"
             r"(?P<value>(?(quote)" + _IN_QUOTES + r"|[^\s\"'`;|&<>(){}$][^\s\"'`;|&<>()]*+))"
             r"(?P<tail>(?(quote)(?P=quote)))"
         ),
-        ("smb", "rpcclient"),
+        ("smb",),
     ),
     # A .pgpass line written by a script (echo 'host:port:db:user:password' > ~/.pgpass):
     # the fifth field.

@@ -46,8 +46,10 @@ TOKEN_HINTS: dict[str, tuple[str, ...]] = {
     "bearer-token": ("bearer",),
     "basic-auth": ("authorization",),
     "authorization": ("authorization",),
-    # ":\/" starts a scheme's slashes escaped as JSON writes them (https:\/\/...).
-    "url-password": ("://", ":\\/", "%3a%2f%2f"),
+    # ":\/" starts a scheme's slashes escaped as JSON writes them (https:\/\/...); a
+    # percent-encoded URL holds "%3a%2f%2f", the hint without its first characters, which
+    # would add a branch the gate of every line tries at each position.
+    "url-password": ("://", ":\\/", "a%2f%2f"),
     "url-token": ("://", ":\\/"),
     "userinfo-password": ("@",),
     "registry-auth": ('"auth"',),
