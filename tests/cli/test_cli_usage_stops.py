@@ -156,3 +156,32 @@ def test_a_stop_under_debug_shows_no_traceback_either(
         result = invoke(["-C", str(tmp_path), "projects", "--log-level", "debug"])
     assert result.exit_code == 130
     assert one_text_line(result) == "error: interrupted"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (
+            ["analyze", "--base", "--log-format", "json"],
+            "Got unexpected extra argument (json) (--base took '--log-format' as its value",
+        ),
+        (["analyze", "--include", "--exclude", "x"], "--include took '--exclude' as its value"),
+    ],
+)
+def test_an_option_that_took_another_for_its_value_is_named(args: list[str], says: str) -> None:
+    result = invoke(args)
+    assert result.exit_code == 2
+    assert says in result.stderr
+
+
+def test_the_named_option_is_in_the_json_record_too() -> None:
+    result = invoke(["analyze", "--base", "--log-format", "json"])
+    assert result.exit_code == 2
+    record = one_record(result)
+    assert record["type"] == "usage"
+    assert "--base took '--log-format' as its value" in record["message"]
+
+
+def test_a_value_that_is_no_option_name_adds_nothing() -> None:
+    result = invoke(["analyze", "--base", "v1.0.0", "extra", "--log-format", "json"])
+    assert one_record(result)["message"] == "Got unexpected extra argument (extra)"

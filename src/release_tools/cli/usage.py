@@ -20,7 +20,9 @@ What can be known of the log format when the command line did not parse:
 A ``--log-format json`` that click took as the value of another option
 (``--base --log-format json``, from ``--base $REF`` with ``REF`` empty) is read as asking for
 JSON: the parse failed because the words are not what was meant, and they are the only word
-on the format there is. The consumer of stderr is the one the words were written for.
+on the format there is. The consumer of stderr is the one the words were written for. The
+message names the option that took another's name (click's own says only that ``json`` is an
+extra argument).
 
 A bad or missing value of ``--log-format`` itself (``--log-format jsn``) names no format:
 the other layers (variable, config file) decide, text if none does, and the error is one line
@@ -40,6 +42,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 import click
+from click.core import ParameterSource
 from click.exceptions import NoArgsIsHelpError
 
 from release_tools.cli.failures import INTERRUPTED
@@ -158,9 +161,32 @@ def _is_log_format_error(exc: click.ClickException) -> bool:
     return isinstance(exc, click.BadOptionUsage) and exc.option_name == "--log-format"
 
 
+def _naming_taken_option(exc: click.ClickException) -> click.ClickException:
+    """``exc``, or a usage error that adds to its message the option that took another
+    option's name for its value if one did (``--base --log-format json``: ``--base`` was given
+    no value, and click reports ``json`` as an extra argument without saying why)."""
+    ctx = exc.ctx if isinstance(exc, click.UsageError) else None
+    if ctx is None:
+        return exc
+    names = {name for param in ctx.command.params for name in param.opts + param.secondary_opts}
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or param.name is None:
+            continue
+        if ctx.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params.get(param.name)
+        for given in value if isinstance(value, tuple) else (value,):
+            if isinstance(given, str) and given.startswith("-") and given in names:
+                option = max(param.opts, key=len)
+                hint = f"{option} took {given!r} as its value: was its value empty?"
+                return click.UsageError(f"{exc.format_message()} ({hint})", ctx=ctx)
+    return exc
+
+
 def _in_log_format(exc: click.ClickException, args: Sequence[str]) -> click.ClickException:
     """``exc`` as it must be shown: unchanged unless the log format resolves to JSON, or the
-    error is the log format's own (then one line, in the format the other layers give)."""
+    error is the log format's own (then one line, in the format the other layers give).
+    Either way it names an option that took another's name for its value."""
     if isinstance(exc, (_Reported, _Stopped)):
         return exc
     options = command_line_options(args)
@@ -168,6 +194,7 @@ def _in_log_format(exc: click.ClickException, args: Sequence[str]) -> click.Clic
         # The value on the command line is the one that failed: it names no format.
         options.pop(_LOG_FORMAT, None)
         return _ReportedUsage(exc, options)
+    exc = _naming_taken_option(exc)
     if readable_choice(_LOG_FORMAT, options) != "json":
         return exc
     reported = _ReportedUsage if isinstance(exc, click.UsageError) else _Reported
