@@ -17,12 +17,24 @@ from gitrepo import GitRepo
 EXPERIMENTAL = "___experimentalUnsafeOptions_WILL_CHANGE_IN_PATCH"
 
 
+#: The root's requirement on changesets' CLI that pins its 2.x rules.
+CHANGESETS_2 = "^2.27.0"
+
+
 def _workspace(
-    repo: GitRepo, config: dict[str, Any], dependents: dict[str, dict[str, dict[str, str]]]
+    repo: GitRepo,
+    config: dict[str, Any],
+    dependents: dict[str, dict[str, dict[str, str]]],
+    cli: str | None = None,
 ) -> None:
     """``@acme/a`` 1.0.0, and at 0.1.0 one package per entry of ``dependents`` (its
-    dependency tables, e.g. ``{"peerDependencies": {"@acme/a": "^1.0.0"}}``)."""
-    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    dependency tables, e.g. ``{"peerDependencies": {"@acme/a": "^1.0.0"}}``); the root
+    ``package.json`` requires ``@changesets/cli`` at ``cli`` when it is given (else the
+    latest major's rules apply)."""
+    root: dict[str, Any] = {"private": True, "workspaces": ["packages/*"]}
+    if cli is not None:
+        root["devDependencies"] = {"@changesets/cli": cli}
+    repo.write("package.json", json.dumps(root))
     repo.write(".changeset/config.json", json.dumps({"baseBranch": "main", **config}))
     packages: dict[str, dict[str, Any]] = {"a": {"name": "@acme/a", "version": "1.0.0"}}
     for package, tables in dependents.items():
@@ -135,10 +147,10 @@ def test_a_dev_dependency_does_not_stop_a_dependency_from_releasing(repo: GitRep
         ("patch", {"@acme/a": "1.0.1"}),
     ],
 )
-def test_a_peer_dependent_of_a_minor_or_major_is_major(
+def test_a_peer_dependent_of_a_minor_or_major_is_major_under_changesets_2(
     repo: GitRepo, bump: str, expected: dict[str, str]
 ) -> None:
-    _workspace(repo, {}, {"plugin": _on_a("peerDependencies", "^1.0.0")})
+    _workspace(repo, {}, {"plugin": _on_a("peerDependencies", "^1.0.0")}, CHANGESETS_2)
     changeset(repo, "one", {"@acme/a": bump}, "A change.")
     result = release(repo)
     assert versions(result) == expected
@@ -148,13 +160,15 @@ def test_a_peer_dependent_of_a_minor_or_major_is_major(
         assert _tables(repo, "plugin") == _on_a("peerDependencies", f"^{expected['@acme/a']}")
 
 
-def test_a_peer_dependent_released_anyway_is_raised_to_major(repo: GitRepo) -> None:
-    _workspace(repo, {}, {"plugin": _on_a("peerDependencies", "^1.0.0")})
+def test_a_peer_dependent_released_anyway_is_raised_to_major_under_changesets_2(
+    repo: GitRepo,
+) -> None:
+    _workspace(repo, {}, {"plugin": _on_a("peerDependencies", "^1.0.0")}, CHANGESETS_2)
     changeset(repo, "one", {"@acme/a": "minor", "@acme/plugin": "patch"}, "Both.")
     assert versions(release(repo)) == {"@acme/a": "1.1.0", "@acme/plugin": "1.0.0"}
 
 
-def test_peer_dependents_in_range_can_be_left_alone(repo: GitRepo) -> None:
+def test_peer_dependents_in_range_can_be_left_alone_under_changesets_2(repo: GitRepo) -> None:
     _workspace(
         repo,
         {EXPERIMENTAL: {"onlyUpdatePeerDependentsWhenOutOfRange": True}},
@@ -162,6 +176,7 @@ def test_peer_dependents_in_range_can_be_left_alone(repo: GitRepo) -> None:
             "inside": _on_a("peerDependencies", "^1.0.0"),
             "outside": _on_a("peerDependencies", "~1.0.0"),
         },
+        CHANGESETS_2,
     )
     changeset(repo, "one", {"@acme/a": "minor"}, "A feature.")
     result = release(repo)
@@ -169,6 +184,123 @@ def test_peer_dependents_in_range_can_be_left_alone(repo: GitRepo) -> None:
     assert versions(result) == {"@acme/a": "1.1.0", "@acme/outside": "1.0.0"}
     assert _tables(repo, "inside") == _on_a("peerDependencies", "^1.0.0")
     assert _tables(repo, "outside") == _on_a("peerDependencies", "~1.1.0")
+
+
+# --- changesets 3.x: a peer range is judged as any other ---------------------------------------
+
+
+@pytest.mark.parametrize("cli", ["^3.0.0", ">=3.0.0-next.0", None])
+@pytest.mark.parametrize(
+    ("bump", "expected", "spec"),
+    [
+        # 1.1.0 still satisfies ^1.0.0: the plugin is neither released nor rewritten.
+        ("minor", {"@acme/a": "1.1.0"}, "^1.0.0"),
+        # 2.0.0 leaves it: a patch, no longer a major, and the range follows.
+        ("major", {"@acme/a": "2.0.0", "@acme/plugin": "0.1.1"}, "^2.0.0"),
+    ],
+)
+def test_under_changesets_3_a_peer_dependent_gets_a_patch_only_when_left_behind(
+    repo: GitRepo, cli: str | None, bump: str, expected: dict[str, str], spec: str
+) -> None:
+    # Without a requirement on the CLI, the latest major's rules apply.
+    _workspace(repo, {}, {"plugin": _on_a("peerDependencies", "^1.0.0")}, cli)
+    changeset(repo, "one", {"@acme/a": bump}, "A change.")
+    result = release(repo)
+    assert versions(result) == expected
+    assert _tables(repo, "plugin") == _on_a("peerDependencies", spec)
+
+
+def test_under_changesets_3_always_releases_a_peer_dependent_with_a_patch(repo: GitRepo) -> None:
+    _workspace(
+        repo,
+        {EXPERIMENTAL: {"updateInternalDependents": "always"}},
+        {"plugin": _on_a("peerDependencies", "^1.0.0")},
+        "^3.0.0",
+    )
+    changeset(repo, "one", {"@acme/a": "minor"}, "A feature.")
+    result = release(repo)
+    # In range, the peer dependent is released all the same, with a patch (2.x: a major).
+    assert versions(result) == {"@acme/a": "1.1.0", "@acme/plugin": "0.1.1"}
+    assert _tables(repo, "plugin") == _on_a("peerDependencies", "^1.1.0")
+    changelog = (repo.path / "packages/plugin/CHANGELOG.md").read_text()
+    assert "## [0.1.1]" in changelog
+    assert "Updated dependencies: @acme/a." in changelog
+
+
+def test_under_changesets_3_a_peer_dependent_released_anyway_keeps_its_bump(
+    repo: GitRepo,
+) -> None:
+    _workspace(repo, {}, {"plugin": _on_a("peerDependencies", "^1.0.0")}, "^3.0.0")
+    changeset(repo, "one", {"@acme/a": "minor", "@acme/plugin": "patch"}, "Both.")
+    assert versions(release(repo)) == {"@acme/a": "1.1.0", "@acme/plugin": "0.1.1"}
+    # In the plan, its peer range still moves (onlyUpdatePeerDependentsWhenOutOfRange unset).
+    assert _tables(repo, "plugin") == _on_a("peerDependencies", "^1.1.0")
+
+
+def test_under_changesets_3_peer_dependents_out_of_range_only_get_a_patch(repo: GitRepo) -> None:
+    _workspace(
+        repo,
+        {EXPERIMENTAL: {"onlyUpdatePeerDependentsWhenOutOfRange": True}},
+        {
+            "inside": _on_a("peerDependencies", "^1.0.0"),
+            "outside": _on_a("peerDependencies", "~1.0.0"),
+        },
+        "^3.0.0",
+    )
+    changeset(repo, "one", {"@acme/a": "minor"}, "A feature.")
+    result = release(repo)
+    assert versions(result) == {"@acme/a": "1.1.0", "@acme/outside": "0.1.1"}
+    assert _tables(repo, "inside") == _on_a("peerDependencies", "^1.0.0")
+    assert _tables(repo, "outside") == _on_a("peerDependencies", "~1.1.0")
+
+
+@pytest.mark.parametrize(("installed", "plugin"), [("2.31.1", "1.0.0"), ("3.0.1", "0.1.1")])
+def test_the_changesets_version_a_lock_file_records_decides_the_rules(
+    repo: GitRepo, installed: str, plugin: str
+) -> None:
+    # No requirement in the root package.json: package-lock.json says which CLI is installed.
+    _workspace(repo, {}, {"plugin": _on_a("peerDependencies", "^1.0.0")})
+    lock = {
+        "name": "root",
+        "lockfileVersion": 3,
+        "requires": True,
+        "packages": {
+            "": {"workspaces": ["packages/*"]},
+            "node_modules/@changesets/cli": {"version": installed, "dev": True},
+        },
+    }
+    repo.write("package-lock.json", json.dumps(lock, indent=2) + "\n")
+    repo.commit("chore: lock")
+    changeset(repo, "one", {"@acme/a": "major"}, "Breaking.")
+    # 2.x makes the peer dependent major; 3.x gives it a patch.
+    assert versions(release(repo)) == {"@acme/a": "2.0.0", "@acme/plugin": plugin}
+    assert _tables(repo, "plugin") == _on_a("peerDependencies", "^2.0.0")
+
+
+def test_changesets_3_rules_through_the_command(repo: GitRepo) -> None:
+    _workspace(
+        repo,
+        {},
+        {
+            "plugin": _on_a("peerDependencies", "^1.0.0"),
+            "wide": _on_a("peerDependencies", "^1.0.0 || ^2.0.0"),
+        },
+        "^3.0.1",
+    )
+    changeset(repo, "one", {"@acme/a": "major"}, "Breaking.")
+    result = cli_release(repo)
+    assert result.exit_code == 0, result.output
+    manifests = {
+        name: json.loads((repo.path / f"packages/{name}/package.json").read_text())
+        for name in ("a", "plugin", "wide")
+    }
+    assert manifests["a"]["version"] == "2.0.0"
+    # Left behind: a patch under 3.x. Still admitting: neither released nor rewritten.
+    assert manifests["plugin"]["version"] == "0.1.1"
+    assert manifests["plugin"]["peerDependencies"] == {"@acme/a": "^2.0.0"}
+    assert manifests["wide"]["version"] == "0.1.0"
+    assert manifests["wide"]["peerDependencies"] == {"@acme/a": "^1.0.0 || ^2.0.0"}
+    assert "@acme/plugin@0.1.1" in repo.git("tag", "-l")
 
 
 def test_a_released_peer_dependent_keeps_its_range_in_range_when_asked(repo: GitRepo) -> None:

@@ -25,11 +25,24 @@ def _release(repo: GitRepo, dependents: str | None = None, **options: Any) -> Re
     return run_release(settings, ReleaseOptions(today=TODAY, **options))
 
 
-def _workspace(repo: GitRepo, config: dict[str, Any] | None, packages: dict[str, Tables]) -> None:
+#: The root's requirement on changesets' CLI that pins its 2.x rules.
+CHANGESETS_2 = "^2.27.0"
+
+
+def _workspace(
+    repo: GitRepo,
+    config: dict[str, Any] | None,
+    packages: dict[str, Tables],
+    cli: str | None = None,
+) -> None:
     """``@acme/a`` 1.0.0, and at 0.1.0 one package per entry of ``packages`` with its
     dependency tables, each in ``packages/<name>``; ``.changeset/config.json`` holds ``config``
-    (None: no such file)."""
-    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    (None: no such file); the root ``package.json`` requires ``@changesets/cli`` at ``cli``
+    when it is given (else the latest major's rules apply)."""
+    root: dict[str, Any] = {"private": True, "workspaces": ["packages/*"]}
+    if cli is not None:
+        root["devDependencies"] = {"@changesets/cli": cli}
+    repo.write("package.json", json.dumps(root))
     if config is not None:
         repo.write(".changeset/config.json", json.dumps({"baseBranch": "main", **config}))
     data: dict[str, dict[str, Any]] = {"a": {"name": "@acme/a", "version": "1.0.0"}}
@@ -356,8 +369,9 @@ def test_a_requirement_that_is_no_range_counts_as_left_behind(repo: GitRepo, spe
     }
 
 
+@pytest.mark.parametrize(("cli", "plugin"), [(CHANGESETS_2, "1.0.0"), ("^3.0.0", "0.1.1")])
 def test_a_peer_requirement_that_is_no_range_makes_the_dependent_major_even_out_of_range_only(
-    repo: GitRepo,
+    repo: GitRepo, cli: str, plugin: str
 ) -> None:
     _workspace(
         repo,
@@ -368,10 +382,13 @@ def test_a_peer_requirement_that_is_no_range_makes_the_dependent_major_even_out_
                 "optionalDependencies": {"@acme/a": "^1.0.0"},
             }
         },
+        cli,
     )
     changeset(repo, "one", {"@acme/a": "minor"}, "A feature.")
     result = _release(repo)
-    assert versions(result) == {"@acme/a": "1.1.0", "@acme/plugin": "1.0.0"}
+    # Left behind, as npm admits nothing through a tag: changesets 2.x makes a peer dependent
+    # major, 3.x gives it a patch.
+    assert versions(result) == {"@acme/a": "1.1.0", "@acme/plugin": plugin}
     assert _tables(repo, "plugin") == {
         "peerDependencies": {"@acme/a": "next"},
         "optionalDependencies": {"@acme/a": "^1.1.0"},
@@ -443,14 +460,14 @@ def test_a_range_npm_reads_as_any_version_stays_in_a_released_package(
 
 
 @pytest.mark.parametrize("config", [{}, None])
-def test_the_workspace_root_is_left_as_changesets_leaves_it(
+def test_the_workspace_root_is_left_as_changesets_2_leaves_it(
     repo: GitRepo, config: dict[str, Any] | None
 ) -> None:
     _workspace(repo, config, {"b": _on_a("dependencies", "^1.0.0")})
     root = {
         "private": True,
         "workspaces": ["packages/*"],
-        "devDependencies": {"@acme/a": "^1.0.0"},
+        "devDependencies": {"@acme/a": "^1.0.0", "@changesets/cli": CHANGESETS_2},
     }
     repo.write("package.json", json.dumps(root, indent=2) + "\n")
     repo.commit("chore: the root requires a")
@@ -461,5 +478,5 @@ def test_the_workspace_root_is_left_as_changesets_leaves_it(
 
     assert versions(result)["@acme/a"] == "2.0.0"
     assert _tables(repo, "b") == _on_a("dependencies", "^2.0.0")
-    # changeset version versions the packages of its plan, never the workspace root.
+    # changeset version 2.x versions the packages of its plan, never the workspace root.
     assert (repo.path / "package.json").read_text() == before

@@ -11,6 +11,8 @@ from test_premode import changeset, leave_pre_mode, pre_workspace, release, vers
 from gitrepo import GitRepo
 
 OUT_OF_RANGE = {"baseBranch": "main", "updateInternalDependents": "out-of-range"}
+#: A root requirement on changesets' CLI that pins its 2.x rules.
+CHANGESETS_2 = {"@changesets/cli": "^2.27.0"}
 
 
 def _package(repo: GitRepo, package: str) -> dict[str, Any]:
@@ -148,6 +150,9 @@ def test_a_star_range_admits_every_final_version(repo: GitRepo) -> None:
 
 def test_a_complex_range_follows_a_prerelease_with_its_first_operator(repo: GitRepo) -> None:
     pre_workspace(repo)
+    # changesets 2.x, whose pre.json this is, and whose rule makes a peer dependent major.
+    root = {"private": True, "workspaces": ["packages/*"]}
+    repo.write("package.json", json.dumps({**root, "devDependencies": CHANGESETS_2}))
     repo.write(".changeset/config.json", json.dumps(OUT_OF_RANGE))
     b = _package(repo, "b")
     b["dependencies"] = {"@acme/a": ">=1.0.0 <2.0.0"}

@@ -17,7 +17,12 @@ PROJECTS = [Project("@acme/a", "packages/a", "packages/a/package.json", "1.0.0",
 EXPERIMENTAL = "___experimentalUnsafeOptions_WILL_CHANGE_IN_PATCH"
 
 
-def _read(tmp_path: Path, config: dict[str, Any]) -> WorkspaceReleaseConfig:
+def _read(tmp_path: Path, config: dict[str, Any], cli: str | None = None) -> WorkspaceReleaseConfig:
+    """``config`` read from ``.changeset/config.json``; the root ``package.json`` requires
+    ``@changesets/cli`` at ``cli`` when it is given."""
+    if cli is not None:
+        root = {"private": True, "devDependencies": {"@changesets/cli": cli}}
+        (tmp_path / "package.json").write_text(json.dumps(root))
     (tmp_path / ".changeset").mkdir()
     (tmp_path / ".changeset/config.json").write_text(json.dumps(config))
     return read_release_config(tmp_path, PROJECTS)
@@ -121,10 +126,35 @@ def test_bump_versions_with_workspace_protocol_only(
 def test_a_workspace_protocol_only_that_is_no_boolean_is_false_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, value: object, shown: str
 ) -> None:
+    # changesets 2.x reads anything but true as false.
     with caplog.at_level(logging.WARNING):
-        config = _read(tmp_path, {"bumpVersionsWithWorkspaceProtocolOnly": value})
+        config = _read(tmp_path, {"bumpVersionsWithWorkspaceProtocolOnly": value}, "^2.27.0")
     assert config.workspace_protocol_only is False
     assert [r.getMessage() for r in caplog.records] == [
         f".changeset/config.json: bumpVersionsWithWorkspaceProtocolOnly is {shown}, not true or "
         "false; read as false, as changesets reads it"
     ]
+
+
+@pytest.mark.parametrize("cli", ["^3.0.0", None])
+@pytest.mark.parametrize(("value", "shown"), [("true", '"true"'), (1, "1"), ([True], "[true]")])
+def test_changesets_3_refuses_a_workspace_protocol_only_that_is_no_boolean(
+    tmp_path: Path, cli: str | None, value: object, shown: str
+) -> None:
+    # changesets 3.x validates the option as a boolean; without a requirement on its CLI the
+    # workspace is taken to run the latest major.
+    with pytest.raises(ConfigError) as caught:
+        _read(tmp_path, {"bumpVersionsWithWorkspaceProtocolOnly": value}, cli)
+    assert str(caught.value) == (
+        f".changeset/config.json: bumpVersionsWithWorkspaceProtocolOnly is {shown}; "
+        "changesets accepts true or false"
+    )
+
+
+@pytest.mark.parametrize(("cli", "major"), [("^2.27.0", 2), ("~3.0.1", 3), (None, 3)])
+def test_the_major_of_changesets_is_kept_with_the_options(
+    tmp_path: Path, cli: str | None, major: int
+) -> None:
+    config = _read(tmp_path, {}, cli)
+    assert config.changesets.major == major
+    assert config.changesets.source == (None if cli is None else "package.json")

@@ -26,13 +26,18 @@ For an npm dependent, per dependency table that names the released sibling:
   range no longer admits the new version; ``always`` whatever the range. A ``devDependencies``
   range alone releases nothing: the range moves, the package is not released (unless released
   anyway).
-* a ``peerDependencies`` range on a sibling released with a minor or major makes the dependent
-  major, in range or not, unless ``onlyUpdatePeerDependentsWhenOutOfRange`` asks for the range
-  to be left first.
+* under changesets 2.x, a ``peerDependencies`` range on a sibling released with a minor or
+  major makes the dependent major, in range or not, unless
+  ``onlyUpdatePeerDependentsWhenOutOfRange`` asks for the range to be left first. From 3.x a
+  peer range is judged as a ``dependencies`` one (a patch when it is left, every one under
+  ``always``), and ``onlyUpdatePeerDependentsWhenOutOfRange`` only says whether a peer range
+  still admitting the new version is rewritten in a package of the plan. Which major a
+  workspace uses is read from it
+  (:func:`~release_tools.versioning.changesetsmajor.changesets_major`).
 * a requirement that is no range (a dist-tag such as ``latest``, a git URL, ``file:``,
   ``link:``, an ``npm:`` alias) admits no version, as npm's ``semver.satisfies`` judges it for
-  changesets, so it counts as left behind (a patch, a major for a peer, a follower for a dev
-  dependency), though it is never rewritten. An empty one is passed over, as is a
+  changesets, so it counts as left behind (a patch, a major for a peer under 2.x, a follower
+  for a dev dependency), though it is never rewritten. An empty one is passed over, as is a
   ``workspace:`` form that names no range, shorthand or the sibling's directory.
 
 Which packages are dependents at all is changesets' dependency graph's call: a package whose
@@ -275,15 +280,18 @@ def _dependent_kind(
     current: ProjectRelease | None,
 ) -> ReleaseType | None:
     """The release a dependent gets from ``release`` under changesets' rules (None: none),
-    ``current`` being its release so far: a peer on a minor or major makes it major (in range
-    only without ``onlyUpdatePeerDependentsWhenOutOfRange``); one not yet released gets a
-    patch when a range leaves the new version (every range under ``always``), except a
-    ``devDependencies`` range alone, which moves the range without a release."""
+    ``current`` being its release so far: under changesets 2.x a peer on a minor or major
+    makes it major (in range only without ``onlyUpdatePeerDependentsWhenOutOfRange``); one not
+    yet released gets a patch when a range leaves the new version (every range under
+    ``always``), except a ``devDependencies`` range alone, which moves the range without a
+    release. changesets 3.x judges a peer range as any other: a patch, when it is left."""
     kind: ReleaseType | None = None
+    peer_major = config.changesets.major < 3
     for table, _, judged in requirements:
         admits = _satisfied(judged, release.version)
         if (
-            table == "peerDependencies"
+            peer_major
+            and table == "peerDependencies"
             and _level(release.release_type) >= 2
             and not (config.only_peer_dependents_out_of_range and admits)
             and (current is None or _level(current.release_type) < 3)

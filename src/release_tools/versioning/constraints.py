@@ -27,7 +27,7 @@ from packaging.version import Version as Pep440Version
 from release_tools.errors import VersionError
 from release_tools.versioning.semver import Version
 
-__all__ = ["cargo_admits", "npm_admits", "python_admits"]
+__all__ = ["cargo_admits", "npm_admits", "npm_floor", "python_admits"]
 
 # op, then 1-3 numeric (or wildcard) parts, then an optional prerelease.
 _COMPARATOR = re.compile(
@@ -178,6 +178,58 @@ def npm_admits(spec: str, version: str) -> bool | None:
     if any(answer is True for answer in answers):
         return True
     return None if any(answer is None for answer in answers) else False
+
+
+def _set_floor(text: str) -> Version | None:
+    """The lowest version one ``||`` alternative admits by order, 0.0.0 without a lower bound;
+    None when it cannot be read."""
+    text = text.strip()
+    if text in ("", "*", "x", "X"):
+        return _v(0)
+    hyphen = re.fullmatch(r"(\S+)\s+-\s+(\S+)", text)
+    parts = (
+        [">=" + hyphen[1], "<=" + hyphen[2]]
+        if hyphen
+        else re.sub(r"(\^|~>?|>=|<=|>|<|=)\s+", r"\1", text).split()
+    )
+    floor = _v(0)
+    for part in parts:
+        match = _COMPARATOR.match(part)
+        if match is None:
+            return None
+        op = match["op"] or ""
+        major, minor, patch = _part(match["major"]), _part(match["minor"]), _part(match["patch"])
+        if major is None or op in ("<", "<="):
+            continue  # a wildcard or an upper bound raises no floor
+        if minor is None:
+            patch = None
+        if op != ">":
+            low = _floor(major, minor, patch, match["pre"])
+        elif minor is None:
+            low = _v(major + 1)  # "> 1" is past every 1.x
+        elif patch is None:
+            low = _v(major, minor + 1)
+        elif match["pre"]:
+            low = _floor(major, minor, patch, match["pre"])
+        else:
+            low = _v(major, minor, patch + 1)
+        floor = max(floor, low)
+    return floor
+
+
+def npm_floor(spec: str) -> Version | None:
+    """The lowest version an npm range (``^2.27.0``, ``>=2 <4``, ``2.x || ^3.0.0``) admits by
+    order (0.0.0 when nothing bounds it from below); None for what is no plain range: a
+    dist-tag, ``workspace:``, ``catalog:``, an ``npm:`` alias, a path or URL. Whether the
+    range admits anything at all is not checked."""
+    spec = spec.strip()
+    if ":" in spec or "/" in spec:
+        return None
+    floors = [_set_floor(alternative) for alternative in spec.split("||")]
+    known = [floor for floor in floors if floor is not None]
+    if len(known) != len(floors):
+        return None
+    return min(known)
 
 
 def python_admits(specifier: str, version: str) -> bool | None:

@@ -21,8 +21,11 @@ Read, never written, so the repository's own tools keep working the way they did
   ``onlyUpdatePeerDependentsWhenOutOfRange`` (a boolean, default false). Any other value is a
   :class:`ConfigError` naming the option, as changesets refuses it.
   ``bumpVersionsWithWorkspaceProtocolOnly``: when ``true``, only ``workspace:`` ranges make a
-  package a dependent, and only they are rewritten; changesets reads any other value as false
-  without a word, so does this tool, with a warning when the value is not a boolean. A top-level
+  package a dependent, and only they are rewritten; changesets 2.x reads any other value as
+  false without a word, so does this tool for it, with a warning when the value is not a
+  boolean; changesets 3.x refuses such a value, and so does this tool for it. Which major the
+  workspace uses is :func:`~release_tools.versioning.changesetsmajor.changesets_major`'s call,
+  kept in :attr:`WorkspaceReleaseConfig.changesets`. A top-level
   ``updateInternalDependents`` (``patch`` or ``out-of-range``), which this tool once read and
   changesets never did, is still read, with a warning: ``patch`` as ``always``; the
   experimental option wins when both are given.
@@ -48,6 +51,7 @@ from typing import Any, Literal
 
 from release_tools.errors import ConfigError, VersionError
 from release_tools.versioning.changelogfile import nx_project_changelog
+from release_tools.versioning.changesetsmajor import ChangesetsMajor, changesets_major
 from release_tools.versioning.projects import Project
 
 __all__ = [
@@ -119,6 +123,8 @@ class WorkspaceReleaseConfig:
     git_tag: bool | None = None
     #: changesets' ``commit``: whether a new changeset is committed (None when not configured).
     plan_commit: bool | None = None
+    #: The major of ``@changesets/cli`` the workspace uses, whose rules its releases follow.
+    changesets: ChangesetsMajor = field(default_factory=ChangesetsMajor)
     sources: tuple[str, ...] = field(default=())
 
     def group_of(self, name: str) -> ReleaseGroup | None:
@@ -309,13 +315,17 @@ def _refuse(option: str, value: Any, accepted: str) -> ConfigError:
     return ConfigError(f"{_SOURCE}: {option} is {json.dumps(value)}; changesets accepts {accepted}")
 
 
-def _dependents_options(data: dict[str, Any]) -> dict[str, Any]:
+def _dependents_options(data: dict[str, Any], major: int) -> dict[str, Any]:
     """``updateInternalDependencies``, ``bumpVersionsWithWorkspaceProtocolOnly`` and the
     experimental ``updateInternalDependents`` and ``onlyUpdatePeerDependentsWhenOutOfRange``,
-    with changesets' defaults; a value changesets refuses is refused here too."""
+    with changesets' defaults; a value the workspace's changesets ``major`` refuses is refused
+    here too."""
     out: dict[str, Any] = {"update_dependents": "out-of-range"}
     protocol_only = data.get("bumpVersionsWithWorkspaceProtocolOnly")
     if protocol_only is not None and not isinstance(protocol_only, bool):
+        if major >= 3:
+            # changesets 3 validates the option as a boolean; 2.x read anything else as false.
+            raise _refuse("bumpVersionsWithWorkspaceProtocolOnly", protocol_only, "true or false")
         log.warning(
             "%s: bumpVersionsWithWorkspaceProtocolOnly is %s, not true or false; read as false, "
             "as changesets reads it",
@@ -365,7 +375,7 @@ def _dependents_options(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _changesets(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
+def _changesets(root: Path, projects: Sequence[Project], major: int) -> dict[str, Any]:
     path = root / ".changeset" / "config.json"
     if not path.is_file():
         return {}
@@ -391,7 +401,7 @@ def _changesets(root: Path, projects: Sequence[Project]) -> dict[str, Any]:
         "groups": groups,
         "ignored": frozenset(match_projects(projects, _matcher_list(data.get("ignore")))),
     }
-    out.update(_dependents_options(data))
+    out.update(_dependents_options(data, major))
     if isinstance(data.get("baseBranch"), str):
         out["base_branch"] = data["baseBranch"]
     private = data.get("privatePackages")
@@ -429,7 +439,8 @@ def infer_plan_format(root: Path) -> PlanFormatName:
 def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceReleaseConfig:
     """The release configuration of the workspace at ``root`` (see the module docstring)."""
     nx = _nx(root, projects)
-    changesets = _changesets(root, projects)
+    cli = changesets_major(root)
+    changesets = _changesets(root, projects, cli.major)
     sources = tuple(
         name for name, found in (("nx.json", nx), (".changeset/config.json", changesets)) if found
     )
@@ -450,5 +461,6 @@ def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceRel
         git_commit=nx.get("git_commit"),
         git_tag=nx.get("git_tag"),
         plan_commit=changesets.get("plan_commit"),
+        changesets=cli,
         sources=sources,
     )
