@@ -60,6 +60,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     # npm access tokens (36 characters after the prefix) and PyPI API tokens (a macaroon).
     re.compile(r"\b(npm_)[A-Za-z0-9]{36}\b"),
     re.compile(r"\b(pypi-)AgE[A-Za-z0-9_-]{40,}"),
+    # The password of a URL's user information (a remote in a git error, a proxy URL): up to
+    # the authority's last "@", so a password holding "@" is hidden whole.
+    re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\s:@\[\]]*:)[^/\s]+(?=@[^/\s@]+)"),
 )
 
 #: The shortest piece of a registered secret that :func:`redact` removes on its own.
