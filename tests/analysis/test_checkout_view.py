@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from gitrepo import GitRepo
 from release_tools.analysis.headprojects import checkout_view, left_out_paths, projects_at
+from release_tools.cli import cli
 from release_tools.errors import UsageError
 from release_tools.git import Git
+from release_tools.git.process import GitProcess
 from release_tools.release.sparse import read_checkout, refuse_outside_checkout
 from release_tools.release.versions import find_projects
 
@@ -143,20 +147,21 @@ def test_release_says_which_root_files_a_non_cone_checkout_leaves_out(repo: GitR
     repo.git("sparse-checkout", "set", "--no-cone", "/packages/a/")
     git = Git(repo.path)
     root = git.toplevel()
-    work_tree = find_projects(git, root)
-    assert work_tree == []  # without the root's package.json, a is no workspace member
+    assert find_projects(git, root) == []  # without the root's package.json, a is no member
+    checkout = read_checkout(git, root)
+    assert [p.name for p in checkout.projects] == ["a", "b"]
     with pytest.raises(UsageError) as inside:
-        refuse_outside_checkout(git, root, work_tree, ["a"])
+        refuse_outside_checkout(git, root, checkout, ["a"])
     assert "files outside the sparse checkout (package.json)" in str(inside.value)
     assert str(inside.value).endswith("(git sparse-checkout add /package.json)")
     with pytest.raises(UsageError) as outside:
-        refuse_outside_checkout(git, root, work_tree, ["b"])
+        refuse_outside_checkout(git, root, checkout, ["b"])
     assert "'b' is outside the sparse checkout (packages/b)" in str(outside.value)
-    refuse_outside_checkout(git, root, work_tree, ["c"])  # unknown: the caller's to say
+    refuse_outside_checkout(git, root, checkout, ["c"])  # unknown: the caller's to say
     # What the refusal advises is enough: a is then a project of the work tree itself.
     repo.git("sparse-checkout", "add", "/package.json")
     assert [p.name for p in find_projects(git, root)] == ["a"]
-    refuse_outside_checkout(git, root, find_projects(git, root), ["a"])
+    refuse_outside_checkout(git, root, read_checkout(git, root), ["a"])
 
 
 def test_inside_the_checkout_the_projects_are_those_a_full_checkout_finds(repo: GitRepo) -> None:
@@ -192,3 +197,34 @@ def test_a_project_left_out_under_a_name_that_is_not_utf8_is_read(repo: GitRepo)
     assert projects["cafe"].version == "3.0.0"
     assert os.fsencode(projects["cafe"].manifest) == b"packages/caf\xe9/package.json"
     assert projects["cafe"].manifest in left_out_paths(git)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["analyze", "--project", "a"],
+        ["create-version-plan", "--project", "a", "--version-type", "minor"],
+        ["projects"],
+        ["release", "--project", "b"],
+    ],
+)
+def test_a_full_checkout_is_read_in_place_for_one_question_to_git(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    # Projects and conventions go through one view, the work tree itself: whether the
+    # checkout is sparse is asked once, and nothing is listed or written for a view.
+    _npm(repo)
+    repo.write(".changeset/b-minor.md", '---\n"b": minor\n---\n\nb grows.\n')
+    repo.commit("chore: plan")
+    calls: list[tuple[str, ...]] = []
+    run_bytes = GitProcess.run_bytes
+
+    def counted(self: GitProcess, *args: str, **kw: Any) -> bytes:
+        calls.append(args)
+        return run_bytes(self, *args, **kw)
+
+    monkeypatch.setattr(GitProcess, "run_bytes", counted)
+    result = CliRunner().invoke(cli, [command[0], "-C", str(repo.path), *command[1:]])
+    assert result.exit_code == 0, result.output
+    assert sum("core.sparseCheckout" in args for args in calls) == 1
+    assert [args for args in calls if args[0] in ("ls-files", "archive")] == []

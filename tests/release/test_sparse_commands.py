@@ -130,6 +130,57 @@ def test_analyze_reads_a_project_left_out_from_head(sparse: GitRepo) -> None:
     assert (decision["current_version"], decision["next_version"]) == ("2.0.0", "2.1.0")
 
 
+def test_analyze_reports_the_changelog_of_a_project_left_out(sparse: GitRepo) -> None:
+    result = _run(sparse, "analyze", "--project", "b", "--format", "json")
+    assert result.exit_code == 0, result.output
+    changelog = json.loads(result.stdout)["conventions"]["changelog"]
+    assert (changelog["path"], changelog["exists"]) == ("packages/b/CHANGELOG.md", True)
+
+
+def test_analyze_reads_nx_release_settings_a_non_cone_checkout_leaves_out(
+    repo: GitRepo, bare_remote: Callable[[Any], Path]
+) -> None:
+    repo.write(
+        "nx.json",
+        json.dumps(
+            {"release": {"changelog": {"projectChangelogs": {"file": "{projectRoot}/NEWS.md"}}}}
+        )
+        + "\n",
+    )
+    repo.commit("chore: nx")
+    _workspace(repo, bare_remote, MODES["no-cone"])
+    assert not (repo.path / "nx.json").exists()
+    for name, exists in (("a", False), ("b", False)):
+        result = _run(repo, "analyze", "--project", name, "--format", "json")
+        assert result.exit_code == 0, result.output
+        changelog = json.loads(result.stdout)["conventions"]["changelog"]
+        assert (changelog["path"], changelog["exists"]) == (f"packages/{name}/NEWS.md", exists)
+
+
+# --- create-version-plan ------------------------------------------------------------------
+
+
+def _changesets_config(repo: GitRepo, config: dict[str, Any]) -> None:
+    """Commit ``.changeset/config.json``, then leave the plans folder out of the checkout."""
+    repo.write(".changeset/config.json", json.dumps(config) + "\n")
+    repo.git("add", "--sparse", ".changeset")
+    repo.git("commit", "-q", "-m", "chore: changesets")
+    repo.git("sparse-checkout", "reapply")
+    assert not (repo.path / ".changeset").exists()
+
+
+def test_create_version_plan_follows_a_changesets_configuration_left_out(
+    sparse: GitRepo,
+) -> None:
+    # The format guessed and the configuration's commit setting, as a full checkout reads them.
+    _changesets_config(sparse, {"commit": True})
+    result = _run(sparse, "create-version-plan", "--project", "a", "--version-type", "minor")
+    assert result.exit_code == 0, result.output
+    listed = sparse.git("show", "--name-only", "--format=", "HEAD").split()
+    assert len(listed) == 1 and listed[0].startswith(".changeset/"), listed
+    assert '"a": minor' in sparse.git("show", f"HEAD:{listed[0]}")
+
+
 # --- plan-check ---------------------------------------------------------------------------
 
 
@@ -242,6 +293,65 @@ def test_release_refuses_an_asset_the_checkout_leaves_out_before_writing(
     assert "packages/b/b-2.0.0.tgz, which the sparse checkout leaves out" in line
     assert (repo.head(), repo.git("tag", "-l"), repo.git("status", "--porcelain")) == before
     assert forge.requests == []
+
+
+def test_release_in_a_non_cone_checkout_without_the_root_files_says_so(
+    repo: GitRepo, bare_remote: Callable[[Any], Path]
+) -> None:
+    _workspace(repo, bare_remote, MODES["no-cone"])
+    for args in (["--project", "a"], []):
+        if not args:
+            made = _run(repo, "create-version-plan", "--project", "a", "--version-type",
+                        "patch", "--plan-format", "changesets")  # fmt: skip
+            assert made.exit_code == 0, made.output
+        line = _one_line(_run(repo, "release", *args, "--dry-run"), 2)
+        assert "project 'a' (packages/a) is a project only through files outside" in line
+        assert line.endswith("(git sparse-checkout add /package.json)")
+
+
+def test_release_refuses_plans_the_checkout_leaves_out(
+    repo: GitRepo, bare_remote: Callable[[Any], Path]
+) -> None:
+    # Committed, then left out (a pull, a reapply): the release would not see it.
+    _workspace(repo, bare_remote, MODES["cone"])
+    made = _run(repo, "create-version-plan", "--project", "a", "--version-type", "patch",
+                "--plan-format", "changesets", "--commit")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    plan = repo.git("show", "--name-only", "--format=", "HEAD")
+    repo.git("sparse-checkout", "reapply")
+    assert not (repo.path / plan).exists()
+    before = (repo.head(), repo.git("status", "--porcelain"))
+    for dry_run in (["--dry-run"], []):
+        line = _one_line(_run(repo, "release", "--project", "a", *dry_run), 2)
+        assert line.startswith(f"error: {plan}: outside the sparse checkout;"), line
+        assert line.endswith("(git sparse-checkout add .changeset)")
+    assert (repo.head(), repo.git("status", "--porcelain")) == before
+
+
+def test_release_refuses_a_dependent_the_checkout_leaves_out(
+    repo: GitRepo, bare_remote: Callable[[Any], Path]
+) -> None:
+    _workspace(repo, bare_remote, MODES["cone"])
+    repo.git("sparse-checkout", "disable")
+    repo.write(
+        "packages/b/package.json",
+        json.dumps({"name": "b", "version": "2.0.0", "dependencies": {"a": "1.0.0"}}) + "\n",
+    )
+    # A changesets workspace: a dependent whose range a release leaves is released too.
+    repo.write(".changeset/config.json", "{}\n")
+    repo.commit("chore: b needs a")
+    repo.git("sparse-checkout", "set", *MODES["cone"])
+    repo.write("packages/a/index.js", "export const a = 2;\n")
+    repo.git("commit", "-q", "-a", "-m", "fix(a): two")
+    made = _run(repo, "create-version-plan", "--project", "a", "--version-type", "patch",
+                "--plan-format", "changesets", "--commit")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    before = (repo.head(), repo.git("status", "--porcelain"))
+    # --project releases only the project named: the dependent moves in a release of all.
+    line = _one_line(_run(repo, "release"), 2)
+    assert "project 'b' is outside the sparse checkout (packages/b)" in line
+    assert (repo.head(), repo.git("status", "--porcelain")) == before
+    assert not (repo.path / "packages" / "b").exists()
 
 
 def test_release_consumes_a_plan_in_a_plans_folder_the_checkout_leaves_out(

@@ -29,7 +29,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from release_tools.git import Git
+from release_tools.plans import PLAN_DIRS
 from release_tools.versioning.changelogfile import CHANGELOG_NAMES
+from release_tools.versioning.conventions import Conventions, read_conventions
 from release_tools.versioning.projects import Project, discover_projects
 from release_tools.versioning.pyversion import python_version_file
 from release_tools.versioning.workspaces import SKIP_DIRS
@@ -40,6 +42,7 @@ __all__ = [
     "checkout_view",
     "left_out_paths",
     "projects_at",
+    "view_conventions",
     "wanted_files",
 ]
 
@@ -249,8 +252,9 @@ def _copy_entry(worktree: Path, view: Path, rel: str) -> bool:
 
 
 def _read_names(names: Iterable[str]) -> set[str]:
-    """File names to copy beside the manifests: the changelogs, and what ``names`` adds."""
-    return {*CHANGELOG_NAMES, *(n for n in names if n and "/" not in n)}
+    """File names to copy beside the manifests: the changelogs, and the file names of
+    ``names`` (a configured changelog, given as a name or a path)."""
+    return {*CHANGELOG_NAMES, *(posixpath.basename(n) for n in names if n)} - {""}
 
 
 def _work_tree_files(worktree: Path, left_out: frozenset[str]) -> list[str]:
@@ -296,8 +300,9 @@ def checkout_view(
 ) -> Iterator[CheckoutView]:
     """The checkout as a full one would hold it (see the module docstring), for as long as the
     context lasts: the manifests and version files discovery reads and, with ``conventions``,
-    the release configuration and every file named like a changelog (or one of ``names``, bare
-    file names), which discovery alone does not read.
+    the release configuration, the plans folders' files (which tell the plan format) and every
+    file named like a changelog or with the file name of one of ``names``, which discovery
+    alone does not read.
 
     Outside a sparse checkout, and in one that leaves nothing out, it is the work tree.
     """
@@ -308,6 +313,7 @@ def checkout_view(
     committed = frozenset(_tree_paths(git, "HEAD"))
     wanted_names = _read_names(names) if conventions else set()
     config = _CONFIG_FILES if conventions else frozenset()
+    plan_dirs = frozenset(PLAN_DIRS) if conventions else frozenset()
     with tempfile.TemporaryDirectory(prefix="release-tools-checkout-") as temporary:
         view = CheckoutView(git, worktree, Path(temporary), left_out, committed)
         outside = sorted(left_out & committed)
@@ -316,7 +322,11 @@ def checkout_view(
         def chosen(paths: Sequence[str], *, versions: bool) -> list[str]:
             picked = wanted_files(paths) if versions else _manifests(paths)
             return picked + [
-                p for p in paths if posixpath.basename(p) in wanted_names or p in config
+                p
+                for p in paths
+                if posixpath.basename(p) in wanted_names
+                or p in config
+                or posixpath.dirname(p) in plan_dirs
             ]
 
         view.add(chosen(outside, versions=True))
@@ -334,21 +344,61 @@ def _manifests(paths: Iterable[str]) -> list[str]:
     return [p for p in paths if posixpath.basename(p) in MANIFESTS]
 
 
-def projects_at(git: Git, worktree: Path, head: str | None) -> list[Project]:
+def view_conventions(
+    git: Git,
+    view: CheckoutView,
+    projects: Sequence[Project],
+    *,
+    head: str = "HEAD",
+    tag_format: str | None = None,
+    tag_pattern: str | None = None,
+    changelog: str | None = None,
+) -> Conventions:
+    """The conventions of ``projects`` (see :func:`read_conventions`, which takes the other
+    arguments) read from ``view`` (made with ``conventions``), so that a sparse checkout's
+    configuration and changelogs are those a full checkout holds.
+
+    A changelog whose name only a configuration gives (``nx.json``'s ``projectChangelogs``
+    file) is written into the view once known, and the conventions read again with it.
+    """
+
+    def read() -> Conventions:
+        return read_conventions(
+            git,
+            view.root,
+            projects,
+            head=head,
+            tag_format=tag_format,
+            tag_pattern=tag_pattern,
+            changelog=changelog,
+        )
+
+    found = read()
+    named = [c.changelog.path for c in found.projects.values() if c.changelog.path]
+    if view.add(p for p in named if not (view.root / p).exists()):
+        found = read()
+    return found
+
+
+def projects_at(
+    git: Git, worktree: Path, head: str | None, *, view: CheckoutView | None = None
+) -> list[Project]:
     """The projects of the repository as commit ``head`` (None: HEAD) has them: read from the
     work tree when ``head`` is the checked-out commit, through :func:`checkout_view` when that
     checkout is sparse (the work tree's files where it holds them, HEAD's where it leaves them
-    out), else from git (see the module docstring). Discovery errors propagate, as from
-    :func:`discover_projects`."""
+    out; ``view`` when the caller has one open), else from git (see the module docstring).
+    Discovery errors propagate, as from :func:`discover_projects`."""
     if head in (None, "HEAD"):
         head, checked_out = "HEAD", True
     elif not git.has_commits():
         return discover_projects(worktree)
     else:
         checked_out = git.resolve(head) == git.resolve("HEAD")
+    if checked_out and view is not None:
+        return discover_projects(view.root)
     if checked_out:
-        with checkout_view(git, worktree) as view:
-            return discover_projects(view.root)
+        with checkout_view(git, worktree) as opened:
+            return discover_projects(opened.root)
     sha = git.resolve(head)
     tree = _tree_paths(git, sha)
     wanted = wanted_files(tree)

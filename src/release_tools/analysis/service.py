@@ -19,7 +19,12 @@ from release_tools.analysis.diff import DiffLimits, DiffStats, collect_changes
 from release_tools.analysis.engines import get_provider
 from release_tools.analysis.evidence import start_background
 from release_tools.analysis.filters import PathFilter
-from release_tools.analysis.headprojects import projects_at
+from release_tools.analysis.headprojects import (
+    CheckoutView,
+    checkout_view,
+    projects_at,
+    view_conventions,
+)
 from release_tools.analysis.models import Decision
 from release_tools.analysis.projecthistory import ctx_types, project_history
 from release_tools.analysis.range import ResolvedRange, resolve_range, resolve_ref
@@ -33,7 +38,6 @@ from release_tools.versioning.conventions import (
     Conventions,
     ProjectConventions,
     current_version,
-    read_conventions,
 )
 from release_tools.versioning.projectlookup import find_project
 from release_tools.versioning.projects import Project
@@ -76,9 +80,11 @@ class Collection:
     go_first_major: int | None = None
 
 
-def _projects(git: Git, root: Path, head: str | None, required: bool) -> list[Project]:
+def _projects(
+    git: Git, root: Path, head: str | None, view: CheckoutView, required: bool
+) -> list[Project]:
     try:
-        return projects_at(git, root, head)
+        return projects_at(git, root, head, view=view)
     except ReleaseToolsError as exc:
         if required:
             raise
@@ -115,14 +121,14 @@ def _manifest_version_problem(project: Project) -> str | None:
 
 
 def _conventions(
-    git: Git, root: Path, settings: Settings, projects: list[Project]
+    git: Git, view: CheckoutView, settings: Settings, projects: list[Project]
 ) -> Conventions | None:
     if not projects:
         return None
     try:
-        return read_conventions(
+        return view_conventions(
             git,
-            root,
+            view,
             projects,
             head=settings.head,
             tag_format=settings.tag_format,
@@ -158,7 +164,12 @@ def collect(
         # Checked first: projects and conventions are read at head, and a bad ref is the
         # user's error.
         resolve_ref(git, settings.head, "head")
-    projects = _projects(git, root, settings.head, required=settings.project is not None)
+    # Read as a full checkout holds them: in a sparse checkout, the files it leaves out are
+    # HEAD's (see checkout_view); otherwise the view is the work tree itself.
+    changelogs = [settings.changelog] if settings.changelog else []
+    with checkout_view(git, root, changelogs, conventions=True) as view:
+        projects = _projects(git, root, settings.head, view, settings.project is not None)
+        conventions = _conventions(git, view, settings, projects)
     project: Project | None = None
     if settings.project is not None:
         project = find_project(projects, settings.project)
@@ -173,7 +184,6 @@ def collect(
     # --project is its run, not one of a v2/ or tools/ module beside it.
     go_root = project is None and root_project is not None and _is_go(root_project)
 
-    conventions = _conventions(git, root, settings, projects)
     # Whose tag scheme finds the base: the named project, or the repository's only project.
     subject = project if project is not None else (root_project if len(projects) == 1 else None)
     if go_root:

@@ -23,14 +23,14 @@ from release_tools.release.autotype import analyzed_type, grouped_subjects
 from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
 from release_tools.release.plangit import commit_plan, push_plan, push_target
-from release_tools.release.planrange import plan_conventions, plan_range, touched_projects
-from release_tools.release.sparse import committed_projects
+from release_tools.release.planrange import plan_range, touched_projects
+from release_tools.release.sparse import read_checkout
 from release_tools.text import one_line
 from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.projectlookup import find_project
 from release_tools.versioning.projects import Project
-from release_tools.versioning.releaseconfig import infer_plan_format
+from release_tools.versioning.releaseconfig import PlanFormatName
 from release_tools.versioning.semver import PRERELEASE_TYPES, RELEASE_TYPES, ReleaseType
 
 __all__ = ["PlanRequest", "PlanResult", "create_version_plan"]
@@ -98,15 +98,23 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         )
     git = Git(settings.repo)
     root = git.toplevel()
-    fmt = settings.plan_format or infer_plan_format(root)
+    # A plan is written at the root: a project a sparse checkout leaves out may have one, and
+    # the configuration that decides the plan's format may be left out too (see read_checkout).
+    checkout = read_checkout(
+        git,
+        root,
+        head=settings.head,
+        tag_format=settings.tag_format,
+        tag_pattern=settings.tag_pattern,
+        changelog=settings.changelog,
+    )
+    fmt = settings.plan_format or checkout.plan_format
     if fmt == "changesets" and request.version_type in PRERELEASE_TYPES:
         raise UsageError(
             f"changesets plans support major, minor and patch, not {request.version_type!r}"
         )
-    # A plan is written at the root: a project a sparse checkout leaves out may have one.
-    projects = committed_projects(git, root)
+    projects, conventions = checkout.projects, checkout.conventions
     name = _only_project(projects) if request.project is None else request.project
-    conventions = plan_conventions(git, settings, projects)
     if request.commit is None:
         # changeset add commits the changeset it writes when the config's commit is on.
         wanted = fmt == "changesets" and conventions.release_config.plan_commit is True
@@ -133,7 +141,7 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
                 ),
             )
     if group is not None:
-        result = _write_group_plan(git, root, settings, request, name, group)
+        result = _write_group_plan(git, root, request, name, group, fmt)
         return _commit_and_push(git, root, settings, request, result, branch)
 
     decision: Decision | None = None
@@ -235,18 +243,18 @@ def _commit_and_push(
 def _write_group_plan(
     git: Git,
     root: Path,
-    settings: Settings,
     request: PlanRequest,
     name: str,
     members: Sequence[str],
+    fmt: PlanFormatName,
 ) -> PlanResult:
-    """A plan naming a release group (every member moves), written like a project's.
+    """A plan naming a release group (every member moves) in format ``fmt``, written like a
+    project's.
 
     Only the file is written here; committing and pushing are the caller's.
     """
     kind = next(t for t in RELEASE_TYPES if t == request.version_type)
     body = (request.message or "").strip() or default_message(kind, name)
-    fmt = settings.plan_format or infer_plan_format(root)
     path = write_plan(
         root,
         {name: kind},

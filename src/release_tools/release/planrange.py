@@ -17,11 +17,11 @@ from release_tools.git import Git
 from release_tools.plans import is_plan_path
 from release_tools.release.versions import is_workspace
 from release_tools.versioning.changelogfile import CHANGELOG_NAMES
-from release_tools.versioning.conventions import Conventions, read_conventions
+from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.projectlookup import owning_project
 from release_tools.versioning.projects import Project
 
-__all__ = ["is_bookkeeping", "plan_conventions", "plan_range", "touched_projects"]
+__all__ = ["is_bookkeeping", "plan_range", "touched_projects"]
 
 
 def is_bookkeeping(path: str, changelog: str | None) -> bool:
@@ -48,19 +48,6 @@ def touched_projects(
         if owner is not None:
             owners.add(owner.name)
     return [p for p in projects if p.name in owners]
-
-
-def plan_conventions(git: Git, settings: Settings, projects: Sequence[Project]) -> Conventions:
-    """The workspace's conventions at ``--head``, with the tag and changelog settings."""
-    return read_conventions(
-        git,
-        git.toplevel(),
-        projects,
-        head=settings.head,
-        tag_format=settings.tag_format,
-        tag_pattern=settings.tag_pattern,
-        changelog=settings.changelog,
-    )
 
 
 def plan_range(

@@ -33,6 +33,7 @@ from release_tools.git import Git
 from release_tools.plans import (
     VersionPlan,
     consume_plan,
+    is_plan_path,
     read_plans,
     validate_plans,
     with_project_names,
@@ -62,6 +63,7 @@ from release_tools.release.lock import release_lock
 from release_tools.release.preflight import check_forge, check_options, preflight
 from release_tools.release.premode import (
     LEAVE_MESSAGE,
+    PRE_PATH,
     check_pre_options,
     leaves_pre_mode,
     left_without_releases,
@@ -71,18 +73,23 @@ from release_tools.release.premode import (
 )
 from release_tools.release.recovery import abort
 from release_tools.release.results import ReleaseOptions, ReleaseResult
-from release_tools.release.sparse import refuse_outside_checkout
+from release_tools.release.sparse import (
+    Checkout,
+    read_checkout,
+    refuse_left_out,
+    refuse_outside_checkout,
+)
 from release_tools.release.transaction import execute, journal_path, landed_commit
 from release_tools.release.versions import (
     ProjectRelease,
-    find_projects,
     held_back,
     with_fixed_groups,
 )
 from release_tools.text import clean_text
 from release_tools.versioning.boundaries import project_pathspecs
-from release_tools.versioning.conventions import Conventions, read_conventions
+from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.manifests import version_edits
+from release_tools.versioning.manifestversions import Reader
 from release_tools.versioning.projectlookup import find_project
 from release_tools.versioning.projects import Project
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
@@ -133,8 +140,25 @@ def _commit_entries(
     return entries_from_commits(commits, commit_types(settings))
 
 
+def _checkout_reader(txn: FileTransaction, git: Git, root: Path, checkout: Checkout) -> Reader:
+    """What the release reads: the files as staged so far, else as a full checkout holds
+    them (HEAD's where a sparse checkout leaves them out), so that a dependent's manifest or a
+    project's changelog left out is judged as a full checkout would judge it. Writing such a
+    file is refused before anything is written (see :func:`refuse_left_out`)."""
+    if not checkout.left_out:
+        return txn.read
+
+    def read(rel: str) -> str | None:
+        if checkout.leaves_out(rel) and rel not in txn.paths:
+            return checkout.read_text(git, root, rel)
+        return txn.read(rel)
+
+    return read
+
+
 def _stage_plans(
     txn: FileTransaction,
+    read: Reader,
     plans: Sequence[VersionPlan],
     released: set[str],
     projects: Sequence[Project],
@@ -144,7 +168,7 @@ def _stage_plans(
     for plan in plans:
         if not plan.path or not any(plan.type_for(name) for name in released):
             continue  # a plan of ``--auto`` has no file
-        remaining = consume_plan(plan, txn.read(plan.path) or "", released, names)
+        remaining = consume_plan(plan, read(plan.path) or "", released, names)
         if remaining is None:
             txn.delete(plan.path, "consumed version plan")
         else:
@@ -153,6 +177,7 @@ def _stage_plans(
 
 def _stage(
     txn: FileTransaction,
+    read: Reader,
     git: Git,
     settings: Settings,
     projects: Sequence[Project],
@@ -163,14 +188,14 @@ def _stage(
     conventions: Conventions,
 ) -> None:
     types = commit_types(settings)
-    following = projects_following(settings, conventions, projects, releases, txn.read, notes)
+    following = projects_following(settings, conventions, projects, releases, read, notes)
     for release in releases:
         project = release.project
         edits = version_edits(
             txn.root,
             project,
             release.version,
-            read=txn.read,
+            read=read,
             projects=following,
             version_variables=settings.version_variables,
             tag=release.tag,
@@ -215,7 +240,7 @@ def _stage(
         txn.write(
             changelog,
             insert_styled(
-                txn.read(changelog),
+                read(changelog),
                 release.version,
                 today,
                 entries,
@@ -226,7 +251,7 @@ def _stage(
             ),
             f"{project.name} {release.version} changelog",
         )
-    _stage_plans(txn, plans, {r.project.name for r in releases}, projects)
+    _stage_plans(txn, read, plans, {r.project.name for r in releases}, projects)
 
 
 def _describe(txn: FileTransaction) -> list[str]:
@@ -320,32 +345,40 @@ def _run_release(
     finished = _unfinished(git, root, settings, options, on_pushed)
     if finished is not None:
         return finished
-    projects = find_projects(git, root)
-    if not projects:
-        raise ReleaseError(f"no project manifest found in {root}")
-    if settings.project is not None:
-        refuse_outside_checkout(git, root, projects, [settings.project])
-        # The project's own spelling from here on (``my_pkg`` names the Python ``my-pkg``).
-        settings = settings.model_copy(
-            update={"project": find_project(projects, settings.project).name}
-        )
-    conventions = read_conventions(
+    # The projects and conventions a full checkout holds (see read_checkout): in a sparse
+    # checkout, a project it leaves out is then known, and refused by name below.
+    checkout = read_checkout(
         git,
         root,
-        projects,
         tag_format=settings.tag_format,
         tag_pattern=settings.tag_pattern,
         changelog=settings.changelog,
     )
+    projects, conventions = checkout.projects, checkout.conventions
+    if not projects:
+        raise ReleaseError(f"no project manifest found in {root}")
+    if settings.project is not None:
+        refuse_outside_checkout(git, root, checkout, [settings.project])
+        # The project's own spelling from here on (``my_pkg`` names the Python ``my-pkg``).
+        settings = settings.model_copy(
+            update={"project": find_project(projects, settings.project).name}
+        )
     projects = with_fixed_groups(projects, conventions.release_config)
     options = _workspace_git_steps(options, conventions.release_config)
     check_forge(settings, options)
+    # Plans are read, and consumed, in the work tree: one the checkout leaves out would be
+    # missed where a full checkout releases it.
+    refuse_left_out(
+        checkout,
+        [p for p in checkout.left_out if is_plan_path(p) or p == PRE_PATH],
+        "release reads and consumes the version plans in the work tree",
+    )
     plans = with_groups(read_plans(root), conventions.release_config.group_names)
     plans = with_project_names(plans, projects)
     refuse_outside_checkout(
         git,
         root,
-        projects,
+        checkout,
         [entry.name for plan in plans for entry in plan.entries if not plan.is_group_entry(entry)],
     )
     validate_plans(plans, projects)
@@ -354,21 +387,24 @@ def _run_release(
         analyzed = analyzed_plans(git, settings, projects, conventions, plans)
         plans = [*plans, *(a.plan for a in analyzed if a.plan is not None)]
     txn = FileTransaction(root, Confinement(root, git.git_dir()))
-    pre = read_pre_state(txn.read)
+    read = _checkout_reader(txn, git, root, checkout)
+    pre = read_pre_state(read)
     if pre is not None:
         check_pre_options(pre, settings.project)
     deciding = pre.deciding(plans) if pre is not None else plans
-    adjust = None if pre is None else pre_mode_versions(pre, plans, projects, conventions, txn.read)
+    adjust = None if pre is None else pre_mode_versions(pre, plans, projects, conventions, read)
     releases = releases_with_dependents(
         root,
         settings,
         projects,
         deciding,
-        txn.read,
+        read,
         conventions,
         preid=options.preid,
         adjust=adjust,
     )
+    # A dependent moved by the cascade is released as well: its files too must be there.
+    refuse_outside_checkout(git, root, checkout, [r.project.name for r in releases])
     held = held_back(projects, plans, conventions.release_config, settings.project)
     if not releases and not leaves_pre_mode(pre):
         scope = f" for {settings.project}" if settings.project else ""
@@ -386,9 +422,10 @@ def _run_release(
     notes: list[str] = []
     # In pre mode changesets are kept or all deleted at once (premode), never consumed singly.
     consumable = [p for p in plans if pre is None or p.format == "nx"]
-    _stage(txn, git, settings, projects, releases, consumable, today, notes, conventions)
+    _stage(txn, read, git, settings, projects, releases, consumable, today, notes, conventions)
     if pre is not None:
         stage_pre_mode(txn, pre, plans, releases, projects)
+    refuse_left_out(checkout, txn.paths, "release writes it in the work tree")
     refusals: list[str] = []
     branch = preflight(git, settings, options, txn, releases, refusals)
     forge = plan_release_forge(git, root, settings, options, txn, releases, conventions, notes)

@@ -9,28 +9,38 @@ comes from the HEAD commit, with its version and conventions; for what the work 
 the work tree wins, uncommitted edits included, as in a full checkout.
 
 Commands that only read (``projects``, ``plan-check``, ``analyze``, ``create-version-plan``,
-``forge-release``) serve every project that way. ``release`` writes each released project's
-manifest and changelog, which needs the project's files in the work tree: it refuses a project
-the checkout leaves out, and says why.
+``forge-release``) serve every project that way. ``release`` reads the projects that way too,
+so that it judges the release as a full checkout would (the dependents it moves, the
+configuration it follows), but it writes each released project's manifest and changelog, and
+reads and consumes the version plans, in the work tree: it refuses a project the checkout
+leaves out (named, planned or moved as a dependent), a plan it leaves out, and any file to
+write that it leaves out, and says why.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from release_tools.analysis.headprojects import MANIFESTS, checkout_view
+from release_tools.analysis.headprojects import MANIFESTS, checkout_view, view_conventions
 from release_tools.errors import UsageError
 from release_tools.git import Git
 from release_tools.release.versions import find_projects
 from release_tools.text import one_line
-from release_tools.versioning.conventions import Conventions, read_conventions
+from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.projectlookup import project_named
 from release_tools.versioning.projects import Project
+from release_tools.versioning.releaseconfig import PlanFormatName, infer_plan_format
 
-__all__ = ["Checkout", "committed_projects", "read_checkout", "refuse_outside_checkout"]
+__all__ = [
+    "Checkout",
+    "checkout_projects",
+    "read_checkout",
+    "refuse_left_out",
+    "refuse_outside_checkout",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +51,8 @@ class Checkout:
     projects: list[Project]
     conventions: Conventions
     left_out: frozenset[str]
+    #: The plan format the repository uses (see :func:`infer_plan_format`).
+    plan_format: PlanFormatName
 
     def leaves_out(self, path: str) -> bool:
         """Whether the sparse checkout leaves the repository-relative ``path`` out."""
@@ -71,70 +83,60 @@ def read_checkout(
     read through :func:`checkout_view` so that a sparse checkout shows every project.
 
     ``tag_format``, ``tag_pattern`` and ``changelog`` are the settings
-    :func:`read_conventions` takes.
+    :func:`read_conventions` takes. The plan format is guessed (see :func:`infer_plan_format`)
+    from the configuration and plans folders as a full checkout holds them.
     """
-    names = [posixpath.basename(changelog)] if changelog else []
-    with checkout_view(git, root, names, conventions=True) as view:
+    with checkout_view(git, root, [changelog] if changelog else [], conventions=True) as view:
         projects = find_projects(git, view.root)
-
-        def conventions() -> Conventions:
-            return read_conventions(
-                git,
-                view.root,
-                projects,
-                head=head,
-                tag_format=tag_format,
-                tag_pattern=tag_pattern,
-                changelog=changelog,
-            )
-
-        found = conventions()
-        # A changelog whose name only a configuration gives (nx.json's projectChangelogs
-        # file) is written into the view once known, and read again with it.
-        named = [c.changelog.path for c in found.projects.values() if c.changelog.path]
-        if view.add(p for p in named if not (view.root / p).exists()):
-            found = conventions()
-        return Checkout(projects, found, view.left_out)
+        conventions = view_conventions(
+            git,
+            view,
+            projects,
+            head=head,
+            tag_format=tag_format,
+            tag_pattern=tag_pattern,
+            changelog=changelog,
+        )
+        plan_format = infer_plan_format(view.root)
+        return Checkout(projects, conventions, view.left_out, plan_format)
 
 
-def committed_projects(git: Git, root: Path) -> list[Project]:
+def checkout_projects(git: Git, root: Path) -> list[Project]:
     """The projects of the checked-out commit: the work tree's (see :func:`find_projects`), or
     in a sparse checkout those :func:`checkout_view` shows (HEAD's for what it leaves out)."""
-    if not git.is_sparse():
-        return find_projects(git, root)
     with checkout_view(git, root) as view:
         return find_projects(git, view.root)
 
 
-def refuse_outside_checkout(
-    git: Git, root: Path, projects: Sequence[Project], names: Iterable[str]
-) -> None:
-    """Raise :class:`UsageError` when one of ``names`` is no project of the work tree
-    (``projects``) only because the sparse checkout leaves files out: the project's own
-    directory, or the workspace configuration that makes it a project.
+def refuse_outside_checkout(git: Git, root: Path, checkout: Checkout, names: Iterable[str]) -> None:
+    """Raise :class:`UsageError` when one of ``names``, a project of ``checkout``, is not one
+    that the work tree holds whole: its manifest is left out by the sparse checkout, or it is
+    a project only through workspace configuration the checkout leaves out. ``release``
+    writes the project's files, and those of the workspace around it, in the work tree.
 
-    The names the work tree knows, and those the full checkout does not know either, are left
-    to the caller's own check (an unknown project).
+    The names ``checkout`` does not know are left to the caller's own check (an unknown
+    project).
     """
-    missing = [name for name in names if project_named(projects, name) is None]
-    if not missing or not git.is_sparse():
+    if not checkout.left_out:
         return
-    with checkout_view(git, root) as view:
-        complete = find_projects(git, view.root)
-        left_out = view.left_out
-    for name in missing:
-        project = project_named(complete, name)
+    work_tree: list[Project] | None = None
+    for name in names:
+        project = project_named(checkout.projects, name)
         if project is None:
             continue
         path = one_line(project.path)
-        if project.manifest in left_out:
+        if project.manifest in checkout.left_out:
             raise UsageError(
                 f"project {name!r} is outside the sparse checkout ({path}): release writes "
                 f"its files, so add it to the checkout first (git sparse-checkout add {path})"
             )
+        if work_tree is None:
+            work_tree = find_projects(git, root)
+        if project_named(work_tree, name) is not None:
+            continue
         # Only a non-cone checkout can leave the root's files out (cone mode always has them).
         configuration = sorted(
-            p for p in left_out if "/" not in p and posixpath.basename(p) in MANIFESTS
+            p for p in checkout.left_out if "/" not in p and posixpath.basename(p) in MANIFESTS
         )
         files = ", ".join(one_line(p) for p in configuration) or "the root's files"
         add = " ".join(f"/{one_line(p)}" for p in configuration)
@@ -143,3 +145,20 @@ def refuse_outside_checkout(
             f"checkout ({files}): release needs them in the work tree, so add them to the "
             "checkout first" + (f" (git sparse-checkout add {add})" if add else "")
         )
+
+
+def refuse_left_out(checkout: Checkout, paths: Iterable[str], why: str) -> None:
+    """Raise :class:`UsageError` when the sparse checkout leaves some of ``paths`` out: the
+    message names the first (and how many more), says ``why`` they are needed in the work
+    tree, and gives the ``git sparse-checkout add`` that brings them in."""
+    outside = sorted({p for p in paths if p in checkout.left_out})
+    if not outside:
+        return
+    more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+    # Folders for cone mode's patterns; a file at the root only a non-cone checkout leaves out.
+    add = " ".join(sorted({posixpath.dirname(p) or f"/{p}" for p in outside}))
+    raise UsageError(
+        f"{one_line(outside[0])}{more}: outside the sparse checkout; {why}, so add "
+        f"{'it' if len(outside) == 1 else 'them'} to the checkout first "
+        f"(git sparse-checkout add {one_line(add)})"
+    )

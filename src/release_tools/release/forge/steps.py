@@ -36,7 +36,7 @@ from release_tools.release.publish import check_command
 from release_tools.release.recovery import resume
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.signals import Interrupted, deferred, interruptible
-from release_tools.release.sparse import committed_projects, read_checkout
+from release_tools.release.sparse import checkout_projects, read_checkout
 from release_tools.release.transaction import ReleaseInterrupted
 from release_tools.release.versions import ProjectRelease
 from release_tools.versioning.conventions import Conventions
@@ -204,7 +204,7 @@ def resume_with_forge(
     plan: ForgePlan | None = None
     warnings: list[str] = []
     if requested is None:
-        projects = committed_projects(git, root)
+        projects = checkout_projects(git, root)
     else:
         if not (journal.tag and journal.push):
             raise UsageError(
