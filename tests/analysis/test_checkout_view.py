@@ -228,3 +228,31 @@ def test_a_full_checkout_is_read_in_place_for_one_question_to_git(
     assert result.exit_code == 0, result.output
     assert sum("core.sparseCheckout" in args for args in calls) == 1
     assert [args for args in calls if args[0] in ("ls-files", "archive")] == []
+
+
+def test_files_the_view_read_from_head_are_read_again_without_git(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _npm(repo)
+    repo.write("packages/b/CHANGELOG.md", "# Changelog\n")
+    repo.write("packages/b/index.js", "export const b = 1;\n")
+    repo.commit("chore: b")
+    repo.git("sparse-checkout", "set", "packages/a")
+    git = Git(repo.path)
+    root = git.toplevel()
+    checkout = read_checkout(git, root)
+    calls: list[tuple[str, ...]] = []
+    run_bytes = GitProcess.run_bytes
+
+    def counted(self: GitProcess, *args: str, **kw: Any) -> bytes:
+        calls.append(args)
+        return run_bytes(self, *args, **kw)
+
+    monkeypatch.setattr(GitProcess, "run_bytes", counted)
+    manifest = checkout.read_text(git, root, "packages/b/package.json")
+    assert manifest is not None and json.loads(manifest)["version"] == "2.0.0"
+    assert checkout.read_text(git, root, "packages/b/CHANGELOG.md") == "# Changelog\n"
+    assert calls == []
+    # A file the view did not need is still read, from HEAD.
+    assert checkout.read_text(git, root, "packages/b/index.js") == "export const b = 1;\n"
+    assert len(calls) == 1

@@ -11,8 +11,9 @@ patterns: git marks them skip-worktree in the index. :func:`checkout_view` puts 
 checkout a full one would be: every file the checkout leaves out as HEAD has it (such a file
 cannot be edited, so HEAD's is what a full checkout would hold), every other one as the work
 tree has it, uncommitted edits and new files included, exactly as discovery reads a full
-checkout. Discovery and the projects' conventions (release configuration, changelogs) are read
-there. The work tree and the index are never touched.
+checkout. Discovery and the projects' conventions (release configuration, changelogs, the plans
+folders that tell the plan format) are read there. The work tree and the index are never
+touched.
 """
 
 from __future__ import annotations
@@ -178,6 +179,16 @@ class CheckoutView:
     def leaves_out(self, path: str) -> bool:
         """Whether the sparse checkout leaves ``path`` (repository-relative) out."""
         return path in self.left_out
+
+    def head_files(self) -> dict[str, bytes]:
+        """The bytes of the files written into the view from HEAD (those the checkout leaves
+        out), by path: what a caller reads again after the view is gone costs no git process."""
+        found: dict[str, bytes] = {}
+        for path in sorted(self._written & self.left_out):
+            file = self.root / path
+            if file.is_file():
+                found[path] = file.read_bytes()
+        return found
 
     def add(self, paths: Iterable[str]) -> list[str]:
         """Write ``paths`` into the view (those left out from HEAD, the others from the work

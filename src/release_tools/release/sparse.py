@@ -20,7 +20,7 @@ write that it leaves out, and says why.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +53,9 @@ class Checkout:
     left_out: frozenset[str]
     #: The plan format the repository uses (see :func:`infer_plan_format`).
     plan_format: PlanFormatName
+    #: The files left out that the view read from HEAD (manifests, configuration,
+    #: changelogs), by path, kept so that reading them again runs no git.
+    head_files: Mapping[str, bytes]
 
     def leaves_out(self, path: str) -> bool:
         """Whether the sparse checkout leaves the repository-relative ``path`` out."""
@@ -62,7 +65,9 @@ class Checkout:
         """The text of the repository-relative ``path`` as a full checkout holds it: HEAD's
         when the checkout leaves it out, else the work tree's; None when neither has it."""
         if path in self.left_out:
-            data = git.show_file("HEAD", path)
+            data = self.head_files.get(path)
+            if data is None:
+                data = git.show_file("HEAD", path)
             return None if data is None else data.decode("utf-8", "replace")
         file = root / path
         if not file.is_file():
@@ -98,7 +103,7 @@ def read_checkout(
             changelog=changelog,
         )
         plan_format = infer_plan_format(view.root)
-        return Checkout(projects, conventions, view.left_out, plan_format)
+        return Checkout(projects, conventions, view.left_out, plan_format, view.head_files())
 
 
 def checkout_projects(git: Git, root: Path) -> list[Project]:
