@@ -180,13 +180,15 @@ class CheckoutView:
         """Whether the sparse checkout leaves ``path`` (repository-relative) out."""
         return path in self.left_out
 
-    def head_files(self) -> dict[str, bytes]:
-        """The bytes of the files written into the view from HEAD (those the checkout leaves
-        out), by path: what a caller reads again after the view is gone costs no git process."""
+    def head_manifests(self) -> dict[str, bytes]:
+        """The bytes of the manifests written into the view from HEAD (those the checkout
+        leaves out), by path: a caller reading them again after the view is gone (every
+        dependent's manifest) runs no git process. Manifests are small; changelogs, which
+        may not be, are left to be read one by one."""
         found: dict[str, bytes] = {}
         for path in sorted(self._written & self.left_out):
             file = self.root / path
-            if file.is_file():
+            if posixpath.basename(path) in MANIFESTS and file.is_file():
                 found[path] = file.read_bytes()
         return found
 

@@ -53,9 +53,9 @@ class Checkout:
     left_out: frozenset[str]
     #: The plan format the repository uses (see :func:`infer_plan_format`).
     plan_format: PlanFormatName
-    #: The files left out that the view read from HEAD (manifests, configuration,
-    #: changelogs), by path, kept so that reading them again runs no git.
-    head_files: Mapping[str, bytes]
+    #: The manifests left out that the view read from HEAD, by path, kept so that reading
+    #: them again runs no git.
+    head_manifests: Mapping[str, bytes]
 
     def leaves_out(self, path: str) -> bool:
         """Whether the sparse checkout leaves the repository-relative ``path`` out."""
@@ -65,7 +65,7 @@ class Checkout:
         """The text of the repository-relative ``path`` as a full checkout holds it: HEAD's
         when the checkout leaves it out, else the work tree's; None when neither has it."""
         if path in self.left_out:
-            data = self.head_files.get(path)
+            data = self.head_manifests.get(path)
             if data is None:
                 data = git.show_file("HEAD", path)
             return None if data is None else data.decode("utf-8", "replace")
@@ -103,7 +103,7 @@ def read_checkout(
             changelog=changelog,
         )
         plan_format = infer_plan_format(view.root)
-        return Checkout(projects, conventions, view.left_out, plan_format, view.head_files())
+        return Checkout(projects, conventions, view.left_out, plan_format, view.head_manifests())
 
 
 def checkout_projects(git: Git, root: Path) -> list[Project]:
