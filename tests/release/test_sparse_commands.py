@@ -181,6 +181,18 @@ def test_create_version_plan_follows_a_changesets_configuration_left_out(
     assert '"a": minor' in sparse.git("show", f"HEAD:{listed[0]}")
 
 
+def test_create_version_plan_sees_an_nx_plans_folder_left_out(sparse: GitRepo) -> None:
+    # Both formats configured: the Nx plans folder decides, as in a full checkout.
+    sparse.write(".nx/version-plans/.gitkeep", "")
+    sparse.git("add", "--sparse", ".nx")
+    _changesets_config(sparse, {})
+    assert not (sparse.path / ".nx").exists()
+    result = _run(sparse, "create-version-plan", "--project", "a", "--version-type", "minor")
+    assert result.exit_code == 0, result.output
+    written = list((sparse.path / ".nx" / "version-plans").glob("*.md"))
+    assert len(written) == 1 and "a: minor" in written[0].read_text(encoding="utf-8")
+
+
 # --- plan-check ---------------------------------------------------------------------------
 
 
