@@ -30,7 +30,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from release_tools.git import Git
-from release_tools.plans import PLAN_DIRS
 from release_tools.versioning.changelogfile import CHANGELOG_NAMES
 from release_tools.versioning.conventions import Conventions, read_conventions
 from release_tools.versioning.projects import Project, discover_projects
@@ -326,6 +325,10 @@ def checkout_view(
     committed = frozenset(_tree_paths(git, "HEAD"))
     wanted_names = _read_names(names) if conventions else set()
     config = _CONFIG_FILES if conventions else frozenset()
+    # Only a sparse checkout needs the plan folders' names: the plans package loads a YAML
+    # parser that an ordinary analyze run never needs.
+    from release_tools.plans import PLAN_DIRS
+
     plan_dirs = frozenset(PLAN_DIRS) if conventions else frozenset()
     with tempfile.TemporaryDirectory(prefix="release-tools-checkout-") as temporary:
         view = CheckoutView(git, worktree, Path(temporary), left_out, committed)
