@@ -21,9 +21,11 @@ PLAN = '---\n"app": minor\n"lib": minor\n---\n\nfeat: a flag\n'
 def _workspace(repo: GitRepo, changesets: dict[str, Any] | None) -> GitRepo:
     """An npm workspace: ``app`` is private (1.0.0), ``lib`` is public (2.0.0); one plan for
     both. ``changesets`` is the ``.changeset/config.json`` (None: no such file)."""
+    # The root requires changesets 2.x, whose privatePackages defaults these tests follow.
     repo.write(
         "package.json",
-        '{\n  "name": "root",\n  "private": true,\n  "workspaces": ["packages/*"]\n}\n',
+        '{\n  "name": "root",\n  "private": true,\n  "workspaces": ["packages/*"],\n'
+        '  "devDependencies": {"@changesets/cli": "^2.27.0"}\n}\n',
     )
     repo.write(
         "packages/app/package.json",

@@ -95,13 +95,22 @@ def test_without_changesets_private_projects_are_released_and_tagged(tmp_path: P
     assert _private_rules(tmp_path) == (None, True, None, True)
 
 
+def _pin_changesets_2(root: Path) -> None:
+    """A root package.json requiring changesets 2.x, whose privatePackages defaults apply."""
+    (root / "package.json").write_text(
+        json.dumps({"private": True, "devDependencies": {"@changesets/cli": "^2.27.0"}})
+    )
+
+
 def test_changesets_defaults_version_private_packages_without_tags(tmp_path: Path) -> None:
+    _pin_changesets_2(tmp_path)
     (tmp_path / ".changeset").mkdir()
     (tmp_path / ".changeset/config.json").write_text("{}")
     assert _private_rules(tmp_path) == (None, False, None, True)
 
 
 def test_changesets_private_packages_settings(tmp_path: Path) -> None:
+    _pin_changesets_2(tmp_path)
     (tmp_path / ".changeset").mkdir()
     path = tmp_path / ".changeset/config.json"
     path.write_text(json.dumps({"privatePackages": {"version": True, "tag": True}}))

@@ -167,6 +167,7 @@ def _rule(conventions: Conventions, release: ProjectRelease) -> NodeRangeRule:
         threshold=config.update_dependencies,
         peers_out_of_range_only=config.only_peer_dependents_out_of_range,
         workspace_only=config.workspace_protocol_only,
+        root_ranges=config.changesets.major >= 3,
     )
 
 

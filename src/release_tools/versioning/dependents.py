@@ -158,6 +158,9 @@ class NodeRangeRule:
     peers_out_of_range_only: bool = False
     #: ``bumpVersionsWithWorkspaceProtocolOnly``: only ``workspace:`` ranges are written.
     workspace_only: bool = False
+    #: Whether the workspace root's ``package.json`` ranges are written too (changesets 3.x
+    #: rewrites them as a planned package's, and never versions the root; 2.x leaves them).
+    root_ranges: bool = False
 
 
 def is_node_range(spec: str) -> bool:

@@ -146,9 +146,10 @@ def _node_edits(
         raise VersionError(f"{project.manifest}: missing")
     edits = {project.manifest: set_package_json_version(text, version, source=project.manifest)}
     siblings = {p.manifest for p in projects if p.manifest_kind == "package.json"}
-    if rule is None:
-        # The workspace root's own requirements follow too; changesets' rules (``rule``) never
-        # version the root, which is no package of its release plan.
+    if rule is None or rule.root_ranges:
+        # The workspace root's own requirements follow too: always without changesets' rules,
+        # and under them when the workspace's changesets writes the root's ranges (3.x) by the
+        # same rule as a package of its plan. The root's version is never written here.
         siblings.add("package.json")
     siblings.discard(project.manifest)
     moved: list[str] = []

@@ -11,8 +11,10 @@ Read, never written, so the repository's own tools keep working the way they did
   (``{projectRoot}/docs/CHANGELOG.md``) names the changelog's path inside each project (other
   forms are refused with a warning and the project's own changelog is used).
 * ``.changeset/config.json``: ``fixed`` and ``linked`` (lists of package-name globs),
-  ``ignore``, ``baseBranch``, ``privatePackages`` (``version`` and ``tag``, booleans;
-  changesets' defaults are ``true`` and ``false``; ``false`` alone turns both off), and how
+  ``ignore``, ``baseBranch``, ``privatePackages`` (``version`` and ``tag``, booleans; ``false``
+  alone turns both off; changesets 2.x's defaults are ``true`` and ``false`` and it refuses
+  ``true`` alone, 3.x's are ``false`` and ``false``, ``true`` alone turns both on and ``tag``
+  needs ``version``), and how
   internal dependents follow a release, spelled as changesets spells it:
   ``updateInternalDependencies`` (``patch``, the default, or ``minor``: the least bump of a
   dependency that rewrites a range still admitting its new version) and, under
@@ -35,8 +37,9 @@ members released together the highest bump any of them asks for; ignored package
 released. Project matchers are names, name globs (``@acme/*``) or directory globs
 (``packages/*``), ``!`` excluding.
 
-Private projects (:attr:`Project.private`) are versioned unless ``privatePackages.version`` is
-false, and tagged only when ``privatePackages.tag`` is true. Without ``.changeset/config.json``
+Private projects (:attr:`Project.private`) are versioned when ``privatePackages.version`` is
+true (by default under changesets 2.x, only when configured under 3.x), and tagged only when
+``privatePackages.tag`` is true. Without ``.changeset/config.json``
 nothing says otherwise, so they are versioned and tagged like any other project.
 """
 
@@ -111,6 +114,8 @@ class WorkspaceReleaseConfig:
     private_version: bool = True
     #: changesets' ``privatePackages.tag``; True without changesets, which tags every release.
     private_tag: bool = True
+    #: True when ``private_version`` is false by changesets 3's default, not by the config.
+    private_default: bool = False
     #: False when ``nx.json`` turns per-project changelogs off.
     project_changelogs: bool = True
     #: The changelog's path inside each project that ``nx.json`` gives (``projectChangelogs.file``).
@@ -148,6 +153,11 @@ class WorkspaceReleaseConfig:
         if project.name in self.ignored:
             return "ignored by .changeset/config.json"
         if project.private and not self.private_version:
+            if self.private_default:
+                return (
+                    "private, and changesets 3 versions private packages only with "
+                    "privatePackages.version: true in .changeset/config.json"
+                )
             return "private, and .changeset/config.json says privatePackages.version: false"
         return None
 
@@ -375,6 +385,45 @@ def _dependents_options(data: dict[str, Any], major: int) -> dict[str, Any]:
     return out
 
 
+def _private_packages(raw: Any, major: int) -> dict[str, Any]:
+    """``privatePackages`` as the workspace's changesets ``major`` reads it.
+
+    2.x versions private packages unless told not to (``version`` defaults to true, also in an
+    object that leaves it out) and accepts ``false`` or an object. 3.x versions them only when
+    asked (``version`` defaults to false), reads ``true`` as both ``version`` and ``tag``, and
+    refuses ``tag: true`` without ``version: true``. Neither tags them unless asked to;
+    ``false`` alone turns both off; an option that is no boolean is refused by both.
+    """
+    version_default = major < 3
+    out: dict[str, Any] = {"private_version": version_default, "private_tag": False}
+    if raw is None:
+        out["private_default"] = not version_default
+        return out
+    if isinstance(raw, bool):
+        if raw and major < 3:
+            raise _refuse("privatePackages", raw, "false or an object")
+        return {"private_version": raw, "private_tag": raw}
+    if not isinstance(raw, dict):
+        accepted = "a boolean or an object" if major >= 3 else "false or an object"
+        raise _refuse("privatePackages", raw, accepted)
+    for option in ("version", "tag"):
+        value = raw.get(option)
+        if value is not None and not isinstance(value, bool):
+            raise _refuse(f"privatePackages.{option}", value, "true or false")
+    version = raw.get("version")
+    out["private_tag"] = raw.get("tag") is True
+    if version is None:
+        out["private_default"] = not version_default
+    else:
+        out["private_version"] = version
+    if major >= 3 and out["private_tag"] and not out["private_version"]:
+        raise ConfigError(
+            f"{_SOURCE}: privatePackages.tag is true but privatePackages.version is not; "
+            "changesets 3 tags only the private packages it versions"
+        )
+    return out
+
+
 def _changesets(root: Path, projects: Sequence[Project], major: int) -> dict[str, Any]:
     path = root / ".changeset" / "config.json"
     if not path.is_file():
@@ -404,13 +453,7 @@ def _changesets(root: Path, projects: Sequence[Project], major: int) -> dict[str
     out.update(_dependents_options(data, major))
     if isinstance(data.get("baseBranch"), str):
         out["base_branch"] = data["baseBranch"]
-    private = data.get("privatePackages")
-    # ``false`` alone is changesets' short way of turning off both versioning and tagging.
-    private = {"version": False, "tag": False} if private is False else private
-    private = private if isinstance(private, dict) else {}
-    out["private_version"] = private.get("version") is not False
-    # changesets does not tag private packages unless asked to.
-    out["private_tag"] = private.get("tag") is True
+    out.update(_private_packages(data.get("privatePackages"), major))
     commit = data.get("commit")
     if commit is not None:
         # ``true``, a commit module's name, or ``[name, options]`` all turn committing on.
@@ -455,6 +498,7 @@ def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceRel
         base_branch=changesets.get("base_branch"),
         private_version=changesets.get("private_version", True),
         private_tag=changesets.get("private_tag", True),
+        private_default=changesets.get("private_default", False),
         project_changelogs=nx.get("project_changelogs", True),
         changelog_file=nx.get("changelog_file"),
         commit_message=nx.get("commit_message"),
