@@ -25,6 +25,7 @@ from release_tools.release.planrange import plan_range, touched_projects
 from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.projects import Project
+from release_tools.versioning.releaseconfig import PlanFormatName
 
 __all__ = ["AnalyzedProject", "analyzed_plans"]
 
@@ -47,9 +48,17 @@ def analyzed_plans(
     projects: Sequence[Project],
     conventions: Conventions,
     pending: Sequence[VersionPlan],
+    plan_format: PlanFormatName,
 ) -> list[AnalyzedProject]:
     """Analyze each project (only ``settings.project`` when set) that no plan of ``pending``
-    names and that changed since its latest release, in discovery order."""
+    names and that changed since its latest release, in discovery order.
+
+    ``pending`` holds the plans that decide this release: in changesets' pre mode, not the
+    changesets an earlier prerelease already used (they stay on disk). The plans are made in
+    ``plan_format``, the format the workspace writes, so that pre mode counts an analyzed
+    project's release as it counts a changeset's (a prerelease), not as an Nx plan's.
+    Projects the workspace never releases (ignored, private and not versioned) are left out.
+    """
     from release_tools.analysis.service import run_analysis
 
     types = commit_types(settings)
@@ -57,6 +66,10 @@ def analyzed_plans(
     for project in projects:
         name = project.name
         if settings.project is not None and name != settings.project:
+            continue
+        held = conventions.release_config.held_back(project)
+        if held is not None:
+            log.debug("never released: not analyzed (%s)", held, extra={"project": name})
             continue
         if any(plan.type_for(name) is not None for plan in pending):
             log.debug("a pending plan names the project: not analyzed", extra={"project": name})
@@ -77,6 +90,8 @@ def analyzed_plans(
         commits = git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths)
         body = grouped_subjects(commits, types) or default_message(kind, name)
         # No file: an empty path marks the plan as one the release consumes without deleting.
-        plan = VersionPlan(path="", format="nx", entries=(PlanEntry(name, kind, 0),), body=body)
+        plan = VersionPlan(
+            path="", format=plan_format, entries=(PlanEntry(name, kind, 0),), body=body
+        )
         found.append(AnalyzedProject(name, decision, plan))
     return found

@@ -382,15 +382,19 @@ def _run_release(
         [entry.name for plan in plans for entry in plan.entries if not plan.is_group_entry(entry)],
     )
     validate_plans(plans, projects)
-    analyzed: list[AnalyzedProject] = []
-    if options.auto:
-        analyzed = analyzed_plans(git, settings, projects, conventions, plans)
-        plans = [*plans, *(a.plan for a in analyzed if a.plan is not None)]
     txn = FileTransaction(root, Confinement(root, git.git_dir()))
     read = _checkout_reader(txn, git, root, checkout)
     pre = read_pre_state(read)
     if pre is not None:
         check_pre_options(pre, settings.project)
+    analyzed: list[AnalyzedProject] = []
+    if options.auto:
+        # In pre mode the changesets earlier prereleases used stay on disk; they no longer
+        # speak for their projects' later changes, so analyze judges those.
+        pending = pre.deciding(plans) if pre is not None else plans
+        plan_format = settings.plan_format or checkout.plan_format
+        analyzed = analyzed_plans(git, settings, projects, conventions, pending, plan_format)
+        plans = [*plans, *(a.plan for a in analyzed if a.plan is not None)]
     deciding = pre.deciding(plans) if pre is not None else plans
     adjust = None if pre is None else pre_mode_versions(pre, plans, projects, conventions, read)
     releases = releases_with_dependents(
@@ -424,7 +428,9 @@ def _run_release(
     consumable = [p for p in plans if pre is None or p.format == "nx"]
     _stage(txn, read, git, settings, projects, releases, consumable, today, notes, conventions)
     if pre is not None:
-        stage_pre_mode(txn, pre, plans, releases, projects)
+        # Plans of ``--auto`` have no file: nothing to delete when leaving the mode, and no
+        # changeset id for pre.json to record.
+        stage_pre_mode(txn, pre, [p for p in plans if p.path], releases, projects)
     refuse_left_out(checkout, txn.paths, "release writes it in the work tree")
     refusals: list[str] = []
     branch = preflight(git, settings, options, txn, releases, refusals)

@@ -1,0 +1,102 @@
+"""``release --auto`` in changesets' pre mode: analyzed projects get prereleases, and a
+changeset an earlier prerelease used no longer keeps its project from being analyzed."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from gitrepo import GitRepo
+from release_tools.config import load_settings
+from release_tools.release.service import ReleaseOptions, ReleaseResult, run_release
+
+TODAY = date(2026, 1, 2)
+PRE = ".changeset/pre.json"
+
+
+def release(repo: GitRepo, **options: Any) -> ReleaseResult:
+    settings = load_settings({}, repo=repo.path)
+    return run_release(settings, ReleaseOptions(today=TODAY, **options))
+
+
+def pre_workspace(repo: GitRepo, mode: str = "pre") -> None:
+    """Two npm packages in changesets pre mode (tag ``beta``) entered at 1.0.0 and 2.0.0."""
+    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    repo.write(".changeset/config.json", json.dumps({"baseBranch": "main"}))
+    for package, name, version in (("a", "@acme/a", "1.0.0"), ("b", "@acme/b", "2.0.0")):
+        repo.write(
+            f"packages/{package}/package.json",
+            json.dumps({"name": name, "version": version}, indent=2) + "\n",
+        )
+        repo.write(f"packages/{package}/index.js", "module.exports = 1;\n")
+    repo.write(
+        PRE,
+        json.dumps(
+            {
+                "mode": mode,
+                "tag": "beta",
+                "initialVersions": {"@acme/a": "1.0.0", "@acme/b": "2.0.0"},
+                "changesets": [],
+            },
+            indent=2,
+        )
+        + "\n",
+    )
+    repo.commit("chore: initial, in pre mode")
+    repo.git("tag", "@acme/a@1.0.0")
+    repo.git("tag", "@acme/b@2.0.0")
+
+
+def pre_json(repo: GitRepo) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((repo.path / PRE).read_text())
+    return data
+
+
+def test_an_analyzed_project_gets_a_prerelease_in_pre_mode(repo: GitRepo) -> None:
+    pre_workspace(repo)
+    repo.write("packages/b/index.js", "module.exports = 2;\n")
+    repo.commit("fix(b): two")
+
+    result = release(repo, auto=True)
+
+    assert [a.name for a in result.analyzed] == ["@acme/b"]
+    assert {r.project.name: r.version for r in result.releases} == {"@acme/b": "2.0.1-beta.0"}
+    assert "@acme/b@2.0.1-beta.0" in repo.git("tag", "-l").split()
+    # No changeset file stands behind the analyzed release: pre.json records none.
+    assert pre_json(repo)["changesets"] == []
+    assert repo.git("status", "--porcelain") == ""
+
+
+def test_a_changeset_used_by_an_earlier_prerelease_does_not_stop_the_analysis(
+    repo: GitRepo,
+) -> None:
+    pre_workspace(repo)
+    repo.write(".changeset/one.md", '---\n"@acme/a": minor\n---\n\nAdd a flag.\n')
+    repo.commit("chore: changeset one")
+    first = release(repo)
+    assert {r.project.name: r.version for r in first.releases} == {"@acme/a": "1.1.0-beta.0"}
+    repo.write("packages/a/index.js", "module.exports = 3;\n")
+    repo.commit("fix(a): three")
+
+    result = release(repo, auto=True)
+
+    # one.md stays on disk in pre mode, but it was released: a's change since needs analyze.
+    assert [a.name for a in result.analyzed] == ["@acme/a"]
+    # The old minor still counts with the new patch: one more beta of 1.1.0.
+    assert {r.project.name: r.version for r in result.releases} == {"@acme/a": "1.1.0-beta.1"}
+    assert pre_json(repo)["changesets"] == ["one"]
+    assert (repo.path / ".changeset/one.md").exists()
+
+
+def test_leaving_pre_mode_with_an_analyzed_project(repo: GitRepo) -> None:
+    pre_workspace(repo, mode="exit")
+    repo.write("packages/b/index.js", "module.exports = 2;\n")
+    repo.commit("fix(b): two")
+
+    result = release(repo, auto=True)
+
+    assert {r.project.name: r.version for r in result.releases} == {"@acme/b": "2.0.1"}
+    assert not (repo.path / PRE).exists()
+    assert result.files_deleted == [PRE]
+    assert repo.git("status", "--porcelain") == ""
