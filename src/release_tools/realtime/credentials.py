@@ -61,8 +61,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(npm_)[A-Za-z0-9]{36}\b"),
     re.compile(r"\b(pypi-)AgE[A-Za-z0-9_-]{40,}"),
     # The password of a URL's user information (a remote in a git error, a proxy URL): up to
-    # the authority's last "@", so a password holding "@" is hidden whole.
-    re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\s:@\[\]]*:)[^/\s]+(?=@[^/\s@]+)"),
+    # the authority's last "@", so a password holding "@" is hidden whole. The authority ends
+    # at "/", "?" or "#": a port followed by a query or fragment holding "@" is no password.
+    re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\s:@\[\]?#]*:)[^/\s?#]+(?=@[^/\s@?#]+)"),
 )
 
 #: The shortest piece of a registered secret that :func:`redact` removes on its own.
