@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from release_tools.config import Settings
-from release_tools.errors import ReleaseError
+from release_tools.errors import ReleaseError, VersionError
 from release_tools.git import Git
 from release_tools.plans import (
     VersionPlan,
@@ -93,6 +93,7 @@ from release_tools.versioning.manifestversions import Reader
 from release_tools.versioning.projectlookup import find_project
 from release_tools.versioning.projects import Project
 from release_tools.versioning.releaseconfig import WorkspaceReleaseConfig
+from release_tools.versioning.semver import Version
 
 __all__ = ["ReleaseOptions", "ReleaseResult", "run_release"]
 
@@ -252,6 +253,35 @@ def _stage(
             f"{project.name} {release.version} changelog",
         )
     _stage_plans(txn, read, plans, {r.project.name for r in releases}, projects)
+
+
+def _analyzed_versions(
+    analyzed: Sequence[AnalyzedProject], releases: Sequence[ProjectRelease]
+) -> list[str]:
+    """A note for each project of ``--auto`` released at another version than analyze
+    proposed: a plan records a release type, not a version, so a ``Release-As`` footer's
+    version (or a version group's, a dependency's higher bump) may not be the one released.
+
+    Not asked in changesets' pre mode, where every release is a prerelease analyze does not
+    propose."""
+    released = {r.project.name: r for r in releases}
+    notes: list[str] = []
+    for project in analyzed:
+        proposed = project.decision.next_version
+        release = released.get(project.name)
+        if project.plan is None or proposed is None or release is None:
+            continue
+        try:
+            same = Version.parse(proposed) == Version.parse(release.version)
+        except VersionError:
+            same = proposed == release.version
+        if not same:
+            notes.append(
+                f"{project.name}: analyze proposed {proposed}, the release makes "
+                f"{release.version} ({release.release_type} from {release.previous or 'none'}): "
+                "a plan records a release type, not a version"
+            )
+    return notes
 
 
 def _describe(txn: FileTransaction) -> list[str]:
@@ -423,7 +453,7 @@ def _run_release(
             analyzed=analyzed,
         )
     today = options.today or date.today()
-    notes: list[str] = []
+    notes: list[str] = _analyzed_versions(analyzed, releases) if pre is None else []
     # In pre mode changesets are kept or all deleted at once (premode), never consumed singly.
     consumable = [p for p in plans if pre is None or p.format == "nx"]
     _stage(txn, read, git, settings, projects, releases, consumable, today, notes, conventions)
