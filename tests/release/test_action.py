@@ -335,7 +335,6 @@ def test_plan_is_a_deprecated_name_of_create_version_plan(tmp_path: Path) -> Non
         ({"command": "analyze", "message": "m"}, "input message is not an option of analyze"),
         ({"command": "plan-check", "push": "false"}, "input push is not an option of plan-check"),
         ({"command": "projects", "project": "a"}, "input project is not an option of projects"),
-        ({"command": "create-version-plan"}, "the create-version-plan command needs the project"),
     ],
 )
 def test_bad_inputs_fail_with_an_annotation(
@@ -415,6 +414,23 @@ def test_plan_then_release_through_the_action(python_repo: Any, tmp_path: Path) 
         "true", "1.3.0", "v1.3.0", "1.2.3",
     )  # fmt: skip
     assert [r["version"] for r in json.loads(out["releases"])] == ["1.3.0"]
+
+
+def test_create_version_plan_without_project_is_for_the_only_project(
+    python_repo: Any, tmp_path: Path
+) -> None:
+    run = action(tmp_path, tmp_path, command="create-version-plan")
+    assert run.proc.returncode == 0, run.proc.stdout
+    assert run.argv == ["create-version-plan", "--version-type", "auto"]
+
+    run = action(
+        python_repo.path, tmp_path, fake=False, command="create-version-plan",
+        **{"version-type": "patch"},
+    )  # fmt: skip
+    assert run.proc.returncode == 0, run.proc.stdout + run.proc.stderr
+    out = read_outputs(run.output)
+    assert out["version_type"] == "patch"
+    assert "demo: patch" in (python_repo.path / out["plan_path"]).read_text()
 
 
 def test_analyze_writes_every_field_of_its_report(python_repo: Any, tmp_path: Path) -> None:
