@@ -13,6 +13,8 @@ from release_tools.release.service import ReleaseOptions, ReleaseResult, run_rel
 
 TODAY = date(2026, 1, 2)
 PRE = ".changeset/pre.json"
+#: The root's requirement that pins changesets 2.x's pre mode.
+CHANGESETS_2 = {"@changesets/cli": "^2.27.0"}
 
 
 def release(repo: GitRepo, **options: Any) -> ReleaseResult:
@@ -22,7 +24,9 @@ def release(repo: GitRepo, **options: Any) -> ReleaseResult:
 
 def pre_workspace(repo: GitRepo, mode: str = "pre") -> None:
     """Two npm packages in changesets pre mode (tag ``beta``) entered at 1.0.0 and 2.0.0."""
-    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    # The root requires changesets 2.x, whose pre.json (initial versions, changesets) this is.
+    root = {"private": True, "workspaces": ["packages/*"]}
+    repo.write("package.json", json.dumps({**root, "devDependencies": CHANGESETS_2}))
     repo.write(".changeset/config.json", json.dumps({"baseBranch": "main"}))
     for package, name, version in (("a", "@acme/a", "1.0.0"), ("b", "@acme/b", "2.0.0")):
         repo.write(

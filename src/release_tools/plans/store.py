@@ -3,7 +3,11 @@
 * Nx: ``.nx/version-plans/version-plan-<epoch ms>.md``, front matter ``name: type`` where the
   type is any of npm's release types (``major`` ... ``prerelease``).
 * changesets: ``.changeset/<id>.md``, front matter ``"name": type`` with ``major``, ``minor``
-  or ``patch``; ``README.md`` and ``config.json`` in that folder are not plans.
+  or ``patch``; also ``.changeset/pre/<id>.md``, where changesets 3 keeps the changesets a pre
+  mode release used (2.x never writes that folder). Not plans, as changesets 3 reads the folder:
+  ``README.md`` in any case, ``AGENTS.md``, ``CLAUDE.md`` and ``GEMINI.md`` as spelled (notes
+  for coding agents; 2.x fails on such a file, which has no front matter), names starting with
+  a dot, and anything but ``.md``.
 
 Both may say ``none`` for a project that should not move; such entries are read and ignored.
 A key may also name a release group (``nx.json`` ``release.groups``): it applies to every member,
@@ -30,6 +34,7 @@ from release_tools.versioning.semver import RELEASE_TYPES, ReleaseType, release_
 
 __all__ = [
     "CHANGESETS_DIR",
+    "CHANGESETS_PRE_DIR",
     "DEFAULT_GROUP",
     "NX_PLANS_DIR",
     "PLAN_DIRS",
@@ -40,6 +45,7 @@ __all__ = [
     "default_message",
     "highest_type",
     "is_plan_path",
+    "is_pre_changeset",
     "load_plan",
     "read_plans",
     "render_plan",
@@ -56,6 +62,10 @@ PlanFormat = Literal["nx", "changesets"]
 DEFAULT_GROUP = "__default__"
 NX_PLANS_DIR = ".nx/version-plans"
 CHANGESETS_DIR = ".changeset"
+#: Where changesets 3 moves the changesets a pre mode release used.
+CHANGESETS_PRE_DIR = f"{CHANGESETS_DIR}/pre"
+# Markdown files changesets does not read as changesets (README.md matched in any case).
+_NOT_CHANGESETS = frozenset({"AGENTS.md", "CLAUDE.md", "GEMINI.md"})
 PLAN_DIRS: tuple[str, ...] = (NX_PLANS_DIR, CHANGESETS_DIR)
 _CHANGESETS_TYPES = frozenset({"major", "minor", "patch"})
 # Words for changeset ids, which the changesets CLI also makes of three random words.
@@ -114,11 +124,18 @@ def is_plan_path(path: str) -> bool:
         return False
     if parent == NX_PLANS_DIR:
         return True
-    return parent == CHANGESETS_DIR and pure.name.lower() != "readme.md"
+    if parent not in (CHANGESETS_DIR, CHANGESETS_PRE_DIR) or pure.name.startswith("."):
+        return False
+    return pure.name.lower() != "readme.md" and pure.name not in _NOT_CHANGESETS
 
 
 def _format_of(path: str) -> PlanFormat:
     return "nx" if PurePosixPath(path).parent.as_posix() == NX_PLANS_DIR else "changesets"
+
+
+def is_pre_changeset(path: str) -> bool:
+    """Whether ``path`` is a changeset changesets 3 moved to ``.changeset/pre/`` in pre mode."""
+    return PurePosixPath(path).parent.as_posix() == CHANGESETS_PRE_DIR and is_plan_path(path)
 
 
 def load_plan(path: str, text: str) -> VersionPlan:
@@ -143,9 +160,10 @@ def load_plan(path: str, text: str) -> VersionPlan:
 
 
 def read_plans(root: Path) -> list[VersionPlan]:
-    """Every pending plan of both formats in the working tree at ``root``, ordered by path."""
+    """Every pending plan of both formats in the working tree at ``root``, ordered by path
+    (``.changeset/pre/`` after ``.changeset/``)."""
     plans: list[VersionPlan] = []
-    for directory in PLAN_DIRS:
+    for directory in (*PLAN_DIRS, CHANGESETS_PRE_DIR):
         folder = root / directory
         if not folder.is_dir():
             continue

@@ -34,6 +34,17 @@ left to release, the release still leaves the mode: its commit only removes ``pr
 no tag, and the result says so; stopping with "nothing to release" would keep the workspace in
 a mode its maintainer asked to leave.
 
+Changesets 3 keeps pre mode differently, and a workspace that uses it
+(:func:`~release_tools.versioning.changesetsmajor.changesets_major_of`) is released its way:
+``pre.json`` holds only ``mode`` and ``tag``; a pre mode release moves the changesets it used
+from ``.changeset/`` to ``.changeset/pre/`` and leaves ``pre.json`` alone; a changeset under
+``pre/`` is one already released in the mode, and leaving the mode counts and deletes those too.
+A ``pre.json`` written by 2.x is converted when the release runs, as 3.x converts it on first
+reading: the changesets it lists move to ``pre/`` and ``changesets`` and ``initialVersions``
+leave the file. Without initial versions, a project's pre period counts from its current
+version (a prerelease of the period included), to which the highest type of every changeset
+naming it applies.
+
 Every change to ``pre.json`` and to the changeset files goes through the release's
 :class:`~release_tools.release.files.FileTransaction`, so it is journaled, undone on failure and
 listed by ``--dry-run`` with the rest.
@@ -49,8 +60,10 @@ from typing import Any, Literal
 
 from release_tools.errors import PlanError, UsageError, VersionError
 from release_tools.plans import CHANGESETS_DIR, VersionPlan, highest_type
+from release_tools.plans.store import CHANGESETS_PRE_DIR, is_pre_changeset
 from release_tools.release.files import FileTransaction
 from release_tools.release.versions import ProjectRelease, compute_releases, version_groups
+from release_tools.versioning.changesetsmajor import changesets_major_of
 from release_tools.versioning.conventions import Conventions, current_version
 from release_tools.versioning.manifestversions import Reader, read_manifest_version
 from release_tools.versioning.projects import Project
@@ -91,17 +104,27 @@ _BASE_TYPES: dict[str, ReleaseType] = {
 
 @dataclass(frozen=True, slots=True)
 class PreState:
-    """What ``.changeset/pre.json`` says; ``data`` keeps every key, to write it back whole."""
+    """What ``.changeset/pre.json`` says; ``data`` keeps every key, to write it back whole.
+
+    Under changesets 3 (``major``) ``initial_versions`` is empty, as 3.x keeps none, and
+    ``changesets`` lists the ids a 2.x file named, which the release moves to ``pre/``."""
 
     mode: PreMode
     tag: str
     initial_versions: Mapping[str, str]
     changesets: tuple[str, ...]
     data: Mapping[str, Any] = field(default_factory=dict)
+    #: The major of ``@changesets/cli`` whose pre mode the workspace keeps.
+    major: int = 2
 
     def is_new(self, plan: VersionPlan) -> bool:
-        """Whether ``plan`` is a changeset not yet released in this mode."""
-        return plan.format == "changesets" and changeset_id(plan) not in self.changesets
+        """Whether ``plan`` is a changeset not yet released in this mode: neither listed in
+        ``pre.json`` nor moved to ``.changeset/pre/``."""
+        return (
+            plan.format == "changesets"
+            and not is_pre_changeset(plan.path)
+            and changeset_id(plan) not in self.changesets
+        )
 
     def deciding(self, plans: Sequence[VersionPlan]) -> list[VersionPlan]:
         """The plans that decide what is released: all in ``exit`` mode; in ``pre`` mode
@@ -122,7 +145,8 @@ def _bad(problem: str) -> PlanError:
 
 def read_pre_state(read: Reader) -> PreState | None:
     """The pre mode ``pre.json`` describes, None without the file; a malformed file is a
-    one-line :class:`PlanError` naming it."""
+    one-line :class:`PlanError` naming it. Which changesets major keeps the mode is read
+    through ``read`` too (the module docstring)."""
     text = read(PRE_PATH)
     if text is None:
         return None
@@ -150,7 +174,11 @@ def read_pre_state(read: Reader) -> PreState | None:
     listed = data.get("changesets", [])
     if not isinstance(listed, list) or not all(isinstance(i, str) for i in listed):
         raise _bad("'changesets' must be a list of changeset ids")
-    return PreState(mode, tag, dict(initial), tuple(listed), data)
+    major = changesets_major_of(read).major
+    if major >= 3:
+        # changesets 3 drops the initial versions of a 2.x file unread.
+        initial = {}
+    return PreState(mode, tag, dict(initial), tuple(listed), data, major)
 
 
 def check_pre_options(state: PreState, only: str | None) -> None:
@@ -512,7 +540,9 @@ def stage_pre_mode(
     """Record the release in ``pre.json`` (``pre`` mode): the changesets it used and the
     packages that joined the workspace in the mode (:func:`_joined`); or delete every
     changeset and ``pre.json`` (``exit`` mode). ``txn`` may already hold the release's
-    manifests: a released package's version before it is the release's ``previous``."""
+    manifests: a released package's version before it is the release's ``previous``.
+    Under changesets 3 the changesets used move to ``.changeset/pre/`` instead
+    (:func:`_stage_pre_folder`)."""
     if state.mode == "exit":
         for plan in plans:
             if plan.format == "changesets":
@@ -520,6 +550,9 @@ def stage_pre_mode(
         txn.delete(PRE_PATH, "changesets pre mode left")
         return
     used = {plan.path for release in releases for plan in release.plans}
+    if state.major >= 3:
+        _stage_pre_folder(txn, state, [p for p in plans if state.is_new(p) and p.path in used])
+        return
     new = [changeset_id(plan) for plan in plans if state.is_new(plan) and plan.path in used]
     joined = _joined(state, releases, projects, txn.read)
     if not new and not joined:
@@ -534,4 +567,31 @@ def stage_pre_mode(
         PRE_PATH,
         json.dumps(data, indent=2, ensure_ascii=False) + "\n",
         f"changesets pre mode: {'; '.join(what)}",
+    )
+
+
+def _move_to_pre(txn: FileTransaction, path: str, reason: str) -> None:
+    text = txn.read(path)
+    if text is None:
+        return
+    txn.delete(path, reason)
+    txn.write(f"{CHANGESETS_PRE_DIR}/{PurePosixPath(path).name}", text, reason)
+
+
+def _stage_pre_folder(txn: FileTransaction, state: PreState, used: Sequence[VersionPlan]) -> None:
+    """changesets 3's record of a pre mode release: the changesets ``used`` move to
+    ``.changeset/pre/``; ``pre.json`` is left alone unless it is a 2.x file, whose listed
+    changesets move there too and whose ``changesets`` and ``initialVersions`` are dropped."""
+    for plan in used:
+        _move_to_pre(txn, plan.path, "changeset released in pre mode")
+    if "changesets" not in state.data and "initialVersions" not in state.data:
+        return
+    for listed in state.changesets:
+        # An id may name a changeset deleted since; changesets passes over it too.
+        _move_to_pre(txn, f"{CHANGESETS_DIR}/{listed}.md", "changeset released in pre mode")
+    data = {k: v for k, v in state.data.items() if k not in ("changesets", "initialVersions")}
+    txn.write(
+        PRE_PATH,
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+        "changesets pre mode: pre.json converted to changesets 3's form",
     )

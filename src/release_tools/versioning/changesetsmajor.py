@@ -15,14 +15,16 @@ follows the workspace's own ``@changesets/cli``. The first source that names a v
    ``@changesets/config`` it shipped with, 3.x and older by ``@changesets/cli`` 2.x, 4.x by 3.x;
 4. otherwise the latest major, :data:`LATEST_MAJOR`: what ``npx changeset`` runs today.
 
-Every file is read as text from the work tree; one that is missing, unreadable or malformed
-decides nothing.
+Every file is read as text, from the work tree (:func:`changesets_major`) or through a reader
+of repository-relative paths (:func:`changesets_major_of`); one that is missing, unreadable or
+malformed decides nothing.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,13 @@ from typing import Any
 from release_tools.versioning.constraints import npm_floor
 from release_tools.versioning.semver import Version
 
-__all__ = ["LATEST_MAJOR", "ChangesetsMajor", "changesets_major", "requirement_major"]
+__all__ = [
+    "LATEST_MAJOR",
+    "ChangesetsMajor",
+    "changesets_major",
+    "changesets_major_of",
+    "requirement_major",
+]
 
 #: The newest major of ``@changesets/cli`` whose rules this tool follows.
 LATEST_MAJOR = 3
@@ -64,15 +72,12 @@ def requirement_major(spec: str) -> int | None:
     return floor.major
 
 
-def _text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+#: Reads a repository-relative path's text; None when it is missing or unreadable.
+TextReader = Callable[[str], str | None]
 
 
-def _json(path: Path) -> dict[str, Any] | None:
-    text = _text(path)
+def _json(read: TextReader, path: str) -> dict[str, Any] | None:
+    text = read(path)
     if text is None:
         return None
     try:
@@ -97,8 +102,8 @@ def _from_manifest(data: dict[str, Any]) -> int | None:
     return None
 
 
-def _from_npm_lock(root: Path) -> int | None:
-    data = _json(root / "package-lock.json")
+def _from_npm_lock(read: TextReader) -> int | None:
+    data = _json(read, "package-lock.json")
     if data is None:
         return None
     packages = data.get("packages")
@@ -165,8 +170,8 @@ def _pnpm_importer(lines: list[str]) -> int | None:
     return None
 
 
-def _from_pnpm_lock(root: Path) -> int | None:
-    text = _text(root / "pnpm-lock.yaml")
+def _from_pnpm_lock(read: TextReader) -> int | None:
+    text = read("pnpm-lock.yaml")
     if text is None:
         return None
     lines = text.splitlines()
@@ -176,8 +181,8 @@ def _from_pnpm_lock(root: Path) -> int | None:
     return _only({int(m[1]) for line in lines if (m := _PNPM_PACKAGE.match(line))})
 
 
-def _from_yarn_lock(root: Path) -> int | None:
-    text = _text(root / "yarn.lock")
+def _from_yarn_lock(read: TextReader) -> int | None:
+    text = read("yarn.lock")
     if text is None:
         return None
     majors: set[int] = set()
@@ -194,10 +199,10 @@ def _from_yarn_lock(root: Path) -> int | None:
 _SCHEMA = re.compile(r"@changesets/config@(\d+)\.")
 
 
-def _from_schema(root: Path) -> int | None:
+def _from_schema(read: TextReader) -> int | None:
     """The CLI major whose ``changeset init`` wrote the config's ``$schema``: 2 for
     ``@changesets/config`` 1.x to 3.x, 3 for 4.x; None for anything newer or unreadable."""
-    data = _json(root / ".changeset" / "config.json")
+    data = _json(read, ".changeset/config.json")
     schema = data.get("$schema") if data is not None else None
     match = _SCHEMA.search(schema) if isinstance(schema, str) else None
     if match is None:
@@ -210,19 +215,32 @@ def _from_schema(root: Path) -> int | None:
 
 def changesets_major(root: Path) -> ChangesetsMajor:
     """The major of ``@changesets/cli`` the workspace at ``root`` uses (module docstring)."""
-    manifest = _json(root / "package.json")
+
+    def read(path: str) -> str | None:
+        try:
+            return (root / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    return changesets_major_of(read)
+
+
+def changesets_major_of(read: TextReader) -> ChangesetsMajor:
+    """The major of ``@changesets/cli`` of the workspace whose files ``read`` returns by
+    repository-relative path (module docstring)."""
+    manifest = _json(read, "package.json")
     major = _from_manifest(manifest) if manifest is not None else None
     if major is not None:
         return ChangesetsMajor(major, "package.json")
-    for source, read in (
+    for source, lookup in (
         ("package-lock.json", _from_npm_lock),
         ("pnpm-lock.yaml", _from_pnpm_lock),
         ("yarn.lock", _from_yarn_lock),
     ):
-        major = read(root)
+        major = lookup(read)
         if major is not None:
             return ChangesetsMajor(major, source)
-    major = _from_schema(root)
+    major = _from_schema(read)
     if major is not None:
         return ChangesetsMajor(major, ".changeset/config.json")
     return ChangesetsMajor()
