@@ -123,7 +123,11 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
     group: tuple[str, ...] | None = None
     if name in groups and name not in {p.name for p in projects}:
         if request.version_type == "auto":
-            raise UsageError("--version-type auto needs a project, not a release group")
+            # auto is also the default: say what the group's plan lacks, not what was asked.
+            raise UsageError(
+                f"a plan for the release group {one_line(name)} needs --version-type "
+                "(major, minor, patch...): analyze decides for one project, not for a group"
+            )
         group = groups[name]
     else:
         project = find_project(projects, name)
