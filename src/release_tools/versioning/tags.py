@@ -130,7 +130,8 @@ def unless_superseded(
     highest prerelease above that final release that is not left behind wins, else the final
     release itself. Only prereleases of ``latest``'s project are weighed; a git failure keeps
     ``latest``. Two tags of one version on different commits (``v1.2.0`` and ``1.2.0`` after a
-    change of scheme) are told apart by ancestry first (:func:`_latest_of_equals`).
+    change of scheme) are told apart by ancestry (:func:`_latest_of_equals`), whichever
+    version is chosen.
     """
     if latest is None:
         return latest
@@ -155,14 +156,15 @@ def unless_superseded(
                 or commit == final_commit
                 or not git.is_ancestor(commit, final_commit)
             ):
-                return candidate
+                return _latest_of_equals(git, candidate, tags)
             log.debug(
                 "prerelease tag left behind by a later final release",
                 extra={"tag": candidate.tag, "final": final.tag},
             )
     except GitError:
         return latest
-    return final
+    # The final release may be tagged twice too: the same choice as for ``latest``.
+    return _latest_of_equals(git, final, tags)
 
 
 def _latest_of_equals(git: Git, latest: ReleaseTag, tags: Sequence[ReleaseTag]) -> ReleaseTag:
