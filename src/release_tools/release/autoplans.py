@@ -63,6 +63,9 @@ def analyzed_plans(
 
     types = commit_types(settings)
     found: list[AnalyzedProject] = []
+    # The projects each range touches: projects released together share their range, and
+    # each diff of it would list the same paths again.
+    touched_in: dict[tuple[str, str], set[str]] = {}
     for project in projects:
         name = project.name
         if settings.project is not None and name != settings.project:
@@ -75,10 +78,11 @@ def analyzed_plans(
             log.debug("a pending plan names the project: not analyzed", extra={"project": name})
             continue
         rng = plan_range(git, settings, projects, name, settings.base, conventions)
-        if not any(
-            p.name == name
-            for p in touched_projects(git, rng, projects, changelog=settings.changelog)
-        ):
+        key = (rng.diff_base or rng.base_sha, rng.head_sha)
+        if key not in touched_in:
+            touched = touched_projects(git, rng, projects, changelog=settings.changelog)
+            touched_in[key] = {p.name for p in touched}
+        if name not in touched_in[key]:
             log.debug("no change since the latest release", extra={"project": name})
             continue
         decision = run_analysis(settings.model_copy(update={"project": name}))
