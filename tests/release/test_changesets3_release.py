@@ -328,3 +328,33 @@ def test_agents_notes_in_the_changeset_folder_are_no_changesets(repo: GitRepo) -
 
     assert versions(result) == {"@acme/a": "1.0.1"}
     assert (repo.path / ".changeset/AGENTS.md").exists()
+
+
+def test_changesets_3_pre_mode_keeps_a_private_packages_changeset_in_place(
+    repo: GitRepo,
+) -> None:
+    _workspace(
+        repo,
+        {"private": True, "devDependencies": CHANGESETS_3},
+        {
+            "app": {"name": "app", "version": "1.0.0", "private": True},
+            "lib": {"name": "lib", "version": "2.0.0"},
+        },
+    )
+    repo.write(PRE, json.dumps({"mode": "pre", "tag": "beta"}) + "\n")
+    repo.commit("chore: enter pre mode")
+    changeset(repo, "app-change", {"app": "minor"}, "An app feature.")
+    changeset(repo, "lib-change", {"lib": "minor"}, "A lib feature.")
+
+    result = release(repo, dry_run=True)
+
+    assert versions(result) == {"lib": "2.1.0-beta.0"}
+    # The move is a delete and a write, both listed; the private package's changeset stays.
+    assert sorted(result.files_deleted) == [".changeset/lib-change.md"]
+    assert ".changeset/pre/lib-change.md" in result.files_written
+    assert repo.git("status", "--porcelain") == ""
+
+    release(repo)
+
+    assert _pre_folder(repo) == ["lib-change.md"]
+    assert (repo.path / ".changeset/app-change.md").exists()
