@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from release_tools.analysis.models import Decision
+from release_tools.analysis.range import ResolvedRange
 from release_tools.config import Settings
+from release_tools.errors import VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, default_message
 from release_tools.plans.store import PlanEntry
@@ -24,6 +26,7 @@ from release_tools.release.committypes import commit_types
 from release_tools.release.planrange import plan_range, touched_projects
 from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.conventions import Conventions
+from release_tools.versioning.manifestversions import Reader, read_manifest_version
 from release_tools.versioning.projects import Project
 from release_tools.versioning.releaseconfig import PlanFormatName
 
@@ -49,6 +52,10 @@ def analyzed_plans(
     conventions: Conventions,
     pending: Sequence[VersionPlan],
     plan_format: PlanFormatName,
+    *,
+    read: Reader,
+    release_prefix: str,
+    notes: list[str],
 ) -> list[AnalyzedProject]:
     """Analyze each project (only ``settings.project`` when set) that no plan of ``pending``
     names and that changed since its latest release, in discovery order.
@@ -58,6 +65,13 @@ def analyzed_plans(
     ``plan_format``, the format the workspace writes, so that pre mode counts an analyzed
     project's release as it counts a changeset's (a prerelease), not as an Nx plan's.
     Projects the workspace never releases (ignored, private and not versioned) are left out.
+
+    A release leaves no tag with ``--no-tag`` (or ``nx.json``'s ``release.git.tag: false``,
+    or a private package changesets does not tag): its changes are then measured from its
+    release commit, the newest commit whose subject starts with ``release_prefix`` and that
+    changed the project's version (:func:`_untagged_release`), so they are not released again.
+    A project whose version in the work tree (``read``) is not HEAD's holds a release not yet
+    committed (``--no-commit``): it is left out, with a note in ``notes``.
     """
     from release_tools.analysis.service import run_analysis
 
@@ -77,7 +91,20 @@ def analyzed_plans(
         if any(plan.type_for(name) is not None for plan in pending):
             log.debug("a pending plan names the project: not analyzed", extra={"project": name})
             continue
-        rng = plan_range(git, settings, projects, name, settings.base, conventions)
+        unfinished = _uncommitted_version(git, project, read)
+        if unfinished is not None:
+            notes.append(
+                f"{name}: not analyzed, its version in the work tree ({unfinished}) is not "
+                "HEAD's: commit that release first, or restore the file to analyze again"
+            )
+            continue
+        base = settings.base
+        rng = plan_range(git, settings, projects, name, base, conventions)
+        if base is None:
+            base = _untagged_release(git, project, rng, release_prefix)
+            if base is not None:
+                log.debug("released since its tag", extra={"project": name, "commit": base})
+                rng = plan_range(git, settings, projects, name, base, conventions)
         key = (rng.diff_base or rng.base_sha, rng.head_sha)
         if key not in touched_in:
             touched = touched_projects(git, rng, projects, changelog=settings.changelog)
@@ -85,7 +112,7 @@ def analyzed_plans(
         if name not in touched_in[key]:
             log.debug("no change since the latest release", extra={"project": name})
             continue
-        decision = run_analysis(settings.model_copy(update={"project": name}))
+        decision = run_analysis(settings.model_copy(update={"project": name, "base": base}))
         kind = analyzed_type(decision, settings)
         if kind is None:
             found.append(AnalyzedProject(name, decision, None))
@@ -99,3 +126,49 @@ def analyzed_plans(
         )
         found.append(AnalyzedProject(name, decision, plan))
     return found
+
+
+def _version_at(git: Git, project: Project, ref: str) -> str | None:
+    """``project``'s manifest version at commit ``ref`` (None: none there, or unreadable)."""
+
+    def read(rel: str) -> str | None:
+        data = git.show_file(ref, rel)
+        return None if data is None else data.decode("utf-8", "replace")
+
+    try:
+        return read_manifest_version(project, read)
+    except VersionError:
+        return None
+
+
+def _uncommitted_version(git: Git, project: Project, read: Reader) -> str | None:
+    """The version in ``project``'s manifest in the work tree when it is not HEAD's."""
+    try:
+        current = read_manifest_version(project, read)
+    except VersionError:
+        return None
+    if current is None or not git.has_commits():
+        return None
+    return current if current != _version_at(git, project, "HEAD") else None
+
+
+def _untagged_release(
+    git: Git, project: Project, rng: ResolvedRange, release_prefix: str
+) -> str | None:
+    """The newest commit of ``rng`` that released ``project`` without a tag: a release commit
+    (its subject starts with ``release_prefix``) that changed the project's manifest version.
+
+    The version change tells a release of the project from a release of another project that
+    only rewrote a dependency's range or a lock file in this one's files. None without a
+    prefix to recognise (a template starting with a field) or a version in the manifest.
+    """
+    if not release_prefix or project.manifest_kind == "go.mod":
+        return None
+    base = None if rng.first_release else rng.base_sha
+    for commit in git.commits(base, rng.head_sha, [project.manifest]):
+        if not commit.subject.startswith(release_prefix):
+            continue
+        after = _version_at(git, project, commit.sha)
+        if after is not None and after != _version_at(git, project, f"{commit.sha}^"):
+            return commit.sha
+    return None

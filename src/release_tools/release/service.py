@@ -259,29 +259,39 @@ def _analyzed_versions(
     analyzed: Sequence[AnalyzedProject], releases: Sequence[ProjectRelease]
 ) -> list[str]:
     """A note for each project of ``--auto`` released at another version than analyze
-    proposed: a plan records a release type, not a version, so a ``Release-As`` footer's
-    version (or a version group's, a dependency's higher bump) may not be the one released.
+    proposed from the same version: a plan records a release type, not a version, so a
+    ``Release-As`` footer's version (or a version group's, a dependency's higher bump) may not
+    be the one released. Proposals from another current version (analyze measured from a
+    commit, not a tag) are not compared.
 
     Not asked in changesets' pre mode, where every release is a prerelease analyze does not
     propose."""
     released = {r.project.name: r for r in releases}
     notes: list[str] = []
     for project in analyzed:
-        proposed = project.decision.next_version
+        decision = project.decision
         release = released.get(project.name)
-        if project.plan is None or proposed is None or release is None:
+        if project.plan is None or release is None or decision.next_version is None:
             continue
-        try:
-            same = Version.parse(proposed) == Version.parse(release.version)
-        except VersionError:
-            same = proposed == release.version
-        if not same:
+        if not _same_version(decision.current_version, release.previous):
+            continue
+        if not _same_version(decision.next_version, release.version):
             notes.append(
-                f"{project.name}: analyze proposed {proposed}, the release makes "
+                f"{project.name}: analyze proposed {decision.next_version}, the release makes "
                 f"{release.version} ({release.release_type} from {release.previous or 'none'}): "
                 "a plan records a release type, not a version"
             )
     return notes
+
+
+def _same_version(one: str | None, other: str | None) -> bool:
+    """Whether two versions are one (``1.0.0rc1`` and ``1.0.0-rc.1`` are)."""
+    if one is None or other is None:
+        return one == other
+    try:
+        return Version.parse(one) == Version.parse(other)
+    except VersionError:
+        return one == other
 
 
 def _describe(txn: FileTransaction) -> list[str]:
@@ -418,12 +428,22 @@ def _run_release(
     if pre is not None:
         check_pre_options(pre, settings.project)
     analyzed: list[AnalyzedProject] = []
+    auto_notes: list[str] = []
     if options.auto:
         # In pre mode the changesets earlier prereleases used stay on disk; they no longer
         # speak for their projects' later changes, so analyze judges those.
         pending = pre.deciding(plans) if pre is not None else plans
-        plan_format = settings.plan_format or checkout.plan_format
-        analyzed = analyzed_plans(git, settings, projects, conventions, pending, plan_format)
+        analyzed = analyzed_plans(
+            git,
+            settings,
+            projects,
+            conventions,
+            pending,
+            settings.plan_format or checkout.plan_format,
+            read=read,
+            release_prefix=_release_commit_prefix(_message_template(settings, conventions)),
+            notes=auto_notes,
+        )
         plans = [*plans, *(a.plan for a in analyzed if a.plan is not None)]
     deciding = pre.deciding(plans) if pre is not None else plans
     adjust = None if pre is None else pre_mode_versions(pre, plans, projects, conventions, read)
@@ -445,15 +465,21 @@ def _run_release(
         why = "no pending version plans" + (
             ", and analyze found no change to release" if options.auto else ""
         )
+        for note in auto_notes:
+            log.warning("%s", note)
         return ReleaseResult(
             released=False,
             dry_run=options.dry_run,
             message=f"nothing to release{scope}: {why}",
             skipped=held,
+            warnings=auto_notes,
             analyzed=analyzed,
         )
     today = options.today or date.today()
-    notes: list[str] = _analyzed_versions(analyzed, releases) if pre is None else []
+    notes: list[str] = [
+        *auto_notes,
+        *(_analyzed_versions(analyzed, releases) if pre is None else []),
+    ]
     # In pre mode changesets are kept or all deleted at once (premode), never consumed singly.
     consumable = [p for p in plans if pre is None or p.format == "nx"]
     _stage(txn, read, git, settings, projects, releases, consumable, today, notes, conventions)

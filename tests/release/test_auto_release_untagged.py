@@ -1,0 +1,74 @@
+"""``release --auto`` after a release that left no tag: what it released is not released again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from gitrepo import GitRepo
+from release_tools.config import load_settings
+from release_tools.release.service import ReleaseOptions, ReleaseResult, run_release
+
+TODAY = date(2026, 1, 2)
+
+
+def release(repo: GitRepo, **options: Any) -> ReleaseResult:
+    settings = load_settings({}, repo=repo.path)
+    return run_release(settings, ReleaseOptions(today=TODAY, **options))
+
+
+def single(make_repo: Callable[[str], GitRepo]) -> GitRepo:
+    repo = make_repo("auto-untagged")
+    repo.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1.0.0"\n')
+    repo.write("src/demo/__init__.py", "def one() -> int:\n    return 1\n")
+    repo.commit("chore: initial")
+    repo.tag("v1.0.0")
+    repo.write("src/demo/__init__.py", "def one() -> int:\n    return 11\n")
+    repo.commit("fix: one returns eleven")
+    return repo
+
+
+def versions(result: ReleaseResult) -> dict[str, str]:
+    return {r.project.name: r.version for r in result.releases}
+
+
+def test_a_release_committed_without_a_tag_is_not_released_again(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = single(make_repo)
+    first = release(repo, auto=True, tag=False)
+    assert versions(first) == {"demo": "1.0.1"} and repo.git("tag", "-l") == "v1.0.0"
+
+    again = release(repo, auto=True)
+
+    assert again.releases == [] and again.analyzed == []
+    assert 'version = "1.0.1"' in (repo.path / "pyproject.toml").read_text()
+
+    repo.write("src/demo/__init__.py", "def one() -> int:\n    return 12\n")
+    repo.commit("fix: one returns twelve")
+    later = release(repo, auto=True)
+
+    assert versions(later) == {"demo": "1.0.2"} and later.warnings == []
+    changelog = (repo.path / "CHANGELOG.md").read_text()
+    section = changelog.split("## [1.0.2]", 1)[1].split("## [1.0.1]", 1)[0]
+    # Only what came after the untagged release: its own change is in 1.0.1 already.
+    assert "one returns twelve" in section and "one returns eleven" not in section
+
+
+def test_a_release_left_uncommitted_is_not_released_again(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = single(make_repo)
+    first = release(repo, auto=True, commit=False)
+    assert versions(first) == {"demo": "1.0.1"}
+    written = (repo.path / "pyproject.toml").read_text(), (repo.path / "CHANGELOG.md").read_text()
+
+    again = release(repo, auto=True, commit=False)
+
+    assert again.releases == [] and again.analyzed == []
+    assert any("demo" in w and "1.0.1" in w for w in again.warnings), again.warnings
+    assert (
+        (repo.path / "pyproject.toml").read_text(),
+        (repo.path / "CHANGELOG.md").read_text(),
+    ) == written
