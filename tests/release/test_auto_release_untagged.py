@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -72,3 +73,26 @@ def test_a_release_left_uncommitted_is_not_released_again(
         (repo.path / "pyproject.toml").read_text(),
         (repo.path / "CHANGELOG.md").read_text(),
     ) == written
+
+
+def test_a_private_package_released_untagged_is_not_released_again(repo: GitRepo) -> None:
+    repo.write("package.json", json.dumps({"private": True, "workspaces": ["packages/*"]}))
+    repo.write(
+        ".changeset/config.json",
+        json.dumps({"baseBranch": "main", "privatePackages": {"version": True, "tag": False}}),
+    )
+    for name, private in (("app", True), ("lib", False)):
+        manifest = {"name": name, "version": "1.0.0", "private": private}
+        repo.write(f"packages/{name}/package.json", json.dumps(manifest, indent=2) + "\n")
+        repo.write(f"packages/{name}/index.js", "module.exports = 1;\n")
+    repo.commit("chore: initial")
+    repo.tag("lib@1.0.0")
+    repo.write("packages/app/index.js", "module.exports = 2;\n")
+    repo.commit("fix(app): two")
+    first = release(repo, auto=True)
+    assert list(versions(first)) == ["app"]
+    assert repo.git("tag", "-l") == "lib@1.0.0"  # changesets tags no private package here
+
+    again = release(repo, auto=True)
+
+    assert again.releases == [] and again.analyzed == []
