@@ -61,9 +61,12 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(npm_)[A-Za-z0-9]{36}\b"),
     re.compile(r"\b(pypi-)AgE[A-Za-z0-9_-]{40,}"),
     # The password of a URL's user information (a remote in a git error, a proxy URL): up to
-    # the authority's last "@", so a password holding "@" is hidden whole. The authority ends
-    # at "/", "?" or "#": a port followed by a query or fragment holding "@" is no password.
-    re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\s:@\[\]?#]*:)[^/\s?#]+(?=@[^/\s@?#]+)"),
+    # the last "@" before a "/" or a space, so a password holding "@" (or a "#" or "?" a URL
+    # would not allow there) is hidden whole. A port followed by a query or a fragment
+    # (host:8443?user=bob@example.com) is no password.
+    re.compile(
+        r"(\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\s:@\[\]]*:)(?![0-9]+[?#])[^/\s]+(?=@[^/\s@]+)"
+    ),
 )
 
 #: The shortest piece of a registered secret that :func:`redact` removes on its own.
