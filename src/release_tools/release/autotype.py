@@ -6,6 +6,7 @@ Shared by ``create-version-plan --version-type auto``, which writes the plan to 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from release_tools.analysis.models import Decision
@@ -32,10 +33,7 @@ def grouped_subjects(commits: Sequence[Commit], types: CommitTypes) -> str:
     plain = [
         c.subject.strip()
         for c in commits
-        if c.sha[:7] not in listed
-        and c.subject.strip()
-        and not c.subject.startswith(("Merge ", "chore", "docs", "ci", "test", "style", "build"))
-        and ":" not in c.subject.split(" ", 1)[0]
+        if c.sha[:7] not in listed and _plain(c.subject.strip(), types)
     ]
     lines: list[str] = []
     for section in SECTIONS:
@@ -50,6 +48,28 @@ def grouped_subjects(commits: Sequence[Commit], types: CommitTypes) -> str:
         if bullets:
             lines += ["", f"### {section}", "", *[f"- {b}" for b in bullets]]
     return "\n".join(lines).strip()
+
+
+#: A Conventional Commits header: its type, an optional scope and "!", then ":".
+_TYPED = re.compile(r"([A-Za-z]+)(?:\([^()\r\n]*\))?!?:")
+
+
+def _plain(subject: str, types: CommitTypes) -> bool:
+    """Whether ``subject`` goes under Changed as it is: not a merge, not a header of a known
+    type (those with a section are listed by it, the others are chores), and not opening with
+    the bare name of a type without a section (``docs update``, ``chore bump deps``).
+
+    Headers of other words stay (``net/http: ...``, ``README: ...``, the area-first style of
+    Go and many other projects), and so do words that only start like a type
+    (``circular``, ``builder``)."""
+    if not subject or subject.startswith("Merge "):
+        return False
+    typed = _TYPED.match(subject)
+    if typed is not None and types.get(typed[1]) is not None:
+        return False
+    first = subject.split(None, 1)[0]
+    known = types.get(first) if first.islower() else None
+    return known is None or known.section is not None
 
 
 def analyzed_type(decision: Decision, settings: Settings) -> ReleaseType | None:
