@@ -96,3 +96,33 @@ def test_a_private_package_released_untagged_is_not_released_again(repo: GitRepo
     again = release(repo, auto=True)
 
     assert again.releases == [] and again.analyzed == []
+
+
+def test_a_release_commit_is_no_changelog_line_of_a_dependent(repo: GitRepo) -> None:
+    """core's release rewrites app's requirement without releasing app (still in range):
+    app's next analyzed release lists its own change, not that release commit."""
+    repo.write("Cargo.toml", '[workspace]\nmembers = ["crates/*"]\n')
+    repo.write("release-tools.toml", 'release-message = "Release {releases}"\n')
+    repo.write("crates/core/Cargo.toml", '[package]\nname = "core"\nversion = "0.5.0"\n')
+    repo.write("crates/core/src/lib.rs", "pub fn one() -> u8 { 1 }\n")
+    repo.write(
+        "crates/app/Cargo.toml",
+        '[package]\nname = "app"\nversion = "1.0.0"\n\n[dependencies]\n'
+        'core = { path = "../core", version = "0.5.0" }\n',
+    )
+    repo.write("crates/app/src/main.rs", "fn main() {}\n")
+    repo.commit("chore: initial")
+    repo.tag("core@0.5.0")
+    repo.tag("app@1.0.0")
+    repo.write("crates/core/src/lib.rs", "pub fn one() -> u8 { 2 }\n")
+    repo.commit("fix(core): two")
+    first = release(repo, auto=True)
+    assert list(versions(first)) == ["core"]
+    repo.write("crates/app/src/main.rs", "fn main() { println!(); }\n")
+    repo.commit("fix(app): print a line")
+
+    later = release(repo, auto=True)
+
+    assert list(versions(later)) == ["app"]
+    section = (repo.path / "crates/app/CHANGELOG.md").read_text().split("## [", 2)[1]
+    assert "print a line" in section and "Release core" not in section

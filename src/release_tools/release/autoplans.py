@@ -118,7 +118,15 @@ def analyzed_plans(
             found.append(AnalyzedProject(name, decision, None))
             continue
         paths = project_pathspecs(git, project, rng.head_sha, conventions)
-        commits = git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths)
+        commits = [
+            commit
+            for commit in git.commits(
+                None if rng.first_release else rng.base_sha, rng.head_sha, paths
+            )
+            # Another project's release commit may rewrite this one's files (a requirement):
+            # bookkeeping, as in the changelog of commits, never a line of its own.
+            if not (release_prefix and commit.subject.startswith(release_prefix))
+        ]
         body = grouped_subjects(commits, types) or default_message(kind, name)
         # No file: an empty path marks the plan as one the release consumes without deleting.
         plan = VersionPlan(
