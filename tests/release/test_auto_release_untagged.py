@@ -9,6 +9,7 @@ from typing import Any
 
 from gitrepo import GitRepo
 from release_tools.config import load_settings
+from release_tools.release.planning import PlanRequest, create_version_plan
 from release_tools.release.service import ReleaseOptions, ReleaseResult, run_release
 
 TODAY = date(2026, 1, 2)
@@ -98,9 +99,9 @@ def test_a_private_package_released_untagged_is_not_released_again(repo: GitRepo
     assert again.releases == [] and again.analyzed == []
 
 
-def test_a_release_commit_is_no_changelog_line_of_a_dependent(repo: GitRepo) -> None:
-    """core's release rewrites app's requirement without releasing app (still in range):
-    app's next analyzed release lists its own change, not that release commit."""
+def dependent_workspace(repo: GitRepo) -> None:
+    """core's release rewrites app's requirement without releasing app (still in range),
+    under a release message that reads as no commit type; then app changes."""
     repo.write("Cargo.toml", '[workspace]\nmembers = ["crates/*"]\n')
     repo.write("release-tools.toml", 'release-message = "Release {releases}"\n')
     repo.write("crates/core/Cargo.toml", '[package]\nname = "core"\nversion = "0.5.0"\n')
@@ -118,11 +119,26 @@ def test_a_release_commit_is_no_changelog_line_of_a_dependent(repo: GitRepo) -> 
     repo.commit("fix(core): two")
     first = release(repo, auto=True)
     assert list(versions(first)) == ["core"]
+    assert "core" in repo.git("show", "HEAD:crates/app/Cargo.toml").split("0.5.1")[0]
     repo.write("crates/app/src/main.rs", "fn main() { println!(); }\n")
     repo.commit("fix(app): print a line")
+
+
+def test_a_release_commit_is_no_changelog_line_of_a_dependent(repo: GitRepo) -> None:
+    dependent_workspace(repo)
 
     later = release(repo, auto=True)
 
     assert list(versions(later)) == ["app"]
     section = (repo.path / "crates/app/CHANGELOG.md").read_text().split("## [", 2)[1]
     assert "print a line" in section and "Release core" not in section
+
+
+def test_a_release_commit_is_no_line_of_an_auto_plan(repo: GitRepo) -> None:
+    dependent_workspace(repo)
+
+    made = create_version_plan(
+        load_settings({}, repo=repo.path), PlanRequest(project="app", version_type="auto")
+    )
+
+    assert "print a line" in made.body and "Release core" not in made.body

@@ -21,7 +21,11 @@ from release_tools.errors import VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, default_message
 from release_tools.plans.store import PlanEntry
-from release_tools.release.autotype import analyzed_type, grouped_subjects
+from release_tools.release.autotype import (
+    analyzed_type,
+    grouped_subjects,
+    without_release_commits,
+)
 from release_tools.release.committypes import commit_types
 from release_tools.release.planrange import plan_range, touched_projects
 from release_tools.versioning.boundaries import project_pathspecs
@@ -118,15 +122,10 @@ def analyzed_plans(
             found.append(AnalyzedProject(name, decision, None))
             continue
         paths = project_pathspecs(git, project, rng.head_sha, conventions)
-        commits = [
-            commit
-            for commit in git.commits(
-                None if rng.first_release else rng.base_sha, rng.head_sha, paths
-            )
-            # Another project's release commit may rewrite this one's files (a requirement):
-            # bookkeeping, as in the changelog of commits, never a line of its own.
-            if not (release_prefix and commit.subject.startswith(release_prefix))
-        ]
+        commits = without_release_commits(
+            git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths),
+            release_prefix,
+        )
         body = grouped_subjects(commits, types) or default_message(kind, name)
         # No file: an empty path marks the plan as one the release consumes without deleting.
         plan = VersionPlan(

@@ -14,9 +14,38 @@ from release_tools.config import Settings
 from release_tools.errors import VersionError
 from release_tools.git import Commit
 from release_tools.versioning.commit_types import SECTIONS, CommitTypes
+from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.semver import ReleaseType, Version
 
-__all__ = ["analyzed_type", "grouped_subjects"]
+__all__ = [
+    "analyzed_type",
+    "grouped_subjects",
+    "release_commit_prefix",
+    "release_template",
+    "without_release_commits",
+]
+
+
+def release_template(settings: Settings, conventions: Conventions) -> str:
+    """The release commit's template: the tool's own setting when given, else ``nx.json``'s
+    ``release.git.commitMessage``, else the default."""
+    configured = conventions.release_config.commit_message
+    if configured is not None and "release_message" not in settings.model_fields_set:
+        return configured
+    return settings.release_message
+
+
+def release_commit_prefix(settings: Settings, conventions: Conventions) -> str:
+    """The fixed start of release commit messages (empty when the template opens with a
+    field, and nothing can be recognised)."""
+    return release_template(settings, conventions).split("{", 1)[0]
+
+
+def without_release_commits(commits: Sequence[Commit], prefix: str) -> list[Commit]:
+    """``commits`` without the release commits (subjects starting with ``prefix``): another
+    project's release may rewrite a requirement in a project's files, bookkeeping that is no
+    line of its changelog."""
+    return [c for c in commits if not (prefix and c.subject.startswith(prefix))]
 
 
 def grouped_subjects(commits: Sequence[Commit], types: CommitTypes) -> str:

@@ -19,7 +19,12 @@ from release_tools.config import Settings
 from release_tools.errors import UsageError
 from release_tools.git import Git
 from release_tools.plans import default_message, write_plan
-from release_tools.release.autotype import analyzed_type, grouped_subjects
+from release_tools.release.autotype import (
+    analyzed_type,
+    grouped_subjects,
+    release_commit_prefix,
+    without_release_commits,
+)
 from release_tools.release.committypes import commit_types
 from release_tools.release.confine import Confinement
 from release_tools.release.plangit import commit_plan, push_plan, push_target
@@ -171,7 +176,10 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
     if not body and decision is not None:
         rng = plan_range(git, settings, projects, project.name, settings.base, conventions)
         paths = project_pathspecs(git, project, rng.head_sha, conventions)
-        commits = git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths)
+        commits = without_release_commits(
+            git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths),
+            release_commit_prefix(settings, conventions),
+        )
         body = grouped_subjects(commits, commit_types(settings))
     if not body:
         body = default_message(release_type, project.name)

@@ -40,6 +40,7 @@ from release_tools.plans import (
 )
 from release_tools.plans.store import with_groups
 from release_tools.release.autoplans import AnalyzedProject, analyzed_plans
+from release_tools.release.autotype import release_template
 from release_tools.release.cascade import node_rule, projects_following, releases_with_dependents
 from release_tools.release.changelog import (
     ChangelogEntry,
@@ -101,12 +102,8 @@ log = logging.getLogger(__name__)
 
 
 def _message_template(settings: Settings, conventions: Conventions) -> str:
-    """The release commit's template: the tool's own setting when given, else ``nx.json``'s
-    ``release.git.commitMessage``, else the default."""
-    configured = conventions.release_config.commit_message
-    if configured is not None and "release_message" not in settings.model_fields_set:
-        return configured
-    return settings.release_message
+    """The release commit's template (see :func:`release_template`)."""
+    return release_template(settings, conventions)
 
 
 def _commit_message(template: str, releases: Sequence[ProjectRelease]) -> str:
