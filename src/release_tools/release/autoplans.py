@@ -2,10 +2,12 @@
 
 A project that no pending plan names, and that has changes since its latest release tag (as
 ``plan-check`` counts them), is analyzed; what ``analyze`` decides becomes a plan held in
-memory, with the range's commit subjects as its changelog body, exactly the plan that
-``create-version-plan --version-type auto`` would write. Nothing is written here: the release
-consumes such a plan like a file it never had to delete, so a refused or dry run leaves the
-tree as it was. Projects with a pending plan keep it: a maintainer's plan always wins.
+memory, with the range's commit subjects as its changelog body, the plan that
+``create-version-plan --version-type auto`` would write (in the workspace's plan format).
+After a release that left no tag the range starts at its release commit instead (see
+:func:`analyzed_plans`). Nothing is written here: the release consumes such a plan like a file
+it never had to delete, so a refused or dry run leaves the tree as it was. Projects with a
+pending plan keep it: a maintainer's plan always wins.
 """
 
 from __future__ import annotations
