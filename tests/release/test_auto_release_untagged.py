@@ -142,3 +142,17 @@ def test_a_release_commit_is_no_line_of_an_auto_plan(repo: GitRepo) -> None:
     )
 
     assert "print a line" in made.body and "Release core" not in made.body
+
+
+def test_a_hand_made_version_bump_under_the_release_prefix_is_no_release(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = single(make_repo)
+    repo.write("pyproject.toml", '[project]\nname = "demo"\nversion = "1.1.0.dev0"\n')
+    repo.commit("chore(release): start the next development cycle")
+
+    result = release(repo, dry_run=True, auto=True)
+
+    # The fix before that commit is still unreleased.
+    assert [a.name for a in result.analyzed] == ["demo"]
+    assert "one returns eleven" in (result.releases[0].plans[0].body)

@@ -165,11 +165,14 @@ def _untagged_release(
     git: Git, project: Project, rng: ResolvedRange, release_prefix: str
 ) -> str | None:
     """The newest commit of ``rng`` that released ``project`` without a tag: a release commit
-    (its subject starts with ``release_prefix``) that changed the project's manifest version.
+    (its subject starts with ``release_prefix``) that changed the project's manifest version
+    to one its subject names.
 
     The version change tells a release of the project from a release of another project that
-    only rewrote a dependency's range or a lock file in this one's files. None without a
-    prefix to recognise (a template starting with a field) or a version in the manifest.
+    only rewrote a dependency's range or a lock file in this one's files; the version in the
+    subject tells it from a hand-made commit under the same prefix that moved the version
+    without releasing it. None without a prefix to recognise (a template starting with a
+    field) or a version in the manifest.
     """
     if not release_prefix or project.manifest_kind == "go.mod":
         return None
@@ -178,6 +181,8 @@ def _untagged_release(
         if not commit.subject.startswith(release_prefix):
             continue
         after = _version_at(git, project, commit.sha)
-        if after is not None and after != _version_at(git, project, f"{commit.sha}^"):
+        if after is None or after not in commit.subject:
+            continue
+        if after != _version_at(git, project, f"{commit.sha}^"):
             return commit.sha
     return None
