@@ -83,8 +83,6 @@ def analyzed_plans(
 
     types = commit_types(settings)
     found: list[AnalyzedProject] = []
-    # The projects each range touches: projects released together share their range, and
-    # each diff of it would list the same paths again.
     touched_in: dict[tuple[str, str], set[str]] = {}
     for project in projects:
         name = project.name
@@ -97,26 +95,25 @@ def analyzed_plans(
         if any(plan.type_for(name) is not None for plan in pending):
             log.debug("a pending plan names the project: not analyzed", extra={"project": name})
             continue
+        base = settings.base
+        rng = plan_range(git, settings, projects, name, base, conventions)
+        if not _touched(git, settings, rng, projects, name, touched_in):
+            log.debug("no change since the latest release", extra={"project": name})
+            continue
+        # Asked only of projects with changes: unchanged ones need no git process more.
+        if base is None:
+            base = _untagged_release(git, project, rng, release_prefix)
+            if base is not None:
+                log.debug("released since its tag", extra={"project": name, "commit": base})
+                rng = plan_range(git, settings, projects, name, base, conventions)
+                if not _touched(git, settings, rng, projects, name, touched_in):
+                    continue
         unfinished = _uncommitted_version(git, project, read)
         if unfinished is not None:
             notes.append(
                 f"{name}: not analyzed, its version in the work tree ({unfinished}) is not "
                 "HEAD's: commit that release first, or restore the file to analyze again"
             )
-            continue
-        base = settings.base
-        rng = plan_range(git, settings, projects, name, base, conventions)
-        if base is None:
-            base = _untagged_release(git, project, rng, release_prefix)
-            if base is not None:
-                log.debug("released since its tag", extra={"project": name, "commit": base})
-                rng = plan_range(git, settings, projects, name, base, conventions)
-        key = (rng.diff_base or rng.base_sha, rng.head_sha)
-        if key not in touched_in:
-            touched = touched_projects(git, rng, projects, changelog=settings.changelog)
-            touched_in[key] = {p.name for p in touched}
-        if name not in touched_in[key]:
-            log.debug("no change since the latest release", extra={"project": name})
             continue
         decision = run_analysis(settings.model_copy(update={"project": name, "base": base}))
         kind = analyzed_type(decision, settings)
@@ -135,6 +132,23 @@ def analyzed_plans(
         )
         found.append(AnalyzedProject(name, decision, plan))
     return found
+
+
+def _touched(
+    git: Git,
+    settings: Settings,
+    rng: ResolvedRange,
+    projects: Sequence[Project],
+    name: str,
+    touched_in: dict[tuple[str, str], set[str]],
+) -> bool:
+    """Whether project ``name`` changed in ``rng``; the projects each range touches are kept
+    in ``touched_in``, since projects released together share their range."""
+    key = (rng.diff_base or rng.base_sha, rng.head_sha)
+    if key not in touched_in:
+        touched = touched_projects(git, rng, projects, changelog=settings.changelog)
+        touched_in[key] = {p.name for p in touched}
+    return name in touched_in[key]
 
 
 def _version_at(git: Git, project: Project, ref: str) -> str | None:
