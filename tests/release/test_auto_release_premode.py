@@ -104,3 +104,32 @@ def test_leaving_pre_mode_with_an_analyzed_project(repo: GitRepo) -> None:
     assert not (repo.path / PRE).exists()
     assert result.files_deleted == [PRE]
     assert repo.git("status", "--porcelain") == ""
+
+
+def test_changesets_3_pre_mode_analyzes_a_project_whose_changeset_moved_to_pre(
+    repo: GitRepo,
+) -> None:
+    pre_workspace(repo)
+    # The root now requires changesets 3: used changesets move to .changeset/pre/.
+    root = {"private": True, "workspaces": ["packages/*"]}
+    dev = {"@changesets/cli": "^3.0.0"}
+    repo.write("package.json", json.dumps({**root, "devDependencies": dev}))
+    repo.write(".changeset/one.md", '---\n"@acme/a": minor\n---\n\nAdd a flag.\n')
+    repo.commit("chore: changesets 3, changeset one")
+    first = release(repo)
+    assert {r.project.name: r.version for r in first.releases} == {"@acme/a": "1.1.0-beta.0"}
+    assert (repo.path / ".changeset/pre/one.md").exists()
+    repo.write("packages/a/index.js", "module.exports = 3;\n")
+    repo.write("packages/b/index.js", "module.exports = 3;\n")
+    repo.commit("fix: both three")
+
+    result = release(repo, auto=True)
+
+    assert sorted(a.name for a in result.analyzed) == ["@acme/a", "@acme/b"]
+    assert {r.project.name: r.version for r in result.releases} == {
+        "@acme/a": "1.1.0-beta.1",
+        "@acme/b": "2.0.1-beta.0",
+    }
+    # No file stands behind an analyzed release: nothing new under .changeset/pre/.
+    assert sorted(p.name for p in (repo.path / ".changeset/pre").iterdir()) == ["one.md"]
+    assert repo.git("status", "--porcelain") == ""
