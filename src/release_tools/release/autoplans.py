@@ -12,14 +12,15 @@ pending plan keep it: a maintainer's plan always wins.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from release_tools.analysis.models import Decision
 from release_tools.analysis.range import ResolvedRange
 from release_tools.config import Settings
-from release_tools.errors import VersionError
+from release_tools.errors import Interruption, ReleaseToolsError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, default_message
 from release_tools.plans.store import PlanEntry
@@ -95,43 +96,56 @@ def analyzed_plans(
         if any(plan.type_for(name) is not None for plan in pending):
             log.debug("a pending plan names the project: not analyzed", extra={"project": name})
             continue
-        base = settings.base
-        rng = plan_range(git, settings, projects, name, base, conventions)
-        if not _touched(git, settings, rng, projects, name, touched_in):
-            log.debug("no change since the latest release", extra={"project": name})
-            continue
-        # Asked only of projects with changes: unchanged ones need no git process more.
-        if base is None:
-            base = _untagged_release(git, project, rng, release_prefix)
-            if base is not None:
-                log.debug("released since its tag", extra={"project": name, "commit": base})
-                rng = plan_range(git, settings, projects, name, base, conventions)
-                if not _touched(git, settings, rng, projects, name, touched_in):
-                    continue
-        unfinished = _uncommitted_version(git, project, read)
-        if unfinished is not None:
-            notes.append(
-                f"{name}: not analyzed, its version in the work tree ({unfinished}) is not "
-                "HEAD's: commit that release first, or restore the file to analyze again"
+        with _naming(name):
+            base = settings.base
+            rng = plan_range(git, settings, projects, name, base, conventions)
+            if not _touched(git, settings, rng, projects, name, touched_in):
+                log.debug("no change since the latest release", extra={"project": name})
+                continue
+            # Asked only of projects with changes: unchanged ones need no git process more.
+            if base is None:
+                base = _untagged_release(git, project, rng, release_prefix)
+                if base is not None:
+                    log.debug("released since its tag", extra={"project": name, "commit": base})
+                    rng = plan_range(git, settings, projects, name, base, conventions)
+                    if not _touched(git, settings, rng, projects, name, touched_in):
+                        continue
+            unfinished = _uncommitted_version(git, project, read)
+            if unfinished is not None:
+                notes.append(
+                    f"{name}: not analyzed, its version in the work tree ({unfinished}) is not "
+                    "HEAD's: commit that release first, or restore the file to analyze again"
+                )
+                continue
+            decision = run_analysis(settings.model_copy(update={"project": name, "base": base}))
+            kind = analyzed_type(decision, settings)
+            if kind is None:
+                found.append(AnalyzedProject(name, decision, None))
+                continue
+            paths = project_pathspecs(git, project, rng.head_sha, conventions)
+            commits = without_release_commits(
+                git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths),
+                release_prefix,
             )
-            continue
-        decision = run_analysis(settings.model_copy(update={"project": name, "base": base}))
-        kind = analyzed_type(decision, settings)
-        if kind is None:
-            found.append(AnalyzedProject(name, decision, None))
-            continue
-        paths = project_pathspecs(git, project, rng.head_sha, conventions)
-        commits = without_release_commits(
-            git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths),
-            release_prefix,
-        )
-        body = grouped_subjects(commits, types) or default_message(kind, name)
-        # No file: an empty path marks the plan as one the release consumes without deleting.
-        plan = VersionPlan(
-            path="", format=plan_format, entries=(PlanEntry(name, kind, 0),), body=body
-        )
-        found.append(AnalyzedProject(name, decision, plan))
+            body = grouped_subjects(commits, types) or default_message(kind, name)
+            # No file: an empty path marks the plan as one the release consumes without deleting.
+            plan = VersionPlan(
+                path="", format=plan_format, entries=(PlanEntry(name, kind, 0),), body=body
+            )
+            found.append(AnalyzedProject(name, decision, plan))
     return found
+
+
+@contextlib.contextmanager
+def _naming(name: str) -> Iterator[None]:
+    """An error measuring or analyzing project ``name`` names it (a release measures many),
+    as the same class; one whose class takes other arguments goes on as it is."""
+    try:
+        yield
+    except ReleaseToolsError as exc:
+        if isinstance(exc, Interruption) or type(exc).__init__ is not ReleaseToolsError.__init__:
+            raise
+        raise type(exc)(f"{name}: {exc}") from exc
 
 
 def _touched(
