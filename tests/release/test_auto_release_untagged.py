@@ -156,3 +156,13 @@ def test_a_hand_made_version_bump_under_the_release_prefix_is_no_release(
     # The fix before that commit is still unreleased.
     assert [a.name for a in result.analyzed] == ["demo"]
     assert "one returns eleven" in (result.releases[0].plans[0].body)
+
+
+def test_a_requirement_rewritten_by_another_release_asks_for_no_release(repo: GitRepo) -> None:
+    dependent_workspace(repo)
+    repo.git("reset", "-q", "--hard", "HEAD~1")  # app's own change undone: only core's release
+
+    later = release(repo, auto=True)
+
+    assert versions(later) == {} and later.analyzed == []
+    assert "nothing to release" in later.message

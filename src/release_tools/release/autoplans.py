@@ -117,16 +117,21 @@ def analyzed_plans(
                     "HEAD's: commit that release first, or restore the file to analyze again"
                 )
                 continue
-            decision = run_analysis(settings.model_copy(update={"project": name, "base": base}))
-            kind = analyzed_type(decision, settings)
-            if kind is None:
-                found.append(AnalyzedProject(name, decision, None))
-                continue
             paths = project_pathspecs(git, project, rng.head_sha, conventions)
             commits = without_release_commits(
                 git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths),
                 release_prefix,
             )
+            if not commits:
+                # Only release commits touched it: another project's release rewrote one of its
+                # requirements without releasing it, bookkeeping that asks for no release.
+                log.debug("changed by release commits only", extra={"project": name})
+                continue
+            decision = run_analysis(settings.model_copy(update={"project": name, "base": base}))
+            kind = analyzed_type(decision, settings)
+            if kind is None:
+                found.append(AnalyzedProject(name, decision, None))
+                continue
             body = grouped_subjects(commits, types) or default_message(kind, name)
             # No file: an empty path marks the plan as one the release consumes without deleting.
             plan = VersionPlan(
