@@ -7,6 +7,16 @@ release tag, found the way ``analyze`` and ``release`` find it, so a workspace w
 are released separately does not count changes that are already released. Projects that
 ``.changeset/config.json`` ignores need no plan.
 
+In changesets' pre mode, as ``changeset status`` counts them, the changesets a prerelease
+already used plan nothing more (those under ``.changeset/pre/`` for changesets 3, those
+``pre.json`` lists for 2.x) until the mode is left: then every changeset counts again, since
+leaving the mode releases them all. ``pre.json`` is read where the plans are: at the checked
+commit, and in the work tree too when that commit is the one checked out.
+
+What ``release`` refuses about packages changesets never releases fails the check as well: a
+changeset naming such a package with a released one (a :class:`PlanError`) and a released
+package depending on one never released (a :class:`~release_tools.errors.ConfigError`).
+
 The projects are those of the checked-out commit; in a sparse checkout, those it leaves out are
 read from HEAD (:func:`~release_tools.release.sparse.read_checkout`), so their changes are
 theirs and plans naming them validate, as in a full checkout.
@@ -17,6 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from release_tools.analysis.diff import empty_tree
 from release_tools.config import Settings
@@ -33,9 +44,11 @@ from release_tools.plans import (
 )
 from release_tools.plans.store import with_groups
 from release_tools.release.planrange import is_bookkeeping, plan_range, touched_projects
-from release_tools.release.sparse import read_checkout
-from release_tools.release.versions import is_workspace
+from release_tools.release.premode import read_pre_state
+from release_tools.release.sparse import Checkout, read_checkout
+from release_tools.release.versions import is_workspace, refuse_mixed_changesets
 from release_tools.versioning.conventions import Conventions
+from release_tools.versioning.manifestversions import Reader
 from release_tools.versioning.projectlookup import owning_project
 from release_tools.versioning.projects import Project
 
@@ -81,6 +94,20 @@ def _plans_at(git: Git, ref: str) -> list[VersionPlan]:
         if data is not None:
             plans.append(load_plan(path, data.decode("utf-8", "replace")))
     return plans
+
+
+def _reader(git: Git, root: Path, checkout: Checkout, head: str, *, work_tree: bool) -> Reader:
+    """The files the check reads besides the plans (``pre.json``, what tells the changesets
+    major): the work tree's when the checked commit is the one checked out (as its plans
+    are), else that commit's."""
+    if work_tree:
+        return lambda rel: checkout.read_text(git, root, rel)
+
+    def read(rel: str) -> str | None:
+        data = git.show_file(head, rel)
+        return None if data is None else data.decode("utf-8", "replace")
+
+    return read
 
 
 def _per_project_touched(
@@ -161,7 +188,8 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
         )
     plans = _plans_at(git, rng.head_sha)
     uncommitted: list[str] = []
-    if rng.head_sha == git.resolve("HEAD"):
+    checked_out = rng.head_sha == git.resolve("HEAD")
+    if checked_out:
         # Checking the checked-out commit: a plan just written counts, as `release` (which
         # reads the working tree) would use it; the result names it so it gets committed.
         committed = {plan.path for plan in plans}
@@ -171,6 +199,12 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
                 uncommitted.append(plan.path)
     plans = with_project_names(with_groups(plans, config.group_names), projects)
     validate_plans(plans, projects)
+    config.check_skipped_dependencies()
+    refuse_mixed_changesets(projects, plans, config)
+    pre = read_pre_state(_reader(git, root, checkout, rng.head_sha, work_tree=checked_out))
+    if pre is not None:
+        # The changesets a prerelease of the mode used plan nothing more until it is left.
+        plans = pre.deciding(plans)
     planned = sorted({p.name for p in projects if any(plan.type_for(p.name) for plan in plans)})
     return PlanCheckResult(
         base=base_label,

@@ -14,7 +14,11 @@ groups; members of a linked group released together take the highest type any of
 and move to one version, the highest of theirs bumped by it (changesets' ``linked``);
 ignored packages are never released, nor private ones when ``privatePackages.version`` is false;
 private ones are tagged only when ``privatePackages.tag`` is true (see
-:mod:`~release_tools.versioning.releaseconfig`).
+:mod:`~release_tools.versioning.releaseconfig`). As ``changeset version`` does, a changeset that
+names such a package together with one that is released is refused
+(:func:`refuse_mixed_changesets`), and so is a configuration in which a released package depends
+on one never released (``WorkspaceReleaseConfig.check_skipped_dependencies``): :func:`held_back`
+checks both before anything is written.
 
 Go modules keep no version in their ``go.mod``: their current version is their latest tag in
 Go's scheme, and a release whose major their module path does not name (``2.0.0`` of
@@ -44,7 +48,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from release_tools.errors import ConfigError, UsageError, VersionError
+from release_tools.errors import ConfigError, PlanError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
 from release_tools.versioning.conventions import Conventions, current_version
@@ -62,6 +66,7 @@ __all__ = [
     "go_path_refusals",
     "held_back",
     "is_workspace",
+    "refuse_mixed_changesets",
     "tag_only_refusals",
     "version_groups",
     "with_fixed_groups",
@@ -385,6 +390,44 @@ def tag_only_refusals(
     return lines
 
 
+def refuse_mixed_changesets(
+    projects: Sequence[Project], plans: Sequence[VersionPlan], config: WorkspaceReleaseConfig
+) -> None:
+    """Raise :class:`PlanError` for the first changeset that names a package the
+    configuration never releases (:meth:`WorkspaceReleaseConfig.held_back`) and asks for a
+    release of one it releases: changesets refuses such a changeset, whichever major, since
+    releasing part of it and keeping the rest would split one change across releases.
+
+    Every changeset file counts, those already released in pre mode included, as changesets
+    checks every changeset it reads. A key naming a group counts for the members released,
+    never as naming the others; Nx plans are left alone (changesets never reads them)."""
+    by_name = {p.name: p for p in projects}
+    for plan in plans:
+        if plan.format != "changesets" or not plan.path:
+            continue
+        skipped = [
+            (entry.name, reason)
+            for entry in plan.entries
+            if not plan.is_group_entry(entry)
+            and entry.name in by_name
+            and (reason := config.held_back(by_name[entry.name])) is not None
+        ]
+        released = [
+            p.name
+            for p in projects
+            if config.held_back(p) is None and plan.type_for(p.name) is not None
+        ]
+        if not skipped or not released:
+            continue
+        names = ", ".join(f"{name} ({reason})" for name, reason in dict(skipped).items())
+        raise PlanError(
+            f"{plan.path}: {names} named with {', '.join(released)}, which "
+            f"{'is' if len(released) == 1 else 'are'} released; changesets refuses a changeset "
+            "that mixes packages it never releases with packages it releases: give each kind "
+            "a changeset of its own"
+        )
+
+
 def held_back(
     projects: Sequence[Project],
     plans: Sequence[VersionPlan],
@@ -393,7 +436,14 @@ def held_back(
 ) -> list[str]:
     """One line for each project a pending plan names that the configuration keeps from
     being released, with the reason; ignored packages are left out (their plans stay pending
-    without a word, as changesets leaves them)."""
+    without a word, as changesets leaves them).
+
+    What changesets refuses about such projects is refused here, before the release writes
+    anything, whatever ``only`` selects: a configuration in which a released package depends
+    on one never released (:class:`ConfigError`), and a changeset mixing both kinds
+    (:func:`refuse_mixed_changesets`, :class:`PlanError`)."""
+    config.check_skipped_dependencies()
+    refuse_mixed_changesets(projects, plans, config)
     selected = _selected(projects, only)
     lines = []
     for project in projects:

@@ -41,20 +41,30 @@ Private projects (:attr:`Project.private`) are versioned when ``privatePackages.
 true (by default under changesets 2.x, only when configured under 3.x), and tagged only when
 ``privatePackages.tag`` is true. Without ``.changeset/config.json``
 nothing says otherwise, so they are versioned and tagged like any other project.
+
+A package changesets releases may not depend on one it never releases (ignored, or private and
+not versioned): both majors refuse such a configuration, since the published package would
+require a version nobody publishes. The configuration records each such dependency
+(:attr:`WorkspaceReleaseConfig.skipped_dependencies`, judged as changesets' dependency graph
+judges it without ``devDependencies``: see :func:`_graph_counts`), and
+:meth:`WorkspaceReleaseConfig.check_skipped_dependencies` refuses it; reading it does not, so
+that commands which release nothing still work in such a workspace.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import posixpath
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from release_tools.errors import ConfigError, VersionError
 from release_tools.versioning.changelogfile import nx_project_changelog
 from release_tools.versioning.changesetsmajor import ChangesetsMajor, changesets_major
+from release_tools.versioning.constraints import npm_admits
 from release_tools.versioning.projects import Project
 
 __all__ = [
@@ -63,6 +73,7 @@ __all__ = [
     "PlanFormatName",
     "Relationship",
     "ReleaseGroup",
+    "SkippedDependency",
     "WorkspaceReleaseConfig",
     "infer_plan_format",
     "match_projects",
@@ -91,6 +102,27 @@ class ReleaseGroup:
     relationship: Relationship
     tag_template: str | None = None
     source: str = "nx.json"
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedDependency:
+    """A package changesets releases that depends on one it never releases."""
+
+    #: The released package (a public one: a private dependent publishes nothing).
+    dependent: str
+    #: The package never released, and why (:meth:`WorkspaceReleaseConfig.held_back`).
+    dependency: str
+    reason: str
+    #: The dependency table and the requirement as written (``dependencies``, ``^1.0.0``).
+    table: str
+    spec: str
+
+    def describe(self) -> str:
+        """One clause naming both packages, the requirement and the reason."""
+        return (
+            f"{self.dependent} depends on {self.dependency} ({self.table} {self.spec}), and "
+            f"{self.dependency} is never released ({self.reason})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +163,9 @@ class WorkspaceReleaseConfig:
     #: The major of ``@changesets/cli`` the workspace uses, whose rules its releases follow.
     changesets: ChangesetsMajor = field(default_factory=ChangesetsMajor)
     sources: tuple[str, ...] = field(default=())
+    #: Released packages depending on packages never released, which changesets refuses
+    #: (:meth:`check_skipped_dependencies`).
+    skipped_dependencies: tuple[SkippedDependency, ...] = ()
 
     def group_of(self, name: str) -> ReleaseGroup | None:
         """The group (fixed or linked first, then independent) that ``name`` belongs to."""
@@ -160,6 +195,19 @@ class WorkspaceReleaseConfig:
                 )
             return "private, and .changeset/config.json says privatePackages.version: false"
         return None
+
+    def check_skipped_dependencies(self) -> None:
+        """Raise :class:`ConfigError`, in one line naming every such dependency, when a
+        package changesets releases depends on one it never releases; changesets refuses
+        the configuration then, whatever is to be released."""
+        if not self.skipped_dependencies:
+            return
+        found = "; ".join(d.describe() for d in self.skipped_dependencies)
+        raise ConfigError(
+            f"{_SOURCE}: {found}; changesets refuses a released package that depends, outside "
+            "devDependencies, on a package it never releases: ignore the dependent too, make "
+            "it private, or have the dependency released"
+        )
 
     def tags(self, project: Project) -> bool:
         """Whether a release of ``project`` gets a tag (private ones only when configured)."""
@@ -461,6 +509,75 @@ def _changesets(root: Path, projects: Sequence[Project], major: int) -> dict[str
     return out
 
 
+#: The tables of changesets' dependency graph when it leaves ``devDependencies`` out, in its
+#: order: a package named in several keeps the last one's requirement.
+_GRAPH_TABLES = ("dependencies", "peerDependencies", "optionalDependencies")
+
+
+def _package_json(root: Path, manifest: str) -> Mapping[str, Any]:
+    """A package.json's data; empty when it is missing, unreadable or not a JSON object (its
+    reading for the release reports such a file)."""
+    try:
+        data = json.loads((root / manifest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _graph_counts(spec: str, dependency: Project, *, workspace_only: bool) -> bool:
+    """Whether changesets' dependency graph makes a requirement ``spec`` on ``dependency``
+    an edge: a ``workspace:`` shorthand (``*``, ``^``, ``~``) or the dependency's directory
+    always; a range (after ``workspace:``) when it admits the dependency's version; nothing
+    else (a dist-tag, ``file:``, an alias, a range its version leaves). Under
+    ``bumpVersionsWithWorkspaceProtocolOnly`` only ``workspace:`` requirements count."""
+    if spec.startswith("workspace:"):
+        spec = spec[len("workspace:") :]
+        if spec in ("*", "^", "~"):
+            return True
+        if posixpath.normpath(spec) == posixpath.normpath(dependency.path):
+            return True
+    elif workspace_only:
+        return False
+    if ":" in spec or dependency.version is None:
+        return False
+    return npm_admits(spec, dependency.version) is True
+
+
+def _skipped_dependencies(
+    root: Path, projects: Sequence[Project], config: WorkspaceReleaseConfig
+) -> tuple[SkippedDependency, ...]:
+    """Every public package the configuration releases whose requirement on a package it
+    never releases is an edge of changesets' dependency graph, ``devDependencies`` left out.
+    Only the workspace's packages count, the root aside (changesets checks its packages)."""
+    packages = [
+        p for p in projects if p.manifest_kind == "package.json" and p.path not in (".", "")
+    ]
+    skipped = {p.dependency_name: p for p in packages if config.held_back(p) is not None}
+    if not skipped:
+        return ()
+    found: list[SkippedDependency] = []
+    for member in packages:
+        if member.private or config.held_back(member) is not None:
+            continue
+        data = _package_json(root, member.manifest)
+        graph: dict[str, tuple[str, str]] = {}
+        for table in _GRAPH_TABLES:
+            deps = data.get(table)
+            if not isinstance(deps, dict):
+                continue
+            for name, spec in deps.items():
+                if isinstance(spec, str):
+                    graph[name] = (table, spec)
+        for name, (table, spec) in graph.items():
+            dependency = skipped.get(name)
+            if dependency is None or dependency.name == member.name:
+                continue
+            if _graph_counts(spec, dependency, workspace_only=config.workspace_protocol_only):
+                reason = config.held_back(dependency) or ""
+                found.append(SkippedDependency(member.name, dependency.name, reason, table, spec))
+    return tuple(found)
+
+
 def infer_plan_format(root: Path) -> PlanFormatName:
     """The plan format a repository uses: changesets when ``.changeset/config.json`` exists and
     neither ``.nx/version-plans`` nor ``nx.json``'s ``release.versionPlans`` says Nx; else nx."""
@@ -487,7 +604,7 @@ def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceRel
     sources = tuple(
         name for name, found in (("nx.json", nx), (".changeset/config.json", changesets)) if found
     )
-    return WorkspaceReleaseConfig(
+    config = WorkspaceReleaseConfig(
         groups=(*nx.get("groups", ()), *changesets.get("groups", ())),
         ignored=changesets.get("ignored", frozenset()),
         tag_template=nx.get("tag_template"),
@@ -508,3 +625,6 @@ def read_release_config(root: Path, projects: Sequence[Project]) -> WorkspaceRel
         changesets=cli,
         sources=sources,
     )
+    if not changesets:
+        return config
+    return replace(config, skipped_dependencies=_skipped_dependencies(root, projects, config))
