@@ -92,13 +92,18 @@ def test_changesets_tag_true_tags_a_private_package_but_never_publishes_it(
 
 def test_changesets_version_false_skips_a_private_package(repo: GitRepo) -> None:
     _workspace(repo, {"privatePackages": {"version": False, "tag": False}})
+    # changesets refuses a changeset naming a package it never releases with one it releases.
+    (repo.path / ".changeset/flag.md").write_text('---\n"lib": minor\n---\n\nfeat: a flag\n')
+    repo.write(".changeset/app.md", '---\n"app": minor\n---\n\nfeat: an app flag\n')
+    repo.commit("chore: one changeset per package")
     result = _release(repo)
     assert [(r.project.name, r.version) for r in result.releases] == [("lib", "2.1.0")]
     assert _version(repo, "app") == "1.0.0"
     assert not (repo.path / "packages/app/CHANGELOG.md").exists()
     assert result.tags == ["lib@2.1.0"]
-    # The plan keeps what it promises the package that was not released.
-    assert (repo.path / ".changeset/flag.md").read_text().startswith('---\n"app": minor\n---')
+    # The changeset of the package not released stays as it was.
+    assert (repo.path / ".changeset/app.md").read_text().startswith('---\n"app": minor\n---')
+    assert not (repo.path / ".changeset/flag.md").exists()
     assert any(
         s.startswith("no release of app (private, and .changeset/config.json says")
         for s in result.skipped

@@ -84,6 +84,7 @@ from release_tools.release.transaction import execute, journal_path, landed_comm
 from release_tools.release.versions import (
     ProjectRelease,
     held_back,
+    refuse_mixed_changesets,
     with_fixed_groups,
 )
 from release_tools.text import clean_text
@@ -424,6 +425,9 @@ def _run_release(
     pre = read_pre_state(read)
     if pre is not None:
         check_pre_options(pre, settings.project)
+    # What changesets refuses about packages it never releases, before any analysis.
+    refuse_mixed_changesets(projects, plans, conventions.release_config)
+    conventions.release_config.check_skipped_dependencies()
     analyzed: list[AnalyzedProject] = []
     auto_notes: list[str] = []
     if options.auto:
