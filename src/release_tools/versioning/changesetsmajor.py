@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from release_tools.versioning.constraints import npm_floor
 from release_tools.versioning.semver import Version
 
 __all__ = [
@@ -66,6 +65,10 @@ class ChangesetsMajor:
 def requirement_major(spec: str) -> int | None:
     """The major of the lowest version the npm range ``spec`` admits; None when it names no
     version (``workspace:``, ``catalog:``, a dist-tag, a URL) or admits every one (``*``)."""
+    # The range reader loads packaging's specifiers, which a run needs only for a changesets
+    # workspace naming its CLI: not at the start of every analyze.
+    from release_tools.versioning.constraints import npm_floor
+
     floor = npm_floor(spec)
     if floor is None or floor == Version(0, 0, 0):
         return None

@@ -64,7 +64,6 @@ from typing import Any, Literal
 from release_tools.errors import ConfigError, VersionError
 from release_tools.versioning.changelogfile import nx_project_changelog
 from release_tools.versioning.changesetsmajor import ChangesetsMajor, changesets_major
-from release_tools.versioning.constraints import npm_admits
 from release_tools.versioning.projects import Project
 
 __all__ = [
@@ -540,6 +539,9 @@ def _graph_counts(spec: str, dependency: Project, *, workspace_only: bool) -> bo
         return False
     if ":" in spec or dependency.version is None:
         return False
+    # Loaded here: the range reader needs packaging's specifiers, which most runs never do.
+    from release_tools.versioning.constraints import npm_admits
+
     return npm_admits(spec, dependency.version) is True
 
 
