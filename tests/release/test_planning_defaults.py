@@ -59,3 +59,17 @@ def test_a_group_with_a_version_type_gets_its_plan(repo: GitRepo) -> None:
     assert result.exit_code == 0, result.output
     report: dict[str, Any] = json.loads(result.stdout)
     assert report["projects"] == {"core": "minor"} and report["group_members"] == ["a", "b"]
+
+
+def test_release_of_a_group_says_it_is_a_group(repo: GitRepo) -> None:
+    group_workspace(repo)
+    before = files(repo.path)
+
+    result = CliRunner().invoke(cli, ["release", "-C", str(repo.path), "--project", "core"])
+
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: --project core names a release group (a, b), not a project: release without "
+        "--project, or name one of its members"
+    )
+    assert files(repo.path) == before

@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from release_tools.config import Settings
-from release_tools.errors import ReleaseError, VersionError
+from release_tools.errors import ReleaseError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import (
     VersionPlan,
@@ -351,6 +351,19 @@ def _unfinished(
     return None
 
 
+def _refuse_group(name: str, projects: Sequence[Project], config: WorkspaceReleaseConfig) -> None:
+    """Refuse ``--project`` naming a release group of ``nx.json`` (not itself a project) with
+    a line that says what to do instead, rather than "unknown project"."""
+    members = config.group_names.get(name)
+    if members is None or any(p.name == name for p in projects):
+        return
+    listed = ", ".join(clean_text(m) for m in members)
+    raise UsageError(
+        f"--project {clean_text(name)} names a release group ({listed}), not a project: "
+        "release without --project, or name one of its members"
+    )
+
+
 def run_release(
     settings: Settings,
     options: ReleaseOptions | None = None,
@@ -396,6 +409,7 @@ def _run_release(
     if not projects:
         raise ReleaseError(f"no project manifest found in {root}")
     if settings.project is not None:
+        _refuse_group(settings.project, projects, conventions.release_config)
         refuse_outside_checkout(git, root, checkout, [settings.project])
         # The project's own spelling from here on (``my_pkg`` names the Python ``my-pkg``).
         settings = settings.model_copy(
