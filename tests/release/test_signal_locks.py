@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sys
 import threading
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from deaf_git import install_deaf_git
 
 from gitrepo import GitRepo
 from release_tools.cli import cli
@@ -37,27 +37,7 @@ LOCK = ".git/index.lock"
 @pytest.fixture
 def deaf_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``git commit`` runs with SIGTERM blocked; the grace period is 0.3 s."""
-    real = shutil.which("git")
-    assert real is not None
-    bin_dir = tmp_path / "deaf-bin"
-    bin_dir.mkdir()
-    block_then_exec = (
-        "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); "
-        "os.execv(sys.argv[1], sys.argv[1:])"
-    )
-    script = bin_dir / "git"
-    script.write_text(
-        "#!/bin/sh\n"
-        'for arg in "$@"; do\n'
-        '  if [ "$arg" = commit ]; then\n'
-        f'    exec "{sys.executable}" -c \'{block_then_exec}\' "{real}" "$@"\n'
-        "  fi\n"
-        "done\n"
-        f'exec "{real}" "$@"\n'
-    )
-    script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(process, "_STOP_GRACE", 0.3)
+    install_deaf_git(tmp_path, monkeypatch)
 
 
 def _planned_with_deaf_hook(repo: GitRepo, tmp_path: Path, hook_name: str) -> GitRepo:

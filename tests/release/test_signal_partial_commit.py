@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,10 +23,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from deaf_git import install_deaf_git
 
 from gitrepo import GitRepo
 from release_tools.cli import cli
-from release_tools.git import process
 from release_tools.release import transaction
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -41,27 +40,7 @@ LOCK = ".git/index.lock"
 def deaf_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``git commit`` runs with SIGTERM blocked (same pid: the wrappers exec); the grace
     period is 0.3 s."""
-    real = shutil.which("git")
-    assert real is not None
-    bin_dir = tmp_path / "deaf-bin"
-    bin_dir.mkdir()
-    block_then_exec = (
-        "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); "
-        "os.execv(sys.argv[1], sys.argv[1:])"
-    )
-    script = bin_dir / "git"
-    script.write_text(
-        "#!/bin/sh\n"
-        'for arg in "$@"; do\n'
-        '  if [ "$arg" = commit ]; then\n'
-        f'    exec "{sys.executable}" -c \'{block_then_exec}\' "{real}" "$@"\n'
-        "  fi\n"
-        "done\n"
-        f'exec "{real}" "$@"\n'
-    )
-    script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(process, "_STOP_GRACE", 0.3)
+    install_deaf_git(tmp_path, monkeypatch)
 
 
 @pytest.fixture(autouse=True)
