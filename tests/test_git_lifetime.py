@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo
+from processwatch import ended_within, hook, read_pid, running
 from release_tools.errors import GitError
 from release_tools.git import Git, process
 from release_tools.release.signals import Interrupted, interruptible
@@ -32,47 +33,6 @@ from release_tools.release.signals import Interrupted, interruptible
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="tells ended processes by /proc"
 )
-
-
-def running(pid: int) -> bool:
-    """Whether ``pid`` runs; a zombie (ended, not yet collected) does not."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-
-
-def ended_within(pid: int, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while running(pid) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return not running(pid)
-
-
-def wait_for(path: Path, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path.name} never appeared"
-        time.sleep(0.01)
-
-
-def read_pid(path: Path) -> int:
-    """The pid a hook wrote to ``path`` (polled: the write may still be under way)."""
-    deadline = time.monotonic() + 30
-    while True:
-        with contextlib.suppress(FileNotFoundError, ValueError):
-            text = path.read_text()
-            if text.endswith("\n"):
-                return int(text)
-        assert time.monotonic() < deadline, f"{path.name} was never written"
-        time.sleep(0.01)
-
-
-def hook(repo: GitRepo, name: str, body: str) -> None:
-    path = repo.path / ".git" / "hooks" / name
-    path.write_text(f"#!/bin/sh\n{body}")
-    path.chmod(0o755)
 
 
 @pytest.fixture

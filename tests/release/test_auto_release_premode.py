@@ -7,14 +7,14 @@ import json
 from datetime import date
 from typing import Any
 
+from test_premode import PRE, pre_json
+from test_premode import pre_workspace as premode_workspace
+
 from gitrepo import GitRepo
 from release_tools.config import load_settings
 from release_tools.release.service import ReleaseOptions, ReleaseResult, run_release
 
 TODAY = date(2026, 1, 2)
-PRE = ".changeset/pre.json"
-#: The root's requirement that pins changesets 2.x's pre mode.
-CHANGESETS_2 = {"@changesets/cli": "^2.27.0"}
 
 
 def release(repo: GitRepo, **options: Any) -> ReleaseResult:
@@ -23,38 +23,14 @@ def release(repo: GitRepo, **options: Any) -> ReleaseResult:
 
 
 def pre_workspace(repo: GitRepo, mode: str = "pre") -> None:
-    """Two npm packages in changesets pre mode (tag ``beta``) entered at 1.0.0 and 2.0.0."""
-    # The root requires changesets 2.x, whose pre.json (initial versions, changesets) this is.
-    root = {"private": True, "workspaces": ["packages/*"]}
-    repo.write("package.json", json.dumps({**root, "devDependencies": CHANGESETS_2}))
-    repo.write(".changeset/config.json", json.dumps({"baseBranch": "main"}))
-    for package, name, version in (("a", "@acme/a", "1.0.0"), ("b", "@acme/b", "2.0.0")):
-        repo.write(
-            f"packages/{package}/package.json",
-            json.dumps({"name": name, "version": version}, indent=2) + "\n",
-        )
+    """The pre mode workspace of the pre mode tests, with sources to analyze, both packages
+    tagged at their initial versions."""
+    premode_workspace(repo, mode)
+    for package in ("a", "b"):
         repo.write(f"packages/{package}/index.js", "module.exports = 1;\n")
-    repo.write(
-        PRE,
-        json.dumps(
-            {
-                "mode": mode,
-                "tag": "beta",
-                "initialVersions": {"@acme/a": "1.0.0", "@acme/b": "2.0.0"},
-                "changesets": [],
-            },
-            indent=2,
-        )
-        + "\n",
-    )
-    repo.commit("chore: initial, in pre mode")
+    repo.commit("chore: sources")
     repo.git("tag", "@acme/a@1.0.0")
     repo.git("tag", "@acme/b@2.0.0")
-
-
-def pre_json(repo: GitRepo) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((repo.path / PRE).read_text())
-    return data
 
 
 def test_an_analyzed_project_gets_a_prerelease_in_pre_mode(repo: GitRepo) -> None:

@@ -12,7 +12,6 @@ import contextlib
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,38 +19,13 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import GitRepo
+from processwatch import hook, read_pid, running
 from release_tools.cli import cli
 from release_tools.git import process
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="tells ended processes by /proc"
 )
-
-
-def running(pid: int) -> bool:
-    """Whether ``pid`` runs; a zombie (ended, not yet collected) does not."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def read_pid(path: Path) -> int:
-    deadline = time.monotonic() + 30
-    while True:
-        with contextlib.suppress(FileNotFoundError, ValueError):
-            text = path.read_text()
-            if text.endswith("\n"):
-                return int(text)
-        assert time.monotonic() < deadline, f"{path.name} was never written"
-        time.sleep(0.01)
-
-
-def hook(repo: GitRepo, name: str, body: str) -> None:
-    path = repo.path / ".git" / "hooks" / name
-    path.write_text(f"#!/bin/sh\n{body}")
-    path.chmod(0o755)
 
 
 @pytest.fixture

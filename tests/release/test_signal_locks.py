@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from deaf_git import install_deaf_git
+from deaf_git import install_deaf_git, release, release_interrupted_when
 
 from gitrepo import GitRepo
 from release_tools.cli import cli
@@ -83,23 +83,7 @@ def state(repo: GitRepo) -> tuple[str, str, str, str]:
 def release_interrupted(repo: GitRepo, tmp_path: Path, *args: str) -> Result:
     """The release, sent SIGINT once its pre-commit hook runs."""
     started = tmp_path / "started"
-
-    def interrupt() -> None:
-        deadline = time.monotonic() + 30
-        while not started.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        os.kill(os.getpid(), signal.SIGINT)
-
-    helper = threading.Thread(target=interrupt)
-    helper.start()
-    try:
-        return CliRunner().invoke(cli, ["release", "-C", str(repo.path), *args])
-    finally:
-        helper.join(timeout=30)
-
-
-def release(repo: GitRepo, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["release", "-C", str(repo.path), *args])
+    return release_interrupted_when(repo, started.exists, *args)
 
 
 pytestmark = [pytestmark, pytest.mark.usefixtures("deaf_git", "sigint_raises")]

@@ -16,17 +16,14 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-from deaf_git import install_deaf_git
+from click.testing import Result
+from deaf_git import install_deaf_git, release, release_interrupted_when
 
 from gitrepo import GitRepo
-from release_tools.cli import cli
 from release_tools.release import transaction
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -89,22 +86,7 @@ def release_interrupted(repo: GitRepo, tmp_path: Path, *args: str) -> Result:
     def written() -> bool:
         return marker.exists() and marker.read_text().endswith("\n")
 
-    def interrupt() -> None:
-        deadline = time.monotonic() + 30
-        while not written() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        os.kill(os.getpid(), signal.SIGINT)
-
-    helper = threading.Thread(target=interrupt)
-    helper.start()
-    try:
-        return CliRunner().invoke(cli, ["release", "-C", str(repo.path), *args])
-    finally:
-        helper.join(timeout=30)
-
-
-def release(repo: GitRepo, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["release", "-C", str(repo.path), *args])
+    return release_interrupted_when(repo, written, *args)
 
 
 def test_both_locks_a_killed_partial_commit_left_are_removed(
