@@ -132,22 +132,6 @@ def test_a_merged_backport_does_not_hide_the_major_of_the_main_line(repo: GitRep
     assert (major.commits, major.declared) == (1, Bump.MAJOR)
 
 
-def test_a_version_tagged_on_two_commits_is_left_out(repo: GitRepo) -> None:
-    _release(repo, "v1.0.0", "feat: a")
-    _release(repo, "v1.1.0", "feat: b")
-    _release(repo, "v1.2.0", "feat: c")
-    _release(repo, "v1.2.1", "fix: d")
-    # A second spelling of 1.2.0, created later, on the commit of 1.0.0: which one was the
-    # release cannot be told, so neither is paired.
-    repo.git("tag", "-a", "-m", "retag", "1.2.0", "v1.0.0")
-
-    history = _history(repo, cache_dir=None)
-
-    got = [(r.old_tag, r.new_tag, r.shipped, r.commits) for r in history.releases]
-    assert got == [("v1.0.0", "v1.1.0", Bump.MINOR, 1), ("v1.1.0", "v1.2.1", Bump.MINOR, 2)]
-    assert history.tags == 3
-
-
 def test_no_tags_or_one_tag_is_an_empty_history(repo: GitRepo) -> None:
     _release(repo, "v1.0.0", "feat: a")
     history = _history(repo, cache_dir=None)

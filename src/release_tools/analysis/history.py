@@ -5,8 +5,8 @@ tags, the version jump between them, and the commits in between. This module rea
 
 * the release tags reachable from the analysed base, with the same patterns as the
   current-version lookup (a project's own ``name@1.2.3`` tags in a monorepo, else unnamed ones);
-* final releases only (prereleases skipped), one tag per version (a version tagged on two
-  different commits is left out: which one was released cannot be told), ordered by version;
+* final releases only (prereleases skipped), one tag per version (of a version tagged on two
+  different commits, the tag the current-version lookup would take), ordered by version;
 * the most recent ``limit`` releases, each paired with the release before it by version when
   that one is an ancestor. When it is not (a backport tagged on a maintenance line between two
   releases of the main line, a tag from another line), the release is paired with the newest
@@ -46,7 +46,7 @@ from release_tools.errors import GitError
 from release_tools.git import Commit, Git
 from release_tools.versioning.bump import Bump
 from release_tools.versioning.semver import jump
-from release_tools.versioning.tags import ReleaseTag
+from release_tools.versioning.tags import ReleaseTag, released_of_equals
 
 # Footprint, KindOf, footprint and surface_delta live in ``footprint``, HISTORY_FORMAT in
 # ``pairfacts``; importable here too, as part of reading a history.
@@ -137,12 +137,17 @@ def _candidate_tags(
     return next((group for group in groups if group), [])
 
 
-def _finals(tags: Sequence[ReleaseTag], shas: Mapping[str, str]) -> list[ReleaseTag]:
+def _finals(
+    git: Git, tags: Sequence[ReleaseTag], shas: Mapping[str, str], newest: int
+) -> list[ReleaseTag]:
     """Final releases, one tag per version, by version.
 
     A version tagged twice on one commit (``v1.2.0`` and ``1.2.0``) keeps the first tag listed,
-    the newest. A version tagged on different commits is left out: which of them was released
-    cannot be told, and the releases either side of it pair up instead.
+    the newest. One tagged on different commits keeps the tag the current-version lookup
+    would take (:func:`released_of_equals`: the one on the commit descending from the others'),
+    so that the pairs agree with the range on where that release was made. Only the ``newest``
+    versions, those a pair can use, are told apart by ancestry: the older ones keep their
+    first tag without asking git.
     """
     by_version: dict[tuple[int, int, int], list[ReleaseTag]] = {}
     for tag in tags:
@@ -150,18 +155,21 @@ def _finals(tags: Sequence[ReleaseTag], shas: Mapping[str, str]) -> list[Release
             log.debug("history: prerelease tag skipped", extra={"tag": tag.tag})
             continue
         by_version.setdefault(tag.version.core, []).append(tag)
+    keys = sorted(by_version)
     finals: list[ReleaseTag] = []
-    for key in sorted(by_version):
-        first, *others = by_version[key]
-        if len({shas.get(tag.tag) for tag in (first, *others)}) > 1:
+    for position, key in enumerate(keys):
+        group = by_version[key]
+        chosen = group[0]
+        if len({shas.get(tag.tag) for tag in group}) > 1 and position >= len(keys) - newest:
+            chosen = released_of_equals(git, group, shas)
             log.debug(
-                "history: version tagged on different commits skipped",
-                extra={"tags": ", ".join(tag.tag for tag in (first, *others))},
+                "history: version tagged on different commits, one kept",
+                extra={"tag": chosen.tag, "others": ", ".join(t.tag for t in group if t != chosen)},
             )
-            continue
-        for tag in others:
-            log.debug("history: duplicate version tag skipped", extra={"tag": tag.tag})
-        finals.append(first)
+        for tag in group:
+            if tag != chosen:
+                log.debug("history: duplicate version tag skipped", extra={"tag": tag.tag})
+        finals.append(chosen)
     return finals
 
 
@@ -215,7 +223,8 @@ def read_history(
     shallow = git.is_shallow()
     candidates = _candidate_tags(tags, project, root_name)
     shas = git.tag_commits() if len(candidates) >= 2 and limit > 0 else {}
-    finals = _finals(candidates, shas)
+    # The pairs use the newest limit + 1 versions, and a few more as predecessors.
+    finals = _finals(git, candidates, shas, limit + 1 + _PREDECESSORS)
     if limit <= 0 or len(finals) < 2:
         return ReleaseHistory((), len(finals), 0, shallow, time.perf_counter() - started)
     recent = finals[-(limit + 1) :]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from release_tools.errors import GitError, VersionError
@@ -22,6 +22,7 @@ __all__ = [
     "latest_release_tag",
     "merged_tag_names",
     "parse_release_tags",
+    "released_of_equals",
     "unless_superseded",
 ]
 
@@ -168,14 +169,8 @@ def unless_superseded(
 
 
 def _latest_of_equals(git: Git, latest: ReleaseTag, tags: Sequence[ReleaseTag]) -> ReleaseTag:
-    """Of the tags of ``latest``'s project and version, the one on the commit descending from
-    the others' commits.
-
-    Tag dates break ties in :func:`latest_release_tag`, and a clock set wrong or a tag made
-    after the fact can date the older commit's tag later: the range would then start before
-    a commit the newer tag already released. Tags on commits neither of which descends from
-    the other (two branches) keep ``latest``; so does a git failure.
-    """
+    """Of the tags of ``latest``'s project and version, the one :func:`released_of_equals`
+    takes, ``latest`` first; a git failure keeps ``latest``."""
     equals = [
         tag
         for tag in tags
@@ -185,8 +180,29 @@ def _latest_of_equals(git: Git, latest: ReleaseTag, tags: Sequence[ReleaseTag]) 
         return latest
     try:
         commits = git.tag_commits()
-        chosen, chosen_commit = latest, commits.get(latest.tag)
-        for other in equals:
+    except GitError:
+        return latest
+    return released_of_equals(git, [latest, *equals], commits)
+
+
+def released_of_equals(
+    git: Git, equals: Sequence[ReleaseTag], commits: Mapping[str, str]
+) -> ReleaseTag:
+    """Of tags of one project and version (the first being the one the tag dates chose), the
+    one on the commit descending from the others' commits (``commits`` maps tags to theirs).
+
+    Tag dates break ties in :func:`latest_release_tag`, and a clock set wrong or a tag made
+    after the fact can date the older commit's tag later: the range would then start before
+    a commit the newer tag already released. Each later tag replaces the one chosen so far
+    when its commit descends from that one's. Tags on commits neither of which descends from
+    the other (two branches) keep the first; so does a git failure. The current-version
+    lookup and the release history both choose this way, so that they agree on which commit
+    a version was released from.
+    """
+    first = equals[0]
+    chosen, chosen_commit = first, commits.get(first.tag)
+    try:
+        for other in equals[1:]:
             commit = commits.get(other.tag)
             if commit is None or chosen_commit is None or commit == chosen_commit:
                 continue
@@ -196,6 +212,6 @@ def _latest_of_equals(git: Git, latest: ReleaseTag, tags: Sequence[ReleaseTag]) 
                     extra={"tag": other.tag, "instead_of": chosen.tag},
                 )
                 chosen, chosen_commit = other, commit
-        return chosen
     except GitError:
-        return latest
+        return first
+    return chosen
