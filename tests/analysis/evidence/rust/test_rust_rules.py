@@ -345,6 +345,18 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
             "pub fn de<'a, D>(d: D) -> D::Error where D: Send + Deserializer<'a>"
             " { todo!() }\n",
         ),
+        (
+            "pub trait Hash {\n"
+            "    fn hash<H: std::hash::Hasher>(&self, h: &mut H);\n"
+            "    fn boxed(self) -> alloc::boxed::Box<Self>\n"
+            "        where Self: Sized + ::std::panic::UnwindSafe;\n"
+            "}\n",
+            "pub trait Hash {\n"
+            "    fn hash<H: core::hash::Hasher>(&self, h: &mut H);\n"
+            "    fn boxed(self) -> std::boxed::Box<Self>\n"
+            "        where Self: Sized + ::core::panic::UnwindSafe;\n"
+            "}\n",
+        ),
     ],
     ids=[
         "self-for-the-impl-type",
@@ -364,12 +376,34 @@ def test_item_rules(repo: GitRepo, before: str, after: str, expected: tuple[str,
         "lifetimes-named-once-or-elided",
         "the-sole-input-lifetime-reused-by-the-result",
         "bounds-inline-or-in-the-where-clause",
+        "std-core-and-alloc-roots",
     ],
 )
 def test_spellings_of_the_same_signature_are_no_change(
     repo: GitRepo, before: str, after: str
 ) -> None:
     assert _found(_lib(repo, before, after)) == []
+
+
+def test_a_type_moved_within_the_crate_and_imported_by_path_is_the_same_type(
+    repo: GitRepo,
+) -> None:
+    """The type now lives in another private module and the function's file imports it through
+    the crate's path (``use crate::future::Handle``): the signature still names the same type."""
+    files = {
+        "src/lib.rs": "pub mod future;\n",
+        "src/future/mod.rs": "mod abortable;\npub use self::abortable::{abortable, Handle};\n",
+        "src/future/abortable.rs": "pub struct Handle;\n"
+        "pub fn abortable<T>(t: T) -> (Handle, u8)\n    where T: Copy\n{ todo!() }\n",
+    }
+    changed = {
+        "src/future/mod.rs": "mod abortable;\nmod handle;\npub use self::abortable::abortable;\n"
+        "pub use self::handle::Handle;\n",
+        "src/future/handle.rs": "pub struct Handle;\n",
+        "src/future/abortable.rs": "use crate::future::Handle;\n"
+        "pub fn abortable<T>(t: T) -> (Handle, u8)\nwhere\n    T: Copy,\n{ todo!() }\n",
+    }
+    assert _found(_change(repo, files, changed)) == []
 
 
 @pytest.mark.parametrize(

@@ -198,19 +198,38 @@ _ANONYMOUS_LIFETIME = re.compile(r"<'_>|(?<=<)'_,|,'_(?=[,>])")
 _QUALIFIED = re.compile(r"<([A-Za-z_][\w:]*) as [A-Za-z_][\w:]*>::")
 
 
+#: The standard library's roots: ``std`` re-exports ``core`` and ``alloc``, so
+#: ``core::hash::Hasher``, ``::std::hash::Hasher`` and ``std::hash::Hasher`` are one trait.
+_STD_ROOT = re.compile(r"(?:(?<!\w)::|(?<!::)(?<!\w))(?:std|core|alloc)::(?=[A-Za-z_])")
+
+#: A path from inside the crate (``crate::future::Handle``, ``super::Handle``) up to its last
+#: segment. Within one crate a type keeps its name when it moves between modules, and the
+#: file that used to define it then imports it from its new home: both spellings are one
+#: type. A genuinely different type of the same name would leave the old one removed, which
+#: is reported on its own.
+_CRATE_PATH = re.compile(r"(?<!::)(?<![\w$])(?:crate|super|self)::(?:[A-Za-z_]\w*::)*(?=[A-Za-z_])")
+
+
+def _roots(text: str) -> str:
+    """``text`` with standard-library paths on one root and paths inside the crate cut to
+    their last segment."""
+    return _CRATE_PATH.sub("", _STD_ROOT.sub("std::", text))
+
+
 def _canonical(text: str, imports: Mapping[str, str]) -> str:
     """``text`` without ``dyn`` markers, ``self::`` path heads, spelled-out elided lifetimes
     and trait qualifications of associated types (``<T as Tr>::Item``), each name a ``use``
     of the file brought in spelled as its path, the function's own generic parameters named
-    by position and their bounds in the ``where`` clause, laid out one way: a space only
+    by position and their bounds in the ``where`` clause, standard-library paths on one root
+    and the crate's own paths cut to their last segment, laid out one way: a space only
     between two words, no trailing commas, the bounds of a ``where`` clause as a set."""
     text = _SELF_PATH.sub("", _DYN.sub("", text))
     text = _renamed_generics(_TRAILING_COMMA.sub("", compact(text, "_'")))
     text = _inline_bounds_moved(_QUALIFIED.sub(r"\1::", text))
     text = _where_set(_ANONYMOUS_LIFETIME.sub("", text))
-    if not imports:
-        return text
-    return _HEAD_NAME.sub(lambda m: imports.get(m.group(1), m.group(1)), text)
+    if imports:
+        text = _HEAD_NAME.sub(lambda m: imports.get(m.group(1), m.group(1)), text)
+    return _roots(text)
 
 
 def spellings(before: Mapping[str, str], after: Mapping[str, str]) -> Same:
