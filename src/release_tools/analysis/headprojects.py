@@ -33,7 +33,7 @@ from release_tools.git import Git
 from release_tools.versioning.changelogfile import CHANGELOG_NAMES
 from release_tools.versioning.conventions import Conventions, read_conventions
 from release_tools.versioning.projects import Project, discover_projects
-from release_tools.versioning.pyversion import python_version_file
+from release_tools.versioning.pyversion import python_version_file, version_file_candidates
 from release_tools.versioning.workspaces import SKIP_DIRS
 
 __all__ = [
@@ -91,24 +91,23 @@ def wanted_files(paths: Iterable[str]) -> list[str]:
 
 
 def _named_version_files(root: Path, manifests: Iterable[str], tree: AbstractSet[str]) -> list[str]:
-    """The version files pyproject manifests name (hatch's or pdm's ``path``)."""
+    """The files of ``tree`` a pyproject among ``manifests`` (written under ``root``, with the
+    setup.cfg beside it) may take its version from: hatch's or pdm's path, the module of
+    setuptools' ``attr`` (in pyproject.toml or setup.cfg), the package named after it (see
+    :func:`version_file_candidates`). Paths leading out of the tree name none of its files."""
     found: list[str] = []
     for manifest in manifests:
         if posixpath.basename(manifest) != "pyproject.toml":
             continue
         try:
             data = tomllib.loads((root / manifest).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
             continue
-        tool = data.get("tool")
-        for backend in ("hatch", "pdm"):
-            table = tool.get(backend) if isinstance(tool, dict) else None
-            version = table.get("version") if isinstance(table, dict) else None
-            path = version.get("path") if isinstance(version, dict) else None
-            if isinstance(path, str):
-                joined = posixpath.normpath(posixpath.join(posixpath.dirname(manifest), path))
-                if joined in tree:
-                    found.append(joined)
+        directory = root / posixpath.dirname(manifest)
+        for candidate in version_file_candidates(directory, data):
+            rel = posixpath.normpath(os.path.relpath(candidate, root).replace(os.sep, "/"))
+            if rel in tree and rel not in found:
+                found.append(rel)
     return found
 
 
