@@ -24,9 +24,10 @@ markers around it, so the result still reads as the same diff. What it recognise
    them, ``https:\\/\\/...``, or the whole URL percent-encoded, ``https%3A%2F%2F...``) and in a
    ``user:password@host`` without a scheme: a protocol-relative URL
    (``//user:password@host``), a connection string in a string literal (``"app:pw@db/app"``,
-   Go's ``"app:pw@tcp(db:3306)/app"``), and elsewhere (a comment, prose) one whose password has
+   Go's ``"app:pw@tcp(db:3306)/app"``), a setting's whole bare value (``dsn: guest:guest@rabbit``,
+   ``BROKER=guest:guest@rabbit:5672``), and elsewhere (a comment, prose) one whose password has
    letters and digits; not a URI scheme that names an address (``mailto:me@host``), a package
-   specifier (``npm:pkg@1.0``) or an image's digest.
+   specifier (``npm:pkg@1.0``), an image's digest or an icon's scale (``logo:dark@2x.png``).
 3. Values given to a name that says secret (``password``, ``api_key``, ``DB_PASS``, ``smtpPass``;
    not a name that only points at one: ``API_TOKEN_FILE``, ``TOKEN_URL``, ``token_type``,
    ``token_ttl``, ``secretName``): assignments (``password = "..."``,

@@ -77,6 +77,14 @@ _NAMED_SCHEMES = (
     *("github", "gitlab", "bitbucket"),
 )
 
+# Not a host after an "@": the scale of an image drawn for dense screens (icon@2x.png).
+_RETINA = r"(?!\d(?:\.\d+)?x\b)"
+# A host after an "@", with its port and path: a name, or an IPv6 address in brackets.
+_HOST = (
+    r"(?:\[[0-9A-Fa-f:.]++\]|[A-Za-z0-9_-]++(?:\.[A-Za-z0-9_-]++)*+)"
+    r"(?::\d{1,5}+)?+(?:[/?][^\s\"'`]*+)?+"
+)
+
 #: The kind of a password in a user:password@host without a scheme.
 USERINFO = "userinfo-password"
 
@@ -241,10 +249,27 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
             r"((?![$%{<\[]|\*++@)(?(dq)|(?=[^\s\"'`:@/\\]{6})(?=[^\s\"'`:@/\\]*?\d)"
             r"(?=[^\s\"'`:@/\\]*?[A-Za-z]))"
             r"(?:[^\s\"'`:@/\\]|@(?=[^\s\"'`:@/\\]*+@))++)"
-            r"(@(?=[\w\[(/])(?!(?i:sha\d+|blake\d*|md5):))"
+            r"(@(?=[\w\[(/])(?!(?i:sha\d+|blake\d*|md5):)" + _RETINA + r")"
         ),
         1,
         4,
+    ),
+    # The same given bare as a setting's whole value, whatever the password's characters
+    # (dsn: guest:guest@rabbit, BROKER=guest:guest@rabbit:5672, --broker=...): a name, then
+    # "=" or ": ", then user:password@host with an optional port and path, and nothing after
+    # it on the line but a space, a quote or a closing bracket. Prose, a list of addresses
+    # ("To: group:a@x, b@y;") and a time (at: 10:30@room, an all-digit user) are not that.
+    (
+        USERINFO,
+        re.compile(
+            r"((?<![^\s\"'`{(,+-])-*+[A-Za-z_][\w.-]*+[\"']?(?:\s*+=|\s*+:(?=\s))\s*+"
+            r"(?!(?i:" + "|".join(_NAMED_SCHEMES) + r"):|\d++:)"
+            r"[A-Za-z0-9._~%][A-Za-z0-9._~%+-]*+:)"
+            r"((?![$%{<\[]|\*++@)(?:[^\s\"'`:@/\\]|@(?=[^\s\"'`:@/\\]*+@))++)"
+            r"(@(?!(?i:sha\d+|blake\d*|md5):)" + _RETINA + _HOST + r")(?=[\s\"'`)\]}]|$)"
+        ),
+        1,
+        3,
     ),
     # A registry's "auth" in Docker's config.json (and podman's auth.json): base64 of
     # user:password, taken only when it decodes to one (see decodes_to_credentials): "auth"
