@@ -9,10 +9,13 @@
   for coding agents; 2.x fails on such a file, which has no front matter), names starting with
   a dot, and anything but ``.md``.
 
-Both may say ``none`` for a project that should not move; such entries are read and ignored.
-A key may also name a release group (``nx.json`` ``release.groups``): it applies to every member,
-as ``__default__`` applies to every project. The body is the change description that ends up in
-the changelog.
+Both may say ``none`` for a project that should not move. Such a line bumps nothing, but it
+names the project, as changesets counts it: the name must be a project of the repository, it
+counts in the check of a changeset that mixes packages changesets never releases with ones it
+releases, and it is used up once the project is released (:attr:`VersionPlan.none_entries`,
+:meth:`VersionPlan.mentions`). A key may also name a release group (``nx.json``
+``release.groups``): it applies to every member, as ``__default__`` applies to every project.
+The body is the change description that ends up in the changelog.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Literal, cast
+from typing import Literal, TypeVar, cast
 
 from release_tools.errors import PlanError, UsageError
 from release_tools.files import write_atomic
@@ -38,6 +41,7 @@ __all__ = [
     "DEFAULT_GROUP",
     "NX_PLANS_DIR",
     "PLAN_DIRS",
+    "NoneEntry",
     "PlanEntry",
     "PlanFormat",
     "VersionPlan",
@@ -86,6 +90,17 @@ class PlanEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class NoneEntry:
+    """One ``name: none`` line of a plan: the project is named, and this plan moves it not."""
+
+    name: str
+    line: int
+
+
+_Entry = TypeVar("_Entry", PlanEntry, NoneEntry)
+
+
+@dataclass(frozen=True, slots=True)
 class VersionPlan:
     """One pending plan file; ``path`` is relative to the repository root."""
 
@@ -95,6 +110,8 @@ class VersionPlan:
     body: str
     #: The workspace's release groups (name, members) that keys may name.
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The ``name: none`` lines, in file order.
+    none_entries: tuple[NoneEntry, ...] = ()
 
     def _applies(self, key: str, name: str) -> bool:
         if key in (name, DEFAULT_GROUP):
@@ -106,7 +123,18 @@ class VersionPlan:
         line naming a release group it belongs to."""
         return highest_type(entry.type for entry in self.entries if self._applies(entry.name, name))
 
-    def is_group_entry(self, entry: PlanEntry) -> bool:
+    @property
+    def named(self) -> tuple[PlanEntry | NoneEntry, ...]:
+        """Every line of the front matter, release types and ``none`` alike, in file order."""
+        lines: list[PlanEntry | NoneEntry] = [*self.entries, *self.none_entries]
+        return tuple(sorted(lines, key=lambda entry: entry.line))
+
+    def mentions(self, name: str) -> bool:
+        """Whether the plan names ``name`` at all: a release type or ``none``, on its own
+        line, through ``__default__`` or through a release group it belongs to."""
+        return any(self._applies(entry.name, name) for entry in self.named)
+
+    def is_group_entry(self, entry: PlanEntry | NoneEntry) -> bool:
         """Whether ``entry`` names a group (``__default__`` or a release group)."""
         return entry.name == DEFAULT_GROUP or any(g == entry.name for g, _ in self.groups)
 
@@ -143,9 +171,11 @@ def load_plan(path: str, text: str) -> VersionPlan:
     fmt = _format_of(path)
     front = parse_front_matter(text, source=path)
     entries: list[PlanEntry] = []
+    quiet: list[NoneEntry] = []
     for name, value, line in front.pairs:
         kind = value.lower()
         if kind == "none":
+            quiet.append(NoneEntry(name, line))
             continue
         allowed: Iterable[str] = _CHANGESETS_TYPES if fmt == "changesets" else RELEASE_TYPES
         if kind not in allowed:
@@ -156,7 +186,7 @@ def load_plan(path: str, text: str) -> VersionPlan:
         entries.append(PlanEntry(name, cast(ReleaseType, kind), line))
     if not front.pairs:
         raise PlanError(f"{path}: the plan names no project")
-    return VersionPlan(path, fmt, tuple(entries), front.body)
+    return VersionPlan(path, fmt, tuple(entries), front.body, none_entries=tuple(quiet))
 
 
 def read_plans(root: Path) -> list[VersionPlan]:
@@ -201,16 +231,21 @@ def with_project_names(
     the same (``my_pkg``, ``My.Pkg`` for ``my-pkg``) replaced by the project's own name; the
     file is not rewritten (its lines are dropped by number once released)."""
     known = {project.name for project in projects}
-    renamed: list[VersionPlan] = []
-    for plan in plans:
-        entries = []
-        for entry in plan.entries:
-            project = None
-            if entry.name not in known and not plan.is_group_entry(entry):
-                project = project_named(projects, entry.name)
-            entries.append(entry if project is None else replace(entry, name=project.name))
-        renamed.append(replace(plan, entries=tuple(entries)))
-    return renamed
+
+    def own(plan: VersionPlan, entry: _Entry) -> _Entry:
+        if entry.name in known or plan.is_group_entry(entry):
+            return entry
+        project = project_named(projects, entry.name)
+        return entry if project is None else replace(entry, name=project.name)
+
+    return [
+        replace(
+            plan,
+            entries=tuple(own(plan, entry) for entry in plan.entries),
+            none_entries=tuple(own(plan, entry) for entry in plan.none_entries),
+        )
+        for plan in plans
+    ]
 
 
 def validate_plans(plans: Sequence[VersionPlan], projects: Sequence[Project]) -> None:
@@ -218,7 +253,8 @@ def validate_plans(plans: Sequence[VersionPlan], projects: Sequence[Project]) ->
     not have."""
     known = {project.name for project in projects}
     for plan in plans:
-        for entry in plan.entries:
+        # A ``none`` line too must name a project: changesets refuses it otherwise.
+        for entry in plan.named:
             if entry.name not in known and not plan.is_group_entry(entry):
                 names = listed_names(list(known)) or "none found"
                 groups = listed_names([g for g, _ in plan.groups if g != DEFAULT_GROUP])
@@ -235,7 +271,8 @@ def consume_plan(
     """``text`` of ``plan`` once ``released`` projects have used it; None when fully consumed.
 
     Without a group line (``__default__`` or a release group), only the released projects'
-    lines are dropped and every other byte is kept. A group line that still applies to
+    lines are dropped (their ``none`` lines too: the plan is done with for them) and every
+    other byte is kept. A group line that still applies to
     unreleased ``projects`` is replaced by one line per such project (the front matter is
     rewritten, the body kept), so that nobody is bumped twice and nobody loses a bump.
     """
@@ -244,7 +281,7 @@ def consume_plan(
         return None
     lines = text.splitlines(keepends=True)
     if not any(plan.is_group_entry(e) for e in plan.entries):
-        drop = {e.line for e in plan.entries if e.name in released}
+        drop = {e.line for e in plan.named if e.name in released}
         return "".join(line for n, line in enumerate(lines, start=1) if n not in drop)
     closing = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     quote = plan.format == "changesets"

@@ -5,7 +5,9 @@ between base and head to be named by a pending plan at head (directly or through
 Without a base (and outside a pull request), each project is measured from its own latest
 release tag, found the way ``analyze`` and ``release`` find it, so a workspace whose projects
 are released separately does not count changes that are already released. Projects that
-``.changeset/config.json`` ignores need no plan.
+``.changeset/config.json`` ignores need no plan. A changeset's ``"pkg": none`` line names its
+package (a change that needs no release, as ``changeset add --empty`` records one): it plans
+the package for the check without releasing it.
 
 In changesets' pre mode, as ``changeset status`` counts them, the changesets a prerelease
 already used plan nothing more (those under ``.changeset/pre/`` for changesets 3, those
@@ -14,7 +16,8 @@ leaving the mode releases them all. ``pre.json`` is read where the plans are: at
 commit, and in the work tree too when that commit is the one checked out.
 
 What ``release`` refuses about packages changesets never releases fails the check as well: a
-changeset naming such a package with a released one (a :class:`PlanError`) and a released
+changeset naming such a package with a released one, ``none`` lines included (a
+:class:`PlanError`), and a released
 package depending on one never released (a :class:`~release_tools.errors.ConfigError`).
 
 The projects are those of the checked-out commit; in a sparse checkout, those it leaves out are
@@ -42,11 +45,12 @@ from release_tools.plans import (
     validate_plans,
     with_project_names,
 )
+from release_tools.plans.mixed import refuse_mixed_changesets
 from release_tools.plans.store import with_groups
 from release_tools.release.planrange import is_bookkeeping, plan_range, touched_projects
 from release_tools.release.premode import read_pre_state
 from release_tools.release.sparse import Checkout, read_checkout
-from release_tools.release.versions import is_workspace, refuse_mixed_changesets
+from release_tools.release.versions import is_workspace
 from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.manifestversions import Reader
 from release_tools.versioning.projectlookup import owning_project
@@ -134,6 +138,14 @@ def _per_project_touched(
     return touched, "each project's latest release tag"
 
 
+def _plans(plan: VersionPlan, name: str) -> bool:
+    """Whether ``plan`` plans project ``name`` for the check: a release type, or a changeset's
+    ``none`` line (changesets counts such a changeset as covering the change)."""
+    if plan.type_for(name) is not None:
+        return True
+    return plan.format == "changesets" and plan.mentions(name)
+
+
 def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None) -> PlanCheckResult:
     """Which projects touched between base and head have no pending plan at head.
 
@@ -205,7 +217,7 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
     if pre is not None:
         # The changesets a prerelease of the mode used plan nothing more until it is left.
         plans = pre.deciding(plans)
-    planned = sorted({p.name for p in projects if any(plan.type_for(p.name) for plan in plans)})
+    planned = sorted({p.name for p in projects if any(_plans(plan, p.name) for plan in plans)})
     return PlanCheckResult(
         base=base_label,
         head=rng.head_ref,
