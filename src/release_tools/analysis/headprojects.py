@@ -8,12 +8,13 @@ git into a temporary directory and discovered there.
 
 A sparse checkout (``git sparse-checkout set``, cone mode or not) lacks the files outside its
 patterns: git marks them skip-worktree in the index. :func:`checkout_view` puts together the
-checkout a full one would be: every file the checkout leaves out as HEAD has it (such a file
-cannot be edited, so HEAD's is what a full checkout would hold), every other one as the work
-tree has it, uncommitted edits and new files included, exactly as discovery reads a full
-checkout. Discovery and the projects' conventions (release configuration, changelogs, the plans
-folders that tell the plan format) are read there. The work tree and the index are never
-touched.
+checkout a full one would be: every file the checkout leaves out as the index has it (such a
+file cannot be edited in place, so it is HEAD's unless an edit was staged: ``git add --sparse``,
+or an edit staged before the checkout was narrowed, which the next commit holds and a full
+checkout would show), every other one as the work tree has it, uncommitted edits and new files
+included, exactly as discovery reads a full checkout. Discovery and the projects' conventions
+(release configuration, changelogs, the plans folders that tell the plan format) are read
+there. The work tree and the index are never touched.
 """
 
 from __future__ import annotations
@@ -137,6 +138,82 @@ def left_out_paths(git: Git) -> frozenset[str]:
     return frozenset(entry[2:] for entry in entries if entry.startswith("S "))
 
 
+def _staged_paths(git: Git, left_out: frozenset[str]) -> frozenset[str]:
+    """The paths among ``left_out`` whose index entry is not HEAD's: an edit or a new file
+    staged (a staged deletion is no index entry, so it is never left out)."""
+    out = git.run_bytes(
+        "diff-index", "--cached", "--name-only", "-z", "--no-renames", "--no-relative", "HEAD"
+    )
+    staged = out.decode("utf-8", _PATH_BYTES).split("\0")
+    return frozenset(path for path in staged if path in left_out)
+
+
+def _index_entries(git: Git, paths: Sequence[str]) -> list[tuple[str, str, str]]:
+    """``(mode, object id, path)`` of the merged index entries of ``paths``."""
+    out = git.run_bytes("ls-files", "-s", "-z", "--", *(f":(literal){p}" for p in paths))
+    found: list[tuple[str, str, str]] = []
+    for entry in out.decode("utf-8", _PATH_BYTES).split("\0"):
+        info, _, path = entry.partition("\t")
+        fields = info.split()
+        if len(fields) == 3 and fields[2] == "0" and path in paths:
+            found.append((fields[0], fields[1], path))
+    return found
+
+
+def _blobs(git: Git, ids: Sequence[str]) -> dict[str, bytes]:
+    """The contents of the blobs ``ids``, read by one ``git cat-file --batch``."""
+    if not ids:
+        return {}
+    out = git.run_bytes("cat-file", "--batch", input="".join(f"{i}\n" for i in ids).encode())
+    found: dict[str, bytes] = {}
+    position = 0
+    while position < len(out):
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        position = end + 1
+        if len(header) != 3:  # "<id> missing"
+            continue
+        size = int(header[2])
+        found[header[0].decode("ascii")] = out[position : position + size]
+        position += size + 1
+    return found
+
+
+def _write_index_entries(git: Git, root: Path, paths: Sequence[str]) -> list[str]:
+    """Write ``paths`` into ``root`` as the index holds them; return those written.
+
+    Regular files by their bytes, symbolic links as links: one leading out of ``root`` (an
+    absolute target, or ``..`` past the top) is left out, as :meth:`Git.archive_to` leaves it
+    out of HEAD's files, and so is a submodule (no file). A path whose folder would resolve
+    out of ``root`` (through a link written before it) is not written either.
+    """
+    entries = [e for e in _index_entries(git, paths) if e[0] in ("100644", "100755", "120000")]
+    contents = _blobs(git, list(dict.fromkeys(e[1] for e in entries)))
+    top = os.path.realpath(root)
+    written: list[str] = []
+    for mode, object_id, path in entries:
+        data = contents.get(object_id)
+        target = root / path
+        if data is None or os.path.lexists(target):
+            continue
+        if mode == "120000":
+            link = data.decode("utf-8", _PATH_BYTES)
+            joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
+            if posixpath.isabs(link) or joined == ".." or joined.startswith("../"):
+                log.debug("link leading outside the tree left out", extra={"path": path})
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.commonpath([top, os.path.realpath(target.parent)]) != top:
+            log.debug("index entry under a link out of the view left out", extra={"path": path})
+            continue
+        if mode == "120000":
+            os.symlink(link, target)
+        else:
+            target.write_bytes(data)
+        written.append(path)
+    return written
+
+
 def _tree_paths(git: Git, ref: str) -> list[str]:
     """The paths of ``ref``'s tree, each naming its file's bytes (see :data:`_PATH_BYTES`)."""
     out = git.run_bytes("ls-tree", "-r", "-z", "--name-only", "--full-tree", ref)
@@ -159,14 +236,18 @@ class CheckoutView:
         root: Path,
         left_out: frozenset[str],
         committed: frozenset[str],
+        staged: frozenset[str] = frozenset(),
     ) -> None:
         self._git = git
         self._worktree = worktree
         self.root = root
         #: The tracked paths the sparse checkout leaves out.
         self.left_out = left_out
-        #: The paths of HEAD's tree (empty when the view is the work tree).
-        self._committed = committed
+        #: The paths of HEAD's tree and those ``staged`` (empty when the view is the work
+        #: tree): the files of the next commit that a left-out path may be.
+        self._committed = committed | staged
+        #: The left-out paths whose index entry is not HEAD's, written from the index.
+        self._staged = staged
         self._written: set[str] = set()
 
     @property
@@ -179,10 +260,10 @@ class CheckoutView:
         return path in self.left_out
 
     def head_manifests(self) -> dict[str, bytes]:
-        """The bytes of the manifests written into the view from HEAD (those the checkout
-        leaves out), by path: a caller reading them again after the view is gone (every
-        dependent's manifest) runs no git process. Manifests are small; changelogs, which
-        may not be, are left to be read one by one."""
+        """The bytes of the manifests written into the view from the index (those the
+        checkout leaves out: HEAD's, or an edit staged), by path: a caller reading them again
+        after the view is gone (every dependent's manifest) runs no git process. Manifests
+        are small; changelogs, which may not be, are left to be read one by one."""
         found: dict[str, bytes] = {}
         for path in sorted(self._written & self.left_out):
             file = self.root / path
@@ -191,9 +272,10 @@ class CheckoutView:
         return found
 
     def add(self, paths: Iterable[str]) -> list[str]:
-        """Write ``paths`` into the view (those left out from HEAD, the others from the work
-        tree), with the files the symbolic links among them point to; return those written.
-        Paths neither source holds, and those already written, are passed over."""
+        """Write ``paths`` into the view (those left out as the index holds them, the others
+        from the work tree), with the files the symbolic links among them point to; return
+        those written. Paths neither source holds, and those already written, are passed
+        over."""
         if self.is_work_tree:
             return []
         written: list[str] = []
@@ -224,11 +306,15 @@ class CheckoutView:
         return found
 
     def _write(self, paths: Sequence[str]) -> list[str]:
-        """Write ``paths`` (see :meth:`add`), one ``git archive`` for those from HEAD."""
-        from_head = [p for p in paths if p in self.left_out and p in self._committed]
+        """Write ``paths`` (see :meth:`add`): one ``git archive`` for those left out as HEAD
+        has them, the index's entries for those staged since."""
+        left_out = [p for p in paths if p in self.left_out and p in self._committed]
+        from_head = [p for p in left_out if p not in self._staged]
         if from_head:
             self._git.archive_to("HEAD", self.root, [f":(literal){p}" for p in from_head])
-        done = list(from_head)
+        done = from_head + _write_index_entries(
+            self._git, self.root, [p for p in left_out if p in self._staged]
+        )
         for path in paths:
             if path in self.left_out or posixpath.isabs(path) or path.startswith("../"):
                 continue
@@ -322,6 +408,7 @@ def checkout_view(
         yield CheckoutView(git, worktree, worktree, frozenset(), frozenset())
         return
     committed = frozenset(_tree_paths(git, "HEAD"))
+    staged = _staged_paths(git, left_out)
     wanted_names = _read_names(names) if conventions else set()
     config = _CONFIG_FILES if conventions else frozenset()
     # Only a sparse checkout needs the plan folders' names: the plans package loads a YAML
@@ -330,8 +417,8 @@ def checkout_view(
 
     plan_dirs = frozenset(PLAN_DIRS) if conventions else frozenset()
     with tempfile.TemporaryDirectory(prefix="release-tools-checkout-") as temporary:
-        view = CheckoutView(git, worktree, Path(temporary), left_out, committed)
-        outside = sorted(left_out & committed)
+        view = CheckoutView(git, worktree, Path(temporary), left_out, committed, staged)
+        outside = sorted(left_out & (committed | staged))
         inside = _work_tree_files(worktree, left_out)
 
         def chosen(paths: Sequence[str], *, versions: bool) -> list[str]:

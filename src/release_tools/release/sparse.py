@@ -5,7 +5,8 @@ projects from it alone would call those it leaves out unknown (and, in a non-con
 without the root's files, miss the workspace configuration of those it holds). Every command
 therefore reads the checkout as a full one would hold it (see
 :func:`~release_tools.analysis.headprojects.checkout_view`): a project the checkout leaves out
-comes from the HEAD commit, with its version and conventions; for what the work tree holds,
+comes from the index (the HEAD commit's files, or the edits staged to them), with its version
+and conventions; for what the work tree holds,
 the work tree wins, uncommitted edits included, as in a full checkout.
 
 Commands that only read (``projects``, ``plan-check``, ``analyze``, ``create-version-plan``,
@@ -62,12 +63,13 @@ class Checkout:
         return path in self.left_out
 
     def read_text(self, git: Git, root: Path, path: str) -> str | None:
-        """The text of the repository-relative ``path`` as a full checkout holds it: HEAD's
-        when the checkout leaves it out, else the work tree's; None when neither has it."""
+        """The text of the repository-relative ``path`` as a full checkout holds it: the
+        index's when the checkout leaves it out (HEAD's, or an edit staged: what the next
+        commit holds), else the work tree's; None when neither has it."""
         if path in self.left_out:
             data = self.head_manifests.get(path)
             if data is None:
-                data = git.show_file("HEAD", path)
+                data = git.show_file(":0", path)
             return None if data is None else data.decode("utf-8", "replace")
         file = root / path
         if not file.is_file():
