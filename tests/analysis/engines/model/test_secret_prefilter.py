@@ -60,6 +60,11 @@ FORM_EXAMPLES: list[tuple[str, str]] = [
     ("app.xml", '<entry key="<n>"><v></entry>'),
     ("web.xml", '<add key="<n>" value="<v>"/>'),
     ("beans.xml", '<property value="<v>" name="<n>"/>'),
+    ("app.py", 'conn = cx_Oracle.connect("me", "<v>", dsn)'),
+    ("app.py", 'db = MySQLdb.connect("localhost", "me", "<v>", "app")'),
+    ("app.py", 'ftp = FTP("ftp.internal", "me", "<v>")'),
+    ("app.py", 'smtp.login("me", "<v>")'),
+    ("app.py", 'requests.get(url, auth=("me", "<v>"))'),
     ("app.properties", "url=jdbc:oracle:thin:me/<v>@//db:1521/x"),
 ]
 OTHER_EXAMPLES: list[tuple[str, str]] = [

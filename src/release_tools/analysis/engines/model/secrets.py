@@ -55,7 +55,11 @@ markers around it, so the result still reads as the same diff. What it recognise
    ...``, ``--requirepass ...``, ``mysql -p...``, ``curl -u user:...``, ``sshpass -p ...``,
    ``mongosh -p ...``, ``smbclient -U user%...``), Oracle's ``user/...`` (``sqlplus scott/...@db``,
    ``userid=``, ``CONNECT sys/...@db``, ``jdbc:oracle:thin:scott/...@``, cx_Oracle's connect
-   string), a ``.pgpass`` line echoed by a script, ``.npmrc`` settings (``:_authToken=...``),
+   string), a string literal given as the password by its position to a well-known client
+   (``cx_Oracle.connect("scott", "...", dsn)``, ``MySQLdb.connect(host, user, "...")``,
+   ``ftplib.FTP(host, user, "...")``, ``smtp.login(user, "...")``, ``simple_bind_s(dn,
+   "...")``, ``auth=(user, "...")``, ``HTTPDigestAuth(user, "...")``), a ``.pgpass`` line
+   echoed by a script, ``.npmrc`` settings (``:_authToken=...``),
    Yarn's ``npmAuthIdent``, subscripts
    (``settings["password"] = "..."``), a Dockerfile's ``ENV NAME value``, SQL's ``IDENTIFIED BY
    '...'`` (or ``"..."``) and ``PASSWORD '...'`` in a CREATE/ALTER USER or ROLE, PHP's

@@ -521,6 +521,25 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], tuple[str, .
     ),
 )
 
+# An argument before a password given by its position: a string literal, or a name or an
+# attribute (user, cfg.user); a call or an expression may hold commas of its own, and stays.
+_ARGUMENT_BEFORE = (
+    r"(?:[rbuRBU]?(?P<a{n}>[\"'])(?:\\.|(?!(?P=a{n}))[^\\\n])*+(?P=a{n})"
+    r"|[A-Za-z_][\w.]*+)\s*+,\s*+"
+)
+
+
+def _positional(call: str, before: int) -> re.Pattern[str]:
+    """The string literal given to ``call`` (a pattern that ends at its name) after ``before``
+    other arguments: the whole argument, nothing added to it, so the ``head`` runs to its quote.
+    A password masked already ("****") stays."""
+    arguments = "".join(_ARGUMENT_BEFORE.format(n=n) for n in range(before))
+    return re.compile(
+        r"(?P<head>" + call + r"\(\s*+" + arguments + r"(?P<quote>[\"']))(?!\*++(?P=quote))"
+        r"(?P<value>(?:\\.|(?!(?P=quote))[^\\\n])++)(?P<tail>(?P=quote))(?=\s*[,)])"
+    )
+
+
 # An XML attribute that names an element's or another attribute's value as a secret's.
 _KEY_ATTRIBUTE = r"\b(?:key|name)\s*=\s*(?P<kq>[\"'])" + SECRET_NAME + r"(?P=kq)"
 # An XML element's content on its line, in CDATA or not: it closes the "head" group. CDATA's
@@ -679,10 +698,10 @@ NAMED_VALUES: tuple[Form, ...] = (
     ),
     Form(
         re.compile(
-            r"(?i)(?P<head>\b(?:set_?basic_?auth|(?:http)?basic_?auth)\s*\(\s*"
-            r"(?P<uq>[\"'])(?:\\.|(?!(?P=uq))[^\\])*+(?P=uq)\s*,\s*" + _QUOTED
+            r"(?i)(?P<head>\b(?:set_?basic_?auth|(?:http)?basic_?auth|http(?:digest|proxy)auth)"
+            r"\s*\(\s*(?P<uq>[\"'])(?:\\.|(?!(?P=uq))[^\\])*+(?P=uq)\s*,\s*" + _QUOTED
         ),
-        ("basic",),
+        ("basic", "httpdigestauth", "httpproxyauth"),
         named=False,
     ),
     # .npmrc settings written by a script: //host/:_authToken=..., :_password=...
@@ -785,6 +804,39 @@ NAMED_VALUES: tuple[Form, ...] = (
         ),
         ("value",),
         after=re.compile(r"[\"']"),
+    ),
+    # A password given to a well-known client by its position, as a string literal: cx_Oracle's
+    # connect(user, password, dsn) (and python-oracledb's, where the old order is still
+    # written), MySQLdb's, PyMySQL's and pymssql's connect(host, user, password, db), ftplib's
+    # FTP(host, user, passwd), the login(user, password) of smtplib, ftplib and imaplib,
+    # python-ldap's simple_bind_s(who, cred) and the (user, password) tuple requests and httpx
+    # take as auth.
+    Form(
+        _positional(
+            r"\b(?:cx_Oracle|oracledb)\.(?:connect|Connection|SessionPool|create_pool)\s*", 1
+        ),
+        ("racle",),
+        named=False,
+    ),
+    Form(
+        _positional(
+            r"\b(?:MySQLdb|pymysql|pymssql|_mysql)(?:\.connections)?"
+            r"\.(?:connect|Connect|Connection)\s*",
+            2,
+        ),
+        ("mysql", "pymssql"),
+        named=False,
+    ),
+    Form(_positional(r"(?<![\w.])(?:ftplib\.)?FTP(?:_TLS)?", 2), ("ftp(", "ftp_tls("), named=False),
+    Form(
+        _positional(r"\.(?:login|simple_bind(?:_s)?|bind_s)\s*", 1),
+        (".login", ".simple_bind", ".bind_s"),
+        named=False,
+    ),
+    Form(
+        _positional(r"\bauth ?= ?", 1),
+        ("auth=(", "auth =(", "auth= (", "auth = ("),
+        named=False,
     ),
     # Oracle's user/password@connect in a JDBC URL (jdbc:oracle:thin:scott/tiger@//db/x) and
     # in the connect string given to cx_Oracle or python-oracledb (with its "@": host/service
