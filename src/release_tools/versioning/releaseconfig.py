@@ -42,11 +42,15 @@ true (by default under changesets 2.x, only when configured under 3.x), and tagg
 ``privatePackages.tag`` is true. Without ``.changeset/config.json``
 nothing says otherwise, so they are versioned and tagged like any other project.
 
-A package changesets releases may not depend on one it never releases (ignored, or private and
-not versioned): both majors refuse such a configuration, since the published package would
-require a version nobody publishes. The configuration records each such dependency
-(:attr:`WorkspaceReleaseConfig.skipped_dependencies`, judged as changesets' dependency graph
-judges it without ``devDependencies``: see :func:`_graph_counts`), and
+An npm package whose ``package.json`` has no ``version`` is skipped by changesets as an ignored
+one is: in a workspace with ``.changeset/config.json`` it is never released, whatever its tags
+say (elsewhere the tool's own rule versions it from its tags, or from 0.0.0).
+
+A package changesets releases may not depend on one it never releases (ignored, private and
+not versioned, or without a version): both majors refuse such a configuration, since the
+published package would require a version nobody publishes. The configuration records each
+such dependency (:attr:`WorkspaceReleaseConfig.skipped_dependencies`, judged as changesets'
+dependency graph judges it without ``devDependencies``: see :func:`_graph_counts`), and
 :meth:`WorkspaceReleaseConfig.check_skipped_dependencies` refuses it; reading it does not, so
 that commands which release nothing still work in such a workspace.
 """
@@ -181,11 +185,21 @@ class WorkspaceReleaseConfig:
                 return group.tag_template
         return self.tag_template
 
+    @property
+    def changesets_workspace(self) -> bool:
+        """Whether ``.changeset/config.json`` was read: changesets' rules apply."""
+        return _SOURCE in self.sources
+
     def held_back(self, project: Project) -> str | None:
-        """Why ``project`` is never released (ignored, or private and not versioned); None
-        when it may be."""
+        """Why ``project`` is never released (ignored, private and not versioned, or an npm
+        package without a version in a changesets workspace); None when it may be."""
         if project.name in self.ignored:
             return "ignored by .changeset/config.json"
+        if self.changesets_workspace and _versionless(project):
+            return (
+                f"no version in {project.manifest}, and changesets versions only packages "
+                "that have one"
+            )
         if project.private and not self.private_version:
             if self.private_default:
                 return (
@@ -228,6 +242,12 @@ class WorkspaceReleaseConfig:
     def group_names(self) -> dict[str, tuple[str, ...]]:
         """Group name -> members, for plans that name a group instead of a project."""
         return {group.name: group.members for group in self.groups}
+
+
+def _versionless(project: Project) -> bool:
+    """Whether ``project`` is an npm package whose ``package.json`` gives no version, which
+    changesets skips like an ignored package (it reads no tags to stand in for it)."""
+    return project.manifest_kind == "package.json" and project.version is None
 
 
 def _load(path: Path) -> dict[str, Any]:
