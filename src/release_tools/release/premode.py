@@ -11,7 +11,8 @@ projects are released (with the usual dependents, fixed and linked groups), and 
 the changelog; but the release type is the highest over every changeset naming the project, old
 ones included, applied to its initial version, so a ``major`` changeset added after two
 ``minor`` betas moves ``1.1.0-beta.1`` to ``2.0.0-beta.0``. The prerelease number counts on
-(``1.1.0-beta.0`` -> ``1.1.0-beta.1``) only while the target and the tag stay the same. The new
+(``1.1.0-beta.0`` -> ``1.1.0-beta.1``) only while the target and the tag stay the same (under
+changesets 3 it always counts on: see below). The new
 ids are then added to ``pre.json``, and so is the version of every npm package that joined the
 workspace in the mode (``initialVersions``, as ``changeset version`` records it).
 
@@ -43,7 +44,11 @@ A ``pre.json`` written by 2.x is converted when the release runs, as 3.x convert
 reading: the changesets it lists move to ``pre/`` and ``changesets`` and ``initialVersions``
 leave the file. Without initial versions, a project's pre period counts from its current
 version (a prerelease of the period included), to which the highest type of every changeset
-naming it applies.
+naming it applies. The prerelease number is the one ``changeset version`` gives: one more than
+the package's current number (the highest of its fixed or linked group's members, who share
+the line), 0 from a final version, whether or not the target moved or the tag changed
+(``1.1.0-beta.0`` and a ``major`` changeset give ``2.0.0-beta.1``; ``1.1.0-alpha.2`` under the
+tag ``beta`` gives ``1.1.0-beta.3``).
 
 Every change to ``pre.json`` and to the changeset files goes through the release's
 :class:`~release_tools.release.files.FileTransaction`, so it is journaled, undone on failure and
@@ -53,7 +58,7 @@ listed by ``--dry-run`` with the rest.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, Literal
@@ -282,11 +287,18 @@ def _final(
 
 
 def _numbered(
-    final: Version, currents: Sequence[tuple[Version | None, Scheme]], tag: str
+    final: Version,
+    currents: Sequence[tuple[Version | None, Scheme]],
+    tag: str,
+    *,
+    continued: bool = False,
 ) -> Version:
     """``final`` as the next prerelease under ``tag``: the count goes on from the highest
     prerelease of the same target and tag among ``currents`` (the versions that share the
-    line), else starts at 0."""
+    line), else starts at 0. ``continued`` (changesets 3): from the highest prerelease number
+    among ``currents``, whatever its target and tag (:func:`_next_number`)."""
+    if continued:
+        return replace(final, pre=(tag, _next_number(current for current, _ in currents)))
     number = 0
     for current, scheme in currents:
         if current is None or current.core != final.core or len(current.pre) != 2:
@@ -297,6 +309,22 @@ def _numbered(
         if isinstance(count, int) and same:
             number = max(number, count + 1)
     return replace(final, pre=(tag, number))
+
+
+def _next_number(currents: Iterable[Version | None]) -> int:
+    """changesets 3's next prerelease number for versions that share a line: one more than
+    the highest number any of them carries as its second prerelease identifier
+    (``2.0.0-beta.1`` -> 2, ``1.1.0-alpha.2`` -> 3), 0 when none is such a prerelease. The
+    count goes on when the target moves or the tag changes: ``changeset version`` reads it
+    from the version alone."""
+    number = 0
+    for current in currents:
+        if current is None or len(current.pre) < 2:
+            continue
+        count = current.pre[1]
+        if isinstance(count, int) and not isinstance(count, bool):
+            number = max(number, count + 1)
+    return number
 
 
 def _highest(
@@ -459,7 +487,7 @@ def apply_pre_mode(
         version = max(final for final, _ in finals.values())
         if state.mode == "pre":
             sharing = [(currents[n], _scheme(by_name[n])) for n in together]
-            version = _numbered(version, sharing, state.tag)
+            version = _numbered(version, sharing, state.tag, continued=state.major >= 3)
         rendered = version.render(_scheme(release.project))
         tag = conventions.of(name).tag_scheme.format(name, rendered)
         kind = finals[name][1]
