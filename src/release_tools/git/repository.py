@@ -48,6 +48,10 @@ _FALLBACK_IDENTITY = ("release-tools", "release-tools@users.noreply.github.com")
 # revision such as ``^HEAD`` verifies too, but prints ``^<id>``, which names no commit.
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
+#: How many tags dated after the newest reachable one are weighed as made beside the branch
+#: (:meth:`Git.tags_merged`): each costs an ancestry check.
+_BESIDE_LIMIT = 64
+
 # Variables naming paths that git reads relative to the directory it runs in: made absolute
 # before the commands move to the top of the work tree, so that they keep naming the same files.
 _PATH_VARIABLES = (
@@ -193,7 +197,16 @@ class Git(GitProcess):
         return roots[-1]
 
     def tags_merged(self, head: str) -> list[str]:
-        """Tags reachable from ``head``, newest commit first (equal dates by name).
+        """Tags reachable from ``head``, and the newer tags made beside it, newest first
+        (equal dates by name).
+
+        A tag beside ``head`` marks a commit outside its history whose first parent is in it
+        and that no branch holds: a release commit tagged and then squash-merged, or never
+        merged at all (a release that strips tests or adds built files on the tagged commit
+        only). Such a tag released the branch as it stood at that parent, so it counts as
+        reached; the range then starts at the merge base, the parent. Only tags dated after
+        the newest reachable one are weighed (backports of older lines are dated earlier or
+        live on their own branches), at most :data:`_BESIDE_LIMIT` of them.
 
         Listed with ``for-each-ref``: ``git tag`` lays its list out in columns under
         ``column.ui = always`` and breaks ties of the date by ``tag.sort``, both of them a
@@ -214,10 +227,79 @@ class Git(GitProcess):
             head,
             "--sort=refname",
             "--sort=-creatordate",
-            "--format=%(refname:strip=2)",
+            "--format=%(creatordate:unix) %(refname:strip=2)",
             "refs/tags",
         )
-        return [line for line in out.splitlines() if line]
+        merged = [line.split(" ", 1) for line in out.splitlines() if " " in line]
+        newest = int(merged[0][0]) if merged and merged[0][0].isdigit() else None
+        beside = self._tags_beside(head, {name for _, name in merged}, newest)
+        if not beside:
+            return [name for _, name in merged]
+        dated = [(int(date) if date.isdigit() else 0, name) for date, name in merged]
+        return [name for _, name in sorted([*beside, *dated], key=lambda t: (-t[0], t[1]))]
+
+    def _tags_beside(
+        self, head: str, merged: set[str], newest: int | None
+    ) -> list[tuple[int, str]]:
+        """The tags dated after ``newest`` (any date when None) that are not in ``merged``
+        and mark a commit whose first parent ``head`` reaches, with their dates."""
+        out = self.run(
+            "for-each-ref",
+            "--sort=refname",
+            "--sort=-creatordate",
+            "--format=%(creatordate:unix) %(refname:strip=2) %(objecttype) %(objectname) "
+            "%(*objecttype) %(*objectname)",
+            "refs/tags",
+        )
+        candidates: list[tuple[int, str, str]] = []
+        for line in out.splitlines():
+            date, name, kind, obj, *peeled = [*line.split(" "), "", ""][:6]
+            if not date.isdigit() or (newest is not None and int(date) < newest):
+                break  # newest first: the rest are older still
+            commit = peeled[1] if peeled[0] else obj
+            if name in merged or (peeled[0] or kind) != "commit":
+                continue
+            candidates.append((int(date), name, commit))
+            if len(candidates) == _BESIDE_LIMIT:
+                break
+        if not candidates:
+            return []
+        parents: dict[str, str] = {}
+        listed = self.run(
+            "rev-list", "--no-walk=unsorted", "--parents", *{c for _, _, c in candidates}
+        )
+        for line in listed.splitlines():
+            commit, *its = line.split()
+            if its:
+                parents[commit] = its[0]
+        found: list[tuple[int, str]] = []
+        reached: dict[str, bool] = {}
+        for when, name, commit in candidates:
+            parent = parents.get(commit)
+            if parent is None:
+                continue
+            if parent not in reached:
+                reached[parent] = self.is_ancestor(parent, head)
+            # A tagged commit some branch holds is that branch's history: a later commit of
+            # an older head's own line, or a release of another line (main, seen from a
+            # branch started before it). Only a commit no branch holds was made beside.
+            if reached[parent] and not self._on_a_branch(commit):
+                log.debug("tag beside the branch counts as released from it", extra={"tag": name})
+                found.append((when, name))
+        return found
+
+    def _on_a_branch(self, commit: str) -> bool:
+        """Whether a local or remote-tracking branch's history holds ``commit``."""
+        out = self.run(
+            "for-each-ref",
+            "--count=1",
+            "--contains",
+            commit,
+            "--format=%(refname)",
+            "refs/heads",
+            "refs/remotes",
+        )
+        return bool(out.strip())
 
     def tag_commits(self) -> dict[str, str]:
         """Every tag's commit (annotated tags peeled), in one call: ``{tag: sha}``."""
