@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from release_tools.cli.common import common_options, guard, load_output_settings
+from release_tools.cli.common import (
+    common_options,
+    guard,
+    load_output_settings,
+    settings_options,
+    warn,
+)
 from release_tools.cli.output import echo, echo_json
 from release_tools.text import one_line
 
@@ -38,7 +44,11 @@ def projects_command(**options: Any) -> None:
     release tag's when the manifest has none or says 0.0.0 (marked "(tag)").
 
     With --format json, the list also shows each project's conventions, configured or inferred:
-    its tag scheme, latest release tag, changelog file and style, and release group.
+    its tag scheme, latest release tag, changelog file and style, and release group; and
+    held_back, why the workspace's configuration never releases it (null when it may be).
+
+    A workspace that release refuses (a package changesets releases depending on one it never
+    releases) is listed all the same, with a warning on stderr.
 
     In a sparse checkout, a project the checkout leaves out is read from the HEAD commit and
     marked "(not checked out)" (checked_out false in JSON); the work tree's files win
@@ -61,13 +71,17 @@ def projects_command(**options: Any) -> None:
         changelog=settings.changelog,
     )
     projects, conventions = checkout.projects, checkout.conventions
+    config = conventions.release_config
+    problem = config.skipped_dependencies_problem()
+    if problem is not None:
+        # Listing releases nothing: said, not refused, as release and plan-check refuse it.
+        warn(f"release refuses this workspace: {problem}", settings_options(settings))
     # The one rule analyze and release apply, so that all three show the same version.
     currents = [
         current_version(p.version, conventions.of(p.name).latest_tag, pep440=p.is_python)
         for p in projects
     ]
     if settings.format == "json":
-        config = conventions.release_config
         rows = []
         for p, current in zip(projects, currents, strict=True):
             group = config.group_of(p.name)
@@ -89,6 +103,7 @@ def projects_command(**options: Any) -> None:
                         else None
                     ),
                     "ignored": p.name in config.ignored,
+                    "held_back": config.held_back(p),
                     "checked_out": not checkout.leaves_out(p.manifest),
                 }
             )

@@ -5,6 +5,10 @@ writes a single file, so a refused request leaves the tree untouched. ``auto`` a
 for the project's release type and writes the range's commit subjects as the plan's body,
 grouped by changelog section (the analyzer's evidence is for review, not for readers of a
 changelog). ``--project`` may name a release group of ``nx.json``.
+
+A workspace whose configuration ``release`` refuses (a package changesets releases depending on
+one it never releases) gets no plan either: the same one-line
+:class:`~release_tools.errors.ConfigError`, before anything is analyzed or written.
 """
 
 from __future__ import annotations
@@ -119,6 +123,8 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
             f"changesets plans support major, minor and patch, not {request.version_type!r}"
         )
     projects, conventions = checkout.projects, checkout.conventions
+    # A workspace release refuses whatever it would release: no plan is written for it.
+    conventions.release_config.check_skipped_dependencies()
     name = _only_project(projects) if request.project is None else request.project
     if request.commit is None:
         # changeset add commits the changeset it writes when the config's commit is on.

@@ -209,18 +209,26 @@ class WorkspaceReleaseConfig:
             return "private, and .changeset/config.json says privatePackages.version: false"
         return None
 
-    def check_skipped_dependencies(self) -> None:
-        """Raise :class:`ConfigError`, in one line naming every such dependency, when a
-        package changesets releases depends on one it never releases; changesets refuses
-        the configuration then, whatever is to be released."""
+    def skipped_dependencies_problem(self) -> str | None:
+        """The one line naming every package changesets releases that depends on one it never
+        releases, and what to do; None when there is none. Commands that release nothing
+        report it as a warning, the others refuse with it (:meth:`check_skipped_dependencies`)."""
         if not self.skipped_dependencies:
-            return
+            return None
         found = "; ".join(d.describe() for d in self.skipped_dependencies)
-        raise ConfigError(
+        return (
             f"{_SOURCE}: {found}; changesets refuses a released package that depends, outside "
             "devDependencies, on a package it never releases: ignore the dependent too, make "
             "it private, or have the dependency released"
         )
+
+    def check_skipped_dependencies(self) -> None:
+        """Raise :class:`ConfigError` (:meth:`skipped_dependencies_problem`) when a package
+        changesets releases depends on one it never releases; changesets refuses the
+        configuration then, whatever is to be released."""
+        problem = self.skipped_dependencies_problem()
+        if problem is not None:
+            raise ConfigError(problem)
 
     def tags(self, project: Project) -> bool:
         """Whether a release of ``project`` gets a tag (private ones only when configured)."""
