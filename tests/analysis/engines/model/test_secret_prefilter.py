@@ -65,6 +65,7 @@ FORM_EXAMPLES: list[tuple[str, str]] = [
     ("app.py", 'ftp = FTP("ftp.internal", "me", "<v>")'),
     ("app.py", 'smtp.login("me", "<v>")'),
     ("app.py", 'requests.get(url, auth=("me", "<v>"))'),
+    ("app.py", 'psycopg2.connect("host=db user=me password=<v>")'),
     ("app.properties", "url=jdbc:oracle:thin:me/<v>@//db:1521/x"),
 ]
 OTHER_EXAMPLES: list[tuple[str, str]] = [

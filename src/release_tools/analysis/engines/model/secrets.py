@@ -58,9 +58,11 @@ markers around it, so the result still reads as the same diff. What it recognise
    string), a string literal given as the password by its position to a well-known client
    (``cx_Oracle.connect("scott", "...", dsn)``, ``MySQLdb.connect(host, user, "...")``,
    ``ftplib.FTP(host, user, "...")``, ``smtp.login(user, "...")``, ``simple_bind_s(dn,
-   "...")``, ``auth=(user, "...")``, ``HTTPDigestAuth(user, "...")``), a ``.pgpass`` line
-   echoed by a script, ``.npmrc`` settings (``:_authToken=...``),
-   Yarn's ``npmAuthIdent``, subscripts
+   "...")``, ``auth=(user, "...")``, ``HTTPDigestAuth(user, "...")``), the password of a
+   keyword/value connection string in a string literal, whatever its characters (libpq's
+   ``"host=db password=..."``, ADO.NET's and ODBC's ``"Server=db;Pwd=...;"``, ``PWD={...}``, a
+   JDBC URL's ``;password=...`` or ``&password=...``), a ``.pgpass`` line echoed by a script,
+   ``.npmrc`` settings (``:_authToken=...``), Yarn's ``npmAuthIdent``, subscripts
    (``settings["password"] = "..."``), a Dockerfile's ``ENV NAME value``, SQL's ``IDENTIFIED BY
    '...'`` (or ``"..."``) and ``PASSWORD '...'`` in a CREATE/ALTER USER or ROLE, PHP's
    ``define('DB_PASSWORD', '...')``, XML elements (``<password>...</password>``, in CDATA too,

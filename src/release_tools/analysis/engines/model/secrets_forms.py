@@ -838,6 +838,26 @@ NAMED_VALUES: tuple[Form, ...] = (
         ("auth=(", "auth =(", "auth= (", "auth = ("),
         named=False,
     ),
+    # The password of a keyword/value connection string in a string literal, whatever its
+    # characters: libpq's "host=db password=...", ADO.NET's and ODBC's "Server=db;Pwd=...;"
+    # (or "PWD={...}", braces around a value with ";" in it), a JDBC URL's ";password=..." or
+    # "&password=...". The key follows the string's quote or a separator inside the string,
+    # and the value ends at a separator or the quote, before the string closes: after a
+    # string's closing quote, in code (f("x", password=pw)), the value ends at "," or ")",
+    # or at the quote of another string (f(user='me', password=b'...'), which ends no string
+    # when a name follows it. A value that starts a key of its own ("password= user=app"), a
+    # call (password=SecretStr(...)), a variable ("$PW"), a format field ("%s", "{0}",
+    # "{password}") is none.
+    Form(
+        re.compile(
+            r"(?i)(?P<head>(?P<cq>[\"'`])(?:[^\"'`\n]*?[;&?\s])??(?:password|passwd|pwd)\s*=\s*"
+            r"(?P<brace>\{(?![\w.]*+(?:![rsa])?(?::[^{}\n]*+)?\}))?)"
+            r"(?P<value>(?(brace)[^{}\n]++|(?![\w.-]++=|[rbuf]{1,2}[\"'`])[^\s;&\"'`{}$%()][^\s;&\"'`()]*+))"
+            r"(?P<tail>(?(brace)\}))(?=(?P=cq)(?!\w)|[;&\s][^\n]*?(?P=cq))"
+        ),
+        ("passw", "pwd"),
+        after=re.compile(r"\s*="),
+    ),
     # Oracle's user/password@connect in a JDBC URL (jdbc:oracle:thin:scott/tiger@//db/x) and
     # in the connect string given to cx_Oracle or python-oracledb (with its "@": host/service
     # alone names no user).
@@ -920,8 +940,10 @@ TYPE_ALIAS = re.compile(r"\btype\s+$")
 METAVAR = re.compile(r"[A-Z][A-Z_-]*")
 # A YAML alias (*pw) refers to an anchored value elsewhere: it holds none itself.
 YAML_ALIAS = re.compile(r"\*[\w.-]+")
-# Also a value made only of format fields: "{password}", f"{prefix}{secret}".
-TEMPLATE = re.compile(r"^(?:\$|\{\{|%\(|<[a-z_-]+>$|\[REDACTED|(?:\{[^{}]*\})+$)")
+# Also a value made only of format fields: "{password}", f"{prefix}{secret}", "%s".
+TEMPLATE = re.compile(
+    r"^(?:\$|\{\{|%\(|%[-#0 +]?\d*[sdr]$|<[a-z_-]+>$|\[REDACTED|(?:\{[^{}]*\})+$)"
+)
 # A small number (max_tokens = 4096, token_ttl: 3600) or a version requirement ("^9.0.0",
 # ">=0.15": a package named jsonwebtoken or tiktoken in a manifest) is no credential.
 NO_SECRET = re.compile(r"\d{1,5}|[\^~<>=!]*\s*v?\d+(?:\.\d+)+(?:[-+.][\w.]+)?|[\^~<>=!]+\s*\d+")
