@@ -12,7 +12,9 @@ one entry per bullet. The new section goes above the previous release; a Keep a 
 ``## [Unreleased]`` section with hand-written entries is released with it
 (:mod:`~release_tools.release.changelog_unreleased`: its entries move under the new heading and
 the generated ones join them, an empty ``## [Unreleased]`` stays on top) and the compare links
-at the end of the file move on to the new tag (:mod:`~release_tools.release.changelog_links`).
+move on to the new tag: those at the end of the file
+(:mod:`~release_tools.release.changelog_links`) or those the headings carry inline, the new
+heading then linked as well (:mod:`~release_tools.release.changelog_inline`).
 Released sections are never rewritten.
 
 A changelog in another style (:class:`~release_tools.versioning.changelogfile.ChangelogStyle`:
@@ -30,7 +32,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from release_tools.git import Commit
-from release_tools.release.changelog_links import release_links
+from release_tools.release.changelog_inline import release_heading_links
+from release_tools.release.changelog_links import LinkUpdate, release_links
 from release_tools.release.changelog_unreleased import (
     UNRELEASED_HEADING,
     merge_released,
@@ -258,9 +261,11 @@ def release_keep_a_changelog(
     ``entries``; without any, the section goes above the latest release (:func:`insert_section`),
     unless ``version`` already has a section, which is completed instead.
     When the file has an ``[Unreleased]`` heading, its compare links move on to ``tag`` (else to
-    the tag the ``[Unreleased]`` link's one gives in the same scheme); links that cannot be
-    read are kept and reported in ``notes`` (logged when None). An untagged release (a private
-    package) leaves the links alone: there is no tag to compare with.
+    the tag the ``[Unreleased]`` link's one gives in the same scheme); headings carrying their
+    links inline get the new heading linked too, following the ``[Unreleased]`` link or, without
+    one, the latest release heading's. Links that cannot be read are kept and reported in
+    ``notes`` (logged when None). An untagged release (a private package) leaves the links
+    alone: there is no tag to compare with.
     """
     newline = "\r\n" if "\r\n" in existing else "\n"
     text = existing.replace("\r\n", "\n")
@@ -272,14 +277,18 @@ def release_keep_a_changelog(
         merged = merge_unreleased(text, heading, generated)
     if merged is None:
         merged = insert_section(text, section)
-    if tagged and any(UNRELEASED_HEADING.match(line) for line in merged.split("\n")):
-        links = release_links(merged, version, tag)
-        merged = links.text
-        if links.warning is not None:
+    if tagged:
+        updates: list[LinkUpdate] = []
+        if any(UNRELEASED_HEADING.match(line) for line in merged.split("\n")):
+            updates.append(release_links(merged, version, tag))
+            merged = updates[-1].text
+        updates.append(release_heading_links(merged, version, tag))
+        merged = updates[-1].text
+        for warning in (update.warning for update in updates if update.warning is not None):
             if notes is None:
-                log.warning("%s", links.warning)
+                log.warning("%s", warning)
             else:
-                notes.append(links.warning)
+                notes.append(warning)
     return merged.replace("\n", newline)
 
 

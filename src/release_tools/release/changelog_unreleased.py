@@ -8,7 +8,8 @@ hand-written ones subsection by subsection (same-named ``### `` subsections beco
 hand-written lines first, a line already written by hand is not added again). Subsections come
 in the order the generated sections use; names outside it keep their hand-written order, after.
 A version that already has its section (released twice, or written ahead by hand) keeps that
-one section, completed with the generated entries it lacks.
+one section, completed with the generated entries it lacks; its heading keeps the link it
+carries inline (``## [1.2.0](url)``).
 
 The text handled here uses ``\\n`` line ends; the caller restores the file's own.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from release_tools.release.changelog_inline import heading_link, with_link
 from release_tools.release.changelog_links import LINK_DEFINITION
 from release_tools.versioning.commit_types import SECTIONS
 
@@ -189,6 +191,9 @@ def merge_released(text: str, version: str, heading: str, generated: str) -> str
     if start is None:
         return None
     end = _section_end(lines, start)
+    link = heading_link(lines[start])
+    if link is not None and heading_link(heading) is None:
+        heading = with_link(heading, link)
     hand = _parse(lines[start + 1 : end])
     new = _parse(generated.strip("\n").split("\n"))
     body = _merged_body(hand, new)
