@@ -85,6 +85,8 @@ def test_a_keyword_argument_after_a_string_is_no_connection_string(
         # Not in a string: code.
         ("app.py", "conn = connect(host=host, user=user, password=password)"),
         ("app.py", "login(password=password)"),
+        ("app.py", 'oracledb.connect(user="hr", password=userpwd, dsn="localhost/orclpdb")'),
+        ("app.py", 'make_url("mysql", username="x", password=sp, host="localhost")'),
         # A name that only ends in a password word.
         ("app.py", 'opts = "host=db password_file=/run/secrets/pw"'),
         ("app.py", 'msg = "use --password=PASSWORD to set it"'),
