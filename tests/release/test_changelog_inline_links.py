@@ -204,3 +204,19 @@ def test_an_untagged_release_writes_no_link() -> None:
         f"# Changelog\n\n## [Unreleased]({GITHUB}/compare/1.1.0...HEAD)\n\n"
         "## [1.2.0] - 2026-03-04\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("link", "tag", "expected"),
+    [
+        (f"{GITHUB}/tree/mod/v1.1.0", "mod/v1.2.0", f"{GITHUB}/tree/mod/v1.2.0"),
+        ("https://pypi.org/project/r/1.1.0/", "v1.2.0", "https://pypi.org/project/r/1.2.0/"),
+    ],
+)
+def test_a_page_link_names_the_new_tag_as_it_named_the_previous_one(
+    link: str, tag: str, expected: str
+) -> None:
+    text = f"# Changelog\n\n## [1.1.0]({link}) - 2025-01-01\n\n- old\n"
+    released, notes = release(text, tag=tag)
+    assert notes == []
+    assert released.startswith(f"# Changelog\n\n## [1.2.0]({expected}) - 2026-03-04\n")

@@ -15,12 +15,13 @@ for the release to show (the rules and warnings of
 :mod:`~release_tools.release.changelog_links`), and the new heading gets no link.
 
 Without an ``[Unreleased]`` link, the new heading follows the latest release heading's link: a
-comparison ``<a>...<b>`` gives ``<b>...<new tag>``, and a link ending in the latest release's
-tag (its tree, tag or release page: ``.../tree/26.1.0``) ends in the new tag instead; any other
-link is a warning. A file whose headings carry no link gets none, and so does a first release
-without an ``[Unreleased]`` comparison: there is no earlier tag or link to follow. A first
-release under ``## [Unreleased](.../compare/<start>...HEAD)`` compares ``<start>`` with its tag.
-A heading that already has a link keeps it.
+comparison ``<a>...<b>`` gives ``<b>...<new tag>``, and a link whose last segment names the
+latest release (its tree, tag or release page: ``.../tree/v26.1.0``) names the new one the same
+way (``.../tree/v26.2.0``); any other link is a warning. A file whose headings carry no link
+gets none, and so does a first release without an ``[Unreleased]`` comparison: there is no
+earlier tag or link to follow. A first release under
+``## [Unreleased](.../compare/<start>...HEAD)`` compares ``<start>`` with its tag. A heading
+that already has a link keeps it.
 """
 
 from __future__ import annotations
@@ -113,20 +114,13 @@ def _following(target: str, previous: str, version: str, tag: str | None) -> str
         old = compare["new"]
         new = tag if tag is not None else _renamed(old, previous, version)
         return None if new is None else f"{compare_base(compare)}/{old}...{new}"
+    # A page of the previous release (``.../tree/v1.1.0``, ``.../project/x/1.1.0/``): the same
+    # page of the new one, its last segment naming the version as it named the previous one
+    # (the tag ``mod/v1.1.0`` of ``.../tree/mod/v1.1.0`` ends in that segment too).
     stem = target.rstrip("/")
-    trailing = target[len(stem) :]
     url, slash, last = stem.rpartition("/")
-    if not slash or not url:
-        return None
-    # A page of the previous tag (``.../tree/v1.1.0``): the new tag in its place, spelled as the
-    # release spells it when the link spells the previous tag that way; a tag holding a ``/``
-    # (``pkg/v1.1.0``) spans several segments.
-    spelled = _renamed(tag, version, previous) if tag is not None else None
-    if spelled is not None and tag is not None and stem.endswith(f"/{spelled}"):
-        return stem[: len(stem) - len(spelled)] + tag + trailing
-    # Otherwise the link names the version its own way (``.../project/x/1.1.0/``): kept.
-    renamed = _renamed(last, previous, version)
-    return None if renamed is None else f"{url}/{renamed}{trailing}"
+    renamed = _renamed(last, previous, version) if slash and url else None
+    return None if renamed is None else f"{url}/{renamed}{target[len(stem) :]}"
 
 
 def _follow_latest(lines: list[str], at: int, version: str, tag: str | None) -> LinkUpdate:
