@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -29,7 +29,7 @@ from pydantic import (
     field_validator,
 )
 
-from release_tools.config_checks import check_raw, check_tag_format, first_error
+from release_tools.config_checks import check_calendar, check_raw, check_tag_format, first_error
 from release_tools.config_file import ENV_PREFIX, find_config_root, raw_config_table
 from release_tools.config_realtime_url import (
     BASE_URL_VARIABLE,
@@ -41,11 +41,13 @@ from release_tools.files import in_git_dir
 
 __all__ = [
     "API_KEY_VARIABLE",
+    "CALVER_FORMATS",
     "CREDENTIAL_VARIABLES",
     "DEFAULT_EXCLUDES",
     "DEFAULT_MODEL",
     "DEFAULT_REALTIME_URL",
     "DEFAULT_TAG_PATTERN",
+    "CalverFormat",
     "CommitTypeSetting",
     "Settings",
     "load_settings",
@@ -128,6 +130,13 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 _ENV_PREFIX = ENV_PREFIX
+
+#: The calendar versioning formats: the year (``YY`` 26, ``YYYY`` 2026), then the month
+#: (``MM``) or the release's number in its year (``N``), then the patch release or the day.
+CalverFormat = Literal[
+    "YY.N.PATCH", "YYYY.N.PATCH", "YY.MM.PATCH", "YYYY.MM.PATCH", "YY.MM.DD", "YYYY.MM.DD"
+]
+CALVER_FORMATS: tuple[str, ...] = get_args(CalverFormat)
 
 #: The longest duration setting, in seconds (a day).
 _MAX_SECONDS = 86_400
@@ -229,6 +238,18 @@ class Settings(BaseModel):
     forge_release: Literal["github", "gitlab", "auto", "off"] | None = None
     #: Globs (relative to the repository root) of the files attached to each forge release.
     release_assets: tuple[str, ...] = ()
+    #: How the next version is numbered: "semver"; "calver", calendar versions; "auto":
+    #: calendar versions when the project's recent release tags follow the calendar.
+    version_scheme: Literal["semver", "calver", "auto"] = "auto"
+    #: The calendar format; setting it means calendar versioning. None: the one the release
+    #: tags show.
+    calver_format: CalverFormat | None = None
+
+    @field_validator("calver_format", mode="before")
+    @classmethod
+    def _format_upper(cls, value: object) -> object:
+        # Written as the formats are printed, in any case: yy.n.patch is YY.N.PATCH.
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("release_message")
     @classmethod
@@ -353,7 +374,7 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
 
 
 #: Settings whose values are a few lower-case words, matched case-insensitively as flags are.
-_CHOICE_FIELDS = frozenset({"log_level", "log_format", "format"})
+_CHOICE_FIELDS = frozenset({"log_level", "log_format", "format", "version_scheme"})
 _NUMBER_FIELDS = frozenset(
     name
     for name, info in Settings.model_fields.items()
@@ -382,6 +403,7 @@ def _validate(
     check_raw(merged, sources, _NUMBER_FIELDS)
     if "tag_format" in merged:
         check_tag_format(merged["tag_format"], sources["tag_format"])
+    check_calendar(merged, sources)
     try:
         return Settings.model_validate(merged, context=dict(context))
     except ValidationError as exc:

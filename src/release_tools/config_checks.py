@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from release_tools.errors import ConfigError
 from release_tools.refnames import tag_name_problem
 
-__all__ = ["check_raw", "check_tag_format", "first_error"]
+__all__ = ["check_calendar", "check_raw", "check_tag_format", "first_error"]
 
 
 def check_raw(
@@ -64,3 +64,29 @@ def check_tag_format(value: Any, origin: str) -> None:
     problem = tag_name_problem(sample)
     if problem is not None:
         raise ConfigError(f"{origin}: tag_format {value!r} makes tags like {sample!r}: {problem}")
+
+
+def _layer(origin: str) -> int:
+    """The layer a setting came from: 0 the config file, 1 the environment, 2 a flag."""
+    if origin.startswith("--"):
+        return 2
+    return 1 if origin.startswith("RELEASE_TOOLS_") else 0
+
+
+def check_calendar(merged: Mapping[str, Any], sources: Mapping[str, str]) -> None:
+    """Refuse a calendar format given with semantic versioning in the same layer (or the
+    format in a higher one): one of the two settings is a mistake, and which one only the
+    user knows. Semantic versioning chosen in a higher layer overrides the format."""
+    scheme, fmt = merged.get("version_scheme"), merged.get("calver_format")
+    if not isinstance(scheme, str) or scheme.strip().lower() != "semver":
+        return
+    if not isinstance(fmt, str) or not fmt.strip():
+        return
+    scheme_origin = sources.get("version_scheme", "settings")
+    format_origin = sources.get("calver_format", "settings")
+    if _layer(format_origin) < _layer(scheme_origin):
+        return
+    raise ConfigError(
+        f"{format_origin}: calver_format {fmt.strip().upper()!r} is set but version_scheme is "
+        f"'semver' ({scheme_origin}); keep one"
+    )

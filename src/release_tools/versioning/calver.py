@@ -32,13 +32,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from release_tools.config import CALVER_FORMATS
 from release_tools.errors import VersionError
 from release_tools.versioning.bump import Bump
 from release_tools.versioning.semver import Version
 
 __all__ = [
     "BREAKING_NOTE",
-    "CALENDAR_FORMATS",
     "GRACE_DAYS",
     "WINDOW",
     "CalendarChoice",
@@ -53,16 +53,6 @@ __all__ = [
 
 #: The ``version_scheme`` setting: "auto" detects calendar versioning from the tags.
 SchemeSetting = Literal["semver", "calver", "auto"]
-
-#: The formats the ``calver_format`` setting accepts.
-CALENDAR_FORMATS = (
-    "YY.N.PATCH",
-    "YYYY.N.PATCH",
-    "YY.MM.PATCH",
-    "YYYY.MM.PATCH",
-    "YY.MM.DD",
-    "YYYY.MM.DD",
-)
 
 #: Days after its period in which a release may still be tagged with that period's number.
 GRACE_DAYS = 7
@@ -84,11 +74,11 @@ class CalendarFormat:
 
     @classmethod
     def parse(cls, text: str) -> CalendarFormat:
-        """The format spelled ``text`` (one of :data:`CALENDAR_FORMATS`, any case)."""
+        """The format spelled ``text``: one of the ``calver_format`` setting's, in any case."""
         spelled = text.strip().upper()
-        if spelled not in CALENDAR_FORMATS:
+        if spelled not in CALVER_FORMATS:
             raise VersionError(
-                f"unknown calendar format {text!r}: use one of {', '.join(CALENDAR_FORMATS)}"
+                f"unknown calendar format {text!r}: use one of {', '.join(CALVER_FORMATS)}"
             )
         year, second, third = spelled.split(".")
         return cls(
@@ -268,7 +258,7 @@ def choose_calendar(
         if found is None:
             raise VersionError(
                 "version_scheme is calver but the release tags do not show the calendar "
-                f"format: set calver_format ({', '.join(CALENDAR_FORMATS)})"
+                f"format: set calver_format ({', '.join(CALVER_FORMATS)})"
             )
         return found
     if found is not None and found.format == choice.format:
