@@ -40,6 +40,7 @@ from release_tools.versioning.workspaces import SKIP_DIRS
 __all__ = [
     "MANIFESTS",
     "CheckoutView",
+    "checkout_files",
     "checkout_view",
     "left_out_paths",
     "projects_at",
@@ -440,6 +441,24 @@ def checkout_view(
         view.add(_python_version_paths(worktree, inside_manifests))
         log.debug("sparse checkout viewed", extra={"left_out": len(left_out)})
         yield view
+
+
+@contextmanager
+def checkout_files(git: Git, worktree: Path, paths: Iterable[str]) -> Iterator[Path]:
+    """A directory holding ``paths`` (repository-relative) as a full checkout would: the work
+    tree itself when the checkout leaves nothing out, else a temporary one where the paths
+    left out are written as the index holds them and the others copied from the work tree
+    (see :class:`CheckoutView`), for as long as the context lasts."""
+    left_out = left_out_paths(git)
+    if not left_out or not git.has_commits():
+        yield worktree
+        return
+    committed = frozenset(_tree_paths(git, "HEAD"))
+    staged = _staged_paths(git, left_out)
+    with tempfile.TemporaryDirectory(prefix="release-tools-checkout-") as temporary:
+        view = CheckoutView(git, worktree, Path(temporary), left_out, committed, staged)
+        view.add(paths)
+        yield view.root
 
 
 def _manifests(paths: Iterable[str]) -> list[str]:

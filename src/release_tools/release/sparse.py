@@ -24,8 +24,14 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from release_tools.analysis.headprojects import MANIFESTS, checkout_view, view_conventions
+from release_tools.analysis.headprojects import (
+    MANIFESTS,
+    checkout_files,
+    checkout_view,
+    view_conventions,
+)
 from release_tools.errors import UsageError
 from release_tools.git import Git
 from release_tools.release.versions import find_projects
@@ -35,8 +41,13 @@ from release_tools.versioning.projectlookup import project_named
 from release_tools.versioning.projects import Project
 from release_tools.versioning.releaseconfig import PlanFormatName, infer_plan_format
 
+if TYPE_CHECKING:
+    # Only ``release`` reads plans here: the other commands need not load their parser.
+    from release_tools.plans import VersionPlan
+
 __all__ = [
     "Checkout",
+    "checkout_plans",
     "checkout_projects",
     "read_checkout",
     "refuse_left_out",
@@ -113,6 +124,30 @@ def checkout_projects(git: Git, root: Path) -> list[Project]:
     in a sparse checkout those :func:`checkout_view` shows (HEAD's for what it leaves out)."""
     with checkout_view(git, root) as view:
         return find_projects(git, view.root)
+
+
+def checkout_plans(git: Git, root: Path, checkout: Checkout) -> list[VersionPlan]:
+    """Every pending version plan as a full checkout holds them (see :func:`read_plans`):
+    those the sparse checkout leaves out as the index has them, the others from the work tree.
+
+    A release consumes a plan left out by deleting it from the index alone (``git rm
+    --cached``): nothing is written outside the checkout, and the next commit no longer holds
+    it. A plan only partly consumed would have to be rewritten there, which the release
+    refuses as it refuses any file to write that the checkout leaves out.
+    """
+    from release_tools.plans import read_plans
+    from release_tools.plans.store import CHANGESETS_PRE_DIR, PLAN_DIRS, is_plan_path
+
+    left_out = [p for p in sorted(checkout.left_out) if is_plan_path(p)]
+    if not left_out:
+        return read_plans(root)
+    inside: list[str] = []
+    for directory in (*PLAN_DIRS, CHANGESETS_PRE_DIR):
+        folder = root / directory
+        if folder.is_dir():
+            inside += [f"{directory}/{file.name}" for file in sorted(folder.iterdir())]
+    with checkout_files(git, root, [*left_out, *(p for p in inside if is_plan_path(p))]) as view:
+        return read_plans(view)
 
 
 def refuse_outside_checkout(git: Git, root: Path, checkout: Checkout, names: Iterable[str]) -> None:
