@@ -35,7 +35,8 @@ Read, never written, so the repository's own tools keep working the way they did
 A fixed group releases all its members together at one version; a linked group gives the
 members released together the highest bump any of them asks for; ignored packages are never
 released. Project matchers are names, name globs (``@acme/*``) or directory globs
-(``packages/*``), ``!`` excluding.
+(``packages/*``), ``!`` excluding; changesets' lists are read in order, a later pattern
+overriding an earlier one, as changesets reads them (:func:`match_changesets_patterns`).
 
 Private projects (:attr:`Project.private`) are versioned when ``privatePackages.version`` is
 true (by default under changesets 2.x, only when configured under 3.x), and tagged only when
@@ -79,6 +80,7 @@ __all__ = [
     "SkippedDependency",
     "WorkspaceReleaseConfig",
     "infer_plan_format",
+    "match_changesets_patterns",
     "match_projects",
     "read_release_config",
 ]
@@ -301,6 +303,31 @@ def match_projects(projects: Sequence[Project], patterns: Sequence[str]) -> tupl
     )
 
 
+def match_changesets_patterns(
+    projects: Sequence[Project], patterns: Sequence[str], major: int
+) -> tuple[str, ...]:
+    """Names of ``projects`` that the package globs of a ``.changeset/config.json`` list
+    (``ignore``, a ``fixed`` or ``linked`` group) match, read in order as changesets reads
+    them: a project is matched when some positive pattern matches it and the last pattern
+    matching it is a positive one, so a later pattern overrides an earlier one
+    (``["@acme/*", "!@acme/a", "@acme/a"]`` keeps ``@acme/a``; a ``!`` before every positive
+    pattern that matches excludes nothing). A list of negations alone matches every other
+    project under changesets 2.x (micromatch's rule) and none under 3.x. A pattern matches a
+    name or, as :func:`match_projects` reads it, a directory."""
+    negated = [p.startswith("!") for p in patterns]
+    matched: list[str] = []
+    for project in projects:
+        kept = bool(patterns) and all(negated) and major < 3
+        last: bool | None = None
+        for pattern, negation in zip(patterns, negated, strict=True):
+            if _matches(project, pattern[1:] if negation else pattern):
+                kept = kept or not negation
+                last = not negation
+        if kept and last is not False:
+            matched.append(project.name)
+    return tuple(matched)
+
+
 def _nx_template(pattern: Any, group: str | None) -> str | None:
     if not isinstance(pattern, str) or "{version}" not in pattern:
         return None
@@ -511,7 +538,7 @@ def _changesets(root: Path, projects: Sequence[Project], major: int) -> dict[str
         if not isinstance(raw, list):
             continue
         for index, patterns in enumerate(raw, start=1):
-            members = match_projects(projects, _matcher_list(patterns))
+            members = match_changesets_patterns(projects, _matcher_list(patterns), major)
             if members:
                 groups.append(
                     ReleaseGroup(
@@ -523,7 +550,9 @@ def _changesets(root: Path, projects: Sequence[Project], major: int) -> dict[str
                 )
     out: dict[str, Any] = {
         "groups": groups,
-        "ignored": frozenset(match_projects(projects, _matcher_list(data.get("ignore")))),
+        "ignored": frozenset(
+            match_changesets_patterns(projects, _matcher_list(data.get("ignore")), major)
+        ),
     }
     out.update(_dependents_options(data, major))
     if isinstance(data.get("baseBranch"), str):
