@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from gitrepo import GitRepo
 from release_tools.analysis.headprojects import checkout_view, left_out_paths, projects_at
 from release_tools.git import Git
@@ -31,13 +33,16 @@ def _manifest(name: str, version: str) -> str:
     return json.dumps({"name": name, "version": version}) + "\n"
 
 
-def test_staged_edits_and_new_files_left_out_are_read_from_the_index(repo: GitRepo) -> None:
+@pytest.mark.parametrize("index", [[], ["--sparse-index"]])
+def test_staged_edits_and_new_files_left_out_are_read_from_the_index(
+    repo: GitRepo, index: list[str]
+) -> None:
     _workspace(repo)
     repo.write("packages/b/package.json", _manifest("b", "2.5.0"))
     repo.write("packages/b/CHANGELOG.md", "# Changelog\n\n## 2.5.0\n")
     repo.write("packages/c/package.json", _manifest("c", "0.1.0"))
     repo.git("add", "-A")
-    repo.git("sparse-checkout", "set", "packages/a")
+    repo.git("sparse-checkout", "set", *index, "packages/a")
     git = Git(repo.path)
     root = git.toplevel()
     assert {"packages/b/package.json", "packages/c/package.json"} <= left_out_paths(git)
