@@ -29,7 +29,7 @@ import calendar
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from release_tools.config import CALVER_FORMATS
@@ -49,6 +49,7 @@ __all__ = [
     "calendar_version",
     "choose_calendar",
     "detect_calendar",
+    "today_utc",
 ]
 
 #: The ``version_scheme`` setting: "auto" detects calendar versioning from the tags.
@@ -305,3 +306,8 @@ def calendar_version(
             + (": one release a day" if fmt.third == "day" else ": check the clock")
         )
     return new
+
+
+def today_utc() -> date:
+    """Today's date in UTC: the release date of a calendar version, wherever it is made."""
+    return datetime.now(UTC).date()

@@ -10,14 +10,21 @@ version is 0.1.0, and 1.0.0 only for a breaking change with ``major_on_zero``: t
 python-semantic-release makes from an implicit 0.0.0, without ever publishing a 0.0.x.
 On 0.x a compatible feature of a Rust crate ships as a patch (Cargo reads ``0.y`` as the major
 number), and any project's earlier 0.x releases may show where its features go.
+
+Under calendar versioning (detected from the project's release tags, or set:
+:func:`calendar_for`) the next version follows the calendar
+(:func:`~release_tools.versioning.calver.calendar_version`) while the decision still names the
+level of the changes; the earlier releases' jumps then say nothing of that level (a new year
+looks like a major), so they calibrate nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from release_tools.analysis.calibration import (
@@ -47,13 +54,24 @@ from release_tools.analysis.models import (
     EvidenceKind,
     Strength,
 )
+from release_tools.config import DEFAULT_TAG_PATTERN
 from release_tools.errors import VersionError
+from release_tools.versioning.calver import (
+    BREAKING_NOTE,
+    CalendarChoice,
+    CalendarScheme,
+    calendar_version,
+    today_utc,
+)
+from release_tools.versioning.calvertags import project_calendar
 from release_tools.versioning.semver import Scheme, Version, bump_version, jump
+from release_tools.versioning.tags import ReleaseTag, find_release_tags
 
 __all__ = [
     "FIRST_VERSION",
     "LocalAnalyzer",
     "NextVersion",
+    "calendar_for",
     "cargo_feature_patch",
     "change_stats",
     "next_version",
@@ -104,10 +122,14 @@ def next_version(
     major_on_zero: bool = False,
     release_as: str | None = None,
     scheme: Scheme = "semver",
+    calendar: CalendarScheme | None = None,
+    today: date | None = None,
 ) -> NextVersion:
     """The current and next versions, both spelled in ``scheme``, with the bump and warnings.
 
     ``bump`` is returned unchanged unless a ``Release-As`` override implies another level.
+    With a ``calendar``, the next version is the calendar's on ``today`` (UTC today when None);
+    none, with a warning, when the calendar gives none above the current version.
     """
     warnings: list[str] = []
     ignored = False
@@ -149,6 +171,13 @@ def next_version(
                 )
     if bump is Bump.NONE:
         return NextVersion(current_text, None, bump, warnings, ignored)
+    if calendar is not None and (parsed is not None or current is None):
+        try:
+            dated = calendar_version(parsed, bump, calendar, today or today_utc())
+        except VersionError as exc:
+            warnings.append(str(exc))
+            return NextVersion(current_text, None, bump, warnings, ignored)
+        return NextVersion(current_text, dated.render(scheme), bump, warnings, ignored)
     if parsed is None:
         if current is not None:
             return NextVersion(current_text, None, bump, warnings, ignored)
@@ -176,21 +205,63 @@ def change_stats(ctx: AnalysisContext) -> dict[str, int]:
     }
 
 
+def _own_tags(tags: Sequence[ReleaseTag], project: str | None) -> list[ReleaseTag]:
+    """The release tags of ``project`` (else the unnamed ones); without a project, the
+    unnamed ones, else those of the only project that names its tags."""
+    unnamed = [t for t in tags if not t.project]
+    if project is not None:
+        return [t for t in tags if t.project == project] or unnamed
+    if unnamed or len({t.project for t in tags}) != 1:
+        return unnamed
+    return list(tags)
+
+
+def calendar_for(ctx: AnalysisContext, choice: CalendarChoice) -> CalendarScheme | None:
+    """The calendar scheme of the analyzed project, as ``choice`` (the settings) asks and its
+    release tags reachable from the head show; None for semantic versioning."""
+    if choice.scheme == "semver":
+        return None
+    tags = find_release_tags(ctx.git, ctx.head_sha, DEFAULT_TAG_PATTERN)
+    return project_calendar(ctx.git, _own_tags(tags, ctx.project_name), choice)
+
+
+#: The history's report under calendar versioning, which learns nothing from it.
+_CALENDAR_HISTORY = {
+    "decided": False,
+    "reason": "calendar versioning: the versions follow the calendar, not the changes",
+}
+
+
 class LocalAnalyzer:
-    """Static analysis on this machine: the default provider."""
+    """Static analysis on this machine: the default provider.
+
+    ``choice`` is the versioning the settings ask for (detected by default); ``today`` gives
+    the release date calendar versions are made from.
+    """
 
     name = "local"
 
+    def __init__(
+        self, *, choice: CalendarChoice | None = None, today: Callable[[], date] = today_utc
+    ) -> None:
+        self._choice = choice or CalendarChoice()
+        self._today = today
+
     def analyze(self, ctx: AnalysisContext) -> Decision:
         """Gather evidence, decide the bump and compute the versions for ``ctx``."""
-        habit = _floor_habit(ctx)
+        calendar = calendar_for(ctx, self._choice)
+        habit = _floor_habit(ctx) if calendar is None else None
         evidence = _floors_as_shipped(gather_evidence(ctx), habit)
         # Net file changes, not commits: a feature and its revert leave nothing to release.
         has_changes = bool(ctx.changes)
         verdict = decide(evidence, has_changes=has_changes)
         bump, needs_review, reasoning = verdict.bump, verdict.needs_review, verdict.reasoning
         major_on_zero = ctx.major_on_zero
-        history, learned, by_commits = _calibrated(ctx, evidence, verdict, habit)
+        if calendar is None:
+            history, learned, by_commits = _calibrated(ctx, evidence, verdict, habit)
+        else:
+            history = dict(_CALENDAR_HISTORY) if ctx.history is not None else None
+            learned, by_commits = None, False
         if learned is not None:
             # The learned jump is in the project's own terms (0.x included): taken as is.
             bump, needs_review, major_on_zero = learned.bump, learned.needs_review, True
@@ -211,7 +282,11 @@ class LocalAnalyzer:
             major_on_zero=major_on_zero,
             release_as=verdict.release_as,
             scheme=ctx.version_scheme,
+            calendar=calendar,
+            today=self._today() if calendar is not None else None,
         )
+        if calendar is not None and versions.bump is Bump.MAJOR:
+            reasoning = reasoning.removesuffix(".") + f"; {BREAKING_NOTE}."
         log.info(
             "local decision",
             extra={"bump": versions.bump.label, "evidence": len(evidence), "next": versions.next},
@@ -230,6 +305,7 @@ class LocalAnalyzer:
             warnings=[*verdict.warnings, *versions.warnings],
             stats=change_stats(ctx),
             history=history,
+            conventions={"version_scheme": calendar.to_dict()} if calendar is not None else None,
         )
 
 
