@@ -3,8 +3,10 @@ literal: cx_Oracle's and python-oracledb's ``connect(user, password, dsn)``, MyS
 and pymssql's ``connect(host, user, password, db)``, ftplib's ``FTP(host, user, passwd)``, the
 ``login(user, password)`` of smtplib, ftplib and imaplib, python-ldap's ``simple_bind_s(dn,
 password)``, a requests/httpx ``auth=(user, password)`` tuple and the digest and proxy
-credentials of requests. Only the password goes; the user, the host and a password held in a
-variable stay.
+credentials of requests; JDBC's ``DriverManager.getConnection(url, user, password)``, PHP's
+``new PDO(dsn, user, password)`` and mysqli, Go's ``smtp.PlainAuth``, redis-py's
+``Redis(host, port, db, password)`` and Ruby's ``Net::SMTP.start``. Only the password goes;
+the user, the host and a password held in a variable stay.
 """
 
 from __future__ import annotations
@@ -46,6 +48,17 @@ MARK = "[REDACTED:assignment]"
         'client = httpx.Client(auth=(user, "<pw>"))',
         'r = requests.get(url, auth=HTTPDigestAuth("deploy", "<pw>"))',
         'proxy = HTTPProxyAuth("deploy", "<pw>")',
+        # Java, PHP, Go, Redis and Ruby clients.
+        'Connection c = DriverManager.getConnection(url, "sa", "<pw>");',
+        'c = DriverManager.getConnection("jdbc:sqlserver://db;db=app", "sa", "<pw>");',
+        '$db = new PDO($dsn, "root", "<pw>");',
+        "$db = new PDO('mysql:host=db;dbname=app', 'root', '<pw>');",
+        '$db = mysqli_connect("localhost", "root", "<pw>", "app");',
+        '$db = new mysqli($this->host, "root", "<pw>", "app");',
+        'auth := smtp.PlainAuth("", "bob@example.internal", "<pw>", "smtp.example.internal")',
+        'r = redis.Redis("localhost", 6379, 0, "<pw>")',
+        'r = redis.StrictRedis(HOST, PORT, 0, "<pw>")',
+        "Net::SMTP.start('smtp.example.internal', 25, 'example.internal', 'bob', '<pw>', :plain)",
     ],
 )
 @pytest.mark.parametrize("password", ["tiger", "Xk93hTq2"])
@@ -77,6 +90,11 @@ def test_the_positional_password_is_redacted(line: str, password: str) -> None:
         'sock.connect(("db.internal", 5432))',
         'handler.bind(this, "click")',
         'page.connect("signal", "slot")',
+        "c = DriverManager.getConnection(url, props);",
+        "c = DriverManager.getConnection(url, user, password);",
+        "$db = new PDO($dsn, $user, $password);",
+        'r = redis.Redis("localhost", 6379, 0)',
+        'auth := smtp.PlainAuth("", user, pass, host)',
     ],
 )
 def test_what_only_looks_like_it_stays(line: str) -> None:

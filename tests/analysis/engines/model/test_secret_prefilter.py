@@ -62,9 +62,8 @@ FORM_EXAMPLES: list[tuple[str, str]] = [
     ("beans.xml", '<property value="<v>" name="<n>"/>'),
     ("app.py", 'conn = cx_Oracle.connect("me", "<v>", dsn)'),
     ("app.py", 'db = MySQLdb.connect("localhost", "me", "<v>", "app")'),
-    ("app.py", 'ftp = FTP("ftp.internal", "me", "<v>")'),
-    ("app.py", 'smtp.login("me", "<v>")'),
-    ("app.py", 'requests.get(url, auth=("me", "<v>"))'),
+    ("app.py", 'r = redis.Redis("localhost", 6379, 0, "<v>")'),
+    ("smtp.rb", "Net::SMTP.start('smtp.internal', 25, 'x', 'me', '<v>', :plain)"),
     ("app.py", 'psycopg2.connect("host=db user=me password=<v>")'),
     ("app.properties", "url=jdbc:oracle:thin:me/<v>@//db:1521/x"),
 ]

@@ -58,7 +58,10 @@ markers around it, so the result still reads as the same diff. What it recognise
    string), a string literal given as the password by its position to a well-known client
    (``cx_Oracle.connect("scott", "...", dsn)``, ``MySQLdb.connect(host, user, "...")``,
    ``ftplib.FTP(host, user, "...")``, ``smtp.login(user, "...")``, ``simple_bind_s(dn,
-   "...")``, ``auth=(user, "...")``, ``HTTPDigestAuth(user, "...")``), the password of a
+   "...")``, ``auth=(user, "...")``, ``HTTPDigestAuth(user, "...")``,
+   ``DriverManager.getConnection(url, user, "...")``, ``new PDO($dsn, user, "...")``,
+   ``smtp.PlainAuth("", user, "...", host)``, ``redis.Redis(host, port, db, "...")``,
+   ``Net::SMTP.start(...)``), the password of a
    keyword/value connection string in a string literal, whatever its characters (libpq's
    ``"host=db password=..."``, ADO.NET's and ODBC's ``"Server=db;Pwd=...;"``, ``PWD={...}``, a
    JDBC URL's ``;password=...`` or ``&password=...``), a ``.pgpass`` line echoed by a script,

@@ -521,11 +521,12 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], tuple[str, .
     ),
 )
 
-# An argument before a password given by its position: a string literal, or a name or an
-# attribute (user, cfg.user); a call or an expression may hold commas of its own, and stays.
+# An argument before a password given by its position: a string literal, a number, or a name
+# or an attribute (user, cfg.user, $dsn, $this->host); a call or an expression may hold commas
+# of its own, and stays.
 _ARGUMENT_BEFORE = (
     r"(?:[rbuRBU]?(?P<a{n}>[\"'])(?:\\.|(?!(?P=a{n}))[^\\\n])*+(?P=a{n})"
-    r"|[A-Za-z_][\w.]*+)\s*+,\s*+"
+    r"|\$?[A-Za-z_][\w.]*+(?:(?:->|::)[A-Za-z_]\w*+)*+|\d++)\s*+,\s*+"
 )
 
 
@@ -805,39 +806,42 @@ NAMED_VALUES: tuple[Form, ...] = (
         ("value",),
         after=re.compile(r"[\"']"),
     ),
-    # A password given to a well-known client by its position, as a string literal: cx_Oracle's
-    # connect(user, password, dsn) (and python-oracledb's, where the old order is still
-    # written), MySQLdb's, PyMySQL's and pymssql's connect(host, user, password, db), ftplib's
-    # FTP(host, user, passwd), the login(user, password) of smtplib, ftplib and imaplib,
-    # python-ldap's simple_bind_s(who, cred) and the (user, password) tuple requests and httpx
-    # take as auth.
+    # A password given to a well-known client by its position, as a string literal, by the
+    # number of arguments before it. After one: cx_Oracle's connect(user, password, dsn) (and
+    # python-oracledb's, where the old order is still written), the login(user, password) of
+    # smtplib, ftplib and imaplib, python-ldap's simple_bind_s(who, cred) and the (user,
+    # password) tuple requests and httpx take as auth. After two: MySQLdb's, PyMySQL's and
+    # pymssql's connect(host, user, password, db), ftplib's FTP(host, user, passwd), JDBC's
+    # DriverManager.getConnection(url, user, password), PHP's new PDO(dsn, user, password) and
+    # mysqli, Go's smtp.PlainAuth(identity, user, password, host). After three: redis-py's
+    # Redis(host, port, db, password). After four: Ruby's Net::SMTP.start(address, port, helo,
+    # user, secret).
     Form(
         _positional(
-            r"\b(?:cx_Oracle|oracledb)\.(?:connect|Connection|SessionPool|create_pool)\s*", 1
+            r"(?:\b(?:cx_Oracle|oracledb)\.(?:connect|Connection|SessionPool|create_pool)\s*"
+            r"|\.(?:login|simple_bind(?:_s)?|bind_s)\s*|\bauth ?= ?)",
+            1,
         ),
-        ("racle",),
+        ("racle", ".login", ".simple_bind", ".bind_s", "auth=(", "auth =(", "auth= (", "auth = ("),
         named=False,
     ),
     Form(
         _positional(
-            r"\b(?:MySQLdb|pymysql|pymssql|_mysql)(?:\.connections)?"
-            r"\.(?:connect|Connect|Connection)\s*",
+            r"(?:\b(?:MySQLdb|pymysql|pymssql|_mysql)(?:\.connections)?"
+            r"\.(?:connect|Connect|Connection)\s*|(?<![\w.])(?:ftplib\.)?FTP(?:_TLS)?"
+            r"|\bDriverManager\.getConnection\s*|\bnew\s+(?:PDO|mysqli) ?|\bmysqli_connect ?"
+            r"|\bsmtp\.PlainAuth\s*)",
             2,
         ),
-        ("mysql", "pymssql"),
-        named=False,
-    ),
-    Form(_positional(r"(?<![\w.])(?:ftplib\.)?FTP(?:_TLS)?", 2), ("ftp(", "ftp_tls("), named=False),
-    Form(
-        _positional(r"\.(?:login|simple_bind(?:_s)?|bind_s)\s*", 1),
-        (".login", ".simple_bind", ".bind_s"),
+        ("mysql", "pymssql", "ftp(", "ftp_tls(", "drivermanager", "pdo(", "pdo (", "plainauth"),
         named=False,
     ),
     Form(
-        _positional(r"\bauth ?= ?", 1),
-        ("auth=(", "auth =(", "auth= (", "auth = ("),
+        _positional(r"\bredis\.(?:Strict)?Redis", 3),
+        ("redis.redis(", "redis.strictredis("),
         named=False,
     ),
+    Form(_positional(r"\bNet::SMTP\.start\s*", 4), ("smtp.start",), named=False),
     # The password of a keyword/value connection string in a string literal, whatever its
     # characters: libpq's "host=db password=...", ADO.NET's and ODBC's "Server=db;Pwd=...;"
     # (or "PWD={...}", braces around a value with ";" in it), a JDBC URL's ";password=..." or
