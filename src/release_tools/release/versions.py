@@ -20,6 +20,11 @@ names such a package together with one that is released is refused
 on one never released (``WorkspaceReleaseConfig.check_skipped_dependencies``): :func:`held_back`
 checks both before anything is written.
 
+Calendar-versioned projects (:mod:`~release_tools.release.calendars`) take the calendar's
+version on the release date for their plans' type
+(:func:`~release_tools.versioning.calver.calendar_version`); a prerelease type is refused, as
+a calendar version has no prerelease of its own.
+
 Go modules keep no version in their ``go.mod``: their current version is their latest tag in
 Go's scheme, and a release whose major their module path does not name (``2.0.0`` of
 ``example.com/m``, which Go imports only as ``example.com/m/v2``) is refused before anything is
@@ -51,6 +56,9 @@ from pathlib import Path, PurePosixPath
 from release_tools.errors import ConfigError, PlanError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
+from release_tools.release.calendars import ReleaseCalendar
+from release_tools.versioning.bump import Bump
+from release_tools.versioning.calver import calendar_version
 from release_tools.versioning.conventions import Conventions, current_version
 from release_tools.versioning.gomod import major_problem, module_path
 from release_tools.versioning.manifestversions import Reader, keeps_version, read_manifest_version
@@ -247,6 +255,7 @@ def _linked_versions(
     read: Reader,
     conventions: Conventions,
     preid: str,
+    calendar: ReleaseCalendar | None = None,
 ) -> dict[str, Version]:
     """The one version the members of each linked group released together move to, by
     member: the highest current version among them, bumped by the highest type (changesets'
@@ -269,7 +278,8 @@ def _linked_versions(
         # The same type for all (raised together above): bumping is monotone in the version,
         # so the highest result is the highest current version bumped.
         best = max(
-            _next_version(m, types[m.name], read, conventions, preid=preid)[1] for m in members
+            _next_version(m, types[m.name], read, conventions, preid=preid, calendar=calendar)[1]
+            for m in members
         )
         shared.update(dict.fromkeys((m.name for m in members), best))
     return shared
@@ -284,10 +294,12 @@ def compute_releases(
     only: str | None = None,
     preid: str = "rc",
     extra: Mapping[str, ReleaseType] | None = None,
+    calendar: ReleaseCalendar | None = None,
 ) -> list[ProjectRelease]:
     """One :class:`ProjectRelease` per project named by a plan or in a planned version group
     (restricted to ``only`` and its group). ``extra`` adds release types the plans do not
-    give (dependents released because their requirements move)."""
+    give (dependents released because their requirements move). ``calendar`` says which
+    projects take calendar versions, and the date (None: every project is semantic)."""
     config = conventions.release_config
     selected = _selected(projects, only)
     types = _planned_types(projects, plans, config, extra, selected)
@@ -295,7 +307,7 @@ def compute_releases(
         if config.held_back(project) is not None:
             types.pop(project.name, None)
     groups = version_groups(projects)
-    linked = _linked_versions(projects, types, selected, read, conventions, preid)
+    linked = _linked_versions(projects, types, selected, read, conventions, preid, calendar)
     # One version per group, computed from its lead and shared by all, with the lead's scheme
     # (which spells the group's shared tag).
     group_versions: dict[str, tuple[str | None, Version, Scheme]] = {}
@@ -317,7 +329,9 @@ def compute_releases(
             if group_key is not None and release_type.startswith("pre"):
                 for member in groups[group_key]:
                     _check_preid(member, preid)
-            previous, new = _next_version(lead, release_type, read, conventions, preid=preid)
+            previous, new = _next_version(
+                lead, release_type, read, conventions, preid=preid, calendar=calendar
+            )
             lead_scheme = _scheme(lead)
             if group_key is not None:
                 group_versions[group_key] = (previous, new, lead_scheme)
@@ -481,10 +495,18 @@ def _next_version(
     conventions: Conventions,
     *,
     preid: str,
+    calendar: ReleaseCalendar | None = None,
 ) -> tuple[str | None, Version]:
     """``project``'s current version (None if never released) and the next one."""
     scheme = _scheme(project)
     pre = release_type.startswith("pre")
+    dated = calendar.of(project.name) if calendar is not None else None
+    if dated is not None and pre:
+        raise VersionError(
+            f"{project.name} uses calendar versioning ({dated.format}): a calendar version has "
+            f"no prerelease, so a {release_type} plan cannot be released; ask for major, "
+            "minor or patch"
+        )
     if pre:
         _check_preid(project, preid)
     previous = _current(project, read, conventions)
@@ -492,6 +514,14 @@ def _next_version(
         current = Version.parse(previous) if previous else Version(0, 0, 0)
     except VersionError as exc:
         raise VersionError(f"{project.manifest}: {exc}") from exc
+    if dated is not None and calendar is not None:
+        known = current if previous else None
+        try:
+            return previous, calendar_version(
+                known, Bump[release_type.upper()], dated, calendar.today
+            )
+        except VersionError as exc:
+            raise VersionError(f"{project.name}: {exc}") from exc
     first_major = conventions.of(project.name).first_major if previous is None else None
     if first_major is not None:
         # Whatever the plan's type: below N.0.0 the path could not be fetched at all.

@@ -7,7 +7,7 @@ the maintainer's calendar when they released, which is the one the version names
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from release_tools.git import Git
@@ -47,10 +47,10 @@ def may_be_calendar(tags: Sequence[ReleaseTag]) -> bool:
     return 10 <= major <= 99 or 1000 <= major <= 9999
 
 
-def dated_releases(git: Git, tags: Sequence[ReleaseTag]) -> list[DatedRelease]:
-    """The final releases among ``tags`` with their tags' dates, newest first (one per
-    version: the earliest tag of a version tagged twice)."""
-    days = tag_days(git)
+def dated_releases(days: Mapping[str, date], tags: Sequence[ReleaseTag]) -> list[DatedRelease]:
+    """The final releases among ``tags`` with their tags' dates (``days``, from
+    :func:`tag_days`), newest first (one per version: the earliest tag of a version tagged
+    twice)."""
     earliest: dict[object, DatedRelease] = {}
     for tag in tags:
         day = days.get(tag.tag)
@@ -63,13 +63,16 @@ def dated_releases(git: Git, tags: Sequence[ReleaseTag]) -> list[DatedRelease]:
 
 
 def project_calendar(
-    git: Git, tags: Sequence[ReleaseTag], choice: CalendarChoice
+    git: Git,
+    tags: Sequence[ReleaseTag],
+    choice: CalendarChoice,
+    days: Mapping[str, date] | None = None,
 ) -> CalendarScheme | None:
     """The calendar scheme of the project whose release tags are ``tags`` (newest first), as
     the settings ask (see :func:`~release_tools.versioning.calver.choose_calendar`); None for
-    semantic versioning."""
+    semantic versioning. ``days`` are the tags' dates when already read."""
     if choice.scheme == "semver":
         return None
     if choice.scheme == "auto" and not may_be_calendar(tags):
         return None
-    return choose_calendar(dated_releases(git, tags), choice)
+    return choose_calendar(dated_releases(tag_days(git) if days is None else days, tags), choice)
