@@ -177,7 +177,24 @@ _TOKEN_LINES: list[tuple[str, str, str]] = [
     ("huggingface-token", f"t hf_{_BODY[:34]}", _BODY[:34]),
     ("npm-token", f"t npm_{_BODY[:36]}", _BODY[:36]),
     ("pypi-token", f"t pypi-AgE{_BODY}{_BODY}", _BODY),
-    *[("stripe-key", f"k {p}_{_BODY[:20]}", _BODY[:20]) for p in ("sk_live", "rk_test")],
+    *[("stripe-key", f"k {p}_{_BODY[:24]}", _BODY[:24]) for p in ("sk_live", "rk_test", "whsec")],
+    ("slack-token", f"t xapp-1-{_BODY[:12]}", _BODY[:12]),
+    ("age-secret-key", f"k AGE-SECRET-KEY-1{_BODY.upper()}{_BODY.upper()[:22]}", _BODY.upper()),
+    ("google-oauth-secret", f"k GOCSPX-{_BODY[:28]}", _BODY[:28]),
+    *[("vault-token", f"t {p}.{_BODY[:24]}", _BODY[:24]) for p in ("hvs", "hvb", "hvr")],
+    *[
+        ("digitalocean-token", f"t {p}_v1_{'ab12' * 16}", "ab12" * 16)
+        for p in ("dop", "doo", "dor")
+    ],
+    ("grafana-token", f"t glsa_{_BODY[:32]}_ab12cd34", _BODY[:32]),
+    ("grafana-token", f"t glc_{_BODY[:32]}", _BODY[:32]),
+    ("linear-api-key", f"k lin_api_{_BODY}{_BODY[:4]}", _BODY),
+    ("postman-api-key", f"k PMAK-{'ab12' * 6}-{'cd34' * 8}ef", "cd34" * 8),
+    (
+        "discord-webhook",
+        f"u https://discord.com/api/webhooks/12345/{_BODY}{_BODY}",
+        _BODY,
+    ),
     ("openai-key", f"k sk-proj-{_BODY[:24]}", _BODY[:24]),
     ("jwt", f"t eyJ{_BODY[:8]}.eyJ{_BODY[8:16]}.{_BODY[16:24]}", _BODY[8:16]),
     ("bearer-token", f"h BEARER {_BODY[:20]}", _BODY[:20]),

@@ -12,9 +12,12 @@ markers around it, so the result still reads as the same diff. What it recognise
    lines, or inline with ``\\n`` escapes) and the ``private_key`` of GCP service-account JSON.
 2. Known token shapes: AWS access key ids (``AKIA...``), Azure storage ``AccountKey=`` /
    ``SharedAccessKey=`` / SAS ``sig=``, GitHub (``ghp_``, ``gho_``, ``ghu_``, ``ghs_``,
-   ``ghr_``, ``github_pat_``), Slack (``xox?-``, webhook URLs), OpenAI (``sk-...``), Stripe
-   (``sk_live_``/``rk_live_``, test keys too), Hugging Face (``hf_...``), npm (``npm_...``),
-   PyPI (``pypi-AgE...``), JWTs, bearer tokens, a token alone as an HTTP URL's user
+   ``ghr_``, ``github_pat_``), Slack (``xox?-``, ``xapp-``, webhook URLs), OpenAI (``sk-...``),
+   Stripe (``sk_live_``/``rk_live_``, test keys too, ``whsec_``), Hugging Face (``hf_...``), npm
+   (``npm_...``), PyPI (``pypi-AgE...``), age (``AGE-SECRET-KEY-1...``), Google OAuth client
+   secrets (``GOCSPX-``), Vault (``hvs.``, ``hvb.``, ``hvr.``), DigitalOcean (``dop_v1_``...),
+   Grafana (``glsa_``, ``glc_``), Linear (``lin_api_``), Postman (``PMAK-``), Discord webhook
+   URLs, JWTs, bearer tokens, a token alone as an HTTP URL's user
    (``https://<token>@github.com``; at a Git host a shorter one too, letters with a digit
    inside them, ``https://hunter2secret@github.com``), HTTP basic credentials and a registry's
    ``"auth"`` in Docker's ``config.json`` (base64 that decodes to ``user:password``), the

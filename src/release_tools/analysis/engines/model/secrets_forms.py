@@ -123,7 +123,13 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         0,
     ),
     ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])"), 0, 0),
-    ("slack-token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), 0, 0),
+    # Slack's bot, user and other tokens (xoxb-...), and its app-level tokens (xapp-1-...).
+    (
+        "slack-token",
+        re.compile(r"\b(?:xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})"),
+        0,
+        0,
+    ),
     (
         "slack-webhook",
         re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,}"),
@@ -142,7 +148,38 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
     # tokens (a macaroon whose base64 always starts the same way).
     ("npm-token", re.compile(r"\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])"), 0, 0),
     ("pypi-token", re.compile(r"\bpypi-AgE[A-Za-z0-9_-]{50,}"), 0, 0),
-    ("stripe-key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"), 0, 0),
+    # Stripe's secret and restricted keys, and the signing secrets of its webhooks.
+    (
+        "stripe-key",
+        re.compile(r"\b(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9+/]{24,})"),
+        0,
+        0,
+    ),
+    # Prefixed tokens of other services, matched whatever their randomness: an age identity
+    # (upper-case bech32, which the high-entropy rule never takes), a Google OAuth client
+    # secret, HashiCorp Vault's service, batch and recovery tokens, DigitalOcean's personal,
+    # OAuth and refresh tokens, Grafana's service-account and Cloud tokens, Linear's and
+    # Postman's API keys, and a Discord webhook's URL (its last part is the secret).
+    ("age-secret-key", re.compile(r"\bAGE-SECRET-KEY-1[0-9A-Z]{58}(?![0-9A-Za-z])"), 0, 0),
+    ("google-oauth-secret", re.compile(r"\bGOCSPX-[A-Za-z0-9_-]{28}(?![A-Za-z0-9_-])"), 0, 0),
+    ("vault-token", re.compile(r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}"), 0, 0),
+    ("digitalocean-token", re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}(?![A-Za-z0-9])"), 0, 0),
+    (
+        "grafana-token",
+        re.compile(r"\b(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"),
+        0,
+        0,
+    ),
+    ("linear-api-key", re.compile(r"\blin_api_[A-Za-z0-9]{40}(?![A-Za-z0-9])"), 0, 0),
+    ("postman-api-key", re.compile(r"\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}(?![A-Za-z0-9])"), 0, 0),
+    (
+        "discord-webhook",
+        re.compile(
+            r"https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{60,}"
+        ),
+        0,
+        0,
+    ),
     ("openai-key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"), 0, 0),
     (
         "jwt",
