@@ -109,3 +109,18 @@ def test_changesets_3_pre_mode_analyzes_a_project_whose_changeset_moved_to_pre(
     # No file stands behind an analyzed release: nothing new under .changeset/pre/.
     assert sorted(p.name for p in (repo.path / ".changeset/pre").iterdir()) == ["one.md"]
     assert repo.git("status", "--porcelain") == ""
+
+
+def test_a_release_as_is_not_applied_in_pre_mode_and_says_so(repo: GitRepo) -> None:
+    pre_workspace(repo)
+    repo.write("packages/b/index.js", "module.exports = 2;\n")
+    repo.commit("fix(b): two\n\nRelease-As: 2.5.0")
+
+    result = release(repo, dry_run=True, auto=True)
+
+    # analyze's type (the minor step to 2.5.0) makes the prerelease, as a changeset's would.
+    assert {r.project.name: r.version for r in result.releases} == {"@acme/b": "2.1.0-beta.0"}
+    assert result.warnings == [
+        "@acme/b: Release-As 2.5.0 is not applied in changesets' pre mode, where every "
+        "release is a prerelease"
+    ]

@@ -9,8 +9,12 @@ from typing import Any
 
 from gitrepo import GitRepo
 from release_tools.config import load_settings
+from release_tools.git import Git
+from release_tools.release.autoplans import analysis_base
+from release_tools.release.autotype import release_commit_prefix
 from release_tools.release.planning import PlanRequest, create_version_plan
 from release_tools.release.service import ReleaseOptions, ReleaseResult, run_release
+from release_tools.release.sparse import read_checkout
 
 TODAY = date(2026, 1, 2)
 
@@ -166,3 +170,26 @@ def test_a_requirement_rewritten_by_another_release_asks_for_no_release(repo: Gi
 
     assert versions(later) == {} and later.analyzed == []
     assert "nothing to release" in later.message
+
+
+def test_an_auto_plan_starts_where_release_auto_starts(make_repo: Callable[[str], GitRepo]) -> None:
+    repo = single(make_repo)
+    git = Git(repo.path)
+
+    def base(flags: dict[str, Any] | None = None) -> str | None:
+        settings = load_settings(flags or {}, repo=repo.path)
+        checkout = read_checkout(git, repo.path)
+        [project] = checkout.projects
+        prefix = release_commit_prefix(settings, checkout.conventions)
+        return analysis_base(
+            git, settings, checkout.projects, project, checkout.conventions, prefix
+        )
+
+    assert base() is None  # from the latest release tag
+    release(repo, auto=True, tag=False)
+    released = repo.head()
+    repo.write("README.md", "Demo.\n")
+    repo.commit("docs: a readme")
+
+    assert base() == released
+    assert base({"base": "v1.0.0"}) == "v1.0.0"

@@ -5,6 +5,11 @@
 ``$XDG_CACHE_HOME/release-tools`` (``~/.cache/release-tools``). A directory the tool creates, and
 the repository's own cache directory, hold a ``.gitignore`` of ``*`` so that ``git status``
 stays clean, as pytest's and mypy's caches do.
+
+Within :func:`read_only` the caches are read but never written: a dry run (``release --auto
+--dry-run``) must leave the repository, its ignored files and the user's cache directory as
+they were. Every writer goes through :func:`prepare_cache_dir` first, which then refuses with
+:class:`CacheReadOnly`, an ``OSError`` that the writers already take as an entry not written.
 """
 
 from __future__ import annotations
@@ -12,10 +17,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-__all__ = ["REPO_CACHE_NAME", "default_cache_dir", "prepare_cache_dir", "within"]
+__all__ = [
+    "REPO_CACHE_NAME",
+    "CacheReadOnly",
+    "default_cache_dir",
+    "prepare_cache_dir",
+    "read_only",
+    "within",
+]
 
 log = logging.getLogger(__name__)
 
@@ -110,12 +123,38 @@ def default_cache_dir(
     return _user_cache(environ)
 
 
+class CacheReadOnly(PermissionError):
+    """A cache entry was about to be written within :func:`read_only`."""
+
+
+#: How many :func:`read_only` scopes are open. Process-wide, not a context variable: the
+#: history cache is written by worker threads, which do not inherit the caller's context.
+_read_only_scopes = 0
+_scopes_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def read_only() -> Iterator[None]:
+    """Within: caches are read, never written (nor their directories created)."""
+    global _read_only_scopes
+    with _scopes_lock:
+        _read_only_scopes += 1
+    try:
+        yield
+    finally:
+        with _scopes_lock:
+            _read_only_scopes -= 1
+
+
 def prepare_cache_dir(directory: Path) -> None:
     """Create ``directory``; one the tool creates (or the repo's own cache) ignores itself.
 
     A pre-existing directory under another name may be one the user tracks, so it is left
-    alone; an existing ``.gitignore`` is never replaced.
+    alone; an existing ``.gitignore`` is never replaced. Within :func:`read_only`, raise
+    :class:`CacheReadOnly` instead, before anything is created: its caller writes no entry.
     """
+    if _read_only_scopes:
+        raise CacheReadOnly(f"{directory}: a dry run writes no cache entry")
     created = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
     if created or directory.name == REPO_CACHE_NAME:

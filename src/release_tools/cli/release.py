@@ -197,7 +197,8 @@ def plan_check_command(**options: Any) -> None:
     is_flag=True,
     default=False,
     help="Release the projects that changed and have no pending plan with the type analyze "
-    "decides (a plan in memory; pending plans still win).",
+    "decides, or the version a Release-As footer asks for (a plan in memory; pending plans "
+    "still win).",
 )
 @click.option("--skip-publish", is_flag=True, default=False, help="Do not run the publish command.")
 @click.option(
@@ -236,7 +237,8 @@ def plan_check_command(**options: Any) -> None:
     "--resume",
     is_flag=True,
     default=False,
-    help="Finish an interrupted release (tag, push, publish what it still lacks).",
+    help="Finish an interrupted release (tag, push, publish what it still lacks; one stopped "
+    "before its commit is made again, an --auto one from the plans it held).",
 )
 @click.option(
     "--abort",

@@ -10,6 +10,12 @@ removed when the release is complete or undone. A journal left behind (an interr
 rejected push, a failed publish or forge release) makes the next ``release`` stop and say how
 to finish (``--resume``) or undo (``--abort``) it, instead of reporting "nothing to release".
 
+A release of ``--auto`` also records what analyze decided (:class:`JournalAuto`): its plans
+exist only in memory, so a release interrupted before its commit is made again from them by
+``--resume``, not analyzed anew. The transaction that writes the journal knows nothing of
+``--auto``: the release service opens :func:`recording_auto` around it, and every journal
+created within carries the record.
+
 It lives in the git directory: never committed, never seen by ``git status``, private to the
 work tree (linked work trees have their own).
 """
@@ -20,6 +26,8 @@ import base64
 import contextlib
 import json
 import logging
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -27,7 +35,16 @@ from typing import Any, Literal
 from release_tools.errors import ReleaseError
 from release_tools.files import write_atomic
 
-__all__ = ["JOURNAL_NAME", "Journal", "JournalFile", "JournalRelease", "Phase"]
+__all__ = [
+    "JOURNAL_NAME",
+    "Journal",
+    "JournalAnalyzed",
+    "JournalAuto",
+    "JournalFile",
+    "JournalRelease",
+    "Phase",
+    "recording_auto",
+]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +87,52 @@ class JournalRelease:
 
 
 @dataclass(slots=True)
+class JournalAnalyzed:
+    """A project ``release --auto`` analyzed, and the plan it made of the decision (a plan
+    held in memory, which no file keeps)."""
+
+    name: str
+    #: analyze's decision in its JSON form, for the report of the release made from it.
+    decision: dict[str, Any]
+    #: The plan's release type; None when analyze found nothing to release.
+    release_type: str | None = None
+    #: The plan's body: its changelog entries.
+    body: str = ""
+    #: ``nx`` or ``changesets``: the format the plan was made in (pre mode counts it by it).
+    plan_format: str = "nx"
+    #: The exact version a ``Release-As`` footer asked for; None: the type decides.
+    version: str | None = None
+
+
+@dataclass(slots=True)
+class JournalAuto:
+    """What ``release --auto`` decided before its first change."""
+
+    analyzed: list[JournalAnalyzed]
+    #: The one project the release was limited to (``--project``), None for all.
+    project: str | None = None
+
+
+#: The record of the ``--auto`` release whose journal is being written (see
+#: :func:`recording_auto`).
+_RECORDING: ContextVar[JournalAuto | None] = ContextVar("release_tools_auto", default=None)
+
+
+@contextlib.contextmanager
+def recording_auto(record: JournalAuto | None) -> Iterator[None]:
+    """Within: a new :class:`Journal` carries ``record`` as its :attr:`Journal.auto`."""
+    token = _RECORDING.set(record)
+    try:
+        yield
+    finally:
+        _RECORDING.reset(token)
+
+
+def _recorded_auto() -> JournalAuto | None:
+    return _RECORDING.get()
+
+
+@dataclass(slots=True)
 class Journal:
     """The state of one release on disk (see the module docstring)."""
 
@@ -101,6 +164,9 @@ class Journal:
     prerelease: bool | None = None
     #: The tags whose forge release exists (made by ``forge-release`` after a failed step).
     forge_made: list[str] = field(default_factory=list)
+    #: What ``release --auto`` decided (None for a release of plan files alone, or a journal
+    #: of an earlier version): a release interrupted before its commit is made again from it.
+    auto: JournalAuto | None = field(default_factory=_recorded_auto)
 
     # --- disk ------------------------------------------------------------------------------
 
@@ -180,12 +246,20 @@ class Journal:
             if prerelease is not None and not isinstance(prerelease, bool):
                 raise TypeError(f"prerelease {prerelease!r}")
             fields["prerelease"] = prerelease
+            auto = _load_auto(raw.get("auto"))
         except (KeyError, TypeError, ValueError) as exc:
             raise ReleaseError(
                 f"the release journal {path} is damaged ({exc}); "
                 "check the release commit, tags and files by hand, then delete it"
             ) from exc
-        return cls(path=path, files=files, releases=releases, directories=directories, **fields)
+        return cls(
+            path=path,
+            files=files,
+            releases=releases,
+            directories=directories,
+            auto=auto,
+            **fields,
+        )
 
     # --- what is left ----------------------------------------------------------------------
 
@@ -245,6 +319,29 @@ class Journal:
             f"still to do: {left}; run `release-tools release --resume` to finish it or "
             "`release-tools release --abort` to undo it"
         )
+
+
+def _load_auto(raw: object) -> JournalAuto | None:
+    """The ``auto`` record of a journal's JSON (absent from those of earlier versions)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw["analyzed"], list):
+        raise TypeError(f"auto {raw!r}")
+    analyzed: list[JournalAnalyzed] = []
+    for item in raw["analyzed"]:
+        if not isinstance(item, dict) or not isinstance(item["decision"], dict):
+            raise TypeError(f"auto analyzed {item!r}")
+        analyzed.append(
+            JournalAnalyzed(
+                name=str(item["name"]),
+                decision=item["decision"],
+                release_type=_optional_str(item.get("release_type")),
+                body=str(item.get("body", "")),
+                plan_format=str(item.get("plan_format", "nx")),
+                version=_optional_str(item.get("version")),
+            )
+        )
+    return JournalAuto(analyzed, _optional_str(raw.get("project")))
 
 
 def _optional_str(value: object) -> str | None:

@@ -1,6 +1,7 @@
 """Finishing or undoing a release that stopped after its journal was written.
 
-:func:`resume` makes the tags, push and publish that a committed release still lacks.
+:func:`resume` makes the tags, push and publish that a committed release still lacks (and
+reports what ``release --auto`` decided for it, as its journal recorded).
 :func:`abort` undoes an unfinished release: its tags, its commit (only while HEAD is that
 commit), its files and plans. Undoing from the journal first compares every file with what the
 release wrote: a file changed since (by hand, by a formatter) stops the undo before anything is
@@ -12,12 +13,14 @@ before anything is touched (:mod:`~release_tools.release.gitlocks`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
 from release_tools.errors import GitError, ReleaseError
 from release_tools.git import Git
+from release_tools.release.autoplans import AnalyzedProject, recorded_plans
 from release_tools.release.files import (
     Snapshot,
     content_digest,
@@ -43,14 +46,34 @@ from release_tools.versioning.semver import ReleaseType
 
 __all__ = ["abort", "resume"]
 
+log = logging.getLogger(__name__)
+
 
 def _snapshots(journal: Journal) -> dict[str, Snapshot]:
     return {f.path: Snapshot(f.content, f.mode) for f in journal.files}
 
 
-def _releases_of(journal: Journal, projects: Sequence[Project]) -> list[ProjectRelease]:
-    """The journal's releases as :class:`ProjectRelease` (for the result and CI outputs)."""
+def _analyzed_of(journal: Journal) -> list[AnalyzedProject]:
+    """What ``release --auto`` decided for the journal's release (none without ``--auto``).
+    Only reported: a record that cannot be read is left out with a warning, and the steps
+    after the commit, which do not need it, are still made."""
+    if journal.auto is None:
+        return []
+    try:
+        return recorded_plans(journal.auto, str(journal.path))
+    except ReleaseError as exc:
+        log.warning("what analyze decided is not reported: %s", exc)
+        return []
+
+
+def _releases_of(
+    journal: Journal, projects: Sequence[Project], analyzed: Sequence[AnalyzedProject] = ()
+) -> list[ProjectRelease]:
+    """The journal's releases as :class:`ProjectRelease` (for the result and CI outputs); a
+    release of ``--auto`` carries the plan ``analyzed`` made for it (the plan files a release
+    consumed are gone, and are not named)."""
     by_name = {project.name: project for project in projects}
+    planned = {a.name: a.plan for a in analyzed if a.plan is not None}
     return [
         ProjectRelease(
             project=by_name[r.name],
@@ -58,7 +81,7 @@ def _releases_of(journal: Journal, projects: Sequence[Project]) -> list[ProjectR
             previous=r.previous,
             version=r.version,
             tag=r.tag,
-            plans=(),
+            plans=(planned[r.name],) if r.name in planned else (),
             tagged=r.make_tag,
         )
         for r in journal.releases
@@ -90,13 +113,15 @@ def resume(
             f"run {ABORT_COMMAND} to forget it"
         )
     names = ", ".join(f"{r.name} {r.version}" for r in journal.releases)
+    analyzed = _analyzed_of(journal)
     result = ReleaseResult(
         released=not options.dry_run,
         dry_run=options.dry_run,
         message=f"{names} (resumed at commit {commit[:10]})",
-        releases=_releases_of(journal, projects),
+        releases=_releases_of(journal, projects, analyzed),
         actions=journal.remaining(),
         commit=commit,
+        analyzed=analyzed,
     )
     if options.dry_run:
         return result

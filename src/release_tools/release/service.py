@@ -6,13 +6,16 @@ to the work tree (:mod:`~release_tools.release.confine`), and checked before the
 tag names (``git check-ref-format``), existing tags, a detached HEAD, a held index lock,
 uncommitted changes in the files to change, the remote. A dry run stops there, lists every
 action and reports the same refusals (states a real run would refuse, such as uncommitted plans,
-are collected in the result's ``refused``, so the preview is still shown, each reason once). The
-release itself is a transaction with a journal (:mod:`~release_tools.release.transaction`): a
-failure or an interruption before the commit leaves the tree exactly as it was; after the commit,
-an unfinished release is finished with ``--resume`` or undone with ``--abort``, and every other
-run says so until then. The GitHub or GitLab releases of ``--forge-release``
-(:mod:`~release_tools.release.forge.steps`) are planned and checked with the rest, and made
-last, once the tags are on the remote.
+are collected in the result's ``refused``, so the preview is still shown, each reason once); it
+writes nothing, not even the cache of ``--auto``'s analysis. The release itself is a transaction
+with a journal (:mod:`~release_tools.release.transaction`): a failure or an interruption before
+the commit leaves the tree exactly as it was; after the commit, an unfinished release is
+finished with ``--resume`` or undone with ``--abort``, and every other run says so until then.
+A release killed before its commit is restored and made again by ``--resume``; one of ``--auto``
+from the plans its journal keeps, not from a new analysis, and only from the commit it was
+analyzed at and at the versions it was making (else it is refused). The GitHub or GitLab
+releases of ``--forge-release`` (:mod:`~release_tools.release.forge.steps`) are planned and
+checked with the rest, and made last, once the tags are on the remote.
 
 Private projects are released (files, commit) but never published, and tagged only when the
 changesets configuration asks for it (:attr:`ProjectRelease.tagged`); every step left out for
@@ -21,12 +24,14 @@ them is listed in the result's ``skipped`` with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from release_tools.analysis.cachedir import read_only
 from release_tools.config import Settings
 from release_tools.errors import ReleaseError, UsageError, VersionError
 from release_tools.git import Git
@@ -39,7 +44,13 @@ from release_tools.plans import (
     with_project_names,
 )
 from release_tools.plans.store import with_groups
-from release_tools.release.autoplans import AnalyzedProject, analyzed_plans
+from release_tools.release.autoplans import (
+    AnalyzedProject,
+    analyzed_plans,
+    auto_record,
+    recorded_plans,
+    with_exact_versions,
+)
 from release_tools.release.autotype import release_template
 from release_tools.release.cascade import node_rule, projects_following, releases_with_dependents
 from release_tools.release.changelog import (
@@ -59,7 +70,7 @@ from release_tools.release.forge.steps import (
     resume_with_forge,
 )
 from release_tools.release.gitsteps import plan_git_actions, release_tags
-from release_tools.release.journal import Journal
+from release_tools.release.journal import Journal, recording_auto
 from release_tools.release.lock import release_lock
 from release_tools.release.preflight import check_forge, check_options, preflight
 from release_tools.release.premode import (
@@ -282,6 +293,20 @@ def _analyzed_versions(
     return notes
 
 
+def _exact_versions(
+    analyzed: Sequence[AnalyzedProject], conventions: Conventions
+) -> Callable[[Sequence[ProjectRelease]], list[ProjectRelease]] | None:
+    """What gives each round of releases the exact versions the plans of ``--auto`` carry
+    (:func:`with_exact_versions`); None when none does."""
+    if not any(a.plan is not None and a.version is not None for a in analyzed):
+        return None
+
+    def adjust(releases: Sequence[ProjectRelease]) -> list[ProjectRelease]:
+        return with_exact_versions(releases, analyzed, conventions)
+
+    return adjust
+
+
 def _same_version(one: str | None, other: str | None) -> bool:
     """Whether two versions are one (``1.0.0rc1`` and ``1.0.0-rc.1`` are)."""
     if one is None or other is None:
@@ -323,8 +348,9 @@ def _unfinished(
     settings: Settings,
     options: ReleaseOptions,
     on_pushed: OnPushed | None,
-) -> ReleaseResult | None:
-    """Deal with a journal left by an earlier release; a result ends the command."""
+) -> ReleaseResult | _Restored | None:
+    """Deal with a journal left by an earlier release: a result ends the command; a release
+    interrupted before its commit has its files restored, to be made again (``--resume``)."""
     journal = Journal.load(journal_path(git))
     if journal is None:
         if options.resume or options.abort:
@@ -347,8 +373,53 @@ def _unfinished(
             "a dry run cannot preview a resumed release: the interrupted files must be restored "
             "first (run without --dry-run)"
         )
+    # What --auto decided is read (and refused when unreadable) before anything is restored.
+    analyzed = None
+    if journal.auto is not None:
+        _refuse_moved_head(git, journal)
+        analyzed = recorded_plans(journal.auto, str(journal.path))
     abort(git, root, journal, options)
-    return None
+    return _Restored(journal, analyzed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Restored:
+    """A release interrupted before its commit, whose files are restored, to be made again."""
+
+    journal: Journal
+    #: The plans ``--auto`` made for it (None: a release of plan files alone).
+    analyzed: list[AnalyzedProject] | None
+
+
+def _refuse_moved_head(git: Git, journal: Journal) -> None:
+    """Refuse, before anything is restored, to make an interrupted ``--auto`` release again
+    when HEAD has moved since: analyze decided on the commits up to the journal's base, and
+    the commits since would go unjudged into a release of the versions decided without them."""
+    head = git.run("rev-parse", "--verify", "--quiet", "HEAD", check=False) or None
+    if head == journal.base:
+        return
+    names = ", ".join(f"{r.name} {r.version}" for r in journal.releases)
+    raise ReleaseError(
+        f"the interrupted release of {names} was analyzed at "
+        f"{(journal.base or 'the first commit')[:10]}, and HEAD has moved to "
+        f"{(head or 'no commit')[:10]}: run `release-tools release --abort` to restore its "
+        "files, then `release-tools release --auto` to analyze again"
+    )
+
+
+def _refuse_other_versions(journal: Journal, releases: Sequence[ProjectRelease]) -> None:
+    """Refuse to make an interrupted ``--auto`` release again at other versions than those it
+    was making (a plan added since, another ``--project``): its files are restored, so that
+    releasing anew is one command away."""
+    was = sorted(f"{r.name} {r.version}" for r in journal.releases)
+    now = sorted(f"{r.project.name} {r.version}" for r in releases)
+    if was == now:
+        return
+    raise ReleaseError(
+        f"the resumed release would make {', '.join(now) or 'nothing'}, where the interrupted "
+        f"one was making {', '.join(was)}: its files are restored and nothing is released; "
+        "run `release-tools release --auto` to analyze again"
+    )
 
 
 def _refuse_group(name: str, projects: Sequence[Project], config: WorkspaceReleaseConfig) -> None:
@@ -394,8 +465,13 @@ def _run_release(
     on_pushed: OnPushed | None,
 ) -> ReleaseResult:
     finished = _unfinished(git, root, settings, options, on_pushed)
-    if finished is not None:
+    if isinstance(finished, ReleaseResult):
         return finished
+    # An --auto release interrupted before its commit is made again from the plans it held,
+    # for the project it was limited to.
+    resumed = finished.journal.auto if finished is not None else None
+    if resumed is not None and settings.project is None:
+        settings = settings.model_copy(update={"project": resumed.project})
     # The projects and conventions a full checkout holds (see read_checkout): in a sparse
     # checkout, a project it leaves out is then known, and refused by name below.
     checkout = read_checkout(
@@ -444,24 +520,38 @@ def _run_release(
     conventions.release_config.check_skipped_dependencies()
     analyzed: list[AnalyzedProject] = []
     auto_notes: list[str] = []
-    if options.auto:
+    auto = options.auto or resumed is not None
+    if finished is not None and finished.analyzed is not None:
+        analyzed = finished.analyzed
+    elif options.auto:
         # In pre mode the changesets earlier prereleases used stay on disk; they no longer
         # speak for their projects' later changes, so analyze judges those.
         pending = pre.deciding(plans) if pre is not None else plans
-        analyzed = analyzed_plans(
-            git,
-            settings,
-            projects,
-            conventions,
-            pending,
-            settings.plan_format or checkout.plan_format,
-            read=read,
-            release_prefix=_release_commit_prefix(_message_template(settings, conventions)),
-            notes=auto_notes,
-        )
-        plans = [*plans, *(a.plan for a in analyzed if a.plan is not None)]
+        # A dry run writes nothing, not even analyze's history cache (it still reads it).
+        with read_only() if options.dry_run else contextlib.nullcontext():
+            analyzed = analyzed_plans(
+                git,
+                settings,
+                projects,
+                conventions,
+                pending,
+                settings.plan_format or checkout.plan_format,
+                read=read,
+                release_prefix=_release_commit_prefix(_message_template(settings, conventions)),
+                notes=auto_notes,
+            )
+    plans = [*plans, *(a.plan for a in analyzed if a.plan is not None)]
     deciding = pre.deciding(plans) if pre is not None else plans
-    adjust = None if pre is None else pre_mode_versions(pre, plans, projects, conventions, read)
+    if pre is None:
+        adjust = _exact_versions(analyzed, conventions)
+    else:
+        adjust = pre_mode_versions(pre, plans, projects, conventions, read)
+        auto_notes += [
+            f"{a.name}: Release-As {a.version} is not applied in changesets' pre mode, where "
+            "every release is a prerelease"
+            for a in analyzed
+            if a.plan is not None and a.version is not None
+        ]
     releases = releases_with_dependents(
         root,
         settings,
@@ -472,13 +562,15 @@ def _run_release(
         preid=options.preid,
         adjust=adjust,
     )
+    if finished is not None and resumed is not None:
+        _refuse_other_versions(finished.journal, releases)
     # A dependent moved by the cascade is released as well: its files too must be there.
     refuse_outside_checkout(git, root, checkout, [r.project.name for r in releases])
     held = held_back(projects, plans, conventions.release_config, settings.project)
     if not releases and not leaves_pre_mode(pre):
         scope = f" for {settings.project}" if settings.project else ""
         why = "no pending version plans" + (
-            ", and analyze found no change to release" if options.auto else ""
+            ", and analyze found no change to release" if auto else ""
         )
         for note in auto_notes:
             log.warning("%s", note)
@@ -550,7 +642,11 @@ def _run_release(
     if options.dry_run:
         return result
     made_by = forge.forge.value if forge is not None else None
-    journal = execute(git, root, settings, options, txn, releases, message, branch, result, made_by)
+    record = auto_record(analyzed, settings.project) if auto else None
+    with recording_auto(record):
+        journal = execute(
+            git, root, settings, options, txn, releases, message, branch, result, made_by
+        )
     if forge is not None:
         if on_pushed is not None:
             on_pushed(result)
