@@ -17,6 +17,7 @@ from release_tools.versioning.calver import (
     DatedRelease,
     choose_calendar,
 )
+from release_tools.versioning.semver import Version
 from release_tools.versioning.tags import ReleaseTag
 
 __all__ = ["dated_releases", "may_be_calendar", "project_calendar", "tag_days"]
@@ -51,7 +52,7 @@ def dated_releases(days: Mapping[str, date], tags: Sequence[ReleaseTag]) -> list
     """The final releases among ``tags`` with their tags' dates (``days``, from
     :func:`tag_days`), newest first (one per version: the earliest tag of a version tagged
     twice)."""
-    earliest: dict[object, DatedRelease] = {}
+    earliest: dict[Version, DatedRelease] = {}
     for tag in tags:
         day = days.get(tag.tag)
         if day is None or tag.version.is_prerelease:
