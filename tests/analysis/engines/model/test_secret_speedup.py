@@ -233,6 +233,8 @@ def test_every_token_shape_is_still_found(kind: str, line: str, secret: str) -> 
         ("run.sh", f"redis-cli -a {VALUE} ping"),
         ("run.sh", f"docker login -u me -p {VALUE}"),
         ("run.sh", f"yarn config set //r/:_authToken {VALUE}"),
+        ("run.sh", f"htpasswd -bc users me {VALUE}"),
+        ("run.sh", f"echo 'me:{VALUE}' | chpasswd"),
         ("run.sh", f"redis-server --REQUIREPASS {VALUE}"),
         ("run.sh", f"redis-server --MasterAuth {VALUE}"),
         ("main.go", f'req.SetBasicAuth("me", "{VALUE}")'),

@@ -40,10 +40,11 @@ markers around it, so the result still reads as the same diff. What it recognise
    values only when they do not look like a variable or type name (``password = user_password``
    and ``password: str`` are code, ``password: hunter2`` is not), except in ``NAME=value`` lines
    with an upper-case name and in configuration files (YAML, TOML, INI, properties, JSON,
-   ``.npmrc``, ``.pypirc``, ``.netrc``), where a bare value is a value and runs to the end of a
-   ``name: value`` line (or ``name value`` in a Java ``.properties`` file), after any YAML
-   tag or anchor (``password: !!str ...``); triple-quoted values (``password = '''...'''``)
-   and the items of flow sequences (``tokens: [...]``).
+   ``.npmrc``, ``.pypirc``, ``.netrc``, AWS's ``credentials`` and ``.aws/config``), where a
+   bare value is a value and runs to the end of a ``name: value`` line (or ``name value`` in a
+   Java ``.properties`` file), after any YAML tag or anchor (``password: !!str ...``);
+   triple-quoted values (``password = '''...'''``) and the items of flow sequences
+   (``tokens: [...]``).
    Also literal defaults of environment lookups (``os.getenv('DB_PASSWORD', '...')``,
    ``ENV.fetch ("PASSWORD", "...")``, ``process.env.TOKEN || '...'``, ``${DB_PASSWORD:-...}``;
    space may come before a call's parenthesis), of any lookup whose result goes
@@ -56,7 +57,8 @@ markers around it, so the result still reads as the same diff. What it recognise
    "...")``), a request header named as a secret (``req.Header.Set("X-Api-Key", "...")``,
    ``setRequestHeader``, ``"X-Auth-Token: ..."`` in a string), command-line flags (``--token
    ...``, ``--requirepass ...``, ``mysql -p...``, ``curl -u user:...``, ``sshpass -p ...``,
-   ``mongosh -p ...``, ``smbclient -U user%...``), Oracle's ``user/...`` (``sqlplus scott/...@db``,
+   ``mongosh -p ...``, ``smbclient -U user%...``, ``htpasswd -b file user ...``,
+   ``echo user:... | chpasswd``), Oracle's ``user/...`` (``sqlplus scott/...@db``,
    ``userid=``, ``CONNECT sys/...@db``, ``jdbc:oracle:thin:scott/...@``, cx_Oracle's connect
    string), a string literal given as the password by its position to a well-known client
    (``cx_Oracle.connect("scott", "...", dsn)``, ``MySQLdb.connect(host, user, "...")``,
@@ -193,10 +195,11 @@ _PGPASS_LINE = re.compile(r"^(?P<head>[-+ ]?(?:(?:[^:\\]|\\.)*+:){4})(?P<value>.
 # --- configuration files ---------------------------------------------------------------------
 
 # Files of settings rather than code: a bare word after a secret's name is its value there
-# ("password: letmein" in YAML), not a variable.
+# ("password: letmein" in YAML), not a variable. AWS's shared credentials and config files are
+# INI files without an extension.
 _CONFIG_FILE = re.compile(
     r"(?i)(?:\.(?:ya?ml|toml|ini|cfg|conf|properties|json)"
-    r"|(?:^|/)[._]?(?:npmrc|pypirc|netrc))$"
+    r"|(?:^|/)[._]?(?:npmrc|pypirc|netrc)|(?:^|/)\.aws/config|(?:^|/)credentials)$"
 )
 _NETRC_FILE = re.compile(r"(?i)(?:^|/)[._]?netrc$")
 _YAML_FILE = re.compile(r"(?i)\.ya?ml$")

@@ -550,6 +550,27 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], tuple[str, .
         ),
         ("pgpass",),
     ),
+    # htpasswd -b takes the password as its last argument, after the file and the user (or
+    # the user alone with -n): htpasswd -bc users bob VALUE, htpasswd -nb bob VALUE.
+    (
+        re.compile(r"\bhtpasswd\b"),
+        re.compile(
+            r"(?P<head>\bhtpasswd(?=(?:\s+-[A-Za-z]+(?:\s+\d+)?)*?\s+-[A-Za-z]*b)"
+            r"(?:\s+-[A-Za-z]+(?:\s+\d+)?)*+\s+(?:[^\s\-\"'$][^\s\"']*+\s+)?"
+            r"[^\s\-\"'$][^\s\"']*+\s+" + _ARGUMENT + r"(?=\s*(?:$|[;|&)>]))"
+        ),
+        ("htpasswd",),
+    ),
+    # A user:VALUE line echoed into chpasswd.
+    (
+        re.compile(r"\bchpasswd\b"),
+        re.compile(
+            r"(?P<head>\becho\s+(?:-[neE]+\s+)?(?P<quote>[\"'])?[\w.-]++:)"
+            r"(?P<value>(?(quote)(?:(?!(?P=quote))[^\\\n$])++|[^\s\"'`:|;&$]++))"
+            r"(?P<tail>(?(quote)(?P=quote)))(?=\s*\|\s*(?:sudo\s+)?chpasswd\b)"
+        ),
+        ("chpasswd",),
+    ),
     # npm config set //host/:_authToken VALUE.
     (
         re.compile(r"\b(?:npm|pnpm|yarn)\s+(?:config\s+)?set\b"),
