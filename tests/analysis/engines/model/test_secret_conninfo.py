@@ -87,6 +87,9 @@ def test_a_keyword_argument_after_a_string_is_no_connection_string(
         ("app.py", "login(password=password)"),
         ("app.py", 'oracledb.connect(user="hr", password=userpwd, dsn="localhost/orclpdb")'),
         ("app.py", 'make_url("mysql", username="x", password=sp, host="localhost")'),
+        # Placeholders in capitals, as help text and masked logs write them.
+        ("app.py", "log = 'Invoked with user=bob password=NOT_LOGGING_PASSWORD'"),
+        ("README.md", 'Run `psql "host=HOST user=USER password=PASSWORD"`.'),
         # A name that only ends in a password word.
         ("app.py", 'opts = "host=db password_file=/run/secrets/pw"'),
         ("app.py", 'msg = "use --password=PASSWORD to set it"'),

@@ -909,12 +909,12 @@ NAMED_VALUES: tuple[Form, ...] = (
     # or at the quote of another string (f(user='me', password=b'...'), which ends no string
     # when a name follows it. A value that starts a key of its own ("password= user=app"), a
     # call (password=SecretStr(...)), a variable ("$PW"), a format field ("%s", "{0}",
-    # "{password}") is none.
+    # "{password}") or a placeholder in capitals ("password=PASSWORD") is none.
     Form(
         re.compile(
             r"(?i)(?P<head>(?P<cq>[\"'`])(?:[^\"'`\n]*?[;&?\s])??(?:password|passwd|pwd)\s*=\s*"
             r"(?P<brace>\{(?![\w.]*+(?:![rsa])?(?::[^{}\n]*+)?\}))?)"
-            r"(?P<value>(?(brace)[^{}\n]++|(?![\w.-]++=|[rbuf]{1,2}[\"'`])[^\s;&\"'`{}$%(),][^\s;&\"'`(),]*+))"
+            r"(?P<value>(?(brace)[^{}\n]++|(?![\w.-]++=|[rbuf]{1,2}[\"'`]|(?-i:[A-Z][A-Z_-]*+)(?![^\s;&\"'`(),]))[^\s;&\"'`{}$%(),][^\s;&\"'`(),]*+))"
             r"(?P<tail>(?(brace)\}))(?=(?P=cq)(?!\w)|[;&\s][^\n]*?(?P=cq))"
         ),
         ("passw", "pwd"),
