@@ -193,3 +193,20 @@ def test_an_auto_plan_starts_where_release_auto_starts(make_repo: Callable[[str]
 
     assert base() == released
     assert base({"base": "v1.0.0"}) == "v1.0.0"
+
+
+def test_an_auto_plan_after_an_untagged_release_holds_only_what_came_after(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    repo = single(make_repo)
+    release(repo, auto=True, tag=False)
+    settings = load_settings({}, repo=repo.path)
+
+    nothing = create_version_plan(settings, PlanRequest(project="demo", version_type="auto"))
+
+    assert nothing.path is None and "analyze found nothing to release" in nothing.message
+    repo.write("src/demo/__init__.py", "def one() -> int:\n    return 12\n")
+    repo.commit("fix: one returns twelve")
+    made = create_version_plan(settings, PlanRequest(project="demo", version_type="auto"))
+    assert made.version_type == "patch" and made.decision is not None
+    assert "one returns twelve" in made.body and "one returns eleven" not in made.body

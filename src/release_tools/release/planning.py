@@ -23,6 +23,7 @@ from release_tools.config import Settings
 from release_tools.errors import UsageError
 from release_tools.git import Git
 from release_tools.plans import default_message, write_plan
+from release_tools.release.autoplans import analysis_base
 from release_tools.release.autotype import (
     analyzed_type,
     grouped_subjects,
@@ -160,10 +161,14 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         return _commit_and_push(git, root, settings, request, result, branch)
 
     decision: Decision | None = None
+    # auto measures from where the last release left off, tagged or not, as release --auto.
+    base = settings.base
     if request.version_type == "auto":
         from release_tools.analysis.service import run_analysis
 
-        decision = run_analysis(settings.model_copy(update={"project": project.name}))
+        prefix = release_commit_prefix(settings, conventions)
+        base = analysis_base(git, settings, projects, project, conventions, prefix)
+        decision = run_analysis(settings.model_copy(update={"project": project.name, "base": base}))
         auto = analyzed_type(decision, settings)
         if auto is None:
             return PlanResult(
@@ -180,7 +185,7 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
 
     body = (request.message or "").strip()
     if not body and decision is not None:
-        rng = plan_range(git, settings, projects, project.name, settings.base, conventions)
+        rng = plan_range(git, settings, projects, project.name, base, conventions)
         paths = project_pathspecs(git, project, rng.head_sha, conventions)
         commits = without_release_commits(
             git.commits(None if rng.first_release else rng.base_sha, rng.head_sha, paths),
