@@ -123,3 +123,22 @@ def test_headings_linked_to_their_tree_are_followed_without_an_unreleased_headin
         f"## [1.1.1]({BASE}/tree/1.1.1) - {date.today().isoformat()}\n\n"
         "### Fixed\n\n- generated fix\n\n## [1.1.0]",
     )
+
+
+def test_a_linked_unreleased_heading_is_keep_a_changelog_without_saying_so(
+    make_repo: Callable[[str], Any],
+) -> None:
+    """The versions inside a heading's link target are not the heading's version: a file that
+    never names Keep a Changelog is still read as one by its ``## [Unreleased](...)`` heading."""
+    plain = LINKED.format(old="1.1.0", first="1.0.0").replace(INTRO, "# Changelog\n\n")
+    repo = make_project(make_repo, plain, "1.1.0")
+
+    done = run(repo)
+
+    assert done.exit_code == 0, done.output
+    text = (repo.path / "CHANGELOG.md").read_text()
+    assert text.count("## [Unreleased]") == 1
+    assert text.startswith(
+        f"# Changelog\n\n## [Unreleased]({BASE}/compare/1.1.1...HEAD)\n\n"
+        f"## [1.1.1]({BASE}/compare/1.1.0...1.1.1) - {date.today().isoformat()}\n\n"
+    )

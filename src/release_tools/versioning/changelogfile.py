@@ -57,6 +57,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UNDERLINE = re.compile(r"^([=\-~^*+#\"'`:.])\1{2,}\s*$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^([-*+])(\s+)\S")
+#: The target of an inline link, ``](url)``: a compare link names other versions than its
+#: heading's (``## [Unreleased](.../compare/1.1.0...HEAD)``).
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,7 @@ def _template(text: str, version: str) -> str:
 
 
 def _version_in(text: str) -> str | None:
+    text = _LINK_TARGET.sub("]", text)
     if "unreleased" in text.lower() and not VERSION_TEXT.search(text):
         return None
     match = VERSION_TEXT.search(text)
