@@ -203,9 +203,13 @@ def _write_index_entries(git: Git, root: Path, paths: Sequence[str]) -> list[str
             if posixpath.isabs(link) or joined == ".." or joined.startswith("../"):
                 log.debug("link leading outside the tree left out", extra={"path": path})
                 continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if os.path.commonpath([top, os.path.realpath(target.parent)]) != top:
+        if not _inside(top, target.parent):
             log.debug("index entry under a link out of the view left out", extra={"path": path})
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file or a dangling link where a folder should be
+            log.debug("index entry not written (%s)", exc.strerror, extra={"path": path})
             continue
         if mode == "120000":
             os.symlink(link, target)
@@ -213,6 +217,15 @@ def _write_index_entries(git: Git, root: Path, paths: Sequence[str]) -> list[str
             target.write_bytes(data)
         written.append(path)
     return written
+
+
+def _inside(top: str, folder: Path) -> bool:
+    """Whether ``folder``, made where it is missing, stays in ``top`` (a real path): its
+    nearest existing ancestor, links resolved, is ``top`` or below it."""
+    existing = folder
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    return os.path.commonpath([top, os.path.realpath(existing)]) == top
 
 
 def _tree_paths(git: Git, ref: str) -> list[str]:
@@ -246,7 +259,7 @@ class CheckoutView:
         self.left_out = left_out
         #: The paths of HEAD's tree and those ``staged`` (empty when the view is the work
         #: tree): the files of the next commit that a left-out path may be.
-        self._committed = committed | staged
+        self.tracked = committed | staged
         #: The left-out paths whose index entry is not HEAD's, written from the index.
         self._staged = staged
         self._written: set[str] = set()
@@ -288,7 +301,7 @@ class CheckoutView:
             written += done
             pending = [
                 target
-                for target in _link_targets(self.root, done, self._committed | self._on_disk(done))
+                for target in _link_targets(self.root, done, self.tracked | self._on_disk(done))
                 if target not in self._written
             ]
         return written
@@ -309,7 +322,7 @@ class CheckoutView:
     def _write(self, paths: Sequence[str]) -> list[str]:
         """Write ``paths`` (see :meth:`add`): one ``git archive`` for those left out as HEAD
         has them, the index's entries for those staged since."""
-        left_out = [p for p in paths if p in self.left_out and p in self._committed]
+        left_out = [p for p in paths if p in self.left_out and p in self.tracked]
         from_head = [p for p in left_out if p not in self._staged]
         if from_head:
             self._git.archive_to("HEAD", self.root, [f":(literal){p}" for p in from_head])
@@ -408,8 +421,6 @@ def checkout_view(
     if not left_out or not git.has_commits():
         yield CheckoutView(git, worktree, worktree, frozenset(), frozenset())
         return
-    committed = frozenset(_tree_paths(git, "HEAD"))
-    staged = _staged_paths(git, left_out)
     wanted_names = _read_names(names) if conventions else set()
     config = _CONFIG_FILES if conventions else frozenset()
     # Only a sparse checkout needs the plan folders' names: the plans package loads a YAML
@@ -418,8 +429,8 @@ def checkout_view(
 
     plan_dirs = frozenset(PLAN_DIRS) if conventions else frozenset()
     with tempfile.TemporaryDirectory(prefix="release-tools-checkout-") as temporary:
-        view = CheckoutView(git, worktree, Path(temporary), left_out, committed, staged)
-        outside = sorted(left_out & (committed | staged))
+        view = _sparse_view(git, worktree, Path(temporary), left_out)
+        outside = sorted(left_out & view.tracked)
         inside = _work_tree_files(worktree, left_out)
 
         def chosen(paths: Sequence[str], *, versions: bool) -> list[str]:
@@ -453,12 +464,16 @@ def checkout_files(git: Git, worktree: Path, paths: Iterable[str]) -> Iterator[P
     if not left_out or not git.has_commits():
         yield worktree
         return
-    committed = frozenset(_tree_paths(git, "HEAD"))
-    staged = _staged_paths(git, left_out)
     with tempfile.TemporaryDirectory(prefix="release-tools-checkout-") as temporary:
-        view = CheckoutView(git, worktree, Path(temporary), left_out, committed, staged)
+        view = _sparse_view(git, worktree, Path(temporary), left_out)
         view.add(paths)
         yield view.root
+
+
+def _sparse_view(git: Git, worktree: Path, root: Path, left_out: frozenset[str]) -> CheckoutView:
+    """An empty view in ``root`` of a checkout leaving ``left_out`` out."""
+    committed = frozenset(_tree_paths(git, "HEAD"))
+    return CheckoutView(git, worktree, root, left_out, committed, _staged_paths(git, left_out))
 
 
 def _manifests(paths: Iterable[str]) -> list[str]:

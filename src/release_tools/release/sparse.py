@@ -6,8 +6,8 @@ without the root's files, miss the workspace configuration of those it holds). E
 therefore reads the checkout as a full one would hold it (see
 :func:`~release_tools.analysis.headprojects.checkout_view`): a project the checkout leaves out
 comes from the index (the HEAD commit's files, or the edits staged to them), with its version
-and conventions; for what the work tree holds,
-the work tree wins, uncommitted edits included, as in a full checkout.
+and conventions; for what the work tree holds, the work tree wins, uncommitted edits included,
+as in a full checkout.
 
 Commands that only read (``projects``, ``plan-check``, ``analyze``, ``create-version-plan``,
 ``forge-release``) serve every project that way. ``release`` reads the projects that way too,
