@@ -144,3 +144,33 @@ def test_insert_section_new_file_unreleased_and_crlf() -> None:
     crlf = existing.replace("\n", "\r\n")
     out = insert_section(crlf, section)
     assert "\n" not in out.replace("\r\n", "") and "## [1.1.0]" in out
+
+
+SECTIONED = (
+    "### Added\n\n- **Breaking:** drop the old api\n- a new thing\n\n"
+    "### Fixed\n\n- a fix\n  with a second line\n"
+)
+
+
+def test_a_sectioned_body_flags_only_the_bullets_that_say_they_break() -> None:
+    """A body grouped under section headings (as an auto plan's commit subjects are) says
+    per bullet what breaks: a major plan does not make every bullet breaking, and a
+    ``**Breaking:**`` bullet is breaking whatever the plan's type."""
+    from release_tools.release.changelog import entries_from_body
+
+    expected = [
+        ChangelogEntry("Changed", "drop the old api", True),
+        ChangelogEntry("Added", "a new thing", False),
+        ChangelogEntry("Fixed", "a fix\n  with a second line", False),
+    ]
+    assert entries_from_body(SECTIONED, "major") == expected
+    assert entries_from_body(SECTIONED, "minor") == expected
+
+
+def test_a_plain_list_of_a_major_plan_stays_breaking() -> None:
+    from release_tools.release.changelog import entries_from_body
+
+    assert entries_from_body("- dropped x\n- renamed y\n", "major") == [
+        ChangelogEntry("Changed", "dropped x", True),
+        ChangelogEntry("Changed", "renamed y", True),
+    ]

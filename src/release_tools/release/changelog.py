@@ -93,16 +93,27 @@ class ChangelogEntry:
     ref: str | None = None
 
 
+#: The mark a changelog bullet of a breaking change opens with (as auto plans write them).
+_BREAKING_MARK = re.compile(r"^\*\*breaking:?\*\*:?\s*", re.IGNORECASE)
+
+
 def entry_from_text(
-    text: str, release_type: str, types: CommitTypes | None = None
+    text: str, release_type: str, types: CommitTypes | None = None, *, type_breaks: bool = True
 ) -> ChangelogEntry | None:
-    """An entry from a plan body (first line = summary, the rest indented under it)."""
+    """An entry from a plan body (first line = summary, the rest indented under it).
+
+    A major plan's plain text is a breaking change unless ``type_breaks`` is off (a bullet
+    under a section heading says for itself whether it breaks); a ``**Breaking:**`` mark, a
+    ``!`` header or a ``BREAKING CHANGE`` line always does."""
     lines = [line.rstrip() for line in text.strip().splitlines()]
     if not lines:
         return None
     summary, rest = lines[0], lines[1:]
+    marked = _BREAKING_MARK.match(summary)
+    if marked:
+        summary = summary[marked.end() :]
     match = _CONVENTIONAL.match(summary)
-    breaking = "BREAKING CHANGE" in text or "BREAKING-CHANGE" in text
+    breaking = bool(marked) or "BREAKING CHANGE" in text or "BREAKING-CHANGE" in text
     if match and match["type"].lower() in _BUMP_LABELS:
         # An `auto` plan's body is analyze's reasoning, which leads with the bump ("minor: ..."):
         # a label, not a commit type, so the entry is grouped by the plan's release type.
@@ -116,7 +127,7 @@ def entry_from_text(
         summary = scope + match["text"]
     else:
         group = _RELEASE_TYPE_GROUPS.get(release_type, "Fixed")
-        breaking = breaking or release_type in ("major", "premajor")
+        breaking = breaking or (type_breaks and release_type in ("major", "premajor"))
     if breaking:
         group = "Changed"
     body = "\n".join(f"  {line}" if line else "" for line in rest).rstrip()
@@ -143,6 +154,9 @@ def entries_from_body(
         return [entry] if entry is not None else []
     entries: list[ChangelogEntry] = []
     section: str | None = None
+    # Under section headings each bullet says what it is, breaking or not (an auto plan's
+    # subjects, a hand-written list): the plan's type then groups nothing and breaks nothing.
+    sectioned = any(_SECTION_HEADING.match(line) for line in items)
     for line in items:
         heading = _SECTION_HEADING.match(line)
         if heading:
@@ -155,7 +169,7 @@ def entries_from_body(
                 last = entries[-1]
                 entries[-1] = ChangelogEntry(last.group, f"{last.text}\n{line}", last.breaking)
             continue
-        entry = entry_from_text(item["text"], release_type, types)
+        entry = entry_from_text(item["text"], release_type, types, type_breaks=not sectioned)
         if entry is None:
             continue
         if section is not None and not entry.breaking:
