@@ -174,3 +174,37 @@ def test_a_plain_list_of_a_major_plan_stays_breaking() -> None:
         ChangelogEntry("Changed", "dropped x", True),
         ChangelogEntry("Changed", "renamed y", True),
     ]
+
+
+def test_a_file_that_sets_its_releases_apart_by_two_blank_lines_keeps_that_layout() -> None:
+    from release_tools.release.changelog import release_keep_a_changelog
+
+    older = "## [0.9.0] - 2025-01-01\n\n- nine\n\n## [0.8.0] - 2024-01-01\n\n- eight\n\n\n"
+    older += "## [0.7.0] - 2023-01-01\n\n- seven\n"
+    existing = (
+        "# Changelog\n\n\n## [Unreleased]\n\n\n## [1.0.0] - 2026-01-01\n\n### Added\n\n- one\n\n\n"
+        + older
+    )
+    entry = ChangelogEntry("Fixed", "a fix", False)
+
+    text = release_keep_a_changelog(existing, "1.0.1", DAY, [entry], tagged=False)
+
+    # The new section is set apart as the others are; the one odd gap elsewhere stays.
+    assert text == (
+        "# Changelog\n\n\n## [Unreleased]\n\n\n## [1.0.1] - 2026-03-04\n\n"
+        "### Fixed\n\n- a fix\n\n\n## [1.0.0] - 2026-01-01\n\n### Added\n\n- one\n\n\n" + older
+    )
+
+
+def test_one_blank_line_between_releases_stays_one() -> None:
+    from release_tools.release.changelog import release_keep_a_changelog
+
+    existing = "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n\n- one\n"
+    entry = ChangelogEntry("Fixed", "a fix", False)
+
+    text = release_keep_a_changelog(existing, "1.0.1", DAY, [entry], tagged=False)
+
+    assert text == (
+        "# Changelog\n\n## [Unreleased]\n\n## [1.0.1] - 2026-03-04\n\n### Fixed\n\n- a fix\n\n"
+        "## [1.0.0] - 2026-01-01\n\n- one\n"
+    )

@@ -303,7 +303,55 @@ def release_keep_a_changelog(
                 log.warning("%s", warning)
             else:
                 notes.append(warning)
-    return merged.replace("\n", newline)
+    return _with_heading_gap(merged, _heading_gap(text), version).replace("\n", newline)
+
+
+def _blank_runs_before_headings(lines: list[str]) -> list[int]:
+    """How many blank lines stand before each ``## `` heading after the first one."""
+    runs: list[int] = []
+    for index, line in enumerate(lines):
+        if not line.startswith("## ") or index == 0:
+            continue
+        count = 0
+        while count < index and not lines[index - 1 - count].strip():
+            count += 1
+        runs.append(count)
+    return runs
+
+
+def _heading_gap(text: str) -> int | None:
+    """The number of blank lines the file sets before its ``## `` headings, when it sets more
+    than one before nearly all of at least two of them (a layout of its own to keep)."""
+    runs = _blank_runs_before_headings(text.split("\n"))
+    if len(runs) < 2:
+        return None
+    gap = max(set(runs), key=runs.count)
+    return gap if gap > 1 and runs.count(gap) * 5 >= len(runs) * 4 else None
+
+
+def _with_heading_gap(text: str, gap: int | None, version: str) -> str:
+    """``text`` with at least ``gap`` blank lines before the heading of ``version`` and the
+    heading after it, the two a release writes next to; None leaves it as it is."""
+    if gap is None:
+        return text
+    lines = text.split("\n")
+    headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    new = next((i for i in headings if _names_version(lines[i], version)), None)
+    if new is None:
+        return text
+    later = [i for i in headings if i > new][:1]
+    for index in sorted([new, *later], reverse=True):
+        blanks = 0
+        while blanks < index and not lines[index - 1 - blanks].strip():
+            blanks += 1
+        if blanks and blanks < gap:
+            lines[index:index] = [""] * (gap - blanks)
+    return "\n".join(lines)
+
+
+def _names_version(heading: str, version: str) -> bool:
+    """Whether a ``## `` heading is the one of ``version`` (``## [1.2.0]``, ``## 1.2.0``)."""
+    return re.match(rf"##\s+\[?v?{re.escape(version)}(?![\w.-])", heading) is not None
 
 
 def _bullets(entries: Sequence[ChangelogEntry], style: ChangelogStyle) -> list[str]:
