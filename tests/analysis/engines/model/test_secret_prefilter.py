@@ -60,10 +60,7 @@ FORM_EXAMPLES: list[tuple[str, str]] = [
     ("app.xml", '<entry key="<n>"><v></entry>'),
     ("web.xml", '<add key="<n>" value="<v>"/>'),
     ("beans.xml", '<property value="<v>" name="<n>"/>'),
-    ("app.py", 'conn = cx_Oracle.connect("me", "<v>", dsn)'),
     ("app.py", 'db = MySQLdb.connect("localhost", "me", "<v>", "app")'),
-    ("app.py", 'r = redis.Redis("localhost", 6379, 0, "<v>")'),
-    ("smtp.rb", "Net::SMTP.start('smtp.internal', 25, 'x', 'me', '<v>', :plain)"),
     ("app.py", 'psycopg2.connect("host=db user=me password=<v>")'),
     ("app.properties", "url=jdbc:oracle:thin:me/<v>@//db:1521/x"),
 ]

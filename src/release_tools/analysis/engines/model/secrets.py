@@ -151,6 +151,7 @@ from release_tools.analysis.engines.model.secrets_forms import (
     YAML_ALIAS,
 )
 from release_tools.analysis.engines.model.secrets_hints import (
+    PREFIXED_KINDS,
     SECRET_HINTS,
     TOKEN_HINTS,
     gate,
@@ -221,6 +222,7 @@ _RENAMED = " (renamed)"
 
 # --- prefilters ------------------------------------------------------------------------------
 
+
 # Each pattern's hints as one pattern of their own, searched in the lowered line (a few
 # literal scans cost less than a value pattern's scan from every position). Most lines hold no
 # hint of any known shape, named place or command: each group's hints in one pattern skip the
@@ -233,13 +235,23 @@ _RENAMED = " (renamed)"
 # matches need around the "@" (USERINFO_NEED), and left out of the gate that sends a line
 # through every rule, so that such a line goes only through its forms and the entropy rule.
 # The shapes of one kind share their hints: searched once for the kind's shapes, which
-# TOKENS lists one after the other.
+# TOKENS lists one after the other; so do the vendors' prefixed tokens (PREFIXED_KINDS), as one
+# group.
+def _group(kind: str) -> str:
+    return "prefixed" if kind in PREFIXED_KINDS else kind
+
+
 _TOKENS = tuple(
     (
-        USERINFO_NEED if kind == USERINFO else gate([TOKEN_HINTS[kind]]),
-        tuple((kind, pattern, before, after) for _, pattern, before, after in shapes),
+        USERINFO_NEED
+        if group == USERINFO
+        else gate(TOKEN_HINTS[kind] for kind in dict.fromkeys(kind for kind, *_ in shapes)),
+        tuple(shapes),
     )
-    for kind, shapes in itertools.groupby(TOKENS, key=lambda shape: shape[0])
+    for group, shapes in (
+        (group, list(shapes))
+        for group, shapes in itertools.groupby(TOKENS, key=lambda shape: _group(shape[0]))
+    )
 )
 _TOKEN_GATE = gate(TOKEN_HINTS[kind] for kind, *_ in TOKENS)
 _USERINFO = tuple(group for group in _TOKENS if group[1][0][0] == USERINFO)

@@ -583,18 +583,20 @@ COMMAND_FLAGS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], tuple[str, .
 # or an attribute (user, cfg.user, $dsn, $this->host); a call or an expression may hold commas
 # of its own, and stays.
 _ARGUMENT_BEFORE = (
-    r"(?:[rbuRBU]?(?P<a{n}>[\"'])(?:\\.|(?!(?P=a{n}))[^\\\n])*+(?P=a{n})"
+    r"(?:[rbuRBU]?(?:\"(?:\\.|[^\"\\\n])*+\"|'(?:\\.|[^'\\\n])*+')"
     r"|\$?[A-Za-z_][\w.]*+(?:(?:->|::)[A-Za-z_]\w*+)*+|\d++)\s*+,\s*+"
 )
 
 
-def _positional(call: str, before: int) -> re.Pattern[str]:
-    """The string literal given to ``call`` (a pattern that ends at its name) after ``before``
-    other arguments: the whole argument, nothing added to it, so the ``head`` runs to its quote.
-    A password masked already ("****") stays."""
-    arguments = "".join(_ARGUMENT_BEFORE.format(n=n) for n in range(before))
+def _positional(calls: dict[int, str]) -> re.Pattern[str]:
+    """The string literal given as an argument to one of ``calls`` (patterns that end at the
+    call's name, by the number of arguments before the literal): the whole argument, nothing
+    added to it, so the ``head`` runs to its quote. A password masked already ("****") stays."""
+    heads = "|".join(
+        r"(?:" + call + r")\(\s*+" + _ARGUMENT_BEFORE * before for before, call in calls.items()
+    )
     return re.compile(
-        r"(?P<head>" + call + r"\(\s*+" + arguments + r"(?P<quote>[\"']))(?!\*++(?P=quote))"
+        r"(?P<head>(?:" + heads + r")(?P<quote>[\"']))(?!\*++(?P=quote))"
         r"(?P<value>(?:\\.|(?!(?P=quote))[^\\\n])++)(?P<tail>(?P=quote))(?=\s*[,)])"
     )
 
@@ -876,30 +878,28 @@ NAMED_VALUES: tuple[Form, ...] = (
     # user, secret).
     Form(
         _positional(
-            r"(?:\b(?:cx_Oracle|oracledb)\.(?:connect|Connection|SessionPool|create_pool)\s*"
-            r"|\.(?:login|simple_bind(?:_s)?|bind_s)\s*|\bauth ?= ?)",
-            1,
+            {
+                1: r"\b(?:cx_Oracle|oracledb)\.(?:connect|Connection|SessionPool|create_pool)\s*"
+                r"|\.(?:login|simple_bind(?:_s)?|bind_s)\s*|\bauth ?= ?",
+                2: r"\b(?:MySQLdb|pymysql|pymssql|_mysql)(?:\.connections)?"
+                r"\.(?:connect|Connect|Connection)\s*|(?<![\w.])(?:ftplib\.)?FTP(?:_TLS)?"
+                r"|\bDriverManager\.getConnection\s*|\bnew\s+(?:PDO|mysqli) ?|\bmysqli_connect ?"
+                r"|\bsmtp\.PlainAuth\s*",
+                3: r"\bredis\.(?:Strict)?Redis",
+                4: r"\bNet::SMTP\.start\s*",
+            }
         ),
-        ("racle", ".login", ".simple_bind", ".bind_s", "auth=(", "auth =(", "auth= (", "auth = ("),
-        named=False,
-    ),
-    Form(
-        _positional(
-            r"(?:\b(?:MySQLdb|pymysql|pymssql|_mysql)(?:\.connections)?"
-            r"\.(?:connect|Connect|Connection)\s*|(?<![\w.])(?:ftplib\.)?FTP(?:_TLS)?"
-            r"|\bDriverManager\.getConnection\s*|\bnew\s+(?:PDO|mysqli) ?|\bmysqli_connect ?"
-            r"|\bsmtp\.PlainAuth\s*)",
-            2,
+        # Each hint starts with a letter that other hints start with already ("tp(" for FTP(,
+        # "login" for .login): a first character no hint had would stop every line's gate at
+        # many more places.
+        (
+            *("racle", "login", "simple_bind", "bind_s"),
+            *("auth=(", "auth =(", "auth= (", "auth = ("),
+            *("mysql", "pymssql", "tp(", "tp_tls(", "rivermanager", "pdo(", "pdo ("),
+            *("plainauth", "redis.redis(", "redis.strictredis(", "smtp.start"),
         ),
-        ("mysql", "pymssql", "ftp(", "ftp_tls(", "drivermanager", "pdo(", "pdo (", "plainauth"),
         named=False,
     ),
-    Form(
-        _positional(r"\bredis\.(?:Strict)?Redis", 3),
-        ("redis.redis(", "redis.strictredis("),
-        named=False,
-    ),
-    Form(_positional(r"\bNet::SMTP\.start\s*", 4), ("smtp.start",), named=False),
     # The password of a keyword/value connection string in a string literal, whatever its
     # characters: libpq's "host=db password=...", ADO.NET's and ODBC's "Server=db;Pwd=...;"
     # (or "PWD={...}", braces around a value with ";" in it), a JDBC URL's ";password=..." or
