@@ -79,6 +79,17 @@ class Commit:
         return f"{self.subject}\n\n{self.body}".rstrip() if self.body else self.subject
 
 
+@dataclass(frozen=True, slots=True)
+class _TagRef:
+    """One tag: its name, creation date (None when git gives none), the object it marks
+    (an annotated tag peeled) and whether that is a commit."""
+
+    name: str
+    date: int | None
+    target: str
+    is_commit: bool
+
+
 class Git(GitProcess):
     """Runs git in one repository: what it holds, and the few writes a release makes."""
 
@@ -86,6 +97,8 @@ class Git(GitProcess):
         super().__init__(cwd)
         #: The tags reachable from a commit, by its full id (see :meth:`tags_merged`).
         self._merged: dict[str, list[str]] = {}
+        #: Every tag with its date and commit, once listed (see :meth:`_tag_refs`).
+        self._tags: list[_TagRef] | None = None
         #: Whether the work tree is a sparse checkout, once asked (see :meth:`is_sparse`).
         self._sparse: bool | None = None
 
@@ -243,23 +256,13 @@ class Git(GitProcess):
     ) -> list[tuple[int, str]]:
         """The tags dated after ``newest`` (any date when None) that are not in ``merged``
         and mark a commit whose first parent ``head`` reaches, with their dates."""
-        out = self.run(
-            "for-each-ref",
-            "--sort=refname",
-            "--sort=-creatordate",
-            "--format=%(creatordate:unix) %(refname:strip=2) %(objecttype) %(objectname) "
-            "%(*objecttype) %(*objectname)",
-            "refs/tags",
-        )
         candidates: list[tuple[int, str, str]] = []
-        for line in out.splitlines():
-            date, name, kind, obj, *peeled = [*line.split(" "), "", ""][:6]
-            if not date.isdigit() or (newest is not None and int(date) < newest):
+        for tag in self._tag_refs():
+            if tag.date is None or (newest is not None and tag.date < newest):
                 break  # newest first: the rest are older still
-            commit = peeled[1] if peeled[0] else obj
-            if name in merged or (peeled[0] or kind) != "commit":
+            if tag.name in merged or not tag.is_commit:
                 continue
-            candidates.append((int(date), name, commit))
+            candidates.append((tag.date, tag.name, tag.target))
             if len(candidates) == _BESIDE_LIMIT:
                 break
         if not candidates:
@@ -302,18 +305,35 @@ class Git(GitProcess):
         return bool(out.strip())
 
     def tag_commits(self) -> dict[str, str]:
-        """Every tag's commit (annotated tags peeled), in one call: ``{tag: sha}``."""
-        out = self.run(
-            "for-each-ref",
-            "--format=%(refname:strip=2)%09%(objectname)%09%(*objectname)",
-            "refs/tags",
-        )
-        found: dict[str, str] = {}
-        for line in out.splitlines():
-            name, obj, peeled = [*line.split("\t"), "", ""][:3]
-            if name:
-                found[name] = peeled or obj
-        return found
+        """Every tag's commit (annotated tags peeled): ``{tag: sha}``."""
+        return {tag.name: tag.target for tag in self._tag_refs()}
+
+    def _tag_refs(self) -> list[_TagRef]:
+        """Every tag, newest first (equal dates by name), listed once until this object makes
+        or deletes a tag."""
+        if self._tags is None:
+            out = self.run(
+                "for-each-ref",
+                "--sort=refname",
+                "--sort=-creatordate",
+                "--format=%(creatordate:unix)%09%(refname:strip=2)%09%(objecttype)%09"
+                "%(objectname)%09%(*objecttype)%09%(*objectname)",
+                "refs/tags",
+            )
+            tags: list[_TagRef] = []
+            for line in out.splitlines():
+                date, name, kind, obj, peeled_kind, peeled = [*line.split("\t"), *[""] * 6][:6]
+                if name:
+                    tags.append(
+                        _TagRef(
+                            name=name,
+                            date=int(date) if date.isdigit() else None,
+                            target=peeled or obj,
+                            is_commit=(peeled_kind or kind) == "commit",
+                        )
+                    )
+            self._tags = tags
+        return list(self._tags)
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """Whether commit ``ancestor`` is reachable from ``descendant`` (or is it)."""
@@ -495,6 +515,7 @@ class Git(GitProcess):
 
     def tag(self, name: str, message: str | None = None, ref: str = "HEAD") -> None:
         self._merged.clear()
+        self._tags = None
         if self.ok("rev-parse", "--verify", "--quiet", f"refs/tags/{name}"):
             raise GitError(f"tag {name!r} already exists")
         if message is None:
@@ -514,6 +535,7 @@ class Git(GitProcess):
     def delete_tag(self, name: str) -> None:
         """Delete the local tag ``refs/tags/<name>``."""
         self._merged.clear()
+        self._tags = None
         self.run("update-ref", "-d", f"refs/tags/{name}")
 
     def reset_soft(self, commit: str) -> None:
