@@ -290,6 +290,10 @@ def collect(
             warnings.append("no release tag found: analyzing the whole history as a first release")
         if version_problem is not None:
             warnings.append(version_problem)
+        problem = conventions.release_config.skipped_dependencies_problem() if conventions else None
+        if problem is not None:
+            # analyze still decides; release and create-version-plan refuse the workspace.
+            warnings.append(f"release refuses this workspace: {problem}")
         if stats.truncated_files:
             first = stats.truncated_files[0]
             more = len(stats.truncated_files) - 1

@@ -176,7 +176,8 @@ def _stage_plans(
     """Delete plans fully consumed; keep what the others still promise unreleased projects."""
     names = [p.name for p in projects]
     for plan in plans:
-        if not plan.path or not any(plan.type_for(name) for name in released):
+        # A plan naming a released project only with ``none`` is done with for it too.
+        if not plan.path or not any(plan.mentions(name) for name in released):
             continue  # a plan of ``--auto`` has no file
         remaining = consume_plan(plan, read(plan.path) or "", released, names)
         if remaining is None:

@@ -53,9 +53,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from release_tools.errors import ConfigError, PlanError, UsageError, VersionError
+from release_tools.errors import ConfigError, UsageError, VersionError
 from release_tools.git import Git
 from release_tools.plans import VersionPlan, highest_type
+from release_tools.plans.mixed import refuse_mixed_changesets
 from release_tools.release.calendars import ReleaseCalendar
 from release_tools.versioning.bump import Bump
 from release_tools.versioning.calver import calendar_version
@@ -402,44 +403,6 @@ def tag_only_refusals(
             "a version or release with a tag"
         )
     return lines
-
-
-def refuse_mixed_changesets(
-    projects: Sequence[Project], plans: Sequence[VersionPlan], config: WorkspaceReleaseConfig
-) -> None:
-    """Raise :class:`PlanError` for the first changeset that names a package the
-    configuration never releases (:meth:`WorkspaceReleaseConfig.held_back`) and asks for a
-    release of one it releases: changesets refuses such a changeset, whichever major, since
-    releasing part of it and keeping the rest would split one change across releases.
-
-    Every changeset file counts, those already released in pre mode included, as changesets
-    checks every changeset it reads. A key naming a group counts for the members released,
-    never as naming the others; Nx plans are left alone (changesets never reads them)."""
-    by_name = {p.name: p for p in projects}
-    for plan in plans:
-        if plan.format != "changesets" or not plan.path:
-            continue
-        skipped = [
-            (entry.name, reason)
-            for entry in plan.entries
-            if not plan.is_group_entry(entry)
-            and entry.name in by_name
-            and (reason := config.held_back(by_name[entry.name])) is not None
-        ]
-        released = [
-            p.name
-            for p in projects
-            if config.held_back(p) is None and plan.type_for(p.name) is not None
-        ]
-        if not skipped or not released:
-            continue
-        names = ", ".join(f"{name} ({reason})" for name, reason in dict(skipped).items())
-        raise PlanError(
-            f"{plan.path}: {names} named with {', '.join(released)}, which "
-            f"{'is' if len(released) == 1 else 'are'} released; changesets refuses a changeset "
-            "that mixes packages it never releases with packages it releases: give each kind "
-            "a changeset of its own"
-        )
 
 
 def held_back(

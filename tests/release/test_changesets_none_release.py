@@ -1,0 +1,55 @@
+"""``"pkg": none`` lines in ``release``: counted in the mixed-changeset refusal, and a changeset
+naming a released package only with ``none`` is used up by its release."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from test_premode import changeset, release, versions
+
+from gitrepo import GitRepo
+from release_tools.errors import PlanError
+
+CHANGESETS_3 = {"@changesets/cli": "^3.0.1"}
+
+
+def _workspace(repo: GitRepo, packages: dict[str, dict[str, Any]], **config: Any) -> None:
+    root = {"private": True, "workspaces": ["packages/*"], "devDependencies": CHANGESETS_3}
+    repo.write("package.json", json.dumps(root, indent=2) + "\n")
+    repo.write(".changeset/config.json", json.dumps({"baseBranch": "main", **config}))
+    for package, manifest in packages.items():
+        repo.write(f"packages/{package}/package.json", json.dumps(manifest, indent=2) + "\n")
+    repo.commit("chore: initial")
+
+
+A_AND_B = {"a": {"name": "a", "version": "1.0.0"}, "b": {"name": "b", "version": "1.0.0"}}
+
+
+@pytest.mark.parametrize("kinds", [("minor", "none"), ("none", "minor"), ("none", "none")])
+def test_release_refuses_a_changeset_mixing_through_a_none_line(
+    repo: GitRepo, kinds: tuple[str, str]
+) -> None:
+    _workspace(repo, A_AND_B, ignore=["b"])
+    changeset(repo, "both", {"a": kinds[0], "b": kinds[1]}, "A change.")
+    head = repo.head()
+
+    with pytest.raises(PlanError, match=r"^\.changeset/both\.md: b \(ignored by"):
+        release(repo, dry_run=True)
+    with pytest.raises(PlanError, match=r"^\.changeset/both\.md: b \(ignored by"):
+        release(repo)
+    assert repo.head() == head and repo.git("status", "--porcelain") == ""
+
+
+def test_a_none_only_changeset_goes_with_its_package_s_release(repo: GitRepo) -> None:
+    _workspace(repo, A_AND_B)
+    changeset(repo, "docs", {"a": "none"}, "Docs only.")
+    changeset(repo, "fix", {"a": "patch"}, "A fix.")
+
+    result = release(repo)
+
+    assert versions(result) == {"a": "1.0.1"}
+    assert sorted(result.files_deleted) == [".changeset/docs.md", ".changeset/fix.md"]
+    changelog = (repo.path / "packages/a/CHANGELOG.md").read_text()
+    assert "A fix." in changelog and "Docs only." not in changelog
