@@ -87,6 +87,8 @@ def test_a_password_that_looks_like_one_is_redacted_once() -> None:
         ("config.yml", "note: ask guest:guest@rabbit about it"),
         ("config.yml", "description: see guest:guest@rabbit for details"),
         ("mail.txt", "To: friends:alice@example.com, bob@example.com;"),
+        ("mail.eml", "Reply-To: list:owner@example.com"),
+        ("mail.eml", "From: team:bob@example.com"),
         ("config.yml", "at: 10:30@room"),
         ("notes.txt", "contact a:b@c"),
         ("notes.txt", "user:hunter@example.internal"),

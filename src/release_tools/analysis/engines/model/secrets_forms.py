@@ -77,6 +77,8 @@ _NAMED_SCHEMES = (
     *("github", "gitlab", "bitbucket"),
 )
 
+# A mail header whose value is addresses: "To: group:a@x" names a group, not a user.
+_MAIL_HEADER = r"(?i:(?:from|to|cc|bcc|reply-to|sender|return-path|delivered-to|resent-\w+)\s*:\s)"
 # Not a host after an "@": the scale of an image drawn for dense screens (icon@2x.png).
 _RETINA = r"(?!\d(?:\.\d+)?x\b)"
 # A host after an "@", with its port and path: a name, or an IPv6 address in brackets.
@@ -295,11 +297,13 @@ TOKENS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
     # (dsn: guest:guest@rabbit, BROKER=guest:guest@rabbit:5672, --broker=...): a name, then
     # "=" or ": ", then user:password@host with an optional port and path, and nothing after
     # it on the line but a space, a quote or a closing bracket. Prose, a list of addresses
-    # ("To: group:a@x, b@y;") and a time (at: 10:30@room, an all-digit user) are not that.
+    # ("To: group:a@x, b@y;", or any value of a mail header that names addresses) and a time
+    # (at: 10:30@room, an all-digit user) are not that.
     (
         USERINFO,
         re.compile(
-            r"((?<![^\s\"'`{(,+-])-*+[A-Za-z_][\w.-]*+[\"']?(?:\s*+=|\s*+:(?=\s))\s*+"
+            r"((?<![^\s\"'`{(,+-])(?!" + _MAIL_HEADER + r")-*+[A-Za-z_][\w.-]*+[\"']?"
+            r"(?:\s*+=|\s*+:(?=\s))\s*+"
             r"(?!(?i:" + "|".join(_NAMED_SCHEMES) + r"):|\d++:)"
             r"[A-Za-z0-9._~%][A-Za-z0-9._~%+-]*+:)"
             r"((?![$%{<\[]|\*++@)(?:[^\s\"'`:@/\\]|@(?=[^\s\"'`:@/\\]*+@))++)"
