@@ -411,7 +411,8 @@ def run_analysis(settings: Settings) -> Decision:
         update["needs_review"] = True
     own = collection.conventions
     if own is not None:
-        update["conventions"] = own.to_dict()
+        # The engine's own findings (the version scheme) join the repository's conventions.
+        update["conventions"] = {**own.to_dict(), **(decision.conventions or {})}
     if not collection.versioned:
         update.update(current_version=None, next_version=None)
     elif collection.go_first_major is not None and decision.next_version:

@@ -38,14 +38,17 @@ __all__ = ["projects_command"]
 @guard
 def projects_command(**options: Any) -> None:
     """List the projects of the repository: name, current version, ecosystem, path, manifest,
-    tag scheme and changelog file (each with where it was read from).
+    tag scheme and changelog file (each with where it was read from). A project that uses
+    calendar versioning (detected from its release tags, or set) shows its format beside its
+    version.
 
     The current version is the one analyze and release use: the manifest's, or the latest
     release tag's when the manifest has none or says 0.0.0 (marked "(tag)").
 
     With --format json, the list also shows each project's conventions, configured or inferred:
-    its tag scheme, latest release tag, changelog file and style, and release group; and
-    held_back, why the workspace's configuration never releases it (null when it may be).
+    its tag scheme, latest release tag, changelog file and style, release group, and
+    version_scheme (semver, or calver with its format and habits); and held_back, why the
+    workspace's configuration never releases it (null when it may be).
 
     A workspace that release refuses (a package changesets releases depending on one it never
     releases) is listed all the same, with a warning on stderr.
@@ -55,7 +58,9 @@ def projects_command(**options: Any) -> None:
     elsewhere, uncommitted edits included.
     """
     from release_tools.git import Git
+    from release_tools.release.calendars import release_calendar
     from release_tools.release.sparse import read_checkout
+    from release_tools.versioning.calver import CalendarChoice
     from release_tools.versioning.conventions import current_version
 
     options["format"] = options.pop("format_")
@@ -81,6 +86,8 @@ def projects_command(**options: Any) -> None:
         current_version(p.version, conventions.of(p.name).latest_tag, pep440=p.is_python)
         for p in projects
     ]
+    choice = CalendarChoice.of(settings.version_scheme, settings.calver_format)
+    calendar = release_calendar(git, projects, conventions, choice)
     if settings.format == "json":
         rows = []
         for p, current in zip(projects, currents, strict=True):
@@ -97,6 +104,11 @@ def projects_command(**options: Any) -> None:
                     "version_group": p.version_group,
                     "private": p.private,
                     **conventions.of(p.name).to_dict(),
+                    "version_scheme": (
+                        dated.to_dict()
+                        if (dated := calendar.of(p.name)) is not None
+                        else {"scheme": "semver"}
+                    ),
                     "release_group": (
                         {"name": group.name, "relationship": group.relationship}
                         if group is not None
@@ -117,7 +129,8 @@ def projects_command(**options: Any) -> None:
     table = [
         (
             p.name,
-            _version_cell(current),
+            _version_cell(current)
+            + (f" ({dated.describe()})" if (dated := calendar.of(p.name)) is not None else ""),
             p.path + (" (not checked out)" if checkout.leaves_out(p.manifest) else ""),
             p.manifest,
             p.ecosystem + (f" (group {p.version_group})" if p.version_group else ""),

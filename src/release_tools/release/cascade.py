@@ -79,6 +79,7 @@ from typing import Any, Literal
 
 from release_tools.config import Settings
 from release_tools.plans import VersionPlan
+from release_tools.release.calendars import ReleaseCalendar
 from release_tools.release.versions import ProjectRelease, compute_releases
 from release_tools.versioning.constraints import npm_admits
 from release_tools.versioning.conventions import Conventions
@@ -340,6 +341,7 @@ def releases_with_dependents(
     *,
     preid: str,
     adjust: Callable[[Sequence[ProjectRelease]], list[ProjectRelease]] | None = None,
+    calendar: ReleaseCalendar | None = None,
 ) -> list[ProjectRelease]:
     """The releases the plans ask for, plus the dependents the policy releases, repeated until
     no further member moves. ``--project`` releases only what was asked for. ``adjust``
@@ -365,6 +367,7 @@ def releases_with_dependents(
             only=settings.project,
             preid=preid,
             extra=extra,
+            calendar=calendar,
         )
         if adjust is not None:
             releases = adjust(releases)

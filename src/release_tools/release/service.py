@@ -52,6 +52,7 @@ from release_tools.release.autoplans import (
     with_exact_versions,
 )
 from release_tools.release.autotype import release_template
+from release_tools.release.calendars import release_calendar
 from release_tools.release.cascade import node_rule, projects_following, releases_with_dependents
 from release_tools.release.changelog import (
     ChangelogEntry,
@@ -100,6 +101,7 @@ from release_tools.release.versions import (
 )
 from release_tools.text import clean_text
 from release_tools.versioning.boundaries import project_pathspecs
+from release_tools.versioning.calver import CalendarChoice
 from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.manifests import version_edits
 from release_tools.versioning.manifestversions import Reader
@@ -553,6 +555,7 @@ def _run_release(
             for a in analyzed
             if a.plan is not None and a.version is not None
         ]
+    choice = CalendarChoice.of(settings.version_scheme, settings.calver_format)
     releases = releases_with_dependents(
         root,
         settings,
@@ -562,6 +565,10 @@ def _run_release(
         conventions,
         preid=options.preid,
         adjust=adjust,
+        # The release's one date: its calendar versions and changelog headings agree.
+        calendar=release_calendar(
+            git, projects, conventions, choice, options.today or date.today()
+        ),
     )
     if finished is not None and resumed is not None:
         _refuse_other_versions(finished.journal, releases)

@@ -33,8 +33,11 @@ def get_provider(settings: Settings) -> Analyzer:
     """The analyzer named by ``settings.provider``; UsageError for one that is unavailable."""
     if settings.provider == "local":
         from release_tools.analysis.engines.local import LocalAnalyzer
+        from release_tools.versioning.calver import CalendarChoice
 
-        return LocalAnalyzer()
+        return LocalAnalyzer(
+            choice=CalendarChoice.of(settings.version_scheme, settings.calver_format)
+        )
     if settings.provider == "realtime":
         from release_tools.analysis.engines.model import RealtimeAnalyzer
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from release_tools.analysis.context import AnalysisContext
 from release_tools.analysis.decision import decide
-from release_tools.analysis.engines.local import change_stats
+from release_tools.analysis.engines.local import calendar_for, change_stats
 from release_tools.analysis.engines.model.answers import ModelRun, provider_error
 from release_tools.analysis.engines.model.cache import ChunkCache, default_cache_dir
 from release_tools.analysis.engines.model.chunks import (
@@ -50,6 +50,7 @@ from release_tools.realtime import (
     Timeouts,
 )
 from release_tools.realtime.hosts import is_loopback_host
+from release_tools.versioning.calver import CalendarChoice
 
 __all__ = ["API_KEY_VARIABLE", "RealtimeAnalyzer"]
 
@@ -171,6 +172,8 @@ class RealtimeAnalyzer:
             cache = ChunkCache(default_cache_dir(ctx.root, self.settings.cache_dir))
         evidence, error = _run_coroutine(lambda: self._run(ctx, chunks, omitted, stats, run, cache))
         verdict = decide(evidence, has_changes=bool(ctx.changes))
+        choice = CalendarChoice.of(self.settings.version_scheme, self.settings.calver_format)
+        calendar = calendar_for(ctx, choice)
         if error is None and run.analysis is None:  # pragma: no cover - _model_path raises
             error = ProviderError("the model gave no final answer")
         model = self.settings.model
@@ -180,9 +183,9 @@ class RealtimeAnalyzer:
                 raise ProviderError(f"realtime provider failed: {reason}") from error
             log.warning("realtime provider failed, using the local decision: %s", reason)
             return fallback_decision(
-                ctx, model, evidence, verdict, run, stats, chunks, omitted, reason
+                ctx, model, evidence, verdict, run, stats, chunks, omitted, reason, calendar
             )
-        return model_decision(ctx, model, evidence, verdict, run, stats, chunks, omitted)
+        return model_decision(ctx, model, evidence, verdict, run, stats, chunks, omitted, calendar)
 
     async def _run(
         self,

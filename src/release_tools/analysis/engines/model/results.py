@@ -17,6 +17,7 @@ from release_tools.analysis.engines.model.chunks import PreparedChunk
 from release_tools.analysis.engines.model.hybrid import combine, one_line
 from release_tools.analysis.habits import CARGO_ZERO_RULE
 from release_tools.analysis.models import Bump, Decision, Evidence, EvidenceKind, Strength
+from release_tools.versioning.calver import BREAKING_NOTE, CalendarScheme
 
 __all__ = ["fallback_decision", "model_decision"]
 
@@ -32,14 +33,29 @@ def _cargo(
     return bump, reasoning
 
 
-def _versions(ctx: AnalysisContext, bump: Bump, release_as: str | None) -> NextVersion:
+def _versions(
+    ctx: AnalysisContext, bump: Bump, release_as: str | None, calendar: CalendarScheme | None
+) -> NextVersion:
     return next_version(
         ctx.current_version,
         bump,
         major_on_zero=ctx.major_on_zero,
         release_as=release_as,
         scheme=ctx.version_scheme,
+        calendar=calendar,
     )
+
+
+def _calendar_fields(
+    calendar: CalendarScheme | None, versions: NextVersion, reasoning: str
+) -> tuple[str, dict[str, object] | None]:
+    """The reasoning, with the note a major takes under calendar versioning, and the
+    decision's conventions (the calendar scheme; None for semantic versioning)."""
+    if calendar is None:
+        return reasoning, None
+    if versions.bump is Bump.MAJOR:
+        reasoning = reasoning.removesuffix(".") + f"; {BREAKING_NOTE}."
+    return reasoning, {"version_scheme": calendar.to_dict()}
 
 
 def _stats(
@@ -63,6 +79,7 @@ def model_decision(
     stats: Mapping[str, int],
     chunks: Sequence[PreparedChunk],
     omitted: Sequence[str],
+    calendar: CalendarScheme | None = None,
 ) -> Decision:
     """The model's verdict checked by the evidence (:func:`combine`), as a report."""
     assert run.analysis is not None
@@ -83,7 +100,8 @@ def model_decision(
         cut_files=sum(1 for c in ctx.changes if c.truncated and not c.excluded and c.path in sent),
     )
     bump, reasoning = _cargo(ctx, hybrid.bump, hybrid.release_as, hybrid.reasoning)
-    versions = _versions(ctx, bump, hybrid.release_as)
+    versions = _versions(ctx, bump, hybrid.release_as, calendar)
+    reasoning, conventions = _calendar_fields(calendar, versions, reasoning)
     warnings = [*verdict.warnings, *versions.warnings]
     if omitted:
         warnings.append(
@@ -118,6 +136,7 @@ def model_decision(
         evidence=[*evidence, model_item],
         warnings=warnings,
         stats=_stats(stats, run, len(chunks), omitted),
+        conventions=conventions,
     )
 
 
@@ -131,10 +150,12 @@ def fallback_decision(
     chunks: Sequence[PreparedChunk],
     omitted: Sequence[str],
     reason: str,
+    calendar: CalendarScheme | None = None,
 ) -> Decision:
     """The local decision, flagged for review, when the model path failed for ``reason``."""
     bump, reasoning = _cargo(ctx, verdict.bump, verdict.release_as, verdict.reasoning)
-    versions = _versions(ctx, bump, verdict.release_as)
+    versions = _versions(ctx, bump, verdict.release_as, calendar)
+    reasoning, conventions = _calendar_fields(calendar, versions, reasoning)
     return Decision(
         version_type=versions.bump.label,
         needs_review=True,
@@ -153,4 +174,5 @@ def fallback_decision(
             *versions.warnings,
         ],
         stats=_stats(stats, run, len(chunks), omitted),
+        conventions=conventions,
     )
