@@ -127,13 +127,14 @@ def test_pre_mode_counts_prereleases_from_the_initial_versions(repo: GitRepo) ->
 
     changeset(repo, "three", {"@acme/a": "major"}, "Drop the old API.")
     third = release(repo)
-    # The target moves (1.0.0 + major = 2.0.0): the count starts over; b stays.
-    assert versions(third) == {"@acme/a": "2.0.0-beta.0"}
+    # The target moves (1.0.0 + major = 2.0.0) and the count goes on from 1.1.0-beta.1, as
+    # changeset version reads it from the current version; b stays.
+    assert versions(third) == {"@acme/a": "2.0.0-beta.2"}
     assert third.releases[0].release_type == "major"
     assert pre_json(repo)["changesets"] == ["one", "two", "three"]
 
     changeset(repo, "four", {"@acme/a": "minor"}, "Another feature.")
-    assert versions(release(repo)) == {"@acme/a": "2.0.0-beta.1"}
+    assert versions(release(repo)) == {"@acme/a": "2.0.0-beta.3"}
 
 
 def test_leaving_pre_mode_releases_final_versions_and_cleans_up(repo: GitRepo) -> None:

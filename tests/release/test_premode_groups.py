@@ -132,9 +132,10 @@ def test_linked_members_take_the_highest_entry_version_of_the_period(repo: GitRe
     _linked(repo, b_version="1.3.0")
     changeset(repo, "one", {"@acme/b": "patch"}, "Fix b.")
     assert versions(release(repo)) == {"@acme/b": "1.3.1-beta.0"}
-    # a joins b's line: the highest entry version (1.3.0) bumped by the highest type (minor).
+    # a joins b's line: the highest entry version (1.3.0) bumped by the highest type (minor),
+    # numbered on from the group's highest prerelease (b's 1.3.1-beta.0).
     changeset(repo, "two", {"@acme/a": "minor"}, "Add a flag.")
-    assert versions(release(repo)) == {"@acme/a": "1.4.0-beta.0"}
+    assert versions(release(repo)) == {"@acme/a": "1.4.0-beta.1"}
 
     leave_pre_mode(repo)
     assert versions(release(repo)) == {"@acme/a": "1.4.0", "@acme/b": "1.4.0"}

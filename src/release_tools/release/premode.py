@@ -11,8 +11,8 @@ projects are released (with the usual dependents, fixed and linked groups), and 
 the changelog; but the release type is the highest over every changeset naming the project, old
 ones included, applied to its initial version, so a ``major`` changeset added after two
 ``minor`` betas moves ``1.1.0-beta.1`` to ``2.0.0-beta.0``. The prerelease number counts on
-(``1.1.0-beta.0`` -> ``1.1.0-beta.1``) only while the target and the tag stay the same (under
-changesets 3 it always counts on: see below). The new
+(``1.1.0-beta.0`` -> ``1.1.0-beta.1``) from the package's current number, whatever the target
+and the tag, as ``changeset`` 2.x and 3.x read it from the version alone (see below). The new
 ids are then added to ``pre.json``, and so is the version of every npm package that joined the
 workspace in the mode (``initialVersions``, as ``changeset version`` records it).
 
@@ -58,7 +58,7 @@ listed by ``--dry-run`` with the rest.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, Literal
@@ -286,37 +286,13 @@ def _final(
     return final, _base(kind)
 
 
-def _numbered(
-    final: Version,
-    currents: Sequence[tuple[Version | None, Scheme]],
-    tag: str,
-    *,
-    continued: bool = False,
-) -> Version:
-    """``final`` as the next prerelease under ``tag``: the count goes on from the highest
-    prerelease of the same target and tag among ``currents`` (the versions that share the
-    line), else starts at 0. ``continued`` (changesets 3): from the highest prerelease number
-    among ``currents``, whatever its target and tag (:func:`_next_number`)."""
-    if continued:
-        return replace(final, pre=(tag, _next_number(current for current, _ in currents)))
-    number = 0
-    for current, scheme in currents:
-        if current is None or current.core != final.core or len(current.pre) != 2:
-            continue
-        count = current.pre[1]
-        # The same tag, whatever the spelling (PEP 440 writes ``beta`` as ``b``).
-        same = replace(final, pre=(tag, count)).render(scheme) == current.render(scheme)
-        if isinstance(count, int) and same:
-            number = max(number, count + 1)
-    return replace(final, pre=(tag, number))
-
-
-def _next_number(currents: Iterable[Version | None]) -> int:
-    """changesets 3's next prerelease number for versions that share a line: one more than
-    the highest number any of them carries as its second prerelease identifier
-    (``2.0.0-beta.1`` -> 2, ``1.1.0-alpha.2`` -> 3), 0 when none is such a prerelease. The
-    count goes on when the target moves or the tag changes: ``changeset version`` reads it
-    from the version alone."""
+def _numbered(final: Version, currents: Sequence[Version | None], tag: str) -> Version:
+    """``final`` as the next prerelease under ``tag``, numbered as ``changeset version``
+    numbers it (2.x and 3.x alike): one more than the highest number any of ``currents`` (the
+    versions that share the line: the package and its fixed or linked group) carries as its
+    second prerelease identifier (``2.0.0-beta.1`` -> 2, ``1.1.0-alpha.2`` -> 3), 0 when none
+    is such a prerelease. The count goes on when the target moves or the tag changes: it is
+    read from the versions alone."""
     number = 0
     for current in currents:
         if current is None or len(current.pre) < 2:
@@ -324,7 +300,7 @@ def _next_number(currents: Iterable[Version | None]) -> int:
         count = current.pre[1]
         if isinstance(count, int) and not isinstance(count, bool):
             number = max(number, count + 1)
-    return number
+    return replace(final, pre=(tag, number))
 
 
 def _highest(
@@ -486,8 +462,7 @@ def apply_pre_mode(
         finals = {n: _final(by_name[n], kinds[name], state, currents[n]) for n in together}
         version = max(final for final, _ in finals.values())
         if state.mode == "pre":
-            sharing = [(currents[n], _scheme(by_name[n])) for n in together]
-            version = _numbered(version, sharing, state.tag, continued=state.major >= 3)
+            version = _numbered(version, [currents[n] for n in together], state.tag)
         rendered = version.render(_scheme(release.project))
         tag = conventions.of(name).tag_scheme.format(name, rendered)
         kind = finals[name][1]
