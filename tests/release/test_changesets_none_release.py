@@ -10,7 +10,9 @@ import pytest
 from test_premode import changeset, release, versions
 
 from gitrepo import GitRepo
+from release_tools.config import load_settings
 from release_tools.errors import PlanError
+from release_tools.release.service import ReleaseOptions, run_release
 
 CHANGESETS_3 = {"@changesets/cli": "^3.0.1"}
 
@@ -53,3 +55,24 @@ def test_a_none_only_changeset_goes_with_its_package_s_release(repo: GitRepo) ->
     assert sorted(result.files_deleted) == [".changeset/docs.md", ".changeset/fix.md"]
     changelog = (repo.path / "packages/a/CHANGELOG.md").read_text()
     assert "A fix." in changelog and "Docs only." not in changelog
+
+
+def test_a_none_only_changeset_is_used_up_by_any_release_of_the_workspace(repo: GitRepo) -> None:
+    """``changeset version`` uses up every changeset it reads, the ``none``-only ones of
+    packages it does not release included; a release scoped to one project leaves them."""
+    _workspace(repo, A_AND_B)
+    changeset(repo, "docs", {"b": "none"}, "Docs of b only.")
+    changeset(repo, "fix", {"a": "patch"}, "A fix.")
+
+    scoped = run_release(
+        load_settings({"project": "a"}, repo=repo.path), ReleaseOptions(dry_run=True)
+    )
+    assert versions(scoped) == {"a": "1.0.1"}
+    assert ".changeset/docs.md" not in scoped.files_deleted
+
+    result = release(repo)
+
+    assert versions(result) == {"a": "1.0.1"}
+    assert sorted(result.files_deleted) == [".changeset/docs.md", ".changeset/fix.md"]
+    assert not (repo.path / ".changeset/docs.md").exists()
+    assert json.loads((repo.path / "packages/b/package.json").read_text())["version"] == "1.0.0"

@@ -174,13 +174,23 @@ def _stage_plans(
     plans: Sequence[VersionPlan],
     released: set[str],
     projects: Sequence[Project],
+    *,
+    whole: bool,
 ) -> None:
-    """Delete plans fully consumed; keep what the others still promise unreleased projects."""
+    """Delete plans fully consumed; keep what the others still promise unreleased projects.
+
+    A changeset of ``none`` lines only promises nothing: a release of the ``whole`` workspace
+    (no ``--project``) uses it up, as ``changeset version`` uses up every changeset it reads."""
     names = [p.name for p in projects]
     for plan in plans:
-        # A plan naming a released project only with ``none`` is done with for it too.
-        if not plan.path or not any(plan.mentions(name) for name in released):
+        if not plan.path:
             continue  # a plan of ``--auto`` has no file
+        if whole and released and plan.format == "changesets" and not plan.entries:
+            txn.delete(plan.path, "consumed version plan (none lines only)")
+            continue
+        # A plan naming a released project only with ``none`` is done with for it too.
+        if not any(plan.mentions(name) for name in released):
+            continue
         remaining = consume_plan(plan, read(plan.path) or "", released, names)
         if remaining is None:
             txn.delete(plan.path, "consumed version plan")
@@ -264,7 +274,8 @@ def _stage(
             ),
             f"{project.name} {release.version} changelog",
         )
-    _stage_plans(txn, read, plans, {r.project.name for r in releases}, projects)
+    released = {r.project.name for r in releases}
+    _stage_plans(txn, read, plans, released, projects, whole=settings.project is None)
 
 
 def _analyzed_versions(
