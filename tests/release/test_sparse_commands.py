@@ -321,25 +321,6 @@ def test_release_in_a_non_cone_checkout_without_the_root_files_says_so(
         assert line.endswith("(git sparse-checkout add /package.json)")
 
 
-def test_release_refuses_plans_the_checkout_leaves_out(
-    repo: GitRepo, bare_remote: Callable[[Any], Path]
-) -> None:
-    # Committed, then left out (a pull, a reapply): the release would not see it.
-    _workspace(repo, bare_remote, MODES["cone"])
-    made = _run(repo, "create-version-plan", "--project", "a", "--version-type", "patch",
-                "--plan-format", "changesets", "--commit")  # fmt: skip
-    assert made.exit_code == 0, made.output
-    plan = repo.git("show", "--name-only", "--format=", "HEAD")
-    repo.git("sparse-checkout", "reapply")
-    assert not (repo.path / plan).exists()
-    before = (repo.head(), repo.git("status", "--porcelain"))
-    for dry_run in (["--dry-run"], []):
-        line = _one_line(_run(repo, "release", "--project", "a", *dry_run), 2)
-        assert line.startswith(f"error: {plan}: outside the sparse checkout;"), line
-        assert line.endswith("(git sparse-checkout add .changeset)")
-    assert (repo.head(), repo.git("status", "--porcelain")) == before
-
-
 def test_release_refuses_a_dependent_the_checkout_leaves_out(
     repo: GitRepo, bare_remote: Callable[[Any], Path]
 ) -> None:

@@ -7,21 +7,12 @@ from __future__ import annotations
 import json
 import subprocess
 
-import pytest
 from click.testing import CliRunner, Result
 
 from gitrepo import GitRepo
 from release_tools.cli import cli
 from release_tools.git import Git
 from release_tools.release.sparse import checkout_plans, read_checkout
-
-#: ``release`` consumes a plan left out once it reads the plans through
-#: :func:`checkout_plans` and refuses only the left-out files it writes, not those it deletes
-#: (a change to release/service.py); until then it refuses every plan left out.
-_CONSUMES = pytest.mark.xfail(
-    reason="release/service.py still refuses every plan the checkout leaves out",
-    strict=True,
-)
 
 PLAN_A = '---\n"a": patch\n---\n\na counts from two.\n'
 PLAN_AB = '---\n"a": patch\n"b": minor\n---\n\nBoth move.\n'
@@ -106,7 +97,6 @@ def test_without_plans_left_out_the_work_trees_are_read(repo: GitRepo) -> None:
     assert [p.path for p in plans] == [".changeset/new.md"]
 
 
-@_CONSUMES
 def test_release_consumes_a_plan_left_out_in_the_index_alone(repo: GitRepo) -> None:
     _workspace(repo, {".changeset/left-out.md": PLAN_A})
 
@@ -124,7 +114,6 @@ def test_release_consumes_a_plan_left_out_in_the_index_alone(repo: GitRepo) -> N
     assert "a counts from two." in (repo.path / "packages/a/CHANGELOG.md").read_text()
 
 
-@_CONSUMES
 def test_a_failed_commit_puts_the_plan_left_out_back(repo: GitRepo) -> None:
     _workspace(repo, {".changeset/left-out.md": PLAN_A})
     hook = repo.path / ".git" / "hooks" / "pre-commit"

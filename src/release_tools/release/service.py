@@ -38,8 +38,6 @@ from release_tools.git import Git
 from release_tools.plans import (
     VersionPlan,
     consume_plan,
-    is_plan_path,
-    read_plans,
     validate_plans,
     with_project_names,
 )
@@ -76,7 +74,6 @@ from release_tools.release.lock import release_lock
 from release_tools.release.preflight import check_forge, check_options, preflight
 from release_tools.release.premode import (
     LEAVE_MESSAGE,
-    PRE_PATH,
     check_pre_options,
     leaves_pre_mode,
     left_without_releases,
@@ -88,6 +85,7 @@ from release_tools.release.recovery import abort
 from release_tools.release.results import ReleaseOptions, ReleaseResult
 from release_tools.release.sparse import (
     Checkout,
+    checkout_plans,
     read_checkout,
     refuse_left_out,
     refuse_outside_checkout,
@@ -510,12 +508,10 @@ def _run_release(
     check_forge(settings, options)
     # Plans are read, and consumed, in the work tree: one the checkout leaves out would be
     # missed where a full checkout releases it.
-    refuse_left_out(
-        checkout,
-        [p for p in checkout.left_out if is_plan_path(p) or p == PRE_PATH],
-        "release reads and consumes the version plans in the work tree",
-    )
-    plans = with_groups(read_plans(root), conventions.release_config.group_names)
+    # Plans as a full checkout holds them: those the checkout leaves out as the index has
+    # them. One consumed whole is deleted from the index alone; one to rewrite is refused
+    # below with every other file to write that the checkout leaves out.
+    plans = with_groups(checkout_plans(git, root, checkout), conventions.release_config.group_names)
     plans = with_project_names(plans, projects)
     refuse_outside_checkout(
         git,
@@ -613,7 +609,11 @@ def _run_release(
         # Plans of ``--auto`` have no file: nothing to delete when leaving the mode, and no
         # changeset id for pre.json to record.
         stage_pre_mode(txn, pre, [p for p in plans if p.path], releases, projects)
-    refuse_left_out(checkout, txn.paths, "release writes it in the work tree")
+    refuse_left_out(
+        checkout,
+        [change.path for change in txn.changes if change.content is not None],
+        "release writes it in the work tree",
+    )
     refusals: list[str] = []
     branch = preflight(git, settings, options, txn, releases, refusals)
     forge = plan_release_forge(git, root, settings, options, txn, releases, conventions, notes)

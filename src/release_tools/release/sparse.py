@@ -12,10 +12,11 @@ as in a full checkout.
 Commands that only read (``projects``, ``plan-check``, ``analyze``, ``create-version-plan``,
 ``forge-release``) serve every project that way. ``release`` reads the projects that way too,
 so that it judges the release as a full checkout would (the dependents it moves, the
-configuration it follows), but it writes each released project's manifest and changelog, and
-reads and consumes the version plans, in the work tree: it refuses a project the checkout
-leaves out (named, planned or moved as a dependent), a plan it leaves out, and any file to
-write that it leaves out, and says why.
+configuration it follows), but it writes each released project's manifest and changelog in
+the work tree: it refuses a project the checkout leaves out (named, planned or moved as a
+dependent) and any file to write that it leaves out, and says why. A version plan the checkout
+leaves out is read as the index holds it and, once fully used, deleted from the index alone; one
+only partly used would have to be rewritten there, and is refused.
 """
 
 from __future__ import annotations
