@@ -308,6 +308,15 @@ class Git(GitProcess):
         """Every tag's commit (annotated tags peeled): ``{tag: sha}``."""
         return {tag.name: tag.target for tag in self._tag_refs()}
 
+    def _peel_nested(self, name: str, inner: str) -> tuple[str, bool]:
+        """The commit a tag of a tag (``git tag -a outer inner``) marks, and True; ``inner``
+        and False when it marks no commit. ``%(*objectname)`` peels one level only in some
+        versions of git: the inner tag's id would be taken for the release's commit."""
+        sha = self.run(
+            "rev-parse", "--verify", "--quiet", f"refs/tags/{name}^{{commit}}", check=False
+        )
+        return (sha, True) if _OBJECT_ID.fullmatch(sha) else (inner, False)
+
     def _tag_refs(self) -> list[_TagRef]:
         """Every tag, newest first (equal dates by name), listed once until this object makes
         or deletes a tag."""
@@ -324,12 +333,15 @@ class Git(GitProcess):
             for line in out.splitlines():
                 date, name, kind, obj, peeled_kind, peeled = [*line.split("\t"), *[""] * 6][:6]
                 if name:
+                    target, is_commit = peeled or obj, (peeled_kind or kind) == "commit"
+                    if peeled_kind == "tag":
+                        target, is_commit = self._peel_nested(name, target)
                     tags.append(
                         _TagRef(
                             name=name,
                             date=int(date) if date.isdigit() else None,
-                            target=peeled or obj,
-                            is_commit=(peeled_kind or kind) == "commit",
+                            target=target,
+                            is_commit=is_commit,
                         )
                     )
             self._tags = tags
