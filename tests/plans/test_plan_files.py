@@ -72,7 +72,7 @@ def test_parser_accepts_comments_quotes_and_none() -> None:
         ("---\na: minor\na: major\n---\n", r":3: 'a' already given on line 2"),
         ("---\na: minor\n", r"not closed with '---'"),
         ("---\na: huge\n---\n", r":2: 'huge' is not a release type"),
-        ("---\n---\nbody\n", r"names no project"),
+        ("---\n---\nbody\n", r"names no project \(Nx would never use it up\)"),
         ("---\na b: minor\n---\n", r":2: unquoted name 'a b' needs quotes"),
         ('---\n"a\\q": minor\n---\n', r":2: bad double-quoted name"),
     ],

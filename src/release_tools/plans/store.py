@@ -16,6 +16,10 @@ releases, and it is used up once the project is released (:attr:`VersionPlan.non
 :meth:`VersionPlan.mentions`). A key may also name a release group (``nx.json``
 ``release.groups``): it applies to every member, as ``__default__`` applies to every project.
 The body is the change description that ends up in the changelog.
+
+A changeset may name nothing at all (an empty front matter, what ``changeset add --empty``
+writes): it plans no package and is used up with a release of the whole workspace, as
+``changeset version`` uses up every changeset it reads. An Nx plan naming nothing is refused.
 """
 
 from __future__ import annotations
@@ -184,8 +188,10 @@ def load_plan(path: str, text: str) -> VersionPlan:
                 f"(expected one of {', '.join(sorted(allowed))})"
             )
         entries.append(PlanEntry(name, cast(ReleaseType, kind), line))
-    if not front.pairs:
-        raise PlanError(f"{path}: the plan names no project")
+    if not front.pairs and fmt == "nx":
+        # Nx reads such a plan but attaches it to no release group, so ``nx release`` would
+        # never use it up: it would stay pending for ever.
+        raise PlanError(f"{path}: the plan names no project (Nx would never use it up)")
     return VersionPlan(path, fmt, tuple(entries), front.body, none_entries=tuple(quiet))
 
 

@@ -6,8 +6,10 @@ Without a base (and outside a pull request), each project is measured from its o
 release tag, found the way ``analyze`` and ``release`` find it, so a workspace whose projects
 are released separately does not count changes that are already released. Projects that
 ``.changeset/config.json`` ignores need no plan. A changeset's ``"pkg": none`` line names its
-package (a change that needs no release, as ``changeset add --empty`` records one): it plans
-the package for the check without releasing it.
+package (a change that needs no release): it plans the package for the check without
+releasing it. An empty changeset (what ``changeset add --empty`` writes) names no package, so it
+plans none; the result warns about it when packages lack a plan, naming the ``none`` line that
+would plan them.
 
 In changesets' pre mode, as ``changeset status`` counts them, the changesets a prerelease
 already used plan nothing more (those under ``.changeset/pre/`` for changesets 3, those
@@ -45,6 +47,7 @@ from release_tools.plans import (
     validate_plans,
     with_project_names,
 )
+from release_tools.plans.frontmatter import format_key
 from release_tools.plans.mixed import refuse_mixed_changesets
 from release_tools.plans.store import with_groups
 from release_tools.release.planrange import is_bookkeeping, plan_range, touched_projects
@@ -218,12 +221,29 @@ def check_plans(settings: Settings, *, environ: Mapping[str, str] | None = None)
         # The changesets a prerelease of the mode used plan nothing more until it is left.
         plans = pre.deciding(plans)
     planned = sorted({p.name for p in projects if any(_plans(plan, p.name) for plan in plans)})
+    missing = [p.name for p in touched if p.name not in planned]
+    warnings += _empty_changesets(plans, missing)
     return PlanCheckResult(
         base=base_label,
         head=rng.head_ref,
         touched=[p.name for p in touched],
         planned=planned,
-        missing=[p.name for p in touched if p.name not in planned],
+        missing=missing,
         uncommitted=uncommitted,
         warnings=warnings,
     )
+
+
+def _empty_changesets(plans: Sequence[VersionPlan], missing: Sequence[str]) -> list[str]:
+    """A warning for each changeset naming nothing while touched packages lack a plan: the
+    per-package check counts no package for it (``changeset status`` is content with any
+    changeset), and a ``none`` line is how a changeset plans a package without releasing it."""
+    if not missing:
+        return []
+    example = format_key(missing[0], always_quote=True)
+    return [
+        f"{plan.path}: an empty changeset plans no package; for a change that needs no "
+        f"release, name the package with a none line ({example}: none)"
+        for plan in plans
+        if plan.format == "changesets" and plan.path and not plan.named
+    ]

@@ -177,14 +177,16 @@ def _stage_plans(
 ) -> None:
     """Delete plans fully consumed; keep what the others still promise unreleased projects.
 
-    A changeset of ``none`` lines only promises nothing: a release of the ``whole`` workspace
-    (no ``--project``) uses it up, as ``changeset version`` uses up every changeset it reads."""
+    A changeset of ``none`` lines only, or naming nothing at all (``changeset add --empty``),
+    promises nothing: a release of the ``whole`` workspace (no ``--project``) uses it up, as
+    ``changeset version`` uses up every changeset it reads."""
     names = [p.name for p in projects]
     for plan in plans:
         if not plan.path:
             continue  # a plan of ``--auto`` has no file
         if whole and released and plan.format == "changesets" and not plan.entries:
-            txn.delete(plan.path, "consumed version plan (none lines only)")
+            what = "none lines only" if plan.none_entries else "names no package"
+            txn.delete(plan.path, f"consumed version plan ({what})")
             continue
         # A plan naming a released project only with ``none`` is done with for it too.
         if not any(plan.mentions(name) for name in released):
