@@ -6,6 +6,10 @@ for the project's release type and writes the range's commit subjects as the pla
 grouped by changelog section (the analyzer's evidence is for review, not for readers of a
 changelog). ``--project`` may name a release group of ``nx.json``.
 
+A package the workspace never releases (ignored by ``.changeset/config.json``, private and not
+versioned, or without a version) gets no plan, in either format: nothing would ever use it up.
+The one-line :class:`~release_tools.errors.UsageError` names the reason as ``release`` does.
+
 A workspace whose configuration ``release`` refuses (a package changesets releases depending on
 one it never releases) gets no plan either: the same one-line
 :class:`~release_tools.errors.ConfigError`, before anything is analyzed or written.
@@ -40,7 +44,7 @@ from release_tools.versioning.boundaries import project_pathspecs
 from release_tools.versioning.conventions import Conventions
 from release_tools.versioning.projectlookup import find_project
 from release_tools.versioning.projects import Project
-from release_tools.versioning.releaseconfig import PlanFormatName
+from release_tools.versioning.releaseconfig import PlanFormatName, WorkspaceReleaseConfig
 from release_tools.versioning.semver import PRERELEASE_TYPES, RELEASE_TYPES, ReleaseType
 
 __all__ = ["PlanRequest", "PlanResult", "create_version_plan"]
@@ -141,8 +145,11 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
                 "(major, minor, patch...): analyze decides for one project, not for a group"
             )
         group = groups[name]
+        in_group = [p for p in projects if p.name in group]
+        _refuse_held_back(conventions.release_config, in_group, name)
     else:
         project = find_project(projects, name)
+        _refuse_held_back(conventions.release_config, [project])
     # Checked before anything is written, so an unpushable plan is never left behind.
     branch = push_target(git, settings.remote) if request.push else None
 
@@ -214,6 +221,23 @@ def create_version_plan(settings: Settings, request: PlanRequest) -> PlanResult:
         plan_format=fmt,
     )
     return _commit_and_push(git, root, settings, request, result, branch)
+
+
+def _refuse_held_back(
+    config: WorkspaceReleaseConfig, members: Sequence[Project], group: str | None = None
+) -> None:
+    """Refuse a plan whose every project the workspace never releases (ignored, private and
+    not versioned, or without a version: :meth:`WorkspaceReleaseConfig.held_back`): no release
+    would ever use it up. A ``group`` with one member released gets its plan."""
+    reasons = [(p.name, config.held_back(p)) for p in members]
+    if not reasons or any(reason is None for _, reason in reasons):
+        return
+    why = "; ".join(f"{one_line(name)}: {reason}" for name, reason in reasons)
+    if group is None:
+        subject = f"{one_line(reasons[0][0])} is never released ({reasons[0][1]})"
+    else:
+        subject = f"no member of the release group {one_line(group)} is ever released ({why})"
+    raise UsageError(f"{subject}: a plan for it would never be used up")
 
 
 def _untouched(
