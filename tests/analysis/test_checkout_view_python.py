@@ -60,3 +60,40 @@ def test_attr_versions_at_another_head_are_read_from_that_commit(repo: GitRepo) 
     found = {p.name: p.version for p in projects_at(git, git.toplevel(), "main")}
 
     assert found == {"a": "1.0.0", "p": "0.4.0", "s": "2.2.0", "m": "5.1.0"}
+
+
+def _file_projects(repo: GitRepo) -> None:
+    repo.write("packages/a/pyproject.toml", '[project]\nname = "a"\nversion = "1.0.0"\n')
+    # setuptools' file directive in setup.cfg, and in pyproject.toml: a name no lookup guesses.
+    repo.write("packages/f/pyproject.toml", '[project]\nname = "f"\ndynamic = ["version"]\n')
+    repo.write("packages/f/setup.cfg", "[metadata]\nversion = file: RELEASE\n")
+    repo.write("packages/f/RELEASE", "0.7.0\n")
+    repo.write(
+        "packages/g/pyproject.toml",
+        '[project]\nname = "g"\ndynamic = ["version"]\n\n'
+        '[tool.setuptools.dynamic]\nversion = {file = ["meta/V.txt"]}\n',
+    )
+    repo.write("packages/g/meta/V.txt", "3.0.1\n")
+    repo.commit("chore: init")
+
+
+def test_left_out_file_versions_are_read_as_a_full_checkout_reads_them(repo: GitRepo) -> None:
+    _file_projects(repo)
+    full = _full(repo)
+    repo.git("sparse-checkout", "set", "packages/a")
+    assert not (repo.path / "packages" / "f").exists()
+
+    assert _versions(repo) == full == {"a": "1.0.0", "f": "0.7.0", "g": "3.0.1"}
+
+
+def test_file_versions_at_another_head_are_read_from_that_commit(repo: GitRepo) -> None:
+    _file_projects(repo)
+    repo.write("packages/f/RELEASE", "0.8.0\n")
+    repo.write("packages/g/meta/V.txt", "3.1.0\n")
+    repo.commit("chore: next")
+    repo.git("checkout", "-q", "HEAD~1")
+    git = Git(repo.path)
+
+    found = {p.name: p.version for p in projects_at(git, git.toplevel(), "main")}
+
+    assert found == {"a": "1.0.0", "f": "0.8.0", "g": "3.1.0"}

@@ -38,7 +38,7 @@ from release_tools.versioning.lockfiles import (
 )
 from release_tools.versioning.manifestversions import Reader
 from release_tools.versioning.projects import Project
-from release_tools.versioning.pyversion import python_version_file, read_python_version
+from release_tools.versioning.pyversion import python_version_source, read_python_version
 from release_tools.versioning.pyversionfiles import mirror_edits
 from release_tools.versioning.tomledit import parse_toml, set_string, table
 from release_tools.versioning.versionvars import (
@@ -277,16 +277,19 @@ def _python_edits(
     if old is not None:
         # A static version is only repeated in __version__ copies (PEP 621 and Poetry alike).
         edits.update(mirror_edits(root, project_dir, data, old, version, read))
-    version_file = python_version_file(project_dir, data) if dynamic else None
+    version_file = python_version_source(project_dir, data) if dynamic else None
     if version_file is not None:
-        rel = version_file.relative_to(root).as_posix()
+        rel = version_file.path.relative_to(root).as_posix()
         current = read(rel) or ""
-        # A dynamic version is read by the build backend from whichever of these names the
-        # version file assigns.
-        for name in ("__version__", "VERSION", "version"):
-            if re.search(rf"(?m)^\s*{re.escape(name)}\s*(?::[^=\n]*)?=", current):
-                edits[rel] = set_version_variable(current, name, version, fmt="nf", source=rel)
-                break
+        if version_file.kind != "assignment":
+            edits[rel] = version_file.set_version(current, version, source=rel)
+        else:
+            # A dynamic version is read by the build backend from whichever of these names
+            # the version file assigns.
+            for name in ("__version__", "VERSION", "version"):
+                if re.search(rf"(?m)^\s*{re.escape(name)}\s*(?::[^=\n]*)?=", current):
+                    edits[rel] = set_version_variable(current, name, version, fmt="nf", source=rel)
+                    break
     if dynamic and not edits:
         log.warning(
             "%s: dynamic version and no version file found; only the tag will carry %s "

@@ -1,10 +1,11 @@
 """Files that repeat a Python project's static version in ``__version__``.
 
 The manifest (``[project]`` or ``[tool.poetry]``) holds the version, but packages often repeat
-it for use at run time: in ``<pkg>/__init__.py``, or in a ``_version.py``/``__version__.py``
-beside it, in a flat or ``src`` layout. A release moves those copies with the manifest, but
-only when they still hold the old version: a different value was set on purpose by someone, so
-it is reported and left alone rather than overwritten.
+it for use at run time: in ``<pkg>/__init__.py`` (the package named after the distribution,
+or the one flit is told to build, ``[tool.flit.module] name``), or in a ``_version.py`` or
+``__version__.py`` beside it, in a flat or ``src`` layout. A release moves those copies with
+the manifest, but only when they still hold the old version: a different value was set on
+purpose by someone, so it is reported and left alone rather than overwritten.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def _candidates(project_dir: Path, data: dict[str, Any]) -> list[Path]:
     """Package directories or single modules the project may ship, most likely first."""
     found: list[Path] = []
     names: list[str] = []
+    flit = table_at(data, "tool", "flit", "module").get("name")
+    if isinstance(flit, str) and flit.strip():
+        # An import name, dotted for a package inside a namespace package.
+        names.append(flit.strip().replace(".", "/"))
     for name in (
         table_at(data, "project").get("name"),
         table_at(data, "tool", "poetry").get("name"),
