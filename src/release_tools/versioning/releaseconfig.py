@@ -34,9 +34,12 @@ Read, never written, so the repository's own tools keep working the way they did
 
 A fixed group releases all its members together at one version; a linked group gives the
 members released together the highest bump any of them asks for; ignored packages are never
-released. Project matchers are names, name globs (``@acme/*``) or directory globs
-(``packages/*``), ``!`` excluding; changesets' lists are read in order, a later pattern
-overriding an earlier one, as changesets reads them (:func:`match_changesets_patterns`).
+released. ``nx.json``'s project matchers are names, name globs (``@acme/*``) or directory
+globs (``packages/*``), ``!`` excluding. changesets' lists match package names only (a
+directory glob matches nothing) and are read in order, a later pattern overriding an earlier
+one, as changesets reads them (:func:`match_changesets_patterns`). A pattern matching no package
+is refused (a :class:`ConfigError`) in ``ignore``, and in ``fixed`` and ``linked`` under
+changesets 2.x; changesets 3.x only warns about those two, and so does this tool.
 
 Private projects (:attr:`Project.private`) are versioned when ``privatePackages.version`` is
 true (by default under changesets 2.x, only when configured under 3.x), and tagged only when
@@ -83,6 +86,7 @@ __all__ = [
     "match_changesets_patterns",
     "match_projects",
     "read_release_config",
+    "unmatched_changesets_patterns",
 ]
 
 Relationship = Literal["fixed", "independent", "linked"]
@@ -280,14 +284,19 @@ def _matcher_list(value: Any) -> list[str]:
     return []
 
 
-def _matches(project: Project, pattern: str) -> bool:
+def _matches_name(name: str, pattern: str) -> bool:
     # As Nx and changesets match names: ``*`` stops at ``/``, so ``@acme/*`` is one scope.
     # Imported here: only repositories whose release config names patterns need it.
     from wcmatch import glob as wcglob
 
-    if wcglob.globmatch(project.name, pattern, flags=wcglob.GLOBSTAR):
+    return bool(wcglob.globmatch(name, pattern, flags=wcglob.GLOBSTAR))
+
+
+def _matches(project: Project, pattern: str) -> bool:
+    """Whether an Nx project matcher matches ``project``: its name or its directory."""
+    if _matches_name(project.name, pattern):
         return True
-    return bool(wcglob.globmatch(project.path, pattern.removeprefix("./"), flags=wcglob.GLOBSTAR))
+    return _matches_name(project.path, pattern.removeprefix("./"))
 
 
 def match_projects(projects: Sequence[Project], patterns: Sequence[str]) -> tuple[str, ...]:
@@ -312,20 +321,60 @@ def match_changesets_patterns(
     matching it is a positive one, so a later pattern overrides an earlier one
     (``["@acme/*", "!@acme/a", "@acme/a"]`` keeps ``@acme/a``; a ``!`` before every positive
     pattern that matches excludes nothing). A list of negations alone matches every other
-    project under changesets 2.x (micromatch's rule) and none under 3.x. A pattern matches a
-    name or, as :func:`match_projects` reads it, a directory."""
+    project under changesets 2.x (micromatch's rule) and none under 3.x. A pattern matches
+    package names only, as changesets matches it: a directory glob (``packages/*``) matches
+    nothing (:func:`unmatched_changesets_patterns` finds such patterns)."""
     negated = [p.startswith("!") for p in patterns]
     matched: list[str] = []
     for project in projects:
         kept = bool(patterns) and all(negated) and major < 3
         last: bool | None = None
         for pattern, negation in zip(patterns, negated, strict=True):
-            if _matches(project, pattern[1:] if negation else pattern):
+            if _matches_name(project.name, pattern[1:] if negation else pattern):
                 kept = kept or not negation
                 last = not negation
         if kept and last is not False:
             matched.append(project.name)
     return tuple(matched)
+
+
+def unmatched_changesets_patterns(
+    projects: Sequence[Project], patterns: Sequence[str]
+) -> tuple[str, ...]:
+    """The patterns of a ``.changeset/config.json`` list that match no package name, as
+    changesets finds them: ``!x`` is matched by any name ``x`` does not match."""
+    names = [project.name for project in projects]
+    return tuple(
+        pattern
+        for pattern in patterns
+        if not any(
+            _matches_name(name, pattern.removeprefix("!")) != pattern.startswith("!")
+            for name in names
+        )
+    )
+
+
+def _unmatched_problem(option: str, pattern: str, projects: Sequence[Project]) -> str:
+    """One line saying that ``pattern`` of ``option`` matches no package, naming the packages
+    whose directory it matches (changesets reads no directories)."""
+    folder = pattern.removeprefix("!").removeprefix("./")
+    named = [p.name for p in projects if _matches_name(p.path, folder)]
+    hint = f"; it matches the directory of {', '.join(named)}: name the package" if named else ""
+    return (
+        f'{_SOURCE}: {option}: "{pattern}" matches no package (changesets matches package '
+        f"names, not directories){hint}"
+    )
+
+
+def _check_patterns(
+    option: str, patterns: Sequence[str], projects: Sequence[Project], *, refuse: bool
+) -> None:
+    """Refuse (``refuse``) or warn about each pattern of ``option`` that matches no package."""
+    for pattern in unmatched_changesets_patterns(projects, patterns):
+        problem = _unmatched_problem(option, pattern, projects)
+        if refuse:
+            raise ConfigError(problem)
+        log.warning("%s; changesets warns about it too", problem)
 
 
 def _nx_template(pattern: Any, group: str | None) -> str | None:
@@ -538,6 +587,8 @@ def _changesets(root: Path, projects: Sequence[Project], major: int) -> dict[str
         if not isinstance(raw, list):
             continue
         for index, patterns in enumerate(raw, start=1):
+            # changesets 2.x refuses a group pattern that matches no package; 3.x warns.
+            _check_patterns(relationship, _matcher_list(patterns), projects, refuse=major < 3)
             members = match_changesets_patterns(projects, _matcher_list(patterns), major)
             if members:
                 groups.append(
@@ -548,11 +599,12 @@ def _changesets(root: Path, projects: Sequence[Project], major: int) -> dict[str
                         source=".changeset/config.json",
                     )
                 )
+    ignore = _matcher_list(data.get("ignore"))
+    # Both majors refuse an ignore pattern that matches no package.
+    _check_patterns("ignore", ignore, projects, refuse=True)
     out: dict[str, Any] = {
         "groups": groups,
-        "ignored": frozenset(
-            match_changesets_patterns(projects, _matcher_list(data.get("ignore")), major)
-        ),
+        "ignored": frozenset(match_changesets_patterns(projects, ignore, major)),
     }
     out.update(_dependents_options(data, major))
     if isinstance(data.get("baseBranch"), str):
