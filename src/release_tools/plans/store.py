@@ -14,7 +14,12 @@ names the project, as changesets counts it: the name must be a project of the re
 counts in the check of a changeset that mixes packages changesets never releases with ones it
 releases, and it is used up once the project is released (:attr:`VersionPlan.none_entries`,
 :meth:`VersionPlan.mentions`). A key may also name a release group (``nx.json``
-``release.groups``): it applies to every member, as ``__default__`` applies to every project.
+``release.groups``): it applies to every member, as ``__default__`` applies to every project,
+except to a project the plan also names on its own line: that line decides for it (``b: none``
+under ``__default__: minor`` keeps ``b`` out of the plan). Nx itself refuses such a plan (a
+group line for an independent group, a fixed group's lines that disagree, a ``none`` line); here
+the more specific line wins, and a fixed group still moves every member together when any of
+them is released.
 The body is the change description that ends up in the changelog.
 
 A changeset may name nothing at all (an empty front matter, what ``changeset add --empty``
@@ -123,8 +128,15 @@ class VersionPlan:
         return any(group == key and name in members for group, members in self.groups)
 
     def type_for(self, name: str) -> ReleaseType | None:
-        """The release type this plan asks for ``name``: its own line, ``__default__`` or a
-        line naming a release group it belongs to."""
+        """The release type this plan asks for ``name``: its own line when it has one (a
+        ``none`` line asks for nothing), else the highest of the group lines that apply to it
+        (``__default__``, a release group it belongs to). The line naming the project is the
+        more specific, so it wins over a group's for that project."""
+        if any(entry.name == name for entry in self.none_entries):
+            return None
+        own = [entry.type for entry in self.entries if entry.name == name]
+        if own:
+            return highest_type(own)
         return highest_type(entry.type for entry in self.entries if self._applies(entry.name, name))
 
     @property
@@ -280,7 +292,8 @@ def consume_plan(
     lines are dropped (their ``none`` lines too: the plan is done with for them) and every
     other byte is kept. A group line that still applies to
     unreleased ``projects`` is replaced by one line per such project (the front matter is
-    rewritten, the body kept), so that nobody is bumped twice and nobody loses a bump.
+    rewritten, the body kept), so that nobody is bumped twice and nobody loses a bump; the
+    ``none`` lines of unreleased projects are kept after them.
     """
     pending = [name for name in projects if name not in released and plan.type_for(name)]
     if not pending:
@@ -292,6 +305,12 @@ def consume_plan(
     closing = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     quote = plan.format == "changesets"
     front = [f"{format_key(name, always_quote=quote)}: {plan.type_for(name)}\n" for name in pending]
+    # A ``none`` line keeps the project out of the group lines' promise: it stays.
+    front += [
+        f"{format_key(e.name, always_quote=quote)}: none\n"
+        for e in plan.none_entries
+        if e.name not in released and not plan.is_group_entry(e)
+    ]
     return "".join([lines[0], *front, *lines[closing:]])
 
 
