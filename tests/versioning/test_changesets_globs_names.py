@@ -89,7 +89,12 @@ def test_a_group_pattern_matching_no_package_is_a_warning_under_3x(
     # The directory globs match nothing: only the name glob makes a group.
     assert [g.members for g in config.groups] == [("@acme/core", "@acme/web")]
     warned = [r.getMessage() for r in caplog.records]
-    assert any(f'{option}: "packages/*" matches no package' in m for m in warned)
+    assert any(
+        f'{option}: "packages/*" matches no package (changesets matches package names, not '
+        "directories); it matches the directories of @acme/core, tool, @acme/web: name the "
+        "packages" in m
+        for m in warned
+    )
     assert any(f'{option}: "packages/tool" matches no package' in m for m in warned)
 
 

@@ -359,7 +359,11 @@ def _unmatched_problem(option: str, pattern: str, projects: Sequence[Project]) -
     whose directory it matches (changesets reads no directories)."""
     folder = pattern.removeprefix("!").removeprefix("./")
     named = [p.name for p in projects if _matches_name(p.path, folder)]
-    hint = f"; it matches the directory of {', '.join(named)}: name the package" if named else ""
+    hint = ""
+    if len(named) == 1:
+        hint = f"; it matches the directory of {named[0]}: name the package"
+    elif named:
+        hint = f"; it matches the directories of {', '.join(named)}: name the packages"
     return (
         f'{_SOURCE}: {option}: "{pattern}" matches no package (changesets matches package '
         f"names, not directories){hint}"
