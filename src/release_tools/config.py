@@ -76,10 +76,11 @@ CREDENTIAL_VARIABLES = (
     "CARGO_REGISTRY_TOKEN",
 )
 
-# A release tag: v1.2.3, 1.2.3, name@1.2.3, name-v1.2.3 (prereleases and build metadata too).
+# A release tag: v1.2.3, 1.2.3, name@1.2.3, name-v1.2.3 (prereleases and build metadata too),
+# and the two-number form of an X.Y.0 release (v2.1, 24.0, name@0.3).
 DEFAULT_TAG_PATTERN = (
     r"^(?:(?P<name>.+?)(?:@|-v|-|/v|/))?v?"
-    r"(?P<version>(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)"
+    r"(?P<version>(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))?"
     r"(?:-[0-9A-Za-z.-]+|(?:a|b|rc)\d+)?(?:\+[0-9A-Za-z.-]+)?)$"
 )
 

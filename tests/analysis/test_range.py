@@ -262,7 +262,7 @@ def test_tag_parsing_and_selection_rules(repo: GitRepo) -> None:
         "@scope/pkg@2.0.0",
         "pkg-v0.3.0",
         "release-candidate",
-        "v1.2",
+        "v1.2.3.4",
     ]:
         repo.tag(tag)
 

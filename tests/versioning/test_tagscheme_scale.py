@@ -119,7 +119,7 @@ def test_the_same_tags_asked_for_again_are_not_parsed_again(
 def test_skipped_tags_are_logged_each_time_they_are_asked_for(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    tags = ["v1.0.0", "v1.2", "release-7"]
+    tags = ["v1.0.0", "v1.2.3.4", "release-7"]
     with caplog.at_level(logging.DEBUG, logger="release_tools"):
         parse_release_tags(tags, PATTERN)
         parse_release_tags(tags, PATTERN)
@@ -127,5 +127,5 @@ def test_skipped_tags_are_logged_each_time_they_are_asked_for(
     skipped = [r.getMessage() for r in caplog.records if "tags skipped" in r.getMessage()]
     assert (
         skipped
-        == ["tags skipped, not a release version under the tag pattern: v1.2, release-7"] * 2
+        == ["tags skipped, not a release version under the tag pattern: v1.2.3.4, release-7"] * 2
     )

@@ -280,8 +280,9 @@ def calendar_version(
     sequence, a patch-level change takes the next patch when the project makes patch
     releases, anything else the next number; under the month, the next patch; under the day,
     a second release the same day is refused. A prerelease of the current period is
-    finalised. VersionError when the calendar gives no version above ``current`` (a clock
-    behind the last release).
+    finalised. The new version is written with two numbers when ``current`` is (``25.1`` ->
+    ``25.2``, pip's habit). VersionError when the calendar gives no version above ``current``
+    (a clock behind the last release).
     """
     fmt = scheme.format
     year = fmt.year(today)
@@ -299,6 +300,9 @@ def calendar_version(
         new = Version(year, current.minor, current.patch + 1)
     else:
         new = Version(year, current.minor + 1, 0)
+    if current is not None:
+        # Written as the project writes its versions: ``25.1`` goes on as ``25.2``.
+        new = replace(new, parts=current.parts)
     if current is not None and new <= current:
         raise VersionError(
             f"the calendar ({fmt}, {today.isoformat()}) gives {new}, not above the current "

@@ -6,12 +6,18 @@ lead to: PEP 440's ``8.5.0.dev`` / ``.dev0`` is ``("dev", 0)``, semver's ``-dev`
 ``-SNAPSHOT`` parse as they are, so releasing one finalises it (``8.5.0.dev`` -> ``8.5.0``).
 It renders in either scheme: semver (``1.2.0-rc.1``) or PEP 440 (``1.2.0rc1``), so one bump
 routine serves npm, Cargo and Python projects.
+
+A version written with two numbers (``24.0``, ``v2.1``: PEP 440 allows it, and projects such
+as pip release so) is ``X.Y.0``, equal to it, and keeps its form: it is written back with two
+numbers while its patch is 0, and so are the versions bumped or finalised from it (``1.2`` ->
+``1.3``; a patch release is ``1.3.1``). Semver has no two-number form for a prerelease, which is
+written in full there (``1.3.0-rc.1``; ``1.3rc1`` in PEP 440).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import total_ordering
 from typing import Literal
 
@@ -117,6 +123,8 @@ class Version:
     patch: int
     pre: tuple[str | int, ...] = ()
     build: str | None = None
+    #: How many numbers the version is written with: 2 (``1.2``) or 3. Not part of its value.
+    parts: int = field(default=3, repr=False, compare=False)
 
     @classmethod
     def parse(cls, text: str) -> Version:
@@ -144,7 +152,8 @@ class Version:
             pre440 = (_PEP440_PRE[pv.pre[0]], pv.pre[1])
         elif pv.dev is not None:
             pre440 = ("dev", pv.dev)
-        return cls(release[0], release[1], release[2], pre440, pv.local)
+        parts = 2 if len(pv.release) == 2 else 3
+        return cls(release[0], release[1], release[2], pre440, pv.local, parts)
 
     @property
     def is_prerelease(self) -> bool:
@@ -178,7 +187,13 @@ class Version:
         return hash((self.core, self.pre))
 
     def render(self, scheme: Scheme = "semver") -> str:
-        base = f"{self.major}.{self.minor}.{self.patch}"
+        """The version spelled in ``scheme``, with two numbers when it is written so (see the
+        module docstring)."""
+        two = self.parts == 2 and self.patch == 0
+        if two and (scheme == "pep440" or (not self.pre and not self.build)):
+            base = f"{self.major}.{self.minor}"
+        else:
+            base = f"{self.major}.{self.minor}.{self.patch}"
         if scheme == "pep440":
             if self.pre and str(self.pre[0]).lower() == "dev":
                 number = self.pre[1] if len(self.pre) > 1 and isinstance(self.pre[1], int) else 0
@@ -222,11 +237,12 @@ def bump_version(current: Version, bump: Bump, *, major_on_zero: bool = False) -
             return final
         if bump is Bump.MAJOR and final.minor == 0 and final.patch == 0:
             return final
+    form = current.parts
     if bump is Bump.MAJOR:
-        return Version(current.major + 1, 0, 0)
+        return Version(current.major + 1, 0, 0, parts=form)
     if bump is Bump.MINOR:
-        return Version(current.major, current.minor + 1, 0)
-    return Version(current.major, current.minor, current.patch + 1)
+        return Version(current.major, current.minor + 1, 0, parts=form)
+    return Version(current.major, current.minor, current.patch + 1, parts=form)
 
 
 # Prerelease labels that mean the same in both spellings (PEP 440 knows only a, b and rc).
@@ -289,22 +305,23 @@ def increment(
         return bump_version(current, Bump[release_type.upper()], major_on_zero=True)
     check_identifier(identifier)
     start: tuple[str | int, ...] = (identifier, first)
+    form = current.parts
     if release_type == "premajor":
-        return Version(current.major + 1, 0, 0, start)
+        return Version(current.major + 1, 0, 0, start, parts=form)
     if release_type == "preminor":
-        return Version(current.major, current.minor + 1, 0, start)
+        return Version(current.major, current.minor + 1, 0, start, parts=form)
     if release_type == "prepatch" or not current.pre:
-        return Version(current.major, current.minor, current.patch + 1, start)
+        return Version(current.major, current.minor, current.patch + 1, start, parts=form)
     if release_type != "prerelease":
         raise VersionError(f"unknown release type {release_type!r}")
     pre = current.pre
     if _same_label(pre[0], identifier):
         if isinstance(pre[-1], int) and len(pre) > 1:
-            nxt = Version(current.major, current.minor, current.patch, (*pre[:-1], pre[-1] + 1))
+            nxt = replace(current, pre=(*pre[:-1], pre[-1] + 1), build=None)
         else:
-            nxt = Version(current.major, current.minor, current.patch, (*pre, first))
+            nxt = replace(current, pre=(*pre, first), build=None)
     else:
-        nxt = Version(current.major, current.minor, current.patch, start)
+        nxt = replace(current, pre=start, build=None)
     if not current < nxt:
         raise VersionError(
             f"prerelease {identifier!r} after {current.render(scheme)} would not be a higher "

@@ -2,6 +2,10 @@
 
 A tag pattern is a regular expression with a ``version`` group and an optional ``name`` group
 (the project, in a monorepo). Tags whose version does not parse are not releases.
+
+A version tagged with two numbers (``v2.1``) is the release ``2.1.0``, unless the same project
+also tags ``2.1.0`` in full: then the short tag is a moving alias (a GitHub Action's ``v2.1``
+follows the latest ``2.1.x``), not a release (:func:`without_aliases`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ __all__ = [
     "parse_release_tags",
     "released_of_equals",
     "unless_superseded",
+    "without_aliases",
 ]
 
 log = logging.getLogger(__name__)
@@ -85,7 +90,17 @@ def _parse_release_tags(
             skipped.append(tag)
             continue
         found.append(ReleaseTag(tag=tag, version=version, project=groups.get("name") or None))
-    return tuple(found), tuple(skipped)
+    kept = without_aliases(found)
+    skipped += [tag.tag for tag in found if tag not in kept]
+    return tuple(kept), tuple(skipped)
+
+
+def without_aliases(tags: Sequence[ReleaseTag]) -> list[ReleaseTag]:
+    """``tags`` (order kept) without the two-number ones whose project also tags the same
+    version with three numbers: those name a line (``v2.1`` moved along ``v2.1.x``), and
+    reading them as ``2.1.0`` would place that release on a later commit."""
+    full = {(t.project, t.version) for t in tags if t.version.parts != 2}
+    return [t for t in tags if t.version.parts != 2 or (t.project, t.version) not in full]
 
 
 def latest_release_tag(

@@ -29,7 +29,7 @@ from typing import Literal
 from release_tools.errors import ConfigError, VersionError
 from release_tools.versioning.gomod import major_directory, path_major, tag_template
 from release_tools.versioning.semver import Version
-from release_tools.versioning.tags import ReleaseTag
+from release_tools.versioning.tags import ReleaseTag, without_aliases
 
 __all__ = [
     "STYLES",
@@ -58,8 +58,14 @@ _NAMED = ("name@", "name-v", "name-")
 _UNNAMED = ("v", "bare")
 
 # The version part of a tag: a semver or PEP 440 final/prerelease, no leading "v" (the "v" is
-# part of the scheme, so that "v1.2.3" is never read as a bare tag).
+# part of the scheme, so that "v1.2.3" is never read as a bare tag). The patch number may be
+# left out (``v2.1`` releases 2.1.0), except where the tags are Go's (:data:`_FULL_VERSION`).
 _VERSION = re.compile(
+    r"(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))?"
+    r"(?:-[0-9A-Za-z.-]+|(?:a|b|rc)\d+)?(?:\+[0-9A-Za-z.-]+)?"
+)
+# The go command lists a module's versions from the tags that are full semantic versions only.
+_FULL_VERSION = re.compile(
     r"(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)"
     r"(?:-[0-9A-Za-z.-]+|(?:a|b|rc)\d+)?(?:\+[0-9A-Za-z.-]+)?"
 )
@@ -123,7 +129,8 @@ class TagScheme:
         if not (tag.startswith(prefix) and tag.endswith(suffix)):
             return None
         middle = tag[len(prefix) : len(tag) - len(suffix)] if suffix else tag[len(prefix) :]
-        if not _VERSION.fullmatch(middle):
+        shape = _FULL_VERSION if self.source == "go.mod" else _VERSION
+        if not shape.fullmatch(middle):
             return None
         try:
             return Version.parse(middle)
@@ -165,20 +172,23 @@ def _candidates(tags: Iterable[str], template: str, name: str) -> list[str]:
 def scheme_tags(tags: Iterable[str], scheme: TagScheme, name: str) -> list[ReleaseTag]:
     """The tags among ``tags`` that are releases of ``name`` under ``scheme`` (order kept)."""
     listed = tags if isinstance(tags, tuple) else tuple(tags)
-    return list(_scheme_tags(listed, scheme.template, name))
+    source: TagSource = "go.mod" if scheme.source == "go.mod" else "default"
+    return list(_scheme_tags(listed, scheme.template, name, source))
 
 
 # The range, the conventions, the plan's range and the history each ask for a project's tags
 # under its scheme: among 20,000 tags each answer parses every version again.
 @functools.lru_cache(maxsize=2048)
-def _scheme_tags(tags: tuple[str, ...], template: str, name: str) -> tuple[ReleaseTag, ...]:
-    scheme = TagScheme(template)
+def _scheme_tags(
+    tags: tuple[str, ...], template: str, name: str, source: TagSource
+) -> tuple[ReleaseTag, ...]:
+    scheme = TagScheme(template, source)
     found: list[ReleaseTag] = []
     for tag in _candidates(tags, template, name):
         version = scheme.version_in(tag, name)
         if version is not None:
             found.append(ReleaseTag(tag, version, name if scheme.named else None))
-    return tuple(found)
+    return tuple(without_aliases(found))
 
 
 def latest_scheme_tag(tags: Iterable[str], scheme: TagScheme, name: str) -> ReleaseTag | None:
