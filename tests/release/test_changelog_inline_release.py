@@ -142,3 +142,20 @@ def test_a_linked_unreleased_heading_is_keep_a_changelog_without_saying_so(
         f"# Changelog\n\n## [Unreleased]({BASE}/compare/1.1.1...HEAD)\n\n"
         f"## [1.1.1]({BASE}/compare/1.1.0...1.1.1) - {date.today().isoformat()}\n\n"
     )
+
+
+@pytest.mark.parametrize("flag", ["--no-tag", "--no-commit"])
+def test_a_release_that_makes_no_tag_links_to_none(
+    make_repo: Callable[[str], Any], flag: str
+) -> None:
+    """Without a tag there is nothing to compare with: the links stay as they were."""
+    repo = make_project(make_repo, LINKED.format(old="1.1.0", first="1.0.0"), "1.1.0")
+
+    done = run(repo, flag)
+
+    assert done.exit_code == 0, done.output
+    assert repo.git("tag", "--list", "1.1.1") == ""
+    text = (repo.path / "CHANGELOG.md").read_text()
+    assert f"## [Unreleased]({BASE}/compare/1.1.0...HEAD)" in text
+    assert f"## [1.1.1] - {date.today().isoformat()}" in text
+    assert "1.1.0...1.1.1" not in text

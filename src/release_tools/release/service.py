@@ -209,7 +209,11 @@ def _stage(
     today: date,
     notes: list[str],
     conventions: Conventions,
+    *,
+    tagging: bool,
 ) -> None:
+    """Write each release's files and use up its plans; ``tagging`` is whether the release
+    makes its tags (not with ``--no-tag`` or ``--no-commit``): changelog links compare tags."""
     types = commit_types(settings)
     following = projects_following(settings, conventions, projects, releases, read, notes)
     for release in releases:
@@ -270,7 +274,7 @@ def _stage(
                 changelog_file.style,
                 tag=release.tag,
                 notes=notes,
-                tagged=release.tagged,
+                tagged=release.tagged and tagging,
             ),
             f"{project.name} {release.version} changelog",
         )
@@ -606,7 +610,19 @@ def _run_release(
     ]
     # In pre mode changesets are kept or all deleted at once (premode), never consumed singly.
     consumable = [p for p in plans if pre is None or p.format == "nx"]
-    _stage(txn, read, git, settings, projects, releases, consumable, today, notes, conventions)
+    _stage(
+        txn,
+        read,
+        git,
+        settings,
+        projects,
+        releases,
+        consumable,
+        today,
+        notes,
+        conventions,
+        tagging=options.commit and options.tag,
+    )
     if pre is not None:
         # Plans of ``--auto`` have no file: nothing to delete when leaving the mode, and no
         # changeset id for pre.json to record.
