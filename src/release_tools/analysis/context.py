@@ -72,6 +72,9 @@ class AnalysisContext:
     commit_types: CommitTypes = DEFAULT_COMMIT_TYPES
     #: The project's earlier releases (reachable from the base), when they were read.
     history: ReleaseHistory | None = None
+    #: The expression release tags are read with (the ``tag_pattern`` setting), for what
+    #: reads the earlier releases apart from the range (the calendar of the versions).
+    tag_pattern: str | None = None
     #: Work started in the background during collection, by the name of the gatherer it
     #: helps (which takes it out); see :func:`release_tools.analysis.service.collect`.
     background: dict[str, Background] = field(default_factory=dict)

@@ -252,6 +252,7 @@ def collect(
         major_on_zero=settings.major_on_zero,
         cargo=_is_cargo(scoped, projects),
         commit_types=ctx_types(settings),
+        tag_pattern=settings.tag_pattern,
     )
 
     path_filter = PathFilter.from_settings(settings)

@@ -135,3 +135,20 @@ def test_a_clock_behind_the_last_release_gives_no_version_and_says_why() -> None
         "the calendar (YY.N.PATCH, 2026-12-08) gives 26.1.0, not above the current version "
         "27.1.0: check the clock"
     ]
+
+
+def test_the_calendar_is_read_from_tags_of_a_custom_tag_pattern(repo: GitRepo) -> None:
+    repo.write("src/pkg/__init__.py", "def a():\n    return 1\n")
+    for version, day in RELEASES:
+        _project(repo, version)
+        _dated(repo, f"chore: release {version}", day)
+        repo.tag(f"{version}-stable")
+    repo.write("src/pkg/__init__.py", "def a():\n    return 1  # one\n")
+    _dated(repo, "fix: a returns one", "2026-07-01")
+    settings = Settings(repo=repo.path, tag_pattern=r"^(?P<version>\d+\.\d+\.\d+)-stable$")
+
+    ctx = collect(settings).context
+    decision = LocalAnalyzer(today=lambda: date(2026, 12, 8)).analyze(ctx)
+
+    assert decision.base == "26.1.0-stable"
+    assert (decision.current_version, decision.next_version) == ("26.1.0", "26.2.0")

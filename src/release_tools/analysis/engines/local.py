@@ -221,7 +221,7 @@ def calendar_for(ctx: AnalysisContext, choice: CalendarChoice) -> CalendarScheme
     release tags reachable from the head show; None for semantic versioning."""
     if choice.scheme == "semver":
         return None
-    tags = find_release_tags(ctx.git, ctx.head_sha, DEFAULT_TAG_PATTERN)
+    tags = find_release_tags(ctx.git, ctx.head_sha, ctx.tag_pattern or DEFAULT_TAG_PATTERN)
     return project_calendar(ctx.git, _own_tags(tags, ctx.project_name), choice)
 
 
