@@ -77,10 +77,12 @@ CREDENTIAL_VARIABLES = (
 )
 
 # A release tag: v1.2.3, 1.2.3, name@1.2.3, name-v1.2.3 (prereleases and build metadata too),
-# and the two-number form of an X.Y.0 release (v2.1, 24.0, name@0.3).
+# the two-number form of an X.Y.0 release (v2.1, 24.0, name@0.3), and a calendar version
+# zero-padded after its four-digit year (2024.02.02); no other number has a leading zero.
 DEFAULT_TAG_PATTERN = (
     r"^(?:(?P<name>.+?)(?:@|-v|-|/v|/))?v?"
-    r"(?P<version>(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))?"
+    r"(?P<version>(?:(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))?"
+    r"|[1-9]\d{3}\.\d\d(?:\.\d\d)?)"
     r"(?:-[0-9A-Za-z.-]+|(?:a|b|rc)\d+)?(?:\+[0-9A-Za-z.-]+)?)$"
 )
 

@@ -95,3 +95,20 @@ def test_a_calendar_project_writing_two_numbers_goes_on_so(repo: GitRepo) -> Non
         _python(repo, version, version, day)
     [release] = _releases(repo, "minor", date(2025, 7, 30))
     assert (release.previous, release.version, release.tag) == ("25.1", "25.2", "25.2")
+
+
+def test_a_padded_day_calendar_is_released_padded(repo: GitRepo) -> None:
+    # certifi's habit: YYYY.MM.DD zero-padded, each tag made the evening before its day.
+    for version, day in [
+        ("2024.02.02", "2024-02-01"),
+        ("2024.06.02", "2024-06-01"),
+        ("2025.01.31", "2025-01-30"),
+        ("2026.07.22", "2026-07-21"),
+    ]:
+        _python(repo, version, version, day)
+    [release] = _releases(repo, "patch", date(2026, 8, 4))
+    assert (release.previous, release.version, release.tag) == (
+        "2026.07.22",
+        "2026.08.04",
+        "2026.08.04",
+    )

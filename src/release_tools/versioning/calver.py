@@ -13,10 +13,12 @@ the year of its tag, and asks of that run at least three tags over at least two 
 major following the calendar across a change of year is what no semantic version does
 except by chance. A release tagged in the first :data:`GRACE_DAYS` days after its period
 (year, month or day) still names that period: one prepared on 30 December and tagged on 2
-January carries the old year. The second number is the month when every release of the run
-names the month of its tag; else a sequence when, in version order, it goes up by one
-within a year (patch releases keep it) and every year of the run that starts inside it
-starts at the same number, 0 or 1; else the project is not calendar-versioned.
+January carries the old year; one tagged on the day before its period (:data:`EARLY_DAYS`)
+already names it. A calendar version zero-padded after its year (``2024.02.02``) is read as
+that date, and the next one is padded alike. The second number is the month when every
+release of the run names the month of its tag; else a sequence when, in version order, it
+goes up by one within a year (patch releases keep it) and every year of the run that starts
+inside it starts at the same number, 0 or 1; else the project is not calendar-versioned.
 
 The version does not follow the compatibility of the changes: the decision (major, minor,
 patch) still says how much changed, but the next version follows the calendar
@@ -39,6 +41,7 @@ from release_tools.versioning.semver import Version
 
 __all__ = [
     "BREAKING_NOTE",
+    "EARLY_DAYS",
     "GRACE_DAYS",
     "WINDOW",
     "CalendarChoice",
@@ -57,6 +60,10 @@ SchemeSetting = Literal["semver", "calver", "auto"]
 
 #: Days after its period in which a release may still be tagged with that period's number.
 GRACE_DAYS = 7
+#: Days before its period on which a release may be tagged with that period's number: a tag's
+#: date is read in its maker's time zone, and one made in the evening west of UTC for a
+#: release dated the next day (certifi's ``2026.07.22`` tagged on 21 July) is a day early.
+EARLY_DAYS = 1
 #: The most recent final releases detection reads.
 WINDOW = 12
 
@@ -150,8 +157,9 @@ class DatedRelease:
 
 
 def _period(start: date, end: date, day: date) -> bool:
-    """Whether ``day`` falls in ``[start, end)`` or within the grace days after it."""
-    return start <= day < end + timedelta(days=GRACE_DAYS)
+    """Whether ``day`` falls in ``[start, end)``, within the grace days after it or on the
+    day before it (:data:`EARLY_DAYS`)."""
+    return start - timedelta(days=EARLY_DAYS) <= day < end + timedelta(days=GRACE_DAYS)
 
 
 def _year_of(major: int, digits: int) -> int | None:
@@ -301,8 +309,9 @@ def calendar_version(
     else:
         new = Version(year, current.minor + 1, 0)
     if current is not None:
-        # Written as the project writes its versions: ``25.1`` goes on as ``25.2``.
-        new = replace(new, parts=current.parts)
+        # Written as the project writes its versions: ``25.1`` goes on as ``25.2``,
+        # ``2026.07.22`` as ``2026.08.04``.
+        new = replace(new, parts=current.parts, width=current.width)
     if current is not None and new <= current:
         raise VersionError(
             f"the calendar ({fmt}, {today.isoformat()}) gives {new}, not above the current "

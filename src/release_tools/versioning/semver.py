@@ -12,6 +12,9 @@ as pip release so) is ``X.Y.0``, equal to it, and keeps its form: it is written 
 numbers while its patch is 0, and so are the versions bumped or finalised from it (``1.2`` ->
 ``1.3``; a patch release is ``1.3.1``). Semver has no two-number form for a prerelease, which is
 written in full there (``1.3.0-rc.1``; ``1.3rc1`` in PEP 440).
+
+A calendar version written with zero-padded numbers (``2024.02.02``, which PEP 440 reads as
+``2024.2.2``) keeps its padding the same way: the versions that follow it are padded too.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ _STRICT_SEMVER = re.compile(
     r"(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"
 )
 _PEP440_PRE = {"a": "alpha", "b": "beta", "rc": "rc"}
+# A version whose second or third number is written with a leading zero (``2024.02.02``).
+_PADDED = re.compile(r"v?\d+\.(?:0\d|\d+\.0\d)")
 _SEMVER_TO_PEP440 = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "pre": "rc"}
 
 
@@ -125,6 +130,9 @@ class Version:
     build: str | None = None
     #: How many numbers the version is written with: 2 (``1.2``) or 3. Not part of its value.
     parts: int = field(default=3, repr=False, compare=False)
+    #: The fewest digits the second and third numbers are written with: 2 when they are
+    #: zero-padded (``2024.02.02``), else 1. Not part of its value.
+    width: int = field(default=1, repr=False, compare=False)
 
     @classmethod
     def parse(cls, text: str) -> Version:
@@ -153,7 +161,8 @@ class Version:
         elif pv.dev is not None:
             pre440 = ("dev", pv.dev)
         parts = 2 if len(pv.release) == 2 else 3
-        return cls(release[0], release[1], release[2], pre440, pv.local, parts)
+        width = 2 if _PADDED.match(raw) else 1
+        return cls(release[0], release[1], release[2], pre440, pv.local, parts, width)
 
     @property
     def is_prerelease(self) -> bool:
@@ -189,11 +198,12 @@ class Version:
     def render(self, scheme: Scheme = "semver") -> str:
         """The version spelled in ``scheme``, with two numbers when it is written so (see the
         module docstring)."""
+        minor, patch = f"{self.minor:0{self.width}d}", f"{self.patch:0{self.width}d}"
         two = self.parts == 2 and self.patch == 0
         if two and (scheme == "pep440" or (not self.pre and not self.build)):
-            base = f"{self.major}.{self.minor}"
+            base = f"{self.major}.{minor}"
         else:
-            base = f"{self.major}.{self.minor}.{self.patch}"
+            base = f"{self.major}.{minor}.{patch}"
         if scheme == "pep440":
             if self.pre and str(self.pre[0]).lower() == "dev":
                 number = self.pre[1] if len(self.pre) > 1 and isinstance(self.pre[1], int) else 0
@@ -237,12 +247,11 @@ def bump_version(current: Version, bump: Bump, *, major_on_zero: bool = False) -
             return final
         if bump is Bump.MAJOR and final.minor == 0 and final.patch == 0:
             return final
-    form = current.parts
     if bump is Bump.MAJOR:
-        return Version(current.major + 1, 0, 0, parts=form)
+        return replace(current, major=current.major + 1, minor=0, patch=0, pre=(), build=None)
     if bump is Bump.MINOR:
-        return Version(current.major, current.minor + 1, 0, parts=form)
-    return Version(current.major, current.minor, current.patch + 1, parts=form)
+        return replace(current, minor=current.minor + 1, patch=0, pre=(), build=None)
+    return replace(current, patch=current.patch + 1, pre=(), build=None)
 
 
 # Prerelease labels that mean the same in both spellings (PEP 440 knows only a, b and rc).
@@ -305,13 +314,12 @@ def increment(
         return bump_version(current, Bump[release_type.upper()], major_on_zero=True)
     check_identifier(identifier)
     start: tuple[str | int, ...] = (identifier, first)
-    form = current.parts
     if release_type == "premajor":
-        return Version(current.major + 1, 0, 0, start, parts=form)
+        return replace(current, major=current.major + 1, minor=0, patch=0, pre=start, build=None)
     if release_type == "preminor":
-        return Version(current.major, current.minor + 1, 0, start, parts=form)
+        return replace(current, minor=current.minor + 1, patch=0, pre=start, build=None)
     if release_type == "prepatch" or not current.pre:
-        return Version(current.major, current.minor, current.patch + 1, start, parts=form)
+        return replace(current, patch=current.patch + 1, pre=start, build=None)
     if release_type != "prerelease":
         raise VersionError(f"unknown release type {release_type!r}")
     pre = current.pre

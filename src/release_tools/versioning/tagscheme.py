@@ -59,9 +59,11 @@ _UNNAMED = ("v", "bare")
 
 # The version part of a tag: a semver or PEP 440 final/prerelease, no leading "v" (the "v" is
 # part of the scheme, so that "v1.2.3" is never read as a bare tag). The patch number may be
-# left out (``v2.1`` releases 2.1.0), except where the tags are Go's (:data:`_FULL_VERSION`).
+# left out (``v2.1`` releases 2.1.0), and a calendar version's numbers after its four-digit
+# year may be zero-padded (``2024.02.02``), except where the tags are Go's
+# (:data:`_FULL_VERSION`).
 _VERSION = re.compile(
-    r"(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))?"
+    r"(?:(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))?|[1-9]\d{3}\.\d\d(?:\.\d\d)?)"
     r"(?:-[0-9A-Za-z.-]+|(?:a|b|rc)\d+)?(?:\+[0-9A-Za-z.-]+)?"
 )
 # The go command lists a module's versions from the tags that are full semantic versions only.
