@@ -17,7 +17,7 @@ from release_tools.versioning.semver import Version, bump_version
         ("1.0.0-rc.1", "1.0.0-rc.1", "1.0.0rc1"),
         ("2.0.0rc2", "2.0.0-rc.2", "2.0.0rc2"),
         ("1.4.0b1", "1.4.0-beta.1", "1.4.0b1"),
-        ("1.2", "1.2", "1.2"),  # written with two numbers, as PEP 440 allows
+        ("1.2", "1.2.0", "1.2"),  # two numbers, as PEP 440 allows; semver writes three
         ("1.2.3+build.5", "1.2.3+build.5", "1.2.3"),
     ],
 )

@@ -3,6 +3,7 @@ version keeps that form while its patch is 0, in the manifest and in the tag."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from gitrepo import GitRepo
@@ -112,3 +113,12 @@ def test_a_padded_day_calendar_is_released_padded(repo: GitRepo) -> None:
         "2026.08.04",
         "2026.08.04",
     )
+
+
+def test_an_npm_project_tagged_with_two_numbers_is_released_in_full(repo: GitRepo) -> None:
+    # package.json takes a full semantic version only; the tag follows it.
+    repo.write("package.json", json.dumps({"name": "pkg"}) + "\n")
+    _dated(repo, "chore: init", "2024-01-08")
+    repo.tag("v2.1")
+    [release] = _releases(repo, "minor", date(2024, 3, 1))
+    assert (release.previous, release.version, release.tag) == ("2.1.0", "2.2.0", "v2.2.0")

@@ -32,10 +32,11 @@ def test_padded_calendar_tags_are_releases_and_nothing_else_padded_is() -> None:
 
 def test_a_padded_version_is_written_padded() -> None:
     padded = Version.parse("2024.02.02")
-    assert padded == Version(2024, 2, 2) and padded.render() == "2024.02.02"
-    assert padded.render("pep440") == "2024.02.02"
-    assert bump_version(padded, Bump.PATCH).render() == "2024.02.03"
-    assert Version.parse("2024.2.2").render() == "2024.2.2"
+    assert padded == Version(2024, 2, 2) and padded.render("pep440") == "2024.02.02"
+    assert bump_version(padded, Bump.PATCH).render("pep440") == "2024.02.03"
+    assert Version.parse("2024.2.2").render("pep440") == "2024.2.2"
+    # Semver forbids leading zeros (npm's and Cargo's manifests refuse them).
+    assert padded.render() == "2024.2.2"
 
 
 # certifi's tags, each dated the day before the day it names (tagged in the evening, west of

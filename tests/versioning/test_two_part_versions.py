@@ -78,21 +78,22 @@ def test_go_modules_take_no_two_part_tag() -> None:
     ],
 )
 def test_the_next_version_keeps_the_two_part_form(current: str, bump: Bump, expected: str) -> None:
-    assert bump_version(Version.parse(current), bump).render() == expected
-    assert bump_version(Version.parse(current), bump).render("pep440") == expected
+    bumped = bump_version(Version.parse(current), bump)
+    assert bumped.render("pep440") == expected
+    # npm's and Cargo's manifests take three numbers only: semver writes them all.
+    assert bumped.render() == str(Version(bumped.major, bumped.minor, bumped.patch))
 
 
 def test_a_two_part_version_reads_and_compares_as_its_full_one() -> None:
     two = Version.parse("v2.1")
     assert two == Version(2, 1, 0) and hash(two) == hash(Version(2, 1, 0))
-    assert two.render() == "2.1" and str(two) == "2.1"
+    assert two.render("pep440") == "2.1" and str(two) == "2.1.0"
     assert Version.parse("26.3.dev0").finalize().render("pep440") == "26.3"
     assert Version.parse("24.1b1").render("pep440") == "24.1b1"
-    # semver has no two-part prerelease: it is written in full.
     assert Version.parse("24.1b1").render() == "24.1.0-beta.1"
 
 
 def test_release_types_keep_the_two_part_form() -> None:
-    assert increment(Version.parse("1.2"), "minor").render() == "1.3"
+    assert increment(Version.parse("1.2"), "minor").render("pep440") == "1.3"
     assert increment(Version.parse("1.2"), "preminor", first=1).render("pep440") == "1.3rc1"
     assert increment(Version.parse("1.3rc1"), "minor").render("pep440") == "1.3"

@@ -8,13 +8,14 @@ It renders in either scheme: semver (``1.2.0-rc.1``) or PEP 440 (``1.2.0rc1``), 
 routine serves npm, Cargo and Python projects.
 
 A version written with two numbers (``24.0``, ``v2.1``: PEP 440 allows it, and projects such
-as pip release so) is ``X.Y.0``, equal to it, and keeps its form: it is written back with two
-numbers while its patch is 0, and so are the versions bumped or finalised from it (``1.2`` ->
-``1.3``; a patch release is ``1.3.1``). Semver has no two-number form for a prerelease, which is
-written in full there (``1.3.0-rc.1``; ``1.3rc1`` in PEP 440).
+as pip release so) is ``X.Y.0``, equal to it, and keeps its form in PEP 440: it is written
+back with two numbers while its patch is 0, and so are the versions bumped or finalised from
+it (``1.2`` -> ``1.3``; a patch release is ``1.3.1``). A semantic version always has three
+numbers (npm and Cargo refuse fewer), so the semver spelling writes it in full (``1.3.0``).
 
 A calendar version written with zero-padded numbers (``2024.02.02``, which PEP 440 reads as
-``2024.2.2``) keeps its padding the same way: the versions that follow it are padded too.
+``2024.2.2``) keeps its padding in PEP 440 the same way: the versions that follow it are padded
+too. Semver forbids leading zeros: its spelling has none.
 """
 
 from __future__ import annotations
@@ -198,9 +199,9 @@ class Version:
     def render(self, scheme: Scheme = "semver") -> str:
         """The version spelled in ``scheme``, with two numbers when it is written so (see the
         module docstring)."""
-        minor, patch = f"{self.minor:0{self.width}d}", f"{self.patch:0{self.width}d}"
-        two = self.parts == 2 and self.patch == 0
-        if two and (scheme == "pep440" or (not self.pre and not self.build)):
+        width = self.width if scheme == "pep440" else 1
+        minor, patch = f"{self.minor:0{width}d}", f"{self.patch:0{width}d}"
+        if scheme == "pep440" and self.parts == 2 and self.patch == 0:
             base = f"{self.major}.{minor}"
         else:
             base = f"{self.major}.{minor}.{patch}"
