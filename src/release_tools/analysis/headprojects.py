@@ -95,8 +95,9 @@ def wanted_files(paths: Iterable[str]) -> list[str]:
 def _named_version_files(root: Path, manifests: Iterable[str], tree: AbstractSet[str]) -> list[str]:
     """The files of ``tree`` a pyproject among ``manifests`` (written under ``root``, with the
     setup.cfg beside it) may take its version from: hatch's or pdm's path, the module of
-    setuptools' ``attr`` (in pyproject.toml or setup.cfg), the package named after it (see
-    :func:`version_file_candidates`). Paths leading out of the tree name none of its files."""
+    setuptools' ``attr`` or the files of its ``file`` (in pyproject.toml or setup.cfg), the
+    package flit builds or the one named after it (see :func:`version_file_candidates`).
+    Paths leading out of the tree name none of its files."""
     found: list[str] = []
     for manifest in manifests:
         if posixpath.basename(manifest) != "pyproject.toml":
@@ -383,7 +384,7 @@ def _work_tree_files(worktree: Path, left_out: frozenset[str]) -> list[str]:
 
 def _python_version_paths(worktree: Path, manifests: Iterable[str]) -> list[str]:
     """The files discovery reads the version of the work tree's pyprojects from (hatch's or
-    pdm's path, setuptools' attr module, the package's ``__init__.py``)."""
+    pdm's path, setuptools' attr module or version file, the package's ``__init__.py``)."""
     found: list[str] = []
     top = Path(os.path.realpath(worktree))
     for manifest in manifests:
