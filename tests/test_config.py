@@ -84,6 +84,8 @@ def test_tag_pattern_needs_version_group(tmp_path: Path) -> None:
         ("@scope/pkg@2.0.0-rc.1", "@scope/pkg", "2.0.0-rc.1"),
         ("my-lib-v0.4.0", "my-lib", "0.4.0"),
         ("v2.0.0rc1", None, "2.0.0rc1"),
+        ("v1.2", None, "1.2"),
+        ("24.0", None, "24.0"),
     ],
 )
 def test_default_tag_pattern(tag: str, name: str | None, version: str) -> None:
@@ -95,7 +97,7 @@ def test_default_tag_pattern(tag: str, name: str | None, version: str) -> None:
     assert match["version"] == version
 
 
-@pytest.mark.parametrize("tag", ["latest", "v1.2", "release-2024", "v1.2.3.4"])
+@pytest.mark.parametrize("tag", ["latest", "v1", "release-2024", "v1.2.3.4", "v1.02.3"])
 def test_default_tag_pattern_rejects(tag: str) -> None:
     import re
 
