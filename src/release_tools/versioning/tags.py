@@ -91,7 +91,10 @@ def _parse_release_tags(
             continue
         found.append(ReleaseTag(tag=tag, version=version, project=groups.get("name") or None))
     kept = without_aliases(found)
-    skipped += [tag.tag for tag in found if tag not in kept]
+    if len(kept) != len(found):
+        # By identity: comparing every tag with every kept one grows with the square.
+        held = {id(tag) for tag in kept}
+        skipped += [tag.tag for tag in found if id(tag) not in held]
     return tuple(kept), tuple(skipped)
 
 
