@@ -81,11 +81,10 @@ class Commit:
 
 @dataclass(frozen=True, slots=True)
 class _TagRef:
-    """One tag: its name, creation date (None when git gives none), the object it marks
-    (an annotated tag peeled) and whether that is a commit."""
+    """One tag: its name, the object it marks (an annotated tag peeled) and whether that is a
+    commit."""
 
     name: str
-    date: int | None
     target: str
     is_commit: bool
 
@@ -97,8 +96,10 @@ class Git(GitProcess):
         super().__init__(cwd)
         #: The tags reachable from a commit, by its full id (see :meth:`tags_merged`).
         self._merged: dict[str, list[str]] = {}
-        #: Every tag with its date and commit, once listed (see :meth:`_tag_refs`).
+        #: Every tag with its commit, once listed (see :meth:`_tag_refs`).
         self._tags: list[_TagRef] | None = None
+        #: Every tag's (date, name), newest first, once a tag beside a branch was looked for.
+        self._dated: list[tuple[str, str]] | None = None
         #: Whether the work tree is a sparse checkout, once asked (see :meth:`is_sparse`).
         self._sparse: bool | None = None
 
@@ -256,13 +257,30 @@ class Git(GitProcess):
     ) -> list[tuple[int, str]]:
         """The tags dated after ``newest`` (any date when None) that are not in ``merged``
         and mark a commit whose first parent ``head`` reaches, with their dates."""
+        refs = {tag.name: tag for tag in self._tag_refs()}
+        unreached = refs.keys() - merged
+        if not unreached:
+            return []  # the usual case: no tag needs dating
+        if self._dated is None:
+            out = self.run(
+                "for-each-ref",
+                "--sort=refname",
+                "--sort=-creatordate",
+                "--format=%(creatordate:unix) %(refname:strip=2)",
+                "refs/tags",
+            )
+            self._dated = []
+            for line in out.splitlines():
+                date, _, name = line.partition(" ")
+                self._dated.append((date, name))
         candidates: list[tuple[int, str, str]] = []
-        for tag in self._tag_refs():
-            if tag.date is None or (newest is not None and tag.date < newest):
+        for date, name in self._dated:
+            if not date.isdigit() or (newest is not None and int(date) < newest):
                 break  # newest first: the rest are older still
-            if tag.name in merged or not tag.is_commit:
+            tag = refs.get(name)
+            if name not in unreached or tag is None or not tag.is_commit:
                 continue
-            candidates.append((tag.date, tag.name, tag.target))
+            candidates.append((int(date), name, tag.target))
             if len(candidates) == _BESIDE_LIMIT:
                 break
         if not candidates:
@@ -318,32 +336,23 @@ class Git(GitProcess):
         return (sha, True) if _OBJECT_ID.fullmatch(sha) else (inner, False)
 
     def _tag_refs(self) -> list[_TagRef]:
-        """Every tag, newest first (equal dates by name), listed once until this object makes
-        or deletes a tag."""
+        """Every tag with the object it marks, listed once until this object makes or deletes
+        a tag (in git's order: by name)."""
         if self._tags is None:
             out = self.run(
                 "for-each-ref",
-                "--sort=refname",
-                "--sort=-creatordate",
-                "--format=%(creatordate:unix)%09%(refname:strip=2)%09%(objecttype)%09"
-                "%(objectname)%09%(*objecttype)%09%(*objectname)",
+                "--format=%(refname:strip=2)%09%(objecttype)%09%(objectname)%09"
+                "%(*objecttype)%09%(*objectname)",
                 "refs/tags",
             )
             tags: list[_TagRef] = []
             for line in out.splitlines():
-                date, name, kind, obj, peeled_kind, peeled = [*line.split("\t"), *[""] * 6][:6]
+                name, kind, obj, peeled_kind, peeled = [*line.split("\t"), *[""] * 5][:5]
                 if name:
                     target, is_commit = peeled or obj, (peeled_kind or kind) == "commit"
                     if peeled_kind == "tag":
                         target, is_commit = self._peel_nested(name, target)
-                    tags.append(
-                        _TagRef(
-                            name=name,
-                            date=int(date) if date.isdigit() else None,
-                            target=target,
-                            is_commit=is_commit,
-                        )
-                    )
+                    tags.append(_TagRef(name=name, target=target, is_commit=is_commit))
             self._tags = tags
         return list(self._tags)
 
@@ -527,7 +536,7 @@ class Git(GitProcess):
 
     def tag(self, name: str, message: str | None = None, ref: str = "HEAD") -> None:
         self._merged.clear()
-        self._tags = None
+        self._tags = self._dated = None
         if self.ok("rev-parse", "--verify", "--quiet", f"refs/tags/{name}"):
             raise GitError(f"tag {name!r} already exists")
         if message is None:
@@ -547,7 +556,7 @@ class Git(GitProcess):
     def delete_tag(self, name: str) -> None:
         """Delete the local tag ``refs/tags/<name>``."""
         self._merged.clear()
-        self._tags = None
+        self._tags = self._dated = None
         self.run("update-ref", "-d", f"refs/tags/{name}")
 
     def reset_soft(self, commit: str) -> None:
