@@ -9,28 +9,12 @@ from datetime import UTC, date, datetime
 
 from click.testing import CliRunner
 
+from calver_dates import YEARLY, commit_dated
 from gitrepo import GitRepo
 from release_tools.cli import cli
 from release_tools.config import load_settings
 from release_tools.release.results import ReleaseResult
 from release_tools.release.service import ReleaseOptions, run_release
-
-YEARLY = [
-    ("24.1.0", "2024-01-08"),
-    ("24.2.0", "2024-05-27"),
-    ("25.1.0", "2025-01-16"),
-    ("25.2.0", "2025-03-11"),
-    ("26.1.0", "2026-06-06"),
-]
-
-
-def _dated(repo: GitRepo, message: str, day: str) -> None:
-    stamp = f"{day}T12:00:00+00:00"
-    repo.git("add", "-A")
-    repo.git(
-        "commit", "-q", "--allow-empty", "-m", message,
-        env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
-    )  # fmt: skip
 
 
 def _python(repo: GitRepo, version: str, config: str = "") -> None:
@@ -45,13 +29,13 @@ def _released(repo: GitRepo, write: Callable[[str], None], prefix: str) -> None:
     repo.write("src/pkg/__init__.py", "def a():\n    return 1\n")
     for version, day in YEARLY:
         write(version)
-        _dated(repo, f"chore: release {version}", day)
+        commit_dated(repo, f"chore: release {version}", day)
         repo.tag(prefix + version)
 
 
 def _plan(repo: GitRepo, kind: str) -> None:
     repo.write(".nx/version-plans/version-plan-1.md", f"---\npkg: {kind}\n---\n\nA change.\n")
-    _dated(repo, "chore: plan", "2026-07-01")
+    commit_dated(repo, "chore: plan", "2026-07-01")
 
 
 def _release(repo: GitRepo, today: date, *, auto: bool = False) -> ReleaseResult:
@@ -80,7 +64,7 @@ def test_release_in_a_new_year_writes_package_json(repo: GitRepo) -> None:
 def test_release_auto_releases_the_calendar_version(repo: GitRepo) -> None:
     _released(repo, lambda v: _python(repo, v), "")
     repo.write("src/pkg/__init__.py", "def a():\n    return 1  # one\n")
-    _dated(repo, "fix: a returns one", "2026-07-01")
+    commit_dated(repo, "fix: a returns one", "2026-07-01")
     result = _release(repo, date(2026, 12, 8), auto=True)
     assert result.message == "pkg 26.1.0 -> 26.2.0"
     assert repo.git("tag", "--points-at", "HEAD") == "26.2.0"
@@ -103,10 +87,10 @@ def test_analyze_honours_a_configured_calendar_and_reports_it(repo: GitRepo) -> 
     repo.write("src/pkg/__init__.py", "def a():\n    return 1\n")
     for version, day in [("26.1.0", "2026-02-01"), ("26.2.0", "2026-05-01")]:
         _python(repo, version, config)
-        _dated(repo, f"chore: release {version}", day)
+        commit_dated(repo, f"chore: release {version}", day)
         repo.tag(version)
     repo.write("src/pkg/__init__.py", "def a():\n    return 1\n\n\ndef b():\n    return 2\n")
-    _dated(repo, "feat: b", "2026-06-01")
+    commit_dated(repo, "feat: b", "2026-06-01")
     before = datetime.now(UTC).date()
     result = CliRunner().invoke(cli, ["analyze", "-C", str(repo.path), "--format", "json"])
     after = datetime.now(UTC).date()
@@ -133,7 +117,7 @@ def test_projects_shows_the_calendar_scheme(repo: GitRepo) -> None:
 
 def test_projects_shows_nothing_more_for_a_semver_project(repo: GitRepo) -> None:
     _python(repo, "1.2.0")
-    _dated(repo, "chore: release", "2026-01-01")
+    commit_dated(repo, "chore: release", "2026-01-01")
     repo.tag("v1.2.0")
     text = CliRunner().invoke(cli, ["projects", "-C", str(repo.path)])
     assert "calendar" not in text.stdout

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from calver_dates import YEARLY, commit_dated
 from gitrepo import GitRepo
 from release_tools.errors import VersionError
 from release_tools.git import Git
@@ -17,23 +18,6 @@ from release_tools.release.versions import ProjectRelease, compute_releases
 from release_tools.versioning.calver import CalendarChoice
 from release_tools.versioning.conventions import read_conventions
 from release_tools.versioning.projects import discover_projects
-
-YEARLY = [
-    ("24.1.0", "2024-01-08"),
-    ("24.2.0", "2024-05-27"),
-    ("25.1.0", "2025-01-16"),
-    ("25.2.0", "2025-03-11"),
-    ("26.1.0", "2026-06-06"),
-]
-
-
-def _dated(repo: GitRepo, message: str, day: str) -> None:
-    stamp = f"{day}T12:00:00+00:00"
-    repo.git("add", "-A")
-    repo.git(
-        "commit", "-q", "--allow-empty", "-m", message,
-        env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
-    )  # fmt: skip
 
 
 def _python(repo: GitRepo, version: str) -> None:
@@ -47,13 +31,13 @@ def _npm(repo: GitRepo, version: str) -> None:
 def _released(repo: GitRepo, manifest: str, prefix: str, releases: list[tuple[str, str]]) -> None:
     for version, day in releases:
         (_python if manifest == "python" else _npm)(repo, version)
-        _dated(repo, f"chore: release {version}", day)
+        commit_dated(repo, f"chore: release {version}", day)
         repo.tag(prefix + version)
 
 
 def _plan(repo: GitRepo, kind: str) -> None:
     repo.write(".nx/version-plans/version-plan-1.md", f"---\npkg: {kind}\n---\n\nA change.\n")
-    _dated(repo, "chore: plan", "2026-07-01")
+    commit_dated(repo, "chore: plan", "2026-07-01")
 
 
 def _releases(
@@ -113,7 +97,7 @@ def test_semver_forced_on_a_calendar_history(repo: GitRepo) -> None:
 
 def test_the_first_release_of_a_forced_calendar(repo: GitRepo) -> None:
     _python(repo, "0.0.0")
-    _dated(repo, "chore: start", "2026-01-01")
+    commit_dated(repo, "chore: start", "2026-01-01")
     _plan(repo, "minor")
     [release] = _releases(repo, date(2026, 12, 8), CalendarChoice.of("calver", "YYYY.MM.PATCH"))
     assert release.version == "2026.12.0"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from calver_dates import YEARLY, commit_dated
 from gitrepo import GitRepo
 from release_tools.analysis.engines.local import LocalAnalyzer, next_version
 from release_tools.analysis.models import Bump, Decision
@@ -19,23 +20,6 @@ from release_tools.versioning.calver import (
 
 SEQUENCE = CalendarScheme(CalendarFormat(2, "sequence", "patch"), first=1)
 
-RELEASES = [
-    ("24.1.0", "2024-01-08"),
-    ("24.2.0", "2024-05-27"),
-    ("25.1.0", "2025-01-16"),
-    ("25.2.0", "2025-03-11"),
-    ("26.1.0", "2026-06-06"),
-]
-
-
-def _dated(repo: GitRepo, message: str, day: str) -> None:
-    stamp = f"{day}T12:00:00+00:00"
-    repo.git("add", "-A")
-    repo.git(
-        "commit", "-q", "--allow-empty", "-m", message,
-        env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
-    )  # fmt: skip
-
 
 def _project(repo: GitRepo, version: str) -> None:
     repo.write("pyproject.toml", f'[project]\nname = "pkg"\nversion = "{version}"\n')
@@ -44,12 +28,12 @@ def _project(repo: GitRepo, version: str) -> None:
 def _calendar_history(repo: GitRepo, change: str, code: str = "def a():\n    return 1\n") -> None:
     """structlog-like releases, then one commit with ``change`` as its message."""
     repo.write("src/pkg/__init__.py", "def a():\n    return 1\n")
-    for version, day in RELEASES:
+    for version, day in YEARLY:
         _project(repo, version)
-        _dated(repo, f"chore: release {version}", day)
+        commit_dated(repo, f"chore: release {version}", day)
         repo.tag(version)
     repo.write("src/pkg/__init__.py", code)
-    _dated(repo, change, "2026-07-01")
+    commit_dated(repo, change, "2026-07-01")
 
 
 def _analyze(repo: GitRepo, today: date, choice: CalendarChoice | None = None) -> Decision:
@@ -91,10 +75,10 @@ def test_semver_forced_bumps_as_semver(repo: GitRepo) -> None:
 def test_a_calendar_format_forced_on_a_semver_history(repo: GitRepo) -> None:
     repo.write("src/pkg/__init__.py", "def a():\n    return 1\n")
     _project(repo, "1.4.0")
-    _dated(repo, "chore: release 1.4.0", "2026-01-10")
+    commit_dated(repo, "chore: release 1.4.0", "2026-01-10")
     repo.tag("v1.4.0")
     repo.write("src/pkg/__init__.py", "def a():\n    return 1  # one\n")
-    _dated(repo, "fix: one", "2026-02-10")
+    commit_dated(repo, "fix: one", "2026-02-10")
     assert _analyze(repo, date(2026, 12, 8)).next_version == "1.4.1"
     forced = _analyze(repo, date(2026, 12, 8), CalendarChoice.of("calver", "YYYY.MM.PATCH"))
     assert forced.next_version == "2026.12.0"
@@ -139,12 +123,12 @@ def test_a_clock_behind_the_last_release_gives_no_version_and_says_why() -> None
 
 def test_the_calendar_is_read_from_tags_of_a_custom_tag_pattern(repo: GitRepo) -> None:
     repo.write("src/pkg/__init__.py", "def a():\n    return 1\n")
-    for version, day in RELEASES:
+    for version, day in YEARLY:
         _project(repo, version)
-        _dated(repo, f"chore: release {version}", day)
+        commit_dated(repo, f"chore: release {version}", day)
         repo.tag(f"{version}-stable")
     repo.write("src/pkg/__init__.py", "def a():\n    return 1  # one\n")
-    _dated(repo, "fix: a returns one", "2026-07-01")
+    commit_dated(repo, "fix: a returns one", "2026-07-01")
     settings = Settings(repo=repo.path, tag_pattern=r"^(?P<version>\d+\.\d+\.\d+)-stable$")
 
     ctx = collect(settings).context
