@@ -4,31 +4,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from test_premode import changeset, release, versions
 
+from changesets_workspace import changesets_workspace as _workspace
 from gitrepo import GitRepo
 from release_tools.config import load_settings
 from release_tools.errors import PlanError
 from release_tools.release.plancheck import PlanCheckResult, check_plans
 
-CHANGESETS_3 = {"@changesets/cli": "^3.0.1"}
-
 
 def _check(repo: GitRepo) -> PlanCheckResult:
     return check_plans(load_settings({}, repo=repo.path), environ={})
-
-
-def _workspace(repo: GitRepo, packages: dict[str, dict[str, Any]], **config: Any) -> None:
-    """An npm workspace on changesets 3 with ``packages`` in ``packages/<name>``."""
-    root = {"private": True, "workspaces": ["packages/*"], "devDependencies": CHANGESETS_3}
-    repo.write("package.json", json.dumps(root, indent=2) + "\n")
-    repo.write(".changeset/config.json", json.dumps({"baseBranch": "main", **config}))
-    for package, manifest in packages.items():
-        repo.write(f"packages/{package}/package.json", json.dumps(manifest, indent=2) + "\n")
-    repo.commit("chore: initial")
 
 
 def _lib_and_ignored_tool(repo: GitRepo) -> None:

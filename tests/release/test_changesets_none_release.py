@@ -4,27 +4,15 @@ naming a released package only with ``none`` is used up by its release."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from test_premode import changeset, release, versions
 
+from changesets_workspace import changesets_workspace as _workspace
 from gitrepo import GitRepo
 from release_tools.config import load_settings
 from release_tools.errors import PlanError
 from release_tools.release.service import ReleaseOptions, run_release
-
-CHANGESETS_3 = {"@changesets/cli": "^3.0.1"}
-
-
-def _workspace(repo: GitRepo, packages: dict[str, dict[str, Any]], **config: Any) -> None:
-    root = {"private": True, "workspaces": ["packages/*"], "devDependencies": CHANGESETS_3}
-    repo.write("package.json", json.dumps(root, indent=2) + "\n")
-    repo.write(".changeset/config.json", json.dumps({"baseBranch": "main", **config}))
-    for package, manifest in packages.items():
-        repo.write(f"packages/{package}/package.json", json.dumps(manifest, indent=2) + "\n")
-    repo.commit("chore: initial")
-
 
 A_AND_B = {"a": {"name": "a", "version": "1.0.0"}, "b": {"name": "b", "version": "1.0.0"}}
 

@@ -5,28 +5,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from test_premode import release
 
+from changesets_workspace import changesets_workspace as _workspace
 from gitrepo import GitRepo
 from release_tools.cli import cli
 from release_tools.config import load_settings
 from release_tools.errors import ConfigError
 from release_tools.release.planning import PlanRequest, create_version_plan
-
-CHANGESETS_3 = {"@changesets/cli": "^3.0.1"}
-
-
-def _workspace(repo: GitRepo, packages: dict[str, dict[str, Any]], **config: Any) -> None:
-    root = {"private": True, "workspaces": ["packages/*"], "devDependencies": CHANGESETS_3}
-    repo.write("package.json", json.dumps(root, indent=2) + "\n")
-    repo.write(".changeset/config.json", json.dumps({"baseBranch": "main", **config}))
-    for package, manifest in packages.items():
-        repo.write(f"packages/{package}/package.json", json.dumps(manifest, indent=2) + "\n")
-    repo.commit("chore: initial")
 
 
 def _refused_workspace(repo: GitRepo) -> None:
