@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from test_safety import one_line_error, tree
 
 from gitrepo import GitRepo
 from release_tools.analysis import service as analysis_service
@@ -34,22 +35,6 @@ JOURNAL = ".git/release-tools/journal.json"
 
 def cli_run(repo: GitRepo, *args: str) -> Result:
     return CliRunner().invoke(cli, ["release", "-C", str(repo.path), *args])
-
-
-def one_line_error(result: Result) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ") and "Traceback" not in result.output
-    return lines[0]
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file's bytes under ``root``, ``.git`` aside."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and ".git" not in p.relative_to(root).parts
-    }
 
 
 def interrupted(

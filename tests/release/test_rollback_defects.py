@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from test_safety import one_line_error, tree
 
 from gitrepo import GitRepo
 from release_tools.cli import cli
@@ -32,22 +33,6 @@ PLAN = ".nx/version-plans/version-plan-1.md"
 def cli_run(repo: GitRepo, *args: str, env: dict[str, str] | None = None) -> Result:
     command, *rest = args
     return CliRunner().invoke(cli, [command, "-C", str(repo.path), *rest], env=env)
-
-
-def one_line_error(result: Result) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ") and "Traceback" not in result.output
-    return lines[0]
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file's bytes under ``root``, ``.git`` aside."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and ".git" not in p.relative_to(root).parts
-    }
 
 
 def state(repo: GitRepo) -> tuple[dict[str, bytes], str, str, str, bytes]:
